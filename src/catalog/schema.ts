@@ -1,0 +1,152 @@
+import { z } from "zod";
+
+/** The four languages every catalog text is written in. */
+export const LANGUAGES = ["en", "fr", "ru", "zh"] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const KINDS = ["initiative", "programme", "incubator", "event", "organisation", "announcement"] as const;
+export type Kind = (typeof KINDS)[number];
+
+const nonEmpty = z.string().trim().min(1, "must not be empty");
+
+/** A text in all four catalog languages; a missing language is an error, not a fallback. */
+export const localizedSchema = z.strictObject({ en: nonEmpty, fr: nonEmpty, ru: nonEmpty, zh: nonEmpty });
+export type Localized = z.infer<typeof localizedSchema>;
+
+/** ISO 8601 calendar date: a year and month (2024-08) or a full date (2024-08-22), checked against the calendar. */
+export const isoDateSchema = z.string().refine(isCalendarDate, { message: "must be an ISO 8601 date (YYYY-MM-DD or YYYY-MM)" });
+
+export function isCalendarDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(value);
+  if (!m) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  if (month < 1 || month > 12) return false;
+  if (m[3] === undefined) return true;
+  const day = Number(m[3]);
+  const d = new Date(Date.UTC(year, month - 1, day));
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+}
+
+const kebabId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be kebab-case (a-z, 0-9, single hyphens)");
+
+/** ISO 3166-1 alpha-2; whether the code is assigned is checked by the validator against i18n-iso-countries. */
+const countryCode = z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code in capitals (e.g. KZ)");
+
+/** A key figure as the source gives it: an amount with its currency, or a count. */
+export const figureSchema = z.strictObject({
+  value: z.number().finite().nonnegative(),
+  /** ISO 4217 currency code when the figure is an amount of money. */
+  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code (e.g. CNY)").optional(),
+  /** Set when the source says "more than" (2,600+ members). */
+  atLeast: z.boolean().optional(),
+  label: localizedSchema,
+});
+export type Figure = z.infer<typeof figureSchema>;
+
+/** An organiser, partner or contact point. Contact details only when the source (or a well-known public fact) gives them. */
+export const partySchema = z.strictObject({
+  name: localizedSchema,
+  /** Another catalog record that describes this party. */
+  record: kebabId.optional(),
+  countries: z.array(countryCode).optional(),
+});
+export type Party = z.infer<typeof partySchema>;
+
+export const contactSchema = z.strictObject({
+  /** The organisation (or person) to approach. */
+  name: localizedSchema,
+  email: z.email().optional(),
+  phone: z.string().regex(/^\+?[0-9 ()-]{6,}$/, "must be a phone number").optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  telegram: z.string().regex(/^@[A-Za-z0-9_]{5,32}$/, "must be a Telegram @username").optional(),
+  /** How to approach them when no direct channel is known. */
+  note: localizedSchema.optional(),
+});
+export type Contact = z.infer<typeof contactSchema>;
+
+export const linkSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  title: localizedSchema.optional(),
+});
+
+export const recordSchema = z.strictObject({
+  id: kebabId,
+  kind: z.enum(KINDS),
+  title: localizedSchema,
+  summary: localizedSchema,
+  /** Longer description shown by the card's "details" button. */
+  details: localizedSchema.optional(),
+  countries: z.array(countryCode).default([]),
+  /** City ids from data/places.yaml. */
+  cities: z.array(kebabId).default([]),
+  /** Term ids from data/vocabularies/sectors.yaml. */
+  sectors: z.array(kebabId).default([]),
+  /** Term ids from data/vocabularies/audiences.yaml. */
+  audiences: z.array(kebabId).default([]),
+  dates: z
+    .strictObject({
+      start: isoDateSchema.optional(),
+      end: isoDateSchema.optional(),
+      deadlines: z.array(z.strictObject({ date: isoDateSchema, label: localizedSchema })).optional(),
+    })
+    .optional(),
+  figures: z.array(figureSchema).default([]),
+  organisers: z.array(partySchema).default([]),
+  partners: z.array(partySchema).default([]),
+  contacts: z.array(contactSchema).default([]),
+  links: z.array(linkSchema).default([]),
+  /** Related catalog records (e.g. the event where an initiative was announced). */
+  related: z.array(kebabId).default([]),
+  source: z.strictObject({
+    /** Seed document file name. */
+    file: z.string().regex(/^[\w.-]+\.txt$/, "must be a seed file name (e.g. 000_a272ed8cbe79a218.txt)"),
+    /** Date of the source document. */
+    date: isoDateSchema,
+  }),
+  /** Date the record was last checked against its source. */
+  verified: isoDateSchema,
+  /** Announcements stop being found after this date. */
+  expires: isoDateSchema.optional(),
+});
+export type CatalogRecord = z.infer<typeof recordSchema>;
+
+/** A controlled vocabulary (sectors, audiences): term id → label in four languages. */
+export const vocabularySchema = z.record(kebabId, localizedSchema);
+export type Vocabulary = z.infer<typeof vocabularySchema>;
+
+/** Words or phrases per language; Russian may list inflected forms. */
+const termsSchema = z.strictObject({
+  en: z.array(nonEmpty).min(1),
+  fr: z.array(nonEmpty).min(1),
+  ru: z.array(nonEmpty).min(1),
+  zh: z.array(nonEmpty).min(1),
+});
+
+/** Cross-lingual concept glossary: concept id → its names in the four languages. */
+export const glossarySchema = z.record(kebabId, termsSchema);
+export type Glossary = z.infer<typeof glossarySchema>;
+
+export const placesSchema = z.strictObject({
+  /** City id → country and names; the names of all four languages, plus aliases and inflected forms. */
+  cities: z.record(
+    kebabId,
+    z.strictObject({
+      country: countryCode,
+      names: localizedSchema,
+      aliases: z.array(nonEmpty).default([]),
+    }),
+  ),
+  /** Country code → extra names that i18n-iso-countries does not give (abbreviations, inflected forms, older names). */
+  countryAliases: z.record(countryCode, z.array(nonEmpty)).default({}),
+});
+export type Places = z.infer<typeof placesSchema>;
+
+/** Everything loaded from data/: records and the reference data they point into. */
+export interface Catalog {
+  records: CatalogRecord[];
+  sectors: Vocabulary;
+  audiences: Vocabulary;
+  glossary: Glossary;
+  places: Places;
+}
