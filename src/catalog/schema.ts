@@ -13,13 +13,17 @@ const nonEmpty = z.string().trim().min(1, "must not be empty");
 export const localizedSchema = z.strictObject({ en: nonEmpty, fr: nonEmpty, ru: nonEmpty, zh: nonEmpty });
 export type Localized = z.infer<typeof localizedSchema>;
 
-/** ISO 8601 calendar date: a year and month (2024-08) or a full date (2024-08-22), checked against the calendar. */
-export const isoDateSchema = z.string().refine(isCalendarDate, { message: "must be an ISO 8601 date (YYYY-MM-DD or YYYY-MM)" });
+/**
+ * ISO 8601 calendar date at the precision the source gives: a year (2025), a month (2024-08) or a day
+ * (2024-08-22), checked against the calendar.
+ */
+export const isoDateSchema = z.string().refine(isCalendarDate, { message: "must be an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)" });
 
 export function isCalendarDate(value: string): boolean {
-  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(value);
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
   if (!m) return false;
   const year = Number(m[1]);
+  if (m[2] === undefined) return true;
   const month = Number(m[2]);
   if (month < 1 || month > 12) return false;
   if (m[3] === undefined) return true;

@@ -1,0 +1,405 @@
+import { Document } from "flexsearch";
+import { SymSpell } from "mnemonist";
+import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
+import { LANGUAGES } from "../catalog/schema.js";
+import { analyze, indexTerms, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import { detectLanguage } from "./language.js";
+import { cityToken, conceptToken, countryToken, Lexicon, type LexiconMatch } from "./lexicon.js";
+import { bigrams } from "./text.js";
+import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
+
+const FIELDS = ["title", "summary", "details", "meta"] as const satisfies readonly MatchField[];
+
+/** Contribution of a match to the score, by field: a title says what a record is about. */
+const FIELD_WEIGHT: Record<MatchField, number> = { title: 3, meta: 2, summary: 1.5, details: 1 };
+/** How fully a match in a field answers that part of the query (for confidence, 0..1). */
+const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, summary: 0.9, details: 0.75 };
+
+/** Alternative spellings weigh less than the word as written. */
+const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanPart: 0.85, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6 } as const;
+
+/**
+ * Per term, the records flexsearch returns (it ranks where the term stands early in the field first);
+ * a very common term has little weight, so looking past this many changes nothing but the time taken.
+ */
+const CANDIDATE_LIMIT = 1000;
+
+/** Meilisearch's typo rule: one edit from 5 characters, two from 9. */
+function allowedTypos(length: number): number {
+  return length >= 9 ? 2 : length >= 5 ? 1 : 0;
+}
+
+interface Alternative {
+  term: string;
+  factor: number;
+  via: MatchedTerm["via"];
+}
+
+interface QueryUnit {
+  /** The query words this unit stands for, as the user wrote them (folded). */
+  label: string;
+  alts: Alternative[];
+  /** Weight of the unit: the rarest of its alternatives' idf, or the maximum idf when nothing matches. */
+  weight: number;
+}
+
+interface Candidate {
+  index: number;
+  unitScore: Float64Array;
+  unitQuality: Float64Array;
+  unitAlt: Int16Array;
+  unitField: Int8Array;
+}
+
+interface IndexedRecord {
+  record: CatalogRecord;
+  countries: ReadonlySet<string>;
+  sectors: ReadonlySet<string>;
+  audiences: ReadonlySet<string>;
+  /** Tokens of the places the record is in (country and city), for "that country first". */
+  places: ReadonlySet<string>;
+}
+
+export interface SearchEngineOptions {
+  /** Clock for announcement expiry (tests pin it). */
+  now?: () => Date;
+}
+
+type FlexDocument = {
+  add(doc: Record<string, string | number>): void;
+  search(options: { query: string; field: readonly string[]; limit: number }): { field: string; result: number[] }[];
+};
+
+/**
+ * The multilingual search engine over one catalog. Text analysis is ours (per-language stemming,
+ * Chinese segmentation and bigrams, concept and place tokens); flexsearch holds the inverted index; the
+ * ranking (idf-weighted, per-field, with coverage) is ours because flexsearch gives no numeric score.
+ */
+export class SearchEngine {
+  private readonly now: () => Date;
+
+  private constructor(
+    private readonly records: IndexedRecord[],
+    private readonly byId: Map<string, number>,
+    private readonly index: FlexDocument,
+    private readonly documentFrequency: Map<string, number>,
+    private readonly lexicon: Lexicon,
+    private readonly surfaces: Map<string, string[]>,
+    private readonly typos: SymSpell,
+    options: SearchEngineOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  static build(catalog: Catalog, options: SearchEngineOptions = {}): SearchEngine {
+    const lexicon = Lexicon.build(catalog.glossary, catalog.places);
+    const index = createIndex();
+    const documentFrequency = new Map<string, number>();
+    const surfaces = new Map<string, string[]>();
+    const kindConcepts = new Set(Object.keys(catalog.glossary));
+    const records: IndexedRecord[] = [];
+    const byId = new Map<string, number>();
+
+    catalog.records.forEach((record, i) => {
+      const fields = recordFields(record, catalog, lexicon, surfaces, kindConcepts);
+      const all = new Set<string>();
+      const doc: Record<string, string | number> = { id: i };
+      for (const field of FIELDS) {
+        doc[field] = [...fields[field]].join(" ");
+        for (const term of fields[field]) all.add(term);
+      }
+      for (const term of all) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+      index.add(doc);
+      byId.set(record.id, i);
+      records.push({
+        record,
+        countries: new Set(record.countries),
+        sectors: new Set(record.sectors),
+        audiences: new Set(record.audiences),
+        places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
+      });
+    });
+
+    const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
+    return new SearchEngine(records, byId, index, documentFrequency, lexicon, surfaces, typos, options);
+  }
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  get(id: string): CatalogRecord | undefined {
+    const i = this.byId.get(id);
+    return i === undefined ? undefined : this.records[i]?.record;
+  }
+
+  search(query: string, options: SearchOptions = {}): SearchResponse {
+    const lang = detectLanguage(query, options.langHint);
+    const { units, places } = this.queryUnits(query);
+    const countries = [...places].map((t) => this.lexicon.countryOfToken.get(t)).filter((c): c is string => c !== undefined);
+    if (units.length === 0) {
+      return this.page(query, lang, countries, this.browseHits(options.filters), options);
+    }
+
+    const candidates = this.collect(units);
+    const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
+    const today = isoDay(this.now());
+    const scored: { hit: SearchHit; inPlace: boolean }[] = [];
+    for (const c of candidates.values()) {
+      const entry = this.records[c.index]!;
+      if (!this.passes(entry, options.filters, today)) continue;
+      let score = 0;
+      let covered = 0;
+      let quality = 0;
+      const matches: MatchedTerm[] = [];
+      units.forEach((unit, u) => {
+        if (c.unitAlt[u]! < 0) return;
+        score += c.unitScore[u]!;
+        covered += unit.weight;
+        quality += unit.weight * c.unitQuality[u]!;
+        const alt = unit.alts[c.unitAlt[u]!]!;
+        matches.push({ query: unit.label, term: alt.term, field: FIELDS[c.unitField[u]!]!, via: alt.via });
+      });
+      const coverage = covered / totalWeight;
+      const inPlace = places.size > 0 && [...places].some((p) => entry.places.has(p));
+      scored.push({
+        hit: { id: entry.record.id, score: round(score * (0.25 + 0.75 * coverage)), confidence: round(quality / totalWeight), matches },
+        inPlace,
+      });
+    }
+    // Records in the place the query names come first, then by score; ids break ties so results are stable.
+    scored.sort((a, b) => Number(b.inPlace) - Number(a.inPlace) || b.hit.score - a.hit.score || (a.hit.id < b.hit.id ? -1 : 1));
+    return this.page(
+      query,
+      lang,
+      countries,
+      scored.map((s) => s.hit),
+      options,
+    );
+  }
+
+  /** Records passing the filters, newest first: browsing without a question. */
+  browse(filters: SearchFilters = {}, options: Omit<SearchOptions, "filters"> = {}): SearchResponse {
+    return this.page("", options.langHint ?? "en", [], this.browseHits(filters), options);
+  }
+
+  private browseHits(filters: SearchFilters | undefined): SearchHit[] {
+    const today = isoDay(this.now());
+    return this.records
+      .filter((e) => this.passes(e, filters, today))
+      .sort((a, b) => recordDate(b.record).localeCompare(recordDate(a.record)) || a.record.id.localeCompare(b.record.id))
+      .map((e) => ({ id: e.record.id, score: 0, confidence: 1, matches: [] }));
+  }
+
+  private page(query: string, lang: Language, countries: string[], hits: SearchHit[], options: SearchOptions): SearchResponse {
+    const offset = Math.max(0, options.offset ?? 0);
+    const limit = Math.max(0, options.limit ?? 10);
+    return { query, lang, countries, total: hits.length, hits: hits.slice(offset, offset + limit) };
+  }
+
+  private passes(entry: IndexedRecord, filters: SearchFilters | undefined, today: string): boolean {
+    const r = entry.record;
+    if (r.expires && r.expires < today) return false;
+    if (!filters) return true;
+    if (filters.kinds?.length && !filters.kinds.includes(r.kind)) return false;
+    if (filters.countries?.length && !filters.countries.some((c) => entry.countries.has(c))) return false;
+    if (filters.sectors?.length && !filters.sectors.some((s) => entry.sectors.has(s))) return false;
+    if (filters.audiences?.length && !filters.audiences.some((a) => entry.audiences.has(a))) return false;
+    return true;
+  }
+
+  private idf(term: string): number {
+    const df = this.documentFrequency.get(term) ?? 0;
+    const n = this.records.length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * Splits a query into units — one per meaningful word — each with its alternative index terms:
+   * stems in English and French (a Latin word may be either), Chinese bigrams, the concepts and places
+   * it is part of, and typo corrections when the word is nowhere in the index.
+   */
+  private queryUnits(query: string): { units: QueryUnit[]; places: Set<string> } {
+    const en = analyze(query, "en");
+    const fr = analyze(query, "fr");
+    const places = new Set<string>();
+    const units: (QueryUnit & { word: number })[] = [];
+    const unitOfWord = new Map<number, number>();
+
+    en.words.forEach((word, i) => {
+      const key = en.keys[i];
+      if (key === null || key === undefined) return;
+      const alts: Alternative[] = [];
+      const add = (term: string, factor: number, via: Alternative["via"]) => {
+        if (!alts.some((a) => a.term === term)) alts.push({ term, factor, via });
+      };
+      if (word.script === "han") {
+        if (Array.from(key).length >= 2) add(key, FACTOR.word, "exact");
+        if (Array.from(key).length >= 3) for (const b of bigrams(key)) add(b, FACTOR.hanPart, "stem");
+        if (Array.from(key).length === 1) {
+          const prev = en.words[i - 1];
+          const next = en.words[i + 1];
+          if (prev?.script === "han" && prev.end === word.start) add(Array.from(prev.text).pop()! + key, FACTOR.hanNeighbour, "stem");
+          if (next?.script === "han" && next.start === word.end) add(key + Array.from(next.text)[0]!, FACTOR.hanNeighbour, "stem");
+        }
+      } else {
+        add(key, FACTOR.stem, key === word.text ? "exact" : "stem");
+        const frKey = fr.keys[i];
+        if (frKey) add(frKey, FACTOR.stem, frKey === word.text ? "exact" : "stem");
+      }
+      unitOfWord.set(i, units.length);
+      units.push({ label: word.text, alts, weight: 0, word: i });
+    });
+
+    const matches: LexiconMatch[] = [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")];
+    for (const m of matches) {
+      if (m.kind === "place") places.add(m.token);
+      for (let w = m.from; w < m.to; w++) {
+        const u = unitOfWord.get(w);
+        if (u === undefined) continue;
+        const alts = units[u]!.alts;
+        if (!alts.some((a) => a.term === m.token)) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind });
+      }
+    }
+
+    const maxIdf = this.idf("");
+    for (const unit of units) {
+      if (!unit.alts.some((a) => this.documentFrequency.has(a.term))) this.addTypoAlternatives(unit, en.words[unit.word]!.text);
+      const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
+      unit.weight = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : maxIdf;
+    }
+    return { units, places };
+  }
+
+  private addTypoAlternatives(unit: QueryUnit, word: string): void {
+    const allowed = allowedTypos(Array.from(word).length);
+    if (allowed === 0) return;
+    const found = this.typos.search(word).filter((m) => m.distance > 0 && m.distance <= allowed);
+    if (found.length === 0) return;
+    const best = Math.min(...found.map((m) => m.distance));
+    for (const m of found) {
+      if (m.distance !== best) continue;
+      for (const term of this.surfaces.get(m.term) ?? []) {
+        if (!unit.alts.some((a) => a.term === term)) unit.alts.push({ term, factor: best === 1 ? FACTOR.typo1 : FACTOR.typo2, via: "typo" });
+      }
+    }
+  }
+
+  private collect(units: QueryUnit[]): Map<number, Candidate> {
+    const candidates = new Map<number, Candidate>();
+    const postings = new Map<string, { field: string; result: number[] }[]>();
+    units.forEach((unit, u) => {
+      unit.alts.forEach((alt, a) => {
+        if (!this.documentFrequency.has(alt.term)) return;
+        let fieldResults = postings.get(alt.term);
+        if (!fieldResults) {
+          fieldResults = this.index.search({ query: alt.term, field: FIELDS, limit: CANDIDATE_LIMIT });
+          postings.set(alt.term, fieldResults);
+        }
+        const idf = this.idf(alt.term);
+        const relative = Math.min(1, idf / unit.weight);
+        for (const { field, result } of fieldResults) {
+          const f = FIELDS.indexOf(field as MatchField);
+          const name = FIELDS[f]!;
+          const score = idf * FIELD_WEIGHT[name] * alt.factor;
+          for (const id of result) {
+            let c = candidates.get(id);
+            if (!c) {
+              c = newCandidate(id, units.length);
+              candidates.set(id, c);
+            }
+            if (score > c.unitScore[u]!) {
+              c.unitScore[u] = score;
+              c.unitQuality[u] = relative * FIELD_QUALITY[name] * alt.factor;
+              c.unitAlt[u] = a;
+              c.unitField[u] = f;
+            }
+          }
+        }
+      });
+    });
+    return candidates;
+  }
+}
+
+/**
+ * The flexsearch Document behind the engine. Terms arrive analysed and space-separated, so flexsearch
+ * only splits them. Its published typings reject per-field `encode` (they are known to be broken), hence
+ * the cast to the small surface we use.
+ */
+function createIndex(): FlexDocument {
+  const options = {
+    document: { id: "id", index: FIELDS.map((field) => ({ field, tokenize: "strict", encode: splitTokens })) },
+  };
+  return new Document(options as never) as unknown as FlexDocument;
+}
+
+function newCandidate(index: number, units: number): Candidate {
+  return {
+    index,
+    unitScore: new Float64Array(units),
+    unitQuality: new Float64Array(units),
+    unitAlt: new Int16Array(units).fill(-1),
+    unitField: new Int8Array(units),
+  };
+}
+
+function splitTokens(text: string): string[] {
+  return text.split(" ");
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function recordDate(record: CatalogRecord): string {
+  return record.dates?.start ?? record.source.date;
+}
+
+/** Index terms of one record, per field, with the concepts its texts name. */
+function recordFields(
+  record: CatalogRecord,
+  catalog: Catalog,
+  lexicon: Lexicon,
+  surfaces: Map<string, string[]>,
+  kindConcepts: Set<string>,
+): Record<MatchField, Set<string>> {
+  const fields: Record<MatchField, Set<string>> = { title: new Set(), summary: new Set(), details: new Set(), meta: new Set() };
+  const addText = (field: MatchField, text: string, lang: Language) => {
+    const analyzed = analyze(text, lang);
+    indexTerms(analyzed, fields[field]);
+    rememberSurfaces(analyzed, surfaces);
+    for (const m of lexicon.match(analyzed, latinLanguageOf(lang))) if (m.kind === "concept") fields[field].add(m.token);
+  };
+  for (const lang of LANGUAGES) {
+    addText("title", record.title[lang], lang);
+    addText("summary", record.summary[lang], lang);
+    if (record.details) addText("details", record.details[lang], lang);
+    const meta = [
+      ...record.sectors.map((s) => catalog.sectors[s]?.[lang]),
+      ...record.audiences.map((a) => catalog.audiences[a]?.[lang]),
+      ...record.cities.map((c) => catalog.places.cities[c]?.names[lang]),
+      ...[...record.organisers, ...record.partners, ...record.contacts].map((p) => p.name[lang]),
+    ];
+    for (const text of meta) if (text) addText("meta", text, lang);
+  }
+  for (const c of record.countries) fields.meta.add(countryToken(c));
+  for (const c of record.cities) fields.meta.add(cityToken(c));
+  if (kindConcepts.has(record.kind)) fields.meta.add(conceptToken(record.kind));
+  return fields;
+}
+
+/** Surface forms → index keys, so a misspelt query word can be mapped to what the index holds. */
+function rememberSurfaces(analyzed: AnalyzedText, surfaces: Map<string, string[]>): void {
+  analyzed.words.forEach((w, i) => {
+    const key = analyzed.keys[i];
+    if (!key || w.script === "han" || w.text.length < 4) return;
+    const known = surfaces.get(w.text);
+    if (!known) surfaces.set(w.text, [key]);
+    else if (!known.includes(key)) known.push(key);
+  });
+}

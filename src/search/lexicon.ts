@@ -1,0 +1,193 @@
+import countries from "i18n-iso-countries";
+import type { Glossary, Language, Places } from "../catalog/schema.js";
+import { LANGUAGES } from "../catalog/schema.js";
+import { analyze, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import { fold } from "./text.js";
+
+/**
+ * Concepts and places named in a text, whatever its language. A concept from the glossary becomes the
+ * token `~<concept>`, a country `@<cc>` (lower-case ISO code), a city `@c:<city-id>`. Records carry these
+ * tokens in their index fields and queries look them up, which is what lets "ШОС" find a record written
+ * "SCO" and "Казахстане" find one whose country is KZ.
+ */
+
+export type LexiconKind = "concept" | "place";
+
+export interface LexiconMatch {
+  token: string;
+  kind: LexiconKind;
+  /** First and one-past-last word index covered in the analysed text. */
+  from: number;
+  to: number;
+}
+
+interface Pattern {
+  keys: string[];
+  token: string;
+  kind: LexiconKind;
+}
+
+type Flavor = "en" | "fr";
+
+export function countryToken(code: string): string {
+  return `@${code.toLowerCase()}`;
+}
+
+export function cityToken(id: string): string {
+  return `@c:${id}`;
+}
+
+export function conceptToken(id: string): string {
+  return `~${id}`;
+}
+
+/** Country names that are also common words or too short to match safely without context. */
+const MIN_COUNTRY_NAME_LENGTH = 4;
+
+export class Lexicon {
+  /** Word-sequence patterns by the first key, per stemming flavor. */
+  private readonly byFirst: Record<Flavor, Map<string, Pattern[]>> = { en: new Map(), fr: new Map() };
+  /** Han names by their first character, matched as substrings of folded text. */
+  private readonly hanByFirst = new Map<string, { text: string; token: string; kind: LexiconKind }[]>();
+  /** Token → the country code it stands for (for countries). */
+  readonly countryOfToken = new Map<string, string>();
+
+  static build(glossary: Glossary, places: Places): Lexicon {
+    const lexicon = new Lexicon();
+    for (const [id, terms] of Object.entries(glossary)) {
+      for (const lang of LANGUAGES) {
+        for (const term of terms[lang]) lexicon.addStemmed(term, lang, conceptToken(id));
+      }
+    }
+    for (const code of Object.keys(countries.getAlpha2Codes())) {
+      const token = countryToken(code);
+      lexicon.countryOfToken.set(token, code);
+      const names = new Set<string>();
+      for (const lang of LANGUAGES) {
+        for (const name of countries.getNames(lang, { select: "all" })[code] ?? []) names.add(name);
+      }
+      for (const alias of places.countryAliases[code] ?? []) names.add(alias);
+      for (const name of names) {
+        const isAlias = places.countryAliases[code]?.includes(name) ?? false;
+        if (!isAlias && Array.from(name).length < MIN_COUNTRY_NAME_LENGTH && !/\p{Script=Han}/u.test(name)) continue;
+        lexicon.addPlace(name, token);
+      }
+    }
+    for (const [id, city] of Object.entries(places.cities)) {
+      for (const name of [...Object.values(city.names), ...city.aliases]) lexicon.addPlace(name, cityToken(id));
+    }
+    return lexicon;
+  }
+
+  private addStemmed(term: string, lang: Language, token: string): void {
+    if (/\p{Script=Han}/u.test(term)) {
+      this.addHan(fold(term), token, "concept");
+      return;
+    }
+    const analyzed = analyze(term, lang);
+    const keys = analyzed.keys.filter((k): k is string => k !== null);
+    this.addPattern(latinLanguageOf(lang), { keys, token, kind: "concept" });
+  }
+
+  /** Place names match on their surface forms (stems mangle proper names), plus Russian case forms. */
+  private addPlace(name: string, token: string): void {
+    if (/\p{Script=Han}/u.test(name)) {
+      this.addHan(fold(name), token, "place");
+      return;
+    }
+    const surfaces = analyze(name, "en").words.map((w) => w.text);
+    if (surfaces.length === 0) return;
+    const last = surfaces[surfaces.length - 1]!;
+    const variants = /[а-я]$/.test(last) ? russianCaseForms(last) : [last];
+    for (const variant of variants) {
+      const keys = [...surfaces.slice(0, -1), variant];
+      for (const flavor of ["en", "fr"] as const) this.addPattern(flavor, { keys, token, kind: "place" });
+    }
+  }
+
+  private addHan(text: string, token: string, kind: LexiconKind): void {
+    const first = text[0];
+    if (first === undefined) return;
+    const list = this.hanByFirst.get(first) ?? [];
+    if (!list.some((e) => e.text === text && e.token === token)) list.push({ text, token, kind });
+    this.hanByFirst.set(first, list);
+  }
+
+  private addPattern(flavor: Flavor, pattern: Pattern): void {
+    const first = pattern.keys[0];
+    if (first === undefined) return;
+    const list = this.byFirst[flavor].get(first);
+    if (!list) this.byFirst[flavor].set(first, [pattern]);
+    else if (!list.some((p) => p.token === pattern.token && p.keys.join(" ") === pattern.keys.join(" "))) list.push(pattern);
+  }
+
+  /**
+   * Matches in one analysed text. `flavor` is the Latin stemming the text was analysed with (a text
+   * in French was stemmed as French). Concepts match on stems, places on surface forms.
+   */
+  match(text: AnalyzedText, flavor: Flavor): LexiconMatch[] {
+    const out: LexiconMatch[] = [];
+    // Stop words are skipped, so "centre for higher education" still meets "higher education".
+    const positions: number[] = [];
+    text.keys.forEach((k, i) => {
+      if (k !== null) positions.push(i);
+    });
+    const patterns = this.byFirst[flavor];
+    for (let p = 0; p < positions.length; p++) {
+      const wordIndex = positions[p]!;
+      const key = text.keys[wordIndex]!;
+      const surface = text.words[wordIndex]!.text;
+      for (const first of key === surface ? [key] : [key, surface]) {
+        for (const pattern of patterns.get(first) ?? []) {
+          if (this.matchesAt(pattern, text, positions, p)) {
+            out.push({ token: pattern.token, kind: pattern.kind, from: wordIndex, to: positions[p + pattern.keys.length - 1]! + 1 });
+          }
+        }
+      }
+    }
+    text.words.forEach((word, i) => {
+      if (word.script === "han") this.matchHan(text, i, out);
+    });
+    return out;
+  }
+
+  /** Han names starting anywhere inside one Han word (names need not align with segmentation). */
+  private matchHan(text: AnalyzedText, from: number, out: LexiconMatch[]): void {
+    const word = text.words[from]!;
+    for (let at = word.start; at < word.end; at++) {
+      for (const entry of this.hanByFirst.get(text.folded[at]!) ?? []) {
+        if (!text.folded.startsWith(entry.text, at)) continue;
+        const end = at + entry.text.length;
+        let to = from + 1;
+        while (to < text.words.length && text.words[to]!.start < end) to++;
+        out.push({ token: entry.token, kind: entry.kind, from, to });
+      }
+    }
+  }
+
+  private matchesAt(pattern: Pattern, text: AnalyzedText, positions: number[], p: number): boolean {
+    if (p + pattern.keys.length > positions.length) return false;
+    return pattern.keys.every((k, j) => {
+      const i = positions[p + j]!;
+      return text.keys[i] === k || text.words[i]!.text === k;
+    });
+  }
+}
+
+/**
+ * The forms a Russian place name takes in the six cases (Казахстан → Казахстане, Харбин → Харбине,
+ * Ухань → Ухани, Германия → Германии, Москва → Москве). Indeclinable names (Урумчи, Токио) stay as
+ * they are. Only the last word declines here; multi-word names list their forms as aliases.
+ */
+export function russianCaseForms(word: string): string[] {
+  const forms = new Set([word]);
+  const add = (stem: string, endings: string[]) => endings.forEach((e) => forms.add(stem + e));
+  const stem1 = word.slice(0, -1);
+  if (word.endsWith("ия")) add(word.slice(0, -2), ["ии", "ию", "ией"]);
+  else if (word.endsWith("я")) add(stem1, ["и", "е", "ю", "ей", "ей"]);
+  else if (word.endsWith("а")) add(stem1, ["ы", "и", "е", "у", "ой"]);
+  else if (word.endsWith("ь")) add(stem1, ["я", "ю", "ем", "е", "и", "ью"]);
+  else if (word.endsWith("й")) add(stem1, ["я", "ю", "ем", "е"]);
+  else if (/[бвгджзклмнпрстфхцчшщ]$/.test(word)) add(word, ["а", "у", "ом", "е", "ы"]);
+  return [...forms];
+}

@@ -1,0 +1,104 @@
+/** Script-level text handling shared by indexing and querying: folding and word segmentation. */
+
+export type Script = "latin" | "cyrillic" | "han" | "other";
+
+export interface Word {
+  /** Folded surface form. */
+  text: string;
+  script: Script;
+  /** Offsets in the folded string. */
+  start: number;
+  end: number;
+}
+
+const COMBINING_MARK_NOT_AFTER_CYRILLIC = /(?<![\u0400-\u04ff])\p{M}+/gu;
+
+/**
+ * Folds case, accents and compatibility forms (full-width letters, ligatures) so that "Ouzbékistan",
+ * "ouzbekistan" and "ＯＵＺＢＥＫＩＳＴＡＮ" are one word. Cyrillic keeps й and loses only ё → е, as
+ * Russian writers use both spellings of ё. The result keeps the input's length in code units for Han
+ * and most Latin text, but callers must not rely on offsets into the original string.
+ */
+export function fold(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(COMBINING_MARK_NOT_AFTER_CYRILLIC, "")
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/ё/g, "е");
+}
+
+export function scriptOf(char: string): Script {
+  const code = char.codePointAt(0) ?? 0;
+  if (code >= 0x0400 && code <= 0x052f) return "cyrillic";
+  if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x20000 && code <= 0x2ebef) || (code >= 0xf900 && code <= 0xfaff)) {
+    return "han";
+  }
+  if ((code >= 0x61 && code <= 0x7a) || (code >= 0xc0 && code <= 0x24f) || (code >= 0x30 && code <= 0x39)) return "latin";
+  return "other";
+}
+
+// Letters and digits, with word-internal apostrophes kept so elisions can be split deliberately below.
+const WORD_RUN = /[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu;
+const HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}]+/gu;
+const zhSegmenter = new Intl.Segmenter("zh", { granularity: "word" });
+
+/** French elided articles and English possessives: l'OCS → ocs, d'échange → echange, China's → china. */
+const ELIDED = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]);
+
+/**
+ * Splits folded text into words. Alphabetic runs are split with a regular expression (fast, and right
+ * for languages written with spaces); Han runs go through ICU's dictionary segmenter. A Han run keeps
+ * its segments contiguous (`start`/`end`) so callers can form bigrams across segment boundaries.
+ */
+export function words(folded: string): Word[] {
+  const out: Word[] = [];
+  for (const m of folded.matchAll(WORD_RUN)) {
+    const run = m[0];
+    const base = m.index;
+    if (HAN_RUN.test(run)) {
+      HAN_RUN.lastIndex = 0;
+      splitMixedRun(run, base, out);
+    } else {
+      pushAlphabetic(run, base, out);
+    }
+  }
+  return out;
+}
+
+function pushAlphabetic(run: string, base: number, out: Word[]): void {
+  if (!run.includes("'") && !run.includes("’")) {
+    out.push({ text: run, script: scriptOf(run[0] ?? ""), start: base, end: base + run.length });
+    return;
+  }
+  let offset = 0;
+  const parts = run.split(/['’]/);
+  parts.forEach((part, i) => {
+    const isElision = i < parts.length - 1 && ELIDED.has(part);
+    const isPossessive = i > 0 && part === "s";
+    if (part && !isElision && !isPossessive) {
+      out.push({ text: part, script: scriptOf(part[0] ?? ""), start: base + offset, end: base + offset + part.length });
+    }
+    offset += part.length + 1;
+  });
+}
+
+function splitMixedRun(run: string, base: number, out: Word[]): void {
+  let last = 0;
+  for (const m of run.matchAll(HAN_RUN)) {
+    if (m.index > last) pushAlphabetic(run.slice(last, m.index), base + last, out);
+    for (const seg of zhSegmenter.segment(m[0])) {
+      out.push({ text: seg.segment, script: "han", start: base + m.index + seg.index, end: base + m.index + seg.index + seg.segment.length });
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < run.length) pushAlphabetic(run.slice(last), base + last, out);
+}
+
+/** Character bigrams of a Han string: 孵化器 → 孵化, 化器. */
+export function bigrams(han: string): string[] {
+  const chars = Array.from(han);
+  const out: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+  return out;
+}

@@ -1,0 +1,55 @@
+import type { Kind, Language } from "../catalog/schema.js";
+
+/** Facet filters; values inside one facet are alternatives (OR), facets combine with AND. */
+export interface SearchFilters {
+  kinds?: readonly Kind[];
+  countries?: readonly string[];
+  sectors?: readonly string[];
+  audiences?: readonly string[];
+}
+
+export interface SearchOptions {
+  /** Language the caller believes the query is in (Telegram's language_code, a user's choice). */
+  langHint?: Language;
+  filters?: SearchFilters;
+  /** Hits to return (default 10). */
+  limit?: number;
+  /** Hits to skip, for paging (default 0). */
+  offset?: number;
+}
+
+/** Which indexed field a hit matched in. */
+export type MatchField = "title" | "summary" | "details" | "meta";
+
+export interface MatchedTerm {
+  /** The query word (or concept/place) that matched. */
+  query: string;
+  /** What it matched in the record: the indexed term, a concept id ("concept:sco") or place ("country:KZ"). */
+  term: string;
+  field: MatchField;
+  /** How the term was reached. */
+  via: "exact" | "stem" | "typo" | "concept" | "place";
+}
+
+export interface SearchHit {
+  id: string;
+  /** Relevance, comparable between hits of one query. */
+  score: number;
+  /**
+   * Share of the query that this record covers, weighted by how specific each part is (0..1).
+   * Comparable across queries: the bot treats a best hit under its threshold as "unanswered".
+   */
+  confidence: number;
+  matches: MatchedTerm[];
+}
+
+export interface SearchResponse {
+  query: string;
+  /** The query's language: detected, and combined with the caller's hint. */
+  lang: Language;
+  /** Countries named in the query (ISO 3166-1 alpha-2); their records rank first. */
+  countries: string[];
+  /** All hits that passed the filters, before offset/limit. */
+  total: number;
+  hits: SearchHit[];
+}
