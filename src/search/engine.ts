@@ -138,7 +138,9 @@ export class SearchEngine {
     const { units, places } = this.queryUnits(query);
     const countries = [...places].map((t) => this.lexicon.countryOfToken.get(t)).filter((c): c is string => c !== undefined);
     if (units.length === 0) {
-      return this.page(query, lang, countries, this.browseHits(options.filters), options);
+      // No question (only filters) is browsing; a question of nothing but stop words matches nothing.
+      const hits = query.trim() === "" ? this.browseHits(options.filters) : [];
+      return this.page(query, lang, countries, hits, options);
     }
 
     const candidates = this.collect(units);

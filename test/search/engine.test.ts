@@ -1,0 +1,136 @@
+import { describe, expect, it } from "vitest";
+import { SearchEngine } from "../../src/search/engine.js";
+import { catalog, record } from "./fixture.js";
+
+const engine = SearchEngine.build(catalog, { now: () => new Date("2026-11-21T12:00:00Z") });
+const ids = (query: string, options = {}) => engine.search(query, options).hits.map((h) => h.id);
+
+describe("SearchEngine: languages", () => {
+  it.each([
+    ["incubators in Kazakhstan", "en"],
+    ["incubateurs au Kazakhstan", "fr"],
+    ["инкубаторы в Казахстане", "ru"],
+    ["哈萨克斯坦的孵化器", "zh"],
+  ])("finds the Kazakhstan incubators from %s and detects %s", (query, lang) => {
+    const response = engine.search(query);
+    expect(response.lang).toBe(lang);
+    expect(response.hits[0]?.id).toBe("offshore-incubators");
+    expect(response.countries).toEqual(["KZ"]);
+  });
+
+  it("matches Russian case forms of common words and place names", () => {
+    expect(ids("инкубаторов в Харбине")[0]).toBe("harbin-incubator");
+    expect(ids("Казахстана")).toEqual(["offshore-incubators"]);
+  });
+
+  it("crosses languages through the concept glossary", () => {
+    // The record's Russian text says ШОС, its English SCO: a query in either language reaches both.
+    const hit = engine.search("SCO").hits[0];
+    expect(hit?.id).toBe("sco-higher-education");
+    expect(hit?.matches.some((m) => m.term === "~sco" || m.term === "sco")).toBe(true);
+    expect(ids("上海合作组织")[0]).toBe("sco-higher-education");
+  });
+
+  it("segments Chinese and falls back to character bigrams", () => {
+    expect(ids("学生交流项目")[0]).toBe("sco-higher-education");
+    expect(ids("月球科研站")[0]).toBe("lunar-station");
+  });
+
+  it("folds accents and elisions", () => {
+    expect(ids("programmes d'echange etudiants")[0]).toBe("sco-higher-education");
+    expect(ids("OUZBÉKISTAN")[0]).toBe("offshore-incubators");
+  });
+});
+
+describe("SearchEngine: typo tolerance (one edit from 5 characters, two from 9)", () => {
+  it("corrects one edit in a word of 5 or more characters", () => {
+    const hit = engine.search("incubatr").hits[0];
+    expect(hit?.matches[0]?.via).toBe("typo");
+    expect(ids("Kazakstan")).toEqual(["offshore-incubators"]);
+  });
+
+  it("corrects two edits only from 9 characters", () => {
+    expect(ids("Kazahkstann")).toEqual(["offshore-incubators"]); // 11 characters, 2 edits
+    expect(ids("stetion")).toContain("lunar-station"); // 7 characters, 1 edit
+    expect(ids("stetiom")).toEqual([]); // 7 characters, 2 edits: too many
+  });
+
+  it("does not correct words under 5 characters", () => {
+    expect(ids("lunr")).toEqual([]);
+  });
+});
+
+describe("SearchEngine: ranking, filters and paging", () => {
+  it("scores, explains and measures confidence", () => {
+    const response = engine.search("incubator in Harbin");
+    const [best, second] = response.hits;
+    expect(best?.id).toBe("harbin-incubator");
+    expect(best!.score).toBeGreaterThan(second!.score);
+    expect(best!.confidence).toBeGreaterThan(0.9);
+    expect(second!.confidence).toBeLessThan(0.6);
+    expect(best!.matches.map((m) => m.query).sort()).toEqual(["harbin", "incubator"]);
+    expect(best!.matches.every((m) => ["title", "summary", "details", "meta"].includes(m.field))).toBe(true);
+  });
+
+  it("gives unknown words no match and zero confidence", () => {
+    const response = engine.search("quantum computing");
+    expect(response.total).toBe(0);
+  });
+
+  it("ranks records of the country named in the query first", () => {
+    // "cooperation centre" matches both incubators; naming Kazakhstan puts the KZ one first.
+    expect(ids("cooperation centre Kazakhstan")[0]).toBe("offshore-incubators");
+    expect(ids("cooperation centre China")[0]).not.toBe("offshore-incubators");
+  });
+
+  it("filters by facets (OR inside a facet, AND across facets) and ignores unknown values", () => {
+    expect(ids("incubator", { filters: { countries: ["CN"] } })).toEqual(["harbin-incubator"]);
+    expect(ids("incubator", { filters: { countries: ["CN", "UZ"] } }).sort()).toEqual(["harbin-incubator", "offshore-incubators"]);
+    expect(ids("incubator", { filters: { countries: ["XX", "UZ"] } })).toEqual(["offshore-incubators"]);
+    expect(ids("incubator", { filters: { kinds: ["organisation"] } })).toEqual([]);
+    expect(ids("", { filters: { sectors: ["education"], audiences: ["students"] } })).toEqual(["sco-higher-education"]);
+  });
+
+  it("pages through hits and reports the total", () => {
+    const all = engine.search("centre", { limit: 10 });
+    expect(all.total).toBeGreaterThanOrEqual(3);
+    const second = engine.search("centre", { limit: 1, offset: 1 });
+    expect(second.hits.map((h) => h.id)).toEqual([all.hits[1]!.id]);
+    expect(second.total).toBe(all.total);
+  });
+
+  it("hides expired announcements", () => {
+    expect(ids("call for applications")).toEqual([]);
+    const before = SearchEngine.build(catalog, { now: () => new Date("2024-06-01") });
+    expect(before.search("call for applications").hits[0]?.id).toBe("expired-announcement");
+  });
+
+  it("returns nothing for a question made only of stop words, and browses on an empty one", () => {
+    expect(engine.search("the and of").total).toBe(0);
+    expect(engine.search("").total).toBe(4);
+  });
+
+  it("survives hostile input", () => {
+    for (const query of ["\u0000\u202e<script>", "a".repeat(5000), "🙂".repeat(300), "' OR 1=1 --", "\uD800"]) {
+      expect(() => engine.search(query)).not.toThrow();
+    }
+  });
+
+  it("looks up records by id", () => {
+    expect(engine.get("lunar-station")?.title.en).toBe("International Lunar Research Station");
+    expect(engine.get("nope")).toBeUndefined();
+    expect(engine.size).toBe(5);
+  });
+
+  it("indexes a record added in a new build", () => {
+    const extra = record({
+      id: "tashkent-camp",
+      kind: "programme",
+      title: { en: "Startup camp in Tashkent", fr: "Camp de start-up à Tachkent", ru: "Стартап-лагерь в Ташкенте", zh: "塔什干创业营" },
+      summary: { en: "A camp.", fr: "Un camp.", ru: "Лагерь.", zh: "训练营。" },
+      countries: ["UZ"],
+    });
+    const bigger = SearchEngine.build({ ...catalog, records: [...catalog.records, extra] });
+    expect(bigger.search("Ташкенте").hits[0]?.id).toBe("tashkent-camp");
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { detectLanguage } from "../../src/search/language.js";
+import { russianCaseForms } from "../../src/search/lexicon.js";
+import { bigrams, fold, words } from "../../src/search/text.js";
+
+describe("fold", () => {
+  it("removes accents and case but keeps й, and folds ё to е", () => {
+    expect(fold("Ouzbékistan ÉNERGIE")).toBe("ouzbekistan energie");
+    expect(fold("Ёлка Китай")).toBe("елка китай");
+    expect(fold("ＡＳＥＡＮ")).toBe("asean");
+  });
+});
+
+describe("words", () => {
+  it("splits elisions and possessives", () => {
+    expect(words(fold("l'OCS d’échange China's")).map((w) => w.text)).toEqual(["ocs", "echange", "china"]);
+  });
+
+  it("segments Han text and keeps offsets contiguous", () => {
+    const ws = words("哈萨克斯坦的孵化器");
+    expect(ws.every((w) => w.script === "han")).toBe(true);
+    expect(ws.map((w) => w.text).join("")).toBe("哈萨克斯坦的孵化器");
+    for (let i = 1; i < ws.length; i++) expect(ws[i]!.start).toBe(ws[i - 1]!.end);
+  });
+
+  it("separates scripts inside one run", () => {
+    const [first, ...rest] = words(fold("SCO数字经济"));
+    expect(first).toMatchObject({ text: "sco", script: "latin" });
+    expect(rest.length).toBeGreaterThan(0);
+    expect(rest.every((w) => w.script === "han")).toBe(true);
+    expect(rest.map((w) => w.text).join("")).toBe("数字经济");
+  });
+});
+
+describe("bigrams", () => {
+  it("lists overlapping character pairs", () => {
+    expect(bigrams("孵化器")).toEqual(["孵化", "化器"]);
+    expect(bigrams("站")).toEqual([]);
+  });
+});
+
+describe("russianCaseForms", () => {
+  it("declines names by their ending", () => {
+    expect(russianCaseForms("казахстан")).toEqual(expect.arrayContaining(["казахстане", "казахстана"]));
+    expect(russianCaseForms("германия")).toEqual(expect.arrayContaining(["германии", "германию"]));
+    expect(russianCaseForms("ухань")).toEqual(expect.arrayContaining(["ухани", "ухане"]));
+    expect(russianCaseForms("урумчи")).toEqual(["урумчи"]);
+  });
+});
+
+describe("detectLanguage", () => {
+  it("decides by script for Chinese and Russian", () => {
+    expect(detectLanguage("孵化器 in Harbin")).toBe("zh");
+    expect(detectLanguage("инкубаторы в Казахстане")).toBe("ru");
+  });
+
+  it("tells English from French", () => {
+    expect(detectLanguage("programmes d'échange pour les étudiants")).toBe("fr");
+    expect(detectLanguage("student exchange programmes in SCO countries")).toBe("en");
+  });
+
+  it("uses the hint when the text cannot tell", () => {
+    expect(detectLanguage("SCO", "fr")).toBe("fr");
+    expect(detectLanguage("2024", "ru")).toBe("ru");
+    expect(detectLanguage("SCO")).toBe("en");
+  });
+});
