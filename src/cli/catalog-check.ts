@@ -1,0 +1,116 @@
+/**
+ * `npm run catalog:check [data-dir]` — validates the catalog and checks that every record the shared
+ * required-records list asks for exists. Exit code 0 when all is well, 1 otherwise.
+ */
+import { readFile, realpath } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { DEFAULT_DATA_DIR, formatProblem, loadCatalog, plural } from "../catalog/load.js";
+import type { CatalogProblem } from "../catalog/load.js";
+import { KINDS } from "../catalog/schema.js";
+import type { Catalog } from "../catalog/schema.js";
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** Environment variable that points at the shared directory (default: ../shared next to the repository). */
+export const SHARED_DIR_ENV = "COOPDESK_SHARED_DIR";
+
+export function sharedDir(): string {
+  const fromEnv = process.env[SHARED_DIR_ENV];
+  return fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, "../shared");
+}
+
+export function requiredRecordsFile(dir: string = sharedDir()): string {
+  return path.join(dir, "catalog", "required-records.md");
+}
+
+export interface RequiredId {
+  id: string;
+  /** 1-based line of the table row, for pointing at it in a problem. */
+  line: number;
+}
+
+const KEBAB_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const TABLE_SEPARATOR = /^\|?\s*:?-{3,}/;
+
+/** Ids from the first column of the markdown tables; header rows (those followed by a |---| row) are skipped. */
+export function parseRequiredIds(markdown: string): RequiredId[] {
+  const lines = markdown.split(/\r?\n/);
+  const ids: RequiredId[] = [];
+  lines.forEach((raw, i) => {
+    const line = raw.trim();
+    if (!line.startsWith("|") || TABLE_SEPARATOR.test(line)) return;
+    if (TABLE_SEPARATOR.test(lines[i + 1]?.trim() ?? "")) return;
+    const cell = (line.split("|")[1] ?? "").trim().replace(/^`(.*)`$/, "$1").trim();
+    if (KEBAB_ID.test(cell)) ids.push({ id: cell, line: i + 1 });
+  });
+  return ids;
+}
+
+/** The required ids, or undefined when the file is not there (the shared directory is optional). */
+export async function readRequiredIds(file: string): Promise<RequiredId[] | undefined> {
+  try {
+    return parseRequiredIds(await readFile(file, "utf8"));
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+export function missingRequired(catalog: Catalog, required: RequiredId[], file: string): CatalogProblem[] {
+  const ids = new Set(catalog.records.map((r) => r.id));
+  return required
+    .filter((r) => !ids.has(r.id))
+    .map((r) => ({ file, line: r.line, recordId: r.id, message: "required record is missing from the catalog" }));
+}
+
+/** `catalog OK: 57 records (12 initiative, ...), 20 sectors, 9 audiences, 80 concepts, 25 cities` */
+export function summarize(catalog: Catalog): string {
+  const kinds = KINDS.map((kind) => [kind, catalog.records.filter((r) => r.kind === kind).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${n} ${kind}`)
+    .join(", ");
+  return [
+    `${plural(catalog.records.length, "record")} (${kinds})`,
+    plural(Object.keys(catalog.sectors).length, "sector"),
+    plural(Object.keys(catalog.audiences).length, "audience"),
+    plural(Object.keys(catalog.glossary).length, "concept"),
+    Object.keys(catalog.places.cities).length === 1 ? "1 city" : `${Object.keys(catalog.places.cities).length} cities`,
+  ].join(", ");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const dataDir = argv[2] ? path.resolve(argv[2]) : DEFAULT_DATA_DIR;
+  const result = await loadCatalog(dataDir);
+  const problems = result.ok ? await requiredProblems(result.catalog, dataDir) : result.problems;
+  if (problems.length > 0) {
+    for (const p of problems) console.error(formatProblem(p));
+    console.error(`catalog check failed: ${plural(problems.length, "problem")} in ${dataDir}`);
+    return 1;
+  }
+  if (result.ok) console.log(`catalog OK: ${summarize(result.catalog)}`);
+  return 0;
+}
+
+/** Required-record problems; a missing shared directory only skips this check, with a warning. */
+async function requiredProblems(catalog: Catalog, dataDir: string): Promise<CatalogProblem[]> {
+  const file = requiredRecordsFile();
+  const required = await readRequiredIds(file);
+  if (required === undefined) {
+    console.warn(`warning: ${file} not found (set ${SHARED_DIR_ENV}); required-records check skipped`);
+    return [];
+  }
+  // CatalogProblem paths are relative to the data directory.
+  return missingRequired(catalog, required, path.relative(dataDir, file).split(path.sep).join("/"));
+}
+
+async function isEntryPoint(): Promise<boolean> {
+  const script = process.argv[1];
+  if (!script) return false;
+  return pathToFileURL(await realpath(script)).href === import.meta.url;
+}
+
+// Run only as a script, so tests can import the helpers above.
+if (await isEntryPoint()) {
+  process.exitCode = await main(process.argv);
+}
