@@ -1,0 +1,32 @@
+// Entry point of the conversation-state layer: picks the backend from configuration.
+import { createMemoryState } from "./memory.js";
+import { connectRedis, createRedisState } from "./redis.js";
+import type { StateBackend, StateLogger } from "./types.js";
+
+export type { QuestionLog, SessionData, SessionStore, StateBackend, StateLogger, UnansweredQuestion } from "./types.js";
+export { createMemoryState } from "./memory.js";
+export { connectRedis, createRedisState } from "./redis.js";
+
+export interface StateConfig {
+  /** When absent or empty, state is kept in process memory: fine for one instance, lost on restart. */
+  redisUrl?: string;
+  ttlSeconds: number;
+}
+
+export function createState(config: StateConfig, logger?: StateLogger): StateBackend {
+  if (!config.redisUrl) {
+    logger?.info({ backend: "memory" }, "conversation state kept in memory (no REDIS_URL)");
+    return createMemoryState({ ttlSeconds: config.ttlSeconds });
+  }
+  logger?.info({ backend: "redis", host: redisHost(config.redisUrl) }, "conversation state kept in Redis");
+  return createRedisState(connectRedis(config.redisUrl, logger), { ttlSeconds: config.ttlSeconds, logger });
+}
+
+/** Host and port only: the URL may carry a password, which must not reach the logs. */
+function redisHost(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,95 @@
+// Embedded state backend, used when no REDIS_URL is configured. State lives only as long as the process.
+import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
+import type { QuestionLog, SessionData, SessionStore, StateBackend, UnansweredQuestion } from "./types.js";
+
+/** Enough for a busy bot; beyond it the least recently written session goes, so memory stays bounded. */
+export const DEFAULT_MAX_SESSIONS = 100_000;
+
+export interface MemoryStateOptions {
+  ttlSeconds: number;
+  maxSessions?: number;
+  maxQuestions?: number;
+  /** Clock in epoch milliseconds; injectable so tests can expire sessions without waiting. */
+  now?: () => number;
+}
+
+interface Entry {
+  value: SessionData;
+  expiresAt: number;
+}
+
+export function createMemoryState(options: MemoryStateOptions): StateBackend {
+  const ttlMs = requirePositiveInteger("ttlSeconds", options.ttlSeconds) * 1000;
+  const maxSessions = requirePositiveInteger("maxSessions", options.maxSessions ?? DEFAULT_MAX_SESSIONS);
+  const maxQuestions = requirePositiveInteger("maxQuestions", options.maxQuestions ?? DEFAULT_MAX_QUESTIONS);
+  const now = options.now ?? Date.now;
+
+  const entries = new Map<string, Entry>();
+  const questions: UnansweredQuestion[] = [];
+
+  return {
+    kind: "memory",
+    sessions: memorySessions(entries, ttlMs, maxSessions, now),
+    questions: memoryQuestions(questions, maxQuestions),
+    ping: async () => true,
+    close: async () => {
+      entries.clear();
+      questions.length = 0;
+    },
+  };
+}
+
+// Methods are async so that a failure (e.g. an uncloneable value) rejects like a Redis error instead of throwing.
+function memorySessions(entries: Map<string, Entry>, ttlMs: number, maxSessions: number, now: () => number): SessionStore {
+  return {
+    async read(key) {
+      const entry = entries.get(key);
+      if (!entry) return undefined;
+      if (entry.expiresAt <= now()) {
+        entries.delete(key);
+        return undefined;
+      }
+      return structuredClone(entry.value);
+    },
+    async write(key, value) {
+      const copy = structuredClone(value);
+      const at = now();
+      // Re-inserting moves the key to the end, so the Map stays ordered by last write, i.e. by expiry time.
+      entries.delete(key);
+      entries.set(key, { value: copy, expiresAt: at + ttlMs });
+      dropExpired(entries, at);
+      evictOldest(entries, maxSessions);
+    },
+    async delete(key) {
+      entries.delete(key);
+    },
+  };
+}
+
+/** Sessions that are never read again would otherwise linger; expired ones are always at the front. */
+function dropExpired(entries: Map<string, Entry>, at: number): void {
+  for (const [key, entry] of entries) {
+    if (entry.expiresAt > at) return;
+    entries.delete(key);
+  }
+}
+
+function evictOldest(entries: Map<string, Entry>, maxSessions: number): void {
+  for (const key of entries.keys()) {
+    if (entries.size <= maxSessions) return;
+    entries.delete(key);
+  }
+}
+
+/** Newest first, like the Redis list built with LPUSH. */
+function memoryQuestions(questions: UnansweredQuestion[], maxQuestions: number): QuestionLog {
+  return {
+    async add(question) {
+      questions.unshift(structuredClone(question));
+      if (questions.length > maxQuestions) questions.length = maxQuestions;
+    },
+    async recent(limit) {
+      return questions.slice(0, clampLimit(limit, maxQuestions)).map((q) => structuredClone(q));
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// Contracts of the conversation-state layer. The bot only sees these types, so the
+// embedded in-memory backend and the Redis backend stay interchangeable.
+import type { Language } from "../catalog/schema.js";
+
+/** Per-user conversation state kept between updates. Must stay JSON-serialisable: Redis stores it as JSON. */
+export interface SessionData {
+  lang?: Language;
+  /** Set by an explicit /language choice, which then wins over per-message language detection. */
+  langChosen?: boolean;
+  lastQuery?: string;
+  /** Catalog record ids of the last search, in ranked order, so paging does not re-run the search. */
+  resultIds?: string[];
+  page?: number;
+  filters?: {
+    kinds?: string[];
+    countries?: string[];
+    sectors?: string[];
+    audiences?: string[];
+  };
+  /** @grammyjs/router route key of the multi-step flow the user is in, if any. */
+  step?: string;
+  /** Epoch milliseconds of the last change, set by the bot layer. */
+  updatedAt?: number;
+}
+
+/**
+ * Session storage, structurally compatible with grammY's `StorageAdapter<SessionData>`.
+ * Every write refreshes the store's TTL, so idle conversations disappear on their own.
+ * Values are copied in and out: mutating an object after `write` or after `read` never changes what is stored.
+ */
+export interface SessionStore {
+  read(key: string): Promise<SessionData | undefined>;
+  write(key: string, value: SessionData): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** A question the bot could not answer well, kept so editors can see what the catalog is missing. */
+export interface UnansweredQuestion {
+  text: string;
+  lang: Language;
+  userId: number;
+  chatId: number;
+  /** ISO 8601 timestamp. */
+  at: string;
+  reason: "no-match" | "downvoted";
+  /** For a downvote: the record the user rejected. */
+  recordId?: string;
+  /** For a downvote: the search score of that record. */
+  score?: number;
+}
+
+/** Bounded log of unanswered questions: only the newest entries are kept. */
+export interface QuestionLog {
+  add(question: UnansweredQuestion): Promise<void>;
+  /** Newest first, at most `limit` entries. */
+  recent(limit: number): Promise<UnansweredQuestion[]>;
+}
+
+export interface StateBackend {
+  kind: "memory" | "redis";
+  sessions: SessionStore;
+  questions: QuestionLog;
+  /** Health check: true when the backend can serve requests. Never rejects. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** The slice of a pino logger the state layer uses; any pino logger fits. */
+export interface StateLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
