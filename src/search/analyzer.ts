@@ -13,11 +13,22 @@ const stemmers = {
   ru: newStemmer("russian"),
 };
 
+/**
+ * Words of asking and looking that the general stop lists lack: "where can I find…", "какие есть…",
+ * "有没有…". They say nothing about which record is wanted, and left in they would lower every answer's
+ * confidence.
+ */
+const QUESTION_WORDS = {
+  latin: ["find", "looking", "look", "search", "searching", "need", "want", "know", "tell", "show", "please", "trouver", "cherche", "chercher", "recherche", "existe", "besoin", "savoir", "puis", "peux", "peut", "quel", "quelle"],
+  cyrillic: ["какие", "какой", "какая", "каких", "найти", "ищу", "искать", "подскажите", "скажите", "хочу", "нужно", "нужен", "нужна", "есть", "пожалуйста"],
+  han: ["有没有", "哪里", "哪儿", "哪些", "什么", "怎么", "如何", "可以", "能", "请问", "想", "找", "寻找", "是否", "有", "吗", "呢"],
+};
+
 // One stop list per script: queries mix English and French freely, and a word that is a function
 // word in either language carries no meaning for this catalog.
-const LATIN_STOP = new Set([...eng, ...fra].map(fold));
-const CYRILLIC_STOP = new Set(rus.map(fold));
-const HAN_STOP = new Set(zho);
+const LATIN_STOP = new Set([...eng, ...fra, ...QUESTION_WORDS.latin].map(fold));
+const CYRILLIC_STOP = new Set([...rus, ...QUESTION_WORDS.cyrillic].map(fold));
+const HAN_STOP = new Set([...zho, ...QUESTION_WORDS.han]);
 
 // Stemming dominates indexing time; a catalog's vocabulary is small, so memoising pays off quickly.
 const stemCache = { en: new Map<string, string>(), fr: new Map<string, string>(), ru: new Map<string, string>() };

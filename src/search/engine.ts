@@ -163,7 +163,8 @@ export class SearchEngine {
         matches.push({ query: unit.label, term: alt.term, field: FIELDS[c.unitField[u]!]!, via: alt.via });
       });
       const coverage = covered / totalWeight;
-      const inPlace = places.size > 0 && [...places].some((p) => entry.places.has(p));
+      // "That country first" applies to records that answer the rest of the question too.
+      const inPlace = placeFirst(units, c, places, entry.places);
       scored.push({
         hit: { id: entry.record.id, score: round(score * (0.25 + 0.75 * coverage)), confidence: round(quality / totalWeight), matches },
         inPlace,
@@ -334,6 +335,13 @@ function createIndex(): FlexDocument {
     document: { id: "id", index: FIELDS.map((field) => ({ field, tokenize: "strict", encode: splitTokens })) },
   };
   return new Document(options as never) as unknown as FlexDocument;
+}
+
+function placeFirst(units: QueryUnit[], c: Candidate, places: ReadonlySet<string>, recordPlaces: ReadonlySet<string>): boolean {
+  if (places.size === 0 || ![...places].some((p) => recordPlaces.has(p))) return false;
+  const isPlaceUnit = (unit: QueryUnit) => unit.alts.some((a) => a.via === "place" && places.has(a.term));
+  const others = units.map((unit, u) => ({ unit, u })).filter(({ unit }) => !isPlaceUnit(unit));
+  return others.length === 0 || others.some(({ u }) => c.unitAlt[u]! >= 0);
 }
 
 function newCandidate(index: number, units: number): Candidate {
