@@ -83,6 +83,11 @@ describe("SearchEngine: ranking, filters and paging", () => {
     expect(ids("cooperation centre China")[0]).not.toBe("offshore-incubators");
   });
 
+  it("does not put a record first for its place alone", () => {
+    // The KZ record matches only "Kazakhstan"; the lunar station answers the rest of the question.
+    expect(ids("lunar station Kazakhstan")[0]).toBe("lunar-station");
+  });
+
   it("filters by facets (OR inside a facet, AND across facets) and ignores unknown values", () => {
     expect(ids("incubator", { filters: { countries: ["CN"] } })).toEqual(["harbin-incubator"]);
     expect(ids("incubator", { filters: { countries: ["CN", "UZ"] } }).sort()).toEqual(["harbin-incubator", "offshore-incubators"]);
