@@ -80,9 +80,10 @@ export interface AnalyzedText {
   keys: (string | null)[];
 }
 
-export function analyze(text: string, lang: Language): AnalyzedText {
+/** `forIndex` keeps Han runs whole (see `words`); queries segment them into words. */
+export function analyze(text: string, lang: Language, forIndex = false): AnalyzedText {
   const folded = fold(text);
-  const ws = words(folded);
+  const ws = words(folded, !forIndex);
   const latin = latinLanguageOf(lang);
   const keys = ws.map((w) => (isStopword(w) ? null : w.script === "han" ? w.text : wordKey(w, latin)));
   return { folded, words: ws, keys };
@@ -90,7 +91,8 @@ export function analyze(text: string, lang: Language): AnalyzedText {
 
 /**
  * Index terms of an analysed text: word keys, Han words of two or more characters, and every
- * character bigram of each contiguous Han run (so a query segmented differently still meets it).
+ * character bigram of each contiguous Han run (so a query segmented differently still meets it). A
+ * text analysed for the index has whole Han runs as words; a one-character run is kept as it is.
  */
 export function indexTerms(analyzed: AnalyzedText, into: Set<string>): void {
   const { words: ws, keys } = analyzed;
@@ -107,7 +109,8 @@ export function indexTerms(analyzed: AnalyzedText, into: Set<string>): void {
       if (runStart >= 0 && ws[i - 1]?.end !== w.start) flushRun();
       if (runStart < 0) runStart = w.start;
       runText += w.text;
-      if (key && Array.from(key).length >= 2) into.add(key);
+      const length = key ? Array.from(key).length : 0;
+      if (length === 1 || (length >= 2 && length <= 4)) into.add(key!);
       return;
     }
     flushRun();

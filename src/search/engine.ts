@@ -16,13 +16,13 @@ const FIELD_WEIGHT: Record<MatchField, number> = { title: 3, meta: 2, summary: 1
 const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, summary: 0.9, details: 0.75 };
 
 /** Alternative spellings weigh less than the word as written. */
-const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanPart: 0.85, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6 } as const;
+const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6 } as const;
 
 /**
  * Per term, the records flexsearch returns (it ranks where the term stands early in the field first);
  * a very common term has little weight, so looking past this many changes nothing but the time taken.
  */
-const CANDIDATE_LIMIT = 1000;
+const CANDIDATE_LIMIT = 300;
 
 /** Meilisearch's typo rule: one edit from 5 characters, two from 9. */
 function allowedTypos(length: number): number {
@@ -41,14 +41,8 @@ interface QueryUnit {
   alts: Alternative[];
   /** Weight of the unit: the rarest of its alternatives' idf, or the maximum idf when nothing matches. */
   weight: number;
-}
-
-interface Candidate {
-  index: number;
-  unitScore: Float64Array;
-  unitQuality: Float64Array;
-  unitAlt: Int16Array;
-  unitField: Int8Array;
+  /** The unit names a place of the query (it may also match as a word). */
+  isPlace?: boolean;
 }
 
 interface IndexedRecord {
@@ -77,6 +71,8 @@ type FlexDocument = {
  */
 export class SearchEngine {
   private readonly now: () => Date;
+  /** Record → slot in the current query's accumulator (-1: none); reused so queries allocate little. */
+  private readonly slotOf: Int32Array;
 
   private constructor(
     private readonly records: IndexedRecord[],
@@ -89,6 +85,7 @@ export class SearchEngine {
     options: SearchEngineOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.slotOf = new Int32Array(records.length).fill(-1);
   }
 
   static build(catalog: Catalog, options: SearchEngineOptions = {}): SearchEngine {
@@ -143,42 +140,60 @@ export class SearchEngine {
       return this.page(query, lang, countries, hits, options);
     }
 
-    const candidates = this.collect(units);
+    const acc = this.collect(units);
     const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
     const today = isoDay(this.now());
-    const scored: { hit: SearchHit; inPlace: boolean }[] = [];
-    for (const c of candidates.values()) {
-      const entry = this.records[c.index]!;
+    const U = units.length;
+    const final = new Float64Array(acc.count);
+    const confidence = new Float64Array(acc.count);
+    const inPlace = new Uint8Array(acc.count);
+    const placeList = [...places];
+    // Records in the place the query names come first, then by score; catalog order breaks ties so
+    // results are stable. Only the best offset+limit are kept in order: sorting every candidate would
+    // cost more than scoring them.
+    const better = (a: number, b: number) =>
+      inPlace[a]! - inPlace[b]! || final[a]! - final[b]! || acc.recordOf[b]! - acc.recordOf[a]!;
+    const offset = Math.max(0, options.offset ?? 0);
+    const limit = Math.max(0, options.limit ?? 10);
+    const keep = offset + limit;
+    const top: number[] = [];
+    let total = 0;
+    for (let slot = 0; slot < acc.count; slot++) {
+      const entry = this.records[acc.recordOf[slot]!]!;
       if (!this.passes(entry, options.filters, today)) continue;
       let score = 0;
       let covered = 0;
       let quality = 0;
+      for (let u = 0; u < U; u++) {
+        if (acc.alt[slot * U + u]! < 0) continue;
+        score += acc.score[slot * U + u]!;
+        covered += units[u]!.weight;
+        quality += units[u]!.weight * acc.quality[slot * U + u]!;
+      }
+      final[slot] = score * (0.25 + 0.75 * (covered / totalWeight));
+      confidence[slot] = quality / totalWeight;
+      // "That country first" applies to records that answer the rest of the question too.
+      inPlace[slot] = placeList.length > 0 && placeFirst(units, acc, slot, placeList, entry.places) ? 1 : 0;
+      total++;
+      if (keep === 0 || (top.length === keep && better(slot, top[keep - 1]!) <= 0)) continue;
+      let at = top.length;
+      while (at > 0 && better(slot, top[at - 1]!) > 0) at--;
+      top.splice(at, 0, slot);
+      if (top.length > keep) top.pop();
+    }
+
+    const idOf = (slot: number) => this.records[acc.recordOf[slot]!]!.record.id;
+    const hits = top.slice(offset).map((slot): SearchHit => {
       const matches: MatchedTerm[] = [];
       units.forEach((unit, u) => {
-        if (c.unitAlt[u]! < 0) return;
-        score += c.unitScore[u]!;
-        covered += unit.weight;
-        quality += unit.weight * c.unitQuality[u]!;
-        const alt = unit.alts[c.unitAlt[u]!]!;
-        matches.push({ query: unit.label, term: alt.term, field: FIELDS[c.unitField[u]!]!, via: alt.via });
+        const a = acc.alt[slot * U + u]!;
+        if (a < 0) return;
+        const alt = unit.alts[a]!;
+        matches.push({ query: unit.label, term: alt.term, field: FIELDS[acc.field[slot * U + u]!]!, via: alt.via });
       });
-      const coverage = covered / totalWeight;
-      // "That country first" applies to records that answer the rest of the question too.
-      const inPlace = placeFirst(units, c, places, entry.places);
-      scored.push({
-        hit: { id: entry.record.id, score: round(score * (0.25 + 0.75 * coverage)), confidence: round(quality / totalWeight), matches },
-        inPlace,
-      });
-    }
-    // Records in the place the query names come first, then by score; ids break ties so results are stable.
-    scored.sort((a, b) => Number(b.inPlace) - Number(a.inPlace) || b.hit.score - a.hit.score || (a.hit.id < b.hit.id ? -1 : 1));
-    return this.page(
-      query,
-      lang,
-      countries,
-      scored.map((s) => s.hit),
-      options,
-    );
+      return { id: idOf(slot), score: round(final[slot]!), confidence: round(confidence[slot]!), matches };
+    });
+    return { query, lang, countries, total, hits };
   }
 
   /** Records passing the filters, newest first: browsing without a question. */
@@ -227,41 +242,48 @@ export class SearchEngine {
     const fr = analyze(query, "fr");
     const places = new Set<string>();
     const units: (QueryUnit & { word: number })[] = [];
-    const unitOfWord = new Map<number, number>();
+    const unitsOfWord = new Map<number, number[]>();
 
     en.words.forEach((word, i) => {
       const key = en.keys[i];
       if (key === null || key === undefined) return;
-      const alts: Alternative[] = [];
-      const add = (term: string, factor: number, via: Alternative["via"]) => {
-        if (!alts.some((a) => a.term === term)) alts.push({ term, factor, via });
+      const unitsHere: number[] = [];
+      const push = (label: string, alts: Alternative[]) => {
+        unitsHere.push(units.length);
+        units.push({ label, alts, weight: 0, word: i });
       };
       if (word.script === "han") {
-        if (Array.from(key).length >= 2) add(key, FACTOR.word, "exact");
-        if (Array.from(key).length >= 3) for (const b of bigrams(key)) add(b, FACTOR.hanPart, "stem");
-        if (Array.from(key).length === 1) {
+        const chars = Array.from(key);
+        if (chars.length === 2) push(key, [{ term: key, factor: FACTOR.word, via: "exact" }]);
+        // A longer Chinese word is as many units as it has bigrams, so a record has to hold all of them
+        // to cover the word (the way CJK bigram analysers work).
+        if (chars.length >= 3) for (const b of bigrams(key)) push(b, [{ term: b, factor: FACTOR.word, via: "exact" }]);
+        if (chars.length === 1) {
+          const alts: Alternative[] = [{ term: key, factor: FACTOR.word, via: "exact" }];
           const prev = en.words[i - 1];
           const next = en.words[i + 1];
-          if (prev?.script === "han" && prev.end === word.start) add(Array.from(prev.text).pop()! + key, FACTOR.hanNeighbour, "stem");
-          if (next?.script === "han" && next.start === word.end) add(key + Array.from(next.text)[0]!, FACTOR.hanNeighbour, "stem");
+          if (prev?.script === "han" && prev.end === word.start) alts.push({ term: Array.from(prev.text).pop()! + key, factor: FACTOR.hanNeighbour, via: "stem" });
+          if (next?.script === "han" && next.start === word.end) alts.push({ term: key + Array.from(next.text)[0]!, factor: FACTOR.hanNeighbour, via: "stem" });
+          push(key, alts);
         }
       } else {
-        add(key, FACTOR.stem, key === word.text ? "exact" : "stem");
+        const alts: Alternative[] = [{ term: key, factor: FACTOR.stem, via: key === word.text ? "exact" : "stem" }];
         const frKey = fr.keys[i];
-        if (frKey) add(frKey, FACTOR.stem, frKey === word.text ? "exact" : "stem");
+        if (frKey && frKey !== key) alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem" });
+        push(word.text, alts);
       }
-      unitOfWord.set(i, units.length);
-      units.push({ label: word.text, alts, weight: 0, word: i });
+      unitsOfWord.set(i, unitsHere);
     });
 
     const matches: LexiconMatch[] = [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")];
     for (const m of matches) {
       if (m.kind === "place") places.add(m.token);
       for (let w = m.from; w < m.to; w++) {
-        const u = unitOfWord.get(w);
-        if (u === undefined) continue;
-        const alts = units[u]!.alts;
-        if (!alts.some((a) => a.term === m.token)) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind });
+        for (const u of unitsOfWord.get(w) ?? []) {
+          if (m.kind === "place") units[u]!.isPlace = true;
+          const alts = units[u]!.alts;
+          if (!alts.some((a) => a.term === m.token)) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind });
+        }
       }
     }
 
@@ -288,41 +310,93 @@ export class SearchEngine {
     }
   }
 
-  private collect(units: QueryUnit[]): Map<number, Candidate> {
-    const candidates = new Map<number, Candidate>();
-    const postings = new Map<string, { field: string; result: number[] }[]>();
+  /**
+   * Looks up every alternative of every unit in flexsearch and keeps, per record and unit, the best
+   * match (score, quality, which alternative, which field) in flat arrays indexed slot × unit.
+   */
+  private collect(units: QueryUnit[]): Accumulator {
+    const postings: { u: number; a: number; idf: number; results: { field: string; result: number[] }[] }[] = [];
+    const byTerm = new Map<string, { field: string; result: number[] }[]>();
+    let bound = 0;
     units.forEach((unit, u) => {
       unit.alts.forEach((alt, a) => {
         if (!this.documentFrequency.has(alt.term)) return;
-        let fieldResults = postings.get(alt.term);
-        if (!fieldResults) {
-          fieldResults = this.index.search({ query: alt.term, field: FIELDS, limit: CANDIDATE_LIMIT });
-          postings.set(alt.term, fieldResults);
+        let results = byTerm.get(alt.term);
+        if (!results) {
+          results = this.index.search({ query: alt.term, field: FIELDS, limit: CANDIDATE_LIMIT });
+          byTerm.set(alt.term, results);
         }
-        const idf = this.idf(alt.term);
-        const relative = Math.min(1, idf / unit.weight);
-        for (const { field, result } of fieldResults) {
-          const f = FIELDS.indexOf(field as MatchField);
-          const name = FIELDS[f]!;
-          const score = idf * FIELD_WEIGHT[name] * alt.factor;
-          for (const id of result) {
-            let c = candidates.get(id);
-            if (!c) {
-              c = newCandidate(id, units.length);
-              candidates.set(id, c);
-            }
-            if (score > c.unitScore[u]!) {
-              c.unitScore[u] = score;
-              c.unitQuality[u] = relative * FIELD_QUALITY[name] * alt.factor;
-              c.unitAlt[u] = a;
-              c.unitField[u] = f;
-            }
-          }
-        }
+        for (const r of results) bound += r.result.length;
+        postings.push({ u, a, idf: this.idf(alt.term), results });
       });
     });
-    return candidates;
+
+    const U = units.length;
+    const acc = new Accumulator(Math.min(bound, this.records.length), U);
+    const slotOf = this.slotOf;
+    for (const { u, a, idf, results } of postings) {
+      const unit = units[u]!;
+      const alt = unit.alts[a]!;
+      const relative = Math.min(1, idf / unit.weight);
+      for (const { field, result } of results) {
+        const f = FIELDS.indexOf(field as MatchField);
+        const name = FIELDS[f]!;
+        const score = idf * FIELD_WEIGHT[name] * alt.factor;
+        const quality = relative * FIELD_QUALITY[name] * alt.factor;
+        for (const id of result) {
+          let slot = slotOf[id]!;
+          if (slot < 0) {
+            slot = acc.add(id);
+            slotOf[id] = slot;
+          }
+          const k = slot * U + u;
+          if (score > acc.score[k]!) {
+            acc.score[k] = score;
+            acc.quality[k] = quality;
+            acc.alt[k] = a;
+            acc.field[k] = f;
+          }
+        }
+      }
+    }
+    // The slot table is shared between queries: clear only what this one touched.
+    for (let slot = 0; slot < acc.count; slot++) slotOf[acc.recordOf[slot]!] = -1;
+    return acc;
   }
+}
+
+/** Per-query match table: one slot per candidate record, one cell per (slot, unit). */
+class Accumulator {
+  count = 0;
+  readonly recordOf: Int32Array;
+  readonly score: Float64Array;
+  readonly quality: Float64Array;
+  readonly alt: Int16Array;
+  readonly field: Int8Array;
+
+  constructor(capacity: number, units: number) {
+    this.recordOf = new Int32Array(capacity);
+    this.score = new Float64Array(capacity * units);
+    this.quality = new Float64Array(capacity * units);
+    this.alt = new Int16Array(capacity * units).fill(-1);
+    this.field = new Int8Array(capacity * units);
+  }
+
+  add(record: number): number {
+    this.recordOf[this.count] = record;
+    return this.count++;
+  }
+}
+
+function placeFirst(units: QueryUnit[], acc: Accumulator, slot: number, places: readonly string[], recordPlaces: ReadonlySet<string>): boolean {
+  if (!places.some((p) => recordPlaces.has(p))) return false;
+  let others = 0;
+  for (let u = 0; u < units.length; u++) {
+    if (units[u]!.isPlace) continue;
+    if (acc.alt[slot * units.length + u]! >= 0) return true;
+    others++;
+  }
+  return others === 0;
 }
 
 /**
@@ -335,23 +409,6 @@ function createIndex(): FlexDocument {
     document: { id: "id", index: FIELDS.map((field) => ({ field, tokenize: "strict", encode: splitTokens })) },
   };
   return new Document(options as never) as unknown as FlexDocument;
-}
-
-function placeFirst(units: QueryUnit[], c: Candidate, places: ReadonlySet<string>, recordPlaces: ReadonlySet<string>): boolean {
-  if (places.size === 0 || ![...places].some((p) => recordPlaces.has(p))) return false;
-  const isPlaceUnit = (unit: QueryUnit) => unit.alts.some((a) => a.via === "place" && places.has(a.term));
-  const others = units.map((unit, u) => ({ unit, u })).filter(({ unit }) => !isPlaceUnit(unit));
-  return others.length === 0 || others.some(({ u }) => c.unitAlt[u]! >= 0);
-}
-
-function newCandidate(index: number, units: number): Candidate {
-  return {
-    index,
-    unitScore: new Float64Array(units),
-    unitQuality: new Float64Array(units),
-    unitAlt: new Int16Array(units).fill(-1),
-    unitField: new Int8Array(units),
-  };
 }
 
 function splitTokens(text: string): string[] {
@@ -380,7 +437,7 @@ function recordFields(
 ): Record<MatchField, Set<string>> {
   const fields: Record<MatchField, Set<string>> = { title: new Set(), summary: new Set(), details: new Set(), meta: new Set() };
   const addText = (field: MatchField, text: string, lang: Language) => {
-    const analyzed = analyze(text, lang);
+    const analyzed = analyze(text, lang, true);
     indexTerms(analyzed, fields[field]);
     rememberSurfaces(analyzed, surfaces);
     for (const m of lexicon.match(analyzed, latinLanguageOf(lang))) if (m.kind === "concept") fields[field].add(m.token);

@@ -48,17 +48,19 @@ const ELIDED = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "
 
 /**
  * Splits folded text into words. Alphabetic runs are split with a regular expression (fast, and right
- * for languages written with spaces); Han runs go through ICU's dictionary segmenter. A Han run keeps
- * its segments contiguous (`start`/`end`) so callers can form bigrams across segment boundaries.
+ * for languages written with spaces). Han runs go through ICU's dictionary segmenter when `segmentHan`
+ * is set (queries: each word becomes a unit of meaning) and otherwise stay whole (indexing: the index
+ * holds a run's character bigrams, which any segmentation of a query meets, and segmenting every record
+ * would dominate the build). Segments of one run stay contiguous (`start`/`end`).
  */
-export function words(folded: string): Word[] {
+export function words(folded: string, segmentHan = true): Word[] {
   const out: Word[] = [];
   for (const m of folded.matchAll(WORD_RUN)) {
     const run = m[0];
     const base = m.index;
     if (HAN_RUN.test(run)) {
       HAN_RUN.lastIndex = 0;
-      splitMixedRun(run, base, out);
+      splitMixedRun(run, base, out, segmentHan);
     } else {
       pushAlphabetic(run, base, out);
     }
@@ -83,12 +85,16 @@ function pushAlphabetic(run: string, base: number, out: Word[]): void {
   });
 }
 
-function splitMixedRun(run: string, base: number, out: Word[]): void {
+function splitMixedRun(run: string, base: number, out: Word[], segmentHan: boolean): void {
   let last = 0;
   for (const m of run.matchAll(HAN_RUN)) {
     if (m.index > last) pushAlphabetic(run.slice(last, m.index), base + last, out);
-    for (const seg of zhSegmenter.segment(m[0])) {
-      out.push({ text: seg.segment, script: "han", start: base + m.index + seg.index, end: base + m.index + seg.index + seg.segment.length });
+    if (!segmentHan) {
+      out.push({ text: m[0], script: "han", start: base + m.index, end: base + m.index + m[0].length });
+    } else {
+      for (const seg of zhSegmenter.segment(m[0])) {
+        out.push({ text: seg.segment, script: "han", start: base + m.index + seg.index, end: base + m.index + seg.index + seg.segment.length });
+      }
     }
     last = m.index + m[0].length;
   }
