@@ -406,7 +406,7 @@ function placeFirst(units: QueryUnit[], acc: Accumulator, slot: number, places: 
  */
 function createIndex(): FlexDocument {
   const options = {
-    document: { id: "id", index: FIELDS.map((field) => ({ field, tokenize: "strict", encode: splitTokens })) },
+    document: { id: "id", index: FIELDS.map((field) => ({ field, tokenize: "strict", resolution: 3, encode: splitTokens })) },
   };
   return new Document(options as never) as unknown as FlexDocument;
 }
