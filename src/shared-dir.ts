@@ -1,10 +1,14 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+/** Environment variable that points at the shared folder when it is not beside the repository. */
+export const SHARED_DIR_ENV = "COOPDESK_SHARED_DIR";
+
 /**
- * The read-only shared folder beside the repository (source documents, required ids, the public
- * evaluation set); COOPDESK_SHARED_DIR overrides it.
+ * The read-only shared folder beside the repository: source documents, the required record ids and
+ * the public evaluation set.
  */
 export function sharedDir(): string {
-  return process.env.COOPDESK_SHARED_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../shared");
+  const fromEnv = process.env[SHARED_DIR_ENV];
+  return fromEnv ? path.resolve(fromEnv) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../shared");
 }

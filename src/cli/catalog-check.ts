@@ -4,22 +4,14 @@
  */
 import { readFile, realpath } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { DEFAULT_DATA_DIR, formatProblem, loadCatalog, plural } from "../catalog/load.js";
 import type { CatalogProblem } from "../catalog/load.js";
 import { KINDS } from "../catalog/schema.js";
 import type { Catalog } from "../catalog/schema.js";
+import { SHARED_DIR_ENV, sharedDir } from "../shared-dir.js";
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
-
-/** Environment variable that points at the shared directory (default: ../shared next to the repository). */
-export const SHARED_DIR_ENV = "COOPDESK_SHARED_DIR";
-
-export function sharedDir(): string {
-  const fromEnv = process.env[SHARED_DIR_ENV];
-  return fromEnv ? path.resolve(fromEnv) : path.resolve(REPO_ROOT, "../shared");
-}
-
+/** The list of record ids the catalog must hold, in the shared folder. */
 export function requiredRecordsFile(dir: string = sharedDir()): string {
   return path.join(dir, "catalog", "required-records.md");
 }

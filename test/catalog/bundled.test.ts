@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatProblem, loadCatalog, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
-import { readRequiredIds, requiredRecordsFile, SHARED_DIR_ENV } from "../../src/cli/catalog-check.js";
+import { readRequiredIds, requiredRecordsFile } from "../../src/cli/catalog-check.js";
+import { SHARED_DIR_ENV } from "../../src/shared-dir.js";
 
 const DATA_DIR = fileURLToPath(new URL("../../data", import.meta.url));
 
