@@ -1,0 +1,32 @@
+import type { Context, SessionFlavor } from "grammy";
+import type { i18n } from "i18next";
+import type { Language } from "../catalog/schema.js";
+import type { Translate } from "../i18n.js";
+import type { Logger } from "../logger.js";
+import type { SearchEngine } from "../search/engine.js";
+import type { SessionData, StateBackend } from "../state/types.js";
+
+/** What the bot needs from the rest of the program; injected so tests build a bot without globals. */
+export interface BotDeps {
+  search: SearchEngine;
+  state: StateBackend;
+  logger: Logger;
+  i18n: i18n;
+  settings: BotSettings;
+}
+
+export interface BotSettings {
+  /** Confidence under which the best hit does not count as an answer. */
+  answerThreshold: number;
+  /** Longest 429 wait auto-retry accepts. */
+  retryMaxDelaySeconds: number;
+}
+
+interface Extras {
+  deps: BotDeps;
+  /** The language replies are written in (explicit choice, else the message's, else Telegram's). */
+  lang: Language;
+  t: Translate;
+}
+
+export type BotContext = Context & SessionFlavor<SessionData> & Extras;

@@ -1,0 +1,24 @@
+import type { NextFunction } from "grammy";
+import type { BotContext } from "../context.js";
+
+/**
+ * In groups the bot speaks only when spoken to: commands (addressed to it or to no bot in particular)
+ * and messages that mention it or reply to it. Everything else in a group is ignored.
+ */
+export async function groupAddressFilter(ctx: BotContext, next: NextFunction): Promise<void> {
+  const chatType = ctx.chat?.type;
+  const message = ctx.message;
+  if (!message || (chatType !== "group" && chatType !== "supergroup")) return next();
+  const text = message.text ?? message.caption ?? "";
+  const me = ctx.me.username.toLowerCase();
+  const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
+  if (command) return command[1] === undefined || command[1].toLowerCase() === me ? next() : undefined;
+  const mentioned = (message.entities ?? []).some((e) => e.type === "mention" && text.slice(e.offset + 1, e.offset + e.length).toLowerCase() === me);
+  const repliedToMe = message.reply_to_message?.from?.id === ctx.me.id;
+  if (mentioned || repliedToMe) return next();
+}
+
+/** The question without the bot's @mention, for messages addressed to the bot in a group. */
+export function withoutMention(text: string, username: string): string {
+  return text.replace(new RegExp(`@${username}\\b`, "gi"), " ").replace(/\s+/g, " ").trim();
+}

@@ -1,0 +1,28 @@
+import type { NextFunction } from "grammy";
+import { supportedLanguage, translator } from "../../i18n.js";
+import { detectLanguage } from "../../search/language.js";
+import type { BotContext } from "../context.js";
+
+/** Fewer letters than this say too little about a language to switch the conversation to it. */
+const MIN_LETTERS_TO_DETECT = 4;
+
+/**
+ * Picks the reply language: the user's explicit choice (/language) wins; otherwise the language of the
+ * message being answered when there is enough of it to tell; otherwise the language of the
+ * conversation so far; otherwise Telegram's language_code; otherwise English.
+ */
+export async function languageMiddleware(ctx: BotContext, next: NextFunction): Promise<void> {
+  const session = ctx.session;
+  const fromTelegram = supportedLanguage(ctx.from?.language_code);
+  let lang = session.langChosen && session.lang ? session.lang : (session.lang ?? fromTelegram ?? "en");
+  if (!session.langChosen) {
+    const text = ctx.message?.text ?? ctx.inlineQuery?.query;
+    if (text && !text.startsWith("/") && (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT) {
+      lang = detectLanguage(text, lang);
+    }
+    if (ctx.chat?.type === "private" && session.lang !== lang) session.lang = lang;
+  }
+  ctx.lang = lang;
+  ctx.t = translator(ctx.deps.i18n, lang);
+  await next();
+}

@@ -1,0 +1,64 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/**
+ * The environment, validated once at start. Everything has an embedded default except the token, so
+ * `npm start` with no environment runs the console chat on the bundled catalog with in-memory state.
+ */
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const envSchema = z
+  .object({
+    TELEGRAM_BOT_TOKEN: optionalString.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, "must look like 123456789:AA… (from @BotFather)").optional()),
+    TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
+    WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, message: "must be an https:// URL Telegram can reach" }).optional()),
+    WEBHOOK_SECRET: optionalString.pipe(
+      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ and -").optional(),
+    ),
+    HOST: z.string().default("0.0.0.0"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, message: "must be a redis:// or rediss:// URL" }).optional()),
+    STATE_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+    CATALOG_DIR: z.string().default(path.join(repoRoot, "data")),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    /** Below this confidence the best hit does not answer the question (it is recorded as unanswered). */
+    ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+    /** Longest wait auto-retry accepts on a 429 before giving up the call. */
+    RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(30),
+    /** Username shown in deep links in console mode (polling and webhook modes ask Telegram). */
+    BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,32}$/).default("CooperationDeskBot"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required with WEBHOOK_URL" });
+    if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "is required with WEBHOOK_URL" });
+  });
+
+export type Mode = "console" | "polling" | "webhook";
+
+export type Config = z.infer<typeof envSchema> & { mode: Mode };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    // Messages name the variable and the rule, never the value (it may be a secret).
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "environment"} ${i.message}`));
+  }
+  const c = parsed.data;
+  const mode: Mode = !c.TELEGRAM_BOT_TOKEN ? "console" : c.WEBHOOK_URL ? "webhook" : "polling";
+  return { ...c, mode };
+}
