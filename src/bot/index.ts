@@ -1,6 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, BotError, GrammyError, HttpError, session, type BotConfig } from "grammy";
+import type { BotError} from "grammy";
+import { Bot, GrammyError, HttpError, session, type BotConfig } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { SessionData } from "../state/types.js";
 import type { BotContext, BotDeps } from "./context.js";
