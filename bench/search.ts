@@ -200,6 +200,10 @@ interface EngineFigures {
   answered: number;
   /** Share of queries whose source record is among the first 10 hits. */
   sourceInTop10: number;
+  /** Latency per query shape (plain words, typo, country name, Chinese substring). */
+  byShape: Record<string, LatencyFigures>;
+  /** The slowest queries, slowest first. */
+  slowest: { query: string; ms: number }[];
 }
 
 const NO_LATENCY: LatencyFigures = { count: 0, p50: Number.NaN, p99: Number.NaN, mean: Number.NaN, max: Number.NaN };
@@ -224,6 +228,15 @@ function measureEngine(
       if (ids.length > 0) answered++;
       if (ids.includes((queries[i] as BenchQuery).source)) found++;
     });
+    const shapes = new Map<string, number[]>();
+    timed.ms.forEach((ms, i) => {
+      const shape = (queries[i] as BenchQuery).shape;
+      shapes.set(shape, [...(shapes.get(shape) ?? []), ms]);
+    });
+    const slowest = timed.ms
+      .map((ms, i) => ({ query: (queries[i] as BenchQuery).text, ms }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5);
     return {
       ...base,
       buildMs: built.ms,
@@ -231,10 +244,12 @@ function measureEngine(
       latency: latencyFigures(timed.ms),
       answered: answered / timed.results.length,
       sourceInTop10: found / timed.results.length,
+      byShape: Object.fromEntries([...shapes].map(([shape, ms]) => [shape, latencyFigures(ms)])),
+      slowest,
     };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { ...base, error: message, buildMs: Number.NaN, heapMB: Number.NaN, latency: NO_LATENCY, answered: Number.NaN, sourceInTop10: Number.NaN };
+    return { ...base, error: message, buildMs: Number.NaN, heapMB: Number.NaN, latency: NO_LATENCY, answered: Number.NaN, sourceInTop10: Number.NaN, byShape: {}, slowest: [] };
   }
 }
 
@@ -341,6 +356,12 @@ function renderSize(report: SizeReport): string {
   }
   const table = formatTable(["engine", "ready", "heap", "queries", "p50", "p99", "answered", "source@10"], rows);
   out.push(...table.split("\n").map((line) => `  ${line}`));
+  const ours = report.engines.find((e) => e.engine === "ours" && !e.error);
+  if (ours) {
+    const shapes = Object.entries(ours.byShape).map(([shape, l]) => `${shape} ${formatMs(l.p50)} / ${formatMs(l.p99)}`);
+    out.push(`  ours p50 / p99 by query shape: ${shapes.join(", ")}`);
+    out.push(`  ours slowest: ${ours.slowest.slice(0, 3).map((q) => `"${q.query}" ${formatMs(q.ms)}`).join(", ")}`);
+  }
   if (report.targets.length > 0) {
     const unit = (v: number, u: Target["unit"]) => (u === "ms" ? formatMs(v) : u === "MB" ? formatMB(v) : formatRatio(v));
     out.push(`  targets: ${report.targets.map((t) => `${t.met ? "✓" : "✗"} ${t.target} (${unit(t.value, t.unit)})`).join("; ")}`);
