@@ -93,12 +93,13 @@ export class SearchEngine {
     const index = createIndex();
     const documentFrequency = new Map<string, number>();
     const surfaces = new Map<string, string[]>();
+    const indexer = new TextIndexer(lexicon, surfaces);
     const kindConcepts = new Set(Object.keys(catalog.glossary));
     const records: IndexedRecord[] = [];
     const byId = new Map<string, number>();
 
     catalog.records.forEach((record, i) => {
-      const fields = recordFields(record, catalog, lexicon, surfaces, kindConcepts);
+      const fields = recordFields(record, catalog, indexer, kindConcepts);
       const all = new Set<string>();
       const doc: Record<string, string | number> = { id: i };
       for (const field of FIELDS) {
@@ -427,32 +428,52 @@ function recordDate(record: CatalogRecord): string {
   return record.dates?.start ?? record.source.date;
 }
 
-/** Index terms of one record, per field, with the concepts its texts name. */
-function recordFields(
-  record: CatalogRecord,
-  catalog: Catalog,
-  lexicon: Lexicon,
-  surfaces: Map<string, string[]>,
-  kindConcepts: Set<string>,
-): Record<MatchField, Set<string>> {
-  const fields: Record<MatchField, Set<string>> = { title: new Set(), summary: new Set(), details: new Set(), meta: new Set() };
-  const addText = (field: MatchField, text: string, lang: Language) => {
+/**
+ * Turns texts into index terms (words, bigrams, concept tokens) and remembers surface forms for typo
+ * correction. Short texts — vocabulary labels, organisation and city names — repeat across records, so
+ * their terms are computed once.
+ */
+class TextIndexer {
+  private readonly cache = new Map<string, string[]>();
+  private static readonly CACHED_LENGTH = 160;
+
+  constructor(
+    private readonly lexicon: Lexicon,
+    readonly surfaces: Map<string, string[]>,
+  ) {}
+
+  addTerms(text: string, lang: Language, into: Set<string>): void {
+    const cacheable = text.length <= TextIndexer.CACHED_LENGTH;
+    const key = cacheable ? `${lang}\u0000${text}` : "";
+    const cached = cacheable ? this.cache.get(key) : undefined;
+    if (cached) {
+      for (const term of cached) into.add(term);
+      return;
+    }
+    const terms = new Set<string>();
     const analyzed = analyze(text, lang, true);
-    indexTerms(analyzed, fields[field]);
-    rememberSurfaces(analyzed, surfaces);
-    for (const m of lexicon.match(analyzed, latinLanguageOf(lang))) if (m.kind === "concept") fields[field].add(m.token);
-  };
+    indexTerms(analyzed, terms);
+    rememberSurfaces(analyzed, this.surfaces);
+    for (const m of this.lexicon.match(analyzed, latinLanguageOf(lang))) if (m.kind === "concept") terms.add(m.token);
+    if (cacheable) this.cache.set(key, [...terms]);
+    for (const term of terms) into.add(term);
+  }
+}
+
+/** Index terms of one record, per field, with the concepts its texts name. */
+function recordFields(record: CatalogRecord, catalog: Catalog, indexer: TextIndexer, kindConcepts: Set<string>): Record<MatchField, Set<string>> {
+  const fields: Record<MatchField, Set<string>> = { title: new Set(), summary: new Set(), details: new Set(), meta: new Set() };
   for (const lang of LANGUAGES) {
-    addText("title", record.title[lang], lang);
-    addText("summary", record.summary[lang], lang);
-    if (record.details) addText("details", record.details[lang], lang);
+    indexer.addTerms(record.title[lang], lang, fields.title);
+    indexer.addTerms(record.summary[lang], lang, fields.summary);
+    if (record.details) indexer.addTerms(record.details[lang], lang, fields.details);
     const meta = [
       ...record.sectors.map((s) => catalog.sectors[s]?.[lang]),
       ...record.audiences.map((a) => catalog.audiences[a]?.[lang]),
       ...record.cities.map((c) => catalog.places.cities[c]?.names[lang]),
       ...[...record.organisers, ...record.partners, ...record.contacts].map((p) => p.name[lang]),
     ];
-    for (const text of meta) if (text) addText("meta", text, lang);
+    for (const text of meta) if (text) indexer.addTerms(text, lang, fields.meta);
   }
   for (const c of record.countries) fields.meta.add(countryToken(c));
   for (const c of record.cities) fields.meta.add(cityToken(c));
