@@ -75,6 +75,8 @@ export class SearchEngine {
   private readonly slotOf: Int32Array;
 
   private constructor(
+    /** The catalog the engine was built from (read-only: vocabularies and places for labels). */
+    readonly catalog: Catalog,
     private readonly records: IndexedRecord[],
     private readonly byId: Map<string, number>,
     private readonly index: FlexDocument,
@@ -119,7 +121,7 @@ export class SearchEngine {
     });
 
     const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
-    return new SearchEngine(records, byId, index, documentFrequency, lexicon, surfaces, typos, options);
+    return new SearchEngine(catalog, records, byId, index, documentFrequency, lexicon, surfaces, typos, options);
   }
 
   get size(): number {
