@@ -11,12 +11,12 @@ export type CallbackAction =
   | { type: "record"; view: RecordView; id: string }
   /** Page of the last search results (0-based). */
   | { type: "results"; page: number }
-  /** Choose the interface language. */
-  | { type: "lang"; lang: Language }
+  /** Choose the interface language, or "auto": follow the language of the user's messages again. */
+  | { type: "lang"; lang: Language | "auto" }
   /** Browse a kind of record with optional filters; page is 0-based. */
   | { type: "browse"; kind: Kind; country?: string; sector?: string; page: number }
-  /** Show the choices of one filter while browsing. */
-  | { type: "filter"; kind: Kind; facet: "country" | "sector"; country?: string; sector?: string };
+  /** Show the choices of one filter while browsing; page (0-based) of the choices, when there are many. */
+  | { type: "filter"; kind: Kind; facet: "country" | "sector"; country?: string; sector?: string; page?: number };
 
 export type RecordView = "card" | "details" | "contacts";
 
@@ -43,6 +43,8 @@ export function encodeCallback(action: CallbackAction): string {
       break;
     case "filter":
       data = `f:${KIND_CODE[action.kind]}:${action.facet === "country" ? "c" : "s"}:${action.country ?? "-"}:${action.sector ?? "-"}`;
+      // The first page of choices keeps the short form.
+      if (action.page) data += `:${action.page}`;
       break;
   }
   if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
@@ -61,7 +63,7 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
     case "p":
       return parts.length === 2 && PAGE.test(parts[1]!) ? { type: "results", page: Number(parts[1]) } : undefined;
     case "l": {
-      const lang = LANGUAGES.find((l) => l === parts[1]);
+      const lang = parts[1] === "auto" ? "auto" : LANGUAGES.find((l) => l === parts[1]);
       return parts.length === 2 && lang ? { type: "lang", lang } : undefined;
     }
     case "b": {
@@ -76,8 +78,9 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
       const facet = parts[2] === "c" ? "country" : parts[2] === "s" ? "sector" : undefined;
       const country = optional(parts[3], COUNTRY);
       const sector = optional(parts[4], ID);
-      if (parts.length !== 5 || !kind || !facet || country === null || sector === null) return undefined;
-      return { type: "filter", kind, facet, country, sector };
+      const page = parts.length === 6 ? parts[5]! : "0";
+      if ((parts.length !== 5 && parts.length !== 6) || !kind || !facet || country === null || sector === null || !PAGE.test(page)) return undefined;
+      return { type: "filter", kind, facet, country, sector, page: Number(page) };
     }
     default:
       return undefined;

@@ -1,0 +1,57 @@
+import type { Api } from "grammy";
+import type { BotCommand, BotCommandScope } from "grammy/types";
+import type { i18n } from "i18next";
+import { LANGUAGES, type Kind, type Language } from "../catalog/schema.js";
+import type { Logger } from "../logger.js";
+
+/** Commands that list one kind of record (the browse feature answers them). */
+export const BROWSE_COMMANDS = {
+  programmes: "programme",
+  incubators: "incubator",
+  initiatives: "initiative",
+  events: "event",
+} as const satisfies Record<string, Kind>;
+
+export type BrowseCommand = keyof typeof BROWSE_COMMANDS;
+
+/** The menu of private chats, in the order Telegram shows it. */
+export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "language"] as const;
+
+/** Groups get the browsing commands and help: greeting and language choice belong to private chats. */
+export const GROUP_COMMANDS = ["help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[])] as const;
+
+export interface SetCommandsResult {
+  /** setMyCommands calls that succeeded. */
+  ok: number;
+  /** Calls that failed (each one logged). */
+  failed: number;
+}
+
+/**
+ * Publishes the command menus: for private chats and for groups, once per language (Telegram shows
+ * the user's own) and once without a language (English, for everyone else). Startup code calls this,
+ * so a failure is logged and never thrown: a menu in the wrong language must not stop the bot.
+ */
+export async function setCommands(api: Api, i18n: i18n, logger: Logger): Promise<SetCommandsResult> {
+  const jobs: { scope: BotCommandScope; lang: Language | undefined; names: readonly string[] }[] = [];
+  for (const lang of [...LANGUAGES, undefined]) {
+    jobs.push({ scope: { type: "all_private_chats" }, lang, names: PRIVATE_COMMANDS });
+    jobs.push({ scope: { type: "all_group_chats" }, lang, names: GROUP_COMMANDS });
+  }
+  const results = await Promise.allSettled(
+    jobs.map(({ scope, lang, names }) => {
+      const t = i18n.getFixedT(lang ?? "en");
+      const commands: BotCommand[] = names.map((command) => ({ command, description: t(`commands:${command}`) }));
+      return api.setMyCommands(commands, lang ? { scope, language_code: lang } : { scope });
+    }),
+  );
+  let failed = 0;
+  results.forEach((result, i) => {
+    if (result.status === "fulfilled") return;
+    failed++;
+    const { scope, lang } = jobs[i]!;
+    const reason = result.reason as Error;
+    logger.warn({ scope: scope.type, lang: lang ?? "default", message: reason?.message ?? String(reason) }, "command menu not set");
+  });
+  return { ok: results.length - failed, failed };
+}
