@@ -1,0 +1,355 @@
+import type { AddressInfo } from "node:net";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import { Api, GrammyError, HttpError, webhookCallback, type Bot } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { i18n } from "i18next";
+import type { BotContext, BotDeps } from "./bot/context.js";
+import { createBot } from "./bot/index.js";
+import { formatProblem, loadCatalog, plural } from "./catalog/load.js";
+import type { Config, Mode } from "./config.js";
+import { createI18n } from "./i18n.js";
+import { createLogger, type Logger } from "./logger.js";
+import { SearchEngine } from "./search/engine.js";
+import { createHttpServer, type HttpServerHandle } from "./server/http.js";
+import { healthCheck } from "./server/health.js";
+import { createState } from "./state/index.js";
+import type { StateBackend } from "./state/types.js";
+
+/**
+ * Composition of the program: configuration → logger → catalog → search engine → state → i18n → bot.
+ * Nothing here reads process.env or exits the process; main.ts does that, and tests build the same app.
+ */
+
+/** Update types the bot asks Telegram for (Telegram remembers the last list, so it is always sent). */
+export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "chosen_inline_result", "my_chat_member"] as const;
+
+/** Token used in console mode, where no request ever leaves the process. */
+export const CONSOLE_TOKEN = "0:console-mode-no-network";
+
+/** A startup failure with the exit code main.ts should use (2: configuration or data, 1: environment). */
+export class StartupError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = "StartupError";
+  }
+}
+
+export interface App {
+  config: Config;
+  mode: Mode;
+  logger: Logger;
+  deps: BotDeps;
+  bot: Bot<BotContext>;
+  /** Closes what the app opened (state backend). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** Replaces the logger built from LOG_LEVEL (stdout in server modes, stderr in console mode). */
+  logger?: Logger;
+  /** Ready-made dependencies (tests): a given `search` skips loading the catalog, a given `state` is not closed by `close()` unless created here. */
+  deps?: Partial<BotDeps>;
+  /** Bot identity, so no getMe is needed (console mode sets its own). */
+  botInfo?: UserFromGetMe;
+}
+
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+  const logger = options.logger ?? options.deps?.logger ?? createLogger(config.LOG_LEVEL, config.mode === "console" ? "stderr" : "stdout");
+  const search = options.deps?.search ?? (await buildSearch(config, logger));
+  const ownState = options.deps?.state === undefined;
+  const state: StateBackend = options.deps?.state ?? createState({ redisUrl: config.REDIS_URL, ttlSeconds: config.STATE_TTL_SECONDS }, logger);
+  let translations: i18n;
+  try {
+    translations = options.deps?.i18n ?? (await createI18n());
+  } catch (error) {
+    if (ownState) await state.close();
+    throw new StartupError(`could not load the translations: ${(error as Error).message}`, 2);
+  }
+  const deps: BotDeps = {
+    search,
+    state,
+    logger,
+    i18n: translations,
+    settings: { answerThreshold: config.ANSWER_THRESHOLD, retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS, ...options.deps?.settings },
+  };
+
+  const bot =
+    config.mode === "console"
+      ? createBot(deps, { token: CONSOLE_TOKEN, botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME) })
+      : createBot(deps, { token: requireToken(config), apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
+
+  let closed: Promise<void> | undefined;
+  return {
+    config,
+    mode: config.mode,
+    logger,
+    deps,
+    bot,
+    close() {
+      closed ??= ownState ? state.close() : Promise.resolve();
+      return closed;
+    },
+  };
+}
+
+async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine> {
+  const started = Date.now();
+  const result = await loadCatalog(config.CATALOG_DIR).catch((error: unknown) => {
+    throw new StartupError(`could not read the catalog in ${config.CATALOG_DIR}: ${(error as Error).message}`, 2);
+  });
+  if (!result.ok) {
+    const lines = result.problems.map(formatProblem);
+    throw new StartupError(`catalog in ${config.CATALOG_DIR} has ${plural(lines.length, "problem")}:\n${lines.map((l) => `  ${l}`).join("\n")}`, 2);
+  }
+  const engine = SearchEngine.build(result.catalog);
+  logger.info({ records: engine.size, ms: Date.now() - started, dir: config.CATALOG_DIR }, "catalog loaded and indexed");
+  return engine;
+}
+
+function requireToken(config: Config): string {
+  if (!config.TELEGRAM_BOT_TOKEN) throw new StartupError("TELEGRAM_BOT_TOKEN is required in polling and webhook modes", 2);
+  return config.TELEGRAM_BOT_TOKEN;
+}
+
+/** What getMe would say about the bot in console mode (no Telegram to ask). */
+export function consoleBotInfo(username: string): UserFromGetMe {
+  return {
+    id: 7_000_000_001,
+    is_bot: true,
+    first_name: "Cooperation Desk",
+    username,
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: true,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Telegram modes
+
+/** A started bot: where its HTTP server listens, and how to stop everything it started. */
+export interface RunningBot {
+  mode: "polling" | "webhook";
+  /** HTTP server address (webhook + /healthz, or /healthz alone in polling mode). */
+  address: AddressInfo;
+  /** Settles when the bot stops by itself (e.g. the runner gives up); rejects with the cause. */
+  done: Promise<void>;
+  /** Stops taking updates, lets in-flight updates finish (up to a grace period), closes the server and state. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Attempts at reaching Telegram at start (getMe) before giving up; default 6 (about a minute). */
+  connectAttempts?: number;
+  /** First wait between attempts, doubled each time up to 30 s; default 1000 ms. */
+  connectRetryMs?: number;
+  /** How long stop() waits for updates being handled; default 10 s. */
+  drainMs?: number;
+  /** Sets the bot's command menus; default src/bot/commands.ts. Failures are logged, never fatal. */
+  setCommands?: (app: App) => Promise<void>;
+}
+
+/** Long polling with @grammyjs/runner (updates of one chat stay in order: createBot sequentializes), plus /healthz. */
+export async function startPolling(app: App, options: StartOptions = {}): Promise<RunningBot> {
+  const { bot, logger } = app;
+  await connectTelegram(app, options);
+  await telegramStep(app, "deleteWebhook", () => bot.api.deleteWebhook({ drop_pending_updates: false }));
+  await applyCommands(app, options);
+  logFetchFailures(app);
+  const server = createHttpServer({ logger, health: () => healthCheck(app) });
+  const address = await listen(app, server);
+
+  const runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 } } });
+  logger.info({ mode: "polling", username: bot.botInfo.username, health: `http://${address.address}:${address.port}/healthz` }, "bot started");
+  const done = watchRunner(app, runner);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    mode: "polling",
+    address,
+    done,
+    stop() {
+      stopped ??= (async () => {
+        if (runner.isRunning()) await runner.stop().catch(() => undefined);
+        await drain(() => runner.size(), options.drainMs ?? 10_000);
+        await server.close();
+        await app.close();
+        logger.info({ mode: "polling" }, "bot stopped");
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Webhook on HOST:PORT at the path of WEBHOOK_URL (with /healthz), registered with Telegram by setWebhook. */
+export async function startWebhook(app: App, options: StartOptions = {}): Promise<RunningBot> {
+  const { bot, logger, config } = app;
+  if (!config.WEBHOOK_URL || !config.WEBHOOK_SECRET) throw new StartupError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", 2);
+  await connectTelegram(app, options);
+  const path = new URL(config.WEBHOOK_URL).pathname;
+  const handleUpdate = webhookCallback(bot, "http", {
+    secretToken: config.WEBHOOK_SECRET,
+    // A slow update is finished in the background and Telegram gets its 200 (a 5xx would make it deliver again).
+    onTimeout: () => logger.warn({ ms: WEBHOOK_TIMEOUT_MS }, "update took longer than the webhook timeout; answered Telegram, still handling"),
+    timeoutMilliseconds: WEBHOOK_TIMEOUT_MS,
+  });
+  const server = createHttpServer({ logger, health: () => healthCheck(app), webhook: { path, handle: handleUpdate } });
+  const address = await listen(app, server);
+  try {
+    await telegramStep(app, "setWebhook", () =>
+      bot.api.setWebhook(config.WEBHOOK_URL as string, { secret_token: config.WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] }),
+    );
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  await applyCommands(app, options);
+  logger.info({ mode: "webhook", username: bot.botInfo.username, url: config.WEBHOOK_URL, listen: `${address.address}:${address.port}` }, "bot started");
+
+  let stopped: Promise<void> | undefined;
+  return {
+    mode: "webhook",
+    address,
+    done: new Promise<void>(() => {}),
+    stop() {
+      stopped ??= (async () => {
+        // The webhook stays registered: Telegram keeps updates while the bot restarts.
+        await server.close(options.drainMs ?? 10_000);
+        await app.close();
+        logger.info({ mode: "webhook" }, "bot stopped");
+      })();
+      return stopped;
+    },
+  };
+}
+
+const WEBHOOK_TIMEOUT_MS = 25_000;
+
+async function listen(app: App, server: HttpServerHandle): Promise<AddressInfo> {
+  try {
+    return await server.listen(app.config.HOST, app.config.PORT);
+  } catch (error) {
+    throw new StartupError(`cannot listen on ${app.config.HOST}:${app.config.PORT}: ${(error as Error).message}`, 1);
+  }
+}
+
+/**
+ * getMe, with a client that has no auto-retry, so each failure is logged: a refused token stops the
+ * start at once (retrying cannot help); an unreachable Telegram is retried with exponential backoff,
+ * then given up with exit code 1 (a supervisor such as Docker restarts the bot later).
+ */
+export async function connectTelegram(app: App, options: StartOptions = {}): Promise<UserFromGetMe> {
+  const { bot, config, logger } = app;
+  const attempts = options.connectAttempts ?? 6;
+  let wait = options.connectRetryMs ?? 1000;
+  const probe = new Api(bot.token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 15 });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const me = await probe.getMe();
+      bot.botInfo = me;
+      await bot.init();
+      logger.info({ username: me.username, id: me.id, apiRoot: config.TELEGRAM_API_ROOT }, "connected to Telegram");
+      return me;
+    } catch (error) {
+      if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+        throw new StartupError(
+          `Telegram refused the bot token (${error.error_code} ${error.description}): check TELEGRAM_BOT_TOKEN (get one from @BotFather)`,
+          1,
+        );
+      }
+      const reason = describeTelegramError(error, bot.token);
+      if (attempt >= attempts) {
+        throw new StartupError(`cannot reach Telegram at ${config.TELEGRAM_API_ROOT} after ${plural(attempts, "attempt")}: ${reason}`, 1);
+      }
+      logger.warn({ attempt, of: attempts, retryInMs: wait, reason, apiRoot: config.TELEGRAM_API_ROOT }, "Telegram not reachable yet; retrying");
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 2, 30_000);
+    }
+  }
+}
+
+/** A start-up call that must succeed; its failure becomes a StartupError with a readable reason. */
+async function telegramStep<T>(app: App, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new StartupError(`${what} failed: ${describeTelegramError(error, app.bot.token)}`, 1);
+  }
+}
+
+async function applyCommands(app: App, options: StartOptions): Promise<void> {
+  const set = options.setCommands ?? defaultSetCommands;
+  try {
+    await set(app);
+  } catch (error) {
+    app.logger.warn({ reason: describeTelegramError(error, app.bot.token) }, "could not set the command menus; the bot works without them");
+  }
+}
+
+// TODO(wiring): static import once src/bot/commands.ts lands.
+const COMMANDS_MODULE = "./bot/commands.js";
+
+async function defaultSetCommands(app: App): Promise<void> {
+  const mod = (await import(COMMANDS_MODULE).catch(() => ({}))) as { setCommands?: (api: Api, i18n: i18n, logger: Logger) => Promise<void> };
+  if (!mod.setCommands) {
+    app.logger.warn("src/bot/commands.ts not found: command menus not set");
+    return;
+  }
+  await mod.setCommands(app.bot.api, app.deps.i18n, app.logger);
+}
+
+/** Long-polling failures the runner retries silently are logged here (without the request URL, which holds the token). */
+function logFetchFailures(app: App): void {
+  app.bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (error) {
+      if (method === "getUpdates" && !signal?.aborted) app.logger.warn({ reason: describeTelegramError(error, app.bot.token) }, "fetching updates failed; retrying");
+      throw error;
+    }
+  });
+}
+
+function watchRunner(app: App, runner: RunnerHandle): Promise<void> {
+  const task = runner.task() ?? Promise.resolve();
+  return task.then(
+    () => undefined,
+    (error: unknown) => {
+      const reason = describeTelegramError(error, app.bot.token);
+      app.logger.fatal({ reason }, "long polling stopped");
+      throw new StartupError(`long polling stopped: ${reason}`, 1);
+    },
+  );
+}
+
+async function drain(inFlight: () => number, maxMs: number): Promise<void> {
+  const deadline = Date.now() + maxMs;
+  while (inFlight() > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+/** A one-line reason for a failed Bot API call; network errors never carry the request URL (it holds the token). */
+export function describeTelegramError(error: unknown, token?: string): string {
+  let text: string;
+  if (error instanceof GrammyError) text = `${error.error_code} ${error.description}`;
+  else if (error instanceof HttpError) {
+    const cause = error.error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+    const code = typeof cause?.code === "string" ? cause.code : typeof cause?.cause?.code === "string" ? cause.cause.code : undefined;
+    text = code ? `${error.message} (${code})` : error.message;
+  } else text = error instanceof Error ? error.message : String(error);
+  return redact(text, token);
+}
+
+export function redact(text: string, ...secrets: (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join("[redacted]");
+  return out;
+}

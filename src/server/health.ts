@@ -1,0 +1,34 @@
+import type { BotDeps } from "../bot/context.js";
+import type { Mode } from "../config.js";
+
+export interface HealthReport {
+  status: "ok" | "unavailable";
+  mode: Mode;
+  /** Records the search engine serves. */
+  records: number;
+  state: "memory" | "redis";
+  /** Only with Redis state: whether it answered PING in time. */
+  redis?: "ok" | "unreachable";
+}
+
+/** How long /healthz waits for Redis before calling it unreachable (a health check must answer fast). */
+export const HEALTH_PING_TIMEOUT_MS = 1500;
+
+export async function healthCheck(app: { mode: Mode; deps: Pick<BotDeps, "search" | "state"> }, timeoutMs = HEALTH_PING_TIMEOUT_MS): Promise<HealthReport> {
+  const { search, state } = app.deps;
+  const report: HealthReport = { status: "ok", mode: app.mode, records: search.size, state: state.kind };
+  if (state.kind === "redis") {
+    const up = await withTimeout(state.ping(), timeoutMs, false);
+    report.redis = up ? "ok" : "unreachable";
+    if (!up) report.status = "unavailable";
+  }
+  return report;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), ms);
+  });
+  return Promise.race([promise.catch(() => fallback), timeout]).finally(() => clearTimeout(timer));
+}
