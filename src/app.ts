@@ -3,6 +3,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Api, GrammyError, HttpError, webhookCallback, type Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { i18n } from "i18next";
+import { setCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { createBot } from "./bot/index.js";
 import { formatProblem, loadCatalog, plural } from "./catalog/load.js";
@@ -295,16 +296,9 @@ async function applyCommands(app: App, options: StartOptions): Promise<void> {
   }
 }
 
-// TODO(wiring): static import once src/bot/commands.ts lands.
-const COMMANDS_MODULE = "./bot/commands.js";
-
 async function defaultSetCommands(app: App): Promise<void> {
-  const mod = (await import(COMMANDS_MODULE).catch(() => ({}))) as { setCommands?: (api: Api, i18n: i18n, logger: Logger) => Promise<void> };
-  if (!mod.setCommands) {
-    app.logger.warn("src/bot/commands.ts not found: command menus not set");
-    return;
-  }
-  await mod.setCommands(app.bot.api, app.deps.i18n, app.logger);
+  const result = await setCommands(app.bot.api, app.deps.i18n, app.logger);
+  app.logger.info(result, "command menus set");
 }
 
 /** Long-polling failures the runner retries silently are logged here (without the request URL, which holds the token). */
