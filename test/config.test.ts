@@ -1,0 +1,101 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const TOKEN = "123456789:AAsecretTokenValue_abcdefghijklmnop";
+const SECRET = "webhook-secret-VALUE_0123456789";
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("configuration: modes", () => {
+  it("runs the console chat on the bundled catalog with in-memory state when nothing is set", () => {
+    const config = loadConfig({});
+    expect(config.mode).toBe("console");
+    expect(config).toMatchObject({ HOST: "0.0.0.0", PORT: 8080, LOG_LEVEL: "info", TELEGRAM_API_ROOT: "https://api.telegram.org", BOT_USERNAME: "CooperationDeskBot" });
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.CATALOG_DIR).toBe(path.join(ROOT, "data"));
+  });
+
+  it("treats empty and blank values as unset (a .env copied from .env.example works as is)", () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: "", WEBHOOK_URL: " ", WEBHOOK_SECRET: "", REDIS_URL: "" }).mode).toBe("console");
+  });
+
+  it("polls with a token and no webhook", () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN });
+    expect(config.mode).toBe("polling");
+    expect(config.TELEGRAM_BOT_TOKEN).toBe(TOKEN);
+  });
+
+  it("serves a webhook with a token, WEBHOOK_URL and WEBHOOK_SECRET", () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.org/telegram/hook", WEBHOOK_SECRET: SECRET, PORT: "3000", HOST: "127.0.0.1" });
+    expect(config.mode).toBe("webhook");
+    expect(config).toMatchObject({ PORT: 3000, HOST: "127.0.0.1", WEBHOOK_SECRET: SECRET });
+  });
+
+  it("takes TELEGRAM_API_ROOT (a local Bot API server) and numeric settings from strings", () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "http://127.0.0.1:8081", STATE_TTL_SECONDS: "60", ANSWER_THRESHOLD: "0.25", RETRY_MAX_DELAY_SECONDS: "5" });
+    expect(config).toMatchObject({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081", STATE_TTL_SECONDS: 60, ANSWER_THRESHOLD: 0.25, RETRY_MAX_DELAY_SECONDS: 5 });
+  });
+});
+
+describe("configuration: each bad variable is named, its value never shown", () => {
+  const cases: [name: string, env: Record<string, string>, secret?: string][] = [
+    ["TELEGRAM_BOT_TOKEN", { TELEGRAM_BOT_TOKEN: "not-a-token-SECRET123" }, "SECRET123"],
+    ["TELEGRAM_BOT_TOKEN", { WEBHOOK_URL: "https://bot.example.org/hook", WEBHOOK_SECRET: SECRET }],
+    ["WEBHOOK_SECRET", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.org/hook" }],
+    ["WEBHOOK_SECRET", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.org/hook", WEBHOOK_SECRET: "short+bad/SECRETX" }, "SECRETX"],
+    ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "http://bot.example.org/hook", WEBHOOK_SECRET: SECRET }],
+    ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "not a url", WEBHOOK_SECRET: SECRET }],
+    ["TELEGRAM_API_ROOT", { TELEGRAM_API_ROOT: "ftp://api.example.org" }],
+    ["PORT", { PORT: "99999" }],
+    ["PORT", { PORT: "eighty" }],
+    ["REDIS_URL", { REDIS_URL: "mysql://user:hunter2SECRET@db:3306" }, "hunter2SECRET"],
+    ["STATE_TTL_SECONDS", { STATE_TTL_SECONDS: "0" }],
+    ["LOG_LEVEL", { LOG_LEVEL: "verbose" }],
+    ["ANSWER_THRESHOLD", { ANSWER_THRESHOLD: "1.5" }],
+    ["RETRY_MAX_DELAY_SECONDS", { RETRY_MAX_DELAY_SECONDS: "-1" }],
+    ["BOT_USERNAME", { BOT_USERNAME: "a b" }],
+  ];
+
+  it.each(cases)("%s: %j", (name, env, secret) => {
+    const found = problems(env);
+    expect(found.some((p) => p.startsWith(`${name} `)), `problems: ${found.join(" | ")}`).toBe(true);
+    for (const value of Object.values(env)) {
+      if (value.length >= 8) expect(found.join("\n")).not.toContain(value);
+    }
+    if (secret) expect(found.join("\n")).not.toContain(secret);
+  });
+
+  it("reports every problem at once", () => {
+    const found = problems({ PORT: "-1", LOG_LEVEL: "loud", REDIS_URL: "http://x" });
+    expect(found.map((p) => p.split(" ")[0]).sort()).toEqual(["LOG_LEVEL", "PORT", "REDIS_URL"]);
+  });
+});
+
+describe("npm start with a bad configuration", () => {
+  it("prints the problems to stderr, never the secret, and exits 2 before doing anything", () => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, TELEGRAM_BOT_TOKEN: "12345:tooShortSECRETpart", PORT: "http" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("Configuration error");
+    expect(result.stderr).toMatch(/TELEGRAM_BOT_TOKEN must look like/);
+    expect(result.stderr).toMatch(/PORT /);
+    expect(result.stderr).not.toContain("tooShortSECRETpart");
+  });
+});
