@@ -11,6 +11,12 @@ export interface SessionData {
   /** Catalog record ids of the last search, in ranked order, so paging does not re-run the search. */
   resultIds?: string[];
   page?: number;
+  /** The record last shown (card, details or contacts): what a follow-up "contacts" is about. */
+  recordId?: string;
+  /** The message showing the last results: only its page buttons still page through `resultIds`. */
+  resultsMessage?: { chatId: number; messageId: number };
+  /** Where the "back" button of a record opened from a list on that message returns: the callback payload that redraws the list. */
+  back?: { chatId: number; messageId: number; data: string };
   filters?: {
     kinds?: string[];
     countries?: string[];

@@ -1,5 +1,235 @@
 import { Composer, type Middleware } from "grammy";
+import { LANGUAGES, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
+import { analyze } from "../../search/analyzer.js";
+import { Lexicon } from "../../search/lexicon.js";
+import { fold } from "../../search/text.js";
+import type { SearchFilters, SearchResponse } from "../../search/types.js";
 import type { BotContext } from "../context.js";
+import { withoutMention } from "../filters/group.js";
+import { recordButtons, recordDeepLink } from "../keyboards/record.js";
+import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
+import { quoteQuery, renderAnswer, renderNoMatch, RESULTS_PAGE_SIZE } from "../views/results.js";
+import { rememberResultsMessage, recordView, resultPages, resultsPageView, sendView, viewEnv } from "../views/show.js";
 
+/**
+ * Questions in free text. The best record comes back as a card, the next matches as buttons; a
+ * question nothing answers well gets an honest reply with what to try instead, and is logged for the
+ * catalog's editors. Short follow-ups ("in Kazakhstan?", "contacts", "more") continue the last search.
+ */
 export const questionFeature = new Composer<BotContext>();
-export const handleQuestion: Middleware<BotContext> = (_ctx, next) => next();
+
+/** Results kept in the session for paging (the engine is not asked again for the next page). */
+const MAX_RESULTS = 50;
+/** Weak matches offered when nothing answers well. */
+const WEAK_SHOWN = 4;
+/** Sector names suggested when nothing answers well. */
+const SUGGESTED_TERMS = 5;
+/** A follow-up is a short message; anything longer is a new question. */
+const FOLLOW_UP_MAX_LENGTH = 80;
+
+/** The router's handler for free text (the @mention removed in groups). */
+export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
+  const raw = ctx.message?.text;
+  if (raw === undefined) return next();
+  const group = ctx.chat?.type === "group" || ctx.chat?.type === "supergroup";
+  const text = (group ? withoutMention(raw, ctx.me.username) : raw).trim();
+  if (!text) {
+    await ctx.reply(ctx.t("question:empty"), { parse_mode: "HTML" });
+    return;
+  }
+  if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, text))) return;
+  await answer(ctx, text, text);
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Answering
+
+/**
+ * Searches and replies: a card when the best hit is confident enough, otherwise the "no good answer"
+ * reply. `display` is the question as the user sees it quoted; `query` is what the engine is asked.
+ */
+async function answer(ctx: BotContext, display: string, query: string, filters?: SearchFilters): Promise<void> {
+  const engine = ctx.deps.search;
+  const response = engine.search(query, { langHint: ctx.lang, limit: MAX_RESULTS, filters });
+  const records = response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
+  const best = response.hits[0];
+  if (!best || best.confidence < ctx.deps.settings.answerThreshold || records.length === 0) {
+    await noMatch(ctx, display, response, records);
+    return;
+  }
+  const top = records[0]!;
+  const env = viewEnv(ctx);
+  const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: r.title[ctx.lang] }));
+  const remaining = records.length - RESULTS_PAGE_SIZE;
+  const cardRows = recordButtons(ctx.t, top.id, "card", { deepLink: recordDeepLink(ctx.me.username, top.id) });
+  const keyboard = answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined);
+  const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env), keyboard });
+
+  ctx.session.lastQuery = display;
+  ctx.session.resultIds = records.map((r) => r.id);
+  ctx.session.recordId = top.id;
+  rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, 0);
+}
+
+async function noMatch(ctx: BotContext, display: string, response: SearchResponse, records: CatalogRecord[]): Promise<void> {
+  const weak = records.slice(0, WEAK_SHOWN);
+  const view = renderNoMatch({ query: display, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) }, viewEnv(ctx));
+  const sent = await sendView(ctx, { text: view, keyboard: weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: r.title[ctx.lang] }))) });
+
+  ctx.session.lastQuery = display;
+  ctx.session.resultIds = records.map((r) => r.id);
+  ctx.session.recordId = undefined;
+  rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, 0);
+  await logUnanswered(ctx, display, response.hits[0]?.confidence ?? 0);
+}
+
+/** Unanswered questions are kept for the editors; a state failure must not cost the user the reply. */
+async function logUnanswered(ctx: BotContext, text: string, score: number): Promise<void> {
+  if (!ctx.from || !ctx.chat) return;
+  try {
+    await ctx.deps.state.questions.add({ text, lang: ctx.lang, userId: ctx.from.id, chatId: ctx.chat.id, at: new Date().toISOString(), reason: "no-match", score });
+  } catch (error) {
+    ctx.deps.logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "unanswered question not recorded");
+  }
+}
+
+/**
+ * Words to try instead: the sectors of the weak matches, else the catalog's most common sectors, in
+ * the reply language.
+ */
+function suggestedTerms(catalog: Catalog, weak: CatalogRecord[], lang: (typeof LANGUAGES)[number]): string[] {
+  const ids = [...new Set(weak.flatMap((r) => r.sectors))];
+  const chosen = ids.length ? ids : popularSectors(catalog);
+  return chosen
+    .slice(0, SUGGESTED_TERMS)
+    .map((id) => catalog.sectors[id]?.[lang])
+    .filter((label): label is string => label !== undefined);
+}
+
+const popular = new WeakMap<Catalog, string[]>();
+
+function popularSectors(catalog: Catalog): string[] {
+  let ids = popular.get(catalog);
+  if (!ids) {
+    const counts = new Map<string, number>();
+    for (const record of catalog.records) for (const s of record.sectors) counts.set(s, (counts.get(s) ?? 0) + 1);
+    ids = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([id]) => id);
+    popular.set(catalog, ids);
+  }
+  return ids;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Follow-ups
+
+/** Handles `text` as a follow-up of the last search if it is one; false when it is a new question. */
+async function followUp(ctx: BotContext, text: string): Promise<boolean> {
+  const keyword = normalizeKeyword(text);
+  if (keywordsOf(ctx, "question:followUp.more").has(keyword)) {
+    await nextPage(ctx);
+    return true;
+  }
+  if (keywordsOf(ctx, "question:followUp.contacts").has(keyword)) {
+    // The record last shown: the top answer, or the one the user opened since.
+    const record = ctx.session.recordId ? ctx.deps.search.get(ctx.session.recordId) : undefined;
+    if (!record) return false;
+    await sendView(ctx, recordView(ctx, record, "contacts"));
+    ctx.session.recordId = record.id;
+    return true;
+  }
+  if (text.length > FOLLOW_UP_MAX_LENGTH || ctx.session.lastQuery === undefined) return false;
+  const catalog = ctx.deps.search.catalog;
+  const named = placesIn(text, catalog);
+  if (!named.onlyPlaces) return false;
+  // The last question without its own places, asked again about the new one.
+  const topic = placesIn(ctx.session.lastQuery, catalog).rest;
+  const query = topic ? `${topic} ${text}` : text;
+  const countries = [...new Set([...named.countries, ...named.cities.map((c) => catalog.places.cities[c]?.country).filter((c): c is string => c !== undefined)])];
+  await answer(ctx, query, query, countries.length ? { countries } : undefined);
+  return true;
+}
+
+async function nextPage(ctx: BotContext): Promise<void> {
+  const page = (ctx.session.page ?? 0) + 1;
+  const view = page < resultPages(ctx) ? resultsPageView(ctx, page) : undefined;
+  if (!view) {
+    await ctx.reply(ctx.t("question:noMore", { query: quoteQuery(ctx.session.lastQuery ?? "") }), { parse_mode: "HTML" });
+    return;
+  }
+  const sent = await sendView(ctx, view);
+  rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, page);
+}
+
+/** Case, accents, punctuation and spacing do not matter in a follow-up word ("Ещё?!" is "еще"). */
+function normalizeKeyword(text: string): string {
+  return fold(text)
+    .replace(/[\p{P}\p{S}\s]+/gu, " ")
+    .trim();
+}
+
+/** The follow-up words of all four languages (users switch languages mid-conversation). */
+function keywordsOf(ctx: BotContext, key: string): Set<string> {
+  const words = new Set<string>();
+  for (const lang of LANGUAGES) {
+    const list: unknown = ctx.deps.i18n.getFixedT(lang)(key, { returnObjects: true });
+    if (Array.isArray(list)) for (const word of list) if (typeof word === "string") words.add(normalizeKeyword(word));
+  }
+  return words;
+}
+
+interface NamedPlaces {
+  countries: string[];
+  cities: string[];
+  /** True when the text names a place and says nothing else (only stop words around it). */
+  onlyPlaces: boolean;
+  /** The text without its places and the stop words next to them ("incubators in Uzbekistan" → "incubators"). */
+  rest: string;
+}
+
+const lexicons = new WeakMap<Catalog, Lexicon>();
+
+/** The engine's place lexicon, built once per catalog on the first follow-up (countries in four languages, the catalog's cities). */
+function lexiconOf(catalog: Catalog): Lexicon {
+  let lexicon = lexicons.get(catalog);
+  if (!lexicon) {
+    lexicon = Lexicon.build({}, catalog.places);
+    lexicons.set(catalog, lexicon);
+  }
+  return lexicon;
+}
+
+/** Countries and cities a text names, using the search engine's own analysis and place names. */
+function placesIn(text: string, catalog: Catalog): NamedPlaces {
+  const analyzed = analyze(text, "en");
+  const lexicon = lexiconOf(catalog);
+  const matches = [...lexicon.match(analyzed, "en"), ...lexicon.match(analyze(text, "fr"), "fr")].filter((m) => m.kind === "place");
+  const countries = new Set<string>();
+  const cities = new Set<string>();
+  const removed = new Set<number>();
+  for (const m of matches) {
+    if (m.token.startsWith("@c:")) cities.add(m.token.slice(3));
+    else countries.add(m.token.slice(1).toUpperCase());
+    for (let w = m.from; w < m.to; w++) removed.add(w);
+  }
+  const words = analyzed.words;
+  const isStop = (i: number) => analyzed.keys[i] === null;
+  const onlyPlaces = matches.length > 0 && words.every((_, i) => removed.has(i) || isStop(i));
+  // Stop words before a place go with it ("in", "в", "au"); in Chinese also those after it ("的").
+  for (const i of [...removed].sort((a, b) => a - b)) {
+    for (let j = i - 1; j >= 0 && isStop(j) && !removed.has(j); j--) removed.add(j);
+    if (words[i]?.script === "han") for (let j = i + 1; j < words.length && isStop(j) && !removed.has(j); j++) removed.add(j);
+  }
+  // Offsets are in the folded text, which has the original's length unless folding expanded a character.
+  const folded = analyzed.folded;
+  const source = folded.length === text.length ? text : folded;
+  let rest = "";
+  let at = 0;
+  words.forEach((word, i) => {
+    if (!removed.has(i)) return;
+    rest += source.slice(at, word.start);
+    at = word.end;
+  });
+  rest += source.slice(at);
+  rest = rest.replace(/\s+/g, " ").replace(/^[\s,;:，；：、]+|[\s?!.,;:？！。，；：、]+$/gu, "");
+  return { countries: [...countries], cities: [...cities], onlyPlaces, rest };
+}

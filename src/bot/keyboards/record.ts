@@ -1,0 +1,40 @@
+import { InlineKeyboard } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
+import type { Translate } from "../../i18n.js";
+import { encodeCallback, type RecordView } from "../callback-data/index.js";
+
+/** Telegram's limit on a deep-link payload (`?start=`): 64 characters of A–Z, a–z, 0–9, _ and -. */
+const START_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The t.me link that opens the bot on a record's card (`/start r_<id>`); undefined if the id cannot be a payload. */
+export function recordDeepLink(botUsername: string, id: string): string | undefined {
+  const payload = `r_${id}`;
+  return START_PAYLOAD.test(payload) ? `https://t.me/${botUsername}?start=${payload}` : undefined;
+}
+
+export interface RecordKeyboardOptions {
+  /** Deep link for the share button (none: no share button). */
+  deepLink?: string;
+  /** Callback payload of the "back" button (back to the list the record was opened from). */
+  back?: string;
+}
+
+/** The buttons of a record view: the two other views, then share and back. */
+export function recordButtons(t: Translate, id: string, current: RecordView, options: RecordKeyboardOptions): InlineKeyboardButton[][] {
+  const views: RecordView[] = current === "card" ? ["details", "contacts"] : current === "details" ? ["card", "contacts"] : ["card", "details"];
+  const rows: InlineKeyboardButton[][] = [views.map((view) => InlineKeyboard.text(t(`record:button.${view}`), encodeCallback({ type: "record", view, id })))];
+  const second: InlineKeyboardButton[] = [];
+  if (options.deepLink) second.push(InlineKeyboard.url(t("record:button.share"), options.deepLink));
+  if (options.back) second.push(InlineKeyboard.text(t("record:button.back"), options.back));
+  if (second.length) rows.push(second);
+  return rows;
+}
+
+export function recordKeyboard(t: Translate, id: string, current: RecordView, options: RecordKeyboardOptions): InlineKeyboard {
+  return new InlineKeyboard(recordButtons(t, id, current, options));
+}
+
+/** The single button under a card shared through inline mode: open it in the bot. */
+export function openInBotKeyboard(t: Translate, deepLink: string | undefined): InlineKeyboard | undefined {
+  return deepLink ? new InlineKeyboard([[InlineKeyboard.url(t("inline:open"), deepLink)]]) : undefined;
+}

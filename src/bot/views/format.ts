@@ -1,0 +1,154 @@
+import type { CatalogRecord, Figure, Language } from "../../catalog/schema.js";
+import type { Translate } from "../../i18n.js";
+import { escapeHtml, truncate } from "../format.js";
+
+/**
+ * Locale-aware formatting of catalog facts (dates, numbers, places) with the platform's Intl. Words
+ * around the values come from the locales; only the shapes of dates and numbers are decided here.
+ */
+
+/** The Intl locale of a reply language: British English writes "22 August 2024", which reads well internationally. */
+const INTL_LOCALE: Record<Language, string> = { en: "en-GB", fr: "fr", ru: "ru", zh: "zh" };
+
+export function intlLocale(lang: Language): string {
+  return INTL_LOCALE[lang];
+}
+
+/**
+ * ICU in Node renders Chinese date ranges numerically ("2024/8/22 – 2024/8/25") whatever the options,
+ * so for Chinese the two ends are formatted on their own and joined by the locale's range pattern.
+ */
+const NATIVE_DATE_RANGE: Record<Language, boolean> = { en: true, fr: true, ru: true, zh: false };
+
+export type DatePrecision = "year" | "month" | "day";
+
+interface ParsedDate {
+  date: Date;
+  precision: DatePrecision;
+}
+
+/** "2025" | "2024-08" | "2024-08-22" → a UTC date and how precise the source was; undefined when malformed. */
+export function parseIsoDate(value: string): ParsedDate | undefined {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
+  if (!m) return undefined;
+  const year = Number(m[1]);
+  const month = m[2] === undefined ? 1 : Number(m[2]);
+  const day = m[3] === undefined ? 1 : Number(m[3]);
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (Number.isNaN(date.getTime())) return undefined;
+  return { date, precision: m[3] !== undefined ? "day" : m[2] !== undefined ? "month" : "year" };
+}
+
+function dateOptions(precision: DatePrecision): Intl.DateTimeFormatOptions {
+  switch (precision) {
+    case "year":
+      return { year: "numeric", timeZone: "UTC" };
+    case "month":
+      return { year: "numeric", month: "long", timeZone: "UTC" };
+    case "day":
+      return { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" };
+  }
+}
+
+/** A catalog date at the precision it was given: "2025", "August 2024", "22 August 2024" (per locale). */
+export function formatDate(value: string, lang: Language): string {
+  const parsed = parseIsoDate(value);
+  if (!parsed) return value;
+  return new Intl.DateTimeFormat(intlLocale(lang), dateOptions(parsed.precision)).format(parsed.date);
+}
+
+/** "22–25 August 2024"; ends of different precision are formatted apart and joined by the locale's pattern. */
+export function formatDateRange(start: string, end: string, lang: Language, t: Translate): string {
+  if (start === end) return formatDate(start, lang);
+  const a = parseIsoDate(start);
+  const b = parseIsoDate(end);
+  if (a && b && a.precision === b.precision && NATIVE_DATE_RANGE[lang] && a.date <= b.date) {
+    return new Intl.DateTimeFormat(intlLocale(lang), dateOptions(a.precision)).formatRange(a.date, b.date);
+  }
+  return t("record:when.range", { start: formatDate(start, lang), end: formatDate(end, lang) });
+}
+
+/**
+ * When a record takes place or runs, as plain text: an event's date or dates; for lasting things
+ * (initiatives, organisations…) "since" their start. Undefined when the catalog has no dates.
+ */
+export function formatWhen(record: CatalogRecord, lang: Language, t: Translate): string | undefined {
+  const dates = record.dates;
+  if (!dates) return undefined;
+  const { start, end } = dates;
+  if (start && end) return formatDateRange(start, end, lang, t);
+  const momentary = record.kind === "event" || record.kind === "announcement";
+  if (start) return momentary ? formatDate(start, lang) : t("record:when.since", { date: formatDate(start, lang) });
+  if (end) return t("record:when.until", { date: formatDate(end, lang) });
+  return undefined;
+}
+
+/** Amounts and counts from this size up are written compactly (1.35 bn, 10 млн, 1000万). */
+const COMPACT_FROM = 1_000_000;
+
+/** A number per locale; amounts of money with their currency, large values compact. */
+export function formatNumber(value: number, lang: Language, currency?: string): string {
+  const compact = Math.abs(value) >= COMPACT_FROM;
+  const options: Intl.NumberFormatOptions = {
+    ...(currency ? { style: "currency", currency, currencyDisplay: "symbol" } : {}),
+    // "CN¥1.35bn" for money, "10 million" for counts (a bare "10m" reads as metres).
+    ...(compact ? { notation: "compact", compactDisplay: currency ? "short" : "long" } : {}),
+    minimumFractionDigits: 0,
+    maximumFractionDigits: 2,
+  };
+  return new Intl.NumberFormat(intlLocale(lang), options).format(value);
+}
+
+/** A percentage given as a number of percent (12.2 → "12.2%" / "12,2 %"). */
+export function formatPercent(value: number, lang: Language): string {
+  return new Intl.NumberFormat(intlLocale(lang), { style: "percent", maximumFractionDigits: 2 }).format(value / 100);
+}
+
+/**
+ * One key figure as HTML: the value in bold inside the locale's sentence pattern. Labels that start
+ * with "%" ("% of GDP…") make the value a percentage; "more than" wraps values the source gives as a
+ * lower bound.
+ */
+export function formatFigure(figure: Figure, lang: Language, t: Translate): string {
+  let label = figure.label[lang];
+  let value: string;
+  if (!figure.currency && label.startsWith("%")) {
+    value = formatPercent(figure.value, lang);
+    label = label.slice(1).trimStart();
+  } else {
+    value = formatNumber(figure.value, lang, figure.currency);
+  }
+  const bold = `<b>${escapeHtml(figure.atLeast ? t("record:figure.atLeast", { value }) : value)}</b>`;
+  const pattern = figure.currency ? "record:figure.amount" : "record:figure.count";
+  return t(pattern, { value: bold, label: escapeHtml(label) });
+}
+
+/** A country's name in the reply language (ISO 3166-1 alpha-2 → "Kazakhstan" / "Казахстан" / "哈萨克斯坦"). */
+export function countryName(code: string, lang: Language): string {
+  try {
+    return new Intl.DisplayNames(intlLocale(lang), { type: "region", fallback: "code" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** "A, B and C" in the reply language. */
+export function formatList(items: readonly string[], lang: Language): string {
+  return new Intl.ListFormat(intlLocale(lang), { type: "conjunction", style: "long" }).format(items);
+}
+
+/**
+ * Escapes a plain text and shortens it so that its escaped form fits in `max` characters (escaping
+ * lengthens "&", "<", ">" and quotes, so the plain cut is tightened until it fits).
+ */
+export function fitEscaped(text: string, max: number): string {
+  if (max < 1) return "";
+  const chars = Array.from(text).length;
+  let budget = Math.min(chars, max);
+  let escaped = escapeHtml(budget < chars ? truncate(text, budget) : text);
+  while (escaped.length > max && budget > 1) {
+    budget = Math.max(1, budget - Math.max(1, escaped.length - max));
+    escaped = escapeHtml(truncate(text, budget));
+  }
+  return escaped.length > max ? "" : escaped;
+}

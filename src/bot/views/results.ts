@@ -1,0 +1,80 @@
+import type { CatalogRecord } from "../../catalog/schema.js";
+import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
+import { kindLabel, placesText, renderCard, type ViewEnv } from "./card.js";
+import { fitEscaped } from "./format.js";
+
+/** Results per page of a list (the answer shows the best one as a card and the next four as buttons). */
+export const RESULTS_PAGE_SIZE = 5;
+/** Longest quotation of the user's question in a reply. */
+const QUERY_QUOTE_MAX = 120;
+
+export function quoteQuery(query: string): string {
+  return fitEscaped(query.replace(/\s+/g, " ").trim(), QUERY_QUOTE_MAX);
+}
+
+/** One line of a result list: "6. <b>Title</b> — <i>Incubator</i> · Kazakhstan". */
+export function resultLine(n: number, record: CatalogRecord, env: ViewEnv): string {
+  const places = placesText(record, env);
+  const meta = `<i>${escapeHtml(kindLabel(record, env.t))}</i>${places ? ` · ${escapeHtml(places)}` : ""}`;
+  return `${n}. <b>${fitEscaped(record.title[env.lang], 200)}</b> — ${meta}`;
+}
+
+/**
+ * The answer to a question: the best record's card and, under it, how many other matches there are
+ * (the buttons list them). Within `limit`.
+ */
+export function renderAnswer(record: CatalogRecord, total: number, env: ViewEnv, limit = MESSAGE_LIMIT): string {
+  const others = total - 1;
+  const footer = others > 0 ? env.t("question:answer.others", { count: others }) : "";
+  const card = renderCard(record, env, limit - (footer ? footer.length + 2 : 0));
+  return footer ? `${card}\n\n${footer}` : card;
+}
+
+export interface ResultsPage {
+  query: string;
+  /** Records of this page, in ranked order. */
+  records: CatalogRecord[];
+  /** 0-based page. */
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** A page of results as a numbered list; the titles are also buttons. */
+export function renderResultsPage(view: ResultsPage, env: ViewEnv, limit = MESSAGE_LIMIT): string {
+  const { t } = env;
+  const first = view.page * view.pageSize + 1;
+  const pages = Math.max(1, Math.ceil(view.total / view.pageSize));
+  const lines = [
+    t("question:results.header", { count: view.total, query: quoteQuery(view.query) }),
+    t("question:results.range", { from: first, to: first + view.records.length - 1, page: view.page + 1, pages }),
+    "",
+    ...view.records.map((record, i) => resultLine(first + i, record, env)),
+    "",
+    t("question:results.hint"),
+  ];
+  const html = lines.join("\n");
+  return html.length <= limit ? html : splitMessage(html, limit)[0]!;
+}
+
+export interface NoMatch {
+  query: string;
+  /** Records that matched weakly (shown as buttons), best first. */
+  weak: CatalogRecord[];
+  /** Words to try instead (sector names, in the reply language). */
+  suggestions: string[];
+}
+
+/**
+ * The honest "not found": the question quoted back (escaped), the weak matches if any, terms to try,
+ * and the browsing commands.
+ */
+export function renderNoMatch(view: NoMatch, env: ViewEnv): string {
+  const { t } = env;
+  const blocks = [t(view.query.trim() ? "question:noMatch.title" : "question:noMatch.titleEmpty", { query: quoteQuery(view.query) })];
+  if (view.weak.length) blocks.push(t("question:noMatch.weak", { count: view.weak.length }));
+  if (view.suggestions.length) blocks.push(t("question:noMatch.suggest", { terms: view.suggestions.map((s) => `<i>${escapeHtml(s)}</i>`).join(", ") }));
+  blocks.push(t("question:noMatch.browse"));
+  blocks.push(t("question:noMatch.noted"));
+  return blocks.join("\n\n");
+}

@@ -1,0 +1,264 @@
+import type { Bot } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, Update } from "grammy/types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import { createBot } from "../../src/bot/index.js";
+import { MESSAGE_LIMIT } from "../../src/bot/format.js";
+import { createMemoryState } from "../../src/state/memory.js";
+import type { SessionData, StateBackend } from "../../src/state/types.js";
+import { testDeps } from "../helpers/bot-deps.js";
+import { startFakeBotApi, type FakeBotApi, type Payload } from "../helpers/fake-bot-api.js";
+
+let api: FakeBotApi;
+let deps: BotDeps;
+let bot: Bot<BotContext>;
+let nextUser = 1000;
+let user: number;
+
+beforeAll(async () => {
+  api = await startFakeBotApi();
+});
+
+afterAll(async () => {
+  await api.close();
+});
+
+async function setUp(overrides: Parameters<typeof testDeps>[0] = {}): Promise<void> {
+  api.reset();
+  deps = await testDeps(overrides);
+  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  user = nextUser++;
+}
+
+beforeEach(() => setUp());
+
+/** Sends a private message from the test user and returns the calls the bot made in answer. */
+async function say(text: string, languageCode = "en") {
+  const mark = api.mark();
+  await bot.handleUpdate(api.textMessage({ chatId: user, userId: user, text, languageCode }));
+  return api.calls.slice(mark);
+}
+
+function sent(calls: { method: string; payload: Payload }[]): Payload[] {
+  return calls.filter((c) => c.method === "sendMessage").map((c) => c.payload);
+}
+
+function only(calls: { method: string; payload: Payload }[]): Payload {
+  const messages = sent(calls);
+  expect(messages).toHaveLength(1);
+  return messages[0]!;
+}
+
+function buttons(payload: Payload): InlineKeyboardButton[] {
+  return ((payload.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat();
+}
+
+function callbackData(payload: Payload): string[] {
+  return buttons(payload).flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
+}
+
+async function session(): Promise<SessionData> {
+  return (await deps.state.sessions.read(`user:${user}`)) ?? {};
+}
+
+describe("questions in four languages", () => {
+  const cases = [
+    { lang: "en", text: "incubators in Kazakhstan", kind: "<i>Incubator</i>", where: "<b>Where:</b>", country: "Kazakhstan" },
+    { lang: "ru", text: "инкубаторы в Казахстане", kind: "<i>Инкубатор</i>", where: "<b>Где:</b>", country: "Казахстан" },
+    { lang: "zh", text: "哈萨克斯坦的孵化器", kind: "<i>孵化器</i>", where: "<b>地点：</b>", country: "哈萨克斯坦" },
+    { lang: "fr", text: "incubateurs en Ouzbékistan", kind: "<i>Incubateur</i>", where: "<b>Où :</b>", country: "Ouzbékistan" },
+  ];
+
+  for (const c of cases) {
+    it(`answers "${c.text}" with a card in ${c.lang}`, async () => {
+      // Telegram says English; the question's own language wins.
+      const calls = await say(c.text, "en");
+      const card = only(calls);
+      expect(card.parse_mode).toBe("HTML");
+      const text = card.text as string;
+      expect(text).toContain(c.kind);
+      expect(text).toContain(c.where);
+      expect(text).toContain(c.country);
+      // The record the engine ranks first for every one of these questions.
+      expect(callbackData(card)).toContain("r:d:urumqi-offshore-incubators");
+      expect(calls.find((call) => call.method === "sendMessage")?.response?.ok).toBe(true);
+      const s = await session();
+      expect(s.lastQuery).toBe(c.text);
+      expect(s.resultIds?.[0]).toBe("urumqi-offshore-incubators");
+      expect(s.page).toBe(0);
+      expect(s.recordId).toBe("urumqi-offshore-incubators");
+    });
+  }
+
+  it("puts the card's buttons, four more matches and 'more results' under the answer", async () => {
+    const card = only(await say("incubators in Kazakhstan"));
+    const data = callbackData(card);
+    expect(data.slice(0, 2)).toEqual(["r:d:urumqi-offshore-incubators", "r:k:urumqi-offshore-incubators"]);
+    const share = buttons(card).find((b) => "url" in b);
+    expect(share && "url" in share ? share.url : undefined).toBe(`https://t.me/${api.botInfo.username}?start=r_urumqi-offshore-incubators`);
+    const others = data.filter((d) => d.startsWith("r:c:"));
+    expect(others).toHaveLength(4);
+    expect(others).not.toContain("r:c:urumqi-offshore-incubators");
+    expect(data).toContain("p:1");
+    const s = await session();
+    expect(others).toEqual(s.resultIds!.slice(1, 5).map((id) => `r:c:${id}`));
+    // Titles on buttons are cut to fit.
+    for (const b of buttons(card)) expect(Array.from(b.text).length).toBeLessThanOrEqual(64);
+  });
+
+  it("answers in a group when mentioned, without the mention, replying to the question", async () => {
+    const username = api.botInfo.username;
+    const update = api.textMessage({ chatId: 77, userId: user, chatType: "supergroup", text: `@${username} incubators in Kazakhstan` }) as Update;
+    update.message!.entities = [{ type: "mention", offset: 0, length: username.length + 1 }];
+    const mark = api.mark();
+    await bot.handleUpdate(update);
+    const card = only(api.calls.slice(mark));
+    expect(card.text as string).toContain("<i>Incubator</i>");
+    expect(card.reply_parameters).toMatchObject({ message_id: update.message!.message_id });
+    expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
+  });
+});
+
+describe("no good answer", () => {
+  it("says so in the user's language, escapes their text and logs the question", async () => {
+    const hostile = "<b>& quantum gravity pizza</b> <script>";
+    const calls = await say(hostile);
+    const reply = only(calls);
+    const text = reply.text as string;
+    expect(text).toContain("&lt;b&gt;&amp; quantum gravity pizza&lt;/b&gt; &lt;script&gt;");
+    expect(text).not.toContain("<script>");
+    expect(text).toContain("/programmes");
+    expect(text).toContain("/incubators");
+    // Telegram accepted the HTML.
+    expect(calls.find((c) => c.method === "sendMessage")?.response?.ok).toBe(true);
+    const logged = await deps.state.questions.recent(5);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ text: hostile, lang: "en", userId: user, chatId: user, reason: "no-match", score: 0 });
+    expect(Date.parse(logged[0]!.at)).not.toBeNaN();
+  });
+
+  it("answers in Russian and suggests sector names in Russian", async () => {
+    const reply = only(await say("квантовая гравитация и пицца"));
+    const text = reply.text as string;
+    expect(text).toContain("Не нашёл хорошего ответа");
+    expect(text).toMatch(/<i>[А-Яа-яЁё ,()-]+<\/i>/);
+    expect((await deps.state.questions.recent(1))[0]).toMatchObject({ lang: "ru" });
+  });
+
+  it("offers the weak matches as buttons when the best is under the threshold", async () => {
+    await setUp({ settings: { answerThreshold: 0.99 } });
+    const reply = only(await say("SCO digital economy"));
+    expect(reply.text as string).toContain("I couldn't find a good answer");
+    expect(reply.text as string).toContain("closest");
+    const data = callbackData(reply);
+    expect(data.length).toBeGreaterThan(0);
+    expect(data.length).toBeLessThanOrEqual(4);
+    expect(data.every((d) => d.startsWith("r:c:"))).toBe(true);
+    const logged = await deps.state.questions.recent(1);
+    expect(logged[0]?.score).toBeGreaterThan(0);
+    expect(logged[0]?.score).toBeLessThan(0.99);
+  });
+
+  it("still replies when the question log fails, with a warning in the log", async () => {
+    const memory = createMemoryState({ ttlSeconds: 3600 });
+    const broken: StateBackend = { ...memory, questions: { add: () => Promise.reject(new Error("redis down")), recent: () => Promise.resolve([]) } };
+    await setUp({ state: broken });
+    const warn = vi.spyOn(deps.logger, "warn");
+    const reply = only(await say("quantum gravity pizza"));
+    expect(reply.text as string).toContain("I couldn't find a good answer");
+    expect(warn).toHaveBeenCalled();
+  });
+
+  it("keeps a very long question within Telegram's limit", async () => {
+    const long = `${"unknownword ".repeat(600)}<&>`;
+    const calls = await say(long);
+    const reply = only(calls);
+    expect((reply.text as string).length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(calls.find((c) => c.method === "sendMessage")?.response?.ok).toBe(true);
+  });
+});
+
+describe("follow-ups", () => {
+  const places = [
+    { text: "in Kazakhstan?", lang: "en" },
+    { text: "а в Казахстане?", lang: "ru" },
+    { text: "et au Kazakhstan ?", lang: "fr" },
+    { text: "哈萨克斯坦呢？", lang: "zh" },
+  ];
+
+  for (const p of places) {
+    it(`"${p.text}" re-runs the last question in that country`, async () => {
+      await say("incubators");
+      const before = await session();
+      expect(before.resultIds!.length).toBeGreaterThan(4);
+      const card = only(await say(p.text));
+      expect(card.text as string).toContain("<b>");
+      const s = await session();
+      expect(s.lastQuery).toContain("incubators");
+      expect(s.resultIds!.length).toBeGreaterThan(0);
+      for (const id of s.resultIds!) expect(deps.search.get(id)!.countries).toContain("KZ");
+      expect(["urumqi-offshore-incubators", "xinjiang-central-asia-incubator"]).toContain(s.resultIds![0]);
+    });
+  }
+
+  it("replaces the country of the last question rather than adding to it", async () => {
+    await say("incubators in Uzbekistan");
+    await say("and in Kazakhstan?");
+    const s = await session();
+    expect(s.lastQuery).toBe("incubators and in Kazakhstan?");
+    for (const id of s.resultIds!) expect(deps.search.get(id)!.countries).toContain("KZ");
+  });
+
+  it("a city ranks that city's records first", async () => {
+    await say("SCO digital economy");
+    only(await say("what about Tianjin?"));
+    const s = await session();
+    expect(deps.search.get(s.resultIds![0]!)!.cities).toContain("tianjin");
+  });
+
+  it("'contacts' shows the contacts of the record last shown", async () => {
+    await say("incubators in Kazakhstan");
+    for (const word of ["contacts", "Контакты", "coordonnées ?", "联系方式"]) {
+      const reply = only(await say(word));
+      expect(reply.text as string).toMatch(/📇 <b>[^<]+<\/b> · <b>/);
+      expect(callbackData(reply)).toContain("r:c:urumqi-offshore-incubators");
+    }
+    expect(await deps.state.questions.recent(5)).toHaveLength(0);
+  });
+
+  it("'more' sends the next page, and says when there is nothing more", async () => {
+    await say("incubators in Kazakhstan");
+    const total = (await session()).resultIds!.length;
+    const page = only(await say("more"));
+    const text = page.text as string;
+    expect(text).toContain(`${total} matches`);
+    expect(text).toContain("6–10");
+    const data = callbackData(page);
+    const ids = (await session()).resultIds!;
+    expect(data.filter((d) => d.startsWith("r:c:"))).toEqual(ids.slice(5, 10).map((id) => `r:c:${id}`));
+    expect(data).toContain("p:0");
+    expect(data).toContain("p:2");
+    expect((await session()).page).toBe(1);
+
+    only(await say("ещё"));
+    only(await say("更多"));
+    expect((await session()).page).toBe(3);
+    const end = only(await say("plus"));
+    expect(end.text as string).toContain("That's all");
+  });
+
+  it("a longer text after an answer is a new question", async () => {
+    await say("incubators in Kazakhstan");
+    await say("SCO digital economy forum");
+    const s = await session();
+    expect(s.lastQuery).toBe("SCO digital economy forum");
+    expect(s.resultIds![0]).toBe("sco-digital-economy-forum-2025");
+  });
+
+  it("without an earlier question, a country alone is a question", async () => {
+    only(await say("Kazakhstan"));
+    const s = await session();
+    expect(s.lastQuery).toBe("Kazakhstan");
+    expect(deps.search.get(s.resultIds![0]!)!.countries).toContain("KZ");
+  });
+});
