@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -97,5 +98,22 @@ describe("npm start with a bad configuration", () => {
     expect(result.stderr).toMatch(/TELEGRAM_BOT_TOKEN must look like/);
     expect(result.stderr).toMatch(/PORT /);
     expect(result.stderr).not.toContain("tooShortSECRETpart");
+  });
+});
+
+describe(".env.example", () => {
+  const text = readFileSync(path.join(ROOT, ".env.example"), "utf8");
+
+  it("documents every variable the configuration reads", () => {
+    const documented = new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const read = Object.keys(loadConfig({})).filter((k) => k !== "mode");
+    expect(read.filter((k) => !documented.has(k))).toEqual([]);
+  });
+
+  it("is valid as is, and with every example value uncommented (plus a token)", () => {
+    const assignments = (pattern: RegExp) => Object.fromEntries([...text.matchAll(pattern)].map((m) => [m[1] as string, m[2] as string]));
+    expect(loadConfig(assignments(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)).mode).toBe("console");
+    const all = { ...assignments(/^#?\s*([A-Z][A-Z0-9_]+)=(.*)$/gm), TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_SECRET: SECRET, CATALOG_DIR: "data" };
+    expect(loadConfig(all).mode).toBe("webhook");
   });
 });
