@@ -1,0 +1,92 @@
+import { Api, type Bot } from "grammy";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { GROUP_COMMANDS, PRIVATE_COMMANDS, setCommands } from "../../src/bot/commands.js";
+import type { BotContext } from "../../src/bot/context.js";
+import { createBot } from "../../src/bot/index.js";
+import { createI18n } from "../../src/i18n.js";
+import type { Logger } from "../../src/logger.js";
+import { testDeps } from "../helpers/bot-deps.js";
+import { apiErrors, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+
+let api: FakeBotApi;
+let client: Api;
+let warn: ReturnType<typeof vi.fn>;
+let logger: Logger;
+
+beforeAll(async () => {
+  api = await startFakeBotApi();
+});
+afterAll(() => api.close());
+beforeEach(() => {
+  api.reset({ state: true });
+  client = new Api(api.token, { apiRoot: api.apiRoot });
+  warn = vi.fn();
+  logger = { warn, info: vi.fn(), error: vi.fn(), debug: vi.fn() } as unknown as Logger;
+});
+
+const PRIVATE = { type: "all_private_chats" };
+const GROUPS = { type: "all_group_chats" };
+
+describe("setCommands", () => {
+  it("sets the private and group menus in each language, and an English default", async () => {
+    const result = await setCommands(client, await createI18n(), logger);
+    expect(result).toEqual({ ok: 10, failed: 0 });
+    expect(api.callsOf("setMyCommands")).toHaveLength(10);
+
+    expect(api.commandsFor(PRIVATE, "ru")).toEqual([
+      { command: "start", description: "Приветствие и быстрый старт" },
+      { command: "help", description: "Как искать, смотреть разделы и делиться" },
+      { command: "programmes", description: "Программы обмена и сотрудничества" },
+      { command: "incubators", description: "Инкубаторы и инновационные центры" },
+      { command: "initiatives", description: "Инициативы сотрудничества" },
+      { command: "events", description: "Форумы, конференции и конкурсы" },
+      { command: "language", description: "Выбрать язык ответов" },
+    ]);
+    const english = api.commandsFor(PRIVATE);
+    expect(english?.map((c) => c.command)).toEqual([...PRIVATE_COMMANDS]);
+    expect(english?.[0]).toEqual({ command: "start", description: "Welcome and quick start" });
+    expect(api.commandsFor(PRIVATE, "en")).toEqual(english);
+    expect(api.commandsFor(PRIVATE, "fr")?.[1]?.description).toBe("Comment chercher, parcourir et partager");
+    expect(api.commandsFor(PRIVATE, "zh")?.[1]?.description).toBe("如何提问、浏览和分享");
+
+    for (const lang of ["en", "fr", "ru", "zh", undefined]) {
+      const group = api.commandsFor(GROUPS, lang);
+      expect(group?.map((c) => c.command)).toEqual([...GROUP_COMMANDS]);
+      expect(group!.length).toBeLessThan(PRIVATE_COMMANDS.length);
+    }
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it("logs a failing call and sets the other menus", async () => {
+    api.failNext("setMyCommands", { error_code: 400, description: "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID" });
+    const result = await setCommands(client, await createI18n(), logger);
+    expect(result).toEqual({ ok: 9, failed: 1 });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]![0]).toMatchObject({ message: expect.stringContaining("BOT_COMMAND_DESCRIPTION_INVALID") });
+    expect(warn.mock.calls[0]![1]).toBe("command menu not set");
+  });
+
+  it("never throws, even when Telegram cannot be reached", async () => {
+    api.failNext("setMyCommands", { ...apiErrors.badGateway(), dropConnection: true }, 10);
+    await expect(setCommands(client, await createI18n(), logger)).resolves.toEqual({ ok: 0, failed: 10 });
+    expect(warn).toHaveBeenCalledTimes(10);
+  });
+});
+
+describe("every command in the menus is answered", () => {
+  let bot: Bot<BotContext>;
+  beforeEach(async () => {
+    bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  });
+
+  it.each([...PRIVATE_COMMANDS])("/%s in a private chat", async (command) => {
+    await bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: 400, userId: 400, text: `/${command}`, languageCode: "en" })));
+    expect(api.callsOf("sendMessage").map((c) => c.response?.ok)).toEqual([true]);
+  });
+
+  it.each([...GROUP_COMMANDS])("/%s in a group", async (command) => {
+    const text = `/${command}@${api.botInfo.username}`;
+    await bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: 401, userId: 402, text, languageCode: "en", chatType: "supergroup" })));
+    expect(api.callsOf("sendMessage").map((c) => c.response?.ok)).toEqual([true]);
+  });
+});

@@ -1,0 +1,92 @@
+import type { Bot } from "grammy";
+import type { InlineKeyboardMarkup, Message, MessageEntity, Update } from "grammy/types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { BotContext } from "../../src/bot/context.js";
+import type * as QuestionModule from "../../src/bot/features/question.js";
+import { createBot } from "../../src/bot/index.js";
+import { testDeps } from "../helpers/bot-deps.js";
+import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+
+// What a question gets in reply is another feature's business; here only reaching it matters.
+vi.mock("../../src/bot/features/question.js", async (importOriginal) => ({
+  ...(await importOriginal<typeof QuestionModule>()),
+  handleQuestion: async (ctx: BotContext) => {
+    await ctx.reply(`question: ${ctx.message?.text ?? ""}`);
+  },
+}));
+
+let api: FakeBotApi;
+let bot: Bot<BotContext>;
+const GROUP = 777;
+
+beforeAll(async () => {
+  api = await startFakeBotApi();
+});
+afterAll(() => api.close());
+beforeEach(async () => {
+  api.reset();
+  bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+});
+
+/** A group message; `@username` occurrences get mention entities, as Telegram adds them. */
+function groupMessage(text: string, opts: { replyToMessageId?: number; chatType?: "group" | "supergroup" } = {}): Update {
+  const update = api.textMessage({ chatId: GROUP, userId: 51, text, languageCode: "en", chatType: opts.chatType ?? "group", replyToMessageId: opts.replyToMessageId });
+  const mentions: MessageEntity[] = [...text.matchAll(/@\w+/g)].filter((m) => m.index > 0 || !text.startsWith("/")).map((m) => ({ type: "mention", offset: m.index, length: m[0].length }));
+  if (mentions.length) update.message!.entities = [...(update.message!.entities ?? []), ...mentions];
+  return update;
+}
+
+const feed = (update: Update) => bot.handleUpdate(api.pushUpdate(update));
+const sent = () => api.callsOf("sendMessage").map((c) => c.payload.text as string);
+
+describe("in a group", () => {
+  it("ignores a message that is not addressed to the bot", async () => {
+    await feed(groupMessage("Has anyone been to the incubator in Harbin?"));
+    await feed(groupMessage("русский"));
+    await feed(groupMessage("@someone_else incubators in Kazakhstan"));
+    expect(api.calls.filter((c) => c.method !== "getUpdates")).toEqual([]);
+  });
+
+  it("answers a message that mentions it", async () => {
+    await feed(groupMessage(`@${api.botInfo.username} incubators in Kazakhstan`));
+    expect(sent()).toEqual([`question: @${api.botInfo.username} incubators in Kazakhstan`]);
+  });
+
+  it("answers a mention in any case, anywhere in the message", async () => {
+    await feed(groupMessage(`incubators in Kazakhstan? @${api.botInfo.username.toUpperCase()}`, { chatType: "supergroup" }));
+    expect(sent()).toHaveLength(1);
+  });
+
+  it("answers a reply to one of its messages", async () => {
+    await feed(groupMessage(`/help@${api.botInfo.username}`));
+    const help = api.chatHistory(-GROUP).at(-1)!;
+    api.reset();
+    await feed(groupMessage("and in Uzbekistan?", { replyToMessageId: help.message_id }));
+    expect(sent()).toEqual(["question: and in Uzbekistan?"]);
+  });
+
+  it("ignores a command addressed to another bot", async () => {
+    await feed(groupMessage("/help@other_bot"));
+    await feed(groupMessage("/programmes@other_bot"));
+    await feed(groupMessage("/start@other_bot"));
+    expect(api.calls.filter((c) => c.method !== "getUpdates")).toEqual([]);
+  });
+
+  it("answers commands addressed to it, or to no bot in particular", async () => {
+    await feed(groupMessage(`/help@${api.botInfo.username}`));
+    await feed(groupMessage("/help"));
+    expect(sent()).toHaveLength(2);
+    expect(sent()[0]).toContain("In groups");
+  });
+
+  it("browses in place in the group", async () => {
+    await feed(groupMessage(`/incubators@${api.botInfo.username}`));
+    const list = api.chatHistory(-GROUP).filter((m: Message) => m.from?.id === api.botId).at(-1)!;
+    expect(list.text).toContain("Incubators");
+    await feed(api.callbackQuery({ chatId: GROUP, userId: 52, data: "b:n:-:-:1", chatType: "group" }));
+    const edited = api.chatHistory(-GROUP).find((m) => m.message_id === list.message_id)!;
+    expect(edited.text).toContain("Page 2 of 2");
+    expect(((edited.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat()[0] as { callback_data?: string }).callback_data).toMatch(/^r:c:/);
+    expect(api.callsOf("answerCallbackQuery")).toHaveLength(1);
+  });
+});

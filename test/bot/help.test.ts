@@ -1,0 +1,55 @@
+import type { Bot } from "grammy";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { BotContext } from "../../src/bot/context.js";
+import { createBot } from "../../src/bot/index.js";
+import { testDeps } from "../helpers/bot-deps.js";
+import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+
+let api: FakeBotApi;
+let bot: Bot<BotContext>;
+
+beforeAll(async () => {
+  api = await startFakeBotApi();
+});
+afterAll(() => api.close());
+beforeEach(async () => {
+  api.reset();
+  bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+});
+
+async function help(languageCode: string, chatType: "private" | "group" = "private"): Promise<string> {
+  const text = chatType === "group" ? `/help@${api.botInfo.username}` : "/help";
+  await bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: 300, userId: 301, text, languageCode, chatType })));
+  const sent = api.callsOf("sendMessage");
+  expect(sent).toHaveLength(1);
+  expect(sent[0]!.response?.ok).toBe(true);
+  return (sent[0]!.response as { result: { text: string } }).result.text;
+}
+
+describe("/help", () => {
+  it("explains asking, browsing, inline mode, the language, links and groups", async () => {
+    const text = await help("en");
+    const username = api.botInfo.username;
+    expect(text).toContain("Ask a question");
+    for (const command of ["/programmes", "/incubators", "/initiatives", "/events", "/language"]) expect(text).toContain(command);
+    expect(text).toContain(`@${username} your question`);
+    expect(text).toContain(`t.me/${username}?start=r_`);
+    expect(text).toContain("In groups");
+    expect(text).toContain("Mention me");
+  });
+
+  it.each([
+    ["fr", "Poser une question", "Dans les groupes"],
+    ["ru", "Задайте вопрос", "В группах"],
+    ["zh", "提问", "在群组中"],
+  ])("speaks the user's language (%s)", async (code, ask, groups) => {
+    const text = await help(code);
+    expect(text).toContain(ask);
+    expect(text).toContain(groups);
+    expect(text).toContain(`@${api.botInfo.username}`);
+  });
+
+  it("answers a /help addressed to it in a group", async () => {
+    expect(await help("en", "group")).toContain("In groups");
+  });
+});
