@@ -95,16 +95,17 @@ function safeCodePoint(code: number, fallback: string): string {
 export function htmlToEntities(html: string): { text: string; entities: MessageEntity[] } {
   let text = "";
   const entities: MessageEntity[] = [];
-  const walk = (nodes: Node[]): void => {
+  const walk = (nodes: Node[], inPre = false): void => {
     for (const node of nodes) {
       if (typeof node === "string") {
         text += node;
         continue;
       }
       const offset = text.length;
-      walk(node.children);
+      walk(node.children, node.style === "pre");
       const length = text.length - offset;
-      const entity = toEntity(node, offset, length);
+      // <pre><code class="language-x"> is one pre entity with a language, as Telegram stores it.
+      const entity = inPre && node.style === "code" ? undefined : toEntity(node, offset, length);
       if (entity && length > 0) entities.push(entity);
     }
   };

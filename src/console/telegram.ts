@@ -174,13 +174,30 @@ export class ConsoleTelegram {
         target.kind === "message" ? { ...base, message: structuredClone(target.message) } : { ...base, inline_message_id: target.id };
       return { kind: "update", update: { update_id: this.nextUpdateId++, callback_query: query } };
     }
-    if ("url" in button && button.url) return { kind: "say", text: `(opens ${button.url})` };
+    if ("url" in button && button.url) {
+      // A deep link to this bot opens the chat with "/start <parameter>", as in Telegram.
+      const start = this.deepLinkStart(button.url);
+      return start === undefined ? { kind: "say", text: `(opens ${button.url})` } : { kind: "update", update: this.userMessage(start) };
+    }
     if ("switch_inline_query_current_chat" in button && button.switch_inline_query_current_chat !== undefined) {
       return this.inlineQuery(button.switch_inline_query_current_chat, "");
     }
     if ("switch_inline_query" in button && button.switch_inline_query !== undefined) return this.inlineQuery(button.switch_inline_query, "");
     if ("copy_text" in button && button.copy_text) return { kind: "say", text: `(copied: ${button.copy_text.text})` };
     return { kind: "say", text: `(the "${button.text}" button does nothing in the console)` };
+  }
+
+  private deepLinkStart(url: string): string | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return undefined;
+    }
+    const ours = /^(www\.)?(t|telegram)\.me$/i.test(parsed.hostname) && parsed.pathname.replace(/\//g, "").toLowerCase() === this.options.botInfo.username.toLowerCase();
+    if (!ours) return undefined;
+    const param = parsed.searchParams.get("start");
+    return param ? `/start ${param}` : "/start";
   }
 
   private buttonTarget(): ButtonTarget | undefined {

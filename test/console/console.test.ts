@@ -1,0 +1,163 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { PassThrough, Writable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import pino from "pino";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { consoleLanguage, runConsole } from "../../src/console/chat.js";
+import { htmlToEntities, htmlToTerminal } from "../../src/console/render.js";
+import { loadConfig } from "../../src/config.js";
+import { createI18n } from "../../src/i18n.js";
+import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Telegram HTML → the plain text the console prints without colours. */
+const plain = (html: string) => htmlToTerminal(html, { color: false });
+
+function spawnConsole(input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 40_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** Runs the console in-process on these lines; resolves with everything it printed. */
+async function chat(lines: string[], env: Record<string, string> = { LANG: "en_US.UTF-8" }): Promise<string> {
+  const app = await createApp(loadConfig({ BOT_USERNAME: "CooperationDeskBot" }), { deps: await testDeps(), logger: pino({ level: "silent" }) });
+  const input = new PassThrough();
+  let out = "";
+  const output = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      out += chunk.toString("utf8");
+      done();
+    },
+  });
+  input.end(lines.map((l) => `${l}\n`).join(""));
+  await runConsole(app, { input, output, env, color: false });
+  await app.close();
+  return out;
+}
+
+/** The part of the transcript that answers the line `› line` (up to the next input). */
+function answerTo(transcript: string, line: string, occurrence = 1): string {
+  const parts = transcript.split(/^› /m);
+  const matching = parts.filter((p) => p.startsWith(`${line}\n`));
+  return matching[occurrence - 1] ?? "";
+}
+
+describe("npm start without a token: the console chat", () => {
+  let greeting: string;
+  let kazakhTitles: string[];
+
+  beforeAll(async () => {
+    const i18n = await createI18n();
+    greeting = plain(i18n.getFixedT("en")("start:greeting", { name: "You" })).split("\n")[0] as string;
+    const engine = await bundledEngine();
+    kazakhTitles = engine.catalog.records.filter((r) => r.countries.includes("KZ")).map((r) => r.title.en);
+  });
+
+  it("chats through piped input: greeting with numbered buttons, a button press, a question answered with a record, /quit", async () => {
+    const { code, stdout, stderr } = await spawnConsole("/start\n1\nincubators in Kazakhstan\n/quit\n", { LANG: "en_US.UTF-8" });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain(greeting);
+    expect(stdout).toMatch(/\[1\] \S.*\[2\] \S/);
+    expect(answerTo(stdout, "1")).toMatch(/\(edited message\)|\n {2}\S/);
+    const answer = answerTo(stdout, "incubators in Kazakhstan");
+    expect(kazakhTitles.some((t) => answer.includes(t)), answer).toBe(true);
+    expect(stdout).not.toMatch(/<\/?(b|i|a|code)>|&amp;|&lt;|\x1b\[/);
+    expect(stderr).toBe("");
+  });
+
+  it("speaks the language of the locale, and ends on end of input (Ctrl-D) with exit code 0", async () => {
+    const i18n = await createI18n();
+    const { code, stdout } = await spawnConsole("/start\n", { LANG: "ru_RU.UTF-8" });
+    expect(code).toBe(0);
+    expect(stdout).toContain(plain(i18n.getFixedT("ru")("start:greeting", { name: "You" })).split("\n")[0]);
+  });
+});
+
+describe("console chat in-process", () => {
+  it("presses buttons of the last message with buttons, and re-renders edited messages with a marker", async () => {
+    const out = await chat(["/start", "2", "1"]);
+    const browse = answerTo(out, "2");
+    expect(browse).toContain("(edited message)");
+    expect(browse).toMatch(/\[1\] /);
+    expect(answerTo(out, "1")).toMatch(/\S/);
+  });
+
+  it("says which numbers exist when a number is out of range", async () => {
+    const out = await chat(["/start", "42"]);
+    expect(answerTo(out, "42")).toMatch(/No button 42: choose 1–\d+\./);
+  });
+
+  it("sends a number as text when no message has buttons", async () => {
+    const out = await chat(["2024"]);
+    expect(answerTo(out, "2024")).not.toMatch(/No button/);
+  });
+
+  it("runs an inline query for '@bot words', lists numbered results, and sends the chosen one", async () => {
+    const out = await chat(["@CooperationDeskBot incubator Harbin", "1"]);
+    const results = answerTo(out, "@CooperationDeskBot incubator Harbin");
+    expect(results).toContain("Inline results");
+    expect(results).toMatch(/\[1\] .*Harbin/);
+    expect(answerTo(out, "1")).toMatch(/via @CooperationDeskBot/);
+  });
+
+  it("opens deep links to the bot as /start <parameter>", async () => {
+    const out = await chat(["@CooperationDeskBot incubator Harbin", "1", "1"]);
+    const opened = answerTo(out, "1", 2);
+    expect(opened).toContain("Harbin");
+    expect(opened).not.toContain("(opens");
+  });
+
+  it("stops at /quit and ignores what follows", async () => {
+    const out = await chat(["/quit", "/start"]);
+    expect(out).not.toContain("› /start");
+  });
+
+  it("takes the user's language from LC_ALL, LC_MESSAGES, then LANG", () => {
+    expect(consoleLanguage({})).toBe("en");
+    expect(consoleLanguage({ LANG: "C.UTF-8" })).toBe("en");
+    expect(consoleLanguage({ LANG: "zh_CN.UTF-8" })).toBe("zh");
+    expect(consoleLanguage({ LANG: "de_DE.UTF-8" })).toBe("en");
+    expect(consoleLanguage({ LANG: "en_US.UTF-8", LC_MESSAGES: "fr_FR.UTF-8" })).toBe("fr");
+    expect(consoleLanguage({ LANG: "en_US.UTF-8", LC_MESSAGES: "fr_FR.UTF-8", LC_ALL: "ru_RU.UTF-8" })).toBe("ru");
+  });
+});
+
+describe("console rendering of Telegram HTML", () => {
+  it("shows links as text (url), unescapes entities, quotes blockquotes", () => {
+    expect(plain('See <a href="https://example.org/x">the source</a> &amp; more &lt;3 &#8212; &quot;ok&quot;')).toBe('See the source (https://example.org/x) & more <3 — "ok"');
+    expect(plain('<a href="https://example.org/">https://example.org</a>')).toBe("https://example.org");
+    expect(plain("<blockquote>one\ntwo</blockquote>")).toBe("│ one\n│ two");
+  });
+
+  it("uses ANSI bold and italics only when asked to", () => {
+    expect(htmlToTerminal("<b>Title</b> <i>x</i>", { color: true })).toBe("\x1b[1mTitle\x1b[22m \x1b[3mx\x1b[23m");
+    expect(htmlToTerminal("<b>Title</b> <i>x</i>", { color: false })).toBe("Title x");
+  });
+
+  it("gives the text and entities Telegram would store (UTF-16 offsets)", () => {
+    const { text, entities } = htmlToEntities('🇰🇿 <b>Bold <i>both</i></b> <a href="https://e.org">link</a> <tg-spoiler>s</tg-spoiler> <pre><code class="language-ts">x</code></pre>');
+    expect(text).toBe("🇰🇿 Bold both link s x");
+    expect(entities).toEqual([
+      { type: "bold", offset: 5, length: 9 },
+      { type: "italic", offset: 10, length: 4 },
+      { type: "text_link", offset: 15, length: 4, url: "https://e.org" },
+      { type: "spoiler", offset: 20, length: 1 },
+      { type: "pre", offset: 22, length: 1, language: "ts" },
+    ]);
+  });
+});
