@@ -62,28 +62,37 @@ export function latencyFigures(samples: readonly number[]): LatencyFigures {
 
 /**
  * Runs `run` over the warm-up inputs (unmeasured), then times each input on its own, in order, until all are done or
- * the measured time passes `budgetMs` (but never fewer than `minCount` inputs). Returns the per-call milliseconds and
- * results of the inputs it ran: a prefix of `inputs`.
+ * the measured time passes `budgetMs / rounds` (but never fewer than `minCount` inputs). The inputs that fit are then
+ * timed again in further rounds (the whole list each time, not one input repeatedly) and each input's time is its
+ * median over the rounds, so a moment of load from another process does not become a percentile.
+ * Returns the per-input milliseconds and first-round results of the inputs it ran: a prefix of `inputs`.
  */
 export function timeEach<I, R>(
   run: (input: I) => R,
   warmUp: readonly I[],
   inputs: readonly I[],
-  budgetMs = Number.POSITIVE_INFINITY,
-  minCount = 100,
+  { budgetMs = Number.POSITIVE_INFINITY, rounds = 1, minCount = 100 }: { budgetMs?: number; rounds?: number; minCount?: number } = {},
 ): { ms: number[]; results: R[] } {
   for (const input of warmUp) run(input);
-  const ms: number[] = [];
+  const samples: number[][] = [];
   const results: R[] = [];
   let spent = 0;
   for (const input of inputs) {
-    if (spent > budgetMs && ms.length >= minCount) break;
+    if (spent > budgetMs / rounds && results.length >= minCount) break;
     const start = performance.now();
     results.push(run(input));
     const elapsed = performance.now() - start;
-    ms.push(elapsed);
+    samples.push([elapsed]);
     spent += elapsed;
   }
+  for (let round = 1; round < rounds; round++) {
+    for (let i = 0; i < results.length; i++) {
+      const start = performance.now();
+      run(inputs[i] as I);
+      (samples[i] as number[]).push(performance.now() - start);
+    }
+  }
+  const ms = samples.map((times) => percentile([...times].sort((a, b) => a - b), 50));
   return { ms, results };
 }
 
