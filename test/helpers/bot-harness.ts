@@ -28,6 +28,8 @@ export interface TestBotOptions {
   /** More environment for loadConfig (e.g. ANSWER_THRESHOLD). */
   env?: Record<string, string>;
   fake?: FakeBotApiOptions;
+  /** Called with the fake before the bot starts (inject failures, override methods). */
+  prepare?: (api: FakeBotApi) => void;
   start?: StartOptions;
 }
 
@@ -60,6 +62,8 @@ export interface TestBot {
   webhookUrl?: string;
   /** Base URL of the bot's HTTP server (webhook and /healthz). */
   serverUrl: string;
+  /** The bot's username at the fake Telegram. */
+  username: string;
   /** Hands an update to the bot the way the mode does: queued for getUpdates, or POSTed to the webhook. */
   deliver(update: Update): Promise<Sent>;
   send(text: string, from?: Sender): Promise<Sent>;
@@ -85,6 +89,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const hookPath = `/telegram/${randomBytes(6).toString("hex")}`;
   let app: App | undefined;
   try {
+    options.prepare?.(api);
     const config = loadConfig({
       TELEGRAM_BOT_TOKEN: api.token,
       TELEGRAM_API_ROOT: api.apiRoot,
@@ -136,6 +141,7 @@ function harness(mode: TestBotMode, api: FakeBotApi, app: App, running: RunningB
     running,
     webhookUrl,
     serverUrl,
+    username: api.botInfo.username,
     async deliver(update) {
       const after = api.mark();
       if (mode === "polling") {
@@ -147,7 +153,12 @@ function harness(mode: TestBotMode, api: FakeBotApi, app: App, running: RunningB
       return { update, after, delivery };
     },
     send(text, from) {
-      return bot.deliver(api.textMessage({ ...who(from), text }));
+      const update = api.textMessage({ ...who(from), text });
+      // Telegram marks @usernames in a text as mention entities (the group filter relies on them).
+      const message = update.message as NonNullable<Update["message"]>;
+      for (const m of text.matchAll(/@[A-Za-z0-9_]{5,32}\b/g)) (message.entities ??= []).push({ type: "mention", offset: m.index, length: m[0].length });
+      message.entities?.sort((a, b) => a.offset - b.offset);
+      return bot.deliver(update);
     },
     press(data, from = {}) {
       return bot.deliver(api.callbackQuery({ ...who(from), data, ...(from.messageId !== undefined ? { messageId: from.messageId } : {}) }));
