@@ -149,7 +149,6 @@ function linkLines(record: CatalogRecord, env: ViewEnv): string[] {
  * organisers, partners and links. Not shortened: the caller splits it when it is too long for one message.
  */
 export function renderDetails(record: CatalogRecord, env: ViewEnv): string {
-  const { t } = env;
   const facts = [
     whereLine(record, env),
     ...whenLines(record, env, true),
@@ -164,7 +163,7 @@ export function renderDetails(record: CatalogRecord, env: ViewEnv): string {
     facts.join("\n"),
     figureLines(record, env, Number.POSITIVE_INFINITY).join("\n"),
     linkLines(record, env).join("\n"),
-    [t("record:details.sourceFile", { file: escapeHtml(record.source.file) }), sourceLine(record, env)].join("\n"),
+    sourceLine(record, env),
   ];
   return blocks.filter(Boolean).join("\n\n");
 }

@@ -143,12 +143,21 @@ export function formatList(items: readonly string[], lang: Language): string {
  */
 export function fitEscaped(text: string, max: number): string {
   if (max < 1) return "";
-  const chars = Array.from(text).length;
-  let budget = Math.min(chars, max);
-  let escaped = escapeHtml(budget < chars ? truncate(text, budget) : text);
-  while (escaped.length > max && budget > 1) {
-    budget = Math.max(1, budget - Math.max(1, escaped.length - max));
-    escaped = escapeHtml(truncate(text, budget));
+  const whole = escapeHtml(text);
+  if (whole.length <= max) return whole;
+  // The longest cut whose escaped form fits: escaping grows a text unevenly, so search for it.
+  let lo = 0;
+  let hi = Math.min(Array.from(text).length - 1, max);
+  let best = "";
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const escaped = mid > 0 ? escapeHtml(truncate(text, mid)) : "";
+    if (escaped.length <= max) {
+      best = escaped;
+      lo = mid + 1;
+    } else {
+      hi = mid - 1;
+    }
   }
-  return escaped.length > max ? "" : escaped;
+  return best;
 }

@@ -1,0 +1,282 @@
+import type { Bot } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
+import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import { MESSAGE_LIMIT } from "../../src/bot/format.js";
+import { createBot } from "../../src/bot/index.js";
+import { SearchEngine } from "../../src/search/engine.js";
+import type { SessionData } from "../../src/state/types.js";
+import { testDeps } from "../helpers/bot-deps.js";
+import { startFakeBotApi, type FakeBotApi, type Payload, type RecordedCall } from "../helpers/fake-bot-api.js";
+
+let api: FakeBotApi;
+let deps: BotDeps;
+let bot: Bot<BotContext>;
+let nextUser = 2000;
+let user: number;
+
+beforeAll(async () => {
+  api = await startFakeBotApi();
+});
+
+afterAll(async () => {
+  await api.close();
+});
+
+async function setUp(patch: Partial<BotDeps> = {}): Promise<void> {
+  api.reset();
+  deps = { ...(await testDeps()), ...patch };
+  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  user = nextUser++;
+}
+
+beforeEach(() => setUp());
+
+async function say(text: string, languageCode = "en"): Promise<RecordedCall[]> {
+  const mark = api.mark();
+  await bot.handleUpdate(api.textMessage({ chatId: user, userId: user, text, languageCode }));
+  return api.calls.slice(mark);
+}
+
+/** Presses a button of a message (by default the last one the bot sent to the user). */
+async function press(data: string, options: { messageId?: number; allowUnknownData?: boolean } = {}): Promise<RecordedCall[]> {
+  const mark = api.mark();
+  await bot.handleUpdate(api.pushUpdate(api.callbackQuery({ chatId: user, userId: user, data, ...options })));
+  return api.calls.slice(mark);
+}
+
+function of(calls: RecordedCall[], method: string): Payload[] {
+  return calls.filter((c) => c.method === method).map((c) => c.payload);
+}
+
+function buttons(payload: Payload): InlineKeyboardButton[] {
+  return ((payload.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat();
+}
+
+function callbackData(payload: Payload): string[] {
+  return buttons(payload).flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
+}
+
+function urls(payload: Payload): string[] {
+  return buttons(payload).flatMap((b) => ("url" in b ? [b.url] : []));
+}
+
+async function session(): Promise<SessionData> {
+  return (await deps.state.sessions.read(`user:${user}`)) ?? {};
+}
+
+/** Asks a question and returns the answer's message id. */
+async function ask(text: string): Promise<number> {
+  const calls = await say(text);
+  const result = calls.find((c) => c.method === "sendMessage")?.response;
+  if (!result?.ok) throw new Error("no answer");
+  return (result.result as { message_id: number }).message_id;
+}
+
+function expectAnsweredQuietly(calls: RecordedCall[]): void {
+  const answers = of(calls, "answerCallbackQuery");
+  expect(answers).toHaveLength(1);
+  expect(answers[0]!.text).toBeUndefined();
+}
+
+describe("card buttons", () => {
+  it("details, contacts and card edit the answer in place", async () => {
+    const messageId = await ask("incubators in Kazakhstan");
+
+    const details = await press("r:d:urumqi-offshore-incubators");
+    const edit = of(details, "editMessageText")[0]!;
+    expect(edit.message_id).toBe(messageId);
+    expect(edit.parse_mode).toBe("HTML");
+    expect(edit.text as string).toContain("<b>Sectors:</b>");
+    expect(edit.text as string).toContain("<b>For:</b>");
+    expect(callbackData(edit)).toEqual(expect.arrayContaining(["r:c:urumqi-offshore-incubators", "r:k:urumqi-offshore-incubators"]));
+    expect(of(details, "sendMessage")).toHaveLength(0);
+    expectAnsweredQuietly(details);
+
+    const contacts = await press("r:k:urumqi-offshore-incubators");
+    const contactsEdit = of(contacts, "editMessageText")[0]!;
+    expect(contactsEdit.message_id).toBe(messageId);
+    expect(contactsEdit.text as string).toContain("📇 <b>Contacts</b>");
+    expect(contactsEdit.text as string).toContain("Urumqi Science and Technology Bureau");
+    expectAnsweredQuietly(contacts);
+
+    const card = await press("r:c:urumqi-offshore-incubators");
+    const cardEdit = of(card, "editMessageText")[0]!;
+    expect(cardEdit.text as string).toContain("<b>Where:</b>");
+    expect(callbackData(cardEdit)).toEqual(expect.arrayContaining(["r:d:urumqi-offshore-incubators", "r:k:urumqi-offshore-incubators"]));
+    expect((await session()).recordId).toBe("urumqi-offshore-incubators");
+  });
+
+  it("share is a t.me deep link to the record", async () => {
+    await ask("incubators in Kazakhstan");
+    const details = of(await press("r:d:urumqi-offshore-incubators"), "editMessageText")[0]!;
+    expect(urls(details)).toEqual([`https://t.me/${api.botInfo.username}?start=r_urumqi-offshore-incubators`]);
+  });
+
+  it("pressing the button of what is already shown is not an error", async () => {
+    await ask("incubators in Kazakhstan");
+    await press("r:d:urumqi-offshore-incubators");
+    // A double tap: the second press comes from the keyboard the first one replaced.
+    const again = await press("r:d:urumqi-offshore-incubators", { allowUnknownData: true });
+    const edit = again.find((c) => c.method === "editMessageText")!;
+    expect(edit.response?.ok).toBe(false);
+    expect(edit.response && !edit.response.ok ? edit.response.description : "").toContain("message is not modified");
+    expectAnsweredQuietly(again);
+    expect(of(again, "sendMessage")).toHaveLength(0);
+  });
+
+  it("a message that can no longer be edited gets the view as a new message", async () => {
+    await ask("incubators in Kazakhstan");
+    api.failNext("editMessageText", { error_code: 400, description: "Bad Request: message can't be edited" });
+    const calls = await press("r:k:urumqi-offshore-incubators");
+    expect(of(calls, "sendMessage")[0]!.text as string).toContain("📇 <b>Contacts</b>");
+    expectAnsweredQuietly(calls);
+  });
+});
+
+describe("results paging", () => {
+  it("more results, a card from the list, back to the list — all in one message", async () => {
+    const messageId = await ask("incubators in Kazakhstan");
+    const ids = (await session()).resultIds!;
+    expect(ids.length).toBeGreaterThan(10);
+
+    const page2 = await press("p:1");
+    const list = of(page2, "editMessageText")[0]!;
+    expect(list.message_id).toBe(messageId);
+    expect(list.text as string).toContain("6–10");
+    expect(list.text as string).toContain("page 2 of");
+    expect(callbackData(list)).toEqual([...ids.slice(5, 10).map((id) => `r:c:${id}`), "p:0", "p:2"]);
+    expectAnsweredQuietly(page2);
+    expect((await session()).page).toBe(1);
+
+    const opened = await press(`r:c:${ids[6]}`);
+    const card = of(opened, "editMessageText")[0]!;
+    expect(card.message_id).toBe(messageId);
+    expect(card.text as string).toContain(deps.search.get(ids[6]!)!.title.en.slice(0, 20));
+    // Back returns to the page the card was opened from.
+    expect(callbackData(card)).toContain("p:1");
+
+    const back = of(await press("p:1"), "editMessageText")[0]!;
+    expect(back.message_id).toBe(messageId);
+    expect(back.text as string).toContain("6–10");
+
+    const first = of(await press("p:0"), "editMessageText")[0]!;
+    expect(first.text as string).toContain("1–5");
+    expect(callbackData(first)).toEqual([...ids.slice(0, 5).map((id) => `r:c:${id}`), "p:1"]);
+  });
+
+  it("a card opened from the answer goes back to the first page", async () => {
+    await ask("incubators in Kazakhstan");
+    const ids = (await session()).resultIds!;
+    const card = of(await press(`r:c:${ids[2]}`), "editMessageText")[0]!;
+    expect(callbackData(card)).toContain("p:0");
+  });
+
+  it("the paging buttons of an older answer have expired", async () => {
+    const first = await ask("incubators in Kazakhstan");
+    await ask("SCO energy cooperation");
+    const calls = await press("p:1", { messageId: first });
+    expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
+    expect(calls[0]!.payload.text).toBe("This button has expired. Ask your question again for fresh results.");
+    // A record button of the older answer still works: it names its record.
+    const card = await press("r:d:urumqi-offshore-incubators", { messageId: first });
+    expect(of(card, "editMessageText")).toHaveLength(1);
+    // …but offers no way back to results that are gone.
+    expect(callbackData(of(card, "editMessageText")[0]!).some((d) => d.startsWith("p:"))).toBe(false);
+  });
+});
+
+describe("forged or stale buttons", () => {
+  const forged = ["r:c:../../etc", "r:c:Unknown_Id", "r:x:urumqi-etdz", "p:99999", "p:-1", "p:9999", "r:c:no-such-record", "zzz", "\u0000\u00ff\u{1F600}:r:c", "b:q:-:-:0", "r:c:urumqi-etdz:extra"];
+
+  for (const data of forged) {
+    it(`answers ${JSON.stringify(data)} as expired and does nothing else`, async () => {
+      await ask("incubators in Kazakhstan");
+      const calls = await press(data, { allowUnknownData: true });
+      expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
+      expect(calls[0]!.payload.text).toBe("This button has expired. Ask your question again for fresh results.");
+      expect(calls[0]!.response?.ok).toBe(true);
+    });
+  }
+
+  it("says it in the user's language", async () => {
+    await ask("инкубаторы в Казахстане");
+    const calls = await press("r:c:../../etc", { allowUnknownData: true });
+    expect(calls[0]!.payload.text).toBe("Эта кнопка устарела. Задайте вопрос ещё раз, чтобы получить свежие результаты.");
+  });
+
+  it("a results page with no search behind it has expired", async () => {
+    const calls = await press("p:0", { allowUnknownData: true });
+    expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
+  });
+});
+
+describe("deep links", () => {
+  it("/start r_<id> sends that record's card", async () => {
+    const calls = await say("/start r_incubator-wuhan");
+    const card = of(calls, "sendMessage");
+    expect(card).toHaveLength(1);
+    expect(card[0]!.text as string).toContain("<b>Where:</b>");
+    expect(card[0]!.text as string).toContain("Wuhan");
+    expect(callbackData(card[0]!)).toEqual(["r:d:incubator-wuhan", "r:k:incubator-wuhan"]);
+    expect(urls(card[0]!)).toEqual([`https://t.me/${api.botInfo.username}?start=r_incubator-wuhan`]);
+    expect((await session()).recordId).toBe("incubator-wuhan");
+  });
+
+  it("follows the user's Telegram language", async () => {
+    const card = of(await say("/start r_incubator-wuhan", "zh"), "sendMessage")[0]!;
+    expect(card.text as string).toContain("武汉");
+    expect(card.text as string).toContain("<b>地点：</b>");
+  });
+
+  it("an unknown record gets a 'not found' and a hint", async () => {
+    for (const payload of ["r_no-such-record", "r_../etc", "r_"]) {
+      const reply = of(await say(`/start ${payload}`, "fr"), "sendMessage");
+      expect(reply).toHaveLength(1);
+      expect(reply[0]!.text as string).toContain("Je ne trouve pas cette fiche");
+      expect(reply[0]!.text as string).toContain("<i>incubateurs au Kazakhstan</i>");
+    }
+  });
+
+  it("leaves other /start payloads to the greeting", async () => {
+    const calls = await say("/start hello");
+    for (const message of of(calls, "sendMessage")) expect(message.text as string).not.toContain("I couldn't find that record");
+  });
+});
+
+describe("long records", () => {
+  it("trims a card over 4096 characters and splits long details", async () => {
+    const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
+    const base = catalog.records.find((r) => r.id === "incubator-wuhan")!;
+    const long = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word} ${i} <&>`).join(" ");
+    const huge = {
+      ...base,
+      id: "zz-huge-record",
+      title: { en: "Zyxxor giant record", fr: "Zyxxor fiche géante", ru: "Зиксор огромная запись", zh: "巨型条目" },
+      summary: { en: long("summary", 900), fr: long("résumé", 900), ru: long("сводка", 900), zh: long("摘要", 900) },
+      details: { en: long("Details", 1500).replace(/(\d+)0 /g, "$10.\n"), fr: long("détails", 1500), ru: long("подробности", 1500), zh: long("详情", 1500) },
+    };
+    await setUp({ search: SearchEngine.build({ ...catalog, records: [...catalog.records, huge] }) });
+
+    const calls = await say("zyxxor");
+    const card = of(calls, "sendMessage");
+    expect(card).toHaveLength(1);
+    const text = card[0]!.text as string;
+    expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(text.length).toBeGreaterThan(MESSAGE_LIMIT - 400);
+    expect(text).toContain("…");
+    expect(text).toContain("<b>Where:</b>");
+    expect(calls.find((c) => c.method === "sendMessage")?.response?.ok).toBe(true);
+
+    const details = await press("r:d:zz-huge-record");
+    const parts = of(details, "sendMessage");
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect((part.text as string).length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    for (const call of details.filter((c) => c.method === "sendMessage")) expect(call.response?.ok).toBe(true);
+    // The buttons go under the last part.
+    expect(callbackData(parts.at(-1)!)).toContain("r:c:zz-huge-record");
+    expect(parts.slice(0, -1).every((p) => p.reply_markup === undefined)).toBe(true);
+    expectAnsweredQuietly(details);
+  });
+});

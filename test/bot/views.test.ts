@@ -1,0 +1,297 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Catalog, CatalogRecord, Language } from "../../src/catalog/schema.js";
+import { LANGUAGES } from "../../src/catalog/schema.js";
+import { MESSAGE_LIMIT } from "../../src/bot/format.js";
+import { createI18n, LOCALES_DIR, translator, type Translate } from "../../src/i18n.js";
+import { renderCard, renderContacts, renderDetails, type ViewEnv } from "../../src/bot/views/card.js";
+import {
+  countryName,
+  fitEscaped,
+  formatDate,
+  formatDateRange,
+  formatFigure,
+  formatNumber,
+  formatWhen,
+} from "../../src/bot/views/format.js";
+import { renderAnswer, renderNoMatch, renderResultsPage } from "../../src/bot/views/results.js";
+import { bundledEngine } from "../helpers/bot-deps.js";
+
+let catalog: Catalog;
+const t = {} as Record<Language, Translate>;
+
+beforeAll(async () => {
+  catalog = (await bundledEngine()).catalog;
+  const i18n = await createI18n();
+  for (const lang of LANGUAGES) t[lang] = translator(i18n, lang);
+});
+
+/** Intl uses no-break and narrow no-break spaces; compare with plain ones. */
+const plain = (s: string) => s.replace(/\s/g, " ");
+
+function env(lang: Language): ViewEnv {
+  return { lang, t: t[lang], catalog };
+}
+
+function record(id: string): CatalogRecord {
+  const found = catalog.records.find((r) => r.id === id);
+  if (!found) throw new Error(`no record ${id}`);
+  return found;
+}
+
+const localized = (text: string) => ({ en: text, fr: text, ru: text, zh: text });
+
+function synthetic(patch: Partial<CatalogRecord>): CatalogRecord {
+  return { ...record("incubator-wuhan"), id: "synthetic", ...patch };
+}
+
+describe("dates", () => {
+  it("keep the precision the source gives, per locale", () => {
+    const cases: [string, Record<Language, string>][] = [
+      ["2025", { en: "2025", fr: "2025", ru: "2025", zh: "2025年" }],
+      ["2024-08", { en: "August 2024", fr: "août 2024", ru: "август 2024 г.", zh: "2024年8月" }],
+      ["2024-08-22", { en: "22 August 2024", fr: "22 août 2024", ru: "22 августа 2024 г.", zh: "2024年8月22日" }],
+    ];
+    for (const [iso, expected] of cases) for (const lang of LANGUAGES) expect(plain(formatDate(iso, lang))).toBe(expected[lang]);
+  });
+
+  it("format ranges compactly, and Chinese with its own pattern", () => {
+    expect(plain(formatDateRange("2024-08-22", "2024-08-25", "en", t.en))).toBe("22 – 25 August 2024");
+    expect(plain(formatDateRange("2024-08-22", "2024-08-25", "fr", t.fr))).toBe("22–25 août 2024");
+    expect(plain(formatDateRange("2024-08-22", "2024-08-25", "ru", t.ru))).toBe("22–25 августа 2024 г.");
+    expect(formatDateRange("2024-08-22", "2024-08-25", "zh", t.zh)).toBe("2024年8月22日至2024年8月25日");
+    expect(plain(formatDateRange("2024-08-22", "2024-08-22", "en", t.en))).toBe("22 August 2024");
+    // Ends of different precision are formatted apart.
+    expect(plain(formatDateRange("2024", "2025-03", "en", t.en))).toBe("2024 – March 2025");
+  });
+
+  it("say 'since' for lasting things and give an event its date", () => {
+    expect(plain(formatWhen(record("belt-and-road-initiative"), "en", t.en)!)).toBe("since 2013");
+    expect(plain(formatWhen(record("belt-and-road-initiative"), "zh", t.zh)!)).toBe("2013年起");
+    expect(plain(formatWhen(record("shanghai-cooperation-organisation"), "ru", t.ru)!)).toBe("с 15 июня 2001 г.");
+    expect(plain(formatWhen(record("sco-plus-meeting-2025"), "fr", t.fr)!)).toBe("1 septembre 2025");
+    expect(formatWhen(record("icc-ndrc"), "en", t.en)).toBeUndefined();
+  });
+});
+
+describe("numbers", () => {
+  it("write amounts with their currency, compact when large", () => {
+    expect(formatNumber(1_350_000_000, "en", "CNY")).toBe("CN¥1.35bn");
+    expect(plain(formatNumber(1_350_000_000, "fr", "CNY"))).toBe("1,35 Md CNY");
+    expect(plain(formatNumber(1_350_000_000, "ru", "CNY"))).toBe("1,35 млрд CN¥");
+    expect(formatNumber(1_350_000_000, "zh", "CNY")).toBe("¥13.5亿");
+    expect(plain(formatNumber(25_000, "fr", "EUR"))).toBe("25 000 €");
+  });
+
+  it("write counts with the locale's grouping, large ones in words", () => {
+    expect(formatNumber(2600, "en")).toBe("2,600");
+    expect(plain(formatNumber(2600, "fr"))).toBe("2 600");
+    expect(plain(formatNumber(2600, "ru"))).toBe("2 600");
+    expect(formatNumber(10_000_000, "en")).toBe("10 million");
+    expect(formatNumber(10_000_000, "zh")).toBe("1000万");
+  });
+
+  it("put 'more than', percentages and the locale's word order into key figures", () => {
+    const members = { value: 2600, atLeast: true, label: { en: "members", fr: "membres", ru: "участников", zh: "协作网络成员（家）" } };
+    expect(formatFigure(members, "en", t.en)).toBe("<b>more than 2,600</b> members");
+    expect(plain(formatFigure(members, "fr", t.fr))).toBe("<b>plus de 2 600</b> membres");
+    expect(plain(formatFigure(members, "ru", t.ru))).toBe("<b>более 2 600</b> участников");
+    expect(formatFigure(members, "zh", t.zh)).toBe("协作网络成员（家）：<b>超过2,600</b>");
+    const amount = { value: 670_000_000, currency: "CNY", label: { en: "total value", fr: "valeur totale", ru: "общая сумма", zh: "签约总金额" } };
+    expect(formatFigure(amount, "en", t.en)).toBe("total value: <b>CN¥670m</b>");
+    expect(formatFigure(amount, "zh", t.zh)).toBe("签约总金额：<b>¥6.7亿</b>");
+    const share = { value: 9.4, label: { en: "% of GDP & more", fr: "% du PIB", ru: "% ВВП", zh: "占GDP比重（%）" } };
+    expect(formatFigure(share, "en", t.en)).toBe("<b>9.4%</b> of GDP &amp; more");
+    expect(plain(formatFigure(share, "fr", t.fr))).toBe("<b>9,4 %</b> du PIB");
+  });
+});
+
+describe("places", () => {
+  it("name countries in the reply language", () => {
+    expect([countryName("KZ", "en"), countryName("KZ", "fr"), countryName("KZ", "ru"), countryName("KZ", "zh")]).toEqual(["Kazakhstan", "Kazakhstan", "Казахстан", "哈萨克斯坦"]);
+  });
+});
+
+describe("card", () => {
+  it("holds title, kind, summary, where, when, figures, contact and source", () => {
+    const card = renderCard(record("sco-digital-economy-forum-2025"), env("en"));
+    expect(card.startsWith("<b>SCO Digital Economy Forum 2025, Tianjin</b>\n<i>Event</i>\n\nThe SCO Digital Economy Forum 2025")).toBe(true);
+    expect(card).toContain("📍 <b>Where:</b> China · Tianjin");
+    expect(card).toContain("🗓 <b>When:</b> 2025");
+    expect(card).toContain("• <b>21</b> agreements signed");
+    expect(card).toContain("• total value of the agreements: <b>CN¥1.35bn</b>");
+    expect(card).toContain("• <b>more than 100</b> companies that signed");
+    expect(card).toContain("…and 3 more in the details");
+    expect(card).not.toContain("sub-forums");
+    expect(card).toContain("👤 <b>Who to contact</b>\n• <b>Tianjin Municipal People's Government</b> — Co-organiser and host city");
+    expect(card).toContain("📄 <i>Source: 2025 · verified: 21 November 2026</i>");
+  });
+
+  it("is written in the reply language", () => {
+    const card = renderCard(record("sco-digital-economy-forum-2025"), env("ru"));
+    expect(card).toContain("<i>Мероприятие</i>");
+    expect(card).toContain("📍 <b>Где:</b> Китай · Тяньцзинь");
+    expect(plain(card)).toContain("• общая сумма соглашений: <b>1,35 млрд CN¥</b>");
+    expect(card).toContain("…и ещё 3 в подробностях");
+    const zh = renderCard(record("xinjiang-central-asia-incubator"), env("zh"));
+    expect(zh).toContain("📍 <b>地点：</b>中国和哈萨克斯坦");
+    expect(zh).toContain("🗓 <b>时间：</b>2024年8月22日起");
+  });
+
+  it("escapes every catalog text", () => {
+    const hostile = synthetic({
+      title: localized("<script>alert(1)</script> & co"),
+      summary: localized("a < b & c > d \"quoted\""),
+      contacts: [{ name: localized("<i>Evil</i>"), note: localized("</b>") }],
+      figures: [{ value: 3, label: localized("<u>things</u>") }],
+    });
+    const card = renderCard(hostile, env("en"));
+    expect(card).toContain("<b>&lt;script&gt;alert(1)&lt;/script&gt; &amp; co</b>");
+    expect(card).toContain("a &lt; b &amp; c &gt; d &quot;quoted&quot;");
+    expect(card).toContain("<b>&lt;i&gt;Evil&lt;/i&gt;</b> — &lt;/b&gt;");
+    expect(card).toContain("&lt;u&gt;things&lt;/u&gt;");
+    expect(card).not.toMatch(/<(script|u|i>Evil)/);
+  });
+
+  it("stays within the limit by shortening the summary, keeping the facts", () => {
+    const long = synthetic({ summary: localized("word <&> ".repeat(2000)) });
+    const card = renderCard(long, env("en"));
+    expect(card.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
+    expect(card.length).toBeGreaterThan(MESSAGE_LIMIT - 100);
+    expect(card).toContain("…");
+    expect(card).toContain("<b>Where:</b>");
+    expect(card).toContain("📄 <i>Source:");
+    // No entity is cut in half.
+    expect(card).not.toMatch(/&[a-z]*…/);
+    const small = renderCard(long, env("en"), 1000);
+    expect(small.length).toBeLessThanOrEqual(1000);
+    expect(small).toContain("<b>Where:</b>");
+  });
+
+  it("is part of the answer, with the number of other matches", () => {
+    const answer = renderAnswer(record("incubator-wuhan"), 7, env("ru"));
+    expect(answer).toContain("🔎 Ещё 6 совпадений: самые близкие — ниже.");
+    expect(renderAnswer(record("incubator-wuhan"), 2, env("en"))).toContain("🔎 One more match is below.");
+    expect(renderAnswer(record("incubator-wuhan"), 1, env("en"))).not.toContain("🔎");
+  });
+});
+
+describe("details and contacts", () => {
+  it("details list every fact, sector, audience, organiser and link", () => {
+    const details = renderDetails(record("sco-digital-economy-forum-2025"), env("en"));
+    expect(details).toContain('Theme: &quot;New Links in the Digital Economy');
+    expect(details).toContain("🏷 <b>Sectors:</b> Digital economy, Artificial intelligence");
+    expect(details).toContain("👥 <b>For:</b> Governments and public agencies");
+    expect(details).toContain("🏛 <b>Organised by:</b> National Data Administration of China and Tianjin Municipal People's Government");
+    expect(details).toContain("• <b>4</b> sub-forums");
+    expect(details).toContain("• <b>12.2%</b> year-on-year revenue growth");
+    const asean = renderDetails(record("asean"), env("fr"));
+    expect(asean).toContain('<a href="https://asean.org">Site officiel de l\'ASEAN</a>');
+  });
+
+  it("contacts show only the channels the record has, links escaped", () => {
+    const withChannels = synthetic({
+      contacts: [
+        { name: localized("Desk"), email: "desk@example.org", phone: "+7 727 000 00 00", url: "https://example.org/a?b=1&c=\"2\"", telegram: "@coop_desk", note: localized("Write first.") },
+        { name: localized("Other desk") },
+      ],
+    });
+    const html = renderContacts(withChannels, env("en"));
+    expect(html).toContain("<b>Desk</b>\nWrite first.");
+    expect(html).toContain('✉️ <a href="mailto:desk@example.org">desk@example.org</a>');
+    expect(html).toContain("📞 +7 727 000 00 00");
+    expect(html).toContain('🌐 <a href="https://example.org/a?b=1&amp;c=&quot;2&quot;">example.org</a>');
+    expect(html).toContain("💬 @coop_desk");
+    const other = html.slice(html.indexOf("<b>Other desk</b>"));
+    expect(other).not.toMatch(/✉️|📞|🌐|💬/);
+  });
+
+  it("without contacts, say so and point to the organisers", () => {
+    const html = renderContacts(synthetic({ contacts: [], organisers: [{ name: localized("Бюро") }] }), env("ru"));
+    expect(html).toContain("В источнике нет контактов");
+    expect(html).toContain("🏛 <b>Организаторы:</b> Бюро");
+  });
+});
+
+describe("result lists", () => {
+  it("count with the language's plural forms", () => {
+    const records = [record("incubator-wuhan")];
+    const header = (lang: Language, total: number) => renderResultsPage({ query: "q", records, page: 0, pageSize: 5, total }, env(lang)).split("\n")[0];
+    expect(header("ru", 1)).toBe("🔎 <b>1 совпадение</b> по запросу «q»");
+    expect(header("ru", 3)).toBe("🔎 <b>3 совпадения</b> по запросу «q»");
+    expect(header("ru", 11)).toBe("🔎 <b>11 совпадений</b> по запросу «q»");
+    expect(header("ru", 21)).toBe("🔎 <b>21 совпадение</b> по запросу «q»");
+    expect(header("en", 1)).toBe("🔎 <b>1 match</b> for “q”");
+    expect(header("en", 2)).toBe("🔎 <b>2 matches</b> for “q”");
+    expect(header("fr", 2)).toBe("🔎 <b>2 résultats</b> pour « q »");
+    expect(header("zh", 2)).toBe("🔎 “q”共有 <b>2 条结果</b>");
+  });
+
+  it("number the records of the page and escape the query", () => {
+    const records = [record("incubator-wuhan"), record("incubator-hefei")];
+    const html = renderResultsPage({ query: "<b>x</b>", records, page: 2, pageSize: 5, total: 12 }, env("en"));
+    expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
+    expect(html).toContain("11–12 · page 3 of 3");
+    expect(html).toContain("11. <b>Inter-regional innovation cooperation centre (incubator) in Wuhan</b> — <i>Incubator</i> · China · Wuhan");
+    expect(html).toContain("12. <b>");
+  });
+
+  it("the no-match reply quotes the question escaped and offers terms and browsing", () => {
+    const html = renderNoMatch({ query: "<b>&", weak: [], suggestions: ["Energy & <power>"] }, env("en"));
+    expect(html).toContain("“&lt;b&gt;&amp;”");
+    expect(html).toContain("<i>Energy &amp; &lt;power&gt;</i>");
+    expect(html).toContain("/programmes · /incubators · /initiatives · /events");
+    expect(html).not.toContain("closest");
+    expect(renderNoMatch({ query: "x", weak: [record("incubator-wuhan")], suggestions: [] }, env("en"))).toContain("closest");
+  });
+});
+
+describe("fitEscaped", () => {
+  it("cuts so that the escaped text fits, never inside an entity", () => {
+    const text = "a&b<c>d ".repeat(50);
+    for (const max of [1, 5, 13, 40, 100, 399]) {
+      const fitted = fitEscaped(text, max);
+      expect(fitted.length).toBeLessThanOrEqual(max);
+      expect(fitted.replace(/&(amp|lt|gt|quot);/g, "")).not.toMatch(/[&<>]/);
+    }
+    expect(fitEscaped("short & sweet", 100)).toBe("short &amp; sweet");
+  });
+});
+
+describe("locales", () => {
+  const namespaces = ["question", "record", "inline"];
+  const pluralSuffix = /_(zero|one|two|few|many|other)$/;
+  const read = (lang: string, ns: string) => JSON.parse(readFileSync(path.join(LOCALES_DIR, lang, `${ns}.json`), "utf8")) as Record<string, unknown>;
+
+  function keys(value: unknown, prefix = ""): string[] {
+    if (Array.isArray(value) || typeof value !== "object" || value === null) return [prefix];
+    return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
+  }
+
+  it("exist for every language", () => {
+    for (const lang of LANGUAGES) for (const ns of namespaces) expect(readdirSync(path.join(LOCALES_DIR, lang))).toContain(`${ns}.json`);
+  });
+
+  for (const ns of namespaces) {
+    it(`${ns}: every language has every key, with its plural forms`, () => {
+      const base = new Set(keys(read("en", ns)).map((k) => k.replace(pluralSuffix, "")));
+      for (const lang of LANGUAGES) {
+        const own = keys(read(lang, ns));
+        expect(new Set(own.map((k) => k.replace(pluralSuffix, "")))).toEqual(base);
+        const plurals = new Set(own.filter((k) => pluralSuffix.test(k)).map((k) => k.replace(pluralSuffix, "")));
+        const needed = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+        for (const key of plurals) for (const category of needed) expect(own, `${lang}/${ns}: ${key}_${category}`).toContain(`${key}_${category}`);
+      }
+    });
+  }
+
+  it("follow-up words are lists in every language", () => {
+    for (const lang of LANGUAGES) {
+      for (const key of ["question:followUp.more", "question:followUp.contacts"]) {
+        const list: unknown = t[lang](key, { returnObjects: true });
+        expect(Array.isArray(list) && list.length > 0 && list.every((w) => typeof w === "string")).toBe(true);
+      }
+    }
+  });
+});
