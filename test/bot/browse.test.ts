@@ -194,6 +194,19 @@ describe("browsing a kind", () => {
     },
   );
 
+  it("a record opened from the list comes back to the list as it was", async () => {
+    await command("/incubators");
+    const kz = await press("b:n:KZ:-:0", { allowUnknownData: true });
+    const id = records(kz)[0]!;
+    const card = await press(`r:c:${id}`);
+    expect(card.message_id).toBe(kz.message_id);
+    const back = buttons(card).find((b) => b.data === "b:n:KZ:-:0");
+    expect(back).toBeDefined();
+    const list = await press(back!.data!);
+    expect(list.text).toBe(kz.text);
+    expect(records(list)).toEqual(records(kz));
+  });
+
   it("every button fits Telegram's 64 bytes", async () => {
     await command("/events");
     for (const data of ["f:e:c:-:-", "f:e:s:-:-", "f:e:s:-:-:1"]) {

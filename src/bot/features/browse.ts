@@ -1,22 +1,17 @@
-import { Composer, GrammyError, type InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
 import type { CatalogRecord, Language } from "../../catalog/schema.js";
 import type { SearchEngine } from "../../search/engine.js";
-import { decodeCallback } from "../callback-data/index.js";
+import { decodeCallback, encodeCallback } from "../callback-data/index.js";
 import { BROWSE_COMMANDS, type BrowseCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../format.js";
 import { emptyKeyboard, facetKeyboard, listKeyboard, type BrowseState, type Facet, type FacetValue, type FilterLabels } from "../keyboards/browse.js";
+import { editView, sendView, type View } from "../views/show.js";
 
 /** Records per page of a list. */
 export const PAGE_SIZE = 8;
 /** Choices per page of a filter. */
 export const FACET_PAGE_SIZE = 16;
-
-/** What to show: the message text (HTML) and its keyboard. */
-export interface View {
-  text: string;
-  keyboard?: InlineKeyboard;
-}
 
 /**
  * Lists of records by kind (/programmes, /incubators, /initiatives, /events and the greeting's
@@ -27,8 +22,10 @@ export const browseFeature = new Composer<BotContext>();
 
 for (const command of Object.keys(BROWSE_COMMANDS) as BrowseCommand[]) {
   browseFeature.command(command, async (ctx) => {
-    const view = listView(ctx, { kind: BROWSE_COMMANDS[command], page: 0 });
-    await ctx.reply(view?.text ?? ctx.t("browse:empty.none"), { parse_mode: "HTML", reply_markup: view?.keyboard });
+    const state: BrowseState = { kind: BROWSE_COMMANDS[command], page: 0 };
+    const view = listView(ctx, state) ?? { text: ctx.t("browse:empty.none") };
+    const sent = await sendView(ctx, view);
+    rememberList(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, state);
   });
 }
 
@@ -43,28 +40,23 @@ browseFeature.on("callback_query:data", async (ctx, next) => {
     await answerExpired(ctx);
     return;
   }
-  await showInPlace(ctx, view);
+  const shown = await editView(ctx, view);
+  if (shown && action?.type === "browse") rememberList(ctx, shown, action);
   await ctx.answerCallbackQuery();
 });
+
+/**
+ * A card opened from this list (the record feature edits it into the same message) gets a button
+ * back to the list as it was: the session's `back`, shared with the question feature's results.
+ */
+function rememberList(ctx: BotContext, message: { chatId: number; messageId: number }, state: BrowseState): void {
+  const { kind, country, sector, page } = state;
+  ctx.session.back = { ...message, data: encodeCallback({ type: "browse", kind, country, sector, page }) };
+}
 
 /** Answers a button whose payload is forged or no longer means anything, and does nothing else. */
 export async function answerExpired(ctx: BotContext): Promise<void> {
   await ctx.answerCallbackQuery({ text: ctx.t("common:expired"), show_alert: false });
-}
-
-/**
- * Replaces the message the pressed button belongs to. Pressing the button of what is already shown is
- * not an error; a message that can no longer be edited gets the view as a new message instead.
- */
-export async function showInPlace(ctx: BotContext, view: View): Promise<void> {
-  try {
-    await ctx.editMessageText(view.text, { parse_mode: "HTML", reply_markup: view.keyboard });
-  } catch (error) {
-    if (!(error instanceof GrammyError)) throw error;
-    if (error.description.includes("message is not modified")) return;
-    if (!/message to edit not found|message can't be edited|there is no text in the message/.test(error.description) || !ctx.chat) throw error;
-    await ctx.reply(view.text, { parse_mode: "HTML", reply_markup: view.keyboard });
-  }
 }
 
 /**

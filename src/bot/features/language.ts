@@ -7,8 +7,9 @@ import type { BotContext } from "../context.js";
 import { escapeHtml } from "../format.js";
 import { withoutMention } from "../filters/group.js";
 import { languageKeyboard } from "../keyboards/language.js";
+import { editView } from "../views/show.js";
+import { answerExpired } from "./browse.js";
 import { handleQuestion } from "./question.js";
-import { answerExpired, showInPlace } from "./browse.js";
 
 /** The router step while the bot waits for a typed language name. */
 export const LANGUAGE_STEP = "language";
@@ -39,7 +40,7 @@ languageFeature.on("callback_query:data", async (ctx, next) => {
   if (action?.type !== "lang") return answerExpired(ctx);
   const lang = choose(ctx, action.lang);
   const { t } = ctx;
-  await showInPlace(ctx, { text: t(action.lang === "auto" ? "language:chosenAuto" : "language:chosen"), keyboard: languageKeyboard(ctx.deps.i18n, t, action.lang) });
+  await editView(ctx, { text: t(action.lang === "auto" ? "language:chosenAuto" : "language:chosen"), keyboard: languageKeyboard(ctx.deps.i18n, t, action.lang) });
   await ctx.answerCallbackQuery({ text: t(action.lang === "auto" ? "language:toastAuto" : "language:toast") });
   ctx.deps.logger.debug({ user: ctx.from.id, lang, auto: action.lang === "auto" }, "language chosen");
 });
