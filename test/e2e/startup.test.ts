@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { StartupError } from "../../src/app.js";
+import { HARNESS_TOKEN, startTestBot, type TestBot } from "../helpers/bot-harness.js";
+import { apiError, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+let bot: TestBot | undefined;
+afterEach(async () => {
+  await bot?.stop();
+  bot = undefined;
+});
+
+async function startFailure(promise: Promise<TestBot>): Promise<StartupError> {
+  try {
+    bot = await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(StartupError);
+    return error as StartupError;
+  }
+  throw new Error("expected the start to fail");
+}
+
+describe("start-up against Telegram", () => {
+  it("a refused token stops the start at once with a clear message, without the token", async () => {
+    const error = await startFailure(
+      startTestBot({ mode: "polling", prepare: (api) => api.setHandler("getMe", () => { throw apiError({ error_code: 401, description: "Unauthorized" }); }) }),
+    );
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(/Telegram refused the bot token \(401 Unauthorized\): check TELEGRAM_BOT_TOKEN/);
+    expect(error.message).not.toContain(HARNESS_TOKEN.split(":")[1]);
+  });
+
+  it("Telegram unreachable for a while: retried with backoff, then the bot starts", async () => {
+    let api: FakeBotApi | undefined;
+    bot = await startTestBot({
+      mode: "polling",
+      prepare: (fake) => {
+        api = fake;
+        fake.failNext("getMe", { error_code: 502, description: "Bad Gateway", dropConnection: true }, 2);
+      },
+    });
+    expect(api?.callsOf("getMe").length).toBeGreaterThanOrEqual(3);
+    expect((await bot.reply("/start")).method).toBe("sendMessage");
+  });
+
+  it("Telegram unreachable for good: gives up after the attempts with exit code 1", async () => {
+    const error = await startFailure(
+      startTestBot({
+        mode: "webhook",
+        prepare: (api) => api.failNext("getMe", { error_code: 502, description: "Bad Gateway", rawBody: "<html>502</html>" }, 10),
+        start: { connectAttempts: 3, connectRetryMs: 10 },
+      }),
+    );
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(/cannot reach Telegram at http:\/\/127\.0\.0\.1:\d+ after 3 attempts/);
+  });
+
+  it("failing command menus never stop the bot", async () => {
+    bot = await startTestBot({ mode: "webhook", prepare: (api) => api.failNext("setMyCommands", { error_code: 400, description: "Bad Request: BOT_COMMAND_INVALID" }, 100) });
+    expect((await bot.reply("/start")).method).toBe("sendMessage");
+  });
+
+  it("a refused setWebhook fails the start and frees the port", async () => {
+    const error = await startFailure(
+      startTestBot({ mode: "webhook", prepare: (api) => api.failNext("setWebhook", { error_code: 400, description: "Bad Request: bad webhook: Failed to resolve host" }) }),
+    );
+    expect(error.message).toMatch(/setWebhook failed: 400 Bad Request: bad webhook/);
+  });
+
+  it("long polling refused later (another instance, revoked token): the bot reports it stopped", async () => {
+    bot = await startTestBot({ mode: "polling" });
+    await bot.api.waitForCall("getUpdates");
+    bot.api.failNext("getUpdates", { error_code: 409, description: "Conflict: terminated by other getUpdates request" }, 5);
+    await expect(bot.running.done).rejects.toThrow(/long polling stopped: 409 Conflict/);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The process: npm start's entry point, its exit codes and signals
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function startMain(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit>; output: () => string } {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
+  child.stderr?.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
+  const exit = new Promise<Exit>((resolve) => {
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { child, exit, output: () => stdout + stderr };
+}
+
+async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe("npm start: the process", () => {
+  it("polling: answers, then stops on SIGTERM with exit code 0; JSON logs never hold the token", async () => {
+    const api = await startFakeBotApi({ token: HARNESS_TOKEN, maxLongPollMs: 500 });
+    try {
+      const main = startMain({ TELEGRAM_BOT_TOKEN: HARNESS_TOKEN, TELEGRAM_API_ROOT: api.apiRoot, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug" });
+      await api.waitForCall("getUpdates", undefined, 30_000);
+      const after = api.mark();
+      api.pushUpdate(api.textMessage({ chatId: 7, userId: 7, text: "/start" }));
+      await api.waitForCall("sendMessage", (p) => p.chat_id === 7, { after, timeoutMs: 10_000 });
+      await until(() => main.output().includes('"bot started"'));
+      main.child.kill("SIGTERM");
+      const { code, stdout, stderr } = await main.exit;
+      expect(code, stderr).toBe(0);
+      const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
+      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["connected to Telegram", "bot started", "stopping", "bot stopped"]));
+      expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a refused token: exit code 1 and the reason on stderr, without the token", async () => {
+    const api = await startFakeBotApi({ token: "999:another-token-the-fake-expects-000" });
+    try {
+      const { code, stderr, stdout } = await startMain({ TELEGRAM_BOT_TOKEN: HARNESS_TOKEN, TELEGRAM_API_ROOT: api.apiRoot, HOST: "127.0.0.1", PORT: "0" }).exit;
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/Cannot start: Telegram refused the bot token \(401 Unauthorized\)/);
+      expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it("a bad catalog: exit code 2 with every problem listed", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-bad-catalog-"));
+    try {
+      await cp(path.join(ROOT, "data"), dir, { recursive: true });
+      await writeFile(path.join(dir, "records", "broken-record.yaml"), "id: broken-record\nkind: nonsense\n");
+      const { code, stderr } = await startMain({ CATALOG_DIR: dir, LANG: "en_US.UTF-8" }).exit;
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/Cannot start: catalog in .* has \d+ problems?:/);
+      expect(stderr).toMatch(/records\/broken-record\.yaml/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
