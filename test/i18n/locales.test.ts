@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { LANGUAGES } from "../../src/catalog/schema.js";
+import { BROWSE_COMMANDS, GROUP_COMMANDS, PRIVATE_COMMANDS } from "../../src/bot/commands.js";
+import { KINDS, LANGUAGES } from "../../src/catalog/schema.js";
 import { LOCALES_DIR, readLocales } from "../../src/i18n.js";
 
 const SRC_DIR = path.resolve(LOCALES_DIR, "../src");
@@ -149,6 +150,26 @@ describe("translation keys used in src/", () => {
     }
     expect(seen).toBeGreaterThan(10);
     expect(missing).toEqual([]);
+  });
+});
+
+describe("keys built at run time", () => {
+  const has = (ns: string, key: string) => {
+    const s = shape("en", ns);
+    return s.plain.has(key) || s.plural.has(key);
+  };
+
+  it("every kind, language, command and help section has its texts", () => {
+    const keys = [
+      ...KINDS.flatMap((k) => [`common:kind.${k}`, `common:kinds.${k}`, `common:count.${k}`]),
+      ...[...LANGUAGES, "auto"].map((l) => `language:names.${l}`),
+      ...Object.keys(BROWSE_COMMANDS).map((c) => `start:button.${c}`),
+      ...new Set([...PRIVATE_COMMANDS, ...GROUP_COMMANDS].map((c) => `commands:${c}`)),
+      ...["ask", "browse", "inline", "language", "links", "groups"].map((s) => `help:${s}`),
+    ];
+    const missing = keys.filter((k) => !has(k.slice(0, k.indexOf(":")), k.slice(k.indexOf(":") + 1)));
+    expect(missing).toEqual([]);
+    expect(shape("en", "common").plural.has("count.programme")).toBe(true);
   });
 });
 

@@ -68,7 +68,7 @@ export function facetKeyboard(t: Translate, state: BrowseState, facet: Facet, va
       keyboard.row();
       inRow = 0;
     }
-    keyboard.text(`${v.value === current ? CHECK : ""}${truncate(v.label, FACET_LABEL_MAX)} (${numbers.format(v.count)})`, data);
+    keyboard.text(`${v.value === current ? CHECK : ""}${truncate(v.label, FACET_LABEL_MAX)} · ${numbers.format(v.count)}`, data);
     inRow++;
   }
   keyboard.row();
@@ -80,8 +80,11 @@ export function facetKeyboard(t: Translate, state: BrowseState, facet: Facet, va
     sector: facet === "sector" ? undefined : state.sector,
     page: 0,
   };
-  keyboard.text(`${current === undefined ? CHECK : ""}${t(facet === "country" ? "browse:button.anyCountry" : "browse:button.anySector")}`, encodeCallback(any));
-  keyboard.text(t("common:button.back"), encodeCallback({ type: "browse", kind: state.kind, country: state.country, sector: state.sector, page: state.page }));
+  const anyData = encodeCallback(any);
+  const backData = encodeCallback({ type: "browse", kind: state.kind, country: state.country, sector: state.sector, page: state.page });
+  keyboard.text(`${current === undefined ? CHECK : ""}${t(facet === "country" ? "browse:button.anyCountry" : "browse:button.anySector")}`, anyData);
+  // With this filter unset, "any" already leads back to the list as it was.
+  if (backData !== anyData) keyboard.text(t("common:button.back"), backData);
   return keyboard;
 }
 
