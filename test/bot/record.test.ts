@@ -108,6 +108,24 @@ describe("card buttons", () => {
     expect((await session()).recordId).toBe("urumqi-offshore-incubators");
   });
 
+  it("details offer the related records", async () => {
+    await ask("incubators in Kazakhstan");
+    const details = of(await press("r:d:xinjiang-central-asia-incubator", { allowUnknownData: true }), "editMessageText")[0]!;
+    const related = deps.search.get("xinjiang-central-asia-incubator")!.related.slice(0, 3);
+    expect(callbackData(details).filter((d) => d.startsWith("r:c:") && d !== "r:c:xinjiang-central-asia-incubator")).toEqual(related.map((id) => `r:c:${id}`));
+    const titles = buttons(details).map((b) => b.text);
+    expect(titles.some((text) => text.startsWith("↪ ") && text.includes("Kazakh-British"))).toBe(true);
+  });
+
+  it("a card opened from a browsing list goes back to that list", async () => {
+    await say("/incubators");
+    const list = api.callsOf("sendMessage").at(-1)!.payload;
+    const first = callbackData(list).find((d) => d.startsWith("r:c:"))!;
+    const card = of(await press(first), "editMessageText")[0]!;
+    const back = buttons(card).find((b) => b.text === "↩ Back to the list");
+    expect(back && "callback_data" in back ? back.callback_data : undefined).toMatch(/^b:n:/);
+  });
+
   it("share is a t.me deep link to the record", async () => {
     await ask("incubators in Kazakhstan");
     const details = of(await press("r:d:urumqi-offshore-incubators"), "editMessageText")[0]!;

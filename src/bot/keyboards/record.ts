@@ -1,7 +1,8 @@
 import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { Translate } from "../../i18n.js";
-import { encodeCallback, type RecordView } from "../callback-data/index.js";
+import { decodeCallback, encodeCallback, type RecordView } from "../callback-data/index.js";
+import { truncate } from "../format.js";
 
 /** Telegram's limit on a deep-link payload (`?start=`): 64 characters of A–Z, a–z, 0–9, _ and -. */
 const START_PAYLOAD = /^[A-Za-z0-9_-]{1,64}$/;
@@ -17,7 +18,12 @@ export interface RecordKeyboardOptions {
   deepLink?: string;
   /** Callback payload of the "back" button (back to the list the record was opened from). */
   back?: string;
+  /** Related records offered under the details. */
+  related?: readonly { id: string; title: string }[];
 }
+
+/** Longest related-record title on a button. */
+const RELATED_TITLE_MAX = 56;
 
 /** The buttons of a record view: the two other views, then share and back. */
 export function recordButtons(t: Translate, id: string, current: RecordView, options: RecordKeyboardOptions): InlineKeyboardButton[][] {
@@ -25,8 +31,11 @@ export function recordButtons(t: Translate, id: string, current: RecordView, opt
   const rows: InlineKeyboardButton[][] = [views.map((view) => InlineKeyboard.text(t(`record:button.${view}`), encodeCallback({ type: "record", view, id })))];
   const second: InlineKeyboardButton[] = [];
   if (options.deepLink) second.push(InlineKeyboard.url(t("record:button.share"), options.deepLink));
-  if (options.back) second.push(InlineKeyboard.text(t("record:button.back"), options.back));
+  if (options.back) second.push(InlineKeyboard.text(t(decodeCallback(options.back)?.type === "results" ? "record:button.back" : "record:button.backToList"), options.back));
   if (second.length) rows.push(second);
+  for (const item of options.related ?? []) {
+    rows.push([InlineKeyboard.text(t("record:button.related", { title: truncate(item.title.replace(/\s+/g, " ").trim(), RELATED_TITLE_MAX) }), encodeCallback({ type: "record", view: "card", id: item.id }))]);
+  }
   return rows;
 }
 

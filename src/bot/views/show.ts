@@ -87,16 +87,25 @@ export function pressedMessage(ctx: BotContext): { chatId: number; messageId: nu
   return message ? messageRef(message) : undefined;
 }
 
+/** Related records offered under the details. */
+const RELATED_SHOWN = 3;
+
 /** A record's card, details or contacts with its buttons; `back` is the payload of a "back to the list" button. */
 export function recordView(ctx: BotContext, record: CatalogRecord, view: RecordView, back?: string): View {
   const env = viewEnv(ctx);
   const text = view === "card" ? renderCard(record, env) : view === "details" ? renderDetails(record, env) : renderContacts(record, env);
-  const keyboard = recordKeyboard(ctx.t, record.id, view, { deepLink: recordDeepLink(ctx.me.username, record.id), back });
+  const related =
+    view === "details"
+      ? existing(ctx, record.related)
+          .slice(0, RELATED_SHOWN)
+          .map((r) => ({ id: r.id, title: r.title[ctx.lang] }))
+      : [];
+  const keyboard = recordKeyboard(ctx.t, record.id, view, { deepLink: recordDeepLink(ctx.me.username, record.id), back, related });
   return { text, keyboard };
 }
 
-/** Records of the session's results, skipping any that left the catalog since. */
-function sessionRecords(ctx: BotContext, ids: readonly string[]): CatalogRecord[] {
+/** The records of these ids that the catalog (still) has, in order. */
+function existing(ctx: BotContext, ids: readonly string[]): CatalogRecord[] {
   return ids.map((id) => ctx.deps.search.get(id)).filter((r): r is CatalogRecord => r !== undefined);
 }
 
@@ -110,7 +119,7 @@ export function resultsPageView(ctx: BotContext, page: number): View | undefined
   const pages = resultPages(ctx);
   if (!Number.isSafeInteger(page) || page < 0 || page >= pages) return undefined;
   const slice = ids.slice(page * RESULTS_PAGE_SIZE, (page + 1) * RESULTS_PAGE_SIZE);
-  const records = sessionRecords(ctx, slice);
+  const records = existing(ctx, slice);
   if (records.length === 0) return undefined;
   const first = page * RESULTS_PAGE_SIZE + 1;
   const text = renderResultsPage({ query: ctx.session.lastQuery ?? "", records, page, pageSize: RESULTS_PAGE_SIZE, total: ids.length }, viewEnv(ctx));
