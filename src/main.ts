@@ -1,6 +1,5 @@
-import { createApp, describeTelegramError, redact, startPolling, startWebhook, StartupError, type App, type RunningBot } from "./app.js";
+import type { App, RunningBot } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
-import { runConsole } from "./console/chat.js";
 import { createLogger, type Logger } from "./logger.js";
 
 /**
@@ -32,6 +31,9 @@ async function main(): Promise<number> {
   const secrets = [config.TELEGRAM_BOT_TOKEN, config.WEBHOOK_SECRET];
   installProcessHandlers(logger, secrets);
 
+  // Loaded once the configuration is known to be good, so configuration errors are reported at once.
+  const { createApp, startPolling, startWebhook } = await import("./app.js");
+
   let app: App;
   try {
     app = await createApp(config, { logger });
@@ -40,6 +42,7 @@ async function main(): Promise<number> {
   }
 
   if (consoleMode) {
+    const { runConsole } = await import("./console/chat.js");
     try {
       await runConsole(app);
     } finally {
@@ -89,14 +92,27 @@ async function main(): Promise<number> {
 }
 
 function startupFailed(error: unknown, logger: Logger, secrets: (string | undefined)[]): number {
-  const message = error instanceof StartupError ? error.message : describeTelegramError(error);
+  const startup = isStartupError(error);
+  const message = startup ? error.message : error instanceof Error ? error.message : String(error);
   const clean = redact(message, ...secrets);
   logger.fatal({ reason: clean }, "cannot start");
   process.stderr.write(`Cannot start: ${clean}\n`);
-  if (error instanceof StartupError) return error.exitCode;
+  if (startup) return error.exitCode;
   if (!(error instanceof Error) || !error.stack) return 1;
   process.stderr.write(`${redact(error.stack, ...secrets)}\n`);
   return 1;
+}
+
+/** StartupError (src/app.ts) without loading the app module. */
+function isStartupError(error: unknown): error is Error & { exitCode: number } {
+  return error instanceof Error && error.name === "StartupError" && typeof (error as { exitCode?: unknown }).exitCode === "number";
+}
+
+/** Replaces every occurrence of the secrets (token, webhook secret) in a text meant for logs. */
+function redact(text: string, ...secrets: (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) if (secret) out = out.split(secret).join("[redacted]");
+  return out;
 }
 
 function installProcessHandlers(logger: Logger, secrets: (string | undefined)[]): void {

@@ -5,6 +5,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
 
+/** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
+const SPAWN_TIMEOUT_MS = 60_000;
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "123456789:AAsecretTokenValue_abcdefghijklmnop";
 const SECRET = "webhook-secret-VALUE_0123456789";
@@ -98,7 +101,7 @@ describe("npm start with a bad configuration", () => {
     expect(result.stderr).toMatch(/TELEGRAM_BOT_TOKEN must look like/);
     expect(result.stderr).toMatch(/PORT /);
     expect(result.stderr).not.toContain("tooShortSECRETpart");
-  });
+  }, SPAWN_TIMEOUT_MS);
 });
 
 describe(".env.example", () => {

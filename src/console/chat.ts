@@ -30,7 +30,11 @@ export async function runConsole(app: App, options: ConsoleOptions = {}): Promis
   const env = options.env ?? process.env;
   const interactive = Boolean(input.isTTY && output.isTTY);
   const style = { color: options.color ?? Boolean(output.isTTY && !env.NO_COLOR) };
-  const write = (text: string): void => void output.write(text);
+  // A reader that goes away (`npm start | head`) ends the chat quietly instead of crashing on EPIPE.
+  let gone = false;
+  const write = (text: string): void => {
+    if (!gone) output.write(text);
+  };
 
   const { bot } = app;
   const user = consoleUser(env);
@@ -51,10 +55,17 @@ export async function runConsole(app: App, options: ConsoleOptions = {}): Promis
 
   const rl = createInterface({ input, output: interactive ? output : undefined, terminal: interactive, prompt: "› " });
   rl.on("SIGINT", () => rl.close());
+  const onOutputError = (error: NodeJS.ErrnoException): void => {
+    gone = true;
+    rl.close();
+    if (error.code !== "EPIPE") app.logger.error({ message: error.message }, "console output failed");
+  };
+  output.on("error", onOutputError);
   const lines = rl[Symbol.asyncIterator]();
   if (interactive) rl.prompt();
   try {
     for await (const line of lines) {
+      if (gone) break;
       if (!interactive && line.trim() !== "") write(`› ${line.trim()}\n\n`);
       if (QUIT.has(line.trim().toLowerCase())) break;
       const action = telegram.input(line);

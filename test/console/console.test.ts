@@ -11,6 +11,9 @@ import { loadConfig } from "../../src/config.js";
 import { createI18n } from "../../src/i18n.js";
 import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
 
+/** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
+const SPAWN_TIMEOUT_MS = 60_000;
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Telegram HTML → the plain text the console prints without colours. */
@@ -79,14 +82,14 @@ describe("npm start without a token: the console chat", () => {
     expect(stdout).not.toMatch(/<\/?(b|i|a|code)>|&amp;|&lt;/);
     expect(stdout).not.toContain("\u001b[");
     expect(stderr).toBe("");
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   it("speaks the language of the locale, and ends on end of input (Ctrl-D) with exit code 0", async () => {
     const i18n = await createI18n();
     const { code, stdout } = await spawnConsole("/start\n", { LANG: "ru_RU.UTF-8" });
     expect(code).toBe(0);
     expect(stdout).toContain(plain(i18n.getFixedT("ru")("start:greeting", { name: "You" })).split("\n")[0]);
-  });
+  }, SPAWN_TIMEOUT_MS);
 });
 
 describe("console chat in-process", () => {

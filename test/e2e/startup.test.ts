@@ -8,6 +8,9 @@ import { StartupError } from "../../src/app.js";
 import { HARNESS_TOKEN, startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import { apiError, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
+/** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
+const SPAWN_TIMEOUT_MS = 60_000;
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 let bot: TestBot | undefined;
@@ -133,7 +136,7 @@ describe("npm start: the process", () => {
     } finally {
       await api.close();
     }
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   it("a refused token: exit code 1 and the reason on stderr, without the token", async () => {
     const api = await startFakeBotApi({ token: "999:another-token-the-fake-expects-000" });
@@ -145,7 +148,7 @@ describe("npm start: the process", () => {
     } finally {
       await api.close();
     }
-  });
+  }, SPAWN_TIMEOUT_MS);
 
   it("a bad catalog: exit code 2 with every problem listed", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-bad-catalog-"));
@@ -159,5 +162,5 @@ describe("npm start: the process", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  });
+  }, SPAWN_TIMEOUT_MS);
 });
