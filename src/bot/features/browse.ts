@@ -16,7 +16,8 @@ export const FACET_PAGE_SIZE = 16;
 /**
  * Lists of records by kind (/programmes, /incubators, /initiatives, /events and the greeting's
  * buttons), newest first, with paging and country/sector filters. Everything after the first list
- * edits that message in place; the whole state travels in the buttons, so nothing is kept in the session.
+ * edits that message in place. The state travels in the buttons; the session only remembers which
+ * list a message shows, for the "back" button of a card opened from it.
  */
 export const browseFeature = new Composer<BotContext>();
 
