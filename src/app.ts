@@ -21,8 +21,11 @@ import type { StateBackend } from "./state/types.js";
  * Nothing here reads process.env or exits the process; main.ts does that, and tests build the same app.
  */
 
-/** Update types the bot asks Telegram for (Telegram remembers the last list, so it is always sent). */
-export const ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "chosen_inline_result", "my_chat_member"] as const;
+/**
+ * Update types the bot asks Telegram for: the ones its features handle (Telegram remembers the last
+ * list, so it is always sent). A feature that handles another type must add it here.
+ */
+export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query"] as const;
 
 /** Token used in console mode, where no request ever leaves the process. */
 export const CONSOLE_TOKEN = "0:console-mode-no-network";
