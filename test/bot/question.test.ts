@@ -137,6 +137,11 @@ describe("no good answer", () => {
     expect(Date.parse(logged[0]!.at)).not.toBeNaN();
   });
 
+  it("does not let the question's text act as translation markup", async () => {
+    const reply = only(await say("zzqx $t(record:expired) {{count}} {{query}}"));
+    expect(reply.text as string).toContain("“zzqx $t(record:expired) {{count}} {{query}}”");
+  });
+
   it("answers in Russian and suggests sector names in Russian", async () => {
     const reply = only(await say("квантовая гравитация и пицца"));
     const text = reply.text as string;

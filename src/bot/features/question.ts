@@ -38,7 +38,10 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
     return;
   }
   if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, text))) return;
-  await answer(ctx, text, text);
+  await answer(ctx, text);
+  // The place lexicon for follow-ups takes a moment to build: do it now, after the reply, not when the follow-up comes.
+  const catalog = ctx.deps.search.catalog;
+  if (!lexicons.has(catalog)) setImmediate(() => lexiconOf(catalog));
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -46,15 +49,15 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
 
 /**
  * Searches and replies: a card when the best hit is confident enough, otherwise the "no good answer"
- * reply. `display` is the question as the user sees it quoted; `query` is what the engine is asked.
+ * reply. The question is kept in the session for follow-ups and quoted in result lists.
  */
-async function answer(ctx: BotContext, display: string, query: string, filters?: SearchFilters): Promise<void> {
+async function answer(ctx: BotContext, query: string, filters?: SearchFilters): Promise<void> {
   const engine = ctx.deps.search;
   const response = engine.search(query, { langHint: ctx.lang, limit: MAX_RESULTS, filters });
   const records = response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
   const best = response.hits[0];
   if (!best || best.confidence < ctx.deps.settings.answerThreshold || records.length === 0) {
-    await noMatch(ctx, display, response, records);
+    await noMatch(ctx, query, response, records);
     return;
   }
   const top = records[0]!;
@@ -65,22 +68,22 @@ async function answer(ctx: BotContext, display: string, query: string, filters?:
   const keyboard = answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined);
   const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env), keyboard });
 
-  ctx.session.lastQuery = display;
+  ctx.session.lastQuery = query;
   ctx.session.resultIds = records.map((r) => r.id);
   ctx.session.recordId = top.id;
   rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, 0);
 }
 
-async function noMatch(ctx: BotContext, display: string, response: SearchResponse, records: CatalogRecord[]): Promise<void> {
+async function noMatch(ctx: BotContext, query: string, response: SearchResponse, records: CatalogRecord[]): Promise<void> {
   const weak = records.slice(0, WEAK_SHOWN);
-  const view = renderNoMatch({ query: display, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) }, viewEnv(ctx));
+  const view = renderNoMatch({ query, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) }, viewEnv(ctx));
   const sent = await sendView(ctx, { text: view, keyboard: weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: r.title[ctx.lang] }))) });
 
-  ctx.session.lastQuery = display;
+  ctx.session.lastQuery = query;
   ctx.session.resultIds = records.map((r) => r.id);
   ctx.session.recordId = undefined;
   rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, 0);
-  await logUnanswered(ctx, display, response.hits[0]?.confidence ?? 0);
+  await logUnanswered(ctx, query, response.hits[0]?.confidence ?? 0);
 }
 
 /** Unanswered questions are kept for the editors; a state failure must not cost the user the reply. */
@@ -145,7 +148,7 @@ async function followUp(ctx: BotContext, text: string): Promise<boolean> {
   const topic = placesIn(ctx.session.lastQuery, catalog).rest;
   const query = topic ? `${topic} ${text}` : text;
   const countries = [...new Set([...named.countries, ...named.cities.map((c) => catalog.places.cities[c]?.country).filter((c): c is string => c !== undefined)])];
-  await answer(ctx, query, query, countries.length ? { countries } : undefined);
+  await answer(ctx, query, countries.length ? { countries } : undefined);
   return true;
 }
 
