@@ -16,7 +16,7 @@ export function readLocales(dir = LOCALES_DIR): Record<string, Record<string, Re
       try {
         resources[lang][file.slice(0, -5)] = JSON.parse(text) as Record<string, unknown>;
       } catch (error) {
-        throw new Error(`locales/${lang}/${file}: ${(error as Error).message}`);
+        throw new Error(`locales/${lang}/${file}: ${(error as Error).message}`, { cause: error });
       }
     }
   }
