@@ -138,6 +138,38 @@ describe("npm start: the process", () => {
     }
   }, SPAWN_TIMEOUT_MS);
 
+  it("webhook: registers the webhook, answers an update POSTed to it, then stops on SIGINT with exit code 0", async () => {
+    const api = await startFakeBotApi({ token: HARNESS_TOKEN });
+    try {
+      const secret = "process-test-secret-0123456789";
+      const main = startMain({
+        TELEGRAM_BOT_TOKEN: HARNESS_TOKEN,
+        TELEGRAM_API_ROOT: api.apiRoot,
+        WEBHOOK_URL: "https://coopdesk.example/hook/abc",
+        WEBHOOK_SECRET: secret,
+        HOST: "127.0.0.1",
+        PORT: "0",
+      });
+      await until(() => main.output().includes('"bot started"'));
+      const started = main
+        .output()
+        .split("\n")
+        .map((l) => (l.startsWith("{") ? (JSON.parse(l) as { msg?: string; listen?: string }) : {}))
+        .find((l) => l.msg === "bot started");
+      expect(api.webhook).toMatchObject({ url: "https://coopdesk.example/hook/abc", secretToken: secret });
+      const delivery = await api.deliverToWebhook(api.textMessage({ chatId: 8, userId: 8, text: "/start" }), { url: `http://${started?.listen}/hook/abc` });
+      expect(delivery.status).toBe(200);
+      expect(api.callsOf("sendMessage").some((c) => c.payload.chat_id === 8)).toBe(true);
+      main.child.kill("SIGINT");
+      const { code, stdout, stderr } = await main.exit;
+      expect(code, stderr).toBe(0);
+      expect(stdout + stderr).not.toContain(secret);
+      expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
+    } finally {
+      await api.close();
+    }
+  }, SPAWN_TIMEOUT_MS);
+
   it("a refused token: exit code 1 and the reason on stderr, without the token", async () => {
     const api = await startFakeBotApi({ token: "999:another-token-the-fake-expects-000" });
     try {
