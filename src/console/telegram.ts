@@ -43,10 +43,17 @@ interface InlineMessage {
   shownAt: number;
 }
 
-/** What a number typed by the user refers to: the newest numbered list on screen. */
-type Choice =
-  | { kind: "buttons" }
-  | { kind: "inline"; query: string; results: InlineQueryResult[]; button?: InlineQueryResultsButton; nextOffset?: string };
+/**
+ * Inline results just listed: numbers choose among them until a message with buttons is shown or the
+ * user sends or presses something (the newest numbered list on screen wins).
+ */
+interface InlineChoice {
+  kind: "inline";
+  query: string;
+  results: InlineQueryResult[];
+  button?: InlineQueryResultsButton;
+  nextOffset?: string;
+}
 
 /** What the user's input turned into. */
 export type Action =
@@ -75,7 +82,7 @@ export class ConsoleTelegram {
   private nextUpdateId = 1;
   private nextQueryId = 1;
   private clock = 0;
-  private choice: Choice | undefined;
+  private choice: InlineChoice | undefined;
   private inlineAnswered = false;
   /** The query of the last inline update (for "+ for more"). */
   private lastInlineQuery = "";
@@ -108,7 +115,7 @@ export class ConsoleTelegram {
   }
 
   private userMessage(text: string): Update {
-    this.choice = this.choice?.kind === "inline" ? undefined : this.choice;
+    this.choice = undefined;
     const message: Message.TextMessage = {
       message_id: this.nextMessageId++,
       from: this.options.user,
@@ -453,7 +460,7 @@ export class ConsoleTelegram {
         if (row.length === 0) continue;
         lines.push(`  ${row.map((b) => `[${++n}] ${buttonLabel(b)}`).join("  ")}`);
       }
-      if (this.choice?.kind === "inline") this.choice = undefined;
+      this.choice = undefined;
     }
     this.options.write(`${lines.join("\n")}\n\n`);
   }
