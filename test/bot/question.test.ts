@@ -117,6 +117,15 @@ describe("questions in four languages", () => {
     expect(card.reply_parameters).toMatchObject({ message_id: update.message!.message_id });
     expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
   });
+
+  it("a bare mention in a group gets an example of a question", async () => {
+    const username = api.botInfo.username;
+    const update = api.textMessage({ chatId: 78, userId: user, chatType: "group", text: `@${username}`, languageCode: "fr" }) as Update;
+    update.message!.entities = [{ type: "mention", offset: 0, length: username.length + 1 }];
+    const mark = api.mark();
+    await bot.handleUpdate(update);
+    expect(only(api.calls.slice(mark)).text as string).toContain("<i>incubateurs au Kazakhstan</i>");
+  });
 });
 
 describe("no good answer", () => {
