@@ -1,0 +1,76 @@
+// Contracts of the coordinators' state: subscriptions, roles and the audit log. Memory and Redis
+// implementations sit behind these interfaces, like the conversation state.
+import type { Language } from "../catalog/schema.js";
+
+/** What a subscriber wants to hear about. An empty list in a facet means "anything" in that facet. */
+export interface Subscription {
+  /** Sector ids from data/vocabularies/sectors.yaml. */
+  topics: string[];
+  /** Record kinds (programme, incubator, event, …). */
+  kinds: string[];
+  /** ISO 3166-1 alpha-2 codes. */
+  countries: string[];
+  /** Language the subscriber reads; broadcasts pick that variant. */
+  lang: Language;
+}
+
+export interface SubscriberEntry extends Subscription {
+  chatId: number;
+  /** False once the user blocked the bot (403 or a my_chat_member "kicked"); true again on return. */
+  active: boolean;
+}
+
+/**
+ * Who a broadcast goes to. `everyone` ignores the facets; otherwise a subscriber is in the audience
+ * when, for every facet the audience names, the subscriber chose one of those values or chose
+ * nothing in that facet. Languages match the subscriber's language exactly.
+ */
+export interface Audience {
+  everyone?: boolean;
+  topics?: string[];
+  kinds?: string[];
+  countries?: string[];
+  languages?: Language[];
+}
+
+export interface Recipient {
+  chatId: number;
+  lang: Language;
+}
+
+export interface SubscriptionStore {
+  get(chatId: number): Promise<SubscriberEntry | undefined>;
+  /** Creates or replaces the subscription (keeps the active flag, sets it true for a new subscriber). */
+  set(chatId: number, subscription: Subscription): Promise<void>;
+  remove(chatId: number): Promise<void>;
+  /** Marks a chat inactive (blocked) or active again; unknown chats are ignored. */
+  setActive(chatId: number, active: boolean): Promise<void>;
+  /** Active subscribers in the audience — computed with set operations, not by scanning every user. */
+  resolve(audience: Audience): Promise<Recipient[]>;
+  count(audience: Audience): Promise<number>;
+}
+
+export type Role = "coordinator";
+
+export interface RoleStore {
+  isCoordinator(userId: number): Promise<boolean>;
+  grant(userId: number): Promise<void>;
+  revoke(userId: number): Promise<void>;
+  coordinators(): Promise<number[]>;
+}
+
+export interface AuditEntry {
+  /** ISO 8601 timestamp, set by the log. */
+  at: string;
+  actor: number;
+  action: "grant" | "revoke" | "broadcast" | "broadcast-cancel" | "reload" | "reply";
+  /** Short JSON-serialisable details (target user, broadcast id, record counts…). */
+  details?: Record<string, string | number | boolean>;
+}
+
+/** Append-only log of coordinator and admin actions (a Redis stream, or an array in memory). */
+export interface AuditLog {
+  append(entry: Omit<AuditEntry, "at">): Promise<void>;
+  /** Newest first. */
+  recent(limit: number): Promise<AuditEntry[]>;
+}
