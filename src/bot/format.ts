@@ -18,6 +18,24 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
+ * Shortens a title by cutting its middle: record titles often differ only at the end ("… centre in
+ * Harbin", "… centre in Wuhan"), which a plain cut would hide.
+ */
+export function truncateMiddle(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const tailLength = Math.floor((max - 1) * 0.4);
+  let head = chars.slice(0, max - 1 - tailLength).join("");
+  let tail = chars.slice(chars.length - tailLength).join("");
+  // Prefer whole words on both sides when that costs little.
+  const headSpace = head.lastIndexOf(" ");
+  if (headSpace > head.length * 0.6) head = head.slice(0, headSpace);
+  const tailSpace = tail.indexOf(" ");
+  if (tailSpace >= 0 && tailSpace < tail.length * 0.4) tail = tail.slice(tailSpace + 1);
+  return `${head.trimEnd()} … ${tail.trimStart()}`;
+}
+
+/**
  * Splits an HTML message into parts within Telegram's limit, at paragraph or line breaks, never inside
  * a tag or an entity. Blocks are our own markup (each paragraph is balanced), so a split between
  * blocks keeps every part valid HTML; a single over-long block is cut hard with its tags stripped.

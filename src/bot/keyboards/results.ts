@@ -2,7 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { Translate } from "../../i18n.js";
 import { encodeCallback } from "../callback-data/index.js";
-import { truncate } from "../format.js";
+import { truncateMiddle } from "../format.js";
 
 /** Longest record title on a button (clients cut longer ones unevenly). */
 const BUTTON_TITLE_MAX = 56;
@@ -16,7 +16,7 @@ export interface ResultButton {
 
 function recordRows(items: readonly ResultButton[]): InlineKeyboardButton[][] {
   return items.map((item) => [
-    InlineKeyboard.text(`${item.n}. ${truncate(item.title.replace(/\s+/g, " ").trim(), BUTTON_TITLE_MAX)}`, encodeCallback({ type: "record", view: "card", id: item.id })),
+    InlineKeyboard.text(`${item.n}. ${truncateMiddle(item.title.replace(/\s+/g, " ").trim(), BUTTON_TITLE_MAX)}`, encodeCallback({ type: "record", view: "card", id: item.id })),
   ]);
 }
 
