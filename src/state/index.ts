@@ -4,6 +4,7 @@ import { connectRedis, createRedisState } from "./redis.js";
 import type { StateBackend, StateLogger } from "./types.js";
 
 export type { QuestionLog, SessionData, SessionStore, StateBackend, StateLogger, UnansweredQuestion } from "./types.js";
+export type { Audience, AuditEntry, AuditLog, Recipient, RoleStore, SubscriberEntry, Subscription, SubscriptionStore } from "./coordination.js";
 export { createMemoryState } from "./memory.js";
 export { connectRedis, createRedisState } from "./redis.js";
 

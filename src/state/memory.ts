@@ -1,4 +1,5 @@
 // Embedded state backend, used when no REDIS_URL is configured. State lives only as long as the process.
+import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from "./coordination-memory.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
 import type { QuestionLog, SessionData, SessionStore, StateBackend, UnansweredQuestion } from "./types.js";
 
@@ -9,6 +10,8 @@ export interface MemoryStateOptions {
   ttlSeconds: number;
   maxSessions?: number;
   maxQuestions?: number;
+  /** Audit entries kept (default 10 000). */
+  maxAudit?: number;
   /** Clock in epoch milliseconds; injectable so tests can expire sessions without waiting. */
   now?: () => number;
 }
@@ -26,15 +29,24 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
 
   const entries = new Map<string, Entry>();
   const questions: UnansweredQuestion[] = [];
+  const subscriptions = createMemorySubscriptions();
+  const roles = createMemoryRoles();
+  const audit = createMemoryAudit({ maxEntries: options.maxAudit, now });
 
   return {
     kind: "memory",
     sessions: memorySessions(entries, ttlMs, maxSessions, now),
     questions: memoryQuestions(questions, maxQuestions),
+    subscriptions,
+    roles,
+    audit,
     ping: async () => true,
     close: async () => {
       entries.clear();
       questions.length = 0;
+      subscriptions.clear();
+      roles.clear();
+      audit.clear();
     },
   };
 }

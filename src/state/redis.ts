@@ -2,6 +2,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
+import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
 import type { QuestionLog, SessionData, SessionStore, StateBackend, StateLogger, UnansweredQuestion } from "./types.js";
 
@@ -13,6 +14,8 @@ const QUIT_GRACE_MS = 1000;
 export interface RedisStateOptions {
   ttlSeconds: number;
   maxQuestions?: number;
+  /** Audit entries kept, approximately (the stream is trimmed with MAXLEN ~; default 10 000). */
+  maxAudit?: number;
   /** Namespace for every key, so the bot can share a Redis database with other applications. */
   prefix?: string;
   logger?: StateLogger;
@@ -52,6 +55,9 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     kind: "redis",
     sessions: redisSessions(redis, `${prefix}session:`, ttlSeconds, options.logger),
     questions: redisQuestions(redis, `${prefix}unanswered`, maxQuestions, options.logger),
+    subscriptions: createRedisSubscriptions(redis, { prefix, logger: options.logger }),
+    roles: createRedisRoles(redis, { prefix }),
+    audit: createRedisAudit(redis, { prefix, maxAudit: options.maxAudit, logger: options.logger }),
     ping: () => pingRedis(redis),
     close: () => closeRedis(redis),
   };

@@ -1,6 +1,7 @@
 // Contracts of the conversation-state layer. The bot only sees these types, so the
 // embedded in-memory backend and the Redis backend stay interchangeable.
 import type { Language } from "../catalog/schema.js";
+import type { AuditLog, RoleStore, SubscriptionStore } from "./coordination.js";
 
 /** Per-user conversation state kept between updates. Must stay JSON-serialisable: Redis stores it as JSON. */
 export interface SessionData {
@@ -23,10 +24,35 @@ export interface SessionData {
     sectors?: string[];
     audiences?: string[];
   };
+  /** /subscribe: the choices being edited (sector ids, kinds, country codes), saved by "done". */
+  subscribeDraft?: { topics: string[]; kinds: string[]; countries: string[] };
+  /** The last answer card: what its 👍/👎 buttons are about. */
+  answer?: { chatId: number; messageId: number; recordId: string; query: string; score: number };
+  /** Coordinators: the groups of questions /unanswered last listed, and the one the next message replies to. */
+  unanswered?: UnansweredSnapshot;
   /** @grammyjs/router route key of the multi-step flow the user is in, if any. */
   step?: string;
   /** Epoch milliseconds of the last change, set by the bot layer. */
   updatedAt?: number;
+}
+
+/** Questions /unanswered grouped as similar, as listed (so "reply" reaches the askers of what was shown). */
+export interface UnansweredSnapshot {
+  groups: {
+    /** The newest question of the group (shortened). */
+    example: string;
+    count: number;
+    langs: Language[];
+    /** ISO 8601 time of the newest question. */
+    last: string;
+    downvoted: number;
+    /** Chats the questions came from, with the language and (shortened) text of the newest question of each. */
+    askers: { chatId: number; lang: Language; text: string }[];
+  }[];
+  /** Index of the group the coordinator's next message answers, while session.step is "reply". */
+  replyTo?: number;
+  /** Epoch milliseconds when "reply" was pressed (an old reply step lapses). */
+  replyAt?: number;
 }
 
 /**
@@ -66,6 +92,10 @@ export interface StateBackend {
   kind: "memory" | "redis";
   sessions: SessionStore;
   questions: QuestionLog;
+  /** Coordinators' state (src/state/coordination.ts). */
+  subscriptions: SubscriptionStore;
+  roles: RoleStore;
+  audit: AuditLog;
   /** Health check: true when the backend can serve requests. Never rejects. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
