@@ -20,9 +20,11 @@
  * - chats blocked through `my_chat_member` updates answer 403.
  *
  * Everything is recorded in `calls`; tests wait for calls with `waitForCall`,
- * inject failures with `failNext` and replace method results with
- * `setHandler`. Rate limits are not enforced: `beforeSend` (option or
- * `setSendPolicy`) is the hook for a policy that answers 429.
+ * inject failures with `failNext` (per method) or `failChat` (per chat, e.g.
+ * a user who blocked the bot) and replace method results with `setHandler`.
+ * Rate limits are not enforced by default: `beforeSend` (option or
+ * `setSendPolicy`) is the hook for a policy that answers 429, and
+ * `telegramRateLimits()` is such a policy with Telegram's flood limits.
  *
  * Only loopback traffic: the server listens on 127.0.0.1 and
  * `deliverToWebhook` refuses non-loopback webhook URLs.
@@ -249,6 +251,113 @@ export const apiErrors = {
   internal: (): ApiErrorSpec => ({ error_code: 500, description: "Internal Server Error" }),
 };
 
+export interface TelegramRateLimitOptions {
+  /**
+   * Messages per second across all chats: a token bucket holding at most one second's worth, refilled
+   * continuously — a steady `globalPerSecond` passes, a burst beyond a full bucket does not.
+   */
+  globalPerSecond: number;
+  /** Per chat: at least 1000 / perChatPerSecond ms between two messages. Default 1. */
+  perChatPerSecond?: number;
+  /** Per group, supergroup or channel: at most this many messages in any 60 s. Default 20. */
+  perGroupPerMinute?: number;
+  /**
+   * After a 429, answer 429 (with the time left) to everything covered by it — every chat for the
+   * global limit, that chat for a per-chat limit — until its retry_after has passed, as Telegram does.
+   * Default true.
+   */
+  enforceRetryAfter?: boolean;
+}
+
+export interface RateLimitRejection {
+  at: number;
+  method: string;
+  chatId: number | string;
+  scope: "global" | "chat" | "group" | "penalty";
+  retryAfter: number;
+}
+
+/** A send policy enforcing Telegram's flood limits, with what it let through and refused. */
+export type TelegramRateLimitPolicy = SendPolicy & {
+  readonly stats: { allowed: number; rejections: RateLimitRejection[] };
+  /** Forgets counters, penalties and stats. */
+  reset(): void;
+};
+
+/**
+ * Telegram's flood limits as a `beforeSend` policy: about `globalPerSecond` messages a second overall,
+ * one a second per chat, 20 a minute per group. A send over a limit answers 429 with
+ * `parameters.retry_after` (whole seconds, at least 1) and does not count against the limits.
+ */
+export function telegramRateLimits(options: TelegramRateLimitOptions): TelegramRateLimitPolicy {
+  const perSecond = options.globalPerSecond;
+  if (!(perSecond > 0)) throw new RangeError("globalPerSecond must be positive");
+  const chatGapMs = 1000 / (options.perChatPerSecond ?? 1);
+  const groupPerMinute = options.perGroupPerMinute ?? 20;
+  const enforce = options.enforceRetryAfter ?? true;
+  let tokens = perSecond;
+  let refilledAt = Date.now();
+  let penaltyUntil = 0;
+  const lastSend = new Map<string, number>();
+  const chatPenalty = new Map<string, number>();
+  const groupSends = new Map<string, number[]>();
+  const stats = { allowed: 0, rejections: [] as RateLimitRejection[] };
+
+  const reject = (attempt: SendAttempt, scope: RateLimitRejection["scope"], waitMs: number): ApiErrorSpec => {
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    stats.rejections.push({ at: attempt.at, method: attempt.method, chatId: attempt.chatId, scope, retryAfter });
+    return apiErrors.tooManyRequests(retryAfter);
+  };
+
+  const policy = (attempt: SendAttempt): ApiErrorSpec | undefined => {
+    const now = attempt.at;
+    const key = String(attempt.chatId);
+    tokens = Math.min(perSecond, tokens + ((now - refilledAt) * perSecond) / 1000);
+    refilledAt = now;
+    if (enforce && penaltyUntil > now) return reject(attempt, "penalty", penaltyUntil - now);
+    const chatUntil = chatPenalty.get(key) ?? 0;
+    if (enforce && chatUntil > now) return reject(attempt, "penalty", chatUntil - now);
+
+    const last = lastSend.get(key);
+    if (last !== undefined && now - last < chatGapMs) {
+      const verdict = reject(attempt, "chat", chatGapMs - (now - last));
+      chatPenalty.set(key, now + (verdict.parameters?.retry_after ?? 1) * 1000);
+      return verdict;
+    }
+    const isGroup = attempt.chatType !== "private";
+    const recent = isGroup ? (groupSends.get(key) ?? []).filter((t) => now - t < 60_000) : [];
+    if (isGroup && recent.length >= groupPerMinute) {
+      const verdict = reject(attempt, "group", (recent[0] as number) + 60_000 - now);
+      chatPenalty.set(key, now + (verdict.parameters?.retry_after ?? 1) * 1000);
+      return verdict;
+    }
+    if (tokens < 1) {
+      const verdict = reject(attempt, "global", ((1 - tokens) * 1000) / perSecond);
+      penaltyUntil = now + (verdict.parameters?.retry_after ?? 1) * 1000;
+      return verdict;
+    }
+    tokens -= 1;
+    lastSend.set(key, now);
+    if (isGroup) groupSends.set(key, [...recent, now]);
+    stats.allowed += 1;
+    return undefined;
+  };
+
+  return Object.assign(policy, {
+    stats,
+    reset() {
+      tokens = perSecond;
+      refilledAt = Date.now();
+      penaltyUntil = 0;
+      lastSend.clear();
+      chatPenalty.clear();
+      groupSends.clear();
+      stats.allowed = 0;
+      stats.rejections.length = 0;
+    },
+  });
+}
+
 export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<FakeBotApi> {
   const api = new FakeBotApi(options);
   await api.listen();
@@ -330,6 +439,7 @@ export class FakeBotApi {
 
   private readonly waiters = new Set<Waiter>();
   private readonly failures = new Map<string, FailureSpec[]>();
+  private readonly chatFailures = new Map<string, { error: ApiErrorSpec; remaining: number }>();
   private readonly handlers = new Map<string, MethodHandler>();
   private readonly openResponses = new Set<ServerResponse>();
 
@@ -498,6 +608,7 @@ export class FakeBotApi {
   reset(opts: { state?: boolean } = {}): void {
     this.calls.length = 0;
     this.failures.clear();
+    this.chatFailures.clear();
     this.handlers.clear();
     this.queue = [];
     if (opts.state) {
@@ -523,6 +634,17 @@ export class FakeBotApi {
     const list = this.failures.get(m) ?? [];
     for (let i = 0; i < times; i++) list.push(failure);
     this.failures.set(m, list);
+  }
+
+  /**
+   * The next `times` (default: every) message sends to this chat answer `error` — e.g.
+   * `apiErrors.blockedByUser()`, `apiErrors.userDeactivated()`, `apiErrors.chatNotFound()` or a
+   * transient `apiErrors.badGateway()`. `undefined` clears it. Checked before the send policy, so these
+   * attempts do not count against rate limits.
+   */
+  failChat(chatId: number | string, error: ApiErrorSpec | undefined, times = Infinity): void {
+    if (error) this.chatFailures.set(String(chatId), { error, remaining: times });
+    else this.chatFailures.delete(String(chatId));
   }
 
   /** Replace (or with `undefined`, restore) a method's implementation. */
@@ -833,6 +955,12 @@ export class FakeBotApi {
       if (chat.type === "private") throw apiError(apiErrors.blockedByUser());
       if (status === "kicked") throw new FakeBotApiError(403, `Forbidden: bot was kicked from the ${chat.type} chat`);
       throw new FakeBotApiError(403, `Forbidden: bot is not a member of the ${chat.type} chat`);
+    }
+    const forced = CHAT_SEND_METHODS.has(method) ? this.chatFailures.get(String(chat.id)) : undefined;
+    if (forced) {
+      forced.remaining -= 1;
+      if (forced.remaining <= 0) this.chatFailures.delete(String(chat.id));
+      throw apiError(forced.error);
     }
     if (rateLimited && this.sendPolicy) {
       const verdict = this.sendPolicy({ method, chatId: chat.id, chatType: chat.type, payload, at: Date.now() });

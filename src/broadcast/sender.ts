@@ -1,0 +1,21 @@
+import type { Api } from "grammy";
+import type { MessageContent, Sender } from "./types.js";
+
+/**
+ * Sends broadcast messages through a grammY `Api`: text with parse_mode HTML, or a photo / document with
+ * the HTML as caption. Give it an `Api` without the auto-retry transformer: the engine handles 429s
+ * itself (pausing every worker), and a transformer sleeping inside a send would hold a worker slot.
+ */
+export function telegramSender(api: Api): Sender {
+  return {
+    async send(chatId: number, content: MessageContent): Promise<void> {
+      if (content.photo !== undefined) {
+        await api.sendPhoto(chatId, content.photo, { caption: content.html, parse_mode: "HTML" });
+      } else if (content.document !== undefined) {
+        await api.sendDocument(chatId, content.document, { caption: content.html, parse_mode: "HTML" });
+      } else {
+        await api.sendMessage(chatId, content.html, { parse_mode: "HTML" });
+      }
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// The broadcast delivery engine's public contract. The engine knows nothing of search or of the bot's
+// features: the bot's /broadcast UI schedules requests, the subscriptions store resolves audiences and
+// learns about chats that can no longer be reached, all through these types.
+import type { Language } from "../catalog/schema.js";
+
+/**
+ * One message as sent to a chat. `photo` / `document`: a Telegram file_id or an https:// URL. `html` is
+ * sent with parse_mode HTML — as the text (≤ 4096 characters once parsed) or, with a photo or a
+ * document, as its caption (≤ 1024 characters once parsed).
+ */
+export interface MessageContent {
+  html: string;
+  photo?: string;
+  document?: string;
+}
+
+/** Each recipient gets the variant of their language, else `default`. */
+export interface BroadcastContent {
+  default: MessageContent;
+  variants?: Partial<Record<Language, MessageContent>>;
+}
+
+export interface Recipient {
+  chatId: number;
+  lang: Language;
+}
+
+export interface BroadcastRequest {
+  /** Idempotency key: scheduling an id again returns the existing broadcast. 1–64 of A–Z a–z 0–9 _ -. */
+  id: string;
+  /** User id of the coordinator. */
+  createdBy: number;
+  content: BroadcastContent;
+  /** Opaque JSON, resolved by the app's `resolveRecipients` when the broadcast starts. */
+  audience: unknown;
+  /** ISO date-time; absent = now. */
+  scheduledAt?: string;
+  /** The coordinator's message that `onProgress` edits in place. */
+  progress?: { chatId: number; messageId: number };
+  /** ISO date-time after which nothing more is sent: unsent messages count as failed. */
+  expiresAt?: string;
+}
+
+export type BroadcastState = "scheduled" | "running" | "done" | "cancelled" | "failed";
+
+export interface BroadcastStatus {
+  id: string;
+  createdBy: number;
+  state: BroadcastState;
+  /** Recipients resolved at the start (0 while scheduled). */
+  total: number;
+  sent: number;
+  /** Given up: permanent errors, retries exhausted, expired. */
+  failed: number;
+  /** Blocked the bot, kicked it, deactivated, or the chat does not exist (reported to `markInactive`). */
+  blocked: number;
+  /** total − sent − failed − blocked (what a cancelled broadcast did not send). */
+  remaining: number;
+  createdAt: string;
+  scheduledAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** While running: remaining messages at the configured rate. */
+  etaSeconds?: number;
+}
+
+/** Sends one message. Throws grammY's GrammyError / HttpError, or errors of the same shape. Must not retry 429s itself. */
+export interface Sender {
+  send(chatId: number, content: MessageContent): Promise<void>;
+}
+
+export interface DeliveryHooks {
+  resolveRecipients(audience: unknown): Promise<Recipient[]>;
+  markInactive(chatId: number, reason: "blocked" | "not-found"): Promise<void>;
+  /** Throttled by the engine (every few seconds, at the start and at the end): the app edits the coordinator's message. */
+  onProgress?(status: BroadcastStatus, progress: { chatId: number; messageId: number }): Promise<void>;
+}
+
+export interface DeliveryService {
+  schedule(request: BroadcastRequest): Promise<BroadcastStatus>;
+  cancel(id: string): Promise<BroadcastStatus | undefined>;
+  status(id: string): Promise<BroadcastStatus | undefined>;
+  /** Newest first. */
+  list(limit?: number): Promise<BroadcastStatus[]>;
+  /** In-process delivery (the bot process runs workers by default). */
+  startWorkers(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** pino-compatible. */
+export interface BroadcastLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}

@@ -1,0 +1,81 @@
+// `npm run worker`: a broadcast worker process, next to the bot or on another machine. It delivers the
+// messages of broadcasts the bot started (it cannot resolve audiences: the bot does that), at the rate
+// shared by every worker on the same Redis. Reads REDIS_URL (required), TELEGRAM_BOT_TOKEN (required),
+// TELEGRAM_API_ROOT, LOG_LEVEL and BROADCAST_* (see ./config.ts). Chats found inactive and progress
+// reports go through Redis (see ./redis-hooks.ts). SIGTERM / SIGINT: finishes the messages in flight,
+// then exits 0. Exit 2: bad configuration.
+import { Api } from "grammy";
+import { Redis } from "ioredis";
+import { ConfigError, loadConfig } from "../config.js";
+import type { Config } from "../config.js";
+import { createLogger } from "../logger.js";
+import { DEFAULT_BROADCAST_PREFIX, createBullDelivery } from "./bull.js";
+import { broadcastSettingsFromEnv } from "./config.js";
+import type { BroadcastSettings } from "./config.js";
+import { redisHooks } from "./redis-hooks.js";
+import { telegramSender } from "./sender.js";
+
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+async function main(): Promise<number> {
+  let config: Config;
+  let settings: BroadcastSettings;
+  try {
+    config = loadConfig(process.env);
+    settings = broadcastSettingsFromEnv(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error:\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const missing = [!config.REDIS_URL && "REDIS_URL (the worker takes broadcasts from Redis)", !config.TELEGRAM_BOT_TOKEN && "TELEGRAM_BOT_TOKEN"].filter(Boolean);
+  if (missing.length > 0 || !config.REDIS_URL || !config.TELEGRAM_BOT_TOKEN) {
+    process.stderr.write(`Configuration error: the broadcast worker needs ${missing.join(" and ")}\n`);
+    return 2;
+  }
+
+  const logger = createLogger(config.LOG_LEVEL);
+  const prefix = DEFAULT_BROADCAST_PREFIX;
+  const api = new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
+  const hooksRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  hooksRedis.on("error", (err) => logger.warn({ message: err.message }, "Redis connection error"));
+  const delivery = createBullDelivery({
+    connection: config.REDIS_URL,
+    sender: telegramSender(api),
+    hooks: redisHooks(hooksRedis, prefix),
+    ratePerSecond: settings.ratePerSecond,
+    maxAttempts: settings.maxAttempts,
+    ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
+    lockMs: settings.lockMs,
+    prefix,
+    roles: { start: false, send: true },
+    logger,
+  });
+  await delivery.startWorkers();
+  logger.info({ ratePerSecond: settings.ratePerSecond, maxAttempts: settings.maxAttempts, pid: process.pid }, "broadcast worker ready");
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
+  });
+  logger.info({ signal }, "broadcast worker stopping: finishing the messages in flight");
+  const force = setTimeout(() => {
+    logger.error({ ms: SHUTDOWN_TIMEOUT_MS }, "shutdown took too long: exiting anyway");
+    process.exit(1);
+  }, SHUTDOWN_TIMEOUT_MS);
+  force.unref();
+  await delivery.close();
+  await hooksRedis.quit().catch(() => hooksRedis.disconnect());
+  logger.info({}, "broadcast worker stopped");
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`broadcast worker crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
