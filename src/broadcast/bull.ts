@@ -18,7 +18,7 @@
 // send → record (SADD delivered + HINCRBY, idempotent, and "done" when the counts reach the total). A job
 // run twice (retry, stalled-job recovery after a crash) finds its chat in the delivered set and sends
 // nothing; only a message sent but not yet recorded when a process died can go out twice.
-import { DelayedError, Queue, UnrecoverableError, Worker } from "bullmq";
+import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker } from "bullmq";
 import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
@@ -474,11 +474,13 @@ class BullDelivery implements DeliveryService {
         }),
       );
       await this.redis.hset(this.key(id), "fanned", from + chunk.length);
+      // Cancelled while this chunk was being added: its jobs would only be skipped, one limiter slot each.
+      if ((await this.redis.hget(this.key(id), "state")) === "cancelled") await this.removeSendJobs(id, chunk);
     }
   }
 
-  private async removeSendJobs(id: string): Promise<void> {
-    const entries = await this.redis.lrange(this.key(id, "recipients"), 0, -1);
+  private async removeSendJobs(id: string, only?: string[]): Promise<void> {
+    const entries = only ?? (await this.redis.lrange(this.key(id, "recipients"), 0, -1));
     for (let i = 0; i < entries.length; i += REMOVE_CHUNK) {
       // Active (locked) jobs are not removed: they find the broadcast cancelled and send nothing.
       await Promise.all(
@@ -490,6 +492,21 @@ class BullDelivery implements DeliveryService {
   // ---- send ---------------------------------------------------------------------------------------
 
   private async processSend(job: Job<SendData>, token: string | undefined): Promise<string> {
+    try {
+      return await this.deliver(job, token);
+    } catch (err) {
+      const control = err instanceof DelayedError || err instanceof RateLimitError || err instanceof UnrecoverableError;
+      // Anything unexpected (Redis down, …) on the last try still settles the message, or the broadcast
+      // would never reach its total. Recording is idempotent.
+      if (!control && job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
+        const meta = await this.meta(job.data.b).catch(() => undefined);
+        if (meta) await this.record(job.data.b, job.data.c, "failed", meta).catch(() => undefined);
+      }
+      throw err;
+    }
+  }
+
+  private async deliver(job: Job<SendData>, token: string | undefined): Promise<string> {
     const { b: id, c: chatId, l: lang } = job.data;
     const meta = await this.meta(id);
     if (!meta) return "gone";

@@ -1,9 +1,24 @@
-// The BullMQ engine against a redis-server of its own and the fake Bot API.
-import { afterAll, beforeAll } from "vitest";
-import { createBullDelivery } from "../../src/broadcast/bull.js";
-import { startRedisServer } from "../helpers/redis-server.js";
+// The BullMQ engine against a redis-server of its own and the fake Bot API: the shared behaviour, then
+// what only a durable engine does — several processes sharing one rate, cancelled jobs leaving the queue,
+// and a worker process killed mid-broadcast.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Queue } from "bullmq";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_BROADCAST_PREFIX, SEND_QUEUE, createBullDelivery } from "../../src/broadcast/bull.js";
+import { inactiveChatsKey, inactiveReasonsKey } from "../../src/broadcast/redis-hooks.js";
+import type { BroadcastRequest, DeliveryService } from "../../src/broadcast/types.js";
+import { apiErrors, telegramRateLimits } from "../helpers/fake-bot-api.js";
+import type { FakeBotApi } from "../helpers/fake-bot-api.js";
+import { openClient, startRedisServer } from "../helpers/redis-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";
 import { describeDeliveryBehaviour } from "./behaviour.js";
+import { TOKEN, delivered, deliveriesPerChat, limitsFor, people, recordingHooks, senderFor, startFake, waitFor, waitForEnd } from "./support.js";
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 let redis: RedisServer;
 let prefixes = 0;
@@ -19,3 +34,179 @@ describeDeliveryBehaviour("BullMQ", (options) =>
   // Each engine its own namespace: no pause, chat spacing or queue shared with another test.
   createBullDelivery({ ...options, connection: redis.url, prefix: `t${++prefixes}:`, lockMs: 5000 }),
 );
+
+function request(id: string): BroadcastRequest {
+  return { id, createdBy: 1, content: { default: { html: "Announcement" } }, audience: "all" };
+}
+
+describe("BullMQ: several processes on one Redis", () => {
+  let fake: FakeBotApi;
+  const open: DeliveryService[] = [];
+
+  beforeAll(async () => {
+    fake = await startFake();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((d) => d.close()));
+    fake.reset({ state: true });
+  });
+
+  it("share one global rate and split the work", async () => {
+    const policy = limitsFor(100);
+    fake.setSendPolicy(policy);
+    const prefix = `shared${++prefixes}:`;
+    const calls = [0, 0];
+    const make = (i: number) => {
+      const sender = senderFor(fake);
+      const d = createBullDelivery({
+        connection: redis.url,
+        prefix,
+        ratePerSecond: 100,
+        concurrency: 6,
+        hooks: recordingHooks(people(200, 20_000)),
+        sender: { send: (chatId, content) => ((calls[i] = (calls[i] ?? 0) + 1), sender.send(chatId, content)) },
+      });
+      open.push(d);
+      return d;
+    };
+    const [a, b] = [make(0), make(1)];
+    await Promise.all([a.startWorkers(), b.startWorkers()]);
+    const t0 = Date.now();
+    await a.schedule(request("shared"));
+    const end = await waitForEnd(b, "shared");
+    const seconds = (Date.now() - t0) / 1000;
+    expect(end).toMatchObject({ state: "done", sent: 200 });
+    expect(seconds).toBeGreaterThan(1.8); // 200 at 100/s in total, not 100/s each
+    expect(calls[0]).toBeGreaterThan(20);
+    expect(calls[1]).toBeGreaterThan(20);
+    expect(policy.stats.rejections).toEqual([]);
+    expect([...deliveriesPerChat(fake).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("cancel removes the broadcast's waiting jobs from the queue", async () => {
+    fake.setSendPolicy(limitsFor(100));
+    const prefix = `cancel${++prefixes}:`;
+    const d = createBullDelivery({ connection: redis.url, prefix, ratePerSecond: 10, hooks: recordingHooks(people(300, 30_000)), sender: senderFor(fake) });
+    open.push(d);
+    await d.startWorkers();
+    await d.schedule(request("big"));
+    await waitFor("the first messages", () => delivered(fake).length >= 3);
+    const queue = new Queue(SEND_QUEUE, { connection: { url: redis.url }, prefix: prefix.slice(0, -1) });
+    try {
+      expect(await queue.getWaitingCount()).toBeGreaterThan(250);
+      await d.cancel("big");
+      const counts = await queue.getJobCounts("waiting", "delayed", "prioritized");
+      expect(counts).toEqual({ waiting: 0, delayed: 0, prioritized: 0 });
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+describe("BullMQ: a worker process killed mid-broadcast", () => {
+  const RECIPIENTS = 2000;
+  const RATE = 400;
+  const CONCURRENCY = 16;
+  let fake: FakeBotApi;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    fake = await startFake();
+  });
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await fake.close();
+  });
+
+  function startWorker(log: string[]): ChildProcess {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/broadcast/worker-main.ts"], {
+      cwd: repoRoot,
+      // Only what the worker needs: never a REDIS_URL or token from the developer's environment.
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        REDIS_URL: redis.url,
+        TELEGRAM_BOT_TOKEN: TOKEN,
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        BROADCAST_RATE_PER_SECOND: String(RATE),
+        BROADCAST_CONCURRENCY: String(CONCURRENCY),
+        BROADCAST_LOCK_SECONDS: "2",
+        LOG_LEVEL: "info",
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    const collect = (chunk: Buffer) => log.push(chunk.toString());
+    child.stdout?.on("data", collect);
+    child.stderr?.on("data", collect);
+    return child;
+  }
+
+  async function ready(log: string[]): Promise<void> {
+    await waitFor("the worker to be ready", () => log.join("").includes("broadcast worker ready"), 20_000);
+  }
+
+  it("continues where it stopped: nobody missed, duplicates only from messages in flight at the kill", { timeout: 60_000 }, async () => {
+    const policy = telegramRateLimits({ globalPerSecond: RATE, perChatPerSecond: 1, perGroupPerMinute: 20 });
+    fake.setSendPolicy(policy);
+    const recipients = people(RECIPIENTS, 100_000);
+    const blocked = [100_010, 101_500, 101_990];
+    for (const chatId of blocked) fake.failChat(chatId, apiErrors.blockedByUser());
+
+    // The app: resolves the audience and fans out; it sends nothing itself.
+    const hooks = recordingHooks(recipients);
+    const app = createBullDelivery({ connection: redis.url, sender: senderFor(fake), hooks, ratePerSecond: RATE, roles: { start: true, send: false } });
+    const inspect = await openClient(redis.url);
+    const logs: string[][] = [[], []];
+    try {
+      await app.startWorkers();
+      const first = startWorker(logs[0] as string[]);
+      await ready(logs[0] as string[]);
+      await app.schedule({ id: "crash", createdBy: 1, content: { default: { html: "<b>Deadline</b> extended" } }, audience: { all: true } });
+
+      await waitFor("30 % delivered", () => delivered(fake).length >= RECIPIENTS * 0.35, 20_000, 5);
+      first.kill("SIGKILL");
+      const activeAtKill = await inspect.llen(`${DEFAULT_BROADCAST_PREFIX.slice(0, -1)}:${SEND_QUEUE}:active`);
+      await once(first, "exit");
+      const deliveredAtKill = delivered(fake).length;
+      await new Promise((r) => setTimeout(r, 300));
+      expect(delivered(fake).length).toBe(deliveredAtKill); // really stopped
+      expect((await app.status("crash"))?.state).toBe("running");
+
+      const second = startWorker(logs[1] as string[]);
+      const end = await waitForEnd(app, "crash", 40_000);
+      expect(end).toMatchObject({ state: "done", total: RECIPIENTS, sent: RECIPIENTS - blocked.length, blocked: blocked.length, failed: 0 });
+
+      const counts = deliveriesPerChat(fake);
+      const missing = recipients.filter((r) => !blocked.includes(r.chatId) && !counts.has(r.chatId));
+      const twice = [...counts.values()].filter((n) => n > 1).length;
+      console.log(
+        `crash test: killed after ${deliveredAtKill}/${RECIPIENTS} delivered with ${activeAtKill} job(s) in flight ` +
+          `(concurrency ${CONCURRENCY}); missing ${missing.length}, received twice ${twice}; 429s ${policy.stats.rejections.length}`,
+      );
+      expect(deliveredAtKill).toBeLessThan(RECIPIENTS * 0.6);
+      expect(missing).toEqual([]);
+      expect(activeAtKill).toBeLessThanOrEqual(CONCURRENCY);
+      expect(twice).toBeLessThanOrEqual(activeAtKill);
+      expect([...counts.values()].every((n) => n <= 2)).toBe(true);
+
+      // The worker process reported the blocked chats through Redis for the app.
+      expect((await inspect.smembers(inactiveChatsKey(DEFAULT_BROADCAST_PREFIX))).map(Number).sort()).toEqual(blocked);
+      expect(await inspect.hget(inactiveReasonsKey(DEFAULT_BROADCAST_PREFIX), String(blocked[0]))).toBe("blocked");
+
+      // SIGTERM: a clean stop.
+      second.kill("SIGTERM");
+      const [code] = (await once(second, "exit")) as [number | null];
+      expect(code).toBe(0);
+    } catch (error) {
+      console.error(`worker logs:\n--- first ---\n${logs[0]?.join("")}\n--- second ---\n${logs[1]?.join("")}`);
+      throw error;
+    } finally {
+      await app.close();
+      await inspect.quit();
+    }
+  });
+});

@@ -312,8 +312,8 @@ export function telegramRateLimits(options: TelegramRateLimitOptions): TelegramR
   const policy = (attempt: SendAttempt): ApiErrorSpec | undefined => {
     const now = attempt.at;
     const key = String(attempt.chatId);
-    tokens = Math.min(perSecond, tokens + ((now - refilledAt) * perSecond) / 1000);
-    refilledAt = now;
+    tokens = Math.min(perSecond, tokens + (Math.max(0, now - refilledAt) * perSecond) / 1000);
+    refilledAt = Math.max(refilledAt, now);
     if (enforce && penaltyUntil > now) return reject(attempt, "penalty", penaltyUntil - now);
     const chatUntil = chatPenalty.get(key) ?? 0;
     if (enforce && chatUntil > now) return reject(attempt, "penalty", chatUntil - now);
