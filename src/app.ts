@@ -5,7 +5,9 @@ import type { UserFromGetMe } from "grammy/types";
 import type { i18n } from "i18next";
 import { setCommands } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
+import { wireBroadcasts } from "./bot/features/broadcast-wiring.js";
 import { createBot } from "./bot/index.js";
+import type { BroadcastSettings } from "./broadcast/config.js";
 import { formatProblem, loadCatalog, plural } from "./catalog/load.js";
 import type { Config, Mode } from "./config.js";
 import { createI18n } from "./i18n.js";
@@ -58,6 +60,10 @@ export interface CreateAppOptions {
   deps?: Partial<BotDeps>;
   /** Bot identity, so no getMe is needed (console mode sets its own). */
   botInfo?: UserFromGetMe;
+  /** Broadcast delivery settings (BROADCAST_* of src/broadcast/config.ts); defaults when absent. */
+  broadcast?: Partial<BroadcastSettings>;
+  /** Run broadcast delivery workers in the bot process (default true; `npm run worker` runs them apart). */
+  broadcastWorkers?: boolean;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
@@ -85,6 +91,15 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       ? createBot(deps, { token: CONSOLE_TOKEN, botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME) })
       : createBot(deps, { token: requireToken(config), apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
 
+  // Broadcasting: delivery (deps.delivery) and the catalog with the broadcasts' announcements (deps.live).
+  let broadcasting: Awaited<ReturnType<typeof wireBroadcasts>>;
+  try {
+    broadcasting = await wireBroadcasts({ config, bot, deps, settings: options.broadcast, workers: options.broadcastWorkers });
+  } catch (error) {
+    if (ownState) await state.close();
+    throw new StartupError(`could not start broadcast delivery: ${(error as Error).message}`, 1);
+  }
+
   let closed: Promise<void> | undefined;
   return {
     config,
@@ -93,7 +108,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     deps,
     bot,
     close() {
-      closed ??= ownState ? state.close() : Promise.resolve();
+      closed ??= broadcasting.close().then(() => (ownState ? state.close() : undefined));
       return closed;
     },
   };

@@ -1,5 +1,7 @@
 import type { Context, SessionFlavor } from "grammy";
 import type { i18n } from "i18next";
+import type { DeliveryService } from "../broadcast/types.js";
+import type { LiveCatalog } from "../catalog/live.js";
 import type { Language } from "../catalog/schema.js";
 import type { Translate } from "../i18n.js";
 import type { Logger } from "../logger.js";
@@ -13,6 +15,10 @@ export interface BotDeps {
   logger: Logger;
   i18n: i18n;
   settings: BotSettings;
+  /** Broadcast delivery (/broadcast, /broadcasts); absent: broadcasting is unavailable. */
+  delivery?: DeliveryService;
+  /** The searched catalog = catalog files + announcements; broadcasts publish announcements through it. */
+  live?: LiveCatalog;
 }
 
 export interface BotSettings {

@@ -1,6 +1,8 @@
 import { Router } from "@grammyjs/router";
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
+import { broadcastFeature, composeStep, expiresStep, scheduleStep, variantStep } from "./broadcast.js";
+import { STEP, VARIANT_STEPS } from "./broadcast-draft.js";
 import { browseFeature } from "./browse.js";
 import { helpFeature } from "./help.js";
 import { inlineFeature } from "./inline.js";
@@ -12,6 +14,8 @@ import { startFeature } from "./start.js";
 /** Every feature of the bot, in the order they see updates. */
 export const features = new Composer<BotContext>();
 
+// Broadcasting sees its buttons ("bc:…") before the record feature, which calls any payload it cannot decode expired.
+features.use(broadcastFeature);
 // The record feature goes first: it answers deep links (/start r_<id>) before the greeting does.
 features.use(recordFeature);
 features.use(startFeature);
@@ -25,8 +29,18 @@ features.use(inlineFeature);
  * Free text goes where the conversation stands: the router reads the flow step from the session
  * (a multi-step flow sets it; it is cleared when the flow ends). Without a step, text is a question.
  */
-const router = new Router<BotContext>((ctx) => (ctx.message?.text !== undefined && !ctx.message.text.startsWith("/") ? (ctx.session.step ?? "question") : undefined));
+const router = new Router<BotContext>((ctx) => {
+  const message = ctx.message;
+  if (message?.text !== undefined && !message.text.startsWith("/")) return ctx.session.step ?? "question";
+  // A broadcast being composed also takes a photo or a document (with its caption).
+  if ((message?.photo || message?.document) && ctx.session.step?.startsWith("broadcast:")) return ctx.session.step;
+  return undefined;
+});
 router.route("language", languageStep);
 router.route("question", handleQuestion);
+router.route(STEP.compose, composeStep);
+router.route(STEP.schedule, scheduleStep);
+router.route(STEP.expires, expiresStep);
+for (const [lang, step] of VARIANT_STEPS) router.route(step, variantStep(lang));
 router.otherwise(handleQuestion);
 features.use(router);

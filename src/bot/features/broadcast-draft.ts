@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import type { Message } from "grammy/types";
+import { LANGUAGES, type Language } from "../../catalog/schema.js";
+import type { BroadcastContent, MessageContent } from "../../broadcast/types.js";
+import type { Audience } from "../../state/coordination.js";
+import { entitiesToHtml } from "./broadcast-html.js";
+
+/**
+ * The broadcast a coordinator is composing, kept in their session between steps (JSON only: the
+ * session may live in Redis). Buttons change it; the router's steps take the typed parts.
+ */
+
+/** One message of the broadcast as composed: the HTML recipients get, its plain text (for the announcement), an optional file. */
+export interface DraftMessage {
+  html: string;
+  text: string;
+  photo?: string;
+  document?: string;
+}
+
+export interface BroadcastDraft {
+  /** Becomes the broadcast's id (and idempotency key) on confirmation. */
+  id: string;
+  /** The coordinator's language when they started: a variant typed in another language does not switch the conversation. */
+  lang?: Language;
+  default?: DraftMessage;
+  variants?: Partial<Record<Language, DraftMessage>>;
+  audience: Audience;
+  /** ISO instant, and the zone the coordinator typed (for showing it back). */
+  scheduledAt?: string;
+  zone?: string;
+  /** Last day the announcement is found (YYYY-MM-DD); default: 30 days after sending. */
+  expires?: string;
+  /** The message showing the draft and its buttons. */
+  panel?: { chatId: number; messageId: number };
+  /** Set by the preview; any change clears it, and only a previewed draft can be confirmed. */
+  previewed?: boolean;
+}
+
+declare module "../../state/types.js" {
+  interface SessionData {
+    /** The broadcast being composed (coordinators only). */
+    broadcast?: BroadcastDraft;
+  }
+}
+
+/** Router steps of the flow. */
+export const STEP = {
+  compose: "broadcast:compose",
+  schedule: "broadcast:schedule",
+  expires: "broadcast:expires",
+  variant: (lang: Language) => `broadcast:variant:${lang}`,
+} as const;
+
+export const VARIANT_STEPS = LANGUAGES.map((lang) => [lang, STEP.variant(lang)] as const);
+
+export function newDraft(lang?: Language): BroadcastDraft {
+  return { id: newBroadcastId(), audience: { everyone: true }, ...(lang ? { lang } : {}) };
+}
+
+/** Short, sortable, URL- and kebab-safe: "b-m3k2x9a1-7f3c". */
+export function newBroadcastId(now = Date.now()): string {
+  return `b-${now.toString(36)}-${randomBytes(2).toString("hex")}`;
+}
+
+export type ComposeError = "empty" | "unsupported" | "captionMissing" | "tooLong";
+
+/** Limits Telegram puts on a text and on a caption (characters once parsed). */
+export const TEXT_LIMIT = 4096;
+export const CAPTION_LIMIT = 1024;
+
+/**
+ * What a coordinator's message contributes: its text with formatting, or the largest photo / the
+ * document with its caption. `base` is the message it varies (a text-only variant keeps its file).
+ */
+export function draftMessageOf(message: Message, base?: DraftMessage): DraftMessage | ComposeError {
+  let text: string;
+  let html: string;
+  let file: { photo?: string; document?: string } = {};
+  if (message.text !== undefined) {
+    text = message.text;
+    html = entitiesToHtml(message.text, message.entities);
+    if (base?.photo) file = { photo: base.photo };
+    else if (base?.document) file = { document: base.document };
+  } else if (message.photo || message.document) {
+    const largest = message.photo ? [...message.photo].sort((a, b) => b.width * b.height - a.width * a.height)[0] : undefined;
+    file = largest ? { photo: largest.file_id } : { document: message.document!.file_id };
+    text = message.caption ?? "";
+    html = entitiesToHtml(text, message.caption_entities);
+    if (text.trim() === "") return "captionMissing";
+  } else {
+    return "unsupported";
+  }
+  if (text.trim() === "") return "empty";
+  if (text.length > (file.photo || file.document ? CAPTION_LIMIT : TEXT_LIMIT)) return "tooLong";
+  return { html, text, ...file };
+}
+
+export function contentOf(message: DraftMessage): MessageContent {
+  return { html: message.html, ...(message.photo ? { photo: message.photo } : {}), ...(message.document ? { document: message.document } : {}) };
+}
+
+/** The request's content: the default and every variant, exactly as the sender will send them. */
+export function broadcastContent(draft: BroadcastDraft): BroadcastContent | undefined {
+  if (!draft.default) return undefined;
+  const variants: Partial<Record<Language, MessageContent>> = {};
+  for (const lang of LANGUAGES) {
+    const variant = draft.variants?.[lang];
+    if (variant) variants[lang] = contentOf(variant);
+  }
+  return Object.keys(variants).length ? { default: contentOf(draft.default), variants } : { default: contentOf(draft.default) };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Audience
+
+export type Facet = "topics" | "kinds" | "countries" | "languages";
+export const FACETS: readonly Facet[] = ["topics", "kinds", "countries", "languages"];
+
+/** Everyone, or the facets with at least one value (an audience naming nothing is everyone). */
+export function normalizeAudience(audience: Audience): Audience {
+  if (audience.everyone) return { everyone: true };
+  const out: Audience = {};
+  for (const facet of FACETS) {
+    const values = audience[facet];
+    if (values && values.length > 0) (out as Record<Facet, string[]>)[facet] = [...new Set(values)].sort();
+  }
+  return Object.keys(out).length ? out : { everyone: true };
+}
+
+export function toggleAudience(audience: Audience, facet: Facet | "everyone", value?: string): Audience {
+  if (facet === "everyone" || value === undefined) return { everyone: true };
+  const current = new Set<string>(audience.everyone ? [] : (audience[facet] ?? []));
+  if (current.has(value)) current.delete(value);
+  else current.add(value);
+  const next = { ...(audience.everyone ? {} : audience), everyone: false, [facet]: [...current].sort() } as Audience;
+  return normalizeAudience(next);
+}

@@ -1,0 +1,177 @@
+import { LANGUAGES, type Catalog, type Language } from "../../catalog/schema.js";
+import type { BroadcastStatus } from "../../broadcast/types.js";
+import type { Translate } from "../../i18n.js";
+import type { Audience } from "../../state/coordination.js";
+import { escapeHtml, truncate } from "../format.js";
+import { addDays, formatDate, formatScheduleTime } from "../features/broadcast-time.js";
+import { DEFAULT_ANNOUNCEMENT_DAYS } from "../../announcements/record.js";
+import { FACETS, type BroadcastDraft, type Facet } from "../features/broadcast-draft.js";
+import { countryName, formatList, intlLocale } from "./format.js";
+
+/** Texts of the /broadcast flow, of /broadcasts and of the progress message. Numbers and dates via Intl. */
+
+export interface BroadcastViewEnv {
+  t: Translate;
+  lang: Language;
+  catalog: Catalog;
+}
+
+export function formatCount(value: number, lang: Language): string {
+  return new Intl.NumberFormat(intlLocale(lang)).format(value);
+}
+
+/** "4 minutes", "1 hour", "30 seconds" in the language, rounded up to a readable unit. */
+export function formatDuration(seconds: number, lang: Language): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  const [value, unit] = s < 60 ? [s, "second"] : s < 3600 ? [Math.ceil(s / 60), "minute"] : [Math.round((s / 3600) * 10) / 10, "hour"];
+  return new Intl.NumberFormat(intlLocale(lang), { style: "unit", unit, unitDisplay: "long", maximumFractionDigits: 1 }).format(value);
+}
+
+/** The label of one facet value in the coordinator's language. */
+export function facetLabel(facet: Facet, value: string, env: BroadcastViewEnv): string {
+  switch (facet) {
+    case "topics":
+      return env.catalog.sectors[value]?.[env.lang] ?? value;
+    case "kinds":
+      return env.t(`common:kinds.${value}`);
+    case "countries":
+      return countryName(value, env.lang);
+    case "languages":
+      return (LANGUAGES as readonly string[]).includes(value) ? env.t(`broadcast:languageName.${value}`) : value;
+  }
+}
+
+/** "everyone", or one line per facet that narrows it. */
+export function describeAudience(audience: Audience, env: BroadcastViewEnv): string {
+  if (audience.everyone) return env.t("broadcast:audience.everyone");
+  const lines = FACETS.filter((f) => (audience[f]?.length ?? 0) > 0).map(
+    (f) => `${env.t(`broadcast:facet.${f}`)}: ${escapeHtml(formatList((audience[f] ?? []).map((v) => facetLabel(f, v, env)), env.lang))}`,
+  );
+  return lines.join("\n");
+}
+
+/** Last day the announcement is found: as given, else DEFAULT_ANNOUNCEMENT_DAYS after sending. */
+export function announcementExpiry(draft: BroadcastDraft, now = new Date()): string {
+  if (draft.expires) return draft.expires;
+  return addDays(draft.scheduledAt ? new Date(draft.scheduledAt) : now, DEFAULT_ANNOUNCEMENT_DAYS);
+}
+
+function when(draft: BroadcastDraft, env: BroadcastViewEnv): string {
+  return draft.scheduledAt && draft.zone ? escapeHtml(formatScheduleTime(new Date(draft.scheduledAt), draft.zone, env.lang)) : env.t("broadcast:draft.now");
+}
+
+function contentSummary(draft: BroadcastDraft, env: BroadcastViewEnv): string {
+  const main = draft.default;
+  if (!main) return env.t("broadcast:draft.noMessage");
+  const kind = main.photo ? "photo" : main.document ? "document" : "text";
+  const excerpt = escapeHtml(truncate(main.text.replace(/\s+/g, " ").trim(), 80));
+  return env.t(`broadcast:draft.message.${kind}`, { excerpt });
+}
+
+/** The draft panel: what will be sent, to whom, when, and until when the announcement is found. */
+export function renderDraft(draft: BroadcastDraft, recipients: number, env: BroadcastViewEnv, now = new Date()): string {
+  const { t, lang } = env;
+  const variants = LANGUAGES.filter((l) => draft.variants?.[l]).map((l) => l.toUpperCase());
+  return [
+    t("broadcast:draft.title"),
+    "",
+    contentSummary(draft, env),
+    t("broadcast:draft.variants", { list: variants.length ? variants.join(", ") : t("broadcast:draft.noVariants") }),
+    t("broadcast:draft.audience", { audience: describeAudience(draft.audience, env) }),
+    t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, lang) }),
+    t("broadcast:draft.when", { when: when(draft, env) }),
+    t("broadcast:draft.expires", { date: escapeHtml(formatDate(announcementExpiry(draft, now), lang)) }),
+    "",
+    t("broadcast:draft.hint"),
+  ].join("\n");
+}
+
+export function renderAudience(draft: BroadcastDraft, recipients: number, env: BroadcastViewEnv): string {
+  return [
+    env.t("broadcast:audience.title"),
+    "",
+    describeAudience(draft.audience, env),
+    "",
+    env.t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, env.lang) }),
+    "",
+    env.t("broadcast:audience.hint"),
+  ].join("\n");
+}
+
+export function renderFacet(draft: BroadcastDraft, facet: Facet, recipients: number, env: BroadcastViewEnv): string {
+  return [
+    env.t(`broadcast:facetTitle.${facet}`),
+    "",
+    env.t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, env.lang) }),
+    env.t("broadcast:audience.facetHint"),
+  ].join("\n");
+}
+
+/** Sent after the preview messages: what they are, and the final question. */
+export function renderConfirm(draft: BroadcastDraft, recipients: number, env: BroadcastViewEnv, now = new Date()): string {
+  const { t, lang } = env;
+  return [
+    t("broadcast:confirm.title"),
+    "",
+    t("broadcast:draft.audience", { audience: describeAudience(draft.audience, env) }),
+    t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, lang) }),
+    t("broadcast:draft.when", { when: when(draft, env) }),
+    t("broadcast:draft.expires", { date: escapeHtml(formatDate(announcementExpiry(draft, now), lang)) }),
+    "",
+    t(draft.scheduledAt ? "broadcast:confirm.questionScheduled" : "broadcast:confirm.question"),
+  ].join("\n");
+}
+
+function stateLabel(status: BroadcastStatus, t: Translate): string {
+  return t(`broadcast:state.${status.state}`);
+}
+
+/** The coordinator's status message, edited while the broadcast runs; a report once it is over. */
+export function renderProgress(status: BroadcastStatus, t: Translate, lang: Language, zone = "UTC"): string {
+  const n = (v: number) => formatCount(v, lang);
+  const counts = { sent: n(status.sent), failed: n(status.failed), blocked: n(status.blocked), remaining: n(status.remaining), total: n(status.total) };
+  const id = escapeHtml(status.id);
+  switch (status.state) {
+    case "scheduled":
+      return [
+        t("broadcast:progress.scheduled", { id }),
+        t("broadcast:progress.scheduledAt", { when: escapeHtml(formatScheduleTime(new Date(status.scheduledAt ?? status.createdAt), zone, lang)) }),
+      ].join("\n");
+    case "running":
+      return [
+        t("broadcast:progress.running", { id }),
+        t("broadcast:progress.counts", counts),
+        status.etaSeconds !== undefined && status.remaining > 0 ? t("broadcast:progress.eta", { duration: escapeHtml(formatDuration(status.etaSeconds, lang)) }) : "",
+      ]
+        .filter(Boolean)
+        .join("\n");
+    default:
+      return [t(`broadcast:report.${status.state}`, { id }), t("broadcast:report.counts", counts), finished(status, lang, t)].filter(Boolean).join("\n");
+  }
+}
+
+function finished(status: BroadcastStatus, lang: Language, t: Translate): string {
+  if (!status.finishedAt) return "";
+  const at = new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(status.finishedAt));
+  return t("broadcast:report.finishedAt", { when: escapeHtml(`${at} UTC`) });
+}
+
+/** /broadcasts: the newest broadcasts, numbered (the cancel buttons use the numbers). */
+export function renderList(statuses: readonly BroadcastStatus[], t: Translate, lang: Language): string {
+  if (statuses.length === 0) return t("broadcast:list.empty");
+  const n = (v: number) => formatCount(v, lang);
+  const date = (iso: string) => new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+  const lines = statuses.map((s, i) =>
+    t("broadcast:list.item", {
+      n: i + 1,
+      id: escapeHtml(s.id),
+      state: stateLabel(s, t),
+      sent: n(s.sent),
+      total: n(s.total),
+      failed: n(s.failed),
+      blocked: n(s.blocked),
+      when: escapeHtml(`${date(s.state === "scheduled" && s.scheduledAt ? s.scheduledAt : s.createdAt)} UTC`),
+    }),
+  );
+  return [t("broadcast:list.title"), "", ...lines].join("\n");
+}

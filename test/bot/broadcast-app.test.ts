@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BroadcastStatus } from "../../src/broadcast/types.js";
+import { createMemoryState } from "../../src/state/memory.js";
+import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
+import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+
+/**
+ * Broadcasting as the app wires it (createApp + startPolling against the fake Bot API): a coordinator
+ * broadcasts, the delivery sends with the bot's token, and the announcement
+ * lives beside the state — in Redis with REDIS_URL, so a restarted bot still finds it.
+ */
+
+const COORDINATOR = 7001;
+const SUBSCRIBER = 7002;
+
+async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function broadcast(bot: TestBot, text: string): Promise<BroadcastStatus> {
+  await bot.reply("/broadcast", { userId: COORDINATOR });
+  await bot.reply(text, { userId: COORDINATOR });
+  const preview = await bot.press("bc:p", { userId: COORDINATOR });
+  await bot.api.waitForCall("sendMessage", (p) => String(p.text).includes("Ready to send"), { after: preview.after, timeoutMs: 8000 });
+  const id = (await bot.app.deps.state.sessions.read(`user:${COORDINATOR}`))?.broadcast?.id;
+  expect(id).toBeDefined();
+  await bot.pressAndWait("bc:ok", { userId: COORDINATOR });
+  return until(async () => {
+    const status = await bot.app.deps.delivery!.status(id!);
+    return status?.state === "done" ? status : undefined;
+  }, "the broadcast to finish");
+}
+
+describe("broadcasting in the app, in memory", () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot({ mode: "polling", deps: { state: createMemoryState({ ttlSeconds: 3600 }) } });
+    await bot.app.deps.state.roles.grant(COORDINATOR);
+    await bot.app.deps.state.subscriptions.set(SUBSCRIBER, { topics: [], kinds: [], countries: [], lang: "en" });
+  });
+  afterAll(() => bot.stop());
+
+  it("a coordinator broadcasts; the subscriber receives it and finds the announcement", async () => {
+    const status = await broadcast(bot, "Caspian logistics forum\nShipping companies meet in Aktau in May.");
+    expect(status).toMatchObject({ total: 1, sent: 1 });
+    await until(async () => bot.api.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === SUBSCRIBER && String(c.payload.text).startsWith("Caspian")), "the delivery");
+    const answer = await bot.reply("Caspian logistics forum Aktau", { userId: SUBSCRIBER });
+    expect(String(answer.payload.text)).toContain("Caspian logistics forum");
+  });
+});
+
+describe("broadcasting in the app, with Redis", () => {
+  let redis: RedisServer;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(() => redis.stop());
+
+  it("delivers through BullMQ and the announcement outlives a restart", async () => {
+    const env = { REDIS_URL: redis.url };
+    let bot = await startTestBot({ mode: "polling", env });
+    try {
+      await bot.app.deps.state.roles.grant(COORDINATOR);
+      await bot.app.deps.state.subscriptions.set(SUBSCRIBER, { topics: [], kinds: [], countries: [], lang: "en" });
+      const status = await broadcast(bot, "Tashkent water week\nUtilities and start-ups present pilot projects.");
+      expect(status).toMatchObject({ total: 1, sent: 1 });
+      expect((await bot.app.deps.state.audit.recent(1))[0]?.action).toBe("broadcast");
+    } finally {
+      await bot.stop();
+    }
+    bot = await startTestBot({ mode: "polling", env });
+    try {
+      const answer = await bot.reply("Tashkent water week", { userId: SUBSCRIBER });
+      expect(String(answer.payload.text)).toContain("Tashkent water week");
+      expect((await bot.app.deps.delivery!.list()).length).toBe(1);
+    } finally {
+      await bot.stop();
+    }
+  });
+});
