@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { DEFAULT_BROADCAST_PREFIX, redisHooks } from "../../src/broadcast/index.js";
+import { openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 
 /**
  * Broadcasting as the app wires it (createApp + startPolling against the fake Bot API): a coordinator
@@ -71,6 +72,20 @@ describe("broadcasting in the app, with Redis", () => {
       const status = await broadcast(bot, "Tashkent water week\nUtilities and start-ups present pilot projects.");
       expect(status).toMatchObject({ total: 1, sent: 1 });
       expect((await bot.app.deps.state.audit.recent(1))[0]?.action).toBe("broadcast");
+
+      // A separate worker process (npm run worker) reports through Redis: the bot shows its progress and
+      // marks the chats it could not reach inactive.
+      const client = await openClient(redis.url);
+      const hooks = redisHooks(client, DEFAULT_BROADCAST_PREFIX);
+      const target = { chatId: COORDINATOR, messageId: 1 };
+      const mark = bot.api.mark();
+      await hooks.onProgress!({ ...status, id: "b-from-worker", state: "running", total: 10, sent: 4, remaining: 6, etaSeconds: 90 }, target);
+      const edit = await bot.api.waitForCall("editMessageText", (p) => String(p.text).includes("b-from-worker"), { after: mark, timeoutMs: 8000 });
+      expect(String(edit.payload.text)).toContain("Sent: 4 · failed: 0 · blocked: 0 · remaining: 6 (of 10)");
+      expect(String(edit.payload.text)).toContain("About 2 minutes left.");
+      await hooks.markInactive(SUBSCRIBER, "blocked");
+      await until(async () => ((await bot.app.deps.state.subscriptions.get(SUBSCRIBER))?.active === false ? true : undefined), "the subscriber marked inactive");
+      await client.quit();
     } finally {
       await bot.stop();
     }

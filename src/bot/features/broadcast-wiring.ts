@@ -2,7 +2,7 @@ import { Api, type Bot } from "grammy";
 import { z } from "zod";
 import { createMemoryAnnouncements, createRedisAnnouncements, type AnnouncementStore } from "../../announcements/store.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_PER_SECOND, type BroadcastSettings } from "../../broadcast/config.js";
-import { createDelivery } from "../../broadcast/index.js";
+import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactiveChats, type ProgressMessage } from "../../broadcast/index.js";
 import { telegramSender } from "../../broadcast/sender.js";
 import type { DeliveryService } from "../../broadcast/types.js";
 import { LiveCatalog } from "../../catalog/live.js";
@@ -27,6 +27,8 @@ export interface BroadcastWiringOptions {
   settings?: Partial<BroadcastSettings>;
   /** Run delivery workers in this process (default true). */
   workers?: boolean;
+  /** How often chats found unreachable by separate worker processes are marked inactive (default 5 s). */
+  inactivePollMs?: number;
 }
 
 export interface BroadcastWiring {
@@ -70,6 +72,7 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   }
 
   let delivery = deps.delivery;
+  const ownDelivery = !delivery;
   if (!delivery) {
     // The console answers Telegram calls in-process on the bot's client; elsewhere a client without auto-retry (the engine paces and retries).
     const api = config.mode === "console" ? bot.api : new Api(bot.token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
@@ -97,6 +100,9 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   }
   deps.delivery = delivery;
 
+  // Separate worker processes (`npm run worker`) report through Redis: progress on a channel, unreachable chats in a set.
+  if (config.REDIS_URL && ownDelivery) closers.push(await listenToWorkers(config.REDIS_URL, deps, bot, options.inactivePollMs ?? 5000));
+
   let closed: Promise<void> | undefined;
   return {
     delivery,
@@ -108,5 +114,41 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
       })();
       return closed;
     },
+  };
+}
+
+async function listenToWorkers(url: string, deps: BotDeps, bot: Bot<BotContext>, pollMs: number): Promise<() => Promise<void>> {
+  const { logger, state } = deps;
+  const prefix = DEFAULT_BROADCAST_PREFIX;
+  const onProgress = progressHook({ api: bot.api, i18n: deps.i18n, sessions: state.sessions, logger });
+  const subscriber = connectRedis(url, logger);
+  const redis = connectRedis(url, logger);
+  subscriber.on("message", (_channel: string, raw: string) => {
+    let message: ProgressMessage;
+    try {
+      message = JSON.parse(raw) as ProgressMessage;
+    } catch {
+      return;
+    }
+    if (!message?.status?.id || !message.progress) return;
+    onProgress(message.status, message.progress).catch((error: unknown) => logger.warn({ message: (error as Error).message }, "worker progress not shown"));
+  });
+  await subscriber.subscribe(progressChannel(prefix)).catch((error: unknown) => logger.warn({ message: (error as Error).message }, "not listening to broadcast workers' progress"));
+  let draining = false;
+  const timer = setInterval(() => {
+    if (draining) return;
+    draining = true;
+    takeInactiveChats(redis, prefix)
+      .then((chats) => Promise.all(chats.map((c) => state.subscriptions.setActive(c.chatId, false))))
+      .catch((error: unknown) => logger.warn({ message: (error as Error).message }, "chats found unreachable by workers not marked inactive"))
+      .finally(() => (draining = false));
+  }, pollMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    for (const client of [subscriber, redis]) {
+      await client.quit().catch(() => undefined);
+      client.disconnect();
+    }
   };
 }
