@@ -11,7 +11,7 @@
 //   P broadcast:<id>:recipients   list "chatId|lang", the snapshot taken at the start
 //   P broadcasts                  sorted set of ids by creation time (for list())
 //   P broadcast-pause             set for retry_after when Telegram answers 429: nobody sends meanwhile
-//   P broadcast-chat:<chatId>     taken for 1.1 s (groups 3.1 s) by each send to the chat
+//   P broadcast-chat:<chatId>     taken for 1.25 s (groups 3.25 s) by each send to the chat
 //   <P without ':'>:broadcast-start:*, …:broadcast-send:*   BullMQ's queues
 //
 // Each message: claim (one Lua script: broadcast still running? already delivered? paused? chat free?) →

@@ -11,8 +11,11 @@ export const CAPTION_LIMIT = 1024;
 export const CHAT_INTERVAL_MS = 1000;
 /** …and 20 a minute to one group. */
 export const GROUP_INTERVAL_MS = 3000;
-/** Added to both, so that network jitter never makes two sends arrive closer than Telegram allows. */
-export const SPACING_MARGIN_MS = 100;
+/**
+ * Added to both, so that network jitter never makes two sends arrive closer than Telegram allows (a chat
+ * gets one message per broadcast: the margin costs nothing in throughput).
+ */
+export const SPACING_MARGIN_MS = 250;
 export const PROGRESS_INTERVAL_MS = 3000;
 export const DEFAULT_BACKOFF_MS = 1000;
 export const DEFAULT_LIST_LIMIT = 20;
@@ -108,7 +111,7 @@ export function uniqueRecipients(recipients: unknown): { chatId: number; lang: s
   return out;
 }
 
-/** Minimum time between two messages to one chat: private chats 1 s, groups (negative ids) 3 s. */
+/** Minimum time between two messages to one chat: private chats 1 s, groups (negative ids) 3 s, plus the margin. */
 export function chatSpacingMs(chatId: number): number {
   return (chatId < 0 ? GROUP_INTERVAL_MS : CHAT_INTERVAL_MS) + SPACING_MARGIN_MS;
 }

@@ -156,9 +156,9 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       expect(end).toMatchObject({ state: "done", total: 60, sent: 60, failed: 0, blocked: 0 });
       expect(flood.at).toBeGreaterThan(0);
 
-      // Requests already on their way when the 429 came may still arrive; nothing is sent afterwards
-      // until retry_after has passed.
-      const grace = 150;
+      // Requests already on their way when the 429 came may still arrive (a loaded machine can hold
+      // them up a little); nothing is sent afterwards until retry_after has passed.
+      const grace = 300;
       const during = sendCalls(fake).filter((c) => c.at > flood.at + grace && c.at < flood.until);
       expect(during.map((c) => ({ chat: c.payload.chat_id, after: c.at - flood.at }))).toEqual([]);
       expect(flood.rejected.length).toBeLessThanOrEqual(1 + 8); // the 429 itself and at most the sends in flight
@@ -223,7 +223,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       const cancelledAt = Date.now();
       expect(cancelled).toMatchObject({ state: "cancelled" });
       await new Promise((r) => setTimeout(r, 800));
-      const late = sendCalls(fake).filter((c) => c.at > cancelledAt + 50);
+      const late = sendCalls(fake).filter((c) => c.at > cancelledAt + 200); // at 20/s, 12 more would have gone by 800 ms
       expect(late).toEqual([]);
       const end = await d.status(req.id);
       expect(end?.state).toBe("cancelled");

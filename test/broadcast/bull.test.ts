@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 import { Queue } from "bullmq";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_BROADCAST_PREFIX, SEND_QUEUE, createBullDelivery } from "../../src/broadcast/bull.js";
-import { inactiveChatsKey, inactiveReasonsKey } from "../../src/broadcast/redis-hooks.js";
+import { inactiveChatsKey, progressChannel, takeInactiveChats } from "../../src/broadcast/redis-hooks.js";
+import type { ProgressMessage } from "../../src/broadcast/redis-hooks.js";
 import type { BroadcastRequest, DeliveryService } from "../../src/broadcast/types.js";
 import { apiErrors, telegramRateLimits } from "../helpers/fake-bot-api.js";
 import type { FakeBotApi } from "../helpers/fake-bot-api.js";
@@ -160,14 +161,26 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
     const hooks = recordingHooks(recipients);
     const app = createBullDelivery({ connection: redis.url, sender: senderFor(fake), hooks, ratePerSecond: RATE, roles: { start: true, send: false } });
     const inspect = await openClient(redis.url);
+    // What the worker processes report for the coordinator's message.
+    const subscriber = await openClient(redis.url);
+    const published: ProgressMessage[] = [];
+    subscriber.on("message", (_channel: string, message: string) => published.push(JSON.parse(message) as ProgressMessage));
+    await subscriber.subscribe(progressChannel(DEFAULT_BROADCAST_PREFIX));
     const logs: string[][] = [[], []];
     try {
       await app.startWorkers();
       const first = startWorker(logs[0] as string[]);
       await ready(logs[0] as string[]);
-      await app.schedule({ id: "crash", createdBy: 1, content: { default: { html: "<b>Deadline</b> extended" } }, audience: { all: true } });
+      await app.schedule({
+        id: "crash",
+        createdBy: 1,
+        content: { default: { html: "<b>Deadline</b> extended" } },
+        audience: { all: true },
+        progress: { chatId: 1, messageId: 99 },
+      });
 
-      await waitFor("30 % delivered", () => delivered(fake).length >= RECIPIENTS * 0.35, 20_000, 5);
+      // policy.stats.allowed counts the sends Telegram accepted: cheap enough to poll every few ms.
+      await waitFor("35 % delivered", () => policy.stats.allowed >= RECIPIENTS * 0.35, 20_000, 5);
       first.kill("SIGKILL");
       const activeAtKill = await inspect.llen(`${DEFAULT_BROADCAST_PREFIX.slice(0, -1)}:${SEND_QUEUE}:active`);
       await once(first, "exit");
@@ -176,8 +189,12 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
       expect(delivered(fake).length).toBe(deliveredAtKill); // really stopped
       expect((await app.status("crash"))?.state).toBe("running");
 
+      const killedAt = Date.now();
       const second = startWorker(logs[1] as string[]);
+      await ready(logs[1] as string[]);
+      const restartedAt = Date.now();
       const end = await waitForEnd(app, "crash", 40_000);
+      const doneAt = Date.now();
       expect(end).toMatchObject({ state: "done", total: RECIPIENTS, sent: RECIPIENTS - blocked.length, blocked: blocked.length, failed: 0 });
 
       const counts = deliveriesPerChat(fake);
@@ -185,7 +202,8 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
       const twice = [...counts.values()].filter((n) => n > 1).length;
       console.log(
         `crash test: killed after ${deliveredAtKill}/${RECIPIENTS} delivered with ${activeAtKill} job(s) in flight ` +
-          `(concurrency ${CONCURRENCY}); missing ${missing.length}, received twice ${twice}; 429s ${policy.stats.rejections.length}`,
+          `(concurrency ${CONCURRENCY}); missing ${missing.length}, received twice ${twice}; 429s ${policy.stats.rejections.length}; ` +
+          `restarted in ${restartedAt - killedAt} ms, done ${doneAt - restartedAt} ms later`,
       );
       expect(deliveredAtKill).toBeLessThan(RECIPIENTS * 0.6);
       expect(missing).toEqual([]);
@@ -193,9 +211,14 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
       expect(twice).toBeLessThanOrEqual(activeAtKill);
       expect([...counts.values()].every((n) => n <= 2)).toBe(true);
 
-      // The worker process reported the blocked chats through Redis for the app.
-      expect((await inspect.smembers(inactiveChatsKey(DEFAULT_BROADCAST_PREFIX))).map(Number).sort()).toEqual(blocked);
-      expect(await inspect.hget(inactiveReasonsKey(DEFAULT_BROADCAST_PREFIX), String(blocked[0]))).toBe("blocked");
+      // The worker processes reported the blocked chats and the progress through Redis, for the app.
+      const inactive = await takeInactiveChats(inspect, DEFAULT_BROADCAST_PREFIX);
+      expect(inactive.sort((a, b) => a.chatId - b.chatId)).toEqual(blocked.map((chatId) => ({ chatId, reason: "blocked" })));
+      expect(await inspect.scard(inactiveChatsKey(DEFAULT_BROADCAST_PREFIX))).toBe(0);
+      expect(hooks.progress[0]?.status).toMatchObject({ state: "running", sent: 0, total: RECIPIENTS }); // the app's own report at the start
+      await waitFor("the final progress report", () => published.at(-1)?.status.state === "done");
+      expect(published.at(-1)).toMatchObject({ progress: { chatId: 1, messageId: 99 }, status: { sent: RECIPIENTS - blocked.length, remaining: 0 } });
+      expect(published.filter((m) => m.status.state === "running").length).toBeGreaterThanOrEqual(1);
 
       // SIGTERM: a clean stop.
       second.kill("SIGTERM");
@@ -207,6 +230,7 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
     } finally {
       await app.close();
       await inspect.quit();
+      await subscriber.quit();
     }
   });
 });

@@ -55,8 +55,8 @@ describe("pacing", () => {
   });
 
   it("spaces messages to one chat by a second, to a group by three, with a margin", () => {
-    expect(chatSpacingMs(42)).toBe(1100);
-    expect(chatSpacingMs(-1001234567890)).toBe(3100);
+    expect(chatSpacingMs(42)).toBe(1250);
+    expect(chatSpacingMs(-1001234567890)).toBe(3250);
   });
 });
 
