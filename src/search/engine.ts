@@ -54,6 +54,17 @@ interface IndexedRecord {
   places: ReadonlySet<string>;
 }
 
+export interface NamedPlaces {
+  /** ISO 3166-1 alpha-2 codes. */
+  countries: string[];
+  /** City ids of data/places.yaml. */
+  cities: string[];
+  /** True when the text names a place and says nothing else (only stop words around it). */
+  onlyPlaces: boolean;
+  /** The text without its places and the stop words next to them. */
+  rest: string;
+}
+
 export interface SearchEngineOptions {
   /** Clock for announcement expiry (tests pin it). */
   now?: () => Date;
@@ -197,6 +208,44 @@ export class SearchEngine {
       return { id: idOf(slot), score: round(final[slot]!), confidence: round(confidence[slot]!), matches };
     });
     return { query, lang, countries, total, hits };
+  }
+
+  /**
+   * Countries and cities a text names, and the text without them: "and in Kazakhstan?" names only a
+   * place (a follow-up of the last question); "incubators in Uzbekistan" leaves "incubators".
+   */
+  placesIn(text: string): NamedPlaces {
+    const analyzed = analyze(text, "en");
+    const matches = [...this.lexicon.match(analyzed, "en"), ...this.lexicon.match(analyze(text, "fr"), "fr")].filter((m) => m.kind === "place");
+    const countries = new Set<string>();
+    const cities = new Set<string>();
+    const removed = new Set<number>();
+    for (const m of matches) {
+      const country = this.lexicon.countryOfToken.get(m.token);
+      if (country) countries.add(country);
+      else cities.add(m.token.slice(cityToken("").length));
+      for (let w = m.from; w < m.to; w++) removed.add(w);
+    }
+    const words = analyzed.words;
+    const isStop = (i: number) => analyzed.keys[i] === null;
+    const onlyPlaces = matches.length > 0 && words.every((_, i) => removed.has(i) || isStop(i));
+    // Stop words before a place go with it ("in", "в", "au"); in Chinese also those after it ("的").
+    for (const i of [...removed].sort((a, b) => a - b)) {
+      for (let j = i - 1; j >= 0 && isStop(j) && !removed.has(j); j--) removed.add(j);
+      if (words[i]?.script === "han") for (let j = i + 1; j < words.length && isStop(j) && !removed.has(j); j++) removed.add(j);
+    }
+    // Offsets are in the folded text, which has the original's length unless folding expanded a character.
+    const source = analyzed.folded.length === text.length ? text : analyzed.folded;
+    let rest = "";
+    let at = 0;
+    words.forEach((word, i) => {
+      if (!removed.has(i)) return;
+      rest += source.slice(at, word.start);
+      at = word.end;
+    });
+    rest += source.slice(at);
+    rest = rest.replace(/\s+/g, " ").replace(/^[\s,;:，；：、]+|[\s?!.,;:？！。，；：、]+$/gu, "");
+    return { countries: [...countries], cities: [...cities], onlyPlaces, rest };
   }
 
   /** Records passing the filters, newest first: browsing without a question. */

@@ -121,6 +121,14 @@ describe("SearchEngine: ranking, filters and paging", () => {
     }
   });
 
+  it("tells the places a text names from the rest of it", () => {
+    expect(engine.placesIn("and in Kazakhstan?")).toMatchObject({ countries: ["KZ"], cities: [], onlyPlaces: true });
+    expect(engine.placesIn("а в Харбине?")).toMatchObject({ cities: ["harbin"], onlyPlaces: true });
+    const named = engine.placesIn("incubators in Uzbekistan");
+    expect(named).toMatchObject({ countries: ["UZ"], onlyPlaces: false, rest: "incubators" });
+    expect(engine.placesIn("lunar station")).toMatchObject({ countries: [], cities: [], onlyPlaces: false, rest: "lunar station" });
+  });
+
   it("looks up records by id", () => {
     expect(engine.get("lunar-station")?.title.en).toBe("International Lunar Research Station");
     expect(engine.get("nope")).toBeUndefined();

@@ -1,7 +1,5 @@
 import { Composer, type Middleware } from "grammy";
 import { LANGUAGES, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
-import { analyze } from "../../search/analyzer.js";
-import { Lexicon } from "../../search/lexicon.js";
 import { fold } from "../../search/text.js";
 import type { SearchFilters, SearchResponse } from "../../search/types.js";
 import type { BotContext } from "../context.js";
@@ -39,9 +37,6 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
   }
   if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, text))) return;
   await answer(ctx, text);
-  // The place lexicon for follow-ups takes a moment to build: do it now, after the reply, not when the follow-up comes.
-  const catalog = ctx.deps.search.catalog;
-  if (!lexicons.has(catalog)) setImmediate(() => lexiconOf(catalog));
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -64,7 +59,7 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   const env = viewEnv(ctx);
   const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: r.title[ctx.lang] }));
   const remaining = records.length - RESULTS_PAGE_SIZE;
-  const cardRows = recordButtons(ctx.t, top.id, "card", { deepLink: recordDeepLink(ctx.me.username, top.id) });
+  const cardRows = recordButtons(ctx.t, top.id, "card", { deepLink: recordDeepLink(ctx.me.username, top.id), feedback: true });
   const keyboard = answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined);
   const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env), keyboard });
 
@@ -72,6 +67,8 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   ctx.session.resultIds = records.map((r) => r.id);
   ctx.session.recordId = top.id;
   rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, 0);
+  // What the card's 👍/👎 are about (src/bot/features/feedback.ts).
+  ctx.session.answer = { chatId: sent.chat.id, messageId: sent.message_id, recordId: top.id, query, score: best.confidence };
 }
 
 async function noMatch(ctx: BotContext, query: string, response: SearchResponse, records: CatalogRecord[]): Promise<void> {
@@ -141,11 +138,12 @@ async function followUp(ctx: BotContext, text: string): Promise<boolean> {
     return true;
   }
   if (text.length > FOLLOW_UP_MAX_LENGTH || ctx.session.lastQuery === undefined) return false;
-  const catalog = ctx.deps.search.catalog;
-  const named = placesIn(text, catalog);
+  const engine = ctx.deps.search;
+  const catalog = engine.catalog;
+  const named = engine.placesIn(text);
   if (!named.onlyPlaces) return false;
   // The last question without its own places, asked again about the new one.
-  const topic = placesIn(ctx.session.lastQuery, catalog).rest;
+  const topic = engine.placesIn(ctx.session.lastQuery).rest;
   const query = topic ? `${topic} ${text}` : text;
   const countries = [...new Set([...named.countries, ...named.cities.map((c) => catalog.places.cities[c]?.country).filter((c): c is string => c !== undefined)])];
   await answer(ctx, query, countries.length ? { countries } : undefined);
@@ -178,61 +176,4 @@ function keywordsOf(ctx: BotContext, key: string): Set<string> {
     if (Array.isArray(list)) for (const word of list) if (typeof word === "string") words.add(normalizeKeyword(word));
   }
   return words;
-}
-
-interface NamedPlaces {
-  countries: string[];
-  cities: string[];
-  /** True when the text names a place and says nothing else (only stop words around it). */
-  onlyPlaces: boolean;
-  /** The text without its places and the stop words next to them ("incubators in Uzbekistan" → "incubators"). */
-  rest: string;
-}
-
-const lexicons = new WeakMap<Catalog, Lexicon>();
-
-/** The engine's place lexicon, built once per catalog on the first follow-up (countries in four languages, the catalog's cities). */
-function lexiconOf(catalog: Catalog): Lexicon {
-  let lexicon = lexicons.get(catalog);
-  if (!lexicon) {
-    lexicon = Lexicon.build({}, catalog.places);
-    lexicons.set(catalog, lexicon);
-  }
-  return lexicon;
-}
-
-/** Countries and cities a text names, using the search engine's own analysis and place names. */
-function placesIn(text: string, catalog: Catalog): NamedPlaces {
-  const analyzed = analyze(text, "en");
-  const lexicon = lexiconOf(catalog);
-  const matches = [...lexicon.match(analyzed, "en"), ...lexicon.match(analyze(text, "fr"), "fr")].filter((m) => m.kind === "place");
-  const countries = new Set<string>();
-  const cities = new Set<string>();
-  const removed = new Set<number>();
-  for (const m of matches) {
-    if (m.token.startsWith("@c:")) cities.add(m.token.slice(3));
-    else countries.add(m.token.slice(1).toUpperCase());
-    for (let w = m.from; w < m.to; w++) removed.add(w);
-  }
-  const words = analyzed.words;
-  const isStop = (i: number) => analyzed.keys[i] === null;
-  const onlyPlaces = matches.length > 0 && words.every((_, i) => removed.has(i) || isStop(i));
-  // Stop words before a place go with it ("in", "в", "au"); in Chinese also those after it ("的").
-  for (const i of [...removed].sort((a, b) => a - b)) {
-    for (let j = i - 1; j >= 0 && isStop(j) && !removed.has(j); j--) removed.add(j);
-    if (words[i]?.script === "han") for (let j = i + 1; j < words.length && isStop(j) && !removed.has(j); j++) removed.add(j);
-  }
-  // Offsets are in the folded text, which has the original's length unless folding expanded a character.
-  const folded = analyzed.folded;
-  const source = folded.length === text.length ? text : folded;
-  let rest = "";
-  let at = 0;
-  words.forEach((word, i) => {
-    if (!removed.has(i)) return;
-    rest += source.slice(at, word.start);
-    at = word.end;
-  });
-  rest += source.slice(at);
-  rest = rest.replace(/\s+/g, " ").replace(/^[\s,;:，；：、]+|[\s?!.,;:？！。，；：、]+$/gu, "");
-  return { countries: [...countries], cities: [...cities], onlyPlaces, rest };
 }
