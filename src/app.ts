@@ -9,6 +9,7 @@ import { wireBroadcasts } from "./bot/features/broadcast-wiring.js";
 import { createBot } from "./bot/index.js";
 import type { BroadcastSettings } from "./broadcast/config.js";
 import { formatProblem, loadCatalog, plural } from "./catalog/load.js";
+import { catalogReloader } from "./catalog/reload.js";
 import type { Config, Mode } from "./config.js";
 import { createI18n } from "./i18n.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -27,7 +28,7 @@ import type { StateBackend } from "./state/types.js";
  * Update types the bot asks Telegram for: the ones its features handle (Telegram remembers the last
  * list, so it is always sent). A feature that handles another type must add it here.
  */
-export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query"] as const;
+export const ALLOWED_UPDATES = ["message", "callback_query", "inline_query", "my_chat_member"] as const;
 
 /** Token used in console mode, where no request ever leaves the process. */
 export const CONSOLE_TOKEN = "0:console-mode-no-network";
@@ -83,8 +84,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     state,
     logger,
     i18n: translations,
-    settings: { answerThreshold: config.ANSWER_THRESHOLD, retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS, ...options.deps?.settings },
+    settings: { answerThreshold: config.ANSWER_THRESHOLD, retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS, adminIds: config.ADMIN_IDS, ...options.deps?.settings },
   };
+
+  // /reload reads CATALOG_DIR again and swaps deps.search; the broadcasts' announcements (deps.live, when wired) are merged back in.
+  deps.reloadCatalog = options.deps?.reloadCatalog ?? catalogReloader({ dir: config.CATALOG_DIR, current: () => deps.search, rebuild: (catalog) => deps.live?.rebuild(catalog), apply: (engine) => (deps.search = engine) });
 
   const bot =
     config.mode === "console"

@@ -33,6 +33,18 @@ const envSchema = z
     ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
     /** Longest wait auto-retry accepts on a 429 before giving up the call. */
     RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(30),
+    /** Telegram user ids of the administrators (grant and revoke coordinators, /reload, /audit), comma-separated. */
+    ADMIN_IDS: z
+      .string()
+      .default("")
+      .transform((value, ctx) => {
+        const ids = value.split(",").map((id) => id.trim()).filter((id) => id !== "");
+        if (!ids.every((id) => /^[1-9]\d{0,15}$/.test(id) && Number.isSafeInteger(Number(id)))) {
+          ctx.addIssue({ code: "custom", message: "must be comma-separated numeric Telegram user ids (e.g. 123456789,987654321)" });
+          return z.NEVER;
+        }
+        return [...new Set(ids.map(Number))];
+      }),
     /** Username shown in deep links in console mode (polling and webhook modes ask Telegram). */
     BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,32}$/).default("CooperationDeskBot"),
   })

@@ -15,7 +15,13 @@ export const BROWSE_COMMANDS = {
 export type BrowseCommand = keyof typeof BROWSE_COMMANDS;
 
 /** The menu of private chats, in the order Telegram shows it. */
-export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "language"] as const;
+export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "subscribe", "subscriptions", "unsubscribe", "language"] as const;
+
+/** Added to the private menu of each coordinator (per-chat scope, set when the role is granted). */
+export const COORDINATOR_COMMANDS = ["unanswered"] as const;
+
+/** Added to the private menu of each administrator (ADMIN_IDS), after the coordinator commands. */
+export const ADMIN_COMMANDS = ["grant", "revoke", "audit", "reload"] as const;
 
 /** Groups get the browsing commands and help: greeting and language choice belong to private chats. */
 export const GROUP_COMMANDS = ["help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[])] as const;
@@ -54,4 +60,25 @@ export async function setCommands(api: Api, i18n: i18n, logger: Logger): Promise
     logger.warn({ scope: scope.type, lang: lang ?? "default", message: reason?.message ?? String(reason) }, "command menu not set");
   });
   return { ok: results.length - failed, failed };
+}
+
+/**
+ * The command menu of one coordinator's or administrator's private chat (scope "chat", in each
+ * language and without one): the private menu plus the role's commands. Without a role, the chat's
+ * own menus are deleted and it falls back to the public menu. Never throws: a user who has not
+ * started the bot yet cannot have a chat menu ("chat not found"), which is only logged.
+ */
+export async function setRoleCommands(api: Api, i18n: i18n, chatId: number, role: "coordinator" | "admin" | undefined, logger: Logger): Promise<void> {
+  const names = role === undefined ? [] : [...PRIVATE_COMMANDS, ...COORDINATOR_COMMANDS, ...(role === "admin" ? ADMIN_COMMANDS : [])];
+  const scope: BotCommandScope = { type: "chat", chat_id: chatId };
+  const results = await Promise.allSettled(
+    [...LANGUAGES, undefined].map((lang) => {
+      const options = lang ? { scope, language_code: lang } : { scope };
+      if (role === undefined) return api.deleteMyCommands(options);
+      const t = i18n.getFixedT(lang ?? "en");
+      return api.setMyCommands(names.map((command) => ({ command, description: t(`commands:${command}`) })), options);
+    }),
+  );
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed.length) logger.warn({ chat: chatId, role: role ?? "none", failed: failed.length, message: (failed[0]!.reason as Error)?.message }, "role command menu not set");
 }

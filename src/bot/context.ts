@@ -2,6 +2,7 @@ import type { Context, SessionFlavor } from "grammy";
 import type { i18n } from "i18next";
 import type { DeliveryService } from "../broadcast/types.js";
 import type { LiveCatalog } from "../catalog/live.js";
+import type { ReloadResult } from "../catalog/reload.js";
 import type { Language } from "../catalog/schema.js";
 import type { Translate } from "../i18n.js";
 import type { Logger } from "../logger.js";
@@ -15,6 +16,8 @@ export interface BotDeps {
   logger: Logger;
   i18n: i18n;
   settings: BotSettings;
+  /** /reload: reads CATALOG_DIR again and swaps `search` when it is valid (src/catalog/reload.ts); absent: /reload is unavailable. */
+  reloadCatalog?: () => Promise<ReloadResult>;
   /** Broadcast delivery (/broadcast, /broadcasts); absent: broadcasting is unavailable. */
   delivery?: DeliveryService;
   /** The searched catalog = catalog files + announcements; broadcasts publish announcements through it. */
@@ -26,6 +29,8 @@ export interface BotSettings {
   answerThreshold: number;
   /** Longest 429 wait auto-retry accepts. */
   retryMaxDelaySeconds: number;
+  /** Telegram user ids of the administrators (ADMIN_IDS); they are coordinators too. */
+  adminIds: number[];
 }
 
 interface Extras {

@@ -40,6 +40,9 @@ describe("setCommands", () => {
       { command: "incubators", description: "Инкубаторы и инновационные центры" },
       { command: "initiatives", description: "Инициативы сотрудничества" },
       { command: "events", description: "Форумы, конференции и конкурсы" },
+      { command: "subscribe", description: "Получать анонсы по выбранным темам" },
+      { command: "subscriptions", description: "Посмотреть или изменить подписку" },
+      { command: "unsubscribe", description: "Отписаться от анонсов, всех или по теме" },
       { command: "language", description: "Выбрать язык ответов" },
     ]);
     const english = api.commandsFor(PRIVATE);

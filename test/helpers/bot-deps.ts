@@ -21,6 +21,6 @@ export async function testDeps(overrides: { state?: StateBackend; settings?: Par
     state: overrides.state ?? createMemoryState({ ttlSeconds: 3600 }),
     logger: pino({ level: "silent" }),
     i18n: await createI18n(),
-    settings: { answerThreshold: 0.5, retryMaxDelaySeconds: 2, ...overrides.settings },
+    settings: { answerThreshold: 0.5, retryMaxDelaySeconds: 2, adminIds: [], ...overrides.settings },
   };
 }

@@ -16,15 +16,37 @@ export type CallbackAction =
   /** Browse a kind of record with optional filters; page is 0-based. */
   | { type: "browse"; kind: Kind; country?: string; sector?: string; page: number }
   /** Show the choices of one filter while browsing; page (0-based) of the choices, when there are many. */
-  | { type: "filter"; kind: Kind; facet: "country" | "sector"; country?: string; sector?: string; page?: number };
+  | { type: "filter"; kind: Kind; facet: "country" | "sector"; country?: string; sector?: string; page?: number }
+  /** /subscribe menus: the summary, a page of one facet's choices, toggling a value, "any" in a facet, done, cancel. */
+  | { type: "sub"; op: "menu" | "save" | "cancel" }
+  | { type: "sub"; op: "facet"; facet: SubscriptionFacet; page: number }
+  | { type: "sub"; op: "toggle"; facet: SubscriptionFacet; page: number; value: string }
+  | { type: "sub"; op: "any"; facet: SubscriptionFacet }
+  /** /unsubscribe: the menu, or leaving everything (no topic) or one topic. */
+  | { type: "unsub"; op: "menu" }
+  | { type: "unsub"; op: "leave"; topic?: string }
+  /** 👍/👎 under an answer card. */
+  | { type: "vote"; up: boolean; id: string }
+  /** Coordinators' /unanswered: a page of the groups, reply to a group (0-based), cancel the reply. */
+  | { type: "unanswered"; op: "page"; page: number }
+  | { type: "unanswered"; op: "reply"; group: number }
+  | { type: "unanswered"; op: "cancel" };
 
 export type RecordView = "card" | "details" | "contacts";
+export type SubscriptionFacet = "topics" | "kinds" | "countries";
 
 const VIEW_CODE: Record<RecordView, string> = { card: "c", details: "d", contacts: "k" };
 const KIND_CODE: Record<Kind, string> = { initiative: "i", programme: "p", incubator: "n", event: "e", organisation: "o", announcement: "a" };
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const PAGE = /^\d{1,4}$/;
+const FACET_CODE: Record<SubscriptionFacet, string> = { topics: "t", kinds: "k", countries: "c" };
+/** A facet value must look like what the facet holds: a sector id, a kind, a country code. */
+const FACET_VALUE: Record<SubscriptionFacet, (value: string) => boolean> = {
+  topics: (v) => ID.test(v),
+  kinds: (v) => (KINDS as readonly string[]).includes(v),
+  countries: (v) => COUNTRY.test(v),
+};
 
 export function encodeCallback(action: CallbackAction): string {
   let data: string;
@@ -45,6 +67,18 @@ export function encodeCallback(action: CallbackAction): string {
       data = `f:${KIND_CODE[action.kind]}:${action.facet === "country" ? "c" : "s"}:${action.country ?? "-"}:${action.sector ?? "-"}`;
       // The first page of choices keeps the short form.
       if (action.page) data += `:${action.page}`;
+      break;
+    case "sub":
+      data = subData(action);
+      break;
+    case "unsub":
+      data = action.op === "menu" ? "s:v" : `s:u:${action.topic ?? "*"}`;
+      break;
+    case "vote":
+      data = `v:${action.up ? "u" : "d"}:${action.id}`;
+      break;
+    case "unanswered":
+      data = action.op === "page" ? `q:p:${action.page}` : action.op === "reply" ? `q:r:${action.group}` : "q:x";
       break;
   }
   if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
@@ -81,6 +115,68 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
       const page = parts.length === 6 ? parts[5]! : "0";
       if ((parts.length !== 5 && parts.length !== 6) || !kind || !facet || country === null || sector === null || !PAGE.test(page)) return undefined;
       return { type: "filter", kind, facet, country, sector, page: Number(page) };
+    }
+    case "s":
+      return decodeSubscription(parts);
+    case "v": {
+      const id = parts[2];
+      const up = parts[1] === "u" ? true : parts[1] === "d" ? false : undefined;
+      return parts.length === 3 && up !== undefined && id && ID.test(id) ? { type: "vote", up, id } : undefined;
+    }
+    case "q":
+      if (parts.length === 2 && parts[1] === "x") return { type: "unanswered", op: "cancel" };
+      if (parts.length !== 3 || !PAGE.test(parts[2]!)) return undefined;
+      if (parts[1] === "p") return { type: "unanswered", op: "page", page: Number(parts[2]) };
+      if (parts[1] === "r") return { type: "unanswered", op: "reply", group: Number(parts[2]) };
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+function subData(action: Extract<CallbackAction, { type: "sub" }>): string {
+  switch (action.op) {
+    case "menu":
+      return "s:m";
+    case "save":
+      return "s:s";
+    case "cancel":
+      return "s:x";
+    case "facet":
+      return `s:f:${FACET_CODE[action.facet]}:${action.page}`;
+    case "toggle":
+      return `s:t:${FACET_CODE[action.facet]}:${action.page}:${action.value}`;
+    case "any":
+      return `s:a:${FACET_CODE[action.facet]}`;
+  }
+}
+
+/** s:m · s:s · s:x · s:f:<facet>:<page> · s:t:<facet>:<page>:<value> · s:a:<facet> · s:v · s:u:<topic|*> */
+function decodeSubscription(parts: string[]): CallbackAction | undefined {
+  const facet = (Object.keys(FACET_CODE) as SubscriptionFacet[]).find((f) => FACET_CODE[f] === parts[2]);
+  switch (parts[1]) {
+    case "m":
+      return parts.length === 2 ? { type: "sub", op: "menu" } : undefined;
+    case "s":
+      return parts.length === 2 ? { type: "sub", op: "save" } : undefined;
+    case "x":
+      return parts.length === 2 ? { type: "sub", op: "cancel" } : undefined;
+    case "v":
+      return parts.length === 2 ? { type: "unsub", op: "menu" } : undefined;
+    case "f":
+      return parts.length === 4 && facet && PAGE.test(parts[3]!) ? { type: "sub", op: "facet", facet, page: Number(parts[3]) } : undefined;
+    case "t": {
+      const value = parts[4];
+      if (parts.length !== 5 || !facet || !PAGE.test(parts[3]!) || value === undefined || !FACET_VALUE[facet](value)) return undefined;
+      return { type: "sub", op: "toggle", facet, page: Number(parts[3]), value };
+    }
+    case "a":
+      return parts.length === 3 && facet ? { type: "sub", op: "any", facet } : undefined;
+    case "u": {
+      const topic = parts[2];
+      if (parts.length !== 3 || topic === undefined) return undefined;
+      if (topic === "*") return { type: "unsub", op: "leave" };
+      return ID.test(topic) ? { type: "unsub", op: "leave", topic } : undefined;
     }
     default:
       return undefined;

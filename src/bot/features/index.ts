@@ -1,15 +1,19 @@
 import { Router } from "@grammyjs/router";
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
+import { adminFeature } from "./admin.js";
 import { broadcastFeature, composeStep, expiresStep, scheduleStep, variantStep } from "./broadcast.js";
 import { STEP, VARIANT_STEPS } from "./broadcast-draft.js";
 import { browseFeature } from "./browse.js";
+import { feedbackFeature } from "./feedback.js";
 import { helpFeature } from "./help.js";
 import { inlineFeature } from "./inline.js";
 import { languageFeature, languageStep } from "./language.js";
 import { recordFeature } from "./record.js";
 import { handleQuestion, questionFeature } from "./question.js";
 import { startFeature } from "./start.js";
+import { subscribeFeature } from "./subscribe.js";
+import { REPLY_STEP, replyStep, unansweredFeature } from "./unanswered.js";
 
 /** Every feature of the bot, in the order they see updates. */
 export const features = new Composer<BotContext>();
@@ -22,6 +26,11 @@ features.use(startFeature);
 features.use(helpFeature);
 features.use(languageFeature);
 features.use(browseFeature);
+// Subscriptions ("s:…", my_chat_member), votes on answers ("v:…"), coordinators' and administrators' commands ("q:…").
+features.use(subscribeFeature);
+features.use(feedbackFeature);
+features.use(unansweredFeature);
+features.use(adminFeature);
 features.use(questionFeature);
 features.use(inlineFeature);
 
@@ -38,6 +47,7 @@ const router = new Router<BotContext>((ctx) => {
 });
 router.route("language", languageStep);
 router.route("question", handleQuestion);
+router.route(REPLY_STEP, replyStep);
 router.route(STEP.compose, composeStep);
 router.route(STEP.schedule, scheduleStep);
 router.route(STEP.expires, expiresStep);

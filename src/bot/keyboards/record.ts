@@ -20,6 +20,8 @@ export interface RecordKeyboardOptions {
   back?: string;
   /** Related records offered under the details. */
   related?: readonly { id: string; title: string }[];
+  /** 👍/👎 under an answer card (src/bot/features/feedback.ts). */
+  feedback?: boolean;
 }
 
 /** Longest related-record title on a button. */
@@ -33,10 +35,23 @@ export function recordButtons(t: Translate, id: string, current: RecordView, opt
   if (options.deepLink) second.push(InlineKeyboard.url(t("record:button.share"), options.deepLink));
   if (options.back) second.push(InlineKeyboard.text(t(decodeCallback(options.back)?.type === "results" ? "record:button.back" : "record:button.backToList"), options.back));
   if (second.length) rows.push(second);
+  if (options.feedback) {
+    const votes = voteButtons(t, id);
+    if (votes) rows.push(votes);
+  }
   for (const item of options.related ?? []) {
     rows.push([InlineKeyboard.text(t("record:button.related", { title: truncate(item.title.replace(/\s+/g, " ").trim(), RELATED_TITLE_MAX) }), encodeCallback({ type: "record", view: "card", id: item.id }))]);
   }
   return rows;
+}
+
+/** 👍/👎 for an answer; none when the record id is too long for a button's payload. */
+function voteButtons(t: Translate, id: string): InlineKeyboardButton[] | undefined {
+  try {
+    return [InlineKeyboard.text(t("feedback:button.up"), encodeCallback({ type: "vote", up: true, id })), InlineKeyboard.text(t("feedback:button.down"), encodeCallback({ type: "vote", up: false, id }))];
+  } catch {
+    return undefined;
+  }
 }
 
 export function recordKeyboard(t: Translate, id: string, current: RecordView, options: RecordKeyboardOptions): InlineKeyboard {
