@@ -4,7 +4,7 @@ import { setRoleCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, MESSAGE_LIMIT, truncate } from "../format.js";
 import { adminOnly } from "../filters/roles.js";
-import { privateChat } from "./unanswered.js";
+import { privateChat, utcDateTime } from "./unanswered.js";
 
 /**
  * Administrators (ADMIN_IDS): /grant and /revoke the coordinator role, /audit to read the newest
@@ -53,7 +53,7 @@ adminFeature.command("audit", adminOnly, privateChat, async (ctx) => {
     await ctx.reply(ctx.t("coordinator:audit.none"), { parse_mode: "HTML" });
     return;
   }
-  const when = new Intl.DateTimeFormat(ctx.lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  const when = utcDateTime(ctx);
   const lines = [ctx.t("coordinator:audit.title"), ""];
   for (const entry of entries) {
     const line = ctx.t("coordinator:audit.entry", { at: escapeHtml(when.format(new Date(entry.at))), actor: entry.actor, action: describe(ctx, entry) });

@@ -127,6 +127,11 @@ export async function privateChat(ctx: BotContext, next: NextFunction): Promise<
   await ctx.reply(ctx.t("coordinator:privateOnly"), { parse_mode: "HTML" });
 }
 
+/** Date and time in UTC, spelled the reader's way ("May 1, 2025, 10:05 AM UTC"). */
+export function utcDateTime(ctx: BotContext): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat(ctx.lang, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+}
+
 function pageView(ctx: BotContext, snapshot: UnansweredSnapshot, page: number, questions?: number): View {
   const { t } = ctx;
   const groups = snapshot.groups;
@@ -135,7 +140,7 @@ function pageView(ctx: BotContext, snapshot: UnansweredSnapshot, page: number, q
   const pages = Math.ceil(groups.length / GROUPS_PER_PAGE);
   const first = page * GROUPS_PER_PAGE;
   const shown = groups.slice(first, first + GROUPS_PER_PAGE);
-  const when = new Intl.DateTimeFormat(ctx.lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+  const when = utcDateTime(ctx);
   const lines = [
     t("coordinator:unanswered.title"),
     t("coordinator:unanswered.summary", { questions: t("coordinator:unanswered.questions", { count: total }), groups: t("coordinator:unanswered.groups", { count: groups.length }) }),

@@ -1,0 +1,99 @@
+/**
+ * A bot under test talking to the fake Bot API, one update at a time (bot.handleUpdate): what users
+ * say and press, and what the bot sent back. For the subscription, feedback and coordinator tests.
+ */
+import type { Bot } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, Update } from "grammy/types";
+import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import { createBot } from "../../src/bot/index.js";
+import { testDeps } from "./bot-deps.js";
+import type { ChatType, FakeBotApi, Payload, RecordedCall } from "./fake-bot-api.js";
+
+export interface From {
+  languageCode?: string;
+  chatId?: number;
+  chatType?: ChatType;
+}
+
+export interface Chat {
+  bot: Bot<BotContext>;
+  deps: BotDeps;
+  /** Sends text from `user` (private chat unless told) and returns the calls made in answer. */
+  say(user: number, text: string, from?: From): Promise<RecordedCall[]>;
+  /** Presses a button of the bot's last message in the chat (or of `messageId`); `force` skips the check that the button exists. */
+  press(user: number, data: string, options?: From & { messageId?: number; force?: boolean }): Promise<RecordedCall[]>;
+  /** Delivers any update. */
+  deliver(update: Update): Promise<RecordedCall[]>;
+}
+
+export async function chatWith(api: FakeBotApi, overrides: Parameters<typeof testDeps>[0] & { deps?: Partial<BotDeps> } = {}): Promise<Chat> {
+  const { deps: extra, ...rest } = overrides;
+  const deps = { ...(await testDeps(rest)), ...extra };
+  const bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  const deliver = async (update: Update) => {
+    const mark = api.mark();
+    // pushUpdate records the update the way Telegram would (callback query ids, chat membership).
+    await bot.handleUpdate(api.pushUpdate(update));
+    return api.calls.slice(mark);
+  };
+  return {
+    bot,
+    deps,
+    deliver,
+    say: (user, text, from = {}) => deliver(api.textMessage({ chatId: from.chatId ?? user, userId: user, text, languageCode: from.languageCode ?? "en", chatType: from.chatType })),
+    press: (user, data, options = {}) =>
+      deliver(
+        api.callbackQuery({
+          chatId: options.chatId ?? user,
+          userId: user,
+          data,
+          languageCode: options.languageCode ?? "en",
+          chatType: options.chatType,
+          ...(options.messageId !== undefined ? { messageId: options.messageId } : {}),
+          ...(options.force ? { allowUnknownData: true } : {}),
+        }),
+      ),
+  };
+}
+
+export function calls(all: RecordedCall[], method: string): Payload[] {
+  return all.filter((c) => c.method === method).map((c) => c.payload);
+}
+
+/** The one sendMessage or editMessageText among the calls. */
+export function shown(all: RecordedCall[]): Payload {
+  const views = all.filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
+  if (views.length !== 1) throw new Error(`expected one message, got ${views.map((v) => v.method).join(", ") || "none"}`);
+  if (views[0]!.response?.ok === false) throw new Error(`Telegram refused it: ${JSON.stringify(views[0]!.response)}`);
+  return views[0]!.payload;
+}
+
+/** The toast of the callback query's answer ("" for none); throws when the query was not answered. */
+export function toast(all: RecordedCall[]): string {
+  const answers = calls(all, "answerCallbackQuery");
+  if (answers.length !== 1) throw new Error(`expected one answerCallbackQuery, got ${answers.length}`);
+  return String(answers[0]!.text ?? "");
+}
+
+export function buttons(payload: Payload): InlineKeyboardButton[] {
+  return ((payload.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat();
+}
+
+export function data(payload: Payload): string[] {
+  return buttons(payload).flatMap((b) => ("callback_data" in b && b.callback_data ? [b.callback_data] : []));
+}
+
+/** The text of the button carrying `callbackData`. */
+export function label(payload: Payload, callbackData: string): string | undefined {
+  return buttons(payload).find((b) => "callback_data" in b && b.callback_data === callbackData)?.text;
+}
+
+/** HTML → what the user reads. */
+export function plain(payload: Payload): string {
+  return String(payload.text ?? "")
+    .replace(/<[^>]+>/g, "")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&");
+}
