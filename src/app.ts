@@ -3,7 +3,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Api, GrammyError, HttpError, webhookCallback, type Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { i18n } from "i18next";
-import { setCommands } from "./bot/commands.js";
+import { setCommands, setRoleMenus } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { wireBroadcasts } from "./bot/features/broadcast-wiring.js";
 import { createBot } from "./bot/index.js";
@@ -321,6 +321,9 @@ async function applyCommands(app: App, options: StartOptions): Promise<void> {
 async function defaultSetCommands(app: App): Promise<void> {
   const result = await setCommands(app.bot.api, app.deps.i18n, app.logger);
   app.logger.info(result, "command menus set");
+  // Administrators and coordinators get their commands in their own chat's menu.
+  const coordinators = await app.deps.state.roles.coordinators().catch(() => []);
+  if (app.config.ADMIN_IDS.length || coordinators.length) app.logger.info(await setRoleMenus(app.bot.api, app.deps.i18n, app.config.ADMIN_IDS, coordinators, app.logger), "role command menus set");
 }
 
 /** Long-polling failures the runner retries silently are logged here (without the request URL, which holds the token). */

@@ -17,8 +17,8 @@ export type BrowseCommand = keyof typeof BROWSE_COMMANDS;
 /** The menu of private chats, in the order Telegram shows it. */
 export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "subscribe", "subscriptions", "unsubscribe", "language"] as const;
 
-/** Added to the private menu of each coordinator (per-chat scope, set when the role is granted). */
-export const COORDINATOR_COMMANDS = ["unanswered"] as const;
+/** Added to the private menu of each coordinator (per-chat scope, set when the role is granted and at start). */
+export const COORDINATOR_COMMANDS = ["broadcast", "broadcasts", "unanswered"] as const;
 
 /** Added to the private menu of each administrator (ADMIN_IDS), after the coordinator commands. */
 export const ADMIN_COMMANDS = ["grant", "revoke", "audit", "reload"] as const;
@@ -68,6 +68,17 @@ export async function setCommands(api: Api, i18n: i18n, logger: Logger): Promise
  * own menus are deleted and it falls back to the public menu. Never throws: a user who has not
  * started the bot yet cannot have a chat menu ("chat not found"), which is only logged.
  */
+/**
+ * At start: the menus of the administrators (ADMIN_IDS) and of every coordinator, so a new version's
+ * commands reach them. Never throws.
+ */
+export async function setRoleMenus(api: Api, i18n: i18n, admins: readonly number[], coordinators: readonly number[], logger: Logger): Promise<{ chats: number }> {
+  const roles = new Map<number, "admin" | "coordinator">(coordinators.map((id) => [id, "coordinator"]));
+  for (const id of admins) roles.set(id, "admin");
+  for (const [id, role] of roles) await setRoleCommands(api, i18n, id, role, logger);
+  return { chats: roles.size };
+}
+
 export async function setRoleCommands(api: Api, i18n: i18n, chatId: number, role: "coordinator" | "admin" | undefined, logger: Logger): Promise<void> {
   const names = role === undefined ? [] : [...PRIVATE_COMMANDS, ...COORDINATOR_COMMANDS, ...(role === "admin" ? ADMIN_COMMANDS : [])];
   const scope: BotCommandScope = { type: "chat", chat_id: chatId };

@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import type { Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { Api } from "grammy";
+import { ADMIN_COMMANDS, COORDINATOR_COMMANDS, PRIVATE_COMMANDS, setRoleMenus } from "../../src/bot/commands.js";
 import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import { catalogReloader } from "../../src/catalog/reload.js";
 import type { UnansweredQuestion } from "../../src/state/types.js";
@@ -256,6 +258,20 @@ describe("/grant, /revoke and /audit", () => {
 
   it("/audit says when the log is empty", async () => {
     expect(plain(shown(await chat.say(ADMIN, "/audit")))).toBe("The audit log is empty.");
+  });
+});
+
+describe("role command menus", () => {
+  it("at start, administrators and coordinators get their commands in their own chat's menu, in each language", async () => {
+    const client = new Api(api.token, { apiRoot: api.apiRoot });
+    const result = await setRoleMenus(client, chat.deps.i18n, [ADMIN], [COORDINATOR, ADMIN], chat.deps.logger);
+    expect(result).toEqual({ chats: 2 });
+    expect(api.callsOf("setMyCommands")).toHaveLength(10);
+    const admin = api.commandsFor({ type: "chat", chat_id: ADMIN }, "fr")!;
+    expect(admin.map((c) => c.command)).toEqual([...PRIVATE_COMMANDS, ...COORDINATOR_COMMANDS, ...ADMIN_COMMANDS]);
+    expect(admin.find((c) => c.command === "reload")?.description).toBe("Recharger le catalogue depuis ses fichiers");
+    const coordinator = api.commandsFor({ type: "chat", chat_id: COORDINATOR })!;
+    expect(coordinator.map((c) => c.command)).toEqual([...PRIVATE_COMMANDS, ...COORDINATOR_COMMANDS]);
   });
 });
 
