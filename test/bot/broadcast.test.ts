@@ -168,6 +168,14 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     expect(last().text).toContain("all subscribers");
     await press("bc:f:l:0");
     expect(buttons(last())).toContain("bc:t:l:0:fr");
+    await press("bc:f:l:0");
+    await press("bc:t:l:0:zh");
+    expect(last().text).toContain("Recipients: 0 subscribers");
+    await press("bc:p");
+    expect(last().text).toContain("Nobody is in this audience yet");
+    await press("bc:a");
+    await press("bc:f:l:0");
+    await press("bc:t:l:0:zh");
     await press("bc:t:l:0:fr");
     expect(last().text).toContain("Recipients: 1 subscriber");
     await press("bc:t:l:0:ru");

@@ -117,6 +117,7 @@ export function renderConfirm(draft: BroadcastDraft, recipients: number, env: Br
     t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, lang) }),
     t("broadcast:draft.when", { when: when(draft, env) }),
     t("broadcast:draft.expires", { date: escapeHtml(formatDate(announcementExpiry(draft, now), lang)) }),
+    ...(recipients === 0 ? ["", t("broadcast:confirm.nobody")] : []),
     "",
     t(draft.scheduledAt ? "broadcast:confirm.questionScheduled" : "broadcast:confirm.question"),
   ].join("\n");
