@@ -1,0 +1,45 @@
+// /reload as the app wires it: the catalog folder read again, the broadcasts' announcements kept.
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterAll, expect, it } from "vitest";
+import { announcementRecord } from "../../src/announcements/index.js";
+import { createApp, type App } from "../../src/app.js";
+import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
+import { loadConfig } from "../../src/config.js";
+
+let app: App | undefined;
+let dir: string | undefined;
+
+afterAll(async () => {
+  await app?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it("keeps the broadcasts' announcements across a reload, and takes the folder's new records", async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-reload-app-"));
+  await cp(DEFAULT_DATA_DIR, dir, { recursive: true });
+  app = await createApp(loadConfig({ CATALOG_DIR: dir, ADMIN_IDS: "1", LOG_LEVEL: "silent" }), { logger: pino({ level: "silent" }) });
+  const { deps } = app;
+  expect(deps.settings.adminIds).toEqual([1]);
+  expect(deps.live).toBeDefined();
+  const files = deps.search.size;
+
+  const announcement = announcementRecord({ broadcastId: "b-reload-1", text: "Lunar greenhouse call\nApplications open for the lunar greenhouse exchange.", sentAt: new Date(), expires: "2999-12-31" });
+  await deps.live!.publish(announcement);
+  expect(deps.search.get(announcement.id)).toBeDefined();
+
+  const wuhan = await readFile(path.join(dir, "records", "incubator-wuhan.yaml"), "utf8");
+  await writeFile(path.join(dir, "records", "incubator-wuhan-2.yaml"), wuhan.replace("id: incubator-wuhan", "id: incubator-wuhan-2"));
+
+  expect(await deps.reloadCatalog!()).toEqual({ ok: true, records: files + 2 });
+  expect(deps.search.get("incubator-wuhan-2")).toBeDefined();
+  expect(deps.search.get(announcement.id)).toBeDefined();
+
+  await writeFile(path.join(dir, "records", "broken.yaml"), "id: [");
+  const refused = await deps.reloadCatalog!();
+  expect(refused.ok).toBe(false);
+  expect(deps.search.get(announcement.id)).toBeDefined();
+  expect(deps.search.get("incubator-wuhan-2")).toBeDefined();
+});
