@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { connectRedis, createRedisState } from "../../src/state/redis.js";
 import { calls, chatWith, data, label, plain, shown, toast, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 
 let api: FakeBotApi;
 let chat: Chat;
@@ -194,5 +196,35 @@ describe("blocking the bot", () => {
     const answer = await chat.deliver(api.myChatMember({ chatId: user, userId: user, status: "kicked" }));
     expect(answer).toEqual([]);
     expect(await subscription()).toBeUndefined();
+  });
+});
+
+describe("with the Redis state backend", () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(() => server.stop());
+
+  it("subscribes, blocks, comes back and unsubscribes", async () => {
+    const state = createRedisState(connectRedis(server.url), { ttlSeconds: 60 });
+    try {
+      chat = await chatWith(api, { state });
+      await chat.say(user, "/subscribe", { languageCode: "zh" });
+      await chat.press(user, "s:f:k:0", { languageCode: "zh" });
+      await chat.press(user, "s:t:k:0:event", { languageCode: "zh" });
+      expect(plain(shown(await chat.press(user, "s:s", { languageCode: "zh" })))).toContain("订阅已保存");
+      expect(await state.subscriptions.resolve({ kinds: ["event"] })).toEqual([{ chatId: user, lang: "zh" }]);
+      expect(await state.subscriptions.resolve({ kinds: ["programme"] })).toEqual([]);
+      await chat.deliver(api.myChatMember({ chatId: user, userId: user, status: "kicked" }));
+      expect(await state.subscriptions.count({ everyone: true })).toBe(0);
+      await chat.deliver(api.myChatMember({ chatId: user, userId: user, status: "member" }));
+      expect(await state.subscriptions.count({ everyone: true })).toBe(1);
+      await chat.say(user, "/unsubscribe");
+      await chat.press(user, "s:u:*");
+      expect(await state.subscriptions.get(user)).toBeUndefined();
+    } finally {
+      await state.close();
+    }
   });
 });
