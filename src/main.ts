@@ -1,4 +1,5 @@
 import type { App, RunningBot } from "./app.js";
+import { broadcastSettingsFromEnv, type BroadcastSettings } from "./broadcast/config.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 
@@ -14,8 +15,10 @@ const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 async function main(): Promise<number> {
   let config: Config;
+  let broadcast: BroadcastSettings;
   try {
     config = loadConfig(process.env);
+    broadcast = broadcastSettingsFromEnv(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Configuration error: fix these environment variables (see .env.example):\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`);
@@ -36,7 +39,7 @@ async function main(): Promise<number> {
 
   let app: App;
   try {
-    app = await createApp(config, { logger });
+    app = await createApp(config, { logger, broadcast });
   } catch (error) {
     return startupFailed(error, logger, secrets);
   }
