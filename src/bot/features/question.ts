@@ -168,12 +168,20 @@ function normalizeKeyword(text: string): string {
     .trim();
 }
 
-/** The follow-up words of all four languages (users switch languages mid-conversation). */
+const keywordSets = new WeakMap<object, Map<string, Set<string>>>();
+
+/** The follow-up words of all four languages (users switch languages mid-conversation), read once per i18n instance. */
 function keywordsOf(ctx: BotContext, key: string): Set<string> {
-  const words = new Set<string>();
-  for (const lang of LANGUAGES) {
-    const list: unknown = ctx.deps.i18n.getFixedT(lang)(key, { returnObjects: true });
-    if (Array.isArray(list)) for (const word of list) if (typeof word === "string") words.add(normalizeKeyword(word));
+  let byKey = keywordSets.get(ctx.deps.i18n);
+  if (!byKey) keywordSets.set(ctx.deps.i18n, (byKey = new Map()));
+  let words = byKey.get(key);
+  if (!words) {
+    words = new Set<string>();
+    for (const lang of LANGUAGES) {
+      const list: unknown = ctx.deps.i18n.getFixedT(lang)(key, { returnObjects: true });
+      if (Array.isArray(list)) for (const word of list) if (typeof word === "string") words.add(normalizeKeyword(word));
+    }
+    byKey.set(key, words);
   }
   return words;
 }

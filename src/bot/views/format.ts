@@ -15,6 +15,30 @@ export function intlLocale(lang: Language): string {
 }
 
 /**
+ * Intl formatters cost far more to build than to use (building them dominated the time to answer a
+ * question), and the set of (locale, options) pairs is small: each one is built once.
+ */
+const formatters = new Map<string, unknown>();
+
+function cached<T>(kind: string, lang: Language, options: object, build: (locale: string) => T): T {
+  const key = `${kind}|${lang}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key) as T | undefined;
+  if (formatter === undefined) {
+    formatter = build(intlLocale(lang));
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+export function dateTimeFormat(lang: Language, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return cached("date", lang, options, (locale) => new Intl.DateTimeFormat(locale, options));
+}
+
+export function numberFormat(lang: Language, options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  return cached("number", lang, options, (locale) => new Intl.NumberFormat(locale, options));
+}
+
+/**
  * ICU in Node renders Chinese date ranges numerically ("2024/8/22 – 2024/8/25") whatever the options,
  * so for Chinese the two ends are formatted on their own and joined by the locale's range pattern.
  */
@@ -54,7 +78,7 @@ function dateOptions(precision: DatePrecision): Intl.DateTimeFormatOptions {
 export function formatDate(value: string, lang: Language): string {
   const parsed = parseIsoDate(value);
   if (!parsed) return value;
-  return new Intl.DateTimeFormat(intlLocale(lang), dateOptions(parsed.precision)).format(parsed.date);
+  return dateTimeFormat(lang, dateOptions(parsed.precision)).format(parsed.date);
 }
 
 /** "22–25 August 2024"; ends of different precision are formatted apart and joined by the locale's pattern. */
@@ -63,7 +87,7 @@ export function formatDateRange(start: string, end: string, lang: Language, t: T
   const a = parseIsoDate(start);
   const b = parseIsoDate(end);
   if (a && b && a.precision === b.precision && NATIVE_DATE_RANGE[lang] && a.date <= b.date) {
-    return new Intl.DateTimeFormat(intlLocale(lang), dateOptions(a.precision)).formatRange(a.date, b.date);
+    return dateTimeFormat(lang, dateOptions(a.precision)).formatRange(a.date, b.date);
   }
   return t("record:when.range", { start: formatDate(start, lang), end: formatDate(end, lang) });
 }
@@ -96,12 +120,12 @@ export function formatNumber(value: number, lang: Language, currency?: string): 
     minimumFractionDigits: 0,
     maximumFractionDigits: 2,
   };
-  return new Intl.NumberFormat(intlLocale(lang), options).format(value);
+  return numberFormat(lang, options).format(value);
 }
 
 /** A percentage given as a number of percent (12.2 → "12.2%" / "12,2 %"). */
 export function formatPercent(value: number, lang: Language): string {
-  return new Intl.NumberFormat(intlLocale(lang), { style: "percent", maximumFractionDigits: 2 }).format(value / 100);
+  return numberFormat(lang, { style: "percent", maximumFractionDigits: 2 }).format(value / 100);
 }
 
 /**
@@ -126,7 +150,7 @@ export function formatFigure(figure: Figure, lang: Language, t: Translate): stri
 /** A country's name in the reply language (ISO 3166-1 alpha-2 → "Kazakhstan" / "Казахстан" / "哈萨克斯坦"). */
 export function countryName(code: string, lang: Language): string {
   try {
-    return new Intl.DisplayNames(intlLocale(lang), { type: "region", fallback: "code" }).of(code) ?? code;
+    return cached("region", lang, {}, (locale) => new Intl.DisplayNames(locale, { type: "region", fallback: "code" })).of(code) ?? code;
   } catch {
     return code;
   }
@@ -134,7 +158,7 @@ export function countryName(code: string, lang: Language): string {
 
 /** "A, B and C" in the reply language. */
 export function formatList(items: readonly string[], lang: Language): string {
-  return new Intl.ListFormat(intlLocale(lang), { type: "conjunction", style: "long" }).format(items);
+  return cached("list", lang, {}, (locale) => new Intl.ListFormat(locale, { type: "conjunction", style: "long" })).format(items);
 }
 
 /**

@@ -1,0 +1,146 @@
+/**
+ * npm run bench:updates — updates per second through the full bot (question → search → card reply,
+ * session in Redis) next to a grammY echo bot with the same Redis session, in the same run. Bot API
+ * calls are answered in-process, so the figures are the bots' own cost plus Redis.
+ *
+ * Options: --updates N (default 5000), --users N (distinct users, default 500), --concurrency N
+ * (updates in flight, like @grammyjs/runner; default 32). Goal: ≥ 0.7 of the echo baseline.
+ */
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { Bot, session, type Context, type SessionFlavor, type Transformer } from "grammy";
+import type { Update, UserFromGetMe } from "grammy/types";
+import pino from "pino";
+import { parse } from "yaml";
+import { createBot } from "../src/bot/index.js";
+import type { BotDeps } from "../src/bot/context.js";
+import { createI18n } from "../src/i18n.js";
+import { sharedDir } from "../src/shared-dir.js";
+import { connectRedis, createRedisState } from "../src/state/redis.js";
+import type { SessionData } from "../src/state/types.js";
+import { bundledEngine } from "../test/helpers/bot-deps.js";
+import { startRedisServer } from "../test/helpers/redis-server.js";
+
+const { values } = parseArgs({
+  options: {
+    updates: { type: "string", default: "5000" },
+    users: { type: "string", default: "500" },
+    concurrency: { type: "string", default: "32" },
+  },
+});
+const UPDATES = Number(values.updates);
+const USERS = Number(values.users);
+const CONCURRENCY = Number(values.concurrency);
+
+const botInfo: UserFromGetMe = {
+  id: 42,
+  is_bot: true,
+  first_name: "Cooperation Desk",
+  username: "CooperationDeskBot",
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: true,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+} as UserFromGetMe;
+
+/** Answers every Bot API call at once with a plausible result; counts the calls. */
+function inProcessApi(counter: { calls: number }): Transformer {
+  let messageId = 1;
+  return async (_prev, method, payload) => {
+    counter.calls++;
+    const p = payload as { chat_id?: number; text?: string };
+    const result =
+      method === "sendMessage" || method === "editMessageText"
+        ? { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: { id: p.chat_id ?? 0, type: "private", first_name: "U" }, text: p.text ?? "" }
+        : true;
+    return { ok: true, result } as never;
+  };
+}
+
+/** Questions of the public evaluation set (four languages), or a few of our own when it is absent. */
+function questions(): string[] {
+  try {
+    const list = parse(readFileSync(`${sharedDir()}/eval/queries.yaml`, "utf8")) as { q: string }[];
+    return list.map((e) => e.q);
+  } catch {
+    return ["incubators in Kazakhstan", "инкубаторы в Казахстане", "哈萨克斯坦的孵化器", "incubateurs en Ouzbékistan"];
+  }
+}
+
+function updates(texts: string[]): Update[] {
+  return Array.from({ length: UPDATES }, (_, i) => {
+    const user = 1000 + (i % USERS);
+    return {
+      update_id: i + 1,
+      message: {
+        message_id: i + 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: user, type: "private", first_name: "U" },
+        from: { id: user, is_bot: false, first_name: "U", language_code: "en" },
+        text: texts[i % texts.length]!,
+      },
+    } as Update;
+  });
+}
+
+/** Feeds the updates with at most CONCURRENCY in flight; returns updates per second. */
+async function drive(handle: (u: Update) => Promise<void>, list: Update[]): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  const worker = async () => {
+    while (next < list.length) await handle(list[next++]!);
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return list.length / ((performance.now() - started) / 1000);
+}
+
+const redisServer = await startRedisServer();
+const redis = connectRedis(redisServer.url);
+try {
+  const state = createRedisState(redis, { ttlSeconds: 3600, prefix: "bench:" });
+  const deps: BotDeps = {
+    search: await bundledEngine(),
+    state,
+    logger: pino({ level: "silent" }),
+    i18n: await createI18n(),
+    settings: { answerThreshold: 0.5, retryMaxDelaySeconds: 1, adminIds: [] },
+  };
+  const fullCalls = { calls: 0 };
+  const full = createBot(deps, { token: "1:bench", botInfo });
+  full.api.config.use(inProcessApi(fullCalls));
+
+  const echoCalls = { calls: 0 };
+  const echo = new Bot<Context & SessionFlavor<SessionData>>("1:bench", { botInfo });
+  echo.api.config.use(inProcessApi(echoCalls));
+  echo.use(session({ initial: (): SessionData => ({}), storage: state.sessions, getSessionKey: (ctx) => (ctx.from ? `echo:${ctx.from.id}` : undefined) }));
+  echo.on("message:text", async (ctx) => {
+    ctx.session.lastQuery = ctx.message.text;
+    await ctx.reply(ctx.message.text);
+  });
+
+  const list = updates(questions());
+  // Warm-up: JIT, caches, Redis connections.
+  await drive((u) => full.handleUpdate(u), list.slice(0, 300));
+  await drive((u) => echo.handleUpdate(u), list.slice(0, 300));
+
+  const rounds: { full: number; echo: number }[] = [];
+  for (let round = 0; round < 3; round++) {
+    const echoRate = await drive((u) => echo.handleUpdate(u), list);
+    const fullRate = await drive((u) => full.handleUpdate(u), list);
+    rounds.push({ full: fullRate, echo: echoRate });
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const fullRate = median(rounds.map((r) => r.full));
+  const echoRate = median(rounds.map((r) => r.echo));
+  const ratio = fullRate / echoRate;
+  console.log(`updates benchmark — node ${process.version}, ${UPDATES} updates × 3 rounds (median), ${USERS} users, ${CONCURRENCY} in flight, Redis sessions, Bot API answered in-process`);
+  console.log(`  full bot (question → search → card)  ${fullRate.toFixed(0).padStart(7)} updates/s  (${(fullCalls.calls / (UPDATES * 3 + 300)).toFixed(2)} API calls per update)`);
+  console.log(`  grammY echo bot, same session       ${echoRate.toFixed(0).padStart(7)} updates/s`);
+  console.log(`  ratio full / echo                   ${ratio.toFixed(2).padStart(7)}  ${ratio >= 0.7 ? "✓" : "✗"} goal ≥ 0.70`);
+} finally {
+  redis.disconnect();
+  await redisServer.stop();
+}
