@@ -38,6 +38,17 @@ describe("/help", () => {
     expect(text).toContain("Mention me");
   });
 
+  it("tells everyone about announcements, and coordinators about their own commands", async () => {
+    const text = await help("en");
+    for (const command of ["/subscribe", "/subscriptions", "/unsubscribe"]) expect(text).toContain(command);
+    expect(text).not.toContain("/broadcast");
+
+    api.reset();
+    bot = createBot(await testDeps({ settings: { adminIds: [301] } }), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+    const forCoordinator = await help("en");
+    for (const command of ["/broadcast", "/broadcasts", "/unanswered"]) expect(forCoordinator).toContain(command);
+  });
+
   it.each([
     ["fr", "Poser une question", "Dans les groupes"],
     ["ru", "Задайте вопрос", "В группах"],
