@@ -107,6 +107,14 @@ describe("/language", () => {
     expect((await say("инкубаторы в Казахстане"))?.text).toBe("question[ru]: инкубаторы в Казахстане");
   });
 
+  it("a subscriber's announcements follow the chosen language", async () => {
+    await deps.state.subscriptions.set(user, { topics: ["energy"], kinds: [], countries: [], lang: "en" });
+    await say("/language");
+    await press("l:ru");
+    expect(await deps.state.subscriptions.get(user)).toMatchObject({ topics: ["energy"], lang: "ru" });
+    expect(await deps.state.subscriptions.resolve({ languages: ["ru"] })).toEqual([{ chatId: user, lang: "ru" }]);
+  });
+
   it("pressing the current language again only answers", async () => {
     await say("/language");
     await press("l:ru");

@@ -38,7 +38,7 @@ languageFeature.on("callback_query:data", async (ctx, next) => {
   if (!ctx.callbackQuery.data.startsWith("l:")) return next();
   const action = decodeCallback(ctx.callbackQuery.data);
   if (action?.type !== "lang") return answerExpired(ctx);
-  const lang = choose(ctx, action.lang);
+  const lang = await choose(ctx, action.lang);
   const { t } = ctx;
   await editView(ctx, { text: t(action.lang === "auto" ? "language:chosenAuto" : "language:chosen"), keyboard: languageKeyboard(ctx.deps.i18n, t, action.lang) });
   await ctx.answerCallbackQuery({ text: t(action.lang === "auto" ? "language:toastAuto" : "language:toast") });
@@ -56,13 +56,16 @@ languageStep.on("message:text", async (ctx: BotContext, next: NextFunction) => {
   const text = withoutMention(ctx.message?.text ?? "", ctx.me.username);
   const choice = namesOf(ctx.deps.i18n).get(normalize(text));
   if (!choice) return next();
-  choose(ctx, choice);
+  await choose(ctx, choice);
   await ctx.reply(ctx.t(choice === "auto" ? "language:chosenAuto" : "language:chosen"), { parse_mode: "HTML" });
 });
 languageStep.use(handleQuestion);
 
-/** Applies a choice to the session and to the rest of this update; returns the reply language. */
-function choose(ctx: BotContext, choice: Choice): Language {
+/**
+ * Applies a choice to the session and to the rest of this update, and to the subscription (broadcasts
+ * then arrive in the new language); returns the reply language.
+ */
+async function choose(ctx: BotContext, choice: Choice): Promise<Language> {
   const session = ctx.session;
   session.step = undefined;
   if (choice === "auto") {
@@ -75,7 +78,23 @@ function choose(ctx: BotContext, choice: Choice): Language {
   }
   ctx.lang = session.lang;
   ctx.t = translator(ctx.deps.i18n, session.lang);
+  await followInSubscription(ctx, session.lang);
   return session.lang;
+}
+
+/** A subscriber's broadcasts follow the language they choose; a state failure must not lose the choice. */
+async function followInSubscription(ctx: BotContext, lang: Language): Promise<void> {
+  const chatId = ctx.chat?.type === "private" ? ctx.chat.id : undefined;
+  if (chatId === undefined) return;
+  try {
+    const subscription = await ctx.deps.state.subscriptions.get(chatId);
+    if (subscription && subscription.lang !== lang) {
+      const { topics, kinds, countries } = subscription;
+      await ctx.deps.state.subscriptions.set(chatId, { topics, kinds, countries, lang });
+    }
+  } catch (error) {
+    ctx.deps.logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "subscription language not updated");
+  }
 }
 
 /** Lower case, no accents, no surrounding punctuation: "Français!" → "francais". */
