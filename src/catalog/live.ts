@@ -30,7 +30,7 @@ export class LiveCatalog {
   rebuild(base?: Catalog): Promise<SearchEngine> {
     const run = this.chain.then(async () => {
       if (base) this.base = base;
-      const engine = SearchEngine.build(mergeAnnouncements(this.base, await this.announcements.all()), this.options);
+      const engine = SearchEngine.build(mergeRecords(this.base, await this.announcements.all()), this.options);
       this.apply(engine);
       return engine;
     });
@@ -45,10 +45,13 @@ export class LiveCatalog {
   }
 }
 
-/** The catalog's records plus the announcements (an announcement never replaces a record of the files). */
-export function mergeAnnouncements(catalog: Catalog, announcements: readonly CatalogRecord[]): Catalog {
-  if (announcements.length === 0) return catalog;
+/**
+ * The catalog's records plus the extra ones (announcements, records added at run time) whose ids it
+ * does not have: an extra record never replaces a record of the files.
+ */
+export function mergeRecords(catalog: Catalog, extra: readonly CatalogRecord[]): Catalog {
+  if (extra.length === 0) return catalog;
   const ids = new Set(catalog.records.map((r) => r.id));
-  const extra = announcements.filter((r) => !ids.has(r.id) && ids.add(r.id));
-  return { ...catalog, records: [...catalog.records, ...extra] };
+  const added = extra.filter((r) => !ids.has(r.id) && ids.add(r.id));
+  return { ...catalog, records: [...catalog.records, ...added] };
 }

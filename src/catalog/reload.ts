@@ -1,4 +1,5 @@
 import { SearchEngine } from "../search/engine.js";
+import { mergeRecords } from "./live.js";
 import { formatProblem, loadCatalog } from "./load.js";
 import type { Catalog, CatalogRecord } from "./schema.js";
 
@@ -58,12 +59,4 @@ export function catalogReloader(options: CatalogReloaderOptions): () => Promise<
     chain = run.catch(() => undefined);
     return run;
   };
-}
-
-/** The catalog's records plus those of `extra` whose ids it does not have. */
-function mergeRecords(catalog: Catalog, extra: readonly CatalogRecord[]): Catalog {
-  if (extra.length === 0) return catalog;
-  const ids = new Set(catalog.records.map((r) => r.id));
-  const added = extra.filter((r) => !ids.has(r.id) && ids.add(r.id));
-  return { ...catalog, records: [...catalog.records, ...added] };
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { announcementRecord } from "../../src/announcements/record.js";
 import { createMemoryAnnouncements, createRedisAnnouncements, type AnnouncementStore } from "../../src/announcements/store.js";
-import { LiveCatalog, mergeAnnouncements } from "../../src/catalog/live.js";
+import { LiveCatalog, mergeRecords } from "../../src/catalog/live.js";
 import { catalogReloader } from "../../src/catalog/reload.js";
 import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import type { SearchEngine } from "../../src/search/engine.js";
@@ -136,13 +136,13 @@ describe("Redis announcements", () => {
   });
 });
 
-describe("mergeAnnouncements", () => {
+describe("mergeRecords", () => {
   it("adds announcements without replacing a record of the files", async () => {
     const base = (await bundledEngine()).catalog;
     const clash = { ...record("b-x"), id: base.records[0]!.id };
-    const merged = mergeAnnouncements(base, [record("b-y"), clash]);
+    const merged = mergeRecords(base, [record("b-y"), clash]);
     expect(merged.records.length).toBe(base.records.length + 1);
     expect(merged.records[0]).toBe(base.records[0]);
-    expect(mergeAnnouncements(base, [])).toBe(base);
+    expect(mergeRecords(base, [])).toBe(base);
   });
 });
