@@ -1,52 +1,111 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
+import { firstLineOf } from "../bot/views/direct.js";
 import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../catalog/load.js";
 import { LANGUAGES } from "../catalog/schema.js";
+import { createI18n, translator } from "../i18n.js";
 import { SearchEngine } from "../search/engine.js";
-import { evalQueriesSchema, evaluate, GOAL, meetsGoal, type EvalReport } from "../search/evaluate.js";
+import {
+  devQueriesSchema,
+  evalQueriesSchema,
+  evaluate,
+  evaluateDecisions,
+  GOAL,
+  meetsGoal,
+  missedDecisionGoals,
+  type DecisionReport,
+  type EvalReport,
+} from "../search/evaluate.js";
 import { sharedDir } from "../shared-dir.js";
 
 /**
- * npm run eval: the public evaluation set (../shared/eval/queries.yaml) and the project's held-out set
- * (eval/generalisation.yaml); prints recall@1, recall@3 and MRR overall and per language, and the
- * queries that missed the first place. Exits 1 when a set misses the goal. --verbose lists every miss.
+ * npm run eval: retrieval on the public set (../shared/eval/queries.yaml) and the generalisation set
+ * (recall@k, MRR), then the replies as users get them — the bot's own decision — on the dev set's tuning
+ * part (eval/dev-tuning.yaml, for tuning) and held-out part (eval/dev-heldout.yaml, never tuned on).
+ * Exits 1 when a retrieval set misses its goal or the held-out part misses the reply goals.
+ * --verbose lists every miss; --threshold overrides the answer threshold (for choosing it on the tuning part).
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const verbose = process.argv.includes("--verbose");
+const { values } = parseArgs({ options: { verbose: { type: "boolean", default: false }, threshold: { type: "string" }, only: { type: "string" } } });
+const verbose = values.verbose;
+const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
 
-const sets = [
+const retrievalSets = [
   { name: "public (shared/eval/queries.yaml)", file: path.join(sharedDir(), "eval/queries.yaml") },
-  { name: "held-out (eval/generalisation.yaml)", file: path.join(repoRoot, "eval/generalisation.yaml") },
+  { name: "generalisation (eval/generalisation.yaml)", file: path.join(repoRoot, "eval/generalisation.yaml") },
+];
+const decisionSets = [
+  { name: "dev, tuning part (eval/dev-tuning.yaml)", file: path.join(repoRoot, "eval/dev-tuning.yaml"), gate: false, key: "tuning" },
+  { name: "dev, held-out part (eval/dev-heldout.yaml)", file: path.join(repoRoot, "eval/dev-heldout.yaml"), gate: true, key: "heldout" },
 ];
 
-const engine = SearchEngine.build(await loadCatalogOrThrow(DEFAULT_DATA_DIR));
+const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
+const engine = SearchEngine.build(catalog);
+const i18n = await createI18n();
 let ok = true;
-for (const set of sets) {
-  let text: string;
-  try {
-    text = await readFile(set.file, "utf8");
-  } catch {
-    console.error(`${set.name}: cannot read ${set.file}`);
-    ok = false;
-    continue;
-  }
+
+for (const set of retrievalSets) {
+  if (values.only && values.only !== "retrieval") continue;
+  const text = await readSet(set.file, set.name);
+  if (text === undefined) continue;
   const queries = evalQueriesSchema.parse(parse(text));
   const report = evaluate(engine, queries);
   const pass = meetsGoal(report);
   ok &&= pass;
   console.log(`\n${set.name}: ${queries.length} queries — ${pass ? "meets" : "MISSES"} the goal (recall@3 ≥ ${GOAL.overallRecallAt3} overall, ≥ ${GOAL.languageRecallAt3} per language)`);
-  console.log(table(report));
+  console.log(retrievalTable(report));
   const misses = verbose ? report.misses : report.misses.filter((m) => m.rank === null || m.rank > 3);
   for (const miss of misses) {
     const where = miss.rank === null ? "not in top 10" : `rank ${miss.rank}`;
     console.log(`  ${where.padEnd(13)} [${miss.query.lang}] ${miss.query.q}  → expected ${miss.query.expect.join("|")}; got ${miss.top.slice(0, 3).join(", ")}`);
   }
 }
+
+for (const set of decisionSets) {
+  if (values.only && values.only !== set.key) continue;
+  const text = await readSet(set.file, set.name);
+  if (text === undefined) continue;
+  const queries = devQueriesSchema.parse(parse(text));
+  const report = evaluateDecisions(engine, queries, (d) => firstLineOf(d, { lang: d.lang, t: translator(i18n, d.lang), catalog }), { threshold });
+  const missed = missedDecisionGoals(report);
+  if (set.gate) ok &&= missed.length === 0;
+  const verdict = missed.length === 0 ? "meets the goals" : `misses: ${missed.join("; ")}`;
+  console.log(`\n${set.name}: ${queries.length} messages — ${verdict}${set.gate ? "" : " (not gated: tuning part)"}`);
+  console.log(decisionTable(report));
+  if (verbose) printDecisionMisses(report);
+}
 process.exit(ok ? 0 : 1);
 
-function table(report: EvalReport): string {
+async function readSet(file: string, name: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, "utf8");
+  } catch {
+    console.error(`${name}: cannot read ${file}`);
+    ok = false;
+    return undefined;
+  }
+}
+
+function printDecisionMisses(report: DecisionReport): void {
+  for (const o of report.outcomes) {
+    const q = o.query;
+    const expect = q.expect ?? [];
+    const got = o.decision.kind === "answer" ? o.decision.record!.id : o.decision.kind;
+    const conf = o.decision.confidence.toFixed(2);
+    const top = o.decision.response.hits.slice(0, 3).map((h) => `${h.id}(${h.confidence.toFixed(2)})`).join(", ");
+    let what: string | undefined;
+    if (q.smalltalk && o.decision.kind !== "smalltalk") what = "small talk missed";
+    else if (!q.smalltalk && expect.length === 0 && o.decision.kind === "answer") what = "false answer";
+    else if (expect.length > 0 && !o.at1) what = o.decision.kind === "answer" ? "wrong answer" : "false decline";
+    else if (o.directOk === false) what = `direct wrong: "${o.firstLine.replace(/<[^>]+>/g, "")}" wants ${JSON.stringify(q.fact)}`;
+    if (what) console.log(`  ${what.padEnd(14)} [${q.lang}] ${q.q}  → ${got} conf ${conf}; expected ${expect.join("|") || (q.smalltalk ? "smalltalk" : "decline")}; top ${top}`);
+  }
+}
+
+function retrievalTable(report: EvalReport): string {
   const rows = [["", "queries", "recall@1", "recall@3", "MRR", "lang ok"]];
   const row = (name: string, m: EvalReport["overall"]) =>
     rows.push([name, String(m.queries), m.recallAt1.toFixed(3), m.recallAt3.toFixed(3), m.mrr.toFixed(3), m.languageAccuracy.toFixed(2)]);
@@ -55,6 +114,33 @@ function table(report: EvalReport): string {
     const m = report.byLanguage[lang];
     if (m) row(lang, m);
   }
+  return format(rows);
+}
+
+function decisionTable(report: DecisionReport): string {
+  const rows = [["", "answerable", "answer@1", "answer@5", "false decl.", "unanswerable", "honest decl.", "small talk", "direct ok", "language"]];
+  const row = (name: string, m: DecisionReport["overall"]) =>
+    rows.push([
+      name,
+      String(m.answerable),
+      m.answerAt1.toFixed(3),
+      m.answerAt5.toFixed(3),
+      m.falseDeclines.toFixed(3),
+      String(m.unanswerable),
+      m.honestDeclines.toFixed(3),
+      `${m.smalltalkRecognised.toFixed(2)} of ${m.smalltalk}`,
+      `${m.directCorrect.toFixed(2)} of ${m.facts}`,
+      m.language.toFixed(2),
+    ]);
+  row("overall", report.overall);
+  for (const lang of LANGUAGES) {
+    const m = report.byLanguage[lang];
+    if (m) row(lang, m);
+  }
+  return format(rows);
+}
+
+function format(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => "  " + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")).join("\n");
 }

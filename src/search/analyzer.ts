@@ -14,15 +14,60 @@ const stemmers = {
 };
 
 /**
- * Words of asking and looking that the general stop lists lack: "where can I find…", "какие есть…",
- * "有没有…". They say nothing about which record is wanted, and left in they would lower every answer's
- * confidence.
+ * Words of asking, greeting and politeness that the general stop lists lack: "where can I find…",
+ * "здравствуйте, подскажите пожалуйста…", "麻烦问一下…谢谢", "combien…", "qu'est-ce que…". They say
+ * nothing about which record is wanted; left in, they would lower every answer's confidence (the bot
+ * detects the kind of question — how many, when, who — from the raw text, not from these units).
  */
 const QUESTION_WORDS = {
-  latin: ["find", "looking", "look", "search", "searching", "need", "want", "know", "tell", "show", "please", "trouver", "cherche", "chercher", "recherche", "existe", "besoin", "savoir", "puis", "peux", "peut", "quel", "quelle"],
-  cyrillic: ["какие", "какой", "какая", "каких", "найти", "ищу", "искать", "подскажите", "скажите", "хочу", "нужно", "нужен", "нужна", "есть", "пожалуйста"],
-  han: ["有没有", "哪里", "哪儿", "哪些", "什么", "怎么", "如何", "可以", "能", "请问", "想", "找", "寻找", "是否", "有", "吗", "呢"],
+  latin: [
+    // English
+    "find", "looking", "look", "search", "searching", "need", "want", "know", "tell", "show", "please", "pls", "plz", "when", "whom", "whose",
+    "hello", "hi", "hey", "thanks", "thank", "dear", "sir", "madam", "guys", "team", "good", "morning", "afternoon", "evening", "wondering",
+    "interested", "help", "let", "give", "im", "ive", "id", "anyone", "somebody", "someone", "something", "anything", "kindly", "exist", "exists",
+    "available", "details", "kind", "sort", "explain", "possible", "question", "questions", "thx", "ok", "okay",
+    // French
+    "trouver", "cherche", "chercher", "recherche", "existe", "existent", "besoin", "savoir", "puis", "peux", "peut", "pouvez", "pourriez", "quel", "quelle",
+    "quels", "quelles", "combien", "quand", "quoi", "comment", "bonjour", "bonsoir", "salut", "merci", "svp", "stp", "plait", "plaît", "dites", "dire",
+    "voudrais", "aimerais", "connaitre", "connaître", "madame", "monsieur", "cordialement", "intéresse", "interesse", "aide", "aider", "infos",
+    "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler",
+  ],
+  cyrillic: [
+    "какие", "какой", "какая", "каких", "какое", "каком", "найти", "ищу", "искать", "подскажите", "подскажи", "скажите", "скажи", "расскажите", "расскажи",
+    "хочу", "хотел", "хотела", "хотелось", "нужно", "нужен", "нужна", "нужны", "есть", "пожалуйста", "пжл", "плиз", "сколько", "когда", "здравствуйте", "здрасте",
+    "привет", "добрый", "доброе", "утро", "день", "вечер", "спасибо", "благодарю", "узнать", "интересует", "интересно", "вопрос", "помогите", "помоги", "чё", "че",
+    "такое", "ребята", "коллеги", "уважаемые", "объясните", "существует", "существуют", "имеются", "бывают",
+  ],
+  han: [
+    "有没有", "哪里", "哪儿", "哪些", "哪个", "哪家", "什么", "怎么", "如何", "可以", "能", "请问", "想", "找", "寻找", "是否", "有", "吗", "呢", "吧", "啊",
+    "多少", "几", "什么时候", "时候", "何时", "谁", "麻烦", "问一下", "问问", "一下", "谢谢", "感谢", "多谢", "你好", "您好", "大家好", "请", "了解", "介绍",
+    "告诉", "知道", "我", "我们", "想问", "咨询", "一些", "相关", "的", "了", "是", "在", "和", "与", "及",
+    "回事", "怎么回事", "干嘛", "干什么", "打扰", "打扰一下", "了解下", "那个", "这个", "那边", "这边", "的话", "怎么样", "什么样", "现成", "一起", "是不是",
+    "哪些", "有关", "关于", "具体", "一下子", "大概", "请教", "帮我", "看看", "查查", "查一下",
+  ],
 };
+
+/**
+ * Words that say which fact is asked for ("when did it start", "who organised", "members", "дата")
+ * more than which record: kept as units, so they can still tell two records apart, but with little
+ * weight in the confidence that a record answers the question.
+ */
+const SOFT_WORDS = [
+  "date", "dates", "year", "years", "start", "started", "begin", "began", "held", "organised", "organized", "organiser", "organizer", "organisers",
+  "organizers", "member", "members", "signed", "many", "much", "total", "number", "amount", "place", "city", "country", "countries", "where",
+  "année", "annee", "organisé", "organise", "organisateur", "organisateurs", "membres", "membre", "lieu", "ville", "pays", "nombre", "montant", "signé", "signe",
+  "дата", "год", "году", "года", "организовал", "организовали", "организатор", "организаторы", "члены", "участники", "участник", "прошел", "прошёл", "состоялся",
+  "проходил", "проходит", "начался", "началась", "где", "город", "страны", "стран", "подписали", "подписано", "число", "количество", "сумма",
+  "日期", "时间", "年份", "举办", "举行", "主办", "成员", "成员国", "地点", "城市", "国家", "签署", "数量", "金额", "开始", "成立", "哪年", "报名", "申请", "办", "开",
+  "apply", "application", "register", "registration", "join", "postuler", "candidater", "inscrire", "inscription", "rejoindre", "подать", "заявку", "заявка", "записаться", "участвовать", "вступить",
+  "results", "outcome", "outcomes", "resultats", "bilan", "итоги", "результаты", "成果", "结果",
+];
+const SOFT = new Set(SOFT_WORDS.map(fold));
+
+/** True for a word that names the kind of fact asked for rather than the record (see SOFT_WORDS). */
+export function isSoftWord(text: string): boolean {
+  return SOFT.has(text);
+}
 
 // One stop list per script: queries mix English and French freely, and a word that is a function
 // word in either language carries no meaning for this catalog.

@@ -2,10 +2,11 @@ import { Document } from "flexsearch";
 import { SymSpell } from "mnemonist";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
-import { analyze, indexTerms, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import { analyze, indexTerms, isSoftWord, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
 import { cityToken, conceptToken, countryToken, Lexicon, type LexiconMatch } from "./lexicon.js";
-import { bigrams } from "./text.js";
+import { bigrams, fold } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta"] as const satisfies readonly MatchField[];
@@ -17,6 +18,31 @@ const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, summary: 
 
 /** Alternative spellings weigh less than the word as written. */
 const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6 } as const;
+
+/** Weight of a word that names the kind of fact asked for ("when", "members") rather than the record. */
+const SOFT_WEIGHT = 0.2;
+
+/**
+ * Weight, relative to the rarest term's, of a lower-case word the catalog does not know ("founders",
+ * "stuff"): a generic word the catalog happens not to use says less than a name it lacks ("Chevening",
+ * "СПбГУ", "2019", 清华), which keeps the full weight and so pulls the confidence down.
+ */
+const UNKNOWN_WORD_WEIGHT = 0.6;
+
+/**
+ * How much a record whose title the query covers whole outranks one that only mentions the query in its
+ * title: "SCO" is the organisation's own record, not the first platform with SCO in its name.
+ */
+const TITLE_COVERAGE_BONUS = 0.3;
+
+/** Score bonus of a record in the place the question names that also answers the rest of it. */
+const PLACE_BONUS = 0.5;
+
+/**
+ * A place's share of the confidence, relative to its weight: "the weather in Urumqi" names Urumqi,
+ * but a record that only shares the city does not answer it.
+ */
+const PLACE_CONFIDENCE_WEIGHT = 0.5;
 
 /**
  * Per term, the records flexsearch returns (it ranks where the term stands early in the field first);
@@ -43,6 +69,8 @@ interface QueryUnit {
   weight: number;
   /** The unit names a place of the query (it may also match as a word). */
   isPlace?: boolean;
+  /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
+  soft?: boolean;
 }
 
 interface IndexedRecord {
@@ -52,6 +80,8 @@ interface IndexedRecord {
   audiences: ReadonlySet<string>;
   /** Tokens of the places the record is in (country and city), for "that country first". */
   places: ReadonlySet<string>;
+  /** Per language, the title's units of meaning, each with the index terms that stand for it. */
+  titleUnits: readonly (readonly string[])[][];
 }
 
 export interface NamedPlaces {
@@ -128,8 +158,14 @@ export class SearchEngine {
         sectors: new Set(record.sectors),
         audiences: new Set(record.audiences),
         places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
+        titleUnits: LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
       });
     });
+
+    // Places are matched in queries only (records carry their countries and cities as fields), so the
+    // gazetteer can be added once the index knows which names are also words of the catalog.
+    const catalogCountries = new Set(catalog.records.flatMap((r) => [...r.countries, ...r.cities.map((c) => catalog.places.cities[c]?.country ?? "")]).filter(Boolean));
+    lexicon.addCountryPlaces(catalogCountries, gazetteerCities(), (name) => isIndexedWord(name, documentFrequency));
 
     const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
     return new SearchEngine(catalog, records, byId, index, documentFrequency, lexicon, surfaces, typos, options);
@@ -156,17 +192,17 @@ export class SearchEngine {
 
     const acc = this.collect(units);
     const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
+    const confidenceWeight = units.map((u) => u.weight * (u.isPlace ? PLACE_CONFIDENCE_WEIGHT : 1));
+    const totalConfidenceWeight = confidenceWeight.reduce((sum, w) => sum + w, 0);
     const today = isoDay(this.now());
     const U = units.length;
     const final = new Float64Array(acc.count);
     const confidence = new Float64Array(acc.count);
-    const inPlace = new Uint8Array(acc.count);
+    const titleCov = new Float64Array(acc.count);
     const placeList = [...places];
-    // Records in the place the query names come first, then by score; catalog order breaks ties so
-    // results are stable. Only the best offset+limit are kept in order: sorting every candidate would
-    // cost more than scoring them.
-    const better = (a: number, b: number) =>
-      inPlace[a]! - inPlace[b]! || final[a]! - final[b]! || acc.recordOf[b]! - acc.recordOf[a]!;
+    // By score; catalog order breaks ties so results are stable. Only the best offset+limit are kept in
+    // order: sorting every candidate would cost more than scoring them.
+    const better = (a: number, b: number) => final[a]! - final[b]! || acc.recordOf[b]! - acc.recordOf[a]!;
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
     const keep = offset + limit;
@@ -182,12 +218,15 @@ export class SearchEngine {
         if (acc.alt[slot * U + u]! < 0) continue;
         score += acc.score[slot * U + u]!;
         covered += units[u]!.weight;
-        quality += units[u]!.weight * acc.quality[slot * U + u]!;
+        quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
       }
-      final[slot] = score * (0.25 + 0.75 * (covered / totalWeight));
-      confidence[slot] = quality / totalWeight;
-      // "That country first" applies to records that answer the rest of the question too.
-      inPlace[slot] = placeList.length > 0 && placeFirst(units, acc, slot, placeList, entry.places) ? 1 : 0;
+      const title = titleCoverage(entry.titleUnits, units, acc, slot);
+      titleCov[slot] = title;
+      // "That country first" applies to records that answer the rest of the question too: a place
+      // narrows the topic, it does not replace it.
+      const inPlace = placeList.length > 0 && placeFirst(units, acc, slot, placeList, entry.places);
+      final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + TITLE_COVERAGE_BONUS * title) * (inPlace ? 1 + PLACE_BONUS : 1);
+      confidence[slot] = quality / totalConfidenceWeight;
       total++;
       if (keep === 0 || (top.length === keep && better(slot, top[keep - 1]!) <= 0)) continue;
       let at = top.length;
@@ -205,7 +244,7 @@ export class SearchEngine {
         const alt = unit.alts[a]!;
         matches.push({ query: unit.label, term: alt.term, field: FIELDS[acc.field[slot * U + u]!]!, via: alt.via });
       });
-      return { id: idOf(slot), score: round(final[slot]!), confidence: round(confidence[slot]!), matches };
+      return { id: idOf(slot), score: round(final[slot]!), confidence: round(confidence[slot]!), titleCoverage: round(titleCov[slot]!), matches };
     });
     return { query, lang, countries, total, hits };
   }
@@ -258,7 +297,7 @@ export class SearchEngine {
     return this.records
       .filter((e) => this.passes(e, filters, today))
       .sort((a, b) => recordDate(b.record).localeCompare(recordDate(a.record)) || a.record.id.localeCompare(b.record.id))
-      .map((e) => ({ id: e.record.id, score: 0, confidence: 1, matches: [] }));
+      .map((e) => ({ id: e.record.id, score: 0, confidence: 1, titleCoverage: 0, matches: [] }));
   }
 
   private page(query: string, lang: Language, countries: string[], hits: SearchHit[], options: SearchOptions): SearchResponse {
@@ -324,6 +363,7 @@ export class SearchEngine {
         if (frKey && frKey !== key) alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem" });
         push(word.text, alts);
       }
+      if (isSoftWord(word.text)) for (const u of unitsHere) units[u]!.soft = true;
       unitsOfWord.set(i, unitsHere);
     });
 
@@ -340,10 +380,14 @@ export class SearchEngine {
     }
 
     const maxIdf = this.idf("");
+    const original = en.folded.length === query.length ? query : undefined;
     for (const unit of units) {
-      if (!unit.alts.some((a) => this.documentFrequency.has(a.term))) this.addTypoAlternatives(unit, en.words[unit.word]!.text);
+      // A soft word is never typo-corrected: "date" must not become "data".
+      if (!unit.soft && !unit.alts.some((a) => this.documentFrequency.has(a.term))) this.addTypoAlternatives(unit, en.words[unit.word]!.text);
       const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
-      unit.weight = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : maxIdf;
+      const word = en.words[unit.word]!;
+      const unknownWeight = looksLikeName(word, original) ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
+      unit.weight = (known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight) * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
     }
     return { units, places };
   }
@@ -438,6 +482,80 @@ class Accumulator {
     this.recordOf[this.count] = record;
     return this.count++;
   }
+}
+
+/**
+ * Share of the record's title (in its best language) that the query names: 1 when the question is the
+ * record's name ("SCO" → "Shanghai Cooperation Organisation (SCO)"), small when the title only mentions it.
+ * Only the terms a unit matched in this record count, so the share is the record's own.
+ */
+function titleCoverage(titles: readonly (readonly string[])[][], units: QueryUnit[], acc: Accumulator, slot: number): number {
+  const U = units.length;
+  const matched = new Set<string>();
+  for (let u = 0; u < U; u++) {
+    if (acc.alt[slot * U + u]! < 0 || units[u]!.isPlace) continue;
+    for (const alt of units[u]!.alts) matched.add(alt.term);
+  }
+  let best = 0;
+  for (const title of titles) {
+    if (title.length === 0) continue;
+    let hit = 0;
+    for (const unit of title) if (unit.some((term) => matched.has(term))) hit++;
+    best = Math.max(best, hit / title.length);
+  }
+  return best;
+}
+
+/**
+ * A title as units of meaning: a concept it names is one unit (with its token and its words), every
+ * other word one unit (its stems), a Chinese run one unit per bigram.
+ */
+function titleUnits(title: string, lang: Language, lexicon: Lexicon): string[][] {
+  const latin = latinLanguageOf(lang);
+  const analyzed = analyze(title, lang);
+  const units: string[][] = [];
+  const inConcept = new Map<number, string>();
+  for (const m of lexicon.match(analyzed, latin)) {
+    if (m.kind !== "concept") continue;
+    for (let w = m.from; w < m.to; w++) if (!inConcept.has(w)) inConcept.set(w, m.token);
+  }
+  const seen = new Set<string>();
+  analyzed.words.forEach((word, i) => {
+    const key = analyzed.keys[i];
+    if (key === null || key === undefined) return;
+    const concept = inConcept.get(i);
+    if (concept) {
+      if (!seen.has(concept)) units.push([concept]);
+      seen.add(concept);
+      return;
+    }
+    if (word.script === "han") {
+      const chars = Array.from(key);
+      if (chars.length === 1) units.push([key]);
+      else for (const b of bigrams(key)) units.push([b, key]);
+      return;
+    }
+    if (!seen.has(key)) units.push([key]);
+    seen.add(key);
+  });
+  return units;
+}
+
+/** A gazetteer name that is also a word of the catalog (a Han name whose bigrams are all indexed, a one-word name whose stem is). */
+function isIndexedWord(name: string, documentFrequency: ReadonlyMap<string, number>): boolean {
+  const folded = fold(name);
+  if (/\p{Script=Han}/u.test(folded)) return bigrams(folded).every((b) => documentFrequency.has(b));
+  const analyzed = analyze(folded, "en");
+  if (analyzed.words.length !== 1) return false;
+  const key = analyzed.keys[0];
+  return key === null || key === undefined || documentFrequency.has(key) || documentFrequency.has(analyze(folded, "fr").keys[0] ?? "");
+}
+
+/** A word written as a name: a capital inside or at its start, digits, or Chinese (no case to tell by). */
+function looksLikeName(word: { text: string; script: string; start: number; end: number }, original: string | undefined): boolean {
+  if (word.script === "han" || /\d/.test(word.text)) return true;
+  if (original === undefined) return false;
+  return /\p{Lu}/u.test(original.slice(word.start, word.end));
 }
 
 function placeFirst(units: QueryUnit[], acc: Accumulator, slot: number, places: readonly string[], recordPlaces: ReadonlySet<string>): boolean {

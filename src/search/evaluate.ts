@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LANGUAGES, type Language } from "../catalog/schema.js";
+import { decide, type DecideOptions, type Decision } from "./decide.js";
 import type { SearchEngine } from "./engine.js";
 
 /** Retrieval evaluation: recall@k and MRR of an engine over a list of queries with expected ids. */
@@ -72,4 +73,145 @@ export function meetsGoal(report: EvalReport): boolean {
     report.overall.recallAt3 >= GOAL.overallRecallAt3 &&
     Object.values(report.byLanguage).every((m) => m.recallAt3 >= GOAL.languageRecallAt3)
   );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The reply as users get it: the one decision (answer, decline, small talk) over a dev set.
+
+const factSchema = z.array(z.union([z.union([z.string(), z.number()]).transform(String), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)]));
+
+export const devQueriesSchema = z.array(
+  z.strictObject({
+    q: z.string().min(1),
+    lang: z.enum(LANGUAGES),
+    /** Right answers; empty when the catalog cannot answer. Absent for small talk. */
+    expect: z.array(z.string()).optional(),
+    /** Strings that must all appear in the reply's first line (an inner list: any of its alternatives). */
+    fact: factSchema.optional(),
+    smalltalk: z.boolean().optional(),
+    class: z.string().optional(),
+  }),
+);
+export type DevQuery = z.infer<typeof devQueriesSchema>[number];
+
+export interface DecisionMetrics {
+  answerable: number;
+  unanswerable: number;
+  smalltalk: number;
+  facts: number;
+  /** The answer card shows a right record. */
+  answerAt1: number;
+  /** A right record on the card or among the offered buttons (four under a card, four under a decline). */
+  answerAt5: number;
+  /** Answerable questions declined (or taken for small talk). */
+  falseDeclines: number;
+  /** Questions the catalog cannot answer that were declined. */
+  honestDeclines: number;
+  /** Small talk recognised as such. */
+  smalltalkRecognised: number;
+  /** Fact questions whose first line holds the expected figure or date. */
+  directCorrect: number;
+  /** Replies in the language the message is written in. */
+  language: number;
+}
+
+export interface DecisionOutcome {
+  query: DevQuery;
+  decision: Decision;
+  firstLine: string;
+  at1: boolean;
+  at5: boolean;
+  directOk: boolean | null;
+}
+
+export interface DecisionReport {
+  overall: DecisionMetrics;
+  byLanguage: Partial<Record<Language, DecisionMetrics>>;
+  outcomes: DecisionOutcome[];
+}
+
+/** Buttons offered under an answer card (the card is the first of five) and under a decline. */
+const SHOWN_WITH_ANSWER = 5;
+const SHOWN_WITH_DECLINE = 4;
+
+/**
+ * Runs every query through `decide` as the bot does and scores the reply. `firstLine` renders the
+ * reply's first line (the direct answer, else the card's title) the way users see it.
+ */
+export function evaluateDecisions(
+  engine: SearchEngine,
+  queries: readonly DevQuery[],
+  firstLine: (decision: Decision) => string,
+  options: DecideOptions = {},
+): DecisionReport {
+  const outcomes = queries.map((query): DecisionOutcome => {
+    const decision = decide(engine, query.q, { ...options, limit: SHOWN_WITH_ANSWER });
+    const expect = query.expect ?? [];
+    const ids = decision.response.hits.map((h) => h.id);
+    const at1 = decision.kind === "answer" && decision.record !== undefined && expect.includes(decision.record.id);
+    const shown = decision.kind === "answer" ? ids.slice(0, SHOWN_WITH_ANSWER) : decision.kind === "decline" ? ids.slice(0, SHOWN_WITH_DECLINE) : [];
+    const at5 = shown.some((id) => expect.includes(id));
+    const line = decision.kind === "answer" ? firstLine(decision) : "";
+    const directOk = query.fact ? at1 && factsIn(line, query.fact) : null;
+    return { query, decision, firstLine: line, at1, at5, directOk };
+  });
+  const byLanguage: Partial<Record<Language, DecisionMetrics>> = {};
+  for (const lang of LANGUAGES) {
+    const subset = outcomes.filter((o) => o.query.lang === lang);
+    if (subset.length > 0) byLanguage[lang] = decisionMetrics(subset);
+  }
+  return { overall: decisionMetrics(outcomes), byLanguage, outcomes };
+}
+
+function factsIn(line: string, facts: readonly (string | readonly string[])[]): boolean {
+  const squash = (s: string) => s.toLowerCase().replace(/<[^>]*>/g, "").replace(/[\s\u00a0\u202f]+/g, "");
+  const text = squash(line);
+  return facts.every((f) => (typeof f === "string" ? [f] : f).some((alt) => text.includes(squash(alt))));
+}
+
+function decisionMetrics(outcomes: DecisionOutcome[]): DecisionMetrics {
+  const answerable = outcomes.filter((o) => !o.query.smalltalk && (o.query.expect?.length ?? 0) > 0);
+  const unanswerable = outcomes.filter((o) => !o.query.smalltalk && (o.query.expect?.length ?? 0) === 0);
+  const smalltalk = outcomes.filter((o) => o.query.smalltalk);
+  const facts = outcomes.filter((o) => o.directOk !== null);
+  const share = (list: DecisionOutcome[], pred: (o: DecisionOutcome) => boolean) => (list.length === 0 ? 1 : list.filter(pred).length / list.length);
+  const worded = outcomes.filter((o) => !o.query.smalltalk);
+  return {
+    answerable: answerable.length,
+    unanswerable: unanswerable.length,
+    smalltalk: smalltalk.length,
+    facts: facts.length,
+    answerAt1: share(answerable, (o) => o.at1),
+    answerAt5: share(answerable, (o) => o.at5),
+    falseDeclines: answerable.length === 0 ? 0 : answerable.filter((o) => o.decision.kind !== "answer").length / answerable.length,
+    honestDeclines: share(unanswerable, (o) => o.decision.kind !== "answer"),
+    smalltalkRecognised: share(smalltalk, (o) => o.decision.kind === "smalltalk"),
+    directCorrect: share(facts, (o) => o.directOk === true),
+    language: share(worded, (o) => o.decision.lang === o.query.lang),
+  };
+}
+
+/** The goals of a held-out dev set, as users see the replies. */
+export const DECISION_GOAL = {
+  answerAt1: 0.9,
+  answerAt1PerLanguage: 0.85,
+  answerAt5: 0.97,
+  falseDeclines: 0.05,
+  honestDeclines: 0.95,
+  language: 1,
+} as const;
+
+/** The goals that a report misses (empty when it meets them all). */
+export function missedDecisionGoals(report: DecisionReport): string[] {
+  const m = report.overall;
+  const missed: string[] = [];
+  if (m.answerAt1 < DECISION_GOAL.answerAt1) missed.push(`answer@1 ${m.answerAt1.toFixed(3)} < ${DECISION_GOAL.answerAt1}`);
+  for (const [lang, lm] of Object.entries(report.byLanguage)) {
+    if (lm.answerAt1 < DECISION_GOAL.answerAt1PerLanguage) missed.push(`answer@1 (${lang}) ${lm.answerAt1.toFixed(3)} < ${DECISION_GOAL.answerAt1PerLanguage}`);
+  }
+  if (m.answerAt5 < DECISION_GOAL.answerAt5) missed.push(`answer@5 ${m.answerAt5.toFixed(3)} < ${DECISION_GOAL.answerAt5}`);
+  if (m.falseDeclines > DECISION_GOAL.falseDeclines) missed.push(`false declines ${m.falseDeclines.toFixed(3)} > ${DECISION_GOAL.falseDeclines}`);
+  if (m.honestDeclines < DECISION_GOAL.honestDeclines) missed.push(`honest declines ${m.honestDeclines.toFixed(3)} < ${DECISION_GOAL.honestDeclines}`);
+  if (m.language < DECISION_GOAL.language) missed.push(`reply language ${m.language.toFixed(3)} < ${DECISION_GOAL.language}`);
+  return missed;
 }

@@ -2,6 +2,7 @@ import countries from "i18n-iso-countries";
 import type { Glossary, Language, Places } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import type { GazetteerCity } from "./gazetteer.js";
 import { fold } from "./text.js";
 
 /**
@@ -74,9 +75,39 @@ export class Lexicon {
       }
     }
     for (const [id, city] of Object.entries(places.cities)) {
-      for (const name of [...Object.values(city.names), ...city.aliases]) lexicon.addPlace(name, cityToken(id));
+      for (const name of [...Object.values(city.names), ...city.aliases]) {
+        lexicon.addPlace(name, cityToken(id));
+        lexicon.cityNames.add(fold(name));
+      }
     }
     return lexicon;
+  }
+
+  /** Folded names of the catalog's own cities (places.yaml): they keep their city token. */
+  private readonly cityNames = new Set<string>();
+
+  /**
+   * The countries' codes (KZ, KAZ) and the gazetteer's cities in them, each standing for its country:
+   * "incubator in Shymkent" asks about Kazakhstan. `isCatalogWord` leaves out a name that is also a word
+   * of the catalog's own text (合作, a town in Gansu, is "cooperation" everywhere else); a stop word
+   * never matches, which keeps "DE", "IN" and "MY" from being read as countries.
+   */
+  addCountryPlaces(codes: Iterable<string>, cities: readonly GazetteerCity[], isCatalogWord: (name: string) => boolean): void {
+    const wanted = new Set(codes);
+    for (const code of wanted) {
+      const token = countryToken(code);
+      this.addPlace(code, token);
+      const alpha3 = countries.alpha2ToAlpha3(code);
+      if (alpha3) this.addPlace(alpha3, token);
+    }
+    for (const city of cities) {
+      if (!wanted.has(city.country)) continue;
+      const token = countryToken(city.country);
+      for (const name of city.names) {
+        if (this.cityNames.has(fold(name)) || isCatalogWord(name)) continue;
+        this.addPlace(name, token);
+      }
+    }
   }
 
   private addStemmed(term: string, lang: Language, token: string): void {

@@ -1,3 +1,5 @@
+import { Converter } from "opencc-js/t2cn";
+
 /** Script-level text handling shared by indexing and querying: folding and word segmentation. */
 
 export type Script = "latin" | "cyrillic" | "han" | "other";
@@ -11,16 +13,23 @@ export interface Word {
   end: number;
 }
 
+/**
+ * Traditional characters and Taiwan's wording (數位經濟, 資訊) to the simplified forms the catalog is
+ * written in (数字经济, 信息): OpenCC's Taiwan-phrases table, which also converts single characters.
+ */
+const toSimplified = Converter({ from: "twp", to: "cn" });
+const HAN = /[\u3400-\u9fff\uf900-\ufaff]/u;
+
 const COMBINING_MARK_NOT_AFTER_CYRILLIC = /(?<![\u0400-\u04ff])\p{M}+/gu;
 
 /**
  * Folds case, accents and compatibility forms (full-width letters, ligatures) so that "Ouzbékistan",
  * "ouzbekistan" and "ＯＵＺＢＥＫＩＳＴＡＮ" are one word. Cyrillic keeps й and loses only ё → е, as
- * Russian writers use both spellings of ё. The result keeps the input's length in code units for Han
+ * Russian writers use both spellings of ё. Chinese is folded to simplified characters. The result keeps the input's length in code units for Han
  * and most Latin text, but callers must not rely on offsets into the original string.
  */
 export function fold(text: string): string {
-  return text
+  return (HAN.test(text) ? toSimplified(text) : text)
     .normalize("NFKD")
     .replace(COMBINING_MARK_NOT_AFTER_CYRILLIC, "")
     .normalize("NFC")

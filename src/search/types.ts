@@ -40,6 +40,8 @@ export interface SearchHit {
    * Comparable across queries: the bot treats a best hit under its threshold as "unanswered".
    */
   confidence: number;
+  /** Share of the record's title that the query names (1: the question is the record's name). */
+  titleCoverage: number;
   matches: MatchedTerm[];
 }
 

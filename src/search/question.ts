@@ -1,0 +1,124 @@
+import { fold } from "./text.js";
+
+/**
+ * What a message asks, read from its wording in any of the four languages: the kind of fact wanted
+ * (how many, how much, when, who, where, which countries) and whether it is small talk rather than a
+ * question. Patterns run on folded text (lower case, no accents, simplified Chinese).
+ */
+
+export type QuestionKind = "count" | "amount" | "when" | "who" | "where" | "countries";
+
+const KIND_PATTERNS: [QuestionKind, RegExp][] = [
+  // Money before counts ("how much money", "на какую сумму", "多少钱"), counts before members ("how many members").
+  ["amount", /\bhow much\b|\b(total )?(value|worth|amount)\b|\bcombien (ca |cela )?(vaut|coute|valent)|\bmontant\b|\bvaleur\b|на как(ую|ой) сумм|сколько (денег|стоит|стоят|юаней|долларов)|\bсумм[аы]\b|\bстоимост|多少钱|金额|价值|多少亿|多少万/u],
+  ["count", /\bhow many\b|\bnumber of\b|\bcombien\b|\bnombre d|сколько|\bчисло\b|количеств|多少|几个|几家|几项|几场|数量/u],
+  ["countries", /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有/u],
+  ["when", /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|几月|几号|日期|时间/u],
+  ["who", /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u],
+  ["where", /\bwhere (is|was|are|were|will|did|does)\b|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est)\b|\bгде (находится|проходил|прошел|проходит|будет|был|была|расположен)|在哪里举办|在哪举办|在哪里举行|在哪举行|在哪里|在哪儿|地点/u],
+];
+
+/** `\b` for every script: JavaScript's own `\b` knows only ASCII letters, so it never fires in Russian. */
+const BOUNDARY = String.raw`(?:(?<=[\p{L}\p{N}])(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?=[\p{L}\p{N}]))`;
+const PATTERNS = KIND_PATTERNS.map(([kind, re]): [QuestionKind, RegExp] => [kind, new RegExp(re.source.replaceAll(String.raw`\b`, BOUNDARY), "u")]);
+
+/** The kind of fact a question asks for, or null for a plain search ("incubators in Kazakhstan"). */
+export function questionKind(text: string): QuestionKind | null {
+  const folded = fold(text);
+  for (const [kind, pattern] of PATTERNS) if (pattern.test(folded)) return kind;
+  return null;
+}
+
+export type SmalltalkKind = "greeting" | "thanks" | "help" | "bye" | "command" | "emoji" | "ack";
+
+/**
+ * Whole messages that are small talk: greetings, thanks, "what can you do?", "help", goodbyes and
+ * acknowledgements, in the four languages. A message is small talk only when nothing else is left once
+ * these and punctuation are removed: "hi, incubators in Kazakhstan?" is a question.
+ */
+const SMALLTALK: [SmalltalkKind, string[]][] = [
+  ["help", [
+    "help", "help me", "what can you do", "what do you do", "who are you", "what are you", "how does this work", "how do i use this", "how to use", "what is this bot", "what is this", "menu", "start", "commands", "what can i ask", "what do you know", "what are you for", "what is this for",
+    "aide", "aidez moi", "aide moi", "que sais tu faire", "que savez vous faire", "que peux tu faire", "que pouvez vous faire", "qui es tu", "qui etes vous", "comment ca marche", "comment ca fonctionne", "c'est quoi ce bot", "menu", "que puis je demander", "tu sers a quoi", "ca sert a quoi", "a quoi tu sers", "tu fais quoi",
+    "помощь", "помоги", "помогите", "что ты умеешь", "что вы умеете", "что умеешь", "ты кто", "кто ты", "кто вы", "как это работает", "как пользоваться", "что это за бот", "меню", "что можно спросить", "что ты можешь", "зачем ты", "для чего ты", "что ты такое",
+    "帮助", "帮忙", "你能做什么", "你会什么", "你可以做什么", "你能干什么", "你是谁", "怎么用", "如何使用", "这是什么", "菜单", "可以问什么", "你有什么功能", "你能干嘛", "你会干嘛", "你是干嘛的", "你是做什么的",
+  ]],
+  ["greeting", [
+    "hi", "hello", "hey", "hey there", "hi there", "hello there", "good morning", "good afternoon", "good evening", "greetings", "yo", "hiya", "howdy", "how are you", "how are you doing", "whats up", "sup",
+    "bonjour", "salut", "bonsoir", "coucou", "bonjour a tous", "ca va", "salut ca va", "bonjour ca va", "comment ca va", "comment allez vous", "allo", "hello",
+    "привет", "здравствуйте", "здравствуй", "добрый день", "доброе утро", "добрый вечер", "приветствую", "хай", "здрасте", "как дела", "как ты", "салам", "салют",
+    "你好", "您好", "嗨", "哈喽", "大家好", "早上好", "下午好", "晚上好", "你好吗", "在吗", "在不在",
+  ]],
+  ["thanks", [
+    "thanks", "thank you", "thank you very much", "thanks a lot", "many thanks", "thx", "ty", "cheers", "great thanks", "thanks great", "perfect thanks", "thanks for the help", "that helps", "very helpful", "helpful", "awesome", "great", "cool", "nice", "perfect", "super",
+    "merci", "merci beaucoup", "merci bien", "super merci", "merci pour l'aide", "merci pour votre aide", "parfait", "genial", "top", "cool", "nickel", "super",
+    "спасибо", "спасибо большое", "большое спасибо", "благодарю", "спс", "пасиб", "отлично", "супер", "класс", "круто", "понятно спасибо", "очень помогли", "вы очень помогли", "ты очень помог", "помогли", "спасибо за помощь",
+    "谢谢", "谢谢你", "谢谢您", "多谢", "非常感谢", "感谢", "太好了", "好的谢谢", "谢啦", "辛苦了", "谢谢帮忙", "帮大忙了",
+  ]],
+  ["bye", [
+    "bye", "goodbye", "see you", "see ya", "good night", "au revoir", "a bientot", "bonne nuit", "bonne journee", "пока", "до свидания", "до встречи", "спокойной ночи", "всего доброго", "再见", "拜拜", "晚安",
+  ]],
+  ["ack", [
+    "ok", "okay", "k", "yes", "no", "yep", "nope", "sure", "fine", "got it", "i see", "oui", "non", "d'accord", "dac", "ok merci", "je vois", "да", "нет", "ок", "ладно", "хорошо", "понятно", "ясно", "好", "好的", "是", "不", "嗯", "知道了", "明白", "行", "ok thanks", "ok merci", "ок спасибо", "好的谢谢",
+  ]],
+];
+
+const PHRASES = new Map<string, SmalltalkKind>();
+for (const [kind, phrases] of SMALLTALK) for (const p of phrases) if (!PHRASES.has(normalize(p))) PHRASES.set(normalize(p), kind);
+
+/** Words that may stand around small talk without making it a question ("hi bot", "thanks so much!"). */
+const FILLER = new Set(["bot", "so", "much", "very", "again", "all", "everyone", "guys", "there", "dear", "friend", "mate", "please", "pls", "a", "lot", "tout", "le", "monde", "beaucoup", "bien", "encore", "ещё", "еще", "очень", "всем", "бот", "друг", "тебе", "вам", "вас", "呀", "啊", "哦", "呢", "吧", "了", "啦"]);
+
+/** Small talk, or null for a message that asks something. */
+export function smalltalkKind(text: string): SmalltalkKind | null {
+  const trimmed = text.trim();
+  if (/^\/[A-Za-z0-9_]+(@\w+)?(\s|$)/.test(trimmed)) return "command";
+  if (!/[\p{L}\p{N}]/u.test(trimmed)) return trimmed ? "emoji" : null;
+  const normalized = normalize(trimmed);
+  const whole = PHRASES.get(normalized);
+  if (whole) return whole;
+  // Phrases joined by punctuation or filler: "hi! what can you do?", "спасибо, пока", "谢谢你呀".
+  const parts = normalized.split(/\s*\|\s*/).filter(Boolean);
+  let first: SmalltalkKind | null = null;
+  for (const part of parts) {
+    const kind = PHRASES.get(part) ?? PHRASES.get(stripFiller(part));
+    if (!kind && stripFiller(part) !== "") return null;
+    // What the user wants most decides the reply: help over greeting over thanks.
+    if (kind && (first === null || priority(kind) < priority(first))) first = kind;
+  }
+  return first;
+}
+
+function priority(kind: SmalltalkKind): number {
+  return ["help", "greeting", "thanks", "bye", "ack"].indexOf(kind);
+}
+
+function stripFiller(part: string): string {
+  if (/\p{Script=Han}/u.test(part)) {
+    let rest = part;
+    // Longest phrase first, so 谢谢你 is not left as 你.
+    for (const phrase of [...PHRASES.keys()].filter((p) => /\p{Script=Han}/u.test(p)).sort((a, b) => b.length - a.length)) rest = rest.split(phrase).join("");
+    return [...rest].filter((c) => !FILLER.has(c)).join("").trim();
+  }
+  const words = part.split(" ").filter((w) => !FILLER.has(w));
+  // Drop a leading or trailing small-talk phrase: "thanks bot" → "", "hi there friend" → "".
+  const joined = words.join(" ");
+  if (PHRASES.has(joined)) return "";
+  for (let cut = words.length - 1; cut > 0; cut--) {
+    const head = words.slice(0, cut).join(" ");
+    const tail = words.slice(cut).join(" ");
+    if (PHRASES.has(head) && (PHRASES.has(tail) || stripFiller(tail) === "")) return "";
+  }
+  return joined;
+}
+
+/** Folded, emoji and punctuation turned into a "|" separator between phrases, spaces collapsed. */
+function normalize(text: string): string {
+  return fold(text)
+    .replace(/[’']/g, "'")
+    .replace(/[^\p{L}\p{N}'\s]+/gu, " | ")
+    .replace(/\s+/g, " ")
+    .replace(/(\s*\|\s*)+/g, " | ")
+    .replace(/^\s*\|\s*|\s*\|\s*$/g, "")
+    .trim();
+}
