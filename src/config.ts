@@ -30,7 +30,7 @@ const envSchema = z
     CATALOG_DIR: z.string().default(path.join(repoRoot, "data")),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Below this confidence the best hit does not answer the question (it is recorded as unanswered). */
-    ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+    ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
     /** Longest wait auto-retry accepts on a 429 before giving up the call. */
     RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(30),
     /** Telegram user ids of the administrators (grant and revoke coordinators, /reload, /audit), comma-separated. */

@@ -2,12 +2,16 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../catalog/load.js";
 import { KINDS, LANGUAGES, type Kind, type Language } from "../catalog/schema.js";
+import { firstLineOf } from "../bot/views/direct.js";
+import { createI18n, translator } from "../i18n.js";
+import { decide, DEFAULT_THRESHOLD, type Decision } from "../search/decide.js";
 import { SearchEngine } from "../search/engine.js";
 import type { SearchOptions } from "../search/types.js";
 
 /**
  * npm run --silent search -- "<query>"        readable top 5 with scores and why they matched
  * npm run --silent search -- --jsonl           one query per stdin line → one JSON line each (top 10)
+ * Both go through the bot's own decision (answer, decline or small talk, and the direct answer line).
  * Options: --lang <en|fr|ru|zh> (hint), --kind, --country, --sector, --audience (filters), --data <dir>.
  */
 const { values, positionals } = parseArgs({
@@ -29,6 +33,10 @@ if (!values.jsonl && positionals.length === 0) fail('usage: npm run --silent sea
 
 const catalog = await loadCatalogOrThrow(values.data);
 const engine = SearchEngine.build(catalog);
+const i18n = await createI18n();
+const threshold = process.env.ANSWER_THRESHOLD ? Number(process.env.ANSWER_THRESHOLD) : DEFAULT_THRESHOLD;
+/** The direct answer line as users see it (plain text), or null. */
+const directLine = (d: Decision) => (d.direct ? firstLineOf(d, { lang: d.lang, t: translator(i18n, d.lang), catalog }).replace(/<[^>]+>/g, "") : null);
 const options: SearchOptions = {
   langHint: values.lang as Language | undefined,
   filters: {
@@ -44,15 +52,21 @@ if (values.jsonl) {
   for await (const line of lines) {
     const query = line.trim();
     if (!query) continue;
-    const response = engine.search(query, { ...options, limit: 10 });
-    const results = response.hits.map((h) => ({ id: h.id, score: h.score }));
-    process.stdout.write(`${JSON.stringify({ query, lang: response.lang, results })}\n`);
+    const decision = decide(engine, query, { ...options, limit: 10, threshold });
+    const response = decision.response;
+    const results = response.hits.map((h) => ({ id: h.id, score: h.score, confidence: h.confidence }));
+    const out = { query, lang: decision.lang, results, answered: decision.kind === "answer", kind: decision.kind, direct: directLine(decision) };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
   }
 } else {
   const query = positionals.join(" ");
-  const response = engine.search(query, { ...options, limit: 5 });
+  const decision = decide(engine, query, { ...options, limit: 5, threshold });
+  const response = decision.response;
   const places = response.countries.length ? `, places: ${response.countries.join(", ")}` : "";
-  console.log(`"${query}" — language: ${response.lang}${places}; ${response.total} match(es)`);
+  const verdict = decision.kind === "answer" ? `answer: ${decision.record!.id}` : decision.kind === "smalltalk" ? `small talk (${decision.smalltalk})` : "declined";
+  console.log(`"${query}" — language: ${response.lang}${places}; ${response.total} match(es); ${verdict}, confidence ${decision.confidence.toFixed(2)}`);
+  const direct = directLine(decision);
+  if (direct) console.log(`  ${direct}`);
   response.hits.forEach((hit, i) => {
     const record = engine.get(hit.id);
     const title = record?.title[response.lang] ?? hit.id;

@@ -57,7 +57,9 @@ const FACT_RERANK_WINDOW = 0.8;
 
 export function decide(engine: SearchEngine, text: string, options: DecideOptions = {}): Decision {
   const limit = options.limit ?? 10;
-  const smalltalk = options.filters ? null : smalltalkKind(text);
+  // A message sent with filters (a list being narrowed) is a search, whatever its words.
+  const filtered = Object.values(options.filters ?? {}).some((values) => Array.isArray(values) && values.length > 0);
+  const smalltalk = filtered ? null : smalltalkKind(text);
   if (smalltalk) {
     const response = { query: text, lang: options.langHint ?? "en", countries: [], total: 0, hits: [] };
     return { kind: "smalltalk", lang: response.lang, response, question: null, direct: null, smalltalk, confidence: 0 };

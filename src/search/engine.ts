@@ -493,7 +493,7 @@ function titleCoverage(titles: readonly (readonly string[])[][], units: QueryUni
   const U = units.length;
   const matched = new Set<string>();
   for (let u = 0; u < U; u++) {
-    if (acc.alt[slot * U + u]! < 0 || units[u]!.isPlace) continue;
+    if (acc.alt[slot * U + u]! < 0) continue;
     for (const alt of units[u]!.alts) matched.add(alt.term);
   }
   let best = 0;

@@ -9,6 +9,8 @@ export interface SessionData {
   /** Set by an explicit /language choice, which then wins over per-message language detection. */
   langChosen?: boolean;
   lastQuery?: string;
+  /** Whether the last question was answered (a follow-up continues only an answered question). */
+  answered?: boolean;
   /** Catalog record ids of the last search, in ranked order, so paging does not re-run the search. */
   resultIds?: string[];
   page?: number;

@@ -300,13 +300,13 @@ verified: "2025-01-02"
 
   it("a valid catalog replaces the engine without a restart, and is audited", async () => {
     const before = chat.deps.search;
-    expect(plain(shown(await chat.say(ADMIN, "lunar greenhouse exchange")))).toContain("couldn't find a good answer");
+    expect(plain(shown(await chat.say(ADMIN, "lunar greenhouse programme")))).toContain("couldn't find a good answer");
     await writeFile(path.join(dir, "records", "zz-lunar-greenhouse-programme.yaml"), NEW_RECORD);
 
     const reply = shown(await chat.say(ADMIN, "/reload"));
     expect(plain(reply)).toBe(`✅ Catalog reloaded: ${before.size + 1} records. Questions are answered from it now.`);
     expect(chat.deps.search).not.toBe(before);
-    const card = shown(await chat.say(STRANGER, "lunar greenhouse exchange"));
+    const card = shown(await chat.say(STRANGER, "lunar greenhouse programme"));
     expect(data(card)).toContain("r:d:zz-lunar-greenhouse-programme");
     expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({ actor: ADMIN, action: "reload", details: { ok: true, records: before.size + 1 } });
   });
@@ -324,7 +324,7 @@ verified: "2025-01-02"
     expect(text).toContain("records/zz-broken.yaml");
     expect(text).toContain("records/zz-bad-yaml.yaml");
     expect(chat.deps.search).toBe(serving);
-    expect(data(shown(await chat.say(STRANGER, "lunar greenhouse exchange")))).toContain("r:d:zz-lunar-greenhouse-programme");
+    expect(data(shown(await chat.say(STRANGER, "lunar greenhouse programme")))).toContain("r:d:zz-lunar-greenhouse-programme");
     expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({ action: "reload", details: { ok: false } });
   });
 

@@ -17,7 +17,7 @@ beforeEach(async () => {
   user = nextUser++;
 });
 
-const ID = "urumqi-offshore-incubators";
+const ID = "xinjiang-central-asia-incubator";
 
 describe("👍/👎 under an answer", () => {
   it("the answer card carries the two buttons in a row of their own, after the card's buttons", async () => {

@@ -84,28 +84,28 @@ describe("card buttons", () => {
   it("details, contacts and card edit the answer in place", async () => {
     const messageId = await ask("incubators in Kazakhstan");
 
-    const details = await press("r:d:urumqi-offshore-incubators");
+    const details = await press("r:d:xinjiang-central-asia-incubator");
     const edit = of(details, "editMessageText")[0]!;
     expect(edit.message_id).toBe(messageId);
     expect(edit.parse_mode).toBe("HTML");
     expect(edit.text as string).toContain("<b>Sectors:</b>");
     expect(edit.text as string).toContain("<b>For:</b>");
-    expect(callbackData(edit)).toEqual(expect.arrayContaining(["r:c:urumqi-offshore-incubators", "r:k:urumqi-offshore-incubators"]));
+    expect(callbackData(edit)).toEqual(expect.arrayContaining(["r:c:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]));
     expect(of(details, "sendMessage")).toHaveLength(0);
     expectAnsweredQuietly(details);
 
-    const contacts = await press("r:k:urumqi-offshore-incubators");
+    const contacts = await press("r:k:xinjiang-central-asia-incubator");
     const contactsEdit = of(contacts, "editMessageText")[0]!;
     expect(contactsEdit.message_id).toBe(messageId);
     expect(contactsEdit.text as string).toContain("📇 <b>Contacts</b>");
     expect(contactsEdit.text as string).toContain("Urumqi Science and Technology Bureau");
     expectAnsweredQuietly(contacts);
 
-    const card = await press("r:c:urumqi-offshore-incubators");
+    const card = await press("r:c:xinjiang-central-asia-incubator");
     const cardEdit = of(card, "editMessageText")[0]!;
     expect(cardEdit.text as string).toContain("<b>Where:</b>");
-    expect(callbackData(cardEdit)).toEqual(expect.arrayContaining(["r:d:urumqi-offshore-incubators", "r:k:urumqi-offshore-incubators"]));
-    expect((await session()).recordId).toBe("urumqi-offshore-incubators");
+    expect(callbackData(cardEdit)).toEqual(expect.arrayContaining(["r:d:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]));
+    expect((await session()).recordId).toBe("xinjiang-central-asia-incubator");
   });
 
   it("details offer the related records", async () => {
@@ -128,15 +128,15 @@ describe("card buttons", () => {
 
   it("share is a t.me deep link to the record", async () => {
     await ask("incubators in Kazakhstan");
-    const details = of(await press("r:d:urumqi-offshore-incubators"), "editMessageText")[0]!;
-    expect(urls(details)).toEqual([`https://t.me/${api.botInfo.username}?start=r_urumqi-offshore-incubators`]);
+    const details = of(await press("r:d:xinjiang-central-asia-incubator"), "editMessageText")[0]!;
+    expect(urls(details)).toEqual([`https://t.me/${api.botInfo.username}?start=r_xinjiang-central-asia-incubator`]);
   });
 
   it("pressing the button of what is already shown is not an error", async () => {
     await ask("incubators in Kazakhstan");
-    await press("r:d:urumqi-offshore-incubators");
+    await press("r:d:xinjiang-central-asia-incubator");
     // A double tap: the second press comes from the keyboard the first one replaced.
-    const again = await press("r:d:urumqi-offshore-incubators", { allowUnknownData: true });
+    const again = await press("r:d:xinjiang-central-asia-incubator", { allowUnknownData: true });
     const edit = again.find((c) => c.method === "editMessageText")!;
     expect(edit.response?.ok).toBe(false);
     expect(edit.response && !edit.response.ok ? edit.response.description : "").toContain("message is not modified");
@@ -147,7 +147,7 @@ describe("card buttons", () => {
   it("a message that can no longer be edited gets the view as a new message", async () => {
     await ask("incubators in Kazakhstan");
     api.failNext("editMessageText", { error_code: 400, description: "Bad Request: message can't be edited" });
-    const calls = await press("r:k:urumqi-offshore-incubators");
+    const calls = await press("r:k:xinjiang-central-asia-incubator");
     expect(of(calls, "sendMessage")[0]!.text as string).toContain("📇 <b>Contacts</b>");
     expectAnsweredQuietly(calls);
   });
@@ -198,7 +198,7 @@ describe("results paging", () => {
     expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
     expect(calls[0]!.payload.text).toBe("This button has expired. Ask your question again for fresh results.");
     // A record button of the older answer still works: it names its record.
-    const card = await press("r:d:urumqi-offshore-incubators", { messageId: first });
+    const card = await press("r:d:xinjiang-central-asia-incubator", { messageId: first });
     expect(of(card, "editMessageText")).toHaveLength(1);
     // …but offers no way back to results that are gone.
     expect(callbackData(of(card, "editMessageText")[0]!).some((d) => d.startsWith("p:"))).toBe(false);

@@ -1,6 +1,7 @@
 import { Composer } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
 import type { CatalogRecord } from "../../catalog/schema.js";
+import { decide } from "../../search/decide.js";
 import type { BotContext } from "../context.js";
 import { INLINE_TITLE_LIMIT, truncate } from "../format.js";
 import { openInBotKeyboard, recordDeepLink } from "../keyboards/record.js";
@@ -25,7 +26,13 @@ inlineFeature.on("inline_query", async (ctx) => {
   const query = ctx.inlineQuery.query.trim();
   const offset = parseOffset(ctx.inlineQuery.offset);
   const engine = ctx.deps.search;
-  const response = query ? engine.search(query, { langHint: ctx.lang, limit: PAGE, offset }) : engine.browse({}, { langHint: ctx.lang, limit: PAGE, offset });
+  // The bot's own decision orders the results (a fact question's record first); small talk and an empty
+  // query list the newest records. Inline lists weak matches too: the user is still typing, and picks.
+  const decision = query ? decide(engine, query, { langHint: ctx.lang, limit: offset + PAGE, threshold: ctx.deps.settings.answerThreshold }) : undefined;
+  const response =
+    decision && decision.kind !== "smalltalk"
+      ? { ...decision.response, hits: decision.response.hits.slice(offset) }
+      : engine.browse({}, { langHint: ctx.lang, limit: PAGE, offset });
   const records = response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
   const results = records.map((record) => article(ctx, record));
   const next = offset + response.hits.length;

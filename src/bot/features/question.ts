@@ -1,12 +1,15 @@
 import { Composer, type Middleware } from "grammy";
 import { LANGUAGES, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
 import { fold } from "../../search/text.js";
-import type { SearchFilters, SearchResponse } from "../../search/types.js";
+import { decide, type Decision } from "../../search/decide.js";
+import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
 import { withoutMention } from "../filters/group.js";
 import { recordButtons, recordDeepLink } from "../keyboards/record.js";
 import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
+import { renderDirect } from "../views/direct.js";
 import { quoteQuery, renderAnswer, renderNoMatch, RESULTS_PAGE_SIZE } from "../views/results.js";
+import { replyToSmalltalk } from "./smalltalk.js";
 import { rememberResultsMessage, recordView, resultPages, resultsPageView, sendView, viewEnv } from "../views/show.js";
 
 /**
@@ -43,44 +46,51 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
 // Answering
 
 /**
- * Searches and replies: a card when the best hit is confident enough, otherwise the "no good answer"
- * reply. The question is kept in the session for follow-ups and quoted in result lists.
+ * Replies to a message as the one decision says (src/search/decide.ts): a card, led by the direct answer
+ * when the question asks for a fact; the honest "no good answer" with the closest records; or a short
+ * reply to small talk. The question is kept in the session for follow-ups and quoted in result lists.
  */
 async function answer(ctx: BotContext, query: string, filters?: SearchFilters): Promise<void> {
   const engine = ctx.deps.search;
-  const response = engine.search(query, { langHint: ctx.lang, limit: MAX_RESULTS, filters });
-  const records = response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
-  const best = response.hits[0];
-  if (!best || best.confidence < ctx.deps.settings.answerThreshold || records.length === 0) {
-    await noMatch(ctx, query, response, records);
+  const decision = decide(engine, query, { langHint: ctx.lang, limit: MAX_RESULTS, filters, threshold: ctx.deps.settings.answerThreshold });
+  if (decision.kind === "smalltalk") {
+    await replyToSmalltalk(ctx, decision.smalltalk ?? "help");
     return;
   }
-  const top = records[0]!;
+  const records = decision.response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
+  if (decision.kind === "decline" || !decision.record) {
+    await noMatch(ctx, query, decision, records);
+    return;
+  }
+  const top = decision.record;
   const env = viewEnv(ctx);
   const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: r.title[ctx.lang] }));
   const remaining = records.length - RESULTS_PAGE_SIZE;
   const cardRows = recordButtons(ctx.t, top.id, "card", { deepLink: recordDeepLink(ctx.me.username, top.id), feedback: true });
   const keyboard = answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined);
-  const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env), keyboard });
+  const direct = decision.direct ? renderDirect(decision.direct, top, env) : undefined;
+  const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env, direct), keyboard });
 
   ctx.session.lastQuery = query;
+  ctx.session.answered = true;
   ctx.session.resultIds = records.map((r) => r.id);
   ctx.session.recordId = top.id;
   rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, 0);
   // What the card's 👍/👎 are about (src/bot/features/feedback.ts).
-  ctx.session.answer = { chatId: sent.chat.id, messageId: sent.message_id, recordId: top.id, query, score: best.confidence };
+  ctx.session.answer = { chatId: sent.chat.id, messageId: sent.message_id, recordId: top.id, query, score: decision.confidence };
 }
 
-async function noMatch(ctx: BotContext, query: string, response: SearchResponse, records: CatalogRecord[]): Promise<void> {
+async function noMatch(ctx: BotContext, query: string, decision: Decision, records: CatalogRecord[]): Promise<void> {
   const weak = records.slice(0, WEAK_SHOWN);
   const view = renderNoMatch({ query, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) }, viewEnv(ctx));
   const sent = await sendView(ctx, { text: view, keyboard: weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: r.title[ctx.lang] }))) });
 
   ctx.session.lastQuery = query;
+  ctx.session.answered = false;
   ctx.session.resultIds = records.map((r) => r.id);
   ctx.session.recordId = undefined;
   rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, 0);
-  await logUnanswered(ctx, query, response.hits[0]?.confidence ?? 0);
+  await logUnanswered(ctx, query, decision.confidence);
 }
 
 /** Unanswered questions are kept for the editors; a state failure must not cost the user the reply. */
@@ -137,7 +147,9 @@ async function followUp(ctx: BotContext, text: string): Promise<boolean> {
     ctx.session.recordId = record.id;
     return true;
   }
-  if (text.length > FOLLOW_UP_MAX_LENGTH || ctx.session.lastQuery === undefined) return false;
+  // A place alone continues the last question only when that question was answered; after a decline
+  // it is a question of its own ("Kazakhstan?" → what the catalog has there).
+  if (text.length > FOLLOW_UP_MAX_LENGTH || ctx.session.lastQuery === undefined || !ctx.session.answered) return false;
   const engine = ctx.deps.search;
   const catalog = engine.catalog;
   const named = engine.placesIn(text);

@@ -20,14 +20,15 @@ export function resultLine(n: number, record: CatalogRecord, env: ViewEnv): stri
 }
 
 /**
- * The answer to a question: the best record's card and, under it, how many other matches there are
- * (the buttons list them). Within `limit`.
+ * The answer to a question: the direct answer to a fact question (if any), the best record's card and,
+ * under it, how many other matches there are (the buttons list them). Within `limit`.
  */
-export function renderAnswer(record: CatalogRecord, total: number, env: ViewEnv, limit = MESSAGE_LIMIT): string {
+export function renderAnswer(record: CatalogRecord, total: number, env: ViewEnv, direct?: string, limit = MESSAGE_LIMIT): string {
   const others = total - 1;
   const footer = others > 0 ? env.t("question:answer.others", { count: others }) : "";
-  const card = renderCard(record, env, limit - (footer ? footer.length + 2 : 0));
-  return footer ? `${card}\n\n${footer}` : card;
+  const lead = direct ? `${direct}\n\n` : "";
+  const card = renderCard(record, env, limit - lead.length - (footer ? footer.length + 2 : 0));
+  return `${lead}${card}${footer ? `\n\n${footer}` : ""}`;
 }
 
 export interface ResultsPage {
