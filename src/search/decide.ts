@@ -80,32 +80,38 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
 
 /**
  * A fact question is best answered by a record that holds the fact: among the hits nearly as good as
- * the best, the first one that does moves to the top ("how many agreements were signed in Urumqi" is
+ * the best, the one that holds it best moves to the top ("how many agreements were signed in Urumqi" is
  * the conference with its 71 agreements, not the Urumqi bureau).
  */
 function preferFactHolders(engine: SearchEngine, response: SearchResponse, question: QuestionKind, text: string): void {
   const hits = response.hits;
   const top = hits[0];
   if (!top) return;
-  const holds = (hit: SearchHit) => {
+  const strength = (hit: SearchHit) => {
     const record = engine.get(hit.id);
-    return record !== undefined && factStrength(record, question, text, response.lang) > 0;
+    return record === undefined ? 0 : factStrength(record, question, text, response.lang);
   };
-  if (holds(top)) return;
-  const at = hits.findIndex((h, i) => i > 0 && h.score >= top.score * FACT_RERANK_WINDOW && h.confidence >= top.confidence - 0.05 && holds(h));
-  if (at > 0) hits.unshift(...hits.splice(at, 1));
+  let best = 0;
+  let bestStrength = strength(top);
+  hits.forEach((h, i) => {
+    if (i === 0 || h.score < top.score * FACT_RERANK_WINDOW || h.confidence < top.confidence - 0.05) return;
+    const s = strength(h);
+    if (s > bestStrength) [best, bestStrength] = [i, s];
+  });
+  if (best > 0) hits.unshift(...hits.splice(best, 1));
 }
 
-/** How well a record can answer the question's kind: 0 when it lacks the fact. */
+/** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */
 function factStrength(record: CatalogRecord, question: QuestionKind, text: string, lang: Language): number {
   switch (question) {
     case "count":
     case "amount": {
       const figures = matchingFigures(record.figures, question, text, lang);
-      return figures.length > 0 && figures[0]!.overlap > 0 ? 1 : 0;
+      return figures.length > 0 && figures[0]!.overlap > 0 ? 1 + figures[0]!.overlap : 0;
     }
     case "when":
-      return record.dates?.start ? 1 : 0;
+      // An event has a date; an initiative only a start.
+      return record.dates?.start ? (record.kind === "event" || record.kind === "announcement" ? 2 : 1) : 0;
     case "who":
       return record.organisers.length > 0 ? 1 : 0;
     case "where":

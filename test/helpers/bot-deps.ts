@@ -2,6 +2,7 @@ import pino from "pino";
 import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { BotDeps, BotSettings } from "../../src/bot/context.js";
 import { createI18n } from "../../src/i18n.js";
+import { DEFAULT_THRESHOLD } from "../../src/search/decide.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
@@ -21,6 +22,6 @@ export async function testDeps(overrides: { state?: StateBackend; settings?: Par
     state: overrides.state ?? createMemoryState({ ttlSeconds: 3600 }),
     logger: pino({ level: "silent" }),
     i18n: await createI18n(),
-    settings: { answerThreshold: 0.5, retryMaxDelaySeconds: 2, adminIds: [], ...overrides.settings },
+    settings: { answerThreshold: DEFAULT_THRESHOLD, retryMaxDelaySeconds: 2, adminIds: [], ...overrides.settings },
   };
 }
