@@ -201,17 +201,30 @@ export const DECISION_GOAL = {
   language: 1,
 } as const;
 
-/** The goals that a report misses (empty when it meets them all). */
-export function missedDecisionGoals(report: DecisionReport): string[] {
+/**
+ * The floor CI holds the held-out part to until the goals above are met: today's figures less a small
+ * margin, so a change that makes the replies worse fails the build.
+ */
+export const DECISION_FLOOR = {
+  answerAt1: 0.82,
+  answerAt1PerLanguage: 0.78,
+  answerAt5: 0.95,
+  falseDeclines: 0.12,
+  honestDeclines: 0.85,
+  language: 0.93,
+} as const;
+
+/** The goals (or floor) that a report misses (empty when it meets them all). */
+export function missedDecisionGoals(report: DecisionReport, goal: { [K in keyof typeof DECISION_GOAL]: number } = DECISION_GOAL): string[] {
   const m = report.overall;
   const missed: string[] = [];
-  if (m.answerAt1 < DECISION_GOAL.answerAt1) missed.push(`answer@1 ${m.answerAt1.toFixed(3)} < ${DECISION_GOAL.answerAt1}`);
+  if (m.answerAt1 < goal.answerAt1) missed.push(`answer@1 ${m.answerAt1.toFixed(3)} < ${goal.answerAt1}`);
   for (const [lang, lm] of Object.entries(report.byLanguage)) {
-    if (lm.answerAt1 < DECISION_GOAL.answerAt1PerLanguage) missed.push(`answer@1 (${lang}) ${lm.answerAt1.toFixed(3)} < ${DECISION_GOAL.answerAt1PerLanguage}`);
+    if (lm.answerAt1 < goal.answerAt1PerLanguage) missed.push(`answer@1 (${lang}) ${lm.answerAt1.toFixed(3)} < ${goal.answerAt1PerLanguage}`);
   }
-  if (m.answerAt5 < DECISION_GOAL.answerAt5) missed.push(`answer@5 ${m.answerAt5.toFixed(3)} < ${DECISION_GOAL.answerAt5}`);
-  if (m.falseDeclines > DECISION_GOAL.falseDeclines) missed.push(`false declines ${m.falseDeclines.toFixed(3)} > ${DECISION_GOAL.falseDeclines}`);
-  if (m.honestDeclines < DECISION_GOAL.honestDeclines) missed.push(`honest declines ${m.honestDeclines.toFixed(3)} < ${DECISION_GOAL.honestDeclines}`);
-  if (m.language < DECISION_GOAL.language) missed.push(`reply language ${m.language.toFixed(3)} < ${DECISION_GOAL.language}`);
+  if (m.answerAt5 < goal.answerAt5) missed.push(`answer@5 ${m.answerAt5.toFixed(3)} < ${goal.answerAt5}`);
+  if (m.falseDeclines > goal.falseDeclines) missed.push(`false declines ${m.falseDeclines.toFixed(3)} > ${goal.falseDeclines}`);
+  if (m.honestDeclines < goal.honestDeclines) missed.push(`honest declines ${m.honestDeclines.toFixed(3)} < ${goal.honestDeclines}`);
+  if (m.language < goal.language) missed.push(`reply language ${m.language.toFixed(3)} < ${goal.language}`);
   return missed;
 }
