@@ -1,6 +1,7 @@
 import type { CatalogRecord, Figure, Language, Party } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, latinLanguageOf } from "./analyzer.js";
+import { bigrams } from "./text.js";
 import type { SearchEngine } from "./engine.js";
 import { questionKind, smalltalkKind, type QuestionKind, type SmalltalkKind } from "./question.js";
 import type { SearchFilters, SearchHit, SearchResponse } from "./types.js";
@@ -66,7 +67,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   }
   const question = questionKind(text);
   const response = engine.search(text, { langHint: options.langHint, filters: options.filters, limit });
-  if (question) preferFactHolders(engine, response, question, text);
+  const asked = question ? askedWords(text, response.lang) : undefined;
+  if (question && asked) preferFactHolders(engine, response, question, asked);
   const best = response.hits[0];
   const record = best ? engine.get(best.id) : undefined;
   const confidence = best?.confidence ?? 0;
@@ -74,7 +76,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (!answered) {
     return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
   }
-  const direct = question ? directFact(record, question, text, response.lang) : null;
+  const direct = question && asked ? directFact(record, question, asked) : null;
   return { kind: "answer", lang: response.lang, response, record, question, direct, smalltalk: null, confidence };
 }
 
@@ -83,13 +85,13 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
  * the best, the one that holds it best moves to the top ("how many agreements were signed in Urumqi" is
  * the conference with its 71 agreements, not the Urumqi bureau).
  */
-function preferFactHolders(engine: SearchEngine, response: SearchResponse, question: QuestionKind, text: string): void {
+function preferFactHolders(engine: SearchEngine, response: SearchResponse, question: QuestionKind, asked: AskedWords): void {
   const hits = response.hits;
   const top = hits[0];
   if (!top) return;
   const strength = (hit: SearchHit) => {
     const record = engine.get(hit.id);
-    return record === undefined ? 0 : factStrength(record, question, text, response.lang);
+    return record === undefined ? 0 : factStrength(record, question, asked);
   };
   let best = 0;
   let bestStrength = strength(top);
@@ -102,11 +104,11 @@ function preferFactHolders(engine: SearchEngine, response: SearchResponse, quest
 }
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */
-function factStrength(record: CatalogRecord, question: QuestionKind, text: string, lang: Language): number {
+function factStrength(record: CatalogRecord, question: QuestionKind, asked: AskedWords): number {
   switch (question) {
     case "count":
     case "amount": {
-      const figures = matchingFigures(record.figures, question, text, lang);
+      const figures = matchingFigures(record.figures, question, asked);
       return figures.length > 0 && figures[0]!.overlap > 0 ? 1 + figures[0]!.overlap : 0;
     }
     case "when":
@@ -117,15 +119,16 @@ function factStrength(record: CatalogRecord, question: QuestionKind, text: strin
     case "where":
       return record.cities.length + record.countries.length > 0 ? 1 : 0;
     case "countries":
+      // A list of countries answers "which countries"; one country hardly does.
       return record.countries.length > 1 ? 1 : 0;
   }
 }
 
-export function directFact(record: CatalogRecord, question: QuestionKind, text: string, lang: Language): DirectFact | null {
+function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedWords): DirectFact | null {
   switch (question) {
     case "count":
     case "amount": {
-      const figures = matchingFigures(record.figures, question, text, lang);
+      const figures = matchingFigures(record.figures, question, asked);
       if (figures.length === 0) return null;
       const best = figures[0]!;
       // "How many agreements, and worth how much?": the count and the amount of the same thing.
@@ -159,35 +162,55 @@ interface ScoredFigure {
  * The record's figures that can answer the question, best first: money for "how much", counts for "how
  * many", ranked by how many of the question's words their label shares (in any language).
  */
-function matchingFigures(figures: readonly Figure[], question: "count" | "amount", text: string, lang: Language): ScoredFigure[] {
-  // A share ("% of GDP") answers "how many" only when the question asks for a share.
-  const asksShare = /%|percent|pourcent|процент|дол[яию]|比重|百分/u.test(text);
+function matchingFigures(figures: readonly Figure[], question: "count" | "amount", asked: AskedWords): ScoredFigure[] {
   const wanted = figures.filter((f) =>
-    question === "amount" ? f.currency !== undefined : f.currency === undefined && (asksShare || !LANGUAGES.some((l) => f.label[l].startsWith("%"))),
+    question === "amount" ? f.currency !== undefined : f.currency === undefined && (asked.share || !LANGUAGES.some((l) => f.label[l].startsWith("%"))),
   );
   if (wanted.length === 0) return [];
-  const queryKeys = keysOf(text, lang);
   // Words every label of the record shares ("ASEAN", "2022") tell its figures apart no better than nothing.
   const common = new Map<string, number>();
-  const labelKeys = wanted.map((f) => LANGUAGES.map((l) => keysOf(f.label[l], l)));
+  const labelKeys = wanted.map(labelKeysOf);
   for (const perLang of labelKeys) for (const k of new Set(perLang.flatMap((set) => [...set]))) common.set(k, (common.get(k) ?? 0) + 1);
-  const informative = new Set([...queryKeys].filter((k) => !/^\d+$/.test(k) && (wanted.length === 1 || (common.get(k) ?? 0) < wanted.length)));
+  const informative = new Set([...asked.keys].filter((k) => !/^\d+$/.test(k) && (wanted.length === 1 || (common.get(k) ?? 0) < wanted.length)));
   return wanted
     .map((figure, i) => ({ figure, overlap: Math.max(...labelKeys[i]!.map((keys) => overlap(informative, keys))) }))
     .sort((a, b) => b.overlap - a.overlap);
 }
 
 function sharesWords(a: Figure, b: Figure): boolean {
-  return LANGUAGES.some((l) => overlap(keysOf(a.label[l], l), keysOf(b.label[l], l)) > 0);
+  const ka = labelKeysOf(a);
+  const kb = labelKeysOf(b);
+  return LANGUAGES.some((_, i) => overlap(ka[i]!, kb[i]!) > 0);
 }
 
+/** The words of a question, analysed once for matching it against figure labels. */
+interface AskedWords {
+  keys: ReadonlySet<string>;
+  /** The question asks for a share ("what % of GDP"). */
+  share: boolean;
+}
+
+function askedWords(text: string, lang: Language): AskedWords {
+  return { keys: keysOf(text, lang), share: /%|percent|pourcent|процент|дол[яию]|比重|百分/u.test(text) };
+}
+
+/** Figure labels are catalog data: their keys, per language, are computed once. */
+const labelKeys = new WeakMap<Figure, Set<string>[]>();
+
+function labelKeysOf(figure: Figure): Set<string>[] {
+  let keys = labelKeys.get(figure);
+  if (!keys) labelKeys.set(figure, (keys = LANGUAGES.map((l) => keysOf(figure.label[l], l))));
+  return keys;
+}
+
+/** Word keys in both Latin stemmings (a label or question may mix them), Chinese words as bigrams. */
 function keysOf(text: string, lang: Language): Set<string> {
   const keys = new Set<string>();
   for (const flavor of [lang, latinLanguageOf(lang) === "en" ? "fr" : "en"] as const) {
     const analyzed = analyze(text, flavor);
-    analyzed.keys.forEach((k) => {
+    analyzed.keys.forEach((k, i) => {
       if (k === null) return;
-      if (Array.from(k).length > 2 && /\p{Script=Han}/u.test(k)) for (let i = 0; i + 2 <= k.length; i++) keys.add(k.slice(i, i + 2));
+      if (analyzed.words[i]!.script === "han" && Array.from(k).length > 2) for (const b of bigrams(k)) keys.add(b);
       else keys.add(k);
     });
   }

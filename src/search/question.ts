@@ -93,11 +93,13 @@ function priority(kind: SmalltalkKind): number {
   return ["help", "greeting", "thanks", "bye", "ack"].indexOf(kind);
 }
 
+/** Chinese phrases, longest first, so 谢谢你 is taken whole rather than leaving 你. */
+const HAN_PHRASES = [...PHRASES.keys()].filter((p) => /\p{Script=Han}/u.test(p)).sort((a, b) => b.length - a.length);
+
 function stripFiller(part: string): string {
   if (/\p{Script=Han}/u.test(part)) {
     let rest = part;
-    // Longest phrase first, so 谢谢你 is not left as 你.
-    for (const phrase of [...PHRASES.keys()].filter((p) => /\p{Script=Han}/u.test(p)).sort((a, b) => b.length - a.length)) rest = rest.split(phrase).join("");
+    for (const phrase of HAN_PHRASES) rest = rest.split(phrase).join("");
     return [...rest].filter((c) => !FILLER.has(c)).join("").trim();
   }
   const words = part.split(" ").filter((w) => !FILLER.has(w));

@@ -30,20 +30,19 @@ beforeEach(async () => {
 });
 
 /** The bot's reply (one message) to a private message from the test user. */
-async function ask(text: string, languageCode = "en"): Promise<{ text: string; firstLine: string; card: string | undefined }> {
+async function ask(text: string, languageCode = "en"): Promise<{ text: string; firstLine: string; card: string | undefined; buttons: string[] }> {
   const mark = api.mark();
   await bot.handleUpdate(api.textMessage({ chatId: user, userId: user, text, languageCode }));
   const replies = api.calls.slice(mark).filter((c) => c.method === "sendMessage").map((c) => c.payload);
   expect(replies).toHaveLength(1);
   const reply = replies[0]!;
   const body = reply.text as string;
-  return { text: body, firstLine: plain(body.split("\n")[0]!), card: cardOf(reply) };
+  const buttons = callbackData(reply);
+  return { text: body, firstLine: plain(body.split("\n")[0]!), card: buttons.find((d) => d.startsWith("r:d:"))?.slice(4), buttons };
 }
 
-/** The record whose card the reply shows (its "details" button), if any. */
-function cardOf(reply: Payload): string | undefined {
-  const data = ((reply.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
-  return data.find((d) => d.startsWith("r:d:"))?.slice(4);
+function callbackData(reply: Payload): string[] {
+  return ((reply.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
 }
 
 function plain(html: string): string {
@@ -110,8 +109,9 @@ describe("answers as users ask", () => {
       const reply = await ask(text, lang);
       expect(reply.card, text).toBeUndefined();
       for (const declined of Object.values(DECLINED)) expect(reply.text, text).not.toContain(declined);
-      // The quick-start buttons come with it.
-      expect(reply.text, text).toMatch(/\/|incubat|инкубат|孵化器/i);
+      // The quick-start buttons come with it: one per list (exchange programmes, incubators, initiatives, events).
+      expect(reply.buttons, text).toHaveLength(4);
+      for (const data of reply.buttons) expect(data, text).toMatch(/^b:/);
     }
     expect((await ask("thanks")).text).not.toMatch(/think tank/i);
     expect(await deps.state.questions.recent(50)).toEqual([]);

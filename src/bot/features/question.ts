@@ -9,8 +9,8 @@ import { recordButtons, recordDeepLink } from "../keyboards/record.js";
 import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
 import { renderDirect } from "../views/direct.js";
 import { quoteQuery, renderAnswer, renderNoMatch, RESULTS_PAGE_SIZE } from "../views/results.js";
-import { replyToSmalltalk } from "./smalltalk.js";
-import { rememberResultsMessage, recordView, resultPages, resultsPageView, sendView, viewEnv } from "../views/show.js";
+import { isGroup, rememberResultsMessage, recordView, resultPages, resultsPageView, sendView, viewEnv } from "../views/show.js";
+import { welcomeView } from "../views/welcome.js";
 
 /**
  * Questions in free text. The best record comes back as a card, the next matches as buttons; a
@@ -32,8 +32,7 @@ const FOLLOW_UP_MAX_LENGTH = 80;
 export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
   const raw = ctx.message?.text;
   if (raw === undefined) return next();
-  const group = ctx.chat?.type === "group" || ctx.chat?.type === "supergroup";
-  const text = (group ? withoutMention(raw, ctx.me.username) : raw).trim();
+  const text = (isGroup(ctx) ? withoutMention(raw, ctx.me.username) : raw).trim();
   if (!text) {
     await ctx.reply(ctx.t("question:empty"), { parse_mode: "HTML" });
     return;
@@ -54,7 +53,10 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   const engine = ctx.deps.search;
   const decision = decide(engine, query, { langHint: ctx.lang, limit: MAX_RESULTS, filters, threshold: ctx.deps.settings.answerThreshold });
   if (decision.kind === "smalltalk") {
-    await replyToSmalltalk(ctx, decision.smalltalk ?? "help");
+    // Greetings, thanks, "what can you do?", an emoji, an unknown /command: a friendly word, how to ask
+    // and the quick-start buttons — never "no good answer", never logged as unanswered.
+    const view = welcomeView(ctx.t, ctx.t(`question:smalltalk.${decision.smalltalk ?? "help"}`), isGroup(ctx) ? ctx.me : undefined);
+    await ctx.reply(view.text, { parse_mode: "HTML", reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
     return;
   }
   const records = decision.response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);

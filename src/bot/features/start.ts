@@ -1,7 +1,8 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import { escapeHtml } from "../format.js";
-import { startKeyboard } from "../keyboards/start.js";
+import { isGroup } from "../views/show.js";
+import { welcomeView } from "../views/welcome.js";
 
 /**
  * /start: who the bot is for and what it does, how to ask (or, in a group, how to address it), and
@@ -11,15 +12,7 @@ import { startKeyboard } from "../keyboards/start.js";
 export const startFeature = new Composer<BotContext>();
 
 startFeature.command("start", async (ctx) => {
-  const { t } = ctx;
-  const inGroup = ctx.chat.type === "group" || ctx.chat.type === "supergroup";
   const name = escapeHtml(ctx.from?.first_name ?? "");
-  const text = [
-    t("start:greeting", { name }),
-    "",
-    inGroup ? t("start:askGroup", { username: ctx.me.username }) : t("start:ask"),
-    "",
-    t("start:browse"),
-  ].join("\n");
-  await ctx.reply(text, { parse_mode: "HTML", reply_markup: startKeyboard(t), link_preview_options: { is_disabled: true } });
+  const view = welcomeView(ctx.t, ctx.t("start:greeting", { name }), isGroup(ctx) ? ctx.me : undefined);
+  await ctx.reply(view.text, { parse_mode: "HTML", reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
 });

@@ -24,7 +24,7 @@ export function viewEnv(ctx: BotContext): ViewEnv {
   return { lang: ctx.lang, t: ctx.t, catalog: ctx.deps.search.catalog };
 }
 
-function isGroup(ctx: BotContext): boolean {
+export function isGroup(ctx: BotContext): boolean {
   return ctx.chat?.type === "group" || ctx.chat?.type === "supergroup";
 }
 
