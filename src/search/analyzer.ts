@@ -26,17 +26,19 @@ const QUESTION_WORDS = {
     "hello", "hi", "hey", "thanks", "thank", "dear", "sir", "madam", "guys", "team", "good", "morning", "afternoon", "evening", "wondering",
     "interested", "help", "let", "give", "im", "ive", "id", "anyone", "somebody", "someone", "something", "anything", "kindly", "exist", "exists",
     "available", "details", "kind", "sort", "explain", "possible", "question", "questions", "thx", "ok", "okay",
+    "sorry", "bother", "excuse", "pardon", "advance", "regards", "quick", "hey", "btw", "thing", "things", "stuff",
     // French
     "trouver", "cherche", "chercher", "recherche", "existe", "existent", "besoin", "savoir", "puis", "peux", "peut", "pouvez", "pourriez", "quel", "quelle",
     "quels", "quelles", "combien", "quand", "quoi", "comment", "bonjour", "bonsoir", "salut", "merci", "svp", "stp", "plait", "plaît", "dites", "dire",
     "voudrais", "aimerais", "connaitre", "connaître", "madame", "monsieur", "cordialement", "intéresse", "interesse", "aide", "aider", "infos",
-    "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler",
+    "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler", "desole", "désolé", "excusez", "pardon", "truc", "machin",
   ],
   cyrillic: [
     "какие", "какой", "какая", "каких", "какое", "каком", "найти", "ищу", "искать", "подскажите", "подскажи", "скажите", "скажи", "расскажите", "расскажи",
     "хочу", "хотел", "хотела", "хотелось", "нужно", "нужен", "нужна", "нужны", "есть", "пожалуйста", "пжл", "плиз", "сколько", "когда", "здравствуйте", "здрасте",
     "привет", "добрый", "доброе", "утро", "день", "вечер", "спасибо", "благодарю", "узнать", "интересует", "интересно", "вопрос", "помогите", "помоги", "чё", "че",
-    "такое", "ребята", "коллеги", "уважаемые", "объясните", "существует", "существуют", "имеются", "бывают",
+    "такое", "ребята", "коллеги", "уважаемые", "объясните", "существует", "существуют", "имеются", "бывают", "извините", "простите", "заранее", "скажите-ка",
+    "вообще", "штука", "штуки", "типа", "короче", "вот", "входит", "входят", "входящие", "состоит", "состоят",
   ],
   han: [
     "有没有", "哪里", "哪儿", "哪些", "哪个", "哪家", "什么", "怎么", "如何", "可以", "能", "请问", "想", "找", "寻找", "是否", "有", "吗", "呢", "吧", "啊",

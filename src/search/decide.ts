@@ -112,8 +112,7 @@ function factStrength(record: CatalogRecord, question: QuestionKind, asked: Aske
       return figures.length > 0 && figures[0]!.overlap > 0 ? 1 + figures[0]!.overlap : 0;
     }
     case "when":
-      // An event has a date; an initiative only a start.
-      return record.dates?.start ? (record.kind === "event" || record.kind === "announcement" ? 2 : 1) : 0;
+      return record.dates?.start ? 1 : 0;
     case "who":
       return record.organisers.length > 0 ? 1 : 0;
     case "where":

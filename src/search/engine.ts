@@ -10,6 +10,7 @@ import { bigrams, fold } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta"] as const satisfies readonly MatchField[];
+const TITLE_FIELD = FIELDS.indexOf("title");
 
 /** Contribution of a match to the score, by field: a title says what a record is about. */
 const FIELD_WEIGHT: Record<MatchField, number> = { title: 3, meta: 2, summary: 1.5, details: 1 };
@@ -80,6 +81,8 @@ interface IndexedRecord {
   audiences: ReadonlySet<string>;
   /** Tokens of the places the record is in (country and city), for "that country first". */
   places: ReadonlySet<string>;
+  /** City tokens of the record. */
+  cities: ReadonlySet<string>;
   /** Per language, the title's units of meaning, each with the index terms that stand for it. */
   titleUnits: readonly (readonly string[])[][];
 }
@@ -158,6 +161,7 @@ export class SearchEngine {
         sectors: new Set(record.sectors),
         audiences: new Set(record.audiences),
         places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
+        cities: new Set(record.cities.map(cityToken)),
         titleUnits: LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
       });
     });
@@ -214,18 +218,26 @@ export class SearchEngine {
       let score = 0;
       let covered = 0;
       let quality = 0;
+      let inTitle = 0;
       for (let u = 0; u < U; u++) {
         if (acc.alt[slot * U + u]! < 0) continue;
         score += acc.score[slot * U + u]!;
         covered += units[u]!.weight;
         quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
+        if (acc.field[slot * U + u] === TITLE_FIELD) inTitle += units[u]!.weight;
       }
       const title = titleCoverage(entry.titleUnits, units, acc, slot);
       titleCov[slot] = title;
+      // The name bonus goes to a record whose title the question names whole *and* that names most of
+      // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
+      const nameBonus = TITLE_COVERAGE_BONUS * title * (inTitle / totalWeight);
       // "That country first" applies to records that answer the rest of the question too: a place
-      // narrows the topic, it does not replace it.
+      // narrows the topic, it does not replace it. A record spanning many countries (the SCO, ASEAN)
+      // says less about any one of them; a city is a city.
       const inPlace = placeList.length > 0 && placeFirst(units, acc, slot, placeList, entry.places);
-      final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + TITLE_COVERAGE_BONUS * title) * (inPlace ? 1 + PLACE_BONUS : 1);
+      const inCity = inPlace && placeList.some((p) => entry.cities.has(p));
+      const placeBonus = inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0;
+      final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + nameBonus) * (1 + placeBonus);
       confidence[slot] = quality / totalConfidenceWeight;
       total++;
       if (keep === 0 || (top.length === keep && better(slot, top[keep - 1]!) <= 0)) continue;
@@ -246,7 +258,8 @@ export class SearchEngine {
       });
       return { id: idOf(slot), score: round(final[slot]!), confidence: round(confidence[slot]!), titleCoverage: round(titleCov[slot]!), matches };
     });
-    return { query, lang, countries, total, hits };
+    const unknown = units.reduce((sum, u, i) => sum + (u.alts.some((a) => this.documentFrequency.has(a.term)) ? 0 : confidenceWeight[i]!), 0);
+    return { query, lang, countries, total, hits, unknown: round(unknown / totalConfidenceWeight) };
   }
 
   /**
@@ -379,11 +392,18 @@ export class SearchEngine {
       }
     }
 
+    // A soft word is never typo-corrected: "date" must not become "data".
+    const corrections = new Map<number, string>();
+    for (const unit of units) {
+      if (unit.soft || unit.alts.some((a) => this.documentFrequency.has(a.term))) continue;
+      const surface = this.addTypoAlternatives(unit, en.words[unit.word]!.text);
+      if (surface) corrections.set(unit.word, surface);
+    }
+    if (corrections.size > 0) this.conceptsOfCorrected(en, corrections, unitsOfWord, units);
+
     const maxIdf = this.idf("");
     const original = en.folded.length === query.length ? query : undefined;
     for (const unit of units) {
-      // A soft word is never typo-corrected: "date" must not become "data".
-      if (!unit.soft && !unit.alts.some((a) => this.documentFrequency.has(a.term))) this.addTypoAlternatives(unit, en.words[unit.word]!.text);
       const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
       const word = en.words[unit.word]!;
       const unknownWeight = looksLikeName(word, original) ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
@@ -392,16 +412,43 @@ export class SearchEngine {
     return { units, places };
   }
 
-  private addTypoAlternatives(unit: QueryUnit, word: string): void {
+  /** Adds the index terms of the nearest known words; returns the nearest word's surface, if any. */
+  private addTypoAlternatives(unit: QueryUnit, word: string): string | undefined {
     const allowed = allowedTypos(Array.from(word).length);
-    if (allowed === 0) return;
+    if (allowed === 0) return undefined;
     const found = this.typos.search(word).filter((m) => m.distance > 0 && m.distance <= allowed);
-    if (found.length === 0) return;
+    if (found.length === 0) return undefined;
     const best = Math.min(...found.map((m) => m.distance));
+    let surface: string | undefined;
     for (const m of found) {
       if (m.distance !== best) continue;
+      surface ??= m.term;
       for (const term of this.surfaces.get(m.term) ?? []) {
         if (!unit.alts.some((a) => a.term === term)) unit.alts.push({ term, factor: best === 1 ? FACTOR.typo1 : FACTOR.typo2, via: "typo" });
+      }
+    }
+    return surface;
+  }
+
+  /**
+   * Concepts named once the typos are corrected: "шанхайская организация сотрудничесва" is the SCO,
+   * like the phrase spelt right. The corrected text has the same words at the same places, so a
+   * concept's span maps back onto the query's units.
+   */
+  private conceptsOfCorrected(analyzed: AnalyzedText, corrections: ReadonlyMap<number, string>, unitsOfWord: ReadonlyMap<number, number[]>, units: QueryUnit[]): void {
+    const text = analyzed.words.map((w, i) => corrections.get(i) ?? w.text).join(" ");
+    const en = analyze(text, "en");
+    if (en.words.length !== analyzed.words.length) return;
+    for (const m of [...this.lexicon.match(en, "en"), ...this.lexicon.match(analyze(text, "fr"), "fr")]) {
+      if (m.kind !== "concept") continue;
+      let spansCorrection = false;
+      for (let w = m.from; w < m.to; w++) if (corrections.has(w)) spansCorrection = true;
+      if (!spansCorrection) continue;
+      for (let w = m.from; w < m.to; w++) {
+        for (const u of unitsOfWord.get(w) ?? []) {
+          const alts = units[u]!.alts;
+          if (!alts.some((a) => a.term === m.token)) alts.push({ term: m.token, factor: FACTOR.typo1, via: "typo" });
+        }
       }
     }
   }

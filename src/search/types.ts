@@ -54,4 +54,6 @@ export interface SearchResponse {
   /** All hits that passed the filters, before offset/limit. */
   total: number;
   hits: SearchHit[];
+  /** Share of the question (by confidence weight) in words the catalog does not hold at all. */
+  unknown?: number;
 }
