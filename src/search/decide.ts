@@ -67,7 +67,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   }
   const question = questionKind(text);
   const response = engine.search(text, { langHint: options.langHint, filters: options.filters, limit });
-  const asked = question ? askedWords(text, response.lang) : undefined;
+  const asked = question ? askedWords(engine, text, response.lang) : undefined;
   if (question && asked) preferFactHolders(engine, response, question, asked);
   const best = response.hits[0];
   const record = best ? engine.get(best.id) : undefined;
@@ -108,7 +108,7 @@ function factStrength(record: CatalogRecord, question: QuestionKind, asked: Aske
   switch (question) {
     case "count":
     case "amount": {
-      const figures = matchingFigures(record.figures, question, asked);
+      const figures = matchingFigures(record, question, asked);
       return figures.length > 0 && figures[0]!.overlap > 0 ? 1 + figures[0]!.overlap : 0;
     }
     case "when":
@@ -127,13 +127,13 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
   switch (question) {
     case "count":
     case "amount": {
-      const figures = matchingFigures(record.figures, question, asked);
+      const figures = matchingFigures(record, question, asked);
       if (figures.length === 0) return null;
       const best = figures[0]!;
       // "How many agreements, and worth how much?": the count and the amount of the same thing.
       const shown = [best.figure];
       if (question === "count") {
-        const money = record.figures.find((f) => f.currency && best.overlap > 0 && sharesWords(f, best.figure));
+        const money = record.figures.find((f) => f.currency && best.overlap > 0 && sharesWords(f, best.figure, asked));
         if (money) shown.push(money);
       }
       return { kind: "figures", question, figures: shown };
@@ -161,7 +161,9 @@ interface ScoredFigure {
  * The record's figures that can answer the question, best first: money for "how much", counts for "how
  * many", ranked by how many of the question's words their label shares (in any language).
  */
-function matchingFigures(figures: readonly Figure[], question: "count" | "amount", asked: AskedWords): ScoredFigure[] {
+function matchingFigures(record: CatalogRecord, question: "count" | "amount", asked: AskedWords): ScoredFigure[] {
+  const figures = record.figures;
+  const labelKeysOf = asked.labelKeysOf;
   const wanted = figures.filter((f) =>
     question === "amount" ? f.currency !== undefined : f.currency === undefined && (asked.share || !LANGUAGES.some((l) => f.label[l].startsWith("%"))),
   );
@@ -170,41 +172,64 @@ function matchingFigures(figures: readonly Figure[], question: "count" | "amount
   const common = new Map<string, number>();
   const labelKeys = wanted.map(labelKeysOf);
   for (const perLang of labelKeys) for (const k of new Set(perLang.flatMap((set) => [...set]))) common.set(k, (common.get(k) ?? 0) + 1);
-  const informative = new Set([...asked.keys].filter((k) => !/^\d+$/.test(k) && (wanted.length === 1 || (common.get(k) ?? 0) < wanted.length)));
+  // Nor do the words that name the record itself ("forum" of the SCO Digital Economy Forum).
+  const title = asked.titleKeysOf(record);
+  const informative = new Set(
+    [...asked.keys].filter((k) => !/^\d+$/.test(k) && !title.has(k) && (wanted.length === 1 || (common.get(k) ?? 0) < wanted.length)),
+  );
   return wanted
     .map((figure, i) => ({ figure, overlap: Math.max(...labelKeys[i]!.map((keys) => overlap(informative, keys))) }))
     .sort((a, b) => b.overlap - a.overlap);
 }
 
-function sharesWords(a: Figure, b: Figure): boolean {
-  const ka = labelKeysOf(a);
-  const kb = labelKeysOf(b);
+function sharesWords(a: Figure, b: Figure, asked: AskedWords): boolean {
+  const ka = asked.labelKeysOf(a);
+  const kb = asked.labelKeysOf(b);
   return LANGUAGES.some((_, i) => overlap(ka[i]!, kb[i]!) > 0);
 }
 
 /** The words of a question, analysed once for matching it against figure labels. */
 interface AskedWords {
   keys: ReadonlySet<string>;
-  /** The question asks for a share ("what % of GDP"). */
+  /** The question asks for a share or a growth rate ("what % of GDP", "增长多少"). */
   share: boolean;
+  /** A figure label's keys per language, with the same engine's concepts. */
+  labelKeysOf: (figure: Figure) => Set<string>[];
+  /** The keys of a record's title in all four languages. */
+  titleKeysOf: (record: CatalogRecord) => Set<string>;
 }
 
-function askedWords(text: string, lang: Language): AskedWords {
-  return { keys: keysOf(text, lang), share: /%|percent|pourcent|процент|дол[яию]|比重|百分/u.test(text) };
+const SHARE = /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
+
+function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWords {
+  let cache = keyCache.get(engine);
+  if (!cache) keyCache.set(engine, (cache = { labels: new WeakMap(), titles: new WeakMap() }));
+  const { labels, titles } = cache;
+  return {
+    keys: keysOf(engine, text, lang),
+    share: SHARE.test(text),
+    labelKeysOf: (figure) => {
+      let keys = labels.get(figure);
+      if (!keys) labels.set(figure, (keys = LANGUAGES.map((l) => keysOf(engine, figure.label[l], l))));
+      return keys;
+    },
+    titleKeysOf: (record) => {
+      let keys = titles.get(record);
+      if (!keys) titles.set(record, (keys = new Set(LANGUAGES.flatMap((l) => [...keysOf(engine, record.title[l], l)]))));
+      return keys;
+    },
+  };
 }
 
-/** Figure labels are catalog data: their keys, per language, are computed once. */
-const labelKeys = new WeakMap<Figure, Set<string>[]>();
+/** Figure labels and titles are catalog data: their keys are computed once per engine. */
+const keyCache = new WeakMap<SearchEngine, { labels: WeakMap<Figure, Set<string>[]>; titles: WeakMap<CatalogRecord, Set<string>> }>();
 
-function labelKeysOf(figure: Figure): Set<string>[] {
-  let keys = labelKeys.get(figure);
-  if (!keys) labelKeys.set(figure, (keys = LANGUAGES.map((l) => keysOf(figure.label[l], l))));
-  return keys;
-}
-
-/** Word keys in both Latin stemmings (a label or question may mix them), Chinese words as bigrams. */
-function keysOf(text: string, lang: Language): Set<string> {
-  const keys = new Set<string>();
+/**
+ * Word keys in both Latin stemmings (a label or question may mix them), Chinese words as bigrams, and
+ * the glossary's concepts, so "deals" meets "agreements".
+ */
+function keysOf(engine: SearchEngine, text: string, lang: Language): Set<string> {
+  const keys = new Set<string>(engine.conceptsIn(text, lang));
   for (const flavor of [lang, latinLanguageOf(lang) === "en" ? "fr" : "en"] as const) {
     const analyzed = analyze(text, flavor);
     analyzed.keys.forEach((k, i) => {

@@ -262,6 +262,12 @@ export class SearchEngine {
     return { query, lang, countries, total, hits, unknown: round(unknown / totalConfidenceWeight) };
   }
 
+  /** The glossary concepts a text names, as tokens ("deals" and "agreements" are both `~agreement`). */
+  conceptsIn(text: string, lang: Language): string[] {
+    const latin = latinLanguageOf(lang);
+    return this.lexicon.match(analyze(text, latin), latin).flatMap((m) => (m.kind === "concept" ? [m.token] : []));
+  }
+
   /**
    * Countries and cities a text names, and the text without them: "and in Kazakhstan?" names only a
    * place (a follow-up of the last question); "incubators in Uzbekistan" leaves "incubators".

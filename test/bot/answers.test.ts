@@ -76,6 +76,10 @@ describe("answers as users ask", () => {
     expect(zh.firstLine).toContain("2024年5月13日");
     const who = await ask("qui a organisé le forum de l'économie numérique de Tianjin ?", "fr");
     expect(who.firstLine).toMatch(/^💡 Organisé par .*Tianjin/);
+    // "Deals" are the glossary's agreements, not the forum's sub-forums that share the word "forum".
+    expect((await ask("how many deals at the SCO digital economy forum?")).firstLine).toContain("21 agreements signed");
+    expect((await ask("где секретариат ШОС?", "ru")).firstLine).toMatch(/^💡 Где: Пекин/);
+    expect((await ask("какая доля цифровой экономики в ВВП Тяньцзиня?", "ru")).firstLine).toContain("9,4");
   });
 
   it("a bare name or acronym opens that organisation's own record", async () => {
