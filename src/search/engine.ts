@@ -20,6 +20,8 @@ const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, summary: 
 /** Alternative spellings weigh less than the word as written. */
 const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6 } as const;
 
+const YEAR = /^(19|20)\d\d$/;
+
 /** Weight of a word that names the kind of fact asked for ("when", "members") rather than the record. */
 const SOFT_WEIGHT = 0.2;
 
@@ -413,7 +415,10 @@ export class SearchEngine {
       const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
       const word = en.words[unit.word]!;
       const unknownWeight = looksLikeName(word, original) ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
-      unit.weight = (known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight) * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
+      // A year names one edition of a thing ("the SCO summit 2019"): a record that lacks it is another
+      // edition, however common the year is in the catalog.
+      const idf = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight;
+      unit.weight = (YEAR.test(word.text) ? maxIdf : idf) * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
     }
     return { units, places };
   }
