@@ -4,9 +4,9 @@ import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, indexTerms, isSoftWord, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
-import { detectLanguage } from "./language.js";
+import { detectLanguage, type LatinVocabulary } from "./language.js";
 import { cityToken, conceptToken, countryToken, Lexicon, type LexiconMatch } from "./lexicon.js";
-import { bigrams, fold } from "./text.js";
+import { bigrams, fold, words } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta"] as const satisfies readonly MatchField[];
@@ -130,6 +130,7 @@ export class SearchEngine {
     private readonly lexicon: Lexicon,
     private readonly surfaces: Map<string, string[]>,
     private readonly typos: SymSpell,
+    private readonly vocabulary: LatinVocabulary,
     options: SearchEngineOptions,
   ) {
     this.now = options.now ?? (() => new Date());
@@ -174,7 +175,15 @@ export class SearchEngine {
     lexicon.addCountryPlaces(catalogCountries, gazetteerCities(), (name) => isIndexedWord(name, documentFrequency));
 
     const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
-    return new SearchEngine(catalog, records, byId, index, documentFrequency, lexicon, surfaces, typos, options);
+    const vocabulary = { en: new Set<string>(), fr: new Set<string>() };
+    for (const record of catalog.records) {
+      for (const lang of ["en", "fr"] as const) {
+        for (const text of [record.title[lang], record.summary[lang], record.details?.[lang] ?? ""]) {
+          for (const w of words(fold(text), false)) if (w.script === "latin" && w.text.length > 2) vocabulary[lang].add(w.text);
+        }
+      }
+    }
+    return new SearchEngine(catalog, records, byId, index, documentFrequency, lexicon, surfaces, typos, vocabulary, options);
   }
 
   get size(): number {
@@ -187,7 +196,7 @@ export class SearchEngine {
   }
 
   search(query: string, options: SearchOptions = {}): SearchResponse {
-    const lang = detectLanguage(query, options.langHint);
+    const lang = this.language(query, options.langHint);
     const { units, places } = this.queryUnits(query);
     const countries = [...places].map((t) => this.lexicon.countryOfToken.get(t)).filter((c): c is string => c !== undefined);
     if (units.length === 0) {
@@ -262,6 +271,14 @@ export class SearchEngine {
     });
     const unknown = units.reduce((sum, u, i) => sum + (u.alts.some((a) => this.documentFrequency.has(a.term)) ? 0 : confidenceWeight[i]!), 0);
     return { query, lang, countries, total, hits, unknown: round(unknown / totalConfidenceWeight) };
+  }
+
+  /**
+   * The language a text is written in: by script, grammar words, the catalog's own English and French
+   * words, then the detector and the caller's hint (see detectLanguage).
+   */
+  language(text: string, hint?: Language): Language {
+    return detectLanguage(text, hint, this.vocabulary);
   }
 
   /** The glossary concepts a text names, as tokens ("deals" and "agreements" are both `~agreement`). */

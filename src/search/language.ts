@@ -1,6 +1,8 @@
 import { eld } from "eld/small";
 import { LANGUAGES, type Language } from "../catalog/schema.js";
-import { scriptOf } from "./text.js";
+import { eng, fra } from "stopword";
+import { isStopword } from "./analyzer.js";
+import { fold, scriptOf, words } from "./text.js";
 
 eld.setLanguageSubset([...LANGUAGES]);
 
@@ -10,7 +12,7 @@ eld.setLanguageSubset([...LANGUAGES]);
  * French the detector (eld, limited to our four languages) decides when it is reliable, otherwise the
  * caller's hint (Telegram's language_code, the user's choice) wins if it is a Latin language.
  */
-export function detectLanguage(text: string, hint?: Language): Language {
+export function detectLanguage(text: string, hint?: Language, vocabulary?: LatinVocabulary): Language {
   let han = 0;
   let cyrillic = 0;
   let latin = 0;
@@ -21,10 +23,26 @@ export function detectLanguage(text: string, hint?: Language): Language {
     else if (script === "latin" && !/\d/.test(ch)) latin++;
   }
   if (han === 0 && cyrillic === 0 && latin === 0) return hint ?? "en";
-  // Han characters carry a word each where alphabets need several letters, hence the weight.
-  if (han * 3 >= Math.max(cyrillic, latin)) return "zh";
-  if (cyrillic >= latin) return "ru";
+  const mixed = (han > 0 ? 1 : 0) + (cyrillic > 0 ? 1 : 0) + (latin > 0 ? 1 : 0) > 1;
+  if (mixed) {
+    // A message mixing scripts is written in the language of its grammar words: "что за hidden champions
+    // report?" is Russian, "what is the 上合组织 energy platform" English. Without them, in the non-Latin
+    // script: Russian and Chinese writers drop English names and terms into their sentences far more
+    // often than the other way round.
+    const grammar = new Set(words(fold(text)).filter((w) => w.script !== "other" && !/^\d+$/.test(w.text) && isStopword(w)).map((w) => w.script));
+    const only = grammar.size === 1 ? [...grammar][0] : undefined;
+    if (only === "cyrillic") return "ru";
+    if (only === "han") return "zh";
+    if (only !== "latin") return han > 0 ? "zh" : "ru";
+  } else {
+    if (han > 0) return "zh";
+    if (cyrillic > 0) return "ru";
+  }
   const latinHint = hint === "en" || hint === "fr" ? hint : undefined;
+  // Grammar words of only one of the two languages decide ("conference cooperation interregionale a
+  // Ouroumtchi" has "a"; accents are often left out, which misleads the detector).
+  const vote = grammarVote(text) ?? (vocabulary ? vocabularyVote(text, vocabulary) : undefined);
+  if (vote) return vote;
   const result = eld.detect(text);
   const detected = result.language === "fr" || result.language === "en" ? result.language : undefined;
   if (detected && result.isReliable()) {
@@ -36,4 +54,44 @@ export function detectLanguage(text: string, hint?: Language): Language {
     return detected;
   }
   return latinHint ?? detected ?? "en";
+}
+
+/** Words (folded) of the catalog's English and French texts. */
+export interface LatinVocabulary {
+  en: ReadonlySet<string>;
+  fr: ReadonlySet<string>;
+}
+
+/**
+ * English or French by the catalog's own words: "plateforme", "transfert", "Chine", "OCS" occur only in
+ * its French texts, "manifesto" only in its English ones. Decides when one side has more such words.
+ */
+function vocabularyVote(text: string, vocabulary: LatinVocabulary): "en" | "fr" | undefined {
+  let en = 0;
+  let fr = 0;
+  for (const w of words(fold(text))) {
+    if (w.script !== "latin" || /^\d+$/.test(w.text)) continue;
+    const inEn = vocabulary.en.has(w.text);
+    const inFr = vocabulary.fr.has(w.text);
+    if (inFr && !inEn) fr++;
+    else if (inEn && !inFr) en++;
+  }
+  return fr > en ? "fr" : en > fr ? "en" : undefined;
+}
+
+const FRENCH_ONLY = new Set(fra.map(fold).filter((w) => !eng.includes(w) && w.length > 0));
+const ENGLISH_ONLY = new Set(eng.map(fold).filter((w) => !fra.includes(w) && w.length > 1));
+
+/** English or French by their grammar words alone, when only one of the two has any in the text. */
+function grammarVote(text: string): "en" | "fr" | undefined {
+  let en = 0;
+  let fr = 0;
+  for (const w of words(fold(text))) {
+    if (w.script !== "latin") continue;
+    if (FRENCH_ONLY.has(w.text)) fr++;
+    else if (ENGLISH_ONLY.has(w.text)) en++;
+  }
+  if (fr > 0 && en === 0) return "fr";
+  if (en > 0 && fr === 0) return "en";
+  return undefined;
 }

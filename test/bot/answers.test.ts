@@ -136,6 +136,10 @@ describe("answers as users ask", () => {
     await ask("incubators in Kazakhstan");
     const reply = await ask("спасибо", "en");
     expect(reply.text).toContain("Пожалуйста");
+    // French without accents, from a user whose Telegram is in English: the catalog's own French words tell.
+    const fr = await ask("plateforme energie OCS chine", "en");
+    expect(fr.card).toBe("sco-energy-platform");
+    expect(fr.text).toContain("Plateforme de coopération");
   });
 
   it("named scholarships, universities and camps the catalog does not hold are declined, and logged", async () => {

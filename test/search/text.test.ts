@@ -50,13 +50,27 @@ describe("russianCaseForms", () => {
 
 describe("detectLanguage", () => {
   it("decides by script for Chinese and Russian", () => {
-    expect(detectLanguage("孵化器 in Harbin")).toBe("zh");
+    expect(detectLanguage("哈尔滨的孵化器")).toBe("zh");
     expect(detectLanguage("инкубаторы в Казахстане")).toBe("ru");
   });
 
   it("tells English from French", () => {
     expect(detectLanguage("programmes d'échange pour les étudiants")).toBe("fr");
     expect(detectLanguage("student exchange programmes in SCO countries")).toBe("en");
+  });
+
+  it("reads a message mixing scripts in the language of its grammar words, else the non-Latin one", () => {
+    expect(detectLanguage("что за hidden champions report?")).toBe("ru");
+    expect(detectLanguage("SCO digital forum итоги")).toBe("ru");
+    expect(detectLanguage("hidden champions 论坛 顺义")).toBe("zh");
+    expect(detectLanguage("is there an incubator in Шымкент?")).toBe("en");
+    expect(detectLanguage("what is the 上合组织 energy platform")).toBe("en");
+    expect(detectLanguage("上合组织的 energy platform")).toBe("zh");
+  });
+
+  it("tells French without accents by its grammar words", () => {
+    expect(detectLanguage("programme echange etudiants pour la chine", "en")).toBe("fr");
+    expect(detectLanguage("incubators for the startups of Kazakhstan", "fr")).toBe("en");
   });
 
   it("uses the hint when the text cannot tell", () => {

@@ -1,6 +1,5 @@
 import type { NextFunction } from "grammy";
 import { supportedLanguage, translator } from "../../i18n.js";
-import { detectLanguage } from "../../search/language.js";
 import type { BotContext } from "../context.js";
 
 /** Fewer letters than this say too little about a language to switch the conversation to it. */
@@ -18,7 +17,7 @@ export async function languageMiddleware(ctx: BotContext, next: NextFunction): P
   if (!session.langChosen) {
     const text = ctx.message?.text ?? ctx.inlineQuery?.query;
     if (text && !text.startsWith("/") && (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT) {
-      lang = detectLanguage(text, lang);
+      lang = ctx.deps.search.language(text, lang);
     }
     if (ctx.chat?.type === "private" && session.lang !== lang) session.lang = lang;
   }
