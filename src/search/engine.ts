@@ -9,13 +9,21 @@ import { cityToken, conceptToken, countryToken, Lexicon, type LexiconMatch } fro
 import { bigrams, fold, words } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
-const FIELDS = ["title", "summary", "details", "meta"] as const satisfies readonly MatchField[];
+const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
+const TAGS_FIELD = FIELDS.indexOf("tags");
 const TITLE_FIELD = FIELDS.indexOf("title");
 
 /** Contribution of a match to the score, by field: a title says what a record is about. */
-const FIELD_WEIGHT: Record<MatchField, number> = { title: 3, meta: 2, summary: 1.5, details: 1 };
+const FIELD_WEIGHT: Record<MatchField, number> = { title: 3, meta: 2, tags: 2, summary: 1.5, details: 1 };
 /** How fully a match in a field answers that part of the query (for confidence, 0..1). */
-const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, summary: 0.9, details: 0.75 };
+const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, tags: 1, summary: 0.9, details: 0.75 };
+
+/**
+ * Sectors and audiences (tags) describe a record less the more of them it has: the SCO, tagged with nine
+ * sectors, is not the answer to every question about one of them. A match in the tags counts in full
+ * up to this many sectors and shrinks with the square root beyond.
+ */
+const SPECIFIC_SECTORS = 2;
 
 /** Alternative spellings weigh less than the word as written. */
 const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6 } as const;
@@ -119,6 +127,8 @@ export class SearchEngine {
   private readonly now: () => Date;
   /** Record → slot in the current query's accumulator (-1: none); reused so queries allocate little. */
   private readonly slotOf: Int32Array;
+  /** Record → how much a match in its tags counts (see SPECIFIC_SECTORS). */
+  private readonly tagFactor: Float64Array;
 
   private constructor(
     /** The catalog the engine was built from (read-only: vocabularies and places for labels). */
@@ -135,6 +145,7 @@ export class SearchEngine {
   ) {
     this.now = options.now ?? (() => new Date());
     this.slotOf = new Int32Array(records.length).fill(-1);
+    this.tagFactor = Float64Array.from(records, (e) => 1 / Math.sqrt(Math.max(1, e.sectors.size / SPECIFIC_SECTORS)));
   }
 
   static build(catalog: Catalog, options: SearchEngineOptions = {}): SearchEngine {
@@ -512,9 +523,12 @@ export class SearchEngine {
       for (const { field, result } of results) {
         const f = FIELDS.indexOf(field as MatchField);
         const name = FIELDS[f]!;
-        const score = idf * FIELD_WEIGHT[name] * alt.factor;
-        const quality = relative * FIELD_QUALITY[name] * alt.factor;
+        const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor;
+        const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
         for (const id of result) {
+          const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
+          const score = fieldScore * breadth;
+          const quality = fieldQuality * breadth;
           let slot = slotOf[id]!;
           if (slot < 0) {
             slot = acc.add(id);
@@ -706,14 +720,14 @@ class TextIndexer {
 
 /** Index terms of one record, per field, with the concepts its texts name. */
 function recordFields(record: CatalogRecord, catalog: Catalog, indexer: TextIndexer, kindConcepts: Set<string>): Record<MatchField, Set<string>> {
-  const fields: Record<MatchField, Set<string>> = { title: new Set(), summary: new Set(), details: new Set(), meta: new Set() };
+  const fields: Record<MatchField, Set<string>> = { title: new Set(), summary: new Set(), details: new Set(), meta: new Set(), tags: new Set() };
   for (const lang of LANGUAGES) {
     indexer.addTerms(record.title[lang], lang, fields.title);
     indexer.addTerms(record.summary[lang], lang, fields.summary);
     if (record.details) indexer.addTerms(record.details[lang], lang, fields.details);
+    const tags = [...record.sectors.map((s) => catalog.sectors[s]?.[lang]), ...record.audiences.map((a) => catalog.audiences[a]?.[lang])];
+    for (const text of tags) if (text) indexer.addTerms(text, lang, fields.tags);
     const meta = [
-      ...record.sectors.map((s) => catalog.sectors[s]?.[lang]),
-      ...record.audiences.map((a) => catalog.audiences[a]?.[lang]),
       ...record.cities.map((c) => catalog.places.cities[c]?.names[lang]),
       ...[...record.organisers, ...record.partners, ...record.contacts].map((p) => p.name[lang]),
     ];

@@ -19,7 +19,7 @@ export interface SearchOptions {
 }
 
 /** Which indexed field a hit matched in. */
-export type MatchField = "title" | "summary" | "details" | "meta";
+export type MatchField = "title" | "summary" | "details" | "meta" | "tags";
 
 export interface MatchedTerm {
   /** The query word (or concept/place) that matched. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SearchEngine } from "../../src/search/engine.js";
-import { catalog, record } from "./fixture.js";
+import { catalog, L, record } from "./fixture.js";
 
 const engine = SearchEngine.build(catalog, { now: () => new Date("2026-11-21T12:00:00Z") });
 const ids = (query: string, options = {}) => engine.search(query, options).hits.map((h) => h.id);
@@ -69,7 +69,20 @@ describe("SearchEngine: ranking, filters and paging", () => {
     expect(best!.confidence).toBeGreaterThan(0.9);
     expect(second!.confidence).toBeLessThan(0.6);
     expect(best!.matches.map((m) => m.query).sort()).toEqual(["harbin", "incubator"]);
-    expect(best!.matches.every((m) => ["title", "summary", "details", "meta"].includes(m.field))).toBe(true);
+    expect(best!.matches.every((m) => ["title", "summary", "details", "meta", "tags"].includes(m.field))).toBe(true);
+  });
+
+  it("ranks a record tagged with one sector above one tagged with every sector, on that sector", () => {
+    const names = ["Energy", "Trade", "Space", "Health", "Transport", "Tourism"];
+    const sectors = Object.fromEntries(names.map((n) => [n.toLowerCase(), L(n, n, n, n)]));
+    const plain = (id: string, title: string, tags: string[]) =>
+      record({ id, title: L(title, title, title, title), summary: L("A regional body.", "Un organisme régional.", "Региональный орган.", "区域机构。"), sectors: tags });
+    const broad = SearchEngine.build({
+      ...catalog,
+      sectors,
+      records: [plain("a-umbrella", "Umbrella organisation", Object.keys(sectors)), plain("b-platform", "Regional platform", ["energy"])],
+    });
+    expect(broad.search("energy").hits.map((h) => h.id)).toEqual(["b-platform", "a-umbrella"]);
   });
 
   it("gives unknown words no match and zero confidence", () => {

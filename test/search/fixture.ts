@@ -2,7 +2,7 @@ import type { Catalog, CatalogRecord, Localized } from "../../src/catalog/schema
 
 /** A small four-language catalog built in code, so search tests do not depend on data/. */
 
-const L = (en: string, fr: string, ru: string, zh: string): Localized => ({ en, fr, ru, zh });
+export const L = (en: string, fr: string, ru: string, zh: string): Localized => ({ en, fr, ru, zh });
 
 export function record(partial: Partial<CatalogRecord> & Pick<CatalogRecord, "id" | "title" | "summary">): CatalogRecord {
   return {
