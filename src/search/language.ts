@@ -79,7 +79,7 @@ function vocabularyVote(text: string, vocabulary: LatinVocabulary): "en" | "fr" 
   return fr > en ? "fr" : en > fr ? "en" : undefined;
 }
 
-const FRENCH_ONLY = new Set(fra.map(fold).filter((w) => !eng.includes(w) && w.length > 0));
+const FRENCH_ONLY = new Set(fra.map(fold).filter((w) => !eng.includes(w) && w.length > 1));
 const ENGLISH_ONLY = new Set(eng.map(fold).filter((w) => !fra.includes(w) && w.length > 1));
 
 /** English or French by their grammar words alone, when only one of the two has any in the text. */
