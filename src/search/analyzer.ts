@@ -31,7 +31,7 @@ const QUESTION_WORDS = {
     "trouver", "cherche", "chercher", "recherche", "existe", "existent", "besoin", "savoir", "puis", "peux", "peut", "pouvez", "pourriez", "quel", "quelle",
     "quels", "quelles", "combien", "quand", "quoi", "comment", "bonjour", "bonsoir", "salut", "merci", "svp", "stp", "plait", "plaît", "dites", "dire",
     "voudrais", "aimerais", "connaitre", "connaître", "madame", "monsieur", "cordialement", "intéresse", "interesse", "aide", "aider", "infos",
-    "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler", "desole", "désolé", "excusez", "pardon", "truc", "machin",
+    "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler", "desole", "désolé", "excusez", "pardon", "truc", "machin", "ça", "ca", "cest", "voudrait",
   ],
   cyrillic: [
     "какие", "какой", "какая", "каких", "какое", "каком", "найти", "ищу", "искать", "подскажите", "подскажи", "скажите", "скажи", "расскажите", "расскажи",

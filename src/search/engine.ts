@@ -78,6 +78,10 @@ interface QueryUnit {
   alts: Alternative[];
   /** Weight of the unit: the rarest of its alternatives' idf, or the maximum idf when nothing matches. */
   weight: number;
+  /** The rarest of its known alternatives' idf: what a match of this unit is measured against. */
+  rarest: number;
+  /** For a year: the weight its absence from a record costs that record's confidence. */
+  year?: number;
   /** The unit names a place of the query (it may also match as a word). */
   isPlace?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
@@ -241,8 +245,12 @@ export class SearchEngine {
       let covered = 0;
       let quality = 0;
       let inTitle = 0;
+      let missingYear = 0;
       for (let u = 0; u < U; u++) {
-        if (acc.alt[slot * U + u]! < 0) continue;
+        if (acc.alt[slot * U + u]! < 0) {
+          missingYear += Math.max(0, (units[u]!.year ?? 0) - confidenceWeight[u]!);
+          continue;
+        }
         score += acc.score[slot * U + u]!;
         covered += units[u]!.weight;
         quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
@@ -260,7 +268,7 @@ export class SearchEngine {
       const inCity = inPlace && placeList.some((p) => entry.cities.has(p));
       const placeBonus = inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0;
       final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + nameBonus) * (1 + placeBonus);
-      confidence[slot] = quality / totalConfidenceWeight;
+      confidence[slot] = quality / (totalConfidenceWeight + missingYear);
       total++;
       if (keep === 0 || (top.length === keep && better(slot, top[keep - 1]!) <= 0)) continue;
       let at = top.length;
@@ -390,7 +398,7 @@ export class SearchEngine {
       const unitsHere: number[] = [];
       const push = (label: string, alts: Alternative[]) => {
         unitsHere.push(units.length);
-        units.push({ label, alts, weight: 0, word: i });
+        units.push({ label, alts, weight: 0, rarest: 0, word: i });
       };
       if (word.script === "han") {
         const chars = Array.from(key);
@@ -443,10 +451,12 @@ export class SearchEngine {
       const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
       const word = en.words[unit.word]!;
       const unknownWeight = looksLikeName(word, original) ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
-      // A year names one edition of a thing ("the SCO summit 2019"): a record that lacks it is another
-      // edition, however common the year is in the catalog.
       const idf = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight;
-      unit.weight = (YEAR.test(word.text) ? maxIdf : idf) * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
+      unit.rarest = idf;
+      unit.weight = idf * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
+      // A year names one edition of a thing ("the SCO summit 2019"): a record without that year is
+      // another edition, however common the year is in the catalog (see `missingYear`).
+      if (YEAR.test(word.text)) unit.year = maxIdf;
     }
     return { units, places };
   }
@@ -519,7 +529,7 @@ export class SearchEngine {
     for (const { u, a, idf, results } of postings) {
       const unit = units[u]!;
       const alt = unit.alts[a]!;
-      const relative = Math.min(1, idf / unit.weight);
+      const relative = Math.min(1, idf / unit.rarest);
       for (const { field, result } of results) {
         const f = FIELDS.indexOf(field as MatchField);
         const name = FIELDS[f]!;
