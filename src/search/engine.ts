@@ -650,9 +650,13 @@ function isIndexedWord(name: string, documentFrequency: ReadonlyMap<string, numb
   return key === null || key === undefined || documentFrequency.has(key) || documentFrequency.has(analyze(folded, "fr").keys[0] ?? "");
 }
 
-/** A word written as a name: a capital inside or at its start, digits, or Chinese (no case to tell by). */
+/**
+ * A word written as a name: a capital inside or at its start, digits, or a Chinese word of two or more
+ * characters (no case to tell by). A lone Chinese character (建, 站, 办) is a word of the sentence.
+ */
 function looksLikeName(word: { text: string; script: string; start: number; end: number }, original: string | undefined): boolean {
-  if (word.script === "han" || /\d/.test(word.text)) return true;
+  if (word.script === "han") return Array.from(word.text).length > 1;
+  if (/\d/.test(word.text)) return true;
   if (original === undefined) return false;
   return /\p{Lu}/u.test(original.slice(word.start, word.end));
 }
