@@ -125,6 +125,8 @@ const termsSchema = z.strictObject({
   fr: z.array(nonEmpty).min(1),
   ru: z.array(nonEmpty).min(1),
   zh: z.array(nonEmpty).min(1),
+  /** The concept is a proper name (an organisation, initiative or region), not a kind of thing or a topic. */
+  name: z.boolean().optional(),
 });
 
 /** Cross-lingual concept glossary: concept id → its names in the four languages. */

@@ -80,8 +80,13 @@ interface QueryUnit {
   weight: number;
   /** The rarest of its known alternatives' idf: what a match of this unit is measured against. */
   rarest: number;
-  /** For a year: the weight its absence from a record costs that record's confidence. */
-  year?: number;
+  /**
+   * For a year or the first word of a proper name: the weight its absence from a record costs that
+   * record's confidence (see `missing` in search).
+   */
+  absence?: number;
+  /** The unit begins a proper name of the glossary (the SCO, the Belt and Road). */
+  named?: boolean;
   /** The unit names a place of the query (it may also match as a word). */
   isPlace?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
@@ -245,10 +250,10 @@ export class SearchEngine {
       let covered = 0;
       let quality = 0;
       let inTitle = 0;
-      let missingYear = 0;
+      let missing = 0;
       for (let u = 0; u < U; u++) {
         if (acc.alt[slot * U + u]! < 0) {
-          missingYear += Math.max(0, (units[u]!.year ?? 0) - confidenceWeight[u]!);
+          missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
           continue;
         }
         score += acc.score[slot * U + u]!;
@@ -268,7 +273,7 @@ export class SearchEngine {
       const inCity = inPlace && placeList.some((p) => entry.cities.has(p));
       const placeBonus = inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0;
       final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + nameBonus) * (1 + placeBonus);
-      confidence[slot] = quality / (totalConfidenceWeight + missingYear);
+      confidence[slot] = quality / (totalConfidenceWeight + missing);
       total++;
       if (keep === 0 || (top.length === keep && better(slot, top[keep - 1]!) <= 0)) continue;
       let at = top.length;
@@ -427,6 +432,10 @@ export class SearchEngine {
     const matches: LexiconMatch[] = [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")];
     for (const m of matches) {
       if (m.kind === "place") places.add(m.token);
+      if (this.lexicon.names.has(m.token)) {
+        const first = unitsOfWord.get(m.from)?.[0];
+        if (first !== undefined) units[first]!.named = true;
+      }
       for (let w = m.from; w < m.to; w++) {
         for (const u of unitsOfWord.get(w) ?? []) {
           if (m.kind === "place") units[u]!.isPlace = true;
@@ -454,9 +463,10 @@ export class SearchEngine {
       const idf = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight;
       unit.rarest = idf;
       unit.weight = idf * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
-      // A year names one edition of a thing ("the SCO summit 2019"): a record without that year is
-      // another edition, however common the year is in the catalog (see `missingYear`).
-      if (YEAR.test(word.text)) unit.year = maxIdf;
+      // A year names one edition of a thing ("the SCO summit 2019"), a proper name the thing itself ("the
+      // Belt and Road forum"): a record without them is about something else, however common the year
+      // or the name is in the catalog.
+      if (YEAR.test(word.text) || unit.named) unit.absence = maxIdf;
     }
     return { units, places };
   }

@@ -52,10 +52,13 @@ export class Lexicon {
   private readonly hanByFirst = new Map<string, { text: string; token: string; kind: LexiconKind }[]>();
   /** Token → the country code it stands for (for countries). */
   readonly countryOfToken = new Map<string, string>();
+  /** Tokens of the concepts that are proper names (the SCO, the Belt and Road, Xinjiang). */
+  readonly names = new Set<string>();
 
   static build(glossary: Glossary, places: Places): Lexicon {
     const lexicon = new Lexicon();
     for (const [id, terms] of Object.entries(glossary)) {
+      if (terms.name) lexicon.names.add(conceptToken(id));
       for (const lang of LANGUAGES) {
         for (const term of terms[lang]) lexicon.addStemmed(term, lang, conceptToken(id));
       }
