@@ -26,7 +26,12 @@ const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, tags: 1, 
 const SPECIFIC_SECTORS = 2;
 
 /** Alternative spellings weigh less than the word as written. */
-const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6 } as const;
+const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6, prefix: 0.7 } as const;
+
+/** A word this long or longer that the catalog lacks may be the start of one it has ("конфе", "incub"). */
+const MIN_PREFIX = 4;
+/** A prefix that starts more words than this says too little to stand for any of them. */
+const MAX_PREFIX_WORDS = 8;
 
 const YEAR = /^(19|20)\d\d$/;
 
@@ -136,6 +141,8 @@ export class SearchEngine {
   private readonly now: () => Date;
   /** Record → slot in the current query's accumulator (-1: none); reused so queries allocate little. */
   private readonly slotOf: Int32Array;
+  /** The catalog's word forms in code-unit order, for completing clipped words. */
+  private readonly sortedSurfaces: string[];
   /** Record → how much a match in its tags counts (see SPECIFIC_SECTORS). */
   private readonly tagFactor: Float64Array;
 
@@ -152,6 +159,7 @@ export class SearchEngine {
     private readonly vocabulary: LatinVocabulary,
     options: SearchEngineOptions,
   ) {
+    this.sortedSurfaces = [...surfaces.keys()].sort();
     this.now = options.now ?? (() => new Date());
     this.slotOf = new Int32Array(records.length).fill(-1);
     this.tagFactor = Float64Array.from(records, (e) => 1 / Math.sqrt(Math.max(1, e.sectors.size / SPECIFIC_SECTORS)));
@@ -449,7 +457,8 @@ export class SearchEngine {
     const corrections = new Map<number, string>();
     for (const unit of units) {
       if (unit.soft || unit.alts.some((a) => this.documentFrequency.has(a.term))) continue;
-      const surface = this.addTypoAlternatives(unit, en.words[unit.word]!.text);
+      const text = en.words[unit.word]!.text;
+      const surface = this.addTypoAlternatives(unit, text) ?? this.addPrefixAlternatives(unit, text);
       if (surface) corrections.set(unit.word, surface);
     }
     if (corrections.size > 0) this.conceptsOfCorrected(en, corrections, unitsOfWord, units);
@@ -487,6 +496,31 @@ export class SearchEngine {
       }
     }
     return surface;
+  }
+
+  /**
+   * A clipped word ("конфе" for конференция, "incub" while typing an inline query): the index terms of
+   * the catalog's words that start with it, when there are few. Returns the first such word when they
+   * all share one index term (so it can complete a concept), else undefined.
+   */
+  private addPrefixAlternatives(unit: QueryUnit, word: string): string | undefined {
+    if (Array.from(word).length < MIN_PREFIX || !/^[\p{Script=Latin}\p{Script=Cyrillic}]+$/u.test(word)) return undefined;
+    const sorted = this.sortedSurfaces;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < word) lo = mid + 1;
+      else hi = mid;
+    }
+    const found: string[] = [];
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(word); i++) {
+      if (found.length === MAX_PREFIX_WORDS) return undefined;
+      found.push(sorted[i]!);
+    }
+    const terms = new Set(found.flatMap((w) => this.surfaces.get(w) ?? []));
+    for (const term of terms) if (!unit.alts.some((a) => a.term === term)) unit.alts.push({ term, factor: FACTOR.prefix, via: "prefix" });
+    return terms.size === 1 ? found[0] : undefined;
   }
 
   /**

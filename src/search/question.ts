@@ -11,7 +11,7 @@ export type QuestionKind = "count" | "amount" | "when" | "who" | "where" | "coun
 const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // Money before counts ("how much money", "на какую сумму", "多少钱"), counts before members ("how many members").
   ["amount", /\bhow much\b|\b(total )?(value|worth|amount)\b|\bcombien (ca |cela )?(vaut|coute|valent)|\bmontant\b|\bvaleur\b|на как(ую|ой) сумм|сколько (денег|стоит|стоят|юаней|долларов)|\bсумм[аы]\b|\bстоимост|多少钱|金额|价值|多少亿|多少万/u],
-  ["count", /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part)\b|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|多少|几个|几家|几项|几场|数量|占比|比重|百分之几/u],
+  ["count", /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part)\b|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|多少|几个|几家|几项|几场|数量|占比|比重|百分之几/u],
   ["countries", /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有/u],
   ["when", /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|几月|几号|日期|时间/u],
   ["who", /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u],

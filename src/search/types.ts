@@ -28,7 +28,7 @@ export interface MatchedTerm {
   term: string;
   field: MatchField;
   /** How the term was reached. */
-  via: "exact" | "stem" | "typo" | "concept" | "place";
+  via: "exact" | "stem" | "typo" | "prefix" | "concept" | "place";
 }
 
 export interface SearchHit {

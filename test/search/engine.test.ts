@@ -36,6 +36,12 @@ describe("SearchEngine: languages", () => {
     expect(ids("月球科研站")[0]).toBe("lunar-station");
   });
 
+  it("completes a clipped word from the catalog's own words", () => {
+    // "offsh" is three letters from "offshore": too far for a typo, but the start of one word only.
+    expect(engine.search("offsh").hits[0]?.matches[0]).toMatchObject({ query: "offsh", via: "prefix" });
+    expect(ids("offsh")[0]).toBe("offshore-incubators");
+  });
+
   it("folds accents and elisions", () => {
     expect(ids("programmes d'echange etudiants")[0]).toBe("sco-higher-education");
     expect(ids("OUZBÉKISTAN")[0]).toBe("offshore-incubators");
