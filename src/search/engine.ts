@@ -685,8 +685,7 @@ function titleUnits(title: string, lang: Language, lexicon: Lexicon): string[][]
 }
 
 /** A gazetteer name that is also a word of the catalog (a Han name whose bigrams are all indexed, a one-word name whose stem is). */
-function isIndexedWord(name: string, documentFrequency: ReadonlyMap<string, number>): boolean {
-  const folded = fold(name);
+function isIndexedWord(folded: string, documentFrequency: ReadonlyMap<string, number>): boolean {
   if (/\p{Script=Han}/u.test(folded)) return bigrams(folded).every((b) => documentFrequency.has(b));
   const analyzed = analyze(folded, "en");
   if (analyzed.words.length !== 1) return false;

@@ -3,7 +3,7 @@ import type { Glossary, Language, Places } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import type { GazetteerCity } from "./gazetteer.js";
-import { fold } from "./text.js";
+import { fold, words } from "./text.js";
 
 /**
  * Concepts and places named in a text, whatever its language. A concept from the glossary becomes the
@@ -106,9 +106,10 @@ export class Lexicon {
     for (const city of cities) {
       if (!wanted.has(city.country)) continue;
       const token = countryToken(city.country);
+      // Gazetteer names come folded.
       for (const name of city.names) {
-        if (this.cityNames.has(fold(name)) || isCatalogWord(name)) continue;
-        this.addPlace(name, token);
+        if (this.cityNames.has(name) || isCatalogWord(name)) continue;
+        this.addPlace(name, token, true);
       }
     }
   }
@@ -124,15 +125,25 @@ export class Lexicon {
   }
 
   /** Place names match on their surface forms (stems mangle proper names), plus Russian case forms. */
-  private addPlace(name: string, token: string): void {
-    if (/\p{Script=Han}/u.test(name)) {
-      this.addHan(fold(name), token, "place");
+  private addPlace(name: string, token: string, folded = false): void {
+    const text = folded ? name : fold(name);
+    if (/\p{Script=Han}/u.test(text)) {
+      this.addHan(text, token, "place");
       return;
     }
-    const surfaces = analyze(name, "en").words.map((w) => w.text);
+    const surfaces = words(text).map((w) => w.text);
     if (surfaces.length === 0) return;
     const last = surfaces[surfaces.length - 1]!;
     const variants = /[а-я]$/.test(last) ? russianCaseForms(last) : [last];
+    if (surfaces.length === 1) {
+      // Most place names are one word: a direct look-up, not a pattern (the gazetteer has tens of thousands).
+      for (const variant of variants) {
+        const tokens = this.placeWords.get(variant);
+        if (!tokens) this.placeWords.set(variant, [token]);
+        else if (!tokens.includes(token)) tokens.push(token);
+      }
+      return;
+    }
     for (const variant of variants) {
       const keys = [...surfaces.slice(0, -1), variant];
       for (const flavor of ["en", "fr"] as const) this.addPattern(flavor, { keys, token, kind: "place" });
@@ -141,18 +152,30 @@ export class Lexicon {
 
   private addHan(text: string, token: string, kind: LexiconKind): void {
     const first = text[0];
-    if (first === undefined) return;
-    const list = this.hanByFirst.get(first) ?? [];
-    if (!list.some((e) => e.text === text && e.token === token)) list.push({ text, token, kind });
-    this.hanByFirst.set(first, list);
+    if (first === undefined || !this.firstSeen(`${token}\u0000${text}`)) return;
+    const list = this.hanByFirst.get(first);
+    if (list) list.push({ text, token, kind });
+    else this.hanByFirst.set(first, [{ text, token, kind }]);
+  }
+
+  /** One-word place names (and their Russian case forms) → the place tokens they name. */
+  private readonly placeWords = new Map<string, string[]>();
+
+  /** Patterns already added (tens of thousands of city names share first words and characters). */
+  private readonly seen = new Set<string>();
+
+  private firstSeen(key: string): boolean {
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
+    return true;
   }
 
   private addPattern(flavor: Flavor, pattern: Pattern): void {
     const first = pattern.keys[0];
-    if (first === undefined) return;
+    if (first === undefined || !this.firstSeen(`${flavor}\u0000${pattern.token}\u0000${pattern.keys.join(" ")}`)) return;
     const list = this.byFirst[flavor].get(first);
-    if (!list) this.byFirst[flavor].set(first, [pattern]);
-    else if (!list.some((p) => p.token === pattern.token && p.keys.join(" ") === pattern.keys.join(" "))) list.push(pattern);
+    if (list) list.push(pattern);
+    else this.byFirst[flavor].set(first, [pattern]);
   }
 
   /**
@@ -177,6 +200,7 @@ export class Lexicon {
             out.push({ token: pattern.token, kind: pattern.kind, from: wordIndex, to: positions[p + pattern.keys.length - 1]! + 1 });
           }
         }
+        for (const token of this.placeWords.get(first) ?? []) out.push({ token, kind: "place", from: wordIndex, to: wordIndex + 1 });
       }
     }
     text.words.forEach((word, i) => {
