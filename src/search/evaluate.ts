@@ -206,12 +206,12 @@ export const DECISION_GOAL = {
  * margin, so a change that makes the replies worse fails the build.
  */
 export const DECISION_FLOOR = {
-  answerAt1: 0.82,
-  answerAt1PerLanguage: 0.78,
-  answerAt5: 0.95,
-  falseDeclines: 0.12,
-  honestDeclines: 0.85,
-  language: 0.93,
+  answerAt1: 0.87,
+  answerAt1PerLanguage: 0.84,
+  answerAt5: 0.97,
+  falseDeclines: 0.07,
+  honestDeclines: 0.89,
+  language: 0.96,
 } as const;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
