@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { run, type RunnerHandle } from "@grammyjs/runner";
-import { Api, GrammyError, HttpError, webhookCallback, type Bot } from "grammy";
+import { Api, GrammyError, HttpError, type Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { i18n } from "i18next";
 import { setCommands, setRoleMenus } from "./bot/commands.js";
@@ -16,6 +16,7 @@ import { createLogger, type Logger } from "./logger.js";
 import { SearchEngine } from "./search/engine.js";
 import { createHttpServer, type HttpServerHandle } from "./server/http.js";
 import { healthCheck } from "./server/health.js";
+import { webhookHandler } from "./server/webhook.js";
 import { createState } from "./state/index.js";
 import type { StateBackend } from "./state/types.js";
 
@@ -219,13 +220,8 @@ export async function startWebhook(app: App, options: StartOptions = {}): Promis
   if (!config.WEBHOOK_URL || !config.WEBHOOK_SECRET) throw new StartupError("webhook mode needs WEBHOOK_URL and WEBHOOK_SECRET", 2);
   await connectTelegram(app, options);
   const path = new URL(config.WEBHOOK_URL).pathname;
-  const handleUpdate = webhookCallback(bot, "http", {
-    secretToken: config.WEBHOOK_SECRET,
-    // A slow update is finished in the background and Telegram gets its 200 (a 5xx would make it deliver again).
-    onTimeout: () => logger.warn({ ms: WEBHOOK_TIMEOUT_MS }, "update took longer than the webhook timeout; answered Telegram, still handling"),
-    timeoutMilliseconds: WEBHOOK_TIMEOUT_MS,
-  });
-  const server = createHttpServer({ logger, health: () => healthCheck(app), webhook: { path, handle: handleUpdate } });
+  const hook = webhookHandler({ secret: config.WEBHOOK_SECRET, handleUpdate: (update) => bot.handleUpdate(update), logger, timeoutMs: WEBHOOK_TIMEOUT_MS });
+  const server = createHttpServer({ logger, health: () => healthCheck(app), webhook: { path, handle: (request) => hook.handle(request) } });
   const address = await listen(app, server);
   try {
     await telegramStep(app, "setWebhook", () =>
@@ -246,7 +242,10 @@ export async function startWebhook(app: App, options: StartOptions = {}): Promis
     stop() {
       stopped ??= (async () => {
         // The webhook stays registered: Telegram keeps updates while the bot restarts.
+        const deadline = Date.now() + (options.drainMs ?? 10_000);
         await server.close(options.drainMs ?? 10_000);
+        // Updates answered at the webhook timeout may still be running.
+        await hook.idle(Math.max(0, deadline - Date.now()));
         await app.close();
         logger.info({ mode: "webhook" }, "bot stopped");
       })();

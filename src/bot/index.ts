@@ -1,13 +1,14 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import type { BotError} from "grammy";
-import { Bot, GrammyError, HttpError, session, type BotConfig } from "grammy";
+import { Bot, session, type BotConfig } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { SessionData } from "../state/types.js";
 import type { BotContext, BotDeps } from "./context.js";
+import { handleUpdateError } from "./errors.js";
 import { features } from "./features/index.js";
 import { groupAddressFilter } from "./filters/group.js";
 import { languageMiddleware } from "./middlewares/language.js";
+import { wellFormedUpdate } from "./middlewares/well-formed.js";
 
 export interface CreateBotOptions {
   token: string;
@@ -33,10 +34,14 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
     ctx.deps = deps;
     return next();
   });
+  // One error boundary around everything, whoever delivers the update (runner, webhook, console, tests):
+  // a failure is logged and apologised for here and never escapes (src/bot/errors.ts).
+  const guarded = bot.errorBoundary((error) => handleUpdateError(error, deps));
+  guarded.use(wellFormedUpdate);
   // Updates of one chat are handled one after another, so two quick messages never race on the session.
-  bot.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
-  bot.use(groupAddressFilter);
-  bot.use(
+  guarded.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  guarded.use(groupAddressFilter);
+  guarded.use(
     session<SessionData, BotContext>({
       initial: () => ({}),
       storage: deps.state.sessions,
@@ -44,29 +49,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
       getSessionKey: (ctx) => (ctx.from ? `user:${ctx.from.id}` : undefined),
     }),
   );
-  bot.use(languageMiddleware);
-  bot.use(features);
+  guarded.use(languageMiddleware);
+  guarded.use(features);
 
-  bot.catch((error) => handleError(error, deps));
+  // Only reached by a failure of the boundary itself, which handles its own errors; kept as a last resort.
+  bot.catch((error) => handleUpdateError(error, deps));
   return bot;
-}
-
-async function handleError(error: BotError<BotContext>, deps: BotDeps): Promise<void> {
-  const { ctx } = error;
-  const cause = error.error;
-  const detail =
-    cause instanceof GrammyError
-      ? { kind: "telegram", method: cause.method, code: cause.error_code, description: cause.description }
-      : cause instanceof HttpError
-        ? { kind: "network", message: cause.message }
-        : { kind: "internal", message: cause instanceof Error ? cause.message : String(cause), stack: cause instanceof Error ? cause.stack : undefined };
-  deps.logger.error({ update: ctx.update.update_id, ...detail }, "update failed");
-  try {
-    const t = ctx.t ?? deps.i18n.getFixedT("en");
-    if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t("errors:generic") });
-    else if (ctx.chat) await ctx.reply(t("errors:generic"));
-  } catch (replyError) {
-    // Telegram itself failing: nothing more to tell the user; the log already has the cause.
-    deps.logger.warn({ update: ctx.update.update_id, message: (replyError as Error).message }, "apology not sent");
-  }
 }

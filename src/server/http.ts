@@ -1,13 +1,14 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import type { Logger } from "../logger.js";
 import type { HealthReport } from "./health.js";
+import type { WebhookAnswer, WebhookRequest } from "./webhook.js";
 
 /**
  * The bot's HTTP server (node:http): the Telegram webhook (POST on its path) and GET /healthz.
- * Everything else is 404. Webhook bodies are read here, within a size limit, then handed to grammY.
+ * Everything else is 404. Webhook bodies are read here, within a size limit, then handed to the
+ * webhook handler (src/server/webhook.ts), whose answer is sent as JSON.
  */
 
 /** Telegram updates are a few kilobytes; anything near this is not one. */
@@ -16,8 +17,8 @@ export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 export interface WebhookRoute {
   /** Path of WEBHOOK_URL, e.g. "/telegram/webhook". */
   path: string;
-  /** grammY's `webhookCallback(bot, "http", …)`: checks the secret header, parses and handles the update. */
-  handle: (req: IncomingMessage, res: ServerResponse) => Promise<unknown>;
+  /** Checks the secret header, reads and handles the update (src/server/webhook.ts); must not throw. */
+  handle: (request: WebhookRequest) => Promise<WebhookAnswer>;
 }
 
 export interface HttpServerOptions {
@@ -72,18 +73,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServerHandle {
     if (Number.isFinite(declared) && declared > limit) return tooLarge(req, res);
     const body = await readBody(req, limit);
     if (body === undefined) return tooLarge(req, res);
-    // grammY's "http" adapter reads the request stream: give it the body we already read.
-    const replay = Object.assign(Readable.from([body]), { headers: req.headers, method: req.method, url: req.url });
-    try {
-      await hook.handle(replay as unknown as IncomingMessage, res);
-    } catch (error) {
-      if (res.headersSent) return;
-      if (error instanceof SyntaxError) {
-        sendJson(res, 400, { error: "body is not a JSON update" });
-        return;
-      }
-      throw error;
-    }
+    const answer = await hook.handle({ headers: req.headers, body });
+    sendJson(res, answer.status, answer.body);
   }
 
   function tooLarge(req: IncomingMessage, res: ServerResponse): void {

@@ -28,6 +28,8 @@ export interface TestBotOptions {
   /** More environment for loadConfig (e.g. ANSWER_THRESHOLD). */
   env?: Record<string, string>;
   fake?: FakeBotApiOptions;
+  /** The app's logger (default: silent, or TEST_LOG_LEVEL); e.g. a captured one to assert on log lines. */
+  logger?: pino.Logger;
   /** Called with the fake before the bot starts (inject failures, override methods). */
   prepare?: (api: FakeBotApi) => void;
   start?: StartOptions;
@@ -100,7 +102,7 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       ...options.env,
     });
     if (config.mode !== options.mode) throw new Error(`configuration gives mode ${config.mode}, not ${options.mode}`);
-    const logger = process.env.TEST_LOG_LEVEL ? pino({ level: process.env.TEST_LOG_LEVEL }) : pino({ level: "silent" });
+    const logger = options.logger ?? (process.env.TEST_LOG_LEVEL ? pino({ level: process.env.TEST_LOG_LEVEL }) : pino({ level: "silent" }));
     const deps = { ...(await testDeps()), logger, ...options.deps };
     app = await createApp(config, { deps, logger });
     const start = { connectRetryMs: 50, drainMs: 3000, ...options.start };

@@ -1,0 +1,112 @@
+import type { NextFunction } from "grammy";
+import { z } from "zod";
+import type { BotContext } from "../context.js";
+
+/**
+ * Drops an update whose fields the bot reads do not have the types the Bot API gives them (a `message`
+ * without `from`, a `language_code` that is not a text, a text longer than Telegram allows, a lone
+ * UTF-16 surrogate). Telegram never sends such an update; a forged one would otherwise fail deep in a
+ * feature. Only the fields the features read are checked, and every object keeps its other fields, so
+ * fields Telegram adds later pass through.
+ */
+
+/** Real Telegram text is UTF-8: it can never hold half of a surrogate pair. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const text = (max: number) => z.string().max(max).refine((s) => !LONE_SURROGATE.test(s), "holds a lone surrogate");
+
+/**
+ * Telegram's own limits on what it delivers. Texts are at most 4096 characters; counted here in UTF-16
+ * units with room to spare, so only what Telegram cannot have sent is dropped.
+ */
+const TEXT_MAX = 2 * 4096;
+const NAME_MAX = 256;
+const INLINE_QUERY_MAX = 256;
+const CALLBACK_DATA_MAX = 64;
+
+const user = z.looseObject({
+  id: z.int().positive(),
+  is_bot: z.boolean(),
+  first_name: text(NAME_MAX),
+  last_name: text(NAME_MAX).optional(),
+  username: text(NAME_MAX).optional(),
+  language_code: text(35).optional(),
+});
+
+const chat = z.looseObject({
+  id: z.int(),
+  type: z.enum(["private", "group", "supergroup", "channel"]),
+  title: text(NAME_MAX).optional(),
+  username: text(NAME_MAX).optional(),
+  first_name: text(NAME_MAX).optional(),
+});
+
+const entity = z.looseObject({ type: z.string(), offset: z.int().nonnegative(), length: z.int().nonnegative() });
+
+const inlineKeyboard = z.looseObject({
+  inline_keyboard: z.array(z.array(z.looseObject({ text: z.string(), callback_data: z.string().optional() }))),
+});
+
+/** What every message the bot looks at (its own, replied-to and pressed ones included) must have. */
+const messageBase = z.looseObject({
+  message_id: z.int(),
+  date: z.int().nonnegative(),
+  chat,
+  from: user.optional(),
+  text: text(TEXT_MAX).optional(),
+  caption: text(TEXT_MAX).optional(),
+  entities: z.array(entity).optional(),
+  caption_entities: z.array(entity).optional(),
+  reply_markup: inlineKeyboard.optional(),
+  forward_origin: z.looseObject({ type: z.string(), sender_user: user.optional() }).optional(),
+});
+
+/** A message sent to the bot: it always has a sender (Telegram puts a stand-in user for anonymous admins). */
+const incoming = messageBase.extend({
+  from: user,
+  reply_to_message: messageBase.optional(),
+  photo: z.array(z.looseObject({ file_id: z.string(), width: z.int().nonnegative(), height: z.int().nonnegative() })).optional(),
+  document: z.looseObject({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
+});
+
+const member = z.looseObject({ status: z.string(), user });
+
+const update = z.looseObject({
+  update_id: z.int().nonnegative(),
+  message: incoming.optional(),
+  edited_message: incoming.optional(),
+  callback_query: z
+    .looseObject({
+      id: z.string().min(1),
+      from: user,
+      chat_instance: z.string(),
+      data: text(CALLBACK_DATA_MAX).optional(),
+      message: messageBase.optional(),
+      inline_message_id: z.string().optional(),
+    })
+    .optional(),
+  inline_query: z
+    .looseObject({ id: z.string().min(1), from: user, query: text(INLINE_QUERY_MAX), offset: z.string(), chat_type: z.string().optional() })
+    .optional(),
+  my_chat_member: z.looseObject({ chat, from: user, date: z.int().nonnegative(), old_chat_member: member, new_chat_member: member }).optional(),
+});
+
+/** Update types the check knows; an update carries exactly one of Telegram's types. */
+const KNOWN = ["message", "edited_message", "callback_query", "inline_query", "my_chat_member"] as const;
+
+/** Why an update is malformed ("message.from: …"), or undefined when the bot can handle it. */
+export function malformation(value: unknown): string | undefined {
+  const parsed = update.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return issue ? `${issue.path.join(".") || "update"}: ${issue.message}` : "not an update";
+  }
+  const types = KNOWN.filter((type) => parsed.data[type] !== undefined);
+  return types.length > 1 ? `carries ${types.join(" and ")} at once` : undefined;
+}
+
+export async function wellFormedUpdate(ctx: BotContext, next: NextFunction): Promise<void> {
+  const problem = malformation(ctx.update);
+  if (problem === undefined) return next();
+  // Logged without the update's content: it is not Telegram's, and it may be anything.
+  ctx.deps.logger.warn({ update: ctx.update.update_id, problem }, "dropped a malformed update");
+}
