@@ -78,6 +78,12 @@ export const recordSchema = z.strictObject({
   id: kebabId,
   kind: z.enum(KINDS),
   title: localizedSchema,
+  /**
+   * Short title for buttons and list lines: what tells the record apart first ("Harbin — innovation
+   * cooperation centre"). Optional: a record without one is shown by its title (see `shortTitle`);
+   * `npm run catalog:check` requires it when the title is longer than SHORT_TITLE_MAX.
+   */
+  short: localizedSchema.optional(),
   summary: localizedSchema,
   /** Longer description shown by the card's "details" button. */
   details: localizedSchema.optional(),
@@ -114,6 +120,17 @@ export const recordSchema = z.strictObject({
   expires: isoDateSchema.optional(),
 });
 export type CatalogRecord = z.infer<typeof recordSchema>;
+
+/**
+ * Longest short title, in characters: what a button shows whole on a phone. Chinese characters are
+ * twice as wide as Latin or Cyrillic letters, so Chinese gets fewer.
+ */
+export const SHORT_TITLE_MAX: Record<Language, number> = { en: 48, fr: 48, ru: 48, zh: 20 };
+
+/** The title of buttons and list lines: the record's `short`, or its title when it has none. */
+export function shortTitle(record: Pick<CatalogRecord, "title" | "short">, lang: Language): string {
+  return record.short?.[lang] ?? record.title[lang];
+}
 
 /** A controlled vocabulary (sectors, audiences): term id → label in four languages. */
 export const vocabularySchema = z.record(kebabId, localizedSchema);

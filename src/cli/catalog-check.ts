@@ -9,6 +9,8 @@ import { DEFAULT_DATA_DIR, formatProblem, loadCatalog, plural } from "../catalog
 import type { CatalogProblem } from "../catalog/load.js";
 import { KINDS } from "../catalog/schema.js";
 import type { Catalog } from "../catalog/schema.js";
+import { checkCatalogUsage, type UsageProblem } from "../catalog/usage.js";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { SHARED_DIR_ENV, sharedDir } from "../shared-dir.js";
 
 /** The list of record ids the catalog must hold, in the shared folder. */
@@ -74,7 +76,7 @@ export function summarize(catalog: Catalog): string {
 async function main(argv: string[]): Promise<number> {
   const dataDir = argv[2] ? path.resolve(argv[2]) : DEFAULT_DATA_DIR;
   const result = await loadCatalog(dataDir);
-  const problems = result.ok ? await requiredProblems(result.catalog, dataDir) : result.problems;
+  const problems = result.ok ? [...(await requiredProblems(result.catalog, dataDir)), ...(await usageProblems(result.catalog, dataDir))] : result.problems;
   if (problems.length > 0) {
     for (const p of problems) console.error(formatProblem(p));
     console.error(`catalog check failed: ${plural(problems.length, "problem")} in ${dataDir}`);
@@ -94,6 +96,56 @@ async function requiredProblems(catalog: Catalog, dataDir: string): Promise<Cata
   }
   // CatalogProblem paths are relative to the data directory.
   return missingRequired(catalog, required, path.relative(dataDir, file).split(path.sep).join("/"));
+}
+
+/** How the records read (src/catalog/usage.ts), each problem located in its record file. */
+export async function usageProblems(catalog: Catalog, dataDir: string): Promise<CatalogProblem[]> {
+  const found = checkCatalogUsage(catalog);
+  const files = new Map<string, { doc: ReturnType<typeof parseDocument>; lines: LineCounter } | undefined>();
+  const located: CatalogProblem[] = [];
+  for (const p of found) {
+    const file = `records/${p.recordId}.yaml`;
+    if (!files.has(file)) files.set(file, await parsed(path.join(dataDir, file)));
+    const yaml = files.get(file);
+    const line = yaml ? lineOf(yaml.doc, yaml.lines, p.path) : undefined;
+    located.push({ file, ...(line === undefined ? {} : { line }), recordId: p.recordId, field: fieldPath(p), message: p.message });
+  }
+  return located;
+}
+
+async function parsed(file: string): Promise<{ doc: ReturnType<typeof parseDocument>; lines: LineCounter } | undefined> {
+  try {
+    const lines = new LineCounter();
+    return { doc: parseDocument(await readFile(file, "utf8"), { lineCounter: lines }), lines };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The line of the deepest node along the path that exists (a map entry points at its key). */
+function lineOf(doc: ReturnType<typeof parseDocument>, lines: LineCounter, at: UsageProblem["path"]): number | undefined {
+  let node: unknown = doc.contents;
+  let offset: number | undefined;
+  for (const segment of at) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === String(segment));
+      if (!pair) break;
+      offset = isNode(pair.key) ? (pair.key.range?.[0] ?? offset) : offset;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item: unknown = node.items[segment];
+      if (item === undefined) break;
+      offset = isNode(item) ? (item.range?.[0] ?? offset) : offset;
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}
+
+function fieldPath(p: UsageProblem): string {
+  return p.path.reduce<string>((out, s) => (typeof s === "number" ? `${out}[${s}]` : out ? `${out}.${s}` : s), "");
 }
 
 async function isEntryPoint(): Promise<boolean> {

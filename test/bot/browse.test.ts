@@ -2,7 +2,7 @@ import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../../src/bot/context.js";
-import { truncate } from "../../src/bot/format.js";
+import { shortTitle } from "../../src/catalog/schema.js";
 import { createBot } from "../../src/bot/index.js";
 import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
@@ -67,8 +67,9 @@ describe("browsing a kind", () => {
     expect(records(list)).toEqual(all.slice(0, 8));
     expect(buttons(list).map((b) => b.data).filter((d) => !d?.startsWith("r:"))).toEqual(["b:n:-:-:1", "f:n:c:-:-", "f:n:s:-:-"]);
     expect(button(list, "Next ▶").data).toBe("b:n:-:-:1");
-    // Titles as the catalog writes them in the reply language.
-    expect(buttons(list)[0]!.text).toBe(truncate(engine.get(all[0]!)!.title.en, 60));
+    // Short titles as the catalog writes them in the reply language: the city first, never cut.
+    expect(buttons(list)[0]!.text).toBe(shortTitle(engine.get(all[0]!)!, "en"));
+    expect(buttons(list).filter((b) => b.data?.startsWith("r:c:")).every((b) => / — innovation cooperation centre$/.test(b.text))).toBe(true);
   });
 
   it("pages in place, and every press is answered", async () => {
@@ -224,7 +225,7 @@ describe("browsing in other languages", () => {
     expect(list.text).toContain("共 10 个孵化器");
     expect(list.text).toContain("第 1 页，共 2 页");
     const first = records(list)[0]!;
-    expect(buttons(list)[0]!.text).toBe(engine.get(first)!.title.zh);
+    expect(buttons(list)[0]!.text).toBe(shortTitle(engine.get(first)!, "zh"));
     const countries = await press("f:n:c:-:-");
     expect(buttons(countries).map((b) => b.text)).toContain("哈萨克斯坦 · 2");
     expect(button(countries, /^✓ /).text).toBe("✓ 所有国家");

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { escapeHtml, splitMessage, truncate, truncateMiddle } from "../../src/bot/format.js";
+import { LANGUAGES, shortTitle } from "../../src/catalog/schema.js";
+import { bundledEngine } from "../helpers/bot-deps.js";
+import { cutInsideWord } from "../helpers/words.js";
 
 describe("format", () => {
   it("escapes HTML special characters", () => {
@@ -21,6 +24,31 @@ describe("format", () => {
     expect(wuhan).toMatch(/Ухане$/);
     expect(harbin).not.toBe(wuhan);
     expect(truncateMiddle("短标题", 56)).toBe("短标题");
+  });
+
+  it("never cuts inside a word, in any language, at any length", async () => {
+    // The check itself: these are the cuts users saw.
+    expect(cutInsideWord("… onference 2024, Urumqi", "Belt and Road Inter-regional Cooperation and Innovation Conference 2024, Urumqi")).toBe(true);
+    expect(cutInsideWord("Центр … усственного интеллекта", "Центр сотрудничества Китай–ШОС по применению искусственного интеллекта")).toBe(true);
+    expect(cutInsideWord("Belt and Road Inter-…", "Belt and Road Inter-regional Cooperation")).toBe(true);
+    expect(cutInsideWord("Belt and Road…", "Belt and Road Inter-regional Cooperation")).toBe(false);
+    const { catalog } = await bundledEngine();
+    const bad: string[] = [];
+    for (const record of catalog.records) {
+      for (const lang of LANGUAGES) {
+        for (const text of [record.title[lang], shortTitle(record, lang), record.summary[lang]]) {
+          // From 28 characters every word of the catalog fits (a single word longer than the room is the
+          // only thing ever cut: "Казахстанско-Британский" in 20).
+          for (const max of [28, 40, 48, 56, 60]) {
+            const cut = truncate(text, max);
+            const middle = truncateMiddle(text, max);
+            if (Array.from(cut).length > max || cutInsideWord(cut, text)) bad.push(`${max} ${cut}`);
+            if (Array.from(middle).length > max || cutInsideWord(middle, text)) bad.push(`${max} ${middle}`);
+          }
+        }
+      }
+    }
+    expect(bad).toEqual([]);
   });
 
   it("splits long messages at line breaks within the limit", () => {

@@ -3,6 +3,7 @@ import type { InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageCo
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format.js";
+import { shortTitle } from "../../src/catalog/schema.js";
 import { createBot } from "../../src/bot/index.js";
 import { testDeps } from "../helpers/bot-deps.js";
 import { startFakeBotApi, type FakeBotApi, type Payload, type RecordedCall } from "../helpers/fake-bot-api.js";
@@ -52,7 +53,7 @@ describe("inline mode", () => {
     expect(results[0]!.id).toBe("xinjiang-central-asia-incubator");
     for (const result of results) {
       expect(result.type).toBe("article");
-      expect(result.title).toBe(deps.search.get(result.id)!.title.ru);
+      expect(result.title).toBe(shortTitle(deps.search.get(result.id)!, "ru"));
       expect(result.description!.length).toBeLessThanOrEqual(200);
       const message = content(result);
       expect(message.parse_mode).toBe("HTML");
@@ -66,7 +67,7 @@ describe("inline mode", () => {
   it("writes the cards in Chinese for a Chinese query", async () => {
     const { results } = await inline("哈萨克斯坦的孵化器");
     expect(content(results[0]!).message_text).toContain("<i>孵化器</i>");
-    expect(results[0]!.title).toBe(deps.search.get(results[0]!.id)!.title.zh);
+    expect(results[0]!.title).toBe(shortTitle(deps.search.get(results[0]!.id)!, "zh"));
   });
 
   it("an empty query lists the newest records, page by page", async () => {

@@ -233,7 +233,7 @@ describe("result lists", () => {
     const html = renderResultsPage({ query: "<b>x</b>", records, page: 2, pageSize: 5, total: 12 }, env("en"));
     expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
     expect(html).toContain("11–12 · page 3 of 3");
-    expect(html).toContain("11. <b>Inter-regional innovation cooperation centre (incubator) in Wuhan</b> — <i>Incubator</i> · China · Wuhan");
+    expect(html).toContain("11. <b>Wuhan — innovation cooperation centre</b> — <i>Incubator</i> · China · Wuhan");
     expect(html).toContain("12. <b>");
   });
 

@@ -60,6 +60,15 @@ describe("catalog:check", () => {
     expect(stdout).toBe("catalog OK: 2 records (1 event, 1 organisation), 1 sector, 1 audience, 1 concept, 1 city\n");
   });
 
+  it("reports how records read, each problem at its line: here two records one list could not tell apart", async () => {
+    const { dir, files } = await makeCatalog({ "records/beta-centre.yaml": swap("  en: Beta Centre", "  en: Alpha forum") });
+    const { status, stderr } = runCheck(dir, await sharedDirRequiring(["alpha-forum"]));
+    expect(status).toBe(1);
+    const line = lineOf(files["records/beta-centre.yaml"], "en: Alpha forum");
+    expect(stderr).toContain(`records/beta-centre.yaml:${line} [beta-centre] title.en: same short title as alpha-forum: a list of both could not tell them apart\n`);
+    expect(stderr).toContain("catalog check failed: 1 problem");
+  });
+
   it("warns and skips only the required-records check when the shared directory is absent", async () => {
     const { dir } = await makeCatalog();
     const { status, stdout, stderr } = runCheck(dir, path.join(os.tmpdir(), "coopdesk-no-such-shared-dir"));

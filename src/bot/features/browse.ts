@@ -1,5 +1,5 @@
 import { Composer } from "grammy";
-import type { CatalogRecord, Language } from "../../catalog/schema.js";
+import { shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
 import type { SearchEngine } from "../../search/engine.js";
 import { decodeCallback, encodeCallback } from "../callback-data/index.js";
 import { BROWSE_COMMANDS, type BrowseCommand } from "../commands.js";
@@ -85,7 +85,7 @@ function listView(ctx: BotContext, state: BrowseState): View | undefined {
   if (page !== state.page) response = engine.browse(filtersOf(state), { limit: PAGE_SIZE, offset: page * PAGE_SIZE });
   const items = response.hits.flatMap((h) => {
     const record = engine.get(h.id);
-    return record ? [{ id: record.id, title: record.title[lang] }] : [];
+    return record ? [{ id: record.id, title: shortTitle(record, lang) }] : [];
   });
   const lines = [
     ...head,

@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
-import type { CatalogRecord } from "../../catalog/schema.js";
+import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { decide } from "../../search/decide.js";
 import type { BotContext } from "../context.js";
 import { INLINE_TITLE_LIMIT, truncate } from "../format.js";
@@ -57,7 +57,7 @@ function article(ctx: BotContext, record: CatalogRecord): InlineQueryResultArtic
   return {
     type: "article",
     id: record.id,
-    title: truncate(record.title[ctx.lang], INLINE_TITLE_LIMIT),
+    title: truncate(shortTitle(record, ctx.lang), INLINE_TITLE_LIMIT),
     description: truncate(record.summary[ctx.lang].replace(/\s+/g, " "), DESCRIPTION_MAX),
     input_message_content: { message_text: renderCard(record, viewEnv(ctx)), parse_mode: "HTML", link_preview_options: { is_disabled: true } },
     ...(keyboard ? { reply_markup: keyboard } : {}),

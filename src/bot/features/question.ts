@@ -1,5 +1,5 @@
 import { Composer, type Middleware } from "grammy";
-import { LANGUAGES, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
+import { LANGUAGES, shortTitle, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
 import { fold } from "../../search/text.js";
 import { decide, type Decision } from "../../search/decide.js";
 import type { SearchFilters } from "../../search/types.js";
@@ -66,7 +66,7 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   }
   const top = decision.record;
   const env = viewEnv(ctx);
-  const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: r.title[ctx.lang] }));
+  const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: shortTitle(r, ctx.lang) }));
   const remaining = records.length - RESULTS_PAGE_SIZE;
   const cardRows = recordButtons(ctx.t, top.id, "card", { deepLink: recordDeepLink(ctx.me.username, top.id), feedback: true });
   const keyboard = answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined);
@@ -85,7 +85,7 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
 async function noMatch(ctx: BotContext, query: string, decision: Decision, records: CatalogRecord[]): Promise<void> {
   const weak = records.slice(0, WEAK_SHOWN);
   const view = renderNoMatch({ query, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) }, viewEnv(ctx));
-  const sent = await sendView(ctx, { text: view, keyboard: weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: r.title[ctx.lang] }))) });
+  const sent = await sendView(ctx, { text: view, keyboard: weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: shortTitle(r, ctx.lang) }))) });
 
   ctx.session.lastQuery = query;
   ctx.session.answered = false;

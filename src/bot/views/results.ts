@@ -1,4 +1,4 @@
-import type { CatalogRecord } from "../../catalog/schema.js";
+import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
 import { kindLabel, placesText, renderCard, type ViewEnv } from "./card.js";
 import { fitEscaped } from "./format.js";
@@ -12,11 +12,11 @@ export function quoteQuery(query: string): string {
   return fitEscaped(query.replace(/\s+/g, " ").trim(), QUERY_QUOTE_MAX);
 }
 
-/** One line of a result list: "6. <b>Title</b> — <i>Incubator</i> · Kazakhstan". */
+/** One line of a result list: "6. <b>Short title</b> — <i>Incubator</i> · Kazakhstan". */
 export function resultLine(n: number, record: CatalogRecord, env: ViewEnv): string {
   const places = placesText(record, env);
   const meta = `<i>${escapeHtml(kindLabel(record, env.t))}</i>${places ? ` · ${escapeHtml(places)}` : ""}`;
-  return `${n}. <b>${fitEscaped(record.title[env.lang], 200)}</b> — ${meta}`;
+  return `${n}. <b>${fitEscaped(shortTitle(record, env.lang), 200)}</b> — ${meta}`;
 }
 
 /**

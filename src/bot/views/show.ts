@@ -1,6 +1,6 @@
 import { GrammyError, type InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
-import type { CatalogRecord } from "../../catalog/schema.js";
+import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { encodeCallback, type RecordView } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { MESSAGE_LIMIT, splitMessage } from "../format.js";
@@ -98,7 +98,7 @@ export function recordView(ctx: BotContext, record: CatalogRecord, view: RecordV
     view === "details"
       ? existing(ctx, record.related)
           .slice(0, RELATED_SHOWN)
-          .map((r) => ({ id: r.id, title: r.title[ctx.lang] }))
+          .map((r) => ({ id: r.id, title: shortTitle(r, ctx.lang) }))
       : [];
   const keyboard = recordKeyboard(ctx.t, record.id, view, { deepLink: recordDeepLink(ctx.me.username, record.id), back, related });
   return { text, keyboard };
@@ -123,7 +123,7 @@ export function resultsPageView(ctx: BotContext, page: number): View | undefined
   if (records.length === 0) return undefined;
   const first = page * RESULTS_PAGE_SIZE + 1;
   const text = renderResultsPage({ query: ctx.session.lastQuery ?? "", records, page, pageSize: RESULTS_PAGE_SIZE, total: ids.length }, viewEnv(ctx));
-  const buttons: ResultButton[] = records.map((r, i) => ({ n: first + i, id: r.id, title: r.title[ctx.lang] }));
+  const buttons: ResultButton[] = records.map((r, i) => ({ n: first + i, id: r.id, title: shortTitle(r, ctx.lang) }));
   return { text, keyboard: resultsKeyboard(ctx.t, buttons, page, pages) };
 }
 

@@ -1,0 +1,56 @@
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { loadCatalogOrThrow } from "../../src/catalog/load.js";
+import type { CatalogRecord } from "../../src/catalog/schema.js";
+import { checkShortTitles } from "../../src/catalog/usage.js";
+
+const DATA_DIR = fileURLToPath(new URL("../../data", import.meta.url));
+
+const L = (en: string, fr = en, ru = en, zh = en) => ({ en, fr, ru, zh });
+
+function record(id: string, patch: Partial<CatalogRecord> = {}): CatalogRecord {
+  return {
+    id,
+    kind: "incubator",
+    title: L(`Title of ${id}`),
+    summary: L("A summary."),
+    countries: [],
+    cities: [],
+    sectors: [],
+    audiences: [],
+    figures: [],
+    organisers: [],
+    partners: [],
+    contacts: [],
+    links: [],
+    related: [],
+    source: { file: "004_4a214997c5adf4c8.txt", date: "2024-12-12" },
+    verified: "2025-01-10",
+    ...patch,
+  };
+}
+
+describe("short titles", () => {
+  it("every bundled record has one in each language, within the limit, none shared", async () => {
+    const catalog = await loadCatalogOrThrow(DATA_DIR);
+    expect(catalog.records.filter((r) => !r.short).map((r) => r.id)).toEqual([]);
+    expect(checkShortTitles(catalog)).toEqual([]);
+  });
+
+  it("two records sharing a short title in one language are reported, in that language", () => {
+    const problems = checkShortTitles({
+      records: [record("a", { short: L("Harbin — centre", "Harbin — centre", "Харбин", "哈尔滨") }), record("b", { short: L("Wuhan — centre", "Harbin — Centre", "Ухань", "武汉") })],
+    });
+    expect(problems).toEqual([{ recordId: "b", path: ["short", "fr"], message: "same short title as a: a list of both could not tell them apart" }]);
+  });
+
+  it("a title too long for a button needs a short title, and a short title must fit", () => {
+    const long = "Inter-regional innovation cooperation centre (incubator) in Harbin";
+    expect(checkShortTitles({ records: [record("a", { title: L(long, "Court", "Коротко", "短") })] })).toEqual([
+      { recordId: "a", path: ["title", "en"], message: "longer than 48 characters: give the record a short title (short.en) for buttons and lists" },
+    ]);
+    expect(checkShortTitles({ records: [record("a", { title: L(long), short: L("Harbin", "Harbin", "Харбин", "哈尔滨跨区域协同创新中心孵化器网络成员单位之一") }) ] })).toEqual([
+      { recordId: "a", path: ["short", "zh"], message: "23 characters, at most 20" },
+    ]);
+  });
+});
