@@ -70,11 +70,14 @@ function questions(): string[] {
   }
 }
 
+/** Update ids go on increasing across rounds, as Telegram's do: the bot skips an id it already handled. */
+let lastUpdateId = 0;
+
 function updates(texts: string[]): Update[] {
   return Array.from({ length: UPDATES }, (_, i) => {
     const user = 1000 + (i % USERS);
     return {
-      update_id: i + 1,
+      update_id: ++lastUpdateId,
       message: {
         message_id: i + 1,
         date: Math.floor(Date.now() / 1000),
@@ -121,13 +124,15 @@ try {
     await ctx.reply(ctx.message.text);
   });
 
-  const list = updates(questions());
+  const texts = questions();
   // Warm-up: JIT, caches, Redis connections.
-  await drive((u) => full.handleUpdate(u), list.slice(0, 300));
-  await drive((u) => echo.handleUpdate(u), list.slice(0, 300));
+  const warmUp = updates(texts).slice(0, 300);
+  await drive((u) => full.handleUpdate(u), warmUp);
+  await drive((u) => echo.handleUpdate(u), warmUp);
 
   const rounds: { full: number; echo: number }[] = [];
   for (let round = 0; round < 3; round++) {
+    const list = updates(texts);
     const echoRate = await drive((u) => echo.handleUpdate(u), list);
     const fullRate = await drive((u) => full.handleUpdate(u), list);
     rounds.push({ full: fullRate, echo: echoRate });

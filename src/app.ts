@@ -93,7 +93,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   const bot =
     config.mode === "console"
-      ? createBot(deps, { token: CONSOLE_TOKEN, botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME) })
+      ? createBot(deps, { token: CONSOLE_TOKEN, botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME), deduplicate: false })
       : createBot(deps, { token: requireToken(config), apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
 
   // Broadcasting: delivery (deps.delivery) and the catalog with the broadcasts' announcements (deps.live).

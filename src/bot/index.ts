@@ -8,6 +8,7 @@ import { handleUpdateError } from "./errors.js";
 import { features } from "./features/index.js";
 import { groupAddressFilter } from "./filters/group.js";
 import { languageMiddleware } from "./middlewares/language.js";
+import { onceOnly } from "./middlewares/once.js";
 import { wellFormedUpdate } from "./middlewares/well-formed.js";
 
 export interface CreateBotOptions {
@@ -16,6 +17,11 @@ export interface CreateBotOptions {
   apiRoot?: string;
   /** Known bot identity, so no getMe call is needed (console mode, tests). */
   botInfo?: UserFromGetMe;
+  /**
+   * Skip updates whose id was already handled (default true). The console turns it off: it numbers its
+   * updates from 1 in every run, and nothing there is ever delivered twice.
+   */
+  deduplicate?: boolean;
 }
 
 /**
@@ -38,6 +44,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   // a failure is logged and apologised for here and never escapes (src/bot/errors.ts).
   const guarded = bot.errorBoundary((error) => handleUpdateError(error, deps));
   guarded.use(wellFormedUpdate);
+  if (options.deduplicate ?? true) guarded.use(onceOnly);
   // Updates of one chat are handled one after another, so two quick messages never race on the session.
   guarded.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
   guarded.use(groupAddressFilter);

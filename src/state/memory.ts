@@ -1,14 +1,19 @@
 // Embedded state backend, used when no REDIS_URL is configured. State lives only as long as the process.
 import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from "./coordination-memory.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
-import type { QuestionLog, SessionData, SessionStore, StateBackend, UnansweredQuestion } from "./types.js";
+import { UPDATE_RETENTION_SECONDS, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
 /** Enough for a busy bot; beyond it the least recently written session goes, so memory stays bounded. */
 export const DEFAULT_MAX_SESSIONS = 100_000;
 
+/** Update ids remembered at most (a bot handling 1 update a second for a day stays under it). */
+export const DEFAULT_MAX_UPDATE_IDS = 200_000;
+
 export interface MemoryStateOptions {
   ttlSeconds: number;
   maxSessions?: number;
+  /** Update ids remembered for deduplication (default DEFAULT_MAX_UPDATE_IDS); the oldest go first. */
+  maxUpdateIds?: number;
   maxQuestions?: number;
   /** Audit entries kept (default 10 000). */
   maxAudit?: number;
@@ -27,8 +32,10 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
   const maxQuestions = requirePositiveInteger("maxQuestions", options.maxQuestions ?? DEFAULT_MAX_QUESTIONS);
   const now = options.now ?? Date.now;
 
+  const maxUpdateIds = requirePositiveInteger("maxUpdateIds", options.maxUpdateIds ?? DEFAULT_MAX_UPDATE_IDS);
   const entries = new Map<string, Entry>();
   const questions: UnansweredQuestion[] = [];
+  const updateIds = new Map<number, number>();
   const subscriptions = createMemorySubscriptions();
   const roles = createMemoryRoles();
   const audit = createMemoryAudit({ maxEntries: options.maxAudit, now });
@@ -37,6 +44,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     kind: "memory",
     sessions: memorySessions(entries, ttlMs, maxSessions, now),
     questions: memoryQuestions(questions, maxQuestions),
+    updates: memoryUpdates(updateIds, maxUpdateIds, now),
     subscriptions,
     roles,
     audit,
@@ -44,6 +52,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     close: async () => {
       entries.clear();
       questions.length = 0;
+      updateIds.clear();
       subscriptions.clear();
       roles.clear();
       audit.clear();
@@ -91,6 +100,25 @@ function evictOldest(entries: Map<string, Entry>, maxSessions: number): void {
     if (entries.size <= maxSessions) return;
     entries.delete(key);
   }
+}
+
+/** Update id → expiry; insertion order is expiry order, so expired and oldest ids are at the front. */
+function memoryUpdates(ids: Map<number, number>, maxIds: number, now: () => number): UpdateLog {
+  return {
+    async claim(updateId) {
+      const at = now();
+      const expiresAt = ids.get(updateId);
+      if (expiresAt !== undefined && expiresAt > at) return false;
+      ids.delete(updateId);
+      // Room for the new id: expired ids go, then the oldest while the map is full.
+      for (const [id, expiry] of ids) {
+        if (expiry > at && ids.size < maxIds) break;
+        ids.delete(id);
+      }
+      ids.set(updateId, at + UPDATE_RETENTION_SECONDS * 1000);
+      return true;
+    },
+  };
 }
 
 /** Newest first, like the Redis list built with LPUSH. */

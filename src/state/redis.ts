@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
-import type { QuestionLog, SessionData, SessionStore, StateBackend, StateLogger, UnansweredQuestion } from "./types.js";
+import { UPDATE_RETENTION_SECONDS, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type StateLogger, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
 export const DEFAULT_PREFIX = "coopdesk:";
 
@@ -55,6 +55,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     kind: "redis",
     sessions: redisSessions(redis, `${prefix}session:`, ttlSeconds, options.logger),
     questions: redisQuestions(redis, `${prefix}unanswered`, maxQuestions, options.logger),
+    updates: redisUpdates(redis, `${prefix}update:`),
     subscriptions: createRedisSubscriptions(redis, { prefix, logger: options.logger }),
     roles: createRedisRoles(redis, { prefix }),
     audit: createRedisAudit(redis, { prefix, maxAudit: options.maxAudit, logger: options.logger }),
@@ -78,6 +79,15 @@ function redisSessions(redis: Redis, keyPrefix: string, ttlSeconds: number, logg
     },
     async delete(key) {
       await redis.del(keyPrefix + key);
+    },
+  };
+}
+
+/** SET NX: one atomic step, so of two replicas handed the same update at the same moment only one wins. */
+function redisUpdates(redis: Redis, keyPrefix: string): UpdateLog {
+  return {
+    async claim(updateId) {
+      return (await redis.set(keyPrefix + updateId, "1", "EX", UPDATE_RETENTION_SECONDS, "NX")) === "OK";
     },
   };
 }

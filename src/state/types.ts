@@ -90,10 +90,25 @@ export interface QuestionLog {
   recent(limit: number): Promise<UnansweredQuestion[]>;
 }
 
+/** How long a handled update id is remembered: Telegram keeps an undelivered update for 24 hours. */
+export const UPDATE_RETENTION_SECONDS = 24 * 3600;
+
+/**
+ * Update ids already taken by a bot process. Telegram delivers at least once (again after a timeout, a
+ * 5xx or a crash, possibly to another replica): the first claim of an id wins, every later one is a
+ * redelivery whose effects must not happen twice.
+ */
+export interface UpdateLog {
+  /** True for the first claim of `updateId` within UPDATE_RETENTION_SECONDS, false for any later one. */
+  claim(updateId: number): Promise<boolean>;
+}
+
 export interface StateBackend {
   kind: "memory" | "redis";
   sessions: SessionStore;
   questions: QuestionLog;
+  /** Update ids already handled, shared by every bot process on the same backend. */
+  updates: UpdateLog;
   /** Coordinators' state (src/state/coordination.ts). */
   subscriptions: SubscriptionStore;
   roles: RoleStore;

@@ -423,6 +423,8 @@ interface Formatted {
   entities: MessageEntity[];
 }
 
+let sharedNextUpdateId = 700_000_001;
+
 export class FakeBotApi {
   readonly token: string;
   readonly botId: number;
@@ -444,7 +446,15 @@ export class FakeBotApi {
   private readonly openResponses = new Set<ServerResponse>();
 
   private queue: Update[] = [];
-  private nextUpdateId = 700_000_001;
+  // Telegram's update ids keep increasing for a bot across restarts: every fake of a test process
+  // continues one sequence, so a bot restarted against a new fake (on the same Redis) is never handed an
+  // update id it already handled, which it would skip as a redelivery.
+  private get nextUpdateId(): number {
+    return sharedNextUpdateId;
+  }
+  private set nextUpdateId(value: number) {
+    sharedNextUpdateId = value;
+  }
   private allowedUpdates: string[] | undefined;
   private poller: Poller | undefined;
   private webhookState: WebhookState | undefined;

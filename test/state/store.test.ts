@@ -5,7 +5,7 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryState, createState } from "../../src/state/index.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
-import type { SessionData, StateBackend, StateLogger, UnansweredQuestion } from "../../src/state/types.js";
+import { UPDATE_RETENTION_SECONDS, type SessionData, type StateBackend, type StateLogger, type UnansweredQuestion } from "../../src/state/types.js";
 import { flushAll, openClient, startRedisServer } from "../helpers/redis-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";
 
@@ -188,6 +188,14 @@ describe.each(["memory", "redis"] as const)("%s state backend", (kind) => {
     expect(await questions.recent(5)).toEqual([downvote]);
   });
 
+  it("claims an update id once: a redelivery, also through another connection, is refused", async () => {
+    const first = h.open({ ttlSeconds: 60 });
+    expect(await first.updates.claim(700_000_001)).toBe(true);
+    expect(await first.updates.claim(700_000_001)).toBe(false);
+    expect(await first.updates.claim(700_000_002)).toBe(true);
+    if (kind === "redis") expect(await h.open({ ttlSeconds: 60 }).updates.claim(700_000_001)).toBe(false);
+  });
+
   it("rejects a TTL Redis could not store", () => {
     expect(() => h.open({ ttlSeconds: 0 })).toThrow(RangeError);
     expect(() => h.open({ ttlSeconds: 1.5 })).toThrow(RangeError);
@@ -217,8 +225,37 @@ describe("memory state backend only", () => {
   });
 });
 
+describe("memory state backend only: update ids", () => {
+  it("remembers an update id for Telegram's 24 hours", async () => {
+    let clock = 0;
+    const { updates } = createMemoryState({ ttlSeconds: 10, now: () => clock });
+    expect(await updates.claim(1)).toBe(true);
+    clock = UPDATE_RETENTION_SECONDS * 1000 - 1;
+    expect(await updates.claim(1)).toBe(false);
+    clock = UPDATE_RETENTION_SECONDS * 1000;
+    expect(await updates.claim(1)).toBe(true);
+  });
+
+  it("keeps at most maxUpdateIds, forgetting the oldest", async () => {
+    const { updates } = createMemoryState({ ttlSeconds: 10, maxUpdateIds: 2 });
+    for (const id of [1, 2, 3]) expect(await updates.claim(id)).toBe(true);
+    expect(await updates.claim(3)).toBe(false);
+    expect(await updates.claim(2)).toBe(false);
+    expect(await updates.claim(1)).toBe(true);
+  });
+});
+
 describe("redis state backend only", () => {
   useRedis();
+
+  it("claims update ids with SET NX under coopdesk:update:<id>, kept for 24 hours", async () => {
+    const { updates } = open({ ttlSeconds: 60 });
+    await updates.claim(42);
+    expect(await admin.get("coopdesk:update:42")).toBe("1");
+    const ttl = await admin.ttl("coopdesk:update:42");
+    expect(ttl).toBeGreaterThan(UPDATE_RETENTION_SECONDS - 60);
+    expect(ttl).toBeLessThanOrEqual(UPDATE_RETENTION_SECONDS);
+  });
 
   function open(options: { ttlSeconds: number; maxQuestions?: number; prefix?: string } = { ttlSeconds: 60 }): StateBackend {
     return track(createRedisState(connectRedis(server.url), options));
