@@ -1,18 +1,14 @@
 import type { Api } from "grammy";
 import type { BotCommand, BotCommandScope } from "grammy/types";
 import type { i18n } from "i18next";
-import { LANGUAGES, type Kind, type Language } from "../catalog/schema.js";
+import { LANGUAGES, type Language } from "../catalog/schema.js";
 import type { Logger } from "../logger.js";
+import { LISTS, type BrowseList } from "./lists.js";
 
-/** Commands that list one kind of record (the browse feature answers them). */
-export const BROWSE_COMMANDS = {
-  programmes: "programme",
-  incubators: "incubator",
-  initiatives: "initiative",
-  events: "event",
-} as const satisfies Record<string, Kind>;
+/** Commands that open a list (src/bot/lists.ts; the browse feature answers them): one per list, of its name. */
+export const BROWSE_COMMANDS = LISTS;
 
-export type BrowseCommand = keyof typeof BROWSE_COMMANDS;
+export type BrowseCommand = BrowseList;
 
 /** The menu of private chats, in the order Telegram shows it. */
 export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "subscribe", "subscriptions", "unsubscribe", "language"] as const;

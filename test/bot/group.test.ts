@@ -85,7 +85,7 @@ describe("in a group", () => {
     expect(list.text).toContain("Incubators");
     await feed(api.callbackQuery({ chatId: GROUP, userId: 52, data: "b:n:-:-:1", chatType: "group" }));
     const edited = api.chatHistory(-GROUP).find((m) => m.message_id === list.message_id)!;
-    expect(edited.text).toContain("Page 2 of 2");
+    expect(edited.text).toContain("Page 2 of 3");
     expect(((edited.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat()[0] as { callback_data?: string }).callback_data).toMatch(/^r:c:/);
     expect(api.callsOf("answerCallbackQuery")).toHaveLength(1);
   });

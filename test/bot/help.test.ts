@@ -38,6 +38,18 @@ describe("/help", () => {
     expect(text).toContain("Mention me");
   });
 
+  it("says exactly what each list holds, and how sharing works", async () => {
+    const text = await help("en");
+    const line = (command: string) => text.split("\n").find((l) => l.startsWith(`${command} — `)) ?? "";
+    expect(line("/programmes")).toBe(
+      "/programmes — for students and researchers: exchange and training programmes, contests, universities, and cooperation centres for education and research; the China–SCO higher education centre first, then the programmes",
+    );
+    expect(line("/incubators")).toContain("for entrepreneurs and start-ups: incubators and innovation centres first");
+    expect(line("/initiatives")).toContain("newest first");
+    expect(line("/events")).toContain("with their dates: upcoming ones first");
+    expect(text).toContain("“🔗 Share” under a card lets you pick any chat and sends the card there");
+  });
+
   it("tells everyone about announcements, and coordinators about their own commands", async () => {
     const text = await help("en");
     for (const command of ["/subscribe", "/subscriptions", "/unsubscribe"]) expect(text).toContain(command);

@@ -86,6 +86,14 @@ describe("inline mode", () => {
     expect(last.payload.next_offset).toBe("");
   });
 
+  it("a card's share button asks for its record by id: that record alone, its card ready to send", async () => {
+    const { payload, results } = await inline("incubator-harbin");
+    expect(results.map((r) => r.id)).toEqual(["incubator-harbin"]);
+    expect(results[0]!.title).toBe("Harbin — innovation cooperation centre");
+    expect(content(results[0]!).message_text).toContain("Harbin");
+    expect(payload.next_offset).toBe("");
+  });
+
   it("a forged offset starts from the beginning", async () => {
     const { results } = await inline("", { offset: "abc" });
     expect(results).toHaveLength(20);

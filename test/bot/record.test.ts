@@ -126,10 +126,11 @@ describe("card buttons", () => {
     expect(back && "callback_data" in back ? back.callback_data : undefined).toMatch(/^b:n:/);
   });
 
-  it("share is a t.me deep link to the record", async () => {
-    await ask("incubators in Kazakhstan");
+  it("share sends the card to another chat through inline mode, not a link back into this chat", async () => {
+    await say("/start r_xinjiang-central-asia-incubator");
     const details = of(await press("r:d:xinjiang-central-asia-incubator"), "editMessageText")[0]!;
-    expect(urls(details)).toEqual([`https://t.me/${api.botInfo.username}?start=r_xinjiang-central-asia-incubator`]);
+    expect(urls(details)).toEqual([]);
+    expect(buttons(details).find((b) => b.text === "🔗 Share")).toEqual({ text: "🔗 Share", switch_inline_query: "xinjiang-central-asia-incubator" });
   });
 
   it("pressing the button of what is already shown is not an error", async () => {
@@ -238,7 +239,7 @@ describe("deep links", () => {
     expect(card[0]!.text as string).toContain("<b>Where:</b>");
     expect(card[0]!.text as string).toContain("Wuhan");
     expect(callbackData(card[0]!)).toEqual(["r:d:incubator-wuhan", "r:k:incubator-wuhan"]);
-    expect(urls(card[0]!)).toEqual([`https://t.me/${api.botInfo.username}?start=r_incubator-wuhan`]);
+    expect(buttons(card[0]!).find((b) => "switch_inline_query" in b)).toEqual({ text: "🔗 Share", switch_inline_query: "incubator-wuhan" });
     expect((await session()).recordId).toBe("incubator-wuhan");
   });
 

@@ -66,12 +66,20 @@ describe("dates", () => {
     expect(plain(formatDateRange("2024", "2025-03", "en", t.en))).toBe("2024 – March 2025");
   });
 
-  it("say 'since' for lasting things and give an event its date", () => {
-    expect(plain(formatWhen(record("belt-and-road-initiative"), "en", t.en)!)).toBe("since 2013");
-    expect(plain(formatWhen(record("belt-and-road-initiative"), "zh", t.zh)!)).toBe("2013年起");
-    expect(plain(formatWhen(record("shanghai-cooperation-organisation"), "ru", t.ru)!)).toBe("с 15 июня 2001 г.");
-    expect(plain(formatWhen(record("sco-plus-meeting-2025"), "fr", t.fr)!)).toBe("1 septembre 2025");
-    expect(formatWhen(record("icc-ndrc"), "en", t.en)).toBeUndefined();
+  it("say 'since' for lasting things and give an event its date, in the past or the future", () => {
+    const today = "2026-12-01";
+    expect(plain(formatWhen(record("belt-and-road-initiative"), "en", t.en, today)!)).toBe("Since 2013");
+    expect(plain(formatWhen(record("belt-and-road-initiative"), "zh", t.zh, today)!)).toBe("2013年起");
+    expect(plain(formatWhen(record("shanghai-cooperation-organisation"), "ru", t.ru, today)!)).toBe("С 15 июня 2001 г.");
+    expect(plain(formatWhen(record("sco-plus-meeting-2025"), "fr", t.fr, today)!)).toBe("A eu lieu le 1er septembre 2025");
+    expect(plain(formatWhen(record("sco-plus-meeting-2025"), "en", t.en, "2025-08-01")!)).toBe("Will take place on 1 September 2025");
+    expect(plain(formatWhen(record("sco-digital-economy-forum-2025"), "ru", t.ru, today)!)).toBe("Состоялось в 2025 г.");
+    expect(plain(formatWhen(record("sco-digital-economy-forum-2025"), "zh", t.zh, today)!)).toBe("于2025年举行");
+    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-08" } }, "ru", t.ru, today)!)).toBe("С августа 2024 г.");
+    expect(plain(formatWhen({ kind: "event", dates: { start: "2024-08" } }, "ru", t.ru, today)!)).toBe("Состоялось в августе 2024 г.");
+    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-08-22" } }, "fr", t.fr, today)!)).toBe("Depuis le 22 août 2024");
+    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-12-01" } }, "fr", t.fr, today)!)).toBe("Depuis le 1er décembre 2024");
+    expect(formatWhen(record("icc-ndrc"), "en", t.en, today)).toBeUndefined();
   });
 });
 
@@ -118,7 +126,7 @@ describe("card", () => {
     const card = renderCard(record("sco-digital-economy-forum-2025"), env("en"));
     expect(card.startsWith("<b>SCO Digital Economy Forum 2025, Tianjin</b>\n<i>Event</i>\n\nThe SCO Digital Economy Forum 2025")).toBe(true);
     expect(card).toContain("📍 <b>Where:</b> China · Tianjin");
-    expect(card).toContain("🗓 <b>When:</b> 2025");
+    expect(card).toContain("🗓 Took place in 2025");
     expect(card).toContain("• <b>21</b> agreements signed");
     expect(card).toContain("• total value of the agreements: <b>CN¥1.35bn</b>");
     expect(card).toContain("• <b>more than 100</b> companies that signed");
@@ -136,7 +144,7 @@ describe("card", () => {
     expect(card).toContain("…и ещё 3 в подробностях");
     const zh = renderCard(record("xinjiang-central-asia-incubator"), env("zh"));
     expect(zh).toContain("📍 <b>地点：</b>中国和哈萨克斯坦");
-    expect(zh).toContain("🗓 <b>时间：</b>2024年8月22日起");
+    expect(zh).toContain("🗓 2024年8月22日起");
   });
 
   it("escapes every catalog text", () => {

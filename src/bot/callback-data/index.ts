@@ -1,5 +1,6 @@
-import { KINDS, LANGUAGES, type Kind, type Language } from "../../catalog/schema.js";
+import { KINDS, LANGUAGES, type Language } from "../../catalog/schema.js";
 import { CALLBACK_DATA_LIMIT } from "../format.js";
+import type { BrowseList } from "../lists.js";
 
 /**
  * Inline-button payloads. Telegram returns whatever a button carried, and anyone can forge it, so
@@ -13,10 +14,10 @@ export type CallbackAction =
   | { type: "results"; page: number }
   /** Choose the interface language, or "auto": follow the language of the user's messages again. */
   | { type: "lang"; lang: Language | "auto" }
-  /** Browse a kind of record with optional filters; page is 0-based. */
-  | { type: "browse"; kind: Kind; country?: string; sector?: string; page: number }
+  /** Browse a list (src/bot/lists.ts) with optional filters; page is 0-based. */
+  | { type: "browse"; list: BrowseList; country?: string; sector?: string; page: number }
   /** Show the choices of one filter while browsing; page (0-based) of the choices, when there are many. */
-  | { type: "filter"; kind: Kind; facet: "country" | "sector"; country?: string; sector?: string; page?: number }
+  | { type: "filter"; list: BrowseList; facet: "country" | "sector"; country?: string; sector?: string; page?: number }
   /** /subscribe menus: the summary, a page of one facet's choices, toggling a value, "any" in a facet, done, cancel. */
   | { type: "sub"; op: "menu" | "save" | "cancel" }
   | { type: "sub"; op: "facet"; facet: SubscriptionFacet; page: number }
@@ -36,7 +37,7 @@ export type RecordView = "card" | "details" | "contacts";
 export type SubscriptionFacet = "topics" | "kinds" | "countries";
 
 const VIEW_CODE: Record<RecordView, string> = { card: "c", details: "d", contacts: "k" };
-const KIND_CODE: Record<Kind, string> = { initiative: "i", programme: "p", incubator: "n", event: "e", organisation: "o", announcement: "a" };
+const LIST_CODE: Record<BrowseList, string> = { programmes: "p", incubators: "n", initiatives: "i", events: "e" };
 const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const COUNTRY = /^[A-Z]{2}$/;
 const PAGE = /^\d{1,4}$/;
@@ -61,10 +62,10 @@ export function encodeCallback(action: CallbackAction): string {
       data = `l:${action.lang}`;
       break;
     case "browse":
-      data = `b:${KIND_CODE[action.kind]}:${action.country ?? "-"}:${action.sector ?? "-"}:${action.page}`;
+      data = `b:${LIST_CODE[action.list]}:${action.country ?? "-"}:${action.sector ?? "-"}:${action.page}`;
       break;
     case "filter":
-      data = `f:${KIND_CODE[action.kind]}:${action.facet === "country" ? "c" : "s"}:${action.country ?? "-"}:${action.sector ?? "-"}`;
+      data = `f:${LIST_CODE[action.list]}:${action.facet === "country" ? "c" : "s"}:${action.country ?? "-"}:${action.sector ?? "-"}`;
       // The first page of choices keeps the short form.
       if (action.page) data += `:${action.page}`;
       break;
@@ -101,20 +102,20 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
       return parts.length === 2 && lang ? { type: "lang", lang } : undefined;
     }
     case "b": {
-      const kind = kindOf(parts[1]);
+      const list = listOf(parts[1]);
       const country = optional(parts[2], COUNTRY);
       const sector = optional(parts[3], ID);
-      if (parts.length !== 5 || !kind || country === null || sector === null || !PAGE.test(parts[4]!)) return undefined;
-      return { type: "browse", kind, country, sector, page: Number(parts[4]) };
+      if (parts.length !== 5 || !list || country === null || sector === null || !PAGE.test(parts[4]!)) return undefined;
+      return { type: "browse", list, country, sector, page: Number(parts[4]) };
     }
     case "f": {
-      const kind = kindOf(parts[1]);
+      const list = listOf(parts[1]);
       const facet = parts[2] === "c" ? "country" : parts[2] === "s" ? "sector" : undefined;
       const country = optional(parts[3], COUNTRY);
       const sector = optional(parts[4], ID);
       const page = parts.length === 6 ? parts[5]! : "0";
-      if ((parts.length !== 5 && parts.length !== 6) || !kind || !facet || country === null || sector === null || !PAGE.test(page)) return undefined;
-      return { type: "filter", kind, facet, country, sector, page: Number(page) };
+      if ((parts.length !== 5 && parts.length !== 6) || !list || !facet || country === null || sector === null || !PAGE.test(page)) return undefined;
+      return { type: "filter", list, facet, country, sector, page: Number(page) };
     }
     case "s":
       return decodeSubscription(parts);
@@ -183,8 +184,8 @@ function decodeSubscription(parts: string[]): CallbackAction | undefined {
   }
 }
 
-function kindOf(code: string | undefined): Kind | undefined {
-  return KINDS.find((k) => KIND_CODE[k] === code);
+function listOf(code: string | undefined): BrowseList | undefined {
+  return (Object.keys(LIST_CODE) as BrowseList[]).find((l) => LIST_CODE[l] === code);
 }
 
 /** "-" is "no value"; anything else must match, or the whole payload is rejected (null). */

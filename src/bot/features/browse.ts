@@ -1,12 +1,16 @@
 import { Composer } from "grammy";
-import { shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
+import type { i18n } from "i18next";
+import { LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
 import type { SearchEngine } from "../../search/engine.js";
 import { decodeCallback, encodeCallback } from "../callback-data/index.js";
-import { BROWSE_COMMANDS, type BrowseCommand } from "../commands.js";
 import type { BotContext } from "../context.js";
+import { withoutMention } from "../filters/group.js";
 import { escapeHtml } from "../format.js";
 import { emptyKeyboard, facetKeyboard, listKeyboard, type BrowseState, type Facet, type FacetValue, type FilterLabels } from "../keyboards/browse.js";
-import { editView, sendView, type View } from "../views/show.js";
+import { BROWSE_LISTS, isUpcoming, listRecords, type ListFilters } from "../lists.js";
+import { isoToday, periodPhrase } from "../views/format.js";
+import { resultLine } from "../views/results.js";
+import { editView, isGroup, sendView, viewEnv, type View } from "../views/show.js";
 
 /** Records per page of a list. */
 export const PAGE_SIZE = 8;
@@ -14,20 +18,37 @@ export const PAGE_SIZE = 8;
 export const FACET_PAGE_SIZE = 16;
 
 /**
- * Lists of records by kind (/programmes, /incubators, /initiatives, /events and the greeting's
- * buttons), newest first, with paging and country/sector filters. Everything after the first list
- * edits that message in place. The state travels in the buttons; the session only remembers which
- * list a message shows, for the "back" button of a card opened from it.
+ * The lists (src/bot/lists.ts: /programmes, /incubators, /initiatives, /events and the greeting's
+ * buttons), each record a numbered line — events with their dates — and a button with its short title,
+ * with paging and country/sector filters. The events list says which event comes next, or that none is
+ * announced and which was the latest. Everything after the first list edits that message in place. The
+ * state travels in the buttons; the session only remembers which list a message shows, for the "back"
+ * button of a card opened from it.
  */
 export const browseFeature = new Composer<BotContext>();
 
-for (const command of Object.keys(BROWSE_COMMANDS) as BrowseCommand[]) {
-  browseFeature.command(command, async (ctx) => {
-    const state: BrowseState = { kind: BROWSE_COMMANDS[command], page: 0 };
-    const view = listView(ctx, state) ?? { text: ctx.t("browse:empty.none") };
-    const sent = await sendView(ctx, view);
-    rememberList(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, state);
+for (const list of BROWSE_LISTS) {
+  browseFeature.command(list, async (ctx) => {
+    await sendList(ctx, { list, page: 0 });
   });
+}
+
+/**
+ * "Upcoming events?", "the next forum", «ближайшие мероприятия», 下一届论坛: the events list, which says
+ * honestly whether one is announced. This is a hook before the question pipeline (src/search/ decides
+ * everything else); it only takes a message asking for what comes next about events, outside any flow.
+ */
+browseFeature.on("message:text", async (ctx, next) => {
+  if (ctx.session.step !== undefined || ctx.message.text.startsWith("/")) return next();
+  const text = isGroup(ctx) ? withoutMention(ctx.message.text, ctx.me.username) : ctx.message.text;
+  if (!asksForUpcomingEvents(text, ctx.deps.i18n)) return next();
+  await sendList(ctx, { list: "events", page: 0 });
+});
+
+async function sendList(ctx: BotContext, state: BrowseState): Promise<void> {
+  const view = listView(ctx, state) ?? { text: ctx.t("browse:empty.none") };
+  const sent = await sendView(ctx, view);
+  rememberList(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, state);
 }
 
 browseFeature.on("callback_query:data", async (ctx, next) => {
@@ -36,7 +57,7 @@ browseFeature.on("callback_query:data", async (ctx, next) => {
   const action = decodeCallback(data);
   let view: View | undefined;
   if (action?.type === "browse") view = listView(ctx, action);
-  else if (action?.type === "filter") view = facetView(ctx, { kind: action.kind, country: action.country, sector: action.sector, page: 0 }, action.facet, action.page ?? 0);
+  else if (action?.type === "filter") view = facetView(ctx, { list: action.list, country: action.country, sector: action.sector, page: 0 }, action.facet, action.page ?? 0);
   if (!view) {
     await answerExpired(ctx);
     return;
@@ -51,8 +72,8 @@ browseFeature.on("callback_query:data", async (ctx, next) => {
  * back to the list as it was: the session's `back`, shared with the question feature's results.
  */
 function rememberList(ctx: BotContext, message: { chatId: number; messageId: number }, state: BrowseState): void {
-  const { kind, country, sector, page } = state;
-  ctx.session.back = { ...message, data: encodeCallback({ type: "browse", kind, country, sector, page }) };
+  const { list, country, sector, page } = state;
+  ctx.session.back = { ...message, data: encodeCallback({ type: "browse", list, country, sector, page }) };
 }
 
 /** Answers a button whose payload is forged or no longer means anything, and does nothing else. */
@@ -60,21 +81,54 @@ export async function answerExpired(ctx: BotContext): Promise<void> {
   await ctx.answerCallbackQuery({ text: ctx.t("common:expired"), show_alert: false });
 }
 
+/** Each language's words for "next" and for an event, folded: built once per i18next instance. */
+const upcomingWords = new WeakMap<i18n, { next: string[]; events: string[] }>();
+
+/**
+ * Whether a message asks what comes next about events: a word for "next" and a word for an event, in
+ * any of the four languages (a question may be in another language than the replies).
+ */
+export function asksForUpcomingEvents(text: string, i18n: i18n): boolean {
+  let words = upcomingWords.get(i18n);
+  if (!words) {
+    const list = (key: string) => LANGUAGES.flatMap((lang) => i18n.getFixedT(lang)(key, { returnObjects: true }) as unknown as string[]).map(fold);
+    words = { next: list("browse:upcoming.next"), events: list("browse:upcoming.events") };
+    upcomingWords.set(i18n, words);
+  }
+  const folded = fold(text);
+  // Chinese words anywhere; other words where a word starts (прошлое is not "ближайшее", evenements is).
+  const has = (list: string[]) => list.some((w) => (/\p{Script=Han}/u.test(w) ? folded.includes(w) : startsWord(folded, w)));
+  return has(words.next) && has(words.events);
+}
+
+function startsWord(text: string, word: string): boolean {
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (at === 0 || !/[\p{L}\p{N}]/u.test(text[at - 1]!)) return true;
+  }
+  return false;
+}
+
+/** Lower case without accents: "Événements" and "evenements" are one word. */
+function fold(text: string): string {
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
 /**
  * A page of the list, or undefined when the state cannot come from our buttons: a filter value that no
- * record of that kind has (forged, or gone from the catalog since).
+ * record of the list has (forged, or gone from the catalog since).
  */
 function listView(ctx: BotContext, state: BrowseState): View | undefined {
   const engine = ctx.deps.search;
-  const all = recordsOf(engine, { kind: state.kind });
+  const today = isoToday();
+  const all = listRecords(engine, state.list, {}, today);
   if (!filtersValid(all, state)) return undefined;
   const { t, lang } = ctx;
   const labels = filterLabels(engine, lang, state);
-  const head = [t("browse:title", { kinds: escapeHtml(t(`common:kinds.${state.kind}`)) })];
+  const head = [t(`browse:list.${state.list}.title`)];
   const filters = filtersLine(ctx, labels);
 
-  let response = engine.browse(filtersOf(state), { limit: PAGE_SIZE, offset: state.page * PAGE_SIZE });
-  const total = response.total;
+  const records = listRecords(engine, state.list, filtersOf(state), today);
+  const total = records.length;
   if (total === 0) {
     if (all.length === 0) return { text: [...head, "", t("browse:empty.none")].join("\n") };
     return { text: [...head, filters, "", t("browse:empty.filtered")].filter((l) => l !== undefined).join("\n"), keyboard: emptyKeyboard(t, state, labels) };
@@ -82,34 +136,50 @@ function listView(ctx: BotContext, state: BrowseState): View | undefined {
   const pages = Math.ceil(total / PAGE_SIZE);
   // A page past the end (the catalog shrank since the button was made) shows the last one.
   const page = Math.min(state.page, pages - 1);
-  if (page !== state.page) response = engine.browse(filtersOf(state), { limit: PAGE_SIZE, offset: page * PAGE_SIZE });
-  const items = response.hits.flatMap((h) => {
-    const record = engine.get(h.id);
-    return record ? [{ id: record.id, title: shortTitle(record, lang) }] : [];
-  });
+  const first = page * PAGE_SIZE + 1;
+  const shown = records.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE);
+  const env = viewEnv(ctx);
   const lines = [
     ...head,
-    t("browse:summary", { found: t(`common:count.${state.kind}`, { count: total }) }),
+    t(`browse:list.${state.list}.summary`, { count: total }),
+    state.list === "events" ? nextEvent(ctx, records, today) : undefined,
     filters,
     pages > 1 ? t("browse:page", { page: page + 1, pages }) : undefined,
     "",
+    ...shown.map((record, i) => resultLine(first + i, record, env)),
+    "",
     t("browse:hint"),
   ];
+  const items = shown.map((record, i) => ({ n: first + i, id: record.id, title: shortTitle(record, lang) }));
   return { text: lines.filter((l) => l !== undefined).join("\n"), keyboard: listKeyboard(t, { ...state, page }, items, pages, labels) };
+}
+
+/**
+ * The events list's lead: the next event and its date, or — honestly — that none is announced, and the
+ * latest one with its date.
+ */
+function nextEvent(ctx: BotContext, events: CatalogRecord[], today: string): string | undefined {
+  const dated = events.filter((e) => e.dates?.start);
+  const upcoming = dated.find((e) => isUpcoming(e, today));
+  const shown = upcoming ?? dated[0];
+  if (!shown) return undefined;
+  const date = periodPhrase(shown.dates!.start!, shown.dates!.end, ctx.lang, "at", ctx.t);
+  return ctx.t(upcoming ? "browse:events.next" : "browse:events.noneUpcoming", { title: escapeHtml(shortTitle(shown, ctx.lang)), date: escapeHtml(date) });
 }
 
 /** The choices of one filter among the records that pass the other filter. */
 function facetView(ctx: BotContext, state: BrowseState, facet: Facet, facetPage: number): View | undefined {
   const engine = ctx.deps.search;
-  if (!filtersValid(recordsOf(engine, { kind: state.kind }), state)) return undefined;
+  const today = isoToday();
+  if (!filtersValid(listRecords(engine, state.list, {}, today), state)) return undefined;
   const { t, lang } = ctx;
-  const others = recordsOf(engine, facet === "country" ? { kind: state.kind, sector: state.sector } : { kind: state.kind, country: state.country });
+  const others = listRecords(engine, state.list, facet === "country" ? { sector: state.sector } : { country: state.country }, today);
   const values = facetValues(engine, lang, others, facet);
   const pages = Math.max(1, Math.ceil(values.length / FACET_PAGE_SIZE));
   const page = Math.min(facetPage, pages - 1);
   const shown = values.slice(page * FACET_PAGE_SIZE, (page + 1) * FACET_PAGE_SIZE);
   const lines = [
-    t("browse:title", { kinds: escapeHtml(t(`common:kinds.${state.kind}`)) }),
+    t(`browse:list.${state.list}.title`),
     filtersLine(ctx, filterLabels(engine, lang, state)),
     pages > 1 ? t("browse:page", { page: page + 1, pages }) : undefined,
     "",
@@ -118,19 +188,11 @@ function facetView(ctx: BotContext, state: BrowseState, facet: Facet, facetPage:
   return { text: lines.filter((l) => l !== undefined).join("\n"), keyboard: facetKeyboard(t, state, facet, shown, page, pages, numberFormat(lang)) };
 }
 
-function filtersOf(state: Omit<BrowseState, "page">): { kinds: [BrowseState["kind"]]; countries?: string[]; sectors?: string[] } {
-  return {
-    kinds: [state.kind],
-    ...(state.country ? { countries: [state.country] } : {}),
-    ...(state.sector ? { sectors: [state.sector] } : {}),
-  };
+function filtersOf(state: BrowseState): ListFilters {
+  return { ...(state.country ? { country: state.country } : {}), ...(state.sector ? { sector: state.sector } : {}) };
 }
 
-function recordsOf(engine: SearchEngine, state: Omit<BrowseState, "page">): CatalogRecord[] {
-  return engine.browse(filtersOf(state), { limit: engine.size }).hits.flatMap((h) => engine.get(h.id) ?? []);
-}
-
-/** Each filter value must be one that some record of the kind has. */
+/** Each filter value must be one that some record of the list has. */
 function filtersValid(records: CatalogRecord[], state: BrowseState): boolean {
   if (state.country && !records.some((r) => r.countries.includes(state.country!))) return false;
   if (state.sector && !records.some((r) => r.sectors.includes(state.sector!))) return false;

@@ -14,6 +14,9 @@ import { viewEnv } from "../views/show.js";
  */
 export const inlineFeature = new Composer<BotContext>();
 
+/** A record id, as the share button writes it (src/bot/keyboards/record.ts). */
+const SHARED = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** Results per answer; Telegram asks for the next ones with `offset`. */
 const PAGE = 20;
 /** Deepest offset served (the catalog is small; this bounds forged offsets). */
@@ -26,6 +29,12 @@ inlineFeature.on("inline_query", async (ctx) => {
   const query = ctx.inlineQuery.query.trim();
   const offset = parseOffset(ctx.inlineQuery.offset);
   const engine = ctx.deps.search;
+  // A card's "Share" button puts the record's id in the query: that record alone, ready to send.
+  const shared = SHARED.test(query) ? engine.get(query) : undefined;
+  if (shared) {
+    await ctx.answerInlineQuery([article(ctx, shared)], { cache_time: CACHE_SECONDS, is_personal: true, next_offset: "" });
+    return;
+  }
   // The bot's own decision orders the results (a fact question's record first); small talk and an empty
   // query list the newest records. Inline lists weak matches too: the user is still typing, and picks.
   const decision = query ? decide(engine, query, { langHint: ctx.lang, limit: offset + PAGE, threshold: ctx.deps.settings.answerThreshold }) : undefined;

@@ -5,7 +5,7 @@ import { decide, type Decision } from "../../search/decide.js";
 import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
 import { withoutMention } from "../filters/group.js";
-import { recordButtons, recordDeepLink } from "../keyboards/record.js";
+import { recordButtons } from "../keyboards/record.js";
 import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
 import { renderDirect } from "../views/direct.js";
 import { quoteQuery, renderAnswer, renderNoMatch, RESULTS_PAGE_SIZE } from "../views/results.js";
@@ -68,7 +68,7 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   const env = viewEnv(ctx);
   const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: shortTitle(r, ctx.lang) }));
   const remaining = records.length - RESULTS_PAGE_SIZE;
-  const cardRows = recordButtons(ctx.t, top.id, "card", { deepLink: recordDeepLink(ctx.me.username, top.id), feedback: true });
+  const cardRows = recordButtons(ctx.t, top.id, "card", { share: true, feedback: true });
   const keyboard = answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined);
   const direct = decision.direct ? renderDirect(decision.direct, top, env) : undefined;
   const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env, direct), keyboard });

@@ -1,12 +1,12 @@
 import { InlineKeyboard } from "grammy";
-import type { Kind } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";
 import { encodeCallback, type CallbackAction } from "../callback-data/index.js";
 import { truncate } from "../format.js";
+import type { BrowseList } from "../lists.js";
 
-/** Where the user stands in a list: kind, filters (country code, sector id) and 0-based page. */
+/** Where the user stands in a list: which list, filters (country code, sector id) and 0-based page. */
 export interface BrowseState {
-  kind: Kind;
+  list: BrowseList;
   country?: string;
   sector?: string;
   page: number;
@@ -31,14 +31,17 @@ const TITLE_MAX = 60;
 const FACET_LABEL_MAX = 28;
 const CHECK = "✓ ";
 
-/** A page of records (one button each, opening the record's card), paging, then the filters. */
-export function listKeyboard(t: Translate, state: BrowseState, items: { id: string; title: string }[], pages: number, labels: FilterLabels): InlineKeyboard {
+/**
+ * A page of records (one button each, numbered as the lines of the message, opening the record's card by
+ * its short title), paging, then the filters.
+ */
+export function listKeyboard(t: Translate, state: BrowseState, items: { n: number; id: string; title: string }[], pages: number, labels: FilterLabels): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const item of items) {
     const data = encodeSafely({ type: "record", view: "card", id: item.id });
-    if (data) keyboard.text(truncate(item.title, TITLE_MAX), data).row();
+    if (data) keyboard.text(`${item.n}. ${truncate(item.title, TITLE_MAX)}`, data).row();
   }
-  pagingRow(keyboard, t, state.page, pages, (page) => ({ type: "browse", kind: state.kind, country: state.country, sector: state.sector, page }));
+  pagingRow(keyboard, t, state.page, pages, (page) => ({ type: "browse", list: state.list, country: state.country, sector: state.sector, page }));
   return filterRows(keyboard, t, state, labels);
 }
 
@@ -58,7 +61,7 @@ export function facetKeyboard(t: Translate, state: BrowseState, facet: Facet, va
   for (const v of values) {
     const data = encodeSafely({
       type: "browse",
-      kind: state.kind,
+      list: state.list,
       country: facet === "country" ? v.value : state.country,
       sector: facet === "sector" ? v.value : state.sector,
       page: 0,
@@ -72,16 +75,16 @@ export function facetKeyboard(t: Translate, state: BrowseState, facet: Facet, va
     inRow++;
   }
   keyboard.row();
-  pagingRow(keyboard, t, page, pages, (p) => ({ type: "filter", kind: state.kind, facet, country: state.country, sector: state.sector, page: p }));
+  pagingRow(keyboard, t, page, pages, (p) => ({ type: "filter", list: state.list, facet, country: state.country, sector: state.sector, page: p }));
   const any: CallbackAction = {
     type: "browse",
-    kind: state.kind,
+    list: state.list,
     country: facet === "country" ? undefined : state.country,
     sector: facet === "sector" ? undefined : state.sector,
     page: 0,
   };
   const anyData = encodeCallback(any);
-  const backData = encodeCallback({ type: "browse", kind: state.kind, country: state.country, sector: state.sector, page: state.page });
+  const backData = encodeCallback({ type: "browse", list: state.list, country: state.country, sector: state.sector, page: state.page });
   keyboard.text(`${current === undefined ? CHECK : ""}${t(facet === "country" ? "browse:button.anyCountry" : "browse:button.anySector")}`, anyData);
   // With this filter unset, "any" already leads back to the list as it was.
   if (backData !== anyData) keyboard.text(t("common:button.back"), backData);
@@ -89,11 +92,11 @@ export function facetKeyboard(t: Translate, state: BrowseState, facet: Facet, va
 }
 
 function filterRows(keyboard: InlineKeyboard, t: Translate, state: BrowseState, labels: FilterLabels): InlineKeyboard {
-  const facet = (f: Facet): CallbackAction => ({ type: "filter", kind: state.kind, facet: f, country: state.country, sector: state.sector });
+  const facet = (f: Facet): CallbackAction => ({ type: "filter", list: state.list, facet: f, country: state.country, sector: state.sector });
   keyboard
     .text(labels.country ? t("browse:button.countrySet", { country: truncate(labels.country, FACET_LABEL_MAX) }) : t("browse:button.country"), encodeCallback(facet("country")))
     .text(labels.sector ? t("browse:button.sectorSet", { sector: truncate(labels.sector, FACET_LABEL_MAX) }) : t("browse:button.sector"), encodeCallback(facet("sector")));
-  if (state.country || state.sector) keyboard.row().text(t("browse:button.clear"), encodeCallback({ type: "browse", kind: state.kind, page: 0 }));
+  if (state.country || state.sector) keyboard.row().text(t("browse:button.clear"), encodeCallback({ type: "browse", list: state.list, page: 0 }));
   return keyboard;
 }
 

@@ -14,14 +14,22 @@ export function recordDeepLink(botUsername: string, id: string): string | undefi
 }
 
 export interface RecordKeyboardOptions {
-  /** Deep link for the share button (none: no share button). */
-  deepLink?: string;
+  /**
+   * A share button: Telegram lets the user pick a chat and puts "@bot <record id>" there in inline mode,
+   * which answers with this record's card (src/bot/features/inline.ts).
+   */
+  share?: boolean;
   /** Callback payload of the "back" button (back to the list the record was opened from). */
   back?: string;
   /** Related records offered under the details. */
   related?: readonly { id: string; title: string }[];
   /** 👍/👎 under an answer card (src/bot/features/feedback.ts). */
   feedback?: boolean;
+}
+
+/** The inline query that shares a record: its id, which inline mode answers with that record alone. */
+export function shareQuery(id: string): string {
+  return id;
 }
 
 /** Longest related-record title on a button. */
@@ -32,7 +40,7 @@ export function recordButtons(t: Translate, id: string, current: RecordView, opt
   const views: RecordView[] = current === "card" ? ["details", "contacts"] : current === "details" ? ["card", "contacts"] : ["card", "details"];
   const rows: InlineKeyboardButton[][] = [views.map((view) => InlineKeyboard.text(t(`record:button.${view}`), encodeCallback({ type: "record", view, id })))];
   const second: InlineKeyboardButton[] = [];
-  if (options.deepLink) second.push(InlineKeyboard.url(t("record:button.share"), options.deepLink));
+  if (options.share) second.push(InlineKeyboard.switchInline(t("record:button.share"), shareQuery(id)));
   if (options.back) second.push(InlineKeyboard.text(t(decodeCallback(options.back)?.type === "results" ? "record:button.back" : "record:button.backToList"), options.back));
   if (second.length) rows.push(second);
   if (options.feedback) {

@@ -1,7 +1,7 @@
 import type { Catalog, CatalogRecord, Contact, Language } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
-import { countryName, fitEscaped, formatDate, formatFigure, formatList, formatWhen } from "./format.js";
+import { countryName, fitEscaped, formatDate, formatFigure, formatList, formatWhen, isoToday } from "./format.js";
 
 /**
  * The record views: the card (what a question is answered with), its details and its contacts. All
@@ -14,6 +14,8 @@ export interface ViewEnv {
   lang: Language;
   t: Translate;
   catalog: Pick<Catalog, "sectors" | "audiences" | "places">;
+  /** Today (YYYY-MM-DD) for past or future tense and "verified"; the clock's day when absent (tests pin it). */
+  today?: string;
 }
 
 /** Longest title shown in a message (the catalog's are far shorter; this keeps a card sane whatever comes). */
@@ -53,7 +55,7 @@ function whereLine(record: CatalogRecord, env: ViewEnv): string | undefined {
 
 function whenLines(record: CatalogRecord, env: ViewEnv, withDeadlines: boolean): string[] {
   const lines: string[] = [];
-  const when = formatWhen(record, env.lang, env.t);
+  const when = formatWhen(record, env.lang, env.t, env.today ?? isoToday());
   if (when) lines.push(env.t("record:card.when", { dates: escapeHtml(when) }));
   if (withDeadlines) {
     for (const d of record.dates?.deadlines ?? []) {

@@ -89,22 +89,80 @@ export function formatDateRange(start: string, end: string, lang: Language, t: T
   if (a && b && a.precision === b.precision && NATIVE_DATE_RANGE[lang] && a.date <= b.date) {
     return dateTimeFormat(lang, dateOptions(a.precision)).formatRange(a.date, b.date);
   }
-  return t("record:when.range", { start: formatDate(start, lang), end: formatDate(end, lang) });
+  return t("record:date.period.bare", { start: formatDate(start, lang), end: formatDate(end, lang) });
 }
 
 /**
- * When a record takes place or runs, as plain text: an event's date or dates; for lasting things
- * (initiatives, organisations…) "since" their start. Undefined when the catalog has no dates.
+ * How a date is used in a sentence: on its own ("22 August 2024"), as the time of something ("on 22
+ * August 2024", « le 22 août 2024 », «в 2025 г.»), as a start («с 22 августа 2024 г.», « depuis le … »)
+ * or as an end. Each language's words and cases come from the locales (record:date.*, record:months.*).
  */
-export function formatWhen(record: CatalogRecord, lang: Language, t: Translate): string | undefined {
-  const dates = record.dates;
-  if (!dates) return undefined;
-  const { start, end } = dates;
-  if (start && end) return formatDateRange(start, end, lang, t);
-  const momentary = record.kind === "event" || record.kind === "announcement";
-  if (start) return momentary ? formatDate(start, lang) : t("record:when.since", { date: formatDate(start, lang) });
-  if (end) return t("record:when.until", { date: formatDate(end, lang) });
-  return undefined;
+export type DateRole = "bare" | "at" | "since" | "until";
+
+/** A catalog date at its precision, in the words a sentence needs for `role`. */
+export function datePhrase(value: string, lang: Language, role: DateRole, t: Translate): string {
+  const parsed = parseIsoDate(value);
+  if (!parsed) return value;
+  const { date, precision } = parsed;
+  const year = String(date.getUTCFullYear());
+  if (precision === "year") return t(`record:date.year.${role}`, { year });
+  if (precision === "month") {
+    const months = t(`record:months.${role}`, { returnObjects: true }) as unknown;
+    const month = Array.isArray(months) ? String(months[date.getUTCMonth()]) : formatDate(value, lang);
+    return t(`record:date.month.${role}`, { month, year });
+  }
+  return t(`record:date.day.${role}`, { date: dayDate(date, lang, t) });
+}
+
+/** "22 August 2024", with the first of the month as the language writes it (« 1er septembre »). */
+function dayDate(date: Date, lang: Language, t: Translate): string {
+  const parts = dateTimeFormat(lang, dateOptions("day")).formatToParts(date);
+  return parts.map((p) => (p.type === "day" && p.value === "1" ? t("record:date.dayOne") : p.value)).join("");
+}
+
+/** The same date or a period, for `role`: "22–25 August 2024", « du 22 au 25 août 2024 ». */
+export function periodPhrase(start: string, end: string | undefined, lang: Language, role: DateRole, t: Translate): string {
+  if (!end || end === start) return datePhrase(start, lang, role, t);
+  return t(`record:date.period.${role}`, { start: datePhrase(start, lang, "bare", t), end: datePhrase(end, lang, "bare", t) });
+}
+
+/** A sentence's first letter in capitals (as the language writes them; Chinese has none). */
+export function capitalize(text: string, lang: Language): string {
+  const first = Array.from(text)[0] ?? "";
+  return first.toLocaleUpperCase(intlLocale(lang)) + text.slice(first.length);
+}
+
+/**
+ * When a record takes place or runs, as a short sentence: an event "Took place on 22 August 2024" (or
+ * "Will take place…"), an announcement "Published…", a lasting thing "Since 2013". Undefined when the
+ * catalog has no dates. `today` (YYYY-MM-DD) decides past or future.
+ */
+export function formatWhen(record: Pick<CatalogRecord, "kind" | "dates">, lang: Language, t: Translate, today: string): string | undefined {
+  const start = record.dates?.start;
+  const end = record.dates?.end;
+  if (!start && !end) return undefined;
+  if (record.kind === "event" && start) {
+    const last = end ?? start;
+    const tense = lastDayOf(last) >= today ? "future" : "past";
+    return t(`record:when.${tense}`, { dates: periodPhrase(start, end, lang, "at", t) });
+  }
+  if (record.kind === "announcement" && start) return t("record:when.published", { dates: datePhrase(start, lang, "at", t) });
+  if (start && end && end !== start) return capitalize(periodPhrase(start, end, lang, "at", t), lang);
+  if (start) return capitalize(datePhrase(start, lang, "since", t), lang);
+  return capitalize(datePhrase(end!, lang, "until", t), lang);
+}
+
+/** The last day a date covers at its precision: "2025" → "2025-12-31", "2024-02" → "2024-02-29". */
+export function lastDayOf(value: string): string {
+  if (value.length === 10) return value;
+  if (value.length === 4) return `${value}-12-31`;
+  const [year, month] = value.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+}
+
+/** Today in UTC, the way catalog dates are written. */
+export function isoToday(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
 }
 
 /** Amounts and counts from this size up are written compactly (1.35 bn, 10 млн, 1000万). */

@@ -1,7 +1,7 @@
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
 import { kindLabel, placesText, renderCard, type ViewEnv } from "./card.js";
-import { fitEscaped } from "./format.js";
+import { fitEscaped, periodPhrase } from "./format.js";
 
 /** Results per page of a list (the answer shows the best one as a card and the next four as buttons). */
 export const RESULTS_PAGE_SIZE = 5;
@@ -12,10 +12,15 @@ export function quoteQuery(query: string): string {
   return fitEscaped(query.replace(/\s+/g, " ").trim(), QUERY_QUOTE_MAX);
 }
 
-/** One line of a result list: "6. <b>Short title</b> — <i>Incubator</i> · Kazakhstan". */
+/**
+ * One line of a list: "6. <b>Short title</b> — <i>Incubator</i> · Kazakhstan"; an event gives its date
+ * instead of its kind: "1. <b>Tianjin — SCO Plus meeting 2025</b> — 1 September 2025 · China · Tianjin".
+ */
 export function resultLine(n: number, record: CatalogRecord, env: ViewEnv): string {
   const places = placesText(record, env);
-  const meta = `<i>${escapeHtml(kindLabel(record, env.t))}</i>${places ? ` · ${escapeHtml(places)}` : ""}`;
+  const start = record.dates?.start;
+  const what = record.kind === "event" && start ? escapeHtml(periodPhrase(start, record.dates?.end, env.lang, "bare", env.t)) : `<i>${escapeHtml(kindLabel(record, env.t))}</i>`;
+  const meta = `${what}${places ? ` · ${escapeHtml(places)}` : ""}`;
   return `${n}. <b>${fitEscaped(shortTitle(record, env.lang), 200)}</b> — ${meta}`;
 }
 

@@ -4,7 +4,7 @@ import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { encodeCallback, type RecordView } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { MESSAGE_LIMIT, splitMessage } from "../format.js";
-import { recordDeepLink, recordKeyboard } from "../keyboards/record.js";
+import { recordKeyboard } from "../keyboards/record.js";
 import { resultsKeyboard, type ResultButton } from "../keyboards/results.js";
 import { renderCard, renderContacts, renderDetails, type ViewEnv } from "./card.js";
 import { renderResultsPage, RESULTS_PAGE_SIZE } from "./results.js";
@@ -100,7 +100,7 @@ export function recordView(ctx: BotContext, record: CatalogRecord, view: RecordV
           .slice(0, RELATED_SHOWN)
           .map((r) => ({ id: r.id, title: shortTitle(r, ctx.lang) }))
       : [];
-  const keyboard = recordKeyboard(ctx.t, record.id, view, { deepLink: recordDeepLink(ctx.me.username, record.id), back, related });
+  const keyboard = recordKeyboard(ctx.t, record.id, view, { share: true, back, related });
   return { text, keyboard };
 }
 
