@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { setTimeout as delay } from "node:timers/promises";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { Api, GrammyError, HttpError, type Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
@@ -13,11 +14,12 @@ import { catalogReloader } from "./catalog/reload.js";
 import type { Config, Mode } from "./config.js";
 import { createI18n } from "./i18n.js";
 import { createLogger, type Logger } from "./logger.js";
+import { configSecrets } from "./redact.js";
 import { SearchEngine } from "./search/engine.js";
 import { createHttpServer, type HttpServerHandle } from "./server/http.js";
 import { healthCheck } from "./server/health.js";
 import { webhookHandler } from "./server/webhook.js";
-import { createState } from "./state/index.js";
+import { createState, RedisUnavailableError, waitForRedis } from "./state/index.js";
 import type { StateBackend } from "./state/types.js";
 
 /**
@@ -66,12 +68,15 @@ export interface CreateAppOptions {
   broadcast?: Partial<BroadcastSettings>;
   /** Run broadcast delivery workers in the bot process (default true; `npm run worker` runs them apart). */
   broadcastWorkers?: boolean;
+  /** Aborts the start (SIGTERM while waiting for Redis): createApp rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
-  const logger = options.logger ?? options.deps?.logger ?? createLogger(config.LOG_LEVEL, config.mode === "console" ? "stderr" : "stdout");
+  const logger = options.logger ?? options.deps?.logger ?? createLogger(config.LOG_LEVEL, config.mode === "console" ? "stderr" : "stdout", configSecrets(config));
   const search = options.deps?.search ?? (await buildSearch(config, logger));
   const ownState = options.deps?.state === undefined;
+  if (ownState && config.REDIS_URL) await reachRedis(config, logger, options.signal);
   const state: StateBackend = options.deps?.state ?? createState({ redisUrl: config.REDIS_URL, ttlSeconds: config.STATE_TTL_SECONDS }, logger);
   let translations: i18n;
   try {
@@ -133,6 +138,22 @@ async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine
   return engine;
 }
 
+/**
+ * Redis must answer before anything else connects to it (state, announcements, delivery), each with its
+ * own reconnect loop and error log. Bounded by REDIS_START_TIMEOUT_SECONDS; giving up is exit code 3.
+ */
+async function reachRedis(config: Config, logger: Logger, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await waitForRedis(config.REDIS_URL as string, { timeoutMs: config.REDIS_START_TIMEOUT_SECONDS * 1000, signal, logger });
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) throw new StartupError(`${error.message} (REDIS_START_TIMEOUT_SECONDS=${config.REDIS_START_TIMEOUT_SECONDS})`, EXIT_REDIS_UNAVAILABLE);
+    throw error;
+  }
+}
+
+/** Exit code when Redis cannot be reached at start (2 is configuration or data, 1 Telegram). */
+export const EXIT_REDIS_UNAVAILABLE = 3;
+
 function requireToken(config: Config): string {
   if (!config.TELEGRAM_BOT_TOKEN) throw new StartupError("TELEGRAM_BOT_TOKEN is required in polling and webhook modes", 2);
   return config.TELEGRAM_BOT_TOKEN;
@@ -180,6 +201,35 @@ export interface StartOptions {
   drainMs?: number;
   /** Sets the bot's command menus; default src/bot/commands.ts. Failures are logged, never fatal. */
   setCommands?: (app: App) => Promise<void>;
+  /** The HTTP server opened early by openHttpServer (it said "starting" meanwhile); default: one is opened here. */
+  server?: OpenServer;
+  /** Aborts the start (SIGTERM while Telegram is being retried). */
+  signal?: AbortSignal;
+}
+
+/** An HTTP server already listening. */
+export interface OpenServer {
+  handle: HttpServerHandle;
+  address: AddressInfo;
+}
+
+/**
+ * Opens the HTTP server before the bot can serve: /healthz answers 503 "starting" (and the webhook path
+ * 503, so Telegram keeps its updates for later) until startPolling or startWebhook takes it over.
+ */
+export async function openHttpServer(config: Config, logger: Logger): Promise<OpenServer> {
+  const handle = createHttpServer({ logger, health: async () => ({ status: "starting", mode: config.mode }) });
+  if (config.mode === "webhook" && config.WEBHOOK_URL) {
+    handle.setWebhook({ path: new URL(config.WEBHOOK_URL).pathname, handle: async () => ({ status: 503, body: { error: "starting" } }) });
+  }
+  let address: AddressInfo;
+  try {
+    address = await handle.listen(config.HOST, config.PORT);
+  } catch (error) {
+    throw new StartupError(`cannot listen on ${config.HOST}:${config.PORT}: ${(error as Error).message}`, 1);
+  }
+  logger.info({ listen: `${address.address}:${address.port}` }, "HTTP server listening; starting");
+  return { handle, address };
 }
 
 /** Long polling with @grammyjs/runner (updates of one chat stay in order: createBot sequentializes), plus /healthz. */
@@ -189,8 +239,8 @@ export async function startPolling(app: App, options: StartOptions = {}): Promis
   await telegramStep(app, "deleteWebhook", () => bot.api.deleteWebhook({ drop_pending_updates: false }));
   await applyCommands(app, options);
   logFetchFailures(app);
-  const server = createHttpServer({ logger, health: () => healthCheck(app) });
-  const address = await listen(app, server);
+  const { handle: server, address } = options.server ?? (await open(app));
+  server.setHealth(() => healthCheck(app));
 
   const runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 } } });
   logger.info({ mode: "polling", username: bot.botInfo.username, health: `http://${address.address}:${address.port}/healthz` }, "bot started");
@@ -221,8 +271,9 @@ export async function startWebhook(app: App, options: StartOptions = {}): Promis
   await connectTelegram(app, options);
   const path = new URL(config.WEBHOOK_URL).pathname;
   const hook = webhookHandler({ secret: config.WEBHOOK_SECRET, handleUpdate: (update) => bot.handleUpdate(update), logger, timeoutMs: WEBHOOK_TIMEOUT_MS });
-  const server = createHttpServer({ logger, health: () => healthCheck(app), webhook: { path, handle: (request) => hook.handle(request) } });
-  const address = await listen(app, server);
+  const { handle: server, address } = options.server ?? (await open(app));
+  server.setHealth(() => healthCheck(app));
+  server.setWebhook({ path, handle: (request) => hook.handle(request) });
   try {
     await telegramStep(app, "setWebhook", () =>
       bot.api.setWebhook(config.WEBHOOK_URL as string, { secret_token: config.WEBHOOK_SECRET, allowed_updates: [...ALLOWED_UPDATES] }),
@@ -256,12 +307,8 @@ export async function startWebhook(app: App, options: StartOptions = {}): Promis
 
 const WEBHOOK_TIMEOUT_MS = 25_000;
 
-async function listen(app: App, server: HttpServerHandle): Promise<AddressInfo> {
-  try {
-    return await server.listen(app.config.HOST, app.config.PORT);
-  } catch (error) {
-    throw new StartupError(`cannot listen on ${app.config.HOST}:${app.config.PORT}: ${(error as Error).message}`, 1);
-  }
+function open(app: App): Promise<OpenServer> {
+  return openHttpServer(app.config, app.logger);
 }
 
 /**
@@ -276,12 +323,14 @@ export async function connectTelegram(app: App, options: StartOptions = {}): Pro
   const probe = new Api(bot.token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 15 });
   for (let attempt = 1; ; attempt++) {
     try {
-      const me = await probe.getMe();
+      // grammY types its signal with the abort-controller polyfill; Node's own AbortSignal is what it uses at run time.
+      const me = await probe.getMe(options.signal as Parameters<typeof probe.getMe>[0]);
       bot.botInfo = me;
       await bot.init();
       logger.info({ username: me.username, id: me.id, apiRoot: config.TELEGRAM_API_ROOT }, "connected to Telegram");
       return me;
     } catch (error) {
+      options.signal?.throwIfAborted();
       if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
         throw new StartupError(
           `Telegram refused the bot token (${error.error_code} ${error.description}): check TELEGRAM_BOT_TOKEN (get one from @BotFather)`,
@@ -293,7 +342,7 @@ export async function connectTelegram(app: App, options: StartOptions = {}): Pro
         throw new StartupError(`cannot reach Telegram at ${config.TELEGRAM_API_ROOT} after ${plural(attempts, "attempt")}: ${reason}`, 1);
       }
       logger.warn({ attempt, of: attempts, retryInMs: wait, reason, apiRoot: config.TELEGRAM_API_ROOT }, "Telegram not reachable yet; retrying");
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      await delay(wait, undefined, { signal: options.signal });
       wait = Math.min(wait * 2, 30_000);
     }
   }

@@ -27,6 +27,8 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, message: "must be a redis:// or rediss:// URL" }).optional()),
     STATE_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+    /** How long the start waits for Redis to answer (unreachable, refusing the password) before giving up with exit code 3. */
+    REDIS_START_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     CATALOG_DIR: z.string().default(path.join(repoRoot, "data")),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Below this confidence the best hit does not answer the question (it is recorded as unanswered). */

@@ -1,13 +1,15 @@
-import type { App, RunningBot } from "./app.js";
+import type { App, OpenServer, RunningBot } from "./app.js";
 import { broadcastSettingsFromEnv, type BroadcastSettings } from "./broadcast/config.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
+import { configSecrets, createRedactor, type Redactor } from "./redact.js";
 
 /**
  * `npm start`. The mode follows the configuration: no TELEGRAM_BOT_TOKEN → a console chat in the
  * terminal; a token → long polling; a token and WEBHOOK_URL → webhook server.
  *
- * Exit codes: 0 after a clean stop, 2 for bad configuration or a bad catalog, 1 when Telegram cannot be
+ * Exit codes: 0 after a clean stop (also SIGTERM or SIGINT while starting), 2 for bad configuration or a
+ * bad catalog, 3 when Redis did not answer within REDIS_START_TIMEOUT_SECONDS, 1 when Telegram cannot be
  * used (token refused, unreachable after retries, long polling stopped) or on a crash.
  */
 
@@ -29,22 +31,23 @@ async function main(): Promise<number> {
 
   // In the console the chat is on stdout: logs go to stderr, and only warnings unless LOG_LEVEL asks for more.
   const consoleMode = config.mode === "console";
-  const logger = createLogger(consoleMode && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL, consoleMode ? "stderr" : "stdout");
+  const secrets = configSecrets(config);
+  const redact = createRedactor(secrets);
+  const logger = createLogger(consoleMode && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL, consoleMode ? "stderr" : "stdout", secrets);
   activeLogger = logger;
-  const secrets = [config.TELEGRAM_BOT_TOKEN, config.WEBHOOK_SECRET];
-  installProcessHandlers(logger, secrets);
+  activeRedact = redact;
+  installProcessHandlers(logger, redact);
 
   // Loaded once the configuration is known to be good, so configuration errors are reported at once.
-  const { createApp, startPolling, startWebhook } = await import("./app.js");
-
-  let app: App;
-  try {
-    app = await createApp(config, { logger, broadcast });
-  } catch (error) {
-    return startupFailed(error, logger, secrets);
-  }
+  const { createApp, openHttpServer, startPolling, startWebhook } = await import("./app.js");
 
   if (consoleMode) {
+    let app: App;
+    try {
+      app = await createApp(config, { logger, broadcast });
+    } catch (error) {
+      return startupFailed(error, logger, redact);
+    }
     const { runConsole } = await import("./console/chat.js");
     try {
       await runConsole(app);
@@ -54,17 +57,41 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // SIGTERM or SIGINT while starting (waiting for Redis or Telegram) stops the start at once; once
+  // running, they stop the bot (set below).
+  const starting = new AbortController();
+  let stop: ((code: number, reason: string) => void) | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stop) return stop(0, signal);
+    if (starting.signal.aborted) return;
+    logger.info({ signal }, "stop requested while starting");
+    starting.abort(new Error(`${signal} while starting`));
+  };
+  process.on("SIGINT", () => onSignal("SIGINT"));
+  process.on("SIGTERM", () => onSignal("SIGTERM"));
+
+  let server: OpenServer | undefined;
+  let app: App | undefined;
   let running: RunningBot;
   try {
-    running = config.mode === "webhook" ? await startWebhook(app) : await startPolling(app);
+    // /healthz answers "starting" from here on.
+    server = await openHttpServer(config, logger);
+    app = await createApp(config, { logger, broadcast, signal: starting.signal });
+    const options = { server, signal: starting.signal };
+    running = config.mode === "webhook" ? await startWebhook(app, options) : await startPolling(app, options);
   } catch (error) {
-    await app.close();
-    return startupFailed(error, logger, secrets);
+    await app?.close();
+    await server?.handle.close(0);
+    if (starting.signal.aborted) {
+      logger.info({}, "stopped while starting");
+      return 0;
+    }
+    return startupFailed(error, logger, redact);
   }
 
   return new Promise<number>((resolve) => {
     let stopping = false;
-    const stop = (code: number, reason: string): void => {
+    stop = (code: number, reason: string): void => {
       if (stopping) {
         logger.warn({ reason }, "second stop request: exiting now");
         resolve(1);
@@ -80,29 +107,29 @@ async function main(): Promise<number> {
       running.stop().then(
         () => resolve(code),
         (error: unknown) => {
-          logger.error({ message: redact(String((error as Error).message), ...secrets) }, "shutdown failed");
+          logger.error({ message: redact(String((error as Error).message)) }, "shutdown failed");
           resolve(1);
         },
       );
     };
-    process.once("SIGINT", () => stop(0, "SIGINT"));
-    process.once("SIGTERM", () => stop(0, "SIGTERM"));
+    // A signal that came as the start finished.
+    if (starting.signal.aborted) stop(0, "stop requested while starting");
     running.done.catch((error: unknown) => {
-      process.stderr.write(`${redact((error as Error).message, ...secrets)}\n`);
-      stop(1, "bot stopped by itself");
+      process.stderr.write(`${redact((error as Error).message)}\n`);
+      stop?.(1, "bot stopped by itself");
     });
   });
 }
 
-function startupFailed(error: unknown, logger: Logger, secrets: (string | undefined)[]): number {
+function startupFailed(error: unknown, logger: Logger, redact: Redactor): number {
   const startup = isStartupError(error);
   const message = startup ? error.message : error instanceof Error ? error.message : String(error);
-  const clean = redact(message, ...secrets);
+  const clean = redact(message);
   logger.fatal({ reason: clean }, "cannot start");
   process.stderr.write(`Cannot start: ${clean}\n`);
   if (startup) return error.exitCode;
   if (!(error instanceof Error) || !error.stack) return 1;
-  process.stderr.write(`${redact(error.stack, ...secrets)}\n`);
+  process.stderr.write(`${redact(error.stack)}\n`);
   return 1;
 }
 
@@ -111,22 +138,15 @@ function isStartupError(error: unknown): error is Error & { exitCode: number } {
   return error instanceof Error && error.name === "StartupError" && typeof (error as { exitCode?: unknown }).exitCode === "number";
 }
 
-/** Replaces every occurrence of the secrets (token, webhook secret) in a text meant for logs. */
-function redact(text: string, ...secrets: (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join("[redacted]");
-  return out;
-}
-
-function installProcessHandlers(logger: Logger, secrets: (string | undefined)[]): void {
+function installProcessHandlers(logger: Logger, redact: Redactor): void {
   process.on("unhandledRejection", (reason) => {
-    // Update errors are handled by bot.catch; anything reaching here is a bug elsewhere: log it, keep serving.
+    // Update errors are handled by the bot's error boundary; anything reaching here is a bug elsewhere: log it, keep serving.
     const message = reason instanceof Error ? reason.message : String(reason);
     const stack = reason instanceof Error ? reason.stack : undefined;
-    logger.error({ message: redact(message, ...secrets), stack: stack && redact(stack, ...secrets) }, "unhandled promise rejection");
+    logger.error({ message: redact(message), stack: stack && redact(stack) }, "unhandled promise rejection");
   });
   process.on("uncaughtException", (error) => {
-    logger.fatal({ message: redact(error.message, ...secrets), stack: error.stack && redact(error.stack, ...secrets) }, "uncaught exception: exiting");
+    logger.fatal({ message: redact(error.message), stack: error.stack && redact(error.stack) }, "uncaught exception: exiting");
     void exit(logger, 1);
   });
 }
@@ -150,14 +170,15 @@ function flush(logger: Logger): Promise<void> {
   });
 }
 
-/** The logger main() made, flushed before exiting. */
+/** The logger main() made, flushed before exiting, and the redactor of its secrets. */
 let activeLogger: Logger | undefined;
+let activeRedact: Redactor = createRedactor([process.env.TELEGRAM_BOT_TOKEN, process.env.WEBHOOK_SECRET]);
 
 main().then(
   (code) => exit(activeLogger, code),
   (error: unknown) => {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    process.stderr.write(`Crashed: ${redact(text, process.env.TELEGRAM_BOT_TOKEN, process.env.WEBHOOK_SECRET)}\n`);
+    process.stderr.write(`Crashed: ${activeRedact(text)}\n`);
     return exit(activeLogger, 1);
   },
 );

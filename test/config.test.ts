@@ -50,6 +50,8 @@ describe("configuration: modes", () => {
   it("takes TELEGRAM_API_ROOT (a local Bot API server) and numeric settings from strings", () => {
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "http://127.0.0.1:8081", STATE_TTL_SECONDS: "60", ANSWER_THRESHOLD: "0.25", RETRY_MAX_DELAY_SECONDS: "5" });
     expect(config).toMatchObject({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081", STATE_TTL_SECONDS: 60, ANSWER_THRESHOLD: 0.25, RETRY_MAX_DELAY_SECONDS: 5 });
+    expect(loadConfig({ REDIS_START_TIMEOUT_SECONDS: "5" }).REDIS_START_TIMEOUT_SECONDS).toBe(5);
+    expect(loadConfig({}).REDIS_START_TIMEOUT_SECONDS).toBe(60);
   });
 });
 
@@ -66,6 +68,8 @@ describe("configuration: each bad variable is named, its value never shown", () 
     ["PORT", { PORT: "eighty" }],
     ["REDIS_URL", { REDIS_URL: "mysql://user:hunter2SECRET@db:3306" }, "hunter2SECRET"],
     ["STATE_TTL_SECONDS", { STATE_TTL_SECONDS: "0" }],
+    ["REDIS_START_TIMEOUT_SECONDS", { REDIS_START_TIMEOUT_SECONDS: "0" }],
+    ["REDIS_START_TIMEOUT_SECONDS", { REDIS_START_TIMEOUT_SECONDS: "soon" }],
     ["LOG_LEVEL", { LOG_LEVEL: "verbose" }],
     ["ANSWER_THRESHOLD", { ANSWER_THRESHOLD: "1.5" }],
     ["RETRY_MAX_DELAY_SECONDS", { RETRY_MAX_DELAY_SECONDS: "-1" }],

@@ -9,6 +9,7 @@ import { Redis } from "ioredis";
 import { ConfigError, loadConfig } from "../config.js";
 import type { Config } from "../config.js";
 import { createLogger } from "../logger.js";
+import { configSecrets, createRedactor } from "../redact.js";
 import { DEFAULT_BROADCAST_PREFIX, createBullDelivery } from "./bull.js";
 import { broadcastSettingsFromEnv } from "./config.js";
 import type { BroadcastSettings } from "./config.js";
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, "stdout", configSecrets(config));
   const prefix = DEFAULT_BROADCAST_PREFIX;
   const api = new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
   const hooksRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -75,7 +76,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`broadcast worker crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(`broadcast worker crashed: ${createRedactor(configSecrets(process.env))(text)}\n`);
     process.exit(1);
   },
 );

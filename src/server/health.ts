@@ -1,7 +1,15 @@
 import type { BotDeps } from "../bot/context.js";
 import type { Mode } from "../config.js";
 
-export interface HealthReport {
+/** What /healthz says while the bot is starting (waiting for Redis or Telegram): 503, so no traffic is sent yet. */
+export interface StartingReport {
+  status: "starting";
+  mode: Mode;
+}
+
+export type HealthReport = ServingReport | StartingReport;
+
+export interface ServingReport {
   status: "ok" | "unavailable";
   mode: Mode;
   /** Records the search engine serves. */
@@ -14,9 +22,9 @@ export interface HealthReport {
 /** How long /healthz waits for Redis before calling it unreachable (a health check must answer fast). */
 export const HEALTH_PING_TIMEOUT_MS = 1500;
 
-export async function healthCheck(app: { mode: Mode; deps: Pick<BotDeps, "search" | "state"> }, timeoutMs = HEALTH_PING_TIMEOUT_MS): Promise<HealthReport> {
+export async function healthCheck(app: { mode: Mode; deps: Pick<BotDeps, "search" | "state"> }, timeoutMs = HEALTH_PING_TIMEOUT_MS): Promise<ServingReport> {
   const { search, state } = app.deps;
-  const report: HealthReport = { status: "ok", mode: app.mode, records: search.size, state: state.kind };
+  const report: ServingReport = { status: "ok", mode: app.mode, records: search.size, state: state.kind };
   if (state.kind === "redis") {
     const up = await withTimeout(state.ping(), timeoutMs, false);
     report.redis = up ? "ok" : "unreachable";

@@ -30,13 +30,18 @@ export interface HttpServerOptions {
 
 export interface HttpServerHandle {
   server: Server;
+  /** Replaces what /healthz reports (the server opens while the bot is still starting). */
+  setHealth(health: () => Promise<HealthReport>): void;
+  /** Starts taking webhook updates (or replaces the route). */
+  setWebhook(webhook: WebhookRoute): void;
   listen(host: string, port: number): Promise<AddressInfo>;
   /** Stops accepting connections, waits up to `graceMs` for requests in progress, then drops the rest. Idempotent. */
   close(graceMs?: number): Promise<void>;
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServerHandle {
-  const { logger, webhook } = options;
+  const { logger } = options;
+  let { health, webhook } = options;
   const limit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const inFlight = new Set<Promise<void>>();
 
@@ -56,7 +61,7 @@ export function createHttpServer(options: HttpServerOptions): HttpServerHandle {
     const path = safePath(req);
     if (path === "/healthz" && (req.method === "GET" || req.method === "HEAD")) {
       req.resume();
-      const report = await options.health();
+      const report = await health();
       sendJson(res, report.status === "ok" ? 200 : 503, report, req.method === "HEAD");
       return;
     }
@@ -87,6 +92,12 @@ export function createHttpServer(options: HttpServerOptions): HttpServerHandle {
   let closing: Promise<void> | undefined;
   return {
     server,
+    setHealth(next) {
+      health = next;
+    },
+    setWebhook(next) {
+      webhook = next;
+    },
     async listen(host, port) {
       server.listen(port, host);
       await Promise.race([

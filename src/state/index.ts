@@ -1,12 +1,12 @@
 // Entry point of the conversation-state layer: picks the backend from configuration.
 import { createMemoryState } from "./memory.js";
-import { connectRedis, createRedisState } from "./redis.js";
+import { connectRedis, createRedisState, redisHost } from "./redis.js";
 import type { StateBackend, StateLogger } from "./types.js";
 
 export type { QuestionLog, SessionData, SessionStore, StateBackend, StateLogger, UnansweredQuestion } from "./types.js";
 export type { Audience, AuditEntry, AuditLog, Recipient, RoleStore, SubscriberEntry, Subscription, SubscriptionStore } from "./coordination.js";
 export { createMemoryState } from "./memory.js";
-export { connectRedis, createRedisState } from "./redis.js";
+export { connectRedis, createRedisState, RedisUnavailableError, waitForRedis } from "./redis.js";
 
 export interface StateConfig {
   /** When absent or empty, state is kept in process memory: fine for one instance, lost on restart. */
@@ -23,11 +23,3 @@ export function createState(config: StateConfig, logger?: StateLogger): StateBac
   return createRedisState(connectRedis(config.redisUrl, logger), { ttlSeconds: config.ttlSeconds, logger });
 }
 
-/** Host and port only: the URL may carry a password, which must not reach the logs. */
-function redisHost(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
-  }
-}

@@ -38,6 +38,98 @@ export const REDIS_CLIENT_OPTIONS: RedisOptions = {
   commandTimeout: 2000,
 };
 
+export interface WaitForRedisOptions {
+  /** Gives up after this long. */
+  timeoutMs: number;
+  /** Stops waiting at once (SIGTERM during start); the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  logger?: StateLogger;
+  /** First pause between attempts, doubled up to 5 s; default 250 ms. */
+  retryMs?: number;
+}
+
+/** Redis did not answer PING within the time given; `reason` is the last failure, in words, without credentials. */
+export class RedisUnavailableError extends Error {
+  constructor(
+    readonly host: string,
+    readonly reason: string,
+    readonly waitedMs: number,
+  ) {
+    super(`Redis at ${host} not available after ${Math.round(waitedMs / 1000)} s: ${reason}`);
+    this.name = "RedisUnavailableError";
+  }
+}
+
+/**
+ * Waits at start until Redis answers PING, with a throwaway client per attempt (no reconnect loop, no
+ * offline queue, nothing left running), retrying with backoff. Logs when the reason changes, not at
+ * every attempt. A refused password is retried too: the password may be on its way (a secret being
+ * rotated, an ACL file being loaded).
+ */
+export async function waitForRedis(url: string, options: WaitForRedisOptions): Promise<void> {
+  const host = redisHost(url);
+  const started = Date.now();
+  let pause = options.retryMs ?? 250;
+  let lastReason: string | undefined;
+  for (let attempt = 1; ; attempt++) {
+    options.signal?.throwIfAborted();
+    const reason = await probeRedis(url, options.signal);
+    if (reason === undefined) {
+      if (lastReason !== undefined) options.logger?.info({ host, attempts: attempt, waitedMs: Date.now() - started }, "Redis answers now");
+      return;
+    }
+    options.signal?.throwIfAborted();
+    const left = options.timeoutMs - (Date.now() - started);
+    if (left <= 0) throw new RedisUnavailableError(host, reason, Date.now() - started);
+    if (reason !== lastReason) options.logger?.warn({ host, reason, attempt, giveUpInMs: left }, "Redis not available yet; retrying");
+    lastReason = reason;
+    await delay(Math.min(pause, left), undefined, { signal: options.signal });
+    pause = Math.min(pause * 2, 5000);
+  }
+}
+
+/** One connect + PING; undefined when Redis answered, else why not. */
+async function probeRedis(url: string, signal?: AbortSignal): Promise<string | undefined> {
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000, commandTimeout: 2000 });
+  // connect() only says "Connection is closed."; the cause comes as an 'error' event.
+  let failure: unknown;
+  client.on("error", (error) => (failure = error));
+  const abort = () => client.disconnect();
+  signal?.addEventListener("abort", abort, { once: true });
+  try {
+    await client.connect();
+    return (await client.ping()) === "PONG" ? undefined : "unexpected answer to PING";
+  } catch (error) {
+    return describeRedisFailure(failure ?? error);
+  } finally {
+    signal?.removeEventListener("abort", abort);
+    client.disconnect();
+  }
+}
+
+/** A short reason for a failed connection, never the error text itself (ioredis puts the AUTH arguments in it). */
+export function describeRedisFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(message)) return "password refused: check the password in REDIS_URL";
+  if (/NOAUTH/.test(message)) return "password required: put it in REDIS_URL (redis://:password@host:port)";
+  if (/^LOADING/.test(message)) return "Redis is loading its data";
+  if (code === "ECONNREFUSED") return "connection refused";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
+  if (code === "ETIMEDOUT" || /timed? ?out/i.test(message)) return "no answer (timed out)";
+  if (typeof code === "string") return `connection failed (${code})`;
+  return "connection failed";
+}
+
+/** Host and port only: the URL may carry a password, which must not reach the logs. */
+export function redisHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(invalid REDIS_URL)";
+  }
+}
+
 /** Creates the ioredis client; the caller owns it, usually by handing it to `createRedisState`. */
 export function connectRedis(url: string, logger?: StateLogger): Redis {
   const redis = new Redis(url, REDIS_CLIENT_OPTIONS);

@@ -1,0 +1,82 @@
+/**
+ * `npm start`'s entry point as a child process (node --import tsx src/main.ts), with its output captured:
+ * for what only a process can show — exit codes, signals, what reaches stdout and stderr.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+export interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface MainProcess {
+  child: ChildProcess;
+  exit: Promise<Exit>;
+  /** stdout and stderr so far. */
+  output(): string;
+  /** The JSON log lines on stdout so far. */
+  logs(): Record<string, unknown>[];
+  /** Resolves with the first log line whose msg matches (rejects if the process exits first). */
+  waitForLog(msg: string | RegExp): Promise<Record<string, unknown>>;
+}
+
+/** Starts the bot with exactly this environment (plus PATH); killed with SIGKILL if still running after `killAfterMs`. */
+export function startMain(env: Record<string, string>, killAfterMs = 45_000): MainProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  let exited = false;
+  const listeners = new Set<() => void>();
+  const changed = () => {
+    for (const listener of [...listeners]) listener();
+  };
+  child.stdout?.on("data", (c: Buffer) => {
+    stdout += c.toString("utf8");
+    changed();
+  });
+  child.stderr?.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+  const timer = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+  const exit = new Promise<Exit>((resolve) => {
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      exited = true;
+      changed();
+      resolve({ code, stdout, stderr });
+    });
+  });
+  const logs = () =>
+    stdout
+      // Complete lines only: the last one may still be arriving.
+      .slice(0, stdout.lastIndexOf("\n") + 1)
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return {
+    child,
+    exit,
+    output: () => stdout + stderr,
+    logs,
+    waitForLog(msg) {
+      const match = (l: Record<string, unknown>) => (typeof msg === "string" ? l.msg === msg : msg.test(String(l.msg)));
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = logs().find(match);
+          if (found) {
+            listeners.delete(check);
+            resolve(found);
+          } else if (exited) {
+            listeners.delete(check);
+            reject(new Error(`the process exited before logging ${String(msg)}:\n${stdout}${stderr}`));
+          }
+        };
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
