@@ -37,6 +37,25 @@ const kebabId = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be kebab-ca
 /** ISO 3166-1 alpha-2; whether the code is assigned is checked by the validator against i18n-iso-countries. */
 const countryCode = z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code in capitals (e.g. KZ)");
 
+/** CLDR plural categories (Intl.PluralRules). */
+export const PLURAL_CATEGORIES = ["zero", "one", "two", "few", "many", "other"] as const;
+export type PluralCategory = (typeof PLURAL_CATEGORIES)[number];
+
+/**
+ * How a figure reads in one language, `{n}` standing for the number as the language writes it: one
+ * phrase ("签署合作协议{n}项", "agreements worth {n} in total"), or one per plural category for nouns
+ * that agree with the number ({one: "{n} подписанное соглашение", few: "{n} подписанных соглашения",
+ * many: "{n} подписанных соглашений", other: …}). The categories a language needs are checked by
+ * `npm run catalog:check`.
+ */
+const phraseSchema = z.union([
+  nonEmpty.refine((s) => s.includes("{n}"), "must hold {n} where the number goes"),
+  z
+    .strictObject(Object.fromEntries(PLURAL_CATEGORIES.map((c) => [c, nonEmpty.refine((s) => s.includes("{n}"), "must hold {n} where the number goes").optional()])) as Record<PluralCategory, z.ZodOptional<z.ZodString>>)
+    .refine((forms) => forms.other !== undefined, "needs at least the form for 'other'"),
+]);
+export type Phrase = z.infer<typeof phraseSchema>;
+
 /** A key figure as the source gives it: an amount with its currency, or a count. */
 export const figureSchema = z.strictObject({
   value: z.number().finite().nonnegative(),
@@ -44,7 +63,10 @@ export const figureSchema = z.strictObject({
   currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code (e.g. CNY)").optional(),
   /** Set when the source says "more than" (2,600+ members). */
   atLeast: z.boolean().optional(),
+  /** What the figure counts, as a noun phrase (for matching questions; a label starting with "%" is a percentage). */
   label: localizedSchema,
+  /** How the figure reads in a sentence, per language (cards and direct answers); without it, value and label. */
+  text: z.strictObject({ en: phraseSchema, fr: phraseSchema, ru: phraseSchema, zh: phraseSchema }).optional(),
 });
 export type Figure = z.infer<typeof figureSchema>;
 

@@ -1,4 +1,9 @@
-import { LANGUAGES, SHORT_TITLE_MAX, shortTitle, type Catalog, type Language } from "./schema.js";
+import { LANGUAGES, PLURAL_CATEGORIES, SHORT_TITLE_MAX, shortTitle, type Catalog, type Language } from "./schema.js";
+
+/** Options of the checks: `today` (YYYY-MM-DD) for dates that must not be in the future. */
+export interface UsageOptions {
+  today?: string;
+}
 
 /**
  * Checks of how the catalog reads, beyond its schema: short titles that fit a button and tell records
@@ -14,8 +19,44 @@ export interface UsageProblem {
   message: string;
 }
 
-export function checkCatalogUsage(catalog: Pick<Catalog, "records">): UsageProblem[] {
-  return [...checkShortTitles(catalog)];
+export function checkCatalogUsage(catalog: Pick<Catalog, "records">, options: UsageOptions = {}): UsageProblem[] {
+  return [...checkShortTitles(catalog), ...checkFigurePhrases(catalog), ...checkVerified(catalog, options.today ?? new Date().toISOString().slice(0, 10))];
+}
+
+/**
+ * A figure's phrase given per plural category has every category its language needs (Russian: one,
+ * few, many, other — «21 подписанное соглашение», «22 подписанных соглашения», «25 подписанных
+ * соглашений»), and none the language does not have.
+ */
+export function checkFigurePhrases(catalog: Pick<Catalog, "records">): UsageProblem[] {
+  const problems: UsageProblem[] = [];
+  for (const record of catalog.records) {
+    record.figures.forEach((figure, i) => {
+      for (const lang of LANGUAGES) {
+        const phrase = figure.text?.[lang];
+        if (phrase === undefined || typeof phrase === "string") continue;
+        const needed = PLURAL_CATEGORIES.filter((c) => (new Intl.PluralRules(lang).resolvedOptions().pluralCategories as string[]).includes(c)) as string[];
+        const given = Object.keys(phrase);
+        const missing = needed.filter((c) => !given.includes(c));
+        const extra = given.filter((c) => !needed.includes(c));
+        if (missing.length) problems.push({ recordId: record.id, path: ["figures", i, "text", lang], message: `plural forms missing: ${missing.join(", ")} (${lang} needs ${needed.join(", ")})` });
+        if (extra.length) problems.push({ recordId: record.id, path: ["figures", i, "text", lang], message: `plural forms ${lang} does not have: ${extra.join(", ")}` });
+      }
+    });
+  }
+  return problems;
+}
+
+/** "Verified" is a day that has come, and not before the source document it was checked against. */
+export function checkVerified(catalog: Pick<Catalog, "records">, today: string): UsageProblem[] {
+  const problems: UsageProblem[] = [];
+  for (const record of catalog.records) {
+    if (record.verified > today) problems.push({ recordId: record.id, path: ["verified"], message: `${record.verified} is in the future (today is ${today})` });
+    if (record.verified < record.source.date.slice(0, record.verified.length)) {
+      problems.push({ recordId: record.id, path: ["verified"], message: `${record.verified} is before the source document (${record.source.date})` });
+    }
+  }
+  return problems;
 }
 
 /**

@@ -78,7 +78,7 @@ describe("answers as users ask", () => {
     expect(who.firstLine).toMatch(/^💡 Organisé par .*Tianjin/);
     // "Deals" are the glossary's agreements, not the forum's sub-forums that share the word "forum".
     expect((await ask("how many deals at the SCO digital economy forum?")).firstLine).toContain("21 agreements signed");
-    expect((await ask("где секретариат ШОС?", "ru")).firstLine).toMatch(/^💡 Где: Пекин/);
+    expect((await ask("где секретариат ШОС?", "ru")).firstLine).toMatch(/^💡 Пекин, Китай/);
     expect((await ask("какая доля цифровой экономики в ВВП Тяньцзиня?", "ru")).firstLine).toContain("9,4");
   });
 

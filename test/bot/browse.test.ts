@@ -79,7 +79,7 @@ describe("lists of what users mean", () => {
     expect(list.text!).toContain(`incubators and innovation centres first, then cooperation platforms, contests and camps, and the offices that support them — ${all.length} in all.`);
     expect(list.text!).toContain(`Page 1 of ${Math.ceil(all.length / 8)}`);
     expect(records(list)).toEqual(all.slice(0, 8).map((r) => r.id));
-    expect(list.text!).toContain("1. Changchun — innovation cooperation centre — Incubator · China · Changchun");
+    expect(list.text!).toContain("1. Changchun — innovation cooperation centre — Incubator · Changchun, China");
     expect(buttons(list)[0]).toEqual({ text: "1. Changchun — innovation cooperation centre", data: "r:c:incubator-changchun" });
     expect(buttons(list).map((b) => b.data).filter((d) => !d?.startsWith("r:"))).toEqual(["b:n:-:-:1", "f:n:c:-:-", "f:n:s:-:-"]);
   });
@@ -107,8 +107,8 @@ describe("lists of what users mean", () => {
     expect([...starts].sort().reverse()).toEqual(starts);
     const list = await command("/events");
     expect(list.text!).toContain("No upcoming event has been announced yet. The latest was Tianjin — SCO Plus meeting 2025, on 1 September 2025.");
-    expect(list.text!).toContain("1. Tianjin — SCO Plus meeting 2025 — 1 September 2025 · China · Tianjin");
-    expect(list.text!).toContain("— 2025 · China · Tianjin");
+    expect(list.text!).toContain("1. Tianjin — SCO Plus meeting 2025 — 1 September 2025 · Tianjin, China");
+    expect(list.text!).toContain("— 2025 · Tianjin, China");
     expect(list.text!).toContain("Beijing — Hidden Champions Forum 2024 — 13 May 2024");
     expect(records(list)).toEqual(all.map((r) => r.id));
   });

@@ -58,7 +58,7 @@ describe("inline mode", () => {
       const message = content(result);
       expect(message.parse_mode).toBe("HTML");
       expect(message.message_text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
-      expect(message.message_text).toContain("<b>Где:</b>");
+      expect(message.message_text).toContain("📍 ");
       const keyboard = (result.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat();
       expect(keyboard).toEqual([{ text: "Открыть в Cooperation Desk", url: `https://t.me/${api.botInfo.username}?start=r_${result.id}` }]);
     }

@@ -66,10 +66,10 @@ describe("questions in four languages", () => {
   const KZ = ["urumqi-offshore-incubators", "xinjiang-central-asia-incubator"];
   const UZ = ["urumqi-offshore-incubators"];
   const cases = [
-    { lang: "en", text: "incubators in Kazakhstan", kind: "<i>Incubator</i>", where: "<b>Where:</b>", country: "Kazakhstan", right: KZ },
-    { lang: "ru", text: "инкубаторы в Казахстане", kind: "<i>Инкубатор</i>", where: "<b>Где:</b>", country: "Казахстан", right: KZ },
-    { lang: "zh", text: "哈萨克斯坦的孵化器", kind: "<i>孵化器</i>", where: "<b>地点：</b>", country: "哈萨克斯坦", right: KZ },
-    { lang: "fr", text: "incubateurs en Ouzbékistan", kind: "<i>Incubateur</i>", where: "<b>Où :</b>", country: "Ouzbékistan", right: UZ },
+    { lang: "en", text: "incubators in Kazakhstan", kind: "<i>Incubator</i>", where: "📍 ", country: "Kazakhstan", right: KZ },
+    { lang: "ru", text: "инкубаторы в Казахстане", kind: "<i>Инкубатор</i>", where: "📍 ", country: "Казахстан", right: KZ },
+    { lang: "zh", text: "哈萨克斯坦的孵化器", kind: "<i>孵化器</i>", where: "📍 ", country: "哈萨克斯坦", right: KZ },
+    { lang: "fr", text: "incubateurs en Ouzbékistan", kind: "<i>Incubateur</i>", where: "📍 ", country: "Ouzbékistan", right: UZ },
   ];
 
   for (const c of cases) {

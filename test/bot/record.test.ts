@@ -103,7 +103,7 @@ describe("card buttons", () => {
 
     const card = await press("r:c:xinjiang-central-asia-incubator");
     const cardEdit = of(card, "editMessageText")[0]!;
-    expect(cardEdit.text as string).toContain("<b>Where:</b>");
+    expect(cardEdit.text as string).toContain("📍 ");
     expect(callbackData(cardEdit)).toEqual(expect.arrayContaining(["r:d:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]));
     expect((await session()).recordId).toBe("xinjiang-central-asia-incubator");
   });
@@ -236,7 +236,7 @@ describe("deep links", () => {
     const calls = await say("/start r_incubator-wuhan");
     const card = of(calls, "sendMessage");
     expect(card).toHaveLength(1);
-    expect(card[0]!.text as string).toContain("<b>Where:</b>");
+    expect(card[0]!.text as string).toContain("📍 Wuhan, China");
     expect(card[0]!.text as string).toContain("Wuhan");
     expect(callbackData(card[0]!)).toEqual(["r:d:incubator-wuhan", "r:k:incubator-wuhan"]);
     expect(buttons(card[0]!).find((b) => "switch_inline_query" in b)).toEqual({ text: "🔗 Share", switch_inline_query: "incubator-wuhan" });
@@ -246,7 +246,7 @@ describe("deep links", () => {
   it("follows the user's Telegram language", async () => {
     const card = of(await say("/start r_incubator-wuhan", "zh"), "sendMessage")[0]!;
     expect(card.text as string).toContain("武汉");
-    expect(card.text as string).toContain("<b>地点：</b>");
+    expect(card.text as string).toContain("📍 中国武汉");
   });
 
   it("an unknown record gets a 'not found' and a hint", async () => {
@@ -285,7 +285,7 @@ describe("long records", () => {
     expect(text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(text.length).toBeGreaterThan(MESSAGE_LIMIT - 400);
     expect(text).toContain("…");
-    expect(text).toContain("<b>Where:</b>");
+    expect(text).toContain("📍 ");
     expect(calls.find((c) => c.method === "sendMessage")?.response?.ok).toBe(true);
 
     const details = await press("r:d:zz-huge-record");

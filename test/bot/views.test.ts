@@ -12,6 +12,7 @@ import {
   formatDate,
   formatDateRange,
   formatFigure,
+  formatMoney,
   formatNumber,
   formatWhen,
 } from "../../src/bot/views/format.js";
@@ -84,31 +85,85 @@ describe("dates", () => {
 });
 
 describe("numbers", () => {
-  it("write amounts with their currency, compact when large", () => {
-    expect(formatNumber(1_350_000_000, "en", "CNY")).toBe("CN¥1.35bn");
-    expect(plain(formatNumber(1_350_000_000, "fr", "CNY"))).toBe("1,35 Md CNY");
-    expect(plain(formatNumber(1_350_000_000, "ru", "CNY"))).toBe("1,35 млрд CN¥");
-    expect(formatNumber(1_350_000_000, "zh", "CNY")).toBe("¥13.5亿");
-    expect(plain(formatNumber(25_000, "fr", "EUR"))).toBe("25 000 €");
+  it("write amounts of money in words, as each language says them", () => {
+    expect(formatMoney(670_000_000, "CNY", "en", t.en)).toBe("670 million yuan");
+    expect(formatMoney(1_350_000_000, "CNY", "en", t.en)).toBe("1.35 billion yuan");
+    expect(plain(formatMoney(1_350_000_000, "CNY", "fr", t.fr))).toBe("1,35 milliard de yuans");
+    expect(plain(formatMoney(670_000_000, "CNY", "fr", t.fr))).toBe("670 millions de yuans");
+    expect(plain(formatMoney(670_000_000, "CNY", "ru", t.ru))).toBe("670 млн юаней");
+    expect(plain(formatMoney(1_350_000_000, "CNY", "ru", t.ru))).toBe("1,35 млрд юаней");
+    expect(formatMoney(670_000_000, "CNY", "zh", t.zh)).toBe("6.7亿元");
+    expect(formatMoney(1_350_000_000, "CNY", "zh", t.zh)).toBe("13.5亿元");
+    // Below a million the currency agrees with the number.
+    expect(plain(formatMoney(25_000, "EUR", "fr", t.fr))).toBe("25 000 euros");
+    expect(plain(formatMoney(1, "CNY", "ru", t.ru))).toBe("1 юань");
+    expect(plain(formatMoney(3, "CNY", "ru", t.ru))).toBe("3 юаня");
+    expect(plain(formatMoney(25_000, "CNY", "ru", t.ru))).toBe("25 000 юаней");
+    expect(formatMoney(25_000, "CNY", "zh", t.zh)).toBe("2.5万元");
+    // A currency the locales do not name keeps its code.
+    expect(formatMoney(500, "KZT", "en", t.en)).toBe("500 KZT");
   });
 
-  it("write counts with the locale's grouping, large ones in words", () => {
+  it("write counts with the language's grouping, large ones with its scale words", () => {
     expect(formatNumber(2600, "en")).toBe("2,600");
     expect(plain(formatNumber(2600, "fr"))).toBe("2 600");
-    expect(plain(formatNumber(2600, "ru"))).toBe("2 600");
+    expect(formatNumber(2600, "ru")).toBe("2600");
+    expect(plain(formatNumber(12_000, "ru"))).toBe("12 000");
+    expect(formatNumber(2600, "zh")).toBe("2600");
     expect(formatNumber(10_000_000, "en")).toBe("10 million");
+    expect(plain(formatNumber(10_000_000, "fr"))).toBe("10 millions");
+    expect(plain(formatNumber(10_000_000, "ru"))).toBe("10 млн");
     expect(formatNumber(10_000_000, "zh")).toBe("1000万");
   });
 
-  it("put 'more than', percentages and the locale's word order into key figures", () => {
-    const members = { value: 2600, atLeast: true, label: { en: "members", fr: "membres", ru: "участников", zh: "协作网络成员（家）" } };
-    expect(formatFigure(members, "en", t.en)).toBe("<b>more than 2,600</b> members");
-    expect(plain(formatFigure(members, "fr", t.fr))).toBe("<b>plus de 2 600</b> membres");
-    expect(plain(formatFigure(members, "ru", t.ru))).toBe("<b>более 2 600</b> участников");
-    expect(formatFigure(members, "zh", t.zh)).toBe("协作网络成员（家）：<b>超过2,600</b>");
+  it("put the number in the record's own phrase, with the language's plural form", () => {
+    const agreements = {
+      value: 71,
+      label: localized("agreements"),
+      text: {
+        en: { one: "{n} agreement signed", other: "{n} agreements signed" },
+        fr: { one: "{n} accord signé", many: "{n} d’accords signés", other: "{n} accords signés" },
+        ru: { one: "{n} подписанное соглашение", few: "{n} подписанных соглашения", many: "{n} подписанных соглашений", other: "{n} подписанного соглашения" },
+        zh: "签署合作协议{n}项",
+      },
+    };
+    const of = (value: number, lang: Language) => plain(formatFigure({ ...agreements, value }, lang, t[lang]));
+    expect(of(71, "ru")).toBe("<b>71</b> подписанное соглашение");
+    expect(of(21, "ru")).toBe("<b>21</b> подписанное соглашение");
+    expect(of(22, "ru")).toBe("<b>22</b> подписанных соглашения");
+    expect(of(25, "ru")).toBe("<b>25</b> подписанных соглашений");
+    expect(of(11, "ru")).toBe("<b>11</b> подписанных соглашений");
+    expect(of(1, "en")).toBe("<b>1</b> agreement signed");
+    expect(of(21, "en")).toBe("<b>21</b> agreements signed");
+    expect(of(1_000_000, "fr")).toBe("<b>1 million</b> d’accords signés");
+    expect(of(71, "zh")).toBe("签署合作协议<b>71</b>项");
+  });
+
+  it("read naturally for the catalog's figures in every language", () => {
+    const figure = (id: string, i: number, lang: Language) => plain(formatFigure(record(id).figures[i]!, lang, t[lang])).replace(/<\/?b>/g, "");
+    expect(figure("sco-digital-economy-forum-2025", 0, "ru")).toBe("21 подписанное соглашение");
+    expect(figure("sco-digital-economy-forum-2025", 1, "fr")).toBe("des accords d’une valeur totale de 1,35 milliard de yuans");
+    expect(figure("sco-digital-economy-forum-2025", 1, "zh")).toBe("签约金额13.5亿元");
+    expect(figure("sco-digital-economy-forum-2025", 2, "zh")).toBe("100多家企业签约");
+    expect(figure("sco-digital-economy-forum-2025", 4, "zh")).toBe("天津数字经济核心产业2025年一季度营收同比增长12.2%");
+    expect(figure("bri-urumqi-innovation-conference-2024", 0, "ru")).toBe("71 подписанное соглашение о сотрудничестве");
+    expect(figure("bri-urumqi-innovation-conference-2024", 0, "zh")).toBe("签署合作协议71项");
+    expect(figure("bri-urumqi-innovation-conference-2024", 1, "en")).toBe("agreements worth 670 million yuan in total");
+    expect(figure("bri-urumqi-innovation-conference-2024", 1, "zh")).toBe("签约总金额6.7亿元");
+    expect(figure("bri-urumqi-innovation-conference-2024", 1, "ru")).toBe("соглашения на общую сумму 670 млн юаней");
+    expect(figure("china-asean-tech-transfer-action", 0, "ru")).toBe("1000 передовых применимых технологий в областях устойчивого развития");
+    expect(figure("sco-solar-wind-expansion", 0, "fr")).toBe("10 millions de kW de nouvelle capacité photovoltaïque en cinq ans");
+  });
+
+  it("a figure without a phrase of its own reads value first, never as 'label: value'", () => {
+    const members = { value: 2600, atLeast: true, label: { en: "members", fr: "membres", ru: "участников", zh: "协作网络成员" } };
+    expect(formatFigure(members, "en", t.en)).toBe("more than <b>2,600</b> members");
+    expect(plain(formatFigure(members, "fr", t.fr))).toBe("plus de <b>2 600</b> membres");
+    expect(plain(formatFigure(members, "ru", t.ru))).toBe("более <b>2600</b> участников");
+    expect(formatFigure(members, "zh", t.zh)).toBe("协作网络成员超过<b>2600</b>");
     const amount = { value: 670_000_000, currency: "CNY", label: { en: "total value", fr: "valeur totale", ru: "общая сумма", zh: "签约总金额" } };
-    expect(formatFigure(amount, "en", t.en)).toBe("total value: <b>CN¥670m</b>");
-    expect(formatFigure(amount, "zh", t.zh)).toBe("签约总金额：<b>¥6.7亿</b>");
+    expect(formatFigure(amount, "en", t.en)).toBe("<b>670 million yuan</b> (total value)");
+    expect(formatFigure(amount, "zh", t.zh)).toBe("签约总金额<b>6.7亿元</b>");
     const share = { value: 9.4, label: { en: "% of GDP & more", fr: "% du PIB", ru: "% ВВП", zh: "占GDP比重（%）" } };
     expect(formatFigure(share, "en", t.en)).toBe("<b>9.4%</b> of GDP &amp; more");
     expect(plain(formatFigure(share, "fr", t.fr))).toBe("<b>9,4 %</b> du PIB");
@@ -125,25 +180,27 @@ describe("card", () => {
   it("holds title, kind, summary, where, when, figures, contact and source", () => {
     const card = renderCard(record("sco-digital-economy-forum-2025"), env("en"));
     expect(card.startsWith("<b>SCO Digital Economy Forum 2025, Tianjin</b>\n<i>Event</i>\n\nThe SCO Digital Economy Forum 2025")).toBe(true);
-    expect(card).toContain("📍 <b>Where:</b> China · Tianjin");
-    expect(card).toContain("🗓 Took place in 2025");
+    expect(card).toContain("📍 Tianjin, China\n🗓 Took place in 2025");
     expect(card).toContain("• <b>21</b> agreements signed");
-    expect(card).toContain("• total value of the agreements: <b>CN¥1.35bn</b>");
-    expect(card).toContain("• <b>more than 100</b> companies that signed");
+    expect(card).toContain("• agreements worth <b>1.35 billion yuan</b> in total");
+    expect(card).toContain("• more than <b>100</b> companies signed");
     expect(card).toContain("…and 3 more in the details");
     expect(card).not.toContain("sub-forums");
+    expect(card).not.toMatch(/<b>[^<]+:<\/b>/);
     expect(card).toContain("👤 <b>Who to contact</b>\n• <b>Tianjin Municipal People's Government</b> — Co-organiser and host city");
-    expect(card).toContain("📄 <i>Source: 2025 · verified: 21 November 2026</i>");
+    expect(card).toMatch(/📄 <i>Source: .*2025.*\. Checked against it on 21 November 2026\.<\/i>$/);
   });
 
   it("is written in the reply language", () => {
     const card = renderCard(record("sco-digital-economy-forum-2025"), env("ru"));
     expect(card).toContain("<i>Мероприятие</i>");
-    expect(card).toContain("📍 <b>Где:</b> Китай · Тяньцзинь");
-    expect(plain(card)).toContain("• общая сумма соглашений: <b>1,35 млрд CN¥</b>");
+    expect(card).toContain("📍 Тяньцзинь, Китай");
+    expect(plain(card)).toContain("• соглашения на общую сумму <b>1,35 млрд юаней</b>");
+    expect(card).toContain("• <b>21</b> подписанное соглашение");
+    expect(plain(card)).toContain("Проверено 21 ноября 2026 г.</i>");
     expect(card).toContain("…и ещё 3 в подробностях");
     const zh = renderCard(record("xinjiang-central-asia-incubator"), env("zh"));
-    expect(zh).toContain("📍 <b>地点：</b>中国和哈萨克斯坦");
+    expect(zh).toContain("📍 中国和哈萨克斯坦");
     expect(zh).toContain("🗓 2024年8月22日起");
   });
 
@@ -168,13 +225,13 @@ describe("card", () => {
     expect(card.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
     expect(card.length).toBeGreaterThan(MESSAGE_LIMIT - 100);
     expect(card).toContain("…");
-    expect(card).toContain("<b>Where:</b>");
+    expect(card).toContain("📍 Wuhan, China");
     expect(card).toContain("📄 <i>Source:");
     // No entity is cut in half.
     expect(card).not.toMatch(/&[a-z]*…/);
     const small = renderCard(long, env("en"), 1000);
     expect(small.length).toBeLessThanOrEqual(1000);
-    expect(small).toContain("<b>Where:</b>");
+    expect(small).toContain("📍 Wuhan, China");
   });
 
   it("is part of the answer, with the number of other matches", () => {
@@ -189,9 +246,9 @@ describe("details and contacts", () => {
   it("details list every fact, sector, audience, organiser and link", () => {
     const details = renderDetails(record("sco-digital-economy-forum-2025"), env("en"));
     expect(details).toContain('Theme: &quot;New Links in the Digital Economy');
-    expect(details).toContain("🏷 <b>Sectors:</b> Digital economy, Artificial intelligence");
-    expect(details).toContain("👥 <b>For:</b> Governments and public agencies");
-    expect(details).toContain("🏛 <b>Organised by:</b> National Data Administration of China and Tianjin Municipal People's Government");
+    expect(details).toContain("🏷 Digital economy · Artificial intelligence");
+    expect(details).toContain("👥 Governments and public agencies · Companies");
+    expect(details).toContain("🏛 Organised by National Data Administration of China and Tianjin Municipal People's Government");
     expect(details).toContain("• <b>4</b> sub-forums");
     expect(details).toContain("• <b>12.2%</b> year-on-year revenue growth");
     const asean = renderDetails(record("asean"), env("fr"));
@@ -218,7 +275,7 @@ describe("details and contacts", () => {
   it("without contacts, say so and point to the organisers", () => {
     const html = renderContacts(synthetic({ contacts: [], organisers: [{ name: localized("Бюро") }] }), env("ru"));
     expect(html).toContain("В источнике нет контактов");
-    expect(html).toContain("🏛 <b>Организаторы:</b> Бюро");
+    expect(html).toContain("🏛 Организатор — Бюро");
   });
 });
 
@@ -241,7 +298,7 @@ describe("result lists", () => {
     const html = renderResultsPage({ query: "<b>x</b>", records, page: 2, pageSize: 5, total: 12 }, env("en"));
     expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
     expect(html).toContain("11–12 · page 3 of 3");
-    expect(html).toContain("11. <b>Wuhan — innovation cooperation centre</b> — <i>Incubator</i> · China · Wuhan");
+    expect(html).toContain("11. <b>Wuhan — innovation cooperation centre</b> — <i>Incubator</i> · Wuhan, China");
     expect(html).toContain("12. <b>");
   });
 

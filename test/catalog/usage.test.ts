@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
-import { checkShortTitles } from "../../src/catalog/usage.js";
+import { checkCatalogUsage, checkFigurePhrases, checkShortTitles, checkVerified } from "../../src/catalog/usage.js";
 
 const DATA_DIR = fileURLToPath(new URL("../../data", import.meta.url));
 
@@ -52,5 +52,34 @@ describe("short titles", () => {
     expect(checkShortTitles({ records: [record("a", { title: L(long), short: L("Harbin", "Harbin", "Харбин", "哈尔滨跨区域协同创新中心孵化器网络成员单位之一") }) ] })).toEqual([
       { recordId: "a", path: ["short", "zh"], message: "23 characters, at most 20" },
     ]);
+  });
+});
+
+describe("figures and dates", () => {
+  it("a figure's phrase has the plural forms its language needs, and only those", () => {
+    const text = {
+      en: { one: "{n} agreement", other: "{n} agreements" },
+      fr: { one: "{n} accord", other: "{n} accords" },
+      ru: { one: "{n} соглашение", many: "{n} соглашений", other: "{n} соглашения" },
+      zh: { one: "{n}项", other: "{n}项" },
+    };
+    const problems = checkFigurePhrases({ records: [record("a", { figures: [{ value: 21, label: L("agreements"), text }] })] });
+    expect(problems).toEqual([
+      { recordId: "a", path: ["figures", 0, "text", "fr"], message: "plural forms missing: many (fr needs one, many, other)" },
+      { recordId: "a", path: ["figures", 0, "text", "ru"], message: "plural forms missing: few (ru needs one, few, many, other)" },
+      { recordId: "a", path: ["figures", 0, "text", "zh"], message: "plural forms zh does not have: one" },
+    ]);
+  });
+
+  it("'verified' is never in the future, nor before the source", () => {
+    const records = [record("a", { verified: "2026-12-02" }), record("b", { verified: "2024-12-11" }), record("c", { verified: "2026-12-01" })];
+    expect(checkVerified({ records }, "2026-12-01")).toEqual([
+      { recordId: "a", path: ["verified"], message: "2026-12-02 is in the future (today is 2026-12-01)" },
+      { recordId: "b", path: ["verified"], message: "2024-12-11 is before the source document (2024-12-12)" },
+    ]);
+  });
+
+  it("the bundled catalog passes every check", async () => {
+    expect(checkCatalogUsage(await loadCatalogOrThrow(DATA_DIR))).toEqual([]);
   });
 });

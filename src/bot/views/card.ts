@@ -1,7 +1,7 @@
 import type { Catalog, CatalogRecord, Contact, Language } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
-import { countryName, fitEscaped, formatDate, formatFigure, formatList, formatWhen, isoToday } from "./format.js";
+import { countryName, datePhrase, fitEscaped, formatFigure, formatList, formatWhen, isoToday } from "./format.js";
 
 /**
  * The record views: the card (what a question is answered with), its details and its contacts. All
@@ -40,12 +40,29 @@ export function cityName(id: string, env: ViewEnv): string {
   return env.catalog.places.cities[id]?.names[env.lang] ?? id;
 }
 
-/** "China and Kazakhstan · Ürümqi" (plain text), or undefined when the record names no place. */
-export function placesText(record: CatalogRecord, env: ViewEnv): string | undefined {
-  const countries = record.countries.map((c) => countryName(c, env.lang));
-  const cities = record.cities.map((c) => cityName(c, env));
-  const parts = [countries.length ? formatList(countries, env.lang) : "", cities.length ? formatList(cities, env.lang) : ""].filter(Boolean);
-  return parts.length ? parts.join(" · ") : undefined;
+/**
+ * Where a record is, as the language writes places (plain text): each city with its country ("Tianjin,
+ * China", "中国天津"), then the other countries ("Ürümqi, China; Kazakhstan and Uzbekistan").
+ * Undefined when the record names no place.
+ */
+export function placesText(record: Pick<CatalogRecord, "countries" | "cities">, env: ViewEnv): string | undefined {
+  return placesPhrase(record.cities, record.countries, env);
+}
+
+export function placesPhrase(cityIds: readonly string[], countryCodes: readonly string[], env: ViewEnv): string | undefined {
+  const { lang, t } = env;
+  const byCountry = new Map<string, string[]>();
+  const loose: string[] = [];
+  for (const id of cityIds) {
+    const country = env.catalog.places.cities[id]?.country;
+    if (country) byCountry.set(country, [...(byCountry.get(country) ?? []), cityName(id, env)]);
+    else loose.push(cityName(id, env));
+  }
+  const groups = [...byCountry].map(([code, cities]) => t("record:place.cityInCountry", { city: formatList(cities, lang), country: countryName(code, lang) }));
+  if (loose.length) groups.push(formatList(loose, lang));
+  const others = countryCodes.filter((c) => !byCountry.has(c)).map((c) => countryName(c, lang));
+  if (others.length) groups.push(formatList(others, lang));
+  return groups.length ? groups.join(t("record:place.separator")) : undefined;
 }
 
 function whereLine(record: CatalogRecord, env: ViewEnv): string | undefined {
@@ -59,7 +76,7 @@ function whenLines(record: CatalogRecord, env: ViewEnv, withDeadlines: boolean):
   if (when) lines.push(env.t("record:card.when", { dates: escapeHtml(when) }));
   if (withDeadlines) {
     for (const d of record.dates?.deadlines ?? []) {
-      lines.push(env.t("record:card.deadline", { label: escapeHtml(d.label[env.lang]), date: escapeHtml(formatDate(d.date, env.lang)) }));
+      lines.push(env.t("record:card.deadline", { label: escapeHtml(d.label[env.lang]), date: escapeHtml(datePhrase(d.date, env.lang, "at", env.t)) }));
     }
   }
   return lines;
@@ -87,8 +104,22 @@ function contactLines(record: CatalogRecord, env: ViewEnv): string[] {
   return lines;
 }
 
+/**
+ * Where the facts come from: the source document's publisher and date ("PR Newswire, 26 October 2022"),
+ * and when the record was last checked against it — said only when that day has come (a date in the
+ * future would be a slip of the catalog, which `npm run catalog:check` reports).
+ */
 function sourceLine(record: CatalogRecord, env: ViewEnv): string {
-  return env.t("record:card.source", { date: escapeHtml(formatDate(record.source.date, env.lang)), verified: escapeHtml(formatDate(record.verified, env.lang)) });
+  const { lang, t } = env;
+  const date = datePhrase(record.source.date, lang, "bare", t);
+  const source = t("record:source.unnamed", { date });
+  const today = env.today ?? isoToday();
+  const line =
+    record.verified > today
+      ? t("record:card.source", { source: escapeHtml(source) })
+      : t("record:card.sourceChecked", { source: escapeHtml(source), verified: escapeHtml(datePhrase(record.verified, lang, "at", t)) });
+  // A date that ends in an abbreviation («2024 г.») also ends the sentence: one full stop, not two.
+  return line.replace(/\.\./g, ".");
 }
 
 function head(record: CatalogRecord, env: ViewEnv): string {
@@ -130,12 +161,13 @@ export function renderCard(record: CatalogRecord, env: ViewEnv, limit = MESSAGE_
 }
 
 function partiesLine(key: string, names: string[], env: ViewEnv): string | undefined {
-  return names.length ? env.t(key, { names: escapeHtml(formatList(names, env.lang)) }) : undefined;
+  return names.length ? env.t(key, { names: escapeHtml(formatList(names, env.lang)), count: names.length }) : undefined;
 }
 
+/** Sectors or audiences as tags: "🏷 Digital economy · Artificial intelligence". */
 function vocabularyLine(key: string, ids: string[], vocabulary: Catalog["sectors"], env: ViewEnv): string | undefined {
   const labels = ids.map((id) => vocabulary[id]?.[env.lang] ?? id);
-  return labels.length ? env.t(key, { labels: escapeHtml(labels.join(", ")) }) : undefined;
+  return labels.length ? env.t(key, { labels: escapeHtml(labels.join(" · ")) }) : undefined;
 }
 
 function linkLines(record: CatalogRecord, env: ViewEnv): string[] {

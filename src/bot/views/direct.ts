@@ -1,13 +1,13 @@
 import type { CatalogRecord } from "../../catalog/schema.js";
 import type { Decision, DirectFact } from "../../search/decide.js";
 import { escapeHtml } from "../format.js";
-import { cityName, titleHtml, type ViewEnv } from "./card.js";
-import { countryName, formatDate, formatDateRange, formatFigure, formatList } from "./format.js";
+import { placesPhrase, titleHtml, type ViewEnv } from "./card.js";
+import { formatFigure, formatList, formatWhen, isoToday } from "./format.js";
 
 /**
  * The direct answer to a fact question, as the first line of the reply: "💡 71 cooperation agreements
- * signed", "💡 13 May 2024", "💡 Organised by …" — from the record's structured fields, in the reply
- * language. HTML, escaped.
+ * signed", "💡 Took place on 13 May 2024", "💡 Organised by …", "💡 Tianjin, China" — from the record's
+ * structured fields, in the reply language and the same wording as the card. HTML, escaped.
  */
 export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewEnv): string {
   const { t, lang } = env;
@@ -15,15 +15,14 @@ export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewE
     case "figures":
       return t("question:direct.figures", { facts: fact.figures.map((f) => formatFigure(f, lang, t)).join(t("question:direct.separator")) });
     case "date": {
-      const dates = fact.end ? formatDateRange(fact.start, fact.end, lang, t) : formatDate(fact.start, lang);
-      const momentary = record.kind === "event" || record.kind === "announcement";
-      return t(momentary || fact.end ? "question:direct.when" : "question:direct.since", { dates: escapeHtml(dates) });
+      const when = formatWhen({ kind: record.kind, dates: { start: fact.start, ...(fact.end ? { end: fact.end } : {}) } }, lang, t, env.today ?? isoToday());
+      return t(record.kind === "event" || record.kind === "announcement" || fact.end ? "question:direct.when" : "question:direct.since", { dates: escapeHtml(when ?? fact.start) });
     }
     case "parties":
-      return t("question:direct.who", { names: escapeHtml(formatList(fact.parties.map((p) => p.name[lang]), lang)) });
+      return t("question:direct.who", { names: escapeHtml(formatList(fact.parties.map((p) => p.name[lang]), lang)), count: fact.parties.length });
     case "places": {
-      const places = [...fact.cities.map((c) => cityName(c, env)), ...fact.countries.map((c) => countryName(c, lang))];
-      return t(fact.cities.length ? "question:direct.where" : "question:direct.countries", { places: escapeHtml(formatList(places, lang)) });
+      const places = placesPhrase(fact.cities, fact.countries, env) ?? "";
+      return t(fact.cities.length ? "question:direct.where" : "question:direct.countries", { places: escapeHtml(places) });
     }
   }
 }

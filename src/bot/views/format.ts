@@ -1,4 +1,4 @@
-import type { CatalogRecord, Figure, Language } from "../../catalog/schema.js";
+import type { CatalogRecord, Figure, Language, Phrase, PluralCategory } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";
 import { escapeHtml, truncate } from "../format.js";
 
@@ -165,44 +165,74 @@ export function isoToday(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
-/** Amounts and counts from this size up are written compactly (1.35 bn, 10 млн, 1000万). */
-const COMPACT_FROM = 1_000_000;
+/**
+ * Where numbers take a scale word: from a million ("670 million", « 1,35 milliard », «670 млн»), and in
+ * Chinese from 万 (10,000: 6.7亿, 1000万), as each language counts.
+ */
+const COMPACT_FROM: Record<Language, number> = { en: 1e6, fr: 1e6, ru: 1e6, zh: 1e4 };
+/** The scale word spelled out in English and French, abbreviated as usual in Russian (млн, млрд); 万 and 亿 in Chinese. */
+const COMPACT_DISPLAY: Record<Language, "long" | "short"> = { en: "long", fr: "long", ru: "short", zh: "short" };
+/** Russian and Chinese group digits from five on (2600, 12 000); English and French from four (2,600, 2 600). */
+const GROUPING: Record<Language, string> = { en: "auto", fr: "auto", ru: "min2", zh: "min2" };
 
-/** A number per locale; amounts of money with their currency, large values compact. */
-export function formatNumber(value: number, lang: Language, currency?: string): string {
-  const compact = Math.abs(value) >= COMPACT_FROM;
-  const options: Intl.NumberFormatOptions = {
-    ...(currency ? { style: "currency", currency, currencyDisplay: "symbol" } : {}),
-    // "CN¥1.35bn" for money, "10 million" for counts (a bare "10m" reads as metres).
-    ...(compact ? { notation: "compact", compactDisplay: currency ? "short" : "long" } : {}),
-    minimumFractionDigits: 0,
-    maximumFractionDigits: 2,
-  };
-  return numberFormat(lang, options).format(value);
+/** A count per language: grouping, decimal sign and, for large ones, the language's scale word. */
+export function formatNumber(value: number, lang: Language): string {
+  const compact = Math.abs(value) >= COMPACT_FROM[lang];
+  const options = compact
+    ? { notation: "compact", compactDisplay: COMPACT_DISPLAY[lang], maximumFractionDigits: 2 }
+    : { useGrouping: GROUPING[lang], maximumFractionDigits: 2 };
+  const text = numberFormat(lang, options as Intl.NumberFormatOptions).format(value);
+  // A number and its scale word stay on one line (« 670 millions », «1,35 млрд»).
+  return lang === "fr" || lang === "ru" ? text.replace(/ /g, "\u00a0") : text;
 }
 
-/** A percentage given as a number of percent (12.2 → "12.2%" / "12,2 %"). */
+/**
+ * An amount of money in words, as each language says it: "670 million yuan", « 1,35 milliard de
+ * yuans », «670 млн юаней», "6.7亿元"; the currency's name agrees with the number (« 25 000 yuans »,
+ * «1 юань»). A currency the locales do not name is written with its ISO code.
+ */
+export function formatMoney(value: number, currency: string, lang: Language, t: Translate): string {
+  const scaled = Math.abs(value) >= COMPACT_FROM[lang];
+  const name = scaled ? t(`record:currencyAfterScale.${currency}`, { defaultValue: "" }) : t(`record:currency.${currency}`, { count: value, defaultValue: "" });
+  if (!name) return t("record:money", { number: formatNumber(value, lang), currency });
+  return t("record:money", { number: formatNumber(value, lang), currency: name });
+}
+
+/** A percentage given as a number of percent (12.2 → "12.2%" / « 12,2 % »). */
 export function formatPercent(value: number, lang: Language): string {
   return numberFormat(lang, { style: "percent", maximumFractionDigits: 2 }).format(value / 100);
 }
 
+/** A figure whose label starts with "%" in any language is a percentage ("% of GDP…"). */
+export function isPercent(figure: Figure): boolean {
+  return !figure.currency && Object.values(figure.label).some((label) => label.startsWith("%"));
+}
+
+/** The number of a figure as the language writes it: a count, an amount of money or a percentage. */
+export function figureNumber(figure: Figure, lang: Language, t: Translate): string {
+  if (isPercent(figure)) return formatPercent(figure.value, lang);
+  return figure.currency ? formatMoney(figure.value, figure.currency, lang, t) : formatNumber(figure.value, lang);
+}
+
+/** The form of a phrase for a number, by the language's plural rules (Intl.PluralRules). */
+export function phraseFor(phrase: Phrase, value: number, lang: Language): string {
+  if (typeof phrase === "string") return phrase;
+  const category = cached("plural", lang, {}, (locale) => new Intl.PluralRules(locale)).select(value) as PluralCategory;
+  return phrase[category] ?? phrase.other!;
+}
+
 /**
- * One key figure as HTML: the value in bold inside the locale's sentence pattern. Labels that start
- * with "%" ("% of GDP…") make the value a percentage; "more than" wraps values the source gives as a
- * lower bound.
+ * One key figure as HTML, the number in bold inside the record's own phrase for it in that language
+ * ("<b>71</b> подписанное соглашение", "签约金额<b>6.7亿元</b>"). A figure without a phrase (an
+ * announcement's, say) reads "<b>71</b> agreements signed", "<b>670 million yuan</b> (total value)".
  */
 export function formatFigure(figure: Figure, lang: Language, t: Translate): string {
-  let label = figure.label[lang];
-  let value: string;
-  if (!figure.currency && label.startsWith("%")) {
-    value = formatPercent(figure.value, lang);
-    label = label.slice(1).trimStart();
-  } else {
-    value = formatNumber(figure.value, lang, figure.currency);
-  }
-  const bold = `<b>${escapeHtml(figure.atLeast ? t("record:figure.atLeast", { value }) : value)}</b>`;
-  const pattern = figure.currency ? "record:figure.amount" : "record:figure.count";
-  return t(pattern, { value: bold, label: escapeHtml(label) });
+  const number = `<b>${escapeHtml(figureNumber(figure, lang, t))}</b>`;
+  const phrase = figure.text?.[lang];
+  if (phrase !== undefined) return escapeHtml(phraseFor(phrase, figure.value, lang)).split("{n}").join(number);
+  const label = escapeHtml(figure.label[lang].replace(/^%\s*/, ""));
+  const value = figure.atLeast ? t("record:figure.atLeast", { value: number }) : number;
+  return t(figure.currency ? "record:figure.amount" : "record:figure.count", { value, label });
 }
 
 /** A country's name in the reply language (ISO 3166-1 alpha-2 → "Kazakhstan" / "Казахстан" / "哈萨克斯坦"). */
