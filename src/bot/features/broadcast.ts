@@ -6,6 +6,7 @@ import type { BroadcastRequest, BroadcastStatus } from "../../broadcast/types.js
 import type { Audience } from "../../state/coordination.js";
 import { translator } from "../../i18n.js";
 import type { BotContext } from "../context.js";
+import { errorId } from "../errors.js";
 import { coordinatorOnly, isCoordinator, refuse } from "../filters/roles.js";
 import { countryName } from "../views/format.js";
 import {
@@ -285,8 +286,10 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   try {
     status = await delivery.schedule(request);
   } catch (error) {
-    ctx.deps.logger.error({ id: draft.id, message: (error as Error).message }, "broadcast not scheduled");
-    await show(ctx, { text: t("broadcast:failedToSchedule", { reason: escapeHtml((error as Error).message) }), keyboard: confirmKeyboard(t, draft) });
+    // The coordinator gets an error id, never the error's text (a Redis OOM message, a Lua script hash).
+    const failure = errorId();
+    ctx.deps.logger.error({ id: draft.id, errorId: failure, message: (error as Error).message }, "broadcast not scheduled");
+    await show(ctx, { text: t("broadcast:failedToSchedule", { id: failure }), keyboard: confirmKeyboard(t, draft) });
     await ctx.answerCallbackQuery();
     return;
   }

@@ -12,7 +12,7 @@ import type { BotContext } from "../context.js";
 
 /** Real Telegram text is UTF-8: it can never hold half of a surrogate pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const text = (max: number) => z.string().max(max).refine((s) => !LONE_SURROGATE.test(s), "holds a lone surrogate");
+const text = (max: number) => z.string().max(max).refine((s) => !LONE_SURROGATE.test(s), "lone UTF-16 surrogate");
 
 /**
  * Telegram's own limits on what it delivers. Texts are at most 4096 characters; counted here in UTF-16
@@ -98,7 +98,7 @@ export function malformation(value: unknown): string | undefined {
   const parsed = update.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return issue ? `${issue.path.join(".") || "update"}: ${issue.message}` : "not an update";
+    return issue ? `${issue.path.join(".") || "update"}: ${issue.message}` : "invalid";
   }
   const types = KNOWN.filter((type) => parsed.data[type] !== undefined);
   return types.length > 1 ? `carries ${types.join(" and ")} at once` : undefined;

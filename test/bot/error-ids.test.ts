@@ -1,0 +1,81 @@
+import type { Bot } from "grammy";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import { wireBroadcasts, type BroadcastWiring } from "../../src/bot/features/broadcast-wiring.js";
+import { createBot } from "../../src/bot/index.js";
+import { loadConfig } from "../../src/config.js";
+import { createMemoryState } from "../../src/state/memory.js";
+import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
+import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith } from "../helpers/chat.js";
+import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { captureLogs } from "../helpers/logs.js";
+
+/**
+ * Internal error texts (a Redis OOM message, a Lua script hash) never reach users or coordinators: they
+ * get a plain message in their language with a short error id, and the same id is in the log line.
+ */
+
+const INTERNAL = "OOM command not allowed when used memory > 'maxmemory'. script: e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
+const ERROR_ID = /\b([0-9A-F]{6})\b/;
+
+let api: FakeBotApi;
+beforeAll(async () => {
+  api = await startFakeBotApi({ token: HARNESS_TOKEN });
+});
+afterAll(() => api.close());
+
+describe("a user whose update fails", () => {
+  it.each([
+    ["en", /^Sorry, something went wrong on our side\./],
+    ["fr", /^Désolé, un problème est survenu/],
+    ["ru", /^Извините, у нас что-то пошло не так/],
+    ["zh", /^抱歉，我们这边出了点问题/],
+  ])("gets a plain apology in their language (%s) with the error id of the log line", async (lang, apology) => {
+    const logs = captureLogs();
+    const state = createMemoryState({ ttlSeconds: 3600 });
+    state.sessions.write = () => Promise.reject(new Error(INTERNAL));
+    const chat = await chatWith(api, { state, deps: { logger: logs.logger } });
+    const calls = await chat.say(7101, "/help", { languageCode: lang });
+    const text = String(calls.filter((c) => c.method === "sendMessage").at(-1)?.payload.text);
+    expect(text).toMatch(apology);
+    expect(text).not.toMatch(/OOM|maxmemory|script|e0e1f9/);
+    const id = ERROR_ID.exec(text)?.[1];
+    expect(id).toBeDefined();
+    expect(logs.lines().find((l) => l.msg === "update failed")).toMatchObject({ errorId: id, message: INTERNAL });
+  });
+});
+
+describe("a coordinator whose broadcast cannot be scheduled", () => {
+  const COORDINATOR = 7201;
+  let deps: BotDeps;
+  let bot: Bot<BotContext>;
+  let wiring: BroadcastWiring;
+  const logs = captureLogs();
+
+  beforeEach(async () => {
+    api.reset({ state: true });
+    deps = { ...(await testDeps()), logger: logs.logger };
+    bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
+    wiring = await wireBroadcasts({ config, bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+    await deps.state.roles.grant(COORDINATOR);
+    await deps.state.subscriptions.set(7202, { topics: [], kinds: [], countries: [], lang: "en" });
+  });
+  afterEach(() => wiring.close());
+
+  it("sees an error id, not the error's text", async () => {
+    vi.spyOn(deps.delivery!, "schedule").mockRejectedValue(new Error(INTERNAL));
+    const say = (text: string) => bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: COORDINATOR, userId: COORDINATOR, text })));
+    const press = (data: string) => bot.handleUpdate(api.pushUpdate(api.callbackQuery({ chatId: COORDINATOR, userId: COORDINATOR, data, allowUnknownData: true })));
+    await say("/broadcast");
+    await say("Water week in Tashkent");
+    await press("bc:p");
+    await press("bc:ok");
+    const shown = api.chatHistory(COORDINATOR).filter((m) => m.from?.id === api.botId).at(-1)?.text ?? "";
+    expect(shown).toMatch(/^⚠️ The broadcast could not be scheduled because of a problem on our side/);
+    expect(shown).not.toMatch(/OOM|maxmemory|script|e0e1f9/);
+    const id = ERROR_ID.exec(shown)?.[1];
+    expect(logs.lines().find((l) => l.msg === "broadcast not scheduled")).toMatchObject({ errorId: id, message: INTERNAL });
+  });
+});
