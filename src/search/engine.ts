@@ -193,8 +193,7 @@ export class SearchEngine {
         audiences: new Set(record.audiences),
         places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
         cities: new Set(record.cities.map(cityToken)),
-        // The short title names the record as concisely as users do: it counts as a title of its own.
-        titleUnits: LANGUAGES.flatMap((lang) => [record.title[lang], ...(record.short ? [record.short[lang]] : [])].map((t) => titleUnits(t, lang, lexicon))),
+        titleUnits: LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
       });
     });
 
