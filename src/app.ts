@@ -90,7 +90,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     state,
     logger,
     i18n: translations,
-    settings: { answerThreshold: config.ANSWER_THRESHOLD, retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS, adminIds: config.ADMIN_IDS, ...options.deps?.settings },
+    settings: {
+      answerThreshold: config.ANSWER_THRESHOLD,
+      retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS,
+      adminIds: config.ADMIN_IDS,
+      // The console has one local user, who may well paste a script of questions.
+      ...(config.mode === "console" ? {} : { flood: { maxMessages: config.FLOOD_MAX_MESSAGES, windowSeconds: config.FLOOD_WINDOW_SECONDS } }),
+      ...options.deps?.settings,
+    },
   };
 
   // /reload reads CATALOG_DIR again and swaps deps.search; the broadcasts' announcements (deps.live, when wired) are merged back in.

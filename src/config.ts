@@ -33,6 +33,9 @@ const envSchema = z
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Below this confidence the best hit does not answer the question (it is recorded as unanswered). */
     ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
+    /** Flood control: messages one user may send in FLOOD_WINDOW_SECONDS before the bot stops answering them until the window ends (0: no limit). */
+    FLOOD_MAX_MESSAGES: z.coerce.number().int().min(0).max(10_000).default(20),
+    FLOOD_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     /** Longest wait auto-retry accepts on a 429 before giving up the call. */
     RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(30),
     /** Telegram user ids of the administrators (grant and revoke coordinators, /reload, /audit), comma-separated. */

@@ -31,6 +31,8 @@ export interface BotSettings {
   retryMaxDelaySeconds: number;
   /** Telegram user ids of the administrators (ADMIN_IDS); they are coordinators too. */
   adminIds: number[];
+  /** Per-user flood control on incoming messages (FLOOD_*); absent or maxMessages 0: none. */
+  flood?: { maxMessages: number; windowSeconds: number };
 }
 
 interface Extras {

@@ -7,6 +7,7 @@ import type { BotContext, BotDeps } from "./context.js";
 import { handleUpdateError } from "./errors.js";
 import { features } from "./features/index.js";
 import { groupAddressFilter } from "./filters/group.js";
+import { floodControl } from "./middlewares/flood.js";
 import { languageMiddleware } from "./middlewares/language.js";
 import { onceOnly } from "./middlewares/once.js";
 import { wellFormedUpdate } from "./middlewares/well-formed.js";
@@ -57,6 +58,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
     }),
   );
   guarded.use(languageMiddleware);
+  // After the language is known (the notice is in the user's language), before any feature does work.
+  guarded.use(floodControl(deps));
   guarded.use(features);
 
   // Only reached by a failure of the boundary itself, which handles its own errors; kept as a last resort.

@@ -1,7 +1,7 @@
 // Embedded state backend, used when no REDIS_URL is configured. State lives only as long as the process.
 import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from "./coordination-memory.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
-import { UPDATE_RETENTION_SECONDS, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type UnansweredQuestion, type UpdateLog } from "./types.js";
+import { UPDATE_RETENTION_SECONDS, type CounterStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
 /** Enough for a busy bot; beyond it the least recently written session goes, so memory stays bounded. */
 export const DEFAULT_MAX_SESSIONS = 100_000;
@@ -36,6 +36,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
   const entries = new Map<string, Entry>();
   const questions: UnansweredQuestion[] = [];
   const updateIds = new Map<number, number>();
+  const counters = new Map<string, { hits: number; endsAt: number }>();
   const subscriptions = createMemorySubscriptions();
   const roles = createMemoryRoles();
   const audit = createMemoryAudit({ maxEntries: options.maxAudit, now });
@@ -45,6 +46,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     sessions: memorySessions(entries, ttlMs, maxSessions, now),
     questions: memoryQuestions(questions, maxQuestions),
     updates: memoryUpdates(updateIds, maxUpdateIds, now),
+    counters: memoryCounters(counters, maxSessions, now),
     subscriptions,
     roles,
     audit,
@@ -53,6 +55,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
       entries.clear();
       questions.length = 0;
       updateIds.clear();
+      counters.clear();
       subscriptions.clear();
       roles.clear();
       audit.clear();
@@ -117,6 +120,26 @@ function memoryUpdates(ids: Map<number, number>, maxIds: number, now: () => numb
       }
       ids.set(updateId, at + UPDATE_RETENTION_SECONDS * 1000);
       return true;
+    },
+  };
+}
+
+/** Fixed windows like the Redis script's; at most `maxKeys` counters (the ones whose window ends first go). */
+function memoryCounters(windows: Map<string, { hits: number; endsAt: number }>, maxKeys: number, now: () => number): CounterStore {
+  return {
+    async increment(key, windowMs) {
+      requirePositiveInteger("windowMs", windowMs);
+      const at = now();
+      const current = windows.get(key);
+      if (current && current.endsAt > at) return ++current.hits;
+      windows.delete(key);
+      // Windows are inserted in the order they end when they all have the same length, as in flood control.
+      for (const [other, window] of windows) {
+        if (window.endsAt > at && windows.size < maxKeys) break;
+        windows.delete(other);
+      }
+      windows.set(key, { hits: 1, endsAt: at + windowMs });
+      return 1;
     },
   };
 }

@@ -4,7 +4,7 @@ import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
-import { UPDATE_RETENTION_SECONDS, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type StateLogger, type UnansweredQuestion, type UpdateLog } from "./types.js";
+import { UPDATE_RETENTION_SECONDS, type CounterStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type StateLogger, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
 export const DEFAULT_PREFIX = "coopdesk:";
 
@@ -148,6 +148,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     sessions: redisSessions(redis, `${prefix}session:`, ttlSeconds, options.logger),
     questions: redisQuestions(redis, `${prefix}unanswered`, maxQuestions, options.logger),
     updates: redisUpdates(redis, `${prefix}update:`),
+    counters: redisCounters(redis, `${prefix}count:`),
     subscriptions: createRedisSubscriptions(redis, { prefix, logger: options.logger }),
     roles: createRedisRoles(redis, { prefix }),
     audit: createRedisAudit(redis, { prefix, maxAudit: options.maxAudit, logger: options.logger }),
@@ -180,6 +181,21 @@ function redisUpdates(redis: Redis, keyPrefix: string): UpdateLog {
   return {
     async claim(updateId) {
       return (await redis.set(keyPrefix + updateId, "1", "EX", UPDATE_RETENTION_SECONDS, "NX")) === "OK";
+    },
+  };
+}
+
+/** INCR and the window's expiry in one script: a crash between the two would leave a counter that never resets. */
+const INCREMENT_SCRIPT = `
+local hits = redis.call('INCR', KEYS[1])
+if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return hits
+`;
+
+function redisCounters(redis: Redis, keyPrefix: string): CounterStore {
+  return {
+    async increment(key, windowMs) {
+      return Number(await redis.eval(INCREMENT_SCRIPT, 1, keyPrefix + key, requirePositiveInteger("windowMs", windowMs)));
     },
   };
 }

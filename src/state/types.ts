@@ -103,12 +103,22 @@ export interface UpdateLog {
   claim(updateId: number): Promise<boolean>;
 }
 
+/**
+ * Counters per key over fixed windows: the first hit starts a window of `windowMs`, and the count goes
+ * back to zero when it ends. Shared by every bot process on the same backend (flood control).
+ */
+export interface CounterStore {
+  /** Adds one hit to `key` and returns the hits of its current window, this one included. */
+  increment(key: string, windowMs: number): Promise<number>;
+}
+
 export interface StateBackend {
   kind: "memory" | "redis";
   sessions: SessionStore;
   questions: QuestionLog;
   /** Update ids already handled, shared by every bot process on the same backend. */
   updates: UpdateLog;
+  counters: CounterStore;
   /** Coordinators' state (src/state/coordination.ts). */
   subscriptions: SubscriptionStore;
   roles: RoleStore;
