@@ -1,6 +1,4 @@
-// The extra-small database: the detector only ever tells English from French here (scripts decide the
-// rest), and it does so as well as the small one on our evaluation sets at ~65 MB less memory.
-import { eld } from "eld/extrasmall";
+import { eld } from "eld/small";
 import { LANGUAGES, type Language } from "../catalog/schema.js";
 import { eng, fra } from "stopword";
 import { isStopword } from "./analyzer.js";
