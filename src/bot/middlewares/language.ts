@@ -15,8 +15,9 @@ export async function languageMiddleware(ctx: BotContext, next: NextFunction): P
   const fromTelegram = supportedLanguage(ctx.from?.language_code);
   let lang = session.langChosen && session.lang ? session.lang : (session.lang ?? fromTelegram ?? "en");
   if (!session.langChosen) {
-    const text = ctx.message?.text ?? ctx.inlineQuery?.query;
-    if (text && !text.startsWith("/") && (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT) {
+    // @mentions (the bot's own, in groups) are names, not words of any language.
+    const text = (ctx.message?.text ?? ctx.inlineQuery?.query)?.replace(/@\w+/g, " ");
+    if (text && !text.trimStart().startsWith("/") && (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT) {
       lang = ctx.deps.search.language(text, lang);
     }
     if (ctx.chat?.type === "private" && session.lang !== lang) session.lang = lang;
