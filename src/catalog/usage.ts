@@ -1,4 +1,5 @@
-import { LANGUAGES, PLURAL_CATEGORIES, SHORT_TITLE_MAX, shortTitle, type Catalog, type Language } from "./schema.js";
+import { LANGUAGES, PLURAL_CATEGORIES, SHORT_TITLE_MAX, shortTitle, type Catalog, type CatalogRecord, type Language } from "./schema.js";
+import { typographyProblems } from "./typography.js";
 
 /** Options of the checks: `today` (YYYY-MM-DD) for dates that must not be in the future. */
 export interface UsageOptions {
@@ -20,7 +21,51 @@ export interface UsageProblem {
 }
 
 export function checkCatalogUsage(catalog: Pick<Catalog, "records">, options: UsageOptions = {}): UsageProblem[] {
-  return [...checkShortTitles(catalog), ...checkFigurePhrases(catalog), ...checkVerified(catalog, options.today ?? new Date().toISOString().slice(0, 10))];
+  return [
+    ...checkShortTitles(catalog),
+    ...checkFigurePhrases(catalog),
+    ...checkVerified(catalog, options.today ?? new Date().toISOString().slice(0, 10)),
+    ...checkTypography(catalog),
+  ];
+}
+
+/** Every text of a record in one language, with its path: titles, summary, details, figures, parties, contacts, links. */
+export function recordTexts(record: CatalogRecord, lang: Language): { path: UsageProblem["path"]; text: string }[] {
+  const texts: { path: UsageProblem["path"]; text: string }[] = [];
+  const add = (path: UsageProblem["path"], text: string | undefined) => {
+    if (text !== undefined) texts.push({ path, text });
+  };
+  add(["title", lang], record.title[lang]);
+  add(["short", lang], record.short?.[lang]);
+  add(["summary", lang], record.summary[lang]);
+  add(["details", lang], record.details?.[lang]);
+  record.figures.forEach((f, i) => {
+    add(["figures", i, "label", lang], f.label[lang]);
+    const phrase = f.text?.[lang];
+    if (typeof phrase === "string") add(["figures", i, "text", lang], phrase);
+    else if (phrase) for (const [category, form] of Object.entries(phrase)) add(["figures", i, "text", lang, category], form);
+  });
+  for (const role of ["organisers", "partners"] as const) record[role].forEach((p, i) => add([role, i, "name", lang], p.name[lang]));
+  record.contacts.forEach((c, i) => {
+    add(["contacts", i, "name", lang], c.name[lang]);
+    add(["contacts", i, "note", lang], c.note?.[lang]);
+  });
+  record.links.forEach((l, i) => add(["links", i, "title", lang], l.title?.[lang]));
+  record.dates?.deadlines?.forEach((d, i) => add(["dates", "deadlines", i, "label", lang], d.label[lang]));
+  return texts;
+}
+
+/** Typography and usage of each language (src/catalog/typography.ts) in every text of every record. */
+export function checkTypography(catalog: Pick<Catalog, "records">): UsageProblem[] {
+  const problems: UsageProblem[] = [];
+  for (const record of catalog.records) {
+    for (const lang of LANGUAGES) {
+      for (const { path, text } of recordTexts(record, lang)) {
+        for (const p of typographyProblems(text, lang)) problems.push({ recordId: record.id, path, message: `${p.message}: “${p.excerpt}”` });
+      }
+    }
+  }
+  return problems;
 }
 
 /**

@@ -86,7 +86,7 @@ describe("/language", () => {
     // An explicit choice beats the language of later messages and Telegram's.
     expect((await say("инкубаторы в Казахстане", "ru"))?.text).toBe("question[fr]: инкубаторы в Казахстане");
     expect((await say("/start", "ru"))?.text).toContain("Bonjour");
-    expect((await say("/language", "ru"))?.text).toContain("Actuellement : Français.");
+    expect((await say("/language", "ru"))?.text).toContain("Actuellement\u00a0: Français.");
   });
 
   it("without a choice, the bot follows the language of each message", async () => {

@@ -99,9 +99,9 @@ describe("/subscribe", () => {
 
   it("saves in the language of the conversation", async () => {
     const menu = shown(await chat.say(user, "/subscribe", { languageCode: "fr" }));
-    expect(plain(menu)).toContain("Thèmes : tous");
+    expect(plain(menu)).toContain("Thèmes\u00a0: tous");
     const saved = shown(await chat.press(user, "s:s", { languageCode: "fr" }));
-    expect(plain(saved)).toContain("Langue : Français");
+    expect(plain(saved)).toContain("Langue\u00a0: Français");
     expect((await subscription())?.lang).toBe("fr");
   });
 

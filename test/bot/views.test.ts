@@ -289,8 +289,8 @@ describe("result lists", () => {
     expect(header("ru", 21)).toBe("🔎 <b>21 совпадение</b> по запросу «q»");
     expect(header("en", 1)).toBe("🔎 <b>1 match</b> for “q”");
     expect(header("en", 2)).toBe("🔎 <b>2 matches</b> for “q”");
-    expect(header("fr", 2)).toBe("🔎 <b>2 résultats</b> pour « q »");
-    expect(header("zh", 2)).toBe("🔎 “q”共有 <b>2 条结果</b>");
+    expect(header("fr", 2)).toBe("🔎 <b>2 résultats</b> pour «\u00a0q\u00a0»");
+    expect(header("zh", 2)).toBe("🔎 “q”共有<b>2条结果</b>");
   });
 
   it("number the records of the page and escape the query", () => {

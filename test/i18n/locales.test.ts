@@ -3,7 +3,8 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { BROWSE_COMMANDS, GROUP_COMMANDS, PRIVATE_COMMANDS } from "../../src/bot/commands.js";
-import { KINDS, LANGUAGES } from "../../src/catalog/schema.js";
+import { KINDS, LANGUAGES, type Language } from "../../src/catalog/schema.js";
+import { localeTextForCheck, typographyProblems } from "../../src/catalog/typography.js";
 import { LOCALES_DIR, readLocales } from "../../src/i18n.js";
 
 const SRC_DIR = path.resolve(LOCALES_DIR, "../src");
@@ -119,6 +120,25 @@ describe("locale files", () => {
       }
       expect(bad, `locales/${lang}/${ns}.json`).toEqual([]);
     });
+  });
+});
+
+/**
+ * Every string users read, by the typography and usage rules of its language (src/catalog/typography.ts):
+ * Chinese punctuation and spacing («在1个对话中», not «在 1 个对话 中»), French no-break spaces and « »,
+ * Russian compound names and terms. Word lists the bot matches input against (arrays, language:names)
+ * are what users type, not what they read.
+ */
+describe("typography of every locale string", () => {
+  it.each(LANGUAGES)("%s", (lang: Language) => {
+    const found: string[] = [];
+    for (const ns of namespaces) {
+      for (const [key, value] of shape(lang, ns).values) {
+        if (typeof value !== "string" || (ns === "language" && key.startsWith("names."))) continue;
+        for (const p of typographyProblems(localeTextForCheck(value), lang)) found.push(`${ns}:${key}: ${p.message} — “${p.excerpt}”`);
+      }
+    }
+    expect(found).toEqual([]);
   });
 });
 
