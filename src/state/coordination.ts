@@ -63,7 +63,8 @@ export interface AuditEntry {
   /** ISO 8601 timestamp, set by the log. */
   at: string;
   actor: number;
-  action: "grant" | "revoke" | "broadcast" | "broadcast-cancel" | "reload" | "reply";
+  /** "refused": a coordinator's or administrator's command or button used by someone without the role. */
+  action: "grant" | "revoke" | "broadcast" | "broadcast-cancel" | "reload" | "reply" | "refused";
   /** Short JSON-serialisable details (target user, broadcast id, record counts…). */
   details?: Record<string, string | number | boolean>;
 }

@@ -52,7 +52,8 @@ describe("who may do what", () => {
     // A coordinator is not an administrator.
     expect(plain(shown(await chat.say(COORDINATOR, "/grant 9003")))).toBe("This command is for administrators.");
     expect(await chat.deps.state.roles.coordinators()).toEqual([COORDINATOR]);
-    expect(await chat.deps.state.audit.recent(10)).toEqual([]);
+    // Nothing was done: the audit log holds only the refusals (test/bot/refusals.test.ts).
+    expect((await chat.deps.state.audit.recent(10)).map((e) => e.action)).toEqual(Array(6).fill("refused"));
   });
 
   it("refuses forged coordinator buttons with a toast, and does nothing", async () => {
@@ -175,7 +176,7 @@ describe("/unanswered", () => {
     await chat.say(ADMIN, `/revoke ${COORDINATOR}`);
     const sent = await chat.say(COORDINATOR, "Here is the answer");
     expect(calls(sent, "sendMessage").map((m) => [m.chat_id, plain(m)])).toEqual([[COORDINATOR, "This command is for coordinators."]]);
-    expect((await chat.deps.state.audit.recent(5)).map((e) => e.action)).toEqual(["revoke"]);
+    expect((await chat.deps.state.audit.recent(5)).map((e) => e.action)).toEqual(["refused", "revoke"]);
   });
 
   it("a reply step left open too long lapses", async () => {
@@ -217,6 +218,7 @@ describe("/grant, /revoke and /audit", () => {
 
     const audit = await chat.deps.state.audit.recent(10);
     expect(audit.map((e) => [e.action, e.actor, e.details?.target])).toEqual([
+      ["refused", STRANGER, undefined],
       ["revoke", ADMIN, STRANGER],
       ["grant", ADMIN, STRANGER],
     ]);

@@ -110,6 +110,11 @@ function describe(ctx: BotContext, entry: AuditEntry): string {
       return d.ok === false
         ? ctx.t("coordinator:audit.action.reloadRefused", { problems: ctx.t("coordinator:reload.problems", { count: Number(d.problems ?? 0) }) })
         : ctx.t("coordinator:audit.action.reload", { records: ctx.t("coordinator:reload.records", { count: Number(d.records ?? 0) }) });
+    case "refused": {
+      const what = d.command ?? d.button;
+      const tried = what === undefined ? ctx.t("coordinator:audit.refusedText") : code(what);
+      return ctx.t(d.role === "admin" ? "coordinator:audit.action.refusedAdmin" : "coordinator:audit.action.refusedCoordinator", { what: tried });
+    }
     case "reply":
       return ctx.t("coordinator:audit.action.reply", { chats: ctx.t("coordinator:reply.chats", { count: Number(d.chats ?? 0) }), question: escapeHtml(String(d.question ?? "")) });
     default: {

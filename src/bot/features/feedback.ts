@@ -9,7 +9,8 @@ import { isNotModified, pressedMessage, sameMessage } from "../views/show.js";
  * unanswered-questions log as "downvoted", with the record and its score, for coordinators to see in
  * /unanswered; 👍 is only logged. Either way the user gets a short thanks and the two buttons go away.
  * A vote counts once, on the last answer the user got (`session.answer`); older cards are thanked
- * without being counted.
+ * without being counted. Only the asker's press changes a card: in a group, anyone else gets a short
+ * answer and the buttons stay for the asker.
  */
 export const feedbackFeature = new Composer<BotContext>();
 
@@ -19,6 +20,10 @@ feedbackFeature.on("callback_query:data", async (ctx, next) => {
   if (action?.type !== "vote") return ctx.answerCallbackQuery({ text: ctx.t("common:expired") });
   const answer = ctx.session.answer;
   const current = answer !== undefined && answer.recordId === action.id && sameMessage(answer, pressedMessage(ctx));
+  if (!current && !isAsker(ctx)) {
+    await ctx.answerCallbackQuery({ text: ctx.t("feedback:notYours") });
+    return;
+  }
   await removeVoteButtons(ctx);
   if (!current) {
     await ctx.answerCallbackQuery({ text: ctx.t("feedback:stale") });
@@ -46,6 +51,17 @@ feedbackFeature.on("callback_query:data", async (ctx, next) => {
   }
   await ctx.answerCallbackQuery({ text: ctx.t(action.up ? "feedback:thanksUp" : "feedback:thanksDown") });
 });
+
+/**
+ * Whether the user pressing is the one the card answered: in a private chat, always (nobody else sees
+ * it); in a group, when the card replies to their question (the bot answers there by replying).
+ */
+function isAsker(ctx: BotContext): boolean {
+  if (ctx.chat?.type === "private") return true;
+  const message = ctx.callbackQuery?.message;
+  const question = message && "reply_to_message" in message ? message.reply_to_message : undefined;
+  return question?.from?.id !== undefined && question.from.id === ctx.from?.id;
+}
 
 /** The card keeps its other buttons; only the vote row goes. */
 async function removeVoteButtons(ctx: BotContext): Promise<void> {
