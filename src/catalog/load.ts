@@ -89,11 +89,13 @@ class YamlFile {
     readonly file: string,
     readonly doc: Document.Parsed,
     readonly lines: LineCounter,
+    /** The document as plain data, converted once by parseYaml (within the alias limit). */
+    private readonly value: unknown,
     readonly recordId?: string,
   ) {}
 
   data(): unknown {
-    return this.doc.toJS();
+    return this.value;
   }
 
   problem(fieldPath: readonly PathSegment[], message: string): CatalogProblem {
@@ -175,13 +177,30 @@ function withRecordId(p: CatalogProblem, recordId: string | undefined): CatalogP
 interface ParsedYaml {
   doc: Document.Parsed;
   lines: LineCounter;
+  data: unknown;
 }
+
+/**
+ * Alias expansions allowed when a file becomes data. A catalog file has little use for anchors; a
+ * "billion laughs" file (aliases of aliases) would otherwise expand into gigabytes. yaml's option.
+ */
+export const MAX_ALIAS_COUNT = 100;
 
 /** Parses YAML text; syntax errors become problems (with their line) and the file is not used further. */
 function parseYaml(file: string, text: string, problems: CatalogProblem[], recordId?: string): ParsedYaml | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
-  if (doc.errors.length === 0) return { doc, lines };
+  if (doc.errors.length === 0) {
+    try {
+      return { doc, lines, data: doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    } catch (error) {
+      // yaml throws (a ReferenceError) instead of reporting: the file gets a problem line like any other.
+      const excessive = error instanceof Error && /alias count/i.test(error.message);
+      const message = excessive ? `aliases expand too much (over ${MAX_ALIAS_COUNT} expansions)` : `cannot be read as data: ${error instanceof Error ? error.message : String(error)}`;
+      problems.push(withRecordId({ file, message: `invalid YAML: ${message}` }, recordId));
+      return undefined;
+    }
+  }
   for (const error of doc.errors) {
     const p: CatalogProblem = { file, message: `invalid YAML: ${yamlErrorText(error.message)}` };
     const line = error.linePos?.[0].line;
@@ -219,7 +238,7 @@ async function loadReferenceFile<S extends z.ZodType>(
   if (text === undefined) return undefined;
   const parsed = parseYaml(file, text, problems);
   if (!parsed) return undefined;
-  const yaml = new YamlFile(file, parsed.doc, parsed.lines);
+  const yaml = new YamlFile(file, parsed.doc, parsed.lines, parsed.data);
   const value = validate(yaml, schema, problems);
   if (value !== undefined) extraCheck?.(yaml, value, problems);
   return value;
@@ -351,7 +370,7 @@ async function loadRecordFile(dataDir: string, name: string, problems: CatalogPr
   if (!parsed) return undefined;
   const rawId: unknown = parsed.doc.get("id");
   const id = typeof rawId === "string" && rawId !== "" ? rawId : undefined;
-  const yaml = new YamlFile(file, parsed.doc, parsed.lines, id ?? stem);
+  const yaml = new YamlFile(file, parsed.doc, parsed.lines, parsed.data, id ?? stem);
   if (id !== undefined && id !== stem) {
     problems.push(yaml.problem(["id"], `id "${id}" does not match the file name (expected ${RECORDS_DIR}/${id}.yaml)`));
   }
