@@ -135,6 +135,11 @@ export const recordSchema = z.strictObject({
     file: z.string().regex(/^[\w.-]+\.txt$/, "must be a seed file name (e.g. 000_a272ed8cbe79a218.txt)"),
     /** Date of the source document. */
     date: isoDateSchema,
+    /**
+     * Who first published the document, as the document itself names it ("PR Newswire", "CGTN", the
+     * incubator a text was reprinted from); absent when the document names no one. Cards cite it.
+     */
+    publisher: localizedSchema.optional(),
   }),
   /** Date the record was last checked against its source. */
   verified: isoDateSchema,

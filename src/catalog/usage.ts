@@ -26,7 +26,25 @@ export function checkCatalogUsage(catalog: Pick<Catalog, "records">, options: Us
     ...checkFigurePhrases(catalog),
     ...checkVerified(catalog, options.today ?? new Date().toISOString().slice(0, 10)),
     ...checkTypography(catalog),
+    ...checkPublishers(catalog),
   ];
+}
+
+/** Records drawn from one source document name its publisher alike: all the same, or none. */
+export function checkPublishers(catalog: Pick<Catalog, "records">): UsageProblem[] {
+  const problems: UsageProblem[] = [];
+  const first = new Map<string, CatalogRecord>();
+  for (const record of catalog.records) {
+    const other = first.get(record.source.file);
+    if (!other) {
+      first.set(record.source.file, record);
+      continue;
+    }
+    const a = JSON.stringify(other.source.publisher ?? null);
+    const b = JSON.stringify(record.source.publisher ?? null);
+    if (a !== b) problems.push({ recordId: record.id, path: ["source", "publisher"], message: `${record.source.file} is published by ${other.source.publisher?.en ?? "no one named"} in ${other.id}, ${record.source.publisher?.en ?? "no one named"} here` });
+  }
+  return problems;
 }
 
 /** Every text of a record in one language, with its path: titles, summary, details, figures, parties, contacts, links. */
@@ -52,6 +70,7 @@ export function recordTexts(record: CatalogRecord, lang: Language): { path: Usag
   });
   record.links.forEach((l, i) => add(["links", i, "title", lang], l.title?.[lang]));
   record.dates?.deadlines?.forEach((d, i) => add(["dates", "deadlines", i, "label", lang], d.label[lang]));
+  add(["source", "publisher", lang], record.source.publisher?.[lang]);
   return texts;
 }
 

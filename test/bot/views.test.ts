@@ -188,7 +188,7 @@ describe("card", () => {
     expect(card).not.toContain("sub-forums");
     expect(card).not.toMatch(/<b>[^<]+:<\/b>/);
     expect(card).toContain("👤 <b>Who to contact</b>\n• <b>Tianjin Municipal People's Government</b> — Co-organiser and host city");
-    expect(card).toMatch(/📄 <i>Source: .*2025.*\. Checked against it on 21 November 2026\.<\/i>$/);
+    expect(card.endsWith("📄 <i>Source: CGTN, 2025. Checked against it on 21 November 2026.</i>")).toBe(true);
   });
 
   it("is written in the reply language", () => {
@@ -197,11 +197,25 @@ describe("card", () => {
     expect(card).toContain("📍 Тяньцзинь, Китай");
     expect(plain(card)).toContain("• соглашения на общую сумму <b>1,35 млрд юаней</b>");
     expect(card).toContain("• <b>21</b> подписанное соглашение");
-    expect(plain(card)).toContain("Проверено 21 ноября 2026 г.</i>");
+    expect(plain(card)).toContain("📄 <i>Источник: CGTN, 2025 г. Проверено 21 ноября 2026 г.</i>");
     expect(card).toContain("…и ещё 3 в подробностях");
     const zh = renderCard(record("xinjiang-central-asia-incubator"), env("zh"));
     expect(zh).toContain("📍 中国和哈萨克斯坦");
     expect(zh).toContain("🗓 2024年8月22日起");
+  });
+
+  it("names the source document's publisher and date, and says when it was checked, never in the future", () => {
+    const lastLine = (card: string) => plain(card.split("\n").pop()!);
+    const caexpo = record("caexpo");
+    expect(lastLine(renderCard(caexpo, env("en")))).toBe("📄 <i>Source: PR Newswire, 26 October 2022. Checked against it on 21 November 2026.</i>");
+    expect(lastLine(renderCard(caexpo, env("fr")))).toBe("📄 <i>Source : PR Newswire, 26 octobre 2022. Fiche vérifiée le 21 novembre 2026.</i>");
+    expect(lastLine(renderCard(caexpo, env("ru")))).toBe("📄 <i>Источник: PR Newswire, 26 октября 2022 г. Проверено 21 ноября 2026 г.</i>");
+    expect(lastLine(renderCard(caexpo, env("zh")))).toBe("📄 <i>来源：美通社（PR Newswire），2022年10月26日。2026年11月21日核实。</i>");
+    expect(lastLine(renderCard(record("incubator-harbin"), env("ru")))).toContain("Источник: международный бизнес-инкубатор «Чжунъя Хулянь», 12 декабря 2024 г.");
+    // The document of the SCO Plus announcements names no publisher: the card says so rather than guess.
+    expect(lastLine(renderCard(record("sco-energy-platform"), env("en")))).toBe("📄 <i>Source: a news article, September 2025 (publisher not named). Checked against it on 21 November 2026.</i>");
+    // A "verified" date still to come is not shown.
+    expect(lastLine(renderCard(caexpo, { ...env("en"), today: "2026-11-20" }))).toBe("📄 <i>Source: PR Newswire, 26 October 2022.</i>");
   });
 
   it("escapes every catalog text", () => {

@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
-import { checkCatalogUsage, checkFigurePhrases, checkShortTitles, checkVerified } from "../../src/catalog/usage.js";
+import { checkCatalogUsage, checkFigurePhrases, checkPublishers, checkShortTitles, checkVerified } from "../../src/catalog/usage.js";
 
 const DATA_DIR = fileURLToPath(new URL("../../data", import.meta.url));
 
@@ -81,5 +81,33 @@ describe("figures and dates", () => {
 
   it("the bundled catalog passes every check", async () => {
     expect(checkCatalogUsage(await loadCatalogOrThrow(DATA_DIR))).toEqual([]);
+  });
+});
+
+describe("sources", () => {
+  it("every record cites the publisher its source document names, with the document's date", async () => {
+    // What the documents in ../shared/seeds/ say of themselves; 000 names no publisher.
+    const named: Record<string, string | undefined> = {
+      "000_a272ed8cbe79a218.txt": undefined,
+      "001_763b09a8aff36d5d.txt": "CGTN",
+      "002_9f5c994f7650918c.txt": "PR Newswire",
+      "003_4c95b03e01353db8.txt": "PR Newswire",
+      "004_4a214997c5adf4c8.txt": "the “Zhongya Hulian” International Business Incubator",
+    };
+    const catalog = await loadCatalogOrThrow(DATA_DIR);
+    for (const record of catalog.records) expect(record.source.publisher?.en, record.id).toBe(named[record.source.file]);
+    const dates = new Map(catalog.records.map((r) => [r.source.file, r.source.date]));
+    expect(dates.get("002_9f5c994f7650918c.txt")).toBe("2022-10-26");
+    expect(dates.get("003_4c95b03e01353db8.txt")).toBe("2024-05-16");
+    expect(dates.get("004_4a214997c5adf4c8.txt")).toBe("2024-12-12");
+  });
+
+  it("records drawn from one document name its publisher alike", () => {
+    const pr = { en: "PR Newswire", fr: "PR Newswire", ru: "PR Newswire", zh: "美通社" };
+    const source = (publisher?: typeof pr) => ({ file: "002_9f5c994f7650918c.txt", date: "2022-10-26", ...(publisher ? { publisher } : {}) });
+    expect(checkPublishers({ records: [record("a", { source: source(pr) }), record("b", { source: source(pr) })] })).toEqual([]);
+    expect(checkPublishers({ records: [record("a", { source: source(pr) }), record("b", { source: source() })] })).toEqual([
+      { recordId: "b", path: ["source", "publisher"], message: "002_9f5c994f7650918c.txt is published by PR Newswire in a, no one named here" },
+    ]);
   });
 });

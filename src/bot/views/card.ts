@@ -112,7 +112,8 @@ function contactLines(record: CatalogRecord, env: ViewEnv): string[] {
 function sourceLine(record: CatalogRecord, env: ViewEnv): string {
   const { lang, t } = env;
   const date = datePhrase(record.source.date, lang, "bare", t);
-  const source = t("record:source.unnamed", { date });
+  const publisher = record.source.publisher?.[lang];
+  const source = publisher ? t("record:source.published", { publisher, date }) : t("record:source.unnamed", { date });
   const today = env.today ?? isoToday();
   const line =
     record.verified > today
