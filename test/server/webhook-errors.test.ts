@@ -92,6 +92,7 @@ describe("bodies that are not updates, and malformed updates", () => {
       ["chat without id", { ...good, chat: { type: "private" } }],
       ["text with a lone surrogate", { ...good, text: "/start \ud800" }],
       ["entities of the wrong shape", { ...good, entities: "bot_command" }],
+      ["entities without their text", { ...good, text: undefined }],
     ];
     let id = 9_000_001;
     for (const [what, message] of cases) {
@@ -104,6 +105,9 @@ describe("bodies that are not updates, and malformed updates", () => {
     }
     const forged = { update_id: id++, callback_query: { id: "1", from: { id: "x", is_bot: false, first_name: "A" }, chat_instance: "1", data: "v:1" } };
     expect((await post(JSON.stringify(forged))).status).toBe(200);
+    const nowhere = { update_id: id++, callback_query: { id: "3", from: good.from, chat_instance: "1", data: "r:d:incubator-wuhan" } };
+    expect((await post(JSON.stringify(nowhere))).status).toBe(200);
+    expect(logged(nowhere.update_id, /^dropped a malformed update$/)).toMatchObject({ problem: expect.stringMatching(/neither message nor inline_message_id/) });
     const inline = { update_id: id, inline_query: { id: "2", from: good.from, query: { text: "hi" }, offset: "" } };
     expect((await post(JSON.stringify(inline))).status).toBe(200);
   });

@@ -46,8 +46,12 @@ const inlineKeyboard = z.looseObject({
   inline_keyboard: z.array(z.array(z.looseObject({ text: z.string(), callback_data: z.string().optional() }))),
 });
 
+/** Entities point into a text: without the text (or caption) they name nothing, and grammY's command matching would fail on them. */
+const entitiesHaveText = (m: { text?: string; caption?: string; entities?: unknown[]; caption_entities?: unknown[] }) =>
+  (m.entities === undefined || m.text !== undefined) && (m.caption_entities === undefined || m.caption !== undefined);
+
 /** What every message the bot looks at (its own, replied-to and pressed ones included) must have. */
-const messageBase = z.looseObject({
+const messageFields = {
   message_id: z.int(),
   date: z.int().nonnegative(),
   chat,
@@ -58,15 +62,19 @@ const messageBase = z.looseObject({
   caption_entities: z.array(entity).optional(),
   reply_markup: inlineKeyboard.optional(),
   forward_origin: z.looseObject({ type: z.string(), sender_user: user.optional() }).optional(),
-});
+};
+const messageBase = z.looseObject(messageFields).refine(entitiesHaveText, "entities without their text");
 
 /** A message sent to the bot: it always has a sender (Telegram puts a stand-in user for anonymous admins). */
-const incoming = messageBase.extend({
-  from: user,
-  reply_to_message: messageBase.optional(),
-  photo: z.array(z.looseObject({ file_id: z.string(), width: z.int().nonnegative(), height: z.int().nonnegative() })).optional(),
-  document: z.looseObject({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
-});
+const incoming = z
+  .looseObject({
+    ...messageFields,
+    from: user,
+    reply_to_message: messageBase.optional(),
+    photo: z.array(z.looseObject({ file_id: z.string(), width: z.int().nonnegative(), height: z.int().nonnegative() })).optional(),
+    document: z.looseObject({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
+  })
+  .refine(entitiesHaveText, "entities without their text");
 
 const member = z.looseObject({ status: z.string(), user });
 
@@ -83,6 +91,8 @@ const update = z.looseObject({
       message: messageBase.optional(),
       inline_message_id: z.string().optional(),
     })
+    // Telegram always says where the button was: a message of a chat, or a message sent in inline mode.
+    .refine((q) => q.message !== undefined || q.inline_message_id !== undefined, "neither message nor inline_message_id")
     .optional(),
   inline_query: z
     .looseObject({ id: z.string().min(1), from: user, query: text(INLINE_QUERY_MAX), offset: z.string(), chat_type: z.string().optional() })
