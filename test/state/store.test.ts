@@ -196,6 +196,14 @@ describe.each(["memory", "redis"] as const)("%s state backend", (kind) => {
     if (kind === "redis") expect(await h.open({ ttlSeconds: 60 }).updates.claim(700_000_001)).toBe(false);
   });
 
+  it("counts hits per key in a window that starts with the first hit", async () => {
+    const { counters } = h.open({ ttlSeconds: 60 });
+    expect(await counters.increment("a", 60_000)).toBe(1);
+    expect(await counters.increment("a", 60_000)).toBe(2);
+    expect(await counters.increment("b", 60_000)).toBe(1);
+    if (kind === "redis") expect(await admin.pttl("coopdesk:count:a")).toBeGreaterThan(50_000);
+  });
+
   it("rejects a TTL Redis could not store", () => {
     expect(() => h.open({ ttlSeconds: 0 })).toThrow(RangeError);
     expect(() => h.open({ ttlSeconds: 1.5 })).toThrow(RangeError);
@@ -234,6 +242,16 @@ describe("memory state backend only: update ids", () => {
     expect(await updates.claim(1)).toBe(false);
     clock = UPDATE_RETENTION_SECONDS * 1000;
     expect(await updates.claim(1)).toBe(true);
+  });
+
+  it("starts a counter's window again once it has ended", async () => {
+    let clock = 0;
+    const { counters } = createMemoryState({ ttlSeconds: 10, now: () => clock });
+    await counters.increment("user", 1000);
+    clock = 999;
+    expect(await counters.increment("user", 1000)).toBe(2);
+    clock = 1000;
+    expect(await counters.increment("user", 1000)).toBe(1);
   });
 
   it("keeps at most maxUpdateIds, forgetting the oldest", async () => {
