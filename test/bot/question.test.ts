@@ -98,8 +98,10 @@ describe("questions in four languages", () => {
     const card = only(await say("incubators in Kazakhstan"));
     const data = callbackData(card);
     expect(data.slice(0, 2)).toEqual(["r:d:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]);
-    const share = buttons(card).find((b) => "url" in b);
-    expect(share && "url" in share ? share.url : undefined).toBe(`https://t.me/${api.botInfo.username}?start=r_xinjiang-central-asia-incubator`);
+    // "Share" sends the card to a chat the user picks (inline mode), not a link back into this chat.
+    expect(buttons(card).some((b) => "url" in b)).toBe(false);
+    const share = buttons(card).find((b) => "switch_inline_query" in b);
+    expect(share && "switch_inline_query" in share ? share.switch_inline_query : undefined).toBe("xinjiang-central-asia-incubator");
     const others = data.filter((d) => d.startsWith("r:c:"));
     expect(others).toHaveLength(4);
     expect(others).not.toContain("r:c:xinjiang-central-asia-incubator");

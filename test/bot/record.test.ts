@@ -88,8 +88,8 @@ describe("card buttons", () => {
     const edit = of(details, "editMessageText")[0]!;
     expect(edit.message_id).toBe(messageId);
     expect(edit.parse_mode).toBe("HTML");
-    expect(edit.text as string).toContain("<b>Sectors:</b>");
-    expect(edit.text as string).toContain("<b>For:</b>");
+    expect(edit.text as string).toContain("🏷 Innovation and entrepreneurship · Industrial cooperation");
+    expect(edit.text as string).toContain("👥 Start-ups · Entrepreneurs and innovators");
     expect(callbackData(edit)).toEqual(expect.arrayContaining(["r:c:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]));
     expect(of(details, "sendMessage")).toHaveLength(0);
     expectAnsweredQuietly(details);
