@@ -107,7 +107,7 @@ describe("bodies that are not updates, and malformed updates", () => {
     expect((await post(JSON.stringify(forged))).status).toBe(200);
     const nowhere = { update_id: id++, callback_query: { id: "3", from: good.from, chat_instance: "1", data: "r:d:incubator-wuhan" } };
     expect((await post(JSON.stringify(nowhere))).status).toBe(200);
-    expect(logged(nowhere.update_id, /^dropped a malformed update$/)).toMatchObject({ problem: expect.stringMatching(/neither message nor inline_message_id/) });
+    expect(logged(nowhere.update_id, /^dropped a malformed update$/)).toMatchObject({ problem: expect.stringMatching(/no-message-nor-inline-message-id/) });
     const inline = { update_id: id, inline_query: { id: "2", from: good.from, query: { text: "hi" }, offset: "" } };
     expect((await post(JSON.stringify(inline))).status).toBe(200);
   });

@@ -63,7 +63,7 @@ const messageFields = {
   reply_markup: inlineKeyboard.optional(),
   forward_origin: z.looseObject({ type: z.string(), sender_user: user.optional() }).optional(),
 };
-const messageBase = z.looseObject(messageFields).refine(entitiesHaveText, "entities without their text");
+const messageBase = z.looseObject(messageFields).refine(entitiesHaveText, "entities-without-text");
 
 /** A message sent to the bot: it always has a sender (Telegram puts a stand-in user for anonymous admins). */
 const incoming = z
@@ -74,7 +74,7 @@ const incoming = z
     photo: z.array(z.looseObject({ file_id: z.string(), width: z.int().nonnegative(), height: z.int().nonnegative() })).optional(),
     document: z.looseObject({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
   })
-  .refine(entitiesHaveText, "entities without their text");
+  .refine(entitiesHaveText, "entities-without-text");
 
 const member = z.looseObject({ status: z.string(), user });
 
@@ -92,7 +92,7 @@ const update = z.looseObject({
       inline_message_id: z.string().optional(),
     })
     // Telegram always says where the button was: a message of a chat, or a message sent in inline mode.
-    .refine((q) => q.message !== undefined || q.inline_message_id !== undefined, "neither message nor inline_message_id")
+    .refine((q) => q.message !== undefined || q.inline_message_id !== undefined, "no-message-nor-inline-message-id")
     .optional(),
   inline_query: z
     .looseObject({ id: z.string().min(1), from: user, query: text(INLINE_QUERY_MAX), offset: z.string(), chat_type: z.string().optional() })
