@@ -3,31 +3,22 @@ import { describe, expect, it } from "vitest";
 import { loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { checkCatalogUsage, checkFigurePhrases, checkPublishers, checkShortTitles, checkVerified } from "../../src/catalog/usage.js";
+import { record as fixtureRecord } from "../search/fixture.js";
 
 const DATA_DIR = fileURLToPath(new URL("../../data", import.meta.url));
 
 const L = (en: string, fr = en, ru = en, zh = en) => ({ en, fr, ru, zh });
 
 function record(id: string, patch: Partial<CatalogRecord> = {}): CatalogRecord {
-  return {
+  return fixtureRecord({
     id,
     kind: "incubator",
     title: L(`Title of ${id}`),
     summary: L("A summary."),
-    countries: [],
-    cities: [],
-    sectors: [],
-    audiences: [],
-    figures: [],
-    organisers: [],
-    partners: [],
-    contacts: [],
-    links: [],
-    related: [],
     source: { file: "004_4a214997c5adf4c8.txt", date: "2024-12-12" },
     verified: "2025-01-10",
     ...patch,
-  };
+  });
 }
 
 describe("short titles", () => {
