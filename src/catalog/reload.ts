@@ -38,7 +38,9 @@ export function catalogReloader(options: CatalogReloaderOptions): () => Promise<
     try {
       loaded = await loadCatalog(options.dir);
     } catch (error) {
-      return { ok: false, problems: [`${options.dir}: ${error instanceof Error ? error.message : String(error)}`] };
+      // Shown to the administrator: the folder and the system's error code, not an internal message.
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      return { ok: false, problems: [`${options.dir}: could not be read${code ? ` (${code})` : ""}`] };
     }
     if (!loaded.ok) return { ok: false, problems: loaded.problems.map(formatProblem) };
     const catalog = loaded.catalog;
