@@ -44,6 +44,8 @@ export interface DecideOptions {
   limit?: number;
   /** Minimum confidence of an answer (the bot's ANSWER_THRESHOLD). */
   threshold?: number;
+  /** Hits whose `matches` are built (see SearchOptions.explain); default all. */
+  explain?: number;
 }
 
 /**
@@ -66,7 +68,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     return { kind: "smalltalk", lang: response.lang, response, question: null, direct: null, smalltalk, confidence: 0 };
   }
   const question = questionKind(text);
-  const response = engine.search(text, { langHint: options.langHint, filters: options.filters, limit });
+  const response = engine.search(text, { langHint: options.langHint, filters: options.filters, limit, explain: options.explain });
   const asked = question ? askedWords(engine, text, response.lang) : undefined;
   if (question && asked) preferFactHolders(engine, response, question, asked);
   const best = response.hits[0];

@@ -291,9 +291,10 @@ export class SearchEngine {
     }
 
     const idOf = (slot: number) => this.records[acc.recordOf[slot]!]!.record.id;
-    const hits = top.slice(offset).map((slot): SearchHit => {
+    const explain = options.explain ?? Number.POSITIVE_INFINITY;
+    const hits = top.slice(offset).map((slot, rank): SearchHit => {
       const matches: MatchedTerm[] = [];
-      units.forEach((unit, u) => {
+      if (rank < explain) units.forEach((unit, u) => {
         const a = acc.alt[slot * U + u]!;
         if (a < 0) return;
         const alt = unit.alts[a]!;

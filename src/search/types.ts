@@ -16,6 +16,8 @@ export interface SearchOptions {
   limit?: number;
   /** Hits to skip, for paging (default 0). */
   offset?: number;
+  /** How many of the returned hits get their `matches` (why they matched) built; default all. */
+  explain?: number;
 }
 
 /** Which indexed field a hit matched in. */

@@ -36,6 +36,13 @@ describe("SearchEngine: languages", () => {
     expect(ids("月球科研站")[0]).toBe("lunar-station");
   });
 
+  it("builds the reasons a hit matched only for the hits asked for", () => {
+    const [first, second] = engine.search("incubator", { explain: 1 }).hits;
+    expect(first!.matches.length).toBeGreaterThan(0);
+    expect(second!.matches).toEqual([]);
+    expect(engine.search("incubator").hits[1]!.matches.length).toBeGreaterThan(0);
+  });
+
   it("completes a clipped word from the catalog's own words", () => {
     // "offsh" is three letters from "offshore": too far for a typo, but the start of one word only.
     expect(engine.search("offsh").hits[0]?.matches[0]).toMatchObject({ query: "offsh", via: "prefix" });

@@ -37,7 +37,7 @@ inlineFeature.on("inline_query", async (ctx) => {
   }
   // The bot's own decision orders the results (a fact question's record first); small talk and an empty
   // query list the newest records. Inline lists weak matches too: the user is still typing, and picks.
-  const decision = query ? decide(engine, query, { langHint: ctx.lang, limit: offset + PAGE, threshold: ctx.deps.settings.answerThreshold }) : undefined;
+  const decision = query ? decide(engine, query, { langHint: ctx.lang, limit: offset + PAGE, threshold: ctx.deps.settings.answerThreshold, explain: 0 }) : undefined;
   const response =
     decision && decision.kind !== "smalltalk"
       ? { ...decision.response, hits: decision.response.hits.slice(offset) }

@@ -51,7 +51,7 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
  */
 async function answer(ctx: BotContext, query: string, filters?: SearchFilters): Promise<void> {
   const engine = ctx.deps.search;
-  const decision = decide(engine, query, { langHint: ctx.lang, limit: MAX_RESULTS, filters, threshold: ctx.deps.settings.answerThreshold });
+  const decision = decide(engine, query, { langHint: ctx.lang, limit: MAX_RESULTS, filters, threshold: ctx.deps.settings.answerThreshold, explain: 0 });
   if (decision.kind === "smalltalk") {
     // Greetings, thanks, "what can you do?", an emoji, an unknown /command: a friendly word, how to ask
     // and the quick-start buttons — never "no good answer", never logged as unanswered.
