@@ -395,11 +395,20 @@ class BullDelivery implements DeliveryService {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Lets the messages in flight finish (and be recorded) before the connections go.
-    await Promise.all(this.workers.map((w) => w.close()));
-    await this.reporter.idle();
-    await Promise.all([this.sendQueue.close(), this.startQueue.close()]);
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // Lets the messages in flight finish (and be recorded) before the connections go — for a bounded
+    // time: while Redis refuses every client, BullMQ's close waits on its reconnect backoff forever.
+    const graceful = async () => {
+      await Promise.all(this.workers.map((w) => w.close()));
+      await this.reporter.idle();
+      await Promise.all([this.sendQueue.close(), this.startQueue.close()]);
+      await this.redis.quit();
+    };
+    if (!(await settlesWithin(graceful(), CLOSE_GRACE_MS))) {
+      this.options.logger?.warn({ ms: CLOSE_GRACE_MS }, "broadcast queues did not close in time (Redis unreachable?); disconnecting them");
+      await settlesWithin(Promise.all(this.workers.map((w) => w.close(true))), CLOSE_GRACE_MS);
+      await settlesWithin(Promise.all([this.sendQueue.disconnect(), this.startQueue.disconnect()]), CLOSE_GRACE_MS);
+      this.redis.disconnect();
+    }
   }
 
   // ---- start --------------------------------------------------------------------------------------
@@ -639,4 +648,22 @@ function isId(id: string): boolean {
 function parseEntry(entry: string): { chatId: number; lang: string } {
   const bar = entry.indexOf("|");
   return { chatId: Number(entry.slice(0, bar)), lang: entry.slice(bar + 1) };
+}
+
+/** How long closing may wait for in-flight messages and for Redis before it disconnects instead. */
+const CLOSE_GRACE_MS = 3_000;
+
+/** Whether `promise` settles (either way) within `ms`; it is left running otherwise. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  const result = await Promise.race([settled, timeout]);
+  clearTimeout(timer);
+  return result;
 }
