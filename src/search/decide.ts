@@ -204,8 +204,9 @@ interface AskedWords {
 const SHARE = /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
 
 function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWords {
-  let cache = keyCache.get(engine);
-  if (!cache) keyCache.set(engine, (cache = { labels: new WeakMap(), titles: new WeakMap() }));
+  const glossary = engine.catalog.glossary;
+  let cache = keyCache.get(glossary);
+  if (!cache) keyCache.set(glossary, (cache = { labels: new WeakMap(), titles: new WeakMap() }));
   const { labels, titles } = cache;
   return {
     keys: keysOf(engine, text, lang),
@@ -223,8 +224,8 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
   };
 }
 
-/** Figure labels and titles are catalog data: their keys are computed once per engine. */
-const keyCache = new WeakMap<SearchEngine, { labels: WeakMap<Figure, Set<string>[]>; titles: WeakMap<CatalogRecord, Set<string>> }>();
+/** Figure labels and titles are catalog data: their keys are computed once per glossary (a rebuild with another glossary starts afresh). */
+const keyCache = new WeakMap<object, { labels: WeakMap<Figure, Set<string>[]>; titles: WeakMap<CatalogRecord, Set<string>> }>();
 
 /**
  * Word keys in both Latin stemmings (a label or question may mix them), Chinese words as bigrams, and

@@ -4,7 +4,7 @@ import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, indexTerms, isSoftWord, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
-import { detectLanguage, type LatinVocabulary } from "./language.js";
+import { detectLanguage } from "./language.js";
 import { cityToken, conceptToken, countryToken, Lexicon, type LexiconMatch } from "./lexicon.js";
 import { bigrams, fold, words } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
@@ -129,6 +129,7 @@ export interface SearchEngineOptions {
 
 type FlexDocument = {
   add(doc: Record<string, string | number>): void;
+  remove(id: number): void;
   search(options: { query: string; field: readonly string[]; limit: number }): { field: string; result: number[] }[];
 };
 
@@ -140,29 +141,32 @@ type FlexDocument = {
 export class SearchEngine {
   private readonly now: () => Date;
   /** Record → slot in the current query's accumulator (-1: none); reused so queries allocate little. */
-  private readonly slotOf: Int32Array;
+  private slotOf: Int32Array;
   /** The catalog's word forms in code-unit order, for completing clipped words. */
-  private readonly sortedSurfaces: string[];
+  private sortedSurfaces: string[];
   /** Record → how much a match in its tags counts (see SPECIFIC_SECTORS). */
-  private readonly tagFactor: Float64Array;
+  private tagFactor: Float64Array;
+  /** The catalog as searched now (`catalog`), built on first use after a change. */
+  private view: Catalog | undefined;
 
   private constructor(
-    /** The catalog the engine was built from (read-only: vocabularies and places for labels). */
-    readonly catalog: Catalog,
-    private readonly records: IndexedRecord[],
-    private readonly byId: Map<string, number>,
-    private readonly index: FlexDocument,
-    private readonly documentFrequency: Map<string, number>,
-    private readonly lexicon: Lexicon,
-    private readonly surfaces: Map<string, string[]>,
-    private readonly typos: SymSpell,
-    private readonly vocabulary: LatinVocabulary,
+    /** The catalog the engine was built from: its vocabularies and places (records change with put/remove). */
+    private base: Catalog,
+    private records: IndexedRecord[],
+    private byId: Map<string, number>,
+    private index: FlexDocument,
+    private documentFrequency: Map<string, number>,
+    private lexicon: Lexicon,
+    private surfaces: Map<string, string[]>,
+    private typos: SymSpell,
+    private vocabulary: { en: Set<string>; fr: Set<string> },
+    private indexer: TextIndexer,
     options: SearchEngineOptions,
   ) {
     this.sortedSurfaces = [...surfaces.keys()].sort();
     this.now = options.now ?? (() => new Date());
     this.slotOf = new Int32Array(records.length).fill(-1);
-    this.tagFactor = Float64Array.from(records, (e) => 1 / Math.sqrt(Math.max(1, e.sectors.size / SPECIFIC_SECTORS)));
+    this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
   }
 
   static build(catalog: Catalog, options: SearchEngineOptions = {}): SearchEngine {
@@ -170,31 +174,13 @@ export class SearchEngine {
     const index = createIndex();
     const documentFrequency = new Map<string, number>();
     const surfaces = new Map<string, string[]>();
-    const indexer = new TextIndexer(lexicon, surfaces);
-    const kindConcepts = new Set(Object.keys(catalog.glossary));
+    const indexer = new TextIndexer(lexicon, surfaces, catalog);
     const records: IndexedRecord[] = [];
     const byId = new Map<string, number>();
 
     catalog.records.forEach((record, i) => {
-      const fields = recordFields(record, catalog, indexer, kindConcepts);
-      const all = new Set<string>();
-      const doc: Record<string, string | number> = { id: i };
-      for (const field of FIELDS) {
-        doc[field] = [...fields[field]].join(" ");
-        for (const term of fields[field]) all.add(term);
-      }
-      for (const term of all) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
-      index.add(doc);
+      records.push(indexRecord(record, i, indexer, index, documentFrequency));
       byId.set(record.id, i);
-      records.push({
-        record,
-        countries: new Set(record.countries),
-        sectors: new Set(record.sectors),
-        audiences: new Set(record.audiences),
-        places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
-        cities: new Set(record.cities.map(cityToken)),
-        titleUnits: LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
-      });
     });
 
     // Places are matched in queries only (records carry their countries and cities as fields), so the
@@ -204,14 +190,83 @@ export class SearchEngine {
 
     const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
     const vocabulary = { en: new Set<string>(), fr: new Set<string>() };
-    for (const record of catalog.records) {
-      for (const lang of ["en", "fr"] as const) {
-        for (const text of [record.title[lang], record.summary[lang], record.details?.[lang] ?? ""]) {
-          for (const w of words(fold(text), false)) if (w.script === "latin" && w.text.length > 2) vocabulary[lang].add(w.text);
-        }
-      }
+    for (const record of catalog.records) addVocabulary(record, vocabulary);
+    return new SearchEngine(catalog, records, byId, index, documentFrequency, lexicon, surfaces, typos, vocabulary, indexer, options);
+  }
+
+  /** The searched catalog: the vocabularies and places it was built with, and the records it holds now. */
+  get catalog(): Catalog {
+    return (this.view ??= { ...this.base, records: this.records.map((e) => e.record) });
+  }
+
+  /**
+   * Adds a record, or replaces the record with the same id, in place: only that record's terms are
+   * indexed, nothing is rebuilt. (A new record's country adds no gazetteer cities: that needs a build.)
+   */
+  put(record: CatalogRecord): void {
+    const existing = this.byId.get(record.id);
+    if (existing !== undefined) this.unindex(existing);
+    const slot = existing ?? this.records.length;
+    const fresh: string[] = [];
+    this.indexer.fresh = fresh;
+    const entry = indexRecord(record, slot, this.indexer, this.index, this.documentFrequency);
+    this.indexer.fresh = undefined;
+    this.records[slot] = entry;
+    this.byId.set(record.id, slot);
+    if (slot >= this.slotOf.length) {
+      const capacity = Math.max(16, this.slotOf.length * 2);
+      const slots = new Int32Array(capacity).fill(-1);
+      slots.set(this.slotOf);
+      this.slotOf = slots;
+      const factors = new Float64Array(capacity);
+      factors.set(this.tagFactor);
+      this.tagFactor = factors;
     }
-    return new SearchEngine(catalog, records, byId, index, documentFrequency, lexicon, surfaces, typos, vocabulary, options);
+    this.tagFactor[slot] = tagFactorOf(entry);
+    for (const surface of fresh) {
+      this.typos.add(surface);
+      this.sortedSurfaces.splice(lowerBound(this.sortedSurfaces, surface), 0, surface);
+    }
+    addVocabulary(record, this.vocabulary);
+    this.view = undefined;
+  }
+
+  /**
+   * Removes a record in place; false when the engine does not hold it. The last record takes its slot,
+   * so slots stay dense. (Its words stay known to typo correction, where they simply match nothing.)
+   */
+  remove(id: string): boolean {
+    const slot = this.byId.get(id);
+    if (slot === undefined) return false;
+    this.unindex(slot);
+    this.byId.delete(id);
+    const last = this.records.length - 1;
+    if (slot !== last) {
+      const moved = this.records[last]!.record;
+      this.unindex(last);
+      this.records[slot] = indexRecord(moved, slot, this.indexer, this.index, this.documentFrequency);
+      this.byId.set(moved.id, slot);
+      this.tagFactor[slot] = this.tagFactor[last]!;
+    }
+    this.records.pop();
+    this.view = undefined;
+    return true;
+  }
+
+  /** Takes over everything another engine indexed, in one synchronous step: a rebuild that keeps this object. */
+  replaceWith(other: SearchEngine): void {
+    Object.assign(this, other);
+  }
+
+  /** Takes a record's terms out of the index and the document frequencies. */
+  private unindex(slot: number): void {
+    const entry = this.records[slot]!;
+    for (const term of recordTerms(recordFields(entry.record, this.indexer))) {
+      const df = (this.documentFrequency.get(term) ?? 1) - 1;
+      if (df > 0) this.documentFrequency.set(term, df);
+      else this.documentFrequency.delete(term);
+    }
+    this.index.remove(slot);
   }
 
   get size(): number {
@@ -507,13 +562,7 @@ export class SearchEngine {
   private addPrefixAlternatives(unit: QueryUnit, word: string): string | undefined {
     if (Array.from(word).length < MIN_PREFIX || !/^[\p{Script=Latin}\p{Script=Cyrillic}]+$/u.test(word)) return undefined;
     const sorted = this.sortedSurfaces;
-    let lo = 0;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid]! < word) lo = mid + 1;
-      else hi = mid;
-    }
+    const lo = lowerBound(sorted, word);
     const found: string[] = [];
     for (let i = lo; i < sorted.length && sorted[i]!.startsWith(word); i++) {
       if (found.length === MAX_PREFIX_WORDS) return undefined;
@@ -753,9 +802,14 @@ class TextIndexer {
   private readonly cache = new Map<string, string[]>();
   private static readonly CACHED_LENGTH = 160;
 
+  /** While set, receives the word forms seen for the first time (an incremental change adds them to typo correction). */
+  fresh: string[] | undefined;
+
   constructor(
-    private readonly lexicon: Lexicon,
+    readonly lexicon: Lexicon,
     readonly surfaces: Map<string, string[]>,
+    /** Vocabularies and places the labels of records come from. */
+    readonly catalog: Catalog,
   ) {}
 
   addTerms(text: string, lang: Language, into: Set<string>): void {
@@ -769,7 +823,7 @@ class TextIndexer {
     const terms = new Set<string>();
     const analyzed = analyze(text, lang, true);
     indexTerms(analyzed, terms);
-    rememberSurfaces(analyzed, this.surfaces);
+    rememberSurfaces(analyzed, this.surfaces, this.fresh);
     for (const m of this.lexicon.match(analyzed, latinLanguageOf(lang))) if (m.kind === "concept") terms.add(m.token);
     if (cacheable) this.cache.set(key, [...terms]);
     for (const term of terms) into.add(term);
@@ -777,7 +831,8 @@ class TextIndexer {
 }
 
 /** Index terms of one record, per field, with the concepts its texts name. */
-function recordFields(record: CatalogRecord, catalog: Catalog, indexer: TextIndexer, kindConcepts: Set<string>): Record<MatchField, Set<string>> {
+function recordFields(record: CatalogRecord, indexer: TextIndexer): Record<MatchField, Set<string>> {
+  const catalog = indexer.catalog;
   const fields: Record<MatchField, Set<string>> = { title: new Set(), summary: new Set(), details: new Set(), meta: new Set(), tags: new Set() };
   for (const lang of LANGUAGES) {
     indexer.addTerms(record.title[lang], lang, fields.title);
@@ -793,17 +848,70 @@ function recordFields(record: CatalogRecord, catalog: Catalog, indexer: TextInde
   }
   for (const c of record.countries) fields.meta.add(countryToken(c));
   for (const c of record.cities) fields.meta.add(cityToken(c));
-  if (kindConcepts.has(record.kind)) fields.meta.add(conceptToken(record.kind));
+  if (Object.hasOwn(catalog.glossary, record.kind)) fields.meta.add(conceptToken(record.kind));
   return fields;
 }
 
 /** Surface forms → index keys, so a misspelt query word can be mapped to what the index holds. */
-function rememberSurfaces(analyzed: AnalyzedText, surfaces: Map<string, string[]>): void {
+/** Indexes one record under `slot`: its fields in flexsearch, its terms in the document frequencies. */
+function indexRecord(record: CatalogRecord, slot: number, indexer: TextIndexer, index: FlexDocument, documentFrequency: Map<string, number>): IndexedRecord {
+  const fields = recordFields(record, indexer);
+  const doc: Record<string, string | number> = { id: slot };
+  for (const field of FIELDS) doc[field] = [...fields[field]].join(" ");
+  for (const term of recordTerms(fields)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  index.add(doc);
+  const lexicon = indexer.lexicon;
+  return {
+    record,
+    countries: new Set(record.countries),
+    sectors: new Set(record.sectors),
+    audiences: new Set(record.audiences),
+    places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
+    cities: new Set(record.cities.map(cityToken)),
+    titleUnits: LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
+  };
+}
+
+function recordTerms(fields: Record<MatchField, Set<string>>): Set<string> {
+  const all = new Set<string>();
+  for (const field of FIELDS) for (const term of fields[field]) all.add(term);
+  return all;
+}
+
+function tagFactorOf(entry: IndexedRecord): number {
+  return 1 / Math.sqrt(Math.max(1, entry.sectors.size / SPECIFIC_SECTORS));
+}
+
+/** English and French words of a record, for telling the two languages apart (see detectLanguage). */
+function addVocabulary(record: CatalogRecord, vocabulary: { en: Set<string>; fr: Set<string> }): void {
+  for (const lang of ["en", "fr"] as const) {
+    for (const text of [record.title[lang], record.summary[lang], record.details?.[lang] ?? ""]) {
+      for (const w of words(fold(text), false)) if (w.script === "latin" && w.text.length > 2) vocabulary[lang].add(w.text);
+    }
+  }
+}
+
+/** First position in a sorted list whose item is not below `item`. */
+function lowerBound(sorted: readonly string[], item: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < item) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function rememberSurfaces(analyzed: AnalyzedText, surfaces: Map<string, string[]>, fresh: string[] | undefined): void {
   analyzed.words.forEach((w, i) => {
     const key = analyzed.keys[i];
     if (!key || w.script === "han" || w.text.length < 4) return;
     const known = surfaces.get(w.text);
-    if (!known) surfaces.set(w.text, [key]);
+    if (!known) {
+      surfaces.set(w.text, [key]);
+      fresh?.push(w.text);
+    }
     else if (!known.includes(key)) known.push(key);
   });
 }

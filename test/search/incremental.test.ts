@@ -1,0 +1,85 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadCatalog } from "../../src/catalog/load.js";
+import type { Catalog, CatalogRecord } from "../../src/catalog/schema.js";
+import { SearchEngine } from "../../src/search/engine.js";
+import type { SearchResponse } from "../../src/search/types.js";
+import { L, record } from "./fixture.js";
+
+// Incremental changes (put, replace, remove) must leave the engine answering exactly like an engine
+// built from scratch over the same records, for real questions.
+
+const repo = path.resolve(import.meta.dirname, "../..");
+const now = () => new Date("2026-11-21T12:00:00Z");
+let catalog: Catalog;
+let questions: string[];
+
+beforeAll(async () => {
+  const loaded = await loadCatalog(path.join(repo, "data"));
+  if (!loaded.ok) throw new Error("bundled catalog does not load");
+  catalog = loaded.catalog;
+  const dev = parse(readFileSync(path.join(repo, "eval/dev-tuning.yaml"), "utf8")) as { q: string }[];
+  questions = dev.map((d) => d.q);
+});
+
+/** Every hit with its figures, by id: independent of slot order, which breaks exact ties only. */
+function byId(response: SearchResponse): Record<string, [number, number]> {
+  return Object.fromEntries(response.hits.map((h) => [h.id, [h.score, h.confidence]]));
+}
+
+function expectSameAnswers(engine: SearchEngine, fresh: SearchEngine): void {
+  expect(engine.size).toBe(fresh.size);
+  for (const q of questions) expect(byId(engine.search(q, { limit: 500 })), q).toEqual(byId(fresh.search(q, { limit: 500 })));
+}
+
+const without = (ids: readonly string[]): Catalog => ({ ...catalog, records: catalog.records.filter((r) => !ids.includes(r.id)) });
+
+describe("SearchEngine: incremental changes", () => {
+  it("answers like a fresh build after records are added one by one", () => {
+    // Records whose countries stay named by others, so the place names the build derives are the same.
+    const added = ["incubator-hefei", "sco-ai-cooperation-centre", "caexpo"];
+    const engine = SearchEngine.build(without(added), { now });
+    for (const id of added) engine.put(catalog.records.find((r) => r.id === id)!);
+    expectSameAnswers(engine, SearchEngine.build(catalog, { now }));
+  });
+
+  it("answers like a fresh build after records are removed, the moved record included", () => {
+    const removed = [catalog.records[0]!.id, catalog.records[7]!.id, catalog.records.at(-1)!.id];
+    const engine = SearchEngine.build(catalog, { now });
+    for (const id of removed) expect(engine.remove(id)).toBe(true);
+    expect(engine.remove(removed[0]!)).toBe(false);
+    for (const id of removed) expect(engine.get(id)).toBeUndefined();
+    expectSameAnswers(engine, SearchEngine.build(without(removed), { now }));
+    expect(new Set(engine.catalog.records.map((r) => r.id))).toEqual(new Set(without(removed).records.map((r) => r.id)));
+  });
+
+  it("replaces a record in place: its old words are gone, its new ones found", () => {
+    const original = catalog.records.find((r) => r.id === "incubator-hefei")!;
+    const changed: CatalogRecord = { ...original, summary: L("A quantum photonics incubator.", "Un incubateur de photonique quantique.", "Инкубатор квантовой фотоники.", "量子光子孵化器。") };
+    const engine = SearchEngine.build(catalog, { now });
+    engine.put(changed);
+    expect(engine.get("incubator-hefei")).toBe(changed);
+    expect(engine.search("quantum photonics").hits[0]?.id).toBe("incubator-hefei");
+    const fresh = SearchEngine.build({ ...catalog, records: catalog.records.map((r) => (r.id === changed.id ? changed : r)) }, { now });
+    expectSameAnswers(engine, fresh);
+  });
+
+  it("finds a new record by a word the catalog never had, misspelt too", () => {
+    const engine = SearchEngine.build(catalog, { now });
+    expect(engine.search("zeolite").hits).toEqual([]);
+    engine.put(record({ id: "zeolite-lab", title: L("Zeolite research laboratory", "Laboratoire de recherche sur les zéolithes", "Лаборатория цеолитов", "沸石实验室"), summary: L("Zeolite catalysts.", "Catalyseurs.", "Катализаторы.", "催化剂。") }));
+    expect(engine.search("zeolite").hits[0]?.id).toBe("zeolite-lab");
+    expect(engine.search("zeollite").hits[0]?.id).toBe("zeolite-lab");
+    expect(engine.catalog.records.at(-1)?.id).toBe("zeolite-lab");
+  });
+
+  it("takes over a rebuilt engine in one step, keeping the object the bot holds", () => {
+    const engine = SearchEngine.build(without(["caexpo"]), { now });
+    const held = engine;
+    engine.replaceWith(SearchEngine.build(catalog, { now }));
+    expect(held.get("caexpo")?.id).toBe("caexpo");
+    expectSameAnswers(held, SearchEngine.build(catalog, { now }));
+  });
+});
