@@ -25,9 +25,12 @@ export interface MainProcess {
   waitForLog(msg: string | RegExp): Promise<Record<string, unknown>>;
 }
 
-/** Starts the bot with exactly this environment (plus PATH); killed with SIGKILL if still running after `killAfterMs`. */
-export function startMain(env: Record<string, string>, killAfterMs = 45_000): MainProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Starts the bot with exactly this environment (plus PATH); killed with SIGKILL if still running after `killAfterMs`.
+ * `nodeArgs` replaces node's arguments (e.g. another entry point, such as the broadcast worker's).
+ */
+export function startMain(env: Record<string, string>, killAfterMs = 45_000, nodeArgs = ["--import", "tsx", "src/main.ts"]): MainProcess {
+  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   let exited = false;
