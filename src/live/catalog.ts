@@ -1,0 +1,244 @@
+import { createHash } from "node:crypto";
+import { formatProblem, loadCatalog } from "../catalog/load.js";
+import type { Catalog, CatalogRecord } from "../catalog/schema.js";
+import { SearchEngine, type SearchEngineOptions } from "../search/engine.js";
+import type { CatalogChange, CatalogChangeStore, PutChange, RemoveChange } from "../state/catalog-changes.js";
+
+/** What /reload reports: the record count searched now, or why the catalog on disk was refused. */
+export type ReloadResult = { ok: true; records: number } | { ok: false; problems: string[] };
+
+export interface LiveCatalogLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface LiveCatalogOptions {
+  /** The catalog folder (CATALOG_DIR), read again on a reload. */
+  dir: string;
+  /** The catalog read from `dir` at start. */
+  files: Catalog;
+  /** The engine already built over `files`, if any (else it is built here). */
+  engine?: SearchEngine;
+  changes: CatalogChangeStore;
+  logger: LiveCatalogLogger;
+  engineOptions?: SearchEngineOptions;
+  /** How often the stored version is checked, for changes whose notice was missed (default 5 s). */
+  checkEveryMs?: number;
+}
+
+/** setTimeout's longest delay; a later activation is checked again when it lapses. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The catalog the bot searches, owned in one place: the records of the files plus the changes made
+ * while the bot runs (announcements, reloads, edits). Every change goes to the change store first and
+ * is applied from there, in version order, by every process on the same store — this one included —
+ * in place: one record added, replaced or removed, no rebuild (a reload that changes the vocabularies,
+ * the glossary or the places rebuilds, then swaps in one step). `search` is the same object for the
+ * life of the process.
+ */
+export class LiveCatalog {
+  /** The engine the bot uses; changes are applied to it in place. */
+  readonly search: SearchEngine;
+  private files: Catalog;
+  private filesById: Map<string, CatalogRecord>;
+  private filesHash: string;
+  /** The files this process read for its own reload, used when that reload comes back through the store. */
+  private lastRead: { hash: string; catalog: Catalog } | undefined;
+  /** The latest applied change of every record id that has one. */
+  private readonly changed = new Map<string, PutChange | RemoveChange>();
+  private applied = 0;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private stopWatching: (() => Promise<void>) | undefined;
+  private checker: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(private readonly options: LiveCatalogOptions) {
+    this.files = options.files;
+    this.filesById = new Map(options.files.records.map((r) => [r.id, r]));
+    this.filesHash = catalogHash(options.files);
+    this.search = options.engine ?? SearchEngine.build(options.files, options.engineOptions);
+  }
+
+  /** Builds the engine, applies the stored changes and follows new ones. */
+  static async start(options: LiveCatalogOptions): Promise<LiveCatalog> {
+    const live = new LiveCatalog(options);
+    await live.catchUp();
+    live.stopWatching = options.changes.watch(() => void live.catchUp().catch((error: unknown) => live.failed(error)));
+    live.checker = setInterval(() => void live.catchUp().catch((error: unknown) => live.failed(error)), options.checkEveryMs ?? 5000);
+    live.checker.unref();
+    return live;
+  }
+
+  /** Version of the last change applied here. */
+  get version(): number {
+    return this.applied;
+  }
+
+  /** Adds or replaces a record everywhere; with `from`, it enters search only then. Resolves once applied here. */
+  async put(record: CatalogRecord, from?: Date): Promise<number> {
+    const version = await this.options.changes.append({ op: "put", record, ...(from ? { from: from.toISOString() } : {}) });
+    await this.catchUp();
+    return version;
+  }
+
+  /** Takes a record out of search everywhere; it stays out across reloads (the live changes win over the files). */
+  async remove(id: string): Promise<number> {
+    const version = await this.options.changes.append({ op: "remove", id });
+    await this.catchUp();
+    return version;
+  }
+
+  /**
+   * Reads the catalog folder again. A valid catalog is announced so every process reads its own copy
+   * and applies the difference; an invalid one is refused with its problems, and nothing changes.
+   */
+  async reload(): Promise<ReloadResult> {
+    const read = await this.read();
+    if (!read.ok) return read;
+    const hash = catalogHash(read.catalog);
+    this.lastRead = { hash, catalog: read.catalog };
+    await this.options.changes.append({ op: "reload", hash });
+    await this.catchUp();
+    return { ok: true, records: this.search.size };
+  }
+
+  /** Applies every stored change not applied yet, in order (one catch-up at a time). */
+  catchUp(): Promise<void> {
+    const run = this.chain.then(async () => {
+      if (this.closed) return;
+      const changes = await this.options.changes.since(this.applied);
+      if (changes) for (const change of changes) await this.apply(change);
+      else await this.applySnapshot();
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.checker) clearInterval(this.checker);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    await this.stopWatching?.();
+  }
+
+  private async applySnapshot(): Promise<void> {
+    const snapshot = await this.options.changes.snapshot();
+    if (snapshot.reload && snapshot.reload.version > this.applied) await this.apply(snapshot.reload);
+    for (const change of snapshot.records) if (change.version > this.applied) this.applyRecord(change);
+    this.applied = Math.max(this.applied, snapshot.version);
+  }
+
+  private async apply(change: CatalogChange): Promise<void> {
+    if (change.op === "reload") {
+      if (change.hash !== this.filesHash) await this.reloadFiles(change.hash);
+    } else {
+      this.applyRecord(change);
+    }
+    this.applied = change.version;
+  }
+
+  private applyRecord(change: PutChange | RemoveChange): void {
+    const id = change.op === "put" ? change.record.id : change.id;
+    this.changed.set(id, change);
+    clearTimeout(this.timers.get(id));
+    this.timers.delete(id);
+    if (change.op === "put" && change.from) this.schedule(id, change, Date.parse(change.from));
+    this.refresh(id);
+  }
+
+  /** Re-checks a change that enters search later, at its time. */
+  private schedule(id: string, change: PutChange, at: number): void {
+    const wait = at - Date.now();
+    if (wait <= 0) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(id);
+      if (this.changed.get(id) !== change) return;
+      if (Date.now() < at) this.schedule(id, change, at);
+      else this.refresh(id);
+    }, Math.min(wait, MAX_TIMER_MS));
+    timer.unref();
+    this.timers.set(id, timer);
+  }
+
+  /** The record searched under `id` now: its latest change when that is in effect, else the files' record. */
+  private effective(id: string): CatalogRecord | undefined {
+    const change = this.changed.get(id);
+    const fromFiles = () => this.filesById.get(id);
+    if (!change) return fromFiles();
+    if (change.op === "remove") return undefined;
+    if (change.from && Date.parse(change.from) > Date.now()) return fromFiles();
+    return change.record;
+  }
+
+  private refresh(id: string): void {
+    const record = this.effective(id);
+    if (!record) this.search.remove(id);
+    else if (this.search.get(id) !== record) this.search.put(record);
+  }
+
+  private async read(): Promise<{ ok: true; catalog: Catalog } | { ok: false; problems: string[] }> {
+    let loaded;
+    try {
+      loaded = await loadCatalog(this.options.dir);
+    } catch (error) {
+      // Shown to the administrator: the folder and the system's error code, not an internal message.
+      const code = (error as NodeJS.ErrnoException | undefined)?.code;
+      return { ok: false, problems: [`${this.options.dir}: could not be read${code ? ` (${code})` : ""}`] };
+    }
+    return loaded.ok ? loaded : { ok: false, problems: loaded.problems.map(formatProblem) };
+  }
+
+  /** Another process (or this one) read the catalog files: read ours and apply the difference. */
+  private async reloadFiles(announced: string): Promise<void> {
+    const mine = this.lastRead?.hash === announced ? this.lastRead : undefined;
+    this.lastRead = undefined;
+    const read = mine ? { ok: true as const, catalog: mine.catalog } : await this.read();
+    if (!read.ok) {
+      this.options.logger.error({ dir: this.options.dir, problems: read.problems.slice(0, 5) }, "catalog files not reloaded: they do not load here");
+      return;
+    }
+    const before = this.files;
+    const after = keepUnchanged(before, read.catalog);
+    this.files = after;
+    this.filesById = new Map(after.records.map((r) => [r.id, r]));
+    this.filesHash = catalogHash(after);
+    if (this.filesHash !== announced) this.options.logger.warn({ dir: this.options.dir }, "catalog files here differ from the ones another process reloaded");
+    if (!sameVocabularies(before, after)) {
+      const records = [...new Set([...after.records.map((r) => r.id), ...this.changed.keys()])].map((id) => this.effective(id)).filter((r): r is CatalogRecord => r !== undefined);
+      this.search.replaceWith(SearchEngine.build({ ...after, records }, this.options.engineOptions));
+      this.options.logger.info({ records: this.search.size }, "catalog reloaded and rebuilt (vocabularies, glossary or places changed)");
+      return;
+    }
+    const ids = new Set([...before.records.map((r) => r.id), ...after.records.map((r) => r.id)]);
+    for (const id of ids) this.refresh(id);
+    this.options.logger.info({ records: this.search.size }, "catalog reloaded");
+  }
+
+  private failed(error: unknown): void {
+    this.options.logger.warn({ message: (error as Error).message }, "catalog changes not applied yet; retrying with the next check");
+  }
+}
+
+/** Content hash of a catalog, so processes can tell whether they read the same files. */
+export function catalogHash(catalog: Catalog): string {
+  return createHash("sha256").update(JSON.stringify(catalog)).digest("hex").slice(0, 16);
+}
+
+/** The new catalog, where every record equal to the old one is the old object (so it is not re-indexed). */
+function keepUnchanged(before: Catalog, after: Catalog): Catalog {
+  const old = new Map(before.records.map((r) => [r.id, r]));
+  const records = after.records.map((r) => {
+    const previous = old.get(r.id);
+    return previous && JSON.stringify(previous) === JSON.stringify(r) ? previous : r;
+  });
+  return { ...after, records };
+}
+
+function sameVocabularies(a: Catalog, b: Catalog): boolean {
+  const rest = ({ records: _records, ...others }: Catalog) => JSON.stringify(others);
+  return rest(a) === rest(b);
+}
