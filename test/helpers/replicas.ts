@@ -36,8 +36,8 @@ export interface ReplicaSetOptions {
   worker?: boolean;
   /** More environment for every bot and worker process, e.g. ADMIN_IDS or FLOOD_MAX_MESSAGES. */
   env?: Record<string, string>;
-  /** LOG_LEVEL of the processes (default "info"; the logs are kept for `logs()`). */
-  logLevel?: string;
+  /** LOG_LEVEL of the processes: "info" (default), "debug" or "trace" — the start is read from the info lines. The logs are kept for `logs()`. */
+  logLevel?: "info" | "debug" | "trace";
   fake?: FakeBotApiOptions;
   /** How long the processes may take to start, together (default 90 s: a few tsx starts share the cores). */
   startTimeoutMs?: number;
