@@ -39,13 +39,13 @@ export type SmalltalkKind = "greeting" | "thanks" | "help" | "bye" | "command" |
  */
 const SMALLTALK: [SmalltalkKind, string[]][] = [
   ["help", [
-    "help", "help me", "what can you do", "what do you do", "who are you", "what are you", "how does this work", "how do i use this", "how to use", "what is this bot", "what is this", "menu", "start", "commands", "what can i ask", "what do you know", "what are you for", "what is this for",
-    "aide", "aidez moi", "aide moi", "que sais tu faire", "que savez vous faire", "que peux tu faire", "que pouvez vous faire", "qui es tu", "qui etes vous", "comment ca marche", "comment ca fonctionne", "c'est quoi ce bot", "menu", "que puis je demander", "tu sers a quoi", "ca sert a quoi", "a quoi tu sers", "tu fais quoi",
-    "помощь", "помоги", "помогите", "что ты умеешь", "что вы умеете", "что умеешь", "ты кто", "кто ты", "кто вы", "как это работает", "как пользоваться", "что это за бот", "меню", "что можно спросить", "что ты можешь", "зачем ты", "для чего ты", "что ты такое",
-    "帮助", "帮忙", "你能做什么", "你会什么", "你可以做什么", "你能干什么", "你是谁", "怎么用", "如何使用", "这是什么", "菜单", "可以问什么", "你有什么功能", "你能干嘛", "你会干嘛", "你是干嘛的", "你是做什么的",
+    "help", "help me", "are you a bot", "are you a robot", "are you human", "are you real", "who made you", "who created you", "who built you", "anyone there", "is anyone there", "what can you do", "what do you do", "who are you", "what are you", "how does this work", "how do i use this", "how to use", "what is this bot", "what is this", "menu", "start", "commands", "what can i ask", "what do you know", "what are you for", "what is this for",
+    "aide", "aidez moi", "aide moi", "que sais tu faire", "que savez vous faire", "que peux tu faire", "que pouvez vous faire", "qui es tu", "qui etes vous", "comment ca marche", "comment ca fonctionne", "c'est quoi ce bot", "menu", "que puis je demander", "tu sers a quoi", "ca sert a quoi", "a quoi tu sers", "tu fais quoi", "t'es qui", "tu es qui", "tu es un robot", "tu es un bot", "vous etes un robot", "qui t'a cree", "il y a quelqu'un",
+    "помощь", "помоги", "помогите", "что ты умеешь", "что вы умеете", "что умеешь", "ты кто", "кто ты", "кто вы", "как это работает", "как пользоваться", "что это за бот", "меню", "что можно спросить", "что ты можешь", "зачем ты", "для чего ты", "что ты такое", "ты бот", "ты робот", "вы бот", "кто тебя создал", "кто тебя сделал", "есть кто",
+    "帮助", "帮忙", "你能做什么", "你会什么", "你可以做什么", "你能干什么", "你是谁", "怎么用", "如何使用", "这是什么", "菜单", "可以问什么", "你有什么功能", "你能干嘛", "你会干嘛", "你是干嘛的", "你是做什么的", "你是机器人吗", "你是机器人", "谁做的你", "有人吗",
   ]],
   ["greeting", [
-    "hi", "hello", "hey", "hey there", "hi there", "hello there", "good morning", "good afternoon", "good evening", "greetings", "yo", "hiya", "howdy", "how are you", "how are you doing", "whats up", "sup",
+    "hi", "hello", "hey", "hey there", "hi there", "hello there", "good morning", "good afternoon", "good evening", "greetings", "yo", "hiya", "howdy", "how are you", "how are you doing", "whats up", "what's up", "sup",
     "bonjour", "salut", "bonsoir", "coucou", "bonjour a tous", "ca va", "salut ca va", "bonjour ca va", "comment ca va", "comment allez vous", "allo", "hello",
     "привет", "здравствуйте", "здравствуй", "добрый день", "доброе утро", "добрый вечер", "приветствую", "хай", "здрасте", "как дела", "как ты", "салам", "салют",
     "你好", "您好", "嗨", "哈喽", "大家好", "早上好", "下午好", "晚上好", "你好吗", "在吗", "在不在",
@@ -57,7 +57,7 @@ const SMALLTALK: [SmalltalkKind, string[]][] = [
     "谢谢", "谢谢你", "谢谢您", "多谢", "非常感谢", "感谢", "太好了", "好的谢谢", "谢啦", "辛苦了", "谢谢帮忙", "帮大忙了",
   ]],
   ["bye", [
-    "bye", "goodbye", "see you", "see ya", "good night", "au revoir", "a bientot", "bonne nuit", "bonne journee", "пока", "до свидания", "до встречи", "спокойной ночи", "всего доброго", "再见", "拜拜", "晚安",
+    "bye", "goodbye", "good bye", "see you", "ciao", "see ya", "good night", "au revoir", "a bientot", "bonne nuit", "bonne journee", "пока", "до свидания", "до встречи", "спокойной ночи", "всего доброго", "再见", "拜拜", "晚安",
   ]],
   ["ack", [
     "ok", "okay", "k", "yes", "no", "yep", "nope", "sure", "fine", "got it", "i see", "oui", "non", "d'accord", "dac", "ok merci", "je vois", "да", "нет", "ок", "ладно", "хорошо", "понятно", "ясно", "好", "好的", "是", "不", "嗯", "知道了", "明白", "行", "ok thanks", "ok merci", "ок спасибо", "好的谢谢",
@@ -70,10 +70,49 @@ for (const [kind, phrases] of SMALLTALK) for (const p of phrases) if (!PHRASES.h
 /** Words that may stand around small talk without making it a question ("hi bot", "thanks so much!"). */
 const FILLER = new Set(["bot", "so", "much", "very", "again", "all", "everyone", "guys", "there", "dear", "friend", "mate", "please", "pls", "a", "lot", "tout", "le", "monde", "beaucoup", "bien", "encore", "ещё", "еще", "очень", "всем", "бот", "друг", "тебе", "вам", "вас", "呀", "啊", "哦", "呢", "吧", "了", "啦"]);
 
+/**
+ * Single words of small talk, for messages the phrases above do not cover word for word ("thank u",
+ * "merci bcp", "ok cool", "спасибо, всё понятно"): a message made only of these and of filler is small talk.
+ */
+const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
+  ...["help", "please", "aide", "помощь", "помогите", "помоги", "хелп", "menu", "меню", "start", "帮助", "帮帮我", "帮忙", "你是谁"].map((w) => [w, "help"] as const),
+  ...["hi", "hello", "hey", "hiya", "hallo", "hola", "yo", "morning", "evening", "bonjour", "bjr", "salut", "slt", "coucou", "bonsoir", "привет", "прив", "приветик", "здравствуйте", "здрасьте", "здрасте", "здравствуй", "хай", "салам", "你好", "您好", "嗨", "哈喽", "哈罗"].map((w) => [w, "greeting"] as const),
+  ...["thanks", "thank", "thx", "thnx", "tnx", "ty", "cheers", "merci", "mrc", "bcp", "спасибо", "спасибки", "спс", "пасиб", "благодарю", "благодарствую", "谢谢", "感谢", "多谢", "谢啦", "3q"].map((w) => [w, "thanks"] as const),
+  ...["bye", "goodbye", "ciao", "пока", "再见", "拜拜"].map((w) => [w, "bye"] as const),
+  ...["ok", "okay", "okey", "alright", "cool", "nice", "great", "good", "fine", "lol", "haha", "hmm", "test", "понял", "поняла", "понятно", "ясно", "ок", "хорошо", "ладно", "отлично", "好的", "好", "明白", "明白了", "知道了", "嗯", "哈哈", "哈哈哈"].map((w) => [w, "ack"] as const),
+]);
+
+/** Words that go with small talk without asking anything ("thank u so much", "aide svp", "спасибо, всё понятно"). */
+const SMALLTALK_FILLER = new Set([...FILLER, "u", "you", "your", "the", "for", "it", "good", "whats", "what's", "up", "svp", "stp", "pour", "tout", "toi", "vous", "пожалуйста", "всё", "все", "за", "и", "всего", "请问", "请", "一下", "你", "您", "了"]);
+
+function smalltalkByWords(normalized: string): SmalltalkKind | null {
+  const tokens: string[] = [];
+  for (const part of normalized.split(/\s*\|\s*/)) {
+    if (!/\p{Script=Han}/u.test(part)) {
+      tokens.push(...part.split(" ").filter(Boolean));
+      continue;
+    }
+    // Chinese has no spaces: take the known words out, longest first; anything left makes it a question.
+    let rest = part.replace(/\s+/g, "");
+    for (const word of HAN_WORDS) if (rest.includes(word)) {
+      tokens.push(...rest.split(word).slice(1).map(() => word));
+      rest = rest.split(word).join("");
+    }
+    if (rest !== "") return null;
+  }
+  let first: SmalltalkKind | null = null;
+  for (const token of tokens) {
+    const kind = SMALLTALK_WORDS.get(token);
+    if (!kind && !SMALLTALK_FILLER.has(token)) return null;
+    if (kind && (first === null || priority(kind) < priority(first))) first = kind;
+  }
+  return first;
+}
+
 /** Small talk, or null for a message that asks something. */
 export function smalltalkKind(text: string): SmalltalkKind | null {
   const trimmed = text.trim();
-  if (/^\/[A-Za-z0-9_]+(@\w+)?(\s|$)/.test(trimmed)) return "command";
+  if (/^\/[\p{L}\p{N}_]+(@\w+)?(\s|$)/u.test(trimmed)) return "command";
   if (!/[\p{L}\p{N}]/u.test(trimmed)) return trimmed ? "emoji" : null;
   const normalized = normalize(trimmed);
   const whole = PHRASES.get(normalized);
@@ -83,11 +122,11 @@ export function smalltalkKind(text: string): SmalltalkKind | null {
   let first: SmalltalkKind | null = null;
   for (const part of parts) {
     const kind = PHRASES.get(part) ?? PHRASES.get(stripFiller(part));
-    if (!kind && stripFiller(part) !== "") return null;
+    if (!kind && stripFiller(part) !== "") return smalltalkByWords(normalized);
     // What the user wants most decides the reply: help over greeting over thanks.
     if (kind && (first === null || priority(kind) < priority(first))) first = kind;
   }
-  return first;
+  return first ?? smalltalkByWords(normalized);
 }
 
 function priority(kind: SmalltalkKind): number {
@@ -96,6 +135,9 @@ function priority(kind: SmalltalkKind): number {
 
 /** Chinese phrases, longest first, so 谢谢你 is taken whole rather than leaving 你. */
 const HAN_PHRASES = [...PHRASES.keys()].filter((p) => /\p{Script=Han}/u.test(p)).sort((a, b) => b.length - a.length);
+
+/** Chinese small-talk words and filler, longest first. */
+const HAN_WORDS = [...SMALLTALK_WORDS.keys(), ...SMALLTALK_FILLER].filter((w) => /\p{Script=Han}/u.test(w)).sort((a, b) => b.length - a.length);
 
 function stripFiller(part: string): string {
   if (/\p{Script=Han}/u.test(part)) {

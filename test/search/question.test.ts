@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { smalltalkKind } from "../../src/search/question.js";
+
+describe("smalltalkKind", () => {
+  it.each([
+    ["/菜单", "command"],
+    ["/langue fr", "command"],
+    ["cool thanks!!", "thanks"],
+    ["thank u", "thanks"],
+    ["merci bcp", "thanks"],
+    ["спасибо, всё понятно", "thanks"],
+    ["感谢感谢", "thanks"],
+    ["ok cool", "ack"],
+    ["понял", "ack"],
+    ["哈哈", "ack"],
+    ["slt", "greeting"],
+    ["здрасьте", "greeting"],
+    ["你好呀", "greeting"],
+    ["help please", "help"],
+    ["помогите пожалуйста", "help"],
+    ["are you a bot?", "help"],
+    ["您好，请问你是谁", "help"],
+    ["good bye", "bye"],
+  ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
+    expect(smalltalkKind(text)).toBe(kind);
+  });
+
+  it.each(["hello, incubators in Kazakhstan?", "thanks, and in Uzbekistan?", "ok what about the SCO", "help me find an incubator", "谢谢，东盟的孵化器呢", "спасибо, а стипендии есть?", "test of the SCO energy platform"])("%s asks something", (text) => {
+    expect(smalltalkKind(text)).toBeNull();
+  });
+});
