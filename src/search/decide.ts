@@ -64,7 +64,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const filtered = Object.values(options.filters ?? {}).some((values) => Array.isArray(values) && values.length > 0);
   const smalltalk = filtered ? null : smalltalkKind(text);
   if (smalltalk) {
-    const response = { query: text, lang: options.langHint ?? "en", countries: [], total: 0, hits: [] };
+    // A command's name says nothing of the user's language; any other small talk is words of one.
+    const lang = smalltalk === "command" ? (options.langHint ?? "en") : engine.language(text, options.langHint);
+    const response = { query: text, lang, countries: [], total: 0, hits: [] };
     return { kind: "smalltalk", lang: response.lang, response, question: null, direct: null, smalltalk, confidence: 0 };
   }
   const question = questionKind(text);
