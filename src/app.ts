@@ -94,6 +94,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       answerThreshold: config.ANSWER_THRESHOLD,
       retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS,
       adminIds: config.ADMIN_IDS,
+      lease: { ttlMs: config.CHAT_LEASE_TTL_SECONDS * 1000, waitMs: config.CHAT_LEASE_WAIT_SECONDS * 1000 },
       // The console has one local user, who may well paste a script of questions.
       ...(config.mode === "console" ? {} : { flood: { maxMessages: config.FLOOD_MAX_MESSAGES, windowSeconds: config.FLOOD_WINDOW_SECONDS } }),
       ...options.deps?.settings,

@@ -33,6 +33,8 @@ export interface BotSettings {
   adminIds: number[];
   /** Per-user flood control on incoming messages (FLOOD_*); absent or maxMessages 0: none. */
   flood?: { maxMessages: number; windowSeconds: number };
+  /** The per-chat lease (CHAT_LEASE_*), in milliseconds; absent: DEFAULT_CHAT_LEASE of src/bot/middlewares/lease.ts. */
+  lease?: { ttlMs: number; waitMs: number };
 }
 
 interface Extras {
@@ -43,3 +45,8 @@ interface Extras {
 }
 
 export type BotContext = Context & SessionFlavor<SessionData> & Extras;
+
+/** Conversation state belongs to the user (the same in a private chat and via inline mode). */
+export function sessionKey(ctx: Context): string | undefined {
+  return ctx.from ? `user:${ctx.from.id}` : undefined;
+}

@@ -3,12 +3,13 @@ import { sequentialize } from "@grammyjs/runner";
 import { Bot, session, type BotConfig } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { SessionData } from "../state/types.js";
-import type { BotContext, BotDeps } from "./context.js";
+import { sessionKey, type BotContext, type BotDeps } from "./context.js";
 import { handleUpdateError } from "./errors.js";
 import { features } from "./features/index.js";
 import { groupAddressFilter } from "./filters/group.js";
 import { floodControl } from "./middlewares/flood.js";
 import { languageMiddleware } from "./middlewares/language.js";
+import { chatLease, conversationKey } from "./middlewares/lease.js";
 import { onceOnly } from "./middlewares/once.js";
 import { wellFormedUpdate } from "./middlewares/well-formed.js";
 
@@ -46,17 +47,13 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   const guarded = bot.errorBoundary((error) => handleUpdateError(error, deps));
   guarded.use(wellFormedUpdate);
   if (options.deduplicate ?? true) guarded.use(onceOnly);
-  // Updates of one chat are handled one after another, so two quick messages never race on the session.
-  guarded.use(sequentialize((ctx: BotContext) => ctx.chat?.id.toString() ?? ctx.from?.id.toString()));
+  // Updates of one chat are handled one after another, so two quick messages never race on the session:
+  // in this process by sequentialize (no state round trip), across processes by the chat's lease.
+  guarded.use(sequentialize(conversationKey));
   guarded.use(groupAddressFilter);
-  guarded.use(
-    session<SessionData, BotContext>({
-      initial: () => ({}),
-      storage: deps.state.sessions,
-      // Conversation state belongs to the user (the same in a private chat and via inline mode).
-      getSessionKey: (ctx) => (ctx.from ? `user:${ctx.from.id}` : undefined),
-    }),
-  );
+  // After the group filter (group chatter not addressed to the bot takes no lease), before the session.
+  guarded.use(chatLease(deps));
+  guarded.use(session<SessionData, BotContext>({ initial: () => ({}), storage: deps.state.sessions, getSessionKey: sessionKey }));
   guarded.use(languageMiddleware);
   // After the language is known (the notice is in the user's language), before any feature does work.
   guarded.use(floodControl(deps));

@@ -1,5 +1,6 @@
 // Embedded state backend, used when no REDIS_URL is configured. State lives only as long as the process.
 import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from "./coordination-memory.js";
+import { createMemoryLeases } from "./leases.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
 import { UPDATE_RETENTION_SECONDS, type CounterStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
@@ -40,6 +41,8 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
   const subscriptions = createMemorySubscriptions();
   const roles = createMemoryRoles();
   const audit = createMemoryAudit({ maxEntries: options.maxAudit, now });
+  // Leases run on real timers, not on `now`: they are about waiting, which a test clock cannot do.
+  const leases = createMemoryLeases();
 
   return {
     kind: "memory",
@@ -47,6 +50,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     questions: memoryQuestions(questions, maxQuestions),
     updates: memoryUpdates(updateIds, maxUpdateIds, now),
     counters: memoryCounters(counters, maxSessions, now),
+    leases,
     subscriptions,
     roles,
     audit,
@@ -56,6 +60,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
       questions.length = 0;
       updateIds.clear();
       counters.clear();
+      leases.clear();
       subscriptions.clear();
       roles.clear();
       audit.clear();

@@ -1,10 +1,12 @@
 // Redis state backend: sessions survive restarts and can be shared by several bot processes.
+import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
+import { checkLeaseOptions } from "./leases.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
-import { UPDATE_RETENTION_SECONDS, type CounterStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type StateLogger, type UnansweredQuestion, type UpdateLog } from "./types.js";
+import { UPDATE_RETENTION_SECONDS, type CounterStore, type Lease, type LeaseStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type StateLogger, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
 export const DEFAULT_PREFIX = "coopdesk:";
 
@@ -149,6 +151,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     questions: redisQuestions(redis, `${prefix}unanswered`, maxQuestions, options.logger),
     updates: redisUpdates(redis, `${prefix}update:`),
     counters: redisCounters(redis, `${prefix}count:`),
+    leases: redisLeases(redis, `${prefix}lease:`),
     subscriptions: createRedisSubscriptions(redis, { prefix, logger: options.logger }),
     roles: createRedisRoles(redis, { prefix }),
     audit: createRedisAudit(redis, { prefix, maxAudit: options.maxAudit, logger: options.logger }),
@@ -196,6 +199,55 @@ function redisCounters(redis: Redis, keyPrefix: string): CounterStore {
   return {
     async increment(key, windowMs) {
       return Number(await redis.eval(INCREMENT_SCRIPT, 1, keyPrefix + key, requirePositiveInteger("windowMs", windowMs)));
+    },
+  };
+}
+
+/** Renews only the holder's lease: GET and PEXPIRE in one step, so an expired and retaken lease is not extended. */
+const RENEW_LEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0
+`;
+
+/** Compare-and-delete: a holder whose lease expired and was taken by another cannot release that one. */
+const RELEASE_LEASE_SCRIPT = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/** Pauses between attempts on a held lease: short at first (handlers are usually quick), doubling to a cap. */
+const LEASE_FIRST_POLL_MS = 5;
+const LEASE_MAX_POLL_MS = 50;
+
+/**
+ * Leases: `SET key token NX PX ttl` takes one, and scripts renew and release it for that token only.
+ * Waiting polls with backoff and jitter (at most LEASE_MAX_POLL_MS late after a release).
+ *
+ * Written here rather than taken from redis-semaphore (its Mutex is the closest fit): its refresh timer
+ * lets a failed Redis call become an unhandled rejection, its keys are forced under "mutex:" outside
+ * this backend's prefix, and it retries at a fixed interval. redlock's current line has been a beta
+ * for years and targets Redlock over several independent servers, which one Redis does not need.
+ */
+function redisLeases(redis: Redis, keyPrefix: string): LeaseStore {
+  const lease = (key: string, token: string, ttlMs: number): Lease => ({
+    key,
+    renew: async () => Number(await redis.eval(RENEW_LEASE_SCRIPT, 1, keyPrefix + key, token, ttlMs)) === 1,
+    release: async () => Number(await redis.eval(RELEASE_LEASE_SCRIPT, 1, keyPrefix + key, token)) === 1,
+  });
+  return {
+    async acquire(key, options) {
+      const { ttlMs, waitMs } = checkLeaseOptions(options);
+      const token = randomUUID();
+      const deadline = Date.now() + waitMs;
+      let pause = LEASE_FIRST_POLL_MS;
+      for (;;) {
+        if ((await redis.set(keyPrefix + key, token, "PX", ttlMs, "NX")) === "OK") return lease(key, token, ttlMs);
+        const left = deadline - Date.now();
+        if (left <= 0) return undefined;
+        // Jitter, so two waiters on one chat do not poll in step.
+        await delay(Math.min(left, Math.ceil(pause * (0.5 + Math.random() / 2))));
+        pause = Math.min(pause * 2, LEASE_MAX_POLL_MS);
+      }
     },
   };
 }

@@ -112,6 +112,32 @@ export interface CounterStore {
   increment(key: string, windowMs: number): Promise<number>;
 }
 
+/** How a lease is taken: how long it lives unless renewed, and how long `acquire` waits for it. */
+export interface LeaseOptions {
+  /** Lifetime after the last renewal; a holder that crashed loses the lease after this long. */
+  ttlMs: number;
+  /** Longest total wait for a lease someone else holds; 0 tries once. */
+  waitMs: number;
+}
+
+/** One holder's hold on a key; only this holder can renew or release it. */
+export interface Lease {
+  readonly key: string;
+  /** Pushes the expiry `ttlMs` ahead; false when the lease is no longer this holder's (expired, released). */
+  renew(): Promise<boolean>;
+  /** Gives the lease up; false when it was no longer this holder's (another holder keeps theirs). */
+  release(): Promise<boolean>;
+}
+
+/**
+ * Exclusive leases per key, shared by every bot process on the same backend: one chat's updates are
+ * handled one at a time across replicas (src/bot/middlewares/lease.ts).
+ */
+export interface LeaseStore {
+  /** The lease on `key`, waiting at most `waitMs` for its holder to let go; undefined when the wait ran out. Rejects when the backend fails. */
+  acquire(key: string, options: LeaseOptions): Promise<Lease | undefined>;
+}
+
 export interface StateBackend {
   kind: "memory" | "redis";
   sessions: SessionStore;
@@ -119,6 +145,8 @@ export interface StateBackend {
   /** Update ids already handled, shared by every bot process on the same backend. */
   updates: UpdateLog;
   counters: CounterStore;
+  /** Per-chat leases, so one chat's updates are handled one at a time across processes. */
+  leases: LeaseStore;
   /** Coordinators' state (src/state/coordination.ts). */
   subscriptions: SubscriptionStore;
   roles: RoleStore;
