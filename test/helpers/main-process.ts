@@ -21,8 +21,8 @@ export interface MainProcess {
   output(): string;
   /** The JSON log lines on stdout so far. */
   logs(): Record<string, unknown>[];
-  /** Resolves with the first log line whose msg matches (rejects if the process exits first). */
-  waitForLog(msg: string | RegExp): Promise<Record<string, unknown>>;
+  /** Resolves with the first log line whose msg matches, or for which the function is true (rejects if the process exits first). */
+  waitForLog(msg: string | RegExp | ((line: Record<string, unknown>) => boolean)): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -65,7 +65,7 @@ export function startMain(env: Record<string, string>, killAfterMs = 45_000, nod
     output: () => stdout + stderr,
     logs,
     waitForLog(msg) {
-      const match = (l: Record<string, unknown>) => (typeof msg === "string" ? l.msg === msg : msg.test(String(l.msg)));
+      const match = (l: Record<string, unknown>) => (typeof msg === "string" ? l.msg === msg : typeof msg === "function" ? msg(l) : msg.test(String(l.msg)));
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = logs().find(match);

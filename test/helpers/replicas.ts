@@ -109,6 +109,11 @@ export interface ReplicaSet {
   replyFrom(index: number, text: string, from?: Sender): Promise<RecordedCall>;
   /** Waits for a sendMessage or editMessageText in the chat of `from`, made from `after` on. */
   waitForChat(after: number, from?: Sender, methods?: string[], timeoutMs?: number): Promise<RecordedCall>;
+  /**
+   * Resolves once `count` replicas have each logged a line for which `match` is true (their logs reach
+   * this process a little after their HTTP answers); rejects after `timeoutMs`.
+   */
+  waitForLogs(match: (line: Record<string, unknown>) => boolean, count: number, timeoutMs?: number): Promise<void>;
   /** kill -9 of one replica; resolves once it has exited. The proxy is not told. */
   kill(index: number): Promise<void>;
   /** Stops every process (SIGTERM, then SIGKILL), the proxy, the fake Bot API and Redis. Idempotent, never rejects. */
@@ -244,6 +249,18 @@ function replicaSet(parts: Pick<ReplicaSet, "api" | "redis" | "replicas" | "work
       const delivery = await set.deliverTo(index, api.textMessage({ ...who(from), text }));
       if (delivery.status !== 200) throw new Error(`replica ${index} answered ${delivery.status}: ${delivery.body}`);
       return set.waitForChat(after, from);
+    },
+    waitForLogs(match, count, timeoutMs = WAIT_MS) {
+      let seen = 0;
+      const all = new Promise<void>((resolve) => {
+        for (const replica of replicas) {
+          replica.process.waitForLog(match).then(
+            () => ++seen === count && resolve(),
+            () => undefined,
+          );
+        }
+      });
+      return withTimeout(all, timeoutMs, () => `${seen} of the ${count} replicas expected logged the line within ${timeoutMs} ms`);
     },
     async kill(index) {
       const child = replicas[index]?.process.child;
