@@ -13,6 +13,7 @@ import type { Recipient } from "../src/broadcast/types.js";
 import type { Language } from "../src/catalog/schema.js";
 import { startFakeBotApi, telegramRateLimits } from "../test/helpers/fake-bot-api.js";
 import { startRedisServer } from "../test/helpers/redis-server.js";
+import { machineLoad } from "./measure.js";
 
 const TOKEN = "123456:BENCH-broadcast-token-0123456789";
 const SEND_METHODS = new Set(["sendMessage", "sendPhoto", "sendDocument"]);
@@ -102,6 +103,7 @@ try {
   console.log(`overall              ${overall.toFixed(2)} messages/s`);
   console.log(`ratio to the limit   ${ratio.toFixed(3)} of ${rate}/s`);
   console.log(`429s                 ${rejections.length} in total, ${steady429} at steady state`);
+  console.log(`machine              ${machineLoad()}`);
   const met = ratio >= 0.95 && steady429 === 0 && perChat.size === recipientsCount;
   console.log(`goal (≥ 0.95, no 429 at steady state, everyone once): ${met ? "met" : "MISSED"}`);
   process.exitCode = met ? 0 : 1;

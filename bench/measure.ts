@@ -1,6 +1,16 @@
 /** Timing, heap and percentile helpers for the benchmarks (run node with --expose-gc). */
+import os from "node:os";
 
 const MB = 1024 * 1024;
+
+/**
+ * The machine's load average and core count, printed beside every benchmark's figures: on a machine
+ * shared with other work, figures taken at a load above the core count are not comparable.
+ */
+export function machineLoad(): string {
+  const [one, five, fifteen] = os.loadavg().map((n) => n.toFixed(2));
+  return `load average ${one} / ${five} / ${fifteen} (1 / 5 / 15 min) on ${os.availableParallelism()} cores`;
+}
 
 /** Full garbage collection (twice, so weak and finalised objects go too). Throws without --expose-gc. */
 export function collectGarbage(): void {

@@ -9,6 +9,7 @@
  * list that fit (at least 100), and the table says how many. With --json the JSON summary goes to stdout and the
  * readable report to stderr.
  */
+import os from "node:os";
 import { Document } from "flexsearch";
 import MiniSearch from "minisearch";
 import { LANGUAGES, recordSchema, type Catalog } from "../src/catalog/schema.js";
@@ -21,6 +22,7 @@ import {
   formatShare,
   formatTable,
   latencyFigures,
+  machineLoad,
   measureBuild,
   timeEach,
   type LatencyFigures,
@@ -482,6 +484,7 @@ function main(): void {
     collectGarbage(); // the catalog goes before the next size is generated
     reports.push(report);
     print(renderSize(report));
+    print(`  ${machineLoad()}`);
     print("");
   }
   print(
@@ -504,6 +507,8 @@ function main(): void {
       rounds: options.rounds,
       budgetSeconds: options.budget,
       limit: LIMIT,
+      loadAverage: os.loadavg(),
+      cores: os.availableParallelism(),
       referenceData: origin,
       sizes: reports,
       allTargetsMet: reports.every((r) => r.targets.every((t) => t.met)) && reports.every((r) => r.engines.every((e) => !e.error)),
