@@ -10,11 +10,11 @@ import { wireBroadcasts } from "./bot/features/broadcast-wiring.js";
 import { createBot } from "./bot/index.js";
 import type { BroadcastSettings } from "./broadcast/config.js";
 import { formatProblem, loadCatalog, plural } from "./catalog/load.js";
-import { catalogReloader } from "./catalog/reload.js";
 import type { Config, Mode } from "./config.js";
 import { createI18n } from "./i18n.js";
 import { createLogger, type Logger } from "./logger.js";
 import { configSecrets } from "./redact.js";
+import { LiveCatalog } from "./live/catalog.js";
 import { SearchEngine } from "./search/engine.js";
 import { createHttpServer, type HttpServerHandle } from "./server/http.js";
 import { healthCheck } from "./server/health.js";
@@ -85,8 +85,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     if (ownState) await state.close();
     throw new StartupError(`could not load the translations: ${(error as Error).message}`, 2);
   }
+  // The searched catalog: the files plus the changes every process shares through the state backend.
+  const live = await LiveCatalog.start({ dir: config.CATALOG_DIR, files: search.catalog, engine: search, changes: state.catalog, logger });
   const deps: BotDeps = {
-    search,
+    search: live.search,
+    live,
     state,
     logger,
     i18n: translations,
@@ -101,20 +104,27 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     },
   };
 
-  // /reload reads CATALOG_DIR again and swaps deps.search; the broadcasts' announcements (deps.live, when wired) are merged back in.
-  deps.reloadCatalog = options.deps?.reloadCatalog ?? catalogReloader({ dir: config.CATALOG_DIR, current: () => deps.search, rebuild: (catalog) => deps.live?.rebuild(catalog), apply: (engine) => (deps.search = engine) });
+  const release = async () => {
+    await live.close();
+    if (ownState) await state.close();
+  };
+  let bot: Bot<BotContext>;
+  try {
+    bot =
+      config.mode === "console"
+        ? createBot(deps, { token: CONSOLE_TOKEN, botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME), deduplicate: false })
+        : createBot(deps, { token: requireToken(config), apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
+  } catch (error) {
+    await release();
+    throw error;
+  }
 
-  const bot =
-    config.mode === "console"
-      ? createBot(deps, { token: CONSOLE_TOKEN, botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME), deduplicate: false })
-      : createBot(deps, { token: requireToken(config), apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
-
-  // Broadcasting: delivery (deps.delivery) and the catalog with the broadcasts' announcements (deps.live).
+  // Broadcasting: delivery (deps.delivery), with announcements entering the live catalog.
   let broadcasting: Awaited<ReturnType<typeof wireBroadcasts>>;
   try {
     broadcasting = await wireBroadcasts({ config, bot, deps, settings: options.broadcast, workers: options.broadcastWorkers });
   } catch (error) {
-    if (ownState) await state.close();
+    await release();
     throw new StartupError(`could not start broadcast delivery: ${(error as Error).message}`, 1);
   }
 
@@ -126,7 +136,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     deps,
     bot,
     close() {
-      closed ??= broadcasting.close().then(() => (ownState ? state.close() : undefined));
+      closed ??= broadcasting.close().then(release);
       return closed;
     },
   };

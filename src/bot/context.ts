@@ -1,10 +1,9 @@
 import type { Context, SessionFlavor } from "grammy";
 import type { i18n } from "i18next";
 import type { DeliveryService } from "../broadcast/types.js";
-import type { LiveCatalog } from "../catalog/live.js";
-import type { ReloadResult } from "../catalog/reload.js";
 import type { Language } from "../catalog/schema.js";
 import type { Translate } from "../i18n.js";
+import type { LiveCatalog } from "../live/catalog.js";
 import type { Logger } from "../logger.js";
 import type { SearchEngine } from "../search/engine.js";
 import type { SessionData, StateBackend } from "../state/types.js";
@@ -16,11 +15,12 @@ export interface BotDeps {
   logger: Logger;
   i18n: i18n;
   settings: BotSettings;
-  /** /reload: reads CATALOG_DIR again and swaps `search` when it is valid (src/catalog/reload.ts); absent: /reload is unavailable. */
-  reloadCatalog?: () => Promise<ReloadResult>;
   /** Broadcast delivery (/broadcast, /broadcasts); absent: broadcasting is unavailable. */
   delivery?: DeliveryService;
-  /** The searched catalog = catalog files + announcements; broadcasts publish announcements through it. */
+  /**
+   * The owner of the searched catalog (`search` is its engine): announcements, removals and /reload go
+   * through it and reach every process. Absent: /reload is unavailable and broadcasts add no announcement.
+   */
   live?: LiveCatalog;
 }
 

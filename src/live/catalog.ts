@@ -62,10 +62,13 @@ export class LiveCatalog {
     this.search = options.engine ?? SearchEngine.build(options.files, options.engineOptions);
   }
 
-  /** Builds the engine, applies the stored changes and follows new ones. */
+  /**
+   * Builds the engine, applies the stored changes and follows new ones. When the store cannot be read
+   * now, the catalog of the files serves and the periodic check catches up once it can.
+   */
   static async start(options: LiveCatalogOptions): Promise<LiveCatalog> {
     const live = new LiveCatalog(options);
-    await live.catchUp();
+    await live.catchUp().catch((error: unknown) => live.failed(error));
     live.stopWatching = options.changes.watch(() => void live.catchUp().catch((error: unknown) => live.failed(error)));
     live.checker = setInterval(() => void live.catchUp().catch((error: unknown) => live.failed(error)), options.checkEveryMs ?? 5000);
     live.checker.unref();

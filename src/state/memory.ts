@@ -1,4 +1,5 @@
 // Embedded state backend, used when no REDIS_URL is configured. State lives only as long as the process.
+import { createMemoryCatalogChanges } from "./catalog-changes.js";
 import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from "./coordination-memory.js";
 import { createMemoryLeases } from "./leases.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
@@ -41,6 +42,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
   const subscriptions = createMemorySubscriptions();
   const roles = createMemoryRoles();
   const audit = createMemoryAudit({ maxEntries: options.maxAudit, now });
+  const catalog = createMemoryCatalogChanges();
   // Leases run on real timers, not on `now`: they are about waiting, which a test clock cannot do.
   const leases = createMemoryLeases();
 
@@ -54,6 +56,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     subscriptions,
     roles,
     audit,
+    catalog,
     ping: async () => true,
     close: async () => {
       entries.clear();
@@ -64,6 +67,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
       subscriptions.clear();
       roles.clear();
       audit.clear();
+      catalog.clear();
     },
   };
 }

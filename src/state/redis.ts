@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
+import { createRedisCatalogChanges } from "./catalog-changes-redis.js";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { checkLeaseOptions } from "./leases.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
@@ -155,6 +156,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     subscriptions: createRedisSubscriptions(redis, { prefix, logger: options.logger }),
     roles: createRedisRoles(redis, { prefix }),
     audit: createRedisAudit(redis, { prefix, maxAudit: options.maxAudit, logger: options.logger }),
+    catalog: createRedisCatalogChanges(redis, { prefix, logger: options.logger }),
     ping: () => pingRedis(redis),
     close: () => closeRedis(redis),
   };

@@ -1,6 +1,7 @@
 // Contracts of the conversation-state layer. The bot only sees these types, so the
 // embedded in-memory backend and the Redis backend stay interchangeable.
 import type { Language } from "../catalog/schema.js";
+import type { CatalogChangeStore } from "./catalog-changes.js";
 import type { AuditLog, RoleStore, SubscriptionStore } from "./coordination.js";
 
 /** Per-user conversation state kept between updates. Must stay JSON-serialisable: Redis stores it as JSON. */
@@ -151,6 +152,8 @@ export interface StateBackend {
   subscriptions: SubscriptionStore;
   roles: RoleStore;
   audit: AuditLog;
+  /** Changes of the live catalog, applied by every bot process on the same backend (src/state/catalog-changes.ts). */
+  catalog: CatalogChangeStore;
   /** Health check: true when the backend can serve requests. Never rejects. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -33,9 +33,12 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-beforeEach(async () => {
+beforeEach(() => setUp());
+
+/** A bot with broadcasting wired; with `live`, a live catalog of its own that announcements enter. */
+async function setUp(live = false): Promise<void> {
   api.reset({ state: true });
-  deps = await testDeps();
+  deps = await testDeps(live ? { live: {} } : {});
   bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
   wiring = await wireBroadcasts({ config, bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
@@ -43,10 +46,11 @@ beforeEach(async () => {
   await subscribe(FR_SUBSCRIBER, "fr");
   await subscribe(EN_SUBSCRIBER, "en", { topics: ["energy"] });
   await subscribe(RU_SUBSCRIBER, "ru");
-});
+}
 afterEach(async () => {
   vi.useRealTimers();
   await wiring.close();
+  await deps.live?.close();
 });
 
 async function subscribe(chatId: number, lang: Language, facets: { topics?: string[]; kinds?: string[]; countries?: string[] } = {}): Promise<void> {
@@ -455,6 +459,11 @@ describe("only coordinators", () => {
 });
 
 describe("announcements", () => {
+  beforeEach(async () => {
+    await wiring.close();
+    await setUp(true);
+  });
+
   it("a subscriber's follow-up question finds the broadcast's announcement", async () => {
     await say("/broadcast");
     await say("Aral Sea desalination grant opens\nThe Aral Sea desalination grant funds pilot plants in Karakalpakstan; applications close 30 June.");
@@ -475,5 +484,27 @@ describe("announcements", () => {
     expect(last(EN_SUBSCRIBER).text).toContain("Aral Sea desalination grant opens");
     await say("грант на опреснение Аральского моря", { userId: RU_SUBSCRIBER, languageCode: "ru" });
     expect(last(RU_SUBSCRIBER).text).toContain("Открыт грант на опреснение Аральского моря");
+  });
+
+  it("a scheduled broadcast's announcement is not found before its time, and never once the broadcast is cancelled", async () => {
+    await say("/broadcast");
+    await say("Steppe hydrogen valley call\nThe steppe hydrogen valley takes pilot projects.");
+    await press("bc:s");
+    await say(new Date(Date.now() + 3_600_000).toISOString().slice(0, 16).replace("T", " ") + " UTC");
+    await press("bc:p");
+    const id = await draftId();
+    await press("bc:ok");
+    expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
+    const stored = await deps.state.catalog.snapshot();
+    expect(stored.records.map((c) => [c.op, c.op === "put" && c.record.id, c.op === "put" && c.from])).toEqual([["put", `announcement-${id}`, expect.any(String)]]);
+    expect(deps.search.get(`announcement-${id}`)).toBeUndefined();
+    await say("steppe hydrogen valley", { userId: EN_SUBSCRIBER });
+    expect(last(EN_SUBSCRIBER).text).not.toContain("Steppe hydrogen valley call");
+
+    await say("/broadcasts");
+    await press(`bc:c:${id}`);
+    expect((await deps.delivery!.status(id))?.state).toBe("cancelled");
+    expect((await deps.state.catalog.snapshot()).records.map((c) => c.op)).toEqual(["remove"]);
+    expect(deps.search.get(`announcement-${id}`)).toBeUndefined();
   });
 });

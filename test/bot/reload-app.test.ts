@@ -27,18 +27,18 @@ it("keeps the broadcasts' announcements across a reload, and takes the folder's 
   const files = deps.search.size;
 
   const announcement = announcementRecord({ broadcastId: "b-reload-1", text: "Lunar greenhouse call\nApplications open for the lunar greenhouse exchange.", sentAt: new Date(), expires: "2999-12-31" });
-  await deps.live!.publish(announcement);
+  await deps.live!.put(announcement);
   expect(deps.search.get(announcement.id)).toBeDefined();
 
   const wuhan = await readFile(path.join(dir, "records", "incubator-wuhan.yaml"), "utf8");
   await writeFile(path.join(dir, "records", "incubator-wuhan-2.yaml"), wuhan.replace("id: incubator-wuhan", "id: incubator-wuhan-2"));
 
-  expect(await deps.reloadCatalog!()).toEqual({ ok: true, records: files + 2 });
+  expect(await deps.live!.reload()).toEqual({ ok: true, records: files + 2 });
   expect(deps.search.get("incubator-wuhan-2")).toBeDefined();
   expect(deps.search.get(announcement.id)).toBeDefined();
 
   await writeFile(path.join(dir, "records", "broken.yaml"), "id: [");
-  const refused = await deps.reloadCatalog!();
+  const refused = await deps.live!.reload();
   expect(refused.ok).toBe(false);
   expect(deps.search.get(announcement.id)).toBeDefined();
   expect(deps.search.get("incubator-wuhan-2")).toBeDefined();

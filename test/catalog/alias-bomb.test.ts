@@ -4,9 +4,9 @@ import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp, StartupError } from "../../src/app.js";
 import { formatProblem, loadCatalog, MAX_ALIAS_COUNT } from "../../src/catalog/load.js";
-import { catalogReloader } from "../../src/catalog/reload.js";
+import { LiveCatalog } from "../../src/live/catalog.js";
+import { createMemoryCatalogChanges } from "../../src/state/catalog-changes.js";
 import { loadConfig } from "../../src/config.js";
-import { SearchEngine } from "../../src/search/engine.js";
 import { makeCatalog, removeFixtures } from "./fixture.js";
 
 /**
@@ -67,10 +67,11 @@ describe("a YAML alias bomb in a catalog file", () => {
     const good = await makeCatalog();
     const loaded = await loadCatalog(good.dir);
     if (!loaded.ok) throw new Error("the base fixture must load");
-    let engine = SearchEngine.build(loaded.catalog);
     const { dir } = await makeCatalog({ [BOMB_FILE]: BOMB });
-    const reload = catalogReloader({ dir, current: () => engine, apply: (next) => (engine = next) });
-    expect(await reload()).toEqual({ ok: false, problems: [LINE] });
-    expect(engine.catalog.records.map((r) => r.id)).toEqual(["alpha-forum", "beta-centre"]);
+    const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const live = await LiveCatalog.start({ dir, files: loaded.catalog, changes: createMemoryCatalogChanges(), logger: quiet });
+    expect(await live.reload()).toEqual({ ok: false, problems: [LINE] });
+    expect(live.search.catalog.records.map((r) => r.id)).toEqual(["alpha-forum", "beta-centre"]);
+    await live.close();
   });
 });

@@ -64,13 +64,13 @@ adminFeature.command("audit", adminOnly, privateChat, async (ctx) => {
 });
 
 adminFeature.command("reload", adminOnly, privateChat, async (ctx) => {
-  const reload = ctx.deps.reloadCatalog;
-  if (!reload) {
+  const live = ctx.deps.live;
+  if (!live) {
     await ctx.reply(ctx.t("coordinator:reload.unavailable"), { parse_mode: "HTML" });
     return;
   }
   const started = Date.now();
-  const result = await reload();
+  const result = await live.reload();
   const actor = ctx.from!.id;
   if (result.ok) {
     await ctx.deps.state.audit.append({ actor, action: "reload", details: { ok: true, records: result.records } });

@@ -1,11 +1,9 @@
 import { Api, type Bot } from "grammy";
 import { z } from "zod";
-import { createMemoryAnnouncements, createRedisAnnouncements, type AnnouncementStore } from "../../announcements/store.js";
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_PER_SECOND, type BroadcastSettings } from "../../broadcast/config.js";
 import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactiveChats, type ProgressMessage } from "../../broadcast/index.js";
 import { telegramSender } from "../../broadcast/sender.js";
 import type { DeliveryService } from "../../broadcast/types.js";
-import { LiveCatalog } from "../../catalog/live.js";
 import { LANGUAGES } from "../../catalog/schema.js";
 import type { Config } from "../../config.js";
 import { connectRedis } from "../../state/redis.js";
@@ -16,8 +14,7 @@ import { progressHook } from "./broadcast-progress.js";
 /**
  * Broadcasting in the app: the delivery engine (BullMQ on REDIS_URL, else in memory) sending with the
  * bot's token, the subscriptions as its audience and its list of unreachable chats, progress edited
- * into the coordinator's message; and the live catalog, which merges the announcements of broadcasts
- * into the searched catalog. Workers run in the bot process by default.
+ * into the coordinator's message. Workers run in the bot process by default.
  */
 
 export interface BroadcastWiringOptions {
@@ -33,8 +30,6 @@ export interface BroadcastWiringOptions {
 
 export interface BroadcastWiring {
   delivery: DeliveryService;
-  live: LiveCatalog;
-  announcements: AnnouncementStore;
   close(): Promise<void>;
 }
 
@@ -50,26 +45,6 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   const { config, bot, deps } = options;
   const { logger, state } = deps;
   const closers: (() => Promise<void>)[] = [];
-
-  // Announcements: beside the state (Redis when there is one) so every bot process finds them.
-  let announcements: AnnouncementStore;
-  if (config.REDIS_URL) {
-    const redis = connectRedis(config.REDIS_URL, logger);
-    closers.push(async () => {
-      await redis.quit().catch(() => undefined);
-      redis.disconnect();
-    });
-    announcements = createRedisAnnouncements(redis, { logger });
-  } else {
-    announcements = createMemoryAnnouncements();
-  }
-  const live = deps.live ?? new LiveCatalog(deps.search.catalog, announcements, (engine) => (deps.search = engine));
-  deps.live = live;
-  try {
-    if ((await announcements.all()).length > 0) await live.rebuild();
-  } catch (error) {
-    logger.warn({ message: (error as Error).message }, "announcements not loaded at start; they come back with the next broadcast or reload");
-  }
 
   let delivery = deps.delivery;
   const ownDelivery = !delivery;
@@ -106,8 +81,6 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   let closed: Promise<void> | undefined;
   return {
     delivery,
-    live,
-    announcements,
     close() {
       closed ??= (async () => {
         for (const close of closers) await close().catch((error: unknown) => logger.warn({ message: (error as Error).message }, "broadcasting did not close cleanly"));

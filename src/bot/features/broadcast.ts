@@ -1,6 +1,6 @@
 import { Composer, type Middleware } from "grammy";
 import { KINDS, LANGUAGES, type Language } from "../../catalog/schema.js";
-import { announcementRecord } from "../../announcements/record.js";
+import { announcementId, announcementRecord } from "../../announcements/record.js";
 import { telegramSender } from "../../broadcast/sender.js";
 import type { BroadcastRequest, BroadcastStatus } from "../../broadcast/types.js";
 import type { Audience } from "../../state/coordination.js";
@@ -318,7 +318,7 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   ]);
 }
 
-/** The broadcast as a catalog announcement, found by questions until it expires. */
+/** The broadcast as a catalog announcement, found by questions from the broadcast's start until it expires or is cancelled. */
 async function publishAnnouncement(ctx: BotContext, draft: BroadcastDraft, audience: Audience, expires: string, now: Date): Promise<void> {
   const live = ctx.deps.live;
   if (!live || !draft.default) return;
@@ -334,10 +334,22 @@ async function publishAnnouncement(ctx: BotContext, draft: BroadcastDraft, audie
       sectors: audience.topics,
       countries: audience.countries,
     });
-    await live.publish(record);
-    ctx.deps.logger.info({ id: record.id, expires }, "announcement added to the catalog");
+    await live.put(record, draft.scheduledAt ? new Date(draft.scheduledAt) : undefined);
+    ctx.deps.logger.info({ id: record.id, from: draft.scheduledAt ?? "now", expires }, "announcement added to the catalog");
   } catch (error) {
     ctx.deps.logger.error({ id: draft.id, message: (error as Error).message }, "announcement not added to the catalog");
+  }
+}
+
+/** A cancelled broadcast's announcement leaves search (or never enters it, when it was scheduled), on every process. */
+async function withdrawAnnouncement(ctx: BotContext, broadcastId: string): Promise<void> {
+  const id = announcementId(broadcastId);
+  if (!ctx.deps.live) return;
+  try {
+    await ctx.deps.live.remove(id);
+    ctx.deps.logger.info({ id }, "announcement removed from the catalog");
+  } catch (error) {
+    ctx.deps.logger.error({ id, message: (error as Error).message }, "announcement not removed from the catalog");
   }
 }
 
@@ -380,6 +392,7 @@ async function stop(ctx: BotContext, id: string): Promise<void> {
     .append({ actor: ctx.from!.id, action: "broadcast-cancel", details: { id, sent: status.sent, remaining: status.remaining } })
     .catch((error: unknown) => ctx.deps.logger.error({ id, message: (error as Error).message }, "broadcast cancel not audited"));
   ctx.deps.logger.info({ id, user: ctx.from!.id }, "broadcast cancelled");
+  await withdrawAnnouncement(ctx, id);
   const onList = (ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? []).flat().some((b) => "callback_data" in b && b.callback_data === `${BROADCAST_PREFIX}ls`);
   if (onList) await editView(ctx, listView(ctx, await delivery.list(LIST_SIZE)));
   else await editView(ctx, { text: renderProgress(status, ctx.t, ctx.lang) });
