@@ -157,6 +157,26 @@ describe("three webhook replicas and a broadcast worker on one Redis", () => {
     expect(plainText(revoked)).toContain(String(coordinator.userId));
     for (const replica of [0, 2]) expect(plainText(await set.replyFrom(replica, "/unanswered", coordinator))).toBe("This command is for coordinators.");
   }, TEST_MS);
+
+  it("a broadcast composed step by step on different replicas reaches each subscriber once", async () => {
+    const subscribers = Array.from({ length: 6 }, newUser);
+    for (const from of subscribers) {
+      await set.reply("/subscribe", from);
+      // "Done" straight away: every topic, kind and country.
+      expect((await set.press("s:s", from)).delivered).toBe(true);
+    }
+    const text = `Forum on hydrogen in Almaty ${Date.now()}`;
+    const admin = { userId: ADMIN };
+    const step = async (replica: number, update: Update) => expect((await set.deliverTo(replica, update)).status).toBe(200);
+    await step(0, set.api.textMessage({ chatId: ADMIN, userId: ADMIN, text: "/broadcast" }));
+    await step(1, set.api.textMessage({ chatId: ADMIN, userId: ADMIN, text }));
+    await step(2, set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:p", allowUnknownData: true }));
+    const after = set.api.mark();
+    expect((await set.press("bc:ok", { ...admin })).delivered).toBe(true);
+    // The replica that started it tells the coordinator when the workers are done.
+    await set.api.waitForCall("sendMessage", (p) => p.chat_id === ADMIN && String(p.text).includes("is finished"), { after, timeoutMs: 30_000 });
+    for (const { userId } of subscribers) expect(callsTo(userId, after, ["sendMessage"]).filter((c) => plainText(c) === text), `subscriber ${userId}`).toHaveLength(1);
+  }, TEST_MS);
 });
 
 /**
