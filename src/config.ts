@@ -37,7 +37,7 @@ const envSchema = z
     FLOOD_MAX_MESSAGES: z.coerce.number().int().min(0).max(10_000).default(20),
     FLOOD_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
     /** One chat's updates are handled one at a time across processes under a lease that lapses this long after its holder stops renewing it (a crash). */
-    CHAT_LEASE_TTL_SECONDS: z.coerce.number().int().min(3).max(600).default(30),
+    CHAT_LEASE_TTL_SECONDS: z.coerce.number().int().min(3).max(600).default(5),
     /** How long an update waits for the previous one of its chat; then the user is asked to send it again. Under the webhook's 25 s answer time. */
     CHAT_LEASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(10),
     /** Longest wait auto-retry accepts on a 429 before giving up the call. */

@@ -46,13 +46,14 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   // a failure is logged and apologised for here and never escapes (src/bot/errors.ts).
   const guarded = bot.errorBoundary((error) => handleUpdateError(error, deps));
   guarded.use(wellFormedUpdate);
-  if (options.deduplicate ?? true) guarded.use(onceOnly);
   // Updates of one chat are handled one after another, so two quick messages never race on the session:
   // in this process by sequentialize (no state round trip), across processes by the chat's lease.
   guarded.use(sequentialize(conversationKey));
   guarded.use(groupAddressFilter);
   // After the group filter (group chatter not addressed to the bot takes no lease), before the session.
   guarded.use(chatLease(deps));
+  // Under the lease: a redelivery of this chat's update waits for the first delivery, then finds it handled.
+  if (options.deduplicate ?? true) guarded.use(onceOnly);
   guarded.use(session<SessionData, BotContext>({ initial: () => ({}), storage: deps.state.sessions, getSessionKey: sessionKey }));
   guarded.use(languageMiddleware);
   // After the language is known (the notice is in the user's language), before any feature does work.

@@ -117,6 +117,9 @@ function evictOldest(entries: Map<string, Entry>, maxSessions: number): void {
 /** Update id → expiry; insertion order is expiry order, so expired and oldest ids are at the front. */
 function memoryUpdates(ids: Map<number, number>, maxIds: number, now: () => number): UpdateLog {
   return {
+    async handled(updateId) {
+      return (ids.get(updateId) ?? 0) > now();
+    },
     async claim(updateId) {
       const at = now();
       const expiresAt = ids.get(updateId);

@@ -187,6 +187,9 @@ function redisUpdates(redis: Redis, keyPrefix: string): UpdateLog {
     async claim(updateId) {
       return (await redis.set(keyPrefix + updateId, "1", "EX", UPDATE_RETENTION_SECONDS, "NX")) === "OK";
     },
+    async handled(updateId) {
+      return (await redis.exists(keyPrefix + updateId)) === 1;
+    },
   };
 }
 

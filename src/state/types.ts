@@ -102,6 +102,8 @@ export const UPDATE_RETENTION_SECONDS = 24 * 3600;
 export interface UpdateLog {
   /** True for the first claim of `updateId` within UPDATE_RETENTION_SECONDS, false for any later one. */
   claim(updateId: number): Promise<boolean>;
+  /** Whether `updateId` was claimed within UPDATE_RETENTION_SECONDS (claims nothing). */
+  handled(updateId: number): Promise<boolean>;
 }
 
 /**

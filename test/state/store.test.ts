@@ -196,6 +196,14 @@ describe.each(["memory", "redis"] as const)("%s state backend", (kind) => {
     if (kind === "redis") expect(await h.open({ ttlSeconds: 60 }).updates.claim(700_000_001)).toBe(false);
   });
 
+  it("tells whether an update id was claimed, without claiming it", async () => {
+    const { updates } = h.open({ ttlSeconds: 60 });
+    expect(await updates.handled(700_000_003)).toBe(false);
+    expect(await updates.handled(700_000_003)).toBe(false);
+    await updates.claim(700_000_003);
+    expect(await updates.handled(700_000_003)).toBe(true);
+  });
+
   it("counts hits per key in a window that starts with the first hit", async () => {
     const { counters } = h.open({ ttlSeconds: 60 });
     expect(await counters.increment("a", 60_000)).toBe(1);

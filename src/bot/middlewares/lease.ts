@@ -3,8 +3,12 @@ import { supportedLanguage, translator } from "../../i18n.js";
 import { holdLease, type LeaseTrouble } from "../../state/leases.js";
 import { sessionKey, type BotContext, type BotDeps } from "../context.js";
 
-/** A handler rarely takes seconds; a crashed replica's chats are free again after the TTL. */
-export const DEFAULT_CHAT_LEASE = { ttlMs: 30_000, waitMs: 10_000 };
+/**
+ * A handler rarely takes seconds (a slow one renews its lease); a crashed replica's chats are free
+ * again after the TTL, which is shorter than the wait, so Telegram's redelivery of the update the
+ * crash interrupted gets the lease and is handled.
+ */
+export const DEFAULT_CHAT_LEASE = { ttlMs: 5_000, waitMs: 10_000 };
 
 /** Whose updates are kept in order: the chat's, else (inline queries) the user's. */
 export function conversationKey(ctx: BotContext): string | undefined {
