@@ -7,7 +7,8 @@
  *
  * Prints, per setup: updates per second answered, p50/p99 reply latency (from the update sent to the
  * bot's first answer reaching the fake Bot API), errors (must be 0: a delivery not answered 200, an
- * update not answered, an error logged by a replica), the ratio 3 replicas / 1, and the load average.
+ * update not answered, an error logged by a replica), the cores this process used (the fake Bot API,
+ * proxy and users share the machine with the replicas), the ratio 3 replicas / 1, and the load average.
  *
  * Options: --users N (default 1000), --seconds N (load per setup, default 20), --think-ms N (mean
  * pause between an answer and the user's next update, default 1000), --replicas "1,3".
@@ -66,6 +67,8 @@ interface Figures {
   latencies: number[];
   errors: Record<string, number>;
   load: number[];
+  /** CPU time of this process (fake Bot API, proxy, simulated users) over the run, in cores. */
+  ownCores: number;
 }
 
 /** The bot's answer to an update: the first message sent or edited in the chat, or the callback query's answer. */
@@ -108,6 +111,7 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
     const errors: Record<string, number> = {};
     const fail = (kind: string) => (errors[kind] = (errors[kind] ?? 0) + 1);
     const latencies: number[] = [];
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const end = started + SECONDS * 1000;
     let answered = 0;
@@ -153,10 +157,12 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
     };
     await Promise.all(Array.from({ length: USERS }, (_, i) => user(i).catch((error: unknown) => fail(`user stopped: ${(error as Error).message}`))));
     const load = os.loadavg();
+    const used = process.cpuUsage(cpu);
+    const ownCores = (used.user + used.system) / 1000 / (performance.now() - started);
 
     for (const answer of set.answers) if (answer.status >= 500 || answer.status === 0) fail(`replica answered ${answer.status || answer.failure}`);
     for (const replica of set.replicas) for (const line of replica.logs()) if (Number(line.level) >= 50) fail(`replica logged: ${String(line.msg)}`);
-    return { replicas, answered, updatesPerSecond: answered / SECONDS, latencies, errors, load };
+    return { replicas, answered, updatesPerSecond: answered / SECONDS, latencies, errors, load, ownCores };
   } finally {
     await set.stop();
   }
@@ -180,9 +186,19 @@ console.log(
 const rows = results.map((r) => {
   const latency = latencyFigures(r.latencies);
   const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
-  return [`${r.replicas} replica${r.replicas === 1 ? "" : "s"}`, r.answered.toString(), r.updatesPerSecond.toFixed(0), formatMs(latency.p50), formatMs(latency.p99), errors.toString(), r.load.map((n) => n.toFixed(2)).join(" / ")];
+  return [
+    `${r.replicas} replica${r.replicas === 1 ? "" : "s"}`,
+    r.answered.toString(),
+    r.updatesPerSecond.toFixed(0),
+    formatMs(latency.p50),
+    formatMs(latency.p99),
+    errors.toString(),
+    r.ownCores.toFixed(2),
+    r.load.map((n) => n.toFixed(2)).join(" / "),
+  ];
 });
-console.log(formatTable(["setup", "answered", "updates/s", "p50", "p99", "errors", "load average (1 / 5 / 15 min)"], rows));
+// The harness's own share of the cores is not the bot's: with few cores it bounds what more replicas can give.
+console.log(formatTable(["setup", "answered", "updates/s", "p50", "p99", "errors", "harness cores", "load average (1 / 5 / 15 min)"], rows));
 for (const r of results) for (const [kind, count] of Object.entries(r.errors)) console.log(`  ${r.replicas} replica(s): ${count} × ${kind}`);
 const one = results.find((r) => r.replicas === 1);
 const three = results.find((r) => r.replicas === 3);
