@@ -1,7 +1,7 @@
 import { newStemmer } from "snowball-stemmers";
 import { eng, fra, rus, zho } from "stopword";
 import type { Language } from "../catalog/schema.js";
-import { bigrams, fold, words, type Word } from "./text.js";
+import { acronymTest, bigrams, fold, words, type Word } from "./text.js";
 
 /** Stemming and stop words per script, shared by indexing and querying so both sides agree. */
 
@@ -127,12 +127,31 @@ export interface AnalyzedText {
   keys: (string | null)[];
 }
 
+/** Question words a segmenter leaves stuck to a measure word or verb ("多少个", "几家"). */
+const HAN_LEADING = ["多少", "哪些", "哪个", "哪家", "什么", "几"];
+/** Particles and measure words a segmenter leaves stuck to a word ("签了", "协议的", "几个"). */
+const HAN_TRAILING = ["了", "的", "个", "家", "吗", "呢", "吧", "啊", "呀", "过", "么"];
+
+/** A query's Chinese word without the question words and particles stuck to it; null when nothing is left. */
+function hanQueryKey(text: string): string | null {
+  let key = text;
+  for (let changed = true; changed && key.length > 1; ) {
+    changed = false;
+    const lead = HAN_LEADING.find((p) => key.startsWith(p) && key.length > p.length);
+    if (lead) [key, changed] = [key.slice(lead.length), true];
+    const trail = HAN_TRAILING.find((p) => key.endsWith(p) && key.length > p.length);
+    if (trail) [key, changed] = [key.slice(0, -trail.length), true];
+  }
+  return HAN_STOP.has(key) || HAN_TRAILING.includes(key) ? null : key;
+}
+
 /** `forIndex` keeps Han runs whole (see `words`); queries segment them into words. */
 export function analyze(text: string, lang: Language, forIndex = false): AnalyzedText {
   const folded = fold(text);
   const ws = words(folded, !forIndex);
   const latin = latinLanguageOf(lang);
-  const keys = ws.map((w) => (isStopword(w) ? null : w.script === "han" ? w.text : wordKey(w, latin)));
+  const acronym = acronymTest(text, folded);
+  const keys = ws.map((w) => (isStopword(w) && !acronym(w) ? null : w.script === "han" ? (forIndex ? w.text : hanQueryKey(w.text)) : wordKey(w, latin)));
   return { folded, words: ws, keys };
 }
 

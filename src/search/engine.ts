@@ -489,7 +489,7 @@ export class SearchEngine {
         if (frKey && frKey !== key) alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem" });
         push(word.text, alts);
       }
-      if (isSoftWord(word.text)) for (const u of unitsHere) units[u]!.soft = true;
+      if (isSoftWord(word.text) || isSoftWord(key)) for (const u of unitsHere) units[u]!.soft = true;
       unitsOfWord.set(i, unitsHere);
     });
 

@@ -2,7 +2,7 @@ import type { Language } from "../catalog/schema.js";
 import { eng, fra } from "stopword";
 import { isStopword } from "./analyzer.js";
 import { subsetDetector } from "./language-subset.js";
-import { fold, scriptOf, words } from "./text.js";
+import { acronymTest, fold, scriptOf, words } from "./text.js";
 
 // eld's small database cut to our four languages: the same detections as the whole one limited to them,
 // at a few MB of memory instead of ~150.
@@ -71,8 +71,10 @@ export interface LatinVocabulary {
 function vocabularyVote(text: string, vocabulary: LatinVocabulary): "en" | "fr" | undefined {
   let en = 0;
   let fr = 0;
-  for (const w of words(fold(text))) {
-    if (w.script !== "latin" || /^\d+$/.test(w.text)) continue;
+  const folded = fold(text);
+  const acronym = acronymTest(text, folded);
+  for (const w of words(folded)) {
+    if (w.script !== "latin" || /^\d+$/.test(w.text) || acronym(w)) continue;
     const inEn = vocabulary.en.has(w.text);
     const inFr = vocabulary.fr.has(w.text);
     if (inFr && !inEn) fr++;
@@ -88,8 +90,10 @@ const ENGLISH_ONLY = new Set(eng.map(fold).filter((w) => !fra.includes(w) && w.l
 function grammarVote(text: string): "en" | "fr" | undefined {
   let en = 0;
   let fr = 0;
-  for (const w of words(fold(text))) {
-    if (w.script !== "latin") continue;
+  const folded = fold(text);
+  const acronym = acronymTest(text, folded);
+  for (const w of words(folded)) {
+    if (w.script !== "latin" || acronym(w)) continue;
     if (FRENCH_ONLY.has(w.text)) fr++;
     else if (ENGLISH_ONLY.has(w.text)) en++;
   }

@@ -117,3 +117,16 @@ export function bigrams(han: string): string[] {
   for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
   return out;
 }
+
+/**
+ * Which words of a text are written in capitals ("AI", "IT", "SCO") in a text that is not all
+ * capitals: acronyms, never grammar words ("ai" is French for "have"). `folded` is fold(text); when
+ * folding changed the length, offsets no longer match and nothing counts as an acronym.
+ */
+export function acronymTest(text: string, folded: string): (word: Word) => boolean {
+  if (folded.length !== text.length) return () => false;
+  const letters = text.match(/\p{L}/gu)?.length ?? 0;
+  const upper = text.match(/\p{Lu}/gu)?.length ?? 0;
+  if (letters === 0 || upper / letters > 0.6) return () => false;
+  return (word) => word.end - word.start >= 2 && /^\p{Lu}+$/u.test(text.slice(word.start, word.end));
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/search/analyzer.js";
+
+const keys = (text: string, lang: "en" | "fr" | "zh" = "en") => analyze(text, lang).keys.filter((k) => k !== null);
+
+describe("analyze", () => {
+  it("keeps an acronym written in capitals even when it is a grammar word in lower case", () => {
+    expect(keys("SCO AI centre")).toContain("ai");
+    expect(keys("j'ai une question sur l'OCS", "fr")).not.toContain("ai");
+    // A message typed all in capitals is not a string of acronyms.
+    expect(keys("INCUBATORS IN KAZAKHSTAN")).not.toContain("in");
+  });
+
+  it("takes question words and particles off the Chinese words of a question", () => {
+    expect(keys("乌鲁木齐大会签了多少个协议", "zh")).toEqual(expect.arrayContaining(["签", "协议"]));
+    expect(keys("乌鲁木齐大会签了多少个协议", "zh").some((k) => /多少|了|个/.test(k))).toBe(false);
+    // The index keeps its text as written.
+    expect(analyze("签了协议", "zh", true).keys).toEqual(["签了协议"]);
+  });
+});
