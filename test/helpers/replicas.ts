@@ -17,7 +17,7 @@
  * request it had taken (killed while handling it). Every answer a replica gave is recorded
  * (`answers`), for checking that none was a 5xx.
  */
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
@@ -27,7 +27,7 @@ import type { Update } from "grammy/types";
 import { HARNESS_TOKEN, waitForAny, type Sender } from "./bot-harness.js";
 import { startFakeBotApi, type FakeBotApi, type FakeBotApiOptions, type RecordedCall, type WebhookDelivery } from "./fake-bot-api.js";
 import { startMain, type MainProcess } from "./main-process.js";
-import { startRedisServer, type RedisServer } from "./redis-server.js";
+import { openClient, startRedisServer, type RedisServer } from "./redis-server.js";
 
 export interface ReplicaSetOptions {
   /** Webhook replicas (default 3). */
@@ -138,6 +138,8 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
   try {
     const redis = await startRedisServer();
     cleanups.push(() => redis.stop());
+    const guard = await guardRedis(redis);
+    cleanups.push(() => terminate(guard));
     const api = await startFakeBotApi({ token: HARNESS_TOKEN, ...options.fake });
     cleanups.push(() => api.close());
 
@@ -297,6 +299,27 @@ function who(from: Sender = {}) {
 function spawnNode(entry: string, env: Record<string, string>): MainProcess {
   // No kill timer of its own: stop() ends it, and it exits by itself if this process dies.
   return startMain(env, 24 * 3600_000, ["--import", "tsx", "--import", EXIT_WITH_PARENT, entry]);
+}
+
+/**
+ * The bot and worker processes exit by themselves when this process dies (exit-with-parent.ts);
+ * redis-server cannot, so a small watcher kills it and removes its data then. Stopped first on a
+ * normal stop, so it never outlives the server it watches.
+ */
+async function guardRedis(redis: RedisServer): Promise<ChildProcess> {
+  const client = await openClient(redis.url);
+  const pid = Number(/process_id:(\d+)/.exec(await client.info("server"))?.[1]);
+  await client.quit();
+  if (!Number.isSafeInteger(pid) || pid <= 1) throw new Error("redis-server did not say its process id");
+  const watcher = [
+    "const [pid, dir] = process.argv.slice(1); const parent = process.ppid;",
+    "setInterval(() => { if (process.ppid === parent) return;",
+    "try { process.kill(Number(pid), 'SIGKILL'); } catch {}",
+    "setTimeout(() => { require('node:fs').rmSync(dir, { recursive: true, force: true }); process.exit(0); }, 200); }, 500);",
+  ].join(" ");
+  const child = spawn(process.execPath, ["-e", watcher, String(pid), redis.dir], { stdio: "ignore" });
+  await once(child, "spawn");
+  return child;
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. */
