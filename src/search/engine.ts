@@ -34,6 +34,8 @@ const MIN_PREFIX = 4;
 const MAX_PREFIX_WORDS = 8;
 
 const YEAR = /^(19|20)\d\d$/;
+/** How much more a missing year costs than a missing name: an edition the catalog lacks is not the one it has. */
+const YEAR_ABSENCE = 3;
 
 /** Weight of a word that names the kind of fact asked for ("when", "members") rather than the record. */
 const SOFT_WEIGHT = 0.2;
@@ -531,7 +533,7 @@ export class SearchEngine {
       // A year names one edition of a thing ("the SCO summit 2019"), a proper name the thing itself ("the
       // Belt and Road forum"): a record without them is about something else, however common the year
       // or the name is in the catalog.
-      if (YEAR.test(word.text) || unit.named) unit.absence = maxIdf;
+      if (YEAR.test(word.text) || unit.named) unit.absence = maxIdf * (YEAR.test(word.text) ? YEAR_ABSENCE : 1);
     }
     return { units, places };
   }
