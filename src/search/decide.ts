@@ -71,6 +71,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   }
   const question = questionKind(text);
   const response = engine.search(text, { langHint: options.langHint, filters: options.filters, limit, explain: options.explain });
+  preferSurer(response);
   const asked = question ? askedWords(engine, text, response.lang) : undefined;
   if (question && asked) preferFactHolders(engine, response, question, asked);
   const best = response.hits[0];
@@ -82,6 +83,24 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   }
   const direct = question && asked ? directFact(record, question, asked) : null;
   return { kind: "answer", lang: response.lang, response, record, question, direct, smalltalk: null, confidence };
+}
+
+/** Hits scoring this close to the best are a tie in rank; the one that covers more of the question goes first. */
+const TIE_WINDOW = 0.95;
+
+/**
+ * Of hits that nearly tie in score, the one covering more of the question is the surer answer ("東協科技
+ * 移轉中心" names the centre as much as the alliance; the alliance covers more of the words).
+ */
+function preferSurer(response: SearchResponse): void {
+  const hits = response.hits;
+  const top = hits[0];
+  if (!top) return;
+  let best = 0;
+  hits.forEach((h, i) => {
+    if (h.score >= top.score * TIE_WINDOW && h.confidence > hits[best]!.confidence) best = i;
+  });
+  if (best > 0) hits.unshift(...hits.splice(best, 1));
 }
 
 /**
