@@ -40,7 +40,7 @@ export type SmalltalkKind = "greeting" | "thanks" | "help" | "bye" | "command" |
 const SMALLTALK: [SmalltalkKind, string[]][] = [
   ["help", [
     "help", "help me", "are you a bot", "are you a robot", "are you human", "are you real", "who made you", "who created you", "who built you", "anyone there", "is anyone there", "what can you do", "what do you do", "who are you", "what are you", "how does this work", "how do i use this", "how to use", "what is this bot", "what is this", "menu", "start", "commands", "what can i ask", "what do you know", "what are you for", "what is this for",
-    "aide", "aidez moi", "aide moi", "que sais tu faire", "que savez vous faire", "que peux tu faire", "que pouvez vous faire", "qui es tu", "qui etes vous", "comment ca marche", "comment ca fonctionne", "c'est quoi ce bot", "menu", "que puis je demander", "tu sers a quoi", "ca sert a quoi", "a quoi tu sers", "tu fais quoi", "t'es qui", "tu es qui", "tu es un robot", "tu es un bot", "vous etes un robot", "qui t'a cree", "il y a quelqu'un",
+    "aide", "aidez moi", "aide moi", "que sais tu faire", "que savez vous faire", "que peux tu faire", "que pouvez vous faire", "qui es tu", "qui etes vous", "comment ca marche", "comment ca fonctionne", "c'est quoi ce bot", "menu", "que puis je demander", "tu sers a quoi", "ca sert a quoi", "a quoi tu sers", "tu fais quoi", "t'es qui", "tu es qui", "qu'est ce que tu sais faire", "qu'est ce que tu peux faire", "qu'est ce que tu fais", "tu sais faire quoi", "tu peux faire quoi", "tu es un robot", "tu es un bot", "vous etes un robot", "qui t'a cree", "il y a quelqu'un",
     "помощь", "помоги", "помогите", "что ты умеешь", "что вы умеете", "что умеешь", "ты кто", "кто ты", "кто вы", "как это работает", "как пользоваться", "что это за бот", "меню", "что можно спросить", "что ты можешь", "зачем ты", "для чего ты", "что ты такое", "ты бот", "ты робот", "вы бот", "кто тебя создал", "кто тебя сделал", "есть кто",
     "帮助", "帮忙", "你能做什么", "你会什么", "你可以做什么", "你能干什么", "你是谁", "怎么用", "如何使用", "这是什么", "菜单", "可以问什么", "你有什么功能", "你能干嘛", "你会干嘛", "你是干嘛的", "你是做什么的", "你是机器人吗", "你是机器人", "谁做的你", "有人吗",
   ]],
@@ -57,7 +57,7 @@ const SMALLTALK: [SmalltalkKind, string[]][] = [
     "谢谢", "谢谢你", "谢谢您", "多谢", "非常感谢", "感谢", "太好了", "好的谢谢", "谢啦", "辛苦了", "谢谢帮忙", "帮大忙了",
   ]],
   ["bye", [
-    "bye", "goodbye", "good bye", "see you", "ciao", "see ya", "good night", "au revoir", "a bientot", "bonne nuit", "bonne journee", "пока", "до свидания", "до встречи", "спокойной ночи", "всего доброго", "再见", "拜拜", "晚安",
+    "bye", "goodbye", "good bye", "see you", "ciao", "have a good one", "have a nice day", "have a good day", "take care", "see ya", "good night", "au revoir", "a bientot", "bonne nuit", "bonne journee", "пока", "до свидания", "до встречи", "спокойной ночи", "всего доброго", "再见", "拜拜", "晚安",
   ]],
   ["ack", [
     "ok", "okay", "k", "yes", "no", "yep", "nope", "sure", "fine", "got it", "i see", "oui", "non", "d'accord", "dac", "ok merci", "je vois", "да", "нет", "ок", "ладно", "хорошо", "понятно", "ясно", "好", "好的", "是", "不", "嗯", "知道了", "明白", "行", "ok thanks", "ok merci", "ок спасибо", "好的谢谢",
@@ -68,7 +68,7 @@ const PHRASES = new Map<string, SmalltalkKind>();
 for (const [kind, phrases] of SMALLTALK) for (const p of phrases) if (!PHRASES.has(normalize(p))) PHRASES.set(normalize(p), kind);
 
 /** Words that may stand around small talk without making it a question ("hi bot", "thanks so much!"). */
-const FILLER = new Set(["bot", "so", "much", "very", "again", "all", "everyone", "guys", "there", "dear", "friend", "mate", "please", "pls", "a", "lot", "tout", "le", "monde", "beaucoup", "bien", "encore", "ещё", "еще", "очень", "всем", "бот", "друг", "тебе", "вам", "вас", "呀", "啊", "哦", "呢", "吧", "了", "啦"]);
+const FILLER = new Set(["and", "et", "и", "toi", "bot", "so", "much", "very", "again", "all", "everyone", "guys", "there", "dear", "friend", "mate", "please", "pls", "a", "lot", "tout", "le", "monde", "beaucoup", "bien", "encore", "ещё", "еще", "очень", "всем", "бот", "друг", "тебе", "вам", "вас", "呀", "啊", "哦", "呢", "吧", "了", "啦"]);
 
 /**
  * Single words of small talk, for messages the phrases above do not cover word for word ("thank u",
@@ -121,10 +121,10 @@ export function smalltalkKind(text: string): SmalltalkKind | null {
   const parts = normalized.split(/\s*\|\s*/).filter(Boolean);
   let first: SmalltalkKind | null = null;
   for (const part of parts) {
-    const kind = PHRASES.get(part) ?? PHRASES.get(stripFiller(part));
-    if (!kind && stripFiller(part) !== "") return smalltalkByWords(normalized);
+    const kind = kindOfPart(part);
+    if (kind === null) return smalltalkByWords(normalized);
     // What the user wants most decides the reply: help over greeting over thanks.
-    if (kind && (first === null || priority(kind) < priority(first))) first = kind;
+    if (kind !== "filler" && (first === null || priority(kind) < priority(first))) first = kind;
   }
   return first ?? smalltalkByWords(normalized);
 }
@@ -139,28 +139,45 @@ const HAN_PHRASES = [...PHRASES.keys()].filter((p) => /\p{Script=Han}/u.test(p))
 /** Chinese small-talk words and filler, longest first. */
 const HAN_WORDS = [...SMALLTALK_WORDS.keys(), ...SMALLTALK_FILLER].filter((w) => /\p{Script=Han}/u.test(w)).sort((a, b) => b.length - a.length);
 
-function stripFiller(part: string): string {
+/**
+ * The small talk a part of a message is: a phrase, phrases with filler around them ("thanks bot", "au
+ * revoir et bonne journée"), "filler" when it is only filler, null when anything else is left.
+ */
+function kindOfPart(part: string): SmalltalkKind | "filler" | null {
+  const whole = PHRASES.get(part);
+  if (whole) return whole;
   if (/\p{Script=Han}/u.test(part)) {
     let rest = part;
-    for (const phrase of HAN_PHRASES) rest = rest.split(phrase).join("");
-    return [...rest].filter((c) => !FILLER.has(c)).join("").trim();
+    let kind: SmalltalkKind | null = null;
+    for (const phrase of HAN_PHRASES) {
+      if (!rest.includes(phrase)) continue;
+      const found = PHRASES.get(phrase)!;
+      if (kind === null || priority(found) < priority(kind)) kind = found;
+      rest = rest.split(phrase).join("");
+    }
+    if ([...rest].some((c) => !FILLER.has(c) && c.trim() !== "")) return null;
+    return kind ?? "filler";
   }
   const words = part.split(" ").filter((w) => !FILLER.has(w));
-  // Drop a leading or trailing small-talk phrase: "thanks bot" → "", "hi there friend" → "".
-  const joined = words.join(" ");
-  if (PHRASES.has(joined)) return "";
+  if (words.length === 0) return "filler";
+  const joined = PHRASES.get(words.join(" "));
+  if (joined) return joined;
+  // A phrase followed by more small talk: "thanks bot", "hi there friend", "au revoir bonne journée".
   for (let cut = words.length - 1; cut > 0; cut--) {
-    const head = words.slice(0, cut).join(" ");
-    const tail = words.slice(cut).join(" ");
-    if (PHRASES.has(head) && (PHRASES.has(tail) || stripFiller(tail) === "")) return "";
+    const head = PHRASES.get(words.slice(0, cut).join(" "));
+    if (!head) continue;
+    const tail = kindOfPart(words.slice(cut).join(" "));
+    if (tail !== null) return tail === "filler" || priority(head) <= priority(tail) ? head : tail;
   }
-  return joined;
+  return null;
 }
 
 /** Folded, emoji and punctuation turned into a "|" separator between phrases, spaces collapsed. */
 function normalize(text: string): string {
   return fold(text)
     .replace(/[’']/g, "'")
+    // "qu'est-ce que", "what-can-you-do": a hyphen inside words is a space, not a pause.
+    .replace(/(\p{L})-(?=\p{L})/gu, "$1 ")
     .replace(/[^\p{L}\p{N}'\s]+/gu, " | ")
     .replace(/\s+/g, " ")
     .replace(/(\s*\|\s*)+/g, " | ")
