@@ -192,13 +192,14 @@ const rows = results.map((r) => {
     r.updatesPerSecond.toFixed(0),
     formatMs(latency.p50),
     formatMs(latency.p99),
+    formatMs(latency.max),
     errors.toString(),
     r.ownCores.toFixed(2),
     r.load.map((n) => n.toFixed(2)).join(" / "),
   ];
 });
 // The harness's own share of the cores is not the bot's: with few cores it bounds what more replicas can give.
-console.log(formatTable(["setup", "answered", "updates/s", "p50", "p99", "errors", "harness cores", "load average (1 / 5 / 15 min)"], rows));
+console.log(formatTable(["setup", "answered", "updates/s", "p50", "p99", "max", "errors", "harness cores", "load average (1 / 5 / 15 min)"], rows));
 for (const r of results) for (const [kind, count] of Object.entries(r.errors)) console.log(`  ${r.replicas} replica(s): ${count} × ${kind}`);
 const one = results.find((r) => r.replicas === 1);
 const three = results.find((r) => r.replicas === 3);
