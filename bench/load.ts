@@ -69,6 +69,8 @@ interface Figures {
   load: number[];
   /** CPU time of this process (fake Bot API, proxy, simulated users) over the run, in cores. */
   ownCores: number;
+  /** The same for each replica, then the worker (Linux; empty elsewhere). */
+  processCores: number[];
 }
 
 /** The bot's answer to an update: the first message sent or edited in the chat, or the callback query's answer. */
@@ -112,6 +114,8 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
     const fail = (kind: string) => (errors[kind] = (errors[kind] ?? 0) + 1);
     const latencies: number[] = [];
     const cpu = process.cpuUsage();
+    const pids = [...set.replicas.map((r) => r.process.child.pid), set.worker?.child.pid].filter((pid): pid is number => pid !== undefined);
+    const cpuBefore = pids.map(cpuSeconds);
     const started = performance.now();
     const end = started + SECONDS * 1000;
     let answered = 0;
@@ -158,15 +162,34 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
     await Promise.all(Array.from({ length: USERS }, (_, i) => user(i).catch((error: unknown) => fail(`user stopped: ${(error as Error).message}`))));
     const load = os.loadavg();
     const used = process.cpuUsage(cpu);
-    const ownCores = (used.user + used.system) / 1000 / (performance.now() - started);
+    const elapsedMs = performance.now() - started;
+    const ownCores = (used.user + used.system) / 1000 / elapsedMs;
+    const processCores = pids.flatMap((pid, i) => {
+      const [before, after] = [cpuBefore[i], cpuSeconds(pid)];
+      return before === undefined || after === undefined ? [] : [((after - before) * 1000) / elapsedMs];
+    });
 
     for (const answer of set.answers) if (answer.status >= 500 || answer.status === 0) fail(`replica answered ${answer.status || answer.failure}`);
     for (const replica of set.replicas) for (const line of replica.logs()) if (Number(line.level) >= 50) fail(`replica logged: ${String(line.msg)}`);
-    return { replicas, answered, updatesPerSecond: answered / SECONDS, latencies, errors, load, ownCores };
+    return { replicas, answered, updatesPerSecond: answered / SECONDS, latencies, errors, load, ownCores, processCores };
   } finally {
     await set.stop();
   }
 }
+
+/** CPU time a process has used, in seconds, from /proc (undefined where there is none). */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th, in clock ticks.
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on Linux builds. */
+const CLOCK_TICKS = 100;
 
 function pick<T>(list: readonly T[]): T {
   return list[Math.floor(Math.random() * list.length)] as T;
@@ -200,7 +223,10 @@ const rows = results.map((r) => {
 });
 // The harness's own share of the cores is not the bot's: with few cores it bounds what more replicas can give.
 console.log(formatTable(["setup", "answered", "updates/s", "p50", "p99", "max", "errors", "harness cores", "load average (1 / 5 / 15 min)"], rows));
-for (const r of results) for (const [kind, count] of Object.entries(r.errors)) console.log(`  ${r.replicas} replica(s): ${count} × ${kind}`);
+for (const r of results) {
+  if (r.processCores.length > 0) console.log(`  ${r.replicas} replica(s): cores used by each replica, then the worker: ${r.processCores.map((c) => c.toFixed(2)).join(", ")}`);
+  for (const [kind, count] of Object.entries(r.errors)) console.log(`  ${r.replicas} replica(s): ${count} × ${kind}`);
+}
 const one = results.find((r) => r.replicas === 1);
 const three = results.find((r) => r.replicas === 3);
 if (one && three) console.log(`ratio 3 replicas / 1: ${formatRatio(three.updatesPerSecond / one.updatesPerSecond)} updates/s`);
