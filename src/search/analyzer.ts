@@ -71,6 +71,14 @@ export function isSoftWord(text: string): boolean {
   return SOFT.has(text);
 }
 
+let softKeys: Set<string> | undefined;
+
+/** True for the index key (stem) of such a word, in English or French stemming. */
+export function isSoftKey(key: string): boolean {
+  softKeys ??= new Set(SOFT_WORDS.flatMap((w) => [...analyze(w, "en").keys, ...analyze(w, "fr").keys, ...analyze(w, "ru").keys]).filter((k): k is string => k !== null));
+  return softKeys.has(key);
+}
+
 // One stop list per script: queries mix English and French freely, and a word that is a function
 // word in either language carries no meaning for this catalog.
 const LATIN_STOP = new Set([...eng, ...fra, ...QUESTION_WORDS.latin].map(fold));

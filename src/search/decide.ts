@@ -1,6 +1,6 @@
 import type { CatalogRecord, Figure, Language, Party } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
-import { analyze, latinLanguageOf } from "./analyzer.js";
+import { analyze, isSoftKey, latinLanguageOf } from "./analyzer.js";
 import { bigrams } from "./text.js";
 import type { SearchEngine } from "./engine.js";
 import { questionKind, smalltalkKind, type QuestionKind, type SmalltalkKind } from "./question.js";
@@ -19,7 +19,9 @@ export type DirectFact =
   | { kind: "figures"; question: "count" | "amount"; figures: Figure[] }
   | { kind: "date"; start: string; end?: string }
   | { kind: "parties"; parties: Party[] }
-  | { kind: "places"; countries: string[]; cities: string[] };
+  | { kind: "places"; countries: string[]; cities: string[] }
+  /** A sentence of the record (in the reply language) saying what was asked, when no structured field does. */
+  | { kind: "sentence"; text: string };
 
 export interface Decision {
   kind: ReplyKind;
@@ -81,7 +83,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (!answered) {
     return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
   }
-  const direct = question && asked ? directFact(record, question, asked) : null;
+  const direct = question && asked ? directAnswer(record, question, asked, response.lang) : null;
   return { kind: "answer", lang: response.lang, response, record, question, direct, smalltalk: null, confidence };
 }
 
@@ -174,6 +176,36 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
   }
 }
 
+/** Longest direct-answer sentence shown whole; a longer one is cut to the clause that answers. */
+const SENTENCE_MAX = 200;
+
+/**
+ * The direct answer: from the record's structured fields when they hold it; else the record's own
+ * sentence (clause, when the sentence is long) that names what was asked, in the reply language ("who is
+ * the mayor of Shunyi?" → "Under mayor Cui Xiaohao"); for "where", also when the question names more than
+ * a place ("where is the ASEAN secretariat?" → "…with its secretariat in Jakarta").
+ */
+function directAnswer(record: CatalogRecord, question: QuestionKind, asked: AskedWords, lang: Language): DirectFact | null {
+  const structured = directFact(record, question, asked);
+  if (question === "count" || question === "amount") return structured;
+  const title = asked.titleKeysOf(record);
+  const wanted = new Set([...asked.keys].filter((k) => !title.has(k) && !k.startsWith("@") && !/^\d+$/.test(k) && !isSoftKey(k)));
+  if (wanted.size === 0) return structured;
+  // "Where is the ASEAN secretariat?" asks for more than the record's countries.
+  if (structured && question !== "where") return structured;
+  let best: { text: string; overlap: number } | undefined;
+  for (const text of [record.summary[lang], record.details?.[lang] ?? ""]) {
+    for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) {
+      const parts = sentence.length > SENTENCE_MAX ? sentence.split(/(?<=[,;:，；：])\s*|\s+[—–]\s+/u) : [sentence];
+      for (const part of parts) {
+        const n = overlap(wanted, asked.keysOf(part, lang));
+        if (n > 0 && (!best || n > best.overlap)) best = { text: part.trim().replace(/[,;:，；：]$/u, ""), overlap: n };
+      }
+    }
+  }
+  return best ? { kind: "sentence", text: best.text } : structured;
+}
+
 interface ScoredFigure {
   figure: Figure;
   /** Words of the question found in the figure's label. */
@@ -220,6 +252,8 @@ interface AskedWords {
   labelKeysOf: (figure: Figure) => Set<string>[];
   /** The keys of a record's title in all four languages. */
   titleKeysOf: (record: CatalogRecord) => Set<string>;
+  /** The keys of any text (not cached). */
+  keysOf: (text: string, lang: Language) => Set<string>;
 }
 
 const SHARE = /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
@@ -242,6 +276,7 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
       if (!keys) titles.set(record, (keys = new Set(LANGUAGES.flatMap((l) => [...keysOf(engine, record.title[l], l)]))));
       return keys;
     },
+    keysOf: (text, lang) => keysOf(engine, text, lang),
   };
 }
 

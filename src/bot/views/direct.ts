@@ -24,6 +24,8 @@ export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewE
       const places = placesPhrase(fact.cities, fact.countries, env) ?? "";
       return t(fact.cities.length ? "question:direct.where" : "question:direct.countries", { places: escapeHtml(places) });
     }
+    case "sentence":
+      return t("question:direct.sentence", { text: escapeHtml(fact.text) });
   }
 }
 

@@ -1,0 +1,30 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { decide } from "../../src/search/decide.js";
+import type { SearchEngine } from "../../src/search/engine.js";
+import { bundledEngine } from "../helpers/bot-deps.js";
+
+let engine: SearchEngine;
+beforeAll(async () => {
+  engine = await bundledEngine();
+});
+
+describe("decide: direct answers from the record's own sentence", () => {
+  it.each([
+    ["who is the mayor of Shunyi district?", "en", "Cui Xiaohao"],
+    ["qui est le maire du district de Shunyi ?", "fr", "Cui Xiaohao"],
+    ["where is the ASEAN secretariat?", "en", "Jakarta"],
+    ["где находится секретариат ШОС?", "ru", "Пекин"],
+  ])("%s is answered by the clause that says it", (question, lang, fact) => {
+    const decision = decide(engine, question);
+    expect(decision.lang).toBe(lang);
+    expect(decision.direct).toMatchObject({ kind: "sentence" });
+    const text = decision.direct?.kind === "sentence" ? decision.direct.text : "";
+    expect(text).toContain(fact);
+    expect(text.length).toBeLessThanOrEqual(200);
+  });
+
+  it("keeps the structured answer when the record has one", () => {
+    expect(decide(engine, "who organised the SCO digital economy forum 2025?").direct?.kind).toBe("parties");
+    expect(decide(engine, "how many agreements were signed at the Urumqi conference?").direct?.kind).toBe("figures");
+  });
+});
