@@ -191,8 +191,8 @@ function directAnswer(record: CatalogRecord, question: QuestionKind, asked: Aske
   const title = asked.titleKeysOf(record);
   const wanted = new Set([...asked.keys].filter((k) => !title.has(k) && !k.startsWith("@") && !/^\d+$/.test(k) && !isSoftKey(k)));
   if (wanted.size === 0) return structured;
-  // "Where is the ASEAN secretariat?" asks for more than the record's countries.
-  if (structured && question !== "where") return structured;
+  // "Where is the ASEAN secretariat?" asks for more than the record's countries (a city would say it).
+  if (structured && !(structured.kind === "places" && structured.cities.length === 0)) return structured;
   let best: { text: string; overlap: number } | undefined;
   for (const text of [record.summary[lang], record.details?.[lang] ?? ""]) {
     for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) {
