@@ -26,12 +26,13 @@ const QUESTION_WORDS = {
     "hello", "hi", "hey", "thanks", "thank", "dear", "sir", "madam", "guys", "team", "good", "morning", "afternoon", "evening", "wondering",
     "interested", "help", "let", "give", "im", "ive", "id", "anyone", "somebody", "someone", "something", "anything", "kindly", "exist", "exists",
     "available", "details", "kind", "sort", "explain", "possible", "question", "questions", "thx", "ok", "okay",
-    "sorry", "bother", "excuse", "pardon", "advance", "regards", "quick", "hey", "btw", "thing", "things", "stuff",
+    "sorry", "bother", "excuse", "pardon", "advance", "regards", "quick", "hey", "btw", "thing", "things", "stuff", "based", "whether", "maybe", "perhaps",
     // French
     "trouver", "cherche", "chercher", "recherche", "existe", "existent", "besoin", "savoir", "puis", "peux", "peut", "pouvez", "pourriez", "quel", "quelle",
     "quels", "quelles", "combien", "quand", "quoi", "comment", "bonjour", "bonsoir", "salut", "merci", "svp", "stp", "plait", "plaît", "dites", "dire",
     "voudrais", "aimerais", "connaitre", "connaître", "madame", "monsieur", "cordialement", "intéresse", "interesse", "aide", "aider", "infos",
     "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler", "desole", "désolé", "excusez", "pardon", "truc", "machin", "ça", "ca", "cest", "voudrait",
+    "si", "quelque", "chose", "quelqu", "bcp", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
   ],
   cyrillic: [
     "какие", "какой", "какая", "каких", "какое", "каком", "найти", "ищу", "искать", "подскажите", "подскажи", "скажите", "скажи", "расскажите", "расскажи",
@@ -39,6 +40,7 @@ const QUESTION_WORDS = {
     "привет", "добрый", "доброе", "утро", "день", "вечер", "спасибо", "благодарю", "узнать", "интересует", "интересно", "вопрос", "помогите", "помоги", "чё", "че",
     "такое", "ребята", "коллеги", "уважаемые", "объясните", "существует", "существуют", "имеются", "бывают", "извините", "простите", "заранее", "скажите-ка",
     "вообще", "штука", "штуки", "типа", "короче", "вот", "входит", "входят", "входящие", "состоит", "состоят",
+    "наш", "наша", "наше", "наши", "нашей", "нашу", "нашего", "хочет", "хотим", "хотят", "хотелось", "могу", "можем", "можно", "обещал", "обещали", "что-то", "какие-то", "какой-то", "чем-то",
   ],
   han: [
     "有没有", "哪里", "哪儿", "哪些", "哪个", "哪家", "什么", "怎么", "如何", "可以", "能", "请问", "想", "找", "寻找", "是否", "有", "吗", "呢", "吧", "啊",
@@ -46,6 +48,7 @@ const QUESTION_WORDS = {
     "告诉", "知道", "我", "我们", "想问", "咨询", "一些", "相关", "的", "了", "是", "在", "和", "与", "及",
     "回事", "怎么回事", "干嘛", "干什么", "打扰", "打扰一下", "了解下", "那个", "这个", "那边", "这边", "的话", "怎么样", "什么样", "现成", "一起", "是不是",
     "哪些", "有关", "关于", "具体", "一下子", "大概", "请教", "帮我", "看看", "查查", "查一下",
+    "我是", "没有", "或者", "还是", "以及", "机会", "需要", "希望", "打算", "我们是", "我想", "想要",
   ],
 };
 
