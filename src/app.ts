@@ -51,7 +51,8 @@ export interface App {
   config: Config;
   mode: Mode;
   logger: Logger;
-  deps: BotDeps;
+  /** Frozen once the app is composed. */
+  deps: Readonly<BotDeps>;
   bot: Bot<BotContext>;
   /** Closes what the app opened (state backend). Idempotent. */
   close(): Promise<void>;
@@ -127,6 +128,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     await release();
     throw new StartupError(`could not start broadcast delivery: ${(error as Error).message}`, 1);
   }
+
+  // Composed once: from here on no feature or runtime can swap a dependency (the catalog changes in
+  // place through deps.live; connections belong to what created them).
+  Object.freeze(deps.settings);
+  Object.freeze(deps);
 
   let closed: Promise<void> | undefined;
   return {

@@ -24,6 +24,9 @@ it("keeps the broadcasts' announcements across a reload, and takes the folder's 
   const { deps } = app;
   expect(deps.settings.adminIds).toEqual([1]);
   expect(deps.live).toBeDefined();
+  // Composed once: nothing swaps a dependency afterwards (the engine changes in place).
+  expect(Object.isFrozen(deps) && Object.isFrozen(deps.settings)).toBe(true);
+  const engine = deps.search;
   const files = deps.search.size;
 
   const announcement = announcementRecord({ broadcastId: "b-reload-1", text: "Lunar greenhouse call\nApplications open for the lunar greenhouse exchange.", sentAt: new Date(), expires: "2999-12-31" });
@@ -36,6 +39,7 @@ it("keeps the broadcasts' announcements across a reload, and takes the folder's 
   expect(await deps.live!.reload()).toEqual({ ok: true, records: files + 2 });
   expect(deps.search.get("incubator-wuhan-2")).toBeDefined();
   expect(deps.search.get(announcement.id)).toBeDefined();
+  expect(deps.search).toBe(engine);
 
   await writeFile(path.join(dir, "records", "broken.yaml"), "id: [");
   const refused = await deps.live!.reload();
