@@ -26,7 +26,7 @@ const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, tags: 1, 
 const SPECIFIC_SECTORS = 2;
 
 /** Alternative spellings weigh less than the word as written. */
-const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6, prefix: 0.7 } as const;
+const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, cityCountry: 0.4, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6, prefix: 0.7 } as const;
 
 /** A word this long or longer that the catalog lacks may be the start of one it has ("конфе", "incub"). */
 const MIN_PREFIX = 4;
@@ -507,6 +507,9 @@ export class SearchEngine {
           if (m.kind === "place") units[u]!.isPlace = true;
           const alts = units[u]!.alts;
           if (!alts.some((a) => a.term === m.token)) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind });
+          // A city is in its country: "an incubator in Almaty" is also one in Kazakhstan, a little less.
+          const country = m.kind === "place" ? this.catalog.places.cities[m.token.slice(cityToken("").length)]?.country : undefined;
+          if (country && m.token.startsWith(cityToken("")) && !alts.some((a) => a.term === countryToken(country))) alts.push({ term: countryToken(country), factor: FACTOR.cityCountry, via: "place" });
         }
       }
     }
