@@ -202,17 +202,14 @@ export const DECISION_GOAL = {
 } as const;
 
 /**
- * The floor CI holds the held-out part to until the goals above are met: today's figures less a small
- * margin, so a change that makes the replies worse fails the build.
+ * The floors CI holds the held-out parts to until the goals above are met: each part's figures of today
+ * less a small margin, so a change that makes the replies worse fails the build. The second part was
+ * written later and is harder; its floor is lower, not its goal.
  */
-export const DECISION_FLOOR = {
-  answerAt1: 0.87,
-  answerAt1PerLanguage: 0.84,
-  answerAt5: 0.97,
-  falseDeclines: 0.07,
-  honestDeclines: 0.89,
-  language: 0.96,
-} as const;
+export const DECISION_FLOORS = {
+  heldout: { answerAt1: 0.9, answerAt1PerLanguage: 0.86, answerAt5: 0.97, falseDeclines: 0.04, honestDeclines: 0.89, language: 0.96 },
+  "heldout-2": { answerAt1: 0.8, answerAt1PerLanguage: 0.7, answerAt5: 0.97, falseDeclines: 0.1, honestDeclines: 0.89, language: 0.98 },
+} as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
 export function missedDecisionGoals(report: DecisionReport, goal: { [K in keyof typeof DECISION_GOAL]: number } = DECISION_GOAL): string[] {
