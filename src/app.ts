@@ -6,7 +6,7 @@ import type { UserFromGetMe } from "grammy/types";
 import type { i18n } from "i18next";
 import { setCommands, setRoleMenus } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
-import { wireBroadcasts } from "./bot/features/broadcast-wiring.js";
+import { wireBroadcasts } from "./bot/features/broadcast/wiring.js";
 import { createBot } from "./bot/index.js";
 import type { BroadcastSettings } from "./broadcast/config.js";
 import { formatProblem, loadCatalog, plural } from "./catalog/load.js";

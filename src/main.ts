@@ -1,6 +1,6 @@
 import type { App, OpenServer, RunningBot } from "./app.js";
-import { broadcastSettingsFromEnv, type BroadcastSettings } from "./broadcast/config.js";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import type { BroadcastSettings } from "./broadcast/config.js";
+import { broadcastSettingsFromEnv, ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { configSecrets, createRedactor, type Redactor } from "./redact.js";
 

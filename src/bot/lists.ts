@@ -1,7 +1,7 @@
 import type { CatalogRecord, Kind } from "../catalog/schema.js";
 import type { SearchEngine } from "../search/engine.js";
 import type { SearchFilters } from "../search/types.js";
-import { lastDayOf } from "./views/format.js";
+import { lastDayOf } from "../catalog/dates.js";
 
 /**
  * The browsing lists (/programmes, /incubators, /initiatives, /events and the greeting's buttons): what

@@ -22,7 +22,7 @@ export type { BullDeliveryOptions } from "./bull.js";
 export { createMemoryDelivery } from "./memory.js";
 export type { MemoryDeliveryOptions } from "./memory.js";
 export { telegramSender } from "./sender.js";
-export { broadcastSettingsFromEnv, defaultConcurrency } from "./config.js";
+export { defaultConcurrency } from "./config.js";
 export type { BroadcastSettings } from "./config.js";
 export { BroadcastRequestError, classifyError, pickContent } from "./core.js";
 export { inactiveChatsKey, inactiveReasonsKey, progressChannel, redisHooks, takeInactiveChats } from "./redis-hooks.js";

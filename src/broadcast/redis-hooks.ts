@@ -1,4 +1,4 @@
-// The Redis contract between a separate worker process (worker-main.ts), which cannot reach the app's
+// The Redis contract between a separate worker process (`src/worker-main.ts`), which cannot reach the app's
 // subscription store nor format its messages, and the app:
 //
 // - `<prefix>inactive` — set of chat ids that answered 403 (blocked, kicked, deactivated) or "chat not

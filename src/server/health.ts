@@ -1,5 +1,11 @@
-import type { BotDeps } from "../bot/context.js";
-import type { Mode } from "../config.js";
+/** The app's start mode as the configuration chose it ("console", "polling", "webhook"); reported, never interpreted. */
+type Mode = string;
+
+/** What /healthz looks at: the size of the served catalog and, with Redis state, whether Redis answers. */
+export interface HealthSources {
+  search: { readonly size: number };
+  state: { readonly kind: "memory" | "redis"; ping(): Promise<boolean> };
+}
 
 /** What /healthz says while the bot is starting (waiting for Redis or Telegram): 503, so no traffic is sent yet. */
 export interface StartingReport {
@@ -22,7 +28,7 @@ export interface ServingReport {
 /** How long /healthz waits for Redis before calling it unreachable (a health check must answer fast). */
 export const HEALTH_PING_TIMEOUT_MS = 1500;
 
-export async function healthCheck(app: { mode: Mode; deps: Pick<BotDeps, "search" | "state"> }, timeoutMs = HEALTH_PING_TIMEOUT_MS): Promise<ServingReport> {
+export async function healthCheck(app: { mode: Mode; deps: HealthSources }, timeoutMs = HEALTH_PING_TIMEOUT_MS): Promise<ServingReport> {
   const { search, state } = app.deps;
   const report: ServingReport = { status: "ok", mode: app.mode, records: search.size, state: state.kind };
   if (state.kind === "redis") {

@@ -1,9 +1,9 @@
 import type { MessageEntity } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { entitiesToHtml, htmlToPlain } from "../../src/bot/features/broadcast-html.js";
-import { formatScheduleTime, parseDate, parseOffset, parseScheduleTime, zonedToUtc } from "../../src/bot/features/broadcast-time.js";
-import { decodeBroadcast, encodeBroadcast, type BroadcastAction } from "../../src/bot/keyboards/broadcast.js";
-import { normalizeAudience, toggleAudience } from "../../src/bot/features/broadcast-draft.js";
+import { entitiesToHtml, htmlToPlain } from "../../src/bot/features/broadcast/html.js";
+import { formatScheduleTime, parseDate, parseOffset, parseScheduleTime, zonedToUtc } from "../../src/bot/features/broadcast/time.js";
+import { decodeBroadcast, encodeBroadcast, type BroadcastAction } from "../../src/bot/features/broadcast/keyboards.js";
+import { normalizeAudience, toggleAudience } from "../../src/bot/features/broadcast/draft.js";
 
 const e = (type: string, offset: number, length: number, extra: object = {}) => ({ type, offset, length, ...extra }) as MessageEntity;
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { listRecords, type BrowseList } from "../../src/bot/lists.js";
-import { isoToday } from "../../src/bot/views/format.js";
+import { isoToday } from "../../src/catalog/dates.js";
 import { shortTitle, type CatalogRecord } from "../../src/catalog/schema.js";
 import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";

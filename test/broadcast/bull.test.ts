@@ -123,7 +123,7 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
   });
 
   function startWorker(log: string[]): ChildProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/broadcast/worker-main.ts"], {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/worker-main.ts"], {
       cwd: repoRoot,
       // Only what the worker needs: never a REDIS_URL or token from the developer's environment.
       env: {

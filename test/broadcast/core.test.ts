@@ -1,9 +1,9 @@
 // The pieces both engines share, and the fake Bot API's Telegram rate limits the engines are tested against.
 import { GrammyError, HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
-import { broadcastSettingsFromEnv, defaultConcurrency } from "../../src/broadcast/config.js";
+import { defaultConcurrency } from "../../src/broadcast/config.js";
 import { chatSpacingMs, checkRequest, classifyError, limiterFor, pickContent, uniqueRecipients, visibleLength } from "../../src/broadcast/core.js";
-import { ConfigError } from "../../src/config.js";
+import { broadcastSettingsFromEnv, ConfigError } from "../../src/config.js";
 import { telegramRateLimits } from "../helpers/fake-bot-api.js";
 import type { SendAttempt } from "../helpers/fake-bot-api.js";
 

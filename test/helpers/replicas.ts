@@ -158,7 +158,7 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
     cleanups.push(() => Promise.all(processes.map((p) => terminate(p.child))));
     const bots = Array.from({ length: count }, () => spawnNode("src/main.ts", botEnv));
     processes.push(...bots);
-    const worker = options.worker === false ? undefined : spawnNode("src/broadcast/worker-main.ts", env);
+    const worker = options.worker === false ? undefined : spawnNode("src/worker-main.ts", env);
     if (worker) processes.push(worker);
 
     const timeoutMs = options.startTimeoutMs ?? 90_000;

@@ -8,7 +8,8 @@ import { withoutMention } from "../filters/group.js";
 import { escapeHtml } from "../format.js";
 import { emptyKeyboard, facetKeyboard, listKeyboard, type BrowseState, type Facet, type FacetValue, type FilterLabels } from "../keyboards/browse.js";
 import { BROWSE_LISTS, isUpcoming, listRecords, type ListFilters } from "../lists.js";
-import { isoToday, periodPhrase } from "../views/format.js";
+import { isoToday } from "../../catalog/dates.js";
+import { periodPhrase } from "../views/format.js";
 import { resultLine } from "../views/results.js";
 import { editView, isGroup, sendView, viewEnv, type View } from "../views/show.js";
 

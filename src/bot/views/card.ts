@@ -1,7 +1,8 @@
 import type { Catalog, CatalogRecord, Contact, Language } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
-import { countryName, datePhrase, fitEscaped, formatFigure, formatList, formatWhen, isoToday } from "./format.js";
+import { isoToday } from "../../catalog/dates.js";
+import { countryName, datePhrase, fitEscaped, formatFigure, formatList, formatWhen } from "./format.js";
 
 /**
  * The record views: the card (what a question is answered with), its details and its contacts. All

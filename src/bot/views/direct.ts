@@ -2,7 +2,8 @@ import type { CatalogRecord } from "../../catalog/schema.js";
 import type { Decision, DirectFact } from "../../search/decide.js";
 import { escapeHtml } from "../format.js";
 import { placesPhrase, titleHtml, type ViewEnv } from "./card.js";
-import { formatFigure, formatList, formatWhen, isoToday } from "./format.js";
+import { isoToday } from "../../catalog/dates.js";
+import { formatFigure, formatList, formatWhen } from "./format.js";
 
 /**
  * The direct answer to a fact question, as the first line of the reply: "💡 71 cooperation agreements

@@ -1,5 +1,6 @@
 import type { CatalogRecord, Figure, Language, Phrase, PluralCategory } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";
+import { lastDayOf } from "../../catalog/dates.js";
 import { escapeHtml, truncate } from "../format.js";
 
 /**
@@ -150,19 +151,6 @@ export function formatWhen(record: Pick<CatalogRecord, "kind" | "dates">, lang: 
   if (start && end && end !== start) return capitalize(periodPhrase(start, end, lang, "at", t), lang);
   if (start) return capitalize(datePhrase(start, lang, "since", t), lang);
   return capitalize(datePhrase(end!, lang, "until", t), lang);
-}
-
-/** The last day a date covers at its precision: "2025" → "2025-12-31", "2024-02" → "2024-02-29". */
-export function lastDayOf(value: string): string {
-  if (value.length === 10) return value;
-  if (value.length === 4) return `${value}-12-31`;
-  const [year, month] = value.split("-").map(Number) as [number, number];
-  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
-}
-
-/** Today in UTC, the way catalog dates are written. */
-export function isoToday(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
 }
 
 /**

@@ -2,19 +2,18 @@
 // messages of broadcasts the bot started (it cannot resolve audiences: the bot does that), at the rate
 // shared by every worker on the same Redis. Reads REDIS_URL (required), TELEGRAM_BOT_TOKEN (required),
 // TELEGRAM_API_ROOT, LOG_LEVEL and BROADCAST_* (see ./config.ts). Chats found inactive and progress
-// reports go through Redis (see ./redis-hooks.ts). SIGTERM / SIGINT: finishes the messages in flight,
+// reports go through Redis (see ./broadcast/redis-hooks.ts). SIGTERM / SIGINT: finishes the messages in flight,
 // then exits 0. Exit 2: bad configuration.
 import { Api } from "grammy";
 import { Redis } from "ioredis";
-import { ConfigError, loadConfig } from "../config.js";
-import type { Config } from "../config.js";
-import { createLogger } from "../logger.js";
-import { configSecrets, createRedactor } from "../redact.js";
-import { DEFAULT_BROADCAST_PREFIX, createBullDelivery } from "./bull.js";
-import { broadcastSettingsFromEnv } from "./config.js";
-import type { BroadcastSettings } from "./config.js";
-import { redisHooks } from "./redis-hooks.js";
-import { telegramSender } from "./sender.js";
+import { DEFAULT_BROADCAST_PREFIX, createBullDelivery } from "./broadcast/bull.js";
+import type { BroadcastSettings } from "./broadcast/config.js";
+import { redisHooks } from "./broadcast/redis-hooks.js";
+import { telegramSender } from "./broadcast/sender.js";
+import { broadcastSettingsFromEnv, ConfigError, loadConfig } from "./config.js";
+import type { Config } from "./config.js";
+import { createLogger } from "./logger.js";
+import { configSecrets, createRedactor } from "./redact.js";
 
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 

@@ -1,9 +1,9 @@
 import { InlineKeyboard } from "grammy";
-import { KINDS, LANGUAGES, type Language } from "../../catalog/schema.js";
-import type { BroadcastStatus } from "../../broadcast/types.js";
-import type { Translate } from "../../i18n.js";
-import { CALLBACK_DATA_LIMIT, truncate } from "../format.js";
-import { FACETS, type BroadcastDraft, type Facet } from "../features/broadcast-draft.js";
+import { KINDS, LANGUAGES, type Language } from "../../../catalog/schema.js";
+import type { BroadcastStatus } from "../../../broadcast/types.js";
+import type { Translate } from "../../../i18n.js";
+import { CALLBACK_DATA_LIMIT, truncate } from "../../format.js";
+import { FACETS, type BroadcastDraft, type Facet } from "./draft.js";
 
 /**
  * Buttons of the /broadcast flow and of /broadcasts. Payloads start with "bc:". They carry no

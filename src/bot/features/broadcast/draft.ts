@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Message } from "grammy/types";
-import { LANGUAGES, type Language } from "../../catalog/schema.js";
-import type { BroadcastContent, MessageContent } from "../../broadcast/types.js";
-import type { Audience } from "../../state/coordination.js";
-import { entitiesToHtml } from "./broadcast-html.js";
+import { LANGUAGES, type Language } from "../../../catalog/schema.js";
+import type { BroadcastContent, MessageContent } from "../../../broadcast/types.js";
+import type { Audience } from "../../../state/coordination.js";
+import { entitiesToHtml } from "./html.js";
 
 /**
  * The broadcast a coordinator is composing, kept in their session between steps (JSON only: the
@@ -37,7 +37,7 @@ export interface BroadcastDraft {
   previewed?: boolean;
 }
 
-declare module "../../state/types.js" {
+declare module "../../../state/types.js" {
   interface SessionData {
     /** The broadcast being composed (coordinators only). */
     broadcast?: BroadcastDraft;

@@ -1,11 +1,11 @@
 import { GrammyError, type Api } from "grammy";
 import type { i18n } from "i18next";
-import type { Language } from "../../catalog/schema.js";
-import type { BroadcastStatus, DeliveryHooks } from "../../broadcast/types.js";
-import type { Logger } from "../../logger.js";
-import type { SessionStore } from "../../state/types.js";
-import { progressKeyboard } from "../keyboards/broadcast.js";
-import { renderProgress } from "../views/broadcast.js";
+import type { Language } from "../../../catalog/schema.js";
+import type { BroadcastStatus, DeliveryHooks } from "../../../broadcast/types.js";
+import type { Logger } from "../../../logger.js";
+import type { SessionStore } from "../../../state/types.js";
+import { progressKeyboard } from "./keyboards.js";
+import { renderProgress } from "./views.js";
 
 export interface ProgressDeps {
   api: Api;

@@ -1,14 +1,14 @@
 import { Composer, type Middleware } from "grammy";
-import { KINDS, LANGUAGES, type Language } from "../../catalog/schema.js";
-import { announcementId, announcementRecord } from "../../announcements/record.js";
-import { telegramSender } from "../../broadcast/sender.js";
-import type { BroadcastRequest, BroadcastStatus } from "../../broadcast/types.js";
-import type { Audience } from "../../state/coordination.js";
-import { translator } from "../../i18n.js";
-import type { BotContext } from "../context.js";
-import { errorId } from "../errors.js";
-import { coordinatorOnly, isCoordinator, refuse } from "../filters/roles.js";
-import { countryName } from "../views/format.js";
+import { KINDS, LANGUAGES, type Language } from "../../../catalog/schema.js";
+import { announcementId, announcementRecord } from "../../../announcements/record.js";
+import { telegramSender } from "../../../broadcast/sender.js";
+import type { BroadcastRequest, BroadcastStatus } from "../../../broadcast/types.js";
+import type { Audience } from "../../../state/coordination.js";
+import { translator } from "../../../i18n.js";
+import type { BotContext } from "../../context.js";
+import { errorId } from "../../errors.js";
+import { coordinatorOnly, isCoordinator, refuse } from "../../filters/roles.js";
+import { countryName } from "../../views/format.js";
 import {
   audienceKeyboard,
   backKeyboard,
@@ -22,7 +22,7 @@ import {
   progressKeyboard,
   type BroadcastAction,
   type FacetChoice,
-} from "../keyboards/broadcast.js";
+} from "./keyboards.js";
 import {
   announcementExpiry,
   facetLabel,
@@ -33,12 +33,12 @@ import {
   renderList,
   renderProgress,
   type BroadcastViewEnv,
-} from "../views/broadcast.js";
-import { editView, isNotModified, sendView, type View } from "../views/show.js";
-import { escapeHtml } from "../format.js";
-import { broadcastContent, draftMessageOf, newDraft, normalizeAudience, STEP, toggleAudience, type BroadcastDraft, type Facet } from "./broadcast-draft.js";
-import { handleQuestion } from "./question.js";
-import { formatDate, formatScheduleTime, parseDate, parseScheduleTime } from "./broadcast-time.js";
+} from "./views.js";
+import { editView, isNotModified, sendView, type View } from "../../views/show.js";
+import { escapeHtml } from "../../format.js";
+import { broadcastContent, draftMessageOf, newDraft, normalizeAudience, STEP, toggleAudience, type BroadcastDraft, type Facet } from "./draft.js";
+import { handleQuestion } from "../question.js";
+import { formatDate, formatScheduleTime, parseDate, parseScheduleTime } from "./time.js";
 
 /**
  * /broadcast: a coordinator composes an announcement (formatted text, optionally a photo or a

@@ -1,5 +1,5 @@
 import type { MessageEntity } from "grammy/types";
-import { escapeHtml } from "../format.js";
+import { escapeHtml } from "../../format.js";
 
 /**
  * A coordinator's formatted message → Telegram HTML, so the broadcast reads as it was typed. Offsets

@@ -1,12 +1,12 @@
-import { LANGUAGES, type Catalog, type Language } from "../../catalog/schema.js";
-import type { BroadcastStatus } from "../../broadcast/types.js";
-import type { Translate } from "../../i18n.js";
-import type { Audience } from "../../state/coordination.js";
-import { escapeHtml, truncate } from "../format.js";
-import { addDays, formatDate, formatScheduleTime } from "../features/broadcast-time.js";
-import { DEFAULT_ANNOUNCEMENT_DAYS } from "../../announcements/record.js";
-import { FACETS, type BroadcastDraft, type Facet } from "../features/broadcast-draft.js";
-import { countryName, formatList, intlLocale } from "./format.js";
+import { LANGUAGES, type Catalog, type Language } from "../../../catalog/schema.js";
+import type { BroadcastStatus } from "../../../broadcast/types.js";
+import type { Translate } from "../../../i18n.js";
+import type { Audience } from "../../../state/coordination.js";
+import { escapeHtml, truncate } from "../../format.js";
+import { addDays, formatDate, formatScheduleTime } from "./time.js";
+import { DEFAULT_ANNOUNCEMENT_DAYS } from "../../../announcements/record.js";
+import { FACETS, type BroadcastDraft, type Facet } from "./draft.js";
+import { countryName, formatList, intlLocale } from "../../views/format.js";
 
 /** Texts of the /broadcast flow, of /broadcasts and of the progress message. Numbers and dates via Intl. */
 

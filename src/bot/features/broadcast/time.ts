@@ -1,5 +1,5 @@
-import type { Language } from "../../catalog/schema.js";
-import { intlLocale } from "../views/format.js";
+import type { Language } from "../../../catalog/schema.js";
+import { intlLocale } from "../../views/format.js";
 
 /**
  * Dates and times typed by a coordinator: "2026-12-01 09:00 Europe/Berlin", "2026-12-01 09:00 +03:00",

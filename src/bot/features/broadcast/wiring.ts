@@ -1,15 +1,14 @@
 import { Api, type Bot } from "grammy";
 import { z } from "zod";
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_PER_SECOND, type BroadcastSettings } from "../../broadcast/config.js";
-import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactiveChats, type ProgressMessage } from "../../broadcast/index.js";
-import { telegramSender } from "../../broadcast/sender.js";
-import type { DeliveryService } from "../../broadcast/types.js";
-import { LANGUAGES } from "../../catalog/schema.js";
-import type { Config } from "../../config.js";
-import { connectRedis } from "../../state/redis.js";
-import type { Audience } from "../../state/coordination.js";
-import type { BotContext, BotDeps } from "../context.js";
-import { progressHook } from "./broadcast-progress.js";
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_PER_SECOND, type BroadcastSettings } from "../../../broadcast/config.js";
+import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactiveChats, type ProgressMessage } from "../../../broadcast/index.js";
+import { telegramSender } from "../../../broadcast/sender.js";
+import type { DeliveryService } from "../../../broadcast/types.js";
+import { LANGUAGES } from "../../../catalog/schema.js";
+import { connectRedis } from "../../../state/redis.js";
+import type { Audience } from "../../../state/coordination.js";
+import type { BotContext, BotDeps } from "../../context.js";
+import { progressHook } from "./progress.js";
 
 /**
  * Broadcasting in the app: the delivery engine (BullMQ on REDIS_URL, else in memory) sending with the
@@ -17,8 +16,16 @@ import { progressHook } from "./broadcast-progress.js";
  * into the coordinator's message. Workers run in the bot process by default.
  */
 
+/** What broadcasting reads of the app's configuration. */
+export interface BroadcastConfig {
+  /** In "console" mode Telegram calls are answered in-process on the bot's own client. */
+  mode: string;
+  TELEGRAM_API_ROOT: string;
+  REDIS_URL?: string | undefined;
+}
+
 export interface BroadcastWiringOptions {
-  config: Config;
+  config: BroadcastConfig;
   bot: Bot<BotContext>;
   deps: BotDeps;
   settings?: Partial<BroadcastSettings>;

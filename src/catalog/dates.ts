@@ -1,0 +1,14 @@
+/** Catalog dates are ISO 8601 at year, month or day precision ("2025", "2024-08", "2024-08-22"), in UTC. */
+
+/** The last day a date covers at its precision: "2025" → "2025-12-31", "2024-02" → "2024-02-29". */
+export function lastDayOf(value: string): string {
+  if (value.length === 10) return value;
+  if (value.length === 4) return `${value}-12-31`;
+  const [year, month] = value.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
+}
+
+/** Today in UTC, the way catalog dates are written. */
+export function isoToday(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
