@@ -843,6 +843,8 @@ function recordFields(record: CatalogRecord, indexer: TextIndexer): Record<Match
     indexer.addTerms(record.title[lang], lang, fields.title);
     indexer.addTerms(record.summary[lang], lang, fields.summary);
     if (record.details) indexer.addTerms(record.details[lang], lang, fields.details);
+    // What a record's figures count is part of what it is about ("the total value of the agreements").
+    for (const figure of record.figures) indexer.addTerms(figure.label[lang], lang, fields.details);
     const tags = [...record.sectors.map((s) => catalog.sectors[s]?.[lang]), ...record.audiences.map((a) => catalog.audiences[a]?.[lang])];
     for (const text of tags) if (text) indexer.addTerms(text, lang, fields.tags);
     const meta = [
