@@ -2,6 +2,7 @@
 // features: the bot's /broadcast UI schedules requests, the subscriptions store resolves audiences and
 // learns about chats that can no longer be reached, all through these types.
 import type { Language } from "../catalog/schema.js";
+import type { Recipient } from "../state/coordination.js";
 
 /**
  * One message as sent to a chat. `photo` / `document`: a Telegram file_id or an https:// URL. `html` is
@@ -20,10 +21,7 @@ export interface BroadcastContent {
   variants?: Partial<Record<Language, MessageContent>>;
 }
 
-export interface Recipient {
-  chatId: number;
-  lang: Language;
-}
+export type { Recipient };
 
 export interface BroadcastRequest {
   /** Idempotency key: scheduling an id again returns the existing broadcast. 1–64 of A–Z a–z 0–9 _ -. */

@@ -4,6 +4,7 @@
 import type { Redis } from "ioredis";
 import { recordSchema } from "../catalog/schema.js";
 import { changeKey, MAX_KEPT_CHANGES, parseChange, type CatalogChange, type CatalogChangeStore, type CatalogSnapshot } from "./catalog-changes.js";
+import { transactionReplies } from "./redis-transaction.js";
 import type { StateLogger } from "./types.js";
 
 /**
@@ -52,7 +53,7 @@ export function createRedisCatalogChanges(redis: Redis, options: RedisCatalogCha
     },
     async since(after) {
       const results = await redis.multi().get(keys.version).zrangebyscore(keys.log, `(${after}`, "+inf").exec();
-      const [current, raws] = unwrap<[string | null, string[]]>(results);
+      const [current, raws] = transactionReplies<[string | null, string[]]>(results);
       const version = Number(current ?? 0);
       if (after >= version) return [];
       const changes = raws.map((raw) => parse(raw, keys.log)).filter((c): c is CatalogChange => c !== undefined);
@@ -67,7 +68,7 @@ export function createRedisCatalogChanges(redis: Redis, options: RedisCatalogCha
       });
       await imported;
       const results = await redis.multi().get(keys.version).hgetall(keys.latest).exec();
-      const [current, latest] = unwrap<[string | null, Record<string, string>]>(results);
+      const [current, latest] = transactionReplies<[string | null, Record<string, string>]>(results);
       const changes = Object.entries(latest)
         .map(([field, raw]) => parse(raw, `${keys.latest} ${field}`))
         .filter((c): c is CatalogChange => c !== undefined)
@@ -115,8 +116,3 @@ async function importAnnouncements(redis: Redis, prefix: string, store: CatalogC
   if (Object.keys(raws).length > 0) await redis.del(hash, `${hash}:ids`);
 }
 
-function unwrap<T extends unknown[]>(results: [error: Error | null, result: unknown][] | null): T {
-  if (results === null) throw new Error("Redis transaction was aborted");
-  for (const [error] of results) if (error) throw error;
-  return results.map(([, result]) => result) as T;
-}

@@ -2,15 +2,12 @@
 // computed from per-facet index sets (union within a facet, intersection across facets), never by
 // testing every subscriber against the audience.
 import { LANGUAGES, type Language } from "../catalog/schema.js";
-import type { Audience, AuditEntry, AuditLog, Recipient, RoleStore, SubscriberEntry, Subscription, SubscriptionStore } from "./coordination.js";
+import { SUBSCRIPTION_FACETS, type Audience, type AuditEntry, type AuditLog, type Recipient, type RoleStore, type SubscriberEntry, type Subscription, type SubscriptionFacet, type SubscriptionStore } from "./coordination.js";
 import { clampLimit, requirePositiveInteger } from "./options.js";
 
 /** Audit entries kept when not told otherwise (the Redis stream is trimmed to about as many). */
 export const DEFAULT_MAX_AUDIT = 10_000;
 
-/** The facets a subscriber chooses values in; an empty choice puts them in the facet's "any" set. */
-export const SUBSCRIPTION_FACETS = ["topics", "kinds", "countries"] as const;
-export type SubscriptionFacet = (typeof SUBSCRIPTION_FACETS)[number];
 
 /** Sorted, de-duplicated copy of a subscription, with its language checked. Shared by both backends. */
 export function normalizeSubscription(subscription: Subscription): Subscription {

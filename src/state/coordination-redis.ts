@@ -25,9 +25,10 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { LANGUAGES, type Language } from "../catalog/schema.js";
-import type { AuditEntry, AuditLog, Recipient, RoleStore, SubscriberEntry, SubscriptionStore, Audience } from "./coordination.js";
-import { byChatId, DEFAULT_MAX_AUDIT, namedFacets, namedLanguages, normalizeSubscription, requireChatId, type SubscriptionFacet } from "./coordination-memory.js";
+import type { AuditEntry, AuditLog, Recipient, RoleStore, SubscriberEntry, SubscriptionFacet, SubscriptionStore, Audience } from "./coordination.js";
+import { byChatId, DEFAULT_MAX_AUDIT, namedFacets, namedLanguages, normalizeSubscription, requireChatId } from "./coordination-memory.js";
 import { clampLimit, requirePositiveInteger } from "./options.js";
+import { transactionReplies } from "./redis-transaction.js";
 import type { StateLogger } from "./types.js";
 
 /** Facet → the word in its keys. */
@@ -149,7 +150,7 @@ export function createRedisSubscriptions(redis: Redis, options: RedisCoordinatio
   return {
     async get(chatId) {
       const results = await redis.multi().hgetall(userKey(chatId)).sismember(inactive, String(chatId)).sismember(workerInactive, String(chatId)).exec();
-      throwIfFailed(results);
+      transactionReplies(results);
       const hash = results![0]![1] as Record<string, string>;
       if (!hash || Object.keys(hash).length === 0) return undefined;
       const lang = LANGUAGES.find((l) => l === hash.lang);
@@ -184,7 +185,7 @@ export function createRedisSubscriptions(redis: Redis, options: RedisCoordinatio
       for (const lang of LANGUAGES) tx.sinter(result, `${p}sub:lang:${lang}`);
       tx.del(...temps);
       const results = await tx.exec();
-      throwIfFailed(results);
+      transactionReplies(results);
       const recipients: Recipient[] = [];
       LANGUAGES.forEach((lang: Language, i) => {
         for (const member of results![first + i]![1] as string[]) recipients.push({ chatId: Number(member), lang });
@@ -198,7 +199,7 @@ export function createRedisSubscriptions(redis: Redis, options: RedisCoordinatio
       tx.scard(result);
       tx.del(...temps);
       const results = await tx.exec();
-      throwIfFailed(results);
+      transactionReplies(results);
       return Number(results![queued]![1]);
     },
   };
@@ -266,8 +267,3 @@ function parseEntry(raw: string | undefined): AuditEntry | undefined {
   }
 }
 
-/** MULTI/EXEC reports per-command errors in its result instead of rejecting. */
-function throwIfFailed(results: [error: Error | null, result: unknown][] | null): void {
-  if (results === null) throw new Error("Redis transaction was aborted");
-  for (const [error] of results) if (error) throw error;
-}

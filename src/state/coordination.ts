@@ -33,6 +33,10 @@ export interface Audience {
   languages?: Language[];
 }
 
+/** The facets a subscriber chooses values in; an empty choice puts them in the facet's "any" set. */
+export const SUBSCRIPTION_FACETS = ["topics", "kinds", "countries"] as const;
+export type SubscriptionFacet = (typeof SUBSCRIPTION_FACETS)[number];
+
 export interface Recipient {
   chatId: number;
   lang: Language;

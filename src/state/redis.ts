@@ -6,6 +6,7 @@ import type { RedisOptions } from "ioredis";
 import { createRedisCatalogChanges } from "./catalog-changes-redis.js";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { checkLeaseOptions } from "./leases.js";
+import { transactionReplies } from "./redis-transaction.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
 import { UPDATE_RETENTION_SECONDS, type CounterStore, type Lease, type LeaseStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type StateLogger, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
@@ -262,7 +263,7 @@ function redisQuestions(redis: Redis, key: string, maxQuestions: number, logger?
     async add(question) {
       // One transaction, so the list is never observed (or left, on a crash) longer than maxQuestions.
       const results = await redis.multi().lpush(key, JSON.stringify(question)).ltrim(key, 0, maxQuestions - 1).exec();
-      throwIfFailed(results);
+      transactionReplies(results);
     },
     async recent(limit) {
       const count = clampLimit(limit, maxQuestions);
@@ -275,12 +276,6 @@ function redisQuestions(redis: Redis, key: string, maxQuestions: number, logger?
       });
     },
   };
-}
-
-/** MULTI/EXEC reports per-command errors in its result instead of rejecting. */
-function throwIfFailed(results: [error: Error | null, result: unknown][] | null): void {
-  if (results === null) throw new Error("Redis transaction was aborted");
-  for (const [error] of results) if (error) throw error;
 }
 
 /** Parses a stored JSON value; anything that is not a JSON object counts as corrupt. */

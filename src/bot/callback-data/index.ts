@@ -1,5 +1,6 @@
 import { KINDS, LANGUAGES, type Language } from "../../catalog/schema.js";
 import { CALLBACK_DATA_LIMIT } from "../format.js";
+import type { SubscriptionFacet } from "../../state/coordination.js";
 import type { BrowseList } from "../lists.js";
 
 /**
@@ -34,7 +35,6 @@ export type CallbackAction =
   | { type: "unanswered"; op: "cancel" };
 
 export type RecordView = "card" | "details" | "contacts";
-export type SubscriptionFacet = "topics" | "kinds" | "countries";
 
 const VIEW_CODE: Record<RecordView, string> = { card: "c", details: "d", contacts: "k" };
 const LIST_CODE: Record<BrowseList, string> = { programmes: "p", incubators: "n", initiatives: "i", events: "e" };

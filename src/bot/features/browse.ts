@@ -4,14 +4,15 @@ import { LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../
 import type { SearchEngine } from "../../search/engine.js";
 import { decodeCallback, encodeCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
+import { isGroupChat } from "../filters/chat.js";
 import { withoutMention } from "../filters/group.js";
 import { escapeHtml } from "../format.js";
 import { emptyKeyboard, facetKeyboard, listKeyboard, type BrowseState, type Facet, type FacetValue, type FilterLabels } from "../keyboards/browse.js";
 import { BROWSE_LISTS, isUpcoming, listRecords, type ListFilters } from "../lists.js";
 import { isoToday } from "../../catalog/dates.js";
-import { periodPhrase } from "../views/format.js";
+import { collator, countryName, numberFormat, periodPhrase } from "../views/format.js";
 import { resultLine } from "../views/results.js";
-import { editView, isGroup, sendView, viewEnv, type View } from "../views/show.js";
+import { editView, sendView, viewEnv, type View } from "../views/show.js";
 
 /** Records per page of a list. */
 export const PAGE_SIZE = 8;
@@ -41,7 +42,7 @@ for (const list of BROWSE_LISTS) {
  */
 browseFeature.on("message:text", async (ctx, next) => {
   if (ctx.session.step !== undefined || ctx.message.text.startsWith("/")) return next();
-  const text = isGroup(ctx) ? withoutMention(ctx.message.text, ctx.me.username) : ctx.message.text;
+  const text = isGroupChat(ctx) ? withoutMention(ctx.message.text, ctx.me.username) : ctx.message.text;
   if (!asksForUpcomingEvents(text, ctx.deps.i18n)) return next();
   await sendList(ctx, { list: "events", page: 0 });
 });
@@ -203,15 +204,14 @@ function filtersValid(records: CatalogRecord[], state: BrowseState): boolean {
 function facetValues(engine: SearchEngine, lang: Language, records: CatalogRecord[], facet: Facet): FacetValue[] {
   const counts = new Map<string, number>();
   for (const r of records) for (const v of facet === "country" ? r.countries : r.sectors) counts.set(v, (counts.get(v) ?? 0) + 1);
-  const collator = new Intl.Collator(lang);
-  return [...counts]
-    .map(([value, count]) => ({ value, count, label: facet === "country" ? countryName(lang, value) : sectorName(engine, lang, value) }))
-    .sort((a, b) => collator.compare(a.label, b.label));
+    return [...counts]
+    .map(([value, count]) => ({ value, count, label: facet === "country" ? countryName(value, lang) : sectorName(engine, lang, value) }))
+    .sort((a, b) => collator(lang).compare(a.label, b.label));
 }
 
 function filterLabels(engine: SearchEngine, lang: Language, state: BrowseState): FilterLabels {
   return {
-    ...(state.country ? { country: countryName(lang, state.country) } : {}),
+    ...(state.country ? { country: countryName(state.country, lang) } : {}),
     ...(state.sector ? { sector: sectorName(engine, lang, state.sector) } : {}),
   };
 }
@@ -224,32 +224,7 @@ function filtersLine(ctx: BotContext, labels: FilterLabels): string | undefined 
   return parts.length ? ctx.t("browse:filters", { filters: parts.join(" · ") }) : undefined;
 }
 
-const regionNames = new Map<Language, Intl.DisplayNames>();
-const numberFormats = new Map<Language, Intl.NumberFormat>();
-
-/** The country's name in the reply language (Intl's CLDR names), the code itself if unknown. */
-export function countryName(lang: Language, code: string): string {
-  let names = regionNames.get(lang);
-  if (!names) {
-    names = new Intl.DisplayNames(lang, { type: "region", fallback: "code" });
-    regionNames.set(lang, names);
-  }
-  try {
-    return names.of(code) ?? code;
-  } catch {
-    return code;
-  }
-}
-
 function sectorName(engine: SearchEngine, lang: Language, id: string): string {
   return engine.catalog.sectors[id]?.[lang] ?? id;
 }
 
-function numberFormat(lang: Language): Intl.NumberFormat {
-  let format = numberFormats.get(lang);
-  if (!format) {
-    format = new Intl.NumberFormat(lang);
-    numberFormats.set(lang, format);
-  }
-  return format;
-}

@@ -2,6 +2,7 @@ import { Composer } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import { decodeCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
+import { isPrivateChat } from "../filters/chat.js";
 import { isNotModified, pressedMessage, sameMessage } from "../views/show.js";
 
 /**
@@ -57,7 +58,7 @@ feedbackFeature.on("callback_query:data", async (ctx, next) => {
  * it); in a group, when the card replies to their question (the bot answers there by replying).
  */
 function isAsker(ctx: BotContext): boolean {
-  if (ctx.chat?.type === "private") return true;
+  if (isPrivateChat(ctx)) return true;
   const message = ctx.callbackQuery?.message;
   const question = message && "reply_to_message" in message ? message.reply_to_message : undefined;
   return question?.from?.id !== undefined && question.from.id === ctx.from?.id;

@@ -4,12 +4,13 @@ import { fold } from "../../search/text.js";
 import { decide, type Decision } from "../../search/decide.js";
 import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
+import { isGroupChat } from "../filters/chat.js";
 import { withoutMention } from "../filters/group.js";
 import { recordButtons } from "../keyboards/record.js";
 import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
 import { renderDirect } from "../views/direct.js";
 import { quoteQuery, renderAnswer, renderNoMatch, RESULTS_PAGE_SIZE } from "../views/results.js";
-import { isGroup, rememberResultsMessage, recordView, resultPages, resultsPageView, sendView, viewEnv } from "../views/show.js";
+import { rememberResultsMessage, recordView, resultPages, resultsPageView, sendView, viewEnv } from "../views/show.js";
 import { welcomeView } from "../views/welcome.js";
 
 /**
@@ -32,7 +33,7 @@ const FOLLOW_UP_MAX_LENGTH = 80;
 export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
   const raw = ctx.message?.text;
   if (raw === undefined) return next();
-  const text = (isGroup(ctx) ? withoutMention(raw, ctx.me.username) : raw).trim();
+  const text = (isGroupChat(ctx) ? withoutMention(raw, ctx.me.username) : raw).trim();
   if (!text) {
     await ctx.reply(ctx.t("question:empty"), { parse_mode: "HTML" });
     return;
@@ -55,7 +56,7 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   if (decision.kind === "smalltalk") {
     // Greetings, thanks, "what can you do?", an emoji, an unknown /command: a friendly word, how to ask
     // and the quick-start buttons — never "no good answer", never logged as unanswered.
-    const view = welcomeView(ctx.t, ctx.t(`question:smalltalk.${decision.smalltalk ?? "help"}`), isGroup(ctx) ? ctx.me : undefined);
+    const view = welcomeView(ctx.t, ctx.t(`question:smalltalk.${decision.smalltalk ?? "help"}`), isGroupChat(ctx) ? ctx.me : undefined);
     await ctx.reply(view.text, { parse_mode: "HTML", reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
     return;
   }

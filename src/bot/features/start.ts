@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
+import { isGroupChat } from "../filters/chat.js";
 import { escapeHtml } from "../format.js";
-import { isGroup } from "../views/show.js";
 import { welcomeView } from "../views/welcome.js";
 
 /**
@@ -13,6 +13,6 @@ export const startFeature = new Composer<BotContext>();
 
 startFeature.command("start", async (ctx) => {
   const name = escapeHtml(ctx.from?.first_name ?? "");
-  const view = welcomeView(ctx.t, ctx.t("start:greeting", { name }), isGroup(ctx) ? ctx.me : undefined);
+  const view = welcomeView(ctx.t, ctx.t("start:greeting", { name }), isGroupChat(ctx) ? ctx.me : undefined);
   await ctx.reply(view.text, { parse_mode: "HTML", reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
 });

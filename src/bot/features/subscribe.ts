@@ -1,12 +1,14 @@
-import { Composer, type NextFunction } from "grammy";
+import { Composer } from "grammy";
 import { KINDS, type Language } from "../../catalog/schema.js";
-import type { SubscriberEntry } from "../../state/coordination.js";
-import { decodeCallback, type CallbackAction, type SubscriptionFacet } from "../callback-data/index.js";
+import { SUBSCRIPTION_FACETS, type SubscriberEntry, type SubscriptionFacet } from "../../state/coordination.js";
+import { decodeCallback, type CallbackAction } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
+import { privateChatOnly } from "../filters/chat.js";
 import { escapeHtml } from "../format.js";
 import { subscribeFacetKeyboard, subscribeMenuKeyboard, subscriptionKeyboard, unsubscribeKeyboard, type Choice, type SubscriptionChoices } from "../keyboards/subscribe.js";
 import { editView, sendView, type View } from "../views/show.js";
-import { answerExpired, countryName } from "./browse.js";
+import { collator, countryName } from "../views/format.js";
+import { answerExpired } from "./browse.js";
 
 /**
  * Announcements by subscription. /subscribe opens a menu of three facets — topics (the catalog's
@@ -22,9 +24,13 @@ import { answerExpired, countryName } from "./browse.js";
  */
 export const subscribeFeature = new Composer<BotContext>();
 
-const FACETS: readonly SubscriptionFacet[] = ["topics", "kinds", "countries"];
 /** Choices per page: topics stand one per row, kinds and countries two per row. */
 const PAGE_SIZE: Record<SubscriptionFacet, number> = { topics: 10, kinds: 12, countries: 16 };
+
+/** In a group: where to manage a subscription instead. */
+const privateChat = privateChatOnly((ctx) =>
+  ctx.reply(ctx.t("subscribe:privateOnly", { link: `https://t.me/${ctx.me.username}` }), { parse_mode: "HTML", link_preview_options: { is_disabled: true } }),
+);
 
 subscribeFeature.command("subscribe", privateChat, async (ctx) => {
   const current = await ctx.deps.state.subscriptions.get(ctx.chat.id);
@@ -148,12 +154,6 @@ async function unsubscribeView(ctx: BotContext): Promise<View | undefined> {
   return { text: [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:unsubscribe.prompt")].join("\n"), keyboard: unsubscribeKeyboard(ctx.t, topics) };
 }
 
-/** In a group: where to manage a subscription instead. */
-async function privateChat(ctx: BotContext, next: NextFunction): Promise<void> {
-  if (ctx.chat?.type === "private") return next();
-  await ctx.reply(ctx.t("subscribe:privateOnly", { link: `https://t.me/${ctx.me.username}` }), { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
-}
-
 function choicesOf(entry: SubscriberEntry | undefined): SubscriptionChoices {
   return { topics: [...(entry?.topics ?? [])], kinds: [...(entry?.kinds ?? [])], countries: [...(entry?.countries ?? [])] };
 }
@@ -186,15 +186,14 @@ function offered(ctx: BotContext, facet: SubscriptionFacet, draft: SubscriptionC
   else if (facet === "kinds") values = KINDS.filter((k) => k !== "announcement");
   else values = [...new Set(catalog.records.flatMap((r) => r.countries))];
   values = [...new Set([...values, ...draft[facet]])];
-  const collator = new Intl.Collator(ctx.lang);
   if (facet === "kinds") return values.map((value) => ({ value, label: label(ctx, facet, value) }));
-  return values.map((value) => ({ value, label: label(ctx, facet, value) })).sort((a, b) => collator.compare(a.label, b.label));
+  return values.map((value) => ({ value, label: label(ctx, facet, value) })).sort((a, b) => collator(ctx.lang).compare(a.label, b.label));
 }
 
 function label(ctx: BotContext, facet: SubscriptionFacet, value: string): string {
   if (facet === "topics") return topicLabel(ctx, value);
   if (facet === "kinds") return (KINDS as readonly string[]).includes(value) ? ctx.t(`common:kinds.${value}`) : value;
-  return countryName(ctx.lang, value);
+  return countryName(value, ctx.lang);
 }
 
 function topicLabel(ctx: BotContext, id: string): string {
@@ -207,12 +206,12 @@ function summary(ctx: BotContext, choices: SubscriptionChoices & { lang: Languag
     choices[facet].length
       ? choices[facet]
           .map((v) => label(ctx, facet, v))
-          .sort(new Intl.Collator(ctx.lang).compare)
+          .sort(collator(ctx.lang).compare)
           .map(escapeHtml)
           .join(", ")
       : ctx.t("subscribe:any");
   return [
-    ...FACETS.map((facet) => ctx.t(`subscribe:line.${facet}`, { values: list(facet) })),
+    ...SUBSCRIPTION_FACETS.map((facet) => ctx.t(`subscribe:line.${facet}`, { values: list(facet) })),
     ctx.t("subscribe:line.lang", { language: escapeHtml(ctx.deps.i18n.getFixedT(choices.lang)("common:languageName")) }),
   ];
 }

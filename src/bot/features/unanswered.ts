@@ -1,10 +1,11 @@
-import { Composer, GrammyError, InlineKeyboard, type NextFunction } from "grammy";
+import { Composer, GrammyError, InlineKeyboard } from "grammy";
 import type { Language } from "../../catalog/schema.js";
 import { analyze } from "../../search/analyzer.js";
 import { fold } from "../../search/text.js";
 import type { UnansweredQuestion, UnansweredSnapshot } from "../../state/types.js";
 import { decodeCallback, encodeCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
+import { isPrivateChat, privateChatOnly } from "../filters/chat.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage, truncate } from "../format.js";
 import { coordinatorOnly, isCoordinator, refuse } from "../filters/roles.js";
 import { editView, sendView, type View } from "../views/show.js";
@@ -38,6 +39,9 @@ const SIMILARITY = 0.5;
 /** A reply step left open longer than this lapses: the coordinator's next text is not sent to anyone by surprise. */
 export const REPLY_STEP_MS = 30 * 60 * 1000;
 
+/** Coordinator commands show other people's questions: only in a private chat. */
+export const privateChat = privateChatOnly((ctx) => ctx.reply(ctx.t("coordinator:privateOnly"), { parse_mode: "HTML" }));
+
 unansweredFeature.command("unanswered", coordinatorOnly, privateChat, async (ctx) => {
   const questions = await ctx.deps.state.questions.recent(QUESTIONS_READ);
   const snapshot: UnansweredSnapshot = { groups: groupQuestions(questions).slice(0, GROUPS_KEPT) };
@@ -49,7 +53,7 @@ unansweredFeature.command("unanswered", coordinatorOnly, privateChat, async (ctx
 unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
   const action = decodeCallback(ctx.callbackQuery.data);
   const snapshot = ctx.session.unanswered;
-  if (action?.type !== "unanswered" || ctx.chat?.type !== "private") return answerExpired(ctx);
+  if (action?.type !== "unanswered" || !isPrivateChat(ctx)) return answerExpired(ctx);
 
   if (action.op === "cancel") {
     if (ctx.session.step === REPLY_STEP) ctx.session.step = undefined;
@@ -120,12 +124,6 @@ replyStep.chatType("private").on("message:text", async (ctx) => {
   await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
 });
 replyStep.use(handleQuestion);
-
-/** Coordinator commands show other people's questions: only in a private chat. */
-export async function privateChat(ctx: BotContext, next: NextFunction): Promise<void> {
-  if (ctx.chat?.type === "private") return next();
-  await ctx.reply(ctx.t("coordinator:privateOnly"), { parse_mode: "HTML" });
-}
 
 /** Date and time in UTC, spelled the reader's way ("May 1, 2025, 10:05 AM UTC"). */
 export function utcDateTime(ctx: BotContext): Intl.DateTimeFormat {

@@ -1,14 +1,14 @@
 import type { NextFunction } from "grammy";
 import type { BotContext } from "../context.js";
+import { isGroupChat } from "./chat.js";
 
 /**
  * In groups the bot speaks only when spoken to: commands (addressed to it or to no bot in particular)
  * and messages that mention it or reply to it. Everything else in a group is ignored.
  */
 export async function groupAddressFilter(ctx: BotContext, next: NextFunction): Promise<void> {
-  const chatType = ctx.chat?.type;
   const message = ctx.message;
-  if (!message || (chatType !== "group" && chatType !== "supergroup")) return next();
+  if (!message || !isGroupChat(ctx)) return next();
   const text = message.text ?? message.caption ?? "";
   const me = ctx.me.username.toLowerCase();
   const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);

@@ -1,6 +1,7 @@
 import { InlineKeyboard } from "grammy";
 import type { Translate } from "../../i18n.js";
-import { encodeCallback, type CallbackAction, type SubscriptionFacet } from "../callback-data/index.js";
+import type { SubscriptionFacet } from "../../state/coordination.js";
+import { encodeCallback, type CallbackAction } from "../callback-data/index.js";
 import { truncate } from "../format.js";
 
 /** The choices being edited: sector ids, kinds and country codes. */

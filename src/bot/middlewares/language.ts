@@ -1,6 +1,7 @@
 import type { NextFunction } from "grammy";
 import { supportedLanguage, translator } from "../../i18n.js";
 import type { BotContext } from "../context.js";
+import { isPrivateChat } from "../filters/chat.js";
 
 /** Fewer letters than this say too little about a language to switch the conversation to it. */
 const MIN_LETTERS_TO_DETECT = 4;
@@ -20,7 +21,7 @@ export async function languageMiddleware(ctx: BotContext, next: NextFunction): P
     if (text && !text.trimStart().startsWith("/") && (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT) {
       lang = ctx.deps.search.language(text, lang);
     }
-    if (ctx.chat?.type === "private" && session.lang !== lang) session.lang = lang;
+    if (isPrivateChat(ctx) && session.lang !== lang) session.lang = lang;
   }
   ctx.lang = lang;
   ctx.t = translator(ctx.deps.i18n, lang);

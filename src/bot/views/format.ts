@@ -39,6 +39,11 @@ export function numberFormat(lang: Language, options: Intl.NumberFormatOptions =
   return cached("number", lang, options, (locale) => new Intl.NumberFormat(locale, options));
 }
 
+/** Sorts labels the way the reply language does. */
+export function collator(lang: Language): Intl.Collator {
+  return cached("collator", lang, {}, (locale) => new Intl.Collator(locale));
+}
+
 /**
  * ICU in Node renders Chinese date ranges numerically ("2024/8/22 – 2024/8/25") whatever the options,
  * so for Chinese the two ends are formatted on their own and joined by the locale's range pattern.

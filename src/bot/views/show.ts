@@ -3,6 +3,7 @@ import type { Message } from "grammy/types";
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { encodeCallback, type RecordView } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
+import { isGroupChat } from "../filters/chat.js";
 import { MESSAGE_LIMIT, splitMessage } from "../format.js";
 import { recordKeyboard } from "../keyboards/record.js";
 import { resultsKeyboard, type ResultButton } from "../keyboards/results.js";
@@ -24,10 +25,6 @@ export function viewEnv(ctx: BotContext): ViewEnv {
   return { lang: ctx.lang, t: ctx.t, catalog: ctx.deps.search.catalog };
 }
 
-export function isGroup(ctx: BotContext): boolean {
-  return ctx.chat?.type === "group" || ctx.chat?.type === "supergroup";
-}
-
 /**
  * Sends a view as HTML. A text over Telegram's limit goes out in several messages cut between lines,
  * the buttons under the last one. In groups the first part replies to the question it answers.
@@ -35,7 +32,7 @@ export function isGroup(ctx: BotContext): boolean {
  */
 export async function sendView(ctx: BotContext, view: View): Promise<Message.TextMessage> {
   const parts = splitMessage(view.text, MESSAGE_LIMIT);
-  const replyTo = isGroup(ctx) && ctx.message ? ctx.message.message_id : undefined;
+  const replyTo = isGroupChat(ctx) && ctx.message ? ctx.message.message_id : undefined;
   let last: Message.TextMessage | undefined;
   for (const [i, part] of parts.entries()) {
     last = await ctx.reply(part, {

@@ -6,6 +6,7 @@ import type { BroadcastRequest, BroadcastStatus } from "../../../broadcast/types
 import type { Audience } from "../../../state/coordination.js";
 import { translator } from "../../../i18n.js";
 import type { BotContext } from "../../context.js";
+import { isPrivateChat } from "../../filters/chat.js";
 import { errorId } from "../../errors.js";
 import { coordinatorOnly, isCoordinator, refuse } from "../../filters/roles.js";
 import { countryName } from "../../views/format.js";
@@ -57,7 +58,7 @@ const FACET_PAGE_SIZE = 10;
 const LIST_SIZE = 10;
 
 broadcastFeature.command("broadcast", coordinatorOnly, async (ctx) => {
-  if (ctx.chat.type !== "private") {
+  if (!isPrivateChat(ctx)) {
     await ctx.reply(ctx.t("broadcast:privateOnly"), { parse_mode: "HTML" });
     return;
   }

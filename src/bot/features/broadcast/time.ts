@@ -1,5 +1,5 @@
 import type { Language } from "../../../catalog/schema.js";
-import { intlLocale } from "../../views/format.js";
+import { dateTimeFormat } from "../../views/format.js";
 
 /**
  * Dates and times typed by a coordinator: "2026-12-01 09:00 Europe/Berlin", "2026-12-01 09:00 +03:00",
@@ -111,13 +111,13 @@ export function formatScheduleTime(at: Date, zone: string, lang: Language): stri
   const offset = /^[+-]\d{2}:\d{2}$/.test(zone) ? parseOffset(zone) : undefined;
   if (offset !== undefined) {
     // Intl of Node 20 knows no offset zones: show the wall clock of that offset as if it were UTC.
-    const text = new Intl.DateTimeFormat(intlLocale(lang), { ...style, timeZone: "UTC" }).format(new Date(at.getTime() + offset * 60_000));
+    const text = dateTimeFormat(lang, { ...style, timeZone: "UTC" }).format(new Date(at.getTime() + offset * 60_000));
     return `${text} (UTC${zone})`;
   }
   try {
-    return `${new Intl.DateTimeFormat(intlLocale(lang), { ...style, timeZone: zone }).format(at)} (${zone})`;
+    return `${dateTimeFormat(lang, { ...style, timeZone: zone }).format(at)} (${zone})`;
   } catch {
-    return `${new Intl.DateTimeFormat(intlLocale(lang), { ...style, timeZone: "UTC" }).format(at)} (UTC)`;
+    return `${dateTimeFormat(lang, { ...style, timeZone: "UTC" }).format(at)} (UTC)`;
   }
 }
 
@@ -133,7 +133,7 @@ export function parseDate(input: string): string | undefined {
 
 /** A calendar date in the coordinator's language ("1 December 2026"). */
 export function formatDate(date: string, lang: Language): string {
-  return new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
+  return dateTimeFormat(lang, { dateStyle: "long", timeZone: "UTC" }).format(new Date(`${date}T00:00:00Z`));
 }
 
 /** The date `days` after `from` (UTC), as "YYYY-MM-DD". */

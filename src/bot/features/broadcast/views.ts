@@ -6,7 +6,7 @@ import { escapeHtml, truncate } from "../../format.js";
 import { addDays, formatDate, formatScheduleTime } from "./time.js";
 import { DEFAULT_ANNOUNCEMENT_DAYS } from "../../../announcements/record.js";
 import { FACETS, type BroadcastDraft, type Facet } from "./draft.js";
-import { countryName, formatList, intlLocale } from "../../views/format.js";
+import { countryName, dateTimeFormat, formatList, numberFormat } from "../../views/format.js";
 
 /** Texts of the /broadcast flow, of /broadcasts and of the progress message. Numbers and dates via Intl. */
 
@@ -17,14 +17,14 @@ export interface BroadcastViewEnv {
 }
 
 export function formatCount(value: number, lang: Language): string {
-  return new Intl.NumberFormat(intlLocale(lang)).format(value);
+  return numberFormat(lang).format(value);
 }
 
 /** "4 minutes", "1 hour", "30 seconds" in the language, rounded up to a readable unit. */
 export function formatDuration(seconds: number, lang: Language): string {
   const s = Math.max(1, Math.ceil(seconds));
   const [value, unit] = s < 60 ? [s, "second"] : s < 3600 ? [Math.ceil(s / 60), "minute"] : [Math.round((s / 3600) * 10) / 10, "hour"];
-  return new Intl.NumberFormat(intlLocale(lang), { style: "unit", unit, unitDisplay: "long", maximumFractionDigits: 1 }).format(value);
+  return numberFormat(lang, { style: "unit", unit, unitDisplay: "long", maximumFractionDigits: 1 }).format(value);
 }
 
 /** The label of one facet value in the coordinator's language. */
@@ -153,7 +153,7 @@ export function renderProgress(status: BroadcastStatus, t: Translate, lang: Lang
 
 function finished(status: BroadcastStatus, lang: Language, t: Translate): string {
   if (!status.finishedAt) return "";
-  const at = new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(status.finishedAt));
+  const at = dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(status.finishedAt));
   return t("broadcast:report.finishedAt", { when: escapeHtml(`${at} UTC`) });
 }
 
@@ -161,7 +161,7 @@ function finished(status: BroadcastStatus, lang: Language, t: Translate): string
 export function renderList(statuses: readonly BroadcastStatus[], t: Translate, lang: Language): string {
   if (statuses.length === 0) return t("broadcast:list.empty");
   const n = (v: number) => formatCount(v, lang);
-  const date = (iso: string) => new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
+  const date = (iso: string) => dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
   const lines = statuses.map((s, i) =>
     t("broadcast:list.item", {
       n: i + 1,
