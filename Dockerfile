@@ -1,13 +1,16 @@
 # syntax=docker/dockerfile:1
-# Cooperation Desk bot. The image runs the TypeScript sources with tsx, exactly like `npm start`
-# (one code path in development, tests and production); tsx is a dev dependency, so the
-# dependencies are installed whole with `npm ci`.
+# Cooperation Desk bot. The TypeScript is compiled in the build stage (`npm run build` → dist/); the
+# image runs the compiled JavaScript with the production dependencies only (no tsx, no compiler).
 
-# --- dependencies -----------------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS deps
+# --- build ----------------------------------------------------------------------------------------
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY types ./types
+COPY src ./src
+RUN npm run build
 
 # --- runtime --------------------------------------------------------------------------------------
 FROM node:20-bookworm-slim AS runtime
@@ -15,9 +18,10 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8080
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
-COPY package.json tsconfig.json ./
-COPY src ./src
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Read at run time from beside dist/, as from beside src/ in a clone.
 COPY locales ./locales
 COPY data ./data
 # Runs as the unprivileged "node" user of the base image; the files stay root-owned and read-only to it.
@@ -28,4 +32,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8080) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node directly (not npm): SIGTERM from `docker stop` reaches the bot, which shuts down gracefully.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/main.js"]
