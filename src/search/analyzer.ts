@@ -33,6 +33,8 @@ const QUESTION_WORDS = {
     "voudrais", "aimerais", "connaitre", "connaître", "madame", "monsieur", "cordialement", "intéresse", "interesse", "aide", "aider", "infos",
     "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler", "desole", "désolé", "excusez", "pardon", "truc", "machin", "ça", "ca", "cest", "voudrait",
     "si", "quelque", "chose", "quelqu", "bcp", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
+    // Written as typed in chats: "c koi", "ya des…", "jcherche", "chui".
+    "koi", "kwa", "ya", "jcherche", "jsuis", "chui", "jveux", "jvoudrais", "svp", "slt", "bjr", "dsl", "pk", "pq",
   ],
   cyrillic: [
     "какие", "какой", "какая", "каких", "какое", "каком", "найти", "ищу", "искать", "подскажите", "подскажи", "скажите", "скажи", "расскажите", "расскажи",

@@ -81,6 +81,7 @@ export class Lexicon {
       for (const name of [...Object.values(city.names), ...city.aliases]) {
         lexicon.addPlace(name, cityToken(id));
         lexicon.cityNames.add(fold(name));
+        lexicon.cityOfName.set(`${city.country}:${fold(name)}`, id);
       }
     }
     return lexicon;
@@ -88,6 +89,8 @@ export class Lexicon {
 
   /** Folded names of the catalog's own cities (places.yaml): they keep their city token. */
   private readonly cityNames = new Set<string>();
+  /** "country:folded name" → the catalog city it names, so the gazetteer's other spellings of it join it. */
+  private readonly cityOfName = new Map<string, string>();
 
   /**
    * The countries' codes (KZ, KAZ) and the gazetteer's cities in them, each standing for its country:
@@ -105,7 +108,9 @@ export class Lexicon {
     }
     for (const city of cities) {
       if (!wanted.has(city.country)) continue;
-      const token = countryToken(city.country);
+      // A city of the catalog keeps its own token under every spelling the gazetteer knows ("Ouroumtchi").
+      const own = city.names.map((name) => this.cityOfName.get(`${city.country}:${name}`)).find((id) => id !== undefined);
+      const token = own ? cityToken(own) : countryToken(city.country);
       // Gazetteer names come folded.
       for (const name of city.names) {
         if (this.cityNames.has(name) || isCatalogWord(name)) continue;

@@ -28,3 +28,11 @@ describe("decide: direct answers from the record's own sentence", () => {
     expect(decide(engine, "where is the ASEAN secretariat?").direct).toMatchObject({ kind: "places", cities: ["jakarta"] });
   });
 });
+
+describe("decide: places", () => {
+  it("every spelling the gazetteer knows of a catalog city is that city, not only its country", () => {
+    const decision = decide(engine, "quelle est la valeur des accords signés à Ouroumtchi ?");
+    expect(decision.response.hits[0]?.id).toBe("bri-urumqi-innovation-conference-2024");
+    expect(decision.kind).toBe("answer");
+  });
+});
