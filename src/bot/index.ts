@@ -6,6 +6,7 @@ import type { SessionData } from "../state/types.js";
 import { sessionKey, type BotContext, type BotDeps } from "./context.js";
 import { handleUpdateError } from "./errors.js";
 import { features } from "./features/index.js";
+import { htmlByDefault } from "./html-default.js";
 import { groupAddressFilter } from "./filters/group.js";
 import { floodControl } from "./middlewares/flood.js";
 import { languageMiddleware } from "./middlewares/language.js";
@@ -37,6 +38,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
 
   // A 429 or a passing network/5xx failure is retried, but never for longer than the configured wait.
   bot.api.config.use(autoRetry({ maxDelaySeconds: deps.settings.retryMaxDelaySeconds, maxRetryAttempts: 3 }));
+  bot.api.config.use(htmlByDefault);
 
   bot.use((ctx, next) => {
     ctx.deps = deps;

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import type { User } from "grammy/types";
 import type { App } from "../app.js";
+import { htmlByDefault } from "../bot/html-default.js";
 import { supportedLanguage } from "../i18n.js";
 import { dim } from "./render.js";
 import { ConsoleTelegram } from "./telegram.js";
@@ -39,7 +40,8 @@ export async function runConsole(app: App, options: ConsoleOptions = {}): Promis
   const { bot } = app;
   const user = consoleUser(env);
   const telegram = new ConsoleTelegram({ botInfo: bot.botInfo, user, write, style });
-  bot.api.config.use(telegram.transformer);
+  // The console answers every call itself, ahead of the bot's own transformers, so it applies their HTML default first.
+  bot.api.config.use((prev, method, payload, signal) => htmlByDefault((m, p, s) => telegram.transformer(prev, m, p, s), method, payload, signal));
   await bot.init();
 
   write(

@@ -24,25 +24,25 @@ adminFeature.command(["grant", "revoke"], adminOnly, privateChat, async (ctx) =>
   const ns = grant ? "grant" : "revoke";
   const target = targetOf(ctx);
   if (target === undefined) {
-    await ctx.reply(ctx.t(`coordinator:${ns}.usage`), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t(`coordinator:${ns}.usage`));
     return;
   }
   const user = `<code>${target}</code>`;
   if (ctx.deps.settings.adminIds.includes(target)) {
-    await ctx.reply(ctx.t(`coordinator:${ns}.admin`, { user }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t(`coordinator:${ns}.admin`, { user }));
     return;
   }
   const { roles, audit } = ctx.deps.state;
   const was = await roles.isCoordinator(target);
   if (was === grant) {
-    await ctx.reply(ctx.t(grant ? "coordinator:grant.already" : "coordinator:revoke.not", { user }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t(grant ? "coordinator:grant.already" : "coordinator:revoke.not", { user }));
     return;
   }
   if (grant) await roles.grant(target);
   else await roles.revoke(target);
   await audit.append({ actor: ctx.from!.id, action: grant ? "grant" : "revoke", details: { target } });
   ctx.deps.logger.info({ actor: ctx.from!.id, target, role: "coordinator", granted: grant }, "coordinator role changed");
-  await ctx.reply(ctx.t(`coordinator:${ns}.done`, { user }), { parse_mode: "HTML" });
+  await ctx.reply(ctx.t(`coordinator:${ns}.done`, { user }));
   // Their own command menu shows (or stops showing) the coordinator commands; best effort.
   await setRoleCommands(ctx.api, ctx.deps.i18n, target, grant ? "coordinator" : undefined, ctx.deps.logger);
 });
@@ -50,7 +50,7 @@ adminFeature.command(["grant", "revoke"], adminOnly, privateChat, async (ctx) =>
 adminFeature.command("audit", adminOnly, privateChat, async (ctx) => {
   const entries = await ctx.deps.state.audit.recent(AUDIT_SHOWN);
   if (entries.length === 0) {
-    await ctx.reply(ctx.t("coordinator:audit.none"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("coordinator:audit.none"));
     return;
   }
   const when = utcDateTime(ctx);
@@ -60,13 +60,13 @@ adminFeature.command("audit", adminOnly, privateChat, async (ctx) => {
     if (lines.join("\n").length + line.length + 1 > MESSAGE_LIMIT) break;
     lines.push(line);
   }
-  await ctx.reply(lines.join("\n"), { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+  await ctx.reply(lines.join("\n"), { link_preview_options: { is_disabled: true } });
 });
 
 adminFeature.command("reload", adminOnly, privateChat, async (ctx) => {
   const live = ctx.deps.live;
   if (!live) {
-    await ctx.reply(ctx.t("coordinator:reload.unavailable"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("coordinator:reload.unavailable"));
     return;
   }
   const started = Date.now();
@@ -75,7 +75,7 @@ adminFeature.command("reload", adminOnly, privateChat, async (ctx) => {
   if (result.ok) {
     await ctx.deps.state.audit.append({ actor, action: "reload", details: { ok: true, records: result.records } });
     ctx.deps.logger.info({ actor, records: result.records, ms: Date.now() - started }, "catalog reloaded");
-    await ctx.reply(ctx.t("coordinator:reload.done", { records: ctx.t("coordinator:reload.records", { count: result.records }) }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("coordinator:reload.done", { records: ctx.t("coordinator:reload.records", { count: result.records }) }));
     return;
   }
   await ctx.deps.state.audit.append({ actor, action: "reload", details: { ok: false, problems: result.problems.length } });
@@ -83,7 +83,7 @@ adminFeature.command("reload", adminOnly, privateChat, async (ctx) => {
   const shown = result.problems.slice(0, PROBLEMS_SHOWN).map((p) => `• ${escapeHtml(truncate(p, PROBLEM_MAX))}`);
   const lines = [ctx.t("coordinator:reload.refused", { problems: ctx.t("coordinator:reload.problems", { count: result.problems.length }) }), "", ...shown];
   if (result.problems.length > PROBLEMS_SHOWN) lines.push(ctx.t("coordinator:reload.more", { count: result.problems.length - PROBLEMS_SHOWN }));
-  await ctx.reply(lines.join("\n"), { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+  await ctx.reply(lines.join("\n"), { link_preview_options: { is_disabled: true } });
 });
 
 /** The user id after the command, or the author of the forwarded message the command replies to. */

@@ -17,5 +17,5 @@ helpFeature.command("help", async (ctx) => {
   const sections = [t("help:title"), ...SECTIONS.map((section) => t(`help:${section}`, { username }))];
   if (await isCoordinator(ctx)) sections.push(t("help:coordinators"));
   const text = sections.join("\n\n");
-  await ctx.reply(text, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+  await ctx.reply(text, { link_preview_options: { is_disabled: true } });
 });

@@ -68,7 +68,7 @@ function article(ctx: BotContext, record: CatalogRecord): InlineQueryResultArtic
     id: record.id,
     title: truncate(shortTitle(record, ctx.lang), INLINE_TITLE_LIMIT),
     description: truncate(record.summary[ctx.lang].replace(/\s+/g, " "), DESCRIPTION_MAX),
-    input_message_content: { message_text: renderCard(record, viewEnv(ctx)), parse_mode: "HTML", link_preview_options: { is_disabled: true } },
+    input_message_content: { message_text: renderCard(record, viewEnv(ctx)), link_preview_options: { is_disabled: true } },
     ...(keyboard ? { reply_markup: keyboard } : {}),
   };
 }

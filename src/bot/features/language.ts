@@ -29,7 +29,6 @@ languageFeature.command("language", async (ctx) => {
   const currentName = current === "auto" ? t("language:auto") : ctx.deps.i18n.getFixedT(current)("common:languageName");
   ctx.session.step = LANGUAGE_STEP;
   await ctx.reply(t("language:prompt", { current: escapeHtml(currentName) }), {
-    parse_mode: "HTML",
     reply_markup: languageKeyboard(ctx.deps.i18n, t, current),
   });
 });
@@ -57,7 +56,7 @@ languageStep.on("message:text", async (ctx: BotContext, next: NextFunction) => {
   const choice = namesOf(ctx.deps.i18n).get(normalize(text));
   if (!choice) return next();
   await choose(ctx, choice);
-  await ctx.reply(ctx.t(choice === "auto" ? "language:chosenAuto" : "language:chosen"), { parse_mode: "HTML" });
+  await ctx.reply(ctx.t(choice === "auto" ? "language:chosenAuto" : "language:chosen"));
 });
 languageStep.use(handleQuestion);
 

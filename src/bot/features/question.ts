@@ -35,7 +35,7 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
   if (raw === undefined) return next();
   const text = (isGroupChat(ctx) ? withoutMention(raw, ctx.me.username) : raw).trim();
   if (!text) {
-    await ctx.reply(ctx.t("question:empty"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("question:empty"));
     return;
   }
   if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, text))) return;
@@ -57,7 +57,7 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
     // Greetings, thanks, "what can you do?", an emoji, an unknown /command: a friendly word, how to ask
     // and the quick-start buttons — never "no good answer", never logged as unanswered.
     const view = welcomeView(ctx.t, ctx.t(`question:smalltalk.${decision.smalltalk ?? "help"}`), isGroupChat(ctx) ? ctx.me : undefined);
-    await ctx.reply(view.text, { parse_mode: "HTML", reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
+    await ctx.reply(view.text, { reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
     return;
   }
   const records = decision.response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
@@ -169,7 +169,7 @@ async function nextPage(ctx: BotContext): Promise<void> {
   const page = (ctx.session.page ?? 0) + 1;
   const view = page < resultPages(ctx) ? resultsPageView(ctx, page) : undefined;
   if (!view) {
-    await ctx.reply(ctx.t("question:noMore", { query: quoteQuery(ctx.session.lastQuery ?? "") }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("question:noMore", { query: quoteQuery(ctx.session.lastQuery ?? "") }));
     return;
   }
   const sent = await sendView(ctx, view);

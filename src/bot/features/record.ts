@@ -17,7 +17,7 @@ recordFeature.command("start", async (ctx, next) => {
   const id = payload.slice(2);
   const record = RECORD_ID.test(id) ? ctx.deps.search.get(id) : undefined;
   if (!record) {
-    await ctx.reply(`${ctx.t("record:notFound")}\n\n${ctx.t("record:notFoundHint")}`, { parse_mode: "HTML" });
+    await ctx.reply(`${ctx.t("record:notFound")}\n\n${ctx.t("record:notFoundHint")}`);
     return;
   }
   await sendView(ctx, recordView(ctx, record, "card"));

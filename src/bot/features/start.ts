@@ -14,5 +14,5 @@ export const startFeature = new Composer<BotContext>();
 startFeature.command("start", async (ctx) => {
   const name = escapeHtml(ctx.from?.first_name ?? "");
   const view = welcomeView(ctx.t, ctx.t("start:greeting", { name }), isGroupChat(ctx) ? ctx.me : undefined);
-  await ctx.reply(view.text, { parse_mode: "HTML", reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
+  await ctx.reply(view.text, { reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
 });

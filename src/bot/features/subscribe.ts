@@ -29,7 +29,7 @@ const PAGE_SIZE: Record<SubscriptionFacet, number> = { topics: 10, kinds: 12, co
 
 /** In a group: where to manage a subscription instead. */
 const privateChat = privateChatOnly((ctx) =>
-  ctx.reply(ctx.t("subscribe:privateOnly", { link: `https://t.me/${ctx.me.username}` }), { parse_mode: "HTML", link_preview_options: { is_disabled: true } }),
+  ctx.reply(ctx.t("subscribe:privateOnly", { link: `https://t.me/${ctx.me.username}` }), { link_preview_options: { is_disabled: true } }),
 );
 
 subscribeFeature.command("subscribe", privateChat, async (ctx) => {
@@ -42,7 +42,7 @@ subscribeFeature.command("subscribe", privateChat, async (ctx) => {
 subscribeFeature.command("subscriptions", privateChat, async (ctx) => {
   const current = await ctx.deps.state.subscriptions.get(ctx.chat.id);
   if (!current) {
-    await ctx.reply(ctx.t("subscribe:notSubscribed"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("subscribe:notSubscribed"));
     return;
   }
   await sendView(ctx, { text: [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:manage")].join("\n"), keyboard: subscriptionKeyboard(ctx.t) });
@@ -51,7 +51,7 @@ subscribeFeature.command("subscriptions", privateChat, async (ctx) => {
 subscribeFeature.command("unsubscribe", privateChat, async (ctx) => {
   const view = await unsubscribeView(ctx);
   if (view) await sendView(ctx, view);
-  else await ctx.reply(ctx.t("subscribe:notSubscribed"), { parse_mode: "HTML" });
+  else await ctx.reply(ctx.t("subscribe:notSubscribed"));
 });
 
 subscribeFeature.on("callback_query:data", async (ctx, next) => {

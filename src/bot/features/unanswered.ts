@@ -40,7 +40,7 @@ const SIMILARITY = 0.5;
 export const REPLY_STEP_MS = 30 * 60 * 1000;
 
 /** Coordinator commands show other people's questions: only in a private chat. */
-export const privateChat = privateChatOnly((ctx) => ctx.reply(ctx.t("coordinator:privateOnly"), { parse_mode: "HTML" }));
+export const privateChat = privateChatOnly((ctx) => ctx.reply(ctx.t("coordinator:privateOnly")));
 
 unansweredFeature.command("unanswered", coordinatorOnly, privateChat, async (ctx) => {
   const questions = await ctx.deps.state.questions.recent(QUESTIONS_READ);
@@ -98,7 +98,7 @@ replyStep.chatType("private").on("message:text", async (ctx) => {
   const fresh = snapshot?.replyAt !== undefined && Date.now() - snapshot.replyAt <= REPLY_STEP_MS;
   if (!snapshot || !group || !fresh) {
     if (snapshot) snapshot.replyTo = undefined;
-    await ctx.reply(ctx.t("coordinator:reply.expired"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("coordinator:reply.expired"));
     return;
   }
   snapshot.replyTo = undefined;
@@ -109,7 +109,7 @@ replyStep.chatType("private").on("message:text", async (ctx) => {
     const t = ctx.deps.i18n.getFixedT(asker.lang);
     const html = t("coordinator:reply.toAsker", { question: escapeHtml(asker.text), answer: escapeHtml(text) });
     try {
-      for (const part of splitMessage(html, MESSAGE_LIMIT)) await ctx.api.sendMessage(asker.chatId, part, { parse_mode: "HTML", link_preview_options: { is_disabled: true } });
+      for (const part of splitMessage(html, MESSAGE_LIMIT)) await ctx.api.sendMessage(asker.chatId, part, { link_preview_options: { is_disabled: true } });
       sent++;
     } catch (error) {
       failed++;
@@ -121,7 +121,7 @@ replyStep.chatType("private").on("message:text", async (ctx) => {
   await ctx.deps.state.audit.append({ actor: ctx.from!.id, action: "reply", details: { chats: sent, failed, question: truncate(group.example, 100) } });
   const lines = [ctx.t("coordinator:reply.sent", { chats: ctx.t("coordinator:reply.chats", { count: sent }) })];
   if (failed > 0) lines.push(ctx.t("coordinator:reply.failed", { chats: ctx.t("coordinator:reply.chats", { count: failed }) }));
-  await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
+  await ctx.reply(lines.join("\n"));
 });
 replyStep.use(handleQuestion);
 

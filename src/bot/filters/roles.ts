@@ -51,7 +51,7 @@ export async function refuse(ctx: BotContext, role: "admin" | "coordinator"): Pr
     await ctx.answerCallbackQuery({ text: ctx.t("coordinator:refused.button") });
     return;
   }
-  if (ctx.message && ctx.chat) await ctx.reply(ctx.t(role === "admin" ? "coordinator:refused.admin" : "coordinator:refused.coordinator"), { parse_mode: "HTML" });
+  if (ctx.message && ctx.chat) await ctx.reply(ctx.t(role === "admin" ? "coordinator:refused.admin" : "coordinator:refused.coordinator"));
 }
 
 async function auditRefusal(ctx: BotContext, role: "admin" | "coordinator"): Promise<void> {

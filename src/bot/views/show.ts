@@ -36,7 +36,6 @@ export async function sendView(ctx: BotContext, view: View): Promise<Message.Tex
   let last: Message.TextMessage | undefined;
   for (const [i, part] of parts.entries()) {
     last = await ctx.reply(part, {
-      parse_mode: "HTML",
       link_preview_options: { is_disabled: true },
       reply_markup: i === parts.length - 1 ? view.keyboard : undefined,
       reply_parameters: i === 0 && replyTo !== undefined ? { message_id: replyTo, allow_sending_without_reply: true } : undefined,
@@ -61,7 +60,7 @@ export async function editView(ctx: BotContext, view: View): Promise<{ chatId: n
   const current = ctx.callbackQuery?.message;
   if (view.text.length > MESSAGE_LIMIT && ctx.chat) return messageRef(await sendView(ctx, view));
   try {
-    await ctx.editMessageText(view.text, { parse_mode: "HTML", link_preview_options: { is_disabled: true }, reply_markup: view.keyboard });
+    await ctx.editMessageText(view.text, { link_preview_options: { is_disabled: true }, reply_markup: view.keyboard });
   } catch (error) {
     if (isNotModified(error)) return current ? messageRef(current) : undefined;
     if (!(error instanceof GrammyError) || !UNEDITABLE.test(error.description) || !ctx.chat) throw error;

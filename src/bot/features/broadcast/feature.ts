@@ -59,22 +59,22 @@ const LIST_SIZE = 10;
 
 broadcastFeature.command("broadcast", coordinatorOnly, async (ctx) => {
   if (!isPrivateChat(ctx)) {
-    await ctx.reply(ctx.t("broadcast:privateOnly"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("broadcast:privateOnly"));
     return;
   }
   if (!ctx.deps.delivery) {
-    await ctx.reply(ctx.t("broadcast:unavailable"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("broadcast:unavailable"));
     return;
   }
   ctx.session.broadcast = newDraft(ctx.lang);
   ctx.session.step = STEP.compose;
-  await ctx.reply(ctx.t("broadcast:compose"), { parse_mode: "HTML", reply_markup: cancelDraftKeyboard(ctx.t) });
+  await ctx.reply(ctx.t("broadcast:compose"), { reply_markup: cancelDraftKeyboard(ctx.t) });
 });
 
 broadcastFeature.command("broadcasts", coordinatorOnly, async (ctx) => {
   const delivery = ctx.deps.delivery;
   if (!delivery) {
-    await ctx.reply(ctx.t("broadcast:unavailable"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("broadcast:unavailable"));
     return;
   }
   await sendView(ctx, listView(ctx, await delivery.list(LIST_SIZE)));
@@ -240,13 +240,13 @@ async function preview(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   const chatId = ctx.chat?.id;
   if (!content || chatId === undefined) return;
   const { t } = ctx;
-  await ctx.reply(t("broadcast:preview.default"), { parse_mode: "HTML" });
+  await ctx.reply(t("broadcast:preview.default"));
   const sender = telegramSender(ctx.api);
   await sender.send(chatId, content.default);
   for (const lang of LANGUAGES) {
     const variant = content.variants?.[lang];
     if (!variant) continue;
-    await ctx.reply(t("broadcast:preview.variant", { language: t(`broadcast:languageName.${lang}`) }), { parse_mode: "HTML" });
+    await ctx.reply(t("broadcast:preview.variant", { language: t(`broadcast:languageName.${lang}`) }));
     await sender.send(chatId, variant);
   }
   draft.previewed = true;
@@ -356,7 +356,7 @@ async function withdrawAnnouncement(ctx: BotContext, broadcastId: string): Promi
 
 async function editProgress(ctx: BotContext, target: { chatId: number; messageId: number }, text: string, status: BroadcastStatus): Promise<void> {
   try {
-    await ctx.api.editMessageText(target.chatId, target.messageId, text, { parse_mode: "HTML", reply_markup: progressKeyboard(ctx.t, status) });
+    await ctx.api.editMessageText(target.chatId, target.messageId, text, { reply_markup: progressKeyboard(ctx.t, status) });
   } catch (error) {
     if (!isNotModified(error)) ctx.deps.logger.warn({ message: (error as Error).message }, "status message not updated");
   }
@@ -437,7 +437,7 @@ async function sendDraft(ctx: BotContext, draft: BroadcastDraft): Promise<void> 
 export const composeStep = step(async (ctx, draft) => {
   const message = draftMessageOf(ctx.message!);
   if (typeof message === "string") {
-    await ctx.reply(ctx.t(`broadcast:composeError.${message}`), { parse_mode: "HTML", reply_markup: cancelDraftKeyboard(ctx.t) });
+    await ctx.reply(ctx.t(`broadcast:composeError.${message}`), { reply_markup: cancelDraftKeyboard(ctx.t) });
     return;
   }
   changed(draft);
@@ -450,7 +450,7 @@ export function variantStep(lang: Language): Middleware<BotContext> {
   return step(async (ctx, draft) => {
     const message = draftMessageOf(ctx.message!, draft.default);
     if (typeof message === "string") {
-      await ctx.reply(ctx.t(`broadcast:composeError.${message}`), { parse_mode: "HTML", reply_markup: backKeyboard(ctx.t) });
+      await ctx.reply(ctx.t(`broadcast:composeError.${message}`), { reply_markup: backKeyboard(ctx.t) });
       return;
     }
     changed(draft);
@@ -463,14 +463,14 @@ export function variantStep(lang: Language): Middleware<BotContext> {
 export const scheduleStep = step(async (ctx, draft) => {
   const parsed = parseScheduleTime(ctx.message!.text ?? "");
   if (!parsed.ok) {
-    await ctx.reply(ctx.t(`broadcast:schedule.${parsed.reason}`), { parse_mode: "HTML", reply_markup: backKeyboard(ctx.t) });
+    await ctx.reply(ctx.t(`broadcast:schedule.${parsed.reason}`), { reply_markup: backKeyboard(ctx.t) });
     return;
   }
   changed(draft);
   draft.scheduledAt = parsed.at.toISOString();
   draft.zone = parsed.zone;
   if (draft.expires && draft.expires < draft.scheduledAt.slice(0, 10)) draft.expires = undefined;
-  await ctx.reply(ctx.t("broadcast:schedule.set", { when: escapeHtml(formatScheduleTime(parsed.at, parsed.zone, ctx.lang)) }), { parse_mode: "HTML" });
+  await ctx.reply(ctx.t("broadcast:schedule.set", { when: escapeHtml(formatScheduleTime(parsed.at, parsed.zone, ctx.lang)) }));
   await sendDraft(ctx, draft);
 });
 
@@ -481,7 +481,6 @@ export const expiresStep = step(async (ctx, draft) => {
   const latest = new Date(Date.parse(`${sending}T00:00:00Z`) + 366 * 86_400_000).toISOString().slice(0, 10);
   if (!date || date < sending || date > latest) {
     await ctx.reply(ctx.t("broadcast:expiresError", { from: escapeHtml(formatDate(sending, ctx.lang)), to: escapeHtml(formatDate(latest, ctx.lang)) }), {
-      parse_mode: "HTML",
       reply_markup: backKeyboard(ctx.t),
     });
     return;

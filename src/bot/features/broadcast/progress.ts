@@ -27,7 +27,7 @@ export function progressHook(deps: ProgressDeps): NonNullable<DeliveryHooks["onP
     const t = deps.i18n.getFixedT(lang);
     const text = renderProgress(status, t, lang);
     try {
-      await deps.api.editMessageText(target.chatId, target.messageId, text, { parse_mode: "HTML", reply_markup: progressKeyboard(t, status) });
+      await deps.api.editMessageText(target.chatId, target.messageId, text, { reply_markup: progressKeyboard(t, status) });
     } catch (error) {
       if (!(error instanceof GrammyError && error.description.includes("message is not modified"))) {
         deps.logger.warn({ id: status.id, message: (error as Error).message }, "broadcast status message not updated");
@@ -36,7 +36,6 @@ export function progressHook(deps: ProgressDeps): NonNullable<DeliveryHooks["onP
     if (FINAL.has(status.state) && status.state !== "cancelled") {
       try {
         await deps.api.sendMessage(target.chatId, t(`broadcast:report.notice.${status.state}`, { id: status.id }), {
-          parse_mode: "HTML",
           reply_parameters: { message_id: target.messageId, allow_sending_without_reply: true },
         });
       } catch (error) {
