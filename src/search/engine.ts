@@ -632,7 +632,7 @@ export class SearchEngine {
       for (const { field, result } of results) {
         const f = FIELDS.indexOf(field as MatchField);
         const name = FIELDS[f]!;
-        const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor;
+        const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
         const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
         for (const id of result) {
           const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
