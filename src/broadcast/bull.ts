@@ -18,6 +18,8 @@
 // send → record (SADD delivered + HINCRBY, idempotent, and "done" when the counts reach the total). A job
 // run twice (retry, stalled-job recovery after a crash) finds its chat in the delivered set and sends
 // nothing; only a message sent but not yet recorded when a process died can go out twice.
+import { readdirSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker } from "bullmq";
 import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
@@ -96,110 +98,27 @@ const META_CACHE_SIZE = 100;
 /** A message whose job stalls this often (its worker died each time) is given up. */
 const MAX_STALLED = 10;
 
-const NOW_MS = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
-const EXPIRE_ALL = `for i = 1, #KEYS do redis.call('EXPIRE', KEYS[i], ARGV[#ARGV]) end`;
+/**
+ * The Lua scripts, one file each in ./lua/ named "<command>-<number of keys>.lua" (as BullMQ names its
+ * own), with a header saying KEYS, ARGV and the result. Read once, when this module loads.
+ */
+const SCRIPT_NAMES = ["create", "begin", "claim", "record", "cancel", "fail", "pause"] as const;
+const SCRIPT_DIR = new URL("./lua/", import.meta.url);
 
-const SCRIPTS = {
-  // KEYS: hash, index. ARGV: id, createdBy, createdAt, scheduledAt, expiresAt, content, audience, progress
-  create: {
-    keys: 2,
-    lua: `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('HSET', KEYS[1], 'id', ARGV[1], 'createdBy', ARGV[2], 'state', 'scheduled', 'createdAt', ARGV[3],
-  'total', 0, 'sent', 0, 'failed', 0, 'blocked', 0, 'content', ARGV[6], 'audience', ARGV[7])
-if ARGV[4] ~= '' then redis.call('HSET', KEYS[1], 'scheduledAt', ARGV[4]) end
-if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'expiresAt', ARGV[5]) end
-if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'progress', ARGV[8]) end
-redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
-return 1`,
-  },
-  // KEYS: hash, tmp list, recipients. ARGV: count. Only a scheduled broadcast starts.
-  begin: {
-    keys: 3,
-    lua: `
-local state = redis.call('HGET', KEYS[1], 'state')
-if state ~= 'scheduled' then redis.call('DEL', KEYS[2]) return state or '' end
-${NOW_MS}
-local n = tonumber(ARGV[1])
-if n > 0 then redis.call('RENAME', KEYS[2], KEYS[3]) end
-redis.call('HSET', KEYS[1], 'state', 'running', 'total', n, 'startedAt', now, 'fanned', 0)
-if n == 0 then redis.call('HSET', KEYS[1], 'state', 'done', 'finishedAt', now) return 'done' end
-return 'running'`,
-  },
-  // KEYS: hash, delivered, dropped, pause, chat. ARGV: chatId, spacing ms
-  claim: {
-    keys: 5,
-    lua: `
-local f = redis.call('HMGET', KEYS[1], 'state', 'expiresAt')
-if f[1] ~= 'running' then return {'skip', 0} end
-if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[3], ARGV[1]) == 1 then return {'done', 0} end
-${NOW_MS}
-if f[2] and tonumber(f[2]) <= now then return {'expired', 0} end
-local pause = redis.call('PTTL', KEYS[4])
-if pause > 0 then return {'paused', pause} end
-if redis.call('SET', KEYS[5], '1', 'NX', 'PX', ARGV[2]) then return {'go', 0} end
-local wait = redis.call('PTTL', KEYS[5])
-if wait < 1 then wait = 1 end
-return {'wait', wait}`,
-  },
-  // KEYS: hash, delivered, dropped, recipients. ARGV: chatId, sent|blocked|failed, retention seconds
-  // → 0 nothing new, 1 counted, 2 counted and the broadcast is complete.
-  record: {
-    keys: 4,
-    lua: `
-local counted = 0
-if ARGV[2] == 'sent' then
-  if redis.call('SADD', KEYS[2], ARGV[1]) == 1 then
-    counted = 1
-    local before = redis.call('HGET', KEYS[3], ARGV[1])
-    if before then redis.call('HDEL', KEYS[3], ARGV[1]) redis.call('HINCRBY', KEYS[1], before, -1) end
-    redis.call('HINCRBY', KEYS[1], 'sent', 1)
-  end
-elseif redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 and redis.call('HSETNX', KEYS[3], ARGV[1], ARGV[2]) == 1 then
-  counted = 1
-  redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
-end
-local f = redis.call('HMGET', KEYS[1], 'state', 'total', 'sent', 'failed', 'blocked')
-if f[1] == 'running' and tonumber(f[3]) + tonumber(f[4]) + tonumber(f[5]) >= tonumber(f[2]) then
-  ${NOW_MS}
-  redis.call('HSET', KEYS[1], 'state', 'done', 'finishedAt', now)
-  ${EXPIRE_ALL}
-  return 2
-end
-return counted`,
-  },
-  // KEYS: hash, delivered, dropped, recipients. ARGV: retention seconds → {state before, 1 if cancelled now}
-  cancel: {
-    keys: 4,
-    lua: `
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return {'', 0} end
-if state ~= 'scheduled' and state ~= 'running' then return {state, 0} end
-${NOW_MS}
-redis.call('HSET', KEYS[1], 'state', 'cancelled', 'finishedAt', now)
-${EXPIRE_ALL}
-return {state, 1}`,
-  },
-  // KEYS: hash. ARGV: reason, retention seconds. A broadcast that could not start.
-  fail: {
-    keys: 1,
-    lua: `
-if redis.call('HGET', KEYS[1], 'state') ~= 'scheduled' then return 0 end
-${NOW_MS}
-redis.call('HSET', KEYS[1], 'state', 'failed', 'finishedAt', now, 'error', ARGV[1])
-${EXPIRE_ALL}
-return 1`,
-  },
-  // KEYS: pause. ARGV: ms. Extends the pause, never shortens it.
-  pause: {
-    keys: 1,
-    lua: `
-if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
-return redis.call('PTTL', KEYS[1])`,
-  },
-} as const;
+function loadScripts(): Record<ScriptName, { keys: number; lua: string }> {
+  const files = readdirSync(SCRIPT_DIR).filter((file) => file.endsWith(".lua"));
+  const scripts = {} as Record<ScriptName, { keys: number; lua: string }>;
+  for (const name of SCRIPT_NAMES) {
+    const file = files.find((f) => new RegExp(`^${name}-\\d+\\.lua$`).test(f));
+    if (!file) throw new Error(`broadcast script ${name}-<keys>.lua is missing from ${fileURLToPath(SCRIPT_DIR)}`);
+    scripts[name] = { keys: Number(file.slice(name.length + 1, -".lua".length)), lua: readFileSync(new URL(file, SCRIPT_DIR), "utf8") };
+  }
+  return scripts;
+}
 
-type ScriptName = keyof typeof SCRIPTS;
+const SCRIPTS = loadScripts();
+
+type ScriptName = (typeof SCRIPT_NAMES)[number];
 type ScriptClient = Redis & Record<ScriptName, (...args: (string | number)[]) => Promise<unknown>>;
 
 export function createBullDelivery(options: BullDeliveryOptions): DeliveryService {
