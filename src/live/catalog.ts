@@ -113,8 +113,13 @@ export class LiveCatalog {
     const run = this.chain.then(async () => {
       if (this.closed) return;
       const changes = await this.options.changes.since(this.applied);
-      if (changes) for (const change of changes) await this.apply(change);
-      else await this.applySnapshot();
+      if (!changes) return this.applySnapshot();
+      for (const change of changes) {
+        // A change that cannot be applied here is logged and passed over: retrying it forever would
+        // stop every later change (and this process's own) from being applied.
+        await this.apply(change).catch((error: unknown) => this.options.logger.error({ version: change.version, op: change.op, message: (error as Error).message }, "catalog change not applied here; passed over"));
+        this.applied = change.version;
+      }
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -128,11 +133,25 @@ export class LiveCatalog {
     await this.stopWatching?.();
   }
 
+  /**
+   * The latest change of every record, for a process too far behind the kept changes. A store whose
+   * version went back (its data lost: a flush, a failover) is taken as it is now: changes it no longer
+   * has are undone here too.
+   */
   private async applySnapshot(): Promise<void> {
     const snapshot = await this.options.changes.snapshot();
-    if (snapshot.reload && snapshot.reload.version > this.applied) await this.apply(snapshot.reload);
-    for (const change of snapshot.records) if (change.version > this.applied) this.applyRecord(change);
-    this.applied = Math.max(this.applied, snapshot.version);
+    const base = snapshot.version < this.applied ? 0 : this.applied;
+    if (base === 0 && this.applied > 0) {
+      this.options.logger.warn({ applied: this.applied, stored: snapshot.version }, "the catalog's stored changes went back; taking them as they are now");
+      const undone = [...this.changed.keys()];
+      this.changed.clear();
+      for (const timer of this.timers.values()) clearTimeout(timer);
+      this.timers.clear();
+      for (const id of undone) this.refresh(id);
+    }
+    if (snapshot.reload && snapshot.reload.version > base) await this.apply(snapshot.reload);
+    for (const change of snapshot.records) if (change.version > base) this.applyRecord(change);
+    this.applied = snapshot.version;
   }
 
   private async apply(change: CatalogChange): Promise<void> {
@@ -141,7 +160,6 @@ export class LiveCatalog {
     } else {
       this.applyRecord(change);
     }
-    this.applied = change.version;
   }
 
   private applyRecord(change: PutChange | RemoveChange): void {
@@ -160,8 +178,12 @@ export class LiveCatalog {
     const timer = setTimeout(() => {
       this.timers.delete(id);
       if (this.changed.get(id) !== change) return;
-      if (Date.now() < at) this.schedule(id, change, at);
-      else this.refresh(id);
+      try {
+        if (Date.now() < at) this.schedule(id, change, at);
+        else this.refresh(id);
+      } catch (error) {
+        this.options.logger.error({ id, message: (error as Error).message }, "scheduled catalog change not applied");
+      }
     }, Math.min(wait, MAX_TIMER_MS));
     timer.unref();
     this.timers.set(id, timer);

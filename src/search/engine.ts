@@ -141,7 +141,7 @@ type FlexDocument = {
  * ranking (idf-weighted, per-field, with coverage) is ours because flexsearch gives no numeric score.
  */
 export class SearchEngine {
-  private readonly now: () => Date;
+  private now: () => Date;
   /** Record → slot in the current query's accumulator (-1: none); reused so queries allocate little. */
   private slotOf: Int32Array;
   /** The catalog's word forms in code-unit order, for completing clipped words. */
@@ -257,7 +257,10 @@ export class SearchEngine {
 
   /** Takes over everything another engine indexed, in one synchronous step: a rebuild that keeps this object. */
   replaceWith(other: SearchEngine): void {
+    const now = this.now;
     Object.assign(this, other);
+    // The clock is the holder's (a test pins it), not the rebuilt engine's.
+    this.now = now;
   }
 
   /** Takes a record's terms out of the index and the document frequencies. */

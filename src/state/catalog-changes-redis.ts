@@ -43,6 +43,11 @@ export function createRedisCatalogChanges(redis: Redis, options: RedisCatalogCha
     return change;
   };
   let imported: Promise<void> | undefined;
+  const importOnce = () =>
+    (imported ??= importAnnouncements(redis, options.prefix, store, options.logger).catch((error: unknown) => {
+      imported = undefined;
+      throw error;
+    }));
 
   const store: CatalogChangeStore = {
     async append(change) {
@@ -52,21 +57,20 @@ export function createRedisCatalogChanges(redis: Redis, options: RedisCatalogCha
       return Number(await redis.eval(APPEND_SCRIPT, 3, keys.version, keys.log, keys.latest, json, changeKey(change), maxKept, keys.channel));
     },
     async since(after) {
+      await importOnce();
       const results = await redis.multi().get(keys.version).zrangebyscore(keys.log, `(${after}`, "+inf").exec();
       const [current, raws] = transactionReplies<[string | null, string[]]>(results);
       const version = Number(current ?? 0);
-      if (after >= version) return [];
+      // Fewer changes than the caller applied: the stored data was lost; the caller takes a snapshot.
+      if (after > version) return undefined;
+      if (after === version) return [];
       const changes = raws.map((raw) => parse(raw, keys.log)).filter((c): c is CatalogChange => c !== undefined);
       // Trimmed (or an entry unreadable): the caller applies a snapshot instead.
       if (changes.length !== version - after || changes[0]?.version !== after + 1) return undefined;
       return changes;
     },
     async snapshot() {
-      imported ??= importAnnouncements(redis, options.prefix, store, options.logger).catch((error: unknown) => {
-        imported = undefined;
-        throw error;
-      });
-      await imported;
+      await importOnce();
       const results = await redis.multi().get(keys.version).hgetall(keys.latest).exec();
       const [current, latest] = transactionReplies<[string | null, Record<string, string>]>(results);
       const changes = Object.entries(latest)
@@ -101,7 +105,15 @@ export function createRedisCatalogChanges(redis: Redis, options: RedisCatalogCha
  * so they stay found; then the old keys go.
  */
 async function importAnnouncements(redis: Redis, prefix: string, store: CatalogChangeStore, logger?: StateLogger): Promise<void> {
-  const hash = `${prefix}announcements`;
+  const legacy = `${prefix}announcements`;
+  // Taken by one process only: the others find nothing to rename.
+  const hash = `${legacy}:importing:${process.pid}:${Date.now()}`;
+  try {
+    await redis.rename(legacy, hash);
+  } catch (error) {
+    if (/no such key/i.test((error as Error).message)) return;
+    throw error;
+  }
   const raws = await redis.hgetall(hash);
   for (const [id, raw] of Object.entries(raws)) {
     let record;
@@ -113,6 +125,6 @@ async function importAnnouncements(redis: Redis, prefix: string, store: CatalogC
     if (record?.success) await store.append({ op: "put", record: record.data });
     else logger?.warn({ key: hash, id }, "ignoring an invalid announcement in Redis");
   }
-  if (Object.keys(raws).length > 0) await redis.del(hash, `${hash}:ids`);
+  await redis.del(hash, `${legacy}:ids`);
 }
 

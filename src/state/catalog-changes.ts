@@ -36,7 +36,10 @@ export interface CatalogSnapshot {
 export interface CatalogChangeStore {
   /** Stores a change and tells every watcher; resolves with its version (1, 2, 3…). */
   append(change: CatalogChangeInput): Promise<number>;
-  /** Changes after `version`, in order; undefined when they are no longer all kept (apply a snapshot then). */
+  /**
+   * Changes after `version`, in order; undefined when they are no longer all kept, or when the store has
+   * fewer than `version` (its data was lost) — apply a snapshot then.
+   */
   since(version: number): Promise<CatalogChange[] | undefined>;
   snapshot(): Promise<CatalogSnapshot>;
   /** Calls `listener` soon after any change is appended, by this process or another; returns the way to stop. */
@@ -90,7 +93,8 @@ export function createMemoryCatalogChanges(maxKept = MAX_KEPT_CHANGES): CatalogC
       return change.version;
     },
     async since(after) {
-      if (after >= version) return [];
+      if (after > version) return undefined;
+      if (after === version) return [];
       const first = log[0]?.version ?? version + 1;
       if (first > after + 1) return undefined;
       return log.filter((c) => c.version > after).map((c) => structuredClone(c));

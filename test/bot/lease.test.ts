@@ -104,6 +104,18 @@ describe.each(["memory", "redis"] as const)("an update whose chat's lease is hel
     expect(sent(after)[0]).toContain("How to use Cooperation Desk");
   });
 
+  it("a redelivery of an update already handled gets no notice", async () => {
+    const state = backend === "redis" ? redisState() : createMemoryState({ ttlSeconds: 3600 });
+    const chat = await chatWith(api, { state, settings: { lease: { ttlMs: 30_000, waitMs: 50 } } });
+    const user = nextUser++;
+    const update = api.textMessage({ chatId: user, userId: user, text: "/help" });
+    const first = await chat.deliver(update);
+    expect(sent(first)[0]).toContain("How to use Cooperation Desk");
+    const elsewhere = await state.leases.acquire(`chat:${user}`, { ttlMs: 30_000, waitMs: 0 });
+    expect(await chat.deliver(update)).toEqual([]);
+    await elsewhere!.release();
+  });
+
   it("is told in the language the conversation already has", async () => {
     const state = backend === "redis" ? redisState() : createMemoryState({ ttlSeconds: 3600 });
     const chat = await chatWith(api, { state, settings: { lease: { ttlMs: 30_000, waitMs: 50 } } });
@@ -130,7 +142,7 @@ describe("a state failure while taking the chat's lease", () => {
 });
 
 describe("chat lease settings", () => {
-  it("default to a 30 s lease and a 10 s wait, and refuse values out of range", () => {
+  it("default to a 5 s lease and a 10 s wait, and refuse values out of range", () => {
     expect(loadConfig({})).toMatchObject({ CHAT_LEASE_TTL_SECONDS: 5, CHAT_LEASE_WAIT_SECONDS: 10 });
     expect(loadConfig({ CHAT_LEASE_TTL_SECONDS: "60", CHAT_LEASE_WAIT_SECONDS: "0" })).toMatchObject({ CHAT_LEASE_TTL_SECONDS: 60, CHAT_LEASE_WAIT_SECONDS: 0 });
     expect(() => loadConfig({ CHAT_LEASE_TTL_SECONDS: "1" })).toThrow(/CHAT_LEASE_TTL_SECONDS/);

@@ -194,6 +194,51 @@ describe("LiveCatalog across processes on one Redis", () => {
     expect(late.search.catalog.records.map((r) => r.id).sort()).toEqual(["alpha-forum", "announcement-b1", "announcement-b3"]);
   });
 
+  it("a process catching up from the stored state after a reload still applies the changes made before it", async () => {
+    const { dir } = await makeCatalog();
+    const a = await start(dir, await store(2));
+    const base = a.search.get("alpha-forum")!;
+    await a.put(announcement(base, "announcement-b1"));
+    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA);
+    expect(await a.reload()).toEqual({ ok: true, records: 4 });
+    await a.put(announcement(base, "announcement-b3"));
+    await a.put(announcement(base, "announcement-b4"));
+    const late = await start(dir, await store(2));
+    expect(late.version).toBe(4);
+    expect(late.search.catalog.records.map((r) => r.id).sort()).toEqual(a.search.catalog.records.map((r) => r.id).sort());
+    expect(late.search.get("announcement-b1")).toBeDefined();
+  });
+
+  it("announcements kept by the older store are found once a live catalog starts, and imported by one process only", async () => {
+    const { dir } = await makeCatalog();
+    const client = await openClient(server.url);
+    clients.push(client);
+    const old = announcement((await loadCatalogOrThrow(dir)).records[0]!, "announcement-old");
+    await client.hset("t:announcements", old.id, JSON.stringify(old));
+    await client.lpush("t:announcements:ids", old.id);
+    const [a, b] = await Promise.all([start(dir, await store()), start(dir, await store())]);
+    await until(() => a.search.get("announcement-old") !== undefined && b.search.get("announcement-old") !== undefined);
+    expect(a.version).toBe(1);
+    expect(await client.exists("t:announcements", "t:announcements:ids")).toBe(0);
+  });
+
+  it("when Redis loses the stored changes, every process takes them as they are now and goes on applying new ones", async () => {
+    const { dir } = await makeCatalog();
+    const [a, b] = [await start(dir, await store()), await start(dir, await store())];
+    const base = a.search.get("alpha-forum")!;
+    await a.put(announcement(base, "announcement-b1"));
+    await a.put(announcement(base, "announcement-b2"));
+    await until(() => b.version === 2);
+    await flushAll(server.url);
+    await b.put(announcement(base, "announcement-b3", "Perovskite"));
+    await until(() => a.search.get("announcement-b3") !== undefined);
+    for (const live of [a, b]) {
+      expect(live.search.get("announcement-b3")).toBeDefined();
+      expect(live.search.get("announcement-b1")).toBeUndefined();
+      expect(live.version).toBe(1);
+    }
+  });
+
   it("a process that missed the notices catches up with the periodic check", async () => {
     const { dir } = await makeCatalog();
     const deaf = await store();

@@ -34,6 +34,8 @@ export function chatLease(deps: BotDeps): Middleware<BotContext> {
     };
     const outcome = await holdLease(deps.state.leases, `chat:${chat}`, { ttlMs, waitMs, onTrouble }, () => next());
     if (outcome.held) return;
+    // A redelivery of an update already handled (answered meanwhile) needs no notice.
+    if (await deps.state.updates.handled(update).catch(() => false)) return;
     deps.logger.warn({ update, chat, waitedMs: waitMs }, "the chat's previous update is still being handled; asked to send this one again");
     await askToSendAgain(ctx, deps);
   };

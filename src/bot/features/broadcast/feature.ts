@@ -297,11 +297,8 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   ctx.session.broadcast = undefined;
   ctx.session.step = undefined;
   ctx.deps.logger.info({ id: draft.id, user: ctx.from!.id, state: status.state, scheduledAt: draft.scheduledAt }, "broadcast confirmed");
-  await ctx.answerCallbackQuery({ text: t(draft.scheduledAt ? "broadcast:toast.scheduled" : "broadcast:toast.sending") });
-  if (draft.scheduledAt && status.state === "scheduled" && progress) {
-    // The delivery edits the message once it starts; until then it says when.
-    await editProgress(ctx, progress, renderProgress(status, t, ctx.lang, draft.zone ?? "UTC"), status);
-  }
+  // The broadcast is on its way: its announcement and audit entry go before any call to Telegram,
+  // whose failure (a query too old to answer) must not lose them.
   await Promise.all([
     ctx.deps.state.audit
       .append({
@@ -317,6 +314,11 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
       .catch((error: unknown) => ctx.deps.logger.error({ id: draft.id, message: (error as Error).message }, "broadcast not audited")),
     publishAnnouncement(ctx, draft, audience, expires, now),
   ]);
+  await ctx.answerCallbackQuery({ text: t(draft.scheduledAt ? "broadcast:toast.scheduled" : "broadcast:toast.sending") });
+  if (draft.scheduledAt && status.state === "scheduled" && progress) {
+    // The delivery edits the message once it starts; until then it says when.
+    await editProgress(ctx, progress, renderProgress(status, t, ctx.lang, draft.zone ?? "UTC"), status);
+  }
 }
 
 /** The broadcast as a catalog announcement, found by questions from the broadcast's start until it expires or is cancelled. */
