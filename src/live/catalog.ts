@@ -167,24 +167,33 @@ export class LiveCatalog {
     this.changed.set(id, change);
     clearTimeout(this.timers.get(id));
     this.timers.delete(id);
-    if (change.op === "put" && change.from) this.schedule(id, change, Date.parse(change.from));
+    if (change.op === "put") this.schedule(id, change);
     this.refresh(id);
   }
 
-  /** Re-checks a change that enters search later, at its time. */
-  private schedule(id: string, change: PutChange, at: number): void {
-    const wait = at - Date.now();
-    if (wait <= 0) return;
+  /** When a put next changes what is searched: it enters search (`from`), then leaves it after its expiry day. */
+  private nextTransition(change: PutChange): number | undefined {
+    const now = Date.now();
+    const from = change.from ? Date.parse(change.from) : undefined;
+    if (from !== undefined && from > now) return from;
+    const end = change.record.expires ? Date.parse(`${change.record.expires}T23:59:59.999Z`) + 1 : undefined;
+    return end !== undefined && end > now ? end : undefined;
+  }
+
+  /** Re-checks a change at its next transition, so an announcement enters search at its time and leaves it once expired. */
+  private schedule(id: string, change: PutChange): void {
+    const at = this.nextTransition(change);
+    if (at === undefined) return;
     const timer = setTimeout(() => {
       this.timers.delete(id);
       if (this.changed.get(id) !== change) return;
       try {
-        if (Date.now() < at) this.schedule(id, change, at);
-        else this.refresh(id);
+        this.refresh(id);
+        this.schedule(id, change);
       } catch (error) {
         this.options.logger.error({ id, message: (error as Error).message }, "scheduled catalog change not applied");
       }
-    }, Math.min(wait, MAX_TIMER_MS));
+    }, Math.min(at - Date.now(), MAX_TIMER_MS));
     timer.unref();
     this.timers.set(id, timer);
   }
@@ -196,6 +205,8 @@ export class LiveCatalog {
     if (!change) return fromFiles();
     if (change.op === "remove") return undefined;
     if (change.from && Date.parse(change.from) > Date.now()) return fromFiles();
+    // Past its expiry day it leaves the engine too (search hides it already), so it no longer counts.
+    if (change.record.expires && Date.parse(`${change.record.expires}T23:59:59.999Z`) < Date.now()) return fromFiles();
     return change.record;
   }
 

@@ -130,6 +130,16 @@ describe("LiveCatalog in one process", () => {
     expect(engine.get("announcement-b1")).toBeDefined();
   });
 
+  it("an announcement past its expiry day is not in the engine (it would still count in the ranking)", async () => {
+    const { dir } = await makeCatalog();
+    const live = await start(dir);
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await live.put({ ...announcement(live.search.get("alpha-forum")!, "announcement-old"), expires: yesterday });
+    await live.put({ ...announcement(live.search.get("alpha-forum")!, "announcement-new"), expires: "2999-12-31" });
+    expect(live.search.get("announcement-old")).toBeUndefined();
+    expect(live.search.get("announcement-new")).toBeDefined();
+  });
+
   it("a change due later enters search at its time, and a removal before then keeps it out", async () => {
     const { dir } = await makeCatalog();
     const live = await start(dir);
