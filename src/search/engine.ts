@@ -2,11 +2,11 @@ import { Document } from "flexsearch";
 import { SymSpell } from "mnemonist";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
-import { analyze, indexTerms, isSoftWord, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import { analyze, indexTerms, isSoftWord, isStopword, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
 import { cityToken, conceptToken, countryToken, Lexicon, type LexiconMatch } from "./lexicon.js";
-import { bigrams, fold, words } from "./text.js";
+import { bigrams, fold, scriptOf, words } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
@@ -188,7 +188,8 @@ export class SearchEngine {
     // Places are matched in queries only (records carry their countries and cities as fields), so the
     // gazetteer can be added once the index knows which names are also words of the catalog.
     const catalogCountries = new Set(catalog.records.flatMap((r) => [...r.countries, ...r.cities.map((c) => catalog.places.cities[c]?.country ?? "")]).filter(Boolean));
-    lexicon.addCountryPlaces(catalogCountries, gazetteerCities(), (name) => isIndexedWord(name, documentFrequency));
+    const keys = new Set(documentFrequency.keys());
+    lexicon.addCountryPlaces(catalogCountries, gazetteerCities(), (name) => mayBeIndexed(name, keys) && isIndexedWord(name, documentFrequency));
 
     const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
     const vocabulary = { en: new Set<string>(), fr: new Set<string>() };
@@ -743,6 +744,21 @@ function titleUnits(title: string, lang: Language, lexicon: Lexicon): string[][]
 }
 
 /** A gazetteer name that is also a word of the catalog (a Han name whose bigrams are all indexed, a one-word name whose stem is). */
+/**
+ * A cheap first test for isIndexedWord, which stems: a stem is the word's beginning (English turns a
+ * final y into i), so a name none of whose beginnings is an index key cannot be one. Most of the
+ * gazetteer's names stop here, which keeps the build from stemming every one of them.
+ */
+function mayBeIndexed(folded: string, keys: ReadonlySet<string>): boolean {
+  if (/\p{Script=Han}/u.test(folded) || /['’]/u.test(folded)) return true;
+  if (/[\s-]/u.test(folded)) return false;
+  // A stop word is never matched, so it counts as indexed (isIndexedWord says so too).
+  if (isStopword({ text: folded, script: scriptOf(folded[0] ?? ""), start: 0, end: folded.length })) return true;
+  if (keys.has(folded.replace(/y$/, "i"))) return true;
+  for (let end = folded.length; end >= 2; end--) if (keys.has(folded.slice(0, end))) return true;
+  return false;
+}
+
 function isIndexedWord(folded: string, documentFrequency: ReadonlyMap<string, number>): boolean {
   if (/\p{Script=Han}/u.test(folded)) return bigrams(folded).every((b) => documentFrequency.has(b));
   const analyzed = analyze(folded, "en");
