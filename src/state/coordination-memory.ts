@@ -1,6 +1,6 @@
 // In-memory subscriptions, roles and audit log, with the Redis backend's semantics: the audience is
-// computed from per-facet index sets (union within a facet, intersection across facets), never by
-// testing every subscriber against the audience.
+// computed from per-facet index sets (union of the tags' sets and the facet's "*" set, intersection
+// across the three facets), never by testing every subscriber against the audience.
 import { LANGUAGES, type Language } from "../catalog/schema.js";
 import { SUBSCRIPTION_FACETS, type Audience, type AuditEntry, type AuditLog, type Recipient, type RoleStore, type SubscriberEntry, type Subscription, type SubscriptionFacet, type SubscriptionStore } from "./coordination.js";
 import { clampLimit, requirePositiveInteger } from "./options.js";
@@ -19,12 +19,9 @@ export function normalizeSubscription(subscription: Subscription): Subscription 
   return { topics: clean(subscription.topics), kinds: clean(subscription.kinds), countries: clean(subscription.countries), lang: subscription.lang };
 }
 
-/** The facets an audience names (a facet given as an empty list names nothing). */
-export function namedFacets(audience: Audience): { facet: SubscriptionFacet; values: string[] }[] {
-  return SUBSCRIPTION_FACETS.flatMap((facet) => {
-    const values = audience[facet];
-    return values && values.length > 0 ? [{ facet, values: [...new Set(values)] }] : [];
-  });
+/** Each subscription facet with the broadcast's tags in it (an untagged facet has none: only "*" matches it). */
+export function audienceFacets(audience: Audience): { facet: SubscriptionFacet; values: string[] }[] {
+  return SUBSCRIPTION_FACETS.map((facet) => ({ facet, values: [...new Set(audience[facet] ?? [])] }));
 }
 
 /** Languages an audience names, or undefined when it does not restrict them. */
@@ -64,17 +61,17 @@ export function createMemorySubscriptions(): SubscriptionStore & { clear(): void
   const resolve = (audience: Audience): Recipient[] => {
     let result: Set<number> = new Set(subscribers.keys());
     if (!audience.everyone) {
-      for (const { facet, values } of namedFacets(audience)) {
+      for (const { facet, values } of audienceFacets(audience)) {
         const union = new Set<number>();
         for (const value of [...values, "*"]) for (const chatId of index[facet].get(value) ?? []) union.add(chatId);
         result = intersect(result, union);
       }
-      const langs = namedLanguages(audience);
-      if (langs) {
-        const union = new Set<number>();
-        for (const lang of langs) for (const chatId of byLang.get(lang) ?? []) union.add(chatId);
-        result = intersect(result, union);
-      }
+    }
+    const langs = namedLanguages(audience);
+    if (langs) {
+      const union = new Set<number>();
+      for (const lang of langs) for (const chatId of byLang.get(lang) ?? []) union.add(chatId);
+      result = intersect(result, union);
     }
     return [...result].filter((chatId) => !inactive.has(chatId)).map((chatId) => ({ chatId, lang: subscribers.get(chatId)!.lang })).sort(byChatId);
   };

@@ -16,17 +16,18 @@
 //   roles:coordinator        set of coordinator user ids
 //   audit                    stream of audit entries (field "entry": JSON), trimmed to ~maxAudit
 //
-// resolve(): per named facet, SUNIONSTORE of the chosen values' sets and the facet's "*" set into a
-// temporary key; SINTERSTORE across facets (and the union of the named languages); SDIFFSTORE of both
-// inactive sets; then SINTER with each sub:lang:<lang> for the recipients' languages — one MULTI, so
-// no subscriber is scanned, and the temporary keys (with a 60 s expiry as a safety net) are deleted in
+// resolve(): per facet (all three unless the audience is everyone, which ignores tags), SUNIONSTORE of the broadcast's
+// tags' sets and the facet's "*" set into a temporary key (an untagged facet: the "*" set alone);
+// SINTERSTORE across facets (and the union of the named languages); SDIFFSTORE of both inactive sets;
+// then SINTER with each sub:lang:<lang> for the recipients' languages — one MULTI, so no subscriber
+// is scanned, and the temporary keys (with a 60 s expiry as a safety net) are deleted in
 // the same transaction. Writes to one subscriber go through Lua scripts, so the index sets and the
 // hash never disagree.
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { LANGUAGES, type Language } from "../catalog/schema.js";
 import type { AuditEntry, AuditLog, Recipient, RoleStore, SubscriberEntry, SubscriptionFacet, SubscriptionStore, Audience } from "./coordination.js";
-import { byChatId, DEFAULT_MAX_AUDIT, namedFacets, namedLanguages, normalizeSubscription, requireChatId } from "./coordination-memory.js";
+import { byChatId, DEFAULT_MAX_AUDIT, audienceFacets, namedLanguages, normalizeSubscription, requireChatId } from "./coordination-memory.js";
 import { clampLimit, requirePositiveInteger } from "./options.js";
 import { transactionReplies } from "./redis-transaction.js";
 import type { StateLogger } from "./types.js";
@@ -120,19 +121,19 @@ export function createRedisSubscriptions(redis: Redis, options: RedisCoordinatio
     const temps = [result];
     const parts: string[] = [];
     if (!audience.everyone) {
-      for (const { facet, values } of namedFacets(audience)) {
+      for (const { facet, values } of audienceFacets(audience)) {
         const key = `${base}:${FACET_KEY[facet]}`;
         tx.sunionstore(key, ...[...values, "*"].map((v) => `${p}sub:${FACET_KEY[facet]}:${v}`)).expire(key, TEMP_TTL_SECONDS);
         queued += 2;
         parts.push(key);
       }
-      const langs = namedLanguages(audience);
-      if (langs) {
-        const key = `${base}:lang`;
-        tx.sunionstore(key, ...langs.map((l) => `${p}sub:lang:${l}`)).expire(key, TEMP_TTL_SECONDS);
-        queued += 2;
-        parts.push(key);
-      }
+    }
+    const langs = namedLanguages(audience);
+    if (langs) {
+      const key = `${base}:lang`;
+      tx.sunionstore(key, ...langs.map((l) => `${p}sub:lang:${l}`)).expire(key, TEMP_TTL_SECONDS);
+      queued += 2;
+      parts.push(key);
     }
     temps.push(...parts);
     if (parts.length > 0) {

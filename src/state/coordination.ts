@@ -21,9 +21,14 @@ export interface SubscriberEntry extends Subscription {
 }
 
 /**
- * Who a broadcast goes to. `everyone` ignores the facets; otherwise a subscriber is in the audience
- * when, for every facet the audience names, the subscriber chose one of those values or chose
- * nothing in that facet. Languages match the subscriber's language exactly.
+ * Who a broadcast goes to. A broadcast is tagged like a record: topics (sector ids), kinds, countries.
+ * `everyone` is an explicit choice: every active subscriber, whatever they chose (tags ignored).
+ * Otherwise a subscriber is in the audience when each of their three facets matches the broadcast's
+ * tags: they chose nothing in that facet, or they chose one of the broadcast's values in it. A facet
+ * the broadcast leaves untagged therefore reaches only those who chose nothing there: a broadcast with
+ * no topic is not about "Energy", so an "Energy only" subscriber does not get it. An audience with no
+ * tag at all reaches only the subscribers who chose nothing anywhere. `languages`, when given, keeps
+ * the subscribers reading one of them, with `everyone` too (a delivery restriction, not a tag).
  */
 export interface Audience {
   everyone?: boolean;
@@ -68,7 +73,7 @@ export interface AuditEntry {
   at: string;
   actor: number;
   /** "refused": a coordinator's or administrator's command or button used by someone without the role. */
-  action: "grant" | "revoke" | "broadcast" | "broadcast-cancel" | "reload" | "reply" | "refused";
+  action: "grant" | "revoke" | "broadcast" | "broadcast-cancel" | "reload" | "reply" | "refused" | "record";
   /** Short JSON-serialisable details (target user, broadcast id, record counts…). */
   details?: Record<string, string | number | boolean>;
 }

@@ -79,8 +79,8 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
     expect(await s.get(42)).toEqual({ chatId: 42, topics: [], kinds: ["programme"], countries: [], lang: "fr", active: true });
     // The old choices no longer put the chat in an audience.
     expect(await ids({ topics: ["energy"], kinds: ["event"] })).toEqual([]);
-    expect(await ids({ countries: ["CN"], languages: ["ru"] })).toEqual([]);
-    expect(await ids({ languages: ["fr"] })).toEqual([42]);
+    expect(await ids({ countries: ["KZ"], kinds: ["programme"], languages: ["ru"] })).toEqual([]);
+    expect(await ids({ kinds: ["programme"], languages: ["fr"] })).toEqual([42]);
   });
 
   it("does not let callers change stored subscriptions by reference", async () => {
@@ -98,7 +98,7 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
     expect(await state.subscriptions.get(1)).toBeUndefined();
   });
 
-  it("everyone: every active subscriber with their language, facets ignored", async () => {
+  it("everyone: every active subscriber with their language, tags ignored, languages honoured", async () => {
     await population();
     expect(await state.subscriptions.resolve({ everyone: true })).toEqual([
       { chatId: -1001234567890, lang: "ru" },
@@ -109,31 +109,69 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
       { chatId: 5, lang: "en" },
     ]);
     expect(await ids({ everyone: true, topics: ["nothing-like-this"] })).toHaveLength(6);
-    // An audience naming nothing is everyone too.
-    expect(await ids({})).toHaveLength(6);
-    expect(await ids({ topics: [], countries: [] })).toHaveLength(6);
+    expect(await ids({ everyone: true, languages: ["ru"] })).toEqual([-1001234567890, 2]);
   });
 
-  it("topics: any of the named topics, plus those who chose no topic", async () => {
+  it("an untagged broadcast is not everyone: it reaches only those who chose nothing anywhere", async () => {
     await population();
-    expect(await ids({ topics: ["energy"] })).toEqual([-1001234567890, 1, 2, 4]);
-    expect(await ids({ topics: ["energy", "agriculture"] })).toEqual([-1001234567890, 1, 2, 3, 4]);
-    expect(await ids({ topics: ["space"] })).toEqual([-1001234567890, 4]);
+    expect(await ids({})).toEqual([4]);
+    expect(await ids({ topics: [], countries: [] })).toEqual([4]);
   });
 
-  it("facets: every named facet must match (each with its 'no preference' subscribers)", async () => {
+  // The rule, facet by facet: a subscriber's facet matches when they chose nothing in it, or chose one
+  // of the broadcast's tags in it; a facet the broadcast leaves untagged matches only "chose nothing".
+  it("topics: a subscriber who chose topics gets only broadcasts tagged with one of them", async () => {
+    const s = state.subscriptions;
+    await s.set(1, sub({ topics: ["energy"] }));
+    await s.set(2, sub({ topics: ["agriculture"] }));
+    await s.set(3, sub());
+    expect(await ids({ topics: ["energy"] })).toEqual([1, 3]);
+    expect(await ids({ topics: ["energy", "agriculture"] })).toEqual([1, 2, 3]);
+    expect(await ids({ topics: ["space"] })).toEqual([3]);
+    // No topic: not for those who asked for a topic.
+    expect(await ids({ kinds: ["incubator"] })).toEqual([3]);
+  });
+
+  it("kinds: a subscriber who chose kinds gets only broadcasts tagged with one of them", async () => {
+    const s = state.subscriptions;
+    await s.set(1, sub({ kinds: ["incubator"] }));
+    await s.set(2, sub({ kinds: ["programme", "event"] }));
+    await s.set(3, sub());
+    expect(await ids({ kinds: ["incubator"] })).toEqual([1, 3]);
+    expect(await ids({ kinds: ["event", "incubator"] })).toEqual([1, 2, 3]);
+    expect(await ids({ kinds: ["initiative"] })).toEqual([3]);
+    expect(await ids({ topics: ["energy"] })).toEqual([3]);
+  });
+
+  it("countries: a subscriber who chose countries gets only broadcasts tagged with one of them", async () => {
+    const s = state.subscriptions;
+    await s.set(1, sub({ countries: ["KZ"] }));
+    await s.set(2, sub({ countries: ["CN", "UZ"] }));
+    await s.set(3, sub());
+    expect(await ids({ countries: ["KZ"] })).toEqual([1, 3]);
+    expect(await ids({ countries: ["UZ", "KZ"] })).toEqual([1, 2, 3]);
+    expect(await ids({ countries: ["RU"] })).toEqual([3]);
+    expect(await ids({ topics: ["energy"] })).toEqual([3]);
+  });
+
+  it("facets: every facet of the subscription must match", async () => {
     await population();
+    // An incubator call for Kazakhstan with no topic: not for "energy only" (1), nor for 2 (energy, agriculture in KZ).
+    expect(await ids({ kinds: ["incubator"], countries: ["KZ"] })).toEqual([-1001234567890, 4]);
+    expect(await ids({ topics: ["energy"] })).toEqual([1, 4]);
+    expect(await ids({ topics: ["energy", "agriculture"] })).toEqual([1, 4]);
     expect(await ids({ topics: ["energy"], countries: ["KZ"] })).toEqual([-1001234567890, 1, 2, 4]);
-    expect(await ids({ topics: ["agriculture"], kinds: ["programme"] })).toEqual([-1001234567890, 2, 3, 4]);
+    expect(await ids({ topics: ["agriculture"], kinds: ["programme"] })).toEqual([3, 4]);
+    expect(await ids({ topics: ["agriculture"], kinds: ["programme"], countries: ["KZ"] })).toEqual([-1001234567890, 2, 3, 4]);
     expect(await ids({ topics: ["digital-economy"], kinds: ["event"], countries: ["UZ"] })).toEqual([4, 5]);
     expect(await ids({ topics: ["digital-economy"], kinds: ["programme"], countries: ["UZ"] })).toEqual([4]);
-    expect(await ids({ countries: ["CN"] })).toEqual([1, 3, 4, 5]);
+    expect(await ids({ countries: ["CN"] })).toEqual([4]);
   });
 
   it("languages: exactly the subscribers reading one of them", async () => {
     await population();
-    expect(await ids({ languages: ["ru"] })).toEqual([-1001234567890, 2]);
-    expect(await ids({ languages: ["en", "fr"] })).toEqual([1, 3, 5]);
+    expect(await ids({ languages: ["ru"], countries: ["KZ"] })).toEqual([-1001234567890]);
+    expect(await ids({ languages: ["en", "fr"], topics: ["energy", "agriculture"], kinds: ["programme"] })).toEqual([1, 3]);
     expect(await ids({ languages: ["en"], topics: ["energy"] })).toEqual([1]);
     expect(await state.subscriptions.resolve({ languages: ["zh"] })).toEqual([{ chatId: 4, lang: "zh" }]);
   });
@@ -143,11 +181,11 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
     await state.subscriptions.setActive(2, false);
     await state.subscriptions.setActive(4, false);
     expect((await state.subscriptions.get(2))?.active).toBe(false);
-    expect(await ids({ topics: ["energy"] })).toEqual([-1001234567890, 1]);
+    expect(await ids({ topics: ["energy"], countries: ["KZ"] })).toEqual([-1001234567890, 1]);
     expect(await ids({ everyone: true })).toEqual([-1001234567890, 1, 3, 5]);
     await state.subscriptions.setActive(2, true);
     expect((await state.subscriptions.get(2))?.active).toBe(true);
-    expect(await ids({ topics: ["energy"] })).toEqual([-1001234567890, 1, 2]);
+    expect(await ids({ topics: ["energy"], countries: ["KZ"] })).toEqual([-1001234567890, 1, 2]);
   });
 
   it("changing the subscription keeps the active flag; a new subscription starts active", async () => {
@@ -175,7 +213,7 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
     await state.subscriptions.remove(4);
     await state.subscriptions.remove(12345);
     expect(await state.subscriptions.get(4)).toBeUndefined();
-    expect(await ids({ topics: ["space"] })).toEqual([-1001234567890]);
+    expect(await ids({ topics: ["space"], countries: ["KZ"] })).toEqual([-1001234567890]);
     expect(await ids({ everyone: true })).toEqual([-1001234567890, 1, 2, 3, 5]);
   });
 
