@@ -27,6 +27,9 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
 async function broadcast(bot: TestBot, text: string): Promise<BroadcastStatus> {
   await bot.reply("/broadcast", { userId: COORDINATOR });
   await bot.reply(text, { userId: COORDINATOR });
+  await bot.pressAndWait("bc:a", { userId: COORDINATOR });
+  await bot.pressAndWait("bc:e", { userId: COORDINATOR });
+  await bot.pressAndWait("bc:ed", { userId: COORDINATOR });
   const preview = await bot.press("bc:p", { userId: COORDINATOR });
   await bot.api.waitForCall("sendMessage", (p) => String(p.text).includes("Ready to send"), { after: preview.after, timeoutMs: 8000 });
   const id = (await bot.app.deps.state.sessions.read(`user:${COORDINATOR}`))?.broadcast?.id;

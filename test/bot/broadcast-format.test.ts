@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { entitiesToHtml, htmlToPlain } from "../../src/bot/features/broadcast/html.js";
 import { formatScheduleTime, parseDate, parseOffset, parseScheduleTime, zonedToUtc } from "../../src/bot/features/broadcast/time.js";
 import { decodeBroadcast, encodeBroadcast, type BroadcastAction } from "../../src/bot/features/broadcast/keyboards.js";
-import { normalizeAudience, toggleAudience } from "../../src/bot/features/broadcast/draft.js";
+import { audienceChosen, normalizeAudience, toggleAudience } from "../../src/bot/features/broadcast/draft.js";
 
 const e = (type: string, offset: number, length: number, extra: object = {}) => ({ type, offset, length, ...extra }) as MessageEntity;
 
@@ -116,14 +116,17 @@ describe("broadcast buttons", () => {
 });
 
 describe("audience", () => {
-  it("choosing a value narrows from everyone; removing the last one is everyone again", () => {
+  it("everyone is chosen explicitly; a tag replaces it, a language narrows it", () => {
+    expect(audienceChosen(normalizeAudience({}))).toBe(false);
     let audience = toggleAudience({ everyone: true }, "languages", "fr");
-    expect(audience).toEqual({ languages: ["fr"] });
+    expect(audience).toEqual({ everyone: true, languages: ["fr"] });
     audience = toggleAudience(audience, "countries", "KZ");
     expect(audience).toEqual({ languages: ["fr"], countries: ["KZ"] });
+    expect(audienceChosen(audience)).toBe(true);
     audience = toggleAudience(toggleAudience(audience, "languages", "fr"), "countries", "KZ");
-    expect(audience).toEqual({ everyone: true });
-    expect(normalizeAudience({})).toEqual({ everyone: true });
-    expect(toggleAudience({ languages: ["fr"] }, "everyone")).toEqual({ everyone: true });
+    // Removing the last tag leaves no audience, not everyone.
+    expect(audience).toEqual({});
+    expect(audienceChosen(toggleAudience({}, "languages", "fr"))).toBe(false);
+    expect(toggleAudience({ languages: ["fr"], topics: ["energy"] }, "everyone")).toEqual({ everyone: true, languages: ["fr"] });
   });
 });

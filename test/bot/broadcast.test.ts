@@ -158,7 +158,8 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await say(FORMATTED.text, { entities: FORMATTED.entities });
     const panel = last();
     expect(panel.text).toContain("Broadcast draft");
-    expect(panel.text).toContain("Recipients: 3 subscribers");
+    // Nobody by default: "Everyone" is chosen like any tag.
+    expect(panel.text).toContain("Audience: not chosen yet");
     expect((await session())?.broadcast?.default?.html).toBe(FORMATTED.html);
 
     // A French variant: the next message is its text.
@@ -167,9 +168,13 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await say("Forum sur l’hydrogène à Almaty\nInscription avant le 5 mars.", { entities: [{ type: "bold", offset: 0, length: 5 }] });
     expect(last().text).toContain("Language variants: FR");
 
-    // Audience: French and Russian readers only; the count follows each toggle.
+    // Audience: everyone, then French and Russian readers only; the count follows each toggle.
     await press("bc:a");
+    expect(buttons(last())[0]).toBe("bc:e");
+    expect(JSON.stringify(last().reply_markup)).toContain("Everyone · 3");
+    await press("bc:e");
     expect(last().text).toContain("all subscribers");
+    expect(last().text).toContain("Recipients: 3 subscribers");
     await press("bc:f:l:0");
     expect(buttons(last())).toContain("bc:t:l:0:fr");
     await press("bc:f:l:0");
@@ -226,6 +231,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     api.pushUpdate(api.myChatMember({ chatId: RU_SUBSCRIBER, userId: RU_SUBSCRIBER, status: "kicked" }));
     await say("/broadcast");
     await say("Short notice for everyone");
+    await press("bc:e");
     await press("bc:p");
     const statusMessage = last();
     const id = await draftId();
@@ -251,6 +257,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await sendMedia("photo", "Call for proposals\nDeadline 1 May", [{ type: "bold", offset: 0, length: 18 }]);
     expect(last().text).toContain("photo");
     const mark = api.mark();
+    await press("bc:e");
     await press("bc:p");
     const preview = api.calls.find((c) => c.index >= mark && c.method === "sendPhoto")!;
     expect(preview.payload).toMatchObject({ photo: "PHOTO-large", caption: "<b>Call for proposals</b>\nDeadline 1 May", parse_mode: "HTML" });
@@ -272,6 +279,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await press("bc:v:fr");
     await say("Programme du forum");
     const mark2 = api.mark();
+    await press("bc:e");
     await press("bc:p");
     const docs = api.calls.filter((c) => c.index >= mark2 && c.method === "sendDocument");
     expect(docs.map((c) => [c.payload.document, c.payload.caption])).toEqual([
@@ -290,6 +298,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
   it("cancel before confirming sends nothing and ends the flow", async () => {
     await say("/broadcast");
     await say("Nothing to see here");
+    await press("bc:e");
     await press("bc:p");
     await press("bc:q");
     expect(last().text).toContain("Broadcast cancelled");
@@ -308,6 +317,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
   it("a draft is confirmed only after a preview of its latest version", async () => {
     await say("/broadcast");
     await say("First version");
+    await press("bc:e");
     await press("bc:p");
     await say("Second version");
     const answer = await press("bc:ok");
@@ -347,6 +357,7 @@ describe("scheduling", () => {
     const confirmation = api.chatHistory(COORDINATOR).filter((m) => m.from?.id === api.botId).at(-2)!;
     expect(confirmation.text).toBe("🕒 Programmé pour le samedi 1 juin 2030 à 11:00 (Europe/Berlin).");
     expect((await session())?.broadcast?.scheduledAt).toBe("2030-06-01T09:00:00.000Z");
+    await press("bc:e");
     await press("bc:p");
     expect(buttons(last())[0]).toBe("bc:ok");
     const id = await draftId();
@@ -389,6 +400,7 @@ describe("/broadcasts", () => {
     await say("Scheduled one");
     await press("bc:s");
     await say(inDays(30));
+    await press("bc:e");
     await press("bc:p");
     const id = await draftId();
     await press("bc:ok");
@@ -431,6 +443,7 @@ describe("only coordinators", () => {
     await say("Scheduled one");
     await press("bc:s");
     await say(inDays(30));
+    await press("bc:e");
     await press("bc:p");
     const id = await draftId();
     await press("bc:ok");
@@ -448,6 +461,7 @@ describe("only coordinators", () => {
   it("a coordinator whose role is revoked mid-draft can no longer use it", async () => {
     await say("/broadcast");
     await say("Draft");
+    await press("bc:e");
     await press("bc:p");
     await deps.state.roles.revoke(COORDINATOR);
     const answer = await press("bc:ok");
@@ -469,6 +483,7 @@ describe("announcements", () => {
     await say("Aral Sea desalination grant opens\nThe Aral Sea desalination grant funds pilot plants in Karakalpakstan; applications close 30 June.");
     await press("bc:v:ru");
     await say("Открыт грант на опреснение Аральского моря\nГрант на опреснение воды Аральского моря финансирует пилотные установки в Каракалпакстане.");
+    await press("bc:e");
     await press("bc:p");
     const id = await draftId();
     await press("bc:ok");
@@ -491,6 +506,7 @@ describe("announcements", () => {
     await say("Steppe hydrogen valley call\nThe steppe hydrogen valley takes pilot projects.");
     await press("bc:s");
     await say(new Date(Date.now() + 3_600_000).toISOString().slice(0, 16).replace("T", " ") + " UTC");
+    await press("bc:e");
     await press("bc:p");
     const id = await draftId();
     await press("bc:ok");

@@ -70,6 +70,7 @@ describe("a coordinator whose broadcast cannot be scheduled", () => {
     const press = (data: string) => bot.handleUpdate(api.pushUpdate(api.callbackQuery({ chatId: COORDINATOR, userId: COORDINATOR, data, allowUnknownData: true })));
     await say("/broadcast");
     await say("Water week in Tashkent");
+    await press("bc:e");
     await press("bc:p");
     await press("bc:ok");
     const shown = api.chatHistory(COORDINATOR).filter((m) => m.from?.id === api.botId).at(-1)?.text ?? "";

@@ -179,6 +179,7 @@ describe("three webhook replicas and a broadcast worker on one Redis", () => {
     const step = async (replica: number, update: Update) => expect((await set.deliverTo(replica, update)).status).toBe(200);
     await step(0, set.api.textMessage({ chatId: ADMIN, userId: ADMIN, text: "/broadcast" }));
     await step(1, set.api.textMessage({ chatId: ADMIN, userId: ADMIN, text }));
+    await step(2, set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:e", allowUnknownData: true }));
     await step(2, set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:p", allowUnknownData: true }));
     const after = set.api.mark();
     expect((await set.press("bc:ok", { ...admin })).delivered).toBe(true);
@@ -221,6 +222,7 @@ describe("the catalog on every replica", () => {
     const step = async (update: Update) => expect((await set.deliverTo(0, update)).status).toBe(200);
     await step(set.api.textMessage({ chatId: ADMIN, userId: ADMIN, text: "/broadcast" }));
     await step(set.api.textMessage({ chatId: ADMIN, userId: ADMIN, text: `${title}\nA summer school on perovskite solar cells for students of Central Asia.` }));
+    await step(set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:e", allowUnknownData: true }));
     await step(set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:p", allowUnknownData: true }));
     await step(set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:ok", allowUnknownData: true }));
     for (const replica of [0, 1, 2]) await askUntil(replica, "perovskite solar school", (text) => text.includes(title));

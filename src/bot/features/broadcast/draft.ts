@@ -54,8 +54,9 @@ export const STEP = {
 
 export const VARIANT_STEPS = LANGUAGES.map((lang) => [lang, STEP.variant(lang)] as const);
 
+/** A new draft has no audience: "everyone" is chosen explicitly, like any tag. */
 export function newDraft(lang?: Language): BroadcastDraft {
-  return { id: newBroadcastId(), audience: { everyone: true }, ...(lang ? { lang } : {}) };
+  return { id: newBroadcastId(), audience: {}, ...(lang ? { lang } : {}) };
 }
 
 /** Short, sortable, URL- and kebab-safe: "b-m3k2x9a1-7f3c". */
@@ -116,23 +117,32 @@ export function broadcastContent(draft: BroadcastDraft): BroadcastContent | unde
 
 export type Facet = "topics" | "kinds" | "countries" | "languages";
 export const FACETS: readonly Facet[] = ["topics", "kinds", "countries", "languages"];
+/** The facets that tag a broadcast like a record (languages only restrict who reads it). */
+export const TAGS = ["topics", "kinds", "countries"] as const;
 
-/** Everyone, or the facets with at least one value (an audience naming nothing is everyone). */
+/** The facets with at least one value, sorted; `everyone` drops the tags and keeps the languages. */
 export function normalizeAudience(audience: Audience): Audience {
-  if (audience.everyone) return { everyone: true };
-  const out: Audience = {};
+  const out: Audience = audience.everyone ? { everyone: true } : {};
   for (const facet of FACETS) {
+    if (audience.everyone && facet !== "languages") continue;
     const values = audience[facet];
     if (values && values.length > 0) (out as Record<Facet, string[]>)[facet] = [...new Set(values)].sort();
   }
-  return Object.keys(out).length ? out : { everyone: true };
+  return out;
 }
 
+/** Whether the coordinator has said who gets it: "everyone", or at least one tag. */
+export function audienceChosen(audience: Audience): boolean {
+  return audience.everyone === true || TAGS.some((facet) => (audience[facet]?.length ?? 0) > 0);
+}
+
+/** "Everyone" or a value pressed: a tag replaces "everyone", a language narrows either. */
 export function toggleAudience(audience: Audience, facet: Facet | "everyone", value?: string): Audience {
-  if (facet === "everyone" || value === undefined) return { everyone: true };
-  const current = new Set<string>(audience.everyone ? [] : (audience[facet] ?? []));
+  if (facet === "everyone" || value === undefined) return normalizeAudience({ everyone: true, ...(audience.languages ? { languages: audience.languages } : {}) });
+  const current = new Set<string>(audience.everyone && facet !== "languages" ? [] : (audience[facet] ?? []));
   if (current.has(value)) current.delete(value);
   else current.add(value);
-  const next = { ...(audience.everyone ? {} : audience), everyone: false, [facet]: [...current].sort() } as Audience;
+  const everyone = audience.everyone === true && facet === "languages";
+  const next = { ...audience, everyone, [facet]: [...current].sort() } as Audience;
   return normalizeAudience(next);
 }

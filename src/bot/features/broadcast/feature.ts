@@ -27,6 +27,7 @@ import {
 import {
   announcementExpiry,
   facetLabel,
+  formatCount,
   renderAudience,
   renderConfirm,
   renderDraft,
@@ -37,7 +38,7 @@ import {
 } from "./views.js";
 import { editView, isNotModified, sendView, type View } from "../../views/show.js";
 import { escapeHtml } from "../../format.js";
-import { broadcastContent, draftMessageOf, newDraft, normalizeAudience, STEP, toggleAudience, type BroadcastDraft, type Facet } from "./draft.js";
+import { audienceChosen, broadcastContent, draftMessageOf, newDraft, normalizeAudience, STEP, toggleAudience, type BroadcastDraft, type Facet } from "./draft.js";
 import { handleQuestion } from "../question.js";
 import { formatDate, formatScheduleTime, parseDate, parseScheduleTime } from "./time.js";
 
@@ -100,8 +101,16 @@ function env(ctx: BotContext): BroadcastViewEnv {
   return { t: ctx.t, lang: ctx.lang, catalog: ctx.deps.search.catalog };
 }
 
-async function recipients(ctx: BotContext, audience: Audience): Promise<number> {
+/** Recipients of the audience as it stands; undefined until the coordinator has chosen one. */
+async function recipients(ctx: BotContext, audience: Audience): Promise<number | undefined> {
+  if (!audienceChosen(audience)) return undefined;
   return ctx.deps.state.subscriptions.count(normalizeAudience(audience));
+}
+
+/** The audience screen; the "Everyone" button shows how many that is (in the chosen languages). */
+async function audienceView(ctx: BotContext, draft: BroadcastDraft): Promise<View> {
+  const everyone = await ctx.deps.state.subscriptions.count(toggleAudience(draft.audience, "everyone"));
+  return { text: renderAudience(draft, await recipients(ctx, draft.audience), env(ctx)), keyboard: audienceKeyboard(ctx.t, draft, formatCount(everyone, ctx.lang)) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -117,12 +126,12 @@ async function onDraftButton(ctx: BotContext, draft: BroadcastDraft, action: Exc
       break;
     case "audience":
       ctx.session.step = STEP.compose;
-      await show(ctx, { text: renderAudience(draft, await recipients(ctx, draft.audience), env(ctx)), keyboard: audienceKeyboard(t, draft) });
+      await show(ctx, await audienceView(ctx, draft));
       break;
     case "everyone":
       changed(draft);
-      draft.audience = { everyone: true };
-      await show(ctx, { text: renderAudience(draft, await recipients(ctx, draft.audience), env(ctx)), keyboard: audienceKeyboard(t, draft) });
+      draft.audience = toggleAudience(draft.audience, "everyone");
+      await show(ctx, await audienceView(ctx, draft));
       break;
     case "facet": {
       const view = await facetView(ctx, draft, action.facet, action.page);
@@ -162,6 +171,13 @@ async function onDraftButton(ctx: BotContext, draft: BroadcastDraft, action: Exc
       break;
     case "preview":
       if (!draft.default) return expired(ctx);
+      if (!audienceChosen(draft.audience)) {
+        // Nobody is sent anything by default: the coordinator picks "Everyone" or tags first.
+        ctx.session.step = STEP.compose;
+        await show(ctx, await audienceView(ctx, draft));
+        await ctx.answerCallbackQuery({ text: t("broadcast:audience.required"), show_alert: true });
+        return;
+      }
       await ctx.answerCallbackQuery();
       await preview(ctx, draft);
       return;
@@ -260,7 +276,7 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   const { t } = ctx;
   const delivery = ctx.deps.delivery;
   const content = broadcastContent(draft);
-  if (!delivery || !content || !draft.previewed) return expired(ctx);
+  if (!delivery || !content || !draft.previewed || !audienceChosen(draft.audience)) return expired(ctx);
   if (draft.scheduledAt && Date.parse(draft.scheduledAt) <= Date.now()) {
     changed(draft);
     draft.scheduledAt = undefined;

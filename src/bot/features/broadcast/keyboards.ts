@@ -108,12 +108,13 @@ export function draftKeyboard(t: Translate, draft: BroadcastDraft): InlineKeyboa
   return keyboard;
 }
 
-/** The audience: everyone, or a facet to narrow it; each facet button shows how many values are chosen. */
-export function audienceKeyboard(t: Translate, draft: BroadcastDraft): InlineKeyboard {
-  const keyboard = new InlineKeyboard().text(`${draft.audience.everyone ? CHECK : ""}${t("broadcast:button.everyone")}`, encodeBroadcast({ do: "everyone" }));
+/** The audience: everyone (with its count), or tags; each facet button shows how many values are chosen. */
+export function audienceKeyboard(t: Translate, draft: BroadcastDraft, everyone: string): InlineKeyboard {
+  const label = t("broadcast:button.everyone", { number: everyone });
+  const keyboard = new InlineKeyboard().text(`${draft.audience.everyone ? CHECK : ""}${label}`, encodeBroadcast({ do: "everyone" }));
   FACETS.forEach((facet, i) => {
     if (i % 2 === 0) keyboard.row();
-    const chosen = draft.audience[facet]?.length ?? 0;
+    const chosen = draft.audience.everyone && facet !== "languages" ? 0 : (draft.audience[facet]?.length ?? 0);
     keyboard.text(t(`broadcast:facet.${facet}`) + (chosen ? ` · ${chosen}` : ""), encodeBroadcast({ do: "facet", facet, page: 0 }));
   });
   keyboard.row().text(t("broadcast:button.done"), encodeBroadcast({ do: "edit" }));

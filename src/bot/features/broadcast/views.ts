@@ -5,7 +5,7 @@ import type { Audience } from "../../../state/coordination.js";
 import { escapeHtml, truncate } from "../../format.js";
 import { addDays, formatDate, formatScheduleTime } from "./time.js";
 import { DEFAULT_ANNOUNCEMENT_DAYS } from "../../../announcements/record.js";
-import { FACETS, type BroadcastDraft, type Facet } from "./draft.js";
+import { audienceChosen, FACETS, type BroadcastDraft, type Facet } from "./draft.js";
 import { countryName, dateTimeFormat, formatList, numberFormat } from "../../views/format.js";
 
 /** Texts of the /broadcast flow, of /broadcasts and of the progress message. Numbers and dates via Intl. */
@@ -41,13 +41,18 @@ export function facetLabel(facet: Facet, value: string, env: BroadcastViewEnv): 
   }
 }
 
-/** "everyone", or one line per facet that narrows it. */
+/** "everyone" or one line per tag, then the languages it is limited to; "not chosen yet" before any choice. */
 export function describeAudience(audience: Audience, env: BroadcastViewEnv): string {
-  if (audience.everyone) return env.t("broadcast:audience.everyone");
-  const lines = FACETS.filter((f) => (audience[f]?.length ?? 0) > 0).map(
-    (f) => `${env.t(`broadcast:facet.${f}`)}: ${escapeHtml(formatList((audience[f] ?? []).map((v) => facetLabel(f, v, env)), env.lang))}`,
-  );
-  return lines.join("\n");
+  if (!audienceChosen(audience)) return env.t("broadcast:audience.none");
+  const facets = FACETS.filter((f) => (audience[f]?.length ?? 0) > 0 && (!audience.everyone || f === "languages"));
+  const lines = facets.map((f) => `${env.t(`broadcast:facet.${f}`)}: ${escapeHtml(formatList((audience[f] ?? []).map((v) => facetLabel(f, v, env)), env.lang))}`);
+  return [...(audience.everyone ? [env.t("broadcast:audience.everyone")] : []), ...lines].join("\n");
+}
+
+/** The live count, or a prompt while no audience is chosen. */
+function recipientsLine(recipients: number | undefined, env: BroadcastViewEnv): string {
+  if (recipients === undefined) return env.t("broadcast:audience.choose");
+  return env.t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, env.lang) });
 }
 
 /** Last day the announcement is found: as given, else DEFAULT_ANNOUNCEMENT_DAYS after sending. */
@@ -69,7 +74,7 @@ function contentSummary(draft: BroadcastDraft, env: BroadcastViewEnv): string {
 }
 
 /** The draft panel: what will be sent, to whom, when, and until when the announcement is found. */
-export function renderDraft(draft: BroadcastDraft, recipients: number, env: BroadcastViewEnv, now = new Date()): string {
+export function renderDraft(draft: BroadcastDraft, recipients: number | undefined, env: BroadcastViewEnv, now = new Date()): string {
   const { t, lang } = env;
   const variants = LANGUAGES.filter((l) => draft.variants?.[l]).map((l) => l.toUpperCase());
   return [
@@ -78,7 +83,7 @@ export function renderDraft(draft: BroadcastDraft, recipients: number, env: Broa
     contentSummary(draft, env),
     t("broadcast:draft.variants", { list: variants.length ? variants.join(", ") : t("broadcast:draft.noVariants") }),
     t("broadcast:draft.audience", { audience: describeAudience(draft.audience, env) }),
-    t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, lang) }),
+    recipientsLine(recipients, env),
     t("broadcast:draft.when", { when: when(draft, env) }),
     t("broadcast:draft.expires", { date: escapeHtml(formatDate(announcementExpiry(draft, now), lang)) }),
     "",
@@ -86,35 +91,35 @@ export function renderDraft(draft: BroadcastDraft, recipients: number, env: Broa
   ].join("\n");
 }
 
-export function renderAudience(draft: BroadcastDraft, recipients: number, env: BroadcastViewEnv): string {
+export function renderAudience(draft: BroadcastDraft, recipients: number | undefined, env: BroadcastViewEnv): string {
   return [
     env.t("broadcast:audience.title"),
     "",
     describeAudience(draft.audience, env),
     "",
-    env.t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, env.lang) }),
+    recipientsLine(recipients, env),
     "",
     env.t("broadcast:audience.hint"),
   ].join("\n");
 }
 
-export function renderFacet(draft: BroadcastDraft, facet: Facet, recipients: number, env: BroadcastViewEnv): string {
+export function renderFacet(draft: BroadcastDraft, facet: Facet, recipients: number | undefined, env: BroadcastViewEnv): string {
   return [
     env.t(`broadcast:facetTitle.${facet}`),
     "",
-    env.t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, env.lang) }),
+    recipientsLine(recipients, env),
     env.t("broadcast:audience.facetHint"),
   ].join("\n");
 }
 
 /** Sent after the preview messages: what they are, and the final question. */
-export function renderConfirm(draft: BroadcastDraft, recipients: number, env: BroadcastViewEnv, now = new Date()): string {
+export function renderConfirm(draft: BroadcastDraft, recipients: number | undefined, env: BroadcastViewEnv, now = new Date()): string {
   const { t, lang } = env;
   return [
     t("broadcast:confirm.title"),
     "",
     t("broadcast:draft.audience", { audience: describeAudience(draft.audience, env) }),
-    t("broadcast:draft.recipients", { count: recipients, number: formatCount(recipients, lang) }),
+    recipientsLine(recipients, env),
     t("broadcast:draft.when", { when: when(draft, env) }),
     t("broadcast:draft.expires", { date: escapeHtml(formatDate(announcementExpiry(draft, now), lang)) }),
     ...(recipients === 0 ? ["", t("broadcast:confirm.nobody")] : []),
