@@ -409,11 +409,16 @@ describe("/broadcasts", () => {
     const list = last();
     expect(list.text).toContain("Recent broadcasts");
     expect(list.text).toContain(`1. ${id} — 🕒 scheduled`);
+    // A scheduled broadcast says when it starts, not "sent 0 of 0".
+    expect(list.text).toMatch(/\n {4}starts \d/);
+    expect(list.text).not.toContain("0 of 0");
     expect(buttons(list)).toEqual([`bc:c:${id}`, "bc:ls"]);
 
     const answer = await press(`bc:c:${id}`);
     expect(answer.payload.text).toContain("Broadcast cancelled");
     expect(last().text).toContain(`${id} — ✖ cancelled`);
+    expect(last().text).toContain("cancelled");
+    // Finished and cancelled ones have no cancel button.
     expect(buttons(last())).toEqual(["bc:ls"]);
     expect((await deps.delivery!.status(id))?.state).toBe("cancelled");
     const [entry] = await deps.state.audit.recent(1);
@@ -421,6 +426,23 @@ describe("/broadcasts", () => {
 
     // Cancelling again: nothing to cancel.
     expect((await press(`bc:c:${id}`)).payload.text).toContain("no longer running");
+  });
+
+  it("names each broadcast by its announcement's title, in the reader's language", async () => {
+    await setUp(true);
+    await say("/broadcast");
+    await say("Hydrogen forum in Almaty\nRegistration until 5 March.");
+    await press("bc:a");
+    await press("bc:e");
+    await press("bc:p");
+    const id = await draftId();
+    await press("bc:ok");
+    await finished(id);
+    await say("/broadcasts");
+    const list = api.chatHistory(COORDINATOR).filter((m) => m.text?.includes("Recent broadcasts")).at(-1)!;
+    expect(list.text).toContain("1. Hydrogen forum in Almaty — ✅ done");
+    expect(list.text).toMatch(/finished .*: sent 3 of 3/);
+    expect(buttons(list)).toEqual(["bc:ls"]);
   });
 
   it("says when there is none", async () => {

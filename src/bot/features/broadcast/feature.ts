@@ -384,7 +384,13 @@ async function editProgress(ctx: BotContext, target: { chatId: number; messageId
 // /broadcasts and cancelling
 
 function listView(ctx: BotContext, statuses: BroadcastStatus[]): View {
-  return { text: renderList(statuses, ctx.t, ctx.lang), keyboard: listKeyboard(ctx.t, statuses) };
+  // Titles come from the broadcasts' announcements, in the reader's language, while the catalog has them.
+  const titles = new Map<string, string>();
+  for (const status of statuses) {
+    const record = ctx.deps.search.catalog.records.find((r) => r.id === announcementId(status.id));
+    if (record) titles.set(status.id, record.title[ctx.lang]);
+  }
+  return { text: renderList(statuses, ctx.t, ctx.lang, titles), keyboard: listKeyboard(ctx.t, statuses) };
 }
 
 async function refreshList(ctx: BotContext): Promise<void> {

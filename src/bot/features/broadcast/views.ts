@@ -162,22 +162,30 @@ function finished(status: BroadcastStatus, lang: Language, t: Translate): string
   return t("broadcast:report.finishedAt", { when: escapeHtml(`${at} UTC`) });
 }
 
-/** /broadcasts: the newest broadcasts, numbered (the cancel buttons use the numbers). */
-export function renderList(statuses: readonly BroadcastStatus[], t: Translate, lang: Language): string {
+/**
+ * /broadcasts: the newest broadcasts, numbered (the cancel buttons use the numbers), each by its title
+ * (the announcement's, when the catalog still has it) and its state in words: a scheduled one says when
+ * it starts, a running one how far it is, a finished one what it did and when.
+ */
+export function renderList(statuses: readonly BroadcastStatus[], t: Translate, lang: Language, titles: ReadonlyMap<string, string> = new Map()): string {
   if (statuses.length === 0) return t("broadcast:list.empty");
   const n = (v: number) => formatCount(v, lang);
-  const date = (iso: string) => dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso));
-  const lines = statuses.map((s, i) =>
-    t("broadcast:list.item", {
-      n: i + 1,
-      id: escapeHtml(s.id),
-      state: stateLabel(s, t),
-      sent: n(s.sent),
-      total: n(s.total),
-      failed: n(s.failed),
-      blocked: n(s.blocked),
-      when: escapeHtml(`${date(s.state === "scheduled" && s.scheduledAt ? s.scheduledAt : s.createdAt)} UTC`),
-    }),
-  );
+  const date = (iso: string) => escapeHtml(`${dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso))} UTC`);
+  const lines = statuses.map((s, i) => {
+    const head = t("broadcast:list.head", { n: i + 1, title: escapeHtml(truncate(titles.get(s.id) ?? s.id, 60)), state: stateLabel(s, t) });
+    const counts = { sent: n(s.sent), total: n(s.total), failed: n(s.failed), blocked: n(s.blocked), count: s.total };
+    let detail: string;
+    switch (s.state) {
+      case "scheduled":
+        detail = t("broadcast:list.starts", { when: date(s.scheduledAt ?? s.createdAt) });
+        break;
+      case "running":
+        detail = t("broadcast:list.sending", counts);
+        break;
+      default:
+        detail = t(`broadcast:list.ended.${s.state}`, { ...counts, when: date(s.finishedAt ?? s.startedAt ?? s.createdAt) });
+    }
+    return `${head}\n    ${detail}`;
+  });
   return [t("broadcast:list.title"), "", ...lines].join("\n");
 }
