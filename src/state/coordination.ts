@@ -68,12 +68,15 @@ export interface RoleStore {
   coordinators(): Promise<number[]>;
 }
 
+/** /unanswered: a group answered with a record's card, dismissed, or called spam (a reply is "reply"). */
+export type UnansweredAction = "unanswered-record" | "unanswered-dismiss" | "unanswered-spam";
+
 export interface AuditEntry {
   /** ISO 8601 timestamp, set by the log. */
   at: string;
   actor: number;
   /** "refused": a coordinator's or administrator's command or button used by someone without the role. */
-  action: "grant" | "revoke" | "broadcast" | "broadcast-cancel" | "reload" | "reply" | "refused" | "record";
+  action: "grant" | "revoke" | "broadcast" | "broadcast-cancel" | "reload" | "reply" | "refused" | "record" | UnansweredAction;
   /** Short JSON-serialisable details (target user, broadcast id, record counts…). */
   details?: Record<string, string | number | boolean>;
 }

@@ -2,6 +2,7 @@
 import { createMemoryCatalogChanges } from "./catalog-changes.js";
 import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from "./coordination-memory.js";
 import { createMemoryLeases } from "./leases.js";
+import { createMemoryTriage } from "./triage.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
 import { UPDATE_RETENTION_SECONDS, type CounterStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
@@ -43,6 +44,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
   const roles = createMemoryRoles();
   const audit = createMemoryAudit({ maxEntries: options.maxAudit, now });
   const catalog = createMemoryCatalogChanges();
+  const triage = createMemoryTriage({ now });
   // Leases run on real timers, not on `now`: they are about waiting, which a test clock cannot do.
   const leases = createMemoryLeases();
 
@@ -57,6 +59,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     roles,
     audit,
     catalog,
+    triage,
     ping: async () => true,
     close: async () => {
       entries.clear();
@@ -68,6 +71,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
       roles.clear();
       audit.clear();
       catalog.clear();
+      triage.clear();
     },
   };
 }

@@ -7,6 +7,7 @@ import { createRedisCatalogChanges } from "./catalog-changes-redis.js";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { checkLeaseOptions } from "./leases.js";
 import { transactionReplies } from "./redis-transaction.js";
+import { createRedisTriage } from "./triage.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
 import { UPDATE_RETENTION_SECONDS, type CounterStore, type Lease, type LeaseStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type StateLogger, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
@@ -158,6 +159,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     roles: createRedisRoles(redis, { prefix }),
     audit: createRedisAudit(redis, { prefix, maxAudit: options.maxAudit, logger: options.logger }),
     catalog: createRedisCatalogChanges(redis, { prefix, logger: options.logger }),
+    triage: createRedisTriage(redis, { prefix, logger: options.logger }),
     ping: () => pingRedis(redis),
     close: () => closeRedis(redis),
   };

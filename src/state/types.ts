@@ -3,6 +3,7 @@
 import type { Language } from "../catalog/schema.js";
 import type { CatalogChangeStore } from "./catalog-changes.js";
 import type { AuditLog, RoleStore, SubscriptionStore } from "./coordination.js";
+import type { TriageStore } from "./triage.js";
 
 /** Per-user conversation state kept between updates. Must stay JSON-serialisable: Redis stores it as JSON. */
 export interface SessionData {
@@ -49,6 +50,8 @@ export interface UnansweredSnapshot {
     /** ISO 8601 time of the newest question. */
     last: string;
     downvoted: number;
+    /** The engine's analysed terms of the newest question: what a decision about the group is stored as. */
+    terms?: string[];
     /** Chats the questions came from, with the language and (shortened) text of the newest question of each. */
     askers: { chatId: number; lang: Language; text: string }[];
   }[];
@@ -156,6 +159,8 @@ export interface StateBackend {
   audit: AuditLog;
   /** Changes of the live catalog, applied by every bot process on the same backend (src/state/catalog-changes.ts). */
   catalog: CatalogChangeStore;
+  /** Coordinators' decisions about groups of unanswered questions (src/state/triage.ts). */
+  triage: TriageStore;
   /** Health check: true when the backend can serve requests. Never rejects. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

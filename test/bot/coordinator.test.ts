@@ -95,7 +95,7 @@ describe("/unanswered", () => {
     expect(text).toContain("2. “инкубаторы в Казахстане”");
     expect(text).toContain("3. “quantum gravity pizza”");
     expect(text).toMatch(/3\. “quantum gravity pizza”\nasked once · EN · last/);
-    expect(data(list)).toEqual(["q:r:0", "q:r:1", "q:r:2"]);
+    expect(data(list)).toEqual(["q:g:0", "q:g:1", "q:g:2"]);
   });
 
   it("pages a long list", async () => {
@@ -107,7 +107,7 @@ describe("/unanswered", () => {
     const second = shown(await chat.press(COORDINATOR, "q:p:1"));
     expect(plain(second)).toContain("Page 2 of 2");
     expect(plain(second)).toContain("9. “delta deltawort”");
-    expect(data(second)).toEqual(["q:r:8", "q:r:9", "q:r:10", "q:r:11", "q:p:0"]);
+    expect(data(second)).toEqual(["q:g:8", "q:g:9", "q:g:10", "q:g:11", "q:p:0"]);
   });
 
   it("says so when nothing is unanswered", async () => {
@@ -128,6 +128,7 @@ describe("/unanswered", () => {
 
     const list = shown(await chat.say(COORDINATOR, "/unanswered"));
     expect(plain(list)).toContain("1. “Kazakhstan incubators”");
+    await chat.press(COORDINATOR, "q:g:0");
     const prompt = await chat.press(COORDINATOR, "q:r:0");
     expect(plain(shown(prompt))).toContain("Write your answer to “Kazakhstan incubators” (2 chats)");
     expect((await chat.deps.state.sessions.read(`user:${COORDINATOR}`))?.step).toBe("reply");
@@ -153,6 +154,7 @@ describe("/unanswered", () => {
   it("the Russian asker of a Russian group gets the answer in Russian", async () => {
     await asked(question("инкубаторы в Казахстане", 401, { lang: "ru" }));
     await chat.say(COORDINATOR, "/unanswered");
+    await chat.press(COORDINATOR, "q:g:0");
     await chat.press(COORDINATOR, "q:r:0");
     const sent = await chat.say(COORDINATOR, "Astana Hub");
     const to401 = calls(sent, "sendMessage").find((m) => m.chat_id === 401)!;
@@ -162,6 +164,7 @@ describe("/unanswered", () => {
   it("cancel ends the step without sending anything", async () => {
     await asked(question("quantum gravity pizza", 501));
     await chat.say(COORDINATOR, "/unanswered");
+    await chat.press(COORDINATOR, "q:g:0");
     await chat.press(COORDINATOR, "q:r:0");
     expect(plain(shown(await chat.press(COORDINATOR, "q:x")))).toBe("Reply cancelled: nothing was sent.");
     const next = await chat.say(COORDINATOR, "incubators in Kazakhstan");
@@ -171,6 +174,7 @@ describe("/unanswered", () => {
   it("a coordinator revoked after pressing 'reply' sends nothing", async () => {
     await asked(question("quantum gravity pizza", 601));
     await chat.say(COORDINATOR, "/unanswered");
+    await chat.press(COORDINATOR, "q:g:0");
     await chat.press(COORDINATOR, "q:r:0");
     await chat.say(ADMIN, `/revoke ${COORDINATOR}`);
     const sent = await chat.say(COORDINATOR, "Here is the answer");
@@ -182,6 +186,7 @@ describe("/unanswered", () => {
     await asked(question("quantum gravity pizza", 701));
     await chat.say(COORDINATOR, "/unanswered");
     const now = Date.now();
+    await chat.press(COORDINATOR, "q:g:0");
     await chat.press(COORDINATOR, "q:r:0");
     const spy = vi.spyOn(Date, "now").mockReturnValue(now + 31 * 60 * 1000);
     try {

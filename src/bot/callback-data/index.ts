@@ -29,9 +29,13 @@ export type CallbackAction =
   | { type: "unsub"; op: "leave"; topic?: string }
   /** 👍/👎 under an answer card. */
   | { type: "vote"; up: boolean; id: string }
-  /** Coordinators' /unanswered: a page of the groups, reply to a group (0-based), cancel the reply. */
+  /**
+   * Coordinators' /unanswered: a page of the groups, one group (0-based) and what to do with it — reply
+   * to its askers, send them a record's card, dismiss it, call it spam — and cancelling a reply.
+   */
   | { type: "unanswered"; op: "page"; page: number }
-  | { type: "unanswered"; op: "reply"; group: number }
+  | { type: "unanswered"; op: "group" | "reply" | "dismiss" | "spam"; group: number }
+  | { type: "unanswered"; op: "record"; group: number; id: string }
   | { type: "unanswered"; op: "cancel" };
 
 export type RecordView = "card" | "details" | "contacts";
@@ -79,7 +83,7 @@ export function encodeCallback(action: CallbackAction): string {
       data = `v:${action.up ? "u" : "d"}:${action.id}`;
       break;
     case "unanswered":
-      data = action.op === "page" ? `q:p:${action.page}` : action.op === "reply" ? `q:r:${action.group}` : "q:x";
+      data = unansweredData(action);
       break;
   }
   if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
@@ -125,13 +129,48 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
       return parts.length === 3 && up !== undefined && id && ID.test(id) ? { type: "vote", up, id } : undefined;
     }
     case "q":
-      if (parts.length === 2 && parts[1] === "x") return { type: "unanswered", op: "cancel" };
-      if (parts.length !== 3 || !PAGE.test(parts[2]!)) return undefined;
-      if (parts[1] === "p") return { type: "unanswered", op: "page", page: Number(parts[2]) };
-      if (parts[1] === "r") return { type: "unanswered", op: "reply", group: Number(parts[2]) };
-      return undefined;
+      return decodeUnanswered(parts);
     default:
       return undefined;
+  }
+}
+
+const GROUP_OP_CODE = { group: "g", reply: "r", dismiss: "d", spam: "s" } as const;
+type GroupOp = keyof typeof GROUP_OP_CODE;
+
+/** q:p:<page> · q:g|r|d|s:<group> · q:c:<group>:<record id> · q:x */
+function unansweredData(action: Extract<CallbackAction, { type: "unanswered" }>): string {
+  switch (action.op) {
+    case "page":
+      return `q:p:${action.page}`;
+    case "record":
+      return `q:c:${action.group}:${action.id}`;
+    case "cancel":
+      return "q:x";
+    default:
+      return `q:${GROUP_OP_CODE[action.op]}:${action.group}`;
+  }
+}
+
+function decodeUnanswered(parts: string[]): CallbackAction | undefined {
+  if (parts.length === 2 && parts[1] === "x") return { type: "unanswered", op: "cancel" };
+  if (parts.length === 4 && parts[1] === "c") {
+    const id = parts[3]!;
+    return PAGE.test(parts[2]!) && ID.test(id) ? { type: "unanswered", op: "record", group: Number(parts[2]), id } : undefined;
+  }
+  if (parts.length !== 3 || !PAGE.test(parts[2]!)) return undefined;
+  if (parts[1] === "p") return { type: "unanswered", op: "page", page: Number(parts[2]) };
+  const op = (Object.keys(GROUP_OP_CODE) as GroupOp[]).find((o) => GROUP_OP_CODE[o] === parts[1]);
+  return op ? { type: "unanswered", op, group: Number(parts[2]) } : undefined;
+}
+
+/** Whether an action's payload fits Telegram's limit (a long record id may not). */
+export function fitsCallback(action: CallbackAction): boolean {
+  try {
+    encodeCallback(action);
+    return true;
+  } catch {
+    return false;
   }
 }
 

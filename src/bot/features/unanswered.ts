@@ -1,41 +1,41 @@
 import { Composer, GrammyError, InlineKeyboard } from "grammy";
-import type { Language } from "../../catalog/schema.js";
-import { analyze } from "../../search/analyzer.js";
-import { fold } from "../../search/text.js";
-import type { UnansweredQuestion, UnansweredSnapshot } from "../../state/types.js";
-import { decodeCallback, encodeCallback } from "../callback-data/index.js";
+import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
+import { decide } from "../../search/decide.js";
+import type { TriageStatus } from "../../state/triage.js";
+import type { UnansweredSnapshot } from "../../state/types.js";
+import { decodeCallback, encodeCallback, fitsCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { isPrivateChat, privateChatOnly } from "../filters/chat.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage, truncate } from "../format.js";
 import { coordinatorOnly, isCoordinator, refuse } from "../filters/roles.js";
+import type { Translate } from "../../i18n.js";
+import { recordKeyboard } from "../keyboards/record.js";
+import { renderCard } from "../views/card.js";
 import { editView, sendView, type View } from "../views/show.js";
 import { answerExpired } from "./browse.js";
 import { handleQuestion } from "./question.js";
+import { decidedSince, openGroups, type UnansweredGroup } from "./unanswered-groups.js";
+
+export { groupQuestions, termsOf } from "./unanswered-groups.js";
 
 /**
  * /unanswered (coordinators): the questions the bot could not answer and the answers users voted
- * down, newest first, grouped when they ask the same thing. Two questions are "the same" when the
- * sets of terms the search engine analyses them into (stems, minus stop words and words of asking;
- * Chinese split into words) overlap by at least half (Jaccard ≥ 0.5) — "incubators in Kazakhstan?" and
- * "Kazakhstan incubator" group, "incubators in Uzbekistan" does not. A question is compared with each
- * group's newest question, so groups do not drift; questions in different languages stay apart.
+ * down, newest first, grouped when they ask the same thing (src/bot/features/unanswered-groups.ts).
  *
- * Each group has a "reply" button: the coordinator's next message (session step "reply") goes to
- * every chat the group's questions came from, in the asker's language, quoting their question. The
- * role is checked again on every page, button and message, and every reply is audited.
+ * A group's number opens it: reply to its askers (session step "reply": the coordinator's next message
+ * goes to every chat the group's questions came from, in the asker's language, quoting their
+ * question), send them the card of one of the records the engine finds closest, dismiss it or call it
+ * spam. Each of these is stored (state.triage) so the group leaves the list of every coordinator on
+ * every process, and audited. The role is checked again on every page, button and message.
  */
 export const unansweredFeature = new Composer<BotContext>();
 
 /** Route key of the step in which the coordinator's next message is a reply. */
 export const REPLY_STEP = "reply";
 
-/** Questions read from the log for one listing. */
-const QUESTIONS_READ = 300;
-const GROUPS_KEPT = 60;
-const ASKERS_KEPT = 50;
 const GROUPS_PER_PAGE = 8;
-const EXAMPLE_MAX = 200;
-const SIMILARITY = 0.5;
+/** Records offered as the answer of a group: the engine's closest ones to its question. */
+const CANDIDATES = 3;
 /** A reply step left open longer than this lapses: the coordinator's next text is not sent to anyone by surprise. */
 export const REPLY_STEP_MS = 30 * 60 * 1000;
 
@@ -43,11 +43,11 @@ export const REPLY_STEP_MS = 30 * 60 * 1000;
 export const privateChat = privateChatOnly((ctx) => ctx.reply(ctx.t("coordinator:privateOnly")));
 
 unansweredFeature.command("unanswered", coordinatorOnly, privateChat, async (ctx) => {
-  const questions = await ctx.deps.state.questions.recent(QUESTIONS_READ);
-  const snapshot: UnansweredSnapshot = { groups: groupQuestions(questions).slice(0, GROUPS_KEPT) };
+  const { groups, questions } = await openGroups(ctx.deps.state);
+  const snapshot: UnansweredSnapshot = { groups };
   ctx.session.unanswered = snapshot;
   if (ctx.session.step === REPLY_STEP) ctx.session.step = undefined;
-  await sendView(ctx, pageView(ctx, snapshot, 0, questions.length));
+  await sendView(ctx, pageView(ctx, snapshot, 0, questions));
 });
 
 unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
@@ -71,14 +71,93 @@ unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
     return;
   }
   const group = snapshot.groups[action.group];
-  if (!group) return answerExpired(ctx);
-  snapshot.replyTo = action.group;
-  snapshot.replyAt = Date.now();
-  ctx.session.step = REPLY_STEP;
-  const text = ctx.t("coordinator:reply.prompt", { example: escapeHtml(truncate(group.example, 120)), chats: ctx.t("coordinator:reply.chats", { count: group.askers.length }) });
-  await sendView(ctx, { text, keyboard: new InlineKeyboard().text(ctx.t("coordinator:reply.cancel"), encodeCallback({ type: "unanswered", op: "cancel" })) });
+  // A group listed before decisions were stored with their terms cannot be decided on: list again.
+  if (!group?.terms) return answerExpired(ctx);
+  if (action.op !== "group" && decidedSince(group, await ctx.deps.state.triage.list())) {
+    await ctx.answerCallbackQuery({ text: ctx.t("coordinator:triage.already") });
+    await refreshList(ctx);
+    return;
+  }
+  switch (action.op) {
+    case "group":
+      await editView(ctx, groupView(ctx, group, action.group));
+      break;
+    case "reply": {
+      snapshot.replyTo = action.group;
+      snapshot.replyAt = Date.now();
+      ctx.session.step = REPLY_STEP;
+      const text = ctx.t("coordinator:reply.prompt", { example: escapeHtml(truncate(group.example, 120)), chats: ctx.t("coordinator:reply.chats", { count: group.askers.length }) });
+      await sendView(ctx, { text, keyboard: new InlineKeyboard().text(ctx.t("coordinator:reply.cancel"), encodeCallback({ type: "unanswered", op: "cancel" })) });
+      break;
+    }
+    case "dismiss":
+    case "spam": {
+      const status: TriageStatus = action.op === "spam" ? "spam" : "dismissed";
+      await decideGroup(ctx, group, status);
+      await ctx.deps.state.audit.append({ actor: ctx.from.id, action: `unanswered-${action.op}`, details: { question: truncate(group.example, 100), count: group.count } });
+      await refreshList(ctx, ctx.t(`coordinator:triage.done.${status}`, { example: escapeHtml(truncate(group.example, 120)) }));
+      break;
+    }
+    case "record": {
+      const record = ctx.deps.search.get(action.id);
+      if (!record) return answerExpired(ctx);
+      const result = await deliver(ctx, group, (t, asker) => ({
+        html: `${t("coordinator:triage.toAsker", { question: escapeHtml(asker.text) })}\n\n${renderCard(record, { lang: asker.lang, t, catalog: ctx.deps.search.catalog })}`,
+        keyboard: recordKeyboard(t, record.id, "card", { share: true }),
+      }));
+      await decideGroup(ctx, group, "answered", record.id);
+      await ctx.deps.state.audit.append({ actor: ctx.from.id, action: "unanswered-record", details: { question: truncate(group.example, 100), record: record.id, chats: result.sent, failed: result.failed } });
+      await refreshList(ctx, deliveryLines(ctx, result).join("\n"));
+      break;
+    }
+  }
   await ctx.answerCallbackQuery();
 });
+
+/** Stores a coordinator's decision about a group, so it leaves the list everywhere. */
+async function decideGroup(ctx: BotContext, group: UnansweredGroup, status: TriageStatus, recordId?: string): Promise<void> {
+  await ctx.deps.state.triage.mark({ terms: group.terms ?? [], status, actor: ctx.from!.id, recordId });
+}
+
+/** Lists the open groups again in the pressed message, under a line saying what was just done. */
+async function refreshList(ctx: BotContext, notice?: string): Promise<void> {
+  const { groups, questions } = await openGroups(ctx.deps.state);
+  const snapshot: UnansweredSnapshot = { groups };
+  ctx.session.unanswered = snapshot;
+  const view = pageView(ctx, snapshot, 0, questions);
+  await editView(ctx, notice ? { ...view, text: `${notice}\n\n${view.text}` } : view);
+}
+
+interface Delivery {
+  sent: number;
+  failed: number;
+}
+
+/** Sends one message to each asker of a group, in the asker's language; a blocked chat is marked inactive. */
+async function deliver(ctx: BotContext, group: UnansweredGroup, render: (t: Translate, asker: UnansweredGroup["askers"][number]) => { html: string; keyboard?: InlineKeyboard }): Promise<Delivery> {
+  let sent = 0;
+  let failed = 0;
+  for (const asker of group.askers) {
+    const { html, keyboard } = render(ctx.deps.i18n.getFixedT(asker.lang) as Translate, asker);
+    try {
+      const parts = splitMessage(html, MESSAGE_LIMIT);
+      for (const [i, part] of parts.entries()) await ctx.api.sendMessage(asker.chatId, part, { link_preview_options: { is_disabled: true }, reply_markup: i === parts.length - 1 ? keyboard : undefined });
+      sent++;
+    } catch (error) {
+      failed++;
+      ctx.deps.logger.warn({ chat: asker.chatId, message: error instanceof Error ? error.message : String(error) }, "reply to an asker not delivered");
+      // The asker blocked the bot: broadcasts skip them too.
+      if (error instanceof GrammyError && error.error_code === 403) await ctx.deps.state.subscriptions.setActive(asker.chatId, false).catch(() => undefined);
+    }
+  }
+  return { sent, failed };
+}
+
+function deliveryLines(ctx: BotContext, { sent, failed }: Delivery): string[] {
+  const lines = [ctx.t("coordinator:reply.sent", { chats: ctx.t("coordinator:reply.chats", { count: sent }) })];
+  if (failed > 0) lines.push(ctx.t("coordinator:reply.failed", { chats: ctx.t("coordinator:reply.chats", { count: failed }) }));
+  return lines;
+}
 
 /**
  * The router's handler while the step is "reply": the text goes to the askers of the chosen group. In
@@ -102,32 +181,30 @@ replyStep.chatType("private").on("message:text", async (ctx) => {
     return;
   }
   snapshot.replyTo = undefined;
-
-  let sent = 0;
-  let failed = 0;
-  for (const asker of group.askers) {
-    const t = ctx.deps.i18n.getFixedT(asker.lang);
-    const html = t("coordinator:reply.toAsker", { question: escapeHtml(asker.text), answer: escapeHtml(text) });
-    try {
-      for (const part of splitMessage(html, MESSAGE_LIMIT)) await ctx.api.sendMessage(asker.chatId, part, { link_preview_options: { is_disabled: true } });
-      sent++;
-    } catch (error) {
-      failed++;
-      ctx.deps.logger.warn({ chat: asker.chatId, message: error instanceof Error ? error.message : String(error) }, "reply to an asker not delivered");
-      // The asker blocked the bot: broadcasts skip them too.
-      if (error instanceof GrammyError && error.error_code === 403) await ctx.deps.state.subscriptions.setActive(asker.chatId, false).catch(() => undefined);
-    }
+  // Another coordinator may have handled the group meanwhile: the askers do not get two answers.
+  if (decidedSince(group, await ctx.deps.state.triage.list())) {
+    await ctx.reply(ctx.t("coordinator:triage.already"));
+    return;
   }
-  await ctx.deps.state.audit.append({ actor: ctx.from!.id, action: "reply", details: { chats: sent, failed, question: truncate(group.example, 100) } });
-  const lines = [ctx.t("coordinator:reply.sent", { chats: ctx.t("coordinator:reply.chats", { count: sent }) })];
-  if (failed > 0) lines.push(ctx.t("coordinator:reply.failed", { chats: ctx.t("coordinator:reply.chats", { count: failed }) }));
-  await ctx.reply(lines.join("\n"));
+
+  const result = await deliver(ctx, group, (t, asker) => ({ html: t("coordinator:reply.toAsker", { question: escapeHtml(asker.text), answer: escapeHtml(text) }) }));
+  if (group.terms) await decideGroup(ctx, group, "answered");
+  await ctx.deps.state.audit.append({ actor: ctx.from.id, action: "reply", details: { chats: result.sent, failed: result.failed, question: truncate(group.example, 100) } });
+  await ctx.reply(deliveryLines(ctx, result).join("\n"));
 });
 replyStep.use(handleQuestion);
 
 /** Date and time in UTC, spelled the reader's way ("May 1, 2025, 10:05 AM UTC"). */
 export function utcDateTime(ctx: BotContext): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat(ctx.lang, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+}
+
+/** How often a group was asked, in which languages, how many 👎, and when last. */
+function groupMeta(ctx: BotContext, g: UnansweredGroup, when = utcDateTime(ctx)): string {
+  const meta = [ctx.t("coordinator:unanswered.times", { count: g.count }), g.langs.map((l) => l.toUpperCase()).join(", ")];
+  if (g.downvoted > 0) meta.push(ctx.t("coordinator:unanswered.downvoted", { count: g.downvoted }));
+  meta.push(ctx.t("coordinator:unanswered.last", { time: when.format(new Date(g.last)) }));
+  return meta.join(" · ");
 }
 
 function pageView(ctx: BotContext, snapshot: UnansweredSnapshot, page: number, questions?: number): View {
@@ -145,17 +222,13 @@ function pageView(ctx: BotContext, snapshot: UnansweredSnapshot, page: number, q
   ];
   if (pages > 1) lines.push(t("coordinator:unanswered.page", { page: page + 1, pages }));
   shown.forEach((g, i) => {
-    lines.push("", t("coordinator:unanswered.group", { n: first + i + 1, example: escapeHtml(g.example) }));
-    const meta = [t("coordinator:unanswered.times", { count: g.count }), g.langs.map((l) => l.toUpperCase()).join(", ")];
-    if (g.downvoted > 0) meta.push(t("coordinator:unanswered.downvoted", { count: g.downvoted }));
-    meta.push(t("coordinator:unanswered.last", { time: when.format(new Date(g.last)) }));
-    lines.push(meta.join(" · "));
+    lines.push("", t("coordinator:unanswered.group", { n: first + i + 1, example: escapeHtml(g.example) }), groupMeta(ctx, g, when));
   });
   lines.push("", t("coordinator:unanswered.hint"));
 
   const keyboard = new InlineKeyboard();
   shown.forEach((_, i) => {
-    keyboard.text(t("coordinator:unanswered.reply", { n: first + i + 1 }), encodeCallback({ type: "unanswered", op: "reply", group: first + i }));
+    keyboard.text(t("coordinator:unanswered.open", { n: first + i + 1 }), encodeCallback({ type: "unanswered", op: "group", group: first + i }));
     if (i % 4 === 3) keyboard.row();
   });
   keyboard.row();
@@ -164,43 +237,24 @@ function pageView(ctx: BotContext, snapshot: UnansweredSnapshot, page: number, q
   return { text: lines.join("\n"), keyboard };
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Grouping
-
-type Group = UnansweredSnapshot["groups"][number];
-
-/** Groups questions (newest first) by similar terms; groups come in the order of their newest question. */
-export function groupQuestions(questions: readonly UnansweredQuestion[]): Group[] {
-  const groups: { terms: Set<string>; group: Group }[] = [];
-  for (const q of questions) {
-    const terms = termsOf(q.text, q.lang);
-    let found = groups.find((g) => jaccard(g.terms, terms) >= SIMILARITY);
-    if (!found) {
-      found = { terms, group: { example: truncate(q.text.replace(/\s+/g, " ").trim(), EXAMPLE_MAX), count: 0, langs: [], last: q.at, downvoted: 0, askers: [] } };
-      groups.push(found);
-    }
-    const g = found.group;
-    g.count++;
-    if (!g.langs.includes(q.lang)) g.langs.push(q.lang);
-    if (q.reason === "downvoted") g.downvoted++;
-    if (q.at > g.last) g.last = q.at;
-    // The newest question of each chat is the one quoted back to it.
-    if (g.askers.length < ASKERS_KEPT && !g.askers.some((a) => a.chatId === q.chatId)) g.askers.push({ chatId: q.chatId, lang: q.lang, text: truncate(q.text.replace(/\s+/g, " ").trim(), EXAMPLE_MAX) });
-  }
-  for (const { group } of groups) group.langs.sort();
-  return groups.map((g) => g.group);
+/** One group and what can be done with it; `index` is its place in the listed snapshot. */
+function groupView(ctx: BotContext, group: UnansweredGroup, index: number): View {
+  const { t } = ctx;
+  const lines = [t("coordinator:unanswered.group", { n: index + 1, example: escapeHtml(group.example) }), groupMeta(ctx, group)];
+  const others = group.askers.slice(1, 4).map((a) => `• ${escapeHtml(truncate(a.text, 120))}`);
+  if (others.length > 0) lines.push("", ...others);
+  const candidates = candidateRecords(ctx, group).filter((r) => fitsCallback({ type: "unanswered", op: "record", group: index, id: r.id }));
+  lines.push("", t(candidates.length > 0 ? "coordinator:triage.hint" : "coordinator:triage.hintNoRecord", { chats: t("coordinator:reply.chats", { count: group.askers.length }) }));
+  const keyboard = new InlineKeyboard().text(t("coordinator:triage.button.reply"), encodeCallback({ type: "unanswered", op: "reply", group: index })).row();
+  for (const record of candidates) keyboard.text(t("coordinator:triage.button.record", { title: shortTitle(record, ctx.lang) }), encodeCallback({ type: "unanswered", op: "record", group: index, id: record.id })).row();
+  keyboard.text(t("coordinator:triage.button.dismiss"), encodeCallback({ type: "unanswered", op: "dismiss", group: index }));
+  keyboard.text(t("coordinator:triage.button.spam"), encodeCallback({ type: "unanswered", op: "spam", group: index })).row();
+  keyboard.text(t("common:button.back"), encodeCallback({ type: "unanswered", op: "page", page: Math.floor(index / GROUPS_PER_PAGE) }));
+  return { text: lines.join("\n"), keyboard };
 }
 
-/** The engine's analysed terms of a question; a question of stop words only is its folded text. */
-export function termsOf(text: string, lang: Language): Set<string> {
-  const terms = new Set(analyze(text, lang).keys.filter((k): k is string => k !== null));
-  if (terms.size === 0) terms.add(fold(text).replace(/\s+/g, " ").trim());
-  return terms;
-}
-
-function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  let shared = 0;
-  for (const x of a) if (b.has(x)) shared++;
-  const union = a.size + b.size - shared;
-  return union === 0 ? 1 : shared / union;
+/** The records the engine finds closest to the group's question, whether or not it would answer with them. */
+function candidateRecords(ctx: BotContext, group: UnansweredGroup): CatalogRecord[] {
+  const decision = decide(ctx.deps.search, group.example, { langHint: group.askers[0]?.lang, limit: CANDIDATES, explain: 0 });
+  return decision.response.hits.map((h) => ctx.deps.search.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
 }
