@@ -2,7 +2,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import countries from "i18n-iso-countries";
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import type { Document } from "yaml";
 import type { z } from "zod";
 import { glossarySchema, isCalendarDate, LANGUAGES, placesSchema, recordSchema, vocabularySchema } from "./schema.js";
@@ -72,6 +72,32 @@ export async function loadCatalogOrThrow(dataDir: string = DEFAULT_DATA_DIR): Pr
   if (result.ok) return result.catalog;
   const lines = result.problems.map(formatProblem);
   throw new Error(`catalog in ${dataDir} has ${plural(lines.length, "problem")}:\n${lines.join("\n")}`);
+}
+
+/**
+ * One record as it would be written to `records/<id>.yaml`, checked by the same rules as the files: the
+ * schema, then the vocabularies, places, countries and references to other records (`isKnown`). For a
+ * record edited in chat: it goes through YAML so every problem carries the same field path.
+ */
+export function checkRecordValue(
+  value: unknown,
+  refs: Pick<Catalog, "sectors" | "audiences" | "places">,
+  isKnown: (id: string) => boolean,
+): { ok: true; record: CatalogRecord } | { ok: false; problems: CatalogProblem[] } {
+  const problems: CatalogProblem[] = [];
+  const rawId = typeof value === "object" && value !== null ? (value as { id?: unknown }).id : undefined;
+  const id = typeof rawId === "string" && rawId !== "" ? rawId : undefined;
+  const file = `${RECORDS_DIR}/${id ?? "new"}.yaml`;
+  const parsed = parseYaml(file, stringify(value), problems, id);
+  if (!parsed) return { ok: false, problems };
+  const yaml = new YamlFile(file, parsed.doc, parsed.lines, parsed.data, id);
+  const record = validate(yaml, recordSchema, problems);
+  if (record) {
+    checkTerms(yaml, record, refs, problems);
+    checkRecordCountries(yaml, record, problems);
+    checkRecordReferences(yaml, record, { has: (other: string) => other === record.id || isKnown(other) }, problems);
+  }
+  return record && problems.length === 0 ? { ok: true, record } : { ok: false, problems };
 }
 
 export function plural(n: number, word: string): string {
@@ -437,7 +463,7 @@ function checkCountryList(yaml: YamlFile, at: PathSegment[], codes: string[], pr
   });
 }
 
-function checkRecordReferences(yaml: YamlFile, record: CatalogRecord, knownIds: ReadonlySet<string>, problems: CatalogProblem[]): void {
+function checkRecordReferences(yaml: YamlFile, record: CatalogRecord, knownIds: Pick<ReadonlySet<string>, "has">, problems: CatalogProblem[]): void {
   record.related.forEach((id, i) => {
     if (!knownIds.has(id)) problems.push(yaml.problem(["related", i], `unknown record "${id}" (no ${RECORDS_DIR}/${id}.yaml)`));
   });

@@ -3,6 +3,7 @@ import { createMemoryCatalogChanges } from "./catalog-changes.js";
 import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from "./coordination-memory.js";
 import { createMemoryLeases } from "./leases.js";
 import { createMemoryTriage } from "./triage.js";
+import { createMemoryRecordEdits } from "./record-edits.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
 import { UPDATE_RETENTION_SECONDS, type CounterStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
@@ -60,6 +61,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     audit,
     catalog,
     triage,
+    edits: createMemoryRecordEdits(now),
     ping: async () => true,
     close: async () => {
       entries.clear();

@@ -4,6 +4,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { createRedisCatalogChanges } from "./catalog-changes-redis.js";
+import { createRedisRecordEdits } from "./record-edits-redis.js";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { checkLeaseOptions } from "./leases.js";
 import { transactionReplies } from "./redis-transaction.js";
@@ -160,6 +161,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     audit: createRedisAudit(redis, { prefix, maxAudit: options.maxAudit, logger: options.logger }),
     catalog: createRedisCatalogChanges(redis, { prefix, logger: options.logger }),
     triage: createRedisTriage(redis, { prefix, logger: options.logger }),
+    edits: createRedisRecordEdits(redis, { prefix, logger: options.logger }),
     ping: () => pingRedis(redis),
     close: () => closeRedis(redis),
   };

@@ -3,6 +3,7 @@
 import type { Language } from "../catalog/schema.js";
 import type { CatalogChangeStore } from "./catalog-changes.js";
 import type { AuditLog, RoleStore, SubscriptionStore } from "./coordination.js";
+import type { RecordDraft, RecordEditStore } from "./record-edits.js";
 import type { TriageStore } from "./triage.js";
 
 /** Per-user conversation state kept between updates. Must stay JSON-serialisable: Redis stores it as JSON. */
@@ -34,6 +35,10 @@ export interface SessionData {
   answer?: { chatId: number; messageId: number; recordId: string; query: string; score: number };
   /** Coordinators: the groups of questions /unanswered last listed, and the one the next message replies to. */
   unanswered?: UnansweredSnapshot;
+  /** Coordinators: the record being edited or created (/edit, /new), until it is submitted. */
+  recordDraft?: RecordDraft;
+  /** Administrators: the edit the next message gives the rejection comment of (the "edit:comment" step). */
+  rejecting?: string;
   /** @grammyjs/router route key of the multi-step flow the user is in, if any. */
   step?: string;
   /** Epoch milliseconds of the last change, set by the bot layer. */
@@ -161,6 +166,8 @@ export interface StateBackend {
   catalog: CatalogChangeStore;
   /** Coordinators' decisions about groups of unanswered questions (src/state/triage.ts). */
   triage: TriageStore;
+  /** Record edits submitted for review (src/state/record-edits.ts). */
+  edits: RecordEditStore;
   /** Health check: true when the backend can serve requests. Never rejects. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -5,6 +5,7 @@ import { adminFeature } from "./admin.js";
 import { broadcastFeature, composeStep, expiresStep, scheduleStep, variantStep } from "./broadcast/feature.js";
 import { STEP, VARIANT_STEPS } from "./broadcast/draft.js";
 import { browseFeature } from "./browse.js";
+import { COMMENT_STEP, commentStep, editFeature, VALUE_STEP, valueStep } from "./edit.js";
 import { feedbackFeature } from "./feedback.js";
 import { helpFeature } from "./help.js";
 import { inlineFeature } from "./inline.js";
@@ -20,6 +21,8 @@ export const features = new Composer<BotContext>();
 
 // Broadcasting sees its buttons ("bc:…") before the record feature, which calls any payload it cannot decode expired.
 features.use(broadcastFeature);
+// Record editing ("ed:…") too.
+features.use(editFeature);
 // The record feature goes first: it answers deep links (/start r_<id>) before the greeting does.
 features.use(recordFeature);
 features.use(startFeature);
@@ -48,6 +51,8 @@ const router = new Router<BotContext>((ctx) => {
 router.route("language", languageStep);
 router.route("question", handleQuestion);
 router.route(REPLY_STEP, replyStep);
+router.route(VALUE_STEP, valueStep);
+router.route(COMMENT_STEP, commentStep);
 router.route(STEP.compose, composeStep);
 router.route(STEP.schedule, scheduleStep);
 router.route(STEP.expires, expiresStep);

@@ -1,6 +1,8 @@
 import { Composer } from "grammy";
 import { decodeCallback, type RecordView } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
+import type { View } from "../views/show.js";
+import { editButton } from "./edit.js";
 import { backFor, editView, pressedMessage, recordView, rememberResultsMessage, resultsPageView, sameMessage, sendView } from "../views/show.js";
 
 /**
@@ -20,7 +22,7 @@ recordFeature.command("start", async (ctx, next) => {
     await ctx.reply(`${ctx.t("record:notFound")}\n\n${ctx.t("record:notFoundHint")}`);
     return;
   }
-  await sendView(ctx, recordView(ctx, record, "card"));
+  await sendView(ctx, await withEditButton(ctx, recordView(ctx, record, "card"), record.id));
   ctx.session.recordId = record.id;
 });
 
@@ -41,9 +43,17 @@ async function expired(ctx: BotContext): Promise<void> {
 async function showRecord(ctx: BotContext, id: string, view: RecordView): Promise<void> {
   const record = ctx.deps.search.get(id);
   if (!record) return expired(ctx);
-  await editView(ctx, recordView(ctx, record, view, backFor(ctx)));
+  const shown = recordView(ctx, record, view, backFor(ctx));
+  await editView(ctx, view === "card" ? await withEditButton(ctx, shown, record.id) : shown);
   ctx.session.recordId = record.id;
   await ctx.answerCallbackQuery();
+}
+
+/** A card as coordinators see it: with ✏️ to edit the record. */
+async function withEditButton(ctx: BotContext, view: View, id: string): Promise<View> {
+  const button = await editButton(ctx, id);
+  if (button) view.keyboard?.row().text(button.text, button.data);
+  return view;
 }
 
 /** A page of the last results, in place; only on the message that shows them (older lists have expired). */
