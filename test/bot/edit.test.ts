@@ -124,4 +124,25 @@ describe("records edited in chat", () => {
     const forCoordinator = await chat.say(COORDINATOR, `/start r_${ID}`);
     expect(buttonData(forCoordinator)).toContain(`ed:o:${ID}`);
   });
+
+  it("once a record goes live, the unanswered questions it now answers are offered, and one press sends it to their askers", async () => {
+    const question = "zeolite membrane fellowship";
+    expect(texts(await chat.say(STRANGER, question)).join()).toContain("couldn't find a good answer");
+    await chat.deps.state.sessions.write(`user:${ADMIN}`, { lang: "en", langChosen: true });
+    await chat.say(ADMIN, `/edit ${ID}`);
+    await chat.press(ADMIN, "ed:f:summary");
+    await chat.say(ADMIN, "ASEAN offers a zeolite membrane fellowship to researchers of its member states.");
+    for (let i = 0; i < 3; i++) await chat.press(ADMIN, "ed:n");
+    await chat.press(ADMIN, "ed:v");
+    const published = await chat.press(ADMIN, "ed:p");
+    const offer = calls(published, "sendMessage").find((m) => plain(m).includes("now answers 1 group"));
+    expect(offer, texts(published).join("\n")).toBeDefined();
+    expect(data(offer!)).toEqual(["q:c:0:asean"]);
+
+    const sent = await chat.press(ADMIN, "q:c:0:asean");
+    const toAsker = calls(sent, "sendMessage").filter((m) => m.chat_id === STRANGER);
+    expect(toAsker.map(plain).join("\n")).toContain("zeolite membrane fellowship");
+    // Answered: the group left the list.
+    expect(texts(await chat.say(ADMIN, "/unanswered")).join()).not.toContain(question);
+  });
 });

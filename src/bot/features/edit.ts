@@ -1,15 +1,17 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { isoToday } from "../../catalog/dates.js";
 import { checkRecordValue, type CatalogProblem } from "../../catalog/load.js";
-import { KINDS, LANGUAGES, type CatalogRecord, type Language } from "../../catalog/schema.js";
+import { KINDS, LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
 import { translator } from "../../i18n.js";
 import type { RecordDraft, RecordEdit } from "../../state/record-edits.js";
 import { decodeEdit, EDIT_PREFIX, encodeEdit, type EditAction } from "../callback-data/edit.js";
+import { encodeCallback, fitsCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, truncate } from "../format.js";
 import { isAdmin, isCoordinator, refuse } from "../filters/roles.js";
 import { renderCard } from "../views/card.js";
 import { privateChat } from "./unanswered.js";
+import { answeredGroups, openGroups } from "./unanswered-groups.js";
 
 /**
  * Records edited in chat. A coordinator changes a record (/edit <id>, or ✏️ on its card) or creates
@@ -467,11 +469,27 @@ async function goLive(ctx: BotContext, record: CatalogRecord, before: CatalogRec
   await afterRecordLive(ctx, record);
 }
 
+/** Groups of unanswered questions offered at once after a record goes live. */
+const NOW_ANSWERED_SHOWN = 5;
+
 /**
- * Hook after a record went live: the unanswered questions it now answers are to be shown here to the
- * coordinator. Nothing to call yet.
+ * After a record went live: the groups of unanswered questions the bot now answers with it (its own
+ * answer decision), each with a button that sends the record to that group's askers and takes the
+ * group off the list (the /unanswered button, on a fresh list of groups).
  */
-export async function afterRecordLive(_ctx: BotContext, _record: CatalogRecord): Promise<void> {}
+export async function afterRecordLive(ctx: BotContext, record: CatalogRecord): Promise<void> {
+  const { groups } = await openGroups(ctx.deps.state);
+  const answered = answeredGroups(ctx.deps.search, groups, { threshold: ctx.deps.settings.answerThreshold, recordIds: new Set([record.id]) }).filter((a) =>
+    fitsCallback({ type: "unanswered", op: "record", group: a.index, id: record.id }),
+  );
+  if (answered.length === 0) return;
+  ctx.session.unanswered = { groups };
+  const keyboard = new InlineKeyboard();
+  for (const { group, index } of answered.slice(0, NOW_ANSWERED_SHOWN)) {
+    keyboard.text(ctx.t("coordinator:triage.notify", { example: truncate(group.example, 40), count: group.askers.length }), encodeCallback({ type: "unanswered", op: "record", group: index, id: record.id })).row();
+  }
+  await ctx.reply(ctx.t("coordinator:triage.nowAnswers", { title: escapeHtml(shortTitle(record, ctx.lang)), count: answered.length }), { reply_markup: keyboard });
+}
 
 // ---------------------------------------------------------------------------------------------------
 // The difference between two versions of a record, leaf by leaf
