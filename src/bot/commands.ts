@@ -14,10 +14,10 @@ export type BrowseCommand = BrowseList;
 export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "subscribe", "subscriptions", "unsubscribe", "language"] as const;
 
 /** Added to the private menu of each coordinator (per-chat scope, set when the role is granted and at start). */
-export const COORDINATOR_COMMANDS = ["broadcast", "broadcasts", "unanswered"] as const;
+export const COORDINATOR_COMMANDS = ["broadcast", "broadcasts", "unanswered", "edit", "new"] as const;
 
 /** Added to the private menu of each administrator (ADMIN_IDS), after the coordinator commands. */
-export const ADMIN_COMMANDS = ["grant", "revoke", "audit", "reload"] as const;
+export const ADMIN_COMMANDS = ["grant", "revoke", "review", "audit", "reload"] as const;
 
 /** Groups get the browsing commands and help: greeting and language choice belong to private chats. */
 export const GROUP_COMMANDS = ["help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[])] as const;
