@@ -249,14 +249,19 @@ describe("/grant, /revoke and /audit", () => {
   it("/audit lists the newest entries in the reader's language", async () => {
     await chat.deps.state.audit.append({ actor: ADMIN, action: "grant", details: { target: 5 } });
     await chat.deps.state.audit.append({ actor: ADMIN, action: "reload", details: { ok: true, records: 57 } });
-    await chat.deps.state.audit.append({ actor: COORDINATOR, action: "broadcast", details: { id: "b1<x>", recipients: 12 } });
+    await chat.deps.state.audit.append({ actor: COORDINATOR, action: "broadcast", details: { id: "b1<x>", scheduledAt: "now" } });
+    await chat.deps.state.audit.append({ actor: COORDINATOR, action: "broadcast", details: { id: "b2", scheduledAt: "2030-06-01T09:00:00.000Z" } });
+    await chat.deps.state.audit.append({ actor: ADMIN, action: "record", details: { op: "approve", edit: 3, record: "asean", fields: "title.fr" } });
     const en = plain(shown(await chat.say(ADMIN, "/audit")));
     const lines = en.split("\n");
     expect(lines[0]).toBe("🗒 Audit log, newest first");
     expect(lines[2]).toMatch(/^\w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M UTC · /);
-    expect(lines[2]).toMatch(new RegExp(`· ${COORDINATOR} sent a broadcast: id=b1<x> recipients=12$`));
-    expect(lines[3]).toMatch(new RegExp(`· ${ADMIN} reloaded the catalog \\(57 records\\)$`));
-    expect(lines[4]).toMatch(new RegExp(`· ${ADMIN} made 5 a coordinator$`));
+    expect(lines[2]).toMatch(new RegExp(`· ${ADMIN} approved change 3: record asean is live \\(title.fr\\)$`));
+    // A scheduled broadcast is not reported as sent.
+    expect(lines[3]).toMatch(new RegExp(`· ${COORDINATOR} scheduled broadcast b2 for Jun 1, 2030, 9:00 AM UTC$`));
+    expect(lines[4]).toMatch(new RegExp(`· ${COORDINATOR} sent broadcast b1<x>$`));
+    expect(lines[5]).toMatch(new RegExp(`· ${ADMIN} reloaded the catalog \\(57 records\\)$`));
+    expect(lines[6]).toMatch(new RegExp(`· ${ADMIN} made 5 a coordinator$`));
     await chat.deps.state.sessions.write(`user:${ADMIN}`, { lang: "ru", langChosen: true });
     const ru = plain(shown(await chat.say(ADMIN, "/audit")));
     expect(ru).toContain("перезагрузил каталог (57 записей)");

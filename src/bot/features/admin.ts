@@ -56,7 +56,7 @@ adminFeature.command("audit", adminOnly, privateChat, async (ctx) => {
   const when = utcDateTime(ctx);
   const lines = [ctx.t("coordinator:audit.title"), ""];
   for (const entry of entries) {
-    const line = ctx.t("coordinator:audit.entry", { at: escapeHtml(when.format(new Date(entry.at))), actor: entry.actor, action: describe(ctx, entry) });
+    const line = ctx.t("coordinator:audit.entry", { at: escapeHtml(when.format(new Date(entry.at))), actor: entry.actor, action: describe(ctx, entry, when) });
     if (lines.join("\n").length + line.length + 1 > MESSAGE_LIMIT) break;
     lines.push(line);
   }
@@ -99,7 +99,7 @@ function targetOf(ctx: BotContext): number | undefined {
 }
 
 /** One audit entry in words, in the reader's language; unknown details are listed as they are. */
-function describe(ctx: BotContext, entry: AuditEntry): string {
+function describe(ctx: BotContext, entry: AuditEntry, when: Intl.DateTimeFormat): string {
   const d = entry.details ?? {};
   const code = (v: unknown) => `<code>${escapeHtml(String(v))}</code>`;
   switch (entry.action) {
@@ -117,11 +117,31 @@ function describe(ctx: BotContext, entry: AuditEntry): string {
     }
     case "reply":
       return ctx.t("coordinator:audit.action.reply", { chats: ctx.t("coordinator:reply.chats", { count: Number(d.chats ?? 0) }), question: escapeHtml(String(d.question ?? "")) });
+    case "broadcast": {
+      // "now" was sent at once; a time was scheduled for then (it may not have started yet).
+      const at = typeof d.scheduledAt === "string" && d.scheduledAt !== "now" ? Date.parse(d.scheduledAt) : Number.NaN;
+      return Number.isNaN(at)
+        ? ctx.t("coordinator:audit.action.broadcastSent", { id: code(d.id ?? "?") })
+        : ctx.t("coordinator:audit.action.broadcastScheduled", { id: code(d.id ?? "?"), at: escapeHtml(when.format(new Date(at))) });
+    }
+    case "broadcast-cancel":
+      return ctx.t("coordinator:audit.action.broadcastCancelled", { id: code(d.id ?? "?"), sent: Number(d.sent ?? 0), remaining: Number(d.remaining ?? 0) });
+    case "record": {
+      const op = ["submit", "approve", "reject", "publish"].includes(String(d.op)) ? String(d.op) : "publish";
+      const fields = d.fields ? ` (${escapeHtml(truncate(String(d.fields), 120))})` : "";
+      return ctx.t(`coordinator:audit.action.record.${op}`, { record: code(d.record ?? "?"), edit: code(d.edit ?? "?"), fields });
+    }
+    case "unanswered-record":
+      return ctx.t("coordinator:audit.action.unansweredRecord", { question: escapeHtml(String(d.question ?? "")), record: code(d.record ?? "?"), chats: ctx.t("coordinator:reply.chats", { count: Number(d.chats ?? 0) }) });
+    case "unanswered-dismiss":
+    case "unanswered-spam":
+      return ctx.t(entry.action === "unanswered-spam" ? "coordinator:audit.action.unansweredSpam" : "coordinator:audit.action.unansweredDismiss", { question: escapeHtml(String(d.question ?? "")) });
     default: {
       const details = Object.entries(d)
         .map(([k, v]) => `${k}=${String(v)}`)
         .join(" ");
-      return ctx.t(`coordinator:audit.action.${entry.action}`, { details: escapeHtml(truncate(details, 300)) });
+      // An action this version does not know (written by a newer one): its name and details as they are.
+      return ctx.t("coordinator:audit.action.other", { action: escapeHtml(String(entry.action)), details: escapeHtml(truncate(details, 300)) });
     }
   }
 }
