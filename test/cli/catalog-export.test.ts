@@ -1,0 +1,47 @@
+import { cp, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { announcementRecord } from "../../src/announcements/record.js";
+import { exportChanges } from "../../src/cli/catalog-export.js";
+import { DEFAULT_DATA_DIR, loadCatalog, loadCatalogOrThrow } from "../../src/catalog/load.js";
+import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
+import { openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+
+let server: RedisServer;
+let dir: string;
+beforeAll(async () => {
+  server = await startRedisServer();
+  dir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-export-"));
+  await cp(DEFAULT_DATA_DIR, dir, { recursive: true });
+});
+afterAll(async () => {
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+it("writes the records changed in chat as catalog files that load, keeps the files of withdrawn ones, and leaves announcements out", async () => {
+  const client = await openClient(server.url);
+  const store = createRedisCatalogChanges(client, { prefix: "coopdesk:" });
+  const files = await loadCatalogOrThrow(dir);
+  const asean = files.records.find((r) => r.id === "asean")!;
+  const edited = { ...asean, title: { ...asean.title, fr: "ANASE — titre revu" } };
+  const created = { ...asean, id: "zz-new-record", title: { en: "A new record", fr: "Une nouvelle fiche", ru: "Новая запись", zh: "新条目" } };
+  await store.append({ op: "put", record: edited });
+  await store.append({ op: "put", record: created });
+  await store.append({ op: "remove", id: "caexpo" });
+  await store.append({ op: "put", record: announcementRecord({ broadcastId: "b1", text: "Call\nApply.", sentAt: new Date(), expires: "2999-12-31" }) });
+
+  expect(await exportChanges(store, dir)).toEqual({ written: ["asean", "zz-new-record"], withdrawn: ["caexpo"] });
+  // Record ids are never deleted: others refer to them.
+  expect((await stat(path.join(dir, "records", "caexpo.yaml"))).isFile()).toBe(true);
+  expect(await readFile(path.join(dir, "records", "asean.yaml"), "utf8")).toContain("ANASE — titre revu");
+  const loaded = await loadCatalog(dir);
+  expect(loaded.ok, loaded.ok ? "" : JSON.stringify(loaded.problems.slice(0, 3))).toBe(true);
+  if (loaded.ok) {
+    expect(loaded.catalog.records.find((r) => r.id === "asean")?.title.fr).toBe("ANASE — titre revu");
+    expect(loaded.catalog.records.find((r) => r.id === "zz-new-record")?.title.en).toBe("A new record");
+    expect(loaded.catalog.records.some((r) => r.kind === "announcement")).toBe(false);
+  }
+  await client.quit();
+});
