@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 
 export interface RedisServerOptions {
   /** Persist every write to an append-only file, e.g. to restart a "crashed" server on the same data. */
@@ -79,6 +80,35 @@ export async function openClient(url: string): Promise<Redis> {
   client.on("error", () => {}); // failures surface as rejected commands
   await client.connect();
   return client;
+}
+
+/**
+ * A redis-server for the tests of the describe (or file) this is called in: started before them,
+ * flushed before each, stopped after them together with the clients opened through `client()`.
+ */
+export function redisForTests(): { readonly url: string; client(): Promise<Redis> } {
+  let server: RedisServer | undefined;
+  const clients: Redis[] = [];
+  beforeAll(async () => {
+    server = await startRedisServer();
+  });
+  afterAll(async () => {
+    for (const c of clients) await c.quit().catch(() => undefined);
+    await server?.stop();
+  });
+  beforeEach(() => flushAll(redis.url));
+  const redis = {
+    get url(): string {
+      if (!server) throw new Error("the test redis-server is not started yet");
+      return server.url;
+    },
+    async client(): Promise<Redis> {
+      const c = await openClient(redis.url);
+      clients.push(c);
+      return c;
+    },
+  };
+  return redis;
 }
 
 /** Sends a raw PING; true only for a PONG (not e.g. -LOADING while an AOF is replayed). */

@@ -1,13 +1,13 @@
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { LiveCatalog } from "../../src/live/catalog.js";
 import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
 import { BASE_FILES, makeCatalog, removeFixtures, swap } from "../catalog/fixture.js";
-import { flushAll, openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { flushAll, redisForTests } from "../helpers/redis-server.js";
 
 const started: LiveCatalog[] = [];
 afterEach(async () => {
@@ -155,22 +155,8 @@ describe("LiveCatalog in one process", () => {
 });
 
 describe("LiveCatalog across processes on one Redis", () => {
-  let server: RedisServer;
-  const clients: { quit(): Promise<unknown> }[] = [];
-  const store = async (maxKept?: number): Promise<CatalogChangeStore> => {
-    const client = await openClient(server.url);
-    clients.push(client);
-    return createRedisCatalogChanges(client, { prefix: "t:", ...(maxKept ? { maxKept } : {}), logger });
-  };
-
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.quit().catch(() => undefined);
-    await server.stop();
-  });
-  beforeEach(() => flushAll(server.url));
+  const redis = redisForTests();
+  const store = async (maxKept?: number): Promise<CatalogChangeStore> => createRedisCatalogChanges(await redis.client(), { prefix: "t:", ...(maxKept ? { maxKept } : {}), logger });
 
   it("a change made by one process is applied by the others, in place", async () => {
     const { dir } = await makeCatalog();
@@ -221,8 +207,7 @@ describe("LiveCatalog across processes on one Redis", () => {
 
   it("announcements kept by the older store are found once a live catalog starts, and imported by one process only", async () => {
     const { dir } = await makeCatalog();
-    const client = await openClient(server.url);
-    clients.push(client);
+    const client = await redis.client();
     const old = announcement((await loadCatalogOrThrow(dir)).records[0]!, "announcement-old");
     await client.hset("t:announcements", old.id, JSON.stringify(old));
     await client.lpush("t:announcements:ids", old.id);
@@ -239,7 +224,7 @@ describe("LiveCatalog across processes on one Redis", () => {
     await a.put(announcement(base, "announcement-b1"));
     await a.put(announcement(base, "announcement-b2"));
     await until(() => b.version === 2);
-    await flushAll(server.url);
+    await flushAll(redis.url);
     await b.put(announcement(base, "announcement-b3", "Perovskite"));
     await until(() => a.search.get("announcement-b3") !== undefined);
     for (const live of [a, b]) {

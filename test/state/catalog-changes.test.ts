@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { announcementRecord } from "../../src/announcements/record.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
-import { flushAll, openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { redisForTests } from "../helpers/redis-server.js";
 
 const record = (id: string): CatalogRecord => announcementRecord({ broadcastId: id, text: `Call ${id}\nApply now.`, sentAt: new Date("2026-11-20T10:00:00Z"), expires: "2026-12-20" });
 
@@ -84,21 +84,8 @@ describe("catalog changes in memory", () => {
 });
 
 describe("catalog changes in Redis", () => {
-  let server: RedisServer;
-  const clients: { quit(): Promise<unknown> }[] = [];
-  const client = async () => {
-    const c = await openClient(server.url);
-    clients.push(c);
-    return c;
-  };
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.quit().catch(() => undefined);
-    await server.stop();
-  });
-  beforeEach(() => flushAll(server.url));
+  const redis = redisForTests();
+  const client = () => redis.client();
 
   contract(
     async (maxKept) => createRedisCatalogChanges(await client(), { prefix: "t:", maxKept }),

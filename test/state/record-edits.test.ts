@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { createRedisRecordEdits } from "../../src/state/record-edits-redis.js";
 import { createMemoryRecordEdits, type RecordEditStore } from "../../src/state/record-edits.js";
-import { flushAll, openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { redisForTests } from "../helpers/redis-server.js";
 
 let record: CatalogRecord;
 beforeAll(async () => {
@@ -54,21 +54,8 @@ describe("record edits in memory", () => {
 });
 
 describe("record edits in Redis", () => {
-  let server: RedisServer;
-  const clients: { quit(): Promise<unknown> }[] = [];
-  const client = async () => {
-    const c = await openClient(server.url);
-    clients.push(c);
-    return c;
-  };
-  beforeAll(async () => {
-    server = await startRedisServer();
-  });
-  afterAll(async () => {
-    for (const c of clients) await c.quit().catch(() => undefined);
-    await server.stop();
-  });
-  beforeEach(() => flushAll(server.url));
+  const redis = redisForTests();
+  const client = () => redis.client();
   contract(
     async () => createRedisRecordEdits(await client(), { prefix: "t:" }),
     async () => createRedisRecordEdits(await client(), { prefix: "t:" }),
