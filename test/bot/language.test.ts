@@ -112,7 +112,7 @@ describe("/language", () => {
     await say("/language");
     await press("l:ru");
     expect(await deps.state.subscriptions.get(user)).toMatchObject({ topics: ["energy"], lang: "ru" });
-    expect(await deps.state.subscriptions.resolve({ languages: ["ru"] })).toEqual([{ chatId: user, lang: "ru" }]);
+    expect(await deps.state.subscriptions.resolve({ everyone: true, languages: ["ru"] })).toEqual([{ chatId: user, lang: "ru" }]);
   });
 
   it("pressing the current language again only answers", async () => {
