@@ -8,6 +8,7 @@ import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
 import { BASE_FILES, makeCatalog, removeFixtures, swap } from "../catalog/fixture.js";
 import { flushAll, redisForTests } from "../helpers/redis-server.js";
+import { until } from "../helpers/until.js";
 
 const started: LiveCatalog[] = [];
 afterEach(async () => {
@@ -32,13 +33,6 @@ function announcement(base: CatalogRecord, id: string, word = "Zeolite"): Catalo
   return { ...structuredClone(base), id, kind: "announcement", related: [], title: { en: `${word} call`, fr: `Appel ${word}`, ru: `Конкурс ${word}`, zh: `${word}征集` } };
 }
 
-function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const began = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => (check() ? resolve() : Date.now() - began > timeoutMs ? reject(new Error("not reached in time")) : setTimeout(poll, 10));
-    poll();
-  });
-}
 
 const GAMMA = BASE_FILES["records/beta-centre.yaml"]!.replace("id: beta-centre", "id: gamma-lab");
 

@@ -4,16 +4,10 @@ import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
 import { redisForTests } from "../helpers/redis-server.js";
+import { until } from "../helpers/until.js";
 
 const record = (id: string): CatalogRecord => announcementRecord({ broadcastId: id, text: `Call ${id}\nApply now.`, sentAt: new Date("2026-11-20T10:00:00Z"), expires: "2026-12-20" });
 
-function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const poll = () => (check() ? resolve() : Date.now() - started > timeoutMs ? reject(new Error("not reached")) : setTimeout(poll, 10));
-    poll();
-  });
-}
 
 /** The same contract for both backends: `make(maxKept)` gives a store; `other()` a second process's view of it. */
 function contract(make: (maxKept?: number) => Promise<CatalogChangeStore>, other: (store: CatalogChangeStore) => Promise<CatalogChangeStore>) {
