@@ -1,12 +1,10 @@
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { createState } from "../../src/state/index.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { redisForTests } from "../helpers/redis-server.js";
 
 /**
  * Per-user flood control on incoming messages: a user's messages over the limit of a window are not
@@ -21,23 +19,14 @@ const NOTICE = {
 };
 
 let api: FakeBotApi;
-let redis: RedisServer;
-const states: StateBackend[] = [];
+const redis = redisForTests();
 beforeAll(async () => {
   api = await startFakeBotApi();
-  redis = await startRedisServer();
 });
-afterAll(async () => {
-  for (const state of states) await state.close();
-  await api.close();
-  await redis.stop();
-});
+afterAll(() => api.close());
 
-function redisState(): StateBackend {
-  const state = createState({ redisUrl: redis.url, ttlSeconds: 3600 }, pino({ level: "silent" }));
-  states.push(state);
-  return state;
-}
+/** A state backend of its own on the test redis-server: what one bot process has. */
+const redisState = (): StateBackend => redis.state();
 
 const sent = (calls: RecordedCall[]) => calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
 

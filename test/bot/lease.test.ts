@@ -1,13 +1,11 @@
-import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import { createState } from "../../src/state/index.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
 import { chatWith, data, shown } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { captureLogs } from "../helpers/logs.js";
-import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { redisForTests } from "../helpers/redis-server.js";
 
 /**
  * One chat's updates are handled one at a time across bot processes on the same state: each update's
@@ -16,24 +14,14 @@ import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
  */
 
 let api: FakeBotApi;
-let redis: RedisServer;
-const states: StateBackend[] = [];
+const redis = redisForTests();
 beforeAll(async () => {
   api = await startFakeBotApi();
-  redis = await startRedisServer();
 });
-afterAll(async () => {
-  for (const state of states) await state.close();
-  await api.close();
-  await redis.stop();
-});
+afterAll(() => api.close());
 
-/** A state backend of its own, on the shared redis-server: what one replica has. */
-function redisState(): StateBackend {
-  const state = createState({ redisUrl: redis.url, ttlSeconds: 3600 }, pino({ level: "silent" }));
-  states.push(state);
-  return state;
-}
+/** A state backend of its own on the test redis-server: what one bot process has. */
+const redisState = (): StateBackend => redis.state();
 
 const BUSY = {
   en: "I am still working on your previous message. Please send this one again in a moment.",

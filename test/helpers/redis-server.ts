@@ -9,7 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
+import pino from "pino";
 import { afterAll, beforeAll, beforeEach } from "vitest";
+import { createState } from "../../src/state/index.js";
+import type { StateBackend } from "../../src/state/types.js";
 
 export interface RedisServerOptions {
   /** Persist every write to an append-only file, e.g. to restart a "crashed" server on the same data. */
@@ -84,16 +87,19 @@ export async function openClient(url: string): Promise<Redis> {
 
 /**
  * A redis-server for the tests of the describe (or file) this is called in: started before them,
- * flushed before each, stopped after them together with the clients opened through `client()`.
+ * flushed before each, stopped after them together with the clients opened through `client()` and the
+ * state backends opened through `state()` (each one what a bot process has: its own connections).
  */
-export function redisForTests(): { readonly url: string; client(): Promise<Redis> } {
+export function redisForTests(): { readonly url: string; client(): Promise<Redis>; state(): StateBackend } {
   let server: RedisServer | undefined;
   const clients: Redis[] = [];
+  const states: StateBackend[] = [];
   beforeAll(async () => {
     server = await startRedisServer();
   });
   afterAll(async () => {
     for (const c of clients) await c.quit().catch(() => undefined);
+    for (const s of states) await s.close().catch(() => undefined);
     await server?.stop();
   });
   beforeEach(() => flushAll(redis.url));
@@ -106,6 +112,11 @@ export function redisForTests(): { readonly url: string; client(): Promise<Redis
       const c = await openClient(redis.url);
       clients.push(c);
       return c;
+    },
+    state(): StateBackend {
+      const s = createState({ redisUrl: redis.url, ttlSeconds: 3600 }, pino({ level: "silent" }));
+      states.push(s);
+      return s;
     },
   };
   return redis;
