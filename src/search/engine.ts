@@ -188,8 +188,7 @@ export class SearchEngine {
     // Places are matched in queries only (records carry their countries and cities as fields), so the
     // gazetteer can be added once the index knows which names are also words of the catalog.
     const catalogCountries = new Set(catalog.records.flatMap((r) => [...r.countries, ...r.cities.map((c) => catalog.places.cities[c]?.country ?? "")]).filter(Boolean));
-    const keys = new Set(documentFrequency.keys());
-    lexicon.addCountryPlaces(catalogCountries, gazetteerCities(), (name) => mayBeIndexed(name, keys) && isIndexedWord(name, documentFrequency));
+    lexicon.addCountryPlaces(catalogCountries, gazetteerCities(), (name) => mayBeIndexed(name, documentFrequency) && isIndexedWord(name, documentFrequency));
 
     const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
     const vocabulary = { en: new Set<string>(), fr: new Set<string>() };
@@ -749,7 +748,7 @@ function titleUnits(title: string, lang: Language, lexicon: Lexicon): string[][]
  * final y into i), so a name none of whose beginnings is an index key cannot be one. Most of the
  * gazetteer's names stop here, which keeps the build from stemming every one of them.
  */
-function mayBeIndexed(folded: string, keys: ReadonlySet<string>): boolean {
+function mayBeIndexed(folded: string, keys: ReadonlyMap<string, number>): boolean {
   if (/\p{Script=Han}/u.test(folded) || /['’]/u.test(folded)) return true;
   if (/[\s-]/u.test(folded)) return false;
   // A stop word is never matched, so it counts as indexed (isIndexedWord says so too).
