@@ -43,7 +43,8 @@ export class LiveCatalog {
   readonly search: SearchEngine;
   private files: Catalog;
   private filesById: Map<string, CatalogRecord>;
-  private filesHash: string;
+  /** Content hash of `files`, computed when a reload first needs it (not at start: it reads the whole catalog). */
+  private filesHash: string | undefined;
   /** The files this process read for its own reload, used when that reload comes back through the store. */
   private lastRead: { hash: string; catalog: Catalog } | undefined;
   /** The latest applied change of every record id that has one. */
@@ -58,7 +59,6 @@ export class LiveCatalog {
   private constructor(private readonly options: LiveCatalogOptions) {
     this.files = options.files;
     this.filesById = new Map(options.files.records.map((r) => [r.id, r]));
-    this.filesHash = catalogHash(options.files);
     this.search = options.engine ?? SearchEngine.build(options.files, options.engineOptions);
   }
 
@@ -68,9 +68,10 @@ export class LiveCatalog {
    */
   static async start(options: LiveCatalogOptions): Promise<LiveCatalog> {
     const live = new LiveCatalog(options);
-    await live.catchUp().catch((error: unknown) => live.failed(error));
-    live.stopWatching = options.changes.watch(() => void live.catchUp().catch((error: unknown) => live.failed(error)));
-    live.checker = setInterval(() => void live.catchUp().catch((error: unknown) => live.failed(error)), options.checkEveryMs ?? 5000);
+    const follow = () => live.catchUp().catch((error: unknown) => live.failed(error));
+    await follow();
+    live.stopWatching = options.changes.watch(() => void follow());
+    live.checker = setInterval(() => void follow(), options.checkEveryMs ?? 5000);
     live.checker.unref();
     return live;
   }
@@ -156,7 +157,7 @@ export class LiveCatalog {
 
   private async apply(change: CatalogChange): Promise<void> {
     if (change.op === "reload") {
-      if (change.hash !== this.filesHash) await this.reloadFiles(change.hash);
+      if (change.hash !== (this.filesHash ??= catalogHash(this.files))) await this.reloadFiles(change.hash);
     } else {
       this.applyRecord(change);
     }
