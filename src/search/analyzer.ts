@@ -134,8 +134,16 @@ export function latinLanguageOf(lang: Language): LatinLanguage {
 export function wordKey(word: Word, latin: LatinLanguage): string {
   if (word.script === "cyrillic") return stem(word.text, "ru");
   if (/^\d+$/.test(word.text)) return word.text;
-  return stem(word.text, latin);
+  const stemmed = stem(word.text, latin);
+  if (latin === "en" || stemmed.length >= MIN_FRENCH_STEM) return stemmed;
+  // The French stemmer cuts short words to stems that conflate unrelated words ("visa" and "vise" are
+  // both "vis"): such a word keys as its singular ("labs" is still "lab").
+  const singular = word.text.replace(/(?<=...)[sx]$/, "");
+  return singular.length > stemmed.length ? singular : stemmed;
 }
+
+/** French stems shorter than this keep the word whole (see wordKey). */
+const MIN_FRENCH_STEM = 4;
 
 export interface AnalyzedText {
   folded: string;

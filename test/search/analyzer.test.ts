@@ -18,3 +18,17 @@ describe("analyze", () => {
     expect(analyze("签了协议", "zh", true).keys).toEqual(["签了协议"]);
   });
 });
+
+describe("French keys", () => {
+  it("keeps a short word whole where the stemmer would conflate it with another", () => {
+    // The French stemmer makes both "visa" and "vise" "vis".
+    expect(analyze("visa", "fr").keys).toEqual(["visa"]);
+    expect(analyze("visas", "fr").keys).toEqual(["visa"]);
+    expect(analyze("vise", "fr").keys).not.toEqual(analyze("visa", "fr").keys);
+  });
+
+  it("still stems longer words and plurals of short ones alike", () => {
+    expect(analyze("incubateurs", "fr").keys).toEqual(analyze("incubateur", "fr").keys);
+    expect(analyze("labs", "fr").keys).toEqual(analyze("lab", "fr").keys);
+  });
+});
