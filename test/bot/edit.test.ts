@@ -125,6 +125,37 @@ describe("records edited in chat", () => {
     expect(buttonData(forCoordinator)).toContain(`ed:o:${ID}`);
   });
 
+  it("puts ✏️ under an answer card for coordinators and administrators only; pressing it opens the editor in a new message", async () => {
+    const question = "ASEAN";
+    const forStranger = await chat.say(STRANGER, question);
+    const answered = data(calls(forStranger, "sendMessage")[0]!).find((d) => d.startsWith("r:d:"))!.slice(4);
+    expect(buttonData(forStranger).filter((d) => d.startsWith("ed:"))).toEqual([]);
+    for (const user of [COORDINATOR, ADMIN]) {
+      const card = await chat.say(user, question);
+      expect(buttonData(card)).toContain(`ed:o:${answered}`);
+      const opened = await chat.press(user, `ed:o:${answered}`);
+      // The card stays as it is; the editor comes as a message of its own.
+      expect(calls(opened, "editMessageText")).toEqual([]);
+      expect(texts(opened)[0]).toContain(`Editing ${answered}`);
+      expect(buttonData(opened)).toContain("ed:f:title");
+    }
+    // Not in a group, where everyone would see it.
+    const inGroup = await chat.say(COORDINATOR, `@${api.botInfo.username} ${question}`, { chatId: -700, chatType: "supergroup" });
+    expect(buttonData(inGroup).filter((d) => d.startsWith("ed:"))).toEqual([]);
+  });
+
+  it("refuses a forged ✏️ from anyone else politely, audited, and opens nothing", async () => {
+    const forged = await chat.press(STRANGER, `ed:o:${ID}`, { force: true });
+    expect(calls(forged, "answerCallbackQuery").map((a) => a.text)).toEqual(["Only coordinators can use this button."]);
+    expect(forged.filter((c) => c.method !== "answerCallbackQuery")).toEqual([]);
+    expect((await chat.deps.state.sessions.read(`user:${STRANGER}`))?.recordDraft).toBeUndefined();
+    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({ actor: STRANGER, action: "refused", details: { role: "coordinator", button: `ed:o:${ID}` } });
+    // A coordinator's press in a group opens nothing there either.
+    const inGroup = await chat.press(COORDINATOR, `ed:o:${ID}`, { force: true, chatId: -700, chatType: "supergroup" });
+    expect(calls(inGroup, "answerCallbackQuery")[0]?.text).toContain("private chat");
+    expect(inGroup.filter((c) => c.method !== "answerCallbackQuery")).toEqual([]);
+  });
+
   it("once a record goes live, the unanswered questions it now answers are offered, and one press sends it to their askers", async () => {
     const question = "zeolite membrane fellowship";
     expect(texts(await chat.say(STRANGER, question)).join()).toContain("couldn't find a good answer");

@@ -8,6 +8,7 @@ import { decodeEdit, EDIT_PREFIX, encodeEdit, type EditAction } from "../callbac
 import { encodeCallback, fitsCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, truncate } from "../format.js";
+import { isPrivateChat } from "../filters/chat.js";
 import { isAdmin, isCoordinator, refuse } from "../filters/roles.js";
 import { renderCard } from "../views/card.js";
 import { privateChat } from "./unanswered.js";
@@ -103,6 +104,8 @@ editFeature.on("callback_query:data", async (ctx, next) => {
     return action.op === "approve" ? approve(ctx, action.edit) : askComment(ctx, action.edit);
   }
   if (!(await isCoordinator(ctx))) return refuse(ctx, "coordinator");
+  // Editing happens in the coordinator's private chat, never in front of a group.
+  if (!isPrivateChat(ctx)) return void (await ctx.answerCallbackQuery({ text: ctx.t("coordinator:privateOnly") }));
   await ctx.answerCallbackQuery();
   await onDraftButton(ctx, action);
 });
@@ -555,14 +558,4 @@ function setAt(data: Record<string, unknown>, path: readonly string[], value: un
 
 function display(value: unknown): string {
   return Array.isArray(value) ? value.join(", ") : typeof value === "object" ? JSON.stringify(value) : String(value);
-}
-
-/** The ✏️ button under a record's card, for coordinators; undefined for anyone else or an id too long for a payload. */
-export async function editButton(ctx: BotContext, id: string): Promise<{ text: string; data: string } | undefined> {
-  if (!ctx.deps.live || !(await isCoordinator(ctx))) return undefined;
-  try {
-    return { text: ctx.t("edit:button.edit"), data: encodeEdit({ op: "open", id }) };
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,4 @@
-import { Composer, type Middleware } from "grammy";
+import { Composer, InlineKeyboard, type Middleware } from "grammy";
 import { LANGUAGES, shortTitle, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
 import { fold } from "../../search/text.js";
 import { decide, type Decision } from "../../search/decide.js";
@@ -6,6 +6,7 @@ import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
 import { isGroupChat } from "../filters/chat.js";
 import { withoutMention } from "../filters/group.js";
+import { editButton } from "../keyboards/edit.js";
 import { recordButtons } from "../keyboards/record.js";
 import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
 import { renderDirect } from "../views/direct.js";
@@ -70,6 +71,9 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: shortTitle(r, ctx.lang) }));
   const remaining = records.length - RESULTS_PAGE_SIZE;
   const cardRows = recordButtons(ctx.t, top.id, "card", { share: true, feedback: true });
+  // Coordinators fix or complete the record from the answer itself.
+  const edit = await editButton(ctx, top.id);
+  if (edit) cardRows.push([InlineKeyboard.text(edit.text, edit.data)]);
   const keyboard = answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined);
   const direct = decision.direct ? renderDirect(decision.direct, top, env) : undefined;
   const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env, direct), keyboard });

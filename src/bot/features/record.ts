@@ -2,7 +2,7 @@ import { Composer } from "grammy";
 import { decodeCallback, type RecordView } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import type { View } from "../views/show.js";
-import { editButton } from "./edit.js";
+import { editButton } from "../keyboards/edit.js";
 import { backFor, editView, pressedMessage, recordView, rememberResultsMessage, resultsPageView, sameMessage, sendView } from "../views/show.js";
 
 /**
