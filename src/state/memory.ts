@@ -4,6 +4,7 @@ import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from 
 import { createMemoryLeases } from "./leases.js";
 import { createMemoryTriage } from "./triage.js";
 import { createMemoryRecordEdits } from "./record-edits.js";
+import { createMemorySavedSearches } from "./saved-searches.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
 import { UPDATE_RETENTION_SECONDS, type CounterStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type UnansweredQuestion, type UpdateLog } from "./types.js";
 
@@ -48,6 +49,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
   const triage = createMemoryTriage({ now });
   // Leases run on real timers, not on `now`: they are about waiting, which a test clock cannot do.
   const leases = createMemoryLeases();
+  const savedSearches = createMemorySavedSearches({ now });
 
   return {
     kind: "memory",
@@ -62,6 +64,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     catalog,
     triage,
     edits: createMemoryRecordEdits(now),
+    savedSearches,
     ping: async () => true,
     close: async () => {
       entries.clear();
@@ -74,6 +77,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
       audit.clear();
       catalog.clear();
       triage.clear();
+      savedSearches.clear();
     },
   };
 }

@@ -5,6 +5,7 @@ import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { createRedisCatalogChanges } from "./catalog-changes-redis.js";
 import { createRedisRecordEdits } from "./record-edits-redis.js";
+import { createRedisSavedSearches } from "./saved-searches-redis.js";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { checkLeaseOptions } from "./leases.js";
 import { transactionReplies } from "./redis-transaction.js";
@@ -162,6 +163,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     catalog: createRedisCatalogChanges(redis, { prefix, logger: options.logger }),
     triage: createRedisTriage(redis, { prefix, logger: options.logger }),
     edits: createRedisRecordEdits(redis, { prefix, logger: options.logger }),
+    savedSearches: createRedisSavedSearches(redis, { prefix, logger: options.logger }),
     ping: () => pingRedis(redis),
     close: () => closeRedis(redis),
   };

@@ -4,6 +4,7 @@ import type { Language } from "../catalog/schema.js";
 import type { CatalogChangeStore } from "./catalog-changes.js";
 import type { AuditLog, RoleStore, SubscriptionStore } from "./coordination.js";
 import type { RecordDraft, RecordEditStore } from "./record-edits.js";
+import type { SavedSearchStore } from "./saved-searches.js";
 import type { TriageStore } from "./triage.js";
 
 /** Per-user conversation state kept between updates. Must stay JSON-serialisable: Redis stores it as JSON. */
@@ -168,6 +169,8 @@ export interface StateBackend {
   triage: TriageStore;
   /** Record edits submitted for review (src/state/record-edits.ts). */
   edits: RecordEditStore;
+  /** Subscribers' saved searches and the notifications already claimed (src/state/saved-searches.ts). */
+  savedSearches: SavedSearchStore;
   /** Health check: true when the backend can serve requests. Never rejects. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
