@@ -27,6 +27,21 @@ export interface LiveCatalogOptions {
   checkEveryMs?: number;
 }
 
+/**
+ * A record that went live in this process's engine: created, replaced by a new version, or entering
+ * search at its time. Every process on the same store sees the same events (a listener acting on them
+ * once for all processes must claim that in the store).
+ */
+export interface RecordLiveEvent {
+  record: CatalogRecord;
+  /** The version of the change that put it there (a put, or a reload of the files). */
+  version: number;
+  /** ISO 8601, when it entered search on its own time (a scheduled announcement starting), not with its change. */
+  enteredAt?: string;
+}
+
+export type RecordLiveListener = (events: RecordLiveEvent[]) => void;
+
 /** setTimeout's longest delay; a later activation is checked again when it lapses. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -55,6 +70,10 @@ export class LiveCatalog {
   private stopWatching: (() => Promise<void>) | undefined;
   private checker: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly listeners = new Set<RecordLiveListener>();
+  /** Records gone live since the listeners were last told, and the change being applied. */
+  private live: RecordLiveEvent[] = [];
+  private cause: { version: number; enteredAt?: string } | undefined;
 
   private constructor(private readonly options: LiveCatalogOptions) {
     this.files = options.files;
@@ -74,6 +93,16 @@ export class LiveCatalog {
     live.checker = setInterval(() => void follow(), options.checkEveryMs ?? 5000);
     live.checker.unref();
     return live;
+  }
+
+  /**
+   * Calls `listener` with the records that went live here (created, changed, or entering search at
+   * their time), after each batch of changes is applied; not for the changes applied at start. A
+   * listener's failure is logged, never the catalog's. Returns the way to stop.
+   */
+  onRecordLive(listener: RecordLiveListener): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /** Version of the last change applied here. */
@@ -118,9 +147,12 @@ export class LiveCatalog {
       for (const change of changes) {
         // A change that cannot be applied here is logged and passed over: retrying it forever would
         // stop every later change (and this process's own) from being applied.
+        this.cause = { version: change.version };
         await this.apply(change).catch((error: unknown) => this.options.logger.error({ version: change.version, op: change.op, message: (error as Error).message }, "catalog change not applied here; passed over"));
+        this.cause = undefined;
         this.applied = change.version;
       }
+      this.tell();
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -150,9 +182,18 @@ export class LiveCatalog {
       this.timers.clear();
       for (const id of undone) this.refresh(id);
     }
-    if (snapshot.reload && snapshot.reload.version > base) await this.apply(snapshot.reload);
-    for (const change of snapshot.records) if (change.version > base) this.applyRecord(change);
+    if (snapshot.reload && snapshot.reload.version > base) {
+      this.cause = { version: snapshot.reload.version };
+      await this.apply(snapshot.reload);
+    }
+    for (const change of snapshot.records) {
+      if (change.version <= base) continue;
+      this.cause = { version: change.version };
+      this.applyRecord(change);
+    }
+    this.cause = undefined;
     this.applied = snapshot.version;
+    this.tell();
   }
 
   private async apply(change: CatalogChange): Promise<void> {
@@ -189,8 +230,11 @@ export class LiveCatalog {
       this.timers.delete(id);
       if (this.changed.get(id) !== change) return;
       try {
+        this.cause = { version: this.versionOf(change), enteredAt: new Date().toISOString() };
         this.refresh(id);
+        this.cause = undefined;
         this.schedule(id, change);
+        this.tell();
       } catch (error) {
         this.options.logger.error({ id, message: (error as Error).message }, "scheduled catalog change not applied");
       }
@@ -214,7 +258,33 @@ export class LiveCatalog {
   private refresh(id: string): void {
     const record = this.effective(id);
     if (!record) this.search.remove(id);
-    else if (this.search.get(id) !== record) this.search.put(record);
+    else if (this.search.get(id) !== record) {
+      this.search.put(record);
+      this.wentLive(record);
+    }
+  }
+
+  private wentLive(record: CatalogRecord): void {
+    if (this.cause && this.listeners.size > 0) this.live.push({ record, ...this.cause });
+  }
+
+  /** The version a put was applied under (kept with the change by the store). */
+  private versionOf(change: PutChange): number {
+    return (change as PutChange & { version?: number }).version ?? this.applied;
+  }
+
+  /** Tells the listeners what went live since last time. */
+  private tell(): void {
+    const events = this.live;
+    this.live = [];
+    if (events.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.options.logger.error({ message: (error as Error).message }, "a listener of records going live failed");
+      }
+    }
   }
 
   private async read(): Promise<{ ok: true; catalog: Catalog } | { ok: false; problems: string[] }> {
@@ -246,7 +316,9 @@ export class LiveCatalog {
     if (this.filesHash !== announced) this.options.logger.warn({ dir: this.options.dir }, "catalog files here differ from the ones another process reloaded");
     if (!sameVocabularies(before, after)) {
       const records = [...new Set([...after.records.map((r) => r.id), ...this.changed.keys()])].map((id) => this.effective(id)).filter((r): r is CatalogRecord => r !== undefined);
+      const previous = new Map(records.map((r) => [r.id, this.search.get(r.id)]));
       this.search.replaceWith(SearchEngine.build({ ...after, records }, this.options.engineOptions));
+      for (const record of records) if (previous.get(record.id) !== record) this.wentLive(record);
       this.options.logger.info({ records: this.search.size }, "catalog reloaded and rebuilt (vocabularies, glossary or places changed)");
       return;
     }
