@@ -65,6 +65,10 @@ export interface UnansweredSnapshot {
   replyTo?: number;
   /** Epoch milliseconds when "reply" was pressed (an old reply step lapses). */
   replyAt?: number;
+  /** Index of the group the coordinator's next message names a record for, while session.step is "unanswered:record". */
+  pickFor?: number;
+  /** Epoch milliseconds when "another record" was pressed (lapses like a reply). */
+  pickAt?: number;
 }
 
 /**

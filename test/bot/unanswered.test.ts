@@ -48,6 +48,7 @@ describe("callback data", () => {
       { type: "unanswered", op: "reply", group: 7 },
       { type: "unanswered", op: "dismiss", group: 59 },
       { type: "unanswered", op: "spam", group: 0 },
+      { type: "unanswered", op: "pick", group: 4 },
       { type: "unanswered", op: "record", group: 12, id: "astana-hub" },
       { type: "unanswered", op: "cancel" },
     ] as const;
@@ -157,9 +158,68 @@ describe("/unanswered triage", () => {
     expect((await chat.deps.state.triage.list()).map((e) => e.status)).toEqual(["answered"]);
   });
 
+  it("answered with any record typed by its id: an unknown id is said so and asked again, a known one is confirmed on its card, then sent", async () => {
+    await asked(question("zeolite membrane fellowship", 101), question("zeolite membrane fellowships", 102, { lang: "fr" }));
+    await chat.say(COORDINATOR, "/unanswered");
+    const group = shown(await chat.press(COORDINATOR, "q:g:0"));
+    expect(data(group)).toContain("q:i:0");
+    const offered = data(group).filter((d) => d.startsWith("q:c:0:")).map((d) => d.split(":")[3]);
+    // A record the engine did not offer for this question.
+    const chosen = chat.deps.search.catalog.records.find((r) => !offered.includes(r.id) && r.kind !== "announcement")!;
+
+    const prompt = shown(await chat.press(COORDINATOR, "q:i:0"));
+    expect(plain(prompt)).toContain("Send the id of the record whose card goes to the askers of “zeolite membrane fellowships” (2 chats)");
+    expect(data(prompt)).toEqual(["q:x"]);
+    expect((await chat.deps.state.sessions.read(`user:${COORDINATOR}`))?.step).toBe("unanswered:record");
+
+    const unknown = shown(await chat.say(COORDINATOR, "no-such-record-anywhere"));
+    expect(plain(unknown)).toBe("❓ The catalog has no record with the id no-such-record-anywhere. Check it and send it again, or cancel.");
+    expect(data(unknown)).toEqual(["q:x"]);
+    expect(plain(shown(await chat.say(COORDINATOR, "this is not an id at all")))).toContain("no record with the id this is not an id at all");
+    expect(await chat.deps.state.triage.list()).toEqual([]);
+
+    // The id as typed: any case, quoted, or the record's link.
+    const confirm = shown(await chat.say(COORDINATOR, `“${chosen.id.toUpperCase()}”`));
+    expect(plain(confirm)).toContain("Send this card to 2 chats that asked “zeolite membrane fellowships”?");
+    expect(plain(confirm)).toContain(chosen.title.en);
+    expect(data(confirm)).toEqual([`q:c:0:${chosen.id}`, "q:x"]);
+    expect((await chat.deps.state.sessions.read(`user:${COORDINATOR}`))?.step).toBeUndefined();
+
+    const sent = await chat.press(COORDINATOR, `q:c:0:${chosen.id}`);
+    const toAskers = calls(sent, "sendMessage").filter((m) => m.chat_id !== COORDINATOR);
+    expect(toAskers.map((m) => m.chat_id).sort()).toEqual([101, 102]);
+    expect(plain(toAskers.find((m) => m.chat_id === 102)!)).toContain(chosen.title.fr);
+    expect(plain(shown(sent.filter((c) => c.method !== "sendMessage" || (c.payload as { chat_id: number }).chat_id === COORDINATOR)))).toContain("Your answer was sent to 2 chats");
+    expect((await chat.deps.state.triage.list())[0]).toMatchObject({ status: "answered", recordId: chosen.id });
+  });
+
+  it("a typed id is checked against the live catalog: a record published in chat can be pointed at at once", async () => {
+    const live = await chatWith(api, { settings: { adminIds: [] }, live: {} });
+    await live.deps.state.roles.grant(COORDINATOR);
+    await live.deps.state.questions.add(question("zeolite membrane fellowship", 101));
+    const base = live.deps.search.get("asean")!;
+    await live.deps.live!.put({ ...base, id: "zeolite-fellowship" });
+    await live.say(COORDINATOR, "/unanswered");
+    await live.press(COORDINATOR, "q:g:0");
+    await live.press(COORDINATOR, "q:i:0");
+    const link = `https://t.me/${api.botInfo.username}?start=r_zeolite-fellowship`;
+    expect(data(shown(await live.say(COORDINATOR, link)))).toContain("q:c:0:zeolite-fellowship");
+    await live.deps.live!.close();
+  });
+
+  it("cancelling a typed id ends the step: the next message is a question again", async () => {
+    await asked(question("quantum gravity pizza", 101));
+    await chat.say(COORDINATOR, "/unanswered");
+    await chat.press(COORDINATOR, "q:g:0");
+    await chat.press(COORDINATOR, "q:i:0");
+    expect(plain(shown(await chat.press(COORDINATOR, "q:x")))).toContain("nothing was sent");
+    expect((await chat.deps.state.sessions.read(`user:${COORDINATOR}`))?.step).toBeUndefined();
+    expect(plain(shown(await chat.say(COORDINATOR, "asean")))).not.toContain("no record with the id");
+  });
+
   it("refuses the actions to a non-coordinator, audited, and nothing is stored", async () => {
     await asked(question("quantum gravity pizza", 101));
-    for (const forged of ["q:d:0", "q:s:0", "q:c:0:astana-hub", "q:g:0"]) {
+    for (const forged of ["q:d:0", "q:s:0", "q:c:0:astana-hub", "q:g:0", "q:i:0"]) {
       expect(toast(await chat.press(STRANGER, forged, { force: true }))).toBe("Only coordinators can use this button.");
     }
     expect(await chat.deps.state.triage.list()).toEqual([]);

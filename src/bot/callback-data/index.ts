@@ -31,10 +31,11 @@ export type CallbackAction =
   | { type: "vote"; up: boolean; id: string }
   /**
    * Coordinators' /unanswered: a page of the groups, one group (0-based) and what to do with it — reply
-   * to its askers, send them a record's card, dismiss it, call it spam — and cancelling a reply.
+   * to its askers, send them a record's card (one of those offered, or any record whose id the coordinator
+   * types after "pick"), dismiss it, call it spam — and cancelling a reply or a typed id.
    */
   | { type: "unanswered"; op: "page"; page: number }
-  | { type: "unanswered"; op: "group" | "reply" | "dismiss" | "spam"; group: number }
+  | { type: "unanswered"; op: "group" | "reply" | "dismiss" | "spam" | "pick"; group: number }
   | { type: "unanswered"; op: "record"; group: number; id: string }
   | { type: "unanswered"; op: "cancel" };
 
@@ -135,10 +136,10 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
   }
 }
 
-const GROUP_OP_CODE = { group: "g", reply: "r", dismiss: "d", spam: "s" } as const;
+const GROUP_OP_CODE = { group: "g", reply: "r", dismiss: "d", spam: "s", pick: "i" } as const;
 type GroupOp = keyof typeof GROUP_OP_CODE;
 
-/** q:p:<page> · q:g|r|d|s:<group> · q:c:<group>:<record id> · q:x */
+/** q:p:<page> · q:g|r|d|s|i:<group> · q:c:<group>:<record id> · q:x */
 function unansweredData(action: Extract<CallbackAction, { type: "unanswered" }>): string {
   switch (action.op) {
     case "page":

@@ -11,10 +11,11 @@ import { helpFeature } from "./help.js";
 import { inlineFeature } from "./inline.js";
 import { languageFeature, languageStep } from "./language.js";
 import { recordFeature } from "./record.js";
+import { savedSearchFeature } from "./saved-searches.js";
 import { handleQuestion, questionFeature } from "./question.js";
 import { startFeature } from "./start.js";
 import { subscribeFeature } from "./subscribe.js";
-import { REPLY_STEP, replyStep, unansweredFeature } from "./unanswered.js";
+import { RECORD_STEP, recordStep, REPLY_STEP, replyStep, unansweredFeature } from "./unanswered.js";
 
 /** Every feature of the bot, in the order they see updates. */
 export const features = new Composer<BotContext>();
@@ -23,6 +24,8 @@ export const features = new Composer<BotContext>();
 features.use(broadcastFeature);
 // Record editing ("ed:…") too.
 features.use(editFeature);
+// Saved searches ("n:…") too.
+features.use(savedSearchFeature);
 // The record feature goes first: it answers deep links (/start r_<id>) before the greeting does.
 features.use(recordFeature);
 features.use(startFeature);
@@ -51,6 +54,7 @@ const router = new Router<BotContext>((ctx) => {
 router.route("language", languageStep);
 router.route("question", handleQuestion);
 router.route(REPLY_STEP, replyStep);
+router.route(RECORD_STEP, recordStep);
 router.route(VALUE_STEP, valueStep);
 router.route(COMMENT_STEP, commentStep);
 router.route(STEP.compose, composeStep);

@@ -24,14 +24,17 @@ export { groupQuestions, termsOf } from "./unanswered-groups.js";
  *
  * A group's number opens it: reply to its askers (session step "reply": the coordinator's next message
  * goes to every chat the group's questions came from, in the asker's language, quoting their
- * question), send them the card of one of the records the engine finds closest, dismiss it or call it
- * spam. Each of these is stored (state.triage) so the group leaves the list of every coordinator on
+ * question), send them the card of one of the records the engine finds closest or of any record whose
+ * id the coordinator types (session step "unanswered:record", checked against the live catalog and
+ * confirmed on the card), dismiss it or call it spam. Each of these is stored (state.triage) so the group leaves the list of every coordinator on
  * every process, and audited. The role is checked again on every page, button and message.
  */
 export const unansweredFeature = new Composer<BotContext>();
 
 /** Route key of the step in which the coordinator's next message is a reply. */
 export const REPLY_STEP = "reply";
+/** Route key of the step in which the coordinator's next message is the id of the record to answer with. */
+export const RECORD_STEP = "unanswered:record";
 
 const GROUPS_PER_PAGE = 8;
 /** Records offered as the answer of a group: the engine's closest ones to its question. */
@@ -56,8 +59,11 @@ unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
   if (action?.type !== "unanswered" || !isPrivateChat(ctx)) return answerExpired(ctx);
 
   if (action.op === "cancel") {
-    if (ctx.session.step === REPLY_STEP) ctx.session.step = undefined;
-    if (snapshot) snapshot.replyTo = undefined;
+    if (ctx.session.step === REPLY_STEP || ctx.session.step === RECORD_STEP) ctx.session.step = undefined;
+    if (snapshot) {
+      snapshot.replyTo = undefined;
+      snapshot.pickFor = undefined;
+    }
     await editView(ctx, { text: ctx.t("coordinator:reply.cancelled") });
     await ctx.answerCallbackQuery();
     return;
@@ -87,7 +93,16 @@ unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
       snapshot.replyAt = Date.now();
       ctx.session.step = REPLY_STEP;
       const text = ctx.t("coordinator:reply.prompt", { example: escapeHtml(truncate(group.example, 120)), chats: ctx.t("coordinator:reply.chats", { count: group.askers.length }) });
-      await sendView(ctx, { text, keyboard: new InlineKeyboard().text(ctx.t("coordinator:reply.cancel"), encodeCallback({ type: "unanswered", op: "cancel" })) });
+      await sendView(ctx, { text, keyboard: cancelKeyboard(ctx) });
+      break;
+    }
+    case "pick": {
+      snapshot.pickFor = action.group;
+      snapshot.pickAt = Date.now();
+      ctx.session.step = RECORD_STEP;
+      const sample = candidateRecords(ctx, group)[0]?.id ?? ctx.deps.search.catalog.records[0]?.id ?? "";
+      const text = ctx.t("coordinator:triage.pick.prompt", { example: escapeHtml(truncate(group.example, 120)), chats: ctx.t("coordinator:reply.chats", { count: group.askers.length }), sample: escapeHtml(sample) });
+      await sendView(ctx, { text, keyboard: cancelKeyboard(ctx) });
       break;
     }
     case "dismiss":
@@ -101,18 +116,28 @@ unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
     case "record": {
       const record = ctx.deps.search.get(action.id);
       if (!record) return answerExpired(ctx);
-      const result = await deliver(ctx, group, (t, asker) => ({
-        html: `${t("coordinator:triage.toAsker", { question: escapeHtml(asker.text) })}\n\n${renderCard(record, { lang: asker.lang, t, catalog: ctx.deps.search.catalog })}`,
-        keyboard: recordKeyboard(t, record.id, "card", { share: true }),
-      }));
-      await decideGroup(ctx, group, "answered", record.id);
-      await ctx.deps.state.audit.append({ actor: ctx.from.id, action: "unanswered-record", details: { question: truncate(group.example, 100), record: record.id, chats: result.sent, failed: result.failed } });
+      const result = await answerWithRecord(ctx, group, record);
       await refreshList(ctx, deliveryLines(ctx, result).join("\n"));
       break;
     }
   }
   await ctx.answerCallbackQuery();
 });
+
+function cancelKeyboard(ctx: BotContext): InlineKeyboard {
+  return new InlineKeyboard().text(ctx.t("coordinator:reply.cancel"), encodeCallback({ type: "unanswered", op: "cancel" }));
+}
+
+/** Sends the record's card to each asker of the group, in the asker's language; the group is answered, and audited. */
+async function answerWithRecord(ctx: BotContext, group: UnansweredGroup, record: CatalogRecord): Promise<Delivery> {
+  const result = await deliver(ctx, group, (t, asker) => ({
+    html: `${t("coordinator:triage.toAsker", { question: escapeHtml(asker.text) })}\n\n${renderCard(record, { lang: asker.lang, t, catalog: ctx.deps.search.catalog })}`,
+    keyboard: recordKeyboard(t, record.id, "card", { share: true }),
+  }));
+  await decideGroup(ctx, group, "answered", record.id);
+  await ctx.deps.state.audit.append({ actor: ctx.from!.id, action: "unanswered-record", details: { question: truncate(group.example, 100), record: record.id, chats: result.sent, failed: result.failed } });
+  return result;
+}
 
 /** Stores a coordinator's decision about a group, so it leaves the list everywhere. */
 async function decideGroup(ctx: BotContext, group: UnansweredGroup, status: TriageStatus, recordId?: string): Promise<void> {
@@ -194,6 +219,72 @@ replyStep.chatType("private").on("message:text", async (ctx) => {
 });
 replyStep.use(handleQuestion);
 
+const RECORD_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * The record id in what a coordinator typed: the id itself, in any case, quoted or not, or a link that
+ * opens the record (t.me/<bot>?start=r_<id>).
+ */
+export function typedRecordId(text: string): string {
+  let id = text.trim().replace(/^["'`«“„‹]+|["'`»”“›]+$/gu, "").trim();
+  const link = /[?&]start=r_([A-Za-z0-9-]+)/.exec(id);
+  if (link) id = link[1]!;
+  return id.replace(/^r_/, "").toLowerCase();
+}
+
+/**
+ * The router's handler while the step is "unanswered:record": the coordinator's message names any
+ * record of the live catalog, not only those the engine offered. An id the catalog does not have is
+ * said so and asked again; a known one is shown as its card with a button that sends it (the same
+ * button as the offered records, checked again when pressed).
+ */
+export const recordStep = new Composer<BotContext>();
+
+recordStep.chatType("private").on("message:text", async (ctx) => {
+  const snapshot = ctx.session.unanswered;
+  const stop = () => {
+    ctx.session.step = undefined;
+    if (snapshot) snapshot.pickFor = undefined;
+  };
+  if (!(await isCoordinator(ctx))) {
+    stop();
+    return refuse(ctx, "coordinator");
+  }
+  const index = snapshot?.pickFor;
+  const group = index !== undefined ? snapshot?.groups[index] : undefined;
+  const fresh = snapshot?.pickAt !== undefined && Date.now() - snapshot.pickAt <= REPLY_STEP_MS;
+  if (index === undefined || !group?.terms || !fresh) {
+    stop();
+    await ctx.reply(ctx.t("coordinator:triage.pick.expired"));
+    return;
+  }
+  const typed = ctx.message.text;
+  const id = typedRecordId(typed);
+  const record = RECORD_ID.test(id) ? ctx.deps.search.get(id) : undefined;
+  if (!record) {
+    // The step stays open: the coordinator sends the id again, or cancels.
+    await ctx.reply(ctx.t("coordinator:triage.pick.unknown", { id: escapeHtml(truncate(typed.replace(/\s+/g, " ").trim(), 80)) }), { reply_markup: cancelKeyboard(ctx) });
+    return;
+  }
+  stop();
+  if (decidedSince(group, await ctx.deps.state.triage.list())) {
+    await ctx.reply(ctx.t("coordinator:triage.already"));
+    return;
+  }
+  const chats = ctx.t("coordinator:reply.chats", { count: group.askers.length });
+  const send = { type: "unanswered", op: "record", group: index, id: record.id } as const;
+  if (!fitsCallback(send)) {
+    // An id too long for a button's payload: sent at once, as the coordinator asked.
+    await ctx.reply(deliveryLines(ctx, await answerWithRecord(ctx, group, record)).join("\n"));
+    return;
+  }
+  const question = ctx.t("coordinator:triage.pick.confirm", { example: escapeHtml(truncate(group.example, 120)), chats });
+  const card = renderCard(record, { lang: ctx.lang, t: ctx.t, catalog: ctx.deps.search.catalog });
+  const keyboard = new InlineKeyboard().text(ctx.t("coordinator:triage.pick.send", { chats }), encodeCallback(send)).row().text(ctx.t("coordinator:reply.cancel"), encodeCallback({ type: "unanswered", op: "cancel" }));
+  await sendView(ctx, { text: `${question}\n\n${card}`, keyboard });
+});
+recordStep.use(handleQuestion);
+
 /** Date and time in UTC, spelled the reader's way ("May 1, 2025, 10:05 AM UTC"). */
 export function utcDateTime(ctx: BotContext): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat(ctx.lang, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
@@ -247,6 +338,7 @@ function groupView(ctx: BotContext, group: UnansweredGroup, index: number): View
   lines.push("", t(candidates.length > 0 ? "coordinator:triage.hint" : "coordinator:triage.hintNoRecord", { chats: t("coordinator:reply.chats", { count: group.askers.length }) }));
   const keyboard = new InlineKeyboard().text(t("coordinator:triage.button.reply"), encodeCallback({ type: "unanswered", op: "reply", group: index })).row();
   for (const record of candidates) keyboard.text(t("coordinator:triage.button.record", { title: shortTitle(record, ctx.lang) }), encodeCallback({ type: "unanswered", op: "record", group: index, id: record.id })).row();
+  keyboard.text(t("coordinator:triage.button.pick"), encodeCallback({ type: "unanswered", op: "pick", group: index })).row();
   keyboard.text(t("coordinator:triage.button.dismiss"), encodeCallback({ type: "unanswered", op: "dismiss", group: index }));
   keyboard.text(t("coordinator:triage.button.spam"), encodeCallback({ type: "unanswered", op: "spam", group: index })).row();
   keyboard.text(t("common:button.back"), encodeCallback({ type: "unanswered", op: "page", page: Math.floor(index / GROUPS_PER_PAGE) }));
