@@ -5,12 +5,12 @@ import tseslint from "typescript-eslint";
 /**
  * Folders only look down: each layer imports only the layers it lists in `uses`, all of them below it.
  * Bottom to top: shared roots (logger, redact), the catalog, what builds on the catalog alone (search,
- * i18n, announcements, state), the services (live catalog, broadcast delivery, the HTTP server), the
+ * i18n, announcements, state), the services (live catalog, broadcast delivery, deadline reminders, the HTTP server), the
  * bot, and at the top the composition root and entry points, which alone read the configuration.
  * Inside the bot: its base (context, formatting, lists, callback data, middlewares, filters), then
  * keyboards, views, features, and createBot.
  */
-const services = ["shared", "catalog", "search", "i18n", "announcements", "state", "live", "broadcast", "server"];
+const services = ["shared", "catalog", "search", "i18n", "announcements", "state", "live", "broadcast", "reminders", "server"];
 const layers = {
   shared: { files: ["src/redact.ts", "src/logger.ts"], uses: [] },
   catalog: { files: ["src/catalog"], uses: ["shared"] },
@@ -20,6 +20,7 @@ const layers = {
   state: { files: ["src/state"], uses: ["shared", "catalog"] },
   live: { files: ["src/live"], uses: ["shared", "catalog", "search", "announcements", "state"] },
   broadcast: { files: ["src/broadcast"], uses: ["shared", "catalog", "announcements", "state"] },
+  reminders: { files: ["src/reminders"], uses: ["shared", "catalog"] },
   server: { files: ["src/server"], uses: ["shared"] },
   "bot base": {
     files: ["src/bot/context.ts", "src/bot/format.ts", "src/bot/lists.ts", "src/bot/commands.ts", "src/bot/errors.ts", "src/bot/callback-data", "src/bot/middlewares", "src/bot/filters"],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "./deadlines.js";
 
 /** The four languages every catalog text is written in. */
 export const LANGUAGES = ["en", "fr", "ru", "zh"] as const;
@@ -96,6 +97,22 @@ export const linkSchema = z.strictObject({
   title: localizedSchema.optional(),
 });
 
+/**
+ * An application deadline: the day (YYYY-MM-DD), optionally the time of day (HH:MM, 24-hour) and the
+ * time zone (an IANA name such as "Asia/Shanghai"; UTC when absent) the source states, and what closes
+ * then. A day without a time means the end of that day in its zone.
+ */
+export const deadlineSchema = z.strictObject({
+  date: z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isCalendarDate(v), { message: "must be a day (YYYY-MM-DD)" }),
+  time: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day (HH:MM, 24-hour)")
+    .optional(),
+  zone: z.string().refine(isTimeZone, { message: "must be an IANA time zone (e.g. UTC, Asia/Shanghai)" }).optional(),
+  label: localizedSchema,
+});
+export type Deadline = z.infer<typeof deadlineSchema>;
+
 export const recordSchema = z.strictObject({
   id: kebabId,
   kind: z.enum(KINDS),
@@ -120,7 +137,8 @@ export const recordSchema = z.strictObject({
     .strictObject({
       start: isoDateSchema.optional(),
       end: isoDateSchema.optional(),
-      deadlines: z.array(z.strictObject({ date: isoDateSchema, label: localizedSchema })).optional(),
+      /** Application deadlines (see src/catalog/deadlines.ts): a day, optionally a time of day, in a time zone (UTC when absent). */
+      deadlines: z.array(deadlineSchema).optional(),
     })
     .optional(),
   figures: z.array(figureSchema).default([]),
