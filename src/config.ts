@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { DEFAULT_LOCK_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_PER_SECOND, type BroadcastSettings } from "./broadcast/config.js";
+import { DEFAULT_LOCK_MS, DEFAULT_MAX_ATTEMPTS, PAID_BROADCAST_MAX_PER_SECOND, defaultRate, type BroadcastSettings } from "./broadcast/config.js";
 
 /**
  * The environment, validated once at start. Everything has an embedded default except the token, so
@@ -88,8 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /**
  * Broadcast settings from the environment:
  *
+ * - `BROADCAST_PAID` — paid broadcasting (`true` / `false`, default false): every broadcast message is
+ *   sent with `allow_paid_broadcast`, which lifts Telegram's limit from 30 to 1000 messages per second
+ *   for 0.1 Star per message over the free 30 a second (enable paid broadcasts in @BotFather first).
  * - `BROADCAST_RATE_PER_SECOND` — messages per second across every worker process sharing the Redis
- *   (default 28, just under Telegram's ~30 messages per second for a bot). Decimals allowed.
+ *   (default 28, just under Telegram's ~30 messages per second for a bot; with `BROADCAST_PAID`, 950 and
+ *   at most 1000). Decimals allowed.
  * - `BROADCAST_MAX_ATTEMPTS` — tries per message on 5xx answers and network errors, with exponential
  *   backoff, before it counts as failed (default 5). 429s do not use up attempts; 403 and
  *   "chat not found" are never retried.
@@ -102,12 +106,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), schema.optional());
 
-const broadcastSchema = z.object({
-  BROADCAST_RATE_PER_SECOND: optional(z.coerce.number().positive().max(10_000)),
-  BROADCAST_MAX_ATTEMPTS: optional(z.coerce.number().int().min(1).max(50)),
-  BROADCAST_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1000)),
-  BROADCAST_LOCK_SECONDS: optional(z.coerce.number().min(1).max(3600)),
-});
+/** true / false (also 1 / 0, yes / no, on / off, any case); empty: the default. */
+const flag = optional(
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["true", "false", "1", "0", "yes", "no", "on", "off"], { message: "must be true or false" }))
+    .transform((v) => ["true", "1", "yes", "on"].includes(v)),
+);
+
+const broadcastSchema = z
+  .object({
+    BROADCAST_PAID: flag,
+    BROADCAST_RATE_PER_SECOND: optional(z.coerce.number().positive().max(10_000)),
+    BROADCAST_MAX_ATTEMPTS: optional(z.coerce.number().int().min(1).max(50)),
+    BROADCAST_CONCURRENCY: optional(z.coerce.number().int().min(1).max(1000)),
+    BROADCAST_LOCK_SECONDS: optional(z.coerce.number().min(1).max(3600)),
+  })
+  .superRefine((env, ctx) => {
+    if (env.BROADCAST_PAID && env.BROADCAST_RATE_PER_SECOND !== undefined && env.BROADCAST_RATE_PER_SECOND > PAID_BROADCAST_MAX_PER_SECOND) {
+      ctx.addIssue({ code: "custom", path: ["BROADCAST_RATE_PER_SECOND"], message: `must be at most ${PAID_BROADCAST_MAX_PER_SECOND} with BROADCAST_PAID (Telegram's paid broadcast limit)` });
+    }
+  });
 
 export function broadcastSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): BroadcastSettings {
   const parsed = broadcastSchema.safeParse(env);
@@ -116,10 +137,12 @@ export function broadcastSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".")} ${i.message}`));
   }
   const e = parsed.data;
+  const paid = e.BROADCAST_PAID ?? false;
   return {
-    ratePerSecond: e.BROADCAST_RATE_PER_SECOND ?? DEFAULT_RATE_PER_SECOND,
+    ratePerSecond: e.BROADCAST_RATE_PER_SECOND ?? defaultRate(paid),
     maxAttempts: e.BROADCAST_MAX_ATTEMPTS ?? DEFAULT_MAX_ATTEMPTS,
     ...(e.BROADCAST_CONCURRENCY !== undefined ? { concurrency: e.BROADCAST_CONCURRENCY } : {}),
     lockMs: Math.round((e.BROADCAST_LOCK_SECONDS ?? DEFAULT_LOCK_MS / 1000) * 1000),
+    paid,
   };
 }

@@ -46,6 +46,7 @@ async function main(): Promise<number> {
     sender: telegramSender(api),
     hooks: redisHooks(hooksRedis, prefix),
     ratePerSecond: settings.ratePerSecond,
+    paid: settings.paid,
     maxAttempts: settings.maxAttempts,
     ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
     lockMs: settings.lockMs,
@@ -54,7 +55,7 @@ async function main(): Promise<number> {
     logger,
   });
   await delivery.startWorkers();
-  logger.info({ ratePerSecond: settings.ratePerSecond, maxAttempts: settings.maxAttempts, pid: process.pid }, "broadcast worker ready");
+  logger.info({ ratePerSecond: settings.ratePerSecond, paid: settings.paid, maxAttempts: settings.maxAttempts, pid: process.pid }, "broadcast worker ready");
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));

@@ -12,6 +12,7 @@
 //   P broadcasts                  sorted set of ids by creation time (for list())
 //   P broadcast-pause             set for retry_after when Telegram answers 429: nobody sends meanwhile
 //   P broadcast-chat:<chatId>     taken for 1.25 s (groups 3.25 s) by each send to the chat
+//   P broadcast-second            messages delivered in the current second (the free ones of paid broadcasts)
 //   <P without ':'>:broadcast-start:*, …:broadcast-send:*   BullMQ's queues
 //
 // Each message: claim (one Lua script: broadcast still running? already delivered? paused? chat free?) →
@@ -24,7 +25,7 @@ import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker } from 
 import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
-import { DEFAULT_LOCK_MS, DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_PER_SECOND, defaultConcurrency } from "./config.js";
+import { DEFAULT_LOCK_MS, DEFAULT_MAX_ATTEMPTS, FREE_BROADCAST_PER_SECOND, defaultConcurrency, defaultRate } from "./config.js";
 import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_LIST_LIMIT,
@@ -39,7 +40,16 @@ import {
   uniqueRecipients,
 } from "./core.js";
 import type { StatusFields } from "./core.js";
-import type { BroadcastContent, BroadcastLogger, BroadcastRequest, BroadcastStatus, DeliveryHooks, DeliveryService, Sender } from "./types.js";
+import type {
+  BroadcastContent,
+  BroadcastLogger,
+  BroadcastRequest,
+  BroadcastStatus,
+  DeliveryHooks,
+  DeliveryPacing,
+  DeliveryService,
+  Sender,
+} from "./types.js";
 
 export const DEFAULT_BROADCAST_PREFIX = "coopdesk:";
 export const START_QUEUE = "broadcast-start";
@@ -50,8 +60,13 @@ export interface BullDeliveryOptions {
   connection: string | RedisOptions;
   sender: Sender;
   hooks: DeliveryHooks;
-  /** Messages per second across all processes sharing the Redis. Default 28. */
+  /** Messages per second across all processes sharing the Redis. Default 28, or 950 with `paid`. */
   ratePerSecond?: number;
+  /**
+   * Paid broadcasting: broadcasts scheduled here are sent with `allow_paid_broadcast` (by any worker) and
+   * count the messages Telegram bills. Every process sharing the Redis should be configured alike.
+   */
+  paid?: boolean;
   /** Tries per message on 5xx / network errors. Default 5. */
   maxAttempts?: number;
   /** Namespace of every key. Default "coopdesk:". */
@@ -90,6 +105,7 @@ interface StartData {
 interface Meta {
   content: BroadcastContent;
   progress?: { chatId: number; messageId: number };
+  paid: boolean;
 }
 
 const FANOUT_CHUNK = 1000;
@@ -131,6 +147,7 @@ class BullDelivery implements DeliveryService {
   private readonly prefix: string;
   private readonly bullPrefix: string;
   private readonly rate: number;
+  private readonly paid: boolean;
   private readonly maxAttempts: number;
   private readonly concurrency: number;
   private readonly backoffMs: number;
@@ -147,7 +164,8 @@ class BullDelivery implements DeliveryService {
   constructor(private readonly options: BullDeliveryOptions) {
     this.prefix = options.prefix ?? DEFAULT_BROADCAST_PREFIX;
     this.bullPrefix = this.prefix.replace(/:+$/, "") || "bull";
-    this.rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
+    this.paid = options.paid ?? false;
+    this.rate = options.ratePerSecond ?? defaultRate(this.paid);
     if (!(this.rate > 0)) throw new RangeError("ratePerSecond must be positive");
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency(this.rate)));
@@ -188,6 +206,14 @@ class BullDelivery implements DeliveryService {
     return `${this.prefix}broadcasts`;
   }
 
+  get pacing(): DeliveryPacing {
+    return { ratePerSecond: this.rate, paid: this.paid };
+  }
+
+  private get secondKey(): string {
+    return `${this.prefix}broadcast-second`;
+  }
+
   private get pauseKey(): string {
     return `${this.prefix}broadcast-pause`;
   }
@@ -220,6 +246,7 @@ class BullDelivery implements DeliveryService {
       JSON.stringify(request.content),
       checked.audienceJson,
       request.progress ? JSON.stringify(request.progress) : "",
+      this.paid ? "1" : "",
     );
     const status = await this.status(request.id);
     if (!status) throw new Error(`broadcast ${request.id} vanished right after it was stored`);
@@ -469,7 +496,7 @@ class BullDelivery implements DeliveryService {
     }
 
     try {
-      await this.options.sender.send(chatId, pickContent(meta.content, lang));
+      await this.options.sender.send(chatId, pickContent(meta.content, lang), meta.paid ? { paid: true } : undefined);
     } catch (err) {
       const failure = classifyError(err);
       switch (failure.kind) {
@@ -506,7 +533,7 @@ class BullDelivery implements DeliveryService {
   }
 
   private async record(id: string, chatId: number, outcome: "sent" | "blocked" | "failed", meta: Meta): Promise<void> {
-    const result = Number(await this.redis.record(...this.countKeys(id), chatId, outcome, this.retention));
+    const result = Number(await this.redis.record(...this.countKeys(id), this.secondKey, chatId, outcome, FREE_BROADCAST_PER_SECOND, this.retention));
     if (result === 2) {
       this.options.logger?.info({ broadcast: id }, "broadcast done");
       this.reporter.report(id, meta.progress, () => this.status(id), true);
@@ -529,9 +556,9 @@ class BullDelivery implements DeliveryService {
   private async meta(id: string): Promise<Meta | undefined> {
     const cached = this.metaCache.get(id);
     if (cached !== undefined) return cached ?? undefined;
-    const [content, progress] = await this.redis.hmget(this.key(id), "content", "progress");
+    const [content, progress, paid] = await this.redis.hmget(this.key(id), "content", "progress", "paid");
     if (content === null || content === undefined) return undefined;
-    const meta: Meta = { content: JSON.parse(content) as BroadcastContent };
+    const meta: Meta = { content: JSON.parse(content) as BroadcastContent, paid: paid === "1" };
     if (progress) meta.progress = JSON.parse(progress) as Meta["progress"];
     if (this.metaCache.size >= META_CACHE_SIZE) this.metaCache.delete(this.metaCache.keys().next().value as string);
     this.metaCache.set(id, meta);
@@ -539,7 +566,7 @@ class BullDelivery implements DeliveryService {
   }
 
   private toStatus(fields: (string | null)[]): BroadcastStatus | undefined {
-    const [id, createdBy, state, total, sent, failed, blocked, createdAt, scheduledAt, startedAt, finishedAt] = fields;
+    const [id, createdBy, state, total, sent, failed, blocked, createdAt, scheduledAt, startedAt, finishedAt, billed] = fields;
     if (!id || !state) return undefined;
     const f: StatusFields = {
       id,
@@ -554,11 +581,12 @@ class BullDelivery implements DeliveryService {
     if (scheduledAt) f.scheduledAtMs = Number(scheduledAt);
     if (startedAt) f.startedAtMs = Number(startedAt);
     if (finishedAt) f.finishedAtMs = Number(finishedAt);
+    if (billed !== null && billed !== undefined) f.billed = Number(billed);
     return buildStatus(f, this.rate);
   }
 }
 
-const STATUS_FIELDS = ["id", "createdBy", "state", "total", "sent", "failed", "blocked", "createdAt", "scheduledAt", "startedAt", "finishedAt"];
+const STATUS_FIELDS = ["id", "createdBy", "state", "total", "sent", "failed", "blocked", "createdAt", "scheduledAt", "startedAt", "finishedAt", "billed"];
 
 function isId(id: string): boolean {
   return /^[A-Za-z0-9_-]{1,64}$/.test(id);

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { LANGUAGES } from "../catalog/schema.js";
 import type { Language } from "../catalog/schema.js";
+import { estimateBilledMessages } from "./cost.js";
 import type { BroadcastContent, BroadcastLogger, BroadcastRequest, BroadcastStatus, DeliveryHooks, MessageContent } from "./types.js";
 
 export const TEXT_LIMIT = 4096;
@@ -190,6 +191,8 @@ export interface StatusFields {
   scheduledAtMs?: number;
   startedAtMs?: number;
   finishedAtMs?: number;
+  /** Sent as a paid broadcast: messages billed so far. */
+  billed?: number;
 }
 
 export function buildStatus(f: StatusFields, ratePerSecond: number): BroadcastStatus {
@@ -213,6 +216,7 @@ export function buildStatus(f: StatusFields, ratePerSecond: number): BroadcastSt
   if (startedAt) status.startedAt = startedAt;
   if (finishedAt) status.finishedAt = finishedAt;
   if (f.state === "running") status.etaSeconds = Math.ceil(remaining / ratePerSecond);
+  if (f.billed !== undefined) status.paid = { billed: f.billed, estimate: estimateBilledMessages(f.total, ratePerSecond) };
   return status;
 }
 

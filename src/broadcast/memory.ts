@@ -3,7 +3,8 @@
 // chat inactive, retries with exponential backoff, scheduling, cancel, status, throttled progress —
 // except durability: broadcasts, schedules and what was delivered live in this process only and are
 // lost when it stops. One process only: the rate is not shared with anybody.
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_PER_SECOND, defaultConcurrency } from "./config.js";
+import { DEFAULT_MAX_ATTEMPTS, defaultConcurrency, defaultRate } from "./config.js";
+import { SecondCounter } from "./cost.js";
 import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_LIST_LIMIT,
@@ -19,13 +20,15 @@ import {
   uniqueRecipients,
 } from "./core.js";
 import type { CheckedRequest, StatusFields } from "./core.js";
-import type { BroadcastLogger, BroadcastRequest, BroadcastStatus, DeliveryHooks, DeliveryService, Sender } from "./types.js";
+import type { BroadcastLogger, BroadcastRequest, BroadcastStatus, DeliveryHooks, DeliveryPacing, DeliveryService, Sender } from "./types.js";
 
 export interface MemoryDeliveryOptions {
   sender: Sender;
   hooks: DeliveryHooks;
-  /** Default 28 messages per second. */
+  /** Default 28 messages per second, or 950 with `paid`. */
   ratePerSecond?: number;
+  /** Paid broadcasting: every send passes `allow_paid_broadcast`; the messages Telegram bills are counted. */
+  paid?: boolean;
   /** Tries per message on 5xx / network errors. Default 5. */
   maxAttempts?: number;
   /** Messages in flight at once. Default from the rate (4–50). */
@@ -42,6 +45,8 @@ interface Broadcast {
   fields: StatusFields;
   delivered: Set<number>;
   settled: Set<number>;
+  /** Scheduled with paid broadcasting. */
+  paid: boolean;
   timer?: NodeJS.Timeout;
   seq: number;
 }
@@ -101,6 +106,9 @@ export function createMemoryDelivery(options: MemoryDeliveryOptions): DeliverySe
 class MemoryDelivery implements DeliveryService {
   private readonly broadcasts = new Map<string, Broadcast>();
   private readonly rate: number;
+  private readonly paid: boolean;
+  /** Messages delivered in the current second: past the free ones, a paid broadcast's are billed. */
+  private readonly second = new SecondCounter();
   private readonly maxAttempts: number;
   private readonly concurrency: number;
   private readonly backoffMs: number;
@@ -123,7 +131,8 @@ class MemoryDelivery implements DeliveryService {
   private readonly starts = new Set<Promise<void>>();
 
   constructor(private readonly options: MemoryDeliveryOptions) {
-    this.rate = options.ratePerSecond ?? DEFAULT_RATE_PER_SECOND;
+    this.paid = options.paid ?? false;
+    this.rate = options.ratePerSecond ?? defaultRate(this.paid);
     if (!(this.rate > 0)) throw new RangeError("ratePerSecond must be positive");
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency(this.rate)));
@@ -134,6 +143,10 @@ class MemoryDelivery implements DeliveryService {
   }
 
   // ---- API ----------------------------------------------------------------------------------------
+
+  get pacing(): DeliveryPacing {
+    return { ratePerSecond: this.rate, paid: this.paid };
+  }
 
   async schedule(request: BroadcastRequest): Promise<BroadcastStatus> {
     if (this.closed) throw new Error("delivery service is closed");
@@ -149,11 +162,12 @@ class MemoryDelivery implements DeliveryService {
       failed: 0,
       blocked: 0,
       createdAtMs: Date.now(),
+      ...(this.paid ? { billed: 0 } : {}),
     };
     if (checked.scheduledAtMs !== undefined) fields.scheduledAtMs = checked.scheduledAtMs;
     // A deep copy, as Redis would keep it: later changes by the caller do not leak in.
     const stored: CheckedRequest = { ...checked, request: JSON.parse(JSON.stringify(request)) as BroadcastRequest };
-    const b: Broadcast = { checked: stored, fields, delivered: new Set(), settled: new Set(), seq: this.seq++ };
+    const b: Broadcast = { checked: stored, fields, delivered: new Set(), settled: new Set(), paid: this.paid, seq: this.seq++ };
     this.broadcasts.set(request.id, b);
     this.armStart(b);
     return this.toStatus(b);
@@ -322,7 +336,7 @@ class MemoryDelivery implements DeliveryService {
   private async send(b: Broadcast, task: Task): Promise<void> {
     const id = b.fields.id;
     try {
-      await this.options.sender.send(task.chatId, pickContent(b.checked.request.content, task.lang));
+      await this.options.sender.send(task.chatId, pickContent(b.checked.request.content, task.lang), b.paid ? { paid: true } : undefined);
     } catch (err) {
       const failure = classifyError(err);
       switch (failure.kind) {
@@ -363,6 +377,7 @@ class MemoryDelivery implements DeliveryService {
       if (b.delivered.has(chatId)) return;
       b.delivered.add(chatId);
       b.fields.sent += 1;
+      if (this.second.add() && b.paid) b.fields.billed = (b.fields.billed ?? 0) + 1;
     } else {
       if (b.delivered.has(chatId) || b.settled.has(chatId)) return;
       b.settled.add(chatId);

@@ -60,11 +60,22 @@ export interface BroadcastStatus {
   finishedAt?: string;
   /** While running: remaining messages at the configured rate. */
   etaSeconds?: number;
+  /**
+   * Sent as a paid broadcast (`allow_paid_broadcast`): `billed` messages so far went over Telegram's free
+   * 30 a second (0.1 Star each); `estimate` is the most the whole audience can be billed for at the rate.
+   */
+  paid?: { billed: number; estimate: number };
+}
+
+/** How a send goes out. */
+export interface SendOptions {
+  /** Pass `allow_paid_broadcast`: up to 1000 messages a second, 0.1 Star each over the free 30. */
+  paid?: boolean;
 }
 
 /** Sends one message. Throws grammY's GrammyError / HttpError, or errors of the same shape. Must not retry 429s itself. */
 export interface Sender {
-  send(chatId: number, content: MessageContent): Promise<void>;
+  send(chatId: number, content: MessageContent, options?: SendOptions): Promise<void>;
 }
 
 export interface DeliveryHooks {
@@ -74,7 +85,14 @@ export interface DeliveryHooks {
   onProgress?(status: BroadcastStatus, progress: { chatId: number; messageId: number }): Promise<void>;
 }
 
+/** The engine's pace: its global rate, and whether it broadcasts paid. */
+export interface DeliveryPacing {
+  ratePerSecond: number;
+  paid: boolean;
+}
+
 export interface DeliveryService {
+  readonly pacing: DeliveryPacing;
   schedule(request: BroadcastRequest): Promise<BroadcastStatus>;
   cancel(id: string): Promise<BroadcastStatus | undefined>;
   status(id: string): Promise<BroadcastStatus | undefined>;

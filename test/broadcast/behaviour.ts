@@ -2,8 +2,9 @@
 // limits) with a grammY Api as the sender. Used by the BullMQ and the in-memory engine's tests.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BroadcastRequestError } from "../../src/broadcast/core.js";
+import { estimateBilledMessages } from "../../src/broadcast/cost.js";
 import type { BroadcastRequest, DeliveryHooks, DeliveryService, Sender } from "../../src/broadcast/types.js";
-import { apiErrors } from "../helpers/fake-bot-api.js";
+import { apiErrors, telegramRateLimits } from "../helpers/fake-bot-api.js";
 import type { FakeBotApi } from "../helpers/fake-bot-api.js";
 import {
   delivered,
@@ -22,7 +23,9 @@ import {
 export interface EngineOptions {
   sender: Sender;
   hooks: DeliveryHooks;
-  ratePerSecond: number;
+  /** Unset: the engine's default, which follows `paid`. */
+  ratePerSecond?: number;
+  paid?: boolean;
   maxAttempts: number;
   concurrency: number;
   backoffMs: number;
@@ -294,6 +297,56 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
         expect(times).toHaveLength(2);
         expect(Math.abs((times[1] ?? 0) - (times[0] ?? 0))).toBeGreaterThanOrEqual(chatId < 0 ? 3000 : 1000);
       }
+    });
+
+    it("paces at the free rate by default and at the paid rate with paid broadcasting", async () => {
+      const base = { sender: senderFor(fake), maxAttempts: 5, concurrency: 8, backoffMs: 100, progressIntervalMs: 300 };
+      const free = make({ ...base, hooks: recordingHooks([]) });
+      const paid = make({ ...base, hooks: recordingHooks([]), paid: true });
+      const paidSlower = make({ ...base, hooks: recordingHooks([]), paid: true, ratePerSecond: 500 });
+      open.push(free, paid, paidSlower);
+      expect(free.pacing).toEqual({ ratePerSecond: 28, paid: false });
+      expect(paid.pacing).toEqual({ ratePerSecond: 950, paid: true });
+      expect(paidSlower.pacing).toEqual({ ratePerSecond: 500, paid: true });
+    });
+
+    it("with paid broadcasting passes allow_paid_broadcast on every send, goes past the free limit without a 429, and counts the messages billed", async () => {
+      const policy = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 250, perChatPerSecond: 1, perGroupPerMinute: 20 });
+      fake.setSendPolicy(policy);
+      const hooks = recordingHooks([...people(299, 30_000), { chatId: -30_999, lang: "ru" }]);
+      const d = await engine(hooks, { paid: true, ratePerSecond: 200, concurrency: 12 });
+      const req = request({ content: { default: { html: "Paid news" }, variants: { ru: { html: "Платные новости", photo: "AgACAgIAAxkBAAIBZ2Yq" } } } });
+      const scheduled = await d.schedule(req);
+      expect(scheduled.paid).toMatchObject({ billed: 0 });
+      const end = await waitForEnd(d, req.id);
+      expect(end).toMatchObject({ state: "done", total: 300, sent: 300 });
+      expect(policy.stats.rejections).toEqual([]);
+      const calls = delivered(fake);
+      expect(calls).toHaveLength(300);
+      expect(calls.every((c) => c.payload.allow_paid_broadcast === true)).toBe(true);
+      expect(calls.find((c) => c.payload.chat_id === -30_999)).toMatchObject({ method: "sendPhoto", payload: { allow_paid_broadcast: true } });
+      // At 200 a second, most messages go over the free 30 of their second: Telegram bills them.
+      expect(policy.stats.billed).toBeGreaterThan(0);
+      expect(end.paid?.billed).toBeGreaterThan(0);
+      expect(end.paid?.billed).toBeLessThanOrEqual(300 - 30);
+      expect(end.paid?.estimate).toBe(estimateBilledMessages(300, 200));
+      await waitFor("final progress report", () => hooks.progress.at(-1)?.status.state === "done");
+      expect(hooks.progress.at(-1)?.status.paid?.billed).toBe(end.paid?.billed);
+    });
+
+    it("without paid broadcasting sends no allow_paid_broadcast, and the fake holds a rate above 30 a second to the free limit", async () => {
+      const policy = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 250, perChatPerSecond: 1, perGroupPerMinute: 20 });
+      fake.setSendPolicy(policy);
+      const hooks = recordingHooks(people(200, 32_000));
+      const d = await engine(hooks, { ratePerSecond: 200, concurrency: 12 });
+      const req = request();
+      expect((await d.schedule(req)).paid).toBeUndefined();
+      await waitFor("a 429 of the free limit", () => policy.stats.rejections.length > 0);
+      await d.cancel(req.id);
+      expect(policy.stats.rejections[0]).toMatchObject({ scope: "global", paid: false, retryAfter: 1 });
+      expect(sendCalls(fake).some((c) => "allow_paid_broadcast" in c.payload)).toBe(false);
+      expect(policy.stats).toMatchObject({ paid: 0, billed: 0 });
+      expect((await d.status(req.id))?.paid).toBeUndefined();
     });
 
     it("validates requests, treats a known id as the same broadcast, lists newest first", async () => {

@@ -1,7 +1,8 @@
 // The pieces both engines share, and the fake Bot API's Telegram rate limits the engines are tested against.
 import { GrammyError, HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
-import { defaultConcurrency } from "../../src/broadcast/config.js";
+import { defaultConcurrency, defaultRate } from "../../src/broadcast/config.js";
+import { estimateBilledMessages, SecondCounter, starsFor } from "../../src/broadcast/cost.js";
 import { chatSpacingMs, checkRequest, classifyError, limiterFor, pickContent, uniqueRecipients, visibleLength } from "../../src/broadcast/core.js";
 import { broadcastSettingsFromEnv, ConfigError } from "../../src/config.js";
 import { telegramRateLimits } from "../helpers/fake-bot-api.js";
@@ -9,14 +10,35 @@ import type { SendAttempt } from "../helpers/fake-bot-api.js";
 
 describe("broadcast settings from the environment", () => {
   it("has defaults just under Telegram's limit", () => {
-    expect(broadcastSettingsFromEnv({})).toEqual({ ratePerSecond: 28, maxAttempts: 5, lockMs: 30_000 });
+    expect(broadcastSettingsFromEnv({})).toEqual({ ratePerSecond: 28, maxAttempts: 5, lockMs: 30_000, paid: false });
     expect(broadcastSettingsFromEnv({ BROADCAST_RATE_PER_SECOND: "", BROADCAST_MAX_ATTEMPTS: " " })).toMatchObject({ ratePerSecond: 28, maxAttempts: 5 });
   });
 
   it("reads every BROADCAST_* variable", () => {
     expect(
       broadcastSettingsFromEnv({ BROADCAST_RATE_PER_SECOND: "12.5", BROADCAST_MAX_ATTEMPTS: "3", BROADCAST_CONCURRENCY: "8", BROADCAST_LOCK_SECONDS: "2.5" }),
-    ).toEqual({ ratePerSecond: 12.5, maxAttempts: 3, concurrency: 8, lockMs: 2500 });
+    ).toEqual({ ratePerSecond: 12.5, maxAttempts: 3, concurrency: 8, lockMs: 2500, paid: false });
+  });
+
+  it("paid broadcasting raises the default rate to 950 a second and allows up to Telegram's 1000", () => {
+    expect(broadcastSettingsFromEnv({ BROADCAST_PAID: "true" })).toEqual({ ratePerSecond: 950, maxAttempts: 5, lockMs: 30_000, paid: true });
+    for (const yes of ["1", "TRUE", " yes ", "on"]) expect(broadcastSettingsFromEnv({ BROADCAST_PAID: yes })).toMatchObject({ paid: true, ratePerSecond: 950 });
+    for (const no of ["false", "0", "No", "off", ""]) expect(broadcastSettingsFromEnv({ BROADCAST_PAID: no })).toMatchObject({ paid: false, ratePerSecond: 28 });
+    expect(broadcastSettingsFromEnv({ BROADCAST_PAID: "true", BROADCAST_RATE_PER_SECOND: "1000" })).toMatchObject({ paid: true, ratePerSecond: 1000 });
+    // Without paid broadcasting an explicit rate is taken as it is; with it, a rate above 1000 is refused.
+    expect(broadcastSettingsFromEnv({ BROADCAST_RATE_PER_SECOND: "1500" })).toMatchObject({ paid: false, ratePerSecond: 1500 });
+    expect(() => broadcastSettingsFromEnv({ BROADCAST_PAID: "true", BROADCAST_RATE_PER_SECOND: "1500" })).toThrow(/BROADCAST_RATE_PER_SECOND must be at most 1000 with BROADCAST_PAID/);
+  });
+
+  it("refuses a paid switch that is not true or false, without its value", () => {
+    let error: unknown;
+    try {
+      broadcastSettingsFromEnv({ BROADCAST_PAID: "sometimes-secret" });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual(["BROADCAST_PAID must be true or false"]);
   });
 
   it("names bad variables without their values", () => {
@@ -57,6 +79,42 @@ describe("pacing", () => {
   it("spaces messages to one chat by a second, to a group by three, with a margin", () => {
     expect(chatSpacingMs(42)).toBe(1250);
     expect(chatSpacingMs(-1001234567890)).toBe(3250);
+  });
+});
+
+describe("paid broadcasting: pace and cost", () => {
+  it("paces a paid broadcast at 950 a second in windows of 100 ms, a free one at 28", () => {
+    expect(defaultRate(true)).toBe(950);
+    expect(defaultRate(false)).toBe(28);
+    expect(limiterFor(defaultRate(true))).toEqual({ max: 95, duration: 100 });
+    expect(limiterFor(1000)).toEqual({ max: 100, duration: 100 });
+  });
+
+  it("estimates the messages billed: in each second the first 30 are free", () => {
+    expect(estimateBilledMessages(10_000, 28)).toBe(0); // never over the free rate
+    expect(estimateBilledMessages(10_000, 30)).toBe(0);
+    expect(estimateBilledMessages(30, 950)).toBe(0);
+    expect(estimateBilledMessages(100, 950)).toBe(70);
+    expect(estimateBilledMessages(950, 950)).toBe(920);
+    expect(estimateBilledMessages(1000, 950)).toBe(920 + 20);
+    expect(estimateBilledMessages(10_000, 950)).toBe(10 * 920 + (500 - 30));
+    expect(estimateBilledMessages(0, 950)).toBe(0);
+  });
+
+  it("prices billed messages at 0.1 Star, exact to the tenth", () => {
+    expect(starsFor(0)).toBe(0);
+    expect(starsFor(1)).toBe(0.1);
+    expect(starsFor(3)).toBe(0.3);
+    expect(starsFor(9_670)).toBe(967);
+  });
+
+  it("counts the messages of each second of the clock past the free 30", () => {
+    const counter = new SecondCounter();
+    const t0 = 1_700_000_000_000;
+    const over = Array.from({ length: 45 }, (_, i) => counter.add(t0 + i * 10));
+    expect(over.filter(Boolean)).toHaveLength(15);
+    expect(over.slice(0, 30).some(Boolean)).toBe(false);
+    expect(counter.add(t0 + 1000)).toBe(false); // a new second starts free
   });
 });
 
@@ -144,6 +202,50 @@ describe("fake Bot API: Telegram's rate limits", () => {
     expect(policy(attempt(-9, t0 + 20_000, "group"))).toMatchObject({ error_code: 429, parameters: { retry_after: 40 } });
     policy.reset();
     expect(policy(attempt(-9, t0 + 20_000, "group"))).toBeUndefined();
-    expect(policy.stats).toEqual({ allowed: 1, rejections: [] });
+    expect(policy.stats).toEqual({ allowed: 1, paid: 0, billed: 0, rejections: [] });
+  });
+
+  const paidAttempt = (chatId: number, at: number): SendAttempt => ({ ...attempt(chatId, at), payload: { allow_paid_broadcast: true } });
+
+  it("holds sends without allow_paid_broadcast to the free 30 a second: a 31st answers 429 with retry_after", () => {
+    const policy = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
+    const at = Math.ceil(Date.now() / 1000) * 1000 + 5000;
+    for (let i = 0; i < 30; i++) expect(policy(attempt(1 + i, at))).toBeUndefined();
+    expect(policy(attempt(100, at + 10))).toMatchObject({ error_code: 429, parameters: { retry_after: 1 } });
+    // The free limit's retry_after holds sends without the flag, not paid broadcasts.
+    expect(policy(attempt(101, at + 500))?.error_code).toBe(429);
+    expect(policy(paidAttempt(102, at + 500))).toBeUndefined();
+    expect(policy.stats.rejections.map((r) => [r.scope, r.paid])).toEqual([
+      ["global", false],
+      ["penalty", false],
+    ]);
+  });
+
+  it("lets paid broadcasts through up to 1000 a second, answers 429 beyond, and bills those over the free 30 of each second", () => {
+    const policy = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
+    const at = Math.ceil(Date.now() / 1000) * 1000 + 5000;
+    for (let i = 0; i < 1000; i++) expect(policy(paidAttempt(1 + i, at))).toBeUndefined();
+    expect(policy(paidAttempt(5000, at))).toMatchObject({ error_code: 429, parameters: { retry_after: 1 } });
+    // The paid limit's retry_after holds every send, with the flag or without.
+    expect(policy(attempt(5001, at + 500))?.error_code).toBe(429);
+    expect(policy(paidAttempt(5002, at + 500))?.error_code).toBe(429);
+    expect(policy(paidAttempt(5003, at + 1500))).toBeUndefined();
+    expect(policy.stats).toMatchObject({ allowed: 1001, paid: 1001, billed: 970 }); // the send of the next second is free
+    expect(policy.stats.rejections.map((r) => r.scope)).toEqual(["paid", "penalty", "penalty"]);
+  });
+
+  it("a steady 950 a second of paid broadcasts passes, the same without the flag does not", () => {
+    const paid = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
+    const free = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
+    const t0 = Math.ceil(Date.now() / 1000) * 1000 + 5000;
+    for (let i = 0; i < 2850; i++) {
+      const at = t0 + Math.floor((i * 1000) / 950);
+      paid(paidAttempt(10_000 + i, at));
+      free(attempt(10_000 + i, at));
+    }
+    expect(paid.stats.rejections).toEqual([]);
+    expect(paid.stats).toMatchObject({ allowed: 2850, paid: 2850, billed: 3 * (950 - 30) });
+    expect(free.stats.allowed).toBeLessThan(150);
+    expect(free.stats.rejections.length).toBeGreaterThan(2700);
   });
 });

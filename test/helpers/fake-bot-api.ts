@@ -24,7 +24,8 @@
  * a user who blocked the bot) and replace method results with `setHandler`.
  * Rate limits are not enforced by default: `beforeSend` (option or
  * `setSendPolicy`) is the hook for a policy that answers 429, and
- * `telegramRateLimits()` is such a policy with Telegram's flood limits.
+ * `telegramRateLimits()` is such a policy with Telegram's flood limits,
+ * free broadcasts and paid ones (`allow_paid_broadcast`) alike.
  *
  * Only loopback traffic: the server listens on 127.0.0.1 and
  * `deliverToWebhook` refuses non-loopback webhook URLs.
@@ -253,10 +254,17 @@ export const apiErrors = {
 
 export interface TelegramRateLimitOptions {
   /**
-   * Messages per second across all chats: a token bucket holding at most one second's worth, refilled
-   * continuously — a steady `globalPerSecond` passes, a burst beyond a full bucket does not.
+   * Messages per second across all chats without `allow_paid_broadcast` (Telegram: 30): a token bucket
+   * holding at most one second's worth, refilled continuously — a steady `globalPerSecond` passes, a
+   * burst beyond a full bucket does not.
    */
   globalPerSecond: number;
+  /**
+   * Messages per second across all chats, paid broadcasts included (Telegram: 1000 with
+   * `allow_paid_broadcast`); a bucket like the free one, which every send draws from. Default 1000
+   * (or `globalPerSecond` when higher).
+   */
+  paidPerSecond?: number;
   /** Per chat: at least 1000 / perChatPerSecond ms between two messages. Default 1. */
   perChatPerSecond?: number;
   /** Per group, supergroup or channel: at most this many messages in any 60 s. Default 20. */
@@ -273,48 +281,68 @@ export interface RateLimitRejection {
   at: number;
   method: string;
   chatId: number | string;
-  scope: "global" | "chat" | "group" | "penalty";
+  scope: "global" | "paid" | "chat" | "group" | "penalty";
   retryAfter: number;
+  /** The send passed `allow_paid_broadcast`. */
+  paid: boolean;
 }
 
-/** A send policy enforcing Telegram's flood limits, with what it let through and refused. */
+/**
+ * A send policy enforcing Telegram's flood limits, with what it let through and refused. `paid`: sends
+ * let through with `allow_paid_broadcast`; `billed`: those of them over the free `globalPerSecond` of
+ * their second of the clock, which Telegram charges 0.1 Star each.
+ */
 export type TelegramRateLimitPolicy = SendPolicy & {
-  readonly stats: { allowed: number; rejections: RateLimitRejection[] };
+  readonly stats: { allowed: number; paid: number; billed: number; rejections: RateLimitRejection[] };
   /** Forgets counters, penalties and stats. */
   reset(): void;
 };
 
 /**
- * Telegram's flood limits as a `beforeSend` policy: about `globalPerSecond` messages a second overall,
- * one a second per chat, 20 a minute per group. A send over a limit answers 429 with
- * `parameters.retry_after` (whole seconds, at least 1) and does not count against the limits.
+ * Telegram's flood limits as a `beforeSend` policy: about `globalPerSecond` messages a second overall
+ * without `allow_paid_broadcast`, `paidPerSecond` with it (every send counting against the paid limit),
+ * one a second per chat, 20 a minute per group — paid or not. A send over a limit answers 429 with
+ * `parameters.retry_after` (whole seconds, at least 1) and does not count against the limits; after a
+ * 429 of the free limit, sends without the flag wait out its retry_after, and after one of the paid
+ * limit, every send does.
  */
 export function telegramRateLimits(options: TelegramRateLimitOptions): TelegramRateLimitPolicy {
   const perSecond = options.globalPerSecond;
   if (!(perSecond > 0)) throw new RangeError("globalPerSecond must be positive");
+  const paidPerSecond = options.paidPerSecond ?? Math.max(1000, perSecond);
+  if (!(paidPerSecond >= perSecond)) throw new RangeError("paidPerSecond must be at least globalPerSecond");
   const chatGapMs = 1000 / (options.perChatPerSecond ?? 1);
   const groupPerMinute = options.perGroupPerMinute ?? 20;
   const enforce = options.enforceRetryAfter ?? true;
   let tokens = perSecond;
+  let paidTokens = paidPerSecond;
   let refilledAt = Date.now();
   let penaltyUntil = 0;
+  let paidPenaltyUntil = 0;
+  /** Messages let through in the current second of the clock (billing: the first `perSecond` are free). */
+  let second = { at: -1, count: 0 };
   const lastSend = new Map<string, number>();
   const chatPenalty = new Map<string, number>();
   const groupSends = new Map<string, number[]>();
-  const stats = { allowed: 0, rejections: [] as RateLimitRejection[] };
+  const stats = { allowed: 0, paid: 0, billed: 0, rejections: [] as RateLimitRejection[] };
 
   const reject = (attempt: SendAttempt, scope: RateLimitRejection["scope"], waitMs: number): ApiErrorSpec => {
     const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
-    stats.rejections.push({ at: attempt.at, method: attempt.method, chatId: attempt.chatId, scope, retryAfter });
+    const paid = attempt.payload.allow_paid_broadcast === true;
+    stats.rejections.push({ at: attempt.at, method: attempt.method, chatId: attempt.chatId, scope, retryAfter, paid });
     return apiErrors.tooManyRequests(retryAfter);
   };
 
   const policy = (attempt: SendAttempt): ApiErrorSpec | undefined => {
     const now = attempt.at;
     const key = String(attempt.chatId);
-    tokens = Math.min(perSecond, tokens + (Math.max(0, now - refilledAt) * perSecond) / 1000);
+    const paid = attempt.payload.allow_paid_broadcast === true;
+    const elapsed = Math.max(0, now - refilledAt);
+    tokens = Math.min(perSecond, tokens + (elapsed * perSecond) / 1000);
+    paidTokens = Math.min(paidPerSecond, paidTokens + (elapsed * paidPerSecond) / 1000);
     refilledAt = Math.max(refilledAt, now);
-    if (enforce && penaltyUntil > now) return reject(attempt, "penalty", penaltyUntil - now);
+    if (enforce && paidPenaltyUntil > now) return reject(attempt, "penalty", paidPenaltyUntil - now);
+    if (enforce && !paid && penaltyUntil > now) return reject(attempt, "penalty", penaltyUntil - now);
     const chatUntil = chatPenalty.get(key) ?? 0;
     if (enforce && chatUntil > now) return reject(attempt, "penalty", chatUntil - now);
 
@@ -331,15 +359,27 @@ export function telegramRateLimits(options: TelegramRateLimitOptions): TelegramR
       chatPenalty.set(key, now + (verdict.parameters?.retry_after ?? 1) * 1000);
       return verdict;
     }
-    if (tokens < 1) {
+    if (paidTokens < 1) {
+      const verdict = reject(attempt, "paid", ((1 - paidTokens) * 1000) / paidPerSecond);
+      paidPenaltyUntil = now + (verdict.parameters?.retry_after ?? 1) * 1000;
+      return verdict;
+    }
+    if (!paid && tokens < 1) {
       const verdict = reject(attempt, "global", ((1 - tokens) * 1000) / perSecond);
       penaltyUntil = now + (verdict.parameters?.retry_after ?? 1) * 1000;
       return verdict;
     }
-    tokens -= 1;
+    paidTokens -= 1;
+    if (!paid) tokens -= 1;
     lastSend.set(key, now);
     if (isGroup) groupSends.set(key, [...recent, now]);
     stats.allowed += 1;
+    const at = Math.floor(now / 1000);
+    second = second.at === at ? { at, count: second.count + 1 } : { at, count: 1 };
+    if (paid) {
+      stats.paid += 1;
+      if (second.count > perSecond) stats.billed += 1;
+    }
     return undefined;
   };
 
@@ -347,12 +387,17 @@ export function telegramRateLimits(options: TelegramRateLimitOptions): TelegramR
     stats,
     reset() {
       tokens = perSecond;
+      paidTokens = paidPerSecond;
       refilledAt = Date.now();
       penaltyUntil = 0;
+      paidPenaltyUntil = 0;
+      second = { at: -1, count: 0 };
       lastSend.clear();
       chatPenalty.clear();
       groupSends.clear();
       stats.allowed = 0;
+      stats.paid = 0;
+      stats.billed = 0;
       stats.rejections.length = 0;
     },
   });

@@ -1,6 +1,6 @@
 import { Api, type Bot } from "grammy";
 import { z } from "zod";
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_RATE_PER_SECOND, type BroadcastSettings } from "../../../broadcast/config.js";
+import { DEFAULT_MAX_ATTEMPTS, type BroadcastSettings } from "../../../broadcast/config.js";
 import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactiveChats, type ProgressMessage } from "../../../broadcast/index.js";
 import { telegramSender } from "../../../broadcast/sender.js";
 import type { DeliveryService } from "../../../broadcast/types.js";
@@ -70,7 +70,9 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
         markInactive: (chatId) => state.subscriptions.setActive(chatId, false),
         onProgress: progressHook({ api: bot.api, i18n: deps.i18n, sessions: state.sessions, logger }),
       },
-      ratePerSecond: options.settings?.ratePerSecond ?? DEFAULT_RATE_PER_SECOND,
+      // Unset, the rate follows paid broadcasting (28 or 950 a second).
+      ...(options.settings?.ratePerSecond !== undefined ? { ratePerSecond: options.settings.ratePerSecond } : {}),
+      paid: options.settings?.paid ?? false,
       maxAttempts: options.settings?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
       ...(options.settings?.concurrency !== undefined ? { concurrency: options.settings.concurrency } : {}),
       ...(options.settings?.lockMs !== undefined && config.REDIS_URL ? { lockMs: options.settings.lockMs } : {}),
