@@ -4,7 +4,6 @@ import { announcementId, announcementRecord } from "../../../announcements/recor
 import { telegramSender } from "../../../broadcast/sender.js";
 import type { BroadcastRequest, BroadcastStatus } from "../../../broadcast/types.js";
 import type { Audience } from "../../../state/coordination.js";
-import { translator } from "../../../i18n.js";
 import type { BotContext } from "../../context.js";
 import { isPrivateChat } from "../../filters/chat.js";
 import { errorId } from "../../errors.js";
@@ -438,17 +437,9 @@ function step(handle: (ctx: BotContext, draft: BroadcastDraft) => Promise<void>)
       ctx.session.broadcast = undefined;
       return asQuestion(ctx, next);
     }
-    keepLanguage(ctx, draft);
+    // The text is content for subscribers: the language middleware leaves the coordinator's language as it was (isContentStep).
     await handle(ctx, draft);
   };
-}
-
-/** The text of a step is content for subscribers, not the coordinator's language: replies stay in theirs. */
-function keepLanguage(ctx: BotContext, draft: BroadcastDraft): void {
-  if (!draft.lang || ctx.session.langChosen || ctx.lang === draft.lang) return;
-  ctx.session.lang = draft.lang;
-  ctx.lang = draft.lang;
-  ctx.t = translator(ctx.deps.i18n, draft.lang);
 }
 
 async function sendDraft(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
