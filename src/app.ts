@@ -7,6 +7,7 @@ import type { i18n } from "i18next";
 import { setCommands, setRoleMenus } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { wireBroadcasts } from "./bot/features/broadcast/wiring.js";
+import { wireSavedSearches } from "./bot/features/saved-search-notifier.js";
 import { createBot } from "./bot/index.js";
 import type { BroadcastSettings } from "./broadcast/config.js";
 import { formatProblem, loadCatalog, plural } from "./catalog/load.js";
@@ -129,6 +130,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     throw new StartupError(`could not start broadcast delivery: ${(error as Error).message}`, 1);
   }
 
+  // Saved searches: every record going live here is checked against them; one process sends each notification.
+  const savedSearches = wireSavedSearches({ api: bot.api, deps });
+
   // Composed once: from here on no feature or runtime can swap a dependency (the catalog changes in
   // place through deps.live; connections belong to what created them).
   Object.freeze(deps.settings);
@@ -142,7 +146,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     deps,
     bot,
     close() {
-      closed ??= broadcasting.close().then(release);
+      closed ??= savedSearches
+        .close()
+        .then(() => broadcasting.close())
+        .then(release);
       return closed;
     },
   };

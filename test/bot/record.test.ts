@@ -165,7 +165,8 @@ describe("results paging", () => {
     expect(list.message_id).toBe(messageId);
     expect(list.text as string).toContain("6–10");
     expect(list.text as string).toContain("page 2 of");
-    expect(callbackData(list)).toEqual([...ids.slice(5, 10).map((id) => `r:c:${id}`), "p:0", "p:2"]);
+    // The page's records, paging, then 🔔 to save the question (src/bot/features/saved-searches.ts).
+    expect(callbackData(list)).toEqual([...ids.slice(5, 10).map((id) => `r:c:${id}`), "p:0", "p:2", expect.stringMatching(/^n:s:/)]);
     expectAnsweredQuietly(page2);
     expect((await session()).page).toBe(1);
 
@@ -182,7 +183,7 @@ describe("results paging", () => {
 
     const first = of(await press("p:0"), "editMessageText")[0]!;
     expect(first.text as string).toContain("1–5");
-    expect(callbackData(first)).toEqual([...ids.slice(0, 5).map((id) => `r:c:${id}`), "p:1"]);
+    expect(callbackData(first)).toEqual([...ids.slice(0, 5).map((id) => `r:c:${id}`), "p:1", expect.stringMatching(/^n:s:/)]);
   });
 
   it("a card opened from the answer goes back to the first page", async () => {

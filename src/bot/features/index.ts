@@ -12,6 +12,7 @@ import { inlineFeature } from "./inline.js";
 import { languageFeature, languageStep } from "./language.js";
 import { recordFeature } from "./record.js";
 import { savedSearchFeature } from "./saved-searches.js";
+import { savedSearchFeature } from "./saved-searches.js";
 import { handleQuestion, questionFeature } from "./question.js";
 import { startFeature } from "./start.js";
 import { subscribeFeature } from "./subscribe.js";
@@ -24,6 +25,8 @@ export const features = new Composer<BotContext>();
 features.use(broadcastFeature);
 // Record editing ("ed:…") too.
 features.use(editFeature);
+// Saved searches ("n:…") too.
+features.use(savedSearchFeature);
 // Saved searches ("n:…") too.
 features.use(savedSearchFeature);
 // The record feature goes first: it answers deep links (/start r_<id>) before the greeting does.

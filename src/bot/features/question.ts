@@ -9,10 +9,12 @@ import { withoutMention } from "../filters/group.js";
 import { editButton } from "../keyboards/edit.js";
 import { recordButtons } from "../keyboards/record.js";
 import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
+import { withNotify } from "../keyboards/saved-searches.js";
 import { renderDirect } from "../views/direct.js";
 import { quoteQuery, renderAnswer, renderNoMatch, RESULTS_PAGE_SIZE } from "../views/results.js";
 import { rememberResultsMessage, recordView, resultPages, resultsPageView, sendView, viewEnv } from "../views/show.js";
 import { welcomeView } from "../views/welcome.js";
+import { sessionFilters } from "./saved-searches.js";
 
 /**
  * Questions in free text. The best record comes back as a card, the next matches as buttons; a
@@ -63,7 +65,7 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   }
   const records = decision.response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
   if (decision.kind === "decline" || !decision.record) {
-    await noMatch(ctx, query, decision, records);
+    await noMatch(ctx, query, decision, records, filters);
     return;
   }
   const top = decision.record;
@@ -74,11 +76,12 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   // Coordinators fix or complete the record from the answer itself.
   const edit = await editButton(ctx, top.id);
   if (edit) cardRows.push([InlineKeyboard.text(edit.text, edit.data)]);
-  const keyboard = answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined);
+  const keyboard = withNotify(ctx, answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined), query, filters);
   const direct = decision.direct ? renderDirect(decision.direct, top, env) : undefined;
   const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env, direct), keyboard });
 
   ctx.session.lastQuery = query;
+  ctx.session.filters = sessionFilters(filters);
   ctx.session.answered = true;
   ctx.session.resultIds = records.map((r) => r.id);
   ctx.session.recordId = top.id;
@@ -87,12 +90,15 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   ctx.session.answer = { chatId: sent.chat.id, messageId: sent.message_id, recordId: top.id, query, score: decision.confidence };
 }
 
-async function noMatch(ctx: BotContext, query: string, decision: Decision, records: CatalogRecord[]): Promise<void> {
+async function noMatch(ctx: BotContext, query: string, decision: Decision, records: CatalogRecord[], filters?: SearchFilters): Promise<void> {
   const weak = records.slice(0, WEAK_SHOWN);
   const view = renderNoMatch({ query, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) }, viewEnv(ctx));
-  const sent = await sendView(ctx, { text: view, keyboard: weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: shortTitle(r, ctx.lang) }))) });
+  // "🔔 Notify me" matters most here: the catalog may answer it later.
+  const keyboard = withNotify(ctx, weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: shortTitle(r, ctx.lang) }))), query, filters);
+  const sent = await sendView(ctx, { text: view, keyboard });
 
   ctx.session.lastQuery = query;
+  ctx.session.filters = sessionFilters(filters);
   ctx.session.answered = false;
   ctx.session.resultIds = records.map((r) => r.id);
   ctx.session.recordId = undefined;

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer, InlineKeyboard } from "grammy";
 import { KINDS, type Language } from "../../catalog/schema.js";
 import { SUBSCRIPTION_FACETS, type SubscriberEntry, type SubscriptionFacet } from "../../state/coordination.js";
 import { decodeCallback, type CallbackAction } from "../callback-data/index.js";
@@ -6,7 +6,9 @@ import type { BotContext } from "../context.js";
 import { privateChatOnly } from "../filters/chat.js";
 import { escapeHtml } from "../format.js";
 import { subscribeFacetKeyboard, subscribeMenuKeyboard, subscriptionKeyboard, unsubscribeKeyboard, type Choice, type SubscriptionChoices } from "../keyboards/subscribe.js";
-import { editView, sendView, type View } from "../views/show.js";
+import { removeSavedSearchRows } from "../keyboards/saved-searches.js";
+import { savedSearchLines } from "../views/saved-searches.js";
+import { editView, sendView, viewEnv, type View } from "../views/show.js";
 import { collator, countryName } from "../views/format.js";
 import { answerExpired } from "./browse.js";
 
@@ -15,7 +17,7 @@ import { answerExpired } from "./browse.js";
  * sectors), kinds of record and countries (those the catalog has) — where each value toggles with ✓
  * and "any" clears the facet; "done" saves the choices with the language of the conversation, which
  * broadcasts are then written in. /subscriptions shows what is saved (and opens the same menu to
- * change it); /unsubscribe leaves everything or one topic. The choices being edited live in the
+ * change it) beside the saved searches; /unsubscribe leaves everything or one topic. The choices being edited live in the
  * session (`subscribeDraft`); only "done" writes the subscription. Private chats only: a subscription
  * belongs to a person, and the menus would otherwise be pressed by a whole group.
  *
@@ -40,13 +42,22 @@ subscribeFeature.command("subscribe", privateChat, async (ctx) => {
 });
 
 subscribeFeature.command("subscriptions", privateChat, async (ctx) => {
-  const current = await ctx.deps.state.subscriptions.get(ctx.chat.id);
-  if (!current) {
-    await ctx.reply(ctx.t("subscribe:notSubscribed"));
-    return;
-  }
-  await sendView(ctx, { text: [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:manage")].join("\n"), keyboard: subscriptionKeyboard(ctx.t) });
+  await sendView(ctx, await subscriptionsView(ctx));
 });
+
+/**
+ * /subscriptions: the topic subscription (or how to subscribe), then the saved searches, each with its
+ * 🗑 button (src/bot/features/saved-searches.ts).
+ */
+export async function subscriptionsView(ctx: BotContext): Promise<View> {
+  const chatId = ctx.chat!.id;
+  const [current, saved] = await Promise.all([ctx.deps.state.subscriptions.get(chatId), ctx.deps.state.savedSearches.list(chatId)]);
+  const lines = current ? [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:manage")] : [ctx.t("subscribe:notSubscribed")];
+  const rows = current ? [...subscriptionKeyboard(ctx.t).inline_keyboard] : [];
+  lines.push("", ...savedSearchLines(saved, viewEnv(ctx)));
+  rows.push(...removeSavedSearchRows(ctx.t, saved));
+  return { text: lines.join("\n"), ...(rows.length ? { keyboard: new InlineKeyboard(rows) } : {}) };
+}
 
 subscribeFeature.command("unsubscribe", privateChat, async (ctx) => {
   const view = await unsubscribeView(ctx);

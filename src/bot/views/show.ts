@@ -7,6 +7,7 @@ import { isGroupChat } from "../filters/chat.js";
 import { MESSAGE_LIMIT, splitMessage } from "../format.js";
 import { recordKeyboard } from "../keyboards/record.js";
 import { resultsKeyboard, type ResultButton } from "../keyboards/results.js";
+import { withNotify } from "../keyboards/saved-searches.js";
 import { renderCard, renderContacts, renderDetails, type ViewEnv } from "./card.js";
 import { renderResultsPage, RESULTS_PAGE_SIZE } from "./results.js";
 
@@ -120,7 +121,7 @@ export function resultsPageView(ctx: BotContext, page: number): View | undefined
   const first = page * RESULTS_PAGE_SIZE + 1;
   const text = renderResultsPage({ query: ctx.session.lastQuery ?? "", records, page, pageSize: RESULTS_PAGE_SIZE, total: ids.length }, viewEnv(ctx));
   const buttons: ResultButton[] = records.map((r, i) => ({ n: first + i, id: r.id, title: shortTitle(r, ctx.lang) }));
-  return { text, keyboard: resultsKeyboard(ctx.t, buttons, page, pages) };
+  return { text, keyboard: withNotify(ctx, resultsKeyboard(ctx.t, buttons, page, pages)) };
 }
 
 /** Remembers that `message` shows the results at `page`: its buttons page on, and cards opened from it come back here. */
