@@ -2,9 +2,8 @@
  * `npm run catalog:check [data-dir]` — validates the catalog and checks that every record the shared
  * required-records list asks for exists. Exit code 0 when all is well, 1 otherwise.
  */
-import { readFile, realpath } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { DEFAULT_DATA_DIR, formatProblem, loadCatalog, plural } from "../catalog/load.js";
 import type { CatalogProblem } from "../catalog/load.js";
 import { KINDS } from "../catalog/schema.js";
@@ -12,6 +11,7 @@ import type { Catalog } from "../catalog/schema.js";
 import { checkCatalogUsage, type UsageProblem } from "../catalog/usage.js";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { SHARED_DIR_ENV, sharedDir } from "../shared-dir.js";
+import { println, runIfEntryPoint, type CliIo } from "./io.js";
 
 /** The list of record ids the catalog must hold, in the shared folder. */
 export function requiredRecordsFile(dir: string = sharedDir()): string {
@@ -73,25 +73,26 @@ export function summarize(catalog: Catalog): string {
   ].join(", ");
 }
 
-async function main(argv: string[]): Promise<number> {
-  const dataDir = argv[2] ? path.resolve(argv[2]) : DEFAULT_DATA_DIR;
+/** `catalog:check [data-dir]`: exit code 0 when the catalog is sound, 1 with one line per problem on stderr. */
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  const dataDir = argv[0] ? path.resolve(argv[0]) : DEFAULT_DATA_DIR;
   const result = await loadCatalog(dataDir);
-  const problems = result.ok ? [...(await requiredProblems(result.catalog, dataDir)), ...(await usageProblems(result.catalog, dataDir))] : result.problems;
+  const problems = result.ok ? [...(await requiredProblems(result.catalog, dataDir, io)), ...(await usageProblems(result.catalog, dataDir))] : result.problems;
   if (problems.length > 0) {
-    for (const p of problems) console.error(formatProblem(p));
-    console.error(`catalog check failed: ${plural(problems.length, "problem")} in ${dataDir}`);
+    for (const p of problems) println(io.stderr, formatProblem(p));
+    println(io.stderr, `catalog check failed: ${plural(problems.length, "problem")} in ${dataDir}`);
     return 1;
   }
-  if (result.ok) console.log(`catalog OK: ${summarize(result.catalog)}`);
+  if (result.ok) println(io.stdout, `catalog OK: ${summarize(result.catalog)}`);
   return 0;
 }
 
 /** Required-record problems; a missing shared directory only skips this check, with a warning. */
-async function requiredProblems(catalog: Catalog, dataDir: string): Promise<CatalogProblem[]> {
-  const file = requiredRecordsFile();
+async function requiredProblems(catalog: Catalog, dataDir: string, io: CliIo): Promise<CatalogProblem[]> {
+  const file = requiredRecordsFile(sharedDir(io.env));
   const required = await readRequiredIds(file);
   if (required === undefined) {
-    console.warn(`warning: ${file} not found (set ${SHARED_DIR_ENV}); required-records check skipped`);
+    println(io.stderr, `warning: ${file} not found (set ${SHARED_DIR_ENV}); required-records check skipped`);
     return [];
   }
   // CatalogProblem paths are relative to the data directory.
@@ -148,13 +149,5 @@ function fieldPath(p: UsageProblem): string {
   return p.path.reduce<string>((out, s) => (typeof s === "number" ? `${out}[${s}]` : out ? `${out}.${s}` : s), "");
 }
 
-async function isEntryPoint(): Promise<boolean> {
-  const script = process.argv[1];
-  if (!script) return false;
-  return pathToFileURL(await realpath(script)).href === import.meta.url;
-}
-
 // Run only as a script, so tests can import the helpers above.
-if (await isEntryPoint()) {
-  process.exitCode = await main(process.argv);
-}
+await runIfEntryPoint(import.meta.url, run);

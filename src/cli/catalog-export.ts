@@ -9,14 +9,14 @@
  * CATALOG_DIR (default data/). Announcements of broadcasts are left out: they expire and belong to the
  * running bot, not to the files. Run `npm run catalog:check` on the result before committing it.
  */
-import { realpath, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { stringify } from "yaml";
 import { DEFAULT_DATA_DIR } from "../catalog/load.js";
 import { createRedisCatalogChanges } from "../state/catalog-changes-redis.js";
 import type { CatalogChangeStore } from "../state/catalog-changes.js";
 import { connectRedis, DEFAULT_PREFIX, redisHost } from "../state/redis.js";
+import { println, runIfEntryPoint, type CliIo } from "./io.js";
 
 export interface ExportResult {
   written: string[];
@@ -41,23 +41,24 @@ export async function exportChanges(changes: CatalogChangeStore, dir: string): P
   return result;
 }
 
-async function main(): Promise<number> {
-  const url = process.env.REDIS_URL;
-  const dir = process.env.CATALOG_DIR || DEFAULT_DATA_DIR;
+/** `catalog:export`: reads REDIS_URL and CATALOG_DIR from the environment; exit code 0, or 1 with the reason on stderr. */
+export async function run(_argv: string[], io: CliIo): Promise<number> {
+  const url = io.env.REDIS_URL;
+  const dir = io.env.CATALOG_DIR || DEFAULT_DATA_DIR;
   if (!url) {
-    console.error("REDIS_URL is not set: changes made in chat are kept in the running bot's memory only, and there is nothing stored to export.");
+    println(io.stderr, "REDIS_URL is not set: changes made in chat are kept in the running bot's memory only, and there is nothing stored to export.");
     return 1;
   }
   const redis = connectRedis(url);
   try {
     const { written, withdrawn } = await exportChanges(createRedisCatalogChanges(redis, { prefix: DEFAULT_PREFIX }), dir);
-    console.log(`from ${redisHost(url)} into ${dir}: ${written.length} record file(s) written`);
-    for (const id of written) console.log(`  wrote records/${id}.yaml`);
-    for (const id of withdrawn) console.log(`  withdrawn in the bot, file kept (ids are never deleted; set "expires" or edit it): records/${id}.yaml`);
-    console.log("next: npm run catalog:check, then review and commit the files");
+    println(io.stdout, `from ${redisHost(url)} into ${dir}: ${written.length} record file(s) written`);
+    for (const id of written) println(io.stdout, `  wrote records/${id}.yaml`);
+    for (const id of withdrawn) println(io.stdout, `  withdrawn in the bot, file kept (ids are never deleted; set "expires" or edit it): records/${id}.yaml`);
+    println(io.stdout, "next: npm run catalog:check, then review and commit the files");
     return 0;
   } catch (error) {
-    console.error(`could not export: ${(error as Error).message}`);
+    println(io.stderr, `could not export: ${(error as Error).message}`);
     return 1;
   } finally {
     await redis.quit().catch(() => undefined);
@@ -65,11 +66,5 @@ async function main(): Promise<number> {
   }
 }
 
-async function isEntryPoint(): Promise<boolean> {
-  const script = process.argv[1];
-  if (!script) return false;
-  return pathToFileURL(await realpath(script)).href === import.meta.url;
-}
-
-// Run only as a script, so tests can import exportChanges.
-if (await isEntryPoint()) process.exitCode = await main();
+// Run only as a script, so tests can import exportChanges and run.
+await runIfEntryPoint(import.meta.url, run);

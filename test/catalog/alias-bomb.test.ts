@@ -1,5 +1,3 @@
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createApp, StartupError } from "../../src/app.js";
@@ -7,6 +5,8 @@ import { formatProblem, loadCatalog, MAX_ALIAS_COUNT } from "../../src/catalog/l
 import { LiveCatalog } from "../../src/live/catalog.js";
 import { createMemoryCatalogChanges } from "../../src/state/catalog-changes.js";
 import { loadConfig } from "../../src/config.js";
+import { run } from "../../src/cli/catalog-check.js";
+import { runCli } from "../helpers/cli.js";
 import { makeCatalog, removeFixtures } from "./fixture.js";
 
 /**
@@ -15,7 +15,6 @@ import { makeCatalog, removeFixtures } from "./fixture.js";
  * stack trace, never a hang.
  */
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const BOMB_FILE = "records/alpha-forum.yaml";
 const BOMB = `id: alpha-forum
 a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
@@ -43,13 +42,11 @@ describe("a YAML alias bomb in a catalog file", () => {
 
   it("is one line of npm run catalog:check, which exits 1 without a stack trace", async () => {
     const { dir } = await makeCatalog({ [BOMB_FILE]: BOMB });
-    const env: NodeJS.ProcessEnv = { ...process.env, COOPDESK_SHARED_DIR: dir };
-    delete env.CATALOG_DIR;
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/catalog-check.ts", dir], { cwd: REPO_ROOT, env, encoding: "utf8", timeout: 30_000 });
+    const result = await runCli(run, [dir], { env: { COOPDESK_SHARED_DIR: dir } });
     expect(result.status).toBe(1);
     expect(result.stderr.split("\n").filter((l) => l && !l.startsWith("warning:"))).toEqual([LINE, `catalog check failed: 1 problem in ${dir}`]);
     expect(result.stderr).not.toMatch(/ReferenceError|\n\s+at /);
-  }, 40_000);
+  });
 
   it("stops the start with exit code 2 and the line", async () => {
     const { dir } = await makeCatalog({ [BOMB_FILE]: BOMB });

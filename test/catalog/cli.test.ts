@@ -1,13 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { parseRequiredIds } from "../../src/cli/catalog-check.js";
+import { parseRequiredIds, run } from "../../src/cli/catalog-check.js";
+import { runCli, type CliResult } from "../helpers/cli.js";
 import { lineOf, makeCatalog, removeFixtures, swap } from "./fixture.js";
 
-const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const sharedDirs: string[] = [];
 
 afterEach(async () => {
@@ -15,12 +13,9 @@ afterEach(async () => {
   await Promise.all(sharedDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** Runs the checker as `npm run catalog:check` would, with the shared directory under our control. */
-function runCheck(dataDir: string, sharedDir: string): { status: number | null; stdout: string; stderr: string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, COOPDESK_SHARED_DIR: sharedDir };
-  delete env.CATALOG_DIR;
-  const result = spawnSync(process.execPath, ["--import", "tsx", "src/cli/catalog-check.ts", dataDir], { cwd: REPO_ROOT, env, encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** Runs the checker as `npm run catalog:check <dir>` would (in-process), with the shared directory under our control. */
+function runCheck(dataDir: string, sharedDir: string): Promise<CliResult> {
+  return runCli(run, [dataDir], { env: { COOPDESK_SHARED_DIR: sharedDir } });
 }
 
 async function sharedDirRequiring(ids: string[]): Promise<string> {
@@ -35,7 +30,7 @@ async function sharedDirRequiring(ids: string[]): Promise<string> {
 describe("catalog:check", () => {
   it("exits 1 and prints each problem and a count on stderr for a broken catalog", async () => {
     const { dir, files } = await makeCatalog({ "records/beta-centre.yaml": swap("related: [alpha-forum]", "related: [nowhere]") });
-    const { status, stdout, stderr } = runCheck(dir, await sharedDirRequiring(["alpha-forum"]));
+    const { status, stdout, stderr } = await runCheck(dir, await sharedDirRequiring(["alpha-forum"]));
     expect(status).toBe(1);
     expect(stdout).toBe("");
     const line = lineOf(files["records/beta-centre.yaml"], "related:");
@@ -46,7 +41,7 @@ describe("catalog:check", () => {
   it("exits 1 when a required record is missing", async () => {
     const { dir } = await makeCatalog();
     const shared = await sharedDirRequiring(["alpha-forum", "gamma-lab"]);
-    const { status, stderr } = runCheck(dir, shared);
+    const { status, stderr } = await runCheck(dir, shared);
     expect(status).toBe(1);
     expect(stderr).toMatch(/required-records\.md:6 \[gamma-lab\] required record is missing from the catalog\n/);
     expect(stderr).toContain("catalog check failed: 1 problem");
@@ -54,7 +49,7 @@ describe("catalog:check", () => {
 
   it("prints a one-line summary and exits 0 for a valid catalog", async () => {
     const { dir } = await makeCatalog();
-    const { status, stdout, stderr } = runCheck(dir, await sharedDirRequiring(["alpha-forum", "beta-centre"]));
+    const { status, stdout, stderr } = await runCheck(dir, await sharedDirRequiring(["alpha-forum", "beta-centre"]));
     expect(stderr).toBe("");
     expect(status).toBe(0);
     expect(stdout).toBe("catalog OK: 2 records (1 event, 1 organisation), 1 sector, 1 audience, 1 concept, 1 city\n");
@@ -62,7 +57,7 @@ describe("catalog:check", () => {
 
   it("reports how records read, each problem at its line: here two records one list could not tell apart", async () => {
     const { dir, files } = await makeCatalog({ "records/beta-centre.yaml": swap("  en: Beta Centre", "  en: Alpha forum") });
-    const { status, stderr } = runCheck(dir, await sharedDirRequiring(["alpha-forum"]));
+    const { status, stderr } = await runCheck(dir, await sharedDirRequiring(["alpha-forum"]));
     expect(status).toBe(1);
     const line = lineOf(files["records/beta-centre.yaml"], "en: Alpha forum");
     expect(stderr).toContain(`records/beta-centre.yaml:${line} [beta-centre] title.en: same short title as alpha-forum: a list of both could not tell them apart\n`);
@@ -71,7 +66,7 @@ describe("catalog:check", () => {
 
   it("warns and skips only the required-records check when the shared directory is absent", async () => {
     const { dir } = await makeCatalog();
-    const { status, stdout, stderr } = runCheck(dir, path.join(os.tmpdir(), "coopdesk-no-such-shared-dir"));
+    const { status, stdout, stderr } = await runCheck(dir, path.join(os.tmpdir(), "coopdesk-no-such-shared-dir"));
     expect(status).toBe(0);
     expect(stdout).toMatch(/^catalog OK: 2 records/);
     expect(stderr).toMatch(/^warning: .*required-records\.md not found \(set COOPDESK_SHARED_DIR\); required-records check skipped\n$/);

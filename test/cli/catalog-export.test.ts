@@ -3,10 +3,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { announcementRecord } from "../../src/announcements/record.js";
-import { exportChanges } from "../../src/cli/catalog-export.js";
+import { exportChanges, run } from "../../src/cli/catalog-export.js";
 import { DEFAULT_DATA_DIR, loadCatalog, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
-import { openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { runCli } from "../helpers/cli.js";
+import { flushAll, openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 
 let server: RedisServer;
 let dir: string;
@@ -44,4 +45,41 @@ it("writes the records changed in chat as catalog files that load, keeps the fil
     expect(loaded.catalog.records.some((r) => r.kind === "announcement")).toBe(false);
   }
   await client.quit();
+});
+
+it("npm run catalog:export reads REDIS_URL and CATALOG_DIR, says what it wrote and kept, and what to do next", async () => {
+  await flushAll(server.url);
+  const client = await openClient(server.url);
+  const store = createRedisCatalogChanges(client, { prefix: "coopdesk:" });
+  const caexpo = (await loadCatalogOrThrow(dir)).records.find((r) => r.id === "caexpo")!;
+  await store.append({ op: "put", record: { ...caexpo, title: { ...caexpo.title, en: "CAEXPO, title revised" } } });
+  await store.append({ op: "remove", id: "asean" });
+  await client.quit();
+
+  const out = await runCli(run, [], { env: { REDIS_URL: server.url, CATALOG_DIR: dir } });
+  expect(out).toEqual({
+    status: 0,
+    stderr: "",
+    stdout: [
+      `from 127.0.0.1:${server.port} into ${dir}: 1 record file(s) written`,
+      "  wrote records/caexpo.yaml",
+      '  withdrawn in the bot, file kept (ids are never deleted; set "expires" or edit it): records/asean.yaml',
+      "next: npm run catalog:check, then review and commit the files",
+      "",
+    ].join("\n"),
+  });
+  expect(await readFile(path.join(dir, "records", "caexpo.yaml"), "utf8")).toContain("CAEXPO, title revised");
+});
+
+it("npm run catalog:export without REDIS_URL says there is nothing stored to export and exits 1", async () => {
+  const out = await runCli(run, [], { env: { CATALOG_DIR: dir } });
+  expect(out.status).toBe(1);
+  expect(out.stdout).toBe("");
+  expect(out.stderr).toMatch(/^REDIS_URL is not set: .*nothing stored to export\.\n$/);
+});
+
+it("npm run catalog:export on a Redis that does not answer says it could not export and exits 1", async () => {
+  const out = await runCli(run, [], { env: { REDIS_URL: "redis://127.0.0.1:1", CATALOG_DIR: dir } });
+  expect(out.status).toBe(1);
+  expect(out.stderr).toMatch(/^could not export: /);
 });

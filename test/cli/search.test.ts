@@ -1,15 +1,19 @@
-import { spawnSync } from "node:child_process";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { run } from "../../src/cli/search.js";
+import type { SearchEngine } from "../../src/search/engine.js";
+import { bundledEngine } from "../helpers/bot-deps.js";
+import { runCli } from "../helpers/cli.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const run = (args: string[], input?: string) =>
-  spawnSync(process.execPath, ["--import", "tsx", "src/cli/search.ts", ...args], { cwd: root, input, encoding: "utf8", timeout: 60_000 });
+/** The command over the bundled catalog, with the engine the other tests of this process share. */
+let engine: SearchEngine;
+beforeAll(async () => {
+  engine = await bundledEngine();
+});
+const search = (argv: string[], io: Parameters<typeof run>[1]) => run(argv, io, { engine });
 
 describe("search command", () => {
-  it("answers one JSON line per query line with the language and the top 10 scored ids", () => {
-    const out = run(["--jsonl"], "incubateurs en Ouzbékistan\n\n哈萨克斯坦的孵化器\nquantum chromodynamics\n");
+  it("answers one JSON line per query line with the language and the top 10 scored ids", async () => {
+    const out = await runCli(search, ["--jsonl"], { stdin: "incubateurs en Ouzbékistan\n\n哈萨克斯坦的孵化器\nquantum chromodynamics\n" });
     expect(out.status).toBe(0);
     const lines = out.stdout.trim().split("\n").map((l) => JSON.parse(l) as { query: string; lang: string; results: { id: string; score: number }[] });
     expect(lines.map((l) => [l.query, l.lang])).toEqual([
@@ -25,17 +29,20 @@ describe("search command", () => {
     expect(lines[2]!.results).toEqual([]);
   });
 
-  it("prints a readable top 5 with scores", () => {
-    const out = run(["incubator in Harbin"]);
+  it("prints a readable top 5 with scores", async () => {
+    const out = await runCli(search, ["incubator in Harbin"]);
     expect(out.status).toBe(0);
     expect(out.stdout).toMatch(/language: en/);
     expect(out.stdout).toMatch(/^ 1\.\s+\d+\.\d\d\s+conf \d\.\d\d\s+incubator-harbin$/m);
     expect(out.stdout.match(/^\s?\d\. /gm)?.length).toBeLessThanOrEqual(5);
   });
 
-  it("rejects a bad option with a clear message", () => {
-    const out = run(["--lang", "de", "x"]);
-    expect(out.status).toBe(2);
-    expect(out.stderr).toMatch(/--lang must be one of en, fr, ru, zh/);
+  it("rejects a bad option with a clear message and exit code 2", async () => {
+    const out = await runCli(search, ["--lang", "de", "x"]);
+    expect(out).toEqual({ status: 2, stdout: "", stderr: "--lang must be one of en, fr, ru, zh\n" });
+    const unknown = await runCli(search, ["--colour", "x"]);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/--colour/);
+    expect((await runCli(search, [])).stderr).toMatch(/^usage: /);
   });
 });
