@@ -97,7 +97,7 @@ async function expired(ctx: BotContext): Promise<void> {
 }
 
 function env(ctx: BotContext): BroadcastViewEnv {
-  return { t: ctx.t, lang: ctx.lang, catalog: ctx.deps.search.catalog };
+  return { t: ctx.t, lang: ctx.lang, catalog: ctx.deps.search.catalog, ...(ctx.deps.delivery ? { pacing: ctx.deps.delivery.pacing } : {}) };
 }
 
 /** Recipients of the audience as it stands; undefined until the coordinator has chosen one. */

@@ -1,5 +1,5 @@
 import { LANGUAGES, type Catalog, type Language } from "../../../catalog/schema.js";
-import type { BroadcastStatus } from "../../../broadcast/types.js";
+import type { BroadcastStatus, DeliveryPacing } from "../../../broadcast/types.js";
 import type { Translate } from "../../../i18n.js";
 import type { Audience } from "../../../state/coordination.js";
 import { escapeHtml, truncate } from "../../format.js";
@@ -7,6 +7,7 @@ import { addDays, formatDate, formatScheduleTime } from "./time.js";
 import { DEFAULT_ANNOUNCEMENT_DAYS } from "../../../announcements/record.js";
 import { audienceChosen, FACETS, type BroadcastDraft, type Facet } from "./draft.js";
 import { countryName, dateTimeFormat, formatList, numberFormat } from "../../views/format.js";
+import { paidEstimateLine, paidStatusLine } from "./paid.js";
 
 /** Texts of the /broadcast flow, of /broadcasts and of the progress message. Numbers and dates via Intl. */
 
@@ -14,6 +15,8 @@ export interface BroadcastViewEnv {
   t: Translate;
   lang: Language;
   catalog: Catalog;
+  /** The delivery's pace: with paid broadcasting, the confirmation says what it can cost. */
+  pacing?: DeliveryPacing;
 }
 
 export function formatCount(value: number, lang: Language): string {
@@ -122,10 +125,13 @@ export function renderConfirm(draft: BroadcastDraft, recipients: number | undefi
     recipientsLine(recipients, env),
     t("broadcast:draft.when", { when: when(draft, env) }),
     t("broadcast:draft.expires", { date: escapeHtml(formatDate(announcementExpiry(draft, now), lang)) }),
+    paidEstimateLine(recipients, env.pacing, t, lang),
     ...(recipients === 0 ? ["", t("broadcast:confirm.nobody")] : []),
     "",
     t(draft.scheduledAt ? "broadcast:confirm.questionScheduled" : "broadcast:confirm.question"),
-  ].join("\n");
+  ]
+    .filter((line) => line !== undefined)
+    .join("\n");
 }
 
 function stateLabel(status: BroadcastStatus, t: Translate): string {
@@ -148,11 +154,12 @@ export function renderProgress(status: BroadcastStatus, t: Translate, lang: Lang
         t("broadcast:progress.running", { id }),
         t("broadcast:progress.counts", counts),
         status.etaSeconds !== undefined && status.remaining > 0 ? t("broadcast:progress.eta", { duration: escapeHtml(formatDuration(status.etaSeconds, lang)) }) : "",
+        paidStatusLine(status, t, lang),
       ]
         .filter(Boolean)
         .join("\n");
     default:
-      return [t(`broadcast:report.${status.state}`, { id }), t("broadcast:report.counts", counts), finished(status, lang, t)].filter(Boolean).join("\n");
+      return [t(`broadcast:report.${status.state}`, { id }), t("broadcast:report.counts", counts), paidStatusLine(status, t, lang), finished(status, lang, t)].filter(Boolean).join("\n");
   }
 }
 
