@@ -32,7 +32,7 @@ const QUESTION_WORDS = {
     "quels", "quelles", "combien", "quand", "quoi", "comment", "bonjour", "bonsoir", "salut", "merci", "svp", "stp", "plait", "plaît", "dites", "dire",
     "voudrais", "aimerais", "connaitre", "connaître", "madame", "monsieur", "cordialement", "intéresse", "interesse", "aide", "aider", "infos",
     "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler", "desole", "désolé", "excusez", "pardon", "truc", "machin", "ça", "ca", "cest", "voudrait",
-    "si", "quelque", "chose", "quelqu", "bcp", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
+    "si", "quelque", "chose", "quelqu", "bcp", "actuellement", "actuel", "aujourd'hui", "maintenant", "exactement", "vraiment", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
     // Written as typed in chats: "c koi", "ya des…", "jcherche", "chui".
     "koi", "kwa", "ya", "jcherche", "jsuis", "chui", "jveux", "jvoudrais", "svp", "slt", "bjr", "dsl", "pk", "pq",
   ],
@@ -53,6 +53,7 @@ const QUESTION_WORDS = {
     "我是", "没有", "或者", "还是", "以及", "机会", "需要", "希望", "打算", "我们是", "我想", "想要",
     "推荐", "给", "给我", "适合", "应该", "叫", "叫什么", "名字", "都", "都在", "问", "列出", "告诉我", "能不能", "可不可以", "是谁", "哪位",
     "目前", "现在", "最近", "一般", "主要", "方面", "情况", "内容", "资料",
+    "哪一年", "哪年", "哪天", "哪一天", "几月", "几号", "几几年", "从哪年", "哪一届", "哪一", "从",
   ],
 };
 

@@ -5,7 +5,7 @@ import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, indexTerms, isSoftWord, isStopword, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
-import { cityToken, conceptToken, countryToken, Lexicon, type LexiconMatch } from "./lexicon.js";
+import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type LexiconMatch } from "./lexicon.js";
 import { bigrams, fold, scriptOf, words } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
@@ -77,6 +77,11 @@ interface Alternative {
   term: string;
   factor: number;
   via: MatchedTerm["via"];
+  /**
+   * A country standing for one of its cities (a city the catalog lacks, "whole" when named as whole
+   * words; or a catalog city's country): a record in another city of that country is somewhere else.
+   */
+  ofCity?: "whole" | "partial";
 }
 
 interface QueryUnit {
@@ -109,6 +114,8 @@ interface IndexedRecord {
   places: ReadonlySet<string>;
   /** City tokens of the record. */
   cities: ReadonlySet<string>;
+  /** Country tokens of the record's cities. */
+  cityCountries: ReadonlySet<string>;
   /** Per language, the title's units of meaning, each with the index terms that stand for it. */
   titleUnits: readonly (readonly string[])[][];
 }
@@ -500,6 +507,9 @@ export class SearchEngine {
 
     const matches: LexiconMatch[] = [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")];
     for (const m of matches) {
+      // A city the catalog does not have stands for its country (see Alternative.ofCity).
+      const ofCity = m.kind === "place" && isGazetteerToken(m.token) ? (m.partial ? "partial" : "whole") : undefined;
+      if (ofCity) m.token = countryToken(this.lexicon.countryOfToken.get(m.token)!);
       if (m.kind === "place") places.add(m.token);
       if (this.lexicon.names.has(m.token)) {
         const first = unitsOfWord.get(m.from)?.[0];
@@ -509,10 +519,12 @@ export class SearchEngine {
         for (const u of unitsOfWord.get(w) ?? []) {
           if (m.kind === "place") units[u]!.isPlace = true;
           const alts = units[u]!.alts;
-          if (!alts.some((a) => a.term === m.token)) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind });
+          const known = alts.find((a) => a.term === m.token);
+          if (!known) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind, ...(ofCity ? { ofCity } : {}) });
+          else if (!ofCity) delete known.ofCity;
           // A city is in its country: "an incubator in Almaty" is also one in Kazakhstan, a little less.
           const country = m.kind === "place" ? this.catalog.places.cities[m.token.slice(cityToken("").length)]?.country : undefined;
-          if (country && m.token.startsWith(cityToken("")) && !alts.some((a) => a.term === countryToken(country))) alts.push({ term: countryToken(country), factor: FACTOR.cityCountry, via: "place" });
+          if (country && m.token.startsWith(cityToken("")) && !alts.some((a) => a.term === countryToken(country))) alts.push({ term: countryToken(country), factor: FACTOR.cityCountry, via: "place", ofCity: "partial" });
         }
       }
     }
@@ -535,7 +547,9 @@ export class SearchEngine {
       const unknownWeight = looksLikeName(word, original) ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
       const idf = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight;
       unit.rarest = idf;
-      unit.weight = idf * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
+      // A city the catalog lacks is as specific as any name, however common its country is.
+      const specific = known.length > 0 && known.every((a) => a.ofCity === "whole") ? Math.max(idf, maxIdf * UNKNOWN_WORD_WEIGHT) : idf;
+      unit.weight = specific * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
       // A year names one edition of a thing ("the SCO summit 2019"), a proper name the thing itself ("the
       // Belt and Road forum"): a record without them is about something else, however common the year
       // or the name is in the catalog.
@@ -638,6 +652,10 @@ export class SearchEngine {
         const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
         const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
         for (const id of result) {
+          // A country standing for a city does not reach a record in another city of that country: an
+          // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
+          // Kazakhstan incubators) still answers "an incubator in Karaganda".
+          if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
           const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
           const score = fieldScore * breadth;
           const quality = fieldQuality * breadth;
@@ -893,6 +911,10 @@ function indexRecord(record: CatalogRecord, slot: number, indexer: TextIndexer, 
     audiences: new Set(record.audiences),
     places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
     cities: new Set(record.cities.map(cityToken)),
+    cityCountries: new Set(record.cities.flatMap((id) => {
+      const country = indexer.catalog.places.cities[id]?.country;
+      return country ? [countryToken(country)] : [];
+    })),
     titleUnits: LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
   };
 }

@@ -20,6 +20,8 @@ export interface LexiconMatch {
   /** First and one-past-last word index covered in the analysed text. */
   from: number;
   to: number;
+  /** A Han name found inside words rather than as whole words ("上和" across 上 and 和). */
+  partial?: boolean;
 }
 
 interface Pattern {
@@ -32,6 +34,15 @@ type Flavor = "en" | "fr";
 
 export function countryToken(code: string): string {
   return `@${code.toLowerCase()}`;
+}
+
+/** A city of the gazetteer the catalog does not have: it stands for its country (see addCountryPlaces). */
+export function gazetteerToken(code: string): string {
+  return `@g:${code.toLowerCase()}`;
+}
+
+export function isGazetteerToken(token: string): boolean {
+  return token.startsWith("@g:");
 }
 
 export function cityToken(id: string): string {
@@ -110,7 +121,8 @@ export class Lexicon {
       if (!wanted.has(city.country)) continue;
       // A city of the catalog keeps its own token under every spelling the gazetteer knows ("Ouroumtchi").
       const own = city.names.map((name) => this.cityOfName.get(`${city.country}:${name}`)).find((id) => id !== undefined);
-      const token = own ? cityToken(own) : countryToken(city.country);
+      const token = own ? cityToken(own) : gazetteerToken(city.country);
+      if (!own) this.countryOfToken.set(token, city.country);
       // Gazetteer names come folded.
       for (const name of city.names) {
         if (this.cityNames.has(name) || isCatalogWord(name)) continue;
@@ -223,7 +235,8 @@ export class Lexicon {
         const end = at + entry.text.length;
         let to = from + 1;
         while (to < text.words.length && text.words[to]!.start < end) to++;
-        out.push({ token: entry.token, kind: entry.kind, from, to });
+        const partial = at !== word.start || text.words[to - 1]!.end !== end;
+        out.push({ token: entry.token, kind: entry.kind, from, to, ...(partial ? { partial } : {}) });
       }
     }
   }

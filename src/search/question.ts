@@ -13,7 +13,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ["amount", /\bhow much\b|\b(total )?(value|worth|amount)\b|\bcombien (ca |cela )?(vaut|coute|valent)|\bmontant\b|\bvaleur\b|на как(ую|ой) сумм|сколько (денег|стоит|стоят|юаней|долларов)|\bсумм[аы]\b|\bстоимост|多少钱|金额|价值|多少亿|多少万/u],
   ["count", /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part)\b|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|多少|几个|几家|几项|几场|数量|占比|比重|百分之几/u],
   ["countries", /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有/u],
-  ["when", /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|几月|几号|日期|时间/u],
+  ["when", /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u],
   ["who", /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u],
   // "Where is it?" asks a place; "where can I find…" is a search.
   ["where", /\bwhere (is|was|are|were|will|did|does)\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est)\b|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u],
@@ -40,24 +40,24 @@ export type SmalltalkKind = "greeting" | "thanks" | "help" | "bye" | "command" |
 const SMALLTALK: [SmalltalkKind, string[]][] = [
   ["help", [
     "help", "help me", "are you a bot", "are you a robot", "are you human", "are you real", "who made you", "who created you", "who built you", "anyone there", "is anyone there", "what can you do", "what do you do", "who are you", "what are you", "how does this work", "how do i use this", "how to use", "what is this bot", "what is this", "menu", "start", "commands", "what can i ask", "what do you know", "what are you for", "what is this for",
-    "aide", "aidez moi", "aide moi", "que sais tu faire", "que savez vous faire", "que peux tu faire", "que pouvez vous faire", "qui es tu", "qui etes vous", "comment ca marche", "comment ca fonctionne", "c'est quoi ce bot", "menu", "que puis je demander", "tu sers a quoi", "ca sert a quoi", "a quoi tu sers", "tu fais quoi", "t'es qui", "tu es qui", "qu'est ce que tu sais faire", "qu'est ce que tu peux faire", "qu'est ce que tu fais", "tu sais faire quoi", "tu peux faire quoi", "tu es un robot", "tu es un bot", "vous etes un robot", "qui t'a cree", "il y a quelqu'un",
+    "aide", "aidez moi", "aide moi", "que sais tu faire", "que savez vous faire", "que peux tu faire", "que pouvez vous faire", "qui es tu", "qui etes vous", "comment ca marche", "comment ca fonctionne", "c'est quoi ce bot", "menu", "que puis je demander", "tu sers a quoi", "ca sert a quoi", "a quoi tu sers", "tu fais quoi", "t'es qui", "tu es qui", "qu'est ce que tu sais faire", "qu'est ce que tu peux faire", "qu'est ce que tu fais", "tu sais faire quoi", "tu peux faire quoi", "tu es un robot", "tu es un bot", "vous etes un robot", "t'es un robot", "t'es un bot", "t es un robot", "t'es humain", "tu es humain", "c'est un robot", "qui t'a cree", "il y a quelqu'un",
     "помощь", "помоги", "помогите", "что ты умеешь", "что вы умеете", "что умеешь", "ты кто", "кто ты", "кто вы", "как это работает", "как пользоваться", "что это за бот", "меню", "что можно спросить", "что ты можешь", "зачем ты", "для чего ты", "что ты такое", "ты бот", "ты робот", "вы бот", "кто тебя создал", "кто тебя сделал", "есть кто",
     "帮助", "帮忙", "你能做什么", "你会什么", "你可以做什么", "你能干什么", "你是谁", "怎么用", "如何使用", "这是什么", "菜单", "可以问什么", "你有什么功能", "你能干嘛", "你会干嘛", "你是干嘛的", "你是做什么的", "你是机器人吗", "你是机器人", "谁做的你", "有人吗",
   ]],
   ["greeting", [
     "hi", "hello", "hey", "hey there", "hi there", "hello there", "good morning", "good afternoon", "good evening", "greetings", "yo", "hiya", "howdy", "how are you", "how are you doing", "whats up", "what's up", "sup",
-    "bonjour", "salut", "bonsoir", "coucou", "bonjour a tous", "ca va", "salut ca va", "bonjour ca va", "comment ca va", "comment allez vous", "allo", "hello",
+    "bonjour", "salut", "bonsoir", "coucou", "cc", "cc ca va", "coucou ca va", "bonjour a tous", "ca va", "ca va bien", "ca va et toi", "salut toi", "salut ca va", "bonjour ca va", "comment ca va", "comment allez vous", "allo", "hello",
     "привет", "здравствуйте", "здравствуй", "добрый день", "доброе утро", "добрый вечер", "приветствую", "хай", "здрасте", "как дела", "как ты", "салам", "салют",
     "你好", "您好", "嗨", "哈喽", "大家好", "早上好", "下午好", "晚上好", "你好吗", "在吗", "在不在",
   ]],
   ["thanks", [
     "thanks", "thank you", "thank you very much", "thanks a lot", "many thanks", "thx", "ty", "cheers", "great thanks", "thanks great", "perfect thanks", "thanks for the help", "that helps", "very helpful", "helpful", "awesome", "great", "cool", "nice", "perfect", "super",
-    "merci", "merci beaucoup", "merci bien", "super merci", "merci pour l'aide", "merci pour votre aide", "parfait", "genial", "top", "cool", "nickel", "super",
+    "merci", "merci beaucoup", "merci bien", "merci infiniment", "merci mille fois", "mille mercis", "merci bcp", "c'est top", "c top", "c'est parfait", "c'est genial", "merci c'est top", "merci bcp c top", "merci ben gros", "merci pour tout", "merci a vous", "super merci", "merci pour l'aide", "merci pour votre aide", "parfait", "genial", "top", "cool", "nickel", "super",
     "спасибо", "спасибо большое", "большое спасибо", "благодарю", "спс", "пасиб", "отлично", "супер", "класс", "круто", "понятно спасибо", "очень помогли", "вы очень помогли", "ты очень помог", "помогли", "спасибо за помощь",
     "谢谢", "谢谢你", "谢谢您", "多谢", "非常感谢", "感谢", "太好了", "好的谢谢", "谢啦", "辛苦了", "谢谢帮忙", "帮大忙了",
   ]],
   ["bye", [
-    "bye", "goodbye", "good bye", "see you", "ciao", "have a good one", "have a nice day", "have a good day", "take care", "see ya", "good night", "au revoir", "a bientot", "bonne nuit", "bonne journee", "пока", "до свидания", "до встречи", "спокойной ночи", "всего доброго", "再见", "拜拜", "晚安",
+    "bye", "goodbye", "good bye", "see you", "ciao", "have a good one", "have a nice day", "have a good day", "take care", "see ya", "good night", "au revoir", "a bientot", "a plus", "a+", "bonne nuit", "bonne journee", "bonne soiree", "bonne journee a vous", "bonne soiree a vous", "bonne fin de journee", "bonne continuation", "хорошего дня", "хорошего вечера", "удачи", "祝你愉快", "have a nice evening", "пока", "до свидания", "до встречи", "спокойной ночи", "всего доброго", "再见", "拜拜", "晚安",
   ]],
   ["ack", [
     "ok", "okay", "k", "yes", "no", "yep", "nope", "sure", "fine", "got it", "i see", "oui", "non", "d'accord", "dac", "ok merci", "je vois", "да", "нет", "ок", "ладно", "хорошо", "понятно", "ясно", "好", "好的", "是", "不", "嗯", "知道了", "明白", "行", "ok thanks", "ok merci", "ок спасибо", "好的谢谢",

@@ -114,6 +114,17 @@ describe("SearchEngine: ranking, filters and paging", () => {
     expect(ids("lunar station Kazakhstan")[0]).toBe("lunar-station");
   });
 
+  it("does not take a record in one city for a city of the same country the catalog lacks", () => {
+    // Chengdu is in China like Harbin, but an incubator in Harbin is not one in Chengdu; a record of a
+    // whole country (the Kazakhstan incubators) does answer a city of it.
+    const harbin = engine.search("incubator in Chengdu").hits.find((h) => h.id === "harbin-incubator");
+    expect(harbin?.matches.map((m) => m.query)).toEqual(["incubator"]);
+    expect(harbin?.confidence).toBeLessThan(0.7);
+    expect(ids("incubator in Harbin")[0]).toBe("harbin-incubator");
+    expect(ids("incubator in Shymkent")[0]).toBe("offshore-incubators");
+    expect(engine.search("incubator in Shymkent").hits[0]?.confidence).toBeGreaterThan(0.9);
+  });
+
   it("filters by facets (OR inside a facet, AND across facets) and ignores unknown values", () => {
     expect(ids("incubator", { filters: { countries: ["CN"] } })).toEqual(["harbin-incubator"]);
     expect(ids("incubator", { filters: { countries: ["CN", "UZ"] } }).sort()).toEqual(["harbin-incubator", "offshore-incubators"]);
