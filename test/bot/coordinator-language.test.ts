@@ -26,7 +26,7 @@ let ADMIN = 0;
 let nextAdmin = 0;
 const ASKER = 9402;
 /** Unanswered questions of each run of the /unanswered test, unlike each other. */
-const UNANSWERED = [
+const UNANSWERED: [string, string][] = [
   ["zeolite membrane fellowship", "quantum gravity pizza"],
   ["perovskite solar scholarship", "lunar cheese orchestra"],
 ];
