@@ -124,6 +124,7 @@ export class SavedSearchNotifier {
     if (this.closed) return;
     const { deps } = this.options;
     const notifications = await claimNotifications(deps.search, deps.state.savedSearches, events, deps.settings.answerThreshold);
+    deps.logger.info({ records: events.map((e) => e.record.id), notifications: notifications.length }, "saved searches checked");
     for (const notification of notifications) {
       if (this.closed) return;
       await this.pace();
