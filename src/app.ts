@@ -7,6 +7,7 @@ import type { i18n } from "i18next";
 import { setCommands, setRoleMenus } from "./bot/commands.js";
 import type { BotContext, BotDeps } from "./bot/context.js";
 import { wireBroadcasts } from "./bot/features/broadcast/wiring.js";
+import { wireReminders } from "./bot/features/reminders-wiring.js";
 import { wireSavedSearches } from "./bot/features/saved-search-notifier.js";
 import { createBot } from "./bot/index.js";
 import type { BroadcastSettings } from "./broadcast/config.js";
@@ -106,7 +107,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     },
   };
 
+  let reminding: { close(): Promise<void> } | undefined;
   const release = async () => {
+    await reminding?.close();
     await live.close();
     if (ownState) await state.close();
   };
@@ -119,6 +122,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   } catch (error) {
     await release();
     throw error;
+  }
+
+  // Deadline reminders (deps.reminders), following the live catalog's changes.
+  try {
+    reminding = await wireReminders({ config, bot, deps });
+  } catch (error) {
+    await release();
+    throw new StartupError(`could not start deadline reminders: ${(error as Error).message}`, 1);
   }
 
   // Broadcasting: delivery (deps.delivery), with announcements entering the live catalog.

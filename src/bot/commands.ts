@@ -11,7 +11,7 @@ export const BROWSE_COMMANDS = LISTS;
 export type BrowseCommand = BrowseList;
 
 /** The menu of private chats, in the order Telegram shows it. */
-export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "subscribe", "subscriptions", "unsubscribe", "language"] as const;
+export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "subscribe", "subscriptions", "reminders", "unsubscribe", "language"] as const;
 
 /** Added to the private menu of each coordinator (per-chat scope, set when the role is granted and at start). */
 export const COORDINATOR_COMMANDS = ["broadcast", "broadcasts", "unanswered", "edit", "new"] as const;

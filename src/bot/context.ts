@@ -5,6 +5,7 @@ import type { Language } from "../catalog/schema.js";
 import type { Translate } from "../i18n.js";
 import type { LiveCatalog } from "../live/catalog.js";
 import type { Logger } from "../logger.js";
+import type { ReminderService } from "../reminders/types.js";
 import type { SearchEngine } from "../search/engine.js";
 import type { SessionData, StateBackend } from "../state/types.js";
 
@@ -22,6 +23,8 @@ export interface BotDeps {
    * through it and reach every process. Absent: /reload is unavailable and broadcasts add no announcement.
    */
   live?: LiveCatalog;
+  /** Application deadline reminders (⏰ on cards, /reminders); absent: reminders are unavailable. */
+  reminders?: ReminderService;
 }
 
 export interface BotSettings {

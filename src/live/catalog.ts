@@ -71,6 +71,9 @@ export class LiveCatalog {
   private checker: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly listeners = new Set<RecordLiveListener>();
+  private readonly goneListeners = new Set<(ids: string[]) => void>();
+  /** Records that left search since the listeners were last told. */
+  private gone: string[] = [];
   /** Records gone live since the listeners were last told, and the change being applied. */
   private live: RecordLiveEvent[] = [];
   private cause: { version: number; enteredAt?: string } | undefined;
@@ -103,6 +106,15 @@ export class LiveCatalog {
   onRecordLive(listener: RecordLiveListener): () => void {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` with the ids of the records that left search here (withdrawn, or past their
+   * expiry day), told with the records going live. Returns the way to stop.
+   */
+  onRecordGone(listener: (ids: string[]) => void): () => void {
+    this.goneListeners.add(listener);
+    return () => void this.goneListeners.delete(listener);
   }
 
   /** Version of the last change applied here. */
@@ -257,8 +269,10 @@ export class LiveCatalog {
 
   private refresh(id: string): void {
     const record = this.effective(id);
-    if (!record) this.search.remove(id);
-    else if (this.search.get(id) !== record) {
+    if (!record) {
+      if (this.search.get(id)) this.wentAway(id);
+      this.search.remove(id);
+    } else if (this.search.get(id) !== record) {
       this.search.put(record);
       this.wentLive(record);
     }
@@ -274,7 +288,20 @@ export class LiveCatalog {
   }
 
   /** Tells the listeners what went live since last time. */
+  private wentAway(id: string): void {
+    if (this.cause && this.goneListeners.size > 0) this.gone.push(id);
+  }
+
   private tell(): void {
+    const gone = this.gone;
+    this.gone = [];
+    for (const listener of gone.length ? this.goneListeners : []) {
+      try {
+        listener(gone);
+      } catch (error) {
+        this.options.logger.error({ message: (error as Error).message }, "a listener of records leaving search failed");
+      }
+    }
     const events = this.live;
     this.live = [];
     if (events.length === 0) return;

@@ -42,6 +42,7 @@ describe("setCommands", () => {
       { command: "events", description: "Форумы, конференции и конкурсы" },
       { command: "subscribe", description: "Получать анонсы по выбранным темам" },
       { command: "subscriptions", description: "Посмотреть или изменить подписку" },
+      { command: "reminders", description: "Ваши напоминания о сроках" },
       { command: "unsubscribe", description: "Отписаться от анонсов, всех или по теме" },
       { command: "language", description: "Выбрать язык ответов" },
     ]);

@@ -11,6 +11,7 @@ import { helpFeature } from "./help.js";
 import { inlineFeature } from "./inline.js";
 import { languageFeature, languageStep } from "./language.js";
 import { recordFeature } from "./record.js";
+import { remindersFeature } from "./reminders.js";
 import { savedSearchFeature } from "./saved-searches.js";
 import { savedSearchFeature } from "./saved-searches.js";
 import { handleQuestion, questionFeature } from "./question.js";
@@ -29,6 +30,8 @@ features.use(editFeature);
 features.use(savedSearchFeature);
 // Saved searches ("n:…") too.
 features.use(savedSearchFeature);
+// Deadline buttons ("dl:…") too.
+features.use(remindersFeature);
 // The record feature goes first: it answers deep links (/start r_<id>) before the greeting does.
 features.use(recordFeature);
 features.use(startFeature);

@@ -8,6 +8,7 @@ import { isGroupChat } from "../filters/chat.js";
 import { withoutMention } from "../filters/group.js";
 import { editButton } from "../keyboards/edit.js";
 import { recordButtons } from "../keyboards/record.js";
+import { hasUpcomingDeadline } from "../../reminders/plan.js";
 import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
 import { withNotify } from "../keyboards/saved-searches.js";
 import { renderDirect } from "../views/direct.js";
@@ -72,7 +73,7 @@ async function answer(ctx: BotContext, query: string, filters?: SearchFilters): 
   const env = viewEnv(ctx);
   const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: shortTitle(r, ctx.lang) }));
   const remaining = records.length - RESULTS_PAGE_SIZE;
-  const cardRows = recordButtons(ctx.t, top.id, "card", { share: true, feedback: true });
+  const cardRows = recordButtons(ctx.t, top.id, "card", { share: true, feedback: true, deadline: hasUpcomingDeadline(top, Date.now()) });
   // Coordinators fix or complete the record from the answer itself.
   const edit = await editButton(ctx, top.id);
   if (edit) cardRows.push([InlineKeyboard.text(edit.text, edit.data)]);

@@ -2,6 +2,7 @@ import { InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { Translate } from "../../i18n.js";
 import { decodeCallback, encodeCallback, type RecordView } from "../callback-data/index.js";
+import { encodeReminder } from "../callback-data/reminders.js";
 import { truncate } from "../format.js";
 
 /** Telegram's limit on a deep-link payload (`?start=`): 64 characters of A–Z, a–z, 0–9, _ and -. */
@@ -25,6 +26,8 @@ export interface RecordKeyboardOptions {
   related?: readonly { id: string; title: string }[];
   /** 👍/👎 under an answer card (src/bot/features/feedback.ts). */
   feedback?: boolean;
+  /** ⏰ remind me and 📅 add to calendar, for a record with a deadline ahead (src/bot/features/reminders.ts). */
+  deadline?: boolean;
 }
 
 /** The inline query that shares a record: its id, which inline mode answers with that record alone. */
@@ -43,6 +46,10 @@ export function recordButtons(t: Translate, id: string, current: RecordView, opt
   if (options.share) second.push(InlineKeyboard.switchInline(t("record:button.share"), shareQuery(id)));
   if (options.back) second.push(InlineKeyboard.text(t(decodeCallback(options.back)?.type === "results" ? "record:button.back" : "record:button.backToList"), options.back));
   if (second.length) rows.push(second);
+  if (options.deadline) {
+    const deadline = deadlineButtons(t, id);
+    if (deadline) rows.push(deadline);
+  }
   if (options.feedback) {
     const votes = voteButtons(t, id);
     if (votes) rows.push(votes);
@@ -51,6 +58,15 @@ export function recordButtons(t: Translate, id: string, current: RecordView, opt
     rows.push([InlineKeyboard.text(t("record:button.related", { title: truncate(item.title.replace(/\s+/g, " ").trim(), RELATED_TITLE_MAX) }), encodeCallback({ type: "record", view: "card", id: item.id }))]);
   }
   return rows;
+}
+
+/** ⏰ remind me, 📅 add to calendar; none when the record id is too long for a button's payload. */
+export function deadlineButtons(t: Translate, id: string): InlineKeyboardButton[] | undefined {
+  try {
+    return [InlineKeyboard.text(t("reminders:button.remind"), encodeReminder({ op: "remind", id })), InlineKeyboard.text(t("reminders:button.calendar"), encodeReminder({ op: "calendar", id }))];
+  } catch {
+    return undefined;
+  }
 }
 
 /** 👍/👎 for an answer; none when the record id is too long for a button's payload. */

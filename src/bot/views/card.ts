@@ -1,4 +1,5 @@
-import type { Catalog, CatalogRecord, Contact, Language } from "../../catalog/schema.js";
+import { deadlineClock, upcomingDeadlines } from "../../catalog/deadlines.js";
+import type { Catalog, CatalogRecord, Contact, Deadline, Language } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
 import { isoToday } from "../../catalog/dates.js";
@@ -17,6 +18,8 @@ export interface ViewEnv {
   catalog: Pick<Catalog, "sectors" | "audiences" | "places">;
   /** Today (YYYY-MM-DD) for past or future tense and "verified"; the clock's day when absent (tests pin it). */
   today?: string;
+  /** Now (ms since the epoch), for the deadlines still ahead; the clock's when absent. */
+  now?: number;
 }
 
 /** Longest title shown in a message (the catalog's are far shorter; this keeps a card sane whatever comes). */
@@ -71,16 +74,24 @@ function whereLine(record: CatalogRecord, env: ViewEnv): string | undefined {
   return places ? env.t("record:card.where", { places: escapeHtml(places) }) : undefined;
 }
 
-function whenLines(record: CatalogRecord, env: ViewEnv, withDeadlines: boolean): string[] {
+/** The card shows the deadlines still ahead; the details show them all. */
+function whenLines(record: CatalogRecord, env: ViewEnv, deadlines: "upcoming" | "all"): string[] {
   const lines: string[] = [];
   const when = formatWhen(record, env.lang, env.t, env.today ?? isoToday());
   if (when) lines.push(env.t("record:card.when", { dates: escapeHtml(when) }));
-  if (withDeadlines) {
-    for (const d of record.dates?.deadlines ?? []) {
-      lines.push(env.t("record:card.deadline", { label: escapeHtml(d.label[env.lang]), date: escapeHtml(datePhrase(d.date, env.lang, "at", env.t)) }));
-    }
-  }
+  const shown = deadlines === "all" ? (record.dates?.deadlines ?? []) : upcomingDeadlines(record.dates?.deadlines, env.now ?? Date.now());
+  for (const d of shown) lines.push(deadlineLine(d, env));
   return lines;
+}
+
+/**
+ * "⏰ Applications close on 15 March 2027 (until 23:59 UTC)", "… at 17:00 (GMT+8)": the day, and the
+ * time and zone it ends in, so nobody has to guess whose midnight it is.
+ */
+export function deadlineLine(deadline: Deadline, env: Pick<ViewEnv, "lang" | "t">): string {
+  const { time, zone } = deadlineClock(deadline, env.lang);
+  const key = deadline.time ? "record:card.deadlineTime" : "record:card.deadlineDay";
+  return env.t(key, { label: escapeHtml(deadline.label[env.lang]), date: escapeHtml(datePhrase(deadline.date, env.lang, "at", env.t)), time, zone: escapeHtml(zone) });
 }
 
 function figureLines(record: CatalogRecord, env: ViewEnv, max: number): string[] {
@@ -154,7 +165,7 @@ function compose(before: string[], flexible: string, after: string[][], limit: n
  */
 export function renderCard(record: CatalogRecord, env: ViewEnv, limit = MESSAGE_LIMIT): string {
   const facts = [
-    [whereLine(record, env) ?? "", ...whenLines(record, env, false)],
+    [whereLine(record, env) ?? "", ...whenLines(record, env, "upcoming")],
     figureLines(record, env, CARD_FIGURES),
     contactLines(record, env),
     [sourceLine(record, env)],
@@ -187,7 +198,7 @@ function linkLines(record: CatalogRecord, env: ViewEnv): string[] {
 export function renderDetails(record: CatalogRecord, env: ViewEnv): string {
   const facts = [
     whereLine(record, env),
-    ...whenLines(record, env, true),
+    ...whenLines(record, env, "all"),
     vocabularyLine("record:details.sectors", record.sectors, env.catalog.sectors, env),
     vocabularyLine("record:details.audiences", record.audiences, env.catalog.audiences, env),
     partiesLine("record:details.organisers", record.organisers.map((p) => p.name[env.lang]), env),

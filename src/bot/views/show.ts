@@ -6,6 +6,7 @@ import type { BotContext } from "../context.js";
 import { isGroupChat } from "../filters/chat.js";
 import { MESSAGE_LIMIT, splitMessage } from "../format.js";
 import { recordKeyboard } from "../keyboards/record.js";
+import { hasUpcomingDeadline } from "../../reminders/plan.js";
 import { resultsKeyboard, type ResultButton } from "../keyboards/results.js";
 import { withNotify } from "../keyboards/saved-searches.js";
 import { renderCard, renderContacts, renderDetails, type ViewEnv } from "./card.js";
@@ -97,7 +98,7 @@ export function recordView(ctx: BotContext, record: CatalogRecord, view: RecordV
           .slice(0, RELATED_SHOWN)
           .map((r) => ({ id: r.id, title: shortTitle(r, ctx.lang) }))
       : [];
-  const keyboard = recordKeyboard(ctx.t, record.id, view, { share: true, back, related });
+  const keyboard = recordKeyboard(ctx.t, record.id, view, { share: true, back, related, deadline: view === "card" && hasUpcomingDeadline(record, Date.now()) });
   return { text, keyboard };
 }
 
