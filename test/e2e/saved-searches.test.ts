@@ -4,7 +4,8 @@ import path from "node:path";
 import type { Update } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
-import { buttonData, plainText } from "../helpers/bot-harness.js";
+import type { CatalogRecord } from "../../src/catalog/schema.js";
+import { buttonData, plainText, startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import type { RecordedCall } from "../helpers/fake-bot-api.js";
 import { startReplicaSet, type ReplicaSet } from "../helpers/replicas.js";
 
@@ -108,5 +109,31 @@ verified: "2025-01-02"
     const notified = sentTo(user, after, "New for your saved search “perovskite solar school”");
     expect(notified).toHaveLength(1);
     expect(plainText(notified[0]!)).toContain(title);
+  }, TEST_MS);
+});
+
+describe("saved searches in polling mode (one process, in-memory state)", () => {
+  let bot: TestBot;
+  beforeAll(async () => {
+    bot = await startTestBot({ mode: "polling" });
+  }, START_MS);
+  afterAll(() => bot?.stop());
+
+  it("a record put live is sent to the chat that saved the question it answers", async () => {
+    const from = { userId: 830_001 };
+    const reply = await bot.reply("lunar greenhouse programme", from);
+    const notify = buttonData(reply).find((d) => d.startsWith("n:s:"));
+    expect(notify, plainText(reply)).toBeDefined();
+    const { answer } = await bot.pressAndWait(notify!, from);
+    expect(answer.payload.text).toBe("Saved: you will be notified");
+
+    const live = bot.app.deps.live!;
+    const base = structuredClone(live.search.catalog.records.find((r) => r.kind === "programme")!);
+    const title = { en: "Lunar greenhouse exchange programme", fr: "Programme d'échange serres lunaires", ru: "Программа обмена «Лунные теплицы»", zh: "月球温室交流项目" };
+    const record = { ...base, id: "zz-lunar-polling", title, short: undefined, summary: title, details: undefined, related: [] } as CatalogRecord;
+    const after = bot.api.mark();
+    await live.put(record);
+    const notification = await bot.api.waitForCall("sendMessage", (p) => Number(p.chat_id) === from.userId && String(p.text).includes("New for your saved search"), { after, timeoutMs: 15_000 });
+    expect(plainText(notification)).toContain("Lunar greenhouse exchange programme");
   }, TEST_MS);
 });

@@ -1,0 +1,68 @@
+import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough, Writable } from "node:stream";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.js";
+import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
+import { runConsole } from "../../src/console/chat.js";
+import { loadConfig } from "../../src/config.js";
+import { until } from "../helpers/until.js";
+
+/** The console user's id (src/console), made an administrator so it can /reload. */
+const CONSOLE_USER = "100000001";
+
+let catalogDir: string;
+beforeAll(async () => {
+  catalogDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-console-saved-"));
+  await cp(DEFAULT_DATA_DIR, catalogDir, { recursive: true });
+});
+afterAll(async () => {
+  if (catalogDir) await rm(catalogDir, { recursive: true, force: true });
+});
+
+describe("saved searches in the console (in-memory state)", () => {
+  it("🔔 saves the question, /subscriptions lists it, and a record added by /reload comes as a notification", async () => {
+    const app = await createApp(loadConfig({ BOT_USERNAME: "CooperationDeskBot", CATALOG_DIR: catalogDir, ADMIN_IDS: CONSOLE_USER }), { logger: pino({ level: "silent" }) });
+    const input = new PassThrough();
+    let out = "";
+    const output = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        out += chunk.toString("utf8");
+        done();
+      },
+    });
+    const running = runConsole(app, { input, output, env: { LANG: "en_US.UTF-8" }, color: false });
+    try {
+      input.write("lunar greenhouse programme\n");
+      await until(() => /\[(\d+)\] 🔔 Notify me/.test(out), 20_000, "the 🔔 button");
+      const button = /\[(\d+)\] 🔔 Notify me/.exec(out)![1]!;
+      input.write(`${button}\n`);
+      await until(() => out.includes("Search saved: “lunar greenhouse programme”"), 20_000, "the confirmation");
+      input.write("/subscriptions\n");
+      await until(() => out.includes("1. “lunar greenhouse programme”"), 20_000, "the list");
+
+      await writeFile(
+        path.join(catalogDir, "records", "zz-lunar-greenhouse-programme.yaml"),
+        `id: zz-lunar-greenhouse-programme
+kind: programme
+title: {en: Lunar greenhouse exchange programme, fr: Programme d'échange serres lunaires, ru: Программа обмена «Лунные теплицы», zh: 月球温室交流项目}
+summary: {en: A student exchange on lunar greenhouses., fr: Un échange étudiant sur les serres lunaires., ru: Студенческий обмен по лунным теплицам., zh: 关于月球温室的学生交流。}
+countries: [KZ]
+source: {file: 001_test.txt, date: "2025-01-01"}
+verified: "2025-01-02"
+`,
+      );
+      input.write("/reload\n");
+      await until(() => out.includes("Catalog reloaded") && out.includes("New for your saved search “lunar greenhouse programme”"), 20_000, "the notification");
+      const notification = out.slice(out.indexOf("New for your saved search"));
+      expect(notification).toContain("Lunar greenhouse exchange programme");
+      expect(notification).toContain("🔕 Stop this saved search");
+    } finally {
+      input.end("/quit\n");
+      await running;
+      await app.close();
+    }
+  }, 60_000);
+});
