@@ -34,6 +34,10 @@ const MIN_PREFIX = 4;
 const MAX_PREFIX_WORDS = 8;
 
 const YEAR = /^(19|20)\d\d$/;
+/** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
+const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай"]);
+/** The partner's character after 中 in such names: 中德 (Germany), 中法 (France), 中非 (Africa), 中俄 (Russia)… */
+const PARTNER_HAN = new Set([..."德法非俄美日韩英意欧拉阿巴印泰越新马哈乌吉塔土埃澳加荷瑞葡蒙"]);
 /** How much more a missing year costs than a missing name: an edition the catalog lacks is not the one it has. */
 const YEAR_ABSENCE = 3;
 
@@ -99,6 +103,8 @@ interface QueryUnit {
   absence?: number;
   /** The unit begins a proper name of the glossary (the SCO, the Belt and Road). */
   named?: boolean;
+  /** The unit names the partner of a China–X programme ("Chine-France"): a record without it is another programme. */
+  partner?: boolean;
   /** The unit names a place of the query (it may also match as a word). */
   isPlace?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
@@ -502,6 +508,13 @@ export class SearchEngine {
         push(word.text, alts);
       }
       if (isSoftWord(word.text) || isSoftWord(key)) for (const u of unitsHere) units[u]!.soft = true;
+      // "Chine-France", "sino-africain": the partner of a China–X programme names the programme.
+      const prev = en.words[i - 1];
+      const partner =
+        word.script === "han"
+          ? (word.text.length === 1 && PARTNER_HAN.has(word.text) && prev?.text === "中" && prev.end === word.start) || (word.text.length === 2 && word.text[0] === "中" && PARTNER_HAN.has(word.text[1]!))
+          : prev !== undefined && CHINA_FIRST.has(prev.text) && /^\s*[-–—]\s*$/u.test(en.folded.slice(prev.end, word.start));
+      if (partner) for (const u of unitsHere) units[u]!.partner = true;
       unitsOfWord.set(i, unitsHere);
     });
 
@@ -553,7 +566,9 @@ export class SearchEngine {
       // A year names one edition of a thing ("the SCO summit 2019"), a proper name the thing itself ("the
       // Belt and Road forum"): a record without them is about something else, however common the year
       // or the name is in the catalog.
-      if (YEAR.test(word.text) || unit.named) unit.absence = maxIdf * (YEAR.test(word.text) ? YEAR_ABSENCE : 1);
+      // A partner is a word the catalog lacks, a place or a name ("China-linked" names no partner).
+      unit.partner &&= word.script === "han" || known.length === 0 || unit.isPlace === true || looksLikeName(word, original);
+      if (YEAR.test(word.text) || unit.named || unit.partner) unit.absence = maxIdf * (YEAR.test(word.text) || unit.partner ? YEAR_ABSENCE : 1);
     }
     return { units, places };
   }

@@ -36,3 +36,27 @@ describe("decide: places", () => {
     expect(decision.kind).toBe("answer");
   });
 });
+
+describe("decide: a China–X programme with another partner is another programme", () => {
+  it.each([
+    ["forum des champions cachés Chine-France", "sino-german-hidden-champions-forum-2024"],
+    ["Sino-French hidden champions forum", "sino-german-hidden-champions-forum-2024"],
+    ["中法隐形冠军论坛", "sino-german-hidden-champions-forum-2024"],
+    ["выставка Китай-Евразия в Урумчи", "caexpo"],
+  ])("declines %s rather than answer with %s", (question, other) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("decline");
+    expect(decision.record?.id).not.toBe(other);
+  });
+
+  it.each([
+    ["forum des champions cachés Chine-Allemagne", "sino-german-hidden-champions-forum-2024"],
+    ["中德隐形冠军论坛", "sino-german-hidden-champions-forum-2024"],
+    ["China-ASEAN innovation contest", "china-asean-innovation-contest"],
+    ["China-based incubator in Harbin", "incubator-harbin"],
+  ])("still answers %s with its own partner", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+  });
+});
