@@ -27,7 +27,7 @@ export const editFeature = new Composer<BotContext>();
 export const VALUE_STEP = "edit:value";
 export const COMMENT_STEP = "edit:comment";
 
-type FieldType = "localized" | "kind" | "list" | "date" | "text";
+type FieldType = "localized" | "kind" | "list" | "date" | "text" | "deadline";
 
 interface FieldSpec {
   name: string;
@@ -52,6 +52,9 @@ export const FIELDS: FieldSpec[] = [
   { name: "audiences", path: ["audiences"], type: "list" },
   { name: "start", path: ["dates", "start"], type: "date", optional: true },
   { name: "end", path: ["dates", "end"], type: "date", optional: true },
+  // The record's (first) application deadline: its day, time and zone, then what closes then.
+  { name: "deadline", path: ["dates", "deadlines", "0"], type: "deadline", optional: true },
+  { name: "deadlineLabel", path: ["dates", "deadlines", "0", "label"], type: "localized" },
   { name: "expires", path: ["expires"], type: "date", optional: true },
   { name: "source", path: ["source", "file"], type: "text" },
   { name: "sourceDate", path: ["source", "date"], type: "date" },
@@ -198,7 +201,7 @@ async function ask(ctx: BotContext, spec: FieldSpec, lang: Language | undefined,
   const field = ctx.t(`edit:field.${spec.name}`);
   lines.push(lang ? ctx.t("edit:ask.localized", { field, language: ctx.t(`edit:lang.${lang}`) }) : ctx.t("edit:ask.value", { field }));
   lines.push(ctx.t(`edit:hint.${spec.type === "list" || spec.type === "text" ? spec.name : spec.type}`));
-  if (current !== undefined && !(Array.isArray(current) && current.length === 0)) lines.push("", ctx.t("edit:ask.current", { value: escapeHtml(truncate(display(current), 600)) }));
+  if (current !== undefined && !(Array.isArray(current) && current.length === 0)) lines.push("", ctx.t("edit:ask.current", { value: escapeHtml(truncate(spec.type === "deadline" ? deadlineText(current) : display(current), 600)) }));
   const keyboard = new InlineKeyboard();
   if (spec.type === "kind") {
     KINDS.filter((k) => k !== "announcement").forEach((k, i) => {
@@ -244,10 +247,13 @@ valueStep.on("message:text", async (ctx) => {
   if (spec.newOnly && ctx.deps.search.get(text)) return ask(ctx, spec, draft.lang, ctx.t("edit:error.idTaken", { id: escapeHtml(truncate(text, 80)) }));
   const path = draft.lang ? [...spec.path, draft.lang] : spec.path;
   const candidate = structuredClone(draft.record);
-  setAt(candidate, path, parseValue(spec, text));
-  const problems = problemsAt(ctx, candidate, path);
+  setAt(candidate, path, spec.type === "deadline" ? parseDeadline(text, valueAt(draft.record, spec.path)) : parseValue(spec, text));
+  // A new deadline's label is asked next, in the four languages: its absence is not this value's fault.
+  const labelPath = [...spec.path, "label"];
+  const problems = problemsAt(ctx, candidate, path).filter((p) => !(spec.type === "deadline" && covers(labelPath, p.field!)));
   if (problems.length > 0) return ask(ctx, spec, draft.lang, errorText(ctx, spec, problems[0]!, candidate));
   draft.record = candidate;
+  if (spec.type === "deadline" && valueAt(candidate, spec.path) !== undefined && valueAt(candidate, labelPath) === undefined) draft.queue = ["deadlineLabel", ...(draft.queue ?? [])];
   await nextLanguageOrDone(ctx, spec, draft.lang);
 });
 
@@ -272,6 +278,19 @@ function parseValue(spec: FieldSpec, text: string): unknown {
     return spec.name === "countries" ? items.map((c) => c.toUpperCase()) : items.map((c) => c.toLowerCase());
   }
   return text;
+}
+
+/**
+ * "2027-03-15", "2027-03-15 17:00", "2027-03-15 17:00 Asia/Shanghai" or "2027-03-15 Asia/Shanghai" → a
+ * deadline keeping the label it had; "-" removes it. Anything else is passed on as the day, for the
+ * catalog's rules to refuse.
+ */
+function parseDeadline(text: string, current: unknown): unknown {
+  if (text === "-") return undefined;
+  const label = isMapping(current) ? current.label : undefined;
+  const m = /^(\S+)(?:\s+(\d{1,2}):(\d{2}))?(?:\s+(\S+))?$/.exec(text);
+  if (!m) return { date: text, ...(label ? { label } : {}) };
+  return { date: m[1], ...(m[2] ? { time: `${m[2].padStart(2, "0")}:${m[3]}` } : {}), ...(m[4] ? { zone: m[4] } : {}), ...(label ? { label } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -305,14 +324,16 @@ function problemsAt(ctx: BotContext, record: unknown, path: string[]): CatalogPr
 }
 
 function covers(path: string[], field: string): boolean {
-  const prefix = path.join(".");
+  // The catalog writes list items as "deadlines[0]".
+  const prefix = path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
   return field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);
 }
 
 /** The field (and language) a problem is about, to ask for it again. */
 function specOf(problem: CatalogProblem): { spec: FieldSpec; lang?: Language } | undefined {
   const field = problem.field ?? "";
-  const spec = FIELDS.find((f) => covers(f.path, field));
+  // The most precise field: a deadline's label rather than the deadline.
+  const spec = FIELDS.filter((f) => covers(f.path, field)).sort((a, b) => b.path.length - a.path.length)[0];
   if (!spec) return undefined;
   const lang = spec.type === "localized" ? LANGUAGES.find((l) => covers([...spec.path, l], field)) : undefined;
   return { spec, ...(lang ? { lang } : {}) };
@@ -546,14 +567,22 @@ function setAt(data: Record<string, unknown>, path: readonly string[], value: un
   const [head, ...rest] = path;
   if (head === undefined) return;
   if (rest.length === 0) {
-    if (value === undefined) delete data[head];
-    else data[head] = value;
+    // A list item removed leaves no hole.
+    if (value !== undefined) data[head] = value;
+    else if (Array.isArray(data)) data.splice(Number(head), 1);
+    else delete data[head];
     return;
   }
-  const child = typeof data[head] === "object" && data[head] !== null ? (data[head] as Record<string, unknown>) : {};
+  const child = typeof data[head] === "object" && data[head] !== null ? (data[head] as Record<string, unknown>) : /^\d+$/.test(rest[0]!) ? ([] as unknown as Record<string, unknown>) : {};
   setAt(child, rest, value);
   if (Object.keys(child).length === 0) delete data[head];
   else data[head] = child;
+}
+
+/** A deadline as it is typed: "2027-03-15 17:00 Asia/Shanghai". */
+function deadlineText(value: unknown): string {
+  const d = isMapping(value) ? value : {};
+  return [d.date, d.time, d.zone].filter((v) => typeof v === "string").join(" ");
 }
 
 function display(value: unknown): string {
