@@ -9,10 +9,12 @@ import { reminderInstant } from "../../src/catalog/deadlines.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { reminderDelivery } from "../../src/bot/features/reminders.js";
 import { wireReminders } from "../../src/bot/features/reminders-wiring.js";
+import { createBullReminders } from "../../src/reminders/bull.js";
 import { createMemoryReminders } from "../../src/reminders/memory.js";
 import type { ReminderService } from "../../src/reminders/types.js";
 import { calls, chatWith, data, label, plain, shown, toast, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
+import { redisForTests } from "../helpers/redis-server.js";
 import { until } from "../helpers/until.js";
 import { MovableClock } from "../reminders/behaviour.js";
 
@@ -181,5 +183,38 @@ describe("📅 add to calendar", () => {
     expect(ev.startDate.toJSDate().toISOString()).toBe("2031-05-20T09:00:00.000Z");
     expect(ev.summary).toMatch(/^⏰ Приём заявок заканчивается: /);
     expect(ev.description).toContain("в 17:00 (по GMT+8)");
+  });
+});
+
+describe("across a restart, on Redis", () => {
+  const redis = redisForTests();
+
+  it("a reminder asked for before the bot restarts is sent once by the bot started after it", async () => {
+    const state = redis.state();
+    const before = await chatWith(api, { state, live: {} });
+    const grantHere = { ...grant([{ date: "2031-05-20", label: LABEL }]) };
+    await before.deps.live!.put(grantHere);
+    const clockHere = new MovableClock();
+    const deliveryDeps = (c: Chat) => ({ search: c.deps.search, i18n: c.deps.i18n, sessions: c.deps.state.sessions, logger: c.deps.logger });
+    const first = createBullReminders({ connection: redis.url, hooks: reminderDelivery(deliveryDeps(before), before.bot.api), clock: clockHere });
+    before.deps.reminders = first;
+    await before.say(user, `/start r_${ID}`);
+    clockHere.comeIn(reminderInstant({ date: "2031-05-20" }, 7), 4000);
+    await before.press(user, `dl:r:${ID}`);
+    // The process stops before the reminder is due.
+    await first.close();
+    await before.deps.live!.close();
+
+    const after = await chatWith(api, { state, live: {} });
+    const second = createBullReminders({ connection: redis.url, hooks: reminderDelivery(deliveryDeps(after), after.bot.api), clock: clockHere });
+    const mark = api.mark();
+    await second.startWorkers();
+    const reminderCalls = () => calls(api.calls.slice(mark), "sendMessage").filter((p) => p.chat_id === user && plain(p).startsWith("⏰ Reminder"));
+    await until(() => reminderCalls().length === 1, 15_000, "the reminder after the restart");
+    expect(plain(reminderCalls()[0]!)).toContain("Reminder: 7 days left");
+    expect((await second.list(user))[0]?.pending.map((r) => r.days)).toEqual([1]);
+    await second.close();
+    await after.deps.live!.close();
+    expect(reminderCalls()).toHaveLength(1);
   });
 });
