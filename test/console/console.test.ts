@@ -9,6 +9,7 @@ import { consoleLanguage, runConsole } from "../../src/console/chat.js";
 import { htmlToEntities, htmlToTerminal } from "../../src/console/render.js";
 import { loadConfig } from "../../src/config.js";
 import { createI18n } from "../../src/i18n.js";
+import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
 
 /** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
@@ -61,34 +62,47 @@ function answerTo(transcript: string, line: string, occurrence = 1): string {
 }
 
 describe("npm start without a token: the console chat", () => {
-  let greeting: string;
+  let i18n: Awaited<ReturnType<typeof createI18n>>;
   let kazakhTitles: string[];
+  const greeting = (lang: string) => plain(i18n.getFixedT(lang)("start:greeting", { name: "You" })).split("\n")[0] as string;
 
   beforeAll(async () => {
-    const i18n = await createI18n();
-    greeting = plain(i18n.getFixedT("en")("start:greeting", { name: "You" })).split("\n")[0] as string;
+    i18n = await createI18n();
     const engine = await bundledEngine();
     kazakhTitles = engine.catalog.records.filter((r) => r.countries.includes("KZ")).map((r) => r.title.en);
   });
 
   it("chats through piped input: greeting with numbered buttons, a button press, a question answered with a record, /quit", async () => {
-    const { code, stdout, stderr } = await spawnConsole("/start\n1\nincubators in Kazakhstan\n/quit\n", { LANG: "en_US.UTF-8" });
-    expect(code, stderr).toBe(0);
-    expect(stdout).toContain(greeting);
-    expect(stdout).toMatch(/\[1\] \S.*\[2\] \S/);
-    expect(answerTo(stdout, "1")).toMatch(/\(edited message\)|\n {2}\S/);
-    const answer = answerTo(stdout, "incubators in Kazakhstan");
+    const out = await chat(["/start", "1", "incubators in Kazakhstan", "/quit"]);
+    expect(out).toContain(greeting("en"));
+    expect(out).toMatch(/\[1\] \S.*\[2\] \S/);
+    expect(answerTo(out, "1")).toMatch(/\(edited message\)|\n {2}\S/);
+    const answer = answerTo(out, "incubators in Kazakhstan");
     expect(kazakhTitles.some((t) => answer.includes(t)), answer).toBe(true);
-    expect(stdout).not.toMatch(/<\/?(b|i|a|code)>|&amp;|&lt;/);
-    expect(stdout).not.toContain("\u001b[");
-    expect(stderr).toBe("");
-  }, SPAWN_TIMEOUT_MS);
+    expect(out).not.toMatch(/<\/?(b|i|a|code)>|&amp;|&lt;/);
+    expect(out).not.toContain("\u001b[");
+  });
 
-  it("speaks the language of the locale, and ends on end of input (Ctrl-D) with exit code 0", async () => {
-    const i18n = await createI18n();
-    const { code, stdout } = await spawnConsole("/start\n", { LANG: "ru_RU.UTF-8" });
-    expect(code).toBe(0);
-    expect(stdout).toContain(plain(i18n.getFixedT("ru")("start:greeting", { name: "You" })).split("\n")[0]);
+  it("speaks the language of the locale", async () => {
+    expect(await chat(["/start"], { LANG: "ru_RU.UTF-8" })).toContain(greeting("ru"));
+  });
+
+  it("as a process: reads stdin, answers on stdout in the locale's language without markup, ends on end of input (Ctrl-D) with exit code 0", async () => {
+    // A two-record catalog (test/catalog/fixture.ts): the process start is what is tested here.
+    const { dir } = await makeCatalog();
+    try {
+      const { code, stdout, stderr } = await spawnConsole("/start\n1\nФорум Альфа\n", { LANG: "ru_RU.UTF-8", CATALOG_DIR: dir });
+      expect(code, stderr).toBe(0);
+      expect(stderr).toBe("");
+      expect(stdout).toContain(greeting("ru"));
+      expect(stdout).toMatch(/\[1\] \S.*\[2\] \S/);
+      expect(answerTo(stdout, "1")).toMatch(/\(edited message\)|\n {2}\S/);
+      expect(answerTo(stdout, "Форум Альфа")).toContain("Форум Альфа");
+      expect(stdout).not.toMatch(/<\/?(b|i|a|code)>|&amp;|&lt;/);
+      expect(stdout).not.toContain("\u001b[");
+    } finally {
+      await removeFixtures();
+    }
   }, SPAWN_TIMEOUT_MS);
 });
 

@@ -1,5 +1,6 @@
 import net from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { startMain } from "../helpers/main-process.js";
@@ -13,6 +14,13 @@ import { openClient, startRedisServer, type RedisServer } from "../helpers/redis
 
 const SPAWN_TIMEOUT_MS = 60_000;
 const PASSWORD = "Sup3r-Secret-Redis-Passw0rd";
+
+/** A two-record catalog (test/catalog/fixture.ts): nothing here depends on the bundled one, and the start skips most of the index build. */
+let catalogDir: string;
+beforeAll(async () => {
+  catalogDir = (await makeCatalog()).dir;
+});
+afterAll(removeFixtures);
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -44,7 +52,7 @@ async function freePort(): Promise<number> {
 }
 
 function env(api: FakeBotApi | undefined, redisUrl: string, more: Record<string, string> = {}): Record<string, string> {
-  return { TELEGRAM_BOT_TOKEN: HARNESS_TOKEN, TELEGRAM_API_ROOT: api?.apiRoot ?? "http://127.0.0.1:9", REDIS_URL: redisUrl, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug", ...more };
+  return { TELEGRAM_BOT_TOKEN: HARNESS_TOKEN, TELEGRAM_API_ROOT: api?.apiRoot ?? "http://127.0.0.1:9", REDIS_URL: redisUrl, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug", CATALOG_DIR: catalogDir, ...more };
 }
 
 describe("npm start with Redis refusing or unreachable", () => {
@@ -104,7 +112,7 @@ describe("npm start with Redis refusing or unreachable", () => {
     // instead of waiting on their reconnect backoff, and the process exits cleanly.
     main.child.kill("SIGTERM");
     const { stdout, stderr, code } = await main.exit;
-    expect(code).toBe(0);
+    expect(code, stderr + stdout.split("\n").filter((l) => /"level":(40|50|60)/.test(l)).join("\n")).toBe(0);
     expect(stdout + stderr).not.toContain(PASSWORD);
     expect(stdout).toContain('"args":["[redacted]"]');
   }, SPAWN_TIMEOUT_MS);

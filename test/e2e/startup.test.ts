@@ -1,17 +1,22 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { StartupError } from "../../src/app.js";
+import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { HARNESS_TOKEN, startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import { apiError, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { startMain as startMainProcess } from "../helpers/main-process.js";
 
 /** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
 const SPAWN_TIMEOUT_MS = 60_000;
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/**
+ * The processes read a two-record catalog (test/catalog/fixture.ts): what they show here does not depend
+ * on the bundled one, and their start skips most of the index build.
+ */
+let catalogDir: string;
+beforeAll(async () => {
+  catalogDir = (await makeCatalog()).dir;
+});
+afterAll(removeFixtures);
 
 let bot: TestBot | undefined;
 afterEach(async () => {
@@ -87,26 +92,9 @@ describe("start-up against Telegram", () => {
 // ---------------------------------------------------------------------------
 // The process: npm start's entry point, its exit codes and signals
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function startMain(env: Record<string, string>): { child: ChildProcess; exit: Promise<Exit>; output: () => string } {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
-  child.stderr?.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 45_000);
-  const exit = new Promise<Exit>((resolve) => {
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-  return { child, exit, output: () => stdout + stderr };
+/** npm start's entry point with this environment, on the small catalog unless CATALOG_DIR is given. */
+function startMain(env: Record<string, string>) {
+  return startMainProcess({ CATALOG_DIR: catalogDir, ...env });
 }
 
 async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
@@ -183,16 +171,10 @@ describe("npm start: the process", () => {
   }, SPAWN_TIMEOUT_MS);
 
   it("a bad catalog: exit code 2 with every problem listed", async () => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-bad-catalog-"));
-    try {
-      await cp(path.join(ROOT, "data"), dir, { recursive: true });
-      await writeFile(path.join(dir, "records", "broken-record.yaml"), "id: broken-record\nkind: nonsense\n");
-      const { code, stderr } = await startMain({ CATALOG_DIR: dir, LANG: "en_US.UTF-8" }).exit;
-      expect(code).toBe(2);
-      expect(stderr).toMatch(/Cannot start: catalog in .* has \d+ problems?:/);
-      expect(stderr).toMatch(/records\/broken-record\.yaml/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const { dir } = await makeCatalog({ "records/broken-record.yaml": "id: broken-record\nkind: nonsense\n" });
+    const { code, stderr } = await startMain({ CATALOG_DIR: dir, LANG: "en_US.UTF-8" }).exit;
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/Cannot start: catalog in .* has \d+ problems?:/);
+    expect(stderr).toMatch(/records\/broken-record\.yaml/);
   }, SPAWN_TIMEOUT_MS);
 });
