@@ -178,7 +178,7 @@ describe("📅 add to calendar", () => {
     await chat.say(user, "Какие программы обмена есть?");
     await chat.say(user, `/start r_${ID}`);
     const [call] = documents(await chat.press(user, `dl:c:${ID}`));
-    const ev = new ICAL.Event(calendar(call!).getFirstSubcomponent("vevent"));
+    const ev = new ICAL.Event(calendar(call!).getFirstSubcomponent("vevent")!);
     expect(ev.startDate.isDate).toBe(false);
     expect(ev.startDate.toJSDate().toISOString()).toBe("2031-05-20T09:00:00.000Z");
     expect(ev.summary).toMatch(/^⏰ Приём заявок заканчивается: /);
