@@ -21,6 +21,8 @@ export interface AnnouncementInput {
   /** Sector ids and country codes of the audience, when it named some. */
   sectors?: string[];
   countries?: string[];
+  /** Ids of records the coordinator linked to the broadcast. */
+  related?: string[];
 }
 
 /** Default lifetime of an announcement in the catalog. */
@@ -56,6 +58,7 @@ export function announcementRecord(input: AnnouncementInput): CatalogRecord {
     ...(needDetails ? { details } : {}),
     countries: (input.countries ?? []).filter((c) => /^[A-Z]{2}$/.test(c)),
     sectors: (input.sectors ?? []).filter((s) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(s)),
+    ...(input.related?.length ? { related: input.related.filter((id) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) } : {}),
     dates: { start: day },
     source: { file: `broadcast-${input.broadcastId.replace(/[^\w-]/g, "-")}.txt`, date: day },
     verified: day,

@@ -40,8 +40,15 @@ const fileRef = z
   .string()
   .refine((v) => /^https:\/\/\S+$/.test(v) ? URL.canParse(v) : /^[A-Za-z0-9_-]{10,}$/.test(v), "must be a Telegram file_id or an https:// URL");
 
+/** Telegram's limits on inline keyboards: 100 buttons, 8 a row; each button a label and one action. */
+const keyboardSchema = z.strictObject({
+  inline_keyboard: z
+    .array(z.array(z.looseObject({ text: z.string().min(1) })).min(1).max(8))
+    .refine((rows) => rows.flat().length <= 100, "must have at most 100 buttons"),
+});
+
 const messageSchema = z
-  .strictObject({ html: z.string().refine((v) => v.trim() !== "", "must not be empty"), photo: fileRef.optional(), document: fileRef.optional() })
+  .strictObject({ html: z.string().refine((v) => v.trim() !== "", "must not be empty"), photo: fileRef.optional(), document: fileRef.optional(), keyboard: keyboardSchema.optional() })
   .superRefine((m, ctx) => {
     if (m.photo !== undefined && m.document !== undefined) ctx.addIssue({ code: "custom", message: "photo and document cannot be combined" });
     const caption = m.photo !== undefined || m.document !== undefined;

@@ -1,18 +1,21 @@
 // The broadcast delivery engine's public contract. The engine knows nothing of search or of the bot's
 // features: the bot's /broadcast UI schedules requests, the subscriptions store resolves audiences and
 // learns about chats that can no longer be reached, all through these types.
+import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Language } from "../catalog/schema.js";
 import type { Recipient } from "../state/coordination.js";
 
 /**
  * One message as sent to a chat. `photo` / `document`: a Telegram file_id or an https:// URL. `html` is
  * sent with parse_mode HTML — as the text (≤ 4096 characters once parsed) or, with a photo or a
- * document, as its caption (≤ 1024 characters once parsed).
+ * document, as its caption (≤ 1024 characters once parsed). `keyboard`: inline buttons under it, sent
+ * as they are (the app renders them; the engine does not read them).
  */
 export interface MessageContent {
   html: string;
   photo?: string;
   document?: string;
+  keyboard?: InlineKeyboardMarkup;
 }
 
 /** Each recipient gets the variant of their language, else `default`. */

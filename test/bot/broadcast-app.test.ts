@@ -53,7 +53,7 @@ describe("broadcasting in the app, in memory", () => {
   it("a coordinator broadcasts; the subscriber receives it and finds the announcement", async () => {
     const status = await broadcast(bot, "Caspian logistics forum\nShipping companies meet in Aktau in May.");
     expect(status).toMatchObject({ total: 1, sent: 1 });
-    await until(async () => bot.api.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === SUBSCRIBER && String(c.payload.text).startsWith("Caspian")), "the delivery");
+    await until(async () => bot.api.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === SUBSCRIBER && String(c.payload.text).startsWith("📣 <b>Announcement from Cooperation Desk</b>\n\nCaspian")), "the delivery");
     const answer = await bot.reply("Caspian logistics forum Aktau", { userId: SUBSCRIBER });
     expect(String(answer.payload.text)).toContain("Caspian logistics forum");
   });

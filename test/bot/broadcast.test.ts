@@ -192,15 +192,15 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await press("bc:ed");
     expect(last().text).toMatch(/Languages: French and Russian/);
 
-    // Preview: the default and the variant, sent the way the delivery sends them.
+    // Preview: what the readers of each language of the audience get, sent the way the delivery sends it.
     const mark = api.mark();
     await press("bc:p");
     const previews = api.calls.filter((c) => c.index >= mark && c.method === "sendMessage" && Number(c.payload.chat_id) === COORDINATOR);
     expect(previews.map((c) => c.payload.text)).toEqual([
-      expect.stringContaining("Preview"),
-      FORMATTED.html,
-      expect.stringContaining("French"),
-      "<b>Forum</b> sur l’hydrogène à Almaty\nInscription avant le 5 mars.",
+      "👁 <b>Preview</b> — what subscribers who read <b>French</b> will receive:",
+      "📣 <b>Annonce de Cooperation Desk</b>\n\n<b>Forum</b> sur l’hydrogène à Almaty\nInscription avant le 5 mars.",
+      "👁 <b>Preview</b> — what subscribers who read <b>Russian</b> will receive:",
+      `📣 <b>Объявление от Cooperation Desk</b>\n\n${FORMATTED.html}`,
       expect.stringContaining("Ready to send"),
     ]);
     const confirmPanel = last();
@@ -214,11 +214,12 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
 
     const [fr] = deliveries(FR_SUBSCRIBER);
     const [ru] = deliveries(RU_SUBSCRIBER);
-    expect(fr?.payload).toMatchObject({ text: previews[3]!.payload.text, parse_mode: "HTML" });
-    expect(ru?.payload).toMatchObject({ text: previews[1]!.payload.text, parse_mode: "HTML" });
+    expect(fr?.payload).toMatchObject({ text: previews[1]!.payload.text, parse_mode: "HTML" });
+    expect(ru?.payload).toMatchObject({ text: previews[3]!.payload.text, parse_mode: "HTML" });
     expect(deliveries(EN_SUBSCRIBER)).toEqual([]);
-    // What Telegram shows them: the formatting as entities.
-    expect(last(RU_SUBSCRIBER).entities?.map((e) => e.type)).toEqual(["bold", "italic", "underline", "text_link"]);
+    expect(fr?.payload.reply_markup).toEqual(previews[1]!.payload.reply_markup);
+    // What Telegram shows them: the formatting as entities (the header's bold first).
+    expect(last(RU_SUBSCRIBER).entities?.map((e) => e.type)).toEqual(["bold", "bold", "italic", "underline", "text_link"]);
 
     // The draft is gone; the broadcast is audited.
     expect((await session())?.broadcast).toBeUndefined();
@@ -259,15 +260,22 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     const mark = api.mark();
     await press("bc:e");
     await press("bc:p");
-    const preview = api.calls.find((c) => c.index >= mark && c.method === "sendPhoto")!;
-    expect(preview.payload).toMatchObject({ photo: "PHOTO-large", caption: "<b>Call for proposals</b>\nDeadline 1 May", parse_mode: "HTML" });
+    // One preview per language, the coordinator's first: the same photo, the header in each language.
+    const photos = api.calls.filter((c) => c.index >= mark && c.method === "sendPhoto");
+    expect(photos.map((c) => c.payload.caption)).toEqual([
+      "📣 <b>Announcement from Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
+      "📣 <b>Annonce de Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
+      "📣 <b>Объявление от Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
+      "📣 <b>Cooperation Desk 公告</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
+    ]);
+    for (const preview of photos) expect(preview.payload).toMatchObject({ photo: "PHOTO-large", parse_mode: "HTML" });
     const id = await draftId();
     await press("bc:ok");
     await finished(id);
-    for (const chat of [FR_SUBSCRIBER, EN_SUBSCRIBER, RU_SUBSCRIBER]) {
+    for (const [chat, preview] of [[EN_SUBSCRIBER, photos[0]!], [FR_SUBSCRIBER, photos[1]!], [RU_SUBSCRIBER, photos[2]!]] as const) {
       const [sent] = deliveries(chat);
       expect(sent?.method).toBe("sendPhoto");
-      expect(sent?.payload).toMatchObject({ photo: preview.payload.photo, caption: preview.payload.caption, parse_mode: "HTML" });
+      expect(sent?.payload).toMatchObject({ photo: preview.payload.photo, caption: preview.payload.caption, parse_mode: "HTML", reply_markup: preview.payload.reply_markup });
     }
 
     await say("/broadcast");
@@ -283,8 +291,10 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await press("bc:p");
     const docs = api.calls.filter((c) => c.index >= mark2 && c.method === "sendDocument");
     expect(docs.map((c) => [c.payload.document, c.payload.caption])).toEqual([
-      ["DOC-programme-pdf", "Programme of the forum"],
-      ["DOC-programme-pdf", "Programme du forum"],
+      ["DOC-programme-pdf", "📣 <b>Announcement from Cooperation Desk</b>\n\nProgramme of the forum"],
+      ["DOC-programme-pdf", "📣 <b>Annonce de Cooperation Desk</b>\n\nProgramme du forum"],
+      ["DOC-programme-pdf", "📣 <b>Объявление от Cooperation Desk</b>\n\nProgramme of the forum"],
+      ["DOC-programme-pdf", "📣 <b>Cooperation Desk 公告</b>\n\nProgramme of the forum"],
     ]);
   });
 

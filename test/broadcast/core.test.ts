@@ -147,6 +147,17 @@ describe("requests and content", () => {
     expect(() => checkRequest({ ...base, progress: { chatId: 0, messageId: 1 } })).toThrow(/progress/);
     expect(() => checkRequest({ ...base, audience: { n: 1n } })).toThrow(/audience/);
   });
+
+  it("takes inline buttons under a message, within Telegram's limits", () => {
+    const base = { id: "a", createdBy: 1, audience: {} };
+    const button = { text: "⚙️ Manage", callback_data: "s:o" };
+    const keyboard = { inline_keyboard: [[button, { text: "Open", url: "https://t.me/bot?start=r_x" }]] };
+    expect(checkRequest({ ...base, content: { default: { html: "x", keyboard }, variants: { fr: { html: "y", photo: "AgACAgIAAxkBAAIBZ2Yq", keyboard } } } }).request.content.default.keyboard).toEqual(keyboard);
+    expect(() => checkRequest({ ...base, content: { default: { html: "x", keyboard: { inline_keyboard: [Array(9).fill(button)] } } } })).toThrow(/keyboard/);
+    expect(() => checkRequest({ ...base, content: { default: { html: "x", keyboard: { inline_keyboard: Array(13).fill(Array(8).fill(button)) } } } })).toThrow(/100 buttons/);
+    expect(() => checkRequest({ ...base, content: { default: { html: "x", keyboard: { inline_keyboard: [[{ ...button, text: "" }]] } } } })).toThrow(/keyboard/);
+    expect(() => checkRequest({ ...base, content: { default: { html: "x", keyboard: { inline_keyboard: [[button]], extra: 1 } as never } } })).toThrow(/keyboard/);
+  });
 });
 
 describe("error classification", () => {

@@ -185,7 +185,7 @@ describe("three webhook replicas and a broadcast worker on one Redis", () => {
     expect((await set.press("bc:ok", { ...admin })).delivered).toBe(true);
     // The replica that started it tells the coordinator when the workers are done.
     await set.api.waitForCall("sendMessage", (p) => p.chat_id === ADMIN && String(p.text).includes("is finished"), { after, timeoutMs: 30_000 });
-    for (const { userId } of subscribers) expect(callsTo(userId, after, ["sendMessage"]).filter((c) => plainText(c) === text), `subscriber ${userId}`).toHaveLength(1);
+    for (const { userId } of subscribers) expect(callsTo(userId, after, ["sendMessage"]).filter((c) => plainText(c) === `📣 Announcement from Cooperation Desk\n\n${text}`), `subscriber ${userId}`).toHaveLength(1);
   }, TEST_MS);
 });
 

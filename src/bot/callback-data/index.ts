@@ -9,8 +9,8 @@ import type { BrowseList } from "../lists.js";
  * and the handler answers "this button has expired" instead of acting on it.
  */
 export type CallbackAction =
-  /** Open a record: its card, its details or its contacts. */
-  | { type: "record"; view: RecordView; id: string }
+  /** Open a record: its card, its details or its contacts — in place, or (`fresh`) in a message of its own. */
+  | { type: "record"; view: RecordView; id: string; fresh?: true }
   /** Page of the last search results (0-based). */
   | { type: "results"; page: number }
   /** Choose the interface language, or "auto": follow the language of the user's messages again. */
@@ -27,6 +27,11 @@ export type CallbackAction =
   /** /unsubscribe: the menu, or leaving everything (no topic) or one topic. */
   | { type: "unsub"; op: "menu" }
   | { type: "unsub"; op: "leave"; topic?: string }
+  /**
+   * Under a received announcement: the subscription menu in a new message (the announcement stays as it
+   * is), stopping announcements, and undoing that.
+   */
+  | { type: "announcement"; op: "manage" | "stop" | "undo" }
   /** 👍/👎 under an answer card. */
   | { type: "vote"; up: boolean; id: string }
   /**
@@ -58,7 +63,8 @@ export function encodeCallback(action: CallbackAction): string {
   let data: string;
   switch (action.type) {
     case "record":
-      data = `r:${VIEW_CODE[action.view]}:${action.id}`;
+      // Upper case: in a message of its own.
+      data = `r:${action.fresh ? VIEW_CODE[action.view].toUpperCase() : VIEW_CODE[action.view]}:${action.id}`;
       break;
     case "results":
       data = `p:${action.page}`;
@@ -80,6 +86,9 @@ export function encodeCallback(action: CallbackAction): string {
     case "unsub":
       data = action.op === "menu" ? "s:v" : `s:u:${action.topic ?? "*"}`;
       break;
+    case "announcement":
+      data = `a:${ANNOUNCEMENT_CODE[action.op]}`;
+      break;
     case "vote":
       data = `v:${action.up ? "u" : "d"}:${action.id}`;
       break;
@@ -96,9 +105,12 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
   const parts = data.split(":");
   switch (parts[0]) {
     case "r": {
-      const view = (Object.keys(VIEW_CODE) as RecordView[]).find((v) => VIEW_CODE[v] === parts[1]);
+      const code = parts[1] ?? "";
+      const fresh = code !== code.toLowerCase();
+      const view = (Object.keys(VIEW_CODE) as RecordView[]).find((v) => (fresh ? VIEW_CODE[v].toUpperCase() : VIEW_CODE[v]) === code);
       const id = parts[2];
-      return parts.length === 3 && view && id && ID.test(id) ? { type: "record", view, id } : undefined;
+      if (parts.length !== 3 || !view || !id || !ID.test(id)) return undefined;
+      return fresh ? { type: "record", view, id, fresh } : { type: "record", view, id };
     }
     case "p":
       return parts.length === 2 && PAGE.test(parts[1]!) ? { type: "results", page: Number(parts[1]) } : undefined;
@@ -131,10 +143,18 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
     }
     case "q":
       return decodeUnanswered(parts);
+    case "a": {
+      const op = (Object.keys(ANNOUNCEMENT_CODE) as AnnouncementOp[]).find((o) => ANNOUNCEMENT_CODE[o] === parts[1]);
+      return parts.length === 2 && op ? { type: "announcement", op } : undefined;
+    }
     default:
       return undefined;
   }
 }
+
+/** a:m · a:s · a:u */
+const ANNOUNCEMENT_CODE = { manage: "m", stop: "s", undo: "u" } as const;
+type AnnouncementOp = keyof typeof ANNOUNCEMENT_CODE;
 
 const GROUP_OP_CODE = { group: "g", reply: "r", dismiss: "d", spam: "s", pick: "i" } as const;
 type GroupOp = keyof typeof GROUP_OP_CODE;

@@ -2,7 +2,8 @@ import { Router } from "@grammyjs/router";
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
 import { adminFeature } from "./admin.js";
-import { broadcastFeature, composeStep, expiresStep, scheduleStep, variantStep } from "./broadcast/feature.js";
+import { announcementFeature } from "./announcement.js";
+import { broadcastFeature, composeStep, expiresStep, recordStep as broadcastRecordStep, scheduleStep, variantStep } from "./broadcast/feature.js";
 import { STEP, VARIANT_STEPS } from "./broadcast/draft.js";
 import { browseFeature } from "./browse.js";
 import { COMMENT_STEP, commentStep, editFeature, VALUE_STEP, valueStep } from "./edit.js";
@@ -38,6 +39,8 @@ features.use(startFeature);
 features.use(helpFeature);
 features.use(languageFeature);
 features.use(browseFeature);
+// The buttons under a received announcement ("a:…").
+features.use(announcementFeature);
 // Subscriptions ("s:…", my_chat_member), votes on answers ("v:…"), coordinators' and administrators' commands ("q:…").
 features.use(subscribeFeature);
 features.use(feedbackFeature);
@@ -66,6 +69,7 @@ router.route(COMMENT_STEP, commentStep);
 router.route(STEP.compose, composeStep);
 router.route(STEP.schedule, scheduleStep);
 router.route(STEP.expires, expiresStep);
+router.route(STEP.record, broadcastRecordStep);
 for (const [lang, step] of VARIANT_STEPS) router.route(step, variantStep(lang));
 router.otherwise(handleQuestion);
 features.use(router);

@@ -30,7 +30,7 @@ recordFeature.on("callback_query:data", async (ctx, next) => {
   const action = decodeCallback(ctx.callbackQuery.data);
   // Nothing of ours carries such a payload: forged, or from a version of the bot long gone.
   if (!action) return expired(ctx);
-  if (action.type === "record") return showRecord(ctx, action.id, action.view);
+  if (action.type === "record") return showRecord(ctx, action.id, action.view, action.fresh);
   if (action.type === "results") return showResults(ctx, action.page);
   return next();
 });
@@ -40,11 +40,14 @@ async function expired(ctx: BotContext): Promise<void> {
   await ctx.answerCallbackQuery({ text: ctx.t("record:expired") });
 }
 
-async function showRecord(ctx: BotContext, id: string, view: RecordView): Promise<void> {
+/** A record's view in place of the pressed message, or (`fresh`, under an announcement) in a message of its own. */
+async function showRecord(ctx: BotContext, id: string, view: RecordView, fresh?: boolean): Promise<void> {
   const record = ctx.deps.search.get(id);
   if (!record) return expired(ctx);
-  const shown = recordView(ctx, record, view, backFor(ctx));
-  await editView(ctx, view === "card" ? await withEditButton(ctx, shown, record.id) : shown);
+  const shown = recordView(ctx, record, view, fresh ? undefined : backFor(ctx));
+  const withEdit = view === "card" ? await withEditButton(ctx, shown, record.id) : shown;
+  if (fresh && ctx.chat) await sendView(ctx, withEdit);
+  else await editView(ctx, withEdit);
   ctx.session.recordId = record.id;
   await ctx.answerCallbackQuery();
 }

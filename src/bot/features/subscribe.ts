@@ -165,11 +165,11 @@ async function unsubscribeView(ctx: BotContext): Promise<View | undefined> {
   return { text: [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:unsubscribe.prompt")].join("\n"), keyboard: unsubscribeKeyboard(ctx.t, topics) };
 }
 
-function choicesOf(entry: SubscriberEntry | undefined): SubscriptionChoices {
+export function choicesOf(entry: SubscriberEntry | undefined): SubscriptionChoices {
   return { topics: [...(entry?.topics ?? [])], kinds: [...(entry?.kinds ?? [])], countries: [...(entry?.countries ?? [])] };
 }
 
-function menuView(ctx: BotContext, draft: SubscriptionChoices, subscribed: boolean): View {
+export function menuView(ctx: BotContext, draft: SubscriptionChoices, subscribed: boolean): View {
   const lines = [subscribed ? ctx.t("subscribe:current") : ctx.t("subscribe:title"), ctx.t("subscribe:intro"), "", ...summary(ctx, { ...draft, lang: ctx.lang })];
   return { text: lines.join("\n"), keyboard: subscribeMenuKeyboard(ctx.t, draft) };
 }

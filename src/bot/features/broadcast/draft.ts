@@ -21,7 +21,7 @@ export interface DraftMessage {
 export interface BroadcastDraft {
   /** Becomes the broadcast's id (and idempotency key) on confirmation. */
   id: string;
-  /** The coordinator's language when they started: a variant typed in another language does not switch the conversation. */
+  /** The coordinator's language when they started: the language of the message sent to recipients of no known language. */
   lang?: Language;
   default?: DraftMessage;
   variants?: Partial<Record<Language, DraftMessage>>;
@@ -35,6 +35,10 @@ export interface BroadcastDraft {
   panel?: { chatId: number; messageId: number };
   /** Set by the preview; any change clears it, and only a previewed draft can be confirmed. */
   previewed?: boolean;
+  /** The id of a catalog record whose buttons go under the message (the coordinator typed it). */
+  record?: string;
+  /** What the preview showed, per recipient language: what confirming sends (cleared with `previewed`). */
+  rendered?: BroadcastContent;
 }
 
 declare module "../../../state/types.js" {
@@ -49,6 +53,7 @@ export const STEP = {
   compose: "broadcast:compose",
   schedule: "broadcast:schedule",
   expires: "broadcast:expires",
+  record: "broadcast:record",
   variant: (lang: Language) => `broadcast:variant:${lang}`,
 } as const;
 
@@ -72,9 +77,10 @@ export const CAPTION_LIMIT = 1024;
 
 /**
  * What a coordinator's message contributes: its text with formatting, or the largest photo / the
- * document with its caption. `base` is the message it varies (a text-only variant keeps its file).
+ * document with its caption. `base` is the message it varies (a text-only variant keeps its file);
+ * `reserve` characters of Telegram's limits are kept for what recipients get around it (the header).
  */
-export function draftMessageOf(message: Message, base?: DraftMessage): DraftMessage | ComposeError {
+export function draftMessageOf(message: Message, base?: DraftMessage, reserve = 0): DraftMessage | ComposeError {
   let text: string;
   let html: string;
   let file: { photo?: string; document?: string } = {};
@@ -93,7 +99,7 @@ export function draftMessageOf(message: Message, base?: DraftMessage): DraftMess
     return "unsupported";
   }
   if (text.trim() === "") return "empty";
-  if (text.length > (file.photo || file.document ? CAPTION_LIMIT : TEXT_LIMIT)) return "tooLong";
+  if (text.length > (file.photo || file.document ? CAPTION_LIMIT : TEXT_LIMIT) - reserve) return "tooLong";
   return { html, text, ...file };
 }
 

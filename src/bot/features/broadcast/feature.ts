@@ -1,5 +1,5 @@
 import { Composer, type Middleware } from "grammy";
-import { KINDS, LANGUAGES, type Language } from "../../../catalog/schema.js";
+import { KINDS, LANGUAGES, type CatalogRecord, type Language } from "../../../catalog/schema.js";
 import { announcementId, announcementRecord } from "../../../announcements/record.js";
 import { telegramSender } from "../../../broadcast/sender.js";
 import type { BroadcastRequest, BroadcastStatus } from "../../../broadcast/types.js";
@@ -36,9 +36,11 @@ import {
   type BroadcastViewEnv,
 } from "./views.js";
 import { editView, isNotModified, sendView, type View } from "../../views/show.js";
-import { escapeHtml } from "../../format.js";
-import { audienceChosen, broadcastContent, draftMessageOf, newDraft, normalizeAudience, STEP, toggleAudience, type BroadcastDraft, type Facet } from "./draft.js";
+import { escapeHtml, truncate } from "../../format.js";
+import { audienceChosen, CAPTION_LIMIT, draftMessageOf, newDraft, normalizeAudience, STEP, TEXT_LIMIT, toggleAudience, type BroadcastDraft, type Facet } from "./draft.js";
+import { headerRoom, receivedContent } from "./received.js";
 import { handleQuestion } from "../question.js";
+import { typedRecordId } from "../unanswered.js";
 import { formatDate, formatScheduleTime, parseDate, parseScheduleTime } from "./time.js";
 
 /**
@@ -163,6 +165,17 @@ async function onDraftButton(ctx: BotContext, draft: BroadcastDraft, action: Exc
       ctx.session.step = STEP.compose;
       await show(ctx, await draftView(ctx, draft));
       break;
+    case "record":
+      if (!draft.default) return expired(ctx);
+      ctx.session.step = STEP.record;
+      await show(ctx, { text: t("broadcast:recordPrompt"), keyboard: backKeyboard(t) });
+      break;
+    case "unlink":
+      changed(draft);
+      draft.record = undefined;
+      ctx.session.step = STEP.compose;
+      await show(ctx, await draftView(ctx, draft));
+      break;
     case "expires":
       if (!draft.default) return expired(ctx);
       ctx.session.step = STEP.expires;
@@ -194,6 +207,7 @@ async function onDraftButton(ctx: BotContext, draft: BroadcastDraft, action: Exc
 /** Any change to the draft needs a new preview before it can be sent. */
 function changed(draft: BroadcastDraft): void {
   draft.previewed = false;
+  draft.rendered = undefined;
 }
 
 /** Edits the pressed message (the panel) into the view, and remembers it as the panel. */
@@ -204,7 +218,12 @@ async function show(ctx: BotContext, view: View): Promise<void> {
 }
 
 async function draftView(ctx: BotContext, draft: BroadcastDraft): Promise<View> {
-  return { text: renderDraft(draft, await recipients(ctx, draft.audience), env(ctx)), keyboard: draftKeyboard(ctx.t, draft) };
+  return { text: renderDraft(draft, await recipients(ctx, draft.audience), env(ctx), linkedRecord(ctx, draft)), keyboard: draftKeyboard(ctx.t, draft) };
+}
+
+/** The record linked to the draft, while the catalog has it. */
+function linkedRecord(ctx: BotContext, draft: BroadcastDraft): CatalogRecord | undefined {
+  return draft.record ? ctx.deps.search.get(draft.record) : undefined;
 }
 
 /** The values a facet offers: the catalog's sectors, the kinds, the countries of the catalog, the languages (plus any already chosen). */
@@ -247,23 +266,25 @@ async function facetView(ctx: BotContext, draft: BroadcastDraft, facet: Facet, p
 // Preview and confirmation
 
 /**
- * Sends the coordinator the default message and each variant with the very calls the delivery uses,
- * each variant after a line saying which language it is for, then the confirmation panel.
+ * Sends the coordinator what the recipients of each language of the audience will get — the header,
+ * the message or its variant, the buttons — with the very calls the delivery uses, each after a line
+ * saying which language it is for (the coordinator's first), then the confirmation panel. What was
+ * shown is kept in the draft: confirming sends exactly that.
  */
 async function preview(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
-  const content = broadcastContent(draft);
+  const linked = linkedRecord(ctx, draft);
+  // A record gone from the catalog since it was linked leaves no dead buttons.
+  if (draft.record && !linked) draft.record = undefined;
+  const content = receivedContent(draft, ctx.deps.i18n, linked);
   const chatId = ctx.chat?.id;
   if (!content || chatId === undefined) return;
   const { t } = ctx;
-  await ctx.reply(t("broadcast:preview.default"));
   const sender = telegramSender(ctx.api);
-  await sender.send(chatId, content.default);
-  for (const lang of LANGUAGES) {
-    const variant = content.variants?.[lang];
-    if (!variant) continue;
-    await ctx.reply(t("broadcast:preview.variant", { language: t(`broadcast:languageName.${lang}`) }));
-    await sender.send(chatId, variant);
+  for (const lang of previewLanguages(draft, ctx.lang)) {
+    await ctx.reply(t("broadcast:preview.for", { language: t(`broadcast:languageName.${lang}`) }));
+    await sender.send(chatId, content.variants?.[lang] ?? content.default);
   }
+  draft.rendered = content;
   draft.previewed = true;
   ctx.session.step = STEP.compose;
   const count = await recipients(ctx, draft.audience);
@@ -271,10 +292,16 @@ async function preview(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   draft.panel = { chatId: sent.chat.id, messageId: sent.message_id };
 }
 
+/** The languages recipients of the audience read: those it is limited to, else all four; the coordinator's first. */
+function previewLanguages(draft: BroadcastDraft, first: Language): Language[] {
+  const languages = draft.audience.languages?.length ? LANGUAGES.filter((l) => draft.audience.languages!.includes(l)) : [...LANGUAGES];
+  return languages.includes(first) ? [first, ...languages.filter((l) => l !== first)] : languages;
+}
+
 async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   const { t } = ctx;
   const delivery = ctx.deps.delivery;
-  const content = broadcastContent(draft);
+  const content = draft.rendered;
   if (!delivery || !content || !draft.previewed || !audienceChosen(draft.audience)) return expired(ctx);
   if (draft.scheduledAt && Date.parse(draft.scheduledAt) <= Date.now()) {
     changed(draft);
@@ -322,7 +349,8 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
         details: {
           id: draft.id,
           scheduledAt: draft.scheduledAt ?? "now",
-          variants: Object.keys(content.variants ?? {}).join(",") || "none",
+          variants: LANGUAGES.filter((lang) => draft.variants?.[lang]).join(",") || "none",
+          ...(draft.record ? { record: draft.record } : {}),
           audience: JSON.stringify(audience).slice(0, 200),
         },
       })
@@ -351,6 +379,7 @@ async function publishAnnouncement(ctx: BotContext, draft: BroadcastDraft, audie
       expires,
       sectors: audience.topics,
       countries: audience.countries,
+      ...(draft.record ? { related: [draft.record] } : {}),
     });
     await live.put(record, draft.scheduledAt ? new Date(draft.scheduledAt) : undefined);
     ctx.deps.logger.info({ id: record.id, from: draft.scheduledAt ?? "now", expires }, "announcement added to the catalog");
@@ -450,9 +479,9 @@ async function sendDraft(ctx: BotContext, draft: BroadcastDraft): Promise<void> 
 
 /** The broadcast's message (or a new one replacing it). */
 export const composeStep = step(async (ctx, draft) => {
-  const message = draftMessageOf(ctx.message!);
+  const message = draftMessageOf(ctx.message!, undefined, headerRoom(ctx.deps.i18n));
   if (typeof message === "string") {
-    await ctx.reply(ctx.t(`broadcast:composeError.${message}`), { reply_markup: cancelDraftKeyboard(ctx.t) });
+    await ctx.reply(ctx.t(`broadcast:composeError.${message}`, limits(ctx)), { reply_markup: cancelDraftKeyboard(ctx.t) });
     return;
   }
   changed(draft);
@@ -463,9 +492,9 @@ export const composeStep = step(async (ctx, draft) => {
 /** The text (or message) of one language's variant. */
 export function variantStep(lang: Language): Middleware<BotContext> {
   return step(async (ctx, draft) => {
-    const message = draftMessageOf(ctx.message!, draft.default);
+    const message = draftMessageOf(ctx.message!, draft.default, headerRoom(ctx.deps.i18n));
     if (typeof message === "string") {
-      await ctx.reply(ctx.t(`broadcast:composeError.${message}`), { reply_markup: backKeyboard(ctx.t) });
+      await ctx.reply(ctx.t(`broadcast:composeError.${message}`, limits(ctx)), { reply_markup: backKeyboard(ctx.t) });
       return;
     }
     changed(draft);
@@ -473,6 +502,26 @@ export function variantStep(lang: Language): Middleware<BotContext> {
     await sendDraft(ctx, draft);
   });
 }
+
+/** The longest text and caption a coordinator can send, the header of recipients' messages left out. */
+function limits(ctx: BotContext): { text: string; caption: string } {
+  const room = headerRoom(ctx.deps.i18n);
+  return { text: formatCount(TEXT_LIMIT - room, ctx.lang), caption: formatCount(CAPTION_LIMIT - room, ctx.lang) };
+}
+
+/** The id of a record of the catalog whose buttons go under the message; an unknown one is said so and asked again. */
+export const recordStep = step(async (ctx, draft) => {
+  const typed = ctx.message!.text ?? "";
+  const id = typedRecordId(typed);
+  const record = /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) ? ctx.deps.search.get(id) : undefined;
+  if (!record || record.kind === "announcement") {
+    await ctx.reply(ctx.t("broadcast:recordUnknown", { id: escapeHtml(truncate(typed.replace(/\s+/g, " ").trim(), 80)) }), { reply_markup: backKeyboard(ctx.t) });
+    return;
+  }
+  changed(draft);
+  draft.record = record.id;
+  await sendDraft(ctx, draft);
+});
 
 /** A date and time with a zone; the past and the far future are refused. */
 export const scheduleStep = step(async (ctx, draft) => {

@@ -1,4 +1,4 @@
-import { LANGUAGES, type Catalog, type Language } from "../../../catalog/schema.js";
+import { LANGUAGES, shortTitle, type Catalog, type CatalogRecord, type Language } from "../../../catalog/schema.js";
 import type { BroadcastStatus, DeliveryPacing } from "../../../broadcast/types.js";
 import type { Translate } from "../../../i18n.js";
 import type { Audience } from "../../../state/coordination.js";
@@ -76,8 +76,8 @@ function contentSummary(draft: BroadcastDraft, env: BroadcastViewEnv): string {
   return env.t(`broadcast:draft.message.${kind}`, { excerpt });
 }
 
-/** The draft panel: what will be sent, to whom, when, and until when the announcement is found. */
-export function renderDraft(draft: BroadcastDraft, recipients: number | undefined, env: BroadcastViewEnv, now = new Date()): string {
+/** The draft panel: what will be sent, with which record's buttons, to whom, when, and until when the announcement is found. */
+export function renderDraft(draft: BroadcastDraft, recipients: number | undefined, env: BroadcastViewEnv, linked?: CatalogRecord, now = new Date()): string {
   const { t, lang } = env;
   const variants = LANGUAGES.filter((l) => draft.variants?.[l]).map((l) => l.toUpperCase());
   return [
@@ -85,6 +85,7 @@ export function renderDraft(draft: BroadcastDraft, recipients: number | undefine
     "",
     contentSummary(draft, env),
     t("broadcast:draft.variants", { list: variants.length ? variants.join(", ") : t("broadcast:draft.noVariants") }),
+    linked ? t("broadcast:draft.record", { title: escapeHtml(shortTitle(linked, lang)), id: escapeHtml(linked.id) }) : t("broadcast:draft.noRecord"),
     t("broadcast:draft.audience", { audience: describeAudience(draft.audience, env) }),
     recipientsLine(recipients, env),
     t("broadcast:draft.when", { when: when(draft, env) }),

@@ -1,0 +1,46 @@
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import type { Translate } from "../../i18n.js";
+import { encodeCallback, fitsCallback } from "../callback-data/index.js";
+import { truncate } from "../format.js";
+
+/**
+ * A broadcast as its recipients get it: a header naming the bot, the coordinator's message, the buttons
+ * of the record the coordinator linked (when there is one), then the buttons that manage or stop the
+ * subscription. Each part in the recipient's language (`t`). Every button opens a message of its own,
+ * so the announcement itself is never overwritten.
+ */
+
+/** A record linked to a broadcast: its id and its short title in the recipient's language. */
+export interface LinkedRecord {
+  id: string;
+  title: string;
+}
+
+/** Longest record title on a button. */
+const TITLE_MAX = 48;
+
+export function receivedHeader(t: Translate): string {
+  return t("announcement:header");
+}
+
+/** The HTML recipients get: the header, then the coordinator's message (text or caption). */
+export function renderReceived(t: Translate, html: string): string {
+  return `${receivedHeader(t)}\n\n${html}`;
+}
+
+export function receivedKeyboard(t: Translate, linked?: LinkedRecord): InlineKeyboardMarkup {
+  const rows: InlineKeyboardButton[][] = [];
+  if (linked && fitsCallback({ type: "record", view: "details", id: linked.id, fresh: true })) {
+    const open = (view: "card" | "details" | "contacts") => encodeCallback({ type: "record", view, id: linked.id, fresh: true });
+    rows.push([{ text: t("announcement:button.record", { title: truncate(linked.title.replace(/\s+/g, " ").trim(), TITLE_MAX) }), callback_data: open("card") }]);
+    rows.push([
+      { text: t("record:button.details"), callback_data: open("details") },
+      { text: t("record:button.contacts"), callback_data: open("contacts") },
+    ]);
+  }
+  rows.push([
+    { text: t("announcement:button.manage"), callback_data: encodeCallback({ type: "announcement", op: "manage" }) },
+    { text: t("announcement:button.stop"), callback_data: encodeCallback({ type: "announcement", op: "stop" }) },
+  ]);
+  return { inline_keyboard: rows };
+}
