@@ -143,7 +143,7 @@ describe.each(Object.entries(SETUPS))("a coordinator reading French (%s) types c
 
 describe("isContentStep", () => {
   it("covers every step of the coordinators' flows, and nothing else", () => {
-    for (const step of [STEP.compose, STEP.schedule, STEP.expires, ...VARIANT_STEPS.map(([, s]) => s), VALUE_STEP, COMMENT_STEP, REPLY_STEP, RECORD_STEP]) expect(isContentStep(step), step).toBe(true);
+    for (const step of [STEP.compose, STEP.schedule, STEP.expires, STEP.record, ...VARIANT_STEPS.map(([, s]) => s), VALUE_STEP, COMMENT_STEP, REPLY_STEP, RECORD_STEP]) expect(isContentStep(step), step).toBe(true);
     for (const step of [undefined, "question", LANGUAGE_STEP, "replying", "broadcast"]) expect(isContentStep(step), String(step)).toBe(false);
   });
 });
