@@ -57,6 +57,18 @@ describe("broadcasting in the app, in memory", () => {
     const answer = await bot.reply("Caspian logistics forum Aktau", { userId: SUBSCRIBER });
     expect(String(answer.payload.text)).toContain("Caspian logistics forum");
   });
+
+  it("the subscriber stops announcements from under one, in a new message, and undoes it", async () => {
+    const announcement = bot.api.chatHistory(SUBSCRIBER).find((m) => m.text?.startsWith("📣 Announcement from Cooperation Desk"))!;
+    const stop = await bot.pressAndWait("a:s", { userId: SUBSCRIBER, messageId: announcement.message_id });
+    expect(stop.message).toMatchObject({ method: "sendMessage", payload: { text: expect.stringContaining("You will no longer receive announcements") } });
+    expect(await bot.app.deps.state.subscriptions.get(SUBSCRIBER)).toBeUndefined();
+    const notice = (stop.message!.response as { result: { message_id: number } }).result.message_id;
+    const undo = await bot.pressAndWait("a:u", { userId: SUBSCRIBER, messageId: notice });
+    expect(undo.message).toMatchObject({ method: "editMessageText", payload: { message_id: notice, text: "🔔 Your subscription is back, as it was." } });
+    expect(await bot.app.deps.state.subscriptions.get(SUBSCRIBER)).toMatchObject({ lang: "en", active: true });
+    expect(bot.api.chatHistory(SUBSCRIBER).find((m) => m.message_id === announcement.message_id)).toEqual(announcement);
+  });
 });
 
 describe("broadcasting in the app, with Redis", () => {
