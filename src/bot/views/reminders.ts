@@ -3,7 +3,7 @@ import { createEvents, type EventAttributes } from "ics";
 import { deadlineInstant, deadlineKey, deadlineZone, upcomingDeadlines } from "../../catalog/deadlines.js";
 import { shortTitle, type CatalogRecord, type Deadline } from "../../catalog/schema.js";
 import type { ChatReminders, PlannedReminder } from "../../reminders/types.js";
-import { escapeHtml, truncate } from "../format.js";
+import { escapeHtml, MESSAGE_LIMIT, truncate } from "../format.js";
 import { renderCard, deadlineLine, type ViewEnv } from "./card.js";
 import { dateTimeFormat, formatList } from "./format.js";
 
@@ -41,7 +41,8 @@ function zoneOf(record: CatalogRecord, key: string): string {
 /** A reminder: how many days are left, the deadline with its time and zone, then the record's card. */
 export function renderReminder(record: CatalogRecord, reminder: PlannedReminder, deadline: Deadline, env: ViewEnv): string {
   const head = [env.t("reminders:message.head", { count: reminder.days }), deadlineLine(deadline, env)].join("\n");
-  return `${head}\n\n${renderCard(record, env)}`;
+  // One message: the card gets what the head leaves of Telegram's limit.
+  return `${head}\n\n${renderCard(record, env, MESSAGE_LIMIT - head.length - 2)}`;
 }
 
 /** One line per record the chat is reminded of: its title, its next deadline and when the next reminder comes. */
