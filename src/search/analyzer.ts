@@ -26,13 +26,17 @@ const QUESTION_WORDS = {
     "hello", "hi", "hey", "thanks", "thank", "dear", "sir", "madam", "guys", "team", "good", "morning", "afternoon", "evening", "wondering",
     "interested", "help", "let", "give", "im", "ive", "id", "anyone", "somebody", "someone", "something", "anything", "kindly", "exist", "exists",
     "available", "details", "kind", "sort", "explain", "possible", "question", "questions", "thx", "ok", "okay",
+    "hope", "info", "infos", "cheers", "wonder", "appreciate", "appreciated", "grateful", "re", "ve", "ll", "opportunity", "opportunities", "options", "currently", "really", "actually",
+    "exactly", "bro", "buddy", "god", "bless", "hopefully", "asap", "pm",
     "sorry", "bother", "excuse", "pardon", "advance", "regards", "quick", "hey", "btw", "thing", "things", "stuff", "based", "whether", "maybe", "perhaps",
     // French
     "trouver", "cherche", "chercher", "recherche", "existe", "existent", "besoin", "savoir", "puis", "peux", "peut", "pouvez", "pourriez", "quel", "quelle",
     "quels", "quelles", "combien", "quand", "quoi", "comment", "bonjour", "bonsoir", "salut", "merci", "svp", "stp", "plait", "plaît", "dites", "dire",
     "voudrais", "aimerais", "connaitre", "connaître", "madame", "monsieur", "cordialement", "intéresse", "interesse", "aide", "aider", "infos",
     "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler", "desole", "désolé", "excusez", "pardon", "truc", "machin", "ça", "ca", "cest", "voudrait",
-    "si", "quelque", "chose", "quelqu", "bcp", "actuellement", "actuel", "aujourd'hui", "maintenant", "exactement", "vraiment", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
+    "si", "quelque", "chose", "quelqu", "bcp", "actuellement", "actuel", "aujourd'hui", "maintenant", "exactement", "vraiment",
+    "comme", "infiniment", "avance", "frere", "soeur", "ami", "amis", "dieu", "benisse", "allo", "ben", "chu", "genre", "bref", "alors", "donc", "trucs",
+    "delire", "vite", "fait", "concretement", "opportunite", "opportunites", "salutations", "cher", "chere", "chers", "potes", "svp", "merci", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
     // Written as typed in chats: "c koi", "ya des…", "jcherche", "chui".
     "koi", "kwa", "ya", "jcherche", "jsuis", "chui", "jveux", "jvoudrais", "svp", "slt", "bjr", "dsl", "pk", "pq",
   ],
@@ -42,6 +46,8 @@ const QUESTION_WORDS = {
     "привет", "добрый", "доброе", "утро", "день", "вечер", "спасибо", "благодарю", "узнать", "интересует", "интересно", "вопрос", "помогите", "помоги", "чё", "че",
     "такое", "ребята", "коллеги", "уважаемые", "объясните", "существует", "существуют", "имеются", "бывают", "извините", "простите", "заранее", "скажите-ка",
     "вообще", "штука", "штуки", "типа", "короче", "вот", "входит", "входят", "входящие", "состоит", "состоят",
+    "возможности", "возможность", "посоветуйте", "порекомендуйте", "уточните", "уточнить", "объясни", "напишите", "брат", "бог", "благослови",
+    "благодарен", "благодарна", "признателен", "признательна", "буду", "очень", "дорогие", "дорогой", "уважаемый", "уважаемая", "вообще-то", "щас", "сейчас",
     "наш", "наша", "наше", "наши", "нашей", "нашу", "нашего", "хочет", "хотим", "хотят", "хотелось", "могу", "можем", "можно", "обещал", "обещали", "что-то", "какие-то", "какой-то", "чем-то",
   ],
   han: [
@@ -53,6 +59,7 @@ const QUESTION_WORDS = {
     "我是", "没有", "或者", "还是", "以及", "机会", "需要", "希望", "打算", "我们是", "我想", "想要",
     "推荐", "给", "给我", "适合", "应该", "叫", "叫什么", "名字", "都", "都在", "问", "列出", "告诉我", "能不能", "可不可以", "是谁", "哪位",
     "目前", "现在", "最近", "一般", "主要", "方面", "情况", "内容", "资料",
+    "老师", "您", "兄弟", "朋友", "非常", "万分", "打听", "啥", "咋", "呗", "哈", "有啥", "啥样", "咨询一下", "想了解", "了解一下",
     "哪一年", "哪年", "哪天", "哪一天", "几月", "几号", "几几年", "从哪年", "哪一届", "哪一", "从",
   ],
 };
@@ -89,10 +96,45 @@ export function isSoftKey(key: string): boolean {
   return softKeys.has(key);
 }
 
+/**
+ * Verbs of wanting, finding, asking and telling, in every form the stemmer gives them ("veulent",
+ * "voudrais", "trouve", "permets", "expliquez", "хотели"): they say what the user does, not what they
+ * look for. Matched by stem, so each family is listed by a few of its forms.
+ */
+const FILLER_VERBS = {
+  latin: [
+    "vouloir", "veux", "veut", "voulons", "voulez", "veulent", "voudrais", "voudrait", "voudrions", "voudriez", "voulais", "voulait",
+    "pouvoir", "pourrais", "pourrait", "pourriez", "pourrions", "peuvent", "falloir", "faut", "faudrait", "devoir", "dois", "doit", "devrais",
+    "trouver", "trouve", "trouves", "trouvons", "trouvez", "trouvent", "chercher", "cherches", "cherchons", "cherchez", "cherchent",
+    "savoir", "sais", "sait", "savez", "connaitre", "connais", "expliquer", "explique", "expliques", "expliquez", "ecrire", "ecris", "ecrit",
+    "adresser", "adresse", "permettre", "permets", "permet", "permettez", "renseigner", "renseigne",
+    "souhaiter", "souhaite", "souhaiterais", "interesser", "interessee", "interesses", "remercier", "remercie", "remercions",
+    "informer", "conseiller", "recommander", "recommandez", "bosser", "dites", "dis",
+    "wondering", "tell", "telling", "told", "explain", "explaining", "let", "know", "knowing", "wish", "wanted", "wants", "wanting", "hoping", "trying",
+    "write", "writing", "ask", "asking", "asked", "advise", "recommend", "suggest",
+  ],
+  cyrillic: [
+    "хочу", "хочешь", "хочет", "хотим", "хотите", "хотят", "хотел", "хотела", "хотели", "хотелось", "найти", "найду", "нахожу", "ищу", "ищем",
+    "ищете", "искать", "подскажите", "подсказать", "расскажите", "рассказать", "объясните", "объяснить", "узнать", "узнаю", "интересует",
+    "интересуют", "интересуемся", "написать", "пишу", "обратиться", "помочь", "посоветовать", "уточнить",
+  ],
+};
+
 // One stop list per script: queries mix English and French freely, and a word that is a function
 // word in either language carries no meaning for this catalog.
 const LATIN_STOP = new Set([...eng, ...fra, ...QUESTION_WORDS.latin].map(fold));
 const CYRILLIC_STOP = new Set([...rus, ...QUESTION_WORDS.cyrillic].map(fold));
+let fillerStems: { latin: Set<string>; cyrillic: Set<string> } | undefined;
+
+/** True for a form of one of the FILLER_VERBS. */
+function isFillerVerb(word: Word): boolean {
+  fillerStems ??= {
+    latin: new Set(FILLER_VERBS.latin.flatMap((w) => [stem(fold(w), "fr"), stem(fold(w), "en")])),
+    cyrillic: new Set(FILLER_VERBS.cyrillic.map((w) => stem(fold(w), "ru"))),
+  };
+  if (word.script === "cyrillic") return fillerStems.cyrillic.has(stem(word.text, "ru"));
+  return fillerStems.latin.has(stem(word.text, "fr")) && fillerStems.latin.has(stem(word.text, "en"));
+}
 const HAN_STOP = new Set([...zho, ...QUESTION_WORDS.han]);
 
 // Stemming dominates indexing time; a catalog's vocabulary is small, so memoising pays off quickly.
@@ -113,9 +155,9 @@ export function stem(word: string, lang: LatinLanguage | "ru"): string {
 export function isStopword(word: Word): boolean {
   switch (word.script) {
     case "latin":
-      return word.text.length < 2 || LATIN_STOP.has(word.text);
+      return word.text.length < 2 || LATIN_STOP.has(word.text) || isFillerVerb(word);
     case "cyrillic":
-      return word.text.length < 2 || CYRILLIC_STOP.has(word.text);
+      return word.text.length < 2 || CYRILLIC_STOP.has(word.text) || isFillerVerb(word);
     case "han":
       return HAN_STOP.has(word.text);
     default:

@@ -310,6 +310,8 @@ export class SearchEngine {
     const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
     const confidenceWeight = units.map((u) => u.weight * (u.isPlace ? PLACE_CONFIDENCE_WEIGHT : 1));
     const totalConfidenceWeight = confidenceWeight.reduce((sum, w) => sum + w, 0);
+    // Units that say what is asked about: neither a place nor the kind of fact asked for.
+    const asksAbout = units.some((u) => !u.isPlace && !u.soft);
     const today = isoDay(this.now());
     const U = units.length;
     const final = new Float64Array(acc.count);
@@ -332,6 +334,7 @@ export class SearchEngine {
       let quality = 0;
       let inTitle = 0;
       let missing = 0;
+      let onTopic = false;
       for (let u = 0; u < U; u++) {
         if (acc.alt[slot * U + u]! < 0) {
           missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
@@ -339,6 +342,7 @@ export class SearchEngine {
         }
         score += acc.score[slot * U + u]!;
         covered += units[u]!.weight;
+        if (!units[u]!.isPlace && !units[u]!.soft) onTopic = true;
         quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
         if (acc.field[slot * U + u] === TITLE_FIELD) inTitle += units[u]!.weight;
       }
@@ -354,7 +358,9 @@ export class SearchEngine {
       const inCity = inPlace && placeList.some((p) => entry.cities.has(p));
       const placeBonus = inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0;
       final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + nameBonus) * (1 + placeBonus);
-      confidence[slot] = quality / (totalConfidenceWeight + missing);
+      // A place narrows the topic, it does not replace it: a record that shares only the place (and the
+      // kind of fact asked for) does not answer "an incubator in Tajikistan".
+      confidence[slot] = asksAbout && !onTopic ? 0 : quality / (totalConfidenceWeight + missing);
       total++;
       if (keep === 0 || (top.length === keep && better(slot, top[keep - 1]!) <= 0)) continue;
       let at = top.length;

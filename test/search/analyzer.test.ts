@@ -32,3 +32,17 @@ describe("French keys", () => {
     expect(analyze("labs", "fr").keys).toEqual(analyze("lab", "fr").keys);
   });
 });
+
+describe("filler", () => {
+  it("drops every form of the verbs of wanting, finding, asking and telling", () => {
+    expect(keys("on veut lancer, ils veulent, je voudrais, il faut, je trouve, je me permets de vous écrire, expliquez", "fr")).toEqual([keys("lancer", "fr")[0]]);
+    expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
+    expect(keys("hope you're well, I was wondering, cheers", "en")).toEqual([]);
+  });
+
+  it("keeps words that only look like them", () => {
+    // "demande" is the demand of a supply-and-demand list, "share" a share of GDP, "aims" a goal.
+    expect(keys("offre et demande", "fr")).toHaveLength(2);
+    expect(keys("share of GDP, the platform aims to", "en")).toEqual(expect.arrayContaining([keys("share")[0], keys("aims")[0]]));
+  });
+});

@@ -114,6 +114,12 @@ describe("SearchEngine: ranking, filters and paging", () => {
     expect(ids("lunar station Kazakhstan")[0]).toBe("lunar-station");
   });
 
+  it("gives no confidence to a record that shares only the place of a question about something else", () => {
+    expect(engine.search("weather in Harbin").hits.find((h) => h.id === "harbin-incubator")?.confidence).toBe(0);
+    // A question of nothing but a place is answered by the records there.
+    expect(engine.search("Harbin").hits[0]).toMatchObject({ id: "harbin-incubator", confidence: 1 });
+  });
+
   it("does not take a record in one city for a city of the same country the catalog lacks", () => {
     // Chengdu is in China like Harbin, but an incubator in Harbin is not one in Chengdu; a record of a
     // whole country (the Kazakhstan incubators) does answer a city of it.
