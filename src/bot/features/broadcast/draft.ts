@@ -103,19 +103,9 @@ export function draftMessageOf(message: Message, base?: DraftMessage, reserve = 
   return { html, text, ...file };
 }
 
+/** A composed message as the sender sends it (recipients get it inside the header and buttons of ./received.ts). */
 export function contentOf(message: DraftMessage): MessageContent {
   return { html: message.html, ...(message.photo ? { photo: message.photo } : {}), ...(message.document ? { document: message.document } : {}) };
-}
-
-/** The request's content: the default and every variant, exactly as the sender will send them. */
-export function broadcastContent(draft: BroadcastDraft): BroadcastContent | undefined {
-  if (!draft.default) return undefined;
-  const variants: Partial<Record<Language, MessageContent>> = {};
-  for (const lang of LANGUAGES) {
-    const variant = draft.variants?.[lang];
-    if (variant) variants[lang] = contentOf(variant);
-  }
-  return Object.keys(variants).length ? { default: contentOf(draft.default), variants } : { default: contentOf(draft.default) };
 }
 
 // ---------------------------------------------------------------------------------------------------
