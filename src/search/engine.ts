@@ -57,6 +57,9 @@ const UNKNOWN_WORD_WEIGHT = 0.6;
  */
 const TITLE_COVERAGE_BONUS = 0.3;
 
+/** Score bonus of the record a question names (see namesIt in search). */
+const NAMED_BONUS = 1;
+
 /** Score bonus of a record in the place the question names that also answers the rest of it. */
 const PLACE_BONUS = 0.5;
 
@@ -335,6 +338,7 @@ export class SearchEngine {
       let inTitle = 0;
       let missing = 0;
       let onTopic = false;
+      let topicOutsideTitle = false;
       for (let u = 0; u < U; u++) {
         if (acc.alt[slot * U + u]! < 0) {
           missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
@@ -342,7 +346,10 @@ export class SearchEngine {
         }
         score += acc.score[slot * U + u]!;
         covered += units[u]!.weight;
-        if (!units[u]!.isPlace && !units[u]!.soft) onTopic = true;
+        if (!units[u]!.isPlace && !units[u]!.soft) {
+          onTopic = true;
+          if (acc.field[slot * U + u] !== TITLE_FIELD) topicOutsideTitle = true;
+        }
         quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
         if (acc.field[slot * U + u] === TITLE_FIELD) inTitle += units[u]!.weight;
       }
@@ -350,7 +357,10 @@ export class SearchEngine {
       titleCov[slot] = title;
       // The name bonus goes to a record whose title the question names whole *and* that names most of
       // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
-      const nameBonus = TITLE_COVERAGE_BONUS * title * (inTitle / totalWeight);
+      // A question that is the record's name and nothing more than the kind of fact asked ("when was ASEAN
+      // founded?") is about that record, whatever other records its soft words meet.
+      const namesIt = title === 1 && onTopic && !topicOutsideTitle && units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
+      const nameBonus = TITLE_COVERAGE_BONUS * title * (inTitle / totalWeight) + (namesIt ? NAMED_BONUS : 0);
       // "That country first" applies to records that answer the rest of the question too: a place
       // narrows the topic, it does not replace it. A record spanning many countries (the SCO, ASEAN)
       // says less about any one of them; a city is a city.

@@ -60,3 +60,16 @@ describe("decide: a China–X programme with another partner is another programm
     expect(decision.record?.id).toBe(id);
   });
 });
+
+describe("decide: a question that names a record and asks one of its facts", () => {
+  it.each([
+    ["L'ASEAN a été créée quand ?", "asean"],
+    ["when was ASEAN founded?", "asean"],
+    ["когда основана ШОС?", "shanghai-cooperation-organisation"],
+  ])("%s is answered by %s itself", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+    expect(decision.direct?.kind).toBe("date");
+  });
+});
