@@ -71,7 +71,7 @@ const QUESTION_WORDS = {
  */
 const SOFT_WORDS = [
   "date", "dates", "year", "years", "start", "started", "begin", "began", "held", "organised", "organized", "organiser", "organizer", "organisers",
-  "organizers", "member", "members", "signed", "many", "much", "total", "number", "amount", "place", "city", "country", "countries", "where",
+  "organizers", "member", "members", "part", "partie", "signed", "many", "much", "total", "number", "amount", "place", "city", "country", "countries", "where",
   "année", "annee", "organisé", "organise", "organisateur", "organisateurs", "membres", "membre", "lieu", "ville", "pays", "nombre", "montant", "signé", "signe",
   "дата", "год", "году", "года", "организовал", "организовали", "организатор", "организаторы", "члены", "участники", "участник", "прошел", "прошёл", "состоялся",
   "проходил", "проходит", "начался", "началась", "где", "город", "страны", "стран", "подписали", "подписано", "число", "количество", "сумма",
