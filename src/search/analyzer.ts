@@ -78,6 +78,7 @@ const SOFT_WORDS = [
   "日期", "时间", "年份", "举办", "举行", "主办", "成员", "成员国", "地点", "城市", "国家", "签署", "数量", "金额", "开始", "成立", "哪年", "报名", "申请", "办", "开", "参加", "联系",
   "apply", "application", "register", "registration", "join", "postuler", "candidater", "inscrire", "inscription", "rejoindre", "подать", "заявку", "заявка", "записаться", "участвовать", "вступить",
   "results", "outcome", "outcomes", "resultats", "bilan", "итоги", "результаты", "成果", "结果",
+  "publish", "published", "publishes", "publie", "publient", "опубликовал", "опубликовали", "выпустил", "выпустили",
   "founded", "created", "established", "launched", "fondee", "fonde", "creee", "cree", "creees", "lancee", "lance", "основана", "основан", "основали",
   "создана", "создан", "создали", "учреждена", "запущена", "成立的", "创立", "建立", "启动",
 ];

@@ -145,6 +145,8 @@ function factStrength(record: CatalogRecord, question: QuestionKind, asked: Aske
     case "countries":
       // A list of countries answers "which countries"; one country hardly does.
       return record.countries.length > 1 ? 1 : 0;
+    case "theme":
+      return 0;
   }
 }
 
@@ -173,6 +175,8 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
       return record.cities.length + record.countries.length > 0 ? { kind: "places", countries: record.countries, cities: record.cities } : null;
     case "countries":
       return record.countries.length > 0 ? { kind: "places", countries: record.countries, cities: [] } : null;
+    case "theme":
+      return null;
   }
 }
 
@@ -191,8 +195,9 @@ function directAnswer(record: CatalogRecord, question: QuestionKind, asked: Aske
   const title = asked.titleKeysOf(record);
   const wanted = new Set([...asked.keys].filter((k) => !title.has(k) && !k.startsWith("@") && !/^\d+$/.test(k) && !isSoftKey(k)));
   if (wanted.size === 0) return structured;
-  // "Where is the ASEAN secretariat?" asks for more than the record's countries (a city would say it).
-  if (structured && !(structured.kind === "places" && structured.cities.length === 0)) return structured;
+  // "Where is the ASEAN secretariat?" asks for more than the record's countries (a city would say it);
+  // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
+  if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0)) return structured;
   let best: { text: string; overlap: number } | undefined;
   for (const text of [record.summary[lang], record.details?.[lang] ?? ""]) {
     for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) {

@@ -6,17 +6,19 @@ import { fold } from "./text.js";
  * question. Patterns run on folded text (lower case, no accents, simplified Chinese).
  */
 
-export type QuestionKind = "count" | "amount" | "when" | "who" | "where" | "countries";
+export type QuestionKind = "count" | "amount" | "when" | "who" | "where" | "countries" | "theme";
 
 const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // Money before counts ("how much money", "на какую сумму", "多少钱"), counts before members ("how many members").
   ["amount", /\bhow much\b|\b(total )?(value|worth|amount)\b|\bcombien (ca |cela )?(vaut|coute|valent)|\bmontant\b|\bvaleur\b|на как(ую|ой) сумм|сколько (денег|стоит|стоят|юаней|долларов)|\bсумм[аы]\b|\bстоимост|多少钱|金额|价值|多少亿|多少万/u],
-  ["count", /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part)\b|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|多少|几个|几家|几项|几场|数量|占比|比重|百分之几/u],
+  ["count", /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part)\b|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|多少|几个|几家|几项|几场|数量|占比|比重|百分之几/u],
   ["countries", /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有/u],
-  ["when", /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u],
+  ["when", /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u],
   ["who", /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u],
   // "Where is it?" asks a place; "where can I find…" is a search.
-  ["where", /\bwhere (is|was|are|were|will|did|does)\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est)\b|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u],
+  // The theme, motto or slogan of an event: a sentence of the record says it.
+  ["theme", /\b(theme|motto|slogan|tagline)s?\b|\bthemes?\b|\bdevise\b|\bmot d'ordre\b|\bтем[аеуы]\b|\bдевиз|\bлозунг|主题|口号|标语/u],
+  ["where", /\bwhere('s| is| was| are| were| will| did| does)\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est)\b|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u],
 ];
 
 /** `\b` for every script: JavaScript's own `\b` knows only ASCII letters, so it never fires in Russian. */

@@ -73,3 +73,18 @@ describe("decide: a question that names a record and asks one of its facts", () 
     expect(decision.direct?.kind).toBe("date");
   });
 });
+
+describe("decide: the theme of an event and who did what", () => {
+  it.each([
+    ["what was the theme of the SCO Digital Economy Forum 2025?", "New Links"],
+    ["кто вручал письма экспертам по скрытым чемпионам", "Цуй"],
+  ])("%s is answered by the record's sentence that says it", (question, words) => {
+    const decision = decide(engine, question);
+    expect(decision.direct).toMatchObject({ kind: "sentence" });
+    expect(decision.direct?.kind === "sentence" && decision.direct.text).toContain(words);
+  });
+
+  it("still answers who organised something with its organisers", () => {
+    expect(decide(engine, "who organised the SCO Digital Economy Forum 2025?").direct?.kind).toBe("parties");
+  });
+});
