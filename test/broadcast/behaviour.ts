@@ -148,7 +148,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
     });
 
     it("on a 429 pauses every send to any chat for retry_after, then delivers everything once", async () => {
-      const { policy, flood } = floodAfter(20, 2, limitsFor(250));
+      const { policy, flood } = floodAfter(20, 1, limitsFor(250));
       fake.setSendPolicy(policy);
       const recipients = people(60, 300);
       const hooks = recordingHooks(recipients);
@@ -202,17 +202,18 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
     it("does not start a scheduled broadcast before its time", async () => {
       const hooks = recordingHooks(people(5, 500));
       const d = await engine(hooks);
-      const at = Date.now() + 1500;
+      const at = Date.now() + 1000;
       const req = request({ scheduledAt: new Date(at).toISOString() });
       const scheduled = await d.schedule(req);
       expect(scheduled).toMatchObject({ state: "scheduled", total: 0, scheduledAt: new Date(at).toISOString() });
       expect((await d.list())[0]?.id).toBe(req.id);
-      await new Promise((r) => setTimeout(r, 1000));
-      expect(hooks.resolved).toEqual([]);
-      expect(sendCalls(fake)).toEqual([]);
       const end = await waitForEnd(d, req.id);
       expect(end).toMatchObject({ state: "done", sent: 5 });
+      // Started at its time: the audience resolved, the status's start and the first send, none before.
+      expect(hooks.resolvedAt).toHaveLength(1);
+      expect(hooks.resolvedAt[0]).toBeGreaterThanOrEqual(at - 5);
       expect(Date.parse(end.startedAt ?? "")).toBeGreaterThanOrEqual(at - 5);
+      expect(sendCalls(fake)).toHaveLength(5);
       expect(Math.min(...sendCalls(fake).map((c) => c.at))).toBeGreaterThanOrEqual(at - 5);
     });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createDelivery } from "../../src/broadcast/index.js";
 import { createMemoryDelivery } from "../../src/broadcast/memory.js";
 import { describeDeliveryBehaviour } from "./behaviour.js";
-import { recordingHooks } from "./support.js";
+import { recordingHooks, waitForEnd } from "./support.js";
 
 describeDeliveryBehaviour("in-memory", (options) => createMemoryDelivery(options));
 
@@ -13,8 +13,7 @@ describe("createDelivery", () => {
     const delivery = createDelivery({ sender: { send: async (chatId) => void sent.push(chatId) }, hooks: recordingHooks([{ chatId: 5, lang: "en" }]), ratePerSecond: 50 });
     await delivery.startWorkers();
     await delivery.schedule({ id: "local", createdBy: 1, content: { default: { html: "hi" } }, audience: null });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(await delivery.status("local")).toMatchObject({ state: "done", sent: 1 });
+    expect(await waitForEnd(delivery, "local")).toMatchObject({ state: "done", sent: 1 });
     expect(sent).toEqual([5]);
     await delivery.close();
   });

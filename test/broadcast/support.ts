@@ -24,6 +24,8 @@ export interface RecordingHooks extends DeliveryHooks {
   inactive: { chatId: number; reason: string }[];
   progress: { status: BroadcastStatus; at: number }[];
   resolved: unknown[];
+  /** When each audience was resolved (Date.now()): a broadcast's start. */
+  resolvedAt: number[];
 }
 
 export function recordingHooks(recipients: Recipient[] | ((audience: unknown) => Promise<Recipient[]>)): RecordingHooks {
@@ -31,8 +33,10 @@ export function recordingHooks(recipients: Recipient[] | ((audience: unknown) =>
     inactive: [],
     progress: [],
     resolved: [],
+    resolvedAt: [],
     async resolveRecipients(audience) {
       hooks.resolved.push(audience);
+      hooks.resolvedAt.push(Date.now());
       return typeof recipients === "function" ? recipients(audience) : recipients;
     },
     async markInactive(chatId, reason) {
