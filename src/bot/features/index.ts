@@ -14,7 +14,6 @@ import { languageFeature, languageStep } from "./language.js";
 import { recordFeature } from "./record.js";
 import { remindersFeature } from "./reminders.js";
 import { savedSearchFeature } from "./saved-searches.js";
-import { savedSearchFeature } from "./saved-searches.js";
 import { handleQuestion, questionFeature } from "./question.js";
 import { startFeature } from "./start.js";
 import { subscribeFeature } from "./subscribe.js";
@@ -27,8 +26,6 @@ export const features = new Composer<BotContext>();
 features.use(broadcastFeature);
 // Record editing ("ed:…") too.
 features.use(editFeature);
-// Saved searches ("n:…") too.
-features.use(savedSearchFeature);
 // Saved searches ("n:…") too.
 features.use(savedSearchFeature);
 // Deadline buttons ("dl:…") too.
