@@ -66,6 +66,8 @@ describe("detectLanguage", () => {
     expect(detectLanguage("is there an incubator in Шымкент?")).toBe("en");
     expect(detectLanguage("what is the 上合组织 energy platform")).toBe("en");
     expect(detectLanguage("上合组织的 energy platform")).toBe("zh");
+    // Grammar words of both scripts: the one with more of them.
+    expect(detectLanguage("des infos sur le 东博会 svp")).toBe("fr");
   });
 
   it("tells French without accents by its grammar words", () => {
