@@ -1,0 +1,194 @@
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Update } from "grammy/types";
+import pino from "pino";
+import { parse } from "yaml";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_DATA_DIR, loadCatalog, loadCatalogOrThrow } from "../../src/catalog/load.js";
+import { run as checkCatalog } from "../../src/cli/catalog-check.js";
+import { run as exportCatalog } from "../../src/cli/catalog-export.js";
+import { createState } from "../../src/state/index.js";
+import type { StateBackend } from "../../src/state/types.js";
+import { buttonData, plainText } from "../helpers/bot-harness.js";
+import { runCli } from "../helpers/cli.js";
+import type { RecordedCall } from "../helpers/fake-bot-api.js";
+import { startReplicaSet, type ReplicaSet } from "../helpers/replicas.js";
+
+/**
+ * Records edited and created in chat on a bot of two webhook replicas on one Redis (each its own
+ * process, against the fake Bot API): a coordinator writes the change on one replica, an administrator
+ * approves it on the other, and from then on both replicas answer with it; the audit keeps the
+ * before/after difference, and `catalog:export` writes the change as a record file that loads and
+ * passes the catalog check. The tests run in order on one set of processes.
+ */
+
+const ADMIN = 910_001;
+const COORDINATOR = 910_002;
+const START_MS = 120_000;
+const TEST_MS = 90_000;
+
+const EDITED = "asean";
+const NEW_SUMMARY = "ASEAN offers a basalt fibre residency to engineers of its member states.";
+const EDIT_QUESTION = "basalt fibre residency";
+
+const NEW_ID = "zz-tundra-seed-bank-school";
+const NEW_TITLES = ["Tundra seed bank summer school", "École d'été sur les semences de la toundra", "Летняя школа «Семенной банк тундры»", "苔原种子库暑期学校"];
+const NEW_SUMMARIES = [
+  "A summer school on seed banks of tundra plants for students.",
+  "Une école d'été sur les banques de semences des plantes de la toundra, pour étudiants.",
+  "Летняя школа о семенных банках растений тундры для студентов.",
+  "面向学生的苔原植物种子库暑期学校。",
+];
+const NEW_QUESTION = "tundra seed bank summer school";
+
+let set: ReplicaSet;
+let state: StateBackend;
+/** The catalog folder the replicas read. */
+let catalogDir: string;
+/** A second copy of it, the export's target. */
+let exportDir: string;
+let englishSummaryBefore: string;
+
+beforeAll(async () => {
+  englishSummaryBefore = (await loadCatalogOrThrow(DEFAULT_DATA_DIR)).records.find((r) => r.id === EDITED)!.summary.en;
+  catalogDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-edit-replicas-"));
+  await cp(DEFAULT_DATA_DIR, catalogDir, { recursive: true });
+  exportDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-edit-export-"));
+  await cp(DEFAULT_DATA_DIR, exportDir, { recursive: true });
+  set = await startReplicaSet({ replicas: 2, worker: false, env: { ADMIN_IDS: String(ADMIN), FLOOD_MAX_MESSAGES: "0", CATALOG_DIR: catalogDir } });
+  state = createState({ redisUrl: set.redis.url, ttlSeconds: 3600 }, pino({ level: "silent" }));
+  await state.roles.grant(COORDINATOR);
+}, START_MS);
+
+afterAll(async () => {
+  await state?.close();
+  await set?.stop();
+  for (const dir of [catalogDir, exportDir]) if (dir) await rm(dir, { recursive: true, force: true });
+}, START_MS);
+
+let nextUser = 911_000;
+
+/**
+ * Delivers an update of `userId`'s private chat straight to replica `replica` and returns the bot's
+ * messages to that chat made while handling it (the webhook answers once the update is handled).
+ */
+async function on(replica: number, userId: number, update: Update): Promise<RecordedCall[]> {
+  const after = set.api.mark();
+  const delivery = await set.deliverTo(replica, update);
+  expect(delivery.status, delivery.body.toString()).toBe(200);
+  return set.api.calls.filter((c) => c.index >= after && ["sendMessage", "editMessageText"].includes(c.method) && Number(c.payload.chat_id) === userId && c.response?.ok !== false);
+}
+
+const say = (replica: number, userId: number, text: string) => on(replica, userId, set.api.textMessage({ chatId: userId, userId, text }));
+const press = (replica: number, userId: number, data: string) => on(replica, userId, set.api.callbackQuery({ chatId: userId, userId, data, allowUnknownData: true }));
+const texts = (calls: RecordedCall[]) => calls.map(plainText).join("\n---\n");
+const buttons = (calls: RecordedCall[]) => calls.flatMap(buttonData);
+
+/** Asks replica `replica` as a new user until its answer satisfies `done` (a change reaches the other replica through Redis). */
+async function askUntil(replica: number, question: string, done: (text: string) => boolean): Promise<string> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const text = plainText(await set.replyFrom(replica, question, { userId: nextUser++ }));
+    if (done(text)) return text;
+    if (Date.now() > deadline) throw new Error(`replica ${replica} still answers ${JSON.stringify(text.slice(0, 200))}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The administrator's /review on `replica`, then ✅ on the change submitted for `recordId`. */
+async function approveOn(replica: number, recordId: string): Promise<RecordedCall[]> {
+  const review = await say(replica, ADMIN, "/review");
+  const listed = review.find((c) => plainText(c).includes(recordId));
+  expect(listed, texts(review)).toBeDefined();
+  const approve = buttonData(listed!).find((d) => d.startsWith("ed:a:"));
+  expect(approve, JSON.stringify(listed!.payload.reply_markup)).toBeDefined();
+  return press(replica, ADMIN, approve!);
+}
+
+describe("a record edited on one replica and approved on the other", () => {
+  it("is live on both replicas once approved, not before, and audited with its before and after", async () => {
+    const menu = await say(0, COORDINATOR, `/edit ${EDITED}`);
+    expect(texts(menu)).toContain(`Editing ${EDITED}`);
+    expect(buttons(menu)).toContain("ed:f:summary");
+
+    const askEnglish = await press(0, COORDINATOR, "ed:f:summary");
+    expect(texts(askEnglish)).toContain(englishSummaryBefore);
+    await say(0, COORDINATOR, NEW_SUMMARY);
+    // French, Russian and Chinese kept as they are.
+    for (let i = 0; i < 3; i++) await press(0, COORDINATOR, "ed:n");
+    const preview = await press(0, COORDINATOR, "ed:v");
+    expect(texts(preview)).toContain(NEW_SUMMARY);
+    expect(texts(preview)).toContain("summary.en");
+    expect(buttons(preview)).toContain("ed:s");
+    const submitted = await press(0, COORDINATOR, "ed:s");
+    expect(texts(submitted)).toMatch(/#\d+/);
+
+    // Submitted is not live: the other replica still answers with the record as it was.
+    expect(plainText(await set.replyFrom(1, EDIT_QUESTION, { userId: nextUser++ }))).not.toContain(NEW_SUMMARY);
+
+    const approved = await approveOn(1, EDITED);
+    expect(texts(approved)).toContain("approved");
+    for (const replica of [1, 0]) await askUntil(replica, EDIT_QUESTION, (text) => text.includes(NEW_SUMMARY));
+
+    const entry = (await state.audit.recent(50)).find((e) => e.action === "record" && e.details?.op === "approve" && e.details?.record === EDITED);
+    expect(entry, "approval audited").toBeDefined();
+    expect(entry!.actor).toBe(ADMIN);
+    expect(entry!.details?.author).toBe(COORDINATOR);
+    expect(entry!.details?.fields).toBe("summary.en");
+    const diff = JSON.parse(String(entry!.details?.diff)) as Record<string, [string | null, string | null]>;
+    expect(diff["summary.en"]).toEqual([englishSummaryBefore, NEW_SUMMARY]);
+  }, TEST_MS);
+});
+
+describe("a record created on one replica and approved on the other", () => {
+  it("is found by a question on both replicas", async () => {
+    expect(texts(await say(1, COORDINATOR, "/new"))).toBeTruthy();
+    await say(1, COORDINATOR, NEW_ID);
+    await press(1, COORDINATOR, "ed:k:programme");
+    for (const title of NEW_TITLES) await say(1, COORDINATOR, title);
+    for (const summary of NEW_SUMMARIES) await say(1, COORDINATOR, summary);
+    await say(1, COORDINATOR, "KZ, RU");
+    await say(1, COORDINATOR, "agriculture");
+    await say(1, COORDINATOR, "students");
+    // A source whose other records name no publisher: records of one source name it alike.
+    await say(1, COORDINATOR, "000_a272ed8cbe79a218.txt");
+    const menu = await say(1, COORDINATOR, "2025-09-01");
+    expect(buttons(menu), texts(menu)).toContain("ed:v");
+    const preview = await press(1, COORDINATOR, "ed:v");
+    expect(texts(preview)).toContain(NEW_TITLES[3]);
+    const submitted = await press(1, COORDINATOR, "ed:s");
+    expect(texts(submitted)).toMatch(/#\d+/);
+
+    const approved = await approveOn(0, NEW_ID);
+    expect(texts(approved)).toContain("approved");
+    for (const replica of [0, 1]) await askUntil(replica, NEW_QUESTION, (text) => text.includes(NEW_TITLES[0]!));
+
+    const entry = (await state.audit.recent(50)).find((e) => e.action === "record" && e.details?.op === "approve" && e.details?.record === NEW_ID);
+    expect(entry?.details?.created).toBe(true);
+  }, TEST_MS);
+});
+
+describe("catalog:export after the approvals", () => {
+  it("writes both records as files that load with the catalog and pass its check", async () => {
+    const exported = await runCli(exportCatalog, [], { env: { REDIS_URL: set.redis.url, CATALOG_DIR: exportDir } });
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain(`wrote records/${EDITED}.yaml`);
+    expect(exported.stdout).toContain(`wrote records/${NEW_ID}.yaml`);
+
+    const file = parse(await readFile(path.join(exportDir, "records", `${EDITED}.yaml`), "utf8")) as { summary: { en: string } };
+    expect(file.summary.en).toBe(NEW_SUMMARY);
+    const loaded = await loadCatalog(exportDir);
+    expect(loaded.ok, loaded.ok ? "" : JSON.stringify(loaded.problems.slice(0, 5))).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.catalog.records.find((r) => r.id === EDITED)?.summary.en).toBe(NEW_SUMMARY);
+    // Only the edited field changed.
+    const original = (await loadCatalogOrThrow(DEFAULT_DATA_DIR)).records.find((r) => r.id === EDITED)!;
+    expect({ ...loaded.catalog.records.find((r) => r.id === EDITED), summary: original.summary }).toEqual(original);
+    expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.title.zh).toBe(NEW_TITLES[3]);
+
+    const checked = await runCli(checkCatalog, [exportDir], { env: process.env });
+    expect(checked.status, checked.stderr).toBe(0);
+    expect(checked.stdout).toContain("catalog OK");
+  }, TEST_MS);
+});
