@@ -34,6 +34,21 @@ const MIN_PREFIX = 4;
 const MAX_PREFIX_WORDS = 8;
 
 const YEAR = /^(19|20)\d\d$/;
+/** Kinds of institutions and events whose names users ask about (see QueryUnit.institution), as typed. */
+const INSTITUTION_WORDS = [
+  "university", "universities", "summit", "summits", "fair", "fairs", "bank", "fund", "scholarship", "scholarships", "visa", "visas", "embassy", "consulate", "olympiad", "hackathon",
+  "universite", "universites", "sommet", "sommets", "foire", "foires", "banque", "fonds", "bourse", "bourses", "ambassade", "consulat", "olympiade",
+  "университет", "университета", "университете", "университеты", "университетов", "саммит", "саммита", "саммите", "ярмарка", "ярмарки", "ярмарке", "банк", "банка",
+  "фонд", "фонда", "стипендия", "стипендии", "стипендию", "виза", "визы", "визу", "посольство", "посольства", "олимпиада", "хакатон",
+  "大学", "峰会", "交易会", "银行", "基金", "奖学金", "签证", "大使馆", "领事馆",
+];
+let institutionKeys: Set<string> | undefined;
+
+function isInstitutionWord(text: string, key: string | null | undefined, frKey: string | null | undefined): boolean {
+  institutionKeys ??= new Set(INSTITUTION_WORDS.map((w) => fold(w)));
+  return institutionKeys.has(text) || (key != null && institutionKeys.has(key)) || (frKey != null && institutionKeys.has(frKey));
+}
+
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
 const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай"]);
 /** The partner's character after 中 in such names: 中德 (Germany), 中法 (France), 中非 (Africa), 中俄 (Russia)… */
@@ -106,6 +121,11 @@ interface QueryUnit {
   absence?: number;
   /** The unit begins a proper name of the glossary (the SCO, the Belt and Road). */
   named?: boolean;
+  /**
+   * The unit names a kind of institution or event a name is made of (university, summit, fair, fund,
+   * scholarship…): only a record with it in its title is that thing.
+   */
+  institution?: boolean;
   /** The unit names the partner of a China–X programme ("Chine-France"): a record without it is another programme. */
   partner?: boolean;
   /** The unit names a place of the query (it may also match as a word). */
@@ -346,6 +366,11 @@ export class SearchEngine {
         }
         score += acc.score[slot * U + u]!;
         covered += units[u]!.weight;
+        if (units[u]!.institution && acc.field[slot * U + u] !== TITLE_FIELD) {
+          // "The SCO University" is a university; a record that only mentions universities is not it.
+          missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
+          continue;
+        }
         if (!units[u]!.isPlace && !units[u]!.soft) {
           onTopic = true;
           if (acc.field[slot * U + u] !== TITLE_FIELD) topicOutsideTitle = true;
@@ -531,6 +556,7 @@ export class SearchEngine {
           ? (word.text.length === 1 && PARTNER_HAN.has(word.text) && prev?.text === "中" && prev.end === word.start) || (word.text.length === 2 && word.text[0] === "中" && PARTNER_HAN.has(word.text[1]!))
           : prev !== undefined && CHINA_FIRST.has(prev.text) && /^\s*[-–—]\s*$/u.test(en.folded.slice(prev.end, word.start));
       if (partner) for (const u of unitsHere) units[u]!.partner = true;
+      if (isInstitutionWord(word.text, key, fr.keys[i])) for (const u of unitsHere) units[u]!.institution = true;
       unitsOfWord.set(i, unitsHere);
     });
 
@@ -584,7 +610,8 @@ export class SearchEngine {
       // or the name is in the catalog.
       // A partner is a word the catalog lacks, a place or a name ("China-linked" names no partner).
       unit.partner &&= word.script === "han" || known.length === 0 || unit.isPlace === true || looksLikeName(word, original);
-      if (YEAR.test(word.text) || unit.named || unit.partner) unit.absence = maxIdf * (YEAR.test(word.text) || unit.partner ? YEAR_ABSENCE : 1);
+      if (unit.institution) unit.absence = maxIdf;
+      else if (YEAR.test(word.text) || unit.named || unit.partner) unit.absence = maxIdf * (YEAR.test(word.text) || unit.partner ? YEAR_ABSENCE : 1);
     }
     return { units, places };
   }

@@ -88,3 +88,23 @@ describe("decide: the theme of an event and who did what", () => {
     expect(decide(engine, "who organised the SCO Digital Economy Forum 2025?").direct?.kind).toBe("parties");
   });
 });
+
+describe("decide: a named institution the catalog lacks", () => {
+  it.each([
+    "how do I apply to the SCO University?",
+    "université de l'OCS inscription en master",
+    "Университет ШОС поступление",
+    "上合组织大学怎么申请",
+    "итоги саммита ШОС 2024 в Астане",
+    "comment obtenir un visa étudiant pour la Chine ?",
+  ])("declines %s rather than answer with a record that only mentions its kind", (question) => {
+    expect(decide(engine, question).kind).toBe("decline");
+  });
+
+  it.each([
+    ["Kazakh-British Technical University", "kazakh-british-technical-university"],
+    ["KBTU university in Almaty", "kazakh-british-technical-university"],
+  ])("answers %s, whose record has the kind in its title", (question, id) => {
+    expect(decide(engine, question).record?.id).toBe(id);
+  });
+});
