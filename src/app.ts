@@ -157,10 +157,12 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     deps,
     bot,
     close() {
-      closed ??= savedSearches
-        .close()
-        .then(() => broadcasting.close())
-        .then(release);
+      // Reminders close beside the broadcast queues: each is bounded, and Redis refusing every client
+      // must not add up their waits past the shutdown limit.
+      closed ??= Promise.all([
+        savedSearches.close().then(() => broadcasting.close()),
+        reminding?.close(),
+      ]).then(release);
       return closed;
     },
   };

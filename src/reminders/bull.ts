@@ -32,8 +32,9 @@ export interface BullReminderOptions extends ReminderOptions {
 
 /** How long the "sent" mark of a reminder is kept. */
 const SENT_TTL_SECONDS = 60 * 24 * 3600;
-/** How long closing may wait for Redis before it disconnects instead. */
+/** How long closing may wait for Redis before it disconnects instead, and then for the disconnection. */
 const CLOSE_GRACE_MS = 3_000;
+const FORCE_GRACE_MS = 1_000;
 
 /** Writes a chat's plan only while the chat still has reminders about the record (it may have removed them meanwhile). */
 const SET_IF_PRESENT = `if redis.call("HEXISTS", KEYS[1], ARGV[1]) == 1 then redis.call("HSET", KEYS[1], ARGV[1], ARGV[2]) return 1 end return 0`;
@@ -161,9 +162,8 @@ class BullReminders implements ReminderService {
     };
     if (!(await settlesWithin(graceful(), CLOSE_GRACE_MS))) {
       this.options.logger?.warn({ ms: CLOSE_GRACE_MS }, "reminder queue did not close in time (Redis unreachable?); disconnecting it");
-      await settlesWithin(this.worker?.close(true) ?? Promise.resolve(), CLOSE_GRACE_MS);
-      await settlesWithin(this.queue.disconnect(), CLOSE_GRACE_MS);
       this.redis.disconnect();
+      await Promise.all([settlesWithin(this.worker?.close(true) ?? Promise.resolve(), FORCE_GRACE_MS), settlesWithin(this.queue.disconnect(), FORCE_GRACE_MS)]);
     }
   }
 
