@@ -46,7 +46,7 @@ let institutionKeys: Set<string> | undefined;
 
 function isInstitutionWord(text: string, key: string | null | undefined, frKey: string | null | undefined): boolean {
   institutionKeys ??= new Set(INSTITUTION_WORDS.map((w) => fold(w)));
-  return institutionKeys.has(text) || (key != null && institutionKeys.has(key)) || (frKey != null && institutionKeys.has(frKey));
+  return institutionKeys.has(text) || (typeof key === "string" && institutionKeys.has(key)) || (typeof frKey === "string" && institutionKeys.has(frKey));
 }
 
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
