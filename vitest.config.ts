@@ -1,10 +1,43 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+
+/**
+ * Two groups of test files:
+ * - most share their worker's modules (`isolate: false`): grammY, BullMQ, the search engine over the
+ *   bundled catalog (test/helpers/bot-deps.ts) and the rest load once per worker, not once per file;
+ * - files that mock modules (vi.mock) or listen on the process (process.on) run each in a fresh worker,
+ *   since a mock or a listener would otherwise reach, or miss, the files sharing it. They are found by
+ *   reading the files, so a new one is placed without editing this list.
+ * More workers than cores: much of the suite waits (on timers, sockets, child processes), not computes.
+ */
+const ROOT = path.dirname(fileURLToPath(import.meta.url));
+const TESTS = "test";
+const NEEDS_ISOLATION = /\bvi\.(?:mock|doMock|unmock|doUnmock|stubGlobal|stubEnv)\(|\bprocess\.(?:on|once|prependListener)\(/;
+
+/** Test files under `dir` (relative to the repository, with / separators). */
+function testFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const file = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) return testFiles(file);
+    return entry.name.endsWith(".test.ts") ? [file] : [];
+  });
+}
+
+const isolated = testFiles(TESTS).filter((file) => NEEDS_ISOLATION.test(readFileSync(path.join(ROOT, file), "utf8")));
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
+    setupFiles: [`${TESTS}/setup.ts`],
     testTimeout: 20_000,
     // Setup builds the search engine and starts servers; a loaded machine must not fail it.
     hookTimeout: 60_000,
+    maxWorkers: 3,
+    projects: [
+      { extends: true, test: { name: "shared", include: [`${TESTS}/**/*.test.ts`], exclude: isolated, isolate: false } },
+      // No file to isolate: an include that matches nothing.
+      { extends: true, test: { name: "isolated", include: isolated.length > 0 ? isolated : [`${TESTS}/none`] } },
+    ],
   },
 });

@@ -7,12 +7,49 @@ import { DEFAULT_THRESHOLD } from "../../src/search/decide.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
+import { afterEachFile } from "./file-end.js";
 
-let engine: Promise<SearchEngine> | undefined;
+let shared: { engine: Promise<SearchEngine>; changed: boolean } | undefined;
 
-/** The engine over the bundled catalog, built once per test file. */
+/**
+ * The engine over the bundled catalog, built once and shared by the test files a worker runs (see
+ * vitest.config.ts) for as long as none changes it. A test file that changes it (an announcement or a
+ * reload through the live catalog of an app given this engine) keeps it for its own tests; the next
+ * file gets a fresh one.
+ */
 export function bundledEngine(): Promise<SearchEngine> {
-  engine ??= loadCatalogOrThrow(DEFAULT_DATA_DIR).then((catalog) => SearchEngine.build(catalog));
+  if (!shared) {
+    const entry: { engine: Promise<SearchEngine>; changed: boolean } = {
+      changed: false,
+      engine: loadCatalogOrThrow(DEFAULT_DATA_DIR).then((catalog) => watchChanges(SearchEngine.build(catalog), () => (entry.changed = true))),
+    };
+    shared = entry;
+  }
+  return shared.engine;
+}
+
+// A file that changed the shared engine does not hand it to the next file.
+afterEachFile(() => {
+  if (shared?.changed) shared = undefined;
+});
+
+/** Calls `onChange` before any change to the engine's records (the only ways to change an engine). */
+function watchChanges(engine: SearchEngine, onChange: () => void): SearchEngine {
+  const put = engine.put.bind(engine);
+  const remove = engine.remove.bind(engine);
+  const replaceWith = engine.replaceWith.bind(engine);
+  engine.put = (record) => {
+    onChange();
+    put(record);
+  };
+  engine.remove = (id) => {
+    onChange();
+    return remove(id);
+  };
+  engine.replaceWith = (other) => {
+    onChange();
+    replaceWith(other);
+  };
   return engine;
 }
 
