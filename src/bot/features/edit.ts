@@ -1,7 +1,8 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { isoToday } from "../../catalog/dates.js";
 import { checkRecordValue, type CatalogProblem } from "../../catalog/load.js";
-import { KINDS, LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
+import { KINDS, LANGUAGES, SHORT_TITLE_MAX, shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
+import { checkCatalogUsage, type UsageProblem } from "../../catalog/usage.js";
 import { translator } from "../../i18n.js";
 import type { RecordDraft, RecordEdit } from "../../state/record-edits.js";
 import { decodeEdit, EDIT_PREFIX, encodeEdit, type EditAction } from "../callback-data/edit.js";
@@ -248,6 +249,8 @@ valueStep.on("message:text", async (ctx) => {
   const path = draft.lang ? [...spec.path, draft.lang] : spec.path;
   const candidate = structuredClone(draft.record);
   setAt(candidate, path, spec.type === "deadline" ? parseDeadline(text, valueAt(draft.record, spec.path)) : parseValue(spec, text));
+  // A source's publisher is the one the catalog already names for that file (never typed, never invented).
+  if (spec.name === "source") setAt(candidate, ["source", "publisher"], publisherOf(ctx, text));
   // A new deadline's label is asked next, in the four languages: its absence is not this value's fault.
   const labelPath = [...spec.path, "label"];
   const problems = problemsAt(ctx, candidate, path).filter((p) => !(spec.type === "deadline" && covers(labelPath, p.field!)));
@@ -296,9 +299,54 @@ function parseDeadline(text: string, current: unknown): unknown {
 // ---------------------------------------------------------------------------------------------------
 // Validation: the catalog's rules, the errors in the coordinator's language
 
+/**
+ * The rules of the files: the schema (`checkRecordValue`), then how the record reads beside the others
+ * (`checkCatalogUsage`, what `npm run catalog:check` runs), so a change made in chat is exported as a
+ * file that passes the check.
+ */
 function check(ctx: BotContext, record: unknown): ReturnType<typeof checkRecordValue> {
   const search = ctx.deps.search;
-  return checkRecordValue(record, search.catalog, (id) => search.get(id) !== undefined);
+  const result = checkRecordValue(record, search.catalog, (id) => search.get(id) !== undefined);
+  if (!result.ok) return result;
+  const problems = usageProblems(search.catalog.records, result.record);
+  return problems.length ? { ok: false, problems } : result;
+}
+
+/** Which rule of reading a problem broke, for its message in the coordinator's language. */
+type UsageRule = "shortNeeded" | "shortLong" | "shortShared" | "typography" | "publisher" | "verified" | "plural";
+interface UsageIssue extends CatalogProblem {
+  rule: UsageRule;
+  /** The words at fault (typography) or the record it clashes with. */
+  value?: string;
+}
+
+/** The reading problems of `record` among `records` (its previous version left out), located like the schema's. */
+function usageProblems(records: readonly CatalogRecord[], record: CatalogRecord): UsageIssue[] {
+  // The record last, so a clash with another record (a shared short title, the source's publisher) is its own.
+  const all = [...records.filter((r) => r.id !== record.id), record];
+  return checkCatalogUsage({ records: all })
+    .filter((p) => p.recordId === record.id)
+    .map((p) => usageIssue(record, p));
+}
+
+function usageIssue(record: CatalogRecord, p: UsageProblem): UsageIssue {
+  const base = { file: `records/${record.id}.yaml`, recordId: record.id, message: p.message };
+  const field = p.path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
+  const lang = p.path[1] as Language;
+  // A title too long for a button is fine once the record has a short title: that is what is asked for.
+  if (p.path[0] === "title" && p.message.startsWith("longer than")) return { ...base, field: `short.${lang}`, rule: "shortNeeded" };
+  if (p.path[0] === "short" && /at most/.test(p.message)) return { ...base, field, rule: "shortLong" };
+  const clash = /^same short title as (\S+):/.exec(p.message);
+  if (clash) return { ...base, field, rule: "shortShared", value: clash[1]! };
+  if (p.path[0] === "source") return { ...base, field: "source.file", rule: "publisher" };
+  if (p.path[0] === "verified") return { ...base, field, rule: "verified" };
+  if (p.path[0] === "figures" && p.path[2] === "text") return { ...base, field, rule: "plural" };
+  return { ...base, field, rule: "typography", value: /“(.*)”$/s.exec(p.message)?.[1] ?? "" };
+}
+
+/** The publisher the catalog names for a source file (records of one source name it alike), if any. */
+function publisherOf(ctx: BotContext, file: unknown): unknown {
+  return ctx.deps.search.catalog.records.find((r) => r.source.file === file)?.source.publisher;
 }
 
 /** Stands in for what a record being created does not have yet, so the rules of the files run on the value asked now. */
@@ -343,6 +391,11 @@ function specOf(problem: CatalogProblem): { spec: FieldSpec; lang?: Language } |
 function errorText(ctx: BotContext, spec: FieldSpec, problem: CatalogProblem, record: unknown): string {
   const index = /\[(\d+)\]$/.exec(problem.field ?? "")?.[1];
   const item = index === undefined ? undefined : valueAt(record, [...spec.path, Number(index)]);
+  if ("rule" in problem) {
+    const issue = problem as UsageIssue;
+    const lang = (LANGUAGES as readonly string[]).find((l) => issue.field?.endsWith(`.${l}`)) as Language | undefined;
+    return ctx.t(`edit:error.usage.${issue.rule}`, { value: escapeHtml(truncate(issue.value ?? "", 80)), max: lang ? SHORT_TITLE_MAX[lang] : "" });
+  }
   if (/missing (required field|translation)|must not be empty/.test(problem.message)) return ctx.t("edit:error.missing", { field: ctx.t(`edit:field.${spec.name}`) });
   const key = spec.type === "list" || spec.type === "text" ? spec.name : spec.type;
   return ctx.t(`edit:error.${key}`, { value: escapeHtml(truncate(item === undefined ? "" : String(item), 80)) });
@@ -382,7 +435,9 @@ async function checked(ctx: BotContext, draft: RecordDraft): Promise<CatalogReco
     await ctx.reply(ctx.t("edit:error.invalid"));
     return undefined;
   }
-  await ask(ctx, at.spec, at.lang ?? (at.spec.type === "localized" ? LANGUAGES[0] : undefined), errorText(ctx, at.spec, problem, draft.record));
+  // A short title the record does not have yet is asked for from the first language on.
+  const fromFirst = "rule" in problem && (problem as UsageIssue).rule === "shortNeeded" && valueAt(draft.record, ["short"]) === undefined;
+  await ask(ctx, at.spec, fromFirst ? LANGUAGES[0] : (at.lang ?? (at.spec.type === "localized" ? LANGUAGES[0] : undefined)), errorText(ctx, at.spec, problem, draft.record));
   return undefined;
 }
 
