@@ -12,7 +12,7 @@ import tseslint from "typescript-eslint";
  */
 const services = ["shared", "catalog", "search", "i18n", "announcements", "state", "live", "broadcast", "reminders", "server"];
 const layers = {
-  shared: { files: ["src/redact.ts", "src/logger.ts"], uses: [] },
+  shared: { files: ["src/redact.ts", "src/logger.ts", "src/settles-within.ts"], uses: [] },
   catalog: { files: ["src/catalog"], uses: ["shared"] },
   search: { files: ["src/search"], uses: ["shared", "catalog"] },
   i18n: { files: ["src/i18n.ts"], uses: ["shared", "catalog"] },

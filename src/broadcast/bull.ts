@@ -25,6 +25,7 @@ import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker } from 
 import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
+import { settlesWithin } from "../settles-within.js";
 import { DEFAULT_LOCK_MS, DEFAULT_MAX_ATTEMPTS, FREE_BROADCAST_PER_SECOND, defaultConcurrency, defaultRate } from "./config.js";
 import {
   DEFAULT_BACKOFF_MS,
@@ -599,18 +600,3 @@ function parseEntry(entry: string): { chatId: number; lang: string } {
 
 /** How long closing may wait for in-flight messages and for Redis before it disconnects instead. */
 const CLOSE_GRACE_MS = 3_000;
-
-/** Whether `promise` settles (either way) within `ms`; it is left running otherwise. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  const result = await Promise.race([settled, timeout]);
-  clearTimeout(timer);
-  return result;
-}

@@ -15,6 +15,7 @@ import { Queue, Worker } from "bullmq";
 import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
+import { settlesWithin } from "../settles-within.js";
 import { hasUpcomingDeadline, planReminders } from "./plan.js";
 import type { ChatReminders, Clock, PlannedReminder, RecordDeadlines, ReminderOptions, ReminderService } from "./types.js";
 
@@ -227,19 +228,4 @@ function parsePlan(json: string): PlannedReminder[] {
   } catch {
     return [];
   }
-}
-
-/** Whether `promise` settles (either way) within `ms`; it is left running otherwise. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  const settled = promise.then(
-    () => true,
-    () => true,
-  );
-  const result = await Promise.race([settled, timeout]);
-  clearTimeout(timer);
-  return result;
 }
