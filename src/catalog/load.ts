@@ -476,13 +476,18 @@ function checkRecordReferences(yaml: YamlFile, record: CatalogRecord, knownIds: 
   }
 }
 
-/** Country codes in places.yaml: each city's country and each countryAliases key. */
+/** Country codes in places.yaml: each city's country, each countryAliases key and each group's members. */
 function checkPlaceCountries(yaml: YamlFile, places: Places, problems: CatalogProblem[]): void {
   for (const [cityId, city] of Object.entries(places.cities)) {
     if (!isAssignedCountry(city.country)) problems.push(yaml.problem(["cities", cityId, "country"], unknownCountry(city.country)));
   }
   for (const code of Object.keys(places.countryAliases)) {
     if (!isAssignedCountry(code)) problems.push(yaml.problem(["countryAliases", code], unknownCountry(code)));
+  }
+  for (const [groupId, group] of Object.entries(places.countryGroups ?? {})) {
+    group.countries.forEach((code, i) => {
+      if (!isAssignedCountry(code)) problems.push(yaml.problem(["countryGroups", groupId, "countries", i], unknownCountry(code)));
+    });
   }
 }
 

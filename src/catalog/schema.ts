@@ -207,6 +207,19 @@ export const placesSchema = z.strictObject({
   ),
   /** Country code → extra names that i18n-iso-countries does not give (abbreviations, inflected forms, older names). */
   countryAliases: z.record(countryCode, z.array(nonEmpty)).default({}),
+  /**
+   * Groups of countries named as one where a record lists them all ("Tianjin, China; SCO members"
+   * rather than nine country names): the group's name in each language and its member countries.
+   */
+  countryGroups: z
+    .record(
+      kebabId,
+      z.strictObject({
+        names: localizedSchema,
+        countries: z.array(countryCode).min(2),
+      }),
+    )
+    .optional(),
 });
 export type Places = z.infer<typeof placesSchema>;
 

@@ -97,7 +97,7 @@ describe("lists of what users mean", () => {
     const list = await command("/programmes");
     expect(list.text!.split("\n")[0]).toBe("🎓 Exchange programmes, study and research");
     expect(records(list)[0]).toBe("sco-higher-education-centre");
-    expect(list.text!).toContain("1. China–SCO higher education centre — Organisation · China");
+    expect(list.text!).toContain("1. China–SCO higher education centre — Organisation · SCO countries");
   });
 
   it("/events: events with their dates, by date; says honestly that none is announced and names the latest", async () => {
@@ -161,7 +161,9 @@ describe("lists of what users mean", () => {
     const kz = await press("b:n:KZ:-:0", { allowUnknownData: true });
     expect(kz.text).toContain(`— ${count("KZ")} in all.`);
     expect(kz.text).toContain("Filters: 🌍 Kazakhstan");
-    expect(records(kz)).toEqual((await oracle("incubators", { country: "KZ" })).map((r) => r.id));
+    // The first page of the filtered list, in the list's order.
+    expect(records(kz)).toEqual((await oracle("incubators", { country: "KZ" })).map((r) => r.id).slice(0, records(kz).length));
+    expect(records(kz).length).toBeGreaterThan(0);
     expect(button(kz, "🌍 Kazakhstan").data).toBe("f:n:c:KZ:-");
     expect(button(kz, "✖ Clear filters").data).toBe("b:n:-:-:0");
   });
@@ -204,10 +206,12 @@ describe("lists of what users mean", () => {
   });
 
   it("says when a combination of filters matches nothing, and offers to clear them", async () => {
-    const kzSectors = new Set((await oracle("incubators", { country: "KZ" })).flatMap((r) => r.sectors));
-    const other = (await oracle("incubators")).flatMap((r) => r.sectors).find((s) => !kzSectors.has(s))!;
+    // A country and a sector each of some record of the list, but of none together.
+    const all = await oracle("incubators");
+    const pairs = [...new Set(all.flatMap((r) => r.countries))].flatMap((c) => [...new Set(all.flatMap((r) => r.sectors))].map((s) => [c, s] as const));
+    const [country, other] = pairs.find(([c, s]) => !all.some((r) => r.countries.includes(c) && r.sectors.includes(s)))!;
     await command("/incubators");
-    const empty = await press(`b:n:KZ:${other}:0`, { allowUnknownData: true });
+    const empty = await press(`b:n:${country}:${other}:0`, { allowUnknownData: true });
     expect(empty.text).toContain("Nothing matches these filters");
     expect(records(empty)).toEqual([]);
     expect(button(empty, "✖ Clear filters").data).toBe("b:n:-:-:0");

@@ -5,7 +5,7 @@ import type { Catalog, CatalogRecord, Language } from "../../src/catalog/schema.
 import { LANGUAGES } from "../../src/catalog/schema.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format.js";
 import { createI18n, LOCALES_DIR, translator, type Translate } from "../../src/i18n.js";
-import { renderCard, renderContacts, renderDetails, type ViewEnv } from "../../src/bot/views/card.js";
+import { placesPhrase, renderCard, renderContacts, renderDetails, type ViewEnv } from "../../src/bot/views/card.js";
 import {
   countryName,
   fitEscaped,
@@ -176,11 +176,22 @@ describe("places", () => {
   });
 });
 
+describe("places", () => {
+  it("names a group of countries when a record lists all its members", () => {
+    const asean = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"];
+    expect(placesPhrase([], ["CN", ...asean], env("en"))).toBe("China and ASEAN countries");
+    expect(placesPhrase(["nanning"], ["CN", ...asean], env("fr"))).toBe("Nanning, Chine\u202f; pays de l’ASEAN");
+    // Not every member: the countries one by one.
+    expect(placesPhrase([], ["CN", "TH", "VN"], env("en"))).toBe("China, Thailand and Vietnam");
+  });
+});
+
 describe("card", () => {
   it("holds title, kind, summary, where, when, figures, contact and source", () => {
     const card = renderCard(record("sco-digital-economy-forum-2025"), env("en"));
     expect(card.startsWith("<b>SCO Digital Economy Forum 2025, Tianjin</b>\n<i>Event</i>\n\nThe SCO Digital Economy Forum 2025")).toBe(true);
-    expect(card).toContain("📍 Tianjin, China\n🗓 Took place in 2025");
+    // The forum's SCO member countries are named as a group, not one by one.
+    expect(card).toContain("📍 Tianjin, China; SCO countries\n🗓 Took place in 2025");
     expect(card).toContain("• <b>21</b> agreements signed");
     expect(card).toContain("• agreements worth <b>1.35 billion yuan</b> in total");
     expect(card).toContain("• more than <b>100</b> companies signed");

@@ -64,7 +64,15 @@ export function placesPhrase(cityIds: readonly string[], countryCodes: readonly 
   }
   const groups = [...byCountry].map(([code, cities]) => t("record:place.cityInCountry", { city: formatList(cities, lang), country: countryName(code, lang) }));
   if (loose.length) groups.push(formatList(loose, lang));
-  const others = countryCodes.filter((c) => !byCountry.has(c)).map((c) => countryName(c, lang));
+  let rest = countryCodes.filter((c) => !byCountry.has(c));
+  // A record listing every member of a group (the SCO, ASEAN) names the group, not nine countries.
+  const named: string[] = [];
+  for (const group of Object.values(env.catalog.places.countryGroups ?? {})) {
+    if (!group.countries.every((c) => countryCodes.includes(c))) continue;
+    named.push(t("record:place.group", { group: group.names[lang] }));
+    rest = rest.filter((c) => !group.countries.includes(c));
+  }
+  const others = [...rest.map((c) => countryName(c, lang)), ...named];
   if (others.length) groups.push(formatList(others, lang));
   return groups.length ? groups.join(t("record:place.separator")) : undefined;
 }
