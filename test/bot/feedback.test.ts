@@ -17,7 +17,8 @@ beforeEach(async () => {
   user = nextUser++;
 });
 
-const ID = "xinjiang-central-asia-incubator";
+// The Kazakhstan incubators: the answer to "incubators in Kazakhstan".
+const ID = "urumqi-offshore-incubators";
 
 describe("👍/👎 under an answer", () => {
   it("the answer card carries the two buttons in a row of their own, after the card's buttons", async () => {

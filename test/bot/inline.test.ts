@@ -50,7 +50,7 @@ describe("inline mode", () => {
     expect(payload.is_personal).toBe(true);
     expect(results.length).toBeGreaterThan(0);
     expect(results.length).toBeLessThanOrEqual(20);
-    expect(results[0]!.id).toBe("xinjiang-central-asia-incubator");
+    expect(results[0]!.id).toBe("urumqi-offshore-incubators");
     for (const result of results) {
       expect(result.type).toBe("article");
       expect(result.title).toBe(shortTitle(deps.search.get(result.id)!, "ru"));

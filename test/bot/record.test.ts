@@ -82,7 +82,7 @@ function expectAnsweredQuietly(calls: RecordedCall[]): void {
 
 describe("card buttons", () => {
   it("details, contacts and card edit the answer in place", async () => {
-    const messageId = await ask("incubators in Kazakhstan");
+    const messageId = await ask("Zhongya Hulian incubator in Kazakhstan");
 
     const details = await press("r:d:xinjiang-central-asia-incubator");
     const edit = of(details, "editMessageText")[0]!;
@@ -109,7 +109,7 @@ describe("card buttons", () => {
   });
 
   it("details offer the related records", async () => {
-    await ask("incubators in Kazakhstan");
+    await ask("Zhongya Hulian incubator in Kazakhstan");
     const details = of(await press("r:d:xinjiang-central-asia-incubator", { allowUnknownData: true }), "editMessageText")[0]!;
     const related = deps.search.get("xinjiang-central-asia-incubator")!.related.slice(0, 3);
     expect(callbackData(details).filter((d) => d.startsWith("r:c:") && d !== "r:c:xinjiang-central-asia-incubator")).toEqual(related.map((id) => `r:c:${id}`));
@@ -134,7 +134,7 @@ describe("card buttons", () => {
   });
 
   it("pressing the button of what is already shown is not an error", async () => {
-    await ask("incubators in Kazakhstan");
+    await ask("Zhongya Hulian incubator in Kazakhstan");
     await press("r:d:xinjiang-central-asia-incubator");
     // A double tap: the second press comes from the keyboard the first one replaced.
     const again = await press("r:d:xinjiang-central-asia-incubator", { allowUnknownData: true });
@@ -146,7 +146,7 @@ describe("card buttons", () => {
   });
 
   it("a message that can no longer be edited gets the view as a new message", async () => {
-    await ask("incubators in Kazakhstan");
+    await ask("Zhongya Hulian incubator in Kazakhstan");
     api.failNext("editMessageText", { error_code: 400, description: "Bad Request: message can't be edited" });
     const calls = await press("r:k:xinjiang-central-asia-incubator");
     expect(of(calls, "sendMessage")[0]!.text as string).toContain("📇 <b>Contacts</b>");
@@ -156,7 +156,7 @@ describe("card buttons", () => {
 
 describe("results paging", () => {
   it("more results, a card from the list, back to the list — all in one message", async () => {
-    const messageId = await ask("incubators in Kazakhstan");
+    const messageId = await ask("Zhongya Hulian incubator in Kazakhstan");
     const ids = (await session()).resultIds!;
     expect(ids.length).toBeGreaterThan(10);
 
@@ -187,14 +187,14 @@ describe("results paging", () => {
   });
 
   it("a card opened from the answer goes back to the first page", async () => {
-    await ask("incubators in Kazakhstan");
+    await ask("Zhongya Hulian incubator in Kazakhstan");
     const ids = (await session()).resultIds!;
     const card = of(await press(`r:c:${ids[2]}`), "editMessageText")[0]!;
     expect(callbackData(card)).toContain("p:0");
   });
 
   it("the paging buttons of an older answer have expired", async () => {
-    const first = await ask("incubators in Kazakhstan");
+    const first = await ask("Zhongya Hulian incubator in Kazakhstan");
     await ask("SCO energy cooperation");
     const calls = await press("p:1", { messageId: first });
     expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
@@ -212,7 +212,7 @@ describe("forged or stale buttons", () => {
 
   for (const data of forged) {
     it(`answers ${JSON.stringify(data)} as expired and does nothing else`, async () => {
-      await ask("incubators in Kazakhstan");
+      await ask("Zhongya Hulian incubator in Kazakhstan");
       const calls = await press(data, { allowUnknownData: true });
       expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
       expect(calls[0]!.payload.text).toBe("This button has expired. Ask your question again for fresh results.");

@@ -61,7 +61,7 @@ describe("👍/👎 in a group", () => {
   const GROUP = 9150;
   const ASKER = 9151;
   const OTHER = 9152;
-  const ID = "xinjiang-central-asia-incubator";
+  const ID = "urumqi-offshore-incubators";
 
   async function askInGroup(): Promise<RecordedCall[]> {
     const username = api.botInfo.username;
