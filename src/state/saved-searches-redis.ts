@@ -4,7 +4,7 @@
 // process send a notification.
 import type { Redis } from "ioredis";
 import { transactionReplies } from "./redis-transaction.js";
-import { buildSavedSearch, byCreation, keyHash, newSavedSearchId, parseSavedSearch, type SavedSearch, type SavedSearchStore } from "./saved-searches.js";
+import { buildSavedSearch, byCreation, creationClock, keyHash, newSavedSearchId, parseSavedSearch, type SavedSearch, type SavedSearchStore } from "./saved-searches.js";
 import type { StateLogger } from "./types.js";
 
 /** KEYS: the chat's hash, the hash of all searches. ARGV: key hash, id, JSON, limit. */
@@ -39,9 +39,10 @@ export function createRedisSavedSearches(redis: Redis, options: { prefix: string
     if (!search) options.logger?.warn({ key: keys.all }, "ignoring a corrupt saved search in Redis");
     return search;
   };
+  const created = creationClock(Date.now);
   const store: SavedSearchStore = {
     async save(input, limit) {
-      const search = buildSavedSearch(input, newSavedSearchId(), Date.now());
+      const search = buildSavedSearch(input, newSavedSearchId(), created());
       const reply = (await redis.eval(SAVE_SCRIPT, 2, keys.chat(search.chatId), keys.all, keyHash(search.key), search.id, JSON.stringify(search), limit)) as string[];
       if (reply[0] === "limit") return { status: "limit", limit };
       const stored = parse(reply[1]) ?? search;

@@ -105,6 +105,15 @@ export function parseSavedSearch(raw: string): SavedSearch | undefined {
   return parsed.success ? (parsed.data as SavedSearch) : undefined;
 }
 
+/**
+ * A store's clock for creation times: strictly increasing, so two searches saved in the same millisecond
+ * still list in the order they were saved.
+ */
+export function creationClock(now: () => number): () => number {
+  let last = 0;
+  return () => (last = Math.max(now(), last + 1));
+}
+
 /** Checks the input and builds the stored search (shared by both backends). */
 export function buildSavedSearch(input: SavedSearchInput, id: string, now: number): SavedSearch {
   requireChatId(input.chatId);
@@ -133,7 +142,7 @@ export function byCreation(a: SavedSearch, b: SavedSearch): number {
 }
 
 export function createMemorySavedSearches(options: { now?: () => number } = {}): SavedSearchStore & { clear(): void } {
-  const now = options.now ?? Date.now;
+  const now = creationClock(options.now ?? Date.now);
   const searches = new Map<string, SavedSearch>();
   /** chat id → key hash → search id */
   const byChat = new Map<number, Map<string, string>>();

@@ -142,3 +142,11 @@ describe("redis saved-search store", () => {
     expect((await store.all()).map((s) => s.id)).toEqual([saved.search.id]);
   });
 });
+
+describe("saved searches saved in the same millisecond", () => {
+  it("list in the order they were saved", async () => {
+    const store = createMemorySavedSearches({ now: () => 1_000 });
+    for (const query of ["b second", "a first", "c third"]) await store.save(input(7, query), 20);
+    expect((await store.list(7)).map((s) => s.query)).toEqual(["b second", "a first", "c third"]);
+  });
+});
