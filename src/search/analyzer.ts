@@ -35,6 +35,8 @@ const QUESTION_WORDS = {
     "voudrais", "aimerais", "connaitre", "connaître", "madame", "monsieur", "cordialement", "intéresse", "interesse", "aide", "aider", "infos",
     "est-ce", "voila", "voilà", "renseignements", "renseigner", "expliquer", "expliquez", "parler", "desole", "désolé", "excusez", "pardon", "truc", "machin", "ça", "ca", "cest", "voudrait",
     "si", "quelque", "chose", "quelqu", "bcp", "actuellement", "actuel", "aujourd'hui", "maintenant", "exactement", "vraiment",
+    "pourrais", "pourrait", "pourrions", "peuvent", "dois", "doit", "devrais", "sais", "sait", "connais", "souhaite", "souhaiterais", "souhaitons",
+    "interessee", "interesses", "recommandez", "conseillez", "recommend", "suggest", "advise",
     "comme", "infiniment", "avance", "frere", "soeur", "ami", "amis", "dieu", "benisse", "allo", "ben", "chu", "genre", "bref", "alors", "donc", "trucs",
     "delire", "vite", "fait", "concretement", "opportunite", "opportunites", "salutations", "cher", "chere", "chers", "potes", "svp", "merci", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
     // Written as typed in chats: "c koi", "ya des…", "jcherche", "chui".
@@ -46,7 +48,7 @@ const QUESTION_WORDS = {
     "привет", "добрый", "доброе", "утро", "день", "вечер", "спасибо", "благодарю", "узнать", "интересует", "интересно", "вопрос", "помогите", "помоги", "чё", "че",
     "такое", "ребята", "коллеги", "уважаемые", "объясните", "существует", "существуют", "имеются", "бывают", "извините", "простите", "заранее", "скажите-ка",
     "вообще", "штука", "штуки", "типа", "короче", "вот", "входит", "входят", "входящие", "состоит", "состоят",
-    "возможности", "возможность", "посоветуйте", "порекомендуйте", "уточните", "уточнить", "объясни", "напишите", "брат", "бог", "благослови",
+    "интересуют", "интересуемся", "возможности", "возможность", "посоветуйте", "порекомендуйте", "уточните", "уточнить", "объясни", "напишите", "брат", "бог", "благослови",
     "благодарен", "благодарна", "признателен", "признательна", "буду", "очень", "дорогие", "дорогой", "уважаемый", "уважаемая", "вообще-то", "щас", "сейчас",
     "наш", "наша", "наше", "наши", "нашей", "нашу", "нашего", "хочет", "хотим", "хотят", "хотелось", "могу", "можем", "можно", "обещал", "обещали", "что-то", "какие-то", "какой-то", "чем-то",
   ],
@@ -105,19 +107,17 @@ export function isSoftKey(key: string): boolean {
 const FILLER_VERBS = {
   latin: [
     "vouloir", "veux", "veut", "voulons", "voulez", "veulent", "voudrais", "voudrait", "voudrions", "voudriez", "voulais", "voulait",
-    "pouvoir", "pourrais", "pourrait", "pourriez", "pourrions", "peuvent", "falloir", "faut", "faudrait", "devoir", "dois", "doit", "devrais",
+    "falloir", "faut", "faudrait",
     "trouver", "trouve", "trouves", "trouvons", "trouvez", "trouvent", "chercher", "cherches", "cherchons", "cherchez", "cherchent",
-    "savoir", "sais", "sait", "savez", "connaitre", "connais", "expliquer", "explique", "expliques", "expliquez", "ecrire", "ecris", "ecrit",
+    "expliquer", "explique", "expliques", "expliquez", "ecrire", "ecris", "ecrit",
     "adresser", "adresse", "permettre", "permets", "permet", "permettez", "renseigner", "renseigne",
-    "souhaiter", "souhaite", "souhaiterais", "interesser", "interessee", "interesses", "remercier", "remercie", "remercions",
-    "informer", "conseiller", "recommander", "recommandez", "bosser", "dites", "dis",
+    "remercier", "remercie", "remercions", "bosser", "dites", "dis",
     "wondering", "tell", "telling", "told", "explain", "explaining", "let", "know", "knowing", "wish", "wanted", "wants", "wanting", "hoping", "trying",
-    "write", "writing", "ask", "asking", "asked", "advise", "recommend", "suggest",
+    "write", "writing", "ask", "asking", "asked",
   ],
   cyrillic: [
     "хочу", "хочешь", "хочет", "хотим", "хотите", "хотят", "хотел", "хотела", "хотели", "хотелось", "найти", "найду", "нахожу", "ищу", "ищем",
-    "ищете", "искать", "подскажите", "подсказать", "расскажите", "рассказать", "объясните", "объяснить", "узнать", "узнаю", "интересует",
-    "интересуют", "интересуемся", "написать", "пишу", "обратиться", "помочь", "посоветовать", "уточнить",
+    "ищете", "искать", "подскажите", "подсказать", "расскажите", "рассказать", "объясните", "объяснить", "узнать", "узнаю", "написать", "пишу", "обратиться", "помочь", "посоветовать", "уточнить",
   ],
 };
 

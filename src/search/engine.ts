@@ -44,9 +44,10 @@ const INSTITUTION_WORDS = [
 ];
 let institutionKeys: Set<string> | undefined;
 
-function isInstitutionWord(text: string, key: string | null | undefined, frKey: string | null | undefined): boolean {
+/** By the word as typed (folded): a stem would also take "funding" for a fund and "fairness" for a fair. */
+function isInstitutionWord(text: string): boolean {
   institutionKeys ??= new Set(INSTITUTION_WORDS.map((w) => fold(w)));
-  return institutionKeys.has(text) || (typeof key === "string" && institutionKeys.has(key)) || (typeof frKey === "string" && institutionKeys.has(frKey));
+  return institutionKeys.has(text);
 }
 
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
@@ -364,13 +365,14 @@ export class SearchEngine {
           missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
           continue;
         }
-        score += acc.score[slot * U + u]!;
-        covered += units[u]!.weight;
         if (units[u]!.institution && acc.field[slot * U + u] !== TITLE_FIELD) {
           // "The SCO University" is a university; a record that only mentions universities is not it.
           missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
+          topicOutsideTitle = true;
           continue;
         }
+        score += acc.score[slot * U + u]!;
+        covered += units[u]!.weight;
         if (!units[u]!.isPlace && !units[u]!.soft) {
           onTopic = true;
           if (acc.field[slot * U + u] !== TITLE_FIELD) topicOutsideTitle = true;
@@ -556,7 +558,7 @@ export class SearchEngine {
           ? (word.text.length === 1 && PARTNER_HAN.has(word.text) && prev?.text === "中" && prev.end === word.start) || (word.text.length === 2 && word.text[0] === "中" && PARTNER_HAN.has(word.text[1]!))
           : prev !== undefined && CHINA_FIRST.has(prev.text) && /^\s*[-–—]\s*$/u.test(en.folded.slice(prev.end, word.start));
       if (partner) for (const u of unitsHere) units[u]!.partner = true;
-      if (isInstitutionWord(word.text, key, fr.keys[i])) for (const u of unitsHere) units[u]!.institution = true;
+      if (isInstitutionWord(word.text)) for (const u of unitsHere) units[u]!.institution = true;
       unitsOfWord.set(i, unitsHere);
     });
 

@@ -181,6 +181,8 @@ describe("places", () => {
     const asean = ["BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"];
     expect(placesPhrase([], ["CN", ...asean], env("en"))).toBe("China and ASEAN countries");
     expect(placesPhrase(["nanning"], ["CN", ...asean], env("fr"))).toBe("Nanning, Chine\u202f; pays de l’ASEAN");
+    // "Which countries?" is answered with the countries themselves.
+    expect(placesPhrase([], ["CN", ...asean], env("en"), { groups: false })).toContain("Thailand");
     // Not every member: the countries one by one.
     expect(placesPhrase([], ["CN", "TH", "VN"], env("en"))).toBe("China, Thailand and Vietnam");
   });

@@ -40,6 +40,12 @@ describe("filler", () => {
     expect(keys("hope you're well, I was wondering, cheers", "en")).toEqual([]);
   });
 
+  it("keeps the nouns that share a stem with them", () => {
+    for (const [word, lang] of [["information", "fr"], ["informations", "en"], ["conseil", "fr"], ["recommendations", "en"], ["suggestion", "en"], ["pouvoir", "fr"], ["souhaits", "fr"], ["интересы", "en"]] as const) {
+      expect(keys(word, lang), word).not.toEqual([]);
+    }
+  });
+
   it("keeps words that only look like them", () => {
     // "demande" is the demand of a supply-and-demand list, "share" a share of GDP, "aims" a goal.
     expect(keys("offre et demande", "fr")).toHaveLength(2);

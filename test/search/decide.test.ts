@@ -103,6 +103,8 @@ describe("decide: a named institution the catalog lacks", () => {
 
   it.each([
     ["Kazakh-British Technical University", "kazakh-british-technical-university"],
+    ["SCO Plus summit", "sco-plus-meeting-2025"],
+    ["Port d'information Chine-ASEAN", "china-asean-information-harbor"],
     ["KBTU university in Almaty", "kazakh-british-technical-university"],
   ])("answers %s, whose record has the kind in its title", (question, id) => {
     expect(decide(engine, question).record?.id).toBe(id);

@@ -53,7 +53,7 @@ export function placesText(record: Pick<CatalogRecord, "countries" | "cities">, 
   return placesPhrase(record.cities, record.countries, env);
 }
 
-export function placesPhrase(cityIds: readonly string[], countryCodes: readonly string[], env: ViewEnv): string | undefined {
+export function placesPhrase(cityIds: readonly string[], countryCodes: readonly string[], env: ViewEnv, options: { groups?: boolean } = {}): string | undefined {
   const { lang, t } = env;
   const byCountry = new Map<string, string[]>();
   const loose: string[] = [];
@@ -67,7 +67,7 @@ export function placesPhrase(cityIds: readonly string[], countryCodes: readonly 
   let rest = countryCodes.filter((c) => !byCountry.has(c));
   // A record listing every member of a group (the SCO, ASEAN) names the group, not nine countries.
   const named: string[] = [];
-  for (const group of Object.values(env.catalog.places.countryGroups ?? {})) {
+  for (const group of options.groups === false ? [] : Object.values(env.catalog.places.countryGroups ?? {})) {
     if (!group.countries.every((c) => countryCodes.includes(c))) continue;
     named.push(t("record:place.group", { group: group.names[lang] }));
     rest = rest.filter((c) => !group.countries.includes(c));

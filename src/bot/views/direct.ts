@@ -22,7 +22,8 @@ export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewE
     case "parties":
       return t("question:direct.who", { names: escapeHtml(formatList(fact.parties.map((p) => p.name[lang]), lang)), count: fact.parties.length });
     case "places": {
-      const places = placesPhrase(fact.cities, fact.countries, env) ?? "";
+      // "Which countries?" is answered by the countries themselves, not by the name of their group.
+      const places = placesPhrase(fact.cities, fact.countries, env, { groups: fact.cities.length > 0 }) ?? "";
       return t(fact.cities.length ? "question:direct.where" : "question:direct.countries", { places: escapeHtml(places) });
     }
     case "sentence":
