@@ -269,7 +269,8 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       const counts = deliveriesPerChat(fake);
       expect(counts.size).toBe(300);
       expect([...counts.values()].every((n) => n === 1)).toBe(true);
-      // Progress: throttled while running, then the final count.
+      // Progress: throttled while running, then the final count (reported just after the status says done).
+      await waitFor("final progress report", () => hooks.progress.at(-1)?.status.state === "done");
       const reports = hooks.progress;
       expect(reports.at(-1)?.status).toMatchObject({ state: "done", sent: 300 });
       const running = reports.filter((r) => r.status.state === "running");
