@@ -9,6 +9,7 @@ import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import type { UnansweredQuestion } from "../../src/state/types.js";
 import { calls, chatWith, data, plain, shown, toast, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { addLunarGreenhouseRecord } from "../helpers/catalog-dir.js";
 
 let api: FakeBotApi;
 let chat: Chat;
@@ -300,19 +301,11 @@ describe("/reload", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const NEW_RECORD = `id: zz-lunar-greenhouse-programme
-kind: programme
-title: {en: Lunar greenhouse exchange programme, fr: Programme d'échange serres lunaires, ru: Программа обмена «Лунные теплицы», zh: 月球温室交流项目}
-summary: {en: A student exchange on lunar greenhouses., fr: Un échange étudiant sur les serres lunaires., ru: Студенческий обмен по лунным теплицам., zh: 关于月球温室的学生交流。}
-countries: [KZ]
-source: {file: 001_test.txt, date: "2025-01-01"}
-verified: "2025-01-02"
-`;
 
   it("a valid catalog is searched at once without a restart, and is audited", async () => {
     const before = { size: chat.deps.search.size };
     expect(plain(shown(await chat.say(ADMIN, "lunar greenhouse programme")))).toContain("couldn't find a good answer");
-    await writeFile(path.join(dir, "records", "zz-lunar-greenhouse-programme.yaml"), NEW_RECORD);
+    await addLunarGreenhouseRecord(dir);
 
     const reply = shown(await chat.say(ADMIN, "/reload"));
     expect(plain(reply)).toBe(`✅ Catalog reloaded: ${before.size + 1} records. Questions are answered from it now.`);
@@ -322,7 +315,7 @@ verified: "2025-01-02"
   });
 
   it("an invalid catalog is refused with its problems, and the old engine keeps answering", async () => {
-    await writeFile(path.join(dir, "records", "zz-lunar-greenhouse-programme.yaml"), NEW_RECORD);
+    await addLunarGreenhouseRecord(dir);
     shown(await chat.say(ADMIN, "/reload"));
     const serving = chat.deps.search.size;
     await writeFile(path.join(dir, "records", "zz-broken.yaml"), "id: zz-broken\nkind: spaceship\ntitle: {en: <Broken>}\n");

@@ -1,22 +1,19 @@
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { PassThrough, Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.js";
-import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import { runConsole } from "../../src/console/chat.js";
 import { loadConfig } from "../../src/config.js";
 import { until } from "../helpers/until.js";
+import { addLunarGreenhouseRecord, copyBundledCatalog } from "../helpers/catalog-dir.js";
 
 /** The console user's id (src/console), made an administrator so it can /reload. */
 const CONSOLE_USER = "100000001";
 
 let catalogDir: string;
 beforeAll(async () => {
-  catalogDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-console-saved-"));
-  await cp(DEFAULT_DATA_DIR, catalogDir, { recursive: true });
+  catalogDir = await copyBundledCatalog("coopdesk-console-saved-");
 });
 afterAll(async () => {
   if (catalogDir) await rm(catalogDir, { recursive: true, force: true });
@@ -43,17 +40,7 @@ describe("saved searches in the console (in-memory state)", () => {
       input.write("/subscriptions\n");
       await until(() => out.includes("1. “lunar greenhouse programme”"), 20_000, "the list");
 
-      await writeFile(
-        path.join(catalogDir, "records", "zz-lunar-greenhouse-programme.yaml"),
-        `id: zz-lunar-greenhouse-programme
-kind: programme
-title: {en: Lunar greenhouse exchange programme, fr: Programme d'échange serres lunaires, ru: Программа обмена «Лунные теплицы», zh: 月球温室交流项目}
-summary: {en: A student exchange on lunar greenhouses., fr: Un échange étudiant sur les serres lunaires., ru: Студенческий обмен по лунным теплицам., zh: 关于月球温室的学生交流。}
-countries: [KZ]
-source: {file: 001_test.txt, date: "2025-01-01"}
-verified: "2025-01-02"
-`,
-      );
+      await addLunarGreenhouseRecord(catalogDir);
       input.write("/reload\n");
       await until(() => out.includes("Catalog reloaded") && out.includes("New for your saved search “lunar greenhouse programme”"), 20_000, "the notification");
       const notification = out.slice(out.indexOf("New for your saved search"));

@@ -1,6 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import type { Update } from "grammy/types";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +9,7 @@ import type { StateBackend } from "../../src/state/types.js";
 import { buttonData, plainText } from "../helpers/bot-harness.js";
 import { apiErrors, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { startReplicaSet, type DeliveryResult, type ReplicaSet } from "../helpers/replicas.js";
+import { addLunarGreenhouseRecord, copyBundledCatalog } from "../helpers/catalog-dir.js";
 
 /**
  * One bot on three webhook replicas and a broadcast worker, each its own process, on one Redis, behind
@@ -42,8 +41,7 @@ const kazakhTitles: Record<Language, string[]> = { en: [], fr: [], ru: [], zh: [
 beforeAll(async () => {
   const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
   for (const record of catalog.records.filter((r) => r.countries.includes("KZ"))) for (const lang of LANGUAGES) kazakhTitles[lang].push(record.title[lang]);
-  catalogDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-replicas-catalog-"));
-  await cp(DEFAULT_DATA_DIR, catalogDir, { recursive: true });
+  catalogDir = await copyBundledCatalog("coopdesk-replicas-catalog-");
   // Simulated users type faster than people; flood control is tested on its own. Broadcasts go out at
   // 2 messages a second, so one lasts long enough to be cancelled while it runs.
   set = await startReplicaSet({ replicas: 3, env: { ADMIN_IDS: String(ADMIN), FLOOD_MAX_MESSAGES: "0", BROADCAST_RATE_PER_SECOND: "2", CATALOG_DIR: catalogDir } });
@@ -236,17 +234,7 @@ describe("the catalog on every replica", () => {
   }, TEST_MS);
 
   it("a /reload on one replica is in the answers of every replica", async () => {
-    await writeFile(
-      path.join(catalogDir, "records", "zz-lunar-greenhouse-programme.yaml"),
-      `id: zz-lunar-greenhouse-programme
-kind: programme
-title: {en: Lunar greenhouse exchange programme, fr: Programme d'échange serres lunaires, ru: Программа обмена «Лунные теплицы», zh: 月球温室交流项目}
-summary: {en: A student exchange on lunar greenhouses., fr: Un échange étudiant sur les serres lunaires., ru: Студенческий обмен по лунным теплицам., zh: 关于月球温室的学生交流。}
-countries: [KZ]
-source: {file: 001_test.txt, date: "2025-01-01"}
-verified: "2025-01-02"
-`,
-    );
+    await addLunarGreenhouseRecord(catalogDir);
     expect(plainText(await set.replyFrom(2, "/reload", { userId: ADMIN }))).toMatch(/^✅ Catalog reloaded: \d+ records/);
     for (const replica of [0, 1, 2]) await askUntil(replica, "lunar greenhouse programme", (text) => text.includes("Lunar greenhouse exchange programme"));
   }, TEST_MS);

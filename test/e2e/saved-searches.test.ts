@@ -1,13 +1,11 @@
-import { cp, mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import type { Update } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { buttonData, plainText, startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import type { RecordedCall } from "../helpers/fake-bot-api.js";
 import { startReplicaSet, type ReplicaSet } from "../helpers/replicas.js";
+import { addLunarGreenhouseRecord, copyBundledCatalog } from "../helpers/catalog-dir.js";
 
 /**
  * Saved searches on two webhook replicas sharing one Redis, against the fake Bot API: every replica
@@ -23,8 +21,7 @@ let set: ReplicaSet;
 let catalogDir: string;
 
 beforeAll(async () => {
-  catalogDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-saved-catalog-"));
-  await cp(DEFAULT_DATA_DIR, catalogDir, { recursive: true });
+  catalogDir = await copyBundledCatalog("coopdesk-saved-catalog-");
   set = await startReplicaSet({ replicas: 2, worker: false, env: { ADMIN_IDS: String(ADMIN), FLOOD_MAX_MESSAGES: "0", CATALOG_DIR: catalogDir } });
 }, START_MS);
 
@@ -60,17 +57,7 @@ describe("saved searches on two replicas", () => {
     await saveSearch(user, "lunar greenhouse programme");
     const after = set.api.mark();
     const checked = bothChecked("zz-lunar-greenhouse-programme");
-    await writeFile(
-      path.join(catalogDir, "records", "zz-lunar-greenhouse-programme.yaml"),
-      `id: zz-lunar-greenhouse-programme
-kind: programme
-title: {en: Lunar greenhouse exchange programme, fr: Programme d'échange serres lunaires, ru: Программа обмена «Лунные теплицы», zh: 月球温室交流项目}
-summary: {en: A student exchange on lunar greenhouses., fr: Un échange étudiant sur les serres lunaires., ru: Студенческий обмен по лунным теплицам., zh: 关于月球温室的学生交流。}
-countries: [KZ]
-source: {file: 001_test.txt, date: "2025-01-01"}
-verified: "2025-01-02"
-`,
-    );
+    await addLunarGreenhouseRecord(catalogDir);
     expect(plainText(await set.replyFrom(1, "/reload", { userId: ADMIN }))).toMatch(/^✅ Catalog reloaded/);
     await checked;
     // Both replicas found the search answered; one claimed it.
