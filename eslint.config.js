@@ -6,11 +6,13 @@ import tseslint from "typescript-eslint";
  * Folders only look down: each layer imports only the layers it lists in `uses`, all of them below it.
  * Bottom to top: shared roots (logger, redact), the catalog, what builds on the catalog alone (search,
  * i18n, announcements, state), the services (live catalog, broadcast delivery, deadline reminders, the HTTP server), the
- * bot, and at the top the composition root and entry points, which alone read the configuration.
+ * bot, then the composition root (src/app/: builds every service and connection once, runs the Telegram
+ * modes) and at the top the entry points (main, worker, console, CLIs), which alone read the configuration.
  * Inside the bot: its base (context, formatting, lists, callback data, middlewares, filters), then
  * keyboards, views, features, and createBot.
  */
 const services = ["shared", "catalog", "search", "i18n", "announcements", "state", "live", "broadcast", "reminders", "server"];
+const bot = ["bot base", "bot keyboards", "bot views", "bot features", "createBot"];
 const layers = {
   shared: { files: ["src/redact.ts", "src/logger.ts", "src/settles-within.ts"], uses: [] },
   catalog: { files: ["src/catalog"], uses: ["shared"] },
@@ -30,9 +32,10 @@ const layers = {
   "bot views": { files: ["src/bot/views"], uses: [...services, "bot base", "bot keyboards"] },
   "bot features": { files: ["src/bot/features"], uses: [...services, "bot base", "bot keyboards", "bot views"] },
   createBot: { files: ["src/bot/index.ts"], uses: [...services, "bot base", "bot keyboards", "bot views", "bot features"] },
-  app: {
-    files: ["src/app.ts", "src/main.ts", "src/worker-main.ts", "src/config.ts", "src/shared-dir.ts", "src/console", "src/cli"],
-    uses: [...services, "bot base", "bot keyboards", "bot views", "bot features", "createBot"],
+  app: { files: ["src/app", "src/config.ts"], uses: [...services, ...bot] },
+  "entry points": {
+    files: ["src/main.ts", "src/worker-main.ts", "src/shared-dir.ts", "src/console", "src/cli"],
+    uses: [...services, ...bot, "app"],
   },
 };
 

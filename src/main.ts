@@ -1,4 +1,4 @@
-import type { App, OpenServer, RunningBot } from "./app.js";
+import type { App, OpenServer, RunningBot } from "./app/index.js";
 import type { BroadcastSettings } from "./broadcast/config.js";
 import { broadcastSettingsFromEnv, ConfigError, loadConfig, type Config } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
   installProcessHandlers(logger, redact);
 
   // Loaded once the configuration is known to be good, so configuration errors are reported at once.
-  const { createApp, openHttpServer, startPolling, startWebhook } = await import("./app.js");
+  const { createApp, openHttpServer, startPolling, startWebhook } = await import("./app/index.js");
 
   if (consoleMode) {
     let app: App;
@@ -133,7 +133,7 @@ function startupFailed(error: unknown, logger: Logger, redact: Redactor): number
   return 1;
 }
 
-/** StartupError (src/app.ts) without loading the app module. */
+/** StartupError (src/app/startup-error.ts) without loading the app module. */
 function isStartupError(error: unknown): error is Error & { exitCode: number } {
   return error instanceof Error && error.name === "StartupError" && typeof (error as { exitCode?: unknown }).exitCode === "number";
 }

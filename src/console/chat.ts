@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { User } from "grammy/types";
-import type { App } from "../app.js";
+import type { App } from "../app/index.js";
 import { htmlByDefault } from "../bot/html-default.js";
 import { supportedLanguage } from "../i18n.js";
 import { dim } from "./render.js";

@@ -5,7 +5,7 @@ import path from "node:path";
 import pino from "pino";
 import { afterAll, expect, it } from "vitest";
 import { announcementRecord } from "../../src/announcements/index.js";
-import { createApp, type App } from "../../src/app.js";
+import { createApp, type App } from "../../src/app/index.js";
 import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import { loadConfig } from "../../src/config.js";
 

@@ -1,6 +1,6 @@
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApp, StartupError } from "../../src/app.js";
+import { createApp, StartupError } from "../../src/app/index.js";
 import { formatProblem, loadCatalog, MAX_ALIAS_COUNT } from "../../src/catalog/load.js";
 import { LiveCatalog } from "../../src/live/catalog.js";
 import { createMemoryCatalogChanges } from "../../src/state/catalog-changes.js";

@@ -4,7 +4,7 @@ import { PassThrough, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
+import { createApp } from "../../src/app/index.js";
 import { consoleLanguage, runConsole } from "../../src/console/chat.js";
 import { htmlToEntities, htmlToTerminal } from "../../src/console/render.js";
 import { loadConfig } from "../../src/config.js";

@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { PassThrough, Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../../src/app.js";
+import { createApp } from "../../src/app/index.js";
 import { runConsole } from "../../src/console/chat.js";
 import { loadConfig } from "../../src/config.js";
 import { until } from "../helpers/until.js";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { ALLOWED_UPDATES } from "../../src/app.js";
+import { ALLOWED_UPDATES } from "../../src/app/index.js";
 import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
 
 let bot: TestBot | undefined;

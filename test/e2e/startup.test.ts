@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { StartupError } from "../../src/app.js";
+import { StartupError } from "../../src/app/index.js";
 import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { HARNESS_TOKEN, startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import { apiError, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";

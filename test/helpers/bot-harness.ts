@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import type { Update } from "grammy/types";
 import pino from "pino";
-import { createApp, startPolling, startWebhook, type App, type RunningBot, type StartOptions } from "../../src/app.js";
+import { createApp, startPolling, startWebhook, type App, type RunningBot, type StartOptions } from "../../src/app/index.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { loadConfig } from "../../src/config.js";
 import { testDeps } from "./bot-deps.js";

@@ -1,0 +1,198 @@
+import type { Bot } from "grammy";
+import type { UserFromGetMe } from "grammy/types";
+import type { i18n } from "i18next";
+import type { BotContext, BotDeps } from "../bot/context.js";
+import { wireBroadcasts } from "../bot/features/broadcast/wiring.js";
+import { wireReminders } from "../bot/features/reminders-wiring.js";
+import { wireSavedSearches } from "../bot/features/saved-search-notifier.js";
+import { createBot } from "../bot/index.js";
+import type { BroadcastSettings } from "../broadcast/config.js";
+import { formatProblem, loadCatalog, plural } from "../catalog/load.js";
+import type { Config, Mode } from "../config.js";
+import { createI18n } from "../i18n.js";
+import { createLogger, type Logger } from "../logger.js";
+import { configSecrets } from "../redact.js";
+import { LiveCatalog } from "../live/catalog.js";
+import { SearchEngine } from "../search/engine.js";
+import { createState, RedisUnavailableError, waitForRedis } from "../state/index.js";
+import type { StateBackend } from "../state/types.js";
+import { EXIT_REDIS_UNAVAILABLE, StartupError } from "./startup-error.js";
+
+/**
+ * Composition of the program: configuration → logger → catalog → search engine → state → i18n → bot.
+ * Nothing here reads process.env or exits the process; main.ts does that, and tests build the same app.
+ * The Telegram modes that run it are run-polling.ts and run-webhook.ts; index.ts is the way in.
+ */
+
+/** Token used in console mode, where no request ever leaves the process. */
+export const CONSOLE_TOKEN = "0:console-mode-no-network";
+
+export interface App {
+  config: Config;
+  mode: Mode;
+  logger: Logger;
+  /** Frozen once the app is composed. */
+  deps: Readonly<BotDeps>;
+  bot: Bot<BotContext>;
+  /** Closes what the app opened (state backend). Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface CreateAppOptions {
+  /** Replaces the logger built from LOG_LEVEL (stdout in server modes, stderr in console mode). */
+  logger?: Logger;
+  /** Ready-made dependencies (tests): a given `search` skips loading the catalog, a given `state` is not closed by `close()` unless created here. */
+  deps?: Partial<BotDeps>;
+  /** Bot identity, so no getMe is needed (console mode sets its own). */
+  botInfo?: UserFromGetMe;
+  /** Broadcast delivery settings (BROADCAST_* of src/broadcast/config.ts); defaults when absent. */
+  broadcast?: Partial<BroadcastSettings>;
+  /** Run broadcast delivery workers in the bot process (default true; `npm run worker` runs them apart). */
+  broadcastWorkers?: boolean;
+  /** Aborts the start (SIGTERM while waiting for Redis): createApp rejects with the signal's reason. */
+  signal?: AbortSignal;
+}
+
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+  const logger = options.logger ?? options.deps?.logger ?? createLogger(config.LOG_LEVEL, config.mode === "console" ? "stderr" : "stdout", configSecrets(config));
+  const search = options.deps?.search ?? (await buildSearch(config, logger));
+  const ownState = options.deps?.state === undefined;
+  if (ownState && config.REDIS_URL) await reachRedis(config, logger, options.signal);
+  const state: StateBackend = options.deps?.state ?? createState({ redisUrl: config.REDIS_URL, ttlSeconds: config.STATE_TTL_SECONDS }, logger);
+  let translations: i18n;
+  try {
+    translations = options.deps?.i18n ?? (await createI18n());
+  } catch (error) {
+    if (ownState) await state.close();
+    throw new StartupError(`could not load the translations: ${(error as Error).message}`, 2);
+  }
+  // The searched catalog: the files plus the changes every process shares through the state backend.
+  const live = await LiveCatalog.start({ dir: config.CATALOG_DIR, files: search.catalog, engine: search, changes: state.catalog, logger });
+  const deps: BotDeps = {
+    search: live.search,
+    live,
+    state,
+    logger,
+    i18n: translations,
+    settings: {
+      answerThreshold: config.ANSWER_THRESHOLD,
+      retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS,
+      adminIds: config.ADMIN_IDS,
+      lease: { ttlMs: config.CHAT_LEASE_TTL_SECONDS * 1000, waitMs: config.CHAT_LEASE_WAIT_SECONDS * 1000 },
+      // The console has one local user, who may well paste a script of questions.
+      ...(config.mode === "console" ? {} : { flood: { maxMessages: config.FLOOD_MAX_MESSAGES, windowSeconds: config.FLOOD_WINDOW_SECONDS } }),
+      ...options.deps?.settings,
+    },
+  };
+
+  let reminding: { close(): Promise<void> } | undefined;
+  const release = async () => {
+    await reminding?.close();
+    await live.close();
+    if (ownState) await state.close();
+  };
+  let bot: Bot<BotContext>;
+  try {
+    bot =
+      config.mode === "console"
+        ? createBot(deps, { token: CONSOLE_TOKEN, botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME), deduplicate: false })
+        : createBot(deps, { token: requireToken(config), apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+
+  // Deadline reminders (deps.reminders), following the live catalog's changes.
+  try {
+    reminding = await wireReminders({ config, bot, deps });
+  } catch (error) {
+    await release();
+    throw new StartupError(`could not start deadline reminders: ${(error as Error).message}`, 1);
+  }
+
+  // Broadcasting: delivery (deps.delivery), with announcements entering the live catalog.
+  let broadcasting: Awaited<ReturnType<typeof wireBroadcasts>>;
+  try {
+    broadcasting = await wireBroadcasts({ config, bot, deps, settings: options.broadcast, workers: options.broadcastWorkers });
+  } catch (error) {
+    await release();
+    throw new StartupError(`could not start broadcast delivery: ${(error as Error).message}`, 1);
+  }
+
+  // Saved searches: every record going live here is checked against them; one process sends each notification.
+  const savedSearches = wireSavedSearches({ api: bot.api, deps });
+
+  // Composed once: from here on no feature or runtime can swap a dependency (the catalog changes in
+  // place through deps.live; connections belong to what created them).
+  Object.freeze(deps.settings);
+  Object.freeze(deps);
+
+  let closed: Promise<void> | undefined;
+  return {
+    config,
+    mode: config.mode,
+    logger,
+    deps,
+    bot,
+    close() {
+      // Reminders close beside the broadcast queues: each is bounded, and Redis refusing every client
+      // must not add up their waits past the shutdown limit.
+      closed ??= Promise.all([
+        savedSearches.close().then(() => broadcasting.close()),
+        reminding?.close(),
+      ]).then(release);
+      return closed;
+    },
+  };
+}
+
+async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine> {
+  const started = Date.now();
+  const result = await loadCatalog(config.CATALOG_DIR).catch((error: unknown) => {
+    throw new StartupError(`could not read the catalog in ${config.CATALOG_DIR}: ${(error as Error).message}`, 2);
+  });
+  if (!result.ok) {
+    const lines = result.problems.map(formatProblem);
+    throw new StartupError(`catalog in ${config.CATALOG_DIR} has ${plural(lines.length, "problem")}:\n${lines.map((l) => `  ${l}`).join("\n")}`, 2);
+  }
+  const engine = SearchEngine.build(result.catalog);
+  logger.info({ records: engine.size, ms: Date.now() - started, dir: config.CATALOG_DIR }, "catalog loaded and indexed");
+  return engine;
+}
+
+/**
+ * Redis must answer before anything else connects to it (state, announcements, delivery), each with its
+ * own reconnect loop and error log. Bounded by REDIS_START_TIMEOUT_SECONDS; giving up is exit code 3.
+ */
+async function reachRedis(config: Config, logger: Logger, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await waitForRedis(config.REDIS_URL as string, { timeoutMs: config.REDIS_START_TIMEOUT_SECONDS * 1000, signal, logger });
+  } catch (error) {
+    if (error instanceof RedisUnavailableError) throw new StartupError(`${error.message} (REDIS_START_TIMEOUT_SECONDS=${config.REDIS_START_TIMEOUT_SECONDS})`, EXIT_REDIS_UNAVAILABLE);
+    throw error;
+  }
+}
+
+function requireToken(config: Config): string {
+  if (!config.TELEGRAM_BOT_TOKEN) throw new StartupError("TELEGRAM_BOT_TOKEN is required in polling and webhook modes", 2);
+  return config.TELEGRAM_BOT_TOKEN;
+}
+
+/** What getMe would say about the bot in console mode (no Telegram to ask). */
+export function consoleBotInfo(username: string): UserFromGetMe {
+  return {
+    id: 7_000_000_001,
+    is_bot: true,
+    first_name: "Cooperation Desk",
+    username,
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: true,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
+  };
+}
