@@ -6,7 +6,7 @@ import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import { renderConfirm, renderProgress } from "../../src/bot/features/broadcast/views.js";
 import { newDraft } from "../../src/bot/features/broadcast/draft.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/bot/features/broadcast/wiring.js";
+import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
 import { createBot } from "../../src/bot/index.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
 import { loadConfig } from "../../src/config.js";

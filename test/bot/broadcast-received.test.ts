@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodeCallback, encodeCallback } from "../../src/bot/callback-data/index.js";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/bot/features/broadcast/wiring.js";
+import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
 import { createBot } from "../../src/bot/index.js";
 import { receivedKeyboard, renderReceived } from "../../src/bot/views/announcement.js";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";

@@ -3,7 +3,7 @@ import type { InlineKeyboardMarkup, Message, MessageEntity, Update } from "gramm
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/bot/features/broadcast/wiring.js";
+import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
 import { createBot } from "../../src/bot/index.js";
 import { loadConfig } from "../../src/config.js";
 import type { Language } from "../../src/catalog/schema.js";

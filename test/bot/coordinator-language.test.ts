@@ -3,7 +3,7 @@
 // record's id. Checked with the language chosen by /language and with the conversation's language.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STEP, VARIANT_STEPS } from "../../src/bot/features/broadcast/draft.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/bot/features/broadcast/wiring.js";
+import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
 import { COMMENT_STEP, VALUE_STEP } from "../../src/bot/features/edit.js";
 import { LANGUAGE_STEP } from "../../src/bot/features/language.js";
 import { RECORD_STEP, REPLY_STEP } from "../../src/bot/features/unanswered.js";

@@ -1,7 +1,7 @@
 import type { Bot } from "grammy";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/bot/features/broadcast/wiring.js";
+import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
 import { createBot } from "../../src/bot/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createMemoryState } from "../../src/state/memory.js";

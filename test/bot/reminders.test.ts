@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { reminderInstant } from "../../src/catalog/deadlines.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { reminderDelivery } from "../../src/bot/features/reminders.js";
-import { wireReminders } from "../../src/bot/features/reminders-wiring.js";
+import { wireReminders } from "../../src/app/reminders.js";
 import { createBullReminders } from "../../src/reminders/bull.js";
 import { createMemoryReminders } from "../../src/reminders/memory.js";
 import type { ReminderService } from "../../src/reminders/types.js";

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
-import { claimNotifications, wireSavedSearches } from "../../src/bot/features/saved-search-notifier.js";
+import { wireSavedSearches } from "../../src/app/saved-searches.js";
+import { claimNotifications } from "../../src/bot/features/saved-search-notifier.js";
 import { encodeSavedSearch } from "../../src/bot/callback-data/saved-search.js";
 import type { SavedSearchInput } from "../../src/state/saved-searches.js";
 import { calls, chatWith, data, plain, toast, type Chat } from "../helpers/chat.js";

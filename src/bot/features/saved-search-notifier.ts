@@ -161,16 +161,3 @@ export class SavedSearchNotifier {
     }
   }
 }
-
-/** The notifier following the live catalog; nothing to follow without one. */
-export function wireSavedSearches(options: SavedSearchNotifierOptions & { deps: { live?: BotDeps["live"] } }): { notifier: SavedSearchNotifier; close(): Promise<void> } {
-  const notifier = new SavedSearchNotifier(options);
-  const stop = options.deps.live?.onRecordLive(notifier.handle);
-  return {
-    notifier,
-    async close() {
-      stop?.();
-      await notifier.close();
-    },
-  };
-}
