@@ -1,56 +1,37 @@
-import type { Bot } from "grammy";
-import type { InlineKeyboardMarkup } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotContext, BotDeps } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/index.js";
 import type { SessionData } from "../../src/state/types.js";
-import { testDeps } from "../helpers/bot-deps.js";
-import { startFakeBotApi, type FakeBotApi, type Payload } from "../helpers/fake-bot-api.js";
+import { calls, chatWith, data, plain, type Chat } from "../helpers/chat.js";
+import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 // One test per class of question the bot must answer (or decline) as users expect, on the real catalog,
 // through the bot: a message in, the reply's first line and card out.
 
 let api: FakeBotApi;
-let deps: BotDeps;
-let bot: Bot<BotContext>;
+let chat: Chat;
 let nextUser = 5000;
 let user: number;
 
 beforeAll(async () => {
   api = await startFakeBotApi();
 });
-afterAll(async () => {
-  await api.close();
-});
+afterAll(() => api.close());
 beforeEach(async () => {
   api.reset();
-  deps = await testDeps();
-  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
   user = nextUser++;
 });
 
 /** The bot's reply (one message) to a private message from the test user. */
 async function ask(text: string, languageCode = "en"): Promise<{ text: string; firstLine: string; card: string | undefined; buttons: string[] }> {
-  const mark = api.mark();
-  await bot.handleUpdate(api.textMessage({ chatId: user, userId: user, text, languageCode }));
-  const replies = api.calls.slice(mark).filter((c) => c.method === "sendMessage").map((c) => c.payload);
+  const replies = calls(await chat.say(user, text, { languageCode }), "sendMessage");
   expect(replies).toHaveLength(1);
   const reply = replies[0]!;
-  const body = reply.text as string;
-  const buttons = callbackData(reply);
-  return { text: body, firstLine: plain(body.split("\n")[0]!), card: buttons.find((d) => d.startsWith("r:d:"))?.slice(4), buttons };
-}
-
-function callbackData(reply: Payload): string[] {
-  return ((reply.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
-}
-
-function plain(html: string): string {
-  return html.replace(/<[^>]+>/g, "").replace(/&amp;/g, "&");
+  const buttons = data(reply);
+  return { text: reply.text as string, firstLine: plain(reply).split("\n")[0]!, card: buttons.find((d) => d.startsWith("r:d:"))?.slice(4), buttons };
 }
 
 async function session(): Promise<SessionData> {
-  return (await deps.state.sessions.read(`user:${user}`)) ?? {};
+  return (await chat.deps.state.sessions.read(`user:${user}`)) ?? {};
 }
 
 const DECLINED = { en: "couldn't find a good answer", fr: "pas trouvé de bonne réponse", ru: "Не нашёл", zh: "没有找到" };
@@ -118,7 +99,7 @@ describe("answers as users ask", () => {
       for (const data of reply.buttons) expect(data, text).toMatch(/^b:/);
     }
     expect((await ask("thanks")).text).not.toMatch(/think tank/i);
-    expect(await deps.state.questions.recent(50)).toEqual([]);
+    expect(await chat.deps.state.questions.recent(50)).toEqual([]);
   });
 
   it("a place alone continues only an answered question; after a decline it is a question of its own", async () => {
@@ -151,6 +132,6 @@ describe("answers as users ask", () => {
       const reply = await ask(text, lang);
       expect(reply.text, text).toContain(DECLINED[lang]);
     }
-    expect((await deps.state.questions.recent(10)).map((q) => q.text)).toContain("Chevening scholarship");
+    expect((await chat.deps.state.questions.recent(10)).map((q) => q.text)).toContain("Chevening scholarship");
   });
 });

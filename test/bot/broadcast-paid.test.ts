@@ -1,18 +1,16 @@
-import type { Bot } from "grammy";
 import type { Message } from "grammy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BroadcastSettings } from "../../src/broadcast/config.js";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
-import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import type { BotDeps } from "../../src/bot/context.js";
 import { renderConfirm, renderProgress } from "../../src/bot/features/broadcast/views.js";
 import { newDraft } from "../../src/bot/features/broadcast/draft.js";
 import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
-import { createBot } from "../../src/bot/index.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
 import { loadConfig } from "../../src/config.js";
-import { translator } from "../../src/i18n.js";
+import { createI18n, translator } from "../../src/i18n.js";
 import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, telegramRateLimits, type FakeBotApi, type TelegramRateLimitPolicy } from "../helpers/fake-bot-api.js";
 
 /**
@@ -25,7 +23,7 @@ const COORDINATOR = 5101;
 const SUBSCRIBERS = 60;
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 let deps: BotDeps;
 let wiring: BroadcastWiring;
 let limits: TelegramRateLimitPolicy;
@@ -43,18 +41,18 @@ async function setUp(settings: Partial<BroadcastSettings>): Promise<void> {
   limits = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
   // Telegram's limits on the broadcast's messages; the bot's conversation with the coordinator is not a broadcast.
   api.setSendPolicy((attempt) => (Number(attempt.chatId) >= 7000 ? limits(attempt) : undefined));
-  deps = await testDeps();
-  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
+  deps = chat.deps;
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  wiring = await wireBroadcasts({ config, bot, deps, settings: { maxAttempts: 2, ...settings } });
+  wiring = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { maxAttempts: 2, ...settings } });
   await deps.state.roles.grant(COORDINATOR);
   for (let i = 0; i < SUBSCRIBERS; i++) {
     await deps.state.subscriptions.set(7000 + i, { topics: [], kinds: [], countries: [], lang: LANGUAGES[i % 4]! });
   }
 }
 
-const say = (text: string) => bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: COORDINATOR, userId: COORDINATOR, text, languageCode: "en" })));
-const press = (data: string) => bot.handleUpdate(api.pushUpdate(api.callbackQuery({ chatId: COORDINATOR, userId: COORDINATOR, data, languageCode: "en", allowUnknownData: true })));
+const say = (text: string) => chat.say(COORDINATOR, text);
+const press = (data: string) => chat.press(COORDINATOR, data, { force: true });
 const last = (): Message => api.chatHistory(COORDINATOR).filter((m) => m.from?.id === api.botId).at(-1)!;
 const broadcastSends = () => api.calls.filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) >= 7000);
 
@@ -153,7 +151,7 @@ describe("paid broadcasting in the coordinator's language", () => {
   };
 
   it.each(LANGUAGES)("%s: the estimate at the confirmation, the cost so far, the cost in the report", async (lang) => {
-    const i18n = (await testDeps()).i18n;
+    const i18n = await createI18n();
     const t = translator(i18n, lang);
     const draft = { ...newDraft(lang), audience: { everyone: true } };
     const confirm = renderConfirm(draft, 10_000, { t, lang, catalog: catalogStub, pacing: { ratePerSecond: 950, paid: true } });

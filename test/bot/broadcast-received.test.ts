@@ -1,17 +1,15 @@
-import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodeCallback, encodeCallback } from "../../src/bot/callback-data/index.js";
-import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import type { BotDeps } from "../../src/bot/context.js";
 import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
-import { createBot } from "../../src/bot/index.js";
 import { receivedKeyboard, renderReceived } from "../../src/bot/views/announcement.js";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { Language } from "../../src/catalog/schema.js";
 import { loadConfig } from "../../src/config.js";
 import { translator } from "../../src/i18n.js";
 import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 
 /**
@@ -27,16 +25,16 @@ const FR = 7102;
 const ZH = 7103;
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 let deps: BotDeps;
 let wiring: BroadcastWiring;
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
-  deps = await testDeps({ live: {} });
-  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api, { live: {} });
+  deps = chat.deps;
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  wiring = await wireBroadcasts({ config, bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+  wiring = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
   await deps.state.roles.grant(COORDINATOR);
 });
 afterAll(async () => {
@@ -51,18 +49,14 @@ beforeEach(async () => {
   await subscribe(ZH, "zh", { countries: ["KZ", "CN"] });
 });
 afterEach(async () => {
-  for (const chat of [EN, FR, ZH]) await deps.state.subscriptions.remove(chat);
+  for (const chatId of [EN, FR, ZH]) await deps.state.subscriptions.remove(chatId);
 });
 
 async function subscribe(chatId: number, lang: Language, facets: { topics?: string[]; kinds?: string[]; countries?: string[] } = {}): Promise<void> {
   await deps.state.subscriptions.set(chatId, { topics: [], kinds: [], countries: [], ...facets, lang });
 }
 
-const feed = async (update: Omit<Update, "update_id">): Promise<RecordedCall[]> => {
-  const mark = api.mark();
-  await bot.handleUpdate(api.pushUpdate(update));
-  return api.calls.filter((c) => c.index >= mark);
-};
+const feed = (update: Omit<Update, "update_id">): Promise<RecordedCall[]> => chat.deliver(update);
 /** Each user's Telegram language. */
 const LANGUAGE_CODE: Record<number, string> = { [COORDINATOR]: "en", [EN]: "en", [FR]: "fr", [ZH]: "zh" };
 const say = (text: string, userId = COORDINATOR) => feed(api.textMessage({ chatId: userId, userId, text, languageCode: LANGUAGE_CODE[userId] }));

@@ -1,14 +1,12 @@
-import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Message, MessageEntity, Update } from "grammy/types";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
-import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import type { BotDeps } from "../../src/bot/context.js";
 import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
-import { createBot } from "../../src/bot/index.js";
 import { loadConfig } from "../../src/config.js";
 import type { Language } from "../../src/catalog/schema.js";
 import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 
 /**
@@ -24,7 +22,7 @@ const EN_SUBSCRIBER = 6002;
 const RU_SUBSCRIBER = 6003;
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 let deps: BotDeps;
 let wiring: BroadcastWiring;
 
@@ -38,10 +36,10 @@ beforeEach(() => setUp());
 /** A bot with broadcasting wired; with `live`, a live catalog of its own that announcements enter. */
 async function setUp(live = false): Promise<void> {
   api.reset({ state: true });
-  deps = await testDeps(live ? { live: {} } : {});
-  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api, live ? { live: {} } : {});
+  deps = chat.deps;
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  wiring = await wireBroadcasts({ config, bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+  wiring = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
   await deps.state.roles.grant(COORDINATOR);
   await subscribe(FR_SUBSCRIBER, "fr");
   await subscribe(EN_SUBSCRIBER, "en", { topics: ["energy"] });
@@ -57,7 +55,7 @@ async function subscribe(chatId: number, lang: Language, facets: { topics?: stri
   await deps.state.subscriptions.set(chatId, { topics: [], kinds: [], countries: [], ...facets, lang });
 }
 
-const feed = (update: Omit<Update, "update_id">) => bot.handleUpdate(api.pushUpdate(update));
+const feed = (update: Omit<Update, "update_id">) => chat.deliver(update);
 
 /** A text from `userId` in their private chat, with formatting entities. */
 async function say(text: string, opts: { userId?: number; entities?: MessageEntity[]; languageCode?: string } = {}): Promise<void> {

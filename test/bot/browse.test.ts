@@ -1,16 +1,14 @@
-import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotContext } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/index.js";
 import { listRecords, type BrowseList } from "../../src/bot/lists.js";
 import { isoToday } from "../../src/catalog/dates.js";
 import { shortTitle, type CatalogRecord } from "../../src/catalog/schema.js";
-import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
+import { bundledEngine } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 let nextUser = 1000;
 let user: number;
 
@@ -20,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 beforeEach(async () => {
   api.reset();
-  bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
   user = nextUser++;
 });
 
@@ -30,7 +28,7 @@ function buttons(message: Message | undefined): Button[] {
   return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
 }
 
-const feed = (update: Update) => bot.handleUpdate(api.pushUpdate(update));
+const feed = (update: Update) => chat.deliver(update);
 
 async function command(text: string, languageCode = "en"): Promise<Message> {
   await feed(api.textMessage({ chatId: user, userId: user, text, languageCode }));

@@ -1,11 +1,9 @@
-import { Api, type Bot } from "grammy";
+import { Api } from "grammy";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { GROUP_COMMANDS, PRIVATE_COMMANDS, setCommands } from "../../src/bot/commands.js";
-import type { BotContext } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/index.js";
 import { createI18n } from "../../src/i18n.js";
 import type { Logger } from "../../src/logger.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { apiErrors, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
@@ -78,19 +76,19 @@ describe("setCommands", () => {
 });
 
 describe("every command in the menus is answered", () => {
-  let bot: Bot<BotContext>;
+  let chat: Chat;
   beforeEach(async () => {
-    bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+    chat = await chatWith(api);
   });
 
   it.each([...PRIVATE_COMMANDS])("/%s in a private chat", async (command) => {
-    await bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: 400, userId: 400, text: `/${command}`, languageCode: "en" })));
-    expect(api.callsOf("sendMessage").map((c) => c.response?.ok)).toEqual([true]);
+    const sent = (await chat.say(400, `/${command}`)).filter((c) => c.method === "sendMessage");
+    expect(sent.map((c) => c.response?.ok)).toEqual([true]);
   });
 
   it.each([...GROUP_COMMANDS])("/%s in a group", async (command) => {
     const text = `/${command}@${api.botInfo.username}`;
-    await bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: 401, userId: 402, text, languageCode: "en", chatType: "supergroup" })));
-    expect(api.callsOf("sendMessage").map((c) => c.response?.ok)).toEqual([true]);
+    const sent = (await chat.say(402, text, { chatId: 401, chatType: "supergroup" })).filter((c) => c.method === "sendMessage");
+    expect(sent.map((c) => c.response?.ok)).toEqual([true]);
   });
 });

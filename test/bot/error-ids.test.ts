@@ -1,13 +1,10 @@
-import type { Bot } from "grammy";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import type { BotDeps } from "../../src/bot/context.js";
 import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
-import { createBot } from "../../src/bot/index.js";
 import { loadConfig } from "../../src/config.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
-import { testDeps } from "../helpers/bot-deps.js";
-import { chatWith } from "../helpers/chat.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { captureLogs } from "../helpers/logs.js";
 
@@ -48,17 +45,17 @@ describe("a user whose update fails", () => {
 
 describe("a coordinator whose broadcast cannot be scheduled", () => {
   const COORDINATOR = 7201;
+  let chat: Chat;
   let deps: BotDeps;
-  let bot: Bot<BotContext>;
   let wiring: BroadcastWiring;
   const logs = captureLogs();
 
   beforeEach(async () => {
     api.reset({ state: true });
-    deps = { ...(await testDeps()), logger: logs.logger };
-    bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+    chat = await chatWith(api, { deps: { logger: logs.logger } });
+    deps = chat.deps;
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-    wiring = await wireBroadcasts({ config, bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+    wiring = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
     await deps.state.roles.grant(COORDINATOR);
     await deps.state.subscriptions.set(7202, { topics: [], kinds: [], countries: [], lang: "en" });
   });
@@ -66,8 +63,8 @@ describe("a coordinator whose broadcast cannot be scheduled", () => {
 
   it("sees an error id, not the error's text", async () => {
     vi.spyOn(deps.delivery!, "schedule").mockRejectedValue(new Error(INTERNAL));
-    const say = (text: string) => bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: COORDINATOR, userId: COORDINATOR, text })));
-    const press = (data: string) => bot.handleUpdate(api.pushUpdate(api.callbackQuery({ chatId: COORDINATOR, userId: COORDINATOR, data, allowUnknownData: true })));
+    const say = (text: string) => chat.say(COORDINATOR, text);
+    const press = (data: string) => chat.press(COORDINATOR, data, { force: true });
     await say("/broadcast");
     await say("Water week in Tashkent");
     await press("bc:e");

@@ -1,10 +1,8 @@
-import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Message, MessageEntity, Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BotContext } from "../../src/bot/context.js";
 import type * as QuestionModule from "../../src/bot/features/question.js";
-import { createBot } from "../../src/bot/index.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 // What a question gets in reply is another feature's business; here only reaching it matters.
@@ -16,7 +14,7 @@ vi.mock("../../src/bot/features/question.js", async (importOriginal) => ({
 }));
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 const GROUP = 777;
 
 beforeAll(async () => {
@@ -25,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 beforeEach(async () => {
   api.reset();
-  bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
 });
 
 /** A group message; `@username` occurrences get mention entities, as Telegram adds them. */
@@ -36,7 +34,7 @@ function groupMessage(text: string, opts: { replyToMessageId?: number; chatType?
   return update;
 }
 
-const feed = (update: Update) => bot.handleUpdate(api.pushUpdate(update));
+const feed = (update: Update) => chat.deliver(update);
 const sent = () => api.callsOf("sendMessage").map((c) => c.payload.text as string);
 
 describe("in a group", () => {

@@ -1,12 +1,9 @@
-import type { Bot } from "grammy";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotContext } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/index.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 
 beforeAll(async () => {
   api = await startFakeBotApi();
@@ -14,13 +11,12 @@ beforeAll(async () => {
 afterAll(() => api.close());
 beforeEach(async () => {
   api.reset();
-  bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
 });
 
 async function help(languageCode: string, chatType: "private" | "group" = "private"): Promise<string> {
   const text = chatType === "group" ? `/help@${api.botInfo.username}` : "/help";
-  await bot.handleUpdate(api.pushUpdate(api.textMessage({ chatId: 300, userId: 301, text, languageCode, chatType })));
-  const sent = api.callsOf("sendMessage");
+  const sent = (await chat.say(301, text, { chatId: 300, languageCode, chatType })).filter((c) => c.method === "sendMessage");
   expect(sent).toHaveLength(1);
   expect(sent[0]!.response?.ok).toBe(true);
   return (sent[0]!.response as { result: { text: string } }).result.text;
@@ -56,7 +52,7 @@ describe("/help", () => {
     expect(text).not.toContain("/broadcast");
 
     api.reset();
-    bot = createBot(await testDeps({ settings: { adminIds: [301] } }), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+    chat = await chatWith(api, { settings: { adminIds: [301] } });
     const forCoordinator = await help("en");
     for (const command of ["/broadcast", "/broadcasts", "/unanswered"]) expect(forCoordinator).toContain(command);
   });

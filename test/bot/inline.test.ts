@@ -1,16 +1,14 @@
-import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import type { BotDeps } from "../../src/bot/context.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format.js";
 import { shortTitle } from "../../src/catalog/schema.js";
-import { createBot } from "../../src/bot/index.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type Payload, type RecordedCall } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
+let chat: Chat;
 let deps: BotDeps;
-let bot: Bot<BotContext>;
 let nextUser = 3000;
 let user: number;
 
@@ -24,15 +22,13 @@ afterAll(async () => {
 
 beforeEach(async () => {
   api.reset();
-  deps = await testDeps();
-  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
+  deps = chat.deps;
   user = nextUser++;
 });
 
 async function inline(query: string, options: { languageCode?: string; offset?: string } = {}): Promise<{ call: RecordedCall; payload: Payload; results: InlineQueryResultArticle[] }> {
-  const mark = api.mark();
-  await bot.handleUpdate(api.pushUpdate(api.inlineQuery({ userId: user, query, languageCode: options.languageCode ?? "en", offset: options.offset })));
-  const calls = api.calls.slice(mark);
+  const calls = await chat.inline(user, query, options);
   expect(calls.map((c) => c.method)).toEqual(["answerInlineQuery"]);
   const call = calls[0]!;
   expect(call.response?.ok).toBe(true);

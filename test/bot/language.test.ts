@@ -1,10 +1,8 @@
-import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import type * as QuestionModule from "../../src/bot/features/question.js";
-import { createBot } from "../../src/bot/index.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 // Questions are another feature's business: here it only has to show that a text reached it, and in
@@ -17,7 +15,7 @@ vi.mock("../../src/bot/features/question.js", async (importOriginal) => ({
 }));
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 let deps: BotDeps;
 let nextUser = 2000;
 let user: number;
@@ -28,12 +26,12 @@ beforeAll(async () => {
 afterAll(() => api.close());
 beforeEach(async () => {
   api.reset();
-  deps = await testDeps();
-  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
+  deps = chat.deps;
   user = nextUser++;
 });
 
-const feed = (update: Update) => bot.handleUpdate(api.pushUpdate(update));
+const feed = (update: Update) => chat.deliver(update);
 
 /** Sends a text and returns what the bot sent or edited last. */
 async function say(text: string, languageCode = "en"): Promise<Message | undefined> {

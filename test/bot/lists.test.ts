@@ -1,11 +1,9 @@
-import type { Bot } from "grammy";
 import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { BROWSE_COMMANDS } from "../../src/bot/commands.js";
-import type { BotContext } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/index.js";
 import { LANGUAGES, shortTitle, type Language } from "../../src/catalog/schema.js";
-import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
+import { bundledEngine } from "../helpers/bot-deps.js";
+import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { cutInsideWord } from "../helpers/words.js";
 
@@ -14,7 +12,7 @@ import { cutInsideWord } from "../helpers/words.js";
 // two buttons of one list read the same.
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 let nextUser = 7000;
 let user: number;
 
@@ -24,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 beforeEach(async () => {
   api.reset();
-  bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
   user = nextUser++;
 });
 
@@ -34,7 +32,7 @@ function buttons(message: Message | undefined): Button[] {
   return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
 }
 
-const feed = (update: Update) => bot.handleUpdate(api.pushUpdate(update));
+const feed = (update: Update) => chat.deliver(update);
 
 function last(): Message {
   const bots = api.chatHistory(user).filter((m) => m.from?.id === api.botId);

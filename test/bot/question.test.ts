@@ -1,17 +1,15 @@
-import type { Bot } from "grammy";
-import type { InlineKeyboardButton, InlineKeyboardMarkup, Update } from "grammy/types";
+import type { Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { BotContext, BotDeps } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/index.js";
+import type { BotDeps } from "../../src/bot/context.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { SessionData, StateBackend } from "../../src/state/types.js";
-import { testDeps } from "../helpers/bot-deps.js";
-import { startFakeBotApi, type FakeBotApi, type Payload } from "../helpers/fake-bot-api.js";
+import { buttons, chatWith, data as callbackData, type Chat } from "../helpers/chat.js";
+import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
+let chat: Chat;
 let deps: BotDeps;
-let bot: Bot<BotContext>;
 let nextUser = 1000;
 let user: number;
 
@@ -23,38 +21,22 @@ afterAll(async () => {
   await api.close();
 });
 
-async function setUp(overrides: Parameters<typeof testDeps>[0] = {}): Promise<void> {
+async function setUp(overrides: Parameters<typeof chatWith>[1] = {}): Promise<void> {
   api.reset();
-  deps = await testDeps(overrides);
-  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api, overrides);
+  deps = chat.deps;
   user = nextUser++;
 }
 
 beforeEach(() => setUp());
 
 /** Sends a private message from the test user and returns the calls the bot made in answer. */
-async function say(text: string, languageCode = "en") {
-  const mark = api.mark();
-  await bot.handleUpdate(api.textMessage({ chatId: user, userId: user, text, languageCode }));
-  return api.calls.slice(mark);
-}
+const say = (text: string, languageCode = "en") => chat.say(user, text, { languageCode });
 
-function sent(calls: { method: string; payload: Payload }[]): Payload[] {
-  return calls.filter((c) => c.method === "sendMessage").map((c) => c.payload);
-}
-
-function only(calls: { method: string; payload: Payload }[]): Payload {
-  const messages = sent(calls);
+function only(calls: RecordedCall[]) {
+  const messages = calls.filter((c) => c.method === "sendMessage").map((c) => c.payload);
   expect(messages).toHaveLength(1);
   return messages[0]!;
-}
-
-function buttons(payload: Payload): InlineKeyboardButton[] {
-  return ((payload.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat();
-}
-
-function callbackData(payload: Payload): string[] {
-  return buttons(payload).flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
 }
 
 async function session(): Promise<SessionData> {
@@ -118,9 +100,7 @@ describe("questions in four languages", () => {
     const username = api.botInfo.username;
     const update = api.textMessage({ chatId: 77, userId: user, chatType: "supergroup", text: `@${username} incubators in Kazakhstan` }) as Update;
     update.message!.entities = [{ type: "mention", offset: 0, length: username.length + 1 }];
-    const mark = api.mark();
-    await bot.handleUpdate(update);
-    const card = only(api.calls.slice(mark));
+    const card = only(await chat.deliver(update));
     expect(card.text as string).toContain("<i>Incubator</i>");
     expect(card.reply_parameters).toMatchObject({ message_id: update.message!.message_id });
     expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
@@ -130,9 +110,7 @@ describe("questions in four languages", () => {
     const username = api.botInfo.username;
     const update = api.textMessage({ chatId: 78, userId: user, chatType: "group", text: `@${username}`, languageCode: "fr" }) as Update;
     update.message!.entities = [{ type: "mention", offset: 0, length: username.length + 1 }];
-    const mark = api.mark();
-    await bot.handleUpdate(update);
-    expect(only(api.calls.slice(mark)).text as string).toContain("<i>incubateurs au Kazakhstan</i>");
+    expect(only(await chat.deliver(update)).text as string).toContain("<i>incubateurs au Kazakhstan</i>");
   });
 });
 

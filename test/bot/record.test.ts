@@ -1,18 +1,15 @@
-import type { Bot } from "grammy";
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
-import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import type { BotDeps } from "../../src/bot/context.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format.js";
-import { createBot } from "../../src/bot/index.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import type { SessionData } from "../../src/state/types.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { buttons, calls as of, chatWith, data as callbackData, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type Payload, type RecordedCall } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
+let chat: Chat;
 let deps: BotDeps;
-let bot: Bot<BotContext>;
 let nextUser = 2000;
 let user: number;
 
@@ -26,37 +23,18 @@ afterAll(async () => {
 
 async function setUp(patch: Partial<BotDeps> = {}): Promise<void> {
   api.reset();
-  deps = { ...(await testDeps()), ...patch };
-  bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api, { deps: patch });
+  deps = chat.deps;
   user = nextUser++;
 }
 
 beforeEach(() => setUp());
 
-async function say(text: string, languageCode = "en"): Promise<RecordedCall[]> {
-  const mark = api.mark();
-  await bot.handleUpdate(api.textMessage({ chatId: user, userId: user, text, languageCode }));
-  return api.calls.slice(mark);
-}
+const say = (text: string, languageCode = "en"): Promise<RecordedCall[]> => chat.say(user, text, { languageCode });
 
 /** Presses a button of a message (by default the last one the bot sent to the user). */
-async function press(data: string, options: { messageId?: number; allowUnknownData?: boolean } = {}): Promise<RecordedCall[]> {
-  const mark = api.mark();
-  await bot.handleUpdate(api.pushUpdate(api.callbackQuery({ chatId: user, userId: user, data, ...options })));
-  return api.calls.slice(mark);
-}
-
-function of(calls: RecordedCall[], method: string): Payload[] {
-  return calls.filter((c) => c.method === method).map((c) => c.payload);
-}
-
-function buttons(payload: Payload): InlineKeyboardButton[] {
-  return ((payload.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat();
-}
-
-function callbackData(payload: Payload): string[] {
-  return buttons(payload).flatMap((b) => ("callback_data" in b ? [b.callback_data] : []));
-}
+const press = (data: string, options: { messageId?: number; allowUnknownData?: boolean } = {}): Promise<RecordedCall[]> =>
+  chat.press(user, data, { messageId: options.messageId, force: options.allowUnknownData });
 
 function urls(payload: Payload): string[] {
   return buttons(payload).flatMap((b) => ("url" in b ? [b.url] : []));

@@ -1,13 +1,9 @@
-import type { Bot } from "grammy";
-import type { InlineKeyboardMarkup } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotContext } from "../../src/bot/context.js";
-import { createBot } from "../../src/bot/index.js";
-import { testDeps } from "../helpers/bot-deps.js";
+import { buttons, calls, chatWith, data, shown, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
-let bot: Bot<BotContext>;
+let chat: Chat;
 
 beforeAll(async () => {
   api = await startFakeBotApi();
@@ -15,18 +11,11 @@ beforeAll(async () => {
 afterAll(() => api.close());
 beforeEach(async () => {
   api.reset();
-  bot = createBot(await testDeps(), { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  chat = await chatWith(api);
 });
 
-function buttons(markup: unknown): { text: string; data?: string }[] {
-  return ((markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
-}
-
-async function start(languageCode: string | undefined, userId = 101) {
-  await bot.handleUpdate(api.textMessage({ chatId: userId, userId, text: "/start", languageCode, firstName: "Ana" }));
-  const sent = api.callsOf("sendMessage");
-  expect(sent).toHaveLength(1);
-  return sent[0]!.payload;
+async function start(languageCode: string, userId = 101) {
+  return shown(await chat.say(userId, "/start", { languageCode, firstName: "Ana" }));
 }
 
 describe("/start", () => {
@@ -42,7 +31,7 @@ describe("/start", () => {
     expect(text).toContain(intro);
     expect(text).toContain(example);
     expect(text).toContain("Ana");
-    expect(buttons(payload.reply_markup)[0]).toEqual({ text: programmes, data: "b:p:-:-:0" });
+    expect(buttons(payload)[0]).toEqual({ text: programmes, callback_data: "b:p:-:-:0" });
   });
 
   it("falls back to English for an unsupported Telegram language", async () => {
@@ -51,31 +40,30 @@ describe("/start", () => {
   });
 
   it("escapes the user's name", async () => {
-    await bot.handleUpdate(api.textMessage({ chatId: 102, userId: 102, text: "/start", languageCode: "en", firstName: "<b>Bob</b>" }));
+    await chat.say(102, "/start", { firstName: "<b>Bob</b>" });
     const history = api.chatHistory(102);
     expect(history.at(-1)?.text).toContain("Hello, <b>Bob</b>!");
   });
 
   it("offers the four lists: programmes, incubators, initiatives, events", async () => {
     const payload = await start("en");
-    expect(buttons(payload.reply_markup).map((b) => b.data)).toEqual(["b:p:-:-:0", "b:n:-:-:0", "b:i:-:-:0", "b:e:-:-:0"]);
+    expect(data(payload)).toEqual(["b:p:-:-:0", "b:n:-:-:0", "b:i:-:-:0", "b:e:-:-:0"]);
   });
 
   it("a quick-start button opens the list in place of the greeting", async () => {
     await start("en", 103);
     const greeting = api.chatHistory(103).at(-1)!;
-    await bot.handleUpdate(api.pushUpdate(api.callbackQuery({ chatId: 103, userId: 103, data: "b:n:-:-:0" })));
-    expect(api.callsOf("sendMessage")).toHaveLength(1);
-    const edit = api.callsOf("editMessageText")[0]!.payload;
+    const pressed = await chat.press(103, "b:n:-:-:0");
+    expect(calls(pressed, "sendMessage")).toHaveLength(0);
+    const edit = shown(pressed);
     expect(edit.message_id).toBe(greeting.message_id);
     expect(edit.text).toContain("Incubators");
-    expect(buttons(edit.reply_markup).some((b) => b.data?.startsWith("r:c:incubator-"))).toBe(true);
-    expect(api.callsOf("answerCallbackQuery")).toHaveLength(1);
+    expect(data(edit).some((d) => d.startsWith("r:c:incubator-"))).toBe(true);
+    expect(calls(pressed, "answerCallbackQuery")).toHaveLength(1);
   });
 
   it("in a group, explains how to address the bot", async () => {
-    await bot.handleUpdate(api.textMessage({ chatId: 500, userId: 104, text: `/start@${api.botInfo.username}`, chatType: "group", languageCode: "en" }));
-    const text = api.callsOf("sendMessage")[0]!.payload.text as string;
+    const text = shown(await chat.say(104, `/start@${api.botInfo.username}`, { chatId: 500, chatType: "group" })).text as string;
     expect(text).toContain(`@${api.botInfo.username} incubators in Kazakhstan`);
     expect(text).not.toContain("Just type a question");
   });

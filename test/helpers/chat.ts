@@ -1,6 +1,8 @@
 /**
- * A bot under test talking to the fake Bot API, one update at a time (bot.handleUpdate): what users
- * say and press, and what the bot sent back. For the subscription, feedback and coordinator tests.
+ * The bot under test in process: createBot over test dependencies, talking to the fake Bot API one
+ * update at a time (bot.handleUpdate, so each call returns once the update is handled): what users say,
+ * press and type inline, and the calls the bot made in answer. Every test of a feature uses it; the
+ * whole app over real HTTP (polling, webhook) is test/helpers/bot-harness.ts.
  */
 import type { Bot } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, Update } from "grammy/types";
@@ -13,6 +15,8 @@ export interface From {
   languageCode?: string;
   chatId?: number;
   chatType?: ChatType;
+  firstName?: string;
+  username?: string;
 }
 
 export interface Chat {
@@ -22,15 +26,17 @@ export interface Chat {
   say(user: number, text: string, from?: From): Promise<RecordedCall[]>;
   /** Presses a button of the bot's last message in the chat (or of `messageId`); `force` skips the check that the button exists. */
   press(user: number, data: string, options?: From & { messageId?: number; force?: boolean }): Promise<RecordedCall[]>;
-  /** Delivers any update. */
-  deliver(update: Update): Promise<RecordedCall[]>;
+  /** An inline query from `user` (`offset`: the page Telegram asks for). */
+  inline(user: number, query: string, options?: { languageCode?: string; offset?: string }): Promise<RecordedCall[]>;
+  /** Delivers any update (an update_id is given when missing). */
+  deliver(update: Omit<Update, "update_id"> & { update_id?: number }): Promise<RecordedCall[]>;
 }
 
 export async function chatWith(api: FakeBotApi, overrides: Parameters<typeof testDeps>[0] & { deps?: Partial<BotDeps> } = {}): Promise<Chat> {
   const { deps: extra, ...rest } = overrides;
   const deps = { ...(await testDeps(rest)), ...extra };
   const bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
-  const deliver = async (update: Update) => {
+  const deliver = async (update: Omit<Update, "update_id"> & { update_id?: number }) => {
     const mark = api.mark();
     // pushUpdate records the update the way Telegram would (callback query ids, chat membership).
     await bot.handleUpdate(api.pushUpdate(update));
@@ -40,7 +46,7 @@ export async function chatWith(api: FakeBotApi, overrides: Parameters<typeof tes
     bot,
     deps,
     deliver,
-    say: (user, text, from = {}) => deliver(api.textMessage({ chatId: from.chatId ?? user, userId: user, text, languageCode: from.languageCode ?? "en", chatType: from.chatType })),
+    say: (user, text, from = {}) => deliver(api.textMessage({ ...from, chatId: from.chatId ?? user, userId: user, text, languageCode: from.languageCode ?? "en" })),
     press: (user, data, options = {}) =>
       deliver(
         api.callbackQuery({
@@ -53,6 +59,7 @@ export async function chatWith(api: FakeBotApi, overrides: Parameters<typeof tes
           ...(options.force ? { allowUnknownData: true } : {}),
         }),
       ),
+    inline: (user, query, options = {}) => deliver(api.inlineQuery({ ...options, userId: user, query, languageCode: options.languageCode ?? "en" })),
   };
 }
 
