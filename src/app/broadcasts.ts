@@ -1,14 +1,14 @@
 import { Api, type Bot } from "grammy";
 import { z } from "zod";
-import { DEFAULT_MAX_ATTEMPTS, type BroadcastSettings } from "../../../broadcast/config.js";
-import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactiveChats, type ProgressMessage } from "../../../broadcast/index.js";
-import { telegramSender } from "../../../broadcast/sender.js";
-import type { DeliveryService } from "../../../broadcast/types.js";
-import { LANGUAGES } from "../../../catalog/schema.js";
-import { connectRedis } from "../../../state/redis.js";
-import type { Audience } from "../../../state/coordination.js";
-import type { BotContext, BotDeps } from "../../context.js";
-import { progressHook } from "./progress.js";
+import { DEFAULT_MAX_ATTEMPTS, type BroadcastSettings } from "../broadcast/config.js";
+import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactiveChats, type ProgressMessage } from "../broadcast/index.js";
+import { telegramSender } from "../broadcast/sender.js";
+import type { DeliveryService } from "../broadcast/types.js";
+import { LANGUAGES } from "../catalog/schema.js";
+import { connectRedis } from "../state/redis.js";
+import type { Audience } from "../state/coordination.js";
+import type { BotContext, BotDeps } from "../bot/context.js";
+import { progressHook } from "../bot/features/broadcast/progress.js";
 
 /**
  * Broadcasting in the app: the delivery engine (BullMQ on REDIS_URL, else in memory) sending with the

@@ -1,7 +1,7 @@
 import type { Bot } from "grammy";
-import { createReminders } from "../../reminders/index.js";
-import type { BotContext, BotDeps } from "../context.js";
-import { reminderDelivery } from "./reminders.js";
+import { createReminders } from "../reminders/index.js";
+import type { BotContext, BotDeps } from "../bot/context.js";
+import { reminderDelivery } from "../bot/features/reminders.js";
 
 /**
  * Deadline reminders in the app: BullMQ on REDIS_URL (durable, shared by every bot process), else in
