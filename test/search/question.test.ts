@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { questionKind, smalltalkKind } from "../../src/search/question.js";
+import { questionKind, smalltalkKind, wordBoundaries } from "../../src/search/question.js";
 
 describe("smalltalkKind", () => {
   it.each([
@@ -49,5 +49,31 @@ describe("questionKind", () => {
     ["из скольких городов были партнеры?", "count"],
   ])("%s asks for %s", (text, kind) => {
     expect(questionKind(text)).toBe(kind);
+  });
+});
+
+describe("wordBoundaries", () => {
+  const everyScript = (source: string) =>
+    source.replaceAll(String.raw`\b`, String.raw`(?:(?<=[\p{L}\p{N}])(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?=[\p{L}\p{N}]))`);
+  const patterns = [
+    String.raw`\bhow much\b|\b(total )?(value|worth)\b|\bсумм[аы]\b|\bстоимост|多少钱`,
+    String.raw`\bwhere('s| is)\b|\b(se tient|basee?s?) ou\s*\??$|\bгде(?! (найти|можно))\b`,
+    String.raw`\bs?um\b|\bthemes?\b|\d\b|\b\d+\b`,
+  ];
+  const texts = ["how much", "somehow muchness", "total value?", "сумма", "сумматор", "где найти", "где это", "basees ou?", "um", "sum", "2024 themes", "a1 b22", "thème"];
+
+  it("matches what the two-sided boundary matches, where it matches it", () => {
+    for (const source of patterns) {
+      const fast = new RegExp(wordBoundaries(source), "u");
+      const full = new RegExp(everyScript(source), "u");
+      for (const text of texts) expect(fast.exec(text)?.[0], `${source} on ${text}`).toBe(full.exec(text)?.[0]);
+      expect(wordBoundaries(source)).not.toBe(everyScript(source));
+    }
+  });
+
+  it("keeps the two-sided test where the pattern does not fix the letter beside it", () => {
+    expect(wordBoundaries(String.raw`\bab\b`)).toBe(String.raw`(?<![\p{L}\p{N}])ab(?![\p{L}\p{N}])`);
+    expect(wordBoundaries(String.raw`\b(a|b)\b`)).toBe(everyScript(String.raw`\b(a|b)\b`));
+    expect(wordBoundaries(String.raw`\bs?x`)).toBe(everyScript(String.raw`\bs?x`));
   });
 });
