@@ -68,7 +68,11 @@ describe("👍/👎 under an answer", () => {
     const old = await chat.press(user, `v:d:${ID}`, { messageId: firstId });
     expect(toast(old)).toContain("Only the latest answer");
     expect(await chat.deps.state.questions.recent(5)).toEqual([]);
-    expect(first).toBeDefined();
+    // The older card loses its vote row and keeps its other buttons.
+    const edited = calls(old, "editMessageReplyMarkup");
+    expect(edited.map((e) => e.message_id)).toEqual([firstId]);
+    expect(data(first)).toContain(`v:d:${ID}`);
+    expect(data(edited[0]!)).toEqual(data(first).filter((d) => !d.startsWith("v:")));
 
     const latest = (await chat.deps.state.sessions.read(`user:${user}`))!.answer!;
     await chat.press(user, `v:d:${latest.recordId}`);

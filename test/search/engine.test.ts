@@ -158,9 +158,9 @@ describe("SearchEngine: ranking, filters and paging", () => {
     expect(engine.search("").total).toBe(4);
   });
 
-  it("survives hostile input", () => {
+  it("finds nothing in hostile input, and does not fail on it", () => {
     for (const query of ["\u0000\u202e<script>", "a".repeat(5000), "🙂".repeat(300), "' OR 1=1 --", "\uD800"]) {
-      expect(() => engine.search(query)).not.toThrow();
+      expect(engine.search(query), JSON.stringify(query.slice(0, 20))).toMatchObject({ total: 0, hits: [] });
     }
   });
 
