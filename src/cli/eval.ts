@@ -45,6 +45,7 @@ const decisionSets = [
   { name: "dev, tuning part (eval/dev-tuning.yaml)", file: path.join(repoRoot, "eval/dev-tuning.yaml"), gate: false, key: "tuning" },
   { name: "dev, second tuning part (eval/dev-tuning-2.yaml)", file: path.join(repoRoot, "eval/dev-tuning-2.yaml"), gate: false, key: "tuning-2" },
   { name: "dev, third tuning part, French-heavy (eval/dev-tuning-3.yaml)", file: path.join(repoRoot, "eval/dev-tuning-3.yaml"), gate: false, key: "tuning-3" },
+  { name: "dev, fourth tuning part, French- and Chinese-heavy (eval/dev-tuning-4.yaml)", file: path.join(repoRoot, "eval/dev-tuning-4.yaml"), gate: false, key: "tuning-4" },
   { name: "dev, held-out part (eval/dev-heldout.yaml)", file: path.join(repoRoot, "eval/dev-heldout.yaml"), gate: true, key: "heldout" },
   { name: "dev, second held-out part (eval/dev-heldout-2.yaml)", file: path.join(repoRoot, "eval/dev-heldout-2.yaml"), gate: true, key: "heldout-2" },
 ];

@@ -1,3 +1,4 @@
+import { isAskersPlace } from "./asker.js";
 import { Document } from "flexsearch";
 import { SymSpell } from "mnemonist";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
@@ -51,11 +52,15 @@ function isInstitutionWord(text: string): boolean {
 }
 
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
+const CHINA_TOKEN = countryToken("CN");
 const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай"]);
 /** The partner's character after 中 in such names: 中德 (Germany), 中法 (France), 中非 (Africa), 中俄 (Russia)… */
 const PARTNER_HAN = new Set([..."德法非俄美日韩英意欧拉阿巴印泰越新马哈乌吉塔土埃澳加荷瑞葡蒙"]);
 /** How much more a missing year costs than a missing name: an edition the catalog lacks is not the one it has. */
 const YEAR_ABSENCE = 3;
+
+/** How much more a missing country the question asks about costs than a missing name (see YEAR_ABSENCE). */
+const PLACE_ABSENCE = 2;
 
 /** Weight of a word that names the kind of fact asked for ("when", "members") rather than the record. */
 const SOFT_WEIGHT = 0.2;
@@ -131,6 +136,8 @@ interface QueryUnit {
   partner?: boolean;
   /** The unit names a place of the query (it may also match as a word). */
   isPlace?: boolean;
+  /** The place is the asker's own ("je suis à Almaty"), not a condition on the answer (see isAskersPlace). */
+  askers?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
   soft?: boolean;
 }
@@ -574,7 +581,10 @@ export class SearchEngine {
       }
       for (let w = m.from; w < m.to; w++) {
         for (const u of unitsOfWord.get(w) ?? []) {
-          if (m.kind === "place") units[u]!.isPlace = true;
+          if (m.kind === "place") {
+            units[u]!.isPlace = true;
+            if (isAskersPlace(en, m.from)) units[u]!.askers = true;
+          }
           const alts = units[u]!.alts;
           const known = alts.find((a) => a.term === m.token);
           if (!known) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind, ...(ofCity ? { ofCity } : {}) });
@@ -612,6 +622,9 @@ export class SearchEngine {
       // or the name is in the catalog.
       // A partner is a word the catalog lacks, a place or a name ("China-linked" names no partner).
       unit.partner &&= word.script === "han" || known.length === 0 || unit.isPlace === true || looksLikeName(word, original);
+      // A country the question asks about: a record in other countries answers another question ("the
+      // Huo-Yan lab in Laos" is not the one in Brunei). China is not one: it is the other side of every record.
+      if (unit.isPlace && !unit.askers && !unit.alts.some((a) => a.term === CHINA_TOKEN)) unit.absence = maxIdf * PLACE_ABSENCE;
       if (unit.institution) unit.absence = maxIdf;
       else if (YEAR.test(word.text) || unit.named || unit.partner) unit.absence = maxIdf * (YEAR.test(word.text) || unit.partner ? YEAR_ABSENCE : 1);
     }

@@ -37,6 +37,28 @@ describe("decide: places", () => {
   });
 });
 
+describe("decide: a country the question asks about", () => {
+  it.each([
+    ["Huo-Yan lab in Myanmar", "bgi-huoyan-lab-brunei"],
+    ["火眼实验室在老挝也有吗", "bgi-huoyan-lab-brunei"],
+  ])("declines %s rather than answer with the record of another country", (question, other) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("decline");
+    expect(decision.response.hits.map((h) => h.id)).toContain(other);
+  });
+
+  it.each([
+    ["Huo-Yan lab in Brunei", "bgi-huoyan-lab-brunei"],
+    // The asker's own country says who asks, not what is asked about.
+    ["Bonjour, je suis entrepreneur camerounais dans le solaire : quels objectifs ont la Chine et l'OCS pour l'éolien et le photovoltaïque ?", "sco-solar-wind-expansion"],
+    ["I'm from Brazil, what is the SCO AI cooperation centre?", "sco-ai-cooperation-centre"],
+  ])("answers %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+  });
+});
+
 describe("decide: a China–X programme with another partner is another programme", () => {
   it.each([
     ["forum des champions cachés Chine-France", "sino-german-hidden-champions-forum-2024"],

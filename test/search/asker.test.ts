@@ -1,0 +1,33 @@
+import { describe, expect, it } from "vitest";
+import { analyze } from "../../src/search/analyzer.js";
+import { isAskersPlace } from "../../src/search/asker.js";
+
+/** Whether the word `place` of `text` is taken for the asker's own place. */
+function askers(text: string, place: string): boolean {
+  const analyzed = analyze(text, "en");
+  const at = analyzed.words.findIndex((w) => w.text === place);
+  if (at < 0) throw new Error(`${place} is not a word of ${text}`);
+  return isAskersPlace(analyzed, at);
+}
+
+describe("isAskersPlace", () => {
+  it.each([
+    ["je suis à Almaty, y a un incubateur lié à la Chine ?", "almaty"],
+    ["je suis entrepreneur camerounais dans le solaire", "camerounais"],
+    ["I'm a PhD student from Islamabad looking for joint labs", "islamabad"],
+    ["Я студентка из Бишкека, ищу программу обмена", "бишкека"],
+    ["我是越南的青年研究员，想去中国南方做科研", "越南"],
+  ])("takes the place in %s for the asker's", (text, place) => {
+    expect(askers(text, place)).toBe(true);
+  });
+
+  it.each([
+    ["je cherche un incubateur à Wuhan", "wuhan"],
+    ["Huo-Yan lab in Myanmar", "myanmar"],
+    ["je suis étudiant, y a-t-il un programme au Japon ?", "japon"],
+    ["Программы обмена с Японией для студентов", "японией"],
+    ["我是学生，火眼实验室在老挝也有吗", "老挝"],
+  ])("takes the place in %s for what is asked about", (text, place) => {
+    expect(askers(text, place)).toBe(false);
+  });
+});
