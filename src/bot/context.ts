@@ -44,6 +44,8 @@ interface Extras {
   deps: BotDeps;
   /** The language replies are written in (explicit choice, else the message's, else Telegram's). */
   lang: Language;
+  /** The language the message's text was detected in, when it was (the search reuses it). */
+  detected?: { text: string; lang: Language };
   t: Translate;
 }
 

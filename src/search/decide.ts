@@ -2,7 +2,7 @@ import type { CatalogRecord, Figure, Language, Party } from "../catalog/schema.j
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, isSoftKey, latinLanguageOf } from "./analyzer.js";
 import { bigrams } from "./text.js";
-import type { SearchEngine } from "./engine.js";
+import type { AnalysedQuery, SearchEngine } from "./engine.js";
 import { questionKind, smalltalkKind, type QuestionKind, type SmalltalkKind } from "./question.js";
 import type { SearchFilters, SearchHit, SearchResponse } from "./types.js";
 
@@ -48,6 +48,10 @@ export interface DecideOptions {
   threshold?: number;
   /** Hits whose `matches` are built (see SearchOptions.explain); default all. */
   explain?: number;
+  /** The message already analysed by the engine (`engine.analyse(text)`), when the caller has it. */
+  analysed?: AnalysedQuery;
+  /** The message's language when the caller has already detected it with the engine (see SearchOptions.lang). */
+  lang?: Language;
 }
 
 /**
@@ -67,12 +71,13 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const smalltalk = filtered ? null : smalltalkKind(text);
   if (smalltalk) {
     // A command's name says nothing of the user's language; any other small talk is words of one.
-    const lang = smalltalk === "command" ? (options.langHint ?? "en") : engine.language(text, options.langHint);
+    const lang = smalltalk === "command" ? (options.langHint ?? "en") : (options.lang ?? engine.language(text, options.langHint));
     const response = { query: text, lang, countries: [], total: 0, hits: [] };
     return { kind: "smalltalk", lang: response.lang, response, question: null, direct: null, smalltalk, confidence: 0 };
   }
   const question = questionKind(text);
-  const response = engine.search(text, { langHint: options.langHint, filters: options.filters, limit, explain: options.explain });
+  const analysed = options.analysed?.text === text ? options.analysed : text;
+  const response = engine.search(analysed, { langHint: options.langHint, lang: options.lang, filters: options.filters, limit, explain: options.explain });
   preferSurer(response);
   const asked = question ? askedWords(engine, text, response.lang) : undefined;
   if (question && asked) preferFactHolders(engine, response, question, asked);

@@ -168,6 +168,18 @@ export interface NamedPlaces {
   rest: string;
 }
 
+/**
+ * A question analysed once, in both Latin stemmings, with the glossary's concepts and places it names:
+ * `placesIn` and `search` take it instead of the text, so a message is analysed once however many
+ * steps read it.
+ */
+export interface AnalysedQuery {
+  text: string;
+  en: AnalyzedText;
+  fr: AnalyzedText;
+  matches: readonly LexiconMatch[];
+}
+
 export interface SearchEngineOptions {
   /** Clock for announcement expiry (tests pin it). */
   now?: () => Date;
@@ -327,9 +339,18 @@ export class SearchEngine {
     return i === undefined ? undefined : this.records[i]?.record;
   }
 
-  search(query: string, options: SearchOptions = {}): SearchResponse {
-    const lang = this.language(query, options.langHint);
-    const { units, places } = this.queryUnits(query);
+  /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
+  analyse(text: string): AnalysedQuery {
+    const en = analyze(text, "en");
+    const fr = analyze(text, "fr");
+    return { text, en, fr, matches: [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")] };
+  }
+
+  search(question: string | AnalysedQuery, options: SearchOptions = {}): SearchResponse {
+    const analysed = typeof question === "string" ? this.analyse(question) : question;
+    const query = analysed.text;
+    const lang = options.lang ?? this.language(query, options.langHint);
+    const { units, places } = this.queryUnits(analysed);
     const countries = [...places].map((t) => this.lexicon.countryOfToken.get(t)).filter((c): c is string => c !== undefined);
     if (units.length === 0) {
       // No question (only filters) is browsing; a question of nothing but stop words matches nothing.
@@ -447,9 +468,9 @@ export class SearchEngine {
    * Countries and cities a text names, and the text without them: "and in Kazakhstan?" names only a
    * place (a follow-up of the last question); "incubators in Uzbekistan" leaves "incubators".
    */
-  placesIn(text: string): NamedPlaces {
-    const analyzed = analyze(text, "en");
-    const matches = [...this.lexicon.match(analyzed, "en"), ...this.lexicon.match(analyze(text, "fr"), "fr")].filter((m) => m.kind === "place");
+  placesIn(question: string | AnalysedQuery): NamedPlaces {
+    const { text, en: analyzed, matches: named } = typeof question === "string" ? this.analyse(question) : question;
+    const matches = named.filter((m) => m.kind === "place");
     const countries = new Set<string>();
     const cities = new Set<string>();
     const removed = new Set<number>();
@@ -522,9 +543,8 @@ export class SearchEngine {
    * stems in English and French (a Latin word may be either), Chinese bigrams, the concepts and places
    * it is part of, and typo corrections when the word is nowhere in the index.
    */
-  private queryUnits(query: string): { units: QueryUnit[]; places: Set<string> } {
-    const en = analyze(query, "en");
-    const fr = analyze(query, "fr");
+  private queryUnits(analysed: AnalysedQuery): { units: QueryUnit[]; places: Set<string> } {
+    const { text: query, en, fr } = analysed;
     const places = new Set<string>();
     const units: (QueryUnit & { word: number })[] = [];
     const unitsOfWord = new Map<number, number[]>();
@@ -569,7 +589,8 @@ export class SearchEngine {
       unitsOfWord.set(i, unitsHere);
     });
 
-    const matches: LexiconMatch[] = [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")];
+    // Copies: a city's match is changed below into its country's.
+    const matches: LexiconMatch[] = analysed.matches.map((m) => ({ ...m }));
     for (const m of matches) {
       // A city the catalog does not have stands for its country (see Alternative.ofCity).
       const ofCity = m.kind === "place" && isGazetteerToken(m.token) ? (m.partial ? "partial" : "whole") : undefined;

@@ -11,6 +11,8 @@ export interface SearchFilters {
 export interface SearchOptions {
   /** Language the caller believes the query is in (Telegram's language_code, a user's choice). */
   langHint?: Language;
+  /** The query's language when the caller has already detected it (with the same rules): not detected again. */
+  lang?: Language;
   filters?: SearchFilters;
   /** Hits to return (default 10). */
   limit?: number;

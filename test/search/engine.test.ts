@@ -190,3 +190,22 @@ describe("SearchEngine: ranking, filters and paging", () => {
     expect(bigger.search("Ташкенте").hits[0]?.id).toBe("tashkent-camp");
   });
 });
+
+describe("SearchEngine: a question analysed once", () => {
+  const questions = ["incubators in Kazakhstan", "incubateurs à Karaganda", "инкубаторы в Харбине", "哈萨克斯坦的孵化器", "SCO", "and in Uzbekistan?", "incubtor"];
+
+  it("searches and finds places in an analysed question as in its text, however often it is reused", () => {
+    for (const q of questions) {
+      const analysed = engine.analyse(q);
+      expect(engine.search(analysed, { limit: 20 }), q).toEqual(engine.search(q, { limit: 20 }));
+      // A city's match becomes its country's inside the search; the shared analysis keeps the city.
+      expect(engine.search(analysed, { limit: 20 }), q).toEqual(engine.search(q, { limit: 20 }));
+      expect(engine.placesIn(analysed), q).toEqual(engine.placesIn(q));
+    }
+  });
+
+  it("takes the caller's detected language instead of detecting it again", () => {
+    expect(engine.search("incubators in Kazakhstan").lang).toBe("en");
+    expect(engine.search("incubators in Kazakhstan", { lang: "fr" }).lang).toBe("fr");
+  });
+});

@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard, type Middleware } from "grammy";
 import { LANGUAGES, shortTitle, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
 import { fold } from "../../search/text.js";
 import { decide, type Decision } from "../../search/decide.js";
+import type { AnalysedQuery } from "../../search/engine.js";
 import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
 import { isGroupChat } from "../filters/chat.js";
@@ -42,8 +43,10 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
     await ctx.reply(ctx.t("question:empty"));
     return;
   }
-  if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, text))) return;
-  await answer(ctx, text);
+  // Analysed once for the follow-up check and the search.
+  const question = ctx.deps.search.analyse(text);
+  if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, question))) return;
+  await answer(ctx, question);
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -54,9 +57,12 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
  * when the question asks for a fact; the honest "no good answer" with the closest records; or a short
  * reply to small talk. The question is kept in the session for follow-ups and quoted in result lists.
  */
-async function answer(ctx: BotContext, query: string, filters?: SearchFilters): Promise<void> {
+async function answer(ctx: BotContext, question: AnalysedQuery, filters?: SearchFilters): Promise<void> {
   const engine = ctx.deps.search;
-  const decision = decide(engine, query, { langHint: ctx.lang, limit: MAX_RESULTS, filters, threshold: ctx.deps.settings.answerThreshold, explain: 0 });
+  const query = question.text;
+  // Detecting again with the detected language as the hint gives that language: the language middleware's reading is reused.
+  const lang = ctx.detected?.text === query ? ctx.detected.lang : undefined;
+  const decision = decide(engine, query, { langHint: ctx.lang, lang, analysed: question, limit: MAX_RESULTS, filters, threshold: ctx.deps.settings.answerThreshold, explain: 0 });
   if (decision.kind === "smalltalk") {
     // Greetings, thanks, "what can you do?", an emoji, an unknown /command: a friendly word, how to ask
     // and the quick-start buttons — never "no good answer", never logged as unanswered.
@@ -146,8 +152,9 @@ function popularSectors(catalog: Catalog): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Follow-ups
 
-/** Handles `text` as a follow-up of the last search if it is one; false when it is a new question. */
-async function followUp(ctx: BotContext, text: string): Promise<boolean> {
+/** Handles the text as a follow-up of the last search if it is one; false when it is a new question. */
+async function followUp(ctx: BotContext, question: AnalysedQuery): Promise<boolean> {
+  const text = question.text;
   const keyword = normalizeKeyword(text);
   if (keywordsOf(ctx, "question:followUp.more").has(keyword)) {
     await nextPage(ctx);
@@ -166,13 +173,13 @@ async function followUp(ctx: BotContext, text: string): Promise<boolean> {
   if (text.length > FOLLOW_UP_MAX_LENGTH || ctx.session.lastQuery === undefined || !ctx.session.answered) return false;
   const engine = ctx.deps.search;
   const catalog = engine.catalog;
-  const named = engine.placesIn(text);
+  const named = engine.placesIn(question);
   if (!named.onlyPlaces) return false;
   // The last question without its own places, asked again about the new one.
   const topic = engine.placesIn(ctx.session.lastQuery).rest;
   const query = topic ? `${topic} ${text}` : text;
   const countries = [...new Set([...named.countries, ...named.cities.map((c) => catalog.places.cities[c]?.country).filter((c): c is string => c !== undefined)])];
-  await answer(ctx, query, countries.length ? { countries } : undefined);
+  await answer(ctx, engine.analyse(query), countries.length ? { countries } : undefined);
   return true;
 }
 

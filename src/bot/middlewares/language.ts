@@ -34,6 +34,7 @@ export async function languageMiddleware(ctx: BotContext, next: NextFunction): P
     const content = ctx.message !== undefined && isContentStep(session.step);
     if (text && !content && !text.trimStart().startsWith("/") && (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT) {
       lang = ctx.deps.search.language(text, lang);
+      ctx.detected = { text, lang };
     }
     if (isPrivateChat(ctx) && session.lang !== lang) session.lang = lang;
   }
