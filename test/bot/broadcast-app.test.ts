@@ -4,6 +4,7 @@ import { createMemoryState } from "../../src/state/memory.js";
 import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import { DEFAULT_BROADCAST_PREFIX, redisHooks } from "../../src/broadcast/index.js";
 import { openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { eventually } from "../helpers/until.js";
 
 /**
  * Broadcasting as the app wires it (createApp + startPolling against the fake Bot API): a coordinator
@@ -14,15 +15,6 @@ import { openClient, startRedisServer, type RedisServer } from "../helpers/redis
 const COORDINATOR = 7001;
 const SUBSCRIBER = 7002;
 
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function broadcast(bot: TestBot, text: string): Promise<BroadcastStatus> {
   await bot.reply("/broadcast", { userId: COORDINATOR });
@@ -35,7 +27,7 @@ async function broadcast(bot: TestBot, text: string): Promise<BroadcastStatus> {
   const id = (await bot.app.deps.state.sessions.read(`user:${COORDINATOR}`))?.broadcast?.id;
   expect(id).toBeDefined();
   await bot.pressAndWait("bc:ok", { userId: COORDINATOR });
-  return until(async () => {
+  return eventually(async () => {
     const status = await bot.app.deps.delivery!.status(id!);
     return status?.state === "done" ? status : undefined;
   }, "the broadcast to finish");
@@ -53,7 +45,7 @@ describe("broadcasting in the app, in memory", () => {
   it("a coordinator broadcasts; the subscriber receives it and finds the announcement", async () => {
     const status = await broadcast(bot, "Caspian logistics forum\nShipping companies meet in Aktau in May.");
     expect(status).toMatchObject({ total: 1, sent: 1 });
-    await until(async () => bot.api.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === SUBSCRIBER && String(c.payload.text).startsWith("📣 <b>Announcement from Cooperation Desk</b>\n\nCaspian")), "the delivery");
+    await eventually(async () => bot.api.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === SUBSCRIBER && String(c.payload.text).startsWith("📣 <b>Announcement from Cooperation Desk</b>\n\nCaspian")), "the delivery");
     const answer = await bot.reply("Caspian logistics forum Aktau", { userId: SUBSCRIBER });
     expect(String(answer.payload.text)).toContain("Caspian logistics forum");
   });
@@ -99,7 +91,7 @@ describe("broadcasting in the app, with Redis", () => {
       expect(String(edit.payload.text)).toContain("Sent: 4 · failed: 0 · blocked: 0 · remaining: 6 (of 10)");
       expect(String(edit.payload.text)).toContain("About 2 minutes left.");
       await hooks.markInactive(SUBSCRIBER, "blocked");
-      await until(async () => ((await bot.app.deps.state.subscriptions.get(SUBSCRIBER))?.active === false ? true : undefined), "the subscriber marked inactive");
+      await eventually(async () => ((await bot.app.deps.state.subscriptions.get(SUBSCRIBER))?.active === false ? true : undefined), "the subscriber marked inactive");
       await client.quit();
     } finally {
       await bot.stop();

@@ -12,6 +12,7 @@ import { createI18n, translator } from "../../src/i18n.js";
 import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, telegramRateLimits, type FakeBotApi, type TelegramRateLimitPolicy } from "../helpers/fake-bot-api.js";
+import { eventually } from "../helpers/until.js";
 
 /**
  * Paid broadcasting end to end against the fake Bot API enforcing Telegram's limits (30 a second without
@@ -56,15 +57,6 @@ const press = (data: string) => chat.press(COORDINATOR, data, { force: true });
 const last = (): Message => api.chatHistory(COORDINATOR).filter((m) => m.from?.id === api.botId).at(-1)!;
 const broadcastSends = () => api.calls.filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) >= 7000);
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Composes a broadcast to everyone, previews it and returns the confirmation panel and the draft's id. */
 async function composeToEveryone(): Promise<{ confirmation: Message; id: string }> {
@@ -86,7 +78,7 @@ describe("paid broadcasting in the bot", () => {
     const statusMessage = confirmation.message_id;
 
     await press("bc:ok");
-    const status = await until(async () => {
+    const status = await eventually(async () => {
       const s = await deps.delivery!.status(id);
       return s?.state === "done" ? s : undefined;
     }, "the broadcast to finish");
@@ -103,7 +95,7 @@ describe("paid broadcasting in the bot", () => {
 
     const billed = status.paid!.billed;
     const stars = (billed / 10).toLocaleString("en", { maximumFractionDigits: 1 });
-    const report = await until(() => {
+    const report = await eventually(() => {
       const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === statusMessage);
       return m?.text?.includes("finished") ? m : undefined;
     }, "the final report");
@@ -116,9 +108,9 @@ describe("paid broadcasting in the bot", () => {
     const { confirmation, id } = await composeToEveryone();
     expect(confirmation.text).not.toContain("💫");
     await press("bc:ok");
-    await until(async () => (await deps.delivery!.status(id))?.state === "done", "the broadcast to finish", 15_000);
+    await eventually(async () => (await deps.delivery!.status(id))?.state === "done", "the broadcast to finish", 15_000);
     expect(broadcastSends().some((c) => "allow_paid_broadcast" in c.payload)).toBe(false);
-    const report = await until(() => {
+    const report = await eventually(() => {
       const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === confirmation.message_id);
       return m?.text?.includes("finished") ? m : undefined;
     }, "the final report");

@@ -11,6 +11,7 @@ import { translator } from "../../src/i18n.js";
 import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
+import { eventually } from "../helpers/until.js";
 
 /**
  * A broadcast as its recipients get it, end to end against the fake Bot API: the real bot, the app's
@@ -70,17 +71,9 @@ const markup = (call: RecordedCall | Message | undefined) => ((call && "payload"
 /** The bot's messages in a chat as they stand now. */
 const history = (chatId: number) => api.chatHistory(chatId).filter((m) => m.from?.id === api.botId);
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string): Promise<T> {
-  for (let i = 0; ; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (i > 400) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function finished(id: string): Promise<BroadcastStatus> {
-  return until(async () => {
+  return eventually(async () => {
     const status = await deps.delivery!.status(id);
     return status && ["done", "cancelled", "failed"].includes(status.state) ? status : undefined;
   }, `broadcast ${id} to finish`);

@@ -8,6 +8,7 @@ import type { Language } from "../../src/catalog/schema.js";
 import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
+import { eventually } from "../helpers/until.js";
 
 /**
  * /broadcast end to end against the fake Bot API: the real bot (createBot), the app's broadcast wiring
@@ -105,18 +106,9 @@ function deliveries(chatId: number): RecordedCall[] {
   return api.calls.filter((c) => ["sendMessage", "sendPhoto", "sendDocument"].includes(c.method) && Number(c.payload.chat_id) === chatId);
 }
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 8000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function finished(id: string): Promise<BroadcastStatus> {
-  return until(async () => {
+  return eventually(async () => {
     const status = await deps.delivery!.status(id);
     return status && ["done", "cancelled", "failed"].includes(status.state) ? status : undefined;
   }, `broadcast ${id} to finish`);
@@ -238,7 +230,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     const status = await finished(id);
     expect(status).toMatchObject({ total: 3, sent: 2, blocked: 1 });
 
-    const report = await until(() => {
+    const report = await eventually(() => {
       const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === statusMessage.message_id);
       return m?.text?.includes("finished") ? m : undefined;
     }, "the final report");
@@ -247,7 +239,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     const edits = api.callsOf("editMessageText").filter((c) => Number(c.payload.message_id) === statusMessage.message_id);
     expect(edits.length).toBeGreaterThanOrEqual(2);
     // The notice that it is over (edits do not notify).
-    await until(() => deliveries(COORDINATOR).some((c) => String(c.payload.text).includes("is finished")), "the notice");
+    await eventually(() => deliveries(COORDINATOR).some((c) => String(c.payload.text).includes("is finished")), "the notice");
     expect((await deps.state.subscriptions.get(RU_SUBSCRIBER))?.active).toBe(false);
   });
 

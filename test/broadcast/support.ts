@@ -6,6 +6,7 @@ import type { BroadcastStatus, DeliveryHooks, DeliveryService, Recipient } from 
 import type { Language } from "../../src/catalog/schema.js";
 import { apiErrors, startFakeBotApi, telegramRateLimits } from "../helpers/fake-bot-api.js";
 import type { ApiErrorSpec, FakeBotApi, RecordedCall, SendAttempt, TelegramRateLimitPolicy } from "../helpers/fake-bot-api.js";
+import { eventually } from "../helpers/until.js";
 
 /** Long enough for the configuration's token format (worker-main validates it). */
 export const TOKEN = "123456:TEST-broadcast-token-0123456789";
@@ -73,14 +74,8 @@ export function deliveriesPerChat(fake: FakeBotApi, after = 0): Map<number, numb
   return counts;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, everyMs = 25): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
+export function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, everyMs = 25): Promise<T> {
+  return eventually(probe, what, timeoutMs, everyMs);
 }
 
 export async function waitForEnd(delivery: DeliveryService, id: string, timeoutMs = 15_000): Promise<BroadcastStatus> {

@@ -15,6 +15,7 @@ import { createApp, startPolling, startWebhook, type App, type RunningBot, type 
 import type { BotDeps } from "../../src/bot/context.js";
 import { loadConfig } from "../../src/config.js";
 import { testDeps } from "./bot-deps.js";
+import { data, plain } from "./chat.js";
 import { startFakeBotApi, type ChatType, type FakeBotApi, type FakeBotApiOptions, type Payload, type RecordedCall, type WebhookDelivery } from "./fake-bot-api.js";
 
 export type TestBotMode = "polling" | "webhook";
@@ -215,17 +216,7 @@ export function waitForAny(api: FakeBotApi, methods: string[], predicate: (p: Pa
 }
 
 /** The text Telegram would show for a call's HTML (tags removed, entities decoded). */
-export function plainText(call: RecordedCall): string {
-  return String(call.payload.text ?? "")
-    .replace(/<[^>]+>/g, "")
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, "&");
-}
+export const plainText = (call: RecordedCall): string => plain(call.payload);
 
 /** Callback data of every button in a call's inline keyboard. */
-export function buttonData(call: RecordedCall): string[] {
-  const markup = call.payload.reply_markup as { inline_keyboard?: { callback_data?: string }[][] } | undefined;
-  return (markup?.inline_keyboard ?? []).flat().flatMap((b) => (b.callback_data ? [b.callback_data] : []));
-}
+export const buttonData = (call: RecordedCall): string[] => data(call.payload);

@@ -14,3 +14,18 @@ export function until(check: () => boolean, timeoutMs = 10_000, what = "the cond
     poll();
   });
 }
+
+/**
+ * Resolves with the first value `probe()` gives that is neither undefined nor false, polling every
+ * `everyMs`; rejects when there is none after `timeoutMs`. For what is read asynchronously (a
+ * broadcast's status, a store), where `until` takes a synchronous check.
+ */
+export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -8,6 +8,7 @@ import { createMemoryState } from "../../src/state/memory.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
 import type { LeaseStore, StateBackend } from "../../src/state/types.js";
 import { openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { until } from "../helpers/until.js";
 
 let server: RedisServer | undefined;
 beforeAll(async () => {
@@ -162,13 +163,5 @@ async function takeOver(redisKey: string): Promise<void> {
     await admin.set(redisKey, "another-holder", "PX", 30_000);
   } finally {
     await admin.quit();
-  }
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await sleep(10);
   }
 }
