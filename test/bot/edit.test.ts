@@ -59,7 +59,7 @@ describe("records edited in chat", () => {
     expect(data(toAdmin)).toEqual(["ed:a:1", "ed:r:1"]);
     expect(chat.deps.search.get(ID)?.title.fr).not.toBe("ANASE — titre revu");
 
-    expect(calls(await chat.press(COORDINATOR, "ed:a:1", { force: true }), "answerCallbackQuery")[0]?.text).toBeTruthy();
+    expect(calls(await chat.press(COORDINATOR, "ed:a:1", { force: true }), "answerCallbackQuery")[0]?.text).toBe("Only coordinators can use this button.");
     expect(chat.deps.search.get(ID)?.title.fr).not.toBe("ANASE — titre revu");
 
     const approved = await chat.press(ADMIN, "ed:a:1", { force: true });

@@ -143,7 +143,7 @@ describe("a record edited on one replica and approved on the other", () => {
 
 describe("a record created on one replica and approved on the other", () => {
   it("is found by a question on both replicas", async () => {
-    expect(texts(await say(1, COORDINATOR, "/new"))).toBeTruthy();
+    expect(texts(await say(1, COORDINATOR, "/new"))).toMatch(/^A new record\. I will ask for each field in turn/);
     await say(1, COORDINATOR, NEW_ID);
     await press(1, COORDINATOR, "ed:k:programme");
     for (const title of NEW_TITLES) await say(1, COORDINATOR, title);
