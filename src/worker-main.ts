@@ -4,12 +4,8 @@
 // TELEGRAM_API_ROOT, LOG_LEVEL and BROADCAST_* (see ./config.ts). Chats found inactive and progress
 // reports go through Redis (see ./broadcast/redis-hooks.ts). SIGTERM / SIGINT: finishes the messages in flight,
 // then exits 0. Exit 2: bad configuration.
-import { Api } from "grammy";
-import { Redis } from "ioredis";
-import { DEFAULT_BROADCAST_PREFIX, createBullDelivery } from "./broadcast/bull.js";
+import { startBroadcastWorker } from "./app/worker.js";
 import type { BroadcastSettings } from "./broadcast/config.js";
-import { redisHooks } from "./broadcast/redis-hooks.js";
-import { telegramSender } from "./broadcast/sender.js";
 import { broadcastSettingsFromEnv, ConfigError, loadConfig } from "./config.js";
 import type { Config } from "./config.js";
 import { createLogger } from "./logger.js";
@@ -37,24 +33,7 @@ async function main(): Promise<number> {
   }
 
   const logger = createLogger(config.LOG_LEVEL, "stdout", configSecrets(config));
-  const prefix = DEFAULT_BROADCAST_PREFIX;
-  const api = new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
-  const hooksRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-  hooksRedis.on("error", (err) => logger.warn({ message: err.message }, "Redis connection error"));
-  const delivery = createBullDelivery({
-    connection: config.REDIS_URL,
-    sender: telegramSender(api),
-    hooks: redisHooks(hooksRedis, prefix),
-    ratePerSecond: settings.ratePerSecond,
-    paid: settings.paid,
-    maxAttempts: settings.maxAttempts,
-    ...(settings.concurrency !== undefined ? { concurrency: settings.concurrency } : {}),
-    lockMs: settings.lockMs,
-    prefix,
-    roles: { start: false, send: true },
-    logger,
-  });
-  await delivery.startWorkers();
+  const worker = await startBroadcastWorker({ REDIS_URL: config.REDIS_URL, TELEGRAM_BOT_TOKEN: config.TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT: config.TELEGRAM_API_ROOT }, settings, logger);
   logger.info({ ratePerSecond: settings.ratePerSecond, paid: settings.paid, maxAttempts: settings.maxAttempts, pid: process.pid }, "broadcast worker ready");
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -67,8 +46,7 @@ async function main(): Promise<number> {
     process.exit(1);
   }, SHUTDOWN_TIMEOUT_MS);
   force.unref();
-  await delivery.close();
-  await hooksRedis.quit().catch(() => hooksRedis.disconnect());
+  await worker.close();
   logger.info({}, "broadcast worker stopped");
   return 0;
 }

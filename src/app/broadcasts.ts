@@ -5,10 +5,10 @@ import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactive
 import { telegramSender } from "../broadcast/sender.js";
 import type { DeliveryService } from "../broadcast/types.js";
 import { LANGUAGES } from "../catalog/schema.js";
-import { connectRedis } from "../state/redis.js";
 import type { Audience } from "../state/coordination.js";
 import type { BotContext, BotDeps } from "../bot/context.js";
 import { progressHook } from "../bot/features/broadcast/progress.js";
+import { redisClients, type RedisClients } from "./redis.js";
 
 /**
  * Broadcasting in the app: the delivery engine (BullMQ on REDIS_URL, else in memory) sending with the
@@ -28,6 +28,8 @@ export interface BroadcastWiringOptions {
   config: BroadcastConfig;
   bot: Bot<BotContext>;
   deps: BotDeps;
+  /** Where the clients listening to worker processes come from (with REDIS_URL; default: made here). */
+  redis?: RedisClients | undefined;
   settings?: Partial<BroadcastSettings>;
   /** Run delivery workers in this process (default true). */
   workers?: boolean;
@@ -85,7 +87,7 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   deps.delivery = delivery;
 
   // Separate worker processes (`npm run worker`) report through Redis: progress on a channel, unreachable chats in a set.
-  if (config.REDIS_URL && ownDelivery) closers.push(await listenToWorkers(config.REDIS_URL, deps, bot, options.inactivePollMs ?? 5000));
+  if (config.REDIS_URL && ownDelivery) closers.push(await listenToWorkers(options.redis ?? redisClients(config.REDIS_URL, logger), deps, bot, options.inactivePollMs ?? 5000));
 
   let closed: Promise<void> | undefined;
   return {
@@ -99,12 +101,12 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   };
 }
 
-async function listenToWorkers(url: string, deps: BotDeps, bot: Bot<BotContext>, pollMs: number): Promise<() => Promise<void>> {
+async function listenToWorkers(clients: RedisClients, deps: BotDeps, bot: Bot<BotContext>, pollMs: number): Promise<() => Promise<void>> {
   const { logger, state } = deps;
   const prefix = DEFAULT_BROADCAST_PREFIX;
   const onProgress = progressHook({ api: bot.api, i18n: deps.i18n, sessions: state.sessions, logger });
-  const subscriber = connectRedis(url, logger);
-  const redis = connectRedis(url, logger);
+  const subscriber = clients.client("requests");
+  const redis = clients.client("requests");
   subscriber.on("message", (_channel: string, raw: string) => {
     let message: ProgressMessage;
     try {

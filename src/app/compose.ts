@@ -16,6 +16,7 @@ import { LiveCatalog } from "../live/catalog.js";
 import { SearchEngine } from "../search/engine.js";
 import { createState, RedisUnavailableError, waitForRedis } from "../state/index.js";
 import type { StateBackend } from "../state/types.js";
+import { redisClients } from "./redis.js";
 import { EXIT_REDIS_UNAVAILABLE, StartupError } from "./startup-error.js";
 
 /**
@@ -34,7 +35,7 @@ export interface App {
   /** Frozen once the app is composed. */
   deps: Readonly<BotDeps>;
   bot: Bot<BotContext>;
-  /** Closes what the app opened (state backend). Idempotent. */
+  /** Closes what the app opened (services, state backend, Redis clients). Idempotent. */
   close(): Promise<void>;
 }
 
@@ -58,12 +59,16 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   const search = options.deps?.search ?? (await buildSearch(config, logger));
   const ownState = options.deps?.state === undefined;
   if (ownState && config.REDIS_URL) await reachRedis(config, logger, options.signal);
-  const state: StateBackend = options.deps?.state ?? createState({ redisUrl: config.REDIS_URL, ttlSeconds: config.STATE_TTL_SECONDS }, logger);
+  // Every Redis client of the app comes from here; each service closes its own, and close() ends the rest.
+  const redis = config.REDIS_URL ? redisClients(config.REDIS_URL, logger) : undefined;
+  const state: StateBackend =
+    options.deps?.state ?? createState({ redisUrl: config.REDIS_URL, ttlSeconds: config.STATE_TTL_SECONDS, ...(redis ? { redis: redis.client("requests") } : {}) }, logger);
   let translations: i18n;
   try {
     translations = options.deps?.i18n ?? (await createI18n());
   } catch (error) {
     if (ownState) await state.close();
+    await redis?.close();
     throw new StartupError(`could not load the translations: ${(error as Error).message}`, 2);
   }
   // The searched catalog: the files plus the changes every process shares through the state backend.
@@ -90,6 +95,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     await reminding?.close();
     await live.close();
     if (ownState) await state.close();
+    await redis?.close();
   };
   let bot: Bot<BotContext>;
   try {
@@ -104,7 +110,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
   // Deadline reminders (deps.reminders), following the live catalog's changes.
   try {
-    reminding = await wireReminders({ config, bot, deps });
+    reminding = await wireReminders({ config, bot, deps, redis });
   } catch (error) {
     await release();
     throw new StartupError(`could not start deadline reminders: ${(error as Error).message}`, 1);
@@ -113,7 +119,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // Broadcasting: delivery (deps.delivery), with announcements entering the live catalog.
   let broadcasting: Awaited<ReturnType<typeof wireBroadcasts>>;
   try {
-    broadcasting = await wireBroadcasts({ config, bot, deps, settings: options.broadcast, workers: options.broadcastWorkers });
+    broadcasting = await wireBroadcasts({ config, bot, deps, redis, settings: options.broadcast, workers: options.broadcastWorkers });
   } catch (error) {
     await release();
     throw new StartupError(`could not start broadcast delivery: ${(error as Error).message}`, 1);

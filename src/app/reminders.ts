@@ -2,6 +2,7 @@ import type { Bot } from "grammy";
 import { createReminders } from "../reminders/index.js";
 import type { BotContext, BotDeps } from "../bot/context.js";
 import { reminderDelivery } from "../bot/features/reminders.js";
+import type { RedisClients } from "./redis.js";
 
 /**
  * Deadline reminders in the app: BullMQ on REDIS_URL (durable, shared by every bot process), else in
@@ -15,6 +16,8 @@ export interface ReminderWiringOptions {
   config: { REDIS_URL?: string | undefined };
   bot: Bot<BotContext>;
   deps: BotDeps;
+  /** Where the reminders' Redis client comes from (with REDIS_URL). */
+  redis?: RedisClients | undefined;
   /** Send due reminders from this process (default true). */
   workers?: boolean;
 }
@@ -23,7 +26,7 @@ export async function wireReminders(options: ReminderWiringOptions): Promise<{ c
   const { bot, deps } = options;
   const { logger } = deps;
   const own = !deps.reminders;
-  const reminders = deps.reminders ?? createReminders({ redisUrl: options.config.REDIS_URL, hooks: reminderDelivery({ search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger }, bot.api), logger });
+  const reminders = deps.reminders ?? createReminders({ redisUrl: options.config.REDIS_URL, ...(options.redis ? { redis: options.redis.client("background") } : {}), hooks: reminderDelivery({ search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger }, bot.api), logger });
   deps.reminders = reminders;
   const follow = (id: string, record: Parameters<typeof reminders.recordChanged>[1]) =>
     reminders.recordChanged(id, record).catch((error: unknown) => logger.warn({ record: id, message: (error as Error).message }, "reminders not moved after a catalog change; they are checked again when due"));

@@ -23,8 +23,10 @@ export const DEFAULT_REMINDER_PREFIX = "coopdesk:";
 export const REMINDER_QUEUE = "reminders";
 
 export interface BullReminderOptions extends ReminderOptions {
-  /** redis:// URL or ioredis options. */
+  /** redis:// URL or ioredis options: where BullMQ connects. */
   connection: string | RedisOptions;
+  /** The client for the reminders' own keys, owned by the caller (the app's come from src/app/redis.ts); default: one opened on `connection` and closed with the service. */
+  redis?: Redis;
   /** Namespace of every key. Default "coopdesk:". */
   prefix?: string;
   /** Lock of a job being sent; a crashed process's job is taken over after about this long. Default 30 s. */
@@ -46,6 +48,7 @@ export function createBullReminders(options: BullReminderOptions): ReminderServi
 
 class BullReminders implements ReminderService {
   private readonly redis: Redis;
+  private readonly ownRedis: boolean;
   private readonly queue: Queue<PlannedReminder>;
   private readonly bullConnection: ConnectionOptions;
   private readonly prefix: string;
@@ -61,17 +64,24 @@ class BullReminders implements ReminderService {
     const url = typeof options.connection === "string" ? options.connection : undefined;
     const rest: RedisOptions = typeof options.connection === "string" ? {} : options.connection;
     this.bullConnection = (url !== undefined ? { url } : { ...rest }) as ConnectionOptions;
+    this.ownRedis = !options.redis;
     const clientOptions: RedisOptions = { maxRetriesPerRequest: 3, ...rest };
-    this.redis = url !== undefined ? new Redis(url, clientOptions) : new Redis(clientOptions);
-    let lastError = "";
-    this.redis.on("error", (err: Error) => {
-      if (err.message === lastError) return;
-      lastError = err.message;
-      options.logger?.warn({ message: err.message }, "reminders Redis connection error");
-    });
-    this.redis.on("ready", () => (lastError = ""));
+    this.redis = options.redis ?? this.openRedis(url, clientOptions);
     this.queue = new Queue<PlannedReminder>(REMINDER_QUEUE, { connection: this.bullConnection, prefix: this.bullPrefix });
     this.queue.on("error", (err) => options.logger?.warn({ message: err.message }, "reminder queue error"));
+  }
+
+  /** A client of its own, its connection errors logged (a given client's owner logs them). */
+  private openRedis(url: string | undefined, clientOptions: RedisOptions): Redis {
+    const redis = url !== undefined ? new Redis(url, clientOptions) : new Redis(clientOptions);
+    let lastError = "";
+    redis.on("error", (err: Error) => {
+      if (err.message === lastError) return;
+      lastError = err.message;
+      this.options.logger?.warn({ message: err.message }, "reminders Redis connection error");
+    });
+    redis.on("ready", () => (lastError = ""));
+    return redis;
   }
 
   private chatKey(chatId: number): string {
@@ -159,11 +169,11 @@ class BullReminders implements ReminderService {
     const graceful = async () => {
       await this.worker?.close();
       await this.queue.close();
-      await this.redis.quit();
+      if (this.ownRedis) await this.redis.quit();
     };
     if (!(await settlesWithin(graceful(), CLOSE_GRACE_MS))) {
       this.options.logger?.warn({ ms: CLOSE_GRACE_MS }, "reminder queue did not close in time (Redis unreachable?); disconnecting it");
-      this.redis.disconnect();
+      if (this.ownRedis) this.redis.disconnect();
       await Promise.all([settlesWithin(this.worker?.close(true) ?? Promise.resolve(), FORCE_GRACE_MS), settlesWithin(this.queue.disconnect(), FORCE_GRACE_MS)]);
     }
   }

@@ -11,8 +11,8 @@ export type CreateRemindersOptions = ReminderOptions &
   };
 
 export function createReminders(options: CreateRemindersOptions): ReminderService {
-  const { redisUrl, ...rest } = options;
-  return redisUrl ? createBullReminders({ ...rest, connection: redisUrl }) : createMemoryReminders(rest);
+  const { redisUrl, redis, ...rest } = options;
+  return redisUrl ? createBullReminders({ ...rest, connection: redisUrl, ...(redis ? { redis } : {}) }) : createMemoryReminders(rest);
 }
 
 export { createBullReminders, DEFAULT_REMINDER_PREFIX, REMINDER_QUEUE } from "./bull.js";

@@ -1,4 +1,5 @@
 // Entry point of the conversation-state layer: picks the backend from configuration.
+import type { Redis } from "ioredis";
 import { createMemoryState } from "./memory.js";
 import { connectRedis, createRedisState, redisHost } from "./redis.js";
 import type { StateBackend, StateLogger } from "./types.js";
@@ -12,6 +13,8 @@ export interface StateConfig {
   /** When absent or empty, state is kept in process memory: fine for one instance, lost on restart. */
   redisUrl?: string;
   ttlSeconds: number;
+  /** The client to keep state with, on redisUrl (the app's come from src/app/redis.ts); default: one opened here. Closed with the state. */
+  redis?: Redis;
 }
 
 export function createState(config: StateConfig, logger?: StateLogger): StateBackend {
@@ -20,6 +23,6 @@ export function createState(config: StateConfig, logger?: StateLogger): StateBac
     return createMemoryState({ ttlSeconds: config.ttlSeconds });
   }
   logger?.info({ backend: "redis", host: redisHost(config.redisUrl) }, "conversation state kept in Redis");
-  return createRedisState(connectRedis(config.redisUrl, logger), { ttlSeconds: config.ttlSeconds, logger });
+  return createRedisState(config.redis ?? connectRedis(config.redisUrl, logger), { ttlSeconds: config.ttlSeconds, logger });
 }
 

@@ -138,8 +138,8 @@ export function redisHost(url: string): string {
 }
 
 /** Creates the ioredis client; the caller owns it, usually by handing it to `createRedisState`. */
-export function connectRedis(url: string, logger?: StateLogger): Redis {
-  const redis = new Redis(url, REDIS_CLIENT_OPTIONS);
+export function connectRedis(url: string, logger?: StateLogger, options: RedisOptions = REDIS_CLIENT_OPTIONS): Redis {
+  const redis = new Redis(url, options);
   watchConnection(redis, logger);
   return redis;
 }
@@ -302,7 +302,8 @@ async function pingRedis(redis: Redis): Promise<boolean> {
   }
 }
 
-async function closeRedis(redis: Redis): Promise<void> {
+/** QUIT with a grace period, then disconnect: bounded even with the server gone. */
+export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === "end") return;
   // QUIT lets pending replies arrive; with the server gone it would sit in the offline queue, hence the cap.
   await Promise.race([redis.quit().catch(() => undefined), delay(QUIT_GRACE_MS, undefined, { ref: false })]);
