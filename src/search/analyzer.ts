@@ -39,6 +39,8 @@ const QUESTION_WORDS = {
     "interessee", "interesses", "recommandez", "conseillez", "recommend", "suggest", "advise",
     "comme", "infiniment", "avance", "frere", "soeur", "ami", "amis", "dieu", "benisse", "allo", "ben", "chu", "genre", "bref", "alors", "donc", "trucs",
     "delire", "vite", "fait", "concretement", "opportunite", "opportunites", "salutations", "cher", "chere", "chers", "potes", "svp", "merci", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
+    // Forms of "faire" ("quels pays font partie…") by surface: "faire" itself stems as "fair" (a trade fair).
+    "font", "fais", "faisons", "faites", "ferais", "ferait", "aussi", "egalement",
     // Written as typed in chats: "c koi", "ya des…", "jcherche", "chui".
     "koi", "kwa", "ya", "jcherche", "jsuis", "chui", "jveux", "jvoudrais", "svp", "slt", "bjr", "dsl", "pk", "pq",
   ],
@@ -214,10 +216,28 @@ function hanQueryKey(text: string): string | null {
   return HAN_STOP.has(key) || HAN_TRAILING.includes(key) ? null : key;
 }
 
+let hanJoins: Set<string> | undefined;
+
+/**
+ * Rejoins Han words the segmenter split where the joined word is one of ours ("成员国" comes out as
+ * 成员 + 国): a lone character left over would otherwise count as a word the catalog lacks.
+ */
+function joinKnownHan(ws: Word[]): Word[] {
+  hanJoins ??= new Set([...SOFT_WORDS, ...HAN_STOP].filter((w) => /^\p{Script=Han}{2,}$/u.test(w)));
+  const out: Word[] = [];
+  for (const w of ws) {
+    const prev = out[out.length - 1];
+    if (prev && prev.script === "han" && w.script === "han" && prev.end === w.start && hanJoins.has(prev.text + w.text)) {
+      out[out.length - 1] = { ...prev, text: prev.text + w.text, end: w.end };
+    } else out.push(w);
+  }
+  return out;
+}
+
 /** `forIndex` keeps Han runs whole (see `words`); queries segment them into words. */
 export function analyze(text: string, lang: Language, forIndex = false): AnalyzedText {
   const folded = fold(text);
-  const ws = words(folded, !forIndex);
+  const ws = forIndex ? words(folded, false) : joinKnownHan(words(folded, true));
   const latin = latinLanguageOf(lang);
   const acronym = acronymTest(text, folded);
   const keys = ws.map((w) => (isStopword(w) && !acronym(w) ? null : w.script === "han" ? (forIndex ? w.text : hanQueryKey(w.text)) : wordKey(w, latin)));

@@ -53,7 +53,7 @@ function isInstitutionWord(text: string): boolean {
 
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
 const CHINA_TOKEN = countryToken("CN");
-const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай"]);
+const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай", "中国"]);
 /** The partner's character after 中 in such names: 中德 (Germany), 中法 (France), 中非 (Africa), 中俄 (Russia)… */
 const PARTNER_HAN = new Set([..."德法非俄美日韩英意欧拉阿巴印泰越新马哈乌吉塔土埃澳加荷瑞葡蒙"]);
 /** How much more a missing year costs than a missing name: an edition the catalog lacks is not the one it has. */
@@ -580,10 +580,11 @@ export class SearchEngine {
       if (isSoftWord(word.text) || isSoftWord(key)) for (const u of unitsHere) units[u]!.soft = true;
       // "Chine-France", "sino-africain": the partner of a China–X programme names the programme.
       const prev = en.words[i - 1];
+      const dashAfterChina = prev !== undefined && CHINA_FIRST.has(prev.text) && /^\s*[-–—]\s*$/u.test(en.folded.slice(prev.end, word.start));
       const partner =
         word.script === "han"
-          ? (word.text.length === 1 && PARTNER_HAN.has(word.text) && prev?.text === "中" && prev.end === word.start) || (word.text.length === 2 && word.text[0] === "中" && PARTNER_HAN.has(word.text[1]!))
-          : prev !== undefined && CHINA_FIRST.has(prev.text) && /^\s*[-–—]\s*$/u.test(en.folded.slice(prev.end, word.start));
+          ? (word.text.length === 1 && PARTNER_HAN.has(word.text) && prev?.text === "中" && prev.end === word.start) || (word.text.length === 2 && word.text[0] === "中" && PARTNER_HAN.has(word.text[1]!)) || dashAfterChina
+          : dashAfterChina;
       if (partner) for (const u of unitsHere) units[u]!.partner = true;
       if (isInstitutionWord(word.text)) for (const u of unitsHere) units[u]!.institution = true;
       unitsOfWord.set(i, unitsHere);

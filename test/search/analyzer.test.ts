@@ -46,9 +46,28 @@ describe("filler", () => {
     }
   });
 
+  it("drops the forms of faire by surface, keeping fair (a trade fair)", () => {
+    expect(keys("quels pays font partie de l'ASEAN, et aussi", "fr")).toEqual(keys("pays partie ASEAN", "fr"));
+    expect(keys("trade fair", "en")).toHaveLength(2);
+  });
+
   it("keeps words that only look like them", () => {
     // "demande" is the demand of a supply-and-demand list, "share" a share of GDP, "aims" a goal.
     expect(keys("offre et demande", "fr")).toHaveLength(2);
     expect(keys("share of GDP, the platform aims to", "en")).toEqual(expect.arrayContaining([keys("share")[0], keys("aims")[0]]));
+  });
+});
+
+describe("Chinese words", () => {
+  const words = (text: string) => analyze(text, "zh").words.map((w) => w.text);
+
+  it("rejoins a word of ours the segmenter split, so no lone character is left over", () => {
+    expect(words("上合组织有哪些成员国")).toContain("成员国");
+    expect(words("上合组织有哪些成员国")).not.toContain("国");
+    expect(words("博览会在昆明哪天开幕")).toContain("哪天");
+  });
+
+  it("leaves a split the catalog's words do not explain", () => {
+    expect(words("我是越南的青年研究员")).not.toContain("研究员");
   });
 });

@@ -65,6 +65,7 @@ describe("decide: a China–X programme with another partner is another programm
     ["Sino-French hidden champions forum", "sino-german-hidden-champions-forum-2024"],
     ["中法隐形冠军论坛", "sino-german-hidden-champions-forum-2024"],
     ["выставка Китай-Евразия в Урумчи", "caexpo"],
+    ["中国—南亚博览会在昆明哪天开幕", "caexpo"],
   ])("declines %s rather than answer with %s", (question, other) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("decline");
@@ -76,6 +77,9 @@ describe("decide: a China–X programme with another partner is another programm
     ["中德隐形冠军论坛", "sino-german-hidden-champions-forum-2024"],
     ["China-ASEAN innovation contest", "china-asean-innovation-contest"],
     ["China-based incubator in Harbin", "incubator-harbin"],
+    ["中国—东盟博览会在哪", "caexpo"],
+    ["上合组织有哪些成员国", "shanghai-cooperation-organisation"],
+    ["Quels pays font partie de l'ASEAN ?", "asean"],
   ])("still answers %s with its own partner", (question, id) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("answer");
