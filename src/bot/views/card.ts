@@ -181,6 +181,30 @@ export function renderCard(record: CatalogRecord, env: ViewEnv, limit = MESSAGE_
   return compose([head(record, env)], record.summary[env.lang], facts, limit);
 }
 
+/**
+ * The card of a record the search engine holds, remembered: the same card answers many questions. The
+ * engine's records are never changed in place (a change of the catalog is a new object), so a card is
+ * kept per record object, translator and places, and made again when the day changes (tenses, "verified")
+ * or a deadline passes. Records being edited (drafts, previews) go through `renderCard`.
+ */
+export function catalogCard(record: CatalogRecord, env: ViewEnv, limit = MESSAGE_LIMIT): string {
+  const today = env.today ?? isoToday();
+  const now = env.now ?? Date.now();
+  let byPlaces = cards.get(env.t);
+  if (!byPlaces) cards.set(env.t, (byPlaces = new WeakMap()));
+  let byRecord = byPlaces.get(env.catalog.places);
+  if (!byRecord) byPlaces.set(env.catalog.places, (byRecord = new WeakMap()));
+  let entry = byRecord.get(record);
+  if (!entry || entry.today !== today) byRecord.set(record, (entry = { today, texts: new Map() }));
+  // Deadlines only pass, latest last: how many are still ahead says which.
+  const key = `${env.lang}|${limit}|${upcomingDeadlines(record.dates?.deadlines, now).length}`;
+  let text = entry.texts.get(key);
+  if (text === undefined) entry.texts.set(key, (text = renderCard(record, { ...env, today, now }, limit)));
+  return text;
+}
+
+const cards = new WeakMap<Translate, WeakMap<object, WeakMap<CatalogRecord, { today: string; texts: Map<string, string> }>>>();
+
 function partiesLine(key: string, names: string[], env: ViewEnv): string | undefined {
   return names.length ? env.t(key, { names: escapeHtml(formatList(names, env.lang)), count: names.length }) : undefined;
 }

@@ -1,6 +1,6 @@
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
-import { kindLabel, placesText, renderCard, type ViewEnv } from "./card.js";
+import { catalogCard, kindLabel, placesText, type ViewEnv } from "./card.js";
 import { fitEscaped, periodPhrase } from "./format.js";
 
 /** Results per page of a list (the answer shows the best one as a card and the next four as buttons). */
@@ -32,7 +32,7 @@ export function renderAnswer(record: CatalogRecord, total: number, env: ViewEnv,
   const others = total - 1;
   const footer = others > 0 ? env.t("question:answer.others", { count: others }) : "";
   const lead = direct ? `${direct}\n\n` : "";
-  const card = renderCard(record, env, limit - lead.length - (footer ? footer.length + 2 : 0));
+  const card = catalogCard(record, env, limit - lead.length - (footer ? footer.length + 2 : 0));
   return `${lead}${card}${footer ? `\n\n${footer}` : ""}`;
 }
 

@@ -9,7 +9,7 @@ import { recordKeyboard } from "../keyboards/record.js";
 import { hasUpcomingDeadline } from "../../reminders/plan.js";
 import { resultsKeyboard, type ResultButton } from "../keyboards/results.js";
 import { withNotify } from "../keyboards/saved-searches.js";
-import { renderCard, renderContacts, renderDetails, type ViewEnv } from "./card.js";
+import { catalogCard, renderContacts, renderDetails, type ViewEnv } from "./card.js";
 import { renderResultsPage, RESULTS_PAGE_SIZE } from "./results.js";
 
 /**
@@ -91,7 +91,7 @@ const RELATED_SHOWN = 3;
 /** A record's card, details or contacts with its buttons; `back` is the payload of a "back to the list" button. */
 export function recordView(ctx: BotContext, record: CatalogRecord, view: RecordView, back?: string): View {
   const env = viewEnv(ctx);
-  const text = view === "card" ? renderCard(record, env) : view === "details" ? renderDetails(record, env) : renderContacts(record, env);
+  const text = view === "card" ? catalogCard(record, env) : view === "details" ? renderDetails(record, env) : renderContacts(record, env);
   const related =
     view === "details"
       ? existing(ctx, record.related)
