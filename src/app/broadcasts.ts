@@ -62,6 +62,7 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
     const api = config.mode === "console" ? bot.api : new Api(bot.token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
     delivery = createDelivery({
       redisUrl: config.REDIS_URL,
+      ...(config.REDIS_URL && options.redis ? { redis: options.redis.client("background") } : {}),
       sender: telegramSender(api),
       hooks: {
         resolveRecipients: async (audience) => {

@@ -28,6 +28,7 @@ export async function startBroadcastWorker(config: BroadcastWorkerConfig, settin
   const redis = redisClients(config.REDIS_URL, logger);
   const delivery = createBullDelivery({
     connection: config.REDIS_URL,
+    redis: redis.client("background"),
     sender: telegramSender(api),
     hooks: redisHooks(redis.client("background"), prefix),
     ratePerSecond: settings.ratePerSecond,

@@ -59,6 +59,8 @@ export const SEND_QUEUE = "broadcast-send";
 export interface BullDeliveryOptions {
   /** redis:// URL or ioredis options. */
   connection: string | RedisOptions;
+  /** A client of its own for the engine's keys and scripts, owned by the caller (the app's come from src/app/redis.ts); default: one opened on `connection` and closed with the engine. */
+  redis?: Redis;
   sender: Sender;
   hooks: DeliveryHooks;
   /** Messages per second across all processes sharing the Redis. Default 28, or 950 with `paid`. */
@@ -144,6 +146,7 @@ export function createBullDelivery(options: BullDeliveryOptions): DeliveryServic
 
 class BullDelivery implements DeliveryService {
   private readonly redis: ScriptClient;
+  private readonly ownRedis: boolean;
   private readonly bullConnection: ConnectionOptions;
   private readonly prefix: string;
   private readonly bullPrefix: string;
@@ -179,15 +182,8 @@ class BullDelivery implements DeliveryService {
     const url = typeof options.connection === "string" ? options.connection : undefined;
     const rest: RedisOptions = typeof options.connection === "string" ? {} : options.connection;
     this.bullConnection = (url !== undefined ? { url } : { ...rest }) as ConnectionOptions;
-    const clientOptions: RedisOptions = { maxRetriesPerRequest: 3, ...rest };
-    this.redis = (url !== undefined ? new Redis(url, clientOptions) : new Redis(clientOptions)) as ScriptClient;
-    let lastError = "";
-    this.redis.on("error", (err: Error) => {
-      if (err.message === lastError) return;
-      lastError = err.message;
-      options.logger?.warn({ err }, "broadcast Redis connection error");
-    });
-    this.redis.on("ready", () => (lastError = ""));
+    this.ownRedis = !options.redis;
+    this.redis = (options.redis ?? this.openRedis(url, { maxRetriesPerRequest: 3, ...rest })) as ScriptClient;
     for (const [name, script] of Object.entries(SCRIPTS)) {
       this.redis.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
     }
@@ -195,6 +191,19 @@ class BullDelivery implements DeliveryService {
     this.sendQueue = new Queue<SendData>(SEND_QUEUE, queueOptions);
     this.startQueue = new Queue<StartData>(START_QUEUE, queueOptions);
     for (const q of [this.sendQueue, this.startQueue]) q.on("error", (err) => options.logger?.warn({ err }, "broadcast queue error"));
+  }
+
+  /** A client of its own, its connection errors logged (a given client's owner logs them). */
+  private openRedis(url: string | undefined, clientOptions: RedisOptions): Redis {
+    const redis = url !== undefined ? new Redis(url, clientOptions) : new Redis(clientOptions);
+    let lastError = "";
+    redis.on("error", (err: Error) => {
+      if (err.message === lastError) return;
+      lastError = err.message;
+      this.options.logger?.warn({ err }, "broadcast Redis connection error");
+    });
+    redis.on("ready", () => (lastError = ""));
+    return redis;
   }
 
   // ---- keys ---------------------------------------------------------------------------------------
@@ -348,13 +357,13 @@ class BullDelivery implements DeliveryService {
       await Promise.all(this.workers.map((w) => w.close()));
       await this.reporter.idle();
       await Promise.all([this.sendQueue.close(), this.startQueue.close()]);
-      await this.redis.quit();
+      if (this.ownRedis) await this.redis.quit();
     };
     if (!(await settlesWithin(graceful(), CLOSE_GRACE_MS))) {
       this.options.logger?.warn({ ms: CLOSE_GRACE_MS }, "broadcast queues did not close in time (Redis unreachable?); disconnecting them");
       await settlesWithin(Promise.all(this.workers.map((w) => w.close(true))), CLOSE_GRACE_MS);
       await settlesWithin(Promise.all([this.sendQueue.disconnect(), this.startQueue.disconnect()]), CLOSE_GRACE_MS);
-      this.redis.disconnect();
+      if (this.ownRedis) this.redis.disconnect();
     }
   }
 

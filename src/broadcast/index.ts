@@ -13,8 +13,8 @@ export type DeliveryOptions = MemoryDeliveryOptions &
   };
 
 export function createDelivery(options: DeliveryOptions): DeliveryService {
-  const { redisUrl, ...rest } = options;
-  return redisUrl ? createBullDelivery({ ...rest, connection: redisUrl }) : createMemoryDelivery(rest);
+  const { redisUrl, redis, ...rest } = options;
+  return redisUrl ? createBullDelivery({ ...rest, connection: redisUrl, ...(redis ? { redis } : {}) }) : createMemoryDelivery(rest);
 }
 
 export { createBullDelivery, DEFAULT_BROADCAST_PREFIX, SEND_QUEUE, START_QUEUE } from "./bull.js";
