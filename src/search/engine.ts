@@ -1,4 +1,4 @@
-import { isAskersPlace } from "./asker.js";
+import { askerWords, isAskersPlace } from "./asker.js";
 import { Document } from "flexsearch";
 import { SymSpell } from "mnemonist";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
@@ -58,6 +58,9 @@ const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай
 const PARTNER_HAN = new Set([..."德法非俄美日韩英意欧拉阿巴印泰越新马哈乌吉塔土埃澳加荷瑞葡蒙"]);
 /** How much more a missing year costs than a missing name: an edition the catalog lacks is not the one it has. */
 const YEAR_ABSENCE = 3;
+
+/** What a word of the asker's description of themselves ("je suis coordinatrice d'un incubateur à Dakar") that a record lacks costs its confidence, relative to other words: who asks need not be in the answer. */
+const ASKER_CONFIDENCE_WEIGHT = 0.3;
 
 /** How much more a missing country the question asks about costs than a missing name (see YEAR_ABSENCE). */
 const PLACE_ABSENCE = 2;
@@ -138,6 +141,8 @@ interface QueryUnit {
   isPlace?: boolean;
   /** The place is the asker's own ("je suis à Almaty"), not a condition on the answer (see isAskersPlace). */
   askers?: boolean;
+  /** The unit is part of the asker's description of themselves (see askerWords). */
+  describesAsker?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
   soft?: boolean;
 }
@@ -391,6 +396,8 @@ export class SearchEngine {
       for (let u = 0; u < U; u++) {
         if (acc.alt[slot * U + u]! < 0) {
           missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
+          // Who the asker is need not be in the answer; when it is, it counts in full.
+          if (units[u]!.describesAsker) missing -= confidenceWeight[u]! * (1 - ASKER_CONFIDENCE_WEIGHT);
           continue;
         }
         if (units[u]!.institution && acc.field[slot * U + u] !== TITLE_FIELD) {
@@ -548,6 +555,7 @@ export class SearchEngine {
     const places = new Set<string>();
     const units: (QueryUnit & { word: number })[] = [];
     const unitsOfWord = new Map<number, number[]>();
+    const aboutAsker = askerWords(en, (at) => en.keys[at] === null);
 
     en.words.forEach((word, i) => {
       const key = en.keys[i];
@@ -555,7 +563,7 @@ export class SearchEngine {
       const unitsHere: number[] = [];
       const push = (label: string, alts: Alternative[]) => {
         unitsHere.push(units.length);
-        units.push({ label, alts, weight: 0, rarest: 0, word: i });
+        units.push({ label, alts, weight: 0, rarest: 0, word: i, ...(aboutAsker.has(i) ? { describesAsker: true } : {}) });
       };
       if (word.script === "han") {
         const chars = Array.from(key);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/search/analyzer.js";
-import { isAskersPlace } from "../../src/search/asker.js";
+import { askerWords, isAskersPlace } from "../../src/search/asker.js";
 
 /** Whether the word `place` of `text` is taken for the asker's own place. */
 function askers(text: string, place: string): boolean {
@@ -29,5 +29,27 @@ describe("isAskersPlace", () => {
     ["我是学生，火眼实验室在老挝也有吗", "老挝"],
   ])("takes the place in %s for what is asked about", (text, place) => {
     expect(askers(text, place)).toBe(false);
+  });
+});
+
+describe("askerWords", () => {
+  /** The words of `text` taken for the asker's description of themselves. */
+  const describing = (text: string) => {
+    const analyzed = analyze(text, "en");
+    const at = askerWords(analyzed, (i) => analyzed.keys[i] === null);
+    return analyzed.words.filter((_, i) => at.has(i)).map((w) => w.text);
+  };
+
+  it("takes the clause after je suis / I'm / я / 我是 up to where the question starts", () => {
+    expect(describing("je suis étudiante en master à Almaty et je cherche un programme d'échange")).toEqual(["etudiante", "en", "master", "a", "almaty"]);
+    expect(describing("I'm a PhD student in Islamabad, is there anything?")).toEqual(["a", "phd", "student", "in", "islamabad"]);
+    expect(describing("Я студентка из Бишкека, ищу программу обмена")).toEqual(["студентка", "из", "бишкека"]);
+    expect(describing("我是越南的青年研究员，想去中国做科研")).toContain("越南");
+  });
+
+  it("leaves a wish or an interest, which is the question itself", () => {
+    expect(describing("I'm looking for an incubator in Almaty")).toEqual([]);
+    expect(describing("je suis intéressée par les programmes d'échange")).toEqual([]);
+    expect(describing("я ищу инкубатор")).toEqual([]);
   });
 });

@@ -52,6 +52,8 @@ describe("decide: a country the question asks about", () => {
     // The asker's own country says who asks, not what is asked about.
     ["Bonjour, je suis entrepreneur camerounais dans le solaire : quels objectifs ont la Chine et l'OCS pour l'éolien et le photovoltaïque ?", "sco-solar-wind-expansion"],
     ["I'm from Brazil, what is the SCO AI cooperation centre?", "sco-ai-cooperation-centre"],
+    // Who the asker is need not be in the answer.
+    ["Bonjour, je suis coordinatrice d'un incubateur à Dakar et je voudrais savoir s'il existe un centre Chine-OCS pour l'intelligence artificielle.", "sco-ai-cooperation-centre"],
   ])("answers %s", (question, id) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("answer");
