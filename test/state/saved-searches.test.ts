@@ -62,7 +62,7 @@ function contract(make: () => Promise<SavedSearchStore>, other: () => Promise<Sa
     if (saved.status !== "saved") throw new Error("not saved");
     const id = saved.search.id;
     expect(await store.remove(2, id)).toBeUndefined();
-    expect(await store.get(id)).toBeDefined();
+    expect(await store.get(id)).toEqual(saved.search);
     expect((await (await other()).remove(1, id))?.id).toBe(id);
     expect(await store.remove(1, id)).toBeUndefined();
     expect(await store.get(id)).toBeUndefined();
