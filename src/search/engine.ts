@@ -51,6 +51,12 @@ function isInstitutionWord(text: string): boolean {
   return institutionKeys.has(text);
 }
 
+/**
+ * Beginnings of the names of world regions and their peoples ("africains", "Amérique du Sud", "Латинская
+ * Америка", 非洲): a region is a place the question asks about, like a country (see PLACE_ABSENCE).
+ */
+const REGION_STARTS = /^(?:afri[ck]|americ|amerique|americain|europ|oceani|caraib|caribb|африк|америк|европ|океани|非洲|拉美|拉丁美洲|南美|北美|美洲|欧洲|中东)/u;
+
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
 const CHINA_TOKEN = countryToken("CN");
 const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай", "中国"]);
@@ -141,6 +147,8 @@ interface QueryUnit {
   isPlace?: boolean;
   /** The place is the asker's own ("je suis à Almaty"), not a condition on the answer (see isAskersPlace). */
   askers?: boolean;
+  /** The unit names a world region (see REGION_STARTS). */
+  region?: boolean;
   /** The unit is part of the asker's description of themselves (see askerWords). */
   describesAsker?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
@@ -595,6 +603,7 @@ export class SearchEngine {
           : dashAfterChina;
       if (partner) for (const u of unitsHere) units[u]!.partner = true;
       if (isInstitutionWord(word.text)) for (const u of unitsHere) units[u]!.institution = true;
+      if (REGION_STARTS.test(word.text)) for (const u of unitsHere) units[u]!.region = true;
       unitsOfWord.set(i, unitsHere);
     });
 
@@ -654,7 +663,7 @@ export class SearchEngine {
       unit.partner &&= word.script === "han" || known.length === 0 || unit.isPlace === true || looksLikeName(word, original);
       // A country the question asks about: a record in other countries answers another question ("the
       // Huo-Yan lab in Laos" is not the one in Brunei). China is not one: it is the other side of every record.
-      if (unit.isPlace && !unit.askers && !unit.alts.some((a) => a.term === CHINA_TOKEN)) unit.absence = maxIdf * PLACE_ABSENCE;
+      if ((unit.isPlace || unit.region) && !unit.askers && !unit.describesAsker && !unit.alts.some((a) => a.term === CHINA_TOKEN)) unit.absence = maxIdf * PLACE_ABSENCE;
       if (unit.institution) unit.absence = maxIdf;
       else if (YEAR.test(word.text) || unit.named || unit.partner) unit.absence = maxIdf * (YEAR.test(word.text) || unit.partner ? YEAR_ABSENCE : 1);
     }

@@ -41,6 +41,9 @@ describe("decide: a country the question asks about", () => {
   it.each([
     ["Huo-Yan lab in Myanmar", "bgi-huoyan-lab-brunei"],
     ["火眼实验室在老挝也有吗", "bgi-huoyan-lab-brunei"],
+    // A world region is asked about as a country is.
+    ["Programme pour jeunes scientifiques africains au Guangxi ?", "guangxi-asean-young-scientists"],
+    ["非洲青年科学家广西项目", "guangxi-asean-young-scientists"],
   ])("declines %s rather than answer with the record of another country", (question, other) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("decline");
@@ -49,6 +52,7 @@ describe("decide: a country the question asks about", () => {
 
   it.each([
     ["Huo-Yan lab in Brunei", "bgi-huoyan-lab-brunei"],
+    ["programme pour jeunes scientifiques au Guangxi", "guangxi-asean-young-scientists"],
     // The asker's own country says who asks, not what is asked about.
     ["Bonjour, je suis entrepreneur camerounais dans le solaire : quels objectifs ont la Chine et l'OCS pour l'éolien et le photovoltaïque ?", "sco-solar-wind-expansion"],
     ["I'm from Brazil, what is the SCO AI cooperation centre?", "sco-ai-cooperation-centre"],
