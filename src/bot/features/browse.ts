@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer, type Middleware } from "grammy";
 import type { i18n } from "i18next";
 import { LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
 import type { SearchEngine } from "../../search/engine.js";
@@ -40,12 +40,14 @@ for (const list of BROWSE_LISTS) {
  * honestly whether one is announced. This is a hook before the question pipeline (src/search/ decides
  * everything else); it only takes a message asking for what comes next about events, outside any flow.
  */
-browseFeature.on("message:text", async (ctx, next) => {
-  if (ctx.session.step !== undefined || ctx.message.text.startsWith("/")) return next();
-  const text = isGroupChat(ctx) ? withoutMention(ctx.message.text, ctx.me.username) : ctx.message.text;
+export const upcomingEventsHook: Middleware<BotContext> = async (ctx, next) => {
+  const message = ctx.message?.text;
+  if (message === undefined || ctx.session.step !== undefined || message.startsWith("/")) return next();
+  const text = isGroupChat(ctx) ? withoutMention(message, ctx.me.username) : message;
   if (!asksForUpcomingEvents(text, ctx.deps.i18n)) return next();
   await sendList(ctx, { list: "events", page: 0 });
-});
+};
+browseFeature.on("message:text", upcomingEventsHook);
 
 async function sendList(ctx: BotContext, state: BrowseState): Promise<void> {
   const view = listView(ctx, state) ?? { text: ctx.t("browse:empty.none") };

@@ -1,11 +1,12 @@
 import { Router } from "@grammyjs/router";
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
+import { isPrivateChat } from "../filters/chat.js";
 import { adminFeature } from "./admin.js";
 import { announcementFeature } from "./announcement.js";
 import { broadcastFeature, composeStep, expiresStep, recordStep as broadcastRecordStep, scheduleStep, variantStep } from "./broadcast/feature.js";
 import { STEP, VARIANT_STEPS } from "./broadcast/draft.js";
-import { browseFeature } from "./browse.js";
+import { browseFeature, upcomingEventsHook } from "./browse.js";
 import { COMMENT_STEP, commentStep, editFeature, VALUE_STEP, valueStep } from "./edit.js";
 import { feedbackFeature } from "./feedback.js";
 import { helpFeature } from "./help.js";
@@ -20,31 +21,46 @@ import { subscribeFeature } from "./subscribe.js";
 import { RECORD_STEP, recordStep, REPLY_STEP, replyStep, unansweredFeature } from "./unanswered.js";
 
 /** Every feature of the bot, in the order they see updates. */
+const allFeatures = new Composer<BotContext>();
+
+/**
+ * A plain question — text in a private chat, no command, outside any flow — is for the upcoming-events
+ * hook and the question feature only: every other feature answers commands, buttons or its own flow
+ * steps. It goes straight to them instead of through every feature's filters.
+ */
+function isPlainQuestion(ctx: BotContext): boolean {
+  const message = ctx.message;
+  if (message?.text === undefined || !isPrivateChat(ctx) || ctx.session.step !== undefined || message.text.startsWith("/")) return false;
+  // What grammY's command filters read as a command (Telegram marks one only on a leading "/").
+  return !message.entities?.some((e) => e.type === "bot_command" && e.offset === 0);
+}
+
 export const features = new Composer<BotContext>();
+features.branch(isPlainQuestion, [upcomingEventsHook, handleQuestion], allFeatures);
 
 // Broadcasting sees its buttons ("bc:…") before the record feature, which calls any payload it cannot decode expired.
-features.use(broadcastFeature);
+allFeatures.use(broadcastFeature);
 // Record editing ("ed:…") too.
-features.use(editFeature);
+allFeatures.use(editFeature);
 // Saved searches ("n:…") too.
-features.use(savedSearchFeature);
+allFeatures.use(savedSearchFeature);
 // Deadline buttons ("dl:…") too.
-features.use(remindersFeature);
+allFeatures.use(remindersFeature);
 // The record feature goes first: it answers deep links (/start r_<id>) before the greeting does.
-features.use(recordFeature);
-features.use(startFeature);
-features.use(helpFeature);
-features.use(languageFeature);
-features.use(browseFeature);
+allFeatures.use(recordFeature);
+allFeatures.use(startFeature);
+allFeatures.use(helpFeature);
+allFeatures.use(languageFeature);
+allFeatures.use(browseFeature);
 // The buttons under a received announcement ("a:…").
-features.use(announcementFeature);
+allFeatures.use(announcementFeature);
 // Subscriptions ("s:…", my_chat_member), votes on answers ("v:…"), coordinators' and administrators' commands ("q:…").
-features.use(subscribeFeature);
-features.use(feedbackFeature);
-features.use(unansweredFeature);
-features.use(adminFeature);
-features.use(questionFeature);
-features.use(inlineFeature);
+allFeatures.use(subscribeFeature);
+allFeatures.use(feedbackFeature);
+allFeatures.use(unansweredFeature);
+allFeatures.use(adminFeature);
+allFeatures.use(questionFeature);
+allFeatures.use(inlineFeature);
 
 /**
  * Free text goes where the conversation stands: the router reads the flow step from the session
@@ -69,4 +85,4 @@ router.route(STEP.expires, expiresStep);
 router.route(STEP.record, broadcastRecordStep);
 for (const [lang, step] of VARIANT_STEPS) router.route(step, variantStep(lang));
 router.otherwise(handleQuestion);
-features.use(router);
+allFeatures.use(router);
