@@ -35,6 +35,9 @@ const MIN_PREFIX = 4;
 const MAX_PREFIX_WORDS = 8;
 
 const YEAR = /^(19|20)\d\d$/;
+/** An edition's ordinal ("11th", "11e", the 十一 of 第十一届): like a year, it names one edition of a thing. */
+const ORDINAL = /^\d{1,3}(?:st|nd|rd|th|e|eme|er|re)$/;
+const HAN_EDITION = /^[一二三四五六七八九十百零〇两\d]+$/u;
 /** Kinds of institutions and events whose names users ask about (see QueryUnit.institution), as typed. */
 const INSTITUTION_WORDS = [
   "university", "universities", "summit", "summits", "fair", "fairs", "bank", "fund", "scholarship", "scholarships", "visa", "visas", "embassy", "consulate", "olympiad", "hackathon",
@@ -209,6 +212,14 @@ type FlexDocument = {
  * Chinese segmentation and bigrams, concept and place tokens); flexsearch holds the inverted index; the
  * ranking (idf-weighted, per-field, with coverage) is ours because flexsearch gives no numeric score.
  */
+/** Whether word `at` is the number of a Chinese edition: 第 before it, 届 or 次 after it. */
+function isHanEdition(analyzed: AnalyzedText, at: number): boolean {
+  const { words, folded } = analyzed;
+  const word = words[at]!;
+  if (word.script !== "han" || !HAN_EDITION.test(word.text)) return false;
+  return folded[word.start - 1] === "第" && /^[届次]/u.test(folded.slice(word.end));
+}
+
 export class SearchEngine {
   private now: () => Date;
   /** Record → slot in the current query's accumulator (-1: none); reused so queries allocate little. */
@@ -664,8 +675,9 @@ export class SearchEngine {
       // A country the question asks about: a record in other countries answers another question ("the
       // Huo-Yan lab in Laos" is not the one in Brunei). China is not one: it is the other side of every record.
       if ((unit.isPlace || unit.region) && !unit.askers && !unit.describesAsker && !unit.alts.some((a) => a.term === CHINA_TOKEN)) unit.absence = maxIdf * PLACE_ABSENCE;
+      const edition = YEAR.test(word.text) || ORDINAL.test(word.text) || isHanEdition(en, unit.word);
       if (unit.institution) unit.absence = maxIdf;
-      else if (YEAR.test(word.text) || unit.named || unit.partner) unit.absence = maxIdf * (YEAR.test(word.text) || unit.partner ? YEAR_ABSENCE : 1);
+      else if (edition || unit.named || unit.partner) unit.absence = maxIdf * (edition || unit.partner ? YEAR_ABSENCE : 1);
     }
     return { units, places };
   }

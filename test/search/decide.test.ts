@@ -37,6 +37,26 @@ describe("decide: places", () => {
   });
 });
 
+describe("decide: an edition's ordinal names one edition, as a year does", () => {
+  it.each(["第十一届中国—东盟技术转移论坛什么时候开", "11th China-ASEAN technology transfer conference", "le 11e forum Chine-ASEAN sur le transfert de technologies"])("declines %s (the catalog has the 10th)", (question) => {
+    expect(decide(engine, question).kind).toBe("decline");
+  });
+
+  it.each(["第十届中国—东盟技术转移大会什么时候开", "10th China-ASEAN technology transfer conference"])("answers %s", (question) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe("china-asean-tech-transfer-forum-2022");
+  });
+});
+
+describe("decide: the verb of the fact asked for says little of the record", () => {
+  it("乌鲁木齐大会签了多少协议 is the conference and its agreements", () => {
+    const decision = decide(engine, "乌鲁木齐大会签了多少协议");
+    expect(decision.record?.id).toBe("bri-urumqi-innovation-conference-2024");
+    expect(decision.direct).toMatchObject({ kind: "figures" });
+  });
+});
+
 describe("decide: a country the question asks about", () => {
   it.each([
     ["Huo-Yan lab in Myanmar", "bgi-huoyan-lab-brunei"],
