@@ -141,6 +141,7 @@ describe("records edited in chat", () => {
     }
     // Not in a group, where everyone would see it.
     const inGroup = await chat.say(COORDINATOR, `@${api.botInfo.username} ${question}`, { chatId: -700, chatType: "supergroup" });
+    expect(calls(inGroup, "sendMessage")).toHaveLength(1);
     expect(buttonData(inGroup).filter((d) => d.startsWith("ed:"))).toEqual([]);
   });
 

@@ -1,4 +1,3 @@
-import type { Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { calls, chatWith, plain, shown, toast, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
@@ -65,9 +64,7 @@ describe("👍/👎 in a group", () => {
 
   async function askInGroup(): Promise<RecordedCall[]> {
     const username = api.botInfo.username;
-    const update = api.textMessage({ chatId: GROUP, userId: ASKER, chatType: "supergroup", text: `@${username} incubators in Kazakhstan` }) as Update;
-    update.message!.entities = [{ type: "mention", offset: 0, length: username.length + 1 }];
-    return chat.deliver(update);
+    return chat.say(ASKER, `@${username} incubators in Kazakhstan`, { chatId: GROUP, chatType: "supergroup" });
   }
 
   it("someone else's press gets a short answer and changes nothing; the asker's press counts", async () => {

@@ -156,12 +156,7 @@ function harness(mode: TestBotMode, api: FakeBotApi, app: App, running: RunningB
       return { update, after, delivery };
     },
     send(text, from) {
-      const update = api.textMessage({ ...who(from), text });
-      // Telegram marks @usernames in a text as mention entities (the group filter relies on them).
-      const message = update.message as NonNullable<Update["message"]>;
-      for (const m of text.matchAll(/@[A-Za-z0-9_]{5,32}\b/g)) (message.entities ??= []).push({ type: "mention", offset: m.index, length: m[0].length });
-      message.entities?.sort((a, b) => a.offset - b.offset);
-      return bot.deliver(update);
+      return bot.deliver(api.textMessage({ ...who(from), text }));
     },
     press(data, from = {}) {
       return bot.deliver(api.callbackQuery({ ...who(from), data, ...(from.messageId !== undefined ? { messageId: from.messageId } : {}) }));

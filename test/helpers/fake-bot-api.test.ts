@@ -295,6 +295,8 @@ describe("fake Bot API: updates", () => {
     expect(next.update_id).toBe(group.update_id + 1);
     expect(next.message?.from?.language_code).toBe("fr"); // remembered per user
     expect(next.message?.entities).toBeUndefined();
+    const addressed = api.textMessage({ chatId: 500, userId: 9, text: "солнце? @coopdesk_test_bot и @ab", chatType: "group" });
+    expect(addressed.message?.entities).toEqual([{ type: "mention", offset: 8, length: "@coopdesk_test_bot".length }]);
     const inline = api.inlineQuery({ userId: 9, query: "incubator" });
     expect(inline.inline_query).toMatchObject({ from: { id: 9 }, query: "incubator", offset: "" });
     const cb = api.callbackQuery({ chatId: 9, userId: 9, data: "x", messageId: 77 });

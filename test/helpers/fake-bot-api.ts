@@ -746,6 +746,10 @@ export class FakeBotApi {
     };
     const command = /^\/[^\s]+/.exec(opts.text);
     if (command) message.entities = [{ type: "bot_command", offset: 0, length: command[0].length }];
+    // Telegram marks @usernames as mentions (how a bot is addressed in a group), except inside the command.
+    for (const m of opts.text.matchAll(/@[A-Za-z0-9_]{5,32}\b/g)) {
+      if (m.index >= (command?.[0].length ?? 0)) (message.entities ??= []).push({ type: "mention", offset: m.index, length: m[0].length });
+    }
     if (opts.replyToMessageId !== undefined) {
       const replied = this.getMessage(chat.id, opts.replyToMessageId);
       if (replied) message.reply_to_message = withoutReply(replied);
