@@ -41,6 +41,8 @@ const QUESTION_WORDS = {
     "delire", "vite", "fait", "concretement", "opportunite", "opportunites", "salutations", "cher", "chere", "chers", "potes", "svp", "merci", "base", "basee", "basé", "basée", "peut-etre", "peut-être", "prevu", "prévu", "savez",
     // Forms of "faire" ("quels pays font partie…") by surface: "faire" itself stems as "fair" (a trade fair).
     "font", "fais", "faisons", "faites", "ferais", "ferait", "aussi", "egalement",
+    // "donne-moi…" (not "données", data), "par où commencer".
+    "donne", "donnez", "donner", "commencer", "debuter",
     // Written as typed in chats: "c koi", "ya des…", "jcherche", "chui".
     "koi", "kwa", "ya", "jcherche", "jsuis", "chui", "jveux", "jvoudrais", "svp", "slt", "bjr", "dsl", "pk", "pq",
   ],
@@ -81,6 +83,7 @@ const SOFT_WORDS = [
   "проходил", "проходит", "начался", "началась", "где", "город", "страны", "стран", "подписали", "подписано", "число", "количество", "сумма",
   "日期", "时间", "年份", "举办", "举行", "主办", "成员", "成员国", "地点", "城市", "国家", "签署", "签", "数量", "金额", "开始", "成立", "哪年", "报名", "申请", "办", "开", "参加", "联系",
   "apply", "application", "register", "registration", "join", "postuler", "candidater", "inscrire", "inscription", "rejoindre", "подать", "заявку", "заявка", "записаться", "участвовать", "вступить",
+  "contact", "contacts", "contacter", "joindre", "контакт", "контакты", "связаться", "联系方式",
   "results", "outcome", "outcomes", "resultats", "bilan", "итоги", "результаты", "成果", "结果",
   "publish", "published", "publishes", "publie", "publient", "опубликовал", "опубликовали", "выпустил", "выпустили",
   "founded", "created", "established", "launched", "fondee", "fonde", "creee", "cree", "creees", "lancee", "lance", "основана", "основан", "основали",

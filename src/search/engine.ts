@@ -212,6 +212,13 @@ type FlexDocument = {
  * Chinese segmentation and bigrams, concept and place tokens); flexsearch holds the inverted index; the
  * ranking (idf-weighted, per-field, with coverage) is ours because flexsearch gives no numeric score.
  */
+/** Whether word `at` is an ordinal naming an edition: "the 11th forum", not "the 11th member". */
+function isLatinEdition(analyzed: AnalyzedText, at: number): boolean {
+  if (!ORDINAL.test(analyzed.words[at]!.text)) return false;
+  const next = analyzed.words.findIndex((w, i) => i > at && analyzed.keys[i] !== null);
+  return next < 0 || !isSoftWord(analyzed.words[next]!.text);
+}
+
 /** Whether word `at` is the number of a Chinese edition: 第 before it, 届 or 次 after it. */
 function isHanEdition(analyzed: AnalyzedText, at: number): boolean {
   const { words, folded } = analyzed;
@@ -675,7 +682,7 @@ export class SearchEngine {
       // A country the question asks about: a record in other countries answers another question ("the
       // Huo-Yan lab in Laos" is not the one in Brunei). China is not one: it is the other side of every record.
       if ((unit.isPlace || unit.region) && !unit.askers && !unit.describesAsker && !unit.alts.some((a) => a.term === CHINA_TOKEN)) unit.absence = maxIdf * PLACE_ABSENCE;
-      const edition = YEAR.test(word.text) || ORDINAL.test(word.text) || isHanEdition(en, unit.word);
+      const edition = YEAR.test(word.text) || isLatinEdition(en, unit.word) || isHanEdition(en, unit.word);
       if (unit.institution) unit.absence = maxIdf;
       else if (edition || unit.named || unit.partner) unit.absence = maxIdf * (edition || unit.partner ? YEAR_ABSENCE : 1);
     }

@@ -50,6 +50,13 @@ describe("decide: an edition's ordinal names one edition, as a year does", () =>
 });
 
 describe("decide: the verb of the fact asked for says little of the record", () => {
+  it.each([
+    ["donne-moi le contact du bureau des sciences et technologies d'Urumqi", "urumqi-science-technology-bureau"],
+    ["urumchi science bureau contact", "urumqi-science-technology-bureau"],
+  ])("%s is the record named, not one that mentions contacts", (question, id) => {
+    expect(decide(engine, question).record?.id).toBe(id);
+  });
+
   it("乌鲁木齐大会签了多少协议 is the conference and its agreements", () => {
     const decision = decide(engine, "乌鲁木齐大会签了多少协议");
     expect(decision.record?.id).toBe("bri-urumqi-innovation-conference-2024");
