@@ -54,7 +54,7 @@ async function setUp(settings: Partial<BroadcastSettings>): Promise<void> {
 
 const say = (text: string) => chat.say(COORDINATOR, text);
 const press = (data: string) => chat.press(COORDINATOR, data, { force: true });
-const last = (): Message => api.chatHistory(COORDINATOR).filter((m) => m.from?.id === api.botId).at(-1)!;
+const last = (): Message => chat.botMessages(COORDINATOR).at(-1)!;
 const broadcastSends = () => api.calls.filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) >= 7000);
 
 

@@ -69,7 +69,7 @@ const toast = (calls: RecordedCall[]) => calls.find((c) => c.method === "answerC
 const markup = (call: RecordedCall | Message | undefined) => ((call && "payload" in call ? call.payload.reply_markup : call?.reply_markup) as InlineKeyboardMarkup | undefined)?.inline_keyboard;
 
 /** The bot's messages in a chat as they stand now. */
-const history = (chatId: number) => api.chatHistory(chatId).filter((m) => m.from?.id === api.botId);
+const history = (chatId: number) => chat.botMessages(chatId);
 
 
 async function finished(id: string): Promise<BroadcastStatus> {

@@ -94,7 +94,7 @@ async function press(data: string, userId = COORDINATOR): Promise<RecordedCall> 
 
 /** The bot's newest message in a chat (as it stands after edits). */
 function last(chatId = COORDINATOR): Message {
-  return api.chatHistory(chatId).filter((m) => m.from?.id === api.botId).at(-1)!;
+  return chat.botMessages(chatId).at(-1)!;
 }
 
 function buttons(message: Message | undefined): string[] {
@@ -354,7 +354,7 @@ describe("scheduling", () => {
     await say("Rappel : le forum commence", { languageCode: "fr" });
     await press("bc:s");
     await say("2030-06-01 11:00 Europe/Berlin", { languageCode: "fr" });
-    const confirmation = api.chatHistory(COORDINATOR).filter((m) => m.from?.id === api.botId).at(-2)!;
+    const confirmation = chat.botMessages(COORDINATOR).at(-2)!;
     expect(confirmation.text).toBe("🕒 Programmé pour le samedi 1 juin 2030 à 11:00 (Europe/Berlin).");
     expect((await session())?.broadcast?.scheduledAt).toBe("2030-06-01T09:00:00.000Z");
     await press("bc:e");

@@ -42,7 +42,7 @@ async function press(data: string, opts: { allowUnknownData?: boolean } = {}): P
 }
 
 function shown(): Message {
-  const bots = api.chatHistory(user).filter((m) => m.from?.id === api.botId);
+  const bots = chat.botMessages(user);
   expect(bots).toHaveLength(1);
   return bots[0]!;
 }

@@ -70,7 +70,7 @@ describe("a coordinator whose broadcast cannot be scheduled", () => {
     await press("bc:e");
     await press("bc:p");
     await press("bc:ok");
-    const shown = api.chatHistory(COORDINATOR).filter((m) => m.from?.id === api.botId).at(-1)?.text ?? "";
+    const shown = chat.botMessages(COORDINATOR).at(-1)?.text ?? "";
     expect(shown).toMatch(/^⚠️ The broadcast could not be scheduled because of a problem on our side/);
     expect(shown).not.toMatch(/OOM|maxmemory|script|e0e1f9/);
     const id = ERROR_ID.exec(shown)?.[1];

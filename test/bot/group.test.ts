@@ -1,4 +1,4 @@
-import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
+import type { InlineKeyboardMarkup, Update } from "grammy/types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BotContext } from "../../src/bot/context.js";
 import type * as QuestionModule from "../../src/bot/features/question.js";
@@ -76,7 +76,7 @@ describe("in a group", () => {
 
   it("browses in place in the group", async () => {
     await feed(groupMessage(`/incubators@${api.botInfo.username}`));
-    const list = api.chatHistory(-GROUP).filter((m: Message) => m.from?.id === api.botId).at(-1)!;
+    const list = chat.botMessages(-GROUP).at(-1)!;
     expect(list.text).toContain("Incubators");
     await feed(api.callbackQuery({ chatId: GROUP, userId: 52, data: "b:n:-:-:1", chatType: "group" }));
     const edited = api.chatHistory(-GROUP).find((m) => m.message_id === list.message_id)!;

@@ -43,7 +43,7 @@ async function say(text: string, languageCode = "en"): Promise<Message | undefin
 
 async function press(data: string, opts: { allowUnknownData?: boolean; messageId?: number } = {}): Promise<Message | undefined> {
   await feed(api.callbackQuery({ chatId: user, userId: user, data, languageCode: "en", ...opts }));
-  return api.chatHistory(user).filter((m) => m.from?.id === api.botId).at(opts.messageId === undefined ? -1 : 0);
+  return chat.botMessages(user).at(opts.messageId === undefined ? -1 : 0);
 }
 
 function buttons(message: Message | undefined): { text: string; data?: string }[] {

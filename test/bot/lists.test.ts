@@ -35,7 +35,7 @@ function buttons(message: Message | undefined): Button[] {
 const feed = (update: Update) => chat.deliver(update);
 
 function last(): Message {
-  const bots = api.chatHistory(user).filter((m) => m.from?.id === api.botId);
+  const bots = chat.botMessages(user);
   return bots[bots.length - 1]!;
 }
 

@@ -83,7 +83,7 @@ describe("👍/👎 in a group", () => {
 
   it("the asker pressing an older card in the group is thanked as before", async () => {
     await askInGroup();
-    const olderCard = api.chatHistory(-(1_000_000_000_000 + GROUP)).filter((m) => m.from?.id === api.botId).at(-1)!;
+    const olderCard = chat.botMessages(-(1_000_000_000_000 + GROUP)).at(-1)!;
     await askInGroup();
     const old = await chat.press(ASKER, `v:d:${ID}`, { chatId: GROUP, chatType: "supergroup", messageId: olderCard.message_id });
     expect(toast(old)).toContain("Only the latest answer");

@@ -5,7 +5,7 @@
  * whole app over real HTTP (polling, webhook) is test/helpers/bot-harness.ts.
  */
 import type { Bot } from "grammy";
-import type { InlineKeyboardButton, InlineKeyboardMarkup, Update } from "grammy/types";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { testDeps } from "./bot-deps.js";
@@ -28,6 +28,8 @@ export interface Chat {
   press(user: number, data: string, options?: From & { messageId?: number; force?: boolean }): Promise<RecordedCall[]>;
   /** An inline query from `user` (`offset`: the page Telegram asks for). */
   inline(user: number, query: string, options?: { languageCode?: string; offset?: string }): Promise<RecordedCall[]>;
+  /** The bot's messages in a chat as Telegram holds them now (after edits and deletions), oldest first. */
+  botMessages(chatId: number): Message[];
   /** Delivers any update (an update_id is given when missing). */
   deliver(update: Omit<Update, "update_id"> & { update_id?: number }): Promise<RecordedCall[]>;
 }
@@ -59,6 +61,7 @@ export async function chatWith(api: FakeBotApi, overrides: Parameters<typeof tes
           ...(options.force ? { allowUnknownData: true } : {}),
         }),
       ),
+    botMessages: (chatId) => api.chatHistory(chatId).filter((m) => m.from?.id === api.botId),
     inline: (user, query, options = {}) => deliver(api.inlineQuery({ ...options, userId: user, query, languageCode: options.languageCode ?? "en" })),
   };
 }
