@@ -38,6 +38,7 @@ describe("filler", () => {
     expect(keys("on veut lancer, ils veulent, je voudrais, il faut, je trouve, je me permets de vous écrire, expliquez", "fr")).toEqual([keys("lancer", "fr")[0]]);
     expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
     expect(keys("hope you're well, I was wondering, cheers", "en")).toEqual([]);
+    expect(keys("на какую сумму, с кем, из скольких", "en")).toEqual(keys("сумму", "en"));
   });
 
   it("keeps the nouns that share a stem with them", () => {
