@@ -9,9 +9,8 @@ import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.j
 import { LANGUAGES } from "../../src/catalog/schema.js";
 import { loadConfig } from "../../src/config.js";
 import { createI18n, translator } from "../../src/i18n.js";
-import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
-import { startFakeBotApi, telegramRateLimits, type FakeBotApi, type TelegramRateLimitPolicy } from "../helpers/fake-bot-api.js";
+import { HARNESS_TOKEN, startFakeBotApi, telegramRateLimits, type FakeBotApi, type TelegramRateLimitPolicy } from "../helpers/fake-bot-api.js";
 import { eventually } from "../helpers/until.js";
 
 /**

@@ -8,9 +8,8 @@ import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { Language } from "../../src/catalog/schema.js";
 import { loadConfig } from "../../src/config.js";
 import { translator } from "../../src/i18n.js";
-import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
+import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { eventually } from "../helpers/until.js";
 
 /**

@@ -5,9 +5,8 @@ import type { BotDeps } from "../../src/bot/context.js";
 import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
 import { loadConfig } from "../../src/config.js";
 import type { Language } from "../../src/catalog/schema.js";
-import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
+import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { eventually } from "../helpers/until.js";
 
 /**

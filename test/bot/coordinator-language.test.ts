@@ -10,10 +10,8 @@ import { RECORD_STEP, REPLY_STEP } from "../../src/bot/features/unanswered.js";
 import { isContentStep } from "../../src/bot/middlewares/language.js";
 import { loadConfig } from "../../src/config.js";
 import { translator, type Translate } from "../../src/i18n.js";
-import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
-import type { RecordedCall } from "../helpers/fake-bot-api.js";
 import { calls, chatWith, type Chat } from "../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
 let chat: Chat;

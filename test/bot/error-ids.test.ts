@@ -3,9 +3,8 @@ import type { BotDeps } from "../../src/bot/context.js";
 import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
 import { loadConfig } from "../../src/config.js";
 import { createMemoryState } from "../../src/state/memory.js";
-import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { captureLogs } from "../helpers/logs.js";
 
 /**

@@ -1,8 +1,7 @@
 import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
-import { HARNESS_TOKEN } from "../helpers/bot-harness.js";
-import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { startMain } from "../helpers/main-process.js";
 import { openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 

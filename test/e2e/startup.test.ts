@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { StartupError } from "../../src/app/index.js";
 import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
-import { HARNESS_TOKEN, startTestBot, type TestBot } from "../helpers/bot-harness.js";
-import { apiError, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
+import { HARNESS_TOKEN, apiError, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { startMain as startMainProcess } from "../helpers/main-process.js";
 
 /** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */

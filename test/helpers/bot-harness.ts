@@ -16,12 +16,9 @@ import type { BotDeps } from "../../src/bot/context.js";
 import { loadConfig } from "../../src/config.js";
 import { testDeps } from "./bot-deps.js";
 import { data, plain } from "./chat.js";
-import { startFakeBotApi, type ChatType, type FakeBotApi, type FakeBotApiOptions, type Payload, type RecordedCall, type WebhookDelivery } from "./fake-bot-api.js";
+import { HARNESS_TOKEN, startFakeBotApi, type ChatType, type FakeBotApi, type FakeBotApiOptions, type Payload, type RecordedCall, type WebhookDelivery } from "./fake-bot-api.js";
 
 export type TestBotMode = "polling" | "webhook";
-
-/** A token the configuration accepts (the fake's default one is too short for the real format check). */
-export const HARNESS_TOKEN = "123456:TEST-harness-token-abcdefghijklmnop";
 
 export interface TestBotOptions {
   mode: TestBotMode;

@@ -52,6 +52,8 @@ import type {
 // Public types
 
 export const DEFAULT_FAKE_TOKEN = "123456:TEST-token";
+/** A token in Telegram's format, for code that checks it (loadConfig); the default one is too short. */
+export const HARNESS_TOKEN = "123456:TEST-harness-token-abcdefghijklmnop";
 export const DEFAULT_BOT_USERNAME = "coopdesk_test_bot";
 
 export type Payload = Record<string, unknown>;

@@ -24,8 +24,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Update } from "grammy/types";
-import { HARNESS_TOKEN, waitForAny, type Sender } from "./bot-harness.js";
-import { startFakeBotApi, type FakeBotApi, type FakeBotApiOptions, type RecordedCall, type WebhookDelivery } from "./fake-bot-api.js";
+import { waitForAny, type Sender } from "./bot-harness.js";
+import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type FakeBotApiOptions, type RecordedCall, type WebhookDelivery } from "./fake-bot-api.js";
 import { startMain, type MainProcess } from "./main-process.js";
 import { openClient, startRedisServer, type RedisServer } from "./redis-server.js";
 
