@@ -631,6 +631,9 @@ export class SearchEngine {
       // A city the catalog does not have stands for its country (see Alternative.ofCity).
       const ofCity = m.kind === "place" && isGazetteerToken(m.token) ? (m.partial ? "partial" : "whole") : undefined;
       if (ofCity) m.token = countryToken(this.lexicon.countryOfToken.get(m.token)!);
+      // China is the other side of every record: a Chinese city the catalog lacks stands for nothing
+      // ("an incubator in Chengdu" is not the incubators of other Chinese cities).
+      if (ofCity && m.token === CHINA_TOKEN) continue;
       if (m.kind === "place") places.add(m.token);
       if (this.lexicon.names.has(m.token)) {
         const first = unitsOfWord.get(m.from)?.[0];

@@ -29,6 +29,21 @@ describe("decide: direct answers from the record's own sentence", () => {
   });
 });
 
+describe("decide: a Chinese city the catalog lacks", () => {
+  it.each(["startup incubator in Chengdu", "成都有孵化器吗", "Combien d'accords ont été signés à la conférence de Kachgar en 2024 ?"])(
+    "%s declines rather than answer with a record elsewhere in China, and still offers the topic",
+    (question) => {
+      const decision = decide(engine, question);
+      expect(decision.kind).toBe("decline");
+      expect(decision.response.hits.length).toBeGreaterThan(0);
+    },
+  );
+
+  it("a city abroad still stands for its country: an incubator in Samarkand is one in Uzbekistan", () => {
+    expect(decide(engine, "incubator in Samarkand").response.hits[0]?.id).toBe("urumqi-offshore-incubators");
+  });
+});
+
 describe("decide: places", () => {
   it("every spelling the gazetteer knows of a catalog city is that city, not only its country", () => {
     const decision = decide(engine, "quelle est la valeur des accords signés à Ouroumtchi ?");
