@@ -104,8 +104,9 @@ function memoryKey(key: string, options: unknown): string | undefined {
     const value = (options as Record<string, unknown>)[name];
     const type = typeof value;
     if (type !== "string" && type !== "number" && type !== "boolean" && value !== undefined) return undefined;
-    // Separators no key, option name or type contains; the type keeps 1 and "1" apart.
-    id += `\u0000${name}\u0001${type[0]}${String(value)}`;
+    // The type keeps 1 and "1" apart; the length keeps a value from passing for the next option.
+    const text = String(value);
+    id += `\u0000${name}\u0001${type[0]}${text.length}:${text}`;
   }
   return id;
 }

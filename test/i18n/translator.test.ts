@@ -38,6 +38,9 @@ describe("translator", async () => {
     expect(t("question:answer.others", { count: "1" })).toBe(fixed("question:answer.others", { count: "1" }));
     expect(t("record:months.bare", { returnObjects: true })).toEqual(fixed("record:months.bare", { returnObjects: true }));
     expect(t("record:card.when", { dates: { toString: () => "x" } })).toBe(fixed("record:card.when", { dates: { toString: () => "x" } }));
+    // A value written like the next option's encoding is still its own value.
+    expect(t("record:card.when", { dates: "a", x: "b" })).toBe(fixed("record:card.when", { dates: "a", x: "b" }));
+    expect(t("record:card.when", { dates: "a\u0000x\u0001s1:b" })).toBe(fixed("record:card.when", { dates: "a\u0000x\u0001s1:b" }));
   });
 
   it("forgets its texts when resources change", async () => {
