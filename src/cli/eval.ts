@@ -48,6 +48,7 @@ const decisionSets = [
   { name: "dev, fourth tuning part, French- and Chinese-heavy (eval/dev-tuning-4.yaml)", file: path.join(repoRoot, "eval/dev-tuning-4.yaml"), gate: false, key: "tuning-4" },
   { name: "dev, held-out part (eval/dev-heldout.yaml)", file: path.join(repoRoot, "eval/dev-heldout.yaml"), gate: true, key: "heldout" },
   { name: "dev, second held-out part (eval/dev-heldout-2.yaml)", file: path.join(repoRoot, "eval/dev-heldout-2.yaml"), gate: true, key: "heldout-2" },
+  { name: "dev, third held-out part (eval/dev-heldout-3.yaml)", file: path.join(repoRoot, "eval/dev-heldout-3.yaml"), gate: true, key: "heldout-3" },
 ];
 
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);

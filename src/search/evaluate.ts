@@ -209,6 +209,7 @@ export const DECISION_GOAL = {
 export const DECISION_FLOORS = {
   heldout: { answerAt1: 0.94, answerAt1PerLanguage: 0.92, answerAt5: 0.97, falseDeclines: 0.03, honestDeclines: 0.89, language: 0.96 },
   "heldout-2": { answerAt1: 0.86, answerAt1PerLanguage: 0.76, answerAt5: 0.97, falseDeclines: 0.08, honestDeclines: 0.89, language: 0.98 },
+  "heldout-3": { answerAt1: 0.89, answerAt1PerLanguage: 0.83, answerAt5: 0.97, falseDeclines: 0.08, honestDeclines: 0.76, language: 0.98 },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
