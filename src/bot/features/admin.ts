@@ -1,9 +1,11 @@
 import { Composer } from "grammy";
+import type { BroadcastStatus } from "../../broadcast/types.js";
 import type { AuditEntry } from "../../state/coordination.js";
 import { setRoleCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, MESSAGE_LIMIT, truncate } from "../format.js";
 import { adminOnly } from "../filters/roles.js";
+import { paidAuditSuffix } from "./broadcast/paid.js";
 import { privateChat, utcDateTime } from "./unanswered.js";
 
 /**
@@ -54,9 +56,10 @@ adminFeature.command("audit", adminOnly, privateChat, async (ctx) => {
     return;
   }
   const when = utcDateTime(ctx);
+  const statuses = await broadcastStatuses(ctx, entries);
   const lines = [ctx.t("coordinator:audit.title"), ""];
   for (const entry of entries) {
-    const line = ctx.t("coordinator:audit.entry", { at: escapeHtml(when.format(new Date(entry.at))), actor: entry.actor, action: describe(ctx, entry, when) });
+    const line = ctx.t("coordinator:audit.entry", { at: escapeHtml(when.format(new Date(entry.at))), actor: entry.actor, action: describe(ctx, entry, when, statuses) });
     if (lines.join("\n").length + line.length + 1 > MESSAGE_LIMIT) break;
     lines.push(line);
   }
@@ -98,9 +101,30 @@ function targetOf(ctx: BotContext): number | undefined {
   return origin?.type === "user" && !origin.sender_user.is_bot ? origin.sender_user.id : undefined;
 }
 
+/** The delivery engine's state of the broadcasts the entries name, for what paid ones cost. */
+async function broadcastStatuses(ctx: BotContext, entries: readonly AuditEntry[]): Promise<Map<string, BroadcastStatus>> {
+  const delivery = ctx.deps.delivery;
+  const ids = new Set(entries.filter((e) => (e.action === "broadcast" || e.action === "broadcast-cancel") && e.details?.paid === true).map((e) => String(e.details?.id)));
+  const statuses = new Map<string, BroadcastStatus>();
+  if (!delivery || ids.size === 0) return statuses;
+  await Promise.all(
+    [...ids].map(async (id) => {
+      try {
+        const status = await delivery.status(id);
+        if (status) statuses.set(id, status);
+      } catch (error) {
+        // The line then says only that the broadcast was paid.
+        ctx.deps.logger.warn({ id, message: (error as Error).message }, "broadcast status not read for /audit");
+      }
+    }),
+  );
+  return statuses;
+}
+
 /** One audit entry in words, in the reader's language; unknown details are listed as they are. */
-function describe(ctx: BotContext, entry: AuditEntry, when: Intl.DateTimeFormat): string {
+function describe(ctx: BotContext, entry: AuditEntry, when: Intl.DateTimeFormat, statuses: ReadonlyMap<string, BroadcastStatus>): string {
   const d = entry.details ?? {};
+  const paid = () => (d.paid === true ? paidAuditSuffix(statuses.get(String(d.id)), ctx.t, ctx.lang) : "");
   const code = (v: unknown) => `<code>${escapeHtml(String(v))}</code>`;
   switch (entry.action) {
     case "grant":
@@ -120,12 +144,14 @@ function describe(ctx: BotContext, entry: AuditEntry, when: Intl.DateTimeFormat)
     case "broadcast": {
       // "now" was sent at once; a time was scheduled for then (it may not have started yet).
       const at = typeof d.scheduledAt === "string" && d.scheduledAt !== "now" ? Date.parse(d.scheduledAt) : Number.NaN;
-      return Number.isNaN(at)
-        ? ctx.t("coordinator:audit.action.broadcastSent", { id: code(d.id ?? "?") })
-        : ctx.t("coordinator:audit.action.broadcastScheduled", { id: code(d.id ?? "?"), at: escapeHtml(when.format(new Date(at))) });
+      return (
+        (Number.isNaN(at)
+          ? ctx.t("coordinator:audit.action.broadcastSent", { id: code(d.id ?? "?") })
+          : ctx.t("coordinator:audit.action.broadcastScheduled", { id: code(d.id ?? "?"), at: escapeHtml(when.format(new Date(at))) })) + paid()
+      );
     }
     case "broadcast-cancel":
-      return ctx.t("coordinator:audit.action.broadcastCancelled", { id: code(d.id ?? "?"), sent: Number(d.sent ?? 0), remaining: Number(d.remaining ?? 0) });
+      return ctx.t("coordinator:audit.action.broadcastCancelled", { id: code(d.id ?? "?"), sent: Number(d.sent ?? 0), remaining: Number(d.remaining ?? 0) }) + paid();
     case "record": {
       const op = ["submit", "approve", "reject", "publish"].includes(String(d.op)) ? String(d.op) : "publish";
       const fields = d.fields ? ` (${escapeHtml(truncate(String(d.fields), 120))})` : "";

@@ -352,6 +352,8 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
           variants: LANGUAGES.filter((lang) => draft.variants?.[lang]).join(",") || "none",
           ...(draft.record ? { record: draft.record } : {}),
           audience: JSON.stringify(audience).slice(0, 200),
+          // /audit says a paid broadcast was paid even after the engine has forgotten its cost.
+          ...(status.paid ? { paid: true } : {}),
         },
       })
       .catch((error: unknown) => ctx.deps.logger.error({ id: draft.id, message: (error as Error).message }, "broadcast not audited")),
@@ -442,7 +444,7 @@ async function stop(ctx: BotContext, id: string): Promise<void> {
     return;
   }
   await ctx.deps.state.audit
-    .append({ actor: ctx.from!.id, action: "broadcast-cancel", details: { id, sent: status.sent, remaining: status.remaining } })
+    .append({ actor: ctx.from!.id, action: "broadcast-cancel", details: { id, sent: status.sent, remaining: status.remaining, ...(status.paid ? { paid: true } : {}) } })
     .catch((error: unknown) => ctx.deps.logger.error({ id, message: (error as Error).message }, "broadcast cancel not audited"));
   ctx.deps.logger.info({ id, user: ctx.from!.id }, "broadcast cancelled");
   await withdrawAnnouncement(ctx, id);

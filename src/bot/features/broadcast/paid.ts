@@ -39,3 +39,23 @@ export function paidStatusLine(status: BroadcastStatus, t: Translate, lang: Lang
     estimate: formatStars(starsFor(status.paid.estimate), lang),
   });
 }
+
+/** /broadcasts: a paid broadcast's cost beside its counts (scheduled ones have no audience yet). */
+export function paidListLine(status: BroadcastStatus, t: Translate, lang: Language): string | undefined {
+  return paidShort(status, "broadcast:list.paid", t, lang);
+}
+
+/**
+ * /audit, for an entry of a paid broadcast: what it sent, or cancelled, cost — from the engine while it
+ * remembers the broadcast, else only that it was paid (the cost is no longer known).
+ */
+export function paidAuditSuffix(status: BroadcastStatus | undefined, t: Translate, lang: Language): string {
+  return (status && paidShort(status, "coordinator:audit.paid", t, lang)) ?? t("coordinator:audit.paid.scheduled");
+}
+
+function paidShort(status: BroadcastStatus, prefix: string, t: Translate, lang: Language): string | undefined {
+  if (!status.paid) return undefined;
+  if (status.state === "scheduled") return t(`${prefix}.scheduled`);
+  const stars = starsFor(status.paid.billed);
+  return t(`${prefix}.${status.state === "running" ? "running" : "ended"}`, { count: stars, stars: formatStars(stars, lang) });
+}

@@ -7,7 +7,7 @@ import { addDays, formatDate, formatScheduleTime } from "./time.js";
 import { DEFAULT_ANNOUNCEMENT_DAYS } from "../../../announcements/record.js";
 import { audienceChosen, FACETS, type BroadcastDraft, type Facet } from "./draft.js";
 import { countryName, dateTimeFormat, formatList, numberFormat } from "../../views/format.js";
-import { paidEstimateLine, paidStatusLine } from "./paid.js";
+import { paidEstimateLine, paidListLine, paidStatusLine } from "./paid.js";
 
 /** Texts of the /broadcast flow, of /broadcasts and of the progress message. Numbers and dates via Intl. */
 
@@ -193,7 +193,8 @@ export function renderList(statuses: readonly BroadcastStatus[], t: Translate, l
       default:
         detail = t(`broadcast:list.ended.${s.state}`, { ...counts, when: date(s.finishedAt ?? s.startedAt ?? s.createdAt) });
     }
-    return `${head}\n    ${detail}`;
+    const paid = paidListLine(s, t, lang);
+    return `${head}\n    ${detail}${paid ? `\n    ${paid}` : ""}`;
   });
   return [t("broadcast:list.title"), "", ...lines].join("\n");
 }
