@@ -89,6 +89,11 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
   }
   const direct = question && asked ? directAnswer(record, question, asked, response.lang) : null;
+  // "What is the budget of…", "how many staff…": a figure the record lacks, named by a word the catalog
+  // lacks, is a question the catalog cannot answer, however well the rest names the record.
+  if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0) {
+    return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
+  }
   return { kind: "answer", lang: response.lang, response, record, question, direct, smalltalk: null, confidence };
 }
 

@@ -79,6 +79,18 @@ describe("decide: the verb of the fact asked for says little of the record", () 
   });
 });
 
+describe("decide: a figure the record lacks", () => {
+  it.each(["上合人工智能合作中心的预算有多少", "how much is the budget of the SCO AI cooperation centre?"])("declines %s", (question) => {
+    expect(decide(engine, question).kind).toBe("decline");
+  });
+
+  it("answers a figure the record holds", () => {
+    const decision = decide(engine, "how many agreements were signed at the urumqi conference");
+    expect(decision.kind).toBe("answer");
+    expect(decision.direct).toMatchObject({ kind: "figures" });
+  });
+});
+
 describe("decide: a country the question asks about", () => {
   it.each([
     ["Huo-Yan lab in Myanmar", "bgi-huoyan-lab-brunei"],
