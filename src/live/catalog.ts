@@ -65,6 +65,8 @@ export class LiveCatalog {
   /** The latest applied change of every record id that has one. */
   private readonly changed = new Map<string, PutChange | RemoveChange>();
   private applied = 0;
+  /** Version of the last reload of the files applied here (0: none). */
+  private reloadVersion = 0;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private chain: Promise<unknown> = Promise.resolve();
   private stopWatching: (() => Promise<void>) | undefined;
@@ -120,6 +122,17 @@ export class LiveCatalog {
   /** Version of the last change applied here. */
   get version(): number {
     return this.applied;
+  }
+
+  /**
+   * A number that grows whenever the record searched under `id` may have changed: the version of its
+   * latest change, or of the latest reload of the files when that is later. Every process applying the
+   * same changes gives the same number (a calendar event's SEQUENCE); it goes back only when the store's
+   * data is lost.
+   */
+  revision(id: string): number {
+    const change = this.changed.get(id) as ((PutChange | RemoveChange) & { version?: number }) | undefined;
+    return Math.max(change?.version ?? 0, this.reloadVersion);
   }
 
   /** Adds or replaces a record everywhere; with `from`, it enters search only then. Resolves once applied here. */
@@ -190,6 +203,7 @@ export class LiveCatalog {
       this.options.logger.warn({ applied: this.applied, stored: snapshot.version }, "the catalog's stored changes went back; taking them as they are now");
       const undone = [...this.changed.keys()];
       this.changed.clear();
+      this.reloadVersion = 0;
       for (const timer of this.timers.values()) clearTimeout(timer);
       this.timers.clear();
       for (const id of undone) this.refresh(id);
@@ -210,6 +224,7 @@ export class LiveCatalog {
 
   private async apply(change: CatalogChange): Promise<void> {
     if (change.op === "reload") {
+      this.reloadVersion = change.version;
       if (change.hash !== (this.filesHash ??= catalogHash(this.files))) await this.reloadFiles(change.hash);
     } else {
       this.applyRecord(change);

@@ -173,6 +173,36 @@ describe("📅 add to calendar", () => {
     expect(ev.uid).toContain(ID);
   });
 
+  it("a deadline moved to another day updates the event: the same UID, a greater SEQUENCE; another deadline is another event", async () => {
+    const events = async () => {
+      const [call] = documents(await chat.press(user, `dl:c:${ID}`));
+      return calendar(call!)
+        .getAllSubcomponents("vevent")
+        .map((e) => ({ uid: String(e.getFirstPropertyValue("uid")), sequence: Number(e.getFirstPropertyValue("sequence")), start: new ICAL.Event(e).startDate.toString() }));
+    };
+    await chat.say(user, `/start r_${ID}`);
+    const [before] = await events();
+    expect(before).toMatchObject({ uid: expect.stringContaining(`applications-close.${ID}@`) as string, start: "2031-05-20" });
+    expect(await events()).toEqual([before]);
+
+    // The deadline moves, and a deadline of another kind comes first: the moved one keeps its UID.
+    const REPORT = { en: "Final reports due", fr: "Remise des rapports finaux", ru: "Сдача итоговых отчётов", zh: "提交最终报告" };
+    await chat.deps.live!.put(grant([{ date: "2031-04-01", label: REPORT }, { date: "2031-06-03", label: LABEL }]));
+    const after = await events();
+    expect(after.map((e) => e.start)).toEqual(["2031-04-01", "2031-06-03"]);
+    const moved = after[1]!;
+    expect(moved.uid).toBe(before!.uid);
+    expect(moved.sequence).toBeGreaterThan(before!.sequence);
+    expect(after[0]!.uid).not.toBe(before!.uid);
+    expect(after[0]!.sequence).toBe(moved.sequence);
+
+    // Moved again: greater still.
+    await chat.deps.live!.put(grant([{ date: "2031-04-01", label: REPORT }, { date: "2031-06-10", label: LABEL }]));
+    const again = (await events())[1]!;
+    expect(again).toMatchObject({ uid: before!.uid, start: "2031-06-10" });
+    expect(again.sequence).toBeGreaterThan(moved.sequence);
+  });
+
   it("a deadline with a time is an event at that moment", async () => {
     await chat.deps.live!.put(grant([{ date: "2031-05-20", time: "17:00", zone: "Asia/Shanghai", label: LABEL }]));
     await chat.say(user, "Какие программы обмена есть?");

@@ -184,6 +184,31 @@ describe("LiveCatalog across processes on one Redis", () => {
     expect(late.search.catalog.records.map((r) => r.id).sort()).toEqual(["alpha-forum", "announcement-b1", "announcement-b3"]);
   });
 
+  it("a record's revision grows with its changes and with reloads, and is the same on every process, late ones included", async () => {
+    const { dir } = await makeCatalog();
+    const a = await start(dir, await store(2));
+    const b = await start(dir, await store(2));
+    expect(a.revision("alpha-forum")).toBe(0);
+    const base = a.search.get("alpha-forum")!;
+    await a.put({ ...base, title: { ...base.title, en: "Alpha Forum 2" } });
+    const edited = a.revision("alpha-forum");
+    expect(edited).toBeGreaterThan(0);
+    expect(a.revision("beta-centre")).toBe(0);
+    await a.put(announcement(base, "announcement-b1"));
+    expect(a.revision("alpha-forum")).toBe(edited);
+    await a.reload();
+    const reloaded = a.revision("alpha-forum");
+    expect(reloaded).toBeGreaterThan(edited);
+    expect(a.revision("beta-centre")).toBe(reloaded);
+    await a.put({ ...base, title: { ...base.title, en: "Alpha Forum 3" } });
+    expect(a.revision("alpha-forum")).toBeGreaterThan(reloaded);
+    await until(() => b.version === a.version);
+    const late = await start(dir, await store(2));
+    for (const id of ["alpha-forum", "beta-centre", "announcement-b1"]) {
+      expect([b.revision(id), late.revision(id)]).toEqual([a.revision(id), a.revision(id)]);
+    }
+  });
+
   it("a process catching up from the stored state after a reload still applies the changes made before it", async () => {
     const { dir } = await makeCatalog();
     const a = await start(dir, await store(2));

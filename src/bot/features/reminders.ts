@@ -78,7 +78,11 @@ async function stop(ctx: BotContext, id: string, record: CatalogRecord | undefin
 
 async function sendCalendar(ctx: BotContext, record: CatalogRecord): Promise<void> {
   const env = viewEnv(ctx);
-  const file = calendarFile(record, env, { link: recordDeepLink(ctx.me.username, record.id), domain: `${ctx.me.username.toLowerCase()}.t.me` });
+  const file = calendarFile(record, env, {
+    link: recordDeepLink(ctx.me.username, record.id),
+    domain: `${ctx.me.username.toLowerCase()}.t.me`,
+    sequence: ctx.deps.live?.revision(record.id) ?? 0,
+  });
   if (!file) return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.passed") }));
   await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.calendar") });
   await ctx.replyWithDocument(new InputFile(Buffer.from(file.content, "utf8"), file.filename), { caption: ctx.t("reminders:calendar.caption", { title: escapeHtml(record.title[ctx.lang]) }) });

@@ -84,22 +84,25 @@ export interface CalendarFile {
  * The record's deadlines still ahead as an iCalendar file: a day as an all-day event on that day, a
  * time of day as an event at that moment; each with its deadline line (time and zone said), the
  * record's summary and the link that opens its card in the bot, in the reader's language, and alarms
- * 7 days and 1 day before. A deadline's UID is the same at every download (record id and the
- * deadline's position), so a calendar that imports the file again updates the event instead of adding
- * another. Undefined when no deadline is ahead.
+ * 7 days and 1 day before. A deadline's UID is the same at every download and across changes of its
+ * day (record id and what the deadline closes), and its SEQUENCE is the record's revision, which grows
+ * with every change: a calendar importing the file again moves the event instead of adding another.
+ * Undefined when no deadline is ahead.
  */
-export function calendarFile(record: CatalogRecord, env: ViewEnv, options: { link?: string; domain: string }): CalendarFile | undefined {
+export function calendarFile(record: CatalogRecord, env: ViewEnv, options: { link?: string; domain: string; sequence?: number }): CalendarFile | undefined {
   const now = env.now ?? Date.now();
   const all = record.dates?.deadlines ?? [];
   const ahead = upcomingDeadlines(all, now);
   if (ahead.length === 0) return undefined;
+  const kinds = deadlineKinds(all);
   const title = shortTitle(record, env.lang);
   const events: EventAttributes[] = ahead.map((deadline) => {
     const label = deadline.label[env.lang];
     const description = [plain(deadlineLine(deadline, env)), record.summary[env.lang], options.link ? env.t("reminders:calendar.open", { link: options.link }) : ""].filter(Boolean).join("\n\n");
     const alarm = env.t("reminders:calendar.alarm", { label, title });
     const common = {
-      uid: `deadline-${all.indexOf(deadline)}.${record.id}@${options.domain}`,
+      uid: `deadline-${kinds.get(deadline)!}.${record.id}@${options.domain}`,
+      sequence: options.sequence ?? 0,
       title: env.t("reminders:calendar.event", { label, title }),
       description,
       ...(options.link ? { url: options.link } : {}),
@@ -118,4 +121,27 @@ export function calendarFile(record: CatalogRecord, env: ViewEnv, options: { lin
   const { error, value } = createEvents(events);
   if (error || !value) throw new Error(`calendar file not made: ${error?.message ?? "empty"}`);
   return { filename: `${record.id}-${env.t("reminders:calendar.file")}.ics`, content: value };
+}
+
+/**
+ * What each deadline closes, as a UID part: its English label as a slug ("applications-close"), numbered
+ * from the second deadline with the same label on. Moving a deadline to another day keeps it.
+ */
+function deadlineKinds(deadlines: readonly Deadline[]): Map<Deadline, string> {
+  const seen = new Map<string, number>();
+  const kinds = new Map<Deadline, string>();
+  for (const deadline of deadlines) {
+    const slug =
+      deadline.label.en
+        .normalize("NFKD")
+        .replace(/\p{M}/gu, "")
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, "-")
+        .slice(0, 40)
+        .replace(/^-|-$/g, "") || "deadline";
+    const n = (seen.get(slug) ?? 0) + 1;
+    seen.set(slug, n);
+    kinds.set(deadline, n === 1 ? slug : `${slug}-${n}`);
+  }
+  return kinds;
 }
