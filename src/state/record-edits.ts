@@ -14,6 +14,22 @@ export interface RecordDraft {
   lang?: Language;
   /** /new: the fields still to ask for, in order. */
   queue?: string[];
+  /** An item of a list field (figures, parties, contacts, links) being added or changed. */
+  item?: ItemDraft;
+}
+
+/**
+ * An item of a list field, as typed so far: it replaces the list's item `index` (or joins the list, when
+ * added) only once its last sub-field is given, so an item abandoned half-way changes nothing.
+ */
+export interface ItemDraft {
+  list: string;
+  index: number;
+  adding?: boolean;
+  value: Record<string, unknown>;
+  /** The sub-field the next message gives (with the draft's `lang` for a text in four languages), then those still to ask. */
+  sub?: string;
+  queue: string[];
 }
 
 export type EditStatus = "pending" | "approved" | "rejected";

@@ -1,17 +1,18 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { isoToday } from "../../catalog/dates.js";
-import { checkRecordValue, type CatalogProblem } from "../../catalog/load.js";
+import type { CatalogProblem } from "../../catalog/load.js";
 import { KINDS, LANGUAGES, SHORT_TITLE_MAX, shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
-import { checkCatalogUsage, type UsageProblem } from "../../catalog/usage.js";
 import { translator } from "../../i18n.js";
 import type { RecordDraft, RecordEdit } from "../../state/record-edits.js";
-import { decodeEdit, EDIT_PREFIX, encodeEdit, type EditAction } from "../callback-data/edit.js";
+import { decodeEdit, EDIT_PREFIX, encodeEdit, isListField, type EditAction } from "../callback-data/edit.js";
 import { encodeCallback, fitsCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, truncate } from "../format.js";
 import { isPrivateChat } from "../filters/chat.js";
 import { isAdmin, isCoordinator, refuse } from "../filters/roles.js";
 import { renderCard } from "../views/card.js";
+import { askItemAgain, itemKeepOrClear, itemValue, onItemButton, showList } from "./edit-items.js";
+import { check, covers, isMapping, problemsAt, publisherOf, setAt, VALUE_STEP, valueAt, type UsageIssue } from "./edit-rules.js";
 import { privateChat } from "./unanswered.js";
 import { answeredGroups, openGroups } from "./unanswered-groups.js";
 
@@ -25,10 +26,11 @@ import { answeredGroups, openGroups } from "./unanswered-groups.js";
  */
 export const editFeature = new Composer<BotContext>();
 
-export const VALUE_STEP = "edit:value";
+export { VALUE_STEP };
 export const COMMENT_STEP = "edit:comment";
 
-type FieldType = "localized" | "kind" | "list" | "date" | "text" | "deadline";
+/** "items": a list whose items have sub-fields of their own (src/bot/features/edit-items.ts). */
+type FieldType = "localized" | "kind" | "list" | "date" | "text" | "deadline" | "items";
 
 interface FieldSpec {
   name: string;
@@ -51,6 +53,11 @@ export const FIELDS: FieldSpec[] = [
   { name: "cities", path: ["cities"], type: "list" },
   { name: "sectors", path: ["sectors"], type: "list" },
   { name: "audiences", path: ["audiences"], type: "list" },
+  { name: "figures", path: ["figures"], type: "items" },
+  { name: "organisers", path: ["organisers"], type: "items" },
+  { name: "partners", path: ["partners"], type: "items" },
+  { name: "contacts", path: ["contacts"], type: "items" },
+  { name: "links", path: ["links"], type: "items" },
   { name: "start", path: ["dates", "start"], type: "date", optional: true },
   { name: "end", path: ["dates", "end"], type: "date", optional: true },
   // The record's (first) application deadline: its day, time and zone, then what closes then.
@@ -102,7 +109,8 @@ editFeature.command("review", privateChat, async (ctx) => {
 editFeature.on("callback_query:data", async (ctx, next) => {
   if (!ctx.callbackQuery.data.startsWith(EDIT_PREFIX)) return next();
   const action = decodeEdit(ctx.callbackQuery.data);
-  if (!action) return void (await ctx.answerCallbackQuery({ text: ctx.t("record:expired") }));
+  // A payload no editor button has (forged, or from an older version of the bot): said so, nothing done.
+  if (!action) return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:badButton"), show_alert: true }));
   if (action.op === "approve" || action.op === "reject") {
     if (!isAdmin(ctx)) return refuse(ctx, "admin");
     return action.op === "approve" ? approve(ctx, action.edit) : askComment(ctx, action.edit);
@@ -122,6 +130,7 @@ async function onDraftButton(ctx: BotContext, action: EditAction): Promise<void>
     case "field": {
       const spec = FIELD_BY_NAME.get(action.field);
       if (!spec || (spec.newOnly && draft.base)) return showMenu(ctx);
+      if (spec.type === "items" && isListField(spec.name)) return showList(ctx, spec.name);
       return ask(ctx, spec, spec.type === "localized" ? LANGUAGES[0] : undefined);
     }
     case "kind": {
@@ -131,7 +140,13 @@ async function onDraftButton(ctx: BotContext, action: EditAction): Promise<void>
     }
     case "keep":
     case "clear":
-      return keepOrClear(ctx, draft, action.op);
+      return draft.item?.sub ? itemKeepOrClear(ctx, draft, action.op) : keepOrClear(ctx, draft, action.op);
+    case "add":
+    case "item":
+    case "remove":
+    case "sub":
+    case "flag":
+      return onItemButton(ctx, draft, action);
     case "menu":
       draft.queue = undefined;
       return showMenu(ctx);
@@ -166,6 +181,7 @@ function endDraft(ctx: BotContext): void {
 async function showMenu(ctx: BotContext): Promise<void> {
   const draft = ctx.session.recordDraft!;
   draft.field = undefined;
+  draft.item = undefined;
   draft.lang = undefined;
   if (ctx.session.step === VALUE_STEP) ctx.session.step = undefined;
   const keyboard = new InlineKeyboard();
@@ -244,6 +260,7 @@ valueStep.on("message:text", async (ctx) => {
     return refuse(ctx, "coordinator");
   }
   const text = ctx.message.text.trim();
+  if (draft.item?.sub) return itemValue(ctx, draft, text);
   if (spec.type === "kind") return ask(ctx, spec, undefined, ctx.t("edit:error.kind"));
   if (spec.newOnly && ctx.deps.search.get(text)) return ask(ctx, spec, draft.lang, ctx.t("edit:error.idTaken", { id: escapeHtml(truncate(text, 80)) }));
   const path = draft.lang ? [...spec.path, draft.lang] : spec.path;
@@ -297,85 +314,7 @@ function parseDeadline(text: string, current: unknown): unknown {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Validation: the catalog's rules, the errors in the coordinator's language
-
-/**
- * The rules of the files: the schema (`checkRecordValue`), then how the record reads beside the others
- * (`checkCatalogUsage`, what `npm run catalog:check` runs), so a change made in chat is exported as a
- * file that passes the check.
- */
-function check(ctx: BotContext, record: unknown): ReturnType<typeof checkRecordValue> {
-  const search = ctx.deps.search;
-  const result = checkRecordValue(record, search.catalog, (id) => search.get(id) !== undefined);
-  if (!result.ok) return result;
-  const problems = usageProblems(search.catalog.records, result.record);
-  return problems.length ? { ok: false, problems } : result;
-}
-
-/** Which rule of reading a problem broke, for its message in the coordinator's language. */
-type UsageRule = "shortNeeded" | "shortLong" | "shortShared" | "typography" | "publisher" | "verified" | "plural";
-interface UsageIssue extends CatalogProblem {
-  rule: UsageRule;
-  /** The words at fault (typography) or the record it clashes with. */
-  value?: string;
-}
-
-/** The reading problems of `record` among `records` (its previous version left out), located like the schema's. */
-function usageProblems(records: readonly CatalogRecord[], record: CatalogRecord): UsageIssue[] {
-  // The record last, so a clash with another record (a shared short title, the source's publisher) is its own.
-  const all = [...records.filter((r) => r.id !== record.id), record];
-  return checkCatalogUsage({ records: all })
-    .filter((p) => p.recordId === record.id)
-    .map((p) => usageIssue(record, p));
-}
-
-function usageIssue(record: CatalogRecord, p: UsageProblem): UsageIssue {
-  const base = { file: `records/${record.id}.yaml`, recordId: record.id, message: p.message };
-  const field = p.path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
-  const lang = p.path[1] as Language;
-  // A title too long for a button is fine once the record has a short title: that is what is asked for.
-  if (p.path[0] === "title" && p.message.startsWith("longer than")) return { ...base, field: `short.${lang}`, rule: "shortNeeded" };
-  if (p.path[0] === "short" && /at most/.test(p.message)) return { ...base, field, rule: "shortLong" };
-  const clash = /^same short title as (\S+):/.exec(p.message);
-  if (clash) return { ...base, field, rule: "shortShared", value: clash[1]! };
-  if (p.path[0] === "source") return { ...base, field: "source.file", rule: "publisher" };
-  if (p.path[0] === "verified") return { ...base, field, rule: "verified" };
-  if (p.path[0] === "figures" && p.path[2] === "text") return { ...base, field, rule: "plural" };
-  return { ...base, field, rule: "typography", value: /“(.*)”$/s.exec(p.message)?.[1] ?? "" };
-}
-
-/** The publisher the catalog names for a source file (records of one source name it alike), if any. */
-function publisherOf(ctx: BotContext, file: unknown): unknown {
-  return ctx.deps.search.catalog.records.find((r) => r.source.file === file)?.source.publisher;
-}
-
-/** Stands in for what a record being created does not have yet, so the rules of the files run on the value asked now. */
-const text4 = { en: "-", fr: "-", ru: "-", zh: "-" };
-const SKELETON = { id: "new", kind: "programme", title: text4, summary: text4, source: { file: "new.txt", date: "2000" }, verified: "2000" };
-
-function merged(base: unknown, over: unknown): unknown {
-  if (over === undefined) return base;
-  if (!isMapping(base) || !isMapping(over)) return over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = merged(base[k], v);
-  return out;
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** The problems of the value at `path` (the rest of a record being created may still be missing). */
-function problemsAt(ctx: BotContext, record: unknown, path: string[]): CatalogProblem[] {
-  const result = check(ctx, merged(SKELETON, record));
-  return result.ok ? [] : result.problems.filter((p) => p.field !== undefined && covers(path, p.field));
-}
-
-function covers(path: string[], field: string): boolean {
-  // The catalog writes list items as "deadlines[0]".
-  const prefix = path.map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
-  return field === prefix || field.startsWith(`${prefix}.`) || field.startsWith(`${prefix}[`);
-}
+// Errors in the coordinator's language
 
 /** The field (and language) a problem is about, to ask for it again. */
 function specOf(problem: CatalogProblem): { spec: FieldSpec; lang?: Language } | undefined {
@@ -431,7 +370,8 @@ async function checked(ctx: BotContext, draft: RecordDraft): Promise<CatalogReco
   if (result.ok) return result.record;
   const problem = result.problems.find((p) => specOf(p)) ?? result.problems[0]!;
   const at = specOf(problem);
-  if (!at) {
+  if (at?.spec.type === "items" && (await askItemAgain(ctx, draft, problem))) return undefined;
+  if (!at || at.spec.type === "items") {
     await ctx.reply(ctx.t("edit:error.invalid"));
     return undefined;
   }
@@ -603,35 +543,6 @@ function diffLines(changes: Change[]): string[] {
   const lines = changes.slice(0, DIFF_SHOWN).map((c) => `• <code>${escapeHtml(c.path)}</code>: ${q(c.before)} → ${q(c.after)}`);
   if (changes.length > DIFF_SHOWN) lines.push(`… +${changes.length - DIFF_SHOWN}`);
   return lines;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Plain data helpers
-
-function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
-  let current = data;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string | number, unknown>)[key];
-  }
-  return current;
-}
-
-/** Sets (or, with undefined, removes) a value; a mapping left empty by a removal goes too. */
-function setAt(data: Record<string, unknown>, path: readonly string[], value: unknown): void {
-  const [head, ...rest] = path;
-  if (head === undefined) return;
-  if (rest.length === 0) {
-    // A list item removed leaves no hole.
-    if (value !== undefined) data[head] = value;
-    else if (Array.isArray(data)) data.splice(Number(head), 1);
-    else delete data[head];
-    return;
-  }
-  const child = typeof data[head] === "object" && data[head] !== null ? (data[head] as Record<string, unknown>) : /^\d+$/.test(rest[0]!) ? ([] as unknown as Record<string, unknown>) : {};
-  setAt(child, rest, value);
-  if (Object.keys(child).length === 0) delete data[head];
-  else data[head] = child;
 }
 
 /** A deadline as it is typed: "2027-03-15 17:00 Asia/Shanghai". */
