@@ -7,6 +7,7 @@ import { analyze, indexTerms, isSoftWord, isStopword, latinLanguageOf, type Anal
 import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
 import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type LexiconMatch } from "./lexicon.js";
+import { PinyinNames } from "./pinyin.js";
 import { bigrams, fold, scriptOf, words } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
@@ -233,6 +234,8 @@ export class SearchEngine {
   private slotOf: Int32Array;
   /** The catalog's word forms in code-unit order, for completing clipped words. */
   private sortedSurfaces: string[];
+  /** The catalog's Chinese names by their pinyin (see fromPinyin). */
+  private pinyin = new PinyinNames();
   /** Record → how much a match in its tags counts (see SPECIFIC_SECTORS). */
   private tagFactor: Float64Array;
   /** The catalog as searched now (`catalog`), built on first use after a change. */
@@ -253,6 +256,9 @@ export class SearchEngine {
     options: SearchEngineOptions,
   ) {
     this.sortedSurfaces = [...surfaces.keys()].sort();
+    for (const terms of Object.values(base.glossary)) for (const term of terms.zh) this.pinyin.add(term);
+    for (const city of Object.values(base.places.cities)) this.pinyin.add([city.names.zh, ...city.aliases].join(" "));
+    for (const entry of records) this.addPinyinNames(entry.record);
     this.now = options.now ?? (() => new Date());
     this.slotOf = new Int32Array(records.length).fill(-1);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
@@ -300,6 +306,7 @@ export class SearchEngine {
     this.indexer.fresh = fresh;
     const entry = indexRecord(record, slot, this.indexer, this.index, this.documentFrequency);
     this.indexer.fresh = undefined;
+    this.addPinyinNames(record);
     this.records[slot] = entry;
     this.byId.set(record.id, slot);
     if (slot >= this.slotOf.length) {
@@ -372,8 +379,9 @@ export class SearchEngine {
 
   /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   analyse(text: string): AnalysedQuery {
-    const en = analyze(text, "en");
-    const fr = analyze(text, "fr");
+    const read = this.fromPinyin(text) ?? text;
+    const en = analyze(read, "en");
+    const fr = analyze(read, "fr");
     return { text, en, fr, matches: [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")] };
   }
 
@@ -488,7 +496,37 @@ export class SearchEngine {
    * words, then the detector and the caller's hint (see detectLanguage).
    */
   language(text: string, hint?: Language): Language {
-    return detectLanguage(text, hint, this.vocabulary);
+    return this.fromPinyin(text) === undefined ? detectLanguage(text, hint, this.vocabulary) : "zh";
+  }
+
+  /**
+   * A message written in pinyin, in the characters it spells ("wulumuqi fuhuaqi" → "乌鲁木齐孵化器"):
+   * when most of its words are pinyin of the catalog's Chinese names and not words of the catalog.
+   * Undefined for any other message.
+   */
+  fromPinyin(text: string): string | undefined {
+    if (!/^[\p{Script=Latin}\d\s\p{P}]+$/u.test(text)) return undefined;
+    const tokens = text.toLowerCase().split(/(\s+)/u);
+    let spelled = 0;
+    let other = 0;
+    const out = tokens.map((token) => {
+      if (/^\s*$/u.test(token) || /^\d+$/.test(token)) return token;
+      const han = this.pinyin.lookup(token.replace(/\p{P}/gu, ""));
+      if (han !== undefined && !this.surfaces.has(fold(token))) {
+        spelled++;
+        return han;
+      }
+      other++;
+      return token;
+    });
+    if (spelled === 0 || spelled < 2 * other) return undefined;
+    // Characters run together, as Chinese is written; other words keep their spaces.
+    return out.join("").replace(/(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu, "");
+  }
+
+  private addPinyinNames(record: CatalogRecord): void {
+    this.pinyin.add(record.title.zh);
+    if (record.short?.zh) this.pinyin.add(record.short.zh);
   }
 
   /** The glossary concepts a text names, as tokens ("deals" and "agreements" are both `~agreement`). */

@@ -1,0 +1,65 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/**
+ * Chinese typed in pinyin ("wulumuqi fuhuaqi", "shanghe zuzhi rengong zhineng"): the catalog's own Chinese
+ * names, keyed by their toneless pinyin, so such a message can be read as the characters it spells.
+ */
+
+/**
+ * The reading of every Chinese character of the bundled catalog, as `npm run pinyin` writes it from
+ * pinyin-pro (each character's most frequent reading in the catalog's words, so polyphones read as
+ * the catalog uses them). The file is small; the library's dictionary would cost ~26 MB at every start.
+ */
+export const PINYIN_FILE = fileURLToPath(new URL("../../data/pinyin.json", import.meta.url));
+export type PinyinFile = { source: string; chars: Record<string, string> };
+
+let readings: ReadonlyMap<string, string> | undefined;
+
+function charReadings(): ReadonlyMap<string, string> {
+  readings ??= new Map(Object.entries((JSON.parse(readFileSync(PINYIN_FILE, "utf8")) as PinyinFile).chars));
+  return readings;
+}
+
+/** Words of two to four characters: a place or a name rarely takes more syllables per typed word. */
+const MIN_CHARS = 2;
+const MAX_CHARS = 4;
+/** A typed pinyin word shorter than this is too often a word of English or French ("he", "an", "dao"). */
+const MIN_KEY = 4;
+const HAN_RUN = /\p{Script=Han}+/gu;
+
+export class PinyinNames {
+  /** Toneless pinyin → the characters, with how often each spelling occurs (the most frequent wins). */
+  private readonly byKey = new Map<string, Map<string, number>>();
+
+  /** Adds the Chinese names of a text: every run of two to four characters, keyed by its pinyin. */
+  add(text: string): void {
+    const chars = charReadings();
+    for (const [run] of text.matchAll(HAN_RUN)) {
+      const glyphs = Array.from(run);
+      for (let i = 0; i < glyphs.length; i++) {
+        let key = "";
+        for (let n = 1; n <= MAX_CHARS && i + n <= glyphs.length; n++) {
+          const reading = chars.get(glyphs[i + n - 1]!);
+          if (reading === undefined) break;
+          key += reading;
+          if (n < MIN_CHARS || key.length < MIN_KEY) continue;
+          const word = glyphs.slice(i, i + n).join("");
+          let spellings = this.byKey.get(key);
+          if (!spellings) this.byKey.set(key, (spellings = new Map()));
+          spellings.set(word, (spellings.get(word) ?? 0) + 1);
+        }
+      }
+    }
+  }
+
+  /** The characters a typed pinyin word spells, if it spells a name of the catalog. */
+  lookup(word: string): string | undefined {
+    const spellings = this.byKey.get(word);
+    if (!spellings) return undefined;
+    let best: string | undefined;
+    let count = 0;
+    for (const [w, n] of spellings) if (n > count) [best, count] = [w, n];
+    return best;
+  }
+}

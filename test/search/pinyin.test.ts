@@ -1,0 +1,49 @@
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { decide } from "../../src/search/decide.js";
+import type { SearchEngine } from "../../src/search/engine.js";
+import { PINYIN_FILE, PinyinNames, type PinyinFile } from "../../src/search/pinyin.js";
+import { bundledEngine } from "../helpers/bot-deps.js";
+
+let engine: SearchEngine;
+beforeAll(async () => {
+  engine = await bundledEngine();
+});
+
+describe("data/pinyin.json", () => {
+  it("reads every Chinese character of the catalog's names (run npm run pinyin when it does not)", () => {
+    const { chars } = JSON.parse(readFileSync(PINYIN_FILE, "utf8")) as PinyinFile;
+    const catalog = engine.catalog;
+    const names = [...catalog.records.flatMap((r) => [r.title.zh, r.short?.zh ?? ""]), ...Object.values(catalog.glossary).flatMap((t) => t.zh)].join("");
+    const missing = [...new Set(names.match(/\p{Script=Han}/gu) ?? [])].filter((c) => !(c in chars));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe("PinyinNames", () => {
+  it("keys the names of a text by their toneless pinyin, the most frequent spelling first", () => {
+    const names = new PinyinNames();
+    names.add("乌鲁木齐孵化器");
+    expect(names.lookup("wulumuqi")).toBe("乌鲁木齐");
+    expect(names.lookup("fuhuaqi")).toBe("孵化器");
+    expect(names.lookup("qi")).toBeUndefined();
+  });
+});
+
+describe("SearchEngine.fromPinyin", () => {
+  it("reads a message typed in pinyin as the characters it spells", () => {
+    expect(engine.fromPinyin("shanghe zuzhi rengong zhineng hezuo zhongxin")).toBe("上合组织人工智能合作中心");
+    expect(engine.fromPinyin("wulumuqi dahui 2024")).toBe("乌鲁木齐大会 2024");
+  });
+
+  it("leaves English and French alone, names that are also pinyin included", () => {
+    for (const text of ["incubator in Almaty", "Shanghai", "beidou", "China ASEAN expo", "incubateur à Harbin"]) expect(engine.fromPinyin(text), text).toBeUndefined();
+  });
+
+  it("answers it in Chinese with the record it names", () => {
+    const decision = decide(engine, "shanghe zuzhi shuzi jingji luntan");
+    expect(decision.lang).toBe("zh");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe("sco-digital-economy-forum-2025");
+  });
+});
