@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { announcementRecord } from "../../src/announcements/record.js";
+import { run as check } from "../../src/cli/catalog-check.js";
 import { exportChanges, run } from "../../src/cli/catalog-export.js";
 import { DEFAULT_DATA_DIR, loadCatalog, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
@@ -26,8 +27,28 @@ it("writes the records changed in chat as catalog files that load, keeps the fil
   const store = createRedisCatalogChanges(client, { prefix: "coopdesk:" });
   const files = await loadCatalogOrThrow(dir);
   const asean = files.records.find((r) => r.id === "asean")!;
-  const edited = { ...asean, title: { ...asean.title, fr: "ANASE — titre revu" } };
-  const created = { ...asean, id: "zz-new-record", title: { en: "A new record", fr: "Une nouvelle fiche", ru: "Новая запись", zh: "新条目" } };
+  // List fields as the chat's editor writes them: a figure with the plural forms of each language, a contact with only what was typed.
+  const edited = {
+    ...asean,
+    title: { ...asean.title, fr: "ANASE — titre revu" },
+    figures: [
+      {
+        value: 1200,
+        atLeast: true,
+        label: { en: "member startups", fr: "start-up membres", ru: "стартапов-участников", zh: "初创企业成员" },
+        text: {
+          en: "more than {n} member startups",
+          fr: "plus de {n} start-up membres",
+          ru: { one: "более {n} стартапа-участника", few: "более {n} стартапов-участников", many: "более {n} стартапов-участников", other: "более {n} стартапа-участника" },
+          zh: "{n}多家初创企业成员",
+        },
+      },
+    ],
+    contacts: [{ name: { en: "ASEAN Secretariat", fr: "Secrétariat de l'ASEAN", ru: "Секретариат АСЕАН", zh: "东盟秘书处" }, email: "public@asean.org" }],
+    partners: [{ name: { en: "Universiti Brunei Darussalam", fr: "Université Brunei Darussalam", ru: "Университет Бруней-Даруссалам", zh: "文莱达鲁萨兰大学" }, countries: ["BN"] }],
+  };
+  const { short: _short, ...unshortened } = asean;
+  const created = { ...unshortened, id: "zz-new-record", title: { en: "A new record", fr: "Une nouvelle fiche", ru: "Новая запись", zh: "新条目" } };
   await store.append({ op: "put", record: edited });
   await store.append({ op: "put", record: created });
   await store.append({ op: "remove", id: "caexpo" });
@@ -43,7 +64,12 @@ it("writes the records changed in chat as catalog files that load, keeps the fil
     expect(loaded.catalog.records.find((r) => r.id === "asean")?.title.fr).toBe("ANASE — titre revu");
     expect(loaded.catalog.records.find((r) => r.id === "zz-new-record")?.title.en).toBe("A new record");
     expect(loaded.catalog.records.some((r) => r.kind === "announcement")).toBe(false);
+    expect(loaded.catalog.records.find((r) => r.id === "asean")).toMatchObject({ figures: edited.figures, contacts: edited.contacts, partners: edited.partners });
   }
+  // What npm run catalog:check runs on the exported folder, reading rules included.
+  const checked = await runCli(check, [dir]);
+  expect(checked.stdout + checked.stderr).toContain("catalog OK");
+  expect(checked.status).toBe(0);
   await client.quit();
 });
 
