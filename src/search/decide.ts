@@ -209,16 +209,22 @@ function directAnswer(record: CatalogRecord, question: QuestionKind, asked: Aske
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0)) return structured;
   let best: { text: string; overlap: number } | undefined;
-  for (const text of [record.summary[lang], record.details?.[lang] ?? ""]) {
-    for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) {
-      const parts = sentence.length > SENTENCE_MAX ? sentence.split(/(?<=[,;:，；：])\s*|\s+[—–]\s+/u) : [sentence];
-      for (const part of parts) {
-        const n = overlap(wanted, asked.keysOf(part, lang));
-        if (n > 0 && (!best || n > best.overlap)) best = { text: part.trim().replace(/[,;:，；：]$/u, ""), overlap: n };
-      }
-    }
+  for (const { part, keys } of asked.sentencesOf(record, lang)) {
+    const n = overlap(wanted, keys);
+    if (n > 0 && (!best || n > best.overlap)) best = { text: part.trim().replace(/[,;:，；：]$/u, ""), overlap: n };
   }
   return best ? { kind: "sentence", text: best.text } : structured;
+}
+
+/** A record's sentences in a language (a long one cut into clauses), in order, each with its keys. */
+function sentenceParts(engine: SearchEngine, record: CatalogRecord, lang: Language): { part: string; keys: Set<string> }[] {
+  const parts: { part: string; keys: Set<string> }[] = [];
+  for (const text of [record.summary[lang], record.details?.[lang] ?? ""]) {
+    for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) {
+      for (const part of sentence.length > SENTENCE_MAX ? sentence.split(/(?<=[,;:，；：])\s*|\s+[—–]\s+/u) : [sentence]) parts.push({ part, keys: keysOf(engine, part, lang) });
+    }
+  }
+  return parts;
 }
 
 interface ScoredFigure {
@@ -267,8 +273,8 @@ interface AskedWords {
   labelKeysOf: (figure: Figure) => Set<string>[];
   /** The keys of a record's title in all four languages. */
   titleKeysOf: (record: CatalogRecord) => Set<string>;
-  /** The keys of any text (not cached). */
-  keysOf: (text: string, lang: Language) => Set<string>;
+  /** A record's sentences (long ones cut into clauses) with their keys, in a language. */
+  sentencesOf: (record: CatalogRecord, lang: Language) => { part: string; keys: Set<string> }[];
 }
 
 const SHARE = /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
@@ -276,8 +282,8 @@ const SHARE = /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart
 function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWords {
   const glossary = engine.catalog.glossary;
   let cache = keyCache.get(glossary);
-  if (!cache) keyCache.set(glossary, (cache = { labels: new WeakMap(), titles: new WeakMap() }));
-  const { labels, titles } = cache;
+  if (!cache) keyCache.set(glossary, (cache = { labels: new WeakMap(), titles: new WeakMap(), sentences: new WeakMap() }));
+  const { labels, titles, sentences } = cache;
   return {
     keys: keysOf(engine, text, lang),
     share: SHARE.test(text),
@@ -291,12 +297,21 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
       if (!keys) titles.set(record, (keys = new Set(LANGUAGES.flatMap((l) => [...keysOf(engine, record.title[l], l)]))));
       return keys;
     },
-    keysOf: (text, lang) => keysOf(engine, text, lang),
+    sentencesOf: (record, lang) => {
+      let byLang = sentences.get(record);
+      if (!byLang) sentences.set(record, (byLang = new Map()));
+      let parts = byLang.get(lang);
+      if (!parts) byLang.set(lang, (parts = sentenceParts(engine, record, lang)));
+      return parts;
+    },
   };
 }
 
-/** Figure labels and titles are catalog data: their keys are computed once per glossary (a rebuild with another glossary starts afresh). */
-const keyCache = new WeakMap<object, { labels: WeakMap<Figure, Set<string>[]>; titles: WeakMap<CatalogRecord, Set<string>> }>();
+/** Figure labels, titles and sentences are catalog data: their keys are computed once per glossary (a rebuild with another glossary starts afresh). */
+const keyCache = new WeakMap<
+  object,
+  { labels: WeakMap<Figure, Set<string>[]>; titles: WeakMap<CatalogRecord, Set<string>>; sentences: WeakMap<CatalogRecord, Map<Language, { part: string; keys: Set<string> }[]>> }
+>();
 
 /**
  * Word keys in both Latin stemmings (a label or question may mix them), Chinese words as bigrams, and

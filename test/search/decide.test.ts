@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decide } from "../../src/search/decide.js";
-import type { SearchEngine } from "../../src/search/engine.js";
+import { SearchEngine } from "../../src/search/engine.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
 
 let engine: SearchEngine;
@@ -20,6 +20,19 @@ describe("decide: direct answers from the record's own sentence", () => {
     const text = decision.direct?.kind === "sentence" ? decision.direct.text : "";
     expect(text).toContain(fact);
     expect(text.length).toBeLessThanOrEqual(200);
+  });
+
+  it("reads the record's sentences as they are now, once a record changes", async () => {
+    const own = SearchEngine.build(engine.catalog);
+    const question = "who is the mayor of Shunyi district?";
+    const before = decide(own, question);
+    const record = before.record!;
+    const rename = (text: string) => text.replaceAll("Cui Xiaohao", "Li Wei");
+    own.put({ ...record, summary: { ...record.summary, en: rename(record.summary.en) }, ...(record.details ? { details: { ...record.details, en: rename(record.details.en) } } : {}) });
+    const after = decide(own, question);
+    expect(after.record?.id).toBe(record.id);
+    expect(after.direct?.kind === "sentence" && after.direct.text).toContain("Li Wei");
+    expect(decide(own, question).direct).toEqual(after.direct);
   });
 
   it("keeps the structured answer when the record has one", () => {
