@@ -511,8 +511,10 @@ export class SearchEngine {
     let other = 0;
     const out = tokens.map((token) => {
       if (/^\s*$/u.test(token) || /^\d+$/.test(token)) return token;
-      const han = this.pinyin.lookup(token.replace(/\p{P}/gu, ""));
-      if (han !== undefined && !this.surfaces.has(fold(token))) {
+      // "Huo-Yan" is the catalog's own Latin name, however it reads as pinyin.
+      const parts = fold(token).split(/\p{P}+/u).filter(Boolean);
+      const han = this.pinyin.lookup(parts.join(""));
+      if (han !== undefined && !parts.some((part) => this.surfaces.has(part) || this.documentFrequency.has(part))) {
         spelled++;
         return han;
       }
