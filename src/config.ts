@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { DEFAULT_SAVED_SEARCH_DAYS } from "./state/saved-searches.js";
 import { DEFAULT_LOCK_MS, DEFAULT_MAX_ATTEMPTS, PAID_BROADCAST_MAX_PER_SECOND, defaultRate, type BroadcastSettings } from "./broadcast/config.js";
 
 /**
@@ -28,6 +29,8 @@ const envSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, message: "must be a redis:// or rediss:// URL" }).optional()),
     STATE_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+    /** Days a saved search ("🔔 Notify me") lasts after it is saved or last notified; then it is removed. */
+    SAVED_SEARCH_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_SAVED_SEARCH_DAYS),
     /** How long the start waits for Redis to answer (unreachable, refusing the password) before giving up with exit code 3. */
     REDIS_START_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     CATALOG_DIR: z.string().default(path.join(repoRoot, "data")),

@@ -62,7 +62,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // Every Redis client of the app comes from here; each service closes its own, and close() ends the rest.
   const redis = config.REDIS_URL ? redisClients(config.REDIS_URL, logger) : undefined;
   const state: StateBackend =
-    options.deps?.state ?? createState({ redisUrl: config.REDIS_URL, ttlSeconds: config.STATE_TTL_SECONDS, ...(redis ? { redis: redis.client("requests") } : {}) }, logger);
+    options.deps?.state ?? createState({ redisUrl: config.REDIS_URL, ttlSeconds: config.STATE_TTL_SECONDS, savedSearchTtlMs: config.SAVED_SEARCH_DAYS * 24 * 3600 * 1000, ...(redis ? { redis: redis.client("requests") } : {}) }, logger);
   let translations: i18n;
   try {
     translations = options.deps?.i18n ?? (await createI18n());

@@ -13,6 +13,8 @@ export interface StateConfig {
   /** When absent or empty, state is kept in process memory: fine for one instance, lost on restart. */
   redisUrl?: string;
   ttlSeconds: number;
+  /** How long a saved search lasts after it is saved or last notified (default DEFAULT_SAVED_SEARCH_DAYS). */
+  savedSearchTtlMs?: number;
   /** The client to keep state with, on redisUrl (the app's come from src/app/redis.ts); default: one opened here. Closed with the state. */
   redis?: Redis;
 }
@@ -20,9 +22,9 @@ export interface StateConfig {
 export function createState(config: StateConfig, logger?: StateLogger): StateBackend {
   if (!config.redisUrl) {
     logger?.info({ backend: "memory" }, "conversation state kept in memory (no REDIS_URL)");
-    return createMemoryState({ ttlSeconds: config.ttlSeconds });
+    return createMemoryState({ ttlSeconds: config.ttlSeconds, ...(config.savedSearchTtlMs ? { savedSearchTtlMs: config.savedSearchTtlMs } : {}) });
   }
   logger?.info({ backend: "redis", host: redisHost(config.redisUrl) }, "conversation state kept in Redis");
-  return createRedisState(config.redis ?? connectRedis(config.redisUrl, logger), { ttlSeconds: config.ttlSeconds, logger });
+  return createRedisState(config.redis ?? connectRedis(config.redisUrl, logger), { ttlSeconds: config.ttlSeconds, logger, ...(config.savedSearchTtlMs ? { savedSearchTtlMs: config.savedSearchTtlMs } : {}) });
 }
 

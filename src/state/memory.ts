@@ -24,6 +24,8 @@ export interface MemoryStateOptions {
   maxAudit?: number;
   /** Clock in epoch milliseconds; injectable so tests can expire sessions without waiting. */
   now?: () => number;
+  /** How long a saved search lasts after it is saved or last notified (default DEFAULT_SAVED_SEARCH_DAYS). */
+  savedSearchTtlMs?: number;
 }
 
 interface Entry {
@@ -49,7 +51,7 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
   const triage = createMemoryTriage({ now });
   // Leases run on real timers, not on `now`: they are about waiting, which a test clock cannot do.
   const leases = createMemoryLeases();
-  const savedSearches = createMemorySavedSearches({ now });
+  const savedSearches = createMemorySavedSearches({ now, ...(options.savedSearchTtlMs ? { ttlMs: options.savedSearchTtlMs } : {}) });
 
   return {
     kind: "memory",

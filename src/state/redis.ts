@@ -26,6 +26,8 @@ export interface RedisStateOptions {
   /** Namespace for every key, so the bot can share a Redis database with other applications. */
   prefix?: string;
   logger?: StateLogger;
+  /** How long a saved search lasts after it is saved or last notified (default DEFAULT_SAVED_SEARCH_DAYS). */
+  savedSearchTtlMs?: number;
 }
 
 /**
@@ -163,7 +165,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     catalog: createRedisCatalogChanges(redis, { prefix, logger: options.logger }),
     triage: createRedisTriage(redis, { prefix, logger: options.logger }),
     edits: createRedisRecordEdits(redis, { prefix, logger: options.logger }),
-    savedSearches: createRedisSavedSearches(redis, { prefix, logger: options.logger }),
+    savedSearches: createRedisSavedSearches(redis, { prefix, logger: options.logger, ...(options.savedSearchTtlMs ? { ttlMs: options.savedSearchTtlMs } : {}) }),
     ping: () => pingRedis(redis),
     close: () => closeRedis(redis),
   };

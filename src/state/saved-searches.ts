@@ -37,10 +37,16 @@ export interface SavedSearch extends SavedSearchInput {
   id: string;
   /** ISO 8601, set by the store. */
   createdAt: string;
+  /** ISO 8601, set by the store: the store's lifetime after the search was saved or last notified. */
+  expiresAt: string;
 }
 
 export type SaveResult = { status: "saved"; search: SavedSearch } | { status: "duplicate"; search: SavedSearch } | { status: "limit"; limit: number };
 
+/**
+ * Every read leaves out the searches past their expiry and removes them; `removeExpired` removes all of
+ * them at once (the periodic sweep).
+ */
 export interface SavedSearchStore {
   /** Saves a search unless the chat has one with the same key (duplicate) or already `limit` of them. */
   save(input: SavedSearchInput, limit: number): Promise<SaveResult>;
@@ -55,13 +61,37 @@ export interface SavedSearchStore {
   all(): Promise<SavedSearch[]>;
   /**
    * Claims the notification of `recordId` to saved search `id`: true for the first claim only, across
-   * every process on the backend; false for any later claim, and for a search that no longer exists.
+   * every process on the backend; false for any later claim, and for a search that no longer exists or
+   * has expired. A claim starts the search's lifetime again.
    */
   claim(id: string, recordId: string): Promise<boolean>;
+  /** Removes every expired search; how many there were. */
+  removeExpired(): Promise<number>;
+}
+
+export interface SavedSearchStoreOptions {
+  now?: () => number;
+  /** How long a search lasts after it is saved or last notified (default DEFAULT_SAVED_SEARCH_DAYS). */
+  ttlMs?: number;
 }
 
 /** Saved searches one chat may have at most. */
 export const MAX_SAVED_SEARCHES = 20;
+
+/** Days a saved search lasts after it is saved or last notified, unless configured (SAVED_SEARCH_DAYS). */
+export const DEFAULT_SAVED_SEARCH_DAYS = 90;
+const DAY_MS = 24 * 3600 * 1000;
+
+export function savedSearchTtlMs(options: SavedSearchStoreOptions): number {
+  const ttl = options.ttlMs ?? DEFAULT_SAVED_SEARCH_DAYS * DAY_MS;
+  if (!Number.isInteger(ttl) || ttl <= 0) throw new RangeError(`ttlMs must be a positive integer, got ${ttl}`);
+  return ttl;
+}
+
+/** Whether a search is past its expiry at `now`. */
+export function isExpired(search: Pick<SavedSearch, "expiresAt">, now: number): boolean {
+  return Date.parse(search.expiresAt) <= now;
+}
 
 export const SAVED_SEARCH_ID = /^[A-Za-z0-9_-]{8}$/;
 
@@ -91,10 +121,12 @@ const savedSearchSchema = z.object({
   shown: z.array(z.string()),
   version: z.number().int().nonnegative(),
   createdAt: z.string(),
+  // Absent from searches saved before they expired: the store dates them from their creation.
+  expiresAt: z.string().optional(),
 });
 
-/** A stored saved search, checked; undefined when it is not one. */
-export function parseSavedSearch(raw: string): SavedSearch | undefined {
+/** A stored saved search, checked; undefined when it is not one. An absent expiry is `ttlMs` after its creation. */
+export function parseSavedSearch(raw: string, ttlMs: number): SavedSearch | undefined {
   let value: unknown;
   try {
     value = JSON.parse(raw);
@@ -102,7 +134,9 @@ export function parseSavedSearch(raw: string): SavedSearch | undefined {
     return undefined;
   }
   const parsed = savedSearchSchema.safeParse(value);
-  return parsed.success ? (parsed.data as SavedSearch) : undefined;
+  if (!parsed.success) return undefined;
+  const expiresAt = parsed.data.expiresAt ?? new Date(Date.parse(parsed.data.createdAt) + ttlMs).toISOString();
+  return { ...(parsed.data as Omit<SavedSearch, "expiresAt">), expiresAt };
 }
 
 /**
@@ -115,7 +149,7 @@ export function creationClock(now: () => number): () => number {
 }
 
 /** Checks the input and builds the stored search (shared by both backends). */
-export function buildSavedSearch(input: SavedSearchInput, id: string, now: number): SavedSearch {
+export function buildSavedSearch(input: SavedSearchInput, id: string, now: number, ttlMs: number): SavedSearch {
   requireChatId(input.chatId);
   if (!LANGUAGES.includes(input.lang)) throw new RangeError(`unsupported language: ${String(input.lang)}`);
   if (!input.query.trim()) throw new RangeError("a saved search needs a question");
@@ -134,6 +168,7 @@ export function buildSavedSearch(input: SavedSearchInput, id: string, now: numbe
     shown: [...new Set(input.shown)],
     version: Math.max(0, Math.floor(input.version)),
     createdAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + ttlMs).toISOString(),
   };
 }
 
@@ -141,8 +176,10 @@ export function byCreation(a: SavedSearch, b: SavedSearch): number {
   return a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 }
 
-export function createMemorySavedSearches(options: { now?: () => number } = {}): SavedSearchStore & { clear(): void } {
-  const now = creationClock(options.now ?? Date.now);
+export function createMemorySavedSearches(options: SavedSearchStoreOptions = {}): SavedSearchStore & { clear(): void } {
+  const clock = options.now ?? Date.now;
+  const now = creationClock(clock);
+  const ttlMs = savedSearchTtlMs(options);
   const searches = new Map<string, SavedSearch>();
   /** chat id → key hash → search id */
   const byChat = new Map<number, Map<string, string>>();
@@ -155,9 +192,21 @@ export function createMemorySavedSearches(options: { now?: () => number } = {}):
     keys?.delete(keyHash(search.key));
     if (keys?.size === 0) byChat.delete(search.chatId);
   };
+  /** The search, unless it has expired (then it is removed). */
+  const live = (search: SavedSearch | undefined): SavedSearch | undefined => {
+    if (!search || !isExpired(search, clock())) return search;
+    drop(search);
+    return undefined;
+  };
+  const ofChat = (chatId: number) =>
+    [...(byChat.get(chatId)?.values() ?? [])]
+      .map((id) => live(searches.get(id)))
+      .filter((s): s is SavedSearch => s !== undefined);
   return {
     async save(input, limit) {
-      const search = buildSavedSearch(input, newSavedSearchId(), now());
+      const search = buildSavedSearch(input, newSavedSearchId(), now(), ttlMs);
+      // Expired searches neither count against the limit nor make a duplicate.
+      ofChat(search.chatId);
       let keys = byChat.get(search.chatId);
       const existing = keys?.get(keyHash(search.key));
       if (existing !== undefined && searches.has(existing)) return { status: "duplicate", search: copy(searches.get(existing)!) };
@@ -168,15 +217,10 @@ export function createMemorySavedSearches(options: { now?: () => number } = {}):
       return { status: "saved", search: copy(search) };
     },
     async list(chatId) {
-      const ids = [...(byChat.get(chatId)?.values() ?? [])];
-      return ids
-        .map((id) => searches.get(id))
-        .filter((s): s is SavedSearch => s !== undefined)
-        .sort(byCreation)
-        .map(copy);
+      return ofChat(chatId).sort(byCreation).map(copy);
     },
     async get(id) {
-      const search = searches.get(id);
+      const search = live(searches.get(id));
       return search ? copy(search) : undefined;
     },
     async remove(chatId, id) {
@@ -195,15 +239,26 @@ export function createMemorySavedSearches(options: { now?: () => number } = {}):
       return ids.length;
     },
     async all() {
-      return [...searches.values()].sort(byCreation).map(copy);
+      return [...searches.values()]
+        .map(live)
+        .filter((s): s is SavedSearch => s !== undefined)
+        .sort(byCreation)
+        .map(copy);
     },
     async claim(id, recordId) {
-      if (!searches.has(id)) return false;
+      const search = live(searches.get(id));
+      if (!search) return false;
       let records = claimed.get(id);
       if (!records) claimed.set(id, (records = new Set()));
       if (records.has(recordId)) return false;
       records.add(recordId);
+      search.expiresAt = new Date(clock() + ttlMs).toISOString();
       return true;
+    },
+    async removeExpired() {
+      let removed = 0;
+      for (const search of [...searches.values()]) if (!live(search)) removed++;
+      return removed;
     },
     clear() {
       searches.clear();

@@ -3,9 +3,11 @@ import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { wireSavedSearches } from "../../src/app/saved-searches.js";
 import { claimNotifications } from "../../src/bot/features/saved-search-notifier.js";
 import { encodeSavedSearch } from "../../src/bot/callback-data/saved-search.js";
+import { createMemoryState } from "../../src/state/memory.js";
 import type { SavedSearchInput } from "../../src/state/saved-searches.js";
 import { calls, chatWith, data, plain, toast, type Chat } from "../helpers/chat.js";
 import { apiErrors, startFakeBotApi, type FakeBotApi, type Payload } from "../helpers/fake-bot-api.js";
+import { until } from "../helpers/until.js";
 
 let api: FakeBotApi;
 let chat: Chat;
@@ -18,6 +20,7 @@ let OTHER = 0;
 let RU_USER = 0;
 let nextUser = 7300;
 const putLive = new Map<string, CatalogRecord | undefined>();
+const DAY = 24 * 3600 * 1000;
 
 beforeAll(async () => {
   api = await startFakeBotApi();
@@ -257,5 +260,55 @@ describe("/subscriptions and stopping a saved search", () => {
     expect(toast(await chat.press(USER, `n:d:${search!.id}:l`, { force: true }))).toBe("This saved search no longer exists.");
     expect(toast(await chat.press(USER, `n:d:${search!.id}:x`, { force: true }))).toBe("This button has expired. Please send the command again.");
     expect(await chat.deps.state.savedSearches.list(OTHER)).toHaveLength(1);
+  });
+});
+
+describe("how long a saved search lasts", () => {
+  it("/subscriptions says until when each lasts: 90 days after saving, or after its last notification", async () => {
+    const before = Date.now();
+    await askAndSave(USER, "lunar greenhouse programme");
+    const [search] = await chat.deps.state.savedSearches.list(USER);
+    const expires = Date.parse(search!.expiresAt);
+    expect(expires).toBeGreaterThanOrEqual(before + 90 * DAY);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 90 * DAY);
+    const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(expires);
+    expect(plain(calls(await chat.say(USER, "/subscriptions"), "sendMessage")[0]!)).toContain(`1. “lunar greenhouse programme” · until ${day}`);
+
+    await chat.deps.state.sessions.write(`user:${USER}`, { lang: "ru", langChosen: true });
+    const ru = new Intl.DateTimeFormat("ru", { dateStyle: "long", timeZone: "UTC" }).format(expires);
+    expect(plain(calls(await chat.say(USER, "/subscriptions"), "sendMessage")[0]!)).toContain(`· до ${ru}`);
+
+    const notifiedFrom = Date.now();
+    expect(sentTo(await goLive(newRecord("zz-lunar-greenhouse", LUNAR)), USER)).toHaveLength(1);
+    const [notified] = await chat.deps.state.savedSearches.list(USER);
+    expect(Date.parse(notified!.expiresAt)).toBeGreaterThanOrEqual(notifiedFrom + 90 * DAY);
+  });
+
+  it("an expired saved search is no longer listed nor notified, and the periodic sweep removes it", async () => {
+    const clock = { at: Date.now() };
+    const state = createMemoryState({ ttlSeconds: 3600, now: () => clock.at, savedSearchTtlMs: 30 * DAY });
+    const swept: number[] = [];
+    const removeExpired = state.savedSearches.removeExpired.bind(state.savedSearches);
+    state.savedSearches.removeExpired = async () => {
+      const removed = await removeExpired();
+      swept.push(removed);
+      return removed;
+    };
+    const own = await chatWith(api, { state });
+    await state.savedSearches.save({ chatId: USER, query: "lunar greenhouse programme", lang: "en", filters: {}, key: "lunar greenhouse programme", shown: [], version: 0 }, 20);
+    expect(plain(calls(await own.say(USER, "/subscriptions"), "sendMessage")[0]!)).toContain("lunar greenhouse programme");
+    clock.at += 30 * DAY + 1;
+    const text = plain(calls(await own.say(USER, "/subscriptions"), "sendMessage")[0]!);
+    expect(text).not.toContain("lunar greenhouse programme");
+    expect(text).toContain("No saved searches");
+
+    await state.savedSearches.save({ chatId: OTHER, query: "hydrogen forum", lang: "en", filters: {}, key: "hydrogen forum", shown: [], version: 0 }, 20);
+    clock.at += 30 * DAY + 1;
+    const wired = wireSavedSearches({ api: own.bot.api, deps: own.deps, sweepEveryMs: 20 });
+    try {
+      await until(() => swept.includes(1));
+    } finally {
+      await wired.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Saved searches: one contract, checked against both backends; `other()` is a second process's view
-// of the same store (for Redis, its own connection).
-import { describe, expect, it } from "vitest";
+// of the same store (for Redis, its own connection). Both read the same clock, which tests move.
+import { beforeEach, describe, expect, it } from "vitest";
 import { createRedisSavedSearches } from "../../src/state/saved-searches-redis.js";
 import { createMemorySavedSearches, MAX_SAVED_SEARCHES, SAVED_SEARCH_ID, type SavedSearchInput, type SavedSearchStore } from "../../src/state/saved-searches.js";
 import { redisForTests } from "../helpers/redis-server.js";
@@ -8,6 +8,15 @@ import { redisForTests } from "../helpers/redis-server.js";
 function input(chatId: number, query: string, extra: Partial<SavedSearchInput> = {}): SavedSearchInput {
   return { chatId, query, lang: "en", filters: {}, key: query.toLowerCase(), shown: [], version: 3, ...extra };
 }
+
+const DAY = 24 * 3600 * 1000;
+/** The stores' lifetime of a search in these tests. */
+const TTL = 10 * DAY;
+const clock = { at: 0 };
+const now = () => clock.at;
+beforeEach(() => {
+  clock.at = Date.now();
+});
 
 function contract(make: () => Promise<SavedSearchStore>, other: () => Promise<SavedSearchStore>) {
   it("saves a search with an id and its time, lists a chat's searches oldest first, and gets one by id", async () => {
@@ -106,6 +115,62 @@ function contract(make: () => Promise<SavedSearchStore>, other: () => Promise<Sa
     expect(await store.all()).toEqual([]);
   });
 
+  it("a search expires its lifetime after it is saved: gone from every read, claims nothing, and may be saved again", async () => {
+    const store = await make();
+    const saved = await store.save(input(1, "hydrogen forum"), 2);
+    await store.save(input(1, "lunar greenhouse"), 2);
+    if (saved.status !== "saved") throw new Error("not saved");
+    expect(saved.search.expiresAt).toBe(new Date(Date.parse(saved.search.createdAt) + TTL).toISOString());
+    clock.at += TTL - 1000;
+    expect((await (await other()).list(1)).map((s) => s.query)).toEqual(["hydrogen forum", "lunar greenhouse"]);
+    clock.at += 2000;
+    const view = await other();
+    expect(await view.get(saved.search.id)).toBeUndefined();
+    expect(await view.list(1)).toEqual([]);
+    expect(await view.all()).toEqual([]);
+    expect(await store.claim(saved.search.id, "rec-a")).toBe(false);
+    // Expired searches count against neither the limit nor duplicates.
+    const again = await store.save(input(1, "hydrogen forum"), 2);
+    expect(again.status).toBe("saved");
+    expect((await store.save(input(1, "third"), 2)).status).toBe("saved");
+    expect((await view.list(1)).map((s) => s.query)).toEqual(["hydrogen forum", "third"]);
+  });
+
+  it("a notification starts the lifetime again, on every process", async () => {
+    const store = await make();
+    const saved = await store.save(input(1, "hydrogen forum"), 20);
+    if (saved.status !== "saved") throw new Error("not saved");
+    clock.at += TTL - DAY;
+    const notifiedAt = clock.at;
+    expect(await (await other()).claim(saved.search.id, "rec-a")).toBe(true);
+    // A claim refused (already notified) moves nothing.
+    clock.at += DAY / 2;
+    expect(await store.claim(saved.search.id, "rec-a")).toBe(false);
+    clock.at += DAY;
+    const [search] = await store.list(1);
+    expect(search?.expiresAt).toBe(new Date(notifiedAt + TTL).toISOString());
+    expect((await (await other()).get(saved.search.id))?.expiresAt).toBe(search?.expiresAt);
+    clock.at = notifiedAt + TTL + 1;
+    expect(await store.list(1)).toEqual([]);
+  });
+
+  it("removeExpired removes every expired search of every chat at once, and only those", async () => {
+    const store = await make();
+    await store.save(input(1, "old one"), 20);
+    await store.save(input(2, "old two"), 20);
+    clock.at += 5 * DAY;
+    const kept = await store.save(input(1, "new one"), 20);
+    clock.at += 6 * DAY;
+    expect(await (await other()).removeExpired()).toBe(2);
+    expect(await store.removeExpired()).toBe(0);
+    if (kept.status !== "saved") throw new Error("not saved");
+    expect((await store.all()).map((s) => s.id)).toEqual([kept.search.id]);
+    expect(await store.list(2)).toEqual([]);
+    clock.at += 5 * DAY;
+    expect(await store.removeExpired()).toBe(1);
+    expect(await store.all()).toEqual([]);
+  });
+
   it("hands out copies: changing what was returned does not change what is stored", async () => {
     const store = await make();
     const saved = await store.save(input(1, "q", { shown: ["a"] }), 20);
@@ -119,7 +184,7 @@ function contract(make: () => Promise<SavedSearchStore>, other: () => Promise<Sa
 describe("memory saved-search store", () => {
   let store: SavedSearchStore;
   contract(
-    async () => (store = createMemorySavedSearches()),
+    async () => (store = createMemorySavedSearches({ now, ttlMs: TTL })),
     async () => store,
   );
 });
@@ -127,9 +192,34 @@ describe("memory saved-search store", () => {
 describe("redis saved-search store", () => {
   const redis = redisForTests();
   contract(
-    async () => createRedisSavedSearches(await redis.client(), { prefix: "t:" }),
-    async () => createRedisSavedSearches(await redis.client(), { prefix: "t:" }),
+    async () => createRedisSavedSearches(await redis.client(), { prefix: "t:", now, ttlMs: TTL }),
+    async () => createRedisSavedSearches(await redis.client(), { prefix: "t:", now, ttlMs: TTL }),
   );
+
+  it("an expired search leaves nothing behind: its JSON, its place in its chat and in the expiry set, its notified records", async () => {
+    const client = await redis.client();
+    const store = createRedisSavedSearches(client, { prefix: "t:", now, ttlMs: TTL });
+    const saved = await store.save(input(1, "q"), 20);
+    if (saved.status !== "saved") throw new Error("not saved");
+    expect(await store.claim(saved.search.id, "rec-a")).toBe(true);
+    clock.at += TTL + 1;
+    expect(await store.removeExpired()).toBe(1);
+    expect(await client.keys("t:saved:*")).toEqual([]);
+  });
+
+  it("a search stored before searches expired lasts its lifetime from its creation", async () => {
+    const client = await redis.client();
+    const store = createRedisSavedSearches(client, { prefix: "t:", now, ttlMs: TTL });
+    const saved = await store.save(input(1, "q"), 20);
+    if (saved.status !== "saved") throw new Error("not saved");
+    const { expiresAt: _, ...legacy } = saved.search;
+    await client.hset("t:saved:searches", saved.search.id, JSON.stringify(legacy));
+    await client.zrem("t:saved:expiry", saved.search.id);
+    expect((await store.get(saved.search.id))?.expiresAt).toBe(saved.search.expiresAt);
+    clock.at += TTL + 1;
+    expect(await store.list(1)).toEqual([]);
+    expect(await client.keys("t:saved:*")).toEqual([]);
+  });
 
   it("skips a corrupt stored search instead of failing the list", async () => {
     const client = await redis.client();

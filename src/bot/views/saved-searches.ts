@@ -2,7 +2,7 @@ import { KINDS, type CatalogRecord } from "../../catalog/schema.js";
 import type { SavedSearch, SavedSearchFilters } from "../../state/saved-searches.js";
 import { escapeHtml, MESSAGE_LIMIT } from "../format.js";
 import { renderCard, type ViewEnv } from "./card.js";
-import { collator, countryName, fitEscaped } from "./format.js";
+import { collator, countryName, dateTimeFormat, fitEscaped } from "./format.js";
 
 /** Longest quotation of a saved question. */
 const QUERY_MAX = 120;
@@ -23,13 +23,15 @@ export function filtersText(filters: SavedSearchFilters, env: ViewEnv): string {
   return words.sort(collator(env.lang).compare).map(escapeHtml).join(", ");
 }
 
-/** /subscriptions: the saved searches, numbered like their 🗑 buttons, or how to save one. */
+/** /subscriptions: the saved searches, numbered like their 🗑 buttons, each with the day it expires, or how to save one. */
 export function savedSearchLines(searches: readonly SavedSearch[], env: ViewEnv): string[] {
   const { t } = env;
   if (searches.length === 0) return [t("saved:title"), t("saved:none")];
+  const day = dateTimeFormat(env.lang, { dateStyle: "long", timeZone: "UTC" });
   const lines = searches.map((search, i) => {
     const filters = filtersText(search.filters, env);
-    return filters ? t("saved:lineFilters", { n: i + 1, query: quoteSaved(search.query), filters }) : t("saved:line", { n: i + 1, query: quoteSaved(search.query) });
+    const line = filters ? t("saved:lineFilters", { n: i + 1, query: quoteSaved(search.query), filters }) : t("saved:line", { n: i + 1, query: quoteSaved(search.query) });
+    return `${line} · ${t("saved:until", { date: escapeHtml(day.format(new Date(search.expiresAt))) })}`;
   });
   return [t("saved:title"), ...lines, "", t("saved:hint")];
 }
