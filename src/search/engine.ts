@@ -96,6 +96,8 @@ const NAMED_BONUS = 1;
 
 /** Score bonus of a record in the place the question names that also answers the rest of it. */
 const PLACE_BONUS = 0.5;
+/** Its share for a record that answers the rest only outside its title (a university that mentions incubators). */
+const TOPIC_OUTSIDE_TITLE_PLACE = 0.5;
 
 /**
  * A place's share of the confidence, relative to its weight: "the weather in Urumqi" names Urumqi,
@@ -462,7 +464,7 @@ export class SearchEngine {
       // says less about any one of them; a city is a city.
       const inPlace = placeList.length > 0 && placeFirst(units, acc, slot, placeList, entry.places);
       const inCity = inPlace && placeList.some((p) => entry.cities.has(p));
-      const placeBonus = inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0;
+      const placeBonus = (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) * (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
       final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + nameBonus) * (1 + placeBonus);
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".

@@ -58,6 +58,10 @@ describe("decide: a Chinese city the catalog lacks", () => {
 });
 
 describe("decide: places", () => {
+  it("a record in the place that answers the topic in its title outranks one that only mentions it", () => {
+    expect(decide(engine, "tech transfer centre in nanning").record?.id).toBe("china-asean-tech-transfer-centre");
+  });
+
   it("every spelling the gazetteer knows of a catalog city is that city, not only its country", () => {
     const decision = decide(engine, "quelle est la valeur des accords signés à Ouroumtchi ?");
     expect(decision.response.hits[0]?.id).toBe("bri-urumqi-innovation-conference-2024");
