@@ -269,4 +269,34 @@ describe("list fields in /edit", () => {
     expect(texts(other)[0]).toContain("This list has changed");
     expect((await draft(COORDINATOR))?.record.links).toHaveLength(1);
   });
+  it("a list item the rules refuse at the preview is asked again at its own sub-field", async () => {
+    await chat.say(COORDINATOR, `/edit ${ID}`);
+    // As a draft could hold it when the rules changed under it.
+    const session = (await chat.deps.state.sessions.read(`user:${COORDINATOR}`))!;
+    session.recordDraft!.record.contacts = [{ name: { en: "ASEAN Secretariat", fr: "Secrétariat de l'ASEAN", ru: "Секретариат АСЕАН", zh: "东盟秘书处" }, phone: "12" }];
+    await chat.deps.state.sessions.write(`user:${COORDINATOR}`, session);
+    const preview = await chat.press(COORDINATOR, "ed:v");
+    expect(texts(preview)).toHaveLength(1);
+    expect(texts(preview)[0]).toContain("“12” is not a phone number");
+    expect(texts(preview)[0]).toContain("Phone: send the value");
+    const fixed = await chat.say(COORDINATOR, "+62 21 7262991");
+    expect(last(fixed)).toContain("Phone: +62 21 7262991");
+    expect(buttonData(await chat.press(COORDINATOR, "ed:v"))).toContain("ed:s");
+  });
+
+  it("sets the publisher of a source no other record cites, and leaves the publisher other records name alone", async () => {
+    await chat.say(COORDINATOR, `/edit ${ID}`);
+    const shared = await chat.press(COORDINATOR, "ed:f:publisher");
+    expect(texts(shared)[0]).toContain("This source’s publisher is the one its other records name");
+    await chat.press(COORDINATOR, "ed:f:source");
+    await chat.say(COORDINATOR, "099_0123456789abcdef.txt");
+    // A file no record cites: no publisher is carried over or made up.
+    expect((await draft(COORDINATOR))?.record.source).toEqual({ file: "099_0123456789abcdef.txt", date: "2022-10-26" });
+    const asked = await chat.press(COORDINATOR, "ed:f:publisher");
+    expect(last(asked)).toContain("Publisher in English");
+    await say(COORDINATOR, "the ASEAN Secretariat", "le Secrétariat de l'ASEAN", "Секретариат АСЕАН", "东盟秘书处");
+    await submitAndApprove();
+    expect(chat.deps.search.get(ID)?.source.publisher?.en).toBe("the ASEAN Secretariat");
+    expect(plain(calls(await chat.say(STRANGER, `/start r_${ID}`), "sendMessage")[0]!)).toContain("Source: the ASEAN Secretariat");
+  });
 });

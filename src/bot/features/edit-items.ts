@@ -106,13 +106,13 @@ async function showItem(ctx: BotContext, list: ListField, index: number): Promis
   const keyboard = new InlineKeyboard();
   LIST_FIELDS[list].forEach((sub, i) => {
     const spec = subSpec(list, sub)!;
-    lines.push(`• ${ctx.t(`edit:items.field.${sub}`)}: ${escapeHtml(truncate(subText(ctx, spec, item[sub], ctx.lang), 300))}`);
+    lines.push(ctx.t("edit:items.line", { field: ctx.t(`edit:items.field.${sub}`), value: escapeHtml(truncate(subText(ctx, spec, item[sub], ctx.lang), 300)) }));
     keyboard.text(ctx.t(`edit:items.field.${sub}`), encodeEdit({ op: "sub", sub, ...ref }));
     if (i % 3 === 2) keyboard.row();
   });
   lines.push("", ctx.t("edit:items.chooseSub"));
   keyboard.row().text(ctx.t("edit:items.button.remove"), encodeEdit({ op: "remove", ...ref }));
-  keyboard.row().text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
+  keyboard.row().text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list })).text(ctx.t("edit:button.preview"), encodeEdit({ op: "preview" })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
@@ -235,15 +235,18 @@ async function askSub(ctx: BotContext, error?: string): Promise<void> {
   lines.push(lang ? ctx.t("edit:ask.localized", { field, language: ctx.t(`edit:lang.${lang}`) }) : ctx.t("edit:ask.value", { field }));
   lines.push(sub === "countries" ? ctx.t("edit:hint.countries") : ctx.t(`edit:items.hint.${sub}`, { categories: lang ? pluralCategories(lang).join(" | ") : "" }));
   const firstStep = !lang || lang === LANGUAGES[0];
-  if (spec.optional && firstStep && sub !== "countries") lines.push(ctx.t("edit:items.optional"));
+  if (spec.optional && firstStep && sub !== "countries" && spec.type !== "flag") lines.push(ctx.t("edit:items.optional"));
   const current = currentValue(item, spec, lang);
   if (current !== undefined) lines.push("", ctx.t("edit:ask.current", { value: escapeHtml(truncate(spec.type === "phrase" ? phraseText(current, lang!) : subText(ctx, spec, current, lang ?? ctx.lang), 600)) }));
-  const keyboard = new InlineKeyboard();
-  if (spec.type === "flag") keyboard.text(ctx.t("edit:items.yes"), encodeEdit({ op: "flag", value: true })).text(ctx.t("edit:items.no"), encodeEdit({ op: "flag", value: false })).row();
+  const choices: [string, string][] = [];
+  if (spec.type === "flag") choices.push([ctx.t("edit:items.yes"), encodeEdit({ op: "flag", value: true })], [ctx.t("edit:items.no"), encodeEdit({ op: "flag", value: false })]);
   // Keeping is for a value that exists: a missing translation is asked for, never copied from another language.
-  else if (current !== undefined) keyboard.text(ctx.t("edit:button.keep"), encodeEdit({ op: "keep" }));
-  if (spec.optional && firstStep && spec.type !== "flag") keyboard.text(ctx.t(item.value[sub] === undefined ? "edit:items.button.skip" : "edit:button.clear"), encodeEdit({ op: "clear" }));
-  keyboard.row().text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
+  else if (current !== undefined) choices.push([ctx.t("edit:button.keep"), encodeEdit({ op: "keep" })]);
+  if (spec.optional && firstStep && spec.type !== "flag") choices.push([ctx.t(item.value[sub] === undefined ? "edit:items.button.skip" : "edit:button.clear"), encodeEdit({ op: "clear" })]);
+  const keyboard = new InlineKeyboard();
+  for (const [label, payload] of choices) keyboard.text(label, payload);
+  if (choices.length) keyboard.row();
+  keyboard.text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
@@ -386,6 +389,7 @@ export async function askItemAgain(ctx: BotContext, draft: RecordDraft, problem:
   const item = itemsOf(draft, list)[index];
   const spec = subSpec(list, sub);
   if (!item || !spec) return false;
+  draft.field = list;
   draft.item = { list, index, value: structuredClone(item), sub, queue: [] };
   draft.lang = perLanguage(spec) ? ((m[4] as Language | undefined) ?? LANGUAGES[0]) : undefined;
   const typed = currentValue(draft.item, spec, draft.lang);

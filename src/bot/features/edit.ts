@@ -66,6 +66,8 @@ export const FIELDS: FieldSpec[] = [
   { name: "expires", path: ["expires"], type: "date", optional: true },
   { name: "source", path: ["source", "file"], type: "text" },
   { name: "sourceDate", path: ["source", "date"], type: "date" },
+  // Who first published the source: set here only for a file no other record cites (those name it, alike).
+  { name: "publisher", path: ["source", "publisher"], type: "localized", optional: true },
   { name: "verified", path: ["verified"], type: "date" },
 ];
 const FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));
@@ -131,6 +133,11 @@ async function onDraftButton(ctx: BotContext, action: EditAction): Promise<void>
       const spec = FIELD_BY_NAME.get(action.field);
       if (!spec || (spec.newOnly && draft.base)) return showMenu(ctx);
       if (spec.type === "items" && isListField(spec.name)) return showList(ctx, spec.name);
+      const citing = spec.name === "publisher" ? otherCiting(ctx, draft) : undefined;
+      if (citing) {
+        await ctx.reply(ctx.t("edit:error.publisherShared", { id: escapeHtml(citing) }));
+        return showMenu(ctx);
+      }
       return ask(ctx, spec, spec.type === "localized" ? LANGUAGES[0] : undefined);
     }
     case "kind": {
@@ -168,6 +175,13 @@ async function startEdit(ctx: BotContext, id: string): Promise<void> {
   if (!record) return void (await ctx.reply(ctx.t("edit:notFound", { id: escapeHtml(truncate(id, 80)) })));
   ctx.session.recordDraft = { base: record.id, record: structuredClone(record) as unknown as Record<string, unknown> };
   await showMenu(ctx);
+}
+
+/** Another record of the live catalog citing the draft's source file, whose publisher the draft's must be. */
+function otherCiting(ctx: BotContext, draft: RecordDraft): string | undefined {
+  const file = valueAt(draft.record, ["source", "file"]);
+  const own = draft.base ?? draft.record.id;
+  return ctx.deps.search.catalog.records.find((r) => r.source.file === file && r.id !== own)?.id;
 }
 
 function endDraft(ctx: BotContext): void {
