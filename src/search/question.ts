@@ -27,26 +27,105 @@ const WORD_CHAR = /^[\p{L}\p{N}]$/u;
 const PATTERNS = KIND_PATTERNS.map(([kind, re]): [QuestionKind, RegExp] => [kind, new RegExp(wordBoundaries(re.source), "u")]);
 
 /**
- * A pattern's `\b`s for every script. Next to a letter the pattern itself requires, a boundary is only
- * "no letter on the other side": the same matches, and the full two-sided test at every position made
- * these patterns the slowest step of a search (≈ 100 µs a question; ≈ 15 µs like this).
+ * A pattern's `\b`s for every script. Next to a letter the pattern itself requires (a letter, or a group
+ * each of whose alternatives starts or ends with one), a boundary is only "no letter on the other side":
+ * the same matches, and the full two-sided test at every position made these patterns the slowest step
+ * of a search (≈ 100 µs a question; ≈ 15 µs like this).
  */
 export function wordBoundaries(source: string): string {
-  let out = "";
-  for (let i = 0; i < source.length; i++) {
-    if (source[i] !== "\\" || source[i + 1] !== "b" || source[i - 1] === "\\") {
-      out += source[i];
-      continue;
-    }
-    const next = source[i + 2] ?? "";
-    const prev = source[i - 1] ?? "";
-    // A letter right after, and not made optional by a quantifier; or a letter right before, not an escape's.
-    if (WORD_CHAR.test(next) && !/[?*{]/.test(source[i + 3] ?? "")) out += String.raw`(?<![\p{L}\p{N}])`;
-    else if (WORD_CHAR.test(prev) && source[i - 2] !== "\\") out += String.raw`(?![\p{L}\p{N}])`;
-    else out += BOUNDARY;
-    i++;
+  const tokens = tokenize(source);
+  return tokens
+    .map((token, k) => {
+      if (token.kind !== "b") return token.text;
+      if (startsWithLetter(tokens, k + 1)) return String.raw`(?<![\p{L}\p{N}])`;
+      if (endsWithLetter(tokens, k - 1)) return String.raw`(?![\p{L}\p{N}])`;
+      return BOUNDARY;
+    })
+    .join("");
+}
+
+interface Token {
+  kind: "letter" | "b" | "open" | "close" | "or" | "quantifier" | "other";
+  text: string;
+  /** For a bracket: the index of its partner. */
+  partner?: number;
+}
+
+/** Splits a pattern into letters, `\b`s, brackets, bars, quantifiers and anything else (escapes, classes). */
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  const open: number[] = [];
+  for (let i = 0; i < source.length; ) {
+    const ch = source[i]!;
+    let text = ch;
+    let kind: Token["kind"] = "other";
+    if (ch === "\\") {
+      const escape = /^\\(?:[pPu]\{[^}]*\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|c[a-zA-Z]|.)/su.exec(source.slice(i))![0];
+      text = escape;
+      if (escape === String.raw`\b`) kind = "b";
+    } else if (ch === "[") {
+      text = /^\[(?:\\.|[^\]\\])*\]/su.exec(source.slice(i))?.[0] ?? ch;
+    } else if (ch === "(") {
+      kind = "open";
+      text = /^\((?:\?(?:<?[=!]|:|<[^>]*>))?/u.exec(source.slice(i))![0];
+      open.push(tokens.length);
+    } else if (ch === ")") {
+      kind = "close";
+      const partner = open.pop();
+      if (partner !== undefined) {
+        tokens[partner]!.partner = tokens.length;
+        tokens.push({ kind, text, partner });
+        i += 1;
+        continue;
+      }
+    } else if (ch === "|") kind = "or";
+    else if ("?*+{".includes(ch)) {
+      kind = "quantifier";
+      text = /^(?:[?*+]|\{\d*,?\d*\})\??/u.exec(source.slice(i))?.[0] ?? ch;
+    } else if (WORD_CHAR.test(ch)) kind = "letter";
+    tokens.push({ kind, text });
+    i += text.length;
   }
-  return out;
+  return tokens;
+}
+
+/** A plain or non-capturing group (not a lookaround), with no quantifier after it. */
+function plainGroup(tokens: Token[], open: number): boolean {
+  const t = tokens[open]!;
+  return (t.text === "(" || t.text === "(?:") && t.partner !== undefined && tokens[t.partner + 1]?.kind !== "quantifier";
+}
+
+/** The top-level alternatives of a group, as [first, last] token indexes (last < first when empty). */
+function alternatives(tokens: Token[], open: number): [number, number][] {
+  const close = tokens[open]!.partner!;
+  const found: [number, number][] = [];
+  let first = open + 1;
+  for (let k = open + 1; k < close; k++) {
+    const t = tokens[k]!;
+    if (t.kind === "open") k = t.partner!;
+    else if (t.kind === "or") {
+      found.push([first, k - 1]);
+      first = k + 1;
+    }
+  }
+  found.push([first, close - 1]);
+  return found;
+}
+
+/** Whatever matches from token k on starts with a letter or digit. */
+function startsWithLetter(tokens: Token[], k: number): boolean {
+  const t = tokens[k];
+  if (t?.kind === "letter") return tokens[k + 1]?.kind !== "quantifier";
+  if (t?.kind !== "open" || !plainGroup(tokens, k)) return false;
+  return alternatives(tokens, k).every(([first, last]) => first <= last && startsWithLetter(tokens, first));
+}
+
+/** Whatever matches up to token k ends with a letter or digit. */
+function endsWithLetter(tokens: Token[], k: number): boolean {
+  const t = tokens[k];
+  if (t?.kind === "letter") return true;
+  if (t?.kind !== "close" || !plainGroup(tokens, t.partner!)) return false;
+  return alternatives(tokens, t.partner!).every(([first, last]) => first <= last && endsWithLetter(tokens, last));
 }
 
 /** The kind of fact a question asks for, or null for a plain search ("incubators in Kazakhstan"). */
