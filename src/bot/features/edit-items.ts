@@ -233,7 +233,10 @@ async function askSub(ctx: BotContext, error?: string): Promise<void> {
   if (error) lines.push(error, "");
   lines.push(`<b>${escapeHtml(itemHeading(ctx, list, item.adding ? undefined : item.index))}</b>`);
   lines.push(lang ? ctx.t("edit:ask.localized", { field, language: ctx.t(`edit:lang.${lang}`) }) : ctx.t("edit:ask.value", { field }));
-  lines.push(sub === "countries" ? ctx.t("edit:hint.countries") : ctx.t(`edit:items.hint.${sub}`, { categories: lang ? pluralCategories(lang).join(" | ") : "" }));
+  const forms = lang ? { categories: pluralCategories(lang).join(" | "), example: ctx.t(`edit:items.example.${lang}`) } : {};
+  // A language with one plural form (Chinese) has nothing to agree: one phrase.
+  const hint = sub === "countries" ? "edit:hint.countries" : sub === "text" && lang && pluralCategories(lang).length === 1 ? "edit:items.hint.textSingle" : `edit:items.hint.${sub}`;
+  lines.push(ctx.t(hint, forms));
   const firstStep = !lang || lang === LANGUAGES[0];
   if (spec.optional && firstStep && sub !== "countries" && spec.type !== "flag") lines.push(ctx.t("edit:items.optional"));
   const current = currentValue(item, spec, lang);
