@@ -1,4 +1,4 @@
-import { LANGUAGES, recordSchema, type CatalogRecord, type Language, type Localized } from "../catalog/schema.js";
+import { LANGUAGES, recordSchema, type CatalogRecord, type Deadline, type Language, type Localized } from "../catalog/schema.js";
 
 /**
  * A confirmed broadcast becomes a catalog record of kind "announcement", so a subscriber's follow-up
@@ -23,6 +23,8 @@ export interface AnnouncementInput {
   countries?: string[];
   /** Ids of records the coordinator linked to the broadcast. */
   related?: string[];
+  /** Application deadlines the announcement carries (reminders and calendar files, as for any record). */
+  deadlines?: Deadline[];
 }
 
 /** Default lifetime of an announcement in the catalog. */
@@ -59,7 +61,7 @@ export function announcementRecord(input: AnnouncementInput): CatalogRecord {
     countries: (input.countries ?? []).filter((c) => /^[A-Z]{2}$/.test(c)),
     sectors: (input.sectors ?? []).filter((s) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(s)),
     ...(input.related?.length ? { related: input.related.filter((id) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id)) } : {}),
-    dates: { start: day },
+    dates: { start: day, ...(input.deadlines?.length ? { deadlines: input.deadlines } : {}) },
     source: { file: `broadcast-${input.broadcastId.replace(/[^\w-]/g, "-")}.txt`, date: day },
     verified: day,
     expires: input.expires,

@@ -1,6 +1,7 @@
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import type { Translate } from "../../i18n.js";
 import { encodeCallback, fitsCallback } from "../callback-data/index.js";
+import { encodeReminder } from "../callback-data/reminders.js";
 import { truncate } from "../format.js";
 
 /**
@@ -28,7 +29,8 @@ export function renderReceived(t: Translate, html: string): string {
   return `${receivedHeader(t)}\n\n${html}`;
 }
 
-export function receivedKeyboard(t: Translate, linked?: LinkedRecord): InlineKeyboardMarkup {
+/** `deadlineOf`: the announcement record whose deadline ⏰ and 📅 are about, when it has one. */
+export function receivedKeyboard(t: Translate, linked?: LinkedRecord, deadlineOf?: string): InlineKeyboardMarkup {
   const rows: InlineKeyboardButton[][] = [];
   if (linked && fitsCallback({ type: "record", view: "details", id: linked.id, fresh: true })) {
     const open = (view: "card" | "details" | "contacts") => encodeCallback({ type: "record", view, id: linked.id, fresh: true });
@@ -36,6 +38,12 @@ export function receivedKeyboard(t: Translate, linked?: LinkedRecord): InlineKey
     rows.push([
       { text: t("record:button.details"), callback_data: open("details") },
       { text: t("record:button.contacts"), callback_data: open("contacts") },
+    ]);
+  }
+  if (deadlineOf) {
+    rows.push([
+      { text: t("reminders:button.remind"), callback_data: encodeReminder({ op: "remind", id: deadlineOf }) },
+      { text: t("reminders:button.calendar"), callback_data: encodeReminder({ op: "calendar", id: deadlineOf }) },
     ]);
   }
   rows.push([

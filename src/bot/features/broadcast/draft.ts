@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Message } from "grammy/types";
 import { LANGUAGES, type Language } from "../../../catalog/schema.js";
 import type { BroadcastContent, MessageContent } from "../../../broadcast/types.js";
+import type { DeadlineTime } from "../../../catalog/deadlines.js";
 import type { Audience } from "../../../state/coordination.js";
 import { entitiesToHtml } from "./html.js";
 
@@ -37,6 +38,11 @@ export interface BroadcastDraft {
   previewed?: boolean;
   /** The id of a catalog record whose buttons go under the message (the coordinator typed it). */
   record?: string;
+  /**
+   * An application deadline the announcement carries (what it closes is "applications", said in each
+   * language): recipients get ⏰ and 📅 under the message, as under a record's card.
+   */
+  deadline?: DeadlineTime;
   /** What the preview showed, per recipient language: what confirming sends (cleared with `previewed`). */
   rendered?: BroadcastContent;
 }
@@ -54,6 +60,7 @@ export const STEP = {
   schedule: "broadcast:schedule",
   expires: "broadcast:expires",
   record: "broadcast:record",
+  deadline: "broadcast:deadline",
   variant: (lang: Language) => `broadcast:variant:${lang}`,
 } as const;
 

@@ -39,6 +39,8 @@ import { editView, isNotModified, sendView, type View } from "../../views/show.j
 import { escapeHtml, truncate } from "../../format.js";
 import { audienceChosen, CAPTION_LIMIT, draftMessageOf, newDraft, normalizeAudience, STEP, TEXT_LIMIT, toggleAudience, type BroadcastDraft, type Facet } from "./draft.js";
 import { headerRoom, receivedContent } from "./received.js";
+import { labelledDeadline, parseDeadlineInput } from "./deadline.js";
+import { deadlineInstant } from "../../../catalog/deadlines.js";
 import { handleQuestion } from "../question.js";
 import { typedRecordId } from "../unanswered.js";
 import { formatDate, formatScheduleTime, parseDate, parseScheduleTime } from "./time.js";
@@ -173,6 +175,17 @@ async function onDraftButton(ctx: BotContext, draft: BroadcastDraft, action: Exc
     case "unlink":
       changed(draft);
       draft.record = undefined;
+      ctx.session.step = STEP.compose;
+      await show(ctx, await draftView(ctx, draft));
+      break;
+    case "deadline":
+      if (!draft.default) return expired(ctx);
+      ctx.session.step = STEP.deadline;
+      await show(ctx, { text: t("broadcast:deadline.prompt"), keyboard: backKeyboard(t) });
+      break;
+    case "undeadline":
+      changed(draft);
+      draft.deadline = undefined;
       ctx.session.step = STEP.compose;
       await show(ctx, await draftView(ctx, draft));
       break;
@@ -382,6 +395,7 @@ async function publishAnnouncement(ctx: BotContext, draft: BroadcastDraft, audie
       sectors: audience.topics,
       countries: audience.countries,
       ...(draft.record ? { related: [draft.record] } : {}),
+      ...(draft.deadline ? { deadlines: [labelledDeadline(draft.deadline, ctx.deps.i18n)] } : {}),
     });
     await live.put(record, draft.scheduledAt ? new Date(draft.scheduledAt) : undefined);
     ctx.deps.logger.info({ id: record.id, from: draft.scheduledAt ?? "now", expires }, "announcement added to the catalog");
@@ -525,6 +539,18 @@ export const recordStep = step(async (ctx, draft) => {
   await sendDraft(ctx, draft);
 });
 
+/** The announcement's application deadline: still ahead when the broadcast goes out. */
+export const deadlineStep = step(async (ctx, draft) => {
+  const parsed = parseDeadlineInput(ctx.message!.text ?? "", draft.scheduledAt ? Date.parse(draft.scheduledAt) : Date.now());
+  if (typeof parsed === "string") {
+    await ctx.reply(ctx.t(`broadcast:deadline.error.${parsed}`), { reply_markup: backKeyboard(ctx.t) });
+    return;
+  }
+  changed(draft);
+  draft.deadline = parsed;
+  await sendDraft(ctx, draft);
+});
+
 /** A date and time with a zone; the past and the far future are refused. */
 export const scheduleStep = step(async (ctx, draft) => {
   const parsed = parseScheduleTime(ctx.message!.text ?? "");
@@ -536,6 +562,8 @@ export const scheduleStep = step(async (ctx, draft) => {
   draft.scheduledAt = parsed.at.toISOString();
   draft.zone = parsed.zone;
   if (draft.expires && draft.expires < draft.scheduledAt.slice(0, 10)) draft.expires = undefined;
+  // A deadline passed by the time it goes out is no deadline for its readers: the draft shows it gone.
+  if (draft.deadline && deadlineInstant(draft.deadline) <= parsed.at.getTime()) draft.deadline = undefined;
   await ctx.reply(ctx.t("broadcast:schedule.set", { when: escapeHtml(formatScheduleTime(parsed.at, parsed.zone, ctx.lang)) }));
   await sendDraft(ctx, draft);
 });

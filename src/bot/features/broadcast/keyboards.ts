@@ -26,13 +26,16 @@ export type BroadcastAction =
   /** Link a catalog record (its id is typed next), or unlink it. */
   | { do: "record" }
   | { do: "unlink" }
+  /** Give the announcement an application deadline (typed next), or take it away. */
+  | { do: "deadline" }
+  | { do: "undeadline" }
   | { do: "stop"; id: string }
   | { do: "list" };
 
 export const BROADCAST_PREFIX = "bc:";
 
 const FACET_CODE: Record<Facet, string> = { topics: "t", kinds: "k", countries: "c", languages: "l" };
-const SIMPLE = { audience: "a", everyone: "e", preview: "p", confirm: "ok", edit: "ed", cancel: "q", schedule: "s", now: "n", expires: "x", list: "ls", record: "r", unlink: "ru" } as const;
+const SIMPLE = { audience: "a", everyone: "e", preview: "p", confirm: "ok", edit: "ed", cancel: "q", schedule: "s", now: "n", expires: "x", list: "ls", record: "r", unlink: "ru", deadline: "d", undeadline: "du" } as const;
 const VALUE: Record<Facet, (v: string) => boolean> = {
   topics: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v),
   kinds: (v) => (KINDS as readonly string[]).includes(v),
@@ -95,7 +98,7 @@ export function decodeBroadcast(data: string | undefined): BroadcastAction | und
 
 const CHECK = "✓ ";
 
-/** Under the draft: variants, audience, schedule, expiry, the linked record, preview, cancel. */
+/** Under the draft: variants, audience, schedule, expiry, the linked record, the deadline, preview, cancel. */
 export function draftKeyboard(t: Translate, draft: BroadcastDraft): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   LANGUAGES.forEach((lang, i) => {
@@ -109,6 +112,8 @@ export function draftKeyboard(t: Translate, draft: BroadcastDraft): InlineKeyboa
   keyboard.row().text(t("broadcast:button.expires"), encodeBroadcast({ do: "expires" }));
   keyboard.row().text(t(draft.record ? "broadcast:button.recordChange" : "broadcast:button.record"), encodeBroadcast({ do: "record" }));
   if (draft.record) keyboard.text(t("broadcast:button.unlink"), encodeBroadcast({ do: "unlink" }));
+  keyboard.row().text(t(draft.deadline ? "broadcast:button.deadlineChange" : "broadcast:button.deadline"), encodeBroadcast({ do: "deadline" }));
+  if (draft.deadline) keyboard.text(t("broadcast:button.undeadline"), encodeBroadcast({ do: "undeadline" }));
   keyboard.row().text(t("broadcast:button.preview"), encodeBroadcast({ do: "preview" })).text(t("broadcast:button.cancel"), encodeBroadcast({ do: "cancel" }));
   return keyboard;
 }

@@ -2,6 +2,7 @@ import type { i18n } from "i18next";
 import { LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../../catalog/schema.js";
 import type { BroadcastContent, MessageContent } from "../../../broadcast/types.js";
 import { translator } from "../../../i18n.js";
+import { announcementId } from "../../../announcements/record.js";
 import { htmlToPlain } from "./html.js";
 import { receivedHeader, receivedKeyboard, renderReceived } from "../../views/announcement.js";
 import { contentOf, type BroadcastDraft } from "./draft.js";
@@ -9,8 +10,8 @@ import { contentOf, type BroadcastDraft } from "./draft.js";
 /**
  * The broadcast as each recipient will get it, rendered here for the delivery engine (which sends it as
  * it is, knowing nothing of the bot's views): in every language, the bot's header in that language, the
- * coordinator's variant for it (else the main message) and the buttons — the linked record's, then
- * managing or stopping the subscription. Recipients of no known language get the coordinator's.
+ * coordinator's variant for it (else the main message) and the buttons — the linked record's, ⏰ and 📅
+ * of the announcement's deadline, then managing or stopping the subscription. Recipients of no known language get the coordinator's.
  */
 export function receivedContent(draft: BroadcastDraft, i18n: i18n, linked?: CatalogRecord): BroadcastContent | undefined {
   const main = draft.default;
@@ -19,7 +20,8 @@ export function receivedContent(draft: BroadcastDraft, i18n: i18n, linked?: Cata
   for (const lang of LANGUAGES) {
     const t = translator(i18n, lang);
     const message = contentOf(draft.variants?.[lang] ?? main);
-    variants[lang] = { ...message, html: renderReceived(t, message.html), keyboard: receivedKeyboard(t, linked ? { id: linked.id, title: shortTitle(linked, lang) } : undefined) };
+    const keyboard = receivedKeyboard(t, linked ? { id: linked.id, title: shortTitle(linked, lang) } : undefined, draft.deadline ? announcementId(draft.id) : undefined);
+    variants[lang] = { ...message, html: renderReceived(t, message.html), keyboard };
   }
   return { default: variants[draft.lang ?? "en"], variants };
 }

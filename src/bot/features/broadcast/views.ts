@@ -7,6 +7,7 @@ import { addDays, formatDate, formatScheduleTime } from "./time.js";
 import { DEFAULT_ANNOUNCEMENT_DAYS } from "../../../announcements/record.js";
 import { audienceChosen, FACETS, type BroadcastDraft, type Facet } from "./draft.js";
 import { countryName, dateTimeFormat, formatList, numberFormat } from "../../views/format.js";
+import { deadlineLine } from "../../views/card.js";
 import { paidEstimateLine, paidListLine, paidStatusLine } from "./paid.js";
 
 /** Texts of the /broadcast flow, of /broadcasts and of the progress message. Numbers and dates via Intl. */
@@ -60,8 +61,16 @@ function recipientsLine(recipients: number | undefined, env: BroadcastViewEnv): 
 
 /** Last day the announcement is found: as given, else DEFAULT_ANNOUNCEMENT_DAYS after sending. */
 export function announcementExpiry(draft: BroadcastDraft, now = new Date()): string {
-  if (draft.expires) return draft.expires;
-  return addDays(draft.scheduledAt ? new Date(draft.scheduledAt) : now, DEFAULT_ANNOUNCEMENT_DAYS);
+  const expires = draft.expires ?? addDays(draft.scheduledAt ? new Date(draft.scheduledAt) : now, DEFAULT_ANNOUNCEMENT_DAYS);
+  // Found, and its reminders kept, until its deadline at least (a record leaving search ends them).
+  return draft.deadline && draft.deadline.date > expires ? draft.deadline.date : expires;
+}
+
+/** The deadline as cards say it ("⏰ Applications close on 20 May 2031 (until 23:59 UTC)"). */
+function deadlineText(draft: BroadcastDraft, env: BroadcastViewEnv): string | undefined {
+  if (!draft.deadline) return undefined;
+  const label = env.t("broadcast:deadline.label");
+  return deadlineLine({ ...draft.deadline, label: { en: label, fr: label, ru: label, zh: label } }, env);
 }
 
 function when(draft: BroadcastDraft, env: BroadcastViewEnv): string {
@@ -89,6 +98,7 @@ export function renderDraft(draft: BroadcastDraft, recipients: number | undefine
     t("broadcast:draft.audience", { audience: describeAudience(draft.audience, env) }),
     recipientsLine(recipients, env),
     t("broadcast:draft.when", { when: when(draft, env) }),
+    deadlineText(draft, env) ?? t("broadcast:draft.noDeadline"),
     t("broadcast:draft.expires", { date: escapeHtml(formatDate(announcementExpiry(draft, now), lang)) }),
     "",
     t("broadcast:draft.hint"),
@@ -125,6 +135,7 @@ export function renderConfirm(draft: BroadcastDraft, recipients: number | undefi
     t("broadcast:draft.audience", { audience: describeAudience(draft.audience, env) }),
     recipientsLine(recipients, env),
     t("broadcast:draft.when", { when: when(draft, env) }),
+    deadlineText(draft, env),
     t("broadcast:draft.expires", { date: escapeHtml(formatDate(announcementExpiry(draft, now), lang)) }),
     paidEstimateLine(recipients, env.pacing, t, lang),
     ...(recipients === 0 ? ["", t("broadcast:confirm.nobody")] : []),
