@@ -123,6 +123,20 @@ describe("a broadcast with an application deadline", () => {
     expect(panel()).toContain("⏰ Applications close on 20 May 2031 (until 23:59 UTC)");
     await press("bc:du");
     expect(chat.botMessages(COORDINATOR).at(-1)!.text).toContain("⏰ Application deadline: none");
+
+    // A deadline the broadcast would go out after is refused, and one set before the schedule moved past it is dropped.
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    await press("bc:s");
+    await say(`${day(3)} 10:00 UTC`);
+    await press("bc:d");
+    await say(day(2));
+    expect(panel()).toBe("This deadline passes before the broadcast is sent. Send a later one, or send the broadcast earlier.");
+    await say(day(5));
+    expect(panel()).toContain("⏰ Applications close on");
+    await press("bc:s");
+    await say(`${day(6)} 10:00 UTC`);
+    expect(panel()).toContain("⏰ Application deadline: none");
+    await press("bc:n");
     const id = (await deps.state.sessions.read(`user:${COORDINATOR}`))!.broadcast!.id;
     await press("bc:e");
     await press("bc:p");
