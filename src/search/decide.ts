@@ -3,7 +3,7 @@ import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, isSoftKey, latinLanguageOf } from "./analyzer.js";
 import { bigrams } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
-import { questionKind, smalltalkKind, type QuestionKind, type SmalltalkKind } from "./question.js";
+import { asksFor, questionKind, smalltalkKind, type QuestionKind, type SmalltalkKind } from "./question.js";
 import type { SearchFilters, SearchHit, SearchResponse } from "./types.js";
 
 /**
@@ -172,6 +172,10 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
       if (question === "count") {
         const money = record.figures.find((f) => f.currency && best.overlap > 0 && sharesWords(f, best.figure, asked));
         if (money) shown.push(money);
+      } else if (asked.countToo) {
+        // "Combien d'accords, et pour quel montant ?": the count first, as the question has it.
+        const count = matchingFigures(record, "count", asked).find((f) => f.overlap > 0 && sharesWords(f.figure, best.figure, asked));
+        if (count) shown.unshift(count.figure);
       }
       return { kind: "figures", question, figures: shown };
     }
@@ -269,6 +273,8 @@ interface AskedWords {
   keys: ReadonlySet<string>;
   /** The question asks for a share or a growth rate ("what % of GDP", "增长多少"). */
   share: boolean;
+  /** A how-much question that asks how many too ("how many agreements and for what amount?"). */
+  countToo: boolean;
   /** A figure label's keys per language, with the same engine's concepts. */
   labelKeysOf: (figure: Figure) => Set<string>[];
   /** The keys of a record's title in all four languages. */
@@ -287,6 +293,7 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
   return {
     keys: keysOf(engine, text, lang),
     share: SHARE.test(text),
+    countToo: asksFor(text, "count"),
     labelKeysOf: (figure) => {
       let keys = labels.get(figure);
       if (!keys) labels.set(figure, (keys = LANGUAGES.map((l) => keysOf(engine, figure.label[l], l))));

@@ -128,6 +128,12 @@ function endsWithLetter(tokens: Token[], k: number): boolean {
   return alternatives(tokens, t.partner!).every(([first, last]) => first <= last && endsWithLetter(tokens, last));
 }
 
+/** Whether a question also asks for a kind of fact besides the one `questionKind` gives ("how many, and worth how much?"). */
+export function asksFor(text: string, kind: QuestionKind): boolean {
+  const folded = fold(text);
+  return PATTERNS.some(([k, pattern]) => k === kind && pattern.test(folded));
+}
+
 /** The kind of fact a question asks for, or null for a plain search ("incubators in Kazakhstan"). */
 export function questionKind(text: string): QuestionKind | null {
   const folded = fold(text);

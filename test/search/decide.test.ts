@@ -96,6 +96,19 @@ describe("decide: the verb of the fact asked for says little of the record", () 
   });
 });
 
+describe("decide: how many, and for how much", () => {
+  it.each([
+    "Combien d'accords ont été signés à la conférence d'Ouroumtsi en 2024, et pour quel montant ?",
+    "Сколько соглашений подписали в Урумчи и на какую сумму?",
+    "乌市那个大会签了多少协议？总共多少钱？",
+  ])("%s gets the count and the amount, the count first", (question) => {
+    const direct = decide(engine, question).direct;
+    expect(direct).toMatchObject({ kind: "figures" });
+    const figures = direct?.kind === "figures" ? direct.figures : [];
+    expect(figures.map((f) => f.currency === undefined)).toEqual([true, false]);
+  });
+});
+
 describe("decide: a figure the record lacks", () => {
   it.each(["上合人工智能合作中心的预算有多少", "how much is the budget of the SCO AI cooperation centre?"])("declines %s", (question) => {
     expect(decide(engine, question).kind).toBe("decline");
