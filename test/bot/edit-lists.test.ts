@@ -302,6 +302,10 @@ describe("list fields in /edit", () => {
     expect((await draft(COORDINATOR))?.record.source).toEqual({ file: "099_0123456789abcdef.txt", date: "2022-10-26" });
     const asked = await chat.press(COORDINATOR, "ed:f:publisher");
     expect(last(asked)).toContain("Publisher in English");
+    // A slip the reading rules refuse is said at the language typed, not at the preview.
+    const slip = texts(await chat.say(COORDINATOR, "the ASEAN  Secretariat"));
+    expect(slip[0]).toContain("typography rules for this language refuse this text");
+    expect(slip[0]).toContain("Publisher in English");
     await say(COORDINATOR, "the ASEAN Secretariat", "le Secrétariat de l'ASEAN", "Секретариат АСЕАН", "东盟秘书处");
     await submitAndApprove();
     expect(chat.deps.search.get(ID)?.source.publisher?.en).toBe("the ASEAN Secretariat");

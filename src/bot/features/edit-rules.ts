@@ -48,7 +48,8 @@ function usageIssue(record: CatalogRecord, p: UsageProblem): UsageIssue {
   if (p.path[0] === "short" && /at most/.test(p.message)) return { ...base, field, rule: "shortLong" };
   const clash = /^same short title as (\S+):/.exec(p.message);
   if (clash) return { ...base, field, rule: "shortShared", value: clash[1]! };
-  if (p.path[0] === "source") return { ...base, field: "source.file", rule: "publisher" };
+  // Records of one source naming its publisher differently; a slip in the publisher's text is typography.
+  if (p.path[0] === "source" && p.path.length === 2) return { ...base, field: "source.file", rule: "publisher" };
   if (p.path[0] === "verified") return { ...base, field, rule: "verified" };
   if (p.path[0] === "figures" && p.path[2] === "text" && p.message.startsWith("plural forms")) return { ...base, field, rule: "plural" };
   return { ...base, field, rule: "typography", value: /“(.*)”$/s.exec(p.message)?.[1] ?? "" };

@@ -284,12 +284,24 @@ valueStep.on("message:text", async (ctx) => {
   if (spec.name === "source") setAt(candidate, ["source", "publisher"], publisherOf(ctx, text));
   // A new deadline's label is asked next, in the four languages: its absence is not this value's fault.
   const labelPath = [...spec.path, "label"];
-  const problems = problemsAt(ctx, candidate, path).filter((p) => !(spec.type === "deadline" && covers(labelPath, p.field!)));
+  const problems = problemsAt(ctx, withStandIns(candidate, spec), path).filter((p) => !(spec.type === "deadline" && covers(labelPath, p.field!)));
   if (problems.length > 0) return ask(ctx, spec, draft.lang, errorText(ctx, spec, problems[0]!, candidate));
   draft.record = candidate;
   if (spec.type === "deadline" && valueAt(candidate, spec.path) !== undefined && valueAt(candidate, labelPath) === undefined) draft.queue = ["deadlineLabel", ...(draft.queue ?? [])];
   await nextLanguageOrDone(ctx, spec, draft.lang);
 });
+
+/**
+ * The record with "-" for the languages of the field not given yet, so the rules of reading (run on a
+ * whole valid record) check the language typed now, at its step.
+ */
+function withStandIns(record: Record<string, unknown>, spec: FieldSpec): Record<string, unknown> {
+  const value = valueAt(record, spec.path);
+  if (spec.type !== "localized" || !isMapping(value)) return record;
+  const out = structuredClone(record);
+  setAt(out, spec.path, Object.fromEntries(LANGUAGES.map((l) => [l, value[l] ?? "-"])));
+  return out;
+}
 
 async function nextLanguageOrDone(ctx: BotContext, spec: FieldSpec, lang: Language | undefined): Promise<void> {
   const next = lang ? LANGUAGES[LANGUAGES.indexOf(lang) + 1] : undefined;
