@@ -266,6 +266,7 @@ describe("list fields in /edit", () => {
     const forged = await chat.press(STRANGER, "ed:+:figures", { force: true });
     expect(calls(forged, "answerCallbackQuery").map((a) => a.text)).toEqual(["Only coordinators can use this button."]);
     expect(await draft(STRANGER)).toBeUndefined();
+    expect(calls(await chat.press(STRANGER, "ed:i:links.0.zzzzzz", { force: true }), "answerCallbackQuery").map((a) => a.text)).toEqual(["Only coordinators can use this button."]);
     // Malformed payloads (a sub-field links do not have, a hash that is not one, an unknown list, an inherited key) decode to nothing.
     for (const bad of ["ed:u:links.0.abcdef.email", "ed:i:links.0.zzzzzz", "ed:+:related", "ed:i:links.100.abcdef", "ed:constructor"]) {
       const answer = await chat.press(COORDINATOR, bad, { force: true });

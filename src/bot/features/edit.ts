@@ -111,8 +111,12 @@ editFeature.command("review", privateChat, async (ctx) => {
 editFeature.on("callback_query:data", async (ctx, next) => {
   if (!ctx.callbackQuery.data.startsWith(EDIT_PREFIX)) return next();
   const action = decodeEdit(ctx.callbackQuery.data);
-  // A payload no editor button has (forged, or from an older version of the bot): said so, nothing done.
-  if (!action) return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:badButton"), show_alert: true }));
+  // A payload no editor button has (forged, or from an older version of the bot): refused as any
+  // editor button is to others; a coordinator is told it is not valid. Nothing is done.
+  if (!action) {
+    if (!(await isCoordinator(ctx))) return refuse(ctx, "coordinator");
+    return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:badButton"), show_alert: true }));
+  }
   if (action.op === "approve" || action.op === "reject") {
     if (!isAdmin(ctx)) return refuse(ctx, "admin");
     return action.op === "approve" ? approve(ctx, action.edit) : askComment(ctx, action.edit);
