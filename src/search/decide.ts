@@ -34,6 +34,8 @@ export interface Decision {
   /** What the question asks for, when it asks for a fact. */
   question: QuestionKind | null;
   direct: DirectFact | null;
+  /** A second fact the question asks for besides the first ("quand et où ?", "when was it founded and where is its secretariat?"). */
+  also?: DirectFact;
   smalltalk: SmalltalkKind | null;
   /** The best hit's confidence (0 when nothing matched). */
   confidence: number;
@@ -94,7 +96,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0) {
     return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
   }
-  return { kind: "answer", lang: response.lang, response, record, question, direct, smalltalk: null, confidence };
+  const also = direct && question === "when" && asksFor(text, "where") ? directAnswer(record, "where", asked!, response.lang) : null;
+  return { kind: "answer", lang: response.lang, response, record, question, direct, ...(also ? { also } : {}), smalltalk: null, confidence };
 }
 
 /** Hits scoring this close to the best are a tie in rank; the one that covers more of the question goes first. */

@@ -18,7 +18,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // "Where is it?" asks a place; "where can I find…" is a search.
   // The theme, motto or slogan of an event: a sentence of the record says it.
   ["theme", /\b(theme|motto|slogan|tagline)s?\b|\bthemes?\b|\bdevise\b|\bmot d'ordre\b|\bтем[аеуы]\b|\bдевиз|\bлозунг|主题|口号|标语/u],
-  ["where", /\bwhere('s| is| was| are| were| will| did| does)\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est)\b|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u],
+  ["where", /\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est)\b|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u],
 ];
 
 /** `\b` for every script: JavaScript's own `\b` knows only ASCII letters, so it never fires in Russian. */

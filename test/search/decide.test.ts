@@ -109,6 +109,18 @@ describe("decide: how many, and for how much", () => {
   });
 });
 
+describe("decide: when, and where", () => {
+  it("gives the date and the place when both are asked", () => {
+    const decision = decide(engine, "Forum des champions cachés Chine-Allemagne 2024 : quand et où ?");
+    expect(decision.direct).toMatchObject({ kind: "date", start: "2024-05-13" });
+    expect(decision.also).toMatchObject({ kind: "places" });
+  });
+
+  it("gives only the date when only the date is asked", () => {
+    expect(decide(engine, "when was the Sino-German hidden champions forum?").also).toBeUndefined();
+  });
+});
+
 describe("decide: a figure the record lacks", () => {
   it.each(["上合人工智能合作中心的预算有多少", "how much is the budget of the SCO AI cooperation centre?"])("declines %s", (question) => {
     expect(decide(engine, question).kind).toBe("decline");

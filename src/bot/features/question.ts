@@ -12,7 +12,7 @@ import { recordButtons } from "../keyboards/record.js";
 import { hasUpcomingDeadline } from "../../reminders/plan.js";
 import { answerKeyboard, weakKeyboard, type ResultButton } from "../keyboards/results.js";
 import { withNotify } from "../keyboards/saved-searches.js";
-import { renderDirect } from "../views/direct.js";
+import { directLines } from "../views/direct.js";
 import { quoteQuery, renderAnswer, renderNoMatch, RESULTS_PAGE_SIZE } from "../views/results.js";
 import { rememberResultsMessage, recordView, resultPages, resultsPageView, sendView, viewEnv } from "../views/show.js";
 import { welcomeView } from "../views/welcome.js";
@@ -84,7 +84,7 @@ async function answer(ctx: BotContext, question: AnalysedQuery, filters?: Search
   const edit = await editButton(ctx, top.id);
   if (edit) cardRows.push([InlineKeyboard.text(edit.text, edit.data)]);
   const keyboard = withNotify(ctx, answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined), query, filters);
-  const direct = decision.direct ? renderDirect(decision.direct, top, env) : undefined;
+  const direct = directLines(decision, top, env);
   const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env, direct), keyboard });
 
   ctx.session.lastQuery = query;

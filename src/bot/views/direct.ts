@@ -31,9 +31,15 @@ export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewE
   }
 }
 
+/** The direct answer of a decision, a line for each fact asked ("quand et où ?" has two); undefined without one. */
+export function directLines(decision: Decision, record: CatalogRecord, env: ViewEnv): string | undefined {
+  if (!decision.direct) return undefined;
+  return [decision.direct, decision.also].flatMap((fact) => (fact ? [renderDirect(fact, record, env)] : [])).join("\n");
+}
+
 /** The first line of the reply to a decision: the direct answer of a fact question, else the card's title. */
 export function firstLineOf(decision: Decision, env: ViewEnv): string {
   const record = decision.record;
   if (!record) return "";
-  return decision.direct ? renderDirect(decision.direct, record, env) : titleHtml(record, env.lang);
+  return directLines(decision, record, env) ?? titleHtml(record, env.lang);
 }
