@@ -41,6 +41,10 @@ const NEW_SUMMARIES = [
   "面向学生的苔原植物种子库暑期学校。",
 ];
 const NEW_QUESTION = "tundra seed bank summer school";
+const NEW_CONTACT = {
+  name: { en: "Tundra seed bank school office", fr: "Bureau de l'école des semences de la toundra", ru: "Офис школы семенного банка тундры", zh: "苔原种子库学校办公室" },
+  note: { en: "Ask the school office through its official channels.", fr: "S'adresser au bureau de l'école par ses canaux officiels.", ru: "Обращаться в офис школы через официальные каналы.", zh: "可通过官方渠道联系学校办公室。" },
+};
 
 let set: ReplicaSet;
 let state: StateBackend;
@@ -154,7 +158,15 @@ describe("a record created on one replica and approved on the other", () => {
     // A source whose other records name no publisher: records of one source name it alike.
     await say(1, COORDINATOR, "000_a272ed8cbe79a218.txt");
     const menu = await say(1, COORDINATOR, "2025-09-01");
-    expect(buttons(menu), texts(menu)).toContain("ed:v");
+    expect(buttons(menu), texts(menu)).toContain("ed:f:contacts");
+    // A contact, its sub-fields asked one by one: only a name and how to approach them, nothing made up.
+    await press(1, COORDINATOR, "ed:f:contacts");
+    await press(1, COORDINATOR, "ed:+:contacts");
+    for (const name of Object.values(NEW_CONTACT.name)) await say(1, COORDINATOR, name);
+    for (let i = 0; i < 4; i++) await say(1, COORDINATOR, "-"); // no e-mail, phone, web address or Telegram
+    for (const note of Object.values(NEW_CONTACT.note)) await say(1, COORDINATOR, note);
+    const list = await press(1, COORDINATOR, "ed:m");
+    expect(buttons(list), texts(list)).toContain("ed:v");
     const preview = await press(1, COORDINATOR, "ed:v");
     expect(texts(preview)).toContain(NEW_TITLES[3]);
     const submitted = await press(1, COORDINATOR, "ed:s");
@@ -186,6 +198,7 @@ describe("catalog:export after the approvals", () => {
     const original = (await loadCatalogOrThrow(DEFAULT_DATA_DIR)).records.find((r) => r.id === EDITED)!;
     expect({ ...loaded.catalog.records.find((r) => r.id === EDITED), summary: original.summary }).toEqual(original);
     expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.title.zh).toBe(NEW_TITLES[3]);
+    expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.contacts).toEqual([NEW_CONTACT]);
 
     const checked = await runCli(checkCatalog, [exportDir], { env: process.env });
     expect(checked.status, checked.stderr).toBe(0);
