@@ -59,7 +59,7 @@ function subSpec(list: ListField, sub: string): SubSpec | undefined {
 const perLanguage = (spec: SubSpec) => spec.type === "localized" || spec.type === "phrase";
 
 /** A short fingerprint of an item's content: a button made for another version of the list finds it changed. */
-export function itemHash(item: unknown): string {
+function itemHash(item: unknown): string {
   return createHash("sha256").update(JSON.stringify(item)).digest("hex").slice(0, 6);
 }
 
@@ -108,10 +108,10 @@ async function showItem(ctx: BotContext, list: ListField, index: number): Promis
     const spec = subSpec(list, sub)!;
     lines.push(ctx.t("edit:items.line", { field: ctx.t(`edit:items.field.${sub}`), value: escapeHtml(truncate(subText(ctx, spec, item[sub], ctx.lang), 300)) }));
     keyboard.text(ctx.t(`edit:items.field.${sub}`), encodeEdit({ op: "sub", sub, ...ref }));
-    if (i % 3 === 2) keyboard.row();
+    if (i % 3 === 2 || i === LIST_FIELDS[list].length - 1) keyboard.row();
   });
   lines.push("", ctx.t("edit:items.chooseSub"));
-  keyboard.row().text(ctx.t("edit:items.button.remove"), encodeEdit({ op: "remove", ...ref }));
+  keyboard.text(ctx.t("edit:items.button.remove"), encodeEdit({ op: "remove", ...ref }));
   keyboard.row().text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list })).text(ctx.t("edit:button.preview"), encodeEdit({ op: "preview" })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
