@@ -1,46 +1,75 @@
 import type { AnalyzedText } from "./analyzer.js";
 
 /**
- * Words that introduce where the asker is or comes from ("je suis à Almaty", "I'm from Brazil",
- * "я из Бишкека", "je suis entrepreneur camerounais"): the place they stand before says who asks, not
- * what is asked about.
+ * The asker talking about themselves: where they are ("je suis à Almaty", "I'm from Brazil", "я из
+ * Бишкека", "我在阿拉木图") and who they are ("je suis étudiante en master…", "我是越南的青年研究员").
+ * Such words say who asks, not what is asked about.
  */
+
+/** The asker as subject: a self-description needs one before it ("students from Laos" is not one). */
+const FIRST_PERSON = new Set(["i", "im", "we", "je", "j", "jsuis", "chu", "chui", "nous", "я", "мы"]);
+/** Words that, after the asker, introduce where they are or come from. */
 const SELF_WORDS = new Set([
-  "suis", "chu", "jsuis", "viens", "habite", "vis", "base", "basee", "bases", "basees", "originaire",
-  "m", "im", "am", "from", "live", "living", "based",
+  "suis", "chu", "jsuis", "chui", "viens", "habite", "vis", "base", "basee", "bases", "basees", "originaire", "sommes",
+  "m", "im", "am", "from", "live", "living", "based", "are",
   "из", "живу", "нахожусь", "родом",
 ]);
-const SELF_HAN = ["我是", "我在", "来自", "我们是", "我们在", "本人"];
-/** How far back, in words of the same clause, a self word reaches. */
-const SELF_WINDOW = 5;
+/** Words that open a description of who the asker is. */
+const IDENTITY_OPENERS = new Set(["suis", "chu", "jsuis", "chui", "m", "am", "im", "я", "мы", "sommes"]);
+const IDENTITY_HAN = ["我是", "我们是", "本人是"];
+const SELF_HAN = [...IDENTITY_HAN, "来自"];
+/** 我在 says where the asker is only right before the place ("我在阿拉木图"; "我在找…" is a search). */
+const HERE_HAN = ["我在", "我们在"];
+/** A wish or a doing, Chinese: what follows is the question ("我是想问…"). */
+const WISH_HAN = /想|打算|希望|找|问|要|准备|计划/u;
+/**
+ * A wish, a doing or a state of mind: "I'm looking for", "je suis curieuse de", "je suis en train de",
+ * "я планирую", "we are planning" — what follows is the question, not the asker.
+ */
+const NOT_IDENTITY =
+  /^(?:\p{L}+ing|interess\p{L}*|interest\p{L}*|curi\p{L}*|eligible|able|ready|pret\p{L}*|train|recherche|ищу|хочу|хотел\p{L}*|интерес\p{L}*|могу|можем|\p{Script=Cyrillic}+(?:ю|ем|им|ешь|ет|ут|ют|ат|ят|ла|ли))$/u;
+/** Words that end the description: the clause that follows is the question ("… à Almaty et je cherche…"). */
+const CLAUSE_JOINERS = new Set(["et", "and", "и", "а", "mais", "but", "но", "donc", "so", "je", "j", "i", "car", "because"]);
+/** How far back, in words of the same clause, a self word reaches; how long a description runs. */
+const SELF_WINDOW = 7;
+const DESCRIPTION_MAX = 8;
 const CLAUSE_BREAK = /[,.;:!?，。；：！？\n]/u;
+
+/** Per word of an analysed text: the index of the first word of its clause. */
+const clauseStarts = new WeakMap<AnalyzedText, Int32Array>();
+
+function clauseStartOf(analyzed: AnalyzedText, at: number): number {
+  let starts = clauseStarts.get(analyzed);
+  if (!starts) {
+    const { words, folded } = analyzed;
+    starts = new Int32Array(words.length);
+    for (let i = 1; i < words.length; i++) starts[i] = CLAUSE_BREAK.test(folded.slice(words[i - 1]!.end, words[i]!.start)) ? i : starts[i - 1]!;
+    clauseStarts.set(analyzed, starts);
+  }
+  return starts[at] ?? 0;
+}
 
 /** Whether the place that starts at word `at` is the asker's own (see SELF_WORDS). */
 export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
   const { words, folded } = analyzed;
   const place = words[at];
   if (!place) return false;
-  let clauseStart = place.start;
-  for (let i = at - 1, seen = 0; i >= 0 && seen < SELF_WINDOW; i--, seen++) {
-    const word = words[i]!;
-    if (CLAUSE_BREAK.test(folded.slice(word.end, words[i + 1]!.start))) break;
-    clauseStart = word.start;
-    if (SELF_WORDS.has(word.text)) return true;
+  const clause = clauseStartOf(analyzed, at);
+  if (place.script === "han") {
+    const before = folded.slice(words[clause]!.start, place.start);
+    if (HERE_HAN.some((h) => before.endsWith(h))) return true;
+    const opener = Math.max(...SELF_HAN.map((h) => before.lastIndexOf(h)));
+    return opener >= 0 && !WISH_HAN.test(before.slice(opener + 2));
   }
-  // Chinese runs together: the clause's text before the place, back to the last break.
-  const before = folded.slice(0, place.start);
-  const breakAt = Math.max(...[...before.matchAll(/[,.;:!?，。；：！？\n]/gu)].map((m) => m.index!), -1);
-  const clause = folded.slice(Math.min(clauseStart, breakAt + 1), place.start);
-  return SELF_HAN.some((w) => clause.includes(w));
+  let self = false;
+  for (let i = at - 1; i >= Math.max(clause, at - SELF_WINDOW); i--) {
+    const text = words[i]!.text;
+    if (NOT_IDENTITY.test(text)) return false;
+    if (SELF_WORDS.has(text)) self = true;
+    if (self && FIRST_PERSON.has(text)) return true;
+  }
+  return false;
 }
-
-/** Words that open a description of the asker: "je suis étudiante…", "I'm a PhD student…", "я студентка…", "我是…". */
-const IDENTITY_OPENERS = new Set(["suis", "chu", "jsuis", "chui", "m", "am", "im", "я", "мы", "sommes"]);
-const IDENTITY_HAN = ["我是", "我们是", "本人是"];
-/** Words that end the description: the clause that follows is the question ("… à Almaty et je cherche…"). */
-const CLAUSE_JOINERS = new Set(["et", "and", "и", "а", "mais", "but", "но", "donc", "so", "je", "j", "i", "car", "because"]);
-/** "I'm looking for", "je suis intéressée par", "я ищу": the asker's wish, not who they are. */
-const NOT_IDENTITY = /^(?:\p{L}+ing|interess\p{L}*|interest\p{L}*|la|recherche|ищу|хочу|хотел\p{L}*|интерес\p{L}*|planning|going)$/u;
 
 /**
  * Indexes of the words that describe the asker ("je suis [étudiante en master à Almaty] et je
@@ -53,21 +82,24 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
     const word = words[i]!;
     let start = -1;
     if (word.script === "han") {
-      const opener = IDENTITY_HAN.find((h) => word.text.startsWith(h));
-      if (opener && word.text === opener) start = i + 1;
-    } else if (IDENTITY_OPENERS.has(word.text) && (word.text !== "m" || words[i - 1]?.text === "i")) {
+      if (IDENTITY_HAN.includes(word.text)) start = i + 1;
+    } else if (IDENTITY_OPENERS.has(word.text) && ((word.text !== "m" && word.text !== "am") || words[i - 1]?.text === "i")) {
+      // "Am I eligible…" is a question, "I am a student" a description.
       start = i + 1;
     }
     if (start < 0) continue;
     // The first word that says something decides: a noun describes the asker, a verb of wishing does not.
+    const wish = (at: number) => NOT_IDENTITY.test(words[at]!.text) || (words[at]!.script === "han" && WISH_HAN.test(words[at]!.text));
     let first = start;
-    while (first < words.length && !NOT_IDENTITY.test(words[first]!.text) && isFiller(first)) first++;
-    if (first >= words.length || NOT_IDENTITY.test(words[first]!.text)) continue;
-    for (let j = start; j < words.length; j++) {
+    while (first < words.length && first < start + DESCRIPTION_MAX && !wish(first) && isFiller(first)) first++;
+    if (first >= words.length || wish(first)) continue;
+    let j = start;
+    for (; j < words.length && j < start + DESCRIPTION_MAX; j++) {
       if (j > start && CLAUSE_BREAK.test(folded.slice(words[j - 1]!.end, words[j]!.start))) break;
-      if (j > start && CLAUSE_JOINERS.has(words[j]!.text)) break;
+      if (j > start && (CLAUSE_JOINERS.has(words[j]!.text) || wish(j))) break;
       out.add(j);
     }
+    i = j - 1;
   }
   return out;
 }

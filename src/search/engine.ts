@@ -37,8 +37,14 @@ const MAX_PREFIX_WORDS = 8;
 
 const YEAR = /^(19|20)\d\d$/;
 /** An edition's ordinal ("11th", "11e", the 十一 of 第十一届): like a year, it names one edition of a thing. */
-const ORDINAL = /^\d{1,3}(?:st|nd|rd|th|e|eme|er|re)$/;
-const HAN_EDITION = /^[一二三四五六七八九十百零〇两\d]+$/u;
+const ORDINAL = /^\d{1,3}(?:st|nd|rd|th|e|eme|ieme|er|ere|re)$/;
+const RUSSIAN_ORDINAL_ENDING = new Set(["й", "я", "е", "го", "ого", "м"]);
+const HAN_EDITION = /第([一二三四五六七八九十百零〇两\d]+)\s*[届次]/gu;
+/** Words next to which an ordinal is a date or a century, not an edition ("le 1er juin", "21st century"). */
+const DATE_WORDS = new Set([
+  "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "century",
+  "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "siecle",
+]);
 /** Kinds of institutions and events whose names users ask about (see QueryUnit.institution), as typed. */
 const INSTITUTION_WORDS = [
   "university", "universities", "summit", "summits", "fair", "fairs", "bank", "fund", "scholarship", "scholarships", "visa", "visas", "embassy", "consulate", "olympiad", "hackathon",
@@ -96,7 +102,7 @@ const NAMED_BONUS = 1;
 
 /** Score bonus of a record in the place the question names that also answers the rest of it. */
 const PLACE_BONUS = 0.5;
-/** Its share for a record that answers the rest only outside its title (a university that mentions incubators). */
+/** Its share for a record with a topic word matched outside its title (a university that mentions incubators). */
 const TOPIC_OUTSIDE_TITLE_PLACE = 0.5;
 
 /**
@@ -211,25 +217,38 @@ type FlexDocument = {
 };
 
 /**
+ * The words of a text that number an edition: "the 11th forum", "le 11e forum", "11-й форум", the
+ * 十一 of 第十一届 (however the segmenter cut it) — not "the 11th member" nor "le 1er juin".
+ */
+function editionWords(analyzed: AnalyzedText): Set<number> {
+  const { words, folded, keys } = analyzed;
+  const out = new Set<number>();
+  words.forEach((word, i) => {
+    const next = words[i + 1];
+    if (/^\d{1,3}$/.test(word.text) && next && RUSSIAN_ORDINAL_ENDING.has(next.text) && folded.slice(word.end, next.start) === "-") {
+      out.add(i);
+      return;
+    }
+    if (!ORDINAL.test(word.text) || DATE_WORDS.has(words[i - 1]?.text ?? "") || DATE_WORDS.has(next?.text ?? "")) return;
+    let after = i + 1;
+    while (after < words.length && keys[after] === null) after++;
+    if (after >= words.length || !isSoftWord(words[after]!.text)) out.add(i);
+  });
+  for (const m of folded.matchAll(HAN_EDITION)) {
+    const from = m.index + 1;
+    const to = from + m[1]!.length;
+    words.forEach((word, i) => {
+      if (word.start < to && word.end > from) out.add(i);
+    });
+  }
+  return out;
+}
+
+/**
  * The multilingual search engine over one catalog. Text analysis is ours (per-language stemming,
  * Chinese segmentation and bigrams, concept and place tokens); flexsearch holds the inverted index; the
  * ranking (idf-weighted, per-field, with coverage) is ours because flexsearch gives no numeric score.
  */
-/** Whether word `at` is an ordinal naming an edition: "the 11th forum", not "the 11th member". */
-function isLatinEdition(analyzed: AnalyzedText, at: number): boolean {
-  if (!ORDINAL.test(analyzed.words[at]!.text)) return false;
-  const next = analyzed.words.findIndex((w, i) => i > at && analyzed.keys[i] !== null);
-  return next < 0 || !isSoftWord(analyzed.words[next]!.text);
-}
-
-/** Whether word `at` is the number of a Chinese edition: 第 before it, 届 or 次 after it. */
-function isHanEdition(analyzed: AnalyzedText, at: number): boolean {
-  const { words, folded } = analyzed;
-  const word = words[at]!;
-  if (word.script !== "han" || !HAN_EDITION.test(word.text)) return false;
-  return folded[word.start - 1] === "第" && /^[届次]/u.test(folded.slice(word.end));
-}
-
 export class SearchEngine {
   private now: () => Date;
   /** Record → slot in the current query's accumulator (-1: none); reused so queries allocate little. */
@@ -238,6 +257,7 @@ export class SearchEngine {
   private sortedSurfaces: string[];
   /** The catalog's Chinese names by their pinyin (see fromPinyin). */
   private pinyin = new PinyinNames();
+  private lastPinyin: { text: string; read: string | undefined } | undefined;
   /** Record → how much a match in its tags counts (see SPECIFIC_SECTORS). */
   private tagFactor: Float64Array;
   /** The catalog as searched now (`catalog`), built on first use after a change. */
@@ -503,10 +523,19 @@ export class SearchEngine {
 
   /**
    * A message written in pinyin, in the characters it spells ("wulumuqi fuhuaqi" → "乌鲁木齐孵化器"):
-   * when most of its words are pinyin of the catalog's Chinese names and not words of the catalog.
+   * when two or more of its words, and two thirds of them, are pinyin of the catalog's Chinese names
+   * and not words of the catalog.
    * Undefined for any other message.
    */
   fromPinyin(text: string): string | undefined {
+    // Asked twice per message (language, then analysis): the last answer is kept.
+    if (this.lastPinyin?.text === text) return this.lastPinyin.read;
+    const read = this.readPinyin(text);
+    this.lastPinyin = { text, read };
+    return read;
+  }
+
+  private readPinyin(text: string): string | undefined {
     if (!/^[\p{Script=Latin}\d\s\p{P}]+$/u.test(text)) return undefined;
     const tokens = text.toLowerCase().split(/(\s+)/u);
     let spelled = 0;
@@ -523,7 +552,8 @@ export class SearchEngine {
       other++;
       return token;
     });
-    if (spelled === 0 || spelled < 2 * other) return undefined;
+    // One word alone ("Xian", "guanxi") is as likely a name in English or French.
+    if (spelled < 2 || spelled < 2 * other) return undefined;
     // Characters run together, as Chinese is written; other words keep their spaces.
     return out.join("").replace(/(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu, "");
   }
@@ -709,6 +739,7 @@ export class SearchEngine {
     if (corrections.size > 0) this.conceptsOfCorrected(en, corrections, unitsOfWord, units);
 
     const maxIdf = this.idf("");
+    const editions = editionWords(en);
     const original = en.folded.length === query.length ? query : undefined;
     for (const unit of units) {
       const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
@@ -727,7 +758,7 @@ export class SearchEngine {
       // A country the question asks about: a record in other countries answers another question ("the
       // Huo-Yan lab in Laos" is not the one in Brunei). China is not one: it is the other side of every record.
       if ((unit.isPlace || unit.region) && !unit.askers && !unit.describesAsker && !unit.alts.some((a) => a.term === CHINA_TOKEN)) unit.absence = maxIdf * PLACE_ABSENCE;
-      const edition = YEAR.test(word.text) || isLatinEdition(en, unit.word) || isHanEdition(en, unit.word);
+      const edition = YEAR.test(word.text) || editions.has(unit.word);
       if (unit.institution) unit.absence = maxIdf;
       else if (edition || unit.named || unit.partner) unit.absence = maxIdf * (edition || unit.partner ? YEAR_ABSENCE : 1);
     }

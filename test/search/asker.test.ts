@@ -27,6 +27,10 @@ describe("isAskersPlace", () => {
     ["je suis étudiant, y a-t-il un programme au Japon ?", "japon"],
     ["Программы обмена с Японией для студентов", "японией"],
     ["我是学生，火眼实验室在老挝也有吗", "老挝"],
+    ["Is there a Huo-Yan lab based in Myanmar?", "myanmar"],
+    ["programmes for students from Laos", "laos"],
+    ["I'm looking for labs in Laos", "laos"],
+    ["我在找老挝的火眼实验室", "老挝"],
   ])("takes the place in %s for what is asked about", (text, place) => {
     expect(askers(text, place)).toBe(false);
   });
@@ -51,5 +55,10 @@ describe("askerWords", () => {
     expect(describing("I'm looking for an incubator in Almaty")).toEqual([]);
     expect(describing("je suis intéressée par les programmes d'échange")).toEqual([]);
     expect(describing("я ищу инкубатор")).toEqual([]);
+    expect(describing("Am I eligible for the Huo-Yan lab in Laos?")).toEqual([]);
+    expect(describing("je suis curieuse de savoir s'il y a un laboratoire au Laos")).toEqual([]);
+    expect(describing("je suis en train de chercher un laboratoire au Laos")).toEqual([]);
+    expect(describing("Мы планируем сотрудничать с лабораторией в Лаосе")).toEqual([]);
+    expect(describing("我是想问老挝有没有火眼实验室")).toEqual([]);
   });
 });

@@ -70,11 +70,23 @@ describe("decide: places", () => {
 });
 
 describe("decide: an edition's ordinal names one edition, as a year does", () => {
-  it.each(["第十一届中国—东盟技术转移论坛什么时候开", "11th China-ASEAN technology transfer conference", "le 11e forum Chine-ASEAN sur le transfert de technologies"])("declines %s (the catalog has the 10th)", (question) => {
+  it.each([
+    "第十一届中国—东盟技术转移论坛什么时候开",
+    "第二届中国—东盟技术转移论坛什么时候开",
+    "第11届中国—东盟技术转移论坛",
+    "11th China-ASEAN technology transfer conference",
+    "le 11e forum Chine-ASEAN sur le transfert de technologies",
+    "le 11ième forum Chine-ASEAN sur le transfert de technologies",
+  ])("declines %s (the catalog has the 10th)", (question) => {
     expect(decide(engine, question).kind).toBe("decline");
   });
 
-  it.each(["第十届中国—东盟技术转移大会什么时候开", "10th China-ASEAN technology transfer conference"])("answers %s", (question) => {
+  it.each([
+    "第十届中国—东盟技术转移大会什么时候开",
+    "10th China-ASEAN technology transfer conference",
+    // An ordinal of a date is no edition.
+    "le 10e forum Chine-ASEAN sur le transfert de technologies, le 1er juin",
+  ])("answers %s", (question) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("answer");
     expect(decision.record?.id).toBe("china-asean-tech-transfer-forum-2022");
