@@ -509,7 +509,8 @@ export class SearchEngine {
       });
       return { id: idOf(slot), score: round(final[slot]!), confidence: round(confidence[slot]!), titleCoverage: round(titleCov[slot]!), matches };
     });
-    const unknown = units.reduce((sum, u, i) => sum + (u.alts.some((a) => this.documentFrequency.has(a.term)) ? 0 : confidenceWeight[i]!), 0);
+    // Words about the asker are no part of what is asked ("je suis doctorante en …").
+    const unknown = units.reduce((sum, u, i) => sum + (u.describesAsker || u.askers || u.alts.some((a) => this.documentFrequency.has(a.term)) ? 0 : confidenceWeight[i]!), 0);
     return { query, lang, countries, total, hits, unknown: round(unknown / totalConfidenceWeight) };
   }
 
