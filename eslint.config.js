@@ -11,7 +11,18 @@ import tseslint from "typescript-eslint";
  * Inside the bot: its base (context, formatting, lists, callback data, middlewares, filters), then
  * keyboards, views, features, and createBot.
  */
-const services = ["shared", "catalog", "search", "i18n", "announcements", "state", "live", "broadcast", "reminders", "server"];
+const services = [
+  "shared",
+  "catalog",
+  "search",
+  "i18n",
+  "announcements",
+  "state",
+  "live",
+  "broadcast",
+  "reminders",
+  "server",
+];
 const bot = ["bot base", "bot keyboards", "bot views", "bot features", "createBot"];
 const layers = {
   shared: { files: ["src/redact.ts", "src/logger.ts", "src/settles-within.ts"], uses: [] },
@@ -25,13 +36,25 @@ const layers = {
   reminders: { files: ["src/reminders"], uses: ["shared", "catalog"] },
   server: { files: ["src/server"], uses: ["shared"] },
   "bot base": {
-    files: ["src/bot/context.ts", "src/bot/format.ts", "src/bot/lists.ts", "src/bot/commands.ts", "src/bot/errors.ts", "src/bot/callback-data", "src/bot/middlewares", "src/bot/filters"],
+    files: [
+      "src/bot/context.ts",
+      "src/bot/format.ts",
+      "src/bot/lists.ts",
+      "src/bot/commands.ts",
+      "src/bot/errors.ts",
+      "src/bot/callback-data",
+      "src/bot/middlewares",
+      "src/bot/filters",
+    ],
     uses: services,
   },
   "bot keyboards": { files: ["src/bot/keyboards"], uses: [...services, "bot base"] },
   "bot views": { files: ["src/bot/views"], uses: [...services, "bot base", "bot keyboards"] },
   "bot features": { files: ["src/bot/features"], uses: [...services, "bot base", "bot keyboards", "bot views"] },
-  createBot: { files: ["src/bot/index.ts"], uses: [...services, "bot base", "bot keyboards", "bot views", "bot features"] },
+  createBot: {
+    files: ["src/bot/index.ts"],
+    uses: [...services, "bot base", "bot keyboards", "bot views", "bot features"],
+  },
   app: { files: ["src/app", "src/config.ts"], uses: [...services, ...bot] },
   "entry points": {
     files: ["src/main.ts", "src/worker-main.ts", "src/shared-dir.ts", "src/console", "src/cli"],

@@ -14,7 +14,8 @@ import { defineConfig } from "vitest/config";
  */
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const TESTS = "test";
-const NEEDS_ISOLATION = /\bvi\.(?:mock|doMock|unmock|doUnmock|stubGlobal|stubEnv)\(|\bprocess\.(?:on|once|prependListener)\(/;
+const NEEDS_ISOLATION =
+  /\bvi\.(?:mock|doMock|unmock|doUnmock|stubGlobal|stubEnv)\(|\bprocess\.(?:on|once|prependListener)\(/;
 
 /** Test files under `dir` (relative to the repository, with / separators). */
 function testFiles(dir: string): string[] {
@@ -35,7 +36,10 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 3,
     projects: [
-      { extends: true, test: { name: "shared", include: [`${TESTS}/**/*.test.ts`], exclude: isolated, isolate: false } },
+      {
+        extends: true,
+        test: { name: "shared", include: [`${TESTS}/**/*.test.ts`], exclude: isolated, isolate: false },
+      },
       // No file to isolate: an include that matches nothing.
       { extends: true, test: { name: "isolated", include: isolated.length > 0 ? isolated : [`${TESTS}/none`] } },
     ],

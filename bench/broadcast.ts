@@ -53,11 +53,27 @@ interface RunOptions {
 
 const optionalNumber = (v: string | undefined) => (v !== undefined ? Number(v) : undefined);
 const runs: RunOptions[] = [
-  { label: "free", paid: false, recipients: Number(values.recipients), rate: Number(values.rate), concurrency: optionalNumber(values.concurrency) },
-  { label: "paid", paid: true, recipients: Number(values["paid-recipients"]), rate: Number(values["paid-rate"]), concurrency: optionalNumber(values["paid-concurrency"]) },
+  {
+    label: "free",
+    paid: false,
+    recipients: Number(values.recipients),
+    rate: Number(values.rate),
+    concurrency: optionalNumber(values.concurrency),
+  },
+  {
+    label: "paid",
+    paid: true,
+    recipients: Number(values["paid-recipients"]),
+    rate: Number(values["paid-rate"]),
+    concurrency: optionalNumber(values["paid-concurrency"]),
+  },
 ].filter((r) => values.only === undefined || r.label === values.only) as RunOptions[];
 const bad = (r: RunOptions) =>
-  !Number.isInteger(r.recipients) || r.recipients < 20 || !(r.rate > 0) || (r.paid && r.rate > PAID_BROADCAST_MAX_PER_SECOND) || (r.concurrency !== undefined && !(r.concurrency >= 1));
+  !Number.isInteger(r.recipients) ||
+  r.recipients < 20 ||
+  !(r.rate > 0) ||
+  (r.paid && r.rate > PAID_BROADCAST_MAX_PER_SECOND) ||
+  (r.concurrency !== undefined && !(r.concurrency >= 1));
 if (runs.length === 0 || runs.some(bad)) {
   console.error(
     "usage: npm run bench:broadcast -- [--only free|paid] [--recipients N ≥ 20] [--paid-recipients N ≥ 20] [--rate messages/s] [--paid-rate messages/s ≤ 1000] [--concurrency N] [--paid-concurrency N]",
@@ -66,14 +82,25 @@ if (runs.length === 0 || runs.some(bad)) {
 }
 
 const langs: Language[] = ["en", "fr", "ru", "zh"];
-const fmt = (seconds: number) => (seconds >= 60 ? `${Math.floor(seconds / 60)}m ${String(Math.round(seconds % 60)).padStart(2, "0")}s` : `${seconds.toFixed(1)}s`);
+const fmt = (seconds: number) =>
+  seconds >= 60
+    ? `${Math.floor(seconds / 60)}m ${String(Math.round(seconds % 60)).padStart(2, "0")}s`
+    : `${seconds.toFixed(1)}s`;
 const ratio = (rate: number, limit: number) => `${(rate / limit).toFixed(3)} of ${limit}/s`;
 
 async function run(redis: RedisServer, options: RunOptions): Promise<boolean> {
   const { label, paid, recipients: count, rate } = options;
   const limit = paid ? PAID_BROADCAST_MAX_PER_SECOND : FREE_BROADCAST_PER_SECOND;
-  const recipients: Recipient[] = Array.from({ length: count }, (_, i) => ({ chatId: 1_000_000 + i, lang: langs[i % 4] as Language }));
-  const limits = telegramRateLimits({ globalPerSecond: FREE_BROADCAST_PER_SECOND, paidPerSecond: PAID_BROADCAST_MAX_PER_SECOND, perChatPerSecond: 1, perGroupPerMinute: 20 });
+  const recipients: Recipient[] = Array.from({ length: count }, (_, i) => ({
+    chatId: 1_000_000 + i,
+    lang: langs[i % 4] as Language,
+  }));
+  const limits = telegramRateLimits({
+    globalPerSecond: FREE_BROADCAST_PER_SECOND,
+    paidPerSecond: PAID_BROADCAST_MAX_PER_SECOND,
+    perChatPerSecond: 1,
+    perGroupPerMinute: 20,
+  });
   const fake = await startFakeBotApi({ token: TOKEN, beforeSend: limits });
   const delivery = createBullDelivery({
     connection: redis.url,
@@ -84,16 +111,22 @@ async function run(redis: RedisServer, options: RunOptions): Promise<boolean> {
     paid,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
   });
-  const sentTimes = () => fake.calls.filter((c) => SEND_METHODS.has(c.method) && c.response?.ok === true).map((c) => c.at);
+  const sentTimes = () =>
+    fake.calls.filter((c) => SEND_METHODS.has(c.method) && c.response?.ok === true).map((c) => c.at);
 
   try {
-    console.log(`\n${label} broadcast: ${count} recipients, engine at ${rate}/s${paid ? " with allow_paid_broadcast" : ""}, Telegram's limit ${limit}/s; expected ~${fmt(count / Math.min(rate, limit))}`);
+    console.log(
+      `\n${label} broadcast: ${count} recipients, engine at ${rate}/s${paid ? " with allow_paid_broadcast" : ""}, Telegram's limit ${limit}/s; expected ~${fmt(count / Math.min(rate, limit))}`,
+    );
     await delivery.startWorkers();
     const t0 = Date.now();
     await delivery.schedule({
       id: label,
       createdBy: 1,
-      content: { default: { html: "<b>Call for applications</b> is open" }, variants: { fr: { html: "<b>Appel à candidatures</b> ouvert" } } },
+      content: {
+        default: { html: "<b>Call for applications</b> is open" },
+        variants: { fr: { html: "<b>Appel à candidatures</b> ouvert" } },
+      },
       audience: "all",
     });
     let lastCount = 0;
@@ -130,15 +163,27 @@ async function run(redis: RedisServer, options: RunOptions): Promise<boolean> {
     const rejections = limits.stats.rejections;
     const steady429 = rejections.filter((r) => r.at >= steadyFrom && r.at <= steadyTo).length;
     const perChat = new Map<number, number>();
-    for (const c of fake.calls) if (SEND_METHODS.has(c.method) && c.response?.ok) perChat.set(Number(c.payload.chat_id), (perChat.get(Number(c.payload.chat_id)) ?? 0) + 1);
-    const flagged = fake.calls.filter((c) => SEND_METHODS.has(c.method) && c.payload.allow_paid_broadcast === true).length;
+    for (const c of fake.calls)
+      if (SEND_METHODS.has(c.method) && c.response?.ok)
+        perChat.set(Number(c.payload.chat_id), (perChat.get(Number(c.payload.chat_id)) ?? 0) + 1);
+    const flagged = fake.calls.filter(
+      (c) => SEND_METHODS.has(c.method) && c.payload.allow_paid_broadcast === true,
+    ).length;
     const sends = fake.calls.filter((c) => SEND_METHODS.has(c.method)).length;
-    console.log(`  delivered            ${times.length} messages to ${perChat.size} chats (${[...perChat.values()].filter((n) => n > 1).length} twice) in ${fmt((last - first) / 1000)}`);
+    console.log(
+      `  delivered            ${times.length} messages to ${perChat.size} chats (${[...perChat.values()].filter((n) => n > 1).length} twice) in ${fmt((last - first) / 1000)}`,
+    );
     console.log(`  with the paid flag   ${flagged} of ${sends} sends`);
-    console.log(`  steady state         ${steady.toFixed(2)} messages/s (middle 90 %, ${fmt((steadyTo - steadyFrom) / 1000)})`);
+    console.log(
+      `  steady state         ${steady.toFixed(2)} messages/s (middle 90 %, ${fmt((steadyTo - steadyFrom) / 1000)})`,
+    );
     console.log(`  overall              ${overall.toFixed(2)} messages/s`);
-    console.log(`  against the limits   ${ratio(steady, FREE_BROADCAST_PER_SECOND)} (free) · ${ratio(steady, PAID_BROADCAST_MAX_PER_SECOND)} (paid)`);
-    console.log(`  429s                 ${rejections.length} in total, ${steady429} at steady state${rejections.length ? ` (${[...new Set(rejections.map((r) => r.scope))].join(", ")})` : ""}`);
+    console.log(
+      `  against the limits   ${ratio(steady, FREE_BROADCAST_PER_SECOND)} (free) · ${ratio(steady, PAID_BROADCAST_MAX_PER_SECOND)} (paid)`,
+    );
+    console.log(
+      `  429s                 ${rejections.length} in total, ${steady429} at steady state${rejections.length ? ` (${[...new Set(rejections.map((r) => r.scope))].join(", ")})` : ""}`,
+    );
     if (paid) {
       const estimate = estimateBilledMessages(count, rate);
       console.log(
@@ -146,8 +191,14 @@ async function run(redis: RedisServer, options: RunOptions): Promise<boolean> {
           `${starsFor(limits.stats.billed)} Stars billed by the fake (${limits.stats.billed}); estimated before sending: at most ${starsFor(estimate)} (${estimate})`,
       );
     }
-    const met = steady / limit >= 0.95 && steady429 === 0 && perChat.size === count && [...perChat.values()].every((n) => n === 1);
-    console.log(`  goal (≥ 0.95 of the ${label} limit, no 429 at steady state, everyone once): ${met ? "met" : "MISSED"}`);
+    const met =
+      steady / limit >= 0.95 &&
+      steady429 === 0 &&
+      perChat.size === count &&
+      [...perChat.values()].every((n) => n === 1);
+    console.log(
+      `  goal (≥ 0.95 of the ${label} limit, no 429 at steady state, everyone once): ${met ? "met" : "MISSED"}`,
+    );
     return met;
   } finally {
     await delivery.close();

@@ -17,7 +17,9 @@ import { openClient, startRedisServer } from "../test/helpers/redis-server.js";
 import { formatMs, formatRatio, formatTable, latencyFigures, machineLoad } from "./measure.js";
 import { generateCatalog } from "./synthetic.js";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "1000,10000" }, changes: { type: "string", default: "200" } } });
+const { values } = parseArgs({
+  options: { sizes: { type: "string", default: "1000,10000" }, changes: { type: "string", default: "200" } },
+});
 const sizes = values.sizes.split(",").map(Number);
 const changes = Number(values.changes);
 
@@ -45,10 +47,20 @@ for (const size of sizes) {
   started = performance.now();
   SearchEngine.build(base);
   const rebuildMs = performance.now() - started;
-  rows.push([String(size), formatMs((buildMs + rebuildMs) / 2), formatMs(put.p50), formatMs(replace.p50), formatMs(remove.p50), formatMs(Math.max(put.p99, replace.p99, remove.p99)), formatRatio((buildMs + rebuildMs) / 2 / Math.max(put.p50, replace.p50, remove.p50))]);
+  rows.push([
+    String(size),
+    formatMs((buildMs + rebuildMs) / 2),
+    formatMs(put.p50),
+    formatMs(replace.p50),
+    formatMs(remove.p50),
+    formatMs(Math.max(put.p99, replace.p99, remove.p99)),
+    formatRatio((buildMs + rebuildMs) / 2 / Math.max(put.p50, replace.p50, remove.p50)),
+  ]);
 }
 console.log("One change in place against a full build (generated catalogs):");
-console.log(formatTable(["records", "full build", "put p50", "replace p50", "remove p50", "worst p99", "build / change"], rows));
+console.log(
+  formatTable(["records", "full build", "put p50", "replace p50", "remove p50", "worst p99", "build / change"], rows),
+);
 
 const server = await startRedisServer();
 try {
@@ -69,7 +81,9 @@ try {
     samples.push(performance.now() - t);
   }
   const f = latencyFigures(samples);
-  console.log(`\nA change appended by one live catalog until another (own Redis connections) has applied it, ${changes} changes:`);
+  console.log(
+    `\nA change appended by one live catalog until another (own Redis connections) has applied it, ${changes} changes:`,
+  );
   console.log(formatTable(["p50", "p99", "max"], [[formatMs(f.p50), formatMs(f.p99), formatMs(f.max)]]));
   await writer.close();
   await reader.close();

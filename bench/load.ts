@@ -51,11 +51,20 @@ const LANGUAGES: Language[] = ["en", "fr", "ru", "zh"];
 function questions(): Record<Language, string[]> {
   const byLang: Record<Language, string[]> = { en: [], fr: [], ru: [], zh: [] };
   try {
-    for (const entry of parse(readFileSync(`${sharedDir()}/eval/queries.yaml`, "utf8")) as { q: string; lang: Language }[]) byLang[entry.lang]?.push(entry.q);
+    for (const entry of parse(readFileSync(`${sharedDir()}/eval/queries.yaml`, "utf8")) as {
+      q: string;
+      lang: Language;
+    }[])
+      byLang[entry.lang]?.push(entry.q);
   } catch {
     // the fallback below
   }
-  const fallback: Record<Language, string> = { en: "incubators in Kazakhstan", fr: "incubateurs au Kazakhstan", ru: "инкубаторы в Казахстане", zh: "哈萨克斯坦的孵化器" };
+  const fallback: Record<Language, string> = {
+    en: "incubators in Kazakhstan",
+    fr: "incubateurs au Kazakhstan",
+    ru: "инкубаторы в Казахстане",
+    zh: "哈萨克斯坦的孵化器",
+  };
   for (const lang of LANGUAGES) if (byLang[lang].length === 0) byLang[lang].push(fallback[lang]);
   return byLang;
 }
@@ -108,13 +117,17 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
     });
 
     // Warm-up: each replica answers each language once (module loading, the language detector, JIT).
-    for (const replica of set.replicas) for (const [i, lang] of LANGUAGES.entries()) await set.replyFrom(replica.index, texts[lang][0] as string, { userId: 1 + i, languageCode: lang });
+    for (const replica of set.replicas)
+      for (const [i, lang] of LANGUAGES.entries())
+        await set.replyFrom(replica.index, texts[lang][0] as string, { userId: 1 + i, languageCode: lang });
 
     const errors: Record<string, number> = {};
     const fail = (kind: string) => (errors[kind] = (errors[kind] ?? 0) + 1);
     const latencies: number[] = [];
     const cpu = process.cpuUsage();
-    const pids = [...set.replicas.map((r) => r.process.child.pid), set.worker?.child.pid].filter((pid): pid is number => pid !== undefined);
+    const pids = [...set.replicas.map((r) => r.process.child.pid), set.worker?.child.pid].filter(
+      (pid): pid is number => pid !== undefined,
+    );
     const cpuBefore = pids.map(cpuSeconds);
     const started = performance.now();
     const end = started + SECONDS * 1000;
@@ -129,10 +142,18 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
       while (performance.now() < end) {
         // The message as it is now (a vote takes its buttons away).
         const markup = last && set.api.chatHistory(userId).find((m) => m.message_id === last?.id)?.reply_markup;
-        const buttons = (markup?.inline_keyboard ?? []).flat().flatMap((b) => ("callback_data" in b && b.callback_data ? [b.callback_data] : []));
+        const buttons = (markup?.inline_keyboard ?? [])
+          .flat()
+          .flatMap((b) => ("callback_data" in b && b.callback_data ? [b.callback_data] : []));
         let update: Update;
         if (last && buttons.length > 0 && Math.random() < PRESS_SHARE) {
-          update = set.api.callbackQuery({ chatId: userId, userId, data: pick(buttons), messageId: last.id, languageCode: lang });
+          update = set.api.callbackQuery({
+            chatId: userId,
+            userId,
+            data: pick(buttons),
+            messageId: last.id,
+            languageCode: lang,
+          });
         } else {
           update = set.api.textMessage({ chatId: userId, userId, text: pick(texts[lang]), languageCode: lang });
         }
@@ -143,7 +164,8 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
         });
         const sentAt = performance.now();
         const delivery = await set.deliver(update, { attempts: 1 });
-        if (!delivery.delivered) fail(`delivery answered ${delivery.attempts.map((a) => a.status || a.error).join(", ")}`);
+        if (!delivery.delivered)
+          fail(`delivery answered ${delivery.attempts.map((a) => a.status || a.error).join(", ")}`);
         const got = await Promise.race([answer, pause(REPLY_TIMEOUT_MS).then(() => undefined)]);
         byChat.delete(userId);
         if (update.callback_query) byQuery.delete(update.callback_query.id);
@@ -159,7 +181,11 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
         await pause(Math.random() * 2 * THINK_MS);
       }
     };
-    await Promise.all(Array.from({ length: USERS }, (_, i) => user(i).catch((error: unknown) => fail(`user stopped: ${(error as Error).message}`))));
+    await Promise.all(
+      Array.from({ length: USERS }, (_, i) =>
+        user(i).catch((error: unknown) => fail(`user stopped: ${(error as Error).message}`)),
+      ),
+    );
     const load = os.loadavg();
     const used = process.cpuUsage(cpu);
     const elapsedMs = performance.now() - started;
@@ -169,9 +195,20 @@ async function run(replicas: number, texts: Record<Language, string[]>): Promise
       return before === undefined || after === undefined ? [] : [((after - before) * 1000) / elapsedMs];
     });
 
-    for (const answer of set.answers) if (answer.status >= 500 || answer.status === 0) fail(`replica answered ${answer.status || answer.failure}`);
-    for (const replica of set.replicas) for (const line of replica.logs()) if (Number(line.level) >= 50) fail(`replica logged: ${String(line.msg)}`);
-    return { replicas, answered, updatesPerSecond: answered / SECONDS, latencies, errors, load, ownCores, processCores };
+    for (const answer of set.answers)
+      if (answer.status >= 500 || answer.status === 0) fail(`replica answered ${answer.status || answer.failure}`);
+    for (const replica of set.replicas)
+      for (const line of replica.logs()) if (Number(line.level) >= 50) fail(`replica logged: ${String(line.msg)}`);
+    return {
+      replicas,
+      answered,
+      updatesPerSecond: answered / SECONDS,
+      latencies,
+      errors,
+      load,
+      ownCores,
+      processCores,
+    };
   } finally {
     await set.stop();
   }
@@ -222,12 +259,21 @@ const rows = results.map((r) => {
   ];
 });
 // The harness's own share of the cores is not the bot's: with few cores it bounds what more replicas can give.
-console.log(formatTable(["setup", "answered", "updates/s", "p50", "p99", "max", "errors", "harness cores", "load average (1 / 5 / 15 min)"], rows));
+console.log(
+  formatTable(
+    ["setup", "answered", "updates/s", "p50", "p99", "max", "errors", "harness cores", "load average (1 / 5 / 15 min)"],
+    rows,
+  ),
+);
 for (const r of results) {
-  if (r.processCores.length > 0) console.log(`  ${r.replicas} replica(s): cores used by each replica, then the worker: ${r.processCores.map((c) => c.toFixed(2)).join(", ")}`);
+  if (r.processCores.length > 0)
+    console.log(
+      `  ${r.replicas} replica(s): cores used by each replica, then the worker: ${r.processCores.map((c) => c.toFixed(2)).join(", ")}`,
+    );
   for (const [kind, count] of Object.entries(r.errors)) console.log(`  ${r.replicas} replica(s): ${count} × ${kind}`);
 }
 const one = results.find((r) => r.replicas === 1);
 const three = results.find((r) => r.replicas === 3);
-if (one && three) console.log(`ratio 3 replicas / 1: ${formatRatio(three.updatesPerSecond / one.updatesPerSecond)} updates/s`);
+if (one && three)
+  console.log(`ratio 3 replicas / 1: ${formatRatio(three.updatesPerSecond / one.updatesPerSecond)} updates/s`);
 if (results.some((r) => Object.keys(r.errors).length > 0)) process.exitCode = 1;

@@ -81,7 +81,11 @@ export function timeEach<I, R>(
   run: (input: I) => R,
   warmUp: readonly I[],
   inputs: readonly I[],
-  { budgetMs = Number.POSITIVE_INFINITY, rounds = 1, minCount = 100 }: { budgetMs?: number; rounds?: number; minCount?: number } = {},
+  {
+    budgetMs = Number.POSITIVE_INFINITY,
+    rounds = 1,
+    minCount = 100,
+  }: { budgetMs?: number; rounds?: number; minCount?: number } = {},
 ): { ms: number[]; results: R[] } {
   for (const input of warmUp) run(input);
   const samples: number[][] = [];
@@ -102,7 +106,12 @@ export function timeEach<I, R>(
       (samples[i] as number[]).push(performance.now() - start);
     }
   }
-  const ms = samples.map((times) => percentile([...times].sort((a, b) => a - b), 50));
+  const ms = samples.map((times) =>
+    percentile(
+      [...times].sort((a, b) => a - b),
+      50,
+    ),
+  );
   return { ms, results };
 }
 

@@ -45,7 +45,15 @@ interface BenchOptions {
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
-  const options: BenchOptions = { sizes: [1000, 10_000, 100_000], queries: 1000, warmUp: 50, rounds: 3, budget: 30, seed: 42, json: false };
+  const options: BenchOptions = {
+    sizes: [1000, 10_000, 100_000],
+    queries: 1000,
+    warmUp: 50,
+    rounds: 3,
+    budget: 30,
+    seed: 42,
+    json: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.split("=", 2) as [string, string | undefined];
@@ -83,7 +91,9 @@ function parseArgs(argv: readonly string[]): BenchOptions {
         break;
       case "--help":
       case "-h":
-        console.log("usage: npm run bench:search -- [--sizes 1000,10000,100000] [--queries 1000] [--warmup 50] [--rounds 3] [--budget 30] [--seed 42] [--json]");
+        console.log(
+          "usage: npm run bench:search -- [--sizes 1000,10000,100000] [--queries 1000] [--warmup 50] [--rounds 3] [--budget 30] [--seed 42] [--json]",
+        );
         process.exit(0);
         break;
       default:
@@ -97,7 +107,9 @@ function parseArgs(argv: readonly string[]): BenchOptions {
 // Engines under test
 
 /** The text fields every engine indexes: title, summary and details in the four languages. */
-const TEXT_FIELDS = (["title", "summary", "details"] as const).flatMap((field) => LANGUAGES.map((lang) => `${field}_${lang}`));
+const TEXT_FIELDS = (["title", "summary", "details"] as const).flatMap((field) =>
+  LANGUAGES.map((lang) => `${field}_${lang}`),
+);
 
 /** A record flattened for the baselines (neither reads nested fields by default); `id` is its position. */
 type FlatDoc = Record<string, string | number | undefined> & { id: number };
@@ -187,7 +199,8 @@ const ENGINES: EngineUnderTest[] = [
       return {
         // MiniSearch has no limit: it scores and sorts every match, then we keep 10.
         search: (query: string) => index.search(query).slice(0, LIMIT),
-        ids: (result) => (result as ReturnType<MiniSearch["search"]>).map((r) => records[Number(r.id)]?.id ?? String(r.id)),
+        ids: (result) =>
+          (result as ReturnType<MiniSearch["search"]>).map((r) => records[Number(r.id)]?.id ?? String(r.id)),
       };
     },
   },
@@ -260,7 +273,18 @@ function measureEngine(
     };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    return { ...base, error: message, buildMs: Number.NaN, heapMB: Number.NaN, latency: NO_LATENCY, answered: Number.NaN, sourceInTop10: Number.NaN, byShape: {}, slowest: [], samples: [] };
+    return {
+      ...base,
+      error: message,
+      buildMs: Number.NaN,
+      heapMB: Number.NaN,
+      latency: NO_LATENCY,
+      answered: Number.NaN,
+      sourceInTop10: Number.NaN,
+      byShape: {},
+      slowest: [],
+      samples: [],
+    };
   }
 }
 
@@ -341,7 +365,9 @@ function renderSize(report: SizeReport): string {
   const shapes = Object.entries(report.shapes)
     .map(([shape, n]) => `${shape} ${n}`)
     .join(", ");
-  out.push(`■ ${report.size.toLocaleString("en-US")} records — generated in ${formatMs(report.generateMs)}; distinct words: ${words}`);
+  out.push(
+    `■ ${report.size.toLocaleString("en-US")} records — generated in ${formatMs(report.generateMs)}; distinct words: ${words}`,
+  );
   out.push(`  ${report.queries} queries (${shapes})`);
   const rows = report.engines.map((e) => {
     if (e.error) return [e.label, `failed: ${e.error}`, "", "", "", "", "", ""];
@@ -376,11 +402,19 @@ function renderSize(report: SizeReport): string {
   if (ours) {
     const shapes = Object.entries(ours.byShape).map(([shape, l]) => `${shape} ${formatMs(l.p50)} / ${formatMs(l.p99)}`);
     out.push(`  ours p50 / p99 by query shape: ${shapes.join(", ")}`);
-    out.push(`  ours slowest: ${ours.slowest.slice(0, 3).map((q) => `"${q.query}" ${formatMs(q.ms)}`).join(", ")}`);
+    out.push(
+      `  ours slowest: ${ours.slowest
+        .slice(0, 3)
+        .map((q) => `"${q.query}" ${formatMs(q.ms)}`)
+        .join(", ")}`,
+    );
   }
   if (report.targets.length > 0) {
-    const unit = (v: number, u: Target["unit"]) => (u === "ms" ? formatMs(v) : u === "MB" ? formatMB(v) : formatRatio(v));
-    out.push(`  targets: ${report.targets.map((t) => `${t.met ? "✓" : "✗"} ${t.target} (${unit(t.value, t.unit)})`).join("; ")}`);
+    const unit = (v: number, u: Target["unit"]) =>
+      u === "ms" ? formatMs(v) : u === "MB" ? formatMB(v) : formatRatio(v);
+    out.push(
+      `  targets: ${report.targets.map((t) => `${t.met ? "✓" : "✗"} ${t.target} (${unit(t.value, t.unit)})`).join("; ")}`,
+    );
   }
   return out.join("\n");
 }
@@ -405,7 +439,8 @@ function validateSample(catalog: Catalog, sample = 1000): void {
   const step = Math.max(1, Math.floor(catalog.records.length / sample));
   for (let i = 0; i < catalog.records.length; i += step) {
     const parsed = recordSchema.safeParse(catalog.records[i]);
-    if (!parsed.success) throw new Error(`synthetic record ${i} is invalid: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
+    if (!parsed.success)
+      throw new Error(`synthetic record ${i} is invalid: ${JSON.stringify(parsed.error.issues.slice(0, 3))}`);
   }
 }
 
@@ -430,7 +465,9 @@ function runSize(size: number, options: BenchOptions, log: (line: string) => voi
   const engines: EngineFigures[] = [];
   for (const engine of ENGINES) {
     log(`  … ${size.toLocaleString("en-US")}: ${engine.label}`);
-    engines.push(measureEngine(engine, input, queries, warmUp, { budgetMs: options.budget * 1000, rounds: options.rounds }));
+    engines.push(
+      measureEngine(engine, input, queries, warmUp, { budgetMs: options.budget * 1000, rounds: options.rounds }),
+    );
     collectGarbage();
   }
   const words = distinctWords(catalog);
@@ -466,7 +503,9 @@ function runSize(size: number, options: BenchOptions, log: (line: string) => voi
 function main(): void {
   const options = parseArgs(process.argv.slice(2));
   // With --json, stdout carries only the JSON summary.
-  const print = options.json ? (line: string) => process.stderr.write(line + "\n") : (line: string) => process.stdout.write(line + "\n");
+  const print = options.json
+    ? (line: string) => process.stderr.write(line + "\n")
+    : (line: string) => process.stdout.write(line + "\n");
   const progress = (line: string) => process.stderr.write(line + "\n");
 
   const origin = loadReferenceData().origin;
@@ -475,7 +514,9 @@ function main(): void {
       `× ${options.rounds} rounds (median per query, ${options.budget} s budget per engine), limit ${LIMIT}; ` +
       `engines built one at a time, released (gc) before the next`,
   );
-  print(`reference data: sectors ${origin.sectors}, audiences ${origin.audiences}, places ${origin.places}, glossary ${origin.glossary}`);
+  print(
+    `reference data: sectors ${origin.sectors}, audiences ${origin.audiences}, places ${origin.places}, glossary ${origin.glossary}`,
+  );
   print("");
 
   const reports: SizeReport[] = [];
@@ -511,9 +552,11 @@ function main(): void {
       cores: os.availableParallelism(),
       referenceData: origin,
       sizes: reports,
-      allTargetsMet: reports.every((r) => r.targets.every((t) => t.met)) && reports.every((r) => r.engines.every((e) => !e.error)),
+      allTargetsMet:
+        reports.every((r) => r.targets.every((t) => t.met)) && reports.every((r) => r.engines.every((e) => !e.error)),
     };
-    const replacer = (key: string, v: unknown) => (key === "samples" ? undefined : typeof v === "number" && !Number.isFinite(v) ? null : v);
+    const replacer = (key: string, v: unknown) =>
+      key === "samples" ? undefined : typeof v === "number" && !Number.isFinite(v) ? null : v;
     process.stdout.write(JSON.stringify(summary, replacer, 2) + "\n");
   }
 }

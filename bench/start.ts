@@ -115,7 +115,16 @@ function isNodeMain(pid: number): boolean {
 
 async function measure(command: Command): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-  for (const name of ["TELEGRAM_BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET", "REDIS_URL", "LOG_LEVEL", "npm_lifecycle_event", "npm_lifecycle_script"]) delete env[name];
+  for (const name of [
+    "TELEGRAM_BOT_TOKEN",
+    "WEBHOOK_URL",
+    "WEBHOOK_SECRET",
+    "REDIS_URL",
+    "LOG_LEVEL",
+    "npm_lifecycle_event",
+    "npm_lifecycle_script",
+  ])
+    delete env[name];
   const started = performance.now();
   const child = spawn(command.file, command.args, { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
   let output = "";
@@ -125,8 +134,13 @@ async function measure(command: Command): Promise<Run> {
   let cpu = Number.NaN;
   const echo = `› ${QUESTION}`;
   const answered = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command.label}: no answer within ${TIMEOUT_MS / 1000} s\n${output}${stderr}`)), TIMEOUT_MS);
-    child.on("exit", (code) => reject(new Error(`${command.label}: exited with ${code} before answering\n${output}${stderr}`)));
+    const timer = setTimeout(
+      () => reject(new Error(`${command.label}: no answer within ${TIMEOUT_MS / 1000} s\n${output}${stderr}`)),
+      TIMEOUT_MS,
+    );
+    child.on("exit", (code) =>
+      reject(new Error(`${command.label}: exited with ${code} before answering\n${output}${stderr}`)),
+    );
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on("data", (chunk: Buffer) => {
       output += chunk.toString();
@@ -148,7 +162,13 @@ async function measure(command: Command): Promise<Run> {
     await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
     const tree = processTree(child.pid as number);
     const bot = tree.filter(isNodeMain).map(rssMB);
-    return { readyMs, answerMs, cpuMs: cpu, botMB: Math.max(0, ...bot), treeMB: tree.map(rssMB).reduce((a, b) => a + b, 0) };
+    return {
+      readyMs,
+      answerMs,
+      cpuMs: cpu,
+      botMB: Math.max(0, ...bot),
+      treeMB: tree.map(rssMB).reduce((a, b) => a + b, 0),
+    };
   } finally {
     child.removeAllListeners("exit");
     const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -170,8 +190,14 @@ for (let round = 0; round < RUNS; round++) {
   }
 }
 
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-console.log(`start benchmark — node ${process.version}, console chat, question "${QUESTION}", ${RUNS} runs per command (median)`);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+console.log(
+  `start benchmark — node ${process.version}, console chat, question "${QUESTION}", ${RUNS} runs per command (median)`,
+);
 console.log(
   formatTable(
     ["command", "ready", "first answer", "CPU to answer", "RSS bot (idle)", "RSS tree"],

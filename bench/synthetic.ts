@@ -395,10 +395,14 @@ resilience ; résilience ; устойчивость|жизнестойкость
 const KIND_WORDS: Record<Kind, Term[]> = {
   initiative: parseTerms(`initiative ; initiative ; инициатива ; 倡议`),
   programme: parseTerms(`programme ; programme ; программа ; 计划\nproject ; projet ; проект ; 项目`),
-  incubator: parseTerms(`incubator ; incubateur ; инкубатор ; 孵化器\naccelerator ; accélérateur ; акселератор ; 加速器`),
+  incubator: parseTerms(
+    `incubator ; incubateur ; инкубатор ; 孵化器\naccelerator ; accélérateur ; акселератор ; 加速器`,
+  ),
   event: parseTerms(`forum ; forum ; форум ; 论坛\nexpo ; salon ; выставка ; 博览会\nsummit ; sommet ; саммит ; 峰会`),
   organisation: parseTerms(`association ; association ; ассоциация ; 协会\ncouncil ; conseil ; совет ; 理事会`),
-  announcement: parseTerms(`call for applications ; appel à candidatures ; приём заявок ; 征集\nlaunch ; lancement ; запуск ; 启动`),
+  announcement: parseTerms(
+    `call for applications ; appel à candidatures ; приём заявок ; 征集\nlaunch ; lancement ; запуск ; 启动`,
+  ),
 };
 
 /** Syllables for the long tail of proper names: Latin, Cyrillic and Han transliterations. */
@@ -454,7 +458,12 @@ const FALLBACK_SECTORS: Vocabulary = {
   digital: { en: "Digital economy", fr: "Économie numérique", ru: "Цифровая экономика", zh: "数字经济" },
   education: { en: "Education", fr: "Éducation", ru: "Образование", zh: "教育" },
   health: { en: "Health", fr: "Santé", ru: "Здравоохранение", zh: "卫生健康" },
-  transport: { en: "Transport and logistics", fr: "Transport et logistique", ru: "Транспорт и логистика", zh: "交通物流" },
+  transport: {
+    en: "Transport and logistics",
+    fr: "Transport et logistique",
+    ru: "Транспорт и логистика",
+    zh: "交通物流",
+  },
   finance: { en: "Finance", fr: "Finance", ru: "Финансы", zh: "金融" },
   tourism: { en: "Tourism", fr: "Tourisme", ru: "Туризм", zh: "旅游" },
   culture: { en: "Culture", fr: "Culture", ru: "Культура", zh: "文化" },
@@ -494,34 +503,88 @@ const FALLBACK_GLOSSARY: Glossary = {
     ru: ["Евразийский экономический союз", "ЕАЭС"],
     zh: ["欧亚经济联盟"],
   },
-  cis: { en: ["Commonwealth of Independent States", "CIS"], fr: ["CEI"], ru: ["СНГ", "Содружество Независимых Государств"], zh: ["独联体"] },
+  cis: {
+    en: ["Commonwealth of Independent States", "CIS"],
+    fr: ["CEI"],
+    ru: ["СНГ", "Содружество Независимых Государств"],
+    zh: ["独联体"],
+  },
   "smart-city": { en: ["smart city"], fr: ["ville intelligente"], ru: ["умный город"], zh: ["智慧城市"] },
 };
 
 const FALLBACK_PLACES: Places = {
   cities: {
-    almaty: { country: "KZ", names: { en: "Almaty", fr: "Almaty", ru: "Алматы", zh: "阿拉木图" }, aliases: ["Alma-Ata", "Алма-Ата"] },
+    almaty: {
+      country: "KZ",
+      names: { en: "Almaty", fr: "Almaty", ru: "Алматы", zh: "阿拉木图" },
+      aliases: ["Alma-Ata", "Алма-Ата"],
+    },
     astana: { country: "KZ", names: { en: "Astana", fr: "Astana", ru: "Астана", zh: "阿斯塔纳" }, aliases: ["Астане"] },
-    tashkent: { country: "UZ", names: { en: "Tashkent", fr: "Tachkent", ru: "Ташкент", zh: "塔什干" }, aliases: ["Ташкенте"] },
-    bishkek: { country: "KG", names: { en: "Bishkek", fr: "Bichkek", ru: "Бишкек", zh: "比什凯克" }, aliases: ["Бишкеке"] },
+    tashkent: {
+      country: "UZ",
+      names: { en: "Tashkent", fr: "Tachkent", ru: "Ташкент", zh: "塔什干" },
+      aliases: ["Ташкенте"],
+    },
+    bishkek: {
+      country: "KG",
+      names: { en: "Bishkek", fr: "Bichkek", ru: "Бишкек", zh: "比什凯克" },
+      aliases: ["Бишкеке"],
+    },
     dushanbe: { country: "TJ", names: { en: "Dushanbe", fr: "Douchanbé", ru: "Душанбе", zh: "杜尚别" }, aliases: [] },
-    beijing: { country: "CN", names: { en: "Beijing", fr: "Pékin", ru: "Пекин", zh: "北京" }, aliases: ["Peking", "Пекине"] },
-    shanghai: { country: "CN", names: { en: "Shanghai", fr: "Shanghai", ru: "Шанхай", zh: "上海" }, aliases: ["Шанхае"] },
+    beijing: {
+      country: "CN",
+      names: { en: "Beijing", fr: "Pékin", ru: "Пекин", zh: "北京" },
+      aliases: ["Peking", "Пекине"],
+    },
+    shanghai: {
+      country: "CN",
+      names: { en: "Shanghai", fr: "Shanghai", ru: "Шанхай", zh: "上海" },
+      aliases: ["Шанхае"],
+    },
     urumqi: { country: "CN", names: { en: "Urumqi", fr: "Ürümqi", ru: "Урумчи", zh: "乌鲁木齐" }, aliases: [] },
     xian: { country: "CN", names: { en: "Xi'an", fr: "Xi'an", ru: "Сиань", zh: "西安" }, aliases: [] },
-    moscow: { country: "RU", names: { en: "Moscow", fr: "Moscou", ru: "Москва", zh: "莫斯科" }, aliases: ["Москве", "Москвы"] },
-    novosibirsk: { country: "RU", names: { en: "Novosibirsk", fr: "Novossibirsk", ru: "Новосибирск", zh: "新西伯利亚" }, aliases: [] },
+    moscow: {
+      country: "RU",
+      names: { en: "Moscow", fr: "Moscou", ru: "Москва", zh: "莫斯科" },
+      aliases: ["Москве", "Москвы"],
+    },
+    novosibirsk: {
+      country: "RU",
+      names: { en: "Novosibirsk", fr: "Novossibirsk", ru: "Новосибирск", zh: "新西伯利亚" },
+      aliases: [],
+    },
     paris: { country: "FR", names: { en: "Paris", fr: "Paris", ru: "Париж", zh: "巴黎" }, aliases: ["Париже"] },
     lyon: { country: "FR", names: { en: "Lyon", fr: "Lyon", ru: "Лион", zh: "里昂" }, aliases: [] },
     minsk: { country: "BY", names: { en: "Minsk", fr: "Minsk", ru: "Минск", zh: "明斯克" }, aliases: ["Минске"] },
-    ulaanbaatar: { country: "MN", names: { en: "Ulaanbaatar", fr: "Oulan-Bator", ru: "Улан-Батор", zh: "乌兰巴托" }, aliases: [] },
+    ulaanbaatar: {
+      country: "MN",
+      names: { en: "Ulaanbaatar", fr: "Oulan-Bator", ru: "Улан-Батор", zh: "乌兰巴托" },
+      aliases: [],
+    },
     baku: { country: "AZ", names: { en: "Baku", fr: "Bakou", ru: "Баку", zh: "巴库" }, aliases: [] },
   },
   countryAliases: { KZ: ["Казахстане", "Казахстана"], CN: ["Китае", "Китая", "PRC"], RU: ["России", "РФ"] },
 };
 
 /** Countries the catalog is about; they get most records, the rest of the world a long tail. */
-const FOCUS_COUNTRIES = ["CN", "KZ", "RU", "UZ", "KG", "TJ", "TM", "MN", "FR", "BY", "AZ", "PK", "IN", "TR", "AM", "GE"];
+const FOCUS_COUNTRIES = [
+  "CN",
+  "KZ",
+  "RU",
+  "UZ",
+  "KG",
+  "TJ",
+  "TM",
+  "MN",
+  "FR",
+  "BY",
+  "AZ",
+  "PK",
+  "IN",
+  "TR",
+  "AM",
+  "GE",
+];
 
 export interface ReferenceData {
   sectors: Vocabulary;
@@ -534,7 +597,11 @@ export interface ReferenceData {
 
 const DATA_DIR = fileURLToPath(new URL("../data/", import.meta.url));
 
-function loadPart<T>(path: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, fallback: T): [T, string] {
+function loadPart<T>(
+  path: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  fallback: T,
+): [T, string] {
   const file = DATA_DIR + path;
   if (!existsSync(file)) return [fallback, "built-in"];
   try {
@@ -555,7 +622,8 @@ export function loadReferenceData(): ReferenceData {
   const [audiences, audiencesFrom] = loadPart("vocabularies/audiences.yaml", vocabularySchema, FALLBACK_AUDIENCES);
   const [glossary, glossaryFrom] = loadPart("glossary.yaml", glossarySchema, FALLBACK_GLOSSARY);
   let [places, placesFrom] = loadPart("places.yaml", placesSchema, FALLBACK_PLACES);
-  if (Object.keys(places.cities).length === 0) [places, placesFrom] = [FALLBACK_PLACES, "built-in (data/places.yaml has no cities)"];
+  if (Object.keys(places.cities).length === 0)
+    [places, placesFrom] = [FALLBACK_PLACES, "built-in (data/places.yaml has no cities)"];
   referenceCache = {
     sectors,
     audiences,
@@ -611,7 +679,8 @@ function buildWorld(ref: ReferenceData): World {
     const names = LANGUAGES.map((lang) => countryNames(code, lang));
     if (names.some((n) => n.length === 0)) continue;
     const forms = names as [string[], string[], string[], string[]];
-    for (const alias of ref.places.countryAliases[code] ?? []) for (const lang of aliasLanguages(alias)) forms[LANG_INDEX[lang]].push(alias);
+    for (const alias of ref.places.countryAliases[code] ?? [])
+      for (const lang of aliasLanguages(alias)) forms[LANG_INDEX[lang]].push(alias);
     countryTerms.set(code, { forms });
   }
   const cityCountry = new Map<string, string>();
@@ -624,7 +693,8 @@ function buildWorld(ref: ReferenceData): World {
   const focus = [...new Set([...FOCUS_COUNTRIES, ...cityCountry.values()])].filter((c) => countryTerms.has(c));
   const rest = [...countryTerms.keys()].filter((c) => !focus.includes(c)).sort();
   const countryCodes = [...focus, ...rest];
-  const termsOf = (vocab: Vocabulary) => new Map(Object.entries(vocab).map(([id, label]) => [id, localizedTerm(label)]));
+  const termsOf = (vocab: Vocabulary) =>
+    new Map(Object.entries(vocab).map(([id, label]) => [id, localizedTerm(label)]));
   return {
     countryCodes,
     countryWeights: new Zipf(countryCodes.length, 1.1),
@@ -680,7 +750,8 @@ class Writer {
     const words: Term[] = [];
     const length = this.rng.range(min, max);
     for (let i = 0; i < length; i++) words.push(this.word());
-    if (entities.length > 0 && this.rng.chance(0.4)) words.splice(this.rng.int(words.length + 1), 0, this.rng.pick(entities));
+    if (entities.length > 0 && this.rng.chance(0.4))
+      words.splice(this.rng.int(words.length + 1), 0, this.rng.pick(entities));
     return words;
   }
 
@@ -782,7 +853,8 @@ function makeRecord(index: number, writer: Writer, rng: Rng): CatalogRecord {
   while (countrySet.size < countryCount) countrySet.add(world.countryCodes[world.countryWeights.sample(rng)] as string);
   const recordCountries = [...countrySet];
   const sectors = world.sectorIds.length > 0 ? pickDistinct(rng, world.sectorIds, rng.range(1, 3)) : [];
-  const audiences = world.audienceIds.length > 0 && rng.chance(0.7) ? pickDistinct(rng, world.audienceIds, rng.range(1, 2)) : [];
+  const audiences =
+    world.audienceIds.length > 0 && rng.chance(0.7) ? pickDistinct(rng, world.audienceIds, rng.range(1, 2)) : [];
 
   // What the texts may name: the record's places and topics, sometimes a glossary concept.
   const entities: Term[] = [
@@ -829,7 +901,10 @@ function makeRecord(index: number, writer: Writer, rng: Rng): CatalogRecord {
     });
   }
   if (rng.chance(0.5)) {
-    record.organisers.push({ name: writer.render([[writer.tailName(), writer.domainWord()]], true), countries: recordCountries.slice(0, 1) });
+    record.organisers.push({
+      name: writer.render([[writer.tailName(), writer.domainWord()]], true),
+      countries: recordCountries.slice(0, 1),
+    });
   }
   if (rng.chance(0.3)) {
     record.links.push({ url: `https://example.org/${record.id}` });

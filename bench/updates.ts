@@ -58,7 +58,12 @@ function inProcessApi(counter: { calls: number }): Transformer {
     const p = payload as { chat_id?: number; text?: string };
     const result =
       method === "sendMessage" || method === "editMessageText"
-        ? { message_id: messageId++, date: Math.floor(Date.now() / 1000), chat: { id: p.chat_id ?? 0, type: "private", first_name: "U" }, text: p.text ?? "" }
+        ? {
+            message_id: messageId++,
+            date: Math.floor(Date.now() / 1000),
+            chat: { id: p.chat_id ?? 0, type: "private", first_name: "U" },
+            text: p.text ?? "",
+          }
         : true;
     return { ok: true, result } as never;
   };
@@ -128,7 +133,13 @@ try {
   const echoCalls = { calls: 0 };
   const echo = new Bot<Context & SessionFlavor<SessionData>>("1:bench", { botInfo });
   echo.api.config.use(inProcessApi(echoCalls));
-  echo.use(session({ initial: (): SessionData => ({}), storage: state.sessions, getSessionKey: (ctx) => (ctx.from ? `echo:${ctx.from.id}` : undefined) }));
+  echo.use(
+    session({
+      initial: (): SessionData => ({}),
+      storage: state.sessions,
+      getSessionKey: (ctx) => (ctx.from ? `echo:${ctx.from.id}` : undefined),
+    }),
+  );
   echo.on("message:text", async (ctx) => {
     ctx.session.lastQuery = ctx.message.text;
     await ctx.reply(ctx.message.text);
@@ -164,11 +175,19 @@ try {
   const perRound = (bot: "full" | "echo") =>
     `${rounds.map((r) => r[bot].rate.toFixed(0)).join(", ")} updates/s; ${rounds.map((r) => r[bot].cpuUs.toFixed(0)).join(", ")} µs of CPU per update`;
   const ratio = fullRate / echoRate;
-  console.log(`updates benchmark — node ${process.version}, ${UPDATES} updates × 3 rounds (median), ${USERS} users, ${CONCURRENCY} in flight, Redis sessions, Bot API answered in-process`);
-  console.log(`  warm-up ${WARM_UP_SECONDS} s per bot: ${warmUpFull} updates through the full bot, ${warmUpEcho} through the echo bot`);
-  console.log(`  full bot (question → search → card)  ${fullRate.toFixed(0).padStart(7)} updates/s  (${((fullCalls.calls - measuredFrom) / (UPDATES * 3)).toFixed(2)} API calls per update)`);
+  console.log(
+    `updates benchmark — node ${process.version}, ${UPDATES} updates × 3 rounds (median), ${USERS} users, ${CONCURRENCY} in flight, Redis sessions, Bot API answered in-process`,
+  );
+  console.log(
+    `  warm-up ${WARM_UP_SECONDS} s per bot: ${warmUpFull} updates through the full bot, ${warmUpEcho} through the echo bot`,
+  );
+  console.log(
+    `  full bot (question → search → card)  ${fullRate.toFixed(0).padStart(7)} updates/s  (${((fullCalls.calls - measuredFrom) / (UPDATES * 3)).toFixed(2)} API calls per update)`,
+  );
   console.log(`  grammY echo bot, same session       ${echoRate.toFixed(0).padStart(7)} updates/s`);
-  console.log(`  ratio full / echo                   ${ratio.toFixed(2).padStart(7)}  ${ratio >= 0.5 ? "✓" : ratio >= 0.35 ? "✓ (≥ 0.35; fast-path goal 0.50)" : "✗"} goal ≥ 0.35, ≥ 0.50 with the fast path`);
+  console.log(
+    `  ratio full / echo                   ${ratio.toFixed(2).padStart(7)}  ${ratio >= 0.5 ? "✓" : ratio >= 0.35 ? "✓ (≥ 0.35; fast-path goal 0.50)" : "✗"} goal ≥ 0.35, ≥ 0.50 with the fast path`,
+  );
   console.log(`  rounds, full bot                    ${perRound("full")}`);
   console.log(`  rounds, echo bot                    ${perRound("echo")}`);
   console.log(`  ${machineLoad()}`);

@@ -2,7 +2,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { DEFAULT_SAVED_SEARCH_DAYS } from "./state/saved-searches.js";
-import { DEFAULT_LOCK_MS, DEFAULT_MAX_ATTEMPTS, PAID_BROADCAST_MAX_PER_SECOND, defaultRate, type BroadcastSettings } from "./broadcast/config.js";
+import {
+  DEFAULT_LOCK_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  PAID_BROADCAST_MAX_PER_SECOND,
+  defaultRate,
+  type BroadcastSettings,
+} from "./broadcast/config.js";
 
 /**
  * The environment, validated once at start. Everything has an embedded default except the token, so
@@ -19,16 +25,32 @@ const optionalString = z
 
 const envSchema = z
   .object({
-    TELEGRAM_BOT_TOKEN: optionalString.pipe(z.string().regex(/^\d+:[\w-]{20,}$/, "must look like 123456789:AA… (from @BotFather)").optional()),
+    TELEGRAM_BOT_TOKEN: optionalString.pipe(
+      z
+        .string()
+        .regex(/^\d+:[\w-]{20,}$/, "must look like 123456789:AA… (from @BotFather)")
+        .optional(),
+    ),
     TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
-    WEBHOOK_URL: optionalString.pipe(z.url({ protocol: /^https$/, message: "must be an https:// URL Telegram can reach" }).optional()),
+    WEBHOOK_URL: optionalString.pipe(
+      z.url({ protocol: /^https$/, message: "must be an https:// URL Telegram can reach" }).optional(),
+    ),
     WEBHOOK_SECRET: optionalString.pipe(
-      z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ and -").optional(),
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16–256 characters of A–Z, a–z, 0–9, _ and -")
+        .optional(),
     ),
     HOST: z.string().default("0.0.0.0"),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/, message: "must be a redis:// or rediss:// URL" }).optional()),
-    STATE_TTL_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+    REDIS_URL: optionalString.pipe(
+      z.url({ protocol: /^rediss?$/, message: "must be a redis:// or rediss:// URL" }).optional(),
+    ),
+    STATE_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(30 * 24 * 3600),
     /** Days a saved search ("🔔 Notify me") lasts after it is saved or last notified; then it is removed. */
     SAVED_SEARCH_DAYS: z.coerce.number().int().min(1).max(3650).default(DEFAULT_SAVED_SEARCH_DAYS),
     /** How long the start waits for Redis to answer (unreachable, refusing the password) before giving up with exit code 3. */
@@ -51,19 +73,30 @@ const envSchema = z
       .string()
       .default("")
       .transform((value, ctx) => {
-        const ids = value.split(",").map((id) => id.trim()).filter((id) => id !== "");
+        const ids = value
+          .split(",")
+          .map((id) => id.trim())
+          .filter((id) => id !== "");
         if (!ids.every((id) => /^[1-9]\d{0,15}$/.test(id) && Number.isSafeInteger(Number(id)))) {
-          ctx.addIssue({ code: "custom", message: "must be comma-separated numeric Telegram user ids (e.g. 123456789,987654321)" });
+          ctx.addIssue({
+            code: "custom",
+            message: "must be comma-separated numeric Telegram user ids (e.g. 123456789,987654321)",
+          });
           return z.NEVER;
         }
         return [...new Set(ids.map(Number))];
       }),
     /** Username shown in deep links in console mode (polling and webhook modes ask Telegram). */
-    BOT_USERNAME: z.string().regex(/^[A-Za-z0-9_]{5,32}$/).default("CooperationDeskBot"),
+    BOT_USERNAME: z
+      .string()
+      .regex(/^[A-Za-z0-9_]{5,32}$/)
+      .default("CooperationDeskBot"),
   })
   .superRefine((env, ctx) => {
-    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET) ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required with WEBHOOK_URL" });
-    if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN) ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "is required with WEBHOOK_URL" });
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET)
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required with WEBHOOK_URL" });
+    if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN)
+      ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "is required with WEBHOOK_URL" });
   });
 
 export type Mode = "console" | "polling" | "webhook";
@@ -128,8 +161,16 @@ const broadcastSchema = z
     BROADCAST_LOCK_SECONDS: optional(z.coerce.number().min(1).max(3600)),
   })
   .superRefine((env, ctx) => {
-    if (env.BROADCAST_PAID && env.BROADCAST_RATE_PER_SECOND !== undefined && env.BROADCAST_RATE_PER_SECOND > PAID_BROADCAST_MAX_PER_SECOND) {
-      ctx.addIssue({ code: "custom", path: ["BROADCAST_RATE_PER_SECOND"], message: `must be at most ${PAID_BROADCAST_MAX_PER_SECOND} with BROADCAST_PAID (Telegram's paid broadcast limit)` });
+    if (
+      env.BROADCAST_PAID &&
+      env.BROADCAST_RATE_PER_SECOND !== undefined &&
+      env.BROADCAST_RATE_PER_SECOND > PAID_BROADCAST_MAX_PER_SECOND
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["BROADCAST_RATE_PER_SECOND"],
+        message: `must be at most ${PAID_BROADCAST_MAX_PER_SECOND} with BROADCAST_PAID (Telegram's paid broadcast limit)`,
+      });
     }
   });
 

@@ -11,7 +11,9 @@ export function readLocales(dir = LOCALES_DIR): Record<string, Record<string, Re
   const resources: Record<string, Record<string, Record<string, unknown>>> = {};
   for (const lang of LANGUAGES) {
     resources[lang] = {};
-    for (const file of readdirSync(path.join(dir, lang)).filter((f) => f.endsWith(".json")).sort()) {
+    for (const file of readdirSync(path.join(dir, lang))
+      .filter((f) => f.endsWith(".json"))
+      .sort()) {
       const text = readFileSync(path.join(dir, lang, file), "utf8");
       try {
         resources[lang][file.slice(0, -5)] = JSON.parse(text) as Record<string, unknown>;

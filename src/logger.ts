@@ -9,12 +9,26 @@ export type Logger = pino.Logger;
  * redactor of src/redact.ts, which replaces the given secrets (token, webhook secret, URL passwords) and
  * blanks credentials by their shape (URL user info, Redis AUTH arguments) whatever their value.
  */
-export function createLogger(level: string, destination: "stdout" | "stderr" | pino.DestinationStream = "stdout", secrets: readonly (string | undefined)[] = []): Logger {
+export function createLogger(
+  level: string,
+  destination: "stdout" | "stderr" | pino.DestinationStream = "stdout",
+  secrets: readonly (string | undefined)[] = [],
+): Logger {
   const redact = createRedactor(secrets);
   return pino(
     {
       level,
-      redact: { paths: ["token", "*.token", "config.TELEGRAM_BOT_TOKEN", "config.WEBHOOK_SECRET", "headers.authorization", "*.headers['x-telegram-bot-api-secret-token']"], censor: "[redacted]" },
+      redact: {
+        paths: [
+          "token",
+          "*.token",
+          "config.TELEGRAM_BOT_TOKEN",
+          "config.WEBHOOK_SECRET",
+          "headers.authorization",
+          "*.headers['x-telegram-bot-api-secret-token']",
+        ],
+        censor: "[redacted]",
+      },
       // Errors are turned into plain, redacted objects here, before any serializer sees them...
       formatters: { log: (object) => scrub(object, redact) as Record<string, unknown> },
       // ...so pino's error serializer must leave them as they are.

@@ -23,7 +23,9 @@ async function main(): Promise<number> {
     broadcast = broadcastSettingsFromEnv(process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error: fix these environment variables (see .env.example):\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`);
+      process.stderr.write(
+        `Configuration error: fix these environment variables (see .env.example):\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`,
+      );
       return 2;
     }
     throw error;
@@ -33,7 +35,11 @@ async function main(): Promise<number> {
   const consoleMode = config.mode === "console";
   const secrets = configSecrets(config);
   const redact = createRedactor(secrets);
-  const logger = createLogger(consoleMode && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL, consoleMode ? "stderr" : "stdout", secrets);
+  const logger = createLogger(
+    consoleMode && !process.env.LOG_LEVEL ? "warn" : config.LOG_LEVEL,
+    consoleMode ? "stderr" : "stdout",
+    secrets,
+  );
   activeLogger = logger;
   activeRedact = redact;
   installProcessHandlers(logger, redact);
@@ -135,7 +141,11 @@ function startupFailed(error: unknown, logger: Logger, redact: Redactor): number
 
 /** StartupError (src/app/startup-error.ts) without loading the app module. */
 function isStartupError(error: unknown): error is Error & { exitCode: number } {
-  return error instanceof Error && error.name === "StartupError" && typeof (error as { exitCode?: unknown }).exitCode === "number";
+  return (
+    error instanceof Error &&
+    error.name === "StartupError" &&
+    typeof (error as { exitCode?: unknown }).exitCode === "number"
+  );
 }
 
 function installProcessHandlers(logger: Logger, redact: Redactor): void {
@@ -146,7 +156,10 @@ function installProcessHandlers(logger: Logger, redact: Redactor): void {
     logger.error({ message: redact(message), stack: stack && redact(stack) }, "unhandled promise rejection");
   });
   process.on("uncaughtException", (error) => {
-    logger.fatal({ message: redact(error.message), stack: error.stack && redact(error.stack) }, "uncaught exception: exiting");
+    logger.fatal(
+      { message: redact(error.message), stack: error.stack && redact(error.stack) },
+      "uncaught exception: exiting",
+    );
     void exit(logger, 1);
   });
 }

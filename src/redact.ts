@@ -38,7 +38,13 @@ export function createRedactor(secrets: readonly (string | undefined)[] = []): R
 }
 
 /** The credentials of a configuration: token, webhook secret, and the password of each URL, as written and decoded. */
-export function configSecrets(config: { TELEGRAM_BOT_TOKEN?: string | undefined; WEBHOOK_SECRET?: string | undefined; REDIS_URL?: string | undefined; TELEGRAM_API_ROOT?: string | undefined; WEBHOOK_URL?: string | undefined }): string[] {
+export function configSecrets(config: {
+  TELEGRAM_BOT_TOKEN?: string | undefined;
+  WEBHOOK_SECRET?: string | undefined;
+  REDIS_URL?: string | undefined;
+  TELEGRAM_API_ROOT?: string | undefined;
+  WEBHOOK_URL?: string | undefined;
+}): string[] {
   const secrets = [config.TELEGRAM_BOT_TOKEN, config.WEBHOOK_SECRET].filter((s): s is string => !!s);
   for (const url of [config.REDIS_URL, config.TELEGRAM_API_ROOT, config.WEBHOOK_URL]) secrets.push(...urlSecrets(url));
   return secrets;
@@ -77,7 +83,8 @@ export function scrub(value: unknown, redact: Redactor, depth = 0): unknown {
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = scrub(item, redact, depth + 1);
-  if (typeof out.name === "string" && CREDENTIAL_COMMANDS.has(out.name.toLowerCase()) && Array.isArray(out.args)) out.args = [REDACTED];
+  if (typeof out.name === "string" && CREDENTIAL_COMMANDS.has(out.name.toLowerCase()) && Array.isArray(out.args))
+    out.args = [REDACTED];
   return out;
 }
 

@@ -26,15 +26,29 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  const missing = [!config.REDIS_URL && "REDIS_URL (the worker takes broadcasts from Redis)", !config.TELEGRAM_BOT_TOKEN && "TELEGRAM_BOT_TOKEN"].filter(Boolean);
+  const missing = [
+    !config.REDIS_URL && "REDIS_URL (the worker takes broadcasts from Redis)",
+    !config.TELEGRAM_BOT_TOKEN && "TELEGRAM_BOT_TOKEN",
+  ].filter(Boolean);
   if (missing.length > 0 || !config.REDIS_URL || !config.TELEGRAM_BOT_TOKEN) {
     process.stderr.write(`Configuration error: the broadcast worker needs ${missing.join(" and ")}\n`);
     return 2;
   }
 
   const logger = createLogger(config.LOG_LEVEL, "stdout", configSecrets(config));
-  const worker = await startBroadcastWorker({ REDIS_URL: config.REDIS_URL, TELEGRAM_BOT_TOKEN: config.TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT: config.TELEGRAM_API_ROOT }, settings, logger);
-  logger.info({ ratePerSecond: settings.ratePerSecond, paid: settings.paid, maxAttempts: settings.maxAttempts, pid: process.pid }, "broadcast worker ready");
+  const worker = await startBroadcastWorker(
+    {
+      REDIS_URL: config.REDIS_URL,
+      TELEGRAM_BOT_TOKEN: config.TELEGRAM_BOT_TOKEN,
+      TELEGRAM_API_ROOT: config.TELEGRAM_API_ROOT,
+    },
+    settings,
+    logger,
+  );
+  logger.info(
+    { ratePerSecond: settings.ratePerSecond, paid: settings.paid, maxAttempts: settings.maxAttempts, pid: process.pid },
+    "broadcast worker ready",
+  );
 
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));

@@ -26,13 +26,21 @@ describe("configuration: modes", () => {
   it("runs the console chat on the bundled catalog with in-memory state when nothing is set", () => {
     const config = loadConfig({});
     expect(config.mode).toBe("console");
-    expect(config).toMatchObject({ HOST: "0.0.0.0", PORT: 8080, LOG_LEVEL: "info", TELEGRAM_API_ROOT: "https://api.telegram.org", BOT_USERNAME: "CooperationDeskBot" });
+    expect(config).toMatchObject({
+      HOST: "0.0.0.0",
+      PORT: 8080,
+      LOG_LEVEL: "info",
+      TELEGRAM_API_ROOT: "https://api.telegram.org",
+      BOT_USERNAME: "CooperationDeskBot",
+    });
     expect(config.REDIS_URL).toBeUndefined();
     expect(config.CATALOG_DIR).toBe(path.join(ROOT, "data"));
   });
 
   it("treats empty and blank values as unset (a .env copied from .env.example works as is)", () => {
-    expect(loadConfig({ TELEGRAM_BOT_TOKEN: "", WEBHOOK_URL: " ", WEBHOOK_SECRET: "", REDIS_URL: "" }).mode).toBe("console");
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: "", WEBHOOK_URL: " ", WEBHOOK_SECRET: "", REDIS_URL: "" }).mode).toBe(
+      "console",
+    );
   });
 
   it("polls with a token and no webhook", () => {
@@ -42,14 +50,31 @@ describe("configuration: modes", () => {
   });
 
   it("serves a webhook with a token, WEBHOOK_URL and WEBHOOK_SECRET", () => {
-    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.org/telegram/hook", WEBHOOK_SECRET: SECRET, PORT: "3000", HOST: "127.0.0.1" });
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      WEBHOOK_URL: "https://bot.example.org/telegram/hook",
+      WEBHOOK_SECRET: SECRET,
+      PORT: "3000",
+      HOST: "127.0.0.1",
+    });
     expect(config.mode).toBe("webhook");
     expect(config).toMatchObject({ PORT: 3000, HOST: "127.0.0.1", WEBHOOK_SECRET: SECRET });
   });
 
   it("takes TELEGRAM_API_ROOT (a local Bot API server) and numeric settings from strings", () => {
-    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: "http://127.0.0.1:8081", STATE_TTL_SECONDS: "60", ANSWER_THRESHOLD: "0.25", RETRY_MAX_DELAY_SECONDS: "5" });
-    expect(config).toMatchObject({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081", STATE_TTL_SECONDS: 60, ANSWER_THRESHOLD: 0.25, RETRY_MAX_DELAY_SECONDS: 5 });
+    const config = loadConfig({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
+      STATE_TTL_SECONDS: "60",
+      ANSWER_THRESHOLD: "0.25",
+      RETRY_MAX_DELAY_SECONDS: "5",
+    });
+    expect(config).toMatchObject({
+      TELEGRAM_API_ROOT: "http://127.0.0.1:8081",
+      STATE_TTL_SECONDS: 60,
+      ANSWER_THRESHOLD: 0.25,
+      RETRY_MAX_DELAY_SECONDS: 5,
+    });
     expect(loadConfig({ REDIS_START_TIMEOUT_SECONDS: "5" }).REDIS_START_TIMEOUT_SECONDS).toBe(5);
     expect(loadConfig({}).REDIS_START_TIMEOUT_SECONDS).toBe(60);
   });
@@ -60,7 +85,11 @@ describe("configuration: each bad variable is named, its value never shown", () 
     ["TELEGRAM_BOT_TOKEN", { TELEGRAM_BOT_TOKEN: "not-a-token-SECRET123" }, "SECRET123"],
     ["TELEGRAM_BOT_TOKEN", { WEBHOOK_URL: "https://bot.example.org/hook", WEBHOOK_SECRET: SECRET }],
     ["WEBHOOK_SECRET", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.org/hook" }],
-    ["WEBHOOK_SECRET", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.org/hook", WEBHOOK_SECRET: "short+bad/SECRETX" }, "SECRETX"],
+    [
+      "WEBHOOK_SECRET",
+      { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "https://bot.example.org/hook", WEBHOOK_SECRET: "short+bad/SECRETX" },
+      "SECRETX",
+    ],
     ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "http://bot.example.org/hook", WEBHOOK_SECRET: SECRET }],
     ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "not a url", WEBHOOK_SECRET: SECRET }],
     ["TELEGRAM_API_ROOT", { TELEGRAM_API_ROOT: "ftp://api.example.org" }],
@@ -78,7 +107,10 @@ describe("configuration: each bad variable is named, its value never shown", () 
 
   it.each(cases)("%s: %j", (name, env, secret) => {
     const found = problems(env);
-    expect(found.some((p) => p.startsWith(`${name} `)), `problems: ${found.join(" | ")}`).toBe(true);
+    expect(
+      found.some((p) => p.startsWith(`${name} `)),
+      `problems: ${found.join(" | ")}`,
+    ).toBe(true);
     for (const value of Object.values(env)) {
       if (value.length >= 8) expect(found.join("\n")).not.toContain(value);
     }
@@ -92,20 +124,24 @@ describe("configuration: each bad variable is named, its value never shown", () 
 });
 
 describe("npm start with a bad configuration", () => {
-  it("prints the problems to stderr, never the secret, and exits 2 before doing anything", () => {
-    const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, TELEGRAM_BOT_TOKEN: "12345:tooShortSECRETpart", PORT: "http" },
-      encoding: "utf8",
-      timeout: 30_000,
-    });
-    expect(result.status).toBe(2);
-    expect(result.stdout).toBe("");
-    expect(result.stderr).toContain("Configuration error");
-    expect(result.stderr).toMatch(/TELEGRAM_BOT_TOKEN must look like/);
-    expect(result.stderr).toMatch(/PORT /);
-    expect(result.stderr).not.toContain("tooShortSECRETpart");
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "prints the problems to stderr, never the secret, and exits 2 before doing anything",
+    () => {
+      const result = spawnSync(process.execPath, ["--import", "tsx", "src/main.ts"], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, TELEGRAM_BOT_TOKEN: "12345:tooShortSECRETpart", PORT: "http" },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(result.status).toBe(2);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toContain("Configuration error");
+      expect(result.stderr).toMatch(/TELEGRAM_BOT_TOKEN must look like/);
+      expect(result.stderr).toMatch(/PORT /);
+      expect(result.stderr).not.toContain("tooShortSECRETpart");
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 });
 
 describe(".env.example", () => {
@@ -118,9 +154,15 @@ describe(".env.example", () => {
   });
 
   it("is valid as is, and with every example value uncommented (plus a token)", () => {
-    const assignments = (pattern: RegExp) => Object.fromEntries([...text.matchAll(pattern)].map((m) => [m[1] as string, m[2] as string]));
+    const assignments = (pattern: RegExp) =>
+      Object.fromEntries([...text.matchAll(pattern)].map((m) => [m[1] as string, m[2] as string]));
     expect(loadConfig(assignments(/^([A-Z][A-Z0-9_]+)=(.*)$/gm)).mode).toBe("console");
-    const all = { ...assignments(/^#?\s*([A-Z][A-Z0-9_]+)=(.*)$/gm), TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_SECRET: SECRET, CATALOG_DIR: "data" };
+    const all = {
+      ...assignments(/^#?\s*([A-Z][A-Z0-9_]+)=(.*)$/gm),
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      WEBHOOK_SECRET: SECRET,
+      CATALOG_DIR: "data",
+    };
     expect(loadConfig(all).mode).toBe("webhook");
   });
 });

@@ -7,10 +7,17 @@ const PASSWORD = "p@ss:w0rd-SECRET";
 const URL_PASSWORD = encodeURIComponent(PASSWORD);
 
 describe("the redactor", () => {
-  const redact = createRedactor(configSecrets({ REDIS_URL: `redis://default:${URL_PASSWORD}@redis:6379/0`, TELEGRAM_BOT_TOKEN: "123456:AAtokenSECRETabcdefghijklmnopqrst" }));
+  const redact = createRedactor(
+    configSecrets({
+      REDIS_URL: `redis://default:${URL_PASSWORD}@redis:6379/0`,
+      TELEGRAM_BOT_TOKEN: "123456:AAtokenSECRETabcdefghijklmnopqrst",
+    }),
+  );
 
   it("replaces the configured secrets, a URL password as written and decoded", () => {
-    expect(redact(`connecting with ${PASSWORD} and ${URL_PASSWORD}`)).toBe(`connecting with ${REDACTED} and ${REDACTED}`);
+    expect(redact(`connecting with ${PASSWORD} and ${URL_PASSWORD}`)).toBe(
+      `connecting with ${REDACTED} and ${REDACTED}`,
+    );
     expect(redact("GET /bot123456:AAtokenSECRETabcdefghijklmnopqrst/getMe")).not.toContain("AAtokenSECRET");
   });
 
@@ -25,10 +32,18 @@ describe("the redactor", () => {
   });
 
   it("scrubs an ioredis error: its message, stack and the AUTH arguments of its command", () => {
-    const error = Object.assign(new Error("WRONGPASS invalid username-password pair"), { command: { name: "hello", args: ["3", "AUTH", "default", "unknownPass"] } });
-    const clean = scrub({ err: error, nested: [{ url: "redis://:unknownPass@h" }] }, createRedactor()) as Record<string, unknown>;
+    const error = Object.assign(new Error("WRONGPASS invalid username-password pair"), {
+      command: { name: "hello", args: ["3", "AUTH", "default", "unknownPass"] },
+    });
+    const clean = scrub({ err: error, nested: [{ url: "redis://:unknownPass@h" }] }, createRedactor()) as Record<
+      string,
+      unknown
+    >;
     expect(JSON.stringify(clean)).not.toContain("unknownPass");
-    expect(clean.err).toMatchObject({ message: "WRONGPASS invalid username-password pair", command: { name: "hello", args: [REDACTED] } });
+    expect(clean.err).toMatchObject({
+      message: "WRONGPASS invalid username-password pair",
+      command: { name: "hello", args: [REDACTED] },
+    });
   });
 });
 
@@ -37,8 +52,13 @@ describe("the logger", () => {
     let text = "";
     const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) });
     const logger = createLogger("debug", sink, [PASSWORD]);
-    const error = Object.assign(new Error(`AUTH failed for ${PASSWORD}`), { command: { name: "auth", args: [PASSWORD] } });
-    logger.warn({ err: error, url: `redis://:${URL_PASSWORD}@h`, nested: { list: [PASSWORD] } }, `failed with ${PASSWORD}`);
+    const error = Object.assign(new Error(`AUTH failed for ${PASSWORD}`), {
+      command: { name: "auth", args: [PASSWORD] },
+    });
+    logger.warn(
+      { err: error, url: `redis://:${URL_PASSWORD}@h`, nested: { list: [PASSWORD] } },
+      `failed with ${PASSWORD}`,
+    );
     logger.error(error);
     logger.info(`plain ${PASSWORD}`);
     expect(text.trim().split("\n")).toHaveLength(3);

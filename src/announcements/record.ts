@@ -1,4 +1,11 @@
-import { LANGUAGES, recordSchema, type CatalogRecord, type Deadline, type Language, type Localized } from "../catalog/schema.js";
+import {
+  LANGUAGES,
+  recordSchema,
+  type CatalogRecord,
+  type Deadline,
+  type Language,
+  type Localized,
+} from "../catalog/schema.js";
 
 /**
  * A confirmed broadcast becomes a catalog record of kind "announcement", so a subscriber's follow-up
@@ -34,11 +41,16 @@ export const TITLE_MAX = 120;
 export const SUMMARY_MAX = 600;
 
 export function announcementId(broadcastId: string): string {
-  return `announcement-${broadcastId.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "")}`;
+  return `announcement-${broadcastId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")}`;
 }
 
 export function announcementRecord(input: AnnouncementInput): CatalogRecord {
-  const texts = Object.fromEntries(LANGUAGES.map((lang) => [lang, (input.variants?.[lang] ?? input.text).trim() || input.text.trim()])) as Localized;
+  const texts = Object.fromEntries(
+    LANGUAGES.map((lang) => [lang, (input.variants?.[lang] ?? input.text).trim() || input.text.trim()]),
+  ) as Localized;
   const title = {} as Localized;
   const summary = {} as Localized;
   const details = {} as Localized;
@@ -72,7 +84,13 @@ function firstLine(text: string): { head: string; rest: string } {
   const lines = text.split(/\r?\n/);
   const i = lines.findIndex((l) => l.trim() !== "");
   if (i < 0) return { head: text.trim(), rest: "" };
-  return { head: lines[i]!.trim(), rest: lines.slice(i + 1).join("\n").trim() };
+  return {
+    head: lines[i]!.trim(),
+    rest: lines
+      .slice(i + 1)
+      .join("\n")
+      .trim(),
+  };
 }
 
 /** At most `max` characters, cut on a word boundary with an ellipsis. */

@@ -1,7 +1,13 @@
 import { Api, type Bot } from "grammy";
 import { z } from "zod";
 import { DEFAULT_MAX_ATTEMPTS, type BroadcastSettings } from "../broadcast/config.js";
-import { createDelivery, DEFAULT_BROADCAST_PREFIX, progressChannel, takeInactiveChats, type ProgressMessage } from "../broadcast/index.js";
+import {
+  createDelivery,
+  DEFAULT_BROADCAST_PREFIX,
+  progressChannel,
+  takeInactiveChats,
+  type ProgressMessage,
+} from "../broadcast/index.js";
 import { telegramSender } from "../broadcast/sender.js";
 import type { DeliveryService } from "../broadcast/types.js";
 import { LANGUAGES } from "../catalog/schema.js";
@@ -59,7 +65,10 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   const ownDelivery = !delivery;
   if (!delivery) {
     // The console answers Telegram calls in-process on the bot's client; elsewhere a client without auto-retry (the engine paces and retries).
-    const api = config.mode === "console" ? bot.api : new Api(bot.token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
+    const api =
+      config.mode === "console"
+        ? bot.api
+        : new Api(bot.token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
     delivery = createDelivery({
       redisUrl: config.REDIS_URL,
       ...(config.REDIS_URL && options.redis ? { redis: options.redis.client("background") } : {}),
@@ -88,21 +97,37 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   deps.delivery = delivery;
 
   // Separate worker processes (`npm run worker`) report through Redis: progress on a channel, unreachable chats in a set.
-  if (config.REDIS_URL && ownDelivery) closers.push(await listenToWorkers(options.redis ?? redisClients(config.REDIS_URL, logger), deps, bot, options.inactivePollMs ?? 5000));
+  if (config.REDIS_URL && ownDelivery)
+    closers.push(
+      await listenToWorkers(
+        options.redis ?? redisClients(config.REDIS_URL, logger),
+        deps,
+        bot,
+        options.inactivePollMs ?? 5000,
+      ),
+    );
 
   let closed: Promise<void> | undefined;
   return {
     delivery,
     close() {
       closed ??= (async () => {
-        for (const close of closers) await close().catch((error: unknown) => logger.warn({ message: (error as Error).message }, "broadcasting did not close cleanly"));
+        for (const close of closers)
+          await close().catch((error: unknown) =>
+            logger.warn({ message: (error as Error).message }, "broadcasting did not close cleanly"),
+          );
       })();
       return closed;
     },
   };
 }
 
-async function listenToWorkers(clients: RedisClients, deps: BotDeps, bot: Bot<BotContext>, pollMs: number): Promise<() => Promise<void>> {
+async function listenToWorkers(
+  clients: RedisClients,
+  deps: BotDeps,
+  bot: Bot<BotContext>,
+  pollMs: number,
+): Promise<() => Promise<void>> {
   const { logger, state } = deps;
   const prefix = DEFAULT_BROADCAST_PREFIX;
   const onProgress = progressHook({ api: bot.api, i18n: deps.i18n, sessions: state.sessions, logger });
@@ -116,16 +141,24 @@ async function listenToWorkers(clients: RedisClients, deps: BotDeps, bot: Bot<Bo
       return;
     }
     if (!message?.status?.id || !message.progress) return;
-    onProgress(message.status, message.progress).catch((error: unknown) => logger.warn({ message: (error as Error).message }, "worker progress not shown"));
+    onProgress(message.status, message.progress).catch((error: unknown) =>
+      logger.warn({ message: (error as Error).message }, "worker progress not shown"),
+    );
   });
-  await subscriber.subscribe(progressChannel(prefix)).catch((error: unknown) => logger.warn({ message: (error as Error).message }, "not listening to broadcast workers' progress"));
+  await subscriber
+    .subscribe(progressChannel(prefix))
+    .catch((error: unknown) =>
+      logger.warn({ message: (error as Error).message }, "not listening to broadcast workers' progress"),
+    );
   let draining = false;
   const timer = setInterval(() => {
     if (draining) return;
     draining = true;
     takeInactiveChats(redis, prefix)
       .then((chats) => Promise.all(chats.map((c) => state.subscriptions.setActive(c.chatId, false))))
-      .catch((error: unknown) => logger.warn({ message: (error as Error).message }, "chats found unreachable by workers not marked inactive"))
+      .catch((error: unknown) =>
+        logger.warn({ message: (error as Error).message }, "chats found unreachable by workers not marked inactive"),
+      )
       .finally(() => (draining = false));
   }, pollMs);
   timer.unref();

@@ -55,14 +55,26 @@ export interface CreateAppOptions {
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
-  const logger = options.logger ?? options.deps?.logger ?? createLogger(config.LOG_LEVEL, config.mode === "console" ? "stderr" : "stdout", configSecrets(config));
+  const logger =
+    options.logger ??
+    options.deps?.logger ??
+    createLogger(config.LOG_LEVEL, config.mode === "console" ? "stderr" : "stdout", configSecrets(config));
   const search = options.deps?.search ?? (await buildSearch(config, logger));
   const ownState = options.deps?.state === undefined;
   if (ownState && config.REDIS_URL) await reachRedis(config, logger, options.signal);
   // Every Redis client of the app comes from here; each service closes its own, and close() ends the rest.
   const redis = config.REDIS_URL ? redisClients(config.REDIS_URL, logger) : undefined;
   const state: StateBackend =
-    options.deps?.state ?? createState({ redisUrl: config.REDIS_URL, ttlSeconds: config.STATE_TTL_SECONDS, savedSearchTtlMs: config.SAVED_SEARCH_DAYS * 24 * 3600 * 1000, ...(redis ? { redis: redis.client("requests") } : {}) }, logger);
+    options.deps?.state ??
+    createState(
+      {
+        redisUrl: config.REDIS_URL,
+        ttlSeconds: config.STATE_TTL_SECONDS,
+        savedSearchTtlMs: config.SAVED_SEARCH_DAYS * 24 * 3600 * 1000,
+        ...(redis ? { redis: redis.client("requests") } : {}),
+      },
+      logger,
+    );
   let translations: i18n;
   try {
     translations = options.deps?.i18n ?? (await createI18n());
@@ -72,7 +84,13 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     throw new StartupError(`could not load the translations: ${(error as Error).message}`, 2);
   }
   // The searched catalog: the files plus the changes every process shares through the state backend.
-  const live = await LiveCatalog.start({ dir: config.CATALOG_DIR, files: search.catalog, engine: search, changes: state.catalog, logger });
+  const live = await LiveCatalog.start({
+    dir: config.CATALOG_DIR,
+    files: search.catalog,
+    engine: search,
+    changes: state.catalog,
+    logger,
+  });
   const deps: BotDeps = {
     search: live.search,
     live,
@@ -85,7 +103,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       adminIds: config.ADMIN_IDS,
       lease: { ttlMs: config.CHAT_LEASE_TTL_SECONDS * 1000, waitMs: config.CHAT_LEASE_WAIT_SECONDS * 1000 },
       // The console has one local user, who may well paste a script of questions.
-      ...(config.mode === "console" ? {} : { flood: { maxMessages: config.FLOOD_MAX_MESSAGES, windowSeconds: config.FLOOD_WINDOW_SECONDS } }),
+      ...(config.mode === "console"
+        ? {}
+        : { flood: { maxMessages: config.FLOOD_MAX_MESSAGES, windowSeconds: config.FLOOD_WINDOW_SECONDS } }),
       ...options.deps?.settings,
     },
   };
@@ -101,7 +121,11 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   try {
     bot =
       config.mode === "console"
-        ? createBot(deps, { token: CONSOLE_TOKEN, botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME), deduplicate: false })
+        ? createBot(deps, {
+            token: CONSOLE_TOKEN,
+            botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME),
+            deduplicate: false,
+          })
         : createBot(deps, { token: requireToken(config), apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
   } catch (error) {
     await release();
@@ -119,7 +143,14 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   // Broadcasting: delivery (deps.delivery), with announcements entering the live catalog.
   let broadcasting: Awaited<ReturnType<typeof wireBroadcasts>>;
   try {
-    broadcasting = await wireBroadcasts({ config, bot, deps, redis, settings: options.broadcast, workers: options.broadcastWorkers });
+    broadcasting = await wireBroadcasts({
+      config,
+      bot,
+      deps,
+      redis,
+      settings: options.broadcast,
+      workers: options.broadcastWorkers,
+    });
   } catch (error) {
     await release();
     throw new StartupError(`could not start broadcast delivery: ${(error as Error).message}`, 1);
@@ -143,10 +174,9 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     close() {
       // Reminders close beside the broadcast queues: each is bounded, and Redis refusing every client
       // must not add up their waits past the shutdown limit.
-      closed ??= Promise.all([
-        savedSearches.close().then(() => broadcasting.close()),
-        reminding?.close(),
-      ]).then(release);
+      closed ??= Promise.all([savedSearches.close().then(() => broadcasting.close()), reminding?.close()]).then(
+        release,
+      );
       return closed;
     },
   };
@@ -159,10 +189,16 @@ async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine
   });
   if (!result.ok) {
     const lines = result.problems.map(formatProblem);
-    throw new StartupError(`catalog in ${config.CATALOG_DIR} has ${plural(lines.length, "problem")}:\n${lines.map((l) => `  ${l}`).join("\n")}`, 2);
+    throw new StartupError(
+      `catalog in ${config.CATALOG_DIR} has ${plural(lines.length, "problem")}:\n${lines.map((l) => `  ${l}`).join("\n")}`,
+      2,
+    );
   }
   const engine = SearchEngine.build(result.catalog);
-  logger.info({ records: engine.size, ms: Date.now() - started, dir: config.CATALOG_DIR }, "catalog loaded and indexed");
+  logger.info(
+    { records: engine.size, ms: Date.now() - started, dir: config.CATALOG_DIR },
+    "catalog loaded and indexed",
+  );
   return engine;
 }
 
@@ -172,15 +208,24 @@ async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine
  */
 async function reachRedis(config: Config, logger: Logger, signal: AbortSignal | undefined): Promise<void> {
   try {
-    await waitForRedis(config.REDIS_URL as string, { timeoutMs: config.REDIS_START_TIMEOUT_SECONDS * 1000, signal, logger });
+    await waitForRedis(config.REDIS_URL as string, {
+      timeoutMs: config.REDIS_START_TIMEOUT_SECONDS * 1000,
+      signal,
+      logger,
+    });
   } catch (error) {
-    if (error instanceof RedisUnavailableError) throw new StartupError(`${error.message} (REDIS_START_TIMEOUT_SECONDS=${config.REDIS_START_TIMEOUT_SECONDS})`, EXIT_REDIS_UNAVAILABLE);
+    if (error instanceof RedisUnavailableError)
+      throw new StartupError(
+        `${error.message} (REDIS_START_TIMEOUT_SECONDS=${config.REDIS_START_TIMEOUT_SECONDS})`,
+        EXIT_REDIS_UNAVAILABLE,
+      );
     throw error;
   }
 }
 
 function requireToken(config: Config): string {
-  if (!config.TELEGRAM_BOT_TOKEN) throw new StartupError("TELEGRAM_BOT_TOKEN is required in polling and webhook modes", 2);
+  if (!config.TELEGRAM_BOT_TOKEN)
+    throw new StartupError("TELEGRAM_BOT_TOKEN is required in polling and webhook modes", 2);
   return config.TELEGRAM_BOT_TOKEN;
 }
 

@@ -38,7 +38,10 @@ export interface OpenServer {
 export async function openHttpServer(config: Config, logger: Logger): Promise<OpenServer> {
   const handle = createHttpServer({ logger, health: async () => ({ status: "starting", mode: config.mode }) });
   if (config.mode === "webhook" && config.WEBHOOK_URL) {
-    handle.setWebhook({ path: new URL(config.WEBHOOK_URL).pathname, handle: async () => ({ status: 503, body: { error: "starting" } }) });
+    handle.setWebhook({
+      path: new URL(config.WEBHOOK_URL).pathname,
+      handle: async () => ({ status: 503, body: { error: "starting" } }),
+    });
   }
   let address: AddressInfo;
   try {

@@ -26,12 +26,29 @@ export async function wireReminders(options: ReminderWiringOptions): Promise<{ c
   const { bot, deps } = options;
   const { logger } = deps;
   const own = !deps.reminders;
-  const reminders = deps.reminders ?? createReminders({ redisUrl: options.config.REDIS_URL, ...(options.redis ? { redis: options.redis.client("background") } : {}), hooks: reminderDelivery({ search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger }, bot.api), logger });
+  const reminders =
+    deps.reminders ??
+    createReminders({
+      redisUrl: options.config.REDIS_URL,
+      ...(options.redis ? { redis: options.redis.client("background") } : {}),
+      hooks: reminderDelivery({ search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger }, bot.api),
+      logger,
+    });
   deps.reminders = reminders;
   const follow = (id: string, record: Parameters<typeof reminders.recordChanged>[1]) =>
-    reminders.recordChanged(id, record).catch((error: unknown) => logger.warn({ record: id, message: (error as Error).message }, "reminders not moved after a catalog change; they are checked again when due"));
+    reminders
+      .recordChanged(id, record)
+      .catch((error: unknown) =>
+        logger.warn(
+          { record: id, message: (error as Error).message },
+          "reminders not moved after a catalog change; they are checked again when due",
+        ),
+      );
   const stops = deps.live
-    ? [deps.live.onRecordLive((events) => events.forEach((e) => void follow(e.record.id, e.record))), deps.live.onRecordGone((ids) => ids.forEach((id) => void follow(id, undefined)))]
+    ? [
+        deps.live.onRecordLive((events) => events.forEach((e) => void follow(e.record.id, e.record))),
+        deps.live.onRecordGone((ids) => ids.forEach((id) => void follow(id, undefined))),
+      ]
     : [];
   try {
     if (own && (options.workers ?? true)) await reminders.startWorkers();
@@ -45,7 +62,12 @@ export async function wireReminders(options: ReminderWiringOptions): Promise<{ c
     close() {
       closed ??= (async () => {
         for (const stop of stops) stop();
-        if (own) await reminders.close().catch((error: unknown) => logger.warn({ message: (error as Error).message }, "reminders did not close cleanly"));
+        if (own)
+          await reminders
+            .close()
+            .catch((error: unknown) =>
+              logger.warn({ message: (error as Error).message }, "reminders did not close cleanly"),
+            );
       })();
       return closed;
     },

@@ -16,7 +16,10 @@ export async function startPolling(app: App, options: StartOptions = {}): Promis
   server.setHealth(() => healthCheck(app));
 
   const runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 } } });
-  logger.info({ mode: "polling", username: bot.botInfo.username, health: `http://${address.address}:${address.port}/healthz` }, "bot started");
+  logger.info(
+    { mode: "polling", username: bot.botInfo.username, health: `http://${address.address}:${address.port}/healthz` },
+    "bot started",
+  );
   const done = watchRunner(app, runner);
 
   let stopped: Promise<void> | undefined;
@@ -43,7 +46,8 @@ function logFetchFailures(app: App): void {
     try {
       return await prev(method, payload, signal);
     } catch (error) {
-      if (method === "getUpdates" && !signal?.aborted) app.logger.warn({ reason: describeTelegramError(error, app.bot.token) }, "fetching updates failed; retrying");
+      if (method === "getUpdates" && !signal?.aborted)
+        app.logger.warn({ reason: describeTelegramError(error, app.bot.token) }, "fetching updates failed; retrying");
       throw error;
     }
   });

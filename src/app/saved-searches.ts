@@ -8,7 +8,9 @@ const SWEEP_EVERY_MS = 3600 * 1000;
  * The notifier following the live catalog (nothing to follow without one), and the periodic sweep of
  * expired saved searches.
  */
-export function wireSavedSearches(options: SavedSearchNotifierOptions & { deps: { live?: BotDeps["live"] }; sweepEveryMs?: number }): {
+export function wireSavedSearches(
+  options: SavedSearchNotifierOptions & { deps: { live?: BotDeps["live"] }; sweepEveryMs?: number },
+): {
   notifier: SavedSearchNotifier;
   close(): Promise<void>;
 } {
@@ -19,7 +21,9 @@ export function wireSavedSearches(options: SavedSearchNotifierOptions & { deps: 
     state.savedSearches
       .removeExpired()
       .then((removed) => removed > 0 && logger.info({ removed }, "expired saved searches removed"))
-      .catch((error: unknown) => logger.warn({ message: (error as Error).message }, "expired saved searches not removed"));
+      .catch((error: unknown) =>
+        logger.warn({ message: (error as Error).message }, "expired saved searches not removed"),
+      );
   }, options.sweepEveryMs ?? SWEEP_EVERY_MS);
   sweep.unref();
   return {

@@ -54,9 +54,15 @@ export async function connectTelegram(app: App, options: ConnectOptions = {}): P
       }
       const reason = describeTelegramError(error, bot.token);
       if (attempt >= attempts) {
-        throw new StartupError(`cannot reach Telegram at ${config.TELEGRAM_API_ROOT} after ${plural(attempts, "attempt")}: ${reason}`, 1);
+        throw new StartupError(
+          `cannot reach Telegram at ${config.TELEGRAM_API_ROOT} after ${plural(attempts, "attempt")}: ${reason}`,
+          1,
+        );
       }
-      logger.warn({ attempt, of: attempts, retryInMs: wait, reason, apiRoot: config.TELEGRAM_API_ROOT }, "Telegram not reachable yet; retrying");
+      logger.warn(
+        { attempt, of: attempts, retryInMs: wait, reason, apiRoot: config.TELEGRAM_API_ROOT },
+        "Telegram not reachable yet; retrying",
+      );
       await delay(wait, undefined, { signal: options.signal });
       wait = Math.min(wait * 2, 30_000);
     }
@@ -77,7 +83,10 @@ export async function applyCommands(app: App, options: ConnectOptions): Promise<
   try {
     await set(app);
   } catch (error) {
-    app.logger.warn({ reason: describeTelegramError(error, app.bot.token) }, "could not set the command menus; the bot works without them");
+    app.logger.warn(
+      { reason: describeTelegramError(error, app.bot.token) },
+      "could not set the command menus; the bot works without them",
+    );
   }
 }
 
@@ -86,7 +95,11 @@ async function defaultSetCommands(app: App): Promise<void> {
   app.logger.info(result, "command menus set");
   // Administrators and coordinators get their commands in their own chat's menu.
   const coordinators = await app.deps.state.roles.coordinators().catch(() => []);
-  if (app.config.ADMIN_IDS.length || coordinators.length) app.logger.info(await setRoleMenus(app.bot.api, app.deps.i18n, app.config.ADMIN_IDS, coordinators, app.logger), "role command menus set");
+  if (app.config.ADMIN_IDS.length || coordinators.length)
+    app.logger.info(
+      await setRoleMenus(app.bot.api, app.deps.i18n, app.config.ADMIN_IDS, coordinators, app.logger),
+      "role command menus set",
+    );
 }
 
 /** A one-line reason for a failed Bot API call; network errors never carry the request URL (it holds the token). */
@@ -95,7 +108,12 @@ export function describeTelegramError(error: unknown, token?: string): string {
   if (error instanceof GrammyError) text = `${error.error_code} ${error.description}`;
   else if (error instanceof HttpError) {
     const cause = error.error as { code?: unknown; cause?: { code?: unknown } } | undefined;
-    const code = typeof cause?.code === "string" ? cause.code : typeof cause?.cause?.code === "string" ? cause.cause.code : undefined;
+    const code =
+      typeof cause?.code === "string"
+        ? cause.code
+        : typeof cause?.cause?.code === "string"
+          ? cause.cause.code
+          : undefined;
     text = code ? `${error.message} (${code})` : error.message;
   } else text = error instanceof Error ? error.message : String(error);
   return createRedactor([token])(text);

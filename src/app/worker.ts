@@ -22,7 +22,11 @@ export interface BroadcastWorker {
   close(): Promise<void>;
 }
 
-export async function startBroadcastWorker(config: BroadcastWorkerConfig, settings: BroadcastSettings, logger: Logger): Promise<BroadcastWorker> {
+export async function startBroadcastWorker(
+  config: BroadcastWorkerConfig,
+  settings: BroadcastSettings,
+  logger: Logger,
+): Promise<BroadcastWorker> {
   const prefix = DEFAULT_BROADCAST_PREFIX;
   const api = new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
   const redis = redisClients(config.REDIS_URL, logger);

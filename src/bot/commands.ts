@@ -11,7 +11,16 @@ export const BROWSE_COMMANDS = LISTS;
 export type BrowseCommand = BrowseList;
 
 /** The menu of private chats, in the order Telegram shows it. */
-export const PRIVATE_COMMANDS = ["start", "help", ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]), "subscribe", "subscriptions", "reminders", "unsubscribe", "language"] as const;
+export const PRIVATE_COMMANDS = [
+  "start",
+  "help",
+  ...(Object.keys(BROWSE_COMMANDS) as BrowseCommand[]),
+  "subscribe",
+  "subscriptions",
+  "reminders",
+  "unsubscribe",
+  "language",
+] as const;
 
 /** Added to the private menu of each coordinator (per-chat scope, set when the role is granted and at start). */
 export const COORDINATOR_COMMANDS = ["broadcast", "broadcasts", "unanswered", "edit", "new"] as const;
@@ -53,7 +62,10 @@ export async function setCommands(api: Api, i18n: i18n, logger: Logger): Promise
     failed++;
     const { scope, lang } = jobs[i]!;
     const reason = result.reason as Error;
-    logger.warn({ scope: scope.type, lang: lang ?? "default", message: reason?.message ?? String(reason) }, "command menu not set");
+    logger.warn(
+      { scope: scope.type, lang: lang ?? "default", message: reason?.message ?? String(reason) },
+      "command menu not set",
+    );
   });
   return { ok: results.length - failed, failed };
 }
@@ -68,24 +80,46 @@ export async function setCommands(api: Api, i18n: i18n, logger: Logger): Promise
  * At start: the menus of the administrators (ADMIN_IDS) and of every coordinator, so a new version's
  * commands reach them. Never throws.
  */
-export async function setRoleMenus(api: Api, i18n: i18n, admins: readonly number[], coordinators: readonly number[], logger: Logger): Promise<{ chats: number }> {
+export async function setRoleMenus(
+  api: Api,
+  i18n: i18n,
+  admins: readonly number[],
+  coordinators: readonly number[],
+  logger: Logger,
+): Promise<{ chats: number }> {
   const roles = new Map<number, "admin" | "coordinator">(coordinators.map((id) => [id, "coordinator"]));
   for (const id of admins) roles.set(id, "admin");
   for (const [id, role] of roles) await setRoleCommands(api, i18n, id, role, logger);
   return { chats: roles.size };
 }
 
-export async function setRoleCommands(api: Api, i18n: i18n, chatId: number, role: "coordinator" | "admin" | undefined, logger: Logger): Promise<void> {
-  const names = role === undefined ? [] : [...PRIVATE_COMMANDS, ...COORDINATOR_COMMANDS, ...(role === "admin" ? ADMIN_COMMANDS : [])];
+export async function setRoleCommands(
+  api: Api,
+  i18n: i18n,
+  chatId: number,
+  role: "coordinator" | "admin" | undefined,
+  logger: Logger,
+): Promise<void> {
+  const names =
+    role === undefined
+      ? []
+      : [...PRIVATE_COMMANDS, ...COORDINATOR_COMMANDS, ...(role === "admin" ? ADMIN_COMMANDS : [])];
   const scope: BotCommandScope = { type: "chat", chat_id: chatId };
   const results = await Promise.allSettled(
     [...LANGUAGES, undefined].map((lang) => {
       const options = lang ? { scope, language_code: lang } : { scope };
       if (role === undefined) return api.deleteMyCommands(options);
       const t = i18n.getFixedT(lang ?? "en");
-      return api.setMyCommands(names.map((command) => ({ command, description: t(`commands:${command}`) })), options);
+      return api.setMyCommands(
+        names.map((command) => ({ command, description: t(`commands:${command}`) })),
+        options,
+      );
     }),
   );
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed.length) logger.warn({ chat: chatId, role: role ?? "none", failed: failed.length, message: (failed[0]!.reason as Error)?.message }, "role command menu not set");
+  if (failed.length)
+    logger.warn(
+      { chat: chatId, role: role ?? "none", failed: failed.length, message: (failed[0]!.reason as Error)?.message },
+      "role command menu not set",
+    );
 }

@@ -18,28 +18,51 @@ export async function handleUpdateError(error: BotError<BotContext>, deps: BotDe
   try {
     const refusal = cause instanceof GrammyError ? telegramRefusal(cause) : undefined;
     if (cause instanceof GrammyError) {
-      const detail = { update, errorId: id, kind: "telegram", method: cause.method, code: cause.error_code, description: cause.description };
+      const detail = {
+        update,
+        errorId: id,
+        kind: "telegram",
+        method: cause.method,
+        code: cause.error_code,
+        description: cause.description,
+      };
       // A user who blocked the bot or pressed a button long ago is ordinary life for a bot, not a fault.
       if (refusal) deps.logger.warn({ ...detail, refusal }, "update not completed: Telegram refused");
       else deps.logger.error(detail, "update failed");
     } else if (cause instanceof HttpError) {
-      deps.logger.warn({ update, errorId: id, kind: "network", message: cause.message }, "update failed: Telegram not reachable");
+      deps.logger.warn(
+        { update, errorId: id, kind: "network", message: cause.message },
+        "update failed: Telegram not reachable",
+      );
     } else {
-      deps.logger.error({ update, errorId: id, kind: "internal", message: cause instanceof Error ? cause.message : String(cause), stack: cause instanceof Error ? cause.stack : undefined }, "update failed");
+      deps.logger.error(
+        {
+          update,
+          errorId: id,
+          kind: "internal",
+          message: cause instanceof Error ? cause.message : String(cause),
+          stack: cause instanceof Error ? cause.stack : undefined,
+        },
+        "update failed",
+      );
     }
     // Nobody to apologise to: the chat is gone for the bot, or the button's query can no longer be answered.
     if (refusal) return;
     await apologise(ctx, deps, id);
   } catch (failure) {
     // The boundary itself must never throw (that would turn into a 500 and a redelivery).
-    deps.logger.warn({ update, message: failure instanceof Error ? failure.message : String(failure) }, "error handling failed");
+    deps.logger.warn(
+      { update, message: failure instanceof Error ? failure.message : String(failure) },
+      "error handling failed",
+    );
   }
 }
 
 /** Telegram answers that retrying or apologising cannot change. */
 function telegramRefusal(error: GrammyError): "blocked" | "query-expired" | undefined {
   if (error.error_code === 403) return "blocked";
-  if (error.error_code === 400 && /query is too old|query ID is invalid/i.test(error.description)) return "query-expired";
+  if (error.error_code === 400 && /query is too old|query ID is invalid/i.test(error.description))
+    return "query-expired";
   return undefined;
 }
 
@@ -61,6 +84,9 @@ async function apologise(ctx: BotContext, deps: BotDeps, id: string): Promise<vo
     else if (ctx.chat && ctx.chat.type !== "channel") await ctx.reply(text);
   } catch (replyError) {
     // Telegram itself failing: nothing more to tell the user; the log already has the cause.
-    deps.logger.warn({ update, message: replyError instanceof Error ? replyError.message : String(replyError) }, "apology not sent");
+    deps.logger.warn(
+      { update, message: replyError instanceof Error ? replyError.message : String(replyError) },
+      "apology not sent",
+    );
   }
 }

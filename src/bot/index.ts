@@ -56,7 +56,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   guarded.use(chatLease(deps));
   // Under the lease: a redelivery of this chat's update waits for the first delivery, then finds it handled.
   if (options.deduplicate ?? true) guarded.use(onceOnly);
-  guarded.use(session<SessionData, BotContext>({ initial: () => ({}), storage: deps.state.sessions, getSessionKey: sessionKey }));
+  guarded.use(
+    session<SessionData, BotContext>({ initial: () => ({}), storage: deps.state.sessions, getSessionKey: sessionKey }),
+  );
   guarded.use(languageMiddleware);
   // After the language is known (the notice is in the user's language), before any feature does work.
   guarded.use(floodControl(deps));

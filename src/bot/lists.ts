@@ -54,7 +54,12 @@ export interface ListFilters {
 }
 
 /** The records of a list that pass the filters, in the list's order. `today` is YYYY-MM-DD. */
-export function listRecords(engine: SearchEngine, list: BrowseList, filters: ListFilters, today: string): CatalogRecord[] {
+export function listRecords(
+  engine: SearchEngine,
+  list: BrowseList,
+  filters: ListFilters,
+  today: string,
+): CatalogRecord[] {
   const spec: ListSpec = LISTS[list];
   const narrow: SearchFilters = {
     ...(filters.country ? { countries: [filters.country] } : {}),
@@ -62,8 +67,12 @@ export function listRecords(engine: SearchEngine, list: BrowseList, filters: Lis
   };
   const ids = new Set<string>();
   // The engine's browse order (newest first) is kept among equals; it also leaves out expired announcements.
-  const take = (extra: SearchFilters) => engine.browse({ ...narrow, ...extra }, { limit: engine.size }).hits.map((h) => h.id);
-  const found = [...(spec.kinds ? take({ kinds: [...spec.kinds] }) : []), ...(spec.audiences ? take({ audiences: [...spec.audiences] }) : [])];
+  const take = (extra: SearchFilters) =>
+    engine.browse({ ...narrow, ...extra }, { limit: engine.size }).hits.map((h) => h.id);
+  const found = [
+    ...(spec.kinds ? take({ kinds: [...spec.kinds] }) : []),
+    ...(spec.audiences ? take({ audiences: [...spec.audiences] }) : []),
+  ];
   const records: CatalogRecord[] = [];
   for (const id of found) {
     const record = ids.has(id) ? undefined : engine.get(id);
@@ -72,7 +81,9 @@ export function listRecords(engine: SearchEngine, list: BrowseList, filters: Lis
   }
   const position = new Map(records.map((r, i) => [r.id, i]));
   const rank = spec.order === "date" ? dateRank(today) : relevanceRank(spec);
-  return records.sort((a, b) => pinned(spec, a) - pinned(spec, b) || rank(a, b) || position.get(a.id)! - position.get(b.id)!);
+  return records.sort(
+    (a, b) => pinned(spec, a) - pinned(spec, b) || rank(a, b) || position.get(a.id)! - position.get(b.id)!,
+  );
 }
 
 function pinned(spec: ListSpec, record: CatalogRecord): number {
@@ -82,7 +93,10 @@ function pinned(spec: ListSpec, record: CatalogRecord): number {
 
 function relevanceRank(spec: ListSpec): (a: CatalogRecord, b: CatalogRecord) => number {
   const ofKind = (r: CatalogRecord) => (spec.kinds?.includes(r.kind) ? 0 : 1);
-  const share = (r: CatalogRecord) => (spec.audiences && r.audiences.length ? r.audiences.filter((a) => spec.audiences!.includes(a)).length / r.audiences.length : 0);
+  const share = (r: CatalogRecord) =>
+    spec.audiences && r.audiences.length
+      ? r.audiences.filter((a) => spec.audiences!.includes(a)).length / r.audiences.length
+      : 0;
   return (a, b) => ofKind(a) - ofKind(b) || share(b) - share(a);
 }
 

@@ -26,7 +26,13 @@ import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { settlesWithin } from "../settles-within.js";
-import { DEFAULT_LOCK_MS, DEFAULT_MAX_ATTEMPTS, FREE_BROADCAST_PER_SECOND, defaultConcurrency, defaultRate } from "./config.js";
+import {
+  DEFAULT_LOCK_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  FREE_BROADCAST_PER_SECOND,
+  defaultConcurrency,
+  defaultRate,
+} from "./config.js";
 import {
   DEFAULT_BACKOFF_MS,
   DEFAULT_LIST_LIMIT,
@@ -130,7 +136,10 @@ function loadScripts(): Record<ScriptName, { keys: number; lua: string }> {
   for (const name of SCRIPT_NAMES) {
     const file = files.find((f) => new RegExp(`^${name}-\\d+\\.lua$`).test(f));
     if (!file) throw new Error(`broadcast script ${name}-<keys>.lua is missing from ${fileURLToPath(SCRIPT_DIR)}`);
-    scripts[name] = { keys: Number(file.slice(name.length + 1, -".lua".length)), lua: readFileSync(new URL(file, SCRIPT_DIR), "utf8") };
+    scripts[name] = {
+      keys: Number(file.slice(name.length + 1, -".lua".length)),
+      lua: readFileSync(new URL(file, SCRIPT_DIR), "utf8"),
+    };
   }
   return scripts;
 }
@@ -190,7 +199,8 @@ class BullDelivery implements DeliveryService {
     const queueOptions = { connection: this.bullConnection, prefix: this.bullPrefix };
     this.sendQueue = new Queue<SendData>(SEND_QUEUE, queueOptions);
     this.startQueue = new Queue<StartData>(START_QUEUE, queueOptions);
-    for (const q of [this.sendQueue, this.startQueue]) q.on("error", (err) => options.logger?.warn({ err }, "broadcast queue error"));
+    for (const q of [this.sendQueue, this.startQueue])
+      q.on("error", (err) => options.logger?.warn({ err }, "broadcast queue error"));
   }
 
   /** A client of its own, its connection errors logged (a given client's owner logs them). */
@@ -331,7 +341,9 @@ class BullDelivery implements DeliveryService {
       maxStalledCount: MAX_STALLED,
     };
     if (roles.start) {
-      this.workers.push(new Worker<StartData>(START_QUEUE, (job) => this.processStart(job), { ...common, concurrency: 2 }));
+      this.workers.push(
+        new Worker<StartData>(START_QUEUE, (job) => this.processStart(job), { ...common, concurrency: 2 }),
+      );
     }
     if (roles.send) {
       this.workers.push(
@@ -360,7 +372,10 @@ class BullDelivery implements DeliveryService {
       if (this.ownRedis) await this.redis.quit();
     };
     if (!(await settlesWithin(graceful(), CLOSE_GRACE_MS))) {
-      this.options.logger?.warn({ ms: CLOSE_GRACE_MS }, "broadcast queues did not close in time (Redis unreachable?); disconnecting them");
+      this.options.logger?.warn(
+        { ms: CLOSE_GRACE_MS },
+        "broadcast queues did not close in time (Redis unreachable?); disconnecting them",
+      );
       await settlesWithin(Promise.all(this.workers.map((w) => w.close(true))), CLOSE_GRACE_MS);
       await settlesWithin(Promise.all([this.sendQueue.disconnect(), this.startQueue.disconnect()]), CLOSE_GRACE_MS);
       if (this.ownRedis) this.redis.disconnect();
@@ -383,9 +398,16 @@ class BullDelivery implements DeliveryService {
       try {
         recipients = uniqueRecipients(await this.options.hooks.resolveRecipients(JSON.parse(audience ?? "null")));
       } catch (err) {
-        this.options.logger?.warn({ err, broadcast: id, attempt: job.attemptsMade + 1 }, "resolving broadcast recipients failed");
+        this.options.logger?.warn(
+          { err, broadcast: id, attempt: job.attemptsMade + 1 },
+          "resolving broadcast recipients failed",
+        );
         if (job.attemptsMade + 1 >= this.maxAttempts) {
-          await this.redis.fail(this.key(id), `recipients could not be resolved: ${(err as Error).message}`, this.retention);
+          await this.redis.fail(
+            this.key(id),
+            `recipients could not be resolved: ${(err as Error).message}`,
+            this.retention,
+          );
           await this.reportFinal(id);
         }
         throw err;
@@ -395,7 +417,12 @@ class BullDelivery implements DeliveryService {
       for (let i = 0; i < recipients.length; i += FANOUT_CHUNK) {
         await this.redis.rpush(tmp, ...recipients.slice(i, i + FANOUT_CHUNK).map((r) => `${r.chatId}|${r.lang}`));
       }
-      const begun = (await this.redis.begin(this.key(id), tmp, this.key(id, "recipients"), recipients.length)) as string;
+      const begun = (await this.redis.begin(
+        this.key(id),
+        tmp,
+        this.key(id, "recipients"),
+        recipients.length,
+      )) as string;
       if (begun === "done") await this.reportFinal(id);
       if (begun !== "running") return begun || "gone";
       this.options.logger?.info({ broadcast: id, recipients: recipients.length }, "broadcast started");
@@ -449,7 +476,9 @@ class BullDelivery implements DeliveryService {
     for (let i = 0; i < entries.length; i += REMOVE_CHUNK) {
       // Active (locked) jobs are not removed: they find the broadcast cancelled and send nothing.
       await Promise.all(
-        entries.slice(i, i + REMOVE_CHUNK).map((e) => this.sendQueue.remove(this.sendJobId(id, parseEntry(e).chatId)).catch(() => 0)),
+        entries
+          .slice(i, i + REMOVE_CHUNK)
+          .map((e) => this.sendQueue.remove(this.sendJobId(id, parseEntry(e).chatId)).catch(() => 0)),
       );
     }
   }
@@ -513,7 +542,10 @@ class BullDelivery implements DeliveryService {
         case "rate-limit": {
           // The whole queue waits, in every process: BullMQ's limiter key, and our pause key for the
           // jobs that were already fetched.
-          this.options.logger?.warn({ broadcast: id, retryAfterMs: failure.retryAfterMs }, "Telegram flood control: pausing broadcasts");
+          this.options.logger?.warn(
+            { broadcast: id, retryAfterMs: failure.retryAfterMs },
+            "Telegram flood control: pausing broadcasts",
+          );
           await this.redis.pause(this.pauseKey, failure.retryAfterMs);
           await this.sendQueue.rateLimit(failure.retryAfterMs);
           throw Worker.RateLimitError();
@@ -532,7 +564,10 @@ class BullDelivery implements DeliveryService {
           throw new UnrecoverableError(failure.message);
         case "transient":
           if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-            this.options.logger?.warn({ broadcast: id, chatId, error: failure.message }, "broadcast message failed after retries");
+            this.options.logger?.warn(
+              { broadcast: id, chatId, error: failure.message },
+              "broadcast message failed after retries",
+            );
             await this.record(id, chatId, "failed", meta);
           }
           throw err instanceof Error ? err : new Error(failure.message);
@@ -543,7 +578,16 @@ class BullDelivery implements DeliveryService {
   }
 
   private async record(id: string, chatId: number, outcome: "sent" | "blocked" | "failed", meta: Meta): Promise<void> {
-    const result = Number(await this.redis.record(...this.countKeys(id), this.secondKey, chatId, outcome, FREE_BROADCAST_PER_SECOND, this.retention));
+    const result = Number(
+      await this.redis.record(
+        ...this.countKeys(id),
+        this.secondKey,
+        chatId,
+        outcome,
+        FREE_BROADCAST_PER_SECOND,
+        this.retention,
+      ),
+    );
     if (result === 2) {
       this.options.logger?.info({ broadcast: id }, "broadcast done");
       this.reporter.report(id, meta.progress, () => this.status(id), true);
@@ -576,7 +620,8 @@ class BullDelivery implements DeliveryService {
   }
 
   private toStatus(fields: (string | null)[]): BroadcastStatus | undefined {
-    const [id, createdBy, state, total, sent, failed, blocked, createdAt, scheduledAt, startedAt, finishedAt, billed] = fields;
+    const [id, createdBy, state, total, sent, failed, blocked, createdAt, scheduledAt, startedAt, finishedAt, billed] =
+      fields;
     if (!id || !state) return undefined;
     const f: StatusFields = {
       id,
@@ -596,7 +641,20 @@ class BullDelivery implements DeliveryService {
   }
 }
 
-const STATUS_FIELDS = ["id", "createdBy", "state", "total", "sent", "failed", "blocked", "createdAt", "scheduledAt", "startedAt", "finishedAt", "billed"];
+const STATUS_FIELDS = [
+  "id",
+  "createdBy",
+  "state",
+  "total",
+  "sent",
+  "failed",
+  "blocked",
+  "createdAt",
+  "scheduledAt",
+  "startedAt",
+  "finishedAt",
+  "billed",
+];
 
 function isId(id: string): boolean {
   return /^[A-Za-z0-9_-]{1,64}$/.test(id);

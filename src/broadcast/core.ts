@@ -4,7 +4,14 @@ import { z } from "zod";
 import { LANGUAGES } from "../catalog/schema.js";
 import type { Language } from "../catalog/schema.js";
 import { estimateBilledMessages } from "./cost.js";
-import type { BroadcastContent, BroadcastLogger, BroadcastRequest, BroadcastStatus, DeliveryHooks, MessageContent } from "./types.js";
+import type {
+  BroadcastContent,
+  BroadcastLogger,
+  BroadcastRequest,
+  BroadcastStatus,
+  DeliveryHooks,
+  MessageContent,
+} from "./types.js";
 
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
@@ -30,35 +37,55 @@ export class BroadcastRequestError extends Error {
 
 /** Length of an HTML text as Telegram counts it once the markup is parsed. */
 export function visibleLength(html: string): number {
-  const text = html
-    .replace(/<[^>]*>/g, "")
-    .replace(/&(?:#(\d+)|#x([0-9a-f]+)|lt|gt|amp|quot);/gi, "_");
+  const text = html.replace(/<[^>]*>/g, "").replace(/&(?:#(\d+)|#x([0-9a-f]+)|lt|gt|amp|quot);/gi, "_");
   return text.length;
 }
 
 const fileRef = z
   .string()
-  .refine((v) => /^https:\/\/\S+$/.test(v) ? URL.canParse(v) : /^[A-Za-z0-9_-]{10,}$/.test(v), "must be a Telegram file_id or an https:// URL");
+  .refine(
+    (v) => (/^https:\/\/\S+$/.test(v) ? URL.canParse(v) : /^[A-Za-z0-9_-]{10,}$/.test(v)),
+    "must be a Telegram file_id or an https:// URL",
+  );
 
 /** Telegram's limits on inline keyboards: 100 buttons, 8 a row; each button a label and one action. */
 const keyboardSchema = z.strictObject({
   inline_keyboard: z
-    .array(z.array(z.looseObject({ text: z.string().min(1) })).min(1).max(8))
+    .array(
+      z
+        .array(z.looseObject({ text: z.string().min(1) }))
+        .min(1)
+        .max(8),
+    )
     .refine((rows) => rows.flat().length <= 100, "must have at most 100 buttons"),
 });
 
 const messageSchema = z
-  .strictObject({ html: z.string().refine((v) => v.trim() !== "", "must not be empty"), photo: fileRef.optional(), document: fileRef.optional(), keyboard: keyboardSchema.optional() })
+  .strictObject({
+    html: z.string().refine((v) => v.trim() !== "", "must not be empty"),
+    photo: fileRef.optional(),
+    document: fileRef.optional(),
+    keyboard: keyboardSchema.optional(),
+  })
   .superRefine((m, ctx) => {
-    if (m.photo !== undefined && m.document !== undefined) ctx.addIssue({ code: "custom", message: "photo and document cannot be combined" });
+    if (m.photo !== undefined && m.document !== undefined)
+      ctx.addIssue({ code: "custom", message: "photo and document cannot be combined" });
     const caption = m.photo !== undefined || m.document !== undefined;
     const limit = caption ? CAPTION_LIMIT : TEXT_LIMIT;
     const length = visibleLength(m.html);
-    if (length > limit) ctx.addIssue({ code: "custom", path: ["html"], message: `is ${length} characters, more than the ${caption ? "caption" : "text"} limit of ${limit}` });
+    if (length > limit)
+      ctx.addIssue({
+        code: "custom",
+        path: ["html"],
+        message: `is ${length} characters, more than the ${caption ? "caption" : "text"} limit of ${limit}`,
+      });
   });
 
 const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO date-time");
-const chatId = z.number().int().refine((v) => v !== 0 && Number.isSafeInteger(v), "must be a chat id");
+const chatId = z
+  .number()
+  .int()
+  .refine((v) => v !== 0 && Number.isSafeInteger(v), "must be a chat id");
 
 const requestSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1–64 characters of A–Z, a–z, 0–9, _ and -"),
@@ -83,7 +110,8 @@ export interface CheckedRequest {
 
 export function checkRequest(request: BroadcastRequest): CheckedRequest {
   const parsed = requestSchema.safeParse(request);
-  if (!parsed.success) throw new BroadcastRequestError(parsed.error.issues.map((i) => `${i.path.join(".") || "request"} ${i.message}`));
+  if (!parsed.success)
+    throw new BroadcastRequestError(parsed.error.issues.map((i) => `${i.path.join(".") || "request"} ${i.message}`));
   let audienceJson: string | undefined;
   try {
     audienceJson = JSON.stringify(request.audience ?? null);
@@ -114,7 +142,10 @@ export function uniqueRecipients(recipients: unknown): { chatId: number; lang: s
     const id = r?.chatId;
     if (typeof id !== "number" || !Number.isSafeInteger(id) || id === 0 || seen.has(id)) continue;
     seen.add(id);
-    out.push({ chatId: id, lang: typeof r.lang === "string" && (LANGUAGES as readonly string[]).includes(r.lang) ? r.lang : "" });
+    out.push({
+      chatId: id,
+      lang: typeof r.lang === "string" && (LANGUAGES as readonly string[]).includes(r.lang) ? r.lang : "",
+    });
   }
   return out;
 }
@@ -223,7 +254,8 @@ export function buildStatus(f: StatusFields, ratePerSecond: number): BroadcastSt
   if (startedAt) status.startedAt = startedAt;
   if (finishedAt) status.finishedAt = finishedAt;
   if (f.state === "running") status.etaSeconds = Math.ceil(remaining / ratePerSecond);
-  if (f.billed !== undefined) status.paid = { billed: f.billed, estimate: estimateBilledMessages(f.total, ratePerSecond) };
+  if (f.billed !== undefined)
+    status.paid = { billed: f.billed, estimate: estimateBilledMessages(f.total, ratePerSecond) };
   return status;
 }
 
@@ -259,7 +291,12 @@ export class ProgressReporter {
     return true;
   }
 
-  report(id: string, target: ProgressTarget | undefined, load: () => Promise<BroadcastStatus | undefined>, final: boolean): void {
+  report(
+    id: string,
+    target: ProgressTarget | undefined,
+    load: () => Promise<BroadcastStatus | undefined>,
+    final: boolean,
+  ): void {
     const onProgress = this.hooks.onProgress;
     if (!onProgress || !target) return;
     const entry = this.entry(id);

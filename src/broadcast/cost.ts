@@ -8,7 +8,11 @@ import { FREE_BROADCAST_PER_SECOND, STARS_PER_PAID_MESSAGE } from "./config.js";
  * sends `ratePerSecond` messages in each full second and the rest in a last one, the first 30 of each
  * second free. An upper bound: chats that blocked the bot or fail are not charged.
  */
-export function estimateBilledMessages(recipients: number, ratePerSecond: number, freePerSecond = FREE_BROADCAST_PER_SECOND): number {
+export function estimateBilledMessages(
+  recipients: number,
+  ratePerSecond: number,
+  freePerSecond = FREE_BROADCAST_PER_SECOND,
+): number {
   const count = Math.max(0, Math.floor(recipients));
   const perSecond = Math.floor(ratePerSecond);
   if (count === 0 || perSecond <= freePerSecond) return 0;

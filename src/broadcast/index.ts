@@ -14,7 +14,9 @@ export type DeliveryOptions = MemoryDeliveryOptions &
 
 export function createDelivery(options: DeliveryOptions): DeliveryService {
   const { redisUrl, redis, ...rest } = options;
-  return redisUrl ? createBullDelivery({ ...rest, connection: redisUrl, ...(redis ? { redis } : {}) }) : createMemoryDelivery(rest);
+  return redisUrl
+    ? createBullDelivery({ ...rest, connection: redisUrl, ...(redis ? { redis } : {}) })
+    : createMemoryDelivery(rest);
 }
 
 export { createBullDelivery, DEFAULT_BROADCAST_PREFIX, SEND_QUEUE, START_QUEUE } from "./bull.js";
@@ -22,7 +24,13 @@ export type { BullDeliveryOptions } from "./bull.js";
 export { createMemoryDelivery } from "./memory.js";
 export type { MemoryDeliveryOptions } from "./memory.js";
 export { telegramSender } from "./sender.js";
-export { defaultConcurrency, defaultRate, FREE_BROADCAST_PER_SECOND, PAID_BROADCAST_MAX_PER_SECOND, STARS_PER_PAID_MESSAGE } from "./config.js";
+export {
+  defaultConcurrency,
+  defaultRate,
+  FREE_BROADCAST_PER_SECOND,
+  PAID_BROADCAST_MAX_PER_SECOND,
+  STARS_PER_PAID_MESSAGE,
+} from "./config.js";
 export { estimateBilledMessages, starsFor } from "./cost.js";
 export type { BroadcastSettings } from "./config.js";
 export { BroadcastRequestError, classifyError, pickContent } from "./core.js";

@@ -20,7 +20,15 @@ import {
   uniqueRecipients,
 } from "./core.js";
 import type { CheckedRequest, StatusFields } from "./core.js";
-import type { BroadcastLogger, BroadcastRequest, BroadcastStatus, DeliveryHooks, DeliveryPacing, DeliveryService, Sender } from "./types.js";
+import type {
+  BroadcastLogger,
+  BroadcastRequest,
+  BroadcastStatus,
+  DeliveryHooks,
+  DeliveryPacing,
+  DeliveryService,
+  Sender,
+} from "./types.js";
 
 export interface MemoryDeliveryOptions {
   sender: Sender;
@@ -137,7 +145,11 @@ class MemoryDelivery implements DeliveryService {
     this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
     this.concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency(this.rate)));
     this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
-    this.reporter = new ProgressReporter(options.hooks, options.progressIntervalMs ?? PROGRESS_INTERVAL_MS, options.logger);
+    this.reporter = new ProgressReporter(
+      options.hooks,
+      options.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
+      options.logger,
+    );
     this.bucketSize = limiterFor(this.rate).max;
     this.tokens = this.bucketSize;
   }
@@ -167,7 +179,14 @@ class MemoryDelivery implements DeliveryService {
     if (checked.scheduledAtMs !== undefined) fields.scheduledAtMs = checked.scheduledAtMs;
     // A deep copy, as Redis would keep it: later changes by the caller do not leak in.
     const stored: CheckedRequest = { ...checked, request: JSON.parse(JSON.stringify(request)) as BroadcastRequest };
-    const b: Broadcast = { checked: stored, fields, delivered: new Set(), settled: new Set(), paid: this.paid, seq: this.seq++ };
+    const b: Broadcast = {
+      checked: stored,
+      fields,
+      delivered: new Set(),
+      settled: new Set(),
+      paid: this.paid,
+      seq: this.seq++,
+    };
     this.broadcasts.set(request.id, b);
     this.armStart(b);
     return this.toStatus(b);
@@ -275,7 +294,8 @@ class MemoryDelivery implements DeliveryService {
         nextWake = this.pausedUntil;
         break;
       }
-      while (this.delayed.length > 0 && (this.delayed[0] as Task).notBefore <= now) this.ready.push(this.delayed.shift() as Task);
+      while (this.delayed.length > 0 && (this.delayed[0] as Task).notBefore <= now)
+        this.ready.push(this.delayed.shift() as Task);
       const task = this.ready.shift();
       if (!task) {
         if (this.delayed.length > 0) nextWake = (this.delayed[0] as Task).notBefore;
@@ -315,11 +335,14 @@ class MemoryDelivery implements DeliveryService {
     if (at === Infinity || (this.wakeTimer && this.wakeAt <= at)) return;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeAt = at;
-    this.wakeTimer = setTimeout(() => {
-      this.wakeTimer = undefined;
-      this.wakeAt = Infinity;
-      this.pump();
-    }, Math.max(0, at - Date.now()));
+    this.wakeTimer = setTimeout(
+      () => {
+        this.wakeTimer = undefined;
+        this.wakeAt = Infinity;
+        this.pump();
+      },
+      Math.max(0, at - Date.now()),
+    );
   }
 
   private delay(task: Task): void {
@@ -336,12 +359,19 @@ class MemoryDelivery implements DeliveryService {
   private async send(b: Broadcast, task: Task): Promise<void> {
     const id = b.fields.id;
     try {
-      await this.options.sender.send(task.chatId, pickContent(b.checked.request.content, task.lang), b.paid ? { paid: true } : undefined);
+      await this.options.sender.send(
+        task.chatId,
+        pickContent(b.checked.request.content, task.lang),
+        b.paid ? { paid: true } : undefined,
+      );
     } catch (err) {
       const failure = classifyError(err);
       switch (failure.kind) {
         case "rate-limit":
-          this.options.logger?.warn({ broadcast: id, retryAfterMs: failure.retryAfterMs }, "Telegram flood control: pausing broadcasts");
+          this.options.logger?.warn(
+            { broadcast: id, retryAfterMs: failure.retryAfterMs },
+            "Telegram flood control: pausing broadcasts",
+          );
           this.pausedUntil = Math.max(this.pausedUntil, Date.now() + failure.retryAfterMs);
           this.ready.unshift(task);
           return;
@@ -354,13 +384,19 @@ class MemoryDelivery implements DeliveryService {
           this.settle(b, task.chatId, "blocked");
           return;
         case "permanent":
-          this.options.logger?.warn({ broadcast: id, chatId: task.chatId, error: failure.message }, "broadcast message refused");
+          this.options.logger?.warn(
+            { broadcast: id, chatId: task.chatId, error: failure.message },
+            "broadcast message refused",
+          );
           this.settle(b, task.chatId, "failed");
           return;
         case "transient": {
           const attempts = task.attempts + 1;
           if (attempts >= this.maxAttempts) {
-            this.options.logger?.warn({ broadcast: id, chatId: task.chatId, error: failure.message }, "broadcast message failed after retries");
+            this.options.logger?.warn(
+              { broadcast: id, chatId: task.chatId, error: failure.message },
+              "broadcast message failed after retries",
+            );
             this.settle(b, task.chatId, "failed");
           } else {
             this.delay({ ...task, attempts, notBefore: Date.now() + backoffMs(this.backoffMs, attempts) });

@@ -27,7 +27,11 @@ export function redisHooks(redis: Redis, prefix: string): DeliveryHooks {
       return Promise.reject(new Error("this process cannot resolve audiences: the app starts broadcasts"));
     },
     async markInactive(chatId, reason) {
-      await redis.multi().sadd(inactiveChatsKey(prefix), chatId).hset(inactiveReasonsKey(prefix), String(chatId), reason).exec();
+      await redis
+        .multi()
+        .sadd(inactiveChatsKey(prefix), chatId)
+        .hset(inactiveReasonsKey(prefix), String(chatId), reason)
+        .exec();
     },
     async onProgress(status, progress) {
       const message: ProgressMessage = { status, progress };
@@ -37,7 +41,11 @@ export function redisHooks(redis: Redis, prefix: string): DeliveryHooks {
 }
 
 /** For the app: takes (and removes) up to `max` chats the workers found inactive. */
-export async function takeInactiveChats(redis: Redis, prefix: string, max = 1000): Promise<{ chatId: number; reason: "blocked" | "not-found" }[]> {
+export async function takeInactiveChats(
+  redis: Redis,
+  prefix: string,
+  max = 1000,
+): Promise<{ chatId: number; reason: "blocked" | "not-found" }[]> {
   const ids = await redis.spop(inactiveChatsKey(prefix), max);
   if (ids.length === 0) return [];
   const reasons = await redis.hmget(inactiveReasonsKey(prefix), ...ids);

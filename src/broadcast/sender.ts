@@ -11,7 +11,10 @@ import type { MessageContent, Sender, SendOptions } from "./types.js";
 export function telegramSender(api: Api): Sender {
   return {
     async send(chatId: number, content: MessageContent, options?: SendOptions): Promise<void> {
-      const extra = { ...(options?.paid ? { allow_paid_broadcast: true } : {}), ...(content.keyboard ? { reply_markup: content.keyboard } : {}) };
+      const extra = {
+        ...(options?.paid ? { allow_paid_broadcast: true } : {}),
+        ...(content.keyboard ? { reply_markup: content.keyboard } : {}),
+      };
       if (content.photo !== undefined) {
         await api.sendPhoto(chatId, content.photo, { caption: content.html, parse_mode: "HTML", ...extra });
       } else if (content.document !== undefined) {

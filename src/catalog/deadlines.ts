@@ -58,7 +58,9 @@ export function deadlineKey(deadline: DeadlineTime): string {
 
 /** The deadlines of a list that have not passed at `now`, soonest first. */
 export function upcomingDeadlines<D extends DeadlineTime>(deadlines: readonly D[] | undefined, now: number): D[] {
-  return (deadlines ?? []).filter((d) => deadlineInstant(d) > now).sort((a, b) => deadlineInstant(a) - deadlineInstant(b));
+  return (deadlines ?? [])
+    .filter((d) => deadlineInstant(d) > now)
+    .sort((a, b) => deadlineInstant(a) - deadlineInstant(b));
 }
 
 /** The time of day of a deadline (or 23:59 for a day) and its zone's short name in a language ("UTC", "GMT+8"). */

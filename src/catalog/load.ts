@@ -182,7 +182,12 @@ function formatPath(fieldPath: readonly PathSegment[]): string {
 }
 
 /** Reads a file relative to dataDir; undefined (with a problem recorded) when it cannot be read. */
-async function readText(dataDir: string, file: string, problems: CatalogProblem[], recordId?: string): Promise<string | undefined> {
+async function readText(
+  dataDir: string,
+  file: string,
+  problems: CatalogProblem[],
+  recordId?: string,
+): Promise<string | undefined> {
   try {
     return await readFile(path.join(dataDir, file), "utf8");
   } catch (error) {
@@ -222,7 +227,9 @@ function parseYaml(file: string, text: string, problems: CatalogProblem[], recor
     } catch (error) {
       // yaml throws (a ReferenceError) instead of reporting: the file gets a problem line like any other.
       const excessive = error instanceof Error && /alias count/i.test(error.message);
-      const message = excessive ? `aliases expand too much (over ${MAX_ALIAS_COUNT} expansions)` : `cannot be read as data: ${error instanceof Error ? error.message : String(error)}`;
+      const message = excessive
+        ? `aliases expand too much (over ${MAX_ALIAS_COUNT} expansions)`
+        : `cannot be read as data: ${error instanceof Error ? error.message : String(error)}`;
       problems.push(withRecordId({ file, message: `invalid YAML: ${message}` }, recordId));
       return undefined;
     }
@@ -326,7 +333,13 @@ function valueAt(data: unknown, fieldPath: readonly PathSegment[]): unknown {
 }
 
 function describeType(expected: string): string {
-  const names: Record<string, string> = { object: "a mapping", array: "a list", string: "a text", number: "a number", boolean: "true or false" };
+  const names: Record<string, string> = {
+    object: "a mapping",
+    array: "a list",
+    string: "a text",
+    number: "a number",
+    boolean: "true or false",
+  };
   return names[expected] ?? expected;
 }
 
@@ -340,7 +353,9 @@ function describeValue(value: unknown): string {
 
 /** YAML reads an unquoted 2025 or true as a number or boolean; tell the author how to keep it a text. */
 function quoteHint(expected: string, value: unknown): string {
-  return expected === "string" && (typeof value === "number" || typeof value === "boolean") ? ` (quote it: "${String(value)}")` : "";
+  return expected === "string" && (typeof value === "number" || typeof value === "boolean")
+    ? ` (quote it: "${String(value)}")`
+    : "";
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -375,7 +390,10 @@ async function listRecordFiles(dataDir: string, problems: CatalogProblem[]): Pro
   try {
     entries = await readdir(path.join(dataDir, RECORDS_DIR));
   } catch (error) {
-    problems.push({ file: `${RECORDS_DIR}/`, message: isNotFound(error) ? "records directory not found" : `cannot read records directory: ${String(error)}` });
+    problems.push({
+      file: `${RECORDS_DIR}/`,
+      message: isNotFound(error) ? "records directory not found" : `cannot read records directory: ${String(error)}`,
+    });
     return [];
   }
   // A .yml file would otherwise be skipped silently and its record would go missing.
@@ -383,11 +401,16 @@ async function listRecordFiles(dataDir: string, problems: CatalogProblem[]): Pro
     problems.push({ file: `${RECORDS_DIR}/${name}`, message: 'record files must end in ".yaml"' });
   }
   const names = entries.filter((n) => n.endsWith(".yaml") && !n.startsWith(".")).sort();
-  if (names.length === 0) problems.push({ file: `${RECORDS_DIR}/`, message: "no records found (expected records/<id>.yaml files)" });
+  if (names.length === 0)
+    problems.push({ file: `${RECORDS_DIR}/`, message: "no records found (expected records/<id>.yaml files)" });
   return names;
 }
 
-async function loadRecordFile(dataDir: string, name: string, problems: CatalogProblem[]): Promise<RecordFile | undefined> {
+async function loadRecordFile(
+  dataDir: string,
+  name: string,
+  problems: CatalogProblem[],
+): Promise<RecordFile | undefined> {
   const file = `${RECORDS_DIR}/${name}`;
   const stem = stemOf(name);
   const text = await readText(dataDir, file, problems, stem);
@@ -445,7 +468,8 @@ function checkTerms(yaml: YamlFile, record: CatalogRecord, refs: References, pro
   for (const { field, terms, known, source, what } of lists) {
     if (!known) continue;
     terms.forEach((term, i) => {
-      if (!Object.hasOwn(known, term)) problems.push(yaml.problem([field, i], `unknown ${what} "${term}" (not in ${source})`));
+      if (!Object.hasOwn(known, term))
+        problems.push(yaml.problem([field, i], `unknown ${what} "${term}" (not in ${source})`));
     });
   }
 }
@@ -463,14 +487,25 @@ function checkCountryList(yaml: YamlFile, at: PathSegment[], codes: string[], pr
   });
 }
 
-function checkRecordReferences(yaml: YamlFile, record: CatalogRecord, knownIds: Pick<ReadonlySet<string>, "has">, problems: CatalogProblem[]): void {
+function checkRecordReferences(
+  yaml: YamlFile,
+  record: CatalogRecord,
+  knownIds: Pick<ReadonlySet<string>, "has">,
+  problems: CatalogProblem[],
+): void {
   record.related.forEach((id, i) => {
-    if (!knownIds.has(id)) problems.push(yaml.problem(["related", i], `unknown record "${id}" (no ${RECORDS_DIR}/${id}.yaml)`));
+    if (!knownIds.has(id))
+      problems.push(yaml.problem(["related", i], `unknown record "${id}" (no ${RECORDS_DIR}/${id}.yaml)`));
   });
   for (const role of ["organisers", "partners"] as const) {
     record[role].forEach((party, i) => {
       if (party.record !== undefined && !knownIds.has(party.record)) {
-        problems.push(yaml.problem([role, i, "record"], `unknown record "${party.record}" (no ${RECORDS_DIR}/${party.record}.yaml)`));
+        problems.push(
+          yaml.problem(
+            [role, i, "record"],
+            `unknown record "${party.record}" (no ${RECORDS_DIR}/${party.record}.yaml)`,
+          ),
+        );
       }
     });
   }
@@ -479,14 +514,16 @@ function checkRecordReferences(yaml: YamlFile, record: CatalogRecord, knownIds: 
 /** Country codes in places.yaml: each city's country, each countryAliases key and each group's members. */
 function checkPlaceCountries(yaml: YamlFile, places: Places, problems: CatalogProblem[]): void {
   for (const [cityId, city] of Object.entries(places.cities)) {
-    if (!isAssignedCountry(city.country)) problems.push(yaml.problem(["cities", cityId, "country"], unknownCountry(city.country)));
+    if (!isAssignedCountry(city.country))
+      problems.push(yaml.problem(["cities", cityId, "country"], unknownCountry(city.country)));
   }
   for (const code of Object.keys(places.countryAliases)) {
     if (!isAssignedCountry(code)) problems.push(yaml.problem(["countryAliases", code], unknownCountry(code)));
   }
   for (const [groupId, group] of Object.entries(places.countryGroups ?? {})) {
     group.countries.forEach((code, i) => {
-      if (!isAssignedCountry(code)) problems.push(yaml.problem(["countryGroups", groupId, "countries", i], unknownCountry(code)));
+      if (!isAssignedCountry(code))
+        problems.push(yaml.problem(["countryGroups", groupId, "countries", i], unknownCountry(code)));
     });
   }
 }

@@ -18,7 +18,9 @@ export type Localized = z.infer<typeof localizedSchema>;
  * ISO 8601 calendar date at the precision the source gives: a year (2025), a month (2024-08) or a day
  * (2024-08-22), checked against the calendar.
  */
-export const isoDateSchema = z.string().refine(isCalendarDate, { message: "must be an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)" });
+export const isoDateSchema = z
+  .string()
+  .refine(isCalendarDate, { message: "must be an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY)" });
 
 export function isCalendarDate(value: string): boolean {
   const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
@@ -52,7 +54,14 @@ export type PluralCategory = (typeof PLURAL_CATEGORIES)[number];
 const phraseSchema = z.union([
   nonEmpty.refine((s) => s.includes("{n}"), "must hold {n} where the number goes"),
   z
-    .strictObject(Object.fromEntries(PLURAL_CATEGORIES.map((c) => [c, nonEmpty.refine((s) => s.includes("{n}"), "must hold {n} where the number goes").optional()])) as Record<PluralCategory, z.ZodOptional<z.ZodString>>)
+    .strictObject(
+      Object.fromEntries(
+        PLURAL_CATEGORIES.map((c) => [
+          c,
+          nonEmpty.refine((s) => s.includes("{n}"), "must hold {n} where the number goes").optional(),
+        ]),
+      ) as Record<PluralCategory, z.ZodOptional<z.ZodString>>,
+    )
     .refine((forms) => forms.other !== undefined, "needs at least the form for 'other'"),
 ]);
 export type Phrase = z.infer<typeof phraseSchema>;
@@ -61,7 +70,10 @@ export type Phrase = z.infer<typeof phraseSchema>;
 export const figureSchema = z.strictObject({
   value: z.number().finite().nonnegative(),
   /** ISO 4217 currency code when the figure is an amount of money. */
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code (e.g. CNY)").optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, "must be an ISO 4217 code (e.g. CNY)")
+    .optional(),
   /** Set when the source says "more than" (2,600+ members). */
   atLeast: z.boolean().optional(),
   /** What the figure counts, as a noun phrase (for matching questions; a label starting with "%" is a percentage). */
@@ -84,9 +96,15 @@ export const contactSchema = z.strictObject({
   /** The organisation (or person) to approach. */
   name: localizedSchema,
   email: z.email().optional(),
-  phone: z.string().regex(/^\+?[0-9 ()-]{6,}$/, "must be a phone number").optional(),
+  phone: z
+    .string()
+    .regex(/^\+?[0-9 ()-]{6,}$/, "must be a phone number")
+    .optional(),
   url: z.url({ protocol: /^https?$/ }).optional(),
-  telegram: z.string().regex(/^@[A-Za-z0-9_]{5,32}$/, "must be a Telegram @username").optional(),
+  telegram: z
+    .string()
+    .regex(/^@[A-Za-z0-9_]{5,32}$/, "must be a Telegram @username")
+    .optional(),
   /** How to approach them when no direct channel is known. */
   note: localizedSchema.optional(),
 });
@@ -103,7 +121,9 @@ export const linkSchema = z.strictObject({
  * then. A day without a time means the end of that day in its zone.
  */
 export const deadlineSchema = z.strictObject({
-  date: z.string().refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isCalendarDate(v), { message: "must be a day (YYYY-MM-DD)" }),
+  date: z
+    .string()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && isCalendarDate(v), { message: "must be a day (YYYY-MM-DD)" }),
   time: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day (HH:MM, 24-hour)")

@@ -1,4 +1,12 @@
-import { LANGUAGES, PLURAL_CATEGORIES, SHORT_TITLE_MAX, shortTitle, type Catalog, type CatalogRecord, type Language } from "./schema.js";
+import {
+  LANGUAGES,
+  PLURAL_CATEGORIES,
+  SHORT_TITLE_MAX,
+  shortTitle,
+  type Catalog,
+  type CatalogRecord,
+  type Language,
+} from "./schema.js";
 import { typographyProblems } from "./typography.js";
 
 /** Options of the checks: `today` (YYYY-MM-DD) for dates that must not be in the future. */
@@ -42,7 +50,12 @@ export function checkPublishers(catalog: Pick<Catalog, "records">): UsageProblem
     }
     const a = JSON.stringify(other.source.publisher ?? null);
     const b = JSON.stringify(record.source.publisher ?? null);
-    if (a !== b) problems.push({ recordId: record.id, path: ["source", "publisher"], message: `${record.source.file} is published by ${other.source.publisher?.en ?? "no one named"} in ${other.id}, ${record.source.publisher?.en ?? "no one named"} here` });
+    if (a !== b)
+      problems.push({
+        recordId: record.id,
+        path: ["source", "publisher"],
+        message: `${record.source.file} is published by ${other.source.publisher?.en ?? "no one named"} in ${other.id}, ${record.source.publisher?.en ?? "no one named"} here`,
+      });
   }
   return problems;
 }
@@ -61,9 +74,11 @@ export function recordTexts(record: CatalogRecord, lang: Language): { path: Usag
     add(["figures", i, "label", lang], f.label[lang]);
     const phrase = f.text?.[lang];
     if (typeof phrase === "string") add(["figures", i, "text", lang], phrase);
-    else if (phrase) for (const [category, form] of Object.entries(phrase)) add(["figures", i, "text", lang, category], form);
+    else if (phrase)
+      for (const [category, form] of Object.entries(phrase)) add(["figures", i, "text", lang, category], form);
   });
-  for (const role of ["organisers", "partners"] as const) record[role].forEach((p, i) => add([role, i, "name", lang], p.name[lang]));
+  for (const role of ["organisers", "partners"] as const)
+    record[role].forEach((p, i) => add([role, i, "name", lang], p.name[lang]));
   record.contacts.forEach((c, i) => {
     add(["contacts", i, "name", lang], c.name[lang]);
     add(["contacts", i, "note", lang], c.note?.[lang]);
@@ -80,7 +95,8 @@ export function checkTypography(catalog: Pick<Catalog, "records">): UsageProblem
   for (const record of catalog.records) {
     for (const lang of LANGUAGES) {
       for (const { path, text } of recordTexts(record, lang)) {
-        for (const p of typographyProblems(text, lang)) problems.push({ recordId: record.id, path, message: `${p.message}: “${p.excerpt}”` });
+        for (const p of typographyProblems(text, lang))
+          problems.push({ recordId: record.id, path, message: `${p.message}: “${p.excerpt}”` });
       }
     }
   }
@@ -99,12 +115,24 @@ export function checkFigurePhrases(catalog: Pick<Catalog, "records">): UsageProb
       for (const lang of LANGUAGES) {
         const phrase = figure.text?.[lang];
         if (phrase === undefined || typeof phrase === "string") continue;
-        const needed = PLURAL_CATEGORIES.filter((c) => (new Intl.PluralRules(lang).resolvedOptions().pluralCategories as string[]).includes(c)) as string[];
+        const needed = PLURAL_CATEGORIES.filter((c) =>
+          (new Intl.PluralRules(lang).resolvedOptions().pluralCategories as string[]).includes(c),
+        ) as string[];
         const given = Object.keys(phrase);
         const missing = needed.filter((c) => !given.includes(c));
         const extra = given.filter((c) => !needed.includes(c));
-        if (missing.length) problems.push({ recordId: record.id, path: ["figures", i, "text", lang], message: `plural forms missing: ${missing.join(", ")} (${lang} needs ${needed.join(", ")})` });
-        if (extra.length) problems.push({ recordId: record.id, path: ["figures", i, "text", lang], message: `plural forms ${lang} does not have: ${extra.join(", ")}` });
+        if (missing.length)
+          problems.push({
+            recordId: record.id,
+            path: ["figures", i, "text", lang],
+            message: `plural forms missing: ${missing.join(", ")} (${lang} needs ${needed.join(", ")})`,
+          });
+        if (extra.length)
+          problems.push({
+            recordId: record.id,
+            path: ["figures", i, "text", lang],
+            message: `plural forms ${lang} does not have: ${extra.join(", ")}`,
+          });
       }
     });
   }
@@ -115,9 +143,18 @@ export function checkFigurePhrases(catalog: Pick<Catalog, "records">): UsageProb
 export function checkVerified(catalog: Pick<Catalog, "records">, today: string): UsageProblem[] {
   const problems: UsageProblem[] = [];
   for (const record of catalog.records) {
-    if (record.verified > today) problems.push({ recordId: record.id, path: ["verified"], message: `${record.verified} is in the future (today is ${today})` });
+    if (record.verified > today)
+      problems.push({
+        recordId: record.id,
+        path: ["verified"],
+        message: `${record.verified} is in the future (today is ${today})`,
+      });
     if (record.verified < record.source.date.slice(0, record.verified.length)) {
-      problems.push({ recordId: record.id, path: ["verified"], message: `${record.verified} is before the source document (${record.source.date})` });
+      problems.push({
+        recordId: record.id,
+        path: ["verified"],
+        message: `${record.verified} is before the source document (${record.source.date})`,
+      });
     }
   }
   return problems;
@@ -134,14 +171,28 @@ export function checkShortTitles(catalog: Pick<Catalog, "records">): UsageProble
     const max = SHORT_TITLE_MAX[lang];
     for (const record of catalog.records) {
       if (!record.short && length(record.title[lang]) > max) {
-        problems.push({ recordId: record.id, path: ["title", lang], message: `longer than ${max} characters: give the record a short title (short.${lang}) for buttons and lists` });
+        problems.push({
+          recordId: record.id,
+          path: ["title", lang],
+          message: `longer than ${max} characters: give the record a short title (short.${lang}) for buttons and lists`,
+        });
       }
       const short = record.short?.[lang];
-      if (short !== undefined && length(short) > max) problems.push({ recordId: record.id, path: ["short", lang], message: `${length(short)} characters, at most ${max}` });
+      if (short !== undefined && length(short) > max)
+        problems.push({
+          recordId: record.id,
+          path: ["short", lang],
+          message: `${length(short)} characters, at most ${max}`,
+        });
       const key = normalize(shortTitle(record, lang), lang);
       const other = first.get(key);
       if (other === undefined) first.set(key, record.id);
-      else problems.push({ recordId: record.id, path: [record.short ? "short" : "title", lang], message: `same short title as ${other}: a list of both could not tell them apart` });
+      else
+        problems.push({
+          recordId: record.id,
+          path: [record.short ? "short" : "title", lang],
+          message: `same short title as ${other}: a list of both could not tell them apart`,
+        });
     }
   }
   return problems;

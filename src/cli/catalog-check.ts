@@ -35,7 +35,10 @@ export function parseRequiredIds(markdown: string): RequiredId[] {
     const line = raw.trim();
     if (!line.startsWith("|") || TABLE_SEPARATOR.test(line)) return;
     if (TABLE_SEPARATOR.test(lines[i + 1]?.trim() ?? "")) return;
-    const cell = (line.split("|")[1] ?? "").trim().replace(/^`(.*)`$/, "$1").trim();
+    const cell = (line.split("|")[1] ?? "")
+      .trim()
+      .replace(/^`(.*)`$/, "$1")
+      .trim();
     if (KEBAB_ID.test(cell)) ids.push({ id: cell, line: i + 1 });
   });
   return ids;
@@ -77,7 +80,9 @@ export function summarize(catalog: Catalog): string {
 export async function run(argv: string[], io: CliIo): Promise<number> {
   const dataDir = argv[0] ? path.resolve(argv[0]) : DEFAULT_DATA_DIR;
   const result = await loadCatalog(dataDir);
-  const problems = result.ok ? [...(await requiredProblems(result.catalog, dataDir, io)), ...(await usageProblems(result.catalog, dataDir))] : result.problems;
+  const problems = result.ok
+    ? [...(await requiredProblems(result.catalog, dataDir, io)), ...(await usageProblems(result.catalog, dataDir))]
+    : result.problems;
   if (problems.length > 0) {
     for (const p of problems) println(io.stderr, formatProblem(p));
     println(io.stderr, `catalog check failed: ${plural(problems.length, "problem")} in ${dataDir}`);
@@ -109,12 +114,20 @@ export async function usageProblems(catalog: Catalog, dataDir: string): Promise<
     if (!files.has(file)) files.set(file, await parsed(path.join(dataDir, file)));
     const yaml = files.get(file);
     const line = yaml ? lineOf(yaml.doc, yaml.lines, p.path) : undefined;
-    located.push({ file, ...(line === undefined ? {} : { line }), recordId: p.recordId, field: fieldPath(p), message: p.message });
+    located.push({
+      file,
+      ...(line === undefined ? {} : { line }),
+      recordId: p.recordId,
+      field: fieldPath(p),
+      message: p.message,
+    });
   }
   return located;
 }
 
-async function parsed(file: string): Promise<{ doc: ReturnType<typeof parseDocument>; lines: LineCounter } | undefined> {
+async function parsed(
+  file: string,
+): Promise<{ doc: ReturnType<typeof parseDocument>; lines: LineCounter } | undefined> {
   try {
     const lines = new LineCounter();
     return { doc: parseDocument(await readFile(file, "utf8"), { lineCounter: lines }), lines };
@@ -124,12 +137,18 @@ async function parsed(file: string): Promise<{ doc: ReturnType<typeof parseDocum
 }
 
 /** The line of the deepest node along the path that exists (a map entry points at its key). */
-function lineOf(doc: ReturnType<typeof parseDocument>, lines: LineCounter, at: UsageProblem["path"]): number | undefined {
+function lineOf(
+  doc: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+  at: UsageProblem["path"],
+): number | undefined {
   let node: unknown = doc.contents;
   let offset: number | undefined;
   for (const segment of at) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === String(segment));
+      const pair = node.items.find(
+        (item) => (isScalar(item.key) ? String(item.key.value) : String(item.key)) === String(segment),
+      );
       if (!pair) break;
       offset = isNode(pair.key) ? (pair.key.range?.[0] ?? offset) : offset;
       node = pair.value;

@@ -46,15 +46,25 @@ export async function run(_argv: string[], io: CliIo): Promise<number> {
   const url = io.env.REDIS_URL;
   const dir = io.env.CATALOG_DIR || DEFAULT_DATA_DIR;
   if (!url) {
-    println(io.stderr, "REDIS_URL is not set: changes made in chat are kept in the running bot's memory only, and there is nothing stored to export.");
+    println(
+      io.stderr,
+      "REDIS_URL is not set: changes made in chat are kept in the running bot's memory only, and there is nothing stored to export.",
+    );
     return 1;
   }
   const redis = connectRedis(url);
   try {
-    const { written, withdrawn } = await exportChanges(createRedisCatalogChanges(redis, { prefix: DEFAULT_PREFIX }), dir);
+    const { written, withdrawn } = await exportChanges(
+      createRedisCatalogChanges(redis, { prefix: DEFAULT_PREFIX }),
+      dir,
+    );
     println(io.stdout, `from ${redisHost(url)} into ${dir}: ${written.length} record file(s) written`);
     for (const id of written) println(io.stdout, `  wrote records/${id}.yaml`);
-    for (const id of withdrawn) println(io.stdout, `  withdrawn in the bot, file kept (ids are never deleted; set "expires" or edit it): records/${id}.yaml`);
+    for (const id of withdrawn)
+      println(
+        io.stdout,
+        `  withdrawn in the bot, file kept (ids are never deleted; set "expires" or edit it): records/${id}.yaml`,
+      );
     println(io.stdout, "next: npm run catalog:check, then review and commit the files");
     return 0;
   } catch (error) {

@@ -7,7 +7,9 @@ import { ELD_SUBSET_FILE, databaseSubset, smallDatabase } from "../search/langua
  */
 const subset = databaseSubset(await smallDatabase());
 // One n-gram a line, so that a regenerated file diffs readably.
-const lines = Object.entries(subset.ngrams).map(([ngram, scores]) => `    ${JSON.stringify(ngram)}: ${JSON.stringify(scores)}`);
+const lines = Object.entries(subset.ngrams).map(
+  ([ngram, scores]) => `    ${JSON.stringify(ngram)}: ${JSON.stringify(scores)}`,
+);
 writeFileSync(
   ELD_SUBSET_FILE,
   `{\n  "type": ${JSON.stringify(subset.type)},\n  "languages": ${JSON.stringify(subset.languages)},\n  "isSubset": true,\n  "ngrams": {\n${lines.join(",\n")}\n  }\n}\n`,

@@ -32,7 +32,12 @@ import { sharedDir } from "../shared-dir.js";
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { values } = parseArgs({
-  options: { verbose: { type: "boolean", default: false }, strict: { type: "boolean", default: false }, threshold: { type: "string" }, only: { type: "string" } },
+  options: {
+    verbose: { type: "boolean", default: false },
+    strict: { type: "boolean", default: false },
+    threshold: { type: "string" },
+    only: { type: "string" },
+  },
 });
 const verbose = values.verbose;
 const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
@@ -42,13 +47,48 @@ const retrievalSets = [
   { name: "generalisation (eval/generalisation.yaml)", file: path.join(repoRoot, "eval/generalisation.yaml") },
 ];
 const decisionSets = [
-  { name: "dev, tuning part (eval/dev-tuning.yaml)", file: path.join(repoRoot, "eval/dev-tuning.yaml"), gate: false, key: "tuning" },
-  { name: "dev, second tuning part (eval/dev-tuning-2.yaml)", file: path.join(repoRoot, "eval/dev-tuning-2.yaml"), gate: false, key: "tuning-2" },
-  { name: "dev, third tuning part, French-heavy (eval/dev-tuning-3.yaml)", file: path.join(repoRoot, "eval/dev-tuning-3.yaml"), gate: false, key: "tuning-3" },
-  { name: "dev, fourth tuning part, French- and Chinese-heavy (eval/dev-tuning-4.yaml)", file: path.join(repoRoot, "eval/dev-tuning-4.yaml"), gate: false, key: "tuning-4" },
-  { name: "dev, held-out part (eval/dev-heldout.yaml)", file: path.join(repoRoot, "eval/dev-heldout.yaml"), gate: true, key: "heldout" },
-  { name: "dev, second held-out part (eval/dev-heldout-2.yaml)", file: path.join(repoRoot, "eval/dev-heldout-2.yaml"), gate: true, key: "heldout-2" },
-  { name: "dev, third held-out part (eval/dev-heldout-3.yaml)", file: path.join(repoRoot, "eval/dev-heldout-3.yaml"), gate: true, key: "heldout-3" },
+  {
+    name: "dev, tuning part (eval/dev-tuning.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning.yaml"),
+    gate: false,
+    key: "tuning",
+  },
+  {
+    name: "dev, second tuning part (eval/dev-tuning-2.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-2.yaml"),
+    gate: false,
+    key: "tuning-2",
+  },
+  {
+    name: "dev, third tuning part, French-heavy (eval/dev-tuning-3.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-3.yaml"),
+    gate: false,
+    key: "tuning-3",
+  },
+  {
+    name: "dev, fourth tuning part, French- and Chinese-heavy (eval/dev-tuning-4.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-4.yaml"),
+    gate: false,
+    key: "tuning-4",
+  },
+  {
+    name: "dev, held-out part (eval/dev-heldout.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout.yaml"),
+    gate: true,
+    key: "heldout",
+  },
+  {
+    name: "dev, second held-out part (eval/dev-heldout-2.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-2.yaml"),
+    gate: true,
+    key: "heldout-2",
+  },
+  {
+    name: "dev, third held-out part (eval/dev-heldout-3.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-3.yaml"),
+    gate: true,
+    key: "heldout-3",
+  },
 ];
 
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
@@ -64,12 +104,16 @@ for (const set of retrievalSets) {
   const report = evaluate(engine, queries);
   const pass = meetsGoal(report);
   ok &&= pass;
-  console.log(`\n${set.name}: ${queries.length} queries — ${pass ? "meets" : "MISSES"} the goal (recall@3 ≥ ${GOAL.overallRecallAt3} overall, ≥ ${GOAL.languageRecallAt3} per language)`);
+  console.log(
+    `\n${set.name}: ${queries.length} queries — ${pass ? "meets" : "MISSES"} the goal (recall@3 ≥ ${GOAL.overallRecallAt3} overall, ≥ ${GOAL.languageRecallAt3} per language)`,
+  );
   console.log(retrievalTable(report));
   const misses = verbose ? report.misses : report.misses.filter((m) => m.rank === null || m.rank > 3);
   for (const miss of misses) {
     const where = miss.rank === null ? "not in top 10" : `rank ${miss.rank}`;
-    console.log(`  ${where.padEnd(13)} [${miss.query.lang}] ${miss.query.q}  → expected ${miss.query.expect.join("|")}; got ${miss.top.slice(0, 3).join(", ")}`);
+    console.log(
+      `  ${where.padEnd(13)} [${miss.query.lang}] ${miss.query.q}  → expected ${miss.query.expect.join("|")}; got ${miss.top.slice(0, 3).join(", ")}`,
+    );
   }
 }
 
@@ -78,9 +122,16 @@ for (const set of decisionSets) {
   const text = await readSet(set.file, set.name);
   if (text === undefined) continue;
   const queries = devQueriesSchema.parse(parse(text));
-  const report = evaluateDecisions(engine, queries, (d) => firstLineOf(d, { lang: d.lang, t: translator(i18n, d.lang), catalog }), { threshold });
+  const report = evaluateDecisions(
+    engine,
+    queries,
+    (d) => firstLineOf(d, { lang: d.lang, t: translator(i18n, d.lang), catalog }),
+    { threshold },
+  );
   const missed = missedDecisionGoals(report);
-  const underFloor = set.gate ? missedDecisionGoals(report, DECISION_FLOORS[set.key as keyof typeof DECISION_FLOORS]) : [];
+  const underFloor = set.gate
+    ? missedDecisionGoals(report, DECISION_FLOORS[set.key as keyof typeof DECISION_FLOORS])
+    : [];
   if (set.gate) ok &&= underFloor.length === 0 && (!values.strict || missed.length === 0);
   const verdict = missed.length === 0 ? "meets the goals" : `misses the goals: ${missed.join("; ")}`;
   const floor = underFloor.length === 0 ? "above the floor" : `UNDER THE FLOOR: ${underFloor.join("; ")}`;
@@ -106,20 +157,34 @@ function printDecisionMisses(report: DecisionReport): void {
     const expect = q.expect ?? [];
     const got = o.decision.kind === "answer" ? o.decision.record!.id : o.decision.kind;
     const conf = o.decision.confidence.toFixed(2);
-    const top = o.decision.response.hits.slice(0, 3).map((h) => `${h.id}(${h.confidence.toFixed(2)})`).join(", ");
+    const top = o.decision.response.hits
+      .slice(0, 3)
+      .map((h) => `${h.id}(${h.confidence.toFixed(2)})`)
+      .join(", ");
     let what: string | undefined;
     if (q.smalltalk && o.decision.kind !== "smalltalk") what = "small talk missed";
     else if (!q.smalltalk && expect.length === 0 && o.decision.kind === "answer") what = "false answer";
     else if (expect.length > 0 && !o.at1) what = o.decision.kind === "answer" ? "wrong answer" : "false decline";
-    else if (o.directOk === false) what = `direct wrong: "${o.firstLine.replace(/<[^>]+>/g, "")}" wants ${JSON.stringify(q.fact)}`;
-    if (what) console.log(`  ${what.padEnd(14)} [${q.lang}] ${q.q}  → ${got} conf ${conf}; expected ${expect.join("|") || (q.smalltalk ? "smalltalk" : "decline")}; top ${top}`);
+    else if (o.directOk === false)
+      what = `direct wrong: "${o.firstLine.replace(/<[^>]+>/g, "")}" wants ${JSON.stringify(q.fact)}`;
+    if (what)
+      console.log(
+        `  ${what.padEnd(14)} [${q.lang}] ${q.q}  → ${got} conf ${conf}; expected ${expect.join("|") || (q.smalltalk ? "smalltalk" : "decline")}; top ${top}`,
+      );
   }
 }
 
 function retrievalTable(report: EvalReport): string {
   const rows = [["", "queries", "recall@1", "recall@3", "MRR", "lang ok"]];
   const row = (name: string, m: EvalReport["overall"]) =>
-    rows.push([name, String(m.queries), m.recallAt1.toFixed(3), m.recallAt3.toFixed(3), m.mrr.toFixed(3), m.languageAccuracy.toFixed(2)]);
+    rows.push([
+      name,
+      String(m.queries),
+      m.recallAt1.toFixed(3),
+      m.recallAt3.toFixed(3),
+      m.mrr.toFixed(3),
+      m.languageAccuracy.toFixed(2),
+    ]);
   row("overall", report.overall);
   for (const lang of LANGUAGES) {
     const m = report.byLanguage[lang];
@@ -129,7 +194,20 @@ function retrievalTable(report: EvalReport): string {
 }
 
 function decisionTable(report: DecisionReport): string {
-  const rows = [["", "answerable", "answer@1", "answer@5", "false decl.", "unanswerable", "honest decl.", "small talk", "direct ok", "language"]];
+  const rows = [
+    [
+      "",
+      "answerable",
+      "answer@1",
+      "answer@5",
+      "false decl.",
+      "unanswerable",
+      "honest decl.",
+      "small talk",
+      "direct ok",
+      "language",
+    ],
+  ];
   const row = (name: string, m: DecisionReport["overall"]) =>
     rows.push([
       name,
@@ -153,5 +231,7 @@ function decisionTable(report: DecisionReport): string {
 
 function format(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => "  " + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  ")).join("\n");
+  return rows
+    .map((r) => "  " + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join("  "))
+    .join("\n");
 }

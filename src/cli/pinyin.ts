@@ -30,8 +30,13 @@ for (const text of texts) {
   }
 }
 const chars = Object.fromEntries(
-  [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([glyph, byReading]) => [glyph, [...byReading].sort((a, b) => b[1] - a[1])[0]![0]]),
+  [...counts]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([glyph, byReading]) => [glyph, [...byReading].sort((a, b) => b[1] - a[1])[0]![0]]),
 );
 const lines = Object.entries(chars).map(([g, r]) => `    ${JSON.stringify(g)}: ${JSON.stringify(r)}`);
-writeFileSync(PINYIN_FILE, `{\n  "source": "pinyin-pro, npm run pinyin",\n  "chars": {\n${lines.join(",\n")}\n  }\n}\n`);
+writeFileSync(
+  PINYIN_FILE,
+  `{\n  "source": "pinyin-pro, npm run pinyin",\n  "chars": {\n${lines.join(",\n")}\n  }\n}\n`,
+);
 console.log(`${PINYIN_FILE}: ${lines.length} characters`);

@@ -37,16 +37,23 @@ export async function run(argv: string[], io: CliIo, prebuilt: { engine?: Search
     return fail(io, (error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (values.lang !== undefined && !LANGUAGES.includes(values.lang as Language)) return fail(io, `--lang must be one of ${LANGUAGES.join(", ")}`);
-  for (const kind of values.kind ?? []) if (!KINDS.includes(kind as Kind)) return fail(io, `--kind must be one of ${KINDS.join(", ")}`);
-  if (!values.jsonl && positionals.length === 0) return fail(io, 'usage: npm run --silent search -- "<query>"  |  --jsonl < queries.txt');
+  if (values.lang !== undefined && !LANGUAGES.includes(values.lang as Language))
+    return fail(io, `--lang must be one of ${LANGUAGES.join(", ")}`);
+  for (const kind of values.kind ?? [])
+    if (!KINDS.includes(kind as Kind)) return fail(io, `--kind must be one of ${KINDS.join(", ")}`);
+  if (!values.jsonl && positionals.length === 0)
+    return fail(io, 'usage: npm run --silent search -- "<query>"  |  --jsonl < queries.txt');
 
-  const engine = values.data === DEFAULT_DATA_DIR && prebuilt.engine ? prebuilt.engine : SearchEngine.build(await loadCatalogOrThrow(values.data));
+  const engine =
+    values.data === DEFAULT_DATA_DIR && prebuilt.engine
+      ? prebuilt.engine
+      : SearchEngine.build(await loadCatalogOrThrow(values.data));
   const catalog = engine.catalog;
   const i18n = await createI18n();
   const threshold = io.env.ANSWER_THRESHOLD ? Number(io.env.ANSWER_THRESHOLD) : DEFAULT_THRESHOLD;
   /** The direct answer line as users see it (plain text), or null. */
-  const directLine = (d: Decision) => (d.direct ? firstLineOf(d, { lang: d.lang, t: translator(i18n, d.lang), catalog }).replace(/<[^>]+>/g, "") : null);
+  const directLine = (d: Decision) =>
+    d.direct ? firstLineOf(d, { lang: d.lang, t: translator(i18n, d.lang), catalog }).replace(/<[^>]+>/g, "") : null;
   const options: SearchOptions = {
     langHint: values.lang as Language | undefined,
     filters: {
@@ -65,7 +72,14 @@ export async function run(argv: string[], io: CliIo, prebuilt: { engine?: Search
       const decision = decide(engine, query, { ...options, limit: 10, threshold });
       const response = decision.response;
       const results = response.hits.map((h) => ({ id: h.id, score: h.score, confidence: h.confidence }));
-      const out = { query, lang: decision.lang, results, answered: decision.kind === "answer", kind: decision.kind, direct: directLine(decision) };
+      const out = {
+        query,
+        lang: decision.lang,
+        results,
+        answered: decision.kind === "answer",
+        kind: decision.kind,
+        direct: directLine(decision),
+      };
       println(io.stdout, JSON.stringify(out));
     }
     return 0;
@@ -75,16 +89,29 @@ export async function run(argv: string[], io: CliIo, prebuilt: { engine?: Search
   const decision = decide(engine, query, { ...options, limit: 5, threshold });
   const response = decision.response;
   const places = response.countries.length ? `, places: ${response.countries.join(", ")}` : "";
-  const verdict = decision.kind === "answer" ? `answer: ${decision.record!.id}` : decision.kind === "smalltalk" ? `small talk (${decision.smalltalk})` : "declined";
-  println(io.stdout, `"${query}" — language: ${response.lang}${places}; ${response.total} match(es); ${verdict}, confidence ${decision.confidence.toFixed(2)}`);
+  const verdict =
+    decision.kind === "answer"
+      ? `answer: ${decision.record!.id}`
+      : decision.kind === "smalltalk"
+        ? `small talk (${decision.smalltalk})`
+        : "declined";
+  println(
+    io.stdout,
+    `"${query}" — language: ${response.lang}${places}; ${response.total} match(es); ${verdict}, confidence ${decision.confidence.toFixed(2)}`,
+  );
   const direct = directLine(decision);
   if (direct) println(io.stdout, `  ${direct}`);
   response.hits.forEach((hit, i) => {
     const record = engine.get(hit.id);
     const title = record?.title[response.lang] ?? hit.id;
-    println(io.stdout, `${String(i + 1).padStart(2)}. ${hit.score.toFixed(2).padStart(7)}  conf ${hit.confidence.toFixed(2)}  ${hit.id}`);
+    println(
+      io.stdout,
+      `${String(i + 1).padStart(2)}. ${hit.score.toFixed(2).padStart(7)}  conf ${hit.confidence.toFixed(2)}  ${hit.id}`,
+    );
     println(io.stdout, `      ${title}`);
-    const why = hit.matches.map((m) => `${m.query}→${m.term} (${m.field}${m.via === "exact" || m.via === "stem" ? "" : `, ${m.via}`})`);
+    const why = hit.matches.map(
+      (m) => `${m.query}→${m.term} (${m.field}${m.via === "exact" || m.via === "stem" ? "" : `, ${m.via}`})`,
+    );
     if (why.length) println(io.stdout, `      matched: ${why.join("; ")}`);
   });
   return 0;

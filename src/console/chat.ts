@@ -41,7 +41,9 @@ export async function runConsole(app: App, options: ConsoleOptions = {}): Promis
   const user = consoleUser(env);
   const telegram = new ConsoleTelegram({ botInfo: bot.botInfo, user, write, style });
   // The console answers every call itself, ahead of the bot's own transformers, so it applies their HTML default first.
-  bot.api.config.use((prev, method, payload, signal) => htmlByDefault((m, p, s) => telegram.transformer(prev, m, p, s), method, payload, signal));
+  bot.api.config.use((prev, method, payload, signal) =>
+    htmlByDefault((m, p, s) => telegram.transformer(prev, m, p, s), method, payload, signal),
+  );
   await bot.init();
 
   write(

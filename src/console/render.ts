@@ -6,7 +6,18 @@ import type { MessageEntity } from "grammy/types";
  * terminal shows (ANSI styles when it is a TTY, links as "text (url)", entities unescaped).
  */
 
-type Style = "bold" | "italic" | "underline" | "strikethrough" | "spoiler" | "code" | "pre" | "blockquote" | "expandable_blockquote" | "text_link" | "custom_emoji";
+type Style =
+  | "bold"
+  | "italic"
+  | "underline"
+  | "strikethrough"
+  | "spoiler"
+  | "code"
+  | "pre"
+  | "blockquote"
+  | "expandable_blockquote"
+  | "text_link"
+  | "custom_emoji";
 
 interface ElementNode {
   style?: Style;

@@ -57,9 +57,7 @@ interface InlineChoice {
 
 /** What the user's input turned into. */
 export type Action =
-  | { kind: "update"; update: Update; after?: () => void }
-  | { kind: "say"; text: string }
-  | { kind: "none" };
+  { kind: "update"; update: Update; after?: () => void } | { kind: "say"; text: string } | { kind: "none" };
 
 export interface ConsoleTelegramOptions {
   botInfo: UserFromGetMe;
@@ -68,7 +66,8 @@ export interface ConsoleTelegramOptions {
   style: TerminalStyle;
 }
 
-const NOT_MODIFIED = "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
+const NOT_MODIFIED =
+  "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 const QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid";
 
 export class ConsoleTelegram {
@@ -90,7 +89,12 @@ export class ConsoleTelegram {
   constructor(private readonly options: ConsoleTelegramOptions) {
     const { botInfo, user } = options;
     this.botUser = { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username };
-    this.chat = { id: user.id, type: "private", first_name: user.first_name, ...(user.username ? { username: user.username } : {}) };
+    this.chat = {
+      id: user.id,
+      type: "private",
+      first_name: user.first_name,
+      ...(user.username ? { username: user.username } : {}),
+    };
   }
 
   /** Answers every Bot API call in-process; nothing reaches the network. */
@@ -106,7 +110,8 @@ export class ConsoleTelegram {
     if (text === "") return { kind: "none" };
     const mention = new RegExp(`^@${this.options.botInfo.username}(?:\\s+|$)`, "i").exec(text);
     if (mention) return this.inlineQuery(text.slice(mention[0].length).trim(), "");
-    if (text === "+" && this.choice?.kind === "inline" && this.choice.nextOffset) return this.inlineQuery(this.choice.query, this.choice.nextOffset);
+    if (text === "+" && this.choice?.kind === "inline" && this.choice.nextOffset)
+      return this.inlineQuery(this.choice.query, this.choice.nextOffset);
     if (/^\d{1,3}$/.test(text)) {
       const picked = this.choose(Number(text));
       if (picked) return picked;
@@ -176,20 +181,30 @@ export class ConsoleTelegram {
       const id = this.queryId();
       this.pendingQueries.add(id);
       this.choice = undefined;
-      const base = { id, from: this.options.user, chat_instance: String(this.chat.id * 7919 + 1), data: button.callback_data };
+      const base = {
+        id,
+        from: this.options.user,
+        chat_instance: String(this.chat.id * 7919 + 1),
+        data: button.callback_data,
+      };
       const query: CallbackQuery =
-        target.kind === "message" ? { ...base, message: structuredClone(target.message) } : { ...base, inline_message_id: target.id };
+        target.kind === "message"
+          ? { ...base, message: structuredClone(target.message) }
+          : { ...base, inline_message_id: target.id };
       return { kind: "update", update: { update_id: this.nextUpdateId++, callback_query: query } };
     }
     if ("url" in button && button.url) {
       // A deep link to this bot opens the chat with "/start <parameter>", as in Telegram.
       const start = this.deepLinkStart(button.url);
-      return start === undefined ? { kind: "say", text: `(opens ${button.url})` } : { kind: "update", update: this.userMessage(start) };
+      return start === undefined
+        ? { kind: "say", text: `(opens ${button.url})` }
+        : { kind: "update", update: this.userMessage(start) };
     }
     if ("switch_inline_query_current_chat" in button && button.switch_inline_query_current_chat !== undefined) {
       return this.inlineQuery(button.switch_inline_query_current_chat, "");
     }
-    if ("switch_inline_query" in button && button.switch_inline_query !== undefined) return this.inlineQuery(button.switch_inline_query, "");
+    if ("switch_inline_query" in button && button.switch_inline_query !== undefined)
+      return this.inlineQuery(button.switch_inline_query, "");
     if ("copy_text" in button && button.copy_text) return { kind: "say", text: `(copied: ${button.copy_text.text})` };
     return { kind: "say", text: `(the "${button.text}" button does nothing in the console)` };
   }
@@ -201,7 +216,9 @@ export class ConsoleTelegram {
     } catch {
       return undefined;
     }
-    const ours = /^(www\.)?(t|telegram)\.me$/i.test(parsed.hostname) && parsed.pathname.replace(/\//g, "").toLowerCase() === this.options.botInfo.username.toLowerCase();
+    const ours =
+      /^(www\.)?(t|telegram)\.me$/i.test(parsed.hostname) &&
+      parsed.pathname.replace(/\//g, "").toLowerCase() === this.options.botInfo.username.toLowerCase();
     if (!ours) return undefined;
     const param = parsed.searchParams.get("start");
     return param ? `/start ${param}` : "/start";
@@ -228,11 +245,18 @@ export class ConsoleTelegram {
 
   /** Choosing an inline result sends it (to another chat, as in Telegram: the bot is not told). */
   private sendInlineResult(result: InlineQueryResult): void {
-    const content = "input_message_content" in result ? (result.input_message_content as Payload | undefined) : undefined;
+    const content =
+      "input_message_content" in result ? (result.input_message_content as Payload | undefined) : undefined;
     const markup = normalizeMarkup(result.reply_markup);
     const id = `console-inline-${this.nextQueryId++}`;
     const text = typeof content?.message_text === "string" ? content.message_text : describeResult(result);
-    const stored: InlineMessage = { id, text, parseMode: typeof content?.parse_mode === "string" ? content.parse_mode : undefined, markup, shownAt: 0 };
+    const stored: InlineMessage = {
+      id,
+      text,
+      parseMode: typeof content?.parse_mode === "string" ? content.parse_mode : undefined,
+      markup,
+      shownAt: 0,
+    };
     if (markup) this.inlineMessages.set(id, stored);
     this.show(`you, via @${this.options.botInfo.username}`, stored, "sent to a chat");
   }
@@ -309,7 +333,8 @@ export class ConsoleTelegram {
   private sendMessage(p: Payload): Message {
     const html = String(p.text ?? "");
     const parseMode = typeof p.parse_mode === "string" ? p.parse_mode : undefined;
-    const { text, entities } = parseMode === "HTML" ? htmlToEntities(html) : { text: html, entities: asEntities(p.entities) };
+    const { text, entities } =
+      parseMode === "HTML" ? htmlToEntities(html) : { text: html, entities: asEntities(p.entities) };
     if (text.trim() === "") throw new ApiFailure(400, "Bad Request: message text is empty");
     if (text.length > 4096) throw new ApiFailure(400, "Bad Request: message is too long");
     const markup = normalizeMarkup(p.reply_markup);
@@ -321,11 +346,18 @@ export class ConsoleTelegram {
       text,
       ...(entities.length ? { entities } : {}),
       ...(markup ? { reply_markup: markup } : {}),
-      ...(p.link_preview_options ? { link_preview_options: p.link_preview_options as Message["link_preview_options"] } : {}),
+      ...(p.link_preview_options
+        ? { link_preview_options: p.link_preview_options as Message["link_preview_options"] }
+        : {}),
     };
     const stored: StoredMessage = { message, shownAt: 0, html, parseMode };
     this.messages.set(message.message_id, stored);
-    this.show(this.options.botInfo.first_name, { text: html, parseMode, markup, setShown: (t) => (stored.shownAt = t) });
+    this.show(this.options.botInfo.first_name, {
+      text: html,
+      parseMode,
+      markup,
+      setShown: (t) => (stored.shownAt = t),
+    });
     this.showReplyKeyboard(p.reply_markup);
     return structuredClone(message);
   }
@@ -346,7 +378,12 @@ export class ConsoleTelegram {
     const label = `[${kind}]`;
     const stored: StoredMessage = { message, shownAt: 0, html: caption ? `${label} ${caption}` : label, parseMode };
     this.messages.set(message.message_id, stored);
-    this.show(this.options.botInfo.first_name, { text: caption ? `${label} ${caption}` : label, parseMode, markup, setShown: (t) => (stored.shownAt = t) });
+    this.show(this.options.botInfo.first_name, {
+      text: caption ? `${label} ${caption}` : label,
+      parseMode,
+      markup,
+      setShown: (t) => (stored.shownAt = t),
+    });
     return structuredClone(message);
   }
 
@@ -371,13 +408,15 @@ export class ConsoleTelegram {
     }
 
     const stored = this.messages.get(Number(p.message_id));
-    if (!stored || Number(p.chat_id) !== this.chat.id) throw new ApiFailure(400, "Bad Request: message to edit not found");
+    if (!stored || Number(p.chat_id) !== this.chat.id)
+      throw new ApiFailure(400, "Bad Request: message to edit not found");
     const message = stored.message as Message & { text?: string; entities?: MessageEntity[]; caption?: string };
     if (message.from?.id !== this.botUser.id) throw new ApiFailure(400, "Bad Request: message can't be edited");
     const before = JSON.stringify([message.text, message.entities, message.caption, message.reply_markup]);
     if (what === "text" && raw !== undefined) {
       if (message.text === undefined) throw new ApiFailure(400, "Bad Request: there is no text in the message to edit");
-      const { text, entities } = parseMode === "HTML" ? htmlToEntities(raw) : { text: raw, entities: asEntities(p.entities) };
+      const { text, entities } =
+        parseMode === "HTML" ? htmlToEntities(raw) : { text: raw, entities: asEntities(p.entities) };
       message.text = text;
       if (entities.length) message.entities = entities;
       else delete message.entities;
@@ -390,11 +429,16 @@ export class ConsoleTelegram {
     }
     if (markup) message.reply_markup = markup;
     else delete message.reply_markup;
-    if (JSON.stringify([message.text, message.entities, message.caption, message.reply_markup]) === before) throw new ApiFailure(400, NOT_MODIFIED);
+    if (JSON.stringify([message.text, message.entities, message.caption, message.reply_markup]) === before)
+      throw new ApiFailure(400, NOT_MODIFIED);
     message.edit_date = unixNow();
     const shownText = stored.html ?? message.text ?? message.caption ?? "";
     const shownMode = stored.html !== undefined ? stored.parseMode : undefined;
-    this.show(this.options.botInfo.first_name, { text: shownText, parseMode: shownMode, markup, setShown: (t) => (stored.shownAt = t) }, `edited message`);
+    this.show(
+      this.options.botInfo.first_name,
+      { text: shownText, parseMode: shownMode, markup, setShown: (t) => (stored.shownAt = t) },
+      `edited message`,
+    );
     return structuredClone(message);
   }
 
@@ -410,7 +454,8 @@ export class ConsoleTelegram {
   private answerCallbackQuery(p: Payload): true {
     const id = String(p.callback_query_id);
     if (!this.pendingQueries.delete(id)) throw new ApiFailure(400, QUERY_TOO_OLD);
-    if (typeof p.text === "string" && p.text !== "") this.note(p.show_alert === true ? `[alert] ${p.text}` : `(${p.text})`);
+    if (typeof p.text === "string" && p.text !== "")
+      this.note(p.show_alert === true ? `[alert] ${p.text}` : `(${p.text})`);
     if (typeof p.url === "string") this.note(`(opens ${p.url})`);
     return true;
   }
@@ -428,7 +473,9 @@ export class ConsoleTelegram {
     results.forEach((r, i) => {
       const title = "title" in r && typeof r.title === "string" ? r.title : describeResult(r);
       const description = "description" in r && typeof r.description === "string" ? r.description : "";
-      lines.push(`  [${i + 1}] ${bold(title, style)}${description ? `\n      ${dim(description.replace(/\s+/g, " "), style)}` : ""}`);
+      lines.push(
+        `  [${i + 1}] ${bold(title, style)}${description ? `\n      ${dim(description.replace(/\s+/g, " "), style)}` : ""}`,
+      );
     });
     if (button) lines.push(`  [${results.length + 1}] ${button.text}`);
     if (nextOffset) lines.push(dim("  (+ for more results)", style));
@@ -442,12 +489,24 @@ export class ConsoleTelegram {
 
   private show(
     author: string,
-    message: { text: string; html?: string; parseMode?: string; markup?: InlineKeyboardMarkup; setShown?: (t: number) => void; shownAt?: number },
+    message: {
+      text: string;
+      html?: string;
+      parseMode?: string;
+      markup?: InlineKeyboardMarkup;
+      setShown?: (t: number) => void;
+      shownAt?: number;
+    },
     marker?: string,
   ): void {
     const { style } = this.options;
     const mode = message.parseMode;
-    const body = mode === "HTML" ? htmlToTerminal(message.text, style) : mode?.startsWith("Markdown") ? markdownToTerminal(message.text) : message.text;
+    const body =
+      mode === "HTML"
+        ? htmlToTerminal(message.text, style)
+        : mode?.startsWith("Markdown")
+          ? markdownToTerminal(message.text)
+          : message.text;
     const header = bold(author, style) + (marker ? dim(` (${marker})`, style) : "");
     const lines = [header, ...body.split("\n").map((l) => `  ${l}`)];
     const buttons = message.markup?.inline_keyboard ?? [];
@@ -467,7 +526,9 @@ export class ConsoleTelegram {
 
   private showReplyKeyboard(markup: unknown): void {
     if (!isRecord(markup) || !Array.isArray(markup.keyboard)) return;
-    const labels = (markup.keyboard as unknown[][]).flat().map((b) => (typeof b === "string" ? b : isRecord(b) ? String(b.text) : ""));
+    const labels = (markup.keyboard as unknown[][])
+      .flat()
+      .map((b) => (typeof b === "string" ? b : isRecord(b) ? String(b.text) : ""));
     this.note(`(keyboard: ${labels.join(" | ")})`);
   }
 
@@ -480,7 +541,9 @@ export class ConsoleTelegram {
   }
 }
 
-type ButtonTarget = { kind: "message"; message: Message; markup: InlineKeyboardMarkup } | { kind: "inline"; id: string; markup: InlineKeyboardMarkup };
+type ButtonTarget =
+  | { kind: "message"; message: Message; markup: InlineKeyboardMarkup }
+  | { kind: "inline"; id: string; markup: InlineKeyboardMarkup };
 
 class ApiFailure extends Error {
   constructor(
@@ -499,7 +562,9 @@ function buttonLabel(button: InlineKeyboardButton): string {
 /** Inline keyboards as Telegram stores them (grammY's InlineKeyboard class → plain object, empty rows dropped). */
 function normalizeMarkup(markup: unknown): InlineKeyboardMarkup | undefined {
   if (!isRecord(markup) || !Array.isArray(markup.inline_keyboard)) return undefined;
-  const rows = (markup.inline_keyboard as InlineKeyboardButton[][]).filter((r) => Array.isArray(r) && r.length > 0).map((r) => r.map((b) => ({ ...b })));
+  const rows = (markup.inline_keyboard as InlineKeyboardButton[][])
+    .filter((r) => Array.isArray(r) && r.length > 0)
+    .map((r) => r.map((b) => ({ ...b })));
   return rows.length ? { inline_keyboard: rows } : undefined;
 }
 

@@ -137,7 +137,11 @@ export class LiveCatalog {
 
   /** Adds or replaces a record everywhere; with `from`, it enters search only then. Resolves once applied here. */
   async put(record: CatalogRecord, from?: Date): Promise<number> {
-    const version = await this.options.changes.append({ op: "put", record, ...(from ? { from: from.toISOString() } : {}) });
+    const version = await this.options.changes.append({
+      op: "put",
+      record,
+      ...(from ? { from: from.toISOString() } : {}),
+    });
     await this.catchUp();
     return version;
   }
@@ -173,7 +177,12 @@ export class LiveCatalog {
         // A change that cannot be applied here is logged and passed over: retrying it forever would
         // stop every later change (and this process's own) from being applied.
         this.cause = { version: change.version };
-        await this.apply(change).catch((error: unknown) => this.options.logger.error({ version: change.version, op: change.op, message: (error as Error).message }, "catalog change not applied here; passed over"));
+        await this.apply(change).catch((error: unknown) =>
+          this.options.logger.error(
+            { version: change.version, op: change.op, message: (error as Error).message },
+            "catalog change not applied here; passed over",
+          ),
+        );
         this.cause = undefined;
         this.applied = change.version;
       }
@@ -200,7 +209,10 @@ export class LiveCatalog {
     const snapshot = await this.options.changes.snapshot();
     const base = snapshot.version < this.applied ? 0 : this.applied;
     if (base === 0 && this.applied > 0) {
-      this.options.logger.warn({ applied: this.applied, stored: snapshot.version }, "the catalog's stored changes went back; taking them as they are now");
+      this.options.logger.warn(
+        { applied: this.applied, stored: snapshot.version },
+        "the catalog's stored changes went back; taking them as they are now",
+      );
       const undone = [...this.changed.keys()];
       this.changed.clear();
       this.reloadVersion = 0;
@@ -253,19 +265,22 @@ export class LiveCatalog {
   private schedule(id: string, change: PutChange): void {
     const at = this.nextTransition(change);
     if (at === undefined) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(id);
-      if (this.changed.get(id) !== change) return;
-      try {
-        this.cause = { version: this.versionOf(change), enteredAt: new Date().toISOString() };
-        this.refresh(id);
-        this.cause = undefined;
-        this.schedule(id, change);
-        this.tell();
-      } catch (error) {
-        this.options.logger.error({ id, message: (error as Error).message }, "scheduled catalog change not applied");
-      }
-    }, Math.min(at - Date.now(), MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(id);
+        if (this.changed.get(id) !== change) return;
+        try {
+          this.cause = { version: this.versionOf(change), enteredAt: new Date().toISOString() };
+          this.refresh(id);
+          this.cause = undefined;
+          this.schedule(id, change);
+          this.tell();
+        } catch (error) {
+          this.options.logger.error({ id, message: (error as Error).message }, "scheduled catalog change not applied");
+        }
+      },
+      Math.min(at - Date.now(), MAX_TIMER_MS),
+    );
     timer.unref();
     this.timers.set(id, timer);
   }
@@ -347,7 +362,10 @@ export class LiveCatalog {
     this.lastRead = undefined;
     const read = mine ? { ok: true as const, catalog: mine.catalog } : await this.read();
     if (!read.ok) {
-      this.options.logger.error({ dir: this.options.dir, problems: read.problems.slice(0, 5) }, "catalog files not reloaded: they do not load here");
+      this.options.logger.error(
+        { dir: this.options.dir, problems: read.problems.slice(0, 5) },
+        "catalog files not reloaded: they do not load here",
+      );
       return;
     }
     const before = this.files;
@@ -355,13 +373,22 @@ export class LiveCatalog {
     this.files = after;
     this.filesById = new Map(after.records.map((r) => [r.id, r]));
     this.filesHash = catalogHash(after);
-    if (this.filesHash !== announced) this.options.logger.warn({ dir: this.options.dir }, "catalog files here differ from the ones another process reloaded");
+    if (this.filesHash !== announced)
+      this.options.logger.warn(
+        { dir: this.options.dir },
+        "catalog files here differ from the ones another process reloaded",
+      );
     if (!sameVocabularies(before, after)) {
-      const records = [...new Set([...after.records.map((r) => r.id), ...this.changed.keys()])].map((id) => this.effective(id)).filter((r): r is CatalogRecord => r !== undefined);
+      const records = [...new Set([...after.records.map((r) => r.id), ...this.changed.keys()])]
+        .map((id) => this.effective(id))
+        .filter((r): r is CatalogRecord => r !== undefined);
       const previous = new Map(records.map((r) => [r.id, this.search.get(r.id)]));
       this.search.replaceWith(SearchEngine.build({ ...after, records }, this.options.engineOptions));
       for (const record of records) if (previous.get(record.id) !== record) this.wentLive(record);
-      this.options.logger.info({ records: this.search.size }, "catalog reloaded and rebuilt (vocabularies, glossary or places changed)");
+      this.options.logger.info(
+        { records: this.search.size },
+        "catalog reloaded and rebuilt (vocabularies, glossary or places changed)",
+      );
       return;
     }
     const ids = new Set([...before.records.map((r) => r.id), ...after.records.map((r) => r.id)]);
@@ -370,7 +397,10 @@ export class LiveCatalog {
   }
 
   private failed(error: unknown): void {
-    this.options.logger.warn({ message: (error as Error).message }, "catalog changes not applied yet; retrying with the next check");
+    this.options.logger.warn(
+      { message: (error as Error).message },
+      "catalog changes not applied yet; retrying with the next check",
+    );
   }
 }
 

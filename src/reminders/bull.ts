@@ -17,7 +17,14 @@ import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { settlesWithin } from "../settles-within.js";
 import { hasUpcomingDeadline, planReminders } from "./plan.js";
-import type { ChatReminders, Clock, PlannedReminder, RecordDeadlines, ReminderOptions, ReminderService } from "./types.js";
+import type {
+  ChatReminders,
+  Clock,
+  PlannedReminder,
+  RecordDeadlines,
+  ReminderOptions,
+  ReminderService,
+} from "./types.js";
 
 export const DEFAULT_REMINDER_PREFIX = "coopdesk:";
 export const REMINDER_QUEUE = "reminders";
@@ -67,7 +74,10 @@ class BullReminders implements ReminderService {
     this.ownRedis = !options.redis;
     const clientOptions: RedisOptions = { maxRetriesPerRequest: 3, ...rest };
     this.redis = options.redis ?? this.openRedis(url, clientOptions);
-    this.queue = new Queue<PlannedReminder>(REMINDER_QUEUE, { connection: this.bullConnection, prefix: this.bullPrefix });
+    this.queue = new Queue<PlannedReminder>(REMINDER_QUEUE, {
+      connection: this.bullConnection,
+      prefix: this.bullPrefix,
+    });
     this.queue.on("error", (err) => options.logger?.warn({ message: err.message }, "reminder queue error"));
   }
 
@@ -101,14 +111,23 @@ class BullReminders implements ReminderService {
     if (!hasUpcomingDeadline(record, now)) return undefined;
     const planned = planReminders(chatId, record, now);
     const before = await this.stored(chatId, record.id);
-    await this.redis.multi().hset(this.chatKey(chatId), record.id, JSON.stringify(planned)).sadd(this.recordKey(record.id), String(chatId)).exec();
+    await this.redis
+      .multi()
+      .hset(this.chatKey(chatId), record.id, JSON.stringify(planned))
+      .sadd(this.recordKey(record.id), String(chatId))
+      .exec();
     await this.follow(before ?? [], planned);
     return planned;
   }
 
   async remove(chatId: number, recordId: string): Promise<boolean> {
     const before = await this.stored(chatId, recordId);
-    const [[, deleted] = []] = (await this.redis.multi().hdel(this.chatKey(chatId), recordId).srem(this.recordKey(recordId), String(chatId)).exec()) ?? [];
+    const [[, deleted] = []] =
+      (await this.redis
+        .multi()
+        .hdel(this.chatKey(chatId), recordId)
+        .srem(this.recordKey(recordId), String(chatId))
+        .exec()) ?? [];
     await this.follow(before ?? [], []);
     return Number(deleted) > 0;
   }
@@ -124,7 +143,10 @@ class BullReminders implements ReminderService {
     const sent = pending.flatMap((e) => e.planned.map((r) => r.id));
     const marks = sent.length ? await this.redis.mget(sent.map((id) => this.sentKey(id))) : [];
     const done = new Set(sent.filter((_, i) => marks[i] !== null));
-    return pending.map(({ recordId, planned }) => ({ recordId, pending: planned.filter((r) => r.dueAt > now && !done.has(r.id)) }));
+    return pending.map(({ recordId, planned }) => ({
+      recordId,
+      pending: planned.filter((r) => r.dueAt > now && !done.has(r.id)),
+    }));
   }
 
   async recordChanged(recordId: string, record: RecordDeadlines | undefined): Promise<void> {
@@ -172,9 +194,15 @@ class BullReminders implements ReminderService {
       if (this.ownRedis) await this.redis.quit();
     };
     if (!(await settlesWithin(graceful(), CLOSE_GRACE_MS))) {
-      this.options.logger?.warn({ ms: CLOSE_GRACE_MS }, "reminder queue did not close in time (Redis unreachable?); disconnecting it");
+      this.options.logger?.warn(
+        { ms: CLOSE_GRACE_MS },
+        "reminder queue did not close in time (Redis unreachable?); disconnecting it",
+      );
       if (this.ownRedis) this.redis.disconnect();
-      await Promise.all([settlesWithin(this.worker?.close(true) ?? Promise.resolve(), FORCE_GRACE_MS), settlesWithin(this.queue.disconnect(), FORCE_GRACE_MS)]);
+      await Promise.all([
+        settlesWithin(this.worker?.close(true) ?? Promise.resolve(), FORCE_GRACE_MS),
+        settlesWithin(this.queue.disconnect(), FORCE_GRACE_MS),
+      ]);
     }
   }
 
@@ -220,7 +248,10 @@ class BullReminders implements ReminderService {
     } catch (error) {
       await this.redis.del(this.sentKey(reminder.id));
       const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      this.options.logger?.warn({ reminder: reminder.id, attempt: job.attemptsMade + 1, last, message: (error as Error).message }, last ? "reminder not sent after retries" : "reminder not sent; trying again");
+      this.options.logger?.warn(
+        { reminder: reminder.id, attempt: job.attemptsMade + 1, last, message: (error as Error).message },
+        last ? "reminder not sent after retries" : "reminder not sent; trying again",
+      );
       throw error;
     }
     if (outcome === "unreachable") {

@@ -12,7 +12,9 @@ export type CreateRemindersOptions = ReminderOptions &
 
 export function createReminders(options: CreateRemindersOptions): ReminderService {
   const { redisUrl, redis, ...rest } = options;
-  return redisUrl ? createBullReminders({ ...rest, connection: redisUrl, ...(redis ? { redis } : {}) }) : createMemoryReminders(rest);
+  return redisUrl
+    ? createBullReminders({ ...rest, connection: redisUrl, ...(redis ? { redis } : {}) })
+    : createMemoryReminders(rest);
 }
 
 export { createBullReminders, DEFAULT_REMINDER_PREFIX, REMINDER_QUEUE } from "./bull.js";

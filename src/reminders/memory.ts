@@ -2,7 +2,14 @@
 // deterministic ids, offsets already past skipped, sent at most once, cancelled when the deadline
 // changes or the chat removes them — but timers in memory: nothing survives a restart.
 import { hasUpcomingDeadline, planReminders } from "./plan.js";
-import type { ChatReminders, Clock, PlannedReminder, RecordDeadlines, ReminderOptions, ReminderService } from "./types.js";
+import type {
+  ChatReminders,
+  Clock,
+  PlannedReminder,
+  RecordDeadlines,
+  ReminderOptions,
+  ReminderService,
+} from "./types.js";
 
 /** setTimeout's longest delay; a later reminder is armed again when it lapses. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -51,7 +58,10 @@ class MemoryReminders implements ReminderService {
 
   async list(chatId: number): Promise<ChatReminders[]> {
     const now = this.clock.now();
-    return [...(this.chats.get(chatId) ?? new Map<string, PlannedReminder[]>())].map(([recordId, planned]) => ({ recordId, pending: planned.filter((r) => r.dueAt > now && !this.sent.has(r.id)) }));
+    return [...(this.chats.get(chatId) ?? new Map<string, PlannedReminder[]>())].map(([recordId, planned]) => ({
+      recordId,
+      pending: planned.filter((r) => r.dueAt > now && !this.sent.has(r.id)),
+    }));
   }
 
   async recordChanged(recordId: string, record: RecordDeadlines | undefined): Promise<void> {
@@ -72,7 +82,8 @@ class MemoryReminders implements ReminderService {
     if (this.closed) throw new Error("reminder service is closed");
     if (this.running) return;
     this.running = true;
-    for (const records of this.chats.values()) for (const planned of records.values()) for (const r of planned) this.arm(r);
+    for (const records of this.chats.values())
+      for (const planned of records.values()) for (const r of planned) this.arm(r);
   }
 
   async close(): Promise<void> {
@@ -99,11 +110,14 @@ class MemoryReminders implements ReminderService {
   private arm(reminder: PlannedReminder, attempt = 0, at = reminder.dueAt): void {
     if (!this.running || this.timers.has(reminder.id) || this.sent.has(reminder.id)) return;
     const wait = Math.max(0, at - this.clock.now());
-    const timer = setTimeout(() => {
-      this.timers.delete(reminder.id);
-      if (wait >= MAX_TIMER_MS) return this.arm(reminder, attempt, at);
-      void this.fire(reminder, attempt);
-    }, Math.min(wait, MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(reminder.id);
+        if (wait >= MAX_TIMER_MS) return this.arm(reminder, attempt, at);
+        void this.fire(reminder, attempt);
+      },
+      Math.min(wait, MAX_TIMER_MS),
+    );
     timer.unref();
     this.timers.set(reminder.id, timer);
   }
@@ -120,15 +134,23 @@ class MemoryReminders implements ReminderService {
     this.sent.add(reminder.id);
     try {
       const outcome = await this.options.hooks.deliver(reminder);
-      if (outcome === "unreachable") for (const recordId of [...(this.chats.get(reminder.chatId)?.keys() ?? [])]) await this.remove(reminder.chatId, recordId);
+      if (outcome === "unreachable")
+        for (const recordId of [...(this.chats.get(reminder.chatId)?.keys() ?? [])])
+          await this.remove(reminder.chatId, recordId);
     } catch (error) {
       this.sent.delete(reminder.id);
       const attempts = Math.max(1, this.options.maxAttempts ?? 5);
       if (attempt + 1 >= attempts) {
-        this.options.logger?.warn({ reminder: reminder.id, message: (error as Error).message }, "reminder not sent after retries");
+        this.options.logger?.warn(
+          { reminder: reminder.id, message: (error as Error).message },
+          "reminder not sent after retries",
+        );
         return;
       }
-      this.options.logger?.warn({ reminder: reminder.id, attempt: attempt + 1, message: (error as Error).message }, "reminder not sent; trying again");
+      this.options.logger?.warn(
+        { reminder: reminder.id, attempt: attempt + 1, message: (error as Error).message },
+        "reminder not sent; trying again",
+      );
       this.arm(reminder, attempt + 1, this.clock.now() + (this.options.backoffMs ?? 1000) * 2 ** attempt);
     }
   }

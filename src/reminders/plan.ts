@@ -17,7 +17,14 @@ export function planReminders(chatId: number, record: RecordDeadlines, now: numb
     for (const days of REMINDER_DAYS) {
       const dueAt = reminderInstant(deadline, days);
       if (!(dueAt > now)) continue;
-      planned.push({ id: reminderId(chatId, record.id, key, days), chatId, recordId: record.id, deadline: key, days, dueAt });
+      planned.push({
+        id: reminderId(chatId, record.id, key, days),
+        chatId,
+        recordId: record.id,
+        deadline: key,
+        days,
+        dueAt,
+      });
     }
   }
   return planned.sort((a, b) => a.dueAt - b.dueAt || a.id.localeCompare(b.id));

@@ -10,9 +10,31 @@ import type { AnalyzedText } from "./analyzer.js";
 const FIRST_PERSON = new Set(["i", "im", "we", "je", "j", "jsuis", "chu", "chui", "nous", "я", "мы"]);
 /** Words that, after the asker, introduce where they are or come from. */
 const SELF_WORDS = new Set([
-  "suis", "chu", "jsuis", "chui", "viens", "habite", "vis", "base", "basee", "bases", "basees", "originaire", "sommes",
-  "m", "im", "am", "from", "live", "living", "based", "are",
-  "из", "живу", "нахожусь", "родом",
+  "suis",
+  "chu",
+  "jsuis",
+  "chui",
+  "viens",
+  "habite",
+  "vis",
+  "base",
+  "basee",
+  "bases",
+  "basees",
+  "originaire",
+  "sommes",
+  "m",
+  "im",
+  "am",
+  "from",
+  "live",
+  "living",
+  "based",
+  "are",
+  "из",
+  "живу",
+  "нахожусь",
+  "родом",
 ]);
 /** Words that open a description of who the asker is. */
 const IDENTITY_OPENERS = new Set(["suis", "chu", "jsuis", "chui", "m", "am", "im", "я", "мы", "sommes"]);
@@ -29,7 +51,22 @@ const WISH_HAN = /想|打算|希望|找|问|要|准备|计划/u;
 const NOT_IDENTITY =
   /^(?:\p{L}+ing|interess\p{L}*|interest\p{L}*|curi\p{L}*|eligible|able|ready|pret\p{L}*|train|recherche|ищу|хочу|хотел\p{L}*|интерес\p{L}*|могу|можем|\p{Script=Cyrillic}+(?:ю|ем|им|ешь|ет|ут|ют|ат|ят|ла|ли))$/u;
 /** Words that end the description: the clause that follows is the question ("… à Almaty et je cherche…"). */
-const CLAUSE_JOINERS = new Set(["et", "and", "и", "а", "mais", "but", "но", "donc", "so", "je", "j", "i", "car", "because"]);
+const CLAUSE_JOINERS = new Set([
+  "et",
+  "and",
+  "и",
+  "а",
+  "mais",
+  "but",
+  "но",
+  "donc",
+  "so",
+  "je",
+  "j",
+  "i",
+  "car",
+  "because",
+]);
 /** How far back, in words of the same clause, a self word reaches; how long a description runs. */
 const SELF_WINDOW = 7;
 const DESCRIPTION_MAX = 8;
@@ -43,7 +80,8 @@ function clauseStartOf(analyzed: AnalyzedText, at: number): number {
   if (!starts) {
     const { words, folded } = analyzed;
     starts = new Int32Array(words.length);
-    for (let i = 1; i < words.length; i++) starts[i] = CLAUSE_BREAK.test(folded.slice(words[i - 1]!.end, words[i]!.start)) ? i : starts[i - 1]!;
+    for (let i = 1; i < words.length; i++)
+      starts[i] = CLAUSE_BREAK.test(folded.slice(words[i - 1]!.end, words[i]!.start)) ? i : starts[i - 1]!;
     clauseStarts.set(analyzed, starts);
   }
   return starts[at] ?? 0;
@@ -83,13 +121,17 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
     let start = -1;
     if (word.script === "han") {
       if (IDENTITY_HAN.includes(word.text)) start = i + 1;
-    } else if (IDENTITY_OPENERS.has(word.text) && ((word.text !== "m" && word.text !== "am") || words[i - 1]?.text === "i")) {
+    } else if (
+      IDENTITY_OPENERS.has(word.text) &&
+      ((word.text !== "m" && word.text !== "am") || words[i - 1]?.text === "i")
+    ) {
       // "Am I eligible…" is a question, "I am a student" a description.
       start = i + 1;
     }
     if (start < 0) continue;
     // The first word that says something decides: a noun describes the asker, a verb of wishing does not.
-    const wish = (at: number) => NOT_IDENTITY.test(words[at]!.text) || (words[at]!.script === "han" && WISH_HAN.test(words[at]!.text));
+    const wish = (at: number) =>
+      NOT_IDENTITY.test(words[at]!.text) || (words[at]!.script === "han" && WISH_HAN.test(words[at]!.text));
     let first = start;
     while (first < words.length && first < start + DESCRIPTION_MAX && !wish(first) && isFiller(first)) first++;
     if (first >= words.length || wish(first)) continue;

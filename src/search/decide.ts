@@ -73,13 +73,20 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const smalltalk = filtered ? null : smalltalkKind(text);
   if (smalltalk) {
     // A command's name says nothing of the user's language; any other small talk is words of one.
-    const lang = smalltalk === "command" ? (options.langHint ?? "en") : (options.lang ?? engine.language(text, options.langHint));
+    const lang =
+      smalltalk === "command" ? (options.langHint ?? "en") : (options.lang ?? engine.language(text, options.langHint));
     const response = { query: text, lang, countries: [], total: 0, hits: [] };
     return { kind: "smalltalk", lang: response.lang, response, question: null, direct: null, smalltalk, confidence: 0 };
   }
   const question = questionKind(text);
   const analysed = options.analysed?.text === text ? options.analysed : text;
-  const response = engine.search(analysed, { langHint: options.langHint, lang: options.lang, filters: options.filters, limit, explain: options.explain });
+  const response = engine.search(analysed, {
+    langHint: options.langHint,
+    lang: options.lang,
+    filters: options.filters,
+    limit,
+    explain: options.explain,
+  });
   preferSurer(response);
   const asked = question ? askedWords(engine, text, response.lang) : undefined;
   if (question && asked) preferFactHolders(engine, response, question, asked);
@@ -96,8 +103,21 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0) {
     return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
   }
-  const also = direct && question === "when" && asksFor(text, "where") ? directAnswer(record, "where", asked!, response.lang) : null;
-  return { kind: "answer", lang: response.lang, response, record, question, direct, ...(also ? { also } : {}), smalltalk: null, confidence };
+  const also =
+    direct && question === "when" && asksFor(text, "where")
+      ? directAnswer(record, "where", asked!, response.lang)
+      : null;
+  return {
+    kind: "answer",
+    lang: response.lang,
+    response,
+    record,
+    question,
+    direct,
+    ...(also ? { also } : {}),
+    smalltalk: null,
+    confidence,
+  };
 }
 
 /** Hits scoring this close to the best are a tie in rank; the one that covers more of the question goes first. */
@@ -123,7 +143,12 @@ function preferSurer(response: SearchResponse): void {
  * the best, the one that holds it best moves to the top ("how many agreements were signed in Urumqi" is
  * the conference with its 71 agreements, not the Urumqi bureau).
  */
-function preferFactHolders(engine: SearchEngine, response: SearchResponse, question: QuestionKind, asked: AskedWords): void {
+function preferFactHolders(
+  engine: SearchEngine,
+  response: SearchResponse,
+  question: QuestionKind,
+  asked: AskedWords,
+): void {
   const hits = response.hits;
   const top = hits[0];
   if (!top) return;
@@ -177,7 +202,9 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
         if (money) shown.push(money);
       } else if (asked.countToo) {
         // "Combien d'accords, et pour quel montant ?": the count first, as the question has it.
-        const count = matchingFigures(record, "count", asked).find((f) => f.overlap > 0 && sharesWords(f.figure, best.figure, asked));
+        const count = matchingFigures(record, "count", asked).find(
+          (f) => f.overlap > 0 && sharesWords(f.figure, best.figure, asked),
+        );
         if (count) shown.unshift(count.figure);
       }
       return { kind: "figures", question, figures: shown };
@@ -189,7 +216,9 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
       return parties.length > 0 ? { kind: "parties", parties } : null;
     }
     case "where":
-      return record.cities.length + record.countries.length > 0 ? { kind: "places", countries: record.countries, cities: record.cities } : null;
+      return record.cities.length + record.countries.length > 0
+        ? { kind: "places", countries: record.countries, cities: record.cities }
+        : null;
     case "countries":
       return record.countries.length > 0 ? { kind: "places", countries: record.countries, cities: [] } : null;
     case "theme":
@@ -206,15 +235,23 @@ const SENTENCE_MAX = 200;
  * the mayor of Shunyi?" → "Under mayor Cui Xiaohao"); for "where", also when the question names more than
  * a place ("where is the ASEAN secretariat?" → "…with its secretariat in Jakarta").
  */
-function directAnswer(record: CatalogRecord, question: QuestionKind, asked: AskedWords, lang: Language): DirectFact | null {
+function directAnswer(
+  record: CatalogRecord,
+  question: QuestionKind,
+  asked: AskedWords,
+  lang: Language,
+): DirectFact | null {
   const structured = directFact(record, question, asked);
   if (question === "count" || question === "amount") return structured;
   const title = asked.titleKeysOf(record);
-  const wanted = new Set([...asked.keys].filter((k) => !title.has(k) && !k.startsWith("@") && !/^\d+$/.test(k) && !isSoftKey(k)));
+  const wanted = new Set(
+    [...asked.keys].filter((k) => !title.has(k) && !k.startsWith("@") && !/^\d+$/.test(k) && !isSoftKey(k)),
+  );
   if (wanted.size === 0) return structured;
   // "Where is the ASEAN secretariat?" asks for more than the record's countries (a city would say it);
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
-  if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0)) return structured;
+  if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
+    return structured;
   let best: { text: string; overlap: number } | undefined;
   for (const { part, keys } of asked.sentencesOf(record, lang)) {
     const n = overlap(wanted, keys);
@@ -224,11 +261,18 @@ function directAnswer(record: CatalogRecord, question: QuestionKind, asked: Aske
 }
 
 /** A record's sentences in a language (a long one cut into clauses), in order, each with its keys. */
-function sentenceParts(engine: SearchEngine, record: CatalogRecord, lang: Language): { part: string; keys: Set<string> }[] {
+function sentenceParts(
+  engine: SearchEngine,
+  record: CatalogRecord,
+  lang: Language,
+): { part: string; keys: Set<string> }[] {
   const parts: { part: string; keys: Set<string> }[] = [];
   for (const text of [record.summary[lang], record.details?.[lang] ?? ""]) {
     for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) {
-      for (const part of sentence.length > SENTENCE_MAX ? sentence.split(/(?<=[,;:，；：])\s*|\s+[—–]\s+/u) : [sentence]) parts.push({ part, keys: keysOf(engine, part, lang) });
+      for (const part of sentence.length > SENTENCE_MAX
+        ? sentence.split(/(?<=[,;:，；：])\s*|\s+[—–]\s+/u)
+        : [sentence])
+        parts.push({ part, keys: keysOf(engine, part, lang) });
     }
   }
   return parts;
@@ -248,17 +292,22 @@ function matchingFigures(record: CatalogRecord, question: "count" | "amount", as
   const figures = record.figures;
   const labelKeysOf = asked.labelKeysOf;
   const wanted = figures.filter((f) =>
-    question === "amount" ? f.currency !== undefined : f.currency === undefined && (asked.share || !LANGUAGES.some((l) => f.label[l].startsWith("%"))),
+    question === "amount"
+      ? f.currency !== undefined
+      : f.currency === undefined && (asked.share || !LANGUAGES.some((l) => f.label[l].startsWith("%"))),
   );
   if (wanted.length === 0) return [];
   // Words every label of the record shares ("ASEAN", "2022") tell its figures apart no better than nothing.
   const common = new Map<string, number>();
   const labelKeys = wanted.map(labelKeysOf);
-  for (const perLang of labelKeys) for (const k of new Set(perLang.flatMap((set) => [...set]))) common.set(k, (common.get(k) ?? 0) + 1);
+  for (const perLang of labelKeys)
+    for (const k of new Set(perLang.flatMap((set) => [...set]))) common.set(k, (common.get(k) ?? 0) + 1);
   // Nor do the words that name the record itself ("forum" of the SCO Digital Economy Forum).
   const title = asked.titleKeysOf(record);
   const informative = new Set(
-    [...asked.keys].filter((k) => !/^\d+$/.test(k) && !title.has(k) && (wanted.length === 1 || (common.get(k) ?? 0) < wanted.length)),
+    [...asked.keys].filter(
+      (k) => !/^\d+$/.test(k) && !title.has(k) && (wanted.length === 1 || (common.get(k) ?? 0) < wanted.length),
+    ),
   );
   return wanted
     .map((figure, i) => ({ figure, overlap: Math.max(...labelKeys[i]!.map((keys) => overlap(informative, keys))) }))
@@ -286,12 +335,14 @@ interface AskedWords {
   sentencesOf: (record: CatalogRecord, lang: Language) => { part: string; keys: Set<string> }[];
 }
 
-const SHARE = /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
+const SHARE =
+  /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
 
 function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWords {
   const glossary = engine.catalog.glossary;
   let cache = keyCache.get(glossary);
-  if (!cache) keyCache.set(glossary, (cache = { labels: new WeakMap(), titles: new WeakMap(), sentences: new WeakMap() }));
+  if (!cache)
+    keyCache.set(glossary, (cache = { labels: new WeakMap(), titles: new WeakMap(), sentences: new WeakMap() }));
   const { labels, titles, sentences } = cache;
   return {
     keys: keysOf(engine, text, lang),
@@ -304,7 +355,8 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
     },
     titleKeysOf: (record) => {
       let keys = titles.get(record);
-      if (!keys) titles.set(record, (keys = new Set(LANGUAGES.flatMap((l) => [...keysOf(engine, record.title[l], l)]))));
+      if (!keys)
+        titles.set(record, (keys = new Set(LANGUAGES.flatMap((l) => [...keysOf(engine, record.title[l], l)]))));
       return keys;
     },
     sentencesOf: (record, lang) => {
@@ -320,7 +372,11 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
 /** Figure labels, titles and sentences are catalog data: their keys are computed once per glossary (a rebuild with another glossary starts afresh). */
 const keyCache = new WeakMap<
   object,
-  { labels: WeakMap<Figure, Set<string>[]>; titles: WeakMap<CatalogRecord, Set<string>>; sentences: WeakMap<CatalogRecord, Map<Language, { part: string; keys: Set<string> }[]>> }
+  {
+    labels: WeakMap<Figure, Set<string>[]>;
+    titles: WeakMap<CatalogRecord, Set<string>>;
+    sentences: WeakMap<CatalogRecord, Map<Language, { part: string; keys: Set<string> }[]>>;
+  }
 >();
 
 /**

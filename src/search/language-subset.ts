@@ -34,7 +34,9 @@ async function eldModule<T>(file: string): Promise<T> {
 }
 
 /** A detector of its own on the shipped subset (or the given database). */
-export async function subsetDetector(database: EldDatabase = JSON.parse(readFileSync(ELD_SUBSET_FILE, "utf8")) as EldDatabase): Promise<Detector> {
+export async function subsetDetector(
+  database: EldDatabase = JSON.parse(readFileSync(ELD_SUBSET_FILE, "utf8")) as EldDatabase,
+): Promise<Detector> {
   const { createEld } = await eldModule<EldInternals>("../languageDetector.js");
   const { instance, loadData } = createEld();
   if (!loadData(database)) throw new Error(`${ELD_SUBSET_FILE}: not an eld database`);
@@ -66,5 +68,10 @@ export function databaseSubset(full: EldDatabase, languages: readonly string[] =
     }
     if (Object.keys(kept).length > 0) ngrams[ngram] = kept;
   }
-  return { type: full.type, languages: Object.fromEntries(ids.map((id, i) => [String(i), full.languages[id] as string])), isSubset: true, ngrams };
+  return {
+    type: full.type,
+    languages: Object.fromEntries(ids.map((id, i) => [String(i), full.languages[id] as string])),
+    isSubset: true,
+    ngrams,
+  };
 }

@@ -33,9 +33,12 @@ export function detectLanguage(text: string, hint?: Language, vocabulary?: Latin
     // often than the other way round.
     // With grammar words of two scripts, the one with more of them ("des infos sur le 东博会 svp" is French).
     const grammar = new Map<string, number>();
-    for (const w of words(fold(text))) if (w.script !== "other" && !/^\d+$/.test(w.text) && isStopword(w)) grammar.set(w.script, (grammar.get(w.script) ?? 0) + 1);
+    for (const w of words(fold(text)))
+      if (w.script !== "other" && !/^\d+$/.test(w.text) && isStopword(w))
+        grammar.set(w.script, (grammar.get(w.script) ?? 0) + 1);
     const ranked = [...grammar].sort((a, b) => b[1] - a[1]);
-    const only = ranked.length > 0 && (ranked.length === 1 || ranked[0]![1] > ranked[1]![1]) ? ranked[0]![0] : undefined;
+    const only =
+      ranked.length > 0 && (ranked.length === 1 || ranked[0]![1] > ranked[1]![1]) ? ranked[0]![0] : undefined;
     if (only === "cyrillic") return "ru";
     if (only === "han") return "zh";
     if (only !== "latin") return han > 0 ? "zh" : "ru";

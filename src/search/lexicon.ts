@@ -109,7 +109,11 @@ export class Lexicon {
    * of the catalog's own text (合作, a town in Gansu, is "cooperation" everywhere else); a stop word
    * never matches, which keeps "DE", "IN" and "MY" from being read as countries.
    */
-  addCountryPlaces(codes: Iterable<string>, cities: readonly GazetteerCity[], isCatalogWord: (name: string) => boolean): void {
+  addCountryPlaces(
+    codes: Iterable<string>,
+    cities: readonly GazetteerCity[],
+    isCatalogWord: (name: string) => boolean,
+  ): void {
     const wanted = new Set(codes);
     for (const code of wanted) {
       const token = countryToken(code);
@@ -120,7 +124,9 @@ export class Lexicon {
     for (const city of cities) {
       if (!wanted.has(city.country)) continue;
       // A city of the catalog keeps its own token under every spelling the gazetteer knows ("Ouroumtchi").
-      const own = city.names.map((name) => this.cityOfName.get(`${city.country}:${name}`)).find((id) => id !== undefined);
+      const own = city.names
+        .map((name) => this.cityOfName.get(`${city.country}:${name}`))
+        .find((id) => id !== undefined);
       const token = own ? cityToken(own) : gazetteerToken(city.country);
       if (!own) this.countryOfToken.set(token, city.country);
       // Gazetteer names come folded.
@@ -189,7 +195,8 @@ export class Lexicon {
 
   private addPattern(flavor: Flavor, pattern: Pattern): void {
     const first = pattern.keys[0];
-    if (first === undefined || !this.firstSeen(`${flavor}\u0000${pattern.token}\u0000${pattern.keys.join(" ")}`)) return;
+    if (first === undefined || !this.firstSeen(`${flavor}\u0000${pattern.token}\u0000${pattern.keys.join(" ")}`))
+      return;
     const list = this.byFirst[flavor].get(first);
     if (list) list.push(pattern);
     else this.byFirst[flavor].set(first, [pattern]);
@@ -214,10 +221,16 @@ export class Lexicon {
       for (const first of key === surface ? [key] : [key, surface]) {
         for (const pattern of patterns.get(first) ?? []) {
           if (this.matchesAt(pattern, text, positions, p)) {
-            out.push({ token: pattern.token, kind: pattern.kind, from: wordIndex, to: positions[p + pattern.keys.length - 1]! + 1 });
+            out.push({
+              token: pattern.token,
+              kind: pattern.kind,
+              from: wordIndex,
+              to: positions[p + pattern.keys.length - 1]! + 1,
+            });
           }
         }
-        for (const token of this.placeWords.get(first) ?? []) out.push({ token, kind: "place", from: wordIndex, to: wordIndex + 1 });
+        for (const token of this.placeWords.get(first) ?? [])
+          out.push({ token, kind: "place", from: wordIndex, to: wordIndex + 1 });
       }
     }
     text.words.forEach((word, i) => {

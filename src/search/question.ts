@@ -10,21 +10,45 @@ export type QuestionKind = "count" | "amount" | "when" | "who" | "where" | "coun
 
 const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // Money before counts ("how much money", "на какую сумму", "多少钱"), counts before members ("how many members").
-  ["amount", /\bhow much\b|\b(total )?(value|worth|amount)\b|\bcombien (ca |cela )?(vaut|coute|valent)|\bmontant\b|\bvaleur\b|на как(ую|ой) сумм|сколько (денег|стоит|стоят|юаней|долларов)|\bсумм[аы]\b|\bстоимост|多少钱|金额|价值|多少亿|多少万/u],
-  ["count", /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part)\b|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|多少|几个|几家|几项|几场|数量|占比|比重|百分之几/u],
-  ["countries", /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有/u],
-  ["when", /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u],
-  ["who", /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u],
+  [
+    "amount",
+    /\bhow much\b|\b(total )?(value|worth|amount)\b|\bcombien (ca |cela )?(vaut|coute|valent)|\bmontant\b|\bvaleur\b|на как(ую|ой) сумм|сколько (денег|стоит|стоят|юаней|долларов)|\bсумм[аы]\b|\bстоимост|多少钱|金额|价值|多少亿|多少万/u,
+  ],
+  [
+    "count",
+    /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part)\b|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|多少|几个|几家|几项|几场|数量|占比|比重|百分之几/u,
+  ],
+  [
+    "countries",
+    /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有/u,
+  ],
+  [
+    "when",
+    /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
+  ],
+  [
+    "who",
+    /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u,
+  ],
   // "Where is it?" asks a place; "where can I find…" is a search.
   // The theme, motto or slogan of an event: a sentence of the record says it.
-  ["theme", /\b(theme|motto|slogan|tagline)s?\b|\bthemes?\b|\bdevise\b|\bmot d'ordre\b|\bтем[аеуы]\b|\bдевиз|\bлозунг|主题|口号|标语/u],
-  ["where", /\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est)\b|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u],
+  [
+    "theme",
+    /\b(theme|motto|slogan|tagline)s?\b|\bthemes?\b|\bdevise\b|\bmot d'ordre\b|\bтем[аеуы]\b|\bдевиз|\bлозунг|主题|口号|标语/u,
+  ],
+  [
+    "where",
+    /\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est)\b|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u,
+  ],
 ];
 
 /** `\b` for every script: JavaScript's own `\b` knows only ASCII letters, so it never fires in Russian. */
 const BOUNDARY = String.raw`(?:(?<=[\p{L}\p{N}])(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?=[\p{L}\p{N}]))`;
 const WORD_CHAR = /^[\p{L}\p{N}]$/u;
-const PATTERNS = KIND_PATTERNS.map(([kind, re]): [QuestionKind, RegExp] => [kind, new RegExp(wordBoundaries(re.source), "u")]);
+const PATTERNS = KIND_PATTERNS.map(([kind, re]): [QuestionKind, RegExp] => [
+  kind,
+  new RegExp(wordBoundaries(re.source), "u"),
+]);
 
 /**
  * A pattern's `\b`s for every script. Next to a letter the pattern itself requires (a letter, or a group
@@ -55,7 +79,7 @@ interface Token {
 function tokenize(source: string): Token[] {
   const tokens: Token[] = [];
   const open: number[] = [];
-  for (let i = 0; i < source.length; ) {
+  for (let i = 0; i < source.length;) {
     const ch = source[i]!;
     let text = ch;
     let kind: Token["kind"] = "other";
@@ -92,7 +116,9 @@ function tokenize(source: string): Token[] {
 /** A plain or non-capturing group (not a lookaround), with no quantifier after it. */
 function plainGroup(tokens: Token[], open: number): boolean {
   const t = tokens[open]!;
-  return (t.text === "(" || t.text === "(?:") && t.partner !== undefined && tokens[t.partner + 1]?.kind !== "quantifier";
+  return (
+    (t.text === "(" || t.text === "(?:") && t.partner !== undefined && tokens[t.partner + 1]?.kind !== "quantifier"
+  );
 }
 
 /** The top-level alternatives of a group, as [first, last] token indexes (last < first when empty). */
@@ -149,52 +175,537 @@ export type SmalltalkKind = "greeting" | "thanks" | "help" | "bye" | "command" |
  * these and punctuation are removed: "hi, incubators in Kazakhstan?" is a question.
  */
 const SMALLTALK: [SmalltalkKind, string[]][] = [
-  ["help", [
-    "help", "help me", "are you a bot", "are you a robot", "are you human", "are you real", "who made you", "who created you", "who built you", "anyone there", "is anyone there", "what can you do", "what do you do", "who are you", "what are you", "how does this work", "how do i use this", "how to use", "what is this bot", "what is this", "menu", "start", "commands", "what can i ask", "what do you know", "what are you for", "what is this for",
-    "aide", "aidez moi", "aide moi", "que sais tu faire", "que savez vous faire", "que peux tu faire", "que pouvez vous faire", "qui es tu", "qui etes vous", "comment ca marche", "comment ca fonctionne", "c'est quoi ce bot", "menu", "que puis je demander", "tu sers a quoi", "ca sert a quoi", "a quoi tu sers", "tu fais quoi", "t'es qui", "tu es qui", "qu'est ce que tu sais faire", "qu'est ce que tu peux faire", "qu'est ce que tu fais", "tu sais faire quoi", "tu peux faire quoi", "tu es un robot", "tu es un bot", "vous etes un robot", "t'es un robot", "t'es un bot", "t es un robot", "t'es humain", "tu es humain", "c'est un robot", "qui t'a cree", "il y a quelqu'un",
-    "помощь", "помоги", "помогите", "что ты умеешь", "что вы умеете", "что умеешь", "ты кто", "кто ты", "кто вы", "как это работает", "как пользоваться", "что это за бот", "меню", "что можно спросить", "что ты можешь", "зачем ты", "для чего ты", "что ты такое", "ты бот", "ты робот", "вы бот", "кто тебя создал", "кто тебя сделал", "есть кто",
-    "帮助", "帮忙", "你能做什么", "你会什么", "你可以做什么", "你能干什么", "你是谁", "怎么用", "如何使用", "这是什么", "菜单", "可以问什么", "你有什么功能", "你能干嘛", "你会干嘛", "你是干嘛的", "你是做什么的", "你是机器人吗", "你是机器人", "谁做的你", "有人吗",
-  ]],
-  ["greeting", [
-    "hi", "hello", "hey", "hey there", "hi there", "hello there", "good morning", "good afternoon", "good evening", "greetings", "yo", "hiya", "howdy", "how are you", "how are you doing", "whats up", "what's up", "sup",
-    "bonjour", "salut", "bonsoir", "coucou", "cc", "cc ca va", "coucou ca va", "bonjour a tous", "ca va", "ca va bien", "ca va et toi", "salut toi", "salut ca va", "bonjour ca va", "comment ca va", "comment allez vous", "allo", "hello",
-    "привет", "здравствуйте", "здравствуй", "добрый день", "доброе утро", "добрый вечер", "приветствую", "хай", "здрасте", "как дела", "как ты", "салам", "салют",
-    "你好", "您好", "嗨", "哈喽", "大家好", "早上好", "下午好", "晚上好", "你好吗", "在吗", "在不在",
-  ]],
-  ["thanks", [
-    "thanks", "thank you", "thank you very much", "thanks a lot", "many thanks", "thx", "ty", "cheers", "great thanks", "thanks great", "perfect thanks", "thanks for the help", "that helps", "very helpful", "helpful", "awesome", "great", "cool", "nice", "perfect", "super",
-    "merci", "merci beaucoup", "merci bien", "merci infiniment", "merci mille fois", "mille mercis", "merci bcp", "c'est top", "c top", "c'est parfait", "c'est genial", "merci c'est top", "merci bcp c top", "merci ben gros", "merci pour tout", "merci a vous", "super merci", "merci pour l'aide", "merci pour votre aide", "parfait", "genial", "top", "cool", "nickel", "super",
-    "спасибо", "спасибо большое", "большое спасибо", "благодарю", "спс", "пасиб", "отлично", "супер", "класс", "круто", "понятно спасибо", "очень помогли", "вы очень помогли", "ты очень помог", "помогли", "спасибо за помощь",
-    "谢谢", "谢谢你", "谢谢您", "多谢", "非常感谢", "感谢", "太好了", "好的谢谢", "谢啦", "辛苦了", "谢谢帮忙", "帮大忙了",
-  ]],
-  ["bye", [
-    "bye", "goodbye", "good bye", "see you", "ciao", "have a good one", "have a nice day", "have a good day", "take care", "see ya", "good night", "au revoir", "a bientot", "a plus", "a+", "bonne nuit", "bonne journee", "bonne soiree", "bonne journee a vous", "bonne soiree a vous", "bonne fin de journee", "bonne continuation", "хорошего дня", "хорошего вечера", "удачи", "祝你愉快", "have a nice evening", "пока", "до свидания", "до встречи", "спокойной ночи", "всего доброго", "再见", "拜拜", "晚安",
-  ]],
-  ["ack", [
-    "ok", "okay", "k", "yes", "no", "yep", "nope", "sure", "fine", "got it", "i see", "oui", "non", "d'accord", "dac", "ok merci", "je vois", "да", "нет", "ок", "ладно", "хорошо", "понятно", "ясно", "好", "好的", "是", "不", "嗯", "知道了", "明白", "行", "ok thanks", "ok merci", "ок спасибо", "好的谢谢",
-  ]],
+  [
+    "help",
+    [
+      "help",
+      "help me",
+      "are you a bot",
+      "are you a robot",
+      "are you human",
+      "are you real",
+      "who made you",
+      "who created you",
+      "who built you",
+      "anyone there",
+      "is anyone there",
+      "what can you do",
+      "what do you do",
+      "who are you",
+      "what are you",
+      "how does this work",
+      "how do i use this",
+      "how to use",
+      "what is this bot",
+      "what is this",
+      "menu",
+      "start",
+      "commands",
+      "what can i ask",
+      "what do you know",
+      "what are you for",
+      "what is this for",
+      "aide",
+      "aidez moi",
+      "aide moi",
+      "que sais tu faire",
+      "que savez vous faire",
+      "que peux tu faire",
+      "que pouvez vous faire",
+      "qui es tu",
+      "qui etes vous",
+      "comment ca marche",
+      "comment ca fonctionne",
+      "c'est quoi ce bot",
+      "menu",
+      "que puis je demander",
+      "tu sers a quoi",
+      "ca sert a quoi",
+      "a quoi tu sers",
+      "tu fais quoi",
+      "t'es qui",
+      "tu es qui",
+      "qu'est ce que tu sais faire",
+      "qu'est ce que tu peux faire",
+      "qu'est ce que tu fais",
+      "tu sais faire quoi",
+      "tu peux faire quoi",
+      "tu es un robot",
+      "tu es un bot",
+      "vous etes un robot",
+      "t'es un robot",
+      "t'es un bot",
+      "t es un robot",
+      "t'es humain",
+      "tu es humain",
+      "c'est un robot",
+      "qui t'a cree",
+      "il y a quelqu'un",
+      "помощь",
+      "помоги",
+      "помогите",
+      "что ты умеешь",
+      "что вы умеете",
+      "что умеешь",
+      "ты кто",
+      "кто ты",
+      "кто вы",
+      "как это работает",
+      "как пользоваться",
+      "что это за бот",
+      "меню",
+      "что можно спросить",
+      "что ты можешь",
+      "зачем ты",
+      "для чего ты",
+      "что ты такое",
+      "ты бот",
+      "ты робот",
+      "вы бот",
+      "кто тебя создал",
+      "кто тебя сделал",
+      "есть кто",
+      "帮助",
+      "帮忙",
+      "你能做什么",
+      "你会什么",
+      "你可以做什么",
+      "你能干什么",
+      "你是谁",
+      "怎么用",
+      "如何使用",
+      "这是什么",
+      "菜单",
+      "可以问什么",
+      "你有什么功能",
+      "你能干嘛",
+      "你会干嘛",
+      "你是干嘛的",
+      "你是做什么的",
+      "你是机器人吗",
+      "你是机器人",
+      "谁做的你",
+      "有人吗",
+    ],
+  ],
+  [
+    "greeting",
+    [
+      "hi",
+      "hello",
+      "hey",
+      "hey there",
+      "hi there",
+      "hello there",
+      "good morning",
+      "good afternoon",
+      "good evening",
+      "greetings",
+      "yo",
+      "hiya",
+      "howdy",
+      "how are you",
+      "how are you doing",
+      "whats up",
+      "what's up",
+      "sup",
+      "bonjour",
+      "salut",
+      "bonsoir",
+      "coucou",
+      "cc",
+      "cc ca va",
+      "coucou ca va",
+      "bonjour a tous",
+      "ca va",
+      "ca va bien",
+      "ca va et toi",
+      "salut toi",
+      "salut ca va",
+      "bonjour ca va",
+      "comment ca va",
+      "comment allez vous",
+      "allo",
+      "hello",
+      "привет",
+      "здравствуйте",
+      "здравствуй",
+      "добрый день",
+      "доброе утро",
+      "добрый вечер",
+      "приветствую",
+      "хай",
+      "здрасте",
+      "как дела",
+      "как ты",
+      "салам",
+      "салют",
+      "你好",
+      "您好",
+      "嗨",
+      "哈喽",
+      "大家好",
+      "早上好",
+      "下午好",
+      "晚上好",
+      "你好吗",
+      "在吗",
+      "在不在",
+    ],
+  ],
+  [
+    "thanks",
+    [
+      "thanks",
+      "thank you",
+      "thank you very much",
+      "thanks a lot",
+      "many thanks",
+      "thx",
+      "ty",
+      "cheers",
+      "great thanks",
+      "thanks great",
+      "perfect thanks",
+      "thanks for the help",
+      "that helps",
+      "very helpful",
+      "helpful",
+      "awesome",
+      "great",
+      "cool",
+      "nice",
+      "perfect",
+      "super",
+      "merci",
+      "merci beaucoup",
+      "merci bien",
+      "merci infiniment",
+      "merci mille fois",
+      "mille mercis",
+      "merci bcp",
+      "c'est top",
+      "c top",
+      "c'est parfait",
+      "c'est genial",
+      "merci c'est top",
+      "merci bcp c top",
+      "merci ben gros",
+      "merci pour tout",
+      "merci a vous",
+      "super merci",
+      "merci pour l'aide",
+      "merci pour votre aide",
+      "parfait",
+      "genial",
+      "top",
+      "cool",
+      "nickel",
+      "super",
+      "спасибо",
+      "спасибо большое",
+      "большое спасибо",
+      "благодарю",
+      "спс",
+      "пасиб",
+      "отлично",
+      "супер",
+      "класс",
+      "круто",
+      "понятно спасибо",
+      "очень помогли",
+      "вы очень помогли",
+      "ты очень помог",
+      "помогли",
+      "спасибо за помощь",
+      "谢谢",
+      "谢谢你",
+      "谢谢您",
+      "多谢",
+      "非常感谢",
+      "感谢",
+      "太好了",
+      "好的谢谢",
+      "谢啦",
+      "辛苦了",
+      "谢谢帮忙",
+      "帮大忙了",
+    ],
+  ],
+  [
+    "bye",
+    [
+      "bye",
+      "goodbye",
+      "good bye",
+      "see you",
+      "ciao",
+      "have a good one",
+      "have a nice day",
+      "have a good day",
+      "take care",
+      "see ya",
+      "good night",
+      "au revoir",
+      "a bientot",
+      "a plus",
+      "a+",
+      "bonne nuit",
+      "bonne journee",
+      "bonne soiree",
+      "bonne journee a vous",
+      "bonne soiree a vous",
+      "bonne fin de journee",
+      "bonne continuation",
+      "хорошего дня",
+      "хорошего вечера",
+      "удачи",
+      "祝你愉快",
+      "have a nice evening",
+      "пока",
+      "до свидания",
+      "до встречи",
+      "спокойной ночи",
+      "всего доброго",
+      "再见",
+      "拜拜",
+      "晚安",
+    ],
+  ],
+  [
+    "ack",
+    [
+      "ok",
+      "okay",
+      "k",
+      "yes",
+      "no",
+      "yep",
+      "nope",
+      "sure",
+      "fine",
+      "got it",
+      "i see",
+      "oui",
+      "non",
+      "d'accord",
+      "dac",
+      "ok merci",
+      "je vois",
+      "да",
+      "нет",
+      "ок",
+      "ладно",
+      "хорошо",
+      "понятно",
+      "ясно",
+      "好",
+      "好的",
+      "是",
+      "不",
+      "嗯",
+      "知道了",
+      "明白",
+      "行",
+      "ok thanks",
+      "ok merci",
+      "ок спасибо",
+      "好的谢谢",
+    ],
+  ],
 ];
 
 const PHRASES = new Map<string, SmalltalkKind>();
-for (const [kind, phrases] of SMALLTALK) for (const p of phrases) if (!PHRASES.has(normalize(p))) PHRASES.set(normalize(p), kind);
+for (const [kind, phrases] of SMALLTALK)
+  for (const p of phrases) if (!PHRASES.has(normalize(p))) PHRASES.set(normalize(p), kind);
 
 /** Words that may stand around small talk without making it a question ("hi bot", "thanks so much!"). */
-const FILLER = new Set(["and", "et", "и", "toi", "bot", "so", "much", "very", "again", "all", "everyone", "guys", "there", "dear", "friend", "mate", "please", "pls", "a", "lot", "tout", "le", "monde", "beaucoup", "bien", "encore", "ещё", "еще", "очень", "всем", "бот", "друг", "тебе", "вам", "вас", "呀", "啊", "哦", "呢", "吧", "了", "啦"]);
+const FILLER = new Set([
+  "and",
+  "et",
+  "и",
+  "toi",
+  "bot",
+  "so",
+  "much",
+  "very",
+  "again",
+  "all",
+  "everyone",
+  "guys",
+  "there",
+  "dear",
+  "friend",
+  "mate",
+  "please",
+  "pls",
+  "a",
+  "lot",
+  "tout",
+  "le",
+  "monde",
+  "beaucoup",
+  "bien",
+  "encore",
+  "ещё",
+  "еще",
+  "очень",
+  "всем",
+  "бот",
+  "друг",
+  "тебе",
+  "вам",
+  "вас",
+  "呀",
+  "啊",
+  "哦",
+  "呢",
+  "吧",
+  "了",
+  "啦",
+]);
 
 /**
  * Single words of small talk, for messages the phrases above do not cover word for word ("thank u",
  * "merci bcp", "ok cool", "спасибо, всё понятно"): a message made only of these and of filler is small talk.
  */
 const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
-  ...["help", "please", "aide", "помощь", "помогите", "помоги", "хелп", "menu", "меню", "start", "帮助", "帮帮我", "帮忙", "你是谁"].map((w) => [w, "help"] as const),
-  ...["hi", "hello", "hey", "hiya", "hallo", "hola", "yo", "morning", "evening", "bonjour", "bjr", "salut", "slt", "coucou", "bonsoir", "привет", "прив", "приветик", "здравствуйте", "здрасьте", "здрасте", "здравствуй", "хай", "салам", "你好", "您好", "嗨", "哈喽", "哈罗"].map((w) => [w, "greeting"] as const),
-  ...["thanks", "thank", "thx", "thnx", "tnx", "ty", "cheers", "merci", "mrc", "bcp", "спасибо", "спасибки", "спс", "пасиб", "благодарю", "благодарствую", "谢谢", "感谢", "多谢", "谢啦", "3q"].map((w) => [w, "thanks"] as const),
+  ...[
+    "help",
+    "please",
+    "aide",
+    "помощь",
+    "помогите",
+    "помоги",
+    "хелп",
+    "menu",
+    "меню",
+    "start",
+    "帮助",
+    "帮帮我",
+    "帮忙",
+    "你是谁",
+  ].map((w) => [w, "help"] as const),
+  ...[
+    "hi",
+    "hello",
+    "hey",
+    "hiya",
+    "hallo",
+    "hola",
+    "yo",
+    "morning",
+    "evening",
+    "bonjour",
+    "bjr",
+    "salut",
+    "slt",
+    "coucou",
+    "bonsoir",
+    "привет",
+    "прив",
+    "приветик",
+    "здравствуйте",
+    "здрасьте",
+    "здрасте",
+    "здравствуй",
+    "хай",
+    "салам",
+    "你好",
+    "您好",
+    "嗨",
+    "哈喽",
+    "哈罗",
+  ].map((w) => [w, "greeting"] as const),
+  ...[
+    "thanks",
+    "thank",
+    "thx",
+    "thnx",
+    "tnx",
+    "ty",
+    "cheers",
+    "merci",
+    "mrc",
+    "bcp",
+    "спасибо",
+    "спасибки",
+    "спс",
+    "пасиб",
+    "благодарю",
+    "благодарствую",
+    "谢谢",
+    "感谢",
+    "多谢",
+    "谢啦",
+    "3q",
+  ].map((w) => [w, "thanks"] as const),
   ...["bye", "goodbye", "ciao", "пока", "再见", "拜拜"].map((w) => [w, "bye"] as const),
-  ...["ok", "okay", "okey", "alright", "cool", "nice", "great", "good", "fine", "lol", "haha", "hmm", "test", "понял", "поняла", "понятно", "ясно", "ок", "хорошо", "ладно", "отлично", "好的", "好", "明白", "明白了", "知道了", "嗯", "哈哈", "哈哈哈"].map((w) => [w, "ack"] as const),
+  ...[
+    "ok",
+    "okay",
+    "okey",
+    "alright",
+    "cool",
+    "nice",
+    "great",
+    "good",
+    "fine",
+    "lol",
+    "haha",
+    "hmm",
+    "test",
+    "понял",
+    "поняла",
+    "понятно",
+    "ясно",
+    "ок",
+    "хорошо",
+    "ладно",
+    "отлично",
+    "好的",
+    "好",
+    "明白",
+    "明白了",
+    "知道了",
+    "嗯",
+    "哈哈",
+    "哈哈哈",
+  ].map((w) => [w, "ack"] as const),
 ]);
 
 /** Words that go with small talk without asking anything ("thank u so much", "aide svp", "спасибо, всё понятно"). */
-const SMALLTALK_FILLER = new Set([...FILLER, "u", "you", "your", "the", "for", "it", "good", "whats", "what's", "up", "svp", "stp", "pour", "tout", "toi", "vous", "пожалуйста", "всё", "все", "за", "и", "всего", "请问", "请", "一下", "你", "您", "了"]);
+const SMALLTALK_FILLER = new Set([
+  ...FILLER,
+  "u",
+  "you",
+  "your",
+  "the",
+  "for",
+  "it",
+  "good",
+  "whats",
+  "what's",
+  "up",
+  "svp",
+  "stp",
+  "pour",
+  "tout",
+  "toi",
+  "vous",
+  "пожалуйста",
+  "всё",
+  "все",
+  "за",
+  "и",
+  "всего",
+  "请问",
+  "请",
+  "一下",
+  "你",
+  "您",
+  "了",
+]);
 
 function smalltalkByWords(normalized: string): SmalltalkKind | null {
   const tokens: string[] = [];
@@ -205,10 +716,16 @@ function smalltalkByWords(normalized: string): SmalltalkKind | null {
     }
     // Chinese has no spaces: take the known words out, longest first; anything left makes it a question.
     let rest = part.replace(/\s+/g, "");
-    for (const word of HAN_WORDS) if (rest.includes(word)) {
-      tokens.push(...rest.split(word).slice(1).map(() => word));
-      rest = rest.split(word).join("");
-    }
+    for (const word of HAN_WORDS)
+      if (rest.includes(word)) {
+        tokens.push(
+          ...rest
+            .split(word)
+            .slice(1)
+            .map(() => word),
+        );
+        rest = rest.split(word).join("");
+      }
     if (rest !== "") return null;
   }
   let first: SmalltalkKind | null = null;
@@ -248,7 +765,9 @@ function priority(kind: SmalltalkKind): number {
 const HAN_PHRASES = [...PHRASES.keys()].filter((p) => /\p{Script=Han}/u.test(p)).sort((a, b) => b.length - a.length);
 
 /** Chinese small-talk words and filler, longest first. */
-const HAN_WORDS = [...SMALLTALK_WORDS.keys(), ...SMALLTALK_FILLER].filter((w) => /\p{Script=Han}/u.test(w)).sort((a, b) => b.length - a.length);
+const HAN_WORDS = [...SMALLTALK_WORDS.keys(), ...SMALLTALK_FILLER]
+  .filter((w) => /\p{Script=Han}/u.test(w))
+  .sort((a, b) => b.length - a.length);
 
 /**
  * The small talk a part of a message is: a phrase, phrases with filler around them ("thanks bot", "au
@@ -285,13 +804,15 @@ function kindOfPart(part: string): SmalltalkKind | "filler" | null {
 
 /** Folded, emoji and punctuation turned into a "|" separator between phrases, spaces collapsed. */
 function normalize(text: string): string {
-  return fold(text)
-    .replace(/[’']/g, "'")
-    // "qu'est-ce que", "what-can-you-do": a hyphen inside words is a space, not a pause.
-    .replace(/(\p{L})-(?=\p{L})/gu, "$1 ")
-    .replace(/[^\p{L}\p{N}'\s]+/gu, " | ")
-    .replace(/\s+/g, " ")
-    .replace(/(\s*\|\s*)+/g, " | ")
-    .replace(/^\s*\|\s*|\s*\|\s*$/g, "")
-    .trim();
+  return (
+    fold(text)
+      .replace(/[’']/g, "'")
+      // "qu'est-ce que", "what-can-you-do": a hyphen inside words is a space, not a pause.
+      .replace(/(\p{L})-(?=\p{L})/gu, "$1 ")
+      .replace(/[^\p{L}\p{N}'\s]+/gu, " | ")
+      .replace(/\s+/g, " ")
+      .replace(/(\s*\|\s*)+/g, " | ")
+      .replace(/^\s*\|\s*|\s*\|\s*$/g, "")
+      .trim()
+  );
 }

@@ -40,10 +40,16 @@ export function fold(text: string): string {
 export function scriptOf(char: string): Script {
   const code = char.codePointAt(0) ?? 0;
   if (code >= 0x0400 && code <= 0x052f) return "cyrillic";
-  if ((code >= 0x4e00 && code <= 0x9fff) || (code >= 0x3400 && code <= 0x4dbf) || (code >= 0x20000 && code <= 0x2ebef) || (code >= 0xf900 && code <= 0xfaff)) {
+  if (
+    (code >= 0x4e00 && code <= 0x9fff) ||
+    (code >= 0x3400 && code <= 0x4dbf) ||
+    (code >= 0x20000 && code <= 0x2ebef) ||
+    (code >= 0xf900 && code <= 0xfaff)
+  ) {
     return "han";
   }
-  if ((code >= 0x61 && code <= 0x7a) || (code >= 0xc0 && code <= 0x24f) || (code >= 0x30 && code <= 0x39)) return "latin";
+  if ((code >= 0x61 && code <= 0x7a) || (code >= 0xc0 && code <= 0x24f) || (code >= 0x30 && code <= 0x39))
+    return "latin";
   return "other";
 }
 
@@ -102,7 +108,12 @@ function splitMixedRun(run: string, base: number, out: Word[], segmentHan: boole
       out.push({ text: m[0], script: "han", start: base + m.index, end: base + m.index + m[0].length });
     } else {
       for (const seg of zhSegmenter.segment(m[0])) {
-        out.push({ text: seg.segment, script: "han", start: base + m.index + seg.index, end: base + m.index + seg.index + seg.segment.length });
+        out.push({
+          text: seg.segment,
+          script: "han",
+          start: base + m.index + seg.index,
+          end: base + m.index + seg.index + seg.segment.length,
+        });
       }
     }
     last = m.index + m[0].length;

@@ -28,7 +28,10 @@ export interface ServingReport {
 /** How long /healthz waits for Redis before calling it unreachable (a health check must answer fast). */
 export const HEALTH_PING_TIMEOUT_MS = 1500;
 
-export async function healthCheck(app: { mode: Mode; deps: HealthSources }, timeoutMs = HEALTH_PING_TIMEOUT_MS): Promise<ServingReport> {
+export async function healthCheck(
+  app: { mode: Mode; deps: HealthSources },
+  timeoutMs = HEALTH_PING_TIMEOUT_MS,
+): Promise<ServingReport> {
   const { search, state } = app.deps;
   const report: ServingReport = { status: "ok", mode: app.mode, records: search.size, state: state.kind };
   if (state.kind === "redis") {

@@ -47,7 +47,8 @@ export function webhookHandler(options: WebhookHandlerOptions): WebhookHandler {
     async handle({ headers, body }) {
       const header = headers[SECRET_HEADER];
       // Compared as digests, so the time taken says nothing about the secret, not even its length.
-      if (typeof header !== "string" || !timingSafeEqual(digest(header), expected)) return { status: 401, body: { error: "unauthorized" } };
+      if (typeof header !== "string" || !timingSafeEqual(digest(header), expected))
+        return { status: 401, body: { error: "unauthorized" } };
       let value: unknown;
       try {
         value = JSON.parse(body.toString("utf8"));
@@ -62,7 +63,10 @@ export function webhookHandler(options: WebhookHandlerOptions): WebhookHandler {
       const update = value;
       const task = options.handleUpdate(update).catch((error: unknown) => {
         // The bot's error boundary handles update failures; anything reaching here is a bug of the boundary.
-        logger.error({ update: update.update_id, message: error instanceof Error ? error.message : String(error) }, "update failed outside the error boundary");
+        logger.error(
+          { update: update.update_id, message: error instanceof Error ? error.message : String(error) },
+          "update failed outside the error boundary",
+        );
       });
       running.add(task);
       void task.finally(() => running.delete(task));
@@ -72,7 +76,11 @@ export function webhookHandler(options: WebhookHandlerOptions): WebhookHandler {
       });
       const outcome = await Promise.race([task, late]);
       clearTimeout(timer);
-      if (outcome === "late") logger.warn({ update: update.update_id, ms: options.timeoutMs }, "update took longer than the webhook timeout; answered Telegram, still handling");
+      if (outcome === "late")
+        logger.warn(
+          { update: update.update_id, ms: options.timeoutMs },
+          "update took longer than the webhook timeout; answered Telegram, still handling",
+        );
       return { status: 200, body: { ok: true } };
     },
     async idle(maxMs) {

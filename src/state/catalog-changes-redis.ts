@@ -3,7 +3,14 @@
 // that wakes the other processes.
 import type { Redis } from "ioredis";
 import { recordSchema } from "../catalog/schema.js";
-import { changeKey, MAX_KEPT_CHANGES, parseChange, type CatalogChange, type CatalogChangeStore, type CatalogSnapshot } from "./catalog-changes.js";
+import {
+  changeKey,
+  MAX_KEPT_CHANGES,
+  parseChange,
+  type CatalogChange,
+  type CatalogChangeStore,
+  type CatalogSnapshot,
+} from "./catalog-changes.js";
 import { transactionReplies } from "./redis-transaction.js";
 import type { StateLogger } from "./types.js";
 
@@ -54,7 +61,19 @@ export function createRedisCatalogChanges(redis: Redis, options: RedisCatalogCha
       // Validated on the way in as on the way out: a bad change never reaches the other processes.
       if (!parseChange(JSON.stringify({ version: 1, ...change }))) throw new Error("not a valid catalog change");
       const json = JSON.stringify(change);
-      return Number(await redis.eval(APPEND_SCRIPT, 3, keys.version, keys.log, keys.latest, json, changeKey(change), maxKept, keys.channel));
+      return Number(
+        await redis.eval(
+          APPEND_SCRIPT,
+          3,
+          keys.version,
+          keys.log,
+          keys.latest,
+          json,
+          changeKey(change),
+          maxKept,
+          keys.channel,
+        ),
+      );
     },
     async since(after) {
       await importOnce();
@@ -90,7 +109,14 @@ export function createRedisCatalogChanges(redis: Redis, options: RedisCatalogCha
       subscriber.on("error", () => undefined);
       subscriber.on("message", () => listener());
       subscriber.on("ready", () => listener());
-      subscriber.subscribe(keys.channel).catch((error: unknown) => options.logger?.warn({ message: (error as Error).message }, "not listening to catalog changes; they arrive with the periodic check"));
+      subscriber
+        .subscribe(keys.channel)
+        .catch((error: unknown) =>
+          options.logger?.warn(
+            { message: (error as Error).message },
+            "not listening to catalog changes; they arrive with the periodic check",
+          ),
+        );
       return async () => {
         await subscriber.quit().catch(() => undefined);
         subscriber.disconnect();
@@ -104,7 +130,12 @@ export function createRedisCatalogChanges(redis: Redis, options: RedisCatalogCha
  * Announcements stored by earlier versions (a hash and a list of ids) become changes of the feed once,
  * so they stay found; then the old keys go.
  */
-async function importAnnouncements(redis: Redis, prefix: string, store: CatalogChangeStore, logger?: StateLogger): Promise<void> {
+async function importAnnouncements(
+  redis: Redis,
+  prefix: string,
+  store: CatalogChangeStore,
+  logger?: StateLogger,
+): Promise<void> {
   const legacy = `${prefix}announcements`;
   // Taken by one process only: the others find nothing to rename.
   const hash = `${legacy}:importing:${process.pid}:${Date.now()}`;
@@ -127,4 +158,3 @@ async function importAnnouncements(redis: Redis, prefix: string, store: CatalogC
   }
   await redis.del(hash, `${legacy}:ids`);
 }
-

@@ -71,7 +71,8 @@ export function parseChange(raw: string): CatalogChange | undefined {
   if (change.op !== "put") return undefined;
   const record = recordSchema.safeParse(change.record);
   if (!record.success) return undefined;
-  if (change.from !== undefined && (typeof change.from !== "string" || Number.isNaN(Date.parse(change.from)))) return undefined;
+  if (change.from !== undefined && (typeof change.from !== "string" || Number.isNaN(Date.parse(change.from))))
+    return undefined;
   return { version, op: "put", record: record.data, ...(change.from ? { from: change.from as string } : {}) };
 }
 
@@ -100,7 +101,9 @@ export function createMemoryCatalogChanges(maxKept = MAX_KEPT_CHANGES): CatalogC
       return log.filter((c) => c.version > after).map((c) => structuredClone(c));
     },
     async snapshot() {
-      const records = [...latest.values()].filter((c): c is CatalogSnapshot["records"][number] => c.op !== "reload").sort((a, b) => a.version - b.version);
+      const records = [...latest.values()]
+        .filter((c): c is CatalogSnapshot["records"][number] => c.op !== "reload")
+        .sort((a, b) => a.version - b.version);
       const reload = latest.get("") as CatalogSnapshot["reload"];
       return structuredClone({ version, records, ...(reload ? { reload } : {}) });
     },

@@ -2,21 +2,39 @@
 // computed from per-facet index sets (union of the tags' sets and the facet's "*" set, intersection
 // across the three facets), never by testing every subscriber against the audience.
 import { LANGUAGES, type Language } from "../catalog/schema.js";
-import { SUBSCRIPTION_FACETS, type Audience, type AuditEntry, type AuditLog, type Recipient, type RoleStore, type SubscriberEntry, type Subscription, type SubscriptionFacet, type SubscriptionStore } from "./coordination.js";
+import {
+  SUBSCRIPTION_FACETS,
+  type Audience,
+  type AuditEntry,
+  type AuditLog,
+  type Recipient,
+  type RoleStore,
+  type SubscriberEntry,
+  type Subscription,
+  type SubscriptionFacet,
+  type SubscriptionStore,
+} from "./coordination.js";
 import { clampLimit, requirePositiveInteger } from "./options.js";
 
 /** Audit entries kept when not told otherwise (the Redis stream is trimmed to about as many). */
 export const DEFAULT_MAX_AUDIT = 10_000;
 
-
 /** Sorted, de-duplicated copy of a subscription, with its language checked. Shared by both backends. */
 export function normalizeSubscription(subscription: Subscription): Subscription {
-  if (!LANGUAGES.includes(subscription.lang)) throw new RangeError(`unsupported subscription language: ${String(subscription.lang)}`);
+  if (!LANGUAGES.includes(subscription.lang))
+    throw new RangeError(`unsupported subscription language: ${String(subscription.lang)}`);
   const clean = (values: readonly string[]) => {
-    for (const v of values) if (typeof v !== "string" || v === "" || v === "*" || /\s/.test(v)) throw new RangeError(`invalid subscription value: ${JSON.stringify(v)}`);
+    for (const v of values)
+      if (typeof v !== "string" || v === "" || v === "*" || /\s/.test(v))
+        throw new RangeError(`invalid subscription value: ${JSON.stringify(v)}`);
     return [...new Set(values)].sort();
   };
-  return { topics: clean(subscription.topics), kinds: clean(subscription.kinds), countries: clean(subscription.countries), lang: subscription.lang };
+  return {
+    topics: clean(subscription.topics),
+    kinds: clean(subscription.kinds),
+    countries: clean(subscription.countries),
+    lang: subscription.lang,
+  };
 }
 
 /** Each subscription facet with the broadcast's tags in it (an untagged facet has none: only "*" matches it). */
@@ -42,7 +60,11 @@ export function requireChatId(chatId: number): number {
 export function createMemorySubscriptions(): SubscriptionStore & { clear(): void } {
   const subscribers = new Map<number, Subscription>();
   /** facet → value ("*": no preference) → chat ids. */
-  const index: Record<SubscriptionFacet, Map<string, Set<number>>> = { topics: new Map(), kinds: new Map(), countries: new Map() };
+  const index: Record<SubscriptionFacet, Map<string, Set<number>>> = {
+    topics: new Map(),
+    kinds: new Map(),
+    countries: new Map(),
+  };
   const byLang = new Map<Language, Set<number>>();
   const inactive = new Set<number>();
 
@@ -73,7 +95,10 @@ export function createMemorySubscriptions(): SubscriptionStore & { clear(): void
       for (const lang of langs) for (const chatId of byLang.get(lang) ?? []) union.add(chatId);
       result = intersect(result, union);
     }
-    return [...result].filter((chatId) => !inactive.has(chatId)).map((chatId) => ({ chatId, lang: subscribers.get(chatId)!.lang })).sort(byChatId);
+    return [...result]
+      .filter((chatId) => !inactive.has(chatId))
+      .map((chatId) => ({ chatId, lang: subscribers.get(chatId)!.lang }))
+      .sort(byChatId);
   };
 
   return {

@@ -26,8 +26,24 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { LANGUAGES, type Language } from "../catalog/schema.js";
-import type { AuditEntry, AuditLog, Recipient, RoleStore, SubscriberEntry, SubscriptionFacet, SubscriptionStore, Audience } from "./coordination.js";
-import { byChatId, DEFAULT_MAX_AUDIT, audienceFacets, namedLanguages, normalizeSubscription, requireChatId } from "./coordination-memory.js";
+import type {
+  AuditEntry,
+  AuditLog,
+  Recipient,
+  RoleStore,
+  SubscriberEntry,
+  SubscriptionFacet,
+  SubscriptionStore,
+  Audience,
+} from "./coordination.js";
+import {
+  byChatId,
+  DEFAULT_MAX_AUDIT,
+  audienceFacets,
+  namedLanguages,
+  normalizeSubscription,
+  requireChatId,
+} from "./coordination-memory.js";
 import { clampLimit, requirePositiveInteger } from "./options.js";
 import { transactionReplies } from "./redis-transaction.js";
 import type { StateLogger } from "./types.js";
@@ -114,7 +130,10 @@ export function createRedisSubscriptions(redis: Redis, options: RedisCoordinatio
    * Queues the audience's set algebra on `tx` into a temporary key; returns that key and the temporary
    * keys to delete afterwards.
    */
-  const queueAudience = (tx: ReturnType<Redis["multi"]>, audience: Audience): { result: string; temps: string[]; queued: number } => {
+  const queueAudience = (
+    tx: ReturnType<Redis["multi"]>,
+    audience: Audience,
+  ): { result: string; temps: string[]; queued: number } => {
     let queued = 0;
     const base = `${p}tmp:audience:${randomUUID()}`;
     const result = `${base}:result`;
@@ -123,7 +142,10 @@ export function createRedisSubscriptions(redis: Redis, options: RedisCoordinatio
     if (!audience.everyone) {
       for (const { facet, values } of audienceFacets(audience)) {
         const key = `${base}:${FACET_KEY[facet]}`;
-        tx.sunionstore(key, ...[...values, "*"].map((v) => `${p}sub:${FACET_KEY[facet]}:${v}`)).expire(key, TEMP_TTL_SECONDS);
+        tx.sunionstore(key, ...[...values, "*"].map((v) => `${p}sub:${FACET_KEY[facet]}:${v}`)).expire(
+          key,
+          TEMP_TTL_SECONDS,
+        );
         queued += 2;
         parts.push(key);
       }
@@ -150,7 +172,12 @@ export function createRedisSubscriptions(redis: Redis, options: RedisCoordinatio
 
   return {
     async get(chatId) {
-      const results = await redis.multi().hgetall(userKey(chatId)).sismember(inactive, String(chatId)).sismember(workerInactive, String(chatId)).exec();
+      const results = await redis
+        .multi()
+        .hgetall(userKey(chatId))
+        .sismember(inactive, String(chatId))
+        .sismember(workerInactive, String(chatId))
+        .exec();
       transactionReplies(results);
       const hash = results![0]![1] as Record<string, string>;
       if (!hash || Object.keys(hash).length === 0) return undefined;
@@ -172,13 +199,34 @@ export function createRedisSubscriptions(redis: Redis, options: RedisCoordinatio
     async set(chatId, subscription) {
       requireChatId(chatId);
       const s = normalizeSubscription(subscription);
-      await redis.eval(SET_SCRIPT, 4, userKey(chatId), all, inactive, workerInactive, p, String(chatId), JSON.stringify(s.topics), JSON.stringify(s.kinds), JSON.stringify(s.countries), s.lang);
+      await redis.eval(
+        SET_SCRIPT,
+        4,
+        userKey(chatId),
+        all,
+        inactive,
+        workerInactive,
+        p,
+        String(chatId),
+        JSON.stringify(s.topics),
+        JSON.stringify(s.kinds),
+        JSON.stringify(s.countries),
+        s.lang,
+      );
     },
     async remove(chatId) {
       await redis.eval(REMOVE_SCRIPT, 3, userKey(chatId), all, inactive, p, String(chatId));
     },
     async setActive(chatId, active) {
-      await redis.eval(SET_ACTIVE_SCRIPT, 3, userKey(chatId), inactive, workerInactive, String(chatId), active ? "1" : "0");
+      await redis.eval(
+        SET_ACTIVE_SCRIPT,
+        3,
+        userKey(chatId),
+        inactive,
+        workerInactive,
+        String(chatId),
+        active ? "1" : "0",
+      );
     },
     async resolve(audience) {
       const tx = redis.multi();
@@ -228,7 +276,10 @@ export function createRedisRoles(redis: Redis, options: RedisCoordinationOptions
       await redis.srem(key, String(userId));
     },
     async coordinators() {
-      return (await redis.smembers(key)).map(Number).filter(Number.isSafeInteger).sort((a, b) => a - b);
+      return (await redis.smembers(key))
+        .map(Number)
+        .filter(Number.isSafeInteger)
+        .sort((a, b) => a - b);
     },
   };
 }
@@ -261,10 +312,16 @@ function parseEntry(raw: string | undefined): AuditEntry | undefined {
   if (raw === undefined) return undefined;
   try {
     const value = JSON.parse(raw) as Partial<AuditEntry> | null;
-    if (!value || typeof value !== "object" || typeof value.at !== "string" || typeof value.actor !== "number" || typeof value.action !== "string") return undefined;
+    if (
+      !value ||
+      typeof value !== "object" ||
+      typeof value.at !== "string" ||
+      typeof value.actor !== "number" ||
+      typeof value.action !== "string"
+    )
+      return undefined;
     return value as AuditEntry;
   } catch {
     return undefined;
   }
 }
-

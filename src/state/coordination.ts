@@ -76,7 +76,16 @@ export interface AuditEntry {
   at: string;
   actor: number;
   /** "refused": a coordinator's or administrator's command or button used by someone without the role. */
-  action: "grant" | "revoke" | "broadcast" | "broadcast-cancel" | "reload" | "reply" | "refused" | "record" | UnansweredAction;
+  action:
+    | "grant"
+    | "revoke"
+    | "broadcast"
+    | "broadcast-cancel"
+    | "reload"
+    | "reply"
+    | "refused"
+    | "record"
+    | UnansweredAction;
   /** Short JSON-serialisable details (target user, broadcast id, record counts…). */
   details?: Record<string, string | number | boolean>;
 }

@@ -5,7 +5,16 @@ import { connectRedis, createRedisState, redisHost } from "./redis.js";
 import type { StateBackend, StateLogger } from "./types.js";
 
 export type { QuestionLog, SessionData, SessionStore, StateBackend, StateLogger, UnansweredQuestion } from "./types.js";
-export type { Audience, AuditEntry, AuditLog, Recipient, RoleStore, SubscriberEntry, Subscription, SubscriptionStore } from "./coordination.js";
+export type {
+  Audience,
+  AuditEntry,
+  AuditLog,
+  Recipient,
+  RoleStore,
+  SubscriberEntry,
+  Subscription,
+  SubscriptionStore,
+} from "./coordination.js";
 export { createMemoryState } from "./memory.js";
 export { connectRedis, createRedisState, RedisUnavailableError, waitForRedis } from "./redis.js";
 
@@ -22,9 +31,15 @@ export interface StateConfig {
 export function createState(config: StateConfig, logger?: StateLogger): StateBackend {
   if (!config.redisUrl) {
     logger?.info({ backend: "memory" }, "conversation state kept in memory (no REDIS_URL)");
-    return createMemoryState({ ttlSeconds: config.ttlSeconds, ...(config.savedSearchTtlMs ? { savedSearchTtlMs: config.savedSearchTtlMs } : {}) });
+    return createMemoryState({
+      ttlSeconds: config.ttlSeconds,
+      ...(config.savedSearchTtlMs ? { savedSearchTtlMs: config.savedSearchTtlMs } : {}),
+    });
   }
   logger?.info({ backend: "redis", host: redisHost(config.redisUrl) }, "conversation state kept in Redis");
-  return createRedisState(config.redis ?? connectRedis(config.redisUrl, logger), { ttlSeconds: config.ttlSeconds, logger, ...(config.savedSearchTtlMs ? { savedSearchTtlMs: config.savedSearchTtlMs } : {}) });
+  return createRedisState(config.redis ?? connectRedis(config.redisUrl, logger), {
+    ttlSeconds: config.ttlSeconds,
+    logger,
+    ...(config.savedSearchTtlMs ? { savedSearchTtlMs: config.savedSearchTtlMs } : {}),
+  });
 }
-

@@ -6,7 +6,8 @@ import type { Lease, LeaseOptions, LeaseStore } from "./types.js";
 /** Throws unless the TTL is a positive integer and the wait a non-negative integer (Redis `PX` takes integers). */
 export function checkLeaseOptions(options: LeaseOptions): LeaseOptions {
   const ttlMs = requirePositiveInteger("ttlMs", options.ttlMs);
-  if (!Number.isInteger(options.waitMs) || options.waitMs < 0) throw new RangeError(`waitMs must be a non-negative integer, got ${options.waitMs}`);
+  if (!Number.isInteger(options.waitMs) || options.waitMs < 0)
+    throw new RangeError(`waitMs must be a non-negative integer, got ${options.waitMs}`);
   return { ttlMs, waitMs: options.waitMs };
 }
 
@@ -106,23 +107,31 @@ export interface HoldOptions extends LeaseOptions {
  * work keeps it), released afterwards. `{ held: false }` when the lease could not be had within the
  * wait; a failure to acquire rejects, a failure of the work rejects after the release.
  */
-export async function holdLease<T>(leases: LeaseStore, key: string, options: HoldOptions, work: () => Promise<T>): Promise<{ held: true; result: T } | { held: false }> {
+export async function holdLease<T>(
+  leases: LeaseStore,
+  key: string,
+  options: HoldOptions,
+  work: () => Promise<T>,
+): Promise<{ held: true; result: T } | { held: false }> {
   const lease = await leases.acquire(key, options);
   if (!lease) return { held: false };
   let done = false;
   let lost = false;
-  const renewal = setInterval(() => {
-    lease.renew().then(
-      (kept) => {
-        if (kept || done || lost) return;
-        lost = true;
-        clearInterval(renewal);
-        options.onTrouble?.({ kind: "lost" });
-      },
-      // Still ours until the TTL runs out; the next renewal may get through.
-      (error: unknown) => done || options.onTrouble?.({ kind: "renew-failed", error }),
-    );
-  }, Math.max(1, Math.floor(options.ttlMs / 3)));
+  const renewal = setInterval(
+    () => {
+      lease.renew().then(
+        (kept) => {
+          if (kept || done || lost) return;
+          lost = true;
+          clearInterval(renewal);
+          options.onTrouble?.({ kind: "lost" });
+        },
+        // Still ours until the TTL runs out; the next renewal may get through.
+        (error: unknown) => done || options.onTrouble?.({ kind: "renew-failed", error }),
+      );
+    },
+    Math.max(1, Math.floor(options.ttlMs / 3)),
+  );
   renewal.unref();
   try {
     return { held: true, result: await work() };

@@ -6,7 +6,16 @@ import { createMemoryTriage } from "./triage.js";
 import { createMemoryRecordEdits } from "./record-edits.js";
 import { createMemorySavedSearches } from "./saved-searches.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
-import { UPDATE_RETENTION_SECONDS, type CounterStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type UnansweredQuestion, type UpdateLog } from "./types.js";
+import {
+  UPDATE_RETENTION_SECONDS,
+  type CounterStore,
+  type QuestionLog,
+  type SessionData,
+  type SessionStore,
+  type StateBackend,
+  type UnansweredQuestion,
+  type UpdateLog,
+} from "./types.js";
 
 /** Enough for a busy bot; beyond it the least recently written session goes, so memory stays bounded. */
 export const DEFAULT_MAX_SESSIONS = 100_000;
@@ -51,7 +60,10 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
   const triage = createMemoryTriage({ now });
   // Leases run on real timers, not on `now`: they are about waiting, which a test clock cannot do.
   const leases = createMemoryLeases();
-  const savedSearches = createMemorySavedSearches({ now, ...(options.savedSearchTtlMs ? { ttlMs: options.savedSearchTtlMs } : {}) });
+  const savedSearches = createMemorySavedSearches({
+    now,
+    ...(options.savedSearchTtlMs ? { ttlMs: options.savedSearchTtlMs } : {}),
+  });
 
   return {
     kind: "memory",
@@ -85,7 +97,12 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
 }
 
 // Methods are async so that a failure (e.g. an uncloneable value) rejects like a Redis error instead of throwing.
-function memorySessions(entries: Map<string, Entry>, ttlMs: number, maxSessions: number, now: () => number): SessionStore {
+function memorySessions(
+  entries: Map<string, Entry>,
+  ttlMs: number,
+  maxSessions: number,
+  now: () => number,
+): SessionStore {
   return {
     async read(key) {
       const entry = entries.get(key);
@@ -149,7 +166,11 @@ function memoryUpdates(ids: Map<number, number>, maxIds: number, now: () => numb
 }
 
 /** Fixed windows like the Redis script's; at most `maxKeys` counters (the ones whose window ends first go). */
-function memoryCounters(windows: Map<string, { hits: number; endsAt: number }>, maxKeys: number, now: () => number): CounterStore {
+function memoryCounters(
+  windows: Map<string, { hits: number; endsAt: number }>,
+  maxKeys: number,
+  now: () => number,
+): CounterStore {
   return {
     async increment(key, windowMs) {
       requirePositiveInteger("windowMs", windowMs);

@@ -14,8 +14,15 @@ redis.call('ZREM', KEYS[2], ARGV[3])
 return 1
 `;
 
-export function createRedisRecordEdits(redis: Redis, options: { prefix: string; logger?: StateLogger }): RecordEditStore {
-  const keys = { counter: `${options.prefix}edits:next`, pending: `${options.prefix}edits:pending`, edit: (id: string) => `${options.prefix}edit:${id}` };
+export function createRedisRecordEdits(
+  redis: Redis,
+  options: { prefix: string; logger?: StateLogger },
+): RecordEditStore {
+  const keys = {
+    counter: `${options.prefix}edits:next`,
+    pending: `${options.prefix}edits:pending`,
+    edit: (id: string) => `${options.prefix}edit:${id}`,
+  };
   const read = async (id: string): Promise<RecordEdit | undefined> => {
     if (!EDIT_ID.test(id)) return undefined;
     const raw = await redis.hget(keys.edit(id), "json");
@@ -28,7 +35,13 @@ export function createRedisRecordEdits(redis: Redis, options: { prefix: string; 
     async submit(input) {
       const id = String(await redis.incr(keys.counter));
       const edit: RecordEdit = { ...input, id, at: new Date().toISOString(), status: "pending" };
-      transactionReplies(await redis.multi().hset(keys.edit(id), "json", JSON.stringify(edit), "status", "pending").zadd(keys.pending, id, id).exec());
+      transactionReplies(
+        await redis
+          .multi()
+          .hset(keys.edit(id), "json", JSON.stringify(edit), "status", "pending")
+          .zadd(keys.pending, id, id)
+          .exec(),
+      );
       return (await read(id))!;
     },
     get: read,
@@ -41,8 +54,22 @@ export function createRedisRecordEdits(redis: Redis, options: { prefix: string; 
     async decide(id, decision) {
       const edit = await read(id);
       if (!edit || edit.status !== "pending") return undefined;
-      const decided: RecordEdit = { ...edit, status: decision.status, reviewer: decision.reviewer, decidedAt: new Date().toISOString(), ...(decision.comment ? { comment: decision.comment } : {}) };
-      const done = await redis.eval(DECIDE_SCRIPT, 2, keys.edit(id), keys.pending, JSON.stringify(decided), decision.status, id);
+      const decided: RecordEdit = {
+        ...edit,
+        status: decision.status,
+        reviewer: decision.reviewer,
+        decidedAt: new Date().toISOString(),
+        ...(decision.comment ? { comment: decision.comment } : {}),
+      };
+      const done = await redis.eval(
+        DECIDE_SCRIPT,
+        2,
+        keys.edit(id),
+        keys.pending,
+        JSON.stringify(decided),
+        decision.status,
+        id,
+      );
       return done === null ? undefined : decided;
     },
   };

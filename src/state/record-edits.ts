@@ -64,7 +64,10 @@ export interface RecordEditStore {
    * Approves or rejects a pending edit; undefined when it is not pending (already decided by another
    * administrator, or unknown) — only the first decision counts.
    */
-  decide(id: string, decision: { status: "approved" | "rejected"; reviewer: number; comment?: string }): Promise<RecordEdit | undefined>;
+  decide(
+    id: string,
+    decision: { status: "approved" | "rejected"; reviewer: number; comment?: string },
+  ): Promise<RecordEdit | undefined>;
 }
 
 export const EDIT_ID = /^[1-9]\d{0,14}$/;
@@ -77,13 +80,19 @@ export function parseEdit(raw: string): RecordEdit | undefined {
   } catch {
     return undefined;
   }
-  if (typeof value !== "object" || value === null || typeof value.id !== "string" || !EDIT_ID.test(value.id)) return undefined;
+  if (typeof value !== "object" || value === null || typeof value.id !== "string" || !EDIT_ID.test(value.id))
+    return undefined;
   const record = recordSchema.safeParse(value.record);
   const before = value.before === undefined ? undefined : recordSchema.safeParse(value.before);
   if (!record.success || (before && !before.success)) return undefined;
-  if (typeof value.author !== "number" || typeof value.authorChat !== "number" || typeof value.at !== "string") return undefined;
+  if (typeof value.author !== "number" || typeof value.authorChat !== "number" || typeof value.at !== "string")
+    return undefined;
   if (value.status !== "pending" && value.status !== "approved" && value.status !== "rejected") return undefined;
-  return { ...(value as unknown as RecordEdit), record: record.data, ...(before?.success ? { before: before.data } : {}) };
+  return {
+    ...(value as unknown as RecordEdit),
+    record: record.data,
+    ...(before?.success ? { before: before.data } : {}),
+  };
 }
 
 export function createMemoryRecordEdits(now: () => number = Date.now): RecordEditStore {
@@ -96,7 +105,12 @@ export function createMemoryRecordEdits(now: () => number = Date.now): RecordEdi
   return {
     async submit(input) {
       // Stored as JSON, like Redis does: an edit never shares objects with the caller.
-      const edit: RecordEdit = { ...structuredClone(input), id: String(++last), at: new Date(now()).toISOString(), status: "pending" };
+      const edit: RecordEdit = {
+        ...structuredClone(input),
+        id: String(++last),
+        at: new Date(now()).toISOString(),
+        status: "pending",
+      };
       edits.set(edit.id, JSON.stringify(edit));
       return read(edit.id)!;
     },
@@ -112,7 +126,13 @@ export function createMemoryRecordEdits(now: () => number = Date.now): RecordEdi
     async decide(id, decision) {
       const edit = read(id);
       if (!edit || edit.status !== "pending") return undefined;
-      const decided: RecordEdit = { ...edit, status: decision.status, reviewer: decision.reviewer, decidedAt: new Date(now()).toISOString(), ...(decision.comment ? { comment: decision.comment } : {}) };
+      const decided: RecordEdit = {
+        ...edit,
+        status: decision.status,
+        reviewer: decision.reviewer,
+        decidedAt: new Date(now()).toISOString(),
+        ...(decision.comment ? { comment: decision.comment } : {}),
+      };
       edits.set(id, JSON.stringify(decided));
       return read(id);
     },

@@ -11,7 +11,19 @@ import { checkLeaseOptions } from "./leases.js";
 import { transactionReplies } from "./redis-transaction.js";
 import { createRedisTriage } from "./triage.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
-import { UPDATE_RETENTION_SECONDS, type CounterStore, type Lease, type LeaseStore, type QuestionLog, type SessionData, type SessionStore, type StateBackend, type StateLogger, type UnansweredQuestion, type UpdateLog } from "./types.js";
+import {
+  UPDATE_RETENTION_SECONDS,
+  type CounterStore,
+  type Lease,
+  type LeaseStore,
+  type QuestionLog,
+  type SessionData,
+  type SessionStore,
+  type StateBackend,
+  type StateLogger,
+  type UnansweredQuestion,
+  type UpdateLog,
+} from "./types.js";
 
 export const DEFAULT_PREFIX = "coopdesk:";
 
@@ -84,13 +96,15 @@ export async function waitForRedis(url: string, options: WaitForRedisOptions): P
     options.signal?.throwIfAborted();
     const reason = await probeRedis(url, options.signal);
     if (reason === undefined) {
-      if (lastReason !== undefined) options.logger?.info({ host, attempts: attempt, waitedMs: Date.now() - started }, "Redis answers now");
+      if (lastReason !== undefined)
+        options.logger?.info({ host, attempts: attempt, waitedMs: Date.now() - started }, "Redis answers now");
       return;
     }
     options.signal?.throwIfAborted();
     const left = options.timeoutMs - (Date.now() - started);
     if (left <= 0) throw new RedisUnavailableError(host, reason, Date.now() - started);
-    if (reason !== lastReason) options.logger?.warn({ host, reason, attempt, giveUpInMs: left }, "Redis not available yet; retrying");
+    if (reason !== lastReason)
+      options.logger?.warn({ host, reason, attempt, giveUpInMs: left }, "Redis not available yet; retrying");
     lastReason = reason;
     await delay(Math.min(pause, left), undefined, { signal: options.signal });
     pause = Math.min(pause * 2, 5000);
@@ -99,7 +113,14 @@ export async function waitForRedis(url: string, options: WaitForRedisOptions): P
 
 /** One connect + PING; undefined when Redis answered, else why not. */
 async function probeRedis(url: string, signal?: AbortSignal): Promise<string | undefined> {
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2000, commandTimeout: 2000 });
+  const client = new Redis(url, {
+    lazyConnect: true,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+  });
   // connect() only says "Connection is closed."; the cause comes as an 'error' event.
   let failure: unknown;
   client.on("error", (error) => (failure = error));
@@ -120,7 +141,8 @@ async function probeRedis(url: string, signal?: AbortSignal): Promise<string | u
 export function describeRedisFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown } | undefined)?.code;
-  if (/WRONGPASS|invalid password|invalid username-password/i.test(message)) return "password refused: check the password in REDIS_URL";
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(message))
+    return "password refused: check the password in REDIS_URL";
   if (/NOAUTH/.test(message)) return "password required: put it in REDIS_URL (redis://:password@host:port)";
   if (/^LOADING/.test(message)) return "Redis is loading its data";
   if (code === "ECONNREFUSED") return "connection refused";
@@ -165,7 +187,11 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     catalog: createRedisCatalogChanges(redis, { prefix, logger: options.logger }),
     triage: createRedisTriage(redis, { prefix, logger: options.logger }),
     edits: createRedisRecordEdits(redis, { prefix, logger: options.logger }),
-    savedSearches: createRedisSavedSearches(redis, { prefix, logger: options.logger, ...(options.savedSearchTtlMs ? { ttlMs: options.savedSearchTtlMs } : {}) }),
+    savedSearches: createRedisSavedSearches(redis, {
+      prefix,
+      logger: options.logger,
+      ...(options.savedSearchTtlMs ? { ttlMs: options.savedSearchTtlMs } : {}),
+    }),
     ping: () => pingRedis(redis),
     close: () => closeRedis(redis),
   };
@@ -212,7 +238,9 @@ return hits
 function redisCounters(redis: Redis, keyPrefix: string): CounterStore {
   return {
     async increment(key, windowMs) {
-      return Number(await redis.eval(INCREMENT_SCRIPT, 1, keyPrefix + key, requirePositiveInteger("windowMs", windowMs)));
+      return Number(
+        await redis.eval(INCREMENT_SCRIPT, 1, keyPrefix + key, requirePositiveInteger("windowMs", windowMs)),
+      );
     },
   };
 }
@@ -270,7 +298,11 @@ function redisQuestions(redis: Redis, key: string, maxQuestions: number, logger?
   return {
     async add(question) {
       // One transaction, so the list is never observed (or left, on a crash) longer than maxQuestions.
-      const results = await redis.multi().lpush(key, JSON.stringify(question)).ltrim(key, 0, maxQuestions - 1).exec();
+      const results = await redis
+        .multi()
+        .lpush(key, JSON.stringify(question))
+        .ltrim(key, 0, maxQuestions - 1)
+        .exec();
       transactionReplies(results);
     },
     async recent(limit) {
@@ -290,7 +322,9 @@ function redisQuestions(redis: Redis, key: string, maxQuestions: number, logger?
 function parseJsonObject(raw: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(raw);
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -63,7 +63,10 @@ if redis.call('HGET', KEYS[3], ARGV[2]) == ARGV[1] then redis.call('HDEL', KEYS[
 return removed
 `;
 
-export function createRedisSavedSearches(redis: Redis, options: { prefix: string; logger?: StateLogger } & SavedSearchStoreOptions): SavedSearchStore {
+export function createRedisSavedSearches(
+  redis: Redis,
+  options: { prefix: string; logger?: StateLogger } & SavedSearchStoreOptions,
+): SavedSearchStore {
   const keys = {
     all: `${options.prefix}saved:searches`,
     chat: (chatId: number) => `${options.prefix}saved:chat:${chatId}`,
@@ -81,11 +84,28 @@ export function createRedisSavedSearches(redis: Redis, options: { prefix: string
     return search;
   };
   const expire = (search: SavedSearch, now: number) =>
-    redis.eval(EXPIRE_SCRIPT, 4, keys.all, keys.expiry, keys.chat(search.chatId), keys.sent(search.id), search.id, keyHash(search.key), now, Date.parse(search.expiresAt));
+    redis.eval(
+      EXPIRE_SCRIPT,
+      4,
+      keys.all,
+      keys.expiry,
+      keys.chat(search.chatId),
+      keys.sent(search.id),
+      search.id,
+      keyHash(search.key),
+      now,
+      Date.parse(search.expiresAt),
+    );
   /** The searches of `ids` (JSON and expiry read together), the expired ones removed on the way. */
   const read = async (ids: string[], chatId?: number): Promise<SavedSearch[]> => {
     if (ids.length === 0) return [];
-    const [raws, scores] = transactionReplies<[(string | null)[], (string | null)[]]>(await redis.multi().hmget(keys.all, ...ids).zmscore(keys.expiry, ...ids).exec());
+    const [raws, scores] = transactionReplies<[(string | null)[], (string | null)[]]>(
+      await redis
+        .multi()
+        .hmget(keys.all, ...ids)
+        .zmscore(keys.expiry, ...ids)
+        .exec(),
+    );
     const now = clock();
     const out: SavedSearch[] = [];
     for (let i = 0; i < ids.length; i++) {
@@ -102,7 +122,18 @@ export function createRedisSavedSearches(redis: Redis, options: { prefix: string
       const search = buildSavedSearch(input, newSavedSearchId(), created(), ttlMs);
       // Expired searches neither count against the limit nor make a duplicate.
       await read(await redis.hvals(keys.chat(search.chatId)), search.chatId);
-      const reply = (await redis.eval(SAVE_SCRIPT, 3, keys.chat(search.chatId), keys.all, keys.expiry, keyHash(search.key), search.id, JSON.stringify(search), limit, Date.parse(search.expiresAt))) as (string | null)[];
+      const reply = (await redis.eval(
+        SAVE_SCRIPT,
+        3,
+        keys.chat(search.chatId),
+        keys.all,
+        keys.expiry,
+        keyHash(search.key),
+        search.id,
+        JSON.stringify(search),
+        limit,
+        Date.parse(search.expiresAt),
+      )) as (string | null)[];
       if (reply[0] === "limit") return { status: "limit", limit };
       const stored = parse(reply[1], reply[2]) ?? search;
       return reply[0] === "duplicate" ? { status: "duplicate", search: stored } : { status: "saved", search: stored };
@@ -117,7 +148,13 @@ export function createRedisSavedSearches(redis: Redis, options: { prefix: string
       const search = parse(await redis.hget(keys.all, id));
       if (!search || search.chatId !== chatId) return undefined;
       const [removed] = transactionReplies<[number]>(
-        await redis.multi().hdel(keys.all, id).del(keys.sent(id)).hdel(keys.chat(chatId), keyHash(search.key)).zrem(keys.expiry, id).exec(),
+        await redis
+          .multi()
+          .hdel(keys.all, id)
+          .del(keys.sent(id))
+          .hdel(keys.chat(chatId), keyHash(search.key))
+          .zrem(keys.expiry, id)
+          .exec(),
       );
       // Removed twice at the same moment (two presses on two processes): only one removal is reported.
       return removed === 1 ? search : undefined;
@@ -125,7 +162,11 @@ export function createRedisSavedSearches(redis: Redis, options: { prefix: string
     async removeChat(chatId) {
       const ids = await redis.hvals(keys.chat(chatId));
       const multi = redis.multi();
-      if (ids.length) multi.hdel(keys.all, ...ids).del(...ids.map(keys.sent)).zrem(keys.expiry, ...ids);
+      if (ids.length)
+        multi
+          .hdel(keys.all, ...ids)
+          .del(...ids.map(keys.sent))
+          .zrem(keys.expiry, ...ids);
       multi.del(keys.chat(chatId));
       transactionReplies(await multi.exec());
       return ids.length;
@@ -135,7 +176,11 @@ export function createRedisSavedSearches(redis: Redis, options: { prefix: string
     },
     async claim(id, recordId) {
       const now = clock();
-      return Number(await redis.eval(CLAIM_SCRIPT, 3, keys.all, keys.sent(id), keys.expiry, id, recordId, now, now + ttlMs)) === 1;
+      return (
+        Number(
+          await redis.eval(CLAIM_SCRIPT, 3, keys.all, keys.sent(id), keys.expiry, id, recordId, now, now + ttlMs),
+        ) === 1
+      );
     },
     async removeExpired() {
       const now = clock();

@@ -41,7 +41,10 @@ export interface SavedSearch extends SavedSearchInput {
   expiresAt: string;
 }
 
-export type SaveResult = { status: "saved"; search: SavedSearch } | { status: "duplicate"; search: SavedSearch } | { status: "limit"; limit: number };
+export type SaveResult =
+  | { status: "saved"; search: SavedSearch }
+  | { status: "duplicate"; search: SavedSearch }
+  | { status: "limit"; limit: number };
 
 /**
  * Every read leaves out the searches past their expiry and removes them; `removeExpired` removes all of
@@ -209,7 +212,8 @@ export function createMemorySavedSearches(options: SavedSearchStoreOptions = {})
       ofChat(search.chatId);
       let keys = byChat.get(search.chatId);
       const existing = keys?.get(keyHash(search.key));
-      if (existing !== undefined && searches.has(existing)) return { status: "duplicate", search: copy(searches.get(existing)!) };
+      if (existing !== undefined && searches.has(existing))
+        return { status: "duplicate", search: copy(searches.get(existing)!) };
       if ((keys?.size ?? 0) >= limit) return { status: "limit", limit };
       if (!keys) byChat.set(search.chatId, (keys = new Map()));
       keys.set(keyHash(search.key), search.id);

@@ -42,7 +42,9 @@ function stored(entry: Omit<TriageEntry, "at">, at: string): TriageEntry {
   return out;
 }
 
-export function createMemoryTriage(options: { now?: () => number; max?: number } = {}): TriageStore & { clear(): void } {
+export function createMemoryTriage(
+  options: { now?: () => number; max?: number } = {},
+): TriageStore & { clear(): void } {
   const now = options.now ?? Date.now;
   const max = options.max ?? MAX_TRIAGE_ENTRIES;
   const entries: TriageEntry[] = [];
@@ -62,13 +64,22 @@ export function createMemoryTriage(options: { now?: () => number; max?: number }
   };
 }
 
-export function createRedisTriage(redis: Redis, options: { prefix: string; max?: number; logger?: StateLogger }): TriageStore {
+export function createRedisTriage(
+  redis: Redis,
+  options: { prefix: string; max?: number; logger?: StateLogger },
+): TriageStore {
   const key = `${options.prefix}unanswered:triage`;
   const max = options.max ?? MAX_TRIAGE_ENTRIES;
   return {
     async mark(entry) {
       const value = stored(entry, new Date().toISOString());
-      transactionReplies(await redis.multi().lpush(key, JSON.stringify(value)).ltrim(key, 0, max - 1).exec());
+      transactionReplies(
+        await redis
+          .multi()
+          .lpush(key, JSON.stringify(value))
+          .ltrim(key, 0, max - 1)
+          .exec(),
+      );
       return value;
     },
     async list() {
@@ -86,7 +97,8 @@ function parseEntry(raw: string): TriageEntry | undefined {
   try {
     const v = JSON.parse(raw) as Partial<TriageEntry> | null;
     if (!v || !Array.isArray(v.terms) || !v.terms.every((t) => typeof t === "string")) return undefined;
-    if (!TRIAGE_STATUSES.includes(v.status as TriageStatus) || typeof v.at !== "string" || typeof v.actor !== "number") return undefined;
+    if (!TRIAGE_STATUSES.includes(v.status as TriageStatus) || typeof v.at !== "string" || typeof v.actor !== "number")
+      return undefined;
     if (v.recordId !== undefined && typeof v.recordId !== "string") return undefined;
     return stored(v as TriageEntry, v.at);
   } catch {

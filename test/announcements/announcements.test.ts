@@ -18,7 +18,12 @@ describe("announcementRecord", () => {
       id: "announcement-b-abc-12",
       kind: "announcement",
       title: { en: "Green bonds forum", fr: "Green bonds forum", ru: "Форум зелёных облигаций", zh: "绿色债券论坛" },
-      summary: { en: "Registration is open.", fr: "Registration is open.", ru: "Регистрация открыта.", zh: "绿色债券论坛" },
+      summary: {
+        en: "Registration is open.",
+        fr: "Registration is open.",
+        ru: "Регистрация открыта.",
+        zh: "绿色债券论坛",
+      },
       countries: ["KZ"],
       sectors: ["energy"],
       source: { file: "broadcast-b-abc-12.txt", date: "2026-11-20" },

@@ -22,19 +22,32 @@ beforeEach(async () => {
 });
 
 /** The bot's reply (one message) to a private message from the test user. */
-async function ask(text: string, languageCode = "en"): Promise<{ text: string; firstLine: string; card: string | undefined; buttons: string[] }> {
+async function ask(
+  text: string,
+  languageCode = "en",
+): Promise<{ text: string; firstLine: string; card: string | undefined; buttons: string[] }> {
   const replies = calls(await chat.say(user, text, { languageCode }), "sendMessage");
   expect(replies).toHaveLength(1);
   const reply = replies[0]!;
   const buttons = data(reply);
-  return { text: reply.text as string, firstLine: plain(reply).split("\n")[0]!, card: buttons.find((d) => d.startsWith("r:d:"))?.slice(4), buttons };
+  return {
+    text: reply.text as string,
+    firstLine: plain(reply).split("\n")[0]!,
+    card: buttons.find((d) => d.startsWith("r:d:"))?.slice(4),
+    buttons,
+  };
 }
 
 async function session(): Promise<SessionData> {
   return (await chat.deps.state.sessions.read(`user:${user}`)) ?? {};
 }
 
-const DECLINED = { en: "couldn't find a good answer", fr: "pas trouvé de bonne réponse", ru: "Не нашёл", zh: "没有找到" };
+const DECLINED = {
+  en: "couldn't find a good answer",
+  fr: "pas trouvé de bonne réponse",
+  ru: "Не нашёл",
+  zh: "没有找到",
+};
 
 describe("answers as users ask", () => {
   it("questions wrapped in greetings and politeness are answered, not declined", async () => {
@@ -90,7 +103,14 @@ describe("answers as users ask", () => {
   });
 
   it("small talk and stray commands get a friendly reply, are never declined nor logged", async () => {
-    for (const [text, lang] of [["thanks", "en"], ["merci beaucoup !", "fr"], ["привет", "ru"], ["你能做什么？", "zh"], ["/foo", "en"], ["👍", "en"]] as const) {
+    for (const [text, lang] of [
+      ["thanks", "en"],
+      ["merci beaucoup !", "fr"],
+      ["привет", "ru"],
+      ["你能做什么？", "zh"],
+      ["/foo", "en"],
+      ["👍", "en"],
+    ] as const) {
       const reply = await ask(text, lang);
       expect(reply.card, text).toBeUndefined();
       for (const declined of Object.values(DECLINED)) expect(reply.text, text).not.toContain(declined);
@@ -124,10 +144,18 @@ describe("answers as users ask", () => {
   });
 
   it("named scholarships, universities and camps the catalog does not hold are declined, and logged", async () => {
-    const named = [["Chevening scholarship", "en"], ["стипендия СПбГУ", "ru"], ["北京大学奖学金", "zh"]] as const;
+    const named = [
+      ["Chevening scholarship", "en"],
+      ["стипендия СПбГУ", "ru"],
+      ["北京大学奖学金", "zh"],
+    ] as const;
     // A summit of a year the catalog has no record of is not the SCO's own record; a record of the right
     // year and city that is not about the Belt and Road does not answer a question about its forum.
-    const editions = [["SCO summit 2019 in Bishkek", "en"], ["саммит ШОС 2017 в Астане итоги", "ru"], ["what was signed at the Belt and Road forum 2023 in Beijing", "en"]] as const;
+    const editions = [
+      ["SCO summit 2019 in Bishkek", "en"],
+      ["саммит ШОС 2017 в Астане итоги", "ru"],
+      ["what was signed at the Belt and Road forum 2023 in Beijing", "en"],
+    ] as const;
     for (const [text, lang] of [...named, ...editions]) {
       const reply = await ask(text, lang);
       expect(reply.text, text).toContain(DECLINED[lang]);

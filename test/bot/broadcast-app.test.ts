@@ -15,7 +15,6 @@ import { eventually } from "../helpers/until.js";
 const COORDINATOR = 7001;
 const SUBSCRIBER = 7002;
 
-
 async function broadcast(bot: TestBot, text: string): Promise<BroadcastStatus> {
   await bot.reply("/broadcast", { userId: COORDINATOR });
   await bot.reply(text, { userId: COORDINATOR });
@@ -23,7 +22,10 @@ async function broadcast(bot: TestBot, text: string): Promise<BroadcastStatus> {
   await bot.pressAndWait("bc:e", { userId: COORDINATOR });
   await bot.pressAndWait("bc:ed", { userId: COORDINATOR });
   const preview = await bot.press("bc:p", { userId: COORDINATOR });
-  await bot.api.waitForCall("sendMessage", (p) => String(p.text).includes("Ready to send"), { after: preview.after, timeoutMs: 8000 });
+  await bot.api.waitForCall("sendMessage", (p) => String(p.text).includes("Ready to send"), {
+    after: preview.after,
+    timeoutMs: 8000,
+  });
   const id = (await bot.app.deps.state.sessions.read(`user:${COORDINATOR}`))?.broadcast?.id;
   expect(id).toBeDefined();
   await bot.pressAndWait("bc:ok", { userId: COORDINATOR });
@@ -45,19 +47,37 @@ describe("broadcasting in the app, in memory", () => {
   it("a coordinator broadcasts; the subscriber receives it and finds the announcement", async () => {
     const status = await broadcast(bot, "Caspian logistics forum\nShipping companies meet in Aktau in May.");
     expect(status).toMatchObject({ total: 1, sent: 1 });
-    await eventually(async () => bot.api.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === SUBSCRIBER && String(c.payload.text).startsWith("📣 <b>Announcement from Cooperation Desk</b>\n\nCaspian")), "the delivery");
+    await eventually(
+      async () =>
+        bot.api
+          .callsOf("sendMessage")
+          .find(
+            (c) =>
+              Number(c.payload.chat_id) === SUBSCRIBER &&
+              String(c.payload.text).startsWith("📣 <b>Announcement from Cooperation Desk</b>\n\nCaspian"),
+          ),
+      "the delivery",
+    );
     const answer = await bot.reply("Caspian logistics forum Aktau", { userId: SUBSCRIBER });
     expect(String(answer.payload.text)).toContain("Caspian logistics forum");
   });
 
   it("the subscriber stops announcements from under one, in a new message, and undoes it", async () => {
-    const announcement = bot.api.chatHistory(SUBSCRIBER).find((m) => m.text?.startsWith("📣 Announcement from Cooperation Desk"))!;
+    const announcement = bot.api
+      .chatHistory(SUBSCRIBER)
+      .find((m) => m.text?.startsWith("📣 Announcement from Cooperation Desk"))!;
     const stop = await bot.pressAndWait("a:s", { userId: SUBSCRIBER, messageId: announcement.message_id });
-    expect(stop.message).toMatchObject({ method: "sendMessage", payload: { text: expect.stringContaining("You will no longer receive announcements") } });
+    expect(stop.message).toMatchObject({
+      method: "sendMessage",
+      payload: { text: expect.stringContaining("You will no longer receive announcements") },
+    });
     expect(await bot.app.deps.state.subscriptions.get(SUBSCRIBER)).toBeUndefined();
     const notice = (stop.message!.response as { result: { message_id: number } }).result.message_id;
     const undo = await bot.pressAndWait("a:u", { userId: SUBSCRIBER, messageId: notice });
-    expect(undo.message).toMatchObject({ method: "editMessageText", payload: { message_id: notice, text: "🔔 Your subscription is back, as it was." } });
+    expect(undo.message).toMatchObject({
+      method: "editMessageText",
+      payload: { message_id: notice, text: "🔔 Your subscription is back, as it was." },
+    });
     expect(await bot.app.deps.state.subscriptions.get(SUBSCRIBER)).toMatchObject({ lang: "en", active: true });
     expect(bot.api.chatHistory(SUBSCRIBER).find((m) => m.message_id === announcement.message_id)).toEqual(announcement);
   });
@@ -86,12 +106,21 @@ describe("broadcasting in the app, with Redis", () => {
       const hooks = redisHooks(client, DEFAULT_BROADCAST_PREFIX);
       const target = { chatId: COORDINATOR, messageId: 1 };
       const mark = bot.api.mark();
-      await hooks.onProgress!({ ...status, id: "b-from-worker", state: "running", total: 10, sent: 4, remaining: 6, etaSeconds: 90 }, target);
-      const edit = await bot.api.waitForCall("editMessageText", (p) => String(p.text).includes("b-from-worker"), { after: mark, timeoutMs: 8000 });
+      await hooks.onProgress!(
+        { ...status, id: "b-from-worker", state: "running", total: 10, sent: 4, remaining: 6, etaSeconds: 90 },
+        target,
+      );
+      const edit = await bot.api.waitForCall("editMessageText", (p) => String(p.text).includes("b-from-worker"), {
+        after: mark,
+        timeoutMs: 8000,
+      });
       expect(String(edit.payload.text)).toContain("Sent: 4 · failed: 0 · blocked: 0 · remaining: 6 (of 10)");
       expect(String(edit.payload.text)).toContain("About 2 minutes left.");
       await hooks.markInactive(SUBSCRIBER, "blocked");
-      await eventually(async () => ((await bot.app.deps.state.subscriptions.get(SUBSCRIBER))?.active === false ? true : undefined), "the subscriber marked inactive");
+      await eventually(
+        async () => ((await bot.app.deps.state.subscriptions.get(SUBSCRIBER))?.active === false ? true : undefined),
+        "the subscriber marked inactive",
+      );
       await client.quit();
     } finally {
       await bot.stop();

@@ -40,11 +40,18 @@ beforeEach(async () => {
   api.reset({ state: true });
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
   broadcasts = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { maxAttempts: 2 } });
-  reminders = createMemoryReminders({ hooks: reminderDelivery({ search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger: deps.logger }, chat.bot.api), clock: new MovableClock() });
+  reminders = createMemoryReminders({
+    hooks: reminderDelivery(
+      { search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger: deps.logger },
+      chat.bot.api,
+    ),
+    clock: new MovableClock(),
+  });
   deps.reminders = reminders;
   reminderWiring = await wireReminders({ config: {}, bot: chat.bot, deps });
   await deps.state.roles.grant(COORDINATOR);
-  for (const [i, id] of RECIPIENTS.entries()) await deps.state.subscriptions.set(id, { topics: [], kinds: [], countries: [], lang: i === 0 ? "en" : "ru" });
+  for (const [i, id] of RECIPIENTS.entries())
+    await deps.state.subscriptions.set(id, { topics: [], kinds: [], countries: [], lang: i === 0 ? "en" : "ru" });
 });
 afterEach(async () => {
   await reminderWiring.close();
@@ -89,12 +96,25 @@ describe("a broadcast with an application deadline", () => {
 
     const record = deps.search.get(announcementId(id))!;
     expect(record.dates?.deadlines).toEqual([
-      { date: "2031-05-20", time: "17:00", zone: "Asia/Shanghai", label: { en: "Applications close", fr: "Clôture des candidatures", ru: "Приём заявок заканчивается", zh: "申请截止" } },
+      {
+        date: "2031-05-20",
+        time: "17:00",
+        zone: "Asia/Shanghai",
+        label: {
+          en: "Applications close",
+          fr: "Clôture des candidatures",
+          ru: "Приём заявок заканчивается",
+          zh: "申请截止",
+        },
+      },
     ]);
     expect(record.expires).toBe("2031-05-20");
 
     const received = (user: number): Message => chat.botMessages(user).at(-1)!;
-    const buttons = (m: Message) => (m.reply_markup?.inline_keyboard ?? []).flat().map((b) => [b.text, "callback_data" in b ? b.callback_data : undefined]);
+    const buttons = (m: Message) =>
+      (m.reply_markup?.inline_keyboard ?? [])
+        .flat()
+        .map((b) => [b.text, "callback_data" in b ? b.callback_data : undefined]);
     expect(buttons(received(RECIPIENTS[0]!))).toEqual(
       expect.arrayContaining([
         ["⏰ Remind me", `dl:r:${record.id}`],
@@ -104,13 +124,17 @@ describe("a broadcast with an application deadline", () => {
     expect(buttons(received(RECIPIENTS[1]!))).toEqual(expect.arrayContaining([["⏰ Напомнить", `dl:r:${record.id}`]]));
 
     const [recipient] = RECIPIENTS;
-    expect(toast(await chat.press(recipient!, `dl:r:${record.id}`))).toContain("I'll remind you in our private chat on 13 May and 19 May");
+    expect(toast(await chat.press(recipient!, `dl:r:${record.id}`))).toContain(
+      "I'll remind you in our private chat on 13 May and 19 May",
+    );
     expect((await reminders.list(recipient!)).map((r) => r.recordId)).toEqual([record.id]);
 
     const [file] = calls(await chat.press(recipient!, `dl:c:${record.id}`), "sendDocument");
     expect(file).toBeDefined();
     const sent = api.calls.filter((c) => c.method === "sendDocument").at(-1)!;
-    const event = new ICAL.Event(new ICAL.Component(ICAL.parse(sent.files[0]!.data.toString("utf8"))).getFirstSubcomponent("vevent")!);
+    const event = new ICAL.Event(
+      new ICAL.Component(ICAL.parse(sent.files[0]!.data.toString("utf8"))).getFirstSubcomponent("vevent")!,
+    );
     expect(event.startDate.toJSDate().toISOString()).toBe("2031-05-20T09:00:00.000Z");
     expect(event.summary).toMatch(/^⏰ Applications close: Lunar greenhouse call for proposals/);
   });
@@ -130,7 +154,9 @@ describe("a broadcast with an application deadline", () => {
     await say(`${day(3)} 10:00 UTC`);
     await press("bc:d");
     await say(day(2));
-    expect(panel()).toBe("This deadline passes before the broadcast is sent. Send a later one, or send the broadcast earlier.");
+    expect(panel()).toBe(
+      "This deadline passes before the broadcast is sent. Send a later one, or send the broadcast earlier.",
+    );
     await say(day(5));
     expect(panel()).toContain("⏰ Applications close on");
     await press("bc:s");

@@ -1,11 +1,18 @@
 import type { MessageEntity } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { entitiesToHtml, htmlToPlain } from "../../src/bot/features/broadcast/html.js";
-import { formatScheduleTime, parseDate, parseOffset, parseScheduleTime, zonedToUtc } from "../../src/bot/features/broadcast/time.js";
+import {
+  formatScheduleTime,
+  parseDate,
+  parseOffset,
+  parseScheduleTime,
+  zonedToUtc,
+} from "../../src/bot/features/broadcast/time.js";
 import { decodeBroadcast, encodeBroadcast, type BroadcastAction } from "../../src/bot/features/broadcast/keyboards.js";
 import { audienceChosen, normalizeAudience, toggleAudience } from "../../src/bot/features/broadcast/draft.js";
 
-const e = (type: string, offset: number, length: number, extra: object = {}) => ({ type, offset, length, ...extra }) as MessageEntity;
+const e = (type: string, offset: number, length: number, extra: object = {}) =>
+  ({ type, offset, length, ...extra }) as MessageEntity;
 
 describe("entitiesToHtml", () => {
   it("escapes plain text", () => {
@@ -38,11 +45,13 @@ describe("entitiesToHtml", () => {
   });
 
   it("drops unsafe links and unsupported entities, keeping their text", () => {
-    expect(entitiesToHtml("click #tag", [e("text_link", 0, 5, { url: "javascript:alert(1)" }), e("hashtag", 6, 4)])).toBe("click #tag");
+    expect(
+      entitiesToHtml("click #tag", [e("text_link", 0, 5, { url: "javascript:alert(1)" }), e("hashtag", 6, 4)]),
+    ).toBe("click #tag");
   });
 
   it("reads back as the plain text", () => {
-    const text = "R&D <fund> \"2025\"";
+    const text = 'R&D <fund> "2025"';
     expect(htmlToPlain(entitiesToHtml(text, [e("bold", 0, 3)]))).toBe(text);
   });
 });
@@ -51,15 +60,36 @@ describe("parseScheduleTime", () => {
   const now = new Date("2026-11-20T12:00:00Z");
 
   it("reads an IANA zone, across daylight saving", () => {
-    expect(parseScheduleTime("2026-12-01 09:00 Europe/Berlin", now)).toEqual({ ok: true, at: new Date("2026-12-01T08:00:00Z"), zone: "Europe/Berlin" });
-    expect(parseScheduleTime("2027-07-01 09:00 europe/berlin", now)).toEqual({ ok: true, at: new Date("2027-07-01T07:00:00Z"), zone: "Europe/Berlin" });
-    expect(parseScheduleTime("2026-12-01T09:00 Asia/Shanghai", now)).toMatchObject({ ok: true, at: new Date("2026-12-01T01:00:00Z") });
+    expect(parseScheduleTime("2026-12-01 09:00 Europe/Berlin", now)).toEqual({
+      ok: true,
+      at: new Date("2026-12-01T08:00:00Z"),
+      zone: "Europe/Berlin",
+    });
+    expect(parseScheduleTime("2027-07-01 09:00 europe/berlin", now)).toEqual({
+      ok: true,
+      at: new Date("2027-07-01T07:00:00Z"),
+      zone: "Europe/Berlin",
+    });
+    expect(parseScheduleTime("2026-12-01T09:00 Asia/Shanghai", now)).toMatchObject({
+      ok: true,
+      at: new Date("2026-12-01T01:00:00Z"),
+    });
   });
 
   it("reads offsets and UTC", () => {
-    expect(parseScheduleTime("2026-12-01 09:00 +03:00", now)).toEqual({ ok: true, at: new Date("2026-12-01T06:00:00Z"), zone: "+03:00" });
-    expect(parseScheduleTime("2026-12-01 9:30 UTC-5", now)).toMatchObject({ ok: true, at: new Date("2026-12-01T14:30:00Z") });
-    expect(parseScheduleTime("2026-12-01 09:00Z", now)).toMatchObject({ ok: true, at: new Date("2026-12-01T09:00:00Z") });
+    expect(parseScheduleTime("2026-12-01 09:00 +03:00", now)).toEqual({
+      ok: true,
+      at: new Date("2026-12-01T06:00:00Z"),
+      zone: "+03:00",
+    });
+    expect(parseScheduleTime("2026-12-01 9:30 UTC-5", now)).toMatchObject({
+      ok: true,
+      at: new Date("2026-12-01T14:30:00Z"),
+    });
+    expect(parseScheduleTime("2026-12-01 09:00Z", now)).toMatchObject({
+      ok: true,
+      at: new Date("2026-12-01T09:00:00Z"),
+    });
     expect(parseOffset("+0530")).toBe(330);
     expect(parseOffset("+15:00")).toBeUndefined();
   });
@@ -109,7 +139,18 @@ describe("broadcast buttons", () => {
   });
 
   it("refuse forged payloads", () => {
-    for (const data of ["bc:", "bc:v:de", "bc:t:l:0:de", "bc:t:c:0:kz", "bc:t:k:0:planet", "bc:f:x:0", "bc:c:../etc", "bc:ok:1", "l:fr", "bc:t:t:0:<b>"]) {
+    for (const data of [
+      "bc:",
+      "bc:v:de",
+      "bc:t:l:0:de",
+      "bc:t:c:0:kz",
+      "bc:t:k:0:planet",
+      "bc:f:x:0",
+      "bc:c:../etc",
+      "bc:ok:1",
+      "l:fr",
+      "bc:t:t:0:<b>",
+    ]) {
       expect(decodeBroadcast(data), data).toBeUndefined();
     }
   });
@@ -127,6 +168,9 @@ describe("audience", () => {
     // Removing the last tag leaves no audience, not everyone.
     expect(audience).toEqual({});
     expect(audienceChosen(toggleAudience({}, "languages", "fr"))).toBe(false);
-    expect(toggleAudience({ languages: ["fr"], topics: ["energy"] }, "everyone")).toEqual({ everyone: true, languages: ["fr"] });
+    expect(toggleAudience({ languages: ["fr"], topics: ["energy"] }, "everyone")).toEqual({
+      everyone: true,
+      languages: ["fr"],
+    });
   });
 });

@@ -39,8 +39,14 @@ async function setUp(paid: boolean): Promise<void> {
   chat = await chatWith(api, { settings: { adminIds: [ADMIN] } });
   deps = chat.deps;
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  wiring = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { maxAttempts: 2, paid, ratePerSecond: 200 } });
-  for (let i = 0; i < SUBSCRIBERS; i++) await deps.state.subscriptions.set(7000 + i, { topics: [], kinds: [], countries: [], lang: "en" });
+  wiring = await wireBroadcasts({
+    config,
+    bot: chat.bot,
+    deps,
+    settings: { maxAttempts: 2, paid, ratePerSecond: 200 },
+  });
+  for (let i = 0; i < SUBSCRIBERS; i++)
+    await deps.state.subscriptions.set(7000 + i, { topics: [], kinds: [], countries: [], lang: "en" });
 }
 
 async function broadcastToEveryone(): Promise<BroadcastStatus> {
@@ -66,7 +72,8 @@ async function ask(text: string): Promise<string> {
   return plain(answer!.payload);
 }
 
-const starsText = (billed: number) => `${(billed / 10).toLocaleString("en", { maximumFractionDigits: 1 })} ${billed === 10 ? "Star" : "Stars"}`;
+const starsText = (billed: number) =>
+  `${(billed / 10).toLocaleString("en", { maximumFractionDigits: 1 })} ${billed === 10 ? "Star" : "Stars"}`;
 
 describe("the cost of a paid broadcast afterwards", () => {
   it("/broadcasts and /audit give the cost the engine counted", async () => {
@@ -75,11 +82,11 @@ describe("the cost of a paid broadcast afterwards", () => {
     expect(status.paid).toBeDefined();
     const cost = `💫 cost ${starsText(status.paid!.billed)}`;
 
-    const list = (await ask("/broadcasts"));
+    const list = await ask("/broadcasts");
     expect(list).toContain(`finished`);
     expect(list).toContain(`\n    ${cost}`);
 
-    const audit = (await ask("/audit"));
+    const audit = await ask("/audit");
     expect(audit).toMatch(new RegExp(`· ${ADMIN} sent broadcast ${status.id} · ${cost.replace(/[.]/g, "\\.")}$`, "m"));
   });
 
@@ -87,24 +94,42 @@ describe("the cost of a paid broadcast afterwards", () => {
     await setUp(false);
     const status = await broadcastToEveryone();
     expect(status.paid).toBeUndefined();
-    expect((await ask("/broadcasts"))).not.toContain("💫");
-    const audit = (await ask("/audit"));
+    expect(await ask("/broadcasts")).not.toContain("💫");
+    const audit = await ask("/audit");
     expect(audit).toMatch(new RegExp(`· ${ADMIN} sent broadcast ${status.id}$`, "m"));
     expect(audit).not.toContain("💫");
   });
 
   it("/audit still says a broadcast was paid, and a cancel what it cost, when the engine no longer or still knows it", async () => {
     await setUp(true);
-    await deps.state.audit.append({ actor: ADMIN, action: "broadcast", details: { id: "forgotten", scheduledAt: "now", paid: true } });
-    await deps.state.audit.append({ actor: ADMIN, action: "broadcast", details: { id: "free-one", scheduledAt: "now" } });
+    await deps.state.audit.append({
+      actor: ADMIN,
+      action: "broadcast",
+      details: { id: "forgotten", scheduledAt: "now", paid: true },
+    });
+    await deps.state.audit.append({
+      actor: ADMIN,
+      action: "broadcast",
+      details: { id: "free-one", scheduledAt: "now" },
+    });
     const lines = (await ask("/audit")).split("\n");
     expect(lines[2]).toMatch(new RegExp(`· ${ADMIN} sent broadcast free-one$`));
     expect(lines[3]).toMatch(new RegExp(`· ${ADMIN} sent broadcast forgotten · 💫 paid broadcast$`));
 
     // The coordinator cancels a paid broadcast scheduled for later: nothing was billed.
     const at = new Date(Date.now() + 3_600_000).toISOString();
-    await deps.delivery!.schedule({ id: "later", createdBy: ADMIN, content: { default: { html: "Later" } }, audience: { everyone: true }, scheduledAt: at });
-    await deps.state.audit.append({ actor: ADMIN, action: "broadcast", details: { id: "later", scheduledAt: at, paid: true } });
+    await deps.delivery!.schedule({
+      id: "later",
+      createdBy: ADMIN,
+      content: { default: { html: "Later" } },
+      audience: { everyone: true },
+      scheduledAt: at,
+    });
+    await deps.state.audit.append({
+      actor: ADMIN,
+      action: "broadcast",
+      details: { id: "later", scheduledAt: at, paid: true },
+    });
     expect((await ask("/audit")).split("\n")[2]).toMatch(/scheduled broadcast later for .* UTC · 💫 paid broadcast$/);
     const list = shown(await chat.say(ADMIN, "/broadcasts"));
     const [stop] = data(list).filter((d) => d !== data(list).at(-1));
@@ -113,14 +138,36 @@ describe("the cost of a paid broadcast afterwards", () => {
     expect((await deps.delivery!.status("later"))?.state).toBe("cancelled");
     const [cancel] = await deps.state.audit.recent(1);
     expect(cancel).toMatchObject({ action: "broadcast-cancel", details: { id: "later", paid: true } });
-    expect((await ask("/audit")).split("\n")[2]).toMatch(/cancelled broadcast later after 0 sent \(0 not sent\) · 💫 cost 0 Stars$/);
+    expect((await ask("/audit")).split("\n")[2]).toMatch(
+      /cancelled broadcast later after 0 sent \(0 not sent\) · 💫 cost 0 Stars$/,
+    );
   });
 });
 
 describe("/broadcasts gives a paid broadcast's cost in the reader's language", () => {
-  const base: BroadcastStatus = { id: "b1", createdBy: 1, state: "done", total: 10_000, sent: 10_000, failed: 0, blocked: 0, remaining: 0, createdAt: "2026-12-01T09:00:00.000Z", finishedAt: "2026-12-01T09:00:11.000Z" };
+  const base: BroadcastStatus = {
+    id: "b1",
+    createdBy: 1,
+    state: "done",
+    total: 10_000,
+    sent: 10_000,
+    failed: 0,
+    blocked: 0,
+    remaining: 0,
+    createdAt: "2026-12-01T09:00:00.000Z",
+    finishedAt: "2026-12-01T09:00:11.000Z",
+  };
   const statuses: BroadcastStatus[] = [
-    { ...base, id: "s", state: "scheduled", total: 0, sent: 0, remaining: 0, scheduledAt: "2026-12-02T09:00:00.000Z", paid: { billed: 0, estimate: 0 } },
+    {
+      ...base,
+      id: "s",
+      state: "scheduled",
+      total: 0,
+      sent: 0,
+      remaining: 0,
+      scheduledAt: "2026-12-02T09:00:00.000Z",
+      paid: { billed: 0, estimate: 0 },
+    },
     { ...base, id: "r", state: "running", sent: 2_000, remaining: 8_000, paid: { billed: 1_845, estimate: 9_670 } },
     { ...base, id: "d", paid: { billed: 9_655, estimate: 9_670 } },
     { ...base, id: "f" },
@@ -135,7 +182,10 @@ describe("/broadcasts gives a paid broadcast's cost in the reader's language", (
   it.each(LANGUAGES)("%s", async (lang) => {
     const t = translator(await createI18n(), lang);
     const text = renderList(statuses, t, lang);
-    const paidLines = text.split("\n").filter((l) => l.includes("💫")).map((l) => l.trim());
+    const paidLines = text
+      .split("\n")
+      .filter((l) => l.includes("💫"))
+      .map((l) => l.trim());
     expect(paidLines).toEqual(expected[lang]);
     // The free broadcast, listed last, has no cost line.
     expect(text.trimEnd().split("\n").at(-1)).not.toContain("💫");

@@ -10,7 +10,13 @@ import { LANGUAGES } from "../../src/catalog/schema.js";
 import { loadConfig } from "../../src/config.js";
 import { createI18n, translator } from "../../src/i18n.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
-import { HARNESS_TOKEN, startFakeBotApi, telegramRateLimits, type FakeBotApi, type TelegramRateLimitPolicy } from "../helpers/fake-bot-api.js";
+import {
+  HARNESS_TOKEN,
+  startFakeBotApi,
+  telegramRateLimits,
+  type FakeBotApi,
+  type TelegramRateLimitPolicy,
+} from "../helpers/fake-bot-api.js";
 import { eventually } from "../helpers/until.js";
 
 /**
@@ -56,7 +62,6 @@ const press = (data: string) => chat.press(COORDINATOR, data, { force: true });
 const last = (): Message => chat.botMessages(COORDINATOR).at(-1)!;
 const broadcastSends = () => api.calls.filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) >= 7000);
 
-
 /** Composes a broadcast to everyone, previews it and returns the confirmation panel and the draft's id. */
 async function composeToEveryone(): Promise<{ confirmation: Message; id: string }> {
   await say("/broadcast");
@@ -73,7 +78,9 @@ describe("paid broadcasting in the bot", () => {
     await setUp({ paid: true, ratePerSecond: 200 });
     expect(deps.delivery?.pacing).toEqual({ ratePerSecond: 200, paid: true });
     const { confirmation, id } = await composeToEveryone();
-    expect(confirmation.text).toContain("💫 Paid broadcast: at most 3 Stars from the bot’s balance — 0.1 Star for each message over Telegram’s free 30 a second (30 of 60 at most).");
+    expect(confirmation.text).toContain(
+      "💫 Paid broadcast: at most 3 Stars from the bot’s balance — 0.1 Star for each message over Telegram’s free 30 a second (30 of 60 at most).",
+    );
     const statusMessage = confirmation.message_id;
 
     await press("bc:ok");
@@ -90,7 +97,11 @@ describe("paid broadcasting in the bot", () => {
     expect(limits.stats.rejections).toEqual([]);
     expect(limits.stats.paid).toBe(SUBSCRIBERS);
     // Messages to the coordinator are not broadcasts: no flag.
-    expect(api.calls.filter((c) => Number(c.payload.chat_id) === COORDINATOR).some((c) => "allow_paid_broadcast" in c.payload)).toBe(false);
+    expect(
+      api.calls
+        .filter((c) => Number(c.payload.chat_id) === COORDINATOR)
+        .some((c) => "allow_paid_broadcast" in c.payload),
+    ).toBe(false);
 
     const billed = status.paid!.billed;
     const stars = (billed / 10).toLocaleString("en", { maximumFractionDigits: 1 });
@@ -98,7 +109,9 @@ describe("paid broadcasting in the bot", () => {
       const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === statusMessage);
       return m?.text?.includes("finished") ? m : undefined;
     }, "the final report");
-    expect(report.text).toContain(`💫 Paid broadcast: ${stars} ${billed === 10 ? "Star" : "Stars"} (messages over the free 30 a second: ${billed}; estimated before sending: at most 3).`);
+    expect(report.text).toContain(
+      `💫 Paid broadcast: ${stars} ${billed === 10 ? "Star" : "Stars"} (messages over the free 30 a second: ${billed}; estimated before sending: at most 3).`,
+    );
   });
 
   it("without it, nothing is said of a cost and no message carries the flag", async () => {
@@ -107,7 +120,11 @@ describe("paid broadcasting in the bot", () => {
     const { confirmation, id } = await composeToEveryone();
     expect(confirmation.text).not.toContain("💫");
     await press("bc:ok");
-    await eventually(async () => (await deps.delivery!.status(id))?.state === "done", "the broadcast to finish", 15_000);
+    await eventually(
+      async () => (await deps.delivery!.status(id))?.state === "done",
+      "the broadcast to finish",
+      15_000,
+    );
     expect(broadcastSends().some((c) => "allow_paid_broadcast" in c.payload)).toBe(false);
     const report = await eventually(() => {
       const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === confirmation.message_id);
@@ -133,9 +150,21 @@ describe("paid broadcasting in the coordinator's language", () => {
     etaSeconds: 9,
     paid: { billed: 1_845, estimate: 9_670 },
   };
-  const paidDone: BroadcastStatus = { ...paidRun, state: "done", sent: 9_990, blocked: 10, remaining: 0, finishedAt: "2026-12-01T09:00:11.000Z", paid: { billed: 9_655, estimate: 9_670 } };
+  const paidDone: BroadcastStatus = {
+    ...paidRun,
+    state: "done",
+    sent: 9_990,
+    blocked: 10,
+    remaining: 0,
+    finishedAt: "2026-12-01T09:00:11.000Z",
+    paid: { billed: 9_655, estimate: 9_670 },
+  };
   const expected = {
-    en: { confirm: "at most <b>967</b> Stars", running: "184.5 Stars so far", report: "<b>965.5</b> Stars (messages over the free 30 a second: 9,655; estimated before sending: at most 967)" },
+    en: {
+      confirm: "at most <b>967</b> Stars",
+      running: "184.5 Stars so far",
+      report: "<b>965.5</b> Stars (messages over the free 30 a second: 9,655; estimated before sending: at most 967)",
+    },
     fr: { confirm: "au plus <b>967</b> étoiles", running: "184,5 étoiles jusqu’ici", report: "<b>965,5</b> étoiles" },
     ru: { confirm: "до <b>967</b> звёзд", running: "пока потрачено 184,5 звезды", report: "<b>965,5</b> звезды" },
     zh: { confirm: "扣除<b>967</b>颗星星", running: "已花费184.5颗星星", report: "花费<b>965.5</b>颗星星" },
@@ -145,10 +174,19 @@ describe("paid broadcasting in the coordinator's language", () => {
     const i18n = await createI18n();
     const t = translator(i18n, lang);
     const draft = { ...newDraft(lang), audience: { everyone: true } };
-    const confirm = renderConfirm(draft, 10_000, { t, lang, catalog: catalogStub, pacing: { ratePerSecond: 950, paid: true } });
+    const confirm = renderConfirm(draft, 10_000, {
+      t,
+      lang,
+      catalog: catalogStub,
+      pacing: { ratePerSecond: 950, paid: true },
+    });
     expect(confirm).toContain(expected[lang].confirm);
-    expect(renderConfirm(draft, 10_000, { t, lang, catalog: catalogStub, pacing: { ratePerSecond: 28, paid: false } })).not.toContain("💫");
-    expect(renderConfirm(draft, 20, { t, lang, catalog: catalogStub, pacing: { ratePerSecond: 950, paid: true } })).toContain(t("broadcast:paid.free"));
+    expect(
+      renderConfirm(draft, 10_000, { t, lang, catalog: catalogStub, pacing: { ratePerSecond: 28, paid: false } }),
+    ).not.toContain("💫");
+    expect(
+      renderConfirm(draft, 20, { t, lang, catalog: catalogStub, pacing: { ratePerSecond: 950, paid: true } }),
+    ).toContain(t("broadcast:paid.free"));
     expect(renderProgress(paidRun, t, lang)).toContain(expected[lang].running);
     expect(renderProgress(paidDone, t, lang)).toContain(expected[lang].report);
     const { paid: _paid, ...free } = paidDone;

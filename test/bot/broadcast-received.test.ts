@@ -52,24 +52,42 @@ afterEach(async () => {
   for (const chatId of [EN, FR, ZH]) await deps.state.subscriptions.remove(chatId);
 });
 
-async function subscribe(chatId: number, lang: Language, facets: { topics?: string[]; kinds?: string[]; countries?: string[] } = {}): Promise<void> {
+async function subscribe(
+  chatId: number,
+  lang: Language,
+  facets: { topics?: string[]; kinds?: string[]; countries?: string[] } = {},
+): Promise<void> {
   await deps.state.subscriptions.set(chatId, { topics: [], kinds: [], countries: [], ...facets, lang });
 }
 
 const feed = (update: Omit<Update, "update_id">): Promise<RecordedCall[]> => chat.deliver(update);
 /** Each user's Telegram language. */
 const LANGUAGE_CODE: Record<number, string> = { [COORDINATOR]: "en", [EN]: "en", [FR]: "fr", [ZH]: "zh" };
-const say = (text: string, userId = COORDINATOR) => feed(api.textMessage({ chatId: userId, userId, text, languageCode: LANGUAGE_CODE[userId] }));
+const say = (text: string, userId = COORDINATOR) =>
+  feed(api.textMessage({ chatId: userId, userId, text, languageCode: LANGUAGE_CODE[userId] }));
 const press = (data: string, userId = COORDINATOR, messageId?: number) =>
-  feed(api.callbackQuery({ chatId: userId, userId, data, languageCode: LANGUAGE_CODE[userId], allowUnknownData: true, ...(messageId !== undefined ? { messageId } : {}) }));
+  feed(
+    api.callbackQuery({
+      chatId: userId,
+      userId,
+      data,
+      languageCode: LANGUAGE_CODE[userId],
+      allowUnknownData: true,
+      ...(messageId !== undefined ? { messageId } : {}),
+    }),
+  );
 
-const sent = (calls: RecordedCall[], chatId: number) => calls.filter((c) => ["sendMessage", "sendPhoto", "sendDocument"].includes(c.method) && Number(c.payload.chat_id) === chatId);
+const sent = (calls: RecordedCall[], chatId: number) =>
+  calls.filter(
+    (c) => ["sendMessage", "sendPhoto", "sendDocument"].includes(c.method) && Number(c.payload.chat_id) === chatId,
+  );
 const toast = (calls: RecordedCall[]) => calls.find((c) => c.method === "answerCallbackQuery")?.payload.text;
-const markup = (call: RecordedCall | Message | undefined) => ((call && "payload" in call ? call.payload.reply_markup : call?.reply_markup) as InlineKeyboardMarkup | undefined)?.inline_keyboard;
+const markup = (call: RecordedCall | Message | undefined) =>
+  ((call && "payload" in call ? call.payload.reply_markup : call?.reply_markup) as InlineKeyboardMarkup | undefined)
+    ?.inline_keyboard;
 
 /** The bot's messages in a chat as they stand now. */
 const history = (chatId: number) => chat.botMessages(chatId);
-
 
 async function finished(id: string): Promise<BroadcastStatus> {
   return eventually(async () => {
@@ -85,7 +103,12 @@ const TEXT_FR = "Appel de la vallée de l’hydrogène\nCandidatures jusqu’au 
 function expectedButtons(lang: Language, short: string) {
   const t = translator(deps.i18n, lang);
   const manage = { en: "⚙️ My subscription", fr: "⚙️ Mon abonnement", ru: "⚙️ Моя подписка", zh: "⚙️ 我的订阅" }[lang];
-  const stop = { en: "🔕 Stop announcements", fr: "🔕 Ne plus recevoir d’annonces", ru: "🔕 Отписаться от объявлений", zh: "🔕 不再接收公告" }[lang];
+  const stop = {
+    en: "🔕 Stop announcements",
+    fr: "🔕 Ne plus recevoir d’annonces",
+    ru: "🔕 Отписаться от объявлений",
+    zh: "🔕 不再接收公告",
+  }[lang];
   return [
     [{ text: `🗂 ${short}`, callback_data: "r:C:asean" }],
     [
@@ -107,9 +130,13 @@ async function broadcastWithRecord(): Promise<{ id: string; previews: RecordedCa
   await say(TEXT_FR);
   await press("bc:r");
   const unknown = await say("no-such-record");
-  expect(sent(unknown, COORDINATOR).map((c) => c.payload.text)).toEqual(["❓ The catalog has no record with the id <code>no-such-record</code> to link. Check it and send it again, or go back."]);
+  expect(sent(unknown, COORDINATOR).map((c) => c.payload.text)).toEqual([
+    "❓ The catalog has no record with the id <code>no-such-record</code> to link. Check it and send it again, or go back.",
+  ]);
   const linked = await say("ASEAN");
-  expect(String(sent(linked, COORDINATOR)[0]?.payload.text)).toContain("Record: ASEAN (<code>asean</code>), its buttons under the message");
+  expect(String(sent(linked, COORDINATOR)[0]?.payload.text)).toContain(
+    "Record: ASEAN (<code>asean</code>), its buttons under the message",
+  );
   await press("bc:a");
   await press("bc:e");
   const previews = sent(await press("bc:p"), COORDINATOR);
@@ -136,10 +163,16 @@ describe("a received announcement", () => {
       expect.stringContaining("Ready to send"),
     ]);
     expect(previews[1]!.payload.text).toBe(en);
-    (["en", "fr", "ru", "zh"] as const).forEach((lang, i) => expect(markup(previews[2 * i + 1]), lang).toEqual(expectedButtons(lang, short(lang))));
+    (["en", "fr", "ru", "zh"] as const).forEach((lang, i) =>
+      expect(markup(previews[2 * i + 1]), lang).toEqual(expectedButtons(lang, short(lang))),
+    );
 
     // Each subscriber got the preview of their language, buttons included.
-    for (const [chat, preview] of [[EN, previews[1]!], [FR, previews[3]!], [ZH, previews[7]!]] as const) {
+    for (const [chat, preview] of [
+      [EN, previews[1]!],
+      [FR, previews[3]!],
+      [ZH, previews[7]!],
+    ] as const) {
       const [delivery] = sent(api.calls, chat);
       expect(delivery?.payload.text, String(chat)).toBe(preview.payload.text);
       expect(markup(delivery), String(chat)).toEqual(markup(preview));
@@ -166,10 +199,18 @@ describe("a received announcement", () => {
     expect(opened.filter((c) => c.method.startsWith("edit") && Number(c.payload.chat_id) === EN)).toEqual([]);
     const [menu] = sent(opened, EN);
     expect(String(menu?.payload.text)).toContain("Your subscription");
-    expect(markup(menu)?.flat().map((b) => ("callback_data" in b ? b.callback_data : ""))).toEqual(["s:f:t:0", "s:f:k:0", "s:f:c:0", "s:s", "s:x"]);
+    expect(
+      markup(menu)
+        ?.flat()
+        .map((b) => ("callback_data" in b ? b.callback_data : "")),
+    ).toEqual(["s:f:t:0", "s:f:k:0", "s:f:c:0", "s:s", "s:x"]);
     const menuMessage = history(EN).at(-1)!;
     const facet = await press("s:f:t:0", EN, menuMessage.message_id);
-    expect(facet.filter((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === EN).map((c) => c.payload.message_id)).toEqual([menuMessage.message_id]);
+    expect(
+      facet
+        .filter((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === EN)
+        .map((c) => c.payload.message_id),
+    ).toEqual([menuMessage.message_id]);
     expect(history(EN).find((m) => m.message_id === announcement.message_id)).toEqual(announcement);
   });
 
@@ -181,7 +222,9 @@ describe("a received announcement", () => {
     expect(toast(stopped)).toBe("Announcements stopped");
     expect(await deps.state.subscriptions.get(EN)).toBeUndefined();
     const [notice] = sent(stopped, EN);
-    expect(notice?.payload.text).toBe("🔕 You will no longer receive announcements. Changed your mind? “Undo” brings your subscription back as it was.");
+    expect(notice?.payload.text).toBe(
+      "🔕 You will no longer receive announcements. Changed your mind? “Undo” brings your subscription back as it was.",
+    );
     expect(markup(notice)).toEqual([[{ text: "↩ Undo", callback_data: "a:u" }]]);
     expect(history(EN).find((m) => m.message_id === announcement.message_id)).toEqual(announcement);
     // Stopping again: nothing to stop.
@@ -190,7 +233,9 @@ describe("a received announcement", () => {
     const noticeMessage = history(EN).at(-1)!;
     const undone = await press("a:u", EN, noticeMessage.message_id);
     expect(toast(undone)).toBe("Subscription restored");
-    expect(undone.find((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === EN)?.payload).toMatchObject({ message_id: noticeMessage.message_id, text: "🔔 Your subscription is back, as it was." });
+    expect(
+      undone.find((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === EN)?.payload,
+    ).toMatchObject({ message_id: noticeMessage.message_id, text: "🔔 Your subscription is back, as it was." });
     expect(await deps.state.subscriptions.get(EN)).toEqual(before);
     // Undo once only.
     expect(toast(await press("a:u", EN, noticeMessage.message_id))).toContain("expired");
@@ -200,10 +245,14 @@ describe("a received announcement", () => {
     await press("a:s", FR);
     await subscribe(FR, "fr", { kinds: ["event"] });
     const undone = await press("a:u", FR);
-    expect(undone.find((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === FR)?.payload.text).toBe("🔔 Vous vous êtes abonné de nouveau entre-temps\u00a0: cet abonnement reste tel quel.");
+    expect(undone.find((c) => c.method === "editMessageText" && Number(c.payload.chat_id) === FR)?.payload.text).toBe(
+      "🔔 Vous vous êtes abonné de nouveau entre-temps\u00a0: cet abonnement reste tel quel.",
+    );
     expect((await deps.state.subscriptions.get(FR))?.kinds).toEqual(["event"]);
 
-    const inGroup = await feed(api.callbackQuery({ chatId: -9001, userId: FR, data: "a:s", chatType: "supergroup", allowUnknownData: true }));
+    const inGroup = await feed(
+      api.callbackQuery({ chatId: -9001, userId: FR, data: "a:s", chatType: "supergroup", allowUnknownData: true }),
+    );
     expect(toast(inGroup)).toContain("expiré");
     for (const forged of ["a:x", "a:s:1", "a:"]) expect(toast(await press(forged, FR)), forged).toContain("expiré");
     expect((await deps.state.subscriptions.get(FR))?.kinds).toEqual(["event"]);
@@ -215,7 +264,9 @@ describe("composing for recipients", () => {
     await say("/broadcast");
     // The longest header, "📣 Announcement from Cooperation Desk" and a blank line, takes 39 of Telegram's 4,096 and 1,024.
     const refused = sent(await say("x".repeat(4058)), COORDINATOR);
-    expect(refused.map((c) => c.payload.text)).toEqual(["That is too long: at most 4,057 characters for a text, 985 for a caption (the rest is the header recipients see)."]);
+    expect(refused.map((c) => c.payload.text)).toEqual([
+      "That is too long: at most 4,057 characters for a text, 985 for a caption (the rest is the header recipients see).",
+    ]);
     await say("x".repeat(4057));
     expect((await deps.state.sessions.read(`user:${COORDINATOR}`))?.broadcast?.default?.text).toHaveLength(4057);
   });
@@ -232,7 +283,11 @@ describe("composing for recipients", () => {
     await say("Short notice");
     await press("bc:r");
     await say("asean");
-    expect(markup(history(COORDINATOR).at(-1))?.flat().map((b) => ("callback_data" in b ? b.callback_data : ""))).toContain("bc:ru");
+    expect(
+      markup(history(COORDINATOR).at(-1))
+        ?.flat()
+        .map((b) => ("callback_data" in b ? b.callback_data : "")),
+    ).toContain("bc:ru");
     await press("bc:ru");
     expect(history(COORDINATOR).at(-1)?.text).toContain("Record: none");
     await press("bc:a");
@@ -255,6 +310,7 @@ describe("payloads", () => {
       expect(decodeCallback(encodeCallback(action))).toEqual(action);
     }
     expect(encodeCallback({ type: "record", view: "details", id: "asean", fresh: true })).toBe("r:D:asean");
-    for (const forged of ["r:X:asean", "r:Dd:asean", "a:m:1", "a:z", "A:m"]) expect(decodeCallback(forged), forged).toBeUndefined();
+    for (const forged of ["r:X:asean", "r:Dd:asean", "a:m:1", "a:z", "A:m"])
+      expect(decodeCallback(forged), forged).toBeUndefined();
   });
 });

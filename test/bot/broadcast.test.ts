@@ -51,22 +51,34 @@ afterEach(async () => {
   await deps.live?.close();
 });
 
-async function subscribe(chatId: number, lang: Language, facets: { topics?: string[]; kinds?: string[]; countries?: string[] } = {}): Promise<void> {
+async function subscribe(
+  chatId: number,
+  lang: Language,
+  facets: { topics?: string[]; kinds?: string[]; countries?: string[] } = {},
+): Promise<void> {
   await deps.state.subscriptions.set(chatId, { topics: [], kinds: [], countries: [], ...facets, lang });
 }
 
 const feed = (update: Omit<Update, "update_id">) => chat.deliver(update);
 
 /** A text from `userId` in their private chat, with formatting entities. */
-async function say(text: string, opts: { userId?: number; entities?: MessageEntity[]; languageCode?: string } = {}): Promise<void> {
+async function say(
+  text: string,
+  opts: { userId?: number; entities?: MessageEntity[]; languageCode?: string } = {},
+): Promise<void> {
   const userId = opts.userId ?? COORDINATOR;
   const update = api.textMessage({ chatId: userId, userId, text, languageCode: opts.languageCode ?? "en" });
-  if (opts.entities) (update.message as Message).entities = [...((update.message as Message).entities ?? []), ...opts.entities];
+  if (opts.entities)
+    (update.message as Message).entities = [...((update.message as Message).entities ?? []), ...opts.entities];
   await feed(update);
 }
 
 /** A photo (three sizes) or a document with a caption from the coordinator. */
-async function sendMedia(kind: "photo" | "document", caption: string, captionEntities: MessageEntity[] = []): Promise<void> {
+async function sendMedia(
+  kind: "photo" | "document",
+  caption: string,
+  captionEntities: MessageEntity[] = [],
+): Promise<void> {
   const update = api.textMessage({ chatId: COORDINATOR, userId: COORDINATOR, text: "x" });
   const message = update.message as Message & { text?: string };
   delete message.text;
@@ -97,14 +109,17 @@ function last(chatId = COORDINATOR): Message {
 }
 
 function buttons(message: Message | undefined): string[] {
-  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().flatMap((b) => ("callback_data" in b && b.callback_data ? [b.callback_data] : []));
+  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .flatMap((b) => ("callback_data" in b && b.callback_data ? [b.callback_data] : []));
 }
 
 /** Sends of the broadcast to a chat (messages, photos, documents). */
 function deliveries(chatId: number): RecordedCall[] {
-  return api.calls.filter((c) => ["sendMessage", "sendPhoto", "sendDocument"].includes(c.method) && Number(c.payload.chat_id) === chatId);
+  return api.calls.filter(
+    (c) => ["sendMessage", "sendPhoto", "sendDocument"].includes(c.method) && Number(c.payload.chat_id) === chatId,
+  );
 }
-
 
 async function finished(id: string): Promise<BroadcastStatus> {
   return eventually(async () => {
@@ -154,7 +169,9 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     // A French variant: the next message is its text.
     await press("bc:v:fr");
     expect((await session())?.step).toBe("broadcast:variant:fr");
-    await say("Forum sur l’hydrogène à Almaty\nInscription avant le 5 mars.", { entities: [{ type: "bold", offset: 0, length: 5 }] });
+    await say("Forum sur l’hydrogène à Almaty\nInscription avant le 5 mars.", {
+      entities: [{ type: "bold", offset: 0, length: 5 }],
+    });
     expect(last().text).toContain("Language variants: FR");
 
     // Audience: everyone, then French and Russian readers only; the count follows each toggle.
@@ -184,7 +201,9 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     // Preview: what the readers of each language of the audience get, sent the way the delivery sends it.
     const mark = api.mark();
     await press("bc:p");
-    const previews = api.calls.filter((c) => c.index >= mark && c.method === "sendMessage" && Number(c.payload.chat_id) === COORDINATOR);
+    const previews = api.calls.filter(
+      (c) => c.index >= mark && c.method === "sendMessage" && Number(c.payload.chat_id) === COORDINATOR,
+    );
     expect(previews.map((c) => c.payload.text)).toEqual([
       "👁 <b>Preview</b> — what subscribers who read <b>French</b> will receive:",
       "📣 <b>Annonce de Cooperation Desk</b>\n\n<b>Forum</b> sur l’hydrogène à Almaty\nInscription avant le 5 mars.",
@@ -208,7 +227,13 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     expect(deliveries(EN_SUBSCRIBER)).toEqual([]);
     expect(fr?.payload.reply_markup).toEqual(previews[1]!.payload.reply_markup);
     // What Telegram shows them: the formatting as entities (the header's bold first).
-    expect(last(RU_SUBSCRIBER).entities?.map((e) => e.type)).toEqual(["bold", "bold", "italic", "underline", "text_link"]);
+    expect(last(RU_SUBSCRIBER).entities?.map((e) => e.type)).toEqual([
+      "bold",
+      "bold",
+      "italic",
+      "underline",
+      "text_link",
+    ]);
 
     // The draft is gone; the broadcast is audited.
     expect((await session())?.broadcast).toBeUndefined();
@@ -235,10 +260,15 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     }, "the final report");
     expect(report.text).toContain(`Broadcast ${id} finished.`);
     expect(report.text).toContain("Sent: 2 · failed: 0 · blocked the bot: 1 · not sent: 0 (of 3)");
-    const edits = api.callsOf("editMessageText").filter((c) => Number(c.payload.message_id) === statusMessage.message_id);
+    const edits = api
+      .callsOf("editMessageText")
+      .filter((c) => Number(c.payload.message_id) === statusMessage.message_id);
     expect(edits.length).toBeGreaterThanOrEqual(2);
     // The notice that it is over (edits do not notify).
-    await eventually(() => deliveries(COORDINATOR).some((c) => String(c.payload.text).includes("is finished")), "the notice");
+    await eventually(
+      () => deliveries(COORDINATOR).some((c) => String(c.payload.text).includes("is finished")),
+      "the notice",
+    );
     expect((await deps.state.subscriptions.get(RU_SUBSCRIBER))?.active).toBe(false);
   });
 
@@ -261,10 +291,19 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     const id = await draftId();
     await press("bc:ok");
     await finished(id);
-    for (const [chat, preview] of [[EN_SUBSCRIBER, photos[0]!], [FR_SUBSCRIBER, photos[1]!], [RU_SUBSCRIBER, photos[2]!]] as const) {
+    for (const [chat, preview] of [
+      [EN_SUBSCRIBER, photos[0]!],
+      [FR_SUBSCRIBER, photos[1]!],
+      [RU_SUBSCRIBER, photos[2]!],
+    ] as const) {
       const [sent] = deliveries(chat);
       expect(sent?.method).toBe("sendPhoto");
-      expect(sent?.payload).toMatchObject({ photo: preview.payload.photo, caption: preview.payload.caption, parse_mode: "HTML", reply_markup: preview.payload.reply_markup });
+      expect(sent?.payload).toMatchObject({
+        photo: preview.payload.photo,
+        caption: preview.payload.caption,
+        parse_mode: "HTML",
+        reply_markup: preview.payload.reply_markup,
+      });
     }
 
     await say("/broadcast");
@@ -421,7 +460,11 @@ describe("/broadcasts", () => {
     expect(buttons(last())).toEqual(["bc:ls"]);
     expect((await deps.delivery!.status(id))?.state).toBe("cancelled");
     const [entry] = await deps.state.audit.recent(1);
-    expect(entry).toMatchObject({ actor: COORDINATOR, action: "broadcast-cancel", details: expect.objectContaining({ id }) });
+    expect(entry).toMatchObject({
+      actor: COORDINATOR,
+      action: "broadcast-cancel",
+      details: expect.objectContaining({ id }),
+    });
 
     // Cancelling again: nothing to cancel.
     expect((await press(`bc:c:${id}`)).payload.text).toContain("no longer running");
@@ -438,7 +481,10 @@ describe("/broadcasts", () => {
     await press("bc:ok");
     await finished(id);
     await say("/broadcasts");
-    const list = api.chatHistory(COORDINATOR).filter((m) => m.text?.includes("Recent broadcasts")).at(-1)!;
+    const list = api
+      .chatHistory(COORDINATOR)
+      .filter((m) => m.text?.includes("Recent broadcasts"))
+      .at(-1)!;
     expect(list.text).toContain("1. Hydrogen forum in Almaty — ✅ done");
     expect(list.text).toMatch(/finished .*: sent 3 of 3/);
     expect(buttons(list)).toEqual(["bc:ls"]);
@@ -473,7 +519,10 @@ describe("only coordinators", () => {
       const mark = api.mark();
       const answer = await press(data, STRANGER);
       expect(answer.payload.text, data).toBe("Only coordinators can use this button.");
-      expect(api.calls.filter((c) => c.index >= mark && c.method !== "answerCallbackQuery"), data).toEqual([]);
+      expect(
+        api.calls.filter((c) => c.index >= mark && c.method !== "answerCallbackQuery"),
+        data,
+      ).toEqual([]);
     }
     expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
     expect((await deps.delivery!.list()).length).toBe(1);
@@ -501,9 +550,13 @@ describe("announcements", () => {
 
   it("a subscriber's follow-up question finds the broadcast's announcement", async () => {
     await say("/broadcast");
-    await say("Aral Sea desalination grant opens\nThe Aral Sea desalination grant funds pilot plants in Karakalpakstan; applications close 30 June.");
+    await say(
+      "Aral Sea desalination grant opens\nThe Aral Sea desalination grant funds pilot plants in Karakalpakstan; applications close 30 June.",
+    );
     await press("bc:v:ru");
-    await say("Открыт грант на опреснение Аральского моря\nГрант на опреснение воды Аральского моря финансирует пилотные установки в Каракалпакстане.");
+    await say(
+      "Открыт грант на опреснение Аральского моря\nГрант на опреснение воды Аральского моря финансирует пилотные установки в Каракалпакстане.",
+    );
     await press("bc:e");
     await press("bc:p");
     const id = await draftId();
@@ -511,7 +564,10 @@ describe("announcements", () => {
     await finished(id);
 
     const record = deps.search.get(`announcement-${id}`);
-    expect(record).toMatchObject({ kind: "announcement", title: { en: "Aral Sea desalination grant opens", ru: "Открыт грант на опреснение Аральского моря" } });
+    expect(record).toMatchObject({
+      kind: "announcement",
+      title: { en: "Aral Sea desalination grant opens", ru: "Открыт грант на опреснение Аральского моря" },
+    });
     expect(record?.title.fr).toBe("Aral Sea desalination grant opens");
     expect(record?.expires).toBe(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
     expect(record?.source.file).toBe(`broadcast-${id}.txt`);
@@ -533,7 +589,9 @@ describe("announcements", () => {
     await press("bc:ok");
     expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
     const stored = await deps.state.catalog.snapshot();
-    expect(stored.records.map((c) => [c.op, c.op === "put" && c.record.id, c.op === "put" && c.from])).toEqual([["put", `announcement-${id}`, expect.any(String)]]);
+    expect(stored.records.map((c) => [c.op, c.op === "put" && c.record.id, c.op === "put" && c.from])).toEqual([
+      ["put", `announcement-${id}`, expect.any(String)],
+    ]);
     expect(deps.search.get(`announcement-${id}`)).toBeUndefined();
     await say("steppe hydrogen valley", { userId: EN_SUBSCRIBER });
     expect(last(EN_SUBSCRIBER).text).not.toContain("Steppe hydrogen valley call");

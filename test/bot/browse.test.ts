@@ -25,7 +25,9 @@ beforeEach(async () => {
 type Button = { text: string; data?: string };
 
 function buttons(message: Message | undefined): Button[] {
-  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
+  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
 }
 
 const feed = (update: Update) => chat.deliver(update);
@@ -53,7 +55,10 @@ function button(message: Message, text: string | RegExp): Button {
   return found;
 }
 
-const records = (message: Message) => buttons(message).filter((b) => b.data?.startsWith("r:c:")).map((b) => b.data!.slice(4));
+const records = (message: Message) =>
+  buttons(message)
+    .filter((b) => b.data?.startsWith("r:c:"))
+    .map((b) => b.data!.slice(4));
 
 /** The list as the bot should show it: the list's records in its order (src/bot/lists.ts). */
 async function oracle(list: BrowseList, filters: { country?: string; sector?: string } = {}): Promise<CatalogRecord[]> {
@@ -69,17 +74,30 @@ describe("lists of what users mean", () => {
     const incubators = all.filter((r) => r.kind === "incubator");
     expect(incubators).toHaveLength(10);
     expect(all.slice(0, 10)).toEqual(incubators);
-    for (const r of all.slice(10)) expect(r.audiences.some((a) => ENTREPRENEURS.includes(a)), r.id).toBe(true);
+    for (const r of all.slice(10))
+      expect(
+        r.audiences.some((a) => ENTREPRENEURS.includes(a)),
+        r.id,
+      ).toBe(true);
     expect(all.some((r) => r.kind === "event")).toBe(false);
 
     const list = await command("/incubators");
     expect(list.text!.split("\n")[0]).toBe("🚀 Incubators and support for entrepreneurs");
-    expect(list.text!).toContain(`incubators and innovation centres first, then cooperation platforms, contests and camps, and the offices that support them — ${all.length} in all.`);
+    expect(list.text!).toContain(
+      `incubators and innovation centres first, then cooperation platforms, contests and camps, and the offices that support them — ${all.length} in all.`,
+    );
     expect(list.text!).toContain(`Page 1 of ${Math.ceil(all.length / 8)}`);
     expect(records(list)).toEqual(all.slice(0, 8).map((r) => r.id));
     expect(list.text!).toContain("1. Changchun — innovation cooperation centre — Incubator · Changchun, China");
-    expect(buttons(list)[0]).toEqual({ text: "1. Changchun — innovation cooperation centre", data: "r:c:incubator-changchun" });
-    expect(buttons(list).map((b) => b.data).filter((d) => !d?.startsWith("r:"))).toEqual(["b:n:-:-:1", "f:n:c:-:-", "f:n:s:-:-"]);
+    expect(buttons(list)[0]).toEqual({
+      text: "1. Changchun — innovation cooperation centre",
+      data: "r:c:incubator-changchun",
+    });
+    expect(
+      buttons(list)
+        .map((b) => b.data)
+        .filter((d) => !d?.startsWith("r:")),
+    ).toEqual(["b:n:-:-:1", "f:n:c:-:-", "f:n:s:-:-"]);
   });
 
   it("/programmes: everything for students and researchers, the higher-education centre first, then the programmes", async () => {
@@ -88,7 +106,11 @@ describe("lists of what users mean", () => {
     const programmes = all.filter((r) => r.kind === "programme");
     expect(programmes.length).toBeGreaterThan(2);
     expect(all.slice(1, 1 + programmes.length)).toEqual(programmes);
-    for (const r of all) expect(r.audiences.some((a) => STUDENTS.includes(a)), r.id).toBe(true);
+    for (const r of all)
+      expect(
+        r.audiences.some((a) => STUDENTS.includes(a)),
+        r.id,
+      ).toBe(true);
     expect(new Set(all.map((r) => r.kind)).has("organisation")).toBe(true);
     expect(all.some((r) => r.kind === "event")).toBe(false);
 
@@ -104,7 +126,9 @@ describe("lists of what users mean", () => {
     const starts = all.map((r) => r.dates!.start!);
     expect([...starts].sort().reverse()).toEqual(starts);
     const list = await command("/events");
-    expect(list.text!).toContain("No upcoming event has been announced yet. The latest was Tianjin — SCO Plus meeting 2025, on 1 September 2025.");
+    expect(list.text!).toContain(
+      "No upcoming event has been announced yet. The latest was Tianjin — SCO Plus meeting 2025, on 1 September 2025.",
+    );
     expect(list.text!).toContain("1. Tianjin — SCO Plus meeting 2025 — 1 September 2025 · Tianjin, China");
     expect(list.text!).toContain("— 2025 · Tianjin, China");
     expect(list.text!).toContain("Beijing — Hidden Champions Forum 2024 — 13 May 2024");
@@ -114,9 +138,21 @@ describe("lists of what users mean", () => {
   it.each([
     ["what is the next event?", "en", "No upcoming event has been announced yet. The latest was"],
     ["any upcoming forums in Tianjin?", "en", "No upcoming event has been announced yet."],
-    ["Quel est le prochain événement ?", "fr", "Aucun événement à venir n’est encore annoncé. Le dernier en date : Tianjin — réunion « OCS Plus » 2025, le 1er septembre 2025."],
-    ["какие ближайшие мероприятия?", "ru", "О предстоящих мероприятиях пока не объявлено. Последнее — Тяньцзинь — встреча «ШОС плюс» 2025, 1 сентября 2025 г."],
-    ["下一届论坛什么时候举办？", "zh", "目前尚未公布即将举办的活动。最近一场是2025年天津“上合组织+”会议，2025年9月1日。"],
+    [
+      "Quel est le prochain événement ?",
+      "fr",
+      "Aucun événement à venir n’est encore annoncé. Le dernier en date : Tianjin — réunion « OCS Plus » 2025, le 1er septembre 2025.",
+    ],
+    [
+      "какие ближайшие мероприятия?",
+      "ru",
+      "О предстоящих мероприятиях пока не объявлено. Последнее — Тяньцзинь — встреча «ШОС плюс» 2025, 1 сентября 2025 г.",
+    ],
+    [
+      "下一届论坛什么时候举办？",
+      "zh",
+      "目前尚未公布即将举办的活动。最近一场是2025年天津“上合组织+”会议，2025年9月1日。",
+    ],
   ])("%j is answered with the events list, honestly", async (text, lang, lead) => {
     const reply = await command(text, lang);
     expect(reply.text!.replace(/[\u00a0\u202f]/g, " ")).toContain(lead.replace(/[\u00a0\u202f]/g, " "));
@@ -154,13 +190,17 @@ describe("lists of what users mean", () => {
     await command("/incubators");
     const countries = await press("f:n:c:-:-");
     expect(countries.text).toContain("Choose a country:");
-    const choices = buttons(countries).filter((b) => b.data?.startsWith("b:n:") && b.data.split(":")[2] !== "-").map((b) => b.text);
+    const choices = buttons(countries)
+      .filter((b) => b.data?.startsWith("b:n:") && b.data.split(":")[2] !== "-")
+      .map((b) => b.text);
     expect(choices).toEqual(expected.slice(0, 16));
     const kz = await press("b:n:KZ:-:0", { allowUnknownData: true });
     expect(kz.text).toContain(`— ${count("KZ")} in all.`);
     expect(kz.text).toContain("Filters: 🌍 Kazakhstan");
     // The first page of the filtered list, in the list's order.
-    expect(records(kz)).toEqual((await oracle("incubators", { country: "KZ" })).map((r) => r.id).slice(0, records(kz).length));
+    expect(records(kz)).toEqual(
+      (await oracle("incubators", { country: "KZ" })).map((r) => r.id).slice(0, records(kz).length),
+    );
     expect(records(kz).length).toBeGreaterThan(0);
     expect(button(kz, "🌍 Kazakhstan").data).toBe("f:n:c:KZ:-");
     expect(button(kz, "✖ Clear filters").data).toBe("b:n:-:-:0");
@@ -206,8 +246,12 @@ describe("lists of what users mean", () => {
   it("says when a combination of filters matches nothing, and offers to clear them", async () => {
     // A country and a sector each of some record of the list, but of none together.
     const all = await oracle("incubators");
-    const pairs = [...new Set(all.flatMap((r) => r.countries))].flatMap((c) => [...new Set(all.flatMap((r) => r.sectors))].map((s) => [c, s] as const));
-    const [country, other] = pairs.find(([c, s]) => !all.some((r) => r.countries.includes(c) && r.sectors.includes(s)))!;
+    const pairs = [...new Set(all.flatMap((r) => r.countries))].flatMap((c) =>
+      [...new Set(all.flatMap((r) => r.sectors))].map((s) => [c, s] as const),
+    );
+    const [country, other] = pairs.find(
+      ([c, s]) => !all.some((r) => r.countries.includes(c) && r.sectors.includes(s)),
+    )!;
     await command("/incubators");
     const empty = await press(`b:n:${country}:${other}:0`, { allowUnknownData: true });
     expect(empty.text).toContain("Nothing matches these filters");
@@ -230,20 +274,26 @@ describe("lists of what users mean", () => {
     expect(api.callsOf("answerCallbackQuery")[0]!.response?.ok).toBe(true);
   });
 
-  it.each(["b:x:-:-:0", "b:n:ZZ:-:0", "b:n:-:no-such-sector:0", "b:n:-:-:99999", "b:n:-:-", "f:n:q:-:-", "f:n:c:-:-:x", "b:n:kz:-:0"])(
-    "answers forged or stale data %j as expired, and does nothing else",
-    async (data) => {
-      const list = await command("/incubators");
-      const before = list.text;
-      await feed(api.callbackQuery({ chatId: user, userId: user, data, allowUnknownData: true }));
-      const answers = api.callsOf("answerCallbackQuery");
-      expect(answers).toHaveLength(1);
-      // Undecodable payloads are answered by whichever feature sees them first; the wording may differ.
-      expect(answers[0]!.payload.text).toMatch(/^This button has expired\./);
-      expect(api.callsOf("editMessageText")).toHaveLength(0);
-      expect(shown().text).toBe(before);
-    },
-  );
+  it.each([
+    "b:x:-:-:0",
+    "b:n:ZZ:-:0",
+    "b:n:-:no-such-sector:0",
+    "b:n:-:-:99999",
+    "b:n:-:-",
+    "f:n:q:-:-",
+    "f:n:c:-:-:x",
+    "b:n:kz:-:0",
+  ])("answers forged or stale data %j as expired, and does nothing else", async (data) => {
+    const list = await command("/incubators");
+    const before = list.text;
+    await feed(api.callbackQuery({ chatId: user, userId: user, data, allowUnknownData: true }));
+    const answers = api.callsOf("answerCallbackQuery");
+    expect(answers).toHaveLength(1);
+    // Undecodable payloads are answered by whichever feature sees them first; the wording may differ.
+    expect(answers[0]!.payload.text).toMatch(/^This button has expired\./);
+    expect(api.callsOf("editMessageText")).toHaveLength(0);
+    expect(shown().text).toBe(before);
+  });
 
   it("a record opened from the list comes back to the list as it was", async () => {
     await command("/incubators");
@@ -277,7 +327,9 @@ describe("lists in other languages", () => {
     const first = records(list)[0]!;
     expect(buttons(list)[0]!.text).toBe(`1. ${shortTitle(engine.get(first)!, "zh")}`);
     const countries = await press("f:n:c:-:-");
-    expect(buttons(countries).map((b) => b.text)).toContain(`哈萨克斯坦 · ${all.filter((r) => r.countries.includes("KZ")).length}`);
+    expect(buttons(countries).map((b) => b.text)).toContain(
+      `哈萨克斯坦 · ${all.filter((r) => r.countries.includes("KZ")).length}`,
+    );
     expect(button(countries, /^✓ /).text).toBe("✓ 所有国家");
   });
 
@@ -293,7 +345,9 @@ describe("lists in other languages", () => {
 
   it("Russian: events with their dates in Russian", async () => {
     const events = await command("/events", "ru");
-    expect(events.text!.replace(/[\u00a0\u202f]/g, " ")).toContain("1. Тяньцзинь — встреча «ШОС плюс» 2025 — 1 сентября 2025 г.");
+    expect(events.text!.replace(/[\u00a0\u202f]/g, " ")).toContain(
+      "1. Тяньцзинь — встреча «ШОС плюс» 2025 — 1 сентября 2025 г.",
+    );
   });
 
   it("French: the lists and buttons are in French", async () => {
@@ -315,6 +369,7 @@ describe("browse commands", () => {
     const list = await command(text);
     expect(list.text?.split("\n")[0]).toBe(title);
     expect(records(list)).toEqual((await oracle(name)).slice(0, 8).map((r) => r.id));
-    for (const b of buttons(list).filter((b) => b.data?.startsWith("b:"))) expect(b.data?.startsWith(prefix)).toBe(true);
+    for (const b of buttons(list).filter((b) => b.data?.startsWith("b:")))
+      expect(b.data?.startsWith(prefix)).toBe(true);
   });
 });

@@ -15,7 +15,13 @@ beforeAll(async () => {
   for (const lang of LANGUAGES) t[lang] = translator(i18n, lang);
 });
 
-const env = (lang: Language, today: string, now = Date.parse(`${today}T12:00:00Z`)): ViewEnv => ({ lang, t: t[lang], catalog, today, now });
+const env = (lang: Language, today: string, now = Date.parse(`${today}T12:00:00Z`)): ViewEnv => ({
+  lang,
+  t: t[lang],
+  catalog,
+  today,
+  now,
+});
 
 describe("catalogCard", () => {
   it("is renderCard's card for every record, language and limit, asked once or again", () => {
@@ -40,7 +46,12 @@ describe("catalogCard", () => {
 
     const withDeadline = {
       ...ahead,
-      dates: { ...ahead.dates, deadlines: [{ date: "2027-03-01", label: { en: "Applications close", fr: "Candidatures", ru: "Заявки", zh: "报名截止" } }] },
+      dates: {
+        ...ahead.dates,
+        deadlines: [
+          { date: "2027-03-01", label: { en: "Applications close", fr: "Candidatures", ru: "Заявки", zh: "报名截止" } },
+        ],
+      },
     } as CatalogRecord;
     const open = catalogCard(withDeadline, env("en", "2027-02-20", Date.parse("2027-03-01T12:00:00Z")));
     expect(open).toContain("Applications close");

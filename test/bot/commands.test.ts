@@ -64,7 +64,9 @@ describe("setCommands", () => {
     const result = await setCommands(client, await createI18n(), logger);
     expect(result).toEqual({ ok: 9, failed: 1 });
     expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0]![0]).toMatchObject({ message: expect.stringContaining("BOT_COMMAND_DESCRIPTION_INVALID") });
+    expect(warn.mock.calls[0]![0]).toMatchObject({
+      message: expect.stringContaining("BOT_COMMAND_DESCRIPTION_INVALID"),
+    });
     expect(warn.mock.calls[0]![1]).toBe("command menu not set");
   });
 
@@ -88,7 +90,9 @@ describe("every command in the menus is answered", () => {
 
   it.each([...GROUP_COMMANDS])("/%s in a group", async (command) => {
     const text = `/${command}@${api.botInfo.username}`;
-    const sent = (await chat.say(402, text, { chatId: 401, chatType: "supergroup" })).filter((c) => c.method === "sendMessage");
+    const sent = (await chat.say(402, text, { chatId: 401, chatType: "supergroup" })).filter(
+      (c) => c.method === "sendMessage",
+    );
     expect(sent.map((c) => c.response?.ok)).toEqual([true]);
   });
 });

@@ -29,7 +29,16 @@ beforeEach(async () => {
 });
 
 function question(text: string, chatId: number, overrides: Partial<UnansweredQuestion> = {}): UnansweredQuestion {
-  return { text, lang: "en", userId: chatId, chatId, at: new Date(Date.UTC(2025, 4, 1, 10, chatId % 60)).toISOString(), reason: "no-match", score: 0.1, ...overrides };
+  return {
+    text,
+    lang: "en",
+    userId: chatId,
+    chatId,
+    at: new Date(Date.UTC(2025, 4, 1, 10, chatId % 60)).toISOString(),
+    reason: "no-match",
+    score: 0.1,
+    ...overrides,
+  };
 }
 
 /** Oldest first, as they were asked. */
@@ -82,7 +91,11 @@ describe("/unanswered", () => {
     await asked(
       question("incubators in Kazakhstan", 101),
       question("quantum gravity pizza", 102),
-      question("Kazakhstan incubator?", 103, { reason: "downvoted", recordId: "urumqi-offshore-incubators", score: 0.7 }),
+      question("Kazakhstan incubator?", 103, {
+        reason: "downvoted",
+        recordId: "urumqi-offshore-incubators",
+        score: 0.7,
+      }),
       question("инкубаторы в Казахстане", 104, { lang: "ru" }),
       question("Incubators in Kazakhstan", 101),
     );
@@ -100,7 +113,20 @@ describe("/unanswered", () => {
   });
 
   it("pages a long list", async () => {
-    const words = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo", "lima"];
+    const words = [
+      "alpha",
+      "bravo",
+      "charlie",
+      "delta",
+      "echo",
+      "foxtrot",
+      "golf",
+      "hotel",
+      "india",
+      "juliet",
+      "kilo",
+      "lima",
+    ];
     await asked(...words.map((w, i) => question(`${w} ${w}wort`, 200 + i)));
     const list = shown(await chat.say(COORDINATOR, "/unanswered"));
     expect(plain(list)).toContain("Page 1 of 2");
@@ -138,14 +164,20 @@ describe("/unanswered", () => {
     const toAskers = calls(sent, "sendMessage").filter((m) => m.chat_id !== COORDINATOR);
     expect(toAskers.map((m) => m.chat_id).sort()).toEqual([301, 304]);
     const to301 = toAskers.find((m) => m.chat_id === 301)!;
-    expect(to301.text).toBe("💬 <b>A coordinator answered your question</b> “incubators in Kazakhstan &lt;3”:\n\nTry &lt;b&gt;Astana Hub&lt;/b&gt; &amp; the offshore incubators");
+    expect(to301.text).toBe(
+      "💬 <b>A coordinator answered your question</b> “incubators in Kazakhstan &lt;3”:\n\nTry &lt;b&gt;Astana Hub&lt;/b&gt; &amp; the offshore incubators",
+    );
     const done = calls(sent, "sendMessage").find((m) => m.chat_id === COORDINATOR)!;
     expect(plain(done)).toBe("✅ Your answer was sent to 1 chat.\n⚠️ It could not be delivered to 1 chat.");
     // The blocked asker is inactive for broadcasts too.
     expect((await chat.deps.state.subscriptions.get(304))?.active).toBe(false);
 
     const [entry] = await chat.deps.state.audit.recent(1);
-    expect(entry).toMatchObject({ actor: COORDINATOR, action: "reply", details: { chats: 1, failed: 1, question: "Kazakhstan incubators" } });
+    expect(entry).toMatchObject({
+      actor: COORDINATOR,
+      action: "reply",
+      details: { chats: 1, failed: 1, question: "Kazakhstan incubators" },
+    });
     // The step is over: the next text is a question again.
     expect((await chat.deps.state.sessions.read(`user:${COORDINATOR}`))?.step).toBeUndefined();
     const next = await chat.say(COORDINATOR, "incubators in Kazakhstan");
@@ -179,7 +211,9 @@ describe("/unanswered", () => {
     await chat.press(COORDINATOR, "q:r:0");
     await chat.say(ADMIN, `/revoke ${COORDINATOR}`);
     const sent = await chat.say(COORDINATOR, "Here is the answer");
-    expect(calls(sent, "sendMessage").map((m) => [m.chat_id, plain(m)])).toEqual([[COORDINATOR, "This command is for coordinators."]]);
+    expect(calls(sent, "sendMessage").map((m) => [m.chat_id, plain(m)])).toEqual([
+      [COORDINATOR, "This command is for coordinators."],
+    ]);
     expect((await chat.deps.state.audit.recent(5)).map((e) => e.action)).toEqual(["refused", "revoke"]);
   });
 
@@ -240,9 +274,16 @@ describe("/grant, /revoke and /audit", () => {
   it("grants the author of a forwarded message the command replies to", async () => {
     const forwarded = api.textMessage({ chatId: ADMIN, userId: ADMIN, text: "hello from a colleague" });
     const message = forwarded.message as NonNullable<Update["message"]>;
-    const origin = { type: "user" as const, date: 1, sender_user: { id: 4242, is_bot: false, first_name: "Colleague" } };
+    const origin = {
+      type: "user" as const,
+      date: 1,
+      sender_user: { id: 4242, is_bot: false, first_name: "Colleague" },
+    };
     const command = api.textMessage({ chatId: ADMIN, userId: ADMIN, text: "/grant" });
-    (command.message as NonNullable<Update["message"]>).reply_to_message = { ...message, forward_origin: origin } as never;
+    (command.message as NonNullable<Update["message"]>).reply_to_message = {
+      ...message,
+      forward_origin: origin,
+    } as never;
     expect(plain(shown(await chat.deliver(command)))).toBe("✅ 4242 is now a coordinator.");
     expect(await chat.deps.state.roles.isCoordinator(4242)).toBe(true);
   });
@@ -250,9 +291,21 @@ describe("/grant, /revoke and /audit", () => {
   it("/audit lists the newest entries in the reader's language", async () => {
     await chat.deps.state.audit.append({ actor: ADMIN, action: "grant", details: { target: 5 } });
     await chat.deps.state.audit.append({ actor: ADMIN, action: "reload", details: { ok: true, records: 57 } });
-    await chat.deps.state.audit.append({ actor: COORDINATOR, action: "broadcast", details: { id: "b1<x>", scheduledAt: "now" } });
-    await chat.deps.state.audit.append({ actor: COORDINATOR, action: "broadcast", details: { id: "b2", scheduledAt: "2030-06-01T09:00:00.000Z" } });
-    await chat.deps.state.audit.append({ actor: ADMIN, action: "record", details: { op: "approve", edit: 3, record: "asean", fields: "title.fr" } });
+    await chat.deps.state.audit.append({
+      actor: COORDINATOR,
+      action: "broadcast",
+      details: { id: "b1<x>", scheduledAt: "now" },
+    });
+    await chat.deps.state.audit.append({
+      actor: COORDINATOR,
+      action: "broadcast",
+      details: { id: "b2", scheduledAt: "2030-06-01T09:00:00.000Z" },
+    });
+    await chat.deps.state.audit.append({
+      actor: ADMIN,
+      action: "record",
+      details: { op: "approve", edit: 3, record: "asean", fields: "title.fr" },
+    });
     const en = plain(shown(await chat.say(ADMIN, "/audit")));
     const lines = en.split("\n");
     expect(lines[0]).toBe("🗒 Audit log, newest first");
@@ -301,7 +354,6 @@ describe("/reload", () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-
   it("a valid catalog is searched at once without a restart, and is audited", async () => {
     const before = { size: chat.deps.search.size };
     expect(plain(shown(await chat.say(ADMIN, "lunar greenhouse programme")))).toContain("couldn't find a good answer");
@@ -311,28 +363,40 @@ describe("/reload", () => {
     expect(plain(reply)).toBe(`✅ Catalog reloaded: ${before.size + 1} records. Questions are answered from it now.`);
     const card = shown(await chat.say(STRANGER, "lunar greenhouse programme"));
     expect(data(card)).toContain("r:d:zz-lunar-greenhouse-programme");
-    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({ actor: ADMIN, action: "reload", details: { ok: true, records: before.size + 1 } });
+    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({
+      actor: ADMIN,
+      action: "reload",
+      details: { ok: true, records: before.size + 1 },
+    });
   });
 
   it("an invalid catalog is refused with its problems, and the old engine keeps answering", async () => {
     await addLunarGreenhouseRecord(dir);
     shown(await chat.say(ADMIN, "/reload"));
     const serving = chat.deps.search.size;
-    await writeFile(path.join(dir, "records", "zz-broken.yaml"), "id: zz-broken\nkind: spaceship\ntitle: {en: <Broken>}\n");
+    await writeFile(
+      path.join(dir, "records", "zz-broken.yaml"),
+      "id: zz-broken\nkind: spaceship\ntitle: {en: <Broken>}\n",
+    );
     await writeFile(path.join(dir, "records", "zz-bad-yaml.yaml"), "id: [unclosed\n");
 
     const reply = shown(await chat.say(ADMIN, "/reload"));
     const text = plain(reply);
-    expect(text).toMatch(/^❌ The catalog on disk has \d+ problems, so it was not loaded; the current catalog keeps serving\./);
+    expect(text).toMatch(
+      /^❌ The catalog on disk has \d+ problems, so it was not loaded; the current catalog keeps serving\./,
+    );
     expect(text).toContain("records/zz-broken.yaml");
     expect(text).toContain("records/zz-bad-yaml.yaml");
     expect(chat.deps.search.size).toBe(serving);
-    expect(data(shown(await chat.say(STRANGER, "lunar greenhouse programme")))).toContain("r:d:zz-lunar-greenhouse-programme");
+    expect(data(shown(await chat.say(STRANGER, "lunar greenhouse programme")))).toContain(
+      "r:d:zz-lunar-greenhouse-programme",
+    );
     expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({ action: "reload", details: { ok: false } });
   });
 
   it("a long list of problems is cut to fit one message", async () => {
-    for (let i = 0; i < 40; i++) await writeFile(path.join(dir, "records", `zz-broken-${i}.yaml`), `id: zz-broken-${i}\nkind: spaceship\n`);
+    for (let i = 0; i < 40; i++)
+      await writeFile(path.join(dir, "records", `zz-broken-${i}.yaml`), `id: zz-broken-${i}\nkind: spaceship\n`);
     const reply = shown(await chat.say(ADMIN, "/reload"));
     expect(String(reply.text).length).toBeLessThanOrEqual(4096);
     expect(plain(reply)).toMatch(/…and \d+ more$/);

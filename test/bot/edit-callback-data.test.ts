@@ -1,7 +1,13 @@
 // The payloads of the record editor's buttons: each action decodes to itself, every item button of
 // every list fits Telegram's 64 bytes, and anything else decodes to nothing.
 import { describe, expect, it } from "vitest";
-import { decodeEdit, encodeEdit, LIST_FIELDS, type EditAction, type ListField } from "../../src/bot/callback-data/edit.js";
+import {
+  decodeEdit,
+  encodeEdit,
+  LIST_FIELDS,
+  type EditAction,
+  type ListField,
+} from "../../src/bot/callback-data/edit.js";
 
 const lists = Object.keys(LIST_FIELDS) as ListField[];
 

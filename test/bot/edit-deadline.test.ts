@@ -27,7 +27,9 @@ const texts = (all: Awaited<ReturnType<Chat["say"]>>) => calls(all, "sendMessage
 describe("the deadline in /edit", () => {
   it("refuses a wrong deadline at its step, asks what it closes in four languages, and publishes it", async () => {
     const menu = await chat.say(ADMIN, `/edit ${ID}`);
-    expect(calls(menu, "sendMessage").flatMap(data)).toEqual(expect.arrayContaining(["ed:f:deadline", "ed:f:deadlineLabel"]));
+    expect(calls(menu, "sendMessage").flatMap(data)).toEqual(
+      expect.arrayContaining(["ed:f:deadline", "ed:f:deadlineLabel"]),
+    );
     const asked = await chat.press(ADMIN, "ed:f:deadline");
     expect(texts(asked).join("\n")).toContain("YYYY-MM-DD");
 
@@ -46,7 +48,17 @@ describe("the deadline in /edit", () => {
     await chat.press(ADMIN, "ed:v");
     await chat.press(ADMIN, "ed:p");
     expect(chat.deps.search.get(ID)?.dates?.deadlines).toEqual([
-      { date: "2031-05-20", time: "09:30", zone: "Asia/Shanghai", label: { en: "Applications close", fr: "Clôture des candidatures", ru: "Приём заявок заканчивается", zh: "申请截止" } },
+      {
+        date: "2031-05-20",
+        time: "09:30",
+        zone: "Asia/Shanghai",
+        label: {
+          en: "Applications close",
+          fr: "Clôture des candidatures",
+          ru: "Приём заявок заканчивается",
+          zh: "申请截止",
+        },
+      },
     ]);
     const card = calls(await chat.say(ADMIN, `/start r_${ID}`), "sendMessage")[0]!;
     expect(plain(card)).toContain("⏰ Applications close on 20 May 2031 at 09:30 (GMT+8)");
@@ -58,7 +70,9 @@ describe("the deadline in /edit", () => {
     expect(texts(await chat.say(ADMIN, "2031-06-01")).join("\n")).toContain("✓");
     await chat.press(ADMIN, "ed:v");
     await chat.press(ADMIN, "ed:p");
-    expect(chat.deps.search.get(ID)?.dates?.deadlines).toEqual([{ date: "2031-06-01", label: expect.objectContaining({ en: "Applications close" }) }]);
+    expect(chat.deps.search.get(ID)?.dates?.deadlines).toEqual([
+      { date: "2031-06-01", label: expect.objectContaining({ en: "Applications close" }) },
+    ]);
 
     await chat.say(ADMIN, `/edit ${ID}`);
     await chat.press(ADMIN, "ed:f:deadline");

@@ -22,7 +22,8 @@ beforeEach(async () => {
   api.reset({ state: true });
   chat = await chatWith(api, { settings: { adminIds: [ADMIN] }, live: {} });
   await chat.deps.state.roles.grant(COORDINATOR);
-  for (const user of [ADMIN, COORDINATOR]) await chat.deps.state.sessions.write(`user:${user}`, { lang: "en", langChosen: true });
+  for (const user of [ADMIN, COORDINATOR])
+    await chat.deps.state.sessions.write(`user:${user}`, { lang: "en", langChosen: true });
 });
 
 type Calls = Awaited<ReturnType<Chat["say"]>>;
@@ -30,7 +31,8 @@ const texts = (all: Calls) => calls(all, "sendMessage").map(plain);
 const last = (all: Calls) => texts(all).at(-1) ?? "";
 const buttonData = (all: Calls) => calls(all, "sendMessage").flatMap(data);
 /** The button of a list screen that opens its item `index`. */
-const itemButton = (all: Calls, list: string, index: number) => buttonData(all).find((d) => d.startsWith(`ed:i:${list}.${index}.`))!;
+const itemButton = (all: Calls, list: string, index: number) =>
+  buttonData(all).find((d) => d.startsWith(`ed:i:${list}.${index}.`))!;
 const say = async (user: number, ...values: string[]) => {
   let out: Calls = [];
   for (const value of values) out = await chat.say(user, value);
@@ -50,7 +52,9 @@ async function submitAndApprove(): Promise<void> {
 describe("list fields in /edit", () => {
   it("adds a key figure step by step, refusing a wrong value at its own step, and the approved figure is on the card", async () => {
     const menu = await chat.say(COORDINATOR, `/edit ${ID}`);
-    expect(buttonData(menu)).toEqual(expect.arrayContaining(["ed:f:figures", "ed:f:organisers", "ed:f:partners", "ed:f:contacts", "ed:f:links"]));
+    expect(buttonData(menu)).toEqual(
+      expect.arrayContaining(["ed:f:figures", "ed:f:organisers", "ed:f:partners", "ed:f:contacts", "ed:f:links"]),
+    );
     const list = await chat.press(COORDINATOR, "ed:f:figures");
     expect(last(list)).toContain("Key figures of asean");
     expect(last(list)).toContain("None yet.");
@@ -74,11 +78,16 @@ describe("list fields in /edit", () => {
     expect(last(text)).toContain("How it reads in English");
     await chat.say(COORDINATOR, "more than {n} member startups");
     const ru = await chat.say(COORDINATOR, "plus de {n} start-up membres");
-    expect(last(ru)).toContain("forms for one | few | many | other separated by “|”, as in {n} подписанное соглашение | {n} подписанных соглашения");
+    expect(last(ru)).toContain(
+      "forms for one | few | many | other separated by “|”, as in {n} подписанное соглашение | {n} подписанных соглашения",
+    );
     // Russian needs the forms of four plural categories, or one phrase.
     const forms = texts(await chat.say(COORDINATOR, "более {n} стартапа | более {n} стартапов"));
     expect(forms[0]).toContain("write the forms for one | few | many | other");
-    const zh = await chat.say(COORDINATOR, "более {n} стартапа-участника | более {n} стартапов-участников | более {n} стартапов-участников | более {n} стартапа-участника");
+    const zh = await chat.say(
+      COORDINATOR,
+      "более {n} стартапа-участника | более {n} стартапов-участников | более {n} стартапов-участников | более {n} стартапа-участника",
+    );
     expect(last(zh)).toContain("How it reads in Chinese");
     expect(last(zh)).not.toContain("forms");
     const saved = await chat.say(COORDINATOR, "{n}多家初创企业成员");
@@ -93,7 +102,12 @@ describe("list fields in /edit", () => {
         text: {
           en: "more than {n} member startups",
           fr: "plus de {n} start-up membres",
-          ru: { one: "более {n} стартапа-участника", few: "более {n} стартапов-участников", many: "более {n} стартапов-участников", other: "более {n} стартапа-участника" },
+          ru: {
+            one: "более {n} стартапа-участника",
+            few: "более {n} стартапов-участников",
+            many: "более {n} стартапов-участников",
+            other: "более {n} стартапа-участника",
+          },
           zh: "{n}多家初创企业成员",
         },
       },
@@ -161,7 +175,10 @@ describe("list fields in /edit", () => {
     const done = await chat.press(COORDINATOR, "ed:d"); // no note
     expect(last(done)).toContain("1. ASEAN Secretariat");
     expect((await draft(COORDINATOR))?.record.contacts).toEqual([
-      { name: { en: "ASEAN Secretariat", fr: "Secrétariat de l'ASEAN", ru: "Секретариат АСЕАН", zh: "东盟秘书处" }, email: "public@asean.org" },
+      {
+        name: { en: "ASEAN Secretariat", fr: "Secrétariat de l'ASEAN", ru: "Секретариат АСЕАН", zh: "东盟秘书处" },
+        email: "public@asean.org",
+      },
     ]);
 
     await submitAndApprove();
@@ -176,18 +193,29 @@ describe("list fields in /edit", () => {
     await chat.say(COORDINATOR, `/edit ${id}`);
     const list = await chat.press(COORDINATOR, "ed:f:contacts");
     const item = await chat.press(COORDINATOR, itemButton(list, "contacts", 0));
-    await chat.press(COORDINATOR, buttonData(item).find((d) => d.endsWith(".note"))!);
+    await chat.press(
+      COORDINATOR,
+      buttonData(item).find((d) => d.endsWith(".note"))!,
+    );
     await chat.say(COORDINATOR, "Write to the centre in Nanning.");
     // The reading rules of catalog:check, at the language's own step: French wants a no-break space before “;”.
     const typography = texts(await chat.say(COORDINATOR, "Écrire au centre ; à Nanning."));
     expect(typography[0]).toContain("typography rules for this language refuse this text");
     expect(typography[0]).toContain("How to approach them in French");
     await say(COORDINATOR, "Écrire au centre à Nanning.", "Писать в центр в Наньнине.", "可致函南宁的中心。");
-    expect(((await draft(COORDINATOR))?.record.contacts as { note: unknown }[])[0]!.note).toEqual({ en: "Write to the centre in Nanning.", fr: "Écrire au centre à Nanning.", ru: "Писать в центр в Наньнине.", zh: "可致函南宁的中心。" });
+    expect(((await draft(COORDINATOR))?.record.contacts as { note: unknown }[])[0]!.note).toEqual({
+      en: "Write to the centre in Nanning.",
+      fr: "Écrire au centre à Nanning.",
+      ru: "Писать в центр в Наньнине.",
+      zh: "可致函南宁的中心。",
+    });
 
     const shownAgain = await chat.press(COORDINATOR, "ed:f:contacts");
     const opened = await chat.press(COORDINATOR, itemButton(shownAgain, "contacts", 0));
-    await chat.press(COORDINATOR, buttonData(opened).find((d) => d.startsWith("ed:t:contacts.0."))!);
+    await chat.press(
+      COORDINATOR,
+      buttonData(opened).find((d) => d.startsWith("ed:t:contacts.0."))!,
+    );
     expect((await draft(COORDINATOR))?.record.contacts).toBeUndefined();
     await submitAndApprove();
     expect(chat.deps.search.get(id)?.contacts).toEqual([]);
@@ -198,8 +226,16 @@ describe("list fields in /edit", () => {
     await chat.say(COORDINATOR, `/edit ${id}`);
     await chat.press(COORDINATOR, "ed:f:organisers");
     await chat.press(COORDINATOR, "ed:+:organisers");
-    await say(COORDINATOR, "Guangxi Department of Science and Technology", "Département des sciences et technologies du Guangxi", "Департамент науки и технологий Гуанси", "广西科技厅");
-    expect(texts(await chat.say(COORDINATOR, "no-such-record"))[0]).toContain("No catalog record has the id “no-such-record”");
+    await say(
+      COORDINATOR,
+      "Guangxi Department of Science and Technology",
+      "Département des sciences et technologies du Guangxi",
+      "Департамент науки и технологий Гуанси",
+      "广西科技厅",
+    );
+    expect(texts(await chat.say(COORDINATOR, "no-such-record"))[0]).toContain(
+      "No catalog record has the id “no-such-record”",
+    );
     await chat.say(COORDINATOR, "guangxi-science-technology-department");
     expect(texts(await chat.say(COORDINATOR, "CN, XX"))[0]).toMatch(/“XX” is not an assigned ISO country code/);
     const organisers = await chat.say(COORDINATOR, "cn");
@@ -209,21 +245,45 @@ describe("list fields in /edit", () => {
     await chat.press(COORDINATOR, "ed:f:partners");
     const partners = await chat.press(COORDINATOR, "ed:+:partners");
     expect(last(partners)).toContain("Name in English");
-    await say(COORDINATOR, "Universiti Brunei Darussalam", "Université Brunei Darussalam", "Университет Бруней-Даруссалам", "文莱达鲁萨兰大学");
+    await say(
+      COORDINATOR,
+      "Universiti Brunei Darussalam",
+      "Université Brunei Darussalam",
+      "Университет Бруней-Даруссалам",
+      "文莱达鲁萨兰大学",
+    );
     await chat.press(COORDINATOR, "ed:d"); // no catalog record
     const added = await chat.say(COORDINATOR, "BN");
     expect(last(added)).toContain("2. Universiti Brunei Darussalam");
     const first = await chat.press(COORDINATOR, itemButton(added, "partners", 0));
-    await chat.press(COORDINATOR, buttonData(first).find((d) => d.startsWith("ed:t:partners.0."))!);
+    await chat.press(
+      COORDINATOR,
+      buttonData(first).find((d) => d.startsWith("ed:t:partners.0."))!,
+    );
 
     await submitAndApprove();
     const live = chat.deps.search.get(id)!;
     expect(live.organisers.at(-1)).toEqual({
-      name: { en: "Guangxi Department of Science and Technology", fr: "Département des sciences et technologies du Guangxi", ru: "Департамент науки и технологий Гуанси", zh: "广西科技厅" },
+      name: {
+        en: "Guangxi Department of Science and Technology",
+        fr: "Département des sciences et technologies du Guangxi",
+        ru: "Департамент науки и технологий Гуанси",
+        zh: "广西科技厅",
+      },
       record: "guangxi-science-technology-department",
       countries: ["CN"],
     });
-    expect(live.partners).toEqual([{ name: { en: "Universiti Brunei Darussalam", fr: "Université Brunei Darussalam", ru: "Университет Бруней-Даруссалам", zh: "文莱达鲁萨兰大学" }, countries: ["BN"] }]);
+    expect(live.partners).toEqual([
+      {
+        name: {
+          en: "Universiti Brunei Darussalam",
+          fr: "Université Brunei Darussalam",
+          ru: "Университет Бруней-Даруссалам",
+          zh: "文莱达鲁萨兰大学",
+        },
+        countries: ["BN"],
+      },
+    ]);
     const details = plain(calls(await chat.press(STRANGER, `r:D:${id}`, { force: true }), "sendMessage")[0]!);
     expect(details).toContain("Guangxi Department of Science and Technology");
     expect(details).toContain("Universiti Brunei Darussalam");
@@ -235,7 +295,9 @@ describe("list fields in /edit", () => {
     const list = await chat.press(COORDINATOR, "ed:f:links");
     expect(last(list)).toContain("1. ASEAN official website");
     await chat.press(COORDINATOR, "ed:+:links");
-    expect(texts(await chat.say(COORDINATOR, "ftp://asean.org/files"))[0]).toContain("is not a web address starting with https:// or http://");
+    expect(texts(await chat.say(COORDINATOR, "ftp://asean.org/files"))[0]).toContain(
+      "is not a web address starting with https:// or http://",
+    );
     await chat.say(COORDINATOR, "https://asean.org/our-communities");
     const title = await say(COORDINATOR, "ASEAN communities");
     expect(last(title)).toContain("Link text in French");
@@ -243,13 +305,24 @@ describe("list fields in /edit", () => {
     expect(last(added)).toContain("2. ASEAN communities");
 
     const item = await chat.press(COORDINATOR, itemButton(added, "links", 1));
-    await chat.press(COORDINATOR, buttonData(item).find((d) => d.endsWith(".url"))!);
+    await chat.press(
+      COORDINATOR,
+      buttonData(item).find((d) => d.endsWith(".url"))!,
+    );
     await chat.say(COORDINATOR, "https://asean.org/community");
     const old = await chat.press(COORDINATOR, itemButton(await chat.press(COORDINATOR, "ed:f:links"), "links", 0));
-    await chat.press(COORDINATOR, buttonData(old).find((d) => d.startsWith("ed:t:links.0."))!);
+    await chat.press(
+      COORDINATOR,
+      buttonData(old).find((d) => d.startsWith("ed:t:links.0."))!,
+    );
 
     await submitAndApprove();
-    expect(chat.deps.search.get(ID)?.links).toEqual([{ url: "https://asean.org/community", title: { en: "ASEAN communities", fr: "Communautés de l'ASEAN", ru: "Сообщества АСЕАН", zh: "东盟共同体" } }]);
+    expect(chat.deps.search.get(ID)?.links).toEqual([
+      {
+        url: "https://asean.org/community",
+        title: { en: "ASEAN communities", fr: "Communautés de l'ASEAN", ru: "Сообщества АСЕАН", zh: "东盟共同体" },
+      },
+    ]);
     const details = calls(await chat.press(STRANGER, `r:D:${ID}`, { force: true }), "sendMessage")[0]!;
     expect(String(details.text)).toContain('<a href="https://asean.org/community">ASEAN communities</a>');
   });
@@ -266,11 +339,23 @@ describe("list fields in /edit", () => {
     const forged = await chat.press(STRANGER, "ed:+:figures", { force: true });
     expect(calls(forged, "answerCallbackQuery").map((a) => a.text)).toEqual(["Only coordinators can use this button."]);
     expect(await draft(STRANGER)).toBeUndefined();
-    expect(calls(await chat.press(STRANGER, "ed:i:links.0.zzzzzz", { force: true }), "answerCallbackQuery").map((a) => a.text)).toEqual(["Only coordinators can use this button."]);
+    expect(
+      calls(await chat.press(STRANGER, "ed:i:links.0.zzzzzz", { force: true }), "answerCallbackQuery").map(
+        (a) => a.text,
+      ),
+    ).toEqual(["Only coordinators can use this button."]);
     // Malformed payloads (a sub-field links do not have, a hash that is not one, an unknown list, an inherited key) decode to nothing.
-    for (const bad of ["ed:u:links.0.abcdef.email", "ed:i:links.0.zzzzzz", "ed:+:related", "ed:i:links.100.abcdef", "ed:constructor"]) {
+    for (const bad of [
+      "ed:u:links.0.abcdef.email",
+      "ed:i:links.0.zzzzzz",
+      "ed:+:related",
+      "ed:i:links.100.abcdef",
+      "ed:constructor",
+    ]) {
       const answer = await chat.press(COORDINATOR, bad, { force: true });
-      expect(calls(answer, "answerCallbackQuery")[0]?.text, bad).toBe("This editing button is not valid. Start again with /edit or /new.");
+      expect(calls(answer, "answerCallbackQuery")[0]?.text, bad).toBe(
+        "This editing button is not valid. Start again with /edit or /new.",
+      );
       expect(calls(answer, "sendMessage"), bad).toEqual([]);
     }
     // Well-formed, but not the item the list holds: the list is shown as it is.
@@ -282,7 +367,12 @@ describe("list fields in /edit", () => {
     await chat.say(COORDINATOR, `/edit ${ID}`);
     // As a draft could hold it when the rules changed under it.
     const session = (await chat.deps.state.sessions.read(`user:${COORDINATOR}`))!;
-    session.recordDraft!.record.contacts = [{ name: { en: "ASEAN Secretariat", fr: "Secrétariat de l'ASEAN", ru: "Секретариат АСЕАН", zh: "东盟秘书处" }, phone: "12" }];
+    session.recordDraft!.record.contacts = [
+      {
+        name: { en: "ASEAN Secretariat", fr: "Secrétariat de l'ASEAN", ru: "Секретариат АСЕАН", zh: "东盟秘书处" },
+        phone: "12",
+      },
+    ];
     await chat.deps.state.sessions.write(`user:${COORDINATOR}`, session);
     const preview = await chat.press(COORDINATOR, "ed:v");
     expect(texts(preview)).toHaveLength(1);
@@ -310,6 +400,8 @@ describe("list fields in /edit", () => {
     await say(COORDINATOR, "the ASEAN Secretariat", "le Secrétariat de l'ASEAN", "Секретариат АСЕАН", "东盟秘书处");
     await submitAndApprove();
     expect(chat.deps.search.get(ID)?.source.publisher?.en).toBe("the ASEAN Secretariat");
-    expect(plain(calls(await chat.say(STRANGER, `/start r_${ID}`), "sendMessage")[0]!)).toContain("Source: the ASEAN Secretariat");
+    expect(plain(calls(await chat.say(STRANGER, `/start r_${ID}`), "sendMessage")[0]!)).toContain(
+      "Source: the ASEAN Secretariat",
+    );
   });
 });

@@ -31,7 +31,13 @@ async function newRecord(id: string, titles: string[], source = "000_a272ed8cbe7
   await chat.say(ADMIN, id);
   await chat.press(ADMIN, "ed:k:programme");
   for (const t of titles) await chat.say(ADMIN, t);
-  for (const t of ["A summer school on seed banks.", "Une école d’été sur les banques de semences.", "Летняя школа о банках семян.", "关于种子库的暑期学校。"]) await chat.say(ADMIN, t);
+  for (const t of [
+    "A summer school on seed banks.",
+    "Une école d’été sur les banques de semences.",
+    "Летняя школа о банках семян.",
+    "关于种子库的暑期学校。",
+  ])
+    await chat.say(ADMIN, t);
   await chat.say(ADMIN, "KZ");
   await chat.say(ADMIN, "agriculture");
   await chat.say(ADMIN, "students");
@@ -56,7 +62,11 @@ describe("records edited in chat follow the catalog check's rules", () => {
     await chat.press(ADMIN, "ed:p");
     const record = chat.deps.search.get("zz-seed-bank-school")!;
     expect(record.short?.fr).toBe("École des semences");
-    expect(checkCatalogUsage({ records: [...chat.deps.search.catalog.records.filter((r) => r.id !== record.id), record] }).filter((p) => p.recordId === record.id)).toEqual([]);
+    expect(
+      checkCatalogUsage({
+        records: [...chat.deps.search.catalog.records.filter((r) => r.id !== record.id), record],
+      }).filter((p) => p.recordId === record.id),
+    ).toEqual([]);
   });
 
   it("refuses French without its no-break spaces at the step, in the coordinator's language, quoting the words", async () => {

@@ -59,13 +59,17 @@ describe("records edited in chat", () => {
     expect(data(toAdmin)).toEqual(["ed:a:1", "ed:r:1"]);
     expect(chat.deps.search.get(ID)?.title.fr).not.toBe("ANASE — titre revu");
 
-    expect(calls(await chat.press(COORDINATOR, "ed:a:1", { force: true }), "answerCallbackQuery")[0]?.text).toBe("Only coordinators can use this button.");
+    expect(calls(await chat.press(COORDINATOR, "ed:a:1", { force: true }), "answerCallbackQuery")[0]?.text).toBe(
+      "Only coordinators can use this button.",
+    );
     expect(chat.deps.search.get(ID)?.title.fr).not.toBe("ANASE — titre revu");
 
     const approved = await chat.press(ADMIN, "ed:a:1", { force: true });
     expect(chat.deps.search.get(ID)?.title.fr).toBe("ANASE — titre revu");
     expect(chat.deps.search.get(ID)?.countries).toEqual(["KZ", "CN"]);
-    expect(calls(approved, "sendMessage").some((m) => m.chat_id === COORDINATOR && plain(m).includes("approved"))).toBe(true);
+    expect(calls(approved, "sendMessage").some((m) => m.chat_id === COORDINATOR && plain(m).includes("approved"))).toBe(
+      true,
+    );
     const audit = await chat.deps.state.audit.recent(5);
     const entry = audit.find((e) => e.action === "record" && e.details?.op === "approve")!;
     expect(entry.details?.fields).toContain("title.fr");
@@ -101,7 +105,8 @@ describe("records edited in chat", () => {
     expect(buttonData(kinds)).toContain("ed:k:incubator");
     const askTitle = await chat.press(ADMIN, "ed:k:incubator");
     expect(buttonData(askTitle)).not.toContain("ed:n"); // nothing to keep: a missing translation is asked for
-    for (const t of ["Test incubator", "Incubateur de test", "Тестовый инкубатор", "测试孵化器"]) await chat.say(ADMIN, t);
+    for (const t of ["Test incubator", "Incubateur de test", "Тестовый инкубатор", "测试孵化器"])
+      await chat.say(ADMIN, t);
     for (const t of ["A test.", "Un essai.", "Проверка.", "测试。"]) await chat.say(ADMIN, t);
     await chat.say(ADMIN, "KZ");
     expect(texts(await chat.say(ADMIN, "no-such-sector")).join()).toContain("no sector “no-such-sector”");
@@ -115,7 +120,10 @@ describe("records edited in chat", () => {
     expect(buttonData(preview)).toContain("ed:p");
     await chat.press(ADMIN, "ed:p");
     expect(chat.deps.search.get("test-new-record")?.title.zh).toBe("测试孵化器");
-    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({ action: "record", details: { op: "publish", created: true } });
+    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({
+      action: "record",
+      details: { op: "publish", created: true },
+    });
   });
 
   it("shows ✏️ under a card to coordinators only", async () => {
@@ -128,7 +136,9 @@ describe("records edited in chat", () => {
   it("puts ✏️ under an answer card for coordinators and administrators only; pressing it opens the editor in a new message", async () => {
     const question = "ASEAN";
     const forStranger = await chat.say(STRANGER, question);
-    const answered = data(calls(forStranger, "sendMessage")[0]!).find((d) => d.startsWith("r:d:"))!.slice(4);
+    const answered = data(calls(forStranger, "sendMessage")[0]!)
+      .find((d) => d.startsWith("r:d:"))!
+      .slice(4);
     expect(buttonData(forStranger).filter((d) => d.startsWith("ed:"))).toEqual([]);
     for (const user of [COORDINATOR, ADMIN]) {
       const card = await chat.say(user, question);
@@ -140,7 +150,10 @@ describe("records edited in chat", () => {
       expect(buttonData(opened)).toContain("ed:f:title");
     }
     // Not in a group, where everyone would see it.
-    const inGroup = await chat.say(COORDINATOR, `@${api.botInfo.username} ${question}`, { chatId: -700, chatType: "supergroup" });
+    const inGroup = await chat.say(COORDINATOR, `@${api.botInfo.username} ${question}`, {
+      chatId: -700,
+      chatType: "supergroup",
+    });
     expect(calls(inGroup, "sendMessage")).toHaveLength(1);
     expect(buttonData(inGroup).filter((d) => d.startsWith("ed:"))).toEqual([]);
   });
@@ -150,7 +163,11 @@ describe("records edited in chat", () => {
     expect(calls(forged, "answerCallbackQuery").map((a) => a.text)).toEqual(["Only coordinators can use this button."]);
     expect(forged.filter((c) => c.method !== "answerCallbackQuery")).toEqual([]);
     expect((await chat.deps.state.sessions.read(`user:${STRANGER}`))?.recordDraft).toBeUndefined();
-    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({ actor: STRANGER, action: "refused", details: { role: "coordinator", button: `ed:o:${ID}` } });
+    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({
+      actor: STRANGER,
+      action: "refused",
+      details: { role: "coordinator", button: `ed:o:${ID}` },
+    });
     // A coordinator's press in a group opens nothing there either.
     const inGroup = await chat.press(COORDINATOR, `ed:o:${ID}`, { force: true, chatId: -700, chatType: "supergroup" });
     expect(calls(inGroup, "answerCallbackQuery")[0]?.text).toContain("private chat");

@@ -12,7 +12,8 @@ import { captureLogs } from "../helpers/logs.js";
  * get a plain message in their language with a short error id, and the same id is in the log line.
  */
 
-const INTERNAL = "OOM command not allowed when used memory > 'maxmemory'. script: e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
+const INTERNAL =
+  "OOM command not allowed when used memory > 'maxmemory'. script: e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
 const ERROR_ID = /\b([0-9A-F]{6})\b/;
 
 let api: FakeBotApi;
@@ -73,6 +74,9 @@ describe("a coordinator whose broadcast cannot be scheduled", () => {
     expect(shown).toMatch(/^⚠️ The broadcast could not be scheduled because of a problem on our side/);
     expect(shown).not.toMatch(/OOM|maxmemory|script|e0e1f9/);
     const id = ERROR_ID.exec(shown)?.[1];
-    expect(logs.lines().find((l) => l.msg === "broadcast not scheduled")).toMatchObject({ errorId: id, message: INTERNAL });
+    expect(logs.lines().find((l) => l.msg === "broadcast not scheduled")).toMatchObject({
+      errorId: id,
+      message: INTERNAL,
+    });
   });
 });

@@ -23,13 +23,20 @@ const ID = "urumqi-offshore-incubators";
 describe("👍/👎 under an answer", () => {
   it("the answer card carries the two buttons in a row of their own, after the card's buttons", async () => {
     const card = shown(await chat.say(user, "incubators in Kazakhstan"));
-    const rows = (card.reply_markup as { inline_keyboard: { text: string; callback_data?: string }[][] }).inline_keyboard;
+    const rows = (card.reply_markup as { inline_keyboard: { text: string; callback_data?: string }[][] })
+      .inline_keyboard;
     const votes = rows.findIndex((row) => row.some((b) => b.callback_data?.startsWith("v:")));
     expect(rows[votes]!.map((b) => [b.text, b.callback_data])).toEqual([
       ["👍", `v:u:${ID}`],
       ["👎", `v:d:${ID}`],
     ]);
-    expect(rows.slice(0, votes).flat().map((b) => b.callback_data).filter(Boolean)).toEqual([`r:d:${ID}`, `r:k:${ID}`]);
+    expect(
+      rows
+        .slice(0, votes)
+        .flat()
+        .map((b) => b.callback_data)
+        .filter(Boolean),
+    ).toEqual([`r:d:${ID}`, `r:k:${ID}`]);
     // No vote under a record opened from a list or a deep link, nor under a weak answer.
     expect(data(shown(await chat.say(user, "/start r_incubator-wuhan")))).not.toContain("v:u:incubator-wuhan");
     expect(data(shown(await chat.say(user, "quantum gravity pizza"))).some((d) => d.startsWith("v:"))).toBe(false);
@@ -41,13 +48,22 @@ describe("👍/👎 under an answer", () => {
     expect(toast(answer)).toContain("Thank you");
     const edit = calls(answer, "editMessageReplyMarkup");
     expect(edit).toHaveLength(1);
-    const left = (edit[0]!.reply_markup as { inline_keyboard: { callback_data?: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data);
+    const left = (edit[0]!.reply_markup as { inline_keyboard: { callback_data?: string }[][] }).inline_keyboard
+      .flat()
+      .map((b) => b.callback_data);
     expect(left).toContain(`r:d:${ID}`);
     expect(left.some((d) => d?.startsWith("v:"))).toBe(false);
 
     const logged = await chat.deps.state.questions.recent(5);
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ text: "incubators in Kazakhstan", lang: "en", userId: user, chatId: user, reason: "downvoted", recordId: ID });
+    expect(logged[0]).toMatchObject({
+      text: "incubators in Kazakhstan",
+      lang: "en",
+      userId: user,
+      chatId: user,
+      reason: "downvoted",
+      recordId: ID,
+    });
     expect(logged[0]!.score).toBeGreaterThan(0.5);
     expect(logged[0]!.score).toBeLessThanOrEqual(1);
   });

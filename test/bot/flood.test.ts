@@ -28,14 +28,18 @@ afterAll(() => api.close());
 /** A state backend of its own on the test redis-server: what one bot process has. */
 const redisState = (): StateBackend => redis.state();
 
-const sent = (calls: RecordedCall[]) => calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
+const sent = (calls: RecordedCall[]) =>
+  calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
 
 let nextUser = 8100;
 
 describe.each(["memory", "redis"] as const)("flood control, %s state", (backend) => {
   let chat: Chat;
   beforeAll(async () => {
-    chat = await chatWith(api, { state: backend === "redis" ? redisState() : createMemoryState({ ttlSeconds: 3600 }), settings: { flood } });
+    chat = await chatWith(api, {
+      state: backend === "redis" ? redisState() : createMemoryState({ ttlSeconds: 3600 }),
+      settings: { flood },
+    });
   });
 
   it("answers the first messages of a window, sends one notice for the next, then nothing", async () => {
@@ -52,7 +56,9 @@ describe.each(["memory", "redis"] as const)("flood control, %s state", (backend)
     for (let i = 0; i < 4; i++) await chat.say(busy, "/help");
     expect(sent(await chat.say(other, "/help"))).toHaveLength(1);
     // A button press of the user who is over the limit is still answered.
-    expect((await chat.press(busy, "noop", { force: true })).some((c) => c.method === "answerCallbackQuery")).toBe(true);
+    expect((await chat.press(busy, "noop", { force: true })).some((c) => c.method === "answerCallbackQuery")).toBe(
+      true,
+    );
   });
 });
 
@@ -72,7 +78,10 @@ describe("flood control across two bot processes on one Redis", () => {
 describe("flood control settings", () => {
   it("defaults to 20 messages a minute, and FLOOD_MAX_MESSAGES=0 turns it off", () => {
     expect(loadConfig({})).toMatchObject({ FLOOD_MAX_MESSAGES: 20, FLOOD_WINDOW_SECONDS: 60 });
-    expect(loadConfig({ FLOOD_MAX_MESSAGES: "0", FLOOD_WINDOW_SECONDS: "10" })).toMatchObject({ FLOOD_MAX_MESSAGES: 0, FLOOD_WINDOW_SECONDS: 10 });
+    expect(loadConfig({ FLOOD_MAX_MESSAGES: "0", FLOOD_WINDOW_SECONDS: "10" })).toMatchObject({
+      FLOOD_MAX_MESSAGES: 0,
+      FLOOD_WINDOW_SECONDS: 10,
+    });
     expect(() => loadConfig({ FLOOD_WINDOW_SECONDS: "0" })).toThrow(/FLOOD_WINDOW_SECONDS/);
     expect(() => loadConfig({ FLOOD_MAX_MESSAGES: "-1" })).toThrow(/FLOOD_MAX_MESSAGES/);
   });

@@ -27,8 +27,18 @@ beforeEach(async () => {
 });
 
 /** A group message (the fake marks `@username` occurrences as mentions, as Telegram does). */
-function groupMessage(text: string, opts: { replyToMessageId?: number; chatType?: "group" | "supergroup" } = {}): Update {
-  return api.textMessage({ chatId: GROUP, userId: 51, text, languageCode: "en", chatType: opts.chatType ?? "group", replyToMessageId: opts.replyToMessageId });
+function groupMessage(
+  text: string,
+  opts: { replyToMessageId?: number; chatType?: "group" | "supergroup" } = {},
+): Update {
+  return api.textMessage({
+    chatId: GROUP,
+    userId: 51,
+    text,
+    languageCode: "en",
+    chatType: opts.chatType ?? "group",
+    replyToMessageId: opts.replyToMessageId,
+  });
 }
 
 const feed = (update: Update) => chat.deliver(update);
@@ -48,7 +58,9 @@ describe("in a group", () => {
   });
 
   it("answers a mention in any case, anywhere in the message", async () => {
-    await feed(groupMessage(`incubators in Kazakhstan? @${api.botInfo.username.toUpperCase()}`, { chatType: "supergroup" }));
+    await feed(
+      groupMessage(`incubators in Kazakhstan? @${api.botInfo.username.toUpperCase()}`, { chatType: "supergroup" }),
+    );
     expect(sent()).toHaveLength(1);
   });
 
@@ -81,7 +93,10 @@ describe("in a group", () => {
     await feed(api.callbackQuery({ chatId: GROUP, userId: 52, data: "b:n:-:-:1", chatType: "group" }));
     const edited = api.chatHistory(-GROUP).find((m) => m.message_id === list.message_id)!;
     expect(edited.text).toContain("Page 2 of 3");
-    expect(((edited.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat()[0] as { callback_data?: string }).callback_data).toMatch(/^r:c:/);
+    expect(
+      ((edited.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat()[0] as { callback_data?: string })
+        .callback_data,
+    ).toMatch(/^r:c:/);
     expect(api.callsOf("answerCallbackQuery")).toHaveLength(1);
   });
 });

@@ -16,7 +16,9 @@ beforeEach(async () => {
 
 async function help(languageCode: string, chatType: "private" | "group" = "private"): Promise<string> {
   const text = chatType === "group" ? `/help@${api.botInfo.username}` : "/help";
-  const sent = (await chat.say(301, text, { chatId: 300, languageCode, chatType })).filter((c) => c.method === "sendMessage");
+  const sent = (await chat.say(301, text, { chatId: 300, languageCode, chatType })).filter(
+    (c) => c.method === "sendMessage",
+  );
   expect(sent).toHaveLength(1);
   expect(sent[0]!.response?.ok).toBe(true);
   return (sent[0]!.response as { result: { text: string } }).result.text;
@@ -27,7 +29,8 @@ describe("/help", () => {
     const text = await help("en");
     const username = api.botInfo.username;
     expect(text).toContain("Ask a question");
-    for (const command of ["/programmes", "/incubators", "/initiatives", "/events", "/language"]) expect(text).toContain(command);
+    for (const command of ["/programmes", "/incubators", "/initiatives", "/events", "/language"])
+      expect(text).toContain(command);
     expect(text).toContain(`@${username} your question`);
     expect(text).toContain(`t.me/${username}?start=r_`);
     expect(text).toContain("In groups");

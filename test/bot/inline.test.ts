@@ -27,7 +27,10 @@ beforeEach(async () => {
   user = nextUser++;
 });
 
-async function inline(query: string, options: { languageCode?: string; offset?: string } = {}): Promise<{ call: RecordedCall; payload: Payload; results: InlineQueryResultArticle[] }> {
+async function inline(
+  query: string,
+  options: { languageCode?: string; offset?: string } = {},
+): Promise<{ call: RecordedCall; payload: Payload; results: InlineQueryResultArticle[] }> {
   const calls = await chat.inline(user, query, options);
   expect(calls.map((c) => c.method)).toEqual(["answerInlineQuery"]);
   const call = calls[0]!;
@@ -56,7 +59,9 @@ describe("inline mode", () => {
       expect(message.message_text.length).toBeLessThanOrEqual(MESSAGE_LIMIT);
       expect(message.message_text).toContain("📍 ");
       const keyboard = (result.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat();
-      expect(keyboard).toEqual([{ text: "Открыть в Cooperation Desk", url: `https://t.me/${api.botInfo.username}?start=r_${result.id}` }]);
+      expect(keyboard).toEqual([
+        { text: "Открыть в Cooperation Desk", url: `https://t.me/${api.botInfo.username}?start=r_${result.id}` },
+      ]);
     }
   });
 

@@ -38,16 +38,21 @@ async function say(text: string, languageCode = "en"): Promise<Message | undefin
   const mark = api.mark();
   await feed(api.textMessage({ chatId: user, userId: user, text, languageCode }));
   const sent = api.calls.filter((c) => c.index >= mark && c.method === "sendMessage");
-  return sent.at(-1)?.response?.ok ? ((sent.at(-1)!.response as { result: Message }).result) : undefined;
+  return sent.at(-1)?.response?.ok ? (sent.at(-1)!.response as { result: Message }).result : undefined;
 }
 
-async function press(data: string, opts: { allowUnknownData?: boolean; messageId?: number } = {}): Promise<Message | undefined> {
+async function press(
+  data: string,
+  opts: { allowUnknownData?: boolean; messageId?: number } = {},
+): Promise<Message | undefined> {
   await feed(api.callbackQuery({ chatId: user, userId: user, data, languageCode: "en", ...opts }));
   return chat.botMessages(user).at(opts.messageId === undefined ? -1 : 0);
 }
 
 function buttons(message: Message | undefined): { text: string; data?: string }[] {
-  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
+  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
 }
 
 const session = () => deps.state.sessions.read(`user:${user}`);
@@ -110,7 +115,9 @@ describe("/language", () => {
     await say("/language");
     await press("l:ru");
     expect(await deps.state.subscriptions.get(user)).toMatchObject({ topics: ["energy"], lang: "ru" });
-    expect(await deps.state.subscriptions.resolve({ everyone: true, languages: ["ru"] })).toEqual([{ chatId: user, lang: "ru" }]);
+    expect(await deps.state.subscriptions.resolve({ everyone: true, languages: ["ru"] })).toEqual([
+      { chatId: user, lang: "ru" },
+    ]);
   });
 
   it("pressing the current language again only answers", async () => {
@@ -150,11 +157,13 @@ describe("typing a language after /language", () => {
     expect((await session())?.step).toBeUndefined();
   });
 
-  it("\"automatic\" hands the choice back", async () => {
+  it('"automatic" hands the choice back', async () => {
     await say("/language");
     await say("English");
     await say("/language");
-    expect((await say("автоматически", "ru"))?.text).toBe("✓ Автоматический режим: отвечаю на языке ваших сообщений. Закрепить язык: /language.");
+    expect((await say("автоматически", "ru"))?.text).toBe(
+      "✓ Автоматический режим: отвечаю на языке ваших сообщений. Закрепить язык: /language.",
+    );
     expect(await session()).toMatchObject({ langChosen: false });
   });
 

@@ -29,7 +29,9 @@ beforeEach(async () => {
 type Button = { text: string; data?: string };
 
 function buttons(message: Message | undefined): Button[] {
-  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
+  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
 }
 
 const feed = (update: Update) => chat.deliver(update);
@@ -92,6 +94,10 @@ describe.each(LANGUAGES)("lists in %s", (lang) => {
     const details = await press("r:d:bri-urumqi-innovation-conference-2024");
     const related = buttons(details).filter((b) => b.text.startsWith("↪"));
     expect(related.length).toBeGreaterThan(0);
-    await expectReadable(related.map((b) => ({ id: b.data!.slice(4), label: b.text.replace(/^↪ /, "") })), lang, `related (${lang})`);
+    await expectReadable(
+      related.map((b) => ({ id: b.data!.slice(4), label: b.text.replace(/^↪ /, "") })),
+      lang,
+      `related (${lang})`,
+    );
   });
 });

@@ -47,10 +47,31 @@ describe("questions in four languages", () => {
   const KZ = ["urumqi-offshore-incubators", "xinjiang-central-asia-incubator"];
   const UZ = ["urumqi-offshore-incubators"];
   const cases = [
-    { lang: "en", text: "incubators in Kazakhstan", kind: "<i>Incubator</i>", where: "📍 ", country: "Kazakhstan", right: KZ },
-    { lang: "ru", text: "инкубаторы в Казахстане", kind: "<i>Инкубатор</i>", where: "📍 ", country: "Казахстан", right: KZ },
+    {
+      lang: "en",
+      text: "incubators in Kazakhstan",
+      kind: "<i>Incubator</i>",
+      where: "📍 ",
+      country: "Kazakhstan",
+      right: KZ,
+    },
+    {
+      lang: "ru",
+      text: "инкубаторы в Казахстане",
+      kind: "<i>Инкубатор</i>",
+      where: "📍 ",
+      country: "Казахстан",
+      right: KZ,
+    },
     { lang: "zh", text: "哈萨克斯坦的孵化器", kind: "<i>孵化器</i>", where: "📍 ", country: "哈萨克斯坦", right: KZ },
-    { lang: "fr", text: "incubateurs en Ouzbékistan", kind: "<i>Incubateur</i>", where: "📍 ", country: "Ouzbékistan", right: UZ },
+    {
+      lang: "fr",
+      text: "incubateurs en Ouzbékistan",
+      kind: "<i>Incubateur</i>",
+      where: "📍 ",
+      country: "Ouzbékistan",
+      right: UZ,
+    },
   ];
 
   for (const c of cases) {
@@ -97,7 +118,12 @@ describe("questions in four languages", () => {
 
   it("answers in a group when mentioned, without the mention, replying to the question", async () => {
     const username = api.botInfo.username;
-    const update = api.textMessage({ chatId: 77, userId: user, chatType: "supergroup", text: `@${username} incubators in Kazakhstan` });
+    const update = api.textMessage({
+      chatId: 77,
+      userId: user,
+      chatType: "supergroup",
+      text: `@${username} incubators in Kazakhstan`,
+    });
     const card = only(await chat.deliver(update));
     expect(card.text as string).toContain("<i>Incubator</i>");
     expect(card.reply_parameters).toMatchObject({ message_id: update.message!.message_id });
@@ -106,7 +132,13 @@ describe("questions in four languages", () => {
 
   it("a bare mention in a group gets an example of a question", async () => {
     const username = api.botInfo.username;
-    const update = api.textMessage({ chatId: 78, userId: user, chatType: "group", text: `@${username}`, languageCode: "fr" });
+    const update = api.textMessage({
+      chatId: 78,
+      userId: user,
+      chatType: "group",
+      text: `@${username}`,
+      languageCode: "fr",
+    });
     expect(only(await chat.deliver(update)).text as string).toContain("<i>incubateurs au Kazakhstan</i>");
   });
 });
@@ -125,7 +157,14 @@ describe("no good answer", () => {
     expect(calls.find((c) => c.method === "sendMessage")?.response?.ok).toBe(true);
     const logged = await deps.state.questions.recent(5);
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ text: hostile, lang: "en", userId: user, chatId: user, reason: "no-match", score: 0 });
+    expect(logged[0]).toMatchObject({
+      text: hostile,
+      lang: "en",
+      userId: user,
+      chatId: user,
+      reason: "no-match",
+      score: 0,
+    });
     expect(Date.parse(logged[0]!.at)).not.toBeNaN();
   });
 
@@ -161,7 +200,10 @@ describe("no good answer", () => {
 
   it("still replies when the question log fails, with a warning in the log", async () => {
     const memory = createMemoryState({ ttlSeconds: 3600 });
-    const broken: StateBackend = { ...memory, questions: { add: () => Promise.reject(new Error("redis down")), recent: () => Promise.resolve([]) } };
+    const broken: StateBackend = {
+      ...memory,
+      questions: { add: () => Promise.reject(new Error("redis down")), recent: () => Promise.resolve([]) },
+    };
     await setUp({ state: broken });
     const warn = vi.spyOn(deps.logger, "warn");
     const reply = only(await say("quantum gravity pizza"));

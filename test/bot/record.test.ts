@@ -33,8 +33,10 @@ beforeEach(() => setUp());
 const say = (text: string, languageCode = "en"): Promise<RecordedCall[]> => chat.say(user, text, { languageCode });
 
 /** Presses a button of a message (by default the last one the bot sent to the user). */
-const press = (data: string, options: { messageId?: number; allowUnknownData?: boolean } = {}): Promise<RecordedCall[]> =>
-  chat.press(user, data, { messageId: options.messageId, force: options.allowUnknownData });
+const press = (
+  data: string,
+  options: { messageId?: number; allowUnknownData?: boolean } = {},
+): Promise<RecordedCall[]> => chat.press(user, data, { messageId: options.messageId, force: options.allowUnknownData });
 
 function urls(payload: Payload): string[] {
   return buttons(payload).flatMap((b) => ("url" in b ? [b.url] : []));
@@ -68,7 +70,9 @@ describe("card buttons", () => {
     expect(edit.parse_mode).toBe("HTML");
     expect(edit.text as string).toContain("🏷 Innovation and entrepreneurship · Industrial cooperation");
     expect(edit.text as string).toContain("👥 Start-ups · Entrepreneurs and innovators");
-    expect(callbackData(edit)).toEqual(expect.arrayContaining(["r:c:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]));
+    expect(callbackData(edit)).toEqual(
+      expect.arrayContaining(["r:c:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]),
+    );
     expect(of(details, "sendMessage")).toHaveLength(0);
     expectAnsweredQuietly(details);
 
@@ -82,15 +86,22 @@ describe("card buttons", () => {
     const card = await press("r:c:xinjiang-central-asia-incubator");
     const cardEdit = of(card, "editMessageText")[0]!;
     expect(cardEdit.text as string).toContain("📍 ");
-    expect(callbackData(cardEdit)).toEqual(expect.arrayContaining(["r:d:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]));
+    expect(callbackData(cardEdit)).toEqual(
+      expect.arrayContaining(["r:d:xinjiang-central-asia-incubator", "r:k:xinjiang-central-asia-incubator"]),
+    );
     expect((await session()).recordId).toBe("xinjiang-central-asia-incubator");
   });
 
   it("details offer the related records", async () => {
     await ask("Zhongya Hulian incubator in Kazakhstan");
-    const details = of(await press("r:d:xinjiang-central-asia-incubator", { allowUnknownData: true }), "editMessageText")[0]!;
+    const details = of(
+      await press("r:d:xinjiang-central-asia-incubator", { allowUnknownData: true }),
+      "editMessageText",
+    )[0]!;
     const related = deps.search.get("xinjiang-central-asia-incubator")!.related.slice(0, 3);
-    expect(callbackData(details).filter((d) => d.startsWith("r:c:") && d !== "r:c:xinjiang-central-asia-incubator")).toEqual(related.map((id) => `r:c:${id}`));
+    expect(
+      callbackData(details).filter((d) => d.startsWith("r:c:") && d !== "r:c:xinjiang-central-asia-incubator"),
+    ).toEqual(related.map((id) => `r:c:${id}`));
     const titles = buttons(details).map((b) => b.text);
     expect(titles.some((text) => text.startsWith("↪ ") && text.includes("Kazakh-British"))).toBe(true);
   });
@@ -108,7 +119,10 @@ describe("card buttons", () => {
     await say("/start r_xinjiang-central-asia-incubator");
     const details = of(await press("r:d:xinjiang-central-asia-incubator"), "editMessageText")[0]!;
     expect(urls(details)).toEqual([]);
-    expect(buttons(details).find((b) => b.text === "🔗 Share")).toEqual({ text: "🔗 Share", switch_inline_query: "xinjiang-central-asia-incubator" });
+    expect(buttons(details).find((b) => b.text === "🔗 Share")).toEqual({
+      text: "🔗 Share",
+      switch_inline_query: "xinjiang-central-asia-incubator",
+    });
   });
 
   it("pressing the button of what is already shown is not an error", async () => {
@@ -144,7 +158,12 @@ describe("results paging", () => {
     expect(list.text as string).toContain("6–10");
     expect(list.text as string).toContain("page 2 of");
     // The page's records, paging, then 🔔 to save the question (src/bot/features/saved-searches.ts).
-    expect(callbackData(list)).toEqual([...ids.slice(5, 10).map((id) => `r:c:${id}`), "p:0", "p:2", expect.stringMatching(/^n:s:/)]);
+    expect(callbackData(list)).toEqual([
+      ...ids.slice(5, 10).map((id) => `r:c:${id}`),
+      "p:0",
+      "p:2",
+      expect.stringMatching(/^n:s:/),
+    ]);
     expectAnsweredQuietly(page2);
     expect((await session()).page).toBe(1);
 
@@ -161,7 +180,11 @@ describe("results paging", () => {
 
     const first = of(await press("p:0"), "editMessageText")[0]!;
     expect(first.text as string).toContain("1–5");
-    expect(callbackData(first)).toEqual([...ids.slice(0, 5).map((id) => `r:c:${id}`), "p:1", expect.stringMatching(/^n:s:/)]);
+    expect(callbackData(first)).toEqual([
+      ...ids.slice(0, 5).map((id) => `r:c:${id}`),
+      "p:1",
+      expect.stringMatching(/^n:s:/),
+    ]);
   });
 
   it("a card opened from the answer goes back to the first page", async () => {
@@ -186,7 +209,19 @@ describe("results paging", () => {
 });
 
 describe("forged or stale buttons", () => {
-  const forged = ["r:c:../../etc", "r:c:Unknown_Id", "r:x:urumqi-etdz", "p:99999", "p:-1", "p:9999", "r:c:no-such-record", "zzz", "\u0000\u00ff\u{1F600}:r:c", "b:q:-:-:0", "r:c:urumqi-etdz:extra"];
+  const forged = [
+    "r:c:../../etc",
+    "r:c:Unknown_Id",
+    "r:x:urumqi-etdz",
+    "p:99999",
+    "p:-1",
+    "p:9999",
+    "r:c:no-such-record",
+    "zzz",
+    "\u0000\u00ff\u{1F600}:r:c",
+    "b:q:-:-:0",
+    "r:c:urumqi-etdz:extra",
+  ];
 
   for (const data of forged) {
     it(`answers ${JSON.stringify(data)} as expired and does nothing else`, async () => {
@@ -201,7 +236,9 @@ describe("forged or stale buttons", () => {
   it("says it in the user's language", async () => {
     await ask("инкубаторы в Казахстане");
     const calls = await press("r:c:../../etc", { allowUnknownData: true });
-    expect(calls[0]!.payload.text).toBe("Эта кнопка устарела. Задайте вопрос ещё раз, чтобы получить свежие результаты.");
+    expect(calls[0]!.payload.text).toBe(
+      "Эта кнопка устарела. Задайте вопрос ещё раз, чтобы получить свежие результаты.",
+    );
   });
 
   it("a results page with no search behind it has expired", async () => {
@@ -218,7 +255,10 @@ describe("deep links", () => {
     expect(card[0]!.text as string).toContain("📍 Wuhan, China");
     expect(card[0]!.text as string).toContain("Wuhan");
     expect(callbackData(card[0]!)).toEqual(["r:d:incubator-wuhan", "r:k:incubator-wuhan"]);
-    expect(buttons(card[0]!).find((b) => "switch_inline_query" in b)).toEqual({ text: "🔗 Share", switch_inline_query: "incubator-wuhan" });
+    expect(buttons(card[0]!).find((b) => "switch_inline_query" in b)).toEqual({
+      text: "🔗 Share",
+      switch_inline_query: "incubator-wuhan",
+    });
     expect((await session()).recordId).toBe("incubator-wuhan");
   });
 
@@ -239,7 +279,8 @@ describe("deep links", () => {
 
   it("leaves other /start payloads to the greeting", async () => {
     const calls = await say("/start hello");
-    for (const message of of(calls, "sendMessage")) expect(message.text as string).not.toContain("I couldn't find that record");
+    for (const message of of(calls, "sendMessage"))
+      expect(message.text as string).not.toContain("I couldn't find that record");
   });
 });
 
@@ -253,7 +294,12 @@ describe("long records", () => {
       id: "zz-huge-record",
       title: { en: "Zyxxor giant record", fr: "Zyxxor fiche géante", ru: "Зиксор огромная запись", zh: "巨型条目" },
       summary: { en: long("summary", 900), fr: long("résumé", 900), ru: long("сводка", 900), zh: long("摘要", 900) },
-      details: { en: long("Details", 1500).replace(/(\d+)0 /g, "$10.\n"), fr: long("détails", 1500), ru: long("подробности", 1500), zh: long("详情", 1500) },
+      details: {
+        en: long("Details", 1500).replace(/(\d+)0 /g, "$10.\n"),
+        fr: long("détails", 1500),
+        ru: long("подробности", 1500),
+        zh: long("详情", 1500),
+      },
     };
     await setUp({ search: SearchEngine.build({ ...catalog, records: [...catalog.records, huge] }) });
 

@@ -50,7 +50,8 @@ describe("refusals in the audit log", () => {
   });
 
   it("a user pressing forged buttons over and over cannot flush the log: a few refusals per user are audited, all are refused", async () => {
-    for (let i = 0; i < 12; i++) expect(toast(await chat.press(STRANGER, "q:x", { force: true }))).toBe("Only coordinators can use this button.");
+    for (let i = 0; i < 12; i++)
+      expect(toast(await chat.press(STRANGER, "q:x", { force: true }))).toBe("Only coordinators can use this button.");
     const refused = (await chat.deps.state.audit.recent(100)).filter((e) => e.actor === STRANGER);
     expect(refused).toHaveLength(5);
   });
@@ -78,14 +79,20 @@ describe("👍/👎 in a group", () => {
     const asker = await chat.press(ASKER, `v:d:${ID}`, { chatId: GROUP, chatType: "supergroup" });
     expect(toast(asker)).toContain("Thank you");
     expect(calls(asker, "editMessageReplyMarkup")).toHaveLength(1);
-    expect(await chat.deps.state.questions.recent(5)).toMatchObject([{ userId: ASKER, reason: "downvoted", recordId: ID }]);
+    expect(await chat.deps.state.questions.recent(5)).toMatchObject([
+      { userId: ASKER, reason: "downvoted", recordId: ID },
+    ]);
   });
 
   it("the asker pressing an older card in the group is thanked as before", async () => {
     await askInGroup();
     const olderCard = chat.botMessages(-(1_000_000_000_000 + GROUP)).at(-1)!;
     await askInGroup();
-    const old = await chat.press(ASKER, `v:d:${ID}`, { chatId: GROUP, chatType: "supergroup", messageId: olderCard.message_id });
+    const old = await chat.press(ASKER, `v:d:${ID}`, {
+      chatId: GROUP,
+      chatType: "supergroup",
+      messageId: olderCard.message_id,
+    });
     expect(toast(old)).toContain("Only the latest answer");
   });
 });

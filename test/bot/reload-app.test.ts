@@ -20,7 +20,9 @@ afterAll(async () => {
 it("keeps the broadcasts' announcements across a reload, and takes the folder's new records", async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-reload-app-"));
   await cp(DEFAULT_DATA_DIR, dir, { recursive: true });
-  app = await createApp(loadConfig({ CATALOG_DIR: dir, ADMIN_IDS: "1", LOG_LEVEL: "silent" }), { logger: pino({ level: "silent" }) });
+  app = await createApp(loadConfig({ CATALOG_DIR: dir, ADMIN_IDS: "1", LOG_LEVEL: "silent" }), {
+    logger: pino({ level: "silent" }),
+  });
   const { deps } = app;
   expect(deps.settings.adminIds).toEqual([1]);
   expect(deps.live).toBeDefined();
@@ -29,12 +31,20 @@ it("keeps the broadcasts' announcements across a reload, and takes the folder's 
   const engine = deps.search;
   const files = deps.search.size;
 
-  const announcement = announcementRecord({ broadcastId: "b-reload-1", text: "Lunar greenhouse call\nApplications open for the lunar greenhouse exchange.", sentAt: new Date(), expires: "2999-12-31" });
+  const announcement = announcementRecord({
+    broadcastId: "b-reload-1",
+    text: "Lunar greenhouse call\nApplications open for the lunar greenhouse exchange.",
+    sentAt: new Date(),
+    expires: "2999-12-31",
+  });
   await deps.live!.put(announcement);
   expect(deps.search.get(announcement.id)).toBeDefined();
 
   const wuhan = await readFile(path.join(dir, "records", "incubator-wuhan.yaml"), "utf8");
-  await writeFile(path.join(dir, "records", "incubator-wuhan-2.yaml"), wuhan.replace("id: incubator-wuhan", "id: incubator-wuhan-2"));
+  await writeFile(
+    path.join(dir, "records", "incubator-wuhan-2.yaml"),
+    wuhan.replace("id: incubator-wuhan", "id: incubator-wuhan-2"),
+  );
 
   expect(await deps.live!.reload()).toEqual({ ok: true, records: files + 2 });
   expect(deps.search.get("incubator-wuhan-2")).toBeDefined();

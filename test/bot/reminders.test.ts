@@ -19,7 +19,12 @@ import { until } from "../helpers/until.js";
 import { MovableClock } from "../reminders/behaviour.js";
 
 const ID = "grant-call-2031";
-const LABEL = { en: "Applications close", fr: "Clôture des candidatures", ru: "Приём заявок заканчивается", zh: "申请截止" };
+const LABEL = {
+  en: "Applications close",
+  fr: "Clôture des candidatures",
+  ru: "Приём заявок заканчивается",
+  zh: "申请截止",
+};
 
 let api: FakeBotApi;
 let chat: Chat;
@@ -42,7 +47,13 @@ beforeEach(async () => {
   api.reset();
   user++;
   clock = new MovableClock();
-  reminders = createMemoryReminders({ hooks: reminderDelivery({ search: chat.deps.search, i18n: chat.deps.i18n, sessions: chat.deps.state.sessions, logger: chat.deps.logger }, chat.bot.api), clock });
+  reminders = createMemoryReminders({
+    hooks: reminderDelivery(
+      { search: chat.deps.search, i18n: chat.deps.i18n, sessions: chat.deps.state.sessions, logger: chat.deps.logger },
+      chat.bot.api,
+    ),
+    clock,
+  });
   chat.deps.reminders = reminders;
   wiring = await wireReminders({ config: {}, bot: chat.bot, deps: chat.deps });
   await chat.deps.live!.put(grant([{ date: "2031-05-20", label: LABEL }]));
@@ -109,7 +120,9 @@ describe("⏰ remind me", () => {
     expect(plain(shown(after))).toContain("You have no deadline reminders");
     expect(await reminders.has(user, ID)).toBe(false);
     // Pressed again (an old list): nothing to stop.
-    expect(toast(await chat.press(user, `dl:x:${ID}`, { force: true }))).toBe("You had no reminders about this record.");
+    expect(toast(await chat.press(user, `dl:x:${ID}`, { force: true }))).toBe(
+      "You had no reminders about this record.",
+    );
   });
 
   it("a deadline less than a day away gets no reminder, and says so", async () => {
@@ -127,15 +140,23 @@ describe("⏰ remind me", () => {
     await chat.say(user, "Какие программы обмена есть для студентов?", { languageCode: "en" });
     const mark = api.mark();
     await reminders.startWorkers();
-    await until(() => api.calls.slice(mark).some((c) => c.method === "sendMessage" && c.payload.chat_id === user), 15_000, "the reminder");
+    await until(
+      () => api.calls.slice(mark).some((c) => c.method === "sendMessage" && c.payload.chat_id === user),
+      15_000,
+      "the reminder",
+    );
     const reminder = calls(api.calls.slice(mark), "sendMessage").find((p) => p.chat_id === user)!;
-    expect(plain(reminder)).toMatch(/^⏰ Напоминание: осталось 7 дней\n⏰ Приём заявок заканчивается 20\sмая\s2031\sг\.\s\(до 23:59 по UTC\)/);
+    expect(plain(reminder)).toMatch(
+      /^⏰ Напоминание: осталось 7 дней\n⏰ Приём заявок заканчивается 20\sмая\s2031\sг\.\s\(до 23:59 по UTC\)/,
+    );
     expect(data(reminder)).toEqual(expect.arrayContaining([`r:d:${ID}`, `dl:c:${ID}`, `dl:x:${ID}`]));
     expect((await reminders.list(user))[0]?.pending.map((r) => r.days)).toEqual([1]);
 
     // 🔕 under the reminder stops the rest.
     const stopped = await chat.press(user, `dl:x:${ID}`);
-    expect(calls(stopped, "sendMessage").map((p) => plain(p))).toEqual([expect.stringContaining("Напоминания по карточке")]);
+    expect(calls(stopped, "sendMessage").map((p) => plain(p))).toEqual([
+      expect.stringContaining("Напоминания по карточке"),
+    ]);
     expect(await reminders.has(user, ID)).toBe(false);
   });
 
@@ -165,7 +186,10 @@ describe("📅 add to calendar", () => {
     expect(ev.description).toContain("Applications close on 20 May 2031 (until 23:59 UTC)");
     expect(ev.description).toContain(`https://t.me/${api.botInfo.username}?start=r_${ID}`);
     expect(event!.getFirstPropertyValue("url")).toBe(`https://t.me/${api.botInfo.username}?start=r_${ID}`);
-    expect(event!.getAllSubcomponents("valarm").map((a) => String(a.getFirstPropertyValue("trigger")))).toEqual(["-P7D", "-P1D"]);
+    expect(event!.getAllSubcomponents("valarm").map((a) => String(a.getFirstPropertyValue("trigger")))).toEqual([
+      "-P7D",
+      "-P1D",
+    ]);
 
     const again = documents(await chat.press(user, `dl:c:${ID}`, { languageCode: "fr" }));
     const [eventAgain] = calendar(again[0]!).getAllSubcomponents("vevent");
@@ -178,16 +202,33 @@ describe("📅 add to calendar", () => {
       const [call] = documents(await chat.press(user, `dl:c:${ID}`));
       return calendar(call!)
         .getAllSubcomponents("vevent")
-        .map((e) => ({ uid: String(e.getFirstPropertyValue("uid")), sequence: Number(e.getFirstPropertyValue("sequence")), start: new ICAL.Event(e).startDate.toString() }));
+        .map((e) => ({
+          uid: String(e.getFirstPropertyValue("uid")),
+          sequence: Number(e.getFirstPropertyValue("sequence")),
+          start: new ICAL.Event(e).startDate.toString(),
+        }));
     };
     await chat.say(user, `/start r_${ID}`);
     const [before] = await events();
-    expect(before).toMatchObject({ uid: expect.stringContaining(`applications-close.${ID}@`) as string, start: "2031-05-20" });
+    expect(before).toMatchObject({
+      uid: expect.stringContaining(`applications-close.${ID}@`) as string,
+      start: "2031-05-20",
+    });
     expect(await events()).toEqual([before]);
 
     // The deadline moves, and a deadline of another kind comes first: the moved one keeps its UID.
-    const REPORT = { en: "Final reports due", fr: "Remise des rapports finaux", ru: "Сдача итоговых отчётов", zh: "提交最终报告" };
-    await chat.deps.live!.put(grant([{ date: "2031-04-01", label: REPORT }, { date: "2031-06-03", label: LABEL }]));
+    const REPORT = {
+      en: "Final reports due",
+      fr: "Remise des rapports finaux",
+      ru: "Сдача итоговых отчётов",
+      zh: "提交最终报告",
+    };
+    await chat.deps.live!.put(
+      grant([
+        { date: "2031-04-01", label: REPORT },
+        { date: "2031-06-03", label: LABEL },
+      ]),
+    );
     const after = await events();
     expect(after.map((e) => e.start)).toEqual(["2031-04-01", "2031-06-03"]);
     const moved = after[1]!;
@@ -197,7 +238,12 @@ describe("📅 add to calendar", () => {
     expect(after[0]!.sequence).toBe(moved.sequence);
 
     // Moved again: greater still.
-    await chat.deps.live!.put(grant([{ date: "2031-04-01", label: REPORT }, { date: "2031-06-10", label: LABEL }]));
+    await chat.deps.live!.put(
+      grant([
+        { date: "2031-04-01", label: REPORT },
+        { date: "2031-06-10", label: LABEL },
+      ]),
+    );
     const again = (await events())[1]!;
     expect(again).toMatchObject({ uid: before!.uid, start: "2031-06-10" });
     expect(again.sequence).toBeGreaterThan(moved.sequence);
@@ -220,7 +266,16 @@ describe("across a restart, on Redis", () => {
   const redis = redisForTests();
 
   it("a reminder asked for under a card before the process stops is sent once by the process started after it", async () => {
-    const hooks = () => reminderDelivery({ search: chat.deps.search, i18n: chat.deps.i18n, sessions: chat.deps.state.sessions, logger: chat.deps.logger }, chat.bot.api);
+    const hooks = () =>
+      reminderDelivery(
+        {
+          search: chat.deps.search,
+          i18n: chat.deps.i18n,
+          sessions: chat.deps.state.sessions,
+          logger: chat.deps.logger,
+        },
+        chat.bot.api,
+      );
     // The process that shows the card and takes the press: no reminder worker runs in it.
     const first = createBullReminders({ connection: redis.url, hooks: hooks(), clock });
     chat.deps.reminders = first;
@@ -235,7 +290,10 @@ describe("across a restart, on Redis", () => {
     const mark = api.mark();
     try {
       await second.startWorkers();
-      const reminderCalls = () => calls(api.calls.slice(mark), "sendMessage").filter((p) => p.chat_id === user && plain(p).startsWith("⏰ Reminder"));
+      const reminderCalls = () =>
+        calls(api.calls.slice(mark), "sendMessage").filter(
+          (p) => p.chat_id === user && plain(p).startsWith("⏰ Reminder"),
+        );
       await until(() => reminderCalls().length === 1, 30_000, "the reminder after the restart");
       expect(plain(reminderCalls()[0]!)).toContain("Reminder: 7 days left");
       expect((await second.list(user))[0]?.pending.map((r) => r.days)).toEqual([1]);

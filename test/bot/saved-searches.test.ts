@@ -47,12 +47,30 @@ afterEach(async () => {
 });
 
 /** A new record of the catalog, made from an existing one with new titles (and what `extra` changes). */
-function newRecord(id: string, title: Record<"en" | "fr" | "ru" | "zh", string>, extra: Partial<CatalogRecord> = {}): CatalogRecord {
+function newRecord(
+  id: string,
+  title: Record<"en" | "fr" | "ru" | "zh", string>,
+  extra: Partial<CatalogRecord> = {},
+): CatalogRecord {
   const base = structuredClone(chat.deps.search.catalog.records.find((r) => r.kind === "programme")!);
-  return { ...base, id, title, short: undefined, related: [], summary: title, details: undefined, ...extra } as CatalogRecord;
+  return {
+    ...base,
+    id,
+    title,
+    short: undefined,
+    related: [],
+    summary: title,
+    details: undefined,
+    ...extra,
+  } as CatalogRecord;
 }
 
-const LUNAR = { en: "Lunar greenhouse exchange programme", fr: "Programme d'échange serres lunaires", ru: "Программа обмена «Лунные теплицы»", zh: "月球温室交流项目" };
+const LUNAR = {
+  en: "Lunar greenhouse exchange programme",
+  fr: "Programme d'échange serres lunaires",
+  ru: "Программа обмена «Лунные теплицы»",
+  zh: "月球温室交流项目",
+};
 
 /** Puts a record live and waits for the notifications it makes; the calls made meanwhile. */
 async function goLive(record: CatalogRecord) {
@@ -63,12 +81,15 @@ async function goLive(record: CatalogRecord) {
   return api.calls.slice(mark);
 }
 
-const sentTo = (all: ReturnType<typeof api.calls.slice>, chatId: number): Payload[] => calls(all, "sendMessage").filter((p) => Number(p.chat_id) === chatId);
+const sentTo = (all: ReturnType<typeof api.calls.slice>, chatId: number): Payload[] =>
+  calls(all, "sendMessage").filter((p) => Number(p.chat_id) === chatId);
 
 /** Asks `question` and presses the 🔔 of the reply; the calls of the press. */
 async function askAndSave(user: number, question: string, languageCode = "en") {
   const reply = await chat.say(user, question, { languageCode });
-  const notify = calls(reply, "sendMessage").flatMap(data).find((d) => d.startsWith("n:s:"));
+  const notify = calls(reply, "sendMessage")
+    .flatMap(data)
+    .find((d) => d.startsWith("n:s:"));
   expect(notify, `no 🔔 under the reply to ${question}`).toBeDefined();
   return chat.press(user, notify!, { languageCode });
 }
@@ -76,14 +97,30 @@ async function askAndSave(user: number, question: string, languageCode = "en") {
 describe("🔔 under a result list", () => {
   it("is under an answer, under a declined question and under a page of results, but not in a group", async () => {
     const answered = await chat.say(USER, "incubators in Kazakhstan");
-    expect(calls(answered, "sendMessage").flatMap(data).some((d) => d.startsWith("n:s:"))).toBe(true);
+    expect(
+      calls(answered, "sendMessage")
+        .flatMap(data)
+        .some((d) => d.startsWith("n:s:")),
+    ).toBe(true);
     const more = await chat.say(USER, "more");
-    expect(calls(more, "sendMessage").flatMap(data).some((d) => d.startsWith("n:s:"))).toBe(true);
+    expect(
+      calls(more, "sendMessage")
+        .flatMap(data)
+        .some((d) => d.startsWith("n:s:")),
+    ).toBe(true);
     const declined = await chat.say(USER, "lunar greenhouse programme");
     expect(plain(calls(declined, "sendMessage")[0]!)).toContain("lunar greenhouse programme");
-    expect(calls(declined, "sendMessage").flatMap(data).some((d) => d.startsWith("n:s:"))).toBe(true);
+    expect(
+      calls(declined, "sendMessage")
+        .flatMap(data)
+        .some((d) => d.startsWith("n:s:")),
+    ).toBe(true);
     const inGroup = await chat.say(USER, "/start@coopdesk_test_bot", { chatId: -4401, chatType: "group" });
-    expect(calls(inGroup, "sendMessage").flatMap(data).some((d) => d.startsWith("n:s:"))).toBe(false);
+    expect(
+      calls(inGroup, "sendMessage")
+        .flatMap(data)
+        .some((d) => d.startsWith("n:s:")),
+    ).toBe(false);
   });
 
   it("saves the question once, with its filters and language; a second press says it is saved already", async () => {
@@ -110,21 +147,41 @@ describe("🔔 under a result list", () => {
 
   it("a button of an older list, a forged hash and a button pressed in a group save nothing", async () => {
     const first = await chat.say(USER, "lunar greenhouse programme");
-    const oldButton = calls(first, "sendMessage").flatMap(data).find((d) => d.startsWith("n:s:"))!;
+    const oldButton = calls(first, "sendMessage")
+      .flatMap(data)
+      .find((d) => d.startsWith("n:s:"))!;
     await chat.say(USER, "incubators in Kazakhstan");
-    expect(toast(await chat.press(USER, oldButton, { force: true }))).toBe("This list is no longer your last question: ask it again to save it.");
+    expect(toast(await chat.press(USER, oldButton, { force: true }))).toBe(
+      "This list is no longer your last question: ask it again to save it.",
+    );
     expect(toast(await chat.press(USER, "n:s:AAAAAAAAAA", { force: true }))).toContain("no longer your last question");
-    expect(toast(await chat.press(USER, "n:s:short", { force: true }))).toBe("This button has expired. Please send the command again.");
-    expect(toast(await chat.press(USER, "n:zz", { force: true }))).toBe("This button has expired. Please send the command again.");
-    expect(toast(await chat.press(USER, oldButton, { force: true, chatId: -4402, chatType: "group" }))).toBe("Saved searches are kept in a private chat with me.");
+    expect(toast(await chat.press(USER, "n:s:short", { force: true }))).toBe(
+      "This button has expired. Please send the command again.",
+    );
+    expect(toast(await chat.press(USER, "n:zz", { force: true }))).toBe(
+      "This button has expired. Please send the command again.",
+    );
+    expect(toast(await chat.press(USER, oldButton, { force: true, chatId: -4402, chatType: "group" }))).toBe(
+      "Saved searches are kept in a private chat with me.",
+    );
     expect(await chat.deps.state.savedSearches.list(USER)).toEqual([]);
   });
 
   it("refuses a search over the limit with a clear message", async () => {
-    const input = (i: number): SavedSearchInput => ({ chatId: USER, query: `question ${i}`, lang: "en", filters: {}, key: `q${i}`, shown: [], version: 0 });
+    const input = (i: number): SavedSearchInput => ({
+      chatId: USER,
+      query: `question ${i}`,
+      lang: "en",
+      filters: {},
+      key: `q${i}`,
+      shown: [],
+      version: 0,
+    });
     for (let i = 0; i < 20; i++) await chat.deps.state.savedSearches.save(input(i), 20);
     const pressed = await askAndSave(USER, "lunar greenhouse programme");
-    expect(toast(pressed)).toBe("You already have 20 saved searches, the most there can be. Remove one in /subscriptions, then try again.");
+    expect(toast(pressed)).toBe(
+      "You already have 20 saved searches, the most there can be. Remove one in /subscriptions, then try again.",
+    );
     expect(await chat.deps.state.savedSearches.list(USER)).toHaveLength(20);
   });
 });
@@ -141,7 +198,9 @@ describe("notifications", () => {
     expect(plain(toUser!)).toContain("New for your saved search “lunar greenhouse programme”:");
     expect(plain(toUser!)).toContain("Lunar greenhouse exchange programme");
     const [search] = await chat.deps.state.savedSearches.list(USER);
-    expect(data(toUser!)).toEqual(expect.arrayContaining(["r:d:zz-lunar-greenhouse", "r:k:zz-lunar-greenhouse", `n:d:${search!.id}:m`]));
+    expect(data(toUser!)).toEqual(
+      expect.arrayContaining(["r:d:zz-lunar-greenhouse", "r:k:zz-lunar-greenhouse", `n:d:${search!.id}:m`]),
+    );
     const [toRu] = sentTo(made, RU_USER);
     expect(plain(toRu!)).toContain("Новое по сохранённому запросу «программа лунные теплицы»");
     expect(plain(toRu!)).toContain("Программа обмена «Лунные теплицы»");
@@ -149,7 +208,10 @@ describe("notifications", () => {
     expect(sentTo(made, OTHER)).toEqual([]);
 
     // The same record edited, and put again: already notified.
-    const edited = await goLive({ ...record, summary: { ...record.summary, en: "A student exchange on lunar greenhouses, every summer." } });
+    const edited = await goLive({
+      ...record,
+      summary: { ...record.summary, en: "A student exchange on lunar greenhouses, every summer." },
+    });
     expect(sentTo(edited, USER)).toEqual([]);
     expect(sentTo(edited, RU_USER)).toEqual([]);
   });
@@ -159,12 +221,20 @@ describe("notifications", () => {
     await askAndSave(USER, "incubators in Kazakhstan");
     const [search] = await chat.deps.state.savedSearches.list(USER);
     const shown = chat.deps.search.get(search!.shown[0]!)!;
-    const edited = await goLive({ ...shown, summary: { ...shown.summary, en: `${shown.summary.en} Applications are open.` } });
+    const edited = await goLive({
+      ...shown,
+      summary: { ...shown.summary, en: `${shown.summary.en} Applications are open.` },
+    });
     expect(sentTo(edited, USER)).toEqual([]);
 
     const incubator = newRecord(
       "zz-steppe-incubator",
-      { en: "Steppe business incubator in Kazakhstan", fr: "Incubateur d'entreprises de la steppe au Kazakhstan", ru: "Бизнес-инкубатор «Степь» в Казахстане", zh: "哈萨克斯坦草原企业孵化器" },
+      {
+        en: "Steppe business incubator in Kazakhstan",
+        fr: "Incubateur d'entreprises de la steppe au Kazakhstan",
+        ru: "Бизнес-инкубатор «Степь» в Казахстане",
+        zh: "哈萨克斯坦草原企业孵化器",
+      },
       { kind: "incubator", countries: ["KZ"] },
     );
     const made = await goLive(incubator);
@@ -172,11 +242,18 @@ describe("notifications", () => {
   });
 
   it("an edit that makes a record answer a saved search notifies it; records live before the search was saved do not", async () => {
-    const existing = newRecord("zz-orbital-school", { en: "Orbital mechanics summer school", fr: "École d'été de mécanique orbitale", ru: "Летняя школа орбитальной механики", zh: "轨道力学暑期学校" });
+    const existing = newRecord("zz-orbital-school", {
+      en: "Orbital mechanics summer school",
+      fr: "École d'été de mécanique orbitale",
+      ru: "Летняя школа орбитальной механики",
+      zh: "轨道力学暑期学校",
+    });
     await goLive(existing);
     await askAndSave(USER, "lunar greenhouse programme");
     // Not about lunar greenhouses yet: nothing.
-    expect(sentTo(await goLive({ ...existing, summary: { ...existing.summary, en: "Orbits and satellites." } }), USER)).toEqual([]);
+    expect(
+      sentTo(await goLive({ ...existing, summary: { ...existing.summary, en: "Orbits and satellites." } }), USER),
+    ).toEqual([]);
     const now = await goLive({ ...existing, title: LUNAR, summary: LUNAR });
     expect(sentTo(now, USER)).toHaveLength(1);
   });
@@ -187,7 +264,9 @@ describe("notifications", () => {
     const made = await goLive(newRecord("zz-lunar-greenhouse", LUNAR));
     const messages = sentTo(made, USER);
     expect(messages).toHaveLength(1);
-    expect(plain(messages[0]!)).toContain("New for your saved searches “lunar greenhouse programme”, “lunar greenhouse exchange”:");
+    expect(plain(messages[0]!)).toContain(
+      "New for your saved searches “lunar greenhouse programme”, “lunar greenhouse exchange”:",
+    );
     expect(data(messages[0]!).filter((d) => d.startsWith("n:d:"))).toHaveLength(2);
   });
 
@@ -222,7 +301,14 @@ describe("/subscriptions and stopping a saved search", () => {
     expect(plain(list)).toContain("Saved searches");
     expect(plain(list)).toContain("1. “lunar greenhouse programme”");
     expect(plain(list)).toContain("2. “incubators and in China?” — China");
-    expect(data(list)).toEqual(expect.arrayContaining(["s:m", "s:v", encodeSavedSearch({ op: "remove", id: first!.id, from: "list" }), encodeSavedSearch({ op: "remove", id: second!.id, from: "list" })]));
+    expect(data(list)).toEqual(
+      expect.arrayContaining([
+        "s:m",
+        "s:v",
+        encodeSavedSearch({ op: "remove", id: first!.id, from: "list" }),
+        encodeSavedSearch({ op: "remove", id: second!.id, from: "list" }),
+      ]),
+    );
 
     const removed = await chat.press(USER, `n:d:${first!.id}:l`);
     expect(toast(removed)).toBe("Saved search removed");
@@ -243,7 +329,9 @@ describe("/subscriptions and stopping a saved search", () => {
     const made = await goLive(newRecord("zz-lunar-greenhouse", LUNAR));
     const message = sentTo(made, USER)[0]!;
     const stop = data(message).find((d) => d.startsWith("n:d:"))!;
-    const messageId = Number((made.find((c) => c.payload === message)!.response as { result: { message_id: number } }).result.message_id);
+    const messageId = Number(
+      (made.find((c) => c.payload === message)!.response as { result: { message_id: number } }).result.message_id,
+    );
     const pressed = await chat.press(USER, stop, { messageId });
     expect(toast(pressed)).toBe("Saved search removed");
     const markup = calls(pressed, "editMessageReplyMarkup")[0]!;
@@ -251,14 +339,25 @@ describe("/subscriptions and stopping a saved search", () => {
     expect(data(markup)).not.toContain(stop);
     expect(plain(sentTo(pressed, USER)[0]!)).toContain("Saved search “lunar greenhouse programme” removed");
     expect(await chat.deps.state.savedSearches.list(USER)).toEqual([]);
-    expect(sentTo(await goLive(newRecord("zz-lunar-greenhouse-2", { ...LUNAR, en: "Lunar greenhouse exchange programme, second call" })), USER)).toEqual([]);
+    expect(
+      sentTo(
+        await goLive(
+          newRecord("zz-lunar-greenhouse-2", { ...LUNAR, en: "Lunar greenhouse exchange programme, second call" }),
+        ),
+        USER,
+      ),
+    ).toEqual([]);
   });
 
   it("someone else's saved search cannot be removed with a forged button", async () => {
     await askAndSave(OTHER, "lunar greenhouse programme");
     const [search] = await chat.deps.state.savedSearches.list(OTHER);
-    expect(toast(await chat.press(USER, `n:d:${search!.id}:l`, { force: true }))).toBe("This saved search no longer exists.");
-    expect(toast(await chat.press(USER, `n:d:${search!.id}:x`, { force: true }))).toBe("This button has expired. Please send the command again.");
+    expect(toast(await chat.press(USER, `n:d:${search!.id}:l`, { force: true }))).toBe(
+      "This saved search no longer exists.",
+    );
+    expect(toast(await chat.press(USER, `n:d:${search!.id}:x`, { force: true }))).toBe(
+      "This button has expired. Please send the command again.",
+    );
     expect(await chat.deps.state.savedSearches.list(OTHER)).toHaveLength(1);
   });
 });
@@ -272,7 +371,9 @@ describe("how long a saved search lasts", () => {
     expect(expires).toBeGreaterThanOrEqual(before + 90 * DAY);
     expect(expires).toBeLessThanOrEqual(Date.now() + 90 * DAY);
     const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" }).format(expires);
-    expect(plain(calls(await chat.say(USER, "/subscriptions"), "sendMessage")[0]!)).toContain(`1. “lunar greenhouse programme” · until ${day}`);
+    expect(plain(calls(await chat.say(USER, "/subscriptions"), "sendMessage")[0]!)).toContain(
+      `1. “lunar greenhouse programme” · until ${day}`,
+    );
 
     await chat.deps.state.sessions.write(`user:${USER}`, { lang: "ru", langChosen: true });
     const ru = new Intl.DateTimeFormat("ru", { dateStyle: "long", timeZone: "UTC" }).format(expires);
@@ -295,14 +396,30 @@ describe("how long a saved search lasts", () => {
       return removed;
     };
     const own = await chatWith(api, { state });
-    await state.savedSearches.save({ chatId: USER, query: "lunar greenhouse programme", lang: "en", filters: {}, key: "lunar greenhouse programme", shown: [], version: 0 }, 20);
-    expect(plain(calls(await own.say(USER, "/subscriptions"), "sendMessage")[0]!)).toContain("lunar greenhouse programme");
+    await state.savedSearches.save(
+      {
+        chatId: USER,
+        query: "lunar greenhouse programme",
+        lang: "en",
+        filters: {},
+        key: "lunar greenhouse programme",
+        shown: [],
+        version: 0,
+      },
+      20,
+    );
+    expect(plain(calls(await own.say(USER, "/subscriptions"), "sendMessage")[0]!)).toContain(
+      "lunar greenhouse programme",
+    );
     clock.at += 30 * DAY + 1;
     const text = plain(calls(await own.say(USER, "/subscriptions"), "sendMessage")[0]!);
     expect(text).not.toContain("lunar greenhouse programme");
     expect(text).toContain("No saved searches");
 
-    await state.savedSearches.save({ chatId: OTHER, query: "hydrogen forum", lang: "en", filters: {}, key: "hydrogen forum", shown: [], version: 0 }, 20);
+    await state.savedSearches.save(
+      { chatId: OTHER, query: "hydrogen forum", lang: "en", filters: {}, key: "hydrogen forum", shown: [], version: 0 },
+      20,
+    );
     clock.at += 30 * DAY + 1;
     const wired = wireSavedSearches({ api: own.bot.api, deps: own.deps, sweepEveryMs: 20 });
     try {

@@ -24,15 +24,18 @@ describe("/start", () => {
     ["fr", "J'aide les étudiants", "incubateurs au Kazakhstan", "🎓 Programmes d'échange"],
     ["ru", "Помогаю студентам", "инкубаторы в Казахстане", "🎓 Программы обмена"],
     ["zh", "我帮助学生", "哈萨克斯坦的孵化器", "🎓 交流项目"],
-  ])("greets in the user's language (%s) with example questions and quick-start buttons", async (code, intro, example, programmes) => {
-    const payload = await start(code);
-    const text = payload.text as string;
-    expect(payload.parse_mode).toBe("HTML");
-    expect(text).toContain(intro);
-    expect(text).toContain(example);
-    expect(text).toContain("Ana");
-    expect(buttons(payload)[0]).toEqual({ text: programmes, callback_data: "b:p:-:-:0" });
-  });
+  ])(
+    "greets in the user's language (%s) with example questions and quick-start buttons",
+    async (code, intro, example, programmes) => {
+      const payload = await start(code);
+      const text = payload.text as string;
+      expect(payload.parse_mode).toBe("HTML");
+      expect(text).toContain(intro);
+      expect(text).toContain(example);
+      expect(text).toContain("Ana");
+      expect(buttons(payload)[0]).toEqual({ text: programmes, callback_data: "b:p:-:-:0" });
+    },
+  );
 
   it("falls back to English for an unsupported Telegram language", async () => {
     const payload = await start("de");
@@ -63,7 +66,8 @@ describe("/start", () => {
   });
 
   it("in a group, explains how to address the bot", async () => {
-    const text = shown(await chat.say(104, `/start@${api.botInfo.username}`, { chatId: 500, chatType: "group" })).text as string;
+    const text = shown(await chat.say(104, `/start@${api.botInfo.username}`, { chatId: 500, chatType: "group" }))
+      .text as string;
     expect(text).toContain(`@${api.botInfo.username} incubators in Kazakhstan`);
     expect(text).not.toContain("Just type a question");
   });

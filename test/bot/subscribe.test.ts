@@ -75,7 +75,9 @@ describe("/subscribe", () => {
   it("offers the catalog's countries by name and the kinds; saves kinds and countries", async () => {
     await chat.say(user, "/subscribe");
     const kinds = shown(await chat.press(user, "s:f:k:0"));
-    expect(toggles(kinds)).toEqual(["initiative", "programme", "incubator", "event", "organisation"].map((k) => `s:t:k:0:${k}`));
+    expect(toggles(kinds)).toEqual(
+      ["initiative", "programme", "incubator", "event", "organisation"].map((k) => `s:t:k:0:${k}`),
+    );
     expect(label(kinds, "s:t:k:0:incubator")).toBe("Incubators");
     await chat.press(user, "s:t:k:0:incubator");
     await chat.press(user, "s:m");
@@ -121,7 +123,16 @@ describe("/subscribe", () => {
 
   it("refuses values the menu does not offer, and payloads that are not ours", async () => {
     await chat.say(user, "/subscribe");
-    for (const forged of ["s:t:t:0:no-such-sector", "s:t:c:0:XX", "s:t:k:0:announcement", "s:t:k:0:spaceship", "s:t:t:0:BAD!", "s:f:t:99", "s:z", "s:t:q:0:energy"]) {
+    for (const forged of [
+      "s:t:t:0:no-such-sector",
+      "s:t:c:0:XX",
+      "s:t:k:0:announcement",
+      "s:t:k:0:spaceship",
+      "s:t:t:0:BAD!",
+      "s:f:t:99",
+      "s:z",
+      "s:t:q:0:energy",
+    ]) {
       const answer = await chat.press(user, forged, { force: true });
       expect(toast(answer), forged).toMatch(/expired/);
       expect(calls(answer, "editMessageText"), forged).toEqual([]);
@@ -147,7 +158,12 @@ describe("/subscriptions and /unsubscribe", () => {
   });
 
   it("/subscriptions shows the choices and edits them with the same menus", async () => {
-    await chat.deps.state.subscriptions.set(user, { topics: ["energy"], kinds: ["programme"], countries: ["UZ"], lang: "en" });
+    await chat.deps.state.subscriptions.set(user, {
+      topics: ["energy"],
+      kinds: ["programme"],
+      countries: ["UZ"],
+      lang: "en",
+    });
     const view = shown(await chat.say(user, "/subscriptions"));
     expect(plain(view)).toContain("Topics: Energy");
     expect(plain(view)).toContain("Kinds: Programmes");
@@ -158,11 +174,20 @@ describe("/subscriptions and /unsubscribe", () => {
     await chat.press(user, "s:f:k:0");
     await chat.press(user, "s:t:k:0:event");
     shown(await chat.press(user, "s:s"));
-    expect(await subscription()).toMatchObject({ topics: ["energy"], kinds: ["event", "programme"], countries: ["UZ"] });
+    expect(await subscription()).toMatchObject({
+      topics: ["energy"],
+      kinds: ["event", "programme"],
+      countries: ["UZ"],
+    });
   });
 
   it("/unsubscribe leaves one topic, then everything", async () => {
-    await chat.deps.state.subscriptions.set(user, { topics: ["energy", "agriculture"], kinds: [], countries: [], lang: "en" });
+    await chat.deps.state.subscriptions.set(user, {
+      topics: ["energy", "agriculture"],
+      kinds: [],
+      countries: [],
+      lang: "en",
+    });
     const menu = shown(await chat.say(user, "/unsubscribe"));
     expect(data(menu)).toEqual(["s:u:*", "s:u:agriculture", "s:u:energy"]);
     const left = await chat.press(user, "s:u:energy");

@@ -32,7 +32,8 @@ describe.each(LANGUAGES)("every view of every record in %s", (lang) => {
         ["list line", resultLine(1, record, env)],
         ...record.figures.map((f, i): [string, string] => [`figure ${i}`, formatFigure(f, lang, t[lang])]),
       ];
-      for (const [view, html] of views) for (const p of renderedProblems(html, lang)) found.push(`${record.id} ${view}: ${p.message} — “${p.excerpt}”`);
+      for (const [view, html] of views)
+        for (const p of renderedProblems(html, lang)) found.push(`${record.id} ${view}: ${p.message} — “${p.excerpt}”`);
     }
     expect(found).toEqual([]);
   });

@@ -28,7 +28,16 @@ beforeEach(async () => {
 const PAST = Date.UTC(2025, 4, 1, 10);
 
 function question(text: string, chatId: number, overrides: Partial<UnansweredQuestion> = {}): UnansweredQuestion {
-  return { text, lang: "en", userId: chatId, chatId, at: new Date(PAST + chatId * 1000).toISOString(), reason: "no-match", score: 0.1, ...overrides };
+  return {
+    text,
+    lang: "en",
+    userId: chatId,
+    chatId,
+    at: new Date(PAST + chatId * 1000).toISOString(),
+    reason: "no-match",
+    score: 0.1,
+    ...overrides,
+  };
 }
 
 async function asked(...questions: UnansweredQuestion[]): Promise<void> {
@@ -57,11 +66,24 @@ describe("callback data", () => {
       expect(Buffer.byteLength(encoded)).toBeLessThanOrEqual(64);
       expect(decodeCallback(encoded)).toEqual(action);
     }
-    expect(() => encodeCallback({ type: "unanswered", op: "record", group: 1, id: "a".repeat(60) })).toThrow(/64 bytes/);
+    expect(() => encodeCallback({ type: "unanswered", op: "record", group: 1, id: "a".repeat(60) })).toThrow(
+      /64 bytes/,
+    );
   });
 
   it("refuses malformed payloads", () => {
-    for (const forged of ["q:d", "q:d:x", "q:d:1:2", "q:z:1", "q:c:1", "q:c:1:Bad_Id", "q:c:x:astana-hub", "q:s:-1", "q:g:99999", "q:c:1:../etc"]) {
+    for (const forged of [
+      "q:d",
+      "q:d:x",
+      "q:d:1:2",
+      "q:z:1",
+      "q:c:1",
+      "q:c:1:Bad_Id",
+      "q:c:x:astana-hub",
+      "q:s:-1",
+      "q:g:99999",
+      "q:c:1:../etc",
+    ]) {
       expect(decodeCallback(forged), forged).toBeUndefined();
     }
   });
@@ -84,7 +106,11 @@ describe("/unanswered triage", () => {
   });
 
   it("dismiss: the group leaves the list for every coordinator and process, is audited, and comes back only when asked again", async () => {
-    await asked(question("quantum gravity pizza", 101), question("incubators in Kazakhstan", 102), question("quantum pizza gravity", 103));
+    await asked(
+      question("quantum gravity pizza", 101),
+      question("incubators in Kazakhstan", 102),
+      question("quantum pizza gravity", 103),
+    );
     await chat.say(COORDINATOR, "/unanswered");
     await chat.press(COORDINATOR, "q:g:0");
     const after = shown(await chat.press(COORDINATOR, "q:d:0"));
@@ -99,7 +125,11 @@ describe("/unanswered triage", () => {
     expect(theirs).not.toContain("quantum");
 
     const [entry] = await chat.deps.state.audit.recent(1);
-    expect(entry).toMatchObject({ actor: COORDINATOR, action: "unanswered-dismiss", details: { question: "quantum pizza gravity", count: 2 } });
+    expect(entry).toMatchObject({
+      actor: COORDINATOR,
+      action: "unanswered-dismiss",
+      details: { question: "quantum pizza gravity", count: 2 },
+    });
 
     // Asked again after the decision: back, counting only the new question.
     await asked(later("quantum gravity pizza?", 104));
@@ -118,7 +148,11 @@ describe("/unanswered triage", () => {
   });
 
   it("answered with a record: each asker gets the card in their language, the group leaves the list, audited", async () => {
-    await asked(question("incubators in Kazakhstan", 101), question("инкубаторы Казахстан", 102, { lang: "ru" }), question("Kazakhstan incubators", 103));
+    await asked(
+      question("incubators in Kazakhstan", 101),
+      question("инкубаторы Казахстан", 102, { lang: "ru" }),
+      question("Kazakhstan incubators", 103),
+    );
     await chat.say(COORDINATOR, "/unanswered");
     const group = shown(await chat.press(COORDINATOR, "q:g:0"));
     const choice = data(group).find((d) => d.startsWith("q:c:0:"))!;
@@ -132,12 +166,23 @@ describe("/unanswered triage", () => {
       expect(plain(m)).toContain(record.title.en.slice(0, 20));
       expect(data(m)).toContain(`r:d:${id}`);
     }
-    const list = plain(shown(result.filter((c) => c.method !== "sendMessage" || (c.payload as { chat_id: number }).chat_id === COORDINATOR)));
+    const list = plain(
+      shown(
+        result.filter((c) => c.method !== "sendMessage" || (c.payload as { chat_id: number }).chat_id === COORDINATOR),
+      ),
+    );
     expect(list).toContain("Your answer was sent to 2 chats");
     expect(list).toContain("“инкубаторы Казахстан”");
     expect(list).not.toContain("Kazakhstan incubators");
-    expect((await chat.deps.state.triage.list())[0]).toMatchObject({ status: "answered", recordId: id, actor: COORDINATOR });
-    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({ action: "unanswered-record", details: { record: id, chats: 2, failed: 0 } });
+    expect((await chat.deps.state.triage.list())[0]).toMatchObject({
+      status: "answered",
+      recordId: id,
+      actor: COORDINATOR,
+    });
+    expect((await chat.deps.state.audit.recent(1))[0]).toMatchObject({
+      action: "unanswered-record",
+      details: { record: id, chats: 2, failed: 0 },
+    });
   });
 
   it("answered by reply: the group leaves the list; a second coordinator with a stale list sends nothing", async () => {
@@ -159,23 +204,34 @@ describe("/unanswered triage", () => {
   });
 
   it("answered with any record typed by its id: an unknown id is said so and asked again, a known one is confirmed on its card, then sent", async () => {
-    await asked(question("zeolite membrane fellowship", 101), question("zeolite membrane fellowships", 102, { lang: "fr" }));
+    await asked(
+      question("zeolite membrane fellowship", 101),
+      question("zeolite membrane fellowships", 102, { lang: "fr" }),
+    );
     await chat.say(COORDINATOR, "/unanswered");
     const group = shown(await chat.press(COORDINATOR, "q:g:0"));
     expect(data(group)).toContain("q:i:0");
-    const offered = data(group).filter((d) => d.startsWith("q:c:0:")).map((d) => d.split(":")[3]);
+    const offered = data(group)
+      .filter((d) => d.startsWith("q:c:0:"))
+      .map((d) => d.split(":")[3]);
     // A record the engine did not offer for this question.
     const chosen = chat.deps.search.catalog.records.find((r) => !offered.includes(r.id) && r.kind !== "announcement")!;
 
     const prompt = shown(await chat.press(COORDINATOR, "q:i:0"));
-    expect(plain(prompt)).toContain("Send the id of the record whose card goes to the askers of “zeolite membrane fellowships” (2 chats)");
+    expect(plain(prompt)).toContain(
+      "Send the id of the record whose card goes to the askers of “zeolite membrane fellowships” (2 chats)",
+    );
     expect(data(prompt)).toEqual(["q:x"]);
     expect((await chat.deps.state.sessions.read(`user:${COORDINATOR}`))?.step).toBe("unanswered:record");
 
     const unknown = shown(await chat.say(COORDINATOR, "no-such-record-anywhere"));
-    expect(plain(unknown)).toBe("❓ The catalog has no record with the id no-such-record-anywhere. Check it and send it again, or cancel.");
+    expect(plain(unknown)).toBe(
+      "❓ The catalog has no record with the id no-such-record-anywhere. Check it and send it again, or cancel.",
+    );
     expect(data(unknown)).toEqual(["q:x"]);
-    expect(plain(shown(await chat.say(COORDINATOR, "this is not an id at all")))).toContain("no record with the id this is not an id at all");
+    expect(plain(shown(await chat.say(COORDINATOR, "this is not an id at all")))).toContain(
+      "no record with the id this is not an id at all",
+    );
     expect(await chat.deps.state.triage.list()).toEqual([]);
 
     // The id as typed: any case, quoted, or the record's link.
@@ -189,7 +245,13 @@ describe("/unanswered triage", () => {
     const toAskers = calls(sent, "sendMessage").filter((m) => m.chat_id !== COORDINATOR);
     expect(toAskers.map((m) => m.chat_id).sort()).toEqual([101, 102]);
     expect(plain(toAskers.find((m) => m.chat_id === 102)!)).toContain(chosen.title.fr);
-    expect(plain(shown(sent.filter((c) => c.method !== "sendMessage" || (c.payload as { chat_id: number }).chat_id === COORDINATOR)))).toContain("Your answer was sent to 2 chats");
+    expect(
+      plain(
+        shown(
+          sent.filter((c) => c.method !== "sendMessage" || (c.payload as { chat_id: number }).chat_id === COORDINATOR),
+        ),
+      ),
+    ).toContain("Your answer was sent to 2 chats");
     expect((await chat.deps.state.triage.list())[0]).toMatchObject({ status: "answered", recordId: chosen.id });
   });
 

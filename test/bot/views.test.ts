@@ -54,7 +54,8 @@ describe("dates", () => {
       ["2024-08", { en: "August 2024", fr: "août 2024", ru: "август 2024 г.", zh: "2024年8月" }],
       ["2024-08-22", { en: "22 August 2024", fr: "22 août 2024", ru: "22 августа 2024 г.", zh: "2024年8月22日" }],
     ];
-    for (const [iso, expected] of cases) for (const lang of LANGUAGES) expect(plain(formatDate(iso, lang))).toBe(expected[lang]);
+    for (const [iso, expected] of cases)
+      for (const lang of LANGUAGES) expect(plain(formatDate(iso, lang))).toBe(expected[lang]);
   });
 
   it("format ranges compactly, and Chinese with its own pattern", () => {
@@ -71,15 +72,31 @@ describe("dates", () => {
     const today = "2026-12-01";
     expect(plain(formatWhen(record("belt-and-road-initiative"), "en", t.en, today)!)).toBe("Since 2013");
     expect(plain(formatWhen(record("belt-and-road-initiative"), "zh", t.zh, today)!)).toBe("2013年起");
-    expect(plain(formatWhen(record("shanghai-cooperation-organisation"), "ru", t.ru, today)!)).toBe("С 15 июня 2001 г.");
-    expect(plain(formatWhen(record("sco-plus-meeting-2025"), "fr", t.fr, today)!)).toBe("A eu lieu le 1er septembre 2025");
-    expect(plain(formatWhen(record("sco-plus-meeting-2025"), "en", t.en, "2025-08-01")!)).toBe("Will take place on 1 September 2025");
-    expect(plain(formatWhen(record("sco-digital-economy-forum-2025"), "ru", t.ru, today)!)).toBe("Состоялось в 2025 г.");
+    expect(plain(formatWhen(record("shanghai-cooperation-organisation"), "ru", t.ru, today)!)).toBe(
+      "С 15 июня 2001 г.",
+    );
+    expect(plain(formatWhen(record("sco-plus-meeting-2025"), "fr", t.fr, today)!)).toBe(
+      "A eu lieu le 1er septembre 2025",
+    );
+    expect(plain(formatWhen(record("sco-plus-meeting-2025"), "en", t.en, "2025-08-01")!)).toBe(
+      "Will take place on 1 September 2025",
+    );
+    expect(plain(formatWhen(record("sco-digital-economy-forum-2025"), "ru", t.ru, today)!)).toBe(
+      "Состоялось в 2025 г.",
+    );
     expect(plain(formatWhen(record("sco-digital-economy-forum-2025"), "zh", t.zh, today)!)).toBe("于2025年举行");
-    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-08" } }, "ru", t.ru, today)!)).toBe("С августа 2024 г.");
-    expect(plain(formatWhen({ kind: "event", dates: { start: "2024-08" } }, "ru", t.ru, today)!)).toBe("Состоялось в августе 2024 г.");
-    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-08-22" } }, "fr", t.fr, today)!)).toBe("Depuis le 22 août 2024");
-    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-12-01" } }, "fr", t.fr, today)!)).toBe("Depuis le 1er décembre 2024");
+    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-08" } }, "ru", t.ru, today)!)).toBe(
+      "С августа 2024 г.",
+    );
+    expect(plain(formatWhen({ kind: "event", dates: { start: "2024-08" } }, "ru", t.ru, today)!)).toBe(
+      "Состоялось в августе 2024 г.",
+    );
+    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-08-22" } }, "fr", t.fr, today)!)).toBe(
+      "Depuis le 22 août 2024",
+    );
+    expect(plain(formatWhen({ kind: "initiative", dates: { start: "2024-12-01" } }, "fr", t.fr, today)!)).toBe(
+      "Depuis le 1er décembre 2024",
+    );
     expect(formatWhen(record("icc-ndrc"), "en", t.en, today)).toBeUndefined();
   });
 });
@@ -123,7 +140,12 @@ describe("numbers", () => {
       text: {
         en: { one: "{n} agreement signed", other: "{n} agreements signed" },
         fr: { one: "{n} accord signé", many: "{n} d’accords signés", other: "{n} accords signés" },
-        ru: { one: "{n} подписанное соглашение", few: "{n} подписанных соглашения", many: "{n} подписанных соглашений", other: "{n} подписанного соглашения" },
+        ru: {
+          one: "{n} подписанное соглашение",
+          few: "{n} подписанных соглашения",
+          many: "{n} подписанных соглашений",
+          other: "{n} подписанного соглашения",
+        },
         zh: "签署合作协议{n}项",
       },
     };
@@ -140,9 +162,12 @@ describe("numbers", () => {
   });
 
   it("read naturally for the catalog's figures in every language", () => {
-    const figure = (id: string, i: number, lang: Language) => plain(formatFigure(record(id).figures[i]!, lang, t[lang])).replace(/<\/?b>/g, "");
+    const figure = (id: string, i: number, lang: Language) =>
+      plain(formatFigure(record(id).figures[i]!, lang, t[lang])).replace(/<\/?b>/g, "");
     expect(figure("sco-digital-economy-forum-2025", 0, "ru")).toBe("21 подписанное соглашение");
-    expect(figure("sco-digital-economy-forum-2025", 1, "fr")).toBe("des accords d’une valeur totale de 1,35 milliard de yuans");
+    expect(figure("sco-digital-economy-forum-2025", 1, "fr")).toBe(
+      "des accords d’une valeur totale de 1,35 milliard de yuans",
+    );
     expect(figure("sco-digital-economy-forum-2025", 1, "zh")).toBe("签约金额13.5亿元");
     expect(figure("sco-digital-economy-forum-2025", 2, "zh")).toBe("100多家企业签约");
     expect(figure("sco-digital-economy-forum-2025", 4, "zh")).toBe("天津数字经济核心产业2025年一季度营收同比增长12.2%");
@@ -151,17 +176,29 @@ describe("numbers", () => {
     expect(figure("bri-urumqi-innovation-conference-2024", 1, "en")).toBe("agreements worth 670 million yuan in total");
     expect(figure("bri-urumqi-innovation-conference-2024", 1, "zh")).toBe("签约总金额6.7亿元");
     expect(figure("bri-urumqi-innovation-conference-2024", 1, "ru")).toBe("соглашения на общую сумму 670 млн юаней");
-    expect(figure("china-asean-tech-transfer-action", 0, "ru")).toBe("1000 передовых применимых технологий в областях устойчивого развития");
-    expect(figure("sco-solar-wind-expansion", 0, "fr")).toBe("10 millions de kW de nouvelle capacité photovoltaïque en cinq ans");
+    expect(figure("china-asean-tech-transfer-action", 0, "ru")).toBe(
+      "1000 передовых применимых технологий в областях устойчивого развития",
+    );
+    expect(figure("sco-solar-wind-expansion", 0, "fr")).toBe(
+      "10 millions de kW de nouvelle capacité photovoltaïque en cinq ans",
+    );
   });
 
   it("a figure without a phrase of its own reads value first, never as 'label: value'", () => {
-    const members = { value: 2600, atLeast: true, label: { en: "members", fr: "membres", ru: "участников", zh: "协作网络成员" } };
+    const members = {
+      value: 2600,
+      atLeast: true,
+      label: { en: "members", fr: "membres", ru: "участников", zh: "协作网络成员" },
+    };
     expect(formatFigure(members, "en", t.en)).toBe("more than <b>2,600</b> members");
     expect(plain(formatFigure(members, "fr", t.fr))).toBe("plus de <b>2 600</b> membres");
     expect(plain(formatFigure(members, "ru", t.ru))).toBe("более <b>2600</b> участников");
     expect(formatFigure(members, "zh", t.zh)).toBe("协作网络成员超过<b>2600</b>");
-    const amount = { value: 670_000_000, currency: "CNY", label: { en: "total value", fr: "valeur totale", ru: "общая сумма", zh: "签约总金额" } };
+    const amount = {
+      value: 670_000_000,
+      currency: "CNY",
+      label: { en: "total value", fr: "valeur totale", ru: "общая сумма", zh: "签约总金额" },
+    };
     expect(formatFigure(amount, "en", t.en)).toBe("<b>670 million yuan</b> (total value)");
     expect(formatFigure(amount, "zh", t.zh)).toBe("签约总金额<b>6.7亿元</b>");
     const share = { value: 9.4, label: { en: "% of GDP & more", fr: "% du PIB", ru: "% ВВП", zh: "占GDP比重（%）" } };
@@ -172,7 +209,12 @@ describe("numbers", () => {
 
 describe("places", () => {
   it("name countries in the reply language", () => {
-    expect([countryName("KZ", "en"), countryName("KZ", "fr"), countryName("KZ", "ru"), countryName("KZ", "zh")]).toEqual(["Kazakhstan", "Kazakhstan", "Казахстан", "哈萨克斯坦"]);
+    expect([
+      countryName("KZ", "en"),
+      countryName("KZ", "fr"),
+      countryName("KZ", "ru"),
+      countryName("KZ", "zh"),
+    ]).toEqual(["Kazakhstan", "Kazakhstan", "Казахстан", "哈萨克斯坦"]);
   });
 });
 
@@ -191,7 +233,11 @@ describe("places", () => {
 describe("card", () => {
   it("holds title, kind, summary, where, when, figures, contact and source", () => {
     const card = renderCard(record("sco-digital-economy-forum-2025"), env("en"));
-    expect(card.startsWith("<b>SCO Digital Economy Forum 2025, Tianjin</b>\n<i>Event</i>\n\nThe SCO Digital Economy Forum 2025")).toBe(true);
+    expect(
+      card.startsWith(
+        "<b>SCO Digital Economy Forum 2025, Tianjin</b>\n<i>Event</i>\n\nThe SCO Digital Economy Forum 2025",
+      ),
+    ).toBe(true);
     // The forum's SCO member countries are named as a group, not one by one.
     expect(card).toContain("📍 Tianjin, China; SCO countries\n🗓 Took place in 2025");
     expect(card).toContain("• <b>21</b> agreements signed");
@@ -200,7 +246,9 @@ describe("card", () => {
     expect(card).toContain("…and 3 more in the details");
     expect(card).not.toContain("sub-forums");
     expect(card).not.toMatch(/<b>[^<]+:<\/b>/);
-    expect(card).toContain("👤 <b>Who to contact</b>\n• <b>Tianjin Municipal People's Government</b> — Co-organiser and host city");
+    expect(card).toContain(
+      "👤 <b>Who to contact</b>\n• <b>Tianjin Municipal People's Government</b> — Co-organiser and host city",
+    );
     expect(card.endsWith("📄 <i>Source: CGTN, 2025. Checked against it on 21 November 2026.</i>")).toBe(true);
   });
 
@@ -220,21 +268,35 @@ describe("card", () => {
   it("names the source document's publisher and date, and says when it was checked, never in the future", () => {
     const lastLine = (card: string) => plain(card.split("\n").pop()!);
     const caexpo = record("caexpo");
-    expect(lastLine(renderCard(caexpo, env("en")))).toBe("📄 <i>Source: PR Newswire, 26 October 2022. Checked against it on 21 November 2026.</i>");
-    expect(lastLine(renderCard(caexpo, env("fr")))).toBe("📄 <i>Source : PR Newswire, 26 octobre 2022. Fiche vérifiée le 21 novembre 2026.</i>");
-    expect(lastLine(renderCard(caexpo, env("ru")))).toBe("📄 <i>Источник: PR Newswire, 26 октября 2022 г. Проверено 21 ноября 2026 г.</i>");
-    expect(lastLine(renderCard(caexpo, env("zh")))).toBe("📄 <i>来源：美通社（PR Newswire），2022年10月26日。2026年11月21日核实。</i>");
-    expect(lastLine(renderCard(record("incubator-harbin"), env("ru")))).toContain("Источник: международный бизнес-инкубатор «Чжунъя Хулянь», 12 декабря 2024 г.");
+    expect(lastLine(renderCard(caexpo, env("en")))).toBe(
+      "📄 <i>Source: PR Newswire, 26 October 2022. Checked against it on 21 November 2026.</i>",
+    );
+    expect(lastLine(renderCard(caexpo, env("fr")))).toBe(
+      "📄 <i>Source : PR Newswire, 26 octobre 2022. Fiche vérifiée le 21 novembre 2026.</i>",
+    );
+    expect(lastLine(renderCard(caexpo, env("ru")))).toBe(
+      "📄 <i>Источник: PR Newswire, 26 октября 2022 г. Проверено 21 ноября 2026 г.</i>",
+    );
+    expect(lastLine(renderCard(caexpo, env("zh")))).toBe(
+      "📄 <i>来源：美通社（PR Newswire），2022年10月26日。2026年11月21日核实。</i>",
+    );
+    expect(lastLine(renderCard(record("incubator-harbin"), env("ru")))).toContain(
+      "Источник: международный бизнес-инкубатор «Чжунъя Хулянь», 12 декабря 2024 г.",
+    );
     // The document of the SCO Plus announcements names no publisher: the card says so rather than guess.
-    expect(lastLine(renderCard(record("sco-energy-platform"), env("en")))).toBe("📄 <i>Source: a news article, September 2025 (publisher not named). Checked against it on 21 November 2026.</i>");
+    expect(lastLine(renderCard(record("sco-energy-platform"), env("en")))).toBe(
+      "📄 <i>Source: a news article, September 2025 (publisher not named). Checked against it on 21 November 2026.</i>",
+    );
     // A "verified" date still to come is not shown.
-    expect(lastLine(renderCard(caexpo, { ...env("en"), today: "2026-11-20" }))).toBe("📄 <i>Source: PR Newswire, 26 October 2022.</i>");
+    expect(lastLine(renderCard(caexpo, { ...env("en"), today: "2026-11-20" }))).toBe(
+      "📄 <i>Source: PR Newswire, 26 October 2022.</i>",
+    );
   });
 
   it("escapes every catalog text", () => {
     const hostile = synthetic({
       title: localized("<script>alert(1)</script> & co"),
-      summary: localized("a < b & c > d \"quoted\""),
+      summary: localized('a < b & c > d "quoted"'),
       contacts: [{ name: localized("<i>Evil</i>"), note: localized("</b>") }],
       figures: [{ value: 3, label: localized("<u>things</u>") }],
     });
@@ -272,10 +334,12 @@ describe("card", () => {
 describe("details and contacts", () => {
   it("details list every fact, sector, audience, organiser and link", () => {
     const details = renderDetails(record("sco-digital-economy-forum-2025"), env("en"));
-    expect(details).toContain('Theme: &quot;New Links in the Digital Economy');
+    expect(details).toContain("Theme: &quot;New Links in the Digital Economy");
     expect(details).toContain("🏷 Digital economy · Artificial intelligence");
     expect(details).toContain("👥 Governments and public agencies · Companies");
-    expect(details).toContain("🏛 Organised by National Data Administration of China and Tianjin Municipal People's Government");
+    expect(details).toContain(
+      "🏛 Organised by National Data Administration of China and Tianjin Municipal People's Government",
+    );
     expect(details).toContain("• <b>4</b> sub-forums");
     expect(details).toContain("• <b>12.2%</b> year-on-year revenue growth");
     const asean = renderDetails(record("asean"), env("fr"));
@@ -285,7 +349,14 @@ describe("details and contacts", () => {
   it("contacts show only the channels the record has, links escaped", () => {
     const withChannels = synthetic({
       contacts: [
-        { name: localized("Desk"), email: "desk@example.org", phone: "+7 727 000 00 00", url: "https://example.org/a?b=1&c=\"2\"", telegram: "@coop_desk", note: localized("Write first.") },
+        {
+          name: localized("Desk"),
+          email: "desk@example.org",
+          phone: "+7 727 000 00 00",
+          url: 'https://example.org/a?b=1&c="2"',
+          telegram: "@coop_desk",
+          note: localized("Write first."),
+        },
         { name: localized("Other desk") },
       ],
     });
@@ -309,7 +380,8 @@ describe("details and contacts", () => {
 describe("result lists", () => {
   it("count with the language's plural forms", () => {
     const records = [record("incubator-wuhan")];
-    const header = (lang: Language, total: number) => renderResultsPage({ query: "q", records, page: 0, pageSize: 5, total }, env(lang)).split("\n")[0];
+    const header = (lang: Language, total: number) =>
+      renderResultsPage({ query: "q", records, page: 0, pageSize: 5, total }, env(lang)).split("\n")[0];
     expect(header("ru", 1)).toBe("🔎 <b>1 совпадение</b> по запросу «q»");
     expect(header("ru", 3)).toBe("🔎 <b>3 совпадения</b> по запросу «q»");
     expect(header("ru", 11)).toBe("🔎 <b>11 совпадений</b> по запросу «q»");
@@ -335,7 +407,9 @@ describe("result lists", () => {
     expect(html).toContain("<i>Energy &amp; &lt;power&gt;</i>");
     expect(html).toContain("/programmes · /incubators · /initiatives · /events");
     expect(html).not.toContain("closest");
-    expect(renderNoMatch({ query: "x", weak: [record("incubator-wuhan")], suggestions: [] }, env("en"))).toContain("closest");
+    expect(renderNoMatch({ query: "x", weak: [record("incubator-wuhan")], suggestions: [] }, env("en"))).toContain(
+      "closest",
+    );
   });
 });
 
@@ -354,7 +428,8 @@ describe("fitEscaped", () => {
 describe("locales", () => {
   const namespaces = ["question", "record", "inline"];
   const pluralSuffix = /_(zero|one|two|few|many|other)$/;
-  const read = (lang: string, ns: string) => JSON.parse(readFileSync(path.join(LOCALES_DIR, lang, `${ns}.json`), "utf8")) as Record<string, unknown>;
+  const read = (lang: string, ns: string) =>
+    JSON.parse(readFileSync(path.join(LOCALES_DIR, lang, `${ns}.json`), "utf8")) as Record<string, unknown>;
 
   function keys(value: unknown, prefix = ""): string[] {
     if (Array.isArray(value) || typeof value !== "object" || value === null) return [prefix];
@@ -362,7 +437,8 @@ describe("locales", () => {
   }
 
   it("exist for every language", () => {
-    for (const lang of LANGUAGES) for (const ns of namespaces) expect(readdirSync(path.join(LOCALES_DIR, lang))).toContain(`${ns}.json`);
+    for (const lang of LANGUAGES)
+      for (const ns of namespaces) expect(readdirSync(path.join(LOCALES_DIR, lang))).toContain(`${ns}.json`);
   });
 
   for (const ns of namespaces) {
@@ -373,7 +449,9 @@ describe("locales", () => {
         expect(new Set(own.map((k) => k.replace(pluralSuffix, "")))).toEqual(base);
         const plurals = new Set(own.filter((k) => pluralSuffix.test(k)).map((k) => k.replace(pluralSuffix, "")));
         const needed = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
-        for (const key of plurals) for (const category of needed) expect(own, `${lang}/${ns}: ${key}_${category}`).toContain(`${key}_${category}`);
+        for (const key of plurals)
+          for (const category of needed)
+            expect(own, `${lang}/${ns}: ${key}_${category}`).toContain(`${key}_${category}`);
       }
     });
   }

@@ -97,23 +97,40 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
           variants: {
             fr: { html: "<b>Bonjour</b> à tous" },
             ru: { html: "<i>Привет</i>", document: "https://example.org/plan.pdf" },
-            zh: { html: "大家好 <a href=\"https://example.org\">链接</a>", photo: "AgACAgIAAxkBAAIBZ2Yq" },
+            zh: { html: '大家好 <a href="https://example.org">链接</a>', photo: "AgACAgIAAxkBAAIBZ2Yq" },
           },
         },
       });
       const scheduled = await d.schedule(req);
       expect(["scheduled", "running"]).toContain(scheduled.state);
       const end = await waitForEnd(d, req.id);
-      expect(end).toMatchObject({ state: "done", total: 5, sent: 5, failed: 0, blocked: 0, remaining: 0, createdBy: 42 });
+      expect(end).toMatchObject({
+        state: "done",
+        total: 5,
+        sent: 5,
+        failed: 0,
+        blocked: 0,
+        remaining: 0,
+        createdBy: 42,
+      });
       expect(end.finishedAt).toBeDefined();
       expect(hooks.resolved).toEqual([{ topic: "events" }]);
 
       const byChat = new Map(delivered(fake).map((c) => [Number(c.payload.chat_id), c]));
-      expect(byChat.get(101)).toMatchObject({ method: "sendMessage", payload: { text: "<b>Hello</b> all", parse_mode: "HTML" } });
+      expect(byChat.get(101)).toMatchObject({
+        method: "sendMessage",
+        payload: { text: "<b>Hello</b> all", parse_mode: "HTML" },
+      });
       expect(byChat.get(102)).toMatchObject({ method: "sendMessage", payload: { text: "<b>Bonjour</b> à tous" } });
       expect(byChat.get(-105)).toMatchObject({ method: "sendMessage", payload: { text: "<b>Bonjour</b> à tous" } });
-      expect(byChat.get(103)).toMatchObject({ method: "sendDocument", payload: { document: "https://example.org/plan.pdf", caption: "<i>Привет</i>", parse_mode: "HTML" } });
-      expect(byChat.get(104)).toMatchObject({ method: "sendPhoto", payload: { photo: "AgACAgIAAxkBAAIBZ2Yq", parse_mode: "HTML" } });
+      expect(byChat.get(103)).toMatchObject({
+        method: "sendDocument",
+        payload: { document: "https://example.org/plan.pdf", caption: "<i>Привет</i>", parse_mode: "HTML" },
+      });
+      expect(byChat.get(104)).toMatchObject({
+        method: "sendPhoto",
+        payload: { photo: "AgACAgIAAxkBAAIBZ2Yq", parse_mode: "HTML" },
+      });
       // Telegram parsed the caption's HTML: the fake stored text and entities.
       const photo = fake.chatHistory(104).at(-1);
       expect(photo?.caption).toBe("大家好 链接");
@@ -275,7 +292,8 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       expect(reports.at(-1)?.status).toMatchObject({ state: "done", sent: 300 });
       const running = reports.filter((r) => r.status.state === "running");
       expect(running.length).toBeGreaterThanOrEqual(2);
-      for (let i = 1; i < running.length; i++) expect((running[i]?.at ?? 0) - (running[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(250);
+      for (let i = 1; i < running.length; i++)
+        expect((running[i]?.at ?? 0) - (running[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(250);
     });
 
     it("spaces messages to one chat (1 s) and to one group (3 s) across broadcasts", async () => {
@@ -295,7 +313,9 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       await waitForEnd(d, b.id);
       expect(policy.stats.rejections).toEqual([]);
       for (const chatId of [701, 702, -703]) {
-        const times = delivered(fake).filter((c) => c.payload.chat_id === chatId).map((c) => c.at);
+        const times = delivered(fake)
+          .filter((c) => c.payload.chat_id === chatId)
+          .map((c) => c.at);
         expect(times).toHaveLength(2);
         expect(Math.abs((times[1] ?? 0) - (times[0] ?? 0))).toBeGreaterThanOrEqual(chatId < 0 ? 3000 : 1000);
       }
@@ -313,11 +333,21 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
     });
 
     it("with paid broadcasting passes allow_paid_broadcast on every send, goes past the free limit without a 429, and counts the messages billed", async () => {
-      const policy = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 250, perChatPerSecond: 1, perGroupPerMinute: 20 });
+      const policy = telegramRateLimits({
+        globalPerSecond: 30,
+        paidPerSecond: 250,
+        perChatPerSecond: 1,
+        perGroupPerMinute: 20,
+      });
       fake.setSendPolicy(policy);
       const hooks = recordingHooks([...people(299, 30_000), { chatId: -30_999, lang: "ru" }]);
       const d = await engine(hooks, { paid: true, ratePerSecond: 200, concurrency: 12 });
-      const req = request({ content: { default: { html: "Paid news" }, variants: { ru: { html: "Платные новости", photo: "AgACAgIAAxkBAAIBZ2Yq" } } } });
+      const req = request({
+        content: {
+          default: { html: "Paid news" },
+          variants: { ru: { html: "Платные новости", photo: "AgACAgIAAxkBAAIBZ2Yq" } },
+        },
+      });
       const scheduled = await d.schedule(req);
       expect(scheduled.paid).toMatchObject({ billed: 0 });
       const end = await waitForEnd(d, req.id);
@@ -326,7 +356,10 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       const calls = delivered(fake);
       expect(calls).toHaveLength(300);
       expect(calls.every((c) => c.payload.allow_paid_broadcast === true)).toBe(true);
-      expect(calls.find((c) => c.payload.chat_id === -30_999)).toMatchObject({ method: "sendPhoto", payload: { allow_paid_broadcast: true } });
+      expect(calls.find((c) => c.payload.chat_id === -30_999)).toMatchObject({
+        method: "sendPhoto",
+        payload: { allow_paid_broadcast: true },
+      });
       // At 200 a second, most messages go over the free 30 of their second: Telegram bills them.
       expect(policy.stats.billed).toBeGreaterThan(0);
       expect(end.paid?.billed).toBeGreaterThan(0);
@@ -337,7 +370,12 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
     });
 
     it("without paid broadcasting sends no allow_paid_broadcast, and the fake holds a rate above 30 a second to the free limit", async () => {
-      const policy = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 250, perChatPerSecond: 1, perGroupPerMinute: 20 });
+      const policy = telegramRateLimits({
+        globalPerSecond: 30,
+        paidPerSecond: 250,
+        perChatPerSecond: 1,
+        perGroupPerMinute: 20,
+      });
       fake.setSendPolicy(policy);
       const hooks = recordingHooks(people(200, 32_000));
       const d = await engine(hooks, { ratePerSecond: 200, concurrency: 12 });
@@ -361,7 +399,10 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       ).rejects.toThrow(/caption limit/);
       // The limit counts what the reader sees, not the markup.
       const atLimit = request({ content: { default: { html: `<b>${"x".repeat(4096)}</b>` } } });
-      await expect(d.schedule(atLimit)).resolves.toMatchObject({ id: atLimit.id, state: expect.stringMatching(/^(scheduled|running)$/) });
+      await expect(d.schedule(atLimit)).resolves.toMatchObject({
+        id: atLimit.id,
+        state: expect.stringMatching(/^(scheduled|running)$/),
+      });
       await expect(d.schedule(request({ scheduledAt: "next tuesday" }))).rejects.toThrow(/scheduledAt/);
 
       const first = request({ id: "first", scheduledAt: new Date(Date.now() + 60_000).toISOString() });
@@ -391,7 +432,10 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       expect(end).toMatchObject({ state: "failed", total: 0, sent: 0 });
       expect(calls).toBe(2);
 
-      const expired = request({ scheduledAt: new Date(Date.now() + 200).toISOString(), expiresAt: new Date(Date.now() + 100).toISOString() });
+      const expired = request({
+        scheduledAt: new Date(Date.now() + 200).toISOString(),
+        expiresAt: new Date(Date.now() + 100).toISOString(),
+      });
       await d.schedule(expired);
       expect((await waitForEnd(d, expired.id)).state).toBe("failed");
       expect(calls).toBe(2);

@@ -17,7 +17,18 @@ import type { FakeBotApi } from "../helpers/fake-bot-api.js";
 import { openClient, startRedisServer } from "../helpers/redis-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";
 import { describeDeliveryBehaviour } from "./behaviour.js";
-import { TOKEN, delivered, deliveriesPerChat, limitsFor, people, recordingHooks, senderFor, startFake, waitFor, waitForEnd } from "./support.js";
+import {
+  TOKEN,
+  delivered,
+  deliveriesPerChat,
+  limitsFor,
+  people,
+  recordingHooks,
+  senderFor,
+  startFake,
+  waitFor,
+  waitForEnd,
+} from "./support.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -90,7 +101,13 @@ describe("BullMQ: several processes on one Redis", () => {
   it("cancel removes the broadcast's waiting jobs from the queue", async () => {
     fake.setSendPolicy(limitsFor(100));
     const prefix = `cancel${++prefixes}:`;
-    const d = createBullDelivery({ connection: redis.url, prefix, ratePerSecond: 10, hooks: recordingHooks(people(300, 30_000)), sender: senderFor(fake) });
+    const d = createBullDelivery({
+      connection: redis.url,
+      prefix,
+      ratePerSecond: 10,
+      hooks: recordingHooks(people(300, 30_000)),
+      sender: senderFor(fake),
+    });
     open.push(d);
     await d.startWorkers();
     await d.schedule(request("big"));
@@ -150,87 +167,110 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
     await waitFor("the worker to be ready", () => log.join("").includes("broadcast worker ready"), 20_000);
   }
 
-  it("continues where it stopped: nobody missed, duplicates only from messages in flight at the kill", { timeout: 60_000 }, async () => {
-    const policy = telegramRateLimits({ globalPerSecond: RATE, perChatPerSecond: 1, perGroupPerMinute: 20 });
-    fake.setSendPolicy(policy);
-    const recipients = people(RECIPIENTS, 100_000);
-    const blocked = [100_010, 101_500, 101_990];
-    for (const chatId of blocked) fake.failChat(chatId, apiErrors.blockedByUser());
+  it(
+    "continues where it stopped: nobody missed, duplicates only from messages in flight at the kill",
+    { timeout: 60_000 },
+    async () => {
+      const policy = telegramRateLimits({ globalPerSecond: RATE, perChatPerSecond: 1, perGroupPerMinute: 20 });
+      fake.setSendPolicy(policy);
+      const recipients = people(RECIPIENTS, 100_000);
+      const blocked = [100_010, 101_500, 101_990];
+      for (const chatId of blocked) fake.failChat(chatId, apiErrors.blockedByUser());
 
-    // The app: resolves the audience and fans out; it sends nothing itself.
-    const hooks = recordingHooks(recipients);
-    const app = createBullDelivery({ connection: redis.url, sender: senderFor(fake), hooks, ratePerSecond: RATE, roles: { start: true, send: false } });
-    const inspect = await openClient(redis.url);
-    // What the worker processes report for the coordinator's message.
-    const subscriber = await openClient(redis.url);
-    const published: ProgressMessage[] = [];
-    subscriber.on("message", (_channel: string, message: string) => published.push(JSON.parse(message) as ProgressMessage));
-    await subscriber.subscribe(progressChannel(DEFAULT_BROADCAST_PREFIX));
-    const logs: string[][] = [[], []];
-    try {
-      await app.startWorkers();
-      const first = startWorker(logs[0] as string[]);
-      await ready(logs[0] as string[]);
-      await app.schedule({
-        id: "crash",
-        createdBy: 1,
-        content: { default: { html: "<b>Deadline</b> extended" } },
-        audience: { all: true },
-        progress: { chatId: 1, messageId: 99 },
+      // The app: resolves the audience and fans out; it sends nothing itself.
+      const hooks = recordingHooks(recipients);
+      const app = createBullDelivery({
+        connection: redis.url,
+        sender: senderFor(fake),
+        hooks,
+        ratePerSecond: RATE,
+        roles: { start: true, send: false },
       });
-
-      // policy.stats.allowed counts the sends Telegram accepted: cheap enough to poll every few ms.
-      await waitFor("35 % delivered", () => policy.stats.allowed >= RECIPIENTS * 0.35, 20_000, 5);
-      first.kill("SIGKILL");
-      const activeAtKill = await inspect.llen(`${DEFAULT_BROADCAST_PREFIX.slice(0, -1)}:${SEND_QUEUE}:active`);
-      await once(first, "exit");
-      const deliveredAtKill = delivered(fake).length;
-      await new Promise((r) => setTimeout(r, 300));
-      expect(delivered(fake).length).toBe(deliveredAtKill); // really stopped
-      expect((await app.status("crash"))?.state).toBe("running");
-
-      const killedAt = Date.now();
-      const second = startWorker(logs[1] as string[]);
-      await ready(logs[1] as string[]);
-      const restartedAt = Date.now();
-      const end = await waitForEnd(app, "crash", 40_000);
-      const doneAt = Date.now();
-      expect(end).toMatchObject({ state: "done", total: RECIPIENTS, sent: RECIPIENTS - blocked.length, blocked: blocked.length, failed: 0 });
-
-      const counts = deliveriesPerChat(fake);
-      const missing = recipients.filter((r) => !blocked.includes(r.chatId) && !counts.has(r.chatId));
-      const twice = [...counts.values()].filter((n) => n > 1).length;
-      console.log(
-        `crash test: killed after ${deliveredAtKill}/${RECIPIENTS} delivered with ${activeAtKill} job(s) in flight ` +
-          `(concurrency ${CONCURRENCY}); missing ${missing.length}, received twice ${twice}; 429s ${policy.stats.rejections.length}; ` +
-          `restarted in ${restartedAt - killedAt} ms, done ${doneAt - restartedAt} ms later`,
+      const inspect = await openClient(redis.url);
+      // What the worker processes report for the coordinator's message.
+      const subscriber = await openClient(redis.url);
+      const published: ProgressMessage[] = [];
+      subscriber.on("message", (_channel: string, message: string) =>
+        published.push(JSON.parse(message) as ProgressMessage),
       );
-      expect(deliveredAtKill).toBeLessThan(RECIPIENTS * 0.6);
-      expect(missing).toEqual([]);
-      expect(activeAtKill).toBeLessThanOrEqual(CONCURRENCY);
-      expect(twice).toBeLessThanOrEqual(activeAtKill);
-      expect([...counts.values()].every((n) => n <= 2)).toBe(true);
+      await subscriber.subscribe(progressChannel(DEFAULT_BROADCAST_PREFIX));
+      const logs: string[][] = [[], []];
+      try {
+        await app.startWorkers();
+        const first = startWorker(logs[0] as string[]);
+        await ready(logs[0] as string[]);
+        await app.schedule({
+          id: "crash",
+          createdBy: 1,
+          content: { default: { html: "<b>Deadline</b> extended" } },
+          audience: { all: true },
+          progress: { chatId: 1, messageId: 99 },
+        });
 
-      // The worker processes reported the blocked chats and the progress through Redis, for the app.
-      const inactive = await takeInactiveChats(inspect, DEFAULT_BROADCAST_PREFIX);
-      expect(inactive.sort((a, b) => a.chatId - b.chatId)).toEqual(blocked.map((chatId) => ({ chatId, reason: "blocked" })));
-      expect(await inspect.scard(inactiveChatsKey(DEFAULT_BROADCAST_PREFIX))).toBe(0);
-      expect(hooks.progress[0]?.status).toMatchObject({ state: "running", sent: 0, total: RECIPIENTS }); // the app's own report at the start
-      await waitFor("the final progress report", () => published.at(-1)?.status.state === "done");
-      expect(published.at(-1)).toMatchObject({ progress: { chatId: 1, messageId: 99 }, status: { sent: RECIPIENTS - blocked.length, remaining: 0 } });
-      expect(published.filter((m) => m.status.state === "running").length).toBeGreaterThanOrEqual(1);
+        // policy.stats.allowed counts the sends Telegram accepted: cheap enough to poll every few ms.
+        await waitFor("35 % delivered", () => policy.stats.allowed >= RECIPIENTS * 0.35, 20_000, 5);
+        first.kill("SIGKILL");
+        const activeAtKill = await inspect.llen(`${DEFAULT_BROADCAST_PREFIX.slice(0, -1)}:${SEND_QUEUE}:active`);
+        await once(first, "exit");
+        const deliveredAtKill = delivered(fake).length;
+        await new Promise((r) => setTimeout(r, 300));
+        expect(delivered(fake).length).toBe(deliveredAtKill); // really stopped
+        expect((await app.status("crash"))?.state).toBe("running");
 
-      // SIGTERM: a clean stop.
-      second.kill("SIGTERM");
-      const [code] = (await once(second, "exit")) as [number | null];
-      expect(code).toBe(0);
-    } catch (error) {
-      console.error(`worker logs:\n--- first ---\n${logs[0]?.join("")}\n--- second ---\n${logs[1]?.join("")}`);
-      throw error;
-    } finally {
-      await app.close();
-      await inspect.quit();
-      await subscriber.quit();
-    }
-  });
+        const killedAt = Date.now();
+        const second = startWorker(logs[1] as string[]);
+        await ready(logs[1] as string[]);
+        const restartedAt = Date.now();
+        const end = await waitForEnd(app, "crash", 40_000);
+        const doneAt = Date.now();
+        expect(end).toMatchObject({
+          state: "done",
+          total: RECIPIENTS,
+          sent: RECIPIENTS - blocked.length,
+          blocked: blocked.length,
+          failed: 0,
+        });
+
+        const counts = deliveriesPerChat(fake);
+        const missing = recipients.filter((r) => !blocked.includes(r.chatId) && !counts.has(r.chatId));
+        const twice = [...counts.values()].filter((n) => n > 1).length;
+        console.log(
+          `crash test: killed after ${deliveredAtKill}/${RECIPIENTS} delivered with ${activeAtKill} job(s) in flight ` +
+            `(concurrency ${CONCURRENCY}); missing ${missing.length}, received twice ${twice}; 429s ${policy.stats.rejections.length}; ` +
+            `restarted in ${restartedAt - killedAt} ms, done ${doneAt - restartedAt} ms later`,
+        );
+        expect(deliveredAtKill).toBeLessThan(RECIPIENTS * 0.6);
+        expect(missing).toEqual([]);
+        expect(activeAtKill).toBeLessThanOrEqual(CONCURRENCY);
+        expect(twice).toBeLessThanOrEqual(activeAtKill);
+        expect([...counts.values()].every((n) => n <= 2)).toBe(true);
+
+        // The worker processes reported the blocked chats and the progress through Redis, for the app.
+        const inactive = await takeInactiveChats(inspect, DEFAULT_BROADCAST_PREFIX);
+        expect(inactive.sort((a, b) => a.chatId - b.chatId)).toEqual(
+          blocked.map((chatId) => ({ chatId, reason: "blocked" })),
+        );
+        expect(await inspect.scard(inactiveChatsKey(DEFAULT_BROADCAST_PREFIX))).toBe(0);
+        expect(hooks.progress[0]?.status).toMatchObject({ state: "running", sent: 0, total: RECIPIENTS }); // the app's own report at the start
+        await waitFor("the final progress report", () => published.at(-1)?.status.state === "done");
+        expect(published.at(-1)).toMatchObject({
+          progress: { chatId: 1, messageId: 99 },
+          status: { sent: RECIPIENTS - blocked.length, remaining: 0 },
+        });
+        expect(published.filter((m) => m.status.state === "running").length).toBeGreaterThanOrEqual(1);
+
+        // SIGTERM: a clean stop.
+        second.kill("SIGTERM");
+        const [code] = (await once(second, "exit")) as [number | null];
+        expect(code).toBe(0);
+      } catch (error) {
+        console.error(`worker logs:\n--- first ---\n${logs[0]?.join("")}\n--- second ---\n${logs[1]?.join("")}`);
+        throw error;
+      } finally {
+        await app.close();
+        await inspect.quit();
+        await subscriber.quit();
+      }
+    },
+  );
 });

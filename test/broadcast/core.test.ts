@@ -3,7 +3,15 @@ import { GrammyError, HttpError } from "grammy";
 import { describe, expect, it } from "vitest";
 import { defaultConcurrency, defaultRate } from "../../src/broadcast/config.js";
 import { estimateBilledMessages, SecondCounter, starsFor } from "../../src/broadcast/cost.js";
-import { chatSpacingMs, checkRequest, classifyError, limiterFor, pickContent, uniqueRecipients, visibleLength } from "../../src/broadcast/core.js";
+import {
+  chatSpacingMs,
+  checkRequest,
+  classifyError,
+  limiterFor,
+  pickContent,
+  uniqueRecipients,
+  visibleLength,
+} from "../../src/broadcast/core.js";
 import { broadcastSettingsFromEnv, ConfigError } from "../../src/config.js";
 import { telegramRateLimits } from "../helpers/fake-bot-api.js";
 import type { SendAttempt } from "../helpers/fake-bot-api.js";
@@ -11,23 +19,46 @@ import type { SendAttempt } from "../helpers/fake-bot-api.js";
 describe("broadcast settings from the environment", () => {
   it("has defaults just under Telegram's limit", () => {
     expect(broadcastSettingsFromEnv({})).toEqual({ ratePerSecond: 28, maxAttempts: 5, lockMs: 30_000, paid: false });
-    expect(broadcastSettingsFromEnv({ BROADCAST_RATE_PER_SECOND: "", BROADCAST_MAX_ATTEMPTS: " " })).toMatchObject({ ratePerSecond: 28, maxAttempts: 5 });
+    expect(broadcastSettingsFromEnv({ BROADCAST_RATE_PER_SECOND: "", BROADCAST_MAX_ATTEMPTS: " " })).toMatchObject({
+      ratePerSecond: 28,
+      maxAttempts: 5,
+    });
   });
 
   it("reads every BROADCAST_* variable", () => {
     expect(
-      broadcastSettingsFromEnv({ BROADCAST_RATE_PER_SECOND: "12.5", BROADCAST_MAX_ATTEMPTS: "3", BROADCAST_CONCURRENCY: "8", BROADCAST_LOCK_SECONDS: "2.5" }),
+      broadcastSettingsFromEnv({
+        BROADCAST_RATE_PER_SECOND: "12.5",
+        BROADCAST_MAX_ATTEMPTS: "3",
+        BROADCAST_CONCURRENCY: "8",
+        BROADCAST_LOCK_SECONDS: "2.5",
+      }),
     ).toEqual({ ratePerSecond: 12.5, maxAttempts: 3, concurrency: 8, lockMs: 2500, paid: false });
   });
 
   it("paid broadcasting raises the default rate to 950 a second and allows up to Telegram's 1000", () => {
-    expect(broadcastSettingsFromEnv({ BROADCAST_PAID: "true" })).toEqual({ ratePerSecond: 950, maxAttempts: 5, lockMs: 30_000, paid: true });
-    for (const yes of ["1", "TRUE", " yes ", "on"]) expect(broadcastSettingsFromEnv({ BROADCAST_PAID: yes })).toMatchObject({ paid: true, ratePerSecond: 950 });
-    for (const no of ["false", "0", "No", "off", ""]) expect(broadcastSettingsFromEnv({ BROADCAST_PAID: no })).toMatchObject({ paid: false, ratePerSecond: 28 });
-    expect(broadcastSettingsFromEnv({ BROADCAST_PAID: "true", BROADCAST_RATE_PER_SECOND: "1000" })).toMatchObject({ paid: true, ratePerSecond: 1000 });
+    expect(broadcastSettingsFromEnv({ BROADCAST_PAID: "true" })).toEqual({
+      ratePerSecond: 950,
+      maxAttempts: 5,
+      lockMs: 30_000,
+      paid: true,
+    });
+    for (const yes of ["1", "TRUE", " yes ", "on"])
+      expect(broadcastSettingsFromEnv({ BROADCAST_PAID: yes })).toMatchObject({ paid: true, ratePerSecond: 950 });
+    for (const no of ["false", "0", "No", "off", ""])
+      expect(broadcastSettingsFromEnv({ BROADCAST_PAID: no })).toMatchObject({ paid: false, ratePerSecond: 28 });
+    expect(broadcastSettingsFromEnv({ BROADCAST_PAID: "true", BROADCAST_RATE_PER_SECOND: "1000" })).toMatchObject({
+      paid: true,
+      ratePerSecond: 1000,
+    });
     // Without paid broadcasting an explicit rate is taken as it is; with it, a rate above 1000 is refused.
-    expect(broadcastSettingsFromEnv({ BROADCAST_RATE_PER_SECOND: "1500" })).toMatchObject({ paid: false, ratePerSecond: 1500 });
-    expect(() => broadcastSettingsFromEnv({ BROADCAST_PAID: "true", BROADCAST_RATE_PER_SECOND: "1500" })).toThrow(/BROADCAST_RATE_PER_SECOND must be at most 1000 with BROADCAST_PAID/);
+    expect(broadcastSettingsFromEnv({ BROADCAST_RATE_PER_SECOND: "1500" })).toMatchObject({
+      paid: false,
+      ratePerSecond: 1500,
+    });
+    expect(() => broadcastSettingsFromEnv({ BROADCAST_PAID: "true", BROADCAST_RATE_PER_SECOND: "1500" })).toThrow(
+      /BROADCAST_RATE_PER_SECOND must be at most 1000 with BROADCAST_PAID/,
+    );
   });
 
   it("refuses a paid switch that is not true or false, without its value", () => {
@@ -120,7 +151,7 @@ describe("paid broadcasting: pace and cost", () => {
 
 describe("requests and content", () => {
   it("counts the text Telegram shows, not the markup", () => {
-    expect(visibleLength("<b>Hi</b> &amp; <a href=\"https://x.org\">bye</a> &#128512;")).toBe("Hi & bye _".length);
+    expect(visibleLength('<b>Hi</b> &amp; <a href="https://x.org">bye</a> &#128512;')).toBe("Hi & bye _".length);
   });
 
   it("picks the recipient's language variant, else the default", () => {
@@ -131,7 +162,15 @@ describe("requests and content", () => {
   });
 
   it("keeps one entry per chat and drops unusable chat ids", () => {
-    expect(uniqueRecipients([{ chatId: 1, lang: "fr" }, { chatId: 1, lang: "ru" }, { chatId: 0, lang: "en" }, { chatId: 2.5, lang: "en" }, { chatId: -3, lang: "xx" }])).toEqual([
+    expect(
+      uniqueRecipients([
+        { chatId: 1, lang: "fr" },
+        { chatId: 1, lang: "ru" },
+        { chatId: 0, lang: "en" },
+        { chatId: 2.5, lang: "en" },
+        { chatId: -3, lang: "xx" },
+      ]),
+    ).toEqual([
       { chatId: 1, lang: "fr" },
       { chatId: -3, lang: "" },
     ]);
@@ -141,9 +180,18 @@ describe("requests and content", () => {
   it("refuses what Telegram would refuse", () => {
     const base = { id: "a", createdBy: 1, audience: {}, content: { default: { html: "x" } } };
     expect(checkRequest(base).audienceJson).toBe("{}");
-    expect(() => checkRequest({ ...base, content: { default: { html: "x", photo: "AgACAgIAAxkBAAIBZ2Yq", document: "BQACAgIAAxkBAAIBZ2Yq" } } })).toThrow(/combined/);
-    expect(() => checkRequest({ ...base, content: { default: { html: "x", photo: "http://insecure.example/p.png" } } })).toThrow(/file_id or an https/);
-    expect(() => checkRequest({ ...base, content: { default: { html: "x" }, variants: { de: { html: "y" } } as never } })).toThrow();
+    expect(() =>
+      checkRequest({
+        ...base,
+        content: { default: { html: "x", photo: "AgACAgIAAxkBAAIBZ2Yq", document: "BQACAgIAAxkBAAIBZ2Yq" } },
+      }),
+    ).toThrow(/combined/);
+    expect(() =>
+      checkRequest({ ...base, content: { default: { html: "x", photo: "http://insecure.example/p.png" } } }),
+    ).toThrow(/file_id or an https/);
+    expect(() =>
+      checkRequest({ ...base, content: { default: { html: "x" }, variants: { de: { html: "y" } } as never } }),
+    ).toThrow();
     expect(() => checkRequest({ ...base, progress: { chatId: 0, messageId: 1 } })).toThrow(/progress/);
     expect(() => checkRequest({ ...base, audience: { n: 1n } })).toThrow(/audience/);
   });
@@ -152,11 +200,39 @@ describe("requests and content", () => {
     const base = { id: "a", createdBy: 1, audience: {} };
     const button = { text: "⚙️ Manage", callback_data: "s:o" };
     const keyboard = { inline_keyboard: [[button, { text: "Open", url: "https://t.me/bot?start=r_x" }]] };
-    expect(checkRequest({ ...base, content: { default: { html: "x", keyboard }, variants: { fr: { html: "y", photo: "AgACAgIAAxkBAAIBZ2Yq", keyboard } } } }).request.content.default.keyboard).toEqual(keyboard);
-    expect(() => checkRequest({ ...base, content: { default: { html: "x", keyboard: { inline_keyboard: [Array(9).fill(button)] } } } })).toThrow(/keyboard/);
-    expect(() => checkRequest({ ...base, content: { default: { html: "x", keyboard: { inline_keyboard: Array(13).fill(Array(8).fill(button)) } } } })).toThrow(/100 buttons/);
-    expect(() => checkRequest({ ...base, content: { default: { html: "x", keyboard: { inline_keyboard: [[{ ...button, text: "" }]] } } } })).toThrow(/keyboard/);
-    expect(() => checkRequest({ ...base, content: { default: { html: "x", keyboard: { inline_keyboard: [[button]], extra: 1 } as never } } })).toThrow(/keyboard/);
+    expect(
+      checkRequest({
+        ...base,
+        content: {
+          default: { html: "x", keyboard },
+          variants: { fr: { html: "y", photo: "AgACAgIAAxkBAAIBZ2Yq", keyboard } },
+        },
+      }).request.content.default.keyboard,
+    ).toEqual(keyboard);
+    expect(() =>
+      checkRequest({
+        ...base,
+        content: { default: { html: "x", keyboard: { inline_keyboard: [Array(9).fill(button)] } } },
+      }),
+    ).toThrow(/keyboard/);
+    expect(() =>
+      checkRequest({
+        ...base,
+        content: { default: { html: "x", keyboard: { inline_keyboard: Array(13).fill(Array(8).fill(button)) } } },
+      }),
+    ).toThrow(/100 buttons/);
+    expect(() =>
+      checkRequest({
+        ...base,
+        content: { default: { html: "x", keyboard: { inline_keyboard: [[{ ...button, text: "" }]] } } },
+      }),
+    ).toThrow(/keyboard/);
+    expect(() =>
+      checkRequest({
+        ...base,
+        content: { default: { html: "x", keyboard: { inline_keyboard: [[button]], extra: 1 } as never } },
+      }),
+    ).toThrow(/keyboard/);
   });
 });
 
@@ -165,17 +241,33 @@ describe("error classification", () => {
     new GrammyError("call failed", { ok: false, error_code, description, parameters }, "sendMessage", {});
 
   it("tells flood control, unreachable chats, permanent and transient failures apart", () => {
-    expect(classifyError(grammy(429, "Too Many Requests: retry after 7", { retry_after: 7 }))).toMatchObject({ kind: "rate-limit", retryAfterMs: 7000 });
+    expect(classifyError(grammy(429, "Too Many Requests: retry after 7", { retry_after: 7 }))).toMatchObject({
+      kind: "rate-limit",
+      retryAfterMs: 7000,
+    });
     expect(classifyError(grammy(429, "Too Many Requests"))).toMatchObject({ kind: "rate-limit", retryAfterMs: 1000 });
-    expect(classifyError(grammy(403, "Forbidden: bot was blocked by the user"))).toMatchObject({ kind: "inactive", reason: "blocked" });
-    expect(classifyError(grammy(403, "Forbidden: bot was kicked from the group chat"))).toMatchObject({ kind: "inactive", reason: "blocked" });
-    expect(classifyError(grammy(400, "Bad Request: chat not found"))).toMatchObject({ kind: "inactive", reason: "not-found" });
+    expect(classifyError(grammy(403, "Forbidden: bot was blocked by the user"))).toMatchObject({
+      kind: "inactive",
+      reason: "blocked",
+    });
+    expect(classifyError(grammy(403, "Forbidden: bot was kicked from the group chat"))).toMatchObject({
+      kind: "inactive",
+      reason: "blocked",
+    });
+    expect(classifyError(grammy(400, "Bad Request: chat not found"))).toMatchObject({
+      kind: "inactive",
+      reason: "not-found",
+    });
     expect(classifyError(grammy(400, "Bad Request: can't parse entities"))).toMatchObject({ kind: "permanent" });
     expect(classifyError(grammy(502, "Bad Gateway"))).toMatchObject({ kind: "transient" });
     expect(classifyError(grammy(401, "Unauthorized"))).toMatchObject({ kind: "transient" });
-    expect(classifyError(new HttpError("Network request for 'sendMessage' failed!", new Error("ECONNRESET")))).toMatchObject({ kind: "transient" });
+    expect(
+      classifyError(new HttpError("Network request for 'sendMessage' failed!", new Error("ECONNRESET"))),
+    ).toMatchObject({ kind: "transient" });
     // Same shape, not grammY's class.
-    expect(classifyError({ error_code: 403, description: "Forbidden: user is deactivated" })).toMatchObject({ kind: "inactive" });
+    expect(classifyError({ error_code: 403, description: "Forbidden: user is deactivated" })).toMatchObject({
+      kind: "inactive",
+    });
   });
 });
 
@@ -210,13 +302,19 @@ describe("fake Bot API: Telegram's rate limits", () => {
     expect(policy(attempt(6, t0 + 500))).toBeUndefined();
     expect(policy(attempt(5, t0 + 1500))).toBeUndefined();
     for (let i = 0; i < 20; i++) expect(policy(attempt(-9, t0 + i * 1000, "group"))).toBeUndefined();
-    expect(policy(attempt(-9, t0 + 20_000, "group"))).toMatchObject({ error_code: 429, parameters: { retry_after: 40 } });
+    expect(policy(attempt(-9, t0 + 20_000, "group"))).toMatchObject({
+      error_code: 429,
+      parameters: { retry_after: 40 },
+    });
     policy.reset();
     expect(policy(attempt(-9, t0 + 20_000, "group"))).toBeUndefined();
     expect(policy.stats).toEqual({ allowed: 1, paid: 0, billed: 0, rejections: [] });
   });
 
-  const paidAttempt = (chatId: number, at: number): SendAttempt => ({ ...attempt(chatId, at), payload: { allow_paid_broadcast: true } });
+  const paidAttempt = (chatId: number, at: number): SendAttempt => ({
+    ...attempt(chatId, at),
+    payload: { allow_paid_broadcast: true },
+  });
 
   it("holds sends without allow_paid_broadcast to the free 30 a second: a 31st answers 429 with retry_after", () => {
     const policy = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });

@@ -10,7 +10,11 @@ describeDeliveryBehaviour("in-memory", (options) => createMemoryDelivery(options
 describe("createDelivery", () => {
   it("delivers in-process when there is no Redis", async () => {
     const sent: number[] = [];
-    const delivery = createDelivery({ sender: { send: async (chatId) => void sent.push(chatId) }, hooks: recordingHooks([{ chatId: 5, lang: "en" }]), ratePerSecond: 50 });
+    const delivery = createDelivery({
+      sender: { send: async (chatId) => void sent.push(chatId) },
+      hooks: recordingHooks([{ chatId: 5, lang: "en" }]),
+      ratePerSecond: 50,
+    });
     await delivery.startWorkers();
     await delivery.schedule({ id: "local", createdBy: 1, content: { default: { html: "hi" } }, audience: null });
     expect(await waitForEnd(delivery, "local")).toMatchObject({ state: "done", sent: 1 });

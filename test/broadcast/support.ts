@@ -5,7 +5,13 @@ import { telegramSender } from "../../src/broadcast/sender.js";
 import type { BroadcastStatus, DeliveryHooks, DeliveryService, Recipient } from "../../src/broadcast/types.js";
 import type { Language } from "../../src/catalog/schema.js";
 import { apiErrors, startFakeBotApi, telegramRateLimits } from "../helpers/fake-bot-api.js";
-import type { ApiErrorSpec, FakeBotApi, RecordedCall, SendAttempt, TelegramRateLimitPolicy } from "../helpers/fake-bot-api.js";
+import type {
+  ApiErrorSpec,
+  FakeBotApi,
+  RecordedCall,
+  SendAttempt,
+  TelegramRateLimitPolicy,
+} from "../helpers/fake-bot-api.js";
 import { eventually } from "../helpers/until.js";
 
 /** Long enough for the configuration's token format (worker-main validates it). */
@@ -29,7 +35,9 @@ export interface RecordingHooks extends DeliveryHooks {
   resolvedAt: number[];
 }
 
-export function recordingHooks(recipients: Recipient[] | ((audience: unknown) => Promise<Recipient[]>)): RecordingHooks {
+export function recordingHooks(
+  recipients: Recipient[] | ((audience: unknown) => Promise<Recipient[]>),
+): RecordingHooks {
   const hooks: RecordingHooks = {
     inactive: [],
     progress: [],
@@ -74,7 +82,12 @@ export function deliveriesPerChat(fake: FakeBotApi, after = 0): Map<number, numb
   return counts;
 }
 
-export function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, everyMs = 25): Promise<T> {
+export function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 15_000,
+  everyMs = 25,
+): Promise<T> {
   return eventually(probe, what, timeoutMs, everyMs);
 }
 

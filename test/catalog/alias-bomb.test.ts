@@ -44,7 +44,10 @@ describe("a YAML alias bomb in a catalog file", () => {
     const { dir } = await makeCatalog({ [BOMB_FILE]: BOMB });
     const result = await runCli(run, [dir], { env: { COOPDESK_SHARED_DIR: dir } });
     expect(result.status).toBe(1);
-    expect(result.stderr.split("\n").filter((l) => l && !l.startsWith("warning:"))).toEqual([LINE, `catalog check failed: 1 problem in ${dir}`]);
+    expect(result.stderr.split("\n").filter((l) => l && !l.startsWith("warning:"))).toEqual([
+      LINE,
+      `catalog check failed: 1 problem in ${dir}`,
+    ]);
     expect(result.stderr).not.toMatch(/ReferenceError|\n\s+at /);
   });
 
@@ -66,7 +69,12 @@ describe("a YAML alias bomb in a catalog file", () => {
     if (!loaded.ok) throw new Error("the base fixture must load");
     const { dir } = await makeCatalog({ [BOMB_FILE]: BOMB });
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-    const live = await LiveCatalog.start({ dir, files: loaded.catalog, changes: createMemoryCatalogChanges(), logger: quiet });
+    const live = await LiveCatalog.start({
+      dir,
+      files: loaded.catalog,
+      changes: createMemoryCatalogChanges(),
+      logger: quiet,
+    });
     expect(await live.reload()).toEqual({ ok: false, problems: [LINE] });
     expect(live.search.catalog.records.map((r) => r.id)).toEqual(["alpha-forum", "beta-centre"]);
     await live.close();

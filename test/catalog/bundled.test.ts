@@ -21,7 +21,9 @@ describe("bundled catalog", () => {
     const file = requiredRecordsFile();
     const required = await readRequiredIds(file);
     if (!required) {
-      throw new Error(`${file} not found: set ${SHARED_DIR_ENV} to the shared directory that holds catalog/required-records.md`);
+      throw new Error(
+        `${file} not found: set ${SHARED_DIR_ENV} to the shared directory that holds catalog/required-records.md`,
+      );
     }
     expect(required.length, `no ids parsed from ${file}`).toBeGreaterThan(0);
 

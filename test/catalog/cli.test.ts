@@ -23,18 +23,25 @@ async function sharedDirRequiring(ids: string[]): Promise<string> {
   sharedDirs.push(dir);
   await mkdir(path.join(dir, "catalog"));
   const rows = ids.map((id) => `| \`${id}\` | event | something |`).join("\n");
-  await writeFile(path.join(dir, "catalog", "required-records.md"), `# Required\n\n| id | kind | what |\n|---|---|---|\n${rows}\n`);
+  await writeFile(
+    path.join(dir, "catalog", "required-records.md"),
+    `# Required\n\n| id | kind | what |\n|---|---|---|\n${rows}\n`,
+  );
   return dir;
 }
 
 describe("catalog:check", () => {
   it("exits 1 and prints each problem and a count on stderr for a broken catalog", async () => {
-    const { dir, files } = await makeCatalog({ "records/beta-centre.yaml": swap("related: [alpha-forum]", "related: [nowhere]") });
+    const { dir, files } = await makeCatalog({
+      "records/beta-centre.yaml": swap("related: [alpha-forum]", "related: [nowhere]"),
+    });
     const { status, stdout, stderr } = await runCheck(dir, await sharedDirRequiring(["alpha-forum"]));
     expect(status).toBe(1);
     expect(stdout).toBe("");
     const line = lineOf(files["records/beta-centre.yaml"], "related:");
-    expect(stderr).toContain(`records/beta-centre.yaml:${line} [beta-centre] related[0]: unknown record "nowhere" (no records/nowhere.yaml)\n`);
+    expect(stderr).toContain(
+      `records/beta-centre.yaml:${line} [beta-centre] related[0]: unknown record "nowhere" (no records/nowhere.yaml)\n`,
+    );
     expect(stderr).toContain(`catalog check failed: 1 problem in ${dir}`);
   });
 
@@ -56,11 +63,15 @@ describe("catalog:check", () => {
   });
 
   it("reports how records read, each problem at its line: here two records one list could not tell apart", async () => {
-    const { dir, files } = await makeCatalog({ "records/beta-centre.yaml": swap("  en: Beta Centre", "  en: Alpha forum") });
+    const { dir, files } = await makeCatalog({
+      "records/beta-centre.yaml": swap("  en: Beta Centre", "  en: Alpha forum"),
+    });
     const { status, stderr } = await runCheck(dir, await sharedDirRequiring(["alpha-forum"]));
     expect(status).toBe(1);
     const line = lineOf(files["records/beta-centre.yaml"], "en: Alpha forum");
-    expect(stderr).toContain(`records/beta-centre.yaml:${line} [beta-centre] title.en: same short title as alpha-forum: a list of both could not tell them apart\n`);
+    expect(stderr).toContain(
+      `records/beta-centre.yaml:${line} [beta-centre] title.en: same short title as alpha-forum: a list of both could not tell them apart\n`,
+    );
     expect(stderr).toContain("catalog check failed: 1 problem");
   });
 
@@ -69,7 +80,9 @@ describe("catalog:check", () => {
     const { status, stdout, stderr } = await runCheck(dir, path.join(os.tmpdir(), "coopdesk-no-such-shared-dir"));
     expect(status).toBe(0);
     expect(stdout).toMatch(/^catalog OK: 2 records/);
-    expect(stderr).toMatch(/^warning: .*required-records\.md not found \(set COOPDESK_SHARED_DIR\); required-records check skipped\n$/);
+    expect(stderr).toMatch(
+      /^warning: .*required-records\.md not found \(set COOPDESK_SHARED_DIR\); required-records check skipped\n$/,
+    );
   });
 });
 

@@ -2,16 +2,35 @@
 // deadline falls, and which reminders a chat gets about it.
 import { describe, expect, it } from "vitest";
 import { checkRecordValue } from "../../src/catalog/load.js";
-import { deadlineClock, deadlineInstant, deadlineKey, reminderInstant, upcomingDeadlines } from "../../src/catalog/deadlines.js";
+import {
+  deadlineClock,
+  deadlineInstant,
+  deadlineKey,
+  reminderInstant,
+  upcomingDeadlines,
+} from "../../src/catalog/deadlines.js";
 import { deadlineSchema } from "../../src/catalog/schema.js";
 import { planReminders, reminderId } from "../../src/reminders/plan.js";
 
-const label = { en: "Applications close", fr: "Clôture des candidatures", ru: "Приём заявок заканчивается", zh: "申请截止" };
+const label = {
+  en: "Applications close",
+  fr: "Clôture des candidatures",
+  ru: "Приём заявок заканчивается",
+  zh: "申请截止",
+};
 const refs = { sectors: {}, audiences: {}, places: { cities: {}, countryAliases: {} } };
 const text4 = { en: "x", fr: "x", ru: "x", zh: "x" };
 
 function record(deadlines: unknown): unknown {
-  return { id: "grant", kind: "programme", title: text4, summary: text4, dates: { deadlines }, source: { file: "000_a.txt", date: "2026" }, verified: "2026-01-01" };
+  return {
+    id: "grant",
+    kind: "programme",
+    title: text4,
+    summary: text4,
+    dates: { deadlines },
+    source: { file: "000_a.txt", date: "2026" },
+    verified: "2026-01-01",
+  };
 }
 
 function problems(deadlines: unknown): string[] {
@@ -28,10 +47,18 @@ describe("the deadline field", () => {
 
   it("refuses a deadline that is not a day, a time that is not HH:MM, an unknown zone, a missing translation", () => {
     expect(problems([{ date: "2027-03", label }])).toEqual(["dates.deadlines[0].date: must be a day (YYYY-MM-DD)"]);
-    expect(problems([{ date: "2027-02-30", label }])).toEqual(['dates.deadlines[0].date: invalid date "2027-02-30": no such day or month in the calendar']);
-    expect(problems([{ date: "2027-03-15", time: "5pm", label }])).toEqual(["dates.deadlines[0].time: must be a time of day (HH:MM, 24-hour)"]);
-    expect(problems([{ date: "2027-03-15", time: "24:00", label }])).toEqual(["dates.deadlines[0].time: must be a time of day (HH:MM, 24-hour)"]);
-    expect(problems([{ date: "2027-03-15", zone: "Beijing", label }])).toEqual(["dates.deadlines[0].zone: must be an IANA time zone (e.g. UTC, Asia/Shanghai)"]);
+    expect(problems([{ date: "2027-02-30", label }])).toEqual([
+      'dates.deadlines[0].date: invalid date "2027-02-30": no such day or month in the calendar',
+    ]);
+    expect(problems([{ date: "2027-03-15", time: "5pm", label }])).toEqual([
+      "dates.deadlines[0].time: must be a time of day (HH:MM, 24-hour)",
+    ]);
+    expect(problems([{ date: "2027-03-15", time: "24:00", label }])).toEqual([
+      "dates.deadlines[0].time: must be a time of day (HH:MM, 24-hour)",
+    ]);
+    expect(problems([{ date: "2027-03-15", zone: "Beijing", label }])).toEqual([
+      "dates.deadlines[0].zone: must be an IANA time zone (e.g. UTC, Asia/Shanghai)",
+    ]);
     expect(problems([{ date: "2027-03-15", label: { ...label, zh: undefined } }])).toHaveLength(1);
     expect(problems([{ date: "2027-03-15", label, note: "x" }])).toHaveLength(1);
   });
@@ -44,24 +71,39 @@ describe("the deadline field", () => {
 describe("where a deadline falls", () => {
   it("a day alone is the end of that day in its zone, UTC unless stated", () => {
     expect(new Date(deadlineInstant({ date: "2027-03-15" })).toISOString()).toBe("2027-03-16T00:00:00.000Z");
-    expect(new Date(deadlineInstant({ date: "2027-03-15", zone: "Asia/Shanghai" })).toISOString()).toBe("2027-03-15T16:00:00.000Z");
+    expect(new Date(deadlineInstant({ date: "2027-03-15", zone: "Asia/Shanghai" })).toISOString()).toBe(
+      "2027-03-15T16:00:00.000Z",
+    );
   });
 
   it("a time of day is that time in its zone, daylight saving included", () => {
-    expect(new Date(deadlineInstant({ date: "2027-03-15", time: "17:00", zone: "Asia/Shanghai" })).toISOString()).toBe("2027-03-15T09:00:00.000Z");
-    expect(new Date(deadlineInstant({ date: "2027-07-01", time: "12:00", zone: "Europe/Berlin" })).toISOString()).toBe("2027-07-01T10:00:00.000Z");
-    expect(new Date(deadlineInstant({ date: "2027-01-01", time: "12:00", zone: "Europe/Berlin" })).toISOString()).toBe("2027-01-01T11:00:00.000Z");
+    expect(new Date(deadlineInstant({ date: "2027-03-15", time: "17:00", zone: "Asia/Shanghai" })).toISOString()).toBe(
+      "2027-03-15T09:00:00.000Z",
+    );
+    expect(new Date(deadlineInstant({ date: "2027-07-01", time: "12:00", zone: "Europe/Berlin" })).toISOString()).toBe(
+      "2027-07-01T10:00:00.000Z",
+    );
+    expect(new Date(deadlineInstant({ date: "2027-01-01", time: "12:00", zone: "Europe/Berlin" })).toISOString()).toBe(
+      "2027-01-01T11:00:00.000Z",
+    );
   });
 
   it("reminders of a day come at 09:00 in its zone, those of a time exactly 7 days and 1 day before", () => {
     expect(new Date(reminderInstant({ date: "2027-03-15" }, 7)).toISOString()).toBe("2027-03-08T09:00:00.000Z");
-    expect(new Date(reminderInstant({ date: "2027-03-15", zone: "Asia/Shanghai" }, 1)).toISOString()).toBe("2027-03-14T01:00:00.000Z");
-    expect(new Date(reminderInstant({ date: "2027-03-15", time: "17:00", zone: "Asia/Shanghai" }, 1)).toISOString()).toBe("2027-03-14T09:00:00.000Z");
+    expect(new Date(reminderInstant({ date: "2027-03-15", zone: "Asia/Shanghai" }, 1)).toISOString()).toBe(
+      "2027-03-14T01:00:00.000Z",
+    );
+    expect(
+      new Date(reminderInstant({ date: "2027-03-15", time: "17:00", zone: "Asia/Shanghai" }, 1)).toISOString(),
+    ).toBe("2027-03-14T09:00:00.000Z");
   });
 
   it("says the time and the zone as the card shows them", () => {
     expect(deadlineClock({ date: "2027-03-15" }, "en")).toEqual({ time: "23:59", zone: "UTC" });
-    expect(deadlineClock({ date: "2027-03-15", time: "17:00", zone: "Asia/Shanghai" }, "en")).toEqual({ time: "17:00", zone: "GMT+8" });
+    expect(deadlineClock({ date: "2027-03-15", time: "17:00", zone: "Asia/Shanghai" }, "en")).toEqual({
+      time: "17:00",
+      zone: "GMT+8",
+    });
   });
 
   it("keeps the deadlines still ahead, soonest first", () => {
@@ -72,7 +114,15 @@ describe("where a deadline falls", () => {
 });
 
 describe("reminder plans", () => {
-  const grant = { id: "grant", dates: { deadlines: [{ date: "2027-03-15", label }, { date: "2027-05-01", time: "18:30", zone: "Asia/Shanghai", label }] } };
+  const grant = {
+    id: "grant",
+    dates: {
+      deadlines: [
+        { date: "2027-03-15", label },
+        { date: "2027-05-01", time: "18:30", zone: "Asia/Shanghai", label },
+      ],
+    },
+  };
 
   it("two reminders per deadline ahead, offsets already past left out", () => {
     const plan = planReminders(5, grant, Date.parse("2027-03-10T00:00:00Z"));
@@ -90,6 +140,8 @@ describe("reminder plans", () => {
     expect(new Set(a).size).toBe(4);
     for (const id of a) expect(id).not.toContain(":");
     expect(a[0]).toBe("rem.-1001234.grant.2027-03-15.7d");
-    expect(reminderId(1, "grant", deadlineKey({ date: "2027-05-01", time: "18:30", zone: "Asia/Shanghai" }), 1)).not.toBe(reminderId(1, "grant", deadlineKey({ date: "2027-05-01", time: "18:30", zone: "Europe/Paris" }), 1));
+    expect(
+      reminderId(1, "grant", deadlineKey({ date: "2027-05-01", time: "18:30", zone: "Asia/Shanghai" }), 1),
+    ).not.toBe(reminderId(1, "grant", deadlineKey({ date: "2027-05-01", time: "18:30", zone: "Europe/Paris" }), 1));
   });
 });

@@ -10,7 +10,9 @@ const ALPHA = "records/alpha-forum.yaml";
 const BETA = "records/beta-centre.yaml";
 
 /** Loads a fixture with `edits` applied and returns its problems; fails if it loaded. */
-async function problemsOf(edits: Record<string, Edit>): Promise<{ problems: CatalogProblem[]; files: Record<string, string> }> {
+async function problemsOf(
+  edits: Record<string, Edit>,
+): Promise<{ problems: CatalogProblem[]; files: Record<string, string> }> {
   const { dir, files } = await makeCatalog(edits);
   const result = await loadCatalog(dir);
   if (result.ok) throw new Error("expected the catalog to fail to load");
@@ -38,51 +40,125 @@ describe("loadCatalog error classes", () => {
   it("reports bad YAML with its line and the record named after the file", async () => {
     const { problems, files } = await problemsOf({ [ALPHA]: swap("  en: Alpha Forum", "  en: Alpha: Forum") });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ file: ALPHA, recordId: "alpha-forum", line: lineOf(files[ALPHA], "Alpha: Forum") });
+    expect(problems[0]).toMatchObject({
+      file: ALPHA,
+      recordId: "alpha-forum",
+      line: lineOf(files[ALPHA], "Alpha: Forum"),
+    });
     expect(problems[0]?.field).toBeUndefined();
-    expect(problems[0]?.message).toMatch(/^invalid YAML: Nested mappings are not allowed in compact mappings \(column \d+\)$/);
+    expect(problems[0]?.message).toMatch(
+      /^invalid YAML: Nested mappings are not allowed in compact mappings \(column \d+\)$/,
+    );
   });
 
   it("reports duplicate YAML keys as bad YAML", async () => {
-    const { problems, files } = await problemsOf({ [BETA]: swap("kind: organisation\n", "kind: organisation\nkind: event\n") });
+    const { problems, files } = await problemsOf({
+      [BETA]: swap("kind: organisation\n", "kind: organisation\nkind: event\n"),
+    });
     expect(problems).toEqual([
-      { file: BETA, recordId: "beta-centre", line: lineOf(files[BETA], "kind: event"), message: expect.stringMatching(/^invalid YAML: Map keys must be unique/) },
+      {
+        file: BETA,
+        recordId: "beta-centre",
+        line: lineOf(files[BETA], "kind: event"),
+        message: expect.stringMatching(/^invalid YAML: Map keys must be unique/),
+      },
     ]);
   });
 
   it("names an unknown field, top-level and nested, at the key's line", async () => {
     const { problems, files } = await problemsOf({
-      [ALPHA]: (text) => swap("kind: event\n", "kind: event\ncolour: blue\n")(swap('  start: "2024-05-13"', '  starts: "2024-05-13"')(text)),
+      [ALPHA]: (text) =>
+        swap(
+          "kind: event\n",
+          "kind: event\ncolour: blue\n",
+        )(swap('  start: "2024-05-13"', '  starts: "2024-05-13"')(text)),
     });
     expect(problems).toEqual([
-      { file: ALPHA, recordId: "alpha-forum", field: "colour", line: lineOf(files[ALPHA], "colour:"), message: 'unknown field "colour"' },
-      { file: ALPHA, recordId: "alpha-forum", field: "dates.starts", line: lineOf(files[ALPHA], "starts:"), message: 'unknown field "starts"' },
+      {
+        file: ALPHA,
+        recordId: "alpha-forum",
+        field: "colour",
+        line: lineOf(files[ALPHA], "colour:"),
+        message: 'unknown field "colour"',
+      },
+      {
+        file: ALPHA,
+        recordId: "alpha-forum",
+        field: "dates.starts",
+        line: lineOf(files[ALPHA], "starts:"),
+        message: 'unknown field "starts"',
+      },
     ]);
   });
 
   it("reports a missing, empty or null translation as a missing translation", async () => {
     const { problems, files } = await problemsOf({
-      [ALPHA]: (text) => swap("  ru: Форум Альфа\n", "")(swap("  fr: Un forum sur la coopération énergétique.", '  fr: "  "')(text)),
+      [ALPHA]: (text) =>
+        swap("  ru: Форум Альфа\n", "")(swap("  fr: Un forum sur la coopération énergétique.", '  fr: "  "')(text)),
       [BETA]: swap("  zh: 贝塔中心", "  zh:"),
     });
     const alpha = files[ALPHA];
     expect(problems).toEqual([
-      { file: ALPHA, recordId: "alpha-forum", field: "title.ru", line: lineOf(alpha, "title:"), message: "missing translation" },
-      { file: ALPHA, recordId: "alpha-forum", field: "summary.fr", line: lineOf(alpha, 'fr: "  "'), message: "missing translation" },
-      { file: BETA, recordId: "beta-centre", field: "title.zh", line: lineOf(files[BETA], "zh:"), message: "missing translation" },
+      {
+        file: ALPHA,
+        recordId: "alpha-forum",
+        field: "title.ru",
+        line: lineOf(alpha, "title:"),
+        message: "missing translation",
+      },
+      {
+        file: ALPHA,
+        recordId: "alpha-forum",
+        field: "summary.fr",
+        line: lineOf(alpha, 'fr: "  "'),
+        message: "missing translation",
+      },
+      {
+        file: BETA,
+        recordId: "beta-centre",
+        field: "title.zh",
+        line: lineOf(files[BETA], "zh:"),
+        message: "missing translation",
+      },
     ]);
   });
 
   it("reports sectors, audiences and cities that are not in the vocabularies or places", async () => {
     const { problems, files } = await problemsOf({
       [ALPHA]: (text) =>
-        swap("sectors: [energy]", "sectors: [energy, mining]")(swap("audiences: [researchers]", "audiences: [pilots]")(swap("cities: [tianjin]", "cities: [atlantis]")(text))),
+        swap(
+          "sectors: [energy]",
+          "sectors: [energy, mining]",
+        )(
+          swap(
+            "audiences: [researchers]",
+            "audiences: [pilots]",
+          )(swap("cities: [tianjin]", "cities: [atlantis]")(text)),
+        ),
     });
     const alpha = files[ALPHA];
     expect(problems).toEqual([
-      { file: ALPHA, recordId: "alpha-forum", field: "cities[0]", line: lineOf(alpha, "cities:"), message: 'unknown city "atlantis" (not in places.yaml)' },
-      { file: ALPHA, recordId: "alpha-forum", field: "sectors[1]", line: lineOf(alpha, "sectors:"), message: 'unknown sector "mining" (not in vocabularies/sectors.yaml)' },
-      { file: ALPHA, recordId: "alpha-forum", field: "audiences[0]", line: lineOf(alpha, "audiences:"), message: 'unknown audience "pilots" (not in vocabularies/audiences.yaml)' },
+      {
+        file: ALPHA,
+        recordId: "alpha-forum",
+        field: "cities[0]",
+        line: lineOf(alpha, "cities:"),
+        message: 'unknown city "atlantis" (not in places.yaml)',
+      },
+      {
+        file: ALPHA,
+        recordId: "alpha-forum",
+        field: "sectors[1]",
+        line: lineOf(alpha, "sectors:"),
+        message: 'unknown sector "mining" (not in vocabularies/sectors.yaml)',
+      },
+      {
+        file: ALPHA,
+        recordId: "alpha-forum",
+        field: "audiences[0]",
+        line: lineOf(alpha, "audiences:"),
+        message: 'unknown audience "pilots" (not in vocabularies/audiences.yaml)',
+      },
     ]);
   });
 
@@ -115,7 +191,11 @@ describe("loadCatalog error classes", () => {
 
   it("reports dates that are not ISO 8601, impossible in the calendar, or unquoted", async () => {
     const { problems, files } = await problemsOf({
-      [ALPHA]: (text) => swap('verified: "2025-01-10"', 'verified: "2024-02-30"')(swap('  start: "2024-05-13"', '  start: "13/05/2024"')(text)),
+      [ALPHA]: (text) =>
+        swap(
+          'verified: "2025-01-10"',
+          'verified: "2024-02-30"',
+        )(swap('  start: "2024-05-13"', '  start: "13/05/2024"')(text)),
       [BETA]: swap('  date: "2024"', "  date: 2024"),
     });
     const alpha = files[ALPHA];
@@ -127,8 +207,20 @@ describe("loadCatalog error classes", () => {
         line: lineOf(alpha, "start:"),
         message: 'must be an ISO 8601 date (YYYY-MM-DD, YYYY-MM or YYYY), got "13/05/2024"',
       },
-      { file: ALPHA, recordId: "alpha-forum", field: "verified", line: lineOf(alpha, "verified:"), message: 'invalid date "2024-02-30": no such day or month in the calendar' },
-      { file: BETA, recordId: "beta-centre", field: "source.date", line: lineOf(files[BETA], "date: 2024"), message: 'expected a text, got number 2024 (quote it: "2024")' },
+      {
+        file: ALPHA,
+        recordId: "alpha-forum",
+        field: "verified",
+        line: lineOf(alpha, "verified:"),
+        message: 'invalid date "2024-02-30": no such day or month in the calendar',
+      },
+      {
+        file: BETA,
+        recordId: "beta-centre",
+        field: "source.date",
+        line: lineOf(files[BETA], "date: 2024"),
+        message: 'expected a text, got number 2024 (quote it: "2024")',
+      },
     ]);
   });
 
@@ -136,12 +228,23 @@ describe("loadCatalog error classes", () => {
     const { problems, files } = await problemsOf({
       [ALPHA]: swap("    countries: [CN]", "    countries: [QQ]"),
       [BETA]: swap("countries: [CN, KZ]", "countries: [CN, XX, kz]"),
-      "places.yaml": (text) => swap("    country: CN", "    country: ZZ")(swap("  CN: [PRC, КНР]", "  EU: [European Union]")(text)),
+      "places.yaml": (text) =>
+        swap("    country: CN", "    country: ZZ")(swap("  CN: [PRC, КНР]", "  EU: [European Union]")(text)),
     });
     const beta = files[BETA];
     expect(problems).toEqual([
-      { file: "places.yaml", field: "cities.tianjin.country", line: 3, message: 'unknown country code "ZZ" (not assigned in ISO 3166-1)' },
-      { file: "places.yaml", field: "countryAliases.EU", line: lineOf(files["places.yaml"], "EU:"), message: 'unknown country code "EU" (not assigned in ISO 3166-1)' },
+      {
+        file: "places.yaml",
+        field: "cities.tianjin.country",
+        line: 3,
+        message: 'unknown country code "ZZ" (not assigned in ISO 3166-1)',
+      },
+      {
+        file: "places.yaml",
+        field: "countryAliases.EU",
+        line: lineOf(files["places.yaml"], "EU:"),
+        message: 'unknown country code "EU" (not assigned in ISO 3166-1)',
+      },
       {
         file: ALPHA,
         recordId: "alpha-forum",
@@ -160,18 +263,40 @@ describe("loadCatalog error classes", () => {
     ]);
     const fixed = await problemsOf({ [BETA]: swap("countries: [CN, KZ]", "countries: [CN, XX]") });
     expect(fixed.problems).toEqual([
-      { file: BETA, recordId: "beta-centre", field: "countries[1]", line: lineOf(beta, "countries:"), message: 'unknown country code "XX" (not assigned in ISO 3166-1)' },
+      {
+        file: BETA,
+        recordId: "beta-centre",
+        field: "countries[1]",
+        line: lineOf(beta, "countries:"),
+        message: 'unknown country code "XX" (not assigned in ISO 3166-1)',
+      },
     ]);
   });
 
   it("reports related and party records that do not exist", async () => {
     const { problems, files } = await problemsOf({
-      [BETA]: (text) => swap("related: [alpha-forum]", "related: [alpha-forum, gamma-lab]")(swap("    record: alpha-forum", "    record: omega-fund")(text)),
+      [BETA]: (text) =>
+        swap(
+          "related: [alpha-forum]",
+          "related: [alpha-forum, gamma-lab]",
+        )(swap("    record: alpha-forum", "    record: omega-fund")(text)),
     });
     const beta = files[BETA];
     expect(problems).toEqual([
-      { file: BETA, recordId: "beta-centre", field: "partners[0].record", line: lineOf(beta, "record: omega-fund"), message: 'unknown record "omega-fund" (no records/omega-fund.yaml)' },
-      { file: BETA, recordId: "beta-centre", field: "related[1]", line: lineOf(beta, "related:"), message: 'unknown record "gamma-lab" (no records/gamma-lab.yaml)' },
+      {
+        file: BETA,
+        recordId: "beta-centre",
+        field: "partners[0].record",
+        line: lineOf(beta, "record: omega-fund"),
+        message: 'unknown record "omega-fund" (no records/omega-fund.yaml)',
+      },
+      {
+        file: BETA,
+        recordId: "beta-centre",
+        field: "related[1]",
+        line: lineOf(beta, "related:"),
+        message: 'unknown record "gamma-lab" (no records/gamma-lab.yaml)',
+      },
     ]);
   });
 
@@ -188,8 +313,18 @@ describe("loadCatalog error classes", () => {
       "places.yaml": swap("    aliases:", "    population: 13866009\n    aliases:"),
     });
     expect(problems).toEqual([
-      { file: "glossary.yaml", field: "incubator.fr", line: lineOf(files["glossary.yaml"], "fr: []"), message: "missing translation" },
-      { file: "places.yaml", field: "cities.tianjin.population", line: lineOf(files["places.yaml"], "population:"), message: 'unknown field "population"' },
+      {
+        file: "glossary.yaml",
+        field: "incubator.fr",
+        line: lineOf(files["glossary.yaml"], "fr: []"),
+        message: "missing translation",
+      },
+      {
+        file: "places.yaml",
+        field: "cities.tianjin.population",
+        line: lineOf(files["places.yaml"], "population:"),
+        message: 'unknown field "population"',
+      },
       { file: "vocabularies/audiences.yaml", message: "file not found" },
       { file: "vocabularies/sectors.yaml", field: "energy.zh", line: 1, message: "missing translation" },
     ]);
@@ -197,7 +332,9 @@ describe("loadCatalog error classes", () => {
   });
 
   it("names the allowed values for a bad kind and reports a missing required field", async () => {
-    const { problems, files } = await problemsOf({ [ALPHA]: (text) => swap("kind: event", "kind: webinar")(swap('verified: "2025-01-10"\n', "")(text)) });
+    const { problems, files } = await problemsOf({
+      [ALPHA]: (text) => swap("kind: event", "kind: webinar")(swap('verified: "2025-01-10"\n', "")(text)),
+    });
     expect(problems).toEqual([
       { file: ALPHA, recordId: "alpha-forum", field: "verified", message: "missing required field" },
       {
@@ -228,14 +365,23 @@ describe("problem collection", () => {
   });
 
   it("formats a problem as file:line [id] field: message", () => {
-    expect(formatProblem({ file: "records/foo.yaml", line: 12, recordId: "foo", field: "title.ru", message: "missing translation" })).toBe(
-      "records/foo.yaml:12 [foo] title.ru: missing translation",
-    );
+    expect(
+      formatProblem({
+        file: "records/foo.yaml",
+        line: 12,
+        recordId: "foo",
+        field: "title.ru",
+        message: "missing translation",
+      }),
+    ).toBe("records/foo.yaml:12 [foo] title.ru: missing translation");
     expect(formatProblem({ file: "records/", message: "no records found" })).toBe("records/ no records found");
   });
 
   it("loadCatalogOrThrow throws with every problem listed, or returns the catalog", async () => {
-    const broken = await makeCatalog({ [BETA]: swap("related: [alpha-forum]", "related: [nowhere]"), "glossary.yaml": null });
+    const broken = await makeCatalog({
+      [BETA]: swap("related: [alpha-forum]", "related: [nowhere]"),
+      "glossary.yaml": null,
+    });
     await expect(loadCatalogOrThrow(broken.dir)).rejects.toThrow(
       /has 2 problems:\nglossary\.yaml file not found\nrecords\/beta-centre\.yaml:\d+ \[beta-centre\] related\[0\]: unknown record "nowhere"/,
     );

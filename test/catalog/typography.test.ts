@@ -8,16 +8,31 @@ const rendered = (html: string, lang: Language) => renderedProblems(html, lang).
 describe("typography rules", () => {
   it.each([
     // Chinese
-    ["zh", "乌鲁木齐市科学技术局,可通过官方渠道联系", "zh-ascii-punctuation", "乌鲁木齐市科学技术局，可通过官方渠道联系"],
+    [
+      "zh",
+      "乌鲁木齐市科学技术局,可通过官方渠道联系",
+      "zh-ascii-punctuation",
+      "乌鲁木齐市科学技术局，可通过官方渠道联系",
+    ],
     ["zh", '主题为"唤醒丝路精神"', "zh-ascii-quotes", "主题为“唤醒丝路精神”"],
     ["zh", "中德经济技术合作示范区(北京顺义)", "zh-ascii-brackets", "中德经济技术合作示范区（北京顺义）"],
-    ["zh", "主题为“唤醒丝路精神”（译）。 乌鲁木齐的企业", "zh-space-after-punctuation", "主题为“唤醒丝路精神”（译）。乌鲁木齐的企业"],
+    [
+      "zh",
+      "主题为“唤醒丝路精神”（译）。 乌鲁木齐的企业",
+      "zh-space-after-punctuation",
+      "主题为“唤醒丝路精神”（译）。乌鲁木齐的企业",
+    ],
     ["zh", "在 1 个对话 中", "zh-space-number", "在1个对话中"],
     ["zh", "2024年8月22日 举行", "zh-space-between", "2024年8月22日举行"],
     ["zh", "👤 联系谁", "zh-term", "👤 联系方式"],
     // Russian
     ["ru", "трансфер технологий Китай — АСЕАН", "ru-spaced-pair", "трансфер технологий Китай–АСЕАН"],
-    ["ru", "Специальная акция по трансферу технологий", "ru-term-akciya", "Специальная программа по трансферу технологий"],
+    [
+      "ru",
+      "Специальная акция по трансферу технологий",
+      "ru-term-akciya",
+      "Специальная программа по трансферу технологий",
+    ],
     ["ru", 'под девизом "Пробуждение духа"', "ru-ascii-quotes", "под девизом «Пробуждение духа»"],
     ["ru", "Конференция - главное событие", "ru-hyphen-dash", "Конференция — главное событие"],
     // French
@@ -64,7 +79,9 @@ describe("rendered views", () => {
   });
 
   it("dates and units after a number are not counted nouns", () => {
-    expect(rendered("Состоялось 25 августа 2024 г.; 2025 года; 10 млн кВт; 1000 передовых технологий", "ru")).toEqual([]);
+    expect(rendered("Состоялось 25 августа 2024 г.; 2025 года; 10 млн кВт; 1000 передовых технологий", "ru")).toEqual(
+      [],
+    );
     expect(rendered("le 1er septembre 2025, 1 pays", "fr")).toEqual([]);
   });
 

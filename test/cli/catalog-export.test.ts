@@ -39,20 +39,47 @@ it("writes the records changed in chat as catalog files that load, keeps the fil
         text: {
           en: "more than {n} member startups",
           fr: "plus de {n} start-up membres",
-          ru: { one: "более {n} стартапа-участника", few: "более {n} стартапов-участников", many: "более {n} стартапов-участников", other: "более {n} стартапа-участника" },
+          ru: {
+            one: "более {n} стартапа-участника",
+            few: "более {n} стартапов-участников",
+            many: "более {n} стартапов-участников",
+            other: "более {n} стартапа-участника",
+          },
           zh: "{n}多家初创企业成员",
         },
       },
     ],
-    contacts: [{ name: { en: "ASEAN Secretariat", fr: "Secrétariat de l'ASEAN", ru: "Секретариат АСЕАН", zh: "东盟秘书处" }, email: "public@asean.org" }],
-    partners: [{ name: { en: "Universiti Brunei Darussalam", fr: "Université Brunei Darussalam", ru: "Университет Бруней-Даруссалам", zh: "文莱达鲁萨兰大学" }, countries: ["BN"] }],
+    contacts: [
+      {
+        name: { en: "ASEAN Secretariat", fr: "Secrétariat de l'ASEAN", ru: "Секретариат АСЕАН", zh: "东盟秘书处" },
+        email: "public@asean.org",
+      },
+    ],
+    partners: [
+      {
+        name: {
+          en: "Universiti Brunei Darussalam",
+          fr: "Université Brunei Darussalam",
+          ru: "Университет Бруней-Даруссалам",
+          zh: "文莱达鲁萨兰大学",
+        },
+        countries: ["BN"],
+      },
+    ],
   };
   const { short: _short, ...unshortened } = asean;
-  const created = { ...unshortened, id: "zz-new-record", title: { en: "A new record", fr: "Une nouvelle fiche", ru: "Новая запись", zh: "新条目" } };
+  const created = {
+    ...unshortened,
+    id: "zz-new-record",
+    title: { en: "A new record", fr: "Une nouvelle fiche", ru: "Новая запись", zh: "新条目" },
+  };
   await store.append({ op: "put", record: edited });
   await store.append({ op: "put", record: created });
   await store.append({ op: "remove", id: "caexpo" });
-  await store.append({ op: "put", record: announcementRecord({ broadcastId: "b1", text: "Call\nApply.", sentAt: new Date(), expires: "2999-12-31" }) });
+  await store.append({
+    op: "put",
+    record: announcementRecord({ broadcastId: "b1", text: "Call\nApply.", sentAt: new Date(), expires: "2999-12-31" }),
+  });
 
   expect(await exportChanges(store, dir)).toEqual({ written: ["asean", "zz-new-record"], withdrawn: ["caexpo"] });
   // Record ids are never deleted: others refer to them.
@@ -64,7 +91,11 @@ it("writes the records changed in chat as catalog files that load, keeps the fil
     expect(loaded.catalog.records.find((r) => r.id === "asean")?.title.fr).toBe("ANASE — titre revu");
     expect(loaded.catalog.records.find((r) => r.id === "zz-new-record")?.title.en).toBe("A new record");
     expect(loaded.catalog.records.some((r) => r.kind === "announcement")).toBe(false);
-    expect(loaded.catalog.records.find((r) => r.id === "asean")).toMatchObject({ figures: edited.figures, contacts: edited.contacts, partners: edited.partners });
+    expect(loaded.catalog.records.find((r) => r.id === "asean")).toMatchObject({
+      figures: edited.figures,
+      contacts: edited.contacts,
+      partners: edited.partners,
+    });
   }
   // What npm run catalog:check runs on the exported folder, reading rules included.
   const checked = await runCli(check, [dir]);

@@ -14,10 +14,19 @@ import { ROOT } from "../helpers/main-process.js";
 /** Script starts (module loading under tsx) get more time on a loaded machine. */
 const SPAWN_TIMEOUT_MS = 60_000;
 
-function runScript(script: string, args: string[], env: Record<string, string>, input = ""): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function runScript(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  input = "",
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // Only this environment (plus PATH): never a REDIS_URL, CATALOG_DIR or token of the developer's.
-    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
@@ -50,7 +59,9 @@ describe("the commands as scripts", () => {
       runScript("src/cli/catalog-export.ts", [], { CATALOG_DIR: dir }),
     ]);
 
-    expect(check.stdout).toBe("catalog OK: 2 records (1 event, 1 organisation), 1 sector, 1 audience, 1 concept, 1 city\n");
+    expect(check.stdout).toBe(
+      "catalog OK: 2 records (1 event, 1 organisation), 1 sector, 1 audience, 1 concept, 1 city\n",
+    );
     expect(check.stderr).toMatch(/^warning: .*required-records\.md not found/);
     expect(check.status).toBe(0);
 

@@ -13,9 +13,14 @@ const search = (argv: string[], io: Parameters<typeof run>[1]) => run(argv, io, 
 
 describe("search command", () => {
   it("answers one JSON line per query line with the language and the top 10 scored ids", async () => {
-    const out = await runCli(search, ["--jsonl"], { stdin: "incubateurs en Ouzbékistan\n\n哈萨克斯坦的孵化器\nquantum chromodynamics\n" });
+    const out = await runCli(search, ["--jsonl"], {
+      stdin: "incubateurs en Ouzbékistan\n\n哈萨克斯坦的孵化器\nquantum chromodynamics\n",
+    });
     expect(out.status).toBe(0);
-    const lines = out.stdout.trim().split("\n").map((l) => JSON.parse(l) as { query: string; lang: string; results: { id: string; score: number }[] });
+    const lines = out.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { query: string; lang: string; results: { id: string; score: number }[] });
     expect(lines.map((l) => [l.query, l.lang])).toEqual([
       ["incubateurs en Ouzbékistan", "fr"],
       ["哈萨克斯坦的孵化器", "zh"],

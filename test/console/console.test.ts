@@ -20,9 +20,16 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 /** Telegram HTML → the plain text the console prints without colours. */
 const plain = (html: string) => htmlToTerminal(html, { color: false });
 
-function spawnConsole(input: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function spawnConsole(
+  input: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
@@ -39,7 +46,10 @@ function spawnConsole(input: string, env: Record<string, string>): Promise<{ cod
 
 /** Runs the console in-process on these lines; resolves with everything it printed. */
 async function chat(lines: string[], env: Record<string, string> = { LANG: "en_US.UTF-8" }): Promise<string> {
-  const app = await createApp(loadConfig({ BOT_USERNAME: "CooperationDeskBot" }), { deps: await testDeps(), logger: pino({ level: "silent" }) });
+  const app = await createApp(loadConfig({ BOT_USERNAME: "CooperationDeskBot" }), {
+    deps: await testDeps(),
+    logger: pino({ level: "silent" }),
+  });
   const input = new PassThrough();
   let out = "";
   const output = new Writable({
@@ -64,7 +74,8 @@ function answerTo(transcript: string, line: string, occurrence = 1): string {
 describe("npm start without a token: the console chat", () => {
   let i18n: Awaited<ReturnType<typeof createI18n>>;
   let kazakhTitles: string[];
-  const greeting = (lang: string) => plain(i18n.getFixedT(lang)("start:greeting", { name: "You" })).split("\n")[0] as string;
+  const greeting = (lang: string) =>
+    plain(i18n.getFixedT(lang)("start:greeting", { name: "You" })).split("\n")[0] as string;
 
   beforeAll(async () => {
     i18n = await createI18n();
@@ -78,7 +89,10 @@ describe("npm start without a token: the console chat", () => {
     expect(out).toMatch(/\[1\] \S.*\[2\] \S/);
     expect(answerTo(out, "1")).toMatch(/\(edited message\)|\n {2}\S/);
     const answer = answerTo(out, "incubators in Kazakhstan");
-    expect(kazakhTitles.some((t) => answer.includes(t)), answer).toBe(true);
+    expect(
+      kazakhTitles.some((t) => answer.includes(t)),
+      answer,
+    ).toBe(true);
     expect(out).not.toMatch(/<\/?(b|i|a|code)>|&amp;|&lt;/);
     expect(out).not.toContain("\u001b[");
   });
@@ -87,23 +101,30 @@ describe("npm start without a token: the console chat", () => {
     expect(await chat(["/start"], { LANG: "ru_RU.UTF-8" })).toContain(greeting("ru"));
   });
 
-  it("as a process: reads stdin, answers on stdout in the locale's language without markup, ends on end of input (Ctrl-D) with exit code 0", async () => {
-    // A two-record catalog (test/catalog/fixture.ts): the process start is what is tested here.
-    const { dir } = await makeCatalog();
-    try {
-      const { code, stdout, stderr } = await spawnConsole("/start\n1\nФорум Альфа\n", { LANG: "ru_RU.UTF-8", CATALOG_DIR: dir });
-      expect(code, stderr).toBe(0);
-      expect(stderr).toBe("");
-      expect(stdout).toContain(greeting("ru"));
-      expect(stdout).toMatch(/\[1\] \S.*\[2\] \S/);
-      expect(answerTo(stdout, "1")).toMatch(/\(edited message\)|\n {2}\S/);
-      expect(answerTo(stdout, "Форум Альфа")).toContain("Форум Альфа");
-      expect(stdout).not.toMatch(/<\/?(b|i|a|code)>|&amp;|&lt;/);
-      expect(stdout).not.toContain("\u001b[");
-    } finally {
-      await removeFixtures();
-    }
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "as a process: reads stdin, answers on stdout in the locale's language without markup, ends on end of input (Ctrl-D) with exit code 0",
+    async () => {
+      // A two-record catalog (test/catalog/fixture.ts): the process start is what is tested here.
+      const { dir } = await makeCatalog();
+      try {
+        const { code, stdout, stderr } = await spawnConsole("/start\n1\nФорум Альфа\n", {
+          LANG: "ru_RU.UTF-8",
+          CATALOG_DIR: dir,
+        });
+        expect(code, stderr).toBe(0);
+        expect(stderr).toBe("");
+        expect(stdout).toContain(greeting("ru"));
+        expect(stdout).toMatch(/\[1\] \S.*\[2\] \S/);
+        expect(answerTo(stdout, "1")).toMatch(/\(edited message\)|\n {2}\S/);
+        expect(answerTo(stdout, "Форум Альфа")).toContain("Форум Альфа");
+        expect(stdout).not.toMatch(/<\/?(b|i|a|code)>|&amp;|&lt;/);
+        expect(stdout).not.toContain("\u001b[");
+      } finally {
+        await removeFixtures();
+      }
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 });
 
 describe("console chat in-process", () => {
@@ -157,7 +178,9 @@ describe("console chat in-process", () => {
 
 describe("console rendering of Telegram HTML", () => {
   it("shows links as text (url), unescapes entities, quotes blockquotes", () => {
-    expect(plain('See <a href="https://example.org/x">the source</a> &amp; more &lt;3 &#8212; &quot;ok&quot;')).toBe('See the source (https://example.org/x) & more <3 — "ok"');
+    expect(plain('See <a href="https://example.org/x">the source</a> &amp; more &lt;3 &#8212; &quot;ok&quot;')).toBe(
+      'See the source (https://example.org/x) & more <3 — "ok"',
+    );
     expect(plain('<a href="https://example.org/">https://example.org</a>')).toBe("https://example.org");
     expect(plain("<blockquote>one\ntwo</blockquote>")).toBe("│ one\n│ two");
   });
@@ -168,7 +191,9 @@ describe("console rendering of Telegram HTML", () => {
   });
 
   it("gives the text and entities Telegram would store (UTF-16 offsets)", () => {
-    const { text, entities } = htmlToEntities('🇰🇿 <b>Bold <i>both</i></b> <a href="https://e.org">link</a> <tg-spoiler>s</tg-spoiler> <pre><code class="language-ts">x</code></pre>');
+    const { text, entities } = htmlToEntities(
+      '🇰🇿 <b>Bold <i>both</i></b> <a href="https://e.org">link</a> <tg-spoiler>s</tg-spoiler> <pre><code class="language-ts">x</code></pre>',
+    );
     expect(text).toBe("🇰🇿 Bold both link s x");
     expect(entities).toEqual([
       { type: "bold", offset: 5, length: 9 },

@@ -21,7 +21,10 @@ afterAll(async () => {
 
 describe("saved searches in the console (in-memory state)", () => {
   it("🔔 saves the question, /subscriptions lists it, and a record added by /reload comes as a notification", async () => {
-    const app = await createApp(loadConfig({ BOT_USERNAME: "CooperationDeskBot", CATALOG_DIR: catalogDir, ADMIN_IDS: CONSOLE_USER }), { logger: pino({ level: "silent" }) });
+    const app = await createApp(
+      loadConfig({ BOT_USERNAME: "CooperationDeskBot", CATALOG_DIR: catalogDir, ADMIN_IDS: CONSOLE_USER }),
+      { logger: pino({ level: "silent" }) },
+    );
     const input = new PassThrough();
     let out = "";
     const output = new Writable({
@@ -42,7 +45,12 @@ describe("saved searches in the console (in-memory state)", () => {
 
       await addLunarGreenhouseRecord(catalogDir);
       input.write("/reload\n");
-      await until(() => out.includes("Catalog reloaded") && out.includes("New for your saved search “lunar greenhouse programme”"), 20_000, "the notification");
+      await until(
+        () =>
+          out.includes("Catalog reloaded") && out.includes("New for your saved search “lunar greenhouse programme”"),
+        20_000,
+        "the notification",
+      );
       const notification = out.slice(out.indexOf("New for your saved search"));
       expect(notification).toContain("Lunar greenhouse exchange programme");
       expect(notification).toContain("🔕 Stop this saved search");

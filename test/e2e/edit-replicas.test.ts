@@ -33,7 +33,12 @@ const NEW_SUMMARY = "ASEAN offers a basalt fibre residency to engineers of its m
 const EDIT_QUESTION = "basalt fibre residency";
 
 const NEW_ID = "zz-tundra-seed-bank-school";
-const NEW_TITLES = ["Tundra seed bank summer school", "École d'été sur les semences de la toundra", "Летняя школа «Семенной банк тундры»", "苔原种子库暑期学校"];
+const NEW_TITLES = [
+  "Tundra seed bank summer school",
+  "École d'été sur les semences de la toundra",
+  "Летняя школа «Семенной банк тундры»",
+  "苔原种子库暑期学校",
+];
 const NEW_SUMMARIES = [
   "A summer school on seed banks of tundra plants for students.",
   "Une école d'été sur les banques de semences des plantes de la toundra, pour étudiants.",
@@ -42,8 +47,18 @@ const NEW_SUMMARIES = [
 ];
 const NEW_QUESTION = "tundra seed bank summer school";
 const NEW_CONTACT = {
-  name: { en: "Tundra seed bank school office", fr: "Bureau de l'école des semences de la toundra", ru: "Офис школы семенного банка тундры", zh: "苔原种子库学校办公室" },
-  note: { en: "Ask the school office through its official channels.", fr: "S'adresser au bureau de l'école par ses canaux officiels.", ru: "Обращаться в офис школы через официальные каналы.", zh: "可通过官方渠道联系学校办公室。" },
+  name: {
+    en: "Tundra seed bank school office",
+    fr: "Bureau de l'école des semences de la toundra",
+    ru: "Офис школы семенного банка тундры",
+    zh: "苔原种子库学校办公室",
+  },
+  note: {
+    en: "Ask the school office through its official channels.",
+    fr: "S'adresser au bureau de l'école par ses canaux officiels.",
+    ru: "Обращаться в офис школы через официальные каналы.",
+    zh: "可通过官方渠道联系学校办公室。",
+  },
 };
 
 let set: ReplicaSet;
@@ -60,7 +75,11 @@ beforeAll(async () => {
   await cp(DEFAULT_DATA_DIR, catalogDir, { recursive: true });
   exportDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-edit-export-"));
   await cp(DEFAULT_DATA_DIR, exportDir, { recursive: true });
-  set = await startReplicaSet({ replicas: 2, worker: false, env: { ADMIN_IDS: String(ADMIN), FLOOD_MAX_MESSAGES: "0", CATALOG_DIR: catalogDir } });
+  set = await startReplicaSet({
+    replicas: 2,
+    worker: false,
+    env: { ADMIN_IDS: String(ADMIN), FLOOD_MAX_MESSAGES: "0", CATALOG_DIR: catalogDir },
+  });
   state = createState({ redisUrl: set.redis.url, ttlSeconds: 3600 }, pino({ level: "silent" }));
   await state.roles.grant(COORDINATOR);
 }, START_MS);
@@ -81,11 +100,19 @@ async function on(replica: number, userId: number, update: Update): Promise<Reco
   const after = set.api.mark();
   const delivery = await set.deliverTo(replica, update);
   expect(delivery.status, delivery.body.toString()).toBe(200);
-  return set.api.calls.filter((c) => c.index >= after && ["sendMessage", "editMessageText"].includes(c.method) && Number(c.payload.chat_id) === userId && c.response?.ok !== false);
+  return set.api.calls.filter(
+    (c) =>
+      c.index >= after &&
+      ["sendMessage", "editMessageText"].includes(c.method) &&
+      Number(c.payload.chat_id) === userId &&
+      c.response?.ok !== false,
+  );
 }
 
-const say = (replica: number, userId: number, text: string) => on(replica, userId, set.api.textMessage({ chatId: userId, userId, text }));
-const press = (replica: number, userId: number, data: string) => on(replica, userId, set.api.callbackQuery({ chatId: userId, userId, data, allowUnknownData: true }));
+const say = (replica: number, userId: number, text: string) =>
+  on(replica, userId, set.api.textMessage({ chatId: userId, userId, text }));
+const press = (replica: number, userId: number, data: string) =>
+  on(replica, userId, set.api.callbackQuery({ chatId: userId, userId, data, allowUnknownData: true }));
 const texts = (calls: RecordedCall[]) => calls.map(plainText).join("\n---\n");
 const buttons = (calls: RecordedCall[]) => calls.flatMap(buttonData);
 
@@ -95,7 +122,8 @@ async function askUntil(replica: number, question: string, done: (text: string) 
   for (;;) {
     const text = plainText(await set.replyFrom(replica, question, { userId: nextUser++ }));
     if (done(text)) return text;
-    if (Date.now() > deadline) throw new Error(`replica ${replica} still answers ${JSON.stringify(text.slice(0, 200))}`);
+    if (Date.now() > deadline)
+      throw new Error(`replica ${replica} still answers ${JSON.stringify(text.slice(0, 200))}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -111,97 +139,115 @@ async function approveOn(replica: number, recordId: string): Promise<RecordedCal
 }
 
 describe("a record edited on one replica and approved on the other", () => {
-  it("is live on both replicas once approved, not before, and audited with its before and after", async () => {
-    const menu = await say(0, COORDINATOR, `/edit ${EDITED}`);
-    expect(texts(menu)).toContain(`Editing ${EDITED}`);
-    expect(buttons(menu)).toContain("ed:f:summary");
+  it(
+    "is live on both replicas once approved, not before, and audited with its before and after",
+    async () => {
+      const menu = await say(0, COORDINATOR, `/edit ${EDITED}`);
+      expect(texts(menu)).toContain(`Editing ${EDITED}`);
+      expect(buttons(menu)).toContain("ed:f:summary");
 
-    const askEnglish = await press(0, COORDINATOR, "ed:f:summary");
-    expect(texts(askEnglish)).toContain(englishSummaryBefore);
-    await say(0, COORDINATOR, NEW_SUMMARY);
-    // French, Russian and Chinese kept as they are.
-    for (let i = 0; i < 3; i++) await press(0, COORDINATOR, "ed:n");
-    const preview = await press(0, COORDINATOR, "ed:v");
-    expect(texts(preview)).toContain(NEW_SUMMARY);
-    expect(texts(preview)).toContain("summary.en");
-    expect(buttons(preview)).toContain("ed:s");
-    const submitted = await press(0, COORDINATOR, "ed:s");
-    expect(texts(submitted)).toMatch(/#\d+/);
+      const askEnglish = await press(0, COORDINATOR, "ed:f:summary");
+      expect(texts(askEnglish)).toContain(englishSummaryBefore);
+      await say(0, COORDINATOR, NEW_SUMMARY);
+      // French, Russian and Chinese kept as they are.
+      for (let i = 0; i < 3; i++) await press(0, COORDINATOR, "ed:n");
+      const preview = await press(0, COORDINATOR, "ed:v");
+      expect(texts(preview)).toContain(NEW_SUMMARY);
+      expect(texts(preview)).toContain("summary.en");
+      expect(buttons(preview)).toContain("ed:s");
+      const submitted = await press(0, COORDINATOR, "ed:s");
+      expect(texts(submitted)).toMatch(/#\d+/);
 
-    // Submitted is not live: the other replica still answers with the record as it was.
-    expect(plainText(await set.replyFrom(1, EDIT_QUESTION, { userId: nextUser++ }))).not.toContain(NEW_SUMMARY);
+      // Submitted is not live: the other replica still answers with the record as it was.
+      expect(plainText(await set.replyFrom(1, EDIT_QUESTION, { userId: nextUser++ }))).not.toContain(NEW_SUMMARY);
 
-    const approved = await approveOn(1, EDITED);
-    expect(texts(approved)).toContain("approved");
-    for (const replica of [1, 0]) await askUntil(replica, EDIT_QUESTION, (text) => text.includes(NEW_SUMMARY));
+      const approved = await approveOn(1, EDITED);
+      expect(texts(approved)).toContain("approved");
+      for (const replica of [1, 0]) await askUntil(replica, EDIT_QUESTION, (text) => text.includes(NEW_SUMMARY));
 
-    const entry = (await state.audit.recent(50)).find((e) => e.action === "record" && e.details?.op === "approve" && e.details?.record === EDITED);
-    expect(entry, "approval audited").toBeDefined();
-    expect(entry!.actor).toBe(ADMIN);
-    expect(entry!.details?.author).toBe(COORDINATOR);
-    expect(entry!.details?.fields).toBe("summary.en");
-    const diff = JSON.parse(String(entry!.details?.diff)) as Record<string, [string | null, string | null]>;
-    expect(diff["summary.en"]).toEqual([englishSummaryBefore, NEW_SUMMARY]);
-  }, TEST_MS);
+      const entry = (await state.audit.recent(50)).find(
+        (e) => e.action === "record" && e.details?.op === "approve" && e.details?.record === EDITED,
+      );
+      expect(entry, "approval audited").toBeDefined();
+      expect(entry!.actor).toBe(ADMIN);
+      expect(entry!.details?.author).toBe(COORDINATOR);
+      expect(entry!.details?.fields).toBe("summary.en");
+      const diff = JSON.parse(String(entry!.details?.diff)) as Record<string, [string | null, string | null]>;
+      expect(diff["summary.en"]).toEqual([englishSummaryBefore, NEW_SUMMARY]);
+    },
+    TEST_MS,
+  );
 });
 
 describe("a record created on one replica and approved on the other", () => {
-  it("is found by a question on both replicas", async () => {
-    expect(texts(await say(1, COORDINATOR, "/new"))).toMatch(/^A new record\. I will ask for each field in turn/);
-    await say(1, COORDINATOR, NEW_ID);
-    await press(1, COORDINATOR, "ed:k:programme");
-    for (const title of NEW_TITLES) await say(1, COORDINATOR, title);
-    for (const summary of NEW_SUMMARIES) await say(1, COORDINATOR, summary);
-    await say(1, COORDINATOR, "KZ, RU");
-    await say(1, COORDINATOR, "agriculture");
-    await say(1, COORDINATOR, "students");
-    // A source whose other records name no publisher: records of one source name it alike.
-    await say(1, COORDINATOR, "000_a272ed8cbe79a218.txt");
-    const menu = await say(1, COORDINATOR, "2025-09-01");
-    expect(buttons(menu), texts(menu)).toContain("ed:f:contacts");
-    // A contact, its sub-fields asked one by one: only a name and how to approach them, nothing made up.
-    await press(1, COORDINATOR, "ed:f:contacts");
-    await press(1, COORDINATOR, "ed:+:contacts");
-    for (const name of Object.values(NEW_CONTACT.name)) await say(1, COORDINATOR, name);
-    for (let i = 0; i < 4; i++) await say(1, COORDINATOR, "-"); // no e-mail, phone, web address or Telegram
-    for (const note of Object.values(NEW_CONTACT.note)) await say(1, COORDINATOR, note);
-    const list = await press(1, COORDINATOR, "ed:m");
-    expect(buttons(list), texts(list)).toContain("ed:v");
-    const preview = await press(1, COORDINATOR, "ed:v");
-    expect(texts(preview)).toContain(NEW_TITLES[3]);
-    const submitted = await press(1, COORDINATOR, "ed:s");
-    expect(texts(submitted)).toMatch(/#\d+/);
+  it(
+    "is found by a question on both replicas",
+    async () => {
+      expect(texts(await say(1, COORDINATOR, "/new"))).toMatch(/^A new record\. I will ask for each field in turn/);
+      await say(1, COORDINATOR, NEW_ID);
+      await press(1, COORDINATOR, "ed:k:programme");
+      for (const title of NEW_TITLES) await say(1, COORDINATOR, title);
+      for (const summary of NEW_SUMMARIES) await say(1, COORDINATOR, summary);
+      await say(1, COORDINATOR, "KZ, RU");
+      await say(1, COORDINATOR, "agriculture");
+      await say(1, COORDINATOR, "students");
+      // A source whose other records name no publisher: records of one source name it alike.
+      await say(1, COORDINATOR, "000_a272ed8cbe79a218.txt");
+      const menu = await say(1, COORDINATOR, "2025-09-01");
+      expect(buttons(menu), texts(menu)).toContain("ed:f:contacts");
+      // A contact, its sub-fields asked one by one: only a name and how to approach them, nothing made up.
+      await press(1, COORDINATOR, "ed:f:contacts");
+      await press(1, COORDINATOR, "ed:+:contacts");
+      for (const name of Object.values(NEW_CONTACT.name)) await say(1, COORDINATOR, name);
+      for (let i = 0; i < 4; i++) await say(1, COORDINATOR, "-"); // no e-mail, phone, web address or Telegram
+      for (const note of Object.values(NEW_CONTACT.note)) await say(1, COORDINATOR, note);
+      const list = await press(1, COORDINATOR, "ed:m");
+      expect(buttons(list), texts(list)).toContain("ed:v");
+      const preview = await press(1, COORDINATOR, "ed:v");
+      expect(texts(preview)).toContain(NEW_TITLES[3]);
+      const submitted = await press(1, COORDINATOR, "ed:s");
+      expect(texts(submitted)).toMatch(/#\d+/);
 
-    const approved = await approveOn(0, NEW_ID);
-    expect(texts(approved)).toContain("approved");
-    for (const replica of [0, 1]) await askUntil(replica, NEW_QUESTION, (text) => text.includes(NEW_TITLES[0]!));
+      const approved = await approveOn(0, NEW_ID);
+      expect(texts(approved)).toContain("approved");
+      for (const replica of [0, 1]) await askUntil(replica, NEW_QUESTION, (text) => text.includes(NEW_TITLES[0]!));
 
-    const entry = (await state.audit.recent(50)).find((e) => e.action === "record" && e.details?.op === "approve" && e.details?.record === NEW_ID);
-    expect(entry?.details?.created).toBe(true);
-  }, TEST_MS);
+      const entry = (await state.audit.recent(50)).find(
+        (e) => e.action === "record" && e.details?.op === "approve" && e.details?.record === NEW_ID,
+      );
+      expect(entry?.details?.created).toBe(true);
+    },
+    TEST_MS,
+  );
 });
 
 describe("catalog:export after the approvals", () => {
-  it("writes both records as files that load with the catalog and pass its check", async () => {
-    const exported = await runCli(exportCatalog, [], { env: { REDIS_URL: set.redis.url, CATALOG_DIR: exportDir } });
-    expect(exported.status, exported.stderr).toBe(0);
-    expect(exported.stdout).toContain(`wrote records/${EDITED}.yaml`);
-    expect(exported.stdout).toContain(`wrote records/${NEW_ID}.yaml`);
+  it(
+    "writes both records as files that load with the catalog and pass its check",
+    async () => {
+      const exported = await runCli(exportCatalog, [], { env: { REDIS_URL: set.redis.url, CATALOG_DIR: exportDir } });
+      expect(exported.status, exported.stderr).toBe(0);
+      expect(exported.stdout).toContain(`wrote records/${EDITED}.yaml`);
+      expect(exported.stdout).toContain(`wrote records/${NEW_ID}.yaml`);
 
-    const file = parse(await readFile(path.join(exportDir, "records", `${EDITED}.yaml`), "utf8")) as { summary: { en: string } };
-    expect(file.summary.en).toBe(NEW_SUMMARY);
-    const loaded = await loadCatalog(exportDir);
-    expect(loaded.ok, loaded.ok ? "" : JSON.stringify(loaded.problems.slice(0, 5))).toBe(true);
-    if (!loaded.ok) return;
-    expect(loaded.catalog.records.find((r) => r.id === EDITED)?.summary.en).toBe(NEW_SUMMARY);
-    // Only the edited field changed.
-    const original = (await loadCatalogOrThrow(DEFAULT_DATA_DIR)).records.find((r) => r.id === EDITED)!;
-    expect({ ...loaded.catalog.records.find((r) => r.id === EDITED), summary: original.summary }).toEqual(original);
-    expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.title.zh).toBe(NEW_TITLES[3]);
-    expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.contacts).toEqual([NEW_CONTACT]);
+      const file = parse(await readFile(path.join(exportDir, "records", `${EDITED}.yaml`), "utf8")) as {
+        summary: { en: string };
+      };
+      expect(file.summary.en).toBe(NEW_SUMMARY);
+      const loaded = await loadCatalog(exportDir);
+      expect(loaded.ok, loaded.ok ? "" : JSON.stringify(loaded.problems.slice(0, 5))).toBe(true);
+      if (!loaded.ok) return;
+      expect(loaded.catalog.records.find((r) => r.id === EDITED)?.summary.en).toBe(NEW_SUMMARY);
+      // Only the edited field changed.
+      const original = (await loadCatalogOrThrow(DEFAULT_DATA_DIR)).records.find((r) => r.id === EDITED)!;
+      expect({ ...loaded.catalog.records.find((r) => r.id === EDITED), summary: original.summary }).toEqual(original);
+      expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.title.zh).toBe(NEW_TITLES[3]);
+      expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.contacts).toEqual([NEW_CONTACT]);
 
-    const checked = await runCli(checkCatalog, [exportDir], { env: process.env });
-    expect(checked.status, checked.stderr).toBe(0);
-    expect(checked.stdout).toContain("catalog OK");
-  }, TEST_MS);
+      const checked = await runCli(checkCatalog, [exportDir], { env: process.env });
+      expect(checked.status, checked.stderr).toBe(0);
+      expect(checked.stdout).toContain("catalog OK");
+    },
+    TEST_MS,
+  );
 });

@@ -21,7 +21,8 @@ let kazakhTitles: Record<Language, string[]>;
 beforeAll(async () => {
   const records = (await bundledEngine()).catalog.records.filter((r) => r.countries.includes("KZ"));
   kazakhTitles = { en: [], fr: [], ru: [], zh: [] };
-  for (const record of records) for (const lang of Object.keys(kazakhTitles) as Language[]) kazakhTitles[lang].push(record.title[lang]);
+  for (const record of records)
+    for (const lang of Object.keys(kazakhTitles) as Language[]) kazakhTitles[lang].push(record.title[lang]);
 });
 
 describe.each<TestBotMode>(["polling", "webhook"])("%s mode: user journeys", (mode) => {
@@ -40,18 +41,30 @@ describe.each<TestBotMode>(["polling", "webhook"])("%s mode: user journeys", (mo
     expect(buttonData(reply).length).toBeGreaterThan(0);
   });
 
-  it.each(Object.keys(QUESTIONS) as Language[])("a question in %s is answered with a record, in that language", async (lang) => {
-    const reply = await bot.reply(QUESTIONS[lang], { userId: 2100 + Object.keys(QUESTIONS).indexOf(lang), languageCode: "en" });
-    const text = plainText(reply);
-    expect(kazakhTitles[lang].some((t) => text.includes(t)), text).toBe(true);
-  });
+  it.each(Object.keys(QUESTIONS) as Language[])(
+    "a question in %s is answered with a record, in that language",
+    async (lang) => {
+      const reply = await bot.reply(QUESTIONS[lang], {
+        userId: 2100 + Object.keys(QUESTIONS).indexOf(lang),
+        languageCode: "en",
+      });
+      const text = plainText(reply);
+      expect(
+        kazakhTitles[lang].some((t) => text.includes(t)),
+        text,
+      ).toBe(true);
+    },
+  );
 
   it("a button press is answered: the callback query and the message it updates", async () => {
     const from = { userId: 2201 };
     const card = await bot.reply(QUESTIONS.en, from);
     const details = buttonData(card).find((d) => d.startsWith("r:d:"));
     expect(details, JSON.stringify(card.payload.reply_markup)).toBeDefined();
-    const { answer, message } = await bot.pressAndWait(details as string, { ...from, messageId: (card.response as { result: { message_id: number } } | undefined)?.result.message_id });
+    const { answer, message } = await bot.pressAndWait(details as string, {
+      ...from,
+      messageId: (card.response as { result: { message_id: number } } | undefined)?.result.message_id,
+    });
     expect(answer.response?.ok).toBe(true);
     expect(message?.method).toMatch(/^(editMessageText|sendMessage)$/);
     expect(message?.response?.ok).toBe(true);
@@ -88,7 +101,10 @@ describe.each<TestBotMode>(["polling", "webhook"])("%s mode: user journeys", (mo
     expect(answer.response?.ok).toBe(true);
     const reply = await bot.reply(QUESTIONS.en, from);
     const text = plainText(reply);
-    expect(kazakhTitles.fr.some((t) => text.includes(t)), text).toBe(true);
+    expect(
+      kazakhTitles.fr.some((t) => text.includes(t)),
+      text,
+    ).toBe(true);
   });
 
   it("in a group: a plain message is ignored, a message mentioning the bot is answered", async () => {
@@ -97,9 +113,15 @@ describe.each<TestBotMode>(["polling", "webhook"])("%s mode: user journeys", (mo
     const mention = await bot.send(`@${bot.username} ${QUESTIONS.en}`, group);
     const reply = await bot.waitForChat(mention, group);
     const text = plainText(reply);
-    expect(kazakhTitles.en.some((t) => text.includes(t)), text).toBe(true);
+    expect(
+      kazakhTitles.en.some((t) => text.includes(t)),
+      text,
+    ).toBe(true);
     // Updates of one chat are handled in order: the plain message was handled before the mention.
-    const toGroup = bot.api.calls.filter((c) => c.index >= ignored.after && c.method === "sendMessage" && Number(c.payload.chat_id) === reply.payload.chat_id);
+    const toGroup = bot.api.calls.filter(
+      (c) =>
+        c.index >= ignored.after && c.method === "sendMessage" && Number(c.payload.chat_id) === reply.payload.chat_id,
+    );
     expect(toGroup).toHaveLength(1);
   });
 

@@ -27,7 +27,11 @@ let nextUser = 61_000;
 async function deliverAll(bot: TestBot, updates: Update[], from: Sender & { userId: number }): Promise<void> {
   for (const update of updates) await bot.deliver(update);
   const help = await bot.send("/help", from);
-  await bot.api.waitForCall("sendMessage", (p) => p.chat_id === from.userId && String(p.text).startsWith("<b>How to use Cooperation Desk</b>"), { after: help.after, timeoutMs: 8000 });
+  await bot.api.waitForCall(
+    "sendMessage",
+    (p) => p.chat_id === from.userId && String(p.text).startsWith("<b>How to use Cooperation Desk</b>"),
+    { after: help.after, timeoutMs: 8000 },
+  );
 }
 
 function redisState(): StateBackend {
@@ -58,7 +62,9 @@ describe.each(setups)("the same update delivered twice ($mode, $backend state)",
     const start = bot.api.textMessage({ chatId: from.userId, userId: from.userId, text: "/start" });
     const after = bot.api.mark();
     await deliverAll(bot, [start, start], from);
-    const sent = bot.api.calls.slice(after).filter((c) => c.method === "sendMessage" && c.payload.chat_id === from.userId);
+    const sent = bot.api.calls
+      .slice(after)
+      .filter((c) => c.method === "sendMessage" && c.payload.chat_id === from.userId);
     // The greeting, then the answer to /help.
     expect(sent).toHaveLength(2);
   });
@@ -71,9 +77,15 @@ describe.each(setups)("the same update delivered twice ($mode, $backend state)",
     const vote = bot.api.callbackQuery({ chatId: from.userId, userId: from.userId, data: down as string });
     const after = bot.api.mark();
     await deliverAll(bot, [vote, vote], from);
-    const downvotes = (await bot.app.deps.state.questions.recent(500)).filter((q) => q.userId === from.userId && q.reason === "downvoted");
+    const downvotes = (await bot.app.deps.state.questions.recent(500)).filter(
+      (q) => q.userId === from.userId && q.reason === "downvoted",
+    );
     expect(downvotes).toHaveLength(1);
-    expect(bot.api.calls.slice(after).filter((c) => c.method === "answerCallbackQuery" && c.payload.callback_query_id === vote.callback_query?.id)).toHaveLength(1);
+    expect(
+      bot.api.calls
+        .slice(after)
+        .filter((c) => c.method === "answerCallbackQuery" && c.payload.callback_query_id === vote.callback_query?.id),
+    ).toHaveLength(1);
   });
 });
 
@@ -101,7 +113,9 @@ describe("the same update delivered to two webhook replicas on one Redis", () =>
       second.api.deliverToWebhook(update, { url: second.webhookUrl }),
     ]);
     expect(deliveries.map((d) => d.status)).toEqual([200, 200]);
-    const greetings = [first, second].flatMap((bot, i) => bot.api.calls.slice(marks[i]).filter((c) => c.method === "sendMessage" && c.payload.chat_id === userId));
+    const greetings = [first, second].flatMap((bot, i) =>
+      bot.api.calls.slice(marks[i]).filter((c) => c.method === "sendMessage" && c.payload.chat_id === userId),
+    );
     expect(greetings).toHaveLength(1);
   });
 });

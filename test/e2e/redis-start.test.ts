@@ -51,68 +51,104 @@ async function freePort(): Promise<number> {
 }
 
 function env(api: FakeBotApi | undefined, redisUrl: string, more: Record<string, string> = {}): Record<string, string> {
-  return { TELEGRAM_BOT_TOKEN: HARNESS_TOKEN, TELEGRAM_API_ROOT: api?.apiRoot ?? "http://127.0.0.1:9", REDIS_URL: redisUrl, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug", CATALOG_DIR: catalogDir, ...more };
+  return {
+    TELEGRAM_BOT_TOKEN: HARNESS_TOKEN,
+    TELEGRAM_API_ROOT: api?.apiRoot ?? "http://127.0.0.1:9",
+    REDIS_URL: redisUrl,
+    HOST: "127.0.0.1",
+    PORT: "0",
+    LOG_LEVEL: "debug",
+    CATALOG_DIR: catalogDir,
+    ...more,
+  };
 }
 
 describe("npm start with Redis refusing or unreachable", () => {
-  it("a refused password: retried for REDIS_START_TIMEOUT_SECONDS, then exit code 3 with one line saying why; the password never in the output", async () => {
-    const redis = await redisWithPassword();
-    const main = startMain(env(undefined, `redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`, { REDIS_START_TIMEOUT_SECONDS: "2" }));
-    const { code, stdout, stderr } = await main.exit;
-    expect(code).toBe(3);
-    expect(stderr.trim().split("\n")).toEqual([
-      `Cannot start: Redis at 127.0.0.1:${redis.port} not available after 2 s: password refused: check the password in REDIS_URL (REDIS_START_TIMEOUT_SECONDS=2)`,
-    ]);
-    expect(main.logs().some((l) => l.msg === "Redis not available yet; retrying")).toBe(true);
-    expect(stdout + stderr).not.toContain(PASSWORD);
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "a refused password: retried for REDIS_START_TIMEOUT_SECONDS, then exit code 3 with one line saying why; the password never in the output",
+    async () => {
+      const redis = await redisWithPassword();
+      const main = startMain(
+        env(undefined, `redis://:wrong-${PASSWORD}@127.0.0.1:${redis.port}`, { REDIS_START_TIMEOUT_SECONDS: "2" }),
+      );
+      const { code, stdout, stderr } = await main.exit;
+      expect(code).toBe(3);
+      expect(stderr.trim().split("\n")).toEqual([
+        `Cannot start: Redis at 127.0.0.1:${redis.port} not available after 2 s: password refused: check the password in REDIS_URL (REDIS_START_TIMEOUT_SECONDS=2)`,
+      ]);
+      expect(main.logs().some((l) => l.msg === "Redis not available yet; retrying")).toBe(true);
+      expect(stdout + stderr).not.toContain(PASSWORD);
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it("/healthz says starting while Redis is unreachable; SIGTERM stops the start at once with exit code 0", async () => {
-    const main = startMain(env(undefined, `redis://:${PASSWORD}@127.0.0.1:${await freePort()}/0`, { REDIS_START_TIMEOUT_SECONDS: "600" }));
-    const listening = await main.waitForLog("HTTP server listening; starting");
-    await main.waitForLog("Redis not available yet; retrying");
-    const res = await fetch(`http://${String(listening.listen)}/healthz`);
-    expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: "starting", mode: "polling" });
-    main.child.kill("SIGTERM");
-    const { code, stdout, stderr } = await main.exit;
-    expect(code, stderr).toBe(0);
-    expect(main.logs().map((l) => l.msg)).toContain("stopped while starting");
-    expect(stdout + stderr).not.toContain(PASSWORD);
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "/healthz says starting while Redis is unreachable; SIGTERM stops the start at once with exit code 0",
+    async () => {
+      const main = startMain(
+        env(undefined, `redis://:${PASSWORD}@127.0.0.1:${await freePort()}/0`, { REDIS_START_TIMEOUT_SECONDS: "600" }),
+      );
+      const listening = await main.waitForLog("HTTP server listening; starting");
+      await main.waitForLog("Redis not available yet; retrying");
+      const res = await fetch(`http://${String(listening.listen)}/healthz`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toEqual({ status: "starting", mode: "polling" });
+      main.child.kill("SIGTERM");
+      const { code, stdout, stderr } = await main.exit;
+      expect(code, stderr).toBe(0);
+      expect(main.logs().map((l) => l.msg)).toContain("stopped while starting");
+      expect(stdout + stderr).not.toContain(PASSWORD);
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it("Redis coming up late: the start goes on and the bot serves", async () => {
-    const api = await fakeTelegram();
-    const port = await freePort();
-    const main = startMain(env(api, `redis://127.0.0.1:${port}`, { REDIS_START_TIMEOUT_SECONDS: "600" }));
-    await main.waitForLog("Redis not available yet; retrying");
-    const redis = await startRedisServer({ port });
-    cleanups.push(() => redis.stop());
-    const started = await main.waitForLog("bot started");
-    expect((await fetch(String(started.health))).status).toBe(200);
-    main.child.kill("SIGTERM");
-    expect((await main.exit).code).toBe(0);
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "Redis coming up late: the start goes on and the bot serves",
+    async () => {
+      const api = await fakeTelegram();
+      const port = await freePort();
+      const main = startMain(env(api, `redis://127.0.0.1:${port}`, { REDIS_START_TIMEOUT_SECONDS: "600" }));
+      await main.waitForLog("Redis not available yet; retrying");
+      const redis = await startRedisServer({ port });
+      cleanups.push(() => redis.stop());
+      const started = await main.waitForLog("bot started");
+      expect((await fetch(String(started.health))).status).toBe(200);
+      main.child.kill("SIGTERM");
+      expect((await main.exit).code).toBe(0);
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it("a password changed on the server while running: every client's AUTH failure is logged without the password", async () => {
-    const api = await fakeTelegram();
-    const redis = await redisWithPassword();
-    const main = startMain(env(api, `redis://default:${PASSWORD}@127.0.0.1:${redis.port}/0`));
-    await main.waitForLog("bot started");
-    // Every client (state, announcements, broadcast queues and workers) reconnects with the old password.
-    const admin = await openClient(`redis://:${PASSWORD}@127.0.0.1:${redis.port}`);
-    await admin.config("SET", "requirepass", "another-password-now");
-    await admin.call("CLIENT", "KILL", "TYPE", "normal").catch(() => undefined);
-    await admin.quit().catch(() => undefined);
-    const refused = await main.waitForLog(/^Redis connection error$/);
-    expect(JSON.stringify(refused)).toMatch(/WRONGPASS/);
-    await main.waitForLog(/^broadcast .*error$/);
-    // Stopping while Redis refuses every client is bounded: the broadcast queues are disconnected
-    // instead of waiting on their reconnect backoff, and the process exits cleanly.
-    main.child.kill("SIGTERM");
-    const { stdout, stderr, code } = await main.exit;
-    expect(code, stderr + stdout.split("\n").filter((l) => /"level":(40|50|60)/.test(l)).join("\n")).toBe(0);
-    expect(stdout + stderr).not.toContain(PASSWORD);
-    expect(stdout).toContain('"args":["[redacted]"]');
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "a password changed on the server while running: every client's AUTH failure is logged without the password",
+    async () => {
+      const api = await fakeTelegram();
+      const redis = await redisWithPassword();
+      const main = startMain(env(api, `redis://default:${PASSWORD}@127.0.0.1:${redis.port}/0`));
+      await main.waitForLog("bot started");
+      // Every client (state, announcements, broadcast queues and workers) reconnects with the old password.
+      const admin = await openClient(`redis://:${PASSWORD}@127.0.0.1:${redis.port}`);
+      await admin.config("SET", "requirepass", "another-password-now");
+      await admin.call("CLIENT", "KILL", "TYPE", "normal").catch(() => undefined);
+      await admin.quit().catch(() => undefined);
+      const refused = await main.waitForLog(/^Redis connection error$/);
+      expect(JSON.stringify(refused)).toMatch(/WRONGPASS/);
+      await main.waitForLog(/^broadcast .*error$/);
+      // Stopping while Redis refuses every client is bounded: the broadcast queues are disconnected
+      // instead of waiting on their reconnect backoff, and the process exits cleanly.
+      main.child.kill("SIGTERM");
+      const { stdout, stderr, code } = await main.exit;
+      expect(
+        code,
+        stderr +
+          stdout
+            .split("\n")
+            .filter((l) => /"level":(40|50|60)/.test(l))
+            .join("\n"),
+      ).toBe(0);
+      expect(stdout + stderr).not.toContain(PASSWORD);
+      expect(stdout).toContain('"args":["[redacted]"]');
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 });

@@ -37,7 +37,13 @@ async function startFailure(promise: Promise<TestBot>): Promise<StartupError> {
 describe("start-up against Telegram", () => {
   it("a refused token stops the start at once with a clear message, without the token", async () => {
     const error = await startFailure(
-      startTestBot({ mode: "polling", prepare: (api) => api.setHandler("getMe", () => { throw apiError({ error_code: 401, description: "Unauthorized" }); }) }),
+      startTestBot({
+        mode: "polling",
+        prepare: (api) =>
+          api.setHandler("getMe", () => {
+            throw apiError({ error_code: 401, description: "Unauthorized" });
+          }),
+      }),
     );
     expect(error.exitCode).toBe(1);
     expect(error.message).toMatch(/Telegram refused the bot token \(401 Unauthorized\): check TELEGRAM_BOT_TOKEN/);
@@ -61,7 +67,8 @@ describe("start-up against Telegram", () => {
     const error = await startFailure(
       startTestBot({
         mode: "webhook",
-        prepare: (api) => api.failNext("getMe", { error_code: 502, description: "Bad Gateway", rawBody: "<html>502</html>" }, 10),
+        prepare: (api) =>
+          api.failNext("getMe", { error_code: 502, description: "Bad Gateway", rawBody: "<html>502</html>" }, 10),
         start: { connectAttempts: 3, connectRetryMs: 10 },
       }),
     );
@@ -70,13 +77,24 @@ describe("start-up against Telegram", () => {
   });
 
   it("failing command menus never stop the bot", async () => {
-    bot = await startTestBot({ mode: "webhook", prepare: (api) => api.failNext("setMyCommands", { error_code: 400, description: "Bad Request: BOT_COMMAND_INVALID" }, 100) });
+    bot = await startTestBot({
+      mode: "webhook",
+      prepare: (api) =>
+        api.failNext("setMyCommands", { error_code: 400, description: "Bad Request: BOT_COMMAND_INVALID" }, 100),
+    });
     expect((await bot.reply("/start")).method).toBe("sendMessage");
   });
 
   it("a refused setWebhook fails the start and frees the port", async () => {
     const error = await startFailure(
-      startTestBot({ mode: "webhook", prepare: (api) => api.failNext("setWebhook", { error_code: 400, description: "Bad Request: bad webhook: Failed to resolve host" }) }),
+      startTestBot({
+        mode: "webhook",
+        prepare: (api) =>
+          api.failNext("setWebhook", {
+            error_code: 400,
+            description: "Bad Request: bad webhook: Failed to resolve host",
+          }),
+      }),
     );
     expect(error.message).toMatch(/setWebhook failed: 400 Bad Request: bad webhook/);
   });
@@ -84,7 +102,11 @@ describe("start-up against Telegram", () => {
   it("long polling refused later (another instance, revoked token): the bot reports it stopped", async () => {
     bot = await startTestBot({ mode: "polling" });
     await bot.api.waitForCall("getUpdates");
-    bot.api.failNext("getUpdates", { error_code: 409, description: "Conflict: terminated by other getUpdates request" }, 5);
+    bot.api.failNext(
+      "getUpdates",
+      { error_code: 409, description: "Conflict: terminated by other getUpdates request" },
+      5,
+    );
     await expect(bot.running.done).rejects.toThrow(/long polling stopped: 409 Conflict/);
   });
 });
@@ -106,75 +128,109 @@ async function until(check: () => boolean, timeoutMs = 30_000): Promise<void> {
 }
 
 describe("npm start: the process", () => {
-  it("polling: answers, then stops on SIGTERM with exit code 0; JSON logs never hold the token", async () => {
-    const api = await startFakeBotApi({ token: HARNESS_TOKEN, maxLongPollMs: 500 });
-    try {
-      const main = startMain({ TELEGRAM_BOT_TOKEN: HARNESS_TOKEN, TELEGRAM_API_ROOT: api.apiRoot, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug" });
-      await api.waitForCall("getUpdates", undefined, 30_000);
-      const after = api.mark();
-      api.pushUpdate(api.textMessage({ chatId: 7, userId: 7, text: "/start" }));
-      await api.waitForCall("sendMessage", (p) => p.chat_id === 7, { after, timeoutMs: 10_000 });
-      await until(() => main.output().includes('"bot started"'));
-      main.child.kill("SIGTERM");
-      const { code, stdout, stderr } = await main.exit;
-      expect(code, stderr).toBe(0);
-      const lines = stdout.trim().split("\n").map((l) => JSON.parse(l) as { msg: string });
-      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(["connected to Telegram", "bot started", "stopping", "bot stopped"]));
-      expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
-    } finally {
-      await api.close();
-    }
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "polling: answers, then stops on SIGTERM with exit code 0; JSON logs never hold the token",
+    async () => {
+      const api = await startFakeBotApi({ token: HARNESS_TOKEN, maxLongPollMs: 500 });
+      try {
+        const main = startMain({
+          TELEGRAM_BOT_TOKEN: HARNESS_TOKEN,
+          TELEGRAM_API_ROOT: api.apiRoot,
+          HOST: "127.0.0.1",
+          PORT: "0",
+          LOG_LEVEL: "debug",
+        });
+        await api.waitForCall("getUpdates", undefined, 30_000);
+        const after = api.mark();
+        api.pushUpdate(api.textMessage({ chatId: 7, userId: 7, text: "/start" }));
+        await api.waitForCall("sendMessage", (p) => p.chat_id === 7, { after, timeoutMs: 10_000 });
+        await until(() => main.output().includes('"bot started"'));
+        main.child.kill("SIGTERM");
+        const { code, stdout, stderr } = await main.exit;
+        expect(code, stderr).toBe(0);
+        const lines = stdout
+          .trim()
+          .split("\n")
+          .map((l) => JSON.parse(l) as { msg: string });
+        expect(lines.map((l) => l.msg)).toEqual(
+          expect.arrayContaining(["connected to Telegram", "bot started", "stopping", "bot stopped"]),
+        );
+        expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
+      } finally {
+        await api.close();
+      }
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it("webhook: registers the webhook, answers an update POSTed to it, then stops on SIGINT with exit code 0", async () => {
-    const api = await startFakeBotApi({ token: HARNESS_TOKEN });
-    try {
-      const secret = "process-test-secret-0123456789";
-      const main = startMain({
-        TELEGRAM_BOT_TOKEN: HARNESS_TOKEN,
-        TELEGRAM_API_ROOT: api.apiRoot,
-        WEBHOOK_URL: "https://coopdesk.example/hook/abc",
-        WEBHOOK_SECRET: secret,
-        HOST: "127.0.0.1",
-        PORT: "0",
-      });
-      await until(() => main.output().includes('"bot started"'));
-      const started = main
-        .output()
-        .split("\n")
-        .map((l) => (l.startsWith("{") ? (JSON.parse(l) as { msg?: string; listen?: string }) : {}))
-        .find((l) => l.msg === "bot started");
-      expect(api.webhook).toMatchObject({ url: "https://coopdesk.example/hook/abc", secretToken: secret });
-      const delivery = await api.deliverToWebhook(api.textMessage({ chatId: 8, userId: 8, text: "/start" }), { url: `http://${started?.listen}/hook/abc` });
-      expect(delivery.status).toBe(200);
-      expect(api.callsOf("sendMessage").some((c) => c.payload.chat_id === 8)).toBe(true);
-      main.child.kill("SIGINT");
-      const { code, stdout, stderr } = await main.exit;
-      expect(code, stderr).toBe(0);
-      expect(stdout + stderr).not.toContain(secret);
-      expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
-    } finally {
-      await api.close();
-    }
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "webhook: registers the webhook, answers an update POSTed to it, then stops on SIGINT with exit code 0",
+    async () => {
+      const api = await startFakeBotApi({ token: HARNESS_TOKEN });
+      try {
+        const secret = "process-test-secret-0123456789";
+        const main = startMain({
+          TELEGRAM_BOT_TOKEN: HARNESS_TOKEN,
+          TELEGRAM_API_ROOT: api.apiRoot,
+          WEBHOOK_URL: "https://coopdesk.example/hook/abc",
+          WEBHOOK_SECRET: secret,
+          HOST: "127.0.0.1",
+          PORT: "0",
+        });
+        await until(() => main.output().includes('"bot started"'));
+        const started = main
+          .output()
+          .split("\n")
+          .map((l) => (l.startsWith("{") ? (JSON.parse(l) as { msg?: string; listen?: string }) : {}))
+          .find((l) => l.msg === "bot started");
+        expect(api.webhook).toMatchObject({ url: "https://coopdesk.example/hook/abc", secretToken: secret });
+        const delivery = await api.deliverToWebhook(api.textMessage({ chatId: 8, userId: 8, text: "/start" }), {
+          url: `http://${started?.listen}/hook/abc`,
+        });
+        expect(delivery.status).toBe(200);
+        expect(api.callsOf("sendMessage").some((c) => c.payload.chat_id === 8)).toBe(true);
+        main.child.kill("SIGINT");
+        const { code, stdout, stderr } = await main.exit;
+        expect(code, stderr).toBe(0);
+        expect(stdout + stderr).not.toContain(secret);
+        expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
+      } finally {
+        await api.close();
+      }
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it("a refused token: exit code 1 and the reason on stderr, without the token", async () => {
-    const api = await startFakeBotApi({ token: "999:another-token-the-fake-expects-000" });
-    try {
-      const { code, stderr, stdout } = await startMain({ TELEGRAM_BOT_TOKEN: HARNESS_TOKEN, TELEGRAM_API_ROOT: api.apiRoot, HOST: "127.0.0.1", PORT: "0" }).exit;
-      expect(code).toBe(1);
-      expect(stderr).toMatch(/Cannot start: Telegram refused the bot token \(401 Unauthorized\)/);
-      expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
-    } finally {
-      await api.close();
-    }
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "a refused token: exit code 1 and the reason on stderr, without the token",
+    async () => {
+      const api = await startFakeBotApi({ token: "999:another-token-the-fake-expects-000" });
+      try {
+        const { code, stderr, stdout } = await startMain({
+          TELEGRAM_BOT_TOKEN: HARNESS_TOKEN,
+          TELEGRAM_API_ROOT: api.apiRoot,
+          HOST: "127.0.0.1",
+          PORT: "0",
+        }).exit;
+        expect(code).toBe(1);
+        expect(stderr).toMatch(/Cannot start: Telegram refused the bot token \(401 Unauthorized\)/);
+        expect(stdout + stderr).not.toContain(HARNESS_TOKEN.split(":")[1]);
+      } finally {
+        await api.close();
+      }
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 
-  it("a bad catalog: exit code 2 with every problem listed", async () => {
-    const { dir } = await makeCatalog({ "records/broken-record.yaml": "id: broken-record\nkind: nonsense\n" });
-    const { code, stderr } = await startMain({ CATALOG_DIR: dir, LANG: "en_US.UTF-8" }).exit;
-    expect(code).toBe(2);
-    expect(stderr).toMatch(/Cannot start: catalog in .* has \d+ problems?:/);
-    expect(stderr).toMatch(/records\/broken-record\.yaml/);
-  }, SPAWN_TIMEOUT_MS);
+  it(
+    "a bad catalog: exit code 2 with every problem listed",
+    async () => {
+      const { dir } = await makeCatalog({ "records/broken-record.yaml": "id: broken-record\nkind: nonsense\n" });
+      const { code, stderr } = await startMain({ CATALOG_DIR: dir, LANG: "en_US.UTF-8" }).exit;
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/Cannot start: catalog in .* has \d+ problems?:/);
+      expect(stderr).toMatch(/records\/broken-record\.yaml/);
+    },
+    SPAWN_TIMEOUT_MS,
+  );
 });

@@ -21,7 +21,9 @@ export function bundledEngine(): Promise<SearchEngine> {
   if (!shared) {
     const entry: { engine: Promise<SearchEngine>; changed: boolean } = {
       changed: false,
-      engine: loadCatalogOrThrow(DEFAULT_DATA_DIR).then((catalog) => watchChanges(SearchEngine.build(catalog), () => (entry.changed = true))),
+      engine: loadCatalogOrThrow(DEFAULT_DATA_DIR).then((catalog) =>
+        watchChanges(SearchEngine.build(catalog), () => (entry.changed = true)),
+      ),
     };
     shared = entry;
   }
@@ -58,7 +60,9 @@ function watchChanges(engine: SearchEngine, onChange: () => void): SearchEngine 
  * `live`, the catalog is a live catalog of its own (announcements, /reload from `live.dir`) over an
  * engine of its own, since live changes are applied to the engine in place; without, the shared engine.
  */
-export async function testDeps(overrides: { state?: StateBackend; settings?: Partial<BotSettings>; live?: { dir?: string } } = {}): Promise<BotDeps> {
+export async function testDeps(
+  overrides: { state?: StateBackend; settings?: Partial<BotSettings>; live?: { dir?: string } } = {},
+): Promise<BotDeps> {
   const state = overrides.state ?? createMemoryState({ ttlSeconds: 3600 });
   const logger = pino({ level: "silent" });
   let search = await bundledEngine();

@@ -11,12 +11,28 @@
 import { randomBytes } from "node:crypto";
 import type { Update } from "grammy/types";
 import pino from "pino";
-import { createApp, startPolling, startWebhook, type App, type RunningBot, type StartOptions } from "../../src/app/index.js";
+import {
+  createApp,
+  startPolling,
+  startWebhook,
+  type App,
+  type RunningBot,
+  type StartOptions,
+} from "../../src/app/index.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { loadConfig } from "../../src/config.js";
 import { testDeps } from "./bot-deps.js";
 import { data, plain } from "./chat.js";
-import { HARNESS_TOKEN, startFakeBotApi, type ChatType, type FakeBotApi, type FakeBotApiOptions, type Payload, type RecordedCall, type WebhookDelivery } from "./fake-bot-api.js";
+import {
+  HARNESS_TOKEN,
+  startFakeBotApi,
+  type ChatType,
+  type FakeBotApi,
+  type FakeBotApiOptions,
+  type Payload,
+  type RecordedCall,
+  type WebhookDelivery,
+} from "./fake-bot-api.js";
 
 export type TestBotMode = "polling" | "webhook";
 
@@ -73,7 +89,10 @@ export interface TestBot {
   /** Sends text and waits for the bot's next sendMessage or editMessageText in that chat. */
   reply(text: string, from?: Sender): Promise<RecordedCall>;
   /** Presses a button and waits for the callback query's answer plus the message it sent or edited, if any. */
-  pressAndWait(data: string, from?: Sender & { messageId?: number }): Promise<{ answer: RecordedCall; message?: RecordedCall }>;
+  pressAndWait(
+    data: string,
+    from?: Sender & { messageId?: number },
+  ): Promise<{ answer: RecordedCall; message?: RecordedCall }>;
   inlineAndWait(query: string, from?: Sender & { offset?: string }): Promise<RecordedCall>;
   /** Waits for a call to the chat of `from` made after `sent`. */
   waitForChat(sent: Sent, from?: Sender, methods?: string[], timeoutMs?: number): Promise<RecordedCall>;
@@ -96,17 +115,28 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
       HOST: "127.0.0.1",
       PORT: "0",
       LOG_LEVEL: "silent",
-      ...(options.mode === "webhook" ? { WEBHOOK_URL: `https://coopdesk.example${hookPath}`, WEBHOOK_SECRET: secret } : {}),
+      ...(options.mode === "webhook"
+        ? { WEBHOOK_URL: `https://coopdesk.example${hookPath}`, WEBHOOK_SECRET: secret }
+        : {}),
       ...options.env,
     });
     if (config.mode !== options.mode) throw new Error(`configuration gives mode ${config.mode}, not ${options.mode}`);
-    const logger = options.logger ?? (process.env.TEST_LOG_LEVEL ? pino({ level: process.env.TEST_LOG_LEVEL }) : pino({ level: "silent" }));
+    const logger =
+      options.logger ??
+      (process.env.TEST_LOG_LEVEL ? pino({ level: process.env.TEST_LOG_LEVEL }) : pino({ level: "silent" }));
     const deps = { ...(await testDeps()), logger, ...options.deps };
     app = await createApp(config, { deps, logger });
     const start = { connectRetryMs: 50, drainMs: 3000, ...options.start };
     const running = options.mode === "polling" ? await startPolling(app, start) : await startWebhook(app, start);
     const serverUrl = `http://127.0.0.1:${running.address.port}`;
-    return harness(options.mode, api, app, running, serverUrl, options.mode === "webhook" ? `${serverUrl}${hookPath}` : undefined);
+    return harness(
+      options.mode,
+      api,
+      app,
+      running,
+      serverUrl,
+      options.mode === "webhook" ? `${serverUrl}${hookPath}` : undefined,
+    );
   } catch (error) {
     await app?.close();
     await api.close();
@@ -114,7 +144,14 @@ export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   }
 }
 
-function harness(mode: TestBotMode, api: FakeBotApi, app: App, running: RunningBot, serverUrl: string, webhookUrl: string | undefined): TestBot {
+function harness(
+  mode: TestBotMode,
+  api: FakeBotApi,
+  app: App,
+  running: RunningBot,
+  serverUrl: string,
+  webhookUrl: string | undefined,
+): TestBot {
   const who = (from: Sender = {}) => {
     const userId = from.userId ?? DEFAULT_USER;
     return {
@@ -156,11 +193,24 @@ function harness(mode: TestBotMode, api: FakeBotApi, app: App, running: RunningB
       return bot.deliver(api.textMessage({ ...who(from), text }));
     },
     press(data, from = {}) {
-      return bot.deliver(api.callbackQuery({ ...who(from), data, ...(from.messageId !== undefined ? { messageId: from.messageId } : {}) }));
+      return bot.deliver(
+        api.callbackQuery({
+          ...who(from),
+          data,
+          ...(from.messageId !== undefined ? { messageId: from.messageId } : {}),
+        }),
+      );
     },
     inline(query, from = {}) {
       const w = who(from);
-      return bot.deliver(api.inlineQuery({ userId: w.userId, languageCode: w.languageCode, query, ...(from.offset !== undefined ? { offset: from.offset } : {}) }));
+      return bot.deliver(
+        api.inlineQuery({
+          userId: w.userId,
+          languageCode: w.languageCode,
+          query,
+          ...(from.offset !== undefined ? { offset: from.offset } : {}),
+        }),
+      );
     },
     waitForChat(sent, from, methods = ["sendMessage", "editMessageText"], timeoutMs = WAIT_MS) {
       const chatId = storedChatId(from);
@@ -172,15 +222,26 @@ function harness(mode: TestBotMode, api: FakeBotApi, app: App, running: RunningB
     async pressAndWait(data, from = {}) {
       const sent = await bot.press(data, from);
       const queryId = sent.update.callback_query?.id;
-      const answer = await api.waitForCall("answerCallbackQuery", (p) => p.callback_query_id === queryId, { after: sent.after, timeoutMs: WAIT_MS });
+      const answer = await api.waitForCall("answerCallbackQuery", (p) => p.callback_query_id === queryId, {
+        after: sent.after,
+        timeoutMs: WAIT_MS,
+      });
       const chatId = storedChatId(from);
-      const message = api.calls.find((c) => c.index >= sent.after && ["sendMessage", "editMessageText", "editMessageReplyMarkup"].includes(c.method) && Number(c.payload.chat_id) === chatId);
+      const message = api.calls.find(
+        (c) =>
+          c.index >= sent.after &&
+          ["sendMessage", "editMessageText", "editMessageReplyMarkup"].includes(c.method) &&
+          Number(c.payload.chat_id) === chatId,
+      );
       return { answer, message };
     },
     async inlineAndWait(query, from) {
       const sent = await bot.inline(query, from);
       const queryId = sent.update.inline_query?.id;
-      return api.waitForCall("answerInlineQuery", (p) => p.inline_query_id === queryId, { after: sent.after, timeoutMs: WAIT_MS });
+      return api.waitForCall("answerInlineQuery", (p) => p.inline_query_id === queryId, {
+        after: sent.after,
+        timeoutMs: WAIT_MS,
+      });
     },
     async stop() {
       try {
@@ -194,9 +255,17 @@ function harness(mode: TestBotMode, api: FakeBotApi, app: App, running: RunningB
 }
 
 /** The first call of any of `methods` matching `predicate` with index ≥ after. */
-export function waitForAny(api: FakeBotApi, methods: string[], predicate: (p: Payload) => boolean, after: number, timeoutMs = WAIT_MS): Promise<RecordedCall> {
+export function waitForAny(
+  api: FakeBotApi,
+  methods: string[],
+  predicate: (p: Payload) => boolean,
+  after: number,
+  timeoutMs = WAIT_MS,
+): Promise<RecordedCall> {
   const controller = new AbortController();
-  const waits = methods.map((m) => api.waitForCall(m, (p) => !controller.signal.aborted && predicate(p), { after, timeoutMs }));
+  const waits = methods.map((m) =>
+    api.waitForCall(m, (p) => !controller.signal.aborted && predicate(p), { after, timeoutMs }),
+  );
   return Promise.any(waits)
     .then((call) => {
       controller.abort();

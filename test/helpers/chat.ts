@@ -34,7 +34,10 @@ export interface Chat {
   deliver(update: Omit<Update, "update_id"> & { update_id?: number }): Promise<RecordedCall[]>;
 }
 
-export async function chatWith(api: FakeBotApi, overrides: Parameters<typeof testDeps>[0] & { deps?: Partial<BotDeps> } = {}): Promise<Chat> {
+export async function chatWith(
+  api: FakeBotApi,
+  overrides: Parameters<typeof testDeps>[0] & { deps?: Partial<BotDeps> } = {},
+): Promise<Chat> {
   const { deps: extra, ...rest } = overrides;
   const deps = { ...(await testDeps(rest)), ...extra };
   const bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
@@ -48,7 +51,16 @@ export async function chatWith(api: FakeBotApi, overrides: Parameters<typeof tes
     bot,
     deps,
     deliver,
-    say: (user, text, from = {}) => deliver(api.textMessage({ ...from, chatId: from.chatId ?? user, userId: user, text, languageCode: from.languageCode ?? "en" })),
+    say: (user, text, from = {}) =>
+      deliver(
+        api.textMessage({
+          ...from,
+          chatId: from.chatId ?? user,
+          userId: user,
+          text,
+          languageCode: from.languageCode ?? "en",
+        }),
+      ),
     press: (user, data, options = {}) =>
       deliver(
         api.callbackQuery({
@@ -62,7 +74,8 @@ export async function chatWith(api: FakeBotApi, overrides: Parameters<typeof tes
         }),
       ),
     botMessages: (chatId) => api.chatHistory(chatId).filter((m) => m.from?.id === api.botId),
-    inline: (user, query, options = {}) => deliver(api.inlineQuery({ ...options, userId: user, query, languageCode: options.languageCode ?? "en" })),
+    inline: (user, query, options = {}) =>
+      deliver(api.inlineQuery({ ...options, userId: user, query, languageCode: options.languageCode ?? "en" })),
   };
 }
 
@@ -73,7 +86,8 @@ export function calls(all: RecordedCall[], method: string): Payload[] {
 /** The one sendMessage or editMessageText among the calls. */
 export function shown(all: RecordedCall[]): Payload {
   const views = all.filter((c) => c.method === "sendMessage" || c.method === "editMessageText");
-  if (views.length !== 1) throw new Error(`expected one message, got ${views.map((v) => v.method).join(", ") || "none"}`);
+  if (views.length !== 1)
+    throw new Error(`expected one message, got ${views.map((v) => v.method).join(", ") || "none"}`);
   if (views[0]!.response?.ok === false) throw new Error(`Telegram refused it: ${JSON.stringify(views[0]!.response)}`);
   return views[0]!.payload;
 }

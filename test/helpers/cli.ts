@@ -12,7 +12,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export async function runCli(cli: Cli, argv: string[], options: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+export async function runCli(
+  cli: Cli,
+  argv: string[],
+  options: { stdin?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
   const status = await cli(argv, {

@@ -182,8 +182,9 @@ describe("fake Bot API: plain calls", () => {
     expect(await rejection(bot.api.deleteMessage(42, msg.message_id))).toMatchObject({
       description: "Bad Request: message to delete not found",
     });
-    expect(await rejection(bot.api.sendMessage(42, "x", { reply_markup: new InlineKeyboard().text("A", "x".repeat(65)) })))
-      .toMatchObject({ description: "Bad Request: BUTTON_DATA_INVALID" });
+    expect(
+      await rejection(bot.api.sendMessage(42, "x", { reply_markup: new InlineKeyboard().text("A", "x".repeat(65)) })),
+    ).toMatchObject({ description: "Bad Request: BUTTON_DATA_INVALID" });
     expect(await rejection(bot.api.sendMessage(42, "x".repeat(4097)))).toMatchObject({
       description: "Bad Request: message is too long",
     });
@@ -191,9 +192,12 @@ describe("fake Bot API: plain calls", () => {
       description: 'Bad Request: can\'t parse entities: Unsupported start tag "br" at byte offset 1',
     });
     expect(await rejection(bot.api.sendMessage(42, "Done.", { parse_mode: "MarkdownV2" }))).toMatchObject({
-      description: "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+      description:
+        "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
     });
-    const md = await bot.api.sendMessage(42, "*Bold* and [link](https://example.org/a\\)b)\\.", { parse_mode: "MarkdownV2" });
+    const md = await bot.api.sendMessage(42, "*Bold* and [link](https://example.org/a\\)b)\\.", {
+      parse_mode: "MarkdownV2",
+    });
     expect(md.text).toBe("Bold and link.");
     expect(md.entities).toEqual([
       { type: "bold", offset: 0, length: 4 },
@@ -249,7 +253,10 @@ describe("fake Bot API: failure injection and overrides", () => {
 
   it("supports method overrides and a send policy hook", async () => {
     const bot = makeBot();
-    api.setHandler("getChatMember", (p) => ({ status: "administrator", user: { id: p.user_id, is_bot: false, first_name: "A" } }));
+    api.setHandler("getChatMember", (p) => ({
+      status: "administrator",
+      user: { id: p.user_id, is_bot: false, first_name: "A" },
+    }));
     expect(await bot.api.getChatMember(-100, 5)).toMatchObject({ status: "administrator", user: { id: 5 } });
     api.setHandler("sendMessage", (p, ctx) => {
       if (p.text === "boom") throw new Error("unexpected");
@@ -260,7 +267,10 @@ describe("fake Bot API: failure injection and overrides", () => {
     api.setHandler("sendMessage", undefined);
 
     api.setSendPolicy(({ chatId }) => (chatId === 13 ? apiErrors.tooManyRequests(3) : undefined));
-    expect(await rejection(bot.api.sendMessage(13, "x"))).toMatchObject({ error_code: 429, parameters: { retry_after: 3 } });
+    expect(await rejection(bot.api.sendMessage(13, "x"))).toMatchObject({
+      error_code: 429,
+      parameters: { retry_after: 3 },
+    });
     expect((await bot.api.sendMessage(42, "x")).text).toBe("x");
     api.setSendPolicy(undefined);
   });
@@ -285,7 +295,13 @@ describe("fake Bot API: failure injection and overrides", () => {
 
 describe("fake Bot API: updates", () => {
   it("builds realistic updates", () => {
-    const group = api.textMessage({ chatId: 500, userId: 9, text: "/find@coopdesk_test_bot solar", chatType: "group", languageCode: "fr" });
+    const group = api.textMessage({
+      chatId: 500,
+      userId: 9,
+      text: "/find@coopdesk_test_bot solar",
+      chatType: "group",
+      languageCode: "fr",
+    });
     expect(group.message).toMatchObject({
       chat: { id: -500, type: "group" },
       from: { id: 9, is_bot: false, language_code: "fr" },
@@ -295,12 +311,20 @@ describe("fake Bot API: updates", () => {
     expect(next.update_id).toBe(group.update_id + 1);
     expect(next.message?.from?.language_code).toBe("fr"); // remembered per user
     expect(next.message?.entities).toBeUndefined();
-    const addressed = api.textMessage({ chatId: 500, userId: 9, text: "солнце? @coopdesk_test_bot и @ab", chatType: "group" });
+    const addressed = api.textMessage({
+      chatId: 500,
+      userId: 9,
+      text: "солнце? @coopdesk_test_bot и @ab",
+      chatType: "group",
+    });
     expect(addressed.message?.entities).toEqual([{ type: "mention", offset: 8, length: "@coopdesk_test_bot".length }]);
     const inline = api.inlineQuery({ userId: 9, query: "incubator" });
     expect(inline.inline_query).toMatchObject({ from: { id: 9 }, query: "incubator", offset: "" });
     const cb = api.callbackQuery({ chatId: 9, userId: 9, data: "x", messageId: 77 });
-    expect(cb.callback_query).toMatchObject({ data: "x", message: { message_id: 77, chat: { id: 9 }, from: { is_bot: true } } });
+    expect(cb.callback_query).toMatchObject({
+      data: "x",
+      message: { message_id: 77, chat: { id: 9 }, from: { is_bot: true } },
+    });
   });
 
   it("resolves a pending long poll as soon as an update is pushed", async () => {
@@ -409,12 +433,18 @@ describe("fake Bot API: webhooks", () => {
       expect(reply.payload.text).toBe("got hi");
 
       const before = api.calls.length;
-      const wrong = await api.deliverToWebhook(api.textMessage({ chatId: 42, userId: 42, text: "x" }), { secret: "nope" });
+      const wrong = await api.deliverToWebhook(api.textMessage({ chatId: 42, userId: 42, text: "x" }), {
+        secret: "nope",
+      });
       expect(wrong.status).toBe(401);
-      const missing = await api.deliverToWebhook(api.textMessage({ chatId: 42, userId: 42, text: "y" }), { secret: null });
+      const missing = await api.deliverToWebhook(api.textMessage({ chatId: 42, userId: 42, text: "y" }), {
+        secret: null,
+      });
       expect(missing.status).toBe(401);
       expect(api.calls.length).toBe(before);
-      expect(await bot.api.getWebhookInfo()).toMatchObject({ last_error_message: "Wrong response from the webhook: 401" });
+      expect(await bot.api.getWebhookInfo()).toMatchObject({
+        last_error_message: "Wrong response from the webhook: 401",
+      });
 
       await bot.api.deleteWebhook();
       expect(api.webhook).toBeUndefined();

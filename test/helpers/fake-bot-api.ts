@@ -214,15 +214,35 @@ export interface MyChatMemberOptions {
 
 /** Methods that send a message into `chat_id` (checked for blocked chats and `strictChats`). */
 export const CHAT_SEND_METHODS: ReadonlySet<string> = new Set([
-  "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation", "sendVoice",
-  "sendVideoNote", "sendSticker", "sendMediaGroup", "sendLocation", "sendVenue", "sendContact", "sendPoll",
-  "sendDice", "copyMessage", "copyMessages", "forwardMessage", "forwardMessages", "sendChatAction",
+  "sendMessage",
+  "sendPhoto",
+  "sendDocument",
+  "sendAudio",
+  "sendVideo",
+  "sendAnimation",
+  "sendVoice",
+  "sendVideoNote",
+  "sendSticker",
+  "sendMediaGroup",
+  "sendLocation",
+  "sendVenue",
+  "sendContact",
+  "sendPoll",
+  "sendDice",
+  "copyMessage",
+  "copyMessages",
+  "forwardMessage",
+  "forwardMessages",
+  "sendChatAction",
 ]);
 
 /** Methods passed to the `beforeSend` policy (what Telegram's flood limits count). */
 export const RATE_LIMITED_METHODS: ReadonlySet<string> = new Set([
   ...[...CHAT_SEND_METHODS].filter((m) => m !== "sendChatAction"),
-  "editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia",
+  "editMessageText",
+  "editMessageCaption",
+  "editMessageReplyMarkup",
+  "editMessageMedia",
 ]);
 
 export class FakeBotApiError extends Error {
@@ -417,31 +437,97 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 const DEFAULT_UPDATE_TYPES_EXCLUDED = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
 const CHAT_ACTIONS = new Set([
-  "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-  "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note",
+  "typing",
+  "upload_photo",
+  "record_video",
+  "upload_video",
+  "record_voice",
+  "upload_voice",
+  "upload_document",
+  "choose_sticker",
+  "find_location",
+  "record_video_note",
+  "upload_video_note",
 ]);
 const INLINE_BUTTON_ACTIONS = [
-  "url", "callback_data", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
-  "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
+  "url",
+  "callback_data",
+  "web_app",
+  "login_url",
+  "switch_inline_query",
+  "switch_inline_query_current_chat",
+  "switch_inline_query_chosen_chat",
+  "copy_text",
+  "callback_game",
+  "pay",
 ];
 const NOT_MODIFIED =
   "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
 const QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid";
 
 const MEDIA_FIELD: Record<string, string> = {
-  sendPhoto: "photo", sendDocument: "document", sendAudio: "audio", sendVideo: "video",
-  sendAnimation: "animation", sendVoice: "voice", sendVideoNote: "video_note", sendSticker: "sticker",
+  sendPhoto: "photo",
+  sendDocument: "document",
+  sendAudio: "audio",
+  sendVideo: "video",
+  sendAnimation: "animation",
+  sendVoice: "voice",
+  sendVideoNote: "video_note",
+  sendSticker: "sticker",
 };
 
 /** Form fields that are free text or string ids: never JSON-decoded. */
 const STRING_FIELDS = new Set([
-  "text", "caption", "description", "short_description", "name", "title", "query", "secret_token", "url",
-  "parse_mode", "first_name", "last_name", "phone_number", "address", "question", "emoji", "action",
-  "callback_query_id", "inline_query_id", "inline_message_id", "shipping_query_id", "pre_checkout_query_id",
-  "file_id", "ip_address", "next_offset", "language_code", "payload", "currency", "provider_token",
-  "start_parameter", "custom_emoji_id", "business_connection_id", "message_effect_id", "sticker", "photo",
-  "document", "audio", "video", "animation", "voice", "video_note", "thumbnail", "certificate", "game_short_name",
-  "switch_pm_text", "switch_pm_parameter", "cache_time_text", "explanation", "vcard", "foursquare_id",
+  "text",
+  "caption",
+  "description",
+  "short_description",
+  "name",
+  "title",
+  "query",
+  "secret_token",
+  "url",
+  "parse_mode",
+  "first_name",
+  "last_name",
+  "phone_number",
+  "address",
+  "question",
+  "emoji",
+  "action",
+  "callback_query_id",
+  "inline_query_id",
+  "inline_message_id",
+  "shipping_query_id",
+  "pre_checkout_query_id",
+  "file_id",
+  "ip_address",
+  "next_offset",
+  "language_code",
+  "payload",
+  "currency",
+  "provider_token",
+  "start_parameter",
+  "custom_emoji_id",
+  "business_connection_id",
+  "message_effect_id",
+  "sticker",
+  "photo",
+  "document",
+  "audio",
+  "video",
+  "animation",
+  "voice",
+  "video_note",
+  "thumbnail",
+  "certificate",
+  "game_short_name",
+  "switch_pm_text",
+  "switch_pm_parameter",
+  "cache_time_text",
+  "explanation",
+  "vcard",
+  "foursquare_id",
 ]);
 
 interface Poller {
@@ -560,7 +646,11 @@ export class FakeBotApi {
     const server = createServer((req, res) => {
       this.onRequest(req, res).catch((err: unknown) => {
         if (!res.headersSent) {
-          this.writeJson(res, 500, { ok: false, error_code: 500, description: `Internal Server Error: ${String(err)}` });
+          this.writeJson(res, 500, {
+            ok: false,
+            error_code: 500,
+            description: `Internal Server Error: ${String(err)}`,
+          });
         } else {
           res.destroy();
         }
@@ -750,7 +840,8 @@ export class FakeBotApi {
     if (command) message.entities = [{ type: "bot_command", offset: 0, length: command[0].length }];
     // Telegram marks @usernames as mentions (how a bot is addressed in a group), except inside the command.
     for (const m of opts.text.matchAll(/@[A-Za-z0-9_]{5,32}\b/g)) {
-      if (m.index >= (command?.[0].length ?? 0)) (message.entities ??= []).push({ type: "mention", offset: m.index, length: m[0].length });
+      if (m.index >= (command?.[0].length ?? 0))
+        (message.entities ??= []).push({ type: "mention", offset: m.index, length: m[0].length });
     }
     if (opts.replyToMessageId !== undefined) {
       const replied = this.getMessage(chat.id, opts.replyToMessageId);
@@ -836,7 +927,8 @@ export class FakeBotApi {
     if (!url) throw new Error("deliverToWebhook: no webhook set and no url given");
     const target = new URL(url);
     if (!LOOPBACK_HOSTS.has(target.hostname)) throw new Error(`deliverToWebhook: refusing non-loopback URL ${url}`);
-    if (target.protocol !== "http:") throw new Error(`deliverToWebhook: only http:// webhooks are supported in tests (${url})`);
+    if (target.protocol !== "http:")
+      throw new Error(`deliverToWebhook: only http:// webhooks are supported in tests (${url})`);
     const full = this.ingest(update);
     const secret = opts.secret === undefined ? this.webhookState?.secretToken : opts.secret;
     const body = JSON.stringify(full);
@@ -846,12 +938,16 @@ export class FakeBotApi {
     };
     if (secret !== undefined && secret !== null) headers["x-telegram-bot-api-secret-token"] = secret;
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = httpRequest(target, { method: "POST", headers, agent: false, timeout: opts.timeoutMs ?? 10_000 }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
-      });
+      const req = httpRequest(
+        target,
+        { method: "POST", headers, agent: false, timeout: opts.timeoutMs ?? 10_000 },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", reject);
+        },
+      );
       req.on("timeout", () => req.destroy(new Error(`webhook did not answer within ${opts.timeoutMs ?? 10_000} ms`)));
       req.on("error", reject);
       req.end(body);
@@ -910,7 +1006,9 @@ export class FakeBotApi {
     const failure = this.takeFailure(method);
     if (failure?.dropConnection) {
       this.record(method, payload, files, "http").response = {
-        ok: false, error_code: failure.error_code, description: failure.description,
+        ok: false,
+        error_code: failure.error_code,
+        description: failure.description,
       };
       this.notify();
       req.socket.destroy();
@@ -918,7 +1016,9 @@ export class FakeBotApi {
     }
     if (failure?.rawBody !== undefined) {
       this.record(method, payload, files, "http").response = {
-        ok: false, error_code: failure.error_code, description: failure.description,
+        ok: false,
+        error_code: failure.error_code,
+        description: failure.description,
       };
       this.notify();
       res.writeHead(failure.error_code, { "content-type": "text/html" });
@@ -1067,7 +1167,10 @@ export class FakeBotApi {
       case "getMyName":
         return { name: this.botTexts.get(`name|${optString(p.language_code) ?? ""}`) ?? this.botInfo.first_name };
       case "setChatMenuButton":
-        this.menuButtons.set(p.chat_id === undefined ? "default" : String(p.chat_id), p.menu_button ?? { type: "default" });
+        this.menuButtons.set(
+          p.chat_id === undefined ? "default" : String(p.chat_id),
+          p.menu_button ?? { type: "default" },
+        );
         return true;
       case "getChatMenuButton":
         return (
@@ -1137,7 +1240,10 @@ export class FakeBotApi {
     else if (offset < 0) this.queue = this.queue.slice(offset);
     // A newer getUpdates request terminates the pending one, like on Telegram.
     this.poller?.finish(
-      new FakeBotApiError(409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"),
+      new FakeBotApiError(
+        409,
+        "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+      ),
     );
     const ready = this.available(offset, limit);
     if (ready.length || timeoutMs === 0 || this.closed) return ready;
@@ -1235,7 +1341,7 @@ export class FakeBotApi {
 
   private setMyCommands(p: Payload): true {
     const commands = p.commands;
-    if (!Array.isArray(commands)) throw bad("Bad Request: field \"commands\" must be an Array");
+    if (!Array.isArray(commands)) throw bad('Bad Request: field "commands" must be an Array');
     if (commands.length > 100) throw bad("Bad Request: BOT_COMMANDS_TOO_MUCH");
     const clean: BotCommand[] = [];
     for (const c of commands) {
@@ -1304,7 +1410,11 @@ export class FakeBotApi {
     const content: Record<string, unknown> = {};
     if (method === "sendLocation") content.location = { latitude: p.latitude, longitude: p.longitude };
     if (method === "sendVenue") {
-      content.venue = { location: { latitude: p.latitude, longitude: p.longitude }, title: p.title, address: p.address };
+      content.venue = {
+        location: { latitude: p.latitude, longitude: p.longitude },
+        title: p.title,
+        address: p.address,
+      };
     }
     if (method === "sendContact") {
       content.contact = { phone_number: p.phone_number, first_name: p.first_name, last_name: p.last_name };
@@ -1333,8 +1443,23 @@ export class FakeBotApi {
     const source = this.getMessage(this.resolveChat(p.from_chat_id).id, Number(p.message_id));
     if (!source) throw bad("Bad Request: message to copy not found");
     const content: Partial<Message> = {};
-    for (const key of ["text", "entities", "photo", "document", "audio", "video", "animation", "voice", "sticker",
-      "caption", "caption_entities", "location", "contact", "poll", "dice"] as const) {
+    for (const key of [
+      "text",
+      "entities",
+      "photo",
+      "document",
+      "audio",
+      "video",
+      "animation",
+      "voice",
+      "sticker",
+      "caption",
+      "caption_entities",
+      "location",
+      "contact",
+      "poll",
+      "dice",
+    ] as const) {
       if (source[key] !== undefined) Object.assign(content, { [key]: source[key] });
     }
     if (p.caption !== undefined) Object.assign(content, this.captionContent(p));
@@ -1352,7 +1477,10 @@ export class FakeBotApi {
       from && fromChat.type !== "channel"
         ? { type: "user" as const, sender_user: from, date }
         : { type: "chat" as const, sender_chat: fromChat, date };
-    return this.createBotMessage(chat, { ...content, forward_origin: origin } as Partial<Message>, { ...p, reply_markup: undefined });
+    return this.createBotMessage(chat, { ...content, forward_origin: origin } as Partial<Message>, {
+      ...p,
+      reply_markup: undefined,
+    });
   }
 
   private editMessageText(p: Payload): Message | true {
@@ -1492,9 +1620,16 @@ export class FakeBotApi {
       if (name) media.file_name = name;
       media.mime_type = guessMime(name);
     }
-    if (field === "video" || field === "animation" || field === "sticker") Object.assign(media, { width: 640, height: 360 });
+    if (field === "video" || field === "animation" || field === "sticker")
+      Object.assign(media, { width: 640, height: 360 });
     if (field === "sticker") Object.assign(media, { type: "regular", is_animated: false, is_video: false });
-    if (field === "video" || field === "animation" || field === "audio" || field === "voice" || field === "video_note") {
+    if (
+      field === "video" ||
+      field === "animation" ||
+      field === "audio" ||
+      field === "voice" ||
+      field === "video_note"
+    ) {
       media.duration = 1;
     }
     if (field === "video_note") media.length = 240;
@@ -1552,12 +1687,13 @@ export class FakeBotApi {
     return full;
   }
 
-  private ensureUser(
-    userId: number,
-    opts: { languageCode?: string; username?: string; firstName?: string },
-  ): User {
+  private ensureUser(userId: number, opts: { languageCode?: string; username?: string; firstName?: string }): User {
     const prev = this.users.get(userId);
-    const user: User = { id: userId, is_bot: false, first_name: opts.firstName ?? prev?.first_name ?? `User ${userId}` };
+    const user: User = {
+      id: userId,
+      is_bot: false,
+      first_name: opts.firstName ?? prev?.first_name ?? `User ${userId}`,
+    };
     const username = opts.username ?? prev?.username;
     if (username) user.username = username;
     const lang = opts.languageCode ?? prev?.language_code;
@@ -1576,7 +1712,11 @@ export class FakeBotApi {
       if (user.username) chat.username = user.username;
     } else {
       const known = this.chats.get(String(id));
-      chat = { id, type, title: title ?? (known && "title" in known ? known.title : undefined) ?? `Test ${type} ${Math.abs(chatId)}` } as Chat;
+      chat = {
+        id,
+        type,
+        title: title ?? (known && "title" in known ? known.title : undefined) ?? `Test ${type} ${Math.abs(chatId)}`,
+      } as Chat;
     }
     this.rememberChat(chat);
     return chat;
@@ -1594,7 +1734,12 @@ export class FakeBotApi {
     if (this.strictChats) throw apiError(apiErrors.chatNotFound());
     let chat: Chat;
     if (typeof chatId === "string" && chatId.startsWith("@")) {
-      chat = { id: -1_000_000_000_000 - (hash(chatId) % 1_000_000_000), type: "channel", title: chatId.slice(1), username: chatId.slice(1) };
+      chat = {
+        id: -1_000_000_000_000 - (hash(chatId) % 1_000_000_000),
+        type: "channel",
+        title: chatId.slice(1),
+        username: chatId.slice(1),
+      };
     } else {
       const id = Number(chatId);
       if (!Number.isSafeInteger(id) || id === 0) throw apiError(apiErrors.chatNotFound());
@@ -1669,7 +1814,13 @@ async function parseRequest(req: IncomingMessage, url: URL): Promise<{ payload: 
     if (!b) throw new Error("multipart body without boundary");
     for (const part of parseMultipart(body, b.trim())) {
       if (part.filename !== undefined) {
-        files.push({ field: part.name, filename: part.filename, contentType: part.contentType, size: part.data.length, data: part.data });
+        files.push({
+          field: part.name,
+          filename: part.filename,
+          contentType: part.contentType,
+          size: part.data.length,
+          data: part.data,
+        });
       } else {
         payload[part.name] = coerceField(part.name, part.data.toString("utf8"));
       }
@@ -1712,7 +1863,12 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartPart[] 
       const key = line.slice(0, colon).trim().toLowerCase();
       const value = line.slice(colon + 1).trim();
       if (key === "content-disposition") {
-        name = /(?:^|;)\s*name=(?:"([^"]*)"|([^;]*))/i.exec(value)?.slice(1).find((v) => v !== undefined)?.trim() ?? "";
+        name =
+          /(?:^|;)\s*name=(?:"([^"]*)"|([^;]*))/i
+            .exec(value)
+            ?.slice(1)
+            .find((v) => v !== undefined)
+            ?.trim() ?? "";
         const fn = /(?:^|;)\s*filename=(?:"([^"]*)"|([^;]*))/i.exec(value);
         if (fn) filename = (fn[1] ?? fn[2] ?? "").trim();
       } else if (key === "content-type") {
@@ -1769,9 +1925,22 @@ function finishEntities(entities: LooseEntity[]): MessageEntity[] {
 }
 
 const HTML_TAGS: Record<string, string> = {
-  b: "bold", strong: "bold", i: "italic", em: "italic", u: "underline", ins: "underline",
-  s: "strikethrough", strike: "strikethrough", del: "strikethrough", "tg-spoiler": "spoiler", span: "spoiler",
-  a: "text_link", code: "code", pre: "pre", blockquote: "blockquote", "tg-emoji": "custom_emoji",
+  b: "bold",
+  strong: "bold",
+  i: "italic",
+  em: "italic",
+  u: "underline",
+  ins: "underline",
+  s: "strikethrough",
+  strike: "strikethrough",
+  del: "strikethrough",
+  "tg-spoiler": "spoiler",
+  span: "spoiler",
+  a: "text_link",
+  code: "code",
+  pre: "pre",
+  blockquote: "blockquote",
+  "tg-emoji": "custom_emoji",
 };
 
 function decodeHtmlEntities(s: string): string {
@@ -1866,8 +2035,14 @@ function parseHtml(src: string): Formatted {
 
 const MDV2_RESERVED = "_*[]()~`>#+-=|{}.!";
 const MD_NAMES: Record<string, string> = {
-  bold: "Bold", italic: "Italic", underline: "Underline", strikethrough: "Strikethrough", spoiler: "Spoiler",
-  code: "Code", pre: "Pre", text_link: "TextUrl",
+  bold: "Bold",
+  italic: "Italic",
+  underline: "Underline",
+  strikethrough: "Strikethrough",
+  spoiler: "Spoiler",
+  code: "Code",
+  pre: "Pre",
+  text_link: "TextUrl",
 };
 
 function parseMarkdownV2(src: string): Formatted {
@@ -1920,7 +2095,8 @@ function parseMarkdownV2(src: string): Formatted {
     }
     if (ch === "\\") {
       const next = src[i + 1];
-      if (next === undefined) throw entityError(`Character '\\' is reserved and must be escaped with the preceding '\\'`);
+      if (next === undefined)
+        throw entityError(`Character '\\' is reserved and must be escaped with the preceding '\\'`);
       const cp = src.codePointAt(i + 1) ?? 0;
       out += String.fromCodePoint(cp);
       i += cp > 0xffff ? 3 : 2;
@@ -1943,14 +2119,23 @@ function parseMarkdownV2(src: string): Formatted {
       i++;
       continue;
     }
-    if (ch === "*") { toggle("bold", 1); continue; }
+    if (ch === "*") {
+      toggle("bold", 1);
+      continue;
+    }
     if (ch === "_") {
       if (src[i + 1] === "_") toggle("underline", 2);
       else toggle("italic", 1);
       continue;
     }
-    if (ch === "~") { toggle("strikethrough", 1); continue; }
-    if (ch === "|" && src[i + 1] === "|") { toggle("spoiler", 2); continue; }
+    if (ch === "~") {
+      toggle("strikethrough", 1);
+      continue;
+    }
+    if (ch === "|" && src[i + 1] === "|") {
+      toggle("spoiler", 2);
+      continue;
+    }
     if (ch === "[") {
       stack.push({ type: "text_link", offset: out.length, at: byteOffset(src, i) });
       i++;
@@ -2064,7 +2249,11 @@ function toErrorResponse(err: unknown): ApiResponse {
       ...(err.parameters ? { parameters: err.parameters } : {}),
     };
   }
-  return { ok: false, error_code: 500, description: `Internal Server Error: ${err instanceof Error ? err.message : String(err)}` };
+  return {
+    ok: false,
+    error_code: 500,
+    description: `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`,
+  };
 }
 
 /** Validates an inline keyboard like Telegram; returns it when it should appear on the message. */
@@ -2079,7 +2268,7 @@ function inlineMarkup(markup: unknown): InlineKeyboardMarkup | undefined {
   for (const row of rows as unknown[][]) {
     for (const button of row) {
       if (!isRecord(button) || typeof button.text !== "string") {
-        throw bad("Bad Request: can't parse inline keyboard button: Field \"text\" must be of type String");
+        throw bad('Bad Request: can\'t parse inline keyboard button: Field "text" must be of type String');
       }
       const actions = INLINE_BUTTON_ACTIONS.filter((a) => button[a] !== undefined);
       if (actions.length === 0) {
@@ -2093,7 +2282,8 @@ function inlineMarkup(markup: unknown): InlineKeyboardMarkup | undefined {
       }
       if (button.url !== undefined) {
         const ok = typeof button.url === "string" && /^(https?|tg):/i.test(button.url) && URL.canParse(button.url);
-        if (!ok) throw bad(`Bad Request: inline keyboard button URL '${String(button.url)}' is invalid: Wrong HTTP URL`);
+        if (!ok)
+          throw bad(`Bad Request: inline keyboard button URL '${String(button.url)}' is invalid: Wrong HTTP URL`);
       }
     }
   }
@@ -2123,8 +2313,17 @@ function setOrDelete<T extends object, K extends keyof T>(target: T, key: K, val
 function guessMime(name: string | undefined): string {
   const ext = name?.split(".").pop()?.toLowerCase();
   const table: Record<string, string> = {
-    pdf: "application/pdf", txt: "text/plain", csv: "text/csv", json: "application/json", png: "image/png",
-    jpg: "image/jpeg", jpeg: "image/jpeg", mp4: "video/mp4", mp3: "audio/mpeg", ogg: "audio/ogg", zip: "application/zip",
+    pdf: "application/pdf",
+    txt: "text/plain",
+    csv: "text/csv",
+    json: "application/json",
+    png: "image/png",
+    jpg: "image/jpeg",
+    jpeg: "image/jpeg",
+    mp4: "video/mp4",
+    mp3: "audio/mpeg",
+    ogg: "audio/ogg",
+    zip: "application/zip",
   };
   return (ext && table[ext]) || "application/octet-stream";
 }
@@ -2135,11 +2334,36 @@ function canonicalMethod(method: string): string {
 
 const KNOWN_METHODS = new Map(
   [
-    "getMe", "getUpdates", "setWebhook", "deleteWebhook", "getWebhookInfo", "setMyCommands", "getMyCommands",
-    "deleteMyCommands", "setMyDescription", "getMyDescription", "setMyShortDescription", "getMyShortDescription",
-    "setMyName", "getMyName", "setChatMenuButton", "getChatMenuButton", "getChat", "editMessageText",
-    "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia", "deleteMessage", "deleteMessages",
-    "answerCallbackQuery", "answerInlineQuery", "logOut", "close", "getFile", "getChatMember", "leaveChat",
+    "getMe",
+    "getUpdates",
+    "setWebhook",
+    "deleteWebhook",
+    "getWebhookInfo",
+    "setMyCommands",
+    "getMyCommands",
+    "deleteMyCommands",
+    "setMyDescription",
+    "getMyDescription",
+    "setMyShortDescription",
+    "getMyShortDescription",
+    "setMyName",
+    "getMyName",
+    "setChatMenuButton",
+    "getChatMenuButton",
+    "getChat",
+    "editMessageText",
+    "editMessageCaption",
+    "editMessageReplyMarkup",
+    "editMessageMedia",
+    "deleteMessage",
+    "deleteMessages",
+    "answerCallbackQuery",
+    "answerInlineQuery",
+    "logOut",
+    "close",
+    "getFile",
+    "getChatMember",
+    "leaveChat",
     ...CHAT_SEND_METHODS,
   ].map((m) => [m.toLowerCase(), m]),
 );

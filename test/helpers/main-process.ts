@@ -29,8 +29,16 @@ export interface MainProcess {
  * Starts the bot with exactly this environment (plus PATH); killed with SIGKILL if still running after `killAfterMs`.
  * `nodeArgs` replaces node's arguments (e.g. another entry point, such as the broadcast worker's).
  */
-export function startMain(env: Record<string, string>, killAfterMs = 45_000, nodeArgs = ["--import", "tsx", "src/main.ts"]): MainProcess {
-  const child = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+export function startMain(
+  env: Record<string, string>,
+  killAfterMs = 45_000,
+  nodeArgs = ["--import", "tsx", "src/main.ts"],
+): MainProcess {
+  const child = spawn(process.execPath, nodeArgs, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   let exited = false;
@@ -65,7 +73,8 @@ export function startMain(env: Record<string, string>, killAfterMs = 45_000, nod
     output: () => stdout + stderr,
     logs,
     waitForLog(msg) {
-      const match = (l: Record<string, unknown>) => (typeof msg === "string" ? l.msg === msg : typeof msg === "function" ? msg(l) : msg.test(String(l.msg)));
+      const match = (l: Record<string, unknown>) =>
+        typeof msg === "string" ? l.msg === msg : typeof msg === "function" ? msg(l) : msg.test(String(l.msg));
       return new Promise((resolve, reject) => {
         const check = () => {
           const found = logs().find(match);

@@ -145,11 +145,16 @@ class PortTakenError extends Error {}
 
 function redisArgs(port: number, dir: string, options: RedisServerOptions): string[] {
   return [
-    "--port", String(port),
-    "--bind", "127.0.0.1",
-    "--save", "",
-    "--appendonly", options.appendonly ? "yes" : "no",
-    "--dir", dir,
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    options.appendonly ? "yes" : "no",
+    "--dir",
+    dir,
     ...(options.extraArgs ?? []),
   ];
 }

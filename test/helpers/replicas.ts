@@ -25,7 +25,14 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Update } from "grammy/types";
 import { waitForAny, type Sender } from "./bot-harness.js";
-import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type FakeBotApiOptions, type RecordedCall, type WebhookDelivery } from "./fake-bot-api.js";
+import {
+  HARNESS_TOKEN,
+  startFakeBotApi,
+  type FakeBotApi,
+  type FakeBotApiOptions,
+  type RecordedCall,
+  type WebhookDelivery,
+} from "./fake-bot-api.js";
 import { startMain, type MainProcess } from "./main-process.js";
 import { openClient, startRedisServer, type RedisServer } from "./redis-server.js";
 
@@ -152,7 +159,13 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
       LOG_LEVEL: options.logLevel ?? "info",
       ...options.env,
     };
-    const botEnv = { ...env, WEBHOOK_URL: `https://coopdesk.example${hookPath}`, WEBHOOK_SECRET: secret, HOST: "127.0.0.1", PORT: "0" };
+    const botEnv = {
+      ...env,
+      WEBHOOK_URL: `https://coopdesk.example${hookPath}`,
+      WEBHOOK_SECRET: secret,
+      HOST: "127.0.0.1",
+      PORT: "0",
+    };
 
     const processes: MainProcess[] = [];
     cleanups.push(() => Promise.all(processes.map((p) => terminate(p.child))));
@@ -162,8 +175,17 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
     if (worker) processes.push(worker);
 
     const timeoutMs = options.startTimeoutMs ?? 90_000;
-    const started = await withTimeout(Promise.all(bots.map((p) => p.waitForLog("bot started"))), timeoutMs, () => `replicas not started within ${timeoutMs} ms:\n${bots.map((p) => p.output().slice(-2000)).join("\n---\n")}`);
-    if (worker) await withTimeout(worker.waitForLog("broadcast worker ready"), timeoutMs, () => `broadcast worker not ready within ${timeoutMs} ms:\n${worker.output().slice(-2000)}`);
+    const started = await withTimeout(
+      Promise.all(bots.map((p) => p.waitForLog("bot started"))),
+      timeoutMs,
+      () => `replicas not started within ${timeoutMs} ms:\n${bots.map((p) => p.output().slice(-2000)).join("\n---\n")}`,
+    );
+    if (worker)
+      await withTimeout(
+        worker.waitForLog("broadcast worker ready"),
+        timeoutMs,
+        () => `broadcast worker not ready within ${timeoutMs} ms:\n${worker.output().slice(-2000)}`,
+      );
 
     const replicas: Replica[] = bots.map((process, index) => {
       const port = Number(String(started[index]?.listen).split(":").at(-1));
@@ -194,7 +216,9 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
   }
 }
 
-function replicaSet(parts: Pick<ReplicaSet, "api" | "redis" | "replicas" | "worker" | "proxyUrl" | "secret" | "answers" | "stop">): ReplicaSet {
+function replicaSet(
+  parts: Pick<ReplicaSet, "api" | "redis" | "replicas" | "worker" | "proxyUrl" | "secret" | "answers" | "stop">,
+): ReplicaSet {
   const { api, replicas, answers } = parts;
   let stopping: Promise<void> | undefined;
 
@@ -205,9 +229,14 @@ function replicaSet(parts: Pick<ReplicaSet, "api" | "redis" | "replicas" | "work
       const tried: DeliveryResult["attempts"] = [];
       for (let attempt = 1; attempt <= attempts; attempt++) {
         try {
-          const delivery = await api.deliverToWebhook(update, { url: parts.proxyUrl, secret: parts.secret, timeoutMs: DELIVERY_TIMEOUT_MS });
+          const delivery = await api.deliverToWebhook(update, {
+            url: parts.proxyUrl,
+            secret: parts.secret,
+            timeoutMs: DELIVERY_TIMEOUT_MS,
+          });
           tried.push({ status: delivery.status });
-          if (delivery.status >= 200 && delivery.status < 300) return { update, after, attempts: tried, delivered: true };
+          if (delivery.status >= 200 && delivery.status < 300)
+            return { update, after, attempts: tried, delivered: true };
         } catch (error) {
           tried.push({ status: 0, error: (error as Error).message });
         }
@@ -219,23 +248,42 @@ function replicaSet(parts: Pick<ReplicaSet, "api" | "redis" | "replicas" | "work
       const replica = replicas[index];
       if (!replica) throw new Error(`no replica ${index}`);
       try {
-        const delivery = await api.deliverToWebhook(update, { url: replica.webhookUrl, secret: parts.secret, timeoutMs: DELIVERY_TIMEOUT_MS });
+        const delivery = await api.deliverToWebhook(update, {
+          url: replica.webhookUrl,
+          secret: parts.secret,
+          timeoutMs: DELIVERY_TIMEOUT_MS,
+        });
         answers.push({ replica: index, updateId: update.update_id, status: delivery.status, via: "direct" });
         return delivery;
       } catch (error) {
         const refused = (error as NodeJS.ErrnoException).code === "ECONNREFUSED";
-        answers.push({ replica: index, updateId: update.update_id, status: 0, failure: refused ? "refused" : "dropped", via: "direct" });
+        answers.push({
+          replica: index,
+          updateId: update.update_id,
+          status: 0,
+          failure: refused ? "refused" : "dropped",
+          via: "direct",
+        });
         throw error;
       }
     },
     postRaw(body) {
-      return post(parts.proxyUrl, body, { "content-type": "application/json", "x-telegram-bot-api-secret-token": parts.secret }).then((r) => r.status);
+      return post(parts.proxyUrl, body, {
+        "content-type": "application/json",
+        "x-telegram-bot-api-secret-token": parts.secret,
+      }).then((r) => r.status);
     },
     send(text, from) {
       return set.deliver(api.textMessage({ ...who(from), text }));
     },
     press(data, from = {}) {
-      return set.deliver(api.callbackQuery({ ...who(from), data, ...(from.messageId !== undefined ? { messageId: from.messageId } : {}) }));
+      return set.deliver(
+        api.callbackQuery({
+          ...who(from),
+          data,
+          ...(from.messageId !== undefined ? { messageId: from.messageId } : {}),
+        }),
+      );
     },
     waitForChat(after, from, methods = ["sendMessage", "editMessageText"], timeoutMs = WAIT_MS) {
       const chatId = who(from).chatId;
@@ -243,7 +291,8 @@ function replicaSet(parts: Pick<ReplicaSet, "api" | "redis" | "replicas" | "work
     },
     async reply(text, from) {
       const sent = await set.send(text, from);
-      if (!sent.delivered) throw new Error(`update ${sent.update.update_id} not delivered: ${JSON.stringify(sent.attempts)}`);
+      if (!sent.delivered)
+        throw new Error(`update ${sent.update.update_id} not delivered: ${JSON.stringify(sent.attempts)}`);
       return set.waitForChat(sent.after, from);
     },
     async replyFrom(index, text, from) {
@@ -262,7 +311,11 @@ function replicaSet(parts: Pick<ReplicaSet, "api" | "redis" | "replicas" | "work
           );
         }
       });
-      return withTimeout(all, timeoutMs, () => `${seen} of the ${count} replicas expected logged the line within ${timeoutMs} ms`);
+      return withTimeout(
+        all,
+        timeoutMs,
+        () => `${seen} of the ${count} replicas expected logged the line within ${timeoutMs} ms`,
+      );
     },
     async kill(index) {
       const child = replicas[index]?.process.child;
@@ -373,14 +426,29 @@ async function startProxy(replicas: Replica[], answers: UpstreamAnswer[]): Promi
       for (let i = 0; i < replicas.length; i++) {
         const replica = replicas[(first + i) % replicas.length] as Replica;
         try {
-          const answer = await post(`http://127.0.0.1:${replica.port}${req.url ?? "/"}`, body, pick(req, ["content-type", "x-telegram-bot-api-secret-token"]));
-          answers.push({ replica: replica.index, ...(updateId !== undefined ? { updateId } : {}), status: answer.status, via: "proxy" });
+          const answer = await post(
+            `http://127.0.0.1:${replica.port}${req.url ?? "/"}`,
+            body,
+            pick(req, ["content-type", "x-telegram-bot-api-secret-token"]),
+          );
+          answers.push({
+            replica: replica.index,
+            ...(updateId !== undefined ? { updateId } : {}),
+            status: answer.status,
+            via: "proxy",
+          });
           res.writeHead(answer.status, { "content-type": answer.contentType ?? "application/json" });
           res.end(answer.body);
           return;
         } catch (error) {
           const refused = (error as NodeJS.ErrnoException).code === "ECONNREFUSED";
-          answers.push({ replica: replica.index, ...(updateId !== undefined ? { updateId } : {}), status: 0, failure: refused ? "refused" : "dropped", via: "proxy" });
+          answers.push({
+            replica: replica.index,
+            ...(updateId !== undefined ? { updateId } : {}),
+            status: 0,
+            failure: refused ? "refused" : "dropped",
+            via: "proxy",
+          });
           if (!refused) break;
         }
       }
@@ -428,14 +496,33 @@ function pick(req: IncomingMessage, names: string[]): Record<string, string> {
   return headers;
 }
 
-function post(url: string, body: string | Buffer, headers: Record<string, string>): Promise<{ status: number; body: Buffer; contentType?: string }> {
+function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: Buffer; contentType?: string }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: "POST", headers: { ...headers, "content-length": String(Buffer.byteLength(body)) }, agent: false, timeout: DELIVERY_TIMEOUT_MS }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.once("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks), ...(res.headers["content-type"] ? { contentType: res.headers["content-type"] } : {}) }));
-      res.once("error", reject);
-    });
+    const req = httpRequest(
+      url,
+      {
+        method: "POST",
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
+        agent: false,
+        timeout: DELIVERY_TIMEOUT_MS,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.once("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks),
+            ...(res.headers["content-type"] ? { contentType: res.headers["content-type"] } : {}),
+          }),
+        );
+        res.once("error", reject);
+      },
+    );
     req.once("timeout", () => req.destroy(new Error(`no answer within ${DELIVERY_TIMEOUT_MS} ms`)));
     req.once("error", reject);
     req.end(body);

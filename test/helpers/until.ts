@@ -20,7 +20,12 @@ export function until(check: () => boolean, timeoutMs = 10_000, what = "the cond
  * `everyMs`; rejects when there is none after `timeoutMs`. For what is read asynchronously (a
  * broadcast's status, a store), where `until` takes a synchronous check.
  */
-export async function eventually<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 15_000, everyMs = 25): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 15_000,
+  everyMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

@@ -13,7 +13,12 @@ export function cutInsideWord(label: string, full: string): boolean {
   if (middle >= 0) {
     const head = label.slice(0, middle);
     const tail = label.slice(middle + 3);
-    return !full.startsWith(head) || !full.endsWith(tail) || splits(full, head.length) || splits(full, full.length - tail.length);
+    return (
+      !full.startsWith(head) ||
+      !full.endsWith(tail) ||
+      splits(full, head.length) ||
+      splits(full, full.length - tail.length)
+    );
   }
   if (!label.endsWith("…")) return !full.startsWith(label);
   const head = label.slice(0, -1);

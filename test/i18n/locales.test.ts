@@ -84,7 +84,8 @@ describe("locale files", () => {
       // A key plural in English is plural everywhere, even where the language has one form (Chinese).
       for (const base of en.plural.keys()) {
         const forms = [...(s.plural.get(base) ?? [])].sort();
-        if (forms.join() !== required.join()) wrong.push(`${base}: has [${forms.join(", ")}], needs [${required.join(", ")}]`);
+        if (forms.join() !== required.join())
+          wrong.push(`${base}: has [${forms.join(", ")}], needs [${required.join(", ")}]`);
       }
       expect(wrong, `locales/${lang}/${ns}.json`).toEqual([]);
     });
@@ -92,7 +93,9 @@ describe("locale files", () => {
     // A list of words to recognise (read with returnObjects) may be an array: of non-empty strings.
     it.each(LANGUAGES)("%s: every value is a non-empty string", (lang) => {
       const text = (v: unknown) => typeof v === "string" && v.trim() !== "";
-      const bad = [...shape(lang, ns).values].filter(([, v]) => !(text(v) || (Array.isArray(v) && v.length > 0 && v.every(text)))).map(([k]) => k);
+      const bad = [...shape(lang, ns).values]
+        .filter(([, v]) => !(text(v) || (Array.isArray(v) && v.length > 0 && v.every(text))))
+        .map(([k]) => k);
       expect(bad, `locales/${lang}/${ns}.json`).toEqual([]);
     });
 
@@ -111,12 +114,14 @@ describe("locale files", () => {
         if (typeof value !== "string") continue;
         const open: string[] = [];
         for (const m of value.matchAll(/<(\/?)([a-z-]+)[^>]*>/g)) {
-          if (!["b", "i", "u", "s", "code", "pre", "a", "blockquote", "tg-spoiler"].includes(m[2]!)) bad.push(`${key}: <${m[2]}>`);
+          if (!["b", "i", "u", "s", "code", "pre", "a", "blockquote", "tg-spoiler"].includes(m[2]!))
+            bad.push(`${key}: <${m[2]}>`);
           else if (!m[1]) open.push(m[2]!);
           else if (open.pop() !== m[2]) bad.push(`${key}: unbalanced </${m[2]}>`);
         }
         if (open.length) bad.push(`${key}: unclosed <${open.join(">, <")}>`);
-        if (/&(?!amp;|lt;|gt;|quot;|#\d+;)/.test(value) || /<(?![a-z/])/.test(value)) bad.push(`${key}: unescaped & or <`);
+        if (/&(?!amp;|lt;|gt;|quot;|#\d+;)/.test(value) || /<(?![a-z/])/.test(value))
+          bad.push(`${key}: unescaped & or <`);
       }
       expect(bad, `locales/${lang}/${ns}.json`).toEqual([]);
     });
@@ -135,7 +140,8 @@ describe("typography of every locale string", () => {
     for (const ns of namespaces) {
       for (const [key, value] of shape(lang, ns).values) {
         if (typeof value !== "string" || (ns === "language" && key.startsWith("names."))) continue;
-        for (const p of typographyProblems(localeTextForCheck(value), lang)) found.push(`${ns}:${key}: ${p.message} — “${p.excerpt}”`);
+        for (const p of typographyProblems(localeTextForCheck(value), lang))
+          found.push(`${ns}:${key}: ${p.message} — “${p.excerpt}”`);
       }
     }
     expect(found).toEqual([]);
@@ -154,7 +160,7 @@ describe("translation keys used in src/", () => {
   const en = new Map(namespaces.map((ns) => [ns, shape("en", ns)]));
   const files = sourceFiles(SRC_DIR);
 
-  it("every t(\"ns:key\") literal exists in the English locales", () => {
+  it('every t("ns:key") literal exists in the English locales', () => {
     const missing: string[] = [];
     let seen = 0;
     for (const file of files) {
@@ -162,7 +168,9 @@ describe("translation keys used in src/", () => {
       // t("ns:key"), ctx.t('key'), t(`ns:key`) without ${…}: literal keys only.
       for (const m of text.matchAll(/\bt\(\s*(["'`])([^"'`$\n]+)\1/g)) {
         const full = m[2]!;
-        const [ns, key] = full.includes(":") ? [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)] : ["common", full];
+        const [ns, key] = full.includes(":")
+          ? [full.slice(0, full.indexOf(":")), full.slice(full.indexOf(":") + 1)]
+          : ["common", full];
         seen++;
         const s = en.get(ns);
         if (!s || !(s.plain.has(key) || s.plural.has(key))) missing.push(`${path.relative(SRC_DIR, file)}: ${full}`);
@@ -206,10 +214,23 @@ describe("no user-facing text hard-coded in src/bot", () => {
     for (let p: ts.Node | undefined = node.parent; p; p = p.parent) {
       if (ts.isImportDeclaration(p) || ts.isExportDeclaration(p) || ts.isLiteralTypeNode(p)) return true;
       if (ts.isNewExpression(p) && /Error$/.test(p.expression.getText())) return true;
-      if (ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && LOGGER_METHODS.has(p.expression.name.text) && /log/i.test(p.expression.expression.getText())) return true;
+      if (
+        ts.isCallExpression(p) &&
+        ts.isPropertyAccessExpression(p.expression) &&
+        LOGGER_METHODS.has(p.expression.name.text) &&
+        /log/i.test(p.expression.expression.getText())
+      )
+        return true;
       // Matching what others say (Telegram's error descriptions) is not saying it.
-      if (ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && MATCHERS.has(p.expression.name.text)) return true;
-      if (ts.isBinaryExpression(p) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(p.operatorToken.kind)) return true;
+      if (ts.isCallExpression(p) && ts.isPropertyAccessExpression(p.expression) && MATCHERS.has(p.expression.name.text))
+        return true;
+      if (
+        ts.isBinaryExpression(p) &&
+        [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken].includes(
+          p.operatorToken.kind,
+        )
+      )
+        return true;
       if (ts.isBlock(p) || ts.isSourceFile(p)) return false;
     }
     return false;
@@ -226,7 +247,15 @@ describe("no user-facing text hard-coded in src/bot", () => {
     for (const file of sourceFiles(path.join(SRC_DIR, "bot"))) {
       const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
       const visit = (node: ts.Node): void => {
-        if ((ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) && flagged(node.text) && !exempt(node)) {
+        if (
+          (ts.isStringLiteral(node) ||
+            ts.isNoSubstitutionTemplateLiteral(node) ||
+            ts.isTemplateHead(node) ||
+            ts.isTemplateMiddle(node) ||
+            ts.isTemplateTail(node)) &&
+          flagged(node.text) &&
+          !exempt(node)
+        ) {
           const { line } = source.getLineAndCharacterOfPosition(node.getStart());
           found.push(`${path.relative(SRC_DIR, file)}:${line + 1}: ${JSON.stringify(node.text)}`);
         }

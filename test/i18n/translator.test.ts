@@ -27,7 +27,8 @@ describe("translator", async () => {
     for (const lang of LANGUAGES) {
       const fixed = i18n.getFixedT(lang);
       const t = translator(i18n, lang);
-      for (const [key, options] of [...calls, ...calls]) expect(t(key, options), `${lang} ${key} ${JSON.stringify(options)}`).toBe(fixed(key, options));
+      for (const [key, options] of [...calls, ...calls])
+        expect(t(key, options), `${lang} ${key} ${JSON.stringify(options)}`).toBe(fixed(key, options));
     }
   });
 
@@ -36,11 +37,16 @@ describe("translator", async () => {
     const fixed = i18n.getFixedT("ru");
     expect(t("question:answer.others", { count: 1 })).toBe(fixed("question:answer.others", { count: 1 }));
     expect(t("question:answer.others", { count: "1" })).toBe(fixed("question:answer.others", { count: "1" }));
-    expect(t("record:months.bare", { returnObjects: true })).toEqual(fixed("record:months.bare", { returnObjects: true }));
-    expect(t("record:card.when", { dates: { toString: () => "x" } })).toBe(fixed("record:card.when", { dates: { toString: () => "x" } }));
+    expect(t("record:months.bare", { returnObjects: true })).toEqual(
+      fixed("record:months.bare", { returnObjects: true }),
+    );
+    expect(t("record:card.when", { dates: { toString: () => "x" } })).toBe(
+      fixed("record:card.when", { dates: { toString: () => "x" } }),
+    );
     // A value written like the next option's encoding is still its own value.
     expect(t("record:card.when", { dates: "a", x: "b" })).toBe(fixed("record:card.when", { dates: "a", x: "b" }));
-    for (const forged of ["a\u0000x\u0001sb", "a\u0000x\u0001s1:b"]) expect(t("record:card.when", { dates: forged })).toBe(fixed("record:card.when", { dates: forged }));
+    for (const forged of ["a\u0000x\u0001sb", "a\u0000x\u0001s1:b"])
+      expect(t("record:card.when", { dates: forged })).toBe(fixed("record:card.when", { dates: forged }));
   });
 
   it("forgets its texts when resources change", async () => {

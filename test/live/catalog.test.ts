@@ -23,16 +23,31 @@ const logger = {
   error: (_: object, msg: string) => void logs.push({ level: "error", msg }),
 };
 
-async function start(dir: string, changes: CatalogChangeStore = createMemoryCatalogChanges(), checkEveryMs?: number): Promise<LiveCatalog> {
-  const live = await LiveCatalog.start({ dir, files: await loadCatalogOrThrow(dir), changes, logger, ...(checkEveryMs ? { checkEveryMs } : {}) });
+async function start(
+  dir: string,
+  changes: CatalogChangeStore = createMemoryCatalogChanges(),
+  checkEveryMs?: number,
+): Promise<LiveCatalog> {
+  const live = await LiveCatalog.start({
+    dir,
+    files: await loadCatalogOrThrow(dir),
+    changes,
+    logger,
+    ...(checkEveryMs ? { checkEveryMs } : {}),
+  });
   started.push(live);
   return live;
 }
 
 function announcement(base: CatalogRecord, id: string, word = "Zeolite"): CatalogRecord {
-  return { ...structuredClone(base), id, kind: "announcement", related: [], title: { en: `${word} call`, fr: `Appel ${word}`, ru: `Конкурс ${word}`, zh: `${word}征集` } };
+  return {
+    ...structuredClone(base),
+    id,
+    kind: "announcement",
+    related: [],
+    title: { en: `${word} call`, fr: `Appel ${word}`, ru: `Конкурс ${word}`, zh: `${word}征集` },
+  };
 }
-
 
 const GAMMA = BASE_FILES["records/beta-centre.yaml"]!.replace("id: beta-centre", "id: gamma-lab");
 
@@ -73,7 +88,10 @@ describe("LiveCatalog in one process", () => {
     const { dir } = await makeCatalog();
     const live = await start(dir);
     await live.remove("beta-centre");
-    const edited = { ...live.search.get("alpha-forum")!, title: { en: "Omega Forum", fr: "Forum Oméga", ru: "Форум Омега", zh: "欧米茄论坛" } };
+    const edited = {
+      ...live.search.get("alpha-forum")!,
+      title: { en: "Omega Forum", fr: "Forum Oméga", ru: "Форум Омега", zh: "欧米茄论坛" },
+    };
     await live.put(edited);
     expect(await live.reload()).toEqual({ ok: true, records: 1 });
     expect(live.search.get("beta-centre")).toBeUndefined();
@@ -83,10 +101,15 @@ describe("LiveCatalog in one process", () => {
   it("refuses an invalid catalog with its problems and changes nothing", async () => {
     const { dir } = await makeCatalog();
     const live = await start(dir);
-    await writeFile(path.join(dir, "records/alpha-forum.yaml"), swap("kind: event", "kind: spaceship")(BASE_FILES["records/alpha-forum.yaml"]!));
+    await writeFile(
+      path.join(dir, "records/alpha-forum.yaml"),
+      swap("kind: event", "kind: spaceship")(BASE_FILES["records/alpha-forum.yaml"]!),
+    );
     const result = await live.reload();
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.problems.join("\n")).toMatch(/^records\/alpha-forum\.yaml:\d+ \[alpha-forum\] kind: must be one of/);
+    expect(!result.ok && result.problems.join("\n")).toMatch(
+      /^records\/alpha-forum\.yaml:\d+ \[alpha-forum\] kind: must be one of/,
+    );
     expect(live.version).toBe(0);
     expect(live.search.get("alpha-forum")?.kind).toBe("event");
   });
@@ -116,7 +139,10 @@ describe("LiveCatalog in one process", () => {
     const engine = live.search;
     await live.put(announcement(engine.get("alpha-forum")!, "announcement-b1"));
     expect(engine.search("geothermal").hits).toEqual([]);
-    await writeFile(path.join(dir, "vocabularies/sectors.yaml"), BASE_FILES["vocabularies/sectors.yaml"]!.replace("en: Energy", "en: Geothermal energy"));
+    await writeFile(
+      path.join(dir, "vocabularies/sectors.yaml"),
+      BASE_FILES["vocabularies/sectors.yaml"]!.replace("en: Energy", "en: Geothermal energy"),
+    );
     expect(await live.reload()).toEqual({ ok: true, records: 3 });
     expect(live.search).toBe(engine);
     expect(engine.catalog.sectors.energy?.en).toBe("Geothermal energy");
@@ -150,11 +176,16 @@ describe("LiveCatalog in one process", () => {
 
 describe("LiveCatalog across processes on one Redis", () => {
   const redis = redisForTests();
-  const store = async (maxKept?: number): Promise<CatalogChangeStore> => createRedisCatalogChanges(await redis.client(), { prefix: "t:", ...(maxKept ? { maxKept } : {}), logger });
+  const store = async (maxKept?: number): Promise<CatalogChangeStore> =>
+    createRedisCatalogChanges(await redis.client(), { prefix: "t:", ...(maxKept ? { maxKept } : {}), logger });
 
   it("a change made by one process is applied by the others, in place", async () => {
     const { dir } = await makeCatalog();
-    const [a, b, c] = [await start(dir, await store()), await start(dir, await store()), await start(dir, await store())];
+    const [a, b, c] = [
+      await start(dir, await store()),
+      await start(dir, await store()),
+      await start(dir, await store()),
+    ];
     await a.put(announcement(a.search.get("alpha-forum")!, "announcement-b1"));
     await until(() => b.search.get("announcement-b1") !== undefined && c.search.get("announcement-b1") !== undefined);
     expect(b.search.search("zeolite").hits[0]?.id).toBe("announcement-b1");
@@ -181,7 +212,11 @@ describe("LiveCatalog across processes on one Redis", () => {
     await a.remove("beta-centre");
     const late = await start(dir, await store(2));
     expect(late.version).toBe(5);
-    expect(late.search.catalog.records.map((r) => r.id).sort()).toEqual(["alpha-forum", "announcement-b1", "announcement-b3"]);
+    expect(late.search.catalog.records.map((r) => r.id).sort()).toEqual([
+      "alpha-forum",
+      "announcement-b1",
+      "announcement-b3",
+    ]);
   });
 
   it("a record's revision grows with its changes and with reloads, and is the same on every process, late ones included", async () => {
@@ -220,7 +255,9 @@ describe("LiveCatalog across processes on one Redis", () => {
     await a.put(announcement(base, "announcement-b4"));
     const late = await start(dir, await store(2));
     expect(late.version).toBe(4);
-    expect(late.search.catalog.records.map((r) => r.id).sort()).toEqual(a.search.catalog.records.map((r) => r.id).sort());
+    expect(late.search.catalog.records.map((r) => r.id).sort()).toEqual(
+      a.search.catalog.records.map((r) => r.id).sort(),
+    );
     expect(late.search.get("announcement-b1")).toBeDefined();
   });
 

@@ -18,7 +18,13 @@ afterAll(removeFixtures);
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 async function start(dir: string, changes: CatalogChangeStore): Promise<{ live: LiveCatalog; gone: string[] }> {
-  const live = await LiveCatalog.start({ dir, files: await loadCatalogOrThrow(dir), changes, logger, checkEveryMs: 50 });
+  const live = await LiveCatalog.start({
+    dir,
+    files: await loadCatalogOrThrow(dir),
+    changes,
+    logger,
+    checkEveryMs: 50,
+  });
   started.push(live);
   const gone: string[] = [];
   live.onRecordGone((ids) => gone.push(...ids));

@@ -19,9 +19,16 @@ afterEach(async () => {
 afterAll(removeFixtures);
 
 const errors: string[] = [];
-const logger = { info: () => undefined, warn: () => undefined, error: (_: object, msg: string) => void errors.push(msg) };
+const logger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: (_: object, msg: string) => void errors.push(msg),
+};
 
-async function start(dir: string, changes: CatalogChangeStore = createMemoryCatalogChanges()): Promise<{ live: LiveCatalog; events: RecordLiveEvent[] }> {
+async function start(
+  dir: string,
+  changes: CatalogChangeStore = createMemoryCatalogChanges(),
+): Promise<{ live: LiveCatalog; events: RecordLiveEvent[] }> {
   const live = await LiveCatalog.start({ dir, files: await loadCatalogOrThrow(dir), changes, logger });
   started.push(live);
   const events: RecordLiveEvent[] = [];
@@ -30,11 +37,18 @@ async function start(dir: string, changes: CatalogChangeStore = createMemoryCata
 }
 
 function announcement(base: CatalogRecord, id: string, word = "Zeolite"): CatalogRecord {
-  return { ...structuredClone(base), id, kind: "announcement", related: [], title: { en: `${word} call`, fr: `Appel ${word}`, ru: `Конкурс ${word}`, zh: `${word}征集` } };
+  return {
+    ...structuredClone(base),
+    id,
+    kind: "announcement",
+    related: [],
+    title: { en: `${word} call`, fr: `Appel ${word}`, ru: `Конкурс ${word}`, zh: `${word}征集` },
+  };
 }
 
 const GAMMA = BASE_FILES["records/beta-centre.yaml"]!.replace("id: beta-centre", "id: gamma-lab");
-const brief = (events: RecordLiveEvent[]) => events.map((e) => ({ id: e.record.id, version: e.version, timed: e.enteredAt !== undefined }));
+const brief = (events: RecordLiveEvent[]) =>
+  events.map((e) => ({ id: e.record.id, version: e.version, timed: e.enteredAt !== undefined }));
 
 describe("records going live, in one process", () => {
   it("a created and a replaced record are told with their change's version; a removal and an unchanged reload are not", async () => {
@@ -99,7 +113,8 @@ describe("records going live, in one process", () => {
 
 describe("records going live, across processes on one Redis", () => {
   const redis = redisForTests();
-  const store = async (): Promise<CatalogChangeStore> => createRedisCatalogChanges(await redis.client(), { prefix: "t:" });
+  const store = async (): Promise<CatalogChangeStore> =>
+    createRedisCatalogChanges(await redis.client(), { prefix: "t:" });
 
   it("every process tells its listeners of a change made by one of them, with the same version", async () => {
     const { dir } = await makeCatalog();

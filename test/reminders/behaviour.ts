@@ -2,13 +2,31 @@
 // due days from now is made due in a fraction of a second by moving the clock, never by waiting.
 import { afterEach, describe, expect, it } from "vitest";
 import { reminderInstant } from "../../src/catalog/deadlines.js";
-import type { Clock, DeliveryOutcome, PlannedReminder, RecordDeadlines, ReminderHooks, ReminderService } from "../../src/reminders/types.js";
+import type {
+  Clock,
+  DeliveryOutcome,
+  PlannedReminder,
+  RecordDeadlines,
+  ReminderHooks,
+  ReminderService,
+} from "../../src/reminders/types.js";
 import { until } from "../helpers/until.js";
 
-const LABEL = { en: "Applications close", fr: "Clôture des candidatures", ru: "Приём заявок заканчивается", zh: "申请截止" };
+const LABEL = {
+  en: "Applications close",
+  fr: "Clôture des candidatures",
+  ru: "Приём заявок заканчивается",
+  zh: "申请截止",
+};
 
-export function withDeadline(id: string, ...dates: (string | { date: string; time?: string; zone?: string })[]): RecordDeadlines {
-  return { id, dates: { deadlines: dates.map((d) => ({ ...(typeof d === "string" ? { date: d } : d), label: LABEL })) } };
+export function withDeadline(
+  id: string,
+  ...dates: (string | { date: string; time?: string; zone?: string })[]
+): RecordDeadlines {
+  return {
+    id,
+    dates: { deadlines: dates.map((d) => ({ ...(typeof d === "string" ? { date: d } : d), label: LABEL })) },
+  };
 }
 
 /** A clock running with the real one, shifted so that a chosen instant comes in a few milliseconds. */
@@ -74,13 +92,20 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
      * A reminder of another chat made due right after everything else: once it has come, anything due
      * before it (a duplicate, a reminder that should have been cancelled) would have come too.
      */
-    async function everythingDueHasCome(reminders: ReminderService, hooks: RecordingHooks, clock: MovableClock): Promise<void> {
+    async function everythingDueHasCome(
+      reminders: ReminderService,
+      hooks: RecordingHooks,
+      clock: MovableClock,
+    ): Promise<void> {
       const marker = withDeadline(`marker-${Math.random().toString(36).slice(2, 8)}`, "2031-05-21");
       // Due after every reminder the tests schedule (at most 400 ms ahead) would have come.
       clock.comeIn(reminderInstant({ date: "2031-05-21" }, 7), 1000);
       await reminders.add(999, marker);
       await until(() => hooks.sent.some((r) => r.recordId === marker.id), 10_000, "the marker reminder");
-      hooks.sent.splice(hooks.sent.findIndex((r) => r.recordId === marker.id), 1);
+      hooks.sent.splice(
+        hooks.sent.findIndex((r) => r.recordId === marker.id),
+        1,
+      );
     }
 
     it("plans reminders 7 days and 1 day before, skips those already past, and refuses a record without an upcoming deadline", async () => {
@@ -118,7 +143,9 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       expect(hooks.ids()).toEqual([planned![0]!.id]);
       expect(hooks.sent[0]).toMatchObject({ chatId: 7, recordId: "grant", days: 7, deadline: "2031-05-20" });
       // The 1-day reminder is still to come.
-      expect((await reminders.list(7)).map((e) => [e.recordId, e.pending.map((r) => r.days)])).toEqual([["grant", [1]]]);
+      expect((await reminders.list(7)).map((e) => [e.recordId, e.pending.map((r) => r.days)])).toEqual([
+        ["grant", [1]],
+      ]);
     });
 
     it("moves the reminders when the deadline changes: the old ones are cancelled", async () => {
@@ -143,7 +170,9 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       await reminders.recordChanged("grant", withDeadline("grant", earlier));
       await until(() => hooks.sent.length === 1, 10_000, "the moved reminder");
       expect(hooks.sent[0]).toMatchObject({ chatId: 18, deadline: "2031-06-30T10:00", days: 7 });
-      expect((await reminders.list(18))[0]?.pending.map((r) => [r.deadline, r.days])).toEqual([["2031-06-30T10:00", 1]]);
+      expect((await reminders.list(18))[0]?.pending.map((r) => [r.deadline, r.days])).toEqual([
+        ["2031-06-30T10:00", 1],
+      ]);
     });
 
     it("cancels the reminders the chat removes, and only those", async () => {

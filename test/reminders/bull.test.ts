@@ -9,7 +9,13 @@ import { createReminders } from "../../src/reminders/index.js";
 import type { ReminderService } from "../../src/reminders/types.js";
 import { redisForTests } from "../helpers/redis-server.js";
 import { until } from "../helpers/until.js";
-import { describeReminderBehaviour, MovableClock, RecordingHooks, SEVEN_DAYS_BEFORE, withDeadline } from "./behaviour.js";
+import {
+  describeReminderBehaviour,
+  MovableClock,
+  RecordingHooks,
+  SEVEN_DAYS_BEFORE,
+  withDeadline,
+} from "./behaviour.js";
 
 const redis = redisForTests();
 
@@ -32,14 +38,20 @@ describe("BullMQ reminders across processes", () => {
     for (const queue of queues.splice(0)) await queue.close();
   });
 
-  function engine(hooks = new RecordingHooks(), clock = new MovableClock()): { reminders: ReminderService; hooks: RecordingHooks; clock: MovableClock } {
+  function engine(
+    hooks = new RecordingHooks(),
+    clock = new MovableClock(),
+  ): { reminders: ReminderService; hooks: RecordingHooks; clock: MovableClock } {
     const reminders = createReminders({ redisUrl: redis.url, hooks, clock, backoffMs: 20 });
     open.push(reminders);
     return { reminders, hooks, clock };
   }
 
   function queue(): Queue {
-    const q = new Queue(REMINDER_QUEUE, { connection: { url: redis.url }, prefix: DEFAULT_REMINDER_PREFIX.replace(/:$/, "") });
+    const q = new Queue(REMINDER_QUEUE, {
+      connection: { url: redis.url },
+      prefix: DEFAULT_REMINDER_PREFIX.replace(/:$/, ""),
+    });
     queues.push(q);
     return q;
   }
@@ -76,13 +88,22 @@ describe("BullMQ reminders across processes", () => {
     await Promise.all([a.reminders.recordChanged("grant", moved), b.reminders.recordChanged("grant", moved)]);
     const q = queue();
     const delayed = (await q.getDelayed()).map((j) => j.id).sort();
-    expect(delayed).toEqual(["rem.31.grant.2031-07-01.1d", "rem.31.grant.2031-07-01.7d", "rem.32.grant.2031-07-01.1d", "rem.32.grant.2031-07-01.7d"]);
+    expect(delayed).toEqual([
+      "rem.31.grant.2031-07-01.1d",
+      "rem.31.grant.2031-07-01.7d",
+      "rem.32.grant.2031-07-01.1d",
+      "rem.32.grant.2031-07-01.7d",
+    ]);
     const sent = () => [...a.hooks.sent, ...b.hooks.sent];
     await until(() => sent().length === 2, 15_000, "the two reminders");
     // Applied once more by a late replica: adds nothing that is sent again.
     await b.reminders.recordChanged("grant", moved);
     await idle(q);
-    expect(sent().map((r) => r.id).sort()).toEqual(["rem.31.grant.2031-07-01.7d", "rem.32.grant.2031-07-01.7d"]);
+    expect(
+      sent()
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(["rem.31.grant.2031-07-01.7d", "rem.32.grant.2031-07-01.7d"]);
   });
 
   it("a removed reminder leaves no job behind", async () => {

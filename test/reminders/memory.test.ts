@@ -2,7 +2,13 @@
 import { describe, expect, it } from "vitest";
 import { createReminders } from "../../src/reminders/index.js";
 import { createMemoryReminders } from "../../src/reminders/memory.js";
-import { describeReminderBehaviour, MovableClock, RecordingHooks, SEVEN_DAYS_BEFORE, withDeadline } from "./behaviour.js";
+import {
+  describeReminderBehaviour,
+  MovableClock,
+  RecordingHooks,
+  SEVEN_DAYS_BEFORE,
+  withDeadline,
+} from "./behaviour.js";
 import { until } from "../helpers/until.js";
 
 describeReminderBehaviour("in-memory", (options) => createMemoryReminders(options));

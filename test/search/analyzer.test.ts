@@ -35,14 +35,28 @@ describe("French keys", () => {
 
 describe("filler", () => {
   it("drops every form of the verbs of wanting, finding, asking and telling", () => {
-    expect(keys("on veut lancer, ils veulent, je voudrais, il faut, je trouve, je me permets de vous écrire, expliquez", "fr")).toEqual([keys("lancer", "fr")[0]]);
+    expect(
+      keys(
+        "on veut lancer, ils veulent, je voudrais, il faut, je trouve, je me permets de vous écrire, expliquez",
+        "fr",
+      ),
+    ).toEqual([keys("lancer", "fr")[0]]);
     expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
     expect(keys("hope you're well, I was wondering, cheers", "en")).toEqual([]);
     expect(keys("на какую сумму, с кем, из скольких", "en")).toEqual(keys("сумму", "en"));
   });
 
   it("keeps the nouns that share a stem with them", () => {
-    for (const [word, lang] of [["information", "fr"], ["informations", "en"], ["conseil", "fr"], ["recommendations", "en"], ["suggestion", "en"], ["pouvoir", "fr"], ["souhaits", "fr"], ["интересы", "en"]] as const) {
+    for (const [word, lang] of [
+      ["information", "fr"],
+      ["informations", "en"],
+      ["conseil", "fr"],
+      ["recommendations", "en"],
+      ["suggestion", "en"],
+      ["pouvoir", "fr"],
+      ["souhaits", "fr"],
+      ["интересы", "en"],
+    ] as const) {
       expect(keys(word, lang), word).not.toEqual([]);
     }
   });
@@ -55,7 +69,9 @@ describe("filler", () => {
   it("keeps words that only look like them", () => {
     // "demande" is the demand of a supply-and-demand list, "share" a share of GDP, "aims" a goal.
     expect(keys("offre et demande", "fr")).toHaveLength(2);
-    expect(keys("share of GDP, the platform aims to", "en")).toEqual(expect.arrayContaining([keys("share")[0], keys("aims")[0]]));
+    expect(keys("share of GDP, the platform aims to", "en")).toEqual(
+      expect.arrayContaining([keys("share")[0], keys("aims")[0]]),
+    );
   });
 });
 

@@ -45,8 +45,20 @@ describe("askerWords", () => {
   };
 
   it("takes the clause after je suis / I'm / я / 我是 up to where the question starts", () => {
-    expect(describing("je suis étudiante en master à Almaty et je cherche un programme d'échange")).toEqual(["etudiante", "en", "master", "a", "almaty"]);
-    expect(describing("I'm a PhD student in Islamabad, is there anything?")).toEqual(["a", "phd", "student", "in", "islamabad"]);
+    expect(describing("je suis étudiante en master à Almaty et je cherche un programme d'échange")).toEqual([
+      "etudiante",
+      "en",
+      "master",
+      "a",
+      "almaty",
+    ]);
+    expect(describing("I'm a PhD student in Islamabad, is there anything?")).toEqual([
+      "a",
+      "phd",
+      "student",
+      "in",
+      "islamabad",
+    ]);
     expect(describing("Я студентка из Бишкека, ищу программу обмена")).toEqual(["студентка", "из", "бишкека"]);
     expect(describing("我是越南的青年研究员，想去中国做科研")).toContain("越南");
   });

@@ -28,7 +28,11 @@ describe("decide: direct answers from the record's own sentence", () => {
     const before = decide(own, question);
     const record = before.record!;
     const rename = (text: string) => text.replaceAll("Cui Xiaohao", "Li Wei");
-    own.put({ ...record, summary: { ...record.summary, en: rename(record.summary.en) }, ...(record.details ? { details: { ...record.details, en: rename(record.details.en) } } : {}) });
+    own.put({
+      ...record,
+      summary: { ...record.summary, en: rename(record.summary.en) },
+      ...(record.details ? { details: { ...record.details, en: rename(record.details.en) } } : {}),
+    });
     const after = decide(own, question);
     expect(after.record?.id).toBe(record.id);
     expect(after.direct?.kind === "sentence" && after.direct.text).toContain("Li Wei");
@@ -38,19 +42,23 @@ describe("decide: direct answers from the record's own sentence", () => {
   it("keeps the structured answer when the record has one", () => {
     expect(decide(engine, "who organised the SCO digital economy forum 2025?").direct?.kind).toBe("parties");
     expect(decide(engine, "how many agreements were signed at the Urumqi conference?").direct?.kind).toBe("figures");
-    expect(decide(engine, "where is the ASEAN secretariat?").direct).toMatchObject({ kind: "places", cities: ["jakarta"] });
+    expect(decide(engine, "where is the ASEAN secretariat?").direct).toMatchObject({
+      kind: "places",
+      cities: ["jakarta"],
+    });
   });
 });
 
 describe("decide: a Chinese city the catalog lacks", () => {
-  it.each(["startup incubator in Chengdu", "成都有孵化器吗", "Combien d'accords ont été signés à la conférence de Kachgar en 2024 ?"])(
-    "%s declines rather than answer with a record elsewhere in China, and still offers the topic",
-    (question) => {
-      const decision = decide(engine, question);
-      expect(decision.kind).toBe("decline");
-      expect(decision.response.hits.length).toBeGreaterThan(0);
-    },
-  );
+  it.each([
+    "startup incubator in Chengdu",
+    "成都有孵化器吗",
+    "Combien d'accords ont été signés à la conférence de Kachgar en 2024 ?",
+  ])("%s declines rather than answer with a record elsewhere in China, and still offers the topic", (question) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("decline");
+    expect(decision.response.hits.length).toBeGreaterThan(0);
+  });
 
   it("a city abroad still stands for its country: an incubator in Samarkand is one in Uzbekistan", () => {
     expect(decide(engine, "incubator in Samarkand").response.hits[0]?.id).toBe("urumqi-offshore-incubators");
@@ -134,9 +142,12 @@ describe("decide: when, and where", () => {
 });
 
 describe("decide: a figure the record lacks", () => {
-  it.each(["上合人工智能合作中心的预算有多少", "how much is the budget of the SCO AI cooperation centre?"])("declines %s", (question) => {
-    expect(decide(engine, question).kind).toBe("decline");
-  });
+  it.each(["上合人工智能合作中心的预算有多少", "how much is the budget of the SCO AI cooperation centre?"])(
+    "declines %s",
+    (question) => {
+      expect(decide(engine, question).kind).toBe("decline");
+    },
+  );
 
   it("answers a figure the record holds", () => {
     const decision = decide(engine, "how many agreements were signed at the urumqi conference");
@@ -162,10 +173,16 @@ describe("decide: a country the question asks about", () => {
     ["Huo-Yan lab in Brunei", "bgi-huoyan-lab-brunei"],
     ["programme pour jeunes scientifiques au Guangxi", "guangxi-asean-young-scientists"],
     // The asker's own country says who asks, not what is asked about.
-    ["Bonjour, je suis entrepreneur camerounais dans le solaire : quels objectifs ont la Chine et l'OCS pour l'éolien et le photovoltaïque ?", "sco-solar-wind-expansion"],
+    [
+      "Bonjour, je suis entrepreneur camerounais dans le solaire : quels objectifs ont la Chine et l'OCS pour l'éolien et le photovoltaïque ?",
+      "sco-solar-wind-expansion",
+    ],
     ["I'm from Brazil, what is the SCO AI cooperation centre?", "sco-ai-cooperation-centre"],
     // Who the asker is need not be in the answer.
-    ["Bonjour, je suis coordinatrice d'un incubateur à Dakar et je voudrais savoir s'il existe un centre Chine-OCS pour l'intelligence artificielle.", "sco-ai-cooperation-centre"],
+    [
+      "Bonjour, je suis coordinatrice d'un incubateur à Dakar et je voudrais savoir s'il existe un centre Chine-OCS pour l'intelligence artificielle.",
+      "sco-ai-cooperation-centre",
+    ],
   ])("answers %s", (question, id) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("answer");

@@ -89,11 +89,19 @@ describe("SearchEngine: ranking, filters and paging", () => {
     const names = ["Energy", "Trade", "Space", "Health", "Transport", "Tourism"];
     const sectors = Object.fromEntries(names.map((n) => [n.toLowerCase(), L(n, n, n, n)]));
     const plain = (id: string, title: string, tags: string[]) =>
-      record({ id, title: L(title, title, title, title), summary: L("A regional body.", "Un organisme régional.", "Региональный орган.", "区域机构。"), sectors: tags });
+      record({
+        id,
+        title: L(title, title, title, title),
+        summary: L("A regional body.", "Un organisme régional.", "Региональный орган.", "区域机构。"),
+        sectors: tags,
+      });
     const broad = SearchEngine.build({
       ...catalog,
       sectors,
-      records: [plain("a-umbrella", "Umbrella organisation", Object.keys(sectors)), plain("b-platform", "Regional platform", ["energy"])],
+      records: [
+        plain("a-umbrella", "Umbrella organisation", Object.keys(sectors)),
+        plain("b-platform", "Regional platform", ["energy"]),
+      ],
     });
     expect(broad.search("energy").hits.map((h) => h.id)).toEqual(["b-platform", "a-umbrella"]);
   });
@@ -133,7 +141,10 @@ describe("SearchEngine: ranking, filters and paging", () => {
 
   it("filters by facets (OR inside a facet, AND across facets) and ignores unknown values", () => {
     expect(ids("incubator", { filters: { countries: ["CN"] } })).toEqual(["harbin-incubator"]);
-    expect(ids("incubator", { filters: { countries: ["CN", "UZ"] } }).sort()).toEqual(["harbin-incubator", "offshore-incubators"]);
+    expect(ids("incubator", { filters: { countries: ["CN", "UZ"] } }).sort()).toEqual([
+      "harbin-incubator",
+      "offshore-incubators",
+    ]);
     expect(ids("incubator", { filters: { countries: ["XX", "UZ"] } })).toEqual(["offshore-incubators"]);
     expect(ids("incubator", { filters: { kinds: ["organisation"] } })).toEqual([]);
     expect(ids("", { filters: { sectors: ["education"], audiences: ["students"] } })).toEqual(["sco-higher-education"]);
@@ -169,7 +180,12 @@ describe("SearchEngine: ranking, filters and paging", () => {
     expect(engine.placesIn("а в Харбине?")).toMatchObject({ cities: ["harbin"], onlyPlaces: true });
     const named = engine.placesIn("incubators in Uzbekistan");
     expect(named).toMatchObject({ countries: ["UZ"], onlyPlaces: false, rest: "incubators" });
-    expect(engine.placesIn("lunar station")).toMatchObject({ countries: [], cities: [], onlyPlaces: false, rest: "lunar station" });
+    expect(engine.placesIn("lunar station")).toMatchObject({
+      countries: [],
+      cities: [],
+      onlyPlaces: false,
+      rest: "lunar station",
+    });
   });
 
   it("looks up records by id", () => {
@@ -182,7 +198,12 @@ describe("SearchEngine: ranking, filters and paging", () => {
     const extra = record({
       id: "tashkent-camp",
       kind: "programme",
-      title: { en: "Startup camp in Tashkent", fr: "Camp de start-up à Tachkent", ru: "Стартап-лагерь в Ташкенте", zh: "塔什干创业营" },
+      title: {
+        en: "Startup camp in Tashkent",
+        fr: "Camp de start-up à Tachkent",
+        ru: "Стартап-лагерь в Ташкенте",
+        zh: "塔什干创业营",
+      },
       summary: { en: "A camp.", fr: "Un camp.", ru: "Лагерь.", zh: "训练营。" },
       countries: ["UZ"],
     });
@@ -192,7 +213,15 @@ describe("SearchEngine: ranking, filters and paging", () => {
 });
 
 describe("SearchEngine: a question analysed once", () => {
-  const questions = ["incubators in Kazakhstan", "incubateurs à Karaganda", "инкубаторы в Харбине", "哈萨克斯坦的孵化器", "SCO", "and in Uzbekistan?", "incubtor"];
+  const questions = [
+    "incubators in Kazakhstan",
+    "incubateurs à Karaganda",
+    "инкубаторы в Харбине",
+    "哈萨克斯坦的孵化器",
+    "SCO",
+    "and in Uzbekistan?",
+    "incubtor",
+  ];
 
   it("searches and finds places in an analysed question as in its text, however often it is reused", () => {
     for (const q of questions) {

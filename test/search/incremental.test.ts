@@ -34,10 +34,14 @@ function byId(response: SearchResponse): Record<string, [number, number]> {
 
 function expectSameAnswers(engine: SearchEngine, fresh: SearchEngine): void {
   expect(engine.size).toBe(fresh.size);
-  for (const q of questions) expect(byId(engine.search(q, { limit: 500 })), q).toEqual(byId(fresh.search(q, { limit: 500 })));
+  for (const q of questions)
+    expect(byId(engine.search(q, { limit: 500 })), q).toEqual(byId(fresh.search(q, { limit: 500 })));
 }
 
-const without = (ids: readonly string[]): Catalog => ({ ...catalog, records: catalog.records.filter((r) => !ids.includes(r.id)) });
+const without = (ids: readonly string[]): Catalog => ({
+  ...catalog,
+  records: catalog.records.filter((r) => !ids.includes(r.id)),
+});
 
 describe("SearchEngine: incremental changes", () => {
   it("answers like a fresh build after records are added one by one", () => {
@@ -55,24 +59,48 @@ describe("SearchEngine: incremental changes", () => {
     expect(engine.remove(removed[0]!)).toBe(false);
     for (const id of removed) expect(engine.get(id)).toBeUndefined();
     expectSameAnswers(engine, SearchEngine.build(without(removed), { now }));
-    expect(new Set(engine.catalog.records.map((r) => r.id))).toEqual(new Set(without(removed).records.map((r) => r.id)));
+    expect(new Set(engine.catalog.records.map((r) => r.id))).toEqual(
+      new Set(without(removed).records.map((r) => r.id)),
+    );
   });
 
   it("replaces a record in place: its old words are gone, its new ones found", () => {
     const original = catalog.records.find((r) => r.id === "incubator-hefei")!;
-    const changed: CatalogRecord = { ...original, summary: L("A quantum photonics incubator.", "Un incubateur de photonique quantique.", "Инкубатор квантовой фотоники.", "量子光子孵化器。") };
+    const changed: CatalogRecord = {
+      ...original,
+      summary: L(
+        "A quantum photonics incubator.",
+        "Un incubateur de photonique quantique.",
+        "Инкубатор квантовой фотоники.",
+        "量子光子孵化器。",
+      ),
+    };
     const engine = SearchEngine.build(catalog, { now });
     engine.put(changed);
     expect(engine.get("incubator-hefei")).toBe(changed);
     expect(engine.search("quantum photonics").hits[0]?.id).toBe("incubator-hefei");
-    const fresh = SearchEngine.build({ ...catalog, records: catalog.records.map((r) => (r.id === changed.id ? changed : r)) }, { now });
+    const fresh = SearchEngine.build(
+      { ...catalog, records: catalog.records.map((r) => (r.id === changed.id ? changed : r)) },
+      { now },
+    );
     expectSameAnswers(engine, fresh);
   });
 
   it("finds a new record by a word the catalog never had, misspelt too", () => {
     const engine = SearchEngine.build(catalog, { now });
     expect(engine.search("zeolite").hits).toEqual([]);
-    engine.put(record({ id: "zeolite-lab", title: L("Zeolite research laboratory", "Laboratoire de recherche sur les zéolithes", "Лаборатория цеолитов", "沸石实验室"), summary: L("Zeolite catalysts.", "Catalyseurs.", "Катализаторы.", "催化剂。") }));
+    engine.put(
+      record({
+        id: "zeolite-lab",
+        title: L(
+          "Zeolite research laboratory",
+          "Laboratoire de recherche sur les zéolithes",
+          "Лаборатория цеолитов",
+          "沸石实验室",
+        ),
+        summary: L("Zeolite catalysts.", "Catalyseurs.", "Катализаторы.", "催化剂。"),
+      }),
+    );
     expect(engine.search("zeolite").hits[0]?.id).toBe("zeolite-lab");
     expect(engine.search("zeollite").hits[0]?.id).toBe("zeolite-lab");
     expect(engine.catalog.records.at(-1)?.id).toBe("zeolite-lab");

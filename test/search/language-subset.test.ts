@@ -5,7 +5,13 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
-import { ELD_SUBSET_FILE, databaseSubset, smallDatabase, subsetDetector, type EldDatabase } from "../../src/search/language-subset.js";
+import {
+  ELD_SUBSET_FILE,
+  databaseSubset,
+  smallDatabase,
+  subsetDetector,
+  type EldDatabase,
+} from "../../src/search/language-subset.js";
 
 const EVAL_DIR = fileURLToPath(new URL("../../eval", import.meta.url));
 
@@ -39,7 +45,11 @@ describe("eld database cut to our four languages", () => {
     expect(texts.length).toBeGreaterThan(2000);
     const differing = texts.filter((text) => {
       const [a, b] = [eld.detect(text), subset.detect(text)];
-      return a.language !== b.language || a.isReliable() !== b.isReliable() || JSON.stringify(a.getScores()) !== JSON.stringify(b.getScores());
+      return (
+        a.language !== b.language ||
+        a.isReliable() !== b.isReliable() ||
+        JSON.stringify(a.getScores()) !== JSON.stringify(b.getScores())
+      );
     });
     expect(differing).toEqual([]);
   });

@@ -41,7 +41,18 @@ describe("SearchEngine.fromPinyin", () => {
   });
 
   it("leaves English and French alone, names that are also pinyin included", () => {
-    for (const text of ["incubator in Almaty", "Shanghai", "beidou", "China ASEAN expo", "incubateur à Harbin", "Huo-Yan", "huo yan", "Xian", "wulumuqi"]) expect(engine.fromPinyin(text), text).toBeUndefined();
+    for (const text of [
+      "incubator in Almaty",
+      "Shanghai",
+      "beidou",
+      "China ASEAN expo",
+      "incubateur à Harbin",
+      "Huo-Yan",
+      "huo yan",
+      "Xian",
+      "wulumuqi",
+    ])
+      expect(engine.fromPinyin(text), text).toBeUndefined();
   });
 
   it("answers it in Chinese with the record it names", () => {

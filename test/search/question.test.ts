@@ -32,7 +32,15 @@ describe("smalltalkKind", () => {
     expect(smalltalkKind(text)).toBe(kind);
   });
 
-  it.each(["hello, incubators in Kazakhstan?", "thanks, and in Uzbekistan?", "ok what about the SCO", "help me find an incubator", "谢谢，东盟的孵化器呢", "спасибо, а стипендии есть?", "test of the SCO energy platform"])("%s asks something", (text) => {
+  it.each([
+    "hello, incubators in Kazakhstan?",
+    "thanks, and in Uzbekistan?",
+    "ok what about the SCO",
+    "help me find an incubator",
+    "谢谢，东盟的孵化器呢",
+    "спасибо, а стипендии есть?",
+    "test of the SCO energy platform",
+  ])("%s asks something", (text) => {
     expect(smalltalkKind(text)).toBeNull();
   });
 });
@@ -54,14 +62,37 @@ describe("questionKind", () => {
 
 describe("wordBoundaries", () => {
   const everyScript = (source: string) =>
-    source.replaceAll(String.raw`\b`, String.raw`(?:(?<=[\p{L}\p{N}])(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?=[\p{L}\p{N}]))`);
+    source.replaceAll(
+      String.raw`\b`,
+      String.raw`(?:(?<=[\p{L}\p{N}])(?![\p{L}\p{N}])|(?<![\p{L}\p{N}])(?=[\p{L}\p{N}]))`,
+    );
   const patterns = [
     String.raw`\bhow much\b|\b(total )?(value|worth)\b|\bсумм[аы]\b|\bстоимост|多少钱`,
     String.raw`\bwhere('s| is)\b|\b(se tient|basee?s?) ou\s*\??$|\bгде(?! (найти|можно))\b`,
     String.raw`\bs?um\b|\bthemes?\b|\d\b|\b\d+\b`,
     String.raw`\b(which|what) countries\b|\b(pays )?membres\b|\bwho are (its |the )?members\b`,
   ];
-  const texts = ["how much", "somehow muchness", "total value?", "сумма", "сумматор", "где найти", "где это", "basees ou?", "um", "sum", "2024 themes", "a1 b22", "thème", "which countries", "somewhat countries", "pays membres", "membres", "who are the members?", "who are its membersip"];
+  const texts = [
+    "how much",
+    "somehow muchness",
+    "total value?",
+    "сумма",
+    "сумматор",
+    "где найти",
+    "где это",
+    "basees ou?",
+    "um",
+    "sum",
+    "2024 themes",
+    "a1 b22",
+    "thème",
+    "which countries",
+    "somewhat countries",
+    "pays membres",
+    "membres",
+    "who are the members?",
+    "who are its membersip",
+  ];
 
   it("matches what the two-sided boundary matches, where it matches it", () => {
     for (const source of patterns) {
@@ -78,7 +109,16 @@ describe("wordBoundaries", () => {
     expect(wordBoundaries(String.raw`\bab\b`)).toBe(`${before}ab${after}`);
     expect(wordBoundaries(String.raw`\b(a|b(c|d))\b`)).toBe(String.raw`${before}(a|b(c|d))${after}`);
     expect(wordBoundaries(String.raw`\b(a |b)\b`)).toBe(`${before}(a |b)${everyScript(String.raw`\b`)}`);
-    for (const source of [String.raw`\bs?x`, String.raw`\b(a|b)?x`, String.raw`\b(a|)x`, String.raw`\b(?=a)a`, String.raw`\d\b`, String.raw`\x20\b`, String.raw`[ab]\b`, String.raw`(a|b)+\b`])
+    for (const source of [
+      String.raw`\bs?x`,
+      String.raw`\b(a|b)?x`,
+      String.raw`\b(a|)x`,
+      String.raw`\b(?=a)a`,
+      String.raw`\d\b`,
+      String.raw`\x20\b`,
+      String.raw`[ab]\b`,
+      String.raw`(a|b)+\b`,
+    ])
       expect(wordBoundaries(source), source).toBe(everyScript(source));
   });
 });

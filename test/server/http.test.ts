@@ -10,12 +10,17 @@ import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 const quiet = pino({ level: "silent" });
 
 /** A raw HTTP request (fetch cannot send a wrong Content-Length or stream a body in pieces). */
-function raw(url: string, options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; chunks?: Buffer[] } = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer | string; chunks?: Buffer[] } = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method: options.method ?? "POST", headers: options.headers, agent: false }, (res) => {
       const parts: Buffer[] = [];
       res.on("data", (c: Buffer) => parts.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8"), headers: res.headers }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts).toString("utf8"), headers: res.headers }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -37,7 +42,17 @@ async function deadPort(): Promise<number> {
 describe("webhook server: the real app in webhook mode", () => {
   let bot: TestBot;
   let secret: string;
-  const update = (id = 1) => JSON.stringify({ update_id: id, message: { message_id: 1, date: 0, chat: { id: 5, type: "private", first_name: "A" }, from: { id: 5, is_bot: false, first_name: "A" }, text: "/help" } });
+  const update = (id = 1) =>
+    JSON.stringify({
+      update_id: id,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: 5, type: "private", first_name: "A" },
+        from: { id: 5, is_bot: false, first_name: "A" },
+        text: "/help",
+      },
+    });
 
   beforeAll(async () => {
     bot = await startTestBot({ mode: "webhook" });
@@ -62,40 +77,65 @@ describe("webhook server: the real app in webhook mode", () => {
 
   it("accepts an update with the right secret header", async () => {
     const after = bot.api.mark();
-    const res = await raw(bot.webhookUrl as string, { headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: update(11) });
+    const res = await raw(bot.webhookUrl as string, {
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: update(11),
+    });
     expect(res.status).toBe(200);
     await bot.api.waitForCall("sendMessage", (p) => p.chat_id === 5, { after });
   });
 
   it("answers 401 to a wrong or missing secret header and handles nothing", async () => {
     const after = bot.api.mark();
-    const wrong = await raw(bot.webhookUrl as string, { headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": `${secret}x` }, body: update(12) });
-    const missing = await raw(bot.webhookUrl as string, { headers: { "content-type": "application/json" }, body: update(13) });
+    const wrong = await raw(bot.webhookUrl as string, {
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": `${secret}x` },
+      body: update(12),
+    });
+    const missing = await raw(bot.webhookUrl as string, {
+      headers: { "content-type": "application/json" },
+      body: update(13),
+    });
     expect(wrong.status).toBe(401);
     expect(missing.status).toBe(401);
     // The next update with the right secret is answered, and is the only one that was.
-    const right = await raw(bot.webhookUrl as string, { headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: update(14) });
+    const right = await raw(bot.webhookUrl as string, {
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: update(14),
+    });
     expect(right.status).toBe(200);
     await bot.api.waitForCall("sendMessage", (p) => p.chat_id === 5, { after });
     expect(bot.api.calls.slice(after).filter((c) => c.method === "sendMessage")).toHaveLength(1);
   });
 
   it("delivered through the fake Telegram with a wrong secret: 401", async () => {
-    const delivery = await bot.api.deliverToWebhook(bot.api.textMessage({ chatId: 6, userId: 6, text: "/help" }), { url: bot.webhookUrl, secret: "not-the-secret" });
+    const delivery = await bot.api.deliverToWebhook(bot.api.textMessage({ chatId: 6, userId: 6, text: "/help" }), {
+      url: bot.webhookUrl,
+      secret: "not-the-secret",
+    });
     expect(delivery.status).toBe(401);
   });
 
   it("answers 400 to a body that is not JSON", async () => {
-    const res = await raw(bot.webhookUrl as string, { headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: "{not json" });
+    const res = await raw(bot.webhookUrl as string, {
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: "{not json",
+    });
     expect(res.status).toBe(400);
   });
 
   it("answers 413 to a body over the limit, declared or streamed", async () => {
     const big = Buffer.alloc(2 * 1024 * 1024, 0x20);
-    const declared = await raw(bot.webhookUrl as string, { headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body: big });
+    const declared = await raw(bot.webhookUrl as string, {
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: big,
+    });
     expect(declared.status).toBe(413);
     const streamed = await raw(bot.webhookUrl as string, {
-      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret, "transfer-encoding": "chunked" },
+      headers: {
+        "content-type": "application/json",
+        "x-telegram-bot-api-secret-token": secret,
+        "transfer-encoding": "chunked",
+      },
       chunks: Array.from({ length: 24 }, () => Buffer.alloc(64 * 1024, 0x20)),
     });
     expect(streamed.status).toBe(413);
@@ -105,7 +145,14 @@ describe("webhook server: the real app in webhook mode", () => {
 
   it("answers 404 to anything else", async () => {
     expect((await raw(`${bot.serverUrl}/`, { method: "GET" })).status).toBe(404);
-    expect((await raw(`${bot.serverUrl}/telegram/other`, { body: update(14), headers: { "x-telegram-bot-api-secret-token": secret } })).status).toBe(404);
+    expect(
+      (
+        await raw(`${bot.serverUrl}/telegram/other`, {
+          body: update(14),
+          headers: { "x-telegram-bot-api-secret-token": secret },
+        })
+      ).status,
+    ).toBe(404);
     expect((await raw(bot.webhookUrl as string, { method: "GET" })).status).toBe(404);
     expect((await raw(`${bot.serverUrl}/healthz`, { method: "POST", body: "{}" })).status).toBe(404);
   });
@@ -146,7 +193,12 @@ describe("/healthz with Redis state", () => {
       const res = await fetch(`${bot.serverUrl}/healthz`);
       expect(Date.now() - started).toBeLessThan(2500);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ status: "unavailable", mode: "webhook", state: "redis", redis: "unreachable" });
+      expect(await res.json()).toMatchObject({
+        status: "unavailable",
+        mode: "webhook",
+        state: "redis",
+        redis: "unreachable",
+      });
     } finally {
       await bot?.stop();
       bot = undefined;
@@ -179,7 +231,10 @@ describe("HTTP server on its own", () => {
   afterAll(() => server.close(100));
 
   it("passes the body it read to the webhook handler, up to the limit", async () => {
-    expect(await raw(`${base}/hook`, { body: Buffer.alloc(1000, 0x61) })).toMatchObject({ status: 200, body: JSON.stringify({ size: 1000 }) });
+    expect(await raw(`${base}/hook`, { body: Buffer.alloc(1000, 0x61) })).toMatchObject({
+      status: 200,
+      body: JSON.stringify({ size: 1000 }),
+    });
     expect((await raw(`${base}/hook`, { body: Buffer.alloc(1001, 0x61) })).status).toBe(413);
   });
 

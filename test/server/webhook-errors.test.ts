@@ -30,7 +30,11 @@ beforeAll(async () => {
 afterAll(() => bot.stop());
 
 async function post(body: string): Promise<{ status: number; text: string }> {
-  const res = await fetch(bot.webhookUrl as string, { method: "POST", headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret }, body });
+  const res = await fetch(bot.webhookUrl as string, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+    body,
+  });
   return { status: res.status, text: await res.text() };
 }
 
@@ -44,7 +48,9 @@ describe("a failing handler, in webhook mode", () => {
     const after = bot.api.mark();
     const delivery = await bot.api.deliverToWebhook(update, { url: bot.webhookUrl });
     expect(delivery.status).toBe(200);
-    const replies = bot.api.calls.slice(after).filter((c) => c.method === "sendMessage" && c.payload.chat_id === FAILING_USER);
+    const replies = bot.api.calls
+      .slice(after)
+      .filter((c) => c.method === "sendMessage" && c.payload.chat_id === FAILING_USER);
     // The greeting went out before the session write failed; the apology follows it.
     expect(replies.at(-1)?.payload.text).toMatch(/^Sorry, something went wrong on our side/);
     expect(logged(update.update_id, /^update failed$/)).toMatchObject({ level: 50, kind: "internal" });
@@ -62,11 +68,23 @@ describe("a failing handler, in webhook mode", () => {
   });
 
   it("a button pressed long ago (400 query is too old) is answered 200", async () => {
-    await bot.api.deliverToWebhook(bot.api.textMessage({ chatId: 4042, userId: 4042, text: "/incubators" }), { url: bot.webhookUrl });
-    const list = bot.api.callsOf("sendMessage").filter((c) => c.payload.chat_id === 4042).at(-1);
+    await bot.api.deliverToWebhook(bot.api.textMessage({ chatId: 4042, userId: 4042, text: "/incubators" }), {
+      url: bot.webhookUrl,
+    });
+    const list = bot.api
+      .callsOf("sendMessage")
+      .filter((c) => c.payload.chat_id === 4042)
+      .at(-1);
     const markup = list?.payload.reply_markup as { inline_keyboard: { callback_data?: string }[][] };
     const data = markup.inline_keyboard.flat().find((b) => b.callback_data)?.callback_data as string;
-    bot.api.failNext("answerCallbackQuery", { error_code: 400, description: "Bad Request: query is too old and response timeout expired or query ID is invalid" }, 5);
+    bot.api.failNext(
+      "answerCallbackQuery",
+      {
+        error_code: 400,
+        description: "Bad Request: query is too old and response timeout expired or query ID is invalid",
+      },
+      5,
+    );
     const update = bot.api.callbackQuery({ chatId: 4042, userId: 4042, data });
     const delivery = await bot.api.deliverToWebhook(update, { url: bot.webhookUrl });
     expect(delivery.status).toBe(200);
@@ -77,14 +95,27 @@ describe("a failing handler, in webhook mode", () => {
 
 describe("bodies that are not updates, and malformed updates", () => {
   it("answers 400 to JSON that is not an update object", async () => {
-    for (const body of ["null", "[]", "[1,2]", "42", '"an update"', "true", "{}", '{"update_id":"7"}', '{"update_id":-1}', '{"update_id":1.5}']) {
+    for (const body of [
+      "null",
+      "[]",
+      "[1,2]",
+      "42",
+      '"an update"',
+      "true",
+      "{}",
+      '{"update_id":"7"}',
+      '{"update_id":-1}',
+      '{"update_id":1.5}',
+    ]) {
       const { status } = await post(body);
       expect(status, body).toBe(400);
     }
   });
 
   it("drops updates with wrong field types or missing fields with a log line, answers 200, and sends nothing", async () => {
-    const good = bot.api.textMessage({ chatId: 4050, userId: 4050, text: "/start" }).message as NonNullable<Update["message"]>;
+    const good = bot.api.textMessage({ chatId: 4050, userId: 4050, text: "/start" }).message as NonNullable<
+      Update["message"]
+    >;
     const cases: [string, unknown][] = [
       ["message without from", { ...good, from: undefined }],
       ["non-string language_code", { ...good, from: { ...good.from, language_code: 42 } }],
@@ -100,14 +131,25 @@ describe("bodies that are not updates, and malformed updates", () => {
       const updateId = id++;
       const { status } = await post(JSON.stringify({ update_id: updateId, message }));
       expect(status, what).toBe(200);
-      expect(bot.api.calls.slice(after).filter((c) => c.method === "sendMessage"), what).toHaveLength(0);
+      expect(
+        bot.api.calls.slice(after).filter((c) => c.method === "sendMessage"),
+        what,
+      ).toHaveLength(0);
       expect(logged(updateId, /^dropped a malformed update$/), what).toBeDefined();
     }
-    const forged = { update_id: id++, callback_query: { id: "1", from: { id: "x", is_bot: false, first_name: "A" }, chat_instance: "1", data: "v:1" } };
+    const forged = {
+      update_id: id++,
+      callback_query: { id: "1", from: { id: "x", is_bot: false, first_name: "A" }, chat_instance: "1", data: "v:1" },
+    };
     expect((await post(JSON.stringify(forged))).status).toBe(200);
-    const nowhere = { update_id: id++, callback_query: { id: "3", from: good.from, chat_instance: "1", data: "r:d:incubator-wuhan" } };
+    const nowhere = {
+      update_id: id++,
+      callback_query: { id: "3", from: good.from, chat_instance: "1", data: "r:d:incubator-wuhan" },
+    };
     expect((await post(JSON.stringify(nowhere))).status).toBe(200);
-    expect(logged(nowhere.update_id, /^dropped a malformed update$/)).toMatchObject({ problem: expect.stringMatching(/no-message-nor-inline-message-id/) });
+    expect(logged(nowhere.update_id, /^dropped a malformed update$/)).toMatchObject({
+      problem: expect.stringMatching(/no-message-nor-inline-message-id/),
+    });
     const inline = { update_id: id, inline_query: { id: "2", from: good.from, query: { text: "hi" }, offset: "" } };
     expect((await post(JSON.stringify(inline))).status).toBe(200);
   });

@@ -6,11 +6,19 @@ import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/s
 import { redisForTests } from "../helpers/redis-server.js";
 import { until } from "../helpers/until.js";
 
-const record = (id: string): CatalogRecord => announcementRecord({ broadcastId: id, text: `Call ${id}\nApply now.`, sentAt: new Date("2026-11-20T10:00:00Z"), expires: "2026-12-20" });
-
+const record = (id: string): CatalogRecord =>
+  announcementRecord({
+    broadcastId: id,
+    text: `Call ${id}\nApply now.`,
+    sentAt: new Date("2026-11-20T10:00:00Z"),
+    expires: "2026-12-20",
+  });
 
 /** The same contract for both backends: `make(maxKept)` gives a store; `other()` a second process's view of it. */
-function contract(make: (maxKept?: number) => Promise<CatalogChangeStore>, other: (store: CatalogChangeStore) => Promise<CatalogChangeStore>) {
+function contract(
+  make: (maxKept?: number) => Promise<CatalogChangeStore>,
+  other: (store: CatalogChangeStore) => Promise<CatalogChangeStore>,
+) {
   it("numbers changes 1, 2, 3 and gives those after a version, in order", async () => {
     const store = await make();
     expect(await store.append({ op: "put", record: record("b1") })).toBe(1);
@@ -52,7 +60,9 @@ function contract(make: (maxKept?: number) => Promise<CatalogChangeStore>, other
 
   it("refuses a record the catalog schema refuses, and stores nothing", async () => {
     const store = await make();
-    await expect(store.append({ op: "put", record: { ...record("b1"), id: "Not Kebab" } })).rejects.toThrow("not a valid catalog change");
+    await expect(store.append({ op: "put", record: { ...record("b1"), id: "Not Kebab" } })).rejects.toThrow(
+      "not a valid catalog change",
+    );
     expect((await store.snapshot()).version).toBe(0);
   });
 
@@ -92,7 +102,10 @@ describe("catalog changes in Redis", () => {
     await redis.hset("t:announcements", "announcement-old", JSON.stringify(record("old")));
     await redis.lpush("t:announcements:ids", "announcement-old");
     await redis.hset("t:catalog:latest", "broken", "{not json");
-    const store = createRedisCatalogChanges(redis, { prefix: "t:", logger: { info: () => undefined, warn: (obj) => warnings.push(obj) } });
+    const store = createRedisCatalogChanges(redis, {
+      prefix: "t:",
+      logger: { info: () => undefined, warn: (obj) => warnings.push(obj) },
+    });
     const snapshot = await store.snapshot();
     expect(snapshot.records.map((c) => c.op === "put" && c.record.id)).toEqual(["announcement-old"]);
     expect(warnings).toEqual([{ key: "t:catalog:latest broken" }]);

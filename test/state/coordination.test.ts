@@ -37,7 +37,10 @@ afterEach(async () => {
 type Kind = StateBackend["kind"];
 
 function open(kind: Kind, options: { maxAudit?: number } = {}): StateBackend {
-  const backend = kind === "redis" ? createRedisState(connectRedis(server!.url), { ttlSeconds: 60, ...options }) : createMemoryState({ ttlSeconds: 60, ...options });
+  const backend =
+    kind === "redis"
+      ? createRedisState(connectRedis(server!.url), { ttlSeconds: 60, ...options })
+      : createMemoryState({ ttlSeconds: 60, ...options });
   opened.push(backend);
   return backend;
 }
@@ -60,7 +63,10 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
     await s.set(2, sub({ topics: ["energy", "agriculture"], countries: ["KZ"], lang: "ru" }));
     await s.set(3, sub({ topics: ["agriculture"], kinds: ["programme"], lang: "fr" }));
     await s.set(4, sub({ lang: "zh" })); // everything
-    await s.set(5, sub({ topics: ["digital-economy"], kinds: ["incubator", "event"], countries: ["CN", "UZ"], lang: "en" }));
+    await s.set(
+      5,
+      sub({ topics: ["digital-economy"], kinds: ["incubator", "event"], countries: ["CN", "UZ"], lang: "en" }),
+    );
     await s.set(-1001234567890, sub({ countries: ["KZ"], lang: "ru" })); // a group chat
   }
 
@@ -74,9 +80,23 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
     const s = state.subscriptions;
     expect(await s.get(42)).toBeUndefined();
     await s.set(42, sub({ topics: ["energy", "agriculture", "energy"], countries: ["KZ"], lang: "ru" }));
-    expect(await s.get(42)).toEqual({ chatId: 42, topics: ["agriculture", "energy"], kinds: [], countries: ["KZ"], lang: "ru", active: true });
+    expect(await s.get(42)).toEqual({
+      chatId: 42,
+      topics: ["agriculture", "energy"],
+      kinds: [],
+      countries: ["KZ"],
+      lang: "ru",
+      active: true,
+    });
     await s.set(42, sub({ kinds: ["programme"], lang: "fr" }));
-    expect(await s.get(42)).toEqual({ chatId: 42, topics: [], kinds: ["programme"], countries: [], lang: "fr", active: true });
+    expect(await s.get(42)).toEqual({
+      chatId: 42,
+      topics: [],
+      kinds: ["programme"],
+      countries: [],
+      lang: "fr",
+      active: true,
+    });
     // The old choices no longer put the chat in an audience.
     expect(await ids({ topics: ["energy"], kinds: ["event"] })).toEqual([]);
     expect(await ids({ countries: ["KZ"], kinds: ["programme"], languages: ["ru"] })).toEqual([]);
@@ -162,7 +182,9 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
     expect(await ids({ topics: ["energy", "agriculture"] })).toEqual([1, 4]);
     expect(await ids({ topics: ["energy"], countries: ["KZ"] })).toEqual([-1001234567890, 1, 2, 4]);
     expect(await ids({ topics: ["agriculture"], kinds: ["programme"] })).toEqual([3, 4]);
-    expect(await ids({ topics: ["agriculture"], kinds: ["programme"], countries: ["KZ"] })).toEqual([-1001234567890, 2, 3, 4]);
+    expect(await ids({ topics: ["agriculture"], kinds: ["programme"], countries: ["KZ"] })).toEqual([
+      -1001234567890, 2, 3, 4,
+    ]);
     expect(await ids({ topics: ["digital-economy"], kinds: ["event"], countries: ["UZ"] })).toEqual([4, 5]);
     expect(await ids({ topics: ["digital-economy"], kinds: ["programme"], countries: ["UZ"] })).toEqual([4]);
     expect(await ids({ countries: ["CN"] })).toEqual([4]);
@@ -171,7 +193,9 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
   it("languages: exactly the subscribers reading one of them", async () => {
     await population();
     expect(await ids({ languages: ["ru"], countries: ["KZ"] })).toEqual([-1001234567890]);
-    expect(await ids({ languages: ["en", "fr"], topics: ["energy", "agriculture"], kinds: ["programme"] })).toEqual([1, 3]);
+    expect(await ids({ languages: ["en", "fr"], topics: ["energy", "agriculture"], kinds: ["programme"] })).toEqual([
+      1, 3,
+    ]);
     expect(await ids({ languages: ["en"], topics: ["energy"] })).toEqual([1]);
     expect(await state.subscriptions.resolve({ languages: ["zh"] })).toEqual([{ chatId: 4, lang: "zh" }]);
   });
@@ -268,9 +292,21 @@ describe("redis coordination state only", () => {
     expect(await r.smembers("coopdesk:sub:country:UZ")).toEqual(["5"]);
     expect(await r.smembers("coopdesk:sub:lang:ru")).toEqual(["5"]);
     expect(await r.smembers("coopdesk:sub:all")).toEqual(["5"]);
-    expect(await r.hgetall("coopdesk:sub:user:5")).toEqual({ topics: '["energy"]', kinds: "[]", countries: '["KZ","UZ"]', lang: "ru" });
+    expect(await r.hgetall("coopdesk:sub:user:5")).toEqual({
+      topics: '["energy"]',
+      kinds: "[]",
+      countries: '["KZ","UZ"]',
+      lang: "ru",
+    });
     await state.subscriptions.set(5, sub({ kinds: ["event"], lang: "en" }));
-    expect(await r.exists("coopdesk:sub:topic:energy", "coopdesk:sub:kind:*", "coopdesk:sub:country:UZ", "coopdesk:sub:lang:ru")).toBe(0);
+    expect(
+      await r.exists(
+        "coopdesk:sub:topic:energy",
+        "coopdesk:sub:kind:*",
+        "coopdesk:sub:country:UZ",
+        "coopdesk:sub:lang:ru",
+      ),
+    ).toBe(0);
     expect(await r.smembers("coopdesk:sub:topic:*")).toEqual(["5"]);
     await state.subscriptions.remove(5);
     expect(await r.keys("coopdesk:sub:*")).toEqual([]);
@@ -300,7 +336,13 @@ describe("redis coordination state only", () => {
   it("keeps the audit log in the stream coopdesk:audit, trimmed", async () => {
     const state = open("redis", { maxAudit: 100 });
     const pipeline = admin!.pipeline();
-    for (let i = 0; i < 1000; i++) pipeline.xadd("coopdesk:audit", "*", "entry", JSON.stringify({ at: new Date().toISOString(), actor: i, action: "grant" }));
+    for (let i = 0; i < 1000; i++)
+      pipeline.xadd(
+        "coopdesk:audit",
+        "*",
+        "entry",
+        JSON.stringify({ at: new Date().toISOString(), actor: i, action: "grant" }),
+      );
     await pipeline.exec();
     await state.audit.append({ actor: 5000, action: "reload" });
     expect(await admin!.xlen("coopdesk:audit")).toBeLessThan(300);

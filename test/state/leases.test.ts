@@ -31,7 +31,10 @@ describe.each(["memory", "redis"] as const)("%s leases", (kind) => {
       opened.push(state);
       return [state.leases, state.leases];
     }
-    const [a, b] = [createRedisState(connectRedis(server!.url), { ttlSeconds: 60 }), createRedisState(connectRedis(server!.url), { ttlSeconds: 60 })];
+    const [a, b] = [
+      createRedisState(connectRedis(server!.url), { ttlSeconds: 60 }),
+      createRedisState(connectRedis(server!.url), { ttlSeconds: 60 }),
+    ];
     opened.push(a, b);
     return [a.leases, b.leases];
   };
@@ -138,11 +141,16 @@ describe("redis leases only", () => {
     opened.push(state);
     const k = "chat:lost";
     const troubles: string[] = [];
-    const outcome = await holdLease(state.leases, k, { ttlMs: 300, waitMs: 0, onTrouble: (t) => troubles.push(t.kind) }, async () => {
-      await takeOver(`coopdesk:lease:${k}`);
-      await until(() => troubles.includes("lost"));
-      return 1;
-    });
+    const outcome = await holdLease(
+      state.leases,
+      k,
+      { ttlMs: 300, waitMs: 0, onTrouble: (t) => troubles.push(t.kind) },
+      async () => {
+        await takeOver(`coopdesk:lease:${k}`);
+        await until(() => troubles.includes("lost"));
+        return 1;
+      },
+    );
     expect(outcome).toEqual({ held: true, result: 1 });
     expect(troubles).toEqual(["lost"]);
   });

@@ -18,7 +18,13 @@ function contract(make: () => Promise<RecordEditStore>, other: () => Promise<Rec
     const a = await store.submit({ record: changed, before: record, author: 1, authorChat: 1, authorLang: "fr" });
     const b = await store.submit({ record, author: 2, authorChat: 2, authorLang: "en" });
     expect([a.id, b.id]).toEqual(["1", "2"]);
-    expect(a).toMatchObject({ status: "pending", author: 1, authorLang: "fr", record: { title: { en: "Changed" } }, before: { id: record.id } });
+    expect(a).toMatchObject({
+      status: "pending",
+      author: 1,
+      authorLang: "fr",
+      record: { title: { en: "Changed" } },
+      before: { id: record.id },
+    });
     expect((await (await other()).pending(10)).map((e) => e.id)).toEqual(["1", "2"]);
     expect((await store.pending(1)).map((e) => e.id)).toEqual(["1"]);
   });

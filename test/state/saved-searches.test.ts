@@ -2,7 +2,13 @@
 // of the same store (for Redis, its own connection). Both read the same clock, which tests move.
 import { beforeEach, describe, expect, it } from "vitest";
 import { createRedisSavedSearches } from "../../src/state/saved-searches-redis.js";
-import { createMemorySavedSearches, MAX_SAVED_SEARCHES, SAVED_SEARCH_ID, type SavedSearchInput, type SavedSearchStore } from "../../src/state/saved-searches.js";
+import {
+  createMemorySavedSearches,
+  MAX_SAVED_SEARCHES,
+  SAVED_SEARCH_ID,
+  type SavedSearchInput,
+  type SavedSearchStore,
+} from "../../src/state/saved-searches.js";
 import { redisForTests } from "../helpers/redis-server.js";
 
 function input(chatId: number, query: string, extra: Partial<SavedSearchInput> = {}): SavedSearchInput {
@@ -22,13 +28,27 @@ function contract(make: () => Promise<SavedSearchStore>, other: () => Promise<Sa
   it("saves a search with an id and its time, lists a chat's searches oldest first, and gets one by id", async () => {
     const store = await make();
     const before = Date.now();
-    const a = await store.save(input(1, "incubators in Kazakhstan", { lang: "ru", filters: { countries: ["KZ", "CN", "KZ"] }, shown: ["x", "y", "x"] }), 20);
+    const a = await store.save(
+      input(1, "incubators in Kazakhstan", {
+        lang: "ru",
+        filters: { countries: ["KZ", "CN", "KZ"] },
+        shown: ["x", "y", "x"],
+      }),
+      20,
+    );
     const b = await store.save(input(1, "hydrogen forum"), 20);
     await store.save(input(2, "lunar greenhouse"), 20);
     expect(a.status).toBe("saved");
     if (a.status !== "saved" || b.status !== "saved") throw new Error("not saved");
     expect(a.search.id).toMatch(SAVED_SEARCH_ID);
-    expect(a.search).toMatchObject({ chatId: 1, query: "incubators in Kazakhstan", lang: "ru", filters: { countries: ["CN", "KZ"] }, shown: ["x", "y"], version: 3 });
+    expect(a.search).toMatchObject({
+      chatId: 1,
+      query: "incubators in Kazakhstan",
+      lang: "ru",
+      filters: { countries: ["CN", "KZ"] },
+      shown: ["x", "y"],
+      version: 3,
+    });
     expect(Date.parse(a.search.createdAt)).toBeGreaterThanOrEqual(before - 1000);
     const view = await other();
     expect((await view.list(1)).map((s) => s.query)).toEqual(["incubators in Kazakhstan", "hydrogen forum"]);
@@ -36,7 +56,11 @@ function contract(make: () => Promise<SavedSearchStore>, other: () => Promise<Sa
     expect(await view.list(3)).toEqual([]);
     expect(await view.get(a.search.id)).toEqual(a.search);
     expect(await view.get("nosuchid")).toBeUndefined();
-    expect((await view.all()).map((s) => s.query).sort()).toEqual(["hydrogen forum", "incubators in Kazakhstan", "lunar greenhouse"]);
+    expect((await view.all()).map((s) => s.query).sort()).toEqual([
+      "hydrogen forum",
+      "incubators in Kazakhstan",
+      "lunar greenhouse",
+    ]);
   });
 
   it("does not save the same search of a chat twice, but another chat may save it", async () => {
@@ -86,7 +110,12 @@ function contract(make: () => Promise<SavedSearchStore>, other: () => Promise<Sa
     const saved = await store.save(input(1, "hydrogen forum"), 20);
     if (saved.status !== "saved") throw new Error("not saved");
     const id = saved.search.id;
-    const claims = await Promise.all([store.claim(id, "rec-a"), view.claim(id, "rec-a"), store.claim(id, "rec-a"), view.claim(id, "rec-a")]);
+    const claims = await Promise.all([
+      store.claim(id, "rec-a"),
+      view.claim(id, "rec-a"),
+      store.claim(id, "rec-a"),
+      view.claim(id, "rec-a"),
+    ]);
     expect(claims.filter(Boolean)).toHaveLength(1);
     expect(await view.claim(id, "rec-b")).toBe(true);
     expect(await store.claim("nosuchid", "rec-a")).toBe(false);

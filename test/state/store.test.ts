@@ -5,7 +5,13 @@ import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryState, createState } from "../../src/state/index.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
-import { UPDATE_RETENTION_SECONDS, type SessionData, type StateBackend, type StateLogger, type UnansweredQuestion } from "../../src/state/types.js";
+import {
+  UPDATE_RETENTION_SECONDS,
+  type SessionData,
+  type StateBackend,
+  type StateLogger,
+  type UnansweredQuestion,
+} from "../../src/state/types.js";
 import { flushAll, openClient, startRedisServer } from "../helpers/redis-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";
 
@@ -183,7 +189,13 @@ describe.each(["memory", "redis"] as const)("%s state backend", (kind) => {
 
   it("keeps the optional fields of a downvoted answer", async () => {
     const { questions } = h.open({ ttlSeconds: 60 });
-    const downvote = question(1, { reason: "downvoted", recordId: "alpha-forum", score: 0.42, lang: "zh", text: "中法孵化器" });
+    const downvote = question(1, {
+      reason: "downvoted",
+      recordId: "alpha-forum",
+      score: 0.42,
+      lang: "zh",
+      text: "中法孵化器",
+    });
     await questions.add(downvote);
     expect(await questions.recent(5)).toEqual([downvote]);
   });
@@ -283,7 +295,9 @@ describe("redis state backend only", () => {
     expect(ttl).toBeLessThanOrEqual(UPDATE_RETENTION_SECONDS);
   });
 
-  function open(options: { ttlSeconds: number; maxQuestions?: number; prefix?: string } = { ttlSeconds: 60 }): StateBackend {
+  function open(
+    options: { ttlSeconds: number; maxQuestions?: number; prefix?: string } = { ttlSeconds: 60 },
+  ): StateBackend {
     return track(createRedisState(connectRedis(server.url), options));
   }
 
@@ -344,7 +358,11 @@ describe("redis state backend only", () => {
       // Bounded by the client's commandTimeout (2 s), wherever the reconnect backoff happens to be.
       for (let round = 0; round < 2; round++) {
         const started = Date.now();
-        const [read, add, ping] = await Promise.allSettled([state.sessions.read("42"), state.questions.add(question(1)), state.ping()]);
+        const [read, add, ping] = await Promise.allSettled([
+          state.sessions.read("42"),
+          state.questions.add(question(1)),
+          state.ping(),
+        ]);
         expect(read.status).toBe("rejected");
         expect(add.status).toBe("rejected");
         expect(ping).toEqual({ status: "fulfilled", value: false });
@@ -386,7 +404,10 @@ describe("createState", () => {
 
   it("uses Redis when a URL is configured, without logging the URL", async () => {
     const lines: unknown[] = [];
-    const logger: StateLogger = { info: (obj, msg) => lines.push([obj, msg]), warn: (obj, msg) => lines.push([obj, msg]) };
+    const logger: StateLogger = {
+      info: (obj, msg) => lines.push([obj, msg]),
+      warn: (obj, msg) => lines.push([obj, msg]),
+    };
     const state = track(createState({ redisUrl: server.url, ttlSeconds: 60 }, logger));
     expect(state.kind).toBe("redis");
     expect(await state.ping()).toBe(true);

@@ -19,7 +19,10 @@ afterEach(async () => {
 });
 
 function open(kind: StateBackend["kind"]): StateBackend {
-  const backend = kind === "redis" ? createRedisState(connectRedis(server!.url), { ttlSeconds: 60 }) : createMemoryState({ ttlSeconds: 60 });
+  const backend =
+    kind === "redis"
+      ? createRedisState(connectRedis(server!.url), { ttlSeconds: 60 })
+      : createMemoryState({ ttlSeconds: 60 });
   opened.push(backend);
   return backend;
 }
@@ -84,7 +87,11 @@ describe("triage bounds and corrupt entries", () => {
       for (const t of ["a", "b", "c"]) await one.mark({ terms: [t], status: "dismissed", actor: 1 });
       expect((await other.list()).map((e) => e.terms[0])).toEqual(["c", "b"]);
       const admin = await openClient(server!.url);
-      await admin.lpush("t:unanswered:triage", "not json", JSON.stringify({ terms: ["x"], status: "maybe", at: "2025-01-01T00:00:00Z", actor: 1 }));
+      await admin.lpush(
+        "t:unanswered:triage",
+        "not json",
+        JSON.stringify({ terms: ["x"], status: "maybe", at: "2025-01-01T00:00:00Z", actor: 1 }),
+      );
       await admin.quit();
       expect((await other.list()).map((e) => e.terms[0])).toEqual(["c", "b"]);
     } finally {

@@ -50,7 +50,15 @@ const FIELD = /^[a-z][a-zA-Z]{0,19}$/;
 const EDIT = /^[1-9]\d{0,14}$/;
 /** "figures.2.a1b2c3": list, index, hash of the item's content. */
 const ITEM = /^([a-z]+)\.(0|[1-9]\d?)\.([0-9a-f]{6})$/;
-const PLAIN: Record<string, EditAction["op"]> = { n: "keep", d: "clear", m: "menu", v: "preview", s: "submit", p: "publish", x: "cancel" };
+const PLAIN: Record<string, EditAction["op"]> = {
+  n: "keep",
+  d: "clear",
+  m: "menu",
+  v: "preview",
+  s: "submit",
+  p: "publish",
+  x: "cancel",
+};
 
 export function encodeEdit(action: EditAction): string {
   let data: string;
@@ -86,7 +94,8 @@ export function encodeEdit(action: EditAction): string {
       data = `ed:${Object.keys(PLAIN).find((k) => PLAIN[k] === op)!}`;
     }
   }
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
+  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
+    throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
   return data;
 }
 

@@ -96,7 +96,8 @@ export function encodeCallback(action: CallbackAction): string {
       data = unansweredData(action);
       break;
   }
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
+  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
+    throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
   return data;
 }
 
@@ -107,7 +108,9 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
     case "r": {
       const code = parts[1] ?? "";
       const fresh = code !== code.toLowerCase();
-      const view = (Object.keys(VIEW_CODE) as RecordView[]).find((v) => (fresh ? VIEW_CODE[v].toUpperCase() : VIEW_CODE[v]) === code);
+      const view = (Object.keys(VIEW_CODE) as RecordView[]).find(
+        (v) => (fresh ? VIEW_CODE[v].toUpperCase() : VIEW_CODE[v]) === code,
+      );
       const id = parts[2];
       if (parts.length !== 3 || !view || !id || !ID.test(id)) return undefined;
       return fresh ? { type: "record", view, id, fresh } : { type: "record", view, id };
@@ -131,7 +134,15 @@ export function decodeCallback(data: string | undefined): CallbackAction | undef
       const country = optional(parts[3], COUNTRY);
       const sector = optional(parts[4], ID);
       const page = parts.length === 6 ? parts[5]! : "0";
-      if ((parts.length !== 5 && parts.length !== 6) || !list || !facet || country === null || sector === null || !PAGE.test(page)) return undefined;
+      if (
+        (parts.length !== 5 && parts.length !== 6) ||
+        !list ||
+        !facet ||
+        country === null ||
+        sector === null ||
+        !PAGE.test(page)
+      )
+        return undefined;
       return { type: "filter", list, facet, country, sector, page: Number(page) };
     }
     case "s":
@@ -177,7 +188,9 @@ function decodeUnanswered(parts: string[]): CallbackAction | undefined {
   if (parts.length === 2 && parts[1] === "x") return { type: "unanswered", op: "cancel" };
   if (parts.length === 4 && parts[1] === "c") {
     const id = parts[3]!;
-    return PAGE.test(parts[2]!) && ID.test(id) ? { type: "unanswered", op: "record", group: Number(parts[2]), id } : undefined;
+    return PAGE.test(parts[2]!) && ID.test(id)
+      ? { type: "unanswered", op: "record", group: Number(parts[2]), id }
+      : undefined;
   }
   if (parts.length !== 3 || !PAGE.test(parts[2]!)) return undefined;
   if (parts[1] === "p") return { type: "unanswered", op: "page", page: Number(parts[2]) };
@@ -225,10 +238,13 @@ function decodeSubscription(parts: string[]): CallbackAction | undefined {
     case "v":
       return parts.length === 2 ? { type: "unsub", op: "menu" } : undefined;
     case "f":
-      return parts.length === 4 && facet && PAGE.test(parts[3]!) ? { type: "sub", op: "facet", facet, page: Number(parts[3]) } : undefined;
+      return parts.length === 4 && facet && PAGE.test(parts[3]!)
+        ? { type: "sub", op: "facet", facet, page: Number(parts[3]) }
+        : undefined;
     case "t": {
       const value = parts[4];
-      if (parts.length !== 5 || !facet || !PAGE.test(parts[3]!) || value === undefined || !FACET_VALUE[facet](value)) return undefined;
+      if (parts.length !== 5 || !facet || !PAGE.test(parts[3]!) || value === undefined || !FACET_VALUE[facet](value))
+        return undefined;
       return { type: "sub", op: "toggle", facet, page: Number(parts[3]), value };
     }
     case "a":

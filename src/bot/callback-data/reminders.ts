@@ -17,7 +17,8 @@ const OP_CODE: Record<ReminderAction["op"], string> = { remind: "r", calendar: "
 export function encodeReminder(action: ReminderAction): string {
   if (!ID.test(action.id)) throw new Error("not a record id");
   const data = `${REMINDER_PREFIX}${OP_CODE[action.op]}:${action.id}`;
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
+  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
+    throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
   return data;
 }
 

@@ -26,6 +26,7 @@ export function decodeSavedSearch(data: string | undefined): SavedSearchAction |
   if (!data?.startsWith(SAVED_SEARCH_PREFIX)) return undefined;
   const parts = data.split(":");
   if (parts[1] === "s" && parts.length === 3 && HASH.test(parts[2]!)) return { op: "save", hash: parts[2]! };
-  if (parts[1] === "d" && parts.length === 4 && ID.test(parts[2]!) && (parts[3] === "l" || parts[3] === "m")) return { op: "remove", id: parts[2]!, from: parts[3] === "l" ? "list" : "message" };
+  if (parts[1] === "d" && parts.length === 4 && ID.test(parts[2]!) && (parts[3] === "l" || parts[3] === "m"))
+    return { op: "remove", id: parts[2]!, from: parts[3] === "l" ? "list" : "message" };
   return undefined;
 }

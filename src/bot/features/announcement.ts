@@ -50,7 +50,13 @@ announcementFeature.on("callback_query:data", async (ctx, next) => {
       ctx.session.stoppedSubscription = subscription;
       ctx.session.subscribeDraft = undefined;
       ctx.deps.logger.info({ chat: chatId }, "unsubscribed from an announcement");
-      await sendView(ctx, { text: ctx.t("announcement:stopped"), keyboard: new InlineKeyboard().text(ctx.t("announcement:button.undo"), encodeCallback({ type: "announcement", op: "undo" })) });
+      await sendView(ctx, {
+        text: ctx.t("announcement:stopped"),
+        keyboard: new InlineKeyboard().text(
+          ctx.t("announcement:button.undo"),
+          encodeCallback({ type: "announcement", op: "undo" }),
+        ),
+      });
       await ctx.answerCallbackQuery({ text: ctx.t("announcement:toast.stopped") });
       return;
     }

@@ -7,7 +7,15 @@ import type { BotContext } from "../context.js";
 import { isGroupChat } from "../filters/chat.js";
 import { withoutMention } from "../filters/group.js";
 import { escapeHtml } from "../format.js";
-import { emptyKeyboard, facetKeyboard, listKeyboard, type BrowseState, type Facet, type FacetValue, type FilterLabels } from "../keyboards/browse.js";
+import {
+  emptyKeyboard,
+  facetKeyboard,
+  listKeyboard,
+  type BrowseState,
+  type Facet,
+  type FacetValue,
+  type FilterLabels,
+} from "../keyboards/browse.js";
 import { BROWSE_LISTS, isUpcoming, listRecords, type ListFilters } from "../lists.js";
 import { isoToday } from "../../catalog/dates.js";
 import { collator, countryName, numberFormat, periodPhrase } from "../views/format.js";
@@ -61,7 +69,13 @@ browseFeature.on("callback_query:data", async (ctx, next) => {
   const action = decodeCallback(data);
   let view: View | undefined;
   if (action?.type === "browse") view = listView(ctx, action);
-  else if (action?.type === "filter") view = facetView(ctx, { list: action.list, country: action.country, sector: action.sector, page: 0 }, action.facet, action.page ?? 0);
+  else if (action?.type === "filter")
+    view = facetView(
+      ctx,
+      { list: action.list, country: action.country, sector: action.sector, page: 0 },
+      action.facet,
+      action.page ?? 0,
+    );
   if (!view) {
     await answerExpired(ctx);
     return;
@@ -95,13 +109,15 @@ const upcomingWords = new WeakMap<i18n, { next: string[]; events: string[] }>();
 export function asksForUpcomingEvents(text: string, i18n: i18n): boolean {
   let words = upcomingWords.get(i18n);
   if (!words) {
-    const list = (key: string) => LANGUAGES.flatMap((lang) => i18n.getFixedT(lang)(key, { returnObjects: true }) as unknown as string[]).map(fold);
+    const list = (key: string) =>
+      LANGUAGES.flatMap((lang) => i18n.getFixedT(lang)(key, { returnObjects: true }) as unknown as string[]).map(fold);
     words = { next: list("browse:upcoming.next"), events: list("browse:upcoming.events") };
     upcomingWords.set(i18n, words);
   }
   const folded = fold(text);
   // Chinese words anywhere; other words where a word starts (прошлое is not "ближайшее", evenements is).
-  const has = (list: string[]) => list.some((w) => (/\p{Script=Han}/u.test(w) ? folded.includes(w) : startsWord(folded, w)));
+  const has = (list: string[]) =>
+    list.some((w) => (/\p{Script=Han}/u.test(w) ? folded.includes(w) : startsWord(folded, w)));
   return has(words.next) && has(words.events);
 }
 
@@ -135,7 +151,10 @@ function listView(ctx: BotContext, state: BrowseState): View | undefined {
   const total = records.length;
   if (total === 0) {
     if (all.length === 0) return { text: [...head, "", t("browse:empty.none")].join("\n") };
-    return { text: [...head, filters, "", t("browse:empty.filtered")].filter((l) => l !== undefined).join("\n"), keyboard: emptyKeyboard(t, state, labels) };
+    return {
+      text: [...head, filters, "", t("browse:empty.filtered")].filter((l) => l !== undefined).join("\n"),
+      keyboard: emptyKeyboard(t, state, labels),
+    };
   }
   const pages = Math.ceil(total / PAGE_SIZE);
   // A page past the end (the catalog shrank since the button was made) shows the last one.
@@ -155,7 +174,10 @@ function listView(ctx: BotContext, state: BrowseState): View | undefined {
     t("browse:hint"),
   ];
   const items = shown.map((record, i) => ({ n: first + i, id: record.id, title: shortTitle(record, lang) }));
-  return { text: lines.filter((l) => l !== undefined).join("\n"), keyboard: listKeyboard(t, { ...state, page }, items, pages, labels) };
+  return {
+    text: lines.filter((l) => l !== undefined).join("\n"),
+    keyboard: listKeyboard(t, { ...state, page }, items, pages, labels),
+  };
 }
 
 /**
@@ -168,7 +190,10 @@ function nextEvent(ctx: BotContext, events: CatalogRecord[], today: string): str
   const shown = upcoming ?? dated[0];
   if (!shown) return undefined;
   const date = periodPhrase(shown.dates!.start!, shown.dates!.end, ctx.lang, "at", ctx.t);
-  return ctx.t(upcoming ? "browse:events.next" : "browse:events.noneUpcoming", { title: escapeHtml(shortTitle(shown, ctx.lang)), date: escapeHtml(date) });
+  return ctx.t(upcoming ? "browse:events.next" : "browse:events.noneUpcoming", {
+    title: escapeHtml(shortTitle(shown, ctx.lang)),
+    date: escapeHtml(date),
+  });
 }
 
 /** The choices of one filter among the records that pass the other filter. */
@@ -177,7 +202,12 @@ function facetView(ctx: BotContext, state: BrowseState, facet: Facet, facetPage:
   const today = isoToday();
   if (!filtersValid(listRecords(engine, state.list, {}, today), state)) return undefined;
   const { t, lang } = ctx;
-  const others = listRecords(engine, state.list, facet === "country" ? { sector: state.sector } : { country: state.country }, today);
+  const others = listRecords(
+    engine,
+    state.list,
+    facet === "country" ? { sector: state.sector } : { country: state.country },
+    today,
+  );
   const values = facetValues(engine, lang, others, facet);
   const pages = Math.max(1, Math.ceil(values.length / FACET_PAGE_SIZE));
   const page = Math.min(facetPage, pages - 1);
@@ -189,7 +219,10 @@ function facetView(ctx: BotContext, state: BrowseState, facet: Facet, facetPage:
     "",
     t(facet === "country" ? "browse:choose.country" : "browse:choose.sector"),
   ];
-  return { text: lines.filter((l) => l !== undefined).join("\n"), keyboard: facetKeyboard(t, state, facet, shown, page, pages, numberFormat(lang)) };
+  return {
+    text: lines.filter((l) => l !== undefined).join("\n"),
+    keyboard: facetKeyboard(t, state, facet, shown, page, pages, numberFormat(lang)),
+  };
 }
 
 function filtersOf(state: BrowseState): ListFilters {
@@ -205,9 +238,14 @@ function filtersValid(records: CatalogRecord[], state: BrowseState): boolean {
 
 function facetValues(engine: SearchEngine, lang: Language, records: CatalogRecord[], facet: Facet): FacetValue[] {
   const counts = new Map<string, number>();
-  for (const r of records) for (const v of facet === "country" ? r.countries : r.sectors) counts.set(v, (counts.get(v) ?? 0) + 1);
-    return [...counts]
-    .map(([value, count]) => ({ value, count, label: facet === "country" ? countryName(value, lang) : sectorName(engine, lang, value) }))
+  for (const r of records)
+    for (const v of facet === "country" ? r.countries : r.sectors) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts]
+    .map(([value, count]) => ({
+      value,
+      count,
+      label: facet === "country" ? countryName(value, lang) : sectorName(engine, lang, value),
+    }))
     .sort((a, b) => collator(lang).compare(a.label, b.label));
 }
 
@@ -229,4 +267,3 @@ function filtersLine(ctx: BotContext, labels: FilterLabels): string | undefined 
 function sectorName(engine: SearchEngine, lang: Language, id: string): string {
   return engine.catalog.sectors[id]?.[lang] ?? id;
 }
-

@@ -24,9 +24,19 @@ interface SubSpec {
 }
 type SubSpecs<L extends ListField> = Record<(typeof LIST_FIELDS)[L][number], SubSpec>;
 
-const PARTY: SubSpecs<"organisers"> = { name: { type: "localized" }, record: { type: "text", optional: true }, countries: { type: "list", optional: true } };
+const PARTY: SubSpecs<"organisers"> = {
+  name: { type: "localized" },
+  record: { type: "text", optional: true },
+  countries: { type: "list", optional: true },
+};
 const SUBS: { [L in ListField]: SubSpecs<L> } = {
-  figures: { value: { type: "number" }, currency: { type: "code", optional: true }, atLeast: { type: "flag", optional: true }, label: { type: "localized" }, text: { type: "phrase", optional: true } },
+  figures: {
+    value: { type: "number" },
+    currency: { type: "code", optional: true },
+    atLeast: { type: "flag", optional: true },
+    label: { type: "localized" },
+    text: { type: "phrase", optional: true },
+  },
   organisers: PARTY,
   partners: PARTY,
   contacts: {
@@ -85,11 +95,16 @@ export async function showList(ctx: BotContext, list: ListField): Promise<void> 
   items.forEach((item, index) => {
     const summary = itemSummary(list, item, ctx.lang);
     lines.push(`${index + 1}. ${escapeHtml(truncate(summary, 200))}`);
-    keyboard.text(`${index + 1}. ${truncate(summary, 40)}`, encodeEdit({ op: "item", list, index, hash: itemHash(item) })).row();
+    keyboard
+      .text(`${index + 1}. ${truncate(summary, 40)}`, encodeEdit({ op: "item", list, index, hash: itemHash(item) }))
+      .row();
   });
   lines.push("", ctx.t("edit:items.choose"));
   if (items.length < MAX_ITEMS) keyboard.text(ctx.t("edit:items.button.add"), encodeEdit({ op: "add", list })).row();
-  keyboard.text(ctx.t("edit:button.menu"), encodeEdit({ op: "menu" })).text(ctx.t("edit:button.preview"), encodeEdit({ op: "preview" })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
+  keyboard
+    .text(ctx.t("edit:button.menu"), encodeEdit({ op: "menu" }))
+    .text(ctx.t("edit:button.preview"), encodeEdit({ op: "preview" }))
+    .text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
@@ -106,25 +121,37 @@ async function showItem(ctx: BotContext, list: ListField, index: number): Promis
   const keyboard = new InlineKeyboard();
   LIST_FIELDS[list].forEach((sub, i) => {
     const spec = subSpec(list, sub)!;
-    lines.push(ctx.t("edit:items.line", { field: ctx.t(`edit:items.field.${sub}`), value: escapeHtml(truncate(subText(ctx, spec, item[sub], ctx.lang), 300)) }));
+    lines.push(
+      ctx.t("edit:items.line", {
+        field: ctx.t(`edit:items.field.${sub}`),
+        value: escapeHtml(truncate(subText(ctx, spec, item[sub], ctx.lang), 300)),
+      }),
+    );
     keyboard.text(ctx.t(`edit:items.field.${sub}`), encodeEdit({ op: "sub", sub, ...ref }));
     if (i % 3 === 2 || i === LIST_FIELDS[list].length - 1) keyboard.row();
   });
   lines.push("", ctx.t("edit:items.chooseSub"));
   keyboard.text(ctx.t("edit:items.button.remove"), encodeEdit({ op: "remove", ...ref }));
-  keyboard.row().text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list })).text(ctx.t("edit:button.preview"), encodeEdit({ op: "preview" })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
+  keyboard
+    .row()
+    .text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list }))
+    .text(ctx.t("edit:button.preview"), encodeEdit({ op: "preview" }))
+    .text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
 function itemHeading(ctx: BotContext, list: ListField, index: number | undefined): string {
   const field = ctx.t(`edit:field.${list}`);
-  return index === undefined ? ctx.t("edit:items.newItem", { field }) : ctx.t("edit:items.item", { field, number: index + 1 });
+  return index === undefined
+    ? ctx.t("edit:items.newItem", { field })
+    : ctx.t("edit:items.item", { field, number: index + 1 });
 }
 
 /** An item in one line: a figure's number and what it counts, a party's or contact's name, a link's text or address. */
 function itemSummary(list: ListField, item: Record<string, unknown>, lang: Language): string {
   const text = (value: unknown) => (isMapping(value) ? String(value[lang] ?? value.en ?? "") : "");
-  if (list === "figures") return `${item.atLeast ? "≥ " : ""}${String(item.value)}${item.currency ? ` ${String(item.currency)}` : ""} — ${text(item.label)}`;
+  if (list === "figures")
+    return `${item.atLeast ? "≥ " : ""}${String(item.value)}${item.currency ? ` ${String(item.currency)}` : ""} — ${text(item.label)}`;
   if (list === "links") return text(item.title) || String(item.url);
   return text(item.name);
 }
@@ -155,12 +182,22 @@ function pluralCategories(lang: Language): string[] {
 // ---------------------------------------------------------------------------------------------------
 // Buttons
 
-export async function onItemButton(ctx: BotContext, draft: RecordDraft, action: Extract<EditAction, { op: "add" | "item" | "remove" | "sub" | "flag" }>): Promise<void> {
+export async function onItemButton(
+  ctx: BotContext,
+  draft: RecordDraft,
+  action: Extract<EditAction, { op: "add" | "item" | "remove" | "sub" | "flag" }>,
+): Promise<void> {
   if (action.op === "flag") return onFlag(ctx, draft, action.value);
   if (action.op === "add") {
     const items = itemsOf(draft, action.list);
     if (items.length >= MAX_ITEMS) return showList(ctx, action.list);
-    draft.item = { list: action.list, index: items.length, adding: true, value: {}, queue: [...LIST_FIELDS[action.list]] };
+    draft.item = {
+      list: action.list,
+      index: items.length,
+      adding: true,
+      value: {},
+      queue: [...LIST_FIELDS[action.list]],
+    };
     return askNextSub(ctx);
   }
   const item = itemsOf(draft, action.list)[action.index];
@@ -232,24 +269,57 @@ async function askSub(ctx: BotContext, error?: string): Promise<void> {
   const lines: string[] = [];
   if (error) lines.push(error, "");
   lines.push(`<b>${escapeHtml(itemHeading(ctx, list, item.adding ? undefined : item.index))}</b>`);
-  lines.push(lang ? ctx.t("edit:ask.localized", { field, language: ctx.t(`edit:lang.${lang}`) }) : ctx.t("edit:ask.value", { field }));
-  const forms = lang ? { categories: pluralCategories(lang).join(" | "), example: ctx.t(`edit:items.example.${lang}`) } : {};
+  lines.push(
+    lang
+      ? ctx.t("edit:ask.localized", { field, language: ctx.t(`edit:lang.${lang}`) })
+      : ctx.t("edit:ask.value", { field }),
+  );
+  const forms = lang
+    ? { categories: pluralCategories(lang).join(" | "), example: ctx.t(`edit:items.example.${lang}`) }
+    : {};
   // A language with one plural form (Chinese) has nothing to agree: one phrase.
-  const hint = sub === "countries" ? "edit:hint.countries" : sub === "text" && lang && pluralCategories(lang).length === 1 ? "edit:items.hint.textSingle" : `edit:items.hint.${sub}`;
+  const hint =
+    sub === "countries"
+      ? "edit:hint.countries"
+      : sub === "text" && lang && pluralCategories(lang).length === 1
+        ? "edit:items.hint.textSingle"
+        : `edit:items.hint.${sub}`;
   lines.push(ctx.t(hint, forms));
   const firstStep = !lang || lang === LANGUAGES[0];
-  if (spec.optional && firstStep && sub !== "countries" && spec.type !== "flag") lines.push(ctx.t("edit:items.optional"));
+  if (spec.optional && firstStep && sub !== "countries" && spec.type !== "flag")
+    lines.push(ctx.t("edit:items.optional"));
   const current = currentValue(item, spec, lang);
-  if (current !== undefined) lines.push("", ctx.t("edit:ask.current", { value: escapeHtml(truncate(spec.type === "phrase" ? phraseText(current, lang!) : subText(ctx, spec, current, lang ?? ctx.lang), 600)) }));
+  if (current !== undefined)
+    lines.push(
+      "",
+      ctx.t("edit:ask.current", {
+        value: escapeHtml(
+          truncate(
+            spec.type === "phrase" ? phraseText(current, lang!) : subText(ctx, spec, current, lang ?? ctx.lang),
+            600,
+          ),
+        ),
+      }),
+    );
   const choices: [string, string][] = [];
-  if (spec.type === "flag") choices.push([ctx.t("edit:items.yes"), encodeEdit({ op: "flag", value: true })], [ctx.t("edit:items.no"), encodeEdit({ op: "flag", value: false })]);
+  if (spec.type === "flag")
+    choices.push(
+      [ctx.t("edit:items.yes"), encodeEdit({ op: "flag", value: true })],
+      [ctx.t("edit:items.no"), encodeEdit({ op: "flag", value: false })],
+    );
   // Keeping is for a value that exists: a missing translation is asked for, never copied from another language.
   else if (current !== undefined) choices.push([ctx.t("edit:button.keep"), encodeEdit({ op: "keep" })]);
-  if (spec.optional && firstStep && spec.type !== "flag") choices.push([ctx.t(item.value[sub] === undefined ? "edit:items.button.skip" : "edit:button.clear"), encodeEdit({ op: "clear" })]);
+  if (spec.optional && firstStep && spec.type !== "flag")
+    choices.push([
+      ctx.t(item.value[sub] === undefined ? "edit:items.button.skip" : "edit:button.clear"),
+      encodeEdit({ op: "clear" }),
+    ]);
   const keyboard = new InlineKeyboard();
   for (const [label, payload] of choices) keyboard.text(label, payload);
   if (choices.length) keyboard.row();
-  keyboard.text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
+  keyboard
+    .text(ctx.t("edit:items.button.list"), encodeEdit({ op: "field", field: list }))
+    .text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
@@ -295,7 +365,14 @@ export async function itemValue(ctx: BotContext, draft: RecordDraft, text: strin
     return askNextSub(ctx);
   }
   const parsed = parseSub(spec, text, lang);
-  if (parsed === FORMS_WRONG) return askSub(ctx, ctx.t("edit:items.error.forms", { language: ctx.t(`edit:lang.${lang!}`), categories: pluralCategories(lang!).join(" | ") }));
+  if (parsed === FORMS_WRONG)
+    return askSub(
+      ctx,
+      ctx.t("edit:items.error.forms", {
+        language: ctx.t(`edit:lang.${lang!}`),
+        categories: pluralCategories(lang!).join(" | "),
+      }),
+    );
   const value = structuredClone(item.value);
   if (lang) value[sub] = { ...(isMapping(value[sub]) ? value[sub] : {}), [lang]: parsed };
   else value[sub] = parsed;
@@ -369,10 +446,12 @@ function subError(ctx: BotContext, list: ListField, sub: string, problem: Catalo
     const issue = problem as UsageIssue;
     return ctx.t(`edit:error.usage.${issue.rule}`, { value: escapeHtml(truncate(issue.value ?? "", 80)), max: "" });
   }
-  if (/missing (required field|translation)|must not be empty/.test(problem.message)) return ctx.t("edit:error.missing", { field: ctx.t(`edit:items.field.${sub}`) });
+  if (/missing (required field|translation)|must not be empty/.test(problem.message))
+    return ctx.t("edit:error.missing", { field: ctx.t(`edit:items.field.${sub}`) });
   if (sub === "countries") {
     const code = /\[(\d+)\]$/.exec(problem.field ?? "")?.[1];
-    const value = code === undefined ? typed : String(typed.split(/[\s,;]+/).filter(Boolean)[Number(code)] ?? typed).toUpperCase();
+    const value =
+      code === undefined ? typed : String(typed.split(/[\s,;]+/).filter(Boolean)[Number(code)] ?? typed).toUpperCase();
     return ctx.t("edit:error.countries", { value: escapeHtml(truncate(value, 80)) });
   }
   if (subSpec(list, sub)?.type === "localized") return ctx.t("edit:error.localized");
@@ -396,6 +475,9 @@ export async function askItemAgain(ctx: BotContext, draft: RecordDraft, problem:
   draft.item = { list, index, value: structuredClone(item), sub, queue: [] };
   draft.lang = perLanguage(spec) ? ((m[4] as Language | undefined) ?? LANGUAGES[0]) : undefined;
   const typed = currentValue(draft.item, spec, draft.lang);
-  await askSub(ctx, subError(ctx, list, sub, problem, typed === undefined ? "" : subText(ctx, spec, typed, draft.lang ?? ctx.lang)));
+  await askSub(
+    ctx,
+    subError(ctx, list, sub, problem, typed === undefined ? "" : subText(ctx, spec, typed, draft.lang ?? ctx.lang)),
+  );
   return true;
 }

@@ -44,14 +44,16 @@ function usageIssue(record: CatalogRecord, p: UsageProblem): UsageIssue {
   const field = p.path.map((s, i) => (typeof s === "number" ? `[${s}]` : i === 0 ? s : `.${s}`)).join("");
   const lang = p.path[1] as Language;
   // A title too long for a button is fine once the record has a short title: that is what is asked for.
-  if (p.path[0] === "title" && p.message.startsWith("longer than")) return { ...base, field: `short.${lang}`, rule: "shortNeeded" };
+  if (p.path[0] === "title" && p.message.startsWith("longer than"))
+    return { ...base, field: `short.${lang}`, rule: "shortNeeded" };
   if (p.path[0] === "short" && /at most/.test(p.message)) return { ...base, field, rule: "shortLong" };
   const clash = /^same short title as (\S+):/.exec(p.message);
   if (clash) return { ...base, field, rule: "shortShared", value: clash[1]! };
   // Records of one source naming its publisher differently; a slip in the publisher's text is typography.
   if (p.path[0] === "source" && p.path.length === 2) return { ...base, field: "source.file", rule: "publisher" };
   if (p.path[0] === "verified") return { ...base, field, rule: "verified" };
-  if (p.path[0] === "figures" && p.path[2] === "text" && p.message.startsWith("plural forms")) return { ...base, field, rule: "plural" };
+  if (p.path[0] === "figures" && p.path[2] === "text" && p.message.startsWith("plural forms"))
+    return { ...base, field, rule: "plural" };
   return { ...base, field, rule: "typography", value: /“(.*)”$/s.exec(p.message)?.[1] ?? "" };
 }
 
@@ -62,7 +64,14 @@ export function publisherOf(ctx: BotContext, file: unknown): unknown {
 
 /** Stands in for what a record being created does not have yet, so the rules of the files run on the value asked now. */
 export const text4 = { en: "-", fr: "-", ru: "-", zh: "-" };
-const SKELETON = { id: "new", kind: "programme", title: text4, summary: text4, source: { file: "new.txt", date: "2000" }, verified: "2000" };
+const SKELETON = {
+  id: "new",
+  kind: "programme",
+  title: text4,
+  summary: text4,
+  source: { file: "new.txt", date: "2000" },
+  verified: "2000",
+};
 
 function merged(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
@@ -110,9 +119,13 @@ export function setAt(data: Record<string, unknown>, path: readonly string[], va
     else delete data[head];
     return;
   }
-  const child = typeof data[head] === "object" && data[head] !== null ? (data[head] as Record<string, unknown>) : /^\d+$/.test(rest[0]!) ? ([] as unknown as Record<string, unknown>) : {};
+  const child =
+    typeof data[head] === "object" && data[head] !== null
+      ? (data[head] as Record<string, unknown>)
+      : /^\d+$/.test(rest[0]!)
+        ? ([] as unknown as Record<string, unknown>)
+        : {};
   setAt(child, rest, value);
   if (Object.keys(child).length === 0) delete data[head];
   else data[head] = child;
 }
-

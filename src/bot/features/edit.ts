@@ -1,7 +1,14 @@
 import { Composer, InlineKeyboard } from "grammy";
 import { isoToday } from "../../catalog/dates.js";
 import type { CatalogProblem } from "../../catalog/load.js";
-import { KINDS, LANGUAGES, SHORT_TITLE_MAX, shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
+import {
+  KINDS,
+  LANGUAGES,
+  SHORT_TITLE_MAX,
+  shortTitle,
+  type CatalogRecord,
+  type Language,
+} from "../../catalog/schema.js";
 import { translator } from "../../i18n.js";
 import type { RecordDraft, RecordEdit } from "../../state/record-edits.js";
 import { decodeEdit, EDIT_PREFIX, encodeEdit, isListField, type EditAction } from "../callback-data/edit.js";
@@ -12,7 +19,17 @@ import { isPrivateChat } from "../filters/chat.js";
 import { isAdmin, isCoordinator, refuse } from "../filters/roles.js";
 import { renderCard } from "../views/card.js";
 import { askItemAgain, itemKeepOrClear, itemValue, onItemButton, showList } from "./edit-items.js";
-import { check, covers, isMapping, problemsAt, publisherOf, setAt, VALUE_STEP, valueAt, type UsageIssue } from "./edit-rules.js";
+import {
+  check,
+  covers,
+  isMapping,
+  problemsAt,
+  publisherOf,
+  setAt,
+  VALUE_STEP,
+  valueAt,
+  type UsageIssue,
+} from "./edit-rules.js";
 import { privateChat } from "./unanswered.js";
 import { answeredGroups, openGroups } from "./unanswered-groups.js";
 
@@ -73,7 +90,17 @@ export const FIELDS: FieldSpec[] = [
 const FIELD_BY_NAME = new Map(FIELDS.map((f) => [f.name, f]));
 
 /** What /new asks for, in order; the rest is optional and reached from the menu. */
-export const NEW_FIELDS = ["id", "kind", "title", "summary", "countries", "sectors", "audiences", "source", "sourceDate"];
+export const NEW_FIELDS = [
+  "id",
+  "kind",
+  "title",
+  "summary",
+  "countries",
+  "sectors",
+  "audiences",
+  "source",
+  "sourceDate",
+];
 
 /** Values quoted in a review's difference. */
 const DIFF_VALUE_MAX = 120;
@@ -105,7 +132,11 @@ editFeature.command("review", privateChat, async (ctx) => {
   if (!isAdmin(ctx)) return refuse(ctx, "admin");
   const pending = await ctx.deps.state.edits.pending(10);
   if (pending.length === 0) return void (await ctx.reply(ctx.t("edit:review.none")));
-  for (const edit of pending) await ctx.reply(reviewText(ctx.t, edit), { reply_markup: reviewKeyboard(ctx.t, edit.id), link_preview_options: { is_disabled: true } });
+  for (const edit of pending)
+    await ctx.reply(reviewText(ctx.t, edit), {
+      reply_markup: reviewKeyboard(ctx.t, edit.id),
+      link_preview_options: { is_disabled: true },
+    });
 });
 
 editFeature.on("callback_query:data", async (ctx, next) => {
@@ -208,8 +239,13 @@ async function showMenu(ctx: BotContext): Promise<void> {
     keyboard.text(ctx.t(`edit:field.${f.name}`), encodeEdit({ op: "field", field: f.name }));
     if (i % 3 === 2) keyboard.row();
   });
-  keyboard.row().text(ctx.t("edit:button.preview"), encodeEdit({ op: "preview" })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
-  const title = draft.base ? ctx.t("edit:menu.edit", { id: escapeHtml(draft.base) }) : ctx.t("edit:menu.new", { id: escapeHtml(String(draft.record.id ?? "…")) });
+  keyboard
+    .row()
+    .text(ctx.t("edit:button.preview"), encodeEdit({ op: "preview" }))
+    .text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
+  const title = draft.base
+    ? ctx.t("edit:menu.edit", { id: escapeHtml(draft.base) })
+    : ctx.t("edit:menu.new", { id: escapeHtml(String(draft.record.id ?? "…")) });
   await ctx.reply(title, { reply_markup: keyboard });
 }
 
@@ -234,9 +270,19 @@ async function ask(ctx: BotContext, spec: FieldSpec, lang: Language | undefined,
   const lines: string[] = [];
   if (error) lines.push(error, "");
   const field = ctx.t(`edit:field.${spec.name}`);
-  lines.push(lang ? ctx.t("edit:ask.localized", { field, language: ctx.t(`edit:lang.${lang}`) }) : ctx.t("edit:ask.value", { field }));
+  lines.push(
+    lang
+      ? ctx.t("edit:ask.localized", { field, language: ctx.t(`edit:lang.${lang}`) })
+      : ctx.t("edit:ask.value", { field }),
+  );
   lines.push(ctx.t(`edit:hint.${spec.type === "list" || spec.type === "text" ? spec.name : spec.type}`));
-  if (current !== undefined && !(Array.isArray(current) && current.length === 0)) lines.push("", ctx.t("edit:ask.current", { value: escapeHtml(truncate(spec.type === "deadline" ? deadlineText(current) : display(current), 600)) }));
+  if (current !== undefined && !(Array.isArray(current) && current.length === 0))
+    lines.push(
+      "",
+      ctx.t("edit:ask.current", {
+        value: escapeHtml(truncate(spec.type === "deadline" ? deadlineText(current) : display(current), 600)),
+      }),
+    );
   const keyboard = new InlineKeyboard();
   if (spec.type === "kind") {
     KINDS.filter((k) => k !== "announcement").forEach((k, i) => {
@@ -246,9 +292,14 @@ async function ask(ctx: BotContext, spec: FieldSpec, lang: Language | undefined,
     keyboard.row();
   }
   // Keeping is for a value that exists: a missing translation is asked for, never copied from another language.
-  if (current !== undefined && spec.type !== "kind") keyboard.text(ctx.t("edit:button.keep"), encodeEdit({ op: "keep" }));
-  if (spec.optional && valueAt(draft.record, spec.path) !== undefined) keyboard.text(ctx.t("edit:button.clear"), encodeEdit({ op: "clear" }));
-  keyboard.row().text(ctx.t("edit:button.menu"), encodeEdit({ op: "menu" })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
+  if (current !== undefined && spec.type !== "kind")
+    keyboard.text(ctx.t("edit:button.keep"), encodeEdit({ op: "keep" }));
+  if (spec.optional && valueAt(draft.record, spec.path) !== undefined)
+    keyboard.text(ctx.t("edit:button.clear"), encodeEdit({ op: "clear" }));
+  keyboard
+    .row()
+    .text(ctx.t("edit:button.menu"), encodeEdit({ op: "menu" }))
+    .text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard });
 }
 
@@ -260,7 +311,8 @@ async function keepOrClear(ctx: BotContext, draft: RecordDraft, op: "keep" | "cl
     setAt(draft.record, spec.path, undefined);
     return fieldDone(ctx);
   }
-  if (valueAt(draft.record, draft.lang ? [...spec.path, draft.lang] : spec.path) === undefined) return ask(ctx, spec, draft.lang);
+  if (valueAt(draft.record, draft.lang ? [...spec.path, draft.lang] : spec.path) === undefined)
+    return ask(ctx, spec, draft.lang);
   return nextLanguageOrDone(ctx, spec, draft.lang);
 }
 
@@ -280,18 +332,30 @@ valueStep.on("message:text", async (ctx) => {
   const text = ctx.message.text.trim();
   if (draft.item?.sub) return itemValue(ctx, draft, text);
   if (spec.type === "kind") return ask(ctx, spec, undefined, ctx.t("edit:error.kind"));
-  if (spec.newOnly && ctx.deps.search.get(text)) return ask(ctx, spec, draft.lang, ctx.t("edit:error.idTaken", { id: escapeHtml(truncate(text, 80)) }));
+  if (spec.newOnly && ctx.deps.search.get(text))
+    return ask(ctx, spec, draft.lang, ctx.t("edit:error.idTaken", { id: escapeHtml(truncate(text, 80)) }));
   const path = draft.lang ? [...spec.path, draft.lang] : spec.path;
   const candidate = structuredClone(draft.record);
-  setAt(candidate, path, spec.type === "deadline" ? parseDeadline(text, valueAt(draft.record, spec.path)) : parseValue(spec, text));
+  setAt(
+    candidate,
+    path,
+    spec.type === "deadline" ? parseDeadline(text, valueAt(draft.record, spec.path)) : parseValue(spec, text),
+  );
   // A source's publisher is the one the catalog already names for that file (never typed, never invented).
   if (spec.name === "source") setAt(candidate, ["source", "publisher"], publisherOf(ctx, text));
   // A new deadline's label is asked next, in the four languages: its absence is not this value's fault.
   const labelPath = [...spec.path, "label"];
-  const problems = problemsAt(ctx, withStandIns(candidate, spec), path).filter((p) => !(spec.type === "deadline" && covers(labelPath, p.field!)));
+  const problems = problemsAt(ctx, withStandIns(candidate, spec), path).filter(
+    (p) => !(spec.type === "deadline" && covers(labelPath, p.field!)),
+  );
   if (problems.length > 0) return ask(ctx, spec, draft.lang, errorText(ctx, spec, problems[0]!, candidate));
   draft.record = candidate;
-  if (spec.type === "deadline" && valueAt(candidate, spec.path) !== undefined && valueAt(candidate, labelPath) === undefined) draft.queue = ["deadlineLabel", ...(draft.queue ?? [])];
+  if (
+    spec.type === "deadline" &&
+    valueAt(candidate, spec.path) !== undefined &&
+    valueAt(candidate, labelPath) === undefined
+  )
+    draft.queue = ["deadlineLabel", ...(draft.queue ?? [])];
   await nextLanguageOrDone(ctx, spec, draft.lang);
 });
 
@@ -340,7 +404,12 @@ function parseDeadline(text: string, current: unknown): unknown {
   const label = isMapping(current) ? current.label : undefined;
   const m = /^(\S+)(?:\s+(\d{1,2}):(\d{2}))?(?:\s+(\S+))?$/.exec(text);
   if (!m) return { date: text, ...(label ? { label } : {}) };
-  return { date: m[1], ...(m[2] ? { time: `${m[2].padStart(2, "0")}:${m[3]}` } : {}), ...(m[4] ? { zone: m[4] } : {}), ...(label ? { label } : {}) };
+  return {
+    date: m[1],
+    ...(m[2] ? { time: `${m[2].padStart(2, "0")}:${m[3]}` } : {}),
+    ...(m[4] ? { zone: m[4] } : {}),
+    ...(label ? { label } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -363,9 +432,13 @@ function errorText(ctx: BotContext, spec: FieldSpec, problem: CatalogProblem, re
   if ("rule" in problem) {
     const issue = problem as UsageIssue;
     const lang = (LANGUAGES as readonly string[]).find((l) => issue.field?.endsWith(`.${l}`)) as Language | undefined;
-    return ctx.t(`edit:error.usage.${issue.rule}`, { value: escapeHtml(truncate(issue.value ?? "", 80)), max: lang ? SHORT_TITLE_MAX[lang] : "" });
+    return ctx.t(`edit:error.usage.${issue.rule}`, {
+      value: escapeHtml(truncate(issue.value ?? "", 80)),
+      max: lang ? SHORT_TITLE_MAX[lang] : "",
+    });
   }
-  if (/missing (required field|translation)|must not be empty/.test(problem.message)) return ctx.t("edit:error.missing", { field: ctx.t(`edit:field.${spec.name}`) });
+  if (/missing (required field|translation)|must not be empty/.test(problem.message))
+    return ctx.t("edit:error.missing", { field: ctx.t(`edit:field.${spec.name}`) });
   const key = spec.type === "list" || spec.type === "text" ? spec.name : spec.type;
   return ctx.t(`edit:error.${key}`, { value: escapeHtml(truncate(item === undefined ? "" : String(item), 80)) });
 }
@@ -379,21 +452,35 @@ async function preview(ctx: BotContext): Promise<void> {
   if (!record) return;
   for (const lang of LANGUAGES) {
     const t = translator(ctx.deps.i18n, lang);
-    await ctx.reply(`${t("edit:preview.language")}\n\n${renderCard(record, { lang, t, catalog: ctx.deps.search.catalog })}`, { link_preview_options: { is_disabled: true } });
+    await ctx.reply(
+      `${t("edit:preview.language")}\n\n${renderCard(record, { lang, t, catalog: ctx.deps.search.catalog })}`,
+      { link_preview_options: { is_disabled: true } },
+    );
   }
   const before = draft.base ? ctx.deps.search.get(draft.base) : undefined;
   const changes = difference(before, record);
   const keyboard = new InlineKeyboard().text(ctx.t("edit:button.submit"), encodeEdit({ op: "submit" }));
   if (isAdmin(ctx)) keyboard.text(ctx.t("edit:button.publish"), encodeEdit({ op: "publish" }));
-  keyboard.row().text(ctx.t("edit:button.menu"), encodeEdit({ op: "menu" })).text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
-  const lines = [changes.length ? ctx.t("edit:preview.changes") : ctx.t("edit:preview.noChanges"), ...diffLines(changes)];
+  keyboard
+    .row()
+    .text(ctx.t("edit:button.menu"), encodeEdit({ op: "menu" }))
+    .text(ctx.t("edit:button.cancel"), encodeEdit({ op: "cancel" }));
+  const lines = [
+    changes.length ? ctx.t("edit:preview.changes") : ctx.t("edit:preview.noChanges"),
+    ...diffLines(changes),
+  ];
   await ctx.reply(lines.join("\n"), { reply_markup: keyboard, link_preview_options: { is_disabled: true } });
 }
 
 /** The draft as a catalog record, or undefined after asking again for the first field that is wrong. */
 async function checked(ctx: BotContext, draft: RecordDraft): Promise<CatalogRecord | undefined> {
   if (!draft.base && typeof draft.record.id === "string" && ctx.deps.search.get(draft.record.id)) {
-    await ask(ctx, FIELD_BY_NAME.get("id")!, undefined, ctx.t("edit:error.idTaken", { id: escapeHtml(draft.record.id) }));
+    await ask(
+      ctx,
+      FIELD_BY_NAME.get("id")!,
+      undefined,
+      ctx.t("edit:error.idTaken", { id: escapeHtml(draft.record.id) }),
+    );
     return undefined;
   }
   const result = check(ctx, draft.record);
@@ -406,8 +493,16 @@ async function checked(ctx: BotContext, draft: RecordDraft): Promise<CatalogReco
     return undefined;
   }
   // A short title the record does not have yet is asked for from the first language on.
-  const fromFirst = "rule" in problem && (problem as UsageIssue).rule === "shortNeeded" && valueAt(draft.record, ["short"]) === undefined;
-  await ask(ctx, at.spec, fromFirst ? LANGUAGES[0] : (at.lang ?? (at.spec.type === "localized" ? LANGUAGES[0] : undefined)), errorText(ctx, at.spec, problem, draft.record));
+  const fromFirst =
+    "rule" in problem &&
+    (problem as UsageIssue).rule === "shortNeeded" &&
+    valueAt(draft.record, ["short"]) === undefined;
+  await ask(
+    ctx,
+    at.spec,
+    fromFirst ? LANGUAGES[0] : (at.lang ?? (at.spec.type === "localized" ? LANGUAGES[0] : undefined)),
+    errorText(ctx, at.spec, problem, draft.record),
+  );
   return undefined;
 }
 
@@ -416,8 +511,18 @@ async function submit(ctx: BotContext): Promise<void> {
   const record = await checked(ctx, draft);
   if (!record) return;
   const before = draft.base ? ctx.deps.search.get(draft.base) : undefined;
-  const edit = await ctx.deps.state.edits.submit({ record, ...(before ? { before } : {}), author: ctx.from!.id, authorChat: ctx.chat!.id, authorLang: ctx.lang });
-  await ctx.deps.state.audit.append({ actor: ctx.from!.id, action: "record", details: { op: "submit", edit: edit.id, record: record.id } });
+  const edit = await ctx.deps.state.edits.submit({
+    record,
+    ...(before ? { before } : {}),
+    author: ctx.from!.id,
+    authorChat: ctx.chat!.id,
+    authorLang: ctx.lang,
+  });
+  await ctx.deps.state.audit.append({
+    actor: ctx.from!.id,
+    action: "record",
+    details: { op: "submit", edit: edit.id, record: record.id },
+  });
   ctx.deps.logger.info({ actor: ctx.from!.id, edit: edit.id, record: record.id }, "record edit submitted for review");
   endDraft(ctx);
   await ctx.reply(ctx.t("edit:submitted", { edit: edit.id }));
@@ -431,7 +536,11 @@ async function notifyAdmins(ctx: BotContext, edit: RecordEdit): Promise<void> {
     const lang = (await ctx.deps.state.sessions.read(`user:${admin}`).catch(() => undefined))?.lang ?? "en";
     const t = translator(ctx.deps.i18n, lang);
     try {
-      await ctx.api.sendMessage(admin, reviewText(t, edit), { parse_mode: "HTML", reply_markup: reviewKeyboard(t, edit.id), link_preview_options: { is_disabled: true } });
+      await ctx.api.sendMessage(admin, reviewText(t, edit), {
+        parse_mode: "HTML",
+        reply_markup: reviewKeyboard(t, edit.id),
+        link_preview_options: { is_disabled: true },
+      });
     } catch (error) {
       // An administrator who never started the bot cannot be written to; /review lists the change for them.
       ctx.deps.logger.warn({ admin, edit: edit.id, message: (error as Error).message }, "review request not delivered");
@@ -440,21 +549,27 @@ async function notifyAdmins(ctx: BotContext, edit: RecordEdit): Promise<void> {
 }
 
 function reviewText(t: BotContext["t"], edit: RecordEdit): string {
-  const head = edit.before ? t("edit:review.edit", { edit: edit.id, id: escapeHtml(edit.record.id), author: edit.author }) : t("edit:review.new", { edit: edit.id, id: escapeHtml(edit.record.id), author: edit.author });
+  const head = edit.before
+    ? t("edit:review.edit", { edit: edit.id, id: escapeHtml(edit.record.id), author: edit.author })
+    : t("edit:review.new", { edit: edit.id, id: escapeHtml(edit.record.id), author: edit.author });
   return [head, "", ...diffLines(difference(edit.before, edit.record))].join("\n");
 }
 
 function reviewKeyboard(t: BotContext["t"], edit: string): InlineKeyboard {
-  return new InlineKeyboard().text(t("edit:button.approve"), encodeEdit({ op: "approve", edit })).text(t("edit:button.reject"), encodeEdit({ op: "reject", edit }));
+  return new InlineKeyboard()
+    .text(t("edit:button.approve"), encodeEdit({ op: "approve", edit }))
+    .text(t("edit:button.reject"), encodeEdit({ op: "reject", edit }));
 }
 
 async function approve(ctx: BotContext, id: string): Promise<void> {
   const live = ctx.deps.live;
   const edit = await ctx.deps.state.edits.get(id);
-  if (!live || !edit || edit.status !== "pending") return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:review.decided") }));
+  if (!live || !edit || edit.status !== "pending")
+    return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:review.decided") }));
   // The catalog may have changed since the submission (a reload, another edit): the same rules again.
   const result = check(ctx, edit.record);
-  if (!result.ok) return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:review.invalidNow"), show_alert: true }));
+  if (!result.ok)
+    return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:review.invalidNow"), show_alert: true }));
   const decided = await ctx.deps.state.edits.decide(id, { status: "approved", reviewer: ctx.from!.id });
   if (!decided) return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:review.decided") }));
   const before = ctx.deps.search.get(edit.record.id);
@@ -467,7 +582,8 @@ async function approve(ctx: BotContext, id: string): Promise<void> {
 
 async function askComment(ctx: BotContext, id: string): Promise<void> {
   const edit = await ctx.deps.state.edits.get(id);
-  if (!edit || edit.status !== "pending") return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:review.decided") }));
+  if (!edit || edit.status !== "pending")
+    return void (await ctx.answerCallbackQuery({ text: ctx.t("edit:review.decided") }));
   ctx.session.rejecting = id;
   ctx.session.step = COMMENT_STEP;
   await ctx.answerCallbackQuery();
@@ -482,9 +598,15 @@ commentStep.on("message:text", async (ctx) => {
   ctx.session.rejecting = undefined;
   if (!isAdmin(ctx)) return refuse(ctx, "admin");
   const comment = truncate(ctx.message.text.trim(), 1000);
-  const decided = id ? await ctx.deps.state.edits.decide(id, { status: "rejected", reviewer: ctx.from.id, comment }) : undefined;
+  const decided = id
+    ? await ctx.deps.state.edits.decide(id, { status: "rejected", reviewer: ctx.from.id, comment })
+    : undefined;
   if (!decided) return void (await ctx.reply(ctx.t("edit:review.decided")));
-  await ctx.deps.state.audit.append({ actor: ctx.from.id, action: "record", details: { op: "reject", edit: decided.id, record: decided.record.id, author: decided.author } });
+  await ctx.deps.state.audit.append({
+    actor: ctx.from.id,
+    action: "record",
+    details: { op: "reject", edit: decided.id, record: decided.record.id, author: decided.author },
+  });
   await ctx.reply(ctx.t("edit:review.rejected", { edit: decided.id }));
   await tellAuthor(ctx, decided, "edit:author.rejected");
 });
@@ -492,7 +614,11 @@ commentStep.on("message:text", async (ctx) => {
 async function tellAuthor(ctx: BotContext, edit: RecordEdit, key: string): Promise<void> {
   const t = translator(ctx.deps.i18n, edit.authorLang);
   const text = t(key, { edit: edit.id, id: escapeHtml(edit.record.id), comment: escapeHtml(edit.comment ?? "") });
-  await ctx.api.sendMessage(edit.authorChat, text, { parse_mode: "HTML" }).catch((error: unknown) => ctx.deps.logger.warn({ edit: edit.id, message: (error as Error).message }, "author not told of the review"));
+  await ctx.api
+    .sendMessage(edit.authorChat, text, { parse_mode: "HTML" })
+    .catch((error: unknown) =>
+      ctx.deps.logger.warn({ edit: edit.id, message: (error as Error).message }, "author not told of the review"),
+    );
 }
 
 async function publish(ctx: BotContext): Promise<void> {
@@ -506,13 +632,27 @@ async function publish(ctx: BotContext): Promise<void> {
 }
 
 /** Puts the record in the live catalog (every process applies it) and audits the difference. */
-async function goLive(ctx: BotContext, record: CatalogRecord, before: CatalogRecord | undefined, details: Record<string, string | number>): Promise<void> {
+async function goLive(
+  ctx: BotContext,
+  record: CatalogRecord,
+  before: CatalogRecord | undefined,
+  details: Record<string, string | number>,
+): Promise<void> {
   await ctx.deps.live!.put(record);
   const changes = difference(before, record);
   await ctx.deps.state.audit.append({
     actor: ctx.from!.id,
     action: "record",
-    details: { ...details, record: record.id, created: !before, fields: changes.map((c) => c.path).join(", "), diff: truncate(JSON.stringify(Object.fromEntries(changes.map((c) => [c.path, [c.before ?? null, c.after ?? null]]))), AUDIT_DIFF_MAX) },
+    details: {
+      ...details,
+      record: record.id,
+      created: !before,
+      fields: changes.map((c) => c.path).join(", "),
+      diff: truncate(
+        JSON.stringify(Object.fromEntries(changes.map((c) => [c.path, [c.before ?? null, c.after ?? null]]))),
+        AUDIT_DIFF_MAX,
+      ),
+    },
   });
   ctx.deps.logger.info({ actor: ctx.from!.id, record: record.id, fields: changes.length, ...details }, "record live");
   await afterRecordLive(ctx, record);
@@ -528,16 +668,25 @@ const NOW_ANSWERED_SHOWN = 5;
  */
 export async function afterRecordLive(ctx: BotContext, record: CatalogRecord): Promise<void> {
   const { groups } = await openGroups(ctx.deps.state);
-  const answered = answeredGroups(ctx.deps.search, groups, { threshold: ctx.deps.settings.answerThreshold, recordIds: new Set([record.id]) }).filter((a) =>
-    fitsCallback({ type: "unanswered", op: "record", group: a.index, id: record.id }),
-  );
+  const answered = answeredGroups(ctx.deps.search, groups, {
+    threshold: ctx.deps.settings.answerThreshold,
+    recordIds: new Set([record.id]),
+  }).filter((a) => fitsCallback({ type: "unanswered", op: "record", group: a.index, id: record.id }));
   if (answered.length === 0) return;
   ctx.session.unanswered = { groups };
   const keyboard = new InlineKeyboard();
   for (const { group, index } of answered.slice(0, NOW_ANSWERED_SHOWN)) {
-    keyboard.text(ctx.t("coordinator:triage.notify", { example: truncate(group.example, 40), count: group.askers.length }), encodeCallback({ type: "unanswered", op: "record", group: index, id: record.id })).row();
+    keyboard
+      .text(
+        ctx.t("coordinator:triage.notify", { example: truncate(group.example, 40), count: group.askers.length }),
+        encodeCallback({ type: "unanswered", op: "record", group: index, id: record.id }),
+      )
+      .row();
   }
-  await ctx.reply(ctx.t("coordinator:triage.nowAnswers", { title: escapeHtml(shortTitle(record, ctx.lang)), count: answered.length }), { reply_markup: keyboard });
+  await ctx.reply(
+    ctx.t("coordinator:triage.nowAnswers", { title: escapeHtml(shortTitle(record, ctx.lang)), count: answered.length }),
+    { reply_markup: keyboard },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -553,7 +702,9 @@ export function difference(before: CatalogRecord | undefined, after: CatalogReco
   const a = leaves(before ?? {});
   const b = leaves(after);
   const paths = [...new Set([...a.keys(), ...b.keys()])];
-  return paths.filter((p) => a.get(p) !== b.get(p)).map((p) => ({ path: p, ...(a.has(p) ? { before: a.get(p)! } : {}), ...(b.has(p) ? { after: b.get(p)! } : {}) }));
+  return paths
+    .filter((p) => a.get(p) !== b.get(p))
+    .map((p) => ({ path: p, ...(a.has(p) ? { before: a.get(p)! } : {}), ...(b.has(p) ? { after: b.get(p)! } : {}) }));
 }
 
 /** Localized texts and plain values by dotted path; lists as one value ("KZ, CN"). */
@@ -570,7 +721,9 @@ function leaves(value: unknown, prefix = "", into = new Map<string, string>()): 
 
 function diffLines(changes: Change[]): string[] {
   const q = (v: string | undefined) => (v === undefined ? "—" : `«${escapeHtml(truncate(v, DIFF_VALUE_MAX))}»`);
-  const lines = changes.slice(0, DIFF_SHOWN).map((c) => `• <code>${escapeHtml(c.path)}</code>: ${q(c.before)} → ${q(c.after)}`);
+  const lines = changes
+    .slice(0, DIFF_SHOWN)
+    .map((c) => `• <code>${escapeHtml(c.path)}</code>: ${q(c.before)} → ${q(c.after)}`);
   if (changes.length > DIFF_SHOWN) lines.push(`… +${changes.length - DIFF_SHOWN}`);
   return lines;
 }

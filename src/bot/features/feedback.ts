@@ -46,7 +46,10 @@ feedbackFeature.on("callback_query:data", async (ctx, next) => {
         score: answer.score,
       });
     } catch (error) {
-      ctx.deps.logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "downvoted question not recorded");
+      ctx.deps.logger.warn(
+        { update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) },
+        "downvoted question not recorded",
+      );
     }
     ctx.deps.logger.info({ record: answer.recordId, score: answer.score, lang: ctx.lang }, "answer downvoted");
   }
@@ -69,11 +72,17 @@ async function removeVoteButtons(ctx: BotContext): Promise<void> {
   const message = ctx.callbackQuery?.message;
   const rows = message?.reply_markup?.inline_keyboard;
   if (!message || !rows) return;
-  const kept: InlineKeyboardButton[][] = rows.map((row) => row.filter((b) => !("callback_data" in b && b.callback_data?.startsWith("v:")))).filter((row) => row.length > 0);
+  const kept: InlineKeyboardButton[][] = rows
+    .map((row) => row.filter((b) => !("callback_data" in b && b.callback_data?.startsWith("v:"))))
+    .filter((row) => row.length > 0);
   try {
     await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: kept } });
   } catch (error) {
     // A double tap, or a message too old to edit: the thanks still goes out.
-    if (!isNotModified(error)) ctx.deps.logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "vote buttons not removed");
+    if (!isNotModified(error))
+      ctx.deps.logger.warn(
+        { update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) },
+        "vote buttons not removed",
+      );
   }
 }

@@ -4,7 +4,15 @@ import type { BotContext } from "../context.js";
 import { isPrivateChat } from "../filters/chat.js";
 import { adminFeature } from "./admin.js";
 import { announcementFeature } from "./announcement.js";
-import { broadcastFeature, composeStep, deadlineStep, expiresStep, recordStep as broadcastRecordStep, scheduleStep, variantStep } from "./broadcast/feature.js";
+import {
+  broadcastFeature,
+  composeStep,
+  deadlineStep,
+  expiresStep,
+  recordStep as broadcastRecordStep,
+  scheduleStep,
+  variantStep,
+} from "./broadcast/feature.js";
 import { STEP, VARIANT_STEPS } from "./broadcast/draft.js";
 import { browseFeature, upcomingEventsHook } from "./browse.js";
 import { COMMENT_STEP, commentStep, editFeature, VALUE_STEP, valueStep } from "./edit.js";
@@ -30,7 +38,13 @@ const allFeatures = new Composer<BotContext>();
  */
 function isPlainQuestion(ctx: BotContext): boolean {
   const message = ctx.message;
-  if (message?.text === undefined || !isPrivateChat(ctx) || ctx.session.step !== undefined || message.text.startsWith("/")) return false;
+  if (
+    message?.text === undefined ||
+    !isPrivateChat(ctx) ||
+    ctx.session.step !== undefined ||
+    message.text.startsWith("/")
+  )
+    return false;
   // What grammY's command filters read as a command (Telegram marks one only on a leading "/").
   return !message.entities?.some((e) => e.type === "bot_command" && e.offset === 0);
 }

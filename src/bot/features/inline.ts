@@ -32,12 +32,23 @@ inlineFeature.on("inline_query", async (ctx) => {
   // A card's "Share" button puts the record's id in the query: that record alone, ready to send.
   const shared = SHARED.test(query) ? engine.get(query) : undefined;
   if (shared) {
-    await ctx.answerInlineQuery([article(ctx, shared)], { cache_time: CACHE_SECONDS, is_personal: true, next_offset: "" });
+    await ctx.answerInlineQuery([article(ctx, shared)], {
+      cache_time: CACHE_SECONDS,
+      is_personal: true,
+      next_offset: "",
+    });
     return;
   }
   // The bot's own decision orders the results (a fact question's record first); small talk and an empty
   // query list the newest records. Inline lists weak matches too: the user is still typing, and picks.
-  const decision = query ? decide(engine, query, { langHint: ctx.lang, limit: offset + PAGE, threshold: ctx.deps.settings.answerThreshold, explain: 0 }) : undefined;
+  const decision = query
+    ? decide(engine, query, {
+        langHint: ctx.lang,
+        limit: offset + PAGE,
+        threshold: ctx.deps.settings.answerThreshold,
+        explain: 0,
+      })
+    : undefined;
   const response =
     decision && decision.kind !== "smalltalk"
       ? { ...decision.response, hits: decision.response.hits.slice(offset) }
@@ -51,7 +62,9 @@ inlineFeature.on("inline_query", async (ctx) => {
     is_personal: true,
     next_offset: more ? String(next) : "",
     // Nothing found: offer to open the bot, where a question gets suggestions and browsing.
-    ...(results.length === 0 && offset === 0 ? { button: { text: ctx.t("inline:noResults"), start_parameter: "inline" } } : {}),
+    ...(results.length === 0 && offset === 0
+      ? { button: { text: ctx.t("inline:noResults"), start_parameter: "inline" } }
+      : {}),
   });
 });
 
@@ -68,7 +81,10 @@ function article(ctx: BotContext, record: CatalogRecord): InlineQueryResultArtic
     id: record.id,
     title: truncate(shortTitle(record, ctx.lang), INLINE_TITLE_LIMIT),
     description: truncate(record.summary[ctx.lang].replace(/\s+/g, " "), DESCRIPTION_MAX),
-    input_message_content: { message_text: renderCard(record, viewEnv(ctx)), link_preview_options: { is_disabled: true } },
+    input_message_content: {
+      message_text: renderCard(record, viewEnv(ctx)),
+      link_preview_options: { is_disabled: true },
+    },
     ...(keyboard ? { reply_markup: keyboard } : {}),
   };
 }

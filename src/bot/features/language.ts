@@ -39,7 +39,10 @@ languageFeature.on("callback_query:data", async (ctx, next) => {
   if (action?.type !== "lang") return answerExpired(ctx);
   const lang = await choose(ctx, action.lang);
   const { t } = ctx;
-  await editView(ctx, { text: t(action.lang === "auto" ? "language:chosenAuto" : "language:chosen"), keyboard: languageKeyboard(ctx.deps.i18n, t, action.lang) });
+  await editView(ctx, {
+    text: t(action.lang === "auto" ? "language:chosenAuto" : "language:chosen"),
+    keyboard: languageKeyboard(ctx.deps.i18n, t, action.lang),
+  });
   await ctx.answerCallbackQuery({ text: t(action.lang === "auto" ? "language:toastAuto" : "language:toast") });
   ctx.deps.logger.debug({ user: ctx.from.id, lang, auto: action.lang === "auto" }, "language chosen");
 });
@@ -92,7 +95,10 @@ async function followInSubscription(ctx: BotContext, lang: Language): Promise<vo
       await ctx.deps.state.subscriptions.set(chatId, { topics, kinds, countries, lang });
     }
   } catch (error) {
-    ctx.deps.logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "subscription language not updated");
+    ctx.deps.logger.warn(
+      { update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) },
+      "subscription language not updated",
+    );
   }
 }
 

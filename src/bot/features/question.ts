@@ -62,28 +62,53 @@ async function answer(ctx: BotContext, question: AnalysedQuery, filters?: Search
   const query = question.text;
   // Detecting again with the detected language as the hint gives that language: the language middleware's reading is reused.
   const lang = ctx.detected?.text === query ? ctx.detected.lang : undefined;
-  const decision = decide(engine, query, { langHint: ctx.lang, lang, analysed: question, limit: MAX_RESULTS, filters, threshold: ctx.deps.settings.answerThreshold, explain: 0 });
+  const decision = decide(engine, query, {
+    langHint: ctx.lang,
+    lang,
+    analysed: question,
+    limit: MAX_RESULTS,
+    filters,
+    threshold: ctx.deps.settings.answerThreshold,
+    explain: 0,
+  });
   if (decision.kind === "smalltalk") {
     // Greetings, thanks, "what can you do?", an emoji, an unknown /command: a friendly word, how to ask
     // and the quick-start buttons — never "no good answer", never logged as unanswered.
-    const view = welcomeView(ctx.t, ctx.t(`question:smalltalk.${decision.smalltalk ?? "help"}`), isGroupChat(ctx) ? ctx.me : undefined);
+    const view = welcomeView(
+      ctx.t,
+      ctx.t(`question:smalltalk.${decision.smalltalk ?? "help"}`),
+      isGroupChat(ctx) ? ctx.me : undefined,
+    );
     await ctx.reply(view.text, { reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
     return;
   }
-  const records = decision.response.hits.map((h) => engine.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
+  const records = decision.response.hits
+    .map((h) => engine.get(h.id))
+    .filter((r): r is CatalogRecord => r !== undefined);
   if (decision.kind === "decline" || !decision.record) {
     await noMatch(ctx, query, decision, records, filters);
     return;
   }
   const top = decision.record;
   const env = viewEnv(ctx);
-  const others: ResultButton[] = records.slice(1, RESULTS_PAGE_SIZE).map((r, i) => ({ n: i + 2, id: r.id, title: shortTitle(r, ctx.lang) }));
+  const others: ResultButton[] = records
+    .slice(1, RESULTS_PAGE_SIZE)
+    .map((r, i) => ({ n: i + 2, id: r.id, title: shortTitle(r, ctx.lang) }));
   const remaining = records.length - RESULTS_PAGE_SIZE;
-  const cardRows = recordButtons(ctx.t, top.id, "card", { share: true, feedback: true, deadline: hasUpcomingDeadline(top, Date.now()) });
+  const cardRows = recordButtons(ctx.t, top.id, "card", {
+    share: true,
+    feedback: true,
+    deadline: hasUpcomingDeadline(top, Date.now()),
+  });
   // Coordinators fix or complete the record from the answer itself.
   const edit = await editButton(ctx, top.id);
   if (edit) cardRows.push([InlineKeyboard.text(edit.text, edit.data)]);
-  const keyboard = withNotify(ctx, answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined), query, filters);
+  const keyboard = withNotify(
+    ctx,
+    answerKeyboard(ctx.t, cardRows, others, remaining > 0 ? { page: 1, remaining } : undefined),
+    query,
+    filters,
+  );
   const direct = directLines(decision, top, env);
   const sent = await sendView(ctx, { text: renderAnswer(top, records.length, env, direct), keyboard });
 
@@ -94,14 +119,34 @@ async function answer(ctx: BotContext, question: AnalysedQuery, filters?: Search
   ctx.session.recordId = top.id;
   rememberResultsMessage(ctx, { chatId: sent.chat.id, messageId: sent.message_id }, 0);
   // What the card's 👍/👎 are about (src/bot/features/feedback.ts).
-  ctx.session.answer = { chatId: sent.chat.id, messageId: sent.message_id, recordId: top.id, query, score: decision.confidence };
+  ctx.session.answer = {
+    chatId: sent.chat.id,
+    messageId: sent.message_id,
+    recordId: top.id,
+    query,
+    score: decision.confidence,
+  };
 }
 
-async function noMatch(ctx: BotContext, query: string, decision: Decision, records: CatalogRecord[], filters?: SearchFilters): Promise<void> {
+async function noMatch(
+  ctx: BotContext,
+  query: string,
+  decision: Decision,
+  records: CatalogRecord[],
+  filters?: SearchFilters,
+): Promise<void> {
   const weak = records.slice(0, WEAK_SHOWN);
-  const view = renderNoMatch({ query, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) }, viewEnv(ctx));
+  const view = renderNoMatch(
+    { query, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) },
+    viewEnv(ctx),
+  );
   // "🔔 Notify me" matters most here: the catalog may answer it later.
-  const keyboard = withNotify(ctx, weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: shortTitle(r, ctx.lang) }))), query, filters);
+  const keyboard = withNotify(
+    ctx,
+    weakKeyboard(weak.map((r, i) => ({ n: i + 1, id: r.id, title: shortTitle(r, ctx.lang) }))),
+    query,
+    filters,
+  );
   const sent = await sendView(ctx, { text: view, keyboard });
 
   ctx.session.lastQuery = query;
@@ -117,9 +162,20 @@ async function noMatch(ctx: BotContext, query: string, decision: Decision, recor
 async function logUnanswered(ctx: BotContext, text: string, score: number): Promise<void> {
   if (!ctx.from || !ctx.chat) return;
   try {
-    await ctx.deps.state.questions.add({ text, lang: ctx.lang, userId: ctx.from.id, chatId: ctx.chat.id, at: new Date().toISOString(), reason: "no-match", score });
+    await ctx.deps.state.questions.add({
+      text,
+      lang: ctx.lang,
+      userId: ctx.from.id,
+      chatId: ctx.chat.id,
+      at: new Date().toISOString(),
+      reason: "no-match",
+      score,
+    });
   } catch (error) {
-    ctx.deps.logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "unanswered question not recorded");
+    ctx.deps.logger.warn(
+      { update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) },
+      "unanswered question not recorded",
+    );
   }
 }
 
@@ -178,7 +234,12 @@ async function followUp(ctx: BotContext, question: AnalysedQuery): Promise<boole
   // The last question without its own places, asked again about the new one.
   const topic = engine.placesIn(ctx.session.lastQuery).rest;
   const query = topic ? `${topic} ${text}` : text;
-  const countries = [...new Set([...named.countries, ...named.cities.map((c) => catalog.places.cities[c]?.country).filter((c): c is string => c !== undefined)])];
+  const countries = [
+    ...new Set([
+      ...named.countries,
+      ...named.cities.map((c) => catalog.places.cities[c]?.country).filter((c): c is string => c !== undefined),
+    ]),
+  ];
   await answer(ctx, engine.analyse(query), countries.length ? { countries } : undefined);
   return true;
 }

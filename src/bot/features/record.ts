@@ -3,7 +3,16 @@ import { decodeCallback, type RecordView } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import type { View } from "../views/show.js";
 import { editButton } from "../keyboards/edit.js";
-import { backFor, editView, pressedMessage, recordView, rememberResultsMessage, resultsPageView, sameMessage, sendView } from "../views/show.js";
+import {
+  backFor,
+  editView,
+  pressedMessage,
+  recordView,
+  rememberResultsMessage,
+  resultsPageView,
+  sameMessage,
+  sendView,
+} from "../views/show.js";
 
 /**
  * Record views behind buttons (card, details, contacts), paging of the last results, and deep links

@@ -13,7 +13,14 @@ import type { BotContext } from "../context.js";
 import { privateChatOnly } from "../filters/chat.js";
 import { escapeHtml } from "../format.js";
 import { recordDeepLink, recordKeyboard } from "../keyboards/record.js";
-import { calendarFile, deadlineOf, reminderDates, removeButtonText, renderReminder, renderRemindersList } from "../views/reminders.js";
+import {
+  calendarFile,
+  deadlineOf,
+  reminderDates,
+  removeButtonText,
+  renderReminder,
+  renderRemindersList,
+} from "../views/reminders.js";
 import { editView, sendView, viewEnv } from "../views/show.js";
 
 /**
@@ -34,7 +41,8 @@ remindersFeature.on("callback_query:data", async (ctx, next) => {
   const record = ctx.deps.search.get(action.id);
   if (action.op === "stop") return stop(ctx, action.id, record);
   if (!record) return void (await ctx.answerCallbackQuery({ text: ctx.t("record:expired") }));
-  if (!hasUpcomingDeadline(record, Date.now())) return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.passed") }));
+  if (!hasUpcomingDeadline(record, Date.now()))
+    return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.passed") }));
   if (action.op === "remind") return remind(ctx, record);
   return sendCalendar(ctx, record);
 });
@@ -51,17 +59,21 @@ remindersFeature.command(
 
 async function remind(ctx: BotContext, record: CatalogRecord): Promise<void> {
   const reminders = ctx.deps.reminders;
-  if (!reminders || !ctx.from) return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.unavailable") }));
+  if (!reminders || !ctx.from)
+    return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.unavailable") }));
   const planned = await reminders.add(ctx.from.id, record);
   if (!planned) return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.passed") }));
   ctx.deps.logger.info({ user: ctx.from.id, record: record.id, reminders: planned.length }, "deadline reminders set");
-  const text = planned.length ? ctx.t("reminders:toast.set", { dates: reminderDates(planned, record, ctx) }) : ctx.t("reminders:toast.tooClose");
+  const text = planned.length
+    ? ctx.t("reminders:toast.set", { dates: reminderDates(planned, record, ctx) })
+    : ctx.t("reminders:toast.tooClose");
   await ctx.answerCallbackQuery({ text, show_alert: true });
 }
 
 async function stop(ctx: BotContext, id: string, record: CatalogRecord | undefined): Promise<void> {
   const reminders = ctx.deps.reminders;
-  if (!reminders || !ctx.from) return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.unavailable") }));
+  if (!reminders || !ctx.from)
+    return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.unavailable") }));
   const removed = await reminders.remove(ctx.from.id, id);
   await ctx.answerCallbackQuery({ text: removed ? ctx.t("reminders:toast.stopped") : ctx.t("reminders:toast.notSet") });
   if (!removed) return;
@@ -71,7 +83,9 @@ async function stop(ctx: BotContext, id: string, record: CatalogRecord | undefin
   if (pressed && "text" in pressed && pressed.text?.startsWith(ctx.t("reminders:list.title").replace(/<[^>]+>/g, ""))) {
     await editView(ctx, await listView(ctx, reminders));
   } else if (pressed) {
-    await ctx.editMessageReplyMarkup({ reply_markup: record ? reminderKeyboard(ctx.t, record.id, false) : undefined }).catch(() => undefined);
+    await ctx
+      .editMessageReplyMarkup({ reply_markup: record ? reminderKeyboard(ctx.t, record.id, false) : undefined })
+      .catch(() => undefined);
     await ctx.reply(ctx.t("reminders:stopped", { title: escapeHtml(record ? record.title[ctx.lang] : id) }));
   }
 }
@@ -85,11 +99,16 @@ async function sendCalendar(ctx: BotContext, record: CatalogRecord): Promise<voi
   });
   if (!file) return void (await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.passed") }));
   await ctx.answerCallbackQuery({ text: ctx.t("reminders:toast.calendar") });
-  await ctx.replyWithDocument(new InputFile(Buffer.from(file.content, "utf8"), file.filename), { caption: ctx.t("reminders:calendar.caption", { title: escapeHtml(record.title[ctx.lang]) }) });
+  await ctx.replyWithDocument(new InputFile(Buffer.from(file.content, "utf8"), file.filename), {
+    caption: ctx.t("reminders:calendar.caption", { title: escapeHtml(record.title[ctx.lang]) }),
+  });
 }
 
 /** The user's reminders; records withdrawn or whose deadlines have all passed are forgotten on the way. */
-async function listView(ctx: BotContext, reminders: ReminderService): Promise<{ text: string; keyboard: InlineKeyboard }> {
+async function listView(
+  ctx: BotContext,
+  reminders: ReminderService,
+): Promise<{ text: string; keyboard: InlineKeyboard }> {
   const user = ctx.from!.id;
   const now = Date.now();
   const entries: { record: CatalogRecord; reminders: Awaited<ReturnType<ReminderService["list"]>>[number] }[] = [];
@@ -145,17 +164,27 @@ export function reminderDelivery(deps: ReminderDeliveryDeps, api: Api): Reminder
       const t = translator(deps.i18n, lang);
       const text = renderReminder(record, reminder, deadline, { lang, t, catalog: deps.search.catalog });
       try {
-        await api.sendMessage(reminder.chatId, text, { parse_mode: "HTML", reply_markup: reminderKeyboard(t, record.id, true), link_preview_options: { is_disabled: true } });
+        await api.sendMessage(reminder.chatId, text, {
+          parse_mode: "HTML",
+          reply_markup: reminderKeyboard(t, record.id, true),
+          link_preview_options: { is_disabled: true },
+        });
       } catch (error) {
         const failure = classifyError(error);
         if (failure.kind === "inactive") return "unreachable";
         if (failure.kind === "permanent" && error instanceof GrammyError) {
-          deps.logger.warn({ reminder: reminder.id, error: failure.message }, "reminder refused by Telegram; not tried again");
+          deps.logger.warn(
+            { reminder: reminder.id, error: failure.message },
+            "reminder refused by Telegram; not tried again",
+          );
           return "gone";
         }
         throw error;
       }
-      deps.logger.info({ reminder: reminder.id, chat: reminder.chatId, record: record.id, days: reminder.days }, "deadline reminder sent");
+      deps.logger.info(
+        { reminder: reminder.id, chat: reminder.chatId, record: record.id, days: reminder.days },
+        "deadline reminder sent",
+      );
       return "sent";
     },
   };

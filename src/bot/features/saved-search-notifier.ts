@@ -55,7 +55,12 @@ function newerThan(event: RecordLiveEvent, search: SavedSearch): boolean {
  * process must send. Saved searches asking the same question in the same language with the same
  * filters are decided once.
  */
-export async function claimNotifications(engine: SearchEngine, store: SavedSearchStore, events: readonly RecordLiveEvent[], threshold = DEFAULT_THRESHOLD): Promise<Notification[]> {
+export async function claimNotifications(
+  engine: SearchEngine,
+  store: SavedSearchStore,
+  events: readonly RecordLiveEvent[],
+  threshold = DEFAULT_THRESHOLD,
+): Promise<Notification[]> {
   const byRecord = new Map<string, RecordLiveEvent>();
   for (const event of events) byRecord.set(event.record.id, event);
   if (byRecord.size === 0) return [];
@@ -70,7 +75,13 @@ export async function claimNotifications(engine: SearchEngine, store: SavedSearc
   const out = new Map<string, Notification>();
   for (const same of questions.values()) {
     const { query, lang, filters } = same[0]!;
-    const decision = decide(engine, query, { langHint: lang, filters: filters as SearchFilters, threshold, limit: DECISION_LIMIT, explain: 0 });
+    const decision = decide(engine, query, {
+      langHint: lang,
+      filters: filters as SearchFilters,
+      threshold,
+      limit: DECISION_LIMIT,
+      explain: 0,
+    });
     if (decision.kind !== "answer") continue;
     const answering = decision.response.hits.filter((hit) => hit.confidence >= threshold && byRecord.has(hit.id));
     for (const hit of answering) {
@@ -106,7 +117,14 @@ export class SavedSearchNotifier {
   /** Records gone live: decided and sent in the background, one batch after another. */
   readonly handle = (events: RecordLiveEvent[]): void => {
     if (this.closed) return;
-    this.queue = this.queue.then(() => this.process(events)).catch((error: unknown) => this.options.deps.logger.warn({ message: (error as Error).message }, "saved searches not checked against the new records"));
+    this.queue = this.queue
+      .then(() => this.process(events))
+      .catch((error: unknown) =>
+        this.options.deps.logger.warn(
+          { message: (error as Error).message },
+          "saved searches not checked against the new records",
+        ),
+      );
   };
 
   /** Resolves once every batch handed so far is done. */
@@ -123,8 +141,16 @@ export class SavedSearchNotifier {
   private async process(events: RecordLiveEvent[]): Promise<void> {
     if (this.closed) return;
     const { deps } = this.options;
-    const notifications = await claimNotifications(deps.search, deps.state.savedSearches, events, deps.settings.answerThreshold);
-    deps.logger.info({ records: events.map((e) => e.record.id), notifications: notifications.length }, "saved searches checked");
+    const notifications = await claimNotifications(
+      deps.search,
+      deps.state.savedSearches,
+      events,
+      deps.settings.answerThreshold,
+    );
+    deps.logger.info(
+      { records: events.map((e) => e.record.id), notifications: notifications.length },
+      "saved searches checked",
+    );
     for (const notification of notifications) {
       if (this.closed) return;
       await this.pace();
@@ -137,13 +163,29 @@ export class SavedSearchNotifier {
     const lang = searches[0]!.lang;
     const t = translator(deps.i18n, lang);
     const text = renderNotification(record, searches, { lang, t, catalog: deps.search.catalog });
-    const keyboard = new InlineKeyboard([...recordButtons(t, record.id, "card", { share: true }), ...stopSavedSearchRows(t, searches)]);
+    const keyboard = new InlineKeyboard([
+      ...recordButtons(t, record.id, "card", { share: true }),
+      ...stopSavedSearchRows(t, searches),
+    ]);
     try {
       await api.sendMessage(chatId, text, { link_preview_options: { is_disabled: true }, reply_markup: keyboard });
-      deps.logger.info({ chat: chatId, record: record.id, searches: searches.map((s) => s.id) }, "saved search notified");
+      deps.logger.info(
+        { chat: chatId, record: record.id, searches: searches.map((s) => s.id) },
+        "saved search notified",
+      );
     } catch (error) {
-      const gone = error instanceof GrammyError && (error.error_code === 403 || (error.error_code === 400 && /chat not found/i.test(error.description)));
-      deps.logger.warn({ chat: chatId, record: record.id, code: error instanceof GrammyError ? error.error_code : undefined, message: (error as Error).message }, "saved search notification not delivered");
+      const gone =
+        error instanceof GrammyError &&
+        (error.error_code === 403 || (error.error_code === 400 && /chat not found/i.test(error.description)));
+      deps.logger.warn(
+        {
+          chat: chatId,
+          record: record.id,
+          code: error instanceof GrammyError ? error.error_code : undefined,
+          message: (error as Error).message,
+        },
+        "saved search notification not delivered",
+      );
       if (gone) {
         await deps.state.savedSearches.removeChat(chatId).catch(() => undefined);
         await deps.state.subscriptions.setActive(chatId, false).catch(() => undefined);

@@ -41,7 +41,8 @@ savedSearchFeature.on("callback_query:data", async (ctx, next) => {
   if (!ctx.callbackQuery.data.startsWith(SAVED_SEARCH_PREFIX)) return next();
   const action = decodeSavedSearch(ctx.callbackQuery.data);
   if (!action) return answerExpired(ctx);
-  if (!isPrivateChat(ctx) || !ctx.chat) return void (await ctx.answerCallbackQuery({ text: ctx.t("saved:toast.privateOnly"), show_alert: true }));
+  if (!isPrivateChat(ctx) || !ctx.chat)
+    return void (await ctx.answerCallbackQuery({ text: ctx.t("saved:toast.privateOnly"), show_alert: true }));
   if (action.op === "save") return save(ctx, action.hash);
   return remove(ctx, action);
 });
@@ -75,7 +76,10 @@ async function save(ctx: BotContext, hash: string): Promise<void> {
     await ctx.answerCallbackQuery({ text: ctx.t("saved:toast.duplicate"), show_alert: true });
     return;
   }
-  ctx.deps.logger.info({ chat: chatId, search: result.search.id, lang: result.search.lang, version: result.search.version }, "search saved");
+  ctx.deps.logger.info(
+    { chat: chatId, search: result.search.id, lang: result.search.lang, version: result.search.version },
+    "search saved",
+  );
   await ctx.answerCallbackQuery({ text: ctx.t("saved:toast.saved") });
   await ctx.reply(ctx.t("saved:saved", { query: quoteSaved(query) }), { link_preview_options: { is_disabled: true } });
 }
@@ -96,7 +100,9 @@ async function remove(ctx: BotContext, action: Extract<SavedSearchAction, { op: 
     const markup = ctx.callbackQuery?.message?.reply_markup as InlineKeyboardMarkup | undefined;
     const pressed = ctx.callbackQuery?.data;
     if (markup) {
-      const rows = markup.inline_keyboard.map((row) => row.filter((b) => !("callback_data" in b) || b.callback_data !== pressed)).filter((row) => row.length > 0);
+      const rows = markup.inline_keyboard
+        .map((row) => row.filter((b) => !("callback_data" in b) || b.callback_data !== pressed))
+        .filter((row) => row.length > 0);
       await ctx.editMessageReplyMarkup({ reply_markup: new InlineKeyboard(rows) }).catch(() => undefined);
     }
     await ctx.reply(ctx.t("saved:removed", { query: quoteSaved(removed.query) }));

@@ -5,7 +5,14 @@ import { decodeCallback, type CallbackAction } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { privateChatOnly } from "../filters/chat.js";
 import { escapeHtml } from "../format.js";
-import { subscribeFacetKeyboard, subscribeMenuKeyboard, subscriptionKeyboard, unsubscribeKeyboard, type Choice, type SubscriptionChoices } from "../keyboards/subscribe.js";
+import {
+  subscribeFacetKeyboard,
+  subscribeMenuKeyboard,
+  subscriptionKeyboard,
+  unsubscribeKeyboard,
+  type Choice,
+  type SubscriptionChoices,
+} from "../keyboards/subscribe.js";
 import { removeSavedSearchRows } from "../keyboards/saved-searches.js";
 import { savedSearchLines } from "../views/saved-searches.js";
 import { editView, sendView, viewEnv, type View } from "../views/show.js";
@@ -31,7 +38,9 @@ const PAGE_SIZE: Record<SubscriptionFacet, number> = { topics: 10, kinds: 12, co
 
 /** In a group: where to manage a subscription instead. */
 const privateChat = privateChatOnly((ctx) =>
-  ctx.reply(ctx.t("subscribe:privateOnly", { link: `https://t.me/${ctx.me.username}` }), { link_preview_options: { is_disabled: true } }),
+  ctx.reply(ctx.t("subscribe:privateOnly", { link: `https://t.me/${ctx.me.username}` }), {
+    link_preview_options: { is_disabled: true },
+  }),
 );
 
 subscribeFeature.command("subscribe", privateChat, async (ctx) => {
@@ -51,8 +60,13 @@ subscribeFeature.command("subscriptions", privateChat, async (ctx) => {
  */
 export async function subscriptionsView(ctx: BotContext): Promise<View> {
   const chatId = ctx.chat!.id;
-  const [current, saved] = await Promise.all([ctx.deps.state.subscriptions.get(chatId), ctx.deps.state.savedSearches.list(chatId)]);
-  const lines = current ? [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:manage")] : [ctx.t("subscribe:notSubscribed")];
+  const [current, saved] = await Promise.all([
+    ctx.deps.state.subscriptions.get(chatId),
+    ctx.deps.state.savedSearches.list(chatId),
+  ]);
+  const lines = current
+    ? [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:manage")]
+    : [ctx.t("subscribe:notSubscribed")];
   const rows = current ? [...subscriptionKeyboard(ctx.t).inline_keyboard] : [];
   lines.push("", ...savedSearchLines(saved, viewEnv(ctx)));
   rows.push(...removeSavedSearchRows(ctx.t, saved));
@@ -96,7 +110,9 @@ subscribeFeature.on("callback_query:data", async (ctx, next) => {
       // Only a value the menu offers (or one already chosen, to take it away).
       if (!offered(ctx, action.facet, draft).some((c) => c.value === action.value)) return answerExpired(ctx);
       const values = draft[action.facet];
-      draft[action.facet] = values.includes(action.value) ? values.filter((v) => v !== action.value) : [...values, action.value];
+      draft[action.facet] = values.includes(action.value)
+        ? values.filter((v) => v !== action.value)
+        : [...values, action.value];
       const view = facetView(ctx, draft, action.facet, action.page) ?? facetView(ctx, draft, action.facet, 0)!;
       await editView(ctx, view);
       break;
@@ -109,9 +125,24 @@ subscribeFeature.on("callback_query:data", async (ctx, next) => {
       await ctx.deps.state.subscriptions.set(chatId, { ...draft, lang: ctx.lang });
       ctx.session.subscribeDraft = undefined;
       const saved = await ctx.deps.state.subscriptions.get(chatId);
-      const lines = [ctx.t("subscribe:saved"), "", ...summary(ctx, saved ?? { ...draft, lang: ctx.lang }), "", ctx.t("subscribe:savedLang")];
+      const lines = [
+        ctx.t("subscribe:saved"),
+        "",
+        ...summary(ctx, saved ?? { ...draft, lang: ctx.lang }),
+        "",
+        ctx.t("subscribe:savedLang"),
+      ];
       await editView(ctx, { text: lines.join("\n"), keyboard: subscriptionKeyboard(ctx.t) });
-      ctx.deps.logger.info({ chat: chatId, topics: draft.topics.length, kinds: draft.kinds.length, countries: draft.countries.length, lang: ctx.lang }, "subscription saved");
+      ctx.deps.logger.info(
+        {
+          chat: chatId,
+          topics: draft.topics.length,
+          kinds: draft.kinds.length,
+          countries: draft.countries.length,
+          lang: ctx.lang,
+        },
+        "subscription saved",
+      );
       await ctx.answerCallbackQuery({ text: ctx.t("subscribe:toast.saved") });
       return;
     }
@@ -123,7 +154,12 @@ subscribeFeature.on("callback_query:data", async (ctx, next) => {
 subscribeFeature.on("my_chat_member", async (ctx) => {
   const update = ctx.myChatMember;
   const status = update.new_chat_member.status;
-  const active = status === "member" || status === "administrator" || status === "creator" ? true : status === "kicked" || status === "left" ? false : undefined;
+  const active =
+    status === "member" || status === "administrator" || status === "creator"
+      ? true
+      : status === "kicked" || status === "left"
+        ? false
+        : undefined;
   if (active === undefined) return;
   await ctx.deps.state.subscriptions.setActive(update.chat.id, active);
   ctx.deps.logger.info({ chat: update.chat.id, status, active }, "chat membership changed");
@@ -151,7 +187,11 @@ async function unsubscribe(ctx: BotContext, action: Extract<CallbackAction, { ty
     const { chatId: _id, active: _active, ...subscription } = current;
     const left = { ...subscription, topics: current.topics.filter((t) => t !== topic) };
     await ctx.deps.state.subscriptions.set(chatId, left);
-    const text = [ctx.t("subscribe:unsubscribe.topic", { topic: escapeHtml(topicLabel(ctx, topic)) }), "", ...summary(ctx, left)].join("\n");
+    const text = [
+      ctx.t("subscribe:unsubscribe.topic", { topic: escapeHtml(topicLabel(ctx, topic)) }),
+      "",
+      ...summary(ctx, left),
+    ].join("\n");
     await editView(ctx, { text, keyboard: subscriptionKeyboard(ctx.t) });
   }
   ctx.deps.logger.info({ chat: chatId, topic: topic ?? "*" }, "unsubscribed");
@@ -162,27 +202,56 @@ async function unsubscribeView(ctx: BotContext): Promise<View | undefined> {
   const current = await ctx.deps.state.subscriptions.get(ctx.chat!.id);
   if (!current) return undefined;
   const topics = current.topics.map((value) => ({ value, label: topicLabel(ctx, value) }));
-  return { text: [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:unsubscribe.prompt")].join("\n"), keyboard: unsubscribeKeyboard(ctx.t, topics) };
+  return {
+    text: [ctx.t("subscribe:current"), "", ...summary(ctx, current), "", ctx.t("subscribe:unsubscribe.prompt")].join(
+      "\n",
+    ),
+    keyboard: unsubscribeKeyboard(ctx.t, topics),
+  };
 }
 
 export function choicesOf(entry: SubscriberEntry | undefined): SubscriptionChoices {
-  return { topics: [...(entry?.topics ?? [])], kinds: [...(entry?.kinds ?? [])], countries: [...(entry?.countries ?? [])] };
+  return {
+    topics: [...(entry?.topics ?? [])],
+    kinds: [...(entry?.kinds ?? [])],
+    countries: [...(entry?.countries ?? [])],
+  };
 }
 
 export function menuView(ctx: BotContext, draft: SubscriptionChoices, subscribed: boolean): View {
-  const lines = [subscribed ? ctx.t("subscribe:current") : ctx.t("subscribe:title"), ctx.t("subscribe:intro"), "", ...summary(ctx, { ...draft, lang: ctx.lang })];
+  const lines = [
+    subscribed ? ctx.t("subscribe:current") : ctx.t("subscribe:title"),
+    ctx.t("subscribe:intro"),
+    "",
+    ...summary(ctx, { ...draft, lang: ctx.lang }),
+  ];
   return { text: lines.join("\n"), keyboard: subscribeMenuKeyboard(ctx.t, draft) };
 }
 
 /** A page of one facet's choices; undefined for a page that does not exist. */
-function facetView(ctx: BotContext, draft: SubscriptionChoices, facet: SubscriptionFacet, page: number): View | undefined {
+function facetView(
+  ctx: BotContext,
+  draft: SubscriptionChoices,
+  facet: SubscriptionFacet,
+  page: number,
+): View | undefined {
   const choices = offered(ctx, facet, draft);
   const size = PAGE_SIZE[facet];
   const pages = Math.max(1, Math.ceil(choices.length / size));
   if (page >= pages) return undefined;
   const lines = [ctx.t("subscribe:title"), "", ctx.t(`subscribe:choose.${facet}`)];
   if (pages > 1) lines.push(ctx.t("subscribe:page", { page: page + 1, pages }));
-  return { text: lines.join("\n"), keyboard: subscribeFacetKeyboard(ctx.t, facet, draft[facet], choices.slice(page * size, (page + 1) * size), page, pages) };
+  return {
+    text: lines.join("\n"),
+    keyboard: subscribeFacetKeyboard(
+      ctx.t,
+      facet,
+      draft[facet],
+      choices.slice(page * size, (page + 1) * size),
+      page,
+      pages,
+    ),
+  };
 }
 
 /**
@@ -198,7 +267,9 @@ function offered(ctx: BotContext, facet: SubscriptionFacet, draft: SubscriptionC
   else values = [...new Set(catalog.records.flatMap((r) => r.countries))];
   values = [...new Set([...values, ...draft[facet]])];
   if (facet === "kinds") return values.map((value) => ({ value, label: label(ctx, facet, value) }));
-  return values.map((value) => ({ value, label: label(ctx, facet, value) })).sort((a, b) => collator(ctx.lang).compare(a.label, b.label));
+  return values
+    .map((value) => ({ value, label: label(ctx, facet, value) }))
+    .sort((a, b) => collator(ctx.lang).compare(a.label, b.label));
 }
 
 function label(ctx: BotContext, facet: SubscriptionFacet, value: string): string {
@@ -223,6 +294,8 @@ function summary(ctx: BotContext, choices: SubscriptionChoices & { lang: Languag
       : ctx.t("subscribe:any");
   return [
     ...SUBSCRIPTION_FACETS.map((facet) => ctx.t(`subscribe:line.${facet}`, { values: list(facet) })),
-    ctx.t("subscribe:line.lang", { language: escapeHtml(ctx.deps.i18n.getFixedT(choices.lang)("common:languageName")) }),
+    ctx.t("subscribe:line.lang", {
+      language: escapeHtml(ctx.deps.i18n.getFixedT(choices.lang)("common:languageName")),
+    }),
   ];
 }

@@ -39,7 +39,10 @@ export function groupQuestions(questions: readonly UnansweredQuestion[]): Unansw
     let found = groups.find((g) => jaccard(g.terms, terms) >= SIMILARITY);
     if (!found) {
       const example = truncate(q.text.replace(/\s+/g, " ").trim(), EXAMPLE_MAX);
-      found = { terms, group: { example, count: 0, langs: [], last: q.at, downvoted: 0, terms: [...terms].sort(), askers: [] } };
+      found = {
+        terms,
+        group: { example, count: 0, langs: [], last: q.at, downvoted: 0, terms: [...terms].sort(), askers: [] },
+      };
       groups.push(found);
     }
     const g = found.group;
@@ -48,7 +51,12 @@ export function groupQuestions(questions: readonly UnansweredQuestion[]): Unansw
     if (q.reason === "downvoted") g.downvoted++;
     if (q.at > g.last) g.last = q.at;
     // The newest question of each chat is the one quoted back to it.
-    if (g.askers.length < ASKERS_KEPT && !g.askers.some((a) => a.chatId === q.chatId)) g.askers.push({ chatId: q.chatId, lang: q.lang, text: truncate(q.text.replace(/\s+/g, " ").trim(), EXAMPLE_MAX) });
+    if (g.askers.length < ASKERS_KEPT && !g.askers.some((a) => a.chatId === q.chatId))
+      g.askers.push({
+        chatId: q.chatId,
+        lang: q.lang,
+        text: truncate(q.text.replace(/\s+/g, " ").trim(), EXAMPLE_MAX),
+      });
   }
   for (const { group } of groups) group.langs.sort();
   return groups.map((g) => g.group);
@@ -69,18 +77,29 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
 }
 
 /** The decision that covers a question, if any (see the rules above). */
-export function coveringDecision(question: UnansweredQuestion, decisions: readonly TriageEntry[], terms = termsOf(question.text, question.lang)): TriageEntry | undefined {
+export function coveringDecision(
+  question: UnansweredQuestion,
+  decisions: readonly TriageEntry[],
+  terms = termsOf(question.text, question.lang),
+): TriageEntry | undefined {
   const asked = Date.parse(question.at);
-  return decisions.find((d) => (d.status === "spam" || asked <= Date.parse(d.at)) && jaccard(new Set(d.terms), terms) >= SIMILARITY);
+  return decisions.find(
+    (d) => (d.status === "spam" || asked <= Date.parse(d.at)) && jaccard(new Set(d.terms), terms) >= SIMILARITY,
+  );
 }
 
 /** The questions no decision covers, in their order. */
-export function openQuestions(questions: readonly UnansweredQuestion[], decisions: readonly TriageEntry[]): UnansweredQuestion[] {
+export function openQuestions(
+  questions: readonly UnansweredQuestion[],
+  decisions: readonly TriageEntry[],
+): UnansweredQuestion[] {
   return questions.filter((q) => !coveringDecision(q, decisions));
 }
 
 /** The groups /unanswered lists now: the newest questions of the log that no decision covers, grouped. */
-export async function openGroups(state: Pick<StateBackend, "questions" | "triage">): Promise<{ groups: UnansweredGroup[]; questions: number }> {
+export async function openGroups(
+  state: Pick<StateBackend, "questions" | "triage">,
+): Promise<{ groups: UnansweredGroup[]; questions: number }> {
   const [questions, decisions] = await Promise.all([state.questions.recent(QUESTIONS_READ), state.triage.list()]);
   const open = openQuestions(questions, decisions);
   return { groups: groupQuestions(open).slice(0, GROUPS_KEPT), questions: open.length };
@@ -91,7 +110,9 @@ export function decidedSince(group: UnansweredGroup, decisions: readonly TriageE
   if (!group.terms) return undefined;
   const terms = new Set(group.terms);
   const last = Date.parse(group.last);
-  return decisions.find((d) => (d.status === "spam" || last <= Date.parse(d.at)) && jaccard(new Set(d.terms), terms) >= SIMILARITY);
+  return decisions.find(
+    (d) => (d.status === "spam" || last <= Date.parse(d.at)) && jaccard(new Set(d.terms), terms) >= SIMILARITY,
+  );
 }
 
 export interface AnsweredGroup<G> {
@@ -114,7 +135,12 @@ export function answeredGroups<G extends Pick<UnansweredGroup, "example" | "aske
 ): AnsweredGroup<G>[] {
   const out: AnsweredGroup<G>[] = [];
   groups.forEach((group, index) => {
-    const decision = decide(engine, group.example, { langHint: group.askers[0]?.lang, threshold: options.threshold, limit: 3, explain: 0 });
+    const decision = decide(engine, group.example, {
+      langHint: group.askers[0]?.lang,
+      threshold: options.threshold,
+      limit: 3,
+      explain: 0,
+    });
     if (decision.kind !== "answer" || !decision.record) return;
     if (options.recordIds && !options.recordIds.has(decision.record.id)) return;
     out.push({ group, index, record: decision.record });

@@ -92,7 +92,10 @@ unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
       snapshot.replyTo = action.group;
       snapshot.replyAt = Date.now();
       ctx.session.step = REPLY_STEP;
-      const text = ctx.t("coordinator:reply.prompt", { example: escapeHtml(truncate(group.example, 120)), chats: ctx.t("coordinator:reply.chats", { count: group.askers.length }) });
+      const text = ctx.t("coordinator:reply.prompt", {
+        example: escapeHtml(truncate(group.example, 120)),
+        chats: ctx.t("coordinator:reply.chats", { count: group.askers.length }),
+      });
       await sendView(ctx, { text, keyboard: cancelKeyboard(ctx) });
       break;
     }
@@ -101,7 +104,11 @@ unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
       snapshot.pickAt = Date.now();
       ctx.session.step = RECORD_STEP;
       const sample = candidateRecords(ctx, group)[0]?.id ?? ctx.deps.search.catalog.records[0]?.id ?? "";
-      const text = ctx.t("coordinator:triage.pick.prompt", { example: escapeHtml(truncate(group.example, 120)), chats: ctx.t("coordinator:reply.chats", { count: group.askers.length }), sample: escapeHtml(sample) });
+      const text = ctx.t("coordinator:triage.pick.prompt", {
+        example: escapeHtml(truncate(group.example, 120)),
+        chats: ctx.t("coordinator:reply.chats", { count: group.askers.length }),
+        sample: escapeHtml(sample),
+      });
       await sendView(ctx, { text, keyboard: cancelKeyboard(ctx) });
       break;
     }
@@ -109,8 +116,15 @@ unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
     case "spam": {
       const status: TriageStatus = action.op === "spam" ? "spam" : "dismissed";
       await decideGroup(ctx, group, status);
-      await ctx.deps.state.audit.append({ actor: ctx.from.id, action: `unanswered-${action.op}`, details: { question: truncate(group.example, 100), count: group.count } });
-      await refreshList(ctx, ctx.t(`coordinator:triage.done.${status}`, { example: escapeHtml(truncate(group.example, 120)) }));
+      await ctx.deps.state.audit.append({
+        actor: ctx.from.id,
+        action: `unanswered-${action.op}`,
+        details: { question: truncate(group.example, 100), count: group.count },
+      });
+      await refreshList(
+        ctx,
+        ctx.t(`coordinator:triage.done.${status}`, { example: escapeHtml(truncate(group.example, 120)) }),
+      );
       break;
     }
     case "record": {
@@ -125,7 +139,10 @@ unansweredFeature.callbackQuery(/^q:/, coordinatorOnly, async (ctx) => {
 });
 
 function cancelKeyboard(ctx: BotContext): InlineKeyboard {
-  return new InlineKeyboard().text(ctx.t("coordinator:reply.cancel"), encodeCallback({ type: "unanswered", op: "cancel" }));
+  return new InlineKeyboard().text(
+    ctx.t("coordinator:reply.cancel"),
+    encodeCallback({ type: "unanswered", op: "cancel" }),
+  );
 }
 
 /** Sends the record's card to each asker of the group, in the asker's language; the group is answered, and audited. */
@@ -135,12 +152,21 @@ async function answerWithRecord(ctx: BotContext, group: UnansweredGroup, record:
     keyboard: recordKeyboard(t, record.id, "card", { share: true }),
   }));
   await decideGroup(ctx, group, "answered", record.id);
-  await ctx.deps.state.audit.append({ actor: ctx.from!.id, action: "unanswered-record", details: { question: truncate(group.example, 100), record: record.id, chats: result.sent, failed: result.failed } });
+  await ctx.deps.state.audit.append({
+    actor: ctx.from!.id,
+    action: "unanswered-record",
+    details: { question: truncate(group.example, 100), record: record.id, chats: result.sent, failed: result.failed },
+  });
   return result;
 }
 
 /** Stores a coordinator's decision about a group, so it leaves the list everywhere. */
-async function decideGroup(ctx: BotContext, group: UnansweredGroup, status: TriageStatus, recordId?: string): Promise<void> {
+async function decideGroup(
+  ctx: BotContext,
+  group: UnansweredGroup,
+  status: TriageStatus,
+  recordId?: string,
+): Promise<void> {
   await ctx.deps.state.triage.mark({ terms: group.terms ?? [], status, actor: ctx.from!.id, recordId });
 }
 
@@ -159,20 +185,32 @@ interface Delivery {
 }
 
 /** Sends one message to each asker of a group, in the asker's language; a blocked chat is marked inactive. */
-async function deliver(ctx: BotContext, group: UnansweredGroup, render: (t: Translate, asker: UnansweredGroup["askers"][number]) => { html: string; keyboard?: InlineKeyboard }): Promise<Delivery> {
+async function deliver(
+  ctx: BotContext,
+  group: UnansweredGroup,
+  render: (t: Translate, asker: UnansweredGroup["askers"][number]) => { html: string; keyboard?: InlineKeyboard },
+): Promise<Delivery> {
   let sent = 0;
   let failed = 0;
   for (const asker of group.askers) {
     const { html, keyboard } = render(ctx.deps.i18n.getFixedT(asker.lang) as Translate, asker);
     try {
       const parts = splitMessage(html, MESSAGE_LIMIT);
-      for (const [i, part] of parts.entries()) await ctx.api.sendMessage(asker.chatId, part, { link_preview_options: { is_disabled: true }, reply_markup: i === parts.length - 1 ? keyboard : undefined });
+      for (const [i, part] of parts.entries())
+        await ctx.api.sendMessage(asker.chatId, part, {
+          link_preview_options: { is_disabled: true },
+          reply_markup: i === parts.length - 1 ? keyboard : undefined,
+        });
       sent++;
     } catch (error) {
       failed++;
-      ctx.deps.logger.warn({ chat: asker.chatId, message: error instanceof Error ? error.message : String(error) }, "reply to an asker not delivered");
+      ctx.deps.logger.warn(
+        { chat: asker.chatId, message: error instanceof Error ? error.message : String(error) },
+        "reply to an asker not delivered",
+      );
       // The asker blocked the bot: broadcasts skip them too.
-      if (error instanceof GrammyError && error.error_code === 403) await ctx.deps.state.subscriptions.setActive(asker.chatId, false).catch(() => undefined);
+      if (error instanceof GrammyError && error.error_code === 403)
+        await ctx.deps.state.subscriptions.setActive(asker.chatId, false).catch(() => undefined);
     }
   }
   return { sent, failed };
@@ -180,7 +218,8 @@ async function deliver(ctx: BotContext, group: UnansweredGroup, render: (t: Tran
 
 function deliveryLines(ctx: BotContext, { sent, failed }: Delivery): string[] {
   const lines = [ctx.t("coordinator:reply.sent", { chats: ctx.t("coordinator:reply.chats", { count: sent }) })];
-  if (failed > 0) lines.push(ctx.t("coordinator:reply.failed", { chats: ctx.t("coordinator:reply.chats", { count: failed }) }));
+  if (failed > 0)
+    lines.push(ctx.t("coordinator:reply.failed", { chats: ctx.t("coordinator:reply.chats", { count: failed }) }));
   return lines;
 }
 
@@ -212,9 +251,15 @@ replyStep.chatType("private").on("message:text", async (ctx) => {
     return;
   }
 
-  const result = await deliver(ctx, group, (t, asker) => ({ html: t("coordinator:reply.toAsker", { question: escapeHtml(asker.text), answer: escapeHtml(text) }) }));
+  const result = await deliver(ctx, group, (t, asker) => ({
+    html: t("coordinator:reply.toAsker", { question: escapeHtml(asker.text), answer: escapeHtml(text) }),
+  }));
   if (group.terms) await decideGroup(ctx, group, "answered");
-  await ctx.deps.state.audit.append({ actor: ctx.from.id, action: "reply", details: { chats: result.sent, failed: result.failed, question: truncate(group.example, 100) } });
+  await ctx.deps.state.audit.append({
+    actor: ctx.from.id,
+    action: "reply",
+    details: { chats: result.sent, failed: result.failed, question: truncate(group.example, 100) },
+  });
   await ctx.reply(deliveryLines(ctx, result).join("\n"));
 });
 replyStep.use(handleQuestion);
@@ -226,7 +271,10 @@ const RECORD_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
  * opens the record (t.me/<bot>?start=r_<id>).
  */
 export function typedRecordId(text: string): string {
-  let id = text.trim().replace(/^["'`«“„‹]+|["'`»”“›]+$/gu, "").trim();
+  let id = text
+    .trim()
+    .replace(/^["'`«“„‹]+|["'`»”“›]+$/gu, "")
+    .trim();
   const link = /[?&]start=r_([A-Za-z0-9-]+)/.exec(id);
   if (link) id = link[1]!;
   return id.replace(/^r_/, "").toLowerCase();
@@ -263,7 +311,10 @@ recordStep.chatType("private").on("message:text", async (ctx) => {
   const record = RECORD_ID.test(id) ? ctx.deps.search.get(id) : undefined;
   if (!record) {
     // The step stays open: the coordinator sends the id again, or cancels.
-    await ctx.reply(ctx.t("coordinator:triage.pick.unknown", { id: escapeHtml(truncate(typed.replace(/\s+/g, " ").trim(), 80)) }), { reply_markup: cancelKeyboard(ctx) });
+    await ctx.reply(
+      ctx.t("coordinator:triage.pick.unknown", { id: escapeHtml(truncate(typed.replace(/\s+/g, " ").trim(), 80)) }),
+      { reply_markup: cancelKeyboard(ctx) },
+    );
     return;
   }
   stop();
@@ -278,21 +329,38 @@ recordStep.chatType("private").on("message:text", async (ctx) => {
     await ctx.reply(deliveryLines(ctx, await answerWithRecord(ctx, group, record)).join("\n"));
     return;
   }
-  const question = ctx.t("coordinator:triage.pick.confirm", { example: escapeHtml(truncate(group.example, 120)), chats });
+  const question = ctx.t("coordinator:triage.pick.confirm", {
+    example: escapeHtml(truncate(group.example, 120)),
+    chats,
+  });
   const card = renderCard(record, { lang: ctx.lang, t: ctx.t, catalog: ctx.deps.search.catalog });
-  const keyboard = new InlineKeyboard().text(ctx.t("coordinator:triage.pick.send", { chats }), encodeCallback(send)).row().text(ctx.t("coordinator:reply.cancel"), encodeCallback({ type: "unanswered", op: "cancel" }));
+  const keyboard = new InlineKeyboard()
+    .text(ctx.t("coordinator:triage.pick.send", { chats }), encodeCallback(send))
+    .row()
+    .text(ctx.t("coordinator:reply.cancel"), encodeCallback({ type: "unanswered", op: "cancel" }));
   await sendView(ctx, { text: `${question}\n\n${card}`, keyboard });
 });
 recordStep.use(handleQuestion);
 
 /** Date and time in UTC, spelled the reader's way ("May 1, 2025, 10:05 AM UTC"). */
 export function utcDateTime(ctx: BotContext): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(ctx.lang, { year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit", timeZone: "UTC", timeZoneName: "short" });
+  return new Intl.DateTimeFormat(ctx.lang, {
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    timeZone: "UTC",
+    timeZoneName: "short",
+  });
 }
 
 /** How often a group was asked, in which languages, how many 👎, and when last. */
 function groupMeta(ctx: BotContext, g: UnansweredGroup, when = utcDateTime(ctx)): string {
-  const meta = [ctx.t("coordinator:unanswered.times", { count: g.count }), g.langs.map((l) => l.toUpperCase()).join(", ")];
+  const meta = [
+    ctx.t("coordinator:unanswered.times", { count: g.count }),
+    g.langs.map((l) => l.toUpperCase()).join(", "),
+  ];
   if (g.downvoted > 0) meta.push(ctx.t("coordinator:unanswered.downvoted", { count: g.downvoted }));
   meta.push(ctx.t("coordinator:unanswered.last", { time: when.format(new Date(g.last)) }));
   return meta.join(" · ");
@@ -301,7 +369,8 @@ function groupMeta(ctx: BotContext, g: UnansweredGroup, when = utcDateTime(ctx))
 function pageView(ctx: BotContext, snapshot: UnansweredSnapshot, page: number, questions?: number): View {
   const { t } = ctx;
   const groups = snapshot.groups;
-  if (groups.length === 0) return { text: [t("coordinator:unanswered.title"), "", t("coordinator:unanswered.none")].join("\n") };
+  if (groups.length === 0)
+    return { text: [t("coordinator:unanswered.title"), "", t("coordinator:unanswered.none")].join("\n") };
   const total = questions ?? groups.reduce((n, g) => n + g.count, 0);
   const pages = Math.ceil(groups.length / GROUPS_PER_PAGE);
   const first = page * GROUPS_PER_PAGE;
@@ -309,44 +378,90 @@ function pageView(ctx: BotContext, snapshot: UnansweredSnapshot, page: number, q
   const when = utcDateTime(ctx);
   const lines = [
     t("coordinator:unanswered.title"),
-    t("coordinator:unanswered.summary", { questions: t("coordinator:unanswered.questions", { count: total }), groups: t("coordinator:unanswered.groups", { count: groups.length }) }),
+    t("coordinator:unanswered.summary", {
+      questions: t("coordinator:unanswered.questions", { count: total }),
+      groups: t("coordinator:unanswered.groups", { count: groups.length }),
+    }),
   ];
   if (pages > 1) lines.push(t("coordinator:unanswered.page", { page: page + 1, pages }));
   shown.forEach((g, i) => {
-    lines.push("", t("coordinator:unanswered.group", { n: first + i + 1, example: escapeHtml(g.example) }), groupMeta(ctx, g, when));
+    lines.push(
+      "",
+      t("coordinator:unanswered.group", { n: first + i + 1, example: escapeHtml(g.example) }),
+      groupMeta(ctx, g, when),
+    );
   });
   lines.push("", t("coordinator:unanswered.hint"));
 
   const keyboard = new InlineKeyboard();
   shown.forEach((_, i) => {
-    keyboard.text(t("coordinator:unanswered.open", { n: first + i + 1 }), encodeCallback({ type: "unanswered", op: "group", group: first + i }));
+    keyboard.text(
+      t("coordinator:unanswered.open", { n: first + i + 1 }),
+      encodeCallback({ type: "unanswered", op: "group", group: first + i }),
+    );
     if (i % 4 === 3) keyboard.row();
   });
   keyboard.row();
-  if (page > 0) keyboard.text(t("common:button.previous"), encodeCallback({ type: "unanswered", op: "page", page: page - 1 }));
-  if (page < pages - 1) keyboard.text(t("common:button.next"), encodeCallback({ type: "unanswered", op: "page", page: page + 1 }));
+  if (page > 0)
+    keyboard.text(t("common:button.previous"), encodeCallback({ type: "unanswered", op: "page", page: page - 1 }));
+  if (page < pages - 1)
+    keyboard.text(t("common:button.next"), encodeCallback({ type: "unanswered", op: "page", page: page + 1 }));
   return { text: lines.join("\n"), keyboard };
 }
 
 /** One group and what can be done with it; `index` is its place in the listed snapshot. */
 function groupView(ctx: BotContext, group: UnansweredGroup, index: number): View {
   const { t } = ctx;
-  const lines = [t("coordinator:unanswered.group", { n: index + 1, example: escapeHtml(group.example) }), groupMeta(ctx, group)];
+  const lines = [
+    t("coordinator:unanswered.group", { n: index + 1, example: escapeHtml(group.example) }),
+    groupMeta(ctx, group),
+  ];
   const others = group.askers.slice(1, 4).map((a) => `• ${escapeHtml(truncate(a.text, 120))}`);
   if (others.length > 0) lines.push("", ...others);
-  const candidates = candidateRecords(ctx, group).filter((r) => fitsCallback({ type: "unanswered", op: "record", group: index, id: r.id }));
-  lines.push("", t(candidates.length > 0 ? "coordinator:triage.hint" : "coordinator:triage.hintNoRecord", { chats: t("coordinator:reply.chats", { count: group.askers.length }) }));
-  const keyboard = new InlineKeyboard().text(t("coordinator:triage.button.reply"), encodeCallback({ type: "unanswered", op: "reply", group: index })).row();
-  for (const record of candidates) keyboard.text(t("coordinator:triage.button.record", { title: shortTitle(record, ctx.lang) }), encodeCallback({ type: "unanswered", op: "record", group: index, id: record.id })).row();
-  keyboard.text(t("coordinator:triage.button.pick"), encodeCallback({ type: "unanswered", op: "pick", group: index })).row();
-  keyboard.text(t("coordinator:triage.button.dismiss"), encodeCallback({ type: "unanswered", op: "dismiss", group: index }));
-  keyboard.text(t("coordinator:triage.button.spam"), encodeCallback({ type: "unanswered", op: "spam", group: index })).row();
-  keyboard.text(t("common:button.back"), encodeCallback({ type: "unanswered", op: "page", page: Math.floor(index / GROUPS_PER_PAGE) }));
+  const candidates = candidateRecords(ctx, group).filter((r) =>
+    fitsCallback({ type: "unanswered", op: "record", group: index, id: r.id }),
+  );
+  lines.push(
+    "",
+    t(candidates.length > 0 ? "coordinator:triage.hint" : "coordinator:triage.hintNoRecord", {
+      chats: t("coordinator:reply.chats", { count: group.askers.length }),
+    }),
+  );
+  const keyboard = new InlineKeyboard()
+    .text(t("coordinator:triage.button.reply"), encodeCallback({ type: "unanswered", op: "reply", group: index }))
+    .row();
+  for (const record of candidates)
+    keyboard
+      .text(
+        t("coordinator:triage.button.record", { title: shortTitle(record, ctx.lang) }),
+        encodeCallback({ type: "unanswered", op: "record", group: index, id: record.id }),
+      )
+      .row();
+  keyboard
+    .text(t("coordinator:triage.button.pick"), encodeCallback({ type: "unanswered", op: "pick", group: index }))
+    .row();
+  keyboard.text(
+    t("coordinator:triage.button.dismiss"),
+    encodeCallback({ type: "unanswered", op: "dismiss", group: index }),
+  );
+  keyboard
+    .text(t("coordinator:triage.button.spam"), encodeCallback({ type: "unanswered", op: "spam", group: index }))
+    .row();
+  keyboard.text(
+    t("common:button.back"),
+    encodeCallback({ type: "unanswered", op: "page", page: Math.floor(index / GROUPS_PER_PAGE) }),
+  );
   return { text: lines.join("\n"), keyboard };
 }
 
 /** The records the engine finds closest to the group's question, whether or not it would answer with them. */
 function candidateRecords(ctx: BotContext, group: UnansweredGroup): CatalogRecord[] {
-  const decision = decide(ctx.deps.search, group.example, { langHint: group.askers[0]?.lang, limit: CANDIDATES, explain: 0 });
-  return decision.response.hits.map((h) => ctx.deps.search.get(h.id)).filter((r): r is CatalogRecord => r !== undefined);
+  const decision = decide(ctx.deps.search, group.example, {
+    langHint: group.askers[0]?.lang,
+    limit: CANDIDATES,
+    explain: 0,
+  });
+  return decision.response.hits
+    .map((h) => ctx.deps.search.get(h.id))
+    .filter((r): r is CatalogRecord => r !== undefined);
 }

@@ -45,13 +45,17 @@ const AUDITED_REFUSALS_WINDOW_MS = 10 * 60_000;
  * was tried (the command, or the button's data).
  */
 export async function refuse(ctx: BotContext, role: "admin" | "coordinator"): Promise<void> {
-  ctx.deps.logger.info({ update: ctx.update.update_id, user: ctx.from?.id, role, data: ctx.callbackQuery?.data, command: commandOf(ctx) }, "refused: role required");
+  ctx.deps.logger.info(
+    { update: ctx.update.update_id, user: ctx.from?.id, role, data: ctx.callbackQuery?.data, command: commandOf(ctx) },
+    "refused: role required",
+  );
   await auditRefusal(ctx, role);
   if (ctx.callbackQuery) {
     await ctx.answerCallbackQuery({ text: ctx.t("coordinator:refused.button") });
     return;
   }
-  if (ctx.message && ctx.chat) await ctx.reply(ctx.t(role === "admin" ? "coordinator:refused.admin" : "coordinator:refused.coordinator"));
+  if (ctx.message && ctx.chat)
+    await ctx.reply(ctx.t(role === "admin" ? "coordinator:refused.admin" : "coordinator:refused.coordinator"));
 }
 
 async function auditRefusal(ctx: BotContext, role: "admin" | "coordinator"): Promise<void> {
@@ -68,7 +72,10 @@ async function auditRefusal(ctx: BotContext, role: "admin" | "coordinator"): Pro
     await state.audit.append({ actor: user, action: "refused", details });
   } catch (error) {
     // The refusal itself must still be said; the log line above keeps the trace.
-    logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "refusal not audited");
+    logger.warn(
+      { update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) },
+      "refusal not audited",
+    );
   }
 }
 

@@ -35,13 +35,25 @@ const CHECK = "✓ ";
  * A page of records (one button each, numbered as the lines of the message, opening the record's card by
  * its short title), paging, then the filters.
  */
-export function listKeyboard(t: Translate, state: BrowseState, items: { n: number; id: string; title: string }[], pages: number, labels: FilterLabels): InlineKeyboard {
+export function listKeyboard(
+  t: Translate,
+  state: BrowseState,
+  items: { n: number; id: string; title: string }[],
+  pages: number,
+  labels: FilterLabels,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   for (const item of items) {
     const data = encodeSafely({ type: "record", view: "card", id: item.id });
     if (data) keyboard.text(`${item.n}. ${truncate(item.title, TITLE_MAX)}`, data).row();
   }
-  pagingRow(keyboard, t, state.page, pages, (page) => ({ type: "browse", list: state.list, country: state.country, sector: state.sector, page }));
+  pagingRow(keyboard, t, state.page, pages, (page) => ({
+    type: "browse",
+    list: state.list,
+    country: state.country,
+    sector: state.sector,
+    page,
+  }));
   return filterRows(keyboard, t, state, labels);
 }
 
@@ -54,7 +66,15 @@ export function emptyKeyboard(t: Translate, state: BrowseState, labels: FilterLa
  * The choices of one filter (two per row, ✓ on the current one, record counts), paged when there are
  * many; then "any" (clears this filter, keeps the other) and back to the list as it was.
  */
-export function facetKeyboard(t: Translate, state: BrowseState, facet: Facet, values: FacetValue[], page: number, pages: number, numbers: Intl.NumberFormat): InlineKeyboard {
+export function facetKeyboard(
+  t: Translate,
+  state: BrowseState,
+  facet: Facet,
+  values: FacetValue[],
+  page: number,
+  pages: number,
+  numbers: Intl.NumberFormat,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const current = facet === "country" ? state.country : state.sector;
   let inRow = 0;
@@ -71,11 +91,21 @@ export function facetKeyboard(t: Translate, state: BrowseState, facet: Facet, va
       keyboard.row();
       inRow = 0;
     }
-    keyboard.text(`${v.value === current ? CHECK : ""}${truncate(v.label, FACET_LABEL_MAX)} · ${numbers.format(v.count)}`, data);
+    keyboard.text(
+      `${v.value === current ? CHECK : ""}${truncate(v.label, FACET_LABEL_MAX)} · ${numbers.format(v.count)}`,
+      data,
+    );
     inRow++;
   }
   keyboard.row();
-  pagingRow(keyboard, t, page, pages, (p) => ({ type: "filter", list: state.list, facet, country: state.country, sector: state.sector, page: p }));
+  pagingRow(keyboard, t, page, pages, (p) => ({
+    type: "filter",
+    list: state.list,
+    facet,
+    country: state.country,
+    sector: state.sector,
+    page: p,
+  }));
   const any: CallbackAction = {
     type: "browse",
     list: state.list,
@@ -84,23 +114,55 @@ export function facetKeyboard(t: Translate, state: BrowseState, facet: Facet, va
     page: 0,
   };
   const anyData = encodeCallback(any);
-  const backData = encodeCallback({ type: "browse", list: state.list, country: state.country, sector: state.sector, page: state.page });
-  keyboard.text(`${current === undefined ? CHECK : ""}${t(facet === "country" ? "browse:button.anyCountry" : "browse:button.anySector")}`, anyData);
+  const backData = encodeCallback({
+    type: "browse",
+    list: state.list,
+    country: state.country,
+    sector: state.sector,
+    page: state.page,
+  });
+  keyboard.text(
+    `${current === undefined ? CHECK : ""}${t(facet === "country" ? "browse:button.anyCountry" : "browse:button.anySector")}`,
+    anyData,
+  );
   // With this filter unset, "any" already leads back to the list as it was.
   if (backData !== anyData) keyboard.text(t("common:button.back"), backData);
   return keyboard;
 }
 
 function filterRows(keyboard: InlineKeyboard, t: Translate, state: BrowseState, labels: FilterLabels): InlineKeyboard {
-  const facet = (f: Facet): CallbackAction => ({ type: "filter", list: state.list, facet: f, country: state.country, sector: state.sector });
+  const facet = (f: Facet): CallbackAction => ({
+    type: "filter",
+    list: state.list,
+    facet: f,
+    country: state.country,
+    sector: state.sector,
+  });
   keyboard
-    .text(labels.country ? t("browse:button.countrySet", { country: truncate(labels.country, FACET_LABEL_MAX) }) : t("browse:button.country"), encodeCallback(facet("country")))
-    .text(labels.sector ? t("browse:button.sectorSet", { sector: truncate(labels.sector, FACET_LABEL_MAX) }) : t("browse:button.sector"), encodeCallback(facet("sector")));
-  if (state.country || state.sector) keyboard.row().text(t("browse:button.clear"), encodeCallback({ type: "browse", list: state.list, page: 0 }));
+    .text(
+      labels.country
+        ? t("browse:button.countrySet", { country: truncate(labels.country, FACET_LABEL_MAX) })
+        : t("browse:button.country"),
+      encodeCallback(facet("country")),
+    )
+    .text(
+      labels.sector
+        ? t("browse:button.sectorSet", { sector: truncate(labels.sector, FACET_LABEL_MAX) })
+        : t("browse:button.sector"),
+      encodeCallback(facet("sector")),
+    );
+  if (state.country || state.sector)
+    keyboard.row().text(t("browse:button.clear"), encodeCallback({ type: "browse", list: state.list, page: 0 }));
   return keyboard;
 }
 
-function pagingRow(keyboard: InlineKeyboard, t: Translate, page: number, pages: number, action: (page: number) => CallbackAction): void {
+function pagingRow(
+  keyboard: InlineKeyboard,
+  t: Translate,
+  page: number,
+  pages: number,
+  action: (page: number) => CallbackAction,
+): void {
   if (pages <= 1) return;
   if (page > 0) keyboard.text(t("common:button.previous"), encodeCallback(action(page - 1)));
   if (page < pages - 1) keyboard.text(t("common:button.next"), encodeCallback(action(page + 1)));

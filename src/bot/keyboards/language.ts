@@ -17,6 +17,11 @@ export function languageKeyboard(i18n: i18n, t: Translate, current: Language | "
     const name = i18n.getFixedT(lang)("common:languageName");
     keyboard.text(`${lang === current ? CHECK : ""}${name}`, encodeCallback({ type: "lang", lang }));
   });
-  keyboard.row().text(`${current === "auto" ? CHECK : ""}${t("language:button.auto")}`, encodeCallback({ type: "lang", lang: "auto" }));
+  keyboard
+    .row()
+    .text(
+      `${current === "auto" ? CHECK : ""}${t("language:button.auto")}`,
+      encodeCallback({ type: "lang", lang: "auto" }),
+    );
   return keyboard;
 }

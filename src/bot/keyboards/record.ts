@@ -39,12 +39,26 @@ export function shareQuery(id: string): string {
 const RELATED_TITLE_MAX = 56;
 
 /** The buttons of a record view: the two other views, then share and back. */
-export function recordButtons(t: Translate, id: string, current: RecordView, options: RecordKeyboardOptions): InlineKeyboardButton[][] {
-  const views: RecordView[] = current === "card" ? ["details", "contacts"] : current === "details" ? ["card", "contacts"] : ["card", "details"];
-  const rows: InlineKeyboardButton[][] = [views.map((view) => InlineKeyboard.text(t(`record:button.${view}`), encodeCallback({ type: "record", view, id })))];
+export function recordButtons(
+  t: Translate,
+  id: string,
+  current: RecordView,
+  options: RecordKeyboardOptions,
+): InlineKeyboardButton[][] {
+  const views: RecordView[] =
+    current === "card" ? ["details", "contacts"] : current === "details" ? ["card", "contacts"] : ["card", "details"];
+  const rows: InlineKeyboardButton[][] = [
+    views.map((view) => InlineKeyboard.text(t(`record:button.${view}`), encodeCallback({ type: "record", view, id }))),
+  ];
   const second: InlineKeyboardButton[] = [];
   if (options.share) second.push(InlineKeyboard.switchInline(t("record:button.share"), shareQuery(id)));
-  if (options.back) second.push(InlineKeyboard.text(t(decodeCallback(options.back)?.type === "results" ? "record:button.back" : "record:button.backToList"), options.back));
+  if (options.back)
+    second.push(
+      InlineKeyboard.text(
+        t(decodeCallback(options.back)?.type === "results" ? "record:button.back" : "record:button.backToList"),
+        options.back,
+      ),
+    );
   if (second.length) rows.push(second);
   if (options.deadline) {
     const deadline = deadlineButtons(t, id);
@@ -55,7 +69,12 @@ export function recordButtons(t: Translate, id: string, current: RecordView, opt
     if (votes) rows.push(votes);
   }
   for (const item of options.related ?? []) {
-    rows.push([InlineKeyboard.text(t("record:button.related", { title: truncate(item.title.replace(/\s+/g, " ").trim(), RELATED_TITLE_MAX) }), encodeCallback({ type: "record", view: "card", id: item.id }))]);
+    rows.push([
+      InlineKeyboard.text(
+        t("record:button.related", { title: truncate(item.title.replace(/\s+/g, " ").trim(), RELATED_TITLE_MAX) }),
+        encodeCallback({ type: "record", view: "card", id: item.id }),
+      ),
+    ]);
   }
   return rows;
 }
@@ -63,7 +82,10 @@ export function recordButtons(t: Translate, id: string, current: RecordView, opt
 /** ⏰ remind me, 📅 add to calendar; none when the record id is too long for a button's payload. */
 export function deadlineButtons(t: Translate, id: string): InlineKeyboardButton[] | undefined {
   try {
-    return [InlineKeyboard.text(t("reminders:button.remind"), encodeReminder({ op: "remind", id })), InlineKeyboard.text(t("reminders:button.calendar"), encodeReminder({ op: "calendar", id }))];
+    return [
+      InlineKeyboard.text(t("reminders:button.remind"), encodeReminder({ op: "remind", id })),
+      InlineKeyboard.text(t("reminders:button.calendar"), encodeReminder({ op: "calendar", id })),
+    ];
   } catch {
     return undefined;
   }
@@ -72,13 +94,21 @@ export function deadlineButtons(t: Translate, id: string): InlineKeyboardButton[
 /** 👍/👎 for an answer; none when the record id is too long for a button's payload. */
 function voteButtons(t: Translate, id: string): InlineKeyboardButton[] | undefined {
   try {
-    return [InlineKeyboard.text(t("feedback:button.up"), encodeCallback({ type: "vote", up: true, id })), InlineKeyboard.text(t("feedback:button.down"), encodeCallback({ type: "vote", up: false, id }))];
+    return [
+      InlineKeyboard.text(t("feedback:button.up"), encodeCallback({ type: "vote", up: true, id })),
+      InlineKeyboard.text(t("feedback:button.down"), encodeCallback({ type: "vote", up: false, id })),
+    ];
   } catch {
     return undefined;
   }
 }
 
-export function recordKeyboard(t: Translate, id: string, current: RecordView, options: RecordKeyboardOptions): InlineKeyboard {
+export function recordKeyboard(
+  t: Translate,
+  id: string,
+  current: RecordView,
+  options: RecordKeyboardOptions,
+): InlineKeyboard {
   return new InlineKeyboard(recordButtons(t, id, current, options));
 }
 

@@ -16,7 +16,10 @@ export interface ResultButton {
 
 function recordRows(items: readonly ResultButton[]): InlineKeyboardButton[][] {
   return items.map((item) => [
-    InlineKeyboard.text(`${item.n}. ${truncateMiddle(item.title.replace(/\s+/g, " ").trim(), BUTTON_TITLE_MAX)}`, encodeCallback({ type: "record", view: "card", id: item.id })),
+    InlineKeyboard.text(
+      `${item.n}. ${truncateMiddle(item.title.replace(/\s+/g, " ").trim(), BUTTON_TITLE_MAX)}`,
+      encodeCallback({ type: "record", view: "card", id: item.id }),
+    ),
   ]);
 }
 
@@ -24,18 +27,38 @@ function recordRows(items: readonly ResultButton[]): InlineKeyboardButton[][] {
  * Under the answer card: the card's own buttons, then the next matches (each opens its card in place),
  * then "more results" when the list goes on.
  */
-export function answerKeyboard(t: Translate, cardRows: InlineKeyboardButton[][], others: readonly ResultButton[], more?: { page: number; remaining: number }): InlineKeyboard {
+export function answerKeyboard(
+  t: Translate,
+  cardRows: InlineKeyboardButton[][],
+  others: readonly ResultButton[],
+  more?: { page: number; remaining: number },
+): InlineKeyboard {
   const rows = [...cardRows, ...recordRows(others)];
-  if (more && more.remaining > 0) rows.push([InlineKeyboard.text(t("question:button.more", { count: more.remaining }), encodeCallback({ type: "results", page: more.page }))]);
+  if (more && more.remaining > 0)
+    rows.push([
+      InlineKeyboard.text(
+        t("question:button.more", { count: more.remaining }),
+        encodeCallback({ type: "results", page: more.page }),
+      ),
+    ]);
   return new InlineKeyboard(rows);
 }
 
 /** A page of results: one button per record, then previous/next. */
-export function resultsKeyboard(t: Translate, items: readonly ResultButton[], page: number, pages: number): InlineKeyboard {
+export function resultsKeyboard(
+  t: Translate,
+  items: readonly ResultButton[],
+  page: number,
+  pages: number,
+): InlineKeyboard {
   const rows = recordRows(items);
   const paging: InlineKeyboardButton[] = [];
-  if (page > 0) paging.push(InlineKeyboard.text(t("question:button.previous"), encodeCallback({ type: "results", page: page - 1 })));
-  if (page + 1 < pages) paging.push(InlineKeyboard.text(t("question:button.next"), encodeCallback({ type: "results", page: page + 1 })));
+  if (page > 0)
+    paging.push(
+      InlineKeyboard.text(t("question:button.previous"), encodeCallback({ type: "results", page: page - 1 })),
+    );
+  if (page + 1 < pages)
+    paging.push(InlineKeyboard.text(t("question:button.next"), encodeCallback({ type: "results", page: page + 1 })));
   if (paging.length) rows.push(paging);
   return new InlineKeyboard(rows);
 }

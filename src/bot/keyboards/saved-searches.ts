@@ -34,7 +34,12 @@ export function canonicalFilters(filters: FiltersLike | undefined): [string, str
  * A result list's keyboard with "🔔 Notify me" for the question it answers (by default the session's
  * last one; src/bot/features/saved-searches.ts); in a group, or with no question, the keyboard as it was.
  */
-export function withNotify(ctx: BotContext, keyboard: InlineKeyboard | undefined, query = ctx.session.lastQuery, filters: FiltersLike | undefined = ctx.session.filters): InlineKeyboard | undefined {
+export function withNotify(
+  ctx: BotContext,
+  keyboard: InlineKeyboard | undefined,
+  query = ctx.session.lastQuery,
+  filters: FiltersLike | undefined = ctx.session.filters,
+): InlineKeyboard | undefined {
   if (!isPrivateChat(ctx) || query === undefined || !query.trim()) return keyboard;
   return withNotifyButton(keyboard, ctx.t, questionHash(query, filters));
 }
@@ -52,14 +57,28 @@ export function withNotifyButton(keyboard: InlineKeyboard | undefined, t: Transl
 /** /subscriptions: one 🗑 per saved search, numbered as the list is. */
 export function removeSavedSearchRows(t: Translate, searches: readonly SavedSearch[]): InlineKeyboardButton[][] {
   return searches.map((search, i) => [
-    InlineKeyboard.text(t("saved:button.remove", { n: i + 1, query: truncate(search.query.replace(/\s+/g, " ").trim(), QUERY_MAX) }), encodeSavedSearch({ op: "remove", id: search.id, from: "list" })),
+    InlineKeyboard.text(
+      t("saved:button.remove", { n: i + 1, query: truncate(search.query.replace(/\s+/g, " ").trim(), QUERY_MAX) }),
+      encodeSavedSearch({ op: "remove", id: search.id, from: "list" }),
+    ),
   ]);
 }
 
 /** Under a notification: stop the saved search it answers (each one, when it answers several). */
 export function stopSavedSearchRows(t: Translate, searches: readonly SavedSearch[]): InlineKeyboardButton[][] {
-  if (searches.length === 1) return [[InlineKeyboard.text(t("saved:button.stop"), encodeSavedSearch({ op: "remove", id: searches[0]!.id, from: "message" }))]];
+  if (searches.length === 1)
+    return [
+      [
+        InlineKeyboard.text(
+          t("saved:button.stop"),
+          encodeSavedSearch({ op: "remove", id: searches[0]!.id, from: "message" }),
+        ),
+      ],
+    ];
   return searches.map((search) => [
-    InlineKeyboard.text(`🔕 ${truncate(search.query.replace(/\s+/g, " ").trim(), QUERY_MAX)}`, encodeSavedSearch({ op: "remove", id: search.id, from: "message" })),
+    InlineKeyboard.text(
+      `🔕 ${truncate(search.query.replace(/\s+/g, " ").trim(), QUERY_MAX)}`,
+      encodeSavedSearch({ op: "remove", id: search.id, from: "message" }),
+    ),
   ]);
 }

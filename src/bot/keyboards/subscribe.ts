@@ -23,10 +23,16 @@ const LABEL_MAX = 48;
 /** The summary's buttons: one per facet (with the number chosen), then done and cancel. */
 export function subscribeMenuKeyboard(t: Translate, draft: SubscriptionChoices): InlineKeyboard {
   const facet = (f: SubscriptionFacet) =>
-    InlineKeyboard.text(draft[f].length ? t(`subscribe:button.${f}Set`, { count: draft[f].length }) : t(`subscribe:button.${f}`), encodeCallback({ type: "sub", op: "facet", facet: f, page: 0 }));
+    InlineKeyboard.text(
+      draft[f].length ? t(`subscribe:button.${f}Set`, { count: draft[f].length }) : t(`subscribe:button.${f}`),
+      encodeCallback({ type: "sub", op: "facet", facet: f, page: 0 }),
+    );
   return new InlineKeyboard([
     [facet("topics"), facet("kinds"), facet("countries")],
-    [InlineKeyboard.text(t("subscribe:button.done"), encodeCallback({ type: "sub", op: "save" })), InlineKeyboard.text(t("subscribe:button.cancel"), encodeCallback({ type: "sub", op: "cancel" }))],
+    [
+      InlineKeyboard.text(t("subscribe:button.done"), encodeCallback({ type: "sub", op: "save" })),
+      InlineKeyboard.text(t("subscribe:button.cancel"), encodeCallback({ type: "sub", op: "cancel" })),
+    ],
   ]);
 }
 
@@ -35,9 +41,21 @@ export function subscribeMenuKeyboard(t: Translate, draft: SubscriptionChoices):
  * chosen ones (topics one per row, their names are long; others two per row), paging, then back to
  * the summary and done.
  */
-export function subscribeFacetKeyboard(t: Translate, facet: SubscriptionFacet, chosen: readonly string[], shown: readonly Choice[], page: number, pages: number): InlineKeyboard {
+export function subscribeFacetKeyboard(
+  t: Translate,
+  facet: SubscriptionFacet,
+  chosen: readonly string[],
+  shown: readonly Choice[],
+  page: number,
+  pages: number,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
-  keyboard.text(`${chosen.length === 0 ? CHECK : ""}${t("subscribe:button.any")}`, encodeCallback({ type: "sub", op: "any", facet })).row();
+  keyboard
+    .text(
+      `${chosen.length === 0 ? CHECK : ""}${t("subscribe:button.any")}`,
+      encodeCallback({ type: "sub", op: "any", facet }),
+    )
+    .row();
   const perRow = facet === "topics" ? 1 : 2;
   shown.forEach((choice, i) => {
     const data = encodeSafely({ type: "sub", op: "toggle", facet, page, value: choice.value });
@@ -47,26 +65,38 @@ export function subscribeFacetKeyboard(t: Translate, facet: SubscriptionFacet, c
   });
   keyboard.row();
   if (pages > 1) {
-    if (page > 0) keyboard.text(t("common:button.previous"), encodeCallback({ type: "sub", op: "facet", facet, page: page - 1 }));
-    if (page < pages - 1) keyboard.text(t("common:button.next"), encodeCallback({ type: "sub", op: "facet", facet, page: page + 1 }));
+    if (page > 0)
+      keyboard.text(t("common:button.previous"), encodeCallback({ type: "sub", op: "facet", facet, page: page - 1 }));
+    if (page < pages - 1)
+      keyboard.text(t("common:button.next"), encodeCallback({ type: "sub", op: "facet", facet, page: page + 1 }));
     keyboard.row();
   }
-  keyboard.text(t("subscribe:button.back"), encodeCallback({ type: "sub", op: "menu" })).text(t("subscribe:button.done"), encodeCallback({ type: "sub", op: "save" }));
+  keyboard
+    .text(t("subscribe:button.back"), encodeCallback({ type: "sub", op: "menu" }))
+    .text(t("subscribe:button.done"), encodeCallback({ type: "sub", op: "save" }));
   return keyboard;
 }
 
 /** Under a saved subscription: change it, or unsubscribe. */
 export function subscriptionKeyboard(t: Translate): InlineKeyboard {
-  return new InlineKeyboard([[InlineKeyboard.text(t("subscribe:button.edit"), encodeCallback({ type: "sub", op: "menu" })), InlineKeyboard.text(t("subscribe:button.unsubscribe"), encodeCallback({ type: "unsub", op: "menu" }))]]);
+  return new InlineKeyboard([
+    [
+      InlineKeyboard.text(t("subscribe:button.edit"), encodeCallback({ type: "sub", op: "menu" })),
+      InlineKeyboard.text(t("subscribe:button.unsubscribe"), encodeCallback({ type: "unsub", op: "menu" })),
+    ],
+  ]);
 }
 
 /** /unsubscribe: everything, or one of the chosen topics (only offered when there are several: leaving the last one would mean "any topic"). */
 export function unsubscribeKeyboard(t: Translate, topics: readonly Choice[]): InlineKeyboard {
-  const keyboard = new InlineKeyboard().text(t("subscribe:button.leaveAll"), encodeCallback({ type: "unsub", op: "leave" })).row();
+  const keyboard = new InlineKeyboard()
+    .text(t("subscribe:button.leaveAll"), encodeCallback({ type: "unsub", op: "leave" }))
+    .row();
   if (topics.length > 1) {
     for (const topic of topics) {
       const data = encodeSafely({ type: "unsub", op: "leave", topic: topic.value });
-      if (data) keyboard.text(t("subscribe:button.leaveTopic", { topic: truncate(topic.label, LABEL_MAX) }), data).row();
+      if (data)
+        keyboard.text(t("subscribe:button.leaveTopic", { topic: truncate(topic.label, LABEL_MAX) }), data).row();
     }
   }
   return keyboard;

@@ -23,17 +23,31 @@ export function floodControl(deps: BotDeps): Middleware<BotContext> {
       incr: (key) =>
         deps.state.counters.increment(key, windowMs).catch((error: unknown) => {
           // Flood control must not take the bot down with the state: an uncounted message is answered.
-          deps.logger.warn({ message: error instanceof Error ? error.message : String(error) }, "flood control could not count a message; letting it through");
+          deps.logger.warn(
+            { message: error instanceof Error ? error.message : String(error) },
+            "flood control could not count a message; letting it through",
+          );
           return 0;
         }),
       pexpire: async () => 1,
     },
     onLimitExceeded: async (ctx) => {
-      deps.logger.info({ update: ctx.update.update_id, user: ctx.from?.id, max: settings.maxMessages, windowSeconds: settings.windowSeconds }, "flood control: messages ignored until the window ends");
+      deps.logger.info(
+        {
+          update: ctx.update.update_id,
+          user: ctx.from?.id,
+          max: settings.maxMessages,
+          windowSeconds: settings.windowSeconds,
+        },
+        "flood control: messages ignored until the window ends",
+      );
       try {
         await ctx.reply(ctx.t("errors:flood"));
       } catch (error) {
-        deps.logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "flood notice not sent");
+        deps.logger.warn(
+          { update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) },
+          "flood notice not sent",
+        );
       }
     },
   });

@@ -32,7 +32,12 @@ export async function languageMiddleware(ctx: BotContext, next: NextFunction): P
     // @mentions (the bot's own, in groups) are names, not words of any language.
     const text = (ctx.message?.text ?? ctx.inlineQuery?.query)?.replace(/@\w+/g, " ");
     const content = ctx.message !== undefined && isContentStep(session.step);
-    if (text && !content && !text.trimStart().startsWith("/") && (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT) {
+    if (
+      text &&
+      !content &&
+      !text.trimStart().startsWith("/") &&
+      (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT
+    ) {
       lang = ctx.deps.search.language(text, lang);
       ctx.detected = { text, lang };
     }

@@ -29,14 +29,25 @@ export function chatLease(deps: BotDeps): Middleware<BotContext> {
     if (chat === undefined) return next();
     const update = ctx.update.update_id;
     const onTrouble = (trouble: LeaseTrouble) => {
-      const message = "error" in trouble ? (trouble.error instanceof Error ? trouble.error.message : String(trouble.error)) : undefined;
-      deps.logger.warn({ update, chat, trouble: trouble.kind, ...(message ? { message } : {}) }, "chat lease trouble while handling an update");
+      const message =
+        "error" in trouble
+          ? trouble.error instanceof Error
+            ? trouble.error.message
+            : String(trouble.error)
+          : undefined;
+      deps.logger.warn(
+        { update, chat, trouble: trouble.kind, ...(message ? { message } : {}) },
+        "chat lease trouble while handling an update",
+      );
     };
     const outcome = await holdLease(deps.state.leases, `chat:${chat}`, { ttlMs, waitMs, onTrouble }, () => next());
     if (outcome.held) return;
     // A redelivery of an update already handled (answered meanwhile) needs no notice.
     if (await deps.state.updates.handled(update).catch(() => false)) return;
-    deps.logger.warn({ update, chat, waitedMs: waitMs }, "the chat's previous update is still being handled; asked to send this one again");
+    deps.logger.warn(
+      { update, chat, waitedMs: waitMs },
+      "the chat's previous update is still being handled; asked to send this one again",
+    );
     await askToSendAgain(ctx, deps);
   };
 }
@@ -47,7 +58,10 @@ async function askToSendAgain(ctx: BotContext, deps: BotDeps): Promise<void> {
     if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: t("errors:busy") });
     else if (ctx.chat && ctx.chat.type !== "channel") await ctx.reply(t("errors:busy"));
   } catch (error) {
-    deps.logger.warn({ update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) }, "busy notice not sent");
+    deps.logger.warn(
+      { update: ctx.update.update_id, message: error instanceof Error ? error.message : String(error) },
+      "busy notice not sent",
+    );
   }
 }
 

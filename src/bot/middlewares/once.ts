@@ -19,7 +19,10 @@ export async function onceOnly(ctx: BotContext, next: NextFunction): Promise<voi
   const unavailable = (error: unknown) => {
     // The state is down: the update itself will most likely fail on its session and be apologised for;
     // skipping it here would lose it silently.
-    ctx.deps.logger.warn({ update, message: error instanceof Error ? error.message : String(error) }, "could not check for a redelivered update; handling it");
+    ctx.deps.logger.warn(
+      { update, message: error instanceof Error ? error.message : String(error) },
+      "could not check for a redelivered update; handling it",
+    );
   };
   if (conversationKey(ctx) === undefined) {
     const first = await updates.claim(update).catch((error: unknown) => (unavailable(error), true));
@@ -30,7 +33,14 @@ export async function onceOnly(ctx: BotContext, next: NextFunction): Promise<voi
       try {
         return await next();
       } finally {
-        await updates.claim(update).catch((error: unknown) => ctx.deps.logger.warn({ update, message: error instanceof Error ? error.message : String(error) }, "update not marked as handled"));
+        await updates
+          .claim(update)
+          .catch((error: unknown) =>
+            ctx.deps.logger.warn(
+              { update, message: error instanceof Error ? error.message : String(error) },
+              "update not marked as handled",
+            ),
+          );
       }
     }
   }

@@ -12,7 +12,11 @@ import type { BotContext } from "../context.js";
 
 /** Real Telegram text is UTF-8: it can never hold half of a surrogate pair. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const text = (max: number) => z.string().max(max).refine((s) => !LONE_SURROGATE.test(s), "lone UTF-16 surrogate");
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((s) => !LONE_SURROGATE.test(s), "lone UTF-16 surrogate");
 
 /**
  * Telegram's own limits on what it delivers. Texts are at most 4096 characters; counted here in UTF-16
@@ -71,8 +75,12 @@ const incoming = z
     ...messageFields,
     from: user,
     reply_to_message: messageBase.optional(),
-    photo: z.array(z.looseObject({ file_id: z.string(), width: z.int().nonnegative(), height: z.int().nonnegative() })).optional(),
-    document: z.looseObject({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() }).optional(),
+    photo: z
+      .array(z.looseObject({ file_id: z.string(), width: z.int().nonnegative(), height: z.int().nonnegative() }))
+      .optional(),
+    document: z
+      .looseObject({ file_id: z.string(), file_name: z.string().optional(), mime_type: z.string().optional() })
+      .optional(),
   })
   .refine(entitiesHaveText, "entities-without-text");
 
@@ -95,9 +103,17 @@ const update = z.looseObject({
     .refine((q) => q.message !== undefined || q.inline_message_id !== undefined, "no-message-nor-inline-message-id")
     .optional(),
   inline_query: z
-    .looseObject({ id: z.string().min(1), from: user, query: text(INLINE_QUERY_MAX), offset: z.string(), chat_type: z.string().optional() })
+    .looseObject({
+      id: z.string().min(1),
+      from: user,
+      query: text(INLINE_QUERY_MAX),
+      offset: z.string(),
+      chat_type: z.string().optional(),
+    })
     .optional(),
-  my_chat_member: z.looseObject({ chat, from: user, date: z.int().nonnegative(), old_chat_member: member, new_chat_member: member }).optional(),
+  my_chat_member: z
+    .looseObject({ chat, from: user, date: z.int().nonnegative(), old_chat_member: member, new_chat_member: member })
+    .optional(),
 });
 
 /** Update types the check knows; an update carries exactly one of Telegram's types. */

@@ -33,8 +33,14 @@ export function renderReceived(t: Translate, html: string): string {
 export function receivedKeyboard(t: Translate, linked?: LinkedRecord, deadlineOf?: string): InlineKeyboardMarkup {
   const rows: InlineKeyboardButton[][] = [];
   if (linked && fitsCallback({ type: "record", view: "details", id: linked.id, fresh: true })) {
-    const open = (view: "card" | "details" | "contacts") => encodeCallback({ type: "record", view, id: linked.id, fresh: true });
-    rows.push([{ text: t("announcement:button.record", { title: truncate(linked.title.replace(/\s+/g, " ").trim(), TITLE_MAX) }), callback_data: open("card") }]);
+    const open = (view: "card" | "details" | "contacts") =>
+      encodeCallback({ type: "record", view, id: linked.id, fresh: true });
+    rows.push([
+      {
+        text: t("announcement:button.record", { title: truncate(linked.title.replace(/\s+/g, " ").trim(), TITLE_MAX) }),
+        callback_data: open("card"),
+      },
+    ]);
     rows.push([
       { text: t("record:button.details"), callback_data: open("details") },
       { text: t("record:button.contacts"), callback_data: open("contacts") },

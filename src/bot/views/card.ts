@@ -53,7 +53,12 @@ export function placesText(record: Pick<CatalogRecord, "countries" | "cities">, 
   return placesPhrase(record.cities, record.countries, env);
 }
 
-export function placesPhrase(cityIds: readonly string[], countryCodes: readonly string[], env: ViewEnv, options: { groups?: boolean } = {}): string | undefined {
+export function placesPhrase(
+  cityIds: readonly string[],
+  countryCodes: readonly string[],
+  env: ViewEnv,
+  options: { groups?: boolean } = {},
+): string | undefined {
   const { lang, t } = env;
   const byCountry = new Map<string, string[]>();
   const loose: string[] = [];
@@ -62,7 +67,9 @@ export function placesPhrase(cityIds: readonly string[], countryCodes: readonly 
     if (country) byCountry.set(country, [...(byCountry.get(country) ?? []), cityName(id, env)]);
     else loose.push(cityName(id, env));
   }
-  const groups = [...byCountry].map(([code, cities]) => t("record:place.cityInCountry", { city: formatList(cities, lang), country: countryName(code, lang) }));
+  const groups = [...byCountry].map(([code, cities]) =>
+    t("record:place.cityInCountry", { city: formatList(cities, lang), country: countryName(code, lang) }),
+  );
   if (loose.length) groups.push(formatList(loose, lang));
   let rest = countryCodes.filter((c) => !byCountry.has(c));
   // A record listing every member of a group (the SCO, ASEAN) names the group, not nine countries.
@@ -87,7 +94,10 @@ function whenLines(record: CatalogRecord, env: ViewEnv, deadlines: "upcoming" | 
   const lines: string[] = [];
   const when = formatWhen(record, env.lang, env.t, env.today ?? isoToday());
   if (when) lines.push(env.t("record:card.when", { dates: escapeHtml(when) }));
-  const shown = deadlines === "all" ? (record.dates?.deadlines ?? []) : upcomingDeadlines(record.dates?.deadlines, env.now ?? Date.now());
+  const shown =
+    deadlines === "all"
+      ? (record.dates?.deadlines ?? [])
+      : upcomingDeadlines(record.dates?.deadlines, env.now ?? Date.now());
   for (const d of shown) lines.push(deadlineLine(d, env));
   return lines;
 }
@@ -99,7 +109,12 @@ function whenLines(record: CatalogRecord, env: ViewEnv, deadlines: "upcoming" | 
 export function deadlineLine(deadline: Deadline, env: Pick<ViewEnv, "lang" | "t">): string {
   const { time, zone } = deadlineClock(deadline, env.lang);
   const key = deadline.time ? "record:card.deadlineTime" : "record:card.deadlineDay";
-  return env.t(key, { label: escapeHtml(deadline.label[env.lang]), date: escapeHtml(datePhrase(deadline.date, env.lang, "at", env.t)), time, zone: escapeHtml(zone) });
+  return env.t(key, {
+    label: escapeHtml(deadline.label[env.lang]),
+    date: escapeHtml(datePhrase(deadline.date, env.lang, "at", env.t)),
+    time,
+    zone: escapeHtml(zone),
+  });
 }
 
 function figureLines(record: CatalogRecord, env: ViewEnv, max: number): string[] {
@@ -138,7 +153,10 @@ function sourceLine(record: CatalogRecord, env: ViewEnv): string {
   const line =
     record.verified > today
       ? t("record:card.source", { source: escapeHtml(source) })
-      : t("record:card.sourceChecked", { source: escapeHtml(source), verified: escapeHtml(datePhrase(record.verified, lang, "at", t)) });
+      : t("record:card.sourceChecked", {
+          source: escapeHtml(source),
+          verified: escapeHtml(datePhrase(record.verified, lang, "at", t)),
+        });
   // A date that ends in an abbreviation («2024 г.») also ends the sentence: one full stop, not two.
   return line.replace(/\.\./g, ".");
 }
@@ -203,7 +221,10 @@ export function catalogCard(record: CatalogRecord, env: ViewEnv, limit = MESSAGE
   return text;
 }
 
-const cards = new WeakMap<Translate, WeakMap<object, WeakMap<CatalogRecord, { today: string; texts: Map<string, string> }>>>();
+const cards = new WeakMap<
+  Translate,
+  WeakMap<object, WeakMap<CatalogRecord, { today: string; texts: Map<string, string> }>>
+>();
 
 function partiesLine(key: string, names: string[], env: ViewEnv): string | undefined {
   return names.length ? env.t(key, { names: escapeHtml(formatList(names, env.lang)), count: names.length }) : undefined;
@@ -219,7 +240,9 @@ function linkLines(record: CatalogRecord, env: ViewEnv): string[] {
   if (record.links.length === 0) return [];
   return [
     env.t("record:details.links"),
-    ...record.links.map((link) => `• <a href="${escapeHtml(link.url)}">${escapeHtml(link.title?.[env.lang] ?? displayUrl(link.url))}</a>`),
+    ...record.links.map(
+      (link) => `• <a href="${escapeHtml(link.url)}">${escapeHtml(link.title?.[env.lang] ?? displayUrl(link.url))}</a>`,
+    ),
   ];
 }
 
@@ -233,8 +256,16 @@ export function renderDetails(record: CatalogRecord, env: ViewEnv): string {
     ...whenLines(record, env, "all"),
     vocabularyLine("record:details.sectors", record.sectors, env.catalog.sectors, env),
     vocabularyLine("record:details.audiences", record.audiences, env.catalog.audiences, env),
-    partiesLine("record:details.organisers", record.organisers.map((p) => p.name[env.lang]), env),
-    partiesLine("record:details.partners", record.partners.map((p) => p.name[env.lang]), env),
+    partiesLine(
+      "record:details.organisers",
+      record.organisers.map((p) => p.name[env.lang]),
+      env,
+    ),
+    partiesLine(
+      "record:details.partners",
+      record.partners.map((p) => p.name[env.lang]),
+      env,
+    ),
   ].filter((line): line is string => line !== undefined);
   const blocks = [
     head(record, env),
@@ -259,9 +290,19 @@ function displayUrl(url: string): string {
 function contactBlock(contact: Contact, env: ViewEnv): string {
   const lines = [`<b>${fitEscaped(contact.name[env.lang], TITLE_MAX)}</b>`];
   if (contact.note) lines.push(escapeHtml(contact.note[env.lang]));
-  if (contact.email) lines.push(env.t("record:contacts.email", { value: `<a href="mailto:${escapeHtml(contact.email)}">${escapeHtml(contact.email)}</a>` }));
+  if (contact.email)
+    lines.push(
+      env.t("record:contacts.email", {
+        value: `<a href="mailto:${escapeHtml(contact.email)}">${escapeHtml(contact.email)}</a>`,
+      }),
+    );
   if (contact.phone) lines.push(env.t("record:contacts.phone", { value: escapeHtml(contact.phone) }));
-  if (contact.url) lines.push(env.t("record:contacts.url", { value: `<a href="${escapeHtml(contact.url)}">${escapeHtml(displayUrl(contact.url))}</a>` }));
+  if (contact.url)
+    lines.push(
+      env.t("record:contacts.url", {
+        value: `<a href="${escapeHtml(contact.url)}">${escapeHtml(displayUrl(contact.url))}</a>`,
+      }),
+    );
   if (contact.telegram) lines.push(env.t("record:contacts.telegram", { value: escapeHtml(contact.telegram) }));
   return lines.join("\n");
 }
@@ -275,7 +316,11 @@ export function renderContacts(record: CatalogRecord, env: ViewEnv, limit = MESS
   const blocks = [t("record:contacts.title", { title: titleHtml(record, env.lang) })];
   if (record.contacts.length === 0) {
     blocks.push(t("record:contacts.none"));
-    const organisers = partiesLine("record:details.organisers", record.organisers.map((p) => p.name[env.lang]), env);
+    const organisers = partiesLine(
+      "record:details.organisers",
+      record.organisers.map((p) => p.name[env.lang]),
+      env,
+    );
     if (organisers) blocks.push(organisers);
   } else {
     for (const contact of record.contacts) blocks.push(contactBlock(contact, env));

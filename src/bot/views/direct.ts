@@ -14,17 +14,39 @@ export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewE
   const { t, lang } = env;
   switch (fact.kind) {
     case "figures":
-      return t("question:direct.figures", { facts: fact.figures.map((f) => formatFigure(f, lang, t)).join(t("question:direct.separator")) });
+      return t("question:direct.figures", {
+        facts: fact.figures.map((f) => formatFigure(f, lang, t)).join(t("question:direct.separator")),
+      });
     case "date": {
-      const when = formatWhen({ kind: record.kind, dates: { start: fact.start, ...(fact.end ? { end: fact.end } : {}) } }, lang, t, env.today ?? isoToday());
-      return t(record.kind === "event" || record.kind === "announcement" || fact.end ? "question:direct.when" : "question:direct.since", { dates: escapeHtml(when ?? fact.start) });
+      const when = formatWhen(
+        { kind: record.kind, dates: { start: fact.start, ...(fact.end ? { end: fact.end } : {}) } },
+        lang,
+        t,
+        env.today ?? isoToday(),
+      );
+      return t(
+        record.kind === "event" || record.kind === "announcement" || fact.end
+          ? "question:direct.when"
+          : "question:direct.since",
+        { dates: escapeHtml(when ?? fact.start) },
+      );
     }
     case "parties":
-      return t("question:direct.who", { names: escapeHtml(formatList(fact.parties.map((p) => p.name[lang]), lang)), count: fact.parties.length });
+      return t("question:direct.who", {
+        names: escapeHtml(
+          formatList(
+            fact.parties.map((p) => p.name[lang]),
+            lang,
+          ),
+        ),
+        count: fact.parties.length,
+      });
     case "places": {
       // "Which countries?" is answered by the countries themselves, not by the name of their group.
       const places = placesPhrase(fact.cities, fact.countries, env, { groups: fact.cities.length > 0 }) ?? "";
-      return t(fact.cities.length ? "question:direct.where" : "question:direct.countries", { places: escapeHtml(places) });
+      return t(fact.cities.length ? "question:direct.where" : "question:direct.countries", {
+        places: escapeHtml(places),
+      });
     }
     case "sentence":
       return t("question:direct.sentence", { text: escapeHtml(fact.text) });

@@ -127,9 +127,18 @@ function dayDate(date: Date, lang: Language, t: Translate): string {
 }
 
 /** The same date or a period, for `role`: "22–25 August 2024", « du 22 au 25 août 2024 ». */
-export function periodPhrase(start: string, end: string | undefined, lang: Language, role: DateRole, t: Translate): string {
+export function periodPhrase(
+  start: string,
+  end: string | undefined,
+  lang: Language,
+  role: DateRole,
+  t: Translate,
+): string {
   if (!end || end === start) return datePhrase(start, lang, role, t);
-  return t(`record:date.period.${role}`, { start: datePhrase(start, lang, "bare", t), end: datePhrase(end, lang, "bare", t) });
+  return t(`record:date.period.${role}`, {
+    start: datePhrase(start, lang, "bare", t),
+    end: datePhrase(end, lang, "bare", t),
+  });
 }
 
 /** A sentence's first letter in capitals (as the language writes them; Chinese has none). */
@@ -143,7 +152,12 @@ export function capitalize(text: string, lang: Language): string {
  * "Will take place…"), an announcement "Published…", a lasting thing "Since 2013". Undefined when the
  * catalog has no dates. `today` (YYYY-MM-DD) decides past or future.
  */
-export function formatWhen(record: Pick<CatalogRecord, "kind" | "dates">, lang: Language, t: Translate, today: string): string | undefined {
+export function formatWhen(
+  record: Pick<CatalogRecord, "kind" | "dates">,
+  lang: Language,
+  t: Translate,
+  today: string,
+): string | undefined {
   const start = record.dates?.start;
   const end = record.dates?.end;
   if (!start && !end) return undefined;
@@ -152,7 +166,8 @@ export function formatWhen(record: Pick<CatalogRecord, "kind" | "dates">, lang: 
     const tense = lastDayOf(last) >= today ? "future" : "past";
     return t(`record:when.${tense}`, { dates: periodPhrase(start, end, lang, "at", t) });
   }
-  if (record.kind === "announcement" && start) return t("record:when.published", { dates: datePhrase(start, lang, "at", t) });
+  if (record.kind === "announcement" && start)
+    return t("record:when.published", { dates: datePhrase(start, lang, "at", t) });
   if (start && end && end !== start) return capitalize(periodPhrase(start, end, lang, "at", t), lang);
   if (start) return capitalize(datePhrase(start, lang, "since", t), lang);
   return capitalize(datePhrase(end!, lang, "until", t), lang);
@@ -186,7 +201,9 @@ export function formatNumber(value: number, lang: Language): string {
  */
 export function formatMoney(value: number, currency: string, lang: Language, t: Translate): string {
   const scaled = Math.abs(value) >= COMPACT_FROM[lang];
-  const name = scaled ? t(`record:currencyAfterScale.${currency}`, { defaultValue: "" }) : t(`record:currency.${currency}`, { count: value, defaultValue: "" });
+  const name = scaled
+    ? t(`record:currencyAfterScale.${currency}`, { defaultValue: "" })
+    : t(`record:currency.${currency}`, { count: value, defaultValue: "" });
   if (!name) return t("record:money", { number: formatNumber(value, lang), currency });
   return t("record:money", { number: formatNumber(value, lang), currency: name });
 }
@@ -222,7 +239,10 @@ export function phraseFor(phrase: Phrase, value: number, lang: Language): string
 export function formatFigure(figure: Figure, lang: Language, t: Translate): string {
   const number = `<b>${escapeHtml(figureNumber(figure, lang, t))}</b>`;
   const phrase = figure.text?.[lang];
-  if (phrase !== undefined) return escapeHtml(phraseFor(phrase, figure.value, lang)).split("{n}").join(number);
+  if (phrase !== undefined)
+    return escapeHtml(phraseFor(phrase, figure.value, lang))
+      .split("{n}")
+      .join(number);
   const label = escapeHtml(figure.label[lang].replace(/^%\s*/, ""));
   const value = figure.atLeast ? t("record:figure.atLeast", { value: number }) : number;
   return t(figure.currency ? "record:figure.amount" : "record:figure.count", { value, label });
@@ -231,7 +251,11 @@ export function formatFigure(figure: Figure, lang: Language, t: Translate): stri
 /** A country's name in the reply language (ISO 3166-1 alpha-2 → "Kazakhstan" / "Казахстан" / "哈萨克斯坦"). */
 export function countryName(code: string, lang: Language): string {
   try {
-    return cached("region", lang, {}, (locale) => new Intl.DisplayNames(locale, { type: "region", fallback: "code" })).of(code) ?? code;
+    return (
+      cached("region", lang, {}, (locale) => new Intl.DisplayNames(locale, { type: "region", fallback: "code" })).of(
+        code,
+      ) ?? code
+    );
   } catch {
     return code;
   }
@@ -239,7 +263,12 @@ export function countryName(code: string, lang: Language): string {
 
 /** "A, B and C" in the reply language. */
 export function formatList(items: readonly string[], lang: Language): string {
-  return cached("list", lang, {}, (locale) => new Intl.ListFormat(locale, { type: "conjunction", style: "long" })).format(items);
+  return cached(
+    "list",
+    lang,
+    {},
+    (locale) => new Intl.ListFormat(locale, { type: "conjunction", style: "long" }),
+  ).format(items);
 }
 
 /**

@@ -21,7 +21,11 @@ export function deadlineOf(record: CatalogRecord, key: string): Deadline | undef
 }
 
 /** "8 March" / "8 mars" / "8 марта" / "3月8日" for when a reminder comes, in its deadline's zone. */
-export function reminderDate(reminder: Pick<PlannedReminder, "dueAt">, zone: string, env: Pick<ViewEnv, "lang">): string {
+export function reminderDate(
+  reminder: Pick<PlannedReminder, "dueAt">,
+  zone: string,
+  env: Pick<ViewEnv, "lang">,
+): string {
   return dateTimeFormat(env.lang, { day: "numeric", month: "long", timeZone: zone }).format(new Date(reminder.dueAt));
 }
 
@@ -39,21 +43,38 @@ function zoneOf(record: CatalogRecord, key: string): string {
 }
 
 /** A reminder: how many days are left, the deadline with its time and zone, then the record's card. */
-export function renderReminder(record: CatalogRecord, reminder: PlannedReminder, deadline: Deadline, env: ViewEnv): string {
+export function renderReminder(
+  record: CatalogRecord,
+  reminder: PlannedReminder,
+  deadline: Deadline,
+  env: ViewEnv,
+): string {
   const head = [env.t("reminders:message.head", { count: reminder.days }), deadlineLine(deadline, env)].join("\n");
   // One message: the card gets what the head leaves of Telegram's limit.
   return `${head}\n\n${renderCard(record, env, MESSAGE_LIMIT - head.length - 2)}`;
 }
 
 /** One line per record the chat is reminded of: its title, its next deadline and when the next reminder comes. */
-export function renderRemindersList(entries: { record: CatalogRecord; reminders: ChatReminders }[], env: ViewEnv): string {
+export function renderRemindersList(
+  entries: { record: CatalogRecord; reminders: ChatReminders }[],
+  env: ViewEnv,
+): string {
   if (entries.length === 0) return env.t("reminders:list.empty");
   const now = env.now ?? Date.now();
   const blocks = entries.map(({ record, reminders }) => {
     const [deadline] = upcomingDeadlines(record.dates?.deadlines, now);
-    const lines = [env.t("reminders:list.item", { title: escapeHtml(shortTitle(record, env.lang)), deadline: deadline ? deadlineLine(deadline, env) : "" })];
+    const lines = [
+      env.t("reminders:list.item", {
+        title: escapeHtml(shortTitle(record, env.lang)),
+        deadline: deadline ? deadlineLine(deadline, env) : "",
+      }),
+    ];
     const next = reminders.pending[0];
-    lines.push(next ? env.t("reminders:list.next", { date: escapeHtml(reminderDate(next, zoneOf(record, next.deadline), env)) }) : env.t("reminders:list.none"));
+    lines.push(
+      next
+        ? env.t("reminders:list.next", { date: escapeHtml(reminderDate(next, zoneOf(record, next.deadline), env)) })
+        : env.t("reminders:list.none"),
+    );
     return lines.join("\n");
   });
   return [env.t("reminders:list.title"), ...blocks, env.t("reminders:list.hint")].join("\n\n");
@@ -89,7 +110,11 @@ export interface CalendarFile {
  * with every change: a calendar importing the file again moves the event instead of adding another.
  * Undefined when no deadline is ahead.
  */
-export function calendarFile(record: CatalogRecord, env: ViewEnv, options: { link?: string; domain: string; sequence?: number }): CalendarFile | undefined {
+export function calendarFile(
+  record: CatalogRecord,
+  env: ViewEnv,
+  options: { link?: string; domain: string; sequence?: number },
+): CalendarFile | undefined {
   const now = env.now ?? Date.now();
   const all = record.dates?.deadlines ?? [];
   const ahead = upcomingDeadlines(all, now);
@@ -98,7 +123,13 @@ export function calendarFile(record: CatalogRecord, env: ViewEnv, options: { lin
   const title = shortTitle(record, env.lang);
   const events: EventAttributes[] = ahead.map((deadline) => {
     const label = deadline.label[env.lang];
-    const description = [plain(deadlineLine(deadline, env)), record.summary[env.lang], options.link ? env.t("reminders:calendar.open", { link: options.link }) : ""].filter(Boolean).join("\n\n");
+    const description = [
+      plain(deadlineLine(deadline, env)),
+      record.summary[env.lang],
+      options.link ? env.t("reminders:calendar.open", { link: options.link }) : "",
+    ]
+      .filter(Boolean)
+      .join("\n\n");
     const alarm = env.t("reminders:calendar.alarm", { label, title });
     const common = {
       uid: `deadline-${kinds.get(deadline)!}.${record.id}@${options.domain}`,
@@ -108,15 +139,31 @@ export function calendarFile(record: CatalogRecord, env: ViewEnv, options: { lin
       ...(options.link ? { url: options.link } : {}),
       productId: options.domain,
       transp: "TRANSPARENT" as const,
-      alarms: [7, 1].map((days) => ({ action: "display" as const, description: alarm, trigger: { days, before: true } })),
+      alarms: [7, 1].map((days) => ({
+        action: "display" as const,
+        description: alarm,
+        trigger: { days, before: true },
+      })),
     };
     if (deadline.time) {
       const at = deadlineInstant(deadline);
-      return { ...common, start: at, startInputType: "utc" as const, startOutputType: "utc" as const, end: at, endInputType: "utc" as const, endOutputType: "utc" as const };
+      return {
+        ...common,
+        start: at,
+        startInputType: "utc" as const,
+        startOutputType: "utc" as const,
+        end: at,
+        endInputType: "utc" as const,
+        endOutputType: "utc" as const,
+      };
     }
     const day = DateTime.fromISO(deadline.date, { zone: "UTC" });
     const next = day.plus({ days: 1 });
-    return { ...common, start: [day.year, day.month, day.day] as [number, number, number], end: [next.year, next.month, next.day] as [number, number, number] };
+    return {
+      ...common,
+      start: [day.year, day.month, day.day] as [number, number, number],
+      end: [next.year, next.month, next.day] as [number, number, number],
+    };
   });
   const { error, value } = createEvents(events);
   if (error || !value) throw new Error(`calendar file not made: ${error?.message ?? "empty"}`);

@@ -19,7 +19,10 @@ export function quoteQuery(query: string): string {
 export function resultLine(n: number, record: CatalogRecord, env: ViewEnv): string {
   const places = placesText(record, env);
   const start = record.dates?.start;
-  const what = record.kind === "event" && start ? escapeHtml(periodPhrase(start, record.dates?.end, env.lang, "bare", env.t)) : `<i>${escapeHtml(kindLabel(record, env.t))}</i>`;
+  const what =
+    record.kind === "event" && start
+      ? escapeHtml(periodPhrase(start, record.dates?.end, env.lang, "bare", env.t))
+      : `<i>${escapeHtml(kindLabel(record, env.t))}</i>`;
   const meta = `${what}${places ? ` · ${escapeHtml(places)}` : ""}`;
   return `${n}. <b>${fitEscaped(shortTitle(record, env.lang), 200)}</b> — ${meta}`;
 }
@@ -28,7 +31,13 @@ export function resultLine(n: number, record: CatalogRecord, env: ViewEnv): stri
  * The answer to a question: the direct answer to a fact question (if any), the best record's card and,
  * under it, how many other matches there are (the buttons list them). Within `limit`.
  */
-export function renderAnswer(record: CatalogRecord, total: number, env: ViewEnv, direct?: string, limit = MESSAGE_LIMIT): string {
+export function renderAnswer(
+  record: CatalogRecord,
+  total: number,
+  env: ViewEnv,
+  direct?: string,
+  limit = MESSAGE_LIMIT,
+): string {
   const others = total - 1;
   const footer = others > 0 ? env.t("question:answer.others", { count: others }) : "";
   const lead = direct ? `${direct}\n\n` : "";
@@ -77,9 +86,14 @@ export interface NoMatch {
  */
 export function renderNoMatch(view: NoMatch, env: ViewEnv): string {
   const { t } = env;
-  const blocks = [t(view.query.trim() ? "question:noMatch.title" : "question:noMatch.titleEmpty", { query: quoteQuery(view.query) })];
+  const blocks = [
+    t(view.query.trim() ? "question:noMatch.title" : "question:noMatch.titleEmpty", { query: quoteQuery(view.query) }),
+  ];
   if (view.weak.length) blocks.push(t("question:noMatch.weak", { count: view.weak.length }));
-  if (view.suggestions.length) blocks.push(t("question:noMatch.suggest", { terms: view.suggestions.map((s) => `<i>${escapeHtml(s)}</i>`).join(", ") }));
+  if (view.suggestions.length)
+    blocks.push(
+      t("question:noMatch.suggest", { terms: view.suggestions.map((s) => `<i>${escapeHtml(s)}</i>`).join(", ") }),
+    );
   blocks.push(t("question:noMatch.browse"));
   blocks.push(t("question:noMatch.noted"));
   return blocks.join("\n\n");

@@ -30,7 +30,9 @@ export function savedSearchLines(searches: readonly SavedSearch[], env: ViewEnv)
   const day = dateTimeFormat(env.lang, { dateStyle: "long", timeZone: "UTC" });
   const lines = searches.map((search, i) => {
     const filters = filtersText(search.filters, env);
-    const line = filters ? t("saved:lineFilters", { n: i + 1, query: quoteSaved(search.query), filters }) : t("saved:line", { n: i + 1, query: quoteSaved(search.query) });
+    const line = filters
+      ? t("saved:lineFilters", { n: i + 1, query: quoteSaved(search.query), filters })
+      : t("saved:line", { n: i + 1, query: quoteSaved(search.query) });
     return `${line} · ${t("saved:until", { date: escapeHtml(day.format(new Date(search.expiresAt))) })}`;
   });
   return [t("saved:title"), ...lines, "", t("saved:hint")];

@@ -40,7 +40,8 @@ export async function sendView(ctx: BotContext, view: View): Promise<Message.Tex
     last = await ctx.reply(part, {
       link_preview_options: { is_disabled: true },
       reply_markup: i === parts.length - 1 ? view.keyboard : undefined,
-      reply_parameters: i === 0 && replyTo !== undefined ? { message_id: replyTo, allow_sending_without_reply: true } : undefined,
+      reply_parameters:
+        i === 0 && replyTo !== undefined ? { message_id: replyTo, allow_sending_without_reply: true } : undefined,
     });
   }
   return last!;
@@ -58,7 +59,10 @@ const UNEDITABLE = /message to edit not found|message can't be edited|there is n
  * message that can no longer be edited (deleted, too old, a photo) gets the view as a new message,
  * and so does a view too long for one message. Returns the message now showing the view, if known.
  */
-export async function editView(ctx: BotContext, view: View): Promise<{ chatId: number; messageId: number } | undefined> {
+export async function editView(
+  ctx: BotContext,
+  view: View,
+): Promise<{ chatId: number; messageId: number } | undefined> {
   const current = ctx.callbackQuery?.message;
   if (view.text.length > MESSAGE_LIMIT && ctx.chat) return messageRef(await sendView(ctx, view));
   try {
@@ -75,7 +79,10 @@ function messageRef(message: { chat: { id: number }; message_id: number }): { ch
   return { chatId: message.chat.id, messageId: message.message_id };
 }
 
-export function sameMessage(a: { chatId: number; messageId: number } | undefined, b: { chatId: number; messageId: number } | undefined): boolean {
+export function sameMessage(
+  a: { chatId: number; messageId: number } | undefined,
+  b: { chatId: number; messageId: number } | undefined,
+): boolean {
   return a !== undefined && b !== undefined && a.chatId === b.chatId && a.messageId === b.messageId;
 }
 
@@ -91,14 +98,24 @@ const RELATED_SHOWN = 3;
 /** A record's card, details or contacts with its buttons; `back` is the payload of a "back to the list" button. */
 export function recordView(ctx: BotContext, record: CatalogRecord, view: RecordView, back?: string): View {
   const env = viewEnv(ctx);
-  const text = view === "card" ? catalogCard(record, env) : view === "details" ? renderDetails(record, env) : renderContacts(record, env);
+  const text =
+    view === "card"
+      ? catalogCard(record, env)
+      : view === "details"
+        ? renderDetails(record, env)
+        : renderContacts(record, env);
   const related =
     view === "details"
       ? existing(ctx, record.related)
           .slice(0, RELATED_SHOWN)
           .map((r) => ({ id: r.id, title: shortTitle(r, ctx.lang) }))
       : [];
-  const keyboard = recordKeyboard(ctx.t, record.id, view, { share: true, back, related, deadline: view === "card" && hasUpcomingDeadline(record, Date.now()) });
+  const keyboard = recordKeyboard(ctx.t, record.id, view, {
+    share: true,
+    back,
+    related,
+    deadline: view === "card" && hasUpcomingDeadline(record, Date.now()),
+  });
   return { text, keyboard };
 }
 
@@ -120,13 +137,20 @@ export function resultsPageView(ctx: BotContext, page: number): View | undefined
   const records = existing(ctx, slice);
   if (records.length === 0) return undefined;
   const first = page * RESULTS_PAGE_SIZE + 1;
-  const text = renderResultsPage({ query: ctx.session.lastQuery ?? "", records, page, pageSize: RESULTS_PAGE_SIZE, total: ids.length }, viewEnv(ctx));
+  const text = renderResultsPage(
+    { query: ctx.session.lastQuery ?? "", records, page, pageSize: RESULTS_PAGE_SIZE, total: ids.length },
+    viewEnv(ctx),
+  );
   const buttons: ResultButton[] = records.map((r, i) => ({ n: first + i, id: r.id, title: shortTitle(r, ctx.lang) }));
   return { text, keyboard: withNotify(ctx, resultsKeyboard(ctx.t, buttons, page, pages)) };
 }
 
 /** Remembers that `message` shows the results at `page`: its buttons page on, and cards opened from it come back here. */
-export function rememberResultsMessage(ctx: BotContext, message: { chatId: number; messageId: number }, page: number): void {
+export function rememberResultsMessage(
+  ctx: BotContext,
+  message: { chatId: number; messageId: number },
+  page: number,
+): void {
   ctx.session.page = page;
   ctx.session.resultsMessage = message;
   ctx.session.back = { ...message, data: encodeCallback({ type: "results", page }) };

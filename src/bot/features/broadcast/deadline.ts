@@ -18,7 +18,11 @@ export type DeadlineInputError = "format" | "passed" | "beforeSending";
 export function parseDeadlineInput(text: string, sendingAt: number): DeadlineTime | DeadlineInputError {
   const m = /^(\d{4}-\d{2}-\d{2})(?:\s+(\d{1,2}):(\d{2}))?(?:\s+(\S+))?$/.exec(text.trim());
   if (!m) return "format";
-  const deadline: DeadlineTime = { date: m[1]!, ...(m[2] ? { time: `${m[2].padStart(2, "0")}:${m[3]}` } : {}), ...(m[4] ? { zone: m[4] } : {}) };
+  const deadline: DeadlineTime = {
+    date: m[1]!,
+    ...(m[2] ? { time: `${m[2].padStart(2, "0")}:${m[3]}` } : {}),
+    ...(m[4] ? { zone: m[4] } : {}),
+  };
   const checked = deadlineSchema.safeParse({ ...deadline, label: { en: "-", fr: "-", ru: "-", zh: "-" } });
   if (!checked.success) return "format";
   const at = deadlineInstant(deadline);
@@ -29,6 +33,13 @@ export function parseDeadlineInput(text: string, sendingAt: number): DeadlineTim
 
 /** The deadline with what it closes in the four languages, as the announcement record holds it. */
 export function labelledDeadline(deadline: DeadlineTime, i18n: i18n): Deadline {
-  const label = Object.fromEntries(LANGUAGES.map((lang) => [lang, translator(i18n, lang)("broadcast:deadline.label")])) as Localized;
-  return { date: deadline.date, ...(deadline.time ? { time: deadline.time } : {}), ...(deadline.zone ? { zone: deadline.zone } : {}), label };
+  const label = Object.fromEntries(
+    LANGUAGES.map((lang) => [lang, translator(i18n, lang)("broadcast:deadline.label")]),
+  ) as Localized;
+  return {
+    date: deadline.date,
+    ...(deadline.time ? { time: deadline.time } : {}),
+    ...(deadline.zone ? { zone: deadline.zone } : {}),
+    label,
+  };
 }

@@ -97,7 +97,9 @@ export function draftMessageOf(message: Message, base?: DraftMessage, reserve = 
     if (base?.photo) file = { photo: base.photo };
     else if (base?.document) file = { document: base.document };
   } else if (message.photo || message.document) {
-    const largest = message.photo ? [...message.photo].sort((a, b) => b.width * b.height - a.width * a.height)[0] : undefined;
+    const largest = message.photo
+      ? [...message.photo].sort((a, b) => b.width * b.height - a.width * a.height)[0]
+      : undefined;
     file = largest ? { photo: largest.file_id } : { document: message.document!.file_id };
     text = message.caption ?? "";
     html = entitiesToHtml(text, message.caption_entities);
@@ -112,7 +114,11 @@ export function draftMessageOf(message: Message, base?: DraftMessage, reserve = 
 
 /** A composed message as the sender sends it (recipients get it inside the header and buttons of ./received.ts). */
 export function contentOf(message: DraftMessage): MessageContent {
-  return { html: message.html, ...(message.photo ? { photo: message.photo } : {}), ...(message.document ? { document: message.document } : {}) };
+  return {
+    html: message.html,
+    ...(message.photo ? { photo: message.photo } : {}),
+    ...(message.document ? { document: message.document } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -141,7 +147,8 @@ export function audienceChosen(audience: Audience): boolean {
 
 /** "Everyone" or a value pressed: a tag replaces "everyone", a language narrows either. */
 export function toggleAudience(audience: Audience, facet: Facet | "everyone", value?: string): Audience {
-  if (facet === "everyone" || value === undefined) return normalizeAudience({ everyone: true, ...(audience.languages ? { languages: audience.languages } : {}) });
+  if (facet === "everyone" || value === undefined)
+    return normalizeAudience({ everyone: true, ...(audience.languages ? { languages: audience.languages } : {}) });
   const current = new Set<string>(audience.everyone && facet !== "languages" ? [] : (audience[facet] ?? []));
   if (current.has(value)) current.delete(value);
   else current.add(value);

@@ -37,7 +37,18 @@ import {
 } from "./views.js";
 import { editView, isNotModified, sendView, type View } from "../../views/show.js";
 import { escapeHtml, truncate } from "../../format.js";
-import { audienceChosen, CAPTION_LIMIT, draftMessageOf, newDraft, normalizeAudience, STEP, TEXT_LIMIT, toggleAudience, type BroadcastDraft, type Facet } from "./draft.js";
+import {
+  audienceChosen,
+  CAPTION_LIMIT,
+  draftMessageOf,
+  newDraft,
+  normalizeAudience,
+  STEP,
+  TEXT_LIMIT,
+  toggleAudience,
+  type BroadcastDraft,
+  type Facet,
+} from "./draft.js";
 import { headerRoom, receivedContent } from "./received.js";
 import { labelledDeadline, parseDeadlineInput } from "./deadline.js";
 import { deadlineInstant } from "../../../catalog/deadlines.js";
@@ -101,7 +112,12 @@ async function expired(ctx: BotContext): Promise<void> {
 }
 
 function env(ctx: BotContext): BroadcastViewEnv {
-  return { t: ctx.t, lang: ctx.lang, catalog: ctx.deps.search.catalog, ...(ctx.deps.delivery ? { pacing: ctx.deps.delivery.pacing } : {}) };
+  return {
+    t: ctx.t,
+    lang: ctx.lang,
+    catalog: ctx.deps.search.catalog,
+    ...(ctx.deps.delivery ? { pacing: ctx.deps.delivery.pacing } : {}),
+  };
 }
 
 /** Recipients of the audience as it stands; undefined until the coordinator has chosen one. */
@@ -113,19 +129,29 @@ async function recipients(ctx: BotContext, audience: Audience): Promise<number |
 /** The audience screen; the "Everyone" button shows how many that is (in the chosen languages). */
 async function audienceView(ctx: BotContext, draft: BroadcastDraft): Promise<View> {
   const everyone = await ctx.deps.state.subscriptions.count(toggleAudience(draft.audience, "everyone"));
-  return { text: renderAudience(draft, await recipients(ctx, draft.audience), env(ctx)), keyboard: audienceKeyboard(ctx.t, draft, formatCount(everyone, ctx.lang)) };
+  return {
+    text: renderAudience(draft, await recipients(ctx, draft.audience), env(ctx)),
+    keyboard: audienceKeyboard(ctx.t, draft, formatCount(everyone, ctx.lang)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
 // Buttons of the draft
 
-async function onDraftButton(ctx: BotContext, draft: BroadcastDraft, action: Exclude<BroadcastAction, { do: "stop" } | { do: "list" }>): Promise<void> {
+async function onDraftButton(
+  ctx: BotContext,
+  draft: BroadcastDraft,
+  action: Exclude<BroadcastAction, { do: "stop" } | { do: "list" }>,
+): Promise<void> {
   const { t } = ctx;
   switch (action.do) {
     case "variant":
       if (!draft.default) return expired(ctx);
       ctx.session.step = STEP.variant(action.lang);
-      await show(ctx, { text: t("broadcast:variantPrompt", { language: t(`broadcast:languageName.${action.lang}`) }), keyboard: backKeyboard(t) });
+      await show(ctx, {
+        text: t("broadcast:variantPrompt", { language: t(`broadcast:languageName.${action.lang}`) }),
+        keyboard: backKeyboard(t),
+      });
       break;
     case "audience":
       ctx.session.step = STEP.compose;
@@ -158,7 +184,10 @@ async function onDraftButton(ctx: BotContext, draft: BroadcastDraft, action: Exc
     case "schedule":
       if (!draft.default) return expired(ctx);
       ctx.session.step = STEP.schedule;
-      await show(ctx, { text: t("broadcast:schedulePrompt", { now: escapeHtml(formatScheduleTime(new Date(), "UTC", ctx.lang)) }), keyboard: backKeyboard(t) });
+      await show(ctx, {
+        text: t("broadcast:schedulePrompt", { now: escapeHtml(formatScheduleTime(new Date(), "UTC", ctx.lang)) }),
+        keyboard: backKeyboard(t),
+      });
       break;
     case "now":
       changed(draft);
@@ -192,7 +221,10 @@ async function onDraftButton(ctx: BotContext, draft: BroadcastDraft, action: Exc
     case "expires":
       if (!draft.default) return expired(ctx);
       ctx.session.step = STEP.expires;
-      await show(ctx, { text: t("broadcast:expiresPrompt", { date: escapeHtml(formatDate(announcementExpiry(draft), ctx.lang)) }), keyboard: backKeyboard(t) });
+      await show(ctx, {
+        text: t("broadcast:expiresPrompt", { date: escapeHtml(formatDate(announcementExpiry(draft), ctx.lang)) }),
+        keyboard: backKeyboard(t),
+      });
       break;
     case "preview":
       if (!draft.default) return expired(ctx);
@@ -231,7 +263,10 @@ async function show(ctx: BotContext, view: View): Promise<void> {
 }
 
 async function draftView(ctx: BotContext, draft: BroadcastDraft): Promise<View> {
-  return { text: renderDraft(draft, await recipients(ctx, draft.audience), env(ctx), linkedRecord(ctx, draft)), keyboard: draftKeyboard(ctx.t, draft) };
+  return {
+    text: renderDraft(draft, await recipients(ctx, draft.audience), env(ctx), linkedRecord(ctx, draft)),
+    keyboard: draftKeyboard(ctx.t, draft),
+  };
 }
 
 /** The record linked to the draft, while the catalog has it. */
@@ -246,7 +281,9 @@ function facetValues(ctx: BotContext, draft: BroadcastDraft, facet: Facet): stri
   let values: string[];
   switch (facet) {
     case "topics":
-      values = Object.keys(catalog.sectors).sort((a, b) => facetLabel("topics", a, env(ctx)).localeCompare(facetLabel("topics", b, env(ctx)), ctx.lang));
+      values = Object.keys(catalog.sectors).sort((a, b) =>
+        facetLabel("topics", a, env(ctx)).localeCompare(facetLabel("topics", b, env(ctx)), ctx.lang),
+      );
       break;
     case "kinds":
       values = KINDS.filter((k) => k !== "announcement");
@@ -263,7 +300,12 @@ function facetValues(ctx: BotContext, draft: BroadcastDraft, facet: Facet): stri
   return values;
 }
 
-async function facetView(ctx: BotContext, draft: BroadcastDraft, facet: Facet, page: number): Promise<View | undefined> {
+async function facetView(
+  ctx: BotContext,
+  draft: BroadcastDraft,
+  facet: Facet,
+  page: number,
+): Promise<View | undefined> {
   const values = facetValues(ctx, draft, facet);
   const pages = Math.max(1, Math.ceil(values.length / FACET_PAGE_SIZE));
   if (page >= pages) return undefined;
@@ -272,7 +314,10 @@ async function facetView(ctx: BotContext, draft: BroadcastDraft, facet: Facet, p
     .slice(page * FACET_PAGE_SIZE, (page + 1) * FACET_PAGE_SIZE)
     .map((value) => ({ value, label: facetLabel(facet, value, env(ctx)), chosen: chosen.has(value) }));
   const count = await recipients(ctx, draft.audience);
-  return { text: renderFacet(draft, facet, count, env(ctx)), keyboard: facetKeyboard(ctx.t, facet, choices, page, pages) };
+  return {
+    text: renderFacet(draft, facet, count, env(ctx)),
+    keyboard: facetKeyboard(ctx.t, facet, choices, page, pages),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -301,13 +346,18 @@ async function preview(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   draft.previewed = true;
   ctx.session.step = STEP.compose;
   const count = await recipients(ctx, draft.audience);
-  const sent = await sendView(ctx, { text: renderConfirm(draft, count, env(ctx)), keyboard: confirmKeyboard(t, draft) });
+  const sent = await sendView(ctx, {
+    text: renderConfirm(draft, count, env(ctx)),
+    keyboard: confirmKeyboard(t, draft),
+  });
   draft.panel = { chatId: sent.chat.id, messageId: sent.message_id };
 }
 
 /** The languages recipients of the audience read: those it is limited to, else all four; the coordinator's first. */
 function previewLanguages(draft: BroadcastDraft, first: Language): Language[] {
-  const languages = draft.audience.languages?.length ? LANGUAGES.filter((l) => draft.audience.languages!.includes(l)) : [...LANGUAGES];
+  const languages = draft.audience.languages?.length
+    ? LANGUAGES.filter((l) => draft.audience.languages!.includes(l))
+    : [...LANGUAGES];
   return languages.includes(first) ? [first, ...languages.filter((l) => l !== first)] : languages;
 }
 
@@ -344,14 +394,20 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
   } catch (error) {
     // The coordinator gets an error id, never the error's text (a Redis OOM message, a Lua script hash).
     const failure = errorId();
-    ctx.deps.logger.error({ id: draft.id, errorId: failure, message: (error as Error).message }, "broadcast not scheduled");
+    ctx.deps.logger.error(
+      { id: draft.id, errorId: failure, message: (error as Error).message },
+      "broadcast not scheduled",
+    );
     await show(ctx, { text: t("broadcast:failedToSchedule", { id: failure }), keyboard: confirmKeyboard(t, draft) });
     await ctx.answerCallbackQuery();
     return;
   }
   ctx.session.broadcast = undefined;
   ctx.session.step = undefined;
-  ctx.deps.logger.info({ id: draft.id, user: ctx.from!.id, state: status.state, scheduledAt: draft.scheduledAt }, "broadcast confirmed");
+  ctx.deps.logger.info(
+    { id: draft.id, user: ctx.from!.id, state: status.state, scheduledAt: draft.scheduledAt },
+    "broadcast confirmed",
+  );
   // The broadcast is on its way: its announcement and audit entry go before any call to Telegram,
   // whose failure (a query too old to answer) must not lose them.
   await Promise.all([
@@ -369,10 +425,14 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
           ...(status.paid ? { paid: true } : {}),
         },
       })
-      .catch((error: unknown) => ctx.deps.logger.error({ id: draft.id, message: (error as Error).message }, "broadcast not audited")),
+      .catch((error: unknown) =>
+        ctx.deps.logger.error({ id: draft.id, message: (error as Error).message }, "broadcast not audited"),
+      ),
     publishAnnouncement(ctx, draft, audience, expires, now),
   ]);
-  await ctx.answerCallbackQuery({ text: t(draft.scheduledAt ? "broadcast:toast.scheduled" : "broadcast:toast.sending") });
+  await ctx.answerCallbackQuery({
+    text: t(draft.scheduledAt ? "broadcast:toast.scheduled" : "broadcast:toast.sending"),
+  });
   if (draft.scheduledAt && status.state === "scheduled" && progress) {
     // The delivery edits the message once it starts; until then it says when.
     await editProgress(ctx, progress, renderProgress(status, t, ctx.lang, draft.zone ?? "UTC"), status);
@@ -380,7 +440,13 @@ async function confirm(ctx: BotContext, draft: BroadcastDraft): Promise<void> {
 }
 
 /** The broadcast as a catalog announcement, found by questions from the broadcast's start until it expires or is cancelled. */
-async function publishAnnouncement(ctx: BotContext, draft: BroadcastDraft, audience: Audience, expires: string, now: Date): Promise<void> {
+async function publishAnnouncement(
+  ctx: BotContext,
+  draft: BroadcastDraft,
+  audience: Audience,
+  expires: string,
+  now: Date,
+): Promise<void> {
   const live = ctx.deps.live;
   if (!live || !draft.default) return;
   try {
@@ -398,7 +464,10 @@ async function publishAnnouncement(ctx: BotContext, draft: BroadcastDraft, audie
       ...(draft.deadline ? { deadlines: [labelledDeadline(draft.deadline, ctx.deps.i18n)] } : {}),
     });
     await live.put(record, draft.scheduledAt ? new Date(draft.scheduledAt) : undefined);
-    ctx.deps.logger.info({ id: record.id, from: draft.scheduledAt ?? "now", expires }, "announcement added to the catalog");
+    ctx.deps.logger.info(
+      { id: record.id, from: draft.scheduledAt ?? "now", expires },
+      "announcement added to the catalog",
+    );
   } catch (error) {
     ctx.deps.logger.error({ id: draft.id, message: (error as Error).message }, "announcement not added to the catalog");
   }
@@ -416,11 +485,19 @@ async function withdrawAnnouncement(ctx: BotContext, broadcastId: string): Promi
   }
 }
 
-async function editProgress(ctx: BotContext, target: { chatId: number; messageId: number }, text: string, status: BroadcastStatus): Promise<void> {
+async function editProgress(
+  ctx: BotContext,
+  target: { chatId: number; messageId: number },
+  text: string,
+  status: BroadcastStatus,
+): Promise<void> {
   try {
-    await ctx.api.editMessageText(target.chatId, target.messageId, text, { reply_markup: progressKeyboard(ctx.t, status) });
+    await ctx.api.editMessageText(target.chatId, target.messageId, text, {
+      reply_markup: progressKeyboard(ctx.t, status),
+    });
   } catch (error) {
-    if (!isNotModified(error)) ctx.deps.logger.warn({ message: (error as Error).message }, "status message not updated");
+    if (!isNotModified(error))
+      ctx.deps.logger.warn({ message: (error as Error).message }, "status message not updated");
   }
 }
 
@@ -458,11 +535,19 @@ async function stop(ctx: BotContext, id: string): Promise<void> {
     return;
   }
   await ctx.deps.state.audit
-    .append({ actor: ctx.from!.id, action: "broadcast-cancel", details: { id, sent: status.sent, remaining: status.remaining, ...(status.paid ? { paid: true } : {}) } })
-    .catch((error: unknown) => ctx.deps.logger.error({ id, message: (error as Error).message }, "broadcast cancel not audited"));
+    .append({
+      actor: ctx.from!.id,
+      action: "broadcast-cancel",
+      details: { id, sent: status.sent, remaining: status.remaining, ...(status.paid ? { paid: true } : {}) },
+    })
+    .catch((error: unknown) =>
+      ctx.deps.logger.error({ id, message: (error as Error).message }, "broadcast cancel not audited"),
+    );
   ctx.deps.logger.info({ id, user: ctx.from!.id }, "broadcast cancelled");
   await withdrawAnnouncement(ctx, id);
-  const onList = (ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? []).flat().some((b) => "callback_data" in b && b.callback_data === `${BROADCAST_PREFIX}ls`);
+  const onList = (ctx.callbackQuery?.message?.reply_markup?.inline_keyboard ?? [])
+    .flat()
+    .some((b) => "callback_data" in b && b.callback_data === `${BROADCAST_PREFIX}ls`);
   if (onList) await editView(ctx, listView(ctx, await delivery.list(LIST_SIZE)));
   else await editView(ctx, { text: renderProgress(status, ctx.t, ctx.lang) });
   await ctx.answerCallbackQuery({ text: ctx.t("broadcast:toast.stopped") });
@@ -497,7 +582,9 @@ async function sendDraft(ctx: BotContext, draft: BroadcastDraft): Promise<void> 
 export const composeStep = step(async (ctx, draft) => {
   const message = draftMessageOf(ctx.message!, undefined, headerRoom(ctx.deps.i18n));
   if (typeof message === "string") {
-    await ctx.reply(ctx.t(`broadcast:composeError.${message}`, limits(ctx)), { reply_markup: cancelDraftKeyboard(ctx.t) });
+    await ctx.reply(ctx.t(`broadcast:composeError.${message}`, limits(ctx)), {
+      reply_markup: cancelDraftKeyboard(ctx.t),
+    });
     return;
   }
   changed(draft);
@@ -531,7 +618,10 @@ export const recordStep = step(async (ctx, draft) => {
   const id = typedRecordId(typed);
   const record = /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) ? ctx.deps.search.get(id) : undefined;
   if (!record || record.kind === "announcement") {
-    await ctx.reply(ctx.t("broadcast:recordUnknown", { id: escapeHtml(truncate(typed.replace(/\s+/g, " ").trim(), 80)) }), { reply_markup: backKeyboard(ctx.t) });
+    await ctx.reply(
+      ctx.t("broadcast:recordUnknown", { id: escapeHtml(truncate(typed.replace(/\s+/g, " ").trim(), 80)) }),
+      { reply_markup: backKeyboard(ctx.t) },
+    );
     return;
   }
   changed(draft);
@@ -541,7 +631,10 @@ export const recordStep = step(async (ctx, draft) => {
 
 /** The announcement's application deadline: still ahead when the broadcast goes out. */
 export const deadlineStep = step(async (ctx, draft) => {
-  const parsed = parseDeadlineInput(ctx.message!.text ?? "", draft.scheduledAt ? Date.parse(draft.scheduledAt) : Date.now());
+  const parsed = parseDeadlineInput(
+    ctx.message!.text ?? "",
+    draft.scheduledAt ? Date.parse(draft.scheduledAt) : Date.now(),
+  );
   if (typeof parsed === "string") {
     await ctx.reply(ctx.t(`broadcast:deadline.error.${parsed}`), { reply_markup: backKeyboard(ctx.t) });
     return;
@@ -564,7 +657,9 @@ export const scheduleStep = step(async (ctx, draft) => {
   if (draft.expires && draft.expires < draft.scheduledAt.slice(0, 10)) draft.expires = undefined;
   // A deadline passed by the time it goes out is no deadline for its readers: the draft shows it gone.
   if (draft.deadline && deadlineInstant(draft.deadline) <= parsed.at.getTime()) draft.deadline = undefined;
-  await ctx.reply(ctx.t("broadcast:schedule.set", { when: escapeHtml(formatScheduleTime(parsed.at, parsed.zone, ctx.lang)) }));
+  await ctx.reply(
+    ctx.t("broadcast:schedule.set", { when: escapeHtml(formatScheduleTime(parsed.at, parsed.zone, ctx.lang)) }),
+  );
   await sendDraft(ctx, draft);
 });
 
@@ -574,9 +669,15 @@ export const expiresStep = step(async (ctx, draft) => {
   const sending = (draft.scheduledAt ?? new Date().toISOString()).slice(0, 10);
   const latest = new Date(Date.parse(`${sending}T00:00:00Z`) + 366 * 86_400_000).toISOString().slice(0, 10);
   if (!date || date < sending || date > latest) {
-    await ctx.reply(ctx.t("broadcast:expiresError", { from: escapeHtml(formatDate(sending, ctx.lang)), to: escapeHtml(formatDate(latest, ctx.lang)) }), {
-      reply_markup: backKeyboard(ctx.t),
-    });
+    await ctx.reply(
+      ctx.t("broadcast:expiresError", {
+        from: escapeHtml(formatDate(sending, ctx.lang)),
+        to: escapeHtml(formatDate(latest, ctx.lang)),
+      }),
+      {
+        reply_markup: backKeyboard(ctx.t),
+      },
+    );
     return;
   }
   changed(draft);

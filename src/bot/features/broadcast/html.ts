@@ -79,7 +79,9 @@ export function entitiesToHtml(text: string, entities: readonly MessageEntity[] 
     for (let j = open.length - 1; j >= keep; j--) html += open[j]!.tag.close;
     open.length = keep;
     // Then open what is active and not open yet, longest (outermost) first.
-    const toOpen = active.filter((s) => !open.includes(s)).sort((a, b) => b.end - a.end || a.start - b.start || a.order - b.order);
+    const toOpen = active
+      .filter((s) => !open.includes(s))
+      .sort((a, b) => b.end - a.end || a.start - b.start || a.order - b.order);
     for (const span of toOpen) {
       html += span.tag.open;
       open.push(span);

@@ -35,7 +35,22 @@ export type BroadcastAction =
 export const BROADCAST_PREFIX = "bc:";
 
 const FACET_CODE: Record<Facet, string> = { topics: "t", kinds: "k", countries: "c", languages: "l" };
-const SIMPLE = { audience: "a", everyone: "e", preview: "p", confirm: "ok", edit: "ed", cancel: "q", schedule: "s", now: "n", expires: "x", list: "ls", record: "r", unlink: "ru", deadline: "d", undeadline: "du" } as const;
+const SIMPLE = {
+  audience: "a",
+  everyone: "e",
+  preview: "p",
+  confirm: "ok",
+  edit: "ed",
+  cancel: "q",
+  schedule: "s",
+  now: "n",
+  expires: "x",
+  list: "ls",
+  record: "r",
+  unlink: "ru",
+  deadline: "d",
+  undeadline: "du",
+} as const;
 const VALUE: Record<Facet, (v: string) => boolean> = {
   topics: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v),
   kinds: (v) => (KINDS as readonly string[]).includes(v),
@@ -64,7 +79,8 @@ export function encodeBroadcast(action: BroadcastAction): string {
       data = SIMPLE[action.do];
   }
   data = BROADCAST_PREFIX + data;
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
+  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
+    throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
   return data;
 }
 
@@ -79,12 +95,16 @@ export function decodeBroadcast(data: string | undefined): BroadcastAction | und
     }
     case "f": {
       const f = facet(parts[1]);
-      return parts.length === 3 && f && PAGE.test(parts[2]!) ? { do: "facet", facet: f, page: Number(parts[2]) } : undefined;
+      return parts.length === 3 && f && PAGE.test(parts[2]!)
+        ? { do: "facet", facet: f, page: Number(parts[2]) }
+        : undefined;
     }
     case "t": {
       const f = facet(parts[1]);
       const value = parts[3];
-      return parts.length === 4 && f && PAGE.test(parts[2]!) && value && VALUE[f](value) ? { do: "toggle", facet: f, value, page: Number(parts[2]) } : undefined;
+      return parts.length === 4 && f && PAGE.test(parts[2]!) && value && VALUE[f](value)
+        ? { do: "toggle", facet: f, value, page: Number(parts[2]) }
+        : undefined;
     }
     case "c":
       return parts.length === 2 && BROADCAST_ID.test(parts[1]!) ? { do: "stop", id: parts[1]! } : undefined;
@@ -103,29 +123,50 @@ export function draftKeyboard(t: Translate, draft: BroadcastDraft): InlineKeyboa
   const keyboard = new InlineKeyboard();
   LANGUAGES.forEach((lang, i) => {
     if (i > 0 && i % 2 === 0) keyboard.row();
-    const label = draft.variants?.[lang] ? t("broadcast:button.variantReplace", { lang: lang.toUpperCase() }) : t("broadcast:button.variantAdd", { lang: lang.toUpperCase() });
+    const label = draft.variants?.[lang]
+      ? t("broadcast:button.variantReplace", { lang: lang.toUpperCase() })
+      : t("broadcast:button.variantAdd", { lang: lang.toUpperCase() });
     keyboard.text(label, encodeBroadcast({ do: "variant", lang }));
   });
   keyboard.row().text(t("broadcast:button.audience"), encodeBroadcast({ do: "audience" }));
   keyboard.row().text(t("broadcast:button.schedule"), encodeBroadcast({ do: "schedule" }));
   if (draft.scheduledAt) keyboard.text(t("broadcast:button.now"), encodeBroadcast({ do: "now" }));
   keyboard.row().text(t("broadcast:button.expires"), encodeBroadcast({ do: "expires" }));
-  keyboard.row().text(t(draft.record ? "broadcast:button.recordChange" : "broadcast:button.record"), encodeBroadcast({ do: "record" }));
+  keyboard
+    .row()
+    .text(
+      t(draft.record ? "broadcast:button.recordChange" : "broadcast:button.record"),
+      encodeBroadcast({ do: "record" }),
+    );
   if (draft.record) keyboard.text(t("broadcast:button.unlink"), encodeBroadcast({ do: "unlink" }));
-  keyboard.row().text(t(draft.deadline ? "broadcast:button.deadlineChange" : "broadcast:button.deadline"), encodeBroadcast({ do: "deadline" }));
+  keyboard
+    .row()
+    .text(
+      t(draft.deadline ? "broadcast:button.deadlineChange" : "broadcast:button.deadline"),
+      encodeBroadcast({ do: "deadline" }),
+    );
   if (draft.deadline) keyboard.text(t("broadcast:button.undeadline"), encodeBroadcast({ do: "undeadline" }));
-  keyboard.row().text(t("broadcast:button.preview"), encodeBroadcast({ do: "preview" })).text(t("broadcast:button.cancel"), encodeBroadcast({ do: "cancel" }));
+  keyboard
+    .row()
+    .text(t("broadcast:button.preview"), encodeBroadcast({ do: "preview" }))
+    .text(t("broadcast:button.cancel"), encodeBroadcast({ do: "cancel" }));
   return keyboard;
 }
 
 /** The audience: everyone (with its count), or tags; each facet button shows how many values are chosen. */
 export function audienceKeyboard(t: Translate, draft: BroadcastDraft, everyone: string): InlineKeyboard {
   const label = t("broadcast:button.everyone", { number: everyone });
-  const keyboard = new InlineKeyboard().text(`${draft.audience.everyone ? CHECK : ""}${label}`, encodeBroadcast({ do: "everyone" }));
+  const keyboard = new InlineKeyboard().text(
+    `${draft.audience.everyone ? CHECK : ""}${label}`,
+    encodeBroadcast({ do: "everyone" }),
+  );
   FACETS.forEach((facet, i) => {
     if (i % 2 === 0) keyboard.row();
     const chosen = draft.audience.everyone && facet !== "languages" ? 0 : (draft.audience[facet]?.length ?? 0);
-    keyboard.text(t(`broadcast:facet.${facet}`) + (chosen ? ` · ${chosen}` : ""), encodeBroadcast({ do: "facet", facet, page: 0 }));
+    keyboard.text(
+      t(`broadcast:facet.${facet}`) + (chosen ? ` · ${chosen}` : ""),
+      encodeBroadcast({ do: "facet", facet, page: 0 }),
+    );
   });
   keyboard.row().text(t("broadcast:button.done"), encodeBroadcast({ do: "edit" }));
   return keyboard;
@@ -138,17 +179,27 @@ export interface FacetChoice {
 }
 
 /** Choices of one facet, ✓ on the chosen ones, with paging; "back" returns to the audience. */
-export function facetKeyboard(t: Translate, facet: Facet, choices: FacetChoice[], page: number, pages: number): InlineKeyboard {
+export function facetKeyboard(
+  t: Translate,
+  facet: Facet,
+  choices: FacetChoice[],
+  page: number,
+  pages: number,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   const perRow = facet === "topics" ? 1 : 2;
   choices.forEach((choice, i) => {
     if (i > 0 && i % perRow === 0) keyboard.row();
-    keyboard.text(`${choice.chosen ? CHECK : ""}${truncate(choice.label, 40)}`, encodeBroadcast({ do: "toggle", facet, value: choice.value, page }));
+    keyboard.text(
+      `${choice.chosen ? CHECK : ""}${truncate(choice.label, 40)}`,
+      encodeBroadcast({ do: "toggle", facet, value: choice.value, page }),
+    );
   });
   if (pages > 1) {
     keyboard.row();
     if (page > 0) keyboard.text(t("common:button.previous"), encodeBroadcast({ do: "facet", facet, page: page - 1 }));
-    if (page < pages - 1) keyboard.text(t("common:button.next"), encodeBroadcast({ do: "facet", facet, page: page + 1 }));
+    if (page < pages - 1)
+      keyboard.text(t("common:button.next"), encodeBroadcast({ do: "facet", facet, page: page + 1 }));
   }
   keyboard.row().text(t("common:button.back"), encodeBroadcast({ do: "audience" }));
   return keyboard;
@@ -157,7 +208,10 @@ export function facetKeyboard(t: Translate, facet: Facet, choices: FacetChoice[]
 /** Under the preview: send (or schedule), edit, cancel. */
 export function confirmKeyboard(t: Translate, draft: BroadcastDraft): InlineKeyboard {
   return new InlineKeyboard()
-    .text(t(draft.scheduledAt ? "broadcast:button.confirmScheduled" : "broadcast:button.confirm"), encodeBroadcast({ do: "confirm" }))
+    .text(
+      t(draft.scheduledAt ? "broadcast:button.confirmScheduled" : "broadcast:button.confirm"),
+      encodeBroadcast({ do: "confirm" }),
+    )
     .row()
     .text(t("broadcast:button.edit"), encodeBroadcast({ do: "edit" }))
     .text(t("broadcast:button.cancel"), encodeBroadcast({ do: "cancel" }));

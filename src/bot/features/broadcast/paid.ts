@@ -18,12 +18,22 @@ export function formatStars(stars: number, lang: Language): string {
 const count = (value: number, lang: Language) => numberFormat(lang).format(value);
 
 /** At the confirmation: the most the audience can cost at the engine's pace, or that it costs nothing. */
-export function paidEstimateLine(recipients: number | undefined, pacing: DeliveryPacing | undefined, t: Translate, lang: Language): string | undefined {
+export function paidEstimateLine(
+  recipients: number | undefined,
+  pacing: DeliveryPacing | undefined,
+  t: Translate,
+  lang: Language,
+): string | undefined {
   if (!pacing?.paid || recipients === undefined || recipients === 0) return undefined;
   const billed = estimateBilledMessages(recipients, pacing.ratePerSecond);
   if (billed === 0) return t("broadcast:paid.free");
   const stars = starsFor(billed);
-  return t("broadcast:paid.estimate", { count: stars, stars: formatStars(stars, lang), billed: count(billed, lang), total: count(recipients, lang) });
+  return t("broadcast:paid.estimate", {
+    count: stars,
+    stars: formatStars(stars, lang),
+    billed: count(billed, lang),
+    total: count(recipients, lang),
+  });
 }
 
 /** While it runs: the cost so far. In the report: the cost, the messages billed and the estimate. */
@@ -57,5 +67,8 @@ function paidShort(status: BroadcastStatus, prefix: string, t: Translate, lang: 
   if (!status.paid) return undefined;
   if (status.state === "scheduled") return t(`${prefix}.scheduled`);
   const stars = starsFor(status.paid.billed);
-  return t(`${prefix}.${status.state === "running" ? "running" : "ended"}`, { count: stars, stars: formatStars(stars, lang) });
+  return t(`${prefix}.${status.state === "running" ? "running" : "ended"}`, {
+    count: stars,
+    stars: formatStars(stars, lang),
+  });
 }

@@ -27,7 +27,9 @@ export function progressHook(deps: ProgressDeps): NonNullable<DeliveryHooks["onP
     const t = deps.i18n.getFixedT(lang);
     const text = renderProgress(status, t, lang);
     try {
-      await deps.api.editMessageText(target.chatId, target.messageId, text, { reply_markup: progressKeyboard(t, status) });
+      await deps.api.editMessageText(target.chatId, target.messageId, text, {
+        reply_markup: progressKeyboard(t, status),
+      });
     } catch (error) {
       if (!(error instanceof GrammyError && error.description.includes("message is not modified"))) {
         deps.logger.warn({ id: status.id, message: (error as Error).message }, "broadcast status message not updated");

@@ -13,14 +13,22 @@ import { contentOf, type BroadcastDraft } from "./draft.js";
  * coordinator's variant for it (else the main message) and the buttons — the linked record's, ⏰ and 📅
  * of the announcement's deadline, then managing or stopping the subscription. Recipients of no known language get the coordinator's.
  */
-export function receivedContent(draft: BroadcastDraft, i18n: i18n, linked?: CatalogRecord): BroadcastContent | undefined {
+export function receivedContent(
+  draft: BroadcastDraft,
+  i18n: i18n,
+  linked?: CatalogRecord,
+): BroadcastContent | undefined {
   const main = draft.default;
   if (!main) return undefined;
   const variants: Record<Language, MessageContent> = {} as Record<Language, MessageContent>;
   for (const lang of LANGUAGES) {
     const t = translator(i18n, lang);
     const message = contentOf(draft.variants?.[lang] ?? main);
-    const keyboard = receivedKeyboard(t, linked ? { id: linked.id, title: shortTitle(linked, lang) } : undefined, draft.deadline ? announcementId(draft.id) : undefined);
+    const keyboard = receivedKeyboard(
+      t,
+      linked ? { id: linked.id, title: shortTitle(linked, lang) } : undefined,
+      draft.deadline ? announcementId(draft.id) : undefined,
+    );
     variants[lang] = { ...message, html: renderReceived(t, message.html), keyboard };
   }
   return { default: variants[draft.lang ?? "en"], variants };

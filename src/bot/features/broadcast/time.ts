@@ -8,8 +8,7 @@ import { dateTimeFormat } from "../../views/format.js";
  */
 
 export type ParsedTime =
-  | { ok: true; at: Date; zone: string }
-  | { ok: false; reason: "format" | "zone" | "date" | "gap" | "past" | "far" };
+  { ok: true; at: Date; zone: string } | { ok: false; reason: "format" | "zone" | "date" | "gap" | "past" | "far" };
 
 /** Furthest ahead a broadcast can be scheduled. */
 export const MAX_SCHEDULE_DAYS = 366;
@@ -24,7 +23,8 @@ export function parseScheduleTime(input: string, now: Date = new Date()): Parsed
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59) return { ok: false, reason: "date" };
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   const check = new Date(wall);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) return { ok: false, reason: "date" };
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day)
+    return { ok: false, reason: "date" };
   if (zoneText === "") return { ok: false, reason: "zone" };
 
   let at: number;
@@ -101,7 +101,9 @@ export function zonedToUtc(wallMs: number, zone: string): number | undefined {
     const offset = zoneOffsetAt(probe, zone);
     candidates.add(wallMs - offset * 60_000);
   }
-  const valid = [...candidates].filter((utc) => utc + zoneOffsetAt(utc, zone) * 60_000 === wallMs).sort((a, b) => a - b);
+  const valid = [...candidates]
+    .filter((utc) => utc + zoneOffsetAt(utc, zone) * 60_000 === wallMs)
+    .sort((a, b) => a - b);
   return valid[0];
 }
 

@@ -27,7 +27,8 @@ export function formatCount(value: number, lang: Language): string {
 /** "4 minutes", "1 hour", "30 seconds" in the language, rounded up to a readable unit. */
 export function formatDuration(seconds: number, lang: Language): string {
   const s = Math.max(1, Math.ceil(seconds));
-  const [value, unit] = s < 60 ? [s, "second"] : s < 3600 ? [Math.ceil(s / 60), "minute"] : [Math.round((s / 3600) * 10) / 10, "hour"];
+  const [value, unit] =
+    s < 60 ? [s, "second"] : s < 3600 ? [Math.ceil(s / 60), "minute"] : [Math.round((s / 3600) * 10) / 10, "hour"];
   return numberFormat(lang, { style: "unit", unit, unitDisplay: "long", maximumFractionDigits: 1 }).format(value);
 }
 
@@ -49,7 +50,15 @@ export function facetLabel(facet: Facet, value: string, env: BroadcastViewEnv): 
 export function describeAudience(audience: Audience, env: BroadcastViewEnv): string {
   if (!audienceChosen(audience)) return env.t("broadcast:audience.none");
   const facets = FACETS.filter((f) => (audience[f]?.length ?? 0) > 0 && (!audience.everyone || f === "languages"));
-  const lines = facets.map((f) => `${env.t(`broadcast:facet.${f}`)}: ${escapeHtml(formatList((audience[f] ?? []).map((v) => facetLabel(f, v, env)), env.lang))}`);
+  const lines = facets.map(
+    (f) =>
+      `${env.t(`broadcast:facet.${f}`)}: ${escapeHtml(
+        formatList(
+          (audience[f] ?? []).map((v) => facetLabel(f, v, env)),
+          env.lang,
+        ),
+      )}`,
+  );
   return [...(audience.everyone ? [env.t("broadcast:audience.everyone")] : []), ...lines].join("\n");
 }
 
@@ -61,7 +70,8 @@ function recipientsLine(recipients: number | undefined, env: BroadcastViewEnv): 
 
 /** Last day the announcement is found: as given, else DEFAULT_ANNOUNCEMENT_DAYS after sending. */
 export function announcementExpiry(draft: BroadcastDraft, now = new Date()): string {
-  const expires = draft.expires ?? addDays(draft.scheduledAt ? new Date(draft.scheduledAt) : now, DEFAULT_ANNOUNCEMENT_DAYS);
+  const expires =
+    draft.expires ?? addDays(draft.scheduledAt ? new Date(draft.scheduledAt) : now, DEFAULT_ANNOUNCEMENT_DAYS);
   // Found, and its reminders kept, until its deadline at least (a record leaving search ends them).
   return draft.deadline && draft.deadline.date > expires ? draft.deadline.date : expires;
 }
@@ -74,7 +84,9 @@ function deadlineText(draft: BroadcastDraft, env: BroadcastViewEnv): string | un
 }
 
 function when(draft: BroadcastDraft, env: BroadcastViewEnv): string {
-  return draft.scheduledAt && draft.zone ? escapeHtml(formatScheduleTime(new Date(draft.scheduledAt), draft.zone, env.lang)) : env.t("broadcast:draft.now");
+  return draft.scheduledAt && draft.zone
+    ? escapeHtml(formatScheduleTime(new Date(draft.scheduledAt), draft.zone, env.lang))
+    : env.t("broadcast:draft.now");
 }
 
 function contentSummary(draft: BroadcastDraft, env: BroadcastViewEnv): string {
@@ -86,7 +98,13 @@ function contentSummary(draft: BroadcastDraft, env: BroadcastViewEnv): string {
 }
 
 /** The draft panel: what will be sent, with which record's buttons, to whom, when, and until when the announcement is found. */
-export function renderDraft(draft: BroadcastDraft, recipients: number | undefined, env: BroadcastViewEnv, linked?: CatalogRecord, now = new Date()): string {
+export function renderDraft(
+  draft: BroadcastDraft,
+  recipients: number | undefined,
+  env: BroadcastViewEnv,
+  linked?: CatalogRecord,
+  now = new Date(),
+): string {
   const { t, lang } = env;
   const variants = LANGUAGES.filter((l) => draft.variants?.[l]).map((l) => l.toUpperCase());
   return [
@@ -94,7 +112,9 @@ export function renderDraft(draft: BroadcastDraft, recipients: number | undefine
     "",
     contentSummary(draft, env),
     t("broadcast:draft.variants", { list: variants.length ? variants.join(", ") : t("broadcast:draft.noVariants") }),
-    linked ? t("broadcast:draft.record", { title: escapeHtml(shortTitle(linked, lang)), id: escapeHtml(linked.id) }) : t("broadcast:draft.noRecord"),
+    linked
+      ? t("broadcast:draft.record", { title: escapeHtml(shortTitle(linked, lang)), id: escapeHtml(linked.id) })
+      : t("broadcast:draft.noRecord"),
     t("broadcast:draft.audience", { audience: describeAudience(draft.audience, env) }),
     recipientsLine(recipients, env),
     t("broadcast:draft.when", { when: when(draft, env) }),
@@ -117,7 +137,12 @@ export function renderAudience(draft: BroadcastDraft, recipients: number | undef
   ].join("\n");
 }
 
-export function renderFacet(draft: BroadcastDraft, facet: Facet, recipients: number | undefined, env: BroadcastViewEnv): string {
+export function renderFacet(
+  draft: BroadcastDraft,
+  facet: Facet,
+  recipients: number | undefined,
+  env: BroadcastViewEnv,
+): string {
   return [
     env.t(`broadcast:facetTitle.${facet}`),
     "",
@@ -127,7 +152,12 @@ export function renderFacet(draft: BroadcastDraft, facet: Facet, recipients: num
 }
 
 /** Sent after the preview messages: what they are, and the final question. */
-export function renderConfirm(draft: BroadcastDraft, recipients: number | undefined, env: BroadcastViewEnv, now = new Date()): string {
+export function renderConfirm(
+  draft: BroadcastDraft,
+  recipients: number | undefined,
+  env: BroadcastViewEnv,
+  now = new Date(),
+): string {
   const { t, lang } = env;
   return [
     t("broadcast:confirm.title"),
@@ -153,31 +183,50 @@ function stateLabel(status: BroadcastStatus, t: Translate): string {
 /** The coordinator's status message, edited while the broadcast runs; a report once it is over. */
 export function renderProgress(status: BroadcastStatus, t: Translate, lang: Language, zone = "UTC"): string {
   const n = (v: number) => formatCount(v, lang);
-  const counts = { sent: n(status.sent), failed: n(status.failed), blocked: n(status.blocked), remaining: n(status.remaining), total: n(status.total) };
+  const counts = {
+    sent: n(status.sent),
+    failed: n(status.failed),
+    blocked: n(status.blocked),
+    remaining: n(status.remaining),
+    total: n(status.total),
+  };
   const id = escapeHtml(status.id);
   switch (status.state) {
     case "scheduled":
       return [
         t("broadcast:progress.scheduled", { id }),
-        t("broadcast:progress.scheduledAt", { when: escapeHtml(formatScheduleTime(new Date(status.scheduledAt ?? status.createdAt), zone, lang)) }),
+        t("broadcast:progress.scheduledAt", {
+          when: escapeHtml(formatScheduleTime(new Date(status.scheduledAt ?? status.createdAt), zone, lang)),
+        }),
       ].join("\n");
     case "running":
       return [
         t("broadcast:progress.running", { id }),
         t("broadcast:progress.counts", counts),
-        status.etaSeconds !== undefined && status.remaining > 0 ? t("broadcast:progress.eta", { duration: escapeHtml(formatDuration(status.etaSeconds, lang)) }) : "",
+        status.etaSeconds !== undefined && status.remaining > 0
+          ? t("broadcast:progress.eta", { duration: escapeHtml(formatDuration(status.etaSeconds, lang)) })
+          : "",
         paidStatusLine(status, t, lang),
       ]
         .filter(Boolean)
         .join("\n");
     default:
-      return [t(`broadcast:report.${status.state}`, { id }), t("broadcast:report.counts", counts), paidStatusLine(status, t, lang), finished(status, lang, t)].filter(Boolean).join("\n");
+      return [
+        t(`broadcast:report.${status.state}`, { id }),
+        t("broadcast:report.counts", counts),
+        paidStatusLine(status, t, lang),
+        finished(status, lang, t),
+      ]
+        .filter(Boolean)
+        .join("\n");
   }
 }
 
 function finished(status: BroadcastStatus, lang: Language, t: Translate): string {
   if (!status.finishedAt) return "";
-  const at = dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(status.finishedAt));
+  const at = dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(
+    new Date(status.finishedAt),
+  );
   return t("broadcast:report.finishedAt", { when: escapeHtml(`${at} UTC`) });
 }
 
@@ -186,12 +235,24 @@ function finished(status: BroadcastStatus, lang: Language, t: Translate): string
  * (the announcement's, when the catalog still has it) and its state in words: a scheduled one says when
  * it starts, a running one how far it is, a finished one what it did and when.
  */
-export function renderList(statuses: readonly BroadcastStatus[], t: Translate, lang: Language, titles: ReadonlyMap<string, string> = new Map()): string {
+export function renderList(
+  statuses: readonly BroadcastStatus[],
+  t: Translate,
+  lang: Language,
+  titles: ReadonlyMap<string, string> = new Map(),
+): string {
   if (statuses.length === 0) return t("broadcast:list.empty");
   const n = (v: number) => formatCount(v, lang);
-  const date = (iso: string) => escapeHtml(`${dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso))} UTC`);
+  const date = (iso: string) =>
+    escapeHtml(
+      `${dateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(new Date(iso))} UTC`,
+    );
   const lines = statuses.map((s, i) => {
-    const head = t("broadcast:list.head", { n: i + 1, title: escapeHtml(truncate(titles.get(s.id) ?? s.id, 60)), state: stateLabel(s, t) });
+    const head = t("broadcast:list.head", {
+      n: i + 1,
+      title: escapeHtml(truncate(titles.get(s.id) ?? s.id, 60)),
+      state: stateLabel(s, t),
+    });
     const counts = { sent: n(s.sent), total: n(s.total), failed: n(s.failed), blocked: n(s.blocked), count: s.total };
     let detail: string;
     switch (s.state) {
@@ -202,7 +263,10 @@ export function renderList(statuses: readonly BroadcastStatus[], t: Translate, l
         detail = t("broadcast:list.sending", counts);
         break;
       default:
-        detail = t(`broadcast:list.ended.${s.state}`, { ...counts, when: date(s.finishedAt ?? s.startedAt ?? s.createdAt) });
+        detail = t(`broadcast:list.ended.${s.state}`, {
+          ...counts,
+          when: date(s.finishedAt ?? s.startedAt ?? s.createdAt),
+        });
     }
     const paid = paidListLine(s, t, lang);
     return `${head}\n    ${detail}${paid ? `\n    ${paid}` : ""}`;
