@@ -432,13 +432,11 @@ describe(`fuzzing the webhook with ${UPDATES.toLocaleString("en")} generated upd
         (c: RecordedCall) => c.response && !c.response.ok && !EARNED_REFUSAL.test(c.response.description),
       );
       expect(
-        refused
-          .slice(0, 5)
-          .map((c) => ({
-            method: c.method,
-            description: c.response?.ok === false ? c.response.description : "",
-            text: String(c.payload.text ?? "").slice(0, 200),
-          })),
+        refused.slice(0, 5).map((c) => ({
+          method: c.method,
+          description: c.response?.ok === false ? c.response.description : "",
+          text: String(c.payload.text ?? "").slice(0, 200),
+        })),
       ).toEqual([]);
       for (const call of bot.api.calls) {
         if (call.method === "answerCallbackQuery" && typeof call.payload.text === "string")
