@@ -44,6 +44,8 @@ describe("filler", () => {
     expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
     expect(keys("hope you're well, I was wondering, cheers", "en")).toEqual([]);
     expect(keys("на какую сумму, с кем, из скольких", "en")).toEqual(keys("сумму", "en"));
+    // "Am I able to…", "je suis prête à…": the asker's ability, not the topic.
+    expect(keys("am I able to join, are we ready, je suis prête", "en")).toEqual(keys("join", "en"));
   });
 
   it("keeps the nouns that share a stem with them", () => {
