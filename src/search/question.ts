@@ -12,7 +12,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // Money before counts ("how much money", "на какую сумму", "多少钱"), counts before members ("how many members").
   [
     "amount",
-    /\bhow much\b|\b(total )?(value|worth|amount)\b|\bcombien (ca |cela )?(vaut|coute|valent)|\bmontant\b|\bvaleur\b|на как(ую|ой) сумм|сколько (денег|стоит|стоят|юаней|долларов)|\bсумм[аы]\b|\bстоимост|多少钱|金额|价值|多少亿|多少万/u,
+    /\bhow much\b|\b(total )?(value|worth|amount)\b|\bcombien (ca |cela )?(vaut|coute|valent)|\bmontant\b|\bvaleur\b|на как(ую|ой) сумм|сколько (денег|стоит|стоят|юаней|долларов)|\bсумм[аы]\b|\bстоимост|多少钱|金额|价值|多少亿|多少万|\bbudget\b|\bбюджет|预算|\bcombien (a |va )?coute|\bcout\b/u,
   ],
   [
     "count",

@@ -55,6 +55,9 @@ describe("questionKind", () => {
     ["le forum a commencé quel jour ?", "when"],
     ["东盟是哪一年成立的", "when"],
     ["из скольких городов были партнеры?", "count"],
+    ["Quel est le budget du centre IA ?", "amount"],
+    ["Какой бюджет у центра?", "amount"],
+    ["上合人工智能合作中心的预算", "amount"],
   ])("%s asks for %s", (text, kind) => {
     expect(questionKind(text)).toBe(kind);
   });
