@@ -4,9 +4,10 @@ import type { AuditEntry } from "../../state/coordination.js";
 import { setRoleCommands } from "../commands.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, MESSAGE_LIMIT, truncate } from "../format.js";
+import { privateChatForCoordinators } from "../filters/chat.js";
 import { adminOnly } from "../filters/roles.js";
 import { paidAuditSuffix } from "./broadcast/paid.js";
-import { privateChat, utcDateTime } from "./unanswered.js";
+import { utcDateTime } from "./unanswered.js";
 
 /**
  * Administrators (ADMIN_IDS): /grant and /revoke the coordinator role, /audit to read the newest
@@ -21,7 +22,7 @@ const AUDIT_SHOWN = 20;
 const PROBLEMS_SHOWN = 15;
 const PROBLEM_MAX = 200;
 
-adminFeature.command(["grant", "revoke"], adminOnly, privateChat, async (ctx) => {
+adminFeature.command(["grant", "revoke"], adminOnly, privateChatForCoordinators, async (ctx) => {
   const grant = ctx.message?.text?.match(/^\/(\w+)/)?.[1]?.toLowerCase() === "grant";
   const ns = grant ? "grant" : "revoke";
   const target = targetOf(ctx);
@@ -52,7 +53,7 @@ adminFeature.command(["grant", "revoke"], adminOnly, privateChat, async (ctx) =>
   await setRoleCommands(ctx.api, ctx.deps.i18n, target, grant ? "coordinator" : undefined, ctx.deps.logger);
 });
 
-adminFeature.command("audit", adminOnly, privateChat, async (ctx) => {
+adminFeature.command("audit", adminOnly, privateChatForCoordinators, async (ctx) => {
   const entries = await ctx.deps.state.audit.recent(AUDIT_SHOWN);
   if (entries.length === 0) {
     await ctx.reply(ctx.t("coordinator:audit.none"));
@@ -73,7 +74,7 @@ adminFeature.command("audit", adminOnly, privateChat, async (ctx) => {
   await ctx.reply(lines.join("\n"), { link_preview_options: { is_disabled: true } });
 });
 
-adminFeature.command("reload", adminOnly, privateChat, async (ctx) => {
+adminFeature.command("reload", adminOnly, privateChatForCoordinators, async (ctx) => {
   const live = ctx.deps.live;
   if (!live) {
     await ctx.reply(ctx.t("coordinator:reload.unavailable"));

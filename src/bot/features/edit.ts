@@ -15,7 +15,7 @@ import { decodeEdit, EDIT_PREFIX, encodeEdit, isListField, type EditAction } fro
 import { encodeCallback, fitsCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { escapeHtml, truncate } from "../format.js";
-import { isPrivateChat } from "../filters/chat.js";
+import { isPrivateChat, privateChatForCoordinators } from "../filters/chat.js";
 import { isAdmin, isCoordinator, refuse } from "../filters/roles.js";
 import { renderCard } from "../views/card.js";
 import { askItemAgain, itemKeepOrClear, itemValue, onItemButton, showList } from "./edit-items.js";
@@ -30,7 +30,6 @@ import {
   valueAt,
   type UsageIssue,
 } from "./edit-rules.js";
-import { privateChat } from "./unanswered.js";
 import { answeredGroups, openGroups } from "./unanswered-groups.js";
 
 /**
@@ -111,7 +110,7 @@ const AUDIT_DIFF_MAX = 1500;
 // ---------------------------------------------------------------------------------------------------
 // Commands and buttons
 
-editFeature.command("edit", privateChat, async (ctx) => {
+editFeature.command("edit", privateChatForCoordinators, async (ctx) => {
   if (!(await isCoordinator(ctx))) return refuse(ctx, "coordinator");
   if (!ctx.deps.live) return void (await ctx.reply(ctx.t("edit:unavailable")));
   const id = typeof ctx.match === "string" ? ctx.match.trim() : "";
@@ -119,7 +118,7 @@ editFeature.command("edit", privateChat, async (ctx) => {
   await startEdit(ctx, id);
 });
 
-editFeature.command("new", privateChat, async (ctx) => {
+editFeature.command("new", privateChatForCoordinators, async (ctx) => {
   if (!(await isCoordinator(ctx))) return refuse(ctx, "coordinator");
   if (!ctx.deps.live) return void (await ctx.reply(ctx.t("edit:unavailable")));
   // The coordinator writes it from its source today.
@@ -128,7 +127,7 @@ editFeature.command("new", privateChat, async (ctx) => {
   await askNext(ctx);
 });
 
-editFeature.command("review", privateChat, async (ctx) => {
+editFeature.command("review", privateChatForCoordinators, async (ctx) => {
   if (!isAdmin(ctx)) return refuse(ctx, "admin");
   const pending = await ctx.deps.state.edits.pending(10);
   if (pending.length === 0) return void (await ctx.reply(ctx.t("edit:review.none")));

@@ -37,20 +37,20 @@ export const subscribeFeature = new Composer<BotContext>();
 const PAGE_SIZE: Record<SubscriptionFacet, number> = { topics: 10, kinds: 12, countries: 16 };
 
 /** In a group: where to manage a subscription instead. */
-const privateChat = privateChatOnly((ctx) =>
+const privateChatForSubscriptions = privateChatOnly((ctx) =>
   ctx.reply(ctx.t("subscribe:privateOnly", { link: `https://t.me/${ctx.me.username}` }), {
     link_preview_options: { is_disabled: true },
   }),
 );
 
-subscribeFeature.command("subscribe", privateChat, async (ctx) => {
+subscribeFeature.command("subscribe", privateChatForSubscriptions, async (ctx) => {
   const current = await ctx.deps.state.subscriptions.get(ctx.chat.id);
   const draft = choicesOf(current);
   ctx.session.subscribeDraft = draft;
   await sendView(ctx, menuView(ctx, draft, current !== undefined));
 });
 
-subscribeFeature.command("subscriptions", privateChat, async (ctx) => {
+subscribeFeature.command("subscriptions", privateChatForSubscriptions, async (ctx) => {
   await sendView(ctx, await subscriptionsView(ctx));
 });
 
@@ -73,7 +73,7 @@ export async function subscriptionsView(ctx: BotContext): Promise<View> {
   return { text: lines.join("\n"), ...(rows.length ? { keyboard: new InlineKeyboard(rows) } : {}) };
 }
 
-subscribeFeature.command("unsubscribe", privateChat, async (ctx) => {
+subscribeFeature.command("unsubscribe", privateChatForSubscriptions, async (ctx) => {
   const view = await unsubscribeView(ctx);
   if (view) await sendView(ctx, view);
   else await ctx.reply(ctx.t("subscribe:notSubscribed"));

@@ -5,7 +5,7 @@ import type { TriageStatus } from "../../state/triage.js";
 import type { UnansweredSnapshot } from "../../state/types.js";
 import { decodeCallback, encodeCallback, fitsCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
-import { isPrivateChat, privateChatOnly } from "../filters/chat.js";
+import { isPrivateChat, privateChatForCoordinators } from "../filters/chat.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage, truncate } from "../format.js";
 import { coordinatorOnly, isCoordinator, refuse } from "../filters/roles.js";
 import type { Translate } from "../../i18n.js";
@@ -42,10 +42,7 @@ const CANDIDATES = 3;
 /** A reply step left open longer than this lapses: the coordinator's next text is not sent to anyone by surprise. */
 export const REPLY_STEP_MS = 30 * 60 * 1000;
 
-/** Coordinator commands show other people's questions: only in a private chat. */
-export const privateChat = privateChatOnly((ctx) => ctx.reply(ctx.t("coordinator:privateOnly")));
-
-unansweredFeature.command("unanswered", coordinatorOnly, privateChat, async (ctx) => {
+unansweredFeature.command("unanswered", coordinatorOnly, privateChatForCoordinators, async (ctx) => {
   const { groups, questions } = await openGroups(ctx.deps.state);
   const snapshot: UnansweredSnapshot = { groups };
   ctx.session.unanswered = snapshot;

@@ -16,3 +16,6 @@ export function privateChatOnly(refuse: (ctx: BotContext) => Promise<unknown>): 
     await refuse(ctx);
   };
 }
+
+/** Coordinator and administrator commands show other people's questions and records: only in a private chat. */
+export const privateChatForCoordinators = privateChatOnly((ctx) => ctx.reply(ctx.t("coordinator:privateOnly")));
