@@ -6,8 +6,8 @@ import type { BotContext } from "../context.js";
 import { escapeHtml, MESSAGE_LIMIT, truncate } from "../format.js";
 import { privateChatForCoordinators } from "../filters/chat.js";
 import { adminOnly } from "../filters/roles.js";
+import { utcDateTimeFormat } from "../views/format.js";
 import { paidAuditSuffix } from "./broadcast/paid.js";
-import { utcDateTime } from "./unanswered.js";
 
 /**
  * Administrators (ADMIN_IDS): /grant and /revoke the coordinator role, /audit to read the newest
@@ -59,7 +59,7 @@ adminFeature.command("audit", adminOnly, privateChatForCoordinators, async (ctx)
     await ctx.reply(ctx.t("coordinator:audit.none"));
     return;
   }
-  const when = utcDateTime(ctx);
+  const when = utcDateTimeFormat(ctx.lang);
   const statuses = await broadcastStatuses(ctx, entries);
   const lines = [ctx.t("coordinator:audit.title"), ""];
   for (const entry of entries) {

@@ -5,6 +5,7 @@ import { LANGUAGES, PLURAL_CATEGORIES, type Language } from "../../catalog/schem
 import type { ItemDraft, RecordDraft } from "../../state/record-edits.js";
 import { encodeEdit, isListField, LIST_FIELDS, type EditAction, type ListField } from "../callback-data/edit.js";
 import type { BotContext } from "../context.js";
+import { pluralRules } from "../views/format.js";
 import { escapeHtml, truncate } from "../format.js";
 import { isMapping, problemsAt, setAt, text4, VALUE_STEP, valueAt, type UsageIssue } from "./edit-rules.js";
 
@@ -175,7 +176,7 @@ function phraseText(value: unknown, lang: Language): string {
 }
 
 function pluralCategories(lang: Language): string[] {
-  const used = new Intl.PluralRules(lang).resolvedOptions().pluralCategories as string[];
+  const used = pluralRules(lang).resolvedOptions().pluralCategories as string[];
   return PLURAL_CATEGORIES.filter((c) => used.includes(c));
 }
 

@@ -11,6 +11,7 @@ import { coordinatorOnly, isCoordinator, refuse } from "../filters/roles.js";
 import type { Translate } from "../../i18n.js";
 import { recordKeyboard } from "../keyboards/record.js";
 import { renderCard } from "../views/card.js";
+import { utcDateTimeFormat } from "../views/format.js";
 import { editView, sendView, type View } from "../views/show.js";
 import { answerExpired } from "./browse.js";
 import { handleQuestion } from "./question.js";
@@ -339,21 +340,8 @@ recordStep.chatType("private").on("message:text", async (ctx) => {
 });
 recordStep.use(handleQuestion);
 
-/** Date and time in UTC, spelled the reader's way ("May 1, 2025, 10:05 AM UTC"). */
-export function utcDateTime(ctx: BotContext): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(ctx.lang, {
-    year: "numeric",
-    month: "short",
-    day: "numeric",
-    hour: "numeric",
-    minute: "2-digit",
-    timeZone: "UTC",
-    timeZoneName: "short",
-  });
-}
-
 /** How often a group was asked, in which languages, how many 👎, and when last. */
-function groupMeta(ctx: BotContext, g: UnansweredGroup, when = utcDateTime(ctx)): string {
+function groupMeta(ctx: BotContext, g: UnansweredGroup, when = utcDateTimeFormat(ctx.lang)): string {
   const meta = [
     ctx.t("coordinator:unanswered.times", { count: g.count }),
     g.langs.map((l) => l.toUpperCase()).join(", "),
@@ -372,7 +360,7 @@ function pageView(ctx: BotContext, snapshot: UnansweredSnapshot, page: number, q
   const pages = Math.ceil(groups.length / GROUPS_PER_PAGE);
   const first = page * GROUPS_PER_PAGE;
   const shown = groups.slice(first, first + GROUPS_PER_PAGE);
-  const when = utcDateTime(ctx);
+  const when = utcDateTimeFormat(ctx.lang);
   const lines = [
     t("coordinator:unanswered.title"),
     t("coordinator:unanswered.summary", {

@@ -39,6 +39,32 @@ export function numberFormat(lang: Language, options: Intl.NumberFormatOptions =
   return cached("number", lang, options, (locale) => new Intl.NumberFormat(locale, options));
 }
 
+/**
+ * Date and time in UTC for coordinators' lists, spelled the reader's way ("May 1, 2025, 10:05 AM UTC"):
+ * in the language's own locale, not INTL_LOCALE's British English.
+ */
+export function utcDateTimeFormat(lang: Language): Intl.DateTimeFormat {
+  return cached(
+    "utc-date-time",
+    lang,
+    {},
+    () =>
+      new Intl.DateTimeFormat(lang, {
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+        hour: "numeric",
+        minute: "2-digit",
+        timeZone: "UTC",
+        timeZoneName: "short",
+      }),
+  );
+}
+
+export function pluralRules(lang: Language): Intl.PluralRules {
+  return cached("plural", lang, {}, (locale) => new Intl.PluralRules(locale));
+}
+
 /** Sorts labels the way the reply language does. */
 export function collator(lang: Language): Intl.Collator {
   return cached("collator", lang, {}, (locale) => new Intl.Collator(locale));
@@ -227,7 +253,7 @@ export function figureNumber(figure: Figure, lang: Language, t: Translate): stri
 /** The form of a phrase for a number, by the language's plural rules (Intl.PluralRules). */
 export function phraseFor(phrase: Phrase, value: number, lang: Language): string {
   if (typeof phrase === "string") return phrase;
-  const category = cached("plural", lang, {}, (locale) => new Intl.PluralRules(locale)).select(value) as PluralCategory;
+  const category = pluralRules(lang).select(value) as PluralCategory;
   return phrase[category] ?? phrase.other!;
 }
 
