@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 
 /**
  * Folders only look down: each layer imports only the layers it lists in `uses`, all of them below it.
- * Bottom to top: shared roots (logger, redact), the catalog, what builds on the catalog alone (search,
+ * Bottom to top: shared roots (logger, redact, shorten), the catalog, what builds on the catalog alone (search,
  * i18n, announcements, state), the services (live catalog, broadcast delivery, deadline reminders, the HTTP server), the
  * bot, then the composition root (src/app/: builds every service and connection once, runs the Telegram
  * modes) and at the top the entry points (main, worker, console, CLIs), which alone read the configuration.
@@ -25,7 +25,7 @@ const services = [
 ];
 const bot = ["bot base", "bot keyboards", "bot views", "bot features", "createBot"];
 const layers = {
-  shared: { files: ["src/redact.ts", "src/logger.ts", "src/settles-within.ts"], uses: [] },
+  shared: { files: ["src/redact.ts", "src/logger.ts", "src/settles-within.ts", "src/shorten.ts"], uses: [] },
   catalog: { files: ["src/catalog"], uses: ["shared"] },
   search: { files: ["src/search"], uses: ["shared", "catalog"] },
   i18n: { files: ["src/i18n.ts"], uses: ["shared", "catalog"] },

@@ -6,6 +6,7 @@ import {
   type Language,
   type Localized,
 } from "../catalog/schema.js";
+import { truncate } from "../shorten.js";
 
 /**
  * A confirmed broadcast becomes a catalog record of kind "announcement", so a subscriber's follow-up
@@ -57,9 +58,9 @@ export function announcementRecord(input: AnnouncementInput): CatalogRecord {
   let needDetails = false;
   for (const lang of LANGUAGES) {
     const { head, rest } = firstLine(texts[lang]);
-    title[lang] = clip(head, TITLE_MAX);
+    title[lang] = truncate(head, TITLE_MAX);
     const body = rest || texts[lang];
-    summary[lang] = clip(body, SUMMARY_MAX);
+    summary[lang] = truncate(body, SUMMARY_MAX);
     details[lang] = texts[lang];
     if (summary[lang] !== body) needDetails = true;
   }
@@ -91,13 +92,4 @@ function firstLine(text: string): { head: string; rest: string } {
       .join("\n")
       .trim(),
   };
-}
-
-/** At most `max` characters, cut on a word boundary with an ellipsis. */
-function clip(text: string, max: number): string {
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
-  const cut = chars.slice(0, max - 1).join("");
-  const space = cut.lastIndexOf(" ");
-  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
 }

@@ -40,4 +40,13 @@ describe("announcementRecord", () => {
     expect(Array.from(r.summary.en).length).toBeLessThanOrEqual(600);
     expect(r.details?.en).toBe(long.trim());
   });
+
+  it("a long title is cut between words, as the bot's buttons are, with no dash or colon left hanging", () => {
+    const en = "Inter-regional incubators of the Belt and Road: call for applications, ".repeat(3);
+    const zh = "中国—东盟技术转移中心与上海合作组织联合举办创新创业大赛，".repeat(6);
+    const r = announcementRecord({ broadcastId: "b-cut", text: en, variants: { zh }, sentAt, expires: "2026-12-20" });
+    expect(r.title.en).toBe(`${en.slice(0, en.indexOf(":", 72))}…`);
+    expect(r.title.zh).toMatch(/大赛，中国…$/u);
+    expect(Array.from(r.title.zh).length).toBeLessThanOrEqual(120);
+  });
 });
