@@ -97,6 +97,11 @@ const QUESTION_WORDS = {
     "really",
     "actually",
     "exactly",
+    "near",
+    "according",
+    "nearby",
+    "around",
+    "done",
     "able",
     "allowed",
     "ready",
@@ -265,6 +270,10 @@ const QUESTION_WORDS = {
     "ferait",
     "aussi",
     "egalement",
+    "pres",
+    "autour",
+    "apres",
+    "selon",
     "capable",
     "capables",
     "pret",
@@ -395,6 +404,8 @@ const QUESTION_WORDS = {
     "щас",
     "сейчас",
     "какую",
+    "около",
+    "рядом",
     "готов",
     "готова",
     "готовы",
@@ -437,6 +448,7 @@ const QUESTION_WORDS = {
   ],
   han: [
     "有没有",
+    "附近",
     "哪里",
     "哪儿",
     "哪些",
@@ -958,13 +970,29 @@ export function latinLanguageOf(lang: Language): LatinLanguage {
 export function wordKey(word: Word, latin: LatinLanguage): string {
   if (word.script === "cyrillic") return stem(word.text, "ru");
   if (/^\d+$/.test(word.text)) return word.text;
-  const stemmed = stem(word.text, latin);
+  const stemmed = stem(ABBREVIATIONS.get(word.text) ?? word.text, latin);
   if (latin === "en" || stemmed.length >= MIN_FRENCH_STEM) return stemmed;
   // The French stemmer cuts short words to stems that conflate unrelated words ("visa" and "vise" are
   // both "vis"): such a word keys as its singular ("labs" is still "lab").
   const singular = word.text.replace(/(?<=...)[sx]$/, "");
   return singular.length > stemmed.length ? singular : stemmed;
 }
+
+/** "ai" typed in lower case is AI, unless it is French "j'ai" (the elided pronoun is not a word of its own). */
+function isEnglishAi(word: Word, folded: string): boolean {
+  return word.text === "ai" && !/['’]$/u.test(folded.slice(0, word.start));
+}
+
+/** Clipped words of chat, keyed as the words they stand for ("tech" is technology, "univ" university). */
+const ABBREVIATIONS = new Map([
+  ["tech", "technology"],
+  ["techs", "technologies"],
+  ["techno", "technologie"],
+  ["technos", "technologies"],
+  ["univ", "university"],
+  ["govt", "government"],
+  ["intl", "international"],
+]);
 
 /** French stems shorter than this keep the word whole (see wordKey). */
 const MIN_FRENCH_STEM = 4;
@@ -1025,7 +1053,7 @@ export function analyze(text: string, lang: Language, forIndex = false): Analyze
   const latin = latinLanguageOf(lang);
   const acronym = acronymTest(text, folded);
   const keys = ws.map((w) =>
-    isStopword(w) && !acronym(w)
+    isStopword(w) && !acronym(w) && !isEnglishAi(w, folded)
       ? null
       : w.script === "han"
         ? forIndex

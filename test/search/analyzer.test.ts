@@ -4,6 +4,16 @@ import { analyze } from "../../src/search/analyzer.js";
 const keys = (text: string, lang: "en" | "fr" | "zh" = "en") => analyze(text, lang).keys.filter((k) => k !== null);
 
 describe("analyze", () => {
+  it("reads 'ai' in lower case as AI, but not the 'ai' of French j'ai", () => {
+    expect(keys("is there an ai centre")).toContain("ai");
+    expect(keys("j'ai une startup", "fr")).not.toContain("ai");
+  });
+
+  it("keys a clipped word of chat as the word it stands for", () => {
+    expect(keys("smart-city tech")).toContain(keys("technology")[0]);
+    expect(keys("des technos", "fr")).toEqual(keys("des technologies", "fr"));
+  });
+
   it("keeps an acronym written in capitals even when it is a grammar word in lower case", () => {
     expect(keys("SCO AI centre")).toContain("ai");
     expect(keys("j'ai une question sur l'OCS", "fr")).not.toContain("ai");
@@ -44,6 +54,10 @@ describe("filler", () => {
     expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
     expect(keys("hope you're well, I was wondering, cheers", "en")).toEqual([]);
     expect(keys("на какую сумму, с кем, из скольких", "en")).toEqual(keys("сумму", "en"));
+    // Prepositions of nearness and of sources: "near Karaganda", "d'après le bilan".
+    expect(keys("an incubator near Karaganda, d'après le bilan", "fr")).toEqual(
+      keys("an incubator Karaganda, le bilan", "fr"),
+    );
     // "Am I able to…", "je suis prête à…": the asker's ability, not the topic.
     expect(keys("am I able to join, are we ready, je suis prête", "en")).toEqual(keys("join", "en"));
   });
