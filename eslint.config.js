@@ -25,7 +25,10 @@ const services = [
 ];
 const bot = ["bot base", "bot keyboards", "bot views", "bot features", "createBot"];
 const layers = {
-  shared: { files: ["src/redact.ts", "src/logger.ts", "src/settles-within.ts", "src/shorten.ts"], uses: [] },
+  shared: {
+    files: ["src/redact.ts", "src/logger.ts", "src/settles-within.ts", "src/shorten.ts", "src/redis-connection.ts"],
+    uses: [],
+  },
   catalog: { files: ["src/catalog"], uses: ["shared"] },
   search: { files: ["src/search"], uses: ["shared", "catalog"] },
   i18n: { files: ["src/i18n.ts"], uses: ["shared", "catalog"] },

@@ -25,6 +25,7 @@ import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker } from 
 import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
+import { watchConnection } from "../redis-connection.js";
 import { settlesWithin } from "../settles-within.js";
 import {
   DEFAULT_LOCK_MS,
@@ -206,13 +207,7 @@ class BullDelivery implements DeliveryService {
   /** A client of its own, its connection errors logged (a given client's owner logs them). */
   private openRedis(url: string | undefined, clientOptions: RedisOptions): Redis {
     const redis = url !== undefined ? new Redis(url, clientOptions) : new Redis(clientOptions);
-    let lastError = "";
-    redis.on("error", (err: Error) => {
-      if (err.message === lastError) return;
-      lastError = err.message;
-      this.options.logger?.warn({ err }, "broadcast Redis connection error");
-    });
-    redis.on("ready", () => (lastError = ""));
+    watchConnection(redis, (err) => this.options.logger?.warn({ err }, "broadcast Redis connection error"));
     return redis;
   }
 

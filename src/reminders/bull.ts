@@ -15,6 +15,7 @@ import { Queue, Worker } from "bullmq";
 import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
+import { watchConnection } from "../redis-connection.js";
 import { settlesWithin } from "../settles-within.js";
 import { hasUpcomingDeadline, planReminders } from "./plan.js";
 import type {
@@ -84,13 +85,9 @@ class BullReminders implements ReminderService {
   /** A client of its own, its connection errors logged (a given client's owner logs them). */
   private openRedis(url: string | undefined, clientOptions: RedisOptions): Redis {
     const redis = url !== undefined ? new Redis(url, clientOptions) : new Redis(clientOptions);
-    let lastError = "";
-    redis.on("error", (err: Error) => {
-      if (err.message === lastError) return;
-      lastError = err.message;
-      this.options.logger?.warn({ message: err.message }, "reminders Redis connection error");
-    });
-    redis.on("ready", () => (lastError = ""));
+    watchConnection(redis, (err) =>
+      this.options.logger?.warn({ message: err.message }, "reminders Redis connection error"),
+    );
     return redis;
   }
 

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
+import { watchConnection } from "../redis-connection.js";
 import { createRedisCatalogChanges } from "./catalog-changes-redis.js";
 import { createRedisRecordEdits } from "./record-edits-redis.js";
 import { createRedisSavedSearches } from "./saved-searches-redis.js";
@@ -164,7 +165,7 @@ export function redisHost(url: string): string {
 /** Creates the ioredis client; the caller owns it, usually by handing it to `createRedisState`. */
 export function connectRedis(url: string, logger?: StateLogger, options: RedisOptions = REDIS_CLIENT_OPTIONS): Redis {
   const redis = new Redis(url, options);
-  watchConnection(redis, logger);
+  watchLogged(redis, logger);
   return redis;
 }
 
@@ -172,7 +173,7 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
   const ttlSeconds = requirePositiveInteger("ttlSeconds", options.ttlSeconds);
   const maxQuestions = requirePositiveInteger("maxQuestions", options.maxQuestions ?? DEFAULT_MAX_QUESTIONS);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  if (redis.listenerCount("error") === 0) watchConnection(redis, options.logger);
+  if (redis.listenerCount("error") === 0) watchLogged(redis, options.logger);
 
   return {
     kind: "redis",
@@ -338,6 +339,15 @@ async function pingRedis(redis: Redis): Promise<boolean> {
   }
 }
 
+/** Connection errors logged once per distinct failure, and the connection's return after one. */
+function watchLogged(redis: Redis, logger?: StateLogger): void {
+  watchConnection(
+    redis,
+    (err) => logger?.warn({ err }, "Redis connection error"),
+    () => logger?.info({}, "Redis connection restored"),
+  );
+}
+
 /** QUIT with a grace period, then disconnect: bounded even with the server gone. */
 export async function closeRedis(redis: Redis): Promise<void> {
   if (redis.status === "end") return;
@@ -345,22 +355,4 @@ export async function closeRedis(redis: Redis): Promise<void> {
   await Promise.race([redis.quit().catch(() => undefined), delay(QUIT_GRACE_MS, undefined, { ref: false })]);
   // Also stops reconnect attempts when QUIT could not be delivered.
   redis.disconnect();
-}
-
-/**
- * An 'error' event without a listener can throw and take the process down; connection errors reach
- * callers as rejected commands anyway, so here they are only logged, once per distinct failure rather
- * than once per reconnect attempt.
- */
-function watchConnection(redis: Redis, logger?: StateLogger): void {
-  let lastError: string | undefined;
-  redis.on("error", (err) => {
-    if (err.message === lastError) return;
-    lastError = err.message;
-    logger?.warn({ err }, "Redis connection error");
-  });
-  redis.on("ready", () => {
-    if (lastError !== undefined) logger?.info({}, "Redis connection restored");
-    lastError = undefined;
-  });
 }
