@@ -86,6 +86,42 @@ export async function openClient(url: string): Promise<Redis> {
 }
 
 /**
+ * One redis-server per file, started by the first suite that calls `use()` and flushed before each of
+ * its tests, stopped after the file; `admin` is a plain client on it. A file's memory suites thus run
+ * without redis-server, while its Redis suites fail with `startRedisServer`'s message.
+ */
+export function redisOnDemand(): { use(): void; readonly url: string; readonly admin: Redis } {
+  let server: RedisServer | undefined;
+  let admin: Redis | undefined;
+  let ready: Promise<void> | undefined;
+  afterAll(async () => {
+    await admin?.quit();
+    await server?.stop();
+  });
+  const redis = {
+    use(): void {
+      beforeAll(() => {
+        ready ??= (async () => {
+          server = await startRedisServer();
+          admin = await openClient(server.url);
+        })();
+        return ready;
+      });
+      beforeEach(() => flushAll(redis.url));
+    },
+    get url(): string {
+      if (!server) throw new Error("the test redis-server is not started yet");
+      return server.url;
+    },
+    get admin(): Redis {
+      if (!admin) throw new Error("the test redis-server is not started yet");
+      return admin;
+    },
+  };
+  return redis;
+}
+
+/**
  * A redis-server for the tests of the describe (or file) this is called in: started before them,
  * flushed before each, stopped after them together with the clients opened through `client()` and the
  * state backends opened through `state()` (each one what a bot process has: its own connections).

@@ -1,33 +1,13 @@
 // Subscriptions, roles and the audit log: one behavioural contract, checked against both backends.
-import type { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Language } from "../../src/catalog/schema.js";
 import type { Audience, Subscription } from "../../src/state/coordination.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
 import type { StateBackend } from "../../src/state/types.js";
-import { flushAll, openClient, startRedisServer } from "../helpers/redis-server.js";
-import type { RedisServer } from "../helpers/redis-server.js";
+import { redisOnDemand } from "../helpers/redis-server.js";
 
-let server: RedisServer | undefined;
-let admin: Redis | undefined;
-let redisReady: Promise<void> | undefined;
-
-function useRedis(): void {
-  beforeAll(() => {
-    redisReady ??= (async () => {
-      server = await startRedisServer();
-      admin = await openClient(server.url);
-    })();
-    return redisReady;
-  });
-  beforeEach(() => flushAll(server!.url));
-}
-
-afterAll(async () => {
-  await admin?.quit();
-  await server?.stop();
-});
+const redis = redisOnDemand();
 
 const opened: StateBackend[] = [];
 afterEach(async () => {
@@ -39,7 +19,7 @@ type Kind = StateBackend["kind"];
 function open(kind: Kind, options: { maxAudit?: number } = {}): StateBackend {
   const backend =
     kind === "redis"
-      ? createRedisState(connectRedis(server!.url), { ttlSeconds: 60, ...options })
+      ? createRedisState(connectRedis(redis.url), { ttlSeconds: 60, ...options })
       : createMemoryState({ ttlSeconds: 60, ...options });
   opened.push(backend);
   return backend;
@@ -50,7 +30,7 @@ function sub(overrides: Partial<Subscription> = {}): Subscription {
 }
 
 describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
-  if (kind === "redis") useRedis();
+  if (kind === "redis") redis.use();
   let state: StateBackend;
   beforeEach(() => {
     state = open(kind);
@@ -281,12 +261,12 @@ describe.each(["memory", "redis"] as const)("%s coordination state", (kind) => {
 });
 
 describe("redis coordination state only", () => {
-  useRedis();
+  redis.use();
 
   it("keeps a set per facet value, a 'no preference' set per facet, a language set and a hash per subscriber", async () => {
     const state = open("redis");
     await state.subscriptions.set(5, sub({ topics: ["energy"], countries: ["KZ", "UZ"], lang: "ru" }));
-    const r = admin!;
+    const r = redis.admin;
     expect(await r.smembers("coopdesk:sub:topic:energy")).toEqual(["5"]);
     expect(await r.smembers("coopdesk:sub:kind:*")).toEqual(["5"]);
     expect(await r.smembers("coopdesk:sub:country:UZ")).toEqual(["5"]);
@@ -317,25 +297,25 @@ describe("redis coordination state only", () => {
     await state.subscriptions.set(1, sub({ topics: ["energy"] }));
     await state.subscriptions.resolve({ topics: ["energy"], kinds: ["event"], languages: ["en"] });
     await state.subscriptions.count({ countries: ["KZ"] });
-    expect(await admin!.keys("coopdesk:tmp:*")).toEqual([]);
+    expect(await redis.admin.keys("coopdesk:tmp:*")).toEqual([]);
   });
 
   it("honours the delivery workers' coopdesk:inactive set; setActive(true) clears it", async () => {
     const state = open("redis");
     await state.subscriptions.set(1, sub());
     await state.subscriptions.set(2, sub());
-    await admin!.sadd("coopdesk:inactive", "2", "999");
+    await redis.admin.sadd("coopdesk:inactive", "2", "999");
     expect((await state.subscriptions.resolve({ everyone: true })).map((r) => r.chatId)).toEqual([1]);
     expect(await state.subscriptions.count({ everyone: true })).toBe(1);
     expect((await state.subscriptions.get(2))?.active).toBe(false);
     await state.subscriptions.setActive(2, true);
-    expect(await admin!.sismember("coopdesk:inactive", "2")).toBe(0);
+    expect(await redis.admin.sismember("coopdesk:inactive", "2")).toBe(0);
     expect((await state.subscriptions.resolve({ everyone: true })).map((r) => r.chatId)).toEqual([1, 2]);
   });
 
   it("keeps the audit log in the stream coopdesk:audit, trimmed", async () => {
     const state = open("redis", { maxAudit: 100 });
-    const pipeline = admin!.pipeline();
+    const pipeline = redis.admin.pipeline();
     for (let i = 0; i < 1000; i++)
       pipeline.xadd(
         "coopdesk:audit",
@@ -345,7 +325,7 @@ describe("redis coordination state only", () => {
       );
     await pipeline.exec();
     await state.audit.append({ actor: 5000, action: "reload" });
-    expect(await admin!.xlen("coopdesk:audit")).toBeLessThan(300);
+    expect(await redis.admin.xlen("coopdesk:audit")).toBeLessThan(300);
     expect((await state.audit.recent(1000)).length).toBe(100);
     expect((await state.audit.recent(1))[0]).toMatchObject({ actor: 5000, action: "reload" });
   });
@@ -353,7 +333,7 @@ describe("redis coordination state only", () => {
   it("skips corrupt audit entries", async () => {
     const state = open("redis");
     await state.audit.append({ actor: 1, action: "grant" });
-    await admin!.xadd("coopdesk:audit", "*", "entry", "{broken");
+    await redis.admin.xadd("coopdesk:audit", "*", "entry", "{broken");
     await state.audit.append({ actor: 2, action: "revoke" });
     expect((await state.audit.recent(10)).map((e) => e.actor)).toEqual([2, 1]);
   });
@@ -361,6 +341,6 @@ describe("redis coordination state only", () => {
   it("keeps roles in the set coopdesk:roles:coordinator", async () => {
     const state = open("redis");
     await state.roles.grant(42);
-    expect(await admin!.smembers("coopdesk:roles:coordinator")).toEqual(["42"]);
+    expect(await redis.admin.smembers("coopdesk:roles:coordinator")).toEqual(["42"]);
   });
 });

@@ -1,8 +1,7 @@
 // One behavioural contract, checked against both state backends: the bot must not be able to tell them apart.
 import type { StorageAdapter } from "grammy";
-import type { Redis } from "ioredis";
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryState, createState } from "../../src/state/index.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
 import {
@@ -12,32 +11,9 @@ import {
   type StateLogger,
   type UnansweredQuestion,
 } from "../../src/state/types.js";
-import { flushAll, openClient, startRedisServer } from "../helpers/redis-server.js";
-import type { RedisServer } from "../helpers/redis-server.js";
+import { redisOnDemand, startRedisServer } from "../helpers/redis-server.js";
 
-let server: RedisServer;
-let admin: Redis;
-let redisReady: Promise<void> | undefined;
-
-/**
- * One redis-server per file, started by the first suite that needs it. Without redis-server the Redis
- * suites fail with the helper's message while the memory suites still run.
- */
-function useRedis(): void {
-  beforeAll(() => {
-    redisReady ??= (async () => {
-      server = await startRedisServer();
-      admin = await openClient(server.url);
-    })();
-    return redisReady;
-  });
-  beforeEach(() => flushAll(server.url));
-}
-
-afterAll(async () => {
-  await admin?.quit();
-  await server?.stop();
-});
+const redis = redisOnDemand();
 
 type Kind = StateBackend["kind"];
 
@@ -52,7 +28,7 @@ const opened: StateBackend[] = [];
 function harness(kind: Kind): Harness {
   if (kind === "redis") {
     return {
-      open: (options) => track(createRedisState(connectRedis(server.url), options)),
+      open: (options) => track(createRedisState(connectRedis(redis.url), options)),
       advance: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
   }
@@ -102,7 +78,7 @@ function question(n: number, overrides: Partial<UnansweredQuestion> = {}): Unans
 
 describe.each(["memory", "redis"] as const)("%s state backend", (kind) => {
   let h: Harness;
-  if (kind === "redis") useRedis();
+  if (kind === "redis") redis.use();
 
   beforeEach(() => {
     h = harness(kind);
@@ -221,7 +197,7 @@ describe.each(["memory", "redis"] as const)("%s state backend", (kind) => {
     expect(await counters.increment("a", 60_000)).toBe(1);
     expect(await counters.increment("a", 60_000)).toBe(2);
     expect(await counters.increment("b", 60_000)).toBe(1);
-    if (kind === "redis") expect(await admin.pttl("coopdesk:count:a")).toBeGreaterThan(50_000);
+    if (kind === "redis") expect(await redis.admin.pttl("coopdesk:count:a")).toBeGreaterThan(50_000);
   });
 
   it("rejects a TTL Redis could not store", () => {
@@ -284,13 +260,13 @@ describe("memory state backend only: update ids", () => {
 });
 
 describe("redis state backend only", () => {
-  useRedis();
+  redis.use();
 
   it("claims update ids with SET NX under coopdesk:update:<id>, kept for 24 hours", async () => {
     const { updates } = open({ ttlSeconds: 60 });
     await updates.claim(42);
-    expect(await admin.get("coopdesk:update:42")).toBe("1");
-    const ttl = await admin.ttl("coopdesk:update:42");
+    expect(await redis.admin.get("coopdesk:update:42")).toBe("1");
+    const ttl = await redis.admin.ttl("coopdesk:update:42");
     expect(ttl).toBeGreaterThan(UPDATE_RETENTION_SECONDS - 60);
     expect(ttl).toBeLessThanOrEqual(UPDATE_RETENTION_SECONDS);
   });
@@ -298,14 +274,14 @@ describe("redis state backend only", () => {
   function open(
     options: { ttlSeconds: number; maxQuestions?: number; prefix?: string } = { ttlSeconds: 60 },
   ): StateBackend {
-    return track(createRedisState(connectRedis(server.url), options));
+    return track(createRedisState(connectRedis(redis.url), options));
   }
 
   it("stores sessions as JSON under coopdesk:session:<key> with the TTL", async () => {
     const { sessions } = open({ ttlSeconds: 60 });
     await sessions.write("42", session());
-    expect(JSON.parse((await admin.get("coopdesk:session:42"))!)).toEqual(session());
-    const pttl = await admin.pttl("coopdesk:session:42");
+    expect(JSON.parse((await redis.admin.get("coopdesk:session:42"))!)).toEqual(session());
+    const pttl = await redis.admin.pttl("coopdesk:session:42");
     expect(pttl).toBeGreaterThan(50_000);
     expect(pttl).toBeLessThanOrEqual(60_000);
   });
@@ -313,15 +289,15 @@ describe("redis state backend only", () => {
   it("restarts the TTL on every write", async () => {
     const { sessions } = open({ ttlSeconds: 60 });
     await sessions.write("42", session());
-    await admin.pexpire("coopdesk:session:42", 100);
+    await redis.admin.pexpire("coopdesk:session:42", 100);
     await sessions.write("42", session());
-    expect(await admin.pttl("coopdesk:session:42")).toBeGreaterThan(50_000);
+    expect(await redis.admin.pttl("coopdesk:session:42")).toBeGreaterThan(50_000);
   });
 
   it("keeps unanswered questions in the trimmed list coopdesk:unanswered", async () => {
     const { questions } = open({ ttlSeconds: 60, maxQuestions: 2 });
     for (const n of [1, 2, 3]) await questions.add(question(n));
-    expect(await admin.llen("coopdesk:unanswered")).toBe(2);
+    expect(await redis.admin.llen("coopdesk:unanswered")).toBe(2);
   });
 
   it("keeps apps with different prefixes apart", async () => {
@@ -329,19 +305,19 @@ describe("redis state backend only", () => {
     const theirs = open({ ttlSeconds: 60, prefix: "theirs:" });
     await mine.sessions.write("42", session());
     expect(await theirs.sessions.read("42")).toBeUndefined();
-    expect(await admin.exists("mine:session:42")).toBe(1);
+    expect(await redis.admin.exists("mine:session:42")).toBe(1);
   });
 
   it.each(["{not json", "[1,2]", "null", "42", '"text"'])("reads the corrupt session %s as no session", async (raw) => {
     const { sessions } = open();
-    await admin.set("coopdesk:session:42", raw);
+    await redis.admin.set("coopdesk:session:42", raw);
     await expect(sessions.read("42")).resolves.toBeUndefined();
   });
 
   it("skips corrupt entries in the question log", async () => {
     const { questions } = open();
     await questions.add(question(1));
-    await admin.lpush("coopdesk:unanswered", "{broken");
+    await redis.admin.lpush("coopdesk:unanswered", "{broken");
     await questions.add(question(2));
     expect(await questions.recent(10)).toEqual([question(2), question(1)]);
   });
@@ -394,7 +370,7 @@ describe("redis state backend only", () => {
 });
 
 describe("createState", () => {
-  useRedis();
+  redis.use();
 
   it("keeps state in memory when no Redis URL is configured", async () => {
     const state = track(createState({ ttlSeconds: 60 }));
@@ -408,7 +384,7 @@ describe("createState", () => {
       info: (obj, msg) => lines.push([obj, msg]),
       warn: (obj, msg) => lines.push([obj, msg]),
     };
-    const state = track(createState({ redisUrl: server.url, ttlSeconds: 60 }, logger));
+    const state = track(createState({ redisUrl: redis.url, ttlSeconds: 60 }, logger));
     expect(state.kind).toBe("redis");
     expect(await state.ping()).toBe(true);
     expect(JSON.stringify(lines)).not.toContain("redis://");

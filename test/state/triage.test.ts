@@ -1,17 +1,12 @@
 // Decisions about groups of unanswered questions: one contract, checked against both backends.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createMemoryState } from "../../src/state/memory.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
 import { createMemoryTriage, createRedisTriage } from "../../src/state/triage.js";
 import type { StateBackend } from "../../src/state/types.js";
-import { flushAll, openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { redisOnDemand } from "../helpers/redis-server.js";
 
-let server: RedisServer | undefined;
-let redisReady: Promise<void> | undefined;
-
-afterAll(async () => {
-  await server?.stop();
-});
+const redis = redisOnDemand();
 
 const opened: StateBackend[] = [];
 afterEach(async () => {
@@ -21,22 +16,14 @@ afterEach(async () => {
 function open(kind: StateBackend["kind"]): StateBackend {
   const backend =
     kind === "redis"
-      ? createRedisState(connectRedis(server!.url), { ttlSeconds: 60 })
+      ? createRedisState(connectRedis(redis.url), { ttlSeconds: 60 })
       : createMemoryState({ ttlSeconds: 60 });
   opened.push(backend);
   return backend;
 }
 
 describe.each(["memory", "redis"] as const)("%s triage store", (kind) => {
-  if (kind === "redis") {
-    beforeAll(() => {
-      redisReady ??= (async () => {
-        server = await startRedisServer();
-      })();
-      return redisReady;
-    });
-    beforeEach(() => flushAll(server!.url));
-  }
+  if (kind === "redis") redis.use();
   let state: StateBackend;
   beforeEach(() => {
     state = open(kind);
@@ -72,27 +59,24 @@ describe("triage bounds and corrupt entries", () => {
     for (const t of ["a", "b", "c"]) await store.mark({ terms: [t], status: "dismissed", actor: 1 });
     expect((await store.list()).map((e) => e.terms[0])).toEqual(["c", "b"]);
   });
+});
+
+describe("triage bounds and corrupt entries (redis)", () => {
+  redis.use();
 
   it("keeps only the newest decisions and skips corrupt entries (redis, shared by two connections)", async () => {
-    redisReady ??= (async () => {
-      server = await startRedisServer();
-    })();
-    await redisReady;
-    await flushAll(server!.url);
-    const a = connectRedis(server!.url);
-    const b = connectRedis(server!.url);
+    const a = connectRedis(redis.url);
+    const b = connectRedis(redis.url);
     try {
       const one = createRedisTriage(a, { prefix: "t:", max: 2 });
       const other = createRedisTriage(b, { prefix: "t:", max: 2 });
       for (const t of ["a", "b", "c"]) await one.mark({ terms: [t], status: "dismissed", actor: 1 });
       expect((await other.list()).map((e) => e.terms[0])).toEqual(["c", "b"]);
-      const admin = await openClient(server!.url);
-      await admin.lpush(
+      await redis.admin.lpush(
         "t:unanswered:triage",
         "not json",
         JSON.stringify({ terms: ["x"], status: "maybe", at: "2025-01-01T00:00:00Z", actor: 1 }),
       );
-      await admin.quit();
       expect((await other.list()).map((e) => e.terms[0])).toEqual(["c", "b"]);
     } finally {
       a.disconnect();
