@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { CatalogRecord } from "../../src/catalog/schema.js";
 
 const SECTORS = `energy:
   en: Energy
@@ -106,6 +107,20 @@ export const BASE_FILES: Readonly<Record<string, string>> = {
   "records/alpha-forum.yaml": ALPHA,
   "records/beta-centre.yaml": BETA,
 };
+
+/** A third record's file, for a record added to the catalog on disk. */
+export const GAMMA_LAB = BASE_FILES["records/beta-centre.yaml"]!.replace("id: beta-centre", "id: gamma-lab");
+
+/** An announcement made from a loaded record: its own id and a title with `word` in the four languages. */
+export function announcement(base: CatalogRecord, id: string, word = "Zeolite"): CatalogRecord {
+  return {
+    ...structuredClone(base),
+    id,
+    kind: "announcement",
+    related: [],
+    title: { en: `${word} call`, fr: `Appel ${word}`, ru: `Конкурс ${word}`, zh: `${word}征集` },
+  };
+}
 
 /** New text for a file, a function of its base text, or null to leave the file out. */
 export type Edit = string | null | ((text: string) => string);

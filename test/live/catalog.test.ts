@@ -2,11 +2,10 @@ import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadCatalogOrThrow } from "../../src/catalog/load.js";
-import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { LiveCatalog } from "../../src/live/catalog.js";
 import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
-import { BASE_FILES, makeCatalog, removeFixtures, swap } from "../catalog/fixture.js";
+import { announcement, BASE_FILES, GAMMA_LAB, makeCatalog, removeFixtures, swap } from "../catalog/fixture.js";
 import { flushAll, redisForTests } from "../helpers/redis-server.js";
 import { until } from "../helpers/until.js";
 
@@ -39,18 +38,6 @@ async function start(
   return live;
 }
 
-function announcement(base: CatalogRecord, id: string, word = "Zeolite"): CatalogRecord {
-  return {
-    ...structuredClone(base),
-    id,
-    kind: "announcement",
-    related: [],
-    title: { en: `${word} call`, fr: `Appel ${word}`, ru: `Конкурс ${word}`, zh: `${word}征集` },
-  };
-}
-
-const GAMMA = BASE_FILES["records/beta-centre.yaml"]!.replace("id: beta-centre", "id: gamma-lab");
-
 describe("LiveCatalog in one process", () => {
   it("applies a put, a replacement and a removal in place: the engine object never changes", async () => {
     const { dir } = await makeCatalog();
@@ -73,7 +60,7 @@ describe("LiveCatalog in one process", () => {
     const { dir } = await makeCatalog();
     const live = await start(dir);
     await live.put(announcement(live.search.get("alpha-forum")!, "announcement-b1"));
-    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA);
+    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA_LAB);
     expect(await live.reload()).toEqual({ ok: true, records: 4 });
     expect(live.search.get("gamma-lab")?.id).toBe("gamma-lab");
     expect(live.search.get("announcement-b1")?.kind).toBe("announcement");
@@ -125,7 +112,7 @@ describe("LiveCatalog in one process", () => {
   it("runs reloads one at a time, each complete", async () => {
     const { dir } = await makeCatalog();
     const live = await start(dir);
-    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA);
+    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA_LAB);
     expect(await Promise.all([live.reload(), live.reload(), live.reload()])).toEqual([
       { ok: true, records: 3 },
       { ok: true, records: 3 },
@@ -197,7 +184,7 @@ describe("LiveCatalog across processes on one Redis", () => {
   it("a /reload on one process makes every process read its files", async () => {
     const { dir } = await makeCatalog();
     const [a, b] = [await start(dir, await store()), await start(dir, await store())];
-    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA);
+    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA_LAB);
     expect(await a.reload()).toEqual({ ok: true, records: 3 });
     await until(() => b.search.get("gamma-lab") !== undefined);
     expect(b.version).toBe(1);
@@ -249,7 +236,7 @@ describe("LiveCatalog across processes on one Redis", () => {
     const a = await start(dir, await store(2));
     const base = a.search.get("alpha-forum")!;
     await a.put(announcement(base, "announcement-b1"));
-    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA);
+    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA_LAB);
     expect(await a.reload()).toEqual({ ok: true, records: 4 });
     await a.put(announcement(base, "announcement-b3"));
     await a.put(announcement(base, "announcement-b4"));

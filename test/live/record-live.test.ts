@@ -4,11 +4,10 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadCatalogOrThrow } from "../../src/catalog/load.js";
-import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { LiveCatalog, type RecordLiveEvent } from "../../src/live/catalog.js";
 import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
-import { BASE_FILES, makeCatalog, removeFixtures } from "../catalog/fixture.js";
+import { announcement, GAMMA_LAB, makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { redisForTests } from "../helpers/redis-server.js";
 import { until } from "../helpers/until.js";
 
@@ -36,17 +35,6 @@ async function start(
   return { live, events };
 }
 
-function announcement(base: CatalogRecord, id: string, word = "Zeolite"): CatalogRecord {
-  return {
-    ...structuredClone(base),
-    id,
-    kind: "announcement",
-    related: [],
-    title: { en: `${word} call`, fr: `Appel ${word}`, ru: `Конкурс ${word}`, zh: `${word}征集` },
-  };
-}
-
-const GAMMA = BASE_FILES["records/beta-centre.yaml"]!.replace("id: beta-centre", "id: gamma-lab");
 const brief = (events: RecordLiveEvent[]) =>
   events.map((e) => ({ id: e.record.id, version: e.version, timed: e.enteredAt !== undefined }));
 
@@ -69,7 +57,7 @@ describe("records going live, in one process", () => {
   it("a record added to the files is told when a reload reads it", async () => {
     const { dir } = await makeCatalog();
     const { live, events } = await start(dir);
-    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA);
+    await writeFile(path.join(dir, "records/gamma-lab.yaml"), GAMMA_LAB);
     await live.reload();
     expect(brief(events)).toEqual([{ id: "gamma-lab", version: 1, timed: false }]);
   });
