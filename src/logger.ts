@@ -3,6 +3,13 @@ import { createRedactor, scrub } from "./redact.js";
 
 export type Logger = pino.Logger;
 
+/** The slice of a logger the services use: pino's three levels, so a pino logger or a test's stub fits. */
+export interface ServiceLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
 /**
  * JSON logs on stdout (stderr in console mode, where stdout is the chat). Credentials never reach them:
  * every string of every line — the message, each field, the fields of logged errors — goes through the

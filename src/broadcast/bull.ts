@@ -50,7 +50,6 @@ import {
 import type { StatusFields } from "./core.js";
 import type {
   BroadcastContent,
-  BroadcastLogger,
   BroadcastRequest,
   BroadcastStatus,
   DeliveryHooks,
@@ -58,6 +57,7 @@ import type {
   DeliveryService,
   Sender,
 } from "./types.js";
+import type { ServiceLogger } from "../logger.js";
 
 export const DEFAULT_BROADCAST_PREFIX = "coopdesk:";
 export const START_QUEUE = "broadcast-start";
@@ -96,7 +96,7 @@ export interface BullDeliveryOptions {
   progressIntervalMs?: number;
   /** How long a finished broadcast's keys are kept. Default 30 days. */
   retentionSeconds?: number;
-  logger?: BroadcastLogger;
+  logger?: ServiceLogger;
 }
 
 interface SendData {

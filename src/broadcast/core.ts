@@ -4,14 +4,8 @@ import { z } from "zod";
 import { LANGUAGES } from "../catalog/schema.js";
 import type { Language } from "../catalog/schema.js";
 import { estimateBilledMessages } from "./cost.js";
-import type {
-  BroadcastContent,
-  BroadcastLogger,
-  BroadcastRequest,
-  BroadcastStatus,
-  DeliveryHooks,
-  MessageContent,
-} from "./types.js";
+import type { BroadcastContent, BroadcastRequest, BroadcastStatus, DeliveryHooks, MessageContent } from "./types.js";
+import type { ServiceLogger } from "../logger.js";
 
 export const TEXT_LIMIT = 4096;
 export const CAPTION_LIMIT = 1024;
@@ -275,7 +269,7 @@ export class ProgressReporter {
   constructor(
     private readonly hooks: DeliveryHooks,
     private readonly intervalMs: number,
-    private readonly logger?: BroadcastLogger,
+    private readonly logger?: ServiceLogger,
   ) {}
 
   get enabled(): boolean {

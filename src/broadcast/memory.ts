@@ -21,7 +21,6 @@ import {
 } from "./core.js";
 import type { CheckedRequest, StatusFields } from "./core.js";
 import type {
-  BroadcastLogger,
   BroadcastRequest,
   BroadcastStatus,
   DeliveryHooks,
@@ -29,6 +28,7 @@ import type {
   DeliveryService,
   Sender,
 } from "./types.js";
+import type { ServiceLogger } from "../logger.js";
 
 export interface MemoryDeliveryOptions {
   sender: Sender;
@@ -45,7 +45,7 @@ export interface MemoryDeliveryOptions {
   backoffMs?: number;
   /** Minimum time between two progress reports of a broadcast. Default 3000 ms. */
   progressIntervalMs?: number;
-  logger?: BroadcastLogger;
+  logger?: ServiceLogger;
 }
 
 interface Broadcast {

@@ -105,10 +105,3 @@ export interface DeliveryService {
   startWorkers(): Promise<void>;
   close(): Promise<void>;
 }
-
-/** pino-compatible. */
-export interface BroadcastLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}

@@ -1,17 +1,12 @@
 import { createHash } from "node:crypto";
 import { formatProblem, loadCatalog } from "../catalog/load.js";
 import type { Catalog, CatalogRecord } from "../catalog/schema.js";
+import type { ServiceLogger } from "../logger.js";
 import { SearchEngine, type SearchEngineOptions } from "../search/engine.js";
 import type { CatalogChange, CatalogChangeStore, PutChange, RemoveChange } from "../state/catalog-changes.js";
 
 /** What /reload reports: the record count searched now, or why the catalog on disk was refused. */
 export type ReloadResult = { ok: true; records: number } | { ok: false; problems: string[] };
-
-export interface LiveCatalogLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
 
 export interface LiveCatalogOptions {
   /** The catalog folder (CATALOG_DIR), read again on a reload. */
@@ -21,7 +16,7 @@ export interface LiveCatalogOptions {
   /** The engine already built over `files`, if any (else it is built here). */
   engine?: SearchEngine;
   changes: CatalogChangeStore;
-  logger: LiveCatalogLogger;
+  logger: ServiceLogger;
   engineOptions?: SearchEngineOptions;
   /** How often the stored version is checked, for changes whose notice was missed (default 5 s). */
   checkEveryMs?: number;

@@ -1,6 +1,7 @@
 // Deadline reminders: the public contract. The service knows records only by their id and deadlines; the
 // bot gives it a `deliver` hook that renders and sends a reminder (in the reader's language of the moment).
 import type { CatalogRecord } from "../catalog/schema.js";
+import type { ServiceLogger } from "../logger.js";
 
 /** One reminder of one chat about one deadline of one record, `days` before it. */
 export interface PlannedReminder {
@@ -71,13 +72,6 @@ export interface ReminderService {
   close(): Promise<void>;
 }
 
-/** pino-compatible. */
-export interface ReminderLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-  error(obj: object, msg: string): void;
-}
-
 export interface ReminderOptions {
   hooks: ReminderHooks;
   /** Default: the system clock. */
@@ -86,5 +80,5 @@ export interface ReminderOptions {
   maxAttempts?: number;
   /** First retry delay, doubled for each further try. Default 1000 ms. */
   backoffMs?: number;
-  logger?: ReminderLogger;
+  logger?: ServiceLogger;
 }

@@ -1,6 +1,7 @@
 // Contracts of the conversation-state layer. The bot only sees these types, so the
 // embedded in-memory backend and the Redis backend stay interchangeable.
 import type { Language } from "../catalog/schema.js";
+import type { ServiceLogger } from "../logger.js";
 import type { CatalogChangeStore } from "./catalog-changes.js";
 import type { AuditLog, RoleStore, SubscriptionStore } from "./coordination.js";
 import type { RecordDraft, RecordEditStore } from "./record-edits.js";
@@ -180,8 +181,5 @@ export interface StateBackend {
   close(): Promise<void>;
 }
 
-/** The slice of a pino logger the state layer uses; any pino logger fits. */
-export interface StateLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+/** The slice of a logger the state layer uses (no errors of its own to report). */
+export type StateLogger = Pick<ServiceLogger, "info" | "warn">;
