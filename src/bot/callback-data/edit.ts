@@ -1,5 +1,5 @@
 import { KINDS, type Kind } from "../../catalog/schema.js";
-import { CALLBACK_DATA_LIMIT } from "../format.js";
+import { isPayloadOf, withinLimit } from "./payload.js";
 
 /**
  * Buttons of record editing (/edit, /new, the ✏️ of a card) and of its review. Payloads start with "ed:"
@@ -94,13 +94,11 @@ export function encodeEdit(action: EditAction): string {
       data = `ed:${Object.keys(PLAIN).find((k) => PLAIN[k] === op)!}`;
     }
   }
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
-    throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
-  return data;
+  return withinLimit(data);
 }
 
 export function decodeEdit(data: string | undefined): EditAction | undefined {
-  if (!data?.startsWith(EDIT_PREFIX) || Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) return undefined;
+  if (!isPayloadOf(data, EDIT_PREFIX)) return undefined;
   const parts = data.split(":");
   if (parts.length === 2) {
     // Own keys only: "ed:constructor" is not a button.

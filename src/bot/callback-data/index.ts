@@ -1,7 +1,7 @@
 import { KINDS, LANGUAGES, type Language } from "../../catalog/schema.js";
-import { CALLBACK_DATA_LIMIT } from "../format.js";
 import type { SubscriptionFacet } from "../../state/coordination.js";
 import type { BrowseList } from "../lists.js";
+import { isPayloadOf, withinLimit } from "./payload.js";
 
 /**
  * Inline-button payloads. Telegram returns whatever a button carried, and anyone can forge it, so
@@ -96,13 +96,11 @@ export function encodeCallback(action: CallbackAction): string {
       data = unansweredData(action);
       break;
   }
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
-    throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
-  return data;
+  return withinLimit(data);
 }
 
 export function decodeCallback(data: string | undefined): CallbackAction | undefined {
-  if (!data || Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) return undefined;
+  if (!isPayloadOf(data, "")) return undefined;
   const parts = data.split(":");
   switch (parts[0]) {
     case "r": {

@@ -1,4 +1,4 @@
-import { CALLBACK_DATA_LIMIT } from "../format.js";
+import { isPayloadOf, withinLimit } from "./payload.js";
 
 /**
  * Buttons of application deadlines. Payloads start with "dl:" and are decoded as strictly as the
@@ -17,13 +17,11 @@ const OP_CODE: Record<ReminderAction["op"], string> = { remind: "r", calendar: "
 export function encodeReminder(action: ReminderAction): string {
   if (!ID.test(action.id)) throw new Error("not a record id");
   const data = `${REMINDER_PREFIX}${OP_CODE[action.op]}:${action.id}`;
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
-    throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
-  return data;
+  return withinLimit(data);
 }
 
 export function decodeReminder(data: string | undefined): ReminderAction | undefined {
-  if (!data?.startsWith(REMINDER_PREFIX) || Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) return undefined;
+  if (!isPayloadOf(data, REMINDER_PREFIX)) return undefined;
   const parts = data.split(":");
   const op = (Object.keys(OP_CODE) as ReminderAction["op"][]).find((o) => OP_CODE[o] === parts[1]);
   const id = parts[2];

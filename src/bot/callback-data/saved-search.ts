@@ -1,3 +1,5 @@
+import { isPayloadOf } from "./payload.js";
+
 /**
  * Buttons of saved searches. Payloads start with "n:" and are decoded as strictly as the others: an
  * unknown shape decodes to undefined, and the handler answers that the button has expired.
@@ -23,7 +25,7 @@ export function encodeSavedSearch(action: SavedSearchAction): string {
 }
 
 export function decodeSavedSearch(data: string | undefined): SavedSearchAction | undefined {
-  if (!data?.startsWith(SAVED_SEARCH_PREFIX)) return undefined;
+  if (!isPayloadOf(data, SAVED_SEARCH_PREFIX)) return undefined;
   const parts = data.split(":");
   if (parts[1] === "s" && parts.length === 3 && HASH.test(parts[2]!)) return { op: "save", hash: parts[2]! };
   if (parts[1] === "d" && parts.length === 4 && ID.test(parts[2]!) && (parts[3] === "l" || parts[3] === "m"))

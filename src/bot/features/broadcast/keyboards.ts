@@ -2,8 +2,9 @@ import { InlineKeyboard } from "grammy";
 import { KINDS, LANGUAGES, type Language } from "../../../catalog/schema.js";
 import type { BroadcastStatus } from "../../../broadcast/types.js";
 import type { Translate } from "../../../i18n.js";
-import { CALLBACK_DATA_LIMIT, truncate } from "../../format.js";
+import { truncate } from "../../format.js";
 import { FACETS, type BroadcastDraft, type Facet } from "./draft.js";
+import { isPayloadOf, withinLimit } from "../../callback-data/payload.js";
 
 /**
  * Buttons of the /broadcast flow and of /broadcasts. Payloads start with "bc:". They carry no
@@ -79,13 +80,11 @@ export function encodeBroadcast(action: BroadcastAction): string {
       data = SIMPLE[action.do];
   }
   data = BROADCAST_PREFIX + data;
-  if (Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT)
-    throw new Error(`callback data over ${CALLBACK_DATA_LIMIT} bytes: ${data}`);
-  return data;
+  return withinLimit(data);
 }
 
 export function decodeBroadcast(data: string | undefined): BroadcastAction | undefined {
-  if (!data?.startsWith(BROADCAST_PREFIX) || Buffer.byteLength(data, "utf8") > CALLBACK_DATA_LIMIT) return undefined;
+  if (!isPayloadOf(data, BROADCAST_PREFIX)) return undefined;
   const parts = data.slice(BROADCAST_PREFIX.length).split(":");
   const facet = (code: string | undefined) => FACETS.find((f) => FACET_CODE[f] === code);
   switch (parts[0]) {
