@@ -190,3 +190,19 @@ export function broadcastSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     paid,
   };
 }
+
+/**
+ * What an entry point reads from its environment: the configuration and the broadcast settings, or the
+ * report of every problem for stderr (the entry point then exits 2).
+ */
+export function loadEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+): { config: Config; broadcast: BroadcastSettings } | { report: string } {
+  try {
+    return { config: loadConfig(env), broadcast: broadcastSettingsFromEnv(env) };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const problems = error.problems.map((p) => `  - ${p}`).join("\n");
+    return { report: `Configuration error: fix these environment variables (see .env.example):\n${problems}\n` };
+  }
+}

@@ -1,6 +1,5 @@
 import type { App, OpenServer, RunningBot } from "./app/index.js";
-import type { BroadcastSettings } from "./broadcast/config.js";
-import { broadcastSettingsFromEnv, ConfigError, loadConfig, type Config } from "./config.js";
+import { loadEnvironment } from "./config.js";
 import { createLogger, type Logger } from "./logger.js";
 import { configSecrets, createRedactor, type Redactor } from "./redact.js";
 
@@ -16,20 +15,12 @@ import { configSecrets, createRedactor, type Redactor } from "./redact.js";
 const SHUTDOWN_TIMEOUT_MS = 15_000;
 
 async function main(): Promise<number> {
-  let config: Config;
-  let broadcast: BroadcastSettings;
-  try {
-    config = loadConfig(process.env);
-    broadcast = broadcastSettingsFromEnv(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(
-        `Configuration error: fix these environment variables (see .env.example):\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`,
-      );
-      return 2;
-    }
-    throw error;
+  const loaded = loadEnvironment(process.env);
+  if ("report" in loaded) {
+    process.stderr.write(loaded.report);
+    return 2;
   }
+  const { config, broadcast } = loaded;
 
   // In the console the chat is on stdout: logs go to stderr, and only warnings unless LOG_LEVEL asks for more.
   const consoleMode = config.mode === "console";

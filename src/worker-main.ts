@@ -5,27 +5,19 @@
 // reports go through Redis (see ./broadcast/redis-hooks.ts). SIGTERM / SIGINT: finishes the messages in flight,
 // then exits 0. Exit 2: bad configuration.
 import { startBroadcastWorker } from "./app/worker.js";
-import type { BroadcastSettings } from "./broadcast/config.js";
-import { broadcastSettingsFromEnv, ConfigError, loadConfig } from "./config.js";
-import type { Config } from "./config.js";
+import { loadEnvironment } from "./config.js";
 import { createLogger } from "./logger.js";
 import { configSecrets, createRedactor } from "./redact.js";
 
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 async function main(): Promise<number> {
-  let config: Config;
-  let settings: BroadcastSettings;
-  try {
-    config = loadConfig(process.env);
-    settings = broadcastSettingsFromEnv(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration error:\n${error.problems.map((p) => `  - ${p}`).join("\n")}\n`);
-      return 2;
-    }
-    throw error;
+  const loaded = loadEnvironment(process.env);
+  if ("report" in loaded) {
+    process.stderr.write(loaded.report);
+    return 2;
   }
+  const { config, broadcast: settings } = loaded;
   const missing = [
     !config.REDIS_URL && "REDIS_URL (the worker takes broadcasts from Redis)",
     !config.TELEGRAM_BOT_TOKEN && "TELEGRAM_BOT_TOKEN",

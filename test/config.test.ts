@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig, loadEnvironment } from "../src/config.js";
 
 /** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
 const SPAWN_TIMEOUT_MS = 60_000;
@@ -120,6 +120,27 @@ describe("configuration: each bad variable is named, its value never shown", () 
   it("reports every problem at once", () => {
     const found = problems({ PORT: "-1", LOG_LEVEL: "loud", REDIS_URL: "http://x" });
     expect(found.map((p) => p.split(" ")[0]).sort()).toEqual(["LOG_LEVEL", "PORT", "REDIS_URL"]);
+  });
+});
+
+describe("loadEnvironment (npm start and the broadcast worker)", () => {
+  it("gives the configuration and the broadcast settings of a good environment", () => {
+    const loaded = loadEnvironment({ TELEGRAM_BOT_TOKEN: TOKEN, BROADCAST_RATE_PER_SECOND: "12" });
+    expect("report" in loaded).toBe(false);
+    if ("report" in loaded) return;
+    expect(loaded.config.mode).toBe("polling");
+    expect(loaded.broadcast.ratePerSecond).toBe(12);
+  });
+
+  it("reports every problem of the configuration, or else of the broadcast settings, never a value", () => {
+    const config = loadEnvironment({ TELEGRAM_BOT_TOKEN: "12345:tooShortSECRETpart", PORT: "http" });
+    expect(config).toEqual({ report: expect.stringMatching(/^Configuration error: fix these environment variables/) });
+    const report = "report" in config ? config.report : "";
+    expect(report).toMatch(/\n {2}- TELEGRAM_BOT_TOKEN must look like.*\n {2}- PORT .*\n$/s);
+    expect(report).not.toContain("tooShortSECRETpart");
+    const broadcast = loadEnvironment({ TELEGRAM_BOT_TOKEN: TOKEN, BROADCAST_RATE_PER_SECOND: "fast-please" });
+    expect("report" in broadcast && broadcast.report).toMatch(/\n {2}- BROADCAST_RATE_PER_SECOND /);
+    expect("report" in broadcast && broadcast.report).not.toContain("fast-please");
   });
 });
 
