@@ -3,7 +3,7 @@ import type { Message } from "grammy/types";
 import { LANGUAGES, type Language } from "../../../catalog/schema.js";
 import type { BroadcastContent, MessageContent } from "../../../broadcast/types.js";
 import type { DeadlineTime } from "../../../catalog/deadlines.js";
-import type { Audience } from "../../../state/coordination.js";
+import { SUBSCRIPTION_FACETS, type Audience, type SubscriptionFacet } from "../../../state/coordination.js";
 import { entitiesToHtml } from "./html.js";
 
 /**
@@ -124,10 +124,9 @@ export function contentOf(message: DraftMessage): MessageContent {
 // ---------------------------------------------------------------------------------------------------
 // Audience
 
-export type Facet = "topics" | "kinds" | "countries" | "languages";
-export const FACETS: readonly Facet[] = ["topics", "kinds", "countries", "languages"];
-/** The facets that tag a broadcast like a record (languages only restrict who reads it). */
-export const TAGS = ["topics", "kinds", "countries"] as const;
+/** An audience's facets: those of a subscription, and the languages it is sent in. */
+export type Facet = SubscriptionFacet | "languages";
+export const FACETS: readonly Facet[] = [...SUBSCRIPTION_FACETS, "languages"];
 
 /** The facets with at least one value, sorted; `everyone` drops the tags and keeps the languages. */
 export function normalizeAudience(audience: Audience): Audience {
@@ -140,9 +139,9 @@ export function normalizeAudience(audience: Audience): Audience {
   return out;
 }
 
-/** Whether the coordinator has said who gets it: "everyone", or at least one tag. */
+/** Whether the coordinator has said who gets it: "everyone", or at least one tag (languages only restrict who reads it). */
 export function audienceChosen(audience: Audience): boolean {
-  return audience.everyone === true || TAGS.some((facet) => (audience[facet]?.length ?? 0) > 0);
+  return audience.everyone === true || SUBSCRIPTION_FACETS.some((facet) => (audience[facet]?.length ?? 0) > 0);
 }
 
 /** "Everyone" or a value pressed: a tag replaces "everyone", a language narrows either. */
