@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import type { SessionData } from "../../src/state/types.js";
+import { bundledCatalog } from "../helpers/bundled-catalog.js";
 import { buttons, calls as of, chatWith, data as callbackData, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type Payload, type RecordedCall } from "../helpers/fake-bot-api.js";
 
@@ -286,7 +286,7 @@ describe("deep links", () => {
 
 describe("long records", () => {
   it("trims a card over 4096 characters and splits long details", async () => {
-    const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
+    const catalog = await bundledCatalog();
     const base = catalog.records.find((r) => r.id === "incubator-wuhan")!;
     const long = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word} ${i} <&>`).join(" ");
     const huge = {

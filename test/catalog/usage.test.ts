@@ -1,6 +1,4 @@
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import {
   checkCatalogUsage,
@@ -9,9 +7,8 @@ import {
   checkShortTitles,
   checkVerified,
 } from "../../src/catalog/usage.js";
+import { bundledCatalog } from "../helpers/bundled-catalog.js";
 import { record as fixtureRecord } from "../search/fixture.js";
-
-const DATA_DIR = fileURLToPath(new URL("../../data", import.meta.url));
 
 const L = (en: string, fr = en, ru = en, zh = en) => ({ en, fr, ru, zh });
 
@@ -29,7 +26,7 @@ function record(id: string, patch: Partial<CatalogRecord> = {}): CatalogRecord {
 
 describe("short titles", () => {
   it("every bundled record has one in each language, within the limit, none shared", async () => {
-    const catalog = await loadCatalogOrThrow(DATA_DIR);
+    const catalog = await bundledCatalog();
     expect(catalog.records.filter((r) => !r.short).map((r) => r.id)).toEqual([]);
     expect(checkShortTitles(catalog)).toEqual([]);
   });
@@ -111,7 +108,7 @@ describe("figures and dates", () => {
   });
 
   it("the bundled catalog passes every check", async () => {
-    expect(checkCatalogUsage(await loadCatalogOrThrow(DATA_DIR))).toEqual([]);
+    expect(checkCatalogUsage(await bundledCatalog())).toEqual([]);
   });
 });
 
@@ -125,7 +122,7 @@ describe("sources", () => {
       "003_4c95b03e01353db8.txt": "PR Newswire",
       "004_4a214997c5adf4c8.txt": "the “Zhongya Hulian” International Business Incubator",
     };
-    const catalog = await loadCatalogOrThrow(DATA_DIR);
+    const catalog = await bundledCatalog();
     for (const record of catalog.records)
       expect(record.source.publisher?.en, record.id).toBe(named[record.source.file]);
     const dates = new Map(catalog.records.map((r) => [r.source.file, r.source.date]));

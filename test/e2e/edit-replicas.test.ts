@@ -5,11 +5,12 @@ import type { Update } from "grammy/types";
 import pino from "pino";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DATA_DIR, loadCatalog, loadCatalogOrThrow } from "../../src/catalog/load.js";
+import { DEFAULT_DATA_DIR, loadCatalog } from "../../src/catalog/load.js";
 import { run as checkCatalog } from "../../src/cli/catalog-check.js";
 import { run as exportCatalog } from "../../src/cli/catalog-export.js";
 import { createState } from "../../src/state/index.js";
 import type { StateBackend } from "../../src/state/types.js";
+import { bundledCatalog } from "../helpers/bundled-catalog.js";
 import { buttonData, plainText } from "../helpers/bot-harness.js";
 import { runCli } from "../helpers/cli.js";
 import type { RecordedCall } from "../helpers/fake-bot-api.js";
@@ -70,7 +71,7 @@ let exportDir: string;
 let englishSummaryBefore: string;
 
 beforeAll(async () => {
-  englishSummaryBefore = (await loadCatalogOrThrow(DEFAULT_DATA_DIR)).records.find((r) => r.id === EDITED)!.summary.en;
+  englishSummaryBefore = (await bundledCatalog()).records.find((r) => r.id === EDITED)!.summary.en;
   catalogDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-edit-replicas-"));
   await cp(DEFAULT_DATA_DIR, catalogDir, { recursive: true });
   exportDir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-edit-export-"));
@@ -239,7 +240,7 @@ describe("catalog:export after the approvals", () => {
       if (!loaded.ok) return;
       expect(loaded.catalog.records.find((r) => r.id === EDITED)?.summary.en).toBe(NEW_SUMMARY);
       // Only the edited field changed.
-      const original = (await loadCatalogOrThrow(DEFAULT_DATA_DIR)).records.find((r) => r.id === EDITED)!;
+      const original = (await bundledCatalog()).records.find((r) => r.id === EDITED)!;
       expect({ ...loaded.catalog.records.find((r) => r.id === EDITED), summary: original.summary }).toEqual(original);
       expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.title.zh).toBe(NEW_TITLES[3]);
       expect(loaded.catalog.records.find((r) => r.id === NEW_ID)?.contacts).toEqual([NEW_CONTACT]);

@@ -2,10 +2,10 @@ import { rm } from "node:fs/promises";
 import type { Update } from "grammy/types";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { Language } from "../../src/catalog/schema.js";
 import { createState } from "../../src/state/index.js";
 import type { StateBackend } from "../../src/state/types.js";
+import { bundledCatalog } from "../helpers/bundled-catalog.js";
 import { buttonData, plainText } from "../helpers/bot-harness.js";
 import { apiErrors, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { startReplicaSet, type DeliveryResult, type ReplicaSet } from "../helpers/replicas.js";
@@ -39,7 +39,7 @@ let state: StateBackend;
 const kazakhTitles: Record<Language, string[]> = { en: [], fr: [], ru: [], zh: [] };
 
 beforeAll(async () => {
-  const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
+  const catalog = await bundledCatalog();
   for (const record of catalog.records.filter((r) => r.countries.includes("KZ")))
     for (const lang of LANGUAGES) kazakhTitles[lang].push(record.title[lang]);
   catalogDir = await copyBundledCatalog("coopdesk-replicas-catalog-");

@@ -7,6 +7,8 @@ import { DEFAULT_THRESHOLD } from "../../src/search/decide.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
+import { bundledCatalog } from "./bundled-catalog.js";
+import { copyEngine } from "./engine-copy.js";
 import { afterEachFile } from "./file-end.js";
 
 let shared: { engine: Promise<SearchEngine>; changed: boolean } | undefined;
@@ -21,13 +23,20 @@ export function bundledEngine(): Promise<SearchEngine> {
   if (!shared) {
     const entry: { engine: Promise<SearchEngine>; changed: boolean } = {
       changed: false,
-      engine: loadCatalogOrThrow(DEFAULT_DATA_DIR).then((catalog) =>
+      engine: bundledCatalog().then((catalog) =>
         watchChanges(SearchEngine.build(catalog), () => (entry.changed = true)),
       ),
     };
     shared = entry;
   }
   return shared.engine;
+}
+
+let pristine: Promise<SearchEngine> | undefined;
+
+/** An engine over the bundled catalog that is never handed out, only copied (half the time of a build). */
+function pristineEngine(): Promise<SearchEngine> {
+  return (pristine ??= bundledCatalog().then((catalog) => SearchEngine.build(catalog)));
 }
 
 // A file that changed the shared engine does not hand it to the next file.
@@ -58,7 +67,8 @@ function watchChanges(engine: SearchEngine, onChange: () => void): SearchEngine 
 /**
  * Dependencies for a bot under test: bundled catalog, in-memory state unless given, silent logs. With
  * `live`, the catalog is a live catalog of its own (announcements, /reload from `live.dir`) over an
- * engine of its own, since live changes are applied to the engine in place; without, the shared engine.
+ * engine of its own (over the bundled catalog: a copy of one built once per worker), since live changes
+ * are applied to the engine in place; without, the shared engine.
  */
 export async function testDeps(
   overrides: { state?: StateBackend; settings?: Partial<BotSettings>; live?: { dir?: string } } = {},
@@ -69,8 +79,13 @@ export async function testDeps(
   let live: LiveCatalog | undefined;
   if (overrides.live) {
     const dir = overrides.live.dir ?? DEFAULT_DATA_DIR;
-    const files = await loadCatalogOrThrow(dir);
-    live = await LiveCatalog.start({ dir, files, changes: state.catalog, logger });
+    if (dir === DEFAULT_DATA_DIR) {
+      const files = await bundledCatalog();
+      const engine = copyEngine(await pristineEngine());
+      live = await LiveCatalog.start({ dir, files, engine, changes: state.catalog, logger });
+    } else {
+      live = await LiveCatalog.start({ dir, files: await loadCatalogOrThrow(dir), changes: state.catalog, logger });
+    }
     search = live.search;
   }
   return {

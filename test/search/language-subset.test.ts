@@ -3,7 +3,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
 import {
   ELD_SUBSET_FILE,
@@ -12,6 +11,7 @@ import {
   subsetDetector,
   type EldDatabase,
 } from "../../src/search/language-subset.js";
+import { bundledCatalog } from "../helpers/bundled-catalog.js";
 
 const EVAL_DIR = fileURLToPath(new URL("../../eval", import.meta.url));
 
@@ -22,7 +22,7 @@ async function corpus(): Promise<string[]> {
     const entries = parse(readFileSync(path.join(EVAL_DIR, file), "utf8")) as { q?: unknown }[] | null;
     for (const entry of entries ?? []) if (typeof entry.q === "string") texts.push(entry.q);
   }
-  const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
+  const catalog = await bundledCatalog();
   for (const record of catalog.records) {
     for (const lang of LANGUAGES) texts.push(record.title[lang], record.summary[lang], record.details?.[lang] ?? "");
   }

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { createRedisRecordEdits } from "../../src/state/record-edits-redis.js";
 import { createMemoryRecordEdits, type RecordEditStore } from "../../src/state/record-edits.js";
+import { bundledCatalog } from "../helpers/bundled-catalog.js";
 import { redisForTests } from "../helpers/redis-server.js";
 
 let record: CatalogRecord;
 beforeAll(async () => {
-  record = (await loadCatalogOrThrow(DEFAULT_DATA_DIR)).records[0]!;
+  record = (await bundledCatalog()).records[0]!;
 });
 
 /** The same contract for both backends; `other()` is a second process's view of the same store. */
