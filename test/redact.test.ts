@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { configSecrets, createRedactor, REDACTED, scrub } from "../src/redact.js";
-import { Writable } from "node:stream";
 import { createLogger } from "../src/logger.js";
+import { textSink } from "./helpers/text-sink.js";
 
 const PASSWORD = "p@ss:w0rd-SECRET";
 const URL_PASSWORD = encodeURIComponent(PASSWORD);
@@ -49,9 +49,8 @@ describe("the redactor", () => {
 
 describe("the logger", () => {
   it("never writes a secret, in the message, a field or a logged error", () => {
-    let text = "";
-    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => ((text += chunk.toString()), done()) });
-    const logger = createLogger("debug", sink, [PASSWORD]);
+    const sink = textSink();
+    const logger = createLogger("debug", sink.stream, [PASSWORD]);
     const error = Object.assign(new Error(`AUTH failed for ${PASSWORD}`), {
       command: { name: "auth", args: [PASSWORD] },
     });
@@ -61,6 +60,7 @@ describe("the logger", () => {
     );
     logger.error(error);
     logger.info(`plain ${PASSWORD}`);
+    const text = sink.text();
     expect(text.trim().split("\n")).toHaveLength(3);
     expect(text).not.toContain(PASSWORD);
     expect(text).not.toContain(URL_PASSWORD);

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
-import { PassThrough, Writable } from "node:stream";
+import { PassThrough } from "node:stream";
 import { fileURLToPath } from "node:url";
 import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import { loadConfig } from "../../src/config.js";
 import { createI18n } from "../../src/i18n.js";
 import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
+import { textSink } from "../helpers/text-sink.js";
 
 /** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
 const SPAWN_TIMEOUT_MS = 60_000;
@@ -51,17 +52,11 @@ async function chat(lines: string[], env: Record<string, string> = { LANG: "en_U
     logger: pino({ level: "silent" }),
   });
   const input = new PassThrough();
-  let out = "";
-  const output = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      out += chunk.toString("utf8");
-      done();
-    },
-  });
+  const output = textSink();
   input.end(lines.map((l) => `${l}\n`).join(""));
-  await runConsole(app, { input, output, env, color: false });
+  await runConsole(app, { input, output: output.stream, env, color: false });
   await app.close();
-  return out;
+  return output.text();
 }
 
 /** The part of the transcript that answers the line `› line` (up to the next input). */

@@ -1,10 +1,11 @@
 import { rm } from "node:fs/promises";
-import { PassThrough, Writable } from "node:stream";
+import { PassThrough } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app/index.js";
 import { runConsole } from "../../src/console/chat.js";
 import { loadConfig } from "../../src/config.js";
+import { textSink } from "../helpers/text-sink.js";
 import { until } from "../helpers/until.js";
 import { addLunarGreenhouseRecord, copyBundledCatalog } from "../helpers/catalog-dir.js";
 
@@ -26,32 +27,31 @@ describe("saved searches in the console (in-memory state)", () => {
       { logger: pino({ level: "silent" }) },
     );
     const input = new PassThrough();
-    let out = "";
-    const output = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        out += chunk.toString("utf8");
-        done();
-      },
-    });
-    const running = runConsole(app, { input, output, env: { LANG: "en_US.UTF-8" }, color: false });
+    const output = textSink();
+    const running = runConsole(app, { input, output: output.stream, env: { LANG: "en_US.UTF-8" }, color: false });
     try {
       input.write("lunar greenhouse programme\n");
-      await until(() => /\[(\d+)\] 🔔 Notify me/.test(out), 20_000, "the 🔔 button");
-      const button = /\[(\d+)\] 🔔 Notify me/.exec(out)![1]!;
+      await until(() => /\[(\d+)\] 🔔 Notify me/.test(output.text()), 20_000, "the 🔔 button");
+      const button = /\[(\d+)\] 🔔 Notify me/.exec(output.text())![1]!;
       input.write(`${button}\n`);
-      await until(() => out.includes("Search saved: “lunar greenhouse programme”"), 20_000, "the confirmation");
+      await until(
+        () => output.text().includes("Search saved: “lunar greenhouse programme”"),
+        20_000,
+        "the confirmation",
+      );
       input.write("/subscriptions\n");
-      await until(() => out.includes("1. “lunar greenhouse programme”"), 20_000, "the list");
+      await until(() => output.text().includes("1. “lunar greenhouse programme”"), 20_000, "the list");
 
       await addLunarGreenhouseRecord(catalogDir);
       input.write("/reload\n");
       await until(
         () =>
-          out.includes("Catalog reloaded") && out.includes("New for your saved search “lunar greenhouse programme”"),
+          output.text().includes("Catalog reloaded") &&
+          output.text().includes("New for your saved search “lunar greenhouse programme”"),
         20_000,
         "the notification",
       );
-      const notification = out.slice(out.indexOf("New for your saved search"));
+      const notification = output.text().slice(output.text().indexOf("New for your saved search"));
       expect(notification).toContain("Lunar greenhouse exchange programme");
       expect(notification).toContain("🔕 Stop this saved search");
     } finally {

@@ -1,5 +1,5 @@
-import { Writable } from "node:stream";
 import pino from "pino";
+import { textSink } from "./text-sink.js";
 
 /** A pino logger writing JSON lines to memory, to assert on what was logged. */
 export interface CapturedLogs {
@@ -11,20 +11,15 @@ export interface CapturedLogs {
 }
 
 export function captureLogs(level = "debug"): CapturedLogs {
-  let text = "";
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString("utf8");
-      done();
-    },
-  });
+  const sink = textSink();
   return {
-    logger: pino({ level }, sink),
+    logger: pino({ level }, sink.stream),
     lines: () =>
-      text
+      sink
+        .text()
         .split("\n")
         .filter((l) => l.trim() !== "")
         .map((l) => JSON.parse(l) as Record<string, unknown>),
-    text: () => text,
+    text: sink.text,
   };
 }
