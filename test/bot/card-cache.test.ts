@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Catalog, CatalogRecord, Language } from "../../src/catalog/schema.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
-import { createI18n, translator, type Translate } from "../../src/i18n.js";
+import type { Translate } from "../../src/i18n.js";
 import { catalogCard, renderCard, type ViewEnv } from "../../src/bot/views/card.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
+import { translatorsByLanguage } from "../helpers/translators.js";
 
 /** Remembered cards must be the cards renderCard makes at that moment, byte for byte. */
 let catalog: Catalog;
@@ -11,8 +12,7 @@ const t = {} as Record<Language, Translate>;
 
 beforeAll(async () => {
   catalog = (await bundledEngine()).catalog;
-  const i18n = await createI18n();
-  for (const lang of LANGUAGES) t[lang] = translator(i18n, lang);
+  Object.assign(t, await translatorsByLanguage());
 });
 
 const env = (lang: Language, today: string, now = Date.parse(`${today}T12:00:00Z`)): ViewEnv => ({

@@ -4,8 +4,9 @@ import { formatFigure } from "../../src/bot/views/format.js";
 import { resultLine } from "../../src/bot/views/results.js";
 import { LANGUAGES, type Catalog, type Language } from "../../src/catalog/schema.js";
 import { renderedProblems } from "../../src/catalog/typography.js";
-import { createI18n, translator, type Translate } from "../../src/i18n.js";
+import type { Translate } from "../../src/i18n.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
+import { translatorsByLanguage } from "../helpers/translators.js";
 
 // Every card, details and contacts view of every record, its list line and each key figure, in every
 // language, read by the rules of src/catalog/typography.ts: Chinese punctuation and spacing, Russian
@@ -16,8 +17,7 @@ const t = {} as Record<Language, Translate>;
 
 beforeAll(async () => {
   catalog = (await bundledEngine()).catalog;
-  const i18n = await createI18n();
-  for (const lang of LANGUAGES) t[lang] = translator(i18n, lang);
+  Object.assign(t, await translatorsByLanguage());
 });
 
 describe.each(LANGUAGES)("every view of every record in %s", (lang) => {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Catalog, CatalogRecord, Language } from "../../src/catalog/schema.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format.js";
-import { createI18n, LOCALES_DIR, translator, type Translate } from "../../src/i18n.js";
+import { LOCALES_DIR, type Translate } from "../../src/i18n.js";
 import { placesPhrase, renderCard, renderContacts, renderDetails, type ViewEnv } from "../../src/bot/views/card.js";
 import {
   countryName,
@@ -18,14 +18,14 @@ import {
 } from "../../src/bot/views/format.js";
 import { renderAnswer, renderNoMatch, renderResultsPage } from "../../src/bot/views/results.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
+import { translatorsByLanguage } from "../helpers/translators.js";
 
 let catalog: Catalog;
 const t = {} as Record<Language, Translate>;
 
 beforeAll(async () => {
   catalog = (await bundledEngine()).catalog;
-  const i18n = await createI18n();
-  for (const lang of LANGUAGES) t[lang] = translator(i18n, lang);
+  Object.assign(t, await translatorsByLanguage());
 });
 
 /** Intl uses no-break and narrow no-break spaces; compare with plain ones. */
