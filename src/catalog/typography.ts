@@ -1,3 +1,4 @@
+import { pluralRules } from "./plural.js";
 import type { Language } from "./schema.js";
 
 /**
@@ -170,7 +171,7 @@ export function renderedProblems(html: string, lang: Language): TypographyProble
   const label = /<b>[^<]*[:：]\s*<\/b>/u.exec(html);
   if (label) problems.push({ rule: "label-value", message: "a fact written as 'label: value'", excerpt: label[0] });
   const plain = html.replace(/<[^>]+>/g, "").replace(/&[a-z]+;/g, " ");
-  const plural = new Intl.PluralRules(lang);
+  const plural = pluralRules(lang);
   for (const m of plain.matchAll(
     /(?<![\d.,\p{L}])(\d{1,3}(?:[\u00a0\u202f ]?\d{3})*)(?![.,]\d)[\u00a0\u202f ]+(\p{Ll}[\p{Ll}-]+)/gu,
   )) {

@@ -1,12 +1,5 @@
-import {
-  LANGUAGES,
-  PLURAL_CATEGORIES,
-  SHORT_TITLE_MAX,
-  shortTitle,
-  type Catalog,
-  type CatalogRecord,
-  type Language,
-} from "./schema.js";
+import { LANGUAGES, SHORT_TITLE_MAX, shortTitle, type Catalog, type CatalogRecord, type Language } from "./schema.js";
+import { pluralCategoriesOf } from "./plural.js";
 import { typographyProblems } from "./typography.js";
 
 /** Options of the checks: `today` (YYYY-MM-DD) for dates that must not be in the future. */
@@ -115,9 +108,7 @@ export function checkFigurePhrases(catalog: Pick<Catalog, "records">): UsageProb
       for (const lang of LANGUAGES) {
         const phrase = figure.text?.[lang];
         if (phrase === undefined || typeof phrase === "string") continue;
-        const needed = PLURAL_CATEGORIES.filter((c) =>
-          (new Intl.PluralRules(lang).resolvedOptions().pluralCategories as string[]).includes(c),
-        ) as string[];
+        const needed: string[] = pluralCategoriesOf(lang);
         const given = Object.keys(phrase);
         const missing = needed.filter((c) => !given.includes(c));
         const extra = given.filter((c) => !needed.includes(c));

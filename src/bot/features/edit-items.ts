@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import { InlineKeyboard } from "grammy";
 import type { CatalogProblem } from "../../catalog/load.js";
-import { LANGUAGES, PLURAL_CATEGORIES, type Language } from "../../catalog/schema.js";
+import { pluralCategoriesOf } from "../../catalog/plural.js";
+import { LANGUAGES, type Language } from "../../catalog/schema.js";
 import type { ItemDraft, RecordDraft } from "../../state/record-edits.js";
 import { encodeEdit, isListField, LIST_FIELDS, type EditAction, type ListField } from "../callback-data/edit.js";
 import type { BotContext } from "../context.js";
-import { pluralRules } from "../views/format.js";
 import { escapeHtml, truncate } from "../format.js";
 import { isMapping, problemsAt, setAt, text4, VALUE_STEP, valueAt, type UsageIssue } from "./edit-rules.js";
 
@@ -169,15 +169,10 @@ function subText(ctx: BotContext, spec: SubSpec, value: unknown, lang: Language)
 /** One phrase, or the forms of each plural category separated by "|" (as they are typed). */
 function phraseText(value: unknown, lang: Language): string {
   if (!isMapping(value)) return value === undefined ? "—" : String(value);
-  return pluralCategories(lang)
+  return pluralCategoriesOf(lang)
     .map((c) => value[c])
     .filter((v) => v !== undefined)
     .join(" | ");
-}
-
-function pluralCategories(lang: Language): string[] {
-  const used = pluralRules(lang).resolvedOptions().pluralCategories as string[];
-  return PLURAL_CATEGORIES.filter((c) => used.includes(c));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -276,13 +271,13 @@ async function askSub(ctx: BotContext, error?: string): Promise<void> {
       : ctx.t("edit:ask.value", { field }),
   );
   const forms = lang
-    ? { categories: pluralCategories(lang).join(" | "), example: ctx.t(`edit:items.example.${lang}`) }
+    ? { categories: pluralCategoriesOf(lang).join(" | "), example: ctx.t(`edit:items.example.${lang}`) }
     : {};
   // A language with one plural form (Chinese) has nothing to agree: one phrase.
   const hint =
     sub === "countries"
       ? "edit:hint.countries"
-      : sub === "text" && lang && pluralCategories(lang).length === 1
+      : sub === "text" && lang && pluralCategoriesOf(lang).length === 1
         ? "edit:items.hint.textSingle"
         : `edit:items.hint.${sub}`;
   lines.push(ctx.t(hint, forms));
@@ -371,7 +366,7 @@ export async function itemValue(ctx: BotContext, draft: RecordDraft, text: strin
       ctx,
       ctx.t("edit:items.error.forms", {
         language: ctx.t(`edit:lang.${lang!}`),
-        categories: pluralCategories(lang!).join(" | "),
+        categories: pluralCategoriesOf(lang!).join(" | "),
       }),
     );
   const value = structuredClone(item.value);
@@ -400,7 +395,7 @@ function parseSub(spec: SubSpec, text: string, lang: Language | undefined): unkn
     case "phrase": {
       const forms = text.split("|").map((f) => f.trim());
       if (forms.length === 1) return text;
-      const categories = pluralCategories(lang!);
+      const categories = pluralCategoriesOf(lang!);
       if (forms.length !== categories.length) return FORMS_WRONG;
       return Object.fromEntries(categories.map((c, i) => [c, forms[i]]));
     }

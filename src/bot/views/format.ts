@@ -1,6 +1,7 @@
 import type { CatalogRecord, Figure, Language, Phrase, PluralCategory } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";
 import { lastDayOf } from "../../catalog/dates.js";
+import { pluralRules } from "../../catalog/plural.js";
 import { escapeHtml, truncate } from "../format.js";
 
 /**
@@ -59,10 +60,6 @@ export function utcDateTimeFormat(lang: Language): Intl.DateTimeFormat {
         timeZoneName: "short",
       }),
   );
-}
-
-export function pluralRules(lang: Language): Intl.PluralRules {
-  return cached("plural", lang, {}, (locale) => new Intl.PluralRules(locale));
 }
 
 /** Sorts labels the way the reply language does. */
