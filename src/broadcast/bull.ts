@@ -52,24 +52,20 @@ import type {
   BroadcastContent,
   BroadcastRequest,
   BroadcastStatus,
-  DeliveryHooks,
+  DeliveryEngineOptions,
   DeliveryPacing,
   DeliveryService,
-  Sender,
 } from "./types.js";
-import type { ServiceLogger } from "../logger.js";
 
 export const DEFAULT_BROADCAST_PREFIX = "coopdesk:";
 export const START_QUEUE = "broadcast-start";
 export const SEND_QUEUE = "broadcast-send";
 
-export interface BullDeliveryOptions {
+export interface BullDeliveryOptions extends DeliveryEngineOptions {
   /** redis:// URL or ioredis options. */
   connection: string | RedisOptions;
   /** A client of its own for the engine's keys and scripts, owned by the caller (the app's come from src/app/redis.ts); default: one opened on `connection` and closed with the engine. */
   redis?: Redis;
-  sender: Sender;
-  hooks: DeliveryHooks;
   /** Messages per second across all processes sharing the Redis. Default 28, or 950 with `paid`. */
   ratePerSecond?: number;
   /**
@@ -77,14 +73,10 @@ export interface BullDeliveryOptions {
    * count the messages Telegram bills. Every process sharing the Redis should be configured alike.
    */
   paid?: boolean;
-  /** Tries per message on 5xx / network errors. Default 5. */
-  maxAttempts?: number;
   /** Namespace of every key. Default "coopdesk:". */
   prefix?: string;
   /** Messages in flight at once in this process. Default from the rate (4–50). */
   concurrency?: number;
-  /** First retry delay, doubled for each further try. Default 1000 ms. */
-  backoffMs?: number;
   /** Lock of an active job; a crashed process's jobs are taken over after about this long. Default 30 s. */
   lockMs?: number;
   /**
@@ -92,11 +84,8 @@ export interface BullDeliveryOptions {
    * audiences (worker-main) runs only `send`. Default both.
    */
   roles?: { start?: boolean; send?: boolean };
-  /** Minimum time between two progress reports of a broadcast. Default 3000 ms. */
-  progressIntervalMs?: number;
   /** How long a finished broadcast's keys are kept. Default 30 days. */
   retentionSeconds?: number;
-  logger?: ServiceLogger;
 }
 
 interface SendData {

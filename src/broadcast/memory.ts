@@ -23,29 +23,18 @@ import type { CheckedRequest, StatusFields } from "./core.js";
 import type {
   BroadcastRequest,
   BroadcastStatus,
-  DeliveryHooks,
+  DeliveryEngineOptions,
   DeliveryPacing,
   DeliveryService,
-  Sender,
 } from "./types.js";
-import type { ServiceLogger } from "../logger.js";
 
-export interface MemoryDeliveryOptions {
-  sender: Sender;
-  hooks: DeliveryHooks;
+export interface MemoryDeliveryOptions extends DeliveryEngineOptions {
   /** Default 28 messages per second, or 950 with `paid`. */
   ratePerSecond?: number;
   /** Paid broadcasting: every send passes `allow_paid_broadcast`; the messages Telegram bills are counted. */
   paid?: boolean;
-  /** Tries per message on 5xx / network errors. Default 5. */
-  maxAttempts?: number;
   /** Messages in flight at once. Default from the rate (4–50). */
   concurrency?: number;
-  /** First retry delay, doubled for each further try. Default 1000 ms. */
-  backoffMs?: number;
-  /** Minimum time between two progress reports of a broadcast. Default 3000 ms. */
-  progressIntervalMs?: number;
-  logger?: ServiceLogger;
 }
 
 interface Broadcast {

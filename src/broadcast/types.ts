@@ -4,6 +4,7 @@
 import type { InlineKeyboardMarkup } from "grammy/types";
 import type { Language } from "../catalog/schema.js";
 import type { Recipient } from "../state/coordination.js";
+import type { ServiceLogger } from "../logger.js";
 
 /**
  * One message as sent to a chat. `photo` / `document`: a Telegram file_id or an https:// URL. `html` is
@@ -104,4 +105,17 @@ export interface DeliveryService {
   /** In-process delivery (the bot process runs workers by default). */
   startWorkers(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What both delivery engines (BullMQ and in-process) take besides their pacing. */
+export interface DeliveryEngineOptions {
+  sender: Sender;
+  hooks: DeliveryHooks;
+  /** Tries per message on 5xx / network errors. Default 5. */
+  maxAttempts?: number;
+  /** First retry delay, doubled for each further try. Default 1000 ms. */
+  backoffMs?: number;
+  /** Minimum time between two progress reports of a broadcast. Default 3000 ms. */
+  progressIntervalMs?: number;
+  logger?: ServiceLogger;
 }
