@@ -10,9 +10,10 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { Bot, session, type Context, type SessionFlavor, type Transformer } from "grammy";
-import type { Update, UserFromGetMe } from "grammy/types";
+import type { Update } from "grammy/types";
 import pino from "pino";
 import { parse } from "yaml";
+import { consoleBotInfo } from "../src/app/compose.js";
 import { createBot } from "../src/bot/index.js";
 import type { BotDeps } from "../src/bot/context.js";
 import { createI18n } from "../src/i18n.js";
@@ -36,19 +37,7 @@ const USERS = Number(values.users);
 const CONCURRENCY = Number(values.concurrency);
 const WARM_UP_SECONDS = Number(values.warmup);
 
-const botInfo: UserFromGetMe = {
-  id: 42,
-  is_bot: true,
-  first_name: "Cooperation Desk",
-  username: "CooperationDeskBot",
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: true,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-  has_topics_enabled: false,
-  allows_users_to_create_topics: false,
-} as UserFromGetMe;
+const botInfo = consoleBotInfo("CooperationDeskBot");
 
 /** Answers every Bot API call at once with a plausible result; counts the calls. */
 function inProcessApi(counter: { calls: number }): Transformer {
