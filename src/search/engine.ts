@@ -158,7 +158,7 @@ function isInstitutionWord(text: string): boolean {
  * Америка", 非洲): a region is a place the question asks about, like a country (see PLACE_ABSENCE).
  */
 const REGION_STARTS =
-  /^(?:afri[ck]|americ|amerique|americain|europ|oceani|caraib|caribb|африк|америк|европ|океани|非洲|拉美|拉丁美洲|南美|北美|美洲|欧洲|中东)/u;
+  /^(?:afri[ck]|americ|europ|oceanie|oceania|caraib|caribb|африк|америк|европ|океани[яи]|非洲|拉美|拉丁美洲|南美|北美|美洲|欧洲|中东)/u;
 
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
 const CHINA_TOKEN = countryToken("CN");
@@ -703,8 +703,9 @@ export class SearchEngine {
   }
 
   private addPinyinNames(record: CatalogRecord): void {
-    this.pinyin.add(record.title.zh);
-    if (record.short?.zh) this.pinyin.add(record.short.zh);
+    const fresh = [record.title.zh, record.short?.zh ?? ""].map((text) => this.pinyin.add(text));
+    // A new name can change how the last message reads.
+    if (fresh.some(Boolean)) this.lastPinyin = undefined;
   }
 
   /** The glossary concepts a text names, as tokens ("deals" and "agreements" are both `~agreement`). */

@@ -31,9 +31,16 @@ const HAN_RUN = /\p{Script=Han}+/gu;
 export class PinyinNames {
   /** Toneless pinyin → the characters, with how often each spelling occurs (the most frequent wins). */
   private readonly byKey = new Map<string, Map<string, number>>();
+  /** Texts already added: a record put again unchanged (an edit of another field) counts once. */
+  private readonly added = new Set<string>();
 
-  /** Adds the Chinese names of a text: every run of two to four characters, keyed by its pinyin. */
-  add(text: string): void {
+  /**
+   * Adds the Chinese names of a text: every window of two to four characters of its Chinese runs,
+   * keyed by its pinyin. Returns whether the text was new.
+   */
+  add(text: string): boolean {
+    if (this.added.has(text)) return false;
+    this.added.add(text);
     const chars = charReadings();
     for (const [run] of text.matchAll(HAN_RUN)) {
       const glyphs = Array.from(run);
@@ -51,6 +58,7 @@ export class PinyinNames {
         }
       }
     }
+    return true;
   }
 
   /** The characters a typed pinyin word spells, if it spells a name of the catalog. */

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decide } from "../../src/search/decide.js";
-import type { SearchEngine } from "../../src/search/engine.js";
+import { SearchEngine } from "../../src/search/engine.js";
 import { PINYIN_FILE, PinyinNames, type PinyinFile } from "../../src/search/pinyin.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
 
@@ -32,6 +32,12 @@ describe("PinyinNames", () => {
     expect(names.lookup("fuhuaqi")).toBe("孵化器");
     expect(names.lookup("qi")).toBeUndefined();
   });
+
+  it("counts a text once, however often it is added again", () => {
+    const names = new PinyinNames();
+    expect(names.add("长沙孵化器")).toBe(true);
+    expect(names.add("长沙孵化器")).toBe(false);
+  });
 });
 
 describe("SearchEngine.fromPinyin", () => {
@@ -53,6 +59,14 @@ describe("SearchEngine.fromPinyin", () => {
       "wulumuqi",
     ])
       expect(engine.fromPinyin(text), text).toBeUndefined();
+  });
+
+  it("reads the names of a record put after the engine was built, even of a message just read", () => {
+    const live = SearchEngine.build(engine.catalog);
+    expect(live.fromPinyin("chunsha fuhuaqi")).toBeUndefined();
+    const record = live.get("incubator-changsha")!;
+    live.put({ ...record, title: { ...record.title, zh: "春沙孵化器" } });
+    expect(live.fromPinyin("chunsha fuhuaqi")).toBe("春沙孵化器");
   });
 
   it("answers it in Chinese with the record it names", () => {
