@@ -72,6 +72,12 @@ const decisionSets = [
     key: "tuning-4",
   },
   {
+    name: "dev, fifth tuning part (eval/dev-tuning-5.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-5.yaml"),
+    gate: false,
+    key: "tuning-5",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

@@ -184,6 +184,7 @@ function factStrength(record: CatalogRecord, question: QuestionKind, asked: Aske
       // A list of countries answers "which countries"; one country hardly does.
       return record.countries.length > 1 ? 1 : 0;
     case "theme":
+    case "which":
       return 0;
   }
 }
@@ -222,6 +223,7 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
     case "countries":
       return record.countries.length > 0 ? { kind: "places", countries: record.countries, cities: [] } : null;
     case "theme":
+    case "which":
       return null;
   }
 }
@@ -252,30 +254,90 @@ function directAnswer(
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
     return structured;
-  let best: { text: string; overlap: number } | undefined;
-  for (const { part, keys } of asked.sentencesOf(record, lang)) {
-    const n = overlap(wanted, keys);
-    if (n > 0 && (!best || n > best.overlap)) best = { text: part.trim().replace(/[,;:，；：]$/u, ""), overlap: n };
+  let best: { part: SentencePart; overlap: number } | undefined;
+  for (const part of asked.sentencesOf(record, lang)) {
+    // "Which cities…?" asks for a list: of two sentences naming the cities, the one that lists them.
+    const n = overlap(wanted, part.keys) + (question === "which" ? Math.min(listItems(part.part), 5) / 10 : 0);
+    if (n >= 1 && (!best || n > best.overlap)) best = { part, overlap: n };
   }
-  return best ? { kind: "sentence", text: best.text } : structured;
+  return best ? { kind: "sentence", text: answeringText(best.part) } : structured;
+}
+
+/** A sentence of a record, or a clause of a long one, with its keys. */
+interface SentencePart {
+  part: string;
+  keys: Set<string>;
+  /** The whole sentence and where its clauses are (one span for a sentence kept whole). */
+  sentence: string;
+  spans: [number, number][];
+  /** This part's clause among `spans`. */
+  index: number;
 }
 
 /** A record's sentences in a language (a long one cut into clauses), in order, each with its keys. */
-function sentenceParts(
-  engine: SearchEngine,
-  record: CatalogRecord,
-  lang: Language,
-): { part: string; keys: Set<string> }[] {
-  const parts: { part: string; keys: Set<string> }[] = [];
+function sentenceParts(engine: SearchEngine, record: CatalogRecord, lang: Language): SentencePart[] {
+  const parts: SentencePart[] = [];
   for (const text of [record.summary[lang], record.details?.[lang] ?? ""]) {
     for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) {
-      for (const part of sentence.length > SENTENCE_MAX
-        ? sentence.split(/(?<=[,;:，；：])\s*|\s+[—–]\s+/u)
-        : [sentence])
-        parts.push({ part, keys: keysOf(engine, part, lang) });
+      const spans: [number, number][] =
+        sentence.length > SENTENCE_MAX ? clausesOf(sentence, lang) : [[0, sentence.length]];
+      spans.forEach(([start, end], index) => {
+        const part = sentence.slice(start, end);
+        parts.push({ part, keys: keysOf(engine, part, lang), sentence, spans, index });
+      });
     }
   }
   return parts;
+}
+
+/** How many list separators a text has. */
+function listItems(text: string): number {
+  return text.match(/[,、，]/gu)?.length ?? 0;
+}
+
+/** Where a long sentence may be cut: after a comma, semicolon or colon, or around a dash. */
+const CLAUSE_BREAK = /(?<=[,;:，；：])\s*|\s+[—–]\s+/gu;
+
+/**
+ * Where a long sentence's clauses are. The items of a list stay with the clause that introduces them
+ * ("…eight new partner cities: Wuhan, Shenyang, … and Nanchang"), so a clause that answers keeps its list.
+ */
+function clausesOf(sentence: string, lang: Language): [number, number][] {
+  // Chinese says in a character what the other languages say in about three.
+  const listItem = lang === "zh" ? 10 : 30;
+  const breaks = [...sentence.matchAll(CLAUSE_BREAK)].map((m) => ({ end: m.index, next: m.index + m[0].length }));
+  const spans: [number, number][] = [];
+  let start = 0;
+  breaks.forEach(({ end, next }, i) => {
+    const following = (breaks[i + 1]?.end ?? sentence.length) - next;
+    if (following < listItem && end - start >= listItem) return;
+    spans.push([start, end]);
+    start = next;
+  });
+  spans.push([start, sentence.length]);
+  return spans.filter(([s, e]) => sentence.slice(s, e).trim().length > 0);
+}
+
+/** Longest line a clause grows to with what it needs around it. */
+const ANSWER_MAX = 300;
+
+/**
+ * The clause that answers, with what it needs around it when the line can hold it: the next clause
+ * ("Jin Fujian, | Party secretary of the Urumqi Science and Technology Bureau"; "…with the Sigma
+ * accounting firm in Xi'an, | the Hilsa research institute in Changsha…"), and the one before when it
+ * goes on from there ("…the mayor of Shunyi, Cui Xiaohao, | handed over letters…").
+ */
+function answeringText({ sentence, spans, index }: SentencePart): string {
+  let [start, end] = spans[index]!;
+  const next = spans[index + 1];
+  if (next && next[1] - start <= ANSWER_MAX) end = next[1];
+  const previous = spans[index - 1];
+  if (previous && /^\p{Ll}/u.test(sentence.slice(start).trimStart()) && end - previous[0] <= ANSWER_MAX)
+    start = previous[0];
+  return sentence
+    .slice(start, end)
+    .trim()
+    .replace(/[,;:，；：]$/u, "");
 }
 
 interface ScoredFigure {
@@ -332,7 +394,7 @@ interface AskedWords {
   /** The keys of a record's title in all four languages. */
   titleKeysOf: (record: CatalogRecord) => Set<string>;
   /** A record's sentences (long ones cut into clauses) with their keys, in a language. */
-  sentencesOf: (record: CatalogRecord, lang: Language) => { part: string; keys: Set<string> }[];
+  sentencesOf: (record: CatalogRecord, lang: Language) => SentencePart[];
 }
 
 const SHARE =
@@ -375,7 +437,7 @@ const keyCache = new WeakMap<
   {
     labels: WeakMap<Figure, Set<string>[]>;
     titles: WeakMap<CatalogRecord, Set<string>>;
-    sentences: WeakMap<CatalogRecord, Map<Language, { part: string; keys: Set<string> }[]>>;
+    sentences: WeakMap<CatalogRecord, Map<Language, SentencePart[]>>;
   }
 >();
 

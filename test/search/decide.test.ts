@@ -19,7 +19,26 @@ describe("decide: direct answers from the record's own sentence", () => {
     expect(decision.direct).toMatchObject({ kind: "sentence" });
     const text = decision.direct?.kind === "sentence" ? decision.direct.text : "";
     expect(text).toContain(fact);
-    expect(text.length).toBeLessThanOrEqual(200);
+    expect(text.length).toBeLessThanOrEqual(300);
+  });
+
+  it.each([
+    // The list of a long sentence stays with the clause that introduces it.
+    ["With which cities did the Urumqi Science and Technology Bureau sign an agreement?", ["Wuhan", "Nanchang"]],
+    // Of two sentences naming cities, the one that lists them.
+    ["quelles villes sont devenues partenaires d'Ürümqi en 2024 ?", ["Wuhan", "Nanchang"]],
+    ["В каком районе Урумчи прошла конференция?", ["Тоутуньхэ"]],
+    ["习近平在天津宣布了哪三个合作平台？", ["能源", "绿色产业", "数字经济"]],
+    // A clause that goes on from the one before keeps its subject.
+    ["Qui a remis les lettres de nomination aux experts des champions cachés ?", ["Cui Xiaohao", "a remis"]],
+    ["Who is Jin Fujian?", ["Jin Fujian", "Party secretary"]],
+    // The next clause when both fit in a line.
+    ["Avec qui l'incubateur Xinjiang–Asie centrale a-t-il signé des accords stratégiques ?", ["Sigma", "Hilsa"]],
+  ])("%s keeps what the answering clause needs around it", (question, facts) => {
+    const decision = decide(engine, question);
+    const text = decision.direct?.kind === "sentence" ? decision.direct.text : "";
+    for (const fact of facts) expect(text).toContain(fact);
+    expect(text.length).toBeLessThanOrEqual(300);
   });
 
   it("reads the record's sentences as they are now, once a record changes", async () => {
