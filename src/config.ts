@@ -56,6 +56,12 @@ const envSchema = z
     /** How long the start waits for Redis to answer (unreachable, refusing the password) before giving up with exit code 3. */
     REDIS_START_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     CATALOG_DIR: z.string().default(path.join(repoRoot, "data")),
+    /** The saved search index `npm run index:build` writes and the start loads when it matches the catalog ("" for none). */
+    SEARCH_INDEX_FILE: z
+      .string()
+      .trim()
+      .default(path.join(repoRoot, ".cache", "search-index.bin"))
+      .transform((v) => (v === "" ? undefined : path.resolve(v))),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Below this confidence the best hit does not answer the question (it is recorded as unanswered). */
     ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),

@@ -13,7 +13,8 @@ import { createI18n } from "../i18n.js";
 import { createLogger, type Logger } from "../logger.js";
 import { configSecrets } from "../redact.js";
 import { LiveCatalog } from "../live/catalog.js";
-import { SearchEngine } from "../search/engine.js";
+import type { SearchEngine } from "../search/engine.js";
+import { openSearchEngine } from "../search/snapshot.js";
 import { createState, RedisUnavailableError, waitForRedis } from "../state/index.js";
 import type { StateBackend } from "../state/types.js";
 import { redisClients } from "./redis.js";
@@ -194,7 +195,7 @@ async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine
       2,
     );
   }
-  const engine = SearchEngine.build(result.catalog);
+  const engine = openSearchEngine(result.catalog, { file: config.SEARCH_INDEX_FILE, logger });
   logger.info(
     { records: engine.size, ms: Date.now() - started, dir: config.CATALOG_DIR },
     "catalog loaded and indexed",

@@ -303,10 +303,29 @@ export interface SearchEngineOptions {
   now?: () => Date;
 }
 
+/**
+ * The costly part of what `build` derives from a catalog, in plain data (see `prepared`): the index
+ * terms and title units of every record, flexsearch's own export of its index, the typo table's words.
+ */
+export interface PreparedState {
+  /** Per record, in catalog order: its title's units of meaning per language. */
+  titleUnits: (readonly (readonly string[])[][])[];
+  /** flexsearch's export of the index, as (key, data) pairs for its import. */
+  index: [string, string][];
+  documentFrequency: [string, number][];
+  /** Word form → index keys, in the order typo correction learnt them. */
+  surfaces: [string, string[]][];
+  /** Gazetteer names of the catalog's countries that are words of the catalog (so not places). */
+  catalogWords: string[];
+  vocabulary: { en: string[]; fr: string[] };
+}
+
 type FlexDocument = {
   add(doc: Record<string, string | number>): void;
   remove(id: number): void;
   search(options: { query: string; field: readonly string[]; limit: number }): { field: string; result: number[] }[];
+  export(handler: (key: string, data: string) => void): void;
+  import(key: string, data: string): void;
 };
 
 /**
@@ -401,15 +420,8 @@ export class SearchEngine {
 
     // Places are matched in queries only (records carry their countries and cities as fields), so the
     // gazetteer can be added once the index knows which names are also words of the catalog.
-    const catalogCountries = new Set(
-      catalog.records
-        .flatMap((r) => [...r.countries, ...r.cities.map((c) => catalog.places.cities[c]?.country ?? "")])
-        .filter(Boolean),
-    );
-    lexicon.addCountryPlaces(
-      catalogCountries,
-      gazetteerCities(),
-      (name) => mayBeIndexed(name, documentFrequency) && isIndexedWord(name, documentFrequency),
+    lexicon.addCountryPlaces(catalogCountriesOf(catalog), gazetteerCities(), (name) =>
+      isCatalogWord(name, documentFrequency),
     );
 
     const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
@@ -496,6 +508,51 @@ export class SearchEngine {
     Object.assign(this, other);
     // The clock is the holder's (a test pins it), not the rebuilt engine's.
     this.now = now;
+  }
+
+  /**
+   * What `build` prepared that costs time, for a saved index (see snapshot.ts): taken right after the
+   * build, before any put or remove, it gives back this engine through `fromPrepared`.
+   */
+  prepared(): PreparedState {
+    const index: [string, string][] = [];
+    this.index.export((key, data) => void index.push([key, data]));
+    const wanted = catalogCountriesOf(this.catalog);
+    const catalogWords: string[] = [];
+    for (const city of gazetteerCities())
+      if (wanted.has(city.country))
+        for (const name of city.names) if (isCatalogWord(name, this.documentFrequency)) catalogWords.push(name);
+    return {
+      titleUnits: this.records.map((e) => e.titleUnits),
+      index,
+      documentFrequency: [...this.documentFrequency],
+      surfaces: [...this.surfaces],
+      catalogWords,
+      vocabulary: { en: [...this.vocabulary.en], fr: [...this.vocabulary.fr] },
+    };
+  }
+
+  /** The engine `build(catalog)` gives, from the state it prepared for that same catalog: nothing is analysed again. */
+  static fromPrepared(catalog: Catalog, state: PreparedState, options: SearchEngineOptions = {}): SearchEngine {
+    const lexicon = Lexicon.build(catalog.glossary, catalog.places);
+    const catalogWords = new Set(state.catalogWords);
+    lexicon.addCountryPlaces(catalogCountriesOf(catalog), gazetteerCities(), (name) => catalogWords.has(name));
+    const index = createIndex();
+    for (const [key, data] of state.index) index.import(key, data);
+    const surfaces = new Map(state.surfaces);
+    return new SearchEngine(
+      catalog,
+      catalog.records.map((record, i) => entryOf(record, catalog, state.titleUnits[i]!)),
+      new Map(catalog.records.map((record, i) => [record.id, i])),
+      index,
+      new Map(state.documentFrequency),
+      lexicon,
+      surfaces,
+      SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 }),
+      { en: new Set(state.vocabulary.en), fr: new Set(state.vocabulary.fr) },
+      new TextIndexer(lexicon, surfaces, catalog),
+      options,
+    );
   }
 
   /** Takes a record's terms out of the index and the document frequencies. */
@@ -1338,6 +1395,15 @@ function indexRecord(
   for (const term of recordTerms(fields)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   index.add(doc);
   const lexicon = indexer.lexicon;
+  return entryOf(
+    record,
+    indexer.catalog,
+    LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
+  );
+}
+
+/** A record's entry: its places and tags as sets, with its title units (the costly part, given). */
+function entryOf(record: CatalogRecord, catalog: Catalog, units: IndexedRecord["titleUnits"]): IndexedRecord {
   return {
     record,
     countries: new Set(record.countries),
@@ -1347,12 +1413,26 @@ function indexRecord(
     cities: new Set(record.cities.map(cityToken)),
     cityCountries: new Set(
       record.cities.flatMap((id) => {
-        const country = indexer.catalog.places.cities[id]?.country;
+        const country = catalog.places.cities[id]?.country;
         return country ? [countryToken(country)] : [];
       }),
     ),
-    titleUnits: LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
+    titleUnits: units,
   };
+}
+
+/** Countries of the catalog's records and of their cities: the gazetteer's cities in them are places. */
+function catalogCountriesOf(catalog: Catalog): Set<string> {
+  return new Set(
+    catalog.records
+      .flatMap((r) => [...r.countries, ...r.cities.map((c) => catalog.places.cities[c]?.country ?? "")])
+      .filter(Boolean),
+  );
+}
+
+/** A gazetteer name that is also a word of the catalog, so not a place (see Lexicon.addCountryPlaces). */
+function isCatalogWord(name: string, documentFrequency: ReadonlyMap<string, number>): boolean {
+  return mayBeIndexed(name, documentFrequency) && isIndexedWord(name, documentFrequency);
 }
 
 function recordTerms(fields: Record<MatchField, Set<string>>): Set<string> {
