@@ -3,7 +3,15 @@ import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, isSoftKey, latinLanguageOf } from "./analyzer.js";
 import { bigrams } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
-import { asksFor, questionKind, smalltalkKind, type QuestionKind, type SmalltalkKind } from "./question.js";
+import {
+  asksFor,
+  detailAsked,
+  questionKind,
+  smalltalkKind,
+  type Detail,
+  type QuestionKind,
+  type SmalltalkKind,
+} from "./question.js";
 import type { SearchFilters, SearchHit, SearchResponse } from "./types.js";
 
 /**
@@ -39,6 +47,8 @@ export interface Decision {
   smalltalk: SmalltalkKind | null;
   /** The best hit's confidence (0 when nothing matched). */
   confidence: number;
+  /** Declined because the question asks for a detail the record that would answer it does not hold. */
+  missing?: Detail;
 }
 
 export interface DecideOptions {
@@ -97,7 +107,27 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (!answered) {
     return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
   }
-  const direct = question && asked ? directAnswer(record, question, asked, response.lang) : null;
+  // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
+  // what is asked is not in it — say so rather than answer with a card that does not hold it.
+  const detail = detailAsked(text);
+  if (detail && !holdsDetail(record, detail)) {
+    return {
+      kind: "decline",
+      lang: response.lang,
+      response,
+      question,
+      direct: null,
+      smalltalk: null,
+      confidence,
+      missing: detail,
+    };
+  }
+  const said = detail ? detailSentence(record, detail, response.lang) : undefined;
+  const direct: DirectFact | null = said
+    ? { kind: "sentence", text: said }
+    : question && asked
+      ? directAnswer(record, question, asked, response.lang)
+      : null;
   // "What is the budget of…", "how many staff…": a figure the record lacks, named by a word the catalog
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0) {
@@ -118,6 +148,44 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     smalltalk: null,
     confidence,
   };
+}
+
+/**
+ * Words with which a record's text speaks of a detail it has no field for: what taking part costs ("free
+ * of charge", "sans frais") and deadlines ("the source gives no deadlines" answers the question too).
+ */
+const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
+  fee: /\b(fees?|free of charge|tuition|frais|gratuit|бесплатн|взнос|оплат)|免费|费用|学费/iu,
+  deadline: /\b(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)|截止/iu,
+};
+
+/** Whether a record holds a detail a question asks for, in a field or, for some, in its text. */
+function holdsDetail(record: CatalogRecord, detail: Detail): boolean {
+  switch (detail) {
+    case "phone":
+      return record.contacts.some((c) => c.phone !== undefined);
+    case "email":
+      return record.contacts.some((c) => c.email !== undefined);
+    case "address":
+      return false;
+    case "website":
+    case "text":
+      return record.links.length > 0 || record.contacts.some((c) => c.url !== undefined);
+    case "deadline":
+      if ((record.dates?.deadlines?.length ?? 0) > 0) return true;
+      return LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined);
+    case "fee":
+      return LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined);
+  }
+}
+
+/** The record's sentence that speaks of the detail, in a language. */
+function detailSentence(record: CatalogRecord, detail: Detail, lang: Language): string | undefined {
+  const words = DETAIL_WORDS[detail];
+  if (!words) return undefined;
+  for (const text of [record.summary[lang], record.details?.[lang] ?? ""])
+    for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) if (words.test(sentence)) return sentence.trim();
+  return undefined;
 }
 
 /** Hits scoring this close to the best are a tie in rank; the one that covers more of the question goes first. */

@@ -173,6 +173,66 @@ export function questionKind(text: string): QuestionKind | null {
   return null;
 }
 
+/**
+ * A detail of a programme that the catalog holds only for some records, or not at all: a phone number,
+ * an e-mail or postal address, a website, a fee, an application deadline, a document's full text.
+ */
+export type Detail = "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text";
+
+const DETAIL_PATTERNS: [Detail, RegExp][] = [
+  [
+    "phone",
+    /\b(tele)?phone\b|\btel\b|\bwhatsapp\b|\bwechat\b|\bnumero de (tel|telephone|portable)\b|\bтелефон|\bпозвонить\b|\bватсап|\bвичат|电话|手机号|微信/u,
+  ],
+  [
+    "email",
+    /\be-?mails?\b|\bcourriel\b|\bmel\b|\bадрес (электронной )?почты\b|\bэлектронн(ая|ой|ую) почт|\bимейл|\bемейл|\bи-мейл|邮箱|电子邮件|邮件地址/u,
+  ],
+  [
+    "address",
+    /\b(postal|street|mailing|office|physical|exact|full) address\b|\b(what|what's|whats) (is )?(the |its |their )?address\b|\baddress of\b|(?<!s')(?<!s’)\badresse (postale|exacte|du|de|des)\b|\bquelle (est )?(l'|l’)?adresse\b|\bпочтовый адрес\b|\bадрес (офиса|центра|инкубатора|управления)\b|\bкакой (у них )?адрес\b|具体地址|详细地址|地址是|地址在/u,
+  ],
+  [
+    "website",
+    /\bweb ?site\b|\bhomepage\b|\bofficial site\b|\bsite (web|internet|officiel)\b|\bсайт\b|\bсайта\b|\bвеб-сайт|网站|网址|官网/u,
+  ],
+  [
+    "fee",
+    /\bfees?\b|\btuition\b|\bprice\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\bfrais (d'inscription|de participation|de scolarite)\b|\bfrais\b|\bcombien (ca |cela )?coute\b|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\btarifs?\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат|费用|学费|报名费|收费|免费吗/u,
+  ],
+  [
+    "deadline",
+    /\bdeadlines?\b|\bdue date\b|\bclosing date\b|\bdate limite\b|\bdate de cloture\b|\bjusqu'(a|à) quand\b|\bсрок(и)? (подачи|приема|регистрации)\b|\bдедлайн|\bкрайний срок\b|\bдо какого числа\b|截止|报名时间|申请时间/u,
+  ],
+  [
+    "text",
+    /\bfull text\b|\bwhole text\b|\bcomplete text\b|\btexte (integral|complet)\b|\bполный текст\b|\bтекст целиком\b|全文|原文/u,
+  ],
+];
+const DETAILS = DETAIL_PATTERNS.map(([detail, re]): [Detail, RegExp] => [
+  detail,
+  new RegExp(wordBoundaries(re.source), "u"),
+]);
+
+/**
+ * The detail a question asks for, when that is all it asks ("телефон управления", "frais d'inscription du
+ * camp"); null when it asks something else too ("who can apply? is there a deadline?").
+ */
+export function detailAsked(text: string): Detail | null {
+  const folded = fold(text).replace(/’/g, "'");
+  for (const [detail, pattern] of DETAILS) {
+    if (!pattern.test(folded)) continue;
+    const others = folded.split(/[?？!！。;；]|\.(?:\s|$)/u).filter((part) => !pattern.test(part) && isSaying(part));
+    return others.length === 0 ? detail : null;
+  }
+  return null;
+}
+
+/** A part of a message that says something: three words, or six Chinese characters. */
+function isSaying(part: string): boolean {
+  return (part.match(/\p{Script=Han}/gu)?.length ?? 0) >= 6 || (part.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) >= 3;
+}
+
 export type SmalltalkKind = "greeting" | "thanks" | "help" | "bye" | "command" | "emoji" | "ack";
 
 /**

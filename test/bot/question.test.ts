@@ -198,6 +198,29 @@ describe("no good answer", () => {
     expect(logged[0]?.score).toBeLessThan(0.99);
   });
 
+  it.each([
+    ["phone number of the Urumqi Science and Technology Bureau", "doesn't give a phone number for"],
+    ["телефон Управления науки и технологий Урумчи", "нет номера телефона для"],
+    [
+      "Quels sont les frais d'inscription au camp d'innovation Chine-ASEAN ?",
+      "n’indique pas le coût de la participation",
+    ],
+    ["上合高等教育合作中心的申请截止日期", "申请截止日期"],
+  ])("says which detail the catalog lacks when asked for it: %s", async (question, says) => {
+    const reply = only(await say(question));
+    const text = reply.text as string;
+    expect(text).toContain(says);
+    expect(text).not.toContain("couldn't find a good answer");
+    // The record it is about comes first among the buttons, and the question is kept for the editors.
+    expect(callbackData(reply)[0]).toMatch(/^r:c:/);
+    expect((await deps.state.questions.recent(1))[0]?.text).toBe(question);
+  });
+
+  it("answers a question about a detail from the record's sentence that speaks of it", async () => {
+    const reply = only(await say("what's the deadline for the China-ASEAN innovation and entrepreneurship contest?"));
+    expect(reply.text as string).toContain("💡 The source gives no application procedure or deadlines.");
+  });
+
   it("still replies when the question log fails, with a warning in the log", async () => {
     const memory = createMemoryState({ ttlSeconds: 3600 });
     const broken: StateBackend = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { questionKind, smalltalkKind, wordBoundaries } from "../../src/search/question.js";
+import { detailAsked, questionKind, smalltalkKind, wordBoundaries } from "../../src/search/question.js";
 
 describe("smalltalkKind", () => {
   it.each([
@@ -132,5 +132,34 @@ describe("wordBoundaries", () => {
       String.raw`(a|b)+\b`,
     ])
       expect(wordBoundaries(source), source).toBe(everyScript(source));
+  });
+});
+
+describe("detailAsked", () => {
+  it.each([
+    ["phone number of the Urumqi Science and Technology Bureau", "phone"],
+    ["адрес электронной почты инкубатора", "email"],
+    ["adresse e-mail de l'incubateur Zhongya Hulian", "email"],
+    ["quelle est l'adresse du bureau ?", "address"],
+    ["сколько стоит участие в лагере", "fee"],
+    ["中国—东盟创新创业大赛报名费多少", "fee"],
+    ["application deadline for the SCO higher education centre", "deadline"],
+    ["上合高等教育合作中心的申请截止日期", "deadline"],
+    ["Le texte intégral du manifeste 2024, svp", "text"],
+    ["official website of CAEXPO", "website"],
+  ])("%s asks for a detail (%s)", (text, detail) => {
+    expect(detailAsked(text)).toBe(detail);
+  });
+
+  it.each([
+    // "S'adresser à" is "to be meant for", not an address.
+    "à qui s'adresse le programme des jeunes scientifiques ?",
+    // Asking something else too: the record answers that part.
+    "Bonjour, qui peut participer au programme des jeunes scientifiques ? Et il y a une date limite ?",
+    "乌市那个大会签了多少协议？总共多少钱？",
+    "incubators in Kazakhstan",
+    "SCO energy platform",
+  ])("%s asks for no detail alone", (text) => {
+    expect(detailAsked(text)).toBeNull();
   });
 });

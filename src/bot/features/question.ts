@@ -137,7 +137,12 @@ async function noMatch(
 ): Promise<void> {
   const weak = records.slice(0, WEAK_SHOWN);
   const view = renderNoMatch(
-    { query, weak, suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang) },
+    {
+      query,
+      weak,
+      suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang),
+      ...(decision.missing ? { missing: decision.missing } : {}),
+    },
     viewEnv(ctx),
   );
   // "🔔 Notify me" matters most here: the catalog may answer it later.

@@ -1,4 +1,5 @@
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
+import type { Detail } from "../../search/question.js";
 import { escapeHtml, MESSAGE_LIMIT, splitMessage } from "../format.js";
 import { catalogCard, kindLabel, placesText, type ViewEnv } from "./card.js";
 import { fitEscaped, periodPhrase } from "./format.js";
@@ -78,6 +79,8 @@ export interface NoMatch {
   weak: CatalogRecord[];
   /** Words to try instead (sector names, in the reply language). */
   suggestions: string[];
+  /** The detail asked for that the closest record (the first weak match) does not hold. */
+  missing?: Detail;
 }
 
 /**
@@ -86,10 +89,19 @@ export interface NoMatch {
  */
 export function renderNoMatch(view: NoMatch, env: ViewEnv): string {
   const { t } = env;
+  const about = view.missing ? view.weak[0] : undefined;
   const blocks = [
-    t(view.query.trim() ? "question:noMatch.title" : "question:noMatch.titleEmpty", { query: quoteQuery(view.query) }),
+    about
+      ? t("question:noMatch.missing", {
+          detail: t(`question:noMatch.detail.${view.missing}`),
+          title: escapeHtml(shortTitle(about, env.lang)),
+        })
+      : t(view.query.trim() ? "question:noMatch.title" : "question:noMatch.titleEmpty", {
+          query: quoteQuery(view.query),
+        }),
   ];
-  if (view.weak.length) blocks.push(t("question:noMatch.weak", { count: view.weak.length }));
+  if (about) blocks.push(t("question:noMatch.missingWeak"));
+  else if (view.weak.length) blocks.push(t("question:noMatch.weak", { count: view.weak.length }));
   if (view.suggestions.length)
     blocks.push(
       t("question:noMatch.suggest", { terms: view.suggestions.map((s) => `<i>${escapeHtml(s)}</i>`).join(", ") }),
