@@ -28,7 +28,13 @@ export async function isEntryPoint(moduleUrl: string): Promise<boolean> {
 
 /** Runs `cli` with the process's arguments and streams when its module is the script node was started with. */
 export async function runIfEntryPoint(moduleUrl: string, cli: Cli): Promise<void> {
-  if (await isEntryPoint(moduleUrl)) process.exitCode = await cli(process.argv.slice(2), processIo());
+  if (!(await isEntryPoint(moduleUrl))) return;
+  // Output piped to a reader that stops early (`| head`) ends the command quietly, as Unix tools do.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await cli(process.argv.slice(2), processIo());
 }
 
 /** Prints a line on the io's stdout or stderr. */
