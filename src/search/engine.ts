@@ -205,6 +205,16 @@ const TOPIC_OUTSIDE_TITLE_PLACE = 0.5;
 const PLACE_CONFIDENCE_WEIGHT = 0.5;
 
 /**
+ * A question with this many words of substance (not places, not the kind of fact asked) is a long one:
+ * "we are a family-owned machine builder from Stuttgart and would like to grow in China — is there a
+ * forum for German firms?". Its words the catalog has never seen are mostly the asker's context, so they
+ * count this much of their weight against a record's confidence; in a short question an unknown word is
+ * the thing asked about ("Chevening scholarship") and counts in full. Chosen on the tuning parts.
+ */
+const LONG_QUESTION_UNITS = 6;
+const UNKNOWN_IN_LONG_QUESTION_WEIGHT = 0.6;
+
+/**
  * Per term, the records flexsearch returns (it ranks where the term stands early in the field first);
  * a very common term has little weight, so looking past this many changes nothing but the time taken.
  */
@@ -599,7 +609,15 @@ export class SearchEngine {
 
     const acc = this.collect(units);
     const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
-    const confidenceWeight = units.map((u) => u.weight * (u.isPlace ? PLACE_CONFIDENCE_WEIGHT : 1));
+    const long = units.filter((u) => !u.isPlace && !u.soft).length >= LONG_QUESTION_UNITS;
+    const confidenceWeight = units.map(
+      (u) =>
+        u.weight *
+        (u.isPlace ? PLACE_CONFIDENCE_WEIGHT : 1) *
+        (long && !u.describesAsker && !u.alts.some((a) => this.documentFrequency.has(a.term))
+          ? UNKNOWN_IN_LONG_QUESTION_WEIGHT
+          : 1),
+    );
     const totalConfidenceWeight = confidenceWeight.reduce((sum, w) => sum + w, 0);
     // Units that say what is asked about: neither a place nor the kind of fact asked for.
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);

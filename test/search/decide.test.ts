@@ -288,3 +288,31 @@ describe("decide: a named institution the catalog lacks", () => {
     expect(decide(engine, question).record?.id).toBe(id);
   });
 });
+
+describe("decide: the words of a long question that the catalog has never seen", () => {
+  it.each([
+    [
+      "Good evening, I work for the city administration of Medan in Indonesia. We are exploring smart-city solutions and I heard a Chinese partner already works with Indonesia on this. Could you point me to it? Kind regards, Rina",
+      "china-asean-information-harbor",
+    ],
+    [
+      "Мы немецкая компания из Мюнхена, производим промышленные насосы. Где найти китайских партнёров?",
+      "sino-german-hidden-champions-report",
+    ],
+    [
+      "我是巴基斯坦的年轻技术员，想学点新能源方面的实用技能，中国有面向上合国家的职业培训吗",
+      "sco-vocational-training-centre",
+    ],
+  ])("are mostly the asker's context, and weigh less: %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+  });
+
+  it.each(["Chevening scholarship for SCO countries", "mittelstand forum"])(
+    "in a short question are what is asked about, and keep their weight: %s",
+    (question) => {
+      expect(decide(engine, question).kind).toBe("decline");
+    },
+  );
+});
