@@ -76,7 +76,7 @@ const layerZones = Object.entries(layers).flatMap(([name, layer]) =>
 );
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "coverage/", "dist/", ".scratch/", "bench/out/"] },
+  { ignores: ["node_modules/", "coverage/", "dist/", ".scratch/", "bench/out/", ".test-build-*/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

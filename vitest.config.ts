@@ -30,6 +30,8 @@ const isolated = testFiles(TESTS).filter((file) => NEEDS_ISOLATION.test(readFile
 
 export default defineConfig({
   test: {
+    // Compiles src/ once for the processes tests start (test/helpers/main-process.ts).
+    globalSetup: [`${TESTS}/global-setup.ts`],
     setupFiles: [`${TESTS}/setup.ts`],
     testTimeout: 20_000,
     // Setup builds the search engine and starts servers; a loaded machine must not fail it.

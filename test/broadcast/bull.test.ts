@@ -14,6 +14,7 @@ import type { ProgressMessage } from "../../src/broadcast/redis-hooks.js";
 import type { BroadcastRequest, DeliveryService } from "../../src/broadcast/types.js";
 import { apiErrors, telegramRateLimits } from "../helpers/fake-bot-api.js";
 import type { FakeBotApi } from "../helpers/fake-bot-api.js";
+import { nodeArgs } from "../helpers/main-process.js";
 import { openClient, startRedisServer } from "../helpers/redis-server.js";
 import type { RedisServer } from "../helpers/redis-server.js";
 import { describeDeliveryBehaviour } from "./behaviour.js";
@@ -140,7 +141,7 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
   });
 
   function startWorker(log: string[]): ChildProcess {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/worker-main.ts"], {
+    const child = spawn(process.execPath, nodeArgs("worker-main"), {
       cwd: repoRoot,
       // Only what the worker needs: never a REDIS_URL or token from the developer's environment.
       env: {

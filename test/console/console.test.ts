@@ -11,9 +11,10 @@ import { loadConfig } from "../../src/config.js";
 import { createI18n } from "../../src/i18n.js";
 import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
+import { nodeArgs } from "../helpers/main-process.js";
 import { textSink } from "../helpers/text-sink.js";
 
-/** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
+/** Tests that start `npm start`'s process (module loading, catalog and index build) get more time. */
 const SPAWN_TIMEOUT_MS = 60_000;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -26,7 +27,7 @@ function spawnConsole(
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    const child = spawn(process.execPath, nodeArgs("main"), {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? "", ...env },
       stdio: ["pipe", "pipe", "pipe"],

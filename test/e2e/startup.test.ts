@@ -5,7 +5,7 @@ import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import { HARNESS_TOKEN, apiError, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { startMain as startMainProcess } from "../helpers/main-process.js";
 
-/** Tests that spawn `node --import tsx src/main.ts` (module loading, catalog and index build) get more time. */
+/** Tests that start `npm start`'s process (module loading, catalog and index build) get more time. */
 const SPAWN_TIMEOUT_MS = 60_000;
 
 /**

@@ -1,12 +1,36 @@
 /**
- * `npm start`'s entry point as a child process (node --import tsx src/main.ts), with its output captured:
- * for what only a process can show — exit codes, signals, what reaches stdout and stderr.
+ * `npm start`'s entry point as a child process, with its output captured: for what only a process can
+ * show — exit codes, signals, what reaches stdout and stderr. Processes run src/ compiled once for the
+ * test run (test/global-setup.ts), as production runs dist/; `nodeArgs(entry, { tsx: true })` runs the
+ * TypeScript under tsx, as `npm start` does.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * node's arguments to run `entry` (a path under src/ without its extension: "main", "worker-main",
+ * "cli/search"), after preloading `preload` (test/helpers/<name> without its extension): from the
+ * run's compiled copy of src/ (test/global-setup.ts), or from the TypeScript under tsx with `tsx`, or
+ * when there is no compiled copy (outside vitest, e.g. bench/load.ts).
+ */
+export function nodeArgs(entry: string, { tsx = false, preload = [] }: { tsx?: boolean; preload?: string[] } = {}) {
+  const build = process.env.COOPDESK_TEST_BUILD;
+  if (tsx || !build) {
+    const helpers = preload.flatMap((name) => [
+      "--import",
+      pathToFileURL(path.join(ROOT, `test/helpers/${name}.ts`)).href,
+    ]);
+    return ["--import", "tsx", ...helpers, `src/${entry}.ts`];
+  }
+  const helpers = preload.flatMap((name) => [
+    "--import",
+    pathToFileURL(path.join(build, `test-helpers/${name}.js`)).href,
+  ]);
+  return [...helpers, path.join(build, `${entry}.js`)];
+}
 
 export interface Exit {
   code: number | null;
@@ -27,14 +51,10 @@ export interface MainProcess {
 
 /**
  * Starts the bot with exactly this environment (plus PATH); killed with SIGKILL if still running after `killAfterMs`.
- * `nodeArgs` replaces node's arguments (e.g. another entry point, such as the broadcast worker's).
+ * `args` replaces node's arguments (e.g. another entry point, such as the broadcast worker's: `nodeArgs("worker-main")`).
  */
-export function startMain(
-  env: Record<string, string>,
-  killAfterMs = 45_000,
-  nodeArgs = ["--import", "tsx", "src/main.ts"],
-): MainProcess {
-  const child = spawn(process.execPath, nodeArgs, {
+export function startMain(env: Record<string, string>, killAfterMs = 45_000, args = nodeArgs("main")): MainProcess {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

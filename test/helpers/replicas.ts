@@ -33,7 +33,7 @@ import {
   type RecordedCall,
   type WebhookDelivery,
 } from "./fake-bot-api.js";
-import { startMain, type MainProcess } from "./main-process.js";
+import { nodeArgs, startMain, type MainProcess } from "./main-process.js";
 import { openClient, startRedisServer, type RedisServer } from "./redis-server.js";
 
 export interface ReplicaSetOptions {
@@ -46,7 +46,7 @@ export interface ReplicaSetOptions {
   /** LOG_LEVEL of the processes: "info" (default), "debug" or "trace" — the start is read from the info lines. The logs are kept for `logs()`. */
   logLevel?: "info" | "debug" | "trace";
   fake?: FakeBotApiOptions;
-  /** How long the processes may take to start, together (default 90 s: a few tsx starts share the cores). */
+  /** How long the processes may take to start, together (default 90 s: a few process starts share the cores). */
   startTimeoutMs?: number;
 }
 
@@ -133,8 +133,6 @@ const WAIT_MS = 15_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
 const REDELIVERY_PAUSE_MS = 100;
 const STOP_GRACE_MS = 10_000;
-/** The processes kill themselves if the starter dies (see exit-with-parent.ts). */
-const EXIT_WITH_PARENT = new URL("./exit-with-parent.ts", import.meta.url).href;
 
 export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<ReplicaSet> {
   const count = options.replicas ?? 3;
@@ -169,9 +167,9 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
 
     const processes: MainProcess[] = [];
     cleanups.push(() => Promise.all(processes.map((p) => terminate(p.child))));
-    const bots = Array.from({ length: count }, () => spawnNode("src/main.ts", botEnv));
+    const bots = Array.from({ length: count }, () => spawnNode("main", botEnv));
     processes.push(...bots);
-    const worker = options.worker === false ? undefined : spawnNode("src/worker-main.ts", env);
+    const worker = options.worker === false ? undefined : spawnNode("worker-main", env);
     if (worker) processes.push(worker);
 
     const timeoutMs = options.startTimeoutMs ?? 90_000;
@@ -348,10 +346,10 @@ function who(from: Sender = {}) {
 // ---------------------------------------------------------------------------
 // Processes
 
-/** `node --import tsx <entry>` as npm start and npm run worker run it, with exactly this environment (plus PATH). */
+/** The entry point of npm start or npm run worker (compiled, see main-process.ts), with exactly this environment (plus PATH). */
 function spawnNode(entry: string, env: Record<string, string>): MainProcess {
-  // No kill timer of its own: stop() ends it, and it exits by itself if this process dies.
-  return startMain(env, 24 * 3600_000, ["--import", "tsx", "--import", EXIT_WITH_PARENT, entry]);
+  // No kill timer of its own: stop() ends it, and it exits by itself if this process dies (exit-with-parent.ts).
+  return startMain(env, 24 * 3600_000, nodeArgs(entry, { preload: ["exit-with-parent"] }));
 }
 
 /**
