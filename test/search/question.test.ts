@@ -28,6 +28,8 @@ describe("smalltalkKind", () => {
     ["merci infiniment, bonne journée à vous", "thanks"],
     ["bonne soirée", "bye"],
     ["t'es un robot ?", "help"],
+    ["thanks a lot, that helped!", "thanks"],
+    ["а что ты умеешь?", "help"],
   ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
     expect(smalltalkKind(text)).toBe(kind);
   });
@@ -39,6 +41,7 @@ describe("smalltalkKind", () => {
     "help me find an incubator",
     "谢谢，东盟的孵化器呢",
     "спасибо, а стипендии есть?",
+    "а инкубаторы в Казахстане?",
     "test of the SCO energy platform",
   ])("%s asks something", (text) => {
     expect(smalltalkKind(text)).toBeNull();
