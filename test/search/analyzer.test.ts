@@ -47,10 +47,13 @@ describe("filler", () => {
   it("drops every form of the verbs of wanting, finding, asking and telling", () => {
     expect(
       keys(
-        "on veut lancer, ils veulent, je voudrais, il faut, je trouve, je me permets de vous écrire, expliquez",
+        "on veut lancer un incubateur, ils veulent, je voudrais, il faut, je trouve, je me permets de vous écrire, expliquez, je monte",
         "fr",
       ),
-    ).toEqual([keys("lancer", "fr")[0]]);
+    ).toEqual([keys("incubateur", "fr")[0]]);
+    expect(keys("un incubateur lié à la Chine, linked to, related to, связанный с", "fr")).toEqual(
+      keys("incubateur Chine", "fr"),
+    );
     expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
     expect(keys("hope you're well, I was wondering, cheers", "en")).toEqual([]);
     expect(keys("на какую сумму, с кем, из скольких", "en")).toEqual(keys("сумму", "en"));

@@ -316,3 +316,17 @@ describe("decide: the words of a long question that the catalog has never seen",
     },
   );
 });
+
+describe("decide: words that only tie the thing asked about to something else", () => {
+  it.each([
+    ["Je veux lancer ma startup à Samarcande, y a-t-il un incubateur lié à la Chine ?", "urumqi-offshore-incubators"],
+    [
+      "Our battery startup is based in Nanchang, can we get connected with partners in Kazakhstan?",
+      "incubator-nanchang",
+    ],
+  ])("leave the question its subject: %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+  });
+});
