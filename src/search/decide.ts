@@ -1,4 +1,4 @@
-import type { CatalogRecord, Figure, Language, Party } from "../catalog/schema.js";
+import type { Catalog, CatalogRecord, Figure, Language, Party } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, isSoftKey, latinLanguageOf } from "./analyzer.js";
 import { bigrams } from "./text.js";
@@ -110,7 +110,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   const detail = detailAsked(text);
-  if (detail && !holdsDetail(record, detail)) {
+  if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog })) {
     return {
       kind: "decline",
       lang: response.lang,
@@ -155,12 +155,16 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
  * of charge", "sans frais") and deadlines ("the source gives no deadlines" answers the question too).
  */
 const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
-  fee: /\b(fees?|free of charge|tuition|frais|gratuit|бесплатн|взнос|оплат)|免费|费用|学费/iu,
-  deadline: /\b(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)|截止/iu,
+  fee: /(?<!\p{L})(fees?|free of charge|tuition|frais|gratuit|бесплатн|взнос|оплат)|免费|费用|学费/iu,
+  deadline: /(?<!\p{L})(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)|截止/iu,
 };
 
 /** Whether a record holds a detail a question asks for, in a field or, for some, in its text. */
-function holdsDetail(record: CatalogRecord, detail: Detail): boolean {
+function holdsDetail(
+  record: CatalogRecord,
+  detail: Detail,
+  asked: { countries: readonly string[]; catalog: Catalog },
+): boolean {
   switch (detail) {
     case "phone":
       return record.contacts.some((c) => c.phone !== undefined);
@@ -173,11 +177,25 @@ function holdsDetail(record: CatalogRecord, detail: Detail): boolean {
       return record.links.length > 0 || record.contacts.some((c) => c.url !== undefined);
     case "deadline":
       if ((record.dates?.deadlines?.length ?? 0) > 0) return true;
-      return LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined);
+      // "The source gives no deadlines" says the catalog does not have them.
+      return LANGUAGES.some((l) => {
+        const sentence = detailSentence(record, detail, l);
+        return sentence !== undefined && !NEGATION.test(sentence);
+      });
     case "fee":
+      // "Free of charge" and "sans frais" answer it as well as a price.
       return LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined);
+    case "city": {
+      // Which city in the country the question names; without a country, the question is a search.
+      const countries = asked.countries.filter((c) => c !== "CN" || asked.countries.length === 1);
+      if (countries.length === 0) return true;
+      return record.cities.some((id) => countries.includes(asked.catalog.places.cities[id]?.country ?? ""));
+    }
   }
 }
+
+/** Words that deny what a sentence speaks of ("the source gives no deadlines", "не указаны", "未说明"). */
+const NEGATION = /(?<!\p{L})(no|not|none|nor|pas|ni|aucune?|не|нет|ни)(?!\p{L})|没有|未|无/iu;
 
 /** The record's sentence that speaks of the detail, in a language. */
 function detailSentence(record: CatalogRecord, detail: Detail, lang: Language): string | undefined {

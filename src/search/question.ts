@@ -175,9 +175,10 @@ export function questionKind(text: string): QuestionKind | null {
 
 /**
  * A detail of a programme that the catalog holds only for some records, or not at all: a phone number,
- * an e-mail or postal address, a website, a fee, an application deadline, a document's full text.
+ * an e-mail or postal address, a website, a fee, an application deadline, a document's full text, the
+ * city in a country.
  */
-export type Detail = "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text";
+export type Detail = "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text" | "city";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
@@ -198,11 +199,16 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "fee",
-    /\bfees?\b|\btuition\b|\bprice\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\bfrais (d'inscription|de participation|de scolarite)\b|\bfrais\b|\bcombien (ca |cela )?coute\b|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\btarifs?\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат|费用|学费|报名费|收费|免费吗/u,
+    /\bfees?\b|\btuition\b|\bprice\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\bfrais (d'inscription|de participation|de scolarite)\b|\bfrais\b|\bcombien (ca |cela |a |ont |va )?cout(e|ent|era|erait)?\b|\bhow much did (it|this|that|the \w+( \w+)?) cost\b|\bсколько (стоил|стоила|стоило|стоили|будет стоить)\b|花了多少钱|花多少钱|造价|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\btarifs?\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат|费用|学费|报名费|收费|免费吗/u,
   ],
   [
     "deadline",
     /\bdeadlines?\b|\bdue date\b|\bclosing date\b|\bdate limite\b|\bdate de cloture\b|\bjusqu'(a|à) quand\b|\bсрок(и)? (подачи|приема|регистрации)\b|\bдедлайн|\bкрайний срок\b|\bдо какого числа\b|截止|报名时间|申请时间/u,
+  ],
+  // "In which Kazakh cities are the incubators?": asked with a country, the city there (see holdsDetail).
+  [
+    "city",
+    /\b(in )?(which|what) (\w+ )?cit(y|ies)\b|\b(dans )?quelles? villes?\b|\bв как(ом|их) город|哪个城市|哪些城市|哪座城市/u,
   ],
   [
     "text",

@@ -216,9 +216,10 @@ describe("no good answer", () => {
     expect((await deps.state.questions.recent(1))[0]?.text).toBe(question);
   });
 
-  it("answers a question about a detail from the record's sentence that speaks of it", async () => {
+  it("takes a record's sentence saying the detail is not given for the detail missing", async () => {
+    // The contest's summary: "The source gives no application procedure or deadlines."
     const reply = only(await say("what's the deadline for the China-ASEAN innovation and entrepreneurship contest?"));
-    expect(reply.text as string).toContain("💡 The source gives no application procedure or deadlines.");
+    expect(reply.text as string).toContain("doesn't give an application deadline for");
   });
 
   it("still replies when the question log fails, with a warning in the log", async () => {

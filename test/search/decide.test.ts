@@ -330,3 +330,37 @@ describe("decide: words that only tie the thing asked about to something else", 
     expect(decision.record?.id).toBe(id);
   });
 });
+
+describe("decide: a question asking only for a detail", () => {
+  it("is declined, naming the detail, when the answering record lacks it", () => {
+    const decision = decide(engine, "телефон Управления науки и технологий Урумчи");
+    expect(decision).toMatchObject({ kind: "decline", missing: "phone" });
+    expect(decision.response.hits[0]?.id).toBe("urumqi-science-technology-bureau");
+  });
+
+  it("asks for a city in the country it names: a record with none there lacks it", () => {
+    expect(decide(engine, "В каких городах Узбекистана находятся офшорные инкубаторы?")).toMatchObject({
+      kind: "decline",
+      missing: "city",
+    });
+    // Without a country, "which cities" is answered by the record that lists them.
+    expect(
+      decide(engine, "With which cities did the Urumqi Science and Technology Bureau sign an agreement?").kind,
+    ).toBe("answer");
+  });
+
+  it("is answered by the record's sentence that gives it, and declined by one that says it is not given", () => {
+    const own = SearchEngine.build(engine.catalog);
+    const question = "Quels sont les frais d'inscription au camp d'innovation Chine-ASEAN ?";
+    expect(decide(own, question)).toMatchObject({ kind: "decline", missing: "fee" });
+    const camp = own.get("china-asean-innovation-camp")!;
+    own.put({ ...camp, summary: { ...camp.summary, fr: `${camp.summary.fr} La participation est gratuite.` } });
+    const after = decide(own, question);
+    expect(after.kind).toBe("answer");
+    expect(after.direct).toEqual({ kind: "sentence", text: "La participation est gratuite." });
+    // "The source gives no application procedure or deadlines."
+    expect(
+      decide(engine, "what's the deadline for the China-ASEAN innovation and entrepreneurship contest?"),
+    ).toMatchObject({ kind: "decline", missing: "deadline" });
+  });
+});
