@@ -318,10 +318,13 @@ export interface SearchEngineOptions {
  * terms and title units of every record, flexsearch's own export of its index, the typo table's words.
  */
 export interface PreparedState {
-  /** Per record, in catalog order: its title's units of meaning per language. */
-  titleUnits: (readonly (readonly string[])[][])[];
-  /** flexsearch's export of the index, as (key, data) pairs for its import. */
-  index: [string, string][];
+  /**
+   * Per record, in catalog order: its title's units of meaning per language, or a function that gives
+   * them when a search first needs them (a saved index decodes them then, not all at start).
+   */
+  titleUnits: (TitleUnits | (() => TitleUnits))[];
+  /** flexsearch's export of the index, as (key, data) pairs for its import (data: its JSON, or that JSON parsed). */
+  index: [string, unknown][];
   documentFrequency: [string, number][];
   /** Word form → index keys, in the order typo correction learnt them. */
   surfaces: [string, string[]][];
@@ -330,12 +333,14 @@ export interface PreparedState {
   vocabulary: { en: string[]; fr: string[] };
 }
 
+type TitleUnits = IndexedRecord["titleUnits"];
+
 type FlexDocument = {
   add(doc: Record<string, string | number>): void;
   remove(id: number): void;
   search(options: { query: string; field: readonly string[]; limit: number }): { field: string; result: number[] }[];
   export(handler: (key: string, data: string) => void): void;
-  import(key: string, data: string): void;
+  import(key: string, data: unknown): void;
 };
 
 /**
@@ -525,7 +530,7 @@ export class SearchEngine {
    * build, before any put or remove, it gives back this engine through `fromPrepared`.
    */
   prepared(): PreparedState {
-    const index: [string, string][] = [];
+    const index: [string, unknown][] = [];
     this.index.export((key, data) => void index.push([key, data]));
     const wanted = catalogCountriesOf(this.catalog);
     const catalogWords: string[] = [];
@@ -552,7 +557,12 @@ export class SearchEngine {
     const surfaces = new Map(state.surfaces);
     return new SearchEngine(
       catalog,
-      catalog.records.map((record, i) => entryOf(record, catalog, state.titleUnits[i]!)),
+      catalog.records.map((record, i) => {
+        const units = state.titleUnits[i]!;
+        return typeof units === "function"
+          ? new StoredEntry(entryOf(record, catalog, []), units)
+          : entryOf(record, catalog, units);
+      }),
       new Map(catalog.records.map((record, i) => [record.id, i])),
       index,
       new Map(state.documentFrequency),
@@ -1437,6 +1447,37 @@ function entryOf(record: CatalogRecord, catalog: Catalog, units: IndexedRecord["
     ),
     titleUnits: units,
   };
+}
+
+/** A record's entry from a saved index: its title units are decoded when a search first needs them. */
+class StoredEntry implements IndexedRecord {
+  readonly record: CatalogRecord;
+  readonly countries: ReadonlySet<string>;
+  readonly sectors: ReadonlySet<string>;
+  readonly audiences: ReadonlySet<string>;
+  readonly places: ReadonlySet<string>;
+  readonly cities: ReadonlySet<string>;
+  readonly cityCountries: ReadonlySet<string>;
+  private decoded: TitleUnits | undefined;
+
+  constructor(
+    entry: IndexedRecord,
+    private readonly decode: () => TitleUnits,
+  ) {
+    ({
+      record: this.record,
+      countries: this.countries,
+      sectors: this.sectors,
+      audiences: this.audiences,
+      places: this.places,
+      cities: this.cities,
+      cityCountries: this.cityCountries,
+    } = entry);
+  }
+
+  get titleUnits(): TitleUnits {
+    return (this.decoded ??= this.decode());
+  }
 }
 
 /** Countries of the catalog's records and of their cities: the gazetteer's cities in them are places. */

@@ -19,7 +19,7 @@ import { PINYIN_FILE } from "./pinyin.js";
  * The file is one header line, then the state in V8's serialisation format:
  *
  *     cooperation-desk search index {"format":1,"key":"…","catalog":"…","engine":"…","records":…,"bytes":…,"sha256":"…"}\n
- *     <bytes of v8.serialize(PreparedState)>
+ *     <bytes of v8.serialize(StoredState)>
  *
  * It is used only when its key is the key of the catalog and engine at hand. The key is the catalog's
  * content hash together with the engine's version: a hash of the source of the search and catalog layers
@@ -51,19 +51,163 @@ const headerSchema = z.object({
 });
 export type SnapshotHeader = z.infer<typeof headerSchema>;
 
-/** Checked after decoding: the shape of the state (the checksum already vouches for its bytes). */
-const stateSchema = z.object({
-  titleUnits: z.array(z.array(z.array(z.array(z.string())))),
-  index: z.array(z.tuple([z.string(), z.string()])),
-  documentFrequency: z.array(z.tuple([z.string(), z.number()])),
+/** A flexsearch map's export, flattened: terms, then per term its buckets' lengths, then every id in order. */
+const mapPartSchema = z.object({
+  key: z.string(),
+  count: z.number().int().min(0),
+  terms: z.string(),
+  /** Per term: how many buckets, then each bucket's length (-1: none). */
+  shape: z.instanceof(Int32Array),
+  ids: z.instanceof(Int32Array),
+});
+const indexPartSchema = z.union([
+  mapPartSchema,
+  z.object({ key: z.string(), reg: z.instanceof(Int32Array) }),
+  z.object({ key: z.string(), json: z.string() }),
+]);
+type IndexPart = z.infer<typeof indexPartSchema>;
+
+/**
+ * The prepared state as stored: the same content in fewer, flatter values, which V8 reads back many times
+ * faster than millions of small arrays. Checked after decoding (the checksum already vouches for the bytes).
+ */
+const storedSchema = z.object({
+  /** Per record, its title units: languages joined by U+0003, units by U+0002, a unit's terms by U+0001. */
+  titleUnits: z.array(z.string()),
+  index: z.array(indexPartSchema),
+  documentFrequency: z.object({ terms: z.string(), counts: z.instanceof(Int32Array) }),
   surfaces: z.array(z.tuple([z.string(), z.array(z.string())])),
   catalogWords: z.array(z.string()),
   vocabulary: z.object({ en: z.array(z.string()), fr: z.array(z.string()) }),
 });
+type StoredState = z.infer<typeof storedSchema>;
 
-/** Content hash of a catalog: the same as the live catalog's reload hash (src/live/catalog.ts). */
+const TERM = "\u0001";
+const UNIT = "\u0002";
+const LANGUAGE = "\u0003";
+const isStorable = (term: string) =>
+  term !== "" && !term.includes(TERM) && !term.includes(UNIT) && !term.includes(LANGUAGE);
+
+function encodeTerms(terms: readonly string[]): string {
+  for (const term of terms)
+    if (!isStorable(term)) throw new Error(`index term ${JSON.stringify(term)} cannot be stored`);
+  return terms.join(TERM);
+}
+
+function decodeTerms(text: string, count: number): string[] {
+  return count === 0 ? [] : text.split(TERM);
+}
+
+type Units = readonly (readonly string[])[][];
+
+function encodeTitleUnits(units: Units): string {
+  return units.map((lang) => lang.map((unit) => encodeTerms(unit)).join(UNIT)).join(LANGUAGE);
+}
+
+function decodeTitleUnits(text: string): Units {
+  return text.split(LANGUAGE).map((lang) => (lang === "" ? [] : lang.split(UNIT).map((unit) => unit.split(TERM))));
+}
+
+/** One part of flexsearch's export, flattened when it is a map or a registry of numeric ids (kept as JSON otherwise). */
+function encodeIndexPart(key: string, data: unknown): IndexPart {
+  const json = typeof data === "string" ? data : JSON.stringify(data);
+  const parsed = JSON.parse(json) as unknown;
+  const isId = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 31;
+  if (/(?:^|\.)reg$/.test(key) && Array.isArray(parsed) && parsed.every(isId))
+    return { key, reg: Int32Array.from(parsed) };
+  if (!/(?:^|\.)map$/.test(key) || !Array.isArray(parsed)) return { key, json };
+  const terms: string[] = [];
+  const shape: number[] = [];
+  const ids: number[] = [];
+  for (const entry of parsed) {
+    const [term, buckets] = Array.isArray(entry) ? (entry as unknown[]) : [];
+    if (typeof term !== "string" || !Array.isArray(buckets)) return { key, json };
+    terms.push(term);
+    shape.push(buckets.length);
+    for (const bucket of buckets as unknown[]) {
+      if (bucket === null) shape.push(-1);
+      else if (Array.isArray(bucket) && bucket.every(isId)) {
+        shape.push(bucket.length);
+        for (const id of bucket) ids.push(id);
+      } else return { key, json };
+    }
+  }
+  return {
+    key,
+    count: terms.length,
+    terms: encodeTerms(terms),
+    shape: Int32Array.from(shape),
+    ids: Int32Array.from(ids),
+  };
+}
+
+/** flexsearch's export data back, as its import takes it (the parsed JSON). */
+function decodeIndexPart(part: IndexPart): unknown {
+  if ("json" in part) return part.json;
+  if ("reg" in part) return Array.from(part.reg);
+  const { shape, ids } = part;
+  const terms = decodeTerms(part.terms, part.count);
+  const entries: [string, (number[] | null)[]][] = new Array(terms.length);
+  let s = 0;
+  let at = 0;
+  for (let t = 0; t < terms.length; t++) {
+    const buckets: (number[] | null)[] = new Array(shape[s++]!);
+    for (let b = 0; b < buckets.length; b++) {
+      const length = shape[s++]!;
+      if (length < 0) {
+        buckets[b] = null;
+        continue;
+      }
+      const bucket: number[] = new Array(length);
+      for (let k = 0; k < length; k++) bucket[k] = ids[at + k]!;
+      at += length;
+      buckets[b] = bucket;
+    }
+    entries[t] = [terms[t]!, buckets];
+  }
+  if (s !== shape.length || at !== ids.length) throw new Error(`index part ${part.key} does not add up`);
+  return entries;
+}
+
+function encodeState(state: PreparedState): StoredState {
+  const frequencies = state.documentFrequency;
+  return {
+    titleUnits: state.titleUnits.map((units) => encodeTitleUnits(typeof units === "function" ? units() : units)),
+    index: state.index.map(([key, data]) => encodeIndexPart(key, data)),
+    documentFrequency: {
+      terms: encodeTerms(frequencies.map(([term]) => term)),
+      counts: Int32Array.from(frequencies, ([, n]) => n),
+    },
+    surfaces: state.surfaces,
+    catalogWords: state.catalogWords,
+    vocabulary: state.vocabulary,
+  };
+}
+
+/** The state for `SearchEngine.fromPrepared`; title units stay encoded until a search needs a record's. */
+function decodeState(stored: StoredState): PreparedState {
+  const terms = decodeTerms(stored.documentFrequency.terms, stored.documentFrequency.counts.length);
+  const counts = stored.documentFrequency.counts;
+  if (terms.length !== counts.length) throw new Error("document frequencies do not add up");
+  return {
+    titleUnits: stored.titleUnits.map((text) => () => decodeTitleUnits(text)),
+    index: stored.index.map((part) => [part.key, decodeIndexPart(part)]),
+    documentFrequency: terms.map((term, i) => [term, counts[i]!]),
+    surfaces: stored.surfaces,
+    catalogWords: stored.catalogWords,
+    vocabulary: stored.vocabulary,
+  };
+}
+
+/**
+ * Content hash of a catalog: its vocabularies, glossary and places, then each record, as JSON. Record by
+ * record, because one JSON text of 100,000 records would be a string of hundreds of megabytes.
+ */
 export function catalogContentHash(catalog: Catalog): string {
-  return createHash("sha256").update(JSON.stringify(catalog)).digest("hex").slice(0, 16);
+  const { records, ...rest } = catalog;
+  const hash = createHash("sha256").update(JSON.stringify(rest));
+  for (const record of records) hash.update("\n").update(JSON.stringify(record));
+  return hash.digest("hex").slice(0, 16);
 }
 
 let engineHash: string | undefined;
@@ -119,17 +263,22 @@ export function snapshotKey(catalog: Catalog, catalogHash = catalogContentHash(c
 }
 
 /**
- * Builds the engine over `catalog` and writes its index to `file` (through a temporary file, so a reader
- * never sees half of one). Returns the header written and the engine.
+ * Writes the index of `catalog` to `file` (through a temporary file, so a reader never sees half of one):
+ * of `engine`, which must be a fresh build of `catalog` (no put or remove since), or of one built here.
+ * Returns the header written and the engine.
  */
 export function writeSnapshot(
   file: string,
   catalog: Catalog,
-  options: SearchEngineOptions = {},
+  engine: SearchEngine = SearchEngine.build(catalog),
 ): { header: SnapshotHeader; engine: SearchEngine } {
+  return { header: writePreparedState(file, catalog, engine.prepared()), engine };
+}
+
+/** Writes the index of `catalog` from the state a fresh build of it prepared (see writeSnapshot). */
+export function writePreparedState(file: string, catalog: Catalog, state: PreparedState): SnapshotHeader {
   const catalogHash = catalogContentHash(catalog);
-  const engine = SearchEngine.build(catalog, options);
-  const body = v8.serialize(engine.prepared());
+  const body = v8.serialize(encodeState(state));
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     key: snapshotKey(catalog, catalogHash),
@@ -143,7 +292,7 @@ export function writeSnapshot(
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`), body]));
   renameSync(temporary, file);
-  return { header, engine };
+  return header;
 }
 
 export type SnapshotLoad =
@@ -195,7 +344,7 @@ export function loadSnapshot(
   if (createHash("sha256").update(body).digest("hex") !== header.sha256) return damaged("checksum does not match");
   let state: PreparedState;
   try {
-    state = stateSchema.parse(v8.deserialize(body)) as PreparedState;
+    state = decodeState(storedSchema.parse(v8.deserialize(body)));
   } catch (error) {
     return damaged(`content not readable: ${(error as Error).message.slice(0, 200)}`);
   }
