@@ -8,6 +8,7 @@ import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
 import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type LexiconMatch } from "./lexicon.js";
 import { PinyinNames } from "./pinyin.js";
+import { cyrillicOf, TRANSLIT_GRAMMAR } from "./translit.js";
 import { bigrams, fold, scriptOf, words } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
@@ -391,6 +392,7 @@ export class SearchEngine {
   /** The catalog's Chinese names by their pinyin (see fromPinyin). */
   private pinyin = new PinyinNames();
   private lastPinyin: { text: string; read: string | undefined } | undefined;
+  private lastTranslit: { text: string; read: string | undefined } | undefined;
   /** Record → how much a match in its tags counts (see SPECIFIC_SECTORS). */
   private tagFactor: Float64Array;
   /** The catalog as searched now (`catalog`), built on first use after a change. */
@@ -493,6 +495,8 @@ export class SearchEngine {
     }
     addVocabulary(record, this.vocabulary);
     this.view = undefined;
+    // The catalog's words changed: the last message may read otherwise.
+    this.lastTranslit = undefined;
   }
 
   /**
@@ -514,6 +518,8 @@ export class SearchEngine {
     }
     this.records.pop();
     this.view = undefined;
+    // The catalog's words changed: the last message may read otherwise.
+    this.lastTranslit = undefined;
     return true;
   }
 
@@ -597,7 +603,7 @@ export class SearchEngine {
 
   /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   analyse(text: string): AnalysedQuery {
-    const read = this.fromPinyin(text) ?? text;
+    const read = this.fromPinyin(text) ?? this.fromTranslit(text) ?? text;
     const en = analyze(read, "en");
     const fr = analyze(read, "fr");
     return { text, en, fr, matches: [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")] };
@@ -745,7 +751,37 @@ export class SearchEngine {
    * words, then the detector and the caller's hint (see detectLanguage).
    */
   language(text: string, hint?: Language): Language {
-    return this.fromPinyin(text) === undefined ? detectLanguage(text, hint, this.vocabulary) : "zh";
+    if (this.fromPinyin(text) !== undefined) return "zh";
+    return this.fromTranslit(text) === undefined ? detectLanguage(text, hint, this.vocabulary) : "ru";
+  }
+
+  /**
+   * A message of Russian typed in Latin letters, in the Cyrillic it spells ("inkubator v Kazakhstane" →
+   * "инкубатор в Казахстане"): when it has a word the catalog knows in Russian but not as typed, and with
+   * the grammar words of transliterated Russian ("v", "dlya") such words are at least two and at least
+   * as many as the others. Undefined for any other message.
+   */
+  fromTranslit(text: string): string | undefined {
+    if (this.lastTranslit?.text === text) return this.lastTranslit.read;
+    const read = this.readTranslit(text);
+    this.lastTranslit = { text, read };
+    return read;
+  }
+
+  private readTranslit(text: string): string | undefined {
+    if (!/^[\p{Script=Latin}\d\s\p{P}]+$/u.test(text)) return undefined;
+    let grammar = 0;
+    let known = 0;
+    let other = 0;
+    for (const { text: word } of words(fold(text), false)) {
+      if (/^\d+$/.test(word)) continue;
+      if (TRANSLIT_GRAMMAR.has(word)) grammar++;
+      else if (this.surfaces.has(word) || this.documentFrequency.has(word)) other++;
+      else if (this.documentFrequency.has(analyze(cyrillicOf(word), "ru").keys[0] ?? "")) known++;
+      else other++;
+    }
+    if (known === 0 || grammar + known < 2 || grammar + known < other) return undefined;
+    return text.replace(/\p{Script=Latin}+/gu, cyrillicOf);
   }
 
   /**

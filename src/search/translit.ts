@@ -1,0 +1,75 @@
+import { createRequire } from "node:module";
+
+/**
+ * Russian typed in Latin letters ("inkubator v Kazakhstane", "programma obmena SHOS dlya studentov"), as
+ * people do on a phone without a Cyrillic keyboard: the Cyrillic it spells, and the grammar words that
+ * show a message is Russian rather than English or French.
+ */
+
+// A CommonJS module whose typings declare an ES default export: loaded as what it is.
+const cyrillicToTranslit = createRequire(import.meta.url)("cyrillic-to-translit-js") as (config: { preset: "ru" }) => {
+  reverse(input: string): string;
+};
+const russian = cyrillicToTranslit({ preset: "ru" });
+
+/**
+ * Grammar words of transliterated Russian that are not words of English or French ("v Kazakhstane",
+ * "dlya studentov", "kak", "gde"): one of them with a catalog word read in Cyrillic marks the message.
+ */
+export const TRANSLIT_GRAMMAR = new Set([
+  "v",
+  "vo",
+  "s",
+  "so",
+  "dlya",
+  "dlja",
+  "iz",
+  "ot",
+  "ili",
+  "kak",
+  "gde",
+  "chto",
+  "shto",
+  "kto",
+  "kogda",
+  "skolko",
+  "li",
+  "eto",
+  "mne",
+  "nam",
+  "ya",
+  "po",
+  "pro",
+  "k",
+  "u",
+  "est",
+  "kakie",
+  "kakoi",
+  "kakoy",
+  "nuzhen",
+  "nuzhna",
+  "ishchu",
+  "ishu",
+]);
+
+/** The Cyrillic a word of transliterated Russian spells ("Kazakhstane" → "Казахстане", "svyazannyi" → "связанный"). */
+export function cyrillicOf(word: string): string {
+  return (
+    russian
+      .reverse(word)
+      // Spellings the preset leaves in Latin or reads the other way: "Kazahstane", "tsifrovoi", "tyanczin".
+      .replace(/cz/giu, (m: string) => (m[0] === "C" ? "Ц" : "ц"))
+      .replace(/h/gu, "х")
+      .replace(/H/gu, "Х")
+      .replace(/c/gu, "ц")
+      .replace(/C/gu, "Ц")
+      .replace(/w/gu, "в")
+      .replace(/W/gu, "В")
+      .replace(/x/gu, "кс")
+      .replace(/X/gu, "Кс")
+      .replace(/q/gu, "к")
+      .replace(/Q/gu, "К")
+      // A word ending in "yi", "ii", "oi" ends in й: "связанный", "цифровой", "научный".
+      .replace(/([ыиоеа])и$/u, "$1й")
+  );
+}
