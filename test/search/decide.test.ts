@@ -364,3 +364,12 @@ describe("decide: a question asking only for a detail", () => {
     ).toMatchObject({ kind: "decline", missing: "deadline" });
   });
 });
+
+describe("decide: the day a message is written in", () => {
+  it.each(["what's the weather in Tianjin tomorrow", "какая погода в Тяньцзине завтра", "天津明天天气怎么样"])(
+    "is no topic: %s shares only the place with the records and is declined",
+    (question) => {
+      expect(decide(engine, question).kind).toBe("decline");
+    },
+  );
+});
