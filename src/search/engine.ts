@@ -7,7 +7,7 @@ import { analyze, indexTerms, isSoftWord, isStopword, latinLanguageOf, type Anal
 import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
 import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type LexiconMatch } from "./lexicon.js";
-import { PinyinNames } from "./pinyin.js";
+import { PinyinNames, type PinyinData } from "./pinyin.js";
 import { cyrillicOf, TRANSLIT_GRAMMAR } from "./translit.js";
 import { bigrams, fold, scriptOf, words } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
@@ -332,6 +332,8 @@ export interface PreparedState {
   /** Gazetteer names of the catalog's countries that are words of the catalog (so not places). */
   catalogWords: string[];
   vocabulary: { en: string[]; fr: string[] };
+  /** The catalog's Chinese names by their pinyin. */
+  pinyin: PinyinData;
 }
 
 type TitleUnits = IndexedRecord["titleUnits"];
@@ -411,11 +413,16 @@ export class SearchEngine {
     private vocabulary: { en: Set<string>; fr: Set<string> },
     private indexer: TextIndexer,
     options: SearchEngineOptions,
+    /** The Chinese names of a saved index (see fromPrepared); read from the catalog otherwise. */
+    pinyin?: PinyinNames,
   ) {
     this.sortedSurfaces = [...surfaces.keys()].sort();
-    for (const terms of Object.values(base.glossary)) for (const term of terms.zh) this.pinyin.add(term);
-    for (const city of Object.values(base.places.cities)) this.pinyin.add([city.names.zh, ...city.aliases].join(" "));
-    for (const entry of records) this.addPinyinNames(entry.record);
+    if (pinyin) this.pinyin = pinyin;
+    else {
+      for (const terms of Object.values(base.glossary)) for (const term of terms.zh) this.pinyin.add(term);
+      for (const city of Object.values(base.places.cities)) this.pinyin.add([city.names.zh, ...city.aliases].join(" "));
+      for (const entry of records) this.addPinyinNames(entry.record);
+    }
     this.now = options.now ?? (() => new Date());
     this.slotOf = new Int32Array(records.length).fill(-1);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
@@ -550,6 +557,7 @@ export class SearchEngine {
       surfaces: [...this.surfaces],
       catalogWords,
       vocabulary: { en: [...this.vocabulary.en], fr: [...this.vocabulary.fr] },
+      pinyin: this.pinyin.data(),
     };
   }
 
@@ -561,13 +569,14 @@ export class SearchEngine {
     const index = createIndex();
     for (const [key, data] of state.index) index.import(key, data);
     const surfaces = new Map(state.surfaces);
+    const shared = new Map<string, ReadonlySet<string>>();
     return new SearchEngine(
       catalog,
       catalog.records.map((record, i) => {
         const units = state.titleUnits[i]!;
         return typeof units === "function"
-          ? new StoredEntry(entryOf(record, catalog, []), units)
-          : entryOf(record, catalog, units);
+          ? new StoredEntry(entryOf(record, catalog, [], shared), units)
+          : entryOf(record, catalog, units, shared);
       }),
       new Map(catalog.records.map((record, i) => [record.id, i])),
       index,
@@ -578,6 +587,7 @@ export class SearchEngine {
       { en: new Set(state.vocabulary.en), fr: new Set(state.vocabulary.fr) },
       new TextIndexer(lexicon, surfaces, catalog),
       options,
+      PinyinNames.fromData(state.pinyin),
     );
   }
 
@@ -1467,15 +1477,28 @@ function indexRecord(
 }
 
 /** A record's entry: its places and tags as sets, with its title units (the costly part, given). */
-function entryOf(record: CatalogRecord, catalog: Catalog, units: IndexedRecord["titleUnits"]): IndexedRecord {
+function entryOf(
+  record: CatalogRecord,
+  catalog: Catalog,
+  units: IndexedRecord["titleUnits"],
+  /** Sets already made, by content: records loaded together share equal sets (they are never changed). */
+  shared?: Map<string, ReadonlySet<string>>,
+): IndexedRecord {
+  const set = (items: string[]): ReadonlySet<string> => {
+    if (!shared) return new Set(items);
+    const key = items.join("\u0000");
+    let found = shared.get(key);
+    if (!found) shared.set(key, (found = new Set(items)));
+    return found;
+  };
   return {
     record,
-    countries: new Set(record.countries),
-    sectors: new Set(record.sectors),
-    audiences: new Set(record.audiences),
-    places: new Set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
-    cities: new Set(record.cities.map(cityToken)),
-    cityCountries: new Set(
+    countries: set(record.countries),
+    sectors: set(record.sectors),
+    audiences: set(record.audiences),
+    places: set([...record.countries.map(countryToken), ...record.cities.map(cityToken)]),
+    cities: set(record.cities.map(cityToken)),
+    cityCountries: set(
       record.cities.flatMap((id) => {
         const country = catalog.places.cities[id]?.country;
         return country ? [countryToken(country)] : [];

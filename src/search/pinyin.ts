@@ -28,6 +28,11 @@ const MAX_CHARS = 4;
 const MIN_KEY = 4;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
+export interface PinyinData {
+  texts: string[];
+  keys: [string, [string, number][]][];
+}
+
 export class PinyinNames {
   /** Toneless pinyin → the characters, with how often each spelling occurs (the most frequent wins). */
   private readonly byKey = new Map<string, Map<string, number>>();
@@ -59,6 +64,19 @@ export class PinyinNames {
       }
     }
     return true;
+  }
+
+  /** The names as plain data, for a saved index: the texts added, and per pinyin key its spellings with their counts. */
+  data(): PinyinData {
+    return { texts: [...this.added], keys: [...this.byKey].map(([key, spellings]) => [key, [...spellings]]) };
+  }
+
+  /** The names `data` gave, as they were. */
+  static fromData(data: PinyinData): PinyinNames {
+    const names = new PinyinNames();
+    for (const text of data.texts) names.added.add(text);
+    for (const [key, spellings] of data.keys) names.byKey.set(key, new Map(spellings));
+    return names;
   }
 
   /** The characters a typed pinyin word spells, if it spells a name of the catalog. */

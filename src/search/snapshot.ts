@@ -79,6 +79,14 @@ const storedSchema = z.object({
   surfaces: z.array(z.tuple([z.string(), z.array(z.string())])),
   catalogWords: z.array(z.string()),
   vocabulary: z.object({ en: z.array(z.string()), fr: z.array(z.string()) }),
+  /** The texts read, then the pinyin keys and per key how many spellings, the spellings and their counts. */
+  pinyin: z.object({
+    texts: z.array(z.string()),
+    keys: z.string(),
+    spellingsPerKey: z.instanceof(Int32Array),
+    spellings: z.string(),
+    counts: z.instanceof(Int32Array),
+  }),
 });
 type StoredState = z.infer<typeof storedSchema>;
 
@@ -181,6 +189,13 @@ function encodeState(state: PreparedState): StoredState {
     surfaces: state.surfaces,
     catalogWords: state.catalogWords,
     vocabulary: state.vocabulary,
+    pinyin: {
+      texts: state.pinyin.texts,
+      keys: encodeTerms(state.pinyin.keys.map(([key]) => key)),
+      spellingsPerKey: Int32Array.from(state.pinyin.keys, ([, spellings]) => spellings.length),
+      spellings: encodeTerms(state.pinyin.keys.flatMap(([, spellings]) => spellings.map(([word]) => word))),
+      counts: Int32Array.from(state.pinyin.keys.flatMap(([, spellings]) => spellings.map(([, n]) => n))),
+    },
   };
 }
 
@@ -196,7 +211,23 @@ function decodeState(stored: StoredState): PreparedState {
     surfaces: stored.surfaces,
     catalogWords: stored.catalogWords,
     vocabulary: stored.vocabulary,
+    pinyin: decodePinyin(stored.pinyin),
   };
+}
+
+function decodePinyin(stored: StoredState["pinyin"]): PreparedState["pinyin"] {
+  const keys = decodeTerms(stored.keys, stored.spellingsPerKey.length);
+  const spellings = decodeTerms(stored.spellings, stored.counts.length);
+  if (keys.length !== stored.spellingsPerKey.length || spellings.length !== stored.counts.length)
+    throw new Error("pinyin names do not add up");
+  let at = 0;
+  const out: PreparedState["pinyin"]["keys"] = keys.map((key, k) => {
+    const list: [string, number][] = [];
+    for (let n = 0; n < stored.spellingsPerKey[k]!; n++, at++) list.push([spellings[at]!, stored.counts[at]!]);
+    return [key, list];
+  });
+  if (at !== spellings.length) throw new Error("pinyin names do not add up");
+  return { texts: stored.texts, keys: out };
 }
 
 /**
