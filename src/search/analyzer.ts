@@ -54,6 +54,11 @@ const QUESTION_WORDS = {
     "evening",
     "wondering",
     "interested",
+    // Wishes that close a message ("merci beaucoup et bonne soirée").
+    "bonne",
+    "soiree",
+    "journee",
+    "beaucoup",
     // The day a message is written in ("the weather in Tianjin tomorrow"): no record is about it.
     "today",
     "tomorrow",
