@@ -7,15 +7,23 @@ import { defineConfig } from "vitest/config";
  * Two groups of test files:
  * - most share their worker's modules (`isolate: false`): grammY, BullMQ, the search engine over the
  *   bundled catalog (test/helpers/bot-deps.ts) and the rest load once per worker, not once per file;
- * - files that mock modules (vi.mock) or listen on the process (process.on) run each in a fresh worker,
- *   since a mock or a listener would otherwise reach, or miss, the files sharing it. They are found by
- *   reading the files, so a new one is placed without editing this list.
+ * - files that mock modules (vi.mock) or listen on the process (process.on) without removing their
+ *   listeners (process.off) run each in a fresh worker, since a mock or a listener would otherwise
+ *   reach, or miss, the files sharing it. They are found by reading the files, so a new one is placed
+ *   without editing this list.
  * More workers than cores: much of the suite waits (on timers, sockets, child processes), not computes.
  */
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const TESTS = "test";
-const NEEDS_ISOLATION =
-  /\bvi\.(?:mock|doMock|unmock|doUnmock|stubGlobal|stubEnv)\(|\bprocess\.(?:on|once|prependListener)\(/;
+const MOCKS = /\bvi\.(?:mock|doMock|unmock|doUnmock|stubGlobal|stubEnv)\(/;
+const LISTENS = /\bprocess\.(?:on|once|prependListener)\(/g;
+const STOPS_LISTENING = /\bprocess\.(?:off|removeListener)\(/g;
+
+/** A file that mocks, or that listens on the process without removing as many listeners as it adds. */
+function needsIsolation(text: string): boolean {
+  const count = (pattern: RegExp) => text.match(pattern)?.length ?? 0;
+  return MOCKS.test(text) || count(LISTENS) > count(STOPS_LISTENING);
+}
 
 /** Test files under `dir` (relative to the repository, with / separators). */
 function testFiles(dir: string): string[] {
@@ -26,7 +34,7 @@ function testFiles(dir: string): string[] {
   });
 }
 
-const isolated = testFiles(TESTS).filter((file) => NEEDS_ISOLATION.test(readFileSync(path.join(ROOT, file), "utf8")));
+const isolated = testFiles(TESTS).filter((file) => needsIsolation(readFileSync(path.join(ROOT, file), "utf8")));
 
 export default defineConfig({
   test: {
