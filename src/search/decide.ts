@@ -420,10 +420,11 @@ function answeringText({ sentence, spans, index }: SentencePart): string {
   const previous = spans[index - 1];
   if (previous && /^\p{Ll}/u.test(sentence.slice(start).trimStart()) && end - previous[0] <= ANSWER_MAX)
     start = previous[0];
+  // The mark that ends the clause goes, with the (narrow) no-break space French puts before ";" and ":".
   return sentence
     .slice(start, end)
     .trim()
-    .replace(/[,;:，；：]$/u, "");
+    .replace(/\s*[,;:，；：]$/u, "");
 }
 
 interface ScoredFigure {

@@ -32,12 +32,15 @@ describe("decide: direct answers from the record's own sentence", () => {
     // A clause that goes on from the one before keeps its subject.
     ["Qui a remis les lettres de nomination aux experts des champions cachés ?", ["Cui Xiaohao", "a remis"]],
     ["Who is Jin Fujian?", ["Jin Fujian", "Party secretary"]],
+    // The clause ends before "\u00a0:": no space is left at the end.
+    ["Qui est Jin Fujian ?", ["Jin Fujian", "secrétaire du comité du Parti"]],
     // The next clause when both fit in a line.
     ["Avec qui l'incubateur Xinjiang–Asie centrale a-t-il signé des accords stratégiques ?", ["Sigma", "Hilsa"]],
   ])("%s keeps what the answering clause needs around it", (question, facts) => {
     const decision = decide(engine, question);
     const text = decision.direct?.kind === "sentence" ? decision.direct.text : "";
     for (const fact of facts) expect(text).toContain(fact);
+    expect(text).toBe(text.trim());
     expect(text.length).toBeLessThanOrEqual(300);
   });
 
