@@ -15,13 +15,16 @@ import { buttonData, plainText } from "../helpers/bot-harness.js";
 import { runCli } from "../helpers/cli.js";
 import type { RecordedCall } from "../helpers/fake-bot-api.js";
 import { startReplicaSet, type ReplicaSet } from "../helpers/replicas.js";
+import { addLunarGreenhouseRecord } from "../helpers/catalog-dir.js";
 
 /**
  * Records edited and created in chat on a bot of two webhook replicas on one Redis (each its own
  * process, against the fake Bot API): a coordinator writes the change on one replica, an administrator
  * approves it on the other, and from then on both replicas answer with it; the audit keeps the
  * before/after difference, and `catalog:export` writes the change as a record file that loads and
- * passes the catalog check. The tests run in order on one set of processes.
+ * passes the catalog check. Then saved searches on the same replicas: every replica applies every change
+ * of the live catalog and checks the saved searches against it, and exactly one of them sends each
+ * notification. The tests run in order on one set of processes (started once: each is a bot's start).
  */
 
 const ADMIN = 910_001;
@@ -248,6 +251,135 @@ describe("catalog:export after the approvals", () => {
       const checked = await runCli(checkCatalog, [exportDir], { env: process.env });
       expect(checked.status, checked.stderr).toBe(0);
       expect(checked.stdout).toContain("catalog OK");
+    },
+    TEST_MS,
+  );
+});
+
+// ---------------------------------------------------------------------------
+// Saved searches, on the same two replicas after the edits
+
+/** Messages the bot sent to a chat from `after` on whose text contains `text`. */
+function sentTo(chatId: number, after: number, text: string): RecordedCall[] {
+  return set.api.calls.filter(
+    (c) =>
+      c.index >= after &&
+      c.method === "sendMessage" &&
+      Number(c.payload.chat_id) === chatId &&
+      c.response?.ok !== false &&
+      plainText(c).includes(text),
+  );
+}
+
+/** Asks `question` on replica 0 and presses its 🔔 through the proxy; the confirmation. */
+async function saveSearch(userId: number, question: string): Promise<void> {
+  const reply = await set.replyFrom(0, question, { userId });
+  const notify = buttonData(reply).find((d) => d.startsWith("n:s:"));
+  expect(notify, plainText(reply)).toBeDefined();
+  const after = set.api.mark();
+  expect((await set.press(notify!, { userId })).delivered).toBe(true);
+  const confirmation = await set.waitForChat(after, { userId });
+  expect(plainText(confirmation)).toContain(`Search saved: “${question}”`);
+}
+
+/** Resolves once both replicas logged that they checked the saved searches against `recordId` going live. */
+function bothChecked(recordId: string): Promise<void> {
+  return set.waitForLogs(
+    (line) => line.msg === "saved searches checked" && Array.isArray(line.records) && line.records.includes(recordId),
+    2,
+    30_000,
+  );
+}
+
+describe("saved searches on two replicas", () => {
+  it(
+    "a record added by a /reload on one replica answers a saved search: the subscriber gets it exactly once",
+    async () => {
+      const user = 820_001;
+      await saveSearch(user, "lunar greenhouse programme");
+      const after = set.api.mark();
+      const checked = bothChecked("zz-lunar-greenhouse-programme");
+      await addLunarGreenhouseRecord(catalogDir);
+      expect(plainText(await set.replyFrom(1, "/reload", { userId: ADMIN }))).toMatch(/^✅ Catalog reloaded/);
+      await checked;
+      // Both replicas found the search answered; one claimed it.
+      const found = set.replicas.map(
+        (r) =>
+          r
+            .logs()
+            .find(
+              (l) =>
+                l.msg === "saved searches checked" &&
+                Array.isArray(l.records) &&
+                l.records.includes("zz-lunar-greenhouse-programme"),
+            )?.notifications,
+      );
+      expect(found.sort()).toEqual([0, 1]);
+      const notified = sentTo(user, after, "New for your saved search “lunar greenhouse programme”");
+      expect(notified).toHaveLength(1);
+      expect(plainText(notified[0]!)).toContain("Lunar greenhouse exchange programme");
+      const stop = buttonData(notified[0]!).find((d) => d.startsWith("n:d:"));
+      expect(stop).toBeDefined();
+
+      // The stop button works on the other replica too; the search is gone for both.
+      const pressAfter = set.api.mark();
+      expect(
+        (
+          await set.press(stop!, {
+            userId: user,
+            messageId: Number((notified[0]!.response as { result: { message_id: number } }).result.message_id),
+          })
+        ).delivered,
+      ).toBe(true);
+      expect(plainText(await set.waitForChat(pressAfter, { userId: user }))).toContain(
+        "Saved search “lunar greenhouse programme” removed",
+      );
+      expect(plainText(await set.replyFrom(1, "/subscriptions", { userId: user }))).toContain("No saved searches");
+    },
+    TEST_MS,
+  );
+
+  it(
+    "a broadcast's announcement that answers a saved search is sent to its subscriber once, besides the broadcast's own audience",
+    async () => {
+      const user = 820_002;
+      const subscriber = 820_003;
+      await set.reply("/subscribe", { userId: subscriber });
+      expect((await set.press("s:s", { userId: subscriber })).delivered).toBe(true);
+      await saveSearch(user, "perovskite solar school");
+
+      const title = `Perovskite solar school ${Date.now()}`;
+      const step = async (replica: number, update: Update) =>
+        expect((await set.deliverTo(replica, update)).status).toBe(200);
+      await step(0, set.api.textMessage({ chatId: ADMIN, userId: ADMIN, text: "/broadcast" }));
+      await step(
+        1,
+        set.api.textMessage({
+          chatId: ADMIN,
+          userId: ADMIN,
+          text: `${title}\nA summer school on perovskite solar cells for students of Central Asia.`,
+        }),
+      );
+      await step(0, set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:e", allowUnknownData: true }));
+      await step(1, set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:p", allowUnknownData: true }));
+      const after = set.api.mark();
+      await step(0, set.api.callbackQuery({ chatId: ADMIN, userId: ADMIN, data: "bc:ok", allowUnknownData: true }));
+      await set.api.waitForCall(
+        "sendMessage",
+        (p) => Number(p.chat_id) === user && String(p.text).includes("perovskite solar school"),
+        { after, timeoutMs: 30_000 },
+      );
+      await set.waitForLogs(
+        (line) =>
+          line.msg === "saved searches checked" &&
+          Array.isArray(line.records) &&
+          line.records.some((id: unknown) => String(id).startsWith("announcement")),
+        2,
+        30_000,
+      );
+      const notified = sentTo(user, after, "New for your saved search “perovskite solar school”");
+      expect(notified).toHaveLength(1);
+      expect(plainText(notified[0]!)).toContain(title);
     },
     TEST_MS,
   );
