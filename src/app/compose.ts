@@ -195,7 +195,7 @@ async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine
       2,
     );
   }
-  const engine = openSearchEngine(result.catalog, { file: config.SEARCH_INDEX_FILE, logger });
+  const engine = openSearchEngine(result.catalog, { file: config.SEARCH_INDEX_FILE, logger, save: true });
   logger.info(
     { records: engine.size, ms: Date.now() - started, dir: config.CATALOG_DIR },
     "catalog loaded and indexed",

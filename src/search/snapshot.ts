@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
@@ -307,8 +307,12 @@ export function writeSnapshot(
 }
 
 /** Writes the index of `catalog` from the state a fresh build of it prepared (see writeSnapshot). */
-export function writePreparedState(file: string, catalog: Catalog, state: PreparedState): SnapshotHeader {
-  const catalogHash = catalogContentHash(catalog);
+export function writePreparedState(
+  file: string,
+  catalog: Catalog,
+  state: PreparedState,
+  catalogHash = catalogContentHash(catalog),
+): SnapshotHeader {
   const body = v8.serialize(encodeState(state));
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
@@ -321,8 +325,13 @@ export function writePreparedState(file: string, catalog: Catalog, state: Prepar
   };
   mkdirSync(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`), body]));
-  renameSync(temporary, file);
+  try {
+    writeFileSync(temporary, Buffer.concat([Buffer.from(`${MAGIC}${JSON.stringify(header)}\n`), body]));
+    renameSync(temporary, file);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
   return header;
 }
 
@@ -390,7 +399,10 @@ export function loadSnapshot(
 
 /**
  * The engine over `catalog`: from the index in `file` when it matches, built otherwise. Logs which, with
- * the time taken, and why an index present was passed over (info when stale, warn when damaged).
+ * the time taken, and why an index present was passed over (info when stale, warn when damaged). With
+ * `save`, a build is saved to `file` at once (before any change is applied to the engine), so the next
+ * start loads it: a fresh clone or a deployment needs no step of its own, and a failure to write (a
+ * read-only folder) is logged and changes nothing else.
  */
 export function openSearchEngine(
   catalog: Catalog,
@@ -398,11 +410,18 @@ export function openSearchEngine(
     file,
     logger,
     options = {},
-  }: { file: string | undefined; logger: Pick<ServiceLogger, "info" | "warn">; options?: SearchEngineOptions },
+    save = false,
+  }: {
+    file: string | undefined;
+    logger: Pick<ServiceLogger, "info" | "warn">;
+    options?: SearchEngineOptions;
+    save?: boolean;
+  },
 ): SearchEngine {
   const started = performance.now();
+  const catalogHash = file ? catalogContentHash(catalog) : undefined;
   if (file) {
-    const loaded = loadSnapshot(file, catalog, options);
+    const loaded = loadSnapshot(file, catalog, options, catalogHash);
     const ms = Math.round(performance.now() - started);
     if (loaded.ok) {
       logger.info(
@@ -421,5 +440,18 @@ export function openSearchEngine(
   }
   const engine = SearchEngine.build(catalog, options);
   logger.info({ records: engine.size, ms: Math.round(performance.now() - started) }, "search index built");
+  if (file && save) {
+    const saving = performance.now();
+    try {
+      const header = writePreparedState(file, catalog, engine.prepared(), catalogHash);
+      logger.info(
+        { file, key: header.key, bytes: header.bytes, ms: Math.round(performance.now() - saving) },
+        "search index saved for the next start",
+      );
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException;
+      logger.info({ file, reason: code ?? message }, "search index not saved; the next start builds it again");
+    }
+  }
   return engine;
 }

@@ -81,7 +81,7 @@ describe("a search index loaded from its saved copy", () => {
     expect(loaded.browse({ kinds: ["initiative"] }, { limit: 50 })).toEqual(
       fresh.browse({ kinds: ["initiative"] }, { limit: 50 }),
     );
-  });
+  }, 120_000);
 
   it("takes records added, replaced and removed in place as the built engine does", () => {
     const changes: ((engine: SearchEngine) => void)[] = [
@@ -96,7 +96,7 @@ describe("a search index loaded from its saved copy", () => {
     }
     expect(loaded.size).toBe(fresh.size);
     expect(answers(loaded, QUESTIONS)).toEqual(answers(fresh, QUESTIONS));
-  });
+  }, 120_000);
 
   it("serves a live catalog, whose announcements apply on top of it", async () => {
     const logs = captureLogs();
@@ -249,6 +249,34 @@ describe("a saved index that does not fit", () => {
       [30, "no saved search index; building it"],
       [30, "search index built"],
     ]);
+  }, 120_000);
+});
+
+describe("a start that builds", () => {
+  it("saves the index for the next start, which loads it; a folder it cannot write to changes nothing else", async () => {
+    const small: Catalog = { ...catalog, records: catalog.records.slice(0, 40) };
+    const saved = path.join(dir, "saved", "index.bin");
+    const first = captureLogs("info");
+    const built = openSearchEngine(small, { file: saved, logger: first.logger, save: true });
+    expect(first.lines().map((l) => l.msg)).toEqual([
+      "no saved search index; building it",
+      "search index built",
+      "search index saved for the next start",
+    ]);
+    const second = captureLogs("info");
+    const again = openSearchEngine(small, { file: saved, logger: second.logger, save: true });
+    expect(second.lines().map((l) => l.msg)).toEqual(["search index loaded from its saved copy"]);
+    expect(answers(again, QUESTIONS.slice(0, 60))).toEqual(answers(built, QUESTIONS.slice(0, 60)));
+
+    const blocked = path.join(saved, "index.bin"); // under a file, not a folder
+    const third = captureLogs("info");
+    const engine = openSearchEngine(small, { file: blocked, logger: third.logger, save: true });
+    expect(engine.size).toBe(40);
+    expect(third.lines().at(-1)).toMatchObject({
+      level: 30,
+      msg: "search index not saved; the next start builds it again",
+      file: blocked,
+    });
   }, 120_000);
 });
 
