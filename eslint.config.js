@@ -45,6 +45,7 @@ const layers = {
       "src/bot/lists.ts",
       "src/bot/commands.ts",
       "src/bot/errors.ts",
+      "src/bot/html-default.ts",
       "src/bot/callback-data",
       "src/bot/middlewares",
       "src/bot/filters",
