@@ -10,10 +10,11 @@ export type QuestionKind = "count" | "amount" | "when" | "who" | "where" | "coun
 
 const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // "Which cities / which three platforms / in which district": the things a sentence of the record lists.
-  // First, as "哪几个城市" and "какие три платформы" are not counts; countries and a single city have their own kinds.
+  // First, as "哪几个城市" and "какие три платформы" are not counts; countries and a single city ("哪个城市",
+  // "which city") have their own kinds.
   [
     "which",
-    /\b(which|what) (are |were )?(the )?(\d+ |two |three |four |five |six |eight |ten )?(other |new )?(cities|districts?|platforms|cent(re|er)s|partners|companies|firms|sectors|sections|fields|areas|universities|institutes|institutions|organi[sz]ations)\b|\bin (which|what) district\b|\bquel(le)?s? (sont |etaient )?(les )?(\d+ |deux |trois |quatre |cinq |six |huit |dix )?(autres |nouvelles |nouveaux )?(villes|districts?|quartiers?|arrondissements?|plateformes|centres|partenaires|entreprises|societes|secteurs|sections|domaines|universites|instituts|institutions|organisations)\b|\bкаки(е|х|ми) (\d+ |два |две |три |четыре |пять |восемь |десять )?(других |новых |новые )?(город|район|платформ|центр|партн[её]р|компани|предприяти|отрасл|секци|област|университет|вуз|институт|учреждени|организаци)|\bв каком районе\b|\bперечисли|哪(几|些|[一二三四五六七八九十两]|\d+)?(个|家|座)?\p{Script=Han}{0,3}?(城市|区|平台|中心|合作伙伴|伙伴|公司|企业|领域|分会场|大学|高校|机构)|列出|分别是/u,
+    /\b(which|what) (are |were )?(the )?(\d+ |two |three |four |five |six |eight |ten )?(other |new )?(cities|districts?|platforms|cent(re|er)s|partners|companies|firms|sectors|sections|fields|areas|universities|institutes|institutions|organi[sz]ations)\b|\bin (which|what) district\b|\bquel(le)?s? (sont |etaient )?(les )?(\d+ |deux |trois |quatre |cinq |six |huit |dix )?(autres |nouvelles |nouveaux )?(villes|districts?|quartiers?|arrondissements?|plateformes|centres|partenaires|entreprises|societes|secteurs|sections|domaines|universites|instituts|institutions|organisations)\b|\bкаки(е|х|ми) (\d+ |два |две |три |четыре |пять |восемь |десять )?(других |новых |новые )?(город|район|платформ|центр|партн[её]р|компани|предприяти|отрасл|секци|област|университет|вуз|институт|учреждени|организаци)|\bв каком районе\b|\bперечисли|哪(?!一?[个座]城市)(几|些|[一二三四五六七八九十两]|\d+)?(个|家|座)?\p{Script=Han}{0,3}?(城市|区|平台|中心|合作伙伴|伙伴|公司|企业|领域|分会场|大学|高校|机构)|列出|分别是/u,
   ],
   // Money before counts ("how much money", "на какую сумму", "多少钱"), counts before members ("how many members").
   [
