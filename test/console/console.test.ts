@@ -29,7 +29,8 @@ function spawnConsole(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, nodeArgs("main"), {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", ...env },
+      // No saved search index (see startMain in main-process.ts).
+      env: { PATH: process.env.PATH ?? "", SEARCH_INDEX_FILE: "", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

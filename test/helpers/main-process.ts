@@ -50,13 +50,15 @@ export interface MainProcess {
 }
 
 /**
- * Starts the bot with exactly this environment (plus PATH); killed with SIGKILL if still running after `killAfterMs`.
+ * Starts the bot with exactly this environment (plus PATH, and no saved search index unless SEARCH_INDEX_FILE
+ * is given: a start that builds its index would otherwise save it to the repository's .cache/, and the next
+ * one load it); killed with SIGKILL if still running after `killAfterMs`.
  * `args` replaces node's arguments (e.g. another entry point, such as the broadcast worker's: `nodeArgs("worker-main")`).
  */
 export function startMain(env: Record<string, string>, killAfterMs = 45_000, args = nodeArgs("main")): MainProcess {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", SEARCH_INDEX_FILE: "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
