@@ -184,7 +184,7 @@ export type Detail = "phone" | "email" | "address" | "website" | "fee" | "deadli
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
     "phone",
-    /\b(tele)?phone\b|\btel\b|\bwhatsapp\b|\bwechat\b|\bnumero de (tel|telephone|portable)\b|\bтелефон|\bпозвонить\b|\bватсап|\bвичат|电话|手机号|微信/u,
+    /\b(tele)?phone\b|\btel (number|no)\b|\bwhatsapp\b|\bwechat\b|\bnumero de (tel|telephone|portable)\b|\bтелефон|\bпозвонить\b|\bватсап|\bвичат|电话|手机号|微信/u,
   ],
   [
     "email",

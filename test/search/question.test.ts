@@ -144,6 +144,7 @@ describe("wordBoundaries", () => {
 describe("detailAsked", () => {
   it.each([
     ["phone number of the Urumqi Science and Technology Bureau", "phone"],
+    ["tel number of the Urumqi bureau", "phone"],
     ["адрес электронной почты инкубатора", "email"],
     ["adresse e-mail de l'incubateur Zhongya Hulian", "email"],
     ["quelle est l'adresse du bureau ?", "address"],
@@ -160,6 +161,8 @@ describe("detailAsked", () => {
   it.each([
     // "S'adresser à" is "to be meant for", not an address.
     "à qui s'adresse le programme des jeunes scientifiques ?",
+    // French "tel" is "such".
+    "Existe-t-il un programme tel qu'Erasmus pour les étudiants de l'OCS ?",
     // Asking something else too: the record answers that part.
     "Bonjour, qui peut participer au programme des jeunes scientifiques ? Et il y a une date limite ?",
     "乌市那个大会签了多少协议？总共多少钱？",
