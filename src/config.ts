@@ -1,3 +1,5 @@
+import { createHash } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -56,12 +58,12 @@ const envSchema = z
     /** How long the start waits for Redis to answer (unreachable, refusing the password) before giving up with exit code 3. */
     REDIS_START_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     CATALOG_DIR: z.string().default(path.join(repoRoot, "data")),
-    /** The saved search index `npm run index:build` writes and the start loads when it matches the catalog ("" for none). */
-    SEARCH_INDEX_FILE: z
-      .string()
-      .trim()
-      .default(path.join(repoRoot, ".cache", "search-index.bin"))
-      .transform((v) => (v === "" ? undefined : path.resolve(v))),
+    /**
+     * The saved search index: `npm run index:build` writes it, a start that builds saves it, a start loads it
+     * when it matches the catalog and the engine. Default: one file per catalog folder in the system's
+     * temporary folder (see defaultSearchIndexFile); empty for none.
+     */
+    SEARCH_INDEX_FILE: z.string().trim().optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     /** Below this confidence the best hit does not answer the question (it is recorded as unanswered). */
     ANSWER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.45),
@@ -124,7 +126,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const mode: Mode = !c.TELEGRAM_BOT_TOKEN ? "console" : c.WEBHOOK_URL ? "webhook" : "polling";
-  return { ...c, mode };
+  const index = c.SEARCH_INDEX_FILE;
+  const SEARCH_INDEX_FILE =
+    index === undefined ? defaultSearchIndexFile(c.CATALOG_DIR) : index === "" ? undefined : path.resolve(index);
+  return { ...c, SEARCH_INDEX_FILE, mode };
+}
+
+/**
+ * Where the saved search index of a catalog folder goes by default: the system's temporary folder, one
+ * file per folder, so a fresh clone's second start loads what its first built without writing into the
+ * working copy, and runs on other catalogs (tests, a second deployment) leave it alone.
+ */
+export function defaultSearchIndexFile(catalogDir: string): string {
+  const id = createHash("sha256").update(path.resolve(catalogDir)).digest("hex").slice(0, 12);
+  return path.join(os.tmpdir(), "cooperation-desk", `search-index-${id}.bin`);
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * `npm run index:build [-- --data <dir>] [--out <file>]` — builds the search index of the catalog in
- * `CATALOG_DIR` (or --data) and saves it to `SEARCH_INDEX_FILE` (or --out), where the start loads it
- * instead of building while the catalog and the engine stay the same (see src/search/snapshot.ts).
+ * `CATALOG_DIR` (or --data) and saves it to `SEARCH_INDEX_FILE` (or --out; by default the file the start
+ * reads for that catalog folder), where the start loads it instead of building while the catalog and the
+ * engine stay the same (see src/search/snapshot.ts). A deployment runs it before the first start, so no
+ * process starts with a build.
  * Exit code 0 when written, 1 when the catalog does not load, 2 on a bad option.
  */
 import { parseArgs } from "node:util";
@@ -26,7 +28,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   if (out === undefined || data === undefined) {
     let config;
     try {
-      config = loadConfig(io.env);
+      config = loadConfig({ ...io.env, ...(data === undefined ? {} : { CATALOG_DIR: data }) });
     } catch (error) {
       println(io.stderr, `index:build: ${(error as Error).message}`);
       return 2;

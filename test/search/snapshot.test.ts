@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateCatalog, generateQueries } from "../../bench/synthetic.js";
 import type { Catalog, CatalogRecord } from "../../src/catalog/schema.js";
+import { loadConfig } from "../../src/config.js";
 import { LiveCatalog } from "../../src/live/catalog.js";
 import { decide } from "../../src/search/decide.js";
 import type { SearchEngine } from "../../src/search/engine.js";
@@ -278,6 +279,18 @@ describe("a start that builds", () => {
       file: blocked,
     });
   }, 120_000);
+});
+
+describe("SEARCH_INDEX_FILE", () => {
+  it("is by default one file per catalog folder in the temporary folder; empty means none", () => {
+    const bundled = loadConfig({}).SEARCH_INDEX_FILE;
+    const other = loadConfig({ CATALOG_DIR: "/srv/catalog" }).SEARCH_INDEX_FILE;
+    expect(bundled?.startsWith(path.join(os.tmpdir(), "cooperation-desk") + path.sep)).toBe(true);
+    expect(other).not.toBe(bundled);
+    expect(loadConfig({ CATALOG_DIR: "/srv/catalog/" }).SEARCH_INDEX_FILE).toBe(other);
+    expect(loadConfig({ SEARCH_INDEX_FILE: "" }).SEARCH_INDEX_FILE).toBeUndefined();
+    expect(loadConfig({ SEARCH_INDEX_FILE: "index.bin" }).SEARCH_INDEX_FILE).toBe(path.resolve("index.bin"));
+  });
 });
 
 /** The record with a changed English summary (a new version of it). */
