@@ -767,9 +767,10 @@ export class SearchEngine {
 
   /**
    * A message of Russian typed in Latin letters, in the Cyrillic it spells ("inkubator v Kazakhstane" →
-   * "инкубатор в Казахстане"): when it has a word the catalog knows in Russian but not as typed, and with
-   * the grammar words of transliterated Russian ("v", "dlya") such words are at least two and at least
-   * as many as the others. Undefined for any other message.
+   * "инкубатор в Казахстане"). Its Russian words are those that are not words of the catalog in English
+   * or French as typed and whose Cyrillic reading is one in Russian (see isRussianWord). It is Russian when it has a
+   * grammar word of transliterated Russian ("v", "dlya") and such a word, or three such words; and they
+   * are at least as many as its other words. Undefined for any other message.
    */
   fromTranslit(text: string): string | undefined {
     if (this.lastTranslit?.text === text) return this.lastTranslit.read;
@@ -786,12 +787,32 @@ export class SearchEngine {
     for (const { text: word } of words(fold(text), false)) {
       if (/^\d+$/.test(word)) continue;
       if (TRANSLIT_GRAMMAR.has(word)) grammar++;
-      else if (this.surfaces.has(word) || this.documentFrequency.has(word)) other++;
-      else if (this.documentFrequency.has(analyze(cyrillicOf(word), "ru").keys[0] ?? "")) known++;
+      else if (this.isLatinWord(word)) other++;
+      else if (this.isRussianWord(fold(cyrillicOf(word)))) known++;
       else other++;
     }
-    if (known === 0 || grammar + known < 2 || grammar + known < other) return undefined;
+    if (!((grammar > 0 && known > 0) || known >= 3) || grammar + known < other) return undefined;
     return text.replace(/\p{Script=Latin}+/gu, cyrillicOf);
+  }
+
+  /** A word of the catalog's English or French as typed ("forum"), or a name of its glossary ("summit"). */
+  private isLatinWord(word: string): boolean {
+    return (
+      this.surfaces.has(word) ||
+      this.documentFrequency.has(word) ||
+      this.conceptsIn(word, "en").length > 0 ||
+      this.conceptsIn(word, "fr").length > 0
+    );
+  }
+
+  /**
+   * A word of the catalog's Russian texts as it stands ("казахстане"), a name of its glossary ("шос"), or
+   * a stem long enough to be one ("организует"; "сумм", read from "summit", is not).
+   */
+  private isRussianWord(cyrillic: string): boolean {
+    if (this.surfaces.has(cyrillic) || this.conceptsIn(cyrillic, "ru").length > 0) return true;
+    const key = analyze(cyrillic, "ru").keys[0];
+    return key !== null && key !== undefined && key.length >= 5 && this.documentFrequency.has(key);
   }
 
   /**

@@ -15,12 +15,11 @@ const russian = cyrillicToTranslit({ preset: "ru" });
 /**
  * Grammar words of transliterated Russian that are not words of English or French ("v Kazakhstane",
  * "dlya studentov", "kak", "gde"): one of them with a catalog word read in Cyrillic marks the message.
+ * Not "s", "so", "pro", "k", "u", "ya" or "est": English and French have them ("SCO's", "so, the summit?").
  */
 export const TRANSLIT_GRAMMAR = new Set([
   "v",
   "vo",
-  "s",
-  "so",
   "dlya",
   "dlja",
   "iz",
@@ -37,12 +36,7 @@ export const TRANSLIT_GRAMMAR = new Set([
   "eto",
   "mne",
   "nam",
-  "ya",
   "po",
-  "pro",
-  "k",
-  "u",
-  "est",
   "kakie",
   "kakoi",
   "kakoy",
@@ -69,7 +63,8 @@ export function cyrillicOf(word: string): string {
       .replace(/X/gu, "Кс")
       .replace(/q/gu, "к")
       .replace(/Q/gu, "К")
-      // A word ending in "yi", "ii", "oi" ends in й: "связанный", "цифровой", "научный".
-      .replace(/([ыиоеа])и$/u, "$1й")
+      // A word ending in "yi", "oi", "ei" ends in й: "связанный", "цифровой", "научный" ("ii" may be
+      // "России" as well as "технологий": left as it is).
+      .replace(/([ыое])и$/u, "$1й")
   );
 }

@@ -18,6 +18,7 @@ describe("cyrillicOf", () => {
     ["dlya", "для"],
     ["SHOS", "ШОС"],
     ["obmena", "обмена"],
+    ["Rossii", "России"],
   ])("%s spells %s", (latin, cyrillic) => {
     expect(cyrillicOf(latin)).toBe(cyrillic);
   });
@@ -27,6 +28,7 @@ describe("Russian typed in Latin letters", () => {
   it.each([
     ["programma obmena SHOS dlya studentov", ["sco-higher-education-centre", "sco-scitech-innovation-centre"]],
     ["inkubator v Kazakhstane svyazannyi s Kitaem", ["urumqi-offshore-incubators", "xinjiang-central-asia-incubator"]],
+    ["forum tsifrovoi ekonomiki SHOS tyanczin", ["sco-digital-economy-forum-2025", "tianjin-soe-digital-showcase"]],
   ])("%s is read as the Russian it spells, and answered in Russian", (text, ids) => {
     expect(engine.fromTranslit(text)).toMatch(/^[\p{Script=Cyrillic}\s]+$/u);
     const decision = decide(engine, text);
@@ -42,6 +44,16 @@ describe("Russian typed in Latin letters", () => {
     "SCO forum Tianjin",
     "Kazakhstan",
     "shang he zu zhi neng yuan he zuo ping tai",
+    // English and French words whose Cyrillic reading stems to a Russian word of the catalog ("summit" →
+    // "сумм", "now" → "нов"), and grammar words both languages share with transliterated Russian.
+    "what's the summit now",
+    "so, the summit?",
+    "the SCO's summit now",
+    "summit in Urumchi",
+    "k, now what",
+    "pro tip: summit",
+    "ma question est simple",
+    "c'est toi ?",
   ])("%s is English, French or pinyin, not transliterated Russian", (text) => {
     expect(engine.fromTranslit(text)).toBeUndefined();
   });
