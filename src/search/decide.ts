@@ -8,6 +8,7 @@ import {
   detailAsked,
   questionKind,
   smalltalkKind,
+  thingsAsked,
   type Detail,
   type QuestionKind,
   type SmalltalkKind,
@@ -155,8 +156,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
  * of charge", "sans frais") and deadlines ("the source gives no deadlines" answers the question too).
  */
 const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
-  fee: /(?<!\p{L})(fees?|free of charge|tuition|frais|gratuit|бесплатн|взнос|оплат)|免费|费用|学费/iu,
-  deadline: /(?<!\p{L})(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)|截止/iu,
+  fee: /(?<!\p{L})(fees?(?!\p{L})|free of charge|tuition|frais|gratuit|бесплатн|взнос|оплат)|免费|费用|学费/iu,
+  deadline: /(?<!\p{L})(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)(?!\p{L})|截止/iu,
 };
 
 /** Whether a record holds a detail a question asks for, in a field or, for some, in its text. */
@@ -183,8 +184,12 @@ function holdsDetail(
         return sentence !== undefined && !NEGATION.test(sentence);
       });
     case "fee":
-      // "Free of charge" and "sans frais" answer it as well as a price.
-      return LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined);
+      // An amount of money the record holds ("combien ont coûté les accords ?"); "free of charge" and
+      // "sans frais" answer it as well as a price.
+      return (
+        record.figures.some((f) => f.currency !== undefined) ||
+        LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined)
+      );
     case "city": {
       // Which city in the country the question names; without a country, the question is a search.
       const countries = asked.countries.filter((c) => c !== "CN" || asked.countries.length === 1);
@@ -195,7 +200,8 @@ function holdsDetail(
 }
 
 /** Words that deny what a sentence speaks of ("the source gives no deadlines", "не указаны", "未说明"). */
-const NEGATION = /(?<!\p{L})(no|not|none|nor|pas|ni|aucune?|не|нет|ни)(?!\p{L})|没有|未|无/iu;
+const NEGATION =
+  /(?<!\p{L})(?!no later|не позднее)(no|not|none|nor|pas|ni|aucune?|не|нет|ни)(?!\p{L})|没有|未(提及|说明|提供|公布|给出|确定)|无(?!人|锡|线)/iu;
 
 /** The record's sentence that speaks of the detail, in a language. */
 function detailSentence(record: CatalogRecord, detail: Detail, lang: Language): string | undefined {
@@ -340,11 +346,19 @@ function directAnswer(
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
     return structured;
+  // "Which sectors…?" is answered by a sentence that names sectors.
+  const things = question === "which" ? asked.thingsKeys : undefined;
+  const namesThings = (keys: ReadonlySet<string>) => !things || things.size === 0 || overlap(things, keys) > 0;
   let best: { part: SentencePart; overlap: number } | undefined;
   for (const part of asked.sentencesOf(record, lang)) {
-    // "Which cities…?" asks for a list: of two sentences naming the cities, the one that lists them.
-    const n = overlap(wanted, part.keys) + (question === "which" ? Math.min(listItems(part.part), 5) / 10 : 0);
-    if (n >= 1 && (!best || n > best.overlap)) best = { part, overlap: n };
+    const shared = overlap(wanted, part.keys);
+    if (shared === 0) continue;
+    // "Which cities…?" asks for a list: a sentence that lists (or shares two words with the question), and
+    // of two such sentences the one that lists more. One shared word of an unlisting sentence is not it.
+    const items = listItems(part.part);
+    if (question === "which" && ((shared < 2 && items < 2) || !namesThings(part.keys))) continue;
+    const n = shared + (question === "which" ? Math.min(items, 5) / 10 : 0);
+    if (!best || n > best.overlap) best = { part, overlap: n };
   }
   return best ? { kind: "sentence", text: answeringText(best.part) } : structured;
 }
@@ -405,7 +419,7 @@ function clausesOf(sentence: string, lang: Language): [number, number][] {
 }
 
 /** Longest line a clause grows to with what it needs around it. */
-const ANSWER_MAX = 300;
+const ANSWER_MAX = 360;
 
 /**
  * The clause that answers, with what it needs around it when the line can hold it: the next clause
@@ -418,8 +432,11 @@ function answeringText({ sentence, spans, index }: SentencePart): string {
   const next = spans[index + 1];
   if (next && next[1] - start <= ANSWER_MAX) end = next[1];
   const previous = spans[index - 1];
-  if (previous && /^\p{Ll}/u.test(sentence.slice(start).trimStart()) && end - previous[0] <= ANSWER_MAX)
+  // A clause that goes on from the one before never stands without it: the next one gives way.
+  if (previous && /^\p{Ll}/u.test(sentence.slice(start).trimStart())) {
+    if (end - previous[0] > ANSWER_MAX) end = spans[index]![1];
     start = previous[0];
+  }
   // The mark that ends the clause goes, with the (narrow) no-break space French puts before ";" and ":".
   return sentence
     .slice(start, end)
@@ -476,6 +493,8 @@ interface AskedWords {
   share: boolean;
   /** A how-much question that asks how many too ("how many agreements and for what amount?"). */
   countToo: boolean;
+  /** The keys of the things a "which" question asks for (see thingsAsked); empty when it names none. */
+  thingsKeys: ReadonlySet<string>;
   /** A figure label's keys per language, with the same engine's concepts. */
   labelKeysOf: (figure: Figure) => Set<string>[];
   /** The keys of a record's title in all four languages. */
@@ -497,6 +516,7 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
     keys: keysOf(engine, text, lang),
     share: SHARE.test(text),
     countToo: asksFor(text, "count"),
+    thingsKeys: keysOf(engine, thingsAsked(text) ?? "", lang),
     labelKeysOf: (figure) => {
       let keys = labels.get(figure);
       if (!keys) labels.set(figure, (keys = LANGUAGES.map((l) => keysOf(engine, figure.label[l], l))));

@@ -14,7 +14,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // "which city") have their own kinds.
   [
     "which",
-    /\b(which|what) (are |were )?(the )?(\d+ |two |three |four |five |six |eight |ten )?(other |new )?(cities|districts?|platforms|cent(re|er)s|partners|companies|firms|sectors|sections|fields|areas|universities|institutes|institutions|organi[sz]ations)\b|\bin (which|what) district\b|\bquel(le)?s? (sont |etaient )?(les )?(\d+ |deux |trois |quatre |cinq |six |huit |dix )?(autres |nouvelles |nouveaux )?(villes|districts?|quartiers?|arrondissements?|plateformes|centres|partenaires|entreprises|societes|secteurs|sections|domaines|universites|instituts|institutions|organisations)\b|\bкаки(е|х|ми) (\d+ |два |две |три |четыре |пять |восемь |десять )?(других |новых |новые )?(город|район|платформ|центр|партн[её]р|компани|предприяти|отрасл|секци|област|университет|вуз|институт|учреждени|организаци)|\bв каком районе\b|\bперечисли|哪(?!一?[个座]城市)(几|些|[一二三四五六七八九十两]|\d+)?(个|家|座)?\p{Script=Han}{0,3}?(城市|区|平台|中心|合作伙伴|伙伴|公司|企业|领域|分会场|大学|高校|机构)|列出|分别是/u,
+    /\b(which|what) (are |were )?(the )?(\d+ |two |three |four |five |six |eight |ten )?(other |new )?(cities|districts?|platforms|cent(re|er)s|partners|companies|firms|sectors|sections|fields|areas|universities|institutes|institutions|organi[sz]ations)\b|\bin (which|what) district\b|\bquel(le)?s? (sont |etaient )?(les )?(\d+ |deux |trois |quatre |cinq |six |huit |dix )?(autres |nouvelles |nouveaux )?(villes|districts?|quartiers?|arrondissements?|plateformes|centres|partenaires|entreprises|societes|secteurs|sections|domaines|universites|instituts|institutions|organisations)\b|\bкаки(е|х|ми) (\d+ |два |две |три |четыре |пять |восемь |десять )?(других |новых |новые )?(город|район|платформ|центр|партн[её]р|компани|предприяти|отрасл|секци|област|университет|вуз|институт|учреждени|организаци)|\bв каком районе\b|\bперечисли|哪(?!一?[个座]城市)(几|些|[一二三四五六七八九十两]|\d+)?(个|家|座)?\p{Script=Han}{0,3}?(城市|区|平台|中心|合作伙伴|伙伴|公司|企业|领域|分会场|大学|高校|机构)|列出/u,
   ],
   // Money before counts ("how much money", "на какую сумму", "多少钱"), counts before members ("how many members").
   [
@@ -56,6 +56,7 @@ const PATTERNS = KIND_PATTERNS.map(([kind, re]): [QuestionKind, RegExp] => [
   kind,
   new RegExp(wordBoundaries(re.source), "u"),
 ]);
+const WHICH = PATTERNS.find(([kind]) => kind === "which")![1];
 
 /**
  * A pattern's `\b`s for every script. Next to a letter the pattern itself requires (a letter, or a group
@@ -167,6 +168,17 @@ export function asksFor(text: string, kind: QuestionKind): boolean {
   return PATTERNS.some(([k, pattern]) => k === kind && pattern.test(folded));
 }
 
+/**
+ * The things a "which" question asks for, as it names them ("cities" of "with which cities…", "районе" of
+ * "в каком районе", 平台 of 哪三个合作平台); null when it names none ("перечисли…", 列出).
+ */
+export function thingsAsked(text: string): string | null {
+  const match = WHICH.exec(fold(text))?.[0];
+  if (!match) return null;
+  const last = /(\p{Script=Han}{2}|\p{L}{3,})$/u.exec(match)?.[0];
+  return last ?? null;
+}
+
 /** The kind of fact a question asks for, or null for a plain search ("incubators in Kazakhstan"). */
 export function questionKind(text: string): QuestionKind | null {
   const folded = fold(text);
@@ -184,7 +196,7 @@ export type Detail = "phone" | "email" | "address" | "website" | "fee" | "deadli
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
     "phone",
-    /\b(tele)?phone\b|\btel (number|no)\b|\bwhatsapp\b|\bwechat\b|\bnumero de (tel|telephone|portable)\b|\bтелефон|\bпозвонить\b|\bватсап|\bвичат|电话|手机号|微信/u,
+    /\b(tele)?phone\b|\btel (number|no)\b|\bwhatsapp\b|\bwechat\b(?! pay)|\bnumero de (tel|telephone|portable)\b|\bтелефон|\bпозвонить\b|\bватсап|\bвичат|电话|手机号|微信(?!支付)/u,
   ],
   [
     "email",
@@ -192,7 +204,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "address",
-    /\b(postal|street|mailing|office|physical|exact|full) address\b|\b(what|what's|whats) (is )?(the |its |their )?address\b|\baddress of\b|(?<!s')(?<!s’)\badresse (postale|exacte|du|de|des)\b|\bquelle (est )?(l'|l’)?adresse\b|\bпочтовый адрес\b|\bадрес (офиса|центра|инкубатора|управления)\b|\bкакой (у них )?адрес\b|具体地址|详细地址|地址是|地址在/u,
+    /\b(postal|street|mailing|office|physical|exact|full) address\b|\b(what|what's|whats) (is )?(the |its |their )?address\b|\baddress of the (office|centre|center|bureau|incubator|zone|secretariat|organi[sz]ation)\b|(?<!s')(?<!s’)\badresse (postale|exacte|du|de|des)\b|\bquelle (est )?(l'|l’)?adresse\b|\bпочтовый адрес\b|\bадрес (офиса|центра|инкубатора|управления)\b|\bкакой (у них )?адрес\b|具体地址|详细地址|地址是|地址在/u,
   ],
   [
     "website",
@@ -200,11 +212,11 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "fee",
-    /\bfees?\b|\btuition\b|\bprice\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\bfrais (d'inscription|de participation|de scolarite)\b|\bfrais\b|\bcombien (ca |cela |a |ont |va )?cout(e|ent|era|erait)?\b|\bhow much did (it|this|that|the \w+( \w+)?) cost\b|\bсколько (стоил|стоила|стоило|стоили|будет стоить)\b|花了多少钱|花多少钱|造价|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\btarifs?\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат|费用|学费|报名费|收费|免费吗/u,
+    /\bfees?\b|\btuition\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\bfrais (d'inscription|de participation|de scolarite)\b|\b(les|des|vos|aux) frais\b|\bcombien (ca |cela |a |ont |va )?cout(e|ent|era|erait)?\b|\bhow much did (it|this|that|the \w+( \w+)?) cost\b|\bсколько (стоил|стоила|стоило|стоили|будет стоить)\b|花了多少钱|花多少钱|造价|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат(а|у|ить) (участия|обучения|взноса|проживания)\b|费用|学费|报名费|收费|免费吗/u,
   ],
   [
     "deadline",
-    /\bdeadlines?\b|\bdue date\b|\bclosing date\b|\bdate limite\b|\bdate de cloture\b|\bjusqu'(a|à) quand\b|\bсрок(и)? (подачи|приема|регистрации)\b|\bдедлайн|\bкрайний срок\b|\bдо какого числа\b|截止|报名时间|申请时间/u,
+    /\bdeadlines?\b|\bdue date\b|\bclosing date\b|\bdate limite\b|\bdate de cloture\b|\bсрок(и)? (подачи|приема|регистрации)\b|\bдедлайн|\bкрайний срок\b|\bдо какого числа\b|截止|报名时间|申请时间/u,
   ],
   // "In which Kazakh cities are the incubators?": asked with a country, the city there (see holdsDetail).
   [
@@ -229,16 +241,18 @@ export function detailAsked(text: string): Detail | null {
   const folded = fold(text).replace(/’/g, "'");
   for (const [detail, pattern] of DETAILS) {
     if (!pattern.test(folded)) continue;
-    const others = folded.split(/[?？!！。;；]|\.(?:\s|$)/u).filter((part) => !pattern.test(part) && isSaying(part));
+    const others = folded.split(CLAUSES).filter((part) => part && !pattern.test(part) && ASKS.test(part));
     return others.length === 0 ? detail : null;
   }
   return null;
 }
 
-/** A part of a message that says something: three words, or six Chinese characters. */
-function isSaying(part: string): boolean {
-  return (part.match(/\p{Script=Han}/gu)?.length ?? 0) >= 6 || (part.match(/[\p{L}\p{N}]+/gu)?.length ?? 0) >= 3;
-}
+/** Where a message may ask one thing and then another: sentences, commas, "and", "et", "и", 和, 还有. */
+const CLAUSES = /[?？!！。;；,，]|\.(?:\s|$)|(?<!\p{L})(?:and|et|и|а также)(?!\p{L})|和|还有|以及/u;
+
+/** A question word of the four languages: a part with one asks something. */
+const ASKS =
+  /(?<!\p{L})(?:who|what|when|where|which|how|can|could|is there|are there|qui|quoi|quand|ou|quel|quelle|quels|quelles|comment|combien|peut|puis|y a|кто|что|когда|где|какой|какая|какие|как|сколько|можно|ли)(?!\p{L})|谁|什么|何时|哪|怎么|如何|吗|多少|几/u;
 
 export type SmalltalkKind = "greeting" | "thanks" | "help" | "bye" | "command" | "emoji" | "ack";
 

@@ -166,6 +166,16 @@ describe("detailAsked", () => {
     // Asking something else too: the record answers that part.
     "Bonjour, qui peut participer au programme des jeunes scientifiques ? Et il y a une date limite ?",
     "乌市那个大会签了多少协议？总共多少钱？",
+    "who can apply to the China-ASEAN innovation camp and is there a fee",
+    "кто организует лагерь инноваций и сколько стоит участие",
+    // Words of a detail used otherwise.
+    "fruits frais exportation Ouzbékistan Chine",
+    "tarifs douaniers entre la Chine et l'OCS",
+    "оплата в юанях в торговле со странами ШОС",
+    "WeChat Pay in Kazakhstan",
+    "the address of Xi Jinping at the SCO summit",
+    "jusqu'à quand dure le forum de Tianjin ?",
+    "price competitiveness of Chinese solar panels",
     "incubators in Kazakhstan",
     "SCO energy platform",
   ])("%s asks for no detail alone", (text) => {
