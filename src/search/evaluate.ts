@@ -225,30 +225,32 @@ export const DECISION_GOAL = {
  */
 export const DECISION_FLOORS = {
   heldout: {
-    answerAt1: 0.94,
+    answerAt1: 0.95,
     answerAt1PerLanguage: 0.92,
     answerAt5: 0.97,
     falseDeclines: 0.03,
-    honestDeclines: 0.89,
+    honestDeclines: 0.94,
     language: 0.96,
   },
+  // 2026-12-02: answer@1 0.920 (French 0.838), false declines 4.0 %, honest declines 0.969.
   "heldout-2": {
-    answerAt1: 0.86,
-    answerAt1PerLanguage: 0.76,
+    answerAt1: 0.89,
+    answerAt1PerLanguage: 0.8,
     answerAt5: 0.97,
-    falseDeclines: 0.08,
-    honestDeclines: 0.89,
+    falseDeclines: 0.06,
+    honestDeclines: 0.93,
     language: 0.98,
   },
   // First read at 0.917 overall and 0.857 in English; two changes chosen on the tuning parts (the place
   // bonus halved for records that answer outside their title; the review's stricter reading of the
-  // asker's place and description) each cost it one English answer: 0.905 and 0.810 now.
+  // asker's place and description) each cost it one English answer (0.810). 2026-12-02: answer@1 0.923
+  // (English 0.857, Russian 0.881), false declines 5.4 %, honest declines 0.904.
   "heldout-3": {
-    answerAt1: 0.88,
-    answerAt1PerLanguage: 0.78,
+    answerAt1: 0.9,
+    answerAt1PerLanguage: 0.83,
     answerAt5: 0.97,
-    falseDeclines: 0.08,
-    honestDeclines: 0.76,
+    falseDeclines: 0.075,
+    honestDeclines: 0.86,
     language: 0.98,
   },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
