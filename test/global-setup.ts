@@ -5,12 +5,14 @@
  * (test/helpers/main-process.ts `nodeArgs`). A process started from it loads in about two thirds of the
  * CPU time of one started under tsx, and some thirty are started. Same depth as src/, so the paths the
  * code finds beside itself (../data, ../locales, node_modules) are the same. Each run has its own
- * folder, removed at its end; one left by a run that was killed is removed by the next.
+ * folder, removed at its end (compiled again before each rerun in watch mode); one left by a run that
+ * was killed is removed by the next.
  */
 import { cp, readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import type { TestProject } from "vitest/node";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const PREFIX = ".test-build-";
@@ -52,13 +54,15 @@ async function compile(outdir: string): Promise<void> {
   await cp(path.join(ROOT, "src/broadcast/lua"), path.join(outdir, "broadcast/lua"), { recursive: true });
 }
 
-export default async function setup(): Promise<(() => Promise<void>) | undefined> {
+export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   if (process.env[BUILT]) return undefined;
   await removeStale();
   const outdir = path.join(ROOT, `${PREFIX}${process.pid}`);
   await rm(outdir, { recursive: true, force: true });
   await compile(outdir);
   process.env[BUILT] = outdir;
+  // In watch mode, each rerun's processes run the src/ of that moment.
+  project.onTestsRerun(() => compile(outdir));
   return async () => {
     delete process.env[BUILT];
     await rm(outdir, { recursive: true, force: true });
