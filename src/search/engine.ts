@@ -393,8 +393,9 @@ export class SearchEngine {
   private sortedSurfaces: string[];
   /** The catalog's Chinese names by their pinyin (see fromPinyin). */
   private pinyin = new PinyinNames();
-  private lastPinyin: { text: string; read: string | undefined } | undefined;
-  private lastTranslit: { text: string; read: string | undefined } | undefined;
+  /** Readings of the last message, asked twice per message (language, then analysis). */
+  private readonly pinyinReading = new LastReading((text) => this.readPinyin(text));
+  private readonly translitReading = new LastReading((text) => this.readTranslit(text));
   /** Record → how much a match in its tags counts (see SPECIFIC_SECTORS). */
   private tagFactor: Float64Array;
   /** The catalog as searched now (`catalog`), built on first use after a change. */
@@ -503,7 +504,7 @@ export class SearchEngine {
     addVocabulary(record, this.vocabulary);
     this.view = undefined;
     // The catalog's words changed: the last message may read otherwise.
-    this.lastTranslit = undefined;
+    this.translitReading.clear();
   }
 
   /**
@@ -526,7 +527,7 @@ export class SearchEngine {
     this.records.pop();
     this.view = undefined;
     // The catalog's words changed: the last message may read otherwise.
-    this.lastTranslit = undefined;
+    this.translitReading.clear();
     return true;
   }
 
@@ -773,10 +774,7 @@ export class SearchEngine {
    * are at least as many as its other words. Undefined for any other message.
    */
   fromTranslit(text: string): string | undefined {
-    if (this.lastTranslit?.text === text) return this.lastTranslit.read;
-    const read = this.readTranslit(text);
-    this.lastTranslit = { text, read };
-    return read;
+    return this.translitReading.of(text);
   }
 
   private readTranslit(text: string): string | undefined {
@@ -822,11 +820,7 @@ export class SearchEngine {
    * Undefined for any other message.
    */
   fromPinyin(text: string): string | undefined {
-    // Asked twice per message (language, then analysis): the last answer is kept.
-    if (this.lastPinyin?.text === text) return this.lastPinyin.read;
-    const read = this.readPinyin(text);
-    this.lastPinyin = { text, read };
-    return read;
+    return this.pinyinReading.of(text);
   }
 
   private readPinyin(text: string): string | undefined {
@@ -857,7 +851,7 @@ export class SearchEngine {
   private addPinyinNames(record: CatalogRecord): void {
     const fresh = [record.title.zh, record.short?.zh ?? ""].map((text) => this.pinyin.add(text));
     // A new name can change how the last message reads.
-    if (fresh.some(Boolean)) this.lastPinyin = undefined;
+    if (fresh.some(Boolean)) this.pinyinReading.clear();
   }
 
   /** The glossary concepts a text names, as tokens ("deals" and "agreements" are both `~agreement`). */
@@ -1616,4 +1610,20 @@ function rememberSurfaces(analyzed: AnalyzedText, surfaces: Map<string, string[]
       fresh?.push(w.text);
     } else if (!known.includes(key)) known.push(key);
   });
+}
+
+/** The reading of the last text given, kept until cleared: a message is read twice (language, then analysis). */
+class LastReading {
+  private last: { text: string; read: string | undefined } | undefined;
+
+  constructor(private readonly read: (text: string) => string | undefined) {}
+
+  of(text: string): string | undefined {
+    if (this.last?.text !== text) this.last = { text, read: this.read(text) };
+    return this.last.read;
+  }
+
+  clear(): void {
+    this.last = undefined;
+  }
 }
