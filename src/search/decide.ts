@@ -134,10 +134,14 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0) {
     return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
   }
-  const also =
-    direct && question === "when" && asksFor(text, "where")
-      ? directAnswer(record, "where", asked!, response.lang)
-      : null;
+  // "Quand et où ?", "какого числа она прошла и сколько соглашений там подписали?": two facts asked.
+  const second =
+    question === "when" && asksFor(text, "where")
+      ? "where"
+      : (question === "count" || question === "amount") && asksFor(text, "when")
+        ? "when"
+        : null;
+  const also = direct && second ? directAnswer(record, second, asked!, response.lang) : null;
   return {
     kind: "answer",
     lang: response.lang,

@@ -394,3 +394,15 @@ describe("decide: which-questions", () => {
     expect(decision.direct).toBeNull();
   });
 });
+
+describe("decide: a count and a date asked together", () => {
+  it("answers both, the figure then the date", () => {
+    const decision = decide(
+      engine,
+      "Я журналист, готовлю материал о конференции «Пояс и путь» в Урумчи. Подскажите, какого числа она прошла и сколько соглашений там подписали?",
+    );
+    expect(decision.record?.id).toBe("bri-urumqi-innovation-conference-2024");
+    expect(decision.direct).toMatchObject({ kind: "figures", question: "count" });
+    expect(decision.also).toEqual({ kind: "date", start: "2024-08-22", end: "2024-08-22" });
+  });
+});

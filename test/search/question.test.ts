@@ -62,6 +62,8 @@ describe("questionKind", () => {
     ["乌鲁木齐科技局和哪几个城市签了协议", "which"],
     ["习近平在天津宣布了哪三个合作平台？", "which"],
     ["how many cities signed?", "count"],
+    ["какой рост выручки цифровых отраслей Тяньцзиня", "count"],
+    ["quelle croissance pour l'économie numérique de Tianjin ?", "count"],
     ["哪几个国家是成员", "countries"],
     ["which city hosts the expo?", "where"],
     ["哈萨克—英国技术大学在哪个城市？", "where"],
