@@ -1,11 +1,13 @@
 import type { Catalog, CatalogRecord, Figure, Language, Party } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, isSoftKey, latinLanguageOf } from "./analyzer.js";
-import { bigrams } from "./text.js";
+import { bigrams, fold } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
 import {
   asksFor,
+  containsWord,
   detailAsked,
+  postAsked,
   questionKind,
   smalltalkKind,
   thingsAsked,
@@ -110,7 +112,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   }
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
-  const detail = detailAsked(text);
+  // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.
+  const detail = detailAsked(text) ?? (question === "who" && !speaksOfPost(record, postAsked(text)) ? "person" : null);
   if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog })) {
     return {
       kind: "decline",
@@ -164,6 +167,15 @@ const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
   deadline: /(?<!\p{L})(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)(?!\p{L})|截止/iu,
 };
 
+/** Whether a record's text (title, summary, details, any language) names a post the question asks about; true for none. */
+function speaksOfPost(record: CatalogRecord, post: readonly string[] | null): boolean {
+  if (!post) return true;
+  return LANGUAGES.some((l) => {
+    const text = fold(`${record.title[l]} ${record.summary[l]} ${record.details?.[l] ?? ""}`).replace(/-/g, " ");
+    return post.some((name) => containsWord(text, name.replace(/-/g, " ")));
+  });
+}
+
 /** Whether a record holds a detail a question asks for, in a field or, for some, in its text. */
 function holdsDetail(
   record: CatalogRecord,
@@ -194,6 +206,9 @@ function holdsDetail(
         record.figures.some((f) => f.currency !== undefined) ||
         LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined)
       );
+    case "person":
+      // Asked only when the record does not speak of the post (see speaksOfPost).
+      return false;
     case "city": {
       // Which city in the country the question names; without a country, the question is a search.
       const countries = asked.countries.filter((c) => c !== "CN" || asked.countries.length === 1);

@@ -191,7 +191,7 @@ export function questionKind(text: string): QuestionKind | null {
  * an e-mail or postal address, a website, a fee, an application deadline, a document's full text, the
  * city in a country.
  */
-export type Detail = "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text" | "city";
+export type Detail = "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text" | "city" | "person";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
@@ -253,6 +253,45 @@ const CLAUSES = /[?？!！。;；,，]|\.(?:\s|$)|(?<!\p{L})(?:and|et|и|а та
 /** A question word of the four languages: a part with one asks something. */
 const ASKS =
   /(?<!\p{L})(?:who|what|when|where|which|how|can|could|is there|are there|qui|quoi|quand|ou|quel|quelle|quels|quelles|comment|combien|peut|puis|y a|кто|что|когда|где|какой|какая|какие|как|сколько|можно|ли)(?!\p{L})|谁|什么|何时|哪|怎么|如何|吗|多少|几/u;
+
+/**
+ * Posts a "who" question may ask the holder of, each with its names in the four languages (folded):
+ * "who is the SCO's secretary-general?" is answered only by a record that speaks of that post.
+ */
+const POSTS: readonly (readonly string[])[] = [
+  [
+    "secretary-general",
+    "secretary general",
+    "secretaire general",
+    "генеральный секретарь",
+    "генерального секретаря",
+    "генсек",
+    "秘书长",
+  ],
+  ["mayor", "maire", "мэр", "глава района", "глава города", "区长", "市长"],
+  ["party secretary", "secretaire du parti", "secretaire du comite du parti", "секретарь партийного комитета", "书记"],
+  ["minister", "ministre", "министр", "部长"],
+  ["director", "directeur", "directrice", "директор", "主任", "院长", "局长"],
+  ["chairman", "chairwoman", "chairperson", "председатель", "董事长", "理事长"],
+  ["founder", "fondateur", "fondatrice", "основатель", "创始人"],
+  ["rector", "recteur", "ректор", "校长"],
+  ["ambassador", "ambassadeur", "посол", "大使"],
+];
+
+/** The names of the post a question asks the holder of ("кто генсек ШОС?"), or null. */
+export function postAsked(text: string): readonly string[] | null {
+  const folded = fold(text).replace(/-/g, " ");
+  return POSTS.find((names) => names.some((name) => containsWord(folded, name.replace(/-/g, " ")))) ?? null;
+}
+
+/** Whether a folded text holds a name as words (any position for Chinese). */
+export function containsWord(folded: string, name: string): boolean {
+  const at = folded.indexOf(name);
+  if (at < 0) return false;
+  if (/\p{Script=Han}/u.test(name)) return true;
+  const before = folded[at - 1];
+  return before === undefined || !/[\p{L}\p{N}]/u.test(before);
+}
 
 export type SmalltalkKind = "greeting" | "thanks" | "help" | "bye" | "command" | "emoji" | "ack";
 

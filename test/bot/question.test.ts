@@ -203,6 +203,7 @@ describe("no good answer", () => {
     ["телефон Управления науки и технологий Урумчи", "нет номера телефона для"],
     ["Quels sont les frais d'inscription au camp d'innovation Chine-ASEAN ?", "n’indique pas le coût pour"],
     ["上合高等教育合作中心的申请截止日期", "申请截止日期"],
+    ["上合组织现任秘书长是谁", "该职务的任职者"],
     // The city in the country the question names (the record says the source does not give it).
     ["В каких городах Узбекистана находятся офшорные инкубаторы?", "В каталоге нет города для «"],
   ])("says which detail the catalog lacks when asked for it: %s", async (question, says) => {

@@ -406,3 +406,24 @@ describe("decide: a count and a date asked together", () => {
     expect(decision.also).toEqual({ kind: "date", start: "2024-08-22", end: "2024-08-22" });
   });
 });
+
+describe("decide: who holds a post", () => {
+  it.each(["上合组织现任秘书长是谁", "кто генсек ШОС", "who is the secretary-general of the SCO?"])(
+    "is declined when no record that would answer speaks of the post: %s",
+    (question) => {
+      const decision = decide(engine, question);
+      expect(decision.kind).toBe("decline");
+    },
+  );
+
+  it("names the post missing when the record is the right one", () => {
+    expect(decide(engine, "上合组织现任秘书长是谁")).toMatchObject({ kind: "decline", missing: "person" });
+  });
+
+  it.each(["who is the mayor of Shunyi district?", "кто глава района Шуньи?", "顺义区区长叫什么名字"])(
+    "is answered by a record that speaks of it: %s",
+    (question) => {
+      expect(decide(engine, question).kind).toBe("answer");
+    },
+  );
+});

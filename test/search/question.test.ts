@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detailAsked, questionKind, smalltalkKind, wordBoundaries } from "../../src/search/question.js";
+import { detailAsked, postAsked, questionKind, smalltalkKind, wordBoundaries } from "../../src/search/question.js";
 
 describe("smalltalkKind", () => {
   it.each([
@@ -183,4 +183,23 @@ describe("detailAsked", () => {
   ])("%s asks for no detail alone", (text) => {
     expect(detailAsked(text)).toBeNull();
   });
+});
+
+describe("postAsked", () => {
+  it.each([
+    ["who is the secretary-general of the SCO?", "secretary-general"],
+    ["qui est le secrétaire général de l'ASEAN ?", "secretary-general"],
+    ["кто генсек ШОС", "secretary-general"],
+    ["上合组织现任秘书长是谁", "secretary-general"],
+    ["顺义区区长叫什么名字", "mayor"],
+  ])("%s asks who holds a post (%s)", (text, post) => {
+    expect(postAsked(text)?.[0]).toBe(post);
+  });
+
+  it.each(["who organised the forum in Tianjin?", "qui organise le camp ?", "the promayor of nothing"])(
+    "%s names no post",
+    (text) => {
+      expect(postAsked(text)).toBeNull();
+    },
+  );
 });
