@@ -102,7 +102,8 @@ export function renderNoMatch(view: NoMatch, env: ViewEnv): string {
   ];
   if (about) blocks.push(t("question:noMatch.missingWeak"));
   else if (view.weak.length) blocks.push(t("question:noMatch.weak", { count: view.weak.length }));
-  if (view.suggestions.length)
+  // Other words help when nothing matched; not when the right record lacks the detail asked.
+  if (!about && view.suggestions.length)
     blocks.push(
       t("question:noMatch.suggest", { terms: view.suggestions.map((s) => `<i>${escapeHtml(s)}</i>`).join(", ") }),
     );
