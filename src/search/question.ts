@@ -212,7 +212,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "fee",
-    /\bfees?\b|\btuition\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\bfrais (d'inscription|de participation|de scolarite)\b|\b(les|des|vos|aux) frais\b|\bcombien (ca |cela |a |ont |va )?cout(e|ent|era|erait)?\b|\bhow much did (it|this|that|the \w+( \w+)?) cost\b|\bсколько (стоил|стоила|стоило|стоили|будет стоить)\b|花了多少钱|花多少钱|造价|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат(а|у|ить) (участия|обучения|взноса|проживания)\b|费用|学费|报名费|收费|免费吗/u,
+    /\bfees?\b|\btuition\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\b(is|are) [^?.!]{0,60}\bfree( of charge)?\s*\??\s*$|\bfrais (d'inscription|de participation|de scolarite)\b|\b(les|des|vos|aux) frais\b|\bcombien (ca |cela |a |ont |va )?cout(e|ent|era|erait)?\b|\bhow much did (it|this|that|the \w+( \w+)?) cost\b|\bсколько (стоил|стоила|стоило|стоили|будет стоить)\b|花了多少钱|花多少钱|造价|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат(а|у|ить) (участия|обучения|взноса|проживания)\b|费用|学费|报名费|收费|免费吗/u,
   ],
   [
     "deadline",

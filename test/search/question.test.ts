@@ -156,6 +156,7 @@ describe("detailAsked", () => {
     ["上合高等教育合作中心的申请截止日期", "deadline"],
     ["Le texte intégral du manifeste 2024, svp", "text"],
     ["official website of CAEXPO", "website"],
+    ["is participation in the China-ASEAN innovation camp free", "fee"],
   ])("%s asks for a detail (%s)", (text, detail) => {
     expect(detailAsked(text)).toBe(detail);
   });
@@ -178,6 +179,7 @@ describe("detailAsked", () => {
     "the address of Xi Jinping at the SCO summit",
     "jusqu'à quand dure le forum de Tianjin ?",
     "price competitiveness of Chinese solar panels",
+    "is the China-ASEAN free trade area relevant",
     "incubators in Kazakhstan",
     "SCO energy platform",
   ])("%s asks for no detail alone", (text) => {
