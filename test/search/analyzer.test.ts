@@ -57,6 +57,7 @@ describe("filler", () => {
     expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
     // "Bonne" is also a town of the gazetteer: a closing wish must not name a place.
     expect(keys("merci beaucoup et bonne soirée, bonne journée", "fr")).toEqual([]);
+    expect(keys("on aimerait, nous aimerions, ils souhaitent, vous souhaitez", "fr")).toEqual([]);
     expect(keys("hope you're well, I was wondering, cheers", "en")).toEqual([]);
     expect(keys("на какую сумму, с кем, из скольких", "en")).toEqual(keys("сумму", "en"));
     // Prepositions of nearness and of sources: "near Karaganda", "d'après le bilan".
