@@ -685,7 +685,8 @@ export class SearchEngine {
           topicOutsideTitle = true;
           continue;
         }
-        score += acc.score[slot * U + u]!;
+        // The asker's own place ("我在明斯克做数字经济…") ranks a record as little as it makes it sure.
+        score += acc.score[slot * U + u]! * (units[u]!.askers ? ASKER_CONFIDENCE_WEIGHT : 1);
         covered += units[u]!.weight;
         if (!units[u]!.isPlace && !units[u]!.soft) {
           onTopic = true;

@@ -427,3 +427,12 @@ describe("decide: who holds a post", () => {
     },
   );
 });
+
+describe("decide: the asker's own place", () => {
+  it("ranks a record less than the topic asked about", () => {
+    // Belarus is an SCO member, but what is asked is the digital economy.
+    const decision = decide(engine, "我在白俄罗斯明斯克做数字经济，跟中国有什么合作？");
+    expect(decision.kind).toBe("answer");
+    expect(["sco-digital-economy-platform", "sco-digital-economy-forum-2025"]).toContain(decision.record?.id);
+  });
+});
