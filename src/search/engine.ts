@@ -781,27 +781,29 @@ export class SearchEngine {
   private readTranslit(text: string): string | undefined {
     if (!/^[\p{Script=Latin}\d\s\p{P}]+$/u.test(text)) return undefined;
     let grammar = 0;
-    let known = 0;
     let other = 0;
-    for (const { text: word } of words(fold(text), false)) {
+    // Set look-ups first: most Latin messages are English or French and stop here, before any analysis.
+    const unsure: string[] = [];
+    for (const w of words(fold(text), false)) {
+      const word = w.text;
       if (/^\d+$/.test(word)) continue;
       if (TRANSLIT_GRAMMAR.has(word)) grammar++;
-      else if (this.isLatinWord(word)) other++;
-      else if (this.isRussianWord(fold(cyrillicOf(word)))) known++;
+      else if (this.surfaces.has(word) || this.documentFrequency.has(word) || isStopword(w)) other++;
+      else unsure.push(word);
+    }
+    if ((grammar === 0 && unsure.length < 3) || grammar + unsure.length < other) return undefined;
+    let known = 0;
+    for (const word of unsure) {
+      if (!this.isGlossaryName(word) && this.isRussianWord(fold(cyrillicOf(word)))) known++;
       else other++;
     }
     if (!((grammar > 0 && known > 0) || known >= 3) || grammar + known < other) return undefined;
     return text.replace(/\p{Script=Latin}+/gu, cyrillicOf);
   }
 
-  /** A word of the catalog's English or French as typed ("forum"), or a name of its glossary ("summit"). */
-  private isLatinWord(word: string): boolean {
-    return (
-      this.surfaces.has(word) ||
-      this.documentFrequency.has(word) ||
-      this.conceptsIn(word, "en").length > 0 ||
-      this.conceptsIn(word, "fr").length > 0
-    );
+  /** A name of the glossary in English or French ("summit"): a Latin word, not transliterated Russian. */
+  private isGlossaryName(word: string): boolean {
+    return this.conceptsIn(word, "en").length > 0 || this.conceptsIn(word, "fr").length > 0;
   }
 
   /**
