@@ -226,9 +226,16 @@ const NEGATION =
 function detailSentence(record: CatalogRecord, detail: Detail, lang: Language): string | undefined {
   const words = DETAIL_WORDS[detail];
   if (!words) return undefined;
-  for (const text of [record.summary[lang], record.details?.[lang] ?? ""])
-    for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) if (words.test(sentence)) return sentence.trim();
-  return undefined;
+  return sentencesOf(record, lang)
+    .find((sentence) => words.test(sentence))
+    ?.trim();
+}
+
+/** A record's sentences in a language, summary then details. */
+function sentencesOf(record: CatalogRecord, lang: Language): string[] {
+  return [record.summary[lang], record.details?.[lang] ?? ""].flatMap((text) =>
+    text.split(/(?<=[.!?])\s+|(?<=[。！？])/u),
+  );
 }
 
 /** Hits scoring this close to the best are a tie in rank; the one that covers more of the question goes first. */
@@ -396,15 +403,13 @@ interface SentencePart {
 /** A record's sentences in a language (a long one cut into clauses), in order, each with its keys. */
 function sentenceParts(engine: SearchEngine, record: CatalogRecord, lang: Language): SentencePart[] {
   const parts: SentencePart[] = [];
-  for (const text of [record.summary[lang], record.details?.[lang] ?? ""]) {
-    for (const sentence of text.split(/(?<=[.!?])\s+|(?<=[。！？])/u)) {
-      const spans: [number, number][] =
-        sentence.length > SENTENCE_MAX ? clausesOf(sentence, lang) : [[0, sentence.length]];
-      spans.forEach(([start, end], index) => {
-        const part = sentence.slice(start, end);
-        parts.push({ part, keys: keysOf(engine, part, lang), sentence, spans, index });
-      });
-    }
+  for (const sentence of sentencesOf(record, lang)) {
+    const spans: [number, number][] =
+      sentence.length > SENTENCE_MAX ? clausesOf(sentence, lang) : [[0, sentence.length]];
+    spans.forEach(([start, end], index) => {
+      const part = sentence.slice(start, end);
+      parts.push({ part, keys: keysOf(engine, part, lang), sentence, spans, index });
+    });
   }
   return parts;
 }
