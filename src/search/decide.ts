@@ -373,7 +373,7 @@ function directAnswer(
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
     return structured;
   // "Which sectors…?" is answered by a sentence that names sectors.
-  const things = question === "which" ? asked.thingsKeys : undefined;
+  const things = question === "which" ? asked.thingsKeys() : undefined;
   const namesThings = (keys: ReadonlySet<string>) => !things || things.size === 0 || overlap(things, keys) > 0;
   let best: { part: SentencePart; overlap: number } | undefined;
   for (const part of asked.sentencesOf(record, lang)) {
@@ -518,7 +518,7 @@ interface AskedWords {
   /** A how-much question that asks how many too ("how many agreements and for what amount?"). */
   countToo: boolean;
   /** The keys of the things a "which" question asks for (see thingsAsked); empty when it names none. */
-  thingsKeys: ReadonlySet<string>;
+  thingsKeys: () => ReadonlySet<string>;
   /** A figure label's keys per language, with the same engine's concepts. */
   labelKeysOf: (figure: Figure) => Set<string>[];
   /** The keys of a record's title in all four languages. */
@@ -540,7 +540,8 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
     keys: keysOf(engine, text, lang),
     share: SHARE.test(text),
     countToo: asksFor(text, "count"),
-    thingsKeys: keysOf(engine, thingsAsked(text) ?? "", lang),
+    // Only a which-question needs them.
+    thingsKeys: () => keysOf(engine, thingsAsked(text) ?? "", lang),
     labelKeysOf: (figure) => {
       let keys = labels.get(figure);
       if (!keys) labels.set(figure, (keys = LANGUAGES.map((l) => keysOf(engine, figure.label[l], l))));
