@@ -78,6 +78,12 @@ const decisionSets = [
     key: "tuning-5",
   },
   {
+    name: "dev, sixth tuning part (eval/dev-tuning-6.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-6.yaml"),
+    gate: false,
+    key: "tuning-6",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

@@ -52,6 +52,11 @@ export interface Decision {
   confidence: number;
   /** Declined because the question asks for a detail the record that would answer it does not hold. */
   missing?: Detail;
+  /**
+   * Declined because the record that would answer says its source does not give what was asked ("The
+   * source does not name the experts."): that sentence, in the reply language.
+   */
+  unsaid?: string;
 }
 
 export interface DecideOptions {
@@ -132,6 +137,20 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     : question && asked
       ? directAnswer(record, question, asked, response.lang)
       : null;
+  // "Which universities host the centre?" answered by "The announcement did not give host universities":
+  // the record is the right one, and it says the answer is not known.
+  if (direct?.kind === "sentence" && UNSAID.test(direct.text)) {
+    return {
+      kind: "decline",
+      lang: response.lang,
+      response,
+      question,
+      direct: null,
+      smalltalk: null,
+      confidence,
+      unsaid: direct.text,
+    };
+  }
   // "What is the budget of…", "how many staff…": a figure the record lacks, named by a word the catalog
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0) {
@@ -221,6 +240,13 @@ function holdsDetail(
 /** Words that deny what a sentence speaks of ("the source gives no deadlines", "не указаны", "未说明"). */
 const NEGATION =
   /(?<!\p{L})(?!no later|не позднее)(no|not|none|nor|pas|ni|aucune?|не|нет|ни)(?!\p{L})|没有|未(提及|说明|提供|公布|给出|确定)|无(?!人|锡|线)/iu;
+
+/**
+ * How the catalog's records say their source does not give something ("The source does not name the
+ * experts", "La source ne précise ni…", "в источнике не указаны", "报道未公布…").
+ */
+const UNSAID =
+  /(?<!\p{L})(?:(?:source|announcement)s? (?:does|did) not|(?:source|announcement) gives no|(?:was|were) not given|was given in the source|(?:la source|l'annonce|l’annonce) ne|источник\p{L}* не|в источнике не|источник не)(?!\p{L})|(?:报道|来源|公告)(?:未|没有|并未)/iu;
 
 /** The record's sentence that speaks of the detail, in a language. */
 function detailSentence(record: CatalogRecord, detail: Detail, lang: Language): string | undefined {
@@ -372,8 +398,17 @@ function directAnswer(
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
     return structured;
+  // "Names of the experts appointed in Shunyi" is answered by "The source does not name the experts",
+  // whatever other sentence speaks more of Shunyi and appointments.
+  const focus = question === "which" || question === "who" ? asked.thingsKeys() : undefined;
+  if (focus && focus.size > 0) {
+    const unsaid = asked
+      .sentencesOf(record, lang)
+      .find((part) => UNSAID.test(part.part) && overlap(focus, part.keys) > 0);
+    if (unsaid) return { kind: "sentence", text: answeringText(unsaid) };
+  }
   // "Which sectors…?" is answered by a sentence that names sectors.
-  const things = question === "which" ? asked.thingsKeys() : undefined;
+  const things = question === "which" ? focus : undefined;
   const namesThings = (keys: ReadonlySet<string>) => !things || things.size === 0 || overlap(things, keys) > 0;
   let best: { part: SentencePart; overlap: number } | undefined;
   for (const part of asked.sentencesOf(record, lang)) {
@@ -540,7 +575,7 @@ function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWo
     keys: keysOf(engine, text, lang),
     share: SHARE.test(text),
     countToo: asksFor(text, "count"),
-    // Only a which-question needs them.
+    // Only a which- or who-question needs them.
     thingsKeys: () => keysOf(engine, thingsAsked(text) ?? "", lang),
     labelKeysOf: (figure) => {
       let keys = labels.get(figure);

@@ -219,6 +219,48 @@ describe("no good answer", () => {
     expect((await deps.state.questions.recent(1))[0]?.text).toBe(question);
   });
 
+  it.each([
+    [
+      "names of the hidden champion experts appointed in Shunyi",
+      "The catalog can’t answer that.",
+      "does not name the experts",
+      "sino-german-expert-panel",
+    ],
+    [
+      "Quelles universités chinoises accueillent le centre Chine-OCS d'enseignement supérieur ?",
+      "Le catalogue ne peut pas répondre à cela.",
+      "ni universités d'accueil",
+      "sco-higher-education-centre",
+    ],
+    [
+      "Кто вошёл в первую группу экспертов по скрытым чемпионам — фамилии?",
+      "Каталог не может ответить на этот вопрос.",
+      "Имена экспертов в источнике не приводятся",
+      "sino-german-expert-panel",
+    ],
+    ["顺义聘任的隐形冠军专家名单", "目录无法回答这个问题。", "报道未公布专家名单", "sino-german-expert-panel"],
+    [
+      "In which Kazakh cities are the offshore incubators located exactly?",
+      "The catalog can’t answer that.",
+      "does not say in which cities of Kazakhstan",
+      "urumqi-offshore-incubators",
+    ],
+  ])("quotes the record saying its source does not give what is asked: %s", async (question, says, quoted, id) => {
+    const reply = only(await say(question));
+    const text = reply.text as string;
+    expect(text).toContain(says);
+    expect(text).toContain(quoted);
+    expect(text).not.toContain("noMatch.");
+    // The record it is about comes first among the buttons.
+    expect(callbackData(reply)[0]).toBe(`r:c:${id}`);
+  });
+
+  it("answers who did what from the record when the names it lacks are not what is asked", async () => {
+    const reply = only(await say("who appointed the hidden champion experts in Shunyi?"));
+    expect(reply.text as string).not.toContain("can’t answer");
+    expect(reply.text as string).toContain("Cui Xiaohao");
+  });
+
   it("takes a record's sentence saying the detail is not given for the detail missing", async () => {
     // The contest's summary: "The source gives no application procedure or deadlines."
     const reply = only(await say("what's the deadline for the China-ASEAN innovation and entrepreneurship contest?"));

@@ -142,6 +142,7 @@ async function noMatch(
       weak,
       suggestions: suggestedTerms(ctx.deps.search.catalog, weak, ctx.lang),
       ...(decision.missing ? { missing: decision.missing } : {}),
+      ...(decision.unsaid ? { unsaid: decision.unsaid } : {}),
     },
     viewEnv(ctx),
   );

@@ -81,6 +81,8 @@ export interface NoMatch {
   suggestions: string[];
   /** The detail asked for that the closest record (the first weak match) does not hold. */
   missing?: Detail;
+  /** The closest record's own sentence saying its source does not give what was asked. */
+  unsaid?: string;
 }
 
 /**
@@ -89,16 +91,21 @@ export interface NoMatch {
  */
 export function renderNoMatch(view: NoMatch, env: ViewEnv): string {
   const { t } = env;
-  const about = view.missing ? view.weak[0] : undefined;
+  const about = view.missing || view.unsaid ? view.weak[0] : undefined;
   const blocks = [
-    about
-      ? t("question:noMatch.missing", {
-          detail: t(`question:noMatch.detail.${view.missing}`),
+    about && view.unsaid
+      ? t("question:noMatch.unsaid", {
           title: escapeHtml(shortTitle(about, env.lang)),
+          sentence: escapeHtml(view.unsaid),
         })
-      : t(view.query.trim() ? "question:noMatch.title" : "question:noMatch.titleEmpty", {
-          query: quoteQuery(view.query),
-        }),
+      : about
+        ? t("question:noMatch.missing", {
+            detail: t(`question:noMatch.detail.${view.missing}`),
+            title: escapeHtml(shortTitle(about, env.lang)),
+          })
+        : t(view.query.trim() ? "question:noMatch.title" : "question:noMatch.titleEmpty", {
+            query: quoteQuery(view.query),
+          }),
   ];
   if (about) blocks.push(t("question:noMatch.missingWeak"));
   else if (view.weak.length) blocks.push(t("question:noMatch.weak", { count: view.weak.length }));
