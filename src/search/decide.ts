@@ -106,8 +106,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     explain: options.explain,
   });
   preferSurer(response);
-  const asked = question ? askedWords(engine, text, response.lang) : undefined;
-  if (question && asked) preferFactHolders(engine, response, question, asked);
+  const asked = askedWords(engine, typeof analysed === "string" ? text : analysed, response.lang);
+  if (question) preferFactHolders(engine, response, question, asked);
   const best = response.hits[0];
   const record = best ? engine.get(best.id) : undefined;
   const confidence = best?.confidence ?? 0;
@@ -134,12 +134,17 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
   const direct: DirectFact | null = said
     ? { kind: "sentence", text: said }
-    : question && asked
+    : question
       ? directAnswer(record, question, asked, response.lang)
       : null;
   // "Which universities host the centre?" answered by "The announcement did not give host universities":
-  // the record is the right one, and it says the answer is not known.
-  if (direct?.kind === "sentence" && UNSAID.test(direct.text)) {
+  // the record is the right one, and it says the answer is not known. So is "les critères d'éligibilité
+  // du programme" met by "La source ne donne ni dates de candidature ni critères d'éligibilité".
+  const unsaid =
+    direct?.kind === "sentence" && UNSAID.test(direct.text)
+      ? direct.text
+      : unsaidSentence(record, asked, response.lang);
+  if (unsaid) {
     return {
       kind: "decline",
       lang: response.lang,
@@ -148,7 +153,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
       direct: null,
       smalltalk: null,
       confidence,
-      unsaid: direct.text,
+      unsaid,
     };
   }
   // "What is the budget of…", "how many staff…": a figure the record lacks, named by a word the catalog
@@ -163,7 +168,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
       : (question === "count" || question === "amount") && asksFor(text, "when")
         ? "when"
         : null;
-  const also = direct && second ? directAnswer(record, second, asked!, response.lang) : null;
+  const also = direct && second ? directAnswer(record, second, asked, response.lang) : null;
   return {
     kind: "answer",
     lang: response.lang,
@@ -246,7 +251,7 @@ const NEGATION =
  * experts", "La source ne précise ni…", "в источнике не указаны", "报道未公布…").
  */
 const UNSAID =
-  /(?<!\p{L})(?:(?:source|announcement)s? (?:does|did) not|(?:source|announcement) gives no|(?:was|were) not given|was given in the source|(?:la source|l'annonce|l’annonce) ne|источник\p{L}* не|в источнике не|источник не)(?!\p{L})|(?:报道|来源|公告)(?:未|没有|并未)/iu;
+  /(?<!\p{L})(?:(?:source|announcement)s? (?:does|did) not \p{L}+|(?:source|announcement) gives no|(?:was|were) not given|was given in the source|(?:la source|l'annonce|l’annonce) ne \p{L}+|источник\p{L}* не \p{L}+|в источнике не \p{L}+)(?!\p{L})|(?:报道|来源|公告)(?:未|没有|并未)\p{Script=Han}{0,2}/iu;
 
 /** The record's sentence that speaks of the detail, in a language. */
 function detailSentence(record: CatalogRecord, detail: Detail, lang: Language): string | undefined {
@@ -389,10 +394,7 @@ function directAnswer(
 ): DirectFact | null {
   const structured = directFact(record, question, asked);
   if (question === "count" || question === "amount") return structured;
-  const title = asked.titleKeysOf(record);
-  const wanted = new Set(
-    [...asked.keys].filter((k) => !title.has(k) && !k.startsWith("@") && !/^\d+$/.test(k) && !isSoftKey(k)),
-  );
+  const wanted = wantedKeys(record, asked);
   if (wanted.size === 0) return structured;
   // "Where is the ASEAN secretariat?" asks for more than the record's countries (a city would say it);
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
@@ -402,9 +404,10 @@ function directAnswer(
   // whatever other sentence speaks more of Shunyi and appointments.
   const focus = question === "which" || question === "who" ? asked.thingsKeys() : undefined;
   if (focus && focus.size > 0) {
-    const unsaid = asked
-      .sentencesOf(record, lang)
-      .find((part) => UNSAID.test(part.part) && overlap(focus, part.keys) > 0);
+    const unsaid = asked.sentencesOf(record, lang).find((part) => {
+      const clause = unsaidClause(part.part);
+      return clause !== undefined && overlap(focus, asked.keysOfText(clause)) > 0;
+    });
     if (unsaid) return { kind: "sentence", text: answeringText(unsaid) };
   }
   // "Which sectors…?" is answered by a sentence that names sectors.
@@ -422,6 +425,42 @@ function directAnswer(
     if (!best || n > best.overlap) best = { part, overlap: n };
   }
   return best ? { kind: "sentence", text: answeringText(best.part) } : structured;
+}
+
+/** The keys of a question that its answering record's title does not name: what it asks of the record. */
+function wantedKeys(record: CatalogRecord, asked: AskedWords): Set<string> {
+  const title = asked.titleKeysOf(record);
+  return new Set(
+    [...asked.keys].filter((k) => !title.has(k) && !k.startsWith("@") && !/^\d+$/.test(k) && !isSoftKey(k)),
+  );
+}
+
+/** Words a question must share with a record's sentence saying its source does not give something. */
+const UNSAID_SHARED = 2;
+
+/**
+ * The record's sentence saying its source does not give what the question asks, by two words of the
+ * question that the record's title does not hold ("le contenu de l'accord" and "La source ne décrit pas
+ * le contenu de l'accord avec la KBTU"). Only the clause that says it counts: "…; contact the Urumqi
+ * bureau" does not make a question about Urumqi one about what the source lacks.
+ */
+function unsaidSentence(record: CatalogRecord, asked: AskedWords, lang: Language): string | undefined {
+  const wanted = wantedKeys(record, asked);
+  const words = asked.words.filter((keys) => [...keys].some((k) => wanted.has(k)));
+  if (words.length < UNSAID_SHARED) return undefined;
+  const part = asked.sentencesOf(record, lang).find((p) => {
+    const clause = unsaidClause(p.part);
+    if (clause === undefined) return false;
+    // The words that say it is not given ("does not say") are not what it is not given.
+    const keys = asked.keysOfText(clause.replace(UNSAID, " "));
+    return words.filter((word) => [...word].some((k) => wanted.has(k) && keys.has(k))).length >= UNSAID_SHARED;
+  });
+  return part ? answeringText(part) : undefined;
+}
+
+/** The clause of a sentence that says the source does not give something, if it has one. */
+function unsaidClause(sentence: string): string | undefined {
+  return sentence.split(/(?<=[;；，])/u).find((clause) => UNSAID.test(clause));
 }
 
 /** A sentence of a record, or a clause of a long one, with its keys. */
@@ -548,6 +587,10 @@ function sharesWords(a: Figure, b: Figure, asked: AskedWords): boolean {
 /** The words of a question, analysed once for matching it against figure labels. */
 interface AskedWords {
   keys: ReadonlySet<string>;
+  /** The keys of each word of the question (its stems, Chinese bigrams, the concepts it is part of); places left out. */
+  words: readonly ReadonlySet<string>[];
+  /** The keys of a text of the catalog, in the reply language (cached). */
+  keysOfText: (text: string) => ReadonlySet<string>;
   /** The question asks for a share or a growth rate ("what % of GDP", "增长多少"). */
   share: boolean;
   /** A how-much question that asks how many too ("how many agreements and for what amount?"). */
@@ -565,18 +608,29 @@ interface AskedWords {
 const SHARE =
   /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
 
-function askedWords(engine: SearchEngine, text: string, lang: Language): AskedWords {
+function askedWords(engine: SearchEngine, text: string | AnalysedQuery, lang: Language): AskedWords {
+  const analysed = typeof text === "string" ? engine.analyse(text) : text;
   const glossary = engine.catalog.glossary;
   let cache = keyCache.get(glossary);
   if (!cache)
-    keyCache.set(glossary, (cache = { labels: new WeakMap(), titles: new WeakMap(), sentences: new WeakMap() }));
+    keyCache.set(
+      glossary,
+      (cache = { labels: new WeakMap(), titles: new WeakMap(), sentences: new WeakMap(), texts: new Map() }),
+    );
   const { labels, titles, sentences } = cache;
+  const question = analysed.text;
   return {
-    keys: keysOf(engine, text, lang),
-    share: SHARE.test(text),
-    countToo: asksFor(text, "count"),
+    keys: keysOf(engine, question, lang),
+    words: wordKeys(analysed),
+    keysOfText: (part) => {
+      let keys = cache.texts.get(part);
+      if (!keys) cache.texts.set(part, (keys = keysOf(engine, part, lang)));
+      return keys;
+    },
+    share: SHARE.test(question),
+    countToo: asksFor(question, "count"),
     // Only a which- or who-question needs them.
-    thingsKeys: () => keysOf(engine, thingsAsked(text) ?? "", lang),
+    thingsKeys: () => keysOf(engine, thingsAsked(question) ?? "", lang),
     labelKeysOf: (figure) => {
       let keys = labels.get(figure);
       if (!keys) labels.set(figure, (keys = LANGUAGES.map((l) => keysOf(engine, figure.label[l], l))));
@@ -605,6 +659,8 @@ const keyCache = new WeakMap<
     labels: WeakMap<Figure, Set<string>[]>;
     titles: WeakMap<CatalogRecord, Set<string>>;
     sentences: WeakMap<CatalogRecord, Map<Language, SentencePart[]>>;
+    /** Clauses of the catalog's sentences (a few per record). */
+    texts: Map<string, Set<string>>;
   }
 >();
 
@@ -623,6 +679,25 @@ function keysOf(engine: SearchEngine, text: string, lang: Language): Set<string>
     });
   }
   return keys;
+}
+
+/** The keys of each word of an analysed question, places left out (see AskedWords.words). */
+function wordKeys(analysed: AnalysedQuery): Set<string>[] {
+  const { en, fr, matches } = analysed;
+  const places = new Set<number>();
+  for (const m of matches) if (m.kind === "place") for (let w = m.from; w < m.to; w++) places.add(w);
+  const words: Set<string>[] = [];
+  en.words.forEach((word, i) => {
+    const key = en.keys[i];
+    if (key === null || key === undefined || places.has(i)) return;
+    const keys = new Set<string>([key]);
+    const frKey = fr.keys[i];
+    if (frKey) keys.add(frKey);
+    if (word.script === "han" && Array.from(key).length > 2) for (const b of bigrams(key)) keys.add(b);
+    for (const m of matches) if (m.kind === "concept" && m.from <= i && i < m.to) keys.add(m.token);
+    words.push(keys);
+  });
+  return words;
 }
 
 function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {

@@ -436,3 +436,44 @@ describe("decide: the asker's own place", () => {
     expect(["sco-digital-economy-platform", "sco-digital-economy-forum-2025"]).toContain(decision.record?.id);
   });
 });
+
+describe("decide: what the record says its source does not give", () => {
+  it.each([
+    [
+      "quels sont les critères d'éligibilité du programme des jeunes scientifiques du Guangxi ?",
+      "guangxi-asean-young-scientists",
+      "critères d'éligibilité",
+    ],
+    [
+      "Quel est le contenu de l'accord entre la KBTU et l'incubateur Xinjiang-Asie centrale ?",
+      "kazakh-british-technical-university",
+      "contenu de l'accord",
+    ],
+    [
+      "names of the hidden champion experts appointed in Shunyi",
+      "sino-german-expert-panel",
+      "does not name the experts",
+    ],
+  ])("declines with the record's own sentence: %s", (question, id, said) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("decline");
+    expect(decision.response.hits[0]?.id).toBe(id);
+    expect(decision.unsaid).toContain(said);
+  });
+
+  it.each([
+    // The sentence goes on "…; s'adresser au Bureau … d'Ürümqi": only the clause that says what is lacking counts.
+    ["Je suis à Nanchang : est-ce qu'il y a un incubateur certifié à la conférence d'Urumqi ?", "incubator-nanchang"],
+    ["南昌有没有和乌鲁木齐合作的孵化器？", "incubator-nanchang"],
+    // One word shared with "…did not give calls, host universities or dates" is not a question about them.
+    [
+      "你好，我是哈萨克斯坦来的留学生，想问一下上合组织有没有和中国高校的交流项目或者联合实验室？",
+      "sco-higher-education-centre",
+    ],
+    ["who appointed the hidden champion experts in Shunyi?", "sino-german-expert-panel"],
+  ])("answers when what is asked is not what the source lacks: %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision).toMatchObject({ kind: "answer", record: { id } });
+    expect(decision.unsaid).toBeUndefined();
+  });
+});
