@@ -813,7 +813,13 @@ export class SearchEngine {
   private isRussianWord(cyrillic: string): boolean {
     if (this.surfaces.has(cyrillic) || this.conceptsIn(cyrillic, "ru").length > 0) return true;
     const key = analyze(cyrillic, "ru").keys[0];
-    return key !== null && key !== undefined && key.length >= 5 && this.documentFrequency.has(key);
+    if (key === null || key === undefined || !this.documentFrequency.has(key)) return false;
+    if (key.length >= 5) return true;
+    // A shorter stem when the word itself begins a word of the catalog with that stem ("обмен" of "обмена").
+    if (Array.from(cyrillic).length < 5) return false;
+    const sorted = this.sortedSurfaces;
+    const next = sorted[lowerBound(sorted, cyrillic)];
+    return next !== undefined && next.startsWith(cyrillic) && (this.surfaces.get(next) ?? []).includes(key);
   }
 
   /**

@@ -63,8 +63,8 @@ export function cyrillicOf(word: string): string {
       .replace(/X/gu, "Кс")
       .replace(/q/gu, "к")
       .replace(/Q/gu, "К")
-      // A word ending in "yi", "oi", "ei" ends in й: "связанный", "цифровой", "научный" ("ii" may be
-      // "России" as well as "технологий": left as it is).
-      .replace(/([ыое])и$/u, "$1й")
+      // A word ending in "yi", "oi", "ei", "ai" ends in й: "связанный", "цифровой", "научный", "Китай"
+      // ("ii" may be "России" as well as "технологий": left as it is).
+      .replace(/([ыоеа])и$/u, "$1й")
   );
 }

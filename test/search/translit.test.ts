@@ -19,6 +19,7 @@ describe("cyrillicOf", () => {
     ["SHOS", "ШОС"],
     ["obmena", "обмена"],
     ["Rossii", "России"],
+    ["kitai", "китай"],
   ])("%s spells %s", (latin, cyrillic) => {
     expect(cyrillicOf(latin)).toBe(cyrillic);
   });
@@ -29,6 +30,8 @@ describe("Russian typed in Latin letters", () => {
     ["programma obmena SHOS dlya studentov", ["sco-higher-education-centre", "sco-scitech-innovation-centre"]],
     ["inkubator v Kazakhstane svyazannyi s Kitaem", ["urumqi-offshore-incubators", "xinjiang-central-asia-incubator"]],
     ["forum tsifrovoi ekonomiki SHOS tyanczin", ["sco-digital-economy-forum-2025", "tianjin-soe-digital-showcase"]],
+    // No grammar word; "obmen" is a word of the catalog only as the start of "обмена", "обмену".
+    ["shos obmen studentami kitai", ["sco-higher-education-centre", "sco-scitech-innovation-centre"]],
   ])("%s is read as the Russian it spells, and answered in Russian", (text, ids) => {
     expect(engine.fromTranslit(text)).toMatch(/^[\p{Script=Cyrillic}\s]+$/u);
     const decision = decide(engine, text);
