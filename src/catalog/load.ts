@@ -511,7 +511,7 @@ function checkRecordReferences(
   }
 }
 
-/** Country codes in places.yaml: each city's country, each countryAliases key and each group's members. */
+/** Country codes in places.yaml: each city's country, each countryAliases and demonyms key and each group's members. */
 function checkPlaceCountries(yaml: YamlFile, places: Places, problems: CatalogProblem[]): void {
   for (const [cityId, city] of Object.entries(places.cities)) {
     if (!isAssignedCountry(city.country))
@@ -519,6 +519,9 @@ function checkPlaceCountries(yaml: YamlFile, places: Places, problems: CatalogPr
   }
   for (const code of Object.keys(places.countryAliases)) {
     if (!isAssignedCountry(code)) problems.push(yaml.problem(["countryAliases", code], unknownCountry(code)));
+  }
+  for (const code of Object.keys(places.demonyms ?? {})) {
+    if (!isAssignedCountry(code)) problems.push(yaml.problem(["demonyms", code], unknownCountry(code)));
   }
   for (const [groupId, group] of Object.entries(places.countryGroups ?? {})) {
     group.countries.forEach((code, i) => {

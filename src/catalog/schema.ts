@@ -228,6 +228,12 @@ export const placesSchema = z.strictObject({
   /** Country code → extra names that i18n-iso-countries does not give (abbreviations, inflected forms, older names). */
   countryAliases: z.record(countryCode, z.array(nonEmpty)).default({}),
   /**
+   * Country code → the words for its people and things that i18n-nationality does not give ("Kazakh",
+   * "Uzbek", "казахстанский"): "Kazakh companies" ask about Kazakhstan. Matched on stems, so one form
+   * stands for its inflections.
+   */
+  demonyms: z.record(countryCode, z.array(nonEmpty)).optional(),
+  /**
    * Groups of countries named as one where a record lists them all ("Tianjin, China; SCO members"
    * rather than nine country names): the group's name in each language and its member countries.
    */

@@ -1,4 +1,7 @@
 import countries from "i18n-iso-countries";
+import nationalities from "i18n-nationality";
+import nationalitiesEn from "i18n-nationality/langs/en.json" with { type: "json" };
+import nationalitiesFr from "i18n-nationality/langs/fr.json" with { type: "json" };
 import type { Glossary, Language, Places } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
@@ -67,6 +70,7 @@ export class Lexicon {
   readonly names = new Set<string>();
 
   static build(glossary: Glossary, places: Places): Lexicon {
+    registerNationalities();
     const lexicon = new Lexicon();
     for (const [id, terms] of Object.entries(glossary)) {
       if (terms.name) lexicon.names.add(conceptToken(id));
@@ -88,6 +92,7 @@ export class Lexicon {
         lexicon.addPlace(name, token);
       }
     }
+    lexicon.demonyms = places.demonyms ?? {};
     for (const [id, city] of Object.entries(places.cities)) {
       for (const name of [...Object.values(city.names), ...city.aliases]) {
         lexicon.addPlace(name, cityToken(id));
@@ -120,6 +125,8 @@ export class Lexicon {
       this.addPlace(code, token);
       const alpha3 = countries.alpha2ToAlpha3(code);
       if (alpha3) this.addPlace(alpha3, token);
+      // China is the other side of every record: "Chinese" says nothing of where.
+      if (code !== "CN") for (const name of this.demonymsOf(code)) this.addDemonym(name, token);
     }
     for (const city of cities) {
       if (!wanted.has(city.country)) continue;
@@ -134,6 +141,30 @@ export class Lexicon {
         if (this.cityNames.has(name) || isCatalogWord(name)) continue;
         this.addPlace(name, token, true);
       }
+    }
+  }
+
+  /** Extra demonyms from places.yaml (see Places.demonyms). */
+  private demonyms: Readonly<Record<string, readonly string[]>> = {};
+
+  /** The words for a country's people and things: i18n-nationality's in English and French, and places.yaml's. */
+  private demonymsOf(code: string): string[] {
+    return [
+      nationalities.getName(code, "en"),
+      nationalities.getName(code, "fr"),
+      ...(this.demonyms[code] ?? []),
+    ].filter((name): name is string => typeof name === "string" && name.length > 0);
+  }
+
+  /** A demonym matches on its stems in both Latin stemmings: "Malaisienne" and "malaisiens" are one word. */
+  private addDemonym(name: string, token: string): void {
+    if (/\p{Script=Han}/u.test(name)) {
+      this.addHan(fold(name), token, "place");
+      return;
+    }
+    for (const flavor of ["en", "fr"] as const) {
+      const keys = analyze(name, flavor).keys.filter((k): k is string => k !== null);
+      if (keys.length > 0) this.addPattern(flavor, { keys, token, kind: "place" });
     }
   }
 
@@ -279,4 +310,14 @@ export function russianCaseForms(word: string): string[] {
   else if (word.endsWith("й")) add(stem1, ["я", "ю", "ем", "е"]);
   else if (/[бвгджзклмнпрстфхцчшщ]$/.test(word)) add(word, ["а", "у", "ом", "е", "ы"]);
   return [...forms];
+}
+
+let nationalitiesRegistered = false;
+
+/** i18n-nationality's English and French names, registered once. */
+function registerNationalities(): void {
+  if (nationalitiesRegistered) return;
+  nationalities.registerLocale(nationalitiesEn);
+  nationalities.registerLocale(nationalitiesFr);
+  nationalitiesRegistered = true;
 }

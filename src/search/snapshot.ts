@@ -38,7 +38,15 @@ const MAGIC = "cooperation-desk search index ";
 const MAX_HEADER = 4096;
 
 /** Libraries whose data or behaviour the prepared state depends on. */
-const LIBRARIES = ["flexsearch", "mnemonist", "snowball-stemmers", "stopword", "opencc-js", "i18n-iso-countries"];
+const LIBRARIES = [
+  "flexsearch",
+  "mnemonist",
+  "snowball-stemmers",
+  "stopword",
+  "opencc-js",
+  "i18n-iso-countries",
+  "i18n-nationality",
+];
 
 const headerSchema = z.object({
   format: z.literal(SNAPSHOT_FORMAT),

@@ -477,3 +477,22 @@ describe("decide: what the record says its source does not give", () => {
     expect(decision.unsaid).toBeUndefined();
   });
 });
+
+describe("decide: the words for a country's people and things", () => {
+  it.each([
+    ["Kazakh startups", "KZ"],
+    ["une start-up kazakhe", "KZ"],
+    ["казахстанских компаний", "KZ"],
+    ["Uzbek founders", "UZ"],
+    ["для узбекских компаний", "UZ"],
+    ["Kyrgyz green-tech startup", "KG"],
+  ])("%s asks about %s (places.yaml's demonyms)", (text, country) => {
+    expect(engine.placesIn(text).countries).toEqual([country]);
+  });
+
+  it("answers an incubator for a country's companies with that country's incubators", () => {
+    const decision = decide(engine, "я из Ташкента, что есть для узбекских компаний?");
+    expect(decision.kind).toBe("answer");
+    expect(["urumqi-offshore-incubators", "bri-urumqi-innovation-conference-2024"]).toContain(decision.record?.id);
+  });
+});

@@ -188,6 +188,17 @@ describe("SearchEngine: ranking, filters and paging", () => {
     });
   });
 
+  it("reads the words for a country's people and things as the country", () => {
+    // i18n-nationality's English and French forms, and their inflections (places.yaml adds others).
+    expect(engine.placesIn("Kazakhstani firms").countries).toEqual(["KZ"]);
+    expect(engine.placesIn("un fonds kazakhstanais").countries).toEqual(["KZ"]);
+    expect(engine.placesIn("Uzbekistani founders").countries).toEqual(["UZ"]);
+    expect(engine.placesIn("des start-up ouzbèkes").countries).toEqual(["UZ"]);
+    // China is the other side of every record: "Chinese" names no place.
+    expect(engine.placesIn("Chinese partners").countries).toEqual([]);
+    expect(ids("incubator for Uzbekistani founders")[0]).toBe("offshore-incubators");
+  });
+
   it("looks up records by id", () => {
     expect(engine.get("lunar-station")?.title.en).toBe("International Lunar Research Station");
     expect(engine.get("nope")).toBeUndefined();
