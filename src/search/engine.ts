@@ -503,6 +503,7 @@ export class SearchEngine {
     }
     addVocabulary(record, this.vocabulary);
     this.view = undefined;
+    this.referrals = undefined;
     // The catalog's words changed: the last message may read otherwise.
     this.translitReading.clear();
   }
@@ -526,9 +527,24 @@ export class SearchEngine {
     }
     this.records.pop();
     this.view = undefined;
+    this.referrals = undefined;
     // The catalog's words changed: the last message may read otherwise.
     this.translitReading.clear();
     return true;
+  }
+
+  /** Per slot, how many records name that slot's record among their related ones (computed when first needed). */
+  private referrals: Int32Array | undefined;
+
+  private countReferrals(): Int32Array {
+    const counts = new Int32Array(this.records.length);
+    for (const entry of this.records) {
+      for (const id of entry.record.related) {
+        const slot = this.byId.get(id);
+        if (slot !== undefined && id !== entry.record.id) counts[slot] = counts[slot]! + 1;
+      }
+    }
+    return counts;
   }
 
   /** Takes over everything another engine indexed, in one synchronous step: a rebuild that keeps this object. */
@@ -656,7 +672,14 @@ export class SearchEngine {
     const placeList = [...places];
     // By score; catalog order breaks ties so results are stable. Only the best offset+limit are kept in
     // order: sorting every candidate would cost more than scoring them.
-    const better = (a: number, b: number) => final[a]! - final[b]! || acc.recordOf[b]! - acc.recordOf[a]!;
+    // A question of nothing but a place ("что есть для Беларуси?") ties every record of that country: the
+    // one more records refer to goes first (the SCO or its summit, before any one SCO programme), not the
+    // first in catalog order.
+    const referrals = asksAbout ? undefined : (this.referrals ??= this.countReferrals());
+    const better = (a: number, b: number) =>
+      final[a]! - final[b]! ||
+      (referrals ? referrals[acc.recordOf[a]!]! - referrals[acc.recordOf[b]!]! : 0) ||
+      acc.recordOf[b]! - acc.recordOf[a]!;
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
     const keep = offset + limit;

@@ -1,7 +1,6 @@
 import countries from "i18n-iso-countries";
-import nationalities from "i18n-nationality";
-import nationalitiesEn from "i18n-nationality/langs/en.json" with { type: "json" };
-import nationalitiesFr from "i18n-nationality/langs/fr.json" with { type: "json" };
+import { createRequire } from "node:module";
+import nationalities, { type LocaleData } from "i18n-nationality";
 import type { Glossary, Language, Places } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
@@ -317,7 +316,9 @@ let nationalitiesRegistered = false;
 /** i18n-nationality's English and French names, registered once. */
 function registerNationalities(): void {
   if (nationalitiesRegistered) return;
-  nationalities.registerLocale(nationalitiesEn);
-  nationalities.registerLocale(nationalitiesFr);
+  // JSON files of a package: required, which every runner of this code (tsx, node, esbuild's output) reads alike.
+  const require = createRequire(import.meta.url);
+  for (const lang of ["en", "fr"])
+    nationalities.registerLocale(require(`i18n-nationality/langs/${lang}.json`) as LocaleData);
   nationalitiesRegistered = true;
 }

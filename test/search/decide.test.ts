@@ -496,3 +496,18 @@ describe("decide: the words for a country's people and things", () => {
     expect(["urumqi-offshore-incubators", "bri-urumqi-innovation-conference-2024"]).toContain(decision.record?.id);
   });
 });
+
+describe("decide: a question of nothing but a place", () => {
+  it.each([
+    ["что есть для Беларуси?", "BY"],
+    ["je suis à Douchanbé, qu'est-ce qu'il y a pour moi ?", "TJ"],
+  ])("%s is answered by the record of %s that most records refer to, not the first in catalog order", (q, code) => {
+    const records = engine.catalog.records;
+    const referrals = (id: string) => records.filter((r) => r.id !== id && r.related.includes(id)).length;
+    const most = Math.max(...records.filter((r) => r.countries.includes(code)).map((r) => referrals(r.id)));
+    const decision = decide(engine, q);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.countries).toContain(code);
+    expect(referrals(decision.record!.id)).toBe(most);
+  });
+});
