@@ -79,6 +79,9 @@ export async function run(argv: string[], io: CliIo, prebuilt: { engine?: Search
         answered: decision.kind === "answer",
         kind: decision.kind,
         direct: directLine(decision),
+        // Why an answerable-looking question was declined: the detail the record lacks, or its own sentence saying so.
+        ...(decision.missing ? { missing: decision.missing } : {}),
+        ...(decision.unsaid ? { unsaid: decision.unsaid } : {}),
       };
       println(io.stdout, JSON.stringify(out));
     }
@@ -94,7 +97,11 @@ export async function run(argv: string[], io: CliIo, prebuilt: { engine?: Search
       ? `answer: ${decision.record!.id}`
       : decision.kind === "smalltalk"
         ? `small talk (${decision.smalltalk})`
-        : "declined";
+        : decision.missing
+          ? `declined: the record lacks the ${decision.missing}`
+          : decision.unsaid
+            ? `declined: "${decision.unsaid}"`
+            : "declined";
   println(
     io.stdout,
     `"${query}" — language: ${response.lang}${places}; ${response.total} match(es); ${verdict}, confidence ${decision.confidence.toFixed(2)}`,

@@ -7,6 +7,7 @@ import {
   asksFor,
   containsWord,
   detailAsked,
+  namesAsked,
   postAsked,
   questionKind,
   smalltalkKind,
@@ -141,9 +142,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // the record is the right one, and it says the answer is not known. So is "les critères d'éligibilité
   // du programme" met by "La source ne donne ni dates de candidature ni critères d'éligibilité".
   const unsaid =
-    direct?.kind === "sentence" && UNSAID.test(direct.text)
-      ? direct.text
-      : unsaidSentence(record, asked, response.lang);
+    focusUnsaid(record, question, asked, response.lang) ??
+    (direct && direct.kind !== "sentence" ? undefined : unsaidSentence(record, asked, response.lang));
   if (unsaid) {
     return {
       kind: "decline",
@@ -251,7 +251,7 @@ const NEGATION =
  * experts", "La source ne précise ni…", "в источнике не указаны", "报道未公布…").
  */
 const UNSAID =
-  /(?<!\p{L})(?:(?:source|announcement)s? (?:does|did) not \p{L}+|(?:source|announcement) gives no|(?:was|were) not given|was given in the source|(?:la source|l'annonce|l’annonce) ne \p{L}+|источник\p{L}* не \p{L}+|в источнике не \p{L}+)(?!\p{L})|(?:报道|来源|公告)(?:未|没有|并未)\p{Script=Han}{0,2}/iu;
+  /(?<!\p{L})(?:(?:source|announcement)s? (?:does|did) not \p{L}+|(?:source|announcement) (?:gives|lists) no|(?:source|announcement) (?:gives|lists|names) [^.;]*? but not|(?:was|were) not given|was given in the source|(?:la source|l'annonce|l’annonce) ne \p{L}+|источник\p{L}* не \p{L}+|в (?:источнике|объявлении) не \p{L}+|источник\p{L}* [^.;]*?, но не)(?!\p{L})|(?:报道|来源|公告)(?:未|没有|并未)\p{Script=Han}{0,2}|未(?:公布|说明|提及|披露|列出|透露)/iu;
 
 /** The record's sentence that speaks of the detail, in a language. */
 function detailSentence(record: CatalogRecord, detail: Detail, lang: Language): string | undefined {
@@ -400,18 +400,8 @@ function directAnswer(
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
     return structured;
-  // "Names of the experts appointed in Shunyi" is answered by "The source does not name the experts",
-  // whatever other sentence speaks more of Shunyi and appointments.
-  const focus = question === "which" || question === "who" ? asked.thingsKeys() : undefined;
-  if (focus && focus.size > 0) {
-    const unsaid = asked.sentencesOf(record, lang).find((part) => {
-      const clause = unsaidClause(part.part);
-      return clause !== undefined && overlap(focus, asked.keysOfText(clause)) > 0;
-    });
-    if (unsaid) return { kind: "sentence", text: answeringText(unsaid) };
-  }
   // "Which sectors…?" is answered by a sentence that names sectors.
-  const things = question === "which" ? focus : undefined;
+  const things = question === "which" ? asked.thingsKeys() : undefined;
   const namesThings = (keys: ReadonlySet<string>) => !things || things.size === 0 || overlap(things, keys) > 0;
   let best: { part: SentencePart; overlap: number } | undefined;
   for (const part of asked.sentencesOf(record, lang)) {
@@ -439,28 +429,63 @@ function wantedKeys(record: CatalogRecord, asked: AskedWords): Set<string> {
 const UNSAID_SHARED = 2;
 
 /**
- * The record's sentence saying its source does not give what the question asks, by two words of the
- * question that the record's title does not hold ("le contenu de l'accord" and "La source ne décrit pas
- * le contenu de l'accord avec la KBTU"). Only the clause that says it counts: "…; contact the Urumqi
- * bureau" does not make a question about Urumqi one about what the source lacks.
+ * The record's sentence saying its source does not give what the question asks: the question shares two
+ * words with the clause that says it — besides the words that say it ("does not say") — and at least one
+ * of them the record says nowhere else ("le contenu de l'accord" and "La source ne décrit pas le contenu de
+ * l'accord avec la KBTU"; not "who signed the agreement with KBTU?", which the record's other sentences
+ * answer). "…; contact the Urumqi bureau" does not make a question about Urumqi one about what is lacking.
  */
 function unsaidSentence(record: CatalogRecord, asked: AskedWords, lang: Language): string | undefined {
   const wanted = wantedKeys(record, asked);
   const words = asked.words.filter((keys) => [...keys].some((k) => wanted.has(k)));
   if (words.length < UNSAID_SHARED) return undefined;
-  const part = asked.sentencesOf(record, lang).find((p) => {
-    const clause = unsaidClause(p.part);
-    if (clause === undefined) return false;
-    // The words that say it is not given ("does not say") are not what it is not given.
-    const keys = asked.keysOfText(clause.replace(UNSAID, " "));
-    return words.filter((word) => [...word].some((k) => wanted.has(k) && keys.has(k))).length >= UNSAID_SHARED;
+  const parts = asked.sentencesOf(record, lang);
+  const shares = (word: ReadonlySet<string>, keys: ReadonlySet<string>) =>
+    [...word].some((k) => wanted.has(k) && keys.has(k));
+  const part = parts.find((p) => {
+    const keys = asked.unsaidKeysOf(p)?.said;
+    if (!keys) return false;
+    const shared = words.filter((word) => shares(word, keys));
+    return (
+      shared.length >= UNSAID_SHARED &&
+      shared.some(
+        (word) => !parts.some((other) => other !== p && other.sentence !== p.sentence && shares(word, other.keys)),
+      )
+    );
   });
   return part ? answeringText(part) : undefined;
 }
 
-/** The clause of a sentence that says the source does not give something, if it has one. */
+/**
+ * The record's sentence saying its source does not give the things a question asks for by name: "Names
+ * of the experts appointed in Shunyi" is answered by "The source does not name the experts", "which
+ * universities host the centre?" by "…did not give calls, host universities or dates", whatever other
+ * sentence speaks more of Shunyi or the centre.
+ */
+function focusUnsaid(
+  record: CatalogRecord,
+  question: QuestionKind | null,
+  asked: AskedWords,
+  lang: Language,
+): string | undefined {
+  if (question !== "which" && question !== "who" && !asked.namesAsked) return undefined;
+  const focus = asked.thingsKeys();
+  if (focus.size === 0) return undefined;
+  const part = asked.sentencesOf(record, lang).find((p) => {
+    const keys = asked.unsaidKeysOf(p)?.whole;
+    return keys !== undefined && overlap(focus, keys) > 0;
+  });
+  return part ? answeringText(part) : undefined;
+}
+
+/**
+ * The clause of a sentence that says the source does not give something, if it has one. Not French "ne
+ * … que" ("La source ne cite l'événement que brièvement"): that gives something, if little.
+ */
 function unsaidClause(sentence: string): string | undefined {
-  return sentence.split(/(?<=[;；，])/u).find((clause) => UNSAID.test(clause));
+  return sentence
+    .split(/(?<=[;；，])/u)
+    .find((clause) => UNSAID.test(clause) && !/(?<!\p{L})ne(?!\p{L})[^;,.]*(?<!\p{L})que(?!\p{L})/iu.test(clause));
 }
 
 /** A sentence of a record, or a clause of a long one, with its keys. */
@@ -589,8 +614,13 @@ interface AskedWords {
   keys: ReadonlySet<string>;
   /** The keys of each word of the question (its stems, Chinese bigrams, the concepts it is part of); places left out. */
   words: readonly ReadonlySet<string>[];
-  /** The keys of a text of the catalog, in the reply language (cached). */
-  keysOfText: (text: string) => ReadonlySet<string>;
+  /**
+   * The keys of a sentence part's clause saying its source does not give something — whole, and without
+   * the words that say so ("does not say") — or undefined when it has none (cached with the part).
+   */
+  unsaidKeysOf: (part: SentencePart) => { whole: ReadonlySet<string>; said: ReadonlySet<string> } | undefined;
+  /** The question asks for names ("names of the experts", "фамилии?", 名单). */
+  namesAsked: boolean;
   /** The question asks for a share or a growth rate ("what % of GDP", "增长多少"). */
   share: boolean;
   /** A how-much question that asks how many too ("how many agreements and for what amount?"). */
@@ -615,18 +645,25 @@ function askedWords(engine: SearchEngine, text: string | AnalysedQuery, lang: La
   if (!cache)
     keyCache.set(
       glossary,
-      (cache = { labels: new WeakMap(), titles: new WeakMap(), sentences: new WeakMap(), texts: new Map() }),
+      (cache = { labels: new WeakMap(), titles: new WeakMap(), sentences: new WeakMap(), unsaidKeys: new WeakMap() }),
     );
-  const { labels, titles, sentences } = cache;
+  const { labels, titles, sentences, unsaidKeys } = cache;
   const question = analysed.text;
   return {
     keys: keysOf(engine, question, lang),
     words: wordKeys(analysed),
-    keysOfText: (part) => {
-      let keys = cache.texts.get(part);
-      if (!keys) cache.texts.set(part, (keys = keysOf(engine, part, lang)));
-      return keys;
+    unsaidKeysOf: (part) => {
+      let keys = unsaidKeys.get(part);
+      if (keys === undefined) {
+        const clause = unsaidClause(part.part);
+        keys = clause
+          ? { whole: keysOf(engine, clause, lang), said: keysOf(engine, clause.replace(UNSAID, " "), lang) }
+          : null;
+        unsaidKeys.set(part, keys);
+      }
+      return keys ?? undefined;
     },
+    namesAsked: namesAsked(question),
     share: SHARE.test(question),
     countToo: asksFor(question, "count"),
     // Only a which- or who-question needs them.
@@ -659,8 +696,7 @@ const keyCache = new WeakMap<
     labels: WeakMap<Figure, Set<string>[]>;
     titles: WeakMap<CatalogRecord, Set<string>>;
     sentences: WeakMap<CatalogRecord, Map<Language, SentencePart[]>>;
-    /** Clauses of the catalog's sentences (a few per record). */
-    texts: Map<string, Set<string>>;
+    unsaidKeys: WeakMap<SentencePart, { whole: Set<string>; said: Set<string> } | null>;
   }
 >();
 

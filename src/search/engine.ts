@@ -173,7 +173,7 @@ const YEAR_ABSENCE = 3;
 const ASKER_CONFIDENCE_WEIGHT = 0.3;
 
 /** How much more a missing country the question asks about costs than a missing name (see YEAR_ABSENCE). */
-const PLACE_ABSENCE = 2;
+const PLACE_ABSENCE = 3;
 
 /** Weight of a word that names the kind of fact asked for ("when", "members") rather than the record. */
 const SOFT_WEIGHT = 0.2;
@@ -539,7 +539,7 @@ export class SearchEngine {
   private countReferrals(): Int32Array {
     const counts = new Int32Array(this.records.length);
     for (const entry of this.records) {
-      for (const id of entry.record.related) {
+      for (const id of new Set(entry.record.related)) {
         const slot = this.byId.get(id);
         if (slot !== undefined && id !== entry.record.id) counts[slot] = counts[slot]! + 1;
       }
@@ -841,8 +841,9 @@ export class SearchEngine {
     // A shorter stem when the word itself begins a word of the catalog with that stem ("обмен" of "обмена").
     if (Array.from(cyrillic).length < 5) return false;
     const sorted = this.sortedSurfaces;
-    const next = sorted[lowerBound(sorted, cyrillic)];
-    return next !== undefined && next.startsWith(cyrillic) && (this.surfaces.get(next) ?? []).includes(key);
+    for (let i = lowerBound(sorted, cyrillic); i < sorted.length && sorted[i]!.startsWith(cyrillic); i++)
+      if ((this.surfaces.get(sorted[i]!) ?? []).includes(key)) return true;
+    return false;
   }
 
   /**

@@ -102,6 +102,9 @@ export class Lexicon {
     return lexicon;
   }
 
+  /** One-word terms of the glossary, folded: a town of the gazetteer named so is not read ("labo", Labo in the Philippines). */
+  private readonly conceptWords = new Set<string>();
+
   /** Folded names of the catalog's own cities (places.yaml): they keep their city token. */
   private readonly cityNames = new Set<string>();
   /** "country:folded name" → the catalog city it names, so the gazetteer's other spellings of it join it. */
@@ -110,7 +113,8 @@ export class Lexicon {
   /**
    * The countries' codes (KZ, KAZ) and the gazetteer's cities in them, each standing for its country:
    * "incubator in Shymkent" asks about Kazakhstan. `isCatalogWord` leaves out a name that is also a word
-   * of the catalog's own text (合作, a town in Gansu, is "cooperation" everywhere else); a stop word
+   * of the catalog's own text (合作, a town in Gansu, is "cooperation" everywhere else), and so is a word of
+   * the glossary ("labo"); a stop word
    * never matches, which keeps "DE", "IN" and "MY" from being read as countries.
    */
   addCountryPlaces(
@@ -137,7 +141,7 @@ export class Lexicon {
       if (!own) this.countryOfToken.set(token, city.country);
       // Gazetteer names come folded.
       for (const name of city.names) {
-        if (this.cityNames.has(name) || isCatalogWord(name)) continue;
+        if (this.cityNames.has(name) || isCatalogWord(name) || this.conceptWords.has(name)) continue;
         this.addPlace(name, token, true);
       }
     }
@@ -148,11 +152,13 @@ export class Lexicon {
 
   /** The words for a country's people and things: i18n-nationality's in English and French, and places.yaml's. */
   private demonymsOf(code: string): string[] {
-    return [
-      nationalities.getName(code, "en"),
-      nationalities.getName(code, "fr"),
-      ...(this.demonyms[code] ?? []),
-    ].filter((name): name is string => typeof name === "string" && name.length > 0);
+    // "Russian", "russe" are as often the language ("programmes taught in Russian"): places.yaml's forms only.
+    const library = LANGUAGE_FIRST.has(code)
+      ? []
+      : [nationalities.getName(code, "en"), nationalities.getName(code, "fr")];
+    return [...library, ...(this.demonyms[code] ?? [])].filter(
+      (name): name is string => typeof name === "string" && name.length > 0,
+    );
   }
 
   /** A demonym matches on its stems in both Latin stemmings: "Malaisienne" and "malaisiens" are one word. */
@@ -175,6 +181,7 @@ export class Lexicon {
     const analyzed = analyze(term, lang);
     const keys = analyzed.keys.filter((k): k is string => k !== null);
     this.addPattern(latinLanguageOf(lang), { keys, token, kind: "concept" });
+    if (analyzed.words.length === 1) this.conceptWords.add(analyzed.words[0]!.text);
   }
 
   /** Place names match on their surface forms (stems mangle proper names), plus Russian case forms. */
@@ -310,6 +317,9 @@ export function russianCaseForms(word: string): string[] {
   else if (/[бвгджзклмнпрстфхцчшщ]$/.test(word)) add(word, ["а", "у", "ом", "е", "ы"]);
   return [...forms];
 }
+
+/** Countries whose demonym in English and French is more often read as the language. */
+const LANGUAGE_FIRST = new Set(["RU"]);
 
 let nationalitiesRegistered = false;
 

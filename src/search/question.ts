@@ -14,7 +14,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // "which city") have their own kinds.
   [
     "which",
-    /\b(which|what) (are |were )?(the )?(\d+ |two |three |four |five |six |eight |ten )?(other |new )?([a-z]+ )?(cities|districts?|platforms|cent(re|er)s|partners|companies|firms|sectors|sections|fields|areas|universities|institutes|institutions|organi[sz]ations)\b|\bin (which|what) district\b|\bquel(le)?s? (sont |etaient )?(les )?(\d+ |deux |trois |quatre |cinq |six |huit |dix )?(autres |nouvelles |nouveaux )?(villes|districts?|quartiers?|arrondissements?|plateformes|centres|partenaires|entreprises|societes|secteurs|sections|domaines|universites|instituts|institutions|organisations)\b|\bкаки(е|х|ми) (\d+ |два |две |три |четыре |пять |восемь |десять )?(других |новых |новые )?(город|район|платформ|центр|партн[её]р|компани|предприяти|отрасл|секци|област|университет|вуз|институт|учреждени|организаци)|\bв каком районе\b|\bперечисли|哪(?!一?[个座]城市)(几|些|[一二三四五六七八九十两]|\d+)?(个|家|座)?\p{Script=Han}{0,3}?(城市|区|平台|中心|合作伙伴|伙伴|公司|企业|领域|分会场|大学|高校|机构)|列出/u,
+    /\b(which|what) (are |were )?(the )?(\d+ |two |three |four |five |six |eight |ten )?(other |new )?((?!(?:do|does|did|can|could|should|would|will|may|might|must|about|is|are|was|were|for|to|of|in|if|kind|sort|type)\b)[a-z]+ )?(cities|districts?|platforms|cent(re|er)s|partners|companies|firms|sectors|sections|fields|areas|universities|institutes|institutions|organi[sz]ations)\b|\bin (which|what) district\b|\bquel(le)?s? (sont |etaient )?(les )?(\d+ |deux |trois |quatre |cinq |six |huit |dix )?(autres |nouvelles |nouveaux )?(villes|districts?|quartiers?|arrondissements?|plateformes|centres|partenaires|entreprises|societes|secteurs|sections|domaines|universites|instituts|institutions|organisations)\b|\bкаки(е|х|ми) (\d+ |два |две |три |четыре |пять |восемь |десять )?(других |новых |новые )?(город|район|платформ|центр|партн[её]р|компани|предприяти|отрасл|секци|област|университет|вуз|институт|учреждени|организаци)|\bв каком районе\b|\bперечисли|哪(?!一?[个座]城市)(几|些|[一二三四五六七八九十两]|\d+)?(个|家|座)?\p{Script=Han}{0,3}?(城市|区|平台|中心|合作伙伴|伙伴|公司|企业|领域|分会场|大学|高校|机构)|列出/u,
   ],
   // Money before counts ("how much money", "на какую сумму", "多少钱"), counts before members ("how many members").
   [
@@ -35,7 +35,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "who",
-    /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bnames of\b|\bqui\b|\bpar qui\b|\bnoms de[s]?\b|\bкто\b|\bкем\b|\bорганизатор|\bфамилии\b|\bимена\b|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构|名单|姓名/u,
+    /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u,
   ],
   // "Where is it?" asks a place; "where can I find…" is a search.
   // The theme, motto or slogan of an event: a sentence of the record says it.
@@ -57,7 +57,19 @@ const PATTERNS = KIND_PATTERNS.map(([kind, re]): [QuestionKind, RegExp] => [
   new RegExp(wordBoundaries(re.source), "u"),
 ]);
 const WHICH = PATTERNS.find(([kind]) => kind === "which")![1];
-const NAMES = new RegExp(wordBoundaries(String.raw`\bnames\b|\bnoms\b|\bфамили[июй]\b|\bимена\b|名单|姓名`), "u");
+const NAMES = new RegExp(
+  wordBoundaries(String.raw`\bnames\b|\bnoms\b|\bфамили(я|и|й|ю|ями)\b|\bимена\b|\bим[её]н\b|名单|姓名`),
+  "u",
+);
+
+/** The people a who-question asks for, in English or French ("who are the experts", "qui sont les lauréats"). */
+const WHO_THINGS =
+  /(?<!\p{L})who (?:are|were) (?:the |its |their )?(\p{L}{3,})|(?<!\p{L})qui (?:sont|etaient) (?:les |ses |leurs )?(\p{L}{3,})/u;
+
+/** Whether a question asks for names ("names of the experts", "фамилии?", 专家名单). */
+export function namesAsked(text: string): boolean {
+  return NAMES.test(fold(text));
+}
 
 /**
  * A pattern's `\b`s for every script. Next to a letter the pattern itself requires (a letter, or a group
@@ -171,7 +183,8 @@ export function asksFor(text: string, kind: QuestionKind): boolean {
 
 /**
  * The things a "which" question asks for, as it names them ("cities" of "with which cities…", "районе" of
- * "в каком районе", 平台 of 哪三个合作平台), or the names a question asks for ("names of the experts");
+ * "в каком районе", 平台 of 哪三个合作平台), the people a who-question asks for ("who are the experts"),
+ * or the names a question asks for ("names of the experts");
  * null when it names none ("перечисли…", 列出).
  */
 export function thingsAsked(text: string): string | null {
@@ -179,6 +192,9 @@ export function thingsAsked(text: string): string | null {
   // "Names of the experts", "фамилии?", 专家名单: the names are what is asked.
   const names = NAMES.exec(folded)?.[0];
   if (names) return names;
+  // "Who are the experts…?", "qui sont les experts… ?": the people asked for.
+  const people = WHO_THINGS.exec(folded);
+  if (people) return people[1] ?? people[2] ?? null;
   const match = WHICH.exec(folded)?.[0];
   if (!match) return null;
   const last = /(\p{Script=Han}{2}|\p{L}{3,})$/u.exec(match)?.[0];

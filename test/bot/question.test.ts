@@ -224,19 +224,19 @@ describe("no good answer", () => {
   it.each([
     [
       "names of the hidden champion experts appointed in Shunyi",
-      "The catalog can’t answer that.",
+      "The catalog can't answer that.",
       "does not name the experts",
       "sino-german-expert-panel",
     ],
     [
       "Quelles universités chinoises accueillent le centre Chine-OCS d'enseignement supérieur ?",
-      "Le catalogue ne peut pas répondre à cela.",
+      "Le catalogue ne peut pas répondre à cette question.",
       "ni universités d'accueil",
       "sco-higher-education-centre",
     ],
     [
       "Кто вошёл в первую группу экспертов по скрытым чемпионам — фамилии?",
-      "Каталог не может ответить на этот вопрос.",
+      "Каталог не может ответить на этот вопрос. В карточке «",
       "Имена экспертов в источнике не приводятся",
       "sino-german-expert-panel",
     ],
@@ -253,7 +253,7 @@ describe("no good answer", () => {
 
   it("answers who did what from the record when the names it lacks are not what is asked", async () => {
     const reply = only(await say("who appointed the hidden champion experts in Shunyi?"));
-    expect(reply.text as string).not.toContain("can’t answer");
+    expect(reply.text as string).not.toContain("can't answer");
     expect(reply.text as string).toContain("Cui Xiaohao");
   });
 

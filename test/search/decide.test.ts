@@ -450,6 +450,11 @@ describe("decide: what the record says its source does not give", () => {
       "contenu de l'accord",
     ],
     [
+      "qui sont les experts nommés dans le panel des champions cachés ?",
+      "sino-german-expert-panel",
+      "ne nomme pas les experts",
+    ],
+    [
       "names of the hidden champion experts appointed in Shunyi",
       "sino-german-expert-panel",
       "does not name the experts",
@@ -489,6 +494,13 @@ describe("decide: the words for a country's people and things", () => {
   ])("%s asks about %s (places.yaml's demonyms)", (text, country) => {
     expect(engine.placesIn(text).countries).toEqual([country]);
   });
+
+  it.each(["programmes taught in Russian", "y a-t-il des programmes en russe ?"])(
+    "%s names the language, not the country",
+    (text) => {
+      expect(engine.placesIn(text).countries).toEqual([]);
+    },
+  );
 
   it("answers an incubator for a country's companies with that country's incubators", () => {
     const decision = decide(engine, "я из Ташкента, что есть для узбекских компаний?");

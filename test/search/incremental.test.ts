@@ -112,6 +112,21 @@ describe("SearchEngine: incremental changes", () => {
     expect(engine.catalog.records.at(-1)?.id).toBe("zeolite-lab");
   });
 
+  it("breaks the ties of a question of nothing but a place by the records referring to each, as they change", () => {
+    const engine = SearchEngine.build(catalog, { now });
+    const first = () => engine.search("что есть для Беларуси?").hits[0]!.id;
+    const before = first();
+    // A record of Belarus that every record now refers to goes first; removing them all gives the lead back.
+    const hub = catalog.records.find((r) => r.countries.includes("BY") && r.id !== before)!;
+    const referring = catalog.records.filter((r) => r.id !== hub.id && !r.related.includes(hub.id));
+    for (const r of referring) engine.put({ ...r, related: [...r.related, hub.id] });
+    expect(first()).toBe(hub.id);
+    for (const r of referring) engine.remove(r.id);
+    expect(engine.search("что есть для Беларуси?").hits.map((h) => h.id)).toContain(hub.id);
+    for (const r of referring) engine.put(r);
+    expect(first()).toBe(before);
+  });
+
   it("takes over a rebuilt engine in one step, keeping the object the bot holds", () => {
     const engine = SearchEngine.build(without(["caexpo"]), { now });
     const held = engine;

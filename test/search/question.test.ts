@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { detailAsked, postAsked, questionKind, smalltalkKind, wordBoundaries } from "../../src/search/question.js";
+import {
+  detailAsked,
+  namesAsked,
+  postAsked,
+  questionKind,
+  smalltalkKind,
+  thingsAsked,
+  wordBoundaries,
+} from "../../src/search/question.js";
 
 describe("smalltalkKind", () => {
   it.each([
@@ -75,8 +83,38 @@ describe("questionKind", () => {
     ["Quel est le budget du centre IA ?", "amount"],
     ["Какой бюджет у центра?", "amount"],
     ["上合人工智能合作中心的预算", "amount"],
+    // One adjective between "which" and the things asked.
+    ["In which Kazakh cities are the offshore incubators?", "which"],
   ])("%s asks for %s", (text, kind) => {
     expect(questionKind(text)).toBe(kind);
+  });
+
+  it.each([
+    "what can universities expect from the centre?",
+    "what about universities in the SCO?",
+    "what do companies get from the forum?",
+  ])("%s is not a which-question: the word between is no adjective", (text) => {
+    expect(questionKind(text)).not.toBe("which");
+  });
+});
+
+describe("thingsAsked and namesAsked", () => {
+  it.each([
+    ["With which cities did the bureau sign an agreement?", "cities"],
+    ["In which Kazakh cities are the offshore incubators?", "cities"],
+    ["names of the experts appointed in Shunyi", "names"],
+    ["Кто вошёл в группу экспертов — фамилии?", "фамилии"],
+    ["顺义聘任的专家名单", "名单"],
+    ["who are the experts of the panel?", "experts"],
+    ["qui sont les lauréats du concours ?", "laureats"],
+  ])("%s asks for %s", (text, things) => {
+    expect(thingsAsked(text)).toBe(things);
+  });
+
+  it("tells a question for names from one that only mentions one", () => {
+    expect(namesAsked("names of the experts")).toBe(true);
+    expect(namesAsked("what is the SCO's full name?")).toBe(false);
+    expect(namesAsked("incubator in Harbin")).toBe(false);
   });
 });
 
