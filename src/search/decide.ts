@@ -251,7 +251,7 @@ const NEGATION =
  * experts", "La source ne précise ni…", "в источнике не указаны", "报道未公布…").
  */
 const UNSAID =
-  /(?<!\p{L})(?:(?:source|announcement)s? (?:does|did) not \p{L}+|(?:source|announcement) (?:gives|lists) no|(?:source|announcement) (?:gives|lists|names) [^.;]*? but not|(?:was|were) not given|was given in the source|(?:la source|l'annonce|l’annonce) ne \p{L}+|источник\p{L}* не \p{L}+|в (?:источнике|объявлении) не \p{L}+|источник\p{L}* [^.;]*?, но не)(?!\p{L})|(?:报道|来源|公告)(?:未|没有|并未)\p{Script=Han}{0,2}|未(?:公布|说明|提及|披露|列出|透露)/iu;
+  /(?<!\p{L})(?:(?:source|announcement)s? (?:does|did) not \p{L}+|(?:source|announcement) (?:gives|lists) no|(?:source|announcement) (?:gives|lists|names) [^.;]*? but not|(?:was|were) not given|was given in the source|(?:la source|l'annonce|l’annonce) ne \p{L}+|(?:la source|l'annonce|l’annonce) (?:donne|cite|nomme) [^.;]*? mais (?:pas|non)|источник\p{L}* не \p{L}+|в (?:источнике|объявлении) не \p{L}+|источник\p{L}* [^.;]*?, но не)(?!\p{L})|(?:报道|来源|公告)(?:未|没有|并未)\p{Script=Han}{0,2}|未(?:公布|说明|提及|披露|列出|透露)/iu;
 
 /** The record's sentence that speaks of the detail, in a language. */
 function detailSentence(record: CatalogRecord, detail: Detail, lang: Language): string | undefined {
@@ -482,7 +482,7 @@ function focusUnsaid(
  * The clause of a sentence that says the source does not give something, if it has one. Not French "ne
  * … que" ("La source ne cite l'événement que brièvement"): that gives something, if little.
  */
-function unsaidClause(sentence: string): string | undefined {
+export function unsaidClause(sentence: string): string | undefined {
   return sentence
     .split(/(?<=[;；，])/u)
     .find((clause) => UNSAID.test(clause) && !/(?<!\p{L})ne(?!\p{L})[^;,.]*(?<!\p{L})que(?!\p{L})/iu.test(clause));

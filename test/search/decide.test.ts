@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { decide } from "../../src/search/decide.js";
+import { decide, unsaidClause } from "../../src/search/decide.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
 
@@ -521,5 +521,20 @@ describe("decide: a question of nothing but a place", () => {
     expect(decision.kind).toBe("answer");
     expect(decision.record?.countries).toContain(code);
     expect(referrals(decision.record!.id)).toBe(most);
+  });
+});
+
+describe("the catalog's sentences saying what their source does not give", () => {
+  it("are there in all four languages of a record or in none, so a question is declined alike in each", () => {
+    const uneven = engine.catalog.records.flatMap((record) => {
+      const counts = (["en", "fr", "ru", "zh"] as const).map(
+        (lang) =>
+          `${record.summary[lang]} ${record.details?.[lang] ?? ""}`
+            .split(/(?<=[.!?])\s+|(?<=[。！？])/u)
+            .filter((sentence) => unsaidClause(sentence) !== undefined).length,
+      );
+      return new Set(counts).size > 1 ? [`${record.id}: ${counts.join(" / ")}`] : [];
+    });
+    expect(uneven).toEqual([]);
   });
 });
