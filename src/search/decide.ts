@@ -234,9 +234,10 @@ function holdsDetail(
       // Asked only when the record does not speak of the post (see speaksOfPost).
       return false;
     case "city": {
-      // Which city in the country the question names; without a country, the question is a search.
+      // Which city in the country the question names; without a country, any city of the record ("in
+      // which city is the SCO AI centre?" is not answered by a record that names none).
       const countries = asked.countries.filter((c) => c !== "CN" || asked.countries.length === 1);
-      if (countries.length === 0) return true;
+      if (countries.length === 0) return record.cities.length > 0;
       return record.cities.some((id) => countries.includes(asked.catalog.places.cities[id]?.country ?? ""));
     }
   }

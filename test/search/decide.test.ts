@@ -356,6 +356,9 @@ describe("decide: a question asking only for a detail", () => {
     expect(
       decide(engine, "With which cities did the Urumqi Science and Technology Bureau sign an agreement?").kind,
     ).toBe("answer");
+    // …and by a record with a city, not by one that names none.
+    expect(decide(engine, "哈萨克—英国技术大学在哪个城市？").kind).toBe("answer");
+    expect(decide(engine, "上合人工智能应用合作中心设在哪个城市")).toMatchObject({ kind: "decline", missing: "city" });
   });
 
   it("is answered by the record's sentence that gives it, and declined by one that says it is not given", () => {
