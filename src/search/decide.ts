@@ -10,6 +10,7 @@ import {
   namesAsked,
   postAsked,
   questionKind,
+  winnersAsked,
   smalltalkKind,
   thingsAsked,
   type Detail,
@@ -119,7 +120,11 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.
-  const detail = detailAsked(text) ?? (question === "who" && !speaksOfPost(record, postAsked(text)) ? "person" : null);
+  // "Who won the contest last year?": a record that never speaks of winners does not say who won.
+  const detail =
+    detailAsked(text) ??
+    (question === "who" && !speaksOfPost(record, postAsked(text)) ? "person" : null) ??
+    (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
   if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog })) {
     return {
       kind: "decline",
@@ -191,7 +196,7 @@ const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
   deadline: /(?<!\p{L})(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)(?!\p{L})|截止/iu,
 };
 
-/** Whether a record's text (title, summary, details, any language) names a post the question asks about; true for none. */
+/** Whether a record's text (title, summary, details, any language) names a post (or winners) the question asks about; true for none. */
 function speaksOfPost(record: CatalogRecord, post: readonly string[] | null): boolean {
   if (!post) return true;
   return LANGUAGES.some((l) => {
@@ -231,7 +236,8 @@ function holdsDetail(
         LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined)
       );
     case "person":
-      // Asked only when the record does not speak of the post (see speaksOfPost).
+    case "winners":
+      // Asked only when the record does not speak of the post or of winners (see speaksOfPost).
       return false;
     case "city": {
       // Which city in the country the question names; without a country, any city of the record ("in

@@ -213,7 +213,8 @@ export function questionKind(text: string): QuestionKind | null {
  * an e-mail or postal address, a website, a fee, an application deadline, a document's full text, the
  * city in a country.
  */
-export type Detail = "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text" | "city" | "person";
+export type Detail =
+  "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text" | "city" | "person" | "winners";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
@@ -299,6 +300,20 @@ const POSTS: readonly (readonly string[])[] = [
   ["rector", "recteur", "ректор", "校长"],
   ["ambassador", "ambassadeur", "посол", "大使"],
 ];
+
+/** Words of a question for the winners of a contest or prize (folded; "won" only after "who"). */
+const WINNERS = [
+  ...["winner", "winners", "who won", "laureate", "laureates", "prize-winner", "prize-winners"],
+  ...["laureat", "laureats", "gagnant", "gagnants", "vainqueur", "vainqueurs", "qui a gagne"],
+  ...["победитель", "победители", "победителей", "кто выиграл", "кто победил", "лауреат", "лауреаты", "лауреатов"],
+  ...["获奖", "获胜", "得奖", "谁赢"],
+];
+
+/** The words for winners a question asks about ("who won the contest?", "les lauréats du concours"), or null. */
+export function winnersAsked(text: string): readonly string[] | null {
+  const folded = fold(text).replace(/-/g, " ");
+  return WINNERS.some((name) => containsWord(folded, name.replace(/-/g, " "))) ? WINNERS : null;
+}
 
 /** The names of the post a question asks the holder of ("кто генсек ШОС?"), or null. */
 export function postAsked(text: string): readonly string[] | null {

@@ -204,6 +204,10 @@ describe("no good answer", () => {
     ["Quels sont les frais d'inscription au camp d'innovation Chine-ASEAN ?", "n’indique pas le coût pour"],
     ["上合高等教育合作中心的申请截止日期", "申请截止日期"],
     ["上合组织现任秘书长是谁", "该职务的任职者"],
+    ["who won the China-ASEAN innovation and entrepreneurship contest?", "doesn't give the winners for"],
+    ["qui sont les lauréats du concours Chine-ASEAN ?", "n’indique pas les lauréats pour"],
+    ["кто победил в конкурсе Китай-АСЕАН?", "нет победителей для"],
+    ["中国—东盟创新创业大赛获奖名单", "获奖名单"],
     // The city in the country the question names (the record says the source does not give it).
     ["В каких городах Узбекистана находятся офшорные инкубаторы?", "В каталоге нет города для «"],
     // "Kazakh" names the country as "Kazakhstan" does.

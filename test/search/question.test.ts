@@ -6,6 +6,7 @@ import {
   questionKind,
   smalltalkKind,
   thingsAsked,
+  winnersAsked,
   wordBoundaries,
 } from "../../src/search/question.js";
 
@@ -240,6 +241,25 @@ describe("postAsked", () => {
     "%s names no post",
     (text) => {
       expect(postAsked(text)).toBeNull();
+    },
+  );
+});
+
+describe("winnersAsked", () => {
+  it.each([
+    "who won the contest?",
+    "les lauréats du concours",
+    "кто победил в конкурсе?",
+    "大赛获奖名单",
+    "the prize-winners",
+  ])("%s asks for winners", (text) => {
+    expect(winnersAsked(text)).not.toBeNull();
+  });
+
+  it.each(["who is the contest for?", "I wonder who runs it", "hidden champions forum", "隐形冠军论坛"])(
+    "%s does not",
+    (text) => {
+      expect(winnersAsked(text)).toBeNull();
     },
   );
 });
