@@ -1381,8 +1381,15 @@ function looksLikeName(
   if (word.script === "han") return Array.from(word.text).length > 1;
   if (/\d/.test(word.text)) return true;
   if (original === undefined) return false;
-  return /\p{Lu}/u.test(original.slice(word.start, word.end));
+  const surface = original.slice(word.start, word.end);
+  // A capital inside the word ("KBTU", "iPhone") marks a name anywhere; a first capital only where a
+  // sentence does not begin ("Edtech founder in Samarkand…" is a sentence's first word, not a name).
+  if (/^.+\p{Lu}/u.test(surface)) return true;
+  return /^\p{Lu}/u.test(surface) && !SENTENCE_START.test(original.slice(0, word.start));
 }
+
+/** What comes before a sentence's first word: nothing, or the end of another sentence (and quotes, dashes). */
+const SENTENCE_START = /(?:^|[.!?…:;\n])[\s"'«“(\-–—]*$/u;
 
 function placeFirst(
   units: QueryUnit[],

@@ -541,3 +541,25 @@ describe("the catalog's sentences saying what their source does not give", () =>
     expect(uneven).toEqual([]);
   });
 });
+
+describe("decide: a capital at the start of a sentence", () => {
+  it("is no sign of a name: an unknown first word weighs as a lower-case one", () => {
+    const first = decide(engine, "Edtech founder in Samarkand looking for a business incubator with ties to China");
+    const inside = decide(
+      engine,
+      "founder in Samarkand doing Edtech, looking for a business incubator with ties to China",
+    );
+    const lower = decide(
+      engine,
+      "founder in Samarkand doing edtech, looking for a business incubator with ties to China",
+    );
+    // Inside a sentence the capital marks a name the catalog lacks, which costs more than a word.
+    expect(inside.confidence).toBeLessThan(lower.confidence);
+    expect(first.confidence).toBeGreaterThan(inside.confidence);
+  });
+
+  it("still marks a name when the word has capitals inside it", () => {
+    expect(decide(engine, "СПбГУ стипендия для студентов ШОС").kind).toBe("decline");
+    expect(decide(engine, "Chevening scholarship?").kind).toBe("decline");
+  });
+});
