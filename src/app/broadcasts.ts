@@ -1,4 +1,4 @@
-import { Api, type Bot } from "grammy";
+import { Api } from "grammy";
 import { z } from "zod";
 import { DEFAULT_MAX_ATTEMPTS, type BroadcastSettings } from "../broadcast/config.js";
 import {
@@ -9,42 +9,50 @@ import {
   type ProgressMessage,
 } from "../broadcast/index.js";
 import { telegramSender } from "../broadcast/sender.js";
-import type { DeliveryService } from "../broadcast/types.js";
+import type { DeliveryHooks, DeliveryService } from "../broadcast/types.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import type { Audience } from "../state/coordination.js";
-import type { BotContext, BotDeps } from "../bot/context.js";
+import type { BotDeps } from "../bot/context.js";
 import { progressHook } from "../bot/features/broadcast/progress.js";
 import { redisClients, type RedisClients } from "./redis.js";
 
 /**
  * Broadcasting in the app: the delivery engine (BullMQ on REDIS_URL, else in memory) sending with the
  * bot's token, the subscriptions as its audience and its list of unreachable chats, progress edited
- * into the coordinator's message. Workers run in the bot process by default.
+ * into the coordinator's message. Built before the bot (the engine is one of its dependencies);
+ * `start` runs its workers (in the bot process by default) once the bot's client is there.
  */
 
 /** What broadcasting reads of the app's configuration. */
 export interface BroadcastConfig {
   /** In "console" mode Telegram calls are answered in-process on the bot's own client. */
   mode: string;
+  /** The bot's token, which deliveries are sent with (not read in console mode). */
+  TELEGRAM_BOT_TOKEN?: string | undefined;
   TELEGRAM_API_ROOT: string;
   REDIS_URL?: string | undefined;
 }
 
-export interface BroadcastWiringOptions {
+export interface BroadcastingOptions {
   config: BroadcastConfig;
-  bot: Bot<BotContext>;
-  deps: BotDeps;
+  /** What broadcasting reads: the subscriptions and sessions, translations for progress. */
+  deps: Pick<BotDeps, "state" | "i18n" | "logger">;
+  /** The bot's client (src/app/bot-client.ts: bound once the bot exists): progress edits, and sends in console mode. */
+  api: Api;
   /** Where the clients listening to worker processes come from (with REDIS_URL; default: made here). */
   redis?: RedisClients | undefined;
   settings?: Partial<BroadcastSettings>;
-  /** Run delivery workers in this process (default true). */
+  /** Run delivery workers in this process when started (default true). */
   workers?: boolean;
   /** How often chats found unreachable by separate worker processes are marked inactive (default 5 s). */
   inactivePollMs?: number;
 }
 
-export interface BroadcastWiring {
-  delivery: DeliveryService;
+export interface Broadcasting {
+  readonly delivery: DeliveryService;
+  /** Runs the delivery workers and listens to separate worker processes (the bot's client must be bound by then). */
+  start(): Promise<void>;
+  /** Closes the delivery engine, then stops listening to worker processes. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -56,60 +64,57 @@ const audienceSchema = z.object({
   languages: z.array(z.enum(LANGUAGES)).optional(),
 });
 
-export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<BroadcastWiring> {
-  const { config, bot, deps } = options;
+export function createBroadcasting(options: BroadcastingOptions): Broadcasting {
+  const { config, deps } = options;
   const { logger, state } = deps;
-  const closers: (() => Promise<void>)[] = [];
-
-  let delivery = deps.delivery;
-  const ownDelivery = !delivery;
-  if (!delivery) {
-    // The console answers Telegram calls in-process on the bot's client; elsewhere a client without auto-retry (the engine paces and retries).
-    const api =
-      config.mode === "console"
-        ? bot.api
-        : new Api(bot.token, { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
-    delivery = createDelivery({
-      redisUrl: config.REDIS_URL,
-      ...(config.REDIS_URL && options.redis ? { redis: options.redis.client("background") } : {}),
-      sender: telegramSender(api),
-      hooks: {
-        resolveRecipients: async (audience) => {
-          const parsed = audienceSchema.safeParse(audience);
-          if (!parsed.success) throw new Error("broadcast audience is not an audience");
-          return state.subscriptions.resolve(parsed.data as Audience);
-        },
-        markInactive: (chatId) => state.subscriptions.setActive(chatId, false),
-        onProgress: progressHook({ api: bot.api, i18n: deps.i18n, sessions: state.sessions, logger }),
+  // The console answers Telegram calls in-process on the bot's client; elsewhere a client without auto-retry (the engine paces and retries).
+  const sendApi =
+    config.mode === "console"
+      ? options.api
+      : new Api(requireToken(config), { apiRoot: config.TELEGRAM_API_ROOT, timeoutSeconds: 30 });
+  const onProgress = progressHook({ api: options.api, i18n: deps.i18n, sessions: state.sessions, logger });
+  const delivery = createDelivery({
+    redisUrl: config.REDIS_URL,
+    ...(config.REDIS_URL && options.redis ? { redis: options.redis.client("background") } : {}),
+    sender: telegramSender(sendApi),
+    hooks: {
+      resolveRecipients: async (audience) => {
+        const parsed = audienceSchema.safeParse(audience);
+        if (!parsed.success) throw new Error("broadcast audience is not an audience");
+        return state.subscriptions.resolve(parsed.data as Audience);
       },
-      // Unset, the rate follows paid broadcasting (28 or 950 a second).
-      ...(options.settings?.ratePerSecond !== undefined ? { ratePerSecond: options.settings.ratePerSecond } : {}),
-      paid: options.settings?.paid ?? false,
-      maxAttempts: options.settings?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
-      ...(options.settings?.concurrency !== undefined ? { concurrency: options.settings.concurrency } : {}),
-      ...(options.settings?.lockMs !== undefined && config.REDIS_URL ? { lockMs: options.settings.lockMs } : {}),
-      logger,
-    });
-    const own = delivery;
-    closers.unshift(() => own.close());
-    if (options.workers ?? true) await delivery.startWorkers();
-  }
-  deps.delivery = delivery;
-
-  // Separate worker processes (`npm run worker`) report through Redis: progress on a channel, unreachable chats in a set.
-  if (config.REDIS_URL && ownDelivery)
-    closers.push(
-      await listenToWorkers(
-        options.redis ?? redisClients(config.REDIS_URL, logger),
-        deps,
-        bot,
-        options.inactivePollMs ?? 5000,
-      ),
-    );
+      markInactive: (chatId) => state.subscriptions.setActive(chatId, false),
+      onProgress,
+    },
+    // Unset, the rate follows paid broadcasting (28 or 950 a second).
+    ...(options.settings?.ratePerSecond !== undefined ? { ratePerSecond: options.settings.ratePerSecond } : {}),
+    paid: options.settings?.paid ?? false,
+    maxAttempts: options.settings?.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(options.settings?.concurrency !== undefined ? { concurrency: options.settings.concurrency } : {}),
+    ...(options.settings?.lockMs !== undefined && config.REDIS_URL ? { lockMs: options.settings.lockMs } : {}),
+    logger,
+  });
+  // Closed in this order: the engine (it finishes the messages in flight), then the listener to worker processes.
+  const closers: (() => Promise<void>)[] = [() => delivery.close()];
 
   let closed: Promise<void> | undefined;
   return {
     delivery,
+    async start() {
+      if (closed) throw new Error("broadcasting is closed");
+      if (options.workers ?? true) await delivery.startWorkers();
+      // Separate worker processes (`npm run worker`) report through Redis: progress on a channel, unreachable chats in a set.
+      if (config.REDIS_URL)
+        closers.push(
+          await listenToWorkers(
+            options.redis ?? redisClients(config.REDIS_URL, logger),
+            state,
+            onProgress,
+            logger,
+            options.inactivePollMs ?? 5000,
+          ),
+        );
+    },
     close() {
       closed ??= (async () => {
         for (const close of closers)
@@ -122,15 +127,19 @@ export async function wireBroadcasts(options: BroadcastWiringOptions): Promise<B
   };
 }
 
+function requireToken(config: BroadcastConfig): string {
+  if (!config.TELEGRAM_BOT_TOKEN) throw new Error("broadcast delivery needs the bot's token (TELEGRAM_BOT_TOKEN)");
+  return config.TELEGRAM_BOT_TOKEN;
+}
+
 async function listenToWorkers(
   clients: RedisClients,
-  deps: BotDeps,
-  bot: Bot<BotContext>,
+  state: BotDeps["state"],
+  onProgress: NonNullable<DeliveryHooks["onProgress"]>,
+  logger: BotDeps["logger"],
   pollMs: number,
 ): Promise<() => Promise<void>> {
-  const { logger, state } = deps;
   const prefix = DEFAULT_BROADCAST_PREFIX;
-  const onProgress = progressHook({ api: bot.api, i18n: deps.i18n, sessions: state.sessions, logger });
   const subscriber = clients.client("requests");
   const redis = clients.client("requests");
   subscriber.on("message", (_channel: string, raw: string) => {

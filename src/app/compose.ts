@@ -2,8 +2,9 @@ import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { i18n } from "i18next";
 import type { BotContext, BotDeps } from "../bot/context.js";
-import { wireBroadcasts } from "./broadcasts.js";
-import { wireReminders } from "./reminders.js";
+import { lateBoundClient } from "./bot-client.js";
+import { createBroadcasting, type Broadcasting } from "./broadcasts.js";
+import { createReminding, type Reminding } from "./reminders.js";
 import { wireSavedSearches } from "./saved-searches.js";
 import { createBot } from "../bot/index.js";
 import type { BroadcastSettings } from "../broadcast/config.js";
@@ -92,13 +93,58 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     changes: state.catalog,
     logger,
   });
-  const deps: BotDeps = {
-    search: live.search,
-    live,
-    state,
-    logger,
-    i18n: translations,
-    settings: {
+  // The services the features use are built before the bot, so the bot gets its dependencies complete.
+  // What they send goes out on the bot's own client, bound to them as soon as the bot exists; their
+  // workers start after that.
+  const telegram = lateBoundClient();
+  let reminding: Reminding | undefined;
+  let broadcasting: Broadcasting | undefined;
+  const release = async () => {
+    await Promise.all([broadcasting?.close(), reminding?.close()]);
+    await live.close();
+    if (ownState) await state.close();
+    await redis?.close();
+  };
+  const failed = async (error: unknown, what?: string): Promise<never> => {
+    await release();
+    throw what === undefined ? error : new StartupError(`${what}: ${(error as Error).message}`, 1);
+  };
+
+  let token: string;
+  try {
+    token = config.mode === "console" ? CONSOLE_TOKEN : requireToken(config);
+  } catch (error) {
+    return failed(error);
+  }
+  const serviceDeps = { search: live.search, live, state, logger, i18n: translations };
+
+  // Deadline reminders, following the live catalog's changes.
+  try {
+    reminding = createReminding({ config, deps: serviceDeps, api: telegram.api, redis });
+  } catch (error) {
+    return failed(error, "could not start deadline reminders");
+  }
+  // Broadcasting: delivery, with announcements entering the live catalog.
+  try {
+    broadcasting = createBroadcasting({
+      config,
+      deps: serviceDeps,
+      api: telegram.api,
+      redis,
+      settings: options.broadcast,
+      workers: options.broadcastWorkers,
+    });
+  } catch (error) {
+    return failed(error, "could not start broadcast delivery");
+  }
+
+  // Composed once: from here on no feature or runtime can swap a dependency (the catalog changes in
+  // place through deps.live; connections belong to what created them).
+  const deps: BotDeps = Object.freeze({
+    ...serviceDeps,
+    reminders: reminding.reminders,
+    delivery: broadcasting.delivery,
+    settings: Object.freeze({
       answerThreshold: config.ANSWER_THRESHOLD,
       retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS,
       adminIds: config.ADMIN_IDS,
@@ -108,62 +154,38 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
         ? {}
         : { flood: { maxMessages: config.FLOOD_MAX_MESSAGES, windowSeconds: config.FLOOD_WINDOW_SECONDS } }),
       ...options.deps?.settings,
-    },
-  };
+    }),
+  });
 
-  let reminding: { close(): Promise<void> } | undefined;
-  const release = async () => {
-    await reminding?.close();
-    await live.close();
-    if (ownState) await state.close();
-    await redis?.close();
-  };
   let bot: Bot<BotContext>;
   try {
     bot =
       config.mode === "console"
         ? createBot(deps, {
-            token: CONSOLE_TOKEN,
+            token,
             botInfo: options.botInfo ?? consoleBotInfo(config.BOT_USERNAME),
             deduplicate: false,
           })
-        : createBot(deps, { token: requireToken(config), apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
+        : createBot(deps, { token, apiRoot: config.TELEGRAM_API_ROOT, botInfo: options.botInfo });
   } catch (error) {
-    await release();
-    throw error;
+    return failed(error);
   }
+  telegram.bind(bot.api);
 
-  // Deadline reminders (deps.reminders), following the live catalog's changes.
   try {
-    reminding = await wireReminders({ config, bot, deps, redis });
+    await reminding.start();
   } catch (error) {
-    await release();
-    throw new StartupError(`could not start deadline reminders: ${(error as Error).message}`, 1);
+    return failed(error, "could not start deadline reminders");
   }
-
-  // Broadcasting: delivery (deps.delivery), with announcements entering the live catalog.
-  let broadcasting: Awaited<ReturnType<typeof wireBroadcasts>>;
   try {
-    broadcasting = await wireBroadcasts({
-      config,
-      bot,
-      deps,
-      redis,
-      settings: options.broadcast,
-      workers: options.broadcastWorkers,
-    });
+    await broadcasting.start();
   } catch (error) {
-    await release();
-    throw new StartupError(`could not start broadcast delivery: ${(error as Error).message}`, 1);
+    return failed(error, "could not start broadcast delivery");
   }
 
   // Saved searches: every record going live here is checked against them; one process sends each notification.
   const savedSearches = wireSavedSearches({ api: bot.api, deps });
-
-  // Composed once: from here on no feature or runtime can swap a dependency (the catalog changes in
-  // place through deps.live; connections belong to what created them).
-  Object.freeze(deps.settings);
-  Object.freeze(deps);
+  const started = { reminding, broadcasting };
 
   let closed: Promise<void> | undefined;
   return {
@@ -175,9 +197,10 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     close() {
       // Reminders close beside the broadcast queues: each is bounded, and Redis refusing every client
       // must not add up their waits past the shutdown limit.
-      closed ??= Promise.all([savedSearches.close().then(() => broadcasting.close()), reminding?.close()]).then(
-        release,
-      );
+      closed ??= Promise.all([
+        savedSearches.close().then(() => started.broadcasting.close()),
+        started.reminding.close(),
+      ]).then(release);
       return closed;
     },
   };

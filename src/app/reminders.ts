@@ -1,6 +1,7 @@
-import type { Bot } from "grammy";
+import type { Api } from "grammy";
 import { createReminders } from "../reminders/index.js";
-import type { BotContext, BotDeps } from "../bot/context.js";
+import type { ReminderService } from "../reminders/types.js";
+import type { BotDeps } from "../bot/context.js";
 import { reminderDelivery } from "../bot/features/reminders.js";
 import type { RedisClients } from "./redis.js";
 
@@ -11,30 +12,47 @@ import type { RedisClients } from "./redis.js";
  * live catalog: when a record's deadlines change its reminders move, when it leaves search they end —
  * each process applies the same change, and the job ids per (chat, record, deadline, offset) make that
  * one set of jobs.
+ *
+ * Built before the bot (the service is one of its dependencies); `start` sends due reminders once the
+ * bot's client is there.
  */
-export interface ReminderWiringOptions {
+export interface RemindingOptions {
   config: { REDIS_URL?: string | undefined };
-  bot: Bot<BotContext>;
-  deps: BotDeps;
+  /** What reminders read: the searched catalog (and the live one they follow), sessions, translations. */
+  deps: Pick<BotDeps, "search" | "live" | "state" | "i18n" | "logger">;
+  /** The bot's client (src/app/bot-client.ts: bound once the bot exists); reminders are sent with it. */
+  api: Api;
   /** Where the reminders' Redis client comes from (with REDIS_URL). */
   redis?: RedisClients | undefined;
-  /** Send due reminders from this process (default true). */
+  /** A service made elsewhere (tests): it follows the live catalog, but is neither started nor closed here. */
+  reminders?: ReminderService;
+  /** Send due reminders from this process when started (default true). */
   workers?: boolean;
 }
 
-export async function wireReminders(options: ReminderWiringOptions): Promise<{ close(): Promise<void> }> {
-  const { bot, deps } = options;
+export interface Reminding {
+  readonly reminders: ReminderService;
+  /** Starts sending due reminders (the bot's client must be bound by then). */
+  start(): Promise<void>;
+  /** Stops following the catalog and closes the service made here. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createReminding(options: RemindingOptions): Reminding {
+  const { deps } = options;
   const { logger } = deps;
-  const own = !deps.reminders;
+  const own = !options.reminders;
   const reminders =
-    deps.reminders ??
+    options.reminders ??
     createReminders({
       redisUrl: options.config.REDIS_URL,
       ...(options.redis ? { redis: options.redis.client("background") } : {}),
-      hooks: reminderDelivery({ search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger }, bot.api),
+      hooks: reminderDelivery(
+        { search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger },
+        options.api,
+      ),
       logger,
     });
-  deps.reminders = reminders;
   const follow = (id: string, record: Parameters<typeof reminders.recordChanged>[1]) =>
     reminders
       .recordChanged(id, record)
@@ -50,15 +68,12 @@ export async function wireReminders(options: ReminderWiringOptions): Promise<{ c
         deps.live.onRecordGone((ids) => ids.forEach((id) => void follow(id, undefined))),
       ]
     : [];
-  try {
-    if (own && (options.workers ?? true)) await reminders.startWorkers();
-  } catch (error) {
-    for (const stop of stops) stop();
-    if (own) await reminders.close();
-    throw error;
-  }
   let closed: Promise<void> | undefined;
   return {
+    reminders,
+    async start() {
+      if (own && (options.workers ?? true)) await reminders.startWorkers();
+    },
     close() {
       closed ??= (async () => {
         for (const stop of stops) stop();

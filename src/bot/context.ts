@@ -9,35 +9,39 @@ import type { ReminderService } from "../reminders/types.js";
 import type { SearchEngine } from "../search/engine.js";
 import type { SessionData, StateBackend } from "../state/types.js";
 
-/** What the bot needs from the rest of the program; injected so tests build a bot without globals. */
+/**
+ * What the bot needs from the rest of the program; injected so tests build a bot without globals.
+ * Complete when the bot is created and never changed after (src/app/compose.ts builds every service
+ * first): features read them and own no connections.
+ */
 export interface BotDeps {
-  search: SearchEngine;
-  state: StateBackend;
-  logger: Logger;
-  i18n: i18n;
-  settings: BotSettings;
+  readonly search: SearchEngine;
+  readonly state: StateBackend;
+  readonly logger: Logger;
+  readonly i18n: i18n;
+  readonly settings: BotSettings;
   /** Broadcast delivery (/broadcast, /broadcasts); absent: broadcasting is unavailable. */
-  delivery?: DeliveryService;
+  readonly delivery?: DeliveryService;
   /**
    * The owner of the searched catalog (`search` is its engine): announcements, removals and /reload go
    * through it and reach every process. Absent: /reload is unavailable and broadcasts add no announcement.
    */
-  live?: LiveCatalog;
+  readonly live?: LiveCatalog;
   /** Application deadline reminders (⏰ on cards, /reminders); absent: reminders are unavailable. */
-  reminders?: ReminderService;
+  readonly reminders?: ReminderService;
 }
 
 export interface BotSettings {
   /** Confidence under which the best hit does not count as an answer. */
-  answerThreshold: number;
+  readonly answerThreshold: number;
   /** Longest 429 wait auto-retry accepts. */
-  retryMaxDelaySeconds: number;
+  readonly retryMaxDelaySeconds: number;
   /** Telegram user ids of the administrators (ADMIN_IDS); they are coordinators too. */
-  adminIds: number[];
+  readonly adminIds: readonly number[];
   /** Per-user flood control on incoming messages (FLOOD_*); absent or maxMessages 0: none. */
-  flood?: { maxMessages: number; windowSeconds: number };
+  readonly flood?: { maxMessages: number; windowSeconds: number };
   /** The per-chat lease (CHAT_LEASE_*), in milliseconds; absent: DEFAULT_CHAT_LEASE of src/bot/middlewares/lease.ts. */
-  lease?: { ttlMs: number; waitMs: number };
+  readonly lease?: { ttlMs: number; waitMs: number };
 }
 
 interface Extras {

@@ -7,11 +7,12 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { announcementId } from "../../src/announcements/record.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { reminderDelivery } from "../../src/bot/features/reminders.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
-import { wireReminders } from "../../src/app/reminders.js";
+import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
+import { createReminding, type Reminding } from "../../src/app/reminders.js";
 import { loadConfig } from "../../src/config.js";
 import { createMemoryReminders } from "../../src/reminders/memory.js";
 import type { ReminderService } from "../../src/reminders/types.js";
+import { testDeps } from "../helpers/bot-deps.js";
 import { calls, chatWith, toast, type Chat } from "../helpers/chat.js";
 import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { eventually } from "../helpers/until.js";
@@ -23,42 +24,50 @@ const RECIPIENTS = [7101, 7102];
 let api: FakeBotApi;
 let chat: Chat;
 let deps: BotDeps;
-let broadcasts: BroadcastWiring;
+/** The live catalog and state every test's bot is built on. */
+let base: BotDeps;
+let broadcasts: Broadcasting;
 let reminders: ReminderService;
-let reminderWiring: { close(): Promise<void> };
+let reminding: Reminding;
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
-  chat = await chatWith(api, { live: {} });
-  deps = chat.deps;
+  base = await testDeps({ live: {} });
 });
 afterAll(async () => {
-  await deps.live!.close();
+  await base.live!.close();
   await api.close();
 });
 beforeEach(async () => {
   api.reset({ state: true });
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  broadcasts = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { maxAttempts: 2 } });
-  reminders = createMemoryReminders({
-    hooks: reminderDelivery(
-      { search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger: deps.logger },
-      chat.bot.api,
-    ),
-    clock: new MovableClock(),
+  // Each test's bot has a delivery engine and reminders of its own.
+  chat = await chatWith(api, {
+    base,
+    services: (deps, telegram) => {
+      broadcasts = createBroadcasting({ config, deps, api: telegram, settings: { maxAttempts: 2 } });
+      reminders = createMemoryReminders({
+        hooks: reminderDelivery(
+          { search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger: deps.logger },
+          telegram,
+        ),
+        clock: new MovableClock(),
+      });
+      reminding = createReminding({ config: {}, deps, api: telegram, reminders });
+      return { delivery: broadcasts.delivery, reminders };
+    },
   });
-  deps.reminders = reminders;
-  reminderWiring = await wireReminders({ config: {}, bot: chat.bot, deps });
+  deps = chat.deps;
+  await broadcasts.start();
+  await reminding.start();
   await deps.state.roles.grant(COORDINATOR);
   for (const [i, id] of RECIPIENTS.entries())
     await deps.state.subscriptions.set(id, { topics: [], kinds: [], countries: [], lang: i === 0 ? "en" : "ru" });
 });
 afterEach(async () => {
-  await reminderWiring.close();
+  await reminding.close();
   await reminders.close();
   await broadcasts.close();
-  // Each test wires a delivery engine of its own.
-  deps.delivery = undefined;
 });
 
 const say = (text: string) => chat.say(COORDINATOR, text);

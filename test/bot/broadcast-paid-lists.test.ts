@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { renderList } from "../../src/bot/features/broadcast/views.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
+import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
 import { loadConfig } from "../../src/config.js";
 import { createI18n, translator } from "../../src/i18n.js";
@@ -21,7 +21,7 @@ const SUBSCRIBERS = 60;
 let api: FakeBotApi;
 let chat: Chat;
 let deps: BotDeps;
-let wiring: BroadcastWiring | undefined;
+let wiring: Broadcasting | undefined;
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
@@ -36,15 +36,21 @@ async function setUp(paid: boolean): Promise<void> {
   api.reset({ state: true });
   const limits = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
   api.setSendPolicy((attempt) => (Number(attempt.chatId) >= 7000 ? limits(attempt) : undefined));
-  chat = await chatWith(api, { settings: { adminIds: [ADMIN] } });
-  deps = chat.deps;
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  wiring = await wireBroadcasts({
-    config,
-    bot: chat.bot,
-    deps,
-    settings: { maxAttempts: 2, paid, ratePerSecond: 200 },
+  chat = await chatWith(api, {
+    settings: { adminIds: [ADMIN] },
+    services: (deps, telegram) => {
+      wiring = createBroadcasting({
+        config,
+        deps,
+        api: telegram,
+        settings: { maxAttempts: 2, paid, ratePerSecond: 200 },
+      });
+      return { delivery: wiring.delivery };
+    },
   });
+  deps = chat.deps;
+  await wiring!.start();
   for (let i = 0; i < SUBSCRIBERS; i++)
     await deps.state.subscriptions.set(7000 + i, { topics: [], kinds: [], countries: [], lang: "en" });
 }

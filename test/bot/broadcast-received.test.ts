@@ -2,7 +2,7 @@ import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodeCallback, encodeCallback } from "../../src/bot/callback-data/index.js";
 import type { BotDeps } from "../../src/bot/context.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
+import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { receivedKeyboard, renderReceived } from "../../src/bot/views/announcement.js";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { Language } from "../../src/catalog/schema.js";
@@ -27,14 +27,20 @@ const ZH = 7103;
 let api: FakeBotApi;
 let chat: Chat;
 let deps: BotDeps;
-let wiring: BroadcastWiring;
+let wiring: Broadcasting;
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
-  chat = await chatWith(api, { live: {} });
-  deps = chat.deps;
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  wiring = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+  chat = await chatWith(api, {
+    live: {},
+    services: (deps, telegram) => {
+      wiring = createBroadcasting({ config, deps, api: telegram, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+      return { delivery: wiring.delivery };
+    },
+  });
+  deps = chat.deps;
+  await wiring.start();
   await deps.state.roles.grant(COORDINATOR);
 });
 afterAll(async () => {

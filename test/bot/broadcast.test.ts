@@ -2,7 +2,7 @@ import type { InlineKeyboardMarkup, Message, MessageEntity, Update } from "gramm
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { BotDeps } from "../../src/bot/context.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
+import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { loadConfig } from "../../src/config.js";
 import type { Language } from "../../src/catalog/schema.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
@@ -24,7 +24,7 @@ const RU_SUBSCRIBER = 6003;
 let api: FakeBotApi;
 let chat: Chat;
 let deps: BotDeps;
-let wiring: BroadcastWiring;
+let wiring: Broadcasting;
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
@@ -36,10 +36,16 @@ beforeEach(() => setUp());
 /** A bot with broadcasting wired; with `live`, a live catalog of its own that announcements enter. */
 async function setUp(live = false): Promise<void> {
   api.reset({ state: true });
-  chat = await chatWith(api, live ? { live: {} } : {});
-  deps = chat.deps;
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  wiring = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+  chat = await chatWith(api, {
+    ...(live ? { live: {} } : {}),
+    services: (deps, telegram) => {
+      wiring = createBroadcasting({ config, deps, api: telegram, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+      return { delivery: wiring.delivery };
+    },
+  });
+  deps = chat.deps;
+  await wiring.start();
   await deps.state.roles.grant(COORDINATOR);
   await subscribe(FR_SUBSCRIBER, "fr");
   await subscribe(EN_SUBSCRIBER, "en", { topics: ["energy"] });

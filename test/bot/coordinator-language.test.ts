@@ -3,7 +3,7 @@
 // record's id. Checked with the language chosen by /language and with the conversation's language.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STEP, VARIANT_STEPS } from "../../src/bot/features/broadcast/draft.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
+import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { COMMENT_STEP, VALUE_STEP } from "../../src/bot/features/edit.js";
 import { LANGUAGE_STEP } from "../../src/bot/features/language.js";
 import { RECORD_STEP, REPLY_STEP } from "../../src/bot/features/unanswered.js";
@@ -15,7 +15,7 @@ import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } fr
 
 let api: FakeBotApi;
 let chat: Chat;
-let wiring: BroadcastWiring;
+let wiring: Broadcasting;
 let fr: Translate;
 
 /** Each test is a coordinator (an administrator, for the review) of their own, on one bot. */
@@ -31,9 +31,16 @@ const UNANSWERED: [string, string][] = [
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
-  chat = await chatWith(api, { settings: { adminIds: ADMINS }, live: {} });
   const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  wiring = await wireBroadcasts({ config, bot: chat.bot, deps: chat.deps, settings: { ratePerSecond: 200 } });
+  chat = await chatWith(api, {
+    settings: { adminIds: ADMINS },
+    live: {},
+    services: (deps, telegram) => {
+      wiring = createBroadcasting({ config, deps, api: telegram, settings: { ratePerSecond: 200 } });
+      return { delivery: wiring.delivery };
+    },
+  });
+  await wiring.start();
   fr = translator(chat.deps.i18n, "fr");
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BotDeps } from "../../src/bot/context.js";
-import { wireBroadcasts, type BroadcastWiring } from "../../src/app/broadcasts.js";
+import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { loadConfig } from "../../src/config.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
@@ -47,15 +47,21 @@ describe("a coordinator whose broadcast cannot be scheduled", () => {
   const COORDINATOR = 7201;
   let chat: Chat;
   let deps: BotDeps;
-  let wiring: BroadcastWiring;
+  let wiring: Broadcasting;
   const logs = captureLogs();
 
   beforeEach(async () => {
     api.reset({ state: true });
-    chat = await chatWith(api, { deps: { logger: logs.logger } });
-    deps = chat.deps;
     const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-    wiring = await wireBroadcasts({ config, bot: chat.bot, deps, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+    chat = await chatWith(api, {
+      deps: { logger: logs.logger },
+      services: (deps, telegram) => {
+        wiring = createBroadcasting({ config, deps, api: telegram, settings: { ratePerSecond: 200, maxAttempts: 2 } });
+        return { delivery: wiring.delivery };
+      },
+    });
+    deps = chat.deps;
+    await wiring.start();
     await deps.state.roles.grant(COORDINATOR);
     await deps.state.subscriptions.set(7202, { topics: [], kinds: [], countries: [], lang: "en" });
   });

@@ -26,8 +26,11 @@ it("keeps the broadcasts' announcements across a reload, and takes the folder's 
   const { deps } = app;
   expect(deps.settings.adminIds).toEqual([1]);
   expect(deps.live).toBeDefined();
-  // Composed once: nothing swaps a dependency afterwards (the engine changes in place).
+  // Composed once, complete before the bot was created: nothing swaps or adds a dependency afterwards
+  // (the engine changes in place).
   expect(Object.isFrozen(deps) && Object.isFrozen(deps.settings)).toBe(true);
+  expect(deps.delivery).toBeDefined();
+  expect(deps.reminders).toBeDefined();
   const engine = deps.search;
   const files = deps.search.size;
 

@@ -3,15 +3,18 @@
 // before; 📅 sends an .ics file, read back here with ical.js; /reminders lists and removes them; a due
 // reminder is written in the language the user reads at that moment; the live catalog's changes move
 // or end the reminders. Time is moved by the reminders' clock, never waited for.
+import type { Api } from "grammy";
 import ICAL from "ical.js";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { reminderInstant } from "../../src/catalog/deadlines.js";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { reminderDelivery } from "../../src/bot/features/reminders.js";
-import { wireReminders } from "../../src/app/reminders.js";
+import { createReminding, type Reminding } from "../../src/app/reminders.js";
+import type { BotDeps } from "../../src/bot/context.js";
 import { createBullReminders } from "../../src/reminders/bull.js";
 import { createMemoryReminders } from "../../src/reminders/memory.js";
 import type { ReminderService } from "../../src/reminders/types.js";
+import { testDeps } from "../helpers/bot-deps.js";
 import { calls, chatWith, data, label, plain, shown, toast, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { redisForTests } from "../helpers/redis-server.js";
@@ -30,32 +33,42 @@ let api: FakeBotApi;
 let chat: Chat;
 let clock: MovableClock;
 let reminders: ReminderService;
-let wiring: { close(): Promise<void> };
+let wiring: Reminding;
 let user = 7000;
+/** The live catalog and state every test's bot is built on. */
+let base: BotDeps;
 
 beforeAll(async () => {
   api = await startFakeBotApi();
   // One live catalog (and engine) for the file; each test puts the record afresh.
-  chat = await chatWith(api, { live: {} });
+  base = await testDeps({ live: {} });
 });
 afterAll(async () => {
-  await chat.deps.live!.close();
+  await base.live!.close();
   await api.close();
 });
+
+/** What sends a due reminder, as the bot process does: rendered from the live catalog, sent with `telegram`. */
+const delivery = (deps: BotDeps, telegram: Api) =>
+  reminderDelivery(
+    { search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger: deps.logger },
+    telegram,
+  );
 
 beforeEach(async () => {
   api.reset();
   user++;
   clock = new MovableClock();
-  reminders = createMemoryReminders({
-    hooks: reminderDelivery(
-      { search: chat.deps.search, i18n: chat.deps.i18n, sessions: chat.deps.state.sessions, logger: chat.deps.logger },
-      chat.bot.api,
-    ),
-    clock,
+  // Each test's bot has reminders of its own, on a clock of its own, following the live catalog.
+  chat = await chatWith(api, {
+    base,
+    services: (deps, telegram) => {
+      reminders = createMemoryReminders({ hooks: delivery(deps, telegram), clock });
+      wiring = createReminding({ config: {}, deps, api: telegram, reminders });
+      return { reminders };
+    },
   });
-  chat.deps.reminders = reminders;
-  wiring = await wireReminders({ config: {}, bot: chat.bot, deps: chat.deps });
+  await wiring.start();
   await chat.deps.live!.put(grant([{ date: "2031-05-20", label: LABEL }]));
 });
 
@@ -266,27 +279,17 @@ describe("across a restart, on Redis", () => {
   const redis = redisForTests();
 
   it("a reminder asked for under a card before the process stops is sent once by the process started after it", async () => {
-    const hooks = () =>
-      reminderDelivery(
-        {
-          search: chat.deps.search,
-          i18n: chat.deps.i18n,
-          sessions: chat.deps.state.sessions,
-          logger: chat.deps.logger,
-        },
-        chat.bot.api,
-      );
     // The process that shows the card and takes the press: no reminder worker runs in it.
-    const first = createBullReminders({ connection: redis.url, hooks: hooks(), clock });
-    chat.deps.reminders = first;
-    await chat.say(user, `/start r_${ID}`);
+    const first = createBullReminders({ connection: redis.url, hooks: delivery(base, chat.bot.api), clock });
+    const before = await chatWith(api, { base, deps: { reminders: first } });
+    await before.say(user, `/start r_${ID}`);
     clock.comeIn(reminderInstant({ date: "2031-05-20" }, 7), 3000);
-    expect(toast(await chat.press(user, `dl:r:${ID}`))).toContain("I'll remind you");
+    expect(toast(await before.press(user, `dl:r:${ID}`))).toContain("I'll remind you");
     // It stops before the reminder is due.
     await first.close();
 
-    const second = createBullReminders({ connection: redis.url, hooks: hooks(), clock });
-    chat.deps.reminders = second;
+    // The process started after it.
+    const second = createBullReminders({ connection: redis.url, hooks: delivery(base, chat.bot.api), clock });
     const mark = api.mark();
     try {
       await second.startWorkers();
@@ -300,7 +303,6 @@ describe("across a restart, on Redis", () => {
       expect(reminderCalls()).toHaveLength(1);
     } finally {
       await second.close();
-      chat.deps.reminders = reminders;
     }
   }, 60_000);
 });

@@ -4,8 +4,9 @@
  * press and type inline, and the calls the bot made in answer. Every test of a feature uses it; the
  * whole app over real HTTP (polling, webhook) is test/helpers/bot-harness.ts.
  */
-import type { Bot } from "grammy";
+import type { Api, Bot } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, Update } from "grammy/types";
+import { lateBoundClient } from "../../src/app/bot-client.js";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
 import { createBot } from "../../src/bot/index.js";
 import { testDeps } from "./bot-deps.js";
@@ -34,13 +35,29 @@ export interface Chat {
   deliver(update: Omit<Update, "update_id"> & { update_id?: number }): Promise<RecordedCall[]>;
 }
 
+export interface ChatOptions {
+  /** Dependencies made beforehand (testDeps), used instead of new ones. */
+  base?: BotDeps;
+  /** Replaces some of the dependencies. */
+  deps?: Partial<BotDeps>;
+  /**
+   * Services built over the dependencies before the bot, as the app builds them (src/app/compose.ts):
+   * given the dependencies and the bot's client (usable once the bot exists, so start their workers
+   * after chatWith), returns the dependencies they add (delivery, reminders).
+   */
+  services?: (deps: BotDeps, telegram: Api) => Partial<BotDeps>;
+}
+
 export async function chatWith(
   api: FakeBotApi,
-  overrides: Parameters<typeof testDeps>[0] & { deps?: Partial<BotDeps> } = {},
+  overrides: Parameters<typeof testDeps>[0] & ChatOptions = {},
 ): Promise<Chat> {
-  const { deps: extra, ...rest } = overrides;
-  const deps = { ...(await testDeps(rest)), ...extra };
+  const { base, deps: extra, services, ...rest } = overrides;
+  const made = { ...(base ?? (await testDeps(rest))), ...extra };
+  const telegram = lateBoundClient();
+  const deps: BotDeps = { ...made, ...services?.(made, telegram.api) };
   const bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
+  telegram.bind(bot.api);
   const deliver = async (update: Omit<Update, "update_id"> & { update_id?: number }) => {
     const mark = api.mark();
     // pushUpdate records the update the way Telegram would (callback query ids, chat membership).
