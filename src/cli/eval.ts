@@ -101,6 +101,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-3",
   },
+  {
+    name: "dev, fourth held-out part (eval/dev-heldout-4.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-4.yaml"),
+    gate: true,
+    key: "heldout-4",
+  },
 ];
 
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);

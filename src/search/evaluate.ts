@@ -253,6 +253,17 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.86,
     language: 0.98,
   },
+  // Written on 2026-12-02 after the day's engine changes and read once, unseen: answer@1 0.800 (English
+  // 0.675, Russian 0.750), false declines 15.0 %, honest declines 0.922 — fresh wording declined far more
+  // often than on the older parts. Its floor is that first read less a margin.
+  "heldout-4": {
+    answerAt1: 0.78,
+    answerAt1PerLanguage: 0.65,
+    answerAt5: 0.97,
+    falseDeclines: 0.17,
+    honestDeclines: 0.9,
+    language: 0.98,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
