@@ -1091,10 +1091,17 @@ export class SearchEngine {
     const maxIdf = this.idf("");
     const editions = editionWords(en);
     const original = en.folded.length === query.length ? query : undefined;
+    // In a long Chinese message an unknown word is mostly the asker's own wording ("想把业务拓展到中亚…帮忙"),
+    // not a name: no capitals tell the two apart, so length (in words, not bigrams) does. A short one's
+    // unknown word is what is asked about (北大研究生招生简章).
+    const longHan =
+      new Set(units.filter((u) => !u.isPlace && !u.soft && en.words[u.word]!.script === "han").map((u) => u.word))
+        .size >= LONG_QUESTION_UNITS;
     for (const unit of units) {
       const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
       const word = en.words[unit.word]!;
-      const unknownWeight = looksLikeName(word, original) ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
+      const name = word.script === "han" ? !longHan && looksLikeName(word, original) : looksLikeName(word, original);
+      const unknownWeight = name ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
       const idf = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight;
       unit.rarest = idf;
       // A city the catalog lacks is as specific as any name, however common its country is.

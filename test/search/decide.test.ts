@@ -563,3 +563,16 @@ describe("decide: a capital at the start of a sentence", () => {
     expect(decide(engine, "Chevening scholarship?").kind).toBe("decline");
   });
 });
+
+describe("decide: words the catalog lacks in Chinese", () => {
+  it("are the asker's own wording in a long message, not names", () => {
+    const decision = decide(engine, "想把农业技术转移到东盟国家，找谁比较好？");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toMatch(/^china-asean-tech-transfer|^guangxi-science-technology-department$/);
+  });
+
+  it("are what a short message asks about", () => {
+    expect(decide(engine, "北大研究生招生简章").kind).toBe("decline");
+    expect(decide(engine, "清华夏令营怎么报名").kind).toBe("decline");
+  });
+});
