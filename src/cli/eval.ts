@@ -84,6 +84,12 @@ const decisionSets = [
     key: "tuning-6",
   },
   {
+    name: "dev, seventh tuning part, long messages in everyday words (eval/dev-tuning-7.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-7.yaml"),
+    gate: false,
+    key: "tuning-7",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
