@@ -778,7 +778,7 @@ export class SearchEngine {
           : confidenceWeight[i]!),
       0,
     );
-    return { query, lang, countries, total, hits, unknown: round(unknown / totalConfidenceWeight) };
+    return { query, lang, countries, total, hits, unknown: round(unknown / totalConfidenceWeight), units: U };
   }
 
   /**

@@ -60,4 +60,6 @@ export interface SearchResponse {
   hits: SearchHit[];
   /** Share of the question (by confidence weight) in words the catalog does not hold at all. */
   unknown?: number;
+  /** How many units the question was split into (words; Chinese words as their bigrams). */
+  units?: number;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { decide, unsaidClause } from "../../src/search/decide.js";
+import { decide, DEFAULT_THRESHOLD, unsaidClause } from "../../src/search/decide.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
 
@@ -573,5 +573,32 @@ describe("decide: words the catalog lacks in Chinese", () => {
 
   it("are what a short message asks about", () => {
     expect(decide(engine, "北大研究生招生简章").kind).toBe("decline");
+  });
+});
+
+describe("decide: a long message", () => {
+  const long =
+    "Good afternoon. My daughter is finishing her engineering degree in Almaty and would love to spend a few months " +
+    "in a Chinese lab working on green technologies with other students from SCO countries. Is there any programme like that?";
+
+  it("answers at two thirds of the threshold: its context dilutes what the record covers", () => {
+    const decision = decide(engine, long);
+    expect(decision.confidence).toBeLessThan(DEFAULT_THRESHOLD);
+    expect(decision.confidence).toBeGreaterThanOrEqual((DEFAULT_THRESHOLD * 2) / 3);
+    expect(decision.kind).toBe("answer");
+    expect(["sco-scitech-innovation-centre", "sco-higher-education-centre"]).toContain(decision.record?.id);
+    // The caller's threshold scales it.
+    expect(decide(engine, long, { threshold: 0.6 }).kind).toBe("decline");
+  });
+
+  it("is not a short one: a threshold just above the confidence declines a short question, not a long one", () => {
+    const short = decide(engine, "SCO lab green tech students Almaty");
+    expect(short.response.units).toBeLessThan(12);
+    expect(decide(engine, "SCO lab green tech students Almaty", { threshold: short.confidence + 0.01 }).kind).toBe(
+      "decline",
+    );
+    const answer = decide(engine, long);
+    expect(answer.response.units).toBeGreaterThanOrEqual(12);
+    expect(decide(engine, long, { threshold: answer.confidence + 0.01 }).kind).toBe("answer");
   });
 });
