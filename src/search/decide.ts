@@ -494,10 +494,18 @@ function focusUnsaid(
   if (focus.size === 0) return undefined;
   const part = asked.sentencesOf(record, lang).find((p) => {
     const keys = asked.unsaidKeysOf(p)?.whole;
-    return keys !== undefined && overlap(focus, keys) > 0;
+    if (keys === undefined) return false;
+    if (overlap(focus, keys) > 0) return true;
+    // "Les noms des experts" and "La source ne nomme pas les experts": names asked, naming lacking, of the
+    // same people.
+    return asked.namesAsked && NAMING.test(p.part) && overlap(asked.keys, keys) > 0;
   });
   return part ? answeringText(part) : undefined;
 }
+
+/** A clause that says the source does not name someone ("does not name", "ne nomme pas", "имена … не приводятся"). */
+const NAMING =
+  /(?<!\p{L})(?:names?|named|nomme\p{L}*|noms?|имен\p{L}*|имён|фамили\p{L}*|назван\p{L}*)(?!\p{L})|名单|姓名|名字/iu;
 
 /**
  * The clause of a sentence that says the source does not give something, if it has one. Not French "ne

@@ -145,6 +145,10 @@ const INSTITUTION_WORDS = [
   "签证",
   "大使馆",
   "领事馆",
+  // Where to stay or eat is asked of a hotel, not of a forum held near one.
+  ...["hotel", "hotels", "hostel", "restaurant", "restaurants", "hotel", "hotels", "auberge"],
+  ...["гостиница", "гостиницу", "гостиницы", "отель", "отеля", "ресторан", "ресторана"],
+  ...["酒店", "宾馆", "饭店", "餐厅"],
 ];
 let institutionKeys: Set<string> | undefined;
 

@@ -62,9 +62,9 @@ const NAMES = new RegExp(
   "u",
 );
 
-/** The people a who-question asks for, in English or French ("who are the experts", "qui sont les lauréats"). */
+/** The people a who-question asks for ("who are the experts", "qui sont les lauréats", 专家顾问都有谁). */
 const WHO_THINGS =
-  /(?<!\p{L})who (?:are|were) (?:the |its |their )?(\p{L}{3,})|(?<!\p{L})qui (?:sont|etaient) (?:les |ses |leurs )?(\p{L}{3,})/u;
+  /(?<!\p{L})who (?:are|were) (?:the |its |their )?(\p{L}{3,})|(?<!\p{L})qui (?:sont|etaient) (?:les |ses |leurs )?(\p{L}{3,})|(\p{Script=Han}{2})(?:都有谁|都是谁|有哪些人|是哪些人)/u;
 
 /** Whether a question asks for names ("names of the experts", "фамилии?", 专家名单). */
 export function namesAsked(text: string): boolean {
@@ -194,7 +194,7 @@ export function thingsAsked(text: string): string | null {
   if (names) return names;
   // "Who are the experts…?", "qui sont les experts… ?": the people asked for.
   const people = WHO_THINGS.exec(folded);
-  if (people) return people[1] ?? people[2] ?? null;
+  if (people) return people[1] ?? people[2] ?? people[3] ?? null;
   const match = WHICH.exec(folded)?.[0];
   if (!match) return null;
   const last = /(\p{Script=Han}{2}|\p{L}{3,})$/u.exec(match)?.[0];
@@ -306,7 +306,8 @@ const WINNERS = [
   ...["winner", "winners", "who won", "laureate", "laureates", "prize-winner", "prize-winners"],
   ...["laureat", "laureats", "gagnant", "gagnants", "vainqueur", "vainqueurs", "qui a gagne"],
   ...["победитель", "победители", "победителей", "кто выиграл", "кто победил", "лауреат", "лауреаты", "лауреатов"],
-  ...["获奖", "获胜", "得奖", "谁赢"],
+  // 冠军 alone is also the hidden champions' (隐形冠军): only when it is who won.
+  ...["获奖", "获胜", "得奖", "谁赢", "冠军是谁", "冠军是哪", "获得冠军", "夺冠"],
 ];
 
 /** The words for winners a question asks about ("who won the contest?", "les lauréats du concours"), or null. */

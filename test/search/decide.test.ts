@@ -457,6 +457,8 @@ describe("decide: what the record says its source does not give", () => {
       "sino-german-expert-panel",
       "ne nomme pas les experts",
     ],
+    ["Quels sont les noms des experts choisis à Shunyi ?", "sino-german-expert-panel", "ne nomme pas les experts"],
+    ["首批中德隐形冠军专家顾问都有谁？", "sino-german-expert-panel", "报道未公布专家名单"],
     [
       "names of the hidden champion experts appointed in Shunyi",
       "sino-german-expert-panel",
@@ -600,5 +602,32 @@ describe("decide: a long message", () => {
     const answer = decide(engine, long);
     expect(answer.response.units).toBeGreaterThanOrEqual(12);
     expect(decide(engine, long, { threshold: answer.confidence + 0.01 }).kind).toBe("answer");
+  });
+});
+
+describe("decide: everyday words for what the catalog names otherwise", () => {
+  it.each([
+    [
+      "We're three founders in Almaty and need mentoring and some desk space, with contacts in Xinjiang",
+      "xinjiang-central-asia-incubator",
+    ],
+  ])("%s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.response.hits.slice(0, 3).map((h) => h.id)).toContain(id);
+  });
+
+  it("declines a hotel near a venue: a kind of place the catalog does not hold", () => {
+    expect(decide(engine, "can you recommend a hotel near the Nanning convention centre").kind).toBe("decline");
+    expect(decide(engine, "南宁会展中心附近有什么酒店").kind).toBe("decline");
+  });
+
+  it("declines who won a contest when the record names no winner", () => {
+    expect(decide(engine, "2022年中国—东盟创新创业大赛的冠军是谁？")).toMatchObject({
+      kind: "decline",
+      missing: "winners",
+    });
+    // The hidden champions are no winners.
+    expect(decide(engine, "中德隐形冠军论坛").kind).toBe("answer");
   });
 });
