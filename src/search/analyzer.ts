@@ -1050,6 +1050,22 @@ const ABBREVIATIONS = new Map([
   ["univ", "university"],
   ["govt", "government"],
   ["intl", "international"],
+  // Months as people shorten them ("in Aug 2024", "en janv. 2025"); not "mar", "mai", "may" or "sept"
+  // (French seven), which are words.
+  ["jan", "january"],
+  ["feb", "february"],
+  ["apr", "april"],
+  ["jun", "june"],
+  ["jul", "july"],
+  ["aug", "august"],
+  ["sep", "september"],
+  ["oct", "october"],
+  ["nov", "november"],
+  ["dec", "december"],
+  ["janv", "janvier"],
+  ["fevr", "fevrier"],
+  ["avr", "avril"],
+  ["juil", "juillet"],
 ]);
 
 /** French stems shorter than this keep the word whole (see wordKey). */

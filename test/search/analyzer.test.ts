@@ -14,6 +14,13 @@ describe("analyze", () => {
     expect(keys("des technos", "fr")).toEqual(keys("des technologies", "fr"));
   });
 
+  it("keys a shortened month as the month, but not a word that is also something else", () => {
+    expect(keys("in Aug 2024")).toEqual(keys("in August 2024"));
+    expect(keys("en janv. 2025", "fr")).toEqual(keys("en janvier 2025", "fr"));
+    // French "sept" is seven; "mai" and "may" are months already.
+    expect(keys("sept accords", "fr")).not.toEqual(keys("septembre accords", "fr"));
+  });
+
   it("keeps an acronym written in capitals even when it is a grammar word in lower case", () => {
     expect(keys("SCO AI centre")).toContain("ai");
     expect(keys("j'ai une question sur l'OCS", "fr")).not.toContain("ai");
