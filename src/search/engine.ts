@@ -145,6 +145,9 @@ const INSTITUTION_WORDS = [
   "签证",
   "大使馆",
   "领事馆",
+  // A forum is an event of its own: a record that only mentions one ("the data administration, set up at
+  // the 2023 forum") is not the forum asked about.
+  ...["forum", "forums", "форум", "форума", "форуме", "论坛"],
   // Where to stay or eat is asked of a hotel, not of a forum held near one.
   ...["hotel", "hotels", "hostel", "restaurant", "restaurants", "hotel", "hotels", "auberge"],
   ...["гостиница", "гостиницу", "гостиницы", "отель", "отеля", "ресторан", "ресторана"],

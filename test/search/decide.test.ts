@@ -631,3 +631,14 @@ describe("decide: everyday words for what the catalog names otherwise", () => {
     expect(decide(engine, "中德隐形冠军论坛").kind).toBe("answer");
   });
 });
+
+describe("decide: a forum asked about", () => {
+  it.each([
+    "SCO digital economy forum 2023 results",
+    "Сколько соглашений подписали на форуме цифровой экономики ШОС в 2023 году?",
+  ])("is a forum, not a record that mentions one: %s", (question) => {
+    const decision = decide(engine, question);
+    expect(decision.kind === "decline" || /forum/.test(decision.record?.id ?? "")).toBe(true);
+    expect(decision.record?.id).not.toBe("national-data-administration");
+  });
+});
