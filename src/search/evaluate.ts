@@ -232,35 +232,35 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.94,
     language: 0.96,
   },
-  // 2026-12-02: answer@1 0.920 (French 0.838), false declines 4.0 %, honest declines 0.969.
+  // 2026-12-02, end of day: answer@1 0.933 (French 0.865), false declines 3.3 %, honest declines 0.969 —
+  // every goal met.
   "heldout-2": {
-    answerAt1: 0.89,
-    answerAt1PerLanguage: 0.8,
-    answerAt5: 0.97,
-    falseDeclines: 0.06,
-    honestDeclines: 0.93,
-    language: 0.98,
-  },
-  // First read at 0.917 overall and 0.857 in English; two changes chosen on the tuning parts (the place
-  // bonus halved for records that answer outside their title; the review's stricter reading of the
-  // asker's place and description) each cost it one English answer (0.810). 2026-12-02: answer@1 0.923
-  // (English 0.857, Russian 0.881), false declines 5.4 %, honest declines 0.904.
-  "heldout-3": {
-    answerAt1: 0.9,
+    answerAt1: 0.91,
     answerAt1PerLanguage: 0.83,
     answerAt5: 0.97,
-    falseDeclines: 0.075,
-    honestDeclines: 0.86,
+    falseDeclines: 0.05,
+    honestDeclines: 0.94,
     language: 0.98,
   },
-  // Written on 2026-12-02 after the day's engine changes and read once, unseen: answer@1 0.800 (English
-  // 0.675, Russian 0.750), false declines 15.0 %, honest declines 0.922 — fresh wording declined far more
-  // often than on the older parts. Its floor is that first read less a margin.
-  "heldout-4": {
-    answerAt1: 0.78,
-    answerAt1PerLanguage: 0.65,
+  // First read at 0.917 overall and 0.857 in English. 2026-12-02, end of day: answer@1 0.935 (English and
+  // Russian 0.881), false declines 4.2 %, honest declines 0.923.
+  "heldout-3": {
+    answerAt1: 0.91,
+    answerAt1PerLanguage: 0.85,
     answerAt5: 0.97,
-    falseDeclines: 0.17,
+    falseDeclines: 0.06,
+    honestDeclines: 0.9,
+    language: 0.98,
+  },
+  // Written on 2026-12-02 after most of the day's engine changes and read unseen: answer@1 0.800 (English
+  // 0.675, Russian 0.750), false declines 15.0 %, honest declines 0.922 — fresh wording declined far more
+  // often than on the older parts. After the long-message threshold and the rules that followed it (chosen
+  // on the tuning parts): 0.863 (English 0.750, Russian 0.825), 8.7 %, 0.922.
+  "heldout-4": {
+    answerAt1: 0.84,
+    answerAt1PerLanguage: 0.72,
+    answerAt5: 0.97,
+    falseDeclines: 0.11,
     honestDeclines: 0.9,
     language: 0.98,
   },
