@@ -108,7 +108,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     return { kind: "smalltalk", lang: response.lang, response, question: null, direct: null, smalltalk, confidence: 0 };
   }
   const question = questionKind(text);
-  const analysed = options.analysed?.text === text ? options.analysed : text;
+  // Analysed once, for the search and for matching the question against the record's sentences.
+  const analysed = options.analysed?.text === text ? options.analysed : engine.analyse(text);
   const response = engine.search(analysed, {
     langHint: options.langHint,
     lang: options.lang,
@@ -117,7 +118,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     explain: options.explain,
   });
   preferSurer(response);
-  const asked = askedWords(engine, typeof analysed === "string" ? text : analysed, response.lang);
+  const asked = askedWords(engine, analysed, response.lang);
   if (question) preferFactHolders(engine, response, question, asked);
   const best = response.hits[0];
   const record = best ? engine.get(best.id) : undefined;
@@ -457,6 +458,7 @@ const UNSAID_SHARED = 2;
  * answer). "…; contact the Urumqi bureau" does not make a question about Urumqi one about what is lacking.
  */
 function unsaidSentence(record: CatalogRecord, asked: AskedWords, lang: Language): string | undefined {
+  if (!asked.sentencesOf(record, lang).some((p) => asked.unsaidKeysOf(p))) return undefined;
   const wanted = wantedKeys(record, asked);
   const words = asked.words.filter((keys) => [...keys].some((k) => wanted.has(k)));
   if (words.length < UNSAID_SHARED) return undefined;
@@ -490,6 +492,7 @@ function focusUnsaid(
   lang: Language,
 ): string | undefined {
   if (question !== "which" && question !== "who" && !asked.namesAsked) return undefined;
+  if (!asked.sentencesOf(record, lang).some((p) => asked.unsaidKeysOf(p))) return undefined;
   const focus = asked.thingsKeys();
   if (focus.size === 0) return undefined;
   const part = asked.sentencesOf(record, lang).find((p) => {
@@ -667,8 +670,7 @@ interface AskedWords {
 const SHARE =
   /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
 
-function askedWords(engine: SearchEngine, text: string | AnalysedQuery, lang: Language): AskedWords {
-  const analysed = typeof text === "string" ? engine.analyse(text) : text;
+function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Language): AskedWords {
   const glossary = engine.catalog.glossary;
   let cache = keyCache.get(glossary);
   if (!cache)
@@ -678,9 +680,16 @@ function askedWords(engine: SearchEngine, text: string | AnalysedQuery, lang: La
     );
   const { labels, titles, sentences, unsaidKeys } = cache;
   const question = analysed.text;
+  // Most messages need neither (a plain search, a record with nothing it lacks): made when first read.
+  let keys: Set<string> | undefined;
+  let words: Set<string>[] | undefined;
   return {
-    keys: keysOf(engine, question, lang),
-    words: wordKeys(analysed),
+    get keys() {
+      return (keys ??= keysOf(engine, question, lang));
+    },
+    get words() {
+      return (words ??= wordKeys(analysed));
+    },
     unsaidKeysOf: (part) => {
       let keys = unsaidKeys.get(part);
       if (keys === undefined) {

@@ -49,7 +49,9 @@ const without = (ids: readonly string[]): Catalog => ({
   records: catalog.records.filter((r) => !ids.includes(r.id)),
 });
 
-describe("SearchEngine: incremental changes", () => {
+// Each test builds engines over the whole catalog (gazetteer included): seconds each, many more on a busy
+// machine, so the time limit is generous — it bounds a hang, it does not measure speed.
+describe("SearchEngine: incremental changes", { timeout: 120_000 }, () => {
   it("answers like a fresh build after records are added one by one", () => {
     // Records whose countries stay named by others, so the place names the build derives are the same.
     const added = ["incubator-hefei", "sco-ai-cooperation-centre", "caexpo"];
