@@ -129,9 +129,17 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const answered =
     record !== undefined &&
     confidence >= ((response.units ?? 0) >= LONG_MESSAGE_UNITS ? threshold * LONG_MESSAGE_THRESHOLD : threshold);
-  if (!answered) {
-    return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
-  }
+  const decline = (why: Pick<Decision, "missing" | "unsaid"> = {}): Decision => ({
+    kind: "decline",
+    lang: response.lang,
+    response,
+    question,
+    direct: null,
+    smalltalk: null,
+    confidence,
+    ...why,
+  });
+  if (!answered) return decline();
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.
@@ -140,18 +148,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     detailAsked(text) ??
     (question === "who" && !speaksOfPost(record, postAsked(text)) ? "person" : null) ??
     (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
-  if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog })) {
-    return {
-      kind: "decline",
-      lang: response.lang,
-      response,
-      question,
-      direct: null,
-      smalltalk: null,
-      confidence,
-      missing: detail,
-    };
-  }
+  if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog }))
+    return decline({ missing: detail });
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
   const direct: DirectFact | null = said
     ? { kind: "sentence", text: said }
@@ -164,23 +162,11 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const unsaid =
     focusUnsaid(record, question, asked, response.lang) ??
     (direct && direct.kind !== "sentence" ? undefined : unsaidSentence(record, asked, response.lang));
-  if (unsaid) {
-    return {
-      kind: "decline",
-      lang: response.lang,
-      response,
-      question,
-      direct: null,
-      smalltalk: null,
-      confidence,
-      unsaid,
-    };
-  }
+  if (unsaid) return decline({ unsaid });
   // "What is the budget of…", "how many staff…": a figure the record lacks, named by a word the catalog
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
-  if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0) {
-    return { kind: "decline", lang: response.lang, response, question, direct: null, smalltalk: null, confidence };
-  }
+  if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0)
+    return decline();
   // "Quand et où ?", "какого числа она прошла и сколько соглашений там подписали?": two facts asked.
   const second =
     question === "when" && asksFor(text, "where")
