@@ -203,6 +203,10 @@ const NAMED_BONUS = 1;
 
 /** Score bonus of a record in the place the question names that also answers the rest of it. */
 const PLACE_BONUS = 0.5;
+
+/** How much a record of the kind the question names (an incubator) outranks records of other kinds. */
+const KIND_BONUS = 0.1;
+const INCUBATOR_CONCEPT = "~incubator";
 /** Its share for a record with a topic word matched outside its title (a university that mentions incubators). */
 const TOPIC_OUTSIDE_TITLE_PLACE = 0.5;
 
@@ -671,6 +675,8 @@ export class SearchEngine {
     const totalConfidenceWeight = confidenceWeight.reduce((sum, w) => sum + w, 0);
     // Units that say what is asked about: neither a place nor the kind of fact asked for.
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);
+    // "Бизнес-инкубатор в Алматы": an incubator, not a university in Almaty whose text mentions one.
+    const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
     const today = isoDay(this.now());
     const U = units.length;
     const final = new Float64Array(acc.count);
@@ -745,7 +751,12 @@ export class SearchEngine {
       const placeBonus =
         (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) *
         (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
-      final[slot] = score * (0.25 + 0.75 * (covered / totalWeight)) * (1 + nameBonus) * (1 + placeBonus);
+      final[slot] =
+        score *
+        (0.25 + 0.75 * (covered / totalWeight)) *
+        (1 + nameBonus) *
+        (1 + placeBonus) *
+        (askedKind !== undefined && entry.record.kind === askedKind ? 1 + KIND_BONUS : 1);
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
       confidence[slot] = asksAbout && !onTopic ? 0 : quality / (totalConfidenceWeight + missing);
