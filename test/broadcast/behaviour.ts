@@ -292,8 +292,11 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       expect(reports.at(-1)?.status).toMatchObject({ state: "done", sent: 300 });
       const running = reports.filter((r) => r.status.state === "running");
       expect(running.length).toBeGreaterThanOrEqual(2);
-      for (let i = 1; i < running.length; i++)
-        expect((running[i]?.at ?? 0) - (running[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(250);
+      // The engine decides a report at most once per interval (300 ms), the first at the start; each
+      // reaches the hook after its decision, later by however long reading the status takes. So the
+      // n-th running report arrives no sooner than n intervals after the broadcast was scheduled —
+      // two of them may arrive closer together than an interval when the first was read slowly.
+      running.forEach((report, n) => expect(report.at - t0, `running report ${n}`).toBeGreaterThanOrEqual(n * 300));
     });
 
     it("spaces messages to one chat (1 s) and to one group (3 s) across broadcasts", async () => {
