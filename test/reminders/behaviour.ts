@@ -1,5 +1,8 @@
 // What every reminder engine does (in memory and on BullMQ), with a clock the tests move: a reminder
 // due days from now is made due in a fraction of a second by moving the clock, never by waiting.
+// The clock stands still while a test sets reminders up, and where the setup must be complete before
+// anything is sent the workers start after it: what a test plans does not depend on how long the
+// machine takes to carry out its steps.
 import { afterEach, describe, expect, it } from "vitest";
 import { reminderInstant } from "../../src/catalog/deadlines.js";
 import type {
@@ -29,15 +32,27 @@ export function withDeadline(
   };
 }
 
-/** A clock running with the real one, shifted so that a chosen instant comes in a few milliseconds. */
+/**
+ * A clock running with the real one, shifted so that a chosen instant comes in a few milliseconds; or
+ * standing still before it, so that it does not come however long the steps that plan for it take.
+ */
 export class MovableClock implements Clock {
   private shift = 0;
+  private standing: number | undefined;
   now(): number {
-    return Date.now() + this.shift;
+    return this.standing ?? Date.now() + this.shift;
   }
-  /** From now on, `instant` is `ms` away. */
+  /** From now on, `instant` is `ms` away, and the clock runs. */
   comeIn(instant: number, ms: number): void {
+    this.standing = undefined;
     this.shift = instant - ms - Date.now();
+  }
+  /**
+   * The clock stands `ms` before `instant` until moved again: every plan made meanwhile sees the same
+   * moment (an engine that turns the time left into a real wait waits `ms` from when it plans).
+   */
+  standBefore(instant: number, ms: number): void {
+    this.standing = instant - ms;
   }
 }
 
@@ -79,12 +94,20 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       for (const engine of open.splice(0)) await engine.close();
     });
 
-    async function engine(): Promise<{ reminders: ReminderService; hooks: RecordingHooks; clock: MovableClock }> {
+    /**
+     * An engine on a clock of its own. With `workers: false` nothing is sent until the test starts the
+     * workers: a reminder the setup goes on to cancel cannot go out while the setup is under way.
+     */
+    async function engine({ workers = true } = {}): Promise<{
+      reminders: ReminderService;
+      hooks: RecordingHooks;
+      clock: MovableClock;
+    }> {
       const hooks = new RecordingHooks();
       const clock = new MovableClock();
       const reminders = make({ hooks, clock, backoffMs: 20 });
       open.push(reminders);
-      await reminders.startWorkers();
+      if (workers) await reminders.startWorkers();
       return { reminders, hooks, clock };
     }
 
@@ -131,11 +154,12 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
     it("sends a due reminder once, however often it is added again", async () => {
       const { reminders, hooks, clock } = await engine();
       const record = withDeadline("grant", "2031-05-20");
-      clock.comeIn(SEVEN_DAYS_BEFORE, 150);
+      clock.standBefore(SEVEN_DAYS_BEFORE, 150);
       const planned = await reminders.add(7, record);
       await reminders.add(7, record);
       await reminders.recordChanged("grant", record);
       await until(() => hooks.sent.length >= 1, 10_000, "the reminder");
+      clock.comeIn(SEVEN_DAYS_BEFORE, 0);
       // Another process applying the same change, or a second press, after it was sent.
       await reminders.recordChanged("grant", record);
       await reminders.add(7, record);
@@ -149,10 +173,12 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
     });
 
     it("moves the reminders when the deadline changes: the old ones are cancelled", async () => {
-      const { reminders, hooks, clock } = await engine();
-      clock.comeIn(SEVEN_DAYS_BEFORE, 400);
+      const { reminders, hooks, clock } = await engine({ workers: false });
+      clock.standBefore(SEVEN_DAYS_BEFORE, 400);
       await reminders.add(8, withDeadline("grant", "2031-05-20"));
       await reminders.recordChanged("grant", withDeadline("grant", "2031-06-30"));
+      clock.comeIn(SEVEN_DAYS_BEFORE, 0);
+      await reminders.startWorkers();
       await everythingDueHasCome(reminders, hooks, clock);
       expect(hooks.sent).toEqual([]);
       const [entry] = await reminders.list(8);
@@ -165,7 +191,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
     it("sends the reminders of a deadline brought forward at their new time", async () => {
       const { reminders, hooks, clock } = await engine();
       const earlier = { date: "2031-06-30", time: "10:00" };
-      clock.comeIn(reminderInstant(earlier, 7), 300);
+      clock.standBefore(reminderInstant(earlier, 7), 300);
       await reminders.add(18, withDeadline("grant", { date: "2031-06-30", time: "10:05" }));
       await reminders.recordChanged("grant", withDeadline("grant", earlier));
       await until(() => hooks.sent.length === 1, 10_000, "the moved reminder");
@@ -176,12 +202,15 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
     });
 
     it("cancels the reminders the chat removes, and only those", async () => {
-      const { reminders, hooks, clock } = await engine();
-      clock.comeIn(SEVEN_DAYS_BEFORE, 400);
+      const { reminders, hooks, clock } = await engine({ workers: false });
+      clock.standBefore(SEVEN_DAYS_BEFORE, 400);
       await reminders.add(9, withDeadline("grant", "2031-05-20"));
       await reminders.add(10, withDeadline("grant", "2031-05-20"));
       expect(await reminders.remove(9, "grant")).toBe(true);
       expect(await reminders.remove(9, "grant")).toBe(false);
+      clock.comeIn(SEVEN_DAYS_BEFORE, 0);
+      await reminders.startWorkers();
+      await until(() => hooks.sent.length >= 1, 10_000, "the reminder the other chat kept");
       await everythingDueHasCome(reminders, hooks, clock);
       expect(hooks.sent.map((r) => r.chatId)).toEqual([10]);
       expect(await reminders.has(9, "grant")).toBe(false);
@@ -189,12 +218,14 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
     });
 
     it("ends the reminders of a withdrawn record, or of one whose deadline was taken away", async () => {
-      const { reminders, hooks, clock } = await engine();
-      clock.comeIn(SEVEN_DAYS_BEFORE, 400);
+      const { reminders, hooks, clock } = await engine({ workers: false });
+      clock.standBefore(SEVEN_DAYS_BEFORE, 400);
       await reminders.add(11, withDeadline("a", "2031-05-20"));
       await reminders.add(11, withDeadline("b", "2031-05-20"));
       await reminders.recordChanged("a", undefined);
       await reminders.recordChanged("b", { id: "b", dates: { start: "2031" } });
+      clock.comeIn(SEVEN_DAYS_BEFORE, 0);
+      await reminders.startWorkers();
       await everythingDueHasCome(reminders, hooks, clock);
       expect(hooks.sent).toEqual([]);
       expect(await reminders.list(11)).toEqual([]);
@@ -212,11 +243,13 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
     });
 
     it("forgets every reminder of a chat that cannot be written to", async () => {
-      const { reminders, hooks, clock } = await engine();
+      const { reminders, hooks, clock } = await engine({ workers: false });
       hooks.outcome = "unreachable";
-      clock.comeIn(SEVEN_DAYS_BEFORE, 100);
+      clock.standBefore(SEVEN_DAYS_BEFORE, 100);
       await reminders.add(13, withDeadline("grant", "2031-05-20"));
       await reminders.add(13, withDeadline("other", "2031-09-01"));
+      clock.comeIn(SEVEN_DAYS_BEFORE, 0);
+      await reminders.startWorkers();
       await until(() => hooks.attempts === 1, 10_000, "the attempt");
       hooks.outcome = "sent";
       await everythingDueHasCome(reminders, hooks, clock);

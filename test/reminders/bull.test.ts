@@ -79,11 +79,12 @@ describe("BullMQ reminders across processes", () => {
     const clock = new MovableClock();
     const a = engine(new RecordingHooks(), clock);
     const b = engine(new RecordingHooks(), clock);
-    await Promise.all([a.reminders.startWorkers(), b.reminders.startWorkers()]);
     await a.reminders.add(31, withDeadline("grant", "2031-05-20"));
     await b.reminders.add(32, withDeadline("grant", "2031-05-20"));
-    // The deadline moves; both replicas follow the change at once.
-    clock.comeIn(reminderInstant({ date: "2031-07-01" }, 7), 800);
+    // The deadline moves; both replicas follow the change at once. The clock stands, and the workers
+    // start after the jobs are counted: none is due and taken before then, however slow the steps.
+    const sevenDaysBefore = reminderInstant({ date: "2031-07-01" }, 7);
+    clock.standBefore(sevenDaysBefore, 800);
     const moved = withDeadline("grant", "2031-07-01");
     await Promise.all([a.reminders.recordChanged("grant", moved), b.reminders.recordChanged("grant", moved)]);
     const q = queue();
@@ -94,9 +95,11 @@ describe("BullMQ reminders across processes", () => {
       "rem.32.grant.2031-07-01.1d",
       "rem.32.grant.2031-07-01.7d",
     ]);
+    await Promise.all([a.reminders.startWorkers(), b.reminders.startWorkers()]);
     const sent = () => [...a.hooks.sent, ...b.hooks.sent];
     await until(() => sent().length === 2, 15_000, "the two reminders");
-    // Applied once more by a late replica: adds nothing that is sent again.
+    // Applied once more by a late replica, after they were sent: adds nothing that is sent again.
+    clock.comeIn(sevenDaysBefore, 0);
     await b.reminders.recordChanged("grant", moved);
     await idle(q);
     expect(

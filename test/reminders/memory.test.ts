@@ -1,5 +1,5 @@
 // The in-process reminder engine (console mode): the shared behaviour, minus durability.
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { createReminders } from "../../src/reminders/index.js";
 import { createMemoryReminders } from "../../src/reminders/memory.js";
 import {
@@ -12,6 +12,36 @@ import {
 import { until } from "../helpers/until.js";
 
 describeReminderBehaviour("in-memory", (options) => createMemoryReminders(options));
+
+describe("in-memory timers", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // The shared behaviour starts the workers after a setup that cancels reminders. Here they run first,
+  // so the cancelled reminders' timers are armed; the time is fake, so none can go off mid-setup.
+  it("sends none of the reminders a deadline change or a chat's removal ended, though their timers were armed", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    const hooks = new RecordingHooks();
+    const clock = new MovableClock();
+    const reminders = createMemoryReminders({ hooks, clock });
+    try {
+      await reminders.startWorkers();
+      clock.comeIn(SEVEN_DAYS_BEFORE, 400);
+      await reminders.add(8, withDeadline("moved", "2031-05-20"));
+      await reminders.add(9, withDeadline("kept", "2031-05-20"));
+      await reminders.add(10, withDeadline("kept", "2031-05-20"));
+      await reminders.recordChanged("moved", withDeadline("moved", "2031-06-30"));
+      await reminders.remove(9, "kept");
+      await vi.advanceTimersByTimeAsync(400);
+      expect(hooks.sent.map((r) => [r.chatId, r.recordId, r.deadline, r.days])).toEqual([
+        [10, "kept", "2031-05-20", 7],
+      ]);
+    } finally {
+      await reminders.close();
+    }
+  });
+});
 
 describe("createReminders without Redis", () => {
   it("keeps reminders in this process and sends them once workers run", async () => {
