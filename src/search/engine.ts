@@ -206,6 +206,9 @@ const PLACE_BONUS = 0.5;
 
 /** How much a record of the kind the question names (an incubator) outranks records of other kinds. */
 const KIND_BONUS = 0.1;
+
+/** Pinyin syllables typed apart that are read together as one name, at most ("shang he zu zhi" = 上合组织). */
+const PINYIN_SYLLABLES_JOINED = 4;
 const INCUBATOR_CONCEPT = "~incubator";
 /** Its share for a record with a topic word matched outside its title (a university that mentions incubators). */
 const TOPIC_OUTSIDE_TITLE_PLACE = 0.5;
@@ -879,20 +882,40 @@ export class SearchEngine {
     const tokens = text.toLowerCase().split(/(\s+)/u);
     let spelled = 0;
     let other = 0;
-    const out = tokens.map((token) => {
-      if (/^\s*$/u.test(token) || /^\d+$/.test(token)) return token;
-      // "Huo-Yan" is the catalog's own Latin name, however it reads as pinyin.
-      const parts = fold(token)
+    // "Huo-Yan" is the catalog's own Latin name, however it reads as pinyin; syllables typed apart need
+    // only not all be words of the catalog ("neng yuan" is 能源, though "yuan" is a currency).
+    const isCatalogWord = (part: string) => this.surfaces.has(part) || this.documentFrequency.has(part);
+    const spells = (parts: string[], apart = false) =>
+      (apart ? parts.every(isCatalogWord) : parts.some(isCatalogWord)) ? undefined : this.pinyin.lookup(parts.join(""));
+    const partsOf = (token: string) =>
+      fold(token)
         .split(/\p{P}+/u)
         .filter(Boolean);
-      const han = this.pinyin.lookup(parts.join(""));
-      if (han !== undefined && !parts.some((part) => this.surfaces.has(part) || this.documentFrequency.has(part))) {
+    const out: string[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i]!;
+      if (/^\s*$/u.test(token) || /^\d+$/.test(token)) {
+        out.push(token);
+        continue;
+      }
+      // Syllables typed apart ("shang he zu zhi"): the longest run of up to four that spells a name.
+      let joined: { han: string; next: number } | undefined;
+      for (let n = PINYIN_SYLLABLES_JOINED; n >= 2 && !joined; n--) {
+        const words = tokens.slice(i, i + 2 * n - 1).filter((_, k) => k % 2 === 0);
+        if (words.length < n || words.some((w) => !/^\p{Script=Latin}+$/u.test(w))) continue;
+        const han = spells(words.flatMap(partsOf), true);
+        if (han !== undefined) joined = { han, next: i + 2 * n - 2 };
+      }
+      const han = joined?.han ?? spells(partsOf(token));
+      if (han !== undefined) {
         spelled++;
-        return han;
+        out.push(han);
+        if (joined) i = joined.next;
+        continue;
       }
       other++;
-      return token;
-    });
+      out.push(token);
+    }
     // One word alone ("Xian", "guanxi") is as likely a name in English or French.
     if (spelled < 2 || spelled < 2 * other) return undefined;
     // Characters run together, as Chinese is written; other words keep their spaces.

@@ -46,6 +46,12 @@ describe("SearchEngine.fromPinyin", () => {
     expect(engine.fromPinyin("wulumuqi dahui 2024")).toBe("乌鲁木齐大会 2024");
   });
 
+  it("reads syllables typed apart as the name they spell together", () => {
+    expect(engine.fromPinyin("shang he zu zhi neng yuan he zuo ping tai")).toBe("上合组织能源合作平台");
+    // "yuan" is a word of the catalog (the currency), not all of "neng yuan" is.
+    expect(engine.fromPinyin("wu lu mu qi fu hua qi")).toBe("乌鲁木齐孵化器");
+  });
+
   it("leaves English and French alone, names that are also pinyin included", () => {
     for (const text of [
       "incubator in Almaty",
@@ -55,6 +61,9 @@ describe("SearchEngine.fromPinyin", () => {
       "incubateur à Harbin",
       "Huo-Yan",
       "huo yan",
+      "huo yan lab",
+      "he is in the zone",
+      "ping me at the forum",
       "Xian",
       "wulumuqi",
     ])
