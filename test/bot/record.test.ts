@@ -285,7 +285,9 @@ describe("deep links", () => {
 });
 
 describe("long records", () => {
-  it("trims a card over 4096 characters and splits long details", async () => {
+  let search: SearchEngine;
+  // An engine of its own (the bundled catalog and one huge record): built here, in the hook's time, not the test's.
+  beforeAll(async () => {
     const catalog = await bundledCatalog();
     const base = catalog.records.find((r) => r.id === "incubator-wuhan")!;
     const long = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word} ${i} <&>`).join(" ");
@@ -301,8 +303,11 @@ describe("long records", () => {
         zh: long("详情", 1500),
       },
     };
-    await setUp({ search: SearchEngine.build({ ...catalog, records: [...catalog.records, huge] }) });
+    search = SearchEngine.build({ ...catalog, records: [...catalog.records, huge] });
+  });
 
+  it("trims a card over 4096 characters and splits long details", async () => {
+    await setUp({ search });
     const calls = await say("zyxxor");
     const card = of(calls, "sendMessage");
     expect(card).toHaveLength(1);

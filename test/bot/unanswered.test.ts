@@ -1,6 +1,6 @@
 // /unanswered triage: answering a group (reply or record card), dismissing it, calling it spam; the
 // decision is stored, so the group leaves the list of every coordinator on every process.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodeCallback, encodeCallback } from "../../src/bot/callback-data/index.js";
 import { answeredGroups, groupQuestions } from "../../src/bot/features/unanswered-groups.js";
 import type { UnansweredQuestion } from "../../src/state/types.js";
@@ -255,18 +255,25 @@ describe("/unanswered triage", () => {
     expect((await chat.deps.state.triage.list())[0]).toMatchObject({ status: "answered", recordId: chosen.id });
   });
 
-  it("a typed id is checked against the live catalog: a record published in chat can be pointed at at once", async () => {
-    const live = await chatWith(api, { settings: { adminIds: [] }, live: {} });
-    await live.deps.state.roles.grant(COORDINATOR);
-    await live.deps.state.questions.add(question("zeolite membrane fellowship", 101));
-    const base = live.deps.search.get("asean")!;
-    await live.deps.live!.put({ ...base, id: "zeolite-fellowship" });
-    await live.say(COORDINATOR, "/unanswered");
-    await live.press(COORDINATOR, "q:g:0");
-    await live.press(COORDINATOR, "q:i:0");
-    const link = `https://t.me/${api.botInfo.username}?start=r_zeolite-fellowship`;
-    expect(data(shown(await live.say(COORDINATOR, link)))).toContain("q:c:0:zeolite-fellowship");
-    await live.deps.live!.close();
+  describe("with a live catalog", () => {
+    let live: Chat;
+    // A live catalog of its own is a search engine of its own: built here, in the hook's time, not the test's.
+    beforeEach(async () => {
+      live = await chatWith(api, { settings: { adminIds: [] }, live: {} });
+    });
+    afterEach(() => live.deps.live!.close());
+
+    it("a typed id is checked against the live catalog: a record published in chat can be pointed at at once", async () => {
+      await live.deps.state.roles.grant(COORDINATOR);
+      await live.deps.state.questions.add(question("zeolite membrane fellowship", 101));
+      const base = live.deps.search.get("asean")!;
+      await live.deps.live!.put({ ...base, id: "zeolite-fellowship" });
+      await live.say(COORDINATOR, "/unanswered");
+      await live.press(COORDINATOR, "q:g:0");
+      await live.press(COORDINATOR, "q:i:0");
+      const link = `https://t.me/${api.botInfo.username}?start=r_zeolite-fellowship`;
+      expect(data(shown(await live.say(COORDINATOR, link)))).toContain("q:c:0:zeolite-fellowship");
+    });
   });
 
   it("cancelling a typed id ends the step: the next message is a question again", async () => {

@@ -1,8 +1,15 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ALLOWED_UPDATES } from "../../src/app/index.js";
+import { bundledEngine } from "../helpers/bot-deps.js";
 import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
 
 let bot: TestBot | undefined;
+
+// The bots these tests start share the worker's search engine: built here, in the hook's time, not in
+// the first test's.
+beforeAll(async () => {
+  await bundledEngine();
+});
 
 afterEach(async () => {
   await bot?.stop();
