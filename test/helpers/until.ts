@@ -34,3 +34,20 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/**
+ * What `promise` gives, or a rejection saying that `what` did not settle within `timeoutMs`. A bound on
+ * a hang — something that would otherwise wait for as long as, say, Redis stays away — never a measure
+ * of speed (benchmarks measure that): give it room for a loaded machine.
+ */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

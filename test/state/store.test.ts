@@ -12,6 +12,7 @@ import {
   type UnansweredQuestion,
 } from "../../src/state/types.js";
 import { redisOnDemand, startRedisServer } from "../helpers/redis-server.js";
+import { within } from "../helpers/until.js";
 
 const redis = redisOnDemand();
 
@@ -322,7 +323,7 @@ describe("redis state backend only", () => {
     expect(await questions.recent(10)).toEqual([question(2), question(1)]);
   });
 
-  it("fails requests quickly while Redis is down, then recovers when it is back", async () => {
+  it("fails requests while Redis is down instead of holding them, then recovers when it is back", async () => {
     const own = await startRedisServer();
     const client = connectRedis(own.url);
     const state = track(createRedisState(client, { ttlSeconds: 60 }));
@@ -331,18 +332,17 @@ describe("redis state backend only", () => {
       expect(client.listenerCount("error")).toBeGreaterThan(0);
       await own.stop();
 
-      // Bounded by the client's commandTimeout (2 s), wherever the reconnect backoff happens to be.
+      // Failed, not held until Redis is back: the client's commandTimeout (2 s) bounds each request,
+      // wherever the reconnect backoff happens to be. The bound below only tells that from a hang.
       for (let round = 0; round < 2; round++) {
-        const started = Date.now();
-        const [read, add, ping] = await Promise.allSettled([
-          state.sessions.read("42"),
-          state.questions.add(question(1)),
-          state.ping(),
-        ]);
+        const [read, add, ping] = await within(
+          Promise.allSettled([state.sessions.read("42"), state.questions.add(question(1)), state.ping()]),
+          10_000,
+          `round ${round} of requests while Redis is down`,
+        );
         expect(read.status).toBe("rejected");
         expect(add.status).toBe("rejected");
         expect(ping).toEqual({ status: "fulfilled", value: false });
-        expect(Date.now() - started).toBeLessThan(3_000);
       }
 
       const again = await startRedisServer({ port: own.port });
@@ -358,14 +358,13 @@ describe("redis state backend only", () => {
     }
   });
 
-  it("closes promptly even when Redis is unreachable", async () => {
+  it("closes even when Redis is unreachable, without waiting for it to come back", async () => {
     const own = await startRedisServer();
     const state = createRedisState(connectRedis(own.url), { ttlSeconds: 60 });
     expect(await state.ping()).toBe(true);
     await own.stop();
-    const started = Date.now();
-    await state.close();
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // QUIT's grace (1 s) ends the close; the bound only tells that from a close waiting for Redis.
+    await within(state.close(), 10_000, "close with Redis gone");
   });
 });
 
