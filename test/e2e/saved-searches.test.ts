@@ -7,7 +7,8 @@ import { buttonData, plainText, startTestBot, type TestBot } from "../helpers/bo
  * edit-replicas.test.ts, on the replicas started there.
  */
 
-const START_MS = 120_000;
+/** Starting the processes: a bound on a hang, above the replica set's own (240 s). */
+const START_MS = 300_000;
 const TEST_MS = 60_000;
 
 describe("saved searches in polling mode (one process, in-memory state)", () => {

@@ -435,6 +435,12 @@ export async function startFakeBotApi(options: FakeBotApiOptions = {}): Promise<
 // Implementation
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
+/**
+ * How long `deliverToWebhook` waits for the webhook's answer: a bound on a hang, above the bot's own
+ * webhook timeout (25 s, after which it answers a slow update itself), so a loaded machine's slow
+ * answer is still an answer.
+ */
+const WEBHOOK_WAIT_MS = 60_000;
 const DEFAULT_UPDATE_TYPES_EXCLUDED = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
 const CHAT_ACTIONS = new Set([
   "typing",
@@ -940,7 +946,7 @@ export class FakeBotApi {
     const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
       const req = httpRequest(
         target,
-        { method: "POST", headers, agent: false, timeout: opts.timeoutMs ?? 10_000 },
+        { method: "POST", headers, agent: false, timeout: opts.timeoutMs ?? WEBHOOK_WAIT_MS },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
@@ -948,7 +954,9 @@ export class FakeBotApi {
           res.on("error", reject);
         },
       );
-      req.on("timeout", () => req.destroy(new Error(`webhook did not answer within ${opts.timeoutMs ?? 10_000} ms`)));
+      req.on("timeout", () =>
+        req.destroy(new Error(`webhook did not answer within ${opts.timeoutMs ?? WEBHOOK_WAIT_MS} ms`)),
+      );
       req.on("error", reject);
       req.end(body);
     });

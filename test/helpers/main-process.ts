@@ -52,10 +52,11 @@ export interface MainProcess {
 /**
  * Starts the bot with exactly this environment (plus PATH, and no saved search index unless SEARCH_INDEX_FILE
  * is given: a start that builds its index would otherwise save it for its catalog folder, and the next start
- * load what an earlier test, or run, left); killed with SIGKILL if still running after `killAfterMs`.
+ * load what an earlier test, or run, left); killed with SIGKILL if still running after `killAfterMs` (a bound on a
+ * hang: a start on a loaded machine can take a minute).
  * `args` replaces node's arguments (e.g. another entry point, such as the broadcast worker's: `nodeArgs("worker-main")`).
  */
-export function startMain(env: Record<string, string>, killAfterMs = 45_000, args = nodeArgs("main")): MainProcess {
+export function startMain(env: Record<string, string>, killAfterMs = 150_000, args = nodeArgs("main")): MainProcess {
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", SEARCH_INDEX_FILE: "", ...env },

@@ -34,7 +34,8 @@ export interface RedisServer {
 }
 
 const NOT_FOUND = "redis-server not found on PATH: install it (apt-get install redis-server) — Redis tests do not skip";
-const READY_TIMEOUT_MS = 5000;
+// A bound on a hang only: a loaded machine can take seconds to start a process.
+const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5000;
 /** Another process can grab a free port before redis-server binds it; then we simply pick another one. */
 const PORT_ATTEMPTS = 3;

@@ -133,6 +133,8 @@ const WAIT_MS = 15_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
 const REDELIVERY_PAUSE_MS = 100;
 const STOP_GRACE_MS = 10_000;
+/** A bound on a hang: each replica builds its search index, and on a loaded machine that takes a minute or more. */
+const START_TIMEOUT_MS = 240_000;
 
 export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<ReplicaSet> {
   const count = options.replicas ?? 3;
@@ -172,7 +174,7 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
     const worker = options.worker === false ? undefined : spawnNode("worker-main", env);
     if (worker) processes.push(worker);
 
-    const timeoutMs = options.startTimeoutMs ?? 90_000;
+    const timeoutMs = options.startTimeoutMs ?? START_TIMEOUT_MS;
     const started = await withTimeout(
       Promise.all(bots.map((p) => p.waitForLog("bot started"))),
       timeoutMs,
