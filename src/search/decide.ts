@@ -159,9 +159,12 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "Which universities host the centre?" answered by "The announcement did not give host universities":
   // the record is the right one, and it says the answer is not known. So is "les critères d'éligibilité
   // du programme" met by "La source ne donne ni dates de candidature ni critères d'éligibilité".
-  const unsaid =
-    focusUnsaid(record, question, asked, response.lang) ??
-    (direct && direct.kind !== "sentence" ? undefined : unsaidSentence(record, asked, response.lang));
+  // Most records say nothing of what their source lacks: then neither question is asked.
+  const saysUnsaid = asked.sentencesOf(record, response.lang).some((p) => asked.unsaidKeysOf(p));
+  const unsaid = !saysUnsaid
+    ? undefined
+    : (focusUnsaid(record, question, asked, response.lang) ??
+      (direct && direct.kind !== "sentence" ? undefined : unsaidSentence(record, asked, response.lang)));
   if (unsaid) return decline({ unsaid });
   // "What is the budget of…", "how many staff…": a figure the record lacks, named by a word the catalog
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
@@ -444,7 +447,6 @@ const UNSAID_SHARED = 2;
  * answer). "…; contact the Urumqi bureau" does not make a question about Urumqi one about what is lacking.
  */
 function unsaidSentence(record: CatalogRecord, asked: AskedWords, lang: Language): string | undefined {
-  if (!asked.sentencesOf(record, lang).some((p) => asked.unsaidKeysOf(p))) return undefined;
   const wanted = wantedKeys(record, asked);
   const words = asked.words.filter((keys) => [...keys].some((k) => wanted.has(k)));
   if (words.length < UNSAID_SHARED) return undefined;
@@ -478,7 +480,6 @@ function focusUnsaid(
   lang: Language,
 ): string | undefined {
   if (question !== "which" && question !== "who" && !asked.namesAsked) return undefined;
-  if (!asked.sentencesOf(record, lang).some((p) => asked.unsaidKeysOf(p))) return undefined;
   const focus = asked.thingsKeys();
   if (focus.size === 0) return undefined;
   const part = asked.sentencesOf(record, lang).find((p) => {
@@ -669,6 +670,7 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
   // Most messages need neither (a plain search, a record with nothing it lacks): made when first read.
   let keys: Set<string> | undefined;
   let words: Set<string>[] | undefined;
+  let things: Set<string> | undefined;
   return {
     get keys() {
       return (keys ??= keysOf(engine, question, lang));
@@ -691,7 +693,7 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
     share: SHARE.test(question),
     countToo: asksFor(question, "count"),
     // Only a which- or who-question needs them.
-    thingsKeys: () => keysOf(engine, thingsAsked(question) ?? "", lang),
+    thingsKeys: () => (things ??= keysOf(engine, thingsAsked(question) ?? "", lang)),
     labelKeysOf: (figure) => {
       let keys = labels.get(figure);
       if (!keys) labels.set(figure, (keys = LANGUAGES.map((l) => keysOf(engine, figure.label[l], l))));

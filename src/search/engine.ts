@@ -149,7 +149,7 @@ const INSTITUTION_WORDS = [
   // the 2023 forum") is not the forum asked about.
   ...["forum", "forums", "форум", "форума", "форуме", "论坛"],
   // Where to stay or eat is asked of a hotel, not of a forum held near one.
-  ...["hotel", "hotels", "hostel", "restaurant", "restaurants", "hotel", "hotels", "auberge"],
+  ...["hotel", "hotels", "hostel", "restaurant", "restaurants", "auberge"],
   ...["гостиница", "гостиницу", "гостиницы", "отель", "отеля", "ресторан", "ресторана"],
   ...["酒店", "宾馆", "饭店", "餐厅"],
 ];
