@@ -191,6 +191,8 @@ function printDecisionMisses(report: DecisionReport): void {
     else if (expect.length > 0 && !o.at1) what = o.decision.kind === "answer" ? "wrong answer" : "false decline";
     else if (o.directOk === false)
       what = `direct wrong: "${o.firstLine.replace(/<[^>]+>/g, "")}" wants ${JSON.stringify(q.fact)}`;
+    if (!q.smalltalk && o.decision.lang !== q.lang)
+      what = what ? `${what}, replied in ${o.decision.lang}` : `replied in ${o.decision.lang}`;
     if (what)
       console.log(
         `  ${what.padEnd(14)} [${q.lang}] ${q.q}  → ${got} conf ${conf}; expected ${expect.join("|") || (q.smalltalk ? "smalltalk" : "decline")}; top ${top}`,

@@ -8,8 +8,8 @@ import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
 import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type LexiconMatch } from "./lexicon.js";
 import { PinyinNames, type PinyinData } from "./pinyin.js";
-import { cyrillicOf, TRANSLIT_GRAMMAR } from "./translit.js";
-import { bigrams, fold, scriptOf, words } from "./text.js";
+import { cyrillicOf, cyrillicOfLatinKeys, TRANSLIT_GRAMMAR } from "./translit.js";
+import { bigrams, fold, scriptOf, words, type Word } from "./text.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
@@ -823,6 +823,10 @@ export class SearchEngine {
   }
 
   private readTranslit(text: string): string | undefined {
+    return this.readSpelledTranslit(text) ?? this.readLatinKeys(text);
+  }
+
+  private readSpelledTranslit(text: string): string | undefined {
     if (!/^[\p{Script=Latin}\d\s\p{P}]+$/u.test(text)) return undefined;
     let grammar = 0;
     let other = 0;
@@ -843,6 +847,33 @@ export class SearchEngine {
     }
     if (!((grammar > 0 && known > 0) || known >= 3) || grammar + known < other) return undefined;
     return text.replace(/\p{Script=Latin}+/gu, cyrillicOf);
+  }
+
+  /**
+   * Russian typed with the keyboard left on its Latin layout ("byre,fnjh d xfyit" → "инкубатор в чанше"):
+   * when none of its words is a word of English, French or the catalog as typed, a word of four letters or
+   * more reads as a word of the catalog's Russian, and such words (with Russian grammar words) are at least
+   * as many as the others.
+   */
+  private readLatinKeys(text: string): string | undefined {
+    const cyrillic = cyrillicOfLatinKeys(text);
+    if (cyrillic === undefined) return undefined;
+    const typed = words(fold(text), false);
+    const known = (w: Word) =>
+      w.text.length > 1 && (this.surfaces.has(w.text) || this.documentFrequency.has(w.text) || isStopword(w));
+    if (typed.some(known)) return undefined;
+    let russian = 0;
+    let long = 0;
+    let other = 0;
+    for (const w of words(fold(cyrillic), false)) {
+      if (/^\d+$/.test(w.text)) continue;
+      if (w.script === "cyrillic" && isStopword(w)) russian++;
+      else if (w.script === "cyrillic" && this.isRussianWord(w.text)) {
+        russian++;
+        if (Array.from(w.text).length >= 4) long++;
+      } else other++;
+    }
+    return long > 0 && russian >= other ? cyrillic : undefined;
   }
 
   /** A name of the glossary in English or French ("summit"): a Latin word, not transliterated Russian. */

@@ -61,7 +61,8 @@ export function detectLanguage(text: string, hint?: Language, vocabulary?: Latin
     if (latinHint && latinHint !== detected && margin < 0.1) return latinHint;
     return detected;
   }
-  return latinHint ?? detected ?? "en";
+  // An unreliable guess on a word or two ("brunei") is no better than the default.
+  return latinHint ?? "en";
 }
 
 /** Words (folded) of the catalog's English and French texts. */
@@ -105,5 +106,9 @@ function grammarVote(text: string): "en" | "fr" | undefined {
   }
   if (fr > 0 && en === 0) return "fr";
   if (en > 0 && fr === 0) return "en";
+  // A name of the other language inside a sentence ("le Belt and Road c'est quoi") brings a grammar word of
+  // its own; the sentence's language has more of them, and at least two.
+  if (fr >= 2 && fr > en) return "fr";
+  if (en >= 2 && en > fr) return "en";
   return undefined;
 }

@@ -68,3 +68,24 @@ export function cyrillicOf(word: string): string {
       .replace(/([ыоеа])и$/u, "$1й")
   );
 }
+
+// The Russian ЙЦУКЕН layout over the Latin QWERTY one: the key each Latin character shares with a Cyrillic
+// letter ("b" is и, "," is б).
+const LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
+const CYRILLIC_KEYS = "йцукенгшщзхъфывапролджэячсмитьбюё";
+const CYRILLIC_OF_KEY = new Map(Array.from(LATIN_KEYS, (key, i) => [key, CYRILLIC_KEYS[i]!]));
+
+/**
+ * The Cyrillic a text typed with the keyboard left on its Latin layout was meant to be ("byre,fnjh d xfyit" →
+ * "инкубатор в чанше"); undefined when it has a character that is not on those keys or a space.
+ */
+export function cyrillicOfLatinKeys(text: string): string | undefined {
+  let out = "";
+  for (const ch of text.toLowerCase()) {
+    const cyrillic = CYRILLIC_OF_KEY.get(ch);
+    if (cyrillic !== undefined) out += cyrillic;
+    else if (/[\s\d?!-]/u.test(ch)) out += ch;
+    else return undefined;
+  }
+  return out;
+}

@@ -75,9 +75,19 @@ describe("detectLanguage", () => {
     expect(detectLanguage("incubators for the startups of Kazakhstan", "fr")).toBe("en");
   });
 
+  it("reads a sentence quoting a name of the other language in the sentence's language", () => {
+    // The catalog's vocabulary would count "belt" and "road" as English: the grammar words decide first.
+    const vocabulary = { en: new Set(["belt", "road", "exactly"]), fr: new Set(["forum", "tianjin"]) };
+    expect(detectLanguage("le Belt and Road c'est quoi exactement", undefined, vocabulary)).toBe("fr");
+    expect(detectLanguage("what is the Forum de Tianjin about", undefined, vocabulary)).toBe("en");
+  });
+
   it("uses the hint when the text cannot tell", () => {
     expect(detectLanguage("SCO", "fr")).toBe("fr");
     expect(detectLanguage("2024", "ru")).toBe("ru");
     expect(detectLanguage("SCO")).toBe("en");
+    // A guess the detector itself calls unreliable is no better than English, the default.
+    expect(detectLanguage("brunei")).toBe("en");
+    expect(detectLanguage("brunei", "fr")).toBe("fr");
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decide } from "../../src/search/decide.js";
 import type { SearchEngine } from "../../src/search/engine.js";
-import { cyrillicOf } from "../../src/search/translit.js";
+import { cyrillicOf, cyrillicOfLatinKeys } from "../../src/search/translit.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
 
 let engine: SearchEngine;
@@ -60,4 +60,29 @@ describe("Russian typed in Latin letters", () => {
   ])("%s is English, French or pinyin, not transliterated Russian", (text) => {
     expect(engine.fromTranslit(text)).toBeUndefined();
   });
+});
+
+describe("Russian typed with the keyboard on its Latin layout", () => {
+  it("maps each key to the Cyrillic letter it carries", () => {
+    expect(cyrillicOfLatinKeys("byre,fnjh d xfyit")).toBe("инкубатор в чанше");
+    expect(cyrillicOfLatinKeys("ijc? 2025")).toBe("шос? 2025");
+    expect(cyrillicOfLatinKeys("incubator (Almaty)")).toBeUndefined();
+  });
+
+  it.each([
+    ["byre,fnjh d xfyit", ["incubator-changsha"]],
+    ["ghjuhfvvs j,vtyf ijc", ["sco-higher-education-centre", "sco-scitech-innovation-centre"]],
+  ])("%s is read as the Russian it was meant to be, and answered in Russian", (text, ids) => {
+    const decision = decide(engine, text);
+    expect(decision.lang).toBe("ru");
+    expect(decision.kind).toBe("answer");
+    expect(ids).toContain(decision.record?.id);
+  });
+
+  it.each(["asdf", "qwerty", "hello world", "lol", "ok", "jkjk", "Beidou", "zxcv bnm"])(
+    "%s is not read as Russian",
+    (text) => {
+      expect(engine.fromTranslit(text)).toBeUndefined();
+    },
+  );
 });
