@@ -407,6 +407,11 @@ function directAnswer(
   if (question === "count" || question === "amount") return structured;
   const wanted = wantedKeys(record, asked);
   if (wanted.size === 0) return structured;
+  // "When did Timor-Leste join ASEAN?" asks the date of something the record tells of, not its own date.
+  if (question === "when") {
+    const dated = datedSentence(asked.sentencesOf(record, lang), wanted);
+    if (dated) return { kind: "sentence", text: answeringText(dated) };
+  }
   // "Where is the ASEAN secretariat?" asks for more than the record's countries (a city would say it);
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
@@ -426,6 +431,23 @@ function directAnswer(
     if (!best || n > best.overlap) best = { part, overlap: n };
   }
   return best ? { kind: "sentence", text: answeringText(best.part) } : structured;
+}
+
+/** Question words (besides the title's) a dated sentence shares with a when-question to answer it. */
+const DATED_SHARED = 2;
+
+/** A year: "in 2025", "en 2025", "в 2025 году", "2025年". */
+const YEAR = /(?<!\d)(19|20)\d\d(?!\d)/u;
+
+/** The record's clause with a year that shares the most question words (DATED_SHARED at least). */
+function datedSentence(parts: readonly SentencePart[], wanted: ReadonlySet<string>): SentencePart | undefined {
+  let best: { part: SentencePart; shared: number } | undefined;
+  for (const part of parts) {
+    if (!YEAR.test(part.part)) continue;
+    const shared = overlap(wanted, part.keys);
+    if (shared >= DATED_SHARED && (!best || shared > best.shared)) best = { part, shared };
+  }
+  return best?.part;
 }
 
 /** The keys of a question that its answering record's title does not name: what it asks of the record. */

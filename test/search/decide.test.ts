@@ -161,6 +161,19 @@ describe("decide: when, and where", () => {
   it("gives only the date when only the date is asked", () => {
     expect(decide(engine, "when was the Sino-German hidden champions forum?").also).toBeUndefined();
   });
+
+  it("gives the date of what the record tells of, not the record's own date, when the question names it", () => {
+    const joined = decide(engine, "when did Timor-Leste join ASEAN?");
+    expect(joined.direct).toMatchObject({ kind: "sentence", text: expect.stringContaining("2025") });
+    expect(decide(engine, "when was ASEAN founded?").direct).toMatchObject({ kind: "date", start: "1967-08-08" });
+  });
+
+  it("reads French where-questions that put où after the verb", () => {
+    const expo = decide(engine, "C'est où l'Expo Chine-ASEAN ?");
+    expect(expo.question).toBe("where");
+    expect(expo.direct).toMatchObject({ kind: "places", cities: ["nanning"] });
+    expect(decide(engine, "Où siège le secrétariat de l'ASEAN ?").direct).toMatchObject({ cities: ["jakarta"] });
+  });
 });
 
 describe("decide: a figure the record lacks", () => {
