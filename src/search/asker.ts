@@ -37,7 +37,15 @@ const SELF_WORDS = new Set([
   "родом",
 ]);
 /** Words that open a description of who the asker is. */
-const IDENTITY_OPENERS = new Set(["suis", "chu", "jsuis", "chui", "m", "am", "im", "я", "мы", "sommes"]);
+const IDENTITY_OPENERS = new Set(["suis", "chu", "jsuis", "chui", "im", "я", "мы", "sommes"]);
+/** Verbs that open a description after their own subject only: "I am a…", "we're a…", "on est trois…" ("am I…" asks). */
+const SUBJECT_OF_OPENER = new Map([
+  ["m", "i"],
+  ["am", "i"],
+  ["re", "we"],
+  ["are", "we"],
+  ["est", "on"],
+]);
 const IDENTITY_HAN = ["我是", "我们是", "本人是"];
 const SELF_HAN = [...IDENTITY_HAN, "来自"];
 /** 我在 says where the asker is only right before the place ("我在阿拉木图"; "我在找…" is a search). */
@@ -122,10 +130,9 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
     if (word.script === "han") {
       if (IDENTITY_HAN.includes(word.text)) start = i + 1;
     } else if (
-      IDENTITY_OPENERS.has(word.text) &&
-      ((word.text !== "m" && word.text !== "am") || words[i - 1]?.text === "i")
+      IDENTITY_OPENERS.has(word.text) ||
+      (SUBJECT_OF_OPENER.has(word.text) && words[i - 1]?.text === SUBJECT_OF_OPENER.get(word.text))
     ) {
-      // "Am I eligible…" is a question, "I am a student" a description.
       start = i + 1;
     }
     if (start < 0) continue;

@@ -63,6 +63,34 @@ describe("askerWords", () => {
     expect(describing("我是越南的青年研究员，想去中国做科研")).toContain("越南");
   });
 
+  it("takes the clause after we're / we are / on est, but not after a question's are or est", () => {
+    expect(describing("We're a family-owned machine maker from Stuttgart, is there a zone?")).toEqual([
+      "a",
+      "family",
+      "owned",
+      "machine",
+      "maker",
+      "from",
+      "stuttgart",
+    ]);
+    expect(describing("we are three engineers in Almaty and we need a mentor")).toEqual([
+      "three",
+      "engineers",
+      "in",
+      "almaty",
+    ]);
+    expect(describing("On est trois ingénieurs à Almaty, vous conseillez quoi ?")).toEqual([
+      "trois",
+      "ingenieurs",
+      "a",
+      "almaty",
+    ]);
+    expect(describing("are there incubators in Almaty?")).toEqual([]);
+    expect(describing("where are the incubators of Urumqi?")).toEqual([]);
+    expect(describing("c'est quoi l'incubateur d'Almaty ?")).toEqual([]);
+    expect(describing("we're looking for an incubator in Almaty")).toEqual([]);
+  });
+
   it("leaves a wish or an interest, which is the question itself", () => {
     expect(describing("I'm looking for an incubator in Almaty")).toEqual([]);
     expect(describing("je suis intéressée par les programmes d'échange")).toEqual([]);
