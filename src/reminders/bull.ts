@@ -10,14 +10,17 @@
 // Job ids are deterministic per (chat, record, deadline, offset) (see plan.ts): every process applying
 // the same catalog change adds the same jobs — an id that exists is not added again — and removes the
 // same old ones. A job also checks, when it runs, that the chat's stored plan still holds it, so a job
-// left over by a race (a change applied while the chat removed the reminder) sends nothing.
+// left over by a race (a change applied while the chat removed the reminder) sends nothing. Planning
+// again keeps in the plan (and so in the queue) a reminder of the old plan already due whose deadline
+// the record still has: a job waiting for a worker, or between two tries, is sent all the same; one
+// already sent (its mark set) gets no job again.
 import { Queue, Worker } from "bullmq";
 import type { ConnectionOptions, Job } from "bullmq";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { watchConnection } from "../redis-connection.js";
 import { settlesWithin } from "../settles-within.js";
-import { hasUpcomingDeadline, planReminders } from "./plan.js";
+import { ahead, hasUpcomingDeadline, planReminders } from "./plan.js";
 import type {
   ChatReminders,
   Clock,
@@ -106,15 +109,15 @@ class BullReminders implements ReminderService {
   async add(chatId: number, record: RecordDeadlines): Promise<PlannedReminder[] | undefined> {
     const now = this.clock.now();
     if (!hasUpcomingDeadline(record, now)) return undefined;
-    const planned = planReminders(chatId, record, now);
     const before = await this.stored(chatId, record.id);
+    const planned = planReminders(chatId, record, now, before);
     await this.redis
       .multi()
       .hset(this.chatKey(chatId), record.id, JSON.stringify(planned))
       .sadd(this.recordKey(record.id), String(chatId))
       .exec();
     await this.follow(before ?? [], planned);
-    return planned;
+    return ahead(planned, now);
   }
 
   async remove(chatId: number, recordId: string): Promise<boolean> {
@@ -160,7 +163,7 @@ class BullReminders implements ReminderService {
         await this.redis.srem(this.recordKey(recordId), chat);
         continue;
       }
-      const planned = planReminders(chatId, record, now);
+      const planned = planReminders(chatId, record, now, before);
       const kept = await this.redis.eval(SET_IF_PRESENT, 1, this.chatKey(chatId), recordId, JSON.stringify(planned));
       // Removed by the chat meanwhile: its jobs go too.
       await this.follow(before, Number(kept) === 1 ? planned : []);
@@ -209,16 +212,24 @@ class BullReminders implements ReminderService {
     return json === null ? undefined : parsePlan(json);
   }
 
-  /** Removes the jobs of `before` that `after` no longer has, and adds those of `after` (an existing id adds nothing). */
+  /**
+   * Removes the jobs of `before` that `after` no longer has, and adds those of `after` not sent yet (an
+   * existing id adds nothing: a job waiting, delayed or between two tries stays as it is).
+   */
   private async follow(before: PlannedReminder[], after: PlannedReminder[]): Promise<void> {
     const kept = new Set(after.map((r) => r.id));
     // A job being sent right now is locked and stays: it finds itself out of the plan and sends nothing.
     await Promise.all(before.filter((r) => !kept.has(r.id)).map((r) => this.queue.remove(r.id).catch(() => 0)));
     if (after.length === 0) return;
+    // A reminder sent already (kept in the plan until its deadline passes) gets no job again; one marked
+    // after this read finds the mark when its job runs.
+    const marks = await this.redis.mget(after.map((r) => this.sentKey(r.id)));
+    const unsent = after.filter((_, i) => marks[i] === null);
+    if (unsent.length === 0) return;
     const now = this.clock.now();
     const attempts = Math.max(1, this.options.maxAttempts ?? 5);
     await this.queue.addBulk(
-      after.map((r) => ({
+      unsent.map((r) => ({
         name: "remind",
         data: r,
         opts: {

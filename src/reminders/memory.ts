@@ -1,7 +1,8 @@
 // Deadline reminders in this process (console mode, no Redis): the same behaviour as the BullMQ engine —
-// deterministic ids, offsets already past skipped, sent at most once, cancelled when the deadline
-// changes or the chat removes them — but timers in memory: nothing survives a restart.
-import { hasUpcomingDeadline, planReminders } from "./plan.js";
+// deterministic ids, offsets already past skipped (but one due and not sent yet kept when planned
+// again), sent at most once, cancelled when the deadline changes or the chat removes them — but timers
+// in memory: nothing survives a restart.
+import { ahead, hasUpcomingDeadline, planReminders } from "./plan.js";
 import type {
   ChatReminders,
   Clock,
@@ -35,10 +36,12 @@ class MemoryReminders implements ReminderService {
   }
 
   async add(chatId: number, record: RecordDeadlines): Promise<PlannedReminder[] | undefined> {
-    const planned = planReminders(chatId, record, this.clock.now());
-    if (!this.hasUpcoming(record)) return undefined;
-    this.put(chatId, record.id, planned);
-    return planned;
+    const now = this.clock.now();
+    if (!hasUpcomingDeadline(record, now)) return undefined;
+    const before = this.chats.get(chatId)?.get(record.id) ?? [];
+    const planned = planReminders(chatId, record, now, before);
+    this.replace(chatId, record.id, before, planned);
+    return ahead(planned, now);
   }
 
   async remove(chatId: number, recordId: string): Promise<boolean> {
@@ -71,10 +74,7 @@ class MemoryReminders implements ReminderService {
         continue;
       }
       const before = this.chats.get(chatId)?.get(recordId) ?? [];
-      const planned = planReminders(chatId, record, this.clock.now());
-      const kept = new Set(planned.map((r) => r.id));
-      for (const old of before) if (!kept.has(old.id)) this.disarm(old.id);
-      this.put(chatId, recordId, planned);
+      this.replace(chatId, recordId, before, planReminders(chatId, record, this.clock.now(), before));
     }
   }
 
@@ -95,6 +95,13 @@ class MemoryReminders implements ReminderService {
 
   private hasUpcoming(record: RecordDeadlines): boolean {
     return hasUpcomingDeadline(record, this.clock.now());
+  }
+
+  /** The chat's plan for the record becomes `planned`: the timers of `before` it no longer has go. */
+  private replace(chatId: number, recordId: string, before: PlannedReminder[], planned: PlannedReminder[]): void {
+    const kept = new Set(planned.map((r) => r.id));
+    for (const old of before) if (!kept.has(old.id)) this.disarm(old.id);
+    this.put(chatId, recordId, planned);
   }
 
   private put(chatId: number, recordId: string, planned: PlannedReminder[]): void {

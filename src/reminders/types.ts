@@ -52,7 +52,8 @@ export interface ReminderService {
   /**
    * Reminds the chat of the record's upcoming deadlines, 7 days and 1 day before each (offsets already
    * past are skipped). Returns the reminders to come, soonest first; undefined when the record has no
-   * upcoming deadline (nothing is kept). Adding again changes nothing.
+   * upcoming deadline (nothing is kept). Adding again changes nothing: a reminder already due and not
+   * sent yet is still sent, once.
    */
   add(chatId: number, record: RecordDeadlines): Promise<PlannedReminder[] | undefined>;
   /** Stops the chat's reminders about the record. False when it had none. */
@@ -63,8 +64,11 @@ export interface ReminderService {
   list(chatId: number): Promise<ChatReminders[]>;
   /**
    * The record changed (undefined: withdrawn). Every chat's reminders about it follow: new deadlines
-   * are scheduled, those of an old deadline cancelled; a record withdrawn or without an upcoming
-   * deadline ends its reminders. Idempotent: every process applying the same change gets the same jobs.
+   * are scheduled (offsets already past skipped, as when added), those of an old deadline cancelled; a
+   * record withdrawn or without an upcoming deadline ends its reminders. A reminder of a deadline the
+   * record keeps that was due and not sent yet (the workers were down, a send is being tried again) is
+   * still sent, once; one sent is not sent again. Idempotent: every process applying the same change
+   * gets the same jobs.
    */
   recordChanged(recordId: string, record: RecordDeadlines | undefined): Promise<void>;
   /** Sends due reminders from this process. */

@@ -62,8 +62,19 @@ export class RecordingHooks implements ReminderHooks {
   attempts = 0;
   failuresLeft = 0;
   outcome: DeliveryOutcome = "sent";
+  private held: Promise<void> | undefined;
+  /** The sends from now on wait, once attempted, until the returned function is called. */
+  hold(): () => void {
+    let release!: () => void;
+    this.held = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.held = undefined;
+      release();
+    };
+  }
   async deliver(reminder: PlannedReminder): Promise<DeliveryOutcome> {
     this.attempts++;
+    if (this.held) await this.held;
     if (this.failuresLeft > 0) {
       this.failuresLeft--;
       throw new Error("502 Bad Gateway");
@@ -199,6 +210,89 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       expect((await reminders.list(18))[0]?.pending.map((r) => [r.deadline, r.days])).toEqual([
         ["2031-06-30T10:00", 1],
       ]);
+    });
+
+    it("still sends, once, a reminder that was due and not yet sent when an edit kept its deadline", async () => {
+      // The workers are down when the 7-day reminder comes due; the record is edited a minute later.
+      const { reminders, hooks, clock } = await engine({ workers: false });
+      clock.standBefore(SEVEN_DAYS_BEFORE, 400);
+      const planned = await reminders.add(14, withDeadline("grant", "2031-05-20"));
+      clock.standBefore(SEVEN_DAYS_BEFORE, -60_000);
+      // The edit keeps the deadline and adds another; every replica applies it.
+      const edited = withDeadline("grant", "2031-05-20", "2031-09-01");
+      await reminders.recordChanged("grant", edited);
+      await reminders.recordChanged("grant", edited);
+      await reminders.startWorkers();
+      await until(() => hooks.sent.length >= 1, 10_000, "the reminder due before the edit");
+      // Applied once more after it was sent: it is not sent again.
+      await reminders.recordChanged("grant", edited);
+      await everythingDueHasCome(reminders, hooks, clock);
+      expect(hooks.ids()).toEqual([planned![0]!.id]);
+      const [entry] = await reminders.list(14);
+      expect(entry?.pending.map((r) => [r.deadline, r.days])).toEqual([
+        ["2031-05-20", 1],
+        ["2031-09-01", 7],
+        ["2031-09-01", 1],
+      ]);
+    });
+
+    it("still sends, once, a reminder whose send failed while the record changed", async () => {
+      const { reminders, hooks, clock } = await engine();
+      hooks.failuresLeft = 1;
+      const release = hooks.hold();
+      clock.standBefore(SEVEN_DAYS_BEFORE, 100);
+      const planned = await reminders.add(15, withDeadline("grant", "2031-05-20"));
+      await until(() => hooks.attempts === 1, 10_000, "the first attempt");
+      // The edit lands while the first attempt is under way, after the reminder's time; then it fails.
+      clock.standBefore(SEVEN_DAYS_BEFORE, -60_000);
+      await reminders.recordChanged("grant", withDeadline("grant", "2031-05-20"));
+      release();
+      await until(() => hooks.sent.length >= 1, 10_000, "the reminder tried again");
+      expect(hooks.attempts).toBe(2);
+      await everythingDueHasCome(reminders, hooks, clock);
+      expect(hooks.ids()).toEqual([planned![0]!.id]);
+    });
+
+    it("drops a reminder due and not sent when an edit moved or removed its deadline; the new date is planned as if new", async () => {
+      const { reminders, hooks, clock } = await engine({ workers: false });
+      clock.standBefore(SEVEN_DAYS_BEFORE, 400);
+      await reminders.add(16, withDeadline("moved", "2031-05-20"));
+      await reminders.add(16, withDeadline("replaced", "2031-05-20"));
+      clock.standBefore(SEVEN_DAYS_BEFORE, -60_000);
+      // A day earlier: its own 7-day reminder is already past, and skipped.
+      await reminders.recordChanged("moved", withDeadline("moved", "2031-05-19"));
+      await reminders.recordChanged("replaced", withDeadline("replaced", "2031-09-01"));
+      await reminders.startWorkers();
+      await everythingDueHasCome(reminders, hooks, clock);
+      expect(hooks.sent).toEqual([]);
+      const entries = await reminders.list(16);
+      expect(
+        entries
+          .map((e) => [e.recordId, e.pending.map((r) => [r.deadline, r.days])])
+          .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+      ).toEqual([
+        ["moved", [["2031-05-19", 1]]],
+        [
+          "replaced",
+          [
+            ["2031-09-01", 7],
+            ["2031-09-01", 1],
+          ],
+        ],
+      ]);
+    });
+
+    it("keeps a reminder due and not yet sent when the chat asks again", async () => {
+      const { reminders, hooks, clock } = await engine({ workers: false });
+      clock.standBefore(SEVEN_DAYS_BEFORE, 400);
+      const planned = await reminders.add(17, withDeadline("grant", "2031-05-20"));
+      clock.standBefore(SEVEN_DAYS_BEFORE, -60_000);
+      // What is still to come is the 1-day reminder; the one due is sent all the same.
+      expect((await reminders.add(17, withDeadline("grant", "2031-05-20")))?.map((r) => r.days)).toEqual([1]);
+      await reminders.startWorkers();
+      await until(() => hooks.sent.length >= 1, 10_000, "the reminder due before the second press");
+      await everythingDueHasCome(reminders, hooks, clock);
+      expect(hooks.ids()).toEqual([planned![0]!.id]);
     });
 
     it("cancels the reminders the chat removes, and only those", async () => {

@@ -109,6 +109,33 @@ describe("BullMQ reminders across processes", () => {
     ).toEqual(["rem.31.grant.2031-07-01.7d", "rem.32.grant.2031-07-01.7d"]);
   });
 
+  it("two processes applying one change as a reminder comes due, one before its time and one after, keep it and send it once", async () => {
+    const early = new MovableClock();
+    const late = new MovableClock();
+    const a = engine(new RecordingHooks(), early);
+    const b = engine(new RecordingHooks(), late);
+    early.standBefore(SEVEN_DAYS_BEFORE, 400);
+    late.standBefore(SEVEN_DAYS_BEFORE, -1000);
+    const planned = await a.reminders.add(51, withDeadline("grant", "2031-05-20"));
+    const edited = withDeadline("grant", "2031-05-20", "2031-09-01");
+    // The replica that finds the reminder's time past applies the change last.
+    await a.reminders.recordChanged("grant", edited);
+    await b.reminders.recordChanged("grant", edited);
+    await Promise.all([a.reminders.startWorkers(), b.reminders.startWorkers()]);
+    const sent = () => [...a.hooks.sent, ...b.hooks.sent];
+    await until(() => sent().length === 1, 15_000, "the reminder due as the change came");
+    // Applied once more by both after it was sent: adds nothing that is sent again.
+    await Promise.all([a.reminders.recordChanged("grant", edited), b.reminders.recordChanged("grant", edited)]);
+    const q = queue();
+    await idle(q);
+    expect(sent().map((r) => r.id)).toEqual([planned![0]!.id]);
+    expect((await q.getDelayed()).map((j) => j.id).sort()).toEqual([
+      "rem.51.grant.2031-05-20.1d",
+      "rem.51.grant.2031-09-01.1d",
+      "rem.51.grant.2031-09-01.7d",
+    ]);
+  });
+
   it("a removed reminder leaves no job behind", async () => {
     const { reminders } = engine();
     const planned = await reminders.add(41, withDeadline("grant", "2031-05-20"));

@@ -43,6 +43,36 @@ describe("in-memory timers", () => {
   });
 });
 
+describe("in-memory timers, an edit in the instant a reminder is due", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // The reminder's timer is armed and has not gone off yet when the clock passes its time and the edit
+  // comes: the edit keeps the deadline, so the timer still sends it, once.
+  it("sends the reminder whose timer had not gone off yet when the record changed", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
+    const hooks = new RecordingHooks();
+    const clock = new MovableClock();
+    const reminders = createMemoryReminders({ hooks, clock });
+    try {
+      await reminders.startWorkers();
+      clock.standBefore(SEVEN_DAYS_BEFORE, 400);
+      const planned = await reminders.add(8, withDeadline("grant", "2031-05-20"));
+      clock.standBefore(SEVEN_DAYS_BEFORE, -1);
+      await reminders.recordChanged("grant", withDeadline("grant", "2031-05-20"));
+      await reminders.recordChanged("grant", withDeadline("grant", "2031-05-20"));
+      await vi.advanceTimersByTimeAsync(400);
+      expect(hooks.ids()).toEqual([planned![0]!.id]);
+      await reminders.recordChanged("grant", withDeadline("grant", "2031-05-20"));
+      await vi.advanceTimersByTimeAsync(400);
+      expect(hooks.ids()).toEqual([planned![0]!.id]);
+    } finally {
+      await reminders.close();
+    }
+  });
+});
+
 describe("createReminders without Redis", () => {
   it("keeps reminders in this process and sends them once workers run", async () => {
     const hooks = new RecordingHooks();
