@@ -266,9 +266,10 @@ export class Lexicon {
             });
           }
         }
-        for (const token of this.placeWords.get(first) ?? [])
-          out.push({ token, kind: "place", from: wordIndex, to: wordIndex + 1 });
       }
+      // A place name is its surface form: a stem is not one ("rather" stems to "rath" in French, a town in India).
+      for (const token of this.placeWords.get(surface) ?? [])
+        out.push({ token, kind: "place", from: wordIndex, to: wordIndex + 1 });
     }
     text.words.forEach((word, i) => {
       if (word.script === "han") this.matchHan(text, i, out);

@@ -92,6 +92,13 @@ describe("decide: places", () => {
     expect(decide(engine, "tech transfer centre in nanning").record?.id).toBe("china-asean-tech-transfer-centre");
   });
 
+  it("a word is a place by its own form, not by its stem", () => {
+    // "rather" stems to "rath" in French, the name of a town in India.
+    expect(engine.placesIn("through an official channel rather than cold emails").countries).toEqual([]);
+    expect(engine.placesIn("un incubateur à Almaty").cities).toEqual(["almaty"]);
+    expect(engine.placesIn("инкубатор в Алматы").cities).toEqual(["almaty"]);
+  });
+
   it("every spelling the gazetteer knows of a catalog city is that city, not only its country", () => {
     const decision = decide(engine, "quelle est la valeur des accords signés à Ouroumtchi ?");
     expect(decision.response.hits[0]?.id).toBe("bri-urumqi-innovation-conference-2024");
