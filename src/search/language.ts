@@ -79,9 +79,9 @@ function vocabularyVote(text: string, vocabulary: LatinVocabulary): "en" | "fr" 
   let en = 0;
   let fr = 0;
   const folded = fold(text);
-  const acronym = acronymTest(text, folded);
+  // Acronyms count: "OCS" is the catalog's French, "SCO" its English.
   for (const w of words(folded)) {
-    if (w.script !== "latin" || /^\d+$/.test(w.text) || acronym(w)) continue;
+    if (w.script !== "latin" || /^\d+$/.test(w.text)) continue;
     const inEn = vocabulary.en.has(w.text);
     const inFr = vocabulary.fr.has(w.text);
     if (inFr && !inEn) fr++;

@@ -138,6 +138,9 @@ export function acronymTest(text: string, folded: string): (word: Word) => boole
   if (folded.length !== text.length) return () => false;
   const letters = text.match(/\p{L}/gu)?.length ?? 0;
   const upper = text.match(/\p{Lu}/gu)?.length ?? 0;
+  const capitals = (word: Word) => word.end - word.start >= 2 && /^\p{Lu}+$/u.test(text.slice(word.start, word.end));
+  // One short word in capitals ("IT", a name of the glossary; "AI?") is an acronym, not a shout.
+  if (/^\s*\p{Lu}{2,5}[\s?!.]*$/u.test(text)) return capitals;
   if (letters === 0 || upper / letters > 0.6) return () => false;
-  return (word) => word.end - word.start >= 2 && /^\p{Lu}+$/u.test(text.slice(word.start, word.end));
+  return capitals;
 }

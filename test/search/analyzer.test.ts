@@ -28,6 +28,12 @@ describe("analyze", () => {
     expect(keys("INCUBATORS IN KAZAKHSTAN")).not.toContain("in");
   });
 
+  it("keys no pronoun, those the English stop word list lacks included", () => {
+    const { words, keys } = analyze("she wants hands-on training for herself and its staff", "en");
+    const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
+    expect(keyed).toEqual(["hands", "training", "staff"]);
+  });
+
   it("takes question words and particles off the Chinese words of a question", () => {
     expect(keys("乌鲁木齐大会签了多少个协议", "zh")).toEqual(expect.arrayContaining(["签", "协议"]));
     expect(keys("乌鲁木齐大会签了多少个协议", "zh").some((k) => /多少|了|个/.test(k))).toBe(false);

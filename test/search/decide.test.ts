@@ -92,6 +92,13 @@ describe("decide: places", () => {
     expect(decide(engine, "tech transfer centre in nanning").record?.id).toBe("china-asean-tech-transfer-centre");
   });
 
+  it("reads IT, in capitals, as information technology, not as the English pronoun", () => {
+    const decision = decide(engine, "У нас небольшая IT-компания в Караганде, ищем инкубатор для выхода на Китай");
+    expect(decision.kind).toBe("answer");
+    expect(decision.response.hits.some((h) => h.matches.some((m) => m.term === "~digital-economy"))).toBe(true);
+    expect(decide(engine, "IT").response.hits[0]?.id).toMatch(/digital/);
+  });
+
   it("a word is a place by its own form, not by its stem", () => {
     // "rather" stems to "rath" in French, the name of a town in India.
     expect(engine.placesIn("through an official channel rather than cold emails").countries).toEqual([]);

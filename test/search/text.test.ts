@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { detectLanguage } from "../../src/search/language.js";
 import { russianCaseForms } from "../../src/search/lexicon.js";
-import { bigrams, fold, words } from "../../src/search/text.js";
+import { acronymTest, bigrams, fold, words } from "../../src/search/text.js";
 
 describe("fold", () => {
   it("removes accents and case but keeps й, and folds ё to е", () => {
@@ -45,6 +45,27 @@ describe("russianCaseForms", () => {
     expect(russianCaseForms("германия")).toEqual(expect.arrayContaining(["германии", "германию"]));
     expect(russianCaseForms("ухань")).toEqual(expect.arrayContaining(["ухани", "ухане"]));
     expect(russianCaseForms("урумчи")).toEqual(["урумчи"]);
+  });
+});
+
+describe("acronymTest", () => {
+  const acronyms = (text: string) => {
+    const folded = fold(text);
+    const acronym = acronymTest(text, folded);
+    return words(folded)
+      .filter(acronym)
+      .map((w) => w.text);
+  };
+
+  it("takes words in capitals for acronyms, except in a text written all in capitals", () => {
+    expect(acronyms("une IT-compagnie et l'IA")).toEqual(["it", "ia"]);
+    expect(acronyms("WHERE IS THE SCO FORUM")).toEqual([]);
+  });
+
+  it("takes one short word in capitals for an acronym, not a shout", () => {
+    expect(acronyms("IT")).toEqual(["it"]);
+    expect(acronyms("AI?")).toEqual(["ai"]);
+    expect(acronyms("HELLO THERE")).toEqual([]);
   });
 });
 
