@@ -39,6 +39,10 @@ describe("smalltalkKind", () => {
     ["t'es un robot ?", "help"],
     ["thanks a lot, that helped!", "thanks"],
     ["а что ты умеешь?", "help"],
+    ["thanks, that's super helpful!", "thanks"],
+    ["very useful", "thanks"],
+    ["ты кто вообще?", "help"],
+    ["你是谁开发的？", "help"],
   ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
     expect(smalltalkKind(text)).toBe(kind);
   });
@@ -52,6 +56,8 @@ describe("smalltalkKind", () => {
     "спасибо, а стипендии есть?",
     "а инкубаторы в Казахстане?",
     "test of the SCO energy platform",
+    "is the SCO energy platform useful for startups?",
+    "thanks, who runs the helpful desk in Urumqi?",
   ])("%s asks something", (text) => {
     expect(smalltalkKind(text)).toBeNull();
   });
