@@ -113,6 +113,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-4",
   },
+  {
+    name: "dev, fifth held-out part (eval/dev-heldout-5.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-5.yaml"),
+    gate: true,
+    key: "heldout-5",
+  },
 ];
 
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);

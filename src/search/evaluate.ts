@@ -264,6 +264,17 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.9,
     language: 0.98,
   },
+  // Written on 2026-12-02 by a helper that saw neither the engine nor the other sets, and read unseen after
+  // that day's changes: answer@1 0.896 (Russian 0.813), false declines 8.3 %, honest declines 0.781, small
+  // talk 10 of 16, reply language 0.973 (French 0.89).
+  "heldout-5": {
+    answerAt1: 0.87,
+    answerAt1PerLanguage: 0.78,
+    answerAt5: 0.97,
+    falseDeclines: 0.11,
+    honestDeclines: 0.75,
+    language: 0.95,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
