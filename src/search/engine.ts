@@ -718,8 +718,12 @@ export class SearchEngine {
           if (units[u]!.describesAsker) missing -= confidenceWeight[u]! * (1 - ASKER_CONFIDENCE_WEIGHT);
           continue;
         }
-        if (units[u]!.institution && acc.field[slot * U + u] !== TITLE_FIELD) {
-          // "The SCO University" is a university; a record that only mentions universities is not it.
+        if (
+          (units[u]!.institution || (units[u]!.partner && !units[u]!.isPlace && !units[u]!.named)) &&
+          acc.field[slot * U + u] !== TITLE_FIELD
+        ) {
+          // "The SCO University" is a university; a record that only mentions universities is not it. A
+          // "China–Africa centre" is a programme with Africa; a record that only mentions Africa is not it.
           missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
           topicOutsideTitle = true;
           continue;

@@ -248,6 +248,9 @@ describe("decide: a China–X programme with another partner is another programm
     ["中法隐形冠军论坛", "sino-german-hidden-champions-forum-2024"],
     ["выставка Китай-Евразия в Урумчи", "caexpo"],
     ["中国—南亚博览会在昆明哪天开幕", "caexpo"],
+    // A record that mentions Africa (the SCO Plus meeting's guests) is not a China–Africa programme.
+    ["China–Africa technology transfer centre contacts", "sco-plus-meeting-2025"],
+    ["centre de transfert de technologie Chine-Afrique", "sco-plus-meeting-2025"],
   ])("declines %s rather than answer with %s", (question, other) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("decline");
