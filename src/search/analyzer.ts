@@ -839,6 +839,14 @@ const SOFT_WORDS = [
   "创立",
   "建立",
   "启动",
+  // "List of incubators in China", "la liste des provinces": how the answer is wanted, not what about.
+  "list",
+  "lists",
+  "liste",
+  "listes",
+  "список",
+  "списка",
+  "перечень",
 ];
 const SOFT = new Set(SOFT_WORDS.map(fold));
 

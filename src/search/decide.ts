@@ -7,6 +7,7 @@ import {
   asksFor,
   containsWord,
   detailAsked,
+  listAsked,
   namesAsked,
   postAsked,
   questionKind,
@@ -150,6 +151,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
   if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog }))
     return decline({ missing: detail });
+  // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.
+  const listed = listAsked(text);
+  if (listed && countsWithoutListing(record, listed, asked, response.lang)) return decline({ missing: "list" });
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
   const direct: DirectFact | null = said
     ? { kind: "sentence", text: said }
@@ -241,7 +245,9 @@ function holdsDetail(
       );
     case "person":
     case "winners":
-      // Asked only when the record does not speak of the post or of winners (see speaksOfPost).
+    case "list":
+      // Asked only when the record does not speak of the post or of winners (see speaksOfPost), or counts
+      // without listing (see countsWithoutListing).
       return false;
     case "city": {
       // Which city in the country the question names; without a country, any city of the record ("in
@@ -448,6 +454,27 @@ function datedSentence(parts: readonly SentencePart[], wanted: ReadonlySet<strin
     if (shared >= DATED_SHARED && (!best || shared > best.shared)) best = { part, shared };
   }
   return best?.part;
+}
+
+/**
+ * Whether a record counts the set a question asks to list (one of its figures is the question's number)
+ * and no sentence of it lists them: a sentence naming what the question asks of the record with as many
+ * items as the set has (up to four) holds the list ("…8 new partner cities: Wuhan, Shenyang, …").
+ */
+function countsWithoutListing(
+  record: CatalogRecord,
+  { numbers, cue }: { numbers: readonly number[]; cue: string },
+  asked: AskedWords,
+  lang: Language,
+): boolean {
+  const figure = record.figures.find((f) => numbers.includes(f.value));
+  if (!figure) return false;
+  // "перечень 514 пунктов спроса и предложения" names a record that is itself a list ("Перечень Урумчи…").
+  const title = fold(record.title[lang]);
+  if (cue.split(/\s+/u).some((word) => word.length > 3 && title.includes(word))) return false;
+  const wanted = wantedKeys(record, asked);
+  const items = Math.min(figure.value, 4);
+  return !asked.sentencesOf(record, lang).some((p) => listItems(p.part) + 1 >= items && overlap(wanted, p.keys) > 0);
 }
 
 /** The keys of a question that its answering record's title does not name: what it asks of the record. */

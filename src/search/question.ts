@@ -214,7 +214,7 @@ export function questionKind(text: string): QuestionKind | null {
  * city in a country.
  */
 export type Detail =
-  "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text" | "city" | "person" | "winners";
+  "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text" | "city" | "person" | "winners" | "list";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
@@ -314,6 +314,29 @@ const WINNERS = [
 export function winnersAsked(text: string): readonly string[] | null {
   const folded = fold(text).replace(/-/g, " ");
   return WINNERS.some((name) => containsWord(folded, name.replace(/-/g, " "))) ? WINNERS : null;
+}
+
+/** Words asking for the items of a set one by one ("la liste des…", "which companies exactly", "какие именно", 具体条目). */
+const LIST = new RegExp(
+  wordBoundaries(
+    String.raw`\b(full |complete |whole )?list of\b|\b(which|what) (\w+ )?exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出`,
+  ),
+  "u",
+);
+
+/**
+ * The number of a set a question asks to list ("la liste des 28 provinces signataires", "which companies
+ * exactly signed the 21 agreements?", "514项…的具体条目有哪些"), or null: asked of a record that only counts
+ * the set, it is a question the catalog cannot answer. A year is not such a number.
+ */
+export function listAsked(text: string): { numbers: number[]; cue: string } | null {
+  const folded = fold(text);
+  const cue = LIST.exec(folded)?.[0];
+  if (cue === undefined) return null;
+  const numbers = [...folded.matchAll(/(?<![\d.,])\d+(?![\d.,]\d)/gu)]
+    .map((m) => Number(m[0]))
+    .filter((n) => n > 1 && !(n >= 1900 && n <= 2100));
+  return numbers.length > 0 ? { numbers, cue } : null;
 }
 
 /** The names of the post a question asks the holder of ("кто генсек ШОС?"), or null. */

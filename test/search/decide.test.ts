@@ -364,6 +364,38 @@ describe("decide: words that only tie the thing asked about to something else", 
   });
 });
 
+describe("decide: the items of a set that a record only counts", () => {
+  it.each([
+    ["quelles entreprises exactement ont signé les 21 accords à Tianjin ?", "sco-digital-economy-forum-2025"],
+    ["乌鲁木齐514项供需清单的具体条目有哪些", "urumqi-supply-demand-list"],
+  ])("%s is declined as a list the catalog lacks, naming %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision).toMatchObject({ kind: "decline", missing: "list" });
+    expect(decision.response.hits[0]?.id).toBe(id);
+  });
+
+  it.each([
+    // The record lists them: "…huit nouvelles villes partenaires — Wuhan, Shenyang, …".
+    [
+      "quelles villes exactement sont les 8 nouvelles villes partenaires d'Urumqi ?",
+      "urumqi-science-technology-bureau",
+    ],
+    // The record is itself the list the question names.
+    ["перечень спроса и предложения 514 пунктов", "urumqi-supply-demand-list"],
+  ])("%s is answered by %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+  });
+
+  it("reads “list” as how the answer is wanted, not what it is about", () => {
+    // The Urumqi supply-and-demand list is named a list; a list of incubators is incubators.
+    const decision = decide(engine, "list of incubators in China");
+    expect(decision.kind).toBe("answer");
+    expect(engine.get(decision.record!.id)?.kind).toBe("incubator");
+  });
+});
+
 describe("decide: a question asking only for a detail", () => {
   it("is declined, naming the detail, when the answering record lacks it", () => {
     const decision = decide(engine, "телефон Управления науки и технологий Урумчи");
