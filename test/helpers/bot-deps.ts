@@ -4,18 +4,20 @@ import type { BotDeps, BotSettings } from "../../src/bot/context.js";
 import { createI18n } from "../../src/i18n.js";
 import { LiveCatalog } from "../../src/live/catalog.js";
 import { DEFAULT_THRESHOLD } from "../../src/search/decide.js";
-import { SearchEngine } from "../../src/search/engine.js";
+import type { SearchEngine } from "../../src/search/engine.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
 import { bundledCatalog } from "./bundled-catalog.js";
 import { copyEngine } from "./engine-copy.js";
 import { afterEachFile } from "./file-end.js";
+import { openBundledEngine } from "./saved-index.js";
 
 let shared: { engine: Promise<SearchEngine>; changed: boolean } | undefined;
 
 /**
- * The engine over the bundled catalog, built once and shared by the test files a worker runs (see
- * vitest.config.ts) for as long as none changes it. A test file that changes it (an announcement or a
+ * The engine over the bundled catalog, made once and shared by the test files a worker runs (see
+ * vitest.config.ts) for as long as none changes it: loaded from the run's saved index of the bundled
+ * catalog, which the first worker to need it builds (test/helpers/saved-index.ts). A test file that changes it (an announcement or a
  * reload through the live catalog of an app given this engine) keeps it for its own tests; the next
  * file gets a fresh one.
  */
@@ -23,8 +25,8 @@ export function bundledEngine(): Promise<SearchEngine> {
   if (!shared) {
     const entry: { engine: Promise<SearchEngine>; changed: boolean } = {
       changed: false,
-      engine: bundledCatalog().then((catalog) =>
-        watchChanges(SearchEngine.build(catalog), () => (entry.changed = true)),
+      engine: bundledCatalog().then(async (catalog) =>
+        watchChanges(await openBundledEngine(catalog), () => (entry.changed = true)),
       ),
     };
     shared = entry;
@@ -34,9 +36,9 @@ export function bundledEngine(): Promise<SearchEngine> {
 
 let pristine: Promise<SearchEngine> | undefined;
 
-/** An engine over the bundled catalog that is never handed out, only copied (half the time of a build). */
+/** An engine over the bundled catalog that is never handed out, only copied (about the time of a load). */
 function pristineEngine(): Promise<SearchEngine> {
-  return (pristine ??= bundledCatalog().then((catalog) => SearchEngine.build(catalog)));
+  return (pristine ??= bundledCatalog().then(openBundledEngine));
 }
 
 // A file that changed the shared engine does not hand it to the next file.

@@ -7,9 +7,11 @@ import type { SearchResponse } from "../../src/search/types.js";
 import { L } from "../search/fixture.js";
 import { bundledCatalog } from "./bundled-catalog.js";
 import { copyEngine } from "./engine-copy.js";
+import { openBundledEngine } from "./saved-index.js";
 
 // The copies that tests with a live catalog of their own start from must answer exactly like a fresh
-// build, before and after changes, and share nothing changeable with what they were copied from.
+// build, before and after changes, and share nothing changeable with what they were copied from —
+// also when what they are copied from was loaded from the run's saved index (test/helpers/bot-deps.ts).
 
 let catalog: Catalog;
 /** Every eighth question of the tuning set: all kinds of question, in the four languages. */
@@ -66,6 +68,23 @@ describe("copyEngine", () => {
       expect(original.get(catalog.records[0]!.id)).toBe(catalog.records[0]);
       expect(original.size).toBe(catalog.records.length);
       expect(answers(original)).toEqual(fresh);
+    },
+  );
+
+  it(
+    "of an engine loaded from the run's saved index answers like a fresh build, before and after changes",
+    { timeout: TIMEOUT_MS },
+    async () => {
+      // The first engine a worker asks for may be the build that writes the index: ask twice.
+      await openBundledEngine(catalog);
+      const loaded = await openBundledEngine(catalog);
+      const built = SearchEngine.build(catalog);
+      const copy = copyEngine(loaded);
+      expect(answers(copy)).toEqual(answers(built));
+      change(copy);
+      change(built);
+      expect(answers(copy)).toEqual(answers(built));
+      expect(loaded.search("zeolite").hits).toEqual([]);
     },
   );
 });

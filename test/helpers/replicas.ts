@@ -20,8 +20,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Update } from "grammy/types";
 import { waitForAny, type Sender } from "./bot-harness.js";
@@ -35,13 +38,18 @@ import {
 } from "./fake-bot-api.js";
 import { nodeArgs, startMain, type MainProcess } from "./main-process.js";
 import { openClient, startRedisServer, type RedisServer } from "./redis-server.js";
+import { processIndexFile } from "./saved-index.js";
 
 export interface ReplicaSetOptions {
   /** Webhook replicas (default 3). */
   replicas?: number;
   /** Start the broadcast worker process (default true). */
   worker?: boolean;
-  /** More environment for every bot and worker process, e.g. ADMIN_IDS or FLOOD_MAX_MESSAGES. */
+  /**
+   * More environment for every bot and worker process, e.g. ADMIN_IDS or FLOOD_MAX_MESSAGES. Without
+   * SEARCH_INDEX_FILE, the bots load the run's saved index of the bundled catalog (test/helpers/saved-index.ts),
+   * each set from a copy of its own (a bot whose catalog differs builds, and saves over the copy).
+   */
   env?: Record<string, string>;
   /** LOG_LEVEL of the processes: "info" (default), "debug" or "trace" — the start is read from the info lines. The logs are kept for `logs()`. */
   logLevel?: "info" | "debug" | "trace";
@@ -133,7 +141,7 @@ const WAIT_MS = 15_000;
 const DELIVERY_TIMEOUT_MS = 30_000;
 const REDELIVERY_PAUSE_MS = 100;
 const STOP_GRACE_MS = 10_000;
-/** A bound on a hang: each replica builds its search index, and on a loaded machine that takes a minute or more. */
+/** A bound on a hang: each replica loads (or builds) its search index, and on a loaded machine that takes a minute or more. */
 const START_TIMEOUT_MS = 240_000;
 
 export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<ReplicaSet> {
@@ -150,6 +158,16 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
     const api = await startFakeBotApi({ token: HARNESS_TOKEN, ...options.fake });
     cleanups.push(() => api.close());
 
+    const index = options.env?.SEARCH_INDEX_FILE === undefined ? await processIndexFile() : undefined;
+    let indexEnv = {};
+    if (index) {
+      const dir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-replicas-index-"));
+      cleanups.push(() => rm(dir, { recursive: true, force: true }));
+      const copy = path.join(dir, path.basename(index));
+      await copyFile(index, copy);
+      indexEnv = { SEARCH_INDEX_FILE: copy };
+    }
+
     const secret = randomBytes(24).toString("base64url");
     const hookPath = `/telegram/${randomBytes(6).toString("hex")}`;
     const env = {
@@ -161,6 +179,7 @@ export async function startReplicaSet(options: ReplicaSetOptions = {}): Promise<
     };
     const botEnv = {
       ...env,
+      ...indexEnv,
       WEBHOOK_URL: `https://coopdesk.example${hookPath}`,
       WEBHOOK_SECRET: secret,
       HOST: "127.0.0.1",
