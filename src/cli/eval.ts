@@ -90,6 +90,12 @@ const decisionSets = [
     key: "tuning-7",
   },
   {
+    name: "dev, eighth tuning part, small talk, near misses and casual French (eval/dev-tuning-8.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-8.yaml"),
+    gate: false,
+    key: "tuning-8",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

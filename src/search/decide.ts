@@ -4,6 +4,7 @@ import { analyze, isSoftKey, latinLanguageOf } from "./analyzer.js";
 import { bigrams, fold } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
 import {
+  addressesBot,
   asksFor,
   containsWord,
   detailAsked,
@@ -118,6 +119,20 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     limit,
     explain: options.explain,
   });
+  // A message of nothing but grammar words ("who are you exactly?", "are you there?", "ты тут?") asks the
+  // catalog nothing: it speaks to the bot, or it is chat.
+  if (!filtered && response.units === 0 && /\p{L}/u.test(text)) {
+    const kind = addressesBot(text) ? "help" : "ack";
+    return {
+      kind: "smalltalk",
+      lang: response.lang,
+      response,
+      question: null,
+      direct: null,
+      smalltalk: kind,
+      confidence: 0,
+    };
+  }
   preferSurer(response);
   const asked = askedWords(engine, analysed, response.lang);
   if (question) preferFactHolders(engine, response, question, asked);

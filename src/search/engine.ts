@@ -661,7 +661,7 @@ export class SearchEngine {
     if (units.length === 0) {
       // No question (only filters) is browsing; a question of nothing but stop words matches nothing.
       const hits = query.trim() === "" ? this.browseHits(options.filters) : [];
-      return this.page(query, lang, countries, hits, options);
+      return { ...this.page(query, lang, countries, hits, options), units: 0 };
     }
 
     const acc = this.collect(units);

@@ -1,4 +1,5 @@
-import { fold } from "./text.js";
+import { isStopword } from "./analyzer.js";
+import { fold, scriptOf } from "./text.js";
 
 /**
  * What a message asks, read from its wording in any of the four languages: the kind of fact wanted
@@ -785,6 +786,60 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "帮帮我",
     "帮忙",
     "你是谁",
+    // The bot itself: what it is, who made it, how it is used ("am I talking to a real person or a robot?",
+    // "кто тебя разработал?", "你是哪个公司做的？", "tu sers à quoi ?", "je peux te demander quoi ?").
+    "bot",
+    "robot",
+    "chatbot",
+    // "t ki toi ?": SMS French for "qui es-tu ?"
+    "ki",
+    "human",
+    "humain",
+    "person",
+    "real",
+    "built",
+    "made",
+    "created",
+    "developed",
+    "programmed",
+    "cree",
+    "developpe",
+    "sers",
+    "servir",
+    "marche",
+    "fonctionne",
+    "fonctionnes",
+    "utiliser",
+    "demander",
+    "poser",
+    "ask",
+    "use",
+    "work",
+    "works",
+    "бот",
+    "робот",
+    "человек",
+    "живой",
+    "разработал",
+    "разработали",
+    "создал",
+    "создали",
+    "сделал",
+    "сделали",
+    "пользоваться",
+    "работает",
+    "спрашивать",
+    "спросить",
+    "机器人",
+    "真人",
+    "开发",
+    "做的",
+    "公司",
+    "怎么用",
+    "能干啥",
+    "干啥",
+    "问些什么",
+    "问什么",
   ].map((w) => [w, "help"] as const),
   ...[
     "hi",
@@ -839,9 +894,27 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "多谢",
     "谢啦",
     "3q",
-    // "that's super helpful!", "very useful, thanks"
+    // "that's super helpful!", "very useful, thanks", "you're awesome", "trop bien", "очень помогли", 很有用
     "helpful",
     "useful",
+    "helped",
+    "awesome",
+    "amazing",
+    "clear",
+    "clair",
+    "genial",
+    "parfait",
+    "trop",
+    "помогли",
+    "помог",
+    "помогло",
+    "класс",
+    "круто",
+    "супер",
+    "太感谢",
+    "有用",
+    "厉害",
+    "棒",
   ].map((w) => [w, "thanks"] as const),
   ...["bye", "goodbye", "ciao", "пока", "再见", "拜拜"].map((w) => [w, "bye"] as const),
   ...[
@@ -874,8 +947,35 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "嗯",
     "哈哈",
     "哈哈哈",
+    // Testing, laughing, and sorry for the wrong chat ("sorry wrong chat", "pardon, je me suis trompé de
+    // conversation", "извините, не туда написал", "不好意思，发错了").
+    "тест",
+    "测试",
+    "mdr",
+    "ptdr",
+    "hehe",
+    "sorry",
+    "pardon",
+    "desole",
+    "desolee",
+    "oups",
+    "oops",
+    "wrong",
+    "trompe",
+    "trompee",
+    "извините",
+    "простите",
+    "сорри",
+    "не туда",
+    "不好意思",
+    "抱歉",
+    "发错",
+    "发错了",
   ].map((w) => [w, "ack"] as const),
 ]);
+
+/** Laughter of any length: "hahaha", "ахахах", "хахаха", "哈哈哈哈". */
+const LAUGHTER = /^(?:a?(?:ha)+h?|(?:ah)+a?|(?:he)+h?|x?(?:ха)+х?|(?:ах)+а?|哈{2,}|嘿{2,}|呵{2,})$/u;
 
 /** Words that go with small talk without asking anything ("thank u so much", "aide svp", "спасибо, всё понятно"). */
 const SMALLTALK_FILLER = new Set([
@@ -908,13 +1008,45 @@ const SMALLTALK_FILLER = new Set([
   "你",
   "您",
   "了",
+  // "sorry, wrong chat", "ты тут?", "你是机器人还是真人？", "am I talking to a real person?", "t ki toi ?"
+  "talking",
+  "talk",
+  "parle",
+  "parler",
+  "stuff",
+  "things",
+  "trucs",
+  "does",
+  "did",
+  "tres",
+  "туда",
+  "этим",
+  "是",
+  "很",
+  "chat",
+  "conversation",
+  "написал",
+  "написала",
+  "там",
+  "тут",
+  "здесь",
+  "真",
+  "还是",
+  "哪个",
+  "我",
+  "可以",
 ]);
 
 function smalltalkByWords(normalized: string): SmalltalkKind | null {
   const tokens: string[] = [];
   for (const part of normalized.split(/\s*\|\s*/)) {
     if (!/\p{Script=Han}/u.test(part)) {
-      tokens.push(...part.split(" ").filter(Boolean));
+      // "c'est qui qui t'a créé", "you're awesome": the words either side of an apostrophe.
+      tokens.push(...part.split(/[ ']/u).filter(Boolean));
+      continue;
+    }
+    if (LAUGHTER.test(part.replace(/\s+/g, ""))) {
+      tokens.push("哈哈");
       continue;
     }
     // Chinese has no spaces: take the known words out, longest first; anything left makes it a question.
@@ -932,12 +1064,31 @@ function smalltalkByWords(normalized: string): SmalltalkKind | null {
     if (rest !== "") return null;
   }
   let first: SmalltalkKind | null = null;
-  for (const token of tokens) {
-    const kind = SMALLTALK_WORDS.get(token);
-    if (!kind && !SMALLTALK_FILLER.has(token)) return null;
+  for (const [i, token] of tokens.entries()) {
+    // "merci pour votre aide", "thanks for your help": the help given, not help asked for.
+    const given = (token === "aide" || token === "help") && GIVER.has(tokens[i - 1] ?? "");
+    const kind = given ? undefined : (SMALLTALK_WORDS.get(token) ?? (LAUGHTER.test(token) ? "ack" : undefined));
+    // Grammar words go with small talk too ("you're awesome", "am I talking to a real person or a robot?").
+    if (!kind && !SMALLTALK_FILLER.has(token) && !isGrammarWord(token)) return null;
     if (kind && (first === null || priority(kind) < priority(first))) first = kind;
   }
   return first;
+}
+
+/** The user speaking to the bot: "you" in the four languages ("are you there?", "t'es qui ?", "ты тут?", 你在吗). */
+const SECOND_PERSON =
+  /(?<![\p{L}'])(you|u|ya|your|yours|tu|toi|te|t|vous|ты|тебя|тебе|тобой|вы|вас|вам)(?![\p{L}])|你|您/u;
+
+/** Whether a message speaks to the bot (see SECOND_PERSON). */
+export function addressesBot(text: string): boolean {
+  return SECOND_PERSON.test(fold(text).replace(/[’']/g, " "));
+}
+
+const GIVER = new Set(["votre", "ton", "your", "the", "vos"]);
+
+function isGrammarWord(token: string): boolean {
+  const script = scriptOf(token[0] ?? "");
+  return script !== "han" && script !== "other" && isStopword({ text: token, script, start: 0, end: token.length });
 }
 
 /** Small talk, or null for a message that asks something. */

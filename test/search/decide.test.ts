@@ -87,6 +87,17 @@ describe("decide: a Chinese city the catalog lacks", () => {
   });
 });
 
+describe("decide: a message of nothing but grammar words", () => {
+  it.each([
+    ["who are you exactly?", "help"],
+    ["are you there?", "help"],
+    ["ты тут?", "help"],
+    ["and then what?", "ack"],
+  ])("%s asks the catalog nothing: small talk (%s)", (text, kind) => {
+    expect(decide(engine, text)).toMatchObject({ kind: "smalltalk", smalltalk: kind });
+  });
+});
+
 describe("decide: places", () => {
   it("a record in the place that answers the topic in its title outranks one that only mentions it", () => {
     expect(decide(engine, "tech transfer centre in nanning").record?.id).toBe("china-asean-tech-transfer-centre");

@@ -43,6 +43,20 @@ describe("smalltalkKind", () => {
     ["very useful", "thanks"],
     ["ты кто вообще?", "help"],
     ["你是谁开发的？", "help"],
+    ["you're awesome, thanks a lot!", "thanks"],
+    ["am I talking to a real person or a robot?", "help"],
+    ["how does this work? what kind of stuff can I ask", "help"],
+    ["Merci beaucoup pour votre aide, c'était très clair.", "thanks"],
+    ["c'est qui qui t'a créé ?", "help"],
+    ["t ki toi ?", "help"],
+    ["как этим пользоваться? что можно спрашивать?", "help"],
+    ["извините, не туда написал", "ack"],
+    ["太感谢了，很有用", "thanks"],
+    ["请问你是机器人还是真人？", "help"],
+    ["你是哪个公司做的？", "help"],
+    ["哈哈哈哈", "ack"],
+    ["ахахахах", "ack"],
+    ["mdr", "ack"],
   ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
     expect(smalltalkKind(text)).toBe(kind);
   });
@@ -58,6 +72,11 @@ describe("smalltalkKind", () => {
     "test of the SCO energy platform",
     "is the SCO energy platform useful for startups?",
     "thanks, who runs the helpful desk in Urumqi?",
+    "ki organise le forum ?",
+    "does the SCO have a university?",
+    "c'est qui le directeur ?",
+    "who built the lunar station?",
+    "哪个公司参加了东博会",
   ])("%s asks something", (text) => {
     expect(smalltalkKind(text)).toBeNull();
   });
