@@ -217,6 +217,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
 const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
   fee: /(?<!\p{L})(fees?(?!\p{L})|free of charge|tuition|frais|gratuit|бесплатн|взнос|оплат)|免费|费用|学费/iu,
   deadline: /(?<!\p{L})(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)(?!\p{L})|截止/iu,
+  admission:
+    /(?<!\p{L})(eligib|admission|admitted|apply|applications?(?!\p{L})|applicants?|candidat|postul|inscri|заявк|поступлени|отбор)|申请|报名|录取|招生/iu,
+  jobs: /(?<!\p{L})(job offers?|vacanc|recruit|hiring|offres? d'emploi|recrut|embauch|ваканси|трудоустро)|招聘/iu,
 };
 
 /** Whether a record's text (title, summary, details, any language) names a post (or winners) the question asks about; true for none. */
@@ -244,8 +247,16 @@ function holdsDetail(
     case "website":
     case "text":
       return record.links.length > 0 || record.contacts.some((c) => c.url !== undefined);
+    case "ranking":
+      // The catalog describes what each record is; it ranks none of them.
+      return false;
     case "deadline":
-      if ((record.dates?.deadlines?.length ?? 0) > 0) return true;
+    case "admission":
+    case "jobs":
+      if (detail === "deadline" && (record.dates?.deadlines?.length ?? 0) > 0) return true;
+      // How to take part in a programme, contest, event or incubator is what its card and links are for; an
+      // organisation's admissions (a university's) are another matter, which only its text can answer.
+      if (detail === "admission" && record.kind !== "organisation") return true;
       // "The source gives no deadlines" says the catalog does not have them.
       return LANGUAGES.some((l) => {
         const sentence = detailSentence(record, detail, l);

@@ -215,7 +215,20 @@ export function questionKind(text: string): QuestionKind | null {
  * city in a country.
  */
 export type Detail =
-  "phone" | "email" | "address" | "website" | "fee" | "deadline" | "text" | "city" | "person" | "winners" | "list";
+  | "phone"
+  | "email"
+  | "address"
+  | "website"
+  | "fee"
+  | "deadline"
+  | "text"
+  | "city"
+  | "person"
+  | "winners"
+  | "list"
+  | "admission"
+  | "jobs"
+  | "ranking";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
@@ -224,7 +237,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "email",
-    /\be-?mails?\b|\bcourriel\b|\bmel\b|\bадрес (электронной )?почты\b|\bэлектронн(ая|ой|ую) почт|\bимейл|\bемейл|\bи-мейл|邮箱|电子邮件|邮件地址/u,
+    /\be-?mails?\b|\b(le|son|leur|un|ton|votre|their|its|the) mail\b|\bcourriel\b|\bmel\b|\bадрес (электронной )?почты\b|\bэлектронн(ая|ой|ую) почт|\bимейл|\bемейл|\bи-мейл|邮箱|电子邮件|邮件地址/u,
   ],
   [
     "address",
@@ -246,6 +259,21 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
     "city",
     /\b(in )?(which|what) (\w+ )?cit(y|ies)\b|\b(dans )?quelles? villes?\b|\bв как(ом|их) город|哪个城市|哪些城市|哪座城市/u,
+  ],
+  // How to get in: admission, eligibility, how to apply ("comment postuler", "как поступить", 怎么申请).
+  [
+    "admission",
+    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\beligib(le|ility)\b|\bwho (can|may) (apply|take part|participate)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\bqui peut (postuler|candidater|participer|s'inscrire)\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bкто может (подать|участвовать|поступить)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|怎么报名|如何报名|怎样报名|怎样申请/u,
+  ],
+  // Vacancies ("y a des offres d'emploi au centre…", "вакансии"), not jobs as a field ("green jobs").
+  [
+    "jobs",
+    /\bjob (offers?|openings?|vacanc\p{L}*|ads?)\b|\bvacanc(y|ies)\b|\b(are|is) (they|it) hiring\b|\brecruit\p{L}*|\boffres? d'emploi\b|\bpostes? (a pourvoir|vacants?|ouverts?)\b|\brecrut\p{L}*|\bembauch\p{L}*|\bваканси\p{L}*|\bнабор сотрудников\b|\bустроиться (на работу|работать)\b|招聘|职位空缺|岗位空缺|工作机会/u,
+  ],
+  // Which is best: the catalog describes, it does not rank ("the best incubator for biotech", "какой лучше").
+  [
+    "ranking",
+    /\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的|更好的|推荐哪/u,
   ],
   [
     "text",

@@ -407,6 +407,22 @@ describe("decide: the items of a set that a record only counts", () => {
   });
 });
 
+describe("decide: how to get in, vacancies, and which is best", () => {
+  it.each([
+    ["What are the admission requirements for a master's at the Kazakh-British Technical University?", "admission"],
+    ["y a des offres d'emploi au centre Chine-OCS pour l'IA ?", "jobs"],
+    ["Which of the eight partner-city incubators is the best one for a biotech startup?", "ranking"],
+  ])("%s is declined: the catalog lacks %s", (question, missing) => {
+    expect(decide(engine, question)).toMatchObject({ kind: "decline", missing });
+  });
+
+  it("answers how to take part in a contest with the contest, whose card and links say how", () => {
+    const decision = decide(engine, "china asean innovation contest how to apply");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe("china-asean-innovation-contest");
+  });
+});
+
 describe("decide: a question asking only for a detail", () => {
   it("is declined, naming the detail, when the answering record lacks it", () => {
     const decision = decide(engine, "телефон Управления науки и технологий Урумчи");

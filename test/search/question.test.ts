@@ -221,6 +221,17 @@ describe("detailAsked", () => {
     ["Le texte intégral du manifeste 2024, svp", "text"],
     ["official website of CAEXPO", "website"],
     ["is participation in the China-ASEAN innovation camp free", "fee"],
+    ["c quoi le mail de l'incubateur de Hefei svp", "email"],
+    ["What are the admission requirements for a master's at KBTU?", "admission"],
+    ["Как поступить в Казахстанско-Британский технический университет?", "admission"],
+    ["清华大学研究生怎么申请？", "admission"],
+    ["comment postuler au camp d'innovation ?", "admission"],
+    ["y a des offres d'emploi au centre Chine-OCS pour l'IA ?", "jobs"],
+    ["вакансии в инкубаторе Урумчи", "jobs"],
+    ["Which of the eight partner-city incubators is the best one for a biotech startup?", "ranking"],
+    ["Quel est le meilleur incubateur parmi les huit villes partenaires ?", "ranking"],
+    ["Какой инкубатор лучше для IT-стартапа?", "ranking"],
+    ["哪个孵化器最好", "ranking"],
   ])("%s asks for a detail (%s)", (text, detail) => {
     expect(detailAsked(text)).toBe(detail);
   });
@@ -246,6 +257,11 @@ describe("detailAsked", () => {
     "is the China-ASEAN free trade area relevant",
     "incubators in Kazakhstan",
     "SCO energy platform",
+    "how do I get in touch with the Urumqi bureau?",
+    "training for green jobs in the SCO",
+    "С чего лучше начать? Ищем партнёров в Синьцзяне",
+    "le meilleur moyen de contacter le bureau d'Urumqi",
+    "best practices in technology transfer",
   ])("%s asks for no detail alone", (text) => {
     expect(detailAsked(text)).toBeNull();
   });
