@@ -170,7 +170,7 @@ const REGION_STARTS =
 
 /** First halves of the names of China's partnerships ("China–ASEAN", "sino-allemand", "Китай–АСЕАН"); see QueryUnit.partner. */
 const CHINA_TOKEN = countryToken("CN");
-const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай", "中国"]);
+const CHINA_FIRST = new Set(["china", "chine", "sino", "китаи", "китай", "китайско", "中国"]);
 /** The partner's character after 中 in such names: 中德 (Germany), 中法 (France), 中非 (Africa), 中俄 (Russia)… */
 const PARTNER_HAN = new Set([..."德法非俄美日韩英意欧拉阿巴印泰越新马哈乌吉塔土埃澳加荷瑞葡蒙"]);
 /** How much more a missing year costs than a missing name: an edition the catalog lacks is not the one it has. */

@@ -262,6 +262,7 @@ describe("decide: a China–X programme with another partner is another programm
     // A record that mentions Africa (the SCO Plus meeting's guests) is not a China–Africa programme.
     ["China–Africa technology transfer centre contacts", "sco-plus-meeting-2025"],
     ["centre de transfert de technologie Chine-Afrique", "sco-plus-meeting-2025"],
+    ["Есть ли китайско-арабский форум по цифровой экономике?", "sco-digital-economy-forum-2025"],
   ])("declines %s rather than answer with %s", (question, other) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("decline");
