@@ -8,7 +8,6 @@ import type { SearchEngine } from "../../src/search/engine.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
 import { bundledCatalog } from "./bundled-catalog.js";
-import { copyEngine } from "./engine-copy.js";
 import { afterEachFile } from "./file-end.js";
 import { openBundledEngine } from "./saved-index.js";
 
@@ -17,9 +16,9 @@ let shared: { engine: Promise<SearchEngine>; changed: boolean } | undefined;
 /**
  * The engine over the bundled catalog, made once and shared by the test files a worker runs (see
  * vitest.config.ts) for as long as none changes it: loaded from the run's saved index of the bundled
- * catalog, which the first worker to need it builds (test/helpers/saved-index.ts). A test file that changes it (an announcement or a
- * reload through the live catalog of an app given this engine) keeps it for its own tests; the next
- * file gets a fresh one.
+ * catalog, which the first worker to need one builds (test/helpers/saved-index.ts). A test file that
+ * changes it (an announcement or a reload through the live catalog of an app given this engine) keeps
+ * it for its own tests; the next file gets a fresh one.
  */
 export function bundledEngine(): Promise<SearchEngine> {
   if (!shared) {
@@ -32,13 +31,6 @@ export function bundledEngine(): Promise<SearchEngine> {
     shared = entry;
   }
   return shared.engine;
-}
-
-let pristine: Promise<SearchEngine> | undefined;
-
-/** An engine over the bundled catalog that is never handed out, only copied (about the time of a load). */
-function pristineEngine(): Promise<SearchEngine> {
-  return (pristine ??= bundledCatalog().then(openBundledEngine));
 }
 
 // A file that changed the shared engine does not hand it to the next file.
@@ -69,27 +61,27 @@ function watchChanges(engine: SearchEngine, onChange: () => void): SearchEngine 
 /**
  * Dependencies for a bot under test: bundled catalog, in-memory state unless given, silent logs. With
  * `live`, the catalog is a live catalog of its own (announcements, /reload from `live.dir`) over an
- * engine of its own (over the bundled catalog: a copy of one built once per worker), since live changes
- * are applied to the engine in place; without, the shared engine.
+ * engine of its own (over the bundled catalog: loaded from the run's saved index, see saved-index.ts),
+ * since live changes are applied to the engine in place; without, the shared engine.
  */
 export async function testDeps(
   overrides: { state?: StateBackend; settings?: Partial<BotSettings>; live?: { dir?: string } } = {},
 ): Promise<BotDeps> {
   const state = overrides.state ?? createMemoryState({ ttlSeconds: 3600 });
   const logger = pino({ level: "silent" });
-  let search = await bundledEngine();
+  let search: SearchEngine;
   let live: LiveCatalog | undefined;
   if (overrides.live) {
     const dir = overrides.live.dir ?? DEFAULT_DATA_DIR;
     if (dir === DEFAULT_DATA_DIR) {
       const files = await bundledCatalog();
-      const engine = copyEngine(await pristineEngine());
+      const engine = await openBundledEngine(files);
       live = await LiveCatalog.start({ dir, files, engine, changes: state.catalog, logger });
     } else {
       live = await LiveCatalog.start({ dir, files: await loadCatalogOrThrow(dir), changes: state.catalog, logger });
     }
     search = live.search;
-  }
+  } else search = await bundledEngine();
   return {
     search,
     ...(live ? { live } : {}),
