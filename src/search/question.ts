@@ -329,6 +329,16 @@ const POSTS: readonly (readonly string[])[] = [
   ["rector", "recteur", "ректор", "校长"],
   ["ambassador", "ambassadeur", "посол", "大使"],
 ];
+/**
+ * "Who heads it?" is answered by whoever is at its head, by any title: a director, a mayor, a chairman, a
+ * rector, a secretary-general.
+ */
+const HEAD = ["who heads", "who leads", "head of", "qui dirige", "руководит", "руководитель", "руководителя", "负责人"];
+const HEAD_POST = [
+  ...HEAD,
+  ...POSTS.filter((names) => names.some((n) => /^(director|mayor|chairman|rector|secretary-general)$/.test(n))).flat(),
+];
+const ALL_POSTS = [...POSTS, HEAD_POST];
 
 /** Words of a question for the winners of a contest or prize (folded; "won" only after "who"). */
 const WINNERS = [
@@ -371,7 +381,7 @@ export function listAsked(text: string): { numbers: number[]; cue: string } | nu
 /** The names of the post a question asks the holder of ("кто генсек ШОС?"), or null. */
 export function postAsked(text: string): readonly string[] | null {
   const folded = fold(text).replace(/-/g, " ");
-  return POSTS.find((names) => names.some((name) => containsWord(folded, name.replace(/-/g, " ")))) ?? null;
+  return ALL_POSTS.find((names) => names.some((name) => containsWord(folded, name.replace(/-/g, " ")))) ?? null;
 }
 
 /** Whether a folded text holds a name as words (any position for Chinese). */

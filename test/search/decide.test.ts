@@ -413,6 +413,7 @@ describe("decide: how to get in, vacancies, and which is best", () => {
     ["What are the admission requirements for a master's at the Kazakh-British Technical University?", "admission"],
     ["y a des offres d'emploi au centre Chine-OCS pour l'IA ?", "jobs"],
     ["Which of the eight partner-city incubators is the best one for a biotech startup?", "ranking"],
+    ["Кто руководит Китайско-АСЕАНским центром трансфера технологий?", "person"],
   ])("%s is declined: the catalog lacks %s", (question, missing) => {
     expect(decide(engine, question)).toMatchObject({ kind: "decline", missing });
   });

@@ -278,6 +278,14 @@ describe("postAsked", () => {
     expect(postAsked(text)?.[0]).toBe(post);
   });
 
+  it.each([
+    "who heads the China-ASEAN technology transfer centre?",
+    "Кто руководит центром?",
+    "qui dirige le bureau ?",
+  ])("%s asks who is at the head, by any title", (text) => {
+    expect(postAsked(text)).toEqual(expect.arrayContaining(["director", "mayor", "rector", "secretary-general"]));
+  });
+
   it.each(["who organised the forum in Tianjin?", "qui organise le camp ?", "the promayor of nothing"])(
     "%s names no post",
     (text) => {
