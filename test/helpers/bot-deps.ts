@@ -58,6 +58,9 @@ function watchChanges(engine: SearchEngine, onChange: () => void): SearchEngine 
   return engine;
 }
 
+/** One i18next instance per worker, as the bot has one per process (nothing changes its resources). */
+let i18nInstance: ReturnType<typeof createI18n> | undefined;
+
 /**
  * Dependencies for a bot under test: bundled catalog, in-memory state unless given, silent logs. With
  * `live`, the catalog is a live catalog of its own (announcements, /reload from `live.dir`) over an
@@ -87,7 +90,7 @@ export async function testDeps(
     ...(live ? { live } : {}),
     state,
     logger,
-    i18n: await createI18n(),
+    i18n: await (i18nInstance ??= createI18n()),
     settings: { answerThreshold: DEFAULT_THRESHOLD, retryMaxDelaySeconds: 2, adminIds: [], ...overrides.settings },
   };
 }
