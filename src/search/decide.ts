@@ -9,6 +9,7 @@ import {
   containsWord,
   detailAsked,
   listAsked,
+  mentionsDetail,
   namesAsked,
   postAsked,
   questionKind,
@@ -189,6 +190,10 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0)
     return decline();
+  // "When will the lunar station be finished?": a record with no date says nothing of when.
+  // A deadline is asked otherwise (see detailAsked), with other questions ("怎么申请？有截止日期吗").
+  if (question === "when" && direct === null && !asksFor(text, "where") && !mentionsDetail(text, "deadline"))
+    return decline({ missing: "date" });
   // "Quand et où ?", "какого числа она прошла и сколько соглашений там подписали?": two facts asked.
   const second =
     question === "when" && asksFor(text, "where")
@@ -249,6 +254,9 @@ function holdsDetail(
       return record.links.length > 0 || record.contacts.some((c) => c.url !== undefined);
     case "ranking":
       // The catalog describes what each record is; it ranks none of them.
+      return false;
+    case "date":
+      // Asked only when the record gives no date for what was asked (see decide).
       return false;
     case "deadline":
     case "admission":

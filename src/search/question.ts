@@ -228,7 +228,8 @@ export type Detail =
   | "list"
   | "admission"
   | "jobs"
-  | "ranking";
+  | "ranking"
+  | "date";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
@@ -297,6 +298,12 @@ export function detailAsked(text: string): Detail | null {
     return others.length === 0 ? detail : null;
   }
   return null;
+}
+
+/** Whether any part of a message names a detail ("…怎么申请？有截止日期吗" names the deadline). */
+export function mentionsDetail(text: string, detail: Detail): boolean {
+  const pattern = DETAILS.find(([d]) => d === detail)?.[1];
+  return pattern !== undefined && pattern.test(fold(text).replace(/’/g, "'"));
 }
 
 /** Where a message may ask one thing and then another: sentences, commas, "and", "et", "и", 和, 还有. */

@@ -408,14 +408,22 @@ describe("decide: the items of a set that a record only counts", () => {
   });
 });
 
-describe("decide: how to get in, vacancies, and which is best", () => {
+describe("decide: how to get in, vacancies, which is best, who heads it, and a date the record lacks", () => {
   it.each([
     ["What are the admission requirements for a master's at the Kazakh-British Technical University?", "admission"],
     ["y a des offres d'emploi au centre Chine-OCS pour l'IA ?", "jobs"],
     ["Which of the eight partner-city incubators is the best one for a biotech startup?", "ranking"],
     ["Кто руководит Китайско-АСЕАНским центром трансфера технологий?", "person"],
+    ["La station lunaire internationale sera terminée en quelle année ?", "date"],
+    ["国际月球科研站什么时候建成？", "date"],
   ])("%s is declined: the catalog lacks %s", (question, missing) => {
     expect(decide(engine, question)).toMatchObject({ kind: "decline", missing });
+  });
+
+  it("answers a deadline asked with another question, though the record gives no date", () => {
+    const decision = decide(engine, "你好，请问广西东盟杰出青年科学家项目怎么申请？有截止日期吗");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe("guangxi-asean-young-scientists");
   });
 
   it("answers how to take part in a contest with the contest, whose card and links say how", () => {
