@@ -66,6 +66,15 @@ const QUESTION_WORDS = {
     "tonight",
     "demain",
     "hier",
+    // "Combien de pays compte l'ASEAN ?": how many, not an account.
+    "compte",
+    "comptent",
+    "compter",
+    // "aujourd'hui", cut at its apostrophe
+    "aujourd",
+    "hui",
+    "maintenant",
+    "actuellement",
     // Words that tie the thing asked about to what it is linked with ("an incubator linked to China",
     // "un incubateur lié à la Chine", "инкубатор, связанный с Китаем"): the link says nothing of its own.
     "linked",

@@ -87,6 +87,12 @@ describe("decide: a Chinese city the catalog lacks", () => {
   });
 });
 
+describe("decide: French words around the question", () => {
+  it("reads “combien … compte … aujourd'hui” as how many, today", () => {
+    expect(decide(engine, "Combien de pays membres compte l'ASEAN aujourd'hui ?").record?.id).toBe("asean");
+  });
+});
+
 describe("decide: a message of nothing but grammar words", () => {
   it.each([
     ["who are you exactly?", "help"],
