@@ -73,8 +73,6 @@ const QUESTION_WORDS = {
     // "aujourd'hui", cut at its apostrophe
     "aujourd",
     "hui",
-    "maintenant",
-    "actuellement",
     // Words that tie the thing asked about to what it is linked with ("an incubator linked to China",
     // "un incubateur lié à la Chine", "инкубатор, связанный с Китаем"): the link says nothing of its own.
     "linked",
