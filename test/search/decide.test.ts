@@ -204,6 +204,7 @@ describe("decide: when, and where", () => {
     expect(expo.question).toBe("where");
     expect(expo.direct).toMatchObject({ kind: "places", cities: ["nanning"] });
     expect(decide(engine, "Où siège le secrétariat de l'ASEAN ?").direct).toMatchObject({ cities: ["jakarta"] });
+    expect(decide(engine, "le bootcamp chine asean c ou ?").question).toBe("where");
   });
 });
 
