@@ -70,6 +70,13 @@ const QUESTION_WORDS = {
     "compte",
     "comptent",
     "compter",
+    // Where something is: the where-question says it ("where is the secretariat located?").
+    "located",
+    "situated",
+    "situe",
+    "situee",
+    "situes",
+    "situees",
     // "aujourd'hui", cut at its apostrophe
     "aujourd",
     "hui",
@@ -352,6 +359,14 @@ const QUESTION_WORDS = {
     "pq",
   ],
   cyrillic: [
+    // "где находится секретариат?": where it is, said by the where-question.
+    "находится",
+    "находятся",
+    "находиться",
+    "расположен",
+    "расположена",
+    "расположено",
+    "расположены",
     "связанный",
     "связанная",
     "связанное",
@@ -507,6 +522,7 @@ const QUESTION_WORDS = {
     "чем-то",
   ],
   han: [
+    "位于",
     "有没有",
     "附近",
     "哪里",

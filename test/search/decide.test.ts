@@ -93,6 +93,18 @@ describe("decide: French words around the question", () => {
   });
 });
 
+describe("decide: Russian words around the question, and Russian spellings of names", () => {
+  it.each([
+    ["где находится секретариат АСЕАН?", "asean"],
+    ["лаборатория Хуо Янь в Брунее", "bgi-huoyan-lab-brunei"],
+    ["экономзона урумчи", "urumqi-etdz"],
+  ])("answers %s with %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+  });
+});
+
 describe("decide: a message of nothing but grammar words", () => {
   it.each([
     ["who are you exactly?", "help"],
