@@ -522,6 +522,18 @@ const QUESTION_WORDS = {
     "чем-то",
   ],
   han: [
+    // A wish and what it is about, as the segmenter leaves them ("想把我们的农业技术…", "想在阿拉木图…"), and the
+    // asker's own wording around the question (帮忙, 听说, 以后, 专门, 分别, 地方).
+    "想把",
+    "想在",
+    "想借",
+    "帮忙",
+    "分别",
+    "以后",
+    "听说",
+    "专门",
+    "不大",
+    "地方",
     "位于",
     "有没有",
     "附近",

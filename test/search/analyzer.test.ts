@@ -40,6 +40,12 @@ describe("analyze", () => {
     // The index keeps its text as written.
     expect(analyze("签了协议", "zh", true).keys).toEqual(["签了协议"]);
   });
+
+  it("keys no Chinese wish or wording of the asker's own around the question", () => {
+    const keyed = keys("想把我们的农业技术转移到老挝，听说有专门的地方帮忙", "zh");
+    expect(keyed).toEqual(expect.arrayContaining(["农业", "技术"]));
+    expect(keyed.some((k) => /想把|听说|专门|地方|帮忙/.test(k))).toBe(false);
+  });
 });
 
 describe("French keys", () => {
