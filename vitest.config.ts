@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
@@ -11,7 +12,9 @@ import { defineConfig } from "vitest/config";
  *   listeners (process.off) run each in a fresh worker, since a mock or a listener would otherwise
  *   reach, or miss, the files sharing it. They are found by reading the files, so a new one is placed
  *   without editing this list.
- * More workers than cores: much of the suite waits (on timers, sockets, child processes), not computes.
+ * Two workers more than cores: much of the suite waits (on timers, sockets, child processes), not
+ * computes, and a waiting worker leaves its core to another. Each worker loads the modules and an engine
+ * again, and too many crowd the cores: on two cores, three workers took 131 s, four 116 s, five 127 s.
  */
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
 const TESTS = "test";
@@ -45,7 +48,7 @@ export default defineConfig({
     // Setup builds the search engine and starts servers; a loaded machine must not fail it (at a load
     // average of 13 on two cores, a hook building the engine went past 60 s).
     hookTimeout: 180_000,
-    maxWorkers: 3,
+    maxWorkers: availableParallelism() + 2,
     projects: [
       {
         extends: true,
