@@ -820,7 +820,8 @@ export class SearchEngine {
    * "инкубатор в Казахстане"). Its Russian words are those that are not words of the catalog in English
    * or French as typed and whose Cyrillic reading is one in Russian (see isRussianWord). It is Russian when it has a
    * grammar word of transliterated Russian ("v", "dlya") and such a word, or three such words; and they
-   * are at least as many as its other words. Undefined for any other message.
+   * are at least as many as its other words; or Russian typed with the keyboard left on its Latin layout (see
+   * readLatinKeys). Undefined for any other message.
    */
   fromTranslit(text: string): string | undefined {
     return this.translitReading.of(text);

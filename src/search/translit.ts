@@ -70,9 +70,10 @@ export function cyrillicOf(word: string): string {
 }
 
 // The Russian ЙЦУКЕН layout over the Latin QWERTY one: the key each Latin character shares with a Cyrillic
-// letter ("b" is и, "," is б).
-const LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`";
-const CYRILLIC_KEYS = "йцукенгшщзхъфывапролджэячсмитьбюё";
+// letter ("b" is и, "," is б), with Shift too ("{" is Х, "<" is Б), and the Russian question mark and full
+// stop ("&" is Shift+7, the "?" of the Russian layout; "/" is its ".").
+const LATIN_KEYS = "qwertyuiop[]asdfghjkl;'zxcvbnm,.`{}:\"<>~&/";
+const CYRILLIC_KEYS = "йцукенгшщзхъфывапролджэячсмитьбюёхъжэбюё?.";
 const CYRILLIC_OF_KEY = new Map(Array.from(LATIN_KEYS, (key, i) => [key, CYRILLIC_KEYS[i]!]));
 
 /**

@@ -69,9 +69,16 @@ describe("Russian typed with the keyboard on its Latin layout", () => {
     expect(cyrillicOfLatinKeys("incubator (Almaty)")).toBeUndefined();
   });
 
+  it("reads capitals typed with Shift and the Russian question mark and full stop", () => {
+    // Shift+7 is the Russian "?", the "/" key its full stop; "{" and "<" are Х and Б.
+    expect(cyrillicOfLatinKeys("ult yf[jlbncz byre,fnjh&")).toBe("где находится инкубатор?");
+    expect(cyrillicOfLatinKeys("<bpytc byre,fnjh d {fh,byt/")).toBe("бизнес инкубатор в харбине.");
+  });
+
   it.each([
     ["byre,fnjh d xfyit", ["incubator-changsha"]],
     ["ghjuhfvvs j,vtyf ijc", ["sco-higher-education-centre", "sco-scitech-innovation-centre"]],
+    ["byre,fnjh d {fh,byt&", ["incubator-harbin"]],
   ])("%s is read as the Russian it was meant to be, and answered in Russian", (text, ids) => {
     const decision = decide(engine, text);
     expect(decision.lang).toBe("ru");
