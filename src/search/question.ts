@@ -271,10 +271,11 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
     "jobs",
     /\bjob (offers?|openings?|vacanc\p{L}*|ads?)\b|\bvacanc(y|ies)\b|\b(are|is) (they|it) hiring\b|\brecruit\p{L}*|\boffres? d'emploi\b|\bpostes? (a pourvoir|vacants?|ouverts?)\b|\brecrut\p{L}*|\bembauch\p{L}*|\bваканси\p{L}*|\bнабор сотрудников\b|\bустроиться (на работу|работать)\b|招聘|职位空缺|岗位空缺|工作机会/u,
   ],
-  // Which is best: the catalog describes, it does not rank ("the best incubator for biotech", "какой лучше").
+  // Which is best: the catalog describes, it does not rank ("the best incubator for biotech", "какой лучше");
+  // the best way to reach one, or best practices, are not a ranking ("лучший способ связаться", 最好的办法).
   [
     "ranking",
-    /\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的|更好的|推荐哪/u,
+    /\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
   ],
   [
     "text",
@@ -365,7 +366,7 @@ export function winnersAsked(text: string): readonly string[] | null {
 /** Words asking for the items of a set one by one ("la liste des…", "which companies exactly", "какие именно", 具体条目). */
 const LIST = new RegExp(
   wordBoundaries(
-    String.raw`\b(full |complete |whole )?list of\b|\b(which|what) (\w+ )?exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出`,
+    String.raw`\b(full |complete |whole )?list of\b|\b(which|what) (?!is |was )\w+ exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出`,
   ),
   "u",
 );
@@ -731,6 +732,7 @@ const SMALLTALK: [SmalltalkKind, string[]][] = [
       "dac",
       "ok merci",
       "je vois",
+      "ca marche",
       "да",
       "нет",
       "ок",
@@ -831,8 +833,8 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "帮帮我",
     "帮忙",
     "你是谁",
-    // The bot itself: what it is, who made it, how it is used ("am I talking to a real person or a robot?",
-    // "кто тебя разработал?", "你是哪个公司做的？", "tu sers à quoi ?", "je peux te demander quoi ?").
+    // The bot itself: what it is, how it is used ("am I talking to a real person or a robot?", "je peux te
+    // demander quoi ?"); who made it or how it works, in ABOUT_THE_BOT.
     "bot",
     "robot",
     "chatbot",
@@ -840,46 +842,20 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "ki",
     "human",
     "humain",
-    "person",
     "real",
-    "built",
-    "made",
-    "created",
-    "developed",
-    "programmed",
-    "cree",
-    "developpe",
-    "sers",
-    "servir",
-    "marche",
-    "fonctionne",
-    "fonctionnes",
     "utiliser",
     "demander",
     "poser",
     "ask",
     "use",
-    "work",
-    "works",
     "бот",
     "робот",
-    "человек",
     "живой",
-    "разработал",
-    "разработали",
-    "создал",
-    "создали",
-    "сделал",
-    "сделали",
     "пользоваться",
-    "работает",
     "спрашивать",
     "спросить",
     "机器人",
     "真人",
-    "开发",
-    "做的",
-    "公司",
     "怎么用",
     "能干啥",
     "干啥",
@@ -1011,7 +987,6 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "извините",
     "простите",
     "сорри",
-    "не туда",
     "不好意思",
     "抱歉",
     "发错",
@@ -1019,8 +994,43 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
   ].map((w) => [w, "ack"] as const),
 ]);
 
+/**
+ * Words of who made the bot and how it works that ask about a record as well ("who made you?" and "who
+ * made the agreement?", "ça marche pour toi ?" and "le marché", "ты живой человек?" and "сколько человек?",
+ * 你是哪个公司做的 and 哪个公司做的, 开发区): small talk asking for help only in a message that speaks to the
+ * bot (see SECOND_PERSON) or has another word asking for help ("who built this bot?").
+ */
+const ABOUT_THE_BOT = new Set([
+  "person",
+  "built",
+  "made",
+  "created",
+  "developed",
+  "programmed",
+  "cree",
+  "developpe",
+  "sers",
+  "servir",
+  "marche",
+  "fonctionne",
+  "fonctionnes",
+  "work",
+  "works",
+  "человек",
+  "разработал",
+  "разработали",
+  "создал",
+  "создали",
+  "сделал",
+  "сделали",
+  "работает",
+  "开发",
+  "做的",
+  "公司",
+]);
+
 /** Laughter of any length: "hahaha", "ахахах", "хахаха", "哈哈哈哈". */
-const LAUGHTER = /^(?:a?(?:ha)+h?|(?:ah)+a?|(?:he)+h?|x?(?:ха)+х?|(?:ах)+а?|哈{2,}|嘿{2,}|呵{2,})$/u;
+const LAUGHTER = /^(?:a?(?:ha)+h?|(?:ah)+a?|(?:he)+h?|(?:ха)+х?|(?:ах)+а?|哈{2,}|嘿{2,}|呵{2,})$/u;
 
 /** Words that go with small talk without asking anything ("thank u so much", "aide svp", "спасибо, всё понятно"). */
 const SMALLTALK_FILLER = new Set([
@@ -1108,11 +1118,16 @@ function smalltalkByWords(normalized: string): SmalltalkKind | null {
       }
     if (rest !== "") return null;
   }
+  const toBot = addressesBot(normalized) || tokens.some((t) => SMALLTALK_WORDS.get(t) === "help");
   let first: SmalltalkKind | null = null;
   for (const [i, token] of tokens.entries()) {
     // "merci pour votre aide", "thanks for your help": the help given, not help asked for.
     const given = (token === "aide" || token === "help") && GIVER.has(tokens[i - 1] ?? "");
-    const kind = given ? undefined : (SMALLTALK_WORDS.get(token) ?? (LAUGHTER.test(token) ? "ack" : undefined));
+    const kind = given
+      ? undefined
+      : (SMALLTALK_WORDS.get(token) ??
+        (toBot && ABOUT_THE_BOT.has(token) ? "help" : undefined) ??
+        (LAUGHTER.test(token) ? "ack" : undefined));
     // Grammar words go with small talk too ("you're awesome", "am I talking to a real person or a robot?").
     if (!kind && !SMALLTALK_FILLER.has(token) && !isGrammarWord(token)) return null;
     if (kind && (first === null || priority(kind) < priority(first))) first = kind;
@@ -1164,7 +1179,7 @@ function priority(kind: SmalltalkKind): number {
 const HAN_PHRASES = [...PHRASES.keys()].filter((p) => /\p{Script=Han}/u.test(p)).sort((a, b) => b.length - a.length);
 
 /** Chinese small-talk words and filler, longest first. */
-const HAN_WORDS = [...SMALLTALK_WORDS.keys(), ...SMALLTALK_FILLER]
+const HAN_WORDS = [...SMALLTALK_WORDS.keys(), ...ABOUT_THE_BOT, ...SMALLTALK_FILLER]
   .filter((w) => /\p{Script=Han}/u.test(w))
   .sort((a, b) => b.length - a.length);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   detailAsked,
+  listAsked,
   namesAsked,
   postAsked,
   questionKind,
@@ -57,6 +58,9 @@ describe("smalltalkKind", () => {
     ["哈哈哈哈", "ack"],
     ["ахахахах", "ack"],
     ["mdr", "ack"],
+    ["ok ça marche", "ack"],
+    ["who made you?", "help"],
+    ["who built this bot?", "help"],
   ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
     expect(smalltalkKind(text)).toBe(kind);
   });
@@ -77,6 +81,12 @@ describe("smalltalkKind", () => {
     "c'est qui le directeur ?",
     "who built the lunar station?",
     "哪个公司参加了东博会",
+    // Words of who made the bot and how it works ask about a record when the message does not speak to the bot.
+    "c'est quoi le marché ?",
+    "when was it created?",
+    "сколько там человек?",
+    "哪个公司做的？",
+    "开发",
   ])("%s asks something", (text) => {
     expect(smalltalkKind(text)).toBeNull();
   });
@@ -262,9 +272,29 @@ describe("detailAsked", () => {
     "С чего лучше начать? Ищем партнёров в Синьцзяне",
     "le meilleur moyen de contacter le bureau d'Urumqi",
     "best practices in technology transfer",
+    "какие лучшие практики цифровой экономики ШОС?",
+    "лучший способ связаться с КБТУ",
+    "联系上合能源平台最好的方式是什么",
   ])("%s asks for no detail alone", (text) => {
     expect(detailAsked(text)).toBeNull();
   });
+});
+
+describe("listAsked", () => {
+  it.each([
+    ["which companies exactly signed the 21 agreements", [21]],
+    ["what exactly were the 21 agreements signed in Tianjin?", [21]],
+    ["la liste des 28 provinces signataires du manifeste 2024", [28]],
+  ])("%s asks to list a set of %j", (text, numbers) => {
+    expect(listAsked(text)?.numbers).toEqual(numbers);
+  });
+
+  it.each(["what exactly is the 514 list?", "what is exactly the 514 list?", "list of incubators in China"])(
+    "%s asks for no itemised set",
+    (text) => {
+      expect(listAsked(text)).toBeNull();
+    },
+  );
 });
 
 describe("postAsked", () => {
