@@ -222,8 +222,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
 const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
   fee: /(?<!\p{L})(fees?(?!\p{L})|free of charge|tuition|frais|gratuit|бесплатн|взнос|оплат)|免费|费用|学费/iu,
   deadline: /(?<!\p{L})(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)(?!\p{L})|截止/iu,
+  // Applying to get in, not AI "applications", "helped apply technologies" or "la plateforme s'inscrit dans…".
   admission:
-    /(?<!\p{L})(eligib|admission|admitted|apply|applications?(?!\p{L})|applicants?|candidat|postul|inscri|заявк|поступлени|отбор)|申请|报名|录取|招生/iu,
+    /(?<!\p{L})(eligib|admission|admitted|appl(y|ying) (for|to|online)|application (procedure|process|form|dates?|rules|period|deadlines?|requirements)|applications? (open|close)|applicants?|candidat|postul|inscription|inscrire|заявк|поступлени|отбор)|申请|报名|录取|招生/iu,
   jobs: /(?<!\p{L})(job offers?|vacanc|recruit|hiring|offres? d'emploi|recrut|embauch|ваканси|трудоустро)|招聘/iu,
 };
 

@@ -450,6 +450,21 @@ describe("decide: how to get in, vacancies, which is best, who heads it, and a d
     expect(decision.kind).toBe("answer");
     expect(decision.record?.id).toBe("china-asean-innovation-contest");
   });
+
+  it("takes no AI “applications”, “helped apply technologies” or “s'inscrit dans” for a word of applying", () => {
+    // The action's sentence "…helped apply modern agriculture…" says nothing of who may take part.
+    const action = decide(engine, "is my company eligible for the China-ASEAN tech transfer action?");
+    expect(action.record?.id).toBe("china-asean-tech-transfer-action");
+    expect(action.direct).toBeNull();
+    const platform = decide(engine, "comment s'inscrire à la plateforme énergétique de l'OCS ?");
+    expect(platform.record?.id).toBe("sco-energy-platform");
+    expect(platform.direct).toBeNull();
+    // An organisation whose text only speaks of AI applications does not say how to get in.
+    expect(decide(engine, "how do I apply to the SCO AI cooperation centre?")).toMatchObject({
+      kind: "decline",
+      missing: "admission",
+    });
+  });
 });
 
 describe("decide: a question asking only for a detail", () => {
