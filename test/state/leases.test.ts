@@ -93,7 +93,11 @@ describe.each(["memory", "redis"] as const)("%s leases", (kind) => {
     const k = key();
     expect(await crashed.acquire(k, { ttlMs: 300, waitMs: 0 })).toBeDefined();
     // The holder is gone; the next one gets the lease once the TTL has run out, within its wait.
-    expect(await survivor.acquire(k, { ttlMs: 30_000, waitMs: 20_000 })).toBeDefined();
+    const taken = await survivor.acquire(k, { ttlMs: 30_000, waitMs: 20_000 });
+    expect(taken).toBeDefined();
+    // It is the survivor's now: the crashed holder's process, back, cannot take it.
+    expect(await crashed.acquire(k, { ttlMs: 300, waitMs: 0 })).toBeUndefined();
+    expect(await taken!.release()).toBe(true);
   });
 
   it("stays with a slow holder that renews it, and a waiter gives up after its bounded wait", async () => {
