@@ -190,9 +190,17 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0)
     return decline();
-  // "When will the lunar station be finished?": a record with no date says nothing of when.
+  // "When will the lunar station be finished?": a record with no date for what is asked says nothing of
+  // when. A question of nothing but the record and when ("when was the SCO energy platform launched?") is
+  // its card's: a record without dates tells of its beginnings in its text ("announced … in 2025").
   // A deadline is asked otherwise (see detailAsked), with other questions ("怎么申请？有截止日期吗").
-  if (question === "when" && direct === null && !asksFor(text, "where") && !mentionsDetail(text, "deadline"))
+  if (
+    question === "when" &&
+    direct === null &&
+    wantedKeys(record, asked).size > 0 &&
+    !asksFor(text, "where") &&
+    !mentionsDetail(text, "deadline")
+  )
     return decline({ missing: "date" });
   // "Quand et où ?", "какого числа она прошла и сколько соглашений там подписали?": two facts asked.
   const second =

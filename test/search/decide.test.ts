@@ -439,6 +439,13 @@ describe("decide: how to get in, vacancies, which is best, who heads it, and a d
     expect(decide(engine, question)).toMatchObject({ kind: "decline", missing });
   });
 
+  it.each(["when was the SCO energy platform launched?", "上合组织能源合作平台什么时候成立？"])(
+    "answers %s, a question of nothing but the record and when, with its card: it tells when it was announced",
+    (question) => {
+      expect(decide(engine, question)).toMatchObject({ kind: "answer", record: { id: "sco-energy-platform" } });
+    },
+  );
+
   it("answers a deadline asked with another question, though the record gives no date", () => {
     const decision = decide(engine, "你好，请问广西东盟杰出青年科学家项目怎么申请？有截止日期吗");
     expect(decision.kind).toBe("answer");
