@@ -884,6 +884,14 @@ const SOFT_WORDS = [
   "创立",
   "建立",
   "启动",
+  // "When was it set up?", "когда появилась…", 何时设立: when it began, as "founded" says.
+  "set",
+  "setup",
+  "появилась",
+  "появился",
+  "появилось",
+  "设立",
+  "创办",
   // "List of incubators in China", "la liste des provinces": how the answer is wanted, not what about.
   "list",
   "lists",

@@ -8,6 +8,7 @@ import {
   asksFor,
   containsWord,
   detailAsked,
+  isHeadPost,
   listAsked,
   mentionsDetail,
   namesAsked,
@@ -161,9 +162,12 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.
   // "Who won the contest last year?": a record that never speaks of winners does not say who won.
+  // "Who heads it?" asks an institution's head; a project's or an event's is who leads it, its organisers.
+  const post = postAsked(text);
+  const headless = isHeadPost(post) && record.kind !== "organisation" && record.kind !== "incubator";
   const detail =
     detailAsked(text) ??
-    (question === "who" && !speaksOfPost(record, postAsked(text)) ? "person" : null) ??
+    (question === "who" && !headless && !speaksOfPost(record, post) ? "person" : null) ??
     (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
   if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog }))
     return decline({ missing: detail });
@@ -514,11 +518,17 @@ function countsWithoutListing(
   if (!figure) return false;
   // "перечень 514 пунктов спроса и предложения" names a record that is itself a list ("Перечень Урумчи…").
   const title = fold(record.title[lang]);
-  if (cue.split(/\s+/u).some((word) => word.length > 3 && title.includes(word))) return false;
-  const wanted = wantedKeys(record, asked);
+  if (cue.split(/\s+/u).some((word) => LIST_NOUNS.has(word) && title.includes(word))) return false;
+  // The listing sentence names the things asked for ("quelles entreprises…": companies, not the regions and
+  // sectors a sentence of the same record lists).
+  const things = asked.thingsKeys();
+  const named = things.size > 0 ? things : wantedKeys(record, asked);
   const items = Math.min(figure.value, 4);
-  return !asked.sentencesOf(record, lang).some((p) => listItems(p.part) + 1 >= items && overlap(wanted, p.keys) > 0);
+  return !asked.sentencesOf(record, lang).some((p) => listItems(p.part) + 1 >= items && overlap(named, p.keys) > 0);
 }
+
+/** The words for a list itself, which a record that is a list has in its title ("Liste d'Ürümqi de 514…"). */
+const LIST_NOUNS = new Set(["list", "lists", "liste", "listes", "перечень", "список", "списка", "清单"]);
 
 /** The keys of a question that its answering record's title does not name: what it asks of the record. */
 function wantedKeys(record: CatalogRecord, asked: AskedWords): Set<string> {

@@ -90,8 +90,11 @@ function vocabularyVote(text: string, vocabulary: LatinVocabulary): "en" | "fr" 
   return fr > en ? "fr" : en > fr ? "en" : undefined;
 }
 
-const FRENCH_ONLY = new Set(fra.map(fold).filter((w) => !eng.includes(w) && w.length > 1));
-const ENGLISH_ONLY = new Set(eng.map(fold).filter((w) => !fra.includes(w) && w.length > 1));
+// The stop word lists lack some question words ("combien ?", "why?").
+const FRENCH = [...fra, "combien", "pourquoi", "quand"];
+const ENGLISH = [...eng, "why", "when"];
+const FRENCH_ONLY = new Set(FRENCH.map(fold).filter((w) => !ENGLISH.includes(w) && w.length > 1));
+const ENGLISH_ONLY = new Set(ENGLISH.map(fold).filter((w) => !FRENCH.includes(w) && w.length > 1));
 
 /** English or French by their grammar words alone, when only one of the two has any in the text. */
 function grammarVote(text: string): "en" | "fr" | undefined {

@@ -261,10 +261,11 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
     "city",
     /\b(in )?(which|what) (\w+ )?cit(y|ies)\b|\b(dans )?quelles? villes?\b|\bв как(ом|их) город|哪个城市|哪些城市|哪座城市/u,
   ],
-  // How to get in: admission, eligibility, how to apply ("comment postuler", "как поступить", 怎么申请).
+  // How to get in: admission, entrance exams, how to apply ("comment postuler", "как поступить", 怎么申请) —
+  // not who may take part, which a programme's card says and a membership question asks.
   [
     "admission",
-    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\beligib(le|ility)\b|\bwho (can|may) (apply|take part|participate)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\bqui peut (postuler|candidater|participer|s'inscrire)\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bкто может (подать|участвовать|поступить)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|怎么报名|如何报名|怎样报名|怎样申请/u,
+    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|怎么报名|如何报名|怎样报名|怎样申请/u,
   ],
   // Vacancies ("y a des offres d'emploi au centre…", "вакансии"), not jobs as a field ("green jobs").
   [
@@ -347,6 +348,11 @@ const HEAD_POST = [
   ...POSTS.filter((names) => names.some((n) => /^(director|mayor|chairman|rector|secretary-general)$/.test(n))).flat(),
 ];
 const ALL_POSTS = [...POSTS, HEAD_POST];
+
+/** Whether a post postAsked gave is "whoever heads it", which only an institution has. */
+export function isHeadPost(post: readonly string[] | null): boolean {
+  return post === HEAD_POST;
+}
 
 /** Words of a question for the winners of a contest or prize (folded; "won" only after "who"). */
 const WINNERS = [
@@ -619,6 +625,9 @@ const SMALLTALK: [SmalltalkKind, string[]][] = [
       "super",
       "merci",
       "merci beaucoup",
+      "trop bien",
+      "trop bien merci",
+      "trop cool",
       "merci bien",
       "merci infiniment",
       "merci mille fois",
@@ -925,7 +934,6 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "clair",
     "genial",
     "parfait",
-    "trop",
     "помогли",
     "помог",
     "помогло",

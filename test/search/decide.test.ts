@@ -446,6 +446,20 @@ describe("decide: how to get in, vacancies, which is best, who heads it, and a d
     },
   );
 
+  it.each([
+    // A project's head is whoever leads it, which its text says ("initiated by China and Russia").
+    ["who leads the project on the lunar station?", "ilrs-lunar-station"],
+    // Who may join the SCO is a membership question, not an admission.
+    ["which countries are eligible to join the SCO?", "shanghai-cooperation-organisation"],
+    // "Set up" says when it began, as "founded" does: the record's dated text answers.
+    ["when was the SCO green industry platform set up?", "sco-green-industry-platform"],
+    ["когда появилась платформа цифровой экономики ШОС?", "sco-digital-economy-platform"],
+  ])("answers %s with %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+  });
+
   it("answers a deadline asked with another question, though the record gives no date", () => {
     const decision = decide(engine, "你好，请问广西东盟杰出青年科学家项目怎么申请？有截止日期吗");
     expect(decision.kind).toBe("answer");

@@ -110,5 +110,8 @@ describe("detectLanguage", () => {
     // A guess the detector itself calls unreliable is no better than English, the default.
     expect(detectLanguage("brunei")).toBe("en");
     expect(detectLanguage("brunei", "fr")).toBe("fr");
+    // Question words the stop word lists lack still tell the language.
+    expect(detectLanguage("combien ?")).toBe("fr");
+    expect(detectLanguage("pourquoi ?")).toBe("fr");
   });
 });
