@@ -81,6 +81,7 @@ describe("smalltalkKind", () => {
     "c'est qui le directeur ?",
     "who built the lunar station?",
     "哪个公司参加了东博会",
+    "trop cher ?",
     // Words of who made the bot and how it works ask about a record when the message does not speak to the bot.
     "c'est quoi le marché ?",
     "when was it created?",
