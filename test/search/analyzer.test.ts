@@ -28,6 +28,12 @@ describe("analyze", () => {
     expect(keys("INCUBATORS IN KAZAKHSTAN")).not.toContain("in");
   });
 
+  it("keys no auxiliary or everyday verb form the English stop word list lacks", () => {
+    const { words, keys } = analyze("how much funding does it give and what will it be doing", "en");
+    const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
+    expect(keyed).toEqual(["funding"]);
+  });
+
   it("keys no pronoun, those the English stop word list lacks included", () => {
     const { words, keys } = analyze("she wants hands-on training for herself and its staff", "en");
     const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
