@@ -9,7 +9,7 @@ import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
 import { bundledCatalog } from "./bundled-catalog.js";
 import { afterEachFile } from "./file-end.js";
-import { openBundledEngine } from "./saved-index.js";
+import { openEngine } from "./saved-index.js";
 
 let shared: { engine: Promise<SearchEngine>; changed: boolean } | undefined;
 
@@ -25,7 +25,7 @@ export function bundledEngine(): Promise<SearchEngine> {
     const entry: { engine: Promise<SearchEngine>; changed: boolean } = {
       changed: false,
       engine: bundledCatalog().then(async (catalog) =>
-        watchChanges(await openBundledEngine(catalog), () => (entry.changed = true)),
+        watchChanges(await openEngine(catalog), () => (entry.changed = true)),
       ),
     };
     shared = entry;
@@ -64,8 +64,9 @@ let i18nInstance: ReturnType<typeof createI18n> | undefined;
 /**
  * Dependencies for a bot under test: bundled catalog, in-memory state unless given, silent logs. With
  * `live`, the catalog is a live catalog of its own (announcements, /reload from `live.dir`) over an
- * engine of its own (over the bundled catalog: loaded from the run's saved index, see saved-index.ts),
- * since live changes are applied to the engine in place; without, the shared engine.
+ * engine of its own (loaded from the run's saved index when the folder is the bundled catalog's or a copy
+ * of it, see saved-index.ts), since live changes are applied to the engine in place; without, the shared
+ * engine.
  */
 export async function testDeps(
   overrides: { state?: StateBackend; settings?: Partial<BotSettings>; live?: { dir?: string } } = {},
@@ -76,13 +77,9 @@ export async function testDeps(
   let live: LiveCatalog | undefined;
   if (overrides.live) {
     const dir = overrides.live.dir ?? DEFAULT_DATA_DIR;
-    if (dir === DEFAULT_DATA_DIR) {
-      const files = await bundledCatalog();
-      const engine = await openBundledEngine(files);
-      live = await LiveCatalog.start({ dir, files, engine, changes: state.catalog, logger });
-    } else {
-      live = await LiveCatalog.start({ dir, files: await loadCatalogOrThrow(dir), changes: state.catalog, logger });
-    }
+    const files = dir === DEFAULT_DATA_DIR ? await bundledCatalog() : await loadCatalogOrThrow(dir);
+    const engine = await openEngine(files);
+    live = await LiveCatalog.start({ dir, files, engine, changes: state.catalog, logger });
     search = live.search;
   } else search = await bundledEngine();
   return {

@@ -6,8 +6,9 @@
  * - `processIndexFile()`: for the bot processes of replica sets (test/helpers/replicas.ts), written by
  *   the compiled `index:build` those processes come from (an index names the engine's code it was made
  *   by, so the compiled processes cannot use one made by src/ under vitest);
- * - `openBundledEngine()`: engines over the bundled catalog in the test workers (test/helpers/bot-deps.ts),
- *   built by the first worker that needs one and loaded by the others, an engine of its own each time.
+ * - `openEngine()`: engines over the bundled catalog (or a copy of its folder) in the test workers
+ *   (test/helpers/bot-deps.ts), built by the first worker that needs one and loaded by the others, an
+ *   engine of its own each time.
  * Test files in other workers that ask meanwhile wait for the first one's file. Outside a test run
  * (no run folder), nothing is saved: each start and each worker builds.
  */
@@ -18,6 +19,7 @@ import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import type { Catalog } from "../../src/catalog/schema.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { catalogContentHash, loadSnapshot, writeSnapshot } from "../../src/search/snapshot.js";
+import { bundledCatalog } from "./bundled-catalog.js";
 import { nodeArgs, ROOT } from "./main-process.js";
 
 /** A bound on a hang: one index build, on a loaded machine. */
@@ -48,27 +50,31 @@ export function processIndexFile(): Promise<string | undefined> {
   })());
 }
 
-/** Content hashes of catalogs (the bundled one is frozen: see bundled-catalog.ts), computed once. */
+/** Content hashes of catalogs (frozen, or never changed: see bundled-catalog.ts), computed once. */
 const hashes = new WeakMap<Catalog, string>();
 
 /**
- * An engine of its own over `catalog`, the bundled catalog: loaded from the run's saved index of it
- * (about a third of the CPU time of a build), else built (and saved for the other workers when this is
- * the first). Changing it changes no other.
+ * An engine of its own over `catalog`: loaded from the run's saved index of the bundled catalog (about a
+ * third of the CPU time of a build) when `catalog` has the bundled catalog's content — the bundled
+ * catalog itself, or a folder copied from it — else built. The first call of the run builds the bundled
+ * catalog's engine and saves it for the others. Changing the engine changes no other.
  */
-export async function openBundledEngine(catalog: Catalog): Promise<SearchEngine> {
+export async function openEngine(catalog: Catalog): Promise<SearchEngine> {
   const folder = runFolder();
   if (!folder) return SearchEngine.build(catalog);
   const file = path.join(folder, "bundled-catalog.workers.index");
+  const bundled = await bundledCatalog();
   let built: SearchEngine | undefined;
   await madeOnce(file, async () => {
-    built = writeSnapshot(file, catalog).engine;
+    const engine = writeSnapshot(file, bundled).engine;
+    if (catalog === bundled) built = engine;
   });
   if (built) return built;
   let hash = hashes.get(catalog);
   if (hash === undefined) hashes.set(catalog, (hash = catalogContentHash(catalog)));
   const loaded = loadSnapshot(file, catalog, {}, hash);
-  // Stale when src/search changed since the file was written (a watch-mode rerun): build.
+  // Stale for another catalog, or when src/search changed since the file was written (a watch-mode
+  // rerun): built.
   return loaded.ok ? loaded.engine : SearchEngine.build(catalog);
 }
 
