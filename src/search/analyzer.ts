@@ -385,6 +385,17 @@ const QUESTION_WORDS = {
     "pq",
   ],
   cyrillic: [
+    // Whom to write to and about what ("кому писать по поводу…"), ties to something ("связи с Китаем", as
+    // "ties" and "linked" are in English), and the asker's own doing ("учусь в КБТУ", "работаю в акимате").
+    "поводу",
+    "писать",
+    "связи",
+    "связь",
+    "учусь",
+    "учимся",
+    "работаю",
+    "работаем",
+    "выйти",
     // "где находится секретариат?": where it is, said by the where-question.
     "находится",
     "находятся",

@@ -28,6 +28,12 @@ describe("analyze", () => {
     expect(keys("INCUBATORS IN KAZAKHSTAN")).not.toContain("in");
   });
 
+  it("keys no Russian word of whom to write to, ties to something, or the asker's own doing", () => {
+    const { words, keys } = analyze("учусь в КБТУ, кому писать по поводу связи с Китаем?", "ru");
+    const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
+    expect(keyed).toEqual(["кбту", "китаем"]);
+  });
+
   it("keys no auxiliary or everyday verb form the English stop word list lacks", () => {
     const { words, keys } = analyze("how much funding does it give and what will it be doing", "en");
     const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
