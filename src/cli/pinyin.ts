@@ -5,8 +5,8 @@ import { PINYIN_FILE } from "../search/pinyin.js";
 
 /**
  * npm run pinyin: writes data/pinyin.json, the toneless reading of every Chinese character of the
- * catalog (records, glossary, places), read in its words' context by pinyin-pro; a character read
- * several ways keeps its most frequent reading. Run it after adding Chinese text with new characters;
+ * catalog (records, glossary, places), read in its words' context by pinyin-pro — a character read
+ * several ways keeps its most frequent reading — and of the 3,755 most common characters. Run it after adding Chinese text with new characters;
  * a test fails until the shipped file covers the bundled catalog.
  */
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
@@ -27,6 +27,17 @@ for (const text of texts) {
       if (!byReading) counts.set(glyph, (byReading = new Map()));
       byReading.set(reading, (byReading.get(reading) ?? 0) + 1);
     });
+  }
+}
+// The 3,755 most common characters (GB 2312 level 1), so that a character typed for another of the same
+// sound ("乌鲁目齐" for 乌鲁木齐, "孵花器" for 孵化器) still has its reading (see PinyinNames.homophone).
+const gbk = new TextDecoder("gbk");
+for (let lead = 0xb0; lead <= 0xd7; lead++) {
+  for (let trail = 0xa1; trail <= (lead === 0xd7 ? 0xf9 : 0xfe); trail++) {
+    const glyph = gbk.decode(new Uint8Array([lead, trail]));
+    if (counts.has(glyph)) continue;
+    const reading = pinyin(glyph, { toneType: "none", v: true });
+    if (/^[a-z]+$/.test(reading)) counts.set(glyph, new Map([[reading, 1]]));
   }
 }
 const chars = Object.fromEntries(

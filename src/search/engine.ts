@@ -209,6 +209,10 @@ const KIND_BONUS = 0.1;
 
 /** Pinyin syllables typed apart that are read together as one name, at most ("shang he zu zhi" = 上合组织). */
 const PINYIN_SYLLABLES_JOINED = 4;
+/** Characters of Chinese grammar, too common to be a character typed for another (see isTypoOf). */
+const HAN_GRAMMAR = new Set([
+  ..."是的了在有不也都就我你他她这那吗呢吧啊个们很还要会能可以把被对给从到说去来想看用为与及或而之等",
+]);
 const INCUBATOR_CONCEPT = "~incubator";
 /** Its share for a record with a topic word matched outside its title (a university that mentions incubators). */
 const TOPIC_OUTSIDE_TITLE_PLACE = 0.5;
@@ -410,6 +414,7 @@ export class SearchEngine {
   /** Readings of the last message, asked twice per message (language, then analysis). */
   private readonly pinyinReading = new LastReading((text) => this.readPinyin(text));
   private readonly translitReading = new LastReading((text) => this.readTranslit(text));
+  private readonly homophoneReading = new LastReading((text) => this.readHomophones(text));
   /** Record → how much a match in its tags counts (see SPECIFIC_SECTORS). */
   private tagFactor: Float64Array;
   /** The catalog as searched now (`catalog`), built on first use after a change. */
@@ -520,6 +525,7 @@ export class SearchEngine {
     this.referrals = undefined;
     // The catalog's words changed: the last message may read otherwise.
     this.translitReading.clear();
+    this.homophoneReading.clear();
   }
 
   /**
@@ -544,6 +550,7 @@ export class SearchEngine {
     this.referrals = undefined;
     // The catalog's words changed: the last message may read otherwise.
     this.translitReading.clear();
+    this.homophoneReading.clear();
     return true;
   }
 
@@ -644,7 +651,7 @@ export class SearchEngine {
 
   /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   analyse(text: string): AnalysedQuery {
-    const read = this.fromPinyin(text) ?? this.fromTranslit(text) ?? text;
+    const read = this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text;
     const en = analyze(read, "en");
     const fr = analyze(read, "fr");
     return { text, en, fr, matches: [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")] };
@@ -904,6 +911,71 @@ export class SearchEngine {
   }
 
   /**
+   * A Chinese message with a character typed for another of the same sound, the wrong candidate of a pinyin
+   * keyboard, with the catalog's name it was meant to be ("乌鲁目齐创新大会" → "乌鲁木齐创新大会"); undefined
+   * when it has none. Two to four characters are corrected only when they sound like a name of the
+   * glossary or the gazetteer, differ from it in one character (see PinyinNames.homophone), and that
+   * character is the odd one out (see isTypoOf).
+   */
+  fromHomophones(text: string): string | undefined {
+    return this.homophoneReading.of(text);
+  }
+
+  private readHomophones(text: string): string | undefined {
+    if (!/\p{Script=Han}/u.test(text)) return undefined;
+    let changed = false;
+    const read = text.replace(/\p{Script=Han}+/gu, (run) => {
+      const glyphs = Array.from(run);
+      const out: string[] = [];
+      let i = 0;
+      while (i < glyphs.length) {
+        let taken = 0;
+        for (let n = Math.min(4, glyphs.length - i); n >= 2 && taken === 0; n--) {
+          const word = glyphs.slice(i, i + n);
+          const meant = this.pinyin.homophone(word.join(""));
+          if (meant === undefined || !this.lexicon.isHanName(fold(meant)) || !this.isTypoOf(word, Array.from(meant)))
+            continue;
+          // Two characters that go with their neighbours (德国|汽车 holds 国汽, which sounds like 国企) are
+          // the ends of two words, not one word mistyped.
+          const before = glyphs[i - 1];
+          const after = glyphs[i + n];
+          if (
+            n === 2 &&
+            ((before !== undefined && this.documentFrequency.has(before + word[0]!)) ||
+              (after !== undefined && this.documentFrequency.has(word[1]! + after)))
+          )
+            continue;
+          out.push(meant);
+          taken = n;
+        }
+        if (taken === 0) {
+          out.push(glyphs[i]!);
+          taken = 1;
+        } else changed = true;
+        i += taken;
+      }
+      return out.join("");
+    });
+    return changed ? read : undefined;
+  }
+
+  /**
+   * Whether `word` is `meant` with one character mistyped: every pair of characters with the odd one is
+   * unknown to the index, every other pair known ("乌鲁目齐": 鲁目 and 目齐 are no words of the catalog,
+   * 乌鲁 is) — so a word the catalog spells otherwise, or text around a name, is left as it is.
+   */
+  private isTypoOf(word: readonly string[], meant: readonly string[]): boolean {
+    const odd = word.findIndex((glyph, i) => glyph !== meant[i]);
+    // "南昌是不是": a grammar word next to a name is no mistyped character of it (南昌市).
+    if (HAN_GRAMMAR.has(word[odd]!)) return false;
+    for (let k = 0; k + 1 < word.length; k++) {
+      const known = this.documentFrequency.has(word[k]! + word[k + 1]!);
+      if (known === (k === odd || k + 1 === odd)) return false;
+    }
+    return true;
+  }
+
+  /**
    * A message written in pinyin, in the characters it spells ("wulumuqi fuhuaqi" → "乌鲁木齐孵化器"):
    * when two or more of its words, and two thirds of them, are pinyin of the catalog's Chinese names
    * and not words of the catalog.
@@ -961,7 +1033,10 @@ export class SearchEngine {
   private addPinyinNames(record: CatalogRecord): void {
     const fresh = [record.title.zh, record.short?.zh ?? ""].map((text) => this.pinyin.add(text));
     // A new name can change how the last message reads.
-    if (fresh.some(Boolean)) this.pinyinReading.clear();
+    if (fresh.some(Boolean)) {
+      this.pinyinReading.clear();
+      this.homophoneReading.clear();
+    }
   }
 
   /** The glossary concepts a text names, as tokens ("deals" and "agreements" are both `~agreement`). */

@@ -218,6 +218,11 @@ export class Lexicon {
     else this.hanByFirst.set(first, [{ text, token, kind }]);
   }
 
+  /** Whether a Chinese text is a name of the glossary or the gazetteer (上合组织, 孵化器, 乌鲁木齐). */
+  isHanName(text: string): boolean {
+    return this.hanByFirst.get(text[0] ?? "")?.some((entry) => entry.text === text) ?? false;
+  }
+
   /** One-word place names (and their Russian case forms) → the place tokens they name. */
   private readonly placeWords = new Map<string, string[]>();
 

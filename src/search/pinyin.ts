@@ -79,6 +79,28 @@ export class PinyinNames {
     return names;
   }
 
+  /**
+   * The name of the catalog that a Chinese word of two to four characters was meant to be, when it sounds
+   * the same and differs in one character — the wrong candidate of a pinyin keyboard ("乌鲁目齐" for
+   * 乌鲁木齐, "东蒙" for 东盟, "孵花器" for 孵化器); undefined otherwise.
+   */
+  homophone(word: string): string | undefined {
+    const glyphs = Array.from(word);
+    if (glyphs.length < MIN_CHARS || glyphs.length > MAX_CHARS) return undefined;
+    const chars = charReadings();
+    let key = "";
+    for (const glyph of glyphs) {
+      const reading = chars.get(glyph);
+      if (reading === undefined) return undefined;
+      key += reading;
+    }
+    const meant = this.lookup(key);
+    if (meant === undefined || meant === word) return undefined;
+    const other = Array.from(meant);
+    const differing = glyphs.filter((glyph, i) => glyph !== other[i]).length;
+    return other.length === glyphs.length && differing === 1 ? meant : undefined;
+  }
+
   /** The characters a typed pinyin word spells, if it spells a name of the catalog. */
   lookup(word: string): string | undefined {
     const spellings = this.byKey.get(word);

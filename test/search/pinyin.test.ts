@@ -85,3 +85,39 @@ describe("SearchEngine.fromPinyin", () => {
     expect(decision.record?.id).toBe("sco-digital-economy-forum-2025");
   });
 });
+
+describe("a Chinese character typed for another of the same sound", () => {
+  it("is the name of the catalog it was meant to be when one character differs", () => {
+    const names = new PinyinNames();
+    names.add("乌鲁木齐孵化器");
+    expect(names.homophone("乌鲁目齐")).toBe("乌鲁木齐");
+    expect(names.homophone("孵花器")).toBe("孵化器");
+    // Two characters off, or the name itself, is no typo of it.
+    expect(names.homophone("乌录目齐")).toBeUndefined();
+    expect(names.homophone("乌鲁木齐")).toBeUndefined();
+  });
+
+  it.each([
+    ["乌鲁目齐 创新大会", "bri-urumqi-innovation-conference-2024"],
+    ["长沙孵花器", "incubator-changsha"],
+    ["东蒙技术转移联盟", "china-asean-tech-transfer-alliance"],
+    ["上和组织人工智能中心", "sco-ai-cooperation-centre"],
+  ])("%s is read as the name it was meant to be and answered by %s", (text, id) => {
+    expect(engine.fromHomophones(text)).toBeDefined();
+    const decision = decide(engine, text);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
+  });
+
+  it.each([
+    // Words of their own that sound like a name, or whose characters go with their neighbours.
+    "我是一家德国汽车零部件企业的代表",
+    "南昌是不是有合作中心",
+    "上合组织是什么",
+    "天津一季度数字经济核心产业营收增长多少",
+    "想了解中国和印尼的合作",
+    "乌鲁木齐孵化器",
+  ])("%s is left as it is", (text) => {
+    expect(engine.fromHomophones(text)).toBeUndefined();
+  });
+});
