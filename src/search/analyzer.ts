@@ -111,6 +111,8 @@ const QUESTION_WORDS = {
     "going",
     "gives",
     "takes",
+    "took",
+    "remind",
     "just",
     "even",
     // Pronouns the English stop word list lacks ("she wants hands-on training").

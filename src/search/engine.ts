@@ -209,6 +209,16 @@ const KIND_BONUS = 0.1;
 
 /** Pinyin syllables typed apart that are read together as one name, at most ("shang he zu zhi" = 上合组织). */
 const PINYIN_SYLLABLES_JOINED = 4;
+/**
+ * The product's own name, as users address it ("Dear Cooperation Desk, …"): no part of the question. Blanked
+ * to spaces of the same length, so offsets into the message still hold.
+ */
+const OWN_NAME = /(?<![\p{L}])cooperation\s+desk(?![\p{L}])/giu;
+
+function withoutOwnName(text: string): string {
+  return text.replace(OWN_NAME, (name) => " ".repeat(name.length));
+}
+
 /** Characters of Chinese grammar, too common to be a character typed for another (see isTypoOf). */
 const HAN_GRAMMAR = new Set([
   ..."是的了在有不也都就我你他她这那吗呢吧啊个们很还要会能可以把被对给从到说去来想看用为与及或而之等",
@@ -651,7 +661,7 @@ export class SearchEngine {
 
   /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   analyse(text: string): AnalysedQuery {
-    const read = this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text;
+    const read = withoutOwnName(this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text);
     const en = analyze(read, "en");
     const fr = analyze(read, "fr");
     return { text, en, fr, matches: [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")] };

@@ -105,6 +105,15 @@ describe("decide: Russian words around the question, and Russian spellings of na
   });
 });
 
+describe("decide: the product's own name", () => {
+  it("is no part of the question: “Dear Cooperation Desk, …” asks what follows", () => {
+    const plain = decide(engine, "what is the SCO energy platform?");
+    const addressed = decide(engine, "Dear Cooperation Desk, what is the SCO energy platform?");
+    expect(addressed.record?.id).toBe(plain.record?.id);
+    expect(addressed.confidence).toBeCloseTo(plain.confidence, 2);
+  });
+});
+
 describe("decide: a message of nothing but grammar words", () => {
   it.each([
     ["who are you exactly?", "help"],
