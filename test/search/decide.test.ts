@@ -8,6 +8,13 @@ beforeAll(async () => {
   engine = await bundledEngine();
 });
 
+/** The decision answers the question with that record. */
+function expectAnswer(question: string, id: string): void {
+  const decision = decide(engine, question);
+  expect(decision.kind).toBe("answer");
+  expect(decision.record?.id).toBe(id);
+}
+
 describe("decide: direct answers from the record's own sentence", () => {
   it.each([
     ["who is the mayor of Shunyi district?", "en", "Cui Xiaohao"],
@@ -99,9 +106,7 @@ describe("decide: Russian words around the question, and Russian spellings of na
     ["лаборатория Хуо Янь в Брунее", "bgi-huoyan-lab-brunei"],
     ["экономзона урумчи", "urumqi-etdz"],
   ])("answers %s with %s", (question, id) => {
-    const decision = decide(engine, question);
-    expect(decision.kind).toBe("answer");
-    expect(decision.record?.id).toBe(id);
+    expectAnswer(question, id);
   });
 });
 
@@ -274,9 +279,7 @@ describe("decide: a country the question asks about", () => {
       "sco-ai-cooperation-centre",
     ],
   ])("answers %s", (question, id) => {
-    const decision = decide(engine, question);
-    expect(decision.kind).toBe("answer");
-    expect(decision.record?.id).toBe(id);
+    expectAnswer(question, id);
   });
 });
 
@@ -306,9 +309,7 @@ describe("decide: a China–X programme with another partner is another programm
     ["上合组织有哪些成员国", "shanghai-cooperation-organisation"],
     ["Quels pays font partie de l'ASEAN ?", "asean"],
   ])("still answers %s with its own partner", (question, id) => {
-    const decision = decide(engine, question);
-    expect(decision.kind).toBe("answer");
-    expect(decision.record?.id).toBe(id);
+    expectAnswer(question, id);
   });
 });
 
@@ -318,10 +319,8 @@ describe("decide: a question that names a record and asks one of its facts", () 
     ["when was ASEAN founded?", "asean"],
     ["когда основана ШОС?", "shanghai-cooperation-organisation"],
   ])("%s is answered by %s itself", (question, id) => {
-    const decision = decide(engine, question);
-    expect(decision.kind).toBe("answer");
-    expect(decision.record?.id).toBe(id);
-    expect(decision.direct?.kind).toBe("date");
+    expectAnswer(question, id);
+    expect(decide(engine, question).direct?.kind).toBe("date");
   });
 });
 
@@ -377,9 +376,7 @@ describe("decide: the words of a long question that the catalog has never seen",
       "sco-vocational-training-centre",
     ],
   ])("are mostly the asker's context, and weigh less: %s", (question, id) => {
-    const decision = decide(engine, question);
-    expect(decision.kind).toBe("answer");
-    expect(decision.record?.id).toBe(id);
+    expectAnswer(question, id);
   });
 
   it.each(["Chevening scholarship for SCO countries", "mittelstand forum"])(
@@ -398,9 +395,7 @@ describe("decide: words that only tie the thing asked about to something else", 
       "incubator-nanchang",
     ],
   ])("leave the question its subject: %s", (question, id) => {
-    const decision = decide(engine, question);
-    expect(decision.kind).toBe("answer");
-    expect(decision.record?.id).toBe(id);
+    expectAnswer(question, id);
   });
 });
 
@@ -423,9 +418,7 @@ describe("decide: the items of a set that a record only counts", () => {
     // The record is itself the list the question names.
     ["перечень спроса и предложения 514 пунктов", "urumqi-supply-demand-list"],
   ])("%s is answered by %s", (question, id) => {
-    const decision = decide(engine, question);
-    expect(decision.kind).toBe("answer");
-    expect(decision.record?.id).toBe(id);
+    expectAnswer(question, id);
   });
 
   it("reads “list” as how the answer is wanted, not what it is about", () => {
@@ -464,9 +457,7 @@ describe("decide: how to get in, vacancies, which is best, who heads it, and a d
     ["when was the SCO green industry platform set up?", "sco-green-industry-platform"],
     ["когда появилась платформа цифровой экономики ШОС?", "sco-digital-economy-platform"],
   ])("answers %s with %s", (question, id) => {
-    const decision = decide(engine, question);
-    expect(decision.kind).toBe("answer");
-    expect(decision.record?.id).toBe(id);
+    expectAnswer(question, id);
   });
 
   it("answers a deadline asked with another question, though the record gives no date", () => {
