@@ -391,6 +391,10 @@ const QUESTION_WORDS = {
     // "ties" and "linked" are in English), and the asker's own doing ("учусь в КБТУ", "работаю в акимате").
     "поводу",
     "писать",
+    // "кто такие NICTC?": the forms of "такой" the stop word list lacks.
+    "такие",
+    "такая",
+    "таких",
     "связи",
     "связь",
     "учусь",

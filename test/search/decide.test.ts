@@ -105,6 +105,7 @@ describe("decide: Russian words around the question, and Russian spellings of na
     ["где находится секретариат АСЕАН?", "asean"],
     ["лаборатория Хуо Янь в Брунее", "bgi-huoyan-lab-brunei"],
     ["экономзона урумчи", "urumqi-etdz"],
+    ["извините, а кто такие NICTC? заранее спасибо", "nictc"],
   ])("answers %s with %s", (question, id) => {
     expectAnswer(question, id);
   });
