@@ -6,8 +6,8 @@ import { PINYIN_FILE } from "../search/pinyin.js";
 /**
  * npm run pinyin: writes data/pinyin.json, the toneless reading of every Chinese character of the
  * catalog (records, glossary, places), read in its words' context by pinyin-pro — a character read
- * several ways keeps its most frequent reading — and of the 3,755 most common characters. Run it after adding Chinese text with new characters;
- * a test fails until the shipped file covers the bundled catalog.
+ * several ways keeps its most frequent reading — and of the 3,755 most common characters. Run it after
+ * adding Chinese text with new characters; a test fails until the shipped file covers the bundled catalog.
  */
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
 const texts = [

@@ -108,8 +108,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     // A command's name says nothing of the user's language; any other small talk is words of one.
     const lang =
       smalltalk === "command" ? (options.langHint ?? "en") : (options.lang ?? engine.language(text, options.langHint));
-    const response = { query: text, lang, countries: [], total: 0, hits: [] };
-    return { kind: "smalltalk", lang: response.lang, response, question: null, direct: null, smalltalk, confidence: 0 };
+    return smalltalkDecision({ query: text, lang, countries: [], total: 0, hits: [] }, smalltalk);
   }
   const question = questionKind(text);
   // Analysed once, for the search and for matching the question against the record's sentences.
@@ -123,18 +122,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   });
   // A message of nothing but grammar words ("who are you exactly?", "are you there?", "ты тут?") asks the
   // catalog nothing: it speaks to the bot, or it is chat.
-  if (!filtered && response.units === 0 && /\p{L}/u.test(text)) {
-    const kind = addressesBot(text) ? "help" : "ack";
-    return {
-      kind: "smalltalk",
-      lang: response.lang,
-      response,
-      question: null,
-      direct: null,
-      smalltalk: kind,
-      confidence: 0,
-    };
-  }
+  if (!filtered && response.units === 0 && /\p{L}/u.test(text))
+    return smalltalkDecision(response, addressesBot(text) ? "help" : "ack");
   preferSurer(response);
   const asked = askedWords(engine, analysed, response.lang);
   if (question) preferFactHolders(engine, response, question, asked);
@@ -227,6 +216,10 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   };
 }
 
+function smalltalkDecision(response: SearchResponse, smalltalk: SmalltalkKind): Decision {
+  return { kind: "smalltalk", lang: response.lang, response, question: null, direct: null, smalltalk, confidence: 0 };
+}
+
 /**
  * Words with which a record's text speaks of a detail it has no field for: what taking part costs ("free
  * of charge", "sans frais") and deadlines ("the source gives no deadlines" answers the question too).
@@ -265,24 +258,14 @@ function holdsDetail(
     case "website":
     case "text":
       return record.links.length > 0 || record.contacts.some((c) => c.url !== undefined);
-    case "ranking":
-      // The catalog describes what each record is; it ranks none of them.
-      return false;
-    case "date":
-      // Asked only when the record gives no date for what was asked (see decide).
-      return false;
     case "deadline":
+      return (record.dates?.deadlines?.length ?? 0) > 0 || saysDetail(record, detail);
     case "admission":
-    case "jobs":
-      if (detail === "deadline" && (record.dates?.deadlines?.length ?? 0) > 0) return true;
       // How to take part in a programme, contest, event or incubator is what its card and links are for; an
       // organisation's admissions (a university's) are another matter, which only its text can answer.
-      if (detail === "admission" && record.kind !== "organisation") return true;
-      // "The source gives no deadlines" says the catalog does not have them.
-      return LANGUAGES.some((l) => {
-        const sentence = detailSentence(record, detail, l);
-        return sentence !== undefined && !NEGATION.test(sentence);
-      });
+      return record.kind !== "organisation" || saysDetail(record, detail);
+    case "jobs":
+      return saysDetail(record, detail);
     case "fee":
       // An amount of money the record holds ("combien ont coûté les accords ?"); "free of charge" and
       // "sans frais" answer it as well as a price.
@@ -293,8 +276,11 @@ function holdsDetail(
     case "person":
     case "winners":
     case "list":
-      // Asked only when the record does not speak of the post or of winners (see speaksOfPost), or counts
-      // without listing (see countsWithoutListing).
+    case "date":
+    case "ranking":
+      // Asked only when the record does not speak of the post or of winners (see speaksOfPost), counts
+      // without listing (see countsWithoutListing) or gives no date for what was asked (see decide); the
+      // catalog describes what each record is and ranks none of them.
       return false;
     case "city": {
       // Which city in the country the question names; without a country, any city of the record ("in
@@ -304,6 +290,14 @@ function holdsDetail(
       return record.cities.some((id) => countries.includes(asked.catalog.places.cities[id]?.country ?? ""));
     }
   }
+}
+
+/** Whether a sentence of the record gives the detail ("the source gives no deadlines" does not). */
+function saysDetail(record: CatalogRecord, detail: Detail): boolean {
+  return LANGUAGES.some((l) => {
+    const sentence = detailSentence(record, detail, l);
+    return sentence !== undefined && !NEGATION.test(sentence);
+  });
 }
 
 /** Words that deny what a sentence speaks of ("the source gives no deadlines", "не указаны", "未说明"). */

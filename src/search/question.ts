@@ -1079,8 +1079,6 @@ const SMALLTALK_FILLER = new Set([
   "stuff",
   "things",
   "trucs",
-  "does",
-  "did",
   "tres",
   "туда",
   "этим",
