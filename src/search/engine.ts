@@ -942,6 +942,8 @@ export class SearchEngine {
         let taken = 0;
         for (let n = Math.min(4, glyphs.length - i); n >= 2 && taken === 0; n--) {
           const word = glyphs.slice(i, i + n);
+          // A mistyped character makes a pair the index lacks: a run of known pairs is read as it is.
+          if (word.every((glyph, k) => k === 0 || this.documentFrequency.has(word[k - 1]! + glyph))) continue;
           const meant = this.pinyin.homophone(word.join(""));
           if (meant === undefined || !this.lexicon.isHanName(fold(meant)) || !this.isTypoOf(word, Array.from(meant)))
             continue;
