@@ -36,7 +36,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "who",
-    /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u,
+    /\bwho\b|\bwhos\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u,
   ],
   // "Where is it?" asks a place; "where can I find…" is a search.
   // The theme, motto or slogan of an event: a sentence of the record says it.
@@ -46,7 +46,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "where",
-    /\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est|siege|sont)\b|\bc'est ou\b|\bc ou\s*\??$|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u,
+    /\bwheres\b|\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est|siege|sont)\b|\bc'est ou\b|\bc ou\s*\??$|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u,
   ],
 ];
 
