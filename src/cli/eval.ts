@@ -125,6 +125,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-5",
   },
+  {
+    name: "dev, sixth held-out part (eval/dev-heldout-6.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-6.yaml"),
+    gate: true,
+    key: "heldout-6",
+  },
 ];
 
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
