@@ -96,6 +96,12 @@ const decisionSets = [
     key: "tuning-8",
   },
   {
+    name: "dev, ninth tuning part, everyday English and Russian (eval/dev-tuning-9.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-9.yaml"),
+    gate: false,
+    key: "tuning-9",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
