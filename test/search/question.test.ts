@@ -61,6 +61,15 @@ describe("smalltalkKind", () => {
     ["ok ça marche", "ack"],
     ["who made you?", "help"],
     ["who built this bot?", "help"],
+    ["tell me a joke", "help"],
+    ["Raconte-moi une blague", "help"],
+    ["讲个笑话吧", "help"],
+    ["which languages do you speak?", "help"],
+    ["а на каких языках ты говоришь?", "help"],
+    ["你会说英文吗", "help"],
+    ["спасибо большое, очень помогло!", "thanks"],
+    ["круто, ты молодец", "thanks"],
+    ["good job!", "thanks"],
   ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
     expect(smalltalkKind(text)).toBe(kind);
   });
@@ -88,6 +97,10 @@ describe("smalltalkKind", () => {
     "сколько там человек?",
     "哪个公司做的？",
     "开发",
+    // Languages ask about a record when the message does not speak to the bot.
+    "english-taught programmes in Kazakhstan",
+    "is the contest in english?",
+    "joke of a contest, who runs it?",
   ])("%s asks something", (text) => {
     expect(smalltalkKind(text)).toBeNull();
   });
