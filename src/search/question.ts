@@ -229,7 +229,8 @@ export type Detail =
   | "admission"
   | "jobs"
   | "ranking"
-  | "date";
+  | "date"
+  | "next";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
@@ -238,7 +239,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "email",
-    /\be-?mails?\b|\b(le|son|leur|un|ton|votre|their|its|the) mail\b|\bcourriel\b|\bmel\b|\bадрес (электронной )?почты\b|\bэлектронн(ая|ой|ую) почт|\bимейл|\bемейл|\bи-мейл|邮箱|电子邮件|邮件地址/u,
+    /\be-?mails?\b|\b(le|son|leur|un|ton|votre|their|its|the) mail\b|\badresses? (e-?)?mail\b|\badresses? electroniques?\b|\bmail address\b|\bпочт(а|у|ы) (центра|управления|инкубатора)\b|\bcourriel\b|\bmel\b|\bадрес (электронной )?почты\b|\bэлектронн(ая|ой|ую) почт|\bимейл|\bемейл|\bи-мейл|邮箱|电子邮件|邮件地址/u,
   ],
   [
     "address",
@@ -276,7 +277,13 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // the best way to reach one, or best practices, are not a ranking ("лучший способ связаться", 最好的办法).
   [
     "ranking",
-    /\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
+    /\brank(ing|ings|ed)?\b|\bclassements?\b|\bclasse(e|s|es)? (parmi|au|dans)\b|\bрейтинг\p{L}*|排名|排行|\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
+  ],
+  // The next edition of an event ("when is the next contest?", "下一届在哪个城市举办？"): only a record with a date
+  // still ahead says anything of it.
+  [
+    "next",
+    /\bnext ([\w-]+ ){0,3}?(edition|session|round|contest|competition|forum|conference|camp|meeting|summit|expo|fair|one)\b|\bupcoming ([\w-]+ ){0,3}?(edition|session|round|contest|forum|conference|camp|meeting|summit|expo)\b|\bprochaine?s? (edition|session|forum|concours|conference|rencontre|sommet|salon|camp)\b|\bследующ(ий|ая|ее|ем|его|ей|ую) (\p{L}+ )?(форум|конкурс|конференци\p{L}*|выпуск|встреч\p{L}*|саммит)\b|\bближайш(ий|ая|ее|ем|его|ей|ую) (форум|конкурс|конференци\p{L}*|встреч\p{L}*|саммит)\b|下一届|下届/u,
   ],
   [
     "text",
@@ -372,7 +379,7 @@ export function winnersAsked(text: string): readonly string[] | null {
 /** Words asking for the items of a set one by one ("la liste des…", "which companies exactly", "какие именно", 具体条目). */
 const LIST = new RegExp(
   wordBoundaries(
-    String.raw`\b(full |complete |whole )?list of\b|\b(which|what) (?!is |was )\w+ exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出`,
+    String.raw`\b(full |complete |whole )?list of\b|\blist (all|every|each|them|the)\b|\b(company|companies|firms?|partners?|participants?) names\b|\bwith (the |their )?names\b|\bnoms des (entreprises|societes|villes|partenaires|participants|projets)\b|\bназвани\p{L}* (компаний|фирм|предприятий|проектов|городов)\b|\bкакие конкретно\b|都是(跟|和|与)?哪些|哪些公司|哪些企业|\b(which|what) (?!is |was )\w+ exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出`,
   ),
   "u",
 );
