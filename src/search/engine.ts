@@ -41,6 +41,9 @@ const FACTOR = {
   prefix: 0.7,
 } as const;
 
+/** The suffixes of Russian diminutives, on a stem, after a base of four letters or more (see addDiminutiveAlternative). */
+const DIMINUTIVE = /^(\p{Script=Cyrillic}{4,}?)(?:чик|ик|очк|ечк|ок|к)$/u;
+
 /** A word this long or longer that the catalog lacks may be the start of one it has ("конфе", "incub"). */
 const MIN_PREFIX = 4;
 /** A prefix that starts more words than this says too little to stand for any of them. */
@@ -1247,6 +1250,7 @@ export class SearchEngine {
     for (const unit of units) {
       if (unit.soft || unit.alts.some((a) => this.documentFrequency.has(a.term))) continue;
       const text = en.words[unit.word]!.text;
+      if (this.addDiminutiveAlternative(unit)) continue;
       const surface = this.addTypoAlternatives(unit, text) ?? this.addPrefixAlternatives(unit, text);
       if (surface) corrections.set(unit.word, surface);
     }
@@ -1295,6 +1299,18 @@ export class SearchEngine {
         unit.absence = maxIdf * (edition || unit.partner ? YEAR_ABSENCE : 1);
     }
     return { units, places };
+  }
+
+  /**
+   * A Russian diminutive ("стартапчик", "проектик", "фирмочка", "программки") is the word it is made from:
+   * its stem less the suffix, when the index has that stem. Returns whether it added one.
+   */
+  private addDiminutiveAlternative(unit: QueryUnit): boolean {
+    const key = unit.alts[0]?.term;
+    const base = key === undefined ? undefined : DIMINUTIVE.exec(key)?.[1];
+    if (base === undefined || !this.documentFrequency.has(base)) return false;
+    unit.alts.push({ term: base, factor: FACTOR.stem, via: "stem" });
+    return true;
   }
 
   /** Adds the index terms of the nearest known words; returns the nearest word's surface, if any. */
