@@ -97,6 +97,19 @@ const QUESTION_WORDS = {
     "im",
     "ive",
     "id",
+    // Asking for leads ("any ideas?", "vous avez une piste ?", "есть идеи?") and the asker's own size ("a tiny
+    // startup").
+    "ideas",
+    "idea",
+    "idees",
+    "idee",
+    "suggestions",
+    "suggestion",
+    "tips",
+    "thoughts",
+    "pistes",
+    "piste",
+    "tiny",
     // Contractions typed without their apostrophe ("whos the mayor", "dont know where to look").
     "whos",
     "whats",
@@ -542,6 +555,9 @@ const QUESTION_WORDS = {
     "щас",
     // What the asker does and has heard ("делаем станки", "пилим стартап", "слышал, что…", "как туда
     // попасть"), and how small they are ("небольшая фирма"): the asker, not what is asked.
+    "идеи",
+    "идей",
+    "подскажете",
     "делаем",
     "делаю",
     "делает",
