@@ -97,14 +97,21 @@ const QUESTION_WORDS = {
     "im",
     "ive",
     "id",
+    // Hearsay and looking ("heard China is sharing…", "where can I see them?", "j'ai entendu dire", "il paraît
+    // que", "apparemment").
+    "heard",
+    "hear",
+    "see",
+    "apparently",
+    "entendu",
+    "parait",
+    "apparemment",
     // Asking for leads ("any ideas?", "vous avez une piste ?", "есть идеи?") and the asker's own size ("a tiny
     // startup").
     "ideas",
     "idea",
     "idees",
     "idee",
-    "suggestions",
-    "suggestion",
     "tips",
     "thoughts",
     "pistes",
@@ -557,6 +564,7 @@ const QUESTION_WORDS = {
     // попасть"), and how small they are ("небольшая фирма"): the asker, not what is asked.
     "идеи",
     "идей",
+    "вроде",
     "подскажете",
     "делаем",
     "делаю",
@@ -1194,7 +1202,15 @@ export function latinLanguageOf(lang: Language): LatinLanguage {
  * The index key of one non-Han word: its stem in the text's language (by script: Cyrillic words are
  * Russian whatever field they stand in). Digits stay as they are.
  */
+/** Round numbers written as words ("a thousand technologies", "тысячу технологий") key as their digits, as "1,000" does. */
+const NUMBER_WORDS = new Map([
+  ...["thousand", "mille", "тысяча", "тысячу", "тысячи", "тысячей"].map((w) => [w, "1000"] as const),
+  ...["hundred", "сотня", "сотню", "сотни"].map((w) => [w, "100"] as const),
+]);
+
 export function wordKey(word: Word, latin: LatinLanguage): string {
+  const number = NUMBER_WORDS.get(word.text);
+  if (number !== undefined) return number;
   if (word.script === "cyrillic") return stem(word.text, "ru");
   if (/^\d+$/.test(word.text)) return word.text;
   const stemmed = stem(ABBREVIATIONS.get(word.text) ?? word.text, latin);

@@ -40,6 +40,18 @@ describe("analyze", () => {
     expect(keyed).toEqual(["funding"]);
   });
 
+  it("keys a round number written as a word as its digits", () => {
+    expect(analyze("a thousand technologies", "en").keys).toEqual([null, "1000", "technolog"]);
+    expect(analyze("тысячу технологий", "ru").keys[0]).toBe("1000");
+    expect(analyze("mille technologies", "fr").keys[0]).toBe("1000");
+  });
+
+  it('keys no hearsay, looking or asking for leads ("heard…, where can I see them? any ideas?")', () => {
+    const { words, keys } = analyze("heard China is sharing technologies, where can I see them? any ideas?", "en");
+    const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
+    expect(keyed).toEqual(["china", "sharing", "technologies"]);
+  });
+
   it("keys no pronoun, those the English stop word list lacks included", () => {
     const { words, keys } = analyze("she wants hands-on training for herself and its staff", "en");
     const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
