@@ -565,6 +565,11 @@ const QUESTION_WORDS = {
     "идеи",
     "идей",
     "вроде",
+    // Greeting all ("всем привет") and going somewhere ("поехать в Китай"): the place is what is asked.
+    "всем",
+    "поехать",
+    "съездить",
+    "приехать",
     "подскажете",
     "делаем",
     "делаю",
