@@ -101,6 +101,9 @@ const QUESTION_WORDS = {
     // que", "apparemment").
     "heard",
     "hear",
+    "became",
+    "become",
+    "becomes",
     "see",
     "apparently",
     "entendu",
@@ -1314,8 +1317,43 @@ function joinKnownHan(ws: Word[]): Word[] {
 }
 
 /** `forIndex` keeps Han runs whole (see `words`); queries segment them into words. */
+/** A Chinese ordinal in numerals ("第十一个成员国"), which records also write in digits ("第11个成员国"). */
+const HAN_ORDINAL = /第([一二三四五六七八九十百零〇两]+)/gu;
+const HAN_DIGIT: Record<string, number> = {
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+/** The value of Chinese numerals up to the hundreds ("十一" 11, "二十" 20, "一百零五" 105). */
+export function hanNumber(numerals: string): number {
+  let total = 0;
+  let digit = 0;
+  for (const c of numerals) {
+    if (c === "十" || c === "百") {
+      total += (digit || 1) * (c === "十" ? 10 : 100);
+      digit = 0;
+    } else digit = HAN_DIGIT[c] ?? 0;
+  }
+  return total + digit;
+}
+
 export function analyze(text: string, lang: Language, forIndex = false): AnalyzedText {
-  const folded = fold(text);
+  // "第十一" and "第11" are one ordinal: both key as digits — from 10, since a single digit is no word of its
+  // own (第二 keeps its characters, which mark an edition).
+  const folded = fold(text).replace(HAN_ORDINAL, (ordinal, numerals: string) => {
+    const value = hanNumber(numerals);
+    return value >= 10 ? `第${value}` : ordinal;
+  });
   const ws = forIndex ? words(folded, false) : joinKnownHan(words(folded, true));
   const latin = latinLanguageOf(lang);
   const acronym = acronymTest(text, folded);
