@@ -99,6 +99,8 @@ const QUESTION_WORDS = {
     "id",
     // Hearsay and looking ("heard China is sharing…", "where can I see them?", "j'ai entendu dire", "il paraît
     // que", "apparemment").
+    // "En ce moment", "at the moment": now, not a clipped "momentum".
+    "moment",
     "heard",
     "hear",
     "became",
@@ -654,6 +656,8 @@ const QUESTION_WORDS = {
     "想把",
     "想在",
     "想借",
+    // "需要联系哪个单位": whichever body it is, not a word of what is asked about.
+    "单位",
     "帮忙",
     "分别",
     "以后",

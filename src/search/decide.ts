@@ -523,10 +523,13 @@ function countsWithoutListing(
 ): boolean {
   // A record that does not even count the set ("la liste des 28 villes" answered by a record without 28)
   // lists it only in a sentence with as many items.
-  const count = record.figures.find((f) => numbers.includes(f.value))?.value ?? Math.max(...numbers);
-  // "перечень 514 пунктов спроса и предложения" names a record that is itself a list ("Перечень Урумчи…").
+  const counted = record.figures.find((f) => numbers.includes(f.value))?.value;
+  const count = counted ?? Math.max(...numbers);
+  // "перечень 514 пунктов спроса и предложения" names a record that is itself a list ("Перечень Урумчи…") —
+  // of that number: "la liste des 28 villes" is not the list of 514 items.
   const title = fold(record.title[lang]);
-  if (cue.split(/\s+/u).some((word) => LIST_NOUNS.has(word) && title.includes(word))) return false;
+  if (counted !== undefined && cue.split(/\s+/u).some((word) => LIST_NOUNS.has(word) && title.includes(word)))
+    return false;
   // The listing sentence names the things asked for ("quelles entreprises…": companies, not the regions and
   // sectors a sentence of the same record lists).
   const things = asked.thingsKeys();

@@ -408,6 +408,8 @@ describe("decide: the items of a set that a record only counts", () => {
       "Can you list all 71 agreements signed in Urumqi with the company names?",
       "urumqi-science-achievements-express-2024",
     ],
+    // A record that is itself a list, of another number: not the list asked for.
+    ["la liste des 28 villes chinoises présentes à Ürümqi svp", "urumqi-supply-demand-list"],
   ])("%s is declined as a list the catalog lacks, naming %s", (question, id) => {
     const decision = decide(engine, question);
     expect(decision).toMatchObject({ kind: "decline", missing: "list" });
