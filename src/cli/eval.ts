@@ -102,6 +102,12 @@ const decisionSets = [
     key: "tuning-9",
   },
   {
+    name: "dev, tenth tuning part, short questions in users' words (eval/dev-tuning-10.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-10.yaml"),
+    gate: false,
+    key: "tuning-10",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
