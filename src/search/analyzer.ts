@@ -99,6 +99,10 @@ const QUESTION_WORDS = {
     "id",
     // Hearsay and looking ("heard China is sharing…", "where can I see them?", "j'ai entendu dire", "il paraît
     // que", "apparemment").
+    // "Hefei or Jinan, does either have one?": which of them is what is asked.
+    "either",
+    "neither",
+    "whichever",
     // "En ce moment", "at the moment": now, not a clipped "momentum".
     "moment",
     "heard",
