@@ -99,6 +99,13 @@ const QUESTION_WORDS = {
     "id",
     // Hearsay and looking ("heard China is sharing…", "where can I see them?", "j'ai entendu dire", "il paraît
     // que", "apparemment").
+    // Taking place ("what's happening in Tianjin?", "qu'est-ce qui s'y passe ?"): the place is what is asked.
+    "happening",
+    "happened",
+    "happens",
+    "passe",
+    "passent",
+    "passait",
     // "Hefei or Jinan, does either have one?": which of them is what is asked.
     "either",
     "neither",
@@ -574,6 +581,14 @@ const QUESTION_WORDS = {
     "идеи",
     "идей",
     "вроде",
+    // "что проходило в Тяньцзине?", "что там происходит?": the place is what is asked.
+    "проходило",
+    "проходил",
+    "проходила",
+    "проходили",
+    "проходит",
+    "происходит",
+    "происходило",
     // Greeting all ("всем привет") and going somewhere ("поехать в Китай"): the place is what is asked.
     "всем",
     "поехать",

@@ -945,6 +945,8 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     // "that's super helpful!", "very useful, thanks", "you're awesome", "trop bien", "очень помогли", 很有用
     "helpful",
     "useful",
+    "utile",
+    "полезно",
     "helped",
     "awesome",
     "amazing",
