@@ -99,6 +99,19 @@ const QUESTION_WORDS = {
     "id",
     // Hearsay and looking ("heard China is sharing…", "where can I see them?", "j'ai entendu dire", "il paraît
     // que", "apparemment").
+    // Offering ("what does the centre offer?", "les technos proposées à l'ASEAN", "что предлагает ШОС"): what
+    // is offered is what is asked.
+    "offer",
+    "offers",
+    "offered",
+    "offering",
+    "propose",
+    "proposes",
+    "proposed",
+    "proposee",
+    "proposees",
+    "proposent",
+    "proposer",
     // Taking place ("what's happening in Tianjin?", "qu'est-ce qui s'y passe ?"): the place is what is asked.
     "happening",
     "happened",
@@ -581,6 +594,12 @@ const QUESTION_WORDS = {
     "идеи",
     "идей",
     "вроде",
+    "предложил",
+    "предложила",
+    "предложили",
+    "предлагает",
+    "предлагают",
+    "предложено",
     // "что проходило в Тяньцзине?", "что там происходит?": the place is what is asked.
     "проходило",
     "проходил",

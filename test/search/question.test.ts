@@ -113,6 +113,7 @@ describe("questionKind", () => {
     ["какой был девиз конференции?", "theme"],
     ["论坛的主题是什么", "theme"],
     ["where's the SCO secretariat?", "where"],
+    ["le secrétariat de l'OCS est où ?", "where"],
     ["With which cities did the bureau sign an agreement?", "which"],
     ["Quelles sont les trois plateformes annoncées à Tianjin ?", "which"],
     ["В каком районе Урумчи прошла конференция?", "which"],
