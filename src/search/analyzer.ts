@@ -119,6 +119,8 @@ const QUESTION_WORDS = {
     "passe",
     "passent",
     "passait",
+    // "Can I do research in Guangxi somehow?"
+    "somehow",
     // "Hefei or Jinan, does either have one?": which of them is what is asked.
     "either",
     "neither",
