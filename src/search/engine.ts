@@ -300,6 +300,11 @@ interface QueryUnit {
   describesAsker?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
   soft?: boolean;
+  /**
+   * The name of several words of the glossary this unit is part of ("Southeast" of "Southeast Asia"): the
+   * word weighs no more than the name (see altIdf).
+   */
+  ofName?: string;
 }
 
 interface IndexedRecord {
@@ -1233,6 +1238,8 @@ export class SearchEngine {
             if (isAskersPlace(en, m.from)) units[u]!.askers = true;
           }
           const alts = units[u]!.alts;
+          if (m.to - m.from >= 2 && this.lexicon.names.has(m.token) && en.words[w]!.script !== "han")
+            units[u]!.ofName ??= m.token;
           const known = alts.find((a) => a.term === m.token);
           if (!known) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind, ...(ofCity ? { ofCity } : {}) });
           else if (!ofCity) delete known.ofCity;
@@ -1270,7 +1277,7 @@ export class SearchEngine {
       const word = en.words[unit.word]!;
       const name = word.script === "han" ? !longHan && looksLikeName(word, original) : looksLikeName(word, original);
       const unknownWeight = name ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
-      const idf = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight;
+      const idf = known.length > 0 ? Math.max(...known.map((a) => this.altIdf(unit, a))) : unknownWeight;
       unit.rarest = idf;
       // A city the catalog lacks is as specific as any name, however common its country is.
       const specific =
@@ -1385,6 +1392,16 @@ export class SearchEngine {
    * Looks up every alternative of every unit in flexsearch and keeps, per record and unit, the best
    * match (score, quality, which alternative, which field) in flat arrays indexed slot × unit.
    */
+  /**
+   * The idf an alternative of a unit is scored with. A word of a name of several words counts no more than
+   * the name: "Southeast" of "Southeast Asia" in ASEAN's title names ASEAN once, as "China–ASEAN" does, not
+   * a rarer word besides.
+   */
+  private altIdf(unit: QueryUnit, alt: Alternative): number {
+    const idf = this.idf(alt.term);
+    return unit.ofName !== undefined && alt.term !== unit.ofName ? Math.min(idf, this.idf(unit.ofName)) : idf;
+  }
+
   private collect(units: QueryUnit[]): Accumulator {
     const postings: { u: number; a: number; idf: number; results: { field: string; result: number[] }[] }[] = [];
     const byTerm = new Map<string, { field: string; result: number[] }[]>();
@@ -1398,7 +1415,7 @@ export class SearchEngine {
           byTerm.set(alt.term, results);
         }
         for (const r of results) bound += r.result.length;
-        postings.push({ u, a, idf: this.idf(alt.term), results });
+        postings.push({ u, a, idf: this.altIdf(unit, alt), results });
       });
     });
 

@@ -540,6 +540,20 @@ describe("decide: a question asking only for a detail", () => {
   });
 });
 
+describe("decide: a name of several words is that name once", () => {
+  it.each([
+    ["startup bootcamp for southeast asian founders?", "china-asean-innovation-camp"],
+    ["нужен tech transfer партнёр в юго-восточной азии, мы из екб", "china-asean-tech-transfer-centre"],
+  ])("%s is answered by the programme, not by ASEAN's title words (%s)", (question, id) => {
+    expectAnswer(question, id);
+  });
+
+  it("still answers the name alone with the organisation", () => {
+    expectAnswer("Association of Southeast Asian Nations", "asean");
+    expectAnswer("Юго-Восточная Азия", "asean");
+  });
+});
+
 describe("decide: the next edition of an event", () => {
   it.each([
     "When is the next China-ASEAN innovation contest and what's the deadline to apply?",
