@@ -596,6 +596,9 @@ const QUESTION_WORDS = {
     "идеи",
     "идей",
     "вроде",
+    "штуку",
+    "штукой",
+    "штуковина",
     "предложил",
     "предложила",
     "предложили",
@@ -696,6 +699,11 @@ const QUESTION_WORDS = {
     "想把",
     "想在",
     "想借",
+    // "那些活动一共…": those, in all — pointing and counting, not what is asked about.
+    "那些",
+    "这些",
+    "一共",
+    "总共",
     // "需要联系哪个单位": whichever body it is, not a word of what is asked about.
     "单位",
     "帮忙",
