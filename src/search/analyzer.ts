@@ -596,6 +596,12 @@ const QUESTION_WORDS = {
     "идеи",
     "идей",
     "вроде",
+    // Forms of "that" and "this" the Russian stop word list lacks ("та штука с инкубаторами").
+    "та",
+    "ту",
+    "те",
+    "той",
+    "эта",
     "штуку",
     "штукой",
     "штуковина",
