@@ -384,6 +384,27 @@ const LIST = new RegExp(
   "u",
 );
 
+/** Numbers from two to twelve written as words, in the four languages (Russian in any case): "the ten projects". */
+const NUMBER_WORDS = [
+  /^(two|deux|два|две|двух|двум|двумя|两|二)$/u,
+  /^(three|trois|три|трех|трём|трем|тремя|三)$/u,
+  /^(four|quatre|четыре|четырех|четырём|четырем|четырьмя|四)$/u,
+  /^(five|cinq|пять|пяти|пятью|五)$/u,
+  /^(six|шесть|шести|шестью|六)$/u,
+  /^(seven|sept|семь|семи|семью|七)$/u,
+  /^(eight|huit|восемь|восьми|восьмью|八)$/u,
+  /^(nine|neuf|девять|девяти|девятью|九)$/u,
+  /^(ten|dix|десять|десяти|десятью|十)$/u,
+  /^(eleven|onze|одиннадцать|одиннадцати|十一)$/u,
+  /^(twelve|douze|двенадцать|двенадцати|十二)$/u,
+];
+const NUMBER_WORD = new RegExp(
+  wordBoundaries(
+    String.raw`\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|два|две|двух|двум|двумя|три|трех|трём|трем|тремя|четыре|четырех|четырём|четырем|четырьмя|пять|пяти|пятью|шесть|шести|шестью|семь|семи|семью|восемь|восьми|восьмью|девять|девяти|девятью|десять|десяти|десятью|одиннадцать|одиннадцати|двенадцать|двенадцати)\b`,
+  ),
+  "gu",
+);
+
 /**
  * The number of a set a question asks to list ("la liste des 28 provinces signataires", "which companies
  * exactly signed the 21 agreements?", "514项…的具体条目有哪些"), or null: asked of a record that only counts
@@ -393,9 +414,10 @@ export function listAsked(text: string): { numbers: number[]; cue: string } | nu
   const folded = fold(text);
   const cue = LIST.exec(folded)?.[0];
   if (cue === undefined) return null;
-  const numbers = [...folded.matchAll(/(?<![\d.,])\d+(?![\d.,]\d)/gu)]
-    .map((m) => Number(m[0]))
-    .filter((n) => n > 1 && !(n >= 1900 && n <= 2100));
+  const numbers = [
+    ...[...folded.matchAll(/(?<![\d.,])\d+(?![\d.,]\d)/gu)].map((m) => Number(m[0])),
+    ...[...folded.matchAll(NUMBER_WORD)].map((m) => NUMBER_WORDS.findIndex((re) => re.test(m[0])) + 2),
+  ].filter((n) => n > 1 && !(n >= 1900 && n <= 2100));
   return numbers.length > 0 ? { numbers, cue } : null;
 }
 

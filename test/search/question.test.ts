@@ -300,6 +300,8 @@ describe("listAsked", () => {
     ["which companies exactly signed the 21 agreements", [21]],
     ["what exactly were the 21 agreements signed in Tianjin?", [21]],
     ["la liste des 28 provinces signataires du manifeste 2024", [28]],
+    ["список тех десяти проектов, что подписали в Шуньи", [10]],
+    ["list of the three platforms", [3]],
   ])("%s asks to list a set of %j", (text, numbers) => {
     expect(listAsked(text)?.numbers).toEqual(numbers);
   });
