@@ -108,6 +108,12 @@ const decisionSets = [
     key: "tuning-10",
   },
   {
+    name: "dev, eleventh tuning part (eval/dev-tuning-11.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-11.yaml"),
+    gate: false,
+    key: "tuning-11",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
