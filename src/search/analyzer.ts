@@ -121,6 +121,18 @@ const QUESTION_WORDS = {
     "passait",
     // "Can I do research in Guangxi somehow?"
     "somehow",
+    // What a name means ("what does hidden champion mean?", "ça signifie quoi ?", "что значит…", 是什么意思).
+    "mean",
+    "means",
+    "meaning",
+    "signifie",
+    "signification",
+    // "Nanning, qu'est-ce qu'il y a là-bas ?": there.
+    "bas",
+    // "How much extra capacity…", "what will they add?": more of what is asked.
+    "extra",
+    "add",
+    "planning",
     // "Hefei or Jinan, does either have one?": which of them is what is asked.
     "either",
     "neither",
@@ -602,6 +614,17 @@ const QUESTION_WORDS = {
     "те",
     "той",
     "эта",
+    "значит",
+    "означает",
+    // Looking, talking and giving ("куда смотреть", "с кем говорить", "что даёт бизнесу"), and
+    // "по линии ШОС" (through the SCO).
+    "смотреть",
+    "посмотреть",
+    "говорить",
+    "поговорить",
+    "дает",
+    "дают",
+    "линии",
     "штуку",
     "штукой",
     "штуковина",
@@ -705,6 +728,8 @@ const QUESTION_WORDS = {
     "想把",
     "想在",
     "想借",
+    "意思",
+    "都有",
     // "那些活动一共…": those, in all — pointing and counting, not what is asked about.
     "那些",
     "这些",

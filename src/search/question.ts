@@ -266,7 +266,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // not who may take part, which a programme's card says and a membership question asks.
   [
     "admission",
-    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|怎么报名|如何报名|怎样报名|怎样申请/u,
+    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|对年龄|年龄有(什么)?(要求|限制)|怎么报名|如何报名|怎样报名|怎样申请/u,
   ],
   // Vacancies ("y a des offres d'emploi au centre…", "вакансии"), not jobs as a field ("green jobs").
   [
@@ -337,7 +337,16 @@ const POSTS: readonly (readonly string[])[] = [
     "秘书长",
   ],
   ["mayor", "maire", "мэр", "глава района", "глава города", "区长", "市长"],
-  ["party secretary", "secretaire du parti", "secretaire du comite du parti", "секретарь партийного комитета", "书记"],
+  [
+    "party secretary",
+    "secretaire du parti",
+    "secretaire du comite du parti",
+    "секретарь партийного комитета",
+    "парторг",
+    "парторга",
+    "парторгом",
+    "书记",
+  ],
   ["minister", "ministre", "министр", "部长"],
   ["director", "directeur", "directrice", "директор", "主任", "院长", "局长"],
   ["chairman", "chairwoman", "chairperson", "председатель", "董事长", "理事长"],
@@ -1157,6 +1166,7 @@ const SMALLTALK_FILLER = new Set([
   "расскажи",
   "расскажите",
   "吗",
+  "呗",
   "会",
   "讲",
   "请问",

@@ -64,6 +64,7 @@ describe("smalltalkKind", () => {
     ["tell me a joke", "help"],
     ["Raconte-moi une blague", "help"],
     ["讲个笑话吧", "help"],
+    ["讲个笑话呗", "help"],
     ["which languages do you speak?", "help"],
     ["а на каких языках ты говоришь?", "help"],
     ["你会说英文吗", "help"],
@@ -238,6 +239,7 @@ describe("detailAsked", () => {
     ["tel number of the Urumqi bureau", "phone"],
     ["адрес электронной почты инкубатора", "email"],
     ["adresse e-mail de l'incubateur Zhongya Hulian", "email"],
+    ["广西东盟青年科学家项目对年龄有要求吗", "admission"],
     ["quelle est l'adresse du bureau ?", "address"],
     ["сколько стоит участие в лагере", "fee"],
     ["中国—东盟创新创业大赛报名费多少", "fee"],
@@ -321,6 +323,7 @@ describe("postAsked", () => {
     ["кто генсек ШОС", "secretary-general"],
     ["上合组织现任秘书长是谁", "secretary-general"],
     ["顺义区区长叫什么名字", "mayor"],
+    ["как зовут парторга управления науки Урумчи", "party secretary"],
   ])("%s asks who holds a post (%s)", (text, post) => {
     expect(postAsked(text)?.[0]).toBe(post);
   });
