@@ -1,6 +1,5 @@
 import { askerWords, isAskersPlace } from "./asker.js";
 import { Document } from "flexsearch";
-import { SymSpell } from "mnemonist";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, indexTerms, isSoftWord, isStopword, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
@@ -10,6 +9,7 @@ import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type 
 import { PinyinNames, type PinyinData } from "./pinyin.js";
 import { cyrillicOf, cyrillicOfLatinKeys, TRANSLIT_GRAMMAR } from "./translit.js";
 import { bigrams, fold, scriptOf, words, type Word } from "./text.js";
+import { TypoTable } from "./typos.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
@@ -439,7 +439,7 @@ export class SearchEngine {
     private documentFrequency: Map<string, number>,
     private lexicon: Lexicon,
     private surfaces: Map<string, string[]>,
-    private typos: SymSpell,
+    private typos: TypoTable,
     private vocabulary: { en: Set<string>; fr: Set<string> },
     private indexer: TextIndexer,
     options: SearchEngineOptions,
@@ -478,7 +478,7 @@ export class SearchEngine {
       isCatalogWord(name, documentFrequency),
     );
 
-    const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
+    const typos = TypoTable.from(surfaces.keys());
     const vocabulary = { en: new Set<string>(), fr: new Set<string>() };
     for (const record of catalog.records) addVocabulary(record, vocabulary);
     return new SearchEngine(
@@ -631,7 +631,7 @@ export class SearchEngine {
       new Map(state.documentFrequency),
       lexicon,
       surfaces,
-      SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 }),
+      TypoTable.from(surfaces.keys()),
       { en: new Set(state.vocabulary.en), fr: new Set(state.vocabulary.fr) },
       new TextIndexer(lexicon, surfaces, catalog),
       options,

@@ -25,7 +25,7 @@ import { PINYIN_FILE } from "./pinyin.js";
  * content hash together with the engine's version: a hash of the source of the search and catalog layers
  * (the folders this module and the catalog's schema are in: src/ under tsx, dist/ when compiled), of the
  * data files the analysis reads (gazetteer, pinyin readings, language subset), of the versions of the
- * libraries whose state or behaviour it keeps (flexsearch, mnemonist, the stemmers, stop words, Chinese
+ * libraries whose state or behaviour it keeps (flexsearch, the stemmers, stop words, Chinese
  * conversion, country names) and of Node's V8 (whose format the body is in). Any edit to the engine's code
  * therefore makes an older index stale, even one that would not have changed its content: a rebuild is
  * cheap next to serving results that differ from a fresh build. A stale, damaged or unreadable file is
@@ -40,7 +40,6 @@ const MAX_HEADER = 4096;
 /** Libraries whose data or behaviour the prepared state depends on. */
 const LIBRARIES = [
   "flexsearch",
-  "mnemonist",
   "snowball-stemmers",
   "stopword",
   "opencc-js",
