@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import countries from "i18n-iso-countries";
+import { countries } from "./countries.js";
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
 import type { Document } from "yaml";
 import type { z } from "zod";

@@ -1,4 +1,4 @@
-import countries from "i18n-iso-countries";
+import { countries } from "../catalog/countries.js";
 import { createRequire } from "node:module";
 import nationalities, { type LocaleData } from "i18n-nationality";
 import type { Glossary, Language, Places } from "../catalog/schema.js";
