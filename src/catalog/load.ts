@@ -568,7 +568,7 @@ function checkPlaceCountries(yaml: YamlFile, places: Places, problems: CatalogPr
 
 function isAssignedCountry(code: string): boolean {
   // isValid also accepts alpha-3 and numeric codes; the schema has already required two capitals.
-  return /^[A-Z]{2}$/.test(code) && countries.isValid(code);
+  return /^[A-Z]{2}$/.test(code) && countries().isValid(code);
 }
 
 function unknownCountry(code: string): string {

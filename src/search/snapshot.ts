@@ -7,19 +7,20 @@ import { z } from "zod";
 import type { Catalog } from "../catalog/schema.js";
 import type { ServiceLogger } from "../logger.js";
 import { SearchEngine, type PreparedState, type SearchEngineOptions } from "./engine.js";
+import type { LexiconData } from "./lexicon.js";
 import { GAZETTEER_FILE } from "./gazetteer.js";
 import { ELD_SUBSET_FILE } from "./language-subset.js";
 import { PINYIN_FILE } from "./pinyin.js";
 
 /**
  * A saved search index: what `SearchEngine.build` prepares that costs time (analysed records, flexsearch's
- * postings, the typo table's words, the vocabularies), written by `npm run index:build` and loaded at start
+ * postings, the typo table's words, the vocabularies, the lexicon of names), written by `npm run index:build` and loaded at start
  * instead of building when it was made from the same catalog by the same engine.
  *
  * The file is one header line, then the state in V8's serialisation format, then (when the index was made
  * from a catalog folder) the catalog itself in the same format:
  *
- *     cooperation-desk search index {"format":2,"key":"…","catalog":"…","engine":"…","files":"…","records":…,"bytes":…,"catalogBytes":…,"sha256":"…"}\n
+ *     cooperation-desk search index {"format":3,"key":"…","catalog":"…","engine":"…","files":"…","records":…,"bytes":…,"catalogBytes":…,"sha256":"…"}\n
  *     <bytes of v8.serialize(StoredState)><bytes of v8.serialize(Catalog), catalogBytes of them>
  *
  * It is used only when its key is the key of the catalog and engine at hand. The key is the catalog's
@@ -38,7 +39,7 @@ import { PINYIN_FILE } from "./pinyin.js";
  * after the index itself.
  */
 
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 const MAGIC = "cooperation-desk search index ";
 /** The header line is short; a file whose first this-many bytes hold no newline is not an index. */
 const MAX_HEADER = 4096;
@@ -97,7 +98,8 @@ const storedSchema = z.object({
   index: z.array(indexPartSchema),
   documentFrequency: z.object({ terms: z.string(), counts: z.instanceof(Int32Array) }),
   surfaces: z.array(z.tuple([z.string(), z.array(z.string())])),
-  catalogWords: z.array(z.string()),
+  /** The lexicon's own maps and sets (V8's format keeps them as they are), checked for their kinds only. */
+  lexicon: z.custom<LexiconData>(isLexiconData, "not a lexicon"),
   vocabulary: z.object({ en: z.array(z.string()), fr: z.array(z.string()) }),
   /** The texts read, then the pinyin keys and per key how many spellings, the spellings and their counts. */
   pinyin: z.object({
@@ -109,6 +111,20 @@ const storedSchema = z.object({
   }),
 });
 type StoredState = z.infer<typeof storedSchema>;
+
+function isLexiconData(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const data = value as Record<keyof LexiconData, unknown>;
+  const byFirst = data.byFirst as Record<string, unknown> | undefined;
+  return (
+    byFirst?.en instanceof Map &&
+    byFirst.fr instanceof Map &&
+    [data.hanByFirst, data.placeWords, data.countryOfToken, data.cityOfName].every((m) => m instanceof Map) &&
+    [data.names, data.conceptWords, data.cityNames].every((m) => m instanceof Set) &&
+    typeof data.demonyms === "object" &&
+    data.demonyms !== null
+  );
+}
 
 const TERM = "\u0001";
 const UNIT = "\u0002";
@@ -207,7 +223,7 @@ function encodeState(state: PreparedState): StoredState {
       counts: Int32Array.from(frequencies, ([, n]) => n),
     },
     surfaces: state.surfaces,
-    catalogWords: state.catalogWords,
+    lexicon: state.lexicon,
     vocabulary: state.vocabulary,
     pinyin: {
       texts: state.pinyin.texts,
@@ -229,7 +245,7 @@ function decodeState(stored: StoredState): PreparedState {
     index: stored.index.map((part) => [part.key, decodeIndexPart(part)]),
     documentFrequency: terms.map((term, i) => [term, counts[i]!]),
     surfaces: stored.surfaces,
-    catalogWords: stored.catalogWords,
+    lexicon: stored.lexicon,
     vocabulary: stored.vocabulary,
     pinyin: decodePinyin(stored.pinyin),
   };
