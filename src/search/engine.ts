@@ -1,15 +1,23 @@
 import { askerWords, isAskersPlace } from "./asker.js";
 import { Document } from "flexsearch";
-import { SymSpell } from "mnemonist";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, indexTerms, isSoftWord, isStopword, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
-import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type LexiconMatch } from "./lexicon.js";
+import {
+  cityToken,
+  conceptToken,
+  countryToken,
+  isGazetteerToken,
+  Lexicon,
+  type LexiconData,
+  type LexiconMatch,
+} from "./lexicon.js";
 import { PinyinNames, type PinyinData } from "./pinyin.js";
 import { cyrillicOf, cyrillicOfLatinKeys, TRANSLIT_GRAMMAR } from "./translit.js";
 import { bigrams, fold, scriptOf, words, type Word } from "./text.js";
+import { TypoTable } from "./typos.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
@@ -365,8 +373,8 @@ export interface PreparedState {
   documentFrequency: [string, number][];
   /** Word form → index keys, in the order typo correction learnt them. */
   surfaces: [string, string[]][];
-  /** Gazetteer names of the catalog's countries that are words of the catalog (so not places). */
-  catalogWords: string[];
+  /** The glossary's, the countries' and the gazetteer's names, as the build left them. */
+  lexicon: LexiconData;
   vocabulary: { en: string[]; fr: string[] };
   /** The catalog's Chinese names by their pinyin. */
   pinyin: PinyinData;
@@ -447,7 +455,7 @@ export class SearchEngine {
     private documentFrequency: Map<string, number>,
     private lexicon: Lexicon,
     private surfaces: Map<string, string[]>,
-    private typos: SymSpell,
+    private typos: TypoTable,
     private vocabulary: { en: Set<string>; fr: Set<string> },
     private indexer: TextIndexer,
     options: SearchEngineOptions,
@@ -482,11 +490,10 @@ export class SearchEngine {
 
     // Places are matched in queries only (records carry their countries and cities as fields), so the
     // gazetteer can be added once the index knows which names are also words of the catalog.
-    lexicon.addCountryPlaces(catalogCountriesOf(catalog), gazetteerCities(), (name) =>
-      isCatalogWord(name, documentFrequency),
-    );
+    const countries = catalogCountriesOf(catalog);
+    lexicon.addCountryPlaces(countries, gazetteerCities(countries), (name) => isCatalogWord(name, documentFrequency));
 
-    const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
+    const typos = TypoTable.from(surfaces.keys());
     const vocabulary = { en: new Set<string>(), fr: new Set<string>() };
     for (const record of catalog.records) addVocabulary(record, vocabulary);
     return new SearchEngine(
@@ -601,17 +608,12 @@ export class SearchEngine {
   prepared(): PreparedState {
     const index: [string, unknown][] = [];
     this.index.export((key, data) => void index.push([key, data]));
-    const wanted = catalogCountriesOf(this.catalog);
-    const catalogWords: string[] = [];
-    for (const city of gazetteerCities())
-      if (wanted.has(city.country))
-        for (const name of city.names) if (isCatalogWord(name, this.documentFrequency)) catalogWords.push(name);
     return {
       titleUnits: this.records.map((e) => e.titleUnits),
       index,
       documentFrequency: [...this.documentFrequency],
       surfaces: [...this.surfaces],
-      catalogWords,
+      lexicon: this.lexicon.data(),
       vocabulary: { en: [...this.vocabulary.en], fr: [...this.vocabulary.fr] },
       pinyin: this.pinyin.data(),
     };
@@ -619,9 +621,7 @@ export class SearchEngine {
 
   /** The engine `build(catalog)` gives, from the state it prepared for that same catalog: nothing is analysed again. */
   static fromPrepared(catalog: Catalog, state: PreparedState, options: SearchEngineOptions = {}): SearchEngine {
-    const lexicon = Lexicon.build(catalog.glossary, catalog.places);
-    const catalogWords = new Set(state.catalogWords);
-    lexicon.addCountryPlaces(catalogCountriesOf(catalog), gazetteerCities(), (name) => catalogWords.has(name));
+    const lexicon = Lexicon.fromData(state.lexicon);
     const index = createIndex();
     for (const [key, data] of state.index) index.import(key, data);
     const surfaces = new Map(state.surfaces);
@@ -639,7 +639,7 @@ export class SearchEngine {
       new Map(state.documentFrequency),
       lexicon,
       surfaces,
-      SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 }),
+      TypoTable.from(surfaces.keys()),
       { en: new Set(state.vocabulary.en), fr: new Set(state.vocabulary.fr) },
       new TextIndexer(lexicon, surfaces, catalog),
       options,
