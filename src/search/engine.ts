@@ -682,6 +682,7 @@ export class SearchEngine {
     }
 
     const acc = this.collect(units);
+    const byTerm = unitsByTerm(units);
     const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
     const long = units.filter((u) => !u.isPlace && !u.soft).length >= LONG_QUESTION_UNITS;
     const confidenceWeight = units.map(
@@ -725,6 +726,7 @@ export class SearchEngine {
       let covered = 0;
       let quality = 0;
       let inTitle = 0;
+      let titleMatched = false;
       let missing = 0;
       let onTopic = false;
       let topicOutsideTitle = false;
@@ -753,10 +755,15 @@ export class SearchEngine {
           if (acc.field[slot * U + u] !== TITLE_FIELD) topicOutsideTitle = true;
         }
         quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
-        if (acc.field[slot * U + u] === TITLE_FIELD) inTitle += units[u]!.weight;
+        if (acc.field[slot * U + u] === TITLE_FIELD) {
+          inTitle += units[u]!.weight;
+          titleMatched = true;
+        }
       }
-      const title = titleCoverage(entry.titleUnits, units, acc, slot);
-      titleCov[slot] = title;
+      // Without a match in the title, the coverage weighs nothing in the score (inTitle is 0, and a record
+      // the question names is matched in its title): it is worked out only for the hits returned.
+      const title = titleMatched ? titleCoverage(entry.titleUnits, byTerm, U, acc, slot) : 0;
+      titleCov[slot] = titleMatched ? title : -1;
       // The name bonus goes to a record whose title the question names whole *and* that names most of
       // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
       // A question that is the record's name and nothing more than the kind of fact asked ("when was ASEAN
@@ -807,7 +814,11 @@ export class SearchEngine {
         id: idOf(slot),
         score: round(final[slot]!),
         confidence: round(confidence[slot]!),
-        titleCoverage: round(titleCov[slot]!),
+        titleCoverage: round(
+          titleCov[slot]! >= 0
+            ? titleCov[slot]!
+            : titleCoverage(this.records[acc.recordOf[slot]!]!.titleUnits, byTerm, U, acc, slot),
+        ),
         matches,
       };
     });
@@ -1450,28 +1461,46 @@ class Accumulator {
   }
 }
 
+/** The query's units by the terms of their alternatives, for titleCoverage. */
+function unitsByTerm(units: readonly QueryUnit[]): Map<string, number[]> {
+  const byTerm = new Map<string, number[]>();
+  units.forEach((unit, u) => {
+    for (const alt of unit.alts) {
+      const list = byTerm.get(alt.term);
+      if (!list) byTerm.set(alt.term, [u]);
+      else if (list[list.length - 1] !== u) list.push(u);
+    }
+  });
+  return byTerm;
+}
+
 /**
  * Share of the record's title (in its best language) that the query names: 1 when the question is the
  * record's name ("SCO" → "Shanghai Cooperation Organisation (SCO)"), small when the title only mentions it.
  * Only the terms a unit matched in this record count, so the share is the record's own.
  */
 function titleCoverage(
-  titles: readonly (readonly string[])[][],
-  units: QueryUnit[],
+  titles: TitleUnits,
+  byTerm: ReadonlyMap<string, readonly number[]>,
+  U: number,
   acc: Accumulator,
   slot: number,
 ): number {
-  const U = units.length;
-  const matched = new Set<string>();
-  for (let u = 0; u < U; u++) {
-    if (acc.alt[slot * U + u]! < 0) continue;
-    for (const alt of units[u]!.alts) matched.add(alt.term);
-  }
+  const alt = acc.alt;
+  const base = slot * U;
   let best = 0;
   for (const title of titles) {
     if (title.length === 0) continue;
     let hit = 0;
-    for (const unit of title) if (unit.some((term) => matched.has(term))) hit++;
+    for (const unit of title) {
+      let named = false;
+      for (let i = 0; i < unit.length && !named; i++) {
+        const from = byTerm.get(unit[i]!);
+        if (from === undefined) continue;
+        for (let k = 0; k < from.length; k++) if (alt[base + from[k]!]! >= 0) named = true;
+      }
+      if (named) hit++;
+    }
     best = Math.max(best, hit / title.length);
   }
   return best;
