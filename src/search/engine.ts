@@ -340,6 +340,11 @@ export interface AnalysedQuery {
 export interface SearchEngineOptions {
   /** Clock for announcement expiry (tests pin it). */
   now?: () => Date;
+  /**
+   * How a term's records are looked up: straight from flexsearch's postings ("direct", the default), or
+   * through its search ("search"), which gives the same records at more cost (tests compare the two).
+   */
+  postings?: "direct" | "search";
 }
 
 /**
@@ -429,6 +434,10 @@ export class SearchEngine {
   private tagFactor: Float64Array;
   /** The catalog as searched now (`catalog`), built on first use after a change. */
   private view: Catalog | undefined;
+  /** flexsearch's postings of each field, read directly for exact terms (see postingsOf). */
+  private fieldMaps: ReadonlyMap<string, Slots>[] | undefined;
+  /** The match table of the running query (see Accumulator). */
+  private accumulator = new Accumulator();
 
   private constructor(
     /** The catalog the engine was built from: its vocabularies and places (records change with put/remove). */
@@ -455,6 +464,7 @@ export class SearchEngine {
     }
     this.now = options.now ?? (() => new Date());
     this.slotOf = new Int32Array(records.length).fill(-1);
+    this.fieldMaps = options.postings === "search" ? undefined : fieldMapsOf(index);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
   }
 
@@ -700,9 +710,7 @@ export class SearchEngine {
     const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
     const today = isoDay(this.now());
     const U = units.length;
-    const final = new Float64Array(acc.count);
-    const confidence = new Float64Array(acc.count);
-    const titleCov = new Float64Array(acc.count);
+    const { final, confidence, titleCoverage: titleCov } = acc;
     const placeList = [...places];
     // By score; catalog order breaks ties so results are stable. Only the best offset+limit are kept in
     // order: sorting every candidate would cost more than scoring them.
@@ -1377,57 +1385,82 @@ export class SearchEngine {
   }
 
   /**
-   * Looks up every alternative of every unit in flexsearch and keeps, per record and unit, the best
+   * The records holding a term, per field (in FIELDS order), as flexsearch ranks them: its resolution
+   * slots, best first, of which the first CANDIDATE_LIMIT records count. Read straight from flexsearch's
+   * postings, which is what its search of one term returns without the copies; through its search when
+   * the postings cannot be read so.
+   */
+  private postingsOf(term: string): (Slots | undefined)[] {
+    const maps = this.fieldMaps;
+    if (maps && term !== "" && !term.includes(" ")) return maps.map((map) => map.get(term));
+    const found = this.index.search({ query: term, field: FIELDS, limit: CANDIDATE_LIMIT });
+    return FIELDS.map((field) => {
+      const result = found.find((r) => r.field === field)?.result;
+      return result ? [result] : undefined;
+    });
+  }
+
+  /**
+   * Looks up every alternative of every unit in the index and keeps, per record and unit, the best
    * match (score, quality, which alternative, which field) in flat arrays indexed slot × unit.
    */
   private collect(units: QueryUnit[]): Accumulator {
-    const postings: { u: number; a: number; idf: number; results: { field: string; result: number[] }[] }[] = [];
-    const byTerm = new Map<string, { field: string; result: number[] }[]>();
+    const postings: { u: number; a: number; idf: number; fields: (Slots | undefined)[] }[] = [];
+    const byTerm = new Map<string, { fields: (Slots | undefined)[]; count: number }>();
     let bound = 0;
     units.forEach((unit, u) => {
       unit.alts.forEach((alt, a) => {
         if (!this.documentFrequency.has(alt.term)) return;
-        let results = byTerm.get(alt.term);
-        if (!results) {
-          results = this.index.search({ query: alt.term, field: FIELDS, limit: CANDIDATE_LIMIT });
-          byTerm.set(alt.term, results);
+        let found = byTerm.get(alt.term);
+        if (!found) {
+          const fields = this.postingsOf(alt.term);
+          let count = 0;
+          for (const slots of fields) if (slots) count += countFirst(slots, CANDIDATE_LIMIT);
+          byTerm.set(alt.term, (found = { fields, count }));
         }
-        for (const r of results) bound += r.result.length;
-        postings.push({ u, a, idf: this.idf(alt.term), results });
+        bound += found.count;
+        postings.push({ u, a, idf: this.idf(alt.term), fields: found.fields });
       });
     });
 
     const U = units.length;
-    const acc = new Accumulator(Math.min(bound, this.records.length), U);
+    const acc = this.accumulator.reset(Math.min(bound, this.records.length), U);
     const slotOf = this.slotOf;
-    for (const { u, a, idf, results } of postings) {
+    for (const { u, a, idf, fields } of postings) {
       const unit = units[u]!;
       const alt = unit.alts[a]!;
       const relative = Math.min(1, idf / unit.rarest);
-      for (const { field, result } of results) {
-        const f = FIELDS.indexOf(field as MatchField);
+      for (let f = 0; f < FIELDS.length; f++) {
+        const slots = fields[f];
+        if (!slots) continue;
         const name = FIELDS[f]!;
         const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
         const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
-        for (const id of result) {
-          // A country standing for a city does not reach a record in another city of that country: an
-          // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
-          // Kazakhstan incubators) still answers "an incubator in Karaganda".
-          if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
-          const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
-          const score = fieldScore * breadth;
-          const quality = fieldQuality * breadth;
-          let slot = slotOf[id]!;
-          if (slot < 0) {
-            slot = acc.add(id);
-            slotOf[id] = slot;
-          }
-          const k = slot * U + u;
-          if (score > acc.score[k]!) {
-            acc.score[k] = score;
-            acc.quality[k] = quality;
-            acc.alt[k] = a;
-            acc.field[k] = f;
+        let left = CANDIDATE_LIMIT;
+        for (let s = 0; s < slots.length && left > 0; s++) {
+          const ids = slots[s];
+          if (!ids) continue;
+          for (let i = 0; i < ids.length && left > 0; i++, left--) {
+            const id = ids[i]!;
+            // A country standing for a city does not reach a record in another city of that country: an
+            // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
+            // Kazakhstan incubators) still answers "an incubator in Karaganda".
+            if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
+            const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
+            const score = fieldScore * breadth;
+            const quality = fieldQuality * breadth;
+            let slot = slotOf[id]!;
+            if (slot < 0) {
+              slot = acc.add(id);
+              slotOf[id] = slot;
+            }
+            const k = slot * U + u;
+            if (score > acc.score[k]!) {
+              acc.score[k] = score;
+              acc.quality[k] = quality;
+              acc.alt[k] = a;
+              acc.field[k] = f;
+            }
           }
         }
       }
@@ -1438,21 +1471,65 @@ export class SearchEngine {
   }
 }
 
-/** Per-query match table: one slot per candidate record, one cell per (slot, unit). */
+/** A term's records in one field of flexsearch's index: its resolution slots, best first (a slot may be empty). */
+type Slots = readonly (readonly number[] | null | undefined)[];
+
+/** How many records the first `limit` of a term's slots hold. */
+function countFirst(slots: Slots, limit: number): number {
+  let n = 0;
+  for (const ids of slots) if (ids) n += ids.length;
+  return Math.min(n, limit);
+}
+
+/**
+ * flexsearch's postings of each field (term → resolution slots), when its Document exposes them as its
+ * own search reads them (`index` by field, each with its `map`); undefined otherwise.
+ */
+function fieldMapsOf(index: FlexDocument): ReadonlyMap<string, Slots>[] | undefined {
+  const fields = (index as unknown as { index?: unknown }).index;
+  if (!(fields instanceof Map)) return undefined;
+  const maps = FIELDS.map((field) => (fields.get(field) as { map?: unknown } | undefined)?.map);
+  return maps.every((map) => map instanceof Map) ? (maps as Map<string, Slots>[]) : undefined;
+}
+
+/**
+ * Per-query match table: one slot per candidate record, one cell per (slot, unit). One per engine, reused
+ * by every query (a search runs to its end before the next begins), so a query allocates none of it.
+ */
 class Accumulator {
   count = 0;
-  readonly recordOf: Int32Array;
-  readonly score: Float64Array;
-  readonly quality: Float64Array;
-  readonly alt: Int16Array;
-  readonly field: Int8Array;
+  recordOf = new Int32Array(0);
+  /** Per slot, the record's score, confidence and title coverage (written by the search for every slot it keeps). */
+  final = new Float64Array(0);
+  confidence = new Float64Array(0);
+  titleCoverage = new Float64Array(0);
+  score = new Float64Array(0);
+  quality = new Float64Array(0);
+  alt = new Int16Array(0);
+  field = new Int8Array(0);
 
-  constructor(capacity: number, units: number) {
-    this.recordOf = new Int32Array(capacity);
-    this.score = new Float64Array(capacity * units);
-    this.quality = new Float64Array(capacity * units);
-    this.alt = new Int16Array(capacity * units).fill(-1);
-    this.field = new Int8Array(capacity * units);
+  /** Empties the table for `capacity` candidates and `units` units. */
+  reset(capacity: number, units: number): this {
+    const cells = capacity * units;
+    if (this.recordOf.length < capacity) {
+      const size = Math.max(capacity, this.recordOf.length * 2);
+      this.recordOf = new Int32Array(size);
+      this.final = new Float64Array(size);
+      this.confidence = new Float64Array(size);
+      this.titleCoverage = new Float64Array(size);
+    }
+    if (this.score.length < cells) {
+      const size = Math.max(cells, this.score.length * 2);
+      this.score = new Float64Array(size);
+      this.quality = new Float64Array(size);
+      this.alt = new Int16Array(size);
+      this.field = new Int8Array(size);
+    }
+    this.count = 0;
+    // A cell's quality and field are read only where its alternative is set, which sets them too.
+    this.score.fill(0, 0, cells);
+    this.alt.fill(-1, 0, cells);
+    return this;
   }
 
   add(record: number): number {
