@@ -1243,6 +1243,33 @@ export function analyze(text: string, lang: Language, forIndex = false): Analyze
 }
 
 /**
+ * A query analysed in both Latin stemmings, as `analyze(text, "en")` and `analyze(text, "fr")` give it:
+ * folding, words and stop words are the same for both (so are the arrays of words), only the keys of Latin
+ * words differ, and the rest is worked out once.
+ */
+export function analyzeBoth(text: string): { en: AnalyzedText; fr: AnalyzedText } {
+  const folded = fold(text);
+  const ws = joinKnownHan(words(folded, true));
+  const acronym = acronymTest(text, folded);
+  const en: (string | null)[] = new Array<string | null>(ws.length);
+  const fr: (string | null)[] = new Array<string | null>(ws.length);
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    if (isStopword(w) && !acronym(w) && !isEnglishAi(w, folded)) {
+      en[i] = fr[i] = null;
+    } else if (w.script === "han") {
+      en[i] = fr[i] = hanQueryKey(w.text);
+    } else if (w.script === "cyrillic") {
+      en[i] = fr[i] = wordKey(w, "en");
+    } else {
+      en[i] = wordKey(w, "en");
+      fr[i] = wordKey(w, "fr");
+    }
+  }
+  return { en: { folded, words: ws, keys: en }, fr: { folded, words: ws, keys: fr } };
+}
+
+/**
  * Index terms of an analysed text: word keys, Han words of two or more characters, and every
  * character bigram of each contiguous Han run (so a query segmented differently still meets it). A
  * text analysed for the index has whole Han runs as words; a one-character run is kept as it is.

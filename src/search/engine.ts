@@ -3,7 +3,15 @@ import { Document } from "flexsearch";
 import { SymSpell } from "mnemonist";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
-import { analyze, indexTerms, isSoftWord, isStopword, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import {
+  analyze,
+  analyzeBoth,
+  indexTerms,
+  isSoftWord,
+  isStopword,
+  latinLanguageOf,
+  type AnalyzedText,
+} from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
 import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type LexiconMatch } from "./lexicon.js";
@@ -332,9 +340,16 @@ export interface NamedPlaces {
  */
 export interface AnalysedQuery {
   text: string;
+  /**
+   * The text as analysed: `text` read as it was meant (pinyin, Russian typed in Latin letters, a mistyped
+   * Chinese character) and without the product's own name; `text` itself when none of that applies.
+   */
+  read: string;
   en: AnalyzedText;
   fr: AnalyzedText;
+  /** The lexicon's matches in `en` (the first `englishMatches` of them), then in `fr`. */
   matches: readonly LexiconMatch[];
+  englishMatches: number;
 }
 
 export interface SearchEngineOptions {
@@ -672,9 +687,16 @@ export class SearchEngine {
   /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   analyse(text: string): AnalysedQuery {
     const read = withoutOwnName(this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text);
-    const en = analyze(read, "en");
-    const fr = analyze(read, "fr");
-    return { text, en, fr, matches: [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")] };
+    const { en, fr } = analyzeBoth(read);
+    const english = this.lexicon.match(en, "en");
+    return {
+      text,
+      read,
+      en,
+      fr,
+      matches: [...english, ...this.lexicon.match(fr, "fr")],
+      englishMatches: english.length,
+    };
   }
 
   search(question: string | AnalysedQuery, options: SearchOptions = {}): SearchResponse {
