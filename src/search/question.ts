@@ -160,12 +160,18 @@ function alternatives(tokens: Token[], open: number): [number, number][] {
   return found;
 }
 
-/** Whatever matches from token k on starts with a letter or digit. */
+/**
+ * Whatever matches from token k on starts with a letter or digit. A group that may match nothing ("(the )?
+ * best") does when each of its alternatives does and so does what follows it.
+ */
 function startsWithLetter(tokens: Token[], k: number): boolean {
   const t = tokens[k];
   if (t?.kind === "letter") return tokens[k + 1]?.kind !== "quantifier";
-  if (t?.kind !== "open" || !plainGroup(tokens, k)) return false;
-  return alternatives(tokens, k).every(([first, last]) => first <= last && startsWithLetter(tokens, first));
+  if (t?.kind !== "open" || (t.text !== "(" && t.text !== "(?:") || t.partner === undefined) return false;
+  if (!alternatives(tokens, k).every(([first, last]) => first <= last && startsWithLetter(tokens, first))) return false;
+  const after = tokens[t.partner + 1];
+  if (after?.kind !== "quantifier") return true;
+  return /^(?:[?*]|\{0*[,}])/u.test(after.text) ? startsWithLetter(tokens, t.partner + 2) : true;
 }
 
 /** Whatever matches up to token k ends with a letter or digit. */
