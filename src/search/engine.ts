@@ -1053,29 +1053,35 @@ export class SearchEngine {
         .split(/\p{P}+/u)
         .filter(Boolean);
     const out: string[] = [];
+    const isWord = (token: string) => !/^\s*$/u.test(token) && !/^\d+$/.test(token);
+    // Words not read yet: each may spell one name at most, so once they cannot make up for the others
+    // (the test below), the message is no pinyin, and most messages stop after a few words.
+    let left = tokens.filter(isWord).length;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
-      if (/^\s*$/u.test(token) || /^\d+$/.test(token)) {
+      if (!isWord(token)) {
         out.push(token);
         continue;
       }
       // Syllables typed apart ("shang he zu zhi"): the longest run of up to four that spells a name.
-      let joined: { han: string; next: number } | undefined;
+      let joined: { han: string; next: number; words: number } | undefined;
       for (let n = PINYIN_SYLLABLES_JOINED; n >= 2 && !joined; n--) {
         const words = tokens.slice(i, i + 2 * n - 1).filter((_, k) => k % 2 === 0);
         if (words.length < n || words.some((w) => !/^\p{Script=Latin}+$/u.test(w))) continue;
         const han = spells(words.flatMap(partsOf), true);
-        if (han !== undefined) joined = { han, next: i + 2 * n - 2 };
+        if (han !== undefined) joined = { han, next: i + 2 * n - 2, words: n };
       }
       const han = joined?.han ?? spells(partsOf(token));
+      left -= joined?.words ?? 1;
       if (han !== undefined) {
         spelled++;
         out.push(han);
         if (joined) i = joined.next;
-        continue;
+      } else {
+        other++;
+        out.push(token);
       }
-      other++;
-      out.push(token);
+      if (spelled + left < 2 || spelled + left < 2 * other) return undefined;
     }
     // One word alone ("Xian", "guanxi") is as likely a name in English or French.
     if (spelled < 2 || spelled < 2 * other) return undefined;

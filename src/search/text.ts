@@ -48,7 +48,7 @@ function isAscii(text: string): boolean {
 }
 
 const FOLD_CACHED_LENGTH = 1000;
-const FOLD_CACHE_SIZE = 2000;
+const FOLD_CACHE_SIZE = 256;
 const foldCache = new Map<string, string>();
 
 function foldText(text: string): string {
