@@ -135,6 +135,8 @@ interface BenchInput {
 interface Searcher<R> {
   search(query: string): R;
   ids(result: R): readonly string[];
+  /** The part of `search` every query pays before any look-up (ours: language detection and analysis), timed on its own. */
+  fixed?(query: string): unknown;
 }
 
 interface EngineUnderTest {
@@ -162,6 +164,7 @@ const ENGINES: EngineUnderTest[] = [
       return {
         search: (query: string) => engine.search(query, { limit: LIMIT }),
         ids: (result) => (result as ReturnType<SearchEngine["search"]>).hits.map((hit) => hit.id),
+        fixed: (query: string) => [engine.analyse(query), engine.language(query)],
       };
     },
   },
@@ -217,6 +220,8 @@ interface EngineFigures {
   buildMs: number;
   heapMB: number;
   latency: LatencyFigures;
+  /** Latency of the fixed part of a query (see Searcher.fixed), over the same queries; absent for the baselines. */
+  fixed?: LatencyFigures;
   /** Share of queries with at least one hit. */
   answered: number;
   /** Share of queries whose source record is among the first 10 hits. */
@@ -256,6 +261,12 @@ function measureEngine(
       const shape = (queries[i] as BenchQuery).shape;
       shapes.set(shape, [...(shapes.get(shape) ?? []), ms]);
     });
+    const fixedPart = searcher.fixed;
+    const fixed = fixedPart
+      ? latencyFigures(
+          timeEach((q: BenchQuery) => fixedPart(q.text), warmUp, queries.slice(0, timed.results.length), timing).ms,
+        )
+      : undefined;
     const slowest = timed.ms
       .map((ms, i) => ({ query: (queries[i] as BenchQuery).text, ms }))
       .sort((a, b) => b.ms - a.ms)
@@ -265,6 +276,7 @@ function measureEngine(
       buildMs: built.ms,
       heapMB: built.heapMB,
       latency: latencyFigures(timed.ms),
+      ...(fixed ? { fixed } : {}),
       answered: answered / timed.results.length,
       sourceInTop10: found / timed.results.length,
       byShape: Object.fromEntries([...shapes].map(([shape, ms]) => [shape, latencyFigures(ms)])),
@@ -402,6 +414,10 @@ function renderSize(report: SizeReport): string {
   if (ours) {
     const shapes = Object.entries(ours.byShape).map(([shape, l]) => `${shape} ${formatMs(l.p50)} / ${formatMs(l.p99)}`);
     out.push(`  ours p50 / p99 by query shape: ${shapes.join(", ")}`);
+    if (ours.fixed)
+      out.push(
+        `  ours fixed cost per query (language detection, analysis; before any look-up): p50 ${formatMs(ours.fixed.p50)} / p99 ${formatMs(ours.fixed.p99)}`,
+      );
     out.push(
       `  ours slowest: ${ours.slowest
         .slice(0, 3)

@@ -1430,13 +1430,19 @@ export function hanNumber(numerals: string): number {
   return total + digit;
 }
 
-export function analyze(text: string, lang: Language, forIndex = false): AnalyzedText {
-  // "第十一" and "第11" are one ordinal: both key as digits — from 10, since a single digit is no word of its
-  // own (第二 keeps its characters, which mark an edition).
-  const folded = fold(text).replace(HAN_ORDINAL, (ordinal, numerals: string) => {
+/**
+ * A text folded for analysis. "第十一" and "第11" are one ordinal: both key as digits — from 10, since a
+ * single digit is no word of its own (第二 keeps its characters, which mark an edition).
+ */
+function foldForAnalysis(text: string): string {
+  return fold(text).replace(HAN_ORDINAL, (ordinal, numerals: string) => {
     const value = hanNumber(numerals);
     return value >= 10 ? `第${value}` : ordinal;
   });
+}
+
+export function analyze(text: string, lang: Language, forIndex = false): AnalyzedText {
+  const folded = foldForAnalysis(text);
   const ws = forIndex ? words(folded, false) : joinKnownHan(words(folded, true));
   const latin = latinLanguageOf(lang);
   const acronym = acronymTest(text, folded);
@@ -1450,6 +1456,33 @@ export function analyze(text: string, lang: Language, forIndex = false): Analyze
         : wordKey(w, latin),
   );
   return { folded, words: ws, keys };
+}
+
+/**
+ * A query analysed in both Latin stemmings, as `analyze(text, "en")` and `analyze(text, "fr")` give it:
+ * folding, words and stop words are the same for both (so are the arrays of words), only the keys of Latin
+ * words differ, and the rest is worked out once.
+ */
+export function analyzeBoth(text: string): { en: AnalyzedText; fr: AnalyzedText } {
+  const folded = foldForAnalysis(text);
+  const ws = joinKnownHan(words(folded, true));
+  const acronym = acronymTest(text, folded);
+  const en: (string | null)[] = new Array<string | null>(ws.length);
+  const fr: (string | null)[] = new Array<string | null>(ws.length);
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i]!;
+    if (isStopword(w) && !acronym(w) && !isEnglishAi(w, folded)) {
+      en[i] = fr[i] = null;
+    } else if (w.script === "han") {
+      en[i] = fr[i] = hanQueryKey(w.text);
+    } else if (w.script === "cyrillic") {
+      en[i] = fr[i] = wordKey(w, "en");
+    } else {
+      en[i] = wordKey(w, "en");
+      fr[i] = wordKey(w, "fr");
+    }
+  }
+  return { en: { folded, words: ws, keys: en }, fr: { folded, words: ws, keys: fr } };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Catalog, CatalogRecord, Figure, Language, Party } from "../catalog
 import { LANGUAGES } from "../catalog/schema.js";
 import { isoToday, isUpcoming } from "../catalog/dates.js";
 import { upcomingDeadlines } from "../catalog/deadlines.js";
-import { analyze, isSoftKey, latinLanguageOf } from "./analyzer.js";
+import { analyze, isSoftKey, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import { bigrams, fold } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
 import {
@@ -786,7 +786,7 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
   let things: Set<string> | undefined;
   return {
     get keys() {
-      return (keys ??= keysOf(engine, question, lang));
+      return (keys ??= questionKeys(engine, analysed, lang));
     },
     get words() {
       return (words ??= wordKeys(analysed));
@@ -845,14 +845,35 @@ const keyCache = new WeakMap<
  */
 function keysOf(engine: SearchEngine, text: string, lang: Language): Set<string> {
   const keys = new Set<string>(engine.conceptsIn(text, lang));
-  for (const flavor of [lang, latinLanguageOf(lang) === "en" ? "fr" : "en"] as const) {
-    const analyzed = analyze(text, flavor);
-    analyzed.keys.forEach((k, i) => {
-      if (k === null) return;
-      if (analyzed.words[i]!.script === "han" && Array.from(k).length > 2) for (const b of bigrams(k)) keys.add(b);
-      else keys.add(k);
-    });
-  }
+  for (const flavor of [lang, latinLanguageOf(lang) === "en" ? "fr" : "en"] as const)
+    addKeys(keys, analyze(text, flavor));
+  return keys;
+}
+
+function addKeys(keys: Set<string>, analyzed: AnalyzedText): void {
+  analyzed.keys.forEach((k, i) => {
+    if (k === null) return;
+    if (analyzed.words[i]!.script === "han" && Array.from(k).length > 2) for (const b of bigrams(k)) keys.add(b);
+    else keys.add(k);
+  });
+}
+
+/**
+ * The question's keys, as keysOf gives them, from the engine's analysis of it: a text analysed in a
+ * language is analysed in its Latin stemming, which the analysis holds with its concepts (a text read
+ * otherwise than typed is analysed again).
+ */
+function questionKeys(engine: SearchEngine, analysed: AnalysedQuery, lang: Language): Set<string> {
+  if (analysed.read !== analysed.text) return keysOf(engine, analysed.text, lang);
+  const latin = latinLanguageOf(lang);
+  const matches =
+    latin === "en"
+      ? analysed.matches.slice(0, analysed.englishMatches)
+      : analysed.matches.slice(analysed.englishMatches);
+  const keys = new Set<string>();
+  for (const m of matches) if (m.kind === "concept") keys.add(m.token);
+  addKeys(keys, analysed[latin]);
+  addKeys(keys, analysed[latin === "en" ? "fr" : "en"]);
   return keys;
 }
 

@@ -2,7 +2,15 @@ import { askerWords, isAskersPlace } from "./asker.js";
 import { Document } from "flexsearch";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
-import { analyze, indexTerms, isSoftWord, isStopword, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import {
+  analyze,
+  analyzeBoth,
+  indexTerms,
+  isSoftWord,
+  isStopword,
+  latinLanguageOf,
+  type AnalyzedText,
+} from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
 import {
@@ -348,14 +356,26 @@ export interface NamedPlaces {
  */
 export interface AnalysedQuery {
   text: string;
+  /**
+   * The text as analysed: `text` read as it was meant (pinyin, Russian typed in Latin letters, a mistyped
+   * Chinese character) and without the product's own name; `text` itself when none of that applies.
+   */
+  read: string;
   en: AnalyzedText;
   fr: AnalyzedText;
+  /** The lexicon's matches in `en` (the first `englishMatches` of them), then in `fr`. */
   matches: readonly LexiconMatch[];
+  englishMatches: number;
 }
 
 export interface SearchEngineOptions {
   /** Clock for announcement expiry (tests pin it). */
   now?: () => Date;
+  /**
+   * How a term's records are looked up: straight from flexsearch's postings ("direct", the default), or
+   * through its search ("search"), which gives the same records at more cost (tests compare the two).
+   */
+  postings?: "direct" | "search";
 }
 
 /**
@@ -445,6 +465,10 @@ export class SearchEngine {
   private tagFactor: Float64Array;
   /** The catalog as searched now (`catalog`), built on first use after a change. */
   private view: Catalog | undefined;
+  /** flexsearch's postings of each field, read directly for exact terms (see postingsOf). */
+  private fieldMaps: ReadonlyMap<string, Slots>[] | undefined;
+  /** The match table of the running query (see Accumulator). */
+  private accumulator = new Accumulator();
 
   private constructor(
     /** The catalog the engine was built from: its vocabularies and places (records change with put/remove). */
@@ -471,6 +495,7 @@ export class SearchEngine {
     }
     this.now = options.now ?? (() => new Date());
     this.slotOf = new Int32Array(records.length).fill(-1);
+    this.fieldMaps = options.postings === "search" ? undefined : fieldMapsOf(index);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
   }
 
@@ -670,9 +695,16 @@ export class SearchEngine {
   /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   analyse(text: string): AnalysedQuery {
     const read = withoutOwnName(this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text);
-    const en = analyze(read, "en");
-    const fr = analyze(read, "fr");
-    return { text, en, fr, matches: [...this.lexicon.match(en, "en"), ...this.lexicon.match(fr, "fr")] };
+    const { en, fr } = analyzeBoth(read);
+    const english = this.lexicon.match(en, "en");
+    return {
+      text,
+      read,
+      en,
+      fr,
+      matches: [...english, ...this.lexicon.match(fr, "fr")],
+      englishMatches: english.length,
+    };
   }
 
   search(question: string | AnalysedQuery, options: SearchOptions = {}): SearchResponse {
@@ -690,6 +722,7 @@ export class SearchEngine {
     }
 
     const acc = this.collect(units);
+    const byTerm = unitsByTerm(units);
     const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
     const long = units.filter((u) => !u.isPlace && !u.soft).length >= LONG_QUESTION_UNITS;
     const confidenceWeight = units.map(
@@ -707,9 +740,7 @@ export class SearchEngine {
     const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
     const today = isoDay(this.now());
     const U = units.length;
-    const final = new Float64Array(acc.count);
-    const confidence = new Float64Array(acc.count);
-    const titleCov = new Float64Array(acc.count);
+    const { final, confidence, titleCoverage: titleCov } = acc;
     const placeList = [...places];
     // By score; catalog order breaks ties so results are stable. Only the best offset+limit are kept in
     // order: sorting every candidate would cost more than scoring them.
@@ -733,6 +764,7 @@ export class SearchEngine {
       let covered = 0;
       let quality = 0;
       let inTitle = 0;
+      let titleMatched = false;
       let missing = 0;
       let onTopic = false;
       let topicOutsideTitle = false;
@@ -761,10 +793,15 @@ export class SearchEngine {
           if (acc.field[slot * U + u] !== TITLE_FIELD) topicOutsideTitle = true;
         }
         quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
-        if (acc.field[slot * U + u] === TITLE_FIELD) inTitle += units[u]!.weight;
+        if (acc.field[slot * U + u] === TITLE_FIELD) {
+          inTitle += units[u]!.weight;
+          titleMatched = true;
+        }
       }
-      const title = titleCoverage(entry.titleUnits, units, acc, slot);
-      titleCov[slot] = title;
+      // Without a match in the title, the coverage weighs nothing in the score (inTitle is 0, and a record
+      // the question names is matched in its title): it is worked out only for the hits returned.
+      const title = titleMatched ? titleCoverage(entry.titleUnits, byTerm, U, acc, slot) : 0;
+      titleCov[slot] = titleMatched ? title : -1;
       // The name bonus goes to a record whose title the question names whole *and* that names most of
       // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
       // A question that is the record's name and nothing more than the kind of fact asked ("when was ASEAN
@@ -815,7 +852,11 @@ export class SearchEngine {
         id: idOf(slot),
         score: round(final[slot]!),
         confidence: round(confidence[slot]!),
-        titleCoverage: round(titleCov[slot]!),
+        titleCoverage: round(
+          titleCov[slot]! >= 0
+            ? titleCov[slot]!
+            : titleCoverage(this.records[acc.recordOf[slot]!]!.titleUnits, byTerm, U, acc, slot),
+        ),
         matches,
       };
     });
@@ -1020,29 +1061,35 @@ export class SearchEngine {
         .split(/\p{P}+/u)
         .filter(Boolean);
     const out: string[] = [];
+    const isWord = (token: string) => !/^\s*$/u.test(token) && !/^\d+$/.test(token);
+    // Words not read yet: each may spell one name at most, so once they cannot make up for the others
+    // (the test below), the message is no pinyin, and most messages stop after a few words.
+    let left = tokens.filter(isWord).length;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
-      if (/^\s*$/u.test(token) || /^\d+$/.test(token)) {
+      if (!isWord(token)) {
         out.push(token);
         continue;
       }
       // Syllables typed apart ("shang he zu zhi"): the longest run of up to four that spells a name.
-      let joined: { han: string; next: number } | undefined;
+      let joined: { han: string; next: number; words: number } | undefined;
       for (let n = PINYIN_SYLLABLES_JOINED; n >= 2 && !joined; n--) {
         const words = tokens.slice(i, i + 2 * n - 1).filter((_, k) => k % 2 === 0);
         if (words.length < n || words.some((w) => !/^\p{Script=Latin}+$/u.test(w))) continue;
         const han = spells(words.flatMap(partsOf), true);
-        if (han !== undefined) joined = { han, next: i + 2 * n - 2 };
+        if (han !== undefined) joined = { han, next: i + 2 * n - 2, words: n };
       }
       const han = joined?.han ?? spells(partsOf(token));
+      left -= joined?.words ?? 1;
       if (han !== undefined) {
         spelled++;
         out.push(han);
         if (joined) i = joined.next;
-        continue;
+      } else {
+        other++;
+        out.push(token);
       }
-      other++;
-      out.push(token);
+      if (spelled + left < 2 || spelled + left < 2 * other) return undefined;
     }
     // One word alone ("Xian", "guanxi") is as likely a name in English or French.
     if (spelled < 2 || spelled < 2 * other) return undefined;
@@ -1389,7 +1436,23 @@ export class SearchEngine {
   }
 
   /**
-   * Looks up every alternative of every unit in flexsearch and keeps, per record and unit, the best
+   * The records holding a term, per field (in FIELDS order), as flexsearch ranks them: its resolution
+   * slots, best first, of which the first CANDIDATE_LIMIT records count. Read straight from flexsearch's
+   * postings, which is what its search of one term returns without the copies; through its search when
+   * the postings cannot be read so.
+   */
+  private postingsOf(term: string): (Slots | undefined)[] {
+    const maps = this.fieldMaps;
+    if (maps && term !== "" && !term.includes(" ")) return maps.map((map) => map.get(term));
+    const found = this.index.search({ query: term, field: FIELDS, limit: CANDIDATE_LIMIT });
+    return FIELDS.map((field) => {
+      const result = found.find((r) => r.field === field)?.result;
+      return result ? [result] : undefined;
+    });
+  }
+
+  /**
+   * Looks up every alternative of every unit in the index and keeps, per record and unit, the best
    * match (score, quality, which alternative, which field) in flat arrays indexed slot × unit.
    */
   /**
@@ -1403,53 +1466,62 @@ export class SearchEngine {
   }
 
   private collect(units: QueryUnit[]): Accumulator {
-    const postings: { u: number; a: number; idf: number; results: { field: string; result: number[] }[] }[] = [];
-    const byTerm = new Map<string, { field: string; result: number[] }[]>();
+    const postings: { u: number; a: number; idf: number; fields: (Slots | undefined)[] }[] = [];
+    const byTerm = new Map<string, { fields: (Slots | undefined)[]; count: number }>();
     let bound = 0;
     units.forEach((unit, u) => {
       unit.alts.forEach((alt, a) => {
         if (!this.documentFrequency.has(alt.term)) return;
-        let results = byTerm.get(alt.term);
-        if (!results) {
-          results = this.index.search({ query: alt.term, field: FIELDS, limit: CANDIDATE_LIMIT });
-          byTerm.set(alt.term, results);
+        let found = byTerm.get(alt.term);
+        if (!found) {
+          const fields = this.postingsOf(alt.term);
+          let count = 0;
+          for (const slots of fields) if (slots) count += countFirst(slots, CANDIDATE_LIMIT);
+          byTerm.set(alt.term, (found = { fields, count }));
         }
-        for (const r of results) bound += r.result.length;
-        postings.push({ u, a, idf: this.altIdf(unit, alt), results });
+        bound += found.count;
+        postings.push({ u, a, idf: this.altIdf(unit, alt), fields: found.fields });
       });
     });
 
     const U = units.length;
-    const acc = new Accumulator(Math.min(bound, this.records.length), U);
+    const acc = this.accumulator.reset(Math.min(bound, this.records.length), U);
     const slotOf = this.slotOf;
-    for (const { u, a, idf, results } of postings) {
+    for (const { u, a, idf, fields } of postings) {
       const unit = units[u]!;
       const alt = unit.alts[a]!;
       const relative = Math.min(1, idf / unit.rarest);
-      for (const { field, result } of results) {
-        const f = FIELDS.indexOf(field as MatchField);
+      for (let f = 0; f < FIELDS.length; f++) {
+        const slots = fields[f];
+        if (!slots) continue;
         const name = FIELDS[f]!;
         const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
         const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
-        for (const id of result) {
-          // A country standing for a city does not reach a record in another city of that country: an
-          // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
-          // Kazakhstan incubators) still answers "an incubator in Karaganda".
-          if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
-          const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
-          const score = fieldScore * breadth;
-          const quality = fieldQuality * breadth;
-          let slot = slotOf[id]!;
-          if (slot < 0) {
-            slot = acc.add(id);
-            slotOf[id] = slot;
-          }
-          const k = slot * U + u;
-          if (score > acc.score[k]!) {
-            acc.score[k] = score;
-            acc.quality[k] = quality;
-            acc.alt[k] = a;
-            acc.field[k] = f;
+        let left = CANDIDATE_LIMIT;
+        for (let s = 0; s < slots.length && left > 0; s++) {
+          const ids = slots[s];
+          if (!ids) continue;
+          for (let i = 0; i < ids.length && left > 0; i++, left--) {
+            const id = ids[i]!;
+            // A country standing for a city does not reach a record in another city of that country: an
+            // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
+            // Kazakhstan incubators) still answers "an incubator in Karaganda".
+            if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
+            const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
+            const score = fieldScore * breadth;
+            const quality = fieldQuality * breadth;
+            let slot = slotOf[id]!;
+            if (slot < 0) {
+              slot = acc.add(id);
+              slotOf[id] = slot;
+            }
+            const k = slot * U + u;
+            if (score > acc.score[k]!) {
+              acc.score[k] = score;
+              acc.quality[k] = quality;
+              acc.alt[k] = a;
+              acc.field[k] = f;
+            }
           }
         }
       }
@@ -1460,21 +1532,65 @@ export class SearchEngine {
   }
 }
 
-/** Per-query match table: one slot per candidate record, one cell per (slot, unit). */
+/** A term's records in one field of flexsearch's index: its resolution slots, best first (a slot may be empty). */
+type Slots = readonly (readonly number[] | null | undefined)[];
+
+/** How many records the first `limit` of a term's slots hold. */
+function countFirst(slots: Slots, limit: number): number {
+  let n = 0;
+  for (const ids of slots) if (ids) n += ids.length;
+  return Math.min(n, limit);
+}
+
+/**
+ * flexsearch's postings of each field (term → resolution slots), when its Document exposes them as its
+ * own search reads them (`index` by field, each with its `map`); undefined otherwise.
+ */
+function fieldMapsOf(index: FlexDocument): ReadonlyMap<string, Slots>[] | undefined {
+  const fields = (index as unknown as { index?: unknown }).index;
+  if (!(fields instanceof Map)) return undefined;
+  const maps = FIELDS.map((field) => (fields.get(field) as { map?: unknown } | undefined)?.map);
+  return maps.every((map) => map instanceof Map) ? (maps as Map<string, Slots>[]) : undefined;
+}
+
+/**
+ * Per-query match table: one slot per candidate record, one cell per (slot, unit). One per engine, reused
+ * by every query (a search runs to its end before the next begins), so a query allocates none of it.
+ */
 class Accumulator {
   count = 0;
-  readonly recordOf: Int32Array;
-  readonly score: Float64Array;
-  readonly quality: Float64Array;
-  readonly alt: Int16Array;
-  readonly field: Int8Array;
+  recordOf = new Int32Array(0);
+  /** Per slot, the record's score, confidence and title coverage (written by the search for every slot it keeps). */
+  final = new Float64Array(0);
+  confidence = new Float64Array(0);
+  titleCoverage = new Float64Array(0);
+  score = new Float64Array(0);
+  quality = new Float64Array(0);
+  alt = new Int16Array(0);
+  field = new Int8Array(0);
 
-  constructor(capacity: number, units: number) {
-    this.recordOf = new Int32Array(capacity);
-    this.score = new Float64Array(capacity * units);
-    this.quality = new Float64Array(capacity * units);
-    this.alt = new Int16Array(capacity * units).fill(-1);
-    this.field = new Int8Array(capacity * units);
+  /** Empties the table for `capacity` candidates and `units` units. */
+  reset(capacity: number, units: number): this {
+    const cells = capacity * units;
+    if (this.recordOf.length < capacity) {
+      const size = Math.max(capacity, this.recordOf.length * 2);
+      this.recordOf = new Int32Array(size);
+      this.final = new Float64Array(size);
+      this.confidence = new Float64Array(size);
+      this.titleCoverage = new Float64Array(size);
+    }
+    if (this.score.length < cells) {
+      const size = Math.max(cells, this.score.length * 2);
+      this.score = new Float64Array(size);
+      this.quality = new Float64Array(size);
+      this.alt = new Int16Array(size);
+      this.field = new Int8Array(size);
+    }
+    this.count = 0;
+    // A cell's quality and field are read only where its alternative is set, which sets them too.
+    this.score.fill(0, 0, cells);
+    this.alt.fill(-1, 0, cells);
+    return this;
   }
 
   add(record: number): number {
@@ -1483,28 +1599,46 @@ class Accumulator {
   }
 }
 
+/** The query's units by the terms of their alternatives, for titleCoverage. */
+function unitsByTerm(units: readonly QueryUnit[]): Map<string, number[]> {
+  const byTerm = new Map<string, number[]>();
+  units.forEach((unit, u) => {
+    for (const alt of unit.alts) {
+      const list = byTerm.get(alt.term);
+      if (!list) byTerm.set(alt.term, [u]);
+      else if (list[list.length - 1] !== u) list.push(u);
+    }
+  });
+  return byTerm;
+}
+
 /**
  * Share of the record's title (in its best language) that the query names: 1 when the question is the
  * record's name ("SCO" → "Shanghai Cooperation Organisation (SCO)"), small when the title only mentions it.
  * Only the terms a unit matched in this record count, so the share is the record's own.
  */
 function titleCoverage(
-  titles: readonly (readonly string[])[][],
-  units: QueryUnit[],
+  titles: TitleUnits,
+  byTerm: ReadonlyMap<string, readonly number[]>,
+  U: number,
   acc: Accumulator,
   slot: number,
 ): number {
-  const U = units.length;
-  const matched = new Set<string>();
-  for (let u = 0; u < U; u++) {
-    if (acc.alt[slot * U + u]! < 0) continue;
-    for (const alt of units[u]!.alts) matched.add(alt.term);
-  }
+  const alt = acc.alt;
+  const base = slot * U;
   let best = 0;
   for (const title of titles) {
     if (title.length === 0) continue;
     let hit = 0;
-    for (const unit of title) if (unit.some((term) => matched.has(term))) hit++;
+    for (const unit of title) {
+      let named = false;
+      for (let i = 0; i < unit.length && !named; i++) {
+        const from = byTerm.get(unit[i]!);
+        if (from === undefined) continue;
+        for (let k = 0; k < from.length; k++) if (alt[base + from[k]!]! >= 0) named = true;
+      }
+      if (named) hit++;
+    }
     best = Math.max(best, hit / title.length);
   }
   return best;

@@ -160,12 +160,18 @@ function alternatives(tokens: Token[], open: number): [number, number][] {
   return found;
 }
 
-/** Whatever matches from token k on starts with a letter or digit. */
+/**
+ * Whatever matches from token k on starts with a letter or digit. A group that may match nothing ("(the )?
+ * best") does when each of its alternatives does and so does what follows it.
+ */
 function startsWithLetter(tokens: Token[], k: number): boolean {
   const t = tokens[k];
   if (t?.kind === "letter") return tokens[k + 1]?.kind !== "quantifier";
-  if (t?.kind !== "open" || !plainGroup(tokens, k)) return false;
-  return alternatives(tokens, k).every(([first, last]) => first <= last && startsWithLetter(tokens, first));
+  if (t?.kind !== "open" || (t.text !== "(" && t.text !== "(?:") || t.partner === undefined) return false;
+  if (!alternatives(tokens, k).every(([first, last]) => first <= last && startsWithLetter(tokens, first))) return false;
+  const after = tokens[t.partner + 1];
+  if (after?.kind !== "quantifier") return true;
+  return /^(?:[?*]|\{0*[,}])/u.test(after.text) ? startsWithLetter(tokens, t.partner + 2) : true;
 }
 
 /** Whatever matches up to token k ends with a letter or digit. */
@@ -1216,6 +1222,8 @@ function smalltalkByWords(normalized: string): SmalltalkKind | null {
     }
     // Chinese has no spaces: take the known words out, longest first; anything left makes it a question.
     let rest = part.replace(/\s+/g, "");
+    // A character of no such word is left whatever is taken out.
+    for (const c of rest) if (!HAN_WORD_CHARS.has(c)) return null;
     for (const word of HAN_WORDS)
       if (rest.includes(word)) {
         tokens.push(
@@ -1228,7 +1236,9 @@ function smalltalkByWords(normalized: string): SmalltalkKind | null {
       }
     if (rest !== "") return null;
   }
-  const toBot = addressesBot(normalized) || tokens.some((t) => SMALLTALK_WORDS.get(t) === "help");
+  let toBot: boolean | undefined;
+  const speaksToBot = () =>
+    (toBot ??= addressesBot(normalized) || tokens.some((t) => SMALLTALK_WORDS.get(t) === "help"));
   let first: SmalltalkKind | null = null;
   for (const [i, token] of tokens.entries()) {
     // "merci pour votre aide", "thanks for your help": the help given, not help asked for.
@@ -1236,7 +1246,7 @@ function smalltalkByWords(normalized: string): SmalltalkKind | null {
     const kind = given
       ? undefined
       : (SMALLTALK_WORDS.get(token) ??
-        (toBot && ABOUT_THE_BOT.has(token) ? "help" : undefined) ??
+        (ABOUT_THE_BOT.has(token) && speaksToBot() ? "help" : undefined) ??
         (LAUGHTER.test(token) ? "ack" : undefined));
     // Grammar words go with small talk too ("you're awesome", "am I talking to a real person or a robot?").
     if (!kind && !SMALLTALK_FILLER.has(token) && !isGrammarWord(token)) return null;
@@ -1293,6 +1303,13 @@ const HAN_WORDS = [...SMALLTALK_WORDS.keys(), ...ABOUT_THE_BOT, ...SMALLTALK_FIL
   .filter((w) => /\p{Script=Han}/u.test(w))
   .sort((a, b) => b.length - a.length);
 
+/** The characters of those phrases and words: a message with another is no small talk of them. */
+const HAN_PHRASE_CHARS = new Set(HAN_PHRASES.flatMap((p) => [...p]));
+const HAN_WORD_CHARS = new Set(HAN_WORDS.flatMap((w) => [...w]));
+
+/** The most words a phrase has. */
+const PHRASE_WORDS = Math.max(...[...PHRASES.keys()].map((p) => p.split(" ").length));
+
 /**
  * The small talk a part of a message is: a phrase, phrases with filler around them ("thanks bot", "au
  * revoir et bonne journée"), "filler" when it is only filler, null when anything else is left.
@@ -1301,6 +1318,8 @@ function kindOfPart(part: string): SmalltalkKind | "filler" | null {
   const whole = PHRASES.get(part);
   if (whole) return whole;
   if (/\p{Script=Han}/u.test(part)) {
+    // A character of no phrase, and no filler, is left whatever is taken out.
+    for (const c of part) if (!HAN_PHRASE_CHARS.has(c) && !FILLER.has(c) && c.trim() !== "") return null;
     let rest = part;
     let kind: SmalltalkKind | null = null;
     for (const phrase of HAN_PHRASES) {
@@ -1317,7 +1336,7 @@ function kindOfPart(part: string): SmalltalkKind | "filler" | null {
   const joined = PHRASES.get(words.join(" "));
   if (joined) return joined;
   // A phrase followed by more small talk: "thanks bot", "hi there friend", "au revoir bonne journée".
-  for (let cut = words.length - 1; cut > 0; cut--) {
+  for (let cut = Math.min(words.length - 1, PHRASE_WORDS); cut > 0; cut--) {
     const head = PHRASES.get(words.slice(0, cut).join(" "));
     if (!head) continue;
     const tail = kindOfPart(words.slice(cut).join(" "));

@@ -29,6 +29,29 @@ const COMBINING_MARK_NOT_AFTER_CYRILLIC = /(?<![\u0400-\u04ff])\p{M}+/gu;
  * and most Latin text, but callers must not rely on offsets into the original string.
  */
 export function fold(text: string): string {
+  // ASCII has nothing to decompose, simplify or strip: only case to fold.
+  if (isAscii(text)) return text.toLowerCase();
+  // A message is folded by each step that reads it: the last texts folded are remembered.
+  if (text.length > FOLD_CACHED_LENGTH) return foldText(text);
+  let folded = foldCache.get(text);
+  if (folded === undefined) {
+    folded = foldText(text);
+    if (foldCache.size >= FOLD_CACHE_SIZE) foldCache.clear();
+    foldCache.set(text, folded);
+  }
+  return folded;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+const FOLD_CACHED_LENGTH = 1000;
+const FOLD_CACHE_SIZE = 256;
+const foldCache = new Map<string, string>();
+
+function foldText(text: string): string {
   return (HAN.test(text) ? toSimplified(text) : text)
     .normalize("NFKD")
     .replace(COMBINING_MARK_NOT_AFTER_CYRILLIC, "")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyze, hanNumber } from "../../src/search/analyzer.js";
+import { analyze, analyzeBoth, hanNumber } from "../../src/search/analyzer.js";
 
 const keys = (text: string, lang: "en" | "fr" | "zh" = "en") => analyze(text, lang).keys.filter((k) => k !== null);
 
@@ -77,6 +77,27 @@ describe("analyze", () => {
     const keyed = keys("想把我们的农业技术转移到老挝，听说有专门的地方帮忙", "zh");
     expect(keyed).toEqual(expect.arrayContaining(["农业", "技术"]));
     expect(keyed.some((k) => /想把|听说|专门|地方|帮忙/.test(k))).toBe(false);
+  });
+});
+
+describe("analyzeBoth", () => {
+  it("gives what analyze gives in each Latin stemming", () => {
+    const texts = [
+      "Incubators in Kazakhstan?",
+      "j'ai une question sur l'OCS et les visas",
+      "SCO AI centre, 2025",
+      "инкубаторы в Казахстане и ШОС",
+      "哈萨克斯坦有哪些孵化器？成员国",
+      "Forum ΑΒΓ 11th édition — Chine-France",
+      "INCUBATORS IN KAZAKHSTAN",
+      "des technos pour les labs",
+      "",
+    ];
+    for (const text of texts) {
+      const both = analyzeBoth(text);
+      expect(both.en).toEqual(analyze(text, "en"));
+      expect(both.fr).toEqual(analyze(text, "fr"));
+    }
   });
 });
 

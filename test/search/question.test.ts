@@ -181,6 +181,7 @@ describe("wordBoundaries", () => {
     String.raw`\bwhere('s| is)\b|\b(se tient|basee?s?) ou\s*\??$|\bгде(?! (найти|можно))\b`,
     String.raw`\bs?um\b|\bthemes?\b|\d\b|\b\d+\b`,
     String.raw`\b(which|what) countries\b|\b(pays )?membres\b|\bwho are (its |the )?members\b`,
+    String.raw`\b(tele)?phone\b|\b(in )?(which|what) (\w+ )?cit(y|ies)\b|\b(full |complete )?list of\b`,
   ];
   const texts = [
     "how much",
@@ -202,6 +203,15 @@ describe("wordBoundaries", () => {
     "membres",
     "who are the members?",
     "who are its membersip",
+    "telephone",
+    "microphone",
+    "smartphone phone",
+    "in which city",
+    "within which cities",
+    "which big cities",
+    "complete list of",
+    "blacklist of",
+    "incomplete list of",
   ];
 
   it("matches what the two-sided boundary matches, where it matches it", () => {
@@ -219,9 +229,18 @@ describe("wordBoundaries", () => {
     expect(wordBoundaries(String.raw`\bab\b`)).toBe(`${before}ab${after}`);
     expect(wordBoundaries(String.raw`\b(a|b(c|d))\b`)).toBe(String.raw`${before}(a|b(c|d))${after}`);
     expect(wordBoundaries(String.raw`\b(a |b)\b`)).toBe(`${before}(a |b)${everyScript(String.raw`\b`)}`);
+    // A group that may match nothing, followed by a letter: whatever matches starts with one.
+    expect(wordBoundaries(String.raw`\b(a |b)?x`)).toBe(`${before}(a |b)?x`);
+    expect(wordBoundaries(String.raw`\b(a|b)*(c|d)x`)).toBe(`${before}(a|b)*(c|d)x`);
+    expect(wordBoundaries(String.raw`\b(a|b){0,2}x`)).toBe(`${before}(a|b){0,2}x`);
+    expect(wordBoundaries(String.raw`\b(a|b)+\d`)).toBe(String.raw`${before}(a|b)+\d`);
     for (const source of [
       String.raw`\bs?x`,
-      String.raw`\b(a|b)?x`,
+      String.raw`\b(a|b)?\d`,
+      String.raw`\b(a|b)?[x]`,
+      String.raw`\b(a| )?x`,
+      String.raw`\b(a|b)?|x`,
+      String.raw`\b(a|b)?(x|)`,
       String.raw`\b(a|)x`,
       String.raw`\b(?=a)a`,
       String.raw`\d\b`,
