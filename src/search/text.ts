@@ -15,10 +15,9 @@ export interface Word {
 
 /**
  * Traditional characters and Taiwan's wording (數位經濟, 資訊) to the simplified forms the catalog is
- * written in (数字经济, 信息): OpenCC's Taiwan-phrases table, which also converts single characters. Made
- * with the first Chinese text (its tables take ~50 ms and ~2.5 MB), not at every start.
+ * written in (数字经济, 信息): OpenCC's Taiwan-phrases table, which also converts single characters.
  */
-let toSimplified: ((text: string) => string) | undefined;
+const toSimplified = Converter({ from: "twp", to: "cn" });
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/u;
 
 const COMBINING_MARK_NOT_AFTER_CYRILLIC = /(?<![\u0400-\u04ff])\p{M}+/gu;
@@ -30,7 +29,7 @@ const COMBINING_MARK_NOT_AFTER_CYRILLIC = /(?<![\u0400-\u04ff])\p{M}+/gu;
  * and most Latin text, but callers must not rely on offsets into the original string.
  */
 export function fold(text: string): string {
-  return (HAN.test(text) ? (toSimplified ??= Converter({ from: "twp", to: "cn" }))(text) : text)
+  return (HAN.test(text) ? toSimplified(text) : text)
     .normalize("NFKD")
     .replace(COMBINING_MARK_NOT_AFTER_CYRILLIC, "")
     .normalize("NFC")
