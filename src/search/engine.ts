@@ -790,20 +790,6 @@ export class SearchEngine {
           titleMatched = true;
         }
       }
-      // Without a match in the title, the coverage weighs nothing in the score (inTitle is 0, and a record
-      // the question names is matched in its title): it is worked out only for the hits returned.
-      const title = titleMatched ? titleCoverage(entry.titleUnits, byTerm, U, acc, slot) : 0;
-      titleCov[slot] = titleMatched ? title : -1;
-      // The name bonus goes to a record whose title the question names whole *and* that names most of
-      // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
-      // A question that is the record's name and nothing more than the kind of fact asked ("when was ASEAN
-      // founded?") is about that record, whatever other records its soft words meet.
-      const namesIt =
-        title === 1 &&
-        onTopic &&
-        !topicOutsideTitle &&
-        units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
-      const nameBonus = TITLE_COVERAGE_BONUS * title * (inTitle / totalWeight) + (namesIt ? NAMED_BONUS : 0);
       // "That country first" applies to records that answer the rest of the question too: a place
       // narrows the topic, it does not replace it. A record spanning many countries (the SCO, ASEAN)
       // says less about any one of them; a city is a city.
@@ -812,17 +798,39 @@ export class SearchEngine {
       const placeBonus =
         (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) *
         (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
-      final[slot] =
-        score *
-        (0.25 + 0.75 * (covered / totalWeight)) *
-        (1 + nameBonus) *
-        (1 + placeBonus) *
-        (askedKind !== undefined && entry.record.kind === askedKind ? 1 + KIND_BONUS : 1);
+      const kindFactor = askedKind !== undefined && entry.record.kind === askedKind ? 1 + KIND_BONUS : 1;
+      const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
       confidence[slot] = asksAbout && !onTopic ? 0 : quality / (totalConfidenceWeight + missing);
       total++;
-      if (keep === 0 || (top.length === keep && better(slot, top[keep - 1]!) <= 0)) continue;
+      if (keep === 0) continue;
+      // How much of the record's title the question names counts only with a match in the title (inTitle is
+      // 0 otherwise, and a record the question names is matched in its title). The score it can give at
+      // most — the title named whole — says first whether the record could be among the hits kept at all:
+      // only then is the coverage worked out (and for the hits returned, below).
+      titleCov[slot] = -1;
+      if (titleMatched) {
+        // The name bonus goes to a record whose title the question names whole *and* that names most of
+        // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
+        // A question that is the record's name and nothing more than the kind of fact asked ("when was
+        // ASEAN founded?") is about that record, whatever other records its soft words meet.
+        const namesAll =
+          onTopic && !topicOutsideTitle && units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
+        final[slot] = finalScore(covering, 1, inTitle / totalWeight, namesAll, placeBonus, kindFactor);
+        if (top.length === keep && better(slot, top[keep - 1]!) <= 0) continue;
+        const title = titleCoverage(entry.titleUnits, byTerm, U, acc, slot);
+        titleCov[slot] = title;
+        final[slot] = finalScore(
+          covering,
+          title,
+          inTitle / totalWeight,
+          title === 1 && namesAll,
+          placeBonus,
+          kindFactor,
+        );
+      } else final[slot] = finalScore(covering, 0, inTitle / totalWeight, false, placeBonus, kindFactor);
+      if (top.length === keep && better(slot, top[keep - 1]!) <= 0) continue;
       let at = top.length;
       while (at > 0 && better(slot, top[at - 1]!) > 0) at--;
       top.splice(at, 0, slot);
@@ -1564,6 +1572,22 @@ class Accumulator {
     this.recordOf[this.count] = record;
     return this.count++;
   }
+}
+
+/**
+ * A candidate's score: what its matches cover, raised by the share of its title the question names (and
+ * the record it names), its place and its kind. Never lower for a larger `title` (see search).
+ */
+function finalScore(
+  covering: number,
+  title: number,
+  inTitleShare: number,
+  namesIt: boolean,
+  placeBonus: number,
+  kindFactor: number,
+): number {
+  const nameBonus = TITLE_COVERAGE_BONUS * title * inTitleShare + (namesIt ? NAMED_BONUS : 0);
+  return covering * (1 + nameBonus) * (1 + placeBonus) * kindFactor;
 }
 
 /** The query's units by the terms of their alternatives, for titleCoverage. */
