@@ -2,8 +2,9 @@
  * npm run bench:start — how long the console chat of a fresh clone takes to answer its first question,
  * and how much memory it holds, for each way of starting it:
  *
- *   npm start            the TypeScript sources run by tsx (no build step)
- *   npm run start:prod   the JavaScript of `npm run build` (dist/)
+ *   npm start            the JavaScript of `npm run build` (dist/), current for the sources (scripts/start.js)
+ *   npm start            the TypeScript sources run by tsx, as without a current build (START_SOURCES=1)
+ *   npm run start:prod   the JavaScript of dist/, whatever sources it came from
  *   node dist/main.js    the same without npm, as the Docker image runs it
  *
  * Each run starts the command with no Telegram token (console mode) and stdin kept open, waits for the
@@ -41,10 +42,18 @@ interface Command {
   file: string;
   args: string[];
   needsBuild: boolean;
+  env?: Record<string, string>;
 }
 
 const COMMANDS: Command[] = [
-  { label: "npm start (tsx, sources)", file: "npm", args: ["start"], needsBuild: false },
+  { label: "npm start (dist/, current)", file: "npm", args: ["start"], needsBuild: true },
+  {
+    label: "npm start (tsx, sources)",
+    file: "npm",
+    args: ["start"],
+    needsBuild: false,
+    env: { START_SOURCES: "1" },
+  },
   { label: "npm run start:prod (dist/)", file: "npm", args: ["run", "start:prod"], needsBuild: true },
   { label: "node dist/main.js (image)", file: "node", args: ["dist/main.js"], needsBuild: true },
 ];
@@ -103,11 +112,11 @@ function rssMB(pid: number): number {
   }
 }
 
-/** A node process running main.ts or main.js: tsx's launcher and the bot; the larger one is the bot. */
+/** A node process running the bot: main.ts or main.js, or npm start's scripts/start.js. */
 function isNodeMain(pid: number): boolean {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-    return /(^|\/)node$/.test(args[0] ?? "") && args.some((arg) => /main\.(ts|js)$/.test(arg));
+    return /(^|\/)node$/.test(args[0] ?? "") && args.some((arg) => /(main\.(ts|js)|scripts\/start\.js)$/.test(arg));
   } catch {
     return false;
   }
@@ -121,10 +130,12 @@ async function measure(command: Command): Promise<Run> {
     "WEBHOOK_SECRET",
     "REDIS_URL",
     "LOG_LEVEL",
+    "START_SOURCES",
     "npm_lifecycle_event",
     "npm_lifecycle_script",
   ])
     delete env[name];
+  Object.assign(env, command.env);
   const started = performance.now();
   const child = spawn(command.file, command.args, { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
   let output = "";

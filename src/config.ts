@@ -135,11 +135,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 /**
  * Where the saved search index of a catalog folder goes by default: the system's temporary folder, one
  * file per folder, so a fresh clone's second start loads what its first built without writing into the
- * working copy, and runs on other catalogs (tests, a second deployment) leave it alone.
+ * working copy, and runs on other catalogs (tests, a second deployment) leave it alone. The sources under
+ * tsx and the compiled code have a file each: an index names the code it was made by, so taking turns
+ * with one file would make each start build it again.
  */
 export function defaultSearchIndexFile(catalogDir: string): string {
   const id = createHash("sha256").update(path.resolve(catalogDir)).digest("hex").slice(0, 12);
-  return path.join(os.tmpdir(), "cooperation-desk", `search-index-${id}.bin`);
+  const code = import.meta.url.endsWith(".ts") ? "src" : "dist";
+  return path.join(os.tmpdir(), "cooperation-desk", `search-index-${id}-${code}.bin`);
 }
 
 /**

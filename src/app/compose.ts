@@ -8,14 +8,14 @@ import { createReminding, type Reminding } from "./reminders.js";
 import { wireSavedSearches } from "./saved-searches.js";
 import { createBot } from "../bot/index.js";
 import type { BroadcastSettings } from "../broadcast/config.js";
-import { formatProblem, loadCatalog, plural } from "../catalog/load.js";
+import { catalogFingerprint, formatProblem, loadCatalog, plural } from "../catalog/load.js";
 import type { Config, Mode } from "../config.js";
 import { createI18n } from "../i18n.js";
 import { createLogger, type Logger } from "../logger.js";
 import { configSecrets } from "../redact.js";
 import { LiveCatalog } from "../live/catalog.js";
 import type { SearchEngine } from "../search/engine.js";
-import { openSearchEngine } from "../search/snapshot.js";
+import { loadSavedIndex, openSearchEngine } from "../search/snapshot.js";
 import { createState, RedisUnavailableError, waitForRedis } from "../state/index.js";
 import type { StateBackend } from "../state/types.js";
 import { redisClients } from "./redis.js";
@@ -208,21 +208,39 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
 
 async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine> {
   const started = Date.now();
-  const result = await loadCatalog(config.CATALOG_DIR).catch((error: unknown) => {
-    throw new StartupError(`could not read the catalog in ${config.CATALOG_DIR}: ${(error as Error).message}`, 2);
+  const dir = config.CATALOG_DIR;
+  const file = config.SEARCH_INDEX_FILE;
+  // The same files as when the index was saved: the catalog comes with it, no YAML is parsed.
+  const fingerprint = file ? await catalogFingerprint(dir) : undefined;
+  if (file && fingerprint) {
+    const saved = loadSavedIndex(file, fingerprint);
+    if (saved.ok) {
+      logger.info(
+        { file, records: saved.engine.size, key: saved.header.key, ms: Date.now() - started, dir },
+        "catalog and search index loaded from the saved index",
+      );
+      return saved.engine;
+    }
+  }
+  const result = await loadCatalog(dir).catch((error: unknown) => {
+    throw new StartupError(`could not read the catalog in ${dir}: ${(error as Error).message}`, 2);
   });
   if (!result.ok) {
     const lines = result.problems.map(formatProblem);
     throw new StartupError(
-      `catalog in ${config.CATALOG_DIR} has ${plural(lines.length, "problem")}:\n${lines.map((l) => `  ${l}`).join("\n")}`,
+      `catalog in ${dir} has ${plural(lines.length, "problem")}:\n${lines.map((l) => `  ${l}`).join("\n")}`,
       2,
     );
   }
-  const engine = openSearchEngine(result.catalog, { file: config.SEARCH_INDEX_FILE, logger, save: true });
-  logger.info(
-    { records: engine.size, ms: Date.now() - started, dir: config.CATALOG_DIR },
-    "catalog loaded and indexed",
-  );
+  // Saved with the catalog only when no file changed while the catalog was read.
+  const unchanged = fingerprint !== undefined && (await catalogFingerprint(dir)) === fingerprint;
+  const engine = openSearchEngine(result.catalog, {
+    file,
+    logger,
+    save: true,
+    fingerprint: unchanged ? fingerprint : undefined,
+  });
+  logger.info({ records: engine.size, ms: Date.now() - started, dir }, "catalog loaded and indexed");
   return engine;
 }
 

@@ -1,7 +1,7 @@
 import type { CatalogRecord, Kind } from "../catalog/schema.js";
 import type { SearchEngine } from "../search/engine.js";
 import type { SearchFilters } from "../search/types.js";
-import { lastDayOf } from "../catalog/dates.js";
+import { isUpcoming } from "../catalog/dates.js";
 
 /**
  * The browsing lists (/programmes, /incubators, /initiatives, /events and the greeting's buttons): what
@@ -111,13 +111,4 @@ function dateRank(today: string): (a: CatalogRecord, b: CatalogRecord) => number
     if (!da || !db) return da ? -1 : db ? 1 : 0;
     return ua ? da.localeCompare(db) : db.localeCompare(da);
   };
-}
-
-/**
- * Whether an event is still to come (or under way): its last day is today or later. A date given as a
- * month or a year lasts to the end of that month or year.
- */
-export function isUpcoming(record: CatalogRecord, today: string): boolean {
-  const last = record.dates?.end ?? record.dates?.start;
-  return last !== undefined && lastDayOf(last) >= today;
 }

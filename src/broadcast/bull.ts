@@ -21,11 +21,9 @@
 // nothing; only a message sent but not yet recorded when a process died can go out twice.
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { DelayedError, Queue, RateLimitError, UnrecoverableError, Worker } from "bullmq";
-import type { ConnectionOptions, Job } from "bullmq";
-import { Redis } from "ioredis";
-import type { RedisOptions } from "ioredis";
-import { watchConnection } from "../redis-connection.js";
+import type { ConnectionOptions, Job, Queue, Worker } from "bullmq";
+import type { Redis, RedisOptions } from "ioredis";
+import { bullmq, ioredis, watchConnection } from "../redis-connection.js";
 import { settlesWithin } from "../settles-within.js";
 import {
   DEFAULT_LOCK_MS,
@@ -187,6 +185,7 @@ class BullDelivery implements DeliveryService {
       this.redis.defineCommand(name, { numberOfKeys: script.keys, lua: script.lua });
     }
     const queueOptions = { connection: this.bullConnection, prefix: this.bullPrefix };
+    const { Queue } = bullmq();
     this.sendQueue = new Queue<SendData>(SEND_QUEUE, queueOptions);
     this.startQueue = new Queue<StartData>(START_QUEUE, queueOptions);
     for (const q of [this.sendQueue, this.startQueue])
@@ -195,6 +194,7 @@ class BullDelivery implements DeliveryService {
 
   /** A client of its own, its connection errors logged (a given client's owner logs them). */
   private openRedis(url: string | undefined, clientOptions: RedisOptions): Redis {
+    const { Redis } = ioredis();
     const redis = url !== undefined ? new Redis(url, clientOptions) : new Redis(clientOptions);
     watchConnection(redis, (err) => this.options.logger?.warn({ err }, "broadcast Redis connection error"));
     return redis;
@@ -317,6 +317,7 @@ class BullDelivery implements DeliveryService {
     if (this.closed) throw new Error("delivery service is closed");
     if (this.workers.length > 0) return;
     const roles = { start: true, send: true, ...this.options.roles };
+    const { Worker } = bullmq();
     const common = {
       connection: this.bullConnection,
       prefix: this.bullPrefix,
@@ -473,6 +474,7 @@ class BullDelivery implements DeliveryService {
     try {
       return await this.deliver(job, token);
     } catch (err) {
+      const { DelayedError, RateLimitError, UnrecoverableError } = bullmq();
       const control = err instanceof DelayedError || err instanceof RateLimitError || err instanceof UnrecoverableError;
       // Anything unexpected (Redis down, …) on the last try still settles the message, or the broadcast
       // would never reach its total. Recording is idempotent.
@@ -485,6 +487,7 @@ class BullDelivery implements DeliveryService {
   }
 
   private async deliver(job: Job<SendData>, token: string | undefined): Promise<string> {
+    const { DelayedError, UnrecoverableError, Worker } = bullmq();
     const { b: id, c: chatId, l: lang } = job.data;
     const meta = await this.meta(id);
     if (!meta) return "gone";

@@ -1,3 +1,5 @@
+import type { CatalogRecord } from "./schema.js";
+
 /** Catalog dates are ISO 8601 at year, month or day precision ("2025", "2024-08", "2024-08-22"), in UTC. */
 
 /** The last day a date covers at its precision: "2025" → "2025-12-31", "2024-02" → "2024-02-29". */
@@ -11,4 +13,13 @@ export function lastDayOf(value: string): string {
 /** Today in UTC, the way catalog dates are written. */
 export function isoToday(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
+}
+
+/**
+ * Whether an event is still to come (or under way): its last day is today or later. A date given as a
+ * month or a year lasts to the end of that month or year.
+ */
+export function isUpcoming(record: CatalogRecord, today: string): boolean {
+  const last = record.dates?.end ?? record.dates?.start;
+  return last !== undefined && lastDayOf(last) >= today;
 }

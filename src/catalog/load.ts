@@ -1,9 +1,11 @@
+import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import countries from "i18n-iso-countries";
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, stringify } from "yaml";
-import type { Document } from "yaml";
+import { countries } from "./countries.js";
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import type { Document, LineCounter } from "yaml";
 import type { z } from "zod";
 import { glossarySchema, isCalendarDate, LANGUAGES, placesSchema, recordSchema, vocabularySchema } from "./schema.js";
 import type { Catalog, CatalogRecord, Places, Vocabulary } from "./schema.js";
@@ -34,6 +36,16 @@ const FILES = {
   places: "places.yaml",
 } as const;
 const RECORDS_DIR = "records";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The YAML parser, loaded when a file is first parsed: a start that takes the catalog from the saved search
+ * index (see catalogFingerprint) parses none.
+ */
+function yamlPackage(): typeof Yaml {
+  return require("yaml") as typeof Yaml;
+}
 
 /** `records/foo.yaml:12 [foo] title.ru: missing translation` */
 export function formatProblem(p: CatalogProblem): string {
@@ -66,6 +78,28 @@ export async function loadCatalog(dataDir: string): Promise<CatalogLoadResult> {
   return { ok: true, catalog: { records: valid, sectors, audiences, glossary, places } };
 }
 
+/**
+ * What `loadCatalog(dataDir)` reads, as one hash: the names in records/ and the bytes of every file it
+ * would read, with the default locale (records are sorted with localeCompare). The same fingerprint read
+ * by the same loader gives the same catalog, so a catalog saved with its fingerprint (the saved search
+ * index) stands for the files without parsing them again. Undefined when a file cannot be read: the
+ * loader then reports it.
+ */
+export async function catalogFingerprint(dataDir: string): Promise<string | undefined> {
+  try {
+    const entries = (await readdir(path.join(dataDir, RECORDS_DIR))).sort();
+    const records = entries.filter((n) => n.endsWith(".yaml") && !n.startsWith(".")).map((n) => `${RECORDS_DIR}/${n}`);
+    const files = [...Object.values(FILES), ...records];
+    const texts = await Promise.all(files.map((file) => readFile(path.join(dataDir, file))));
+    const hash = createHash("sha256").update(`${new Intl.Collator().resolvedOptions().locale}\0`);
+    hash.update(`${entries.join("/")}\0`);
+    files.forEach((file, i) => hash.update(`${file}\0${texts[i]!.length}\0`).update(texts[i]!));
+    return hash.digest("hex").slice(0, 16);
+  } catch {
+    return undefined;
+  }
+}
+
 /** For startup: the catalog, or an Error whose message lists every problem. */
 export async function loadCatalogOrThrow(dataDir: string = DEFAULT_DATA_DIR): Promise<Catalog> {
   const result = await loadCatalog(dataDir);
@@ -88,7 +122,7 @@ export function checkRecordValue(
   const rawId = typeof value === "object" && value !== null ? (value as { id?: unknown }).id : undefined;
   const id = typeof rawId === "string" && rawId !== "" ? rawId : undefined;
   const file = `${RECORDS_DIR}/${id ?? "new"}.yaml`;
-  const parsed = parseYaml(file, stringify(value), problems, id);
+  const parsed = parseYaml(file, yamlPackage().stringify(value), problems, id);
   if (!parsed) return { ok: false, problems };
   const yaml = new YamlFile(file, parsed.doc, parsed.lines, parsed.data, id);
   const record = validate(yaml, recordSchema, problems);
@@ -152,12 +186,12 @@ class YamlFile {
 }
 
 function childOf(node: unknown, segment: PathSegment): { node: unknown; offset: number | undefined } | undefined {
-  if (isMap(node)) {
+  if (yamlPackage().isMap(node)) {
     const pair = node.items.find((item) => keyText(item.key) === String(segment));
     if (!pair) return undefined;
     return { node: pair.value, offset: startOf(pair.key) };
   }
-  if (isSeq(node) && typeof segment === "number") {
+  if (yamlPackage().isSeq(node) && typeof segment === "number") {
     const item: unknown = node.items[segment];
     return item === undefined ? undefined : { node: item, offset: startOf(item) };
   }
@@ -165,11 +199,11 @@ function childOf(node: unknown, segment: PathSegment): { node: unknown; offset: 
 }
 
 function startOf(node: unknown): number | undefined {
-  return isNode(node) ? node.range?.[0] : undefined;
+  return yamlPackage().isNode(node) ? node.range?.[0] : undefined;
 }
 
 function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  return yamlPackage().isScalar(key) ? String(key.value) : String(key);
 }
 
 function formatPath(fieldPath: readonly PathSegment[]): string {
@@ -219,6 +253,7 @@ export const MAX_ALIAS_COUNT = 100;
 
 /** Parses YAML text; syntax errors become problems (with their line) and the file is not used further. */
 function parseYaml(file: string, text: string, problems: CatalogProblem[], recordId?: string): ParsedYaml | undefined {
+  const { LineCounter, parseDocument } = yamlPackage();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
   if (doc.errors.length === 0) {
@@ -533,7 +568,7 @@ function checkPlaceCountries(yaml: YamlFile, places: Places, problems: CatalogPr
 
 function isAssignedCountry(code: string): boolean {
   // isValid also accepts alpha-3 and numeric codes; the schema has already required two capitals.
-  return /^[A-Z]{2}$/.test(code) && countries.isValid(code);
+  return /^[A-Z]{2}$/.test(code) && countries().isValid(code);
 }
 
 function unknownCountry(code: string): string {

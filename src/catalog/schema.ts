@@ -202,11 +202,16 @@ export const vocabularySchema = z.record(kebabId, localizedSchema);
 export type Vocabulary = z.infer<typeof vocabularySchema>;
 
 /** Words or phrases per language; Russian may list inflected forms. */
+/** A glossary term: the search reads words, so a sign would silently drop ("SCO+" would name the SCO). */
+const term = nonEmpty.refine((t) => !/[+#*=|<>]/.test(t), {
+  message: 'holds a sign the search does not read (it would be read without it: "SCO+" as "SCO"); write it out',
+});
+
 const termsSchema = z.strictObject({
-  en: z.array(nonEmpty).min(1),
-  fr: z.array(nonEmpty).min(1),
-  ru: z.array(nonEmpty).min(1),
-  zh: z.array(nonEmpty).min(1),
+  en: z.array(term).min(1),
+  fr: z.array(term).min(1),
+  ru: z.array(term).min(1),
+  zh: z.array(term).min(1),
   /** The concept is a proper name (an organisation, initiative or region), not a kind of thing or a topic. */
   name: z.boolean().optional(),
 });

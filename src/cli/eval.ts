@@ -96,6 +96,24 @@ const decisionSets = [
     key: "tuning-8",
   },
   {
+    name: "dev, ninth tuning part, everyday English and Russian (eval/dev-tuning-9.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-9.yaml"),
+    gate: false,
+    key: "tuning-9",
+  },
+  {
+    name: "dev, tenth tuning part, short questions in users' words (eval/dev-tuning-10.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-10.yaml"),
+    gate: false,
+    key: "tuning-10",
+  },
+  {
+    name: "dev, eleventh tuning part (eval/dev-tuning-11.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-11.yaml"),
+    gate: false,
+    key: "tuning-11",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
@@ -124,6 +142,12 @@ const decisionSets = [
     file: path.join(repoRoot, "eval/dev-heldout-5.yaml"),
     gate: true,
     key: "heldout-5",
+  },
+  {
+    name: "dev, sixth held-out part (eval/dev-heldout-6.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-6.yaml"),
+    gate: true,
+    key: "heldout-6",
   },
 ];
 

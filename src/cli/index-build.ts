@@ -7,7 +7,7 @@
  * Exit code 0 when written, 1 when the catalog does not load, 2 on a bad option.
  */
 import { parseArgs } from "node:util";
-import { loadCatalogOrThrow } from "../catalog/load.js";
+import { catalogFingerprint, loadCatalogOrThrow } from "../catalog/load.js";
 import { loadConfig } from "../config.js";
 import { writeSnapshot } from "../search/snapshot.js";
 import { println, runIfEntryPoint, type CliIo } from "./io.js";
@@ -41,6 +41,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   let catalog;
+  const fingerprint = await catalogFingerprint(data);
   try {
     catalog = await loadCatalogOrThrow(data);
   } catch (error) {
@@ -48,7 +49,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 1;
   }
   const started = performance.now();
-  const { header } = writeSnapshot(out, catalog);
+  // The catalog is saved with the index when no file changed while it was read (see loadSavedIndex).
+  const unchanged = fingerprint !== undefined && (await catalogFingerprint(data)) === fingerprint;
+  const { header } = writeSnapshot(out, catalog, undefined, unchanged ? fingerprint : undefined);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   println(
     io.stdout,

@@ -14,11 +14,9 @@
 // again keeps in the plan (and so in the queue) a reminder of the old plan already due whose deadline
 // the record still has: a job waiting for a worker, or between two tries, is sent all the same; one
 // already sent (its mark set) gets no job again.
-import { Queue, Worker } from "bullmq";
-import type { ConnectionOptions, Job } from "bullmq";
-import { Redis } from "ioredis";
-import type { RedisOptions } from "ioredis";
-import { watchConnection } from "../redis-connection.js";
+import type { ConnectionOptions, Job, Queue, Worker } from "bullmq";
+import type { Redis, RedisOptions } from "ioredis";
+import { bullmq, ioredis, watchConnection } from "../redis-connection.js";
 import { settlesWithin } from "../settles-within.js";
 import { ahead, hasUpcomingDeadline, planReminders } from "./plan.js";
 import type {
@@ -78,7 +76,7 @@ class BullReminders implements ReminderService {
     this.ownRedis = !options.redis;
     const clientOptions: RedisOptions = { maxRetriesPerRequest: 3, ...rest };
     this.redis = options.redis ?? this.openRedis(url, clientOptions);
-    this.queue = new Queue<PlannedReminder>(REMINDER_QUEUE, {
+    this.queue = new (bullmq().Queue)<PlannedReminder>(REMINDER_QUEUE, {
       connection: this.bullConnection,
       prefix: this.bullPrefix,
     });
@@ -87,6 +85,7 @@ class BullReminders implements ReminderService {
 
   /** A client of its own, its connection errors logged (a given client's owner logs them). */
   private openRedis(url: string | undefined, clientOptions: RedisOptions): Redis {
+    const { Redis } = ioredis();
     const redis = url !== undefined ? new Redis(url, clientOptions) : new Redis(clientOptions);
     watchConnection(redis, (err) =>
       this.options.logger?.warn({ message: err.message }, "reminders Redis connection error"),
@@ -174,7 +173,7 @@ class BullReminders implements ReminderService {
     if (this.closed) throw new Error("reminder service is closed");
     if (this.worker) return;
     const lockMs = this.options.lockMs ?? 30_000;
-    this.worker = new Worker<PlannedReminder>(REMINDER_QUEUE, (job) => this.process(job), {
+    this.worker = new (bullmq().Worker)<PlannedReminder>(REMINDER_QUEUE, (job) => this.process(job), {
       connection: this.bullConnection,
       prefix: this.bullPrefix,
       concurrency: 4,

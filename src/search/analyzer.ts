@@ -97,6 +97,86 @@ const QUESTION_WORDS = {
     "im",
     "ive",
     "id",
+    // Hearsay and looking ("heard China is sharing…", "where can I see them?", "j'ai entendu dire", "il paraît
+    // que", "apparemment").
+    // Offering ("what does the centre offer?", "les technos proposées à l'ASEAN", "что предлагает ШОС"): what
+    // is offered is what is asked.
+    "offer",
+    "offers",
+    "offered",
+    "offering",
+    "propose",
+    "proposes",
+    "proposed",
+    "proposee",
+    "proposees",
+    "proposent",
+    "proposer",
+    // Taking place ("what's happening in Tianjin?", "qu'est-ce qui s'y passe ?"): the place is what is asked.
+    "happening",
+    "happened",
+    "happens",
+    "passe",
+    "passent",
+    "passait",
+    // "Can I do research in Guangxi somehow?"
+    "somehow",
+    // What a name means ("what does hidden champion mean?", "ça signifie quoi ?", "что значит…", 是什么意思).
+    "mean",
+    "means",
+    "meaning",
+    "signifie",
+    "signification",
+    // "Nanning, qu'est-ce qu'il y a là-bas ?": there.
+    "bas",
+    // "How much extra capacity…", "what will they add?": more of what is asked.
+    "extra",
+    "add",
+    "planning",
+    // "Hefei or Jinan, does either have one?": which of them is what is asked.
+    "either",
+    "neither",
+    "whichever",
+    // "En ce moment", "at the moment": now, not a clipped "momentum".
+    "moment",
+    "heard",
+    "hear",
+    "became",
+    "become",
+    "becomes",
+    "see",
+    "apparently",
+    "entendu",
+    "parait",
+    "apparemment",
+    // Asking for leads ("any ideas?", "vous avez une piste ?", "есть идеи?") and the asker's own size ("a tiny
+    // startup").
+    "ideas",
+    "idea",
+    "idees",
+    "idee",
+    "tips",
+    "thoughts",
+    "pistes",
+    "piste",
+    "tiny",
+    // Contractions typed without their apostrophe ("whos the mayor", "dont know where to look").
+    "whos",
+    "whats",
+    "wheres",
+    "hows",
+    "thats",
+    "theres",
+    "dont",
+    "doesnt",
+    "didnt",
+    "isnt",
+    "arent",
+    "cant",
+    "youre",
+    "wanna",
+    "gonna",
+    "ur",
     // Auxiliaries and everyday verb forms the English stop word list lacks ("how much funding does it give?",
     // "what will the forum focus on?", "is it going to…").
     "does",
@@ -385,6 +465,12 @@ const QUESTION_WORDS = {
     "dsl",
     "pk",
     "pq",
+    "jai",
+    "raconte",
+    "racontez",
+    "raconter",
+    "qqch",
+    "qqn",
   ],
   cyrillic: [
     // Whom to write to and about what ("кому писать по поводу…"), ties to something ("связи с Китаем", as
@@ -517,6 +603,78 @@ const QUESTION_WORDS = {
     "уважаемая",
     "вообще-то",
     "щас",
+    // What the asker does and has heard ("делаем станки", "пилим стартап", "слышал, что…", "как туда
+    // попасть"), and how small they are ("небольшая фирма"): the asker, not what is asked.
+    "идеи",
+    "идей",
+    "вроде",
+    // Forms of "that" and "this" the Russian stop word list lacks ("та штука с инкубаторами").
+    "та",
+    "ту",
+    "те",
+    "той",
+    "эта",
+    "значит",
+    "означает",
+    // Looking, talking and giving ("куда смотреть", "с кем говорить", "что даёт бизнесу"), and
+    // "по линии ШОС" (through the SCO).
+    "смотреть",
+    "посмотреть",
+    "говорить",
+    "поговорить",
+    "дает",
+    "дают",
+    "линии",
+    "штуку",
+    "штукой",
+    "штуковина",
+    "предложил",
+    "предложила",
+    "предложили",
+    "предлагает",
+    "предлагают",
+    "предложено",
+    // "что проходило в Тяньцзине?", "что там происходит?": the place is what is asked.
+    "проходило",
+    "проходил",
+    "проходила",
+    "проходили",
+    "проходит",
+    "происходит",
+    "происходило",
+    // Greeting all ("всем привет") and going somewhere ("поехать в Китай"): the place is what is asked.
+    "всем",
+    "поехать",
+    "съездить",
+    "приехать",
+    "подскажете",
+    "делаем",
+    "делаю",
+    "делает",
+    "делают",
+    "производим",
+    "занимаемся",
+    "занимаюсь",
+    "пилим",
+    "запускаем",
+    "влезть",
+    "зайти",
+    "попасть",
+    "слышал",
+    "слышала",
+    "слышали",
+    "говорят",
+    "небольшая",
+    "небольшой",
+    "небольшое",
+    "маленький",
+    "маленькая",
+    "маленькое",
+    // Chat shorthand: "спс", "пж", "плз", "чё".
+    "спс",
+    "пж",
+    "плз",
+    "чё",
     "сейчас",
     "сегодня",
     "завтра",
@@ -570,6 +728,15 @@ const QUESTION_WORDS = {
     "想把",
     "想在",
     "想借",
+    "意思",
+    "都有",
+    // "那些活动一共…": those, in all — pointing and counting, not what is asked about.
+    "那些",
+    "这些",
+    "一共",
+    "总共",
+    // "需要联系哪个单位": whichever body it is, not a word of what is asked about.
+    "单位",
     "帮忙",
     "分别",
     "以后",
@@ -1126,7 +1293,15 @@ export function latinLanguageOf(lang: Language): LatinLanguage {
  * The index key of one non-Han word: its stem in the text's language (by script: Cyrillic words are
  * Russian whatever field they stand in). Digits stay as they are.
  */
+/** Round numbers written as words ("a thousand technologies", "тысячу технологий") key as their digits, as "1,000" does. */
+const NUMBER_WORDS = new Map([
+  ...["thousand", "mille", "тысяча", "тысячу", "тысячи", "тысячей"].map((w) => [w, "1000"] as const),
+  ...["hundred", "сотня", "сотню", "сотни"].map((w) => [w, "100"] as const),
+]);
+
 export function wordKey(word: Word, latin: LatinLanguage): string {
+  const number = NUMBER_WORDS.get(word.text);
+  if (number !== undefined) return number;
   if (word.script === "cyrillic") return stem(word.text, "ru");
   if (/^\d+$/.test(word.text)) return word.text;
   const stemmed = stem(ABBREVIATIONS.get(word.text) ?? word.text, latin);
@@ -1225,8 +1400,49 @@ function joinKnownHan(ws: Word[]): Word[] {
 }
 
 /** `forIndex` keeps Han runs whole (see `words`); queries segment them into words. */
+/** A Chinese ordinal in numerals ("第十一个成员国"), which records also write in digits ("第11个成员国"). */
+const HAN_ORDINAL = /第([一二三四五六七八九十百零〇两]+)/gu;
+const HAN_DIGIT: Record<string, number> = {
+  零: 0,
+  〇: 0,
+  一: 1,
+  二: 2,
+  两: 2,
+  三: 3,
+  四: 4,
+  五: 5,
+  六: 6,
+  七: 7,
+  八: 8,
+  九: 9,
+};
+
+/** The value of Chinese numerals up to the hundreds ("十一" 11, "二十" 20, "一百零五" 105). */
+export function hanNumber(numerals: string): number {
+  let total = 0;
+  let digit = 0;
+  for (const c of numerals) {
+    if (c === "十" || c === "百") {
+      total += (digit || 1) * (c === "十" ? 10 : 100);
+      digit = 0;
+    } else digit = HAN_DIGIT[c] ?? 0;
+  }
+  return total + digit;
+}
+
+/**
+ * A text folded for analysis. "第十一" and "第11" are one ordinal: both key as digits — from 10, since a
+ * single digit is no word of its own (第二 keeps its characters, which mark an edition).
+ */
+function foldForAnalysis(text: string): string {
+  return fold(text).replace(HAN_ORDINAL, (ordinal, numerals: string) => {
+    const value = hanNumber(numerals);
+    return value >= 10 ? `第${value}` : ordinal;
+  });
+}
+
 export function analyze(text: string, lang: Language, forIndex = false): AnalyzedText {
-  const folded = fold(text);
+  const folded = foldForAnalysis(text);
   const ws = forIndex ? words(folded, false) : joinKnownHan(words(folded, true));
   const latin = latinLanguageOf(lang);
   const acronym = acronymTest(text, folded);
@@ -1248,7 +1464,7 @@ export function analyze(text: string, lang: Language, forIndex = false): Analyze
  * words differ, and the rest is worked out once.
  */
 export function analyzeBoth(text: string): { en: AnalyzedText; fr: AnalyzedText } {
-  const folded = fold(text);
+  const folded = foldForAnalysis(text);
   const ws = joinKnownHan(words(folded, true));
   const acronym = acronymTest(text, folded);
   const en: (string | null)[] = new Array<string | null>(ws.length);

@@ -58,6 +58,10 @@ const WISH_HAN = /想|打算|希望|找|问|要|准备|计划/u;
  */
 const NOT_IDENTITY =
   /^(?:\p{L}+ing|interess\p{L}*|interest\p{L}*|curi\p{L}*|eligible|able|ready|pret\p{L}*|train|recherche|ищу|хочу|хотел\p{L}*|интерес\p{L}*|могу|можем|\p{Script=Cyrillic}+(?:ю|ем|им|ешь|ет|ут|ют|ат|ят|ла|ли))$/u;
+/** What the asker does, which describes them as a noun would ("I'm running a tiny fintech startup"). */
+const DOING =
+  /^(?:running|building|developing|working|making|launching|starting|doing|studying|teaching|researching|managing|leading|producing|designing|growing|founding|opening)$/u;
+
 /** Words that end the description: the clause that follows is the question ("… à Almaty et je cherche…"). */
 const CLAUSE_JOINERS = new Set([
   "et",
@@ -138,7 +142,8 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
     if (start < 0) continue;
     // The first word that says something decides: a noun describes the asker, a verb of wishing does not.
     const wish = (at: number) =>
-      NOT_IDENTITY.test(words[at]!.text) || (words[at]!.script === "han" && WISH_HAN.test(words[at]!.text));
+      (NOT_IDENTITY.test(words[at]!.text) && !DOING.test(words[at]!.text)) ||
+      (words[at]!.script === "han" && WISH_HAN.test(words[at]!.text));
     let first = start;
     while (first < words.length && first < start + DESCRIPTION_MAX && !wish(first) && isFiller(first)) first++;
     if (first >= words.length || wish(first)) continue;

@@ -1,5 +1,7 @@
 import type { Catalog, CatalogRecord, Figure, Language, Party } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
+import { isoToday, isUpcoming } from "../catalog/dates.js";
+import { upcomingDeadlines } from "../catalog/deadlines.js";
 import { analyze, isSoftKey, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import { bigrams, fold } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
@@ -78,6 +80,8 @@ export interface DecideOptions {
   analysed?: AnalysedQuery;
   /** The message's language when the caller has already detected it with the engine (see SearchOptions.lang). */
   lang?: Language;
+  /** Today (ISO date, UTC), which tells a record of an edition still ahead from a past one; default the clock's. */
+  today?: string;
 }
 
 /**
@@ -154,11 +158,15 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "Who heads it?" asks an institution's head; a project's or an event's is who leads it, its organisers.
   const post = postAsked(text);
   const headless = isHeadPost(post) && record.kind !== "organisation" && record.kind !== "incubator";
+  // "When is the next contest?", "…下一届在哪个城市举办？": asked beside other questions too, since a record
+  // without a date still ahead answers none of them for the next edition.
   const detail =
+    (mentionsDetail(text, "next") ? "next" : null) ??
     detailAsked(text) ??
     (question === "who" && !headless && !speaksOfPost(record, post) ? "person" : null) ??
     (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
-  if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog }))
+  const today = options.today ?? isoToday();
+  if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog, today }))
     return decline({ missing: detail });
   // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.
   const listed = listAsked(text);
@@ -246,9 +254,14 @@ function speaksOfPost(record: CatalogRecord, post: readonly string[] | null): bo
 function holdsDetail(
   record: CatalogRecord,
   detail: Detail,
-  asked: { countries: readonly string[]; catalog: Catalog },
+  asked: { countries: readonly string[]; catalog: Catalog; today: string },
 ): boolean {
   switch (detail) {
+    case "next":
+      return (
+        isUpcoming(record, asked.today) ||
+        upcomingDeadlines(record.dates?.deadlines, Date.parse(asked.today)).length > 0
+      );
     case "phone":
       return record.contacts.some((c) => c.phone !== undefined);
     case "email":
@@ -508,16 +521,20 @@ function countsWithoutListing(
   asked: AskedWords,
   lang: Language,
 ): boolean {
-  const figure = record.figures.find((f) => numbers.includes(f.value));
-  if (!figure) return false;
-  // "перечень 514 пунктов спроса и предложения" names a record that is itself a list ("Перечень Урумчи…").
+  // A record that does not even count the set ("la liste des 28 villes" answered by a record without 28)
+  // lists it only in a sentence with as many items.
+  const counted = record.figures.find((f) => numbers.includes(f.value))?.value;
+  const count = counted ?? Math.max(...numbers);
+  // "перечень 514 пунктов спроса и предложения" names a record that is itself a list ("Перечень Урумчи…") —
+  // of that number: "la liste des 28 villes" is not the list of 514 items.
   const title = fold(record.title[lang]);
-  if (cue.split(/\s+/u).some((word) => LIST_NOUNS.has(word) && title.includes(word))) return false;
+  if (counted !== undefined && cue.split(/\s+/u).some((word) => LIST_NOUNS.has(word) && title.includes(word)))
+    return false;
   // The listing sentence names the things asked for ("quelles entreprises…": companies, not the regions and
   // sectors a sentence of the same record lists).
   const things = asked.thingsKeys();
   const named = things.size > 0 ? things : wantedKeys(record, asked);
-  const items = Math.min(figure.value, 4);
+  const items = Math.min(count, 4);
   return !asked.sentencesOf(record, lang).some((p) => listItems(p.part) + 1 >= items && overlap(named, p.keys) > 0);
 }
 

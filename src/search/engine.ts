@@ -1,6 +1,5 @@
 import { askerWords, isAskersPlace } from "./asker.js";
 import { Document } from "flexsearch";
-import { SymSpell } from "mnemonist";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import {
@@ -14,10 +13,19 @@ import {
 } from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
 import { detectLanguage } from "./language.js";
-import { cityToken, conceptToken, countryToken, isGazetteerToken, Lexicon, type LexiconMatch } from "./lexicon.js";
+import {
+  cityToken,
+  conceptToken,
+  countryToken,
+  isGazetteerToken,
+  Lexicon,
+  type LexiconData,
+  type LexiconMatch,
+} from "./lexicon.js";
 import { PinyinNames, type PinyinData } from "./pinyin.js";
 import { cyrillicOf, cyrillicOfLatinKeys, TRANSLIT_GRAMMAR } from "./translit.js";
 import { bigrams, fold, scriptOf, words, type Word } from "./text.js";
+import { TypoTable } from "./typos.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
@@ -48,6 +56,9 @@ const FACTOR = {
   typo2: 0.6,
   prefix: 0.7,
 } as const;
+
+/** The suffixes of Russian diminutives, on a stem, after a base of four letters or more (see addDiminutiveAlternative). */
+const DIMINUTIVE = /^(\p{Script=Cyrillic}{4,}?)(?:чик|ик|очк|ечк|ок|к)$/u;
 
 /** A word this long or longer that the catalog lacks may be the start of one it has ("конфе", "incub"). */
 const MIN_PREFIX = 4;
@@ -305,6 +316,11 @@ interface QueryUnit {
   describesAsker?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
   soft?: boolean;
+  /**
+   * The name of several words of the glossary this unit is part of ("Southeast" of "Southeast Asia"): the
+   * word weighs no more than the name (see altIdf).
+   */
+  ofName?: string;
 }
 
 interface IndexedRecord {
@@ -377,8 +393,8 @@ export interface PreparedState {
   documentFrequency: [string, number][];
   /** Word form → index keys, in the order typo correction learnt them. */
   surfaces: [string, string[]][];
-  /** Gazetteer names of the catalog's countries that are words of the catalog (so not places). */
-  catalogWords: string[];
+  /** The glossary's, the countries' and the gazetteer's names, as the build left them. */
+  lexicon: LexiconData;
   vocabulary: { en: string[]; fr: string[] };
   /** The catalog's Chinese names by their pinyin. */
   pinyin: PinyinData;
@@ -463,7 +479,7 @@ export class SearchEngine {
     private documentFrequency: Map<string, number>,
     private lexicon: Lexicon,
     private surfaces: Map<string, string[]>,
-    private typos: SymSpell,
+    private typos: TypoTable,
     private vocabulary: { en: Set<string>; fr: Set<string> },
     private indexer: TextIndexer,
     options: SearchEngineOptions,
@@ -499,11 +515,10 @@ export class SearchEngine {
 
     // Places are matched in queries only (records carry their countries and cities as fields), so the
     // gazetteer can be added once the index knows which names are also words of the catalog.
-    lexicon.addCountryPlaces(catalogCountriesOf(catalog), gazetteerCities(), (name) =>
-      isCatalogWord(name, documentFrequency),
-    );
+    const countries = catalogCountriesOf(catalog);
+    lexicon.addCountryPlaces(countries, gazetteerCities(countries), (name) => isCatalogWord(name, documentFrequency));
 
-    const typos = SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 });
+    const typos = TypoTable.from(surfaces.keys());
     const vocabulary = { en: new Set<string>(), fr: new Set<string>() };
     for (const record of catalog.records) addVocabulary(record, vocabulary);
     return new SearchEngine(
@@ -618,17 +633,12 @@ export class SearchEngine {
   prepared(): PreparedState {
     const index: [string, unknown][] = [];
     this.index.export((key, data) => void index.push([key, data]));
-    const wanted = catalogCountriesOf(this.catalog);
-    const catalogWords: string[] = [];
-    for (const city of gazetteerCities())
-      if (wanted.has(city.country))
-        for (const name of city.names) if (isCatalogWord(name, this.documentFrequency)) catalogWords.push(name);
     return {
       titleUnits: this.records.map((e) => e.titleUnits),
       index,
       documentFrequency: [...this.documentFrequency],
       surfaces: [...this.surfaces],
-      catalogWords,
+      lexicon: this.lexicon.data(),
       vocabulary: { en: [...this.vocabulary.en], fr: [...this.vocabulary.fr] },
       pinyin: this.pinyin.data(),
     };
@@ -636,9 +646,7 @@ export class SearchEngine {
 
   /** The engine `build(catalog)` gives, from the state it prepared for that same catalog: nothing is analysed again. */
   static fromPrepared(catalog: Catalog, state: PreparedState, options: SearchEngineOptions = {}): SearchEngine {
-    const lexicon = Lexicon.build(catalog.glossary, catalog.places);
-    const catalogWords = new Set(state.catalogWords);
-    lexicon.addCountryPlaces(catalogCountriesOf(catalog), gazetteerCities(), (name) => catalogWords.has(name));
+    const lexicon = Lexicon.fromData(state.lexicon);
     const index = createIndex();
     for (const [key, data] of state.index) index.import(key, data);
     const surfaces = new Map(state.surfaces);
@@ -656,7 +664,7 @@ export class SearchEngine {
       new Map(state.documentFrequency),
       lexicon,
       surfaces,
-      SymSpell.from(surfaces.keys(), { maxDistance: 2, verbosity: 2 }),
+      TypoTable.from(surfaces.keys()),
       { en: new Set(state.vocabulary.en), fr: new Set(state.vocabulary.fr) },
       new TextIndexer(lexicon, surfaces, catalog),
       options,
@@ -1285,6 +1293,8 @@ export class SearchEngine {
             if (isAskersPlace(en, m.from)) units[u]!.askers = true;
           }
           const alts = units[u]!.alts;
+          if (m.to - m.from >= 2 && this.lexicon.names.has(m.token) && en.words[w]!.script !== "han")
+            units[u]!.ofName ??= m.token;
           const known = alts.find((a) => a.term === m.token);
           if (!known) alts.push({ term: m.token, factor: FACTOR[m.kind], via: m.kind, ...(ofCity ? { ofCity } : {}) });
           else if (!ofCity) delete known.ofCity;
@@ -1302,6 +1312,7 @@ export class SearchEngine {
     for (const unit of units) {
       if (unit.soft || unit.alts.some((a) => this.documentFrequency.has(a.term))) continue;
       const text = en.words[unit.word]!.text;
+      if (this.addDiminutiveAlternative(unit)) continue;
       const surface = this.addTypoAlternatives(unit, text) ?? this.addPrefixAlternatives(unit, text);
       if (surface) corrections.set(unit.word, surface);
     }
@@ -1321,7 +1332,7 @@ export class SearchEngine {
       const word = en.words[unit.word]!;
       const name = word.script === "han" ? !longHan && looksLikeName(word, original) : looksLikeName(word, original);
       const unknownWeight = name ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
-      const idf = known.length > 0 ? Math.max(...known.map((a) => this.idf(a.term))) : unknownWeight;
+      const idf = known.length > 0 ? Math.max(...known.map((a) => this.altIdf(unit, a))) : unknownWeight;
       unit.rarest = idf;
       // A city the catalog lacks is as specific as any name, however common its country is.
       const specific =
@@ -1350,6 +1361,18 @@ export class SearchEngine {
         unit.absence = maxIdf * (edition || unit.partner ? YEAR_ABSENCE : 1);
     }
     return { units, places };
+  }
+
+  /**
+   * A Russian diminutive ("стартапчик", "проектик", "фирмочка", "программки") is the word it is made from:
+   * its stem less the suffix, when the index has that stem. Returns whether it added one.
+   */
+  private addDiminutiveAlternative(unit: QueryUnit): boolean {
+    const key = unit.alts[0]?.term;
+    const base = key === undefined ? undefined : DIMINUTIVE.exec(key)?.[1];
+    if (base === undefined || !this.documentFrequency.has(base)) return false;
+    unit.alts.push({ term: base, factor: FACTOR.stem, via: "stem" });
+    return true;
   }
 
   /** Adds the index terms of the nearest known words; returns the nearest word's surface, if any. */
@@ -1440,6 +1463,16 @@ export class SearchEngine {
    * Looks up every alternative of every unit in the index and keeps, per record and unit, the best
    * match (score, quality, which alternative, which field) in flat arrays indexed slot × unit.
    */
+  /**
+   * The idf an alternative of a unit is scored with. A word of a name of several words counts no more than
+   * the name: "Southeast" of "Southeast Asia" in ASEAN's title names ASEAN once, as "China–ASEAN" does, not
+   * a rarer word besides.
+   */
+  private altIdf(unit: QueryUnit, alt: Alternative): number {
+    const idf = this.idf(alt.term);
+    return unit.ofName !== undefined && alt.term !== unit.ofName ? Math.min(idf, this.idf(unit.ofName)) : idf;
+  }
+
   private collect(units: QueryUnit[]): Accumulator {
     const postings: { u: number; a: number; idf: number; fields: (Slots | undefined)[] }[] = [];
     const byTerm = new Map<string, { fields: (Slots | undefined)[]; count: number }>();
@@ -1455,7 +1488,7 @@ export class SearchEngine {
           byTerm.set(alt.term, (found = { fields, count }));
         }
         bound += found.count;
-        postings.push({ u, a, idf: this.idf(alt.term), fields: found.fields });
+        postings.push({ u, a, idf: this.altIdf(unit, alt), fields: found.fields });
       });
     });
 

@@ -275,6 +275,17 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.75,
     language: 0.95,
   },
+  // Written blind on 2026-12-02 at the start of the third session that day, and read unseen after one small
+  // change (contractions typed without their apostrophe): answer@1 0.850 (Russian 0.825), false declines
+  // 9.4 %, honest declines 0.896, small talk 28 of 32, reply language 0.986.
+  "heldout-6": {
+    answerAt1: 0.82,
+    answerAt1PerLanguage: 0.78,
+    answerAt5: 0.97,
+    falseDeclines: 0.12,
+    honestDeclines: 0.85,
+    language: 0.95,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */

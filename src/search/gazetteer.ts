@@ -29,16 +29,16 @@ export const GAZETTEER_FILE = fileURLToPath(new URL("../../data/geonames-cities.
 /** The shipped file: country code → one string per city, its names joined by "|". */
 export type GazetteerFile = { source: string; minPopulation: number; countries: Record<string, string[]> };
 
-let cache: GazetteerCity[] | undefined;
-
-/** The shipped cities, read once per process. */
-export function gazetteerCities(): readonly GazetteerCity[] {
-  if (cache) return cache;
+/**
+ * The shipped cities, of the given countries only (all when none given). Read at each call, not kept: a
+ * build reads them once (a lexicon keeps the names it needs), and the 135,000 names of every country
+ * would otherwise stay in memory for the life of the process.
+ */
+export function gazetteerCities(countries?: ReadonlySet<string>): GazetteerCity[] {
   const file = JSON.parse(readFileSync(GAZETTEER_FILE, "utf8")) as GazetteerFile;
-  cache = Object.entries(file.countries).flatMap(([country, cities]) =>
-    cities.map((names) => ({ country, names: names.split("|") })),
+  return Object.entries(file.countries).flatMap(([country, cities]) =>
+    countries && !countries.has(country) ? [] : cities.map((names) => ({ country, names: names.split("|") })),
   );
-  return cache;
 }
 
 const COLUMN = { name: 1, alternateNames: 3, featureCode: 7, country: 8, population: 14 } as const;

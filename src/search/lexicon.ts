@@ -1,6 +1,7 @@
-import countries from "i18n-iso-countries";
 import { createRequire } from "node:module";
-import nationalities, { type LocaleData } from "i18n-nationality";
+import type * as Nationalities from "i18n-nationality";
+import type { LocaleData } from "i18n-nationality";
+import { countries } from "../catalog/countries.js";
 import type { Glossary, Language, Places } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
@@ -30,6 +31,28 @@ interface Pattern {
   keys: string[];
   token: string;
   kind: LexiconKind;
+}
+
+interface HanName {
+  text: string;
+  token: string;
+  kind: LexiconKind;
+}
+
+/**
+ * Everything a lexicon holds, for the saved search index: the same lexicon comes back from it without
+ * reading the glossary, the country names and the gazetteer again (see Lexicon.data and fromData).
+ */
+export interface LexiconData {
+  byFirst: Record<Flavor, Map<string, Pattern[]>>;
+  hanByFirst: Map<string, HanName[]>;
+  placeWords: Map<string, string | string[]>;
+  countryOfToken: Map<string, string>;
+  names: Set<string>;
+  conceptWords: Set<string>;
+  cityNames: Set<string>;
+  cityOfName: Map<string, string>;
+  demonyms: Readonly<Record<string, readonly string[]>>;
 }
 
 type Flavor = "en" | "fr";
@@ -62,14 +85,13 @@ export class Lexicon {
   /** Word-sequence patterns by the first key, per stemming flavor. */
   private readonly byFirst: Record<Flavor, Map<string, Pattern[]>> = { en: new Map(), fr: new Map() };
   /** Han names by their first character, matched as substrings of folded text. */
-  private readonly hanByFirst = new Map<string, { text: string; token: string; kind: LexiconKind }[]>();
+  private readonly hanByFirst = new Map<string, HanName[]>();
   /** Token → the country code it stands for (for countries). */
   readonly countryOfToken = new Map<string, string>();
   /** Tokens of the concepts that are proper names (the SCO, the Belt and Road, Xinjiang). */
   readonly names = new Set<string>();
 
   static build(glossary: Glossary, places: Places): Lexicon {
-    registerNationalities();
     const lexicon = new Lexicon();
     for (const [id, terms] of Object.entries(glossary)) {
       if (terms.name) lexicon.names.add(conceptToken(id));
@@ -77,12 +99,13 @@ export class Lexicon {
         for (const term of terms[lang]) lexicon.addStemmed(term, lang, conceptToken(id));
       }
     }
-    for (const code of Object.keys(countries.getAlpha2Codes())) {
+    const library = countries();
+    for (const code of Object.keys(library.getAlpha2Codes())) {
       const token = countryToken(code);
       lexicon.countryOfToken.set(token, code);
       const names = new Set<string>();
       for (const lang of LANGUAGES) {
-        for (const name of countries.getNames(lang, { select: "all" })[code] ?? []) names.add(name);
+        for (const name of library.getNames(lang, { select: "all" })[code] ?? []) names.add(name);
       }
       for (const alias of places.countryAliases[code] ?? []) names.add(alias);
       for (const name of names) {
@@ -123,10 +146,14 @@ export class Lexicon {
     isCatalogWord: (name: string) => boolean,
   ): void {
     const wanted = new Set(codes);
+    const library = countries();
+    // One token string per country for its tens of thousands of names.
+    const gazetteerTokens = new Map<string, string>();
     for (const code of wanted) {
       const token = countryToken(code);
       this.addPlace(code, token);
-      const alpha3 = countries.alpha2ToAlpha3(code);
+      gazetteerTokens.set(code, gazetteerToken(code));
+      const alpha3 = library.alpha2ToAlpha3(code);
       if (alpha3) this.addPlace(alpha3, token);
       // China is the other side of every record: "Chinese" says nothing of where.
       if (code !== "CN") for (const name of this.demonymsOf(code)) this.addDemonym(name, token);
@@ -137,7 +164,7 @@ export class Lexicon {
       const own = city.names
         .map((name) => this.cityOfName.get(`${city.country}:${name}`))
         .find((id) => id !== undefined);
-      const token = own ? cityToken(own) : gazetteerToken(city.country);
+      const token = own ? cityToken(own) : gazetteerTokens.get(city.country)!;
       if (!own) this.countryOfToken.set(token, city.country);
       // Gazetteer names come folded.
       for (const name of city.names) {
@@ -155,7 +182,7 @@ export class Lexicon {
     // "Russian", "russe" are as often the language ("programmes taught in Russian"): places.yaml's forms only.
     const library = LANGUAGE_FIRST.has(code)
       ? []
-      : [nationalities.getName(code, "en"), nationalities.getName(code, "fr")];
+      : [nationalities().getName(code, "en"), nationalities().getName(code, "fr")];
     return [...library, ...(this.demonyms[code] ?? [])].filter(
       (name): name is string => typeof name === "string" && name.length > 0,
     );
@@ -199,23 +226,27 @@ export class Lexicon {
       // Most place names are one word: a direct look-up, not a pattern (the gazetteer has tens of thousands).
       for (const variant of variants) {
         const tokens = this.placeWords.get(variant);
-        if (!tokens) this.placeWords.set(variant, [token]);
-        else if (!tokens.includes(token)) tokens.push(token);
+        if (tokens === undefined) this.placeWords.set(variant, token);
+        else if (typeof tokens === "string") {
+          if (tokens !== token) this.placeWords.set(variant, [tokens, token]);
+        } else if (!tokens.includes(token)) tokens.push(token);
       }
       return;
     }
     for (const variant of variants) {
-      const keys = [...surfaces.slice(0, -1), variant];
-      for (const flavor of ["en", "fr"] as const) this.addPattern(flavor, { keys, token, kind: "place" });
+      // Surface forms are the same in both stemmings: one pattern serves both.
+      const pattern: Pattern = { keys: [...surfaces.slice(0, -1), variant], token, kind: "place" };
+      for (const flavor of ["en", "fr"] as const) this.addPattern(flavor, pattern);
     }
   }
 
   private addHan(text: string, token: string, kind: LexiconKind): void {
     const first = text[0];
-    if (first === undefined || !this.firstSeen(`${token}\u0000${text}`)) return;
+    if (first === undefined) return;
     const list = this.hanByFirst.get(first);
-    if (list) list.push({ text, token, kind });
-    else this.hanByFirst.set(first, [{ text, token, kind }]);
+    // Tens of thousands of city names share first characters: each name and token once.
+    if (!list) this.hanByFirst.set(first, [{ text, token, kind }]);
+    else if (!list.some((entry) => entry.token === token && entry.text === text)) list.push({ text, token, kind });
   }
 
   /** Whether a Chinese text is a name of the glossary or the gazetteer (上合组织, 孵化器, 乌鲁木齐). */
@@ -223,25 +254,28 @@ export class Lexicon {
     return this.hanByFirst.get(text[0] ?? "")?.some((entry) => entry.text === text) ?? false;
   }
 
-  /** One-word place names (and their Russian case forms) → the place tokens they name. */
-  private readonly placeWords = new Map<string, string[]>();
-
-  /** Patterns already added (tens of thousands of city names share first words and characters). */
-  private readonly seen = new Set<string>();
-
-  private firstSeen(key: string): boolean {
-    if (this.seen.has(key)) return false;
-    this.seen.add(key);
-    return true;
-  }
+  /** One-word place names (and their Russian case forms) → the place token they name, or the tokens when several (rare). */
+  private readonly placeWords = new Map<string, string | string[]>();
 
   private addPattern(flavor: Flavor, pattern: Pattern): void {
     const first = pattern.keys[0];
-    if (first === undefined || !this.firstSeen(`${flavor}\u0000${pattern.token}\u0000${pattern.keys.join(" ")}`))
-      return;
+    if (first === undefined) return;
     const list = this.byFirst[flavor].get(first);
-    if (list) list.push(pattern);
-    else this.byFirst[flavor].set(first, [pattern]);
+    // Tens of thousands of city names share first words: each pattern (token and keys) once.
+    if (!list) this.byFirst[flavor].set(first, [pattern]);
+    else if (!list.some((p) => p.token === pattern.token && sameKeys(p.keys, pattern.keys))) list.push(pattern);
+  }
+
+  /** What the saved search index keeps of this lexicon (the lexicon's own structures, not copies). */
+  data(): LexiconData {
+    const { byFirst, hanByFirst, placeWords, countryOfToken, names, conceptWords, cityNames, cityOfName, demonyms } =
+      this;
+    return { byFirst, hanByFirst, placeWords, countryOfToken, names, conceptWords, cityNames, cityOfName, demonyms };
+  }
+
+  /** The lexicon `data()` was taken from. */
+  static fromData(data: LexiconData): Lexicon {
+    return Object.assign(new Lexicon(), data);
   }
 
   /**
@@ -273,8 +307,9 @@ export class Lexicon {
         }
       }
       // A place name is its surface form: a stem is not one ("rather" stems to "rath" in French, a town in India).
-      for (const token of this.placeWords.get(surface) ?? [])
-        out.push({ token, kind: "place", from: wordIndex, to: wordIndex + 1 });
+      const place = this.placeWords.get(surface);
+      if (typeof place === "string") out.push({ token: place, kind: "place", from: wordIndex, to: wordIndex + 1 });
+      else for (const token of place ?? []) out.push({ token, kind: "place", from: wordIndex, to: wordIndex + 1 });
     }
     text.words.forEach((word, i) => {
       if (word.script === "han") this.matchHan(text, i, out);
@@ -327,14 +362,22 @@ export function russianCaseForms(word: string): string[] {
 /** Countries whose demonym in English and French is more often read as the language. */
 const LANGUAGE_FIRST = new Set(["RU"]);
 
-let nationalitiesRegistered = false;
+/** Keys of two patterns, word by word (a key is one word: joined with spaces they would compare alike). */
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
 
-/** i18n-nationality's English and French names, registered once. */
-function registerNationalities(): void {
-  if (nationalitiesRegistered) return;
-  // JSON files of a package: required, which every runner of this code (tsx, node, esbuild's output) reads alike.
+let nationalityNames: typeof Nationalities | undefined;
+
+/**
+ * i18n-nationality with its English and French names, loaded when a lexicon is first built (its package
+ * entry registers eight languages; a lexicon from the saved index needs none).
+ */
+function nationalities(): typeof Nationalities {
+  if (nationalityNames) return nationalityNames;
+  // Files of a package: required, which every runner of this code (tsx, node, esbuild's output) reads alike.
   const require = createRequire(import.meta.url);
-  for (const lang of ["en", "fr"])
-    nationalities.registerLocale(require(`i18n-nationality/langs/${lang}.json`) as LocaleData);
-  nationalitiesRegistered = true;
+  const library = require("i18n-nationality/index.js") as typeof Nationalities;
+  for (const lang of ["en", "fr"]) library.registerLocale(require(`i18n-nationality/langs/${lang}.json`) as LocaleData);
+  return (nationalityNames = library);
 }

@@ -36,7 +36,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "who",
-    /\bwho\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u,
+    /\bwho\b|\bwhos\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u,
   ],
   // "Where is it?" asks a place; "where can I find…" is a search.
   // The theme, motto or slogan of an event: a sentence of the record says it.
@@ -46,7 +46,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "where",
-    /\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est|siege|sont)\b|\bc'est ou\b|\bc ou\s*\??$|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u,
+    /\bwheres\b|\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est|siege|sont)\b|\bc'est ou\b|\bc ou\s*\??$|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?|est|sont|etait) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u,
   ],
 ];
 
@@ -235,7 +235,8 @@ export type Detail =
   | "admission"
   | "jobs"
   | "ranking"
-  | "date";
+  | "date"
+  | "next";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
@@ -244,7 +245,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "email",
-    /\be-?mails?\b|\b(le|son|leur|un|ton|votre|their|its|the) mail\b|\bcourriel\b|\bmel\b|\bадрес (электронной )?почты\b|\bэлектронн(ая|ой|ую) почт|\bимейл|\bемейл|\bи-мейл|邮箱|电子邮件|邮件地址/u,
+    /\be-?mails?\b|\b(le|son|leur|un|ton|votre|their|its|the) mail\b|\badresses? (e-?)?mail\b|\badresses? electroniques?\b|\bmail address\b|\bпочт(а|у|ы) (центра|управления|инкубатора)\b|\bcourriel\b|\bmel\b|\bадрес (электронной )?почты\b|\bэлектронн(ая|ой|ую) почт|\bимейл|\bемейл|\bи-мейл|邮箱|电子邮件|邮件地址/u,
   ],
   [
     "address",
@@ -271,7 +272,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // not who may take part, which a programme's card says and a membership question asks.
   [
     "admission",
-    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|怎么报名|如何报名|怎样报名|怎样申请/u,
+    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|对年龄|年龄有(什么)?(要求|限制)|怎么报名|如何报名|怎样报名|怎样申请/u,
   ],
   // Vacancies ("y a des offres d'emploi au centre…", "вакансии"), not jobs as a field ("green jobs").
   [
@@ -282,7 +283,13 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // the best way to reach one, or best practices, are not a ranking ("лучший способ связаться", 最好的办法).
   [
     "ranking",
-    /\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
+    /\brank(ing|ings|ed)?\b|\bclassements?\b|\bclasse(e|s|es)? (parmi|au|dans)\b|\bрейтинг\p{L}*|排名|排行|\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
+  ],
+  // The next edition of an event ("when is the next contest?", "下一届在哪个城市举办？"): only a record with a date
+  // still ahead says anything of it.
+  [
+    "next",
+    /\bnext ([\w-]+ ){0,3}?(edition|session|round|contest|competition|forum|conference|camp|meeting|summit|expo|fair|one)\b|\bupcoming ([\w-]+ ){0,3}?(edition|session|round|contest|forum|conference|camp|meeting|summit|expo)\b|\bprochaine?s? (edition|session|forum|concours|conference|rencontre|sommet|salon|camp)\b|\bследующ(ий|ая|ее|ем|его|ей|ую) (\p{L}+ )?(форум|конкурс|конференци\p{L}*|выпуск|встреч\p{L}*|саммит)\b|\bближайш(ий|ая|ее|ем|его|ей|ую) (форум|конкурс|конференци\p{L}*|встреч\p{L}*|саммит)\b|下一届|下届/u,
   ],
   [
     "text",
@@ -336,7 +343,16 @@ const POSTS: readonly (readonly string[])[] = [
     "秘书长",
   ],
   ["mayor", "maire", "мэр", "глава района", "глава города", "区长", "市长"],
-  ["party secretary", "secretaire du parti", "secretaire du comite du parti", "секретарь партийного комитета", "书记"],
+  [
+    "party secretary",
+    "secretaire du parti",
+    "secretaire du comite du parti",
+    "секретарь партийного комитета",
+    "парторг",
+    "парторга",
+    "парторгом",
+    "书记",
+  ],
   ["minister", "ministre", "министр", "部长"],
   ["director", "directeur", "directrice", "директор", "主任", "院长", "局长"],
   ["chairman", "chairwoman", "chairperson", "председатель", "董事长", "理事长"],
@@ -378,9 +394,30 @@ export function winnersAsked(text: string): readonly string[] | null {
 /** Words asking for the items of a set one by one ("la liste des…", "which companies exactly", "какие именно", 具体条目). */
 const LIST = new RegExp(
   wordBoundaries(
-    String.raw`\b(full |complete |whole )?list of\b|\b(which|what) (?!is |was )\w+ exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出`,
+    String.raw`\b(full |complete |whole )?list of\b|\blist (all|every|each|them|the)\b|\b(company|companies|firms?|partners?|participants?) names\b|\bwith (the |their )?names\b|\bnoms des (entreprises|societes|villes|partenaires|participants|projets)\b|\bназвани\p{L}* (компаний|фирм|предприятий|проектов|городов)\b|\bкакие конкретно\b|都是(跟|和|与)?哪些|哪些公司|哪些企业|\b(which|what) (?!is |was )\w+ exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出`,
   ),
   "u",
+);
+
+/** Numbers from two to twelve written as words, in the four languages (Russian in any case): "the ten projects". */
+const NUMBER_WORDS = [
+  /^(two|deux|два|две|двух|двум|двумя|两|二)$/u,
+  /^(three|trois|три|трех|трём|трем|тремя|三)$/u,
+  /^(four|quatre|четыре|четырех|четырём|четырем|четырьмя|四)$/u,
+  /^(five|cinq|пять|пяти|пятью|五)$/u,
+  /^(six|шесть|шести|шестью|六)$/u,
+  /^(seven|sept|семь|семи|семью|七)$/u,
+  /^(eight|huit|восемь|восьми|восьмью|八)$/u,
+  /^(nine|neuf|девять|девяти|девятью|九)$/u,
+  /^(ten|dix|десять|десяти|десятью|十)$/u,
+  /^(eleven|onze|одиннадцать|одиннадцати|十一)$/u,
+  /^(twelve|douze|двенадцать|двенадцати|十二)$/u,
+];
+const NUMBER_WORD = new RegExp(
+  wordBoundaries(
+    String.raw`\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|два|две|двух|двум|двумя|три|трех|трём|трем|тремя|четыре|четырех|четырём|четырем|четырьмя|пять|пяти|пятью|шесть|шести|шестью|семь|семи|семью|восемь|восьми|восьмью|девять|девяти|девятью|десять|десяти|десятью|одиннадцать|одиннадцати|двенадцать|двенадцати)\b`,
+  ),
+  "gu",
 );
 
 /**
@@ -392,9 +429,10 @@ export function listAsked(text: string): { numbers: number[]; cue: string } | nu
   const folded = fold(text);
   const cue = LIST.exec(folded)?.[0];
   if (cue === undefined) return null;
-  const numbers = [...folded.matchAll(/(?<![\d.,])\d+(?![\d.,]\d)/gu)]
-    .map((m) => Number(m[0]))
-    .filter((n) => n > 1 && !(n >= 1900 && n <= 2100));
+  const numbers = [
+    ...[...folded.matchAll(/(?<![\d.,])\d+(?![\d.,]\d)/gu)].map((m) => Number(m[0])),
+    ...[...folded.matchAll(NUMBER_WORD)].map((m) => NUMBER_WORDS.findIndex((re) => re.test(m[0])) + 2),
+  ].filter((n) => n > 1 && !(n >= 1900 && n <= 2100));
   return numbers.length > 0 ? { numbers, cue } : null;
 }
 
@@ -876,6 +914,17 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "干啥",
     "问些什么",
     "问什么",
+    // A joke asked of the bot ("tell me a joke", "расскажи анекдот", 讲个笑话): the reply says what it is for.
+    "joke",
+    "jokes",
+    "blague",
+    "blagues",
+    "анекдот",
+    "анекдоты",
+    "шутку",
+    "пошути",
+    "笑话",
+    "讲个笑话",
   ].map((w) => [w, "help"] as const),
   ...[
     "hi",
@@ -933,6 +982,8 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     // "that's super helpful!", "very useful, thanks", "you're awesome", "trop bien", "очень помогли", 很有用
     "helpful",
     "useful",
+    "utile",
+    "полезно",
     "helped",
     "awesome",
     "amazing",
@@ -950,6 +1001,13 @@ const SMALLTALK_WORDS = new Map<string, SmalltalkKind>([
     "有用",
     "厉害",
     "棒",
+    // Praise: "good job", "well done bot", "ты молодец", "bravo", 真棒.
+    "молодец",
+    "молодцы",
+    "умница",
+    "bravo",
+    "chapeau",
+    "job",
   ].map((w) => [w, "thanks"] as const),
   ...["bye", "goodbye", "ciao", "пока", "再见", "拜拜"].map((w) => [w, "bye"] as const),
   ...[
@@ -1041,6 +1099,39 @@ const ABOUT_THE_BOT = new Set([
   "开发",
   "做的",
   "公司",
+  // The languages the bot speaks ("which languages do you speak?", "parles-tu anglais ?", "на каких языках ты
+  // говоришь?", 你会说英文吗) — and "language courses" when the message does not speak to the bot.
+  "speak",
+  "languages",
+  "language",
+  "english",
+  "french",
+  "russian",
+  "chinese",
+  "parles",
+  "parlez",
+  "langues",
+  "langue",
+  "anglais",
+  "francais",
+  "russe",
+  "chinois",
+  "говоришь",
+  "говорите",
+  "языках",
+  "языки",
+  "язык",
+  "английски",
+  "английском",
+  "по-английски",
+  "русском",
+  "说",
+  "英文",
+  "英语",
+  "中文",
+  "俄语",
+  "法语",
+  "语言",
 ]);
 
 /** Laughter of any length: "hahaha", "ахахах", "хахаха", "哈哈哈哈". */
@@ -1071,6 +1162,19 @@ const SMALLTALK_FILLER = new Set([
   "за",
   "и",
   "всего",
+  "большое",
+  "огромное",
+  "well",
+  "done",
+  "ты",
+  "raconte",
+  "racontez",
+  "расскажи",
+  "расскажите",
+  "吗",
+  "呗",
+  "会",
+  "讲",
   "请问",
   "请",
   "一下",

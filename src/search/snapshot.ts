@@ -7,32 +7,39 @@ import { z } from "zod";
 import type { Catalog } from "../catalog/schema.js";
 import type { ServiceLogger } from "../logger.js";
 import { SearchEngine, type PreparedState, type SearchEngineOptions } from "./engine.js";
+import type { LexiconData } from "./lexicon.js";
 import { GAZETTEER_FILE } from "./gazetteer.js";
 import { ELD_SUBSET_FILE } from "./language-subset.js";
 import { PINYIN_FILE } from "./pinyin.js";
 
 /**
  * A saved search index: what `SearchEngine.build` prepares that costs time (analysed records, flexsearch's
- * postings, the typo table's words, the vocabularies), written by `npm run index:build` and loaded at start
+ * postings, the typo table's words, the vocabularies, the lexicon of names), written by `npm run index:build` and loaded at start
  * instead of building when it was made from the same catalog by the same engine.
  *
- * The file is one header line, then the state in V8's serialisation format:
+ * The file is one header line, then the state in V8's serialisation format, then (when the index was made
+ * from a catalog folder) the catalog itself in the same format:
  *
- *     cooperation-desk search index {"format":1,"key":"…","catalog":"…","engine":"…","records":…,"bytes":…,"sha256":"…"}\n
- *     <bytes of v8.serialize(StoredState)>
+ *     cooperation-desk search index {"format":3,"key":"…","catalog":"…","engine":"…","files":"…","records":…,"bytes":…,"catalogBytes":…,"sha256":"…"}\n
+ *     <bytes of v8.serialize(StoredState)><bytes of v8.serialize(Catalog), catalogBytes of them>
  *
  * It is used only when its key is the key of the catalog and engine at hand. The key is the catalog's
  * content hash together with the engine's version: a hash of the source of the search and catalog layers
  * (the folders this module and the catalog's schema are in: src/ under tsx, dist/ when compiled), of the
  * data files the analysis reads (gazetteer, pinyin readings, language subset), of the versions of the
- * libraries whose state or behaviour it keeps (flexsearch, mnemonist, the stemmers, stop words, Chinese
+ * libraries whose state or behaviour it keeps (flexsearch, the stemmers, stop words, Chinese
  * conversion, country names) and of Node's V8 (whose format the body is in). Any edit to the engine's code
  * therefore makes an older index stale, even one that would not have changed its content: a rebuild is
  * cheap next to serving results that differ from a fresh build. A stale, damaged or unreadable file is
  * passed over with one log line, and the engine is built as if there were none.
+ *
+ * `files` is the fingerprint of the catalog folder the index was made from (`catalogFingerprint`: the
+ * bytes of its files): a start whose folder has that fingerprint takes the catalog from the index too
+ * (`loadSavedIndex`), without parsing and validating its YAML again, which is most of a start's work
+ * after the index itself.
  */
 
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 3;
 const MAGIC = "cooperation-desk search index ";
 /** The header line is short; a file whose first this-many bytes hold no newline is not an index. */
 const MAX_HEADER = 4096;
@@ -40,12 +47,14 @@ const MAX_HEADER = 4096;
 /** Libraries whose data or behaviour the prepared state depends on. */
 const LIBRARIES = [
   "flexsearch",
-  "mnemonist",
   "snowball-stemmers",
   "stopword",
   "opencc-js",
   "i18n-iso-countries",
   "i18n-nationality",
+  // The catalog saved with the index is what these read from its files.
+  "yaml",
+  "zod",
 ];
 
 const headerSchema = z.object({
@@ -53,8 +62,12 @@ const headerSchema = z.object({
   key: z.string(),
   catalog: z.string(),
   engine: z.string(),
+  /** Fingerprint of the catalog folder (catalogFingerprint) when the catalog is saved after the state. */
+  files: z.string().nullable(),
   records: z.number().int().min(0),
   bytes: z.number().int().min(0),
+  /** The last this-many bytes of the body are the catalog (0: not saved). */
+  catalogBytes: z.number().int().min(0),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type SnapshotHeader = z.infer<typeof headerSchema>;
@@ -85,7 +98,8 @@ const storedSchema = z.object({
   index: z.array(indexPartSchema),
   documentFrequency: z.object({ terms: z.string(), counts: z.instanceof(Int32Array) }),
   surfaces: z.array(z.tuple([z.string(), z.array(z.string())])),
-  catalogWords: z.array(z.string()),
+  /** The lexicon's own maps and sets (V8's format keeps them as they are), checked for their kinds only. */
+  lexicon: z.custom<LexiconData>(isLexiconData, "not a lexicon"),
   vocabulary: z.object({ en: z.array(z.string()), fr: z.array(z.string()) }),
   /** The texts read, then the pinyin keys and per key how many spellings, the spellings and their counts. */
   pinyin: z.object({
@@ -97,6 +111,20 @@ const storedSchema = z.object({
   }),
 });
 type StoredState = z.infer<typeof storedSchema>;
+
+function isLexiconData(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const data = value as Record<keyof LexiconData, unknown>;
+  const byFirst = data.byFirst as Record<string, unknown> | undefined;
+  return (
+    byFirst?.en instanceof Map &&
+    byFirst.fr instanceof Map &&
+    [data.hanByFirst, data.placeWords, data.countryOfToken, data.cityOfName].every((m) => m instanceof Map) &&
+    [data.names, data.conceptWords, data.cityNames].every((m) => m instanceof Set) &&
+    typeof data.demonyms === "object" &&
+    data.demonyms !== null
+  );
+}
 
 const TERM = "\u0001";
 const UNIT = "\u0002";
@@ -195,7 +223,7 @@ function encodeState(state: PreparedState): StoredState {
       counts: Int32Array.from(frequencies, ([, n]) => n),
     },
     surfaces: state.surfaces,
-    catalogWords: state.catalogWords,
+    lexicon: state.lexicon,
     vocabulary: state.vocabulary,
     pinyin: {
       texts: state.pinyin.texts,
@@ -217,7 +245,7 @@ function decodeState(stored: StoredState): PreparedState {
     index: stored.index.map((part) => [part.key, decodeIndexPart(part)]),
     documentFrequency: terms.map((term, i) => [term, counts[i]!]),
     surfaces: stored.surfaces,
-    catalogWords: stored.catalogWords,
+    lexicon: stored.lexicon,
     vocabulary: stored.vocabulary,
     pinyin: decodePinyin(stored.pinyin),
   };
@@ -304,14 +332,16 @@ export function snapshotKey(catalog: Catalog, catalogHash = catalogContentHash(c
 /**
  * Writes the index of `catalog` to `file` (through a temporary file, so a reader never sees half of one):
  * of `engine`, which must be a fresh build of `catalog` (no put or remove since), or of one built here.
- * Returns the header written and the engine.
+ * With the fingerprint of the folder `catalog` was loaded from, the catalog is saved with it (see
+ * `loadSavedIndex`). Returns the header written and the engine.
  */
 export function writeSnapshot(
   file: string,
   catalog: Catalog,
   engine: SearchEngine = SearchEngine.build(catalog),
+  fingerprint?: string,
 ): { header: SnapshotHeader; engine: SearchEngine } {
-  return { header: writePreparedState(file, catalog, engine.prepared()), engine };
+  return { header: writePreparedState(file, catalog, engine.prepared(), undefined, fingerprint), engine };
 }
 
 /** Writes the index of `catalog` from the state a fresh build of it prepared (see writeSnapshot). */
@@ -320,15 +350,29 @@ export function writePreparedState(
   catalog: Catalog,
   state: PreparedState,
   catalogHash = catalogContentHash(catalog),
+  fingerprint?: string,
 ): SnapshotHeader {
-  const body = v8.serialize(encodeState(state));
+  return writeIndexFile(file, catalog, v8.serialize(encodeState(state)), catalogHash, fingerprint);
+}
+
+function writeIndexFile(
+  file: string,
+  catalog: Catalog,
+  stateBytes: Buffer,
+  catalogHash: string,
+  fingerprint: string | undefined,
+): SnapshotHeader {
+  const catalogBytes = fingerprint === undefined ? Buffer.alloc(0) : v8.serialize(catalog);
+  const body = Buffer.concat([stateBytes, catalogBytes]);
   const header: SnapshotHeader = {
     format: SNAPSHOT_FORMAT,
     key: snapshotKey(catalog, catalogHash),
     catalog: catalogHash,
     engine: engineVersion(),
+    files: fingerprint ?? null,
     records: catalog.records.length,
     bytes: body.length,
+    catalogBytes: catalogBytes.length,
     sha256: createHash("sha256").update(body).digest("hex"),
   };
   mkdirSync(path.dirname(file), { recursive: true });
@@ -347,13 +391,19 @@ export type SnapshotLoad =
   | { ok: true; engine: SearchEngine; header: SnapshotHeader }
   | { ok: false; reason: "missing" | "stale" | "damaged"; detail: string };
 
-/** The engine from the index in `file`, when it is an intact index of this catalog by this engine; why not, otherwise. Never throws. */
-export function loadSnapshot(
-  file: string,
-  catalog: Catalog,
-  options: SearchEngineOptions = {},
-  catalogHash = catalogContentHash(catalog),
-): SnapshotLoad {
+type Failure = Extract<SnapshotLoad, { ok: false }>;
+
+/** An index file: its header, once it is known to be an intact index of this engine's format. */
+interface IndexFile {
+  header: SnapshotHeader;
+  /** The body, checked against the header's checksum (by `intactBody`). */
+  body: Buffer;
+}
+
+const damaged = (detail: string): Failure => ({ ok: false, reason: "damaged", detail });
+
+/** Reads the file and its header line; the body is not checked yet. */
+function readIndexFile(file: string): IndexFile | Failure {
   let data: Buffer;
   try {
     data = readFileSync(file);
@@ -361,9 +411,8 @@ export function loadSnapshot(
     const code = (error as NodeJS.ErrnoException).code;
     return code === "ENOENT"
       ? { ok: false, reason: "missing", detail: "no index file" }
-      : { ok: false, reason: "damaged", detail: `could not be read (${code ?? (error as Error).message})` };
+      : damaged(`could not be read (${code ?? (error as Error).message})`);
   }
-  const damaged = (detail: string): SnapshotLoad => ({ ok: false, reason: "damaged", detail });
   const end = data.subarray(0, MAX_HEADER).indexOf(10);
   const line = end < 0 ? "" : data.subarray(0, end).toString("utf8");
   if (!line.startsWith(MAGIC)) return damaged("not a search index (no header line)");
@@ -380,19 +429,23 @@ export function loadSnapshot(
   } catch (error) {
     return damaged(`bad header: ${(error as Error).message.slice(0, 200)}`);
   }
-  const key = snapshotKey(catalog, catalogHash);
-  if (header.key !== key) {
-    const what = [header.catalog !== catalogHash && "catalog", header.engine !== engineVersion() && "engine"].filter(
-      Boolean,
-    );
-    return { ok: false, reason: "stale", detail: `made for another ${what.join(" and ") || "key"}` };
-  }
-  const body = data.subarray(end + 1);
+  return { header, body: data.subarray(end + 1) };
+}
+
+/** Undefined when the body is the one the header describes; why not, otherwise. */
+function intactBody({ header, body }: IndexFile): Failure | undefined {
   if (body.length !== header.bytes) return damaged(`${body.length} bytes where the header says ${header.bytes}`);
+  if (header.catalogBytes > header.bytes) return damaged("the catalog is longer than the body");
   if (createHash("sha256").update(body).digest("hex") !== header.sha256) return damaged("checksum does not match");
+  return undefined;
+}
+
+/** The engine over `catalog` from the state part of an intact body. */
+function engineOf(index: IndexFile, catalog: Catalog, options: SearchEngineOptions): SnapshotLoad {
+  const { header, body } = index;
   let state: PreparedState;
   try {
-    state = decodeState(storedSchema.parse(v8.deserialize(body)));
+    state = decodeState(storedSchema.parse(v8.deserialize(body.subarray(0, body.length - header.catalogBytes))));
   } catch (error) {
     return damaged(`content not readable: ${(error as Error).message.slice(0, 200)}`);
   }
@@ -405,12 +458,72 @@ export function loadSnapshot(
   }
 }
 
+/** The engine from the index in `file`, when it is an intact index of this catalog by this engine; why not, otherwise. Never throws. */
+export function loadSnapshot(
+  file: string,
+  catalog: Catalog,
+  options: SearchEngineOptions = {},
+  catalogHash = catalogContentHash(catalog),
+): SnapshotLoad {
+  const index = readIndexFile(file);
+  if ("ok" in index) return index;
+  const { header } = index;
+  const key = snapshotKey(catalog, catalogHash);
+  if (header.key !== key) {
+    const what = [header.catalog !== catalogHash && "catalog", header.engine !== engineVersion() && "engine"].filter(
+      Boolean,
+    );
+    return { ok: false, reason: "stale", detail: `made for another ${what.join(" and ") || "key"}` };
+  }
+  return intactBody(index) ?? engineOf(index, catalog, options);
+}
+
+/** The parts of a catalog every use of one reads; the checksum vouches for the rest. */
+const savedCatalogSchema = z.looseObject({
+  records: z.array(z.looseObject({ id: z.string() })),
+  sectors: z.looseObject({}),
+  audiences: z.looseObject({}),
+  glossary: z.looseObject({}),
+  places: z.looseObject({}),
+});
+
+/**
+ * The catalog and its engine from the index in `file`, when it was saved with the catalog of a folder
+ * whose fingerprint (`catalogFingerprint`) is `fingerprint`, by this engine; why not, otherwise. Nothing
+ * of the folder is parsed: the same files give the same catalog. Never throws.
+ */
+export function loadSavedIndex(
+  file: string,
+  fingerprint: string,
+  options: SearchEngineOptions = {},
+): (SnapshotLoad & { ok: false }) | { ok: true; engine: SearchEngine; header: SnapshotHeader; catalog: Catalog } {
+  const index = readIndexFile(file);
+  if ("ok" in index) return index;
+  const { header, body } = index;
+  if (header.files !== fingerprint || header.catalogBytes === 0 || header.engine !== engineVersion())
+    return { ok: false, reason: "stale", detail: "made from other catalog files or by another engine" };
+  const broken = intactBody(index);
+  if (broken) return broken;
+  let catalog: Catalog;
+  try {
+    const value: unknown = v8.deserialize(body.subarray(body.length - header.catalogBytes));
+    savedCatalogSchema.parse(value);
+    catalog = value as Catalog;
+  } catch (error) {
+    return damaged(`catalog not readable: ${(error as Error).message.slice(0, 200)}`);
+  }
+  const loaded = engineOf(index, catalog, options);
+  return loaded.ok ? { ...loaded, catalog } : loaded;
+}
+
 /**
  * The engine over `catalog`: from the index in `file` when it matches, built otherwise. Logs which, with
  * the time taken, and why an index present was passed over (info when stale, warn when damaged). With
  * `save`, a build is saved to `file` at once (before any change is applied to the engine), so the next
  * start loads it: a fresh clone or a deployment needs no step of its own, and a failure to write (a
- * read-only folder) is logged and changes nothing else.
+ * read-only folder) is logged and changes nothing else. With the fingerprint of the folder `catalog` was
+ * loaded from, the index saved carries the catalog for `loadSavedIndex` (an index that matches the catalog
+ * but was saved from other files, whose edits changed no record, is saved again with this fingerprint).
  */
 export function openSearchEngine(
   catalog: Catalog,
@@ -419,11 +532,13 @@ export function openSearchEngine(
     logger,
     options = {},
     save = false,
+    fingerprint,
   }: {
     file: string | undefined;
     logger: Pick<ServiceLogger, "info" | "warn">;
     options?: SearchEngineOptions;
     save?: boolean;
+    fingerprint?: string | undefined;
   },
 ): SearchEngine {
   const started = performance.now();
@@ -436,6 +551,8 @@ export function openSearchEngine(
         { file, records: loaded.engine.size, key: loaded.header.key, ms },
         "search index loaded from its saved copy",
       );
+      if (save && fingerprint !== undefined && loaded.header.files !== fingerprint)
+        saveIndex(file, catalog, loaded.engine.prepared(), catalogHash as string, fingerprint, logger);
       return loaded.engine;
     }
     if (loaded.reason === "missing") logger.info({ file }, "no saved search index; building it");
@@ -448,18 +565,27 @@ export function openSearchEngine(
   }
   const engine = SearchEngine.build(catalog, options);
   logger.info({ records: engine.size, ms: Math.round(performance.now() - started) }, "search index built");
-  if (file && save) {
-    const saving = performance.now();
-    try {
-      const header = writePreparedState(file, catalog, engine.prepared(), catalogHash);
-      logger.info(
-        { file, key: header.key, bytes: header.bytes, ms: Math.round(performance.now() - saving) },
-        "search index saved for the next start",
-      );
-    } catch (error) {
-      const { code, message } = error as NodeJS.ErrnoException;
-      logger.info({ file, reason: code ?? message }, "search index not saved; the next start builds it again");
-    }
-  }
+  if (file && save) saveIndex(file, catalog, engine.prepared(), catalogHash as string, fingerprint, logger);
   return engine;
+}
+
+function saveIndex(
+  file: string,
+  catalog: Catalog,
+  state: PreparedState,
+  catalogHash: string,
+  fingerprint: string | undefined,
+  logger: Pick<ServiceLogger, "info">,
+): void {
+  const saving = performance.now();
+  try {
+    const header = writePreparedState(file, catalog, state, catalogHash, fingerprint);
+    logger.info(
+      { file, key: header.key, bytes: header.bytes, ms: Math.round(performance.now() - saving) },
+      "search index saved for the next start",
+    );
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    logger.info({ file, reason: code ?? message }, "search index not saved; the next start builds it again");
+  }
 }

@@ -1,9 +1,8 @@
 // Redis state backend: sessions survive restarts and can be shared by several bot processes.
 import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import { Redis } from "ioredis";
-import type { RedisOptions } from "ioredis";
-import { watchConnection } from "../redis-connection.js";
+import type { Redis, RedisOptions } from "ioredis";
+import { ioredis, watchConnection } from "../redis-connection.js";
 import { createRedisCatalogChanges } from "./catalog-changes-redis.js";
 import { createRedisRecordEdits } from "./record-edits-redis.js";
 import { createRedisSavedSearches } from "./saved-searches-redis.js";
@@ -114,7 +113,7 @@ export async function waitForRedis(url: string, options: WaitForRedisOptions): P
 
 /** One connect + PING; undefined when Redis answered, else why not. */
 async function probeRedis(url: string, signal?: AbortSignal): Promise<string | undefined> {
-  const client = new Redis(url, {
+  const client = new (ioredis().Redis)(url, {
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
@@ -164,7 +163,7 @@ export function redisHost(url: string): string {
 
 /** Creates the ioredis client; the caller owns it, usually by handing it to `createRedisState`. */
 export function connectRedis(url: string, logger?: StateLogger, options: RedisOptions = REDIS_CLIENT_OPTIONS): Redis {
-  const redis = new Redis(url, options);
+  const redis = new (ioredis().Redis)(url, options);
   watchLogged(redis, logger);
   return redis;
 }

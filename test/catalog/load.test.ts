@@ -331,6 +331,13 @@ describe("loadCatalog error classes", () => {
     // A broken reference file is reported once, not as an unknown term in every record that uses it.
   });
 
+  it("reports a glossary term with a sign the search would drop", async () => {
+    const { problems } = await problemsOf({ "glossary.yaml": swap("  fr: [incubateur]", "  fr: [incubateur+]") });
+    expect(problems).toMatchObject([
+      { file: "glossary.yaml", field: "incubator.fr[0]", message: expect.stringContaining('"SCO+" as "SCO"') },
+    ]);
+  });
+
   it("names the allowed values for a bad kind and reports a missing required field", async () => {
     const { problems, files } = await problemsOf({
       [ALPHA]: (text) => swap("kind: event", "kind: webinar")(swap('verified: "2025-01-10"\n', "")(text)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyze, analyzeBoth } from "../../src/search/analyzer.js";
+import { analyze, analyzeBoth, hanNumber } from "../../src/search/analyzer.js";
 
 const keys = (text: string, lang: "en" | "fr" | "zh" = "en") => analyze(text, lang).keys.filter((k) => k !== null);
 
@@ -38,6 +38,26 @@ describe("analyze", () => {
     const { words, keys } = analyze("how much funding does it give and what will it be doing", "en");
     const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
     expect(keyed).toEqual(["funding"]);
+  });
+
+  it("keys a Chinese ordinal in numerals as its digits, as records also write it", () => {
+    expect(analyze("东盟第十一个成员国", "zh").folded).toBe("东盟第11个成员国");
+    expect(analyze("第一百零五届", "zh").folded).toBe("第105届");
+    // A single digit keeps its characters, which mark an edition.
+    expect(analyze("第二届", "zh").folded).toBe("第二届");
+    expect(hanNumber("二十")).toBe(20);
+  });
+
+  it("keys a round number written as a word as its digits", () => {
+    expect(analyze("a thousand technologies", "en").keys).toEqual([null, "1000", "technolog"]);
+    expect(analyze("тысячу технологий", "ru").keys[0]).toBe("1000");
+    expect(analyze("mille technologies", "fr").keys[0]).toBe("1000");
+  });
+
+  it('keys no hearsay, looking or asking for leads ("heard…, where can I see them? any ideas?")', () => {
+    const { words, keys } = analyze("heard China is sharing technologies, where can I see them? any ideas?", "en");
+    const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);
+    expect(keyed).toEqual(["china", "sharing", "technologies"]);
   });
 
   it("keys no pronoun, those the English stop word list lacks included", () => {

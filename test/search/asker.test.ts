@@ -91,6 +91,17 @@ describe("askerWords", () => {
     expect(describing("we're looking for an incubator in Almaty")).toEqual([]);
   });
 
+  it('takes what the asker does as who they are ("I\'m running a startup in Tashkent")', () => {
+    expect(describing("im running a fintech startup in tashkent, looking for an incubator")).toEqual([
+      "running",
+      "a",
+      "fintech",
+      "startup",
+      "in",
+      "tashkent",
+    ]);
+  });
+
   it("leaves a wish or an interest, which is the question itself", () => {
     expect(describing("I'm looking for an incubator in Almaty")).toEqual([]);
     expect(describing("je suis intéressée par les programmes d'échange")).toEqual([]);

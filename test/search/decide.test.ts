@@ -404,6 +404,12 @@ describe("decide: the items of a set that a record only counts", () => {
   it.each([
     ["quelles entreprises exactement ont signé les 21 accords à Tianjin ?", "sco-digital-economy-forum-2025"],
     ["乌鲁木齐514项供需清单的具体条目有哪些", "urumqi-supply-demand-list"],
+    [
+      "Can you list all 71 agreements signed in Urumqi with the company names?",
+      "urumqi-science-achievements-express-2024",
+    ],
+    // A record that is itself a list, of another number: not the list asked for.
+    ["la liste des 28 villes chinoises présentes à Ürümqi svp", "urumqi-supply-demand-list"],
   ])("%s is declined as a list the catalog lacks, naming %s", (question, id) => {
     const decision = decide(engine, question);
     expect(decision).toMatchObject({ kind: "decline", missing: "list" });
@@ -438,6 +444,8 @@ describe("decide: how to get in, vacancies, which is best, who heads it, and a d
     ["Кто руководит Китайско-АСЕАНским центром трансфера технологий?", "person"],
     ["La station lunaire internationale sera terminée en quelle année ?", "date"],
     ["国际月球科研站什么时候建成？", "date"],
+    ["What's the QS ranking of the Kazakh-British Technical University?", "ranking"],
+    ["donnez-moi l'adresse mail du centre Chine-OCS sur l'IA", "email"],
   ])("%s is declined: the catalog lacks %s", (question, missing) => {
     expect(decide(engine, question)).toMatchObject({ kind: "decline", missing });
   });
@@ -529,6 +537,38 @@ describe("decide: a question asking only for a detail", () => {
     expect(
       decide(engine, "what's the deadline for the China-ASEAN innovation and entrepreneurship contest?"),
     ).toMatchObject({ kind: "decline", missing: "deadline" });
+  });
+});
+
+describe("decide: a name of several words is that name once", () => {
+  it.each([
+    ["startup bootcamp for southeast asian founders?", "china-asean-innovation-camp"],
+    ["нужен tech transfer партнёр в юго-восточной азии, мы из екб", "china-asean-tech-transfer-centre"],
+  ])("%s is answered by the programme, not by ASEAN's title words (%s)", (question, id) => {
+    expectAnswer(question, id);
+  });
+
+  it("still answers the name alone with the organisation", () => {
+    expectAnswer("Association of Southeast Asian Nations", "asean");
+    expectAnswer("Юго-Восточная Азия", "asean");
+  });
+});
+
+describe("decide: the next edition of an event", () => {
+  it.each([
+    "When is the next China-ASEAN innovation contest and what's the deadline to apply?",
+    "上合数字经济论坛下一届在哪个城市举办？",
+    "когда следующий форум по цифровой экономике ШОС?",
+  ])("%s is declined when the record has no date still ahead", (question) => {
+    expect(decide(engine, question, { today: "2026-12-02" })).toMatchObject({ kind: "decline", missing: "next" });
+  });
+
+  it("is answered by a record whose date is still ahead", () => {
+    const question = "When is the next China-ASEAN innovation contest?";
+    expect(decide(engine, question, { today: "2022-06-01" })).toMatchObject({
+      kind: "answer",
+      record: { id: "china-asean-innovation-contest" },
+    });
   });
 });
 

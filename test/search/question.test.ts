@@ -61,6 +61,16 @@ describe("smalltalkKind", () => {
     ["ok ça marche", "ack"],
     ["who made you?", "help"],
     ["who built this bot?", "help"],
+    ["tell me a joke", "help"],
+    ["Raconte-moi une blague", "help"],
+    ["讲个笑话吧", "help"],
+    ["讲个笑话呗", "help"],
+    ["which languages do you speak?", "help"],
+    ["а на каких языках ты говоришь?", "help"],
+    ["你会说英文吗", "help"],
+    ["спасибо большое, очень помогло!", "thanks"],
+    ["круто, ты молодец", "thanks"],
+    ["good job!", "thanks"],
   ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
     expect(smalltalkKind(text)).toBe(kind);
   });
@@ -88,6 +98,10 @@ describe("smalltalkKind", () => {
     "сколько там человек?",
     "哪个公司做的？",
     "开发",
+    // Languages ask about a record when the message does not speak to the bot.
+    "english-taught programmes in Kazakhstan",
+    "is the contest in english?",
+    "joke of a contest, who runs it?",
   ])("%s asks something", (text) => {
     expect(smalltalkKind(text)).toBeNull();
   });
@@ -100,6 +114,7 @@ describe("questionKind", () => {
     ["какой был девиз конференции?", "theme"],
     ["论坛的主题是什么", "theme"],
     ["where's the SCO secretariat?", "where"],
+    ["le secrétariat de l'OCS est où ?", "where"],
     ["With which cities did the bureau sign an agreement?", "which"],
     ["Quelles sont les trois plateformes annoncées à Tianjin ?", "which"],
     ["В каком районе Урумчи прошла конференция?", "which"],
@@ -243,6 +258,7 @@ describe("detailAsked", () => {
     ["tel number of the Urumqi bureau", "phone"],
     ["адрес электронной почты инкубатора", "email"],
     ["adresse e-mail de l'incubateur Zhongya Hulian", "email"],
+    ["广西东盟青年科学家项目对年龄有要求吗", "admission"],
     ["quelle est l'adresse du bureau ?", "address"],
     ["сколько стоит участие в лагере", "fee"],
     ["中国—东盟创新创业大赛报名费多少", "fee"],
@@ -305,6 +321,8 @@ describe("listAsked", () => {
     ["which companies exactly signed the 21 agreements", [21]],
     ["what exactly were the 21 agreements signed in Tianjin?", [21]],
     ["la liste des 28 provinces signataires du manifeste 2024", [28]],
+    ["список тех десяти проектов, что подписали в Шуньи", [10]],
+    ["list of the three platforms", [3]],
   ])("%s asks to list a set of %j", (text, numbers) => {
     expect(listAsked(text)?.numbers).toEqual(numbers);
   });
@@ -324,6 +342,7 @@ describe("postAsked", () => {
     ["кто генсек ШОС", "secretary-general"],
     ["上合组织现任秘书长是谁", "secretary-general"],
     ["顺义区区长叫什么名字", "mayor"],
+    ["как зовут парторга управления науки Урумчи", "party secretary"],
   ])("%s asks who holds a post (%s)", (text, post) => {
     expect(postAsked(text)?.[0]).toBe(post);
   });

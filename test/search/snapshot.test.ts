@@ -282,10 +282,12 @@ describe("a start that builds", () => {
 });
 
 describe("SEARCH_INDEX_FILE", () => {
-  it("is by default one file per catalog folder in the temporary folder; empty means none", () => {
+  it("is by default one file per catalog folder and form of the code in the temporary folder; empty means none", () => {
     const bundled = loadConfig({}).SEARCH_INDEX_FILE;
     const other = loadConfig({ CATALOG_DIR: "/srv/catalog" }).SEARCH_INDEX_FILE;
     expect(bundled?.startsWith(path.join(os.tmpdir(), "cooperation-desk") + path.sep)).toBe(true);
+    // The sources (as here) and the compiled code have a file each.
+    expect(bundled).toMatch(/-src\.bin$/);
     expect(other).not.toBe(bundled);
     expect(loadConfig({ CATALOG_DIR: "/srv/catalog/" }).SEARCH_INDEX_FILE).toBe(other);
     expect(loadConfig({ SEARCH_INDEX_FILE: "" }).SEARCH_INDEX_FILE).toBeUndefined();

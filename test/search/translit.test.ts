@@ -93,3 +93,19 @@ describe("Russian typed with the keyboard on its Latin layout", () => {
     },
   );
 });
+
+describe("Russian diminutives", () => {
+  it.each([
+    ["стартапчик", "стартап"],
+    ["инкубаторчик", "инкубатор"],
+    ["программки", "программ"],
+    ["фирмочка", "фирм"],
+  ])("%s is read as the word it is made from (%s)", (word, term) => {
+    const hit = engine.search(word).hits[0];
+    expect(hit?.matches.map((m) => m.term)).toContain(term);
+  });
+
+  it("leaves a word that is no diminutive of a known one unread", () => {
+    expect(engine.search("урок").hits).toEqual([]);
+  });
+});

@@ -16,7 +16,8 @@ import {
   type FacetValue,
   type FilterLabels,
 } from "../keyboards/browse.js";
-import { BROWSE_LISTS, isUpcoming, listRecords, type ListFilters } from "../lists.js";
+import { isUpcoming } from "../../catalog/dates.js";
+import { BROWSE_LISTS, listRecords, type ListFilters } from "../lists.js";
 import { isoToday } from "../../catalog/dates.js";
 import { collator, countryName, numberFormat, periodPhrase } from "../views/format.js";
 import { resultLine } from "../views/results.js";

@@ -1,11 +1,20 @@
+import { createRequire } from "node:module";
 import { DateTime } from "luxon";
-import { createEvents, type EventAttributes } from "ics";
+import type * as Ics from "ics";
+import type { EventAttributes } from "ics";
 import { deadlineInstant, deadlineKey, deadlineZone, upcomingDeadlines } from "../../catalog/deadlines.js";
 import { shortTitle, type CatalogRecord, type Deadline } from "../../catalog/schema.js";
 import type { ChatReminders, PlannedReminder } from "../../reminders/types.js";
 import { escapeHtml, MESSAGE_LIMIT, truncate } from "../format.js";
 import { renderCard, deadlineLine, type ViewEnv } from "./card.js";
 import { dateTimeFormat, formatList } from "./format.js";
+
+const require = createRequire(import.meta.url);
+
+/** The calendar package (and its validator, yup) is loaded when a calendar file is first asked for, not at every start. */
+function ics(): typeof Ics {
+  return require("ics") as typeof Ics;
+}
 
 /**
  * The views of application deadlines: a reminder as it is sent (in the reader's language of the
@@ -165,7 +174,7 @@ export function calendarFile(
       end: [next.year, next.month, next.day] as [number, number, number],
     };
   });
-  const { error, value } = createEvents(events);
+  const { error, value } = ics().createEvents(events);
   if (error || !value) throw new Error(`calendar file not made: ${error?.message ?? "empty"}`);
   return { filename: `${record.id}-${env.t("reminders:calendar.file")}.ics`, content: value };
 }
