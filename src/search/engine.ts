@@ -920,9 +920,13 @@ export class SearchEngine {
     }
     if ((grammar === 0 && unsure.length < 3) || grammar + unsure.length < other) return undefined;
     let known = 0;
-    for (const word of unsure) {
+    for (let i = 0; i < unsure.length; i++) {
+      const word = unsure[i]!;
       if (!this.isGlossaryName(word) && this.isRussianWord(fold(cyrillicOf(word)))) known++;
       else other++;
+      // The words left cannot make up for the others any more (the test below).
+      const left = unsure.length - 1 - i;
+      if (grammar + known + left < other || (grammar === 0 && known + left < 3)) return undefined;
     }
     if (!((grammar > 0 && known > 0) || known >= 3) || grammar + known < other) return undefined;
     return text.replace(/\p{Script=Latin}+/gu, cyrillicOf);
@@ -1079,15 +1083,17 @@ export class SearchEngine {
         out.push(token);
         continue;
       }
-      // Syllables typed apart ("shang he zu zhi"): the longest run of up to four that spells a name.
+      // Syllables typed apart ("shang he zu zhi"): the longest run of up to four that spells a name. A word
+      // that begins no name's pinyin spells none, alone or with the next.
+      const begins = this.pinyin.begins(partsOf(token).join(""));
       let joined: { han: string; next: number; words: number } | undefined;
-      for (let n = PINYIN_SYLLABLES_JOINED; n >= 2 && !joined; n--) {
+      for (let n = PINYIN_SYLLABLES_JOINED; n >= 2 && !joined && begins; n--) {
         const words = tokens.slice(i, i + 2 * n - 1).filter((_, k) => k % 2 === 0);
         if (words.length < n || words.some((w) => !/^\p{Script=Latin}+$/u.test(w))) continue;
         const han = spells(words.flatMap(partsOf), true);
         if (han !== undefined) joined = { han, next: i + 2 * n - 2, words: n };
       }
-      const han = joined?.han ?? spells(partsOf(token));
+      const han = joined?.han ?? (begins ? spells(partsOf(token)) : undefined);
       left -= joined?.words ?? 1;
       if (han !== undefined) {
         spelled++;
