@@ -798,20 +798,6 @@ export class SearchEngine {
           titleMatched = true;
         }
       }
-      // Without a match in the title, the coverage weighs nothing in the score (inTitle is 0, and a record
-      // the question names is matched in its title): it is worked out only for the hits returned.
-      const title = titleMatched ? titleCoverage(entry.titleUnits, byTerm, U, acc, slot) : 0;
-      titleCov[slot] = titleMatched ? title : -1;
-      // The name bonus goes to a record whose title the question names whole *and* that names most of
-      // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
-      // A question that is the record's name and nothing more than the kind of fact asked ("when was ASEAN
-      // founded?") is about that record, whatever other records its soft words meet.
-      const namesIt =
-        title === 1 &&
-        onTopic &&
-        !topicOutsideTitle &&
-        units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
-      const nameBonus = TITLE_COVERAGE_BONUS * title * (inTitle / totalWeight) + (namesIt ? NAMED_BONUS : 0);
       // "That country first" applies to records that answer the rest of the question too: a place
       // narrows the topic, it does not replace it. A record spanning many countries (the SCO, ASEAN)
       // says less about any one of them; a city is a city.
@@ -820,17 +806,39 @@ export class SearchEngine {
       const placeBonus =
         (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) *
         (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
-      final[slot] =
-        score *
-        (0.25 + 0.75 * (covered / totalWeight)) *
-        (1 + nameBonus) *
-        (1 + placeBonus) *
-        (askedKind !== undefined && entry.record.kind === askedKind ? 1 + KIND_BONUS : 1);
+      const kindFactor = askedKind !== undefined && entry.record.kind === askedKind ? 1 + KIND_BONUS : 1;
+      const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
       confidence[slot] = asksAbout && !onTopic ? 0 : quality / (totalConfidenceWeight + missing);
       total++;
-      if (keep === 0 || (top.length === keep && better(slot, top[keep - 1]!) <= 0)) continue;
+      if (keep === 0) continue;
+      // How much of the record's title the question names counts only with a match in the title (inTitle is
+      // 0 otherwise, and a record the question names is matched in its title). The score it can give at
+      // most — the title named whole — says first whether the record could be among the hits kept at all:
+      // only then is the coverage worked out (and for the hits returned, below).
+      titleCov[slot] = -1;
+      if (titleMatched) {
+        // The name bonus goes to a record whose title the question names whole *and* that names most of
+        // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
+        // A question that is the record's name and nothing more than the kind of fact asked ("when was
+        // ASEAN founded?") is about that record, whatever other records its soft words meet.
+        const namesAll =
+          onTopic && !topicOutsideTitle && units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
+        final[slot] = finalScore(covering, 1, inTitle / totalWeight, namesAll, placeBonus, kindFactor);
+        if (top.length === keep && better(slot, top[keep - 1]!) <= 0) continue;
+        const title = titleCoverage(entry.titleUnits, byTerm, U, acc, slot);
+        titleCov[slot] = title;
+        final[slot] = finalScore(
+          covering,
+          title,
+          inTitle / totalWeight,
+          title === 1 && namesAll,
+          placeBonus,
+          kindFactor,
+        );
+      } else final[slot] = finalScore(covering, 0, inTitle / totalWeight, false, placeBonus, kindFactor);
+      if (top.length === keep && better(slot, top[keep - 1]!) <= 0) continue;
       let at = top.length;
       while (at > 0 && better(slot, top[at - 1]!) > 0) at--;
       top.splice(at, 0, slot);
@@ -912,9 +920,13 @@ export class SearchEngine {
     }
     if ((grammar === 0 && unsure.length < 3) || grammar + unsure.length < other) return undefined;
     let known = 0;
-    for (const word of unsure) {
+    for (let i = 0; i < unsure.length; i++) {
+      const word = unsure[i]!;
       if (!this.isGlossaryName(word) && this.isRussianWord(fold(cyrillicOf(word)))) known++;
       else other++;
+      // The words left cannot make up for the others any more (the test below).
+      const left = unsure.length - 1 - i;
+      if (grammar + known + left < other || (grammar === 0 && known + left < 3)) return undefined;
     }
     if (!((grammar > 0 && known > 0) || known >= 3) || grammar + known < other) return undefined;
     return text.replace(/\p{Script=Latin}+/gu, cyrillicOf);
@@ -1071,15 +1083,17 @@ export class SearchEngine {
         out.push(token);
         continue;
       }
-      // Syllables typed apart ("shang he zu zhi"): the longest run of up to four that spells a name.
+      // Syllables typed apart ("shang he zu zhi"): the longest run of up to four that spells a name. A word
+      // that begins no name's pinyin spells none, alone or with the next.
+      const begins = this.pinyin.begins(partsOf(token).join(""));
       let joined: { han: string; next: number; words: number } | undefined;
-      for (let n = PINYIN_SYLLABLES_JOINED; n >= 2 && !joined; n--) {
+      for (let n = PINYIN_SYLLABLES_JOINED; n >= 2 && !joined && begins; n--) {
         const words = tokens.slice(i, i + 2 * n - 1).filter((_, k) => k % 2 === 0);
         if (words.length < n || words.some((w) => !/^\p{Script=Latin}+$/u.test(w))) continue;
         const han = spells(words.flatMap(partsOf), true);
         if (han !== undefined) joined = { han, next: i + 2 * n - 2, words: n };
       }
-      const han = joined?.han ?? spells(partsOf(token));
+      const han = joined?.han ?? (begins ? spells(partsOf(token)) : undefined);
       left -= joined?.words ?? 1;
       if (han !== undefined) {
         spelled++;
@@ -1597,6 +1611,22 @@ class Accumulator {
     this.recordOf[this.count] = record;
     return this.count++;
   }
+}
+
+/**
+ * A candidate's score: what its matches cover, raised by the share of its title the question names (and
+ * the record it names), its place and its kind. Never lower for a larger `title` (see search).
+ */
+function finalScore(
+  covering: number,
+  title: number,
+  inTitleShare: number,
+  namesIt: boolean,
+  placeBonus: number,
+  kindFactor: number,
+): number {
+  const nameBonus = TITLE_COVERAGE_BONUS * title * inTitleShare + (namesIt ? NAMED_BONUS : 0);
+  return covering * (1 + nameBonus) * (1 + placeBonus) * kindFactor;
 }
 
 /** The query's units by the terms of their alternatives, for titleCoverage. */

@@ -38,6 +38,8 @@ export class PinyinNames {
   private readonly byKey = new Map<string, Map<string, number>>();
   /** Texts already added: a record put again unchanged (an edit of another field) counts once. */
   private readonly added = new Set<string>();
+  /** The keys in code-unit order, for `begins` (sorted when first needed after a change). */
+  private sorted: string[] | undefined;
 
   /**
    * Adds the Chinese names of a text: every window of two to four characters of its Chinese runs,
@@ -58,7 +60,10 @@ export class PinyinNames {
           if (n < MIN_CHARS || key.length < MIN_KEY) continue;
           const word = glyphs.slice(i, i + n).join("");
           let spellings = this.byKey.get(key);
-          if (!spellings) this.byKey.set(key, (spellings = new Map()));
+          if (!spellings) {
+            this.byKey.set(key, (spellings = new Map()));
+            this.sorted = undefined;
+          }
           spellings.set(word, (spellings.get(word) ?? 0) + 1);
         }
       }
@@ -99,6 +104,19 @@ export class PinyinNames {
     const other = Array.from(meant);
     const differing = glyphs.filter((glyph, i) => glyph !== other[i]).length;
     return other.length === glyphs.length && differing === 1 ? meant : undefined;
+  }
+
+  /** Whether the pinyin of some name begins with `prefix` (so a word typed so may spell one, alone or with the next). */
+  begins(prefix: string): boolean {
+    const keys = (this.sorted ??= [...this.byKey.keys()].sort());
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < keys.length && keys[lo]!.startsWith(prefix);
   }
 
   /** The characters a typed pinyin word spells, if it spells a name of the catalog. */

@@ -1347,15 +1347,12 @@ function kindOfPart(part: string): SmalltalkKind | "filler" | null {
 
 /** Folded, emoji and punctuation turned into a "|" separator between phrases, spaces collapsed. */
 function normalize(text: string): string {
-  return (
-    fold(text)
-      .replace(/[’']/g, "'")
-      // "qu'est-ce que", "what-can-you-do": a hyphen inside words is a space, not a pause.
-      .replace(/(\p{L})-(?=\p{L})/gu, "$1 ")
-      .replace(/[^\p{L}\p{N}'\s]+/gu, " | ")
-      .replace(/\s+/g, " ")
-      .replace(/(\s*\|\s*)+/g, " | ")
-      .replace(/^\s*\|\s*|\s*\|\s*$/g, "")
-      .trim()
-  );
+  let out = fold(text);
+  // Each step only where it has something to change: a message without a hyphen has no hyphen to drop.
+  if (out.includes("’")) out = out.replace(/[’']/g, "'");
+  // "qu'est-ce que", "what-can-you-do": a hyphen inside words is a space, not a pause.
+  if (out.includes("-")) out = out.replace(/(\p{L})-(?=\p{L})/gu, "$1 ");
+  out = out.replace(/[^\p{L}\p{N}'\s]+/gu, " | ").replace(/\s+/g, " ");
+  if (out.includes("|")) out = out.replace(/(\s*\|\s*)+/g, " | ").replace(/^\s*\|\s*|\s*\|\s*$/g, "");
+  return out.trim();
 }

@@ -33,6 +33,18 @@ describe("PinyinNames", () => {
     expect(names.lookup("qi")).toBeUndefined();
   });
 
+  it("tells whether a typed word begins the pinyin of a name, names added later included", () => {
+    const names = new PinyinNames();
+    names.add("乌鲁木齐");
+    expect(names.begins("wulu")).toBe(true);
+    expect(names.begins("wulumuqi")).toBe(true);
+    expect(names.begins("wulumuqix")).toBe(false);
+    expect(names.begins("fuhua")).toBe(false);
+    names.add("孵化器");
+    expect(names.begins("fuhua")).toBe(true);
+    expect(PinyinNames.fromData(names.data()).begins("fuhuaqi")).toBe(true);
+  });
+
   it("counts a text once, however often it is added again", () => {
     const names = new PinyinNames();
     expect(names.add("长沙孵化器")).toBe(true);
