@@ -133,7 +133,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // is diluted by that context, so it answers at two thirds of the threshold.
   const needed = (response.units ?? 0) >= LONG_MESSAGE_UNITS ? threshold * LONG_MESSAGE_THRESHOLD : threshold;
   // A year names one edition ("the 2023 forum"): a record that has the year but not the thing is no surer.
-  preferSurer(response, /(?<!\d)(19|20)\d\d(?!\d)/.test(text) ? Number.POSITIVE_INFINITY : needed);
+  preferSurer(response, YEAR_IN_TEXT.test(text) ? undefined : needed);
   const asked = askedWords(engine, analysed, response.lang);
   if (question) preferFactHolders(engine, response, question, asked);
   const best = response.hits[0];
@@ -345,9 +345,10 @@ const TIE_WINDOW = 0.95;
 
 /**
  * Of hits that nearly tie in score, the one covering more of the question is the surer answer ("東協科技
- * 移轉中心" names the centre as much as the alliance; the alliance covers more of the words).
+ * 移轉中心" names the centre as much as the alliance; the alliance covers more of the words). With `needed`
+ * (the confidence an answer needs), a close hit sure enough also goes before one too unsure to answer.
  */
-function preferSurer(response: SearchResponse, needed: number): void {
+function preferSurer(response: SearchResponse, needed: number | undefined): void {
   const hits = response.hits;
   const top = hits[0];
   if (!top) return;
@@ -357,7 +358,7 @@ function preferSurer(response: SearchResponse, needed: number): void {
   });
   // A best-scoring hit too unsure to answer gives way to a close one sure enough ("хочу попасть в совместную
   // лабораторию Китая и ШОС": a lab in Brunei scores more, the SCO centres cover the question).
-  if (hits[best]!.confidence < needed && Number.isFinite(needed)) {
+  if (needed !== undefined && hits[best]!.confidence < needed) {
     const sure = hits.findIndex((h) => h.score >= top.score * SURE_WINDOW && h.confidence >= needed);
     if (sure > 0) best = sure;
   }
@@ -366,6 +367,7 @@ function preferSurer(response: SearchResponse, needed: number): void {
 
 /** Hits scoring this close to the best may answer in its place when it is too unsure to (see preferSurer). */
 const SURE_WINDOW = 0.8;
+const YEAR_IN_TEXT = /(?<!\d)(19|20)\d\d(?!\d)/;
 
 /**
  * A fact question is best answered by a record that holds the fact: among the hits nearly as good as
