@@ -14,6 +14,7 @@ import { createI18n } from "../i18n.js";
 import { createLogger, type Logger } from "../logger.js";
 import { configSecrets } from "../redact.js";
 import { LiveCatalog } from "../live/catalog.js";
+import { decide } from "../search/decide.js";
 import type { SearchEngine } from "../search/engine.js";
 import { loadSavedIndex, openSearchEngine } from "../search/snapshot.js";
 import { createState, RedisUnavailableError, waitForRedis } from "../state/index.js";
@@ -61,7 +62,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     options.logger ??
     options.deps?.logger ??
     createLogger(config.LOG_LEVEL, config.mode === "console" ? "stderr" : "stdout", configSecrets(config));
-  const search = options.deps?.search ?? (await buildSearch(config, logger));
+  const search = options.deps?.search ?? warmedUp(await buildSearch(config, logger), logger);
   const ownState = options.deps?.state === undefined;
   if (ownState && config.REDIS_URL) await reachRedis(config, logger, options.signal);
   // Every Redis client of the app comes from here; each service closes its own, and close() ends the rest.
@@ -204,6 +205,26 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       return closed;
     },
   };
+}
+
+/** One question per language, decided once at start (see warmedUp). */
+const WARM_UP = [
+  "incubators in Kazakhstan",
+  "incubateurs au Kazakhstan",
+  "инкубаторы в Казахстане",
+  "哈萨克斯坦的孵化器",
+];
+
+/**
+ * The first decision in each language pays one-time costs (stemmers, caches, records and names decoded from
+ * the saved index): 50–150 ms of CPU each. Paid here, before any update is taken, they do not hold up the
+ * first questions — four at once on a loaded machine held a replica's event loop past Redis's command timeout.
+ */
+function warmedUp(engine: SearchEngine, logger: Logger): SearchEngine {
+  const started = Date.now();
+  for (const question of WARM_UP) decide(engine, question, { limit: 5 });
+  logger.debug({ ms: Date.now() - started }, "search warmed up");
+  return engine;
 }
 
 async function buildSearch(config: Config, logger: Logger): Promise<SearchEngine> {
