@@ -25,7 +25,7 @@ import {
 import { PinyinNames, type PinyinData } from "./pinyin.js";
 import { cyrillicOf, cyrillicOfLatinKeys, TRANSLIT_GRAMMAR } from "./translit.js";
 import { bigrams, fold, scriptOf, words, type Word } from "./text.js";
-import { TypoTable } from "./typos.js";
+import { TypoTable, type TypoData } from "./typos.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
@@ -393,6 +393,8 @@ export interface PreparedState {
   documentFrequency: [string, number][];
   /** Word form → index keys, in the order typo correction learnt them. */
   surfaces: [string, string[]][];
+  /** The typo table's hashed deletes of those forms. */
+  typos: TypoData;
   /** The glossary's, the countries' and the gazetteer's names, as the build left them. */
   lexicon: LexiconData;
   vocabulary: { en: string[]; fr: string[] };
@@ -638,6 +640,7 @@ export class SearchEngine {
       index,
       documentFrequency: [...this.documentFrequency],
       surfaces: [...this.surfaces],
+      typos: this.typos.data(),
       lexicon: this.lexicon.data(),
       vocabulary: { en: [...this.vocabulary.en], fr: [...this.vocabulary.fr] },
       pinyin: this.pinyin.data(),
@@ -664,7 +667,7 @@ export class SearchEngine {
       new Map(state.documentFrequency),
       lexicon,
       surfaces,
-      TypoTable.from(surfaces.keys()),
+      TypoTable.fromData(surfaces.keys(), state.typos),
       { en: new Set(state.vocabulary.en), fr: new Set(state.vocabulary.fr) },
       new TextIndexer(lexicon, surfaces, catalog),
       options,

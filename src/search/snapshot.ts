@@ -21,7 +21,7 @@ import { PINYIN_FILE } from "./pinyin.js";
  * The file is one header line, then the state in V8's serialisation format, then (when the index was made
  * from a catalog folder) the catalog itself in the same format:
  *
- *     cooperation-desk search index {"format":4,"key":"…","catalog":"…","engine":"…","files":"…","records":…,"bytes":…,"catalogBytes":…,"sha256":"…"}\n
+ *     cooperation-desk search index {"format":5,"key":"…","catalog":"…","engine":"…","files":"…","records":…,"bytes":…,"catalogBytes":…,"sha256":"…"}\n
  *     <bytes of v8.serialize(StoredState)><bytes of v8.serialize(Catalog), catalogBytes of them>
  *
  * It is used only when its key is the key of the catalog and engine at hand. The key is the catalog's
@@ -40,7 +40,7 @@ import { PINYIN_FILE } from "./pinyin.js";
  * after the index itself.
  */
 
-export const SNAPSHOT_FORMAT = 4;
+export const SNAPSHOT_FORMAT = 5;
 const MAGIC = "cooperation-desk search index ";
 /** The header line is short; a file whose first this-many bytes hold no newline is not an index. */
 const MAX_HEADER = 4096;
@@ -98,10 +98,19 @@ const storedSchema = z.object({
   titleUnits: z.array(z.string()),
   index: z.array(indexPartSchema),
   documentFrequency: z.object({ terms: z.string(), counts: z.instanceof(Int32Array) }),
-  surfaces: z.array(z.tuple([z.string(), z.array(z.string())])),
+  /** The word forms, then per form how many index keys, and the keys. */
+  surfaces: z.object({ words: z.string(), keysPerWord: z.instanceof(Int32Array), keys: z.string() }),
+  /** The typo table's hashed deletes (of the word forms, in their order). */
+  typos: z.object({
+    mask: z.number().int().min(0),
+    starts: z.instanceof(Uint32Array),
+    hashes: z.instanceof(Int32Array),
+    owners: z.instanceof(Uint32Array),
+  }),
   /** The lexicon: its packed tables, and maps and sets as they are (V8's format keeps them), checked for their kinds only. */
   lexicon: z.custom<LexiconData>(isLexiconData, "not a lexicon"),
-  vocabulary: z.object({ en: z.array(z.string()), fr: z.array(z.string()) }),
+  /** Each language's words, joined by U+0001, and how many. */
+  vocabulary: z.object({ en: z.string(), fr: z.string(), counts: z.instanceof(Int32Array) }),
   /** The texts read, then the pinyin keys and per key how many spellings, the spellings and their counts. */
   pinyin: z.object({
     texts: z.array(z.string()),
@@ -222,9 +231,18 @@ function encodeState(state: PreparedState): StoredState {
       terms: encodeTerms(frequencies.map(([term]) => term)),
       counts: Int32Array.from(frequencies, ([, n]) => n),
     },
-    surfaces: state.surfaces,
+    surfaces: {
+      words: encodeTerms(state.surfaces.map(([word]) => word)),
+      keysPerWord: Int32Array.from(state.surfaces, ([, keys]) => keys.length),
+      keys: encodeTerms(state.surfaces.flatMap(([, keys]) => keys)),
+    },
+    typos: state.typos,
     lexicon: state.lexicon,
-    vocabulary: state.vocabulary,
+    vocabulary: {
+      en: encodeTerms(state.vocabulary.en),
+      fr: encodeTerms(state.vocabulary.fr),
+      counts: Int32Array.of(state.vocabulary.en.length, state.vocabulary.fr.length),
+    },
     pinyin: {
       texts: state.pinyin.texts,
       keys: encodeTerms(state.pinyin.keys.map(([key]) => key)),
@@ -244,11 +262,32 @@ function decodeState(stored: StoredState): PreparedState {
     titleUnits: stored.titleUnits.map((text) => () => decodeTitleUnits(text)),
     index: stored.index.map((part) => [part.key, decodeIndexPart(part)]),
     documentFrequency: terms.map((term, i) => [term, counts[i]!]),
-    surfaces: stored.surfaces,
+    surfaces: decodeSurfaces(stored.surfaces),
+    typos: stored.typos,
     lexicon: stored.lexicon,
-    vocabulary: stored.vocabulary,
+    vocabulary: {
+      en: decodeTerms(stored.vocabulary.en, stored.vocabulary.counts[0] ?? 0),
+      fr: decodeTerms(stored.vocabulary.fr, stored.vocabulary.counts[1] ?? 0),
+    },
     pinyin: decodePinyin(stored.pinyin),
   };
+}
+
+function decodeSurfaces(stored: StoredState["surfaces"]): PreparedState["surfaces"] {
+  const words = decodeTerms(stored.words, stored.keysPerWord.length);
+  const keys = decodeTerms(
+    stored.keys,
+    stored.keysPerWord.reduce((sum, n) => sum + n, 0),
+  );
+  if (words.length !== stored.keysPerWord.length) throw new Error("word forms do not add up");
+  let at = 0;
+  const out = words.map((word, w): [string, string[]] => {
+    const list = keys.slice(at, at + stored.keysPerWord[w]!);
+    at += list.length;
+    return [word, list];
+  });
+  if (at !== keys.length) throw new Error("word forms do not add up");
+  return out;
 }
 
 function decodePinyin(stored: StoredState["pinyin"]): PreparedState["pinyin"] {

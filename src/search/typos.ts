@@ -7,6 +7,14 @@
  * really one of its deletes.
  */
 
+/** The hashed deletes of a table's words, for the saved search index (the words themselves are saved apart). */
+export interface TypoData {
+  mask: number;
+  starts: Uint32Array<ArrayBuffer>;
+  hashes: Int32Array<ArrayBuffer>;
+  owners: Uint32Array<ArrayBuffer>;
+}
+
 export interface TypoMatch {
   /** A word of the table. */
   term: string;
@@ -76,6 +84,42 @@ export class TypoTable {
       else fresh.push(table.register(word));
     }
     table.index(fresh.length);
+    return table;
+  }
+
+  /**
+   * The deletes of a table made by `from` (nothing added since), for `fromData` with the same words in the
+   * same order.
+   */
+  data(): TypoData {
+    if (this.bulk !== this.words.length) throw new Error("the typo table took words after it was built");
+    const { mask, starts, hashes, owners } = this;
+    return { mask, starts, hashes, owners };
+  }
+
+  /**
+   * The table `from(words)` makes, from its `data()`: the deletes are not hashed again. The typed arrays
+   * are copied (V8's format gives views of the bytes read, which would keep them all).
+   */
+  static fromData(words: Iterable<string>, data: TypoData, maxDistance = 2): TypoTable {
+    const table = new TypoTable(maxDistance);
+    for (const word of words) table.register(word);
+    const { mask, starts, hashes, owners } = data;
+    const buckets = mask + 1;
+    const fits =
+      (buckets & mask) === 0 &&
+      starts.length === buckets + 1 &&
+      starts[buckets] === hashes.length &&
+      owners.length === hashes.length &&
+      owners.every((id) => id < table.words.length);
+    if (!fits || table.idOf.size !== table.words.length) throw new Error("typo table data does not fit its words");
+    Object.assign(table, {
+      bulk: table.words.length,
+      mask,
+      starts: starts.slice(),
+      hashes: hashes.slice(),
+      owners: owners.slice(),
+    });
     return table;
   }
 

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { SymSpell } from "mnemonist";
+import v8 from "node:v8";
 import { describe, expect, it } from "vitest";
 import { TypoTable } from "../../src/search/typos.js";
 
@@ -29,6 +30,29 @@ describe("typo table", () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("comes back from its saved deletes (V8's format, as in the saved index) with the same answers", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(word, { maxLength: 40 }),
+        fc.array(word, { minLength: 1, maxLength: 20 }),
+        (words, queries) => {
+          const built = TypoTable.from(words);
+          const saved = v8.deserialize(v8.serialize(built.data())) as ReturnType<TypoTable["data"]>;
+          const loaded = TypoTable.fromData(words, saved);
+          for (const query of [...queries, ...words]) expect(loaded.search(query), query).toEqual(built.search(query));
+          loaded.add("abcd");
+          built.add("abcd");
+          expect(loaded.search("abc")).toEqual(built.search("abc"));
+        },
+      ),
+      { numRuns: 100 },
+    );
+    const table = TypoTable.from(["incubator"]);
+    expect(() => TypoTable.fromData(["incubator", "incubator"], table.data())).toThrow();
+    table.add("accelerator");
+    expect(() => table.data()).toThrow();
   });
 
   it("finds catalog words from their typos", () => {
