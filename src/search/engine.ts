@@ -493,7 +493,7 @@ export class SearchEngine {
       for (const city of Object.values(base.places.cities)) this.pinyin.add([city.names.zh, ...city.aliases].join(" "));
       for (const entry of records) this.addPinyinNames(entry.record);
     }
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? systemClock;
     this.slotOf = new Int32Array(records.length).fill(-1);
     this.fieldMaps = options.postings === "search" ? undefined : fieldMapsOf(index);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
@@ -687,6 +687,21 @@ export class SearchEngine {
     return this.records.length;
   }
 
+  /** Today's date (UTC, ISO), which announcements expire by: read from the system clock once a day, not made per query. */
+  private today(): string {
+    if (this.now !== systemClock) return isoDay(this.now());
+    const time = Date.now();
+    if (time >= this.dayEnds) {
+      this.day = isoDay(new Date(time));
+      this.dayEnds = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+    }
+    return this.day;
+  }
+
+  /** The day `today` last read, and when it ends (ms since the epoch). */
+  private day = "";
+  private dayEnds = 0;
+
   get(id: string): CatalogRecord | undefined {
     const i = this.byId.get(id);
     return i === undefined ? undefined : this.records[i]?.record;
@@ -738,7 +753,7 @@ export class SearchEngine {
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);
     // "Бизнес-инкубатор в Алматы": an incubator, not a university in Almaty whose text mentions one.
     const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
-    const today = isoDay(this.now());
+    const today = this.today();
     const U = units.length;
     const { final, confidence, titleCoverage: titleCov } = acc;
     const placeList = [...places];
@@ -1171,7 +1186,7 @@ export class SearchEngine {
   }
 
   private browseHits(filters: SearchFilters | undefined): SearchHit[] {
-    const today = isoDay(this.now());
+    const today = this.today();
     return this.records
       .filter((e) => this.passes(e, filters, today))
       .sort(
@@ -1798,6 +1813,10 @@ function splitTokens(text: string): string[] {
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+/** The clock of an engine given none. */
+const systemClock = (): Date => new Date();
+const DAY_MS = 86_400_000;
 
 function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);
