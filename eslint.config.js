@@ -26,7 +26,14 @@ const services = [
 const bot = ["bot base", "bot keyboards", "bot views", "bot features", "createBot"];
 const layers = {
   shared: {
-    files: ["src/redact.ts", "src/logger.ts", "src/settles-within.ts", "src/shorten.ts", "src/redis-connection.ts"],
+    files: [
+      "src/redact.ts",
+      "src/logger.ts",
+      "src/settles-within.ts",
+      "src/shorten.ts",
+      "src/redis-connection.ts",
+      "src/grammy.ts",
+    ],
     uses: [],
   },
   catalog: { files: ["src/catalog"], uses: ["shared"] },

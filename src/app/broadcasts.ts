@@ -1,4 +1,4 @@
-import { Api } from "grammy";
+import { Api } from "../grammy.js";
 import { z } from "zod";
 import { DEFAULT_MAX_ATTEMPTS, type BroadcastSettings } from "../broadcast/config.js";
 import {

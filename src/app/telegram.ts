@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { Api, GrammyError, HttpError } from "grammy";
+import { Api, GrammyError, HttpError } from "../grammy.js";
 import type { UserFromGetMe } from "grammy/types";
 import { setCommands, setRoleMenus } from "../bot/commands.js";
 import { plural } from "../catalog/load.js";

@@ -1,4 +1,4 @@
-import { Api } from "grammy";
+import { Api } from "../grammy.js";
 import { DEFAULT_BROADCAST_PREFIX, createBullDelivery } from "../broadcast/bull.js";
 import type { BroadcastSettings } from "../broadcast/config.js";
 import { redisHooks } from "../broadcast/redis-hooks.js";

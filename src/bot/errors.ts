@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { GrammyError, HttpError, type BotError } from "grammy";
+import { GrammyError, HttpError } from "../grammy.js";
+import type { BotError } from "grammy";
 import { supportedLanguage, translator } from "../i18n.js";
 import type { BotContext, BotDeps } from "./context.js";
 

@@ -1,6 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, session, type BotConfig } from "grammy";
+import { Bot, session } from "../grammy.js";
+import type { BotConfig } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { SessionData } from "../state/types.js";
 import { sessionKey, type BotContext, type BotDeps } from "./context.js";

@@ -1,7 +1,9 @@
-import { newStemmer } from "snowball-stemmers";
-import { eng, fra, rus, zho } from "stopword";
 import type { Language } from "../catalog/schema.js";
+import { snowballStemmers, stopwords } from "./cjs-packages.js";
 import { acronymTest, bigrams, fold, words, type Word } from "./text.js";
+
+const { newStemmer } = snowballStemmers;
+const { eng, fra, rus, zho } = stopwords;
 
 /** Stemming and stop words per script, shared by indexing and querying so both sides agree. */
 

@@ -128,18 +128,18 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // catalog nothing: it speaks to the bot, or it is chat.
   if (!filtered && response.units === 0 && /\p{L}/u.test(text))
     return smalltalkDecision(response, addressesBot(text) ? "help" : "ack");
-  preferSurer(response);
+  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+  // A long message says who asks, from where and why as well as what: what the best record covers of it
+  // is diluted by that context, so it answers at two thirds of the threshold.
+  const needed = (response.units ?? 0) >= LONG_MESSAGE_UNITS ? threshold * LONG_MESSAGE_THRESHOLD : threshold;
+  // A year names one edition ("the 2023 forum"): a record that has the year but not the thing is no surer.
+  preferSurer(response, /(?<!\d)(19|20)\d\d(?!\d)/.test(text) ? Number.POSITIVE_INFINITY : needed);
   const asked = askedWords(engine, analysed, response.lang);
   if (question) preferFactHolders(engine, response, question, asked);
   const best = response.hits[0];
   const record = best ? engine.get(best.id) : undefined;
   const confidence = best?.confidence ?? 0;
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  // A long message says who asks, from where and why as well as what: what the best record covers of it
-  // is diluted by that context, so it answers at two thirds of the threshold.
-  const answered =
-    record !== undefined &&
-    confidence >= ((response.units ?? 0) >= LONG_MESSAGE_UNITS ? threshold * LONG_MESSAGE_THRESHOLD : threshold);
+  const answered = record !== undefined && confidence >= needed;
   const decline = (why: Pick<Decision, "missing" | "unsaid"> = {}): Decision => ({
     kind: "decline",
     lang: response.lang,
@@ -353,7 +353,7 @@ const TIE_WINDOW = 0.95;
  * Of hits that nearly tie in score, the one covering more of the question is the surer answer ("東協科技
  * 移轉中心" names the centre as much as the alliance; the alliance covers more of the words).
  */
-function preferSurer(response: SearchResponse): void {
+function preferSurer(response: SearchResponse, needed: number): void {
   const hits = response.hits;
   const top = hits[0];
   if (!top) return;
@@ -361,8 +361,17 @@ function preferSurer(response: SearchResponse): void {
   hits.forEach((h, i) => {
     if (h.score >= top.score * TIE_WINDOW && h.confidence > hits[best]!.confidence) best = i;
   });
+  // A best-scoring hit too unsure to answer gives way to a close one sure enough ("хочу попасть в совместную
+  // лабораторию Китая и ШОС": a lab in Brunei scores more, the SCO centres cover the question).
+  if (hits[best]!.confidence < needed && Number.isFinite(needed)) {
+    const sure = hits.findIndex((h) => h.score >= top.score * SURE_WINDOW && h.confidence >= needed);
+    if (sure > 0) best = sure;
+  }
   if (best > 0) hits.unshift(...hits.splice(best, 1));
 }
+
+/** Hits scoring this close to the best may answer in its place when it is too unsure to (see preferSurer). */
+const SURE_WINDOW = 0.8;
 
 /**
  * A fact question is best answered by a record that holds the fact: among the hits nearly as good as

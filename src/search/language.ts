@@ -1,8 +1,10 @@
 import type { Language } from "../catalog/schema.js";
-import { eng, fra } from "stopword";
 import { isStopword } from "./analyzer.js";
+import { stopwords } from "./cjs-packages.js";
 import { subsetDetector } from "./language-subset.js";
 import { acronymTest, fold, scriptOf, words } from "./text.js";
+
+const { eng, fra } = stopwords;
 
 // eld's small database cut to our four languages: the same detections as the whole one limited to them,
 // at a few MB of memory instead of ~150.

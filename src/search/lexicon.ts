@@ -6,6 +6,7 @@ import type { Glossary, Language, Places } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
 import { analyze, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
 import type { GazetteerCity } from "./gazetteer.js";
+import { PackedTable, packTable, type PackedData } from "./packed-table.js";
 import { fold, words } from "./text.js";
 
 /**
@@ -41,12 +42,13 @@ interface HanName {
 
 /**
  * Everything a lexicon holds, for the saved search index: the same lexicon comes back from it without
- * reading the glossary, the country names and the gazetteer again (see Lexicon.data and fromData).
+ * reading the glossary, the country names and the gazetteer again (see Lexicon.data and fromData). The
+ * three tables of names are packed (src/search/packed-table.ts): tens of thousands of gazetteer names.
  */
 export interface LexiconData {
-  byFirst: Record<Flavor, Map<string, Pattern[]>>;
-  hanByFirst: Map<string, HanName[]>;
-  placeWords: Map<string, string | string[]>;
+  byFirst: Record<Flavor, PackedData>;
+  hanByFirst: PackedData;
+  placeWords: PackedData;
   countryOfToken: Map<string, string>;
   names: Set<string>;
   conceptWords: Set<string>;
@@ -56,6 +58,14 @@ export interface LexiconData {
 }
 
 type Flavor = "en" | "fr";
+
+/** A table of names: a map while a lexicon is built, packed in one loaded from a saved index. */
+type Table<V> = Map<string, V> | PackedTable<V>;
+
+function editable<V>(table: Table<V>): Map<string, V> {
+  if (table instanceof Map) return table;
+  throw new Error("a lexicon loaded from a saved index takes no more names");
+}
 
 export function countryToken(code: string): string {
   return `@${code.toLowerCase()}`;
@@ -83,9 +93,9 @@ const MIN_COUNTRY_NAME_LENGTH = 4;
 
 export class Lexicon {
   /** Word-sequence patterns by the first key, per stemming flavor. */
-  private readonly byFirst: Record<Flavor, Map<string, Pattern[]>> = { en: new Map(), fr: new Map() };
+  private byFirst: Record<Flavor, Table<Pattern[]>> = { en: new Map(), fr: new Map() };
   /** Han names by their first character, matched as substrings of folded text. */
-  private readonly hanByFirst = new Map<string, HanName[]>();
+  private hanByFirst: Table<HanName[]> = new Map();
   /** Token → the country code it stands for (for countries). */
   readonly countryOfToken = new Map<string, string>();
   /** Tokens of the concepts that are proper names (the SCO, the Belt and Road, Xinjiang). */
@@ -224,11 +234,12 @@ export class Lexicon {
     const variants = /[а-я]$/.test(last) ? russianCaseForms(last) : [last];
     if (surfaces.length === 1) {
       // Most place names are one word: a direct look-up, not a pattern (the gazetteer has tens of thousands).
+      const placeWords = editable(this.placeWords);
       for (const variant of variants) {
-        const tokens = this.placeWords.get(variant);
-        if (tokens === undefined) this.placeWords.set(variant, token);
+        const tokens = placeWords.get(variant);
+        if (tokens === undefined) placeWords.set(variant, token);
         else if (typeof tokens === "string") {
-          if (tokens !== token) this.placeWords.set(variant, [tokens, token]);
+          if (tokens !== token) placeWords.set(variant, [tokens, token]);
         } else if (!tokens.includes(token)) tokens.push(token);
       }
       return;
@@ -243,9 +254,10 @@ export class Lexicon {
   private addHan(text: string, token: string, kind: LexiconKind): void {
     const first = text[0];
     if (first === undefined) return;
-    const list = this.hanByFirst.get(first);
+    const table = editable(this.hanByFirst);
+    const list = table.get(first);
     // Tens of thousands of city names share first characters: each name and token once.
-    if (!list) this.hanByFirst.set(first, [{ text, token, kind }]);
+    if (!list) table.set(first, [{ text, token, kind }]);
     else if (!list.some((entry) => entry.token === token && entry.text === text)) list.push({ text, token, kind });
   }
 
@@ -255,27 +267,45 @@ export class Lexicon {
   }
 
   /** One-word place names (and their Russian case forms) → the place token they name, or the tokens when several (rare). */
-  private readonly placeWords = new Map<string, string | string[]>();
+  private placeWords: Table<string | string[]> = new Map();
 
   private addPattern(flavor: Flavor, pattern: Pattern): void {
     const first = pattern.keys[0];
     if (first === undefined) return;
-    const list = this.byFirst[flavor].get(first);
+    const table = editable(this.byFirst[flavor]);
+    const list = table.get(first);
     // Tens of thousands of city names share first words: each pattern (token and keys) once.
-    if (!list) this.byFirst[flavor].set(first, [pattern]);
+    if (!list) table.set(first, [pattern]);
     else if (!list.some((p) => p.token === pattern.token && sameKeys(p.keys, pattern.keys))) list.push(pattern);
   }
 
-  /** What the saved search index keeps of this lexicon (the lexicon's own structures, not copies). */
+  /** What the saved search index keeps of this lexicon (its tables packed, the rest as it is). */
   data(): LexiconData {
-    const { byFirst, hanByFirst, placeWords, countryOfToken, names, conceptWords, cityNames, cityOfName, demonyms } =
-      this;
-    return { byFirst, hanByFirst, placeWords, countryOfToken, names, conceptWords, cityNames, cityOfName, demonyms };
+    const { countryOfToken, names, conceptWords, cityNames, cityOfName, demonyms } = this;
+    return {
+      byFirst: { en: packed(this.byFirst.en, encodePatterns), fr: packed(this.byFirst.fr, encodePatterns) },
+      hanByFirst: packed(this.hanByFirst, encodeHanNames),
+      placeWords: packed(this.placeWords, encodeTokens),
+      ...{ countryOfToken, names, conceptWords, cityNames, cityOfName, demonyms },
+    };
   }
 
-  /** The lexicon `data()` was taken from. */
+  /**
+   * The lexicon `data()` was taken from, its tables left packed (a name is decoded when a text first names
+   * it). Their typed arrays are copied: V8's format gives views of the bytes read, which would keep the
+   * whole saved index in memory.
+   */
   static fromData(data: LexiconData): Lexicon {
-    return Object.assign(new Lexicon(), data);
+    const { byFirst, hanByFirst, placeWords, ...rest } = data;
+    const lexicon = new Lexicon();
+    Object.assign(lexicon, rest);
+    lexicon.byFirst = {
+      en: new PackedTable(ownCopy(byFirst.en), decodePatterns),
+      fr: new PackedTable(ownCopy(byFirst.fr), decodePatterns),
+    };
+    lexicon.hanByFirst = new PackedTable(ownCopy(hanByFirst), decodeHanNames);
+    lexicon.placeWords = new PackedTable(ownCopy(placeWords), decodeTokens);
+    return lexicon;
   }
 
   /**
@@ -361,6 +391,54 @@ export function russianCaseForms(word: string): string[] {
 
 /** Countries whose demonym in English and French is more often read as the language. */
 const LANGUAGE_FIRST = new Set(["RU"]);
+
+// The packed tables' values: list items and their fields (a pattern's token, kind, then keys) apart by control characters.
+const ITEM = "\u0001";
+const FIELD = "\u0002";
+
+function packable(text: string): string {
+  if (text.includes(ITEM) || text.includes(FIELD))
+    throw new Error(`lexicon text ${JSON.stringify(text)} cannot be saved`);
+  return text;
+}
+
+function ownCopy(data: PackedData): PackedData {
+  return { ...data, keyEnds: data.keyEnds.slice(), valueEnds: data.valueEnds.slice(), slots: data.slots.slice() };
+}
+
+function packed<V>(table: Table<V>, encode: (value: V) => string): PackedData {
+  return table instanceof PackedTable ? table.data : packTable(table, encode);
+}
+
+function encodePatterns(list: readonly Pattern[]): string {
+  return list.map((p) => [p.token, p.kind, ...p.keys].map(packable).join(FIELD)).join(ITEM);
+}
+
+function decodePatterns(text: string): Pattern[] {
+  return text.split(ITEM).map((item) => {
+    const [token, kind, ...keys] = item.split(FIELD);
+    return { keys, token: token!, kind: kind as LexiconKind };
+  });
+}
+
+function encodeHanNames(list: readonly HanName[]): string {
+  return list.map((e) => [e.text, e.token, e.kind].map(packable).join(FIELD)).join(ITEM);
+}
+
+function decodeHanNames(text: string): HanName[] {
+  return text.split(ITEM).map((item) => {
+    const [name, token, kind] = item.split(FIELD);
+    return { text: name!, token: token!, kind: kind as LexiconKind };
+  });
+}
+
+function encodeTokens(tokens: string | readonly string[]): string {
+  return typeof tokens === "string" ? packable(tokens) : tokens.map(packable).join(ITEM);
+}
+
+function decodeTokens(text: string): string | string[] {
+  return text.includes(ITEM) ? text.split(ITEM) : text;
+}
 
 /** Keys of two patterns, word by word (a key is one word: joined with spaces they would compare alike). */
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {

@@ -8,6 +8,7 @@ import type { Catalog } from "../catalog/schema.js";
 import type { ServiceLogger } from "../logger.js";
 import { SearchEngine, type PreparedState, type SearchEngineOptions } from "./engine.js";
 import type { LexiconData } from "./lexicon.js";
+import { isPackedData } from "./packed-table.js";
 import { GAZETTEER_FILE } from "./gazetteer.js";
 import { ELD_SUBSET_FILE } from "./language-subset.js";
 import { PINYIN_FILE } from "./pinyin.js";
@@ -20,7 +21,7 @@ import { PINYIN_FILE } from "./pinyin.js";
  * The file is one header line, then the state in V8's serialisation format, then (when the index was made
  * from a catalog folder) the catalog itself in the same format:
  *
- *     cooperation-desk search index {"format":3,"key":"…","catalog":"…","engine":"…","files":"…","records":…,"bytes":…,"catalogBytes":…,"sha256":"…"}\n
+ *     cooperation-desk search index {"format":4,"key":"…","catalog":"…","engine":"…","files":"…","records":…,"bytes":…,"catalogBytes":…,"sha256":"…"}\n
  *     <bytes of v8.serialize(StoredState)><bytes of v8.serialize(Catalog), catalogBytes of them>
  *
  * It is used only when its key is the key of the catalog and engine at hand. The key is the catalog's
@@ -39,7 +40,7 @@ import { PINYIN_FILE } from "./pinyin.js";
  * after the index itself.
  */
 
-export const SNAPSHOT_FORMAT = 3;
+export const SNAPSHOT_FORMAT = 4;
 const MAGIC = "cooperation-desk search index ";
 /** The header line is short; a file whose first this-many bytes hold no newline is not an index. */
 const MAX_HEADER = 4096;
@@ -98,7 +99,7 @@ const storedSchema = z.object({
   index: z.array(indexPartSchema),
   documentFrequency: z.object({ terms: z.string(), counts: z.instanceof(Int32Array) }),
   surfaces: z.array(z.tuple([z.string(), z.array(z.string())])),
-  /** The lexicon's own maps and sets (V8's format keeps them as they are), checked for their kinds only. */
+  /** The lexicon: its packed tables, and maps and sets as they are (V8's format keeps them), checked for their kinds only. */
   lexicon: z.custom<LexiconData>(isLexiconData, "not a lexicon"),
   vocabulary: z.object({ en: z.array(z.string()), fr: z.array(z.string()) }),
   /** The texts read, then the pinyin keys and per key how many spellings, the spellings and their counts. */
@@ -117,9 +118,8 @@ function isLexiconData(value: unknown): boolean {
   const data = value as Record<keyof LexiconData, unknown>;
   const byFirst = data.byFirst as Record<string, unknown> | undefined;
   return (
-    byFirst?.en instanceof Map &&
-    byFirst.fr instanceof Map &&
-    [data.hanByFirst, data.placeWords, data.countryOfToken, data.cityOfName].every((m) => m instanceof Map) &&
+    [byFirst?.en, byFirst?.fr, data.hanByFirst, data.placeWords].every(isPackedData) &&
+    [data.countryOfToken, data.cityOfName].every((m) => m instanceof Map) &&
     [data.names, data.conceptWords, data.cityNames].every((m) => m instanceof Set) &&
     typeof data.demonyms === "object" &&
     data.demonyms !== null

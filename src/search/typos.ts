@@ -15,18 +15,36 @@ export interface TypoMatch {
   count: number;
 }
 
-/** FNV-1a's offset basis and prime. */
-const BASIS = 0x811c9dc5;
-const PRIME = 0x01000193;
+/**
+ * A polynomial hash of code units (h = h·B + c, modulo 2³²): the hash of a word with one or two code units
+ * removed follows from the hashes of its prefixes and suffixes in constant time, so a word's deletes are
+ * hashed in time proportional to their number.
+ */
+const B = 0x9e3779b1;
 
-/** Hash of `word` without the code units at `skip1` and `skip2` (-1: none). */
-function hashWithout(word: string, skip1: number, skip2: number): number {
-  let h = BASIS;
-  for (let i = 0; i < word.length; i++) {
-    if (i === skip1 || i === skip2) continue;
-    h = Math.imul(h ^ word.charCodeAt(i), PRIME);
-  }
-  return h | 0;
+function hashOf(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, B) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** The bucket of a hash: its bits mixed (murmur3's finaliser), as a polynomial hash's low bits vary little. */
+function bucketOf(h: number, mask: number): number {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & mask;
+}
+
+/** Powers of B, as far as needed. */
+const powers = [1];
+function power(k: number): number {
+  while (powers.length <= k) powers.push(Math.imul(powers[powers.length - 1]!, B));
+  return powers[k]!;
+}
+
+/** The most deletes a word of `length` code units has: one removed, or two. */
+function deleteCount(length: number): number {
+  return length + (length * (length - 1)) / 2;
 }
 
 export class TypoTable {
@@ -125,21 +143,22 @@ export class TypoTable {
 
   /** Hashes the deletes of the first `count` words into the buckets. */
   private index(count: number): void {
-    const perWord: number[] = [];
+    // A word's delete hashes, sorted to drop repeats ("ll" in "hello" gives one delete twice).
+    const scratch = new Int32Array(deleteCount(this.maxLength));
+    const pre = new Int32Array(this.maxLength + 1);
+    const suf = new Int32Array(this.maxLength + 1);
     let pairs = new Int32Array(1024);
     let n = 0;
     for (let id = 0; id < count; id++) {
-      perWord.length = 0;
-      this.deleteHashes(this.words[id]!, perWord);
-      perWord.sort((a, b) => a - b);
-      for (let k = 0; k < perWord.length; k++) {
-        if (k > 0 && perWord[k] === perWord[k - 1]) continue;
+      const hashes = scratch.subarray(0, this.deleteHashes(this.words[id]!, scratch, pre, suf)).sort();
+      for (let k = 0; k < hashes.length; k++) {
+        if (k > 0 && hashes[k] === hashes[k - 1]) continue;
         if (n + 2 > pairs.length) {
           const grown = new Int32Array(pairs.length * 2);
           grown.set(pairs);
           pairs = grown;
         }
-        pairs[n++] = perWord[k]!;
+        pairs[n++] = hashes[k]!;
         pairs[n++] = id;
       }
     }
@@ -148,28 +167,43 @@ export class TypoTable {
     while (buckets < total) buckets *= 2;
     const mask = buckets - 1;
     const starts = new Uint32Array(buckets + 1);
-    for (let p = 0; p < n; p += 2) starts[(pairs[p]! & mask) + 1]!++;
+    for (let p = 0; p < n; p += 2) starts[bucketOf(pairs[p]!, mask) + 1]!++;
     for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
     const fill = starts.slice(0, buckets);
     const hashes = new Int32Array(total);
     const owners = new Uint32Array(total);
     for (let p = 0; p < n; p += 2) {
-      const at = fill[pairs[p]! & mask]!++;
+      const at = fill[bucketOf(pairs[p]!, mask)]!++;
       hashes[at] = pairs[p]!;
       owners[at] = pairs[p + 1]!;
     }
     Object.assign(this, { bulk: count, mask, starts, hashes, owners });
   }
 
-  /** The hashes of a word's deletes (SymSpell's `edits`: one or two code units removed, leaving at least one). */
-  private deleteHashes(word: string, out: number[]): void {
+  /**
+   * The hashes of a word's deletes (SymSpell's `edits`: one or two code units removed, leaving at least
+   * one), into `out`; how many. With pre[k] the hash of the first k units and suf[k] the last units' part
+   * of the whole word's hash, removing unit i leaves pre[i]·B^(l-1-i) + suf[i+1], and removing i < j
+   * leaves pre[i]·B^(l-2-i) + (pre[j] - pre[i+1]·B^(j-1-i))·B^(l-1-j) + suf[j+1].
+   */
+  private deleteHashes(word: string, out: Int32Array, pre: Int32Array, suf: Int32Array): number {
     const l = word.length;
-    if (l < 2) return;
+    let n = 0;
+    if (l < 2) return n;
+    pre[0] = 0;
+    for (let k = 0; k < l; k++) pre[k + 1] = (Math.imul(pre[k]!, B) + word.charCodeAt(k)) | 0;
+    suf[l] = 0;
+    for (let k = l - 1; k >= 0; k--) suf[k] = (Math.imul(word.charCodeAt(k), power(l - 1 - k)) + suf[k + 1]!) | 0;
     for (let i = 0; i < l; i++) {
-      out.push(hashWithout(word, i, -1));
+      out[n++] = (Math.imul(pre[i]!, power(l - 1 - i)) + suf[i + 1]!) | 0;
       if (this.maxDistance < 2 || l < 3) continue;
-      for (let j = i + 1; j < l; j++) out.push(hashWithout(word, i, j));
+      const head = Math.imul(pre[i]!, power(l - 2 - i));
+      for (let j = i + 1; j < l; j++) {
+        const middle = (pre[j]! - Math.imul(pre[i + 1]!, power(j - 1 - i))) | 0;
+        out[n++] = (head + Math.imul(middle, power(l - 1 - j)) + suf[j + 1]!) | 0;
+      }
     }
+    return n;
   }
 
   private deletesOf(word: string): Set<string> {
@@ -188,8 +222,8 @@ export class TypoTable {
   /** The words `key` is a delete of, in the order they were added. */
   private forEachOwner(key: string, each: (id: number) => void): void {
     if (this.bulk > 0) {
-      const h = hashWithout(key, -1, -1);
-      const b = h & this.mask;
+      const h = hashOf(key);
+      const b = bucketOf(h, this.mask);
       for (let at = this.starts[b]!; at < this.starts[b + 1]!; at++) {
         if (this.hashes[at] !== h) continue;
         const id = this.owners[at]!;

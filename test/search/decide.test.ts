@@ -554,6 +554,14 @@ describe("decide: a name of several words is that name once", () => {
   });
 });
 
+describe("decide: a close hit sure enough answers for a best one too unsure to", () => {
+  it("answers a joint-lab question with an SCO centre, not the better-scoring lab in Brunei", () => {
+    const decision = decide(engine, "хочу попасть в совместную лабораторию Китая и ШОС, куда смотреть");
+    expect(decision.kind).toBe("answer");
+    expect(["sco-higher-education-centre", "sco-scitech-innovation-centre"]).toContain(decision.record?.id);
+  });
+});
+
 describe("decide: the next edition of an event", () => {
   it.each([
     "When is the next China-ASEAN innovation contest and what's the deadline to apply?",

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../../grammy.js";
 import type { BroadcastStatus } from "../../broadcast/types.js";
 import type { AuditEntry } from "../../state/coordination.js";
 import { setRoleCommands } from "../commands.js";

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer, InlineKeyboard } from "../../grammy.js";
 import type { Subscription } from "../../state/coordination.js";
 import { decodeCallback, encodeCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";

@@ -1,4 +1,5 @@
-import { Composer, type Middleware } from "grammy";
+import { Composer } from "../../grammy.js";
+import type { Middleware } from "grammy";
 import type { i18n } from "i18next";
 import { LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../catalog/schema.js";
 import type { SearchEngine } from "../../search/engine.js";

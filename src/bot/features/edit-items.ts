@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "../../grammy.js";
 import type { CatalogProblem } from "../../catalog/load.js";
 import { pluralCategoriesOf } from "../../catalog/plural.js";
 import { LANGUAGES, type Language } from "../../catalog/schema.js";

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer, InlineKeyboard } from "../../grammy.js";
 import { isoToday } from "../../catalog/dates.js";
 import type { CatalogProblem } from "../../catalog/load.js";
 import {

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../../grammy.js";
 import type { InlineKeyboardButton } from "grammy/types";
 import { decodeCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";

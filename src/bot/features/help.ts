@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../../grammy.js";
 import type { BotContext } from "../context.js";
 import { isCoordinator } from "../filters/roles.js";
 

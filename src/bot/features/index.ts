@@ -1,5 +1,5 @@
 import { Router } from "@grammyjs/router";
-import { Composer } from "grammy";
+import { Composer } from "../../grammy.js";
 import type { BotContext } from "../context.js";
 import { isPrivateChat } from "../filters/chat.js";
 import { adminFeature } from "./admin.js";

@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../../grammy.js";
 import type { InlineQueryResultArticle } from "grammy/types";
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { decide } from "../../search/decide.js";

@@ -1,4 +1,5 @@
-import { Composer, type NextFunction } from "grammy";
+import { Composer } from "../../grammy.js";
+import type { NextFunction } from "grammy";
 import type { i18n } from "i18next";
 import { LANGUAGES, type Language } from "../../catalog/schema.js";
 import { supportedLanguage, translator } from "../../i18n.js";

@@ -1,4 +1,5 @@
-import { Composer, InlineKeyboard, type Middleware } from "grammy";
+import { Composer, InlineKeyboard } from "../../grammy.js";
+import type { Middleware } from "grammy";
 import { LANGUAGES, shortTitle, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
 import { fold } from "../../search/text.js";
 import { decide, type Decision } from "../../search/decide.js";

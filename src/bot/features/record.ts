@@ -1,4 +1,4 @@
-import { Composer } from "grammy";
+import { Composer } from "../../grammy.js";
 import { decodeCallback, type RecordView } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import type { View } from "../views/show.js";

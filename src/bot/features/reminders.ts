@@ -1,4 +1,5 @@
-import { Composer, GrammyError, InlineKeyboard, InputFile, type Api, type StorageAdapter } from "grammy";
+import { Composer, GrammyError, InlineKeyboard, InputFile } from "../../grammy.js";
+import type { Api, StorageAdapter } from "grammy";
 import type { i18n } from "i18next";
 import { classifyError } from "../../broadcast/core.js";
 import type { CatalogRecord } from "../../catalog/schema.js";

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { GrammyError, InlineKeyboard, type Api } from "grammy";
+import { GrammyError, InlineKeyboard } from "../../grammy.js";
+import type { Api } from "grammy";
 import type { CatalogRecord } from "../../catalog/schema.js";
 import { translator } from "../../i18n.js";
 import type { RecordLiveEvent } from "../../live/catalog.js";

@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer, InlineKeyboard } from "../../grammy.js";
 import type { InlineKeyboardMarkup } from "grammy/types";
 import { fold } from "../../search/text.js";
 import { MAX_SAVED_SEARCHES, type SavedSearchFilters } from "../../state/saved-searches.js";

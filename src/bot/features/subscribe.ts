@@ -1,4 +1,4 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer, InlineKeyboard } from "../../grammy.js";
 import { KINDS, type Language } from "../../catalog/schema.js";
 import { SUBSCRIPTION_FACETS, type SubscriberEntry, type SubscriptionFacet } from "../../state/coordination.js";
 import { decodeCallback, type CallbackAction } from "../callback-data/index.js";

@@ -1,4 +1,4 @@
-import { Composer, GrammyError, InlineKeyboard } from "grammy";
+import { Composer, GrammyError, InlineKeyboard } from "../../grammy.js";
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { decide } from "../../search/decide.js";
 import type { TriageStatus } from "../../state/triage.js";

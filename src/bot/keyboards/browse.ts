@@ -1,4 +1,4 @@
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "../../grammy.js";
 import type { Translate } from "../../i18n.js";
 import { encodeCallback, type CallbackAction } from "../callback-data/index.js";
 import { truncate } from "../format.js";

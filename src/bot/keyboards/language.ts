@@ -1,4 +1,4 @@
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "../../grammy.js";
 import type { i18n } from "i18next";
 import { LANGUAGES, type Language } from "../../catalog/schema.js";
 import type { Translate } from "../../i18n.js";

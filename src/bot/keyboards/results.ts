@@ -1,4 +1,4 @@
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "../../grammy.js";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { Translate } from "../../i18n.js";
 import { encodeCallback } from "../callback-data/index.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "../../grammy.js";
 import type { InlineKeyboardButton } from "grammy/types";
 import type { Translate } from "../../i18n.js";
 import type { SavedSearch, SavedSearchFilters } from "../../state/saved-searches.js";

@@ -1,4 +1,5 @@
-import { GrammyError, type InlineKeyboard } from "grammy";
+import { GrammyError } from "../../grammy.js";
+import type { InlineKeyboard } from "grammy";
 import type { Message } from "grammy/types";
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { encodeCallback, type RecordView } from "../callback-data/index.js";

@@ -1,4 +1,5 @@
-import { Composer, type Middleware } from "grammy";
+import { Composer } from "../../../grammy.js";
+import type { Middleware } from "grammy";
 import { KINDS, LANGUAGES, type CatalogRecord, type Language } from "../../../catalog/schema.js";
 import { announcementId, announcementRecord } from "../../../announcements/record.js";
 import { telegramSender } from "../../../broadcast/sender.js";

@@ -1,4 +1,4 @@
-import { InlineKeyboard } from "grammy";
+import { InlineKeyboard } from "../../../grammy.js";
 import { KINDS, LANGUAGES, type Language } from "../../../catalog/schema.js";
 import type { BroadcastStatus } from "../../../broadcast/types.js";
 import type { Translate } from "../../../i18n.js";

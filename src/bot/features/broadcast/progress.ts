@@ -1,4 +1,5 @@
-import { GrammyError, type Api } from "grammy";
+import { GrammyError } from "../../../grammy.js";
+import type { Api } from "grammy";
 import type { i18n } from "i18next";
 import type { Language } from "../../../catalog/schema.js";
 import type { BroadcastStatus, DeliveryHooks } from "../../../broadcast/types.js";
