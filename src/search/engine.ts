@@ -1012,14 +1012,18 @@ export class SearchEngine {
     let changed = false;
     const read = text.replace(/\p{Script=Han}+/gu, (run) => {
       const glyphs = Array.from(run);
+      // A mistyped character makes a pair the index lacks: a run of known pairs is read as it is.
+      const known = glyphs.slice(1).map((glyph, k) => this.documentFrequency.has(glyphs[k]! + glyph));
+      if (known.every(Boolean)) return run;
       const out: string[] = [];
       let i = 0;
       while (i < glyphs.length) {
         let taken = 0;
         for (let n = Math.min(4, glyphs.length - i); n >= 2 && taken === 0; n--) {
+          let allKnown = true;
+          for (let k = i; k < i + n - 1; k++) allKnown &&= known[k]!;
+          if (allKnown) continue;
           const word = glyphs.slice(i, i + n);
-          // A mistyped character makes a pair the index lacks: a run of known pairs is read as it is.
-          if (word.every((glyph, k) => k === 0 || this.documentFrequency.has(word[k - 1]! + glyph))) continue;
           const meant = this.pinyin.homophone(word.join(""));
           if (meant === undefined || !this.lexicon.isHanName(fold(meant)) || !this.isTypoOf(word, Array.from(meant)))
             continue;
