@@ -165,8 +165,14 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     detailAsked(text) ??
     (question === "who" && !headless && !speaksOfPost(record, post) ? "person" : null) ??
     (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
-  const today = options.today ?? isoToday();
-  if (detail && !holdsDetail(record, detail, { countries: response.countries, catalog: engine.catalog, today }))
+  if (
+    detail &&
+    !holdsDetail(record, detail, {
+      countries: response.countries,
+      catalog: engine.catalog,
+      today: options.today ?? isoToday(),
+    })
+  )
     return decline({ missing: detail });
   // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.
   const listed = listAsked(text);
@@ -795,6 +801,9 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
   let keys: Set<string> | undefined;
   let words: Set<string>[] | undefined;
   let things: Set<string> | undefined;
+  let names: boolean | undefined;
+  let share: boolean | undefined;
+  let countToo: boolean | undefined;
   return {
     get keys() {
       return (keys ??= questionKeys(engine, analysed, lang));
@@ -813,9 +822,15 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
       }
       return keys ?? undefined;
     },
-    namesAsked: namesAsked(question),
-    share: SHARE.test(question),
-    countToo: asksFor(question, "count"),
+    get namesAsked() {
+      return (names ??= namesAsked(question));
+    },
+    get share() {
+      return (share ??= SHARE.test(question));
+    },
+    get countToo() {
+      return (countToo ??= asksFor(question, "count"));
+    },
     // Only a which- or who-question needs them.
     thingsKeys: () => (things ??= keysOf(engine, thingsAsked(question) ?? "", lang)),
     labelKeysOf: (figure) => {

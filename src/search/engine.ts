@@ -495,7 +495,7 @@ export class SearchEngine {
       for (const city of Object.values(base.places.cities)) this.pinyin.add([city.names.zh, ...city.aliases].join(" "));
       for (const entry of records) this.addPinyinNames(entry.record);
     }
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? systemClock;
     this.slotOf = new Int32Array(records.length).fill(-1);
     this.fieldMaps = options.postings === "search" ? undefined : fieldMapsOf(index);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
@@ -690,6 +690,21 @@ export class SearchEngine {
     return this.records.length;
   }
 
+  /** Today's date (UTC, ISO), which announcements expire by: read from the system clock once a day, not made per query. */
+  private today(): string {
+    if (this.now !== systemClock) return isoDay(this.now());
+    const time = Date.now();
+    if (time >= this.dayEnds) {
+      this.day = isoDay(new Date(time));
+      this.dayEnds = (Math.floor(time / DAY_MS) + 1) * DAY_MS;
+    }
+    return this.day;
+  }
+
+  /** The day `today` last read, and when it ends (ms since the epoch). */
+  private day = "";
+  private dayEnds = 0;
+
   get(id: string): CatalogRecord | undefined {
     const i = this.byId.get(id);
     return i === undefined ? undefined : this.records[i]?.record;
@@ -741,7 +756,7 @@ export class SearchEngine {
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);
     // "Бизнес-инкубатор в Алматы": an incubator, not a university in Almaty whose text mentions one.
     const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
-    const today = isoDay(this.now());
+    const today = this.today();
     const U = units.length;
     const { final, confidence, titleCoverage: titleCov } = acc;
     const placeList = [...places];
@@ -1000,14 +1015,18 @@ export class SearchEngine {
     let changed = false;
     const read = text.replace(/\p{Script=Han}+/gu, (run) => {
       const glyphs = Array.from(run);
+      // A mistyped character makes a pair the index lacks: a run of known pairs is read as it is.
+      const known = glyphs.slice(1).map((glyph, k) => this.documentFrequency.has(glyphs[k]! + glyph));
+      if (known.every(Boolean)) return run;
       const out: string[] = [];
       let i = 0;
       while (i < glyphs.length) {
         let taken = 0;
         for (let n = Math.min(4, glyphs.length - i); n >= 2 && taken === 0; n--) {
+          let allKnown = true;
+          for (let k = i; k < i + n - 1; k++) allKnown &&= known[k]!;
+          if (allKnown) continue;
           const word = glyphs.slice(i, i + n);
-          // A mistyped character makes a pair the index lacks: a run of known pairs is read as it is.
-          if (word.every((glyph, k) => k === 0 || this.documentFrequency.has(word[k - 1]! + glyph))) continue;
           const meant = this.pinyin.homophone(word.join(""));
           if (meant === undefined || !this.lexicon.isHanName(fold(meant)) || !this.isTypoOf(word, Array.from(meant)))
             continue;
@@ -1174,7 +1193,7 @@ export class SearchEngine {
   }
 
   private browseHits(filters: SearchFilters | undefined): SearchHit[] {
-    const today = isoDay(this.now());
+    const today = this.today();
     return this.records
       .filter((e) => this.passes(e, filters, today))
       .sort(
@@ -1801,6 +1820,10 @@ function splitTokens(text: string): string[] {
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
+
+/** The clock of an engine given none. */
+const systemClock = (): Date => new Date();
+const DAY_MS = 86_400_000;
 
 function isoDay(date: Date): string {
   return date.toISOString().slice(0, 10);

@@ -388,8 +388,30 @@ const WINNERS = [
 /** The words for winners a question asks about ("who won the contest?", "les lauréats du concours"), or null. */
 export function winnersAsked(text: string): readonly string[] | null {
   const folded = fold(text).replace(/-/g, " ");
-  return WINNERS.some((name) => containsWord(folded, name.replace(/-/g, " "))) ? WINNERS : null;
+  return WINNER_WORDS.some((name) => containsName(folded, name)) ? WINNERS : null;
 }
+
+/** A name as containsWord reads it (hyphens as spaces), and whether it is Chinese: worked out once. */
+interface WordName {
+  text: string;
+  han: boolean;
+}
+
+function wordName(name: string): WordName {
+  const text = name.replace(/-/g, " ");
+  return { text, han: /\p{Script=Han}/u.test(text) };
+}
+
+/** containsWord for a name read once (see wordName). */
+function containsName(folded: string, { text, han }: WordName): boolean {
+  const at = folded.indexOf(text);
+  if (at < 0) return false;
+  if (han) return true;
+  const before = folded[at - 1];
+  return before === undefined || !/[\p{L}\p{N}]/u.test(before);
+}
+
+const WINNER_WORDS = WINNERS.map(wordName);
 
 /** Words asking for the items of a set one by one ("la liste des…", "which companies exactly", "какие именно", 具体条目). */
 const LIST = new RegExp(
@@ -439,8 +461,11 @@ export function listAsked(text: string): { numbers: number[]; cue: string } | nu
 /** The names of the post a question asks the holder of ("кто генсек ШОС?"), or null. */
 export function postAsked(text: string): readonly string[] | null {
   const folded = fold(text).replace(/-/g, " ");
-  return ALL_POSTS.find((names) => names.some((name) => containsWord(folded, name.replace(/-/g, " ")))) ?? null;
+  const at = POST_WORDS.findIndex((names) => names.some((name) => containsName(folded, name)));
+  return at < 0 ? null : ALL_POSTS[at]!;
 }
+
+const POST_WORDS = ALL_POSTS.map((names) => names.map(wordName));
 
 /** Whether a folded text holds a name as words (any position for Chinese). */
 export function containsWord(folded: string, name: string): boolean {

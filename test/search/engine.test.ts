@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SearchEngine } from "../../src/search/engine.js";
 import { catalog, L, record } from "./fixture.js";
 
@@ -162,6 +162,19 @@ describe("SearchEngine: ranking, filters and paging", () => {
     expect(ids("call for applications")).toEqual([]);
     const before = SearchEngine.build(catalog, { now: () => new Date("2024-06-01") });
     expect(before.search("call for applications").hits[0]?.id).toBe("expired-announcement");
+  });
+
+  it("shows an announcement through its last day by the system clock, and not the day after", () => {
+    vi.useFakeTimers({ now: new Date("2026-03-10T23:59:59Z") });
+    try {
+      const announcement = catalog.records.find((r) => r.id === "expired-announcement")!;
+      const live = SearchEngine.build({ ...catalog, records: [{ ...announcement, expires: "2026-03-10" }] });
+      expect(live.search("call for applications").hits.map((h) => h.id)).toEqual(["expired-announcement"]);
+      vi.setSystemTime(new Date("2026-03-11T00:00:01Z"));
+      expect(live.search("call for applications").hits).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("returns nothing for a question made only of stop words, and browses on an empty one", () => {
