@@ -149,6 +149,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-6",
   },
+  {
+    name: "dev, seventh held-out part (eval/dev-heldout-7.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-7.yaml"),
+    gate: true,
+    key: "heldout-7",
+  },
 ];
 
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);

@@ -157,3 +157,67 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
   }
   return out;
 }
+
+/** Verbs of seeking: what follows is the thing the asker wants ("we are looking for [an incubator] in…"). */
+const SEEK_WORDS = new Set([
+  "looking",
+  "seeking",
+  "searching",
+  "need",
+  "needs",
+  "cherche",
+  "cherchons",
+  "cherchez",
+  "recherche",
+  "recherchons",
+  "besoin",
+  "ищу",
+  "ищем",
+  "ищет",
+  "ищут",
+  "нужен",
+  "нужна",
+  "нужно",
+  "нужны",
+  "найти",
+]);
+/** Chinese: 找 (找/想找/寻找) and 需要 end the word before the sought thing. */
+const SEEK_HAN = /(?:找|需要)$/u;
+/** How many words of the sought thing count, at most (an adjective or two and the noun). */
+const SOUGHT_MAX = 4;
+
+/**
+ * Indexes of the words naming what the asker seeks ("ищем [инкубатор] с выходом на рынок", "想找[中亚]的
+ * [孵化器]"): the head of the request, which outweighs what qualifies it. The thing runs from the first
+ * word that says something after the verb to the next filler word (a preposition, a clause break).
+ */
+export function soughtWords(analyzed: AnalyzedText, isFiller: (at: number) => boolean): Set<number> {
+  const { words, folded } = analyzed;
+  const out = new Set<number>();
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    const seek = word.script === "han" ? SEEK_HAN.test(word.text) : SEEK_WORDS.has(word.text);
+    if (!seek) continue;
+    let j = i + 1;
+    // Articles and "for" between the verb and the thing ("looking for an", "besoin d'un").
+    while (
+      j < words.length &&
+      j <= i + 3 &&
+      isFiller(j) &&
+      !CLAUSE_BREAK.test(folded.slice(words[j - 1]!.end, words[j]!.start))
+    )
+      j++;
+    for (let n = 0; j < words.length && n < SOUGHT_MAX; j++) {
+      if (CLAUSE_BREAK.test(folded.slice(words[j - 1]!.end, words[j]!.start))) break;
+      // 的 joins a Chinese qualifier to its head ("中亚的孵化器").
+      if (isFiller(j)) {
+        if (words[j]!.script === "han" && words[j]!.text === "的") continue;
+        break;
+      }
+      out.add(j);
+      n++;
+    }
+    i = j - 1;
+  }
+  return out;
+}

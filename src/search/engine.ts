@@ -1,4 +1,4 @@
-import { askerWords, isAskersPlace } from "./asker.js";
+import { askerWords, isAskersPlace, soughtWords } from "./asker.js";
 import { Document } from "flexsearch";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
@@ -225,6 +225,8 @@ const PLACE_BONUS = 0.5;
 
 /** How much a record of the kind the question names (an incubator) outranks records of other kinds. */
 const KIND_BONUS = 0.1;
+/** The same when the kind is what the asker seeks (see soughtWords). */
+const SOUGHT_KIND_BONUS = 0.3;
 
 /** Pinyin syllables typed apart that are read together as one name, at most ("shang he zu zhi" = 上合组织). */
 const PINYIN_SYLLABLES_JOINED = 4;
@@ -316,6 +318,8 @@ interface QueryUnit {
   describesAsker?: boolean;
   /** The unit names the kind of fact asked for (see SOFT_WEIGHT). */
   soft?: boolean;
+  /** The unit names what the asker seeks (see soughtWords). */
+  sought?: boolean;
   /**
    * The name of several words of the glossary this unit is part of ("Southeast" of "Southeast Asia"): the
    * word weighs no more than the name (see altIdf).
@@ -755,7 +759,10 @@ export class SearchEngine {
     // Units that say what is asked about: neither a place nor the kind of fact asked for.
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);
     // "Бизнес-инкубатор в Алматы": an incubator, not a university in Almaty whose text mentions one.
-    const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
+    const kindUnits = units.filter((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT));
+    const askedKind = kindUnits.length > 0 ? "incubator" : undefined;
+    // "ищем инкубатор с выходом на китайский рынок": the incubator is what is sought, the market qualifies it.
+    const kindBonus = kindUnits.some((u) => u.sought) ? SOUGHT_KIND_BONUS : KIND_BONUS;
     const today = this.today();
     const U = units.length;
     const { final, confidence, titleCoverage: titleCov } = acc;
@@ -824,7 +831,7 @@ export class SearchEngine {
       const placeBonus =
         (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) *
         (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
-      const kindFactor = askedKind !== undefined && entry.record.kind === askedKind ? 1 + KIND_BONUS : 1;
+      const kindFactor = askedKind !== undefined && entry.record.kind === askedKind ? 1 + kindBonus : 1;
       const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
@@ -1242,6 +1249,7 @@ export class SearchEngine {
     const units: (QueryUnit & { word: number })[] = [];
     const unitsOfWord = new Map<number, number[]>();
     const aboutAsker = askerWords(en, (at) => en.keys[at] === null);
+    const sought = soughtWords(en, (at) => en.keys[at] === null);
 
     en.words.forEach((word, i) => {
       const key = en.keys[i];
@@ -1256,6 +1264,7 @@ export class SearchEngine {
           rarest: 0,
           word: i,
           ...(aboutAsker.has(i) ? { describesAsker: true } : {}),
+          ...(sought.has(i) ? { sought: true } : {}),
         });
       };
       if (word.script === "han") {

@@ -286,6 +286,17 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.85,
     language: 0.95,
   },
+  // Written blind on 2026-12-02 at the start of the fourth session that day; read unseen before any change of
+  // that session: answer@1 0.869 (English and Russian 0.850), false declines 8.1 %, honest declines 0.979,
+  // small talk 32 of 32, direct answers 0.81, reply language 0.990.
+  "heldout-7": {
+    answerAt1: 0.82,
+    answerAt1PerLanguage: 0.78,
+    answerAt5: 0.97,
+    falseDeclines: 0.13,
+    honestDeclines: 0.9,
+    language: 0.95,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
