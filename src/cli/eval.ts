@@ -114,6 +114,12 @@ const decisionSets = [
     key: "tuning-11",
   },
   {
+    name: "dev, twelfth tuning part (eval/dev-tuning-12.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-12.yaml"),
+    gate: false,
+    key: "tuning-12",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
