@@ -306,6 +306,7 @@ const QUESTION_WORDS = {
     "quelles",
     "combien",
     "quand",
+    "qd",
     "quoi",
     "comment",
     "bonjour",
@@ -1102,6 +1103,25 @@ const SOFT_WORDS = [
   "список",
   "списка",
   "перечень",
+  // "When did China put forward the Belt and Road?": when it began, as "founded" says.
+  "выдвинул",
+  "выдвинули",
+  "выдвинута",
+  "выдвинуто",
+  // "Des projets au Brunei ?", "opportunities for Vietnam": every record is a project or an opportunity;
+  // what is asked is the place.
+  "project",
+  "projects",
+  "projet",
+  "projets",
+  "проект",
+  "проекты",
+  "проектов",
+  "opportunity",
+  "opportunities",
+  "opportunite",
+  "opportunites",
+  "возможности",
 ];
 const SOFT = new Set(SOFT_WORDS.map(fold));
 
