@@ -474,8 +474,14 @@ const QUESTION_WORDS = {
     "raconter",
     "qqch",
     "qqn",
+    "pendant",
   ],
   cyrillic: [
+    // The future tense's auxiliary ("будут ли совместные лабы").
+    "будет",
+    "будут",
+    "будем",
+    "будете",
     // Whom to write to and about what ("кому писать по поводу…"), ties to something ("связи с Китаем", as
     // "ties" and "linked" are in English), and the asker's own doing ("учусь в КБТУ", "работаю в акимате").
     "поводу",
@@ -776,6 +782,9 @@ const QUESTION_WORDS = {
     "时候",
     "何时",
     "谁",
+    "谁能",
+    "今年",
+    "在读",
     "麻烦",
     "问一下",
     "问问",
@@ -1256,6 +1265,10 @@ const FILLER_VERBS = {
     "открыть",
     "запустить",
     "помочь",
+    "помогает",
+    "помогают",
+    "поможет",
+    "помогите",
     "посоветовать",
     "уточнить",
   ],

@@ -236,8 +236,15 @@ const PINYIN_SYLLABLES_JOINED = 4;
  */
 const OWN_NAME = /(?<![\p{L}])cooperation\s+desk(?![\p{L}])/giu;
 
+/**
+ * The asker's age ("j'ai 29 ans", "I'm 24 years old", "мне 22 года", "我25岁"): who asks, not what is asked
+ * about — a number no record holds would otherwise weigh like an unknown name.
+ */
+const AGE =
+  /(?<![\p{L}\d])(?:(?:j'ai|j’ai|jai|j ai)\s+\d{1,2}\s+ans|\d{1,2}\s*(?:years?\s+old|y\/?o)|мне\s+\d{1,2}\s*(?:лет|год|года))(?![\p{L}\d])|(?<!\d)\d{1,2}\s*岁/giu;
+
 function withoutOwnName(text: string): string {
-  return text.replace(OWN_NAME, (name) => " ".repeat(name.length));
+  return text.replace(OWN_NAME, (name) => " ".repeat(name.length)).replace(AGE, (age) => " ".repeat(age.length));
 }
 
 /** Characters of Chinese grammar, too common to be a character typed for another (see isTypoOf). */
