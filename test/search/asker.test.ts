@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/search/analyzer.js";
-import { askerWords, isAskersPlace } from "../../src/search/asker.js";
+import { askerWords, isAskersPlace, soughtWords } from "../../src/search/asker.js";
 
 /** Whether the word `place` of `text` is taken for the asker's own place. */
 function askers(text: string, place: string): boolean {
@@ -111,5 +111,29 @@ describe("askerWords", () => {
     expect(describing("je suis en train de chercher un laboratoire au Laos")).toEqual([]);
     expect(describing("Мы планируем сотрудничать с лабораторией в Лаосе")).toEqual([]);
     expect(describing("我是想问老挝有没有火眼实验室")).toEqual([]);
+  });
+});
+
+describe("soughtWords", () => {
+  /** The words of `text` taken for what the asker seeks. */
+  function sought(text: string, lang: "en" | "fr" | "ru" | "zh"): string[] {
+    const analyzed = analyze(text, lang);
+    return [...soughtWords(analyzed, (at) => analyzed.keys[at] === null)].map((at) => analyzed.words[at]!.text);
+  }
+
+  it.each([
+    ["ищем инкубатор с выходом на китайский рынок", "ru", ["инкубатор"]],
+    ["we are looking for an incubator that links Xinjiang", "en", ["incubator"]],
+    ["je cherche un incubateur à Wuhan", "fr", ["incubateur"]],
+  ] as const)("in %s, what follows the verb up to the first filler word", (text, lang, words) => {
+    expect(sought(text, lang)).toEqual(words);
+  });
+
+  it("reads a Chinese qualifier joined by 的 with its head", () => {
+    expect(sought("想找中亚的孵化器，我们公司在乌鲁木齐", "zh")).toEqual(expect.arrayContaining(["中亚", "孵化器"]));
+  });
+
+  it("finds nothing without a verb of seeking", () => {
+    expect(sought("incubators in Kazakhstan", "en")).toEqual([]);
   });
 });

@@ -855,3 +855,24 @@ describe("decide: the kind of record asked for", () => {
     },
   );
 });
+
+describe("decide: what the asker says of themselves and what they seek", () => {
+  it.each([
+    // The age is no part of the question: "29" would weigh like an unknown name.
+    [
+      "Bonjour, je suis ingénieure agronome au Laos, j'ai 29 ans. J'aimerais faire de la recherche en Chine pendant un an. Existe-t-il un programme pour les jeunes scientifiques de l'ASEAN ?",
+      "guangxi-asean-young-scientists",
+    ],
+    // Projects in a place ask what is in that place.
+    ["des projets au brunei ?", "bgi-huoyan-lab-brunei"],
+  ])("%s is answered by %s", (question, id) => {
+    expectAnswer(question, id);
+  });
+
+  it("answers with an incubator when an incubator is what the asker seeks", () => {
+    // Not the Urumqi conference, which names the asker's city and Central Asia too.
+    const decision = decide(engine, "想找中亚的孵化器，我们公司在乌鲁木齐");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.kind).toBe("incubator");
+  });
+});
