@@ -24,7 +24,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "count",
-    /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part)\b|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|\bкаков(ой)? (был )?рост\b|\bкакой (был )?рост\b|\bwhat (was the |is the )?growth\b|\bquelle (a ete la |est la )?croissance\b|多少|(?<!哪)几个|几家|几项|几场|数量|占比|比重|百分之几/u,
+    /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part|percent)\b|\bwhat %|\bquel %|\bкакой %|сколько %|百分之几|占比|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|\bкаков(ой)? (был )?рост\b|\bкакой (был )?рост\b|\bwhat (was the |is the )?growth\b|\bquelle (a ete la |est la )?croissance\b|多少|(?<!哪)几个|几家|几项|几场|数量|占比|比重|百分之几/u,
   ],
   [
     "countries",
@@ -32,7 +32,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "when",
-    /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bqd\b|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
+    /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bqd\b|啥时候|啥时|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
   ],
   [
     "who",
