@@ -278,6 +278,31 @@ const UNKNOWN_IN_LONG_QUESTION_WEIGHT = 0.6;
 const CANDIDATE_LIMIT = 300;
 
 /** Meilisearch's typo rule: one edit from 5 characters, two from 9. */
+/** At most this many of a word's а are read as о (see akanyeSpellings). */
+const AKANYE_MAX = 3;
+
+/**
+ * The spellings of a Russian word with some of its а written о ("маладежи" → "молодежи"), fewest first;
+ * none for a word without а or not in Cyrillic.
+ */
+function akanyeSpellings(word: string): string[] {
+  if (!/^\p{Script=Cyrillic}+$/u.test(word)) return [];
+  const at: number[] = [];
+  for (let i = 0; i < word.length; i++) if (word[i] === "а") at.push(i);
+  const out: string[] = [];
+  const limit = Math.min(at.length, AKANYE_MAX);
+  // Every subset of the first AKANYE_MAX а, by size.
+  const subsets: number[][] = [[]];
+  for (const i of at.slice(0, limit)) for (const s of [...subsets]) subsets.push([...s, i]);
+  subsets.sort((a, b) => a.length - b.length);
+  for (const subset of subsets.slice(1)) {
+    const chars = [...word];
+    for (const i of subset) chars[i] = "о";
+    out.push(chars.join(""));
+  }
+  return out;
+}
+
 function allowedTypos(length: number): number {
   return length >= 9 ? 2 : length >= 5 ? 1 : 0;
 }
@@ -1423,7 +1448,18 @@ export class SearchEngine {
   private addTypoAlternatives(unit: QueryUnit, word: string): string | undefined {
     const allowed = allowedTypos(Array.from(word).length);
     if (allowed === 0) return undefined;
-    const found = this.typos.search(word).filter((m) => m.distance > 0 && m.distance <= allowed);
+    let found = this.typos.search(word).filter((m) => m.distance > 0 && m.distance <= allowed);
+    // Russian written as it sounds: an unstressed о is said, and often typed, а ("маладёжи", "ахшорные").
+    // Spelt with о, the word may still hold the typos a word of its length may have; the sound-spelling
+    // counts as one more, for the match's weight.
+    if (found.length === 0)
+      for (const spelt of akanyeSpellings(word)) {
+        found = this.typos
+          .search(spelt)
+          .filter((m) => m.distance <= allowed)
+          .map((m) => ({ ...m, distance: m.distance + 1 }));
+        if (found.length > 0) break;
+      }
     if (found.length === 0) return undefined;
     const best = Math.min(...found.map((m) => m.distance));
     let surface: string | undefined;
