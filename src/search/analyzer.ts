@@ -1134,6 +1134,8 @@ const SOFT_WORDS = [
   "opportunite",
   "opportunites",
   "возможности",
+  "structure",
+  "structures",
 ];
 const SOFT = new Set(SOFT_WORDS.map(fold));
 

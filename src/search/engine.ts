@@ -241,10 +241,14 @@ const OWN_NAME = /(?<![\p{L}])cooperation\s+desk(?![\p{L}])/giu;
  * about — a number no record holds would otherwise weigh like an unknown name.
  */
 const AGE =
-  /(?<![\p{L}\d])(?:(?:j'ai|j’ai|jai|j ai)\s+\d{1,2}\s+ans|\d{1,2}\s*(?:years?\s+old|y\/?o)|мне\s+\d{1,2}\s*(?:лет|год|года))(?![\p{L}\d])|(?<!\d)\d{1,2}\s*岁/giu;
+  /(?<![\p{L}\d])(?:(?:j'ai|j’ai|jai|j ai)\s+\d{1,2}\s+ans|\d{1,2}\s*(?:years?\s+old|y\/?o)|мне\s+\d{1,2}\s*(?:лет|год|года)|\(\d{1,2}\))(?![\p{L}\d])|(?<!\d)\d{1,2}\s*岁/giu;
+
+/** "Quoi de neuf à Tianjin ?", "what's new in Tianjin": asks what there is, like "anything in Tianjin?". */
+const WHATS_NEW = /(?<![\p{L}])(?:quoi de neuf|what'?s new|что нового)(?![\p{L}])|有什么新(?:鲜事|消息|动态)?/giu;
 
 function withoutOwnName(text: string): string {
-  return text.replace(OWN_NAME, (name) => " ".repeat(name.length)).replace(AGE, (age) => " ".repeat(age.length));
+  const blank = (aside: string) => " ".repeat(aside.length);
+  return text.replace(OWN_NAME, blank).replace(AGE, blank).replace(WHATS_NEW, blank);
 }
 
 /** Characters of Chinese grammar, too common to be a character typed for another (see isTypoOf). */

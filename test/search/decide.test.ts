@@ -865,6 +865,8 @@ describe("decide: what the asker says of themselves and what they seek", () => {
     ],
     // Projects in a place ask what is in that place.
     ["des projets au brunei ?", "bgi-huoyan-lab-brunei"],
+    // "What's new in" asks what there is in a place.
+    ["quoi de neuf à Tianjin ?", "sco-plus-meeting-2025"],
     // Russian typed as it sounds: the unstressed о written а.
     ["ахшорные инкубаторы урумчи", "urumqi-offshore-incubators"],
   ])("%s is answered by %s", (question, id) => {
