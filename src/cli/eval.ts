@@ -31,16 +31,33 @@ import { sharedDir } from "../shared-dir.js";
  * --verbose lists every miss; --threshold overrides the answer threshold (for choosing it on the tuning part).
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const { values } = parseArgs({
-  options: {
-    verbose: { type: "boolean", default: false },
-    strict: { type: "boolean", default: false },
-    threshold: { type: "string" },
-    only: { type: "string" },
-  },
-});
+const USAGE = "usage: npm run eval [-- --verbose] [--strict] [--threshold 0..1] [--only <part key>|retrieval]";
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      verbose: { type: "boolean", default: false },
+      strict: { type: "boolean", default: false },
+      threshold: { type: "string" },
+      only: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+} catch (error) {
+  console.error(`${(error as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const { values } = parsed;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const verbose = values.verbose;
 const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
+if (threshold !== undefined && !(threshold >= 0 && threshold <= 1)) {
+  console.error(`--threshold must be a number from 0 to 1\n${USAGE}`);
+  process.exit(2);
+}
 
 const retrievalSets = [
   { name: "public (shared/eval/queries.yaml)", file: path.join(sharedDir(), "eval/queries.yaml") },
@@ -162,6 +179,13 @@ const decisionSets = [
     key: "heldout-7",
   },
 ];
+
+if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {
+  console.error(
+    `--only: no part "${values.only}"; the parts: retrieval, ${decisionSets.map((set) => set.key).join(", ")}`,
+  );
+  process.exit(2);
+}
 
 const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
 const engine = SearchEngine.build(catalog);
