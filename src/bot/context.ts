@@ -40,7 +40,7 @@ export interface BotSettings {
   readonly adminIds: readonly number[];
   /** Per-user flood control on incoming messages (FLOOD_*); absent or maxMessages 0: none. */
   readonly flood?: { maxMessages: number; windowSeconds: number };
-  /** The per-chat lease (CHAT_LEASE_*), in milliseconds; absent: DEFAULT_CHAT_LEASE of src/bot/middlewares/lease.ts. */
+  /** The per-chat lease (CHAT_LEASE_*), in milliseconds; absent: DEFAULT_CHAT_LEASE of src/bot/middlewares/turn.ts. */
   readonly lease?: { ttlMs: number; waitMs: number };
 }
 
