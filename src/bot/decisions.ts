@@ -1,7 +1,7 @@
 import type { Catalog, Language } from "../catalog/schema.js";
 import { isoToday } from "../catalog/dates.js";
 import { decide, type DecideOptions, type Decision } from "../search/decide.js";
-import type { AnalysedQuery, SearchEngine } from "../search/engine.js";
+import type { AnalysedQuery, NamedPlaces, SearchEngine } from "../search/engine.js";
 
 /**
  * Texts remembered by the bot's cache (src/app/compose.ts): the popular questions. A text with its
@@ -15,12 +15,13 @@ const DAY_MS = 24 * 3600 * 1000;
 interface Remembered {
   languages?: Map<Language | undefined, Language>;
   analysed?: AnalysedQuery;
+  places?: NamedPlaces;
   decisions?: Map<string, Decision>;
 }
 
 /**
- * What the engine said about a message's text — its language (per hint), its analysis, the decision
- * (per options) — remembered for the next message with the same text: users ask the same things. All
+ * What the engine said about a message's text — its language (per hint), its analysis, the places it
+ * names, the decision (per options) — remembered for the next message with the same text: users ask the same things. All
  * three depend only on the text, those options, the engine's catalog and the day, so a remembered one
  * is what the engine would say again:
  *
@@ -30,7 +31,8 @@ interface Remembered {
  *   hides announcements by its own clock's day; a new day of either forgets everything.
  *
  * At most `capacity` texts; the least recently asked go first. A remembered decision is shared by the
- * updates that ask the same: nothing may change it (nothing in the bot does). `hits` and `misses`
+ * updates that ask the same, and so are the analysis and the places: nothing may change them (nothing in
+ * the bot does). `hits` and `misses`
  * count the decisions asked for.
  */
 export class DecisionCache {
@@ -55,6 +57,14 @@ export class DecisionCache {
   analyse(engine: SearchEngine, text: string): AnalysedQuery {
     const entry = this.entry(engine, text);
     return (entry.analysed ??= engine.analyse(text));
+  }
+
+  /** `engine.placesIn(question)`. */
+  places(engine: SearchEngine, question: string | AnalysedQuery): NamedPlaces {
+    const text = typeof question === "string" ? question : question.text;
+    const entry = this.entry(engine, text);
+    entry.analysed ??= typeof question === "string" ? engine.analyse(text) : question;
+    return (entry.places ??= engine.placesIn(entry.analysed));
   }
 
   /** `decide(engine, text, options)`; with `options.today` (another day than the clock's) nothing is remembered. */
@@ -125,6 +135,10 @@ export function languageOf(deps: Asked, text: string, hint?: Language): Language
 
 export function analysisOf(deps: Asked, text: string): AnalysedQuery {
   return deps.decisions ? deps.decisions.analyse(deps.search, text) : deps.search.analyse(text);
+}
+
+export function placesOf(deps: Asked, question: string | AnalysedQuery): NamedPlaces {
+  return deps.decisions ? deps.decisions.places(deps.search, question) : deps.search.placesIn(question);
 }
 
 export function decisionOf(deps: Asked, text: string, options: DecideOptions): Decision {

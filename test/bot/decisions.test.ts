@@ -12,7 +12,7 @@ import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 /**
  * The bot's cache of what the engine said about a text gives what the engine would say again: the
- * same language, analysis and decision, forgotten when the catalog or the day changes.
+ * same language, analysis, places and decision, forgotten when the catalog or the day changes.
  */
 
 const OPTIONS: DecideOptions = { langHint: "en", limit: 50, threshold: 0.45, explain: 0 };
@@ -25,6 +25,7 @@ const QUESTIONS = [
   "call for applications",
   "hello",
   "quantum gravity pizza",
+  "and in Kazakhstan?",
 ];
 
 afterEach(() => {
@@ -48,6 +49,7 @@ describe("the decision cache", () => {
       }
       expect(cache.language(engine, text, "fr")).toBe(engine.language(text, "fr"));
       expect(cache.analyse(engine, text)).toEqual(engine.analyse(text));
+      expect(cache.places(engine, text)).toEqual(engine.placesIn(text));
     }
     expect(cache.misses).toBe(QUESTIONS.length * 3);
     expect(cache.hits).toBe(QUESTIONS.length * 3);

@@ -6,7 +6,7 @@ import type { Decision } from "../../search/decide.js";
 import type { AnalysedQuery } from "../../search/engine.js";
 import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
-import { analysisOf, decisionOf } from "../decisions.js";
+import { analysisOf, decisionOf, placesOf } from "../decisions.js";
 import { isGroupChat } from "../filters/chat.js";
 import { withoutMention } from "../filters/group.js";
 import { editButton } from "../keyboards/edit.js";
@@ -237,10 +237,10 @@ async function followUp(ctx: BotContext, question: AnalysedQuery): Promise<boole
   if (text.length > FOLLOW_UP_MAX_LENGTH || ctx.session.lastQuery === undefined || !ctx.session.answered) return false;
   const engine = ctx.deps.search;
   const catalog = engine.catalog;
-  const named = engine.placesIn(question);
+  const named = placesOf(ctx.deps, question);
   if (!named.onlyPlaces) return false;
   // The last question without its own places, asked again about the new one.
-  const topic = engine.placesIn(ctx.session.lastQuery).rest;
+  const topic = placesOf(ctx.deps, ctx.session.lastQuery).rest;
   const query = topic ? `${topic} ${text}` : text;
   const countries = [
     ...new Set([
