@@ -10,8 +10,6 @@ import type { AnalysedQuery, NamedPlaces, SearchEngine } from "../search/engine.
  */
 export const DEFAULT_REMEMBERED_TEXTS = 500;
 
-const DAY_MS = 24 * 3600 * 1000;
-
 interface Remembered {
   languages?: Map<Language | undefined, Language>;
   analysed?: AnalysedQuery;
@@ -84,25 +82,10 @@ export class DecisionCache {
     return decision;
   }
 
-  /** The clock's UTC day, read as a date once a day. */
-  private clockDay(): string {
-    const time = Date.now();
-    if (time >= this.dayEnds || time < this.dayStarts) {
-      this.today = isoToday(new Date(time));
-      this.dayStarts = Date.parse(this.today);
-      this.dayEnds = this.dayStarts + DAY_MS;
-    }
-    return this.today;
-  }
-
-  private today = "";
-  private dayStarts = 0;
-  private dayEnds = 0;
-
   /** The text's entry for the engine's catalog and today, made (and the oldest dropped) when missing. */
   private entry(engine: SearchEngine, text: string): Remembered {
     const catalog = engine.catalog;
-    const clockDay = this.clockDay();
+    const clockDay = isoToday();
     const engineDay = engine.today();
     const day = clockDay === engineDay ? clockDay : `${clockDay} ${engineDay}`;
     if (catalog !== this.catalog || day !== this.day) {

@@ -145,8 +145,12 @@ function startsWord(text: string, word: string): boolean {
 
 /** Lower case without accents: "Événements" and "evenements" are one word. */
 function fold(text: string): string {
+  // ASCII has nothing to decompose and no marks.
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 }
+
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * A page of the list, or undefined when the state cannot come from our buttons: a filter value that no
