@@ -8,7 +8,7 @@ import type * as Grammy from "grammy";
  */
 const grammy = createRequire(import.meta.url)("grammy") as typeof Grammy;
 
-export const { Api, Bot, Composer, GrammyError, HttpError, InlineKeyboard, InputFile, session } = grammy;
+export const { Api, Bot, Composer, GrammyError, HttpError, InlineKeyboard, InputFile } = grammy;
 export type Api = Grammy.Api;
 export type Bot<C extends Grammy.Context = Grammy.Context> = Grammy.Bot<C>;
 export type Composer<C extends Grammy.Context> = Grammy.Composer<C>;

@@ -2,6 +2,7 @@ import type { Bot } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
 import type { i18n } from "i18next";
 import type { BotContext, BotDeps } from "../bot/context.js";
+import { DecisionCache } from "../bot/decisions.js";
 import { lateBoundClient } from "./bot-client.js";
 import { createBroadcasting, type Broadcasting } from "./broadcasts.js";
 import { createReminding, type Reminding } from "./reminders.js";
@@ -145,6 +146,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
     ...serviceDeps,
     reminders: reminding.reminders,
     delivery: broadcasting.delivery,
+    decisions: options.deps?.decisions ?? new DecisionCache(),
     settings: Object.freeze({
       answerThreshold: config.ANSWER_THRESHOLD,
       retryMaxDelaySeconds: config.RETRY_MAX_DELAY_SECONDS,

@@ -2,6 +2,7 @@ import type { Context, SessionFlavor } from "grammy";
 import type { i18n } from "i18next";
 import type { DeliveryService } from "../broadcast/types.js";
 import type { Language } from "../catalog/schema.js";
+import type { DecisionCache } from "./decisions.js";
 import type { Translate } from "../i18n.js";
 import type { LiveCatalog } from "../live/catalog.js";
 import type { Logger } from "../logger.js";
@@ -29,6 +30,8 @@ export interface BotDeps {
   readonly live?: LiveCatalog;
   /** Application deadline reminders (⏰ on cards, /reminders); absent: reminders are unavailable. */
   readonly reminders?: ReminderService;
+  /** What the engine said about texts asked before (src/bot/decisions.ts); absent: the engine is asked every time. */
+  readonly decisions?: DecisionCache;
 }
 
 export interface BotSettings {
@@ -40,7 +43,7 @@ export interface BotSettings {
   readonly adminIds: readonly number[];
   /** Per-user flood control on incoming messages (FLOOD_*); absent or maxMessages 0: none. */
   readonly flood?: { maxMessages: number; windowSeconds: number };
-  /** The per-chat lease (CHAT_LEASE_*), in milliseconds; absent: DEFAULT_CHAT_LEASE of src/bot/middlewares/lease.ts. */
+  /** The per-chat lease (CHAT_LEASE_*), in milliseconds; absent: DEFAULT_CHAT_LEASE of src/bot/middlewares/turn.ts. */
   readonly lease?: { ttlMs: number; waitMs: number };
 }
 

@@ -1,18 +1,16 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
-import { Bot, session } from "../grammy.js";
+import { Bot } from "../grammy.js";
 import type { BotConfig } from "grammy";
 import type { UserFromGetMe } from "grammy/types";
-import type { SessionData } from "../state/types.js";
-import { sessionKey, type BotContext, type BotDeps } from "./context.js";
+import type { BotContext, BotDeps } from "./context.js";
 import { handleUpdateError } from "./errors.js";
 import { features } from "./features/index.js";
 import { htmlByDefault } from "./html-default.js";
 import { groupAddressFilter } from "./filters/group.js";
 import { floodControl } from "./middlewares/flood.js";
 import { languageMiddleware } from "./middlewares/language.js";
-import { chatLease, conversationKey } from "./middlewares/lease.js";
-import { onceOnly } from "./middlewares/once.js";
+import { conversationKey, conversationTurn } from "./middlewares/turn.js";
 import { wellFormedUpdate } from "./middlewares/well-formed.js";
 
 export interface CreateBotOptions {
@@ -53,13 +51,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   // in this process by sequentialize (no state round trip), across processes by the chat's lease.
   guarded.use(sequentialize(conversationKey));
   guarded.use(groupAddressFilter);
-  // After the group filter (group chatter not addressed to the bot takes no lease), before the session.
-  guarded.use(chatLease(deps));
-  // Under the lease: a redelivery of this chat's update waits for the first delivery, then finds it handled.
-  if (options.deduplicate ?? true) guarded.use(onceOnly);
-  guarded.use(
-    session<SessionData, BotContext>({ initial: () => ({}), storage: deps.state.sessions, getSessionKey: sessionKey }),
-  );
+  // After the group filter (group chatter not addressed to the bot takes no lease): the chat's lease,
+  // under it the redelivery check and the session. A redelivery of this chat's update waits for the
+  // first delivery, then finds it handled.
+  guarded.use(conversationTurn(deps, { deduplicate: options.deduplicate ?? true }));
   guarded.use(languageMiddleware);
   // After the language is known (the notice is in the user's language), before any feature does work.
   guarded.use(floodControl(deps));

@@ -10,10 +10,21 @@ export function lastDayOf(value: string): string {
   return new Date(Date.UTC(year, month, 0)).toISOString().slice(0, 10);
 }
 
-/** Today in UTC, the way catalog dates are written. */
-export function isoToday(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
+/** Today in UTC, the way catalog dates are written; of the clock (read as a date once a day) unless given `now`. */
+export function isoToday(now?: Date): string {
+  if (now !== undefined) return now.toISOString().slice(0, 10);
+  const time = Date.now();
+  // A clock set back (a test's) is a new day too.
+  if (time >= clockDay.ends || time < clockDay.starts) {
+    const day = new Date(time).toISOString().slice(0, 10);
+    const starts = Date.parse(day);
+    clockDay = { day, starts, ends: starts + 24 * 3600 * 1000 };
+  }
+  return clockDay.day;
 }
+
+/** The clock's day `isoToday` last read, and its bounds (ms since the epoch). */
+let clockDay = { day: "", starts: 0, ends: 0 };
 
 /**
  * Whether an event is still to come (or under way): its last day is today or later. A date given as a

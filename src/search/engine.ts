@@ -731,7 +731,7 @@ export class SearchEngine {
   }
 
   /** Today's date (UTC, ISO), which announcements expire by: read from the system clock once a day, not made per query. */
-  private today(): string {
+  today(): string {
     if (this.now !== systemClock) return isoDay(this.now());
     const time = Date.now();
     if (time >= this.dayEnds) {

@@ -1,5 +1,5 @@
-// Leases shared by both backends: the option checks, the in-process implementation and holding a lease
-// for the length of some work (renewed while it runs, released after).
+// Leases shared by both backends: the option checks, the in-process implementation and keeping a lease
+// while some work runs.
 import { requirePositiveInteger } from "./options.js";
 import type { Lease, LeaseOptions, LeaseStore } from "./types.js";
 
@@ -96,25 +96,14 @@ export function createMemoryLeases(): LeaseStore & { clear(): void } {
 }
 
 /** What can go wrong with a lease while its work runs; the work goes on regardless. */
-export type LeaseTrouble = { kind: "lost" } | { kind: "renew-failed" | "release-failed"; error: unknown };
-
-export interface HoldOptions extends LeaseOptions {
-  onTrouble?: (trouble: LeaseTrouble) => void;
-}
+export type LeaseTrouble = { kind: "lost" } | { kind: "renew-failed"; error: unknown };
 
 /**
- * Runs `work` under the lease on `key`: renewed every third of its TTL while the work runs (so slow
- * work keeps it), released afterwards. `{ held: false }` when the lease could not be had within the
- * wait; a failure to acquire rejects, a failure of the work rejects after the release.
+ * Renews `lease` every third of `ttlMs` until the returned function is called, so slow work keeps it.
+ * A renewal that finds the lease gone reports it once and renewing stops; a failed renewal is reported
+ * and the next one tried (the lease is still ours until its TTL runs out).
  */
-export async function holdLease<T>(
-  leases: LeaseStore,
-  key: string,
-  options: HoldOptions,
-  work: () => Promise<T>,
-): Promise<{ held: true; result: T } | { held: false }> {
-  const lease = await leases.acquire(key, options);
-  if (!lease) return { held: false };
+export function keepRenewed(lease: Lease, ttlMs: number, onTrouble?: (trouble: LeaseTrouble) => void): () => void {
   let done = false;
   let lost = false;
   const renewal = setInterval(
@@ -124,21 +113,16 @@ export async function holdLease<T>(
           if (kept || done || lost) return;
           lost = true;
           clearInterval(renewal);
-          options.onTrouble?.({ kind: "lost" });
+          onTrouble?.({ kind: "lost" });
         },
-        // Still ours until the TTL runs out; the next renewal may get through.
-        (error: unknown) => done || options.onTrouble?.({ kind: "renew-failed", error }),
+        (error: unknown) => done || onTrouble?.({ kind: "renew-failed", error }),
       );
     },
-    Math.max(1, Math.floor(options.ttlMs / 3)),
+    Math.max(1, Math.floor(ttlMs / 3)),
   );
   renewal.unref();
-  try {
-    return { held: true, result: await work() };
-  } finally {
+  return () => {
     done = true;
     clearInterval(renewal);
-    // A lease that cannot be released runs out after its TTL; the work's own outcome matters more.
-    await lease.release().catch((error: unknown) => options.onTrouble?.({ kind: "release-failed", error }));
-  }
+  };
 }

@@ -3,6 +3,7 @@ import { createMemoryCatalogChanges } from "./catalog-changes.js";
 import { createMemoryAudit, createMemoryRoles, createMemorySubscriptions } from "./coordination-memory.js";
 import { createMemoryLeases } from "./leases.js";
 import { createMemoryTriage } from "./triage.js";
+import { composedTurns } from "./turns.js";
 import { createMemoryRecordEdits } from "./record-edits.js";
 import { createMemorySavedSearches } from "./saved-searches.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
@@ -65,13 +66,16 @@ export function createMemoryState(options: MemoryStateOptions): StateBackend {
     ...(options.savedSearchTtlMs ? { ttlMs: options.savedSearchTtlMs } : {}),
   });
 
+  const sessions = memorySessions(entries, ttlMs, maxSessions, now);
+  const updates = memoryUpdates(updateIds, maxUpdateIds, now);
   return {
     kind: "memory",
-    sessions: memorySessions(entries, ttlMs, maxSessions, now),
+    sessions,
     questions: memoryQuestions(questions, maxQuestions),
-    updates: memoryUpdates(updateIds, maxUpdateIds, now),
+    updates,
     counters: memoryCounters(counters, maxSessions, now),
     leases,
+    turns: composedTurns({ leases, updates, sessions }),
     subscriptions,
     roles,
     audit,

@@ -8,6 +8,7 @@ import { createRedisRecordEdits } from "./record-edits-redis.js";
 import { createRedisSavedSearches } from "./saved-searches-redis.js";
 import { createRedisAudit, createRedisRoles, createRedisSubscriptions } from "./coordination-redis.js";
 import { checkLeaseOptions } from "./leases.js";
+import { luaScript } from "./redis-script.js";
 import { transactionReplies } from "./redis-transaction.js";
 import { createRedisTriage } from "./triage.js";
 import { clampLimit, DEFAULT_MAX_QUESTIONS, requirePositiveInteger } from "./options.js";
@@ -21,6 +22,7 @@ import {
   type SessionStore,
   type StateBackend,
   type StateLogger,
+  type TurnStore,
   type UnansweredQuestion,
   type UpdateLog,
 } from "./types.js";
@@ -181,6 +183,12 @@ export function createRedisState(redis: Redis, options: RedisStateOptions): Stat
     updates: redisUpdates(redis, `${prefix}update:`),
     counters: redisCounters(redis, `${prefix}count:`),
     leases: redisLeases(redis, `${prefix}lease:`),
+    turns: redisTurns(
+      redis,
+      { lease: `${prefix}lease:`, update: `${prefix}update:`, session: `${prefix}session:` },
+      ttlSeconds,
+      options.logger,
+    ),
     subscriptions: createRedisSubscriptions(redis, { prefix, logger: options.logger }),
     roles: createRedisRoles(redis, { prefix }),
     audit: createRedisAudit(redis, { prefix, maxAudit: options.maxAudit, logger: options.logger }),
@@ -201,11 +209,7 @@ function redisSessions(redis: Redis, keyPrefix: string, ttlSeconds: number, logg
   return {
     async read(key) {
       const raw = await redis.get(keyPrefix + key);
-      if (raw === null) return undefined;
-      const value = parseJsonObject(raw);
-      // A corrupt session only costs the user their conversation context; failing the update would cost the answer.
-      if (value === undefined) logger?.warn({ key }, "ignoring corrupt session in Redis");
-      return value as SessionData | undefined;
+      return raw === null ? undefined : readSession(raw, key, logger);
     },
     async write(key, value) {
       await redis.set(keyPrefix + key, JSON.stringify(value), "EX", ttlSeconds);
@@ -214,6 +218,13 @@ function redisSessions(redis: Redis, keyPrefix: string, ttlSeconds: number, logg
       await redis.del(keyPrefix + key);
     },
   };
+}
+
+/** A stored session; a corrupt one only costs the user their conversation context, failing the update would cost the answer. */
+function readSession(raw: string, key: string, logger?: StateLogger): SessionData | undefined {
+  const value = parseJsonObject(raw);
+  if (value === undefined) logger?.warn({ key }, "ignoring corrupt session in Redis");
+  return value as SessionData | undefined;
 }
 
 /** SET NX: one atomic step, so of two replicas handed the same update at the same moment only one wins. */
@@ -229,41 +240,65 @@ function redisUpdates(redis: Redis, keyPrefix: string): UpdateLog {
 }
 
 /** INCR and the window's expiry in one script: a crash between the two would leave a counter that never resets. */
-const INCREMENT_SCRIPT = `
+const increment = luaScript(`
 local hits = redis.call('INCR', KEYS[1])
 if hits == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return hits
-`;
+`);
 
 function redisCounters(redis: Redis, keyPrefix: string): CounterStore {
   return {
     async increment(key, windowMs) {
-      return Number(
-        await redis.eval(INCREMENT_SCRIPT, 1, keyPrefix + key, requirePositiveInteger("windowMs", windowMs)),
-      );
+      return Number(await increment(redis, [keyPrefix + key], [requirePositiveInteger("windowMs", windowMs)]));
     },
   };
 }
 
 /** Renews only the holder's lease: GET and PEXPIRE in one step, so an expired and retaken lease is not extended. */
-const RENEW_LEASE_SCRIPT = `
+const renewLease = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0
-`;
+`);
 
 /** Compare-and-delete: a holder whose lease expired and was taken by another cannot release that one. */
-const RELEASE_LEASE_SCRIPT = `
+const releaseLease = luaScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
-`;
+`);
 
 /** Pauses between attempts on a held lease: short at first (handlers are usually quick), doubling to a cap. */
 const LEASE_FIRST_POLL_MS = 5;
 const LEASE_MAX_POLL_MS = 50;
 
+/** The holder `token`'s lease on the Redis key `redisKey`. */
+function heldLease(redis: Redis, key: string, redisKey: string, token: string, ttlMs: number): Lease {
+  return {
+    key,
+    renew: async () => Number(await renewLease(redis, [redisKey], [token, ttlMs])) === 1,
+    release: async () => Number(await releaseLease(redis, [redisKey], [token])) === 1,
+  };
+}
+
+/**
+ * Tries `take` until it gives something, for at most `waitMs`; undefined when the wait ran out. Polls
+ * with backoff and jitter (at most LEASE_MAX_POLL_MS late after a release).
+ */
+async function pollLease<T>(waitMs: number, take: () => Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = Date.now() + waitMs;
+  let pause = LEASE_FIRST_POLL_MS;
+  for (;;) {
+    const taken = await take();
+    if (taken !== undefined) return taken;
+    const left = deadline - Date.now();
+    if (left <= 0) return undefined;
+    // Jitter, so two waiters on one chat do not poll in step.
+    await delay(Math.min(left, Math.ceil(pause * (0.5 + Math.random() / 2))));
+    pause = Math.min(pause * 2, LEASE_MAX_POLL_MS);
+  }
+}
+
 /**
  * Leases: `SET key token NX PX ttl` takes one, and scripts renew and release it for that token only.
- * Waiting polls with backoff and jitter (at most LEASE_MAX_POLL_MS late after a release).
  *
  * Written here rather than taken from redis-semaphore (its Mutex is the closest fit): its refresh timer
  * lets a failed Redis call become an unhandled rejection, its keys are forced under "mutex:" outside
@@ -271,25 +306,99 @@ const LEASE_MAX_POLL_MS = 50;
  * for years and targets Redlock over several independent servers, which one Redis does not need.
  */
 function redisLeases(redis: Redis, keyPrefix: string): LeaseStore {
-  const lease = (key: string, token: string, ttlMs: number): Lease => ({
-    key,
-    renew: async () => Number(await redis.eval(RENEW_LEASE_SCRIPT, 1, keyPrefix + key, token, ttlMs)) === 1,
-    release: async () => Number(await redis.eval(RELEASE_LEASE_SCRIPT, 1, keyPrefix + key, token)) === 1,
-  });
   return {
     async acquire(key, options) {
       const { ttlMs, waitMs } = checkLeaseOptions(options);
       const token = randomUUID();
-      const deadline = Date.now() + waitMs;
-      let pause = LEASE_FIRST_POLL_MS;
-      for (;;) {
-        if ((await redis.set(keyPrefix + key, token, "PX", ttlMs, "NX")) === "OK") return lease(key, token, ttlMs);
-        const left = deadline - Date.now();
-        if (left <= 0) return undefined;
-        // Jitter, so two waiters on one chat do not poll in step.
-        await delay(Math.min(left, Math.ceil(pause * (0.5 + Math.random() / 2))));
-        pause = Math.min(pause * 2, LEASE_MAX_POLL_MS);
-      }
+      const redisKey = keyPrefix + key;
+      return pollLease(waitMs, async () =>
+        (await redis.set(redisKey, token, "PX", ttlMs, "NX")) === "OK"
+          ? heldLease(redis, key, redisKey, token, ttlMs)
+          : undefined,
+      );
+    },
+  };
+}
+
+/**
+ * The lease's SET NX, then under it the handled mark's EXISTS and the session's GET (not for a handled
+ * update): false when the lease is held, else [handled, session]. A session key holding another type
+ * fails the GET: the lease is given back and the error returned, as a failed read after a lease was.
+ */
+const beginTurn = luaScript(`
+if not redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2], 'NX') then return false end
+if ARGV[3] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then return {1} end
+if ARGV[4] ~= '1' then return {0} end
+local session = redis.pcall('GET', KEYS[3])
+if type(session) == 'table' and session.err then
+  redis.call('DEL', KEYS[1])
+  return session
+end
+return {0, session}
+`);
+
+/** The session's SET EX or DEL (ARGV[2] 'set' or 'del'), the handled mark's SET NX EX, the lease's compare-and-delete. */
+const endTurn = luaScript(`
+if ARGV[2] == 'set' then redis.call('SET', KEYS[3], ARGV[3], 'EX', ARGV[4])
+elseif ARGV[2] == 'del' then redis.call('DEL', KEYS[3]) end
+if ARGV[5] == '1' then redis.call('SET', KEYS[2], '1', 'EX', ARGV[6], 'NX') end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`);
+
+/**
+ * Turns in two scripts, on the keys of `redisLeases`, `redisUpdates` and `redisSessions` and with their
+ * commands: what those stores' six calls of an update do, in two round trips. Polls for a held lease
+ * as `acquire` does.
+ */
+function redisTurns(
+  redis: Redis,
+  prefixes: { lease: string; update: string; session: string },
+  ttlSeconds: number,
+  logger?: StateLogger,
+): TurnStore {
+  return {
+    async begin(request) {
+      const { ttlMs, waitMs } = checkLeaseOptions(request.options);
+      const token = randomUUID();
+      const keys = [
+        prefixes.lease + request.lease,
+        prefixes.update + (request.update ?? ""),
+        prefixes.session + (request.session ?? ""),
+      ];
+      const args = [token, ttlMs, request.update === undefined ? 0 : 1, request.session === undefined ? 0 : 1];
+      const reply = await pollLease(
+        waitMs,
+        async () => ((await beginTurn(redis, keys, args)) ?? undefined) as [number, string | null] | undefined,
+      );
+      if (reply === undefined) return undefined;
+      const [handled, raw] = reply as [number, string | null | undefined];
+      return {
+        lease: heldLease(redis, request.lease, keys[0]!, token, ttlMs),
+        handled: handled === 1,
+        session: typeof raw === "string" ? readSession(raw, request.session!, logger) : undefined,
+        async end(end) {
+          if (end.session !== undefined && request.session === undefined)
+            throw new TypeError("a turn without a session cannot write one");
+          let op = "";
+          let json = "";
+          let unstorable: unknown;
+          if (end.session === null) op = "del";
+          else if (end.session !== undefined) {
+            try {
+              json = JSON.stringify(end.session);
+              op = "set";
+            } catch (error) {
+              // Like a failed write: the mark and the release still happen, then the failure is reported.
+              unstorable = error;
+            }
+          }
+          const mark = end.handled && request.update !== undefined ? 1 : 0;
+          const released = await endTurn(redis, keys, [token, op, json, ttlSeconds, mark, UPDATE_RETENTION_SECONDS]);
+          if (unstorable !== undefined) throw unstorable;
+          return Number(released) === 1;
+        },
+      };
     },
   };
 }

@@ -148,11 +148,59 @@ export interface Lease {
 
 /**
  * Exclusive leases per key, shared by every bot process on the same backend: one chat's updates are
- * handled one at a time across replicas (src/bot/middlewares/lease.ts).
+ * handled one at a time across replicas (src/bot/middlewares/turn.ts).
  */
 export interface LeaseStore {
   /** The lease on `key`, waiting at most `waitMs` for its holder to let go; undefined when the wait ran out. Rejects when the backend fails. */
   acquire(key: string, options: LeaseOptions): Promise<Lease | undefined>;
+}
+
+/**
+ * What an update's turn in a conversation takes in one step before it runs (src/bot/middlewares/turn.ts):
+ * the conversation's lease, then under it whether the update was handled and the session.
+ */
+export interface TurnRequest {
+  /** The lease's key, taken as `LeaseStore.acquire` takes it. */
+  lease: string;
+  options: LeaseOptions;
+  /** The update whose handled mark is read (UpdateLog.handled); absent: none is, and `handled` is false. */
+  update?: number;
+  /** The session read, unless the update was handled; absent: none is. */
+  session?: string;
+}
+
+/** How a turn ends, in one step. */
+export interface TurnEnd {
+  /** The session's new value (stored as `SessionStore.write` stores it); null deletes it; absent leaves it as it is. */
+  session?: SessionData | null;
+  /** Marks the request's update handled (as `UpdateLog.claim` does; a mark already there stays). */
+  handled: boolean;
+}
+
+/** A conversation's lease, held, with what was read under it. */
+export interface Turn {
+  /** The lease held: renewed while the update runs, given up by `end` (not by its own release). */
+  readonly lease: Lease;
+  /** Whether the request's update was already handled. */
+  readonly handled: boolean;
+  /** The stored session (a copy), when one was asked for, exists and the update was not handled. */
+  readonly session: SessionData | undefined;
+  /**
+   * Writes the session, marks the update and releases the lease. The session and the mark are written
+   * even when the lease was no longer this turn's (then it resolves false and another holder keeps
+   * theirs), as separate calls of the stores would. Rejects when the backend fails; with Redis nothing
+   * of it is then done (one script), and the lease lapses after its TTL.
+   */
+  end(end: TurnEnd): Promise<boolean>;
+}
+
+/**
+ * The lease, handled-update and session steps of an update, with the stores' own contracts, two
+ * round trips an update instead of six when the state is in Redis.
+ */
+export interface TurnStore {
+  /** The turn, waiting at most `waitMs` for the lease's holder to let go; undefined when the wait ran out. Rejects when the backend fails (no lease is then kept). */
+  begin(request: TurnRequest): Promise<Turn | undefined>;
 }
 
 export interface StateBackend {
@@ -164,6 +212,8 @@ export interface StateBackend {
   counters: CounterStore;
   /** Per-chat leases, so one chat's updates are handled one at a time across processes. */
   leases: LeaseStore;
+  /** The lease, the handled mark and the session of an update taken and given back in one step each. */
+  turns: TurnStore;
   /** Coordinators' state (src/state/coordination.ts). */
   subscriptions: SubscriptionStore;
   roles: RoleStore;

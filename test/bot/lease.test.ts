@@ -140,7 +140,7 @@ describe("a state failure while taking the chat's lease", () => {
     const memory = createMemoryState({ ttlSeconds: 3600 });
     const broken: StateBackend = {
       ...memory,
-      leases: { acquire: () => Promise.reject(new Error("Connection is closed.")) },
+      turns: { begin: () => Promise.reject(new Error("Connection is closed.")) },
     };
     const logs = captureLogs();
     const chat = await chatWith(api, { state: broken, deps: { logger: logs.logger } });

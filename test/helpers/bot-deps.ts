@@ -1,6 +1,7 @@
 import pino from "pino";
 import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { BotDeps, BotSettings } from "../../src/bot/context.js";
+import { DecisionCache } from "../../src/bot/decisions.js";
 import { createI18n } from "../../src/i18n.js";
 import { LiveCatalog } from "../../src/live/catalog.js";
 import { DEFAULT_THRESHOLD } from "../../src/search/decide.js";
@@ -88,6 +89,7 @@ export async function testDeps(
     state,
     logger,
     i18n: await (i18nInstance ??= createI18n()),
+    decisions: new DecisionCache(),
     settings: { answerThreshold: DEFAULT_THRESHOLD, retryMaxDelaySeconds: 2, adminIds: [], ...overrides.settings },
   };
 }

@@ -3,10 +3,10 @@
 // two replicas would. Waits are for events (a lease granted, a wait given up), never on a clock.
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { holdLease } from "../../src/state/leases.js";
+import { keepRenewed, type LeaseTrouble } from "../../src/state/leases.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
-import type { LeaseStore, StateBackend } from "../../src/state/types.js";
+import type { LeaseOptions, LeaseStore, StateBackend } from "../../src/state/types.js";
 import { openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
 import { until } from "../helpers/until.js";
 
@@ -22,6 +22,24 @@ afterEach(async () => {
 });
 
 let nextKey = 0;
+
+/** Runs `work` under the lease on `key` as the bot runs an update: renewed while it runs, released after. */
+async function holdLease<T>(
+  leases: LeaseStore,
+  key: string,
+  options: LeaseOptions & { onTrouble?: (trouble: LeaseTrouble) => void },
+  work: () => Promise<T>,
+): Promise<{ held: true; result: T } | { held: false }> {
+  const lease = await leases.acquire(key, options);
+  if (!lease) return { held: false };
+  const stop = keepRenewed(lease, options.ttlMs, options.onTrouble);
+  try {
+    return { held: true, result: await work() };
+  } finally {
+    stop();
+    await lease.release();
+  }
+}
 
 describe.each(["memory", "redis"] as const)("%s leases", (kind) => {
   /** Two views of one backend: two Redis clients on one server, or the one in-process store twice. */

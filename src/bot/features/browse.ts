@@ -101,8 +101,16 @@ export async function answerExpired(ctx: BotContext): Promise<void> {
   await ctx.answerCallbackQuery({ text: ctx.t("common:expired"), show_alert: false });
 }
 
+const HAN = /\p{Script=Han}/u;
+
+/** Words of one meaning: Chinese ones count anywhere, the others where a word starts. */
+interface Words {
+  han: string[];
+  other: string[];
+}
+
 /** Each language's words for "next" and for an event, folded: built once per i18next instance. */
-const upcomingWords = new WeakMap<i18n, { next: string[]; events: string[] }>();
+const upcomingWords = new WeakMap<i18n, { next: Words; events: Words }>();
 
 /**
  * Whether a message asks what comes next about events: a word for "next" and a word for an event, in
@@ -111,15 +119,20 @@ const upcomingWords = new WeakMap<i18n, { next: string[]; events: string[] }>();
 export function asksForUpcomingEvents(text: string, i18n: i18n): boolean {
   let words = upcomingWords.get(i18n);
   if (!words) {
-    const list = (key: string) =>
-      LANGUAGES.flatMap((lang) => i18n.getFixedT(lang)(key, { returnObjects: true }) as unknown as string[]).map(fold);
+    const list = (key: string): Words => {
+      const all = LANGUAGES.flatMap(
+        (lang) => i18n.getFixedT(lang)(key, { returnObjects: true }) as unknown as string[],
+      );
+      const folded = all.map(fold);
+      return { han: folded.filter((w) => HAN.test(w)), other: folded.filter((w) => !HAN.test(w)) };
+    };
     words = { next: list("browse:upcoming.next"), events: list("browse:upcoming.events") };
     upcomingWords.set(i18n, words);
   }
   const folded = fold(text);
   // Chinese words anywhere; other words where a word starts (прошлое is not "ближайшее", evenements is).
-  const has = (list: string[]) =>
-    list.some((w) => (/\p{Script=Han}/u.test(w) ? folded.includes(w) : startsWord(folded, w)));
+  const has = (list: Words) =>
+    list.han.some((w) => folded.includes(w)) || list.other.some((w) => startsWord(folded, w));
   return has(words.next) && has(words.events);
 }
 
@@ -132,8 +145,12 @@ function startsWord(text: string, word: string): boolean {
 
 /** Lower case without accents: "Événements" and "evenements" are one word. */
 function fold(text: string): string {
+  // ASCII has nothing to decompose and no marks.
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
   return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
 }
+
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /**
  * A page of the list, or undefined when the state cannot come from our buttons: a filter value that no

@@ -1,7 +1,7 @@
 import { Composer } from "../../grammy.js";
 import type { InlineQueryResultArticle } from "grammy/types";
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
-import { decide } from "../../search/decide.js";
+import { decisionOf } from "../decisions.js";
 import type { BotContext } from "../context.js";
 import { INLINE_TITLE_LIMIT, truncate } from "../format.js";
 import { openInBotKeyboard, recordDeepLink } from "../keyboards/record.js";
@@ -42,7 +42,7 @@ inlineFeature.on("inline_query", async (ctx) => {
   // The bot's own decision orders the results (a fact question's record first); small talk and an empty
   // query list the newest records. Inline lists weak matches too: the user is still typing, and picks.
   const decision = query
-    ? decide(engine, query, {
+    ? decisionOf(ctx.deps, query, {
         langHint: ctx.lang,
         limit: offset + PAGE,
         threshold: ctx.deps.settings.answerThreshold,

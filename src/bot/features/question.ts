@@ -2,10 +2,11 @@ import { Composer, InlineKeyboard } from "../../grammy.js";
 import type { Middleware } from "grammy";
 import { LANGUAGES, shortTitle, type Catalog, type CatalogRecord } from "../../catalog/schema.js";
 import { fold } from "../../search/text.js";
-import { decide, type Decision } from "../../search/decide.js";
+import type { Decision } from "../../search/decide.js";
 import type { AnalysedQuery } from "../../search/engine.js";
 import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
+import { analysisOf, decisionOf, placesOf } from "../decisions.js";
 import { isGroupChat } from "../filters/chat.js";
 import { withoutMention } from "../filters/group.js";
 import { editButton } from "../keyboards/edit.js";
@@ -45,7 +46,7 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
     return;
   }
   // Analysed once for the follow-up check and the search.
-  const question = ctx.deps.search.analyse(text);
+  const question = analysisOf(ctx.deps, text);
   if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, question))) return;
   await answer(ctx, question);
 };
@@ -63,7 +64,7 @@ async function answer(ctx: BotContext, question: AnalysedQuery, filters?: Search
   const query = question.text;
   // Detecting again with the detected language as the hint gives that language: the language middleware's reading is reused.
   const lang = ctx.detected?.text === query ? ctx.detected.lang : undefined;
-  const decision = decide(engine, query, {
+  const decision = decisionOf(ctx.deps, query, {
     langHint: ctx.lang,
     lang,
     analysed: question,
@@ -236,10 +237,10 @@ async function followUp(ctx: BotContext, question: AnalysedQuery): Promise<boole
   if (text.length > FOLLOW_UP_MAX_LENGTH || ctx.session.lastQuery === undefined || !ctx.session.answered) return false;
   const engine = ctx.deps.search;
   const catalog = engine.catalog;
-  const named = engine.placesIn(question);
+  const named = placesOf(ctx.deps, question);
   if (!named.onlyPlaces) return false;
   // The last question without its own places, asked again about the new one.
-  const topic = engine.placesIn(ctx.session.lastQuery).rest;
+  const topic = placesOf(ctx.deps, ctx.session.lastQuery).rest;
   const query = topic ? `${topic} ${text}` : text;
   const countries = [
     ...new Set([
@@ -247,7 +248,7 @@ async function followUp(ctx: BotContext, question: AnalysedQuery): Promise<boole
       ...named.cities.map((c) => catalog.places.cities[c]?.country).filter((c): c is string => c !== undefined),
     ]),
   ];
-  await answer(ctx, engine.analyse(query), countries.length ? { countries } : undefined);
+  await answer(ctx, analysisOf(ctx.deps, query), countries.length ? { countries } : undefined);
   return true;
 }
 

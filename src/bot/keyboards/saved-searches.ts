@@ -16,11 +16,19 @@ export type FiltersLike = { readonly [K in keyof SavedSearchFilters]?: readonly 
 
 /** A question's name on its 🔔 button: its text and filters, hashed to 10 characters. */
 export function questionHash(query: string, filters: FiltersLike | undefined): string {
-  return createHash("sha256")
-    .update(JSON.stringify([query, canonicalFilters(filters)]))
-    .digest("base64url")
-    .slice(0, 10);
+  const named = JSON.stringify([query, canonicalFilters(filters)]);
+  let hash = hashes.get(named);
+  if (hash === undefined) {
+    hash = createHash("sha256").update(named).digest("base64url").slice(0, 10);
+    // Every answer has a 🔔 button: the names of questions asked again are kept (a few hundred at most).
+    if (hashes.size >= MAX_HASHES) hashes.clear();
+    hashes.set(named, hash);
+  }
+  return hash;
 }
+
+const MAX_HASHES = 500;
+const hashes = new Map<string, string>();
 
 /** A search's filters in one order, facets without values left out. */
 export function canonicalFilters(filters: FiltersLike | undefined): [string, string[]][] {

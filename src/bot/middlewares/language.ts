@@ -1,6 +1,7 @@
 import type { NextFunction } from "grammy";
 import { supportedLanguage, translator } from "../../i18n.js";
 import type { BotContext } from "../context.js";
+import { languageOf } from "../decisions.js";
 import { isPrivateChat } from "../filters/chat.js";
 
 /** Fewer letters than this say too little about a language to switch the conversation to it. */
@@ -38,7 +39,7 @@ export async function languageMiddleware(ctx: BotContext, next: NextFunction): P
       !text.trimStart().startsWith("/") &&
       (text.match(/\p{L}/gu)?.length ?? 0) >= MIN_LETTERS_TO_DETECT
     ) {
-      lang = ctx.deps.search.language(text, lang);
+      lang = languageOf(ctx.deps, text, lang);
       ctx.detected = { text, lang };
     }
     if (isPrivateChat(ctx) && session.lang !== lang) session.lang = lang;
