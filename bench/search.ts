@@ -2,7 +2,8 @@
  * Search benchmark: our engine against raw flexsearch 0.8 and MiniSearch 7 (both with default options) on synthetic
  * four-language catalogs of 1k, 10k and 100k records and one fixed query set per size.
  *
- *   npm run bench:search [-- --sizes 1000,10000] [--queries 1000] [--warmup 50] [--rounds 3] [--budget 30] [--seed 42] [--json]
+ *   npm run bench:search [-- --sizes 1000,10000] [--engines ours,flexsearch,minisearch] [--queries 1000] [--warmup 50]
+ *                        [--rounds 3] [--budget 30] [--seed 42] [--json]
  *
  * Each query is timed in --rounds passes over the list and counts with its median time.
  * --budget caps each engine's measured query time (seconds): a slow engine is measured on the first queries of the
@@ -34,6 +35,8 @@ import { generateCatalog, generateQueries, loadReferenceData, type BenchQuery } 
 
 interface BenchOptions {
   sizes: number[];
+  /** Engines measured (all by default): measuring ours alone spares the baselines' builds, minutes at 100k. */
+  engines: EngineUnderTest["key"][];
   queries: number;
   warmUp: number;
   /** Passes over the query list; a query's latency is its median over them. */
@@ -47,6 +50,7 @@ interface BenchOptions {
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     sizes: [1000, 10_000, 100_000],
+    engines: ["ours", "flexsearch", "minisearch"],
     queries: 1000,
     warmUp: 50,
     rounds: 3,
@@ -71,6 +75,15 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       case "--sizes":
         options.sizes = value().split(",").map(count);
         break;
+      case "--engines":
+        options.engines = value()
+          .split(",")
+          .map((key) => {
+            if (key !== "ours" && key !== "flexsearch" && key !== "minisearch")
+              throw new Error(`unknown engine ${key}`);
+            return key;
+          });
+        break;
       case "--queries":
         options.queries = count(value());
         break;
@@ -92,7 +105,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       case "--help":
       case "-h":
         console.log(
-          "usage: npm run bench:search -- [--sizes 1000,10000,100000] [--queries 1000] [--warmup 50] [--rounds 3] [--budget 30] [--seed 42] [--json]",
+          "usage: npm run bench:search -- [--sizes 1000,10000,100000] [--engines ours,flexsearch,minisearch] [--queries 1000] [--warmup 50] [--rounds 3] [--budget 30] [--seed 42] [--json]",
         );
         process.exit(0);
         break;
@@ -479,7 +492,7 @@ function runSize(size: number, options: BenchOptions, log: (line: string) => voi
   const input: BenchInput = { catalog, docs: flatten(catalog) };
 
   const engines: EngineFigures[] = [];
-  for (const engine of ENGINES) {
+  for (const engine of ENGINES.filter((e) => options.engines.includes(e.key))) {
     log(`  … ${size.toLocaleString("en-US")}: ${engine.label}`);
     engines.push(
       measureEngine(engine, input, queries, warmUp, { budgetMs: options.budget * 1000, rounds: options.rounds }),

@@ -469,8 +469,19 @@ export class SearchEngine {
   private view: Catalog | undefined;
   /** flexsearch's postings of each field, read directly for exact terms (see postingsOf). */
   private fieldMaps: ReadonlyMap<string, Slots>[] | undefined;
+  /**
+   * The index's terms as queries met them: term → its idf and its records per field, one look-up for what
+   * took a document frequency, an idf and one look-up per field. Emptied when the records change.
+   */
+  private terms = new Map<string, TermPostings>();
+  /** Per slot, the record's expiry date ("" for none), so the search reads no record to filter expired ones. */
+  private expiry: string[];
   /** The match table of the running query (see Accumulator). */
   private accumulator = new Accumulator();
+  /** The running query's per-unit values (see UnitTable). */
+  private unitTable = new UnitTable();
+  /** The running query's candidates matched in their title (see search). */
+  private titled: number[] = [];
 
   private constructor(
     /** The catalog the engine was built from: its vocabularies and places (records change with put/remove). */
@@ -499,6 +510,7 @@ export class SearchEngine {
     this.slotOf = new Int32Array(records.length).fill(-1);
     this.fieldMaps = options.postings === "search" ? undefined : fieldMapsOf(index);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
+    this.expiry = records.map((e) => e.record.expires ?? "");
   }
 
   static build(catalog: Catalog, options: SearchEngineOptions = {}): SearchEngine {
@@ -568,6 +580,8 @@ export class SearchEngine {
       this.tagFactor = factors;
     }
     this.tagFactor[slot] = tagFactorOf(entry);
+    this.expiry[slot] = record.expires ?? "";
+    this.terms.clear();
     for (const surface of fresh) {
       this.typos.add(surface);
       this.sortedSurfaces.splice(lowerBound(this.sortedSurfaces, surface), 0, surface);
@@ -596,8 +610,11 @@ export class SearchEngine {
       this.records[slot] = indexRecord(moved, slot, this.indexer, this.index, this.documentFrequency);
       this.byId.set(moved.id, slot);
       this.tagFactor[slot] = this.tagFactor[last]!;
+      this.expiry[slot] = this.expiry[last]!;
     }
     this.records.pop();
+    this.expiry.pop();
+    this.terms.clear();
     this.view = undefined;
     this.referrals = undefined;
     // The catalog's words changed: the last message may read otherwise.
@@ -741,25 +758,48 @@ export class SearchEngine {
 
     const acc = this.collect(units);
     const byTerm = unitsByTerm(units);
-    const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
+    const U = units.length;
+    // What each unit weighs in the loop over candidates below, worked out once per query.
+    const per = this.unitTable.reset(U);
+    const { weight, confidenceWeight, absent, askerRelief, rankFactor, flags } = per;
     const long = units.filter((u) => !u.isPlace && !u.soft).length >= LONG_QUESTION_UNITS;
-    const confidenceWeight = units.map(
-      (u) =>
-        u.weight *
-        (u.isPlace ? PLACE_CONFIDENCE_WEIGHT : 1) *
-        (long && !u.describesAsker && !u.alts.some((a) => this.documentFrequency.has(a.term))
+    let totalWeight = 0;
+    let totalConfidenceWeight = 0;
+    let nonPlaces = 0;
+    for (let u = 0; u < U; u++) {
+      const unit = units[u]!;
+      const cw =
+        unit.weight *
+        (unit.isPlace ? PLACE_CONFIDENCE_WEIGHT : 1) *
+        (long && !unit.describesAsker && !unit.alts.some((a) => this.documentFrequency.has(a.term))
           ? UNKNOWN_IN_LONG_QUESTION_WEIGHT
-          : 1),
-    );
-    const totalConfidenceWeight = confidenceWeight.reduce((sum, w) => sum + w, 0);
+          : 1);
+      weight[u] = unit.weight;
+      confidenceWeight[u] = cw;
+      totalWeight += unit.weight;
+      totalConfidenceWeight += cw;
+      absent[u] = Math.max(0, (unit.absence ?? 0) - cw);
+      askerRelief[u] = cw * (1 - ASKER_CONFIDENCE_WEIGHT);
+      rankFactor[u] = unit.askers ? ASKER_CONFIDENCE_WEIGHT : 1;
+      flags[u] =
+        (unit.describesAsker ? DESCRIBES_ASKER : 0) |
+        (unit.institution || (unit.partner && !unit.isPlace && !unit.named) ? TITLE_ONLY : 0) |
+        (!unit.isPlace && !unit.soft ? TOPIC : 0) |
+        (unit.isPlace ? PLACE : 0);
+      if (!unit.isPlace) nonPlaces++;
+    }
     // Units that say what is asked about: neither a place nor the kind of fact asked for.
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);
     // "Бизнес-инкубатор в Алматы": an incubator, not a university in Almaty whose text mentions one.
     const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
     const today = this.today();
-    const U = units.length;
-    const { final, confidence, titleCoverage: titleCov } = acc;
+    const { final, confidence, titleCoverage: titleCov, recordOf } = acc;
+    const cellAlt = acc.alt;
+    const cellField = acc.field;
+    const cellScore = acc.score;
+    const cellQuality = acc.quality;
     const placeList = [...places];
+    const P = placeList.length;
     // By score; catalog order breaks ties so results are stable. Only the best offset+limit are kept in
     // order: sorting every candidate would cost more than scoring them.
     // A question of nothing but a place ("что есть для Беларуси?") ties every record of that country: the
@@ -768,16 +808,27 @@ export class SearchEngine {
     const referrals = asksAbout ? undefined : (this.referrals ??= this.countReferrals());
     const better = (a: number, b: number) =>
       final[a]! - final[b]! ||
-      (referrals ? referrals[acc.recordOf[a]!]! - referrals[acc.recordOf[b]!]! : 0) ||
-      acc.recordOf[b]! - acc.recordOf[a]!;
+      (referrals ? referrals[recordOf[a]!]! - referrals[recordOf[b]!]! : 0) ||
+      recordOf[b]! - recordOf[a]!;
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
     const keep = offset + limit;
     const top: number[] = [];
+    const offer = (slot: number) => {
+      if (top.length === keep && better(slot, top[keep - 1]!) <= 0) return;
+      let at = top.length;
+      while (at > 0 && better(slot, top[at - 1]!) > 0) at--;
+      top.splice(at, 0, slot);
+      if (top.length > keep) top.pop();
+    };
+    // Candidates matched in their title, whose score waits for how much of the title the question names.
+    const titled = this.titled;
+    titled.length = 0;
     let total = 0;
     for (let slot = 0; slot < acc.count; slot++) {
-      const entry = this.records[acc.recordOf[slot]!]!;
-      if (!this.passes(entry, options.filters, today)) continue;
+      const record = recordOf[slot]!;
+      if (!this.passes(record, options.filters, today)) continue;
+      const base = slot * U;
       let score = 0;
       let covered = 0;
       let quality = 0;
@@ -786,81 +837,103 @@ export class SearchEngine {
       let missing = 0;
       let onTopic = false;
       let topicOutsideTitle = false;
+      let restMatched = false;
       for (let u = 0; u < U; u++) {
-        if (acc.alt[slot * U + u]! < 0) {
-          missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
+        const k = base + u;
+        const flag = flags[u]!;
+        if (cellAlt[k]! < 0) {
+          missing += absent[u]!;
           // Who the asker is need not be in the answer; when it is, it counts in full.
-          if (units[u]!.describesAsker) missing -= confidenceWeight[u]! * (1 - ASKER_CONFIDENCE_WEIGHT);
+          if (flag & DESCRIBES_ASKER) missing -= askerRelief[u]!;
           continue;
         }
-        if (
-          (units[u]!.institution || (units[u]!.partner && !units[u]!.isPlace && !units[u]!.named)) &&
-          acc.field[slot * U + u] !== TITLE_FIELD
-        ) {
+        if (!(flag & PLACE)) restMatched = true;
+        const inField = cellField[k]!;
+        if (flag & TITLE_ONLY && inField !== TITLE_FIELD) {
           // "The SCO University" is a university; a record that only mentions universities is not it. A
           // "China–Africa centre" is a programme with Africa; a record that only mentions Africa is not it.
-          missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
+          missing += absent[u]!;
           topicOutsideTitle = true;
           continue;
         }
         // The asker's own place ("我在明斯克做数字经济…") ranks a record as little as it makes it sure.
-        score += acc.score[slot * U + u]! * (units[u]!.askers ? ASKER_CONFIDENCE_WEIGHT : 1);
-        covered += units[u]!.weight;
-        if (!units[u]!.isPlace && !units[u]!.soft) {
+        score += cellScore[k]! * rankFactor[u]!;
+        covered += weight[u]!;
+        if (flag & TOPIC) {
           onTopic = true;
-          if (acc.field[slot * U + u] !== TITLE_FIELD) topicOutsideTitle = true;
+          if (inField !== TITLE_FIELD) topicOutsideTitle = true;
         }
-        quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
-        if (acc.field[slot * U + u] === TITLE_FIELD) {
-          inTitle += units[u]!.weight;
+        quality += confidenceWeight[u]! * cellQuality[k]!;
+        if (inField === TITLE_FIELD) {
+          inTitle += weight[u]!;
           titleMatched = true;
         }
       }
       // "That country first" applies to records that answer the rest of the question too: a place
       // narrows the topic, it does not replace it. A record spanning many countries (the SCO, ASEAN)
       // says less about any one of them; a city is a city.
-      const inPlace = placeList.length > 0 && placeFirst(units, acc, slot, placeList, entry.places);
-      const inCity = inPlace && placeList.some((p) => entry.cities.has(p));
-      const placeBonus =
-        (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) *
-        (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
-      const kindFactor = askedKind !== undefined && entry.record.kind === askedKind ? 1 + KIND_BONUS : 1;
+      let placeBonus = 0;
+      if (P > 0 && (restMatched || nonPlaces === 0)) {
+        const entry = this.records[record]!;
+        let inPlace = false;
+        for (let p = 0; p < P && !inPlace; p++) inPlace = entry.places.has(placeList[p]!);
+        if (inPlace) {
+          let inCity = false;
+          for (let p = 0; p < P && !inCity; p++) inCity = entry.cities.has(placeList[p]!);
+          placeBonus =
+            (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) *
+            (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
+        }
+      }
+      const kindFactor =
+        askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + KIND_BONUS : 1;
       const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
       confidence[slot] = asksAbout && !onTopic ? 0 : quality / (totalConfidenceWeight + missing);
       total++;
       if (keep === 0) continue;
-      // How much of the record's title the question names counts only with a match in the title (inTitle is
-      // 0 otherwise, and a record the question names is matched in its title). The score it can give at
-      // most — the title named whole — says first whether the record could be among the hits kept at all:
-      // only then is the coverage worked out (and for the hits returned, below).
       titleCov[slot] = -1;
       if (titleMatched) {
+        // How much of the record's title the question names counts only with a match in the title (inTitle
+        // is 0 otherwise, and a record the question names is matched in its title). It is worked out below,
+        // for the candidates whose best possible score (the title named whole) can place them among the hits.
         // The name bonus goes to a record whose title the question names whole *and* that names most of
         // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
         // A question that is the record's name and nothing more than the kind of fact asked ("when was
         // ASEAN founded?") is about that record, whatever other records its soft words meet.
-        const namesAll =
-          onTopic && !topicOutsideTitle && units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
+        let namesAll = onTopic && !topicOutsideTitle;
+        for (let u = 0; u < U && namesAll; u++) if (flags[u]! & TOPIC && cellAlt[base + u]! < 0) namesAll = false;
+        acc.covering[slot] = covering;
+        acc.titleShare[slot] = inTitle / totalWeight;
+        acc.namesAll[slot] = namesAll ? 1 : 0;
+        acc.placeBonus[slot] = placeBonus;
+        acc.kindFactor[slot] = kindFactor;
         final[slot] = finalScore(covering, 1, inTitle / totalWeight, namesAll, placeBonus, kindFactor);
-        if (top.length === keep && better(slot, top[keep - 1]!) <= 0) continue;
-        const title = titleCoverage(entry.titleUnits, byTerm, U, acc, slot);
-        titleCov[slot] = title;
-        final[slot] = finalScore(
-          covering,
-          title,
-          inTitle / totalWeight,
-          title === 1 && namesAll,
-          placeBonus,
-          kindFactor,
-        );
-      } else final[slot] = finalScore(covering, 0, inTitle / totalWeight, false, placeBonus, kindFactor);
-      if (top.length === keep && better(slot, top[keep - 1]!) <= 0) continue;
-      let at = top.length;
-      while (at > 0 && better(slot, top[at - 1]!) > 0) at--;
-      top.splice(at, 0, slot);
-      if (top.length > keep) top.pop();
+        titled.push(slot);
+        continue;
+      }
+      final[slot] = finalScore(covering, 0, inTitle / totalWeight, false, placeBonus, kindFactor);
+      offer(slot);
+    }
+    // Best possible score first: once one cannot reach the last hit kept, none after it can.
+    titled.sort((a, b) => final[b]! - final[a]!);
+    for (const slot of titled) {
+      if (top.length === keep) {
+        if (final[slot]! < final[top[keep - 1]!]!) break;
+        if (better(slot, top[keep - 1]!) <= 0) continue;
+      }
+      const title = titleCoverage(this.records[recordOf[slot]!]!.titleUnits, byTerm, U, acc, slot);
+      titleCov[slot] = title;
+      final[slot] = finalScore(
+        acc.covering[slot]!,
+        title,
+        acc.titleShare[slot]!,
+        title === 1 && acc.namesAll[slot] === 1,
+        acc.placeBonus[slot]!,
+        acc.kindFactor[slot]!,
+      );
+      offer(slot);
     }
 
     const idOf = (slot: number) => this.records[acc.recordOf[slot]!]!.record.id;
@@ -1195,7 +1268,7 @@ export class SearchEngine {
   private browseHits(filters: SearchFilters | undefined): SearchHit[] {
     const today = this.today();
     return this.records
-      .filter((e) => this.passes(e, filters, today))
+      .filter((_, slot) => this.passes(slot, filters, today))
       .sort(
         (a, b) => recordDate(b.record).localeCompare(recordDate(a.record)) || a.record.id.localeCompare(b.record.id),
       )
@@ -1214,10 +1287,12 @@ export class SearchEngine {
     return { query, lang, countries, total: hits.length, hits: hits.slice(offset, offset + limit) };
   }
 
-  private passes(entry: IndexedRecord, filters: SearchFilters | undefined, today: string): boolean {
-    const r = entry.record;
-    if (r.expires && r.expires < today) return false;
+  private passes(slot: number, filters: SearchFilters | undefined, today: string): boolean {
+    const expires = this.expiry[slot]!;
+    if (expires !== "" && expires < today) return false;
     if (!filters) return true;
+    const entry = this.records[slot]!;
+    const r = entry.record;
     if (filters.kinds?.length && !filters.kinds.includes(r.kind)) return false;
     if (filters.countries?.length && !filters.countries.some((c) => entry.countries.has(c))) return false;
     if (filters.sectors?.length && !filters.sectors.some((s) => entry.sectors.has(s))) return false;
@@ -1229,6 +1304,19 @@ export class SearchEngine {
     const df = this.documentFrequency.get(term) ?? 0;
     const n = this.records.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** A term of the index with its idf and records (see terms); undefined for a term the index lacks. */
+  private term(term: string): TermPostings | undefined {
+    let found = this.terms.get(term);
+    if (found === undefined && this.documentFrequency.has(term)) {
+      const fields = this.postingsOf(term);
+      let count = 0;
+      for (const slots of fields) if (slots) count += countFirst(slots, CANDIDATE_LIMIT);
+      found = { idf: this.idf(term), fields, count };
+      this.terms.set(term, found);
+    }
+    return found;
   }
 
   /**
@@ -1338,7 +1426,7 @@ export class SearchEngine {
     // A soft word is never typo-corrected: "date" must not become "data".
     const corrections = new Map<number, string>();
     for (const unit of units) {
-      if (unit.soft || unit.alts.some((a) => this.documentFrequency.has(a.term))) continue;
+      if (unit.soft || unit.alts.some((a) => this.term(a.term) !== undefined)) continue;
       const text = en.words[unit.word]!.text;
       if (this.addDiminutiveAlternative(unit)) continue;
       const surface = this.addTypoAlternatives(unit, text) ?? this.addPrefixAlternatives(unit, text);
@@ -1356,11 +1444,12 @@ export class SearchEngine {
       new Set(units.filter((u) => !u.isPlace && !u.soft && en.words[u.word]!.script === "han").map((u) => u.word))
         .size >= LONG_QUESTION_UNITS;
     for (const unit of units) {
-      const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
+      const known = unit.alts.filter((a) => this.term(a.term) !== undefined);
       const word = en.words[unit.word]!;
       const name = word.script === "han" ? !longHan && looksLikeName(word, original) : looksLikeName(word, original);
       const unknownWeight = name ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
-      const idf = known.length > 0 ? Math.max(...known.map((a) => this.altIdf(unit, a))) : unknownWeight;
+      const idf =
+        known.length > 0 ? Math.max(...known.map((a) => this.altIdf(unit, a, this.term(a.term)!.idf))) : unknownWeight;
       unit.rarest = idf;
       // A city the catalog lacks is as specific as any name, however common its country is.
       const specific =
@@ -1496,76 +1585,88 @@ export class SearchEngine {
    * the name: "Southeast" of "Southeast Asia" in ASEAN's title names ASEAN once, as "China–ASEAN" does, not
    * a rarer word besides.
    */
-  private altIdf(unit: QueryUnit, alt: Alternative): number {
-    const idf = this.idf(alt.term);
-    return unit.ofName !== undefined && alt.term !== unit.ofName ? Math.min(idf, this.idf(unit.ofName)) : idf;
+  private altIdf(unit: QueryUnit, alt: Alternative, idf: number): number {
+    return unit.ofName !== undefined && alt.term !== unit.ofName
+      ? Math.min(idf, this.term(unit.ofName)?.idf ?? this.idf(unit.ofName))
+      : idf;
   }
 
   private collect(units: QueryUnit[]): Accumulator {
-    const postings: { u: number; a: number; idf: number; fields: (Slots | undefined)[] }[] = [];
-    const byTerm = new Map<string, { fields: (Slots | undefined)[]; count: number }>();
     let bound = 0;
-    units.forEach((unit, u) => {
-      unit.alts.forEach((alt, a) => {
-        if (!this.documentFrequency.has(alt.term)) return;
-        let found = byTerm.get(alt.term);
-        if (!found) {
-          const fields = this.postingsOf(alt.term);
-          let count = 0;
-          for (const slots of fields) if (slots) count += countFirst(slots, CANDIDATE_LIMIT);
-          byTerm.set(alt.term, (found = { fields, count }));
-        }
-        bound += found.count;
-        postings.push({ u, a, idf: this.altIdf(unit, alt), fields: found.fields });
-      });
-    });
-
+    for (const unit of units) for (const alt of unit.alts) bound += this.term(alt.term)?.count ?? 0;
     const U = units.length;
     const acc = this.accumulator.reset(Math.min(bound, this.records.length), U);
     const slotOf = this.slotOf;
-    for (const { u, a, idf, fields } of postings) {
+    for (let u = 0; u < U; u++) {
       const unit = units[u]!;
-      const alt = unit.alts[a]!;
-      const relative = Math.min(1, idf / unit.rarest);
-      for (let f = 0; f < FIELDS.length; f++) {
-        const slots = fields[f];
-        if (!slots) continue;
-        const name = FIELDS[f]!;
-        const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
-        const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
-        let left = CANDIDATE_LIMIT;
-        for (let s = 0; s < slots.length && left > 0; s++) {
-          const ids = slots[s];
-          if (!ids) continue;
-          for (let i = 0; i < ids.length && left > 0; i++, left--) {
-            const id = ids[i]!;
-            // A country standing for a city does not reach a record in another city of that country: an
-            // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
-            // Kazakhstan incubators) still answers "an incubator in Karaganda".
-            if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
-            const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
-            const score = fieldScore * breadth;
-            const quality = fieldQuality * breadth;
-            let slot = slotOf[id]!;
-            if (slot < 0) {
-              slot = acc.add(id);
-              slotOf[id] = slot;
-            }
-            const k = slot * U + u;
-            if (score > acc.score[k]!) {
-              acc.score[k] = score;
-              acc.quality[k] = quality;
-              acc.alt[k] = a;
-              acc.field[k] = f;
-            }
-          }
-        }
+      for (let a = 0; a < unit.alts.length; a++) {
+        const alt = unit.alts[a]!;
+        const found = this.term(alt.term);
+        if (found) this.collectTerm(acc, slotOf, unit, u, alt, a, found);
       }
     }
     // The slot table is shared between queries: clear only what this one touched.
     for (let slot = 0; slot < acc.count; slot++) slotOf[acc.recordOf[slot]!] = -1;
     return acc;
   }
+
+  /** Records one alternative's matches in the table: per record and unit, the best of them. */
+  private collectTerm(
+    acc: Accumulator,
+    slotOf: Int32Array,
+    unit: QueryUnit,
+    u: number,
+    alt: Alternative,
+    a: number,
+    { idf: termIdf, fields }: TermPostings,
+  ): void {
+    const U = acc.units;
+    const idf = this.altIdf(unit, alt, termIdf);
+    const relative = Math.min(1, idf / unit.rarest);
+    for (let f = 0; f < FIELDS.length; f++) {
+      const slots = fields[f];
+      if (!slots) continue;
+      const name = FIELDS[f]!;
+      const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
+      const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
+      let left = CANDIDATE_LIMIT;
+      for (let s = 0; s < slots.length && left > 0; s++) {
+        const ids = slots[s];
+        if (!ids) continue;
+        for (let i = 0; i < ids.length && left > 0; i++, left--) {
+          const id = ids[i]!;
+          // A country standing for a city does not reach a record in another city of that country: an
+          // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
+          // Kazakhstan incubators) still answers "an incubator in Karaganda".
+          if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
+          const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
+          const score = fieldScore * breadth;
+          const quality = fieldQuality * breadth;
+          let slot = slotOf[id]!;
+          if (slot < 0) {
+            slot = acc.add(id);
+            slotOf[id] = slot;
+          }
+          const k = slot * U + u;
+          if (score > acc.score[k]!) {
+            acc.score[k] = score;
+            acc.quality[k] = quality;
+            acc.alt[k] = a;
+            acc.field[k] = f;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** A term's entry in the engine's table of terms (see SearchEngine.terms). */
+interface TermPostings {
+  idf: number;
+  /** Its records per field, in FIELDS order (see postingsOf). */
+  fields: (Slots | undefined)[];
+  /** How many records a query reads of it (at most CANDIDATE_LIMIT per field). */
+  count: number;
 }
 
 /** A term's records in one field of flexsearch's index: its resolution slots, best first (a slot may be empty). */
@@ -1595,11 +1696,19 @@ function fieldMapsOf(index: FlexDocument): ReadonlyMap<string, Slots>[] | undefi
  */
 class Accumulator {
   count = 0;
+  /** Units of the running query: cells per slot. */
+  units = 0;
   recordOf = new Int32Array(0);
   /** Per slot, the record's score, confidence and title coverage (written by the search for every slot it keeps). */
   final = new Float64Array(0);
   confidence = new Float64Array(0);
   titleCoverage = new Float64Array(0);
+  /** Per slot matched in its title, what its score is made of besides the title's coverage (see search). */
+  covering = new Float64Array(0);
+  titleShare = new Float64Array(0);
+  placeBonus = new Float64Array(0);
+  kindFactor = new Float64Array(0);
+  namesAll = new Uint8Array(0);
   score = new Float64Array(0);
   quality = new Float64Array(0);
   alt = new Int16Array(0);
@@ -1614,6 +1723,11 @@ class Accumulator {
       this.final = new Float64Array(size);
       this.confidence = new Float64Array(size);
       this.titleCoverage = new Float64Array(size);
+      this.covering = new Float64Array(size);
+      this.titleShare = new Float64Array(size);
+      this.placeBonus = new Float64Array(size);
+      this.kindFactor = new Float64Array(size);
+      this.namesAll = new Uint8Array(size);
     }
     if (this.score.length < cells) {
       const size = Math.max(cells, this.score.length * 2);
@@ -1623,6 +1737,7 @@ class Accumulator {
       this.field = new Int8Array(size);
     }
     this.count = 0;
+    this.units = units;
     // A cell's quality and field are read only where its alternative is set, which sets them too.
     this.score.fill(0, 0, cells);
     this.alt.fill(-1, 0, cells);
@@ -1632,6 +1747,41 @@ class Accumulator {
   add(record: number): number {
     this.recordOf[this.count] = record;
     return this.count++;
+  }
+}
+
+/** Flags of a unit in UnitTable: it describes the asker; it counts only in a title; it says what is asked about; a place. */
+const DESCRIBES_ASKER = 1;
+const TITLE_ONLY = 2;
+const TOPIC = 4;
+const PLACE = 8;
+
+/**
+ * What each unit of the running query weighs for a candidate, worked out once per query rather than per
+ * candidate; one per engine, reused by every query.
+ */
+class UnitTable {
+  weight = new Float64Array(0);
+  confidenceWeight = new Float64Array(0);
+  /** What the unit's absence from a record costs its confidence. */
+  absent = new Float64Array(0);
+  /** What a unit describing the asker gives back when a record lacks it. */
+  askerRelief = new Float64Array(0);
+  /** Factor of a match's score (the asker's own place ranks less). */
+  rankFactor = new Float64Array(0);
+  flags = new Uint8Array(0);
+
+  reset(units: number): this {
+    if (this.weight.length < units) {
+      const size = Math.max(16, units, this.weight.length * 2);
+      this.weight = new Float64Array(size);
+      this.confidenceWeight = new Float64Array(size);
+      this.absent = new Float64Array(size);
+      this.askerRelief = new Float64Array(size);
+      this.rankFactor = new Float64Array(size);
+      this.flags = new Uint8Array(size);
+    }
+    return this;
   }
 }
 
@@ -1780,23 +1930,6 @@ function looksLikeName(
 
 /** What comes before a sentence's first word: nothing, or the end of another sentence (and quotes, dashes). */
 const SENTENCE_START = /(?:^|[.!?…:;\n])[\s"'«“(\-–—]*$/u;
-
-function placeFirst(
-  units: QueryUnit[],
-  acc: Accumulator,
-  slot: number,
-  places: readonly string[],
-  recordPlaces: ReadonlySet<string>,
-): boolean {
-  if (!places.some((p) => recordPlaces.has(p))) return false;
-  let others = 0;
-  for (let u = 0; u < units.length; u++) {
-    if (units[u]!.isPlace) continue;
-    if (acc.alt[slot * units.length + u]! >= 0) return true;
-    others++;
-  }
-  return others === 0;
-}
 
 /**
  * The flexsearch Document behind the engine. Terms arrive analysed and space-separated, so flexsearch
