@@ -31,6 +31,11 @@ import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
 const TAGS_FIELD = FIELDS.indexOf("tags");
 const TITLE_FIELD = FIELDS.indexOf("title");
+const META_FIELD = FIELDS.indexOf("meta");
+/** Marks of a record in placeMark: in a place the query names; in a city it names. */
+const PLACE_NAMED = 1;
+const PLACE_CITY_NAMED = 2;
+const CITY_TOKEN_PREFIX = cityToken("");
 
 /** Contribution of a match to the score, by field: a title says what a record is about. */
 const FIELD_WEIGHT: Record<MatchField, number> = { title: 3, meta: 2, tags: 2, summary: 1.5, details: 1 };
@@ -474,14 +479,29 @@ export class SearchEngine {
    * took a document frequency, an idf and one look-up per field. Emptied when the records change.
    */
   private terms = new Map<string, TermPostings>();
-  /** Per slot, the record's expiry date ("" for none), so the search reads no record to filter expired ones. */
-  private expiry: string[];
+  /** Record → the bonus of a record in a country the question names, smaller for a record of many countries. */
+  private countryBonus: Float64Array;
+  /**
+   * Record → 1 when it has expired on `expiredOn`, worked out once a day (and after a change of the records)
+   * rather than per candidate.
+   */
+  private expired = new Uint8Array(0);
+  private expiredOn = "";
+  /**
+   * Record → PLACE_NAMED, and PLACE_CITY_NAMED for a city, when the record is in a place the running query
+   * names; valid where placeStamp holds the query's stamp, so no query clears the table (see markPlaces).
+   */
+  private placeMark = new Uint8Array(0);
+  private placeStamp = new Int32Array(0);
+  private stamp = 0;
   /** The match table of the running query (see Accumulator). */
   private accumulator = new Accumulator();
   /** The running query's per-unit values (see UnitTable). */
   private unitTable = new UnitTable();
   /** The running query's candidates matched in their title (see search). */
   private titled: number[] = [];
+  /** The records' titles as numbers (see TitleCodes). */
+  private titleCodes = new TitleCodes();
 
   private constructor(
     /** The catalog the engine was built from: its vocabularies and places (records change with put/remove). */
@@ -510,7 +530,7 @@ export class SearchEngine {
     this.slotOf = new Int32Array(records.length).fill(-1);
     this.fieldMaps = options.postings === "search" ? undefined : fieldMapsOf(index);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
-    this.expiry = records.map((e) => e.record.expires ?? "");
+    this.countryBonus = Float64Array.from(records, (e) => countryBonusOf(e));
   }
 
   static build(catalog: Catalog, options: SearchEngineOptions = {}): SearchEngine {
@@ -578,10 +598,15 @@ export class SearchEngine {
       const factors = new Float64Array(capacity);
       factors.set(this.tagFactor);
       this.tagFactor = factors;
+      const bonuses = new Float64Array(capacity);
+      bonuses.set(this.countryBonus);
+      this.countryBonus = bonuses;
     }
     this.tagFactor[slot] = tagFactorOf(entry);
-    this.expiry[slot] = record.expires ?? "";
+    this.countryBonus[slot] = countryBonusOf(entry);
+    this.titleCodes.forget(slot, this.records.length);
     this.terms.clear();
+    this.expiredOn = "";
     for (const surface of fresh) {
       this.typos.add(surface);
       this.sortedSurfaces.splice(lowerBound(this.sortedSurfaces, surface), 0, surface);
@@ -610,11 +635,12 @@ export class SearchEngine {
       this.records[slot] = indexRecord(moved, slot, this.indexer, this.index, this.documentFrequency);
       this.byId.set(moved.id, slot);
       this.tagFactor[slot] = this.tagFactor[last]!;
-      this.expiry[slot] = this.expiry[last]!;
+      this.countryBonus[slot] = this.countryBonus[last]!;
     }
     this.records.pop();
-    this.expiry.pop();
+    this.titleCodes.forget(slot, this.records.length);
     this.terms.clear();
+    this.expiredOn = "";
     this.view = undefined;
     this.referrals = undefined;
     // The catalog's words changed: the last message may read otherwise.
@@ -757,8 +783,9 @@ export class SearchEngine {
     }
 
     const acc = this.collect(units);
-    const byTerm = unitsByTerm(units);
     const U = units.length;
+    const titleCodes = this.titleCodes;
+    titleCodes.start(unitsByTerm(units));
     // What each unit weighs in the loop over candidates below, worked out once per query.
     const per = this.unitTable.reset(U);
     const { weight, confidenceWeight, absent, askerRelief, rankFactor, flags } = per;
@@ -800,6 +827,8 @@ export class SearchEngine {
     const cellQuality = acc.quality;
     const placeList = [...places];
     const P = placeList.length;
+    const stamp = P > 0 ? this.markPlaces(placeList) : 0;
+    const { placeStamp, placeMark, countryBonus } = this;
     // By score; catalog order breaks ties so results are stable. Only the best offset+limit are kept in
     // order: sorting every candidate would cost more than scoring them.
     // A question of nothing but a place ("что есть для Беларуси?") ties every record of that country: the
@@ -874,16 +903,11 @@ export class SearchEngine {
       // says less about any one of them; a city is a city.
       let placeBonus = 0;
       if (P > 0 && (restMatched || nonPlaces === 0)) {
-        const entry = this.records[record]!;
-        let inPlace = false;
-        for (let p = 0; p < P && !inPlace; p++) inPlace = entry.places.has(placeList[p]!);
-        if (inPlace) {
-          let inCity = false;
-          for (let p = 0; p < P && !inCity; p++) inCity = entry.cities.has(placeList[p]!);
+        const mark = placeStamp[record] === stamp ? placeMark[record]! : 0;
+        if (mark & PLACE_NAMED)
           placeBonus =
-            (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) *
+            (mark & PLACE_CITY_NAMED ? PLACE_BONUS : countryBonus[record]!) *
             (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
-        }
       }
       const kindFactor =
         askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + KIND_BONUS : 1;
@@ -923,7 +947,8 @@ export class SearchEngine {
         if (final[slot]! < final[top[keep - 1]!]!) break;
         if (better(slot, top[keep - 1]!) <= 0) continue;
       }
-      const title = titleCoverage(this.records[recordOf[slot]!]!.titleUnits, byTerm, U, acc, slot);
+      const record = recordOf[slot]!;
+      const title = titleCodes.coverage(record, this.records[record]!, cellAlt, slot * U);
       titleCov[slot] = title;
       final[slot] = finalScore(
         acc.covering[slot]!,
@@ -954,7 +979,7 @@ export class SearchEngine {
         titleCoverage: round(
           titleCov[slot]! >= 0
             ? titleCov[slot]!
-            : titleCoverage(this.records[acc.recordOf[slot]!]!.titleUnits, byTerm, U, acc, slot),
+            : titleCodes.coverage(acc.recordOf[slot]!, this.records[acc.recordOf[slot]!]!, acc.alt, slot * U),
         ),
         matches,
       };
@@ -1288,8 +1313,8 @@ export class SearchEngine {
   }
 
   private passes(slot: number, filters: SearchFilters | undefined, today: string): boolean {
-    const expires = this.expiry[slot]!;
-    if (expires !== "" && expires < today) return false;
+    if (this.expiredOn !== today) this.markExpired(today);
+    if (this.expired[slot] === 1) return false;
     if (!filters) return true;
     const entry = this.records[slot]!;
     const r = entry.record;
@@ -1298,6 +1323,46 @@ export class SearchEngine {
     if (filters.sectors?.length && !filters.sectors.some((s) => entry.sectors.has(s))) return false;
     if (filters.audiences?.length && !filters.audiences.some((a) => entry.audiences.has(a))) return false;
     return true;
+  }
+
+  private markExpired(today: string): void {
+    const n = this.records.length;
+    if (this.expired.length < n) this.expired = new Uint8Array(Math.max(16, n * 2));
+    for (let slot = 0; slot < n; slot++) {
+      const expires = this.records[slot]!.record.expires;
+      this.expired[slot] = expires && expires < today ? 1 : 0;
+    }
+    this.expiredOn = today;
+  }
+
+  /**
+   * Marks the records in the places a query names (see placeMark) and returns the query's stamp: from the
+   * places' postings in the meta field, which hold a record's country and city tokens and no other token of
+   * a place; from every record's places when the postings cannot be read directly.
+   */
+  private markPlaces(places: readonly string[]): number {
+    const n = this.records.length;
+    if (this.placeStamp.length < n || this.stamp === 0x7fffffff) {
+      this.placeStamp = new Int32Array(Math.max(16, n * 2));
+      this.placeMark = new Uint8Array(this.placeStamp.length);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    const { placeStamp, placeMark } = this;
+    const mark = (slot: number, bits: number) => {
+      placeMark[slot] = (placeStamp[slot] === stamp ? placeMark[slot]! : 0) | bits;
+      placeStamp[slot] = stamp;
+    };
+    const meta = this.fieldMaps?.[META_FIELD];
+    for (const place of places) {
+      const bits = place.startsWith(CITY_TOKEN_PREFIX) ? PLACE_NAMED | PLACE_CITY_NAMED : PLACE_NAMED;
+      if (meta) {
+        for (const ids of meta.get(place) ?? []) if (ids) for (const slot of ids) mark(slot, bits);
+      } else {
+        for (let slot = 0; slot < n; slot++) if (this.records[slot]!.places.has(place)) mark(slot, bits);
+      }
+    }
+    return stamp;
   }
 
   private idf(term: string): number {
@@ -1801,7 +1866,7 @@ function finalScore(
   return covering * (1 + nameBonus) * (1 + placeBonus) * kindFactor;
 }
 
-/** The query's units by the terms of their alternatives, for titleCoverage. */
+/** The query's units by the terms of their alternatives, for TitleCodes. */
 function unitsByTerm(units: readonly QueryUnit[]): Map<string, number[]> {
   const byTerm = new Map<string, number[]>();
   units.forEach((unit, u) => {
@@ -1815,35 +1880,128 @@ function unitsByTerm(units: readonly QueryUnit[]): Map<string, number[]> {
 }
 
 /**
- * Share of the record's title (in its best language) that the query names: 1 when the question is the
- * record's name ("SCO" → "Shanghai Cooperation Organisation (SCO)"), small when the title only mentions it.
- * Only the terms a unit matched in this record count, so the share is the record's own.
+ * The records' titles as numbers, for the share of a title a query names (see coverage): each title term
+ * gets a number, each record's titles a code — per title its count of units, then per unit its count of
+ * terms and their numbers — made when a search first needs it; a query links the numbers of its terms to
+ * its units. A candidate's title is then read with array reads, not a look-up of every word of its title.
+ * One per engine, reused by every query.
  */
-function titleCoverage(
-  titles: TitleUnits,
-  byTerm: ReadonlyMap<string, readonly number[]>,
-  U: number,
-  acc: Accumulator,
-  slot: number,
-): number {
-  const alt = acc.alt;
-  const base = slot * U;
-  let best = 0;
-  for (const title of titles) {
-    if (title.length === 0) continue;
-    let hit = 0;
-    for (const unit of title) {
-      let named = false;
-      for (let i = 0; i < unit.length && !named; i++) {
-        const from = byTerm.get(unit[i]!);
-        if (from === undefined) continue;
-        for (let k = 0; k < from.length; k++) if (alt[base + from[k]!]! >= 0) named = true;
-      }
-      if (named) hit++;
-    }
-    best = Math.max(best, hit / title.length);
+class TitleCodes {
+  private ids = new Map<string, number>();
+  /** Per record slot, its titles' code (undefined until a search needs it). */
+  private codes: (Int32Array | undefined)[] = [];
+  /**
+   * Per term number, the first link (into unitOf and next; -1: none) to the running query's units with that
+   * term, valid where stampOf holds the query's stamp.
+   */
+  private head = new Int32Array(64);
+  private stampOf = new Int32Array(64);
+  private stamp = 0;
+  private unitOf = new Int32Array(64);
+  private next = new Int32Array(64);
+  private links = 0;
+  /** The running query's units by term (see unitsByTerm). */
+  private byTerm: ReadonlyMap<string, readonly number[]> = new Map();
+
+  /** A record changed or moved: its code is made again when next needed. */
+  forget(slot: number, records: number): void {
+    this.codes[slot] = undefined;
+    if (this.codes.length > records) this.codes.length = records;
   }
-  return best;
+
+  /** Links the numbers of a query's terms to its units (`byTerm`: the units of each term of its alternatives). */
+  start(byTerm: ReadonlyMap<string, readonly number[]>): void {
+    if (this.stamp === 0x7fffffff) {
+      this.stampOf.fill(0);
+      this.stamp = 0;
+    }
+    this.stamp++;
+    this.links = 0;
+    this.byTerm = byTerm;
+    for (const [term, units] of byTerm) {
+      const id = this.ids.get(term);
+      if (id !== undefined) this.link(id, units);
+    }
+  }
+
+  /**
+   * Share of the record's title (in its best language) that the query names: 1 when the question is the
+   * record's name ("SCO" → "Shanghai Cooperation Organisation (SCO)"), small when the title only mentions
+   * it. Only the terms of the units matched in this record (`cellAlt` from `base`) count: the share is the record's own.
+   */
+  coverage(slot: number, entry: IndexedRecord, cellAlt: Int16Array, base: number): number {
+    const code = this.codes[slot] ?? this.encode(slot, entry.titleUnits);
+    const { head, stampOf, unitOf, next, stamp } = this;
+    let best = 0;
+    for (let i = 0; i < code.length;) {
+      const units = code[i++]!;
+      let hit = 0;
+      for (let k = 0; k < units; k++) {
+        const terms = code[i++]!;
+        let named = false;
+        for (let t = 0; t < terms && !named; t++) {
+          const id = code[i + t]!;
+          if (stampOf[id] !== stamp) continue;
+          for (let l = head[id]!; l >= 0 && !named; l = next[l]!) if (cellAlt[base + unitOf[l]!]! >= 0) named = true;
+        }
+        i += terms;
+        if (named) hit++;
+      }
+      if (units > 0) best = Math.max(best, hit / units);
+    }
+    return best;
+  }
+
+  private encode(slot: number, titles: TitleUnits): Int32Array {
+    const out: number[] = [];
+    for (const title of titles) {
+      out.push(title.length);
+      for (const unit of title) {
+        out.push(unit.length);
+        for (const term of unit) out.push(this.idOf(term));
+      }
+    }
+    const code = Int32Array.from(out);
+    this.codes[slot] = code;
+    return code;
+  }
+
+  private idOf(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(term, id);
+      if (id >= this.head.length) {
+        this.head = grown(this.head, id + 1);
+        this.stampOf = grown(this.stampOf, id + 1);
+      }
+      // A term numbered while a query runs is linked to its units at once.
+      const units = this.byTerm.get(term);
+      if (units) this.link(id, units);
+    }
+    return id;
+  }
+
+  private link(id: number, units: readonly number[]): void {
+    this.stampOf[id] = this.stamp;
+    this.head[id] = -1;
+    for (const u of units) {
+      if (this.links >= this.unitOf.length) {
+        this.unitOf = grown(this.unitOf, this.links + 1);
+        this.next = grown(this.next, this.links + 1);
+      }
+      this.unitOf[this.links] = u;
+      this.next[this.links] = this.head[id]!;
+      this.head[id] = this.links++;
+    }
+  }
+}
+
+/** A copy of `array` with room for at least `size` items (twice its length at least), the rest zero. */
+function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(Math.max(size, array.length * 2));
+  out.set(array);
+  return out;
 }
 
 /**
@@ -2139,6 +2297,11 @@ function recordTerms(fields: Record<MatchField, Set<string>>): Set<string> {
   const all = new Set<string>();
   for (const field of FIELDS) for (const term of fields[field]) all.add(term);
   return all;
+}
+
+/** The place bonus of a record in a country the question names (a city is a city: see search). */
+function countryBonusOf(entry: IndexedRecord): number {
+  return PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size));
 }
 
 function tagFactorOf(entry: IndexedRecord): number {
