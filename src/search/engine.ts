@@ -543,11 +543,15 @@ export class SearchEngine {
     const indexer = new TextIndexer(lexicon, surfaces, catalog);
     const records: IndexedRecord[] = [];
     const byId = new Map<string, number>();
+    const shared = new Map<string, ReadonlySet<string>>();
 
     catalog.records.forEach((record, i) => {
-      records.push(indexRecord(record, i, indexer, index, documentFrequency));
+      records.push(indexRecord(record, i, indexer, index, documentFrequency, shared));
       byId.set(record.id, i);
     });
+    // Its texts' terms served the build; kept, they would hold every short text of the catalog (~40 % of
+    // the heap of 10,000 generated records) for the live changes, which rarely repeat one.
+    indexer.stopCaching();
 
     // Places are matched in queries only (records carry their countries and cities as fields), so the
     // gazetteer can be added once the index knows which names are also words of the catalog.
@@ -698,6 +702,8 @@ export class SearchEngine {
     const index = createIndex();
     for (const [key, data] of state.index) index.import(key, data);
     const surfaces = new Map(state.surfaces);
+    const indexer = new TextIndexer(lexicon, surfaces, catalog);
+    indexer.stopCaching();
     const shared = new Map<string, ReadonlySet<string>>();
     return new SearchEngine(
       catalog,
@@ -714,7 +720,7 @@ export class SearchEngine {
       surfaces,
       TypoTable.fromData(surfaces.keys(), state.typos),
       { en: new Set(state.vocabulary.en), fr: new Set(state.vocabulary.fr) },
-      new TextIndexer(lexicon, surfaces, catalog),
+      indexer,
       options,
       PinyinNames.fromData(state.pinyin),
     );
@@ -2139,7 +2145,9 @@ function recordDate(record: CatalogRecord): string {
  * their terms are computed once.
  */
 class TextIndexer {
+  /** Terms of the short texts seen, while a build indexes the catalog (labels and names repeat across records). */
   private readonly cache = new Map<string, string[]>();
+  private caching = true;
   private static readonly CACHED_LENGTH = 160;
 
   /** While set, receives the word forms seen for the first time (an incremental change adds them to typo correction). */
@@ -2152,8 +2160,14 @@ class TextIndexer {
     readonly catalog: Catalog,
   ) {}
 
+  /** Forgets the texts' terms remembered while the catalog was built, and remembers no more. */
+  stopCaching(): void {
+    this.cache.clear();
+    this.caching = false;
+  }
+
   addTerms(text: string, lang: Language, into: Set<string>): void {
-    const cacheable = text.length <= TextIndexer.CACHED_LENGTH;
+    const cacheable = this.caching && text.length <= TextIndexer.CACHED_LENGTH;
     const key = cacheable ? `${lang}\u0000${text}` : "";
     const cached = cacheable ? this.cache.get(key) : undefined;
     if (cached) {
@@ -2211,6 +2225,8 @@ function indexRecord(
   indexer: TextIndexer,
   index: FlexDocument,
   documentFrequency: Map<string, number>,
+  /** Sets of places and tags already made, shared by equal content (see entryOf). */
+  shared?: Map<string, ReadonlySet<string>>,
 ): IndexedRecord {
   const fields = recordFields(record, indexer);
   const doc: Record<string, string | number> = { id: slot };
@@ -2222,6 +2238,7 @@ function indexRecord(
     record,
     indexer.catalog,
     LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
+    shared,
   );
 }
 
