@@ -2,18 +2,29 @@
  * Search benchmark: our engine against raw flexsearch 0.8 and MiniSearch 7 (both with default options) on synthetic
  * four-language catalogs of 1k, 10k and 100k records and one fixed query set per size.
  *
- *   npm run bench:search [-- --sizes 1000,10000] [--queries 1000] [--warmup 50] [--rounds 3] [--budget 30] [--seed 42] [--json]
+ *   npm run bench:search [-- --sizes 1000,10000] [--engines ours,flexsearch,minisearch] [--queries 1000] [--warmup 50]
+ *                        [--rounds 3] [--budget 30] [--seed 42] [--json] [--bundled]
  *
  * Each query is timed in --rounds passes over the list and counts with its median time.
  * --budget caps each engine's measured query time (seconds): a slow engine is measured on the first queries of the
  * list that fit (at least 100), and the table says how many. With --json the JSON summary goes to stdout and the
  * readable report to stderr.
+ * --bundled measures our engine on the bundled catalog (data/) instead, with the messages of the public and the
+ * generalisation sets and of the dev set's tuning parts: search, decide() as the bot calls it, and the fixed cost (with
+ * --sizes, the generated sizes too).
  */
+import { readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Document } from "flexsearch";
 import MiniSearch from "minisearch";
 import { LANGUAGES, recordSchema, type Catalog } from "../src/catalog/schema.js";
+import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../src/catalog/load.js";
+import { decide } from "../src/search/decide.js";
 import { SearchEngine } from "../src/search/engine.js";
+import { sharedDir } from "../src/shared-dir.js";
+import YAML from "yaml";
 import {
   collectGarbage,
   formatMB,
@@ -34,6 +45,8 @@ import { generateCatalog, generateQueries, loadReferenceData, type BenchQuery } 
 
 interface BenchOptions {
   sizes: number[];
+  /** Engines measured (all by default): measuring ours alone spares the baselines' builds, minutes at 100k. */
+  engines: EngineUnderTest["key"][];
   queries: number;
   warmUp: number;
   /** Passes over the query list; a query's latency is its median over them. */
@@ -42,18 +55,22 @@ interface BenchOptions {
   budget: number;
   seed: number;
   json: boolean;
+  bundled: boolean;
 }
 
 function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     sizes: [1000, 10_000, 100_000],
+    engines: ["ours", "flexsearch", "minisearch"],
     queries: 1000,
     warmUp: 50,
     rounds: 3,
     budget: 30,
     seed: 42,
     json: false,
+    bundled: false,
   };
+  let sizesGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.split("=", 2) as [string, string | undefined];
@@ -70,6 +87,16 @@ function parseArgs(argv: readonly string[]): BenchOptions {
     switch (name) {
       case "--sizes":
         options.sizes = value().split(",").map(count);
+        sizesGiven = true;
+        break;
+      case "--engines":
+        options.engines = value()
+          .split(",")
+          .map((key) => {
+            if (key !== "ours" && key !== "flexsearch" && key !== "minisearch")
+              throw new Error(`unknown engine ${key}`);
+            return key;
+          });
         break;
       case "--queries":
         options.queries = count(value());
@@ -89,10 +116,13 @@ function parseArgs(argv: readonly string[]): BenchOptions {
       case "--json":
         options.json = true;
         break;
+      case "--bundled":
+        options.bundled = true;
+        break;
       case "--help":
       case "-h":
         console.log(
-          "usage: npm run bench:search -- [--sizes 1000,10000,100000] [--queries 1000] [--warmup 50] [--rounds 3] [--budget 30] [--seed 42] [--json]",
+          "usage: npm run bench:search -- [--sizes 1000,10000,100000] [--engines ours,flexsearch,minisearch] [--queries 1000] [--warmup 50] [--rounds 3] [--budget 30] [--seed 42] [--json] [--bundled]",
         );
         process.exit(0);
         break;
@@ -100,6 +130,7 @@ function parseArgs(argv: readonly string[]): BenchOptions {
         throw new Error(`unknown option ${arg} (try --help)`);
     }
   }
+  if (options.bundled && !sizesGiven) options.sizes = [];
   return options;
 }
 
@@ -314,7 +345,7 @@ interface Target {
 
 const TARGETS: Target[] = [
   { name: "p99 ≤ 2 ms at 10k", size: 10_000, limit: 2, unit: "ms", value: (o) => o.latency.p99 },
-  { name: "p99 ≤ 15 ms at 100k", size: 100_000, limit: 15, unit: "ms", value: (o) => o.latency.p99 },
+  { name: "p99 ≤ 10 ms at 100k", size: 100_000, limit: 10, unit: "ms", value: (o) => o.latency.p99 },
   { name: "ready ≤ 15 s at 100k", size: 100_000, limit: 15_000, unit: "ms", value: (o) => o.buildMs },
   { name: "heap ≤ 400 MB at 100k", size: 100_000, limit: 400, unit: "MB", value: (o) => o.heapMB },
   { name: "p99 ≤ 2× raw flexsearch", limit: 2, unit: "×", value: (_o, _f, ratios) => ratios?.p99 ?? Number.NaN },
@@ -361,7 +392,7 @@ function mark(metric: "build" | "heap" | "p99" | "ratioP99", results: readonly T
   const names: Record<typeof metric, string[]> = {
     build: ["ready ≤ 15 s at 100k"],
     heap: ["heap ≤ 400 MB at 100k"],
-    p99: ["p99 ≤ 2 ms at 10k", "p99 ≤ 15 ms at 100k"],
+    p99: ["p99 ≤ 2 ms at 10k", "p99 ≤ 10 ms at 100k"],
     ratioP99: ["p99 ≤ 2× raw flexsearch"],
   };
   const relevant = results.filter((r) => names[metric].includes(r.target));
@@ -467,6 +498,58 @@ function countShapes(queries: readonly BenchQuery[]): Record<string, number> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// The bundled catalog
+
+interface BundledReport {
+  records: number;
+  questions: number;
+  search: LatencyFigures;
+  decide: LatencyFigures;
+  fixed: LatencyFigures;
+}
+
+/**
+ * One search over the bundled catalog, as the bot makes it: the messages of the public set, the generalisation set and
+ * the dev set's tuning parts (their texts only), each timed in `rounds` passes (median per message).
+ */
+async function measureBundled(options: BenchOptions): Promise<BundledReport> {
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  // The dev set's tuning parts too (never its held-out parts, which nothing here reads).
+  const tuning = readdirSync(path.join(repoRoot, "eval"))
+    .filter((name) => /^dev-tuning(-\d+)?\.yaml$/.test(name))
+    .sort()
+    .map((name) => path.join(repoRoot, "eval", name));
+  const files = [
+    path.join(sharedDir(), "eval/queries.yaml"),
+    path.join(repoRoot, "eval/generalisation.yaml"),
+    ...tuning,
+  ];
+  const questions = files.flatMap((file) =>
+    (YAML.parse(readFileSync(file, "utf8")) as { q: string }[]).map((item) => item.q),
+  );
+  const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
+  const engine = SearchEngine.build(catalog);
+  const timing = { rounds: options.rounds };
+  const time = (run: (q: string) => unknown) => latencyFigures(timeEach(run, questions, questions, timing).ms);
+  return {
+    records: catalog.records.length,
+    questions: questions.length,
+    search: time((q) => engine.search(q, { limit: LIMIT })),
+    // As the bot asks it, and as `npm run eval` scores it (five hits shown with an answer).
+    decide: time((q) => decide(engine, q, { limit: 5 })),
+    fixed: time((q) => [engine.analyse(q), engine.language(q)]),
+  };
+}
+
+function renderBundled(report: BundledReport): string {
+  const figures = (l: LatencyFigures) => `p50 ${formatMs(l.p50)} / p99 ${formatMs(l.p99)}`;
+  return [
+    `■ bundled catalog — ${report.records} records, ${report.questions} messages (public and generalisation sets, dev set's tuning parts)`,
+    `  search: ${figures(report.search)}; decide(): ${figures(report.decide)}; fixed cost (language detection, analysis): ${figures(report.fixed)}`,
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 
 /** Generates one catalog, measures every engine on it, and returns only figures (the catalog dies with the call). */
 function runSize(size: number, options: BenchOptions, log: (line: string) => void): SizeReport {
@@ -479,7 +562,7 @@ function runSize(size: number, options: BenchOptions, log: (line: string) => voi
   const input: BenchInput = { catalog, docs: flatten(catalog) };
 
   const engines: EngineFigures[] = [];
-  for (const engine of ENGINES) {
+  for (const engine of ENGINES.filter((e) => options.engines.includes(e.key))) {
     log(`  … ${size.toLocaleString("en-US")}: ${engine.label}`);
     engines.push(
       measureEngine(engine, input, queries, warmUp, { budgetMs: options.budget * 1000, rounds: options.rounds }),
@@ -516,7 +599,7 @@ function runSize(size: number, options: BenchOptions, log: (line: string) => voi
   };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   // With --json, stdout carries only the JSON summary.
   const print = options.json
@@ -535,6 +618,13 @@ function main(): void {
   );
   print("");
 
+  let bundled: BundledReport | undefined;
+  if (options.bundled) {
+    bundled = await measureBundled(options);
+    print(renderBundled(bundled));
+    print(`  ${machineLoad()}`);
+    print("");
+  }
   const reports: SizeReport[] = [];
   for (const size of options.sizes) {
     const report = runSize(size, options, progress);
@@ -551,7 +641,7 @@ function main(): void {
       "answered: queries with ≥ 1 hit; source@10: queries whose source record is in the first 10 hits (flexsearch: its per-field",
       "lists interleaved). ours / flexsearch: latency ratios over the queries both engines ran.",
       "Baselines use default options (no stemming, no CJK segmentation, no typo tolerance). Figures move with machine load.",
-      `targets (ours): p99 ≤ 2 ms at 10k, ≤ 15 ms at 100k; ready ≤ 15 s and heap ≤ 400 MB at 100k; p99 ≤ 2× raw flexsearch.`,
+      `targets (ours): p99 ≤ 2 ms at 10k, ≤ 10 ms at 100k; ready ≤ 15 s and heap ≤ 400 MB at 100k; p99 ≤ 2× raw flexsearch.`,
     ].join("\n"),
   );
 
@@ -567,6 +657,7 @@ function main(): void {
       loadAverage: os.loadavg(),
       cores: os.availableParallelism(),
       referenceData: origin,
+      ...(bundled ? { bundled } : {}),
       sizes: reports,
       allTargetsMet:
         reports.every((r) => r.targets.every((t) => t.met)) && reports.every((r) => r.engines.every((e) => !e.error)),
@@ -577,4 +668,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -31,6 +31,11 @@ import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
 const TAGS_FIELD = FIELDS.indexOf("tags");
 const TITLE_FIELD = FIELDS.indexOf("title");
+const META_FIELD = FIELDS.indexOf("meta");
+/** Marks of a record in placeMark: in a place the query names; in a city it names. */
+const PLACE_NAMED = 1;
+const PLACE_CITY_NAMED = 2;
+const CITY_TOKEN_PREFIX = cityToken("");
 
 /** Contribution of a match to the score, by field: a title says what a record is about. */
 const FIELD_WEIGHT: Record<MatchField, number> = { title: 3, meta: 2, tags: 2, summary: 1.5, details: 1 };
@@ -280,6 +285,8 @@ const UNKNOWN_IN_LONG_QUESTION_WEIGHT = 0.6;
  * a very common term has little weight, so looking past this many changes nothing but the time taken.
  */
 const CANDIDATE_LIMIT = 300;
+/** Terms the engine's table of terms holds at most (see SearchEngine.terms). */
+const TERMS_KEPT = 4096;
 
 /** Meilisearch's typo rule: one edit from 5 characters, two from 9. */
 /** At most this many of a word's а are read as о (see akanyeSpellings). */
@@ -509,8 +516,34 @@ export class SearchEngine {
   private view: Catalog | undefined;
   /** flexsearch's postings of each field, read directly for exact terms (see postingsOf). */
   private fieldMaps: ReadonlyMap<string, Slots>[] | undefined;
+  /**
+   * The index's terms as queries met them: term → its idf and its records per field, one look-up for what
+   * took a document frequency, an idf and one look-up per field. Emptied when the records change.
+   */
+  private terms = new Map<string, TermPostings>();
+  /** Record → the bonus of a record in a country the question names, smaller for a record of many countries. */
+  private countryBonus: Float64Array;
+  /**
+   * Record → 1 when it has expired on `expiredOn`, worked out once a day (and after a change of the records)
+   * rather than per candidate.
+   */
+  private expired = new Uint8Array(0);
+  private expiredOn = "";
+  /**
+   * Record → PLACE_NAMED, and PLACE_CITY_NAMED for a city, when the record is in a place the running query
+   * names; valid where placeStamp holds the query's stamp, so no query clears the table (see markPlaces).
+   */
+  private placeMark = new Uint8Array(0);
+  private placeStamp = new Int32Array(0);
+  private stamp = 0;
   /** The match table of the running query (see Accumulator). */
   private accumulator = new Accumulator();
+  /** The running query's per-unit values (see UnitTable). */
+  private unitTable = new UnitTable();
+  /** The running query's candidates matched in their title (see search). */
+  private titled: number[] = [];
+  /** The records' titles as numbers (see TitleCodes). */
+  private titleCodes = new TitleCodes();
 
   private constructor(
     /** The catalog the engine was built from: its vocabularies and places (records change with put/remove). */
@@ -539,6 +572,7 @@ export class SearchEngine {
     this.slotOf = new Int32Array(records.length).fill(-1);
     this.fieldMaps = options.postings === "search" ? undefined : fieldMapsOf(index);
     this.tagFactor = Float64Array.from(records, (e) => tagFactorOf(e));
+    this.countryBonus = Float64Array.from(records, (e) => countryBonusOf(e));
   }
 
   static build(catalog: Catalog, options: SearchEngineOptions = {}): SearchEngine {
@@ -549,11 +583,15 @@ export class SearchEngine {
     const indexer = new TextIndexer(lexicon, surfaces, catalog);
     const records: IndexedRecord[] = [];
     const byId = new Map<string, number>();
+    const shared = new Map<string, ReadonlySet<string>>();
 
     catalog.records.forEach((record, i) => {
-      records.push(indexRecord(record, i, indexer, index, documentFrequency));
+      records.push(indexRecord(record, i, indexer, index, documentFrequency, shared));
       byId.set(record.id, i);
     });
+    // Its texts' terms served the build; kept, they would hold every short text of the catalog (~40 % of
+    // the heap of 10,000 generated records) for the live changes, which rarely repeat one.
+    indexer.stopCaching();
 
     // Places are matched in queries only (records carry their countries and cities as fields), so the
     // gazetteer can be added once the index knows which names are also words of the catalog.
@@ -606,8 +644,15 @@ export class SearchEngine {
       const factors = new Float64Array(capacity);
       factors.set(this.tagFactor);
       this.tagFactor = factors;
+      const bonuses = new Float64Array(capacity);
+      bonuses.set(this.countryBonus);
+      this.countryBonus = bonuses;
     }
     this.tagFactor[slot] = tagFactorOf(entry);
+    this.countryBonus[slot] = countryBonusOf(entry);
+    this.titleCodes.forget(slot, this.records.length);
+    this.terms.clear();
+    this.expiredOn = "";
     for (const surface of fresh) {
       this.typos.add(surface);
       this.sortedSurfaces.splice(lowerBound(this.sortedSurfaces, surface), 0, surface);
@@ -636,8 +681,12 @@ export class SearchEngine {
       this.records[slot] = indexRecord(moved, slot, this.indexer, this.index, this.documentFrequency);
       this.byId.set(moved.id, slot);
       this.tagFactor[slot] = this.tagFactor[last]!;
+      this.countryBonus[slot] = this.countryBonus[last]!;
     }
     this.records.pop();
+    this.titleCodes.forget(slot, this.records.length);
+    this.terms.clear();
+    this.expiredOn = "";
     this.view = undefined;
     this.referrals = undefined;
     // The catalog's words changed: the last message may read otherwise.
@@ -693,6 +742,8 @@ export class SearchEngine {
     const index = createIndex();
     for (const [key, data] of state.index) index.import(key, data);
     const surfaces = new Map(state.surfaces);
+    const indexer = new TextIndexer(lexicon, surfaces, catalog);
+    indexer.stopCaching();
     const shared = new Map<string, ReadonlySet<string>>();
     return new SearchEngine(
       catalog,
@@ -709,7 +760,7 @@ export class SearchEngine {
       surfaces,
       TypoTable.fromData(surfaces.keys(), state.typos),
       { en: new Set(state.vocabulary.en), fr: new Set(state.vocabulary.fr) },
-      new TextIndexer(lexicon, surfaces, catalog),
+      indexer,
       options,
       PinyinNames.fromData(state.pinyin),
     );
@@ -780,18 +831,38 @@ export class SearchEngine {
     }
 
     const acc = this.collect(units);
-    const byTerm = unitsByTerm(units);
-    const totalWeight = units.reduce((sum, u) => sum + u.weight, 0);
+    const U = units.length;
+    const titleCodes = this.titleCodes;
+    titleCodes.start(unitsByTerm(units));
+    // What each unit weighs in the loop over candidates below, worked out once per query.
+    const per = this.unitTable.reset(U);
+    const { weight, confidenceWeight, absent, askerRelief, rankFactor, flags } = per;
     const long = units.filter((u) => !u.isPlace && !u.soft).length >= LONG_QUESTION_UNITS;
-    const confidenceWeight = units.map(
-      (u) =>
-        u.weight *
-        (u.isPlace ? PLACE_CONFIDENCE_WEIGHT : 1) *
-        (long && !u.describesAsker && !u.alts.some((a) => this.documentFrequency.has(a.term))
+    let totalWeight = 0;
+    let totalConfidenceWeight = 0;
+    let nonPlaces = 0;
+    for (let u = 0; u < U; u++) {
+      const unit = units[u]!;
+      const cw =
+        unit.weight *
+        (unit.isPlace ? PLACE_CONFIDENCE_WEIGHT : 1) *
+        (long && !unit.describesAsker && !unit.alts.some((a) => this.documentFrequency.has(a.term))
           ? UNKNOWN_IN_LONG_QUESTION_WEIGHT
-          : 1),
-    );
-    const totalConfidenceWeight = confidenceWeight.reduce((sum, w) => sum + w, 0);
+          : 1);
+      weight[u] = unit.weight;
+      confidenceWeight[u] = cw;
+      totalWeight += unit.weight;
+      totalConfidenceWeight += cw;
+      absent[u] = Math.max(0, (unit.absence ?? 0) - cw);
+      askerRelief[u] = cw * (1 - ASKER_CONFIDENCE_WEIGHT);
+      rankFactor[u] = unit.askers ? ASKER_CONFIDENCE_WEIGHT : 1;
+      flags[u] =
+        (unit.describesAsker ? DESCRIBES_ASKER : 0) |
+        (unit.institution || (unit.partner && !unit.isPlace && !unit.named) ? TITLE_ONLY : 0) |
+        (!unit.isPlace && !unit.soft ? TOPIC : 0) |
+        (unit.isPlace ? PLACE : 0);
+      if (!unit.isPlace) nonPlaces++;
+    }
     // Units that say what is asked about: neither a place nor the kind of fact asked for.
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);
     // "Бизнес-инкубатор в Алматы": an incubator, not a university in Almaty whose text mentions one.
@@ -800,9 +871,15 @@ export class SearchEngine {
     // "ищем инкубатор с выходом на китайский рынок": the incubator is what is sought, the market qualifies it.
     const kindBonus = kindUnits.some((u) => u.sought) ? SOUGHT_KIND_BONUS : KIND_BONUS;
     const today = this.today();
-    const U = units.length;
-    const { final, confidence, titleCoverage: titleCov } = acc;
+    const { final, confidence, titleCoverage: titleCov, recordOf } = acc;
+    const cellAlt = acc.alt;
+    const cellField = acc.field;
+    const cellScore = acc.score;
+    const cellQuality = acc.quality;
     const placeList = [...places];
+    const P = placeList.length;
+    const stamp = P > 0 ? this.markPlaces(placeList) : 0;
+    const { placeStamp, placeMark, countryBonus } = this;
     // By score; catalog order breaks ties so results are stable. Only the best offset+limit are kept in
     // order: sorting every candidate would cost more than scoring them.
     // A question of nothing but a place ("что есть для Беларуси?") ties every record of that country: the
@@ -811,16 +888,27 @@ export class SearchEngine {
     const referrals = asksAbout ? undefined : (this.referrals ??= this.countReferrals());
     const better = (a: number, b: number) =>
       final[a]! - final[b]! ||
-      (referrals ? referrals[acc.recordOf[a]!]! - referrals[acc.recordOf[b]!]! : 0) ||
-      acc.recordOf[b]! - acc.recordOf[a]!;
+      (referrals ? referrals[recordOf[a]!]! - referrals[recordOf[b]!]! : 0) ||
+      recordOf[b]! - recordOf[a]!;
     const offset = Math.max(0, options.offset ?? 0);
     const limit = Math.max(0, options.limit ?? 10);
     const keep = offset + limit;
     const top: number[] = [];
+    const offer = (slot: number) => {
+      if (top.length === keep && better(slot, top[keep - 1]!) <= 0) return;
+      let at = top.length;
+      while (at > 0 && better(slot, top[at - 1]!) > 0) at--;
+      top.splice(at, 0, slot);
+      if (top.length > keep) top.pop();
+    };
+    // Candidates matched in their title, whose score waits for how much of the title the question names.
+    const titled = this.titled;
+    titled.length = 0;
     let total = 0;
     for (let slot = 0; slot < acc.count; slot++) {
-      const entry = this.records[acc.recordOf[slot]!]!;
-      if (!this.passes(entry, options.filters, today)) continue;
+      const record = recordOf[slot]!;
+      if (!this.passes(record, options.filters, today)) continue;
+      const base = slot * U;
       let score = 0;
       let covered = 0;
       let quality = 0;
@@ -829,81 +917,98 @@ export class SearchEngine {
       let missing = 0;
       let onTopic = false;
       let topicOutsideTitle = false;
+      let restMatched = false;
       for (let u = 0; u < U; u++) {
-        if (acc.alt[slot * U + u]! < 0) {
-          missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
+        const k = base + u;
+        const flag = flags[u]!;
+        if (cellAlt[k]! < 0) {
+          missing += absent[u]!;
           // Who the asker is need not be in the answer; when it is, it counts in full.
-          if (units[u]!.describesAsker) missing -= confidenceWeight[u]! * (1 - ASKER_CONFIDENCE_WEIGHT);
+          if (flag & DESCRIBES_ASKER) missing -= askerRelief[u]!;
           continue;
         }
-        if (
-          (units[u]!.institution || (units[u]!.partner && !units[u]!.isPlace && !units[u]!.named)) &&
-          acc.field[slot * U + u] !== TITLE_FIELD
-        ) {
+        if (!(flag & PLACE)) restMatched = true;
+        const inField = cellField[k]!;
+        if (flag & TITLE_ONLY && inField !== TITLE_FIELD) {
           // "The SCO University" is a university; a record that only mentions universities is not it. A
           // "China–Africa centre" is a programme with Africa; a record that only mentions Africa is not it.
-          missing += Math.max(0, (units[u]!.absence ?? 0) - confidenceWeight[u]!);
+          missing += absent[u]!;
           topicOutsideTitle = true;
           continue;
         }
         // The asker's own place ("我在明斯克做数字经济…") ranks a record as little as it makes it sure.
-        score += acc.score[slot * U + u]! * (units[u]!.askers ? ASKER_CONFIDENCE_WEIGHT : 1);
-        covered += units[u]!.weight;
-        if (!units[u]!.isPlace && !units[u]!.soft) {
+        score += cellScore[k]! * rankFactor[u]!;
+        covered += weight[u]!;
+        if (flag & TOPIC) {
           onTopic = true;
-          if (acc.field[slot * U + u] !== TITLE_FIELD) topicOutsideTitle = true;
+          if (inField !== TITLE_FIELD) topicOutsideTitle = true;
         }
-        quality += confidenceWeight[u]! * acc.quality[slot * U + u]!;
-        if (acc.field[slot * U + u] === TITLE_FIELD) {
-          inTitle += units[u]!.weight;
+        quality += confidenceWeight[u]! * cellQuality[k]!;
+        if (inField === TITLE_FIELD) {
+          inTitle += weight[u]!;
           titleMatched = true;
         }
       }
       // "That country first" applies to records that answer the rest of the question too: a place
       // narrows the topic, it does not replace it. A record spanning many countries (the SCO, ASEAN)
       // says less about any one of them; a city is a city.
-      const inPlace = placeList.length > 0 && placeFirst(units, acc, slot, placeList, entry.places);
-      const inCity = inPlace && placeList.some((p) => entry.cities.has(p));
-      const placeBonus =
-        (inPlace ? (inCity ? PLACE_BONUS : PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size))) : 0) *
-        (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
-      const kindFactor = askedKind !== undefined && entry.record.kind === askedKind ? 1 + kindBonus : 1;
+      let placeBonus = 0;
+      if (P > 0 && (restMatched || nonPlaces === 0)) {
+        const mark = placeStamp[record] === stamp ? placeMark[record]! : 0;
+        if (mark & PLACE_NAMED)
+          placeBonus =
+            (mark & PLACE_CITY_NAMED ? PLACE_BONUS : countryBonus[record]!) *
+            (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
+      }
+      const kindFactor = askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + kindBonus : 1;
       const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
       confidence[slot] = asksAbout && !onTopic ? 0 : quality / (totalConfidenceWeight + missing);
       total++;
       if (keep === 0) continue;
-      // How much of the record's title the question names counts only with a match in the title (inTitle is
-      // 0 otherwise, and a record the question names is matched in its title). The score it can give at
-      // most — the title named whole — says first whether the record could be among the hits kept at all:
-      // only then is the coverage worked out (and for the hits returned, below).
       titleCov[slot] = -1;
       if (titleMatched) {
+        // How much of the record's title the question names counts only with a match in the title (inTitle
+        // is 0 otherwise, and a record the question names is matched in its title). It is worked out below,
+        // for the candidates whose best possible score (the title named whole) can place them among the hits.
         // The name bonus goes to a record whose title the question names whole *and* that names most of
         // the question: "SCO" is the organisation; "SCO AI centre" is the centre, not the organisation.
         // A question that is the record's name and nothing more than the kind of fact asked ("when was
         // ASEAN founded?") is about that record, whatever other records its soft words meet.
-        const namesAll =
-          onTopic && !topicOutsideTitle && units.every((u, i) => u.isPlace || u.soft || acc.alt[slot * U + i]! >= 0);
+        let namesAll = onTopic && !topicOutsideTitle;
+        for (let u = 0; u < U && namesAll; u++) if (flags[u]! & TOPIC && cellAlt[base + u]! < 0) namesAll = false;
+        acc.covering[slot] = covering;
+        acc.titleShare[slot] = inTitle / totalWeight;
+        acc.namesAll[slot] = namesAll ? 1 : 0;
+        acc.placeBonus[slot] = placeBonus;
+        acc.kindFactor[slot] = kindFactor;
         final[slot] = finalScore(covering, 1, inTitle / totalWeight, namesAll, placeBonus, kindFactor);
-        if (top.length === keep && better(slot, top[keep - 1]!) <= 0) continue;
-        const title = titleCoverage(entry.titleUnits, byTerm, U, acc, slot);
-        titleCov[slot] = title;
-        final[slot] = finalScore(
-          covering,
-          title,
-          inTitle / totalWeight,
-          title === 1 && namesAll,
-          placeBonus,
-          kindFactor,
-        );
-      } else final[slot] = finalScore(covering, 0, inTitle / totalWeight, false, placeBonus, kindFactor);
-      if (top.length === keep && better(slot, top[keep - 1]!) <= 0) continue;
-      let at = top.length;
-      while (at > 0 && better(slot, top[at - 1]!) > 0) at--;
-      top.splice(at, 0, slot);
-      if (top.length > keep) top.pop();
+        titled.push(slot);
+        continue;
+      }
+      final[slot] = finalScore(covering, 0, inTitle / totalWeight, false, placeBonus, kindFactor);
+      offer(slot);
+    }
+    // Best possible score first: once one cannot reach the last hit kept, none after it can.
+    titled.sort((a, b) => final[b]! - final[a]!);
+    for (const slot of titled) {
+      if (top.length === keep) {
+        if (final[slot]! < final[top[keep - 1]!]!) break;
+        if (better(slot, top[keep - 1]!) <= 0) continue;
+      }
+      const record = recordOf[slot]!;
+      const title = titleCodes.coverage(record, this.records[record]!, cellAlt, slot * U);
+      titleCov[slot] = title;
+      final[slot] = finalScore(
+        acc.covering[slot]!,
+        title,
+        acc.titleShare[slot]!,
+        title === 1 && acc.namesAll[slot] === 1,
+        acc.placeBonus[slot]!,
+        acc.kindFactor[slot]!,
+      );
+      offer(slot);
     }
 
     const idOf = (slot: number) => this.records[acc.recordOf[slot]!]!.record.id;
@@ -924,7 +1029,7 @@ export class SearchEngine {
         titleCoverage: round(
           titleCov[slot]! >= 0
             ? titleCov[slot]!
-            : titleCoverage(this.records[acc.recordOf[slot]!]!.titleUnits, byTerm, U, acc, slot),
+            : titleCodes.coverage(acc.recordOf[slot]!, this.records[acc.recordOf[slot]!]!, acc.alt, slot * U),
         ),
         matches,
       };
@@ -1238,7 +1343,7 @@ export class SearchEngine {
   private browseHits(filters: SearchFilters | undefined): SearchHit[] {
     const today = this.today();
     return this.records
-      .filter((e) => this.passes(e, filters, today))
+      .filter((_, slot) => this.passes(slot, filters, today))
       .sort(
         (a, b) => recordDate(b.record).localeCompare(recordDate(a.record)) || a.record.id.localeCompare(b.record.id),
       )
@@ -1257,10 +1362,12 @@ export class SearchEngine {
     return { query, lang, countries, total: hits.length, hits: hits.slice(offset, offset + limit) };
   }
 
-  private passes(entry: IndexedRecord, filters: SearchFilters | undefined, today: string): boolean {
-    const r = entry.record;
-    if (r.expires && r.expires < today) return false;
+  private passes(slot: number, filters: SearchFilters | undefined, today: string): boolean {
+    if (this.expiredOn !== today) this.markExpired(today);
+    if (this.expired[slot] === 1) return false;
     if (!filters) return true;
+    const entry = this.records[slot]!;
+    const r = entry.record;
     if (filters.kinds?.length && !filters.kinds.includes(r.kind)) return false;
     if (filters.countries?.length && !filters.countries.some((c) => entry.countries.has(c))) return false;
     if (filters.sectors?.length && !filters.sectors.some((s) => entry.sectors.has(s))) return false;
@@ -1268,10 +1375,65 @@ export class SearchEngine {
     return true;
   }
 
+  private markExpired(today: string): void {
+    const n = this.records.length;
+    if (this.expired.length < n) this.expired = new Uint8Array(Math.max(16, n * 2));
+    for (let slot = 0; slot < n; slot++) {
+      const expires = this.records[slot]!.record.expires;
+      this.expired[slot] = expires && expires < today ? 1 : 0;
+    }
+    this.expiredOn = today;
+  }
+
+  /**
+   * Marks the records in the places a query names (see placeMark) and returns the query's stamp: from the
+   * places' postings in the meta field, which hold a record's country and city tokens and no other token of
+   * a place; from every record's places when the postings cannot be read directly.
+   */
+  private markPlaces(places: readonly string[]): number {
+    const n = this.records.length;
+    if (this.placeStamp.length < n || this.stamp === 0x7fffffff) {
+      this.placeStamp = new Int32Array(Math.max(16, n * 2));
+      this.placeMark = new Uint8Array(this.placeStamp.length);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    const { placeStamp, placeMark } = this;
+    const mark = (slot: number, bits: number) => {
+      placeMark[slot] = (placeStamp[slot] === stamp ? placeMark[slot]! : 0) | bits;
+      placeStamp[slot] = stamp;
+    };
+    const meta = this.fieldMaps?.[META_FIELD];
+    for (const place of places) {
+      const bits = place.startsWith(CITY_TOKEN_PREFIX) ? PLACE_NAMED | PLACE_CITY_NAMED : PLACE_NAMED;
+      if (meta) {
+        for (const ids of meta.get(place) ?? []) if (ids) for (const slot of ids) mark(slot, bits);
+      } else {
+        for (let slot = 0; slot < n; slot++) if (this.records[slot]!.places.has(place)) mark(slot, bits);
+      }
+    }
+    return stamp;
+  }
+
   private idf(term: string): number {
     const df = this.documentFrequency.get(term) ?? 0;
     const n = this.records.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** A term of the index with its idf and records (see terms); undefined for a term the index lacks. */
+  private term(term: string): TermPostings | undefined {
+    let found = this.terms.get(term);
+    if (found === undefined && this.documentFrequency.has(term)) {
+      const fields = this.postingsOf(term).map((slots) => (slots ? firstRecords(slots, CANDIDATE_LIMIT) : undefined));
+      let count = 0;
+      for (const ids of fields) if (ids) count += ids.length;
+      // A bound on what the table holds, whatever words users send (each term at most 5 × 300 records).
+      if (this.terms.size >= TERMS_KEPT) this.terms.clear();
+      found = { idf: this.idf(term), fields, count };
+      this.terms.set(term, found);
+    }
+    return found;
   }
 
   /**
@@ -1383,7 +1545,7 @@ export class SearchEngine {
     // A soft word is never typo-corrected: "date" must not become "data".
     const corrections = new Map<number, string>();
     for (const unit of units) {
-      if (unit.soft || unit.alts.some((a) => this.documentFrequency.has(a.term))) continue;
+      if (unit.soft || unit.alts.some((a) => this.term(a.term) !== undefined)) continue;
       const text = en.words[unit.word]!.text;
       if (this.addDiminutiveAlternative(unit)) continue;
       const surface = this.addTypoAlternatives(unit, text) ?? this.addPrefixAlternatives(unit, text);
@@ -1401,11 +1563,12 @@ export class SearchEngine {
       new Set(units.filter((u) => !u.isPlace && !u.soft && en.words[u.word]!.script === "han").map((u) => u.word))
         .size >= LONG_QUESTION_UNITS;
     for (const unit of units) {
-      const known = unit.alts.filter((a) => this.documentFrequency.has(a.term));
+      const known = unit.alts.filter((a) => this.term(a.term) !== undefined);
       const word = en.words[unit.word]!;
       const name = word.script === "han" ? !longHan && looksLikeName(word, original) : looksLikeName(word, original);
       const unknownWeight = name ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
-      const idf = known.length > 0 ? Math.max(...known.map((a) => this.altIdf(unit, a))) : unknownWeight;
+      const idf =
+        known.length > 0 ? Math.max(...known.map((a) => this.altIdf(unit, a, this.term(a.term)!.idf))) : unknownWeight;
       unit.rarest = idf;
       // A city the catalog lacks is as specific as any name, however common its country is.
       const specific =
@@ -1552,86 +1715,103 @@ export class SearchEngine {
    * the name: "Southeast" of "Southeast Asia" in ASEAN's title names ASEAN once, as "China–ASEAN" does, not
    * a rarer word besides.
    */
-  private altIdf(unit: QueryUnit, alt: Alternative): number {
-    const idf = this.idf(alt.term);
-    return unit.ofName !== undefined && alt.term !== unit.ofName ? Math.min(idf, this.idf(unit.ofName)) : idf;
+  private altIdf(unit: QueryUnit, alt: Alternative, idf: number): number {
+    return unit.ofName !== undefined && alt.term !== unit.ofName
+      ? Math.min(idf, this.term(unit.ofName)?.idf ?? this.idf(unit.ofName))
+      : idf;
   }
 
   private collect(units: QueryUnit[]): Accumulator {
-    const postings: { u: number; a: number; idf: number; fields: (Slots | undefined)[] }[] = [];
-    const byTerm = new Map<string, { fields: (Slots | undefined)[]; count: number }>();
     let bound = 0;
-    units.forEach((unit, u) => {
-      unit.alts.forEach((alt, a) => {
-        if (!this.documentFrequency.has(alt.term)) return;
-        let found = byTerm.get(alt.term);
-        if (!found) {
-          const fields = this.postingsOf(alt.term);
-          let count = 0;
-          for (const slots of fields) if (slots) count += countFirst(slots, CANDIDATE_LIMIT);
-          byTerm.set(alt.term, (found = { fields, count }));
-        }
-        bound += found.count;
-        postings.push({ u, a, idf: this.altIdf(unit, alt), fields: found.fields });
-      });
-    });
-
+    for (const unit of units) for (const alt of unit.alts) bound += this.term(alt.term)?.count ?? 0;
     const U = units.length;
     const acc = this.accumulator.reset(Math.min(bound, this.records.length), U);
     const slotOf = this.slotOf;
-    for (const { u, a, idf, fields } of postings) {
+    for (let u = 0; u < U; u++) {
       const unit = units[u]!;
-      const alt = unit.alts[a]!;
-      const relative = Math.min(1, idf / unit.rarest);
-      for (let f = 0; f < FIELDS.length; f++) {
-        const slots = fields[f];
-        if (!slots) continue;
-        const name = FIELDS[f]!;
-        const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
-        const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
-        let left = CANDIDATE_LIMIT;
-        for (let s = 0; s < slots.length && left > 0; s++) {
-          const ids = slots[s];
-          if (!ids) continue;
-          for (let i = 0; i < ids.length && left > 0; i++, left--) {
-            const id = ids[i]!;
-            // A country standing for a city does not reach a record in another city of that country: an
-            // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
-            // Kazakhstan incubators) still answers "an incubator in Karaganda".
-            if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
-            const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
-            const score = fieldScore * breadth;
-            const quality = fieldQuality * breadth;
-            let slot = slotOf[id]!;
-            if (slot < 0) {
-              slot = acc.add(id);
-              slotOf[id] = slot;
-            }
-            const k = slot * U + u;
-            if (score > acc.score[k]!) {
-              acc.score[k] = score;
-              acc.quality[k] = quality;
-              acc.alt[k] = a;
-              acc.field[k] = f;
-            }
-          }
-        }
+      for (let a = 0; a < unit.alts.length; a++) {
+        const alt = unit.alts[a]!;
+        const found = this.term(alt.term);
+        if (found) this.collectTerm(acc, slotOf, unit, u, alt, a, found);
       }
     }
     // The slot table is shared between queries: clear only what this one touched.
     for (let slot = 0; slot < acc.count; slot++) slotOf[acc.recordOf[slot]!] = -1;
     return acc;
   }
+
+  /** Records one alternative's matches in the table: per record and unit, the best of them. */
+  private collectTerm(
+    acc: Accumulator,
+    slotOf: Int32Array,
+    unit: QueryUnit,
+    u: number,
+    alt: Alternative,
+    a: number,
+    { idf: termIdf, fields }: TermPostings,
+  ): void {
+    const U = acc.units;
+    const idf = this.altIdf(unit, alt, termIdf);
+    const relative = Math.min(1, idf / unit.rarest);
+    for (let f = 0; f < FIELDS.length; f++) {
+      const ids = fields[f];
+      if (!ids) continue;
+      const name = FIELDS[f]!;
+      const fieldScore = idf * FIELD_WEIGHT[name] * alt.factor * (unit.soft && !unit.isPlace ? SOFT_WEIGHT : 1);
+      const fieldQuality = relative * FIELD_QUALITY[name] * alt.factor;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        // A country standing for a city does not reach a record in another city of that country: an
+        // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
+        // Kazakhstan incubators) still answers "an incubator in Karaganda".
+        if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
+        const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
+        const score = fieldScore * breadth;
+        const quality = fieldQuality * breadth;
+        let slot = slotOf[id]!;
+        if (slot < 0) {
+          slot = acc.add(id);
+          slotOf[id] = slot;
+        }
+        const k = slot * U + u;
+        if (score > acc.score[k]!) {
+          acc.score[k] = score;
+          acc.quality[k] = quality;
+          acc.alt[k] = a;
+          acc.field[k] = f;
+        }
+      }
+    }
+  }
+}
+
+/** A term's entry in the engine's table of terms (see SearchEngine.terms). */
+interface TermPostings {
+  idf: number;
+  /**
+   * Its first CANDIDATE_LIMIT records per field, in FIELDS order, in flexsearch's order (see postingsOf):
+   * copied into one array per field, which reads faster than flexsearch's sparse arrays of slots.
+   */
+  fields: (Int32Array | undefined)[];
+  /** How many records that is. */
+  count: number;
 }
 
 /** A term's records in one field of flexsearch's index: its resolution slots, best first (a slot may be empty). */
 type Slots = readonly (readonly number[] | null | undefined)[];
 
-/** How many records the first `limit` of a term's slots hold. */
-function countFirst(slots: Slots, limit: number): number {
+/** The first `limit` records of a term's slots, in order. */
+function firstRecords(slots: Slots, limit: number): Int32Array {
   let n = 0;
   for (const ids of slots) if (ids) n += ids.length;
-  return Math.min(n, limit);
+  const out = new Int32Array(Math.min(n, limit));
+  let k = 0;
+  for (const ids of slots) {
+    if (!ids) continue;
+    for (let i = 0; i < ids.length && k < out.length; i++) out[k++] = ids[i]!;
+    if (k === out.length) break;
+  }
+  return out;
 }
 
 /**
@@ -1651,11 +1831,19 @@ function fieldMapsOf(index: FlexDocument): ReadonlyMap<string, Slots>[] | undefi
  */
 class Accumulator {
   count = 0;
+  /** Units of the running query: cells per slot. */
+  units = 0;
   recordOf = new Int32Array(0);
   /** Per slot, the record's score, confidence and title coverage (written by the search for every slot it keeps). */
   final = new Float64Array(0);
   confidence = new Float64Array(0);
   titleCoverage = new Float64Array(0);
+  /** Per slot matched in its title, what its score is made of besides the title's coverage (see search). */
+  covering = new Float64Array(0);
+  titleShare = new Float64Array(0);
+  placeBonus = new Float64Array(0);
+  kindFactor = new Float64Array(0);
+  namesAll = new Uint8Array(0);
   score = new Float64Array(0);
   quality = new Float64Array(0);
   alt = new Int16Array(0);
@@ -1670,6 +1858,11 @@ class Accumulator {
       this.final = new Float64Array(size);
       this.confidence = new Float64Array(size);
       this.titleCoverage = new Float64Array(size);
+      this.covering = new Float64Array(size);
+      this.titleShare = new Float64Array(size);
+      this.placeBonus = new Float64Array(size);
+      this.kindFactor = new Float64Array(size);
+      this.namesAll = new Uint8Array(size);
     }
     if (this.score.length < cells) {
       const size = Math.max(cells, this.score.length * 2);
@@ -1679,6 +1872,7 @@ class Accumulator {
       this.field = new Int8Array(size);
     }
     this.count = 0;
+    this.units = units;
     // A cell's quality and field are read only where its alternative is set, which sets them too.
     this.score.fill(0, 0, cells);
     this.alt.fill(-1, 0, cells);
@@ -1688,6 +1882,41 @@ class Accumulator {
   add(record: number): number {
     this.recordOf[this.count] = record;
     return this.count++;
+  }
+}
+
+/** Flags of a unit in UnitTable: it describes the asker; it counts only in a title; it says what is asked about; a place. */
+const DESCRIBES_ASKER = 1;
+const TITLE_ONLY = 2;
+const TOPIC = 4;
+const PLACE = 8;
+
+/**
+ * What each unit of the running query weighs for a candidate, worked out once per query rather than per
+ * candidate; one per engine, reused by every query.
+ */
+class UnitTable {
+  weight = new Float64Array(0);
+  confidenceWeight = new Float64Array(0);
+  /** What the unit's absence from a record costs its confidence. */
+  absent = new Float64Array(0);
+  /** What a unit describing the asker gives back when a record lacks it. */
+  askerRelief = new Float64Array(0);
+  /** Factor of a match's score (the asker's own place ranks less). */
+  rankFactor = new Float64Array(0);
+  flags = new Uint8Array(0);
+
+  reset(units: number): this {
+    if (this.weight.length < units) {
+      const size = Math.max(16, units, this.weight.length * 2);
+      this.weight = new Float64Array(size);
+      this.confidenceWeight = new Float64Array(size);
+      this.absent = new Float64Array(size);
+      this.askerRelief = new Float64Array(size);
+      this.rankFactor = new Float64Array(size);
+      this.flags = new Uint8Array(size);
+    }
+    return this;
   }
 }
 
@@ -1707,7 +1936,7 @@ function finalScore(
   return covering * (1 + nameBonus) * (1 + placeBonus) * kindFactor;
 }
 
-/** The query's units by the terms of their alternatives, for titleCoverage. */
+/** The query's units by the terms of their alternatives, for TitleCodes. */
 function unitsByTerm(units: readonly QueryUnit[]): Map<string, number[]> {
   const byTerm = new Map<string, number[]>();
   units.forEach((unit, u) => {
@@ -1721,35 +1950,128 @@ function unitsByTerm(units: readonly QueryUnit[]): Map<string, number[]> {
 }
 
 /**
- * Share of the record's title (in its best language) that the query names: 1 when the question is the
- * record's name ("SCO" → "Shanghai Cooperation Organisation (SCO)"), small when the title only mentions it.
- * Only the terms a unit matched in this record count, so the share is the record's own.
+ * The records' titles as numbers, for the share of a title a query names (see coverage): each title term
+ * gets a number, each record's titles a code — per title its count of units, then per unit its count of
+ * terms and their numbers — made when a search first needs it; a query links the numbers of its terms to
+ * its units. A candidate's title is then read with array reads, not a look-up of every word of its title.
+ * One per engine, reused by every query.
  */
-function titleCoverage(
-  titles: TitleUnits,
-  byTerm: ReadonlyMap<string, readonly number[]>,
-  U: number,
-  acc: Accumulator,
-  slot: number,
-): number {
-  const alt = acc.alt;
-  const base = slot * U;
-  let best = 0;
-  for (const title of titles) {
-    if (title.length === 0) continue;
-    let hit = 0;
-    for (const unit of title) {
-      let named = false;
-      for (let i = 0; i < unit.length && !named; i++) {
-        const from = byTerm.get(unit[i]!);
-        if (from === undefined) continue;
-        for (let k = 0; k < from.length; k++) if (alt[base + from[k]!]! >= 0) named = true;
-      }
-      if (named) hit++;
-    }
-    best = Math.max(best, hit / title.length);
+class TitleCodes {
+  private ids = new Map<string, number>();
+  /** Per record slot, its titles' code (undefined until a search needs it). */
+  private codes: (Int32Array | undefined)[] = [];
+  /**
+   * Per term number, the first link (into unitOf and next; -1: none) to the running query's units with that
+   * term, valid where stampOf holds the query's stamp.
+   */
+  private head = new Int32Array(64);
+  private stampOf = new Int32Array(64);
+  private stamp = 0;
+  private unitOf = new Int32Array(64);
+  private next = new Int32Array(64);
+  private links = 0;
+  /** The running query's units by term (see unitsByTerm). */
+  private byTerm: ReadonlyMap<string, readonly number[]> = new Map();
+
+  /** A record changed or moved: its code is made again when next needed. */
+  forget(slot: number, records: number): void {
+    this.codes[slot] = undefined;
+    if (this.codes.length > records) this.codes.length = records;
   }
-  return best;
+
+  /** Links the numbers of a query's terms to its units (`byTerm`: the units of each term of its alternatives). */
+  start(byTerm: ReadonlyMap<string, readonly number[]>): void {
+    if (this.stamp === 0x7fffffff) {
+      this.stampOf.fill(0);
+      this.stamp = 0;
+    }
+    this.stamp++;
+    this.links = 0;
+    this.byTerm = byTerm;
+    for (const [term, units] of byTerm) {
+      const id = this.ids.get(term);
+      if (id !== undefined) this.link(id, units);
+    }
+  }
+
+  /**
+   * Share of the record's title (in its best language) that the query names: 1 when the question is the
+   * record's name ("SCO" → "Shanghai Cooperation Organisation (SCO)"), small when the title only mentions
+   * it. Only the terms of the units matched in this record (`cellAlt` from `base`) count: the share is the record's own.
+   */
+  coverage(slot: number, entry: IndexedRecord, cellAlt: Int16Array, base: number): number {
+    const code = this.codes[slot] ?? this.encode(slot, entry.titleUnits);
+    const { head, stampOf, unitOf, next, stamp } = this;
+    let best = 0;
+    for (let i = 0; i < code.length;) {
+      const units = code[i++]!;
+      let hit = 0;
+      for (let k = 0; k < units; k++) {
+        const terms = code[i++]!;
+        let named = false;
+        for (let t = 0; t < terms && !named; t++) {
+          const id = code[i + t]!;
+          if (stampOf[id] !== stamp) continue;
+          for (let l = head[id]!; l >= 0 && !named; l = next[l]!) if (cellAlt[base + unitOf[l]!]! >= 0) named = true;
+        }
+        i += terms;
+        if (named) hit++;
+      }
+      if (units > 0) best = Math.max(best, hit / units);
+    }
+    return best;
+  }
+
+  private encode(slot: number, titles: TitleUnits): Int32Array {
+    const out: number[] = [];
+    for (const title of titles) {
+      out.push(title.length);
+      for (const unit of title) {
+        out.push(unit.length);
+        for (const term of unit) out.push(this.idOf(term));
+      }
+    }
+    const code = Int32Array.from(out);
+    this.codes[slot] = code;
+    return code;
+  }
+
+  private idOf(term: string): number {
+    let id = this.ids.get(term);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(term, id);
+      if (id >= this.head.length) {
+        this.head = grown(this.head, id + 1);
+        this.stampOf = grown(this.stampOf, id + 1);
+      }
+      // A term numbered while a query runs is linked to its units at once.
+      const units = this.byTerm.get(term);
+      if (units) this.link(id, units);
+    }
+    return id;
+  }
+
+  private link(id: number, units: readonly number[]): void {
+    this.stampOf[id] = this.stamp;
+    this.head[id] = -1;
+    for (const u of units) {
+      if (this.links >= this.unitOf.length) {
+        this.unitOf = grown(this.unitOf, this.links + 1);
+        this.next = grown(this.next, this.links + 1);
+      }
+      this.unitOf[this.links] = u;
+      this.next[this.links] = this.head[id]!;
+      this.head[id] = this.links++;
+    }
+  }
+}
+
+/** A copy of `array` with room for at least `size` items (twice its length at least), the rest zero. */
+function grown(array: Int32Array, size: number): Int32Array<ArrayBuffer> {
+  const out = new Int32Array(Math.max(size, array.length * 2));
+  out.set(array);
+  return out;
 }
 
 /**
@@ -1837,23 +2159,6 @@ function looksLikeName(
 /** What comes before a sentence's first word: nothing, or the end of another sentence (and quotes, dashes). */
 const SENTENCE_START = /(?:^|[.!?…:;\n])[\s"'«“(\-–—]*$/u;
 
-function placeFirst(
-  units: QueryUnit[],
-  acc: Accumulator,
-  slot: number,
-  places: readonly string[],
-  recordPlaces: ReadonlySet<string>,
-): boolean {
-  if (!places.some((p) => recordPlaces.has(p))) return false;
-  let others = 0;
-  for (let u = 0; u < units.length; u++) {
-    if (units[u]!.isPlace) continue;
-    if (acc.alt[slot * units.length + u]! >= 0) return true;
-    others++;
-  }
-  return others === 0;
-}
-
 /**
  * The flexsearch Document behind the engine. Terms arrive analysed and space-separated, so flexsearch
  * only splits them. Its published typings reject per-field `encode` (they are known to be broken), hence
@@ -1895,7 +2200,9 @@ function recordDate(record: CatalogRecord): string {
  * their terms are computed once.
  */
 class TextIndexer {
+  /** Terms of the short texts seen, while a build indexes the catalog (labels and names repeat across records). */
   private readonly cache = new Map<string, string[]>();
+  private caching = true;
   private static readonly CACHED_LENGTH = 160;
 
   /** While set, receives the word forms seen for the first time (an incremental change adds them to typo correction). */
@@ -1908,8 +2215,14 @@ class TextIndexer {
     readonly catalog: Catalog,
   ) {}
 
+  /** Forgets the texts' terms remembered while the catalog was built, and remembers no more. */
+  stopCaching(): void {
+    this.cache.clear();
+    this.caching = false;
+  }
+
   addTerms(text: string, lang: Language, into: Set<string>): void {
-    const cacheable = text.length <= TextIndexer.CACHED_LENGTH;
+    const cacheable = this.caching && text.length <= TextIndexer.CACHED_LENGTH;
     const key = cacheable ? `${lang}\u0000${text}` : "";
     const cached = cacheable ? this.cache.get(key) : undefined;
     if (cached) {
@@ -1967,6 +2280,8 @@ function indexRecord(
   indexer: TextIndexer,
   index: FlexDocument,
   documentFrequency: Map<string, number>,
+  /** Sets of places and tags already made, shared by equal content (see entryOf). */
+  shared?: Map<string, ReadonlySet<string>>,
 ): IndexedRecord {
   const fields = recordFields(record, indexer);
   const doc: Record<string, string | number> = { id: slot };
@@ -1978,6 +2293,7 @@ function indexRecord(
     record,
     indexer.catalog,
     LANGUAGES.map((lang) => titleUnits(record.title[lang], lang, lexicon)),
+    shared,
   );
 }
 
@@ -2062,6 +2378,11 @@ function recordTerms(fields: Record<MatchField, Set<string>>): Set<string> {
   const all = new Set<string>();
   for (const field of FIELDS) for (const term of fields[field]) all.add(term);
   return all;
+}
+
+/** The place bonus of a record in a country the question names (a city is a city: see search). */
+function countryBonusOf(entry: IndexedRecord): number {
+  return PLACE_BONUS / Math.sqrt(Math.max(1, entry.countries.size));
 }
 
 function tagFactorOf(entry: IndexedRecord): number {
