@@ -7,9 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { announcementId } from "../../src/announcements/record.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { reminderDelivery } from "../../src/bot/features/reminders.js";
-import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { createReminding, type Reminding } from "../../src/app/reminders.js";
-import { loadConfig } from "../../src/config.js";
 import { createMemoryReminders } from "../../src/reminders/memory.js";
 import type { ReminderService } from "../../src/reminders/types.js";
 import { testDeps } from "../helpers/bot-deps.js";
@@ -26,7 +24,6 @@ let chat: Chat;
 let deps: BotDeps;
 /** The live catalog and state every test's bot is built on. */
 let base: BotDeps;
-let broadcasts: Broadcasting;
 let reminders: ReminderService;
 let reminding: Reminding;
 
@@ -40,12 +37,11 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   api.reset({ state: true });
-  const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
   // Each test's bot has a delivery engine and reminders of its own.
   chat = await chatWith(api, {
     base,
+    broadcasting: { maxAttempts: 2 },
     services: (deps, telegram) => {
-      broadcasts = createBroadcasting({ config, deps, api: telegram, settings: { maxAttempts: 2 } });
       reminders = createMemoryReminders({
         hooks: reminderDelivery(
           { search: deps.search, i18n: deps.i18n, sessions: deps.state.sessions, logger: deps.logger },
@@ -54,11 +50,10 @@ beforeEach(async () => {
         clock: new MovableClock(),
       });
       reminding = createReminding({ config: {}, deps, api: telegram, reminders });
-      return { delivery: broadcasts.delivery, reminders };
+      return { reminders };
     },
   });
   deps = chat.deps;
-  await broadcasts.start();
   await reminding.start();
   await deps.state.roles.grant(COORDINATOR);
   for (const [i, id] of RECIPIENTS.entries())
@@ -67,7 +62,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await reminding.close();
   await reminders.close();
-  await broadcasts.close();
+  await chat.close();
 });
 
 const say = (text: string) => chat.say(COORDINATOR, text);

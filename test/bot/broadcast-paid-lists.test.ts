@@ -2,9 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { renderList } from "../../src/bot/features/broadcast/views.js";
-import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
-import { loadConfig } from "../../src/config.js";
 import { createI18n, translator } from "../../src/i18n.js";
 import { chatWith, data, plain, shown, type Chat } from "../helpers/chat.js";
 import { HARNESS_TOKEN, startFakeBotApi, telegramRateLimits, type FakeBotApi } from "../helpers/fake-bot-api.js";
@@ -21,36 +19,24 @@ const SUBSCRIBERS = 60;
 let api: FakeBotApi;
 let chat: Chat;
 let deps: BotDeps;
-let wiring: Broadcasting | undefined;
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
 });
 afterAll(() => api.close());
 afterEach(async () => {
-  await wiring?.close();
-  wiring = undefined;
+  await chat?.close();
 });
 
 async function setUp(paid: boolean): Promise<void> {
   api.reset({ state: true });
   const limits = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
   api.setSendPolicy((attempt) => (Number(attempt.chatId) >= 7000 ? limits(attempt) : undefined));
-  const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
   chat = await chatWith(api, {
     settings: { adminIds: [ADMIN] },
-    services: (deps, telegram) => {
-      wiring = createBroadcasting({
-        config,
-        deps,
-        api: telegram,
-        settings: { maxAttempts: 2, paid, ratePerSecond: 200 },
-      });
-      return { delivery: wiring.delivery };
-    },
+    broadcasting: { maxAttempts: 2, paid, ratePerSecond: 200 },
   });
   deps = chat.deps;
-  await wiring!.start();
   for (let i = 0; i < SUBSCRIBERS; i++)
     await deps.state.subscriptions.set(7000 + i, { topics: [], kinds: [], countries: [], lang: "en" });
 }

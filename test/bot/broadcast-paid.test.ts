@@ -5,9 +5,7 @@ import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { BotDeps } from "../../src/bot/context.js";
 import { renderConfirm, renderProgress } from "../../src/bot/features/broadcast/views.js";
 import { newDraft } from "../../src/bot/features/broadcast/draft.js";
-import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { LANGUAGES } from "../../src/catalog/schema.js";
-import { loadConfig } from "../../src/config.js";
 import { createI18n, translator } from "../../src/i18n.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
 import {
@@ -31,7 +29,6 @@ const SUBSCRIBERS = 60;
 let api: FakeBotApi;
 let chat: Chat;
 let deps: BotDeps;
-let wiring: Broadcasting;
 let limits: TelegramRateLimitPolicy;
 
 beforeAll(async () => {
@@ -39,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 afterEach(async () => {
-  await wiring?.close();
+  await chat?.close();
 });
 
 async function setUp(settings: Partial<BroadcastSettings>): Promise<void> {
@@ -47,15 +44,8 @@ async function setUp(settings: Partial<BroadcastSettings>): Promise<void> {
   limits = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
   // Telegram's limits on the broadcast's messages; the bot's conversation with the coordinator is not a broadcast.
   api.setSendPolicy((attempt) => (Number(attempt.chatId) >= 7000 ? limits(attempt) : undefined));
-  const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  chat = await chatWith(api, {
-    services: (deps, telegram) => {
-      wiring = createBroadcasting({ config, deps, api: telegram, settings: { maxAttempts: 2, ...settings } });
-      return { delivery: wiring.delivery };
-    },
-  });
+  chat = await chatWith(api, { broadcasting: { maxAttempts: 2, ...settings } });
   deps = chat.deps;
-  await wiring.start();
   await deps.state.roles.grant(COORDINATOR);
   for (let i = 0; i < SUBSCRIBERS; i++) {
     await deps.state.subscriptions.set(7000 + i, { topics: [], kinds: [], countries: [], lang: LANGUAGES[i % 4]! });

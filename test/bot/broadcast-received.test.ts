@@ -2,11 +2,9 @@ import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { decodeCallback, encodeCallback } from "../../src/bot/callback-data/index.js";
 import type { BotDeps } from "../../src/bot/context.js";
-import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { receivedKeyboard, renderReceived } from "../../src/bot/views/announcement.js";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { Language } from "../../src/catalog/schema.js";
-import { loadConfig } from "../../src/config.js";
 import { translator } from "../../src/i18n.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
 import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
@@ -27,25 +25,15 @@ const ZH = 7103;
 let api: FakeBotApi;
 let chat: Chat;
 let deps: BotDeps;
-let wiring: Broadcasting;
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
-  const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  chat = await chatWith(api, {
-    live: {},
-    services: (deps, telegram) => {
-      wiring = createBroadcasting({ config, deps, api: telegram, settings: { ratePerSecond: 200, maxAttempts: 2 } });
-      return { delivery: wiring.delivery };
-    },
-  });
+  chat = await chatWith(api, { live: {}, broadcasting: { ratePerSecond: 200, maxAttempts: 2 } });
   deps = chat.deps;
-  await wiring.start();
   await deps.state.roles.grant(COORDINATOR);
 });
 afterAll(async () => {
-  await wiring.close();
-  await deps.live?.close();
+  await chat.close();
   await api.close();
 });
 beforeEach(async () => {

@@ -2,11 +2,9 @@ import type { InlineKeyboardMarkup, Message, MessageEntity, Update } from "gramm
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BroadcastStatus } from "../../src/broadcast/types.js";
 import type { BotDeps } from "../../src/bot/context.js";
-import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
-import { loadConfig } from "../../src/config.js";
 import type { Language } from "../../src/catalog/schema.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
-import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
+import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { eventually } from "../helpers/until.js";
 
 /**
@@ -24,10 +22,9 @@ const RU_SUBSCRIBER = 6003;
 let api: FakeBotApi;
 let chat: Chat;
 let deps: BotDeps;
-let wiring: Broadcasting;
 
 beforeAll(async () => {
-  api = await startFakeBotApi({ token: HARNESS_TOKEN });
+  api = await startFakeBotApi();
 });
 afterAll(() => api.close());
 
@@ -36,16 +33,11 @@ beforeEach(() => setUp());
 /** A bot with broadcasting wired; with `live`, a live catalog of its own that announcements enter. */
 async function setUp(live = false): Promise<void> {
   api.reset({ state: true });
-  const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
   chat = await chatWith(api, {
     ...(live ? { live: {} } : {}),
-    services: (deps, telegram) => {
-      wiring = createBroadcasting({ config, deps, api: telegram, settings: { ratePerSecond: 200, maxAttempts: 2 } });
-      return { delivery: wiring.delivery };
-    },
+    broadcasting: { ratePerSecond: 200, maxAttempts: 2 },
   });
   deps = chat.deps;
-  await wiring.start();
   await deps.state.roles.grant(COORDINATOR);
   await subscribe(FR_SUBSCRIBER, "fr");
   await subscribe(EN_SUBSCRIBER, "en", { topics: ["energy"] });
@@ -53,8 +45,7 @@ async function setUp(live = false): Promise<void> {
 }
 afterEach(async () => {
   vi.useRealTimers();
-  await wiring.close();
-  await deps.live?.close();
+  await chat.close();
 });
 
 async function subscribe(
@@ -479,7 +470,7 @@ describe("/broadcasts", () => {
   describe("with a live catalog", () => {
     // A live catalog of its own is a search engine of its own: built here, in the hook's time, not the test's.
     beforeEach(async () => {
-      await wiring.close();
+      await chat.close();
       await setUp(true);
     });
 
@@ -557,7 +548,7 @@ describe("only coordinators", () => {
 
 describe("announcements", () => {
   beforeEach(async () => {
-    await wiring.close();
+    await chat.close();
     await setUp(true);
   });
 

@@ -3,19 +3,16 @@
 // record's id. Checked with the language chosen by /language and with the conversation's language.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { STEP, VARIANT_STEPS } from "../../src/bot/features/broadcast/draft.js";
-import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import { COMMENT_STEP, VALUE_STEP } from "../../src/bot/features/edit.js";
 import { LANGUAGE_STEP } from "../../src/bot/features/language.js";
 import { RECORD_STEP, REPLY_STEP } from "../../src/bot/features/unanswered.js";
 import { isContentStep } from "../../src/bot/middlewares/language.js";
-import { loadConfig } from "../../src/config.js";
 import { translator, type Translate } from "../../src/i18n.js";
 import { calls, chatWith, type Chat } from "../helpers/chat.js";
 import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi;
 let chat: Chat;
-let wiring: Broadcasting;
 let fr: Translate;
 
 /** Each test is a coordinator (an administrator, for the review) of their own, on one bot. */
@@ -31,21 +28,11 @@ const UNANSWERED: [string, string][] = [
 
 beforeAll(async () => {
   api = await startFakeBotApi({ token: HARNESS_TOKEN });
-  const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
-  chat = await chatWith(api, {
-    settings: { adminIds: ADMINS },
-    live: {},
-    services: (deps, telegram) => {
-      wiring = createBroadcasting({ config, deps, api: telegram, settings: { ratePerSecond: 200 } });
-      return { delivery: wiring.delivery };
-    },
-  });
-  await wiring.start();
+  chat = await chatWith(api, { settings: { adminIds: ADMINS }, live: {}, broadcasting: { ratePerSecond: 200 } });
   fr = translator(chat.deps.i18n, "fr");
 });
 afterAll(async () => {
-  await wiring.close();
-  await chat.deps.live?.close();
+  await chat.close();
   await api.close();
 });
 beforeEach(() => {
