@@ -5,11 +5,14 @@
  * whole app over real HTTP (polling, webhook) is test/helpers/bot-harness.ts.
  */
 import type { Api, Bot } from "grammy";
+import type { i18n } from "i18next";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { lateBoundClient } from "../../src/app/bot-client.js";
 import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
 import type { BroadcastSettings } from "../../src/broadcast/config.js";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import { LANGUAGES, type Language } from "../../src/catalog/schema.js";
+import { translator } from "../../src/i18n.js";
 import { createBot } from "../../src/bot/index.js";
 import { testDeps } from "./bot-deps.js";
 import type { ChatType, FakeBotApi, Payload, RecordedCall } from "./fake-bot-api.js";
@@ -164,4 +167,22 @@ export function plain(payload: Payload): string {
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, "&");
+}
+
+/**
+ * The language the bot answered a question in: that of an answer's 📖 button, or of the opening of "no
+ * good answer"; undefined for a message that answers no question (a menu, a confirmation, help).
+ */
+export function answerLanguage(
+  message: { text?: unknown; reply_markup?: unknown } | undefined,
+  i18n: i18n,
+): Language | undefined {
+  if (!message) return undefined;
+  const text = String(message.text ?? "");
+  const labels = buttons(message as Payload).map((b) => b.text);
+  return LANGUAGES.find((lang) => {
+    const t = translator(i18n, lang);
+    const opening = t("question:noMatch.title", { query: "\u0000" }).split("\u0000")[0]!;
+    return labels.includes(t("record:button.details")) || text.startsWith(opening);
+  });
 }
