@@ -3,7 +3,7 @@ import type { BotDeps } from "../../src/bot/context.js";
 import { MESSAGE_LIMIT } from "../../src/bot/format.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import type { SessionData } from "../../src/state/types.js";
-import { bundledCatalog } from "../helpers/bundled-catalog.js";
+import { bundledCatalog } from "../helpers/saved-index.js";
 import { buttons, calls as of, chatWith, data as callbackData, type Chat } from "../helpers/chat.js";
 import { startFakeBotApi, type FakeBotApi, type Payload, type RecordedCall } from "../helpers/fake-bot-api.js";
 

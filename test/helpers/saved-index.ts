@@ -9,17 +9,18 @@
  * - `openEngine()`: engines over the bundled catalog (or a copy of its folder) in the test workers
  *   (test/helpers/bot-deps.ts), built by the first worker that needs one and loaded by the others, an
  *   engine of its own each time.
- * Test files in other workers that ask meanwhile wait for the first one's file. Outside a test run
- * (no run folder), nothing is saved: each start and each worker builds.
+ * The bundled catalog itself (`bundledCatalog()`) is read once per run the same way. Test files in
+ * other workers that ask meanwhile wait for the first one's file. Outside a test run (no run folder),
+ * nothing is saved: each worker reads the folder and builds.
  */
 import { spawn } from "node:child_process";
-import { access, writeFile } from "node:fs/promises";
+import { access, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
+import v8 from "node:v8";
+import { catalogFingerprint, DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { Catalog } from "../../src/catalog/schema.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { catalogContentHash, loadSnapshot, writeSnapshot } from "../../src/search/snapshot.js";
-import { bundledCatalog } from "./bundled-catalog.js";
 import { nodeArgs, ROOT } from "./main-process.js";
 
 /** A bound on a hang: one index build, on a loaded machine. */
@@ -50,7 +51,53 @@ export function processIndexFile(): Promise<string | undefined> {
   })());
 }
 
-/** Content hashes of catalogs (frozen, or never changed: see bundled-catalog.ts), computed once. */
+let bundled: Promise<Catalog> | undefined;
+let bundledPrint: Promise<string | undefined> | undefined;
+
+/**
+ * The bundled catalog's files, read once per run: the first worker that needs them reads the folder and
+ * saves what it read in the run's folder (V8's serialisation, as the saved index keeps a catalog); the
+ * others take that instead of parsing and checking the YAML again. Frozen: code that changed them in
+ * place fails there instead of leaking into the next test.
+ */
+export function bundledCatalog(): Promise<Catalog> {
+  return (bundled ??= (async () => {
+    const folder = runFolder();
+    if (!folder) return deepFreeze(await loadCatalogOrThrow(DEFAULT_DATA_DIR));
+    const file = path.join(folder, "bundled-catalog.v8");
+    let read: Catalog | undefined;
+    await madeOnce(file, async () => {
+      read = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
+      await writeFile(`${file}.part`, v8.serialize(read));
+      await rename(`${file}.part`, file);
+    });
+    return deepFreeze(read ?? (v8.deserialize(await readFile(file)) as Catalog));
+  })());
+}
+
+/**
+ * The catalog in `dir`: the bundled one when the folder holds the same files (a copy of the bundled
+ * folder: as a start takes the catalog from its saved index when its folder's fingerprint is the one
+ * saved with it), else read.
+ */
+export async function catalogIn(dir: string): Promise<Catalog> {
+  if (dir === DEFAULT_DATA_DIR) return bundledCatalog();
+  const [mine, bundledFiles] = await Promise.all([
+    catalogFingerprint(dir),
+    (bundledPrint ??= catalogFingerprint(DEFAULT_DATA_DIR)),
+  ]);
+  return mine !== undefined && mine === bundledFiles ? bundledCatalog() : loadCatalogOrThrow(dir);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Content hashes of catalogs (frozen, or never changed: see bundledCatalog), computed once. */
 const hashes = new WeakMap<Catalog, string>();
 
 /**
@@ -63,11 +110,11 @@ export async function openEngine(catalog: Catalog): Promise<SearchEngine> {
   const folder = runFolder();
   if (!folder) return SearchEngine.build(catalog);
   const file = path.join(folder, "bundled-catalog.workers.index");
-  const bundled = await bundledCatalog();
+  const bundledFiles = await bundledCatalog();
   let built: SearchEngine | undefined;
   await madeOnce(file, async () => {
-    const engine = writeSnapshot(file, bundled).engine;
-    if (catalog === bundled) built = engine;
+    const engine = writeSnapshot(file, bundledFiles).engine;
+    if (catalog === bundledFiles) built = engine;
   });
   if (built) return built;
   let hash = hashes.get(catalog);
