@@ -83,7 +83,7 @@ describe("a catalog folder whose files are those the saved index was made from",
       "search index saved for the next start",
       "catalog loaded and indexed",
     ]);
-    expect(edited.engine.get(LUNAR_GREENHOUSE_ID)).toBeDefined();
+    expect(edited.engine.get(LUNAR_GREENHOUSE_ID)?.id).toBe(LUNAR_GREENHOUSE_ID);
     const loaded = await start(file);
     expect(loaded.messages).toEqual(["catalog and search index loaded from the saved index"]);
     expect(loaded.engine.get(LUNAR_GREENHOUSE_ID)).toEqual(edited.engine.get(LUNAR_GREENHOUSE_ID));

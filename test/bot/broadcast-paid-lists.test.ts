@@ -71,7 +71,7 @@ describe("the cost of a paid broadcast afterwards", () => {
   it("/broadcasts and /audit give the cost the engine counted", async () => {
     await setUp(true);
     const status = await broadcastToEveryone();
-    expect(status.paid).toBeDefined();
+    expect(status.paid).toMatchObject({ billed: expect.any(Number), estimate: expect.any(Number) });
     const cost = `💫 cost ${starsText(status.paid!.billed)}`;
 
     const list = await ask("/broadcasts");

@@ -33,12 +33,14 @@ it(
   async () => {
     const { deps } = app!;
     expect(deps.settings.adminIds).toEqual([1]);
-    expect(deps.live).toBeDefined();
+    // The live catalog serves the bot's search.
+    expect(deps.live?.search).toBe(deps.search);
     // Composed once, complete before the bot was created: nothing swaps or adds a dependency afterwards
     // (the engine changes in place).
     expect(Object.isFrozen(deps) && Object.isFrozen(deps.settings)).toBe(true);
-    expect(deps.delivery).toBeDefined();
-    expect(deps.reminders).toBeDefined();
+    // Broadcasting and reminders are wired, in memory without Redis, with nothing to do yet.
+    expect(await deps.delivery?.list()).toEqual([]);
+    expect(await deps.reminders?.list(1)).toEqual([]);
     const engine = deps.search;
     const files = deps.search.size;
 
@@ -49,7 +51,7 @@ it(
       expires: "2999-12-31",
     });
     await deps.live!.put(announcement);
-    expect(deps.search.get(announcement.id)).toBeDefined();
+    expect(deps.search.get(announcement.id)?.id).toBe(announcement.id);
 
     const wuhan = await readFile(path.join(dir!, "records", "incubator-wuhan.yaml"), "utf8");
     await writeFile(
@@ -58,14 +60,14 @@ it(
     );
 
     expect(await deps.live!.reload()).toEqual({ ok: true, records: files + 2 });
-    expect(deps.search.get("incubator-wuhan-2")).toBeDefined();
-    expect(deps.search.get(announcement.id)).toBeDefined();
+    expect(deps.search.get("incubator-wuhan-2")?.id).toBe("incubator-wuhan-2");
+    expect(deps.search.get(announcement.id)?.id).toBe(announcement.id);
     expect(deps.search).toBe(engine);
 
     await writeFile(path.join(dir!, "records", "broken.yaml"), "id: [");
     const refused = await deps.live!.reload();
     expect(refused.ok).toBe(false);
-    expect(deps.search.get(announcement.id)).toBeDefined();
-    expect(deps.search.get("incubator-wuhan-2")).toBeDefined();
+    expect(deps.search.get(announcement.id)?.id).toBe(announcement.id);
+    expect(deps.search.get("incubator-wuhan-2")?.id).toBe("incubator-wuhan-2");
   },
 );
