@@ -161,7 +161,8 @@ describe("LiveCatalog in one process", () => {
   });
 });
 
-describe("LiveCatalog across processes on one Redis", () => {
+// Three live catalogs and their engines a test, waiting on Redis: the limit bounds a hang on a loaded machine.
+describe("LiveCatalog across processes on one Redis", { timeout: 90_000 }, () => {
   const redis = redisForTests();
   const store = async (maxKept?: number): Promise<CatalogChangeStore> =>
     createRedisCatalogChanges(await redis.client(), { prefix: "t:", ...(maxKept ? { maxKept } : {}), logger });
