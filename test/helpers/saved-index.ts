@@ -5,7 +5,8 @@
  * and each start loads it:
  * - `processIndexFile()`: for the bot processes of replica sets (test/helpers/replicas.ts), written by
  *   the compiled `index:build` those processes come from (an index names the engine's code it was made
- *   by, so the compiled processes cannot use one made by src/ under vitest);
+ *   by, so the compiled processes cannot use one made by src/ under vitest); `fixtureIndexFile()`, the
+ *   same for processes on the two-record catalog;
  * - `openEngine()`: engines over the bundled catalog (or a copy of its folder) in the test workers
  *   (test/helpers/bot-deps.ts), built by the first worker that needs one and loaded by the others, an
  *   engine of its own each time.
@@ -14,13 +15,14 @@
  * nothing is saved: each worker reads the folder and builds.
  */
 import { spawn } from "node:child_process";
-import { access, readFile, rename, writeFile } from "node:fs/promises";
+import { access, copyFile, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import v8 from "node:v8";
 import { catalogFingerprint, DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { Catalog } from "../../src/catalog/schema.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { catalogContentHash, loadSnapshot, writeSnapshot } from "../../src/search/snapshot.js";
+import { makeCatalog } from "../catalog/fixture.js";
 import { nodeArgs, ROOT } from "./main-process.js";
 
 /** A bound on a hang: one index build, on a loaded machine. */
@@ -38,17 +40,43 @@ let processIndex: Promise<string | undefined> | undefined;
  * another catalog finds it stale and builds, as it would without.
  */
 export function processIndexFile(): Promise<string | undefined> {
-  return (processIndex ??= (async () => {
-    const folder = runFolder();
-    if (!folder) return undefined;
-    const file = path.join(folder, "bundled-catalog.process.index");
-    await madeOnce(file, async () => {
-      const args = [...nodeArgs("cli/index-build"), "--data", DEFAULT_DATA_DIR, "--out", file];
-      const { code, output } = await run(args);
-      if (code !== 0) throw new Error(`index:build exited with ${code}:\n${output}`);
-    });
-    return file;
+  return (processIndex ??= processIndexOf(DEFAULT_DATA_DIR, "bundled-catalog.process.index"));
+}
+
+let fixtureIndex: Promise<string | undefined> | undefined;
+let fixtureCopies = 0;
+
+/**
+ * SEARCH_INDEX_FILE for processes run from the compiled src/ on the two-record catalog
+ * (test/catalog/fixture.ts as `makeCatalog()` writes it): a copy of the run's saved index of that
+ * catalog, for the test files whose processes are about something else than the index (exit codes,
+ * signals, Redis at start, the console), which then load it instead of building it — about half of
+ * such a start's CPU time. A copy of its own for each caller, since a start may save its index again;
+ * "" outside a test run (no index). A start on another catalog finds it stale and builds.
+ */
+export async function fixtureIndexFile(): Promise<string> {
+  const file = await (fixtureIndex ??= (async () => {
+    if (!runFolder()) return undefined;
+    const { dir } = await makeCatalog();
+    return processIndexOf(dir, "fixture-catalog.process.index");
   })());
+  if (!file) return "";
+  const copy = `${file}.${process.pid}.${++fixtureCopies}`;
+  await copyFile(file, copy);
+  return copy;
+}
+
+/** The run's saved index of the catalog in `dataDir`, written once by the compiled `index:build`. */
+async function processIndexOf(dataDir: string, name: string): Promise<string | undefined> {
+  const folder = runFolder();
+  if (!folder) return undefined;
+  const file = path.join(folder, name);
+  await madeOnce(file, async () => {
+    const args = [...nodeArgs("cli/index-build"), "--data", dataDir, "--out", file];
+    const { code, output } = await run(args);
+    if (code !== 0) throw new Error(`index:build exited with ${code}:\n${output}`);
+  });
+  return file;
 }
 
 let bundled: Promise<Catalog> | undefined;
