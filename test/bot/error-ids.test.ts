@@ -1,7 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BotDeps } from "../../src/bot/context.js";
-import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
-import { loadConfig } from "../../src/config.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { chatWith, type Chat } from "../helpers/chat.js";
 import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
@@ -38,7 +36,7 @@ describe("a user whose update fails", () => {
     expect(text).toMatch(apology);
     expect(text).not.toMatch(/OOM|maxmemory|script|e0e1f9/);
     const id = ERROR_ID.exec(text)?.[1];
-    expect(id).toBeDefined();
+    expect(id).toMatch(/^[0-9A-F]{6}$/);
     expect(logs.lines().find((l) => l.msg === "update failed")).toMatchObject({ errorId: id, message: INTERNAL });
   });
 });
@@ -47,25 +45,19 @@ describe("a coordinator whose broadcast cannot be scheduled", () => {
   const COORDINATOR = 7201;
   let chat: Chat;
   let deps: BotDeps;
-  let wiring: Broadcasting;
   const logs = captureLogs();
 
   beforeEach(async () => {
     api.reset({ state: true });
-    const config = loadConfig({ TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: "silent" });
     chat = await chatWith(api, {
       deps: { logger: logs.logger },
-      services: (deps, telegram) => {
-        wiring = createBroadcasting({ config, deps, api: telegram, settings: { ratePerSecond: 200, maxAttempts: 2 } });
-        return { delivery: wiring.delivery };
-      },
+      broadcasting: { ratePerSecond: 200, maxAttempts: 2 },
     });
     deps = chat.deps;
-    await wiring.start();
     await deps.state.roles.grant(COORDINATOR);
     await deps.state.subscriptions.set(7202, { topics: [], kinds: [], countries: [], lang: "en" });
   });
-  afterEach(() => wiring.close());
+  afterEach(() => chat.close());
 
   it("sees an error id, not the error's text", async () => {
     vi.spyOn(deps.delivery!, "schedule").mockRejectedValue(new Error(INTERNAL));
@@ -80,6 +72,7 @@ describe("a coordinator whose broadcast cannot be scheduled", () => {
     expect(shown).toMatch(/^⚠️ The broadcast could not be scheduled because of a problem on our side/);
     expect(shown).not.toMatch(/OOM|maxmemory|script|e0e1f9/);
     const id = ERROR_ID.exec(shown)?.[1];
+    expect(id).toMatch(/^[0-9A-F]{6}$/);
     expect(logs.lines().find((l) => l.msg === "broadcast not scheduled")).toMatchObject({
       errorId: id,
       message: INTERNAL,

@@ -7,7 +7,7 @@ import {
   checkShortTitles,
   checkVerified,
 } from "../../src/catalog/usage.js";
-import { bundledCatalog } from "../helpers/bundled-catalog.js";
+import { bundledCatalog } from "../helpers/saved-index.js";
 import { record as fixtureRecord } from "../search/fixture.js";
 
 const L = (en: string, fr = en, ru = en, zh = en) => ({ en, fr, ru, zh });

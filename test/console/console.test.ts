@@ -12,6 +12,7 @@ import { createI18n } from "../../src/i18n.js";
 import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
 import { nodeArgs } from "../helpers/main-process.js";
+import { fixtureIndexFile } from "../helpers/saved-index.js";
 import { textSink } from "../helpers/text-sink.js";
 
 /**
@@ -32,7 +33,7 @@ function spawnConsole(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, nodeArgs("main"), {
       cwd: ROOT,
-      // No saved search index (see startMain in main-process.ts).
+      // No saved search index unless given (see startMain in main-process.ts).
       env: { PATH: process.env.PATH ?? "", SEARCH_INDEX_FILE: "", ...env },
       stdio: ["pipe", "pipe", "pipe"],
     });
@@ -110,6 +111,8 @@ describe("npm start without a token: the console chat", () => {
         const { code, stdout, stderr } = await spawnConsole("/start\n1\nФорум Альфа\n", {
           LANG: "ru_RU.UTF-8",
           CATALOG_DIR: dir,
+          // Its index, saved once per run, instead of a build.
+          SEARCH_INDEX_FILE: await fixtureIndexFile(),
         });
         expect(code, stderr).toBe(0);
         expect(stderr).toBe("");

@@ -10,7 +10,7 @@ import { run as checkCatalog } from "../../src/cli/catalog-check.js";
 import { run as exportCatalog } from "../../src/cli/catalog-export.js";
 import { createState } from "../../src/state/index.js";
 import type { StateBackend } from "../../src/state/types.js";
-import { bundledCatalog } from "../helpers/bundled-catalog.js";
+import { bundledCatalog } from "../helpers/saved-index.js";
 import { buttonData, plainText } from "../helpers/bot-harness.js";
 import { runCli } from "../helpers/cli.js";
 import type { RecordedCall } from "../helpers/fake-bot-api.js";

@@ -4,6 +4,7 @@ import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { startMain } from "../helpers/main-process.js";
 import { openClient, startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { fixtureIndexFile } from "../helpers/saved-index.js";
 
 /**
  * The process when Redis is unreachable or refuses the password at start: it retries for
@@ -15,10 +16,15 @@ import { openClient, startRedisServer, type RedisServer } from "../helpers/redis
 const SPAWN_TIMEOUT_MS = 180_000;
 const PASSWORD = "Sup3r-Secret-Redis-Passw0rd";
 
-/** A two-record catalog (test/catalog/fixture.ts): nothing here depends on the bundled one, and the start skips most of the index build. */
+/**
+ * A two-record catalog (test/catalog/fixture.ts): nothing here depends on the bundled one. The processes
+ * load its index, saved once per run, instead of building it.
+ */
 let catalogDir: string;
+let indexFile: string;
 beforeAll(async () => {
   catalogDir = (await makeCatalog()).dir;
+  indexFile = await fixtureIndexFile();
 });
 afterAll(removeFixtures);
 
@@ -60,6 +66,7 @@ function env(api: FakeBotApi | undefined, redisUrl: string, more: Record<string,
     PORT: "0",
     LOG_LEVEL: "debug",
     CATALOG_DIR: catalogDir,
+    SEARCH_INDEX_FILE: indexFile,
     ...more,
   };
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Language } from "../../src/catalog/schema.js";
 import { createState } from "../../src/state/index.js";
 import type { StateBackend } from "../../src/state/types.js";
-import { bundledCatalog } from "../helpers/bundled-catalog.js";
+import { bundledCatalog } from "../helpers/saved-index.js";
 import { buttonData, plainText } from "../helpers/bot-harness.js";
 import { apiErrors, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { startReplicaSet, type DeliveryResult, type ReplicaSet } from "../helpers/replicas.js";

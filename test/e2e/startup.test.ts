@@ -5,6 +5,7 @@ import { bundledEngine } from "../helpers/bot-deps.js";
 import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import { HARNESS_TOKEN, apiError, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 import { startMain as startMainProcess } from "../helpers/main-process.js";
+import { fixtureIndexFile } from "../helpers/saved-index.js";
 
 /**
  * Tests that start `npm start`'s process (module loading, catalog and index build) get more time, and
@@ -15,11 +16,13 @@ const PROCESS_WAIT_MS = 120_000;
 
 /**
  * The processes read a two-record catalog (test/catalog/fixture.ts): what they show here does not depend
- * on the bundled one, and their start skips most of the index build.
+ * on the bundled one. They load its index, saved once per run, instead of building it.
  */
 let catalogDir: string;
+let indexFile: string;
 beforeAll(async () => {
   catalogDir = (await makeCatalog()).dir;
+  indexFile = await fixtureIndexFile();
   // The bots started in this process share the worker's search engine: built here, in the hook's time,
   // not in the first test's.
   await bundledEngine();
@@ -124,7 +127,7 @@ describe("start-up against Telegram", () => {
 
 /** npm start's entry point with this environment, on the small catalog unless CATALOG_DIR is given. */
 function startMain(env: Record<string, string>) {
-  return startMainProcess({ CATALOG_DIR: catalogDir, ...env });
+  return startMainProcess({ CATALOG_DIR: catalogDir, SEARCH_INDEX_FILE: indexFile, ...env });
 }
 
 async function until(check: () => boolean, timeoutMs = PROCESS_WAIT_MS): Promise<void> {

@@ -1,5 +1,5 @@
 import pino from "pino";
-import { DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
+import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import type { BotDeps, BotSettings } from "../../src/bot/context.js";
 import { DecisionCache } from "../../src/bot/decisions.js";
 import { createI18n } from "../../src/i18n.js";
@@ -8,9 +8,8 @@ import { DEFAULT_THRESHOLD } from "../../src/search/decide.js";
 import type { SearchEngine } from "../../src/search/engine.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import type { StateBackend } from "../../src/state/types.js";
-import { bundledCatalog } from "./bundled-catalog.js";
 import { afterEachFile } from "./file-end.js";
-import { openEngine } from "./saved-index.js";
+import { bundledCatalog, catalogIn, openEngine } from "./saved-index.js";
 
 let shared: { engine: Promise<SearchEngine>; changed: boolean } | undefined;
 
@@ -78,7 +77,7 @@ export async function testDeps(
   let live: LiveCatalog | undefined;
   if (overrides.live) {
     const dir = overrides.live.dir ?? DEFAULT_DATA_DIR;
-    const files = dir === DEFAULT_DATA_DIR ? await bundledCatalog() : await loadCatalogOrThrow(dir);
+    const files = await catalogIn(dir);
     const engine = await openEngine(files);
     live = await LiveCatalog.start({ dir, files, engine, changes: state.catalog, logger });
     search = live.search;

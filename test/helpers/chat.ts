@@ -5,9 +5,14 @@
  * whole app over real HTTP (polling, webhook) is test/helpers/bot-harness.ts.
  */
 import type { Api, Bot } from "grammy";
+import type { i18n } from "i18next";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { lateBoundClient } from "../../src/app/bot-client.js";
+import { createBroadcasting, type Broadcasting } from "../../src/app/broadcasts.js";
+import type { BroadcastSettings } from "../../src/broadcast/config.js";
 import type { BotContext, BotDeps } from "../../src/bot/context.js";
+import { LANGUAGES, type Language } from "../../src/catalog/schema.js";
+import { translator } from "../../src/i18n.js";
 import { createBot } from "../../src/bot/index.js";
 import { testDeps } from "./bot-deps.js";
 import type { ChatType, FakeBotApi, Payload, RecordedCall } from "./fake-bot-api.js";
@@ -23,6 +28,8 @@ export interface From {
 export interface Chat {
   bot: Bot<BotContext>;
   deps: BotDeps;
+  /** Broadcasting, started, when asked for (`ChatOptions.broadcasting`). */
+  broadcasting: Broadcasting | undefined;
   /** Sends text from `user` (private chat unless told) and returns the calls made in answer. */
   say(user: number, text: string, from?: From): Promise<RecordedCall[]>;
   /** Presses a button of the bot's last message in the chat (or of `messageId`); `force` skips the check that the button exists. */
@@ -33,6 +40,8 @@ export interface Chat {
   botMessages(chatId: number): Message[];
   /** Delivers any update (an update_id is given when missing). */
   deliver(update: Omit<Update, "update_id"> & { update_id?: number }): Promise<RecordedCall[]>;
+  /** Closes the broadcasting and the live catalog made here (not those of a `base`). */
+  close(): Promise<void>;
 }
 
 export interface ChatOptions {
@@ -46,18 +55,34 @@ export interface ChatOptions {
    * after chatWith), returns the dependencies they add (delivery, reminders).
    */
   services?: (deps: BotDeps, telegram: Api) => Partial<BotDeps>;
+  /**
+   * Broadcasting wired as the app wires it without Redis (src/app/broadcasts.ts: the in-memory delivery
+   * engine, sending to this fake Bot API with its token), with these settings: its delivery is the bot's,
+   * its workers are started once the bot exists; `close()` closes it.
+   */
+  broadcasting?: Partial<BroadcastSettings>;
 }
 
 export async function chatWith(
   api: FakeBotApi,
   overrides: Parameters<typeof testDeps>[0] & ChatOptions = {},
 ): Promise<Chat> {
-  const { base, deps: extra, services, ...rest } = overrides;
+  const { base, deps: extra, services, broadcasting: settings, ...rest } = overrides;
   const made = { ...(base ?? (await testDeps(rest))), ...extra };
   const telegram = lateBoundClient();
-  const deps: BotDeps = { ...made, ...services?.(made, telegram.api) };
+  const broadcasting = settings
+    ? createBroadcasting({
+        config: { mode: "polling", TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot },
+        deps: made,
+        api: telegram.api,
+        settings,
+      })
+    : undefined;
+  const withDelivery: BotDeps = broadcasting ? { ...made, delivery: broadcasting.delivery } : made;
+  const deps: BotDeps = { ...withDelivery, ...services?.(withDelivery, telegram.api) };
   const bot = createBot(deps, { token: api.token, apiRoot: api.apiRoot, botInfo: api.botInfo });
   telegram.bind(bot.api);
+  await broadcasting?.start();
   const deliver = async (update: Omit<Update, "update_id"> & { update_id?: number }) => {
     const mark = api.mark();
     // pushUpdate records the update the way Telegram would (callback query ids, chat membership).
@@ -67,7 +92,12 @@ export async function chatWith(
   return {
     bot,
     deps,
+    broadcasting,
     deliver,
+    async close() {
+      await broadcasting?.close();
+      if (!base) await made.live?.close();
+    },
     say: (user, text, from = {}) =>
       deliver(
         api.textMessage({
@@ -137,4 +167,22 @@ export function plain(payload: Payload): string {
     .replace(/&gt;/g, ">")
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, "&");
+}
+
+/**
+ * The language the bot answered a question in: that of an answer's 📖 button, or of the opening of "no
+ * good answer"; undefined for a message that answers no question (a menu, a confirmation, help).
+ */
+export function answerLanguage(
+  message: { text?: unknown; reply_markup?: unknown } | undefined,
+  i18n: i18n,
+): Language | undefined {
+  if (!message) return undefined;
+  const text = String(message.text ?? "");
+  const labels = buttons(message as Payload).map((b) => b.text);
+  return LANGUAGES.find((lang) => {
+    const t = translator(i18n, lang);
+    const opening = t("question:noMatch.title", { query: "\u0000" }).split("\u0000")[0]!;
+    return labels.includes(t("record:button.details")) || text.startsWith(opening);
+  });
 }

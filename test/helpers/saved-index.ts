@@ -5,21 +5,24 @@
  * and each start loads it:
  * - `processIndexFile()`: for the bot processes of replica sets (test/helpers/replicas.ts), written by
  *   the compiled `index:build` those processes come from (an index names the engine's code it was made
- *   by, so the compiled processes cannot use one made by src/ under vitest);
+ *   by, so the compiled processes cannot use one made by src/ under vitest); `fixtureIndexFile()`, the
+ *   same for processes on the two-record catalog;
  * - `openEngine()`: engines over the bundled catalog (or a copy of its folder) in the test workers
  *   (test/helpers/bot-deps.ts), built by the first worker that needs one and loaded by the others, an
  *   engine of its own each time.
- * Test files in other workers that ask meanwhile wait for the first one's file. Outside a test run
- * (no run folder), nothing is saved: each start and each worker builds.
+ * The bundled catalog itself (`bundledCatalog()`) is read once per run the same way. Test files in
+ * other workers that ask meanwhile wait for the first one's file. Outside a test run (no run folder),
+ * nothing is saved: each worker reads the folder and builds.
  */
 import { spawn } from "node:child_process";
-import { access, writeFile } from "node:fs/promises";
+import { access, copyFile, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
+import v8 from "node:v8";
+import { catalogFingerprint, DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { Catalog } from "../../src/catalog/schema.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { catalogContentHash, loadSnapshot, writeSnapshot } from "../../src/search/snapshot.js";
-import { bundledCatalog } from "./bundled-catalog.js";
+import { makeCatalog } from "../catalog/fixture.js";
 import { nodeArgs, ROOT } from "./main-process.js";
 
 /** A bound on a hang: one index build, on a loaded machine. */
@@ -37,20 +40,92 @@ let processIndex: Promise<string | undefined> | undefined;
  * another catalog finds it stale and builds, as it would without.
  */
 export function processIndexFile(): Promise<string | undefined> {
-  return (processIndex ??= (async () => {
+  return (processIndex ??= processIndexOf(DEFAULT_DATA_DIR, "bundled-catalog.process.index"));
+}
+
+let fixtureIndex: Promise<string | undefined> | undefined;
+let fixtureCopies = 0;
+
+/**
+ * SEARCH_INDEX_FILE for processes run from the compiled src/ on the two-record catalog
+ * (test/catalog/fixture.ts as `makeCatalog()` writes it): a copy of the run's saved index of that
+ * catalog, for the test files whose processes are about something else than the index (exit codes,
+ * signals, Redis at start, the console), which then load it instead of building it — about half of
+ * such a start's CPU time. A copy of its own for each caller, since a start may save its index again;
+ * "" outside a test run (no index). A start on another catalog finds it stale and builds.
+ */
+export async function fixtureIndexFile(): Promise<string> {
+  const file = await (fixtureIndex ??= (async () => {
+    if (!runFolder()) return undefined;
+    const { dir } = await makeCatalog();
+    return processIndexOf(dir, "fixture-catalog.process.index");
+  })());
+  if (!file) return "";
+  const copy = `${file}.${process.pid}.${++fixtureCopies}`;
+  await copyFile(file, copy);
+  return copy;
+}
+
+/** The run's saved index of the catalog in `dataDir`, written once by the compiled `index:build`. */
+async function processIndexOf(dataDir: string, name: string): Promise<string | undefined> {
+  const folder = runFolder();
+  if (!folder) return undefined;
+  const file = path.join(folder, name);
+  await madeOnce(file, async () => {
+    const args = [...nodeArgs("cli/index-build"), "--data", dataDir, "--out", file];
+    const { code, output } = await run(args);
+    if (code !== 0) throw new Error(`index:build exited with ${code}:\n${output}`);
+  });
+  return file;
+}
+
+let bundled: Promise<Catalog> | undefined;
+let bundledPrint: Promise<string | undefined> | undefined;
+
+/**
+ * The bundled catalog's files, read once per run: the first worker that needs them reads the folder and
+ * saves what it read in the run's folder (V8's serialisation, as the saved index keeps a catalog); the
+ * others take that instead of parsing and checking the YAML again. Frozen: code that changed them in
+ * place fails there instead of leaking into the next test.
+ */
+export function bundledCatalog(): Promise<Catalog> {
+  return (bundled ??= (async () => {
     const folder = runFolder();
-    if (!folder) return undefined;
-    const file = path.join(folder, "bundled-catalog.process.index");
+    if (!folder) return deepFreeze(await loadCatalogOrThrow(DEFAULT_DATA_DIR));
+    const file = path.join(folder, "bundled-catalog.v8");
+    let read: Catalog | undefined;
     await madeOnce(file, async () => {
-      const args = [...nodeArgs("cli/index-build"), "--data", DEFAULT_DATA_DIR, "--out", file];
-      const { code, output } = await run(args);
-      if (code !== 0) throw new Error(`index:build exited with ${code}:\n${output}`);
+      read = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
+      await writeFile(`${file}.part`, v8.serialize(read));
+      await rename(`${file}.part`, file);
     });
-    return file;
+    return deepFreeze(read ?? (v8.deserialize(await readFile(file)) as Catalog));
   })());
 }
 
-/** Content hashes of catalogs (frozen, or never changed: see bundled-catalog.ts), computed once. */
+/**
+ * The catalog in `dir`: the bundled one when the folder holds the same files (a copy of the bundled
+ * folder: as a start takes the catalog from its saved index when its folder's fingerprint is the one
+ * saved with it), else read.
+ */
+export async function catalogIn(dir: string): Promise<Catalog> {
+  if (dir === DEFAULT_DATA_DIR) return bundledCatalog();
+  const [mine, bundledFiles] = await Promise.all([
+    catalogFingerprint(dir),
+    (bundledPrint ??= catalogFingerprint(DEFAULT_DATA_DIR)),
+  ]);
+  return mine !== undefined && mine === bundledFiles ? bundledCatalog() : loadCatalogOrThrow(dir);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Content hashes of catalogs (frozen, or never changed: see bundledCatalog), computed once. */
 const hashes = new WeakMap<Catalog, string>();
 
 /**
@@ -63,11 +138,11 @@ export async function openEngine(catalog: Catalog): Promise<SearchEngine> {
   const folder = runFolder();
   if (!folder) return SearchEngine.build(catalog);
   const file = path.join(folder, "bundled-catalog.workers.index");
-  const bundled = await bundledCatalog();
+  const bundledFiles = await bundledCatalog();
   let built: SearchEngine | undefined;
   await madeOnce(file, async () => {
-    const engine = writeSnapshot(file, bundled).engine;
-    if (catalog === bundled) built = engine;
+    const engine = writeSnapshot(file, bundledFiles).engine;
+    if (catalog === bundledFiles) built = engine;
   });
   if (built) return built;
   let hash = hashes.get(catalog);

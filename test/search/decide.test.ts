@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decide, DEFAULT_THRESHOLD, unsaidClause } from "../../src/search/decide.js";
-import { SearchEngine } from "../../src/search/engine.js";
+import type { SearchEngine } from "../../src/search/engine.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
+import { bundledCatalog, openEngine } from "../helpers/saved-index.js";
 
 let engine: SearchEngine;
 beforeAll(async () => {
@@ -52,7 +53,8 @@ describe("decide: direct answers from the record's own sentence", () => {
   });
 
   it("reads the record's sentences as they are now, once a record changes", async () => {
-    const own = SearchEngine.build(engine.catalog);
+    // An engine of its own, which the change does not leave to the other tests.
+    const own = await openEngine(await bundledCatalog());
     const question = "who is the mayor of Shunyi district?";
     const before = decide(own, question);
     const record = before.record!;
@@ -524,8 +526,9 @@ describe("decide: a question asking only for a detail", () => {
     expect(decide(engine, "上合人工智能应用合作中心设在哪个城市")).toMatchObject({ kind: "decline", missing: "city" });
   });
 
-  it("is answered by the record's sentence that gives it, and declined by one that says it is not given", () => {
-    const own = SearchEngine.build(engine.catalog);
+  it("is answered by the record's sentence that gives it, and declined by one that says it is not given", async () => {
+    // An engine of its own, which the change does not leave to the other tests.
+    const own = await openEngine(await bundledCatalog());
     const question = "Quels sont les frais d'inscription au camp d'innovation Chine-ASEAN ?";
     expect(decide(own, question)).toMatchObject({ kind: "decline", missing: "fee" });
     const camp = own.get("china-asean-innovation-camp")!;

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Catalog, CatalogRecord } from "../../src/catalog/schema.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import type { SearchResponse } from "../../src/search/types.js";
-import { bundledCatalog } from "../helpers/bundled-catalog.js";
+import { bundledCatalog } from "../helpers/saved-index.js";
 import { L, record } from "./fixture.js";
 
 // Incremental changes (put, replace, remove) must leave the engine answering exactly like an engine

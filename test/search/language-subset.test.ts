@@ -11,7 +11,7 @@ import {
   subsetDetector,
   type EldDatabase,
 } from "../../src/search/language-subset.js";
-import { bundledCatalog } from "../helpers/bundled-catalog.js";
+import { bundledCatalog } from "../helpers/saved-index.js";
 
 const EVAL_DIR = fileURLToPath(new URL("../../eval", import.meta.url));
 

@@ -135,7 +135,9 @@ describe("bodies that are not updates, and malformed updates", () => {
         bot.api.calls.slice(after).filter((c) => c.method === "sendMessage"),
         what,
       ).toHaveLength(0);
-      expect(logged(updateId, /^dropped a malformed update$/), what).toBeDefined();
+      expect(logged(updateId, /^dropped a malformed update$/), what).toMatchObject({
+        msg: "dropped a malformed update",
+      });
     }
     const forged = {
       update_id: id++,

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { createRedisRecordEdits } from "../../src/state/record-edits-redis.js";
 import { createMemoryRecordEdits, type RecordEditStore } from "../../src/state/record-edits.js";
-import { bundledCatalog } from "../helpers/bundled-catalog.js";
+import { bundledCatalog } from "../helpers/saved-index.js";
 import { redisForTests } from "../helpers/redis-server.js";
 
 let record: CatalogRecord;

@@ -1,0 +1,609 @@
+import type { InlineKeyboardMarkup, Message, MessageEntity, Update } from "grammy/types";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { BroadcastStatus } from "../../../../src/broadcast/types.js";
+import type { BotDeps } from "../../../../src/bot/context.js";
+import type { Language } from "../../../../src/catalog/schema.js";
+import { chatWith, type Chat } from "../../../helpers/chat.js";
+import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../../../helpers/fake-bot-api.js";
+import { eventually } from "../../../helpers/until.js";
+
+/**
+ * /broadcast end to end against the fake Bot API: the real bot (createBot), the app's broadcast wiring
+ * (in-memory delivery sending over HTTP to the fake, progress edited into the coordinator's message,
+ * announcements merged into the searched catalog) and the in-memory subscriptions, roles and audit log.
+ */
+
+const COORDINATOR = 5001;
+const STRANGER = 5002;
+const FR_SUBSCRIBER = 6001;
+const EN_SUBSCRIBER = 6002;
+const RU_SUBSCRIBER = 6003;
+
+let api: FakeBotApi;
+let chat: Chat;
+let deps: BotDeps;
+
+beforeAll(async () => {
+  api = await startFakeBotApi();
+});
+afterAll(() => api.close());
+
+beforeEach(() => setUp());
+
+/** A bot with broadcasting wired; with `live`, a live catalog of its own that announcements enter. */
+async function setUp(live = false): Promise<void> {
+  api.reset({ state: true });
+  chat = await chatWith(api, {
+    ...(live ? { live: {} } : {}),
+    broadcasting: { ratePerSecond: 200, maxAttempts: 2 },
+  });
+  deps = chat.deps;
+  await deps.state.roles.grant(COORDINATOR);
+  await subscribe(FR_SUBSCRIBER, "fr");
+  await subscribe(EN_SUBSCRIBER, "en", { topics: ["energy"] });
+  await subscribe(RU_SUBSCRIBER, "ru");
+}
+afterEach(async () => {
+  vi.useRealTimers();
+  await chat.close();
+});
+
+async function subscribe(
+  chatId: number,
+  lang: Language,
+  facets: { topics?: string[]; kinds?: string[]; countries?: string[] } = {},
+): Promise<void> {
+  await deps.state.subscriptions.set(chatId, { topics: [], kinds: [], countries: [], ...facets, lang });
+}
+
+const feed = (update: Omit<Update, "update_id">) => chat.deliver(update);
+
+/** A text from `userId` in their private chat, with formatting entities. */
+async function say(
+  text: string,
+  opts: { userId?: number; entities?: MessageEntity[]; languageCode?: string } = {},
+): Promise<void> {
+  const userId = opts.userId ?? COORDINATOR;
+  const update = api.textMessage({ chatId: userId, userId, text, languageCode: opts.languageCode ?? "en" });
+  if (opts.entities)
+    (update.message as Message).entities = [...((update.message as Message).entities ?? []), ...opts.entities];
+  await feed(update);
+}
+
+/** A photo (three sizes) or a document with a caption from the coordinator. */
+async function sendMedia(
+  kind: "photo" | "document",
+  caption: string,
+  captionEntities: MessageEntity[] = [],
+): Promise<void> {
+  const update = api.textMessage({ chatId: COORDINATOR, userId: COORDINATOR, text: "x" });
+  const message = update.message as Message & { text?: string };
+  delete message.text;
+  delete message.entities;
+  if (kind === "photo") {
+    message.photo = [
+      { file_id: "PHOTO-small", file_unique_id: "s", width: 90, height: 60 },
+      { file_id: "PHOTO-large", file_unique_id: "l", width: 1280, height: 853 },
+      { file_id: "PHOTO-medium", file_unique_id: "m", width: 320, height: 213 },
+    ];
+  } else {
+    message.document = { file_id: "DOC-programme-pdf", file_unique_id: "d", file_name: "programme.pdf" };
+  }
+  message.caption = caption;
+  if (captionEntities.length) message.caption_entities = captionEntities;
+  await feed(update);
+}
+
+async function press(data: string, userId = COORDINATOR): Promise<RecordedCall> {
+  const mark = api.mark();
+  await feed(api.callbackQuery({ chatId: userId, userId, data, languageCode: "en", allowUnknownData: true }));
+  return api.calls.find((c) => c.index >= mark && c.method === "answerCallbackQuery")!;
+}
+
+/** The bot's newest message in a chat (as it stands after edits). */
+function last(chatId = COORDINATOR): Message {
+  return chat.botMessages(chatId).at(-1)!;
+}
+
+function buttons(message: Message | undefined): string[] {
+  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .flatMap((b) => ("callback_data" in b && b.callback_data ? [b.callback_data] : []));
+}
+
+/** Sends of the broadcast to a chat (messages, photos, documents). */
+function deliveries(chatId: number): RecordedCall[] {
+  return api.calls.filter(
+    (c) => ["sendMessage", "sendPhoto", "sendDocument"].includes(c.method) && Number(c.payload.chat_id) === chatId,
+  );
+}
+
+async function finished(id: string): Promise<BroadcastStatus> {
+  return eventually(async () => {
+    const status = await deps.delivery!.status(id);
+    return status && ["done", "cancelled", "failed"].includes(status.state) ? status : undefined;
+  }, `broadcast ${id} to finish`);
+}
+
+async function draftId(): Promise<string> {
+  return (await deps.state.sessions.read(`user:${COORDINATOR}`))!.broadcast!.id;
+}
+
+const session = (userId = COORDINATOR) => deps.state.sessions.read(`user:${userId}`);
+
+/** A formatted message as Telegram delivers it: text and entities (offsets in UTF-16 units). */
+const FORMATTED_TEXT = "Hydrogen forum in Almaty\nRegister by 5 March: <free> & open to startups. Details";
+const at = (word: string) => FORMATTED_TEXT.indexOf(word);
+const FORMATTED = {
+  text: FORMATTED_TEXT,
+  entities: [
+    { type: "bold", offset: 0, length: "Hydrogen forum".length },
+    { type: "italic", offset: at("forum"), length: "forum".length },
+    { type: "underline", offset: at("<free>"), length: "<free>".length },
+    { type: "text_link", offset: at("Details"), length: "Details".length, url: "https://example.org/forum?a=1&b=2" },
+  ] as MessageEntity[],
+  html: '<b>Hydrogen <i>forum</i></b> in Almaty\nRegister by 5 March: <u>&lt;free&gt;</u> &amp; open to startups. <a href="https://example.org/forum?a=1&amp;b=2">Details</a>',
+};
+
+/** "YYYY-MM-DD 09:00 UTC", `days` from now (scheduling goes up to a year ahead). */
+function inDays(days: number, zone = "UTC"): string {
+  return `${new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10)} 09:00 ${zone}`;
+}
+
+describe("/broadcast: compose, audience, preview, confirm", () => {
+  it("sends each subscriber their language's variant, others the default — exactly what the preview showed", async () => {
+    await say("/broadcast");
+    expect(last().text).toContain("New broadcast");
+    expect((await session())?.step).toBe("broadcast:compose");
+
+    await say(FORMATTED.text, { entities: FORMATTED.entities });
+    const panel = last();
+    expect(panel.text).toContain("Broadcast draft");
+    // Nobody by default: "Everyone" is chosen like any tag.
+    expect(panel.text).toContain("Audience: not chosen yet");
+    expect((await session())?.broadcast?.default?.html).toBe(FORMATTED.html);
+
+    // A French variant: the next message is its text.
+    await press("bc:v:fr");
+    expect((await session())?.step).toBe("broadcast:variant:fr");
+    await say("Forum sur l’hydrogène à Almaty\nInscription avant le 5 mars.", {
+      entities: [{ type: "bold", offset: 0, length: 5 }],
+    });
+    expect(last().text).toContain("Language variants: FR");
+
+    // Audience: everyone, then French and Russian readers only; the count follows each toggle.
+    await press("bc:a");
+    expect(buttons(last())[0]).toBe("bc:e");
+    expect(JSON.stringify(last().reply_markup)).toContain("Everyone · 3");
+    await press("bc:e");
+    expect(last().text).toContain("all subscribers");
+    expect(last().text).toContain("Recipients: 3 subscribers");
+    await press("bc:f:l:0");
+    expect(buttons(last())).toContain("bc:t:l:0:fr");
+    await press("bc:f:l:0");
+    await press("bc:t:l:0:zh");
+    expect(last().text).toContain("Recipients: 0 subscribers");
+    await press("bc:p");
+    expect(last().text).toContain("Nobody is in this audience yet");
+    await press("bc:a");
+    await press("bc:f:l:0");
+    await press("bc:t:l:0:zh");
+    await press("bc:t:l:0:fr");
+    expect(last().text).toContain("Recipients: 1 subscriber");
+    await press("bc:t:l:0:ru");
+    expect(last().text).toContain("Recipients: 2 subscribers");
+    await press("bc:ed");
+    expect(last().text).toMatch(/Languages: French and Russian/);
+
+    // Preview: what the readers of each language of the audience get, sent the way the delivery sends it.
+    const mark = api.mark();
+    await press("bc:p");
+    const previews = api.calls.filter(
+      (c) => c.index >= mark && c.method === "sendMessage" && Number(c.payload.chat_id) === COORDINATOR,
+    );
+    expect(previews.map((c) => c.payload.text)).toEqual([
+      "👁 <b>Preview</b> — what subscribers who read <b>French</b> will receive:",
+      "📣 <b>Annonce de Cooperation Desk</b>\n\n<b>Forum</b> sur l’hydrogène à Almaty\nInscription avant le 5 mars.",
+      "👁 <b>Preview</b> — what subscribers who read <b>Russian</b> will receive:",
+      `📣 <b>Объявление от Cooperation Desk</b>\n\n${FORMATTED.html}`,
+      expect.stringContaining("Ready to send"),
+    ]);
+    const confirmPanel = last();
+    expect(buttons(confirmPanel)).toEqual(["bc:ok", "bc:ed", "bc:q"]);
+    const id = await draftId();
+
+    const answer = await press("bc:ok");
+    expect(answer.payload.text).toContain("Sending");
+    const status = await finished(id);
+    expect(status).toMatchObject({ state: "done", total: 2, sent: 2, failed: 0, blocked: 0, remaining: 0 });
+
+    const [fr] = deliveries(FR_SUBSCRIBER);
+    const [ru] = deliveries(RU_SUBSCRIBER);
+    expect(fr?.payload).toMatchObject({ text: previews[1]!.payload.text, parse_mode: "HTML" });
+    expect(ru?.payload).toMatchObject({ text: previews[3]!.payload.text, parse_mode: "HTML" });
+    expect(deliveries(EN_SUBSCRIBER)).toEqual([]);
+    expect(fr?.payload.reply_markup).toEqual(previews[1]!.payload.reply_markup);
+    // What Telegram shows them: the formatting as entities (the header's bold first).
+    expect(last(RU_SUBSCRIBER).entities?.map((e) => e.type)).toEqual([
+      "bold",
+      "bold",
+      "italic",
+      "underline",
+      "text_link",
+    ]);
+
+    // The draft is gone; the broadcast is audited.
+    expect((await session())?.broadcast).toBeUndefined();
+    expect((await session())?.step).toBeUndefined();
+    const [entry] = await deps.state.audit.recent(5);
+    expect(entry).toMatchObject({ actor: COORDINATOR, action: "broadcast", details: expect.objectContaining({ id }) });
+  });
+
+  it("edits the status message while it runs and ends with the report, counting a subscriber who blocked the bot", async () => {
+    api.pushUpdate(api.myChatMember({ chatId: RU_SUBSCRIBER, userId: RU_SUBSCRIBER, status: "kicked" }));
+    await say("/broadcast");
+    await say("Short notice for everyone");
+    await press("bc:e");
+    await press("bc:p");
+    const statusMessage = last();
+    const id = await draftId();
+    await press("bc:ok");
+    const status = await finished(id);
+    expect(status).toMatchObject({ total: 3, sent: 2, blocked: 1 });
+
+    const report = await eventually(() => {
+      const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === statusMessage.message_id);
+      return m?.text?.includes("finished") ? m : undefined;
+    }, "the final report");
+    expect(report.text).toContain(`Broadcast ${id} finished.`);
+    expect(report.text).toContain("Sent: 2 · failed: 0 · blocked the bot: 1 · not sent: 0 (of 3)");
+    const edits = api
+      .callsOf("editMessageText")
+      .filter((c) => Number(c.payload.message_id) === statusMessage.message_id);
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    // The notice that it is over (edits do not notify).
+    await eventually(
+      () => deliveries(COORDINATOR).some((c) => String(c.payload.text).includes("is finished")),
+      "the notice",
+    );
+    expect((await deps.state.subscriptions.get(RU_SUBSCRIBER))?.active).toBe(false);
+  });
+
+  it("a photo or a document goes out with its caption, as in the preview", async () => {
+    await say("/broadcast");
+    await sendMedia("photo", "Call for proposals\nDeadline 1 May", [{ type: "bold", offset: 0, length: 18 }]);
+    expect(last().text).toContain("photo");
+    const mark = api.mark();
+    await press("bc:e");
+    await press("bc:p");
+    // One preview per language, the coordinator's first: the same photo, the header in each language.
+    const photos = api.calls.filter((c) => c.index >= mark && c.method === "sendPhoto");
+    expect(photos.map((c) => c.payload.caption)).toEqual([
+      "📣 <b>Announcement from Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
+      "📣 <b>Annonce de Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
+      "📣 <b>Объявление от Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
+      "📣 <b>Cooperation Desk 公告</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
+    ]);
+    for (const preview of photos) expect(preview.payload).toMatchObject({ photo: "PHOTO-large", parse_mode: "HTML" });
+    const id = await draftId();
+    await press("bc:ok");
+    await finished(id);
+    for (const [chat, preview] of [
+      [EN_SUBSCRIBER, photos[0]!],
+      [FR_SUBSCRIBER, photos[1]!],
+      [RU_SUBSCRIBER, photos[2]!],
+    ] as const) {
+      const [sent] = deliveries(chat);
+      expect(sent?.method).toBe("sendPhoto");
+      expect(sent?.payload).toMatchObject({
+        photo: preview.payload.photo,
+        caption: preview.payload.caption,
+        parse_mode: "HTML",
+        reply_markup: preview.payload.reply_markup,
+      });
+    }
+
+    await say("/broadcast");
+    await sendMedia("document", "Programme of the forum");
+    await say("Programme du forum"); // replaces the text: a text alone keeps no document
+    expect(last().text).toContain("Message: “Programme du forum”");
+    await say("/broadcast");
+    await sendMedia("document", "Programme of the forum");
+    await press("bc:v:fr");
+    await say("Programme du forum");
+    const mark2 = api.mark();
+    await press("bc:e");
+    await press("bc:p");
+    const docs = api.calls.filter((c) => c.index >= mark2 && c.method === "sendDocument");
+    expect(docs.map((c) => [c.payload.document, c.payload.caption])).toEqual([
+      ["DOC-programme-pdf", "📣 <b>Announcement from Cooperation Desk</b>\n\nProgramme of the forum"],
+      ["DOC-programme-pdf", "📣 <b>Annonce de Cooperation Desk</b>\n\nProgramme du forum"],
+      ["DOC-programme-pdf", "📣 <b>Объявление от Cooperation Desk</b>\n\nProgramme of the forum"],
+      ["DOC-programme-pdf", "📣 <b>Cooperation Desk 公告</b>\n\nProgramme of the forum"],
+    ]);
+  });
+
+  it("refuses a photo without a caption and a message it cannot broadcast", async () => {
+    await say("/broadcast");
+    await sendMedia("photo", "");
+    expect(last().text).toContain("Add a caption");
+    expect((await session())?.broadcast?.default).toBeUndefined();
+  });
+
+  it("cancel before confirming sends nothing and ends the flow", async () => {
+    await say("/broadcast");
+    await say("Nothing to see here");
+    await press("bc:e");
+    await press("bc:p");
+    await press("bc:q");
+    expect(last().text).toContain("Broadcast cancelled");
+    expect((await session())?.broadcast).toBeUndefined();
+    expect((await session())?.step).toBeUndefined();
+    expect((await deps.delivery!.list()).length).toBe(0);
+    for (const chat of [FR_SUBSCRIBER, EN_SUBSCRIBER, RU_SUBSCRIBER]) expect(deliveries(chat)).toEqual([]);
+    // The buttons of the cancelled draft are dead.
+    const answer = await press("bc:ok");
+    expect(answer.payload.text).toContain("expired");
+    // Text is a question again.
+    await say("incubators in Kazakhstan");
+    expect(last().text).not.toContain("Broadcast draft");
+  });
+
+  it("a draft is confirmed only after a preview of its latest version", async () => {
+    await say("/broadcast");
+    await say("First version");
+    await press("bc:e");
+    await press("bc:p");
+    await say("Second version");
+    const answer = await press("bc:ok");
+    expect(answer.payload.text).toContain("expired");
+    expect((await deps.delivery!.list()).length).toBe(0);
+  });
+});
+
+describe("scheduling", () => {
+  it("refuses a past time, a time without zone and nonsense, in the coordinator's words", async () => {
+    await say("/broadcast");
+    await say("Later");
+    await press("bc:s");
+    expect(last().text).toContain("2026-12-01 09:00 Europe/Berlin");
+    await say("2020-01-01 09:00 Europe/Berlin");
+    expect(last().text).toContain("already passed");
+    await say(inDays(30).replace(" UTC", ""));
+    expect(last().text).toContain("Add a time zone");
+    await say("next tuesday");
+    expect(last().text).toContain("could not read");
+    await say("2027-02-30 09:00 UTC");
+    expect(last().text).toContain("does not exist");
+    await say(inDays(400));
+    expect(last().text).toContain("more than a year ahead");
+    await say("2027-02-28 25:00 UTC");
+    expect(last().text).toContain("does not exist");
+    expect((await session())?.broadcast?.scheduledAt).toBeUndefined();
+  });
+
+  it("delivers at the chosen time, shown back in the coordinator's locale and zone", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    vi.setSystemTime(new Date("2030-06-01T08:59:57Z"));
+    await say("/broadcast", { languageCode: "fr" });
+    await say("Rappel : le forum commence", { languageCode: "fr" });
+    await press("bc:s");
+    await say("2030-06-01 11:00 Europe/Berlin", { languageCode: "fr" });
+    const confirmation = chat.botMessages(COORDINATOR).at(-2)!;
+    expect(confirmation.text).toBe("🕒 Programmé pour le samedi 1 juin 2030 à 11:00 (Europe/Berlin).");
+    expect((await session())?.broadcast?.scheduledAt).toBe("2030-06-01T09:00:00.000Z");
+    await press("bc:e");
+    await press("bc:p");
+    expect(buttons(last())[0]).toBe("bc:ok");
+    const id = await draftId();
+    const answer = await press("bc:ok");
+    expect(answer.payload.text).toContain("Programmée");
+    expect(last().text).toContain("samedi 1 juin 2030");
+    expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
+    expect(deliveries(FR_SUBSCRIBER)).toEqual([]);
+
+    const status = await finished(id);
+    expect(status.state).toBe("done");
+    expect(Date.parse(status.startedAt!)).toBeGreaterThanOrEqual(Date.parse("2030-06-01T09:00:00Z"));
+    expect(deliveries(FR_SUBSCRIBER)).toHaveLength(1);
+  });
+
+  it("accepts an offset and an expiry date for the announcement", async () => {
+    vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
+    vi.setSystemTime(new Date("2030-01-15T12:00:00Z"));
+    await say("/broadcast");
+    await say("Later with offset");
+    await press("bc:s");
+    await say("2030-03-01 09:00 +03:00");
+    expect((await session())?.broadcast?.scheduledAt).toBe("2030-03-01T06:00:00.000Z");
+    expect(last().text).toContain("Sending: Friday, 1 March 2030 at 09:00 (UTC+03:00)");
+    expect(last().text).toContain("Found in the catalog until: 31 March 2030");
+    await press("bc:x");
+    await say("2030-02-01");
+    expect(last().text).toContain("Send a date between 1 March 2030 and");
+    await say("2030-04-15");
+    expect(last().text).toContain("Found in the catalog until: 15 April 2030");
+    // Send now after all.
+    await press("bc:n");
+    expect((await session())?.broadcast?.scheduledAt).toBeUndefined();
+  });
+});
+
+describe("/broadcasts", () => {
+  it("lists recent broadcasts with their state and cancels a scheduled one", async () => {
+    await say("/broadcast");
+    await say("Scheduled one");
+    await press("bc:s");
+    await say(inDays(30));
+    await press("bc:e");
+    await press("bc:p");
+    const id = await draftId();
+    await press("bc:ok");
+
+    await say("/broadcasts");
+    const list = last();
+    expect(list.text).toContain("Recent broadcasts");
+    expect(list.text).toContain(`1. ${id} — 🕒 scheduled`);
+    // A scheduled broadcast says when it starts, not "sent 0 of 0".
+    expect(list.text).toMatch(/\n {4}starts \d/);
+    expect(list.text).not.toContain("0 of 0");
+    expect(buttons(list)).toEqual([`bc:c:${id}`, "bc:ls"]);
+
+    const answer = await press(`bc:c:${id}`);
+    expect(answer.payload.text).toContain("Broadcast cancelled");
+    expect(last().text).toContain(`${id} — ✖ cancelled`);
+    expect(last().text).toContain("cancelled");
+    // Finished and cancelled ones have no cancel button.
+    expect(buttons(last())).toEqual(["bc:ls"]);
+    expect((await deps.delivery!.status(id))?.state).toBe("cancelled");
+    const [entry] = await deps.state.audit.recent(1);
+    expect(entry).toMatchObject({
+      actor: COORDINATOR,
+      action: "broadcast-cancel",
+      details: expect.objectContaining({ id }),
+    });
+
+    // Cancelling again: nothing to cancel.
+    expect((await press(`bc:c:${id}`)).payload.text).toContain("no longer running");
+  });
+
+  describe("with a live catalog", () => {
+    // A live catalog of its own is a search engine of its own: built here, in the hook's time, not the test's.
+    beforeEach(async () => {
+      await chat.close();
+      await setUp(true);
+    });
+
+    it("names each broadcast by its announcement's title, in the reader's language", async () => {
+      await say("/broadcast");
+      await say("Hydrogen forum in Almaty\nRegistration until 5 March.");
+      await press("bc:a");
+      await press("bc:e");
+      await press("bc:p");
+      const id = await draftId();
+      await press("bc:ok");
+      await finished(id);
+      await say("/broadcasts");
+      const list = api
+        .chatHistory(COORDINATOR)
+        .filter((m) => m.text?.includes("Recent broadcasts"))
+        .at(-1)!;
+      expect(list.text).toContain("1. Hydrogen forum in Almaty — ✅ done");
+      expect(list.text).toMatch(/finished .*: sent 3 of 3/);
+      expect(buttons(list)).toEqual(["bc:ls"]);
+    });
+  });
+
+  it("says when there is none", async () => {
+    await say("/broadcasts");
+    expect(last().text).toContain("No broadcasts yet");
+  });
+});
+
+describe("only coordinators", () => {
+  it("refuses /broadcast and /broadcasts to anyone else", async () => {
+    await say("/broadcast", { userId: STRANGER });
+    expect(last(STRANGER).text).not.toContain("New broadcast");
+    expect((await session(STRANGER))?.broadcast).toBeUndefined();
+    await say("/broadcasts", { userId: STRANGER });
+    expect(last(STRANGER).text).not.toContain("broadcasts");
+  });
+
+  it("refuses forged broadcast buttons, even with a scheduled broadcast to cancel", async () => {
+    await say("/broadcast");
+    await say("Scheduled one");
+    await press("bc:s");
+    await say(inDays(30));
+    await press("bc:e");
+    await press("bc:p");
+    const id = await draftId();
+    await press("bc:ok");
+
+    for (const data of [`bc:c:${id}`, "bc:ok", "bc:p", "bc:a", "bc:t:l:0:fr", "bc:ls"]) {
+      const mark = api.mark();
+      const answer = await press(data, STRANGER);
+      expect(answer.payload.text, data).toBe("Only coordinators can use this button.");
+      expect(
+        api.calls.filter((c) => c.index >= mark && c.method !== "answerCallbackQuery"),
+        data,
+      ).toEqual([]);
+    }
+    expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
+    expect((await deps.delivery!.list()).length).toBe(1);
+  });
+
+  it("a coordinator whose role is revoked mid-draft can no longer use it", async () => {
+    await say("/broadcast");
+    await say("Draft");
+    await press("bc:e");
+    await press("bc:p");
+    await deps.state.roles.revoke(COORDINATOR);
+    const answer = await press("bc:ok");
+    expect(answer.payload.text).not.toContain("Sending");
+    await say("incubators in Kazakhstan");
+    expect((await session())?.broadcast).toBeUndefined();
+    expect((await deps.delivery!.list()).length).toBe(0);
+  });
+});
+
+describe("announcements", () => {
+  beforeEach(async () => {
+    await chat.close();
+    await setUp(true);
+  });
+
+  it("a subscriber's follow-up question finds the broadcast's announcement", async () => {
+    await say("/broadcast");
+    await say(
+      "Aral Sea desalination grant opens\nThe Aral Sea desalination grant funds pilot plants in Karakalpakstan; applications close 30 June.",
+    );
+    await press("bc:v:ru");
+    await say(
+      "Открыт грант на опреснение Аральского моря\nГрант на опреснение воды Аральского моря финансирует пилотные установки в Каракалпакстане.",
+    );
+    await press("bc:e");
+    await press("bc:p");
+    const id = await draftId();
+    await press("bc:ok");
+    await finished(id);
+
+    const record = deps.search.get(`announcement-${id}`);
+    expect(record).toMatchObject({
+      kind: "announcement",
+      title: { en: "Aral Sea desalination grant opens", ru: "Открыт грант на опреснение Аральского моря" },
+    });
+    expect(record?.title.fr).toBe("Aral Sea desalination grant opens");
+    expect(record?.expires).toBe(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+    expect(record?.source.file).toBe(`broadcast-${id}.txt`);
+
+    await say("desalination grant Aral Sea", { userId: EN_SUBSCRIBER });
+    expect(last(EN_SUBSCRIBER).text).toContain("Aral Sea desalination grant opens");
+    await say("грант на опреснение Аральского моря", { userId: RU_SUBSCRIBER, languageCode: "ru" });
+    expect(last(RU_SUBSCRIBER).text).toContain("Открыт грант на опреснение Аральского моря");
+  });
+
+  it("a scheduled broadcast's announcement is not found before its time, and never once the broadcast is cancelled", async () => {
+    await say("/broadcast");
+    await say("Steppe hydrogen valley call\nThe steppe hydrogen valley takes pilot projects.");
+    await press("bc:s");
+    await say(new Date(Date.now() + 3_600_000).toISOString().slice(0, 16).replace("T", " ") + " UTC");
+    await press("bc:e");
+    await press("bc:p");
+    const id = await draftId();
+    await press("bc:ok");
+    expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
+    const stored = await deps.state.catalog.snapshot();
+    expect(stored.records.map((c) => [c.op, c.op === "put" && c.record.id, c.op === "put" && c.from])).toEqual([
+      ["put", `announcement-${id}`, expect.any(String)],
+    ]);
+    expect(deps.search.get(`announcement-${id}`)).toBeUndefined();
+    await say("steppe hydrogen valley", { userId: EN_SUBSCRIBER });
+    expect(last(EN_SUBSCRIBER).text).not.toContain("Steppe hydrogen valley call");
+
+    await say("/broadcasts");
+    await press(`bc:c:${id}`);
+    expect((await deps.delivery!.status(id))?.state).toBe("cancelled");
+    expect((await deps.state.catalog.snapshot()).records.map((c) => c.op)).toEqual(["remove"]);
+    expect(deps.search.get(`announcement-${id}`)).toBeUndefined();
+  });
+});

@@ -1,0 +1,180 @@
+import type { MessageEntity } from "grammy/types";
+import { describe, expect, it } from "vitest";
+import { entitiesToHtml, htmlToPlain } from "../../../../src/bot/features/broadcast/html.js";
+import {
+  formatScheduleTime,
+  parseDate,
+  parseOffset,
+  parseScheduleTime,
+  zonedToUtc,
+} from "../../../../src/bot/features/broadcast/time.js";
+import {
+  decodeBroadcast,
+  encodeBroadcast,
+  type BroadcastAction,
+} from "../../../../src/bot/features/broadcast/keyboards.js";
+import { audienceChosen, normalizeAudience, toggleAudience } from "../../../../src/bot/features/broadcast/draft.js";
+
+const e = (type: string, offset: number, length: number, extra: object = {}) =>
+  ({ type, offset, length, ...extra }) as MessageEntity;
+
+describe("entitiesToHtml", () => {
+  it("escapes plain text", () => {
+    expect(entitiesToHtml('a < b & "c" > d')).toBe("a &lt; b &amp; &quot;c&quot; &gt; d");
+  });
+
+  it("converts bold, italic, underline, strike, code, pre and links, nested", () => {
+    const text = "bold italic under strike code pre link";
+    const html = entitiesToHtml(text, [
+      e("bold", 0, 11),
+      e("italic", 5, 6),
+      e("underline", 12, 5),
+      e("strikethrough", 18, 6),
+      e("code", 25, 4),
+      e("pre", 30, 3, { language: "python" }),
+      e("text_link", 34, 4, { url: "https://example.org/?q=a&b" }),
+    ]);
+    expect(html).toBe(
+      '<b>bold <i>italic</i></b> <u>under</u> <s>strike</s> <code>code</code> <pre><code class="language-python">pre</code></pre> <a href="https://example.org/?q=a&amp;b">link</a>',
+    );
+  });
+
+  it("keeps tags balanced when entities overlap", () => {
+    // bold "abcd", italic "cdef"
+    expect(entitiesToHtml("abcdef", [e("bold", 0, 4), e("italic", 2, 4)])).toBe("<b>ab<i>cd</i></b><i>ef</i>");
+  });
+
+  it("counts offsets in UTF-16 units (emoji, Chinese)", () => {
+    expect(entitiesToHtml("🎉 新项目 启动", [e("bold", 3, 3)])).toBe("🎉 <b>新项目</b> 启动");
+  });
+
+  it("drops unsafe links and unsupported entities, keeping their text", () => {
+    expect(
+      entitiesToHtml("click #tag", [e("text_link", 0, 5, { url: "javascript:alert(1)" }), e("hashtag", 6, 4)]),
+    ).toBe("click #tag");
+  });
+
+  it("reads back as the plain text", () => {
+    const text = 'R&D <fund> "2025"';
+    expect(htmlToPlain(entitiesToHtml(text, [e("bold", 0, 3)]))).toBe(text);
+  });
+});
+
+describe("parseScheduleTime", () => {
+  const now = new Date("2026-11-20T12:00:00Z");
+
+  it("reads an IANA zone, across daylight saving", () => {
+    expect(parseScheduleTime("2026-12-01 09:00 Europe/Berlin", now)).toEqual({
+      ok: true,
+      at: new Date("2026-12-01T08:00:00Z"),
+      zone: "Europe/Berlin",
+    });
+    expect(parseScheduleTime("2027-07-01 09:00 europe/berlin", now)).toEqual({
+      ok: true,
+      at: new Date("2027-07-01T07:00:00Z"),
+      zone: "Europe/Berlin",
+    });
+    expect(parseScheduleTime("2026-12-01T09:00 Asia/Shanghai", now)).toMatchObject({
+      ok: true,
+      at: new Date("2026-12-01T01:00:00Z"),
+    });
+  });
+
+  it("reads offsets and UTC", () => {
+    expect(parseScheduleTime("2026-12-01 09:00 +03:00", now)).toEqual({
+      ok: true,
+      at: new Date("2026-12-01T06:00:00Z"),
+      zone: "+03:00",
+    });
+    expect(parseScheduleTime("2026-12-01 9:30 UTC-5", now)).toMatchObject({
+      ok: true,
+      at: new Date("2026-12-01T14:30:00Z"),
+    });
+    expect(parseScheduleTime("2026-12-01 09:00Z", now)).toMatchObject({
+      ok: true,
+      at: new Date("2026-12-01T09:00:00Z"),
+    });
+    expect(parseOffset("+0530")).toBe(330);
+    expect(parseOffset("+15:00")).toBeUndefined();
+  });
+
+  it("refuses the past, the far future, missing or unknown zones, impossible dates and skipped times", () => {
+    expect(parseScheduleTime("2026-11-20 11:59 UTC", now)).toEqual({ ok: false, reason: "past" });
+    expect(parseScheduleTime("2028-01-01 09:00 UTC", now)).toEqual({ ok: false, reason: "far" });
+    expect(parseScheduleTime("2026-12-01 09:00", now)).toEqual({ ok: false, reason: "zone" });
+    expect(parseScheduleTime("2026-12-01 09:00 Mars/Olympus", now)).toEqual({ ok: false, reason: "zone" });
+    expect(parseScheduleTime("2026-02-29 09:00 UTC", now)).toEqual({ ok: false, reason: "date" });
+    expect(parseScheduleTime("tomorrow 9am", now)).toEqual({ ok: false, reason: "format" });
+    expect(parseScheduleTime("2027-03-28 02:30 Europe/Berlin", now)).toEqual({ ok: false, reason: "gap" });
+    expect(zonedToUtc(Date.UTC(2026, 9, 25, 2, 30), "Europe/Berlin")).toBe(Date.UTC(2026, 9, 25, 0, 30));
+  });
+
+  it("shows the time back in the coordinator's language and zone", () => {
+    const at = new Date("2026-12-01T08:00:00Z");
+    expect(formatScheduleTime(at, "Europe/Berlin", "en")).toBe("Tuesday, 1 December 2026 at 09:00 (Europe/Berlin)");
+    expect(formatScheduleTime(at, "Europe/Berlin", "ru")).toContain("1 декабря 2026");
+    expect(formatScheduleTime(at, "+03:00", "fr")).toBe("mardi 1 décembre 2026 à 11:00 (UTC+03:00)");
+    expect(formatScheduleTime(at, "Asia/Shanghai", "zh")).toContain("2026年12月1日");
+    expect(parseDate("2026-12-31")).toBe("2026-12-31");
+    expect(parseDate("2026-02-30")).toBeUndefined();
+  });
+});
+
+describe("broadcast buttons", () => {
+  it("encode and decode every action", () => {
+    const actions: BroadcastAction[] = [
+      { do: "variant", lang: "zh" },
+      { do: "audience" },
+      { do: "facet", facet: "countries", page: 2 },
+      { do: "toggle", facet: "topics", value: "green-energy", page: 0 },
+      { do: "toggle", facet: "countries", value: "KZ", page: 1 },
+      { do: "everyone" },
+      { do: "preview" },
+      { do: "confirm" },
+      { do: "edit" },
+      { do: "cancel" },
+      { do: "schedule" },
+      { do: "now" },
+      { do: "expires" },
+      { do: "stop", id: "b-m3k2x9a1-7f3c" },
+      { do: "list" },
+    ];
+    for (const action of actions) expect(decodeBroadcast(encodeBroadcast(action))).toEqual(action);
+  });
+
+  it("refuse forged payloads", () => {
+    for (const data of [
+      "bc:",
+      "bc:v:de",
+      "bc:t:l:0:de",
+      "bc:t:c:0:kz",
+      "bc:t:k:0:planet",
+      "bc:f:x:0",
+      "bc:c:../etc",
+      "bc:ok:1",
+      "l:fr",
+      "bc:t:t:0:<b>",
+    ]) {
+      expect(decodeBroadcast(data), data).toBeUndefined();
+    }
+  });
+});
+
+describe("audience", () => {
+  it("everyone is chosen explicitly; a tag replaces it, a language narrows it", () => {
+    expect(audienceChosen(normalizeAudience({}))).toBe(false);
+    let audience = toggleAudience({ everyone: true }, "languages", "fr");
+    expect(audience).toEqual({ everyone: true, languages: ["fr"] });
+    audience = toggleAudience(audience, "countries", "KZ");
+    expect(audience).toEqual({ languages: ["fr"], countries: ["KZ"] });
+    expect(audienceChosen(audience)).toBe(true);
+    audience = toggleAudience(toggleAudience(audience, "languages", "fr"), "countries", "KZ");
+    // Removing the last tag leaves no audience, not everyone.
+    expect(audience).toEqual({});
+    expect(audienceChosen(toggleAudience({}, "languages", "fr"))).toBe(false);
+    expect(toggleAudience({ languages: ["fr"], topics: ["energy"] }, "everyone")).toEqual({
+      everyone: true,
+      languages: ["fr"],
+    });
+  });
+});
