@@ -1,9 +1,15 @@
 // What every delivery engine does, run against the fake Bot API (real HTTP on 127.0.0.1, Telegram's rate
 // limits) with a grammY Api as the sender. Used by the BullMQ and the in-memory engine's tests.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { BroadcastRequestError } from "../../src/broadcast/core.js";
 import { estimateBilledMessages } from "../../src/broadcast/cost.js";
-import type { BroadcastRequest, DeliveryHooks, DeliveryService, Sender } from "../../src/broadcast/types.js";
+import type {
+  BroadcastRequest,
+  BroadcastStatus,
+  DeliveryHooks,
+  DeliveryService,
+  Sender,
+} from "../../src/broadcast/types.js";
 import { apiErrors, telegramRateLimits } from "../helpers/fake-bot-api.js";
 import type { FakeBotApi } from "../helpers/fake-bot-api.js";
 import {
@@ -16,8 +22,7 @@ import {
   sendCalls,
   senderFor,
   startFake,
-  waitFor,
-  waitForEnd,
+  waitFor as waitForReal,
 } from "./support.js";
 
 export interface EngineOptions {
@@ -34,7 +39,14 @@ export interface EngineOptions {
 
 export type MakeEngine = (options: EngineOptions) => DeliveryService;
 
-export function describeDeliveryBehaviour(label: string, make: MakeEngine): void {
+/**
+ * With `fakeTimers`, each test runs on vitest's fake timers (Date, setTimeout) and its sender reaches the
+ * fake Bot API in-process (`FakeBotApi.fetch`): for an engine whose only waits are its own timers (the
+ * in-memory one), Telegram's limits, retries and schedules pass without their seconds going by, and what
+ * is timed is timed exactly. Without, the sends go over HTTP and the waits are real (BullMQ keeps its
+ * delays in Redis).
+ */
+export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fakeTimers = false } = {}): void {
   describe(`${label}: delivery behaviour`, () => {
     let fake: FakeBotApi;
     const open: DeliveryService[] = [];
@@ -49,14 +61,46 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
     beforeEach(() => {
       fake.reset({ state: true });
       fake.setSendPolicy(limitsFor(250));
+      if (fakeTimers) vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] });
     });
     afterEach(async () => {
       await Promise.all(open.splice(0).map((d) => d.close()));
+      if (fakeTimers) vi.useRealTimers();
     });
+
+    const sender = () => senderFor(fake, { inProcess: fakeTimers });
+
+    /** Lets `ms` go by, for real or on the fake timers. */
+    async function pause(ms: number): Promise<void> {
+      if (fakeTimers) await vi.advanceTimersByTimeAsync(ms);
+      else await new Promise((r) => setTimeout(r, ms));
+    }
+
+    /** The first value `probe()` gives that is neither undefined nor false, the time going by meanwhile. */
+    async function waitFor<T>(
+      what: string,
+      probe: () => Promise<T | undefined | false> | T | undefined | false,
+      timeoutMs = 15_000,
+    ): Promise<T> {
+      if (!fakeTimers) return waitForReal(what, probe as () => Promise<T | undefined>, timeoutMs);
+      for (let ms = 0; ; ms += 10) {
+        const value = await probe();
+        if (value !== undefined && value !== false) return value;
+        if (ms > timeoutMs) throw new Error(`${what} not reached in ${timeoutMs} ms of fake time`);
+        await vi.advanceTimersByTimeAsync(10);
+      }
+    }
+
+    function waitForEnd(delivery: DeliveryService, id: string): Promise<BroadcastStatus> {
+      return waitFor(`broadcast ${id} to end`, async () => {
+        const s = await delivery.status(id);
+        return s && ["done", "cancelled", "failed"].includes(s.state) ? s : undefined;
+      });
+    }
 
     async function engine(hooks: DeliveryHooks, options: Partial<EngineOptions> = {}): Promise<DeliveryService> {
       const d = make({
-        sender: senderFor(fake),
+        sender: sender(),
         hooks,
         ratePerSecond: 200,
         maxAttempts: 5,
@@ -157,7 +201,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
         { chatId: 204, reason: "blocked" },
         { chatId: 207, reason: "not-found" },
       ]);
-      await new Promise((r) => setTimeout(r, 300)); // a retry would come after the 100 ms backoff
+      await pause(300); // a retry would come after the 100 ms backoff
       for (const chatId of [201, 204, 207]) {
         expect(sendCalls(fake).filter((c) => c.payload.chat_id === chatId)).toHaveLength(1);
       }
@@ -243,7 +287,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       const cancelled = await d.cancel(req.id);
       const cancelledAt = Date.now();
       expect(cancelled).toMatchObject({ state: "cancelled" });
-      await new Promise((r) => setTimeout(r, 800));
+      await pause(800);
       const late = sendCalls(fake).filter((c) => c.at > cancelledAt + 200); // at 20/s, 12 more would have gone by 800 ms
       expect(late).toEqual([]);
       const end = await d.status(req.id);
@@ -257,7 +301,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
       const later = request({ scheduledAt: new Date(Date.now() + 400).toISOString() });
       await d.schedule(later);
       expect((await d.cancel(later.id))?.state).toBe("cancelled");
-      await new Promise((r) => setTimeout(r, 700));
+      await pause(700);
       expect(hooks.resolved).toHaveLength(1);
       expect((await d.status(later.id))?.state).toBe("cancelled");
       expect(await d.cancel("no-such-broadcast")).toBeUndefined();
@@ -325,7 +369,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
     });
 
     it("paces at the free rate by default and at the paid rate with paid broadcasting", async () => {
-      const base = { sender: senderFor(fake), maxAttempts: 5, concurrency: 8, backoffMs: 100, progressIntervalMs: 300 };
+      const base = { sender: sender(), maxAttempts: 5, concurrency: 8, backoffMs: 100, progressIntervalMs: 300 };
       const free = make({ ...base, hooks: recordingHooks([]) });
       const paid = make({ ...base, hooks: recordingHooks([]), paid: true });
       const paidSlower = make({ ...base, hooks: recordingHooks([]), paid: true, ratePerSecond: 500 });
@@ -410,7 +454,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine): void
 
       const first = request({ id: "first", scheduledAt: new Date(Date.now() + 60_000).toISOString() });
       await d.schedule(first);
-      await new Promise((r) => setTimeout(r, 5));
+      await pause(5);
       const second = request({ id: "second", scheduledAt: new Date(Date.now() + 60_000).toISOString() });
       await d.schedule(second);
       const again = await d.schedule({ ...first, content: { default: { html: "changed" } } });

@@ -5,7 +5,7 @@ import { createMemoryDelivery } from "../../src/broadcast/memory.js";
 import { describeDeliveryBehaviour } from "./behaviour.js";
 import { recordingHooks, waitForEnd } from "./support.js";
 
-describeDeliveryBehaviour("in-memory", (options) => createMemoryDelivery(options));
+describeDeliveryBehaviour("in-memory", (options) => createMemoryDelivery(options), { fakeTimers: true });
 
 describe("createDelivery", () => {
   it("delivers in-process when there is no Redis", async () => {

@@ -23,8 +23,11 @@ export async function startFake(): Promise<FakeBotApi> {
   return startFakeBotApi({ token: TOKEN });
 }
 
-export function senderFor(fake: FakeBotApi) {
-  return telegramSender(new Api(TOKEN, { apiRoot: fake.apiRoot, timeoutSeconds: 10 }));
+/** A grammY Api on the fake as the sender: over HTTP, or in-process (`inProcess`, for fake timers). */
+export function senderFor(fake: FakeBotApi, { inProcess = false } = {}) {
+  return telegramSender(
+    new Api(TOKEN, { apiRoot: fake.apiRoot, timeoutSeconds: 10, ...(inProcess ? { fetch: fake.fetch } : {}) }),
+  );
 }
 
 export interface RecordingHooks extends DeliveryHooks {

@@ -1010,37 +1010,74 @@ export class FakeBotApi {
         description: `Bad Request: ${err instanceof Error ? err.message : String(err)}`,
       });
     }
-    const method = canonicalMethod(route[2]);
-    const failure = this.takeFailure(method);
-    if (failure?.dropConnection) {
-      this.record(method, payload, files, "http").response = {
-        ok: false,
-        error_code: failure.error_code,
-        description: failure.description,
-      };
-      this.notify();
-      req.socket.destroy();
-      return;
-    }
-    if (failure?.rawBody !== undefined) {
-      this.record(method, payload, files, "http").response = {
-        ok: false,
-        error_code: failure.error_code,
-        description: failure.description,
-      };
-      this.notify();
-      res.writeHead(failure.error_code, { "content-type": "text/html" });
-      res.end(failure.rawBody);
-      return;
-    }
     const abort = new AbortController();
     res.once("close", () => {
       if (!res.writableFinished) abort.abort();
     });
-    const call = await this.dispatch(method, payload, files, "http", abort.signal, failure);
+    const answer = await this.answerRequest(canonicalMethod(route[2]), payload, files, abort.signal);
+    if ("dropped" in answer) {
+      req.socket.destroy();
+      return;
+    }
     if (abort.signal.aborted) return;
+    res.writeHead(answer.status, {
+      "content-type": answer.contentType,
+      "content-length": Buffer.byteLength(answer.body),
+    });
+    res.end(answer.body);
+  }
+
+  /**
+   * A `fetch` for grammY's `client.fetch` that reaches this fake without a socket: the same token check,
+   * injected failures, policies and records as a request over HTTP (JSON bodies only: no file uploads),
+   * a dropped connection being a rejected fetch. For tests on fake timers, where nothing could wait for
+   * a socket.
+   */
+  readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const reply = (status: number, body: unknown) =>
+      new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+    const route = /^\/bot([^/]*)\/([A-Za-z0-9_]*)\/?$/.exec(url.pathname);
+    if (!route?.[2]) return reply(404, { ok: false, error_code: 404, description: "Not Found" });
+    if (route[1] !== this.token) return reply(401, { ok: false, error_code: 401, description: "Unauthorized" });
+    if (init?.body !== undefined && init.body !== null && typeof init.body !== "string")
+      throw new Error("the fake Bot API's fetch takes JSON bodies only (no file uploads)");
+    const payload: Payload = {};
+    for (const [k, v] of url.searchParams) payload[k] = coerceField(k, v);
+    const parsed: unknown = init?.body ? JSON.parse(init.body) : {};
+    if (!isRecord(parsed))
+      return reply(400, { ok: false, error_code: 400, description: "Bad Request: request body must be a JSON object" });
+    Object.assign(payload, parsed);
+    const answer = await this.answerRequest(canonicalMethod(route[2]), payload, [], init?.signal ?? undefined);
+    if ("dropped" in answer) throw new TypeError("fetch failed: the connection was dropped");
+    return new Response(answer.body, { status: answer.status, headers: { "content-type": answer.contentType } });
+  };
+
+  /** What a request for `method` gets: its injected failure, or the call's response. */
+  private async answerRequest(
+    method: string,
+    payload: Payload,
+    files: RecordedFile[],
+    signal: AbortSignal | undefined,
+  ): Promise<{ dropped: true } | { status: number; contentType: string; body: string }> {
+    const failure = this.takeFailure(method);
+    if (failure?.dropConnection || failure?.rawBody !== undefined) {
+      this.record(method, payload, files, "http").response = {
+        ok: false,
+        error_code: failure.error_code,
+        description: failure.description,
+      };
+      this.notify();
+      if (failure.dropConnection) return { dropped: true };
+      return { status: failure.error_code, contentType: "text/html", body: failure.rawBody ?? "" };
+    }
+    const call = await this.dispatch(method, payload, files, "http", signal, failure);
     const response = call.response ?? { ok: true, result: true };
-    this.writeJson(res, response.ok ? 200 : response.error_code, response);
+    return {
+      status: response.ok ? 200 : response.error_code,
+      contentType: "application/json",
+      body: JSON.stringify(response),
+    };
   }
 
   private writeJson(res: ServerResponse, status: number, body: unknown): void {

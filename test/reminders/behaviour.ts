@@ -3,7 +3,7 @@
 // The clock stands still while a test sets reminders up, and where the setup must be complete before
 // anything is sent the workers start after it: what a test plans does not depend on how long the
 // machine takes to carry out its steps.
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { reminderInstant } from "../../src/catalog/deadlines.js";
 import type {
   Clock,
@@ -13,7 +13,7 @@ import type {
   ReminderHooks,
   ReminderService,
 } from "../../src/reminders/types.js";
-import { until } from "../helpers/until.js";
+import { until as waitFor } from "../helpers/until.js";
 
 const LABEL = {
   en: "Applications close",
@@ -98,12 +98,29 @@ export type MakeEngine = (options: EngineOptions) => ReminderService;
 /** 09:00 UTC seven days before 2031-05-20: the first reminder of a deadline on that day. */
 export const SEVEN_DAYS_BEFORE = reminderInstant({ date: "2031-05-20" }, 7);
 
-export function describeReminderBehaviour(label: string, make: MakeEngine): void {
+/**
+ * With `fakeTimers`, each test runs on vitest's fake timers (Date, setTimeout) and its waits advance
+ * them: for an engine whose only waits are its own timers (the in-memory one), a reminder due in 400 ms
+ * comes without 400 ms going by. Without, the waits are real (BullMQ keeps its delays in Redis).
+ */
+export function describeReminderBehaviour(label: string, make: MakeEngine, { fakeTimers = false } = {}): void {
   describe(`${label}: reminder behaviour`, () => {
     const open: ReminderService[] = [];
+    if (fakeTimers) beforeEach(() => void vi.useFakeTimers({ toFake: ["Date", "setTimeout", "clearTimeout"] }));
     afterEach(async () => {
       for (const engine of open.splice(0)) await engine.close();
+      if (fakeTimers) vi.useRealTimers();
     });
+
+    /** Resolves once `check()` holds: the time goes by, for real or on the fake timers. */
+    async function until(check: () => boolean, what: string): Promise<void> {
+      if (!fakeTimers) return waitFor(check, 10_000, what);
+      // The engines' waits are at most a second or so (the backoff is 20 ms): a minute bounds a hang.
+      for (let ms = 0; !check(); ms += 10) {
+        if (ms > 60_000) throw new Error(`${what} not reached in a minute of fake time`);
+        await vi.advanceTimersByTimeAsync(10);
+      }
+    }
 
     /**
      * An engine on a clock of its own. With `workers: false` nothing is sent until the test starts the
@@ -135,7 +152,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       // Due after every reminder the tests schedule (at most 400 ms ahead) would have come.
       clock.comeIn(reminderInstant({ date: "2031-05-21" }, 7), 1000);
       await reminders.add(999, marker);
-      await until(() => hooks.sent.some((r) => r.recordId === marker.id), 10_000, "the marker reminder");
+      await until(() => hooks.sent.some((r) => r.recordId === marker.id), "the marker reminder");
       hooks.sent.splice(
         hooks.sent.findIndex((r) => r.recordId === marker.id),
         1,
@@ -169,7 +186,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       const planned = await reminders.add(7, record);
       await reminders.add(7, record);
       await reminders.recordChanged("grant", record);
-      await until(() => hooks.sent.length >= 1, 10_000, "the reminder");
+      await until(() => hooks.sent.length >= 1, "the reminder");
       clock.comeIn(SEVEN_DAYS_BEFORE, 0);
       // Another process applying the same change, or a second press, after it was sent.
       await reminders.recordChanged("grant", record);
@@ -205,7 +222,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       clock.standBefore(reminderInstant(earlier, 7), 300);
       await reminders.add(18, withDeadline("grant", { date: "2031-06-30", time: "10:05" }));
       await reminders.recordChanged("grant", withDeadline("grant", earlier));
-      await until(() => hooks.sent.length === 1, 10_000, "the moved reminder");
+      await until(() => hooks.sent.length === 1, "the moved reminder");
       expect(hooks.sent[0]).toMatchObject({ chatId: 18, deadline: "2031-06-30T10:00", days: 7 });
       expect((await reminders.list(18))[0]?.pending.map((r) => [r.deadline, r.days])).toEqual([
         ["2031-06-30T10:00", 1],
@@ -223,7 +240,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       await reminders.recordChanged("grant", edited);
       await reminders.recordChanged("grant", edited);
       await reminders.startWorkers();
-      await until(() => hooks.sent.length >= 1, 10_000, "the reminder due before the edit");
+      await until(() => hooks.sent.length >= 1, "the reminder due before the edit");
       // Applied once more after it was sent: it is not sent again.
       await reminders.recordChanged("grant", edited);
       await everythingDueHasCome(reminders, hooks, clock);
@@ -242,12 +259,12 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       const release = hooks.hold();
       clock.standBefore(SEVEN_DAYS_BEFORE, 100);
       const planned = await reminders.add(15, withDeadline("grant", "2031-05-20"));
-      await until(() => hooks.attempts === 1, 10_000, "the first attempt");
+      await until(() => hooks.attempts === 1, "the first attempt");
       // The edit lands while the first attempt is under way, after the reminder's time; then it fails.
       clock.standBefore(SEVEN_DAYS_BEFORE, -60_000);
       await reminders.recordChanged("grant", withDeadline("grant", "2031-05-20"));
       release();
-      await until(() => hooks.sent.length >= 1, 10_000, "the reminder tried again");
+      await until(() => hooks.sent.length >= 1, "the reminder tried again");
       expect(hooks.attempts).toBe(2);
       await everythingDueHasCome(reminders, hooks, clock);
       expect(hooks.ids()).toEqual([planned![0]!.id]);
@@ -290,7 +307,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       // What is still to come is the 1-day reminder; the one due is sent all the same.
       expect((await reminders.add(17, withDeadline("grant", "2031-05-20")))?.map((r) => r.days)).toEqual([1]);
       await reminders.startWorkers();
-      await until(() => hooks.sent.length >= 1, 10_000, "the reminder due before the second press");
+      await until(() => hooks.sent.length >= 1, "the reminder due before the second press");
       await everythingDueHasCome(reminders, hooks, clock);
       expect(hooks.ids()).toEqual([planned![0]!.id]);
     });
@@ -304,7 +321,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       expect(await reminders.remove(9, "grant")).toBe(false);
       clock.comeIn(SEVEN_DAYS_BEFORE, 0);
       await reminders.startWorkers();
-      await until(() => hooks.sent.length >= 1, 10_000, "the reminder the other chat kept");
+      await until(() => hooks.sent.length >= 1, "the reminder the other chat kept");
       await everythingDueHasCome(reminders, hooks, clock);
       expect(hooks.sent.map((r) => r.chatId)).toEqual([10]);
       expect(await reminders.has(9, "grant")).toBe(false);
@@ -330,7 +347,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       hooks.failuresLeft = 2;
       clock.comeIn(SEVEN_DAYS_BEFORE, 100);
       await reminders.add(12, withDeadline("grant", "2031-05-20"));
-      await until(() => hooks.sent.length === 1, 10_000, "the retried reminder");
+      await until(() => hooks.sent.length === 1, "the retried reminder");
       expect(hooks.attempts).toBe(3);
       await everythingDueHasCome(reminders, hooks, clock);
       expect(hooks.sent.map((r) => r.chatId)).toEqual([12]);
@@ -344,7 +361,7 @@ export function describeReminderBehaviour(label: string, make: MakeEngine): void
       await reminders.add(13, withDeadline("other", "2031-09-01"));
       clock.comeIn(SEVEN_DAYS_BEFORE, 0);
       await reminders.startWorkers();
-      await until(() => hooks.attempts === 1, 10_000, "the attempt");
+      await until(() => hooks.attempts === 1, "the attempt");
       hooks.outcome = "sent";
       await everythingDueHasCome(reminders, hooks, clock);
       expect(await reminders.list(13)).toEqual([]);

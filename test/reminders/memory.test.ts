@@ -11,7 +11,7 @@ import {
 } from "./behaviour.js";
 import { until } from "../helpers/until.js";
 
-describeReminderBehaviour("in-memory", (options) => createMemoryReminders(options));
+describeReminderBehaviour("in-memory", (options) => createMemoryReminders(options), { fakeTimers: true });
 
 /**
  * Runs a test on in-memory reminders whose workers run from the start, on fake timers: the time is fake, so
