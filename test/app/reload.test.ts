@@ -8,6 +8,7 @@ import { announcementRecord } from "../../src/announcements/index.js";
 import { createApp, type App } from "../../src/app/index.js";
 import { DEFAULT_DATA_DIR } from "../../src/catalog/load.js";
 import { loadConfig } from "../../src/config.js";
+import { appIndexFile } from "../helpers/saved-index.js";
 
 let app: App | undefined;
 let dir: string | undefined;
@@ -17,13 +18,16 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-// The app's start builds the search index of the whole catalog: here, in the hook's time, not the test's.
+// The app's start loads the search index of the whole catalog: here, in the hook's time, not the test's.
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), "coopdesk-reload-app-"));
   await cp(DEFAULT_DATA_DIR, dir, { recursive: true });
-  app = await createApp(loadConfig({ CATALOG_DIR: dir, ADMIN_IDS: "1", LOG_LEVEL: "silent" }), {
-    logger: pino({ level: "silent" }),
-  });
+  app = await createApp(
+    loadConfig({ CATALOG_DIR: dir, ADMIN_IDS: "1", LOG_LEVEL: "silent", SEARCH_INDEX_FILE: await appIndexFile() }),
+    {
+      logger: pino({ level: "silent" }),
+    },
+  );
 });
 
 // A reload builds the whole catalog's index again: the timeout only bounds a hang on a loaded machine.

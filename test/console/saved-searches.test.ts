@@ -6,6 +6,7 @@ import { createApp } from "../../src/app/index.js";
 import { runConsole } from "../../src/console/chat.js";
 import { loadConfig } from "../../src/config.js";
 import { textSink } from "../helpers/text-sink.js";
+import { appIndexFile } from "../helpers/saved-index.js";
 import { until } from "../helpers/until.js";
 import { addLunarGreenhouseRecord, copyBundledCatalog } from "../helpers/catalog-dir.js";
 
@@ -23,7 +24,12 @@ afterAll(async () => {
 describe("saved searches in the console (in-memory state)", () => {
   it("🔔 saves the question, /subscriptions lists it, and a record added by /reload comes as a notification", async () => {
     const app = await createApp(
-      loadConfig({ BOT_USERNAME: "CooperationDeskBot", CATALOG_DIR: catalogDir, ADMIN_IDS: CONSOLE_USER }),
+      loadConfig({
+        BOT_USERNAME: "CooperationDeskBot",
+        CATALOG_DIR: catalogDir,
+        ADMIN_IDS: CONSOLE_USER,
+        SEARCH_INDEX_FILE: await appIndexFile(),
+      }),
       { logger: pino({ level: "silent" }) },
     );
     const input = new PassThrough();

@@ -137,20 +137,48 @@ const hashes = new WeakMap<Catalog, string>();
 export async function openEngine(catalog: Catalog): Promise<SearchEngine> {
   const folder = runFolder();
   if (!folder) return SearchEngine.build(catalog);
-  const file = path.join(folder, "bundled-catalog.workers.index");
-  const bundledFiles = await bundledCatalog();
-  let built: SearchEngine | undefined;
-  await madeOnce(file, async () => {
-    const engine = writeSnapshot(file, bundledFiles).engine;
-    if (catalog === bundledFiles) built = engine;
-  });
-  if (built) return built;
+  const file = await workersIndex(folder);
+  if (builtHere && catalog === (await bundledCatalog())) {
+    const engine = builtHere;
+    builtHere = undefined;
+    return engine;
+  }
   let hash = hashes.get(catalog);
   if (hash === undefined) hashes.set(catalog, (hash = catalogContentHash(catalog)));
   const loaded = loadSnapshot(file, catalog, {}, hash);
   // Stale for another catalog, or when src/search changed since the file was written (a watch-mode
   // rerun): built.
   return loaded.ok ? loaded.engine : SearchEngine.build(catalog);
+}
+
+/** The engine this worker built to make the run's index, handed to the first engine asked for. */
+let builtHere: SearchEngine | undefined;
+
+/** The run's saved index of the bundled catalog made by src/ (the workers'), made by the first worker to ask. */
+async function workersIndex(folder: string): Promise<string> {
+  const file = path.join(folder, "bundled-catalog.workers.index");
+  const bundledFiles = await bundledCatalog();
+  await madeOnce(file, async () => {
+    builtHere = writeSnapshot(file, bundledFiles).engine;
+  });
+  return file;
+}
+
+let appCopies = 0;
+
+/**
+ * SEARCH_INDEX_FILE for an app created in a test worker (createApp) on a copy of the bundled folder: a
+ * copy of the run's saved index the workers' engines come from, which the start loads instead of
+ * building the whole catalog's index, and may save again (hence a copy each). It lives in the run's
+ * folder, removed at the end: an app left to the default would build, and leave its index in the
+ * system's temporary folder at every run. "" outside a test run (no index).
+ */
+export async function appIndexFile(): Promise<string> {
+  const folder = runFolder();
+  if (!folder) return "";
+  const copy = path.join(folder, `bundled-catalog.app.${process.pid}.${++appCopies}.index`);
+  await copyFile(await workersIndex(folder), copy);
+  return copy;
 }
 
 /**
