@@ -251,7 +251,8 @@ const AGE =
 /** "Quoi de neuf à Tianjin ?", "what's new in Tianjin": asks what there is, like "anything in Tianjin?". */
 const WHATS_NEW = /(?<![\p{L}])(?:quoi de neuf|what'?s new|что нового)(?![\p{L}])|有什么新(?:鲜事|消息|动态)?/giu;
 
-function withoutOwnName(text: string): string {
+/** The message without its asides (the bot's name, the asker's age, "what's new"), blanked in place. */
+function withoutAsides(text: string): string {
   const blank = (aside: string) => " ".repeat(aside.length);
   return text.replace(OWN_NAME, blank).replace(AGE, blank).replace(WHATS_NEW, blank);
 }
@@ -803,7 +804,7 @@ export class SearchEngine {
 
   /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   analyse(text: string): AnalysedQuery {
-    const read = withoutOwnName(this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text);
+    const read = withoutAsides(this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text);
     const { en, fr } = analyzeBoth(read);
     const english = this.lexicon.match(en, "en");
     return {
