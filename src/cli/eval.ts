@@ -178,6 +178,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-7",
   },
+  {
+    name: "dev, eighth held-out part (eval/dev-heldout-8.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-8.yaml"),
+    gate: true,
+    key: "heldout-8",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

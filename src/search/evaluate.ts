@@ -297,6 +297,17 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.9,
     language: 0.95,
   },
+  // Written blind on 2026-12-02 at the start of the fifth session that day; read unseen before any change of
+  // that session: answer@1 0.894 (French 0.850), false declines 4.4 %, honest declines 0.979, small talk 32
+  // of 32, direct answers 37 of 37, reply language 1.00.
+  "heldout-8": {
+    answerAt1: 0.84,
+    answerAt1PerLanguage: 0.8,
+    answerAt5: 0.97,
+    falseDeclines: 0.1,
+    honestDeclines: 0.9,
+    language: 0.95,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
