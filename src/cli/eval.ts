@@ -137,6 +137,12 @@ const decisionSets = [
     key: "tuning-12",
   },
   {
+    name: "dev, thirteenth tuning part (eval/dev-tuning-13.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-13.yaml"),
+    gate: false,
+    key: "tuning-13",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
