@@ -9,6 +9,7 @@ import {
   addressesBot,
   asksFor,
   containsWord,
+  countedAsked,
   detailAsked,
   isHeadPost,
   listAsked,
@@ -718,6 +719,8 @@ function answeringText({ sentence, spans, index }: SentencePart): string {
 
 interface ScoredFigure {
   figure: Figure;
+  /** 1 when the label names what a how-many question counts, else 0. */
+  counts: number;
   /** Words of the question found in the figure's label. */
   overlap: number;
 }
@@ -747,9 +750,16 @@ function matchingFigures(record: CatalogRecord, question: "count" | "amount", as
       (k) => !/^\d+$/.test(k) && !title.has(k) && (wanted.length === 1 || (common.get(k) ?? 0) < wanted.length),
     ),
   );
+  // "How many companies…": a label naming what is counted answers before one sharing more of the rest.
+  const counted = asked.countedKeys();
+  const counts = (i: number) => (counted.size > 0 && labelKeys[i]!.some((keys) => overlap(counted, keys) > 0) ? 1 : 0);
   return wanted
-    .map((figure, i) => ({ figure, overlap: Math.max(...labelKeys[i]!.map((keys) => overlap(informative, keys))) }))
-    .sort((a, b) => b.overlap - a.overlap);
+    .map((figure, i) => ({
+      figure,
+      counts: counts(i),
+      overlap: Math.max(...labelKeys[i]!.map((keys) => overlap(informative, keys))),
+    }))
+    .sort((a, b) => b.counts - a.counts || b.overlap - a.overlap);
 }
 
 function sharesWords(a: Figure, b: Figure, asked: AskedWords): boolean {
@@ -776,6 +786,8 @@ interface AskedWords {
   countToo: boolean;
   /** The keys of the things a "which" question asks for (see thingsAsked); empty when it names none. */
   thingsKeys: () => ReadonlySet<string>;
+  /** The keys of what a how-many question counts (see countedAsked); empty when it names nothing. */
+  countedKeys: () => ReadonlySet<string>;
   /** A figure label's keys per language, with the same engine's concepts. */
   labelKeysOf: (figure: Figure) => Set<string>[];
   /** The keys of a record's title in all four languages. */
@@ -801,6 +813,7 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
   let keys: Set<string> | undefined;
   let words: Set<string>[] | undefined;
   let things: Set<string> | undefined;
+  let counted: Set<string> | undefined;
   let names: boolean | undefined;
   let share: boolean | undefined;
   let countToo: boolean | undefined;
@@ -833,6 +846,7 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
     },
     // Only a which- or who-question needs them.
     thingsKeys: () => (things ??= keysOf(engine, thingsAsked(question) ?? "", lang)),
+    countedKeys: () => (counted ??= keysOf(engine, countedAsked(question) ?? "", lang)),
     labelKeysOf: (figure) => {
       let keys = labels.get(figure);
       if (!keys) labels.set(figure, (keys = LANGUAGES.map((l) => keysOf(engine, figure.label[l], l))));

@@ -211,6 +211,18 @@ describe("decide: how many, and for how much", () => {
   });
 });
 
+describe("decide: of a record's several figures, the one that counts what is asked", () => {
+  it.each([
+    ["how many companies did Guangxi serve through its technology transfer activities for ASEAN?", 9900],
+    ["сколько проектов охватили мероприятия гуанси для асеан", 7800],
+    ["截至2022年5月，广西面向东盟的活动涉及多少项目？", 7800],
+    ["广西截至2022年5月给东盟搞了多少场技术转移活动？", 140],
+  ])("%s → %d", (question, value) => {
+    const direct = decide(engine, question).direct;
+    expect(direct?.kind === "figures" ? direct.figures[0]?.value : undefined).toBe(value);
+  });
+});
+
 describe("decide: when, and where", () => {
   it("gives the date and the place when both are asked", () => {
     const decision = decide(engine, "Forum des champions cachés Chine-Allemagne 2024 : quand et où ?");

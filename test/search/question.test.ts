@@ -7,6 +7,7 @@ import {
   questionKind,
   smalltalkKind,
   thingsAsked,
+  countedAsked,
   winnersAsked,
   wordBoundaries,
 } from "../../src/search/question.js";
@@ -147,6 +148,23 @@ describe("questionKind", () => {
     "what do companies get from the forum?",
   ])("%s is not a which-question: the word between is no adjective", (text) => {
     expect(questionKind(text)).not.toBe("which");
+  });
+});
+
+describe("countedAsked", () => {
+  it.each([
+    ["how many companies did Guangxi serve?", "companies"],
+    ["Avec combien de membres de l'ASEAN le Guangxi a-t-il formé des groupes de travail ?", "membres"],
+    ["сколько проектов охватили мероприятия", "проектов охватили"],
+    ["广西面向东盟的活动涉及多少项目？", "项目"],
+    ["签了多少项协议", "协议"],
+  ])("%s counts %s", (text, thing) => {
+    expect(countedAsked(text)).toBe(thing);
+  });
+
+  it("is null when nothing is named after the question words", () => {
+    expect(countedAsked("how many were signed?")).toBeNull();
+    expect(countedAsked("incubators in Harbin")).toBeNull();
   });
 });
 
