@@ -1279,10 +1279,16 @@ const FILLER_VERBS = {
   ],
 };
 
+/**
+ * A company's legal form ("ИП из Караганды", "ТОО в Алматы", "Müller GmbH"): who asks, not what about.
+ * Stop words even in capitals, where other capitals are acronyms that name something (IT, AI, ШОС).
+ */
+const LEGAL_FORMS = new Set(["llc", "ltd", "gmbh", "sarl", "inc", "ип", "ооо", "тоо", "осоо", "зао", "оао", "пао"]);
+
 // One stop list per script: queries mix English and French freely, and a word that is a function
 // word in either language carries no meaning for this catalog.
-const LATIN_STOP = new Set([...eng, ...fra, ...QUESTION_WORDS.latin].map(fold));
-const CYRILLIC_STOP = new Set([...rus, ...QUESTION_WORDS.cyrillic].map(fold));
+const LATIN_STOP = new Set([...eng, ...fra, ...QUESTION_WORDS.latin, ...LEGAL_FORMS].map(fold));
+const CYRILLIC_STOP = new Set([...rus, ...QUESTION_WORDS.cyrillic, ...LEGAL_FORMS].map(fold));
 let fillerStems: { latin: Set<string>; cyrillic: Set<string> } | undefined;
 
 /** True for a form of one of the FILLER_VERBS. */
@@ -1367,6 +1373,8 @@ const ABBREVIATIONS = new Map([
   ["techno", "technologie"],
   ["technos", "technologies"],
   ["univ", "university"],
+  ["org", "organization"],
+  ["orgs", "organizations"],
   ["govt", "government"],
   ["intl", "international"],
   // Months as people shorten them ("in Aug 2024", "en janv. 2025"); not "mar", "mai", "may" or "sept"
@@ -1481,13 +1489,18 @@ function foldForAnalysis(text: string): string {
   });
 }
 
+/** A stop word, unless written as an acronym that names something or as AI. */
+function isDropped(w: Word, acronym: (w: Word) => boolean, folded: string): boolean {
+  return isStopword(w) && (!acronym(w) || LEGAL_FORMS.has(w.text)) && !isEnglishAi(w, folded);
+}
+
 export function analyze(text: string, lang: Language, forIndex = false): AnalyzedText {
   const folded = foldForAnalysis(text);
   const ws = forIndex ? words(folded, false) : joinKnownHan(words(folded, true));
   const latin = latinLanguageOf(lang);
   const acronym = acronymTest(text, folded);
   const keys = ws.map((w) =>
-    isStopword(w) && !acronym(w) && !isEnglishAi(w, folded)
+    isDropped(w, acronym, folded)
       ? null
       : w.script === "han"
         ? forIndex
@@ -1511,7 +1524,7 @@ export function analyzeBoth(text: string): { en: AnalyzedText; fr: AnalyzedText 
   const fr: (string | null)[] = new Array<string | null>(ws.length);
   for (let i = 0; i < ws.length; i++) {
     const w = ws[i]!;
-    if (isStopword(w) && !acronym(w) && !isEnglishAi(w, folded)) {
+    if (isDropped(w, acronym, folded)) {
       en[i] = fr[i] = null;
     } else if (w.script === "han") {
       en[i] = fr[i] = hanQueryKey(w.text);

@@ -21,6 +21,16 @@ describe("analyze", () => {
     expect(keys("sept accords", "fr")).not.toEqual(keys("septembre accords", "fr"));
   });
 
+  it("drops a company's legal form, even in capitals: who asks, not what about", () => {
+    expect(keys("ИП из Караганды ищу партнёров", "ru")).toEqual(keys("из Караганды ищу партнёров", "ru"));
+    expect(keys("ТОО в Алматы", "ru")).toEqual(keys("в Алматы", "ru"));
+    expect(keys("Müller GmbH sensors")).toEqual(keys("Müller sensors"));
+  });
+
+  it("keys org as organization", () => {
+    expect(keys("Shanghai Cooperation Org")).toEqual(keys("Shanghai Cooperation Organization"));
+  });
+
   it("keeps an acronym written in capitals even when it is a grammar word in lower case", () => {
     expect(keys("SCO AI centre")).toContain("ai");
     expect(keys("j'ai une question sur l'OCS", "fr")).not.toContain("ai");
