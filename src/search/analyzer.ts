@@ -1,6 +1,6 @@
 import type { Language } from "../catalog/schema.js";
 import { snowballStemmers, stopwords } from "./cjs-packages.js";
-import { acronymTest, bigrams, fold, words, type Word } from "./text.js";
+import { acronymTest, bigrams, fold, words, type KnownHanWords, type Word } from "./text.js";
 
 const { newStemmer } = snowballStemmers;
 const { eng, fra, rus, zho } = stopwords;
@@ -475,6 +475,7 @@ const QUESTION_WORDS = {
     "qqch",
     "qqn",
     "pendant",
+    "chez",
   ],
   cyrillic: [
     // The future tense's auxiliary ("будут ли совместные лабы").
@@ -1516,9 +1517,9 @@ export function analyze(text: string, lang: Language, forIndex = false): Analyze
  * folding, words and stop words are the same for both (so are the arrays of words), only the keys of Latin
  * words differ, and the rest is worked out once.
  */
-export function analyzeBoth(text: string): { en: AnalyzedText; fr: AnalyzedText } {
+export function analyzeBoth(text: string, knownHan?: KnownHanWords): { en: AnalyzedText; fr: AnalyzedText } {
   const folded = foldForAnalysis(text);
-  const ws = joinKnownHan(words(folded, true));
+  const ws = joinKnownHan(words(folded, true, knownHan));
   const acronym = acronymTest(text, folded);
   const en: (string | null)[] = new Array<string | null>(ws.length);
   const fr: (string | null)[] = new Array<string | null>(ws.length);

@@ -176,8 +176,30 @@ const INSTITUTION_WORDS = [
   ...["hotel", "hotels", "hostel", "restaurant", "restaurants", "auberge"],
   ...["гостиница", "гостиницу", "гостиницы", "отель", "отеля", "ресторан", "ресторана"],
   ...["酒店", "宾馆", "饭店", "餐厅"],
+  // A camp or a summer school is named by its host ("Tsinghua summer camp", 北大夏令营).
+  ...["camp", "camps", "bootcamp", "лагерь", "лагеря", "夏令营", "冬令营", "训练营"],
 ];
 let institutionKeys: Set<string> | undefined;
+
+const HAN_INSTITUTION_WORDS = INSTITUTION_WORDS.filter((w) => /^\p{Script=Han}+$/u.test(w));
+
+/** Whether Han word `at` is part of an institution's word the segmenter cut in pieces (夏令|营). */
+function inHanInstitutionWord(analyzed: AnalyzedText, at: number): boolean {
+  const { words, folded } = analyzed;
+  const word = words[at]!;
+  let first = at;
+  while (first > 0 && words[first - 1]!.script === "han" && words[first - 1]!.end === words[first]!.start) first--;
+  let last = at;
+  while (last + 1 < words.length && words[last + 1]!.script === "han" && words[last + 1]!.start === words[last]!.end)
+    last++;
+  const start = words[first]!.start;
+  const run = folded.slice(start, words[last]!.end);
+  return HAN_INSTITUTION_WORDS.some((w) => {
+    for (let i = run.indexOf(w); i >= 0; i = run.indexOf(w, i + 1))
+      if (start + i < word.end && word.start < start + i + w.length) return true;
+    return false;
+  });
+}
 
 /** By the word as typed (folded): a stem would also take "funding" for a fund and "fairness" for a fair. */
 function isInstitutionWord(text: string): boolean {
@@ -803,9 +825,12 @@ export class SearchEngine {
   }
 
   /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
+  /** Names of the glossary the Chinese segmenter keeps whole (see segmentHanRun). */
+  private readonly knownHan = (text: string, at: number): number => this.lexicon.hanConceptAt(text, at);
+
   analyse(text: string): AnalysedQuery {
     const read = withoutAsides(this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text);
-    const { en, fr } = analyzeBoth(read);
+    const { en, fr } = analyzeBoth(read, this.knownHan);
     const english = this.lexicon.match(en, "en");
     return {
       text,
@@ -1503,7 +1528,8 @@ export class SearchEngine {
             dashAfterChina
           : dashAfterChina;
       if (partner) for (const u of unitsHere) units[u]!.partner = true;
-      if (isInstitutionWord(word.text)) for (const u of unitsHere) units[u]!.institution = true;
+      if (isInstitutionWord(word.text) || (word.script === "han" && inHanInstitutionWord(en, i)))
+        for (const u of unitsHere) units[u]!.institution = true;
       if (REGION_STARTS.test(word.text)) for (const u of unitsHere) units[u]!.region = true;
       unitsOfWord.set(i, unitsHere);
     });
@@ -1563,6 +1589,7 @@ export class SearchEngine {
     const longHan =
       new Set(units.filter((u) => !u.isPlace && !u.soft && en.words[u.word]!.script === "han").map((u) => u.word))
         .size >= LONG_QUESTION_UNITS;
+    const unknownWords = new Set<number>();
     for (const unit of units) {
       const known = unit.alts.filter((a) => this.term(a.term) !== undefined);
       const word = en.words[unit.word]!;
@@ -1596,6 +1623,19 @@ export class SearchEngine {
       if (unit.institution) unit.absence = maxIdf;
       else if (edition || unit.named || unit.partner)
         unit.absence = maxIdf * (edition || unit.partner ? YEAR_ABSENCE : 1);
+      if (known.length === 0) unknownWords.add(unit.word);
+    }
+    // A word the catalog lacks right next to an institution's word is its name ("Tsinghua summer camp",
+    // "стипендия СПбГУ", 清华夏令营): a record without it is another institution, as with a year.
+    const institutions = new Set(units.filter((u) => u.institution).map((u) => u.word));
+    for (const unit of units) {
+      if (!unknownWords.has(unit.word) || unit.isPlace || unit.soft || unit.describesAsker) continue;
+      // A lone Chinese character is grammar or half a word (下一届), not a name.
+      const word = en.words[unit.word]!;
+      if (word.script === "han" && Array.from(word.text).length < 2) continue;
+      if (!nextToInstitution(unit.word, units, institutions)) continue;
+      unit.weight = Math.max(unit.weight, maxIdf);
+      unit.absence = maxIdf * YEAR_ABSENCE;
     }
     return { units, places };
   }
@@ -2155,6 +2195,27 @@ function looksLikeName(
   // sentence does not begin ("Edtech founder in Samarkand…" is a sentence's first word, not a name).
   if (/^.+\p{Lu}/u.test(surface)) return true;
   return /^\p{Lu}/u.test(surface) && !SENTENCE_START.test(original.slice(0, word.start));
+}
+
+/**
+ * Whether word `at` stands right next to an institution's word, or is kept from it only by words that
+ * name the same kind of thing ("Tsinghua summer camp": summer is a camp word too).
+ */
+function nextToInstitution(
+  at: number,
+  units: readonly (QueryUnit & { word: number })[],
+  institutions: ReadonlySet<number>,
+): boolean {
+  const concepts = new Set(
+    units
+      .filter((u) => institutions.has(u.word))
+      .flatMap((u) => u.alts.filter((a) => a.term.startsWith("~")).map((a) => a.term)),
+  );
+  const sameKind = (word: number) => units.some((u) => u.word === word && u.alts.some((a) => concepts.has(a.term)));
+  for (const step of [-1, 1]) {
+    for (let i = at + step; sameKind(i); i += step) if (institutions.has(i)) return true;
+  }
+  return false;
 }
 
 /** What comes before a sentence's first word: nothing, or the end of another sentence (and quotes, dashes). */

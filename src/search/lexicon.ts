@@ -261,6 +261,18 @@ export class Lexicon {
     else if (!list.some((entry) => entry.token === token && entry.text === text)) list.push({ text, token, kind });
   }
 
+  /**
+   * Length of the longest name of the glossary that starts at `at` in a Chinese text (夏令营 in 清华夏令营),
+   * 0 when none does: a word the segmenter must not cut.
+   */
+  hanConceptAt(text: string, at: number): number {
+    let longest = 0;
+    for (const entry of this.hanByFirst.get(text[at] ?? "") ?? [])
+      if (entry.kind === "concept" && entry.text.length > longest && text.startsWith(entry.text, at))
+        longest = entry.text.length;
+    return longest;
+  }
+
   /** Whether a Chinese text is a name of the glossary or the gazetteer (上合组织, 孵化器, 乌鲁木齐). */
   isHanName(text: string): boolean {
     return this.hanByFirst.get(text[0] ?? "")?.some((entry) => entry.text === text) ?? false;

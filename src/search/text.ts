@@ -91,14 +91,14 @@ const ELIDED = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "
  * holds a run's character bigrams, which any segmentation of a query meets, and segmenting every record
  * would dominate the build). Segments of one run stay contiguous (`start`/`end`).
  */
-export function words(folded: string, segmentHan = true): Word[] {
+export function words(folded: string, segmentHan = true, knownHan?: KnownHanWords): Word[] {
   const out: Word[] = [];
   for (const m of folded.matchAll(WORD_RUN)) {
     const run = m[0];
     const base = m.index;
     if (HAN_RUN.test(run)) {
       HAN_RUN.lastIndex = 0;
-      splitMixedRun(run, base, out, segmentHan);
+      splitMixedRun(run, base, out, segmentHan, knownHan);
     } else {
       pushAlphabetic(run, base, out);
     }
@@ -123,25 +123,62 @@ function pushAlphabetic(run: string, base: number, out: Word[]): void {
   });
 }
 
-function splitMixedRun(run: string, base: number, out: Word[], segmentHan: boolean): void {
+/**
+ * Length of the longest known word (a name of the glossary) starting at `at` in a Chinese text, 0 for none.
+ */
+export type KnownHanWords = (text: string, at: number) => number;
+
+function splitMixedRun(run: string, base: number, out: Word[], segmentHan: boolean, knownHan?: KnownHanWords): void {
   let last = 0;
   for (const m of run.matchAll(HAN_RUN)) {
     if (m.index > last) pushAlphabetic(run.slice(last, m.index), base + last, out);
     if (!segmentHan) {
       out.push({ text: m[0], script: "han", start: base + m.index, end: base + m.index + m[0].length });
     } else {
-      for (const seg of zhSegmenter.segment(m[0])) {
+      for (const [segment, index] of segmentHanRun(m[0], knownHan))
         out.push({
-          text: seg.segment,
+          text: segment,
           script: "han",
-          start: base + m.index + seg.index,
-          end: base + m.index + seg.index + seg.segment.length,
+          start: base + m.index + index,
+          end: base + m.index + index + segment.length,
         });
-      }
     }
     last = m.index + m[0].length;
   }
   if (last < run.length) pushAlphabetic(run.slice(last), base + last, out);
+}
+
+/**
+ * A Han run's words: ICU's dictionary segmentation, except where it glues part of a word we know to a
+ * character outside it: ICU cuts 清华夏令营 into 清|华夏|令|营, and with 夏令营 known it is 清华|夏令营 (the
+ * text on either side segmented on its own). Where ICU only cuts inside a known word (联合|实验|室), its
+ * words stand.
+ */
+function segmentHanRun(run: string, knownHan: KnownHanWords | undefined): [string, number][] {
+  const icu = (text: string, offset: number): [string, number][] =>
+    Array.from(zhSegmenter.segment(text), (seg): [string, number] => [seg.segment, offset + seg.index]);
+  const segments = icu(run, 0);
+  if (!knownHan) return segments;
+  // Two characters left beside a known word that ICU knows only one by one (清|华) are a name it lacks.
+  const piece = (text: string, offset: number): [string, number][] =>
+    text.length === 2 ? [[text, offset]] : icu(text, offset);
+  const crossed = (at: number) => segments.some(([segment, index]) => index < at && at < index + segment.length);
+  const out: [string, number][] = [];
+  let from = 0;
+  for (let at = 0; at < run.length;) {
+    const length = knownHan(run, at);
+    if (length < 2 || !(crossed(at) || crossed(at + length))) {
+      at += Math.max(length, 1);
+      continue;
+    }
+    if (at > from) out.push(...piece(run.slice(from, at), from));
+    out.push([run.slice(at, at + length), at]);
+    at += length;
+    from = at;
+  }
+  if (from === 0) return segments;
+  if (from < run.length) out.push(...piece(run.slice(from), from));
+  return out;
 }
 
 /** Character bigrams of a Han string: 孵化器 → 孵化, 化器. */

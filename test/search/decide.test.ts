@@ -793,7 +793,27 @@ describe("decide: words the catalog lacks in Chinese", () => {
 
   it("are what a short message asks about", () => {
     expect(decide(engine, "北大研究生招生简章").kind).toBe("decline");
+    expect(decide(engine, "清华夏令营怎么报名").kind).toBe("decline");
   });
+});
+
+describe("decide: a name the catalog lacks next to an institution's word names another institution", () => {
+  it.each([
+    "清华夏令营",
+    "北大夏令营",
+    "Tsinghua summer camp",
+    "летний лагерь МГУ",
+    "清华大学有没有上合组织的交换项目",
+  ])("%s is declined", (question) => {
+    expect(decide(engine, question).kind).toBe("decline");
+  });
+
+  it.each(["中国东盟夏令营", "china asean camp", "startup bootcamp asean"])(
+    "%s is the China–ASEAN camp",
+    (question) => {
+      expectAnswer(question, "china-asean-innovation-camp");
+    },
+  );
 });
 
 describe("decide: a long message", () => {

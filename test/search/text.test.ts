@@ -23,6 +23,20 @@ describe("words", () => {
     for (let i = 1; i < ws.length; i++) expect(ws[i]!.start).toBe(ws[i - 1]!.end);
   });
 
+  it("keeps a known Han word whole where the segmenter glues half of it to a neighbour", () => {
+    const known = (text: string, at: number) => (text.startsWith("夏令营", at) ? 3 : 0);
+    expect(words("清华夏令营").map((w) => w.text)).not.toContain("夏令营");
+    const ws = words("清华夏令营", true, known);
+    expect(ws.map((w) => w.text)).toContain("夏令营");
+    expect(ws.map((w) => w.text).join("")).toBe("清华夏令营");
+    for (let i = 1; i < ws.length; i++) expect(ws[i]!.start).toBe(ws[i - 1]!.end);
+  });
+
+  it("leaves the segmenter's words when it only cuts inside a known word", () => {
+    const known = (text: string, at: number) => (text.startsWith("联合实验室", at) ? 5 : 0);
+    expect(words("上合联合实验室", true, known)).toEqual(words("上合联合实验室"));
+  });
+
   it("separates scripts inside one run", () => {
     const [first, ...rest] = words(fold("SCO数字经济"));
     expect(first).toMatchObject({ text: "sco", script: "latin" });
