@@ -137,6 +137,7 @@ describe("filler", () => {
       keys("incubateur Chine", "fr"),
     );
     expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
+    expect(keys("ce centre peut m'intéresser, ça apporte quoi ?", "fr")).toEqual(keys("centre", "fr"));
     // "Bonne" is also a town of the gazetteer: a closing wish must not name a place.
     expect(keys("merci beaucoup et bonne soirée, bonne journée", "fr")).toEqual([]);
     expect(keys("on aimerait, nous aimerions, ils souhaitent, vous souhaitez", "fr")).toEqual([]);
