@@ -745,6 +745,10 @@ const QUESTION_WORDS = {
     // asker's own wording around the question (帮忙, 听说, 以后, 专门, 分别, 地方).
     "想把",
     "想在",
+    // "我想知道…", "金额我知道是…": what the asker knows or wants to know, not what it is about.
+    "知道",
+    "我知道",
+    "想知道",
     "想借",
     "意思",
     "都有",

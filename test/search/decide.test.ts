@@ -797,6 +797,19 @@ describe("decide: words the catalog lacks in Chinese", () => {
   });
 });
 
+describe("decide: the asker's own words around the question", () => {
+  it("我知道, 我想知道 say what the asker knows or wants, not what it is about", () => {
+    expectAnswer(
+      "乌鲁木齐那个大会，金额我知道是6.7亿，我想知道一共签了多少项协议",
+      "bri-urumqi-innovation-conference-2024",
+    );
+  });
+
+  it("reads ЦА as Central Asia", () => {
+    expectAnswer("есть ли incubator в Ухане для стартапов из ЦА?", "incubator-wuhan");
+  });
+});
+
 describe("decide: a name the catalog lacks next to an institution's word names another institution", () => {
   it.each([
     "清华夏令营",
