@@ -45,6 +45,9 @@ const SUBJECT_OF_OPENER = new Map([
   ["re", "we"],
   ["are", "we"],
   ["est", "on"],
+  // "We have a small IT company…", "у нас небольшая IT-компания…".
+  ["have", "we"],
+  ["нас", "у"],
 ]);
 const IDENTITY_HAN = ["我是", "我们是", "本人是"];
 const SELF_HAN = [...IDENTITY_HAN, "来自"];

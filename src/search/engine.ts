@@ -270,13 +270,20 @@ const OWN_NAME = /(?<![\p{L}])cooperation\s+desk(?![\p{L}])/giu;
 const AGE =
   /(?<![\p{L}\d])(?:(?:j'ai|j’ai|jai|j ai)\s+\d{1,2}\s+ans|\d{1,2}\s*(?:years?\s+old|y\/?o)|мне\s+\d{1,2}\s*(?:лет|год|года)|\(\d{1,2}\))(?![\p{L}\d])|(?<!\d)\d{1,2}\s*岁/giu;
 
+/**
+ * The size of the asker's company ("about 180 people", "90 salariés", "20 человек", 员工两百来人): who asks,
+ * not what about — a number no record holds would otherwise weigh like an unknown name.
+ */
+const HEADCOUNT =
+  /(?<![\p{L}\d])\d{1,6}\s*(?:people|persons|employees|staff|workers|salari[ée]s|personnes|employ[ée]s|collaborateurs|человек|сотрудник\p{L}*|работник\p{L}*)(?![\p{L}])|(?:员工|雇员)[^，。,.;；]{0,6}?人/giu;
+
 /** "Quoi de neuf à Tianjin ?", "what's new in Tianjin": asks what there is, like "anything in Tianjin?". */
 const WHATS_NEW = /(?<![\p{L}])(?:quoi de neuf|what'?s new|что нового)(?![\p{L}])|有什么新(?:鲜事|消息|动态)?/giu;
 
-/** The message without its asides (the bot's name, the asker's age, "what's new"), blanked in place. */
+/** The message without its asides (the bot's name, the asker's age and company size, "what's new"), blanked in place. */
 function withoutAsides(text: string): string {
   const blank = (aside: string) => " ".repeat(aside.length);
-  return text.replace(OWN_NAME, blank).replace(AGE, blank).replace(WHATS_NEW, blank);
+  return text.replace(OWN_NAME, blank).replace(AGE, blank).replace(HEADCOUNT, blank).replace(WHATS_NEW, blank);
 }
 
 /** Characters of Chinese grammar, too common to be a character typed for another (see isTypoOf). */

@@ -85,6 +85,21 @@ describe("askerWords", () => {
       "a",
       "almaty",
     ]);
+    expect(describing("у нас небольшая IT-компания в Алматы, ищем инкубатор")).toEqual([
+      "небольшая",
+      "it",
+      "компания",
+      "в",
+      "алматы",
+    ]);
+    expect(describing("we have a small agritech company in Hanoi, any partners?")).toEqual([
+      "a",
+      "small",
+      "agritech",
+      "company",
+      "in",
+      "hanoi",
+    ]);
     expect(describing("are there incubators in Almaty?")).toEqual([]);
     expect(describing("where are the incubators of Urumqi?")).toEqual([]);
     expect(describing("c'est quoi l'incubateur d'Almaty ?")).toEqual([]);

@@ -805,6 +805,13 @@ describe("decide: the asker's own words around the question", () => {
     );
   });
 
+  it("leaves the size of the asker's company out, as a number no record holds would otherwise weigh as a name", () => {
+    const question = (size: string) =>
+      `У нас небольшая IT-компания в Алматы${size}, делаем софт. Хотим выйти в Китай через инкубатор. Что посоветуете?`;
+    expect(decide(engine, question(", 20 человек")).confidence).toBe(decide(engine, question("")).confidence);
+    expect(decide(engine, question(", 20 человек")).kind).toBe("answer");
+  });
+
   it("reads ЦА as Central Asia", () => {
     expectAnswer("есть ли incubator в Ухане для стартапов из ЦА?", "incubator-wuhan");
   });
