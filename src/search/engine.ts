@@ -831,10 +831,10 @@ export class SearchEngine {
     return i === undefined ? undefined : this.records[i]?.record;
   }
 
-  /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   /** Names of the glossary the Chinese segmenter keeps whole (see segmentHanRun). */
   private readonly knownHan = (text: string, at: number): number => this.lexicon.hanConceptAt(text, at);
 
+  /** The analysis `search` and `placesIn` make of a text, to give them both (see AnalysedQuery). */
   analyse(text: string): AnalysedQuery {
     const read = withoutAsides(this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text);
     const { en, fr } = analyzeBoth(read, this.knownHan);
