@@ -13,6 +13,18 @@ import { languageMiddleware } from "./middlewares/language.js";
 import { conversationKey, conversationTurn } from "./middlewares/turn.js";
 import { wellFormedUpdate } from "./middlewares/well-formed.js";
 
+/** How long a long poll (getUpdates) waits for updates at Telegram before it answers with none. */
+export const LONG_POLL_SECONDS = 30;
+
+/**
+ * How long the bot waits for Telegram to answer one call before it gives the call up as a network
+ * failure, which auto-retry tries again: a little over a long poll, which Telegram holds that long.
+ * grammY's own default, 500 s, would leave a chat, or long polling and so every chat, waiting more than
+ * eight minutes for an answer lost on the way (a connection that stays open while Telegram or a proxy
+ * in front of it hangs), long after Telegram is back.
+ */
+export const API_TIMEOUT_SECONDS = LONG_POLL_SECONDS + 15;
+
 export interface CreateBotOptions {
   token: string;
   /** Bot API root (a local Bot API server, or the fake one tests start). */
@@ -31,7 +43,7 @@ export interface CreateBotOptions {
  * the console, and tests drive it directly.
  */
 export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotContext> {
-  const config: BotConfig<BotContext> = { client: { apiRoot: options.apiRoot } };
+  const config: BotConfig<BotContext> = { client: { apiRoot: options.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS } };
   if (options.botInfo) config.botInfo = options.botInfo;
   const bot = new Bot<BotContext>(options.token, config);
 

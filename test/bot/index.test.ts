@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { API_TIMEOUT_SECONDS, LONG_POLL_SECONDS, createBot } from "../../src/bot/index.js";
+import { testDeps } from "../helpers/bot-deps.js";
+import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+
+let api: FakeBotApi | undefined;
+afterEach(async () => {
+  vi.useRealTimers();
+  await api?.close();
+  api = undefined;
+});
+
+describe("the bot's Telegram client", () => {
+  it("gives up a call Telegram leaves unanswered after API_TIMEOUT_SECONDS and tries it again", async () => {
+    api = await startFakeBotApi();
+    const fake = api;
+    // The first sendMessage reaches Telegram and never gets an answer (a hung connection); the next is answered.
+    let hung = 0;
+    fake.setHandler("sendMessage", (_payload, { fallback }) => (hung++ === 0 ? new Promise(() => {}) : fallback()));
+    const bot = createBot(await testDeps(), { token: fake.token, apiRoot: fake.apiRoot, botInfo: fake.botInfo });
+    // Only the timers: the HTTP traffic to the fake stays real.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const sent = bot.api.sendMessage(7, "hello");
+    await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(1), { interval: 5 });
+
+    await vi.advanceTimersByTimeAsync((API_TIMEOUT_SECONDS - 1) * 1000);
+    expect(fake.callsOf("sendMessage")).toHaveLength(1);
+    // Given up at the timeout, then tried again after auto-retry's first pause (3 s).
+    await vi.advanceTimersByTimeAsync(1000 + 3000);
+    await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(2), { interval: 5 });
+    await expect(sent).resolves.toMatchObject({ text: "hello" });
+  });
+
+  it("waits out a long poll: its timeout is over the time Telegram holds one, and under a minute", () => {
+    expect(API_TIMEOUT_SECONDS).toBeGreaterThan(LONG_POLL_SECONDS);
+    expect(API_TIMEOUT_SECONDS).toBeLessThanOrEqual(60);
+  });
+});
