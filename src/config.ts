@@ -33,7 +33,13 @@ const envSchema = z
         .regex(/^\d+:[\w-]{20,}$/, "must look like 123456789:AA… (from @BotFather)")
         .optional(),
     ),
-    TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
+    /**
+     * The Bot API's root. A trailing "/" ("http://127.0.0.1:8081/"), which grammY refuses, is dropped;
+     * empty is the default, as for the other variables.
+     */
+    TELEGRAM_API_ROOT: optionalString
+      .pipe(z.url({ protocol: /^https?$/ }).optional())
+      .transform((root) => (root ?? "https://api.telegram.org").replace(/\/+$/, "")),
     WEBHOOK_URL: optionalString.pipe(
       z.url({ protocol: /^https$/, message: "must be an https:// URL Telegram can reach" }).optional(),
     ),

@@ -81,6 +81,14 @@ describe("configuration: modes", () => {
     expect(loadConfig({ REDIS_START_TIMEOUT_SECONDS: "5" }).REDIS_START_TIMEOUT_SECONDS).toBe(5);
     expect(loadConfig({}).REDIS_START_TIMEOUT_SECONDS).toBe(60);
   });
+
+  it("takes TELEGRAM_API_ROOT with a trailing slash (grammY refuses one) or empty (the default)", () => {
+    expect(loadConfig({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" }).TELEGRAM_API_ROOT).toBe("http://127.0.0.1:8081");
+    expect(loadConfig({ TELEGRAM_API_ROOT: " http://bot-api.local/root// " }).TELEGRAM_API_ROOT).toBe(
+      "http://bot-api.local/root",
+    );
+    expect(loadConfig({ TELEGRAM_API_ROOT: "" }).TELEGRAM_API_ROOT).toBe("https://api.telegram.org");
+  });
 });
 
 describe("configuration: each bad variable is named, its value never shown", () => {
