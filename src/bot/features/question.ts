@@ -36,9 +36,20 @@ const SUGGESTED_TERMS = 5;
 /** A follow-up is a short message; anything longer is a new question. */
 const FOLLOW_UP_MAX_LENGTH = 80;
 
-/** The router's handler for free text (the @mention removed in groups). */
+/**
+ * What a message asks: its text, or outside a flow the caption of a photo, a document or a video — the
+ * question sent with a screenshot or a brochure.
+ */
+export function questionText(ctx: BotContext): string | undefined {
+  const message = ctx.message;
+  if (message?.text !== undefined) return message.text;
+  if (message?.caption === undefined || ctx.session.step !== undefined) return undefined;
+  return message.caption;
+}
+
+/** The router's handler for free text and captions (the @mention removed in groups). */
 export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
-  const raw = ctx.message?.text;
+  const raw = questionText(ctx);
   if (raw === undefined) return next();
   const text = (isGroupChat(ctx) ? withoutMention(raw, ctx.me.username) : raw).trim();
   if (!text) {
@@ -49,6 +60,43 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
   const question = analysisOf(ctx.deps, text);
   if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, question))) return;
   await answer(ctx, question);
+};
+
+/** What users send besides text: media, a place, a contact, a poll, a dice. Service messages are not among them. */
+const CONTENT = [
+  "sticker",
+  "photo",
+  "video",
+  "animation",
+  "audio",
+  "voice",
+  "video_note",
+  "document",
+  "location",
+  "venue",
+  "contact",
+  "poll",
+  "dice",
+  "story",
+] as const;
+
+/**
+ * A message with no words to search (a sticker, a photo or a voice message without a caption, a
+ * location, a contact) in a private chat, outside any flow: how to ask, in the user's language, rather
+ * than silence.
+ */
+export const handleWordless: Middleware<BotContext> = async (ctx, next) => {
+  const message = ctx.message;
+  if (
+    !message ||
+    ctx.chat?.type !== "private" ||
+    ctx.session.step !== undefined ||
+    questionText(ctx) !== undefined ||
+    !CONTENT.some((field) => message[field] !== undefined)
+  )
+    return next();
+  const view = welcomeView(ctx.t, ctx.t("question:smalltalk.emoji"), undefined);
+  await ctx.reply(view.text, { reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
 };
 
 // ---------------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ export async function groupAddressFilter(ctx: BotContext, next: NextFunction): P
   const me = ctx.me.username.toLowerCase();
   const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
   if (command) return command[1] === undefined || command[1].toLowerCase() === me ? next() : undefined;
-  const mentioned = (message.entities ?? []).some(
+  const mentioned = (message.entities ?? message.caption_entities ?? []).some(
     (e) => e.type === "mention" && text.slice(e.offset + 1, e.offset + e.length).toLowerCase() === me,
   );
   const repliedToMe = message.reply_to_message?.from?.id === ctx.me.id;
