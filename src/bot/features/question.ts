@@ -8,7 +8,7 @@ import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
 import { analysisOf, decisionOf, placesOf } from "../decisions.js";
 import { isGroupChat } from "../filters/chat.js";
-import { withoutMention } from "../filters/group.js";
+import { mentions, withoutMention } from "../filters/group.js";
 import { editButton } from "../keyboards/edit.js";
 import { recordButtons } from "../keyboards/record.js";
 import { hasUpcomingDeadline } from "../../reminders/plan.js";
@@ -47,13 +47,17 @@ export function questionText(ctx: BotContext): string | undefined {
   return message.caption;
 }
 
-/** The router's handler for free text and captions (the @mention removed in groups). */
+/** The router's handler for free text and captions (without the bot's @mention). */
 export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
   const raw = questionText(ctx);
   if (raw === undefined) return next();
-  const text = (isGroupChat(ctx) ? withoutMention(raw, ctx.me.username) : raw).trim();
+  // "@bot incubators" in a private chat asks what it asks in a group.
+  const mentioned = mentions(raw, ctx.me.username);
+  const text = (isGroupChat(ctx) || mentioned ? withoutMention(raw, ctx.me.username) : raw).trim();
   if (!text) {
-    await ctx.reply(ctx.t("question:empty"));
+    // A bare mention: an example of a question after it; a private message of blanks only: how to ask.
+    if (isGroupChat(ctx) || mentioned) await ctx.reply(ctx.t("question:empty"));
+    else await howToAsk(ctx);
     return;
   }
   // Analysed once for the follow-up check and the search.
@@ -95,9 +99,14 @@ export const handleWordless: Middleware<BotContext> = async (ctx, next) => {
     !CONTENT.some((field) => message[field] !== undefined)
   )
     return next();
+  await howToAsk(ctx);
+};
+
+/** "Ask me a question in words", how to ask and the quick-start buttons, as for a message of emoji only. */
+async function howToAsk(ctx: BotContext): Promise<void> {
   const view = welcomeView(ctx.t, ctx.t("question:smalltalk.emoji"), undefined);
   await ctx.reply(view.text, { reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
-};
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Answering

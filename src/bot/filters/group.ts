@@ -20,6 +20,11 @@ export async function groupAddressFilter(ctx: BotContext, next: NextFunction): P
   if (mentioned || repliedToMe) return next();
 }
 
+/** Whether the text @mentions the bot: how a group addresses it, and a habit of some in a private chat too. */
+export function mentions(text: string, username: string): boolean {
+  return new RegExp(`@${username}\\b`, "i").test(text);
+}
+
 /** The question without the bot's @mention, for messages addressed to the bot in a group. */
 export function withoutMention(text: string, username: string): string {
   return text

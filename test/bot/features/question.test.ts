@@ -143,6 +143,26 @@ describe("questions in four languages", () => {
   });
 });
 
+describe("the bot's @mention in a private chat", () => {
+  it("is left out of the question, as in a group", async () => {
+    const card = only(await say(`@${api.botInfo.username} incubators in Kazakhstan`));
+    expect(card.text as string).toContain("<i>Incubator</i>");
+    expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
+  });
+
+  it("alone, gets an example of a question", async () => {
+    expect(only(await say(`@${api.botInfo.username}`, "ru")).text as string).toContain(
+      "<i>инкубаторы в Казахстане</i>",
+    );
+  });
+
+  it("a private message of blanks only gets how to ask, not the group's 'after the mention'", async () => {
+    const reply = only(await say(" \n\t ", "fr"));
+    expect(reply.text as string).toContain("🙂 Posez-moi votre question en quelques mots, et je cherche.");
+    expect(reply.text as string).not.toContain("mention");
+  });
+});
+
 describe("no good answer", () => {
   it("says so in the user's language, escapes their text and logs the question", async () => {
     const hostile = "<b>& quantum gravity pizza</b> <script>";
