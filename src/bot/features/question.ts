@@ -9,6 +9,7 @@ import type { BotContext } from "../context.js";
 import { analysisOf, decisionOf, placesOf } from "../decisions.js";
 import { isGroupChat } from "../filters/chat.js";
 import { mentions, withoutMention } from "../filters/group.js";
+import { withoutInvisibles } from "../format.js";
 import { editButton } from "../keyboards/edit.js";
 import { recordButtons } from "../keyboards/record.js";
 import { hasUpcomingDeadline } from "../../reminders/plan.js";
@@ -49,8 +50,9 @@ export function questionText(ctx: BotContext): string | undefined {
 
 /** The router's handler for free text and captions (without the bot's @mention). */
 export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
-  const raw = questionText(ctx);
-  if (raw === undefined) return next();
+  const typed = questionText(ctx);
+  if (typed === undefined) return next();
+  const raw = withoutInvisibles(typed);
   // "@bot incubators" in a private chat asks what it asks in a group.
   const mentioned = mentions(raw, ctx.me.username);
   const text = (isGroupChat(ctx) || mentioned ? withoutMention(raw, ctx.me.username) : raw).trim();

@@ -143,6 +143,14 @@ describe("questions in four languages", () => {
   });
 });
 
+describe("characters nobody reads", () => {
+  it("zero-width spaces, soft hyphens, direction marks and control characters do not cut words in two", async () => {
+    const card = only(await say("incu\u200Bbators in Kaz\u00ADakh\u200Dstan\u0000\u200F"));
+    expect(card.text as string).toContain("<i>Incubator</i>");
+    expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
+  });
+});
+
 describe("the bot's @mention in a private chat", () => {
   it("is left out of the question, as in a group", async () => {
     const card = only(await say(`@${api.botInfo.username} incubators in Kazakhstan`));
