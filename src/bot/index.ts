@@ -12,6 +12,7 @@ import { floodControl } from "./middlewares/flood.js";
 import { languageMiddleware } from "./middlewares/language.js";
 import { conversationKey, conversationTurn } from "./middlewares/turn.js";
 import { wellFormedUpdate } from "./middlewares/well-formed.js";
+import { retryNetworkFailures } from "./network-retry.js";
 
 /** How long a long poll (getUpdates) waits for updates at Telegram before it answers with none. */
 export const LONG_POLL_SECONDS = 30;
@@ -47,8 +48,12 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   if (options.botInfo) config.botInfo = options.botInfo;
   const bot = new Bot<BotContext>(options.token, config);
 
-  // A 429 or a passing network/5xx failure is retried, but never for longer than the configured wait.
-  bot.api.config.use(autoRetry({ maxDelaySeconds: deps.settings.retryMaxDelaySeconds, maxRetryAttempts: 3 }));
+  // A failure on the way to Telegram is retried until Telegram answers, at most 10 s apart
+  // (src/bot/network-retry.ts); a 429 or a 5xx by auto-retry, never for longer than the configured wait.
+  bot.api.config.use(retryNetworkFailures({ logger: deps.logger }));
+  bot.api.config.use(
+    autoRetry({ maxDelaySeconds: deps.settings.retryMaxDelaySeconds, maxRetryAttempts: 3, rethrowHttpErrors: true }),
+  );
   bot.api.config.use(htmlByDefault);
 
   bot.use((ctx, next) => {

@@ -25,9 +25,28 @@ describe("the bot's Telegram client", () => {
 
     await vi.advanceTimersByTimeAsync((API_TIMEOUT_SECONDS - 1) * 1000);
     expect(fake.callsOf("sendMessage")).toHaveLength(1);
-    // Given up at the timeout, then tried again after auto-retry's first pause (3 s).
-    await vi.advanceTimersByTimeAsync(1000 + 3000);
+    // Given up at the timeout, then tried again after the first pause (1 s, src/bot/network-retry.ts).
+    await vi.advanceTimersByTimeAsync(1000 + 1000);
     await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(2), { interval: 5 });
+    await expect(sent).resolves.toMatchObject({ text: "hello" });
+  });
+
+  it("tries a call that fails on the way to Telegram again until it answers, at most 10 s apart", async () => {
+    api = await startFakeBotApi();
+    const fake = api;
+    // Telegram unreachable for eight tries (the connection dropped), then back.
+    fake.failNext("sendMessage", { error_code: 0, description: "", dropConnection: true }, 8);
+    const bot = createBot(await testDeps(), { token: fake.token, apiRoot: fake.apiRoot, botInfo: fake.botInfo });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const sent = bot.api.sendMessage(7, "hello");
+    await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(1), { interval: 5 });
+    const waits = [1, 2, 4, 8, 10, 10, 10, 10];
+    for (const [i, wait] of waits.entries()) {
+      await vi.advanceTimersByTimeAsync(wait * 1000 - 1);
+      expect(fake.callsOf("sendMessage")).toHaveLength(i + 1);
+      await vi.advanceTimersByTimeAsync(1);
+      await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(i + 2), { interval: 5 });
+    }
     await expect(sent).resolves.toMatchObject({ text: "hello" });
   });
 
