@@ -80,7 +80,7 @@ const envSchema = z
     CHAT_LEASE_TTL_SECONDS: z.coerce.number().int().min(3).max(600).default(5),
     /** How long an update waits for the previous one of its chat; then the user is asked to send it again. Under the webhook's 25 s answer time. */
     CHAT_LEASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(20).default(10),
-    /** Longest wait auto-retry accepts on a 429 before giving up the call. */
+    /** Longest retry_after of a 429 the bot waits out (src/bot/flood-retry.ts) before giving up the call. */
     RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().positive().default(30),
     /** Telegram user ids of the administrators (grant and revoke coordinators, /reload, /audit), comma-separated. */
     ADMIN_IDS: z

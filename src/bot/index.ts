@@ -12,6 +12,7 @@ import { floodControl } from "./middlewares/flood.js";
 import { languageMiddleware } from "./middlewares/language.js";
 import { conversationKey, conversationTurn } from "./middlewares/turn.js";
 import { wellFormedUpdate } from "./middlewares/well-formed.js";
+import { waitOutFloodLimits } from "./flood-retry.js";
 import { retryNetworkFailures } from "./network-retry.js";
 
 /** How long a long poll (getUpdates) waits for updates at Telegram before it answers with none. */
@@ -49,11 +50,12 @@ export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotCont
   const bot = new Bot<BotContext>(options.token, config);
 
   // A failure on the way to Telegram is retried until Telegram answers, at most 10 s apart
-  // (src/bot/network-retry.ts); a 429 or a 5xx by auto-retry, never for longer than the configured wait.
+  // (src/bot/network-retry.ts); a 5xx three times by auto-retry (which leaves 429s alone: maxDelaySeconds 0);
+  // a 429 after its retry_after, within a time budget (src/bot/flood-retry.ts), never for a longer wait
+  // than the configured one.
   bot.api.config.use(retryNetworkFailures({ logger: deps.logger }));
-  bot.api.config.use(
-    autoRetry({ maxDelaySeconds: deps.settings.retryMaxDelaySeconds, maxRetryAttempts: 3, rethrowHttpErrors: true }),
-  );
+  bot.api.config.use(autoRetry({ maxDelaySeconds: 0, maxRetryAttempts: 3, rethrowHttpErrors: true }));
+  bot.api.config.use(waitOutFloodLimits({ maxDelaySeconds: deps.settings.retryMaxDelaySeconds }));
   bot.api.config.use(htmlByDefault);
 
   bot.use((ctx, next) => {

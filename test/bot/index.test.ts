@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { API_TIMEOUT_SECONDS, LONG_POLL_SECONDS, createBot } from "../../src/bot/index.js";
 import { testDeps } from "../helpers/bot-deps.js";
-import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { apiErrors, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
 
 let api: FakeBotApi | undefined;
 afterEach(async () => {
@@ -48,6 +48,22 @@ describe("the bot's Telegram client", () => {
       await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(i + 2), { interval: 5 });
     }
     await expect(sent).resolves.toMatchObject({ text: "hello" });
+  });
+
+  it("waits out Telegram's flood limit as often as it answers 429, not three times only", async () => {
+    api = await startFakeBotApi();
+    const fake = api;
+    fake.failNext("sendMessage", apiErrors.tooManyRequests(1), 6);
+    const bot = createBot(await testDeps(), { token: fake.token, apiRoot: fake.apiRoot, botInfo: fake.botInfo });
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const sent = bot.api.sendMessage(7, "hello");
+    for (let tries = 1; tries <= 7; tries++) {
+      await vi.waitFor(() => expect(fake.callsOf("sendMessage")).toHaveLength(tries), { interval: 5 });
+      // retry_after and at most a second more.
+      await vi.advanceTimersByTimeAsync(2000);
+    }
+    await expect(sent).resolves.toMatchObject({ text: "hello" });
+    expect(fake.callsOf("sendMessage").map((c) => c.response?.ok)).toEqual([...Array(6).fill(false), true]);
   });
 
   it("waits out a long poll: its timeout is over the time Telegram holds one, and under a minute", () => {
