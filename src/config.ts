@@ -19,6 +19,9 @@ import {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
+/** Telegram's own Bot API servers, which post webhooks to https:// URLs only. */
+const TELEGRAM_CLOUD_HOST = "api.telegram.org";
+
 const optionalString = z
   .string()
   .trim()
@@ -40,8 +43,12 @@ const envSchema = z
     TELEGRAM_API_ROOT: optionalString
       .pipe(z.url({ protocol: /^https?$/ }).optional())
       .transform((root) => (root ?? "https://api.telegram.org").replace(/\/+$/, "")),
+    /**
+     * Where Telegram posts the updates: an https:// URL for Telegram's own servers; a local Bot API server
+     * (TELEGRAM_API_ROOT elsewhere: `telegram-bot-api --local`, an emulator) also posts to http://.
+     */
     WEBHOOK_URL: optionalString.pipe(
-      z.url({ protocol: /^https$/, message: "must be an https:// URL Telegram can reach" }).optional(),
+      z.url({ protocol: /^https?$/, message: "must be an https:// URL Telegram can reach" }).optional(),
     ),
     WEBHOOK_SECRET: optionalString.pipe(
       z
@@ -111,6 +118,19 @@ const envSchema = z
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "is required with WEBHOOK_URL" });
     if (env.WEBHOOK_URL && !env.TELEGRAM_BOT_TOKEN)
       ctx.addIssue({ code: "custom", path: ["TELEGRAM_BOT_TOKEN"], message: "is required with WEBHOOK_URL" });
+    if (
+      // Only once both are URLs (a refinement runs after the fields' own issues too).
+      URL.canParse(env.WEBHOOK_URL ?? "") &&
+      URL.canParse(env.TELEGRAM_API_ROOT) &&
+      new URL(env.WEBHOOK_URL as string).protocol === "http:" &&
+      new URL(env.TELEGRAM_API_ROOT).hostname === TELEGRAM_CLOUD_HOST
+    )
+      ctx.addIssue({
+        code: "custom",
+        path: ["WEBHOOK_URL"],
+        message:
+          "must be an https:// URL Telegram can reach (http:// only with a local Bot API server as TELEGRAM_API_ROOT)",
+      });
   });
 
 export type Mode = "console" | "polling" | "webhook";

@@ -82,6 +82,15 @@ describe("configuration: modes", () => {
     expect(loadConfig({}).REDIS_START_TIMEOUT_SECONDS).toBe(60);
   });
 
+  it("takes an http:// WEBHOOK_URL with a local Bot API server, which posts to one, and only then", () => {
+    const env = { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "http://127.0.0.1:8080/hook", WEBHOOK_SECRET: SECRET };
+    const config = loadConfig({ ...env, TELEGRAM_API_ROOT: "http://127.0.0.1:8081" });
+    expect(config).toMatchObject({ mode: "webhook", WEBHOOK_URL: "http://127.0.0.1:8080/hook" });
+    expect(problems(env)).toEqual([
+      "WEBHOOK_URL must be an https:// URL Telegram can reach (http:// only with a local Bot API server as TELEGRAM_API_ROOT)",
+    ]);
+  });
+
   it("takes TELEGRAM_API_ROOT with a trailing slash (grammY refuses one) or empty (the default)", () => {
     expect(loadConfig({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" }).TELEGRAM_API_ROOT).toBe("http://127.0.0.1:8081");
     expect(loadConfig({ TELEGRAM_API_ROOT: " http://bot-api.local/root// " }).TELEGRAM_API_ROOT).toBe(
@@ -103,6 +112,7 @@ describe("configuration: each bad variable is named, its value never shown", () 
     ],
     ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "http://bot.example.org/hook", WEBHOOK_SECRET: SECRET }],
     ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "not a url", WEBHOOK_SECRET: SECRET }],
+    ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "ftp://bot.example.org/hook", WEBHOOK_SECRET: SECRET }],
     ["TELEGRAM_API_ROOT", { TELEGRAM_API_ROOT: "ftp://api.example.org" }],
     ["PORT", { PORT: "99999" }],
     ["PORT", { PORT: "eighty" }],
