@@ -91,6 +91,17 @@ describe("configuration: modes", () => {
     ]);
   });
 
+  it("takes a short test token with a local Bot API server, and only @BotFather's kind with Telegram's", () => {
+    const local = loadConfig({ TELEGRAM_BOT_TOKEN: "123456:TEST-token", TELEGRAM_API_ROOT: "http://127.0.0.1:8081" });
+    expect(local).toMatchObject({ mode: "polling", TELEGRAM_BOT_TOKEN: "123456:TEST-token" });
+    expect(problems({ TELEGRAM_BOT_TOKEN: "123456:TEST-token" })).toEqual([
+      "TELEGRAM_BOT_TOKEN must look like 123456789:AA… (from @BotFather)",
+    ]);
+    expect(problems({ TELEGRAM_BOT_TOKEN: "test-token", TELEGRAM_API_ROOT: "http://127.0.0.1:8081" })).toEqual([
+      "TELEGRAM_BOT_TOKEN must look like 123456789:AA… (from @BotFather)",
+    ]);
+  });
+
   it("takes TELEGRAM_API_ROOT with a trailing slash (grammY refuses one) or empty (the default)", () => {
     expect(loadConfig({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" }).TELEGRAM_API_ROOT).toBe("http://127.0.0.1:8081");
     expect(loadConfig({ TELEGRAM_API_ROOT: " http://bot-api.local/root// " }).TELEGRAM_API_ROOT).toBe(
