@@ -81,6 +81,34 @@ describe("configuration: modes", () => {
     expect(loadConfig({ REDIS_START_TIMEOUT_SECONDS: "5" }).REDIS_START_TIMEOUT_SECONDS).toBe(5);
     expect(loadConfig({}).REDIS_START_TIMEOUT_SECONDS).toBe(60);
   });
+
+  it("takes an http:// WEBHOOK_URL with a local Bot API server, which posts to one, and only then", () => {
+    const env = { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "http://127.0.0.1:8080/hook", WEBHOOK_SECRET: SECRET };
+    const config = loadConfig({ ...env, TELEGRAM_API_ROOT: "http://127.0.0.1:8081" });
+    expect(config).toMatchObject({ mode: "webhook", WEBHOOK_URL: "http://127.0.0.1:8080/hook" });
+    expect(problems(env)).toEqual([
+      "WEBHOOK_URL must be an https:// URL Telegram can reach (http:// only with a local Bot API server as TELEGRAM_API_ROOT)",
+    ]);
+  });
+
+  it("takes a short test token with a local Bot API server, and only @BotFather's kind with Telegram's", () => {
+    const local = loadConfig({ TELEGRAM_BOT_TOKEN: "123456:TEST-token", TELEGRAM_API_ROOT: "http://127.0.0.1:8081" });
+    expect(local).toMatchObject({ mode: "polling", TELEGRAM_BOT_TOKEN: "123456:TEST-token" });
+    expect(problems({ TELEGRAM_BOT_TOKEN: "123456:TEST-token" })).toEqual([
+      "TELEGRAM_BOT_TOKEN must look like 123456789:AA… (from @BotFather)",
+    ]);
+    expect(problems({ TELEGRAM_BOT_TOKEN: "test-token", TELEGRAM_API_ROOT: "http://127.0.0.1:8081" })).toEqual([
+      "TELEGRAM_BOT_TOKEN must look like 123456789:AA… (from @BotFather)",
+    ]);
+  });
+
+  it("takes TELEGRAM_API_ROOT with a trailing slash (grammY refuses one) or empty (the default)", () => {
+    expect(loadConfig({ TELEGRAM_API_ROOT: "http://127.0.0.1:8081/" }).TELEGRAM_API_ROOT).toBe("http://127.0.0.1:8081");
+    expect(loadConfig({ TELEGRAM_API_ROOT: " http://bot-api.local/root// " }).TELEGRAM_API_ROOT).toBe(
+      "http://bot-api.local/root",
+    );
+    expect(loadConfig({ TELEGRAM_API_ROOT: "" }).TELEGRAM_API_ROOT).toBe("https://api.telegram.org");
+  });
 });
 
 describe("configuration: each bad variable is named, its value never shown", () => {
@@ -95,6 +123,7 @@ describe("configuration: each bad variable is named, its value never shown", () 
     ],
     ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "http://bot.example.org/hook", WEBHOOK_SECRET: SECRET }],
     ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "not a url", WEBHOOK_SECRET: SECRET }],
+    ["WEBHOOK_URL", { TELEGRAM_BOT_TOKEN: TOKEN, WEBHOOK_URL: "ftp://bot.example.org/hook", WEBHOOK_SECRET: SECRET }],
     ["TELEGRAM_API_ROOT", { TELEGRAM_API_ROOT: "ftp://api.example.org" }],
     ["PORT", { PORT: "99999" }],
     ["PORT", { PORT: "eighty" }],

@@ -1,5 +1,6 @@
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import { healthCheck } from "../server/health.js";
+import { LONG_POLL_SECONDS } from "../bot/index.js";
 import type { App } from "./compose.js";
 import { openHttpServer, type RunningBot, type StartOptions } from "./http-server.js";
 import { StartupError } from "./startup-error.js";
@@ -15,7 +16,9 @@ export async function startPolling(app: App, options: StartOptions = {}): Promis
   const { handle: server, address } = options.server ?? (await openHttpServer(app.config, app.logger));
   server.setHealth(() => healthCheck(app));
 
-  const runner = run(bot, { runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: 30 } } });
+  const runner = run(bot, {
+    runner: { silent: true, fetch: { allowed_updates: [...ALLOWED_UPDATES], timeout: LONG_POLL_SECONDS } },
+  });
   logger.info(
     { mode: "polling", username: bot.botInfo.username, health: `http://${address.address}:${address.port}/healthz` },
     "bot started",

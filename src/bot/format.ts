@@ -11,6 +11,18 @@ export function escapeHtml(text: string): string {
 export { truncate, truncateMiddle } from "../shorten.js";
 
 /**
+ * A user's text without the characters nobody reads: zero-width spaces and joiners, soft hyphens,
+ * direction marks and byte order marks (Unicode's format characters, often pasted along with a text) and
+ * control characters (NUL, ESC…). Left in, they cut words in two for the search ("incu\u200Bbators").
+ * Line breaks and tabs stay, and so does a zero-width joiner that makes one emoji of several (👨‍👩‍👧).
+ */
+export function withoutInvisibles(text: string): string {
+  return text
+    .replace(/[^\P{Cf}\u200D]|[^\P{Cc}\t\n\r]/gu, "")
+    .replace(/(?<=[\p{L}\p{N}])\u200D|\u200D(?=[\p{L}\p{N}])/gu, "");
+}
+
+/**
  * Splits an HTML message into parts within Telegram's limit, at paragraph or line breaks, never inside
  * a tag or an entity. Blocks are our own markup (each paragraph is balanced), so a split between
  * blocks keeps every part valid HTML; a single over-long block is cut hard with its tags stripped.

@@ -12,6 +12,20 @@ import { floodControl } from "./middlewares/flood.js";
 import { languageMiddleware } from "./middlewares/language.js";
 import { conversationKey, conversationTurn } from "./middlewares/turn.js";
 import { wellFormedUpdate } from "./middlewares/well-formed.js";
+import { waitOutFloodLimits } from "./flood-retry.js";
+import { retryNetworkFailures } from "./network-retry.js";
+
+/** How long a long poll (getUpdates) waits for updates at Telegram before it answers with none. */
+export const LONG_POLL_SECONDS = 30;
+
+/**
+ * How long the bot waits for Telegram to answer one call before it gives the call up as a network
+ * failure, which auto-retry tries again: a little over a long poll, which Telegram holds that long.
+ * grammY's own default, 500 s, would leave a chat, or long polling and so every chat, waiting more than
+ * eight minutes for an answer lost on the way (a connection that stays open while Telegram or a proxy
+ * in front of it hangs), long after Telegram is back.
+ */
+export const API_TIMEOUT_SECONDS = LONG_POLL_SECONDS + 15;
 
 export interface CreateBotOptions {
   token: string;
@@ -31,12 +45,17 @@ export interface CreateBotOptions {
  * the console, and tests drive it directly.
  */
 export function createBot(deps: BotDeps, options: CreateBotOptions): Bot<BotContext> {
-  const config: BotConfig<BotContext> = { client: { apiRoot: options.apiRoot } };
+  const config: BotConfig<BotContext> = { client: { apiRoot: options.apiRoot, timeoutSeconds: API_TIMEOUT_SECONDS } };
   if (options.botInfo) config.botInfo = options.botInfo;
   const bot = new Bot<BotContext>(options.token, config);
 
-  // A 429 or a passing network/5xx failure is retried, but never for longer than the configured wait.
-  bot.api.config.use(autoRetry({ maxDelaySeconds: deps.settings.retryMaxDelaySeconds, maxRetryAttempts: 3 }));
+  // A failure on the way to Telegram is retried until Telegram answers, at most 10 s apart
+  // (src/bot/network-retry.ts); a 5xx three times by auto-retry (which leaves 429s alone: maxDelaySeconds 0);
+  // a 429 after its retry_after, within a time budget (src/bot/flood-retry.ts), never for a longer wait
+  // than the configured one.
+  bot.api.config.use(retryNetworkFailures({ logger: deps.logger }));
+  bot.api.config.use(autoRetry({ maxDelaySeconds: 0, maxRetryAttempts: 3, rethrowHttpErrors: true }));
+  bot.api.config.use(waitOutFloodLimits({ maxDelaySeconds: deps.settings.retryMaxDelaySeconds }));
   bot.api.config.use(htmlByDefault);
 
   bot.use((ctx, next) => {

@@ -1,5 +1,8 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import type { MiddlewareFn } from "grammy";
+import type { BotContext } from "../../src/bot/context.js";
+import { conversationTurn } from "../../src/bot/middlewares/turn.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
 import type { StateBackend } from "../../src/state/types.js";
@@ -64,8 +67,11 @@ describe.each(["memory", "redis"] as const)("an update's turn (%s state)", (back
   });
 
   it("handles updates of no chat and no user once, claimed before they run", async () => {
+    // The bot ignores such updates before their turn (src/bot/middlewares/well-formed.ts: none is of a
+    // type it handles today), so the turn is driven here on its own.
     const state = newState();
-    const chat = await chatWith(api, { state });
+    const { deps } = await chatWith(api, { state });
+    const turn = conversationTurn(deps, { deduplicate: true }) as MiddlewareFn<BotContext>;
     const poll = {
       update_id: 987_654_321,
       poll: {
@@ -79,7 +85,12 @@ describe.each(["memory", "redis"] as const)("an update's turn (%s state)", (back
         allows_multiple_answers: false,
       },
     };
-    await chat.deliver(poll as never);
+    let ran = 0;
+    for (let delivery = 0; delivery < 2; delivery++)
+      await turn({ update: poll } as unknown as BotContext, async () => {
+        ran++;
+      });
+    expect(ran).toBe(1);
     expect(await state.updates.handled(poll.update_id)).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import type { SearchEngine } from "../../search/engine.js";
 import { decodeCallback, encodeCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { isGroupChat } from "../filters/chat.js";
-import { withoutMention } from "../filters/group.js";
+import { mentions, withoutMention } from "../filters/group.js";
 import { escapeHtml } from "../format.js";
 import {
   emptyKeyboard,
@@ -53,7 +53,8 @@ for (const list of BROWSE_LISTS) {
 export const upcomingEventsHook: Middleware<BotContext> = async (ctx, next) => {
   const message = ctx.message?.text;
   if (message === undefined || ctx.session.step !== undefined || message.startsWith("/")) return next();
-  const text = isGroupChat(ctx) ? withoutMention(message, ctx.me.username) : message;
+  const text =
+    isGroupChat(ctx) || mentions(message, ctx.me.username) ? withoutMention(message, ctx.me.username) : message;
   if (!asksForUpcomingEvents(text, ctx.deps.i18n)) return next();
   await sendList(ctx, { list: "events", page: 0 });
 };

@@ -23,7 +23,7 @@ import { languageFeature, languageStep } from "./language.js";
 import { recordFeature } from "./record.js";
 import { remindersFeature } from "./reminders.js";
 import { savedSearchFeature } from "./saved-searches.js";
-import { handleQuestion, questionFeature } from "./question.js";
+import { handleQuestion, handleWordless, questionFeature } from "./question.js";
 import { startFeature } from "./start.js";
 import { subscribeFeature } from "./subscribe.js";
 import { RECORD_STEP, recordStep, REPLY_STEP, replyStep, unansweredFeature } from "./unanswered.js";
@@ -78,7 +78,8 @@ allFeatures.use(inlineFeature);
 
 /**
  * Free text goes where the conversation stands: the router reads the flow step from the session
- * (a multi-step flow sets it; it is cleared when the flow ends). Without a step, text is a question.
+ * (a multi-step flow sets it; it is cleared when the flow ends). Without a step, text is a question, and
+ * so is the caption of a photo or a document (the router's `otherwise`).
  */
 const router = new Router<BotContext>((ctx) => {
   const message = ctx.message;
@@ -101,3 +102,5 @@ router.route(STEP.deadline, deadlineStep);
 for (const [lang, step] of VARIANT_STEPS) router.route(step, variantStep(lang));
 router.otherwise(handleQuestion);
 allFeatures.use(router);
+// A sticker, a photo without a caption, a location… in a private chat: how to ask.
+allFeatures.use(handleWordless);

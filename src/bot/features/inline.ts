@@ -3,7 +3,7 @@ import type { InlineQueryResultArticle } from "grammy/types";
 import { shortTitle, type CatalogRecord } from "../../catalog/schema.js";
 import { decisionOf } from "../decisions.js";
 import type { BotContext } from "../context.js";
-import { INLINE_TITLE_LIMIT, truncate } from "../format.js";
+import { INLINE_TITLE_LIMIT, truncate, withoutInvisibles } from "../format.js";
 import { openInBotKeyboard, recordDeepLink } from "../keyboards/record.js";
 import { renderCard } from "../views/card.js";
 import { viewEnv } from "../views/show.js";
@@ -26,7 +26,7 @@ const DESCRIPTION_MAX = 200;
 const CACHE_SECONDS = 30;
 
 inlineFeature.on("inline_query", async (ctx) => {
-  const query = ctx.inlineQuery.query.trim();
+  const query = withoutInvisibles(ctx.inlineQuery.query).trim();
   const offset = parseOffset(ctx.inlineQuery.offset);
   const engine = ctx.deps.search;
   // A card's "Share" button puts the record's id in the query: that record alone, ready to send.

@@ -8,7 +8,8 @@ import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
 import { analysisOf, decisionOf, placesOf } from "../decisions.js";
 import { isGroupChat } from "../filters/chat.js";
-import { withoutMention } from "../filters/group.js";
+import { mentions, withoutMention } from "../filters/group.js";
+import { withoutInvisibles } from "../format.js";
 import { editButton } from "../keyboards/edit.js";
 import { recordButtons } from "../keyboards/record.js";
 import { hasUpcomingDeadline } from "../../reminders/plan.js";
@@ -36,13 +37,29 @@ const SUGGESTED_TERMS = 5;
 /** A follow-up is a short message; anything longer is a new question. */
 const FOLLOW_UP_MAX_LENGTH = 80;
 
-/** The router's handler for free text (the @mention removed in groups). */
+/**
+ * What a message asks: its text, or outside a flow the caption of a photo, a document or a video — the
+ * question sent with a screenshot or a brochure.
+ */
+export function questionText(ctx: BotContext): string | undefined {
+  const message = ctx.message;
+  if (message?.text !== undefined) return message.text;
+  if (message?.caption === undefined || ctx.session.step !== undefined) return undefined;
+  return message.caption;
+}
+
+/** The router's handler for free text and captions (without the bot's @mention). */
 export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
-  const raw = ctx.message?.text;
-  if (raw === undefined) return next();
-  const text = (isGroupChat(ctx) ? withoutMention(raw, ctx.me.username) : raw).trim();
+  const typed = questionText(ctx);
+  if (typed === undefined) return next();
+  const raw = withoutInvisibles(typed);
+  // "@bot incubators" in a private chat asks what it asks in a group.
+  const mentioned = mentions(raw, ctx.me.username);
+  const text = (isGroupChat(ctx) || mentioned ? withoutMention(raw, ctx.me.username) : raw).trim();
   if (!text) {
-    await ctx.reply(ctx.t("question:empty"));
+    // A bare mention: an example of a question after it; a private message of blanks only: how to ask.
+    if (isGroupChat(ctx) || mentioned) await ctx.reply(ctx.t("question:empty"));
+    else await howToAsk(ctx);
     return;
   }
   // Analysed once for the follow-up check and the search.
@@ -50,6 +67,48 @@ export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
   if ((ctx.session.lastQuery !== undefined || ctx.session.resultIds?.length) && (await followUp(ctx, question))) return;
   await answer(ctx, question);
 };
+
+/** What users send besides text: media, a place, a contact, a poll, a dice. Service messages are not among them. */
+const CONTENT = [
+  "sticker",
+  "photo",
+  "video",
+  "animation",
+  "audio",
+  "voice",
+  "video_note",
+  "document",
+  "location",
+  "venue",
+  "contact",
+  "poll",
+  "dice",
+  "story",
+] as const;
+
+/**
+ * A message with no words to search (a sticker, a photo or a voice message without a caption, a
+ * location, a contact) in a private chat, outside any flow: how to ask, in the user's language, rather
+ * than silence.
+ */
+export const handleWordless: Middleware<BotContext> = async (ctx, next) => {
+  const message = ctx.message;
+  if (
+    !message ||
+    ctx.chat?.type !== "private" ||
+    ctx.session.step !== undefined ||
+    questionText(ctx) !== undefined ||
+    !CONTENT.some((field) => message[field] !== undefined)
+  )
+    return next();
+  await howToAsk(ctx);
+};
+
+/** "Ask me a question in words", how to ask and the quick-start buttons, as for a message of emoji only. */
+async function howToAsk(ctx: BotContext): Promise<void> {
+  const view = welcomeView(ctx.t, ctx.t("question:smalltalk.emoji"), undefined);
+  await ctx.reply(view.text, { reply_markup: view.keyboard, link_preview_options: { is_disabled: true } });
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Answering

@@ -13,11 +13,16 @@ export async function groupAddressFilter(ctx: BotContext, next: NextFunction): P
   const me = ctx.me.username.toLowerCase();
   const command = /^\/[A-Za-z0-9_]+(?:@([A-Za-z0-9_]+))?/.exec(text);
   if (command) return command[1] === undefined || command[1].toLowerCase() === me ? next() : undefined;
-  const mentioned = (message.entities ?? []).some(
+  const mentioned = (message.entities ?? message.caption_entities ?? []).some(
     (e) => e.type === "mention" && text.slice(e.offset + 1, e.offset + e.length).toLowerCase() === me,
   );
   const repliedToMe = message.reply_to_message?.from?.id === ctx.me.id;
   if (mentioned || repliedToMe) return next();
+}
+
+/** Whether the text @mentions the bot: how a group addresses it, and a habit of some in a private chat too. */
+export function mentions(text: string, username: string): boolean {
+  return new RegExp(`@${username}\\b`, "i").test(text);
 }
 
 /** The question without the bot's @mention, for messages addressed to the bot in a group. */

@@ -31,7 +31,8 @@ export async function languageMiddleware(ctx: BotContext, next: NextFunction): P
   let lang = session.langChosen && session.lang ? session.lang : (session.lang ?? fromTelegram ?? "en");
   if (!session.langChosen) {
     // @mentions (the bot's own, in groups) are names, not words of any language.
-    const text = (ctx.message?.text ?? ctx.inlineQuery?.query)?.replace(/@\w+/g, " ");
+    // A caption is the question of a photo or a document sent without text (src/bot/features/question.ts).
+    const text = (ctx.message?.text ?? ctx.message?.caption ?? ctx.inlineQuery?.query)?.replace(/@\w+/g, " ");
     const content = ctx.message !== undefined && isContentStep(session.step);
     if (
       text &&

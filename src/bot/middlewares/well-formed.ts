@@ -130,7 +130,25 @@ export function malformation(value: unknown): string | undefined {
   return types.length > 1 ? `carries ${types.join(" and ")} at once` : undefined;
 }
 
+/**
+ * Whether the update is of a type the bot handles. The others — a channel post, a reaction, a chosen
+ * inline result, a type the Bot API adds later — are not asked for (ALLOWED_UPDATES), but a Bot API server
+ * may deliver them all the same; nothing in the bot is for them, and a channel post, having no user, has
+ * no conversation to run in.
+ */
+function handledType(update: object): boolean {
+  return KNOWN.some((type) => (update as Record<string, unknown>)[type] !== undefined);
+}
+
 export async function wellFormedUpdate(ctx: BotContext, next: NextFunction): Promise<void> {
+  if (!handledType(ctx.update)) {
+    const types = Object.keys(ctx.update).filter((key) => key !== "update_id");
+    ctx.deps.logger.debug(
+      { update: ctx.update.update_id, types },
+      "ignored an update of a type the bot does not handle",
+    );
+    return;
+  }
   const problem = malformation(ctx.update);
   if (problem === undefined) return next();
   // Logged without the update's content: it is not Telegram's, and it may be anything.

@@ -71,6 +71,12 @@ describe("inline mode", () => {
     expect(results[0]!.title).toBe(shortTitle(deps.search.get(results[0]!.id)!, "zh"));
   });
 
+  it("reads a query with invisible characters in its words as the words", async () => {
+    const plain = await inline("incubators in Kazakhstan");
+    const pasted = await inline("incu\u200Bbators in Kaz\u00ADakhstan\uFEFF");
+    expect(pasted.results.map((r) => r.id)).toEqual(plain.results.map((r) => r.id));
+  });
+
   it("an empty query lists the newest records, page by page", async () => {
     const first = await inline("");
     expect(first.results).toHaveLength(20);

@@ -143,6 +143,34 @@ describe("questions in four languages", () => {
   });
 });
 
+describe("characters nobody reads", () => {
+  it("zero-width spaces, soft hyphens, direction marks and control characters do not cut words in two", async () => {
+    const card = only(await say("incu\u200Bbators in Kaz\u00ADakh\u200Dstan\u0000\u200F"));
+    expect(card.text as string).toContain("<i>Incubator</i>");
+    expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
+  });
+});
+
+describe("the bot's @mention in a private chat", () => {
+  it("is left out of the question, as in a group", async () => {
+    const card = only(await say(`@${api.botInfo.username} incubators in Kazakhstan`));
+    expect(card.text as string).toContain("<i>Incubator</i>");
+    expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
+  });
+
+  it("alone, gets an example of a question", async () => {
+    expect(only(await say(`@${api.botInfo.username}`, "ru")).text as string).toContain(
+      "<i>инкубаторы в Казахстане</i>",
+    );
+  });
+
+  it("a private message of blanks only gets how to ask, not the group's 'after the mention'", async () => {
+    const reply = only(await say(" \n\t ", "fr"));
+    expect(reply.text as string).toContain("🙂 Posez-moi votre question en quelques mots, et je cherche.");
+    expect(reply.text as string).not.toContain("mention");
+  });
+});
+
 describe("no good answer", () => {
   it("says so in the user's language, escapes their text and logs the question", async () => {
     const hostile = "<b>& quantum gravity pizza</b> <script>";
@@ -374,5 +402,87 @@ describe("follow-ups", () => {
     const s = await session();
     expect(s.lastQuery).toBe("Kazakhstan");
     expect(deps.search.get(s.resultIds![0]!)!.countries).toContain("KZ");
+  });
+});
+
+describe("messages without text", () => {
+  const ASK_IN_WORDS = {
+    en: "🙂 Ask me a question in words, and I'll look it up.",
+    fr: "🙂 Posez-moi votre question en quelques mots, et je cherche.",
+    ru: "🙂 Напишите вопрос словами — и я поищу ответ.",
+    zh: "🙂 请用文字输入您的问题，我来帮您查找。",
+  };
+  const PHOTO = [{ file_id: "AgAD", file_unique_id: "AQAD", width: 800, height: 600 }];
+
+  /** A message from the test user with these fields instead of a text (private chat unless told). */
+  const send = (fields: Record<string, unknown>, languageCode = "en", where?: { id: number; type: string }) =>
+    chat.deliver({
+      message: {
+        message_id: 500,
+        date: Math.floor(Date.now() / 1000),
+        chat: where ? { ...where, title: "Group" } : { id: user, type: "private", first_name: "Ada" },
+        from: { id: user, is_bot: false, first_name: "Ada", language_code: languageCode },
+        ...fields,
+      },
+    } as never);
+
+  const wordless: [string, Record<string, unknown>][] = [
+    [
+      "a sticker",
+      {
+        sticker: {
+          file_id: "CAAD",
+          file_unique_id: "AgAD",
+          type: "regular",
+          width: 512,
+          height: 512,
+          is_animated: false,
+          is_video: false,
+          emoji: "😀",
+        },
+      },
+    ],
+    ["a photo without a caption", { photo: PHOTO }],
+    ["a voice message", { voice: { file_id: "AwAD", file_unique_id: "AgAD", duration: 3 } }],
+    ["a location", { location: { latitude: 43.24, longitude: 76.95 } }],
+    ["a contact", { contact: { phone_number: "+77010000000", first_name: "Ada" } }],
+  ];
+  it.each(wordless)("%s in a private chat gets how to ask, in the user's language", async (_name, fields) => {
+    for (const lang of ["en", "fr", "ru", "zh"] as const) {
+      // A user of their own per language: a conversation keeps the language it has.
+      user = nextUser++;
+      const reply = only(await send(fields, lang));
+      expect(reply.text as string).toContain(ASK_IN_WORDS[lang]);
+      // The quick-start buttons, as for small talk.
+      expect(buttons(reply).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("a photo's caption is the question", async () => {
+    const reply = only(await send({ photo: PHOTO, caption: "incubateurs au Kazakhstan" }, "en"));
+    expect(reply.text as string).toContain("<i>Incubateur</i>");
+    expect((await session()).lastQuery).toBe("incubateurs au Kazakhstan");
+  });
+
+  it("in a group, a sticker or a photo not addressed to the bot stays unanswered", async () => {
+    const group = { id: -4242, type: "group" };
+    expect(await send(wordless[0]![1], "en", group)).toEqual([]);
+    expect(await send({ photo: PHOTO, caption: "incubators in Kazakhstan" }, "en", group)).toEqual([]);
+  });
+
+  it("in a group, a photo whose caption mentions the bot is answered", async () => {
+    const caption = `@${api.botInfo.username} incubators in Kazakhstan`;
+    const reply = only(
+      await send(
+        { photo: PHOTO, caption, caption_entities: [{ type: "mention", offset: 0, length: caption.indexOf(" ") }] },
+        "en",
+        { id: -4243, type: "supergroup" },
+      ),
+    );
+    expect(reply.text as string).toContain("<i>Incubator</i>");
+  });
+
+  it("a service message in a private chat gets no reply", async () => {
+    expect(await send({ pinned_message: { message_id: 1, date: 0, chat: { id: user, type: "private" } } })).toEqual([]);
   });
 });
