@@ -298,10 +298,13 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
       expect(end?.etaSeconds).toBeUndefined();
       await waitFor("final progress report", () => hooks.progress.at(-1)?.status.state === "cancelled");
 
-      const later = request({ scheduledAt: new Date(Date.now() + 400).toISOString() });
+      // Due in a second: time enough to schedule and cancel it first, however busy the machine.
+      const laterAt = Date.now() + 1000;
+      const later = request({ scheduledAt: new Date(laterAt).toISOString() });
       await d.schedule(later);
       expect((await d.cancel(later.id))?.state).toBe("cancelled");
-      await pause(700);
+      expect(Date.now()).toBeLessThan(laterAt);
+      await pause(laterAt + 300 - Date.now());
       expect(hooks.resolved).toHaveLength(1);
       expect((await d.status(later.id))?.state).toBe("cancelled");
       expect(await d.cancel("no-such-broadcast")).toBeUndefined();
