@@ -20,7 +20,7 @@ import path from "node:path";
 import v8 from "node:v8";
 import { catalogFingerprint, DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { Catalog } from "../../src/catalog/schema.js";
-import { SearchEngine } from "../../src/search/engine.js";
+import { SearchEngine, type SearchEngineOptions } from "../../src/search/engine.js";
 import { catalogContentHash, loadSnapshot, writeSnapshot } from "../../src/search/snapshot.js";
 import { makeCatalog } from "../catalog/fixture.js";
 import { nodeArgs, ROOT } from "./main-process.js";
@@ -129,26 +129,27 @@ function deepFreeze<T>(value: T): T {
 const hashes = new WeakMap<Catalog, string>();
 
 /**
- * An engine of its own over `catalog`: loaded from the run's saved index of the bundled catalog (about a
- * third of the CPU time of a build) when `catalog` has the bundled catalog's content — the bundled
- * catalog itself, or a folder copied from it — else built. The first call of the run builds the bundled
- * catalog's engine and saves it for the others. Changing the engine changes no other.
+ * An engine of its own over `catalog`, with `options` (e.g. a fixed clock): loaded from the run's saved
+ * index of the bundled catalog (about a third of the CPU time of a build) when `catalog` has the bundled
+ * catalog's content — the bundled catalog itself, or a folder copied from it — else built. The first
+ * call of the run builds the bundled catalog's engine and saves it for the others. Changing the engine
+ * changes no other.
  */
-export async function openEngine(catalog: Catalog): Promise<SearchEngine> {
+export async function openEngine(catalog: Catalog, options: SearchEngineOptions = {}): Promise<SearchEngine> {
   const folder = runFolder();
-  if (!folder) return SearchEngine.build(catalog);
+  if (!folder) return SearchEngine.build(catalog, options);
   const file = await workersIndex(folder);
-  if (builtHere && catalog === (await bundledCatalog())) {
+  if (builtHere && Object.keys(options).length === 0 && catalog === (await bundledCatalog())) {
     const engine = builtHere;
     builtHere = undefined;
     return engine;
   }
   let hash = hashes.get(catalog);
   if (hash === undefined) hashes.set(catalog, (hash = catalogContentHash(catalog)));
-  const loaded = loadSnapshot(file, catalog, {}, hash);
+  const loaded = loadSnapshot(file, catalog, options, hash);
   // Stale for another catalog, or when src/search changed since the file was written (a watch-mode
   // rerun): built.
-  return loaded.ok ? loaded.engine : SearchEngine.build(catalog);
+  return loaded.ok ? loaded.engine : SearchEngine.build(catalog, options);
 }
 
 /** The engine this worker built to make the run's index, handed to the first engine asked for. */
