@@ -356,7 +356,7 @@ describe("redis state backend only", () => {
 
       const again = await startRedisServer({ port: own.port });
       try {
-        await expect.poll(() => state.ping(), { timeout: 8_000, interval: 100 }).toBe(true);
+        await expect.poll(() => state.ping(), { timeout: 20_000, interval: 100 }).toBe(true);
         await state.sessions.write("42", session({ page: 3 }));
         expect(await state.sessions.read("42")).toEqual(session({ page: 3 }));
       } finally {
