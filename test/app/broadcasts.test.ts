@@ -24,7 +24,7 @@ async function broadcast(bot: TestBot, text: string): Promise<BroadcastStatus> {
   const preview = await bot.press("bc:p", { userId: COORDINATOR });
   await bot.api.waitForCall("sendMessage", (p) => String(p.text).includes("Ready to send"), {
     after: preview.after,
-    timeoutMs: 8000,
+    timeoutMs: 30_000,
   });
   const id = (await bot.app.deps.state.sessions.read(`user:${COORDINATOR}`))?.broadcast?.id;
   expect(id).toBeDefined();
@@ -112,7 +112,7 @@ describe("broadcasting in the app, with Redis", () => {
       );
       const edit = await bot.api.waitForCall("editMessageText", (p) => String(p.text).includes("b-from-worker"), {
         after: mark,
-        timeoutMs: 8000,
+        timeoutMs: 30_000,
       });
       expect(String(edit.payload.text)).toContain("Sent: 4 · failed: 0 · blocked: 0 · remaining: 6 (of 10)");
       expect(String(edit.payload.text)).toContain("About 2 minutes left.");

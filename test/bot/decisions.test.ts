@@ -32,9 +32,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** An engine over the fixture catalog for the tests that neither change it nor give it a clock of its own. */
+let unchanged: SearchEngine | undefined;
+const sharedEngine = () => (unchanged ??= SearchEngine.build(catalog));
+
 describe("the decision cache", () => {
   it("gives what the engine gives, and asks it once for the same text and options", () => {
-    const engine = SearchEngine.build(catalog);
+    const engine = sharedEngine();
     const cache = new DecisionCache();
     for (const text of QUESTIONS) {
       for (const options of [
@@ -89,7 +93,7 @@ describe("the decision cache", () => {
   });
 
   it("keeps the texts asked most recently, at most its capacity", () => {
-    const engine = SearchEngine.build(catalog);
+    const engine = sharedEngine();
     const cache = new DecisionCache(2);
     const [a, b, c] = QUESTIONS;
     for (const text of [a!, b!, a!, c!]) cache.decide(engine, text, OPTIONS);
@@ -101,7 +105,7 @@ describe("the decision cache", () => {
   });
 
   it("remembers nothing for a decision on a day given by the caller", () => {
-    const engine = SearchEngine.build(catalog);
+    const engine = sharedEngine();
     const cache = new DecisionCache();
     cache.decide(engine, "incubators in Kazakhstan", { ...OPTIONS, today: "2024-01-01" });
     cache.decide(engine, "incubators in Kazakhstan", { ...OPTIONS, today: "2024-01-01" });

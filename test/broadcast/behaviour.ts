@@ -39,6 +39,9 @@ export interface EngineOptions {
 
 export type MakeEngine = (options: EngineOptions) => DeliveryService;
 
+/** Sends in flight at once per engine, unless a test says otherwise. */
+const CONCURRENCY = 8;
+
 /**
  * With `fakeTimers`, each test runs on vitest's fake timers (Date, setTimeout) and its sender reaches the
  * fake Bot API in-process (`FakeBotApi.fetch`): for an engine whose only waits are its own timers (the
@@ -104,7 +107,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
         hooks,
         ratePerSecond: 200,
         maxAttempts: 5,
-        concurrency: 8,
+        concurrency: CONCURRENCY,
         backoffMs: 100,
         progressIntervalMs: 300,
         ...options,
@@ -286,22 +289,28 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
       await waitFor("10 messages", () => delivered(fake).length >= 10);
       const cancelled = await d.cancel(req.id);
       const cancelledAt = Date.now();
+      const deliveredAtCancel = delivered(fake).length;
       expect(cancelled).toMatchObject({ state: "cancelled" });
       await pause(800);
-      const late = sendCalls(fake).filter((c) => c.at > cancelledAt + 200); // at 20/s, 12 more would have gone by 800 ms
-      expect(late).toEqual([]);
+      // Once cancelled, no send begins: only those already under way (one per slot at most) may still
+      // arrive, however late a busy machine lets them — where at 20/s some 16 more would have gone by 800 ms.
+      const late = sendCalls(fake).filter((c) => c.at > cancelledAt);
+      expect(late.length).toBeLessThanOrEqual(CONCURRENCY);
       const end = await d.status(req.id);
       expect(end?.state).toBe("cancelled");
       expect(end?.sent).toBe(delivered(fake).length);
-      expect(end?.sent).toBeLessThan(30);
+      expect(end?.sent).toBeLessThanOrEqual(deliveredAtCancel + CONCURRENCY);
       expect(end?.remaining).toBe(100 - (end?.sent ?? 0));
       expect(end?.etaSeconds).toBeUndefined();
       await waitFor("final progress report", () => hooks.progress.at(-1)?.status.state === "cancelled");
 
-      const later = request({ scheduledAt: new Date(Date.now() + 400).toISOString() });
+      // Due in a second: time enough to schedule and cancel it first, however busy the machine.
+      const laterAt = Date.now() + 1000;
+      const later = request({ scheduledAt: new Date(laterAt).toISOString() });
       await d.schedule(later);
       expect((await d.cancel(later.id))?.state).toBe("cancelled");
-      await pause(700);
+      expect(Date.now()).toBeLessThan(laterAt);
+      await pause(laterAt + 300 - Date.now());
       expect(hooks.resolved).toHaveLength(1);
       expect((await d.status(later.id))?.state).toBe("cancelled");
       expect(await d.cancel("no-such-broadcast")).toBeUndefined();

@@ -30,7 +30,7 @@ async function deliverAll(bot: TestBot, updates: Update[], from: Sender & { user
   await bot.api.waitForCall(
     "sendMessage",
     (p) => p.chat_id === from.userId && String(p.text).startsWith("<b>How to use Cooperation Desk</b>"),
-    { after: help.after, timeoutMs: 8000 },
+    { after: help.after, timeoutMs: 30_000 },
   );
 }
 

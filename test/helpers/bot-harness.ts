@@ -100,7 +100,8 @@ export interface TestBot {
 }
 
 const DEFAULT_USER = 1001;
-const WAIT_MS = 8000;
+/** How long to wait for an answer: a bound on a hang, roomy for a loaded machine (answering takes well under a second). */
+const WAIT_MS = 30_000;
 
 export async function startTestBot(options: TestBotOptions): Promise<TestBot> {
   const api = await startFakeBotApi({ token: HARNESS_TOKEN, maxLongPollMs: 500, ...options.fake });

@@ -717,14 +717,15 @@ export class FakeBotApi {
   /**
    * Resolves with the first call of `method` (optionally matching `predicate`)
    * with `index >= after` — already recorded or arriving before the timeout.
-   * The third argument is either the timeout in ms or `{ after, timeoutMs }`.
+   * The third argument is either the timeout in ms or `{ after, timeoutMs }`. The default (15 s) bounds
+   * a hang; a call the code makes at once can take seconds on a loaded machine.
    */
   waitForCall(
     method: string,
     predicate?: (payload: Payload, call: RecordedCall) => boolean,
     opts: number | WaitOptions = {},
   ): Promise<RecordedCall> {
-    const { after = 0, timeoutMs = 5000 } = typeof opts === "number" ? { timeoutMs: opts } : opts;
+    const { after = 0, timeoutMs = 15_000 } = typeof opts === "number" ? { timeoutMs: opts } : opts;
     const m = canonicalMethod(method);
     const found = this.calls.find((c) => c.index >= after && c.method === m && (!predicate || predicate(c.payload, c)));
     if (found) return Promise.resolve(found);

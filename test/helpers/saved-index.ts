@@ -9,7 +9,7 @@
  *   same for processes on the two-record catalog;
  * - `openEngine()`: engines over the bundled catalog (or a copy of its folder) in the test workers
  *   (test/helpers/bot-deps.ts), built by the first worker that needs one and loaded by the others, an
- *   engine of its own each time.
+ *   engine of its own each time; likewise for any other catalog, by its content.
  * The bundled catalog itself (`bundledCatalog()`) is read once per run the same way. Test files in
  * other workers that ask meanwhile wait for the first one's file. Outside a test run (no run folder),
  * nothing is saved: each worker reads the folder and builds.
@@ -20,7 +20,7 @@ import path from "node:path";
 import v8 from "node:v8";
 import { catalogFingerprint, DEFAULT_DATA_DIR, loadCatalogOrThrow } from "../../src/catalog/load.js";
 import type { Catalog } from "../../src/catalog/schema.js";
-import { SearchEngine } from "../../src/search/engine.js";
+import { SearchEngine, type SearchEngineOptions } from "../../src/search/engine.js";
 import { catalogContentHash, loadSnapshot, writeSnapshot } from "../../src/search/snapshot.js";
 import { makeCatalog } from "../catalog/fixture.js";
 import { nodeArgs, ROOT } from "./main-process.js";
@@ -129,26 +129,52 @@ function deepFreeze<T>(value: T): T {
 const hashes = new WeakMap<Catalog, string>();
 
 /**
- * An engine of its own over `catalog`: loaded from the run's saved index of the bundled catalog (about a
- * third of the CPU time of a build) when `catalog` has the bundled catalog's content — the bundled
- * catalog itself, or a folder copied from it — else built. The first call of the run builds the bundled
- * catalog's engine and saves it for the others. Changing the engine changes no other.
+ * An engine of its own over `catalog`, with `options` (e.g. a fixed clock): loaded from the run's saved
+ * index of the bundled catalog (about a third of the CPU time of a build) when `catalog` has the bundled
+ * catalog's content — the bundled catalog itself, or a folder copied from it. The first call of the run
+ * builds the bundled catalog's engine and saves it for the others. Another catalog (the two-record one of
+ * test/catalog/fixture.ts, which many tests start from) gets a saved index of its own the same way, by
+ * its content: built by the first test that opens it, loaded by the others (a tenth of a build's CPU time
+ * for a small catalog, whose build is mostly the gazetteer's). Changing the engine changes no other.
  */
-export async function openEngine(catalog: Catalog): Promise<SearchEngine> {
+export async function openEngine(catalog: Catalog, options: SearchEngineOptions = {}): Promise<SearchEngine> {
   const folder = runFolder();
-  if (!folder) return SearchEngine.build(catalog);
+  if (!folder) return SearchEngine.build(catalog, options);
+  const hash = contentHash(catalog);
+  if (hash !== contentHash(await bundledCatalog())) return openOther(folder, catalog, hash, options);
   const file = await workersIndex(folder);
-  if (builtHere && catalog === (await bundledCatalog())) {
+  if (builtHere && Object.keys(options).length === 0 && catalog === (await bundledCatalog())) {
     const engine = builtHere;
     builtHere = undefined;
     return engine;
   }
+  const loaded = loadSnapshot(file, catalog, options, hash);
+  // Stale when src/search changed since the file was written (a watch-mode rerun): built.
+  return loaded.ok ? loaded.engine : SearchEngine.build(catalog, options);
+}
+
+function contentHash(catalog: Catalog): string {
   let hash = hashes.get(catalog);
   if (hash === undefined) hashes.set(catalog, (hash = catalogContentHash(catalog)));
-  const loaded = loadSnapshot(file, catalog, {}, hash);
-  // Stale for another catalog, or when src/search changed since the file was written (a watch-mode
-  // rerun): built.
-  return loaded.ok ? loaded.engine : SearchEngine.build(catalog);
+  return hash;
+}
+
+/** An engine over a catalog other than the bundled one, from the run's saved index of its content. */
+async function openOther(
+  folder: string,
+  catalog: Catalog,
+  hash: string,
+  options: SearchEngineOptions,
+): Promise<SearchEngine> {
+  const file = path.join(folder, `catalog-${hash}.workers.index`);
+  let built: SearchEngine | undefined;
+  await madeOnce(file, async () => {
+    built = writeSnapshot(file, catalog).engine;
+  });
+  if (built && Object.keys(options).length === 0) return built;
+  const loaded = loadSnapshot(file, catalog, options, hash);
+  // Stale after a change to src/search (a watch-mode rerun): built.
+  return loaded.ok ? loaded.engine : SearchEngine.build(catalog, options);
 }
 
 /** The engine this worker built to make the run's index, handed to the first engine asked for. */

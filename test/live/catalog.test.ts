@@ -7,6 +7,7 @@ import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
 import { announcement, BASE_FILES, GAMMA_LAB, makeCatalog, removeFixtures, swap } from "../catalog/fixture.js";
 import { flushAll, redisForTests } from "../helpers/redis-server.js";
+import { openEngine } from "../helpers/saved-index.js";
 import { until } from "../helpers/until.js";
 
 const started: LiveCatalog[] = [];
@@ -27,9 +28,12 @@ async function start(
   changes: CatalogChangeStore = createMemoryCatalogChanges(),
   checkEveryMs?: number,
 ): Promise<LiveCatalog> {
+  const files = await loadCatalogOrThrow(dir);
   const live = await LiveCatalog.start({
     dir,
-    files: await loadCatalogOrThrow(dir),
+    files,
+    // As a start that finds its saved index: loaded (the run's index of these files), not built.
+    engine: await openEngine(files),
     changes,
     logger,
     ...(checkEveryMs ? { checkEveryMs } : {}),

@@ -9,6 +9,7 @@ import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
 import { announcement, GAMMA_LAB, makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { redisForTests } from "../helpers/redis-server.js";
+import { openEngine } from "../helpers/saved-index.js";
 import { until } from "../helpers/until.js";
 
 const started: LiveCatalog[] = [];
@@ -28,7 +29,9 @@ async function start(
   dir: string,
   changes: CatalogChangeStore = createMemoryCatalogChanges(),
 ): Promise<{ live: LiveCatalog; events: RecordLiveEvent[] }> {
-  const live = await LiveCatalog.start({ dir, files: await loadCatalogOrThrow(dir), changes, logger });
+  const files = await loadCatalogOrThrow(dir);
+  // As a start that finds its saved index: loaded (the run's index of these files), not built.
+  const live = await LiveCatalog.start({ dir, files, engine: await openEngine(files), changes, logger });
   started.push(live);
   const events: RecordLiveEvent[] = [];
   live.onRecordLive((batch) => events.push(...batch));

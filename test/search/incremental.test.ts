@@ -5,11 +5,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Catalog, CatalogRecord } from "../../src/catalog/schema.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import type { SearchResponse } from "../../src/search/types.js";
-import { bundledCatalog } from "../helpers/saved-index.js";
+import { bundledCatalog, openEngine } from "../helpers/saved-index.js";
 import { L, record } from "./fixture.js";
 
 // Incremental changes (put, replace, remove) must leave the engine answering exactly like an engine
-// built from scratch over the same records, for real questions.
+// built from scratch over the same records, for real questions: on an engine built here, and on one
+// loaded from the run's saved index of the catalog, as a start that finds its index has (snapshot.test.ts
+// shows the two take the same changes alike).
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const now = () => new Date("2026-11-21T12:00:00Z");
@@ -49,7 +51,7 @@ const without = (ids: readonly string[]): Catalog => ({
   records: catalog.records.filter((r) => !ids.includes(r.id)),
 });
 
-// Each test builds engines over the whole catalog (gazetteer included): seconds each, many more on a busy
+// The tests build engines over the whole catalog (gazetteer included): seconds each, many more on a busy
 // machine, so the time limit is generous — it bounds a hang, it does not measure speed.
 describe("SearchEngine: incremental changes", { timeout: 120_000 }, () => {
   it("answers like a fresh build after records are added one by one", () => {
@@ -72,7 +74,7 @@ describe("SearchEngine: incremental changes", { timeout: 120_000 }, () => {
     );
   });
 
-  it("replaces a record in place: its old words are gone, its new ones found", () => {
+  it("replaces a record in place: its old words are gone, its new ones found", async () => {
     const original = catalog.records.find((r) => r.id === "incubator-hefei")!;
     const changed: CatalogRecord = {
       ...original,
@@ -83,7 +85,7 @@ describe("SearchEngine: incremental changes", { timeout: 120_000 }, () => {
         "量子光子孵化器。",
       ),
     };
-    const engine = SearchEngine.build(catalog, { now });
+    const engine = await openEngine(catalog, { now });
     engine.put(changed);
     expect(engine.get("incubator-hefei")).toBe(changed);
     expect(engine.search("quantum photonics").hits[0]?.id).toBe("incubator-hefei");
@@ -94,8 +96,8 @@ describe("SearchEngine: incremental changes", { timeout: 120_000 }, () => {
     expectSameAnswers(engine, fresh);
   });
 
-  it("finds a new record by a word the catalog never had, misspelt too", () => {
-    const engine = SearchEngine.build(catalog, { now });
+  it("finds a new record by a word the catalog never had, misspelt too", async () => {
+    const engine = await openEngine(catalog, { now });
     expect(engine.search("zeolite").hits).toEqual([]);
     engine.put(
       record({
@@ -114,8 +116,8 @@ describe("SearchEngine: incremental changes", { timeout: 120_000 }, () => {
     expect(engine.catalog.records.at(-1)?.id).toBe("zeolite-lab");
   });
 
-  it("breaks the ties of a question of nothing but a place by the records referring to each, as they change", () => {
-    const engine = SearchEngine.build(catalog, { now });
+  it("breaks the ties of a question of nothing but a place by the records referring to each, as they change", async () => {
+    const engine = await openEngine(catalog, { now });
     const first = () => engine.search("что есть для Беларуси?").hits[0]!.id;
     const before = first();
     // A record of Belarus that every record now refers to goes first; removing them all gives the lead back.

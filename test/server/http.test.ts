@@ -7,6 +7,7 @@ import { createHttpServer, type HttpServerHandle } from "../../src/server/http.j
 import { createState } from "../../src/state/index.js";
 import { startTestBot, type TestBot } from "../helpers/bot-harness.js";
 import { startRedisServer, type RedisServer } from "../helpers/redis-server.js";
+import { until } from "../helpers/until.js";
 
 const quiet = pino({ level: "silent" });
 
@@ -235,6 +236,8 @@ describe("HTTP server on its own", () => {
   let server: HttpServerHandle;
   let base: string;
   let release: () => void = () => {};
+  /** Set once the slow request is in the handler. */
+  let slowArrived = false;
 
   beforeAll(async () => {
     server = createHttpServer({
@@ -244,7 +247,10 @@ describe("HTTP server on its own", () => {
       webhook: {
         path: "/hook",
         handle: async ({ headers, body }) => {
-          if (headers["x-slow"]) await new Promise<void>((resolve) => (release = resolve));
+          if (headers["x-slow"]) {
+            slowArrived = true;
+            await new Promise<void>((resolve) => (release = resolve));
+          }
           return { status: 200, body: { size: body.length } };
         },
       },
@@ -264,7 +270,7 @@ describe("HTTP server on its own", () => {
 
   it("lets a request in progress finish on close, then refuses new connections", async () => {
     const slow = raw(`${base}/hook`, { headers: { "x-slow": "1" }, body: "{}" });
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => slowArrived, 10_000, "the slow request in the handler");
     const closing = server.close(5000);
     release();
     expect((await slow).status).toBe(200);

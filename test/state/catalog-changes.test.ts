@@ -4,7 +4,7 @@ import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { createRedisCatalogChanges } from "../../src/state/catalog-changes-redis.js";
 import { createMemoryCatalogChanges, type CatalogChangeStore } from "../../src/state/catalog-changes.js";
 import { redisForTests } from "../helpers/redis-server.js";
-import { until } from "../helpers/until.js";
+import { eventually, until } from "../helpers/until.js";
 
 const record = (id: string): CatalogRecord =>
   announcementRecord({
@@ -14,10 +14,14 @@ const record = (id: string): CatalogRecord =>
     expires: "2026-12-20",
   });
 
-/** The same contract for both backends: `make(maxKept)` gives a store; `other()` a second process's view of it. */
+/**
+ * The same contract for both backends: `make(maxKept)` gives a store; `other()` a second process's view
+ * of it; `listening()` resolves once a watcher just started is listening (a subscription takes a moment).
+ */
 function contract(
   make: (maxKept?: number) => Promise<CatalogChangeStore>,
   other: (store: CatalogChangeStore) => Promise<CatalogChangeStore>,
+  listening: () => Promise<void> = async () => undefined,
 ) {
   it("numbers changes 1, 2, 3 and gives those after a version, in order", async () => {
     const store = await make();
@@ -71,8 +75,9 @@ function contract(
     const second = await other(store);
     let woken = 0;
     const stop = second.watch(() => woken++);
-    // A subscription takes a moment to be in place; a change appended before is caught by the periodic check.
-    await new Promise((r) => setTimeout(r, 100));
+    // A change appended before the subscription is in place would reach the watcher only through the live
+    // catalog's periodic check, which this store does not have.
+    await listening();
     const before = woken;
     await store.append({ op: "put", record: record("b1") });
     await until(() => woken > before);
@@ -94,6 +99,13 @@ describe("catalog changes in Redis", () => {
   contract(
     async (maxKept) => createRedisCatalogChanges(await client(), { prefix: "t:", maxKept }),
     async () => createRedisCatalogChanges(await client(), { prefix: "t:" }),
+    async () => {
+      const admin = await client();
+      await eventually(
+        async () => ((await admin.pubsub("NUMSUB", "t:catalog:changed")) as [string, number])[1] > 0,
+        "the watcher's subscription",
+      );
+    },
   );
 
   it("skips a stored change that is not one, with a warning, and brings older announcements in once", async () => {

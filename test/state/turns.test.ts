@@ -7,6 +7,7 @@ import { keepRenewed } from "../../src/state/leases.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
 import { UPDATE_RETENTION_SECONDS, type SessionData, type StateBackend } from "../../src/state/types.js";
+import { leaseTime } from "../helpers/lease-time.js";
 import { redisOnDemand, startRedisServer } from "../helpers/redis-server.js";
 import { captureLogs } from "../helpers/logs.js";
 
@@ -163,12 +164,25 @@ describe.each(["memory", "redis"] as const)("%s turns", (kind) => {
 
   it("keeps a slow turn's lease while it is renewed", async () => {
     const [a, b] = pair();
-    const turn = await a.turns.begin({ lease: "chat:9", options: { ttlMs: 200, waitMs: 0 } });
-    const stop = keepRenewed(turn!.lease, 200);
-    // The waiter waits several TTLs: without renewal the lease would have expired and gone to it.
-    expect(await b.turns.begin({ lease: "chat:9", options: { ttlMs: 30_000, waitMs: 1000 } })).toBeUndefined();
+    // Time is moved, not waited for (see lease-time.ts): the lease lapses only if the renewals fail.
+    const time = leaseTime(
+      kind,
+      kind === "redis" ? { admin: redis.admin, keys: ["coopdesk:lease:chat:9"] } : undefined,
+    );
+    const TTL = 30_000;
+    const turn = (await a.turns.begin({ lease: "chat:9", options: { ttlMs: TTL, waitMs: 0 } }))!;
+    const renewals: boolean[] = [];
+    const { lease } = turn;
+    const stop = keepRenewed({ ...lease, renew: () => lease.renew().then((kept) => (renewals.push(kept), kept)) }, TTL);
+    // Five TTLs go by: without the renewals the lease would have lapsed and gone to the other process.
+    for (let step = 1; step <= 15; step++) {
+      await time.pass(TTL / 3);
+      await time.settled(() => renewals.length === step, `renewal ${step}`);
+      expect(await b.turns.begin({ lease: "chat:9", options: { ttlMs: TTL, waitMs: 0 } })).toBeUndefined();
+    }
+    expect(renewals.every(Boolean)).toBe(true);
     stop();
-    expect(await turn!.end({ handled: false })).toBe(true);
+    expect(await turn.end({ handled: false })).toBe(true);
   });
 
   it("rejects a session it cannot store, yet marks the update and gives the lease up", async () => {
