@@ -812,6 +812,11 @@ describe("decide: the asker's own words around the question", () => {
     expect(decide(engine, question(", 20 человек")).kind).toBe("answer");
   });
 
+  it("reads GPS as satellite navigation, which BeiDou is", () => {
+    expectAnswer("positionnement GPS chinois pour les pays de l'OCS", "beidou-sco-cooperation");
+    expectAnswer("китайский GPS для стран ШОС", "beidou-sco-cooperation");
+  });
+
   it("reads ЦА as Central Asia", () => {
     expectAnswer("есть ли incubator в Ухане для стартапов из ЦА?", "incubator-wuhan");
   });
