@@ -484,6 +484,17 @@ const QUESTION_WORDS = {
     "qqn",
     "pendant",
     "chez",
+    "depuis",
+    "vers",
+    "parmi",
+    "durant",
+    "aupres",
+    // "Obtenir des renseignements sur la plateforme consacrée au numérique": the asking, not the topic.
+    "obtenir",
+    "consacre",
+    "consacree",
+    "consacres",
+    "consacrees",
   ],
   cyrillic: [
     // The future tense's auxiliary ("будут ли совместные лабы").

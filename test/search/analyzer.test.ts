@@ -138,6 +138,9 @@ describe("filler", () => {
     );
     expect(keys("мы хотели бы узнать, подскажите, я ищу", "en")).toEqual([]);
     expect(keys("ce centre peut m'intéresser, ça apporte quoi ?", "fr")).toEqual(keys("centre", "fr"));
+    expect(keys("obtenir des renseignements sur la plateforme consacrée au numérique depuis Paris", "fr")).toEqual(
+      keys("renseignements plateforme numérique Paris", "fr"),
+    );
     // "Bonne" is also a town of the gazetteer: a closing wish must not name a place.
     expect(keys("merci beaucoup et bonne soirée, bonne journée", "fr")).toEqual([]);
     expect(keys("on aimerait, nous aimerions, ils souhaitent, vous souhaitez", "fr")).toEqual([]);
