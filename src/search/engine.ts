@@ -183,7 +183,10 @@ let institutionKeys: Set<string> | undefined;
 
 const HAN_INSTITUTION_WORDS = INSTITUTION_WORDS.filter((w) => /^\p{Script=Han}+$/u.test(w));
 
-/** Whether Han word `at` is part of an institution's word the segmenter cut in pieces (夏令|营). */
+/**
+ * Whether Han word `at` is a piece of an institution's word the segmenter cut (夏令|营), or a name ending
+ * with one (清华大学) — not a word that only contains one (大学生, students).
+ */
 function inHanInstitutionWord(analyzed: AnalyzedText, at: number): boolean {
   const { words, folded } = analyzed;
   const word = words[at]!;
@@ -196,7 +199,8 @@ function inHanInstitutionWord(analyzed: AnalyzedText, at: number): boolean {
   const run = folded.slice(start, words[last]!.end);
   return HAN_INSTITUTION_WORDS.some((w) => {
     for (let i = run.indexOf(w); i >= 0; i = run.indexOf(w, i + 1))
-      if (start + i < word.end && word.start < start + i + w.length) return true;
+      if ((start + i <= word.start && word.end <= start + i + w.length) || start + i + w.length === word.end)
+        return true;
     return false;
   });
 }
@@ -275,7 +279,7 @@ const AGE =
  * not what about — a number no record holds would otherwise weigh like an unknown name.
  */
 const HEADCOUNT =
-  /(?<![\p{L}\d])\d{1,6}\s*(?:people|persons|employees|staff|workers|salari[ée]s|personnes|employ[ée]s|collaborateurs|человек|сотрудник\p{L}*|работник\p{L}*)(?![\p{L}])|(?:员工|雇员)[^，。,.;；]{0,6}?人/giu;
+  /(?<![\p{L}\d])(?!(?:19|20)\d\d(?!\d))\d{1,6}\s*(?:people|persons|employees|staff|workers|salari[ée]s|personnes|employ[ée]s|collaborateurs|человек|сотрудник\p{L}*|работник\p{L}*)(?![\p{L}-])|(?:员工|雇员)[^，。,.;；\d一二三四五六七八九十百千两]{0,2}[\d一二三四五六七八九十百千两]+[^，。,.;；]{0,3}?人/giu;
 
 /** "Quoi de neuf à Tianjin ?", "what's new in Tianjin": asks what there is, like "anything in Tianjin?". */
 const WHATS_NEW = /(?<![\p{L}])(?:quoi de neuf|what'?s new|что нового)(?![\p{L}])|有什么新(?:鲜事|消息|动态)?/giu;
@@ -1637,9 +1641,11 @@ export class SearchEngine {
     const institutions = new Set(units.filter((u) => u.institution).map((u) => u.word));
     for (const unit of units) {
       if (!unknownWords.has(unit.word) || unit.isPlace || unit.soft || unit.describesAsker) continue;
-      // A lone Chinese character is grammar or half a word (下一届), not a name.
+      // A lone Chinese character is grammar or half a word (下一届), not a name; an alphabetic word is one
+      // only when written as one (МГУ, "a Tsinghua camp"): in lower case it is as often an adjective or a
+      // typo ("летний лагерь", "sumer camp").
       const word = en.words[unit.word]!;
-      if (word.script === "han" && Array.from(word.text).length < 2) continue;
+      if (word.script === "han" ? Array.from(word.text).length < 2 : !looksLikeName(word, original)) continue;
       if (!nextToInstitution(unit.word, units, institutions)) continue;
       unit.weight = Math.max(unit.weight, maxIdf);
       unit.absence = maxIdf * YEAR_ABSENCE;
@@ -2220,7 +2226,10 @@ function nextToInstitution(
   );
   const sameKind = (word: number) => units.some((u) => u.word === word && u.alts.some((a) => concepts.has(a.term)));
   for (const step of [-1, 1]) {
-    for (let i = at + step; sameKind(i); i += step) if (institutions.has(i)) return true;
+    for (let i = at + step; i >= 0; i += step) {
+      if (institutions.has(i)) return true;
+      if (!sameKind(i)) break;
+    }
   }
   return false;
 }

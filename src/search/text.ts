@@ -162,12 +162,18 @@ function segmentHanRun(run: string, knownHan: KnownHanWords | undefined): [strin
   // Two characters left beside a known word that ICU knows only one by one (清|华) are a name it lacks.
   const piece = (text: string, offset: number): [string, number][] =>
     text.length === 2 ? [[text, offset]] : icu(text, offset);
-  const crossed = (at: number) => segments.some(([segment, index]) => index < at && at < index + segment.length);
+  // A segment that takes in part of the known word and a character outside it, and is no known word itself.
+  const glues = (start: number, end: number) =>
+    segments.some(([segment, index]) => {
+      const last = index + segment.length;
+      const partial = (index < start && start < last && last < end) || (start < index && index < end && last > end);
+      return partial && knownHan(segment, 0) !== segment.length;
+    });
   const out: [string, number][] = [];
   let from = 0;
   for (let at = 0; at < run.length;) {
     const length = knownHan(run, at);
-    if (length < 2 || !(crossed(at) || crossed(at + length))) {
+    if (length < 2 || !glues(at, at + length)) {
       at += Math.max(length, 1);
       continue;
     }
