@@ -89,7 +89,8 @@ const CONTENT = [
 /**
  * A message with no words to search (a sticker, a photo or a voice message without a caption, a
  * location, a contact) in a private chat, outside any flow: how to ask, in the user's language, rather
- * than silence.
+ * than silence. The photos of an album come as one message each, the caption on one of them: the
+ * others are left unanswered, or an album would get a reply per photo.
  */
 export const handleWordless: Middleware<BotContext> = async (ctx, next) => {
   const message = ctx.message;
@@ -101,6 +102,7 @@ export const handleWordless: Middleware<BotContext> = async (ctx, next) => {
     !CONTENT.some((field) => message[field] !== undefined)
   )
     return next();
+  if (message.media_group_id !== undefined) return;
   await howToAsk(ctx);
 };
 

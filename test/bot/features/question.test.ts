@@ -464,6 +464,13 @@ describe("messages without text", () => {
     expect((await session()).lastQuery).toBe("incubateurs au Kazakhstan");
   });
 
+  it("an album is answered once: by its caption, its other photos left unanswered", async () => {
+    const album = { media_group_id: "album-1" };
+    const reply = only(await send({ ...album, photo: PHOTO, caption: "incubators in Kazakhstan" }, "en"));
+    expect(reply.text as string).toContain("<i>Incubator</i>");
+    for (let i = 0; i < 3; i++) expect(await send({ ...album, photo: PHOTO }, "en")).toEqual([]);
+  });
+
   it("in a group, a sticker or a photo not addressed to the bot stays unanswered", async () => {
     const group = { id: -4242, type: "group" };
     expect(await send(wordless[0]![1], "en", group)).toEqual([]);
