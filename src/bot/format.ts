@@ -14,11 +14,12 @@ export { truncate, truncateMiddle } from "../shorten.js";
  * A user's text without the characters nobody reads: zero-width spaces and joiners, soft hyphens,
  * direction marks and byte order marks (Unicode's format characters, often pasted along with a text) and
  * control characters (NUL, ESC…). Left in, they cut words in two for the search ("incu\u200Bbators").
- * Line breaks and tabs stay, and so does a zero-width joiner that makes one emoji of several (👨‍👩‍👧).
+ * So are the letters that look blank (Hangul fillers, the braille blank), typed to send "nothing". Line
+ * breaks and tabs stay, and so does a zero-width joiner that makes one emoji of several (👨‍👩‍👧).
  */
 export function withoutInvisibles(text: string): string {
   return text
-    .replace(/[^\P{Cf}\u200D]|[^\P{Cc}\t\n\r]/gu, "")
+    .replace(/[^\P{Cf}\u200D]|[^\P{Cc}\t\n\r]|[\u115F\u1160\u3164\uFFA0\u2800]/gu, "")
     .replace(/(?<=[\p{L}\p{N}])\u200D|\u200D(?=[\p{L}\p{N}])/gu, "");
 }
 

@@ -8,6 +8,7 @@ describe("format", () => {
   it("takes out of a user's text the characters nobody reads, keeping line breaks and emoji whole", () => {
     expect(withoutInvisibles("incu\u200Bbators in Kaz\u200Dakh\u00ADstan\uFEFF")).toBe("incubators in Kazakhstan");
     expect(withoutInvisibles("\u202Eincubators\u202C in \u200FChina\u2060")).toBe("incubators in China");
+    expect(withoutInvisibles("\u3164\u2800\uFFA0")).toBe("");
     expect(withoutInvisibles("inc\u0000ubators \u0007\u001B[31m\u007F")).toBe("incubators [31m");
     expect(withoutInvisibles("line one\n\tline two\r\n")).toBe("line one\n\tline two\r\n");
     expect(withoutInvisibles("👨\u200D👩\u200D👧 хорошо 孵化器")).toBe("👨\u200D👩\u200D👧 хорошо 孵化器");
