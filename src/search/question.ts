@@ -217,17 +217,22 @@ export function countedAsked(text: string): string | null {
   const folded = fold(text);
   const found = COUNTED.exec(folded);
   if (!found) return null;
-  const words = (found[1] ?? found[2] ?? found[3] ?? "").split(" ");
+  // "Сколько у вас проектов": what is counted comes after the asker's "у вас".
+  const words = (found[1] ?? found[2] ?? found[3] ?? "").split(" ").filter((w) => !COUNTED_LEAD.has(w));
   // "How many companies did…", "combien de pays ont…": the thing ends where the clause's verb begins.
   const end = words.findIndex((w) => COUNTED_STOP.has(w));
-  const thing = (end < 0 ? words : words.slice(0, end)).join(" ");
+  // English puts an adjective before the noun ("how many ASEAN countries"); French and Russian put the
+  // noun first ("combien de pays membres", "сколько проектов охватили"), what follows qualifies it.
+  const latinEnglish = /^(?:how|number)/u.test(found[0]);
+  const kept = end < 0 ? words : words.slice(0, end);
+  const thing = kept.slice(0, latinEnglish ? 2 : 1).join(" ");
   // Chinese runs on into the rest of the clause (多少场技术转移活动): all of it, its bigrams matched.
   return thing || (found[4] ?? null);
 }
 
 const COUNTED = new RegExp(
   [
-    String.raw`(?<!\p{L})(?:how many|number of|combien (?:de |d'|d’)|nombre (?:de |d'|d’)|сколько(?: всего| же| именно)?)\s*(?:(?:the|les|des|of|its|their) )?(\p{L}+(?: \p{L}+)?)`,
+    String.raw`(?<!\p{L})(?:how many|number of|combien (?:de |d'|d’)|nombre (?:de |d'|d’)|сколько(?: всего| же| именно)?)\s*(?:(?:the|les|des|of|its|their) )?(\p{L}+(?: \p{L}+){0,2})`,
     String.raw`(?<!\p{L})(?:скок[ао]|cb de|cb d')\s*(\p{L}+(?: \p{L}+)?)`,
     String.raw`(?<!\p{L})(?:how much of) (\p{L}+)`,
     String.raw`(?:多少|几)(?:个|家|项|场|名|位|所|座|份|条|次|批|款)?(\p{Script=Han}{2,6})`,
@@ -238,11 +243,14 @@ const COUNTED = new RegExp(
 /** Words that end the thing a how-many question counts: the verbs, articles and prepositions after it. */
 const COUNTED_STOP = new Set(
   (
-    "did do does are were is was have has had will would can could were been be in of for to from with by at on " +
-    "and or that which who there ont a sont ont-ils y en dans pour par avec et ou qui que de du des la le les " +
+    "did do does are were is was have has had will would can could been be in of for to from with by at on " +
+    "and or that which who there ont a sont y en dans pour par avec et ou qui que de du des la le les " +
     "было были был была будет будут есть в во на с со по для от и или которые который"
   ).split(" "),
 );
+
+/** Words before the counted thing that are not it: "сколько у вас проектов", "how many of you". */
+const COUNTED_LEAD = new Set(["у", "вас", "них", "нас", "него", "неё", "нее"]);
 
 /** The kind of fact a question asks for, or null for a plain search ("incubators in Kazakhstan"). */
 export function questionKind(text: string): QuestionKind | null {

@@ -155,7 +155,8 @@ describe("countedAsked", () => {
   it.each([
     ["how many companies did Guangxi serve?", "companies"],
     ["Avec combien de membres de l'ASEAN le Guangxi a-t-il formé des groupes de travail ?", "membres"],
-    ["сколько проектов охватили мероприятия", "проектов охватили"],
+    ["сколько проектов охватили мероприятия", "проектов"],
+    ["сколько у вас проектов", "проектов"],
     ["广西面向东盟的活动涉及多少项目？", "项目"],
     ["签了多少项协议", "协议"],
   ])("%s counts %s", (text, thing) => {
