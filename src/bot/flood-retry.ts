@@ -1,4 +1,5 @@
 import type { Transformer } from "grammy";
+import { pauseBeforeRetry } from "./pause.js";
 
 export interface FloodRetryOptions {
   /** The longest `retry_after` waited out (RETRY_MAX_DELAY_SECONDS); a longer one fails the call at once. */
@@ -31,22 +32,12 @@ export function waitOutFloodLimits(options: FloodRetryOptions): Transformer {
       const after = result.ok ? undefined : result.parameters?.retry_after;
       if (typeof after !== "number" || after > maxDelay || waited + after > budget || signal?.aborted) return result;
       // grammY types its signal with the abort-controller polyfill; Node's own AbortSignal is what it gets at run time.
-      await pause(after * 1000 + Math.floor(random() * jitter), signal as AbortSignal | undefined);
+      await pauseBeforeRetry(
+        after * 1000 + Math.floor(random() * jitter),
+        signal as AbortSignal | undefined,
+        "waiting out Telegram's flood limit",
+      );
       waited += after;
     }
   };
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const abort = () => {
-      clearTimeout(timer);
-      reject(new Error("aborted while waiting out Telegram's flood limit"));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", abort, { once: true });
-  });
 }

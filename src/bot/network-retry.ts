@@ -1,4 +1,5 @@
 import type { Transformer } from "grammy";
+import { pauseBeforeRetry } from "./pause.js";
 import { HttpError } from "../grammy.js";
 import type { ServiceLogger } from "../logger.js";
 
@@ -34,23 +35,9 @@ export function retryNetworkFailures(options: NetworkRetryOptions = {}): Transfo
         // HttpError's message names the method, never the URL (which holds the token).
         if (attempt === 1) options.logger?.warn({ method, message: error.message }, "Telegram not reachable; retrying");
         // grammY types its signal with the abort-controller polyfill; Node's own AbortSignal is what it gets at run time.
-        await pause(wait, signal as AbortSignal | undefined);
+        await pauseBeforeRetry(wait, signal as AbortSignal | undefined, "waiting to retry a call to Telegram");
         wait = Math.min(wait * 2, max);
       }
     }
   };
-}
-
-function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const abort = () => {
-      clearTimeout(timer);
-      reject(new Error("aborted while waiting to retry a call to Telegram"));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", abort, { once: true });
-  });
 }
