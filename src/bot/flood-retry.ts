@@ -35,7 +35,7 @@ export function waitOutFloodLimits(options: FloodRetryOptions): Transformer {
       await pauseBeforeRetry(
         after * 1000 + Math.floor(random() * jitter),
         signal as AbortSignal | undefined,
-        "waiting out Telegram's flood limit",
+        () => new Error("aborted while waiting out Telegram's flood limit"),
       );
       waited += after;
     }

@@ -35,7 +35,11 @@ export function retryNetworkFailures(options: NetworkRetryOptions = {}): Transfo
         // HttpError's message names the method, never the URL (which holds the token).
         if (attempt === 1) options.logger?.warn({ method, message: error.message }, "Telegram not reachable; retrying");
         // grammY types its signal with the abort-controller polyfill; Node's own AbortSignal is what it gets at run time.
-        await pauseBeforeRetry(wait, signal as AbortSignal | undefined, "waiting to retry a call to Telegram");
+        await pauseBeforeRetry(
+          wait,
+          signal as AbortSignal | undefined,
+          () => new Error("aborted while waiting to retry a call to Telegram"),
+        );
         wait = Math.min(wait * 2, max);
       }
     }
