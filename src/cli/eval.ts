@@ -143,6 +143,12 @@ const decisionSets = [
     key: "tuning-13",
   },
   {
+    name: "dev, fourteenth tuning part (eval/dev-tuning-14.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-14.yaml"),
+    gate: false,
+    key: "tuning-14",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
