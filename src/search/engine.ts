@@ -258,6 +258,8 @@ const PLACE_BONUS = 0.5;
 const KIND_BONUS = 0.1;
 /** The same when the kind is what the asker seeks (see soughtWords). */
 const SOUGHT_KIND_BONUS = 0.3;
+/** The rank of a record without the institution asked for in its title ("a forum for hidden champions": not their report). */
+const INSTITUTION_MISSED_FACTOR = 0.85;
 
 /** Pinyin syllables typed apart that are read together as one name, at most ("shang he zu zhi" = 上合组织). */
 const PINYIN_SYLLABLES_JOINED = 4;
@@ -897,7 +899,8 @@ export class SearchEngine {
         (unit.describesAsker ? DESCRIBES_ASKER : 0) |
         (unit.institution || (unit.partner && !unit.isPlace && !unit.named) ? TITLE_ONLY : 0) |
         (!unit.isPlace && !unit.soft ? TOPIC : 0) |
-        (unit.isPlace ? PLACE : 0);
+        (unit.isPlace ? PLACE : 0) |
+        (unit.institution ? INSTITUTION : 0);
       if (!unit.isPlace) nonPlaces++;
     }
     // Units that say what is asked about: neither a place nor the kind of fact asked for.
@@ -955,9 +958,11 @@ export class SearchEngine {
       let onTopic = false;
       let topicOutsideTitle = false;
       let restMatched = false;
+      let institutionMissed = false;
       for (let u = 0; u < U; u++) {
         const k = base + u;
         const flag = flags[u]!;
+        if (flag & INSTITUTION && (cellAlt[k]! < 0 || cellField[k]! !== TITLE_FIELD)) institutionMissed = true;
         if (cellAlt[k]! < 0) {
           missing += absent[u]!;
           // Who the asker is need not be in the answer; when it is, it counts in full.
@@ -997,7 +1002,9 @@ export class SearchEngine {
             (mark & PLACE_CITY_NAMED ? PLACE_BONUS : countryBonus[record]!) *
             (topicOutsideTitle ? TOPIC_OUTSIDE_TITLE_PLACE : 1);
       }
-      const kindFactor = askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + kindBonus : 1;
+      const kindFactor =
+        (askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + kindBonus : 1) *
+        (institutionMissed ? INSTITUTION_MISSED_FACTOR : 1);
       const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
@@ -1944,6 +1951,7 @@ const DESCRIBES_ASKER = 1;
 const TITLE_ONLY = 2;
 const TOPIC = 4;
 const PLACE = 8;
+const INSTITUTION = 16;
 
 /**
  * What each unit of the running query weighs for a candidate, worked out once per query rather than per

@@ -280,9 +280,25 @@ export type Detail =
   | "jobs"
   | "ranking"
   | "date"
-  | "next";
+  | "next"
+  | "visa"
+  | "biography"
+  | "internship"
+  | "scholarship";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
+  // What no programme of the catalog is about (visas, a person's life, scholarships, internships in a
+  // company) first: "how to apply for a scholarship" asks for a scholarship, not for admission.
+  ["visa", /\bvisas?\b|\bвиз(а|у|ы|е|ой)\b|\bбизнес-виз\p{L}*|签证|簽證/u],
+  ["biography", /\bbiograph\p{L}*|\bбиографи\p{L}*|个人简历|個人簡歷|简历|簡歷|生平|履历|履歷/u],
+  [
+    "scholarship",
+    /\bscholarships?\b|\bbourses?\b(?! (de |des |d')?(valeurs|commerce|marchandises|shanghai|shenzhen|hong|londres|paris|new))|\bстипенди\p{L}*|奖学金|獎學金/u,
+  ],
+  [
+    "internship",
+    /\binternships?\b|\binterns?\b|\bstages? (en|dans une?|chez) (entreprise|societe|soe|une? )|\bstagiaires?\b|实习|實習/u,
+  ],
   [
     "phone",
     /\b(tele)?phone\b|\btel (number|no)\b|\bwhatsapp\b|\bwechat\b(?! pay)|\bnumero de (tel|telephone|portable)\b|\bтелефон|\bпозвонить\b|\bватсап|\bвичат|电话|手机号|微信(?!支付)/u,
@@ -301,7 +317,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "fee",
-    /\bfees?\b|\btuition\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\b(is|are) [^?.!]{0,60}\bfree( of charge)?\s*\??\s*$|\bfrais (d'inscription|de participation|de scolarite)\b|\b(les|des|vos|aux) frais\b|\bcombien (ca |cela |a |ont |va )?cout(e|ent|era|erait)?\b|\bhow much did (it|this|that|the \w+( \w+)?) cost\b|\bсколько (стоил|стоила|стоило|стоили|будет стоить)\b|花了多少钱|花多少钱|造价|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат(а|у|ить) (участия|обучения|взноса|проживания)\b|费用|学费|报名费|收费|免费吗/u,
+    /\bfees?\b|\btuition\b|\bhow much (does|do|will|would) (it|this|that|participation|participating|joining) cost\b|\bis (it|this|participation) free\b|\b(is|are) [^?.!]{0,60}\bfree( of charge)?\s*\??\s*$|\bfrais (d'inscription|de participation|de scolarite|d'adhesion)\b|\bcotisations?\b|\b(les|des|vos|aux) frais\b|\bcombien (ca |cela |a |ont |va )?cout(e|ent|era|erait)?\b|\bhow much did (it|this|that|the \w+( \w+)?) cost\b|\bсколько (стоил|стоила|стоило|стоили|будет стоить)\b|花了多少钱|花多少钱|造价|\bc'est gratuit\b|\best(-ce)? (que c'est )?gratuit\b|\bpayant\b|\bстоимост|\bсколько стоит\b|\bплатн(о|ое|ый|ая)\b|\bбесплатн(о|ое|ый|ая)\b|\bвзнос|\bоплат(а|у|ить) (участия|обучения|взноса|проживания)\b|费用|学费|报名费|收费|免费吗/u,
   ],
   [
     "deadline",

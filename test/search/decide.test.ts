@@ -374,6 +374,13 @@ describe("decide: a named institution the catalog lacks", () => {
   ])("answers %s, whose record has the kind in its title", (question, id) => {
     expect(decide(engine, question).record?.id).toBe(id);
   });
+
+  it("ranks the record that is the kind asked for above one that only speaks of it", () => {
+    // The hidden champions' report matches more of the asker's words, but a forum is what is asked.
+    const question =
+      "german sme, niche world leader in industrial sensors, looking for chinese partners. is there a network or forum for hidden champions?";
+    expect(decide(engine, question).record?.id).toBe("sino-german-hidden-champions-forum-2024");
+  });
 });
 
 describe("decide: the words of a long question that the catalog has never seen", () => {
@@ -460,6 +467,10 @@ describe("decide: how to get in, vacancies, which is best, who heads it, and a d
     ["国际月球科研站什么时候建成？", "date"],
     ["What's the QS ranking of the Kazakh-British Technical University?", "ranking"],
     ["donnez-moi l'adresse mail du centre Chine-OCS sur l'IA", "email"],
+    ["do I need a business visa to exhibit at CAEXPO in Nanning", "visa"],
+    ["biographie de Jin Fujian", "biography"],
+    ["stage en entreprise chez une SOE de Tianjin, c'est possible ?", "internship"],
+    ["какая стипендия для студентов из Таджикистана в китайских вузах по линии ШОС", "scholarship"],
   ])("%s is declined: the catalog lacks %s", (question, missing) => {
     expect(decide(engine, question)).toMatchObject({ kind: "decline", missing });
   });

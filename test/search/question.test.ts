@@ -297,6 +297,18 @@ describe("detailAsked", () => {
     ["Quel est le meilleur incubateur parmi les huit villes partenaires ?", "ranking"],
     ["Какой инкубатор лучше для IT-стартапа?", "ranking"],
     ["哪个孵化器最好", "ranking"],
+    ["do I need a business visa to exhibit at CAEXPO in Nanning", "visa"],
+    ["как получить визу в Китай на выставку в Наньнин", "visa"],
+    ["去南宁参加东博会要办什么签证", "visa"],
+    ["biographie de Jin Fujian", "biography"],
+    ["崔小浩区长的个人简历", "biography"],
+    ["internship at BGI genomics for ASEAN graduates", "internship"],
+    ["stage en entreprise chez une SOE de Tianjin, c'est possible ?", "internship"],
+    ["天津国企 实习 上合", "internship"],
+    ["bourse d'études pour étudiants camerounais en Chine via l'OCS", "scholarship"],
+    ["какая стипендия для студентов из Таджикистана в китайских вузах по линии ШОС", "scholarship"],
+    ["上合组织奖学金怎么申请", "scholarship"],
+    ["frais d'adhésion au réseau de transfert de technologies Chine-ASEAN", "fee"],
   ])("%s asks for a detail (%s)", (text, detail) => {
     expect(detailAsked(text)).toBe(detail);
   });
@@ -330,6 +342,10 @@ describe("detailAsked", () => {
     "какие лучшие практики цифровой экономики ШОС?",
     "лучший способ связаться с КБТУ",
     "联系上合能源平台最好的方式是什么",
+    "quels secteurs visaient les projets signés au forum numérique de l'OCS ?",
+    "international internet information harbour",
+    "la bourse de Shanghai et les entreprises de l'OCS",
+    "à quel stade en est la station lunaire ?",
   ])("%s asks for no detail alone", (text) => {
     expect(detailAsked(text)).toBeNull();
   });
