@@ -108,6 +108,11 @@ describe("decide: Russian words around the question, and Russian spellings of na
     ["лаборатория Хуо Янь в Брунее", "bgi-huoyan-lab-brunei"],
     ["экономзона урумчи", "urumqi-etdz"],
     ["извините, а кто такие NICTC? заранее спасибо", "nictc"],
+    // A Central Asian greeting is no part of the question.
+    [
+      "Ассалому алейкум, подскажите пожалуйста куда обращаться по офшорным инкубаторам Урумчи",
+      "urumqi-science-technology-bureau",
+    ],
   ])("answers %s with %s", (question, id) => {
     expectAnswer(question, id);
   });
