@@ -467,10 +467,10 @@ export interface SearchEngineOptions {
  */
 export interface PreparedState {
   /**
-   * Per record, in catalog order: its title's units of meaning per language, or a function that gives
-   * them when a search first needs them (a saved index decodes them then, not all at start).
+   * Per record, in catalog order: its title's units of meaning per language, or their coded text and
+   * its decoder, used when a search first needs them (a saved index decodes them then, not all at start).
    */
-  titleUnits: (TitleUnits | (() => TitleUnits))[];
+  titleUnits: (TitleUnits | CodedTitleUnits)[];
   /** flexsearch's export of the index, as (key, data) pairs for its import (data: its JSON, or that JSON parsed). */
   index: [string, unknown][];
   documentFrequency: [string, number][];
@@ -486,6 +486,12 @@ export interface PreparedState {
 }
 
 type TitleUnits = IndexedRecord["titleUnits"];
+
+/** A record's title units as a saved index codes them, with the function that decodes them. */
+export interface CodedTitleUnits {
+  readonly text: string;
+  readonly decode: (text: string) => TitleUnits;
+}
 
 type FlexDocument = {
   add(doc: Record<string, string | number>): void;
@@ -761,7 +767,7 @@ export class SearchEngine {
     const index: [string, unknown][] = [];
     this.index.export((key, data) => void index.push([key, data]));
     return {
-      titleUnits: this.records.map((e) => e.titleUnits),
+      titleUnits: this.records.map((e) => (e instanceof StoredEntry ? e.coded() : e.titleUnits)),
       index,
       documentFrequency: [...this.documentFrequency],
       surfaces: [...this.surfaces],
@@ -785,7 +791,7 @@ export class SearchEngine {
       catalog,
       catalog.records.map((record, i) => {
         const units = state.titleUnits[i]!;
-        return typeof units === "function"
+        return "text" in units
           ? new StoredEntry(entryOf(record, catalog, [], shared), units)
           : entryOf(record, catalog, units, shared);
       }),
@@ -2424,12 +2430,13 @@ class StoredEntry implements IndexedRecord {
   readonly places: ReadonlySet<string>;
   readonly cities: ReadonlySet<string>;
   readonly cityCountries: ReadonlySet<string>;
-  private decoded: TitleUnits | undefined;
+  /** Coded (a string) until a search first needs them. */
+  private units: TitleUnits | string;
+  // A decoder shared by all entries, not a closure per record: at 100,000 records a closure and its
+  // context each would cost ~10 MB of heap.
+  private readonly decode: (text: string) => TitleUnits;
 
-  constructor(
-    entry: IndexedRecord,
-    private readonly decode: () => TitleUnits,
-  ) {
+  constructor(entry: IndexedRecord, coded: CodedTitleUnits) {
     ({
       record: this.record,
       countries: this.countries,
@@ -2439,10 +2446,17 @@ class StoredEntry implements IndexedRecord {
       cities: this.cities,
       cityCountries: this.cityCountries,
     } = entry);
+    ({ text: this.units, decode: this.decode } = coded);
   }
 
   get titleUnits(): TitleUnits {
-    return (this.decoded ??= this.decode());
+    if (typeof this.units === "string") this.units = this.decode(this.units);
+    return this.units;
+  }
+
+  /** The title units as they were saved: a saved index written again need not decode and code them. */
+  coded(): TitleUnits | CodedTitleUnits {
+    return typeof this.units === "string" ? { text: this.units, decode: this.decode } : this.units;
   }
 }
 

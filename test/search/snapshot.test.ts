@@ -84,6 +84,13 @@ describe("a search index loaded from its saved copy", () => {
     );
   }, 120_000);
 
+  it("is saved again byte for byte, whether a search decoded a record's title units or not", async () => {
+    // A start saves a loaded index again when the catalog's files changed but not the catalog.
+    const again = path.join(dir, "again.bin");
+    writeSnapshot(again, catalog, loaded);
+    expect((await readFile(again)).equals(await readFile(file))).toBe(true);
+  });
+
   it("takes records added, replaced and removed in place as the built engine does", () => {
     const changes: ((engine: SearchEngine) => void)[] = [
       ...extra.map((record) => (engine: SearchEngine) => engine.put(record)),
