@@ -228,6 +228,7 @@ const YEAR_ABSENCE = 3;
 
 /** What a word of the asker's description of themselves ("je suis coordinatrice d'un incubateur à Dakar") that a record lacks costs its confidence, relative to other words: who asks need not be in the answer. */
 const ASKER_CONFIDENCE_WEIGHT = 0.3;
+const DESCRIBES_RANK = 0.5;
 
 /** How much more a missing country the question asks about costs than a missing name (see YEAR_ABSENCE). */
 const PLACE_ABSENCE = 3;
@@ -260,6 +261,18 @@ const KIND_BONUS = 0.1;
 const SOUGHT_KIND_BONUS = 0.3;
 /** The rank of a record without the institution asked for in its title ("a forum for hidden champions": not their report). */
 const INSTITUTION_MISSED_FACTOR = 0.85;
+const DOCUMENT_FACTOR = 0.8;
+const DOCUMENT_TITLE = /\b(report|action plan|manifesto|list of)\b/i;
+/** A word of the question naming such a text ("je cherche le rapport…"): then the text is what is sought. */
+const DOCUMENT_WORD =
+  /^(reports?|rapports?|доклад\p{L}*|отч[её]т\p{L}*|plans?|план\p{L}*|manifest\p{L}*|манифест\p{L}*|lists?|listes?|спис\p{L}*)$|报告|规划|计划|宣言|清单/u;
+const documents = new WeakMap<CatalogRecord, boolean>();
+/** A record that is a text (a report, a plan, a manifesto, a list), not a party one can work with. */
+function isDocument(record: CatalogRecord): boolean {
+  let known = documents.get(record);
+  if (known === undefined) documents.set(record, (known = DOCUMENT_TITLE.test(record.title.en)));
+  return known;
+}
 
 /** Pinyin syllables typed apart that are read together as one name, at most ("shang he zu zhi" = 上合组织). */
 const PINYIN_SYLLABLES_JOINED = 4;
@@ -900,7 +913,7 @@ export class SearchEngine {
       totalConfidenceWeight += cw;
       absent[u] = Math.max(0, (unit.absence ?? 0) - cw);
       askerRelief[u] = cw * (1 - ASKER_CONFIDENCE_WEIGHT);
-      rankFactor[u] = unit.askers ? ASKER_CONFIDENCE_WEIGHT : 1;
+      rankFactor[u] = unit.askers ? ASKER_CONFIDENCE_WEIGHT : unit.describesAsker ? DESCRIBES_RANK : 1;
       flags[u] =
         (unit.describesAsker ? DESCRIBES_ASKER : 0) |
         (unit.institution || (unit.partner && !unit.isPlace && !unit.named) ? TITLE_ONLY : 0) |
@@ -916,6 +929,8 @@ export class SearchEngine {
     const askedKind = kindUnits.length > 0 ? "incubator" : undefined;
     // "ищем инкубатор с выходом на китайский рынок": the incubator is what is sought, the market qualifies it.
     const kindBonus = kindUnits.some((u) => u.sought) ? SOUGHT_KIND_BONUS : KIND_BONUS;
+    // "Looking for partners in China": someone to work with is sought, and a report or a plan is no one.
+    const seeks = units.some((u) => u.sought) && !units.some((u) => DOCUMENT_WORD.test(u.label));
     const today = this.today();
     const { final, confidence, titleCoverage: titleCov, recordOf } = acc;
     const cellAlt = acc.alt;
@@ -1010,7 +1025,8 @@ export class SearchEngine {
       }
       const kindFactor =
         (askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + kindBonus : 1) *
-        (institutionMissed ? INSTITUTION_MISSED_FACTOR : 1);
+        (institutionMissed ? INSTITUTION_MISSED_FACTOR : 1) *
+        (seeks && isDocument(this.records[record]!.record) ? DOCUMENT_FACTOR : 1);
       const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
