@@ -12,7 +12,9 @@ import type {
   User,
   UserFromGetMe,
 } from "grammy/types";
-import { bold, dim, htmlToEntities, htmlToTerminal, markdownToTerminal, type TerminalStyle } from "./render.js";
+import { bad, BotApiError, NOT_MODIFIED, QUERY_TOO_OLD } from "../telegram-emulator/errors.js";
+import { formatText } from "../telegram-emulator/html.js";
+import { bold, dim, toTerminal, type TerminalStyle } from "./render.js";
 
 /**
  * An in-process stand-in for the Telegram Bot API, installed as an API transformer in console mode:
@@ -65,10 +67,6 @@ export interface ConsoleTelegramOptions {
   write: (text: string) => void;
   style: TerminalStyle;
 }
-
-const NOT_MODIFIED =
-  "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
-const QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid";
 
 export class ConsoleTelegram {
   private readonly botUser: User;
@@ -267,7 +265,7 @@ export class ConsoleTelegram {
     try {
       return { ok: true, result: this.dispatch(method, p) };
     } catch (error) {
-      if (error instanceof ApiFailure) return { ok: false, error_code: error.code, description: error.message };
+      if (error instanceof BotApiError) return error.toResponse();
       throw error;
     }
   }
@@ -333,10 +331,9 @@ export class ConsoleTelegram {
   private sendMessage(p: Payload): Message {
     const html = String(p.text ?? "");
     const parseMode = typeof p.parse_mode === "string" ? p.parse_mode : undefined;
-    const { text, entities } =
-      parseMode === "HTML" ? htmlToEntities(html) : { text: html, entities: asEntities(p.entities) };
-    if (text.trim() === "") throw new ApiFailure(400, "Bad Request: message text is empty");
-    if (text.length > 4096) throw new ApiFailure(400, "Bad Request: message is too long");
+    const { text, entities } = formatText(html, parseMode, p.entities);
+    if (text.trim() === "") throw bad("Bad Request: message text is empty");
+    if (text.length > 4096) throw bad("Bad Request: message is too long");
     const markup = normalizeMarkup(p.reply_markup);
     const message: Message.TextMessage = {
       message_id: this.nextMessageId++,
@@ -372,7 +369,7 @@ export class ConsoleTelegram {
       from: this.botUser,
       chat: this.chat,
       date: unixNow(),
-      ...(caption ? { caption: parseMode === "HTML" ? htmlToEntities(caption).text : caption } : {}),
+      ...(caption ? { caption: formatText(caption, parseMode, p.caption_entities).text } : {}),
       ...(markup ? { reply_markup: markup } : {}),
     } as Message;
     const label = `[${kind}]`;
@@ -391,8 +388,8 @@ export class ConsoleTelegram {
     const markup = normalizeMarkup(p.reply_markup);
     const parseMode = typeof p.parse_mode === "string" ? p.parse_mode : undefined;
     const raw = what === "text" ? String(p.text ?? "") : what === "caption" ? String(p.caption ?? "") : undefined;
-    if (raw !== undefined && what === "text" && (parseMode === "HTML" ? htmlToEntities(raw).text : raw).trim() === "") {
-      throw new ApiFailure(400, "Bad Request: text must be non-empty");
+    if (raw !== undefined && what === "text" && formatText(raw, parseMode, p.entities).text.trim() === "") {
+      throw bad("Bad Request: text must be non-empty");
     }
 
     if (typeof p.inline_message_id === "string") {
@@ -408,29 +405,27 @@ export class ConsoleTelegram {
     }
 
     const stored = this.messages.get(Number(p.message_id));
-    if (!stored || Number(p.chat_id) !== this.chat.id)
-      throw new ApiFailure(400, "Bad Request: message to edit not found");
+    if (!stored || Number(p.chat_id) !== this.chat.id) throw bad("Bad Request: message to edit not found");
     const message = stored.message as Message & { text?: string; entities?: MessageEntity[]; caption?: string };
-    if (message.from?.id !== this.botUser.id) throw new ApiFailure(400, "Bad Request: message can't be edited");
+    if (message.from?.id !== this.botUser.id) throw bad("Bad Request: message can't be edited");
     const before = JSON.stringify([message.text, message.entities, message.caption, message.reply_markup]);
     if (what === "text" && raw !== undefined) {
-      if (message.text === undefined) throw new ApiFailure(400, "Bad Request: there is no text in the message to edit");
-      const { text, entities } =
-        parseMode === "HTML" ? htmlToEntities(raw) : { text: raw, entities: asEntities(p.entities) };
+      if (message.text === undefined) throw bad("Bad Request: there is no text in the message to edit");
+      const { text, entities } = formatText(raw, parseMode, p.entities);
       message.text = text;
       if (entities.length) message.entities = entities;
       else delete message.entities;
       stored.html = raw;
       stored.parseMode = parseMode;
     } else if (what === "caption" && raw !== undefined) {
-      message.caption = parseMode === "HTML" ? htmlToEntities(raw).text : raw;
+      message.caption = formatText(raw, parseMode, p.caption_entities).text;
       stored.html = raw;
       stored.parseMode = parseMode;
     }
     if (markup) message.reply_markup = markup;
     else delete message.reply_markup;
     if (JSON.stringify([message.text, message.entities, message.caption, message.reply_markup]) === before)
-      throw new ApiFailure(400, NOT_MODIFIED);
+      throw bad(NOT_MODIFIED);
     message.edit_date = unixNow();
     const shownText = stored.html ?? message.text ?? message.caption ?? "";
     const shownMode = stored.html !== undefined ? stored.parseMode : undefined;
@@ -445,7 +440,7 @@ export class ConsoleTelegram {
   private deleteMessage(id: number, quiet = false): true {
     if (!this.messages.delete(id)) {
       if (quiet) return true;
-      throw new ApiFailure(400, "Bad Request: message to delete not found");
+      throw bad("Bad Request: message to delete not found");
     }
     this.note("(a message was deleted)");
     return true;
@@ -453,7 +448,7 @@ export class ConsoleTelegram {
 
   private answerCallbackQuery(p: Payload): true {
     const id = String(p.callback_query_id);
-    if (!this.pendingQueries.delete(id)) throw new ApiFailure(400, QUERY_TOO_OLD);
+    if (!this.pendingQueries.delete(id)) throw bad(QUERY_TOO_OLD);
     if (typeof p.text === "string" && p.text !== "")
       this.note(p.show_alert === true ? `[alert] ${p.text}` : `(${p.text})`);
     if (typeof p.url === "string") this.note(`(opens ${p.url})`);
@@ -462,7 +457,7 @@ export class ConsoleTelegram {
 
   private answerInlineQuery(p: Payload): true {
     const id = String(p.inline_query_id);
-    if (!this.pendingQueries.delete(id)) throw new ApiFailure(400, QUERY_TOO_OLD);
+    if (!this.pendingQueries.delete(id)) throw bad(QUERY_TOO_OLD);
     const results = (Array.isArray(p.results) ? p.results : []) as InlineQueryResult[];
     const button = p.button as InlineQueryResultsButton | undefined;
     const nextOffset = typeof p.next_offset === "string" && p.next_offset !== "" ? p.next_offset : undefined;
@@ -500,13 +495,7 @@ export class ConsoleTelegram {
     marker?: string,
   ): void {
     const { style } = this.options;
-    const mode = message.parseMode;
-    const body =
-      mode === "HTML"
-        ? htmlToTerminal(message.text, style)
-        : mode?.startsWith("Markdown")
-          ? markdownToTerminal(message.text)
-          : message.text;
+    const body = toTerminal(formatText(message.text, message.parseMode, undefined), style);
     const header = bold(author, style) + (marker ? dim(` (${marker})`, style) : "");
     const lines = [header, ...body.split("\n").map((l) => `  ${l}`)];
     const buttons = message.markup?.inline_keyboard ?? [];
@@ -545,15 +534,6 @@ type ButtonTarget =
   | { kind: "message"; message: Message; markup: InlineKeyboardMarkup }
   | { kind: "inline"; id: string; markup: InlineKeyboardMarkup };
 
-class ApiFailure extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function buttonLabel(button: InlineKeyboardButton): string {
   if ("url" in button && button.url) return `${button.text} (${button.url})`;
   return button.text;
@@ -572,10 +552,6 @@ function describeResult(result: InlineQueryResult): string {
   if ("title" in result && typeof result.title === "string") return result.title;
   if ("caption" in result && typeof result.caption === "string") return `[${result.type}] ${result.caption}`;
   return `[${result.type}]`;
-}
-
-function asEntities(value: unknown): MessageEntity[] {
-  return Array.isArray(value) ? (value as MessageEntity[]) : [];
 }
 
 function commandsKey(p: Payload): string {

@@ -12,8 +12,9 @@
  *   copied and deleted messages behave like on Telegram (editing an unknown
  *   message, "message is not modified", keyboards removed by an edit without
  *   `reply_markup`, …);
- * - HTML / MarkdownV2 / Markdown parse modes turned into `entities`, with
- *   Telegram's "can't parse entities" errors for malformed markup;
+ * - the HTML parse mode turned into `entities`, with Telegram's "can't parse
+ *   entities" errors for malformed markup (src/telegram-emulator/html.ts; the
+ *   bot sends no Markdown, so a Markdown text is refused);
  * - validation of the common limits (4096-character texts, 1024-character
  *   captions, 64-byte callback data, answered/unknown query ids, command
  *   names);
@@ -47,6 +48,18 @@ import type {
   User,
   UserFromGetMe,
 } from "grammy/types";
+import {
+  apiError,
+  apiErrors,
+  bad,
+  BotApiError,
+  NOT_MODIFIED,
+  QUERY_TOO_OLD,
+} from "../../src/telegram-emulator/errors.js";
+import type { ApiErrorSpec } from "../../src/telegram-emulator/errors.js";
+import { formatText } from "../../src/telegram-emulator/html.js";
+
+export { apiError, apiErrors, BotApiError as FakeBotApiError, type ApiErrorSpec };
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -58,13 +71,6 @@ export const DEFAULT_BOT_USERNAME = "coopdesk_test_bot";
 
 export type Payload = Record<string, unknown>;
 export type ChatType = "private" | "group" | "supergroup" | "channel";
-
-/** An error answer in Bot API format. */
-export interface ApiErrorSpec {
-  error_code: number;
-  description: string;
-  parameters?: ResponseParameters;
-}
 
 /** What `failNext` can inject. */
 export interface FailureSpec extends ApiErrorSpec {
@@ -244,35 +250,6 @@ export const RATE_LIMITED_METHODS: ReadonlySet<string> = new Set([
   "editMessageReplyMarkup",
   "editMessageMedia",
 ]);
-
-export class FakeBotApiError extends Error {
-  constructor(
-    readonly error_code: number,
-    readonly description: string,
-    readonly parameters?: ResponseParameters,
-  ) {
-    super(`${error_code}: ${description}`);
-    this.name = "FakeBotApiError";
-  }
-}
-
-export function apiError(spec: ApiErrorSpec): FakeBotApiError {
-  return new FakeBotApiError(spec.error_code, spec.description, spec.parameters);
-}
-
-/** Error answers as Telegram words them. */
-export const apiErrors = {
-  tooManyRequests: (retryAfter: number): ApiErrorSpec => ({
-    error_code: 429,
-    description: `Too Many Requests: retry after ${retryAfter}`,
-    parameters: { retry_after: retryAfter },
-  }),
-  blockedByUser: (): ApiErrorSpec => ({ error_code: 403, description: "Forbidden: bot was blocked by the user" }),
-  userDeactivated: (): ApiErrorSpec => ({ error_code: 403, description: "Forbidden: user is deactivated" }),
-  chatNotFound: (): ApiErrorSpec => ({ error_code: 400, description: "Bad Request: chat not found" }),
-  badGateway: (): ApiErrorSpec => ({ error_code: 502, description: "Bad Gateway" }),
-  internal: (): ApiErrorSpec => ({ error_code: 500, description: "Internal Server Error" }),
-};
 
 export interface TelegramRateLimitOptions {
   /**
@@ -467,9 +444,6 @@ const INLINE_BUTTON_ACTIONS = [
   "callback_game",
   "pay",
 ];
-const NOT_MODIFIED =
-  "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
-const QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid";
 
 const MEDIA_FIELD: Record<string, string> = {
   sendPhoto: "photo",
@@ -539,7 +513,7 @@ const STRING_FIELDS = new Set([
 interface Poller {
   offset: number;
   limit: number;
-  finish: (result: Update[] | FakeBotApiError) => void;
+  finish: (result: Update[] | BotApiError) => void;
 }
 
 interface Waiter {
@@ -556,11 +530,6 @@ interface QueryState {
 }
 
 type StoredMessage = Message & { chat: Chat };
-
-interface Formatted {
-  text: string;
-  entities: MessageEntity[];
-}
 
 let sharedNextUpdateId = 700_000_001;
 
@@ -1160,8 +1129,8 @@ export class FakeBotApi {
     const status = this.memberStatus.get(String(chat.id));
     if (status && CHAT_SEND_METHODS.has(method)) {
       if (chat.type === "private") throw apiError(apiErrors.blockedByUser());
-      if (status === "kicked") throw new FakeBotApiError(403, `Forbidden: bot was kicked from the ${chat.type} chat`);
-      throw new FakeBotApiError(403, `Forbidden: bot is not a member of the ${chat.type} chat`);
+      if (status === "kicked") throw new BotApiError(403, `Forbidden: bot was kicked from the ${chat.type} chat`);
+      throw new BotApiError(403, `Forbidden: bot is not a member of the ${chat.type} chat`);
     }
     const forced = CHAT_SEND_METHODS.has(method) ? this.chatFailures.get(String(chat.id)) : undefined;
     if (forced) {
@@ -1271,7 +1240,7 @@ export class FakeBotApi {
 
   private getUpdates(p: Payload, signal?: AbortSignal): Update[] | Promise<Update[]> {
     if (this.webhookState) {
-      throw new FakeBotApiError(
+      throw new BotApiError(
         409,
         "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
       );
@@ -1286,7 +1255,7 @@ export class FakeBotApi {
     else if (offset < 0) this.queue = this.queue.slice(offset);
     // A newer getUpdates request terminates the pending one, like on Telegram.
     this.poller?.finish(
-      new FakeBotApiError(
+      new BotApiError(
         409,
         "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
       ),
@@ -1302,7 +1271,7 @@ export class FakeBotApi {
           this.poller = undefined;
           clearTimeout(timer);
           signal?.removeEventListener("abort", onAbort);
-          if (result instanceof FakeBotApiError) reject(result);
+          if (result instanceof BotApiError) reject(result);
           else resolve(result);
         },
       };
@@ -1362,7 +1331,7 @@ export class FakeBotApi {
       maxConnections: optNumber(p.max_connections) ?? 40,
       ipAddress: optString(p.ip_address),
     };
-    this.poller?.finish(new FakeBotApiError(409, "Conflict: terminated by setWebhook request"));
+    this.poller?.finish(new BotApiError(409, "Conflict: terminated by setWebhook request"));
     return true;
   }
 
@@ -1941,360 +1910,10 @@ function coerceField(key: string, value: string): unknown {
 }
 
 // ---------------------------------------------------------------------------
-// Formatting (parse_mode → entities)
-
-export function formatText(text: string, parseMode: unknown, entities: unknown): Formatted {
-  if (parseMode === undefined || parseMode === null || parseMode === "") {
-    return { text, entities: Array.isArray(entities) ? (entities as MessageEntity[]) : [] };
-  }
-  const mode = String(parseMode).toLowerCase();
-  if (mode === "html") return parseHtml(text);
-  if (mode === "markdownv2") return parseMarkdownV2(text);
-  if (mode === "markdown") return parseMarkdownLegacy(text);
-  throw bad(`Bad Request: unsupported parse_mode`);
-}
-
-type LooseEntity = { type: string; offset: number; length: number; [k: string]: unknown };
-
-function entityError(message: string): FakeBotApiError {
-  return bad(`Bad Request: can't parse entities: ${message}`);
-}
-
-function byteOffset(src: string, index: number): number {
-  return Buffer.byteLength(src.slice(0, index), "utf8");
-}
-
-function finishEntities(entities: LooseEntity[]): MessageEntity[] {
-  return entities
-    .filter((e) => e.length > 0)
-    .sort((a, b) => a.offset - b.offset || b.length - a.length) as unknown as MessageEntity[];
-}
-
-const HTML_TAGS: Record<string, string> = {
-  b: "bold",
-  strong: "bold",
-  i: "italic",
-  em: "italic",
-  u: "underline",
-  ins: "underline",
-  s: "strikethrough",
-  strike: "strikethrough",
-  del: "strikethrough",
-  "tg-spoiler": "spoiler",
-  span: "spoiler",
-  a: "text_link",
-  code: "code",
-  pre: "pre",
-  blockquote: "blockquote",
-  "tg-emoji": "custom_emoji",
-};
-
-function decodeHtmlEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot);/g, (_, e: string) => {
-    if (e === "lt") return "<";
-    if (e === "gt") return ">";
-    if (e === "amp") return "&";
-    if (e === "quot") return '"';
-    const code = e.startsWith("#x") ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return String.fromCodePoint(code);
-  });
-}
-
-function parseHtml(src: string): Formatted {
-  let out = "";
-  const entities: LooseEntity[] = [];
-  const stack: { tag: string; offset: number; entity: LooseEntity | undefined }[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const ch = src[i];
-    if (ch === "&") {
-      const m = /^&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot);/.exec(src.slice(i, i + 16));
-      if (m) {
-        out += decodeHtmlEntities(m[0]);
-        i += m[0].length;
-        continue;
-      }
-      out += ch;
-      i++;
-      continue;
-    }
-    if (ch !== "<") {
-      out += ch;
-      i++;
-      continue;
-    }
-    const at = byteOffset(src, i);
-    const end = src.indexOf(">", i);
-    if (end < 0) throw entityError(`Unclosed start tag at byte offset ${at}`);
-    const inner = src.slice(i + 1, end);
-    if (inner.startsWith("/")) {
-      const name = inner.slice(1).trim().toLowerCase();
-      const open = stack.pop();
-      if (!open) throw entityError(`Unexpected end tag at byte offset ${at}`);
-      if (open.tag !== name) {
-        throw entityError(`Unmatched end tag at byte offset ${at}, expected "</${open.tag}>", found "</${name}>"`);
-      }
-      if (open.entity) {
-        open.entity.length = out.length - open.offset;
-        entities.push(open.entity);
-      }
-    } else {
-      const nameMatch = /^([a-zA-Z][a-zA-Z0-9-]*)/.exec(inner);
-      const name = nameMatch?.[1]?.toLowerCase() ?? "";
-      const type = HTML_TAGS[name];
-      if (!type) throw entityError(`Unsupported start tag "${name}" at byte offset ${at}`);
-      const attrs: Record<string, string> = {};
-      const attrRe = /([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+)))?/g;
-      for (const m of inner.slice(name.length).matchAll(attrRe)) {
-        attrs[(m[1] ?? "").toLowerCase()] = decodeHtmlEntities(m[2] ?? m[3] ?? m[4] ?? "");
-      }
-      const created: LooseEntity = { type, offset: out.length, length: 0 };
-      let entity: LooseEntity | undefined = created;
-      if (name === "span" && attrs.class !== "tg-spoiler") {
-        throw entityError(`Tag "span" must have class "tg-spoiler" at byte offset ${at}`);
-      }
-      if (name === "a") {
-        if (attrs.href) created.url = attrs.href;
-        else entity = undefined;
-      }
-      if (name === "tg-emoji") {
-        if (!attrs["emoji-id"]) throw entityError(`Tag "tg-emoji" must have attribute "emoji-id" at byte offset ${at}`);
-        created.custom_emoji_id = attrs["emoji-id"];
-      }
-      if (name === "blockquote" && "expandable" in attrs) created.type = "expandable_blockquote";
-      if (name === "code") {
-        const parent = stack[stack.length - 1];
-        const lang = attrs.class?.startsWith("language-") ? attrs.class.slice("language-".length) : undefined;
-        if (parent?.tag === "pre" && parent.entity && parent.offset === out.length) {
-          if (lang) parent.entity.language = lang;
-          entity = undefined; // <pre><code> is a single pre entity
-        }
-      }
-      stack.push({ tag: name, offset: out.length, entity });
-    }
-    i = end + 1;
-  }
-  const open = stack[stack.length - 1];
-  if (open) throw entityError(`Can't find end tag corresponding to start tag "${open.tag}"`);
-  return { text: out, entities: finishEntities(entities) };
-}
-
-const MDV2_RESERVED = "_*[]()~`>#+-=|{}.!";
-const MD_NAMES: Record<string, string> = {
-  bold: "Bold",
-  italic: "Italic",
-  underline: "Underline",
-  strikethrough: "Strikethrough",
-  spoiler: "Spoiler",
-  code: "Code",
-  pre: "Pre",
-  text_link: "TextUrl",
-};
-
-function parseMarkdownV2(src: string): Formatted {
-  let out = "";
-  const entities: LooseEntity[] = [];
-  const stack: { type: string; offset: number; at: number; language?: string }[] = [];
-  let quote: LooseEntity | undefined;
-  let i = 0;
-  const close = (index: number) => {
-    const [open] = stack.splice(index, 1);
-    if (!open) return;
-    const entity: LooseEntity = { type: open.type, offset: open.offset, length: out.length - open.offset };
-    if (open.language) entity.language = open.language;
-    entities.push(entity);
-  };
-  const toggle = (type: string, width: number) => {
-    const idx = stack.findIndex((s) => s.type === type);
-    if (idx >= 0) close(idx);
-    else stack.push({ type, offset: out.length, at: byteOffset(src, i) });
-    i += width;
-  };
-  while (i < src.length) {
-    const ch = src[i] as string;
-    const top = stack[stack.length - 1];
-    if (top?.type === "code" || top?.type === "pre") {
-      if (ch === "\\" && (src[i + 1] === "`" || src[i + 1] === "\\")) {
-        out += src[i + 1];
-        i += 2;
-      } else if (top.type === "pre" && src.startsWith("```", i)) {
-        close(stack.length - 1);
-        i += 3;
-      } else if (top.type === "code" && ch === "`") {
-        close(stack.length - 1);
-        i += 1;
-      } else {
-        out += ch;
-        i += 1;
-      }
-      continue;
-    }
-    if (ch === "\n" && quote) {
-      if (src[i + 1] !== ">") {
-        quote.length = out.length - quote.offset;
-        entities.push(quote);
-        quote = undefined;
-      }
-      out += ch;
-      i++;
-      continue;
-    }
-    if (ch === "\\") {
-      const next = src[i + 1];
-      if (next === undefined)
-        throw entityError(`Character '\\' is reserved and must be escaped with the preceding '\\'`);
-      const cp = src.codePointAt(i + 1) ?? 0;
-      out += String.fromCodePoint(cp);
-      i += cp > 0xffff ? 3 : 2;
-      continue;
-    }
-    if (src.startsWith("```", i)) {
-      const at = byteOffset(src, i);
-      i += 3;
-      const nl = src.indexOf("\n", i);
-      let language: string | undefined;
-      if (nl >= 0 && /^[^\s`]*$/.test(src.slice(i, nl))) {
-        language = src.slice(i, nl) || undefined;
-        i = nl + 1;
-      }
-      stack.push({ type: "pre", offset: out.length, at, language });
-      continue;
-    }
-    if (ch === "`") {
-      stack.push({ type: "code", offset: out.length, at: byteOffset(src, i) });
-      i++;
-      continue;
-    }
-    if (ch === "*") {
-      toggle("bold", 1);
-      continue;
-    }
-    if (ch === "_") {
-      if (src[i + 1] === "_") toggle("underline", 2);
-      else toggle("italic", 1);
-      continue;
-    }
-    if (ch === "~") {
-      toggle("strikethrough", 1);
-      continue;
-    }
-    if (ch === "|" && src[i + 1] === "|") {
-      toggle("spoiler", 2);
-      continue;
-    }
-    if (ch === "[") {
-      stack.push({ type: "text_link", offset: out.length, at: byteOffset(src, i) });
-      i++;
-      continue;
-    }
-    if (ch === "]") {
-      const idx = stack.map((s) => s.type).lastIndexOf("text_link");
-      if (idx >= 0 && src[i + 1] === "(") {
-        let j = i + 2;
-        let url = "";
-        while (j < src.length && src[j] !== ")") {
-          if (src[j] === "\\" && j + 1 < src.length) j++;
-          url += src[j];
-          j++;
-        }
-        if (j >= src.length) throw entityError(`Can't find end of a URL at byte offset ${byteOffset(src, i + 2)}`);
-        const [open] = stack.splice(idx, 1);
-        if (open) entities.push({ type: "text_link", offset: open.offset, length: out.length - open.offset, url });
-        i = j + 1;
-        continue;
-      }
-    }
-    if (ch === ">" && (i === 0 || src[i - 1] === "\n")) {
-      if (!quote) quote = { type: "blockquote", offset: out.length, length: 0 };
-      i++;
-      continue;
-    }
-    if (MDV2_RESERVED.includes(ch)) {
-      throw entityError(`Character '${ch}' is reserved and must be escaped with the preceding '\\'`);
-    }
-    out += ch;
-    i++;
-  }
-  if (quote) {
-    quote.length = out.length - quote.offset;
-    entities.push(quote);
-  }
-  const open = stack[0];
-  if (open) throw entityError(`Can't find end of ${MD_NAMES[open.type] ?? open.type} entity at byte offset ${open.at}`);
-  return { text: out, entities: finishEntities(entities) };
-}
-
-function parseMarkdownLegacy(src: string): Formatted {
-  let out = "";
-  const entities: LooseEntity[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const ch = src[i] as string;
-    if (ch === "\\" && "_*`[".includes(src[i + 1] ?? "")) {
-      out += src[i + 1];
-      i += 2;
-      continue;
-    }
-    const at = byteOffset(src, i);
-    const fail = () => entityError(`Can't find end of the entity starting at byte offset ${at}`);
-    if (src.startsWith("```", i)) {
-      const end = src.indexOf("```", i + 3);
-      if (end < 0) throw fail();
-      let body = src.slice(i + 3, end);
-      let language: string | undefined;
-      const nl = body.indexOf("\n");
-      if (nl >= 0 && /^[^\s]+$/.test(body.slice(0, nl))) {
-        language = body.slice(0, nl);
-        body = body.slice(nl + 1);
-      }
-      entities.push({ type: "pre", offset: out.length, length: body.length, ...(language ? { language } : {}) });
-      out += body;
-      i = end + 3;
-      continue;
-    }
-    const simple: Record<string, string> = { "*": "bold", _: "italic", "`": "code" };
-    const type = simple[ch];
-    if (type) {
-      const end = src.indexOf(ch, i + 1);
-      if (end < 0) throw fail();
-      const body = src.slice(i + 1, end);
-      entities.push({ type, offset: out.length, length: body.length });
-      out += body;
-      i = end + 1;
-      continue;
-    }
-    if (ch === "[") {
-      const close = src.indexOf("](", i + 1);
-      const end = close < 0 ? -1 : src.indexOf(")", close + 2);
-      if (close < 0 || end < 0) throw fail();
-      const body = src.slice(i + 1, close);
-      entities.push({ type: "text_link", offset: out.length, length: body.length, url: src.slice(close + 2, end) });
-      out += body;
-      i = end + 1;
-      continue;
-    }
-    out += ch;
-    i++;
-  }
-  return { text: out, entities: finishEntities(entities) };
-}
-
-// ---------------------------------------------------------------------------
 // Small helpers
 
-function bad(description: string): FakeBotApiError {
-  return new FakeBotApiError(400, description);
-}
-
 function toErrorResponse(err: unknown): ApiResponse {
-  if (err instanceof FakeBotApiError) {
-    return {
-      ok: false,
-      error_code: err.error_code,
-      description: err.description,
-      ...(err.parameters ? { parameters: err.parameters } : {}),
-    };
-  }
+  if (err instanceof BotApiError) return err.toResponse();
   return {
     ok: false,
     error_code: 500,
