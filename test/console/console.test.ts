@@ -193,5 +193,14 @@ describe("console rendering of Telegram HTML", () => {
     const html = parseHtml("<b>Title</b> <i>x</i>");
     expect(toTerminal(html, { color: true })).toBe("\x1b[1mTitle\x1b[22m \x1b[3mx\x1b[23m");
     expect(toTerminal(html, { color: false })).toBe("Title x");
+    expect(toTerminal(parseHtml("<b>a <i>b</i></b>"), { color: true })).toBe("\x1b[1ma \x1b[3mb\x1b[23m\x1b[22m");
+  });
+
+  it("draws entities a call gave itself, keeping all the text where they overlap", () => {
+    const entities = [
+      { type: "bold" as const, offset: 0, length: 4 },
+      { type: "italic" as const, offset: 2, length: 4 },
+    ];
+    expect(toTerminal({ text: "abcdef", entities }, { color: true })).toBe("\x1b[1mabcd\x1b[22mef");
   });
 });
