@@ -406,6 +406,16 @@ describe("decide: a named institution the catalog lacks", () => {
   });
 });
 
+describe("decide: the ways people name vocational training", () => {
+  it.each([
+    "учусь в техникуме, есть что-то от ШОС?",
+    "职业学校的学生能参加上合的培训吗",
+    "formation pratique pour jeunes avec l'OCS",
+  ])("answers %s with the vocational training centre", (question) => {
+    expectAnswer(question, "sco-vocational-training-centre");
+  });
+});
+
 describe("decide: the words of a long question that the catalog has never seen", () => {
   it.each([
     [
