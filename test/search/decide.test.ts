@@ -406,6 +406,12 @@ describe("decide: a named institution the catalog lacks", () => {
   });
 });
 
+describe("decide: young researchers", () => {
+  it("answers a young researcher from an ASEAN country, in Chinese, with the young scientists' programme", () => {
+    expectAnswer("我是印尼的年轻研究人员，想去中国做科研，有合适的项目吗", "guangxi-asean-young-scientists");
+  });
+});
+
 describe("decide: the ways people name vocational training", () => {
   it.each([
     "учусь в техникуме, есть что-то от ШОС?",
