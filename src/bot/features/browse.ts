@@ -7,7 +7,7 @@ import { decodeCallback, encodeCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
 import { isGroupChat } from "../filters/chat.js";
 import { mentions, withoutMention } from "../filters/group.js";
-import { escapeHtml } from "../format.js";
+import { escapeHtml, withoutInvisibles } from "../format.js";
 import {
   emptyKeyboard,
   facetKeyboard,
@@ -51,8 +51,10 @@ for (const list of BROWSE_LISTS) {
  * everything else); it only takes a message asking for what comes next about events, outside any flow.
  */
 export const upcomingEventsHook: Middleware<BotContext> = async (ctx, next) => {
-  const message = ctx.message?.text;
-  if (message === undefined || ctx.session.step !== undefined || message.startsWith("/")) return next();
+  const typed = ctx.message?.text;
+  if (typed === undefined || ctx.session.step !== undefined || typed.startsWith("/")) return next();
+  // As the question feature reads it: "upcoming\u200B events" asks the same as "upcoming events".
+  const message = withoutInvisibles(typed);
   const text =
     isGroupChat(ctx) || mentions(message, ctx.me.username) ? withoutMention(message, ctx.me.username) : message;
   if (!asksForUpcomingEvents(text, ctx.deps.i18n)) return next();

@@ -138,6 +138,8 @@ describe("lists of what users mean", () => {
   it.each([
     ["what is the next event?", "en", "No upcoming event has been announced yet. The latest was"],
     ["any upcoming forums in Tianjin?", "en", "No upcoming event has been announced yet."],
+    // Invisible characters pasted in are read as the question feature reads them.
+    ["any up\u200bcoming forums in Tianjin?", "en", "No upcoming event has been announced yet."],
     [
       "Quel est le prochain événement ?",
       "fr",
