@@ -58,7 +58,6 @@ const LONGEST_FIRST = [
   "test/bot/features/edit-lists.test.ts",
   "test/app/saved-index.test.ts",
   "test/reminders/bull.test.ts",
-  "test/e2e/edit-replicas.test.ts",
   "test/e2e/startup.test.ts",
   "test/bot/features/coordinator.test.ts",
   "test/search/language-subset.test.ts",
@@ -86,7 +85,7 @@ export default defineConfig({
     experimental: { fsModuleCache: true },
     // Compiles src/ once for the processes tests start (test/helpers/main-process.ts).
     globalSetup: [`${TESTS}/global-setup.ts`],
-    setupFiles: [`${TESTS}/setup.ts`],
+    setupFiles: [`${TESTS}/setup.ts`, ...(process.env.CPU_LOG ? [`${TESTS}/cpu-setup.ts`] : [])],
     testTimeout: 20_000,
     // Setup builds the search engine and starts servers; a loaded machine must not fail it (at a load
     // average of 13 on two cores, a hook building the engine went past 60 s).
