@@ -85,7 +85,8 @@ export default defineConfig({
     experimental: { fsModuleCache: true },
     // Compiles src/ once for the processes tests start (test/helpers/main-process.ts).
     globalSetup: [`${TESTS}/global-setup.ts`],
-    setupFiles: [`${TESTS}/setup.ts`, ...(process.env.CPU_LOG ? [`${TESTS}/cpu-setup.ts`] : [])],
+    // COOPDESK_CPU_LOG=<file>: each test file's CPU time appended to the file (test/cpu-log.ts).
+    setupFiles: [`${TESTS}/setup.ts`, ...(process.env.COOPDESK_CPU_LOG ? [`${TESTS}/cpu-log.ts`] : [])],
     testTimeout: 20_000,
     // Setup builds the search engine and starts servers; a loaded machine must not fail it (at a load
     // average of 13 on two cores, a hook building the engine went past 60 s).
