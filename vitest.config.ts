@@ -47,21 +47,21 @@ function testFiles(dir: string): string[] {
  * worker (its modules and engine loaded), so the order changed from run to run.
  */
 const LONGEST_FIRST = [
-  "test/search/incremental.test.ts",
+  "test/e2e/replicas.test.ts",
   "test/e2e/redis-start.test.ts",
   "test/broadcast/bull.test.ts",
+  "test/search/incremental.test.ts",
   "test/search/snapshot.test.ts",
-  "test/e2e/replicas.test.ts",
   "test/e2e/fuzz.test.ts",
-  "test/search/postings.test.ts",
   "test/bot/features/broadcast/broadcast.test.ts",
   "test/bot/features/edit-lists.test.ts",
-  "test/app/saved-index.test.ts",
   "test/reminders/bull.test.ts",
+  "test/search/postings.test.ts",
   "test/e2e/startup.test.ts",
   "test/bot/features/coordinator.test.ts",
   "test/search/language-subset.test.ts",
   "test/cli/entry-points.test.ts",
+  "test/console/console.test.ts",
 ];
 
 /** The files of LONGEST_FIRST in its order, then the others in vitest's. */
