@@ -64,6 +64,10 @@ const LONGEST_FIRST = [
   "test/console/console.test.ts",
 ];
 
+// A file renamed or removed would otherwise lose its place without a word.
+const strays = LONGEST_FIRST.filter((file) => !testFiles(TESTS).includes(file));
+if (strays.length > 0) throw new Error(`LONGEST_FIRST names files that are not tests: ${strays.join(", ")}`);
+
 /** The files of LONGEST_FIRST in its order, then the others in vitest's. */
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
