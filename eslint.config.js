@@ -4,8 +4,8 @@ import tseslint from "typescript-eslint";
 
 /**
  * Folders only look down: each layer imports only the layers it lists in `uses`, all of them below it.
- * Bottom to top: shared roots (logger, redact, shorten), the catalog, what builds on the catalog alone (search,
- * i18n, announcements, state), the services (live catalog, broadcast delivery, deadline reminders, the HTTP server), the
+ * Bottom to top: shared roots (logger, redact, shorten) and the Telegram emulator (the console's Bot API and
+ * the tests'), the catalog, what builds on the catalog alone (search, i18n, announcements, state), the services (live catalog, broadcast delivery, deadline reminders, the HTTP server), the
  * bot, then the composition root (src/app/: builds every service and connection once, runs the Telegram
  * modes) and at the top the entry points (main, worker, console, CLIs), which alone read the configuration.
  * Inside the bot: its base (context, formatting, lists, callback data, middlewares, filters), then
@@ -36,6 +36,7 @@ const layers = {
     ],
     uses: [],
   },
+  "telegram emulator": { files: ["src/telegram-emulator"], uses: [] },
   catalog: { files: ["src/catalog"], uses: ["shared"] },
   search: { files: ["src/search"], uses: ["shared", "catalog"] },
   i18n: { files: ["src/i18n.ts"], uses: ["shared", "catalog"] },
@@ -69,7 +70,7 @@ const layers = {
   app: { files: ["src/app", "src/config.ts"], uses: [...services, ...bot] },
   "entry points": {
     files: ["src/main.ts", "src/worker-main.ts", "src/shared-dir.ts", "src/console", "src/cli"],
-    uses: [...services, ...bot, "app"],
+    uses: [...services, ...bot, "app", "telegram emulator"],
   },
 };
 

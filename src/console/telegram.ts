@@ -1,47 +1,24 @@
 import type { Transformer } from "grammy";
 import type {
-  CallbackQuery,
-  Chat,
   InlineKeyboardButton,
   InlineKeyboardMarkup,
   InlineQueryResult,
   InlineQueryResultsButton,
   Message,
-  MessageEntity,
+  MessageId,
   Update,
   User,
   UserFromGetMe,
 } from "grammy/types";
-import { bold, dim, htmlToEntities, htmlToTerminal, markdownToTerminal, type TerminalStyle } from "./render.js";
+import { EDIT_METHODS, TelegramEmulator, type InlineMessage, type Payload } from "../telegram-emulator/emulator.js";
+import { isRecord } from "../telegram-emulator/fields.js";
+import { bold, dim, toTerminal, type TerminalStyle } from "./render.js";
 
 /**
- * An in-process stand-in for the Telegram Bot API, installed as an API transformer in console mode:
- * every call the bot makes is answered here with a realistic result (messages get ids, edits change
- * stored messages, queries must be answered once) and whatever the user would see is written to the
- * terminal. It also builds the updates the user's input stands for (messages, button presses, inline
- * queries), with the objects Telegram would put in them.
+ * The console's Telegram: the Telegram emulator (src/telegram-emulator/) answers every call the bot makes,
+ * as an API transformer, and whatever the user would see is written to the terminal. It also turns what
+ * the user types into the updates it stands for (messages, button presses, inline queries).
  */
-
-type Payload = Record<string, unknown>;
-type ApiResult = { ok: true; result: unknown } | { ok: false; error_code: number; description: string };
-
-interface StoredMessage {
-  message: Message;
-  /** When the message was last shown with buttons (numbers press the newest one's buttons). */
-  shownAt: number;
-  /** The text as the bot sent it (HTML), to show it again after a keyboard-only edit. */
-  html?: string;
-  parseMode?: string;
-}
-
-interface InlineMessage {
-  id: string;
-  text: string;
-  html?: string;
-  parseMode?: string;
-  markup?: InlineKeyboardMarkup;
-  shownAt: number;
-}
 
 /**
  * Inline results just listed: numbers choose among them until a message with buttons is shown or the
@@ -66,20 +43,34 @@ export interface ConsoleTelegramOptions {
   style: TerminalStyle;
 }
 
-const NOT_MODIFIED =
-  "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
-const QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid";
+/** A message shown: one in a chat, or an inline message. */
+type Shown = { chatId: number; messageId: number } | { inlineId: string };
+
+type ButtonTarget =
+  | { kind: "message"; message: Message; markup: InlineKeyboardMarkup }
+  | { kind: "inline"; id: string; markup: InlineKeyboardMarkup };
+
+/** What a message without text shows: its kind, then its caption. */
+const MEDIA_KINDS = [
+  "photo",
+  "document",
+  "video",
+  "audio",
+  "animation",
+  "voice",
+  "video_note",
+  "sticker",
+  "venue",
+  "location",
+  "contact",
+  "poll",
+  "dice",
+] as const;
 
 export class ConsoleTelegram {
-  private readonly botUser: User;
-  private readonly chat: Chat.PrivateChat;
-  private readonly messages = new Map<number, StoredMessage>();
-  private readonly inlineMessages = new Map<string, InlineMessage>();
-  private readonly pendingQueries = new Set<string>();
-  private readonly commands = new Map<string, unknown>();
-  private nextMessageId = 1;
-  private nextUpdateId = 1;
-  private nextQueryId = 1;
+  private readonly telegram: TelegramEmulator;
+  /** When each message was last shown with buttons (numbers press the newest one's buttons). */
+  private readonly shownAt = new Map<string, { at: number; shown: Shown }>();
   private clock = 0;
   private choice: InlineChoice | undefined;
   private inlineAnswered = false;
@@ -87,19 +78,16 @@ export class ConsoleTelegram {
   private lastInlineQuery = "";
 
   constructor(private readonly options: ConsoleTelegramOptions) {
-    const { botInfo, user } = options;
-    this.botUser = { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username };
-    this.chat = {
-      id: user.id,
-      type: "private",
-      first_name: user.first_name,
-      ...(user.username ? { username: user.username } : {}),
-    };
+    this.telegram = new TelegramEmulator({ botInfo: options.botInfo });
   }
 
-  /** Answers every Bot API call in-process; nothing reaches the network. */
-  readonly transformer: Transformer = async (_prev, method, payload) => {
-    return this.call(method, (payload ?? {}) as Payload) as never;
+  /** Answers every Bot API call in-process (nothing reaches the network) and shows what the user would see. */
+  readonly transformer: Transformer = async (prev, method, payload, signal) => {
+    const p = (payload ?? {}) as Payload;
+    const deleting = method === "deleteMessages" ? this.existing(Number(p.chat_id), p.message_ids) : 0;
+    const answer = await this.telegram.transformer(prev, method, payload, signal);
+    if (answer.ok) this.shown(method, p, answer.result, deleting);
+    return answer;
   };
 
   // ---- input → updates ------------------------------------------------------
@@ -116,40 +104,30 @@ export class ConsoleTelegram {
       const picked = this.choose(Number(text));
       if (picked) return picked;
     }
-    return { kind: "update", update: this.userMessage(text) };
+    return this.userMessage(text);
   }
 
-  private userMessage(text: string): Update {
+  private get user() {
+    const { id, first_name, username, language_code } = this.options.user;
+    return { userId: id, firstName: first_name, username, languageCode: language_code };
+  }
+
+  /** An update the emulator has taken note of, as the bot gets it (a copy: later edits do not change it). */
+  private update(update: Update, after?: () => void): Action {
+    return { kind: "update", update: structuredClone(this.telegram.ingest(update)), after };
+  }
+
+  private userMessage(text: string): Action {
     this.choice = undefined;
-    const message: Message.TextMessage = {
-      message_id: this.nextMessageId++,
-      from: this.options.user,
-      chat: this.chat,
-      date: unixNow(),
-      text,
-    };
-    const command = /^\/[^\s@]+(?:@\w+)?/.exec(text);
-    if (command) message.entities = [{ type: "bot_command", offset: 0, length: command[0].length }];
-    this.messages.set(message.message_id, { message, shownAt: 0 });
-    return { update_id: this.nextUpdateId++, message: message as NonNullable<Update["message"]> };
+    return this.update(this.telegram.textMessage({ ...this.user, chatId: this.options.user.id, text }));
   }
 
   private inlineQuery(query: string, offset: string): Action {
-    const id = this.queryId();
-    this.pendingQueries.add(id);
     this.lastInlineQuery = query;
     this.inlineAnswered = false;
-    const update: Update = {
-      update_id: this.nextUpdateId++,
-      inline_query: { id, from: this.options.user, query, offset, chat_type: "private" },
-    };
-    return {
-      kind: "update",
-      update,
-      after: () => {
-        if (!this.inlineAnswered) this.note(`(no answer to the inline query "${query}")`);
-      },
-    };
+    return this.update(this.telegram.inlineQuery({ ...this.user, query, offset, chatType: "private" }), () => {
+      if (!this.inlineAnswered) this.note(`(no answer to the inline query "${query}")`);
+    });
   }
 
   /** A number: a button of the newest message with buttons, or an inline result just listed. */
@@ -160,9 +138,8 @@ export class ConsoleTelegram {
       if (n < 1 || n > total) return { kind: "say", text: `No result ${n}: choose 1–${total}.` };
       const result = results[n - 1];
       if (!result) {
-        this.choice = undefined;
         const start = (button as InlineQueryResultsButton).start_parameter;
-        return { kind: "update", update: this.userMessage(start ? `/start ${start}` : "/start") };
+        return this.userMessage(start ? `/start ${start}` : "/start");
       }
       this.choice = undefined;
       this.sendInlineResult(result);
@@ -178,27 +155,29 @@ export class ConsoleTelegram {
 
   private press(button: InlineKeyboardButton, target: ButtonTarget): Action {
     if ("callback_data" in button && button.callback_data !== undefined) {
-      const id = this.queryId();
-      this.pendingQueries.add(id);
       this.choice = undefined;
-      const base = {
-        id,
-        from: this.options.user,
-        chat_instance: String(this.chat.id * 7919 + 1),
-        data: button.callback_data,
-      };
-      const query: CallbackQuery =
+      const data = button.callback_data;
+      return this.update(
         target.kind === "message"
-          ? { ...base, message: structuredClone(target.message) }
-          : { ...base, inline_message_id: target.id };
-      return { kind: "update", update: { update_id: this.nextUpdateId++, callback_query: query } };
+          ? this.telegram.callbackQuery({
+              ...this.user,
+              chatId: target.message.chat.id,
+              chatType: target.message.chat.type,
+              messageId: target.message.message_id,
+              data,
+            })
+          : this.telegram.callbackQuery({
+              ...this.user,
+              chatId: this.options.user.id,
+              inlineMessageId: target.id,
+              data,
+            }),
+      );
     }
     if ("url" in button && button.url) {
       // A deep link to this bot opens the chat with "/start <parameter>", as in Telegram.
       const start = this.deepLinkStart(button.url);
-      return start === undefined
-        ? { kind: "say", text: `(opens ${button.url})` }
-        : { kind: "update", update: this.userMessage(start) };
+      return start === undefined ? { kind: "say", text: `(opens ${button.url})` } : this.userMessage(start);
     }
     if ("switch_inline_query_current_chat" in button && button.switch_inline_query_current_chat !== undefined) {
       return this.inlineQuery(button.switch_inline_query_current_chat, "");
@@ -224,245 +203,67 @@ export class ConsoleTelegram {
     return param ? `/start ${param}` : "/start";
   }
 
+  /** The message shown last with buttons that still has them (edits and deletions are the emulator's). */
   private buttonTarget(): ButtonTarget | undefined {
     let best: ButtonTarget | undefined;
     let bestAt = -1;
-    for (const stored of this.messages.values()) {
-      const markup = stored.message.reply_markup;
-      if (markup && markup.inline_keyboard.flat().length > 0 && stored.shownAt > bestAt) {
-        best = { kind: "message", message: stored.message, markup };
-        bestAt = stored.shownAt;
-      }
-    }
-    for (const inline of this.inlineMessages.values()) {
-      if (inline.markup && inline.markup.inline_keyboard.flat().length > 0 && inline.shownAt > bestAt) {
-        best = { kind: "inline", id: inline.id, markup: inline.markup };
-        bestAt = inline.shownAt;
-      }
+    for (const { at, shown } of this.shownAt.values()) {
+      const target = at > bestAt ? this.target(shown) : undefined;
+      if (target && target.markup.inline_keyboard.flat().length > 0) [best, bestAt] = [target, at];
     }
     return best;
   }
 
+  private target(shown: Shown): ButtonTarget | undefined {
+    if ("inlineId" in shown) {
+      const markup = this.telegram.inlineMessage(shown.inlineId)?.reply_markup;
+      return markup && { kind: "inline", id: shown.inlineId, markup };
+    }
+    const message = this.telegram.getMessage(shown.chatId, shown.messageId);
+    return message?.reply_markup && { kind: "message", message, markup: message.reply_markup };
+  }
+
   /** Choosing an inline result sends it (to another chat, as in Telegram: the bot is not told). */
   private sendInlineResult(result: InlineQueryResult): void {
-    const content =
-      "input_message_content" in result ? (result.input_message_content as Payload | undefined) : undefined;
-    const markup = normalizeMarkup(result.reply_markup);
-    const id = `console-inline-${this.nextQueryId++}`;
-    const text = typeof content?.message_text === "string" ? content.message_text : describeResult(result);
-    const stored: InlineMessage = {
-      id,
-      text,
-      parseMode: typeof content?.parse_mode === "string" ? content.parse_mode : undefined,
-      markup,
-      shownAt: 0,
-    };
-    if (markup) this.inlineMessages.set(id, stored);
-    this.show(`you, via @${this.options.botInfo.username}`, stored, "sent to a chat");
+    const sent = this.telegram.chooseInlineResult(result);
+    this.showMessage(this.viaBot, sent, "sent to a chat", describeResult(result));
   }
 
-  // ---- Bot API ------------------------------------------------------------------
+  // ---- output ---------------------------------------------------------------
 
-  call(method: string, p: Payload): ApiResult {
-    try {
-      return { ok: true, result: this.dispatch(method, p) };
-    } catch (error) {
-      if (error instanceof ApiFailure) return { ok: false, error_code: error.code, description: error.message };
-      throw error;
+  private get viaBot(): string {
+    return `you, via @${this.options.botInfo.username}`;
+  }
+
+  /** What the user sees of a call the emulator answered. */
+  private shown(method: string, p: Payload, result: unknown, deleted: number): void {
+    const author = this.options.botInfo.first_name;
+    if (method === "copyMessage") {
+      const copy = this.telegram.getMessage(Number(p.chat_id), (result as MessageId).message_id);
+      if (copy) this.showMessage(author, copy);
+    } else if ((method.startsWith("send") && method !== "sendChatAction") || method === "forwardMessage") {
+      for (const message of [result].flat() as Message[]) this.showMessage(author, message);
+      this.showReplyKeyboard(p.reply_markup);
+    } else if (EDIT_METHODS.has(method)) {
+      const inline = result === true ? this.telegram.inlineMessage(String(p.inline_message_id)) : undefined;
+      if (inline) this.showMessage(this.viaBot, inline, "edited");
+      else if (result !== true) this.showMessage(author, result as Message, "edited message");
+    } else if (method === "deleteMessage" || method === "deleteMessages") {
+      for (let i = 0; i < (method === "deleteMessage" ? 1 : deleted); i++) this.note("(a message was deleted)");
+    } else if (method === "answerCallbackQuery") {
+      if (typeof p.text === "string" && p.text !== "")
+        this.note(p.show_alert === true ? `[alert] ${p.text}` : `(${p.text})`);
+      if (typeof p.url === "string") this.note(`(opens ${p.url})`);
+    } else if (method === "answerInlineQuery") {
+      this.showInlineResults(p);
     }
   }
 
-  private dispatch(method: string, p: Payload): unknown {
-    switch (method) {
-      case "getMe":
-        return { ...this.options.botInfo };
-      case "getUpdates":
-        return [];
-      case "getChat":
-        return { ...this.chat, accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: {} };
-      case "getChatMember":
-        return { status: "member", user: this.options.user };
-      case "setMyCommands":
-        this.commands.set(commandsKey(p), p.commands);
-        return true;
-      case "getMyCommands":
-        return this.commands.get(commandsKey(p)) ?? [];
-      case "deleteMyCommands":
-        this.commands.delete(commandsKey(p));
-        return true;
-      case "getWebhookInfo":
-        return { url: "", has_custom_certificate: false, pending_update_count: 0 };
-      case "sendMessage":
-        return this.sendMessage(p);
-      case "editMessageText":
-        return this.editMessage(p, "text");
-      case "editMessageCaption":
-        return this.editMessage(p, "caption");
-      case "editMessageReplyMarkup":
-        return this.editMessage(p, "markup");
-      case "deleteMessage":
-        return this.deleteMessage(Number(p.message_id));
-      case "deleteMessages":
-        for (const id of Array.isArray(p.message_ids) ? p.message_ids : []) this.deleteMessage(Number(id), true);
-        return true;
-      case "answerCallbackQuery":
-        return this.answerCallbackQuery(p);
-      case "answerInlineQuery":
-        return this.answerInlineQuery(p);
-      case "sendChatAction":
-        return true;
-      case "sendPhoto":
-      case "sendDocument":
-      case "sendVideo":
-      case "sendAudio":
-      case "sendAnimation":
-      case "sendVoice":
-      case "sendSticker":
-      case "sendLocation":
-      case "sendContact":
-      case "sendVenue":
-        return this.sendOther(method, p);
-      case "copyMessage":
-        return { message_id: (this.sendOther(method, p) as Message).message_id };
-      default:
-        // setWebhook, setChatMenuButton, setMyDescription…: nothing to show in a console.
-        return true;
-    }
+  private existing(chatId: number, ids: unknown): number {
+    return (Array.isArray(ids) ? ids : []).filter((id) => this.telegram.getMessage(chatId, Number(id))).length;
   }
 
-  private sendMessage(p: Payload): Message {
-    const html = String(p.text ?? "");
-    const parseMode = typeof p.parse_mode === "string" ? p.parse_mode : undefined;
-    const { text, entities } =
-      parseMode === "HTML" ? htmlToEntities(html) : { text: html, entities: asEntities(p.entities) };
-    if (text.trim() === "") throw new ApiFailure(400, "Bad Request: message text is empty");
-    if (text.length > 4096) throw new ApiFailure(400, "Bad Request: message is too long");
-    const markup = normalizeMarkup(p.reply_markup);
-    const message: Message.TextMessage = {
-      message_id: this.nextMessageId++,
-      from: this.botUser,
-      chat: this.chat,
-      date: unixNow(),
-      text,
-      ...(entities.length ? { entities } : {}),
-      ...(markup ? { reply_markup: markup } : {}),
-      ...(p.link_preview_options
-        ? { link_preview_options: p.link_preview_options as Message["link_preview_options"] }
-        : {}),
-    };
-    const stored: StoredMessage = { message, shownAt: 0, html, parseMode };
-    this.messages.set(message.message_id, stored);
-    this.show(this.options.botInfo.first_name, {
-      text: html,
-      parseMode,
-      markup,
-      setShown: (t) => (stored.shownAt = t),
-    });
-    this.showReplyKeyboard(p.reply_markup);
-    return structuredClone(message);
-  }
-
-  private sendOther(method: string, p: Payload): Message {
-    const kind = method === "copyMessage" ? "copy" : method.replace(/^send/, "").toLowerCase();
-    const caption = typeof p.caption === "string" ? p.caption : "";
-    const parseMode = typeof p.parse_mode === "string" ? p.parse_mode : undefined;
-    const markup = normalizeMarkup(p.reply_markup);
-    const message = {
-      message_id: this.nextMessageId++,
-      from: this.botUser,
-      chat: this.chat,
-      date: unixNow(),
-      ...(caption ? { caption: parseMode === "HTML" ? htmlToEntities(caption).text : caption } : {}),
-      ...(markup ? { reply_markup: markup } : {}),
-    } as Message;
-    const label = `[${kind}]`;
-    const stored: StoredMessage = { message, shownAt: 0, html: caption ? `${label} ${caption}` : label, parseMode };
-    this.messages.set(message.message_id, stored);
-    this.show(this.options.botInfo.first_name, {
-      text: caption ? `${label} ${caption}` : label,
-      parseMode,
-      markup,
-      setShown: (t) => (stored.shownAt = t),
-    });
-    return structuredClone(message);
-  }
-
-  private editMessage(p: Payload, what: "text" | "caption" | "markup"): Message | true {
-    const markup = normalizeMarkup(p.reply_markup);
-    const parseMode = typeof p.parse_mode === "string" ? p.parse_mode : undefined;
-    const raw = what === "text" ? String(p.text ?? "") : what === "caption" ? String(p.caption ?? "") : undefined;
-    if (raw !== undefined && what === "text" && (parseMode === "HTML" ? htmlToEntities(raw).text : raw).trim() === "") {
-      throw new ApiFailure(400, "Bad Request: text must be non-empty");
-    }
-
-    if (typeof p.inline_message_id === "string") {
-      const inline = this.inlineMessages.get(p.inline_message_id) ?? { id: p.inline_message_id, text: "", shownAt: 0 };
-      if (raw !== undefined) {
-        inline.text = raw;
-        inline.parseMode = parseMode;
-      }
-      inline.markup = markup;
-      this.inlineMessages.set(inline.id, inline);
-      this.show(`you, via @${this.options.botInfo.username}`, inline, "edited");
-      return true;
-    }
-
-    const stored = this.messages.get(Number(p.message_id));
-    if (!stored || Number(p.chat_id) !== this.chat.id)
-      throw new ApiFailure(400, "Bad Request: message to edit not found");
-    const message = stored.message as Message & { text?: string; entities?: MessageEntity[]; caption?: string };
-    if (message.from?.id !== this.botUser.id) throw new ApiFailure(400, "Bad Request: message can't be edited");
-    const before = JSON.stringify([message.text, message.entities, message.caption, message.reply_markup]);
-    if (what === "text" && raw !== undefined) {
-      if (message.text === undefined) throw new ApiFailure(400, "Bad Request: there is no text in the message to edit");
-      const { text, entities } =
-        parseMode === "HTML" ? htmlToEntities(raw) : { text: raw, entities: asEntities(p.entities) };
-      message.text = text;
-      if (entities.length) message.entities = entities;
-      else delete message.entities;
-      stored.html = raw;
-      stored.parseMode = parseMode;
-    } else if (what === "caption" && raw !== undefined) {
-      message.caption = parseMode === "HTML" ? htmlToEntities(raw).text : raw;
-      stored.html = raw;
-      stored.parseMode = parseMode;
-    }
-    if (markup) message.reply_markup = markup;
-    else delete message.reply_markup;
-    if (JSON.stringify([message.text, message.entities, message.caption, message.reply_markup]) === before)
-      throw new ApiFailure(400, NOT_MODIFIED);
-    message.edit_date = unixNow();
-    const shownText = stored.html ?? message.text ?? message.caption ?? "";
-    const shownMode = stored.html !== undefined ? stored.parseMode : undefined;
-    this.show(
-      this.options.botInfo.first_name,
-      { text: shownText, parseMode: shownMode, markup, setShown: (t) => (stored.shownAt = t) },
-      `edited message`,
-    );
-    return structuredClone(message);
-  }
-
-  private deleteMessage(id: number, quiet = false): true {
-    if (!this.messages.delete(id)) {
-      if (quiet) return true;
-      throw new ApiFailure(400, "Bad Request: message to delete not found");
-    }
-    this.note("(a message was deleted)");
-    return true;
-  }
-
-  private answerCallbackQuery(p: Payload): true {
-    const id = String(p.callback_query_id);
-    if (!this.pendingQueries.delete(id)) throw new ApiFailure(400, QUERY_TOO_OLD);
-    if (typeof p.text === "string" && p.text !== "")
-      this.note(p.show_alert === true ? `[alert] ${p.text}` : `(${p.text})`);
-    if (typeof p.url === "string") this.note(`(opens ${p.url})`);
-    return true;
-  }
-
-  private answerInlineQuery(p: Payload): true {
-    const id = String(p.inline_query_id);
-    if (!this.pendingQueries.delete(id)) throw new ApiFailure(400, QUERY_TOO_OLD);
+  private showInlineResults(p: Payload): void {
     const results = (Array.isArray(p.results) ? p.results : []) as InlineQueryResult[];
     const button = p.button as InlineQueryResultsButton | undefined;
     const nextOffset = typeof p.next_offset === "string" && p.next_offset !== "" ? p.next_offset : undefined;
@@ -482,38 +283,25 @@ export class ConsoleTelegram {
     this.options.write(`${lines.join("\n")}\n\n`);
     const query = this.lastInlineQuery;
     this.choice = results.length || button ? { kind: "inline", query, results, button, nextOffset } : undefined;
-    return true;
   }
 
-  // ---- output ---------------------------------------------------------------
-
-  private show(
-    author: string,
-    message: {
-      text: string;
-      html?: string;
-      parseMode?: string;
-      markup?: InlineKeyboardMarkup;
-      setShown?: (t: number) => void;
-      shownAt?: number;
-    },
-    marker?: string,
-  ): void {
+  /** A message as Telegram shows it, with its buttons numbered (which makes them the ones numbers press). */
+  private showMessage(author: string, message: Message | InlineMessage, marker?: string, fallback = ""): void {
     const { style } = this.options;
-    const mode = message.parseMode;
-    const body =
-      mode === "HTML"
-        ? htmlToTerminal(message.text, style)
-        : mode?.startsWith("Markdown")
-          ? markdownToTerminal(message.text)
-          : message.text;
     const header = bold(author, style) + (marker ? dim(` (${marker})`, style) : "");
-    const lines = [header, ...body.split("\n").map((l) => `  ${l}`)];
-    const buttons = message.markup?.inline_keyboard ?? [];
+    const lines = [
+      header,
+      ...this.body(message, fallback)
+        .split("\n")
+        .map((l) => `  ${l}`),
+    ];
+    const buttons = message.reply_markup?.inline_keyboard ?? [];
     if (buttons.flat().length > 0) {
-      const at = ++this.clock;
-      if (message.setShown) message.setShown(at);
-      else message.shownAt = at;
+      const shown: Shown =
+        "inline_message_id" in message
+          ? { inlineId: message.inline_message_id }
+          : { chatId: message.chat.id, messageId: message.message_id };
+      this.shownAt.set(JSON.stringify(shown), { at: ++this.clock, shown });
       let n = 0;
       for (const row of buttons) {
         if (row.length === 0) continue;
@@ -522,6 +310,17 @@ export class ConsoleTelegram {
       this.choice = undefined;
     }
     this.options.write(`${lines.join("\n")}\n\n`);
+  }
+
+  private body(message: Message | InlineMessage, fallback: string): string {
+    const { style } = this.options;
+    if (message.text !== undefined) return toTerminal({ text: message.text, entities: message.entities ?? [] }, style);
+    const kind = MEDIA_KINDS.find((k) => k in message);
+    const caption =
+      message.caption !== undefined
+        ? toTerminal({ text: message.caption, entities: message.caption_entities ?? [] }, style)
+        : "";
+    return [kind ? `[${kind}]` : fallback, caption].filter(Boolean).join(" ");
   }
 
   private showReplyKeyboard(markup: unknown): void {
@@ -535,23 +334,6 @@ export class ConsoleTelegram {
   private note(text: string): void {
     this.options.write(`${dim(text, this.options.style)}\n\n`);
   }
-
-  private queryId(): string {
-    return `${this.options.user.id}${String(this.nextQueryId++).padStart(6, "0")}`;
-  }
-}
-
-type ButtonTarget =
-  | { kind: "message"; message: Message; markup: InlineKeyboardMarkup }
-  | { kind: "inline"; id: string; markup: InlineKeyboardMarkup };
-
-class ApiFailure extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 function buttonLabel(button: InlineKeyboardButton): string {
@@ -559,33 +341,8 @@ function buttonLabel(button: InlineKeyboardButton): string {
   return button.text;
 }
 
-/** Inline keyboards as Telegram stores them (grammY's InlineKeyboard class → plain object, empty rows dropped). */
-function normalizeMarkup(markup: unknown): InlineKeyboardMarkup | undefined {
-  if (!isRecord(markup) || !Array.isArray(markup.inline_keyboard)) return undefined;
-  const rows = (markup.inline_keyboard as InlineKeyboardButton[][])
-    .filter((r) => Array.isArray(r) && r.length > 0)
-    .map((r) => r.map((b) => ({ ...b })));
-  return rows.length ? { inline_keyboard: rows } : undefined;
-}
-
 function describeResult(result: InlineQueryResult): string {
   if ("title" in result && typeof result.title === "string") return result.title;
   if ("caption" in result && typeof result.caption === "string") return `[${result.type}] ${result.caption}`;
   return `[${result.type}]`;
-}
-
-function asEntities(value: unknown): MessageEntity[] {
-  return Array.isArray(value) ? (value as MessageEntity[]) : [];
-}
-
-function commandsKey(p: Payload): string {
-  return `${JSON.stringify(p.scope ?? { type: "default" })}|${typeof p.language_code === "string" ? p.language_code : ""}`;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function unixNow(): number {
-  return Math.floor(Date.now() / 1000);
 }

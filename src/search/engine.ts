@@ -228,6 +228,7 @@ const YEAR_ABSENCE = 3;
 
 /** What a word of the asker's description of themselves ("je suis coordinatrice d'un incubateur à Dakar") that a record lacks costs its confidence, relative to other words: who asks need not be in the answer. */
 const ASKER_CONFIDENCE_WEIGHT = 0.3;
+const DESCRIBES_RANK = 0.5;
 
 /** How much more a missing country the question asks about costs than a missing name (see YEAR_ABSENCE). */
 const PLACE_ABSENCE = 3;
@@ -260,6 +261,18 @@ const KIND_BONUS = 0.1;
 const SOUGHT_KIND_BONUS = 0.3;
 /** The rank of a record without the institution asked for in its title ("a forum for hidden champions": not their report). */
 const INSTITUTION_MISSED_FACTOR = 0.85;
+const DOCUMENT_FACTOR = 0.8;
+const DOCUMENT_TITLE = /\b(report|action plan|manifesto|list of)\b/i;
+/** A word of the question naming such a text ("je cherche le rapport…"): then the text is what is sought. */
+const DOCUMENT_WORD =
+  /^(reports?|rapports?|доклад\p{L}*|отч[её]т\p{L}*|plans?|план\p{L}*|manifest\p{L}*|манифест\p{L}*|lists?|listes?|спис\p{L}*)$|报告|规划|计划|宣言|清单/u;
+const documents = new WeakMap<CatalogRecord, boolean>();
+/** A record that is a text (a report, a plan, a manifesto, a list), not a party one can work with. */
+function isDocument(record: CatalogRecord): boolean {
+  let known = documents.get(record);
+  if (known === undefined) documents.set(record, (known = DOCUMENT_TITLE.test(record.title.en)));
+  return known;
+}
 
 /** Pinyin syllables typed apart that are read together as one name, at most ("shang he zu zhi" = 上合组织). */
 const PINYIN_SYLLABLES_JOINED = 4;
@@ -467,10 +480,10 @@ export interface SearchEngineOptions {
  */
 export interface PreparedState {
   /**
-   * Per record, in catalog order: its title's units of meaning per language, or a function that gives
-   * them when a search first needs them (a saved index decodes them then, not all at start).
+   * Per record, in catalog order: its title's units of meaning per language, or their coded text and
+   * its decoder, used when a search first needs them (a saved index decodes them then, not all at start).
    */
-  titleUnits: (TitleUnits | (() => TitleUnits))[];
+  titleUnits: (TitleUnits | CodedTitleUnits)[];
   /** flexsearch's export of the index, as (key, data) pairs for its import (data: its JSON, or that JSON parsed). */
   index: [string, unknown][];
   documentFrequency: [string, number][];
@@ -486,6 +499,12 @@ export interface PreparedState {
 }
 
 type TitleUnits = IndexedRecord["titleUnits"];
+
+/** A record's title units as a saved index codes them, with the function that decodes them. */
+export interface CodedTitleUnits {
+  readonly text: string;
+  readonly decode: (text: string) => TitleUnits;
+}
 
 type FlexDocument = {
   add(doc: Record<string, string | number>): void;
@@ -761,7 +780,7 @@ export class SearchEngine {
     const index: [string, unknown][] = [];
     this.index.export((key, data) => void index.push([key, data]));
     return {
-      titleUnits: this.records.map((e) => e.titleUnits),
+      titleUnits: this.records.map((e) => (e instanceof StoredEntry ? e.coded() : e.titleUnits)),
       index,
       documentFrequency: [...this.documentFrequency],
       surfaces: [...this.surfaces],
@@ -785,7 +804,7 @@ export class SearchEngine {
       catalog,
       catalog.records.map((record, i) => {
         const units = state.titleUnits[i]!;
-        return typeof units === "function"
+        return "text" in units
           ? new StoredEntry(entryOf(record, catalog, [], shared), units)
           : entryOf(record, catalog, units, shared);
       }),
@@ -894,7 +913,7 @@ export class SearchEngine {
       totalConfidenceWeight += cw;
       absent[u] = Math.max(0, (unit.absence ?? 0) - cw);
       askerRelief[u] = cw * (1 - ASKER_CONFIDENCE_WEIGHT);
-      rankFactor[u] = unit.askers ? ASKER_CONFIDENCE_WEIGHT : 1;
+      rankFactor[u] = unit.askers ? ASKER_CONFIDENCE_WEIGHT : unit.describesAsker ? DESCRIBES_RANK : 1;
       flags[u] =
         (unit.describesAsker ? DESCRIBES_ASKER : 0) |
         (unit.institution || (unit.partner && !unit.isPlace && !unit.named) ? TITLE_ONLY : 0) |
@@ -910,6 +929,8 @@ export class SearchEngine {
     const askedKind = kindUnits.length > 0 ? "incubator" : undefined;
     // "ищем инкубатор с выходом на китайский рынок": the incubator is what is sought, the market qualifies it.
     const kindBonus = kindUnits.some((u) => u.sought) ? SOUGHT_KIND_BONUS : KIND_BONUS;
+    // "Looking for partners in China": someone to work with is sought, and a report or a plan is no one.
+    const seeks = units.some((u) => u.sought) && !units.some((u) => DOCUMENT_WORD.test(u.label));
     const today = this.today();
     const { final, confidence, titleCoverage: titleCov, recordOf } = acc;
     const cellAlt = acc.alt;
@@ -1004,7 +1025,8 @@ export class SearchEngine {
       }
       const kindFactor =
         (askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + kindBonus : 1) *
-        (institutionMissed ? INSTITUTION_MISSED_FACTOR : 1);
+        (institutionMissed ? INSTITUTION_MISSED_FACTOR : 1) *
+        (seeks && isDocument(this.records[record]!.record) ? DOCUMENT_FACTOR : 1);
       const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".
@@ -2424,12 +2446,13 @@ class StoredEntry implements IndexedRecord {
   readonly places: ReadonlySet<string>;
   readonly cities: ReadonlySet<string>;
   readonly cityCountries: ReadonlySet<string>;
-  private decoded: TitleUnits | undefined;
+  /** Coded (a string) until a search first needs them. */
+  private units: TitleUnits | string;
+  // A decoder shared by all entries, not a closure per record: at 100,000 records a closure and its
+  // context each would cost ~10 MB of heap.
+  private readonly decode: (text: string) => TitleUnits;
 
-  constructor(
-    entry: IndexedRecord,
-    private readonly decode: () => TitleUnits,
-  ) {
+  constructor(entry: IndexedRecord, coded: CodedTitleUnits) {
     ({
       record: this.record,
       countries: this.countries,
@@ -2439,10 +2462,17 @@ class StoredEntry implements IndexedRecord {
       cities: this.cities,
       cityCountries: this.cityCountries,
     } = entry);
+    ({ text: this.units, decode: this.decode } = coded);
   }
 
   get titleUnits(): TitleUnits {
-    return (this.decoded ??= this.decode());
+    if (typeof this.units === "string") this.units = this.decode(this.units);
+    return this.units;
+  }
+
+  /** The title units as they were saved: a saved index written again need not decode and code them. */
+  coded(): TitleUnits | CodedTitleUnits {
+    return typeof this.units === "string" ? { text: this.units, decode: this.decode } : this.units;
   }
 }
 

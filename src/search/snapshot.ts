@@ -195,11 +195,11 @@ function encodeIndexPart(key: string, data: unknown): IndexPart {
 }
 
 /** flexsearch's export data back, as its import takes it (the parsed JSON). */
-function decodeIndexPart(part: IndexPart): unknown {
+function decodeIndexPart(part: IndexPart, intern: (term: string) => string): unknown {
   if ("json" in part) return part.json;
   if ("reg" in part) return Array.from(part.reg);
   const { shape, ids } = part;
-  const terms = decodeTerms(part.terms, part.count);
+  const terms = decodeTerms(part.terms, part.count).map(intern);
   const entries: [string, (number[] | null)[]][] = new Array(terms.length);
   let s = 0;
   let at = 0;
@@ -225,7 +225,7 @@ function decodeIndexPart(part: IndexPart): unknown {
 function encodeState(state: PreparedState): StoredState {
   const frequencies = state.documentFrequency;
   return {
-    titleUnits: state.titleUnits.map((units) => encodeTitleUnits(typeof units === "function" ? units() : units)),
+    titleUnits: state.titleUnits.map((units) => ("text" in units ? units.text : encodeTitleUnits(units))),
     index: state.index.map(([key, data]) => encodeIndexPart(key, data)),
     documentFrequency: {
       terms: encodeTerms(frequencies.map(([term]) => term)),
@@ -258,11 +258,15 @@ function decodeState(stored: StoredState): PreparedState {
   const terms = decodeTerms(stored.documentFrequency.terms, stored.documentFrequency.counts.length);
   const counts = stored.documentFrequency.counts;
   if (terms.length !== counts.length) throw new Error("document frequencies do not add up");
+  // The index's terms are the document frequencies' terms: decoded once each, not once per field (at
+  // 100,000 records the copies cost ~10 MB of heap).
+  const same = new Map(terms.map((term) => [term, term]));
+  const intern = (term: string) => same.get(term) ?? term;
   return {
-    titleUnits: stored.titleUnits.map((text) => () => decodeTitleUnits(text)),
-    index: stored.index.map((part) => [part.key, decodeIndexPart(part)]),
+    titleUnits: stored.titleUnits.map((text) => ({ text, decode: decodeTitleUnits })),
+    index: stored.index.map((part) => [part.key, decodeIndexPart(part, intern)]),
     documentFrequency: terms.map((term, i) => [term, counts[i]!]),
-    surfaces: decodeSurfaces(stored.surfaces),
+    surfaces: decodeSurfaces(stored.surfaces, intern),
     typos: stored.typos,
     lexicon: stored.lexicon,
     vocabulary: {
@@ -273,12 +277,12 @@ function decodeState(stored: StoredState): PreparedState {
   };
 }
 
-function decodeSurfaces(stored: StoredState["surfaces"]): PreparedState["surfaces"] {
+function decodeSurfaces(stored: StoredState["surfaces"], intern: (term: string) => string): PreparedState["surfaces"] {
   const words = decodeTerms(stored.words, stored.keysPerWord.length);
   const keys = decodeTerms(
     stored.keys,
     stored.keysPerWord.reduce((sum, n) => sum + n, 0),
-  );
+  ).map(intern);
   if (words.length !== stored.keysPerWord.length) throw new Error("word forms do not add up");
   let at = 0;
   const out = words.map((word, w): [string, string[]] => {

@@ -6,8 +6,9 @@ import pino from "pino";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app/index.js";
 import { consoleLanguage, runConsole } from "../../src/console/chat.js";
-import { htmlToEntities, htmlToTerminal } from "../../src/console/render.js";
+import { toTerminal } from "../../src/console/render.js";
 import { loadConfig } from "../../src/config.js";
+import { parseHtml } from "../../src/telegram-emulator/html.js";
 import { createI18n } from "../../src/i18n.js";
 import { makeCatalog, removeFixtures } from "../catalog/fixture.js";
 import { bundledEngine, testDeps } from "../helpers/bot-deps.js";
@@ -24,7 +25,7 @@ const SPAWN_TIMEOUT_MS = 180_000;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Telegram HTML → the plain text the console prints without colours. */
-const plain = (html: string) => htmlToTerminal(html, { color: false });
+const plain = (html: string) => toTerminal(parseHtml(html), { color: false });
 
 function spawnConsole(
   input: string,
@@ -189,21 +190,17 @@ describe("console rendering of Telegram HTML", () => {
   });
 
   it("uses ANSI bold and italics only when asked to", () => {
-    expect(htmlToTerminal("<b>Title</b> <i>x</i>", { color: true })).toBe("\x1b[1mTitle\x1b[22m \x1b[3mx\x1b[23m");
-    expect(htmlToTerminal("<b>Title</b> <i>x</i>", { color: false })).toBe("Title x");
+    const html = parseHtml("<b>Title</b> <i>x</i>");
+    expect(toTerminal(html, { color: true })).toBe("\x1b[1mTitle\x1b[22m \x1b[3mx\x1b[23m");
+    expect(toTerminal(html, { color: false })).toBe("Title x");
+    expect(toTerminal(parseHtml("<b>a <i>b</i></b>"), { color: true })).toBe("\x1b[1ma \x1b[3mb\x1b[23m\x1b[22m");
   });
 
-  it("gives the text and entities Telegram would store (UTF-16 offsets)", () => {
-    const { text, entities } = htmlToEntities(
-      '🇰🇿 <b>Bold <i>both</i></b> <a href="https://e.org">link</a> <tg-spoiler>s</tg-spoiler> <pre><code class="language-ts">x</code></pre>',
-    );
-    expect(text).toBe("🇰🇿 Bold both link s x");
-    expect(entities).toEqual([
-      { type: "bold", offset: 5, length: 9 },
-      { type: "italic", offset: 10, length: 4 },
-      { type: "text_link", offset: 15, length: 4, url: "https://e.org" },
-      { type: "spoiler", offset: 20, length: 1 },
-      { type: "pre", offset: 22, length: 1, language: "ts" },
-    ]);
+  it("draws entities a call gave itself, keeping all the text where they overlap", () => {
+    const entities = [
+      { type: "bold" as const, offset: 0, length: 4 },
+      { type: "italic" as const, offset: 2, length: 4 },
+    ];
+    expect(toTerminal({ text: "abcdef", entities }, { color: true })).toBe("\x1b[1mabcd\x1b[22mef");
   });
 });

@@ -191,19 +191,18 @@ describe("fake Bot API: plain calls", () => {
     expect(await rejection(bot.api.sendMessage(42, "a<br>b", { parse_mode: "HTML" }))).toMatchObject({
       description: 'Bad Request: can\'t parse entities: Unsupported start tag "br" at byte offset 1',
     });
-    expect(await rejection(bot.api.sendMessage(42, "Done.", { parse_mode: "MarkdownV2" }))).toMatchObject({
-      description:
-        "Bad Request: can't parse entities: Character '.' is reserved and must be escaped with the preceding '\\'",
+    expect(await rejection(bot.api.sendMessage(42, "*Done*", { parse_mode: "MarkdownV2" }))).toMatchObject({
+      description: 'Bad Request: unsupported parse_mode "MarkdownV2" (the emulator reads HTML only)',
     });
-    const md = await bot.api.sendMessage(42, "*Bold* and [link](https://example.org/a\\)b)\\.", {
-      parse_mode: "MarkdownV2",
+    const formatted = await bot.api.sendMessage(42, '<b>Bold</b> and <a href="https://example.org/a)b">link</a>.', {
+      parse_mode: "HTML",
     });
-    expect(md.text).toBe("Bold and link.");
-    expect(md.entities).toEqual([
+    expect(formatted.text).toBe("Bold and link.");
+    expect(formatted.entities).toEqual([
       { type: "bold", offset: 0, length: 4 },
       { type: "text_link", offset: 9, length: 4, url: "https://example.org/a)b" },
     ]);
-    const copy = await bot.api.copyMessage(7, 42, md.message_id);
+    const copy = await bot.api.copyMessage(7, 42, formatted.message_id);
     expect(api.chatHistory(7).find((m) => m.message_id === copy.message_id)?.text).toBe("Bold and link.");
   });
 });

@@ -1,23 +1,18 @@
 /**
- * A fake Telegram Bot API server for end-to-end tests.
+ * A fake Telegram Bot API server for end-to-end tests: the HTTP shell of the
+ * Telegram emulator (src/telegram-emulator/), which the console uses in process.
  *
  * The real bot talks to it over real HTTP on 127.0.0.1 (grammY:
- * `new Bot(api.token, { client: { apiRoot: api.apiRoot } })`). The fake keeps
- * just enough server state to answer like Telegram does:
+ * `new Bot(api.token, { client: { apiRoot: api.apiRoot } })`), or without a
+ * socket through `fetch`. The emulator (`telegram`) answers every method as
+ * Telegram does — chats, per-chat message ids, edit and delete rules, the HTML
+ * parse mode, queries answered once, Telegram's limits and errors, chats that
+ * blocked the bot. The shell adds the transport:
  *
  * - an update queue served by long polling (`getUpdates` honours `offset`,
  *   `limit`, `timeout` — capped by `maxLongPollMs` — and `allowed_updates`),
  *   or delivered to a webhook with `deliverToWebhook`;
- * - per-chat message history with per-chat message ids, so sent, edited,
- *   copied and deleted messages behave like on Telegram (editing an unknown
- *   message, "message is not modified", keyboards removed by an edit without
- *   `reply_markup`, …);
- * - HTML / MarkdownV2 / Markdown parse modes turned into `entities`, with
- *   Telegram's "can't parse entities" errors for malformed markup;
- * - validation of the common limits (4096-character texts, 1024-character
- *   captions, 64-byte callback data, answered/unknown query ids, command
- *   names);
- * - chats blocked through `my_chat_member` updates answer 403.
+ * - form, JSON and multipart requests, method names in any case, the token.
  *
  * Everything is recorded in `calls`; tests wait for calls with `waitForCall`,
  * inject failures with `failNext` (per method) or `failChat` (per chat, e.g.
@@ -33,20 +28,23 @@
 import { createServer, request as httpRequest } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type {
-  BotCommand,
-  CallbackQuery,
-  Chat,
-  ChatMember,
-  InlineKeyboardMarkup,
-  InlineQuery,
-  Message,
-  MessageEntity,
-  ResponseParameters,
-  Update,
-  User,
-  UserFromGetMe,
-} from "grammy/types";
+import type { BotCommand, Message, ResponseParameters, Update, UserFromGetMe } from "grammy/types";
+import {
+  CHAT_SEND_METHODS,
+  EDIT_METHODS,
+  TelegramEmulator,
+  type CallbackQueryOptions,
+  type ChatType,
+  type InlineQueryOptions,
+  type MyChatMemberOptions,
+  type Payload,
+  type TextMessageOptions,
+} from "../../src/telegram-emulator/emulator.js";
+import { apiError, apiErrors, bad, BotApiError, type ApiErrorSpec } from "../../src/telegram-emulator/errors.js";
+import { isRecord, optNumber, optString, unixNow } from "../../src/telegram-emulator/fields.js";
+
+export { apiError, apiErrors, BotApiError as FakeBotApiError, CHAT_SEND_METHODS, type ApiErrorSpec };
+export type { CallbackQueryOptions, ChatType, InlineQueryOptions, MyChatMemberOptions, Payload, TextMessageOptions };
 
 // ---------------------------------------------------------------------------
 // Public types
@@ -55,16 +53,6 @@ export const DEFAULT_FAKE_TOKEN = "123456:TEST-token";
 /** A token in Telegram's format, for code that checks it (loadConfig); the default one is too short. */
 export const HARNESS_TOKEN = "123456:TEST-harness-token-abcdefghijklmnop";
 export const DEFAULT_BOT_USERNAME = "coopdesk_test_bot";
-
-export type Payload = Record<string, unknown>;
-export type ChatType = "private" | "group" | "supergroup" | "channel";
-
-/** An error answer in Bot API format. */
-export interface ApiErrorSpec {
-  error_code: number;
-  description: string;
-  parameters?: ResponseParameters;
-}
 
 /** What `failNext` can inject. */
 export interface FailureSpec extends ApiErrorSpec {
@@ -167,112 +155,11 @@ export interface WebhookDelivery {
   replyCall?: RecordedCall;
 }
 
-export interface TextMessageOptions {
-  chatId: number;
-  userId: number;
-  text: string;
-  languageCode?: string;
-  /** Default "private". For groups a positive `chatId` is negated (supergroups: -100…). */
-  chatType?: ChatType;
-  username?: string;
-  firstName?: string;
-  chatTitle?: string;
-  replyToMessageId?: number;
-}
-
-export interface CallbackQueryOptions {
-  chatId: number;
-  userId: number;
-  data: string;
-  /** Message carrying the button; default the last message the bot sent to the chat. */
-  messageId?: number;
-  languageCode?: string;
-  chatType?: ChatType;
-  username?: string;
-  /** Text of the button message when the fake has never seen it (it is then recorded as a bot message). */
-  messageText?: string;
-  /** Skip the check that `data` belongs to a button of the message's inline keyboard. */
-  allowUnknownData?: boolean;
-}
-
-export interface InlineQueryOptions {
-  userId: number;
-  query: string;
-  languageCode?: string;
-  offset?: string;
-  username?: string;
-  chatType?: "sender" | ChatType;
-}
-
-export interface MyChatMemberOptions {
-  chatId: number;
-  userId: number;
-  status: "kicked" | "member";
-  chatType?: ChatType;
-  languageCode?: string;
-}
-
-/** Methods that send a message into `chat_id` (checked for blocked chats and `strictChats`). */
-export const CHAT_SEND_METHODS: ReadonlySet<string> = new Set([
-  "sendMessage",
-  "sendPhoto",
-  "sendDocument",
-  "sendAudio",
-  "sendVideo",
-  "sendAnimation",
-  "sendVoice",
-  "sendVideoNote",
-  "sendSticker",
-  "sendMediaGroup",
-  "sendLocation",
-  "sendVenue",
-  "sendContact",
-  "sendPoll",
-  "sendDice",
-  "copyMessage",
-  "copyMessages",
-  "forwardMessage",
-  "forwardMessages",
-  "sendChatAction",
-]);
-
 /** Methods passed to the `beforeSend` policy (what Telegram's flood limits count). */
 export const RATE_LIMITED_METHODS: ReadonlySet<string> = new Set([
   ...[...CHAT_SEND_METHODS].filter((m) => m !== "sendChatAction"),
-  "editMessageText",
-  "editMessageCaption",
-  "editMessageReplyMarkup",
-  "editMessageMedia",
+  ...EDIT_METHODS,
 ]);
-
-export class FakeBotApiError extends Error {
-  constructor(
-    readonly error_code: number,
-    readonly description: string,
-    readonly parameters?: ResponseParameters,
-  ) {
-    super(`${error_code}: ${description}`);
-    this.name = "FakeBotApiError";
-  }
-}
-
-export function apiError(spec: ApiErrorSpec): FakeBotApiError {
-  return new FakeBotApiError(spec.error_code, spec.description, spec.parameters);
-}
-
-/** Error answers as Telegram words them. */
-export const apiErrors = {
-  tooManyRequests: (retryAfter: number): ApiErrorSpec => ({
-    error_code: 429,
-    description: `Too Many Requests: retry after ${retryAfter}`,
-    parameters: { retry_after: retryAfter },
-  }),
-  blockedByUser: (): ApiErrorSpec => ({ error_code: 403, description: "Forbidden: bot was blocked by the user" }),
-  userDeactivated: (): ApiErrorSpec => ({ error_code: 403, description: "Forbidden: user is deactivated" }),
-  chatNotFound: (): ApiErrorSpec => ({ error_code: 400, description: "Bad Request: chat not found" }),
-  badGateway: (): ApiErrorSpec => ({ error_code: 502, description: "Bad Gateway" }),
-  internal: (): ApiErrorSpec => ({ error_code: 500, description: "Internal Server Error" }),
-};
 
 export interface TelegramRateLimitOptions {
   /**
@@ -442,47 +329,7 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
  */
 const WEBHOOK_WAIT_MS = 60_000;
 const DEFAULT_UPDATE_TYPES_EXCLUDED = new Set(["chat_member", "message_reaction", "message_reaction_count"]);
-const CHAT_ACTIONS = new Set([
-  "typing",
-  "upload_photo",
-  "record_video",
-  "upload_video",
-  "record_voice",
-  "upload_voice",
-  "upload_document",
-  "choose_sticker",
-  "find_location",
-  "record_video_note",
-  "upload_video_note",
-]);
-const INLINE_BUTTON_ACTIONS = [
-  "url",
-  "callback_data",
-  "web_app",
-  "login_url",
-  "switch_inline_query",
-  "switch_inline_query_current_chat",
-  "switch_inline_query_chosen_chat",
-  "copy_text",
-  "callback_game",
-  "pay",
-];
-const NOT_MODIFIED =
-  "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message";
-const QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid";
 
-const MEDIA_FIELD: Record<string, string> = {
-  sendPhoto: "photo",
-  sendDocument: "document",
-  sendAudio: "audio",
-  sendVideo: "video",
-  sendAnimation: "animation",
-  sendVoice: "voice",
-  sendVideoNote: "video_note",
-  sendSticker: "sticker",
-};
-
-/** Form fields that are free text or string ids: never JSON-decoded. */
 const STRING_FIELDS = new Set([
   "text",
   "caption",
@@ -539,7 +386,7 @@ const STRING_FIELDS = new Set([
 interface Poller {
   offset: number;
   limit: number;
-  finish: (result: Update[] | FakeBotApiError) => void;
+  finish: (result: Update[] | BotApiError) => void;
 }
 
 interface Waiter {
@@ -551,23 +398,17 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-interface QueryState {
-  answered: boolean;
-}
-
-type StoredMessage = Message & { chat: Chat };
-
-interface Formatted {
-  text: string;
-  entities: MessageEntity[];
-}
-
-let sharedNextUpdateId = 700_000_001;
+// Telegram's update ids keep increasing for a bot across restarts: every fake of a test process
+// continues one sequence, so a bot restarted against a new fake (on the same Redis) is never handed an
+// update id it already handled, which it would skip as a redelivery.
+const sharedUpdateIds = { next: 700_000_001 };
 
 export class FakeBotApi {
   readonly token: string;
   readonly botId: number;
   readonly botInfo: UserFromGetMe;
+  /** Telegram's side: chats, messages, queries, commands (see src/telegram-emulator/). */
+  readonly telegram: TelegramEmulator;
   /** Every call, in arrival order (cleared by `reset()`). */
   readonly calls: RecordedCall[] = [];
 
@@ -575,7 +416,6 @@ export class FakeBotApi {
   private port = 0;
   private closed = false;
   private readonly maxLongPollMs: number;
-  private readonly strictChats: boolean;
   private sendPolicy: SendPolicy | undefined;
 
   private readonly waiters = new Set<Waiter>();
@@ -585,31 +425,9 @@ export class FakeBotApi {
   private readonly openResponses = new Set<ServerResponse>();
 
   private queue: Update[] = [];
-  // Telegram's update ids keep increasing for a bot across restarts: every fake of a test process
-  // continues one sequence, so a bot restarted against a new fake (on the same Redis) is never handed an
-  // update id it already handled, which it would skip as a redelivery.
-  private get nextUpdateId(): number {
-    return sharedNextUpdateId;
-  }
-  private set nextUpdateId(value: number) {
-    sharedNextUpdateId = value;
-  }
   private allowedUpdates: string[] | undefined;
   private poller: Poller | undefined;
   private webhookState: WebhookState | undefined;
-
-  private readonly commands = new Map<string, BotCommand[]>();
-  private readonly botTexts = new Map<string, string>();
-  private readonly menuButtons = new Map<string, unknown>();
-  private readonly users = new Map<number, User>();
-  private readonly chats = new Map<string, Chat>();
-  private readonly messages = new Map<string, Map<number, StoredMessage>>();
-  private readonly messageCounters = new Map<string, number>();
-  private readonly memberStatus = new Map<string, "kicked" | "left">();
-  private readonly callbackQueries = new Map<string, QueryState>();
-  private readonly inlineQueries = new Map<string, QueryState>();
-  private queryCounter = 1;
-  private fileCounter = 1;
 
   constructor(options: FakeBotApiOptions = {}) {
     this.token = options.token ?? DEFAULT_FAKE_TOKEN;
@@ -627,8 +445,12 @@ export class FakeBotApi {
       can_connect_to_business: false,
       has_main_web_app: false,
     } as UserFromGetMe;
+    this.telegram = new TelegramEmulator({
+      botInfo: this.botInfo,
+      strictChats: options.strictChats,
+      updateIds: sharedUpdateIds,
+    });
     this.maxLongPollMs = options.maxLongPollMs ?? 2000;
-    this.strictChats = options.strictChats ?? false;
     this.sendPolicy = options.beforeSend;
   }
 
@@ -768,15 +590,7 @@ export class FakeBotApi {
     if (opts.state) {
       this.webhookState = undefined;
       this.allowedUpdates = undefined;
-      this.commands.clear();
-      this.botTexts.clear();
-      this.menuButtons.clear();
-      this.users.clear();
-      this.chats.clear();
-      this.messages.clear();
-      this.memberStatus.clear();
-      this.callbackQueries.clear();
-      this.inlineQueries.clear();
+      this.telegram.reset();
     }
   }
 
@@ -814,19 +628,19 @@ export class FakeBotApi {
 
   /** Messages of a chat as Telegram holds them now (after edits and deletions), oldest first. */
   chatHistory(chatId: number | string): Message[] {
-    return [...(this.messages.get(String(chatId))?.values() ?? [])].sort((a, b) => a.message_id - b.message_id);
+    return this.telegram.chatHistory(chatId);
   }
 
   /** Commands set for a scope (default `{type: "default"}`) and language (default ""). */
   commandsFor(scope?: unknown, languageCode?: string): BotCommand[] | undefined {
-    return this.commands.get(commandsKey(scope, languageCode));
+    return this.telegram.commandsFor(scope, languageCode);
   }
 
   // ---- updates ----------------------------------------------------------
 
   /** Queue an update for `getUpdates` (an `update_id` is assigned when missing). Wakes a pending long poll. */
   pushUpdate(update: Omit<Update, "update_id"> & { update_id?: number }): Update {
-    const full = this.ingest(update);
+    const full = this.telegram.ingest(update);
     this.queue.push(full);
     this.queue.sort((a, b) => a.update_id - b.update_id);
     this.wakePoller();
@@ -834,91 +648,19 @@ export class FakeBotApi {
   }
 
   textMessage(opts: TextMessageOptions): Update {
-    const user = this.ensureUser(opts.userId, opts);
-    const chat = this.ensureIncomingChat(opts.chatId, opts.chatType ?? "private", user, opts.chatTitle);
-    const message: StoredMessage = {
-      message_id: this.nextMessageId(chat.id),
-      from: user,
-      chat,
-      date: unixNow(),
-      text: opts.text,
-    };
-    const command = /^\/[^\s]+/.exec(opts.text);
-    if (command) message.entities = [{ type: "bot_command", offset: 0, length: command[0].length }];
-    // Telegram marks @usernames as mentions (how a bot is addressed in a group), except inside the command.
-    for (const m of opts.text.matchAll(/@[A-Za-z0-9_]{5,32}\b/g)) {
-      if (m.index >= (command?.[0].length ?? 0))
-        (message.entities ??= []).push({ type: "mention", offset: m.index, length: m[0].length });
-    }
-    if (opts.replyToMessageId !== undefined) {
-      const replied = this.getMessage(chat.id, opts.replyToMessageId);
-      if (replied) message.reply_to_message = withoutReply(replied);
-    }
-    this.storeMessage(message);
-    return { update_id: this.nextUpdateId++, message } as Update;
+    return this.telegram.textMessage(opts);
   }
 
   callbackQuery(opts: CallbackQueryOptions): Update {
-    const user = this.ensureUser(opts.userId, opts);
-    const chat = this.ensureIncomingChat(opts.chatId, opts.chatType ?? "private", user);
-    let message =
-      opts.messageId !== undefined ? this.getMessage(chat.id, opts.messageId) : this.lastBotMessage(chat.id);
-    if (!message) {
-      const messageId = opts.messageId ?? this.nextMessageId(chat.id);
-      message = {
-        message_id: messageId,
-        from: this.botUser(),
-        chat,
-        date: unixNow() - 60,
-        text: opts.messageText ?? "Earlier message",
-      };
-      this.storeMessage(message);
-    } else if (!opts.allowUnknownData) {
-      const keyboard = message.reply_markup?.inline_keyboard;
-      if (keyboard && !keyboard.some((row) => row.some((b) => "callback_data" in b && b.callback_data === opts.data))) {
-        throw new Error(
-          `callbackQuery: message ${message.message_id} in chat ${chat.id} has no button with callback_data ${JSON.stringify(opts.data)} ` +
-            `(buttons: ${JSON.stringify(keyboard.flat().map((b) => ("callback_data" in b ? b.callback_data : b.text)))}); pass allowUnknownData to force`,
-        );
-      }
-    }
-    const query: CallbackQuery = {
-      id: this.nextQueryId(opts.userId),
-      from: user,
-      message,
-      chat_instance: String(-(BigInt(Math.abs(chat.id)) * 7919n + 1234567n)),
-      data: opts.data,
-    };
-    return { update_id: this.nextUpdateId++, callback_query: query } as Update;
+    return this.telegram.callbackQuery(opts);
   }
 
   inlineQuery(opts: InlineQueryOptions): Update {
-    const user = this.ensureUser(opts.userId, opts);
-    const query: InlineQuery = {
-      id: this.nextQueryId(opts.userId),
-      from: user,
-      query: opts.query,
-      offset: opts.offset ?? "",
-      ...(opts.chatType ? { chat_type: opts.chatType } : {}),
-    };
-    return { update_id: this.nextUpdateId++, inline_query: query } as Update;
+    return this.telegram.inlineQuery(opts);
   }
 
   myChatMember(opts: MyChatMemberOptions): Update {
-    const user = this.ensureUser(opts.userId, opts);
-    const chatType = opts.chatType ?? "private";
-    const chat = this.ensureIncomingChat(opts.chatId, chatType, user);
-    const bot = this.botUser();
-    const member: ChatMember = { status: "member", user: bot };
-    const removed: ChatMember =
-      chatType === "private" || opts.status === "kicked"
-        ? { status: "kicked", user: bot, until_date: 0 }
-        : { status: "left", user: bot };
-    const [oldMember, newMember] = opts.status === "kicked" ? [member, removed] : [removed, member];
-    return {
-      update_id: this.nextUpdateId++,
-      my_chat_member: { chat, from: user, date: unixNow(), old_chat_member: oldMember, new_chat_member: newMember },
-    } as Update;
+    return this.telegram.myChatMember(opts);
   }
 
   /**
@@ -936,7 +678,7 @@ export class FakeBotApi {
     if (!LOOPBACK_HOSTS.has(target.hostname)) throw new Error(`deliverToWebhook: refusing non-loopback URL ${url}`);
     if (target.protocol !== "http:")
       throw new Error(`deliverToWebhook: only http:// webhooks are supported in tests (${url})`);
-    const full = this.ingest(update);
+    const full = this.telegram.ingest(update);
     const secret = opts.secret === undefined ? this.webhookState?.secretToken : opts.secret;
     const body = JSON.stringify(full);
     const headers: Record<string, string> = {
@@ -1149,27 +891,17 @@ export class FakeBotApi {
     return call;
   }
 
+  /** Telegram's checks of the target chat, then the test's: a chat made to fail, the send policy. */
   private checkChatTarget(method: string, payload: Payload): void {
-    const rateLimited = RATE_LIMITED_METHODS.has(method);
-    if (!CHAT_SEND_METHODS.has(method) && !rateLimited) return;
-    if (payload.chat_id === undefined) {
-      if (payload.inline_message_id !== undefined) return;
-      throw bad("Bad Request: chat_id is empty");
-    }
-    const chat = this.resolveChat(payload.chat_id);
-    const status = this.memberStatus.get(String(chat.id));
-    if (status && CHAT_SEND_METHODS.has(method)) {
-      if (chat.type === "private") throw apiError(apiErrors.blockedByUser());
-      if (status === "kicked") throw new FakeBotApiError(403, `Forbidden: bot was kicked from the ${chat.type} chat`);
-      throw new FakeBotApiError(403, `Forbidden: bot is not a member of the ${chat.type} chat`);
-    }
+    const chat = this.telegram.checkTarget(method, payload);
+    if (!chat) return;
     const forced = CHAT_SEND_METHODS.has(method) ? this.chatFailures.get(String(chat.id)) : undefined;
     if (forced) {
       forced.remaining -= 1;
       if (forced.remaining <= 0) this.chatFailures.delete(String(chat.id));
       throw apiError(forced.error);
     }
-    if (rateLimited && this.sendPolicy) {
+    if (RATE_LIMITED_METHODS.has(method) && this.sendPolicy) {
       const verdict = this.sendPolicy({ method, chatId: chat.id, chatType: chat.type, payload, at: Date.now() });
       if (verdict) throw apiError(verdict);
     }
@@ -1177,10 +909,9 @@ export class FakeBotApi {
 
   // ---- built-in methods -----------------------------------------------------
 
+  /** The transport's methods (updates, webhook) here; every other one as Telegram answers it. */
   private builtin(method: string, p: Payload, call: RecordedCall, signal?: AbortSignal): unknown {
     switch (method) {
-      case "getMe":
-        return { ...this.botInfo };
       case "getUpdates":
         return this.getUpdates(p, signal);
       case "setWebhook":
@@ -1191,87 +922,13 @@ export class FakeBotApi {
         return true;
       case "getWebhookInfo":
         return this.getWebhookInfo();
-      case "setMyCommands":
-        return this.setMyCommands(p);
-      case "getMyCommands":
-        return this.commands.get(commandsKey(p.scope, optString(p.language_code))) ?? [];
-      case "deleteMyCommands":
-        this.commands.delete(commandsKey(p.scope, optString(p.language_code)));
-        return true;
-      case "setMyDescription":
-        return this.setBotText("description", p, 512);
-      case "getMyDescription":
-        return { description: this.botTexts.get(`description|${optString(p.language_code) ?? ""}`) ?? "" };
-      case "setMyShortDescription":
-        return this.setBotText("short_description", p, 120);
-      case "getMyShortDescription":
-        return {
-          short_description: this.botTexts.get(`short_description|${optString(p.language_code) ?? ""}`) ?? "",
-        };
-      case "setMyName":
-        return this.setBotText("name", p, 64);
-      case "getMyName":
-        return { name: this.botTexts.get(`name|${optString(p.language_code) ?? ""}`) ?? this.botInfo.first_name };
-      case "setChatMenuButton":
-        this.menuButtons.set(
-          p.chat_id === undefined ? "default" : String(p.chat_id),
-          p.menu_button ?? { type: "default" },
-        );
-        return true;
-      case "getChatMenuButton":
-        return (
-          this.menuButtons.get(p.chat_id === undefined ? "default" : String(p.chat_id)) ??
-          this.menuButtons.get("default") ?? { type: "commands" }
-        );
-      case "getChat":
-        return { ...this.resolveChat(p.chat_id), accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: {} };
-      case "sendMessage":
-        return this.sendMessage(p);
-      case "sendChatAction":
-        if (typeof p.action !== "string" || !CHAT_ACTIONS.has(p.action)) {
-          throw bad("Bad Request: wrong parameter action in request");
-        }
-        return true;
-      case "copyMessage":
-        return this.copyMessage(p);
-      case "forwardMessage":
-        return this.forwardMessage(p);
-      case "editMessageText":
-        return this.editMessageText(p);
-      case "editMessageCaption":
-        return this.editMessageCaption(p);
-      case "editMessageReplyMarkup":
-        return this.editMessageReplyMarkup(p);
-      case "deleteMessage":
-        return this.deleteMessage(p);
-      case "deleteMessages":
-        for (const id of Array.isArray(p.message_ids) ? p.message_ids : []) {
-          this.messages.get(String(p.chat_id))?.delete(Number(id));
-        }
-        return true;
-      case "answerCallbackQuery":
-        this.answerQuery(this.callbackQueries, p.callback_query_id);
-        if (typeof p.text === "string" && p.text.length > 200) throw bad("Bad Request: MESSAGE_TOO_LONG");
-        return true;
-      case "answerInlineQuery":
-        return this.answerInlineQuery(p);
-      case "sendMediaGroup":
-        return this.sendMediaGroup(p, call);
-      case "sendLocation":
-      case "sendVenue":
-      case "sendContact":
-      case "sendPoll":
-      case "sendDice":
-        return this.sendOther(method, p);
       default:
-        if (MEDIA_FIELD[method]) return this.sendMedia(method, p, call);
-        return true;
+        return this.telegram.run(method, p, call.files);
     }
   }
-
   private getUpdates(p: Payload, signal?: AbortSignal): Update[] | Promise<Update[]> {
     if (this.webhookState) {
-      throw new FakeBotApiError(
+      throw new BotApiError(
         409,
         "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
       );
@@ -1286,7 +943,7 @@ export class FakeBotApi {
     else if (offset < 0) this.queue = this.queue.slice(offset);
     // A newer getUpdates request terminates the pending one, like on Telegram.
     this.poller?.finish(
-      new FakeBotApiError(
+      new BotApiError(
         409,
         "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
       ),
@@ -1302,7 +959,7 @@ export class FakeBotApi {
           this.poller = undefined;
           clearTimeout(timer);
           signal?.removeEventListener("abort", onAbort);
-          if (result instanceof FakeBotApiError) reject(result);
+          if (result instanceof BotApiError) reject(result);
           else resolve(result);
         },
       };
@@ -1362,7 +1019,7 @@ export class FakeBotApi {
       maxConnections: optNumber(p.max_connections) ?? 40,
       ipAddress: optString(p.ip_address),
     };
-    this.poller?.finish(new FakeBotApiError(409, "Conflict: terminated by setWebhook request"));
+    this.poller?.finish(new BotApiError(409, "Conflict: terminated by setWebhook request"));
     return true;
   }
 
@@ -1383,456 +1040,6 @@ export class FakeBotApi {
       }
     }
     return info;
-  }
-
-  private setMyCommands(p: Payload): true {
-    const commands = p.commands;
-    if (!Array.isArray(commands)) throw bad('Bad Request: field "commands" must be an Array');
-    if (commands.length > 100) throw bad("Bad Request: BOT_COMMANDS_TOO_MUCH");
-    const clean: BotCommand[] = [];
-    for (const c of commands) {
-      if (!isRecord(c) || typeof c.command !== "string" || !/^[a-z0-9_]{1,32}$/.test(c.command)) {
-        throw bad("Bad Request: BOT_COMMAND_INVALID");
-      }
-      if (typeof c.description !== "string" || c.description.trim().length === 0 || c.description.length > 256) {
-        throw bad("Bad Request: BOT_COMMAND_DESCRIPTION_INVALID");
-      }
-      clean.push({ command: c.command, description: c.description });
-    }
-    const key = commandsKey(p.scope, optString(p.language_code));
-    if (clean.length) this.commands.set(key, clean);
-    else this.commands.delete(key);
-    return true;
-  }
-
-  private setBotText(kind: string, p: Payload, max: number): true {
-    const value = optString(p[kind]) ?? "";
-    if (value.length > max) throw bad(`Bad Request: ${kind.toUpperCase()}_INVALID`);
-    const key = `${kind}|${optString(p.language_code) ?? ""}`;
-    if (value) this.botTexts.set(key, value);
-    else this.botTexts.delete(key);
-    return true;
-  }
-
-  private sendMessage(p: Payload): Message {
-    const chat = this.resolveChat(p.chat_id);
-    if (typeof p.text !== "string") throw bad("Bad Request: message text is empty");
-    const { text, entities } = formatText(p.text, p.parse_mode, p.entities);
-    if (text.trim().length === 0) throw bad("Bad Request: message text is empty");
-    if (text.length > 4096) throw bad("Bad Request: message is too long");
-    const content: Partial<Message> = { text };
-    if (entities.length) content.entities = entities;
-    if (isRecord(p.link_preview_options)) content.link_preview_options = p.link_preview_options;
-    return this.createBotMessage(chat, content, p);
-  }
-
-  private sendMedia(method: string, p: Payload, call: RecordedCall): Message {
-    const field = MEDIA_FIELD[method] ?? "document";
-    const chat = this.resolveChat(p.chat_id);
-    const input = p[field];
-    if (input === undefined || input === "") throw bad(`Bad Request: there is no ${field} in the request`);
-    const content: Partial<Message> = { ...this.captionContent(p) };
-    Object.assign(content, { [field]: this.fakeMedia(field, input, call.files) });
-    return this.createBotMessage(chat, content, p);
-  }
-
-  private sendMediaGroup(p: Payload, call: RecordedCall): Message[] {
-    const chat = this.resolveChat(p.chat_id);
-    if (!Array.isArray(p.media) || p.media.length < 2 || p.media.length > 10) {
-      throw bad("Bad Request: wrong number of messages in the media group");
-    }
-    const groupId = String(10_000_000_000 + this.fileCounter++);
-    return p.media.map((item) => {
-      const m = isRecord(item) ? item : {};
-      const field = typeof m.type === "string" ? m.type : "document";
-      const content: Partial<Message> = { media_group_id: groupId, ...this.captionContent(m) };
-      Object.assign(content, { [field]: this.fakeMedia(field, m.media, call.files) });
-      return this.createBotMessage(chat, content, p);
-    });
-  }
-
-  private sendOther(method: string, p: Payload): Message {
-    const chat = this.resolveChat(p.chat_id);
-    const content: Record<string, unknown> = {};
-    if (method === "sendLocation") content.location = { latitude: p.latitude, longitude: p.longitude };
-    if (method === "sendVenue") {
-      content.venue = {
-        location: { latitude: p.latitude, longitude: p.longitude },
-        title: p.title,
-        address: p.address,
-      };
-    }
-    if (method === "sendContact") {
-      content.contact = { phone_number: p.phone_number, first_name: p.first_name, last_name: p.last_name };
-    }
-    if (method === "sendDice") content.dice = { emoji: optString(p.emoji) ?? "🎲", value: 3 };
-    if (method === "sendPoll") {
-      content.poll = {
-        id: String(this.fileCounter++),
-        question: p.question,
-        options: (Array.isArray(p.options) ? p.options : []).map((o) => ({
-          text: isRecord(o) ? o.text : String(o),
-          voter_count: 0,
-        })),
-        total_voter_count: 0,
-        is_closed: false,
-        is_anonymous: p.is_anonymous !== false,
-        type: optString(p.type) ?? "regular",
-        allows_multiple_answers: p.allows_multiple_answers === true,
-      };
-    }
-    return this.createBotMessage(chat, content as Partial<Message>, p);
-  }
-
-  private copyMessage(p: Payload): { message_id: number } {
-    const chat = this.resolveChat(p.chat_id);
-    const source = this.getMessage(this.resolveChat(p.from_chat_id).id, Number(p.message_id));
-    if (!source) throw bad("Bad Request: message to copy not found");
-    const content: Partial<Message> = {};
-    for (const key of [
-      "text",
-      "entities",
-      "photo",
-      "document",
-      "audio",
-      "video",
-      "animation",
-      "voice",
-      "sticker",
-      "caption",
-      "caption_entities",
-      "location",
-      "contact",
-      "poll",
-      "dice",
-    ] as const) {
-      if (source[key] !== undefined) Object.assign(content, { [key]: source[key] });
-    }
-    if (p.caption !== undefined) Object.assign(content, this.captionContent(p));
-    const message = this.createBotMessage(chat, content, { ...p, reply_markup: p.reply_markup });
-    return { message_id: message.message_id };
-  }
-
-  private forwardMessage(p: Payload): Message {
-    const chat = this.resolveChat(p.chat_id);
-    const fromChat = this.resolveChat(p.from_chat_id);
-    const source = this.getMessage(fromChat.id, Number(p.message_id));
-    if (!source) throw bad("Bad Request: message to forward not found");
-    const { message_id: _id, chat: _chat, from, date, reply_markup: _markup, ...content } = source;
-    const origin =
-      from && fromChat.type !== "channel"
-        ? { type: "user" as const, sender_user: from, date }
-        : { type: "chat" as const, sender_chat: fromChat, date };
-    return this.createBotMessage(chat, { ...content, forward_origin: origin } as Partial<Message>, {
-      ...p,
-      reply_markup: undefined,
-    });
-  }
-
-  private editMessageText(p: Payload): Message | true {
-    if (typeof p.text !== "string") throw bad("Bad Request: text must be non-empty");
-    const { text, entities } = formatText(p.text, p.parse_mode, p.entities);
-    if (text.trim().length === 0) throw bad("Bad Request: text must be non-empty");
-    if (text.length > 4096) throw bad("Bad Request: MESSAGE_TOO_LONG");
-    const markup = inlineMarkup(p.reply_markup);
-    if (p.inline_message_id !== undefined) return true;
-    const message = this.editableMessage(p, "edit");
-    if (message.text === undefined) throw bad("Bad Request: there is no text in the message to edit");
-    if (
-      message.text === text &&
-      JSON.stringify(message.entities ?? []) === JSON.stringify(entities) &&
-      JSON.stringify(message.reply_markup) === JSON.stringify(markup)
-    ) {
-      throw bad(NOT_MODIFIED);
-    }
-    message.text = text;
-    setOrDelete(message, "entities", entities.length ? entities : undefined);
-    setOrDelete(message, "reply_markup", markup);
-    message.edit_date = unixNow();
-    return message;
-  }
-
-  private editMessageCaption(p: Payload): Message | true {
-    const { caption, caption_entities } = this.captionContent(p);
-    const markup = inlineMarkup(p.reply_markup);
-    if (p.inline_message_id !== undefined) return true;
-    const message = this.editableMessage(p, "edit");
-    if (message.text !== undefined) throw bad("Bad Request: there is no caption in the message to edit");
-    if (
-      message.caption === caption &&
-      JSON.stringify(message.caption_entities) === JSON.stringify(caption_entities) &&
-      JSON.stringify(message.reply_markup) === JSON.stringify(markup)
-    ) {
-      throw bad(NOT_MODIFIED);
-    }
-    setOrDelete(message, "caption", caption);
-    setOrDelete(message, "caption_entities", caption_entities);
-    setOrDelete(message, "reply_markup", markup);
-    message.edit_date = unixNow();
-    return message;
-  }
-
-  private editMessageReplyMarkup(p: Payload): Message | true {
-    const markup = inlineMarkup(p.reply_markup);
-    if (p.inline_message_id !== undefined) return true;
-    const message = this.editableMessage(p, "edit");
-    if (JSON.stringify(message.reply_markup) === JSON.stringify(markup)) throw bad(NOT_MODIFIED);
-    setOrDelete(message, "reply_markup", markup);
-    message.edit_date = unixNow();
-    return message;
-  }
-
-  private deleteMessage(p: Payload): true {
-    const message = this.editableMessage(p, "delete");
-    this.messages.get(String(message.chat.id))?.delete(message.message_id);
-    return true;
-  }
-
-  private editableMessage(p: Payload, action: "edit" | "delete"): StoredMessage {
-    const chat = this.resolveChat(p.chat_id);
-    const message = this.getMessage(chat.id, Number(p.message_id));
-    if (!message) throw bad(`Bad Request: message to ${action} not found`);
-    if (action === "edit" && message.from?.id !== this.botId) throw bad("Bad Request: message can't be edited");
-    if (action === "delete" && message.from?.id !== this.botId && chat.type !== "private") {
-      throw bad("Bad Request: message can't be deleted");
-    }
-    return message;
-  }
-
-  private answerInlineQuery(p: Payload): true {
-    this.answerQuery(this.inlineQueries, p.inline_query_id);
-    if (!Array.isArray(p.results)) throw bad("Bad Request: can't parse inline query results JSON object");
-    if (p.results.length > 50) throw bad("Bad Request: RESULTS_TOO_MUCH");
-    const ids = new Set<string>();
-    for (const r of p.results) {
-      if (!isRecord(r) || typeof r.type !== "string") throw bad("Bad Request: can't parse inline query result");
-      const id = typeof r.id === "string" ? r.id : "";
-      if (id.length === 0 || Buffer.byteLength(id) > 64) throw bad("Bad Request: RESULT_ID_INVALID");
-      if (ids.has(id)) throw bad("Bad Request: RESULT_ID_DUPLICATE");
-      ids.add(id);
-      inlineMarkup(r.reply_markup);
-      const content = r.input_message_content;
-      if (isRecord(content) && typeof content.message_text === "string") {
-        const { text } = formatText(content.message_text, content.parse_mode, content.entities);
-        if (text.trim().length === 0) throw bad("Bad Request: MESSAGE_EMPTY");
-        if (text.length > 4096) throw bad("Bad Request: MESSAGE_TOO_LONG");
-      }
-    }
-    return true;
-  }
-
-  private answerQuery(store: Map<string, QueryState>, id: unknown): void {
-    const state = store.get(String(id));
-    if (!state || state.answered) throw bad(QUERY_TOO_OLD);
-    state.answered = true;
-  }
-
-  // ---- state helpers -----------------------------------------------------------
-
-  private captionContent(p: Payload): { caption?: string; caption_entities?: MessageEntity[] } {
-    if (typeof p.caption !== "string" || p.caption === "") return {};
-    const { text, entities } = formatText(p.caption, p.parse_mode, p.caption_entities);
-    if (text.length > 1024) throw bad("Bad Request: message caption is too long");
-    return entities.length ? { caption: text, caption_entities: entities } : { caption: text };
-  }
-
-  private fakeMedia(field: string, input: unknown, files: RecordedFile[]): unknown {
-    let name: string | undefined;
-    let size = 12_345;
-    if (typeof input === "string" && input.startsWith("attach://")) {
-      const file = files.find((f) => f.field === input.slice("attach://".length));
-      if (!file) throw bad(`Bad Request: file must be non-empty`);
-      name = file.filename;
-      size = file.size;
-    } else if (typeof input === "string" && /^https?:\/\//.test(input)) {
-      name = decodeURIComponent(new URL(input).pathname.split("/").pop() ?? "") || undefined;
-    } else if (typeof input !== "string" || input.length === 0) {
-      throw bad(`Bad Request: there is no ${field} in the request`);
-    }
-    const n = this.fileCounter++;
-    const ids = (suffix: string) => ({
-      file_id: `${field.slice(0, 2).toUpperCase()}ACAgIAAxkBAAI${n}${suffix}`,
-      file_unique_id: `AQAD${n}${suffix}`,
-    });
-    if (field === "photo") {
-      return [
-        { ...ids("s"), width: 90, height: 60, file_size: Math.ceil(size / 20) },
-        { ...ids("m"), width: 320, height: 213, file_size: Math.ceil(size / 4) },
-        { ...ids("x"), width: 800, height: 533, file_size: size },
-      ];
-    }
-    const media: Record<string, unknown> = { ...ids(""), file_size: size };
-    if (field === "document" || field === "audio" || field === "video" || field === "animation") {
-      if (name) media.file_name = name;
-      media.mime_type = guessMime(name);
-    }
-    if (field === "video" || field === "animation" || field === "sticker")
-      Object.assign(media, { width: 640, height: 360 });
-    if (field === "sticker") Object.assign(media, { type: "regular", is_animated: false, is_video: false });
-    if (
-      field === "video" ||
-      field === "animation" ||
-      field === "audio" ||
-      field === "voice" ||
-      field === "video_note"
-    ) {
-      media.duration = 1;
-    }
-    if (field === "video_note") media.length = 240;
-    return media;
-  }
-
-  private createBotMessage(chat: Chat, content: Partial<Message>, p: Payload): StoredMessage {
-    const message: StoredMessage = {
-      message_id: this.nextMessageId(chat.id),
-      ...(chat.type === "channel" ? { sender_chat: chat } : { from: this.botUser() }),
-      chat,
-      date: unixNow(),
-      ...content,
-    };
-    const threadId = optNumber(p.message_thread_id);
-    if (threadId !== undefined) message.message_thread_id = threadId;
-    const replyParams = isRecord(p.reply_parameters) ? p.reply_parameters : undefined;
-    const replyTo = optNumber(replyParams?.message_id) ?? optNumber(p.reply_to_message_id);
-    if (replyTo !== undefined) {
-      const replyChat = replyParams?.chat_id !== undefined ? this.resolveChat(replyParams.chat_id) : chat;
-      const replied = this.getMessage(replyChat.id, replyTo);
-      const allowWithout = replyParams?.allow_sending_without_reply === true || p.allow_sending_without_reply === true;
-      if (!replied && !allowWithout) throw bad("Bad Request: message to be replied not found");
-      if (replied) message.reply_to_message = withoutReply(replied);
-    }
-    const markup = inlineMarkup(p.reply_markup);
-    if (markup) message.reply_markup = markup;
-    if (p.protect_content === true) message.has_protected_content = true;
-    this.storeMessage(message);
-    return message;
-  }
-
-  private ingest(update: Omit<Update, "update_id"> & { update_id?: number }): Update {
-    const full = { ...update, update_id: update.update_id ?? this.nextUpdateId++ } as Update;
-    if (full.update_id >= this.nextUpdateId) this.nextUpdateId = full.update_id + 1;
-    const msg = full.message ?? full.edited_message ?? full.channel_post;
-    if (msg) {
-      this.rememberChat(msg.chat);
-      if (msg.from) this.users.set(msg.from.id, msg.from);
-      if (!this.getMessage(msg.chat.id, msg.message_id)) this.storeMessage(msg as StoredMessage);
-    }
-    if (full.callback_query) {
-      this.callbackQueries.set(full.callback_query.id, { answered: false });
-      this.users.set(full.callback_query.from.id, full.callback_query.from);
-    }
-    if (full.inline_query) this.inlineQueries.set(full.inline_query.id, { answered: false });
-    const member = full.my_chat_member;
-    if (member) {
-      this.rememberChat(member.chat);
-      const key = String(member.chat.id);
-      const status = member.new_chat_member.status;
-      if (status === "kicked" || status === "left") this.memberStatus.set(key, status);
-      else this.memberStatus.delete(key);
-    }
-    return full;
-  }
-
-  private ensureUser(userId: number, opts: { languageCode?: string; username?: string; firstName?: string }): User {
-    const prev = this.users.get(userId);
-    const user: User = {
-      id: userId,
-      is_bot: false,
-      first_name: opts.firstName ?? prev?.first_name ?? `User ${userId}`,
-    };
-    const username = opts.username ?? prev?.username;
-    if (username) user.username = username;
-    const lang = opts.languageCode ?? prev?.language_code;
-    if (lang) user.language_code = lang;
-    this.users.set(userId, user);
-    return user;
-  }
-
-  private ensureIncomingChat(chatId: number, type: ChatType, user: User, title?: string): Chat {
-    let id = chatId;
-    if (type === "group" && id > 0) id = -id;
-    if ((type === "supergroup" || type === "channel") && id > 0) id = -(1_000_000_000_000 + id);
-    let chat: Chat;
-    if (type === "private") {
-      chat = { id, type, first_name: user.first_name };
-      if (user.username) chat.username = user.username;
-    } else {
-      const known = this.chats.get(String(id));
-      chat = {
-        id,
-        type,
-        title: title ?? (known && "title" in known ? known.title : undefined) ?? `Test ${type} ${Math.abs(chatId)}`,
-      } as Chat;
-    }
-    this.rememberChat(chat);
-    return chat;
-  }
-
-  private rememberChat(chat: Chat): void {
-    this.chats.set(String(chat.id), chat);
-    if (chat.type !== "private" && chat.username) this.chats.set(`@${chat.username}`, chat);
-  }
-
-  private resolveChat(chatId: unknown): Chat {
-    if (chatId === undefined || chatId === null || chatId === "") throw bad("Bad Request: chat_id is empty");
-    const known = this.chats.get(String(chatId));
-    if (known) return known;
-    if (this.strictChats) throw apiError(apiErrors.chatNotFound());
-    let chat: Chat;
-    if (typeof chatId === "string" && chatId.startsWith("@")) {
-      chat = {
-        id: -1_000_000_000_000 - (hash(chatId) % 1_000_000_000),
-        type: "channel",
-        title: chatId.slice(1),
-        username: chatId.slice(1),
-      };
-    } else {
-      const id = Number(chatId);
-      if (!Number.isSafeInteger(id) || id === 0) throw apiError(apiErrors.chatNotFound());
-      if (id > 0) {
-        const user = this.users.get(id);
-        chat = { id, type: "private", first_name: user?.first_name ?? `User ${id}` };
-        if (user?.username) chat.username = user.username;
-      } else if (id <= -1_000_000_000_000) chat = { id, type: "supergroup", title: `Test supergroup ${-id}` };
-      else chat = { id, type: "group", title: `Test group ${-id}` };
-    }
-    this.rememberChat(chat);
-    return chat;
-  }
-
-  private botUser(): User {
-    return { id: this.botId, is_bot: true, first_name: this.botInfo.first_name, username: this.botInfo.username };
-  }
-
-  private nextMessageId(chatId: number): number {
-    const key = String(chatId);
-    const next = (this.messageCounters.get(key) ?? 0) + 1;
-    this.messageCounters.set(key, next);
-    return next;
-  }
-
-  private nextQueryId(userId: number): string {
-    return String(BigInt(userId) * 4_294_967_296n + BigInt(this.queryCounter++));
-  }
-
-  private storeMessage(message: StoredMessage): void {
-    const key = String(message.chat.id);
-    let chatMessages = this.messages.get(key);
-    if (!chatMessages) {
-      chatMessages = new Map();
-      this.messages.set(key, chatMessages);
-    }
-    chatMessages.set(message.message_id, message);
-    if ((this.messageCounters.get(key) ?? 0) < message.message_id) this.messageCounters.set(key, message.message_id);
-  }
-
-  private getMessage(chatId: number, messageId: number): StoredMessage | undefined {
-    return this.messages.get(String(chatId))?.get(messageId);
-  }
-
-  private lastBotMessage(chatId: number): StoredMessage | undefined {
-    const all = [...(this.messages.get(String(chatId))?.values() ?? [])].filter((m) => m.from?.id === this.botId);
-    return all.sort((a, b) => b.message_id - a.message_id)[0];
   }
 }
 
@@ -1941,437 +1148,15 @@ function coerceField(key: string, value: string): unknown {
 }
 
 // ---------------------------------------------------------------------------
-// Formatting (parse_mode → entities)
-
-export function formatText(text: string, parseMode: unknown, entities: unknown): Formatted {
-  if (parseMode === undefined || parseMode === null || parseMode === "") {
-    return { text, entities: Array.isArray(entities) ? (entities as MessageEntity[]) : [] };
-  }
-  const mode = String(parseMode).toLowerCase();
-  if (mode === "html") return parseHtml(text);
-  if (mode === "markdownv2") return parseMarkdownV2(text);
-  if (mode === "markdown") return parseMarkdownLegacy(text);
-  throw bad(`Bad Request: unsupported parse_mode`);
-}
-
-type LooseEntity = { type: string; offset: number; length: number; [k: string]: unknown };
-
-function entityError(message: string): FakeBotApiError {
-  return bad(`Bad Request: can't parse entities: ${message}`);
-}
-
-function byteOffset(src: string, index: number): number {
-  return Buffer.byteLength(src.slice(0, index), "utf8");
-}
-
-function finishEntities(entities: LooseEntity[]): MessageEntity[] {
-  return entities
-    .filter((e) => e.length > 0)
-    .sort((a, b) => a.offset - b.offset || b.length - a.length) as unknown as MessageEntity[];
-}
-
-const HTML_TAGS: Record<string, string> = {
-  b: "bold",
-  strong: "bold",
-  i: "italic",
-  em: "italic",
-  u: "underline",
-  ins: "underline",
-  s: "strikethrough",
-  strike: "strikethrough",
-  del: "strikethrough",
-  "tg-spoiler": "spoiler",
-  span: "spoiler",
-  a: "text_link",
-  code: "code",
-  pre: "pre",
-  blockquote: "blockquote",
-  "tg-emoji": "custom_emoji",
-};
-
-function decodeHtmlEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot);/g, (_, e: string) => {
-    if (e === "lt") return "<";
-    if (e === "gt") return ">";
-    if (e === "amp") return "&";
-    if (e === "quot") return '"';
-    const code = e.startsWith("#x") ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
-    return String.fromCodePoint(code);
-  });
-}
-
-function parseHtml(src: string): Formatted {
-  let out = "";
-  const entities: LooseEntity[] = [];
-  const stack: { tag: string; offset: number; entity: LooseEntity | undefined }[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const ch = src[i];
-    if (ch === "&") {
-      const m = /^&(#x[0-9a-fA-F]+|#\d+|lt|gt|amp|quot);/.exec(src.slice(i, i + 16));
-      if (m) {
-        out += decodeHtmlEntities(m[0]);
-        i += m[0].length;
-        continue;
-      }
-      out += ch;
-      i++;
-      continue;
-    }
-    if (ch !== "<") {
-      out += ch;
-      i++;
-      continue;
-    }
-    const at = byteOffset(src, i);
-    const end = src.indexOf(">", i);
-    if (end < 0) throw entityError(`Unclosed start tag at byte offset ${at}`);
-    const inner = src.slice(i + 1, end);
-    if (inner.startsWith("/")) {
-      const name = inner.slice(1).trim().toLowerCase();
-      const open = stack.pop();
-      if (!open) throw entityError(`Unexpected end tag at byte offset ${at}`);
-      if (open.tag !== name) {
-        throw entityError(`Unmatched end tag at byte offset ${at}, expected "</${open.tag}>", found "</${name}>"`);
-      }
-      if (open.entity) {
-        open.entity.length = out.length - open.offset;
-        entities.push(open.entity);
-      }
-    } else {
-      const nameMatch = /^([a-zA-Z][a-zA-Z0-9-]*)/.exec(inner);
-      const name = nameMatch?.[1]?.toLowerCase() ?? "";
-      const type = HTML_TAGS[name];
-      if (!type) throw entityError(`Unsupported start tag "${name}" at byte offset ${at}`);
-      const attrs: Record<string, string> = {};
-      const attrRe = /([a-zA-Z][a-zA-Z0-9-]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"']+)))?/g;
-      for (const m of inner.slice(name.length).matchAll(attrRe)) {
-        attrs[(m[1] ?? "").toLowerCase()] = decodeHtmlEntities(m[2] ?? m[3] ?? m[4] ?? "");
-      }
-      const created: LooseEntity = { type, offset: out.length, length: 0 };
-      let entity: LooseEntity | undefined = created;
-      if (name === "span" && attrs.class !== "tg-spoiler") {
-        throw entityError(`Tag "span" must have class "tg-spoiler" at byte offset ${at}`);
-      }
-      if (name === "a") {
-        if (attrs.href) created.url = attrs.href;
-        else entity = undefined;
-      }
-      if (name === "tg-emoji") {
-        if (!attrs["emoji-id"]) throw entityError(`Tag "tg-emoji" must have attribute "emoji-id" at byte offset ${at}`);
-        created.custom_emoji_id = attrs["emoji-id"];
-      }
-      if (name === "blockquote" && "expandable" in attrs) created.type = "expandable_blockquote";
-      if (name === "code") {
-        const parent = stack[stack.length - 1];
-        const lang = attrs.class?.startsWith("language-") ? attrs.class.slice("language-".length) : undefined;
-        if (parent?.tag === "pre" && parent.entity && parent.offset === out.length) {
-          if (lang) parent.entity.language = lang;
-          entity = undefined; // <pre><code> is a single pre entity
-        }
-      }
-      stack.push({ tag: name, offset: out.length, entity });
-    }
-    i = end + 1;
-  }
-  const open = stack[stack.length - 1];
-  if (open) throw entityError(`Can't find end tag corresponding to start tag "${open.tag}"`);
-  return { text: out, entities: finishEntities(entities) };
-}
-
-const MDV2_RESERVED = "_*[]()~`>#+-=|{}.!";
-const MD_NAMES: Record<string, string> = {
-  bold: "Bold",
-  italic: "Italic",
-  underline: "Underline",
-  strikethrough: "Strikethrough",
-  spoiler: "Spoiler",
-  code: "Code",
-  pre: "Pre",
-  text_link: "TextUrl",
-};
-
-function parseMarkdownV2(src: string): Formatted {
-  let out = "";
-  const entities: LooseEntity[] = [];
-  const stack: { type: string; offset: number; at: number; language?: string }[] = [];
-  let quote: LooseEntity | undefined;
-  let i = 0;
-  const close = (index: number) => {
-    const [open] = stack.splice(index, 1);
-    if (!open) return;
-    const entity: LooseEntity = { type: open.type, offset: open.offset, length: out.length - open.offset };
-    if (open.language) entity.language = open.language;
-    entities.push(entity);
-  };
-  const toggle = (type: string, width: number) => {
-    const idx = stack.findIndex((s) => s.type === type);
-    if (idx >= 0) close(idx);
-    else stack.push({ type, offset: out.length, at: byteOffset(src, i) });
-    i += width;
-  };
-  while (i < src.length) {
-    const ch = src[i] as string;
-    const top = stack[stack.length - 1];
-    if (top?.type === "code" || top?.type === "pre") {
-      if (ch === "\\" && (src[i + 1] === "`" || src[i + 1] === "\\")) {
-        out += src[i + 1];
-        i += 2;
-      } else if (top.type === "pre" && src.startsWith("```", i)) {
-        close(stack.length - 1);
-        i += 3;
-      } else if (top.type === "code" && ch === "`") {
-        close(stack.length - 1);
-        i += 1;
-      } else {
-        out += ch;
-        i += 1;
-      }
-      continue;
-    }
-    if (ch === "\n" && quote) {
-      if (src[i + 1] !== ">") {
-        quote.length = out.length - quote.offset;
-        entities.push(quote);
-        quote = undefined;
-      }
-      out += ch;
-      i++;
-      continue;
-    }
-    if (ch === "\\") {
-      const next = src[i + 1];
-      if (next === undefined)
-        throw entityError(`Character '\\' is reserved and must be escaped with the preceding '\\'`);
-      const cp = src.codePointAt(i + 1) ?? 0;
-      out += String.fromCodePoint(cp);
-      i += cp > 0xffff ? 3 : 2;
-      continue;
-    }
-    if (src.startsWith("```", i)) {
-      const at = byteOffset(src, i);
-      i += 3;
-      const nl = src.indexOf("\n", i);
-      let language: string | undefined;
-      if (nl >= 0 && /^[^\s`]*$/.test(src.slice(i, nl))) {
-        language = src.slice(i, nl) || undefined;
-        i = nl + 1;
-      }
-      stack.push({ type: "pre", offset: out.length, at, language });
-      continue;
-    }
-    if (ch === "`") {
-      stack.push({ type: "code", offset: out.length, at: byteOffset(src, i) });
-      i++;
-      continue;
-    }
-    if (ch === "*") {
-      toggle("bold", 1);
-      continue;
-    }
-    if (ch === "_") {
-      if (src[i + 1] === "_") toggle("underline", 2);
-      else toggle("italic", 1);
-      continue;
-    }
-    if (ch === "~") {
-      toggle("strikethrough", 1);
-      continue;
-    }
-    if (ch === "|" && src[i + 1] === "|") {
-      toggle("spoiler", 2);
-      continue;
-    }
-    if (ch === "[") {
-      stack.push({ type: "text_link", offset: out.length, at: byteOffset(src, i) });
-      i++;
-      continue;
-    }
-    if (ch === "]") {
-      const idx = stack.map((s) => s.type).lastIndexOf("text_link");
-      if (idx >= 0 && src[i + 1] === "(") {
-        let j = i + 2;
-        let url = "";
-        while (j < src.length && src[j] !== ")") {
-          if (src[j] === "\\" && j + 1 < src.length) j++;
-          url += src[j];
-          j++;
-        }
-        if (j >= src.length) throw entityError(`Can't find end of a URL at byte offset ${byteOffset(src, i + 2)}`);
-        const [open] = stack.splice(idx, 1);
-        if (open) entities.push({ type: "text_link", offset: open.offset, length: out.length - open.offset, url });
-        i = j + 1;
-        continue;
-      }
-    }
-    if (ch === ">" && (i === 0 || src[i - 1] === "\n")) {
-      if (!quote) quote = { type: "blockquote", offset: out.length, length: 0 };
-      i++;
-      continue;
-    }
-    if (MDV2_RESERVED.includes(ch)) {
-      throw entityError(`Character '${ch}' is reserved and must be escaped with the preceding '\\'`);
-    }
-    out += ch;
-    i++;
-  }
-  if (quote) {
-    quote.length = out.length - quote.offset;
-    entities.push(quote);
-  }
-  const open = stack[0];
-  if (open) throw entityError(`Can't find end of ${MD_NAMES[open.type] ?? open.type} entity at byte offset ${open.at}`);
-  return { text: out, entities: finishEntities(entities) };
-}
-
-function parseMarkdownLegacy(src: string): Formatted {
-  let out = "";
-  const entities: LooseEntity[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const ch = src[i] as string;
-    if (ch === "\\" && "_*`[".includes(src[i + 1] ?? "")) {
-      out += src[i + 1];
-      i += 2;
-      continue;
-    }
-    const at = byteOffset(src, i);
-    const fail = () => entityError(`Can't find end of the entity starting at byte offset ${at}`);
-    if (src.startsWith("```", i)) {
-      const end = src.indexOf("```", i + 3);
-      if (end < 0) throw fail();
-      let body = src.slice(i + 3, end);
-      let language: string | undefined;
-      const nl = body.indexOf("\n");
-      if (nl >= 0 && /^[^\s]+$/.test(body.slice(0, nl))) {
-        language = body.slice(0, nl);
-        body = body.slice(nl + 1);
-      }
-      entities.push({ type: "pre", offset: out.length, length: body.length, ...(language ? { language } : {}) });
-      out += body;
-      i = end + 3;
-      continue;
-    }
-    const simple: Record<string, string> = { "*": "bold", _: "italic", "`": "code" };
-    const type = simple[ch];
-    if (type) {
-      const end = src.indexOf(ch, i + 1);
-      if (end < 0) throw fail();
-      const body = src.slice(i + 1, end);
-      entities.push({ type, offset: out.length, length: body.length });
-      out += body;
-      i = end + 1;
-      continue;
-    }
-    if (ch === "[") {
-      const close = src.indexOf("](", i + 1);
-      const end = close < 0 ? -1 : src.indexOf(")", close + 2);
-      if (close < 0 || end < 0) throw fail();
-      const body = src.slice(i + 1, close);
-      entities.push({ type: "text_link", offset: out.length, length: body.length, url: src.slice(close + 2, end) });
-      out += body;
-      i = end + 1;
-      continue;
-    }
-    out += ch;
-    i++;
-  }
-  return { text: out, entities: finishEntities(entities) };
-}
-
-// ---------------------------------------------------------------------------
 // Small helpers
 
-function bad(description: string): FakeBotApiError {
-  return new FakeBotApiError(400, description);
-}
-
 function toErrorResponse(err: unknown): ApiResponse {
-  if (err instanceof FakeBotApiError) {
-    return {
-      ok: false,
-      error_code: err.error_code,
-      description: err.description,
-      ...(err.parameters ? { parameters: err.parameters } : {}),
-    };
-  }
+  if (err instanceof BotApiError) return err.toResponse();
   return {
     ok: false,
     error_code: 500,
     description: `Internal Server Error: ${err instanceof Error ? err.message : String(err)}`,
   };
-}
-
-/** Validates an inline keyboard like Telegram; returns it when it should appear on the message. */
-function inlineMarkup(markup: unknown): InlineKeyboardMarkup | undefined {
-  if (markup === undefined || markup === null) return undefined;
-  if (!isRecord(markup)) throw bad("Bad Request: can't parse reply keyboard markup JSON object");
-  if (!("inline_keyboard" in markup)) return undefined; // reply keyboards are not echoed in messages
-  const rows = markup.inline_keyboard;
-  if (!Array.isArray(rows) || !rows.every(Array.isArray)) {
-    throw bad('Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays');
-  }
-  for (const row of rows as unknown[][]) {
-    for (const button of row) {
-      if (!isRecord(button) || typeof button.text !== "string") {
-        throw bad('Bad Request: can\'t parse inline keyboard button: Field "text" must be of type String');
-      }
-      const actions = INLINE_BUTTON_ACTIONS.filter((a) => button[a] !== undefined);
-      if (actions.length === 0) {
-        throw bad("Bad Request: can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
-      }
-      if (button.callback_data !== undefined) {
-        const data = button.callback_data;
-        if (typeof data !== "string" || Buffer.byteLength(data) < 1 || Buffer.byteLength(data) > 64) {
-          throw bad("Bad Request: BUTTON_DATA_INVALID");
-        }
-      }
-      if (button.url !== undefined) {
-        const ok = typeof button.url === "string" && /^(https?|tg):/i.test(button.url) && URL.canParse(button.url);
-        if (!ok)
-          throw bad(`Bad Request: inline keyboard button URL '${String(button.url)}' is invalid: Wrong HTTP URL`);
-      }
-    }
-  }
-  const nonEmpty = (rows as unknown[][]).filter((r) => r.length > 0);
-  return nonEmpty.length ? ({ inline_keyboard: nonEmpty } as InlineKeyboardMarkup) : undefined;
-}
-
-function commandsKey(scope: unknown, languageCode: string | undefined): string {
-  const s = isRecord(scope) ? scope : { type: "default" };
-  const normalized = Object.keys(s)
-    .sort()
-    .map((k) => `${k}=${String(s[k])}`)
-    .join(",");
-  return `${normalized}|${languageCode ?? ""}`;
-}
-
-function withoutReply(message: StoredMessage): NonNullable<Message["reply_to_message"]> {
-  const { reply_to_message: _reply, ...rest } = message;
-  return rest as NonNullable<Message["reply_to_message"]>;
-}
-
-function setOrDelete<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
-  if (value === undefined) delete target[key];
-  else target[key] = value;
-}
-
-function guessMime(name: string | undefined): string {
-  const ext = name?.split(".").pop()?.toLowerCase();
-  const table: Record<string, string> = {
-    pdf: "application/pdf",
-    txt: "text/plain",
-    csv: "text/csv",
-    json: "application/json",
-    png: "image/png",
-    jpg: "image/jpeg",
-    jpeg: "image/jpeg",
-    mp4: "video/mp4",
-    mp3: "audio/mpeg",
-    ogg: "audio/ogg",
-    zip: "application/zip",
-  };
-  return (ext && table[ext]) || "application/octet-stream";
 }
 
 function canonicalMethod(method: string): string {
@@ -2413,27 +1198,3 @@ const KNOWN_METHODS = new Map(
     ...CHAT_SEND_METHODS,
   ].map((m) => [m.toLowerCase(), m]),
 );
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function optNumber(v: unknown): number | undefined {
-  if (typeof v === "number" && Number.isFinite(v)) return v;
-  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
-  return undefined;
-}
-
-function optString(v: unknown): string | undefined {
-  return typeof v === "string" ? v : undefined;
-}
-
-function unixNow(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
-function hash(s: string): number {
-  let h = 0;
-  for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) >>> 0;
-  return h;
-}

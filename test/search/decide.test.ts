@@ -108,6 +108,11 @@ describe("decide: Russian words around the question, and Russian spellings of na
     ["лаборатория Хуо Янь в Брунее", "bgi-huoyan-lab-brunei"],
     ["экономзона урумчи", "urumqi-etdz"],
     ["извините, а кто такие NICTC? заранее спасибо", "nictc"],
+    // A Central Asian greeting is no part of the question.
+    [
+      "Ассалому алейкум, подскажите пожалуйста куда обращаться по офшорным инкубаторам Урумчи",
+      "urumqi-science-technology-bureau",
+    ],
   ])("answers %s with %s", (question, id) => {
     expectAnswer(question, id);
   });
@@ -375,6 +380,24 @@ describe("decide: a named institution the catalog lacks", () => {
     expect(decide(engine, question).record?.id).toBe(id);
   });
 
+  it.each([
+    "ищем партнёров в Пекине для нашего немецкого завода, мы средняя компания",
+    // Long, and mostly the asker's context: those words weigh less.
+    "Мы немецкая компания из Мюнхена, производим промышленные насосы. Где найти китайских партнёров?",
+    "我们是德国一家中型企业，想在北京找合作伙伴",
+  ])("answers %s, which seeks someone to work with, with a party rather than a report", (question) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).not.toBe("sino-german-hidden-champions-report");
+    expect(engine.get(decision.record!.id)?.countries).toContain("DE");
+  });
+
+  it("answers a question that seeks the report itself with the report", () => {
+    expect(decide(engine, "je cherche le rapport sur les champions cachés sino-allemands").record?.id).toBe(
+      "sino-german-hidden-champions-report",
+    );
+  });
+
   it("ranks the record that is the kind asked for above one that only speaks of it", () => {
     // The hidden champions' report matches more of the asker's words, but a forum is what is asked.
     const question =
@@ -383,15 +406,21 @@ describe("decide: a named institution the catalog lacks", () => {
   });
 });
 
+describe("decide: the ways people name vocational training", () => {
+  it.each([
+    "учусь в техникуме, есть что-то от ШОС?",
+    "职业学校的学生能参加上合的培训吗",
+    "formation pratique pour jeunes avec l'OCS",
+  ])("answers %s with the vocational training centre", (question) => {
+    expectAnswer(question, "sco-vocational-training-centre");
+  });
+});
+
 describe("decide: the words of a long question that the catalog has never seen", () => {
   it.each([
     [
       "Good evening, I work for the city administration of Medan in Indonesia. We are exploring smart-city solutions and I heard a Chinese partner already works with Indonesia on this. Could you point me to it? Kind regards, Rina",
       "china-asean-information-harbor",
-    ],
-    [
-      "Мы немецкая компания из Мюнхена, производим промышленные насосы. Где найти китайских партнёров?",
-      "sino-german-hidden-champions-report",
     ],
     [
       "我是巴基斯坦的年轻技术员，想学点新能源方面的实用技能，中国有面向上合国家的职业培训吗",
