@@ -9,13 +9,16 @@ import { bundledCatalog } from "../helpers/saved-index.js";
 import { buttonData, plainText } from "../helpers/bot-harness.js";
 import { apiErrors, type RecordedCall } from "../helpers/fake-bot-api.js";
 import { startReplicaSet, type DeliveryResult, type ReplicaSet } from "../helpers/replicas.js";
-import { addLunarGreenhouseRecord, copyBundledCatalog } from "../helpers/catalog-dir.js";
+import { copyBundledCatalog } from "../helpers/catalog-dir.js";
+import { describeEditsOnReplicas } from "./edit-replicas.js";
 
 /**
  * One bot on three webhook replicas and a broadcast worker, each its own process, on one Redis, behind
  * a round-robin proxy, against the fake Bot API: what a user sees must not depend on which replica
  * handles an update, on Telegram delivering an update again to another replica, or on a replica dying.
- * The describes run in order on one set of processes; the replica kills come last.
+ * The describes run in order on one set of processes (each bot's start costs more than most tests): the
+ * records edited in chat and the saved searches of ./edit-replicas.ts run on it too, and the replica
+ * kills come last.
  */
 
 const ADMIN = 900_001;
@@ -361,21 +364,7 @@ describe("the catalog on every replica", () => {
     },
     TEST_MS,
   );
-
-  it(
-    "a /reload on one replica is in the answers of every replica",
-    async () => {
-      await addLunarGreenhouseRecord(catalogDir);
-      expect(plainText(await set.replyFrom(2, "/reload", { userId: ADMIN }))).toMatch(
-        /^✅ Catalog reloaded: \d+ records/,
-      );
-      for (const replica of [0, 1, 2])
-        await askUntil(replica, "lunar greenhouse programme", (text) =>
-          text.includes("Lunar greenhouse exchange programme"),
-        );
-    },
-    TEST_MS,
-  );
+  // A /reload on one replica reaching every replica: in ./edit-replicas.ts, with the saved search it answers.
 });
 
 /**
@@ -417,6 +406,8 @@ describe("one chat's updates spread over three replicas: updates handled one at 
     TEST_MS,
   );
 });
+
+describeEditsOnReplicas(() => ({ set, state, catalogDir, admin: ADMIN }));
 
 describe("kill -9 of a replica mid-traffic", () => {
   it(

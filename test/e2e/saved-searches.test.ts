@@ -3,8 +3,8 @@ import type { CatalogRecord } from "../../src/catalog/schema.js";
 import { buttonData, plainText, startTestBot, type TestBot } from "../helpers/bot-harness.js";
 
 /**
- * Saved searches in polling mode, in one process. On two webhook replicas sharing one Redis: in
- * edit-replicas.test.ts, on the replicas started there.
+ * Saved searches in polling mode, in one process. On webhook replicas sharing one Redis: in
+ * edit-replicas.ts, on the replicas of replicas.test.ts.
  */
 
 /** Starting the processes: a bound on a hang, above the replica set's own (240 s). */
