@@ -406,6 +406,17 @@ describe("decide: a named institution the catalog lacks", () => {
   });
 });
 
+describe("decide: the Mittelstand is an SME", () => {
+  it.each(["Mittelstand partners in Beijing", "mittelstand firms and china, anything?"])(
+    "answers %s with a Sino-German record",
+    (question) => {
+      const decision = decide(engine, question);
+      expect(decision.kind).toBe("answer");
+      expect(engine.get(decision.record!.id)?.countries).toContain("DE");
+    },
+  );
+});
+
 describe("decide: young researchers", () => {
   it("answers a young researcher from an ASEAN country, in Chinese, with the young scientists' programme", () => {
     expectAnswer("我是印尼的年轻研究人员，想去中国做科研，有合适的项目吗", "guangxi-asean-young-scientists");
