@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Message } from "grammy/types";
 import { LANGUAGES, type Language } from "../../../catalog/schema.js";
-import type { BroadcastContent, MessageContent } from "../../../broadcast/types.js";
+import type { BroadcastContent, HtmlMessageContent } from "../../../broadcast/types.js";
 import type { DeadlineTime } from "../../../catalog/deadlines.js";
 import { SUBSCRIPTION_FACETS, type Audience, type SubscriptionFacet } from "../../../state/coordination.js";
 import { entitiesToHtml } from "./html.js";
@@ -113,7 +113,7 @@ export function draftMessageOf(message: Message, base?: DraftMessage, reserve = 
 }
 
 /** A composed message as the sender sends it (recipients get it inside the header and buttons of ./received.ts). */
-export function contentOf(message: DraftMessage): MessageContent {
+export function contentOf(message: DraftMessage): HtmlMessageContent {
   return {
     html: message.html,
     ...(message.photo ? { photo: message.photo } : {}),

@@ -1,6 +1,6 @@
 import type { i18n } from "i18next";
 import { LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../../catalog/schema.js";
-import type { BroadcastContent, MessageContent } from "../../../broadcast/types.js";
+import type { BroadcastContent, HtmlMessageContent } from "../../../broadcast/types.js";
 import { translator } from "../../../i18n.js";
 import { announcementId } from "../../../announcements/record.js";
 import { htmlToPlain } from "./html.js";
@@ -20,7 +20,7 @@ export function receivedContent(
 ): BroadcastContent | undefined {
   const main = draft.default;
   if (!main) return undefined;
-  const variants: Record<Language, MessageContent> = {} as Record<Language, MessageContent>;
+  const variants: Record<Language, HtmlMessageContent> = {} as Record<Language, HtmlMessageContent>;
   for (const lang of LANGUAGES) {
     const t = translator(i18n, lang);
     const message = contentOf(draft.variants?.[lang] ?? main);
