@@ -1,4 +1,4 @@
-import type { MessageEntity } from "grammy/types";
+import type { Message, MessageEntity } from "grammy/types";
 import { describe, expect, it } from "vitest";
 import { entitiesToHtml, htmlToPlain } from "../../../../src/bot/features/broadcast/html.js";
 import {
@@ -13,10 +13,70 @@ import {
   encodeBroadcast,
   type BroadcastAction,
 } from "../../../../src/bot/features/broadcast/keyboards.js";
-import { audienceChosen, normalizeAudience, toggleAudience } from "../../../../src/bot/features/broadcast/draft.js";
+import {
+  audienceChosen,
+  contentOf,
+  draftMessageOf,
+  normalizeAudience,
+  toggleAudience,
+} from "../../../../src/bot/features/broadcast/draft.js";
+import { renderReceived } from "../../../../src/bot/views/announcement.js";
+import { createI18n, translator } from "../../../../src/i18n.js";
 
 const e = (type: string, offset: number, length: number, extra: object = {}) =>
   ({ type, offset, length, ...extra }) as MessageEntity;
+
+describe("a coordinator's message", () => {
+  const message = (fields: Partial<Message>) =>
+    ({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, ...fields }) as Message;
+
+  it("is kept as Telegram gave it: the text and its formatting entities", () => {
+    const entities = [e("bold", 0, 4), e("text_link", 5, 4, { url: "https://example.org" }), e("hashtag", 10, 3)];
+    expect(draftMessageOf(message({ text: "Call now #h2", entities }))).toEqual({
+      text: "Call now #h2",
+      entities: entities.slice(0, 2),
+    });
+    const photo = { file_unique_id: "u", width: 10, height: 10 };
+    expect(
+      draftMessageOf(
+        message({ photo: [{ ...photo, file_id: "PHOTO" }], caption: "a < b", caption_entities: [e("italic", 0, 1)] }),
+      ),
+    ).toEqual({ text: "a < b", entities: [e("italic", 0, 1)], photo: "PHOTO" });
+    // A variant's text keeps the main message's file.
+    expect(draftMessageOf(message({ text: "fr" }), { text: "en", photo: "PHOTO" })).toEqual({
+      text: "fr",
+      entities: [],
+      photo: "PHOTO",
+    });
+  });
+
+  it("is measured as Telegram measures it, in UTF-16 units of the text alone", () => {
+    const text = "🎉".repeat(2000); // 4,000 units
+    expect(draftMessageOf(message({ text, entities: [e("bold", 0, 4000)] }), undefined, 96)).toMatchObject({ text });
+    expect(draftMessageOf(message({ text: `${text}x` }), undefined, 96)).toBe("tooLong");
+  });
+
+  it("goes to the engine as text and entities; a draft kept as HTML before, as HTML", () => {
+    expect(contentOf({ text: "a", entities: [e("bold", 0, 1)], document: "DOC" })).toEqual({
+      text: "a",
+      entities: [e("bold", 0, 1)],
+      document: "DOC",
+    });
+    expect(contentOf({ text: "a", html: "<b>a</b>" })).toEqual({ html: "<b>a</b>" });
+  });
+
+  it("follows the header in bold, its entities moved past the header (UTF-16 offsets)", async () => {
+    const t = translator(await createI18n(), "zh");
+    const header = "📣 Cooperation Desk 公告";
+    const shown = renderReceived(t, { text: "🎉 新项目 启动", entities: [e("bold", 3, 3)] });
+    expect(shown).toEqual({
+      text: `${header}\n\n🎉 新项目 启动`,
+      entities: [e("bold", 0, header.length), e("bold", header.length + 2 + 3, 3)],
+    });
+    const moved = shown.entities[1]!;
+    expect(shown.text.slice(moved.offset, moved.offset + moved.length)).toBe("新项目");
+  });
+});
 
 describe("entitiesToHtml", () => {
   it("escapes plain text", () => {
