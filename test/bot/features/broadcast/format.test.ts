@@ -1,6 +1,5 @@
 import type { Message, MessageEntity } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { entitiesToHtml, htmlToPlain } from "../../../../src/bot/features/broadcast/html.js";
 import {
   formatScheduleTime,
   parseDate,
@@ -75,48 +74,6 @@ describe("a coordinator's message", () => {
     });
     const moved = shown.entities[1]!;
     expect(shown.text.slice(moved.offset, moved.offset + moved.length)).toBe("新项目");
-  });
-});
-
-describe("entitiesToHtml", () => {
-  it("escapes plain text", () => {
-    expect(entitiesToHtml('a < b & "c" > d')).toBe("a &lt; b &amp; &quot;c&quot; &gt; d");
-  });
-
-  it("converts bold, italic, underline, strike, code, pre and links, nested", () => {
-    const text = "bold italic under strike code pre link";
-    const html = entitiesToHtml(text, [
-      e("bold", 0, 11),
-      e("italic", 5, 6),
-      e("underline", 12, 5),
-      e("strikethrough", 18, 6),
-      e("code", 25, 4),
-      e("pre", 30, 3, { language: "python" }),
-      e("text_link", 34, 4, { url: "https://example.org/?q=a&b" }),
-    ]);
-    expect(html).toBe(
-      '<b>bold <i>italic</i></b> <u>under</u> <s>strike</s> <code>code</code> <pre><code class="language-python">pre</code></pre> <a href="https://example.org/?q=a&amp;b">link</a>',
-    );
-  });
-
-  it("keeps tags balanced when entities overlap", () => {
-    // bold "abcd", italic "cdef"
-    expect(entitiesToHtml("abcdef", [e("bold", 0, 4), e("italic", 2, 4)])).toBe("<b>ab<i>cd</i></b><i>ef</i>");
-  });
-
-  it("counts offsets in UTF-16 units (emoji, Chinese)", () => {
-    expect(entitiesToHtml("🎉 新项目 启动", [e("bold", 3, 3)])).toBe("🎉 <b>新项目</b> 启动");
-  });
-
-  it("drops unsafe links and unsupported entities, keeping their text", () => {
-    expect(
-      entitiesToHtml("click #tag", [e("text_link", 0, 5, { url: "javascript:alert(1)" }), e("hashtag", 6, 4)]),
-    ).toBe("click #tag");
-  });
-
-  it("reads back as the plain text", () => {
-    const text = 'R&D <fund> "2025"';
-    expect(htmlToPlain(entitiesToHtml(text, [e("bold", 0, 3)]))).toBe(text);
   });
 });
 
