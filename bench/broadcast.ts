@@ -124,8 +124,8 @@ async function run(redis: RedisServer, options: RunOptions): Promise<boolean> {
       id: label,
       createdBy: 1,
       content: {
-        default: { html: "<b>Call for applications</b> is open" },
-        variants: { fr: { html: "<b>Appel à candidatures</b> ouvert" } },
+        default: { text: "Call for applications is open", entities: [{ type: "bold", offset: 0, length: 21 }] },
+        variants: { fr: { text: "Appel à candidatures ouvert", entities: [{ type: "bold", offset: 0, length: 20 }] } },
       },
       audience: "all",
     });

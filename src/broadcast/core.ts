@@ -4,7 +4,7 @@ import { z } from "zod";
 import { LANGUAGES } from "../catalog/schema.js";
 import type { Language } from "../catalog/schema.js";
 import { estimateBilledMessages } from "./cost.js";
-import type { BroadcastContent, BroadcastRequest, BroadcastStatus, DeliveryHooks, MessageContent } from "./types.js";
+import type { AnyMessageContent, BroadcastContent, BroadcastRequest, BroadcastStatus, DeliveryHooks } from "./types.js";
 import type { ServiceLogger } from "../logger.js";
 
 export const TEXT_LIMIT = 4096;
@@ -29,7 +29,7 @@ export class BroadcastRequestError extends Error {
   }
 }
 
-/** Length of an HTML text as Telegram counts it once the markup is parsed. */
+/** Length of an HTML text as Telegram counts it once the markup is parsed (messages of HTML from before entities). */
 export function visibleLength(html: string): number {
   const text = html.replace(/<[^>]*>/g, "").replace(/&(?:#(\d+)|#x([0-9a-f]+)|lt|gt|amp|quot);/gi, "_");
   return text.length;
@@ -54,25 +54,53 @@ const keyboardSchema = z.strictObject({
     .refine((rows) => rows.flat().length <= 100, "must have at most 100 buttons"),
 });
 
+/**
+ * Telegram's entities as it gives them (their other fields — url, user, language… — kept as they are):
+ * each within the text, offsets and lengths in UTF-16 code units.
+ */
+const entitiesSchema = z.array(
+  z.looseObject({
+    type: z.string().min(1),
+    offset: z.number().int().nonnegative(),
+    length: z.number().int().positive(),
+  }),
+);
+
+const nonEmpty = z.string().refine((v) => v.trim() !== "", "must not be empty");
+
+/**
+ * A message of text and entities, or of HTML from before entities (its length as Telegram reads it).
+ * One object with both shapes' fields, then the rules, so that a wrong field is named in the error.
+ */
 const messageSchema = z
   .strictObject({
-    html: z.string().refine((v) => v.trim() !== "", "must not be empty"),
+    text: nonEmpty.optional(),
+    entities: entitiesSchema.optional(),
+    html: nonEmpty.optional(),
     photo: fileRef.optional(),
     document: fileRef.optional(),
     keyboard: keyboardSchema.optional(),
   })
   .superRefine((m, ctx) => {
+    if ((m.text === undefined) === (m.html === undefined))
+      ctx.addIssue({ code: "custom", message: "needs a text or an html, not both" });
+    if (m.html !== undefined && m.entities !== undefined)
+      ctx.addIssue({ code: "custom", path: ["entities"], message: "go with a text, not with html" });
     if (m.photo !== undefined && m.document !== undefined)
       ctx.addIssue({ code: "custom", message: "photo and document cannot be combined" });
     const caption = m.photo !== undefined || m.document !== undefined;
     const limit = caption ? CAPTION_LIMIT : TEXT_LIMIT;
-    const length = visibleLength(m.html);
+    // Telegram's limits count the text as read, without its formatting.
+    const length = m.html !== undefined ? visibleLength(m.html) : (m.text?.length ?? 0);
     if (length > limit)
       ctx.addIssue({
         code: "custom",
-        path: ["html"],
+        path: [m.html !== undefined ? "html" : "text"],
         message: `is ${length} characters, more than the ${caption ? "caption" : "text"} limit of ${limit}`,
       });
+    for (const [i, entity] of (m.entities ?? []).entries())
+      if (entity.offset + entity.length > (m.text?.length ?? 0))
+        ctx.addIssue({ code: "custom", path: ["entities", i], message: "goes past the end of the text" });
   });
 
 const isoDate = z.string().refine((v) => !Number.isNaN(Date.parse(v)), "must be an ISO date-time");
@@ -123,7 +151,7 @@ export function checkRequest(request: BroadcastRequest): CheckedRequest {
   };
 }
 
-export function pickContent(content: BroadcastContent, lang: string): MessageContent {
+export function pickContent(content: BroadcastContent, lang: string): AnyMessageContent {
   return content.variants?.[lang as Language] ?? content.default;
 }
 

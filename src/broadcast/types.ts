@@ -1,28 +1,45 @@
 // The broadcast delivery engine's public contract. The engine knows nothing of search or of the bot's
 // features: the bot's /broadcast UI schedules requests, the subscriptions store resolves audiences and
 // learns about chats that can no longer be reached, all through these types.
-import type { InlineKeyboardMarkup } from "grammy/types";
+import type { InlineKeyboardMarkup, MessageEntity } from "grammy/types";
 import type { Language } from "../catalog/schema.js";
 import type { Recipient } from "../state/coordination.js";
 import type { ServiceLogger } from "../logger.js";
 
 /**
- * One message as sent to a chat. `photo` / `document`: a Telegram file_id or an https:// URL. `html` is
- * sent with parse_mode HTML — as the text (≤ 4096 characters once parsed) or, with a photo or a
- * document, as its caption (≤ 1024 characters once parsed). `keyboard`: inline buttons under it, sent
+ * One message as sent to a chat: `text` as the reader sees it and its formatting as Telegram's own
+ * `entities` (offsets and lengths in UTF-16 code units, like JavaScript strings), sent without a parse
+ * mode — as the text (≤ 4096 characters) or, with a photo or a document, as its caption (≤ 1024).
+ * `photo` / `document`: a Telegram file_id or an https:// URL. `keyboard`: inline buttons under it, sent
  * as they are (the app renders them; the engine does not read them).
  */
 export interface MessageContent {
+  text: string;
+  entities?: MessageEntity[];
+  photo?: string;
+  document?: string;
+  keyboard?: InlineKeyboardMarkup;
+}
+
+/**
+ * The shape messages had before they kept entities: HTML, sent with parse_mode HTML (≤ 4096 or 1024
+ * characters once parsed). Broadcasts queued or scheduled before the upgrade carry it in Redis, and
+ * drafts composed before it schedule it; both are still sent as they were.
+ */
+export interface HtmlMessageContent {
   html: string;
   photo?: string;
   document?: string;
   keyboard?: InlineKeyboardMarkup;
 }
 
+/** What a recipient can be sent: a message of text and entities, or one of HTML from before. */
+export type AnyMessageContent = MessageContent | HtmlMessageContent;
+
 /** Each recipient gets the variant of their language, else `default`. */
 export interface BroadcastContent {
-  default: MessageContent;
-  variants?: Partial<Record<Language, MessageContent>>;
+  default: AnyMessageContent;
+  variants?: Partial<Record<Language, AnyMessageContent>>;
 }
 
 export type { Recipient };
@@ -79,7 +96,7 @@ export interface SendOptions {
 
 /** Sends one message. Throws grammY's GrammyError / HttpError, or errors of the same shape. Must not retry 429s itself. */
 export interface Sender {
-  send(chatId: number, content: MessageContent, options?: SendOptions): Promise<void>;
+  send(chatId: number, content: AnyMessageContent, options?: SendOptions): Promise<void>;
 }
 
 export interface DeliveryHooks {

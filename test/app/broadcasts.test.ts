@@ -54,7 +54,7 @@ describe("broadcasting in the app, in memory", () => {
           .find(
             (c) =>
               Number(c.payload.chat_id) === SUBSCRIBER &&
-              String(c.payload.text).startsWith("📣 <b>Announcement from Cooperation Desk</b>\n\nCaspian"),
+              String(c.payload.text).startsWith("📣 Announcement from Cooperation Desk\n\nCaspian"),
           ),
       "the delivery",
     );

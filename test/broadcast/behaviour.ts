@@ -1,6 +1,7 @@
 // What every delivery engine does, run against the fake Bot API (real HTTP on 127.0.0.1, Telegram's rate
 // limits) with a grammY Api as the sender. Used by the BullMQ and the in-memory engine's tests.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { MessageEntity } from "grammy/types";
 import { BroadcastRequestError } from "../../src/broadcast/core.js";
 import { estimateBilledMessages } from "../../src/broadcast/cost.js";
 import type {
@@ -38,6 +39,15 @@ export interface EngineOptions {
 }
 
 export type MakeEngine = (options: EngineOptions) => DeliveryService;
+
+const bold = (offset: number, length: number): MessageEntity => ({ type: "bold", offset, length });
+const italic = (offset: number, length: number): MessageEntity => ({ type: "italic", offset, length });
+const link = (offset: number, length: number, url: string): MessageEntity => ({
+  type: "text_link",
+  offset,
+  length,
+  url,
+});
 
 /** Sends in flight at once per engine, unless a test says otherwise. */
 const CONCURRENCY = 8;
@@ -121,7 +131,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
       return {
         id: `b${Date.now().toString(36)}${seq++}`,
         createdBy: 42,
-        content: { default: { html: "<b>News</b> for everyone" } },
+        content: { default: { text: "News for everyone", entities: [{ type: "bold", offset: 0, length: 4 }] } },
         audience: { all: true },
         progress: { chatId: 42, messageId: 7 },
         ...overrides,
@@ -140,11 +150,11 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
       const req = request({
         audience: { topic: "events" },
         content: {
-          default: { html: "<b>Hello</b> all" },
+          default: { text: "Hello <all>", entities: [bold(0, 5)] },
           variants: {
-            fr: { html: "<b>Bonjour</b> à tous" },
-            ru: { html: "<i>Привет</i>", document: "https://example.org/plan.pdf" },
-            zh: { html: '大家好 <a href="https://example.org">链接</a>', photo: "AgACAgIAAxkBAAIBZ2Yq" },
+            fr: { text: "Bonjour à tous", entities: [bold(0, 7)] },
+            ru: { text: "Привет", entities: [italic(0, 6)], document: "https://example.org/plan.pdf" },
+            zh: { text: "大家好 链接", entities: [link(4, 2, "https://example.org")], photo: "AgACAgIAAxkBAAIBZ2Yq" },
           },
         },
       });
@@ -163,29 +173,48 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
       expect(end.finishedAt).toBeDefined();
       expect(hooks.resolved).toEqual([{ topic: "events" }]);
 
+      // Text and entities as they are, no parse mode: "<all>" is text.
       const byChat = new Map(delivered(fake).map((c) => [Number(c.payload.chat_id), c]));
       expect(byChat.get(101)).toMatchObject({
         method: "sendMessage",
-        payload: { text: "<b>Hello</b> all", parse_mode: "HTML" },
+        payload: { text: "Hello <all>", entities: [bold(0, 5)] },
       });
-      expect(byChat.get(102)).toMatchObject({ method: "sendMessage", payload: { text: "<b>Bonjour</b> à tous" } });
-      expect(byChat.get(-105)).toMatchObject({ method: "sendMessage", payload: { text: "<b>Bonjour</b> à tous" } });
+      expect(byChat.get(101)?.payload).not.toHaveProperty("parse_mode");
+      expect(byChat.get(102)).toMatchObject({ method: "sendMessage", payload: { text: "Bonjour à tous" } });
+      expect(byChat.get(-105)).toMatchObject({ method: "sendMessage", payload: { text: "Bonjour à tous" } });
       expect(byChat.get(103)).toMatchObject({
         method: "sendDocument",
-        payload: { document: "https://example.org/plan.pdf", caption: "<i>Привет</i>", parse_mode: "HTML" },
+        payload: { document: "https://example.org/plan.pdf", caption: "Привет", caption_entities: [italic(0, 6)] },
       });
-      expect(byChat.get(104)).toMatchObject({
-        method: "sendPhoto",
-        payload: { photo: "AgACAgIAAxkBAAIBZ2Yq", parse_mode: "HTML" },
-      });
-      // Telegram parsed the caption's HTML: the fake stored text and entities.
+      expect(byChat.get(104)).toMatchObject({ method: "sendPhoto", payload: { photo: "AgACAgIAAxkBAAIBZ2Yq" } });
+      expect(fake.chatHistory(101).at(-1)).toMatchObject({ text: "Hello <all>", entities: [bold(0, 5)] });
       const photo = fake.chatHistory(104).at(-1);
       expect(photo?.caption).toBe("大家好 链接");
-      expect(photo?.caption_entities?.[0]).toMatchObject({ type: "text_link", url: "https://example.org" });
+      expect(photo?.caption_entities).toEqual([link(4, 2, "https://example.org")]);
       expect(sendCalls(fake)).toHaveLength(5);
 
       await waitFor("final progress report", () => hooks.progress.at(-1)?.status.state === "done");
       expect(hooks.progress.at(-1)?.status).toMatchObject({ sent: 5, remaining: 0 });
+    });
+
+    it("sends a message of HTML from before entities as HTML, as it did", async () => {
+      const hooks = recordingHooks([
+        { chatId: 111, lang: "en" },
+        { chatId: 112, lang: "ru" },
+      ]);
+      const d = await engine(hooks);
+      const req = request({
+        content: {
+          default: { html: "<b>Hello</b> &lt;all&gt;" },
+          variants: { ru: { html: "<i>Привет</i>", photo: "AgACAgIAAxkBAAIBZ2Yq" } },
+        },
+      });
+      await d.schedule(req);
+      expect(await waitForEnd(d, req.id)).toMatchObject({ state: "done", sent: 2 });
+      const byChat = new Map(delivered(fake).map((c) => [Number(c.payload.chat_id), c]));
+      expect(byChat.get(111)?.payload).toMatchObject({ text: "<b>Hello</b> &lt;all&gt;", parse_mode: "HTML" });
+      expect(byChat.get(112)?.payload).toMatchObject({ caption: "<i>Привет</i>", parse_mode: "HTML" });
+      expect(fake.chatHistory(111).at(-1)).toMatchObject({ text: "Hello <all>", entities: [bold(0, 5)] });
     });
 
     it("marks chats that blocked the bot, were deactivated or do not exist inactive, counts them blocked and never retries them", async () => {
@@ -400,8 +429,8 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
       const d = await engine(hooks, { paid: true, ratePerSecond: 200, concurrency: 12 });
       const req = request({
         content: {
-          default: { html: "Paid news" },
-          variants: { ru: { html: "Платные новости", photo: "AgACAgIAAxkBAAIBZ2Yq" } },
+          default: { text: "Paid news" },
+          variants: { ru: { text: "Платные новости", photo: "AgACAgIAAxkBAAIBZ2Yq" } },
         },
       });
       const scheduled = await d.schedule(req);
@@ -449,16 +478,25 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
       const hooks = recordingHooks(people(2, 800));
       const d = await engine(hooks);
       await expect(d.schedule(request({ id: "bad:id" }))).rejects.toBeInstanceOf(BroadcastRequestError);
-      await expect(d.schedule(request({ content: { default: { html: " " } } }))).rejects.toThrow(/html/);
+      await expect(d.schedule(request({ content: { default: { text: " " } } }))).rejects.toThrow(/text/);
       await expect(
-        d.schedule(request({ content: { default: { html: "x".repeat(1025), photo: "AgACAgIAAxkBAAIBZ2Yq" } } })),
+        d.schedule(request({ content: { default: { text: "x".repeat(1025), photo: "AgACAgIAAxkBAAIBZ2Yq" } } })),
       ).rejects.toThrow(/caption limit/);
-      // The limit counts what the reader sees, not the markup.
-      const atLimit = request({ content: { default: { html: `<b>${"x".repeat(4096)}</b>` } } });
+      await expect(
+        d.schedule(request({ content: { default: { text: "short", entities: [bold(2, 4)] } } })),
+      ).rejects.toThrow(/past the end/);
+      // The limit counts the text, not its formatting.
+      const atLimit = request({ content: { default: { text: "x".repeat(4096), entities: [bold(0, 4096)] } } });
       await expect(d.schedule(atLimit)).resolves.toMatchObject({
         id: atLimit.id,
         state: expect.stringMatching(/^(scheduled|running)$/),
       });
+      await expect(d.schedule(request({ content: { default: { text: "x".repeat(4097) } } }))).rejects.toThrow(
+        /text limit/,
+      );
+      // HTML from before entities: what the reader sees, not the markup.
+      const htmlAtLimit = request({ content: { default: { html: `<b>${"x".repeat(4096)}</b>` } } });
+      await expect(d.schedule(htmlAtLimit)).resolves.toMatchObject({ id: htmlAtLimit.id });
       await expect(d.schedule(request({ scheduledAt: "next tuesday" }))).rejects.toThrow(/scheduledAt/);
 
       const first = request({ id: "first", scheduledAt: new Date(Date.now() + 60_000).toISOString() });
@@ -466,7 +504,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
       await pause(5);
       const second = request({ id: "second", scheduledAt: new Date(Date.now() + 60_000).toISOString() });
       await d.schedule(second);
-      const again = await d.schedule({ ...first, content: { default: { html: "changed" } } });
+      const again = await d.schedule({ ...first, content: { default: { text: "changed" } } });
       expect(again.id).toBe("first");
       const listed = await d.list(2);
       expect(listed.map((s) => s.id)).toEqual(["second", "first"]);

@@ -50,7 +50,7 @@ describeDeliveryBehaviour("BullMQ", (options) =>
 );
 
 function request(id: string): BroadcastRequest {
-  return { id, createdBy: 1, content: { default: { html: "Announcement" } }, audience: "all" };
+  return { id, createdBy: 1, content: { default: { text: "Announcement", entities: [] } }, audience: "all" };
 }
 
 describe("BullMQ: several processes on one Redis", () => {
@@ -98,6 +98,61 @@ describe("BullMQ: several processes on one Redis", () => {
     expect(calls[1]).toBeGreaterThan(20);
     expect(policy.stats.rejections).toEqual([]);
     expect([...deliveriesPerChat(fake).values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it("delivers a broadcast stored before entities, its content HTML, as HTML", async () => {
+    fake.setSendPolicy(limitsFor(100));
+    const prefix = `legacy${++prefixes}:`;
+    const recipients = [
+      { chatId: 41_001, lang: "en" as const },
+      { chatId: 41_002, lang: "fr" as const },
+    ];
+    // The process before the upgrade: it stored a broadcast scheduled a little later and stopped.
+    const before = createBullDelivery({
+      connection: redis.url,
+      prefix,
+      hooks: recordingHooks(recipients),
+      sender: senderFor(fake),
+    });
+    await before.schedule({ ...request("queued-before"), scheduledAt: new Date(Date.now() + 1500).toISOString() });
+    const inspect = await openClient(redis.url);
+    try {
+      // Its content as that version stored it (the request's JSON, as sent with parse_mode HTML).
+      await inspect.hset(
+        `${prefix}broadcast:queued-before`,
+        "content",
+        JSON.stringify({
+          default: { html: "<b>Call</b> &lt;open&gt;" },
+          variants: { fr: { html: "<i>Appel</i> ouvert", photo: "AgACAgIAAxkBAAIBZ2Yq" } },
+        }),
+      );
+    } finally {
+      await inspect.quit();
+      await before.close();
+    }
+    // The upgraded process takes the start job and sends.
+    const after = createBullDelivery({
+      connection: redis.url,
+      prefix,
+      hooks: recordingHooks(recipients),
+      sender: senderFor(fake),
+    });
+    open.push(after);
+    await after.startWorkers();
+    expect(await waitForEnd(after, "queued-before")).toMatchObject({ state: "done", sent: 2, failed: 0 });
+    const byChat = new Map(delivered(fake).map((c) => [Number(c.payload.chat_id), c]));
+    expect(byChat.get(41_001)).toMatchObject({
+      method: "sendMessage",
+      payload: { text: "<b>Call</b> &lt;open&gt;", parse_mode: "HTML" },
+    });
+    expect(byChat.get(41_002)).toMatchObject({
+      method: "sendPhoto",
+      payload: { caption: "<i>Appel</i> ouvert", parse_mode: "HTML" },
+    });
+    expect(fake.chatHistory(41_001).at(-1)).toMatchObject({
+      text: "Call <open>",
+      entities: [{ type: "bold", offset: 0, length: 4 }],
+    });
   });
 
   it("cancel removes the broadcast's waiting jobs from the queue", async () => {
@@ -221,7 +276,7 @@ describe("BullMQ: a worker process killed mid-broadcast", () => {
         await app.schedule({
           id: "crash",
           createdBy: 1,
-          content: { default: { html: "<b>Deadline</b> extended" } },
+          content: { default: { text: "Deadline extended", entities: [{ type: "bold", offset: 0, length: 8 }] } },
           audience: { all: true },
           progress: { chatId: 1, messageId: 99 },
         });

@@ -150,15 +150,16 @@ describe("paid broadcasting: pace and cost", () => {
 });
 
 describe("requests and content", () => {
-  it("counts the text Telegram shows, not the markup", () => {
+  it("counts the text Telegram shows of HTML from before entities, not the markup", () => {
     expect(visibleLength('<b>Hi</b> &amp; <a href="https://x.org">bye</a> &#128512;')).toBe("Hi & bye _".length);
   });
 
   it("picks the recipient's language variant, else the default", () => {
-    const content = { default: { html: "en" }, variants: { fr: { html: "fr" } } };
-    expect(pickContent(content, "fr").html).toBe("fr");
-    expect(pickContent(content, "ru").html).toBe("en");
-    expect(pickContent(content, "").html).toBe("en");
+    const content = { default: { text: "en" }, variants: { fr: { text: "fr" }, ru: { html: "<b>ru</b>" } } };
+    expect(pickContent(content, "fr")).toEqual({ text: "fr" });
+    expect(pickContent(content, "ru")).toEqual({ html: "<b>ru</b>" });
+    expect(pickContent(content, "zh")).toEqual({ text: "en" });
+    expect(pickContent(content, "")).toEqual({ text: "en" });
   });
 
   it("keeps one entry per chat and drops unusable chat ids", () => {
@@ -178,19 +179,27 @@ describe("requests and content", () => {
   });
 
   it("refuses what Telegram would refuse", () => {
-    const base = { id: "a", createdBy: 1, audience: {}, content: { default: { html: "x" } } };
+    const base = { id: "a", createdBy: 1, audience: {}, content: { default: { text: "x" } } };
     expect(checkRequest(base).audienceJson).toBe("{}");
+    const url = { type: "text_link", offset: 0, length: 1, url: "https://x.org" } as const;
+    expect(checkRequest({ ...base, content: { default: { text: "x", entities: [url] } } }).request.content).toEqual({
+      default: { text: "x", entities: [url] },
+    });
+    expect(() =>
+      checkRequest({ ...base, content: { default: { text: "x", entities: [{ ...url, length: 0 }] } } }),
+    ).toThrow(/entities/);
+    expect(() => checkRequest({ ...base, content: { default: { text: "x", html: "x" } as never } })).toThrow();
     expect(() =>
       checkRequest({
         ...base,
-        content: { default: { html: "x", photo: "AgACAgIAAxkBAAIBZ2Yq", document: "BQACAgIAAxkBAAIBZ2Yq" } },
+        content: { default: { text: "x", photo: "AgACAgIAAxkBAAIBZ2Yq", document: "BQACAgIAAxkBAAIBZ2Yq" } },
       }),
     ).toThrow(/combined/);
     expect(() =>
-      checkRequest({ ...base, content: { default: { html: "x", photo: "http://insecure.example/p.png" } } }),
+      checkRequest({ ...base, content: { default: { text: "x", photo: "http://insecure.example/p.png" } } }),
     ).toThrow(/file_id or an https/);
     expect(() =>
-      checkRequest({ ...base, content: { default: { html: "x" }, variants: { de: { html: "y" } } as never } }),
+      checkRequest({ ...base, content: { default: { text: "x" }, variants: { de: { text: "y" } } as never } }),
     ).toThrow();
     expect(() => checkRequest({ ...base, progress: { chatId: 0, messageId: 1 } })).toThrow(/progress/);
     expect(() => checkRequest({ ...base, audience: { n: 1n } })).toThrow(/audience/);
@@ -204,33 +213,33 @@ describe("requests and content", () => {
       checkRequest({
         ...base,
         content: {
-          default: { html: "x", keyboard },
-          variants: { fr: { html: "y", photo: "AgACAgIAAxkBAAIBZ2Yq", keyboard } },
+          default: { text: "x", keyboard },
+          variants: { fr: { text: "y", photo: "AgACAgIAAxkBAAIBZ2Yq", keyboard } },
         },
       }).request.content.default.keyboard,
     ).toEqual(keyboard);
     expect(() =>
       checkRequest({
         ...base,
-        content: { default: { html: "x", keyboard: { inline_keyboard: [Array(9).fill(button)] } } },
+        content: { default: { text: "x", keyboard: { inline_keyboard: [Array(9).fill(button)] } } },
       }),
     ).toThrow(/keyboard/);
     expect(() =>
       checkRequest({
         ...base,
-        content: { default: { html: "x", keyboard: { inline_keyboard: Array(13).fill(Array(8).fill(button)) } } },
+        content: { default: { text: "x", keyboard: { inline_keyboard: Array(13).fill(Array(8).fill(button)) } } },
       }),
     ).toThrow(/100 buttons/);
     expect(() =>
       checkRequest({
         ...base,
-        content: { default: { html: "x", keyboard: { inline_keyboard: [[{ ...button, text: "" }]] } } },
+        content: { default: { text: "x", keyboard: { inline_keyboard: [[{ ...button, text: "" }]] } } },
       }),
     ).toThrow(/keyboard/);
     expect(() =>
       checkRequest({
         ...base,
-        content: { default: { html: "x", keyboard: { inline_keyboard: [[button]], extra: 1 } as never } },
+        content: { default: { text: "x", keyboard: { inline_keyboard: [[button]], extra: 1 } as never } },
       }),
     ).toThrow(/keyboard/);
   });

@@ -16,7 +16,7 @@ describe("createDelivery", () => {
       ratePerSecond: 50,
     });
     await delivery.startWorkers();
-    await delivery.schedule({ id: "local", createdBy: 1, content: { default: { html: "hi" } }, audience: null });
+    await delivery.schedule({ id: "local", createdBy: 1, content: { default: { text: "hi" } }, audience: null });
     expect(await waitForEnd(delivery, "local")).toMatchObject({ state: "done", sent: 1 });
     expect(sent).toEqual([5]);
     await delivery.close();

@@ -1,8 +1,8 @@
-import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import type { InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity } from "grammy/types";
 import type { Translate } from "../../i18n.js";
 import { encodeCallback, fitsCallback } from "../callback-data/index.js";
 import { encodeReminder } from "../callback-data/reminders.js";
-import { truncate } from "../format.js";
+import { escapeHtml, truncate } from "../format.js";
 
 /**
  * A broadcast as its recipients get it: a header naming the bot, the coordinator's message, the buttons
@@ -20,13 +20,33 @@ export interface LinkedRecord {
 /** Longest record title on a button. */
 const TITLE_MAX = 48;
 
+/** The line naming the bot above the coordinator's message, as text (it is set in bold). */
 export function receivedHeader(t: Translate): string {
   return t("announcement:header");
 }
 
-/** The HTML recipients get: the header, then the coordinator's message (text or caption). */
-export function renderReceived(t: Translate, html: string): string {
-  return `${receivedHeader(t)}\n\n${html}`;
+/**
+ * What recipients read (text or caption): the header in bold, a blank line, then the coordinator's
+ * message, its entities moved past the header.
+ */
+export function renderReceived(
+  t: Translate,
+  message: { text: string; entities?: readonly MessageEntity[] },
+): { text: string; entities: MessageEntity[] } {
+  const header = receivedHeader(t);
+  const shift = header.length + 2;
+  return {
+    text: `${header}\n\n${message.text}`,
+    entities: [
+      { type: "bold", offset: 0, length: header.length },
+      ...(message.entities ?? []).map((entity) => ({ ...entity, offset: entity.offset + shift })),
+    ],
+  };
+}
+
+/** The same for a message of HTML, of a draft composed before messages kept entities. */
+export function renderReceivedHtml(t: Translate, html: string): string {
+  return `<b>${escapeHtml(receivedHeader(t))}</b>\n\n${html}`;
 }
 
 /** `deadlineOf`: the announcement record whose deadline ⏰ and 📅 are about, when it has one. */

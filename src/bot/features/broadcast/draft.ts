@@ -1,20 +1,24 @@
 import { randomBytes } from "node:crypto";
-import type { Message } from "grammy/types";
+import type { Message, MessageEntity } from "grammy/types";
 import { LANGUAGES, type Language } from "../../../catalog/schema.js";
-import type { BroadcastContent, MessageContent } from "../../../broadcast/types.js";
+import type { AnyMessageContent, BroadcastContent } from "../../../broadcast/types.js";
 import type { DeadlineTime } from "../../../catalog/deadlines.js";
 import { SUBSCRIPTION_FACETS, type Audience, type SubscriptionFacet } from "../../../state/coordination.js";
-import { entitiesToHtml } from "./html.js";
 
 /**
  * The broadcast a coordinator is composing, kept in their session between steps (JSON only: the
  * session may live in Redis). Buttons change it; the router's steps take the typed parts.
  */
 
-/** One message of the broadcast as composed: the HTML recipients get, its plain text (for the announcement), an optional file. */
+/**
+ * One message of the broadcast as composed: its text as recipients read it (also the announcement's),
+ * the coordinator's formatting as Telegram gave it (entities, UTF-16 offsets), an optional file. A draft
+ * composed before entities were kept has its formatting as `html` instead, and goes out as HTML.
+ */
 export interface DraftMessage {
-  html: string;
   text: string;
+  entities?: MessageEntity[];
+  html?: string;
   photo?: string;
   document?: string;
 }
@@ -89,11 +93,11 @@ export const CAPTION_LIMIT = 1024;
  */
 export function draftMessageOf(message: Message, base?: DraftMessage, reserve = 0): DraftMessage | ComposeError {
   let text: string;
-  let html: string;
+  let entities: MessageEntity[] | undefined;
   let file: { photo?: string; document?: string } = {};
   if (message.text !== undefined) {
     text = message.text;
-    html = entitiesToHtml(message.text, message.entities);
+    entities = message.entities;
     if (base?.photo) file = { photo: base.photo };
     else if (base?.document) file = { document: base.document };
   } else if (message.photo || message.document) {
@@ -102,23 +106,50 @@ export function draftMessageOf(message: Message, base?: DraftMessage, reserve = 
       : undefined;
     file = largest ? { photo: largest.file_id } : { document: message.document!.file_id };
     text = message.caption ?? "";
-    html = entitiesToHtml(text, message.caption_entities);
+    entities = message.caption_entities;
     if (text.trim() === "") return "captionMissing";
   } else {
     return "unsupported";
   }
   if (text.trim() === "") return "empty";
+  // Telegram's limits count the text, not its formatting.
   if (text.length > (file.photo || file.document ? CAPTION_LIMIT : TEXT_LIMIT) - reserve) return "tooLong";
-  return { html, text, ...file };
+  return { text, entities: formatting(entities), ...file };
+}
+
+/** The kinds of entity that are the coordinator's formatting, kept for the recipients. */
+const FORMATTING = new Set<MessageEntity["type"]>([
+  "bold",
+  "italic",
+  "underline",
+  "strikethrough",
+  "spoiler",
+  "code",
+  "pre",
+  "blockquote",
+  "expandable_blockquote",
+  "text_link",
+  "text_mention",
+]);
+
+/**
+ * The formatting of a message: mentions, hashtags, links and other entities Telegram found in the text
+ * on its own it finds again in the recipients' message; a custom emoji needs rights the bot may not
+ * have, and shows as its ordinary emoji.
+ */
+function formatting(entities: readonly MessageEntity[] = []): MessageEntity[] {
+  return entities.filter((entity) => FORMATTING.has(entity.type));
 }
 
 /** A composed message as the sender sends it (recipients get it inside the header and buttons of ./received.ts). */
-export function contentOf(message: DraftMessage): MessageContent {
-  return {
-    html: message.html,
+export function contentOf(message: DraftMessage): AnyMessageContent {
+  const file = {
     ...(message.photo ? { photo: message.photo } : {}),
     ...(message.document ? { document: message.document } : {}),
   };
+  return message.html !== undefined
+    ? { html: message.html, ...file }
+    : { text: message.text, entities: message.entities ?? [], ...file };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,10 +1,9 @@
 import type { i18n } from "i18next";
 import { LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../../catalog/schema.js";
-import type { BroadcastContent, MessageContent } from "../../../broadcast/types.js";
+import type { AnyMessageContent, BroadcastContent } from "../../../broadcast/types.js";
 import { translator } from "../../../i18n.js";
 import { announcementId } from "../../../announcements/record.js";
-import { htmlToPlain } from "./html.js";
-import { receivedHeader, receivedKeyboard, renderReceived } from "../../views/announcement.js";
+import { receivedHeader, receivedKeyboard, renderReceived, renderReceivedHtml } from "../../views/announcement.js";
 import { contentOf, type BroadcastDraft } from "./draft.js";
 
 /**
@@ -20,7 +19,7 @@ export function receivedContent(
 ): BroadcastContent | undefined {
   const main = draft.default;
   if (!main) return undefined;
-  const variants: Record<Language, MessageContent> = {} as Record<Language, MessageContent>;
+  const variants: Record<Language, AnyMessageContent> = {} as Record<Language, AnyMessageContent>;
   for (const lang of LANGUAGES) {
     const t = translator(i18n, lang);
     const message = contentOf(draft.variants?.[lang] ?? main);
@@ -29,12 +28,15 @@ export function receivedContent(
       linked ? { id: linked.id, title: shortTitle(linked, lang) } : undefined,
       draft.deadline ? announcementId(draft.id) : undefined,
     );
-    variants[lang] = { ...message, html: renderReceived(t, message.html), keyboard };
+    variants[lang] =
+      "html" in message
+        ? { ...message, html: renderReceivedHtml(t, message.html), keyboard }
+        : { ...message, ...renderReceived(t, message), keyboard };
   }
   return { default: variants[draft.lang ?? "en"], variants };
 }
 
 /** Characters the header takes from Telegram's limits on a text or a caption, in its longest language. */
 export function headerRoom(i18n: i18n): number {
-  return Math.max(...LANGUAGES.map((lang) => htmlToPlain(receivedHeader(translator(i18n, lang))).length)) + 2;
+  return Math.max(...LANGUAGES.map((lang) => receivedHeader(translator(i18n, lang)).length)) + 2;
 }

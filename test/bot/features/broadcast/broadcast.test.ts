@@ -142,8 +142,27 @@ const FORMATTED = {
     { type: "underline", offset: at("<free>"), length: "<free>".length },
     { type: "text_link", offset: at("Details"), length: "Details".length, url: "https://example.org/forum?a=1&b=2" },
   ] as MessageEntity[],
-  html: '<b>Hydrogen <i>forum</i></b> in Almaty\nRegister by 5 March: <u>&lt;free&gt;</u> &amp; open to startups. <a href="https://example.org/forum?a=1&amp;b=2">Details</a>',
 };
+
+/** What recipients of a language read first: the bot's header, bold, and a blank line before the message. */
+const HEADER = {
+  en: "📣 Announcement from Cooperation Desk",
+  fr: "📣 Annonce de Cooperation Desk",
+  ru: "📣 Объявление от Cooperation Desk",
+  zh: "📣 Cooperation Desk 公告",
+} as const;
+
+/** A message as its readers of `lang` get it: the header, then the text, its entities moved past the header. */
+function received(lang: Language, text: string, entities: MessageEntity[] = []) {
+  const shift = HEADER[lang].length + 2;
+  return {
+    text: `${HEADER[lang]}\n\n${text}`,
+    entities: [
+      { type: "bold", offset: 0, length: HEADER[lang].length },
+      ...entities.map((e) => ({ ...e, offset: e.offset + shift })),
+    ],
+  };
+}
 
 /** "YYYY-MM-DD 09:00 UTC", `days` from now (scheduling goes up to a year ahead). */
 function inDays(days: number, zone = "UTC"): string {
@@ -161,7 +180,8 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     expect(panel.text).toContain("Broadcast draft");
     // Nobody by default: "Everyone" is chosen like any tag.
     expect(panel.text).toContain("Audience: not chosen yet");
-    expect((await session())?.broadcast?.default?.html).toBe(FORMATTED.html);
+    // Kept as Telegram gave it: the text and its entities.
+    expect((await session())?.broadcast?.default).toEqual({ text: FORMATTED.text, entities: FORMATTED.entities });
 
     // A French variant: the next message is its text.
     await press("bc:v:fr");
@@ -201,13 +221,20 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     const previews = api.calls.filter(
       (c) => c.index >= mark && c.method === "sendMessage" && Number(c.payload.chat_id) === COORDINATOR,
     );
+    const FR_TEXT = "Forum sur l’hydrogène à Almaty\nInscription avant le 5 mars.";
     expect(previews.map((c) => c.payload.text)).toEqual([
       "👁 <b>Preview</b> — what subscribers who read <b>French</b> will receive:",
-      "📣 <b>Annonce de Cooperation Desk</b>\n\n<b>Forum</b> sur l’hydrogène à Almaty\nInscription avant le 5 mars.",
+      received("fr", FR_TEXT).text,
       "👁 <b>Preview</b> — what subscribers who read <b>Russian</b> will receive:",
-      `📣 <b>Объявление от Cooperation Desk</b>\n\n${FORMATTED.html}`,
+      received("ru", FORMATTED.text).text,
       expect.stringContaining("Ready to send"),
     ]);
+    // The previews are sent as the delivery sends: text and entities, no parse mode.
+    expect(previews[1]!.payload).toEqual(
+      expect.objectContaining(received("fr", FR_TEXT, [{ type: "bold", offset: 0, length: 5 }])),
+    );
+    expect(previews[3]!.payload).toEqual(expect.objectContaining(received("ru", FORMATTED.text, FORMATTED.entities)));
+    for (const preview of [previews[1]!, previews[3]!]) expect(preview.payload).not.toHaveProperty("parse_mode");
     const confirmPanel = last();
     expect(buttons(confirmPanel)).toEqual(["bc:ok", "bc:ed", "bc:q"]);
     const id = await draftId();
@@ -219,8 +246,9 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
 
     const [fr] = deliveries(FR_SUBSCRIBER);
     const [ru] = deliveries(RU_SUBSCRIBER);
-    expect(fr?.payload).toMatchObject({ text: previews[1]!.payload.text, parse_mode: "HTML" });
-    expect(ru?.payload).toMatchObject({ text: previews[3]!.payload.text, parse_mode: "HTML" });
+    expect(fr?.payload).toMatchObject({ text: previews[1]!.payload.text, entities: previews[1]!.payload.entities });
+    expect(ru?.payload).toMatchObject({ text: previews[3]!.payload.text, entities: previews[3]!.payload.entities });
+    expect(ru?.payload).not.toHaveProperty("parse_mode");
     expect(deliveries(EN_SUBSCRIBER)).toEqual([]);
     expect(fr?.payload.reply_markup).toEqual(previews[1]!.payload.reply_markup);
     // What Telegram shows them: the formatting as entities (the header's bold first).
@@ -278,13 +306,18 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await press("bc:p");
     // One preview per language, the coordinator's first: the same photo, the header in each language.
     const photos = api.calls.filter((c) => c.index >= mark && c.method === "sendPhoto");
-    expect(photos.map((c) => c.payload.caption)).toEqual([
-      "📣 <b>Announcement from Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
-      "📣 <b>Annonce de Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
-      "📣 <b>Объявление от Cooperation Desk</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
-      "📣 <b>Cooperation Desk 公告</b>\n\n<b>Call for proposals</b>\nDeadline 1 May",
-    ]);
-    for (const preview of photos) expect(preview.payload).toMatchObject({ photo: "PHOTO-large", parse_mode: "HTML" });
+    const CAPTION = "Call for proposals\nDeadline 1 May";
+    const captionBold: MessageEntity[] = [{ type: "bold", offset: 0, length: 18 }];
+    expect(photos.map((c) => [c.payload.caption, c.payload.caption_entities])).toEqual(
+      (["en", "fr", "ru", "zh"] as const).map((lang) => {
+        const { text, entities } = received(lang, CAPTION, captionBold);
+        return [text, entities];
+      }),
+    );
+    for (const preview of photos) {
+      expect(preview.payload).toMatchObject({ photo: "PHOTO-large" });
+      expect(preview.payload).not.toHaveProperty("parse_mode");
+    }
     const id = await draftId();
     await press("bc:ok");
     await finished(id);
@@ -298,7 +331,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
       expect(sent?.payload).toMatchObject({
         photo: preview.payload.photo,
         caption: preview.payload.caption,
-        parse_mode: "HTML",
+        caption_entities: preview.payload.caption_entities,
         reply_markup: preview.payload.reply_markup,
       });
     }
@@ -316,10 +349,10 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await press("bc:p");
     const docs = api.calls.filter((c) => c.index >= mark2 && c.method === "sendDocument");
     expect(docs.map((c) => [c.payload.document, c.payload.caption])).toEqual([
-      ["DOC-programme-pdf", "📣 <b>Announcement from Cooperation Desk</b>\n\nProgramme of the forum"],
-      ["DOC-programme-pdf", "📣 <b>Annonce de Cooperation Desk</b>\n\nProgramme du forum"],
-      ["DOC-programme-pdf", "📣 <b>Объявление от Cooperation Desk</b>\n\nProgramme of the forum"],
-      ["DOC-programme-pdf", "📣 <b>Cooperation Desk 公告</b>\n\nProgramme of the forum"],
+      ["DOC-programme-pdf", received("en", "Programme of the forum").text],
+      ["DOC-programme-pdf", received("fr", "Programme du forum").text],
+      ["DOC-programme-pdf", received("ru", "Programme of the forum").text],
+      ["DOC-programme-pdf", received("zh", "Programme of the forum").text],
     ]);
   });
 
@@ -358,6 +391,99 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     const answer = await press("bc:ok");
     expect(answer.payload.text).toContain("expired");
     expect((await deps.delivery!.list()).length).toBe(0);
+  });
+});
+
+describe("formatting", () => {
+  it("a text without entities goes out as typed: markup-like characters are text", async () => {
+    await say("/broadcast");
+    await say("Budget < 5 000 € & <b>no tags</b>");
+    await press("bc:e");
+    await press("bc:p");
+    const id = await draftId();
+    await press("bc:ok");
+    await finished(id);
+    const [sent] = deliveries(EN_SUBSCRIBER);
+    expect(sent?.payload).toMatchObject(received("en", "Budget < 5 000 € & <b>no tags</b>"));
+    expect(last(EN_SUBSCRIBER).text).toBe(received("en", "Budget < 5 000 € & <b>no tags</b>").text);
+  });
+
+  it("keeps the coordinator's formatting, not the entities Telegram finds on its own", async () => {
+    await say("/broadcast");
+    const text = "Join @desk #hydrogen https://example.org";
+    await say(text, {
+      entities: [
+        { type: "bold", offset: 0, length: 4 },
+        { type: "mention", offset: 5, length: 5 },
+        { type: "hashtag", offset: 11, length: 9 },
+        { type: "url", offset: 21, length: 19 },
+        { type: "custom_emoji", offset: 0, length: 4, custom_emoji_id: "5368324170671202286" },
+      ],
+    });
+    expect((await session())?.broadcast?.default).toEqual({ text, entities: [{ type: "bold", offset: 0, length: 4 }] });
+  });
+});
+
+describe("drafts composed before the upgrade, with HTML", () => {
+  /** Replaces the coordinator's draft in the session as the previous version kept it. */
+  async function olderDraft(change: (draft: Record<string, unknown>) => void): Promise<void> {
+    const data = (await session())!;
+    change(data.broadcast as unknown as Record<string, unknown>);
+    await deps.state.sessions.write(`user:${COORDINATOR}`, data);
+  }
+
+  it("a draft kept as HTML is previewed and sent as HTML, the header with it", async () => {
+    await say("/broadcast");
+    await say("placeholder");
+    await olderDraft((draft) => {
+      draft.default = { html: "<b>Old</b> draft &lt;x&gt;", text: "Old draft <x>" };
+      draft.variants = { fr: { html: "<i>Ancien</i> brouillon", text: "Ancien brouillon" } };
+    });
+    await press("bc:e");
+    const mark = api.mark();
+    await press("bc:p");
+    const previews = api.calls.filter(
+      (c) => c.index >= mark && c.method === "sendMessage" && Number(c.payload.chat_id) === COORDINATOR,
+    );
+    expect(previews[1]!.payload).toMatchObject({
+      text: "<b>📣 Announcement from Cooperation Desk</b>\n\n<b>Old</b> draft &lt;x&gt;",
+      parse_mode: "HTML",
+    });
+    const id = await draftId();
+    await press("bc:ok");
+    await finished(id);
+    expect(deliveries(FR_SUBSCRIBER)[0]?.payload).toMatchObject({
+      text: "<b>📣 Annonce de Cooperation Desk</b>\n\n<i>Ancien</i> brouillon",
+      parse_mode: "HTML",
+    });
+    // What Telegram shows: the same as a draft of text and entities.
+    expect(last(EN_SUBSCRIBER)).toMatchObject(
+      received("en", "Old draft <x>", [{ type: "bold", offset: 0, length: 3 }]),
+    );
+  });
+
+  it("a draft previewed as HTML sends what was previewed", async () => {
+    await say("/broadcast");
+    await say("placeholder");
+    await press("bc:e");
+    await press("bc:p");
+    const keyboard = { inline_keyboard: [[{ text: "🔕 Stop announcements", callback_data: "a:s" }]] };
+    await olderDraft((draft) => {
+      draft.default = { html: "<b>Previewed</b> before", text: "Previewed before" };
+      draft.rendered = {
+        default: { html: "<b>📣 Announcement from Cooperation Desk</b>\n\n<b>Previewed</b> before", keyboard },
+        variants: { ru: { html: "<b>📣 Объявление от Cooperation Desk</b>\n\n<b>Previewed</b> before", keyboard } },
+      };
+    });
+    const id = await draftId();
+    await press("bc:ok");
+    expect(await finished(id)).toMatchObject({ state: "done", sent: 3, failed: 0 });
+    expect(deliveries(RU_SUBSCRIBER)[0]?.payload).toMatchObject({
+      text: "<b>📣 Объявление от Cooperation Desk</b>\n\n<b>Previewed</b> before",
+      parse_mode: "HTML",
+      reply_markup: keyboard,
+    });
+    expect(deliveries(EN_SUBSCRIBER)[0]?.payload).toMatchObject({ parse_mode: "HTML" });
   });
 });
 

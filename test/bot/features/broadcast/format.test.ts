@@ -1,6 +1,5 @@
-import type { MessageEntity } from "grammy/types";
+import type { Message, MessageEntity } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { entitiesToHtml, htmlToPlain } from "../../../../src/bot/features/broadcast/html.js";
 import {
   formatScheduleTime,
   parseDate,
@@ -13,50 +12,68 @@ import {
   encodeBroadcast,
   type BroadcastAction,
 } from "../../../../src/bot/features/broadcast/keyboards.js";
-import { audienceChosen, normalizeAudience, toggleAudience } from "../../../../src/bot/features/broadcast/draft.js";
+import {
+  audienceChosen,
+  contentOf,
+  draftMessageOf,
+  normalizeAudience,
+  toggleAudience,
+} from "../../../../src/bot/features/broadcast/draft.js";
+import { renderReceived } from "../../../../src/bot/views/announcement.js";
+import { createI18n, translator } from "../../../../src/i18n.js";
 
 const e = (type: string, offset: number, length: number, extra: object = {}) =>
   ({ type, offset, length, ...extra }) as MessageEntity;
 
-describe("entitiesToHtml", () => {
-  it("escapes plain text", () => {
-    expect(entitiesToHtml('a < b & "c" > d')).toBe("a &lt; b &amp; &quot;c&quot; &gt; d");
-  });
+describe("a coordinator's message", () => {
+  const message = (fields: Partial<Message>) =>
+    ({ message_id: 1, date: 0, chat: { id: 1, type: "private" }, ...fields }) as Message;
 
-  it("converts bold, italic, underline, strike, code, pre and links, nested", () => {
-    const text = "bold italic under strike code pre link";
-    const html = entitiesToHtml(text, [
-      e("bold", 0, 11),
-      e("italic", 5, 6),
-      e("underline", 12, 5),
-      e("strikethrough", 18, 6),
-      e("code", 25, 4),
-      e("pre", 30, 3, { language: "python" }),
-      e("text_link", 34, 4, { url: "https://example.org/?q=a&b" }),
-    ]);
-    expect(html).toBe(
-      '<b>bold <i>italic</i></b> <u>under</u> <s>strike</s> <code>code</code> <pre><code class="language-python">pre</code></pre> <a href="https://example.org/?q=a&amp;b">link</a>',
-    );
-  });
-
-  it("keeps tags balanced when entities overlap", () => {
-    // bold "abcd", italic "cdef"
-    expect(entitiesToHtml("abcdef", [e("bold", 0, 4), e("italic", 2, 4)])).toBe("<b>ab<i>cd</i></b><i>ef</i>");
-  });
-
-  it("counts offsets in UTF-16 units (emoji, Chinese)", () => {
-    expect(entitiesToHtml("🎉 新项目 启动", [e("bold", 3, 3)])).toBe("🎉 <b>新项目</b> 启动");
-  });
-
-  it("drops unsafe links and unsupported entities, keeping their text", () => {
+  it("is kept as Telegram gave it: the text and its formatting entities", () => {
+    const entities = [e("bold", 0, 4), e("text_link", 5, 4, { url: "https://example.org" }), e("hashtag", 10, 3)];
+    expect(draftMessageOf(message({ text: "Call now #h2", entities }))).toEqual({
+      text: "Call now #h2",
+      entities: entities.slice(0, 2),
+    });
+    const photo = { file_unique_id: "u", width: 10, height: 10 };
     expect(
-      entitiesToHtml("click #tag", [e("text_link", 0, 5, { url: "javascript:alert(1)" }), e("hashtag", 6, 4)]),
-    ).toBe("click #tag");
+      draftMessageOf(
+        message({ photo: [{ ...photo, file_id: "PHOTO" }], caption: "a < b", caption_entities: [e("italic", 0, 1)] }),
+      ),
+    ).toEqual({ text: "a < b", entities: [e("italic", 0, 1)], photo: "PHOTO" });
+    // A variant's text keeps the main message's file.
+    expect(draftMessageOf(message({ text: "fr" }), { text: "en", photo: "PHOTO" })).toEqual({
+      text: "fr",
+      entities: [],
+      photo: "PHOTO",
+    });
   });
 
-  it("reads back as the plain text", () => {
-    const text = 'R&D <fund> "2025"';
-    expect(htmlToPlain(entitiesToHtml(text, [e("bold", 0, 3)]))).toBe(text);
+  it("is measured as Telegram measures it, in UTF-16 units of the text alone", () => {
+    const text = "🎉".repeat(2000); // 4,000 units
+    expect(draftMessageOf(message({ text, entities: [e("bold", 0, 4000)] }), undefined, 96)).toMatchObject({ text });
+    expect(draftMessageOf(message({ text: `${text}x` }), undefined, 96)).toBe("tooLong");
+  });
+
+  it("goes to the engine as text and entities; a draft kept as HTML before, as HTML", () => {
+    expect(contentOf({ text: "a", entities: [e("bold", 0, 1)], document: "DOC" })).toEqual({
+      text: "a",
+      entities: [e("bold", 0, 1)],
+      document: "DOC",
+    });
+    expect(contentOf({ text: "a", html: "<b>a</b>" })).toEqual({ html: "<b>a</b>" });
+  });
+
+  it("follows the header in bold, its entities moved past the header (UTF-16 offsets)", async () => {
+    const t = translator(await createI18n(), "zh");
+    const header = "📣 Cooperation Desk 公告";
+    const shown = renderReceived(t, { text: "🎉 新项目 启动", entities: [e("bold", 3, 3)] });
+    expect(shown).toEqual({
+      text: `${header}\n\n🎉 新项目 启动`,
+      entities: [e("bold", 0, header.length), e("bold", header.length + 2 + 3, 3)],
+    });
+    const moved = shown.entities[1]!;
+    expect(shown.text.slice(moved.offset, moved.offset + moved.length)).toBe("新项目");
   });
 });
 

@@ -113,7 +113,7 @@ describe("the cost of a paid broadcast afterwards", () => {
     await deps.delivery!.schedule({
       id: "later",
       createdBy: ADMIN,
-      content: { default: { html: "Later" } },
+      content: { default: { text: "Later" } },
       audience: { everyone: true },
       scheduledAt: at,
     });

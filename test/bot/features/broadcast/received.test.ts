@@ -144,19 +144,24 @@ describe("a received announcement", () => {
   it("has the bot's header in the recipient's language, the message, the linked record's buttons and the subscription's — exactly as previewed", async () => {
     const { id, previews } = await broadcastWithRecord();
     const short = (lang: Language) => deps.search.get("asean")!.short![lang];
-    const en = renderReceived(translator(deps.i18n, "en"), TEXT);
+    const en = renderReceived(translator(deps.i18n, "en"), { text: TEXT });
     expect(previews.map((c) => c.payload.text)).toEqual([
       "👁 <b>Preview</b> — what subscribers who read <b>English</b> will receive:",
-      "📣 <b>Announcement from Cooperation Desk</b>\n\nHydrogen valley call\nApplications from Kazakhstan and China close on 30 June.",
+      "📣 Announcement from Cooperation Desk\n\nHydrogen valley call\nApplications from Kazakhstan and China close on 30 June.",
       "👁 <b>Preview</b> — what subscribers who read <b>French</b> will receive:",
-      "📣 <b>Annonce de Cooperation Desk</b>\n\nAppel de la vallée de l’hydrogène\nCandidatures jusqu’au 30 juin.",
+      "📣 Annonce de Cooperation Desk\n\nAppel de la vallée de l’hydrogène\nCandidatures jusqu’au 30 juin.",
       "👁 <b>Preview</b> — what subscribers who read <b>Russian</b> will receive:",
-      "📣 <b>Объявление от Cooperation Desk</b>\n\nHydrogen valley call\nApplications from Kazakhstan and China close on 30 June.",
+      "📣 Объявление от Cooperation Desk\n\nHydrogen valley call\nApplications from Kazakhstan and China close on 30 June.",
       "👁 <b>Preview</b> — what subscribers who read <b>Chinese</b> will receive:",
-      "📣 <b>Cooperation Desk 公告</b>\n\nHydrogen valley call\nApplications from Kazakhstan and China close on 30 June.",
+      "📣 Cooperation Desk 公告\n\nHydrogen valley call\nApplications from Kazakhstan and China close on 30 June.",
       expect.stringContaining("Ready to send"),
     ]);
-    expect(previews[1]!.payload.text).toBe(en);
+    // The header in bold, as entities: the message has no parse mode.
+    expect(previews[1]!.payload).toMatchObject({ text: en.text, entities: [{ type: "bold", offset: 0, length: 37 }] });
+    expect(previews[1]!.payload).not.toHaveProperty("parse_mode");
+    expect(previews[7]!.payload.entities).toEqual([
+      { type: "bold", offset: 0, length: "📣 Cooperation Desk 公告".length },
+    ]);
     (["en", "fr", "ru", "zh"] as const).forEach((lang, i) =>
       expect(markup(previews[2 * i + 1]), lang).toEqual(expectedButtons(lang, short(lang))),
     );
@@ -169,6 +174,7 @@ describe("a received announcement", () => {
     ] as const) {
       const [delivery] = sent(api.calls, chat);
       expect(delivery?.payload.text, String(chat)).toBe(preview.payload.text);
+      expect(delivery?.payload.entities, String(chat)).toEqual(preview.payload.entities);
       expect(markup(delivery), String(chat)).toEqual(markup(preview));
     }
     // The announcement in the catalog points at the linked record.
