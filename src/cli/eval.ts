@@ -196,6 +196,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-8",
   },
+  {
+    name: "dev, ninth held-out part (eval/dev-heldout-9.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-9.yaml"),
+    gate: true,
+    key: "heldout-9",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

@@ -308,6 +308,17 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.9,
     language: 0.95,
   },
+  // Written blind on 2026-12-02 during the sixth session that day, after most of its changes; first read:
+  // answer@1 0.831 (Russian and Chinese 0.800), false declines 6.3 %, honest declines 0.958, small talk 32 of
+  // 32, direct answers 33 of 39, reply language 1.00.
+  "heldout-9": {
+    answerAt1: 0.78,
+    answerAt1PerLanguage: 0.74,
+    answerAt5: 0.97,
+    falseDeclines: 0.11,
+    honestDeclines: 0.9,
+    language: 0.95,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
