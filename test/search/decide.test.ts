@@ -447,7 +447,7 @@ describe("decide: the words of a long question that the catalog has never seen",
     expectAnswer(question, id);
   });
 
-  it.each(["Chevening scholarship for SCO countries", "mittelstand forum"])(
+  it.each(["Chevening scholarship for SCO countries", "fraunhofer forum"])(
     "in a short question are what is asked about, and keep their weight: %s",
     (question) => {
       expect(decide(engine, question).kind).toBe("decline");
