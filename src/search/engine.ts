@@ -228,6 +228,7 @@ const YEAR_ABSENCE = 3;
 
 /** What a word of the asker's description of themselves ("je suis coordinatrice d'un incubateur à Dakar") that a record lacks costs its confidence, relative to other words: who asks need not be in the answer. */
 const ASKER_CONFIDENCE_WEIGHT = 0.3;
+/** How much a word of the asker's description of themselves ranks a record that has it: who asks is not what is asked. */
 const DESCRIBES_RANK = 0.5;
 
 /** How much more a missing country the question asks about costs than a missing name (see YEAR_ABSENCE). */
@@ -261,6 +262,7 @@ const KIND_BONUS = 0.1;
 const SOUGHT_KIND_BONUS = 0.3;
 /** The rank of a record without the institution asked for in its title ("a forum for hidden champions": not their report). */
 const INSTITUTION_MISSED_FACTOR = 0.85;
+/** The rank of a text (see isDocument) when the asker seeks someone to work with. */
 const DOCUMENT_FACTOR = 0.8;
 const DOCUMENT_TITLE = /\b(report|action plan|manifesto|list of)\b/i;
 /** A word of the question naming such a text ("je cherche le rapport…"): then the text is what is sought. */
