@@ -536,7 +536,6 @@ async function notifyAdmins(ctx: BotContext, edit: RecordEdit): Promise<void> {
     const t = translator(ctx.deps.i18n, lang);
     try {
       await ctx.api.sendMessage(admin, reviewText(t, edit), {
-        parse_mode: "HTML",
         reply_markup: reviewKeyboard(t, edit.id),
         link_preview_options: { is_disabled: true },
       });
@@ -614,7 +613,7 @@ async function tellAuthor(ctx: BotContext, edit: RecordEdit, key: string): Promi
   const t = translator(ctx.deps.i18n, edit.authorLang);
   const text = t(key, { edit: edit.id, id: escapeHtml(edit.record.id), comment: escapeHtml(edit.comment ?? "") });
   await ctx.api
-    .sendMessage(edit.authorChat, text, { parse_mode: "HTML" })
+    .sendMessage(edit.authorChat, text)
     .catch((error: unknown) =>
       ctx.deps.logger.warn({ edit: edit.id, message: (error as Error).message }, "author not told of the review"),
     );

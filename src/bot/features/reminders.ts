@@ -166,7 +166,6 @@ export function reminderDelivery(deps: ReminderDeliveryDeps, api: Api): Reminder
       const text = renderReminder(record, reminder, deadline, { lang, t, catalog: deps.search.catalog });
       try {
         await api.sendMessage(reminder.chatId, text, {
-          parse_mode: "HTML",
           reply_markup: reminderKeyboard(t, record.id, true),
           link_preview_options: { is_disabled: true },
         });

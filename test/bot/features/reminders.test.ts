@@ -162,6 +162,8 @@ describe("⏰ remind me", () => {
       "the reminder",
     );
     const reminder = calls(api.calls.slice(mark), "sendMessage").find((p) => p.chat_id === user)!;
+    // HTML by the bot's default, as every text it writes.
+    expect(reminder.parse_mode).toBe("HTML");
     expect(plain(reminder)).toMatch(
       /^⏰ Напоминание: осталось 7 дней\n⏰ Приём заявок заканчивается 20\sмая\s2031\sг\.\s\(до 23:59 по UTC\)/,
     );
