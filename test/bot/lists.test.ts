@@ -1,30 +1,16 @@
 import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BROWSE_COMMANDS } from "../../src/bot/commands.js";
 import { LANGUAGES, shortTitle, type Language } from "../../src/catalog/schema.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
-import { chatWith, type Chat } from "../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { useChat } from "../helpers/chat.js";
 import { cutInsideWord } from "../helpers/words.js";
 
 // Every list a user can see — each browse list on every page, answers with their other matches, related
 // records under the details — in every language: each record button shows its whole short title, and no
 // two buttons of one list read the same.
 
-let api: FakeBotApi;
-let chat: Chat;
-let nextUser = 7000;
-let user: number;
-
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-  user = nextUser++;
-});
+const my = useChat({ firstUser: 7000 });
 
 type Button = { text: string; data?: string };
 
@@ -34,20 +20,20 @@ function buttons(message: Message | undefined): Button[] {
     .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
 }
 
-const feed = (update: Update) => chat.deliver(update);
+const feed = (update: Update) => my.chat.deliver(update);
 
 function last(): Message {
-  const bots = chat.botMessages(user);
+  const bots = my.chat.botMessages(my.user);
   return bots[bots.length - 1]!;
 }
 
 async function send(text: string, languageCode: Language): Promise<Message> {
-  await feed(api.textMessage({ chatId: user, userId: user, text, languageCode }));
+  await feed(my.api.textMessage({ chatId: my.user, userId: my.user, text, languageCode }));
   return last();
 }
 
 async function press(data: string): Promise<Message> {
-  await feed(api.callbackQuery({ chatId: user, userId: user, data }));
+  await feed(my.api.callbackQuery({ chatId: my.user, userId: my.user, data }));
   return last();
 }
 

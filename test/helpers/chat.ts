@@ -5,6 +5,7 @@
  * whole app over real HTTP (polling, webhook) is test/helpers/bot-harness.ts.
  */
 import type { Api, Bot } from "grammy";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { i18n } from "i18next";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { lateBoundClient } from "../../src/app/bot-client.js";
@@ -15,7 +16,7 @@ import { LANGUAGES, type Language } from "../../src/catalog/schema.js";
 import { translator } from "../../src/i18n.js";
 import { createBot } from "../../src/bot/index.js";
 import { testDeps } from "./bot-deps.js";
-import type { ChatType, FakeBotApi, Payload, RecordedCall } from "./fake-bot-api.js";
+import { startFakeBotApi, type ChatType, type FakeBotApi, type Payload, type RecordedCall } from "./fake-bot-api.js";
 
 export interface From {
   languageCode?: string;
@@ -124,6 +125,47 @@ export async function chatWith(
     inline: (user, query, options = {}) =>
       deliver(api.inlineQuery({ ...options, userId: user, query, languageCode: options.languageCode ?? "en" })),
   };
+}
+
+/** What `useChat` keeps current: read its fields inside hooks and tests, not when the file is loaded. */
+export interface ChatSetup {
+  /** The fake Bot API, started once for the file and reset before each test. */
+  api: FakeBotApi;
+  /** The bot for the running test, made afresh over `api` (a test may replace it; the one here at its end is closed). */
+  chat: Chat;
+  /** A user id no earlier test of the file has used. */
+  user: number;
+}
+
+export interface UseChatOptions {
+  /** The running test's `user`: this, then one more for each test after. Default 1000. */
+  firstUser?: number;
+  /** Also clear what the fake Telegram holds (webhook, commands, chat histories, blocked chats), not only the recorded calls. */
+  resetState?: boolean;
+  /** How each test's bot is made (chatWith's options). */
+  chat?: Parameters<typeof chatWith>[1];
+}
+
+/**
+ * The set-up most feature tests share, registered as the file's hooks: a fake Bot API for the file, and
+ * before each test a reset of it, a new bot over it (`chatWith`) and a user id of its own, so that no
+ * test sees another's state. Hooks a file adds after calling it run after these.
+ */
+export function useChat(options: UseChatOptions = {}): ChatSetup {
+  let nextUser = options.firstUser ?? 1000;
+  // Filled in by the hooks below, before any test or later hook reads it.
+  const setup = {} as ChatSetup;
+  beforeAll(async () => {
+    setup.api = await startFakeBotApi();
+  });
+  afterAll(() => setup.api.close());
+  beforeEach(async () => {
+    setup.api.reset({ state: options.resetState ?? false });
+    setup.chat = await chatWith(setup.api, options.chat);
+    setup.user = nextUser++;
+  });
+  afterEach(() => setup.chat.close());
+  return setup;
 }
 
 export function calls(all: RecordedCall[], method: string): Payload[] {

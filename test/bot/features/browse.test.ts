@@ -1,26 +1,12 @@
 import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listRecords, type BrowseList } from "../../../src/bot/lists.js";
 import { isoToday } from "../../../src/catalog/dates.js";
 import { shortTitle, type CatalogRecord } from "../../../src/catalog/schema.js";
 import { bundledEngine } from "../../helpers/bot-deps.js";
-import { chatWith, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import { useChat } from "../../helpers/chat.js";
 
-let api: FakeBotApi;
-let chat: Chat;
-let nextUser = 1000;
-let user: number;
-
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-  user = nextUser++;
-});
+const my = useChat({ firstUser: 1000 });
 
 type Button = { text: string; data?: string };
 
@@ -30,21 +16,21 @@ function buttons(message: Message | undefined): Button[] {
     .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
 }
 
-const feed = (update: Update) => chat.deliver(update);
+const feed = (update: Update) => my.chat.deliver(update);
 
 async function command(text: string, languageCode = "en"): Promise<Message> {
-  await feed(api.textMessage({ chatId: user, userId: user, text, languageCode }));
+  await feed(my.api.textMessage({ chatId: my.user, userId: my.user, text, languageCode }));
   return shown();
 }
 
 /** Presses a button of the bot's last message and returns that message as it is now. */
 async function press(data: string, opts: { allowUnknownData?: boolean } = {}): Promise<Message> {
-  await feed(api.callbackQuery({ chatId: user, userId: user, data, ...opts }));
+  await feed(my.api.callbackQuery({ chatId: my.user, userId: my.user, data, ...opts }));
   return shown();
 }
 
 function shown(): Message {
-  const bots = chat.botMessages(user);
+  const bots = my.chat.botMessages(my.user);
   expect(bots).toHaveLength(1);
   return bots[0]!;
 }
@@ -177,9 +163,9 @@ describe("lists of what users mean", () => {
     expect(button(second, "◀ Previous").data).toBe("b:n:-:-:0");
     const back = await press("b:n:-:-:0");
     expect(records(back)).toEqual(all.slice(0, 8));
-    expect(api.callsOf("editMessageText")).toHaveLength(2);
-    expect(api.callsOf("answerCallbackQuery")).toHaveLength(2);
-    expect(api.callsOf("sendMessage")).toHaveLength(1);
+    expect(my.api.callsOf("editMessageText")).toHaveLength(2);
+    expect(my.api.callsOf("answerCallbackQuery")).toHaveLength(2);
+    expect(my.api.callsOf("sendMessage")).toHaveLength(1);
   });
 
   it("filters by country: the countries of the list's records with counts, then the filtered list", async () => {
@@ -259,7 +245,7 @@ describe("lists of what users mean", () => {
     expect(empty.text).toContain("Nothing matches these filters");
     expect(records(empty)).toEqual([]);
     expect(button(empty, "✖ Clear filters").data).toBe("b:n:-:-:0");
-    expect(api.callsOf("answerCallbackQuery")).toHaveLength(1);
+    expect(my.api.callsOf("answerCallbackQuery")).toHaveLength(1);
   });
 
   it("shows the last page when a page is past the end", async () => {
@@ -272,8 +258,8 @@ describe("lists of what users mean", () => {
   it("pressing the button of what is already shown only answers", async () => {
     await command("/programmes");
     await press("b:p:-:-:0", { allowUnknownData: true });
-    expect(api.callsOf("answerCallbackQuery")).toHaveLength(1);
-    expect(api.callsOf("answerCallbackQuery")[0]!.response?.ok).toBe(true);
+    expect(my.api.callsOf("answerCallbackQuery")).toHaveLength(1);
+    expect(my.api.callsOf("answerCallbackQuery")[0]!.response?.ok).toBe(true);
   });
 
   it.each([
@@ -288,12 +274,12 @@ describe("lists of what users mean", () => {
   ])("answers forged or stale data %j as expired, and does nothing else", async (data) => {
     const list = await command("/incubators");
     const before = list.text;
-    await feed(api.callbackQuery({ chatId: user, userId: user, data, allowUnknownData: true }));
-    const answers = api.callsOf("answerCallbackQuery");
+    await feed(my.api.callbackQuery({ chatId: my.user, userId: my.user, data, allowUnknownData: true }));
+    const answers = my.api.callsOf("answerCallbackQuery");
     expect(answers).toHaveLength(1);
     // Undecodable payloads are answered by whichever feature sees them first; the wording may differ.
     expect(answers[0]!.payload.text).toMatch(/^This button has expired\./);
-    expect(api.callsOf("editMessageText")).toHaveLength(0);
+    expect(my.api.callsOf("editMessageText")).toHaveLength(0);
     expect(shown().text).toBe(before);
   });
 
