@@ -135,6 +135,10 @@ export interface ChatSetup {
   chat: Chat;
   /** A user id no earlier test of the file has used. */
   user: number;
+  /** Makes the running test's bot again with these options instead of the file's (over a reset api, for a new user). */
+  remake(chat?: Parameters<typeof chatWith>[1]): Promise<void>;
+  /** Moves `user` to an id not used before in the file, and returns it. */
+  newUser(): number;
 }
 
 export interface UseChatOptions {
@@ -153,17 +157,24 @@ export interface UseChatOptions {
  */
 export function useChat(options: UseChatOptions = {}): ChatSetup {
   let nextUser = options.firstUser ?? 1000;
-  // Filled in by the hooks below, before any test or later hook reads it.
-  const setup = {} as ChatSetup;
+  const make = async (chat: Parameters<typeof chatWith>[1]) => {
+    setup.api.reset({ state: options.resetState ?? false });
+    setup.chat = await chatWith(setup.api, chat);
+    setup.newUser();
+  };
+  // api, chat and user are filled in by the hooks below, before any test or later hook reads them.
+  const setup = {
+    newUser: () => (setup.user = nextUser++),
+    async remake(chat) {
+      await setup.chat.close();
+      await make(chat);
+    },
+  } as ChatSetup;
   beforeAll(async () => {
     setup.api = await startFakeBotApi();
   });
   afterAll(() => setup.api.close());
-  beforeEach(async () => {
-    setup.api.reset({ state: options.resetState ?? false });
-    setup.chat = await chatWith(setup.api, options.chat);
-    setup.user = nextUser++;
-  });
+  beforeEach(() => make(options.chat));
   afterEach(() => setup.chat.close());
   return setup;
 }

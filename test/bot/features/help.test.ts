@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chatWith, useChat } from "../../helpers/chat.js";
+import { useChat } from "../../helpers/chat.js";
 
 const my = useChat();
 
@@ -43,8 +43,7 @@ describe("/help", () => {
     for (const command of ["/subscribe", "/subscriptions", "/unsubscribe"]) expect(text).toContain(command);
     expect(text).not.toContain("/broadcast");
 
-    my.api.reset();
-    my.chat = await chatWith(my.api, { settings: { adminIds: [301] } });
+    await my.remake({ settings: { adminIds: [301] } });
     const forCoordinator = await help("en");
     for (const command of ["/broadcast", "/broadcasts", "/unanswered"]) expect(forCoordinator).toContain(command);
   });
