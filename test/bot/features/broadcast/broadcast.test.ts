@@ -120,6 +120,24 @@ async function draftId(): Promise<string> {
   return (await my.chat.deps.state.sessions.read(`user:${COORDINATOR}`))!.broadcast!.id;
 }
 
+/** The draft composed so far sent to everyone: audience, preview and confirmation; the broadcast's id. */
+async function toEveryone(): Promise<string> {
+  await press("bc:e");
+  await press("bc:p");
+  const id = await draftId();
+  await press("bc:ok");
+  return id;
+}
+
+/** A broadcast to everyone, scheduled 30 days ahead: its id. */
+async function scheduledOne(): Promise<string> {
+  await say("/broadcast");
+  await say("Scheduled one");
+  await press("bc:s");
+  await say(inDays(30));
+  return toEveryone();
+}
+
 const session = (userId = COORDINATOR) => my.chat.deps.state.sessions.read(`user:${userId}`);
 
 /** A formatted message as Telegram delivers it: text and entities (offsets in UTF-16 units). */
@@ -422,14 +440,7 @@ describe("scheduling", () => {
 
 describe("/broadcasts", () => {
   it("lists recent broadcasts with their state and cancels a scheduled one", async () => {
-    await say("/broadcast");
-    await say("Scheduled one");
-    await press("bc:s");
-    await say(inDays(30));
-    await press("bc:e");
-    await press("bc:p");
-    const id = await draftId();
-    await press("bc:ok");
+    const id = await scheduledOne();
 
     await say("/broadcasts");
     const list = last();
@@ -468,10 +479,7 @@ describe("/broadcasts", () => {
       await say("/broadcast");
       await say("Hydrogen forum in Almaty\nRegistration until 5 March.");
       await press("bc:a");
-      await press("bc:e");
-      await press("bc:p");
-      const id = await draftId();
-      await press("bc:ok");
+      const id = await toEveryone();
       await finished(id);
       await say("/broadcasts");
       const list = my.api
@@ -500,14 +508,7 @@ describe("only coordinators", () => {
   });
 
   it("refuses forged broadcast buttons, even with a scheduled broadcast to cancel", async () => {
-    await say("/broadcast");
-    await say("Scheduled one");
-    await press("bc:s");
-    await say(inDays(30));
-    await press("bc:e");
-    await press("bc:p");
-    const id = await draftId();
-    await press("bc:ok");
+    const id = await scheduledOne();
 
     for (const data of [`bc:c:${id}`, "bc:ok", "bc:p", "bc:a", "bc:t:l:0:fr", "bc:ls"]) {
       const mark = my.api.mark();
@@ -550,10 +551,7 @@ describe("announcements", () => {
     await say(
       "Открыт грант на опреснение Аральского моря\nГрант на опреснение воды Аральского моря финансирует пилотные установки в Каракалпакстане.",
     );
-    await press("bc:e");
-    await press("bc:p");
-    const id = await draftId();
-    await press("bc:ok");
+    const id = await toEveryone();
     await finished(id);
 
     const record = my.chat.deps.search.get(`announcement-${id}`);
@@ -576,10 +574,7 @@ describe("announcements", () => {
     await say("Steppe hydrogen valley call\nThe steppe hydrogen valley takes pilot projects.");
     await press("bc:s");
     await say(new Date(Date.now() + 3_600_000).toISOString().slice(0, 16).replace("T", " ") + " UTC");
-    await press("bc:e");
-    await press("bc:p");
-    const id = await draftId();
-    await press("bc:ok");
+    const id = await toEveryone();
     expect((await my.chat.deps.delivery!.status(id))?.state).toBe("scheduled");
     const stored = await my.chat.deps.state.catalog.snapshot();
     expect(stored.records.map((c) => [c.op, c.op === "put" && c.record.id, c.op === "put" && c.from])).toEqual([
