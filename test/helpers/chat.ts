@@ -130,7 +130,7 @@ export async function chatWith(
 /** What `useChat` keeps current: read its fields inside hooks and tests, not when the file is loaded. */
 export interface ChatSetup {
   /** The fake Bot API, started once for the file and reset before each test. */
-  api: FakeBotApi;
+  readonly api: FakeBotApi;
   /** The bot for the running test, made afresh over `api` (a test may replace it; the one here at its end is closed). */
   chat: Chat;
   /** A user id no earlier test of the file has used. */
@@ -150,6 +150,21 @@ export interface UseChatOptions {
   chat?: Parameters<typeof chatWith>[1];
 }
 
+/** The file's fake Bot API, started before its tests and closed after them: read `api` inside hooks and tests. */
+export function useFakeBotApi(options?: Parameters<typeof startFakeBotApi>[0]): { readonly api: FakeBotApi } {
+  let api: FakeBotApi | undefined;
+  beforeAll(async () => {
+    api = await startFakeBotApi(options);
+  });
+  afterAll(() => api?.close());
+  return {
+    get api() {
+      if (!api) throw new Error("the fake Bot API is started in beforeAll: read it in a hook or a test");
+      return api;
+    },
+  };
+}
+
 /**
  * The set-up most feature tests share, registered as the file's hooks: a fake Bot API for the file, and
  * before each test a reset of it, a new bot over it (`chatWith`) and a user id of its own, so that no
@@ -162,18 +177,18 @@ export function useChat(options: UseChatOptions = {}): ChatSetup {
     setup.chat = await chatWith(setup.api, chat);
     setup.newUser();
   };
-  // api, chat and user are filled in by the hooks below, before any test or later hook reads them.
+  const fake = useFakeBotApi();
+  // chat and user are filled in by the hook below, before any test or later hook reads them.
   const setup = {
+    get api() {
+      return fake.api;
+    },
     newUser: () => (setup.user = nextUser++),
     async remake(chat) {
       await setup.chat.close();
       await make(chat);
     },
   } as ChatSetup;
-  beforeAll(async () => {
-    setup.api = await startFakeBotApi();
-  });
-  afterAll(() => setup.api.close());
   beforeEach(() => make(options.chat));
   afterEach(() => setup.chat.close());
   return setup;
