@@ -218,6 +218,19 @@ export function buttons(payload: Payload): InlineKeyboardButton[] {
   return ((payload.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat();
 }
 
+/** A button as the tests read it: its label and its callback data (none for a link). */
+export interface Button {
+  text: string;
+  data?: string;
+}
+
+/** The buttons of a message, row after row (none without a keyboard). */
+export function keyboard(message: Message | undefined): Button[] {
+  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
+}
+
 export function data(payload: Payload): string[] {
   return buttons(payload).flatMap((b) => ("callback_data" in b && b.callback_data ? [b.callback_data] : []));
 }

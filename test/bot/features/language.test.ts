@@ -1,6 +1,6 @@
-import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
+import type { Message, Update } from "grammy/types";
 import { describe, expect, it } from "vitest";
-import { answerLanguage, useChat } from "../../helpers/chat.js";
+import { answerLanguage, keyboard, useChat } from "../../helpers/chat.js";
 
 const my = useChat({ firstUser: 2000 });
 
@@ -30,12 +30,6 @@ async function press(
   return my.chat.botMessages(my.user).at(opts.messageId === undefined ? -1 : 0);
 }
 
-function buttons(message: Message | undefined): { text: string; data?: string }[] {
-  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
-    .flat()
-    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
-}
-
 const session = () => my.chat.deps.state.sessions.read(`user:${my.user}`);
 
 describe("/language", () => {
@@ -43,7 +37,7 @@ describe("/language", () => {
     const menu = await say("/language");
     expect(menu?.text).toContain("Language of my replies");
     expect(menu?.text).toContain("Now: automatic");
-    expect(buttons(menu)).toEqual([
+    expect(keyboard(menu)).toEqual([
       { text: "English", data: "l:en" },
       { text: "Français", data: "l:fr" },
       { text: "Русский", data: "l:ru" },
@@ -58,8 +52,8 @@ describe("/language", () => {
     const confirmed = await press("l:fr");
     expect(confirmed?.message_id).toBe(menu?.message_id);
     expect(confirmed?.text).toBe("✓ Désormais, je réponds en français. /language permet de changer.");
-    expect(buttons(confirmed).find((b) => b.data === "l:fr")?.text).toBe("✓ Français");
-    expect(buttons(confirmed).find((b) => b.data === "l:auto")?.text).toBe("🔄 Automatique");
+    expect(keyboard(confirmed).find((b) => b.data === "l:fr")?.text).toBe("✓ Français");
+    expect(keyboard(confirmed).find((b) => b.data === "l:auto")?.text).toBe("🔄 Automatique");
     const answer = my.api.callsOf("answerCallbackQuery");
     expect(answer).toHaveLength(1);
     expect(answer[0]!.payload.text).toBe("✓ Français");
@@ -86,7 +80,7 @@ describe("/language", () => {
     const auto = await press("l:auto");
     // Confirmed in Telegram's language until a message says otherwise.
     expect(auto?.text).toBe("✓ Automatic: I'll reply in the language you write in. /language fixes one.");
-    expect(buttons(auto).find((b) => b.data === "l:auto")?.text).toBe("✓ 🔄 Automatic");
+    expect(keyboard(auto).find((b) => b.data === "l:auto")?.text).toBe("✓ 🔄 Automatic");
     expect(await session()).toMatchObject({ langChosen: false });
     expect(await asked("инкубаторы в Казахстане")).toBe("ru");
   });
