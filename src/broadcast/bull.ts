@@ -25,15 +25,8 @@ import type { ConnectionOptions, Job, Queue, Worker } from "bullmq";
 import type { Redis, RedisOptions } from "ioredis";
 import { bullmq, ioredis, watchConnection } from "../redis-connection.js";
 import { settlesWithin } from "../settles-within.js";
+import { DEFAULT_LOCK_MS, FREE_BROADCAST_PER_SECOND } from "./config.js";
 import {
-  DEFAULT_LOCK_MS,
-  DEFAULT_MAX_ATTEMPTS,
-  FREE_BROADCAST_PER_SECOND,
-  defaultConcurrency,
-  defaultRate,
-} from "./config.js";
-import {
-  DEFAULT_BACKOFF_MS,
   DEFAULT_LIST_LIMIT,
   PROGRESS_INTERVAL_MS,
   ProgressReporter,
@@ -41,11 +34,12 @@ import {
   chatSpacingMs,
   checkRequest,
   classifyError,
+  engineSettings,
   limiterFor,
   pickContent,
   uniqueRecipients,
 } from "./core.js";
-import type { StatusFields } from "./core.js";
+import type { EngineSettings, StatusFields } from "./core.js";
 import type {
   BroadcastContent,
   BroadcastRequest,
@@ -142,16 +136,12 @@ export function createBullDelivery(options: BullDeliveryOptions): DeliveryServic
 }
 
 class BullDelivery implements DeliveryService {
+  private readonly settings: EngineSettings;
   private readonly redis: ScriptClient;
   private readonly ownRedis: boolean;
   private readonly bullConnection: ConnectionOptions;
   private readonly prefix: string;
   private readonly bullPrefix: string;
-  private readonly rate: number;
-  private readonly paid: boolean;
-  private readonly maxAttempts: number;
-  private readonly concurrency: number;
-  private readonly backoffMs: number;
   private readonly lockMs: number;
   private readonly retention: number;
   private readonly progressIntervalMs: number;
@@ -165,12 +155,7 @@ class BullDelivery implements DeliveryService {
   constructor(private readonly options: BullDeliveryOptions) {
     this.prefix = options.prefix ?? DEFAULT_BROADCAST_PREFIX;
     this.bullPrefix = this.prefix.replace(/:+$/, "") || "bull";
-    this.paid = options.paid ?? false;
-    this.rate = options.ratePerSecond ?? defaultRate(this.paid);
-    if (!(this.rate > 0)) throw new RangeError("ratePerSecond must be positive");
-    this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency(this.rate)));
-    this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+    this.settings = engineSettings(options);
     this.lockMs = options.lockMs ?? DEFAULT_LOCK_MS;
     this.retention = options.retentionSeconds ?? 30 * 24 * 3600;
     this.progressIntervalMs = options.progressIntervalMs ?? PROGRESS_INTERVAL_MS;
@@ -211,7 +196,7 @@ class BullDelivery implements DeliveryService {
   }
 
   get pacing(): DeliveryPacing {
-    return { ratePerSecond: this.rate, paid: this.paid };
+    return { ratePerSecond: this.settings.rate, paid: this.settings.paid };
   }
 
   private get secondKey(): string {
@@ -250,7 +235,7 @@ class BullDelivery implements DeliveryService {
       JSON.stringify(request.content),
       checked.audienceJson,
       request.progress ? JSON.stringify(request.progress) : "",
-      this.paid ? "1" : "",
+      this.settings.paid ? "1" : "",
     );
     const status = await this.status(request.id);
     if (!status) throw new Error(`broadcast ${request.id} vanished right after it was stored`);
@@ -264,8 +249,8 @@ class BullDelivery implements DeliveryService {
         {
           jobId: `start.${request.id}`,
           delay: Math.max(0, at - Date.now()),
-          attempts: this.maxAttempts,
-          backoff: { type: "exponential", delay: this.backoffMs },
+          attempts: this.settings.maxAttempts,
+          backoff: { type: "exponential", delay: this.settings.backoffMs },
           removeOnComplete: true,
           removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
         },
@@ -334,8 +319,8 @@ class BullDelivery implements DeliveryService {
       this.workers.push(
         new Worker<SendData>(SEND_QUEUE, (job, token) => this.processSend(job, token), {
           ...common,
-          concurrency: this.concurrency,
-          limiter: limiterFor(this.rate),
+          concurrency: this.settings.concurrency,
+          limiter: limiterFor(this.settings.rate),
         }),
       );
     }
@@ -387,7 +372,7 @@ class BullDelivery implements DeliveryService {
           { err, broadcast: id, attempt: job.attemptsMade + 1 },
           "resolving broadcast recipients failed",
         );
-        if (job.attemptsMade + 1 >= this.maxAttempts) {
+        if (job.attemptsMade + 1 >= this.settings.maxAttempts) {
           await this.redis.fail(
             this.key(id),
             `recipients could not be resolved: ${(err as Error).message}`,
@@ -442,8 +427,8 @@ class BullDelivery implements DeliveryService {
             data: { b: id, c: chatId, l: lang },
             opts: {
               jobId: this.sendJobId(id, chatId),
-              attempts: this.maxAttempts,
-              backoff: { type: "exponential", delay: this.backoffMs },
+              attempts: this.settings.maxAttempts,
+              backoff: { type: "exponential", delay: this.settings.backoffMs },
               removeOnComplete: true,
               removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
             },
@@ -624,7 +609,7 @@ class BullDelivery implements DeliveryService {
     if (startedAt) f.startedAtMs = Number(startedAt);
     if (finishedAt) f.finishedAtMs = Number(finishedAt);
     if (billed !== null && billed !== undefined) f.billed = Number(billed);
-    return buildStatus(f, this.rate);
+    return buildStatus(f, this.settings.rate);
   }
 }
 

@@ -3,8 +3,16 @@
 import { z } from "zod";
 import { LANGUAGES } from "../catalog/schema.js";
 import type { Language } from "../catalog/schema.js";
+import { DEFAULT_MAX_ATTEMPTS, defaultConcurrency, defaultRate } from "./config.js";
 import { estimateBilledMessages } from "./cost.js";
-import type { AnyMessageContent, BroadcastContent, BroadcastRequest, BroadcastStatus, DeliveryHooks } from "./types.js";
+import type {
+  AnyMessageContent,
+  BroadcastContent,
+  BroadcastRequest,
+  BroadcastStatus,
+  DeliveryEngineOptions,
+  DeliveryHooks,
+} from "./types.js";
 import type { ServiceLogger } from "../logger.js";
 
 export const TEXT_LIMIT = 4096;
@@ -21,6 +29,37 @@ export const SPACING_MARGIN_MS = 250;
 export const PROGRESS_INTERVAL_MS = 3000;
 export const DEFAULT_BACKOFF_MS = 1000;
 export const DEFAULT_LIST_LIMIT = 20;
+
+/** How a delivery engine paces and retries its sends, with the defaults filled in. */
+export interface EngineSettings {
+  paid: boolean;
+  /** Messages per second. */
+  rate: number;
+  maxAttempts: number;
+  /** Messages in flight at once. */
+  concurrency: number;
+  backoffMs: number;
+}
+
+/** The settings of an engine's options: one rule for both engines, so that they pace and retry alike. */
+export function engineSettings(
+  options: Pick<DeliveryEngineOptions, "maxAttempts" | "backoffMs"> & {
+    paid?: boolean;
+    ratePerSecond?: number;
+    concurrency?: number;
+  },
+): EngineSettings {
+  const paid = options.paid ?? false;
+  const rate = options.ratePerSecond ?? defaultRate(paid);
+  if (!(rate > 0)) throw new RangeError("ratePerSecond must be positive");
+  return {
+    paid,
+    rate,
+    maxAttempts: Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS)),
+    concurrency: Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency(rate))),
+    backoffMs: options.backoffMs ?? DEFAULT_BACKOFF_MS,
+  };
+}
 
 export class BroadcastRequestError extends Error {
   constructor(readonly problems: string[]) {

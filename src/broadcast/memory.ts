@@ -3,10 +3,8 @@
 // chat inactive, retries with exponential backoff, scheduling, cancel, status, throttled progress —
 // except durability: broadcasts, schedules and what was delivered live in this process only and are
 // lost when it stops. One process only: the rate is not shared with anybody.
-import { DEFAULT_MAX_ATTEMPTS, defaultConcurrency, defaultRate } from "./config.js";
 import { SecondCounter } from "./cost.js";
 import {
-  DEFAULT_BACKOFF_MS,
   DEFAULT_LIST_LIMIT,
   PROGRESS_INTERVAL_MS,
   ProgressReporter,
@@ -15,11 +13,12 @@ import {
   chatSpacingMs,
   checkRequest,
   classifyError,
+  engineSettings,
   limiterFor,
   pickContent,
   uniqueRecipients,
 } from "./core.js";
-import type { CheckedRequest, StatusFields } from "./core.js";
+import type { CheckedRequest, EngineSettings, StatusFields } from "./core.js";
 import type {
   BroadcastRequest,
   BroadcastStatus,
@@ -101,14 +100,10 @@ export function createMemoryDelivery(options: MemoryDeliveryOptions): DeliverySe
 }
 
 class MemoryDelivery implements DeliveryService {
+  private readonly settings: EngineSettings;
   private readonly broadcasts = new Map<string, Broadcast>();
-  private readonly rate: number;
-  private readonly paid: boolean;
   /** Messages delivered in the current second: past the free ones, a paid broadcast's are billed. */
   private readonly second = new SecondCounter();
-  private readonly maxAttempts: number;
-  private readonly concurrency: number;
-  private readonly backoffMs: number;
   private readonly reporter: ProgressReporter;
   /** Token bucket: as many tokens as one BullMQ limiter window (a tenth of a second's worth or so). */
   private readonly bucketSize: number;
@@ -128,25 +123,20 @@ class MemoryDelivery implements DeliveryService {
   private readonly starts = new Set<Promise<void>>();
 
   constructor(private readonly options: MemoryDeliveryOptions) {
-    this.paid = options.paid ?? false;
-    this.rate = options.ratePerSecond ?? defaultRate(this.paid);
-    if (!(this.rate > 0)) throw new RangeError("ratePerSecond must be positive");
-    this.maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS));
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? defaultConcurrency(this.rate)));
-    this.backoffMs = options.backoffMs ?? DEFAULT_BACKOFF_MS;
+    this.settings = engineSettings(options);
     this.reporter = new ProgressReporter(
       options.hooks,
       options.progressIntervalMs ?? PROGRESS_INTERVAL_MS,
       options.logger,
     );
-    this.bucketSize = limiterFor(this.rate).max;
+    this.bucketSize = limiterFor(this.settings.rate).max;
     this.tokens = this.bucketSize;
   }
 
   // ---- API ----------------------------------------------------------------------------------------
 
   get pacing(): DeliveryPacing {
-    return { ratePerSecond: this.rate, paid: this.paid };
+    return { ratePerSecond: this.settings.rate, paid: this.settings.paid };
   }
 
   async schedule(request: BroadcastRequest): Promise<BroadcastStatus> {
@@ -163,7 +153,7 @@ class MemoryDelivery implements DeliveryService {
       failed: 0,
       blocked: 0,
       createdAtMs: Date.now(),
-      ...(this.paid ? { billed: 0 } : {}),
+      ...(this.settings.paid ? { billed: 0 } : {}),
     };
     if (checked.scheduledAtMs !== undefined) fields.scheduledAtMs = checked.scheduledAtMs;
     // A deep copy, as Redis would keep it: later changes by the caller do not leak in.
@@ -173,7 +163,7 @@ class MemoryDelivery implements DeliveryService {
       fields,
       delivered: new Set(),
       settled: new Set(),
-      paid: this.paid,
+      paid: this.settings.paid,
       seq: this.seq++,
     };
     this.broadcasts.set(request.id, b);
@@ -251,11 +241,11 @@ class MemoryDelivery implements DeliveryService {
         recipients = uniqueRecipients(await this.options.hooks.resolveRecipients(b.checked.request.audience));
       } catch (err) {
         this.options.logger?.warn({ err, broadcast: id, attempt }, "resolving broadcast recipients failed");
-        if (attempt >= this.maxAttempts || this.closed) {
+        if (attempt >= this.settings.maxAttempts || this.closed) {
           if (b.fields.state === "scheduled") this.finish(b, "failed");
           return;
         }
-        await new Promise((r) => setTimeout(r, backoffMs(this.backoffMs, attempt)));
+        await new Promise((r) => setTimeout(r, backoffMs(this.settings.backoffMs, attempt)));
       }
     }
     if (b.fields.state !== "scheduled") return; // cancelled meanwhile
@@ -277,7 +267,7 @@ class MemoryDelivery implements DeliveryService {
   private pump(): void {
     if (!this.running || this.closed) return;
     let nextWake = Infinity;
-    while (this.inFlight.size < this.concurrency) {
+    while (this.inFlight.size < this.settings.concurrency) {
       const now = Date.now();
       if (this.pausedUntil > now) {
         nextWake = this.pausedUntil;
@@ -301,11 +291,11 @@ class MemoryDelivery implements DeliveryService {
         this.delay({ ...task, notBefore: free });
         continue;
       }
-      this.tokens = Math.min(this.bucketSize, this.tokens + ((now - this.refilledAt) * this.rate) / 1000);
+      this.tokens = Math.min(this.bucketSize, this.tokens + ((now - this.refilledAt) * this.settings.rate) / 1000);
       this.refilledAt = now;
       if (this.tokens < 1) {
         this.ready.unshift(task);
-        nextWake = now + Math.ceil(((1 - this.tokens) * 1000) / this.rate);
+        nextWake = now + Math.ceil(((1 - this.tokens) * 1000) / this.settings.rate);
         break;
       }
       this.tokens -= 1;
@@ -381,14 +371,14 @@ class MemoryDelivery implements DeliveryService {
           return;
         case "transient": {
           const attempts = task.attempts + 1;
-          if (attempts >= this.maxAttempts) {
+          if (attempts >= this.settings.maxAttempts) {
             this.options.logger?.warn(
               { broadcast: id, chatId: task.chatId, error: failure.message },
               "broadcast message failed after retries",
             );
             this.settle(b, task.chatId, "failed");
           } else {
-            this.delay({ ...task, attempts, notBefore: Date.now() + backoffMs(this.backoffMs, attempts) });
+            this.delay({ ...task, attempts, notBefore: Date.now() + backoffMs(this.settings.backoffMs, attempts) });
           }
           return;
         }
@@ -427,6 +417,6 @@ class MemoryDelivery implements DeliveryService {
   }
 
   private toStatus(b: Broadcast): BroadcastStatus {
-    return buildStatus(b.fields, this.rate);
+    return buildStatus(b.fields, this.settings.rate);
   }
 }

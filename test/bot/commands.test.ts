@@ -1,23 +1,18 @@
 import { Api } from "grammy";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { GROUP_COMMANDS, PRIVATE_COMMANDS, setCommands } from "../../src/bot/commands.js";
 import { createI18n } from "../../src/i18n.js";
 import type { Logger } from "../../src/logger.js";
-import { chatWith, type Chat } from "../helpers/chat.js";
-import { apiErrors, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { chatWith, useFakeBotApi, type Chat } from "../helpers/chat.js";
+import { apiErrors } from "../helpers/fake-bot-api.js";
 
-let api: FakeBotApi;
+const my = useFakeBotApi();
 let client: Api;
 let warn: ReturnType<typeof vi.fn>;
 let logger: Logger;
 
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
 beforeEach(() => {
-  api.reset({ state: true });
-  client = new Api(api.token, { apiRoot: api.apiRoot });
+  client = new Api(my.api.token, { apiRoot: my.api.apiRoot });
   warn = vi.fn();
   logger = { warn, info: vi.fn(), error: vi.fn(), debug: vi.fn() } as unknown as Logger;
 });
@@ -29,9 +24,9 @@ describe("setCommands", () => {
   it("sets the private and group menus in each language, and an English default", async () => {
     const result = await setCommands(client, await createI18n(), logger);
     expect(result).toEqual({ ok: 10, failed: 0 });
-    expect(api.callsOf("setMyCommands")).toHaveLength(10);
+    expect(my.api.callsOf("setMyCommands")).toHaveLength(10);
 
-    expect(api.commandsFor(PRIVATE, "ru")).toEqual([
+    expect(my.api.commandsFor(PRIVATE, "ru")).toEqual([
       { command: "start", description: "Приветствие и быстрый старт" },
       { command: "help", description: "Как искать, смотреть разделы и делиться" },
       { command: "programmes", description: "Программы обмена и сотрудничества" },
@@ -44,15 +39,15 @@ describe("setCommands", () => {
       { command: "unsubscribe", description: "Отписаться от анонсов, всех или по теме" },
       { command: "language", description: "Выбрать язык ответов" },
     ]);
-    const english = api.commandsFor(PRIVATE);
+    const english = my.api.commandsFor(PRIVATE);
     expect(english?.map((c) => c.command)).toEqual([...PRIVATE_COMMANDS]);
     expect(english?.[0]).toEqual({ command: "start", description: "Welcome and quick start" });
-    expect(api.commandsFor(PRIVATE, "en")).toEqual(english);
-    expect(api.commandsFor(PRIVATE, "fr")?.[1]?.description).toBe("Comment chercher, parcourir et partager");
-    expect(api.commandsFor(PRIVATE, "zh")?.[1]?.description).toBe("如何提问、浏览和分享");
+    expect(my.api.commandsFor(PRIVATE, "en")).toEqual(english);
+    expect(my.api.commandsFor(PRIVATE, "fr")?.[1]?.description).toBe("Comment chercher, parcourir et partager");
+    expect(my.api.commandsFor(PRIVATE, "zh")?.[1]?.description).toBe("如何提问、浏览和分享");
 
     for (const lang of ["en", "fr", "ru", "zh", undefined]) {
-      const group = api.commandsFor(GROUPS, lang);
+      const group = my.api.commandsFor(GROUPS, lang);
       expect(group?.map((c) => c.command)).toEqual([...GROUP_COMMANDS]);
       expect(group!.length).toBeLessThan(PRIVATE_COMMANDS.length);
     }
@@ -60,7 +55,7 @@ describe("setCommands", () => {
   });
 
   it("logs a failing call and sets the other menus", async () => {
-    api.failNext("setMyCommands", { error_code: 400, description: "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID" });
+    my.api.failNext("setMyCommands", { error_code: 400, description: "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID" });
     const result = await setCommands(client, await createI18n(), logger);
     expect(result).toEqual({ ok: 9, failed: 1 });
     expect(warn).toHaveBeenCalledTimes(1);
@@ -71,7 +66,7 @@ describe("setCommands", () => {
   });
 
   it("never throws, even when Telegram cannot be reached", async () => {
-    api.failNext("setMyCommands", { ...apiErrors.badGateway(), dropConnection: true }, 10);
+    my.api.failNext("setMyCommands", { ...apiErrors.badGateway(), dropConnection: true }, 10);
     await expect(setCommands(client, await createI18n(), logger)).resolves.toEqual({ ok: 0, failed: 10 });
     expect(warn).toHaveBeenCalledTimes(10);
   });
@@ -80,7 +75,7 @@ describe("setCommands", () => {
 describe("every command in the menus is answered", () => {
   let chat: Chat;
   beforeEach(async () => {
-    chat = await chatWith(api);
+    chat = await chatWith(my.api);
   });
 
   it.each([...PRIVATE_COMMANDS])("/%s in a private chat", async (command) => {
@@ -89,7 +84,7 @@ describe("every command in the menus is answered", () => {
   });
 
   it.each([...GROUP_COMMANDS])("/%s in a group", async (command) => {
-    const text = `/${command}@${api.botInfo.username}`;
+    const text = `/${command}@${my.api.botInfo.username}`;
     const sent = (await chat.say(402, text, { chatId: 401, chatType: "supergroup" })).filter(
       (c) => c.method === "sendMessage",
     );

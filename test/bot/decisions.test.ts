@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { DecisionCache } from "../../src/bot/decisions.js";
 import { sharedDir } from "../../src/shared-dir.js";
@@ -7,8 +7,7 @@ import { decide, type DecideOptions } from "../../src/search/decide.js";
 import { SearchEngine } from "../../src/search/engine.js";
 import { catalog } from "../search/fixture.js";
 import { testDeps } from "../helpers/bot-deps.js";
-import { chatWith, type Chat } from "../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { chatWith, useFakeBotApi, type Chat } from "../helpers/chat.js";
 
 /**
  * The bot's cache of what the engine said about a text gives what the engine would say again: the
@@ -114,16 +113,12 @@ describe("the decision cache", () => {
 });
 
 describe("the bot with and without the decision cache", () => {
-  let api: FakeBotApi;
-  beforeAll(async () => {
-    api = await startFakeBotApi();
-  });
-  afterAll(() => api.close());
+  const my = useFakeBotApi();
 
   it("sends the same replies to the evaluation questions and their follow-ups, asked twice", async () => {
     const base = await testDeps();
-    const cached = await chatWith(api, { base: { ...base, decisions: new DecisionCache() } });
-    const uncached = await chatWith(api, { base: { ...base, decisions: undefined } });
+    const cached = await chatWith(my.api, { base: { ...base, decisions: new DecisionCache() } });
+    const uncached = await chatWith(my.api, { base: { ...base, decisions: undefined } });
     const replies = async (chat: Chat, user: number) => {
       const shown: unknown[] = [];
       for (const round of [1, 2])

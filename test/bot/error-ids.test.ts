@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BotDeps } from "../../src/bot/context.js";
 import { createMemoryState } from "../../src/state/memory.js";
-import { chatWith, type Chat } from "../helpers/chat.js";
-import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { chatWith, useFakeBotApi, type Chat } from "../helpers/chat.js";
+import { HARNESS_TOKEN } from "../helpers/fake-bot-api.js";
 import { captureLogs } from "../helpers/logs.js";
 
 /**
@@ -14,11 +14,7 @@ const INTERNAL =
   "OOM command not allowed when used memory > 'maxmemory'. script: e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
 const ERROR_ID = /\b([0-9A-F]{6})\b/;
 
-let api: FakeBotApi;
-beforeAll(async () => {
-  api = await startFakeBotApi({ token: HARNESS_TOKEN });
-});
-afterAll(() => api.close());
+const my = useFakeBotApi({ token: HARNESS_TOKEN });
 
 describe("a user whose update fails", () => {
   it.each([
@@ -30,7 +26,7 @@ describe("a user whose update fails", () => {
     const logs = captureLogs();
     const state = createMemoryState({ ttlSeconds: 3600 });
     state.sessions.write = () => Promise.reject(new Error(INTERNAL));
-    const chat = await chatWith(api, { state, deps: { logger: logs.logger } });
+    const chat = await chatWith(my.api, { state, deps: { logger: logs.logger } });
     const calls = await chat.say(7101, "/help", { languageCode: lang });
     const text = String(calls.filter((c) => c.method === "sendMessage").at(-1)?.payload.text);
     expect(text).toMatch(apology);
@@ -48,8 +44,8 @@ describe("a coordinator whose broadcast cannot be scheduled", () => {
   const logs = captureLogs();
 
   beforeEach(async () => {
-    api.reset({ state: true });
-    chat = await chatWith(api, {
+    my.api.reset({ state: true });
+    chat = await chatWith(my.api, {
       deps: { logger: logs.logger },
       broadcasting: { ratePerSecond: 200, maxAttempts: 2 },
     });

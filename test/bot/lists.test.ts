@@ -1,59 +1,37 @@
-import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Message, Update } from "grammy/types";
+import { describe, expect, it } from "vitest";
 import { BROWSE_COMMANDS } from "../../src/bot/commands.js";
 import { LANGUAGES, shortTitle, type Language } from "../../src/catalog/schema.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
-import { chatWith, type Chat } from "../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { keyboard, useChat } from "../helpers/chat.js";
 import { cutInsideWord } from "../helpers/words.js";
 
 // Every list a user can see — each browse list on every page, answers with their other matches, related
 // records under the details — in every language: each record button shows its whole short title, and no
 // two buttons of one list read the same.
 
-let api: FakeBotApi;
-let chat: Chat;
-let nextUser = 7000;
-let user: number;
+const my = useChat({ firstUser: 7000 });
 
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-  user = nextUser++;
-});
-
-type Button = { text: string; data?: string };
-
-function buttons(message: Message | undefined): Button[] {
-  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
-    .flat()
-    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
-}
-
-const feed = (update: Update) => chat.deliver(update);
+const feed = (update: Update) => my.chat.deliver(update);
 
 function last(): Message {
-  const bots = chat.botMessages(user);
+  const bots = my.chat.botMessages(my.user);
   return bots[bots.length - 1]!;
 }
 
 async function send(text: string, languageCode: Language): Promise<Message> {
-  await feed(api.textMessage({ chatId: user, userId: user, text, languageCode }));
+  await feed(my.api.textMessage({ chatId: my.user, userId: my.user, text, languageCode }));
   return last();
 }
 
 async function press(data: string): Promise<Message> {
-  await feed(api.callbackQuery({ chatId: user, userId: user, data }));
+  await feed(my.api.callbackQuery({ chatId: my.user, userId: my.user, data }));
   return last();
 }
 
 /** The record buttons of a message: id and label without the rank ("3. "). */
 function recordButtons(message: Message): { id: string; label: string }[] {
-  return buttons(message)
+  return keyboard(message)
     .filter((b) => b.data?.startsWith("r:c:"))
     .map((b) => ({ id: b.data!.slice(4), label: b.text.replace(/^\d+\. /, "").replace(/^↪ /, "") }));
 }
@@ -76,7 +54,7 @@ describe.each(LANGUAGES)("lists in %s", (lang) => {
     const all: { id: string; label: string }[] = [];
     for (let page = 0; page < 20; page++) {
       all.push(...recordButtons(message));
-      const next = buttons(message).find((b) => b.data?.startsWith("b:") && b.text.includes("▶"));
+      const next = keyboard(message).find((b) => b.data?.startsWith("b:") && b.text.includes("▶"));
       if (!next) break;
       message = await press(next.data!);
     }
@@ -92,7 +70,7 @@ describe.each(LANGUAGES)("lists in %s", (lang) => {
   it("the details offer related records by their short titles", async () => {
     await send("/start r_bri-urumqi-innovation-conference-2024", lang);
     const details = await press("r:d:bri-urumqi-innovation-conference-2024");
-    const related = buttons(details).filter((b) => b.text.startsWith("↪"));
+    const related = keyboard(details).filter((b) => b.text.startsWith("↪"));
     expect(related.length).toBeGreaterThan(0);
     await expectReadable(
       related.map((b) => ({ id: b.data!.slice(4), label: b.text.replace(/^↪ /, "") })),

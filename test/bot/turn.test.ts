@@ -6,8 +6,7 @@ import { conversationTurn } from "../../src/bot/middlewares/turn.js";
 import { createMemoryState } from "../../src/state/memory.js";
 import { connectRedis, createRedisState } from "../../src/state/redis.js";
 import type { StateBackend } from "../../src/state/types.js";
-import { chatWith } from "../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../helpers/fake-bot-api.js";
+import { chatWith, useFakeBotApi } from "../helpers/chat.js";
 import { captureLogs } from "../helpers/logs.js";
 import { redisForTests } from "../helpers/redis-server.js";
 
@@ -17,12 +16,8 @@ import { redisForTests } from "../helpers/redis-server.js";
  * the lease given up — as grammY's session middleware and separate state calls did, on both backends.
  */
 
-let api: FakeBotApi;
+const my = useFakeBotApi();
 const redis = redisForTests();
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
 
 let nextUser = 9300;
 
@@ -31,9 +26,9 @@ describe.each(["memory", "redis"] as const)("an update's turn (%s state)", (back
 
   it("skips an update delivered again after it was handled, with an info line", async () => {
     const logs = captureLogs();
-    const chat = await chatWith(api, { state: newState(), deps: { logger: logs.logger } });
+    const chat = await chatWith(my.api, { state: newState(), deps: { logger: logs.logger } });
     const user = nextUser++;
-    const update = api.textMessage({ chatId: user, userId: user, text: "/help" });
+    const update = my.api.textMessage({ chatId: user, userId: user, text: "/help" });
     expect((await chat.deliver(update)).map((c) => c.method)).toEqual(["sendMessage"]);
     expect(await chat.deliver(update)).toEqual([]);
     expect(logs.lines().filter((l) => l.msg === "update delivered again; already handled, skipped")).toHaveLength(1);
@@ -43,7 +38,7 @@ describe.each(["memory", "redis"] as const)("an update's turn (%s state)", (back
 
   it("keeps what an update left in the session for the next one", async () => {
     const state = newState();
-    const chat = await chatWith(api, { state });
+    const chat = await chatWith(my.api, { state });
     const user = nextUser++;
     await chat.say(user, "incubators in Kazakhstan");
     const session = await state.sessions.read(`user:${user}`);
@@ -54,11 +49,11 @@ describe.each(["memory", "redis"] as const)("an update's turn (%s state)", (back
 
   it("writes no session for an update that failed, yet counts it handled", async () => {
     const state = newState();
-    const chat = await chatWith(api, { state });
+    const chat = await chatWith(my.api, { state });
     const user = nextUser++;
     // A refusal grammY does not retry: the question's reply fails, and with it the update.
-    api.failNext("sendMessage", { error_code: 400, description: "Bad Request: message is too long" });
-    const update = api.textMessage({ chatId: user, userId: user, text: "incubators in Kazakhstan" });
+    my.api.failNext("sendMessage", { error_code: 400, description: "Bad Request: message is too long" });
+    const update = my.api.textMessage({ chatId: user, userId: user, text: "incubators in Kazakhstan" });
     const calls = await chat.deliver(update);
     expect(String(calls.at(-1)?.payload.text)).toMatch(/^Sorry, something went wrong on our side/);
     expect(await state.sessions.read(`user:${user}`)).toBeUndefined();
@@ -70,7 +65,7 @@ describe.each(["memory", "redis"] as const)("an update's turn (%s state)", (back
     // The bot ignores such updates before their turn (src/bot/middlewares/well-formed.ts: none is of a
     // type it handles today), so the turn is driven here on its own.
     const state = newState();
-    const { deps } = await chatWith(api, { state });
+    const { deps } = await chatWith(my.api, { state });
     const turn = conversationTurn(deps, { deduplicate: true }) as MiddlewareFn<BotContext>;
     const poll = {
       update_id: 987_654_321,
@@ -104,7 +99,7 @@ describe("an update's turn with the state in Redis", () => {
 
   it("takes two round trips to Redis for a question answered: one before, one after", async () => {
     const state = createRedisState(client, { ttlSeconds: 3600 });
-    const chat = await chatWith(api, { state });
+    const chat = await chatWith(my.api, { state });
     const user = nextUser++;
     await chat.say(user, "incubators in Kazakhstan");
     const sent = vi.spyOn(client, "sendCommand");

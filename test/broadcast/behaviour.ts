@@ -11,7 +11,7 @@ import type {
   DeliveryService,
   Sender,
 } from "../../src/broadcast/types.js";
-import { apiErrors, telegramRateLimits } from "../helpers/fake-bot-api.js";
+import { apiErrors } from "../helpers/fake-bot-api.js";
 import type { FakeBotApi } from "../helpers/fake-bot-api.js";
 import {
   delivered,
@@ -418,12 +418,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
     });
 
     it("with paid broadcasting passes allow_paid_broadcast on every send, goes past the free limit without a 429, and counts the messages billed", async () => {
-      const policy = telegramRateLimits({
-        globalPerSecond: 30,
-        paidPerSecond: 250,
-        perChatPerSecond: 1,
-        perGroupPerMinute: 20,
-      });
+      const policy = limitsFor(30, 250);
       fake.setSendPolicy(policy);
       const hooks = recordingHooks([...people(299, 30_000), { chatId: -30_999, lang: "ru" }]);
       const d = await engine(hooks, { paid: true, ratePerSecond: 200, concurrency: 12 });
@@ -455,12 +450,7 @@ export function describeDeliveryBehaviour(label: string, make: MakeEngine, { fak
     });
 
     it("without paid broadcasting sends no allow_paid_broadcast, and the fake holds a rate above 30 a second to the free limit", async () => {
-      const policy = telegramRateLimits({
-        globalPerSecond: 30,
-        paidPerSecond: 250,
-        perChatPerSecond: 1,
-        perGroupPerMinute: 20,
-      });
+      const policy = limitsFor(30, 250);
       fake.setSendPolicy(policy);
       const hooks = recordingHooks(people(200, 32_000));
       const d = await engine(hooks, { ratePerSecond: 200, concurrency: 12 });

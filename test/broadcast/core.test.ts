@@ -7,6 +7,7 @@ import {
   chatSpacingMs,
   checkRequest,
   classifyError,
+  engineSettings,
   limiterFor,
   pickContent,
   uniqueRecipients,
@@ -110,6 +111,21 @@ describe("pacing", () => {
   it("spaces messages to one chat by a second, to a group by three, with a margin", () => {
     expect(chatSpacingMs(42)).toBe(1250);
     expect(chatSpacingMs(-1001234567890)).toBe(3250);
+  });
+
+  it("gives both engines the same settings: defaults from the rate, whole tries and sends, a positive rate", () => {
+    expect(engineSettings({})).toEqual({ paid: false, rate: 28, maxAttempts: 5, concurrency: 14, backoffMs: 1000 });
+    expect(engineSettings({ paid: true })).toMatchObject({ paid: true, rate: 950, concurrency: 50 });
+    expect(engineSettings({ ratePerSecond: 10, maxAttempts: 2.7, concurrency: 0, backoffMs: 5 })).toEqual({
+      paid: false,
+      rate: 10,
+      maxAttempts: 2,
+      concurrency: 1,
+      backoffMs: 5,
+    });
+    expect(engineSettings({ maxAttempts: 0 }).maxAttempts).toBe(1);
+    for (const ratePerSecond of [0, -1, Number.NaN])
+      expect(() => engineSettings({ ratePerSecond })).toThrow("ratePerSecond must be positive");
   });
 });
 

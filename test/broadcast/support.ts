@@ -105,9 +105,9 @@ export async function waitForEnd(delivery: DeliveryService, id: string, timeoutM
   );
 }
 
-/** Telegram-like limits generous enough for a test rate. */
-export function limitsFor(perSecond: number): TelegramRateLimitPolicy {
-  return telegramRateLimits({ globalPerSecond: perSecond, perChatPerSecond: 1, perGroupPerMinute: 20 });
+/** Telegram-like limits generous enough for a test rate (paid broadcasts up to `paidPerSecond`). */
+export function limitsFor(perSecond: number, paidPerSecond?: number): TelegramRateLimitPolicy {
+  return telegramRateLimits({ globalPerSecond: perSecond, paidPerSecond, perChatPerSecond: 1, perGroupPerMinute: 20 });
 }
 
 /**

@@ -5,6 +5,7 @@
  * whole app over real HTTP (polling, webhook) is test/helpers/bot-harness.ts.
  */
 import type { Api, Bot } from "grammy";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import type { i18n } from "i18next";
 import type { InlineKeyboardButton, InlineKeyboardMarkup, Message, Update } from "grammy/types";
 import { lateBoundClient } from "../../src/app/bot-client.js";
@@ -15,7 +16,7 @@ import { LANGUAGES, type Language } from "../../src/catalog/schema.js";
 import { translator } from "../../src/i18n.js";
 import { createBot } from "../../src/bot/index.js";
 import { testDeps } from "./bot-deps.js";
-import type { ChatType, FakeBotApi, Payload, RecordedCall } from "./fake-bot-api.js";
+import { startFakeBotApi, type ChatType, type FakeBotApi, type Payload, type RecordedCall } from "./fake-bot-api.js";
 
 export interface From {
   languageCode?: string;
@@ -126,6 +127,73 @@ export async function chatWith(
   };
 }
 
+/** What `useChat` keeps current: read its fields inside hooks and tests, not when the file is loaded. */
+export interface ChatSetup {
+  /** The fake Bot API, started once for the file and reset before each test. */
+  readonly api: FakeBotApi;
+  /** The bot for the running test, made afresh over `api` (a test may replace it; the one here at its end is closed). */
+  chat: Chat;
+  /** A user id no earlier test of the file has used. */
+  user: number;
+  /** Makes the running test's bot again with these options instead of the file's (over a reset api, for a new user). */
+  remake(chat?: Parameters<typeof chatWith>[1]): Promise<void>;
+  /** Moves `user` to an id not used before in the file, and returns it. */
+  newUser(): number;
+}
+
+export interface UseChatOptions {
+  /** The running test's `user`: this, then one more for each test after. Default 1000. */
+  firstUser?: number;
+  /** Also clear what the fake Telegram holds (webhook, commands, chat histories, blocked chats), not only the recorded calls. */
+  resetState?: boolean;
+  /** How each test's bot is made (chatWith's options). */
+  chat?: Parameters<typeof chatWith>[1];
+}
+
+/** The file's fake Bot API, started before its tests and closed after them: read `api` inside hooks and tests. */
+export function useFakeBotApi(options?: Parameters<typeof startFakeBotApi>[0]): { readonly api: FakeBotApi } {
+  let api: FakeBotApi | undefined;
+  beforeAll(async () => {
+    api = await startFakeBotApi(options);
+  });
+  afterAll(() => api?.close());
+  return {
+    get api() {
+      if (!api) throw new Error("the fake Bot API is started in beforeAll: read it in a hook or a test");
+      return api;
+    },
+  };
+}
+
+/**
+ * The set-up most feature tests share, registered as the file's hooks: a fake Bot API for the file, and
+ * before each test a reset of it, a new bot over it (`chatWith`) and a user id of its own, so that no
+ * test sees another's state. Hooks a file adds after calling it run after these.
+ */
+export function useChat(options: UseChatOptions = {}): ChatSetup {
+  let nextUser = options.firstUser ?? 1000;
+  const make = async (chat: Parameters<typeof chatWith>[1]) => {
+    setup.api.reset({ state: options.resetState ?? false });
+    setup.chat = await chatWith(setup.api, chat);
+    setup.newUser();
+  };
+  const fake = useFakeBotApi();
+  // chat and user are filled in by the hook below, before any test or later hook reads them.
+  const setup = {
+    get api() {
+      return fake.api;
+    },
+    newUser: () => (setup.user = nextUser++),
+    async remake(chat) {
+      await setup.chat.close();
+      await make(chat);
+    },
+  } as ChatSetup;
+  beforeEach(() => make(options.chat));
+  afterEach(() => setup.chat.close());
+  return setup;
+}
+
 export function calls(all: RecordedCall[], method: string): Payload[] {
   return all.filter((c) => c.method === method).map((c) => c.payload);
 }
@@ -148,6 +216,19 @@ export function toast(all: RecordedCall[]): string {
 
 export function buttons(payload: Payload): InlineKeyboardButton[] {
   return ((payload.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? []).flat();
+}
+
+/** A button as the tests read it: its label and its callback data (none for a link). */
+export interface Button {
+  text: string;
+  data?: string;
+}
+
+/** The buttons of a message, row after row (none without a keyboard). */
+export function keyboard(message: Message | undefined): Button[] {
+  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
+    .flat()
+    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
 }
 
 export function data(payload: Payload): string[] {

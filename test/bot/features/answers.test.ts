@@ -1,32 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { SessionData } from "../../../src/state/types.js";
-import { calls, chatWith, data, plain, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import { calls, data, plain, useChat } from "../../helpers/chat.js";
 
 // One test per class of question the bot must answer (or decline) as users expect, on the real catalog,
 // through the bot: a message in, the reply's first line and card out.
 
-let api: FakeBotApi;
-let chat: Chat;
-let nextUser = 5000;
-let user: number;
-
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-  user = nextUser++;
-});
+const my = useChat({ firstUser: 5000 });
 
 /** The bot's reply (one message) to a private message from the test user. */
 async function ask(
   text: string,
   languageCode = "en",
 ): Promise<{ text: string; firstLine: string; card: string | undefined; buttons: string[] }> {
-  const replies = calls(await chat.say(user, text, { languageCode }), "sendMessage");
+  const replies = calls(await my.chat.say(my.user, text, { languageCode }), "sendMessage");
   expect(replies).toHaveLength(1);
   const reply = replies[0]!;
   const buttons = data(reply);
@@ -39,7 +25,7 @@ async function ask(
 }
 
 async function session(): Promise<SessionData> {
-  return (await chat.deps.state.sessions.read(`user:${user}`)) ?? {};
+  return (await my.chat.deps.state.sessions.read(`user:${my.user}`)) ?? {};
 }
 
 const DECLINED = {
@@ -119,7 +105,7 @@ describe("answers as users ask", () => {
       for (const data of reply.buttons) expect(data, text).toMatch(/^b:/);
     }
     expect((await ask("thanks")).text).not.toMatch(/think tank/i);
-    expect(await chat.deps.state.questions.recent(50)).toEqual([]);
+    expect(await my.chat.deps.state.questions.recent(50)).toEqual([]);
   });
 
   it("a place alone continues only an answered question; after a decline it is a question of its own", async () => {
@@ -160,6 +146,6 @@ describe("answers as users ask", () => {
       const reply = await ask(text, lang);
       expect(reply.text, text).toContain(DECLINED[lang]);
     }
-    expect((await chat.deps.state.questions.recent(10)).map((q) => q.text)).toContain("Chevening scholarship");
+    expect((await my.chat.deps.state.questions.recent(10)).map((q) => q.text)).toContain("Chevening scholarship");
   });
 });

@@ -1,62 +1,40 @@
-import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Message, Update } from "grammy/types";
+import { describe, expect, it } from "vitest";
 import { listRecords, type BrowseList } from "../../../src/bot/lists.js";
 import { isoToday } from "../../../src/catalog/dates.js";
 import { shortTitle, type CatalogRecord } from "../../../src/catalog/schema.js";
 import { bundledEngine } from "../../helpers/bot-deps.js";
-import { chatWith, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import { keyboard, useChat, type Button } from "../../helpers/chat.js";
 
-let api: FakeBotApi;
-let chat: Chat;
-let nextUser = 1000;
-let user: number;
+const my = useChat({ firstUser: 1000 });
 
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-  user = nextUser++;
-});
-
-type Button = { text: string; data?: string };
-
-function buttons(message: Message | undefined): Button[] {
-  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
-    .flat()
-    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
-}
-
-const feed = (update: Update) => chat.deliver(update);
+const feed = (update: Update) => my.chat.deliver(update);
 
 async function command(text: string, languageCode = "en"): Promise<Message> {
-  await feed(api.textMessage({ chatId: user, userId: user, text, languageCode }));
+  await feed(my.api.textMessage({ chatId: my.user, userId: my.user, text, languageCode }));
   return shown();
 }
 
 /** Presses a button of the bot's last message and returns that message as it is now. */
 async function press(data: string, opts: { allowUnknownData?: boolean } = {}): Promise<Message> {
-  await feed(api.callbackQuery({ chatId: user, userId: user, data, ...opts }));
+  await feed(my.api.callbackQuery({ chatId: my.user, userId: my.user, data, ...opts }));
   return shown();
 }
 
 function shown(): Message {
-  const bots = chat.botMessages(user);
+  const bots = my.chat.botMessages(my.user);
   expect(bots).toHaveLength(1);
   return bots[0]!;
 }
 
 function button(message: Message, text: string | RegExp): Button {
-  const found = buttons(message).find((b) => (typeof text === "string" ? b.text === text : text.test(b.text)));
-  if (!found) throw new Error(`no button ${String(text)} in ${JSON.stringify(buttons(message))}`);
+  const found = keyboard(message).find((b) => (typeof text === "string" ? b.text === text : text.test(b.text)));
+  if (!found) throw new Error(`no button ${String(text)} in ${JSON.stringify(keyboard(message))}`);
   return found;
 }
 
 const records = (message: Message) =>
-  buttons(message)
+  keyboard(message)
     .filter((b) => b.data?.startsWith("r:c:"))
     .map((b) => b.data!.slice(4));
 
@@ -89,12 +67,12 @@ describe("lists of what users mean", () => {
     expect(list.text!).toContain(`Page 1 of ${Math.ceil(all.length / 8)}`);
     expect(records(list)).toEqual(all.slice(0, 8).map((r) => r.id));
     expect(list.text!).toContain("1. Changchun — innovation cooperation centre — Incubator · Changchun, China");
-    expect(buttons(list)[0]).toEqual({
+    expect(keyboard(list)[0]).toEqual({
       text: "1. Changchun — innovation cooperation centre",
       data: "r:c:incubator-changchun",
     });
     expect(
-      buttons(list)
+      keyboard(list)
         .map((b) => b.data)
         .filter((d) => !d?.startsWith("r:")),
     ).toEqual(["b:n:-:-:1", "f:n:c:-:-", "f:n:s:-:-"]);
@@ -177,9 +155,9 @@ describe("lists of what users mean", () => {
     expect(button(second, "◀ Previous").data).toBe("b:n:-:-:0");
     const back = await press("b:n:-:-:0");
     expect(records(back)).toEqual(all.slice(0, 8));
-    expect(api.callsOf("editMessageText")).toHaveLength(2);
-    expect(api.callsOf("answerCallbackQuery")).toHaveLength(2);
-    expect(api.callsOf("sendMessage")).toHaveLength(1);
+    expect(my.api.callsOf("editMessageText")).toHaveLength(2);
+    expect(my.api.callsOf("answerCallbackQuery")).toHaveLength(2);
+    expect(my.api.callsOf("sendMessage")).toHaveLength(1);
   });
 
   it("filters by country: the countries of the list's records with counts, then the filtered list", async () => {
@@ -192,7 +170,7 @@ describe("lists of what users mean", () => {
     await command("/incubators");
     const countries = await press("f:n:c:-:-");
     expect(countries.text).toContain("Choose a country:");
-    const choices = buttons(countries)
+    const choices = keyboard(countries)
       .filter((b) => b.data?.startsWith("b:n:") && b.data.split(":")[2] !== "-")
       .map((b) => b.text);
     expect(choices).toEqual(expected.slice(0, 16));
@@ -217,10 +195,10 @@ describe("lists of what users mean", () => {
     await command("/incubators");
     await press("b:n:KZ:-:0", { allowUnknownData: true });
     const sectors = await press("f:n:s:KZ:-");
-    const choices = buttons(sectors).filter((b) => b.data?.startsWith("b:n:KZ:") && b.data !== "b:n:KZ:-:0");
+    const choices = keyboard(sectors).filter((b) => b.data?.startsWith("b:n:KZ:") && b.data !== "b:n:KZ:-:0");
     expect(choices.map((b) => b.data!.split(":")[3]).sort()).toEqual([...kzSectors].sort().slice(0, choices.length));
     const missing = Object.keys(engine.catalog.sectors).find((id) => !kzSectors.has(id))!;
-    expect(buttons(sectors).some((b) => b.text.startsWith(label(missing)))).toBe(false);
+    expect(keyboard(sectors).some((b) => b.text.startsWith(label(missing)))).toBe(false);
 
     const trade = kzRecords.filter((r) => r.sectors.includes("trade"));
     expect(trade.length).toBeGreaterThan(0);
@@ -242,7 +220,7 @@ describe("lists of what users mean", () => {
     const more = await press("f:e:s:-:-:1");
     expect(more.text).toContain("Page 2 of 2");
     expect(button(more, "◀ Previous").data).toBe("f:e:s:-:-");
-    expect(buttons(more).filter((b) => b.data?.startsWith("b:e:-:")).length).toBeGreaterThan(1);
+    expect(keyboard(more).filter((b) => b.data?.startsWith("b:e:-:")).length).toBeGreaterThan(1);
   });
 
   it("says when a combination of filters matches nothing, and offers to clear them", async () => {
@@ -259,7 +237,7 @@ describe("lists of what users mean", () => {
     expect(empty.text).toContain("Nothing matches these filters");
     expect(records(empty)).toEqual([]);
     expect(button(empty, "✖ Clear filters").data).toBe("b:n:-:-:0");
-    expect(api.callsOf("answerCallbackQuery")).toHaveLength(1);
+    expect(my.api.callsOf("answerCallbackQuery")).toHaveLength(1);
   });
 
   it("shows the last page when a page is past the end", async () => {
@@ -272,8 +250,8 @@ describe("lists of what users mean", () => {
   it("pressing the button of what is already shown only answers", async () => {
     await command("/programmes");
     await press("b:p:-:-:0", { allowUnknownData: true });
-    expect(api.callsOf("answerCallbackQuery")).toHaveLength(1);
-    expect(api.callsOf("answerCallbackQuery")[0]!.response?.ok).toBe(true);
+    expect(my.api.callsOf("answerCallbackQuery")).toHaveLength(1);
+    expect(my.api.callsOf("answerCallbackQuery")[0]!.response?.ok).toBe(true);
   });
 
   it.each([
@@ -288,12 +266,12 @@ describe("lists of what users mean", () => {
   ])("answers forged or stale data %j as expired, and does nothing else", async (data) => {
     const list = await command("/incubators");
     const before = list.text;
-    await feed(api.callbackQuery({ chatId: user, userId: user, data, allowUnknownData: true }));
-    const answers = api.callsOf("answerCallbackQuery");
+    await feed(my.api.callbackQuery({ chatId: my.user, userId: my.user, data, allowUnknownData: true }));
+    const answers = my.api.callsOf("answerCallbackQuery");
     expect(answers).toHaveLength(1);
     // Undecodable payloads are answered by whichever feature sees them first; the wording may differ.
     expect(answers[0]!.payload.text).toMatch(/^This button has expired\./);
-    expect(api.callsOf("editMessageText")).toHaveLength(0);
+    expect(my.api.callsOf("editMessageText")).toHaveLength(0);
     expect(shown().text).toBe(before);
   });
 
@@ -303,7 +281,7 @@ describe("lists of what users mean", () => {
     const id = records(kz)[0]!;
     const card = await press(`r:c:${id}`);
     expect(card.message_id).toBe(kz.message_id);
-    const back = buttons(card).find((b) => b.data === "b:n:KZ:-:0");
+    const back = keyboard(card).find((b) => b.data === "b:n:KZ:-:0");
     expect(back).toBeDefined();
     const list = await press(back!.data!);
     expect(list.text!).toBe(kz.text);
@@ -314,7 +292,7 @@ describe("lists of what users mean", () => {
     await command("/events");
     for (const data of ["f:e:c:-:-", "f:e:s:-:-", "f:e:s:-:-:1"]) {
       const message = await press(data, { allowUnknownData: true });
-      for (const b of buttons(message)) expect(Buffer.byteLength(b.data ?? "")).toBeLessThanOrEqual(64);
+      for (const b of keyboard(message)) expect(Buffer.byteLength(b.data ?? "")).toBeLessThanOrEqual(64);
     }
   });
 });
@@ -327,9 +305,9 @@ describe("lists in other languages", () => {
     expect(list.text!).toContain(`共${all.length}条`);
     expect(list.text!).toContain("第1页，共3页");
     const first = records(list)[0]!;
-    expect(buttons(list)[0]!.text).toBe(`1. ${shortTitle(engine.get(first)!, "zh")}`);
+    expect(keyboard(list)[0]!.text).toBe(`1. ${shortTitle(engine.get(first)!, "zh")}`);
     const countries = await press("f:n:c:-:-");
-    expect(buttons(countries).map((b) => b.text)).toContain(
+    expect(keyboard(countries).map((b) => b.text)).toContain(
       `哈萨克斯坦 · ${all.filter((r) => r.countries.includes("KZ")).length}`,
     );
     expect(button(countries, /^✓ /).text).toBe("✓ 所有国家");
@@ -371,7 +349,7 @@ describe("browse commands", () => {
     const list = await command(text);
     expect(list.text?.split("\n")[0]).toBe(title);
     expect(records(list)).toEqual((await oracle(name)).slice(0, 8).map((r) => r.id));
-    for (const b of buttons(list).filter((b) => b.data?.startsWith("b:")))
+    for (const b of keyboard(list).filter((b) => b.data?.startsWith("b:")))
       expect(b.data?.startsWith(prefix)).toBe(true);
   });
 });

@@ -8,10 +8,10 @@ import { LANGUAGE_STEP } from "../../../src/bot/features/language.js";
 import { RECORD_STEP, REPLY_STEP } from "../../../src/bot/features/unanswered.js";
 import { isContentStep } from "../../../src/bot/middlewares/language.js";
 import { translator, type Translate } from "../../../src/i18n.js";
-import { calls, chatWith, type Chat } from "../../helpers/chat.js";
-import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } from "../../helpers/fake-bot-api.js";
+import { calls, chatWith, useFakeBotApi, type Chat } from "../../helpers/chat.js";
+import { HARNESS_TOKEN, type RecordedCall } from "../../helpers/fake-bot-api.js";
 
-let api: FakeBotApi;
+const my = useFakeBotApi({ token: HARNESS_TOKEN });
 let chat: Chat;
 let fr: Translate;
 
@@ -27,16 +27,13 @@ const UNANSWERED: [string, string][] = [
 ];
 
 beforeAll(async () => {
-  api = await startFakeBotApi({ token: HARNESS_TOKEN });
-  chat = await chatWith(api, { settings: { adminIds: ADMINS }, live: {}, broadcasting: { ratePerSecond: 200 } });
+  chat = await chatWith(my.api, { settings: { adminIds: ADMINS }, live: {}, broadcasting: { ratePerSecond: 200 } });
   fr = translator(chat.deps.i18n, "fr");
 });
 afterAll(async () => {
   await chat.close();
-  await api.close();
 });
 beforeEach(() => {
-  api.reset({ state: true });
   ADMIN = ADMINS[nextAdmin++]!;
 });
 

@@ -2,25 +2,22 @@
 // when the source states them) checked by the catalog's rules at its step, then what it closes in the
 // four languages; the published record's card says it, and its reminders follow.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { calls, chatWith, data, plain, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import { calls, chatWith, data, plain, useFakeBotApi, type Chat } from "../../helpers/chat.js";
 
-let api: FakeBotApi;
+const my = useFakeBotApi();
 let chat: Chat;
 
 const ADMIN = 9201;
 const ID = "asean";
 
 beforeAll(async () => {
-  api = await startFakeBotApi();
-  chat = await chatWith(api, { settings: { adminIds: [ADMIN] }, live: {} });
+  chat = await chatWith(my.api, { settings: { adminIds: [ADMIN] }, live: {} });
   await chat.deps.state.sessions.write(`user:${ADMIN}`, { lang: "en", langChosen: true });
 });
 afterAll(async () => {
   await chat.deps.live!.close();
-  await api.close();
 });
-beforeEach(() => api.reset());
+beforeEach(() => my.api.reset());
 
 const texts = (all: Awaited<ReturnType<Chat["say"]>>) => calls(all, "sendMessage").map(plain);
 

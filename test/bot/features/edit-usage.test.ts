@@ -1,25 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { checkCatalogUsage } from "../../../src/catalog/usage.js";
-import { calls, chatWith, data, plain, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import { calls, data, plain, useChat, type Chat } from "../../helpers/chat.js";
 
 /**
  * A record made or changed in chat follows the rules `npm run catalog:check` applies to the files
  * (short titles, typography, a source's publisher), so its exported file passes the check.
  */
 
-let api: FakeBotApi;
-let chat: Chat;
 const ADMIN = 9201;
 
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
+const my = useChat({ resetState: true, chat: { settings: { adminIds: [ADMIN] }, live: {} } });
 beforeEach(async () => {
-  api.reset({ state: true });
-  chat = await chatWith(api, { settings: { adminIds: [ADMIN] }, live: {} });
-  await chat.deps.state.sessions.write(`user:${ADMIN}`, { lang: "en", langChosen: true });
+  await my.chat.deps.state.sessions.write(`user:${ADMIN}`, { lang: "en", langChosen: true });
 });
 
 const texts = (all: Awaited<ReturnType<Chat["say"]>>) => calls(all, "sendMessage").map(plain);
@@ -27,22 +19,22 @@ const buttonData = (all: Awaited<ReturnType<Chat["say"]>>) => calls(all, "sendMe
 
 /** /new up to the field menu, with these titles and source file. */
 async function newRecord(id: string, titles: string[], source = "000_a272ed8cbe79a218.txt"): Promise<void> {
-  await chat.say(ADMIN, "/new");
-  await chat.say(ADMIN, id);
-  await chat.press(ADMIN, "ed:k:programme");
-  for (const t of titles) await chat.say(ADMIN, t);
+  await my.chat.say(ADMIN, "/new");
+  await my.chat.say(ADMIN, id);
+  await my.chat.press(ADMIN, "ed:k:programme");
+  for (const t of titles) await my.chat.say(ADMIN, t);
   for (const t of [
     "A summer school on seed banks.",
     "Une école d’été sur les banques de semences.",
     "Летняя школа о банках семян.",
     "关于种子库的暑期学校。",
   ])
-    await chat.say(ADMIN, t);
-  await chat.say(ADMIN, "KZ");
-  await chat.say(ADMIN, "agriculture");
-  await chat.say(ADMIN, "students");
-  await chat.say(ADMIN, source);
-  const menu = await chat.say(ADMIN, "2025-09-01");
+    await my.chat.say(ADMIN, t);
+  await my.chat.say(ADMIN, "KZ");
+  await my.chat.say(ADMIN, "agriculture");
+  await my.chat.say(ADMIN, "students");
+  await my.chat.say(ADMIN, source);
+  const menu = await my.chat.say(ADMIN, "2025-09-01");
   expect(buttonData(menu)).toContain("ed:v");
 }
 
@@ -52,49 +44,50 @@ describe("records edited in chat follow the catalog check's rules", () => {
   it("a title too long for a button is taken, then a short title is asked for in each language before the preview", async () => {
     const long = "École d’été internationale des banques de semences des plantes de la toundra";
     await newRecord("zz-seed-bank-school", [TITLES[0]!, long, TITLES[2]!, TITLES[3]!]);
-    const asked = await chat.press(ADMIN, "ed:v");
+    const asked = await my.chat.press(ADMIN, "ed:v");
     expect(texts(asked)).toHaveLength(1);
     expect(texts(asked)[0]).toContain("too long for buttons and lists");
     expect(texts(asked)[0]).toContain("Short title in English");
-    for (const t of ["Seed bank school", "École des semences", "Школа семян", "种子库学校"]) await chat.say(ADMIN, t);
-    const preview = await chat.press(ADMIN, "ed:v");
+    for (const t of ["Seed bank school", "École des semences", "Школа семян", "种子库学校"])
+      await my.chat.say(ADMIN, t);
+    const preview = await my.chat.press(ADMIN, "ed:v");
     expect(buttonData(preview)).toContain("ed:p");
-    await chat.press(ADMIN, "ed:p");
-    const record = chat.deps.search.get("zz-seed-bank-school")!;
+    await my.chat.press(ADMIN, "ed:p");
+    const record = my.chat.deps.search.get("zz-seed-bank-school")!;
     expect(record.short?.fr).toBe("École des semences");
     expect(
       checkCatalogUsage({
-        records: [...chat.deps.search.catalog.records.filter((r) => r.id !== record.id), record],
+        records: [...my.chat.deps.search.catalog.records.filter((r) => r.id !== record.id), record],
       }).filter((p) => p.recordId === record.id),
     ).toEqual([]);
   });
 
   it("refuses French without its no-break spaces at the step, in the coordinator's language, quoting the words", async () => {
-    await chat.say(ADMIN, "/edit asean");
-    await chat.press(ADMIN, "ed:f:summary");
-    await chat.press(ADMIN, "ed:n");
-    const refused = await chat.say(ADMIN, "L'ANASE: dix pays.");
+    await my.chat.say(ADMIN, "/edit asean");
+    await my.chat.press(ADMIN, "ed:f:summary");
+    await my.chat.press(ADMIN, "ed:n");
+    const refused = await my.chat.say(ADMIN, "L'ANASE: dix pays.");
     expect(texts(refused)[0]).toContain("typography rules");
     expect(texts(refused)[0]).toContain("“L'ANASE: dix pays.”");
     expect(texts(refused)[0]).toContain("Summary in French");
     expect(texts(refused)[0]).not.toContain("no-break");
     // Asked again for the same language; a correct text goes on to Russian.
-    const next = await chat.say(ADMIN, "L'ANASE\u00a0: dix pays.");
+    const next = await my.chat.say(ADMIN, "L'ANASE\u00a0: dix pays.");
     expect(texts(next)[0]).toContain("Summary in Russian");
   });
 
   it("refuses a short title another record has", async () => {
-    await chat.say(ADMIN, "/edit asean");
-    await chat.press(ADMIN, "ed:f:short");
-    const refused = await chat.say(ADMIN, "China–ASEAN innovation camp");
+    await my.chat.say(ADMIN, "/edit asean");
+    await my.chat.press(ADMIN, "ed:f:short");
+    const refused = await my.chat.say(ADMIN, "China–ASEAN innovation camp");
     expect(texts(refused)[0]).toContain("china-asean-innovation-camp");
     expect(texts(refused)[0]).toContain("already has this short title");
   });
 
   it("names a source's publisher as the catalog's other records of that source do", async () => {
     await newRecord("zz-newswire-record", TITLES, "002_9f5c994f7650918c.txt");
-    await chat.press(ADMIN, "ed:v");
-    await chat.press(ADMIN, "ed:p");
-    expect(chat.deps.search.get("zz-newswire-record")?.source.publisher?.en).toBe("PR Newswire");
+    await my.chat.press(ADMIN, "ed:v");
+    await my.chat.press(ADMIN, "ed:p");
+    expect(my.chat.deps.search.get("zz-newswire-record")?.source.publisher?.en).toBe("PR Newswire");
   });
 });

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chatWith, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import { describe, expect, it } from "vitest";
+import { useChat } from "../../helpers/chat.js";
 
-let api: FakeBotApi;
-let chat: Chat;
-
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-});
+const my = useChat();
 
 async function help(languageCode: string, chatType: "private" | "group" = "private"): Promise<string> {
-  const text = chatType === "group" ? `/help@${api.botInfo.username}` : "/help";
-  const sent = (await chat.say(301, text, { chatId: 300, languageCode, chatType })).filter(
+  const text = chatType === "group" ? `/help@${my.api.botInfo.username}` : "/help";
+  const sent = (await my.chat.say(301, text, { chatId: 300, languageCode, chatType })).filter(
     (c) => c.method === "sendMessage",
   );
   expect(sent).toHaveLength(1);
@@ -27,7 +16,7 @@ async function help(languageCode: string, chatType: "private" | "group" = "priva
 describe("/help", () => {
   it("explains asking, browsing, inline mode, the language, links and groups", async () => {
     const text = await help("en");
-    const username = api.botInfo.username;
+    const username = my.api.botInfo.username;
     expect(text).toContain("Ask a question");
     for (const command of ["/programmes", "/incubators", "/initiatives", "/events", "/language"])
       expect(text).toContain(command);
@@ -54,8 +43,7 @@ describe("/help", () => {
     for (const command of ["/subscribe", "/subscriptions", "/unsubscribe"]) expect(text).toContain(command);
     expect(text).not.toContain("/broadcast");
 
-    api.reset();
-    chat = await chatWith(api, { settings: { adminIds: [301] } });
+    await my.remake({ settings: { adminIds: [301] } });
     const forCoordinator = await help("en");
     for (const command of ["/broadcast", "/broadcasts", "/unanswered"]) expect(forCoordinator).toContain(command);
   });
@@ -68,7 +56,7 @@ describe("/help", () => {
     const text = await help(code);
     expect(text).toContain(ask);
     expect(text).toContain(groups);
-    expect(text).toContain(`@${api.botInfo.username}`);
+    expect(text).toContain(`@${my.api.botInfo.username}`);
   });
 
   it("answers a /help addressed to it in a group", async () => {

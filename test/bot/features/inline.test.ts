@@ -1,37 +1,17 @@
 import type { InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent } from "grammy/types";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotDeps } from "../../../src/bot/context.js";
+import { describe, expect, it } from "vitest";
 import { MESSAGE_LIMIT } from "../../../src/bot/format.js";
 import { shortTitle } from "../../../src/catalog/schema.js";
-import { chatWith, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type Payload, type RecordedCall } from "../../helpers/fake-bot-api.js";
+import { useChat } from "../../helpers/chat.js";
+import type { Payload, RecordedCall } from "../../helpers/fake-bot-api.js";
 
-let api: FakeBotApi;
-let chat: Chat;
-let deps: BotDeps;
-let nextUser = 3000;
-let user: number;
-
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-
-afterAll(async () => {
-  await api.close();
-});
-
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-  deps = chat.deps;
-  user = nextUser++;
-});
+const my = useChat({ firstUser: 3000 });
 
 async function inline(
   query: string,
   options: { languageCode?: string; offset?: string } = {},
 ): Promise<{ call: RecordedCall; payload: Payload; results: InlineQueryResultArticle[] }> {
-  const calls = await chat.inline(user, query, options);
+  const calls = await my.chat.inline(my.user, query, options);
   expect(calls.map((c) => c.method)).toEqual(["answerInlineQuery"]);
   const call = calls[0]!;
   expect(call.response?.ok).toBe(true);
@@ -52,7 +32,7 @@ describe("inline mode", () => {
     expect(results[0]!.id).toBe("urumqi-offshore-incubators");
     for (const result of results) {
       expect(result.type).toBe("article");
-      expect(result.title).toBe(shortTitle(deps.search.get(result.id)!, "ru"));
+      expect(result.title).toBe(shortTitle(my.chat.deps.search.get(result.id)!, "ru"));
       expect(result.description!.length).toBeLessThanOrEqual(200);
       const message = content(result);
       expect(message.parse_mode).toBe("HTML");
@@ -60,7 +40,7 @@ describe("inline mode", () => {
       expect(message.message_text).toContain("📍 ");
       const keyboard = (result.reply_markup as InlineKeyboardMarkup).inline_keyboard.flat();
       expect(keyboard).toEqual([
-        { text: "Открыть в Cooperation Desk", url: `https://t.me/${api.botInfo.username}?start=r_${result.id}` },
+        { text: "Открыть в Cooperation Desk", url: `https://t.me/${my.api.botInfo.username}?start=r_${result.id}` },
       ]);
     }
   });
@@ -68,7 +48,7 @@ describe("inline mode", () => {
   it("writes the cards in Chinese for a Chinese query", async () => {
     const { results } = await inline("哈萨克斯坦的孵化器");
     expect(content(results[0]!).message_text).toContain("<i>孵化器</i>");
-    expect(results[0]!.title).toBe(shortTitle(deps.search.get(results[0]!.id)!, "zh"));
+    expect(results[0]!.title).toBe(shortTitle(my.chat.deps.search.get(results[0]!.id)!, "zh"));
   });
 
   it("reads a query with invisible characters in its words as the words", async () => {
@@ -81,7 +61,7 @@ describe("inline mode", () => {
     const first = await inline("");
     expect(first.results).toHaveLength(20);
     expect(first.payload.next_offset).toBe("20");
-    expect(first.results.map((r) => r.id)).toEqual(deps.search.browse({}, { limit: 20 }).hits.map((h) => h.id));
+    expect(first.results.map((r) => r.id)).toEqual(my.chat.deps.search.browse({}, { limit: 20 }).hits.map((h) => h.id));
 
     const second = await inline("", { offset: "20" });
     expect(second.results).toHaveLength(20);
@@ -89,7 +69,7 @@ describe("inline mode", () => {
     expect(second.results.some((r) => first.results.some((f) => f.id === r.id))).toBe(false);
 
     const last = await inline("", { offset: "40" });
-    expect(last.results.length).toBe(deps.search.size - 40);
+    expect(last.results.length).toBe(my.chat.deps.search.size - 40);
     expect(last.payload.next_offset).toBe("");
   });
 

@@ -1,33 +1,16 @@
-import type { InlineKeyboardMarkup, Message, Update } from "grammy/types";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotDeps } from "../../../src/bot/context.js";
-import { answerLanguage, chatWith, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import type { Message, Update } from "grammy/types";
+import { describe, expect, it } from "vitest";
+import { answerLanguage, keyboard, useChat } from "../../helpers/chat.js";
 
-let api: FakeBotApi;
-let chat: Chat;
-let deps: BotDeps;
-let nextUser = 2000;
-let user: number;
+const my = useChat({ firstUser: 2000 });
 
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-  deps = chat.deps;
-  user = nextUser++;
-});
-
-const feed = (update: Update) => chat.deliver(update);
+const feed = (update: Update) => my.chat.deliver(update);
 
 /** Sends a text and returns what the bot sent or edited last. */
 async function say(text: string, languageCode = "en"): Promise<Message | undefined> {
-  const mark = api.mark();
-  await feed(api.textMessage({ chatId: user, userId: user, text, languageCode }));
-  const sent = api.calls.filter((c) => c.index >= mark && c.method === "sendMessage");
+  const mark = my.api.mark();
+  await feed(my.api.textMessage({ chatId: my.user, userId: my.user, text, languageCode }));
+  const sent = my.api.calls.filter((c) => c.index >= mark && c.method === "sendMessage");
   return sent.at(-1)?.response?.ok ? (sent.at(-1)!.response as { result: Message }).result : undefined;
 }
 
@@ -36,31 +19,25 @@ async function say(text: string, languageCode = "en"): Promise<Message | undefin
  * taken as a question): what a question gets is question.test.ts's business.
  */
 async function asked(text: string, languageCode = "en"): Promise<string | undefined> {
-  return answerLanguage(await say(text, languageCode), deps.i18n);
+  return answerLanguage(await say(text, languageCode), my.chat.deps.i18n);
 }
 
 async function press(
   data: string,
   opts: { allowUnknownData?: boolean; messageId?: number } = {},
 ): Promise<Message | undefined> {
-  await feed(api.callbackQuery({ chatId: user, userId: user, data, languageCode: "en", ...opts }));
-  return chat.botMessages(user).at(opts.messageId === undefined ? -1 : 0);
+  await feed(my.api.callbackQuery({ chatId: my.user, userId: my.user, data, languageCode: "en", ...opts }));
+  return my.chat.botMessages(my.user).at(opts.messageId === undefined ? -1 : 0);
 }
 
-function buttons(message: Message | undefined): { text: string; data?: string }[] {
-  return ((message?.reply_markup as InlineKeyboardMarkup | undefined)?.inline_keyboard ?? [])
-    .flat()
-    .map((b) => ({ text: b.text, data: "callback_data" in b ? b.callback_data : undefined }));
-}
-
-const session = () => deps.state.sessions.read(`user:${user}`);
+const session = () => my.chat.deps.state.sessions.read(`user:${my.user}`);
 
 describe("/language", () => {
   it("offers the four languages in their own names and automatic, ✓ on the current setting", async () => {
     const menu = await say("/language");
     expect(menu?.text).toContain("Language of my replies");
     expect(menu?.text).toContain("Now: automatic");
-    expect(buttons(menu)).toEqual([
+    expect(keyboard(menu)).toEqual([
       { text: "English", data: "l:en" },
       { text: "Français", data: "l:fr" },
       { text: "Русский", data: "l:ru" },
@@ -75,12 +52,12 @@ describe("/language", () => {
     const confirmed = await press("l:fr");
     expect(confirmed?.message_id).toBe(menu?.message_id);
     expect(confirmed?.text).toBe("✓ Désormais, je réponds en français. /language permet de changer.");
-    expect(buttons(confirmed).find((b) => b.data === "l:fr")?.text).toBe("✓ Français");
-    expect(buttons(confirmed).find((b) => b.data === "l:auto")?.text).toBe("🔄 Automatique");
-    const answer = api.callsOf("answerCallbackQuery");
+    expect(keyboard(confirmed).find((b) => b.data === "l:fr")?.text).toBe("✓ Français");
+    expect(keyboard(confirmed).find((b) => b.data === "l:auto")?.text).toBe("🔄 Automatique");
+    const answer = my.api.callsOf("answerCallbackQuery");
     expect(answer).toHaveLength(1);
     expect(answer[0]!.payload.text).toBe("✓ Français");
-    expect(api.callsOf("sendMessage")).toHaveLength(1);
+    expect(my.api.callsOf("sendMessage")).toHaveLength(1);
     expect(await session()).toMatchObject({ lang: "fr", langChosen: true });
     expect((await session())?.step).toBeUndefined();
 
@@ -103,18 +80,18 @@ describe("/language", () => {
     const auto = await press("l:auto");
     // Confirmed in Telegram's language until a message says otherwise.
     expect(auto?.text).toBe("✓ Automatic: I'll reply in the language you write in. /language fixes one.");
-    expect(buttons(auto).find((b) => b.data === "l:auto")?.text).toBe("✓ 🔄 Automatic");
+    expect(keyboard(auto).find((b) => b.data === "l:auto")?.text).toBe("✓ 🔄 Automatic");
     expect(await session()).toMatchObject({ langChosen: false });
     expect(await asked("инкубаторы в Казахстане")).toBe("ru");
   });
 
   it("a subscriber's announcements follow the chosen language", async () => {
-    await deps.state.subscriptions.set(user, { topics: ["energy"], kinds: [], countries: [], lang: "en" });
+    await my.chat.deps.state.subscriptions.set(my.user, { topics: ["energy"], kinds: [], countries: [], lang: "en" });
     await say("/language");
     await press("l:ru");
-    expect(await deps.state.subscriptions.get(user)).toMatchObject({ topics: ["energy"], lang: "ru" });
-    expect(await deps.state.subscriptions.resolve({ everyone: true, languages: ["ru"] })).toEqual([
-      { chatId: user, lang: "ru" },
+    expect(await my.chat.deps.state.subscriptions.get(my.user)).toMatchObject({ topics: ["energy"], lang: "ru" });
+    expect(await my.chat.deps.state.subscriptions.resolve({ everyone: true, languages: ["ru"] })).toEqual([
+      { chatId: my.user, lang: "ru" },
     ]);
   });
 
@@ -122,18 +99,18 @@ describe("/language", () => {
     await say("/language");
     await press("l:ru");
     await press("l:ru");
-    const answers = api.callsOf("answerCallbackQuery");
+    const answers = my.api.callsOf("answerCallbackQuery");
     expect(answers).toHaveLength(2);
     expect(answers.every((a) => a.response?.ok)).toBe(true);
   });
 
   it.each(["l:xx", "l:EN", "l:en:1", "l:"])("answers forged data %j as expired and changes nothing", async (data) => {
     await say("/language");
-    await feed(api.callbackQuery({ chatId: user, userId: user, data, allowUnknownData: true }));
-    const answers = api.callsOf("answerCallbackQuery");
+    await feed(my.api.callbackQuery({ chatId: my.user, userId: my.user, data, allowUnknownData: true }));
+    const answers = my.api.callsOf("answerCallbackQuery");
     expect(answers).toHaveLength(1);
     expect(answers[0]!.payload.text).toMatch(/^This button has expired\./);
-    expect(api.callsOf("editMessageText")).toHaveLength(0);
+    expect(my.api.callsOf("editMessageText")).toHaveLength(0);
     expect((await session())?.langChosen).toBeUndefined();
   });
 });

@@ -1,36 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import type { BotDeps } from "../../../src/bot/context.js";
+import { describe, expect, it, vi } from "vitest";
 import { MESSAGE_LIMIT } from "../../../src/bot/format.js";
 import { createMemoryState } from "../../../src/state/memory.js";
 import type { SessionData, StateBackend } from "../../../src/state/types.js";
-import { buttons, chatWith, data as callbackData, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../../helpers/fake-bot-api.js";
+import { buttons, data as callbackData, useChat } from "../../helpers/chat.js";
+import type { RecordedCall } from "../../helpers/fake-bot-api.js";
 
-let api: FakeBotApi;
-let chat: Chat;
-let deps: BotDeps;
-let nextUser = 1000;
-let user: number;
-
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-
-afterAll(async () => {
-  await api.close();
-});
-
-async function setUp(overrides: Parameters<typeof chatWith>[1] = {}): Promise<void> {
-  api.reset();
-  chat = await chatWith(api, overrides);
-  deps = chat.deps;
-  user = nextUser++;
-}
-
-beforeEach(() => setUp());
+const my = useChat({ firstUser: 1000 });
 
 /** Sends a private message from the test user and returns the calls the bot made in answer. */
-const say = (text: string, languageCode = "en") => chat.say(user, text, { languageCode });
+const say = (text: string, languageCode = "en") => my.chat.say(my.user, text, { languageCode });
 
 function only(calls: RecordedCall[]) {
   const messages = calls.filter((c) => c.method === "sendMessage").map((c) => c.payload);
@@ -39,7 +17,7 @@ function only(calls: RecordedCall[]) {
 }
 
 async function session(): Promise<SessionData> {
-  return (await deps.state.sessions.read(`user:${user}`)) ?? {};
+  return (await my.chat.deps.state.sessions.read(`user:${my.user}`)) ?? {};
 }
 
 describe("questions in four languages", () => {
@@ -117,29 +95,29 @@ describe("questions in four languages", () => {
   });
 
   it("answers in a group when mentioned, without the mention, replying to the question", async () => {
-    const username = api.botInfo.username;
-    const update = api.textMessage({
+    const username = my.api.botInfo.username;
+    const update = my.api.textMessage({
       chatId: 77,
-      userId: user,
+      userId: my.user,
       chatType: "supergroup",
       text: `@${username} incubators in Kazakhstan`,
     });
-    const card = only(await chat.deliver(update));
+    const card = only(await my.chat.deliver(update));
     expect(card.text as string).toContain("<i>Incubator</i>");
     expect(card.reply_parameters).toMatchObject({ message_id: update.message!.message_id });
     expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
   });
 
   it("a bare mention in a group gets an example of a question", async () => {
-    const username = api.botInfo.username;
-    const update = api.textMessage({
+    const username = my.api.botInfo.username;
+    const update = my.api.textMessage({
       chatId: 78,
-      userId: user,
+      userId: my.user,
       chatType: "group",
       text: `@${username}`,
       languageCode: "fr",
     });
-    expect(only(await chat.deliver(update)).text as string).toContain("<i>incubateurs au Kazakhstan</i>");
+    expect(only(await my.chat.deliver(update)).text as string).toContain("<i>incubateurs au Kazakhstan</i>");
   });
 });
 
@@ -153,13 +131,13 @@ describe("characters nobody reads", () => {
 
 describe("the bot's @mention in a private chat", () => {
   it("is left out of the question, as in a group", async () => {
-    const card = only(await say(`@${api.botInfo.username} incubators in Kazakhstan`));
+    const card = only(await say(`@${my.api.botInfo.username} incubators in Kazakhstan`));
     expect(card.text as string).toContain("<i>Incubator</i>");
     expect((await session()).lastQuery).toBe("incubators in Kazakhstan");
   });
 
   it("alone, gets an example of a question", async () => {
-    expect(only(await say(`@${api.botInfo.username}`, "ru")).text as string).toContain(
+    expect(only(await say(`@${my.api.botInfo.username}`, "ru")).text as string).toContain(
       "<i>инкубаторы в Казахстане</i>",
     );
   });
@@ -183,13 +161,13 @@ describe("no good answer", () => {
     expect(text).toContain("/incubators");
     // Telegram accepted the HTML.
     expect(calls.find((c) => c.method === "sendMessage")?.response?.ok).toBe(true);
-    const logged = await deps.state.questions.recent(5);
+    const logged = await my.chat.deps.state.questions.recent(5);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatchObject({
       text: hostile,
       lang: "en",
-      userId: user,
-      chatId: user,
+      userId: my.user,
+      chatId: my.user,
       reason: "no-match",
       score: 0,
     });
@@ -206,11 +184,11 @@ describe("no good answer", () => {
     const text = reply.text as string;
     expect(text).toContain("Не нашёл хорошего ответа");
     expect(text).toMatch(/<i>[А-Яа-яЁё ,()-]+<\/i>/);
-    expect((await deps.state.questions.recent(1))[0]).toMatchObject({ lang: "ru" });
+    expect((await my.chat.deps.state.questions.recent(1))[0]).toMatchObject({ lang: "ru" });
   });
 
   it("offers the weak matches as buttons when the best is under the threshold", async () => {
-    await setUp({ settings: { answerThreshold: 0.99 } });
+    await my.remake({ settings: { answerThreshold: 0.99 } });
     const reply = only(await say("SCO digital economy"));
     expect(reply.text as string).toContain("I couldn't find a good answer");
     expect(reply.text as string).toContain("closest");
@@ -221,7 +199,7 @@ describe("no good answer", () => {
     expect(records.length).toBeGreaterThan(0);
     expect(records.length).toBeLessThanOrEqual(4);
     expect(records.every((d) => d.startsWith("r:c:"))).toBe(true);
-    const logged = await deps.state.questions.recent(1);
+    const logged = await my.chat.deps.state.questions.recent(1);
     expect(logged[0]?.score).toBeGreaterThan(0);
     expect(logged[0]?.score).toBeLessThan(0.99);
   });
@@ -250,7 +228,7 @@ describe("no good answer", () => {
     expect(text).not.toContain("noMatch.");
     // The record it is about comes first among the buttons, and the question is kept for the editors.
     expect(callbackData(reply)[0]).toMatch(/^r:c:/);
-    expect((await deps.state.questions.recent(1))[0]?.text).toBe(question);
+    expect((await my.chat.deps.state.questions.recent(1))[0]?.text).toBe(question);
   });
 
   it.each([
@@ -301,8 +279,8 @@ describe("no good answer", () => {
       ...memory,
       questions: { add: () => Promise.reject(new Error("redis down")), recent: () => Promise.resolve([]) },
     };
-    await setUp({ state: broken });
-    const warn = vi.spyOn(deps.logger, "warn");
+    await my.remake({ state: broken });
+    const warn = vi.spyOn(my.chat.deps.logger, "warn");
     const reply = only(await say("quantum gravity pizza"));
     expect(reply.text as string).toContain("I couldn't find a good answer");
     expect(warn).toHaveBeenCalled();
@@ -335,7 +313,7 @@ describe("follow-ups", () => {
       const s = await session();
       expect(s.lastQuery).toContain("incubators");
       expect(s.resultIds!.length).toBeGreaterThan(0);
-      for (const id of s.resultIds!) expect(deps.search.get(id)!.countries).toContain("KZ");
+      for (const id of s.resultIds!) expect(my.chat.deps.search.get(id)!.countries).toContain("KZ");
       expect(["urumqi-offshore-incubators", "xinjiang-central-asia-incubator"]).toContain(s.resultIds![0]);
     });
   }
@@ -345,14 +323,14 @@ describe("follow-ups", () => {
     await say("and in Kazakhstan?");
     const s = await session();
     expect(s.lastQuery).toBe("incubators and in Kazakhstan?");
-    for (const id of s.resultIds!) expect(deps.search.get(id)!.countries).toContain("KZ");
+    for (const id of s.resultIds!) expect(my.chat.deps.search.get(id)!.countries).toContain("KZ");
   });
 
   it("a city ranks that city's records first", async () => {
     await say("SCO digital economy");
     only(await say("what about Tianjin?"));
     const s = await session();
-    expect(deps.search.get(s.resultIds![0]!)!.cities).toContain("tianjin");
+    expect(my.chat.deps.search.get(s.resultIds![0]!)!.cities).toContain("tianjin");
   });
 
   it("'contacts' shows the contacts of the record last shown", async () => {
@@ -363,7 +341,7 @@ describe("follow-ups", () => {
       expect(reply.text as string).toMatch(/📇 <b>[^<]+<\/b> · <b>/);
       expect(callbackData(reply)).toContain(`r:c:${shown}`);
     }
-    expect(await deps.state.questions.recent(5)).toHaveLength(0);
+    expect(await my.chat.deps.state.questions.recent(5)).toHaveLength(0);
   });
 
   it("'more' sends the next page, and says when there is nothing more", async () => {
@@ -401,7 +379,7 @@ describe("follow-ups", () => {
     only(await say("Kazakhstan"));
     const s = await session();
     expect(s.lastQuery).toBe("Kazakhstan");
-    expect(deps.search.get(s.resultIds![0]!)!.countries).toContain("KZ");
+    expect(my.chat.deps.search.get(s.resultIds![0]!)!.countries).toContain("KZ");
   });
 });
 
@@ -416,12 +394,12 @@ describe("messages without text", () => {
 
   /** A message from the test user with these fields instead of a text (private chat unless told). */
   const send = (fields: Record<string, unknown>, languageCode = "en", where?: { id: number; type: string }) =>
-    chat.deliver({
+    my.chat.deliver({
       message: {
         message_id: 500,
         date: Math.floor(Date.now() / 1000),
-        chat: where ? { ...where, title: "Group" } : { id: user, type: "private", first_name: "Ada" },
-        from: { id: user, is_bot: false, first_name: "Ada", language_code: languageCode },
+        chat: where ? { ...where, title: "Group" } : { id: my.user, type: "private", first_name: "Ada" },
+        from: { id: my.user, is_bot: false, first_name: "Ada", language_code: languageCode },
         ...fields,
       },
     } as never);
@@ -450,7 +428,7 @@ describe("messages without text", () => {
   it.each(wordless)("%s in a private chat gets how to ask, in the user's language", async (_name, fields) => {
     for (const lang of ["en", "fr", "ru", "zh"] as const) {
       // A user of their own per language: a conversation keeps the language it has.
-      user = nextUser++;
+      my.newUser();
       const reply = only(await send(fields, lang));
       expect(reply.text as string).toContain(ASK_IN_WORDS[lang]);
       // The quick-start buttons, as for small talk.
@@ -478,7 +456,7 @@ describe("messages without text", () => {
   });
 
   it("in a group, a photo whose caption mentions the bot is answered", async () => {
-    const caption = `@${api.botInfo.username} incubators in Kazakhstan`;
+    const caption = `@${my.api.botInfo.username} incubators in Kazakhstan`;
     const reply = only(
       await send(
         { photo: PHOTO, caption, caption_entities: [{ type: "mention", offset: 0, length: caption.indexOf(" ") }] },
@@ -490,6 +468,8 @@ describe("messages without text", () => {
   });
 
   it("a service message in a private chat gets no reply", async () => {
-    expect(await send({ pinned_message: { message_id: 1, date: 0, chat: { id: user, type: "private" } } })).toEqual([]);
+    expect(await send({ pinned_message: { message_id: 1, date: 0, chat: { id: my.user, type: "private" } } })).toEqual(
+      [],
+    );
   });
 });

@@ -1,49 +1,29 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { BotDeps } from "../../../src/bot/context.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { MESSAGE_LIMIT } from "../../../src/bot/format.js";
 import { SearchEngine } from "../../../src/search/engine.js";
 import type { SessionData } from "../../../src/state/types.js";
 import { bundledCatalog } from "../../helpers/saved-index.js";
-import { buttons, calls as of, chatWith, data as callbackData, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type Payload, type RecordedCall } from "../../helpers/fake-bot-api.js";
+import { buttons, calls as of, data as callbackData, useChat } from "../../helpers/chat.js";
+import type { Payload, RecordedCall } from "../../helpers/fake-bot-api.js";
 
-let api: FakeBotApi;
-let chat: Chat;
-let deps: BotDeps;
-let nextUser = 2000;
-let user: number;
+const my = useChat({ firstUser: 2000 });
 
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-
-afterAll(async () => {
-  await api.close();
-});
-
-async function setUp(patch: Partial<BotDeps> = {}): Promise<void> {
-  api.reset();
-  chat = await chatWith(api, { deps: patch });
-  deps = chat.deps;
-  user = nextUser++;
-}
-
-beforeEach(() => setUp());
-
-const say = (text: string, languageCode = "en"): Promise<RecordedCall[]> => chat.say(user, text, { languageCode });
+const say = (text: string, languageCode = "en"): Promise<RecordedCall[]> =>
+  my.chat.say(my.user, text, { languageCode });
 
 /** Presses a button of a message (by default the last one the bot sent to the user). */
 const press = (
   data: string,
   options: { messageId?: number; allowUnknownData?: boolean } = {},
-): Promise<RecordedCall[]> => chat.press(user, data, { messageId: options.messageId, force: options.allowUnknownData });
+): Promise<RecordedCall[]> =>
+  my.chat.press(my.user, data, { messageId: options.messageId, force: options.allowUnknownData });
 
 function urls(payload: Payload): string[] {
   return buttons(payload).flatMap((b) => ("url" in b ? [b.url] : []));
 }
 
 async function session(): Promise<SessionData> {
-  return (await deps.state.sessions.read(`user:${user}`)) ?? {};
+  return (await my.chat.deps.state.sessions.read(`user:${my.user}`)) ?? {};
 }
 
 /** Asks a question and returns the answer's message id. */
@@ -98,7 +78,7 @@ describe("card buttons", () => {
       await press("r:d:xinjiang-central-asia-incubator", { allowUnknownData: true }),
       "editMessageText",
     )[0]!;
-    const related = deps.search.get("xinjiang-central-asia-incubator")!.related.slice(0, 3);
+    const related = my.chat.deps.search.get("xinjiang-central-asia-incubator")!.related.slice(0, 3);
     expect(
       callbackData(details).filter((d) => d.startsWith("r:c:") && d !== "r:c:xinjiang-central-asia-incubator"),
     ).toEqual(related.map((id) => `r:c:${id}`));
@@ -108,7 +88,7 @@ describe("card buttons", () => {
 
   it("a card opened from a browsing list goes back to that list", async () => {
     await say("/incubators");
-    const list = api.callsOf("sendMessage").at(-1)!.payload;
+    const list = my.api.callsOf("sendMessage").at(-1)!.payload;
     const first = callbackData(list).find((d) => d.startsWith("r:c:"))!;
     const card = of(await press(first), "editMessageText")[0]!;
     const back = buttons(card).find((b) => b.text === "↩ Back to the list");
@@ -139,7 +119,7 @@ describe("card buttons", () => {
 
   it("a message that can no longer be edited gets the view as a new message", async () => {
     await ask("Zhongya Hulian incubator in Kazakhstan");
-    api.failNext("editMessageText", { error_code: 400, description: "Bad Request: message can't be edited" });
+    my.api.failNext("editMessageText", { error_code: 400, description: "Bad Request: message can't be edited" });
     const calls = await press("r:k:xinjiang-central-asia-incubator");
     expect(of(calls, "sendMessage")[0]!.text as string).toContain("📇 <b>Contacts</b>");
     expectAnsweredQuietly(calls);
@@ -170,7 +150,7 @@ describe("results paging", () => {
     const opened = await press(`r:c:${ids[6]}`);
     const card = of(opened, "editMessageText")[0]!;
     expect(card.message_id).toBe(messageId);
-    expect(card.text as string).toContain(deps.search.get(ids[6]!)!.title.en.slice(0, 20));
+    expect(card.text as string).toContain(my.chat.deps.search.get(ids[6]!)!.title.en.slice(0, 20));
     // Back returns to the page the card was opened from.
     expect(callbackData(card)).toContain("p:1");
 
@@ -307,7 +287,7 @@ describe("long records", () => {
   });
 
   it("trims a card over 4096 characters and splits long details", async () => {
-    await setUp({ search });
+    await my.remake({ deps: { search } });
     const calls = await say("zyxxor");
     const card = of(calls, "sendMessage");
     expect(card).toHaveLength(1);

@@ -15,8 +15,8 @@ import { createBullReminders } from "../../../src/reminders/bull.js";
 import { createMemoryReminders } from "../../../src/reminders/memory.js";
 import type { ReminderService } from "../../../src/reminders/types.js";
 import { testDeps } from "../../helpers/bot-deps.js";
-import { calls, chatWith, data, label, plain, shown, toast, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../../helpers/fake-bot-api.js";
+import { calls, chatWith, data, label, plain, shown, toast, useFakeBotApi, type Chat } from "../../helpers/chat.js";
+import type { RecordedCall } from "../../helpers/fake-bot-api.js";
 import { redisForTests } from "../../helpers/redis-server.js";
 import { until } from "../../helpers/until.js";
 import { MovableClock } from "../../reminders/behaviour.js";
@@ -29,7 +29,7 @@ const LABEL = {
   zh: "申请截止",
 };
 
-let api: FakeBotApi;
+const my = useFakeBotApi();
 let chat: Chat;
 let clock: MovableClock;
 let reminders: ReminderService;
@@ -39,13 +39,11 @@ let user = 7000;
 let base: BotDeps;
 
 beforeAll(async () => {
-  api = await startFakeBotApi();
   // One live catalog (and engine) for the file; each test puts the record afresh.
   base = await testDeps({ live: {} });
 });
 afterAll(async () => {
   await base.live!.close();
-  await api.close();
 });
 
 /** What sends a due reminder, as the bot process does: rendered from the live catalog, sent with `telegram`. */
@@ -56,11 +54,10 @@ const delivery = (deps: BotDeps, telegram: Api) =>
   );
 
 beforeEach(async () => {
-  api.reset();
   user++;
   clock = new MovableClock();
   // Each test's bot has reminders of its own, on a clock of its own, following the live catalog.
-  chat = await chatWith(api, {
+  chat = await chatWith(my.api, {
     base,
     services: (deps, telegram) => {
       reminders = createMemoryReminders({ hooks: delivery(deps, telegram), clock });
@@ -154,14 +151,14 @@ describe("⏰ remind me", () => {
     // The user goes on in Russian before the reminder is due.
     await chat.say(user, "Какие программы обмена есть для студентов?", { languageCode: "en" });
     clock.comeIn(sevenDaysBefore, 0);
-    const mark = api.mark();
+    const mark = my.api.mark();
     await reminders.startWorkers();
     await until(
-      () => api.calls.slice(mark).some((c) => c.method === "sendMessage" && c.payload.chat_id === user),
+      () => my.api.calls.slice(mark).some((c) => c.method === "sendMessage" && c.payload.chat_id === user),
       15_000,
       "the reminder",
     );
-    const reminder = calls(api.calls.slice(mark), "sendMessage").find((p) => p.chat_id === user)!;
+    const reminder = calls(my.api.calls.slice(mark), "sendMessage").find((p) => p.chat_id === user)!;
     // HTML by the bot's default, as every text it writes.
     expect(reminder.parse_mode).toBe("HTML");
     expect(plain(reminder)).toMatch(
@@ -202,8 +199,8 @@ describe("📅 add to calendar", () => {
     expect(ev.startDate.toString()).toBe("2031-05-20");
     expect(ev.endDate.toString()).toBe("2031-05-21");
     expect(ev.description).toContain("Applications close on 20 May 2031 (until 23:59 UTC)");
-    expect(ev.description).toContain(`https://t.me/${api.botInfo.username}?start=r_${ID}`);
-    expect(event!.getFirstPropertyValue("url")).toBe(`https://t.me/${api.botInfo.username}?start=r_${ID}`);
+    expect(ev.description).toContain(`https://t.me/${my.api.botInfo.username}?start=r_${ID}`);
+    expect(event!.getFirstPropertyValue("url")).toBe(`https://t.me/${my.api.botInfo.username}?start=r_${ID}`);
     expect(event!.getAllSubcomponents("valarm").map((a) => String(a.getFirstPropertyValue("trigger")))).toEqual([
       "-P7D",
       "-P1D",
@@ -286,7 +283,7 @@ describe("across a restart, on Redis", () => {
   it("a reminder asked for under a card before the process stops is sent once by the process started after it", async () => {
     // The process that shows the card and takes the press: no reminder worker runs in it.
     const first = createBullReminders({ connection: redis.url, hooks: delivery(base, chat.bot.api), clock });
-    const before = await chatWith(api, { base, deps: { reminders: first } });
+    const before = await chatWith(my.api, { base, deps: { reminders: first } });
     await before.say(user, `/start r_${ID}`);
     // Due 3 s after the press, however long the press takes (the clock stands while it plans).
     clock.standBefore(reminderInstant({ date: "2031-05-20" }, 7), 3000);
@@ -296,11 +293,11 @@ describe("across a restart, on Redis", () => {
 
     // The process started after it.
     const second = createBullReminders({ connection: redis.url, hooks: delivery(base, chat.bot.api), clock });
-    const mark = api.mark();
+    const mark = my.api.mark();
     try {
       await second.startWorkers();
       const reminderCalls = () =>
-        calls(api.calls.slice(mark), "sendMessage").filter(
+        calls(my.api.calls.slice(mark), "sendMessage").filter(
           (p) => p.chat_id === user && plain(p).startsWith("⏰ Reminder"),
         );
       await until(() => reminderCalls().length === 1, 30_000, "the reminder after the restart");

@@ -5,11 +5,11 @@ import { claimNotifications } from "../../../src/bot/features/saved-search-notif
 import { encodeSavedSearch } from "../../../src/bot/callback-data/saved-search.js";
 import { createMemoryState } from "../../../src/state/memory.js";
 import type { SavedSearchInput } from "../../../src/state/saved-searches.js";
-import { calls, chatWith, data, plain, toast, type Chat } from "../../helpers/chat.js";
-import { apiErrors, startFakeBotApi, type FakeBotApi, type Payload } from "../../helpers/fake-bot-api.js";
+import { calls, chatWith, data, plain, toast, useFakeBotApi, type Chat } from "../../helpers/chat.js";
+import { apiErrors, type Payload } from "../../helpers/fake-bot-api.js";
 import { until } from "../../helpers/until.js";
 
-let api: FakeBotApi;
+const my = useFakeBotApi();
 let chat: Chat;
 let notifier: ReturnType<typeof wireSavedSearches>;
 
@@ -23,17 +23,14 @@ const putLive = new Map<string, CatalogRecord | undefined>();
 const DAY = 24 * 3600 * 1000;
 
 beforeAll(async () => {
-  api = await startFakeBotApi();
-  chat = await chatWith(api, { live: {} });
+  chat = await chatWith(my.api, { live: {} });
   notifier = wireSavedSearches({ api: chat.bot.api, deps: chat.deps });
 }, 60_000);
 afterAll(async () => {
   await notifier.close();
   await chat.deps.live?.close();
-  await api.close();
 });
 beforeEach(() => {
-  api.reset({ state: true });
   [USER, OTHER, RU_USER] = [nextUser++, nextUser++, nextUser++];
 });
 afterEach(async () => {
@@ -74,14 +71,14 @@ const LUNAR = {
 
 /** Puts a record live and waits for the notifications it makes; the calls made meanwhile. */
 async function goLive(record: CatalogRecord) {
-  const mark = api.mark();
+  const mark = my.api.mark();
   if (!putLive.has(record.id)) putLive.set(record.id, chat.deps.search.get(record.id));
   await chat.deps.live!.put(record);
   await notifier.notifier.idle();
-  return api.calls.slice(mark);
+  return my.api.calls.slice(mark);
 }
 
-const sentTo = (all: ReturnType<typeof api.calls.slice>, chatId: number): Payload[] =>
+const sentTo = (all: ReturnType<typeof my.api.calls.slice>, chatId: number): Payload[] =>
   calls(all, "sendMessage").filter((p) => Number(p.chat_id) === chatId);
 
 /** Asks `question` and presses the 🔔 of the reply; the calls of the press. */
@@ -272,7 +269,7 @@ describe("notifications", () => {
 
   it("a chat that blocked the bot loses its saved searches and is not tried again", async () => {
     await askAndSave(USER, "lunar greenhouse programme");
-    api.failChat(USER, apiErrors.blockedByUser());
+    my.api.failChat(USER, apiErrors.blockedByUser());
     await goLive(newRecord("zz-lunar-greenhouse", LUNAR));
     expect(await chat.deps.state.savedSearches.list(USER)).toEqual([]);
   });
@@ -395,7 +392,7 @@ describe("how long a saved search lasts", () => {
       swept.push(removed);
       return removed;
     };
-    const own = await chatWith(api, { state });
+    const own = await chatWith(my.api, { state });
     await state.savedSearches.save(
       {
         chatId: USER,

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buttons, calls, chatWith, data, shown, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import { describe, expect, it } from "vitest";
+import { buttons, calls, data, shown, useChat } from "../../helpers/chat.js";
 
-let api: FakeBotApi;
-let chat: Chat;
-
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
-beforeEach(async () => {
-  api.reset();
-  chat = await chatWith(api);
-});
+const my = useChat();
 
 async function start(languageCode: string, userId = 101) {
-  return shown(await chat.say(userId, "/start", { languageCode, firstName: "Ana" }));
+  return shown(await my.chat.say(userId, "/start", { languageCode, firstName: "Ana" }));
 }
 
 describe("/start", () => {
@@ -43,8 +32,8 @@ describe("/start", () => {
   });
 
   it("escapes the user's name", async () => {
-    await chat.say(102, "/start", { firstName: "<b>Bob</b>" });
-    const history = api.chatHistory(102);
+    await my.chat.say(102, "/start", { firstName: "<b>Bob</b>" });
+    const history = my.api.chatHistory(102);
     expect(history.at(-1)?.text).toContain("Hello, <b>Bob</b>!");
   });
 
@@ -55,8 +44,8 @@ describe("/start", () => {
 
   it("a quick-start button opens the list in place of the greeting", async () => {
     await start("en", 103);
-    const greeting = api.chatHistory(103).at(-1)!;
-    const pressed = await chat.press(103, "b:n:-:-:0");
+    const greeting = my.api.chatHistory(103).at(-1)!;
+    const pressed = await my.chat.press(103, "b:n:-:-:0");
     expect(calls(pressed, "sendMessage")).toHaveLength(0);
     const edit = shown(pressed);
     expect(edit.message_id).toBe(greeting.message_id);
@@ -66,9 +55,9 @@ describe("/start", () => {
   });
 
   it("in a group, explains how to address the bot", async () => {
-    const text = shown(await chat.say(104, `/start@${api.botInfo.username}`, { chatId: 500, chatType: "group" }))
+    const text = shown(await my.chat.say(104, `/start@${my.api.botInfo.username}`, { chatId: 500, chatType: "group" }))
       .text as string;
-    expect(text).toContain(`@${api.botInfo.username} incubators in Kazakhstan`);
+    expect(text).toContain(`@${my.api.botInfo.username} incubators in Kazakhstan`);
     expect(text).not.toContain("Just type a question");
   });
 });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { createMemoryState } from "../../../src/state/memory.js";
 import type { StateBackend } from "../../../src/state/types.js";
-import { chatWith, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../../helpers/fake-bot-api.js";
+import { chatWith, useFakeBotApi, type Chat } from "../../helpers/chat.js";
+import type { RecordedCall } from "../../helpers/fake-bot-api.js";
 import { redisForTests } from "../../helpers/redis-server.js";
 
 /**
@@ -18,12 +18,8 @@ const NOTICE = {
   fr: "Vous envoyez des messages plus vite que je ne peux y répondre. Patientez un peu, puis posez à nouveau votre question.",
 };
 
-let api: FakeBotApi;
+const my = useFakeBotApi();
 const redis = redisForTests();
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
 
 /** A state backend of its own on the test redis-server: what one bot process has. */
 const redisState = (): StateBackend => redis.state();
@@ -36,7 +32,7 @@ let nextUser = 8100;
 describe.each(["memory", "redis"] as const)("flood control, %s state", (backend) => {
   let chat: Chat;
   beforeAll(async () => {
-    chat = await chatWith(api, {
+    chat = await chatWith(my.api, {
       state: backend === "redis" ? redisState() : createMemoryState({ ttlSeconds: 3600 }),
       settings: { flood },
     });
@@ -64,8 +60,8 @@ describe.each(["memory", "redis"] as const)("flood control, %s state", (backend)
 
 describe("flood control across two bot processes on one Redis", () => {
   it("holds for a user whose messages are spread over both", async () => {
-    const first = await chatWith(api, { state: redisState(), settings: { flood } });
-    const second = await chatWith(api, { state: redisState(), settings: { flood } });
+    const first = await chatWith(my.api, { state: redisState(), settings: { flood } });
+    const second = await chatWith(my.api, { state: redisState(), settings: { flood } });
     const user = nextUser++;
     const replies: string[][] = [];
     for (let i = 0; i < 6; i++) replies.push(sent(await (i % 2 === 0 ? first : second).say(user, "/help")));

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { createMemoryState } from "../../../src/state/memory.js";
 import type { StateBackend } from "../../../src/state/types.js";
-import { chatWith, data, shown } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../../helpers/fake-bot-api.js";
+import { chatWith, data, shown, useFakeBotApi } from "../../helpers/chat.js";
+import type { RecordedCall } from "../../helpers/fake-bot-api.js";
 import { captureLogs } from "../../helpers/logs.js";
 import { redisForTests } from "../../helpers/redis-server.js";
 
@@ -13,12 +13,8 @@ import { redisForTests } from "../../helpers/redis-server.js";
  * wait is not handled, and the user is asked to send it again.
  */
 
-let api: FakeBotApi;
+const my = useFakeBotApi();
 const redis = redisForTests();
-beforeAll(async () => {
-  api = await startFakeBotApi();
-});
-afterAll(() => api.close());
 
 /** A state backend of its own on the test redis-server: what one bot process has. */
 const redisState = (): StateBackend => redis.state();
@@ -35,8 +31,8 @@ describe("two bot processes on one Redis, one user's 50 concurrent button presse
     // A generous wait: this is about lost writes, not about how long a replica may wait its turn.
     const settings = { lease: { ttlMs: 30_000, waitMs: 60_000 } };
     const replicas = [
-      await chatWith(api, { state: redisState(), settings }),
-      await chatWith(api, { state: redisState(), settings }),
+      await chatWith(my.api, { state: redisState(), settings }),
+      await chatWith(my.api, { state: redisState(), settings }),
     ] as const;
     const user = nextUser++;
     const [first] = replicas;
@@ -57,7 +53,7 @@ describe("two bot processes on one Redis, one user's 50 concurrent button presse
     expect(new Set(chosen).size).toBe(50);
 
     const presses = chosen.map((d) =>
-      api.callbackQuery({
+      my.api.callbackQuery({
         chatId: user,
         userId: user,
         data: d,
@@ -82,7 +78,7 @@ describe.each(["memory", "redis"] as const)(
     it("gets a notice in the user's language, runs nothing, and is logged as a warning", async () => {
       const logs = captureLogs();
       const state = backend === "redis" ? redisState() : createMemoryState({ ttlSeconds: 3600 });
-      const chat = await chatWith(api, {
+      const chat = await chatWith(my.api, {
         state,
         settings: { lease: { ttlMs: 30_000, waitMs: 100 } },
         deps: { logger: logs.logger },
@@ -113,9 +109,9 @@ describe.each(["memory", "redis"] as const)(
 
     it("a redelivery of an update already handled gets no notice", async () => {
       const state = backend === "redis" ? redisState() : createMemoryState({ ttlSeconds: 3600 });
-      const chat = await chatWith(api, { state, settings: { lease: { ttlMs: 30_000, waitMs: 50 } } });
+      const chat = await chatWith(my.api, { state, settings: { lease: { ttlMs: 30_000, waitMs: 50 } } });
       const user = nextUser++;
-      const update = api.textMessage({ chatId: user, userId: user, text: "/help" });
+      const update = my.api.textMessage({ chatId: user, userId: user, text: "/help" });
       const first = await chat.deliver(update);
       expect(sent(first)[0]).toContain("How to use Cooperation Desk");
       const elsewhere = await state.leases.acquire(`chat:${user}`, { ttlMs: 30_000, waitMs: 0 });
@@ -125,7 +121,7 @@ describe.each(["memory", "redis"] as const)(
 
     it("is told in the language the conversation already has", async () => {
       const state = backend === "redis" ? redisState() : createMemoryState({ ttlSeconds: 3600 });
-      const chat = await chatWith(api, { state, settings: { lease: { ttlMs: 30_000, waitMs: 50 } } });
+      const chat = await chatWith(my.api, { state, settings: { lease: { ttlMs: 30_000, waitMs: 50 } } });
       const user = nextUser++;
       await state.sessions.write(`user:${user}`, { lang: "fr", langChosen: true });
       const elsewhere = await state.leases.acquire(`chat:${user}`, { ttlMs: 30_000, waitMs: 0 });
@@ -143,7 +139,7 @@ describe("a state failure while taking the chat's lease", () => {
       turns: { begin: () => Promise.reject(new Error("Connection is closed.")) },
     };
     const logs = captureLogs();
-    const chat = await chatWith(api, { state: broken, deps: { logger: logs.logger } });
+    const chat = await chatWith(my.api, { state: broken, deps: { logger: logs.logger } });
     const user = nextUser++;
     const replies = sent(await chat.say(user, "/help"));
     expect(replies).toHaveLength(1);

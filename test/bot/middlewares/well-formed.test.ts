@@ -1,7 +1,6 @@
 import type { Update } from "grammy/types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chatWith, type Chat } from "../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi } from "../../helpers/fake-bot-api.js";
+import { chatWith, useFakeBotApi, type Chat } from "../../helpers/chat.js";
 import { captureLogs } from "../../helpers/logs.js";
 
 /**
@@ -9,16 +8,14 @@ import { captureLogs } from "../../helpers/logs.js";
  * delivers everything: they are ignored without a failure, a reply or a lease.
  */
 
-let api: FakeBotApi;
+const my = useFakeBotApi();
 let chat: Chat;
 const logs = captureLogs("debug");
 beforeAll(async () => {
-  api = await startFakeBotApi();
-  chat = await chatWith(api, { deps: { logger: logs.logger } });
+  chat = await chatWith(my.api, { deps: { logger: logs.logger } });
 });
 afterAll(async () => {
   await chat.close();
-  await api.close();
 });
 
 const now = () => Math.floor(Date.now() / 1000);

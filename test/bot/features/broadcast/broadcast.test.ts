@@ -1,10 +1,9 @@
 import type { InlineKeyboardMarkup, Message, MessageEntity, Update } from "grammy/types";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { BroadcastStatus } from "../../../../src/broadcast/types.js";
-import type { BotDeps } from "../../../../src/bot/context.js";
 import type { Language } from "../../../../src/catalog/schema.js";
-import { chatWith, type Chat } from "../../../helpers/chat.js";
-import { startFakeBotApi, type FakeBotApi, type RecordedCall } from "../../../helpers/fake-bot-api.js";
+import { useChat } from "../../../helpers/chat.js";
+import type { RecordedCall } from "../../../helpers/fake-bot-api.js";
 import { eventually } from "../../../helpers/until.js";
 
 /**
@@ -19,44 +18,36 @@ const FR_SUBSCRIBER = 6001;
 const EN_SUBSCRIBER = 6002;
 const RU_SUBSCRIBER = 6003;
 
-let api: FakeBotApi;
-let chat: Chat;
-let deps: BotDeps;
-
-beforeAll(async () => {
-  api = await startFakeBotApi();
+const BROADCASTING = { ratePerSecond: 200, maxAttempts: 2 };
+// A bot with broadcasting wired, the coordinator and three subscribers.
+const my = useChat({ resetState: true, chat: { broadcasting: BROADCASTING } });
+beforeEach(() => seed());
+afterEach(() => {
+  vi.useRealTimers();
 });
-afterAll(() => api.close());
 
-beforeEach(() => setUp());
-
-/** A bot with broadcasting wired; with `live`, a live catalog of its own that announcements enter. */
-async function setUp(live = false): Promise<void> {
-  api.reset({ state: true });
-  chat = await chatWith(api, {
-    ...(live ? { live: {} } : {}),
-    broadcasting: { ratePerSecond: 200, maxAttempts: 2 },
-  });
-  deps = chat.deps;
-  await deps.state.roles.grant(COORDINATOR);
+async function seed(): Promise<void> {
+  await my.chat.deps.state.roles.grant(COORDINATOR);
   await subscribe(FR_SUBSCRIBER, "fr");
   await subscribe(EN_SUBSCRIBER, "en", { topics: ["energy"] });
   await subscribe(RU_SUBSCRIBER, "ru");
 }
-afterEach(async () => {
-  vi.useRealTimers();
-  await chat.close();
-});
+
+/** The bot again, with a live catalog of its own that announcements enter. */
+async function withLiveCatalog(): Promise<void> {
+  await my.remake({ live: {}, broadcasting: BROADCASTING });
+  await seed();
+}
 
 async function subscribe(
   chatId: number,
   lang: Language,
   facets: { topics?: string[]; kinds?: string[]; countries?: string[] } = {},
 ): Promise<void> {
-  await deps.state.subscriptions.set(chatId, { topics: [], kinds: [], countries: [], ...facets, lang });
+  await my.chat.deps.state.subscriptions.set(chatId, { topics: [], kinds: [], countries: [], ...facets, lang });
 }
 
-const feed = (update: Omit<Update, "update_id">) => chat.deliver(update);
+const feed = (update: Omit<Update, "update_id">) => my.chat.deliver(update);
 
 /** A text from `userId` in their private chat, with formatting entities. */
 async function say(
@@ -64,7 +55,7 @@ async function say(
   opts: { userId?: number; entities?: MessageEntity[]; languageCode?: string } = {},
 ): Promise<void> {
   const userId = opts.userId ?? COORDINATOR;
-  const update = api.textMessage({ chatId: userId, userId, text, languageCode: opts.languageCode ?? "en" });
+  const update = my.api.textMessage({ chatId: userId, userId, text, languageCode: opts.languageCode ?? "en" });
   if (opts.entities)
     (update.message as Message).entities = [...((update.message as Message).entities ?? []), ...opts.entities];
   await feed(update);
@@ -76,7 +67,7 @@ async function sendMedia(
   caption: string,
   captionEntities: MessageEntity[] = [],
 ): Promise<void> {
-  const update = api.textMessage({ chatId: COORDINATOR, userId: COORDINATOR, text: "x" });
+  const update = my.api.textMessage({ chatId: COORDINATOR, userId: COORDINATOR, text: "x" });
   const message = update.message as Message & { text?: string };
   delete message.text;
   delete message.entities;
@@ -95,14 +86,14 @@ async function sendMedia(
 }
 
 async function press(data: string, userId = COORDINATOR): Promise<RecordedCall> {
-  const mark = api.mark();
-  await feed(api.callbackQuery({ chatId: userId, userId, data, languageCode: "en", allowUnknownData: true }));
-  return api.calls.find((c) => c.index >= mark && c.method === "answerCallbackQuery")!;
+  const mark = my.api.mark();
+  await feed(my.api.callbackQuery({ chatId: userId, userId, data, languageCode: "en", allowUnknownData: true }));
+  return my.api.calls.find((c) => c.index >= mark && c.method === "answerCallbackQuery")!;
 }
 
 /** The bot's newest message in a chat (as it stands after edits). */
 function last(chatId = COORDINATOR): Message {
-  return chat.botMessages(chatId).at(-1)!;
+  return my.chat.botMessages(chatId).at(-1)!;
 }
 
 function buttons(message: Message | undefined): string[] {
@@ -113,23 +104,41 @@ function buttons(message: Message | undefined): string[] {
 
 /** Sends of the broadcast to a chat (messages, photos, documents). */
 function deliveries(chatId: number): RecordedCall[] {
-  return api.calls.filter(
+  return my.api.calls.filter(
     (c) => ["sendMessage", "sendPhoto", "sendDocument"].includes(c.method) && Number(c.payload.chat_id) === chatId,
   );
 }
 
 async function finished(id: string): Promise<BroadcastStatus> {
   return eventually(async () => {
-    const status = await deps.delivery!.status(id);
+    const status = await my.chat.deps.delivery!.status(id);
     return status && ["done", "cancelled", "failed"].includes(status.state) ? status : undefined;
   }, `broadcast ${id} to finish`);
 }
 
 async function draftId(): Promise<string> {
-  return (await deps.state.sessions.read(`user:${COORDINATOR}`))!.broadcast!.id;
+  return (await my.chat.deps.state.sessions.read(`user:${COORDINATOR}`))!.broadcast!.id;
 }
 
-const session = (userId = COORDINATOR) => deps.state.sessions.read(`user:${userId}`);
+/** The draft composed so far sent to everyone: audience, preview and confirmation; the broadcast's id. */
+async function toEveryone(): Promise<string> {
+  await press("bc:e");
+  await press("bc:p");
+  const id = await draftId();
+  await press("bc:ok");
+  return id;
+}
+
+/** A broadcast to everyone, scheduled 30 days ahead: its id. */
+async function scheduledOne(): Promise<string> {
+  await say("/broadcast");
+  await say("Scheduled one");
+  await press("bc:s");
+  await say(inDays(30));
+  return toEveryone();
+}
+
+const session = (userId = COORDINATOR) => my.chat.deps.state.sessions.read(`user:${userId}`);
 
 /** A formatted message as Telegram delivers it: text and entities (offsets in UTF-16 units). */
 const FORMATTED_TEXT = "Hydrogen forum in Almaty\nRegister by 5 March: <free> & open to startups. Details";
@@ -216,9 +225,9 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     expect(last().text).toMatch(/Languages: French and Russian/);
 
     // Preview: what the readers of each language of the audience get, sent the way the delivery sends it.
-    const mark = api.mark();
+    const mark = my.api.mark();
     await press("bc:p");
-    const previews = api.calls.filter(
+    const previews = my.api.calls.filter(
       (c) => c.index >= mark && c.method === "sendMessage" && Number(c.payload.chat_id) === COORDINATOR,
     );
     const FR_TEXT = "Forum sur l’hydrogène à Almaty\nInscription avant le 5 mars.";
@@ -263,12 +272,12 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     // The draft is gone; the broadcast is audited.
     expect((await session())?.broadcast).toBeUndefined();
     expect((await session())?.step).toBeUndefined();
-    const [entry] = await deps.state.audit.recent(5);
+    const [entry] = await my.chat.deps.state.audit.recent(5);
     expect(entry).toMatchObject({ actor: COORDINATOR, action: "broadcast", details: expect.objectContaining({ id }) });
   });
 
   it("edits the status message while it runs and ends with the report, counting a subscriber who blocked the bot", async () => {
-    api.pushUpdate(api.myChatMember({ chatId: RU_SUBSCRIBER, userId: RU_SUBSCRIBER, status: "kicked" }));
+    my.api.pushUpdate(my.api.myChatMember({ chatId: RU_SUBSCRIBER, userId: RU_SUBSCRIBER, status: "kicked" }));
     await say("/broadcast");
     await say("Short notice for everyone");
     await press("bc:e");
@@ -280,12 +289,12 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     expect(status).toMatchObject({ total: 3, sent: 2, blocked: 1 });
 
     const report = await eventually(() => {
-      const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === statusMessage.message_id);
+      const m = my.api.chatHistory(COORDINATOR).find((x) => x.message_id === statusMessage.message_id);
       return m?.text?.includes("finished") ? m : undefined;
     }, "the final report");
     expect(report.text).toContain(`Broadcast ${id} finished.`);
     expect(report.text).toContain("Sent: 2 · failed: 0 · blocked the bot: 1 · not sent: 0 (of 3)");
-    const edits = api
+    const edits = my.api
       .callsOf("editMessageText")
       .filter((c) => Number(c.payload.message_id) === statusMessage.message_id);
     expect(edits.length).toBeGreaterThanOrEqual(2);
@@ -294,18 +303,18 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
       () => deliveries(COORDINATOR).some((c) => String(c.payload.text).includes("is finished")),
       "the notice",
     );
-    expect((await deps.state.subscriptions.get(RU_SUBSCRIBER))?.active).toBe(false);
+    expect((await my.chat.deps.state.subscriptions.get(RU_SUBSCRIBER))?.active).toBe(false);
   });
 
   it("a photo or a document goes out with its caption, as in the preview", async () => {
     await say("/broadcast");
     await sendMedia("photo", "Call for proposals\nDeadline 1 May", [{ type: "bold", offset: 0, length: 18 }]);
     expect(last().text).toContain("photo");
-    const mark = api.mark();
+    const mark = my.api.mark();
     await press("bc:e");
     await press("bc:p");
     // One preview per language, the coordinator's first: the same photo, the header in each language.
-    const photos = api.calls.filter((c) => c.index >= mark && c.method === "sendPhoto");
+    const photos = my.api.calls.filter((c) => c.index >= mark && c.method === "sendPhoto");
     const CAPTION = "Call for proposals\nDeadline 1 May";
     const captionBold: MessageEntity[] = [{ type: "bold", offset: 0, length: 18 }];
     expect(photos.map((c) => [c.payload.caption, c.payload.caption_entities])).toEqual(
@@ -344,10 +353,10 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await sendMedia("document", "Programme of the forum");
     await press("bc:v:fr");
     await say("Programme du forum");
-    const mark2 = api.mark();
+    const mark2 = my.api.mark();
     await press("bc:e");
     await press("bc:p");
-    const docs = api.calls.filter((c) => c.index >= mark2 && c.method === "sendDocument");
+    const docs = my.api.calls.filter((c) => c.index >= mark2 && c.method === "sendDocument");
     expect(docs.map((c) => [c.payload.document, c.payload.caption])).toEqual([
       ["DOC-programme-pdf", received("en", "Programme of the forum").text],
       ["DOC-programme-pdf", received("fr", "Programme du forum").text],
@@ -372,7 +381,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     expect(last().text).toContain("Broadcast cancelled");
     expect((await session())?.broadcast).toBeUndefined();
     expect((await session())?.step).toBeUndefined();
-    expect((await deps.delivery!.list()).length).toBe(0);
+    expect((await my.chat.deps.delivery!.list()).length).toBe(0);
     for (const chat of [FR_SUBSCRIBER, EN_SUBSCRIBER, RU_SUBSCRIBER]) expect(deliveries(chat)).toEqual([]);
     // The buttons of the cancelled draft are dead.
     const answer = await press("bc:ok");
@@ -390,7 +399,7 @@ describe("/broadcast: compose, audience, preview, confirm", () => {
     await say("Second version");
     const answer = await press("bc:ok");
     expect(answer.payload.text).toContain("expired");
-    expect((await deps.delivery!.list()).length).toBe(0);
+    expect((await my.chat.deps.delivery!.list()).length).toBe(0);
   });
 });
 
@@ -429,7 +438,7 @@ describe("drafts composed before the upgrade, with HTML", () => {
   async function olderDraft(change: (draft: Record<string, unknown>) => void): Promise<void> {
     const data = (await session())!;
     change(data.broadcast as unknown as Record<string, unknown>);
-    await deps.state.sessions.write(`user:${COORDINATOR}`, data);
+    await my.chat.deps.state.sessions.write(`user:${COORDINATOR}`, data);
   }
 
   it("a draft kept as HTML is previewed and sent as HTML, the header with it", async () => {
@@ -440,9 +449,9 @@ describe("drafts composed before the upgrade, with HTML", () => {
       draft.variants = { fr: { html: "<i>Ancien</i> brouillon", text: "Ancien brouillon" } };
     });
     await press("bc:e");
-    const mark = api.mark();
+    const mark = my.api.mark();
     await press("bc:p");
-    const previews = api.calls.filter(
+    const previews = my.api.calls.filter(
       (c) => c.index >= mark && c.method === "sendMessage" && Number(c.payload.chat_id) === COORDINATOR,
     );
     expect(previews[1]!.payload).toMatchObject({
@@ -515,7 +524,7 @@ describe("scheduling", () => {
     await say("Rappel : le forum commence", { languageCode: "fr" });
     await press("bc:s");
     await say("2030-06-01 11:00 Europe/Berlin", { languageCode: "fr" });
-    const confirmation = chat.botMessages(COORDINATOR).at(-2)!;
+    const confirmation = my.chat.botMessages(COORDINATOR).at(-2)!;
     expect(confirmation.text).toBe("🕒 Programmé pour le samedi 1 juin 2030 à 11:00 (Europe/Berlin).");
     expect((await session())?.broadcast?.scheduledAt).toBe("2030-06-01T09:00:00.000Z");
     await press("bc:e");
@@ -525,7 +534,7 @@ describe("scheduling", () => {
     const answer = await press("bc:ok");
     expect(answer.payload.text).toContain("Programmée");
     expect(last().text).toContain("samedi 1 juin 2030");
-    expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
+    expect((await my.chat.deps.delivery!.status(id))?.state).toBe("scheduled");
     expect(deliveries(FR_SUBSCRIBER)).toEqual([]);
 
     const status = await finished(id);
@@ -557,14 +566,7 @@ describe("scheduling", () => {
 
 describe("/broadcasts", () => {
   it("lists recent broadcasts with their state and cancels a scheduled one", async () => {
-    await say("/broadcast");
-    await say("Scheduled one");
-    await press("bc:s");
-    await say(inDays(30));
-    await press("bc:e");
-    await press("bc:p");
-    const id = await draftId();
-    await press("bc:ok");
+    const id = await scheduledOne();
 
     await say("/broadcasts");
     const list = last();
@@ -581,8 +583,8 @@ describe("/broadcasts", () => {
     expect(last().text).toContain("cancelled");
     // Finished and cancelled ones have no cancel button.
     expect(buttons(last())).toEqual(["bc:ls"]);
-    expect((await deps.delivery!.status(id))?.state).toBe("cancelled");
-    const [entry] = await deps.state.audit.recent(1);
+    expect((await my.chat.deps.delivery!.status(id))?.state).toBe("cancelled");
+    const [entry] = await my.chat.deps.state.audit.recent(1);
     expect(entry).toMatchObject({
       actor: COORDINATOR,
       action: "broadcast-cancel",
@@ -596,21 +598,17 @@ describe("/broadcasts", () => {
   describe("with a live catalog", () => {
     // A live catalog of its own is a search engine of its own: built here, in the hook's time, not the test's.
     beforeEach(async () => {
-      await chat.close();
-      await setUp(true);
+      await withLiveCatalog();
     });
 
     it("names each broadcast by its announcement's title, in the reader's language", async () => {
       await say("/broadcast");
       await say("Hydrogen forum in Almaty\nRegistration until 5 March.");
       await press("bc:a");
-      await press("bc:e");
-      await press("bc:p");
-      const id = await draftId();
-      await press("bc:ok");
+      const id = await toEveryone();
       await finished(id);
       await say("/broadcasts");
-      const list = api
+      const list = my.api
         .chatHistory(COORDINATOR)
         .filter((m) => m.text?.includes("Recent broadcasts"))
         .at(-1)!;
@@ -636,26 +634,19 @@ describe("only coordinators", () => {
   });
 
   it("refuses forged broadcast buttons, even with a scheduled broadcast to cancel", async () => {
-    await say("/broadcast");
-    await say("Scheduled one");
-    await press("bc:s");
-    await say(inDays(30));
-    await press("bc:e");
-    await press("bc:p");
-    const id = await draftId();
-    await press("bc:ok");
+    const id = await scheduledOne();
 
     for (const data of [`bc:c:${id}`, "bc:ok", "bc:p", "bc:a", "bc:t:l:0:fr", "bc:ls"]) {
-      const mark = api.mark();
+      const mark = my.api.mark();
       const answer = await press(data, STRANGER);
       expect(answer.payload.text, data).toBe("Only coordinators can use this button.");
       expect(
-        api.calls.filter((c) => c.index >= mark && c.method !== "answerCallbackQuery"),
+        my.api.calls.filter((c) => c.index >= mark && c.method !== "answerCallbackQuery"),
         data,
       ).toEqual([]);
     }
-    expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
-    expect((await deps.delivery!.list()).length).toBe(1);
+    expect((await my.chat.deps.delivery!.status(id))?.state).toBe("scheduled");
+    expect((await my.chat.deps.delivery!.list()).length).toBe(1);
   });
 
   it("a coordinator whose role is revoked mid-draft can no longer use it", async () => {
@@ -663,19 +654,18 @@ describe("only coordinators", () => {
     await say("Draft");
     await press("bc:e");
     await press("bc:p");
-    await deps.state.roles.revoke(COORDINATOR);
+    await my.chat.deps.state.roles.revoke(COORDINATOR);
     const answer = await press("bc:ok");
     expect(answer.payload.text).not.toContain("Sending");
     await say("incubators in Kazakhstan");
     expect((await session())?.broadcast).toBeUndefined();
-    expect((await deps.delivery!.list()).length).toBe(0);
+    expect((await my.chat.deps.delivery!.list()).length).toBe(0);
   });
 });
 
 describe("announcements", () => {
   beforeEach(async () => {
-    await chat.close();
-    await setUp(true);
+    await withLiveCatalog();
   });
 
   it("a subscriber's follow-up question finds the broadcast's announcement", async () => {
@@ -687,13 +677,10 @@ describe("announcements", () => {
     await say(
       "Открыт грант на опреснение Аральского моря\nГрант на опреснение воды Аральского моря финансирует пилотные установки в Каракалпакстане.",
     );
-    await press("bc:e");
-    await press("bc:p");
-    const id = await draftId();
-    await press("bc:ok");
+    const id = await toEveryone();
     await finished(id);
 
-    const record = deps.search.get(`announcement-${id}`);
+    const record = my.chat.deps.search.get(`announcement-${id}`);
     expect(record).toMatchObject({
       kind: "announcement",
       title: { en: "Aral Sea desalination grant opens", ru: "Открыт грант на опреснение Аральского моря" },
@@ -713,23 +700,20 @@ describe("announcements", () => {
     await say("Steppe hydrogen valley call\nThe steppe hydrogen valley takes pilot projects.");
     await press("bc:s");
     await say(new Date(Date.now() + 3_600_000).toISOString().slice(0, 16).replace("T", " ") + " UTC");
-    await press("bc:e");
-    await press("bc:p");
-    const id = await draftId();
-    await press("bc:ok");
-    expect((await deps.delivery!.status(id))?.state).toBe("scheduled");
-    const stored = await deps.state.catalog.snapshot();
+    const id = await toEveryone();
+    expect((await my.chat.deps.delivery!.status(id))?.state).toBe("scheduled");
+    const stored = await my.chat.deps.state.catalog.snapshot();
     expect(stored.records.map((c) => [c.op, c.op === "put" && c.record.id, c.op === "put" && c.from])).toEqual([
       ["put", `announcement-${id}`, expect.any(String)],
     ]);
-    expect(deps.search.get(`announcement-${id}`)).toBeUndefined();
+    expect(my.chat.deps.search.get(`announcement-${id}`)).toBeUndefined();
     await say("steppe hydrogen valley", { userId: EN_SUBSCRIBER });
     expect(last(EN_SUBSCRIBER).text).not.toContain("Steppe hydrogen valley call");
 
     await say("/broadcasts");
     await press(`bc:c:${id}`);
-    expect((await deps.delivery!.status(id))?.state).toBe("cancelled");
-    expect((await deps.state.catalog.snapshot()).records.map((c) => c.op)).toEqual(["remove"]);
-    expect(deps.search.get(`announcement-${id}`)).toBeUndefined();
+    expect((await my.chat.deps.delivery!.status(id))?.state).toBe("cancelled");
+    expect((await my.chat.deps.state.catalog.snapshot()).records.map((c) => c.op)).toEqual(["remove"]);
+    expect(my.chat.deps.search.get(`announcement-${id}`)).toBeUndefined();
   });
 });

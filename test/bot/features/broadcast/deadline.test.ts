@@ -11,15 +11,15 @@ import { createReminding, type Reminding } from "../../../../src/app/reminders.j
 import { createMemoryReminders } from "../../../../src/reminders/memory.js";
 import type { ReminderService } from "../../../../src/reminders/types.js";
 import { testDeps } from "../../../helpers/bot-deps.js";
-import { calls, chatWith, toast, type Chat } from "../../../helpers/chat.js";
-import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi } from "../../../helpers/fake-bot-api.js";
+import { calls, chatWith, toast, useFakeBotApi, type Chat } from "../../../helpers/chat.js";
+import { HARNESS_TOKEN } from "../../../helpers/fake-bot-api.js";
 import { eventually } from "../../../helpers/until.js";
 import { MovableClock } from "../../../reminders/behaviour.js";
 
 const COORDINATOR = 5301;
 const RECIPIENTS = [7101, 7102];
 
-let api: FakeBotApi;
+const my = useFakeBotApi({ token: HARNESS_TOKEN });
 let chat: Chat;
 let deps: BotDeps;
 /** The live catalog and state every test's bot is built on. */
@@ -28,17 +28,15 @@ let reminders: ReminderService;
 let reminding: Reminding;
 
 beforeAll(async () => {
-  api = await startFakeBotApi({ token: HARNESS_TOKEN });
   base = await testDeps({ live: {} });
 });
 afterAll(async () => {
   await base.live!.close();
-  await api.close();
 });
 beforeEach(async () => {
-  api.reset({ state: true });
+  my.api.reset({ state: true });
   // Each test's bot has a delivery engine and reminders of its own.
-  chat = await chatWith(api, {
+  chat = await chatWith(my.api, {
     base,
     broadcasting: { maxAttempts: 2 },
     services: (deps, telegram) => {
@@ -135,7 +133,7 @@ describe("a broadcast with an application deadline", () => {
 
     const [file] = calls(await chat.press(recipient!, `dl:c:${record.id}`), "sendDocument");
     expect(file).toBeDefined();
-    const sent = api.calls.filter((c) => c.method === "sendDocument").at(-1)!;
+    const sent = my.api.calls.filter((c) => c.method === "sendDocument").at(-1)!;
     const event = new ICAL.Event(
       new ICAL.Component(ICAL.parse(sent.files[0]!.data.toString("utf8"))).getFirstSubcomponent("vevent")!,
     );

@@ -1,11 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { BroadcastStatus } from "../../../../src/broadcast/types.js";
 import type { BotDeps } from "../../../../src/bot/context.js";
 import { renderList } from "../../../../src/bot/features/broadcast/views.js";
 import { LANGUAGES } from "../../../../src/catalog/schema.js";
 import { createI18n, translator } from "../../../../src/i18n.js";
-import { chatWith, data, plain, shown, type Chat } from "../../../helpers/chat.js";
-import { HARNESS_TOKEN, startFakeBotApi, telegramRateLimits, type FakeBotApi } from "../../../helpers/fake-bot-api.js";
+import { chatWith, data, plain, shown, useFakeBotApi, type Chat } from "../../../helpers/chat.js";
+import { HARNESS_TOKEN, telegramRateLimits } from "../../../helpers/fake-bot-api.js";
 import { eventually } from "../../../helpers/until.js";
 
 /**
@@ -16,23 +16,19 @@ import { eventually } from "../../../helpers/until.js";
 const ADMIN = 5201;
 const SUBSCRIBERS = 60;
 
-let api: FakeBotApi;
+const my = useFakeBotApi({ token: HARNESS_TOKEN });
 let chat: Chat;
 let deps: BotDeps;
 
-beforeAll(async () => {
-  api = await startFakeBotApi({ token: HARNESS_TOKEN });
-});
-afterAll(() => api.close());
 afterEach(async () => {
   await chat?.close();
 });
 
 async function setUp(paid: boolean): Promise<void> {
-  api.reset({ state: true });
+  my.api.reset({ state: true });
   const limits = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
-  api.setSendPolicy((attempt) => (Number(attempt.chatId) >= 7000 ? limits(attempt) : undefined));
-  chat = await chatWith(api, {
+  my.api.setSendPolicy((attempt) => (Number(attempt.chatId) >= 7000 ? limits(attempt) : undefined));
+  chat = await chatWith(my.api, {
     settings: { adminIds: [ADMIN] },
     broadcasting: { maxAttempts: 2, paid, ratePerSecond: 200 },
   });

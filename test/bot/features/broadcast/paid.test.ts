@@ -1,5 +1,5 @@
 import type { Message } from "grammy/types";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { BroadcastSettings } from "../../../../src/broadcast/config.js";
 import type { BroadcastStatus } from "../../../../src/broadcast/types.js";
 import type { BotDeps } from "../../../../src/bot/context.js";
@@ -7,14 +7,8 @@ import { renderConfirm, renderProgress } from "../../../../src/bot/features/broa
 import { newDraft } from "../../../../src/bot/features/broadcast/draft.js";
 import { LANGUAGES } from "../../../../src/catalog/schema.js";
 import { createI18n, translator } from "../../../../src/i18n.js";
-import { chatWith, type Chat } from "../../../helpers/chat.js";
-import {
-  HARNESS_TOKEN,
-  startFakeBotApi,
-  telegramRateLimits,
-  type FakeBotApi,
-  type TelegramRateLimitPolicy,
-} from "../../../helpers/fake-bot-api.js";
+import { chatWith, useFakeBotApi, type Chat } from "../../../helpers/chat.js";
+import { HARNESS_TOKEN, telegramRateLimits, type TelegramRateLimitPolicy } from "../../../helpers/fake-bot-api.js";
 import { eventually } from "../../../helpers/until.js";
 
 /**
@@ -26,25 +20,21 @@ import { eventually } from "../../../helpers/until.js";
 const COORDINATOR = 5101;
 const SUBSCRIBERS = 60;
 
-let api: FakeBotApi;
+const my = useFakeBotApi({ token: HARNESS_TOKEN });
 let chat: Chat;
 let deps: BotDeps;
 let limits: TelegramRateLimitPolicy;
 
-beforeAll(async () => {
-  api = await startFakeBotApi({ token: HARNESS_TOKEN });
-});
-afterAll(() => api.close());
 afterEach(async () => {
   await chat?.close();
 });
 
 async function setUp(settings: Partial<BroadcastSettings>): Promise<void> {
-  api.reset({ state: true });
+  my.api.reset({ state: true });
   limits = telegramRateLimits({ globalPerSecond: 30, paidPerSecond: 1000 });
   // Telegram's limits on the broadcast's messages; the bot's conversation with the coordinator is not a broadcast.
-  api.setSendPolicy((attempt) => (Number(attempt.chatId) >= 7000 ? limits(attempt) : undefined));
-  chat = await chatWith(api, { broadcasting: { maxAttempts: 2, ...settings } });
+  my.api.setSendPolicy((attempt) => (Number(attempt.chatId) >= 7000 ? limits(attempt) : undefined));
+  chat = await chatWith(my.api, { broadcasting: { maxAttempts: 2, ...settings } });
   deps = chat.deps;
   await deps.state.roles.grant(COORDINATOR);
   for (let i = 0; i < SUBSCRIBERS; i++) {
@@ -55,7 +45,8 @@ async function setUp(settings: Partial<BroadcastSettings>): Promise<void> {
 const say = (text: string) => chat.say(COORDINATOR, text);
 const press = (data: string) => chat.press(COORDINATOR, data, { force: true });
 const last = (): Message => chat.botMessages(COORDINATOR).at(-1)!;
-const broadcastSends = () => api.calls.filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) >= 7000);
+const broadcastSends = () =>
+  my.api.calls.filter((c) => c.method === "sendMessage" && Number(c.payload.chat_id) >= 7000);
 
 /** Composes a broadcast to everyone, previews it and returns the confirmation panel and the draft's id. */
 async function composeToEveryone(): Promise<{ confirmation: Message; id: string }> {
@@ -93,7 +84,7 @@ describe("paid broadcasting in the bot", () => {
     expect(limits.stats.paid).toBe(SUBSCRIBERS);
     // Messages to the coordinator are not broadcasts: no flag.
     expect(
-      api.calls
+      my.api.calls
         .filter((c) => Number(c.payload.chat_id) === COORDINATOR)
         .some((c) => "allow_paid_broadcast" in c.payload),
     ).toBe(false);
@@ -101,7 +92,7 @@ describe("paid broadcasting in the bot", () => {
     const billed = status.paid!.billed;
     const stars = (billed / 10).toLocaleString("en", { maximumFractionDigits: 1 });
     const report = await eventually(() => {
-      const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === statusMessage);
+      const m = my.api.chatHistory(COORDINATOR).find((x) => x.message_id === statusMessage);
       return m?.text?.includes("finished") ? m : undefined;
     }, "the final report");
     expect(report.text).toContain(
@@ -122,7 +113,7 @@ describe("paid broadcasting in the bot", () => {
     );
     expect(broadcastSends().some((c) => "allow_paid_broadcast" in c.payload)).toBe(false);
     const report = await eventually(() => {
-      const m = api.chatHistory(COORDINATOR).find((x) => x.message_id === confirmation.message_id);
+      const m = my.api.chatHistory(COORDINATOR).find((x) => x.message_id === confirmation.message_id);
       return m?.text?.includes("finished") ? m : undefined;
     }, "the final report");
     expect(report.text).not.toContain("💫");

@@ -6,8 +6,8 @@ import { receivedKeyboard, renderReceived } from "../../../../src/bot/views/anno
 import type { BroadcastStatus } from "../../../../src/broadcast/types.js";
 import type { Language } from "../../../../src/catalog/schema.js";
 import { translator } from "../../../../src/i18n.js";
-import { chatWith, type Chat } from "../../../helpers/chat.js";
-import { HARNESS_TOKEN, startFakeBotApi, type FakeBotApi, type RecordedCall } from "../../../helpers/fake-bot-api.js";
+import { chatWith, useFakeBotApi, type Chat } from "../../../helpers/chat.js";
+import { HARNESS_TOKEN, type RecordedCall } from "../../../helpers/fake-bot-api.js";
 import { eventually } from "../../../helpers/until.js";
 
 /**
@@ -22,22 +22,19 @@ const EN = 7101;
 const FR = 7102;
 const ZH = 7103;
 
-let api: FakeBotApi;
+const my = useFakeBotApi({ token: HARNESS_TOKEN });
 let chat: Chat;
 let deps: BotDeps;
 
 beforeAll(async () => {
-  api = await startFakeBotApi({ token: HARNESS_TOKEN });
-  chat = await chatWith(api, { live: {}, broadcasting: { ratePerSecond: 200, maxAttempts: 2 } });
+  chat = await chatWith(my.api, { live: {}, broadcasting: { ratePerSecond: 200, maxAttempts: 2 } });
   deps = chat.deps;
   await deps.state.roles.grant(COORDINATOR);
 });
 afterAll(async () => {
   await chat.close();
-  await api.close();
 });
 beforeEach(async () => {
-  api.reset({ state: true });
   await subscribe(EN, "en", { topics: ["energy"] });
   await subscribe(FR, "fr");
   await subscribe(ZH, "zh", { countries: ["KZ", "CN"] });
@@ -58,10 +55,10 @@ const feed = (update: Omit<Update, "update_id">): Promise<RecordedCall[]> => cha
 /** Each user's Telegram language. */
 const LANGUAGE_CODE: Record<number, string> = { [COORDINATOR]: "en", [EN]: "en", [FR]: "fr", [ZH]: "zh" };
 const say = (text: string, userId = COORDINATOR) =>
-  feed(api.textMessage({ chatId: userId, userId, text, languageCode: LANGUAGE_CODE[userId] }));
+  feed(my.api.textMessage({ chatId: userId, userId, text, languageCode: LANGUAGE_CODE[userId] }));
 const press = (data: string, userId = COORDINATOR, messageId?: number) =>
   feed(
-    api.callbackQuery({
+    my.api.callbackQuery({
       chatId: userId,
       userId,
       data,
@@ -172,7 +169,7 @@ describe("a received announcement", () => {
       [FR, previews[3]!],
       [ZH, previews[7]!],
     ] as const) {
-      const [delivery] = sent(api.calls, chat);
+      const [delivery] = sent(my.api.calls, chat);
       expect(delivery?.payload.text, String(chat)).toBe(preview.payload.text);
       expect(delivery?.payload.entities, String(chat)).toEqual(preview.payload.entities);
       expect(markup(delivery), String(chat)).toEqual(markup(preview));
@@ -251,7 +248,7 @@ describe("a received announcement", () => {
     expect((await deps.state.subscriptions.get(FR))?.kinds).toEqual(["event"]);
 
     const inGroup = await feed(
-      api.callbackQuery({ chatId: -9001, userId: FR, data: "a:s", chatType: "supergroup", allowUnknownData: true }),
+      my.api.callbackQuery({ chatId: -9001, userId: FR, data: "a:s", chatType: "supergroup", allowUnknownData: true }),
     );
     expect(toast(inGroup)).toContain("expiré");
     for (const forged of ["a:x", "a:s:1", "a:"]) expect(toast(await press(forged, FR)), forged).toContain("expiré");
