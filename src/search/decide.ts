@@ -245,8 +245,8 @@ const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
   // Applying to get in, not AI "applications", "helped apply technologies" or "la plateforme s'inscrit dans…".
   admission:
     /(?<!\p{L})(eligib|admission|admitted|appl(y|ying) (for|to|online)|application (procedure|process|form|dates?|rules|period|deadlines?|requirements)|applications? (open|close)|applicants?|candidat|postul|inscription|inscrire|заявк|поступлени|отбор)|申请|报名|录取|招生/iu,
-  visa: /(?<!\p{L})(visas?|виз(а|у|ы|ой))(?!\p{L})|签证/iu,
-  biography: /(?<!\p{L})(biograph|биографи)|简历|生平/iu,
+  visa: /(?<!\p{L})(visas?|виз(а|у|ы|е|ой|ам|ами|ах)?)(?!\p{L})|签证/iu,
+  biography: /(?<!\p{L})(biograph|биографи)|生平|履历/iu,
   scholarship: /(?<!\p{L})(scholarships?|bourses? d'|стипенди)|奖学金/iu,
   internship: /(?<!\p{L})(internships?|interns?(?!\p{L})|stagiaires?|stages? en entreprise|стажир)|实习/iu,
   jobs: /(?<!\p{L})(job offers?|vacanc|recruit|hiring|offres? d'emploi|recrut|embauch|ваканси|трудоустро)|招聘/iu,

@@ -267,7 +267,7 @@ const DOCUMENT_FACTOR = 0.8;
 const DOCUMENT_TITLE = /\b(report|action plan|manifesto|list of)\b/i;
 /** A word of the question naming such a text ("je cherche le rapport…"): then the text is what is sought. */
 const DOCUMENT_WORD =
-  /^(reports?|rapports?|доклад\p{L}*|отч[её]т\p{L}*|plans?|план\p{L}*|manifest\p{L}*|манифест\p{L}*|lists?|listes?|спис\p{L}*)$|报告|规划|计划|宣言|清单/u;
+  /^(reports?|rapports?|доклад(а|у|е|ом|ы|ов)?|отч[её]т(а|у|е|ом|ы|ов)?|plans?|план(а|у|е|ом|ы|ов)?|manifest[eo]?s?|манифест(а|у|е|ом)?|lists?|listes?|спис(ок|ка|ку|ке|ком|ки|ков))$|报告|规划|计划|宣言|清单/u;
 const documents = new WeakMap<CatalogRecord, boolean>();
 /** A record that is a text (a report, a plan, a manifesto, a list), not a party one can work with. */
 function isDocument(record: CatalogRecord): boolean {

@@ -289,15 +289,19 @@ export type Detail =
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // What no programme of the catalog is about (visas, a person's life, scholarships, internships in a
   // company) first: "how to apply for a scholarship" asks for a scholarship, not for admission.
-  ["visa", /\bvisas?\b|\bвиз(а|у|ы|е|ой)\b|\bбизнес-виз\p{L}*|签证|簽證/u],
-  ["biography", /\bbiograph\p{L}*|\bбиографи\p{L}*|个人简历|個人簡歷|简历|簡歷|生平|履历|履歷/u],
+  ["visa", /\bvisas?\b|\bвиз(а|у|ы|е|ой|ам|ами|ах)?\b|\bбизнес-виз\p{L}*|签证|簽證/u],
+  // 简历 is a person's record, unless an application asks for one (需要提交简历吗: a CV).
+  [
+    "biography",
+    /\bbiograph\p{L}*|\bбиографи\p{L}*|(?<!(?:提交|需要|上传|投递|准备|附上?|寄|发)(?:一份)?(?:个人)?)(?:个人)?简历|個人簡歷|生平|履历|履歷/u,
+  ],
   [
     "scholarship",
-    /\bscholarships?\b|\bbourses?\b(?! (de |des |d')?(valeurs|commerce|marchandises|shanghai|shenzhen|hong|londres|paris|new))|\bстипенди\p{L}*|奖学金|獎學金/u,
+    /\bscholarships?\b|\bbourses? (d'etudes?|d'excellence|de (recherche|master|doctorat|mobilite|these)|du gouvernement|eiffel|csc|campus france|pour (etudier|etudiants?|faire|un master|une? (licence|master|doctorat)))\b|\bстипенди\p{L}*|奖学金|獎學金/u,
   ],
   [
     "internship",
-    /\binternships?\b|\binterns?\b|\bstages? (en|dans une?|chez) (entreprise|societe|soe|une? )|\bstagiaires?\b|实习|實習/u,
+    /\binternships?\b|\binterns?\b|\bstages? (en|dans une?|chez) (entreprise|societe|soe|une? )|\bstagiaires?\b|\bстажировк\p{L}* (в|на) (компани|фирм|предприяти|корпораци|завод)\p{L}*|实习|實習/u,
   ],
   [
     "phone",

@@ -312,6 +312,8 @@ describe("detailAsked", () => {
     ["какая стипендия для студентов из Таджикистана в китайских вузах по линии ШОС", "scholarship"],
     ["上合组织奖学金怎么申请", "scholarship"],
     ["frais d'adhésion au réseau de transfert de technologies Chine-ASEAN", "fee"],
+    ["оформление виз в Китай", "visa"],
+    ["стажировка в компании Huawei через ШОС", "internship"],
   ])("%s asks for a detail (%s)", (text, detail) => {
     expect(detailAsked(text)).toBe(detail);
   });
@@ -349,6 +351,10 @@ describe("detailAsked", () => {
     "international internet information harbour",
     "la bourse de Shanghai et les entreprises de l'OCS",
     "à quel stade en est la station lunaire ?",
+    // A stock exchange, a CV an application asks for, a research stay: not what the catalog lacks.
+    "introduction en bourse à Shanghai pour une PME de l'OCS",
+    "广西东盟杰出青年科学家项目申请需要提交简历吗？",
+    "хочу на стажировку в Китай по ИИ",
   ])("%s asks for no detail alone", (text) => {
     expect(detailAsked(text)).toBeNull();
   });
