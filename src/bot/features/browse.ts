@@ -5,9 +5,8 @@ import { LANGUAGES, shortTitle, type CatalogRecord, type Language } from "../../
 import type { SearchEngine } from "../../search/engine.js";
 import { decodeCallback, encodeCallback } from "../callback-data/index.js";
 import type { BotContext } from "../context.js";
-import { isGroupChat } from "../filters/chat.js";
-import { mentions, withoutMention } from "../filters/group.js";
-import { escapeHtml, withoutInvisibles } from "../format.js";
+import { addressedText } from "../filters/group.js";
+import { escapeHtml } from "../format.js";
 import {
   emptyKeyboard,
   facetKeyboard,
@@ -54,9 +53,7 @@ export const upcomingEventsHook: Middleware<BotContext> = async (ctx, next) => {
   const typed = ctx.message?.text;
   if (typed === undefined || ctx.session.step !== undefined || typed.startsWith("/")) return next();
   // As the question feature reads it: "upcoming\u200B events" asks the same as "upcoming events".
-  const message = withoutInvisibles(typed);
-  const text =
-    isGroupChat(ctx) || mentions(message, ctx.me.username) ? withoutMention(message, ctx.me.username) : message;
+  const { text } = addressedText(ctx, typed);
   if (!asksForUpcomingEvents(text, ctx.deps.i18n)) return next();
   await sendList(ctx, { list: "events", page: 0 });
 };

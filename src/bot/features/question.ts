@@ -8,8 +8,7 @@ import type { SearchFilters } from "../../search/types.js";
 import type { BotContext } from "../context.js";
 import { analysisOf, decisionOf, placesOf } from "../decisions.js";
 import { isGroupChat } from "../filters/chat.js";
-import { mentions, withoutMention } from "../filters/group.js";
-import { withoutInvisibles } from "../format.js";
+import { addressedText } from "../filters/group.js";
 import { editButton } from "../keyboards/edit.js";
 import { recordButtons } from "../keyboards/record.js";
 import { hasUpcomingDeadline } from "../../reminders/plan.js";
@@ -52,10 +51,9 @@ export function questionText(ctx: BotContext): string | undefined {
 export const handleQuestion: Middleware<BotContext> = async (ctx, next) => {
   const typed = questionText(ctx);
   if (typed === undefined) return next();
-  const raw = withoutInvisibles(typed);
-  // "@bot incubators" in a private chat asks what it asks in a group.
-  const mentioned = mentions(raw, ctx.me.username);
-  const text = (isGroupChat(ctx) || mentioned ? withoutMention(raw, ctx.me.username) : raw).trim();
+  const addressed = addressedText(ctx, typed);
+  const mentioned = addressed.mentioned;
+  const text = addressed.text.trim();
   if (!text) {
     // A bare mention: an example of a question after it; a private message of blanks only: how to ask.
     if (isGroupChat(ctx) || mentioned) await ctx.reply(ctx.t("question:empty"));

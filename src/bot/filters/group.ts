@@ -1,5 +1,6 @@
 import type { NextFunction } from "grammy";
 import type { BotContext } from "../context.js";
+import { withoutInvisibles } from "../format.js";
 import { isGroupChat } from "./chat.js";
 
 /**
@@ -20,8 +21,19 @@ export async function groupAddressFilter(ctx: BotContext, next: NextFunction): P
   if (mentioned || repliedToMe) return next();
 }
 
+/**
+ * What a message says to the bot, as the question feature and the upcoming-events hook read it: without
+ * invisible characters, and without the bot's @mention in a group or wherever it is mentioned ("@bot
+ * incubators" in a private chat asks what it asks in a group).
+ */
+export function addressedText(ctx: BotContext, typed: string): { text: string; mentioned: boolean } {
+  const raw = withoutInvisibles(typed);
+  const mentioned = mentions(raw, ctx.me.username);
+  return { text: isGroupChat(ctx) || mentioned ? withoutMention(raw, ctx.me.username) : raw, mentioned };
+}
+
 /** Whether the text @mentions the bot: how a group addresses it, and a habit of some in a private chat too. */
-export function mentions(text: string, username: string): boolean {
+function mentions(text: string, username: string): boolean {
   return new RegExp(`@${username}\\b`, "i").test(text);
 }
 
