@@ -149,6 +149,18 @@ const decisionSets = [
     key: "tuning-14",
   },
   {
+    name: "dev, fifteenth tuning part (eval/dev-tuning-15.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-15.yaml"),
+    gate: false,
+    key: "tuning-15",
+  },
+  {
+    name: "dev, sixteenth tuning part (eval/dev-tuning-16.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-16.yaml"),
+    gate: false,
+    key: "tuning-16",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
@@ -201,6 +213,12 @@ const decisionSets = [
     file: path.join(repoRoot, "eval/dev-heldout-9.yaml"),
     gate: true,
     key: "heldout-9",
+  },
+  {
+    name: "dev, tenth held-out part (eval/dev-heldout-10.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-10.yaml"),
+    gate: true,
+    key: "heldout-10",
   },
 ];
 

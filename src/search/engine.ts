@@ -1514,6 +1514,8 @@ export class SearchEngine {
     const places = new Set<string>();
     const units: (QueryUnit & { word: number })[] = [];
     const unitsOfWord = new Map<number, number[]>();
+    // The characters a Chinese bigram unit covers, for names inside a longer word (see LexiconMatch.within).
+    const spanOfUnit = new Map<number, [number, number]>();
     const aboutAsker = askerWords(en, (at) => en.keys[at] === null);
     const sought = soughtWords(en, (at) => en.keys[at] === null);
 
@@ -1538,7 +1540,11 @@ export class SearchEngine {
         if (chars.length === 2) push(key, [{ term: key, factor: FACTOR.word, via: "exact" }]);
         // A longer Chinese word is as many units as it has bigrams, so a record has to hold all of them
         // to cover the word (the way CJK bigram analysers work).
-        if (chars.length >= 3) for (const b of bigrams(key)) push(b, [{ term: b, factor: FACTOR.word, via: "exact" }]);
+        if (chars.length >= 3)
+          bigrams(key).forEach((b, at) => {
+            if (chars.length === key.length) spanOfUnit.set(units.length, [word.start + at, word.start + at + 2]);
+            push(b, [{ term: b, factor: FACTOR.word, via: "exact" }]);
+          });
         if (chars.length === 1) {
           const alts: Alternative[] = [{ term: key, factor: FACTOR.word, via: "exact" }];
           const prev = en.words[i - 1];
@@ -1586,12 +1592,18 @@ export class SearchEngine {
       // ("an incubator in Chengdu" is not the incubators of other Chinese cities).
       if (ofCity && m.token === CHINA_TOKEN) continue;
       if (m.kind === "place") places.add(m.token);
+      // A name inside a longer Chinese word is a name of its own characters' units only (大学 of 清华大学).
+      const inName = (u: number) => {
+        const span = spanOfUnit.get(u);
+        return !m.within || !span || (span[0] >= m.within[0] && span[1] <= m.within[1]);
+      };
       if (this.lexicon.names.has(m.token)) {
-        const first = unitsOfWord.get(m.from)?.[0];
+        const first = unitsOfWord.get(m.from)?.find(inName);
         if (first !== undefined) units[first]!.named = true;
       }
       for (let w = m.from; w < m.to; w++) {
         for (const u of unitsOfWord.get(w) ?? []) {
+          if (!inName(u)) continue;
           if (m.kind === "place") {
             units[u]!.isPlace = true;
             if (isAskersPlace(en, m.from)) units[u]!.askers = true;

@@ -319,6 +319,17 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.9,
     language: 0.95,
   },
+  // Written blind on 2026-12-02 at the start of the seventh session that day; first read after two of its
+  // changes (a language and a Chinese-word fix): answer@1 0.894 (English and French 0.875, Russian 0.850),
+  // false declines 3.1 %, honest declines 0.958, small talk 32 of 32, direct answers 33 of 37, language 0.990.
+  "heldout-10": {
+    answerAt1: 0.84,
+    answerAt1PerLanguage: 0.8,
+    answerAt5: 0.97,
+    falseDeclines: 0.08,
+    honestDeclines: 0.9,
+    language: 0.95,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */

@@ -34,9 +34,12 @@ export function detectLanguage(text: string, hint?: Language, vocabulary?: Latin
     // script: Russian and Chinese writers drop English names and terms into their sentences far more
     // often than the other way round.
     // With grammar words of two scripts, the one with more of them ("des infos sur le 东博会 svp" is French).
+    // An acronym in capitals is a name, not a grammar word ("上合 AI 合作中心": "ai" is French for "have").
     const grammar = new Map<string, number>();
-    for (const w of words(fold(text)))
-      if (w.script !== "other" && !/^\d+$/.test(w.text) && isStopword(w))
+    const folded = fold(text);
+    const acronym = acronymTest(text, folded);
+    for (const w of words(folded))
+      if (w.script !== "other" && !/^\d+$/.test(w.text) && !acronym(w) && isStopword(w))
         grammar.set(w.script, (grammar.get(w.script) ?? 0) + 1);
     const ranked = [...grammar].sort((a, b) => b[1] - a[1]);
     const only =

@@ -26,6 +26,8 @@ export interface LexiconMatch {
   to: number;
   /** A Han name found inside words rather than as whole words ("上和" across 上 and 和). */
   partial?: boolean;
+  /** A Han name inside one longer word: its characters' offsets in the folded text (大学 of 清华大学). */
+  within?: [number, number];
 }
 
 interface Pattern {
@@ -359,9 +361,14 @@ export class Lexicon {
     return out;
   }
 
-  /** Han names starting anywhere inside one Han word (names need not align with segmentation). */
+  /**
+   * Han names starting anywhere inside one Han word (names need not align with segmentation). Chinese
+   * compounds end in their head: a name inside the word that runs into one ending the word is no name of
+   * it (华大 in 清华大学 is not BGI; 大学 is its head).
+   */
   private matchHan(text: AnalyzedText, from: number, out: LexiconMatch[]): void {
     const word = text.words[from]!;
+    const found: { at: number; end: number; match: LexiconMatch }[] = [];
     for (let at = word.start; at < word.end; at++) {
       for (const entry of this.hanByFirst.get(text.folded[at]!) ?? []) {
         if (!text.folded.startsWith(entry.text, at)) continue;
@@ -369,8 +376,17 @@ export class Lexicon {
         let to = from + 1;
         while (to < text.words.length && text.words[to]!.start < end) to++;
         const partial = at !== word.start || text.words[to - 1]!.end !== end;
-        out.push({ token: entry.token, kind: entry.kind, from, to, ...(partial ? { partial } : {}) });
+        const within: [number, number] | undefined = partial && to === from + 1 ? [at, end] : undefined;
+        const match = { token: entry.token, kind: entry.kind, from, to, ...(partial ? { partial, within } : {}) };
+        found.push({ at, end, match });
       }
+    }
+    for (const f of found) {
+      const cut =
+        f.at > word.start &&
+        f.end < word.end &&
+        found.some((head) => head.end === word.end && head.at > f.at && head.at < f.end);
+      if (!cut) out.push(f.match);
     }
   }
 

@@ -890,8 +890,15 @@ describe("decide: a name the catalog lacks next to an institution's word names a
     "is there a Tsinghua summer camp?",
     "летний лагерь МГУ",
     "清华大学有没有上合组织的交换项目",
+    // 华大 (BGI) inside 清华大学 is no name of it: the word ends in its head, 大学.
+    "清华大学的交换项目",
+    "清华大学",
   ])("%s is declined", (question) => {
     expect(decide(engine, question).kind).toBe("decline");
+  });
+
+  it("still reads 华大 as BGI where it begins a word", () => {
+    expectAnswer("华大基因在文莱的实验室", "bgi-huoyan-lab-brunei");
   });
 
   it.each([

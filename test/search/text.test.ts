@@ -103,6 +103,9 @@ describe("detectLanguage", () => {
     expect(detectLanguage("上合组织的 energy platform")).toBe("zh");
     // Grammar words of both scripts: the one with more of them.
     expect(detectLanguage("des infos sur le 东博会 svp")).toBe("fr");
+    // An acronym in capitals is a name, even when it spells a grammar word ("ai" is French).
+    expect(detectLanguage("上合 AI 合作中心")).toBe("zh");
+    expect(detectLanguage("что за AI центр ШОС")).toBe("ru");
   });
 
   it("tells French without accents by its grammar words", () => {
