@@ -49,6 +49,34 @@ const SUBJECT_OF_OPENER = new Map([
   ["have", "we"],
   ["нас", "у"],
 ]);
+/**
+ * Verbs of the asker's study, work and home: with the asker as subject they open a description that
+ * includes them ("I studied in Moscow", "je travaille dans une PME"). Russian drops the pronoun after the
+ * first clause ("Я из Вьетнама, учился в Москве"): there one earlier in the message is enough.
+ */
+const SELF_VERBS = new Set([
+  "studied",
+  "study",
+  "worked",
+  "work",
+  "lived",
+  "etudie",
+  "travaille",
+  "travaillons",
+  "учился",
+  "училась",
+  "учусь",
+  "учимся",
+  "работаю",
+  "работаем",
+  "работал",
+  "работала",
+  "жил",
+  "жила",
+  "живу",
+  "живём",
+  "живем",
+]);
 const IDENTITY_HAN = ["我是", "我们是", "本人是"];
 const SELF_HAN = [...IDENTITY_HAN, "来自"];
 /** 我在 says where the asker is only right before the place ("我在阿拉木图"; "我在找…" is a search). */
@@ -131,17 +159,24 @@ export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
 export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boolean): Set<number> {
   const { words, folded } = analyzed;
   const out = new Set<number>();
+  let firstPerson = false;
   for (let i = 0; i < words.length; i++) {
     const word = words[i]!;
     let start = -1;
     if (word.script === "han") {
       if (IDENTITY_HAN.includes(word.text)) start = i + 1;
     } else if (
+      SELF_VERBS.has(word.text) &&
+      (FIRST_PERSON.has(words[i - 1]?.text ?? "") || (word.script === "cyrillic" && firstPerson))
+    ) {
+      start = i;
+    } else if (
       IDENTITY_OPENERS.has(word.text) ||
       (SUBJECT_OF_OPENER.has(word.text) && words[i - 1]?.text === SUBJECT_OF_OPENER.get(word.text))
     ) {
       start = i + 1;
     }
+    if (FIRST_PERSON.has(word.text)) firstPerson = true;
     if (start < 0) continue;
     // The first word that says something decides: a noun describes the asker, a verb of wishing does not.
     const wish = (at: number) =>

@@ -2,7 +2,7 @@ import type { Language } from "../catalog/schema.js";
 import { isStopword } from "./analyzer.js";
 import { stopwords } from "./cjs-packages.js";
 import { subsetDetector } from "./language-subset.js";
-import { acronymTest, fold, scriptOf, words } from "./text.js";
+import { acronymTest, fold, scriptOf, words, type Word } from "./text.js";
 
 const { eng, fra } = stopwords;
 
@@ -34,12 +34,14 @@ export function detectLanguage(text: string, hint?: Language, vocabulary?: Latin
     // script: Russian and Chinese writers drop English names and terms into their sentences far more
     // often than the other way round.
     // With grammar words of two scripts, the one with more of them ("des infos sur le 东博会 svp" is French).
-    // An acronym in capitals is a name, not a grammar word ("上合 AI 合作中心": "ai" is French for "have").
+    // An acronym in capitals is a name, not a grammar word ("上合 AI 合作中心": "ai" is French for "have");
+    // a lone Latin letter other than a, i, y is a symbol ("реши уравнение x^2-5x+6=0").
     const grammar = new Map<string, number>();
     const folded = fold(text);
     const acronym = acronymTest(text, folded);
+    const symbol = (w: Word) => w.script === "latin" && w.text.length === 1 && !"aiy".includes(w.text);
     for (const w of words(folded))
-      if (w.script !== "other" && !/^\d+$/.test(w.text) && !acronym(w) && isStopword(w))
+      if (w.script !== "other" && !/^\d+$/.test(w.text) && !acronym(w) && !symbol(w) && isStopword(w))
         grammar.set(w.script, (grammar.get(w.script) ?? 0) + 1);
     const ranked = [...grammar].sort((a, b) => b[1] - a[1]);
     const only =

@@ -1000,6 +1000,17 @@ describe("decide: what the asker says of themselves and what they seek", () => {
     ["quoi de neuf à Tianjin ?", "sco-plus-meeting-2025"],
     // Russian typed as it sounds: the unstressed о written а.
     ["ахшорные инкубаторы урумчи", "urumqi-offshore-incubators"],
+    // Where the asker studied is who they are (the pronoun dropped), and why they write in Russian no question.
+    [
+      "Есть ли конкурс стартапов Китай–АСЕАН? Я из Вьетнама, учился в Москве, поэтому пишу по-русски",
+      "china-asean-innovation-contest",
+    ],
+    // Greetings and apologies around "what does it do".
+    [
+      "Ассалому алайкум! Извините за беспокойство, можно узнать, чем занимается Управление науки и технологий Урумчи?",
+      "urumqi-science-technology-bureau",
+    ],
+    ["早安，上合组织是什么", "shanghai-cooperation-organisation"],
   ])("%s is answered by %s", (question, id) => {
     expectAnswer(question, id);
   });

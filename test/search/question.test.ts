@@ -75,6 +75,12 @@ describe("smalltalkKind", () => {
     ["спасибо большое, очень помогло!", "thanks"],
     ["круто, ты молодец", "thanks"],
     ["good job!", "thanks"],
+    ["what kind of stuff can you answer?", "help"],
+    ["tu sais faire quoi au juste ?", "help"],
+    ["早安", "greeting"],
+    ["哈囉，你好嗎？", "greeting"],
+    ["privet", "greeting"],
+    ["ассалому алайкум", "greeting"],
   ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
     expect(smalltalkKind(text)).toBe(kind);
   });
@@ -106,6 +112,9 @@ describe("smalltalkKind", () => {
     "english-taught programmes in Kazakhstan",
     "is the contest in english?",
     "joke of a contest, who runs it?",
+    "tu sais quelque chose sur l'OCS ?",
+    "can you answer about SCO?",
+    "早安，上合组织是什么",
   ])("%s asks something", (text) => {
     expect(smalltalkKind(text)).toBeNull();
   });
