@@ -793,6 +793,11 @@ const QUESTION_WORDS = {
     "поэтому",
     "пишу",
     "русски",
+    // "что о нём известно?", "наш вуз дружит с…".
+    "нем",
+    "нём",
+    "известно",
+    "дружит",
   ],
   han: [
     // A wish and what it is about, as the segmenter leaves them ("想把我们的农业技术…", "想在阿拉木图…"), and the
@@ -879,6 +884,13 @@ const QUESTION_WORDS = {
     "我",
     "我们",
     "想问",
+    "问下",
+    "想问下",
+    // "NICTC是啥机构", "找谁比较好": what it is, which is better — the question's frame, not its words.
+    "是啥",
+    "比较",
+    "比较好",
+    "较好",
     "咨询",
     "一些",
     "相关",

@@ -101,6 +101,10 @@ export const DEFAULT_THRESHOLD = 0.45;
 const LONG_MESSAGE_UNITS = 12;
 const LONG_MESSAGE_THRESHOLD = 2 / 3;
 
+/** "…and which ones?" after a count: the items counted are asked too. */
+const WHICH_ONES =
+  /\b(?:which|what) (?:ones|are they|were they)\b|\b(?:lesquel(?:le)?s|quels sont[- ]ils|quelles sont[- ]elles)\b|(?:^|[\s,;.?!])(?:и |а )?(?:какие|какие именно|какие это)(?:[\s?!.]|$)|哪几个[？?。]?$|都是哪|分别是哪|有哪些[？?。]?$/u;
+
 /** Among hits this close to the best, one holding the asked fact is preferred. */
 const FACT_RERANK_WINDOW = 0.8;
 
@@ -182,7 +186,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const direct: DirectFact | null = said
     ? { kind: "sentence", text: said }
     : question
-      ? directAnswer(record, question, asked, response.lang)
+      ? directAnswer(record, question, asked, response.lang, post)
       : null;
   // "Which universities host the centre?" answered by "The announcement did not give host universities":
   // the record is the right one, and it says the answer is not known. So is "les critères d'éligibilité
@@ -214,9 +218,11 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const second =
     question === "when" && asksFor(text, "where")
       ? "where"
-      : (question === "count" || question === "amount") && asksFor(text, "when")
+      : (question === "count" || question === "amount" || question === "where") && asksFor(text, "when")
         ? "when"
-        : null;
+        : question === "count" && WHICH_ONES.test(fold(text))
+          ? "which"
+          : null;
   const also = direct && second ? directAnswer(record, second, asked, response.lang) : null;
   return {
     kind: "answer",
@@ -488,6 +494,7 @@ function directAnswer(
   question: QuestionKind,
   asked: AskedWords,
   lang: Language,
+  post: readonly string[] | null = null,
 ): DirectFact | null {
   const structured = directFact(record, question, asked);
   if (question === "count" || question === "amount") return structured;
@@ -502,6 +509,13 @@ function directAnswer(
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
     return structured;
+  // "Кто партсекретарь…?" is answered by the sentence naming the post, however the question worded it.
+  if (question === "who" && post && !isHeadPost(post)) {
+    const holder = asked
+      .sentencesOf(record, lang)
+      .find((p) => post.some((name) => containsWord(fold(p.part).replace(/-/g, " "), name.replace(/-/g, " "))));
+    if (holder) return { kind: "sentence", text: answeringText(holder) };
+  }
   // "Which sectors…?" is answered by a sentence that names sectors.
   const things = question === "which" ? asked.thingsKeys() : undefined;
   const namesThings = (keys: ReadonlySet<string>) => !things || things.size === 0 || overlap(things, keys) > 0;
@@ -805,7 +819,7 @@ interface AskedWords {
 }
 
 const SHARE =
-  /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅/iu;
+  /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅|占[^，。？！,.?!]{0,12}(?:多少|几)/iu;
 
 function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Language): AskedWords {
   const glossary = engine.catalog.glossary;

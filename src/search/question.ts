@@ -32,7 +32,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "when",
-    /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bqd\b|啥时候|啥时|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
+    /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bqd\b|啥时候|啥时|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bс какого (?:года|времени)\b|\bsince (?:what|which) year\b|\bdepuis quelle annee\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
   ],
   [
     "who",
@@ -412,6 +412,9 @@ const POSTS: readonly (readonly string[])[] = [
     "secretaire du parti",
     "secretaire du comite du parti",
     "секретарь партийного комитета",
+    "партсекретарь",
+    "партсекретаря",
+    "партийный секретарь",
     "парторг",
     "парторга",
     "парторгом",

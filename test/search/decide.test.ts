@@ -685,7 +685,47 @@ describe("decide: a count and a date asked together", () => {
   });
 });
 
+describe("decide: a second question after the first", () => {
+  it("answers where and since when", () => {
+    const decision = decide(engine, "Выставка Китай–АСЕАН — где и с какого года проводится?");
+    expect(decision.record?.id).toBe("caexpo");
+    expect(decision.direct).toMatchObject({ kind: "date" });
+    expect(decision.also).toMatchObject({ kind: "places" });
+  });
+
+  it.each([
+    ["乌鲁木齐新增了几个合作城市？都是哪几个？", "武汉"],
+    ["how many new partner cities did Urumqi sign, and which ones?", "Wuhan"],
+  ])("answers how many and which ones: %s", (question, city) => {
+    const decision = decide(engine, question);
+    expect(decision.direct).toMatchObject({ kind: "figures", question: "count" });
+    expect(decision.also).toMatchObject({ kind: "sentence" });
+    expect((decision.also as { text: string }).text).toContain(city);
+  });
+
+  it("reads 占…多少 as a share", () => {
+    const decision = decide(engine, "天津数字经济占GDP多少？");
+    expect(decision.direct).toMatchObject({ kind: "figures" });
+    expect((decision.direct as { figures: { value: number }[] }).figures[0]?.value).toBe(9.4);
+  });
+
+  it.each([
+    ["сколько стран в АСЕАН?", "asean", 11],
+    ["上合组织有几个成员国", "shanghai-cooperation-organisation", 10],
+  ])("counts an organisation's members: %s", (question, id, members) => {
+    const decision = decide(engine, question);
+    expect(decision.record?.id).toBe(id);
+    expect((decision.direct as { figures: { value: number }[] }).figures[0]?.value).toBe(members);
+  });
+});
+
 describe("decide: who holds a post", () => {
+  it("answers a post named otherwise than the record names it with the record's sentence naming it", () => {
+    const decision = decide(engine, "кто партсекретарь управления науки и технологий Урумчи?");
+    expect(decision.direct).toMatchObject({ kind: "sentence" });
+    expect((decision.direct as { text: string }).text).toContain("Цзинь Фуцзянь");
+  });
+
   it.each(["上合组织现任秘书长是谁", "кто генсек ШОС", "who is the secretary-general of the SCO?"])(
     "is declined when no record that would answer speaks of the post: %s",
     (question) => {
