@@ -10,7 +10,7 @@ import {
   asksFor,
   containsWord,
   countedAsked,
-  detailAsked,
+  detailsAsked,
   isHeadPost,
   listAsked,
   mentionsDetail,
@@ -165,20 +165,21 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const headless = isHeadPost(post) && record.kind !== "organisation" && record.kind !== "incubator";
   // "When is the next contest?", "…下一届在哪个城市举办？": asked beside other questions too, since a record
   // without a date still ahead answers none of them for the next edition.
-  const detail =
-    (mentionsDetail(text, "next") ? "next" : null) ??
-    detailAsked(text) ??
-    (question === "who" && !headless && !speaksOfPost(record, post) ? "person" : null) ??
-    (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
-  if (
-    detail &&
-    !holdsDetail(record, detail, {
+  const holds = (d: Detail) =>
+    holdsDetail(record, d, {
       countries: response.countries,
       catalog: engine.catalog,
       today: options.today ?? isoToday(),
-    })
-  )
-    return decline({ missing: detail });
+    });
+  // Of several details asked ("怎么申请？有截止日期吗"), one the record holds is answered.
+  const details = detailsAsked(text);
+  const detail =
+    (mentionsDetail(text, "next") ? "next" : null) ??
+    details.find(holds) ??
+    details[0] ??
+    (question === "who" && !headless && !speaksOfPost(record, post) ? "person" : null) ??
+    (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
+  if (detail && !holds(detail)) return decline({ missing: detail });
   // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.
   const listed = listAsked(text);
   if (listed && countsWithoutListing(record, listed, asked, response.lang)) return decline({ missing: "list" });
@@ -205,7 +206,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "When will the lunar station be finished?": a record with no date for what is asked says nothing of
   // when. A question of nothing but the record and when ("when was the SCO energy platform launched?") is
   // its card's: a record without dates tells of its beginnings in its text ("announced … in 2025").
-  // A deadline is asked otherwise (see detailAsked), with other questions ("怎么申请？有截止日期吗").
+  // A deadline is asked otherwise (see detailsAsked), with other questions ("怎么申请？有截止日期吗").
   if (
     question === "when" &&
     direct === null &&
@@ -307,6 +308,8 @@ function holdsDetail(
         record.figures.some((f) => f.currency !== undefined) ||
         LANGUAGES.some((l) => detailSentence(record, detail, l) !== undefined)
       );
+    case "hours":
+    case "tax":
     case "person":
     case "winners":
     case "list":

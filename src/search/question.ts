@@ -284,7 +284,9 @@ export type Detail =
   | "visa"
   | "biography"
   | "internship"
-  | "scholarship";
+  | "scholarship"
+  | "hours"
+  | "tax";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // What no programme of the catalog is about (visas, a person's life, scholarships, internships in a
@@ -302,6 +304,15 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   [
     "internship",
     /\binternships?\b|\binterns?\b|\bstages? (en|dans une?|chez) (entreprise|societe|soe|une? )|\bstagiaires?\b|\bстажировк\p{L}* (в|на) (компани|фирм|предприяти|корпораци|завод)\p{L}*|实习|實習/u,
+  ],
+  // Opening hours and tax breaks: no record of the catalog gives either.
+  [
+    "hours",
+    /\b(opening|office|business|working) hours\b|\bwhen (is|are) (it|they|the \w+) open\b|\bhoraires?( d'ouverture)?\b|\bheures d'ouverture\b|\bчасы (работы|приема)\b|\bграфик работы\b|\bрежим работы\b|营业时间|开放时间|办公时间|上班时间/u,
+  ],
+  [
+    "tax",
+    /\btax (incentives?|breaks?|benefits?|exemptions?|relief|holidays?|rates?|advantages?)\b|\b(avantages?|incitations?|exonerations?|allegements?) fisca(l|ux|les?)\b|\bfiscalite\b|\bналогов\p{L}* (льгот|ставк|преференци|каникул)\p{L}*|\bльгот\p{L}* по налог\p{L}*|税收优惠|减税|免税|税率|税收政策/u,
   ],
   [
     "phone",
@@ -336,7 +347,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // not who may take part, which a programme's card says and a membership question asks.
   [
     "admission",
-    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|对年龄|年龄有(什么)?(要求|限制)|怎么报名|如何报名|怎样报名|怎样申请/u,
+    /\badmissions?\b|\bentrance exams?\b|\bhow (do|can|could|should) (i|we|one|my \w+) (apply|enrol|enroll|register|get (in(?! touch)|admitted|accepted))\b|\bhow to (apply|enrol|enroll|register|get admitted)\b|\bage (limit|requirement)s?\b|\bconditions d'(admission|eligibilite|inscription|acces)\b|\bcriteres d'(admission|eligibilite|selection)\b|\bcomment (postuler|candidater|s'inscrire|s'y inscrire|etre admise?|y entrer|y participer|participer)\b|\bconcours d'entree\b|\blimite d'age\b|\bкак (поступить|подать заявку|подать документы|записаться|попасть)\b|\bпоступлени\p{L}*|\bвступительн\p{L}*|\bкакие экзамены\b|\bусловия (приема|участия|поступления|отбора)\b|\bвозрастн\p{L}* (ограничени|требовани)\p{L}*|怎么申请|如何申请|申请条件|(有)?(什么|哪些)(申请)?条件|申请要求|报名条件|录取|入学|招生|入学考试|年龄要求|年龄限制|对年龄|年龄有(什么)?(要求|限制)|怎么报名|如何报名|怎样报名|怎样申请/u,
   ],
   // Vacancies ("y a des offres d'emploi au centre…", "вакансии"), not jobs as a field ("green jobs").
   [
@@ -366,17 +377,18 @@ const DETAILS = DETAIL_PATTERNS.map(([detail, re]): [Detail, RegExp] => [
 ]);
 
 /**
- * The detail a question asks for, when that is all it asks ("телефон управления", "frais d'inscription du
- * camp"); null when it asks something else too ("who can apply? is there a deadline?").
+ * The details a question asks for, when that is all it asks ("телефон управления", "frais d'inscription du
+ * camp", "怎么申请？有截止日期吗"), in the order of DETAIL_PATTERNS; none when it asks something else too
+ * ("who can apply? is there a deadline?").
  */
-export function detailAsked(text: string): Detail | null {
+export function detailsAsked(text: string): Detail[] {
   const folded = fold(text).replace(/’/g, "'");
-  for (const [detail, pattern] of DETAILS) {
-    if (!pattern.test(folded)) continue;
-    const others = folded.split(CLAUSES).filter((part) => part && !pattern.test(part) && ASKS.test(part));
-    return others.length === 0 ? detail : null;
-  }
-  return null;
+  const found = DETAILS.filter(([, pattern]) => pattern.test(folded));
+  if (found.length === 0) return [];
+  const others = folded
+    .split(CLAUSES)
+    .filter((part) => part && ASKS.test(part) && !found.some(([, p]) => p.test(part)));
+  return others.length === 0 ? found.map(([detail]) => detail) : [];
 }
 
 /** Whether any part of a message names a detail ("…怎么申请？有截止日期吗" names the deadline). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  detailAsked,
+  detailsAsked,
   listAsked,
   namesAsked,
   postAsked,
@@ -283,7 +283,7 @@ describe("wordBoundaries", () => {
   });
 });
 
-describe("detailAsked", () => {
+describe("detailsAsked", () => {
   it.each([
     ["phone number of the Urumqi Science and Technology Bureau", "phone"],
     ["tel number of the Urumqi bureau", "phone"],
@@ -323,8 +323,20 @@ describe("detailAsked", () => {
     ["frais d'adhésion au réseau de transfert de technologies Chine-ASEAN", "fee"],
     ["оформление виз в Китай", "visa"],
     ["стажировка в компании Huawei через ШОС", "internship"],
+    ["horaires d'ouverture du centre de conférences de Shunyi ?", "hours"],
+    ["часы работы управления науки Урумчи", "hours"],
+    ["顺义中德示范区企业入驻有什么税收优惠", "tax"],
+    ["tax incentives in the Shunyi zone for German firms", "tax"],
   ])("%s asks for a detail (%s)", (text, detail) => {
-    expect(detailAsked(text)).toBe(detail);
+    expect(detailsAsked(text)[0]).toBe(detail);
+  });
+
+  it("lists every detail a message asks, when it asks nothing else", () => {
+    expect(detailsAsked("上合组织高等教育合作中心的奖学金怎么申请，有什么条件")).toEqual(["scholarship", "admission"]);
+    expect(detailsAsked("你好，请问广西东盟杰出青年科学家项目怎么申请？有截止日期吗")).toEqual([
+      "deadline",
+      "admission",
+    ]);
   });
 
   it.each([
@@ -365,7 +377,7 @@ describe("detailAsked", () => {
     "广西东盟杰出青年科学家项目申请需要提交简历吗？",
     "хочу на стажировку в Китай по ИИ",
   ])("%s asks for no detail alone", (text) => {
-    expect(detailAsked(text)).toBeNull();
+    expect(detailsAsked(text)).toEqual([]);
   });
 });
 
