@@ -501,6 +501,14 @@ function directAnswer(
 ): DirectFact | null {
   const structured = directFact(record, question, asked);
   if (question === "count" || question === "amount") return structured;
+  // "Where is the demonstration zone?": a district the record's text names says more than its city.
+  if (question === "where" && structured?.kind === "places" && structured.cities.length > 0) {
+    const district = asked
+      .sentencesOf(record, lang)
+      .flatMap((p) => p.part.split(CLAUSE_BREAK))
+      .find((clause) => NAMED_DISTRICT.test(clause));
+    if (district) return { kind: "sentence", text: district.trim().replace(/[,;:，；：]$/u, "") };
+  }
   const wanted = wantedKeys(record, asked);
   if (wanted.size === 0) return structured;
   // "When did Timor-Leste join ASEAN?" asks the date of something the record tells of, not its own date.
@@ -535,6 +543,10 @@ function directAnswer(
   }
   return best ? { kind: "sentence", text: answeringText(best.part) } : structured;
 }
+
+/** Where a record's text places it in a district: "in Shunyi District", "dans le district de Shunyi", "в районе Шуньи", 位于北京市顺义区. */
+const NAMED_DISTRICT =
+  /\bin \p{Lu}\p{Ll}+ District\b|\bdans le district de \p{Lu}|(?<!\p{L})в районе \p{Lu}|(?:位于|在)\p{Script=Han}{0,4}?\p{Script=Han}{2}区(?![域别内])/u;
 
 /** Question words (besides the title's) a dated sentence shares with a when-question to answer it. */
 const DATED_SHARED = 2;

@@ -685,6 +685,19 @@ describe("decide: a count and a date asked together", () => {
   });
 });
 
+describe("decide: where, in a district", () => {
+  it.each([
+    ["where is the China-Germany economic and technological cooperation demonstration zone?", "Shunyi District"],
+    ["德國企業想在北京落地，中德經濟技術合作示範區在哪？", "顺义区"],
+    ["где находится демонстрационная зона Китай-Германия?", "районе Шуньи"],
+  ])("answers %s with the district the record's text places it in", (question, district) => {
+    const decision = decide(engine, question);
+    expect(decision.record?.id).toBe("shunyi-sino-german-demo-zone");
+    expect(decision.direct).toMatchObject({ kind: "sentence" });
+    expect((decision.direct as { text: string }).text).toContain(district);
+  });
+});
+
 describe("decide: a second question after the first", () => {
   it("answers where and since when", () => {
     const decision = decide(engine, "Выставка Китай–АСЕАН — где и с какого года проводится?");
