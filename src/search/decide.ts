@@ -546,7 +546,7 @@ function directAnswer(
 
 /** Where a record's text places it in a district: "in Shunyi District", "dans le district de Shunyi", "в районе Шуньи", 位于北京市顺义区. */
 const NAMED_DISTRICT =
-  /\bin \p{Lu}\p{Ll}+ District\b|\bdans le district de \p{Lu}|(?<!\p{L})в районе \p{Lu}|(?:位于|在)\p{Script=Han}{0,4}?\p{Script=Han}{2}区(?![域别内])/u;
+  /\bin \p{Lu}\p{Ll}+ District\b|\bdans le district de \p{Lu}|(?<!\p{L})в районе \p{Lu}|(?:位于|在)\p{Script=Han}{0,4}?\p{Script=Han}(?<![地社园])区(?![域别内])/u;
 
 /** Question words (besides the title's) a dated sentence shares with a when-question to answer it. */
 const DATED_SHARED = 2;

@@ -1156,14 +1156,28 @@ export class SearchEngine {
     let known = 0;
     for (let i = 0; i < unsure.length; i++) {
       const word = unsure[i]!;
-      if (!this.isGlossaryName(word) && this.isRussianWord(fold(cyrillicOf(word)))) known++;
+      const cyrillic = fold(cyrillicOf(word));
+      // A word of the catalog's Russian, or one of the words around a Russian question ("podskazhite", "svyazan").
+      if (
+        !this.isGlossaryName(word) &&
+        (this.isRussianWord(cyrillic) ||
+          isStopword({ text: cyrillic, script: "cyrillic", start: 0, end: cyrillic.length }))
+      )
+        known++;
       else other++;
       // The words left cannot make up for the others any more (the test below).
       const left = unsure.length - 1 - i;
       if (grammar + known + left < other || (grammar === 0 && known + left < 3)) return undefined;
     }
     if (!((grammar > 0 && known > 0) || known >= 3) || grammar + known < other) return undefined;
-    return text.replace(/\p{Script=Latin}+/gu, cyrillicOf);
+    // Names the catalog has in Latin letters, capitalised, stay as typed ("Tianjin", "Zhongya Hulian", "Urumchi").
+    return text.replace(/\p{Script=Latin}+/gu, (word) => {
+      const folded = fold(word);
+      return /^\p{Lu}/u.test(word) &&
+        (this.surfaces.has(folded) || this.isGlossaryName(folded) || this.lexicon.isPlaceWord(folded))
+        ? word
+        : cyrillicOf(word);
+    });
   }
 
   /**

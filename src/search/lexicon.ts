@@ -275,6 +275,11 @@ export class Lexicon {
     return longest;
   }
 
+  /** Whether a one-word Latin or Cyrillic text (folded) is a place name of the gazetteer or the catalog ("urumchi"). */
+  isPlaceWord(text: string): boolean {
+    return this.placeWords.get(text) !== undefined;
+  }
+
   /** Whether a Chinese text is a name of the glossary or the gazetteer (上合组织, 孵化器, 乌鲁木齐). */
   isHanName(text: string): boolean {
     return this.hanByFirst.get(text[0] ?? "")?.some((entry) => entry.text === text) ?? false;

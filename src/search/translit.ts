@@ -48,9 +48,20 @@ export const TRANSLIT_GRAMMAR = new Set([
 
 /** The Cyrillic a word of transliterated Russian spells ("Kazakhstane" → "Казахстане", "svyazannyi" → "связанный"). */
 export function cyrillicOf(word: string): string {
+  // "est'" is "есть", not the "эст" an initial e reads as elsewhere ("eto" → "это").
+  if (/^est$/iu.test(word)) return word[0] === "E" ? "Есть" : "есть";
   return (
     russian
-      .reverse(word)
+      .reverse(
+        word
+          // "j", and "y" after a vowel before a consonant or at the end, are й ("dobryj", "kitajskie", "pozhaluysta",
+          // "Kitay"); "ja", "ju" are я, ю.
+          .replace(/j(?=[aeouAEOU])/gu, "y")
+          .replace(/J(?=[aeouAEOU])/gu, "Y")
+          .replace(/([aeiouAEIOU])[yY](?=[b-df-hj-np-tv-xzB-DF-HJ-NP-TV-XZ]|$)/gu, "$1й")
+          .replace(/j/gu, "й")
+          .replace(/J/gu, "Й"),
+      )
       // Spellings the preset leaves in Latin or reads the other way: "Kazahstane", "tsifrovoi", "tyanczin".
       .replace(/cz/giu, (m: string) => (m[0] === "C" ? "Ц" : "ц"))
       .replace(/h/gu, "х")

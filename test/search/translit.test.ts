@@ -20,6 +20,11 @@ describe("cyrillicOf", () => {
     ["obmena", "обмена"],
     ["Rossii", "России"],
     ["kitai", "китай"],
+    ["Kitay", "Китай"],
+    ["kitajskie", "китайские"],
+    ["Dobryj", "Добрый"],
+    ["pozhaluysta", "пожалуйста"],
+    ["est", "есть"],
   ])("%s spells %s", (latin, cyrillic) => {
     expect(cyrillicOf(latin)).toBe(cyrillic);
   });
@@ -38,6 +43,23 @@ describe("Russian typed in Latin letters", () => {
     expect(decision.lang).toBe("ru");
     expect(decision.kind).toBe("answer");
     expect(ids).toContain(decision.record?.id);
+  });
+
+  it.each([
+    // The words around the question ("podskazhite", "svyazan") are Russian too; a name the catalog has in
+    // Latin letters, capitalised, stays as typed.
+    [
+      "podskazhite pozhaluysta chto za inkubator Zhongya Hulian i gde on rabotaet",
+      "xinjiang-central-asia-incubator",
+      "Zhongya Hulian",
+    ],
+    ["pro inkubator v Shenyane est' info? on svyazan s Urumchi?", "incubator-shenyang", "Urumchi"],
+  ])("%s is read as Russian, its names kept", (text, id, name) => {
+    expect(engine.fromTranslit(text)).toContain(name);
+    const decision = decide(engine, text);
+    expect(decision.lang).toBe("ru");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toBe(id);
   });
 
   it.each([
