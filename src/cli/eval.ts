@@ -161,6 +161,12 @@ const decisionSets = [
     key: "tuning-16",
   },
   {
+    name: "dev, seventeenth tuning part (eval/dev-tuning-17.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-17.yaml"),
+    gate: false,
+    key: "tuning-17",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

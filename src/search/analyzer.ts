@@ -1024,6 +1024,8 @@ const QUESTION_WORDS = {
  * weight in the confidence that a record answers the question.
  */
 const SOFT_WORDS = [
+  // "quoi de neuf côté coopération": as for — yet the first word of Côte d'Ivoire, which stays a place.
+  "cote",
   "date",
   "dates",
   "year",
