@@ -34,6 +34,10 @@ const QUESTION_WORDS = {
     "know",
     "tell",
     "answer",
+    // "the full list of…": all of it is what a list is.
+    "full",
+    "complete",
+    "entire",
     "show",
     "please",
     "pls",
@@ -482,6 +486,8 @@ const QUESTION_WORDS = {
     "racontez",
     "raconter",
     "repondre",
+    "complete",
+    "exhaustive",
     "qqch",
     "qqn",
     "pendant",
@@ -792,6 +798,8 @@ const QUESTION_WORDS = {
     // "поэтому пишу по-русски": why the asker writes as they do.
     "поэтому",
     "пишу",
+    "полный",
+    "полностью",
     "русски",
     // "есть инфо про…": information in general is what every card gives.
     "инфо",
@@ -891,6 +899,7 @@ const QUESTION_WORDS = {
     "想问",
     "问下",
     "想问下",
+    "完整",
     // "NICTC是啥机构", "找谁比较好": what it is, which is better — the question's frame, not its words.
     "是啥",
     "比较",

@@ -182,7 +182,10 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (detail && !holds(detail)) return decline({ missing: detail });
   // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.
   const listed = listAsked(text);
-  if (listed && countsWithoutListing(record, listed, asked, response.lang)) return decline({ missing: "list" });
+  // "The full list of ASEAN members" is answered by the record's countries.
+  const listsCountries = question === "countries" && record.countries.length > 1;
+  if (listed && !listsCountries && countsWithoutListing(record, listed, asked, response.lang))
+    return decline({ missing: "list" });
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
   const direct: DirectFact | null = said
     ? { kind: "sentence", text: said }
@@ -537,8 +540,11 @@ function directAnswer(
     // "Which cities…?" asks for a list: a sentence that lists (or shares two words with the question), and
     // of two such sentences the one that lists more. One shared word of an unlisting sentence is not it.
     const items = listItems(part.part);
-    if (question === "which" && ((shared < 2 && items < 2) || !namesThings(part.keys))) continue;
-    const n = shared + (question === "which" ? Math.min(items, 5) / 10 : 0);
+    // A sentence naming the things asked for first; else one listing items ("which provinces were the
+    // companies from?" met by "companies from Beijing, Zhejiang, Henan and elsewhere signed…").
+    const naming = namesThings(part.keys);
+    if (question === "which" && ((shared < 2 && items < 2) || (!naming && items < 2))) continue;
+    const n = shared + (question === "which" ? Math.min(items, 5) / 10 + (naming ? 1 : 0) : 0);
     if (!best || n > best.overlap) best = { part, overlap: n };
   }
   return best ? { kind: "sentence", text: answeringText(best.part) } : structured;
@@ -579,7 +585,8 @@ function countsWithoutListing(
   // A record that does not even count the set ("la liste des 28 villes" answered by a record without 28)
   // lists it only in a sentence with as many items.
   const counted = record.figures.find((f) => numbers.includes(f.value))?.value;
-  const count = counted ?? Math.max(...numbers);
+  // A list asked in full ("the complete list of participants") is one of several items.
+  const count = counted ?? (numbers.length > 0 ? Math.max(...numbers) : FULL_LIST_ITEMS);
   // "перечень 514 пунктов спроса и предложения" names a record that is itself a list ("Перечень Урумчи…") —
   // of that number: "la liste des 28 villes" is not the list of 514 items.
   const title = fold(record.title[lang]);
@@ -592,6 +599,9 @@ function countsWithoutListing(
   const items = Math.min(count, 4);
   return !asked.sentencesOf(record, lang).some((p) => listItems(p.part) + 1 >= items && overlap(named, p.keys) > 0);
 }
+
+/** How many items a sentence lists, at least, to answer a list asked in full. */
+const FULL_LIST_ITEMS = 4;
 
 /** The words for a list itself, which a record that is a list has in its title ("Liste d'Ürümqi de 514…"). */
 const LIST_NOUNS = new Set(["list", "lists", "liste", "listes", "перечень", "список", "списка", "清单"]);

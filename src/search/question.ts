@@ -10,6 +10,11 @@ import { fold, scriptOf } from "./text.js";
 export type QuestionKind = "count" | "amount" | "when" | "who" | "where" | "countries" | "theme" | "which";
 
 const KIND_PATTERNS: [QuestionKind, RegExp][] = [
+  // "Which bodies organised the forum?" asks who organised it: its organisers, not a list in its text.
+  [
+    "who",
+    /\b(which|what) (organi[sz]ations|bodies|institutions|agencies|entities|ministries|departments)\b.*\b(organi[sz]|co-?host|host|sponsor)|\bquel(le)?s? (organismes|organisations|institutions|entites|ministeres)\b.*\b(organis|co-?organis|parrain)|\bкаки[ем] (организаци|ведомств|учреждени|министерств)\p{L}*\b.*\bорганиз|哪些(机构|单位|部门)(联合)?(主办|承办|组织)/u,
+  ],
   // "Which cities / which three platforms / in which district": the things a sentence of the record lists.
   // First, as "哪几个城市" and "какие три платформы" are not counts; countries and a single city ("哪个城市",
   // "which city") have their own kinds.
@@ -28,11 +33,11 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "countries",
-    /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有/u,
+    /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有|\bсписок (стран|государств)|\blist of (the )?(member )?(countries|states)\b|\bliste des (pays|etats)\b|国家名单/u,
   ],
   [
     "when",
-    /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bqd\b|啥时候|啥时|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bс какого (?:года|времени)\b|\bsince (?:what|which) year\b|\bdepuis quelle annee\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
+    /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bqd\b|啥时候|啥时|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bdate d'(ouverture|inauguration)\b|\bdate de (debut|tenue|lancement)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bс какого (?:года|времени)\b|\bsince (?:what|which) year\b|\bdepuis quelle annee\b|\bкакого числа\b|\bв каком году\b|\bдата\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
   ],
   [
     "who",
@@ -495,7 +500,7 @@ const WINNER_WORDS = WINNERS.map(wordName);
 /** Words asking for the items of a set one by one ("la liste des…", "which companies exactly", "какие именно", 具体条目). */
 const LIST = new RegExp(
   wordBoundaries(
-    String.raw`\b(full |complete |whole )?list of\b|\blist (all|every|each|them|the)\b|\b(company|companies|firms?|partners?|participants?) names\b|\bwith (the |their )?names\b|\bnoms des (entreprises|societes|villes|partenaires|participants|projets)\b|\bназвани\p{L}* (компаний|фирм|предприятий|проектов|городов)\b|\bкакие конкретно\b|都是(跟|和|与)?哪些|哪些公司|哪些企业|\b(which|what) (?!is |was )\w+ exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出`,
+    String.raw`\b(full |complete |whole )?list of\b|\blist (all|every|each|them|the)\b|\b(company|companies|firms?|partners?|participants?) names\b|\bwith (the |their )?names\b|\bnoms des (entreprises|societes|villes|partenaires|participants|projets)\b|\bназвани\p{L}* (компаний|фирм|предприятий|проектов|городов)\b|\bкакие конкретно\b|都是(跟|和|与)?哪些|哪些公司|哪些企业|\b(which|what) (?!is |was )\w+ exactly\b|\bwhat exactly (are|were) the\b|\bnames of (the|all|each|those|these)\b|\bitemi[sz]ed\b|\bla liste (des|de|complete|detaillee)\b|\bliste (complete|detaillee|exhaustive)\b|\bquel(le)?s \w+ exactement\b|\bles noms des\b|\bсписок\b|\bсписка\b|\bперечень\b|\bперечисл\p{L}*|\bкакие именно\b|\bкто именно\b|\bпоименно\b|具体(条目|名单|清单|项目|名称|是哪些|有哪些)|分别是(哪|什么)|列出|完整名单|全部名单|所有名单|名单`,
   ),
   "u",
 );
@@ -534,8 +539,18 @@ export function listAsked(text: string): { numbers: number[]; cue: string } | nu
     ...[...folded.matchAll(/(?<![\d.,])\d+(?![\d.,]\d)/gu)].map((m) => Number(m[0])),
     ...[...folded.matchAll(NUMBER_WORD)].map((m) => NUMBER_WORDS.findIndex((re) => re.test(m[0])) + 2),
   ].filter((n) => n > 1 && !(n >= 1900 && n <= 2100));
+  // "The full list of the companies that signed", "список всех участников", 完整名单: all of a set, however many.
+  if (numbers.length === 0 && COMPLETE_LIST.test(folded)) return { numbers: [], cue };
   return numbers.length > 0 ? { numbers, cue } : null;
 }
+
+/** A list asked in full, whatever its size. */
+const COMPLETE_LIST = new RegExp(
+  wordBoundaries(
+    String.raw`\b(full|complete|whole|entire) list\b|\blist (of )?all\b|\ball the names\b|\bliste (complete|exhaustive|integrale)\b|\bla liste de (tous|toutes)\b|\bполный (список|перечень)\b|\bсписок (всех|полностью)\b|\bвесь (список|перечень)\b|(完整|全部|所有|全体)\p{Script=Han}{0,6}?(名单|清单|名录)|(名单|清单)(全文|全部)`,
+  ),
+  "u",
+);
 
 /** The names of the post a question asks the holder of ("кто генсек ШОС?"), or null. */
 export function postAsked(text: string): readonly string[] | null {

@@ -698,6 +698,38 @@ describe("decide: where, in a district", () => {
   });
 });
 
+describe("decide: lists, and which-questions", () => {
+  it.each([
+    "список всех участников альянса Китай–АСЕАН по трансферу технологий",
+    "2025上合组织数字经济论坛签约企业的完整名单有吗",
+  ])("declines a list asked in full that the record does not give: %s", (question) => {
+    expect(decide(engine, question)).toMatchObject({ kind: "decline", missing: "list" });
+  });
+
+  it.each([
+    ["full list of SCO member states", "BY"],
+    ["complete list of ASEAN members", "TL"],
+    ["полный список стран ШОС", "BY"],
+  ])("answers a full list of members with the record's countries: %s", (question, country) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.direct).toMatchObject({ kind: "places" });
+    expect((decision.direct as { countries: string[] }).countries).toContain(country);
+  });
+
+  it("answers which provinces with the sentence listing them, though it does not say provinces", () => {
+    const decision = decide(engine, "数字经济论坛签约的企业来自哪些地区");
+    expect(decision.direct).toMatchObject({ kind: "sentence" });
+    expect((decision.direct as { text: string }).text).toContain("浙江");
+  });
+
+  it("reads which bodies organised an event as who organised it", () => {
+    const decision = decide(engine, "quels organismes ont organisé le Forum de l'économie numérique de l'OCS ?");
+    expect(decision.question).toBe("who");
+    expect(decision.direct).toMatchObject({ kind: "parties" });
+  });
+});
+
 describe("decide: a second question after the first", () => {
   it("answers where and since when", () => {
     const decision = decide(engine, "Выставка Китай–АСЕАН — где и с какого года проводится?");
