@@ -256,6 +256,9 @@ const QUESTION_WORDS = {
     "opportunities",
     "options",
     "currently",
+    // "which countries are SCO members these days?", "nowadays".
+    "days",
+    "nowadays",
     "really",
     "actually",
     "exactly",
@@ -364,6 +367,8 @@ const QUESTION_WORDS = {
     "quelqu",
     "bcp",
     "actuellement",
+    // "d'après vos fiches": the catalog's own cards, not what is asked about.
+    "fiches",
     "actuel",
     "aujourd'hui",
     "maintenant",

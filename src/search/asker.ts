@@ -259,3 +259,42 @@ export function soughtWords(analyzed: AnalyzedText, isFiller: (at: number) => bo
   }
   return out;
 }
+
+/** A sentence's end: what follows is another sentence. */
+const SENTENCE_END = /[.!?。！？\n]/u;
+/** Words (not filler) the question's own sentence has, at least, for the others to be its context. */
+const QUESTION_WORDS_MIN = 3;
+
+/**
+ * Indexes of the words of a message's other sentences, when one sentence asks the question ("We make
+ * sensors and lead our niche. We are thinking about Beijing. Is there a zone for German firms like us?")
+ * and names enough to stand alone: the sentences before it say who asks and why — context, which a record
+ * need not cover. Empty for a message of one sentence, or with no question mark.
+ */
+export function contextWords(analyzed: AnalyzedText, isFiller: (at: number) => boolean): Set<number> {
+  const { words, folded } = analyzed;
+  const out = new Set<number>();
+  if (words.length === 0) return out;
+  // Sentence of each word, and whether a sentence ends with a question mark.
+  const sentence = new Int32Array(words.length);
+  const asks: boolean[] = [];
+  let current = 0;
+  for (let i = 0; i < words.length; i++) {
+    const gap = i === 0 ? "" : folded.slice(words[i - 1]!.end, words[i]!.start);
+    if (i > 0 && SENTENCE_END.test(gap)) {
+      asks[current] = /[?？]/u.test(gap);
+      current++;
+    }
+    sentence[i] = current;
+  }
+  asks[current] = /[?？]/u.test(folded.slice(words[words.length - 1]!.end));
+  if (current === 0) return out;
+  const question = asks.lastIndexOf(true);
+  if (question < 0) return out;
+  let named = 0;
+  for (let i = 0; i < words.length; i++) if (sentence[i] === question && !isFiller(i)) named++;
+  if (named < QUESTION_WORDS_MIN) return out;
+  // Only the sentences before it: one after it asks more ("…哪些联合实验室？有名单吗").
+  for (let i = 0; i < words.length; i++) if (sentence[i]! < question && !isFiller(i)) out.add(i);
+  return out;
+}

@@ -1,4 +1,4 @@
-import { askerWords, isAskersPlace, soughtWords } from "./asker.js";
+import { askerWords, contextWords, isAskersPlace, soughtWords } from "./asker.js";
 import { Document } from "flexsearch";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
@@ -1532,6 +1532,8 @@ export class SearchEngine {
     const spanOfUnit = new Map<number, [number, number]>();
     const aboutAsker = askerWords(en, (at) => en.keys[at] === null);
     const sought = soughtWords(en, (at) => en.keys[at] === null);
+    // The sentences around the one that asks: who asks and why (a place there still narrows the question).
+    const context = contextWords(en, (at) => en.keys[at] === null);
 
     en.words.forEach((word, i) => {
       const key = en.keys[i];
@@ -1545,7 +1547,7 @@ export class SearchEngine {
           weight: 0,
           rarest: 0,
           word: i,
-          ...(aboutAsker.has(i) ? { describesAsker: true } : {}),
+          ...(aboutAsker.has(i) || context.has(i) ? { describesAsker: true } : {}),
           ...(sought.has(i) ? { sought: true } : {}),
         });
       };
@@ -1636,6 +1638,9 @@ export class SearchEngine {
         }
       }
     }
+
+    for (const unit of units)
+      if (unit.isPlace && context.has(unit.word) && !aboutAsker.has(unit.word)) delete unit.describesAsker;
 
     // A soft word is never typo-corrected: "date" must not become "data".
     const corrections = new Map<number, string>();

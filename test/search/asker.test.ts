@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/search/analyzer.js";
-import { askerWords, isAskersPlace, soughtWords } from "../../src/search/asker.js";
+import { askerWords, contextWords, isAskersPlace, soughtWords } from "../../src/search/asker.js";
 
 /** Whether the word `place` of `text` is taken for the asker's own place. */
 function askers(text: string, place: string): boolean {
@@ -150,5 +150,33 @@ describe("soughtWords", () => {
 
   it("finds nothing without a verb of seeking", () => {
     expect(sought("incubators in Kazakhstan", "en")).toEqual([]);
+  });
+});
+
+describe("contextWords", () => {
+  /** The words of `text` taken for the context of its question. */
+  const context = (text: string) => {
+    const analyzed = analyze(text, "en");
+    return [...contextWords(analyzed, (at) => analyzed.keys[at] === null)].map((at) => analyzed.words[at]!.text);
+  };
+
+  it("takes the sentences before the one that asks, when that one names enough", () => {
+    expect(
+      context(
+        "We make precision sensors and lead our niche. Is there a demonstration zone for German firms in Beijing?",
+      ),
+    ).toEqual(["precision", "sensors", "lead", "niche"]);
+  });
+
+  it("takes nothing from a question of one sentence, or one that names too little", () => {
+    expect(context("We make sensors, is there a demonstration zone for German firms in Beijing?")).toEqual([]);
+    expect(context("We make precision sensors for German firms in Beijing. Any ideas?")).toEqual([]);
+    expect(context("We make precision sensors for German firms in Beijing.")).toEqual([]);
+  });
+
+  it("leaves a sentence after the question alone: it asks more", () => {
+    expect(context("Which joint labs did Malaysian universities build with Guangxi? Is there a list of them")).toEqual(
+      [],
+    );
   });
 });

@@ -997,6 +997,17 @@ describe("decide: a name the catalog lacks next to an institution's word names a
   });
 });
 
+describe("decide: the sentences before the question", () => {
+  it("are context: the record need not cover them to be sure", () => {
+    const decision = decide(
+      engine,
+      "My daughter studies robotics at a college in Jinan and her club builds drones. Does Jinan take part in any cooperation with Xinjiang?",
+    );
+    expect(decision.record?.id).toBe("incubator-jinan");
+    expect(decision.confidence).toBeGreaterThanOrEqual(DEFAULT_THRESHOLD);
+  });
+});
+
 describe("decide: a long message", () => {
   const long =
     "Good afternoon. My daughter is finishing her engineering degree in Almaty and would love to spend a few months " +
