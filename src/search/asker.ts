@@ -289,11 +289,17 @@ export function contextWords(analyzed: AnalyzedText, isFiller: (at: number) => b
   }
   asks[current] = /[?？]/u.test(folded.slice(words[words.length - 1]!.end));
   if (current === 0) return out;
-  const question = asks.lastIndexOf(true);
-  if (question < 0) return out;
-  let named = 0;
-  for (let i = 0; i < words.length; i++) if (sentence[i] === question && !isFiller(i)) named++;
-  if (named < QUESTION_WORDS_MIN) return out;
+  const asked = asks.lastIndexOf(true);
+  if (asked < 0) return out;
+  const named = (s: number) => {
+    let n = 0;
+    for (let i = 0; i < words.length; i++) if (sentence[i] === s && !isFiller(i)) n++;
+    return n;
+  };
+  // "…ищем инкубатор, который поможет выйти на китайский рынок. Что посоветуете?": a short question asks
+  // about the sentence before it, which is then the question's own.
+  const question = named(asked) >= QUESTION_WORDS_MIN ? asked : asked > 0 && named(asked) <= 1 ? asked - 1 : -1;
+  if (question < 0 || named(question) < QUESTION_WORDS_MIN) return out;
   // Only the sentences before it: one after it asks more ("…哪些联合实验室？有名单吗").
   for (let i = 0; i < words.length; i++) if (sentence[i]! < question && !isFiller(i)) out.add(i);
   return out;

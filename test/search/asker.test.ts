@@ -174,6 +174,14 @@ describe("contextWords", () => {
     expect(context("We make precision sensors for German firms in Beijing.")).toEqual([]);
   });
 
+  it("takes a short question for one about the sentence before it", () => {
+    expect(
+      context(
+        "We build delivery drones in Almaty. We seek an incubator with access to the Chinese market. Any advice?",
+      ),
+    ).toEqual(["build", "delivery", "drones", "almaty"]);
+  });
+
   it("leaves a sentence after the question alone: it asks more", () => {
     expect(context("Which joint labs did Malaysian universities build with Guangxi? Is there a list of them")).toEqual(
       [],
