@@ -10,6 +10,7 @@ import {
   asksFor,
   containsWord,
   countedAsked,
+  comparedParts,
   detailsAsked,
   isHeadPost,
   listAsked,
@@ -118,6 +119,22 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     const lang =
       smalltalk === "command" ? (options.langHint ?? "en") : (options.lang ?? engine.language(text, options.langHint));
     return smalltalkDecision({ query: text, lang, countries: [], total: 0, hits: [] }, smalltalk);
+  }
+  // "The difference between X and Y": X's record, and Y's first among the others, when each part is answered.
+  const compared = filtered ? null : comparedParts(text);
+  if (compared) {
+    const lang = options.lang ?? engine.language(text, options.langHint);
+    const [a, b] = compared.map((part) => decide(engine, part, { ...options, lang, analysed: undefined }));
+    if (a?.kind === "answer" && b?.kind === "answer" && a.record && b.record && a.record.id !== b.record.id) {
+      const other = b.response.hits[0]!;
+      const hits = [a.response.hits[0]!, other, ...a.response.hits.slice(1).filter((h) => h.id !== other.id)];
+      return {
+        ...a,
+        response: { ...a.response, query: text, hits: hits.slice(0, limit) },
+        question: null,
+        direct: null,
+      };
+    }
   }
   const question = questionKind(text);
   // Analysed once, for the search and for matching the question against the record's sentences.

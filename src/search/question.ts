@@ -1506,3 +1506,31 @@ function normalize(text: string): string {
   if (out.includes("|")) out = out.replace(/(\s*\|\s*)+/g, " | ").replace(/^\s*\|\s*|\s*\|\s*$/g, "");
   return out.trim();
 }
+
+/**
+ * The two things a message compares ("what is the difference between the SCO digital economy platform and
+ * the forum?", "чем отличается X от Y", "X和Y有什么区别"), as written; null when it compares nothing.
+ */
+export function comparedParts(text: string): [string, string] | null {
+  for (const pattern of COMPARISONS) {
+    const m = pattern.exec(text.trim());
+    if (!m) continue;
+    const a = m[1]!.trim();
+    const b = m[2]!.trim();
+    if (a && b && /[\p{L}\p{N}]/u.test(a) && /[\p{L}\p{N}]/u.test(b)) return [a, b];
+  }
+  return null;
+}
+
+const COMPARISONS = [
+  /\b(?:the )?differences? between (.+?) and (.+?)[\s?.!]*$/iu,
+  /\bhow (?:is|does) (.+?) differ(?:ent)? from (.+?)[\s?.!]*$/iu,
+  /\bcompare (.+?) (?:and|with|to) (.+?)[\s?.!]*$/iu,
+  /\bdiff[ée]rences? entre (.+?) et (.+?)[\s?.!]*$/iu,
+  /\bcomparer (.+?) (?:et|avec|à) (.+?)[\s?.!]*$/iu,
+  /(?:^|\s)(?:разниц[аеуы]|различи[яей]|отличи[яей]) между (.+?) и (.+?)[\s?.!]*$/iu,
+  /(?:^|\s)чем (?:отличается|отличаются) (.+?) от (.+?)[\s?.!]*$/iu,
+  /^(.+?) и (.+?)\s*[—–-]?\s*это (?:разные|одно и то же|не одно и то же)(?!\p{L})/iu,
+  /^(.+?)(?:和|与|跟)(.+?)(?:之间)?(?:有)?(?:什么|啥|哪些)(?:区别|不同)/u,
+  /^(.+?)(?:和|与|跟)(.+?)(?:是一回事|一样)吗/u,
+];

@@ -997,6 +997,31 @@ describe("decide: a name the catalog lacks next to an institution's word names a
   });
 });
 
+describe("decide: a comparison of two things", () => {
+  it.each([
+    [
+      "Quelle différence entre la plateforme Chine-OCS pour l'économie numérique et le Forum de l'économie numérique de l'OCS 2025 ?",
+      "sco-digital-economy-platform",
+      "sco-digital-economy-forum-2025",
+    ],
+    [
+      "чем отличается центр высшего образования ШОС от центра профобучения?",
+      "sco-higher-education-centre",
+      "sco-vocational-training-centre",
+    ],
+    [
+      "what's the difference between the China-ASEAN contest and the camp?",
+      "china-asean-innovation-contest",
+      "china-asean-innovation-camp",
+    ],
+  ])("%s answers with the first and offers the second next", (question, first, second) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(decision.response.hits.slice(0, 2).map((h) => h.id)).toEqual([first, second]);
+    expect(decision.response.query).toBe(question);
+  });
+});
+
 describe("decide: the sentences before the question", () => {
   it("are context: the record need not cover them to be sure", () => {
     const decision = decide(

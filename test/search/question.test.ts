@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  comparedParts,
   detailsAsked,
   listAsked,
   namesAsked,
@@ -449,6 +450,30 @@ describe("winnersAsked", () => {
     "%s does not",
     (text) => {
       expect(winnersAsked(text)).toBeNull();
+    },
+  );
+});
+
+describe("comparedParts", () => {
+  it.each([
+    ["what's the difference between the China-ASEAN contest and the camp?", ["the China-ASEAN contest", "the camp"]],
+    [
+      "чем отличается центр высшего образования ШОС от центра профобучения?",
+      ["центр высшего образования ШОС", "центра профобучения"],
+    ],
+    [
+      "встреча «ШОС плюс» и форум цифровой экономики — это разные мероприятия?",
+      ["встреча «ШОС плюс»", "форум цифровой экономики"],
+    ],
+    ["离岸孵化器和跨区域协同创新中心有什么区别", ["离岸孵化器", "跨区域协同创新中心"]],
+  ])("%s compares %j", (text, parts) => {
+    expect(comparedParts(text)).toEqual(parts);
+  });
+
+  it.each(["incubators in Kazakhstan and Uzbekistan", "différence de prix entre Pékin", "合作和交流"])(
+    "%s compares nothing",
+    (text) => {
+      expect(comparedParts(text)).toBeNull();
     },
   );
 });
