@@ -553,7 +553,9 @@ function directAnswer(
   let best: { part: SentencePart; overlap: number } | undefined;
   for (const part of asked.sentencesOf(record, lang)) {
     const shared = overlap(wanted, part.keys);
-    if (shared === 0) continue;
+    // "Which cities…?" is answered by the sentence naming most of the catalog's cities.
+    const cities = question === "which" && asked.citiesAsked() ? asked.citiesIn(part, lang) : 0;
+    if (shared === 0 && cities < 2) continue;
     // "Which cities…?" asks for a list: a sentence that lists (or shares two words with the question), and
     // of two such sentences the one that lists more. One shared word of an unlisting sentence is not it.
     const items = listItems(part.part);
@@ -561,7 +563,8 @@ function directAnswer(
     // companies from?" met by "companies from Beijing, Zhejiang, Henan and elsewhere signed…").
     const naming = namesThings(part.keys);
     if (question === "which" && ((shared < 2 && items < 2) || (!naming && items < 2))) continue;
-    const n = shared + (question === "which" ? Math.min(items, 5) / 10 + (naming ? 1 : 0) : 0);
+    const n =
+      shared + (question === "which" ? Math.min(items, 5) / 10 + (naming ? 1 : 0) + (cities >= 2 ? cities : 0) : 0);
     if (!best || n > best.overlap) best = { part, overlap: n };
   }
   return best ? { kind: "sentence", text: answeringText(best.part) } : structured;
@@ -850,6 +853,10 @@ interface AskedWords {
   countToo: boolean;
   /** The keys of the things a "which" question asks for (see thingsAsked); empty when it names none. */
   thingsKeys: () => ReadonlySet<string>;
+  /** Whether the things a "which" question asks for are cities ("which cities", "quelles villes", 哪些城市). */
+  citiesAsked: () => boolean;
+  /** How many of the catalog's cities a sentence part names. */
+  citiesIn: (part: SentencePart, lang: Language) => number;
   /** The keys of what a how-many question counts (see countedAsked); empty when it names nothing. */
   countedKeys: () => ReadonlySet<string>;
   /** A figure label's keys per language, with the same engine's concepts. */
@@ -859,6 +866,11 @@ interface AskedWords {
   /** A record's sentences (long ones cut into clauses) with their keys, in a language. */
   sentencesOf: (record: CatalogRecord, lang: Language) => SentencePart[];
 }
+
+/** The words for cities a which-question asks for. */
+const CITY_THINGS = /^(cit|vill|город)|城市/u;
+/** How many cities each sentence part names (see AskedWords.citiesIn). */
+const cityCounts = new WeakMap<SentencePart, number>();
 
 const SHARE =
   /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅|占[^，。？！,.?!]{0,12}(?:多少|几)/iu;
@@ -880,6 +892,7 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
   let counted: Set<string> | undefined;
   let names: boolean | undefined;
   let share: boolean | undefined;
+  let citiesAsked: boolean | undefined;
   let countToo: boolean | undefined;
   return {
     get keys() {
@@ -910,6 +923,18 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
     },
     // Only a which- or who-question needs them.
     thingsKeys: () => (things ??= keysOf(engine, thingsAsked(question) ?? "", lang)),
+    citiesAsked: () => (citiesAsked ??= CITY_THINGS.test(fold(thingsAsked(question) ?? ""))),
+    citiesIn: (part, l) => {
+      let n = cityCounts.get(part);
+      if (n === undefined) {
+        const folded = fold(part.part);
+        n = Object.values(engine.catalog.places.cities).filter((city) =>
+          [city.names[l], ...(city.aliases ?? [])].some((name) => containsWord(folded, fold(name))),
+        ).length;
+        cityCounts.set(part, n);
+      }
+      return n;
+    },
     countedKeys: () => (counted ??= keysOf(engine, countedAsked(question) ?? "", lang)),
     labelKeysOf: (figure) => {
       let keys = labels.get(figure);

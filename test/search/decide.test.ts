@@ -723,6 +723,16 @@ describe("decide: lists, and which-questions", () => {
     expect((decision.direct as { text: string }).text).toContain("浙江");
   });
 
+  it.each([
+    ["which chinese cities got the new incubator certificates from Urumqi?", "Wuhan"],
+    ["Quelles villes chinoises sont devenues partenaires d'Ürümqi en 2024 ?", "Wuhan"],
+    ["哪些城市拿到了乌鲁木齐的孵化器证书", "武汉"],
+  ])("answers which cities with the sentence naming most of the catalog's cities: %s", (question, city) => {
+    const decision = decide(engine, question);
+    expect(decision.direct).toMatchObject({ kind: "sentence" });
+    expect((decision.direct as { text: string }).text).toContain(city);
+  });
+
   it("reads which bodies organised an event as who organised it", () => {
     const decision = decide(engine, "quels organismes ont organisé le Forum de l'économie numérique de l'OCS ?");
     expect(decision.question).toBe("who");
