@@ -1512,6 +1512,8 @@ function normalize(text: string): string {
  * the forum?", "чем отличается X от Y", "X和Y有什么区别"), as written; null when it compares nothing.
  */
 export function comparedParts(text: string): [string, string] | null {
+  // A comparison is a short question; the patterns' two lazy groups cost the square of a long text's length.
+  if (text.length > COMPARISON_MAX) return null;
   for (const pattern of COMPARISONS) {
     const m = pattern.exec(text.trim());
     if (!m) continue;
@@ -1521,6 +1523,9 @@ export function comparedParts(text: string): [string, string] | null {
   }
   return null;
 }
+
+/** The longest message read as a comparison, in characters. */
+const COMPARISON_MAX = 300;
 
 const COMPARISONS = [
   /\b(?:the )?differences? between (.+?) and (.+?)[\s?.!]*$/iu,
