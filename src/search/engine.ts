@@ -268,6 +268,24 @@ const DOCUMENT_TITLE = /\b(report|action plan|manifesto|list of)\b/i;
 /** A word of the question naming such a text ("je cherche le rapport…"): then the text is what is sought. */
 const DOCUMENT_WORD =
   /^(reports?|rapports?|доклад(а|у|е|ом|ы|ов)?|отч[её]т(а|у|е|ом|ы|ов)?|plans?|план(а|у|е|ом|ы|ов)?|manifest[eo]?s?|манифест(а|у|е|ом)?|lists?|listes?|спис(ок|ка|ку|ке|ком|ки|ков))$|报告|规划|计划|宣言|清单/u;
+/**
+ * The rank of a research report when the question names no text to read: what users ask of the catalog is
+ * mostly something to join or someone to work with ("a zone for German SMEs like us"), which a report on
+ * them is not, however well its text describes the asker.
+ */
+const REPORT_FACTOR = 0.8;
+const REPORT_TITLE = /\breport\b/i;
+/** Words of reading and research ("where can I read about…", "study"): a report is what is asked. */
+const READING_WORD =
+  /^(read|reading|study|studies|research|findings|analysis|meaning|definition|lire|etude|etudes|recherche|analyse|definition|signifie|почитать|читать|исследовани\p{L}*|анализ\p{L}*|значит|означает)$/u;
+/** The same in Chinese, in the message as typed (研究, 是什么意思: some are grammar words of the analysis). */
+const READING_HAN = /研究|分析|阅读|閱讀|意思|定义|定義/u;
+const reports = new WeakMap<CatalogRecord, boolean>();
+function isReport(record: CatalogRecord): boolean {
+  let known = reports.get(record);
+  if (known === undefined) reports.set(record, (known = REPORT_TITLE.test(record.title.en)));
+  return known;
+}
 const documents = new WeakMap<CatalogRecord, boolean>();
 /** A record that is a text (a report, a plan, a manifesto, a list), not a party one can work with. */
 function isDocument(record: CatalogRecord): boolean {
@@ -933,6 +951,8 @@ export class SearchEngine {
     const kindBonus = kindUnits.some((u) => u.sought) ? SOUGHT_KIND_BONUS : KIND_BONUS;
     // "Looking for partners in China": someone to work with is sought, and a report or a plan is no one.
     const seeks = units.some((u) => u.sought) && !units.some((u) => DOCUMENT_WORD.test(u.label));
+    const namesDocument =
+      units.some((u) => DOCUMENT_WORD.test(u.label) || READING_WORD.test(u.label)) || READING_HAN.test(query);
     const today = this.today();
     const { final, confidence, titleCoverage: titleCov, recordOf } = acc;
     const cellAlt = acc.alt;
@@ -1028,7 +1048,8 @@ export class SearchEngine {
       const kindFactor =
         (askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + kindBonus : 1) *
         (institutionMissed ? INSTITUTION_MISSED_FACTOR : 1) *
-        (seeks && isDocument(this.records[record]!.record) ? DOCUMENT_FACTOR : 1);
+        (seeks && isDocument(this.records[record]!.record) ? DOCUMENT_FACTOR : 1) *
+        (!namesDocument && isReport(this.records[record]!.record) ? REPORT_FACTOR : 1);
       const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".

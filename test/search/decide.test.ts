@@ -1007,6 +1007,24 @@ describe("decide: a name the catalog lacks next to an institution's word names a
   });
 });
 
+describe("decide: a research report is read, not joined", () => {
+  it.each(["programme for German SMEs in China", "德国中小企业在北京有什么合作平台"])(
+    "%s: a programme or a place to go ranks before the report on such firms",
+    (question) => {
+      const ids = decide(engine, question).response.hits.map((h) => h.id);
+      expect(ids.indexOf("sino-german-hidden-champions-report")).toBeGreaterThan(1);
+    },
+  );
+
+  it.each([
+    "where can I read about German hidden champions in China?",
+    "隐形冠军是什么意思",
+    "hidden champions report",
+  ])("%s: reading or a definition asks for the report", (question) => {
+    expect(decide(engine, question).record?.id).toBe("sino-german-hidden-champions-report");
+  });
+});
+
 describe("decide: a comparison of two things", () => {
   it.each([
     [
