@@ -56,9 +56,7 @@ const SUBJECT_OF_OPENER = new Map([
  */
 const SELF_VERBS = new Set([
   "studied",
-  "study",
   "worked",
-  "work",
   "lived",
   "etudie",
   "travaille",
@@ -76,6 +74,28 @@ const SELF_VERBS = new Set([
   "живу",
   "живём",
   "живем",
+]);
+/** Words before the asker that make a question of what follows ("can we work with…", "where did I…"). */
+const ASKING = new Set([
+  "can",
+  "could",
+  "should",
+  "may",
+  "might",
+  "would",
+  "shall",
+  "do",
+  "did",
+  "how",
+  "where",
+  "when",
+  "what",
+  "why",
+  "peut",
+  "puis",
+  "pouvons",
+  "ou",
+  "comment",
 ]);
 const IDENTITY_HAN = ["我是", "我们是", "本人是"];
 const SELF_HAN = [...IDENTITY_HAN, "来自"];
@@ -167,7 +187,8 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
       if (IDENTITY_HAN.includes(word.text)) start = i + 1;
     } else if (
       SELF_VERBS.has(word.text) &&
-      (FIRST_PERSON.has(words[i - 1]?.text ?? "") || (word.script === "cyrillic" && firstPerson))
+      ((FIRST_PERSON.has(words[i - 1]?.text ?? "") && !ASKING.has(words[i - 2]?.text ?? "")) ||
+        (word.script === "cyrillic" && firstPerson))
     ) {
       start = i;
     } else if (
@@ -176,6 +197,8 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
     ) {
       start = i + 1;
     }
+    // Russian drops the pronoun within a sentence, not across one ("Я из Казахстана. Какой инкубатор работал…").
+    if (i > 0 && SENTENCE_END.test(folded.slice(words[i - 1]!.end, word.start))) firstPerson = false;
     if (FIRST_PERSON.has(word.text)) firstPerson = true;
     if (start < 0) continue;
     // The first word that says something decides: a noun describes the asker, a verb of wishing does not.

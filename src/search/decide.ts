@@ -102,9 +102,14 @@ export const DEFAULT_THRESHOLD = 0.45;
 const LONG_MESSAGE_UNITS = 12;
 const LONG_MESSAGE_THRESHOLD = 2 / 3;
 
+/** Words for countries or member states: "the full list of SCO members" asks for states, of an alliance not. */
+const STATES = /(?<!\p{L})(countr\p{L}*|states?|pays|etats?|стран\p{L}*|государств\p{L}*)(?!\p{L})|国家|成员国/u;
+/** An organisation whose members are states (the SCO, ASEAN), by its English title. */
+const OF_STATES = /\b(Organisation|Organization|Association|Nations|Union)\b/;
+
 /** "…and which ones?" after a count: the items counted are asked too. */
 const WHICH_ONES =
-  /\b(?:which|what) (?:ones|are they|were they)\b|\b(?:lesquel(?:le)?s|quels sont[- ]ils|quelles sont[- ]elles)\b|(?:^|[\s,;.?!])(?:и |а )?(?:какие|какие именно|какие это)(?:[\s?!.]|$)|哪几个[？?。]?$|都是哪|分别是哪|有哪些[？?。]?$/u;
+  /\b(?:which|what) (?:ones|are they|were they)\b|\b(?:lesquel(?:le)?s|quels sont[- ]ils|quelles sont[- ]elles)\b|(?:^|[\s,;.?!])(?:и |а )?какие(?: именно| это)?\s*(?:[?!.]|$)|哪几个[？?。]?$|都是哪|分别是哪|有哪些[？?。]?$/u;
 
 /** Among hits this close to the best, one holding the asked fact is preferred. */
 const FACT_RERANK_WINDOW = 0.8;
@@ -128,8 +133,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     if (a?.kind === "answer" && b?.kind === "answer" && a.record && b.record && a.record.id !== b.record.id) {
       const other = b.response.hits[0]!;
       const hits = [a.response.hits[0]!, other, ...a.response.hits.slice(1).filter((h) => h.id !== other.id)];
+      const { also: _also, ...answer } = a;
       return {
-        ...a,
+        ...answer,
         response: { ...a.response, query: text, hits: hits.slice(0, limit) },
         question: null,
         direct: null,
@@ -200,7 +206,10 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.
   const listed = listAsked(text);
   // "The full list of ASEAN members" is answered by the record's countries.
-  const listsCountries = question === "countries" && record.countries.length > 1;
+  const listsCountries =
+    question === "countries" &&
+    record.countries.length > 1 &&
+    (STATES.test(fold(text)) || OF_STATES.test(record.title.en));
   if (listed && !listsCountries && countsWithoutListing(record, listed, asked, response.lang))
     return decline({ missing: "list" });
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
@@ -523,11 +532,14 @@ function directAnswer(
   if (question === "count" || question === "amount") return structured;
   // "Where is the demonstration zone?": a district the record's text names says more than its city.
   if (question === "where" && structured?.kind === "places" && structured.cities.length > 0) {
-    const district = asked
-      .sentencesOf(record, lang)
-      .flatMap((p) => p.part.split(CLAUSE_BREAK))
-      .find((clause) => NAMED_DISTRICT.test(clause));
-    if (district) return { kind: "sentence", text: district.trim().replace(/[,;:，；：]$/u, "") };
+    // With the short clause after it, which names the city ("in Shunyi District, Beijing").
+    const clauses = asked.sentencesOf(record, lang).flatMap((p) => p.part.split(CLAUSE_BREAK));
+    const at = clauses.findIndex((clause) => NAMED_DISTRICT.test(clause));
+    if (at >= 0) {
+      const next = clauses[at + 1]?.trim().replace(/[,;:，；：]$/u, "");
+      const city = next && next.length <= CITY_CLAUSE_MAX ? `, ${next}` : "";
+      return { kind: "sentence", text: `${clauses[at]!.trim().replace(/[,;:，；：]$/u, "")}${city}` };
+    }
   }
   const wanted = wantedKeys(record, asked);
   if (wanted.size === 0) return structured;
@@ -570,9 +582,12 @@ function directAnswer(
   return best ? { kind: "sentence", text: answeringText(best.part) } : structured;
 }
 
+/** The longest clause after a district's that is only its city ("Beijing", "à Pékin"). */
+const CITY_CLAUSE_MAX = 20;
+
 /** Where a record's text places it in a district: "in Shunyi District", "dans le district de Shunyi", "в районе Шуньи", 位于北京市顺义区. */
 const NAMED_DISTRICT =
-  /\bin \p{Lu}\p{Ll}+ District\b|\bdans le district de \p{Lu}|(?<!\p{L})в районе \p{Lu}|(?:位于|在)\p{Script=Han}{0,4}?\p{Script=Han}(?<![地社园])区(?![域别内])/u;
+  /\bin \p{Lu}\p{Ll}+ District\b|\bdans le district de \p{Lu}|(?<!\p{L})в районе \p{Lu}|(?:位于|在)\p{Script=Han}{0,4}?\p{Script=Han}(?<![地社园治])区(?![域别内])/u;
 
 /** Question words (besides the title's) a dated sentence shares with a when-question to answer it. */
 const DATED_SHARED = 2;

@@ -1194,8 +1194,7 @@ export class SearchEngine {
     // Names the catalog has in Latin letters, capitalised, stay as typed ("Tianjin", "Zhongya Hulian", "Urumchi").
     return text.replace(/\p{Script=Latin}+/gu, (word) => {
       const folded = fold(word);
-      return /^\p{Lu}/u.test(word) &&
-        (this.surfaces.has(folded) || this.isGlossaryName(folded) || this.lexicon.isPlaceWord(folded))
+      return /^\p{Lu}/u.test(word) && (this.surfaces.has(folded) || this.lexicon.isPlaceWord(folded))
         ? word
         : cyrillicOf(word);
     });
@@ -1661,7 +1660,8 @@ export class SearchEngine {
     }
 
     for (const unit of units)
-      if (unit.isPlace && context.has(unit.word) && !aboutAsker.has(unit.word)) delete unit.describesAsker;
+      if ((unit.isPlace || unit.named) && context.has(unit.word) && !aboutAsker.has(unit.word))
+        delete unit.describesAsker;
 
     // A soft word is never typo-corrected: "date" must not become "data".
     const corrections = new Map<number, string>();

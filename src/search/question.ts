@@ -13,7 +13,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // "Which bodies organised the forum?" asks who organised it: its organisers, not a list in its text.
   [
     "who",
-    /\b(which|what) (organi[sz]ations|bodies|institutions|agencies|entities|ministries|departments)\b.*\b(organi[sz]|co-?host|host|sponsor)|\bquel(le)?s? (organismes|organisations|institutions|entites|ministeres)\b.*\b(organis|co-?organis|parrain)|\bкаки[ем] (организаци|ведомств|учреждени|министерств)\p{L}*\b.*\bорганиз|哪些(机构|单位|部门)(联合)?(主办|承办|组织)/u,
+    /\b(which|what) (organi[sz]ations|bodies|institutions|agencies|entities|ministries|departments)\b.*\b(organi[sz](e|es|ed|ing)|co-?organi[sz]ed|co-?hosted|hosted|sponsored)\b|\bquel(le)?s? (organismes|organisations|institutions|entites|ministeres)\b.*\b(organise|organisent|organisaient|co-?organise|parraine)\b|\bкаки[ем] (организаци|ведомств|учреждени|министерств)\p{L}*\b.*\b(организова\p{L}*|организу\p{L}*)|哪些(机构|单位|部门)(联合)?(主办|承办|组织)/u,
   ],
   // "Which cities / which three platforms / in which district": the things a sentence of the record lists.
   // First, as "哪几个城市" and "какие три платформы" are not counts; countries and a single city ("哪个城市",
@@ -313,7 +313,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // Opening hours and tax breaks: no record of the catalog gives either.
   [
     "hours",
-    /\b(opening|office|business|working) hours\b|\bwhen (is|are) (it|they|the \w+) open\b|\bhoraires?( d'ouverture)?\b|\bheures d'ouverture\b|\bчасы (работы|приема)\b|\bграфик работы\b|\bрежим работы\b|营业时间|开放时间|办公时间|上班时间/u,
+    /\b(opening|office|business|working) hours\b|\bhoraires? d'ouverture\b|\bheures d'ouverture\b|\bчасы (работы|приема)\b|\bграфик работы\b|\bрежим работы\b|营业时间|开放时间|办公时间|上班时间/u,
   ],
   [
     "tax",
@@ -1536,6 +1536,6 @@ const COMPARISONS = [
   /(?:^|\s)(?:разниц[аеуы]|различи[яей]|отличи[яей]) между (.+?) и (.+?)[\s?.!]*$/iu,
   /(?:^|\s)чем (?:отличается|отличаются) (.+?) от (.+?)[\s?.!]*$/iu,
   /^(.+?) и (.+?)\s*[—–-]?\s*это (?:разные|одно и то же|не одно и то же)(?!\p{L})/iu,
-  /^(.+?)(?:和|与|跟)(.+?)(?:之间)?(?:有)?(?:什么|啥|哪些)(?:区别|不同)/u,
+  /^(.+?)(?:和|与|跟)(.+?)(?:之间)?(?:有)?(?:什么|啥|哪些)(?:区别|不同)(?:之处|点)?(?:吗|呢)?[？?。！!\s]*$/u,
   /^(.+?)(?:和|与|跟)(.+?)(?:是一回事|一样)吗/u,
 ];

@@ -188,3 +188,20 @@ describe("contextWords", () => {
     );
   });
 });
+
+describe("askerWords: the asker's study and work", () => {
+  const asker = (text: string) => {
+    const analyzed = analyze(text, /[а-я]/i.test(text) ? "ru" : "en");
+    return [...askerWords(analyzed, (at) => analyzed.keys[at] === null)].map((at) => analyzed.words[at]!.text);
+  };
+
+  it("takes where the asker studied or worked for who they are, the pronoun dropped in Russian", () => {
+    expect(asker("I studied in Moscow and want an incubator")).toEqual(expect.arrayContaining(["studied", "moscow"]));
+    expect(asker("Я из Вьетнама, учился в Москве")).toEqual(expect.arrayContaining(["учился", "москве"]));
+  });
+
+  it("leaves a question about working with something, and another sentence's verb, to the question", () => {
+    expect(asker("Can we work with BeiDou in Brunei?")).toEqual([]);
+    expect(asker("Я из Казахстана. Какой инкубатор работал со стартапами из Алматы?")).not.toContain("работал");
+  });
+});

@@ -687,7 +687,10 @@ describe("decide: a count and a date asked together", () => {
 
 describe("decide: where, in a district", () => {
   it.each([
-    ["where is the China-Germany economic and technological cooperation demonstration zone?", "Shunyi District"],
+    [
+      "where is the China-Germany economic and technological cooperation demonstration zone?",
+      "Shunyi District, Beijing",
+    ],
     ["德國企業想在北京落地，中德經濟技術合作示範區在哪？", "顺义区"],
     ["где находится демонстрационная зона Китай-Германия?", "районе Шуньи"],
   ])("answers %s with the district the record's text places it in", (question, district) => {
@@ -702,6 +705,8 @@ describe("decide: lists, and which-questions", () => {
   it.each([
     "список всех участников альянса Китай–АСЕАН по трансферу технологий",
     "2025上合组织数字经济论坛签约企业的完整名单有吗",
+    // Its members are institutions: the countries it spans are no list of them.
+    "full list of members of the China-ASEAN technology transfer alliance",
   ])("declines a list asked in full that the record does not give: %s", (question) => {
     expect(decide(engine, question)).toMatchObject({ kind: "decline", missing: "list" });
   });
