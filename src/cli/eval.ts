@@ -226,6 +226,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-10",
   },
+  {
+    name: "dev, eleventh held-out part (eval/dev-heldout-11.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-11.yaml"),
+    gate: true,
+    key: "heldout-11",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

@@ -330,6 +330,17 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.9,
     language: 0.95,
   },
+  // Written blind on 2026-12-02 during the seventh session that day and read once, at its end, after all of
+  // its changes: answer@1 0.906 (English 0.850), false declines 3.7 %, honest declines 0.938, small talk 32
+  // of 32, direct answers 33 of 37, reply language 0.990.
+  "heldout-11": {
+    answerAt1: 0.85,
+    answerAt1PerLanguage: 0.8,
+    answerAt5: 0.97,
+    falseDeclines: 0.08,
+    honestDeclines: 0.88,
+    language: 0.95,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
