@@ -153,12 +153,14 @@ describe("soughtWords", () => {
   });
 });
 
+/** The words of `text` (Russian when it has Cyrillic, else English) that `pick` picks, filler being filler. */
+function picked(pick: typeof askerWords, text: string): string[] {
+  const analyzed = analyze(text, /\p{Script=Cyrillic}/u.test(text) ? "ru" : "en");
+  return [...pick(analyzed, (at) => analyzed.keys[at] === null)].map((at) => analyzed.words[at]!.text);
+}
+
 describe("contextWords", () => {
-  /** The words of `text` taken for the context of its question. */
-  const context = (text: string) => {
-    const analyzed = analyze(text, "en");
-    return [...contextWords(analyzed, (at) => analyzed.keys[at] === null)].map((at) => analyzed.words[at]!.text);
-  };
+  const context = (text: string) => picked(contextWords, text);
 
   it("takes the sentences before the one that asks, when that one names enough", () => {
     expect(
@@ -190,10 +192,7 @@ describe("contextWords", () => {
 });
 
 describe("askerWords: the asker's study and work", () => {
-  const asker = (text: string) => {
-    const analyzed = analyze(text, /[а-я]/i.test(text) ? "ru" : "en");
-    return [...askerWords(analyzed, (at) => analyzed.keys[at] === null)].map((at) => analyzed.words[at]!.text);
-  };
+  const asker = (text: string) => picked(askerWords, text);
 
   it("takes where the asker studied or worked for who they are, the pronoun dropped in Russian", () => {
     expect(asker("I studied in Moscow and want an incubator")).toEqual(expect.arrayContaining(["studied", "moscow"]));
