@@ -346,7 +346,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // "In which Kazakh cities are the incubators?": asked with a country, the city there (see holdsDetail).
   [
     "city",
-    /\b(in )?(which|what) (\w+ )?cit(y|ies)\b|\b(dans )?quelles? villes?\b|\bв как(ом|их) город|哪个城市|哪些城市|哪座城市/u,
+    /\b(in )?(which|what) (\w+ )?cit(y|ies)\b|\b(dans )?quelles? villes?\b|\bв как(ом|их) (именно |конкретно )?город|哪个城市|哪些城市|哪座城市/u,
   ],
   // How to get in: admission, entrance exams, how to apply ("comment postuler", "как поступить", 怎么申请) —
   // not who may take part, which a programme's card says and a membership question asks.

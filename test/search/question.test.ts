@@ -337,6 +337,7 @@ describe("detailsAsked", () => {
     ["顺义中德示范区企业入驻有什么税收优惠", "tax"],
     ["tax incentives in the Shunyi zone for German firms", "tax"],
     ["opening hours of the NICTC", "hours"],
+    ["В каких именно городах Казахстана находятся офшорные инкубаторы Урумчи?", "city"],
   ])("%s asks for a detail (%s)", (text, detail) => {
     expect(detailsAsked(text)[0]).toBe(detail);
   });
