@@ -1057,6 +1057,8 @@ const SOFT_WORDS = [
   "organizers",
   "member",
   "members",
+  // "how many member states": the members, counted.
+  "states",
   "part",
   "partie",
   "signed",

@@ -772,6 +772,7 @@ describe("decide: a second question after the first", () => {
   it.each([
     ["сколько стран в АСЕАН?", "asean", 11],
     ["上合组织有几个成员国", "shanghai-cooperation-organisation", 10],
+    ["How many member states does the SCO have?", "shanghai-cooperation-organisation", 10],
   ])("counts an organisation's members: %s", (question, id, members) => {
     const decision = decide(engine, question);
     expect(decision.record?.id).toBe(id);
