@@ -566,7 +566,7 @@ function directAnswer(
   for (const part of asked.sentencesOf(record, lang)) {
     const shared = overlap(wanted, part.keys);
     // "Which cities…?" is answered by the sentence naming most of the catalog's cities.
-    const cities = question === "which" && asked.citiesAsked() ? asked.citiesIn(part, lang) : 0;
+    const cities = question === "which" && asked.citiesAsked() ? asked.citiesIn(part) : 0;
     if (shared === 0 && cities < 2) continue;
     // "Which cities…?" asks for a list: a sentence that lists (or shares two words with the question), and
     // of two such sentences the one that lists more. One shared word of an unlisting sentence is not it.
@@ -870,8 +870,8 @@ interface AskedWords {
   thingsKeys: () => ReadonlySet<string>;
   /** Whether the things a "which" question asks for are cities ("which cities", "quelles villes", 哪些城市). */
   citiesAsked: () => boolean;
-  /** How many of the catalog's cities a sentence part names. */
-  citiesIn: (part: SentencePart, lang: Language) => number;
+  /** How many of the catalog's cities a sentence part names (see SearchEngine.placesIn). */
+  citiesIn: (part: SentencePart) => number;
   /** The keys of what a how-many question counts (see countedAsked); empty when it names nothing. */
   countedKeys: () => ReadonlySet<string>;
   /** A figure label's keys per language, with the same engine's concepts. */
@@ -939,15 +939,9 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
     // Only a which- or who-question needs them.
     thingsKeys: () => (things ??= keysOf(engine, thingsAsked(question) ?? "", lang)),
     citiesAsked: () => (citiesAsked ??= CITY_THINGS.test(fold(thingsAsked(question) ?? ""))),
-    citiesIn: (part, l) => {
+    citiesIn: (part) => {
       let n = cityCounts.get(part);
-      if (n === undefined) {
-        const folded = fold(part.part);
-        n = Object.values(engine.catalog.places.cities).filter((city) =>
-          [city.names[l], ...(city.aliases ?? [])].some((name) => containsWord(folded, fold(name))),
-        ).length;
-        cityCounts.set(part, n);
-      }
+      if (n === undefined) cityCounts.set(part, (n = engine.placesIn(part.part).cities.length));
       return n;
     },
     countedKeys: () => (counted ??= keysOf(engine, countedAsked(question) ?? "", lang)),

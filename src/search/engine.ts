@@ -262,7 +262,7 @@ const KIND_BONUS = 0.1;
 const SOUGHT_KIND_BONUS = 0.3;
 /** The rank of a record without the institution asked for in its title ("a forum for hidden champions": not their report). */
 const INSTITUTION_MISSED_FACTOR = 0.85;
-/** The rank of a text (see isDocument) when the asker seeks someone to work with. */
+/** The rank of a text (see documentKind) when the asker seeks someone to work with. */
 const DOCUMENT_FACTOR = 0.8;
 const DOCUMENT_TITLE = /\b(report|action plan|manifesto|list of)\b/i;
 /** A word of the question naming such a text ("je cherche le rapport…"): then the text is what is sought. */
@@ -274,23 +274,19 @@ const DOCUMENT_WORD =
  * them is not, however well its text describes the asker.
  */
 const REPORT_FACTOR = 0.8;
-const REPORT_TITLE = /\breport\b/i;
 /** Words of reading and research ("where can I read about…", "study"): a report is what is asked. */
 const READING_WORD =
-  /^(read|reading|study|studies|research|findings|analysis|meaning|definition|lire|etude|etudes|recherche|analyse|definition|signifie|почитать|читать|исследовани\p{L}*|анализ\p{L}*|значит|означает)$/u;
+  /^(read|reading|study|studies|research|findings|analysis|meaning|definition|lire|etude|etudes|recherche|analyse|signifie|почитать|читать|исследовани\p{L}*|анализ\p{L}*|значит|означает)$/u;
 /** The same in Chinese, in the message as typed (研究, 是什么意思: some are grammar words of the analysis). */
 const READING_HAN = /研究|分析|阅读|閱讀|意思|定义|定義/u;
-const reports = new WeakMap<CatalogRecord, boolean>();
-function isReport(record: CatalogRecord): boolean {
-  let known = reports.get(record);
-  if (known === undefined) reports.set(record, (known = REPORT_TITLE.test(record.title.en)));
-  return known;
-}
-const documents = new WeakMap<CatalogRecord, boolean>();
-/** A record that is a text (a report, a plan, a manifesto, a list), not a party one can work with. */
-function isDocument(record: CatalogRecord): boolean {
+const documents = new WeakMap<CatalogRecord, "report" | "text" | null>();
+/** What text a record is — a report, or another text (a plan, a manifesto, a list) — or null for a party one can work with. */
+function documentKind(record: CatalogRecord): "report" | "text" | null {
   let known = documents.get(record);
-  if (known === undefined) documents.set(record, (known = DOCUMENT_TITLE.test(record.title.en)));
+  if (known === undefined) {
+    const kind = DOCUMENT_TITLE.exec(record.title.en)?.[1]?.toLowerCase();
+    documents.set(record, (known = kind === undefined ? null : kind === "report" ? "report" : "text"));
+  }
   return known;
 }
 
@@ -1048,8 +1044,8 @@ export class SearchEngine {
       const kindFactor =
         (askedKind !== undefined && this.records[record]!.record.kind === askedKind ? 1 + kindBonus : 1) *
         (institutionMissed ? INSTITUTION_MISSED_FACTOR : 1) *
-        (seeks && isDocument(this.records[record]!.record) ? DOCUMENT_FACTOR : 1) *
-        (!namesDocument && isReport(this.records[record]!.record) ? REPORT_FACTOR : 1);
+        (seeks && documentKind(this.records[record]!.record) !== null ? DOCUMENT_FACTOR : 1) *
+        (!namesDocument && documentKind(this.records[record]!.record) === "report" ? REPORT_FACTOR : 1);
       const covering = score * (0.25 + 0.75 * (covered / totalWeight));
       // A place narrows the topic, it does not replace it: a record that shares only the place (and the
       // kind of fact asked for) does not answer "an incubator in Tajikistan".

@@ -381,8 +381,9 @@ export class Lexicon {
         let to = from + 1;
         while (to < text.words.length && text.words[to]!.start < end) to++;
         const partial = at !== word.start || text.words[to - 1]!.end !== end;
-        const within: [number, number] | undefined = partial && to === from + 1 ? [at, end] : undefined;
-        const match = { token: entry.token, kind: entry.kind, from, to, ...(partial ? { partial, within } : {}) };
+        const match: LexiconMatch = { token: entry.token, kind: entry.kind, from, to };
+        if (partial) match.partial = true;
+        if (partial && to === from + 1) match.within = [at, end];
         found.push({ at, end, match });
       }
     }
