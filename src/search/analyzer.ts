@@ -1469,7 +1469,7 @@ export function wordKey(word: Word, latin: LatinLanguage): string {
 }
 
 /** "ai" typed in lower case is AI, unless it is French "j'ai" (the elided pronoun is not a word of its own). */
-function isEnglishAi(word: Word, folded: string): boolean {
+export function isEnglishAi(word: Word, folded: string): boolean {
   return word.text === "ai" && !/['’]$/u.test(folded.slice(0, word.start));
 }
 

@@ -12,7 +12,7 @@ import {
   type AnalyzedText,
 } from "./analyzer.js";
 import { gazetteerCities } from "./gazetteer.js";
-import { detectLanguage } from "./language.js";
+import { detectLanguage, type LatinVocabulary } from "./language.js";
 import {
   cityToken,
   conceptToken,
@@ -575,6 +575,8 @@ export class SearchEngine {
   private slotOf: Int32Array;
   /** The catalog's word forms in code-unit order, for completing clipped words. */
   private sortedSurfaces: string[];
+  /** The vocabulary detectLanguage tells English from French with, typos included. */
+  private readonly latinVocabulary: LatinVocabulary;
   /** The catalog's Chinese names by their pinyin (see fromPinyin). */
   private pinyin = new PinyinNames();
   /** Readings of the last message, asked twice per message (language, then analysis). */
@@ -633,6 +635,7 @@ export class SearchEngine {
     pinyin?: PinyinNames,
   ) {
     this.sortedSurfaces = [...surfaces.keys()].sort();
+    this.latinVocabulary = { ...vocabulary, nearest: (word) => this.nearestWords(word) };
     if (pinyin) this.pinyin = pinyin;
     else {
       for (const terms of Object.values(base.glossary)) for (const term of terms.zh) this.pinyin.add(term);
@@ -1137,7 +1140,16 @@ export class SearchEngine {
    */
   language(text: string, hint?: Language): Language {
     if (this.fromPinyin(text) !== undefined) return "zh";
-    return this.fromTranslit(text) === undefined ? detectLanguage(text, hint, this.vocabulary) : "ru";
+    return this.fromTranslit(text) === undefined ? detectLanguage(text, hint, this.latinVocabulary) : "ru";
+  }
+
+  /** The catalog's words one edit away from a mistyped word (a word this near is most likely what was meant). */
+  private nearestWords(word: string): string[] {
+    if (allowedTypos(Array.from(word).length) === 0) return [];
+    return this.typos
+      .search(word)
+      .filter((m) => m.distance === 1)
+      .map((m) => m.term);
   }
 
   /**
@@ -2555,12 +2567,18 @@ function tagFactorOf(entry: IndexedRecord): number {
   return 1 / Math.sqrt(Math.max(1, entry.sectors.size / SPECIFIC_SECTORS));
 }
 
-/** English and French words of a record, for telling the two languages apart (see detectLanguage). */
+/**
+ * English and French words of a record, for telling the two languages apart (see detectLanguage); of two
+ * letters, only acronyms ("AI" is English, "IA" French).
+ */
 function addVocabulary(record: CatalogRecord, vocabulary: { en: Set<string>; fr: Set<string> }): void {
   for (const lang of ["en", "fr"] as const) {
     for (const text of [record.title[lang], record.summary[lang], record.details?.[lang] ?? ""]) {
-      for (const w of words(fold(text), false))
-        if (w.script === "latin" && w.text.length > 2) vocabulary[lang].add(w.text);
+      const folded = fold(text);
+      const aligned = folded.length === text.length;
+      for (const w of words(folded, false))
+        if (w.script === "latin" && (w.text.length > 2 || (aligned && /^\p{Lu}{2}$/u.test(text.slice(w.start, w.end)))))
+          vocabulary[lang].add(w.text);
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Language } from "../catalog/schema.js";
-import { isStopword } from "./analyzer.js";
+import { isEnglishAi, isStopword } from "./analyzer.js";
 import { stopwords } from "./cjs-packages.js";
 import { subsetDetector } from "./language-subset.js";
 import { acronymTest, fold, scriptOf, words, type Word } from "./text.js";
@@ -76,6 +76,8 @@ export function detectLanguage(text: string, hint?: Language, vocabulary?: Latin
 export interface LatinVocabulary {
   en: ReadonlySet<string>;
   fr: ReadonlySet<string>;
+  /** The catalog's words nearest to a mistyped one (fewest edits), if any are near enough. */
+  nearest?: (word: string) => readonly string[];
 }
 
 /**
@@ -89,13 +91,38 @@ function vocabularyVote(text: string, vocabulary: LatinVocabulary): "en" | "fr" 
   // Acronyms count: "OCS" is the catalog's French, "SCO" its English.
   for (const w of words(folded)) {
     if (w.script !== "latin" || /^\d+$/.test(w.text)) continue;
-    const inEn = vocabulary.en.has(w.text);
-    const inFr = vocabulary.fr.has(w.text);
-    if (inFr && !inEn) fr++;
-    else if (inEn && !inFr) en++;
+    const side = sideOf(w.text, vocabulary);
+    if (side === "fr") fr++;
+    else if (side === "en") en++;
   }
   return fr > en ? "fr" : en > fr ? "en" : undefined;
 }
+
+/**
+ * Which of the two languages a word belongs to by the catalog's vocabulary. A mistyped word ("vocatoinal",
+ * "contset") belongs to the side of its nearest catalog words, when they are all on one side: typos in short
+ * keyword queries otherwise leave the detector to guess from letter patterns, and it reads them as French.
+ */
+function sideOf(word: string, vocabulary: LatinVocabulary): "en" | "fr" | undefined {
+  const inEn = vocabulary.en.has(word);
+  const inFr = vocabulary.fr.has(word);
+  if (inEn || inFr) return inEn === inFr ? undefined : inEn ? "en" : "fr";
+  if (word.length < MIN_TYPO_VOTE || !vocabulary.nearest) return undefined;
+  let side: "en" | "fr" | undefined;
+  for (const near of vocabulary.nearest(word)) {
+    const nearEn = vocabulary.en.has(near);
+    const nearFr = vocabulary.fr.has(near);
+    // A nearest word of both languages (or of neither, a name) leaves the word undecided.
+    if (nearEn === nearFr) return undefined;
+    const nearSide = nearEn ? "en" : "fr";
+    if (side !== undefined && side !== nearSide) return undefined;
+    side = nearSide;
+  }
+  return side;
+}
+
+/** Words shorter than this are too close to too many others for their typos to tell a language. */
+const MIN_TYPO_VOTE = 6;
 
 // The stop word lists lack some question words ("combien ?", "why?").
 const FRENCH = [...fra, "combien", "pourquoi", "quand"];
@@ -110,7 +137,7 @@ function grammarVote(text: string): "en" | "fr" | undefined {
   const folded = fold(text);
   const acronym = acronymTest(text, folded);
   for (const w of words(folded)) {
-    if (w.script !== "latin" || acronym(w)) continue;
+    if (w.script !== "latin" || acronym(w) || isEnglishAi(w, folded)) continue;
     if (FRENCH_ONLY.has(w.text)) fr++;
     else if (ENGLISH_ONLY.has(w.text)) en++;
   }

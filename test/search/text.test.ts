@@ -120,6 +120,23 @@ describe("detectLanguage", () => {
     expect(detectLanguage("what is the Forum de Tianjin about", undefined, vocabulary)).toBe("en");
   });
 
+  it("reads a mistyped keyword as the language of the catalog word one edit away", () => {
+    const vocabulary = {
+      en: new Set(["vocational", "training", "centre", "sco"]),
+      fr: new Set(["formation", "professionnelle", "centre", "sco"]),
+      nearest: (word: string) =>
+        ({ vocatoinal: ["vocational"], trainign: ["training"], profesionelle: ["professionnelle"] })[word] ?? [],
+    };
+    expect(detectLanguage("vocatoinal trainign centre sco", undefined, vocabulary)).toBe("en");
+    expect(detectLanguage("centre formation profesionelle sco", undefined, vocabulary)).toBe("fr");
+  });
+
+  it('takes lower-case "ai" for AI, and French only after j\'', () => {
+    const vocabulary = { en: new Set(["ai", "research", "sco"]), fr: new Set(["ia", "recherche", "ocs"]) };
+    expect(detectLanguage("ai research collab sco", undefined, vocabulary)).toBe("en");
+    expect(detectLanguage("j'ai une question sur l'OCS", undefined, vocabulary)).toBe("fr");
+  });
+
   it("uses the hint when the text cannot tell", () => {
     expect(detectLanguage("SCO", "fr")).toBe("fr");
     expect(detectLanguage("2024", "ru")).toBe("ru");
