@@ -167,6 +167,18 @@ const decisionSets = [
     key: "tuning-17",
   },
   {
+    name: "dev, eighteenth tuning part, short English keywords and colloquial Russian (eval/dev-tuning-18.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-18.yaml"),
+    gate: false,
+    key: "tuning-18",
+  },
+  {
+    name: "dev, nineteenth tuning part, French and Chinese entrepreneurs and students (eval/dev-tuning-19.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-19.yaml"),
+    gate: false,
+    key: "tuning-19",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
@@ -231,6 +243,12 @@ const decisionSets = [
     file: path.join(repoRoot, "eval/dev-heldout-11.yaml"),
     gate: true,
     key: "heldout-11",
+  },
+  {
+    name: "dev, twelfth held-out part (eval/dev-heldout-12.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-12.yaml"),
+    gate: true,
+    key: "heldout-12",
   },
 ];
 

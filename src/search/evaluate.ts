@@ -341,6 +341,15 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.88,
     language: 0.95,
   },
+  // Written blind on 2026-12-03; provisional floor (that of the eleventh part) until its one read.
+  "heldout-12": {
+    answerAt1: 0.85,
+    answerAt1PerLanguage: 0.8,
+    answerAt5: 0.97,
+    falseDeclines: 0.08,
+    honestDeclines: 0.88,
+    language: 0.95,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
