@@ -693,8 +693,12 @@ function focusUnsaid(
   lang: Language,
 ): string | undefined {
   if (question !== "which" && question !== "who" && !asked.namesAsked) return undefined;
-  const focus = asked.thingsKeys();
-  if (focus.size === 0) return undefined;
+  // "Quels centres d'innovation à Nanchang ?" of the Nanchang centre's record: the record is the thing asked
+  // for, whatever its text says it lacks ("ni adresse ni opérateur pour le centre de Nanchang"). Not so the
+  // people a who-question asks for: "who are the experts" of the expert panel wants their names.
+  const title = question === "which" ? asked.titleKeysOf(record) : new Set<string>();
+  const focus = new Set([...asked.thingsKeys()].filter((k) => !title.has(k)));
+  if (focus.size === 0 && !asked.namesAsked) return undefined;
   const part = asked.sentencesOf(record, lang).find((p) => {
     const keys = asked.unsaidKeysOf(p)?.whole;
     if (keys === undefined) return false;

@@ -144,6 +144,10 @@ describe("detectLanguage", () => {
     // A guess the detector itself calls unreliable is no better than English, the default.
     expect(detectLanguage("brunei")).toBe("en");
     expect(detectLanguage("brunei", "fr")).toBe("fr");
+    // Names and words of both languages leave the detector all but even: the default, not its guess.
+    expect(detectLanguage("harbin innovation centre xinjiang")).toBe("en");
+    expect(detectLanguage("harbin innovation centre xinjiang", "fr")).toBe("fr");
+    expect(detectLanguage("horoscope balance semaine")).toBe("fr");
     // Question words the stop word lists lack still tell the language.
     expect(detectLanguage("combien ?")).toBe("fr");
     expect(detectLanguage("pourquoi ?")).toBe("fr");
