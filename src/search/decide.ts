@@ -111,6 +111,9 @@ const OF_STATES = /\b(Organisation|Organization|Association|Nations|Union)\b/;
 const WHICH_ONES =
   /\b(?:which|what) (?:ones|are they|were they)\b|\b(?:lesquel(?:le)?s|quels sont[- ]ils|quelles sont[- ]elles)\b|(?:^|[\s,;.?!])(?:и |а )?какие(?: именно| это)?\s*(?:[?!.]|$)|哪几个[？?。]?$|都是哪|分别是哪|有哪些[？?。]?$/u;
 
+/** A question of how to do something ("how to apply", "comment postuler", "как подать", 怎么报名). */
+const HOW_TO = /(?<!\p{L})(?:how|comment|как)(?!\p{L})|怎么|怎麼|如何|怎样|怎樣/u;
+
 /** Among hits this close to the best, one holding the asked fact is preferred. */
 const FACT_RERANK_WINDOW = 0.8;
 
@@ -213,6 +216,10 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (listed && !listsCountries && countsWithoutListing(record, listed, asked, response.lang))
     return decline({ missing: "list" });
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
+  // "How do I apply?" is what a programme's card and links are for; its conditions, forms and age limits
+  // are not, when its own sentence on them says the source does not give them ("The source gives no
+  // application dates or eligibility rules").
+  if (said && UNSAID.test(said) && !HOW_TO.test(fold(text))) return decline({ unsaid: said });
   const direct: DirectFact | null = said
     ? { kind: "sentence", text: said }
     : question

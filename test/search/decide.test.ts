@@ -840,6 +840,9 @@ describe("decide: what the record says its source does not give", () => {
       "sino-german-expert-panel",
       "does not name the experts",
     ],
+    // A programme's conditions and forms, which its sentence on them says the source does not give.
+    ["guangxi young scientists application form", "guangxi-asean-young-scientists", "no application dates"],
+    ["广西东盟青年科学家项目对年龄有要求吗", "guangxi-asean-young-scientists", "资格要求"],
   ])("declines with the record's own sentence: %s", (question, id, said) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("decline");
@@ -857,6 +860,8 @@ describe("decide: what the record says its source does not give", () => {
       "sco-higher-education-centre",
     ],
     ["who appointed the hidden champion experts in Shunyi?", "sino-german-expert-panel"],
+    // How to apply is what the card and its links are for, whatever the source leaves out.
+    ["how to apply to the guangxi young scientists programme?", "guangxi-asean-young-scientists"],
     // The record is the centre asked for, though its text says the source gives no operator for it.
     ["Quels centres d'innovation y a-t-il à Nanchang ?", "incubator-nanchang"],
     ["what innovation centres are there in Nanchang?", "incubator-nanchang"],
