@@ -379,6 +379,13 @@ function akanyeSpellings(word: string): string[] {
   return out;
 }
 
+/**
+ * "Information about the alliance", "des informations sur…", "информацию о…": information in general is
+ * what every card gives, not a topic (as the Information Harbor's name is without the preposition).
+ */
+const INFORMATION = new Set(["information", "informations", "информация", "информацию", "информации", "сведения"]);
+const ABOUT = new Set(["about", "on", "regarding", "concerning", "sur", "concernant", "о", "об", "про"]);
+
 function allowedTypos(length: number): number {
   return length >= 9 ? 2 : length >= 5 ? 1 : 0;
 }
@@ -1606,7 +1613,12 @@ export class SearchEngine {
           alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem" });
         push(word.text, alts);
       }
-      if (isSoftWord(word.text) || isSoftWord(key)) for (const u of unitsHere) units[u]!.soft = true;
+      if (
+        isSoftWord(word.text) ||
+        isSoftWord(key) ||
+        (INFORMATION.has(word.text) && ABOUT.has(en.words[i + 1]?.text ?? ""))
+      )
+        for (const u of unitsHere) units[u]!.soft = true;
       // "Chine-France", "sino-africain": the partner of a China–X programme names the programme.
       const prev = en.words[i - 1];
       const dashAfterChina =

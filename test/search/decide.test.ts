@@ -333,6 +333,18 @@ describe("decide: a China–X programme with another partner is another programm
   });
 });
 
+describe("decide: information in general is not a topic", () => {
+  it.each([
+    [
+      "Good afternoon, I'd be grateful for any information about the China–ASEAN technology transfer alliance.",
+      "china-asean-tech-transfer-alliance",
+    ],
+    ["information harbor", "china-asean-information-harbor"],
+  ])("%s", (question, id) => {
+    expectAnswer(question, id);
+  });
+});
+
 describe("decide: a question that names a record and asks one of its facts", () => {
   it.each([
     ["L'ASEAN a été créée quand ?", "asean"],
