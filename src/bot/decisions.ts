@@ -69,7 +69,7 @@ export class DecisionCache {
   decide(engine: SearchEngine, text: string, options: DecideOptions): Decision {
     if (options.today !== undefined) return decide(engine, text, options);
     const entry = this.entry(engine, text);
-    const key = `${options.langHint ?? ""}|${options.lang ?? ""}|${options.limit ?? ""}|${options.threshold ?? ""}|${options.explain ?? ""}|${options.filters ? JSON.stringify(options.filters) : ""}`;
+    const key = `${options.langHint ?? ""}|${options.lang ?? ""}|${options.limit ?? ""}|${options.threshold ?? ""}|${options.filters ? JSON.stringify(options.filters) : ""}`;
     const decisions = (entry.decisions ??= new Map());
     let decision = decisions.get(key);
     if (decision) this.hits++;

@@ -3,8 +3,10 @@ import { LANGUAGES } from "../catalog/schema.js";
 import { isoToday, isUpcoming } from "../catalog/dates.js";
 import { upcomingDeadlines } from "../catalog/deadlines.js";
 import { analyze, isSoftKey, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
+import { askerWords, contextWords, isAskersPlace } from "./asker.js";
 import { bigrams, fold } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
+import type { LexiconMatch } from "./lexicon.js";
 import {
   addressesBot,
   asksFor,
@@ -76,8 +78,6 @@ export interface DecideOptions {
   limit?: number;
   /** Minimum confidence of an answer (the bot's ANSWER_THRESHOLD). */
   threshold?: number;
-  /** Hits whose `matches` are built (see SearchOptions.explain); default all. */
-  explain?: number;
   /** The message already analysed by the engine (`engine.analyse(text)`), when the caller has it. */
   analysed?: AnalysedQuery;
   /** The message's language when the caller has already detected it with the engine (see SearchOptions.lang). */
@@ -110,6 +110,34 @@ const OF_STATES = /\b(Organisation|Organization|Association|Nations|Union)\b/;
 /** "…and which ones?" after a count: the items counted are asked too. */
 const WHICH_ONES =
   /\b(?:which|what) (?:ones|are they|were they)\b|\b(?:lesquel(?:le)?s|quels sont[- ]ils|quelles sont[- ]elles)\b|(?:^|[\s,;.?!])(?:и |а )?какие(?: именно| это)?\s*(?:[?!.]|$)|哪几个[？?。]?$|都是哪|分别是哪|有哪些[？?。]?$/u;
+
+/**
+ * Whether the question names a city (as a place, not inside a longer name — "Shanghai Cooperation
+ * Organisation" — nor the asker's own) that the hit matched nowhere, neither among its places nor in its text.
+ */
+function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: SearchHit): boolean {
+  if (record.cities.length === 0) return false;
+  const { matches, en } = analysed;
+  // Sentences around the question say who asks and why ("I work for a company in Shanghai. …?").
+  const filler = (at: number) => en.keys[at] === null;
+  const context = new Set([...askerWords(en, filler), ...contextWords(en, filler)]);
+  const english = matches.slice(0, analysed.englishMatches);
+  // The city matched as a place, or its word (a Chinese one as its bigrams) in the record's text.
+  const matched = (m: LexiconMatch) =>
+    hit.matches.some(
+      (h) =>
+        h.term === m.token || en.words.slice(m.from, m.to).some((w) => h.query === w.text || w.text.includes(h.query)),
+    );
+  return english.some(
+    (m) =>
+      m.kind === "place" &&
+      m.token.startsWith("@c:") &&
+      !english.some((c) => c.kind === "concept" && c.to - c.from > 1 && c.from <= m.from && c.to >= m.to) &&
+      !isAskersPlace(en, m.from) &&
+      !context.has(m.from) &&
+      !matched(m),
+  );
+}
 
 /** A question of how to do something ("how to apply", "comment postuler", "как подать", 怎么报名). */
 const HOW_TO = /(?<!\p{L})(?:how|comment|как)(?!\p{L})|怎么|怎麼|如何|怎样|怎樣/u;
@@ -153,7 +181,6 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     lang: options.lang,
     filters: options.filters,
     limit,
-    explain: options.explain,
   });
   // A message of nothing but grammar words ("who are you exactly?", "are you there?", "ты тут?") asks the
   // catalog nothing: it speaks to the bot, or it is chat.
@@ -182,6 +209,11 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     ...why,
   });
   if (!answered) return decline();
+  // "The hidden champions forum in Shanghai", "a Sino-German industrial park in Shenyang": an event, a
+  // zone or a programme of one city is another one in another city. (An incubator or an organisation in
+  // another city of the country may still be the partner asked for: see the engine's places.)
+  if (record.kind !== "incubator" && record.kind !== "organisation" && namesOtherCity(record, analysed, best!))
+    return decline();
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.

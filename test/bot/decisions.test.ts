@@ -14,7 +14,7 @@ import { chatWith, useFakeBotApi, type Chat } from "../helpers/chat.js";
  * same language, analysis, places and decision, forgotten when the catalog or the day changes.
  */
 
-const OPTIONS: DecideOptions = { langHint: "en", limit: 50, threshold: 0.45, explain: 0 };
+const OPTIONS: DecideOptions = { langHint: "en", limit: 50, threshold: 0.45 };
 const QUESTIONS = [
   "incubators in Kazakhstan",
   "инкубаторы в Казахстане",

@@ -333,6 +333,25 @@ describe("decide: a China–X programme with another partner is another programm
   });
 });
 
+describe("decide: an event, zone or programme of one city asked of another", () => {
+  it.each([
+    "когда проходил форум «скрытых чемпионов» Китай–Германия в Шанхае?",
+    "Sino-German industrial park in Shenyang",
+  ])("%s is declined", (question) => {
+    expect(decide(engine, question).kind).toBe("decline");
+  });
+
+  it.each([
+    // The city inside a name, the asker's own city and a city the record's text names are no other place.
+    ["Shanghai Cooperation Organisation digital economy forum", "sco-digital-economy-forum-2025"],
+    ["I'm based in Shanghai. When was the hidden champions forum?", "sino-german-hidden-champions-forum-2024"],
+    ["乌鲁木齐大会签了多少协议", "bri-urumqi-innovation-conference-2024"],
+    ["hidden champions forum in Beijing", "sino-german-hidden-champions-forum-2024"],
+  ])("%s is still answered", (question, id) => {
+    expectAnswer(question, id);
+  });
+});
+
 describe("decide: information in general is not a topic", () => {
   it.each([
     [

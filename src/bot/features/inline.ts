@@ -46,7 +46,6 @@ inlineFeature.on("inline_query", async (ctx) => {
         langHint: ctx.lang,
         limit: offset + PAGE,
         threshold: ctx.deps.settings.answerThreshold,
-        explain: 0,
       })
     : undefined;
   const response =

@@ -130,7 +130,6 @@ async function answer(ctx: BotContext, question: AnalysedQuery, filters?: Search
     limit: MAX_RESULTS,
     filters,
     threshold: ctx.deps.settings.answerThreshold,
-    explain: 0,
   });
   if (decision.kind === "smalltalk") {
     // Greetings, thanks, "what can you do?", an emoji, an unknown /command: a friendly word, how to ask

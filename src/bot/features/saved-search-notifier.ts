@@ -81,7 +81,6 @@ export async function claimNotifications(
       filters: filters as SearchFilters,
       threshold,
       limit: DECISION_LIMIT,
-      explain: 0,
     });
     if (decision.kind !== "answer") continue;
     const answering = decision.response.hits.filter((hit) => hit.confidence >= threshold && byRecord.has(hit.id));

@@ -139,7 +139,6 @@ export function answeredGroups<G extends Pick<UnansweredGroup, "example" | "aske
       langHint: group.askers[0]?.lang,
       threshold: options.threshold,
       limit: 3,
-      explain: 0,
     });
     if (decision.kind !== "answer" || !decision.record) return;
     if (options.recordIds && !options.recordIds.has(decision.record.id)) return;

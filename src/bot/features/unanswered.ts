@@ -444,7 +444,6 @@ function candidateRecords(ctx: BotContext, group: UnansweredGroup): CatalogRecor
   const decision = decide(ctx.deps.search, group.example, {
     langHint: group.askers[0]?.lang,
     limit: CANDIDATES,
-    explain: 0,
   });
   return decision.response.hits
     .map((h) => ctx.deps.search.get(h.id))
