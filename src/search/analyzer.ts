@@ -1271,6 +1271,14 @@ export function isSoftKey(key: string): boolean {
  */
 const FILLER_VERBS = {
   latin: [
+    // Taking part says nothing of what in ("how many cities participated in the conference").
+    "participer",
+    "participe",
+    "participent",
+    "participate",
+    "participated",
+    "participates",
+    "participating",
     "vouloir",
     "veux",
     "veut",
@@ -1386,6 +1394,13 @@ const FILLER_VERBS = {
     "посоветуете",
     "посоветуйте",
     "уточнить",
+    // Taking part says nothing of what in: "сколько городов участвовало в конференции" asks of the conference.
+    "участвовать",
+    "участвовал",
+    "участвовало",
+    "участвовали",
+    "участвует",
+    "участвуют",
   ],
 };
 

@@ -445,8 +445,15 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
   const top = hits[0];
   if (!top) return;
   let best = 0;
+  // Covering as much, the one whose title the question names more ("выставка китай асеан в наньине" is the
+  // Expo itself, not the forum held at it).
   hits.forEach((h, i) => {
-    if (h.score >= top.score * TIE_WINDOW && h.confidence > hits[best]!.confidence) best = i;
+    const b = hits[best]!;
+    if (
+      h.score >= top.score * TIE_WINDOW &&
+      (h.confidence > b.confidence || (h.confidence === b.confidence && h.titleCoverage > b.titleCoverage))
+    )
+      best = i;
   });
   // A best-scoring hit too unsure to answer gives way to a close one sure enough ("хочу попасть в совместную
   // лабораторию Китая и ШОС": a lab in Brunei scores more, the SCO centres cover the question).

@@ -352,6 +352,22 @@ describe("decide: an event, zone or programme of one city asked of another", () 
   });
 });
 
+describe("decide: what the question is about, not the verbs around it", () => {
+  it.each([
+    "Сколько городов Китая участвовало в конференции в Урумчи?",
+    "combien de villes chinoises ont participé à la conférence d'Urumqi ?",
+    "how many chinese cities participated in the urumqi conference",
+  ])("%s: taking part says nothing of what in", (question) => {
+    expectAnswer(question, "bri-urumqi-innovation-conference-2024");
+    const direct = decide(engine, question).direct;
+    expect(direct?.kind === "figures" ? direct.figures[0]?.value : undefined).toBe(28);
+  });
+
+  it("of two records covering a question alike, the one whose title it names", () => {
+    expectAnswer("выставка китай асеан в наньине", "caexpo");
+  });
+});
+
 describe("decide: information in general is not a topic", () => {
   it.each([
     [
