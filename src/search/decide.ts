@@ -139,6 +139,10 @@ function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: Sea
   );
 }
 
+/** Words for bodies in general: institutions, organisations, structures (机构, учреждения). */
+const BODIES =
+  /(?<!\p{L})(?:institutions?|organi[sz]ations?|bodies|structures|organismes|учреждени\p{L}*|организаци\p{L}*)(?!\p{L})|机构|機構/u;
+
 /** A question of how to do something ("how to apply", "comment postuler", "как подать", 怎么报名). */
 const HOW_TO = /(?<!\p{L})(?:how|comment|как)(?!\p{L})|怎么|怎麼|如何|怎样|怎樣/u;
 
@@ -247,6 +251,12 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     (STATES.test(fold(text)) || OF_STATES.test(record.title.en));
   if (listed && !listsCountries && countsWithoutListing(record, listed, asked, response.lang))
     return decline({ missing: "list" });
+  // "长沙有哪些合作机构", "which organisations in Changsha…": bodies asked for, the record is one — whatever
+  // its text says its source lacks (an address, "运营机构"), and its card answers.
+  const bodyAsked =
+    question === "which" &&
+    (record.kind === "organisation" || record.kind === "incubator") &&
+    BODIES.test(fold(thingsAsked(text) ?? ""));
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
   // "How do I apply?" is what a programme's card and links are for; its conditions, forms and age limits
   // are not, when its own sentence on them says the source does not give them ("The source gives no
@@ -254,14 +264,14 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (said && UNSAID.test(said) && !HOW_TO.test(fold(text))) return decline({ unsaid: said });
   const direct: DirectFact | null = said
     ? { kind: "sentence", text: said }
-    : question
+    : question && !bodyAsked
       ? directAnswer(record, question, asked, response.lang, post)
       : null;
   // "Which universities host the centre?" answered by "The announcement did not give host universities":
   // the record is the right one, and it says the answer is not known. So is "les critères d'éligibilité
   // du programme" met by "La source ne donne ni dates de candidature ni critères d'éligibilité".
   // Most records say nothing of what their source lacks: then neither question is asked.
-  const saysUnsaid = asked.sentencesOf(record, response.lang).some((p) => asked.unsaidKeysOf(p));
+  const saysUnsaid = !bodyAsked && asked.sentencesOf(record, response.lang).some((p) => asked.unsaidKeysOf(p));
   const unsaid = !saysUnsaid
     ? undefined
     : (focusUnsaid(record, question, asked, response.lang) ??

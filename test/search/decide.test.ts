@@ -912,6 +912,8 @@ describe("decide: what the record says its source does not give", () => {
     // The record is the centre asked for, though its text says the source gives no operator for it.
     ["Quels centres d'innovation y a-t-il à Nanchang ?", "incubator-nanchang"],
     ["what innovation centres are there in Nanchang?", "incubator-nanchang"],
+    // Bodies asked for: the centre is one, though its source names no operating body.
+    ["长沙有哪些合作机构", "incubator-changsha"],
   ])("answers when what is asked is not what the source lacks: %s", (question, id) => {
     const decision = decide(engine, question);
     expect(decision).toMatchObject({ kind: "answer", record: { id } });
