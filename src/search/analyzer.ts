@@ -1247,9 +1247,12 @@ const SOFT_WORDS = [
 ];
 const SOFT = new Set(SOFT_WORDS.map(fold));
 
+/** "十国", "11国": so many countries, as "东盟十国" names ASEAN's members. */
+const COUNTRIES_COUNTED = /^[一二三四五六七八九十两\d]+国$/u;
+
 /** True for a word that names the kind of fact asked for rather than the record (see SOFT_WORDS). */
 export function isSoftWord(text: string): boolean {
-  return SOFT.has(text);
+  return SOFT.has(text) || COUNTRIES_COUNTED.test(text);
 }
 
 let softKeys: Set<string> | undefined;

@@ -33,7 +33,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "countries",
-    /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有|\bсписок (стран|государств)|\blist of (the )?(member )?(countries|states)\b|\bliste des (pays|etats)\b|国家名单/u,
+    /\b(which|what) countries\b|\bmember (states|countries)\b|\bwho are (its |the )?members\b|\bmembers\b|\bquels pays\b|\b(pays )?membres\b|\bwho (is|are) in\b|\bwho belongs\b|\bqui (en )?fait partie\b|\bqui sont (les )?membres\b|\bкто входит\b|\bкто состоит\b|какие страны|\bкакие государства|\bчлены\b|страны-члены|государства-члены|哪些国家|谁是成员|有哪些成员|哪几个国家|成员国|成员有|\bсписок (стран|государств)|\blist of (the )?(member )?(countries|states)\b|\bliste des (pays|etats)\b|国家名单|[一二三四五六七八九十两\d]+国(都|分别)?(有谁|是谁|是哪|包括)/u,
   ],
   [
     "when",

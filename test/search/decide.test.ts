@@ -368,6 +368,13 @@ describe("decide: what the question is about, not the verbs around it", () => {
   });
 });
 
+describe("decide: so many countries name an organisation's members", () => {
+  it("东盟十国都有谁 lists ASEAN's members", () => {
+    expectAnswer("东盟十国都有谁", "asean");
+    expect(decide(engine, "东盟十国都有谁").direct).toMatchObject({ kind: "places" });
+  });
+});
+
 describe("decide: information in general is not a topic", () => {
   it.each([
     [
