@@ -6,7 +6,7 @@ import { analyze, isSoftKey, latinLanguageOf, type AnalyzedText } from "./analyz
 import { askerWords, contextWords, isAskersPlace } from "./asker.js";
 import { bigrams, fold } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
-import type { LexiconMatch } from "./lexicon.js";
+import { insideLongerName, type LexiconMatch } from "./lexicon.js";
 import {
   addressesBot,
   asksFor,
@@ -132,7 +132,7 @@ function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: Sea
     (m) =>
       m.kind === "place" &&
       m.token.startsWith("@c:") &&
-      !english.some((c) => c.kind === "concept" && c.to - c.from > 1 && c.from <= m.from && c.to >= m.to) &&
+      !insideLongerName(english, m) &&
       !isAskersPlace(en, m.from) &&
       !context.has(m.from) &&
       !matched(m),

@@ -18,6 +18,7 @@ import {
   conceptToken,
   countryToken,
   isGazetteerToken,
+  insideLongerName,
   Lexicon,
   type LexiconData,
   type LexiconMatch,
@@ -582,6 +583,8 @@ export class SearchEngine {
   private slotOf: Int32Array;
   /** The catalog's word forms in code-unit order, for completing clipped words. */
   private sortedSurfaces: string[];
+  /** The index terms of the catalog's cities' names, by city token, as first needed (see cityNameTerms). */
+  private readonly cityTerms = new Map<string, string[]>();
   /** The vocabulary detectLanguage tells English from French with, typos included. */
   private readonly latinVocabulary: LatinVocabulary;
   /** The catalog's Chinese names by their pinyin (see fromPinyin). */
@@ -1150,6 +1153,24 @@ export class SearchEngine {
     return this.fromTranslit(text) === undefined ? detectLanguage(text, hint, this.latinVocabulary) : "ru";
   }
 
+  /** The index terms of a catalog city's one-word names in the four languages (see queryUnits). */
+  private cityNameTerms(token: string): string[] {
+    let terms = this.cityTerms.get(token);
+    if (!terms) {
+      const city = this.catalog.places.cities[token.slice(cityToken("").length)];
+      const found = new Set<string>();
+      for (const lang of LANGUAGES) {
+        const name = city?.names[lang];
+        if (name === undefined || lang === "zh") continue;
+        const analyzed = analyze(name, lang);
+        if (analyzed.words.length === 1 && analyzed.keys[0]) found.add(analyzed.keys[0]);
+      }
+      terms = [...found].filter((t) => this.term(t) !== undefined);
+      this.cityTerms.set(token, terms);
+    }
+    return terms;
+  }
+
   /** The catalog's words one edit away from a mistyped word (a word this near is most likely what was meant). */
   private nearestWords(word: string): string[] {
     if (allowedTypos(Array.from(word).length) === 0) return [];
@@ -1675,6 +1696,11 @@ export class SearchEngine {
             m.kind === "place" ? this.catalog.places.cities[m.token.slice(cityToken("").length)]?.country : undefined;
           if (country && m.token.startsWith(cityToken("")) && !alts.some((a) => a.term === countryToken(country)))
             alts.push({ term: countryToken(country), factor: FACTOR.cityCountry, via: "place", ofCity: "partial" });
+          // A city by another of its spellings ("urumchi", "Ouroumtsi") is named as the records spell it too,
+          // in their titles and texts as well as among their places.
+          if (country && en.words[w]!.script !== "han" && !insideLongerName(matches, m))
+            for (const term of this.cityNameTerms(m.token))
+              if (!alts.some((a) => a.term === term)) alts.push({ term, factor: FACTOR.place, via: "place" });
         }
       }
     }

@@ -30,6 +30,11 @@ export interface LexiconMatch {
   within?: [number, number];
 }
 
+/** Whether a match lies inside a longer concept ("Shanghai" of the Shanghai Cooperation Organisation names no place). */
+export function insideLongerName(matches: readonly LexiconMatch[], m: LexiconMatch): boolean {
+  return matches.some((c) => c.kind === "concept" && c.to - c.from > 1 && c.from <= m.from && c.to >= m.to);
+}
+
 interface Pattern {
   keys: string[];
   token: string;

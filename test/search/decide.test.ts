@@ -375,6 +375,19 @@ describe("decide: so many countries name an organisation's members", () => {
   });
 });
 
+describe("search: a city by another of its spellings", () => {
+  it.each([
+    ["urumchi incubaters in kazakstan", "urumqi-offshore-incubators"],
+    ["incubateurs offshor ouroumtsi ouzbekistan", "urumqi-offshore-incubators"],
+  ])("%s finds the records that spell it their way", (question, id) => {
+    expect(engine.search(question).hits[0]?.id).toBe(id);
+  });
+
+  it("a city inside a longer name names no place: 上海合作组织+会议是哪天开的", () => {
+    expectAnswer("上海合作组织+会议是哪天开的？", "sco-plus-meeting-2025");
+  });
+});
+
 describe("decide: information in general is not a topic", () => {
   it.each([
     [
