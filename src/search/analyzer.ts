@@ -1274,14 +1274,6 @@ export function isSoftKey(key: string): boolean {
  */
 const FILLER_VERBS = {
   latin: [
-    // Taking part says nothing of what in ("how many cities participated in the conference").
-    "participer",
-    "participe",
-    "participent",
-    "participate",
-    "participated",
-    "participates",
-    "participating",
     "vouloir",
     "veux",
     "veut",
@@ -1419,8 +1411,26 @@ const LATIN_STOP = new Set([...eng, ...fra, ...QUESTION_WORDS.latin, ...LEGAL_FO
 const CYRILLIC_STOP = new Set([...rus, ...QUESTION_WORDS.cyrillic, ...LEGAL_FORMS].map(fold));
 let fillerStems: { latin: Set<string>; cyrillic: Set<string> } | undefined;
 
+/**
+ * Taking part says nothing of what in ("how many cities participated in the conference"): these forms
+ * only, as their stem is also that of "participants" and "participation", which are what some ask for.
+ */
+const PARTICIPATING = new Set([
+  "participer",
+  "participe",
+  "participes",
+  "participent",
+  "participons",
+  "participez",
+  "participate",
+  "participated",
+  "participates",
+  "participating",
+]);
+
 /** True for a form of one of the FILLER_VERBS. */
 function isFillerVerb(word: Word): boolean {
+  if (PARTICIPATING.has(word.text)) return true;
   fillerStems ??= {
     latin: new Set(FILLER_VERBS.latin.flatMap((w) => [stem(fold(w), "fr"), stem(fold(w), "en")])),
     cyrillic: new Set(FILLER_VERBS.cyrillic.map((w) => stem(fold(w), "ru"))),

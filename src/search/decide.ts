@@ -112,8 +112,10 @@ const WHICH_ONES =
   /\b(?:which|what) (?:ones|are they|were they)\b|\b(?:lesquel(?:le)?s|quels sont[- ]ils|quelles sont[- ]elles)\b|(?:^|[\s,;.?!])(?:и |а )?какие(?: именно| это)?\s*(?:[?!.]|$)|哪几个[？?。]?$|都是哪|分别是哪|有哪些[？?。]?$/u;
 
 /**
- * Whether the question names a city (as a place, not inside a longer name — "Shanghai Cooperation
- * Organisation" — nor the asker's own) that the hit matched nowhere, neither among its places nor in its text.
+ * Whether the question names cities (as places: not inside a longer name — "Shanghai Cooperation
+ * Organisation" —, nor the asker's own, nor where someone or something comes from or belongs) and the hit
+ * matched none of them,
+ * neither among its places nor in its text ("…in Beijing or Shanghai?" is the Beijing forum's).
  */
 function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: SearchHit): boolean {
   if (record.cities.length === 0) return false;
@@ -122,29 +124,48 @@ function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: Sea
   const filler = (at: number) => en.keys[at] === null;
   const context = new Set([...askerWords(en, filler), ...contextWords(en, filler)]);
   const english = matches.slice(0, analysed.englishMatches);
-  // The city matched as a place, or its word (a Chinese one as its bigrams) in the record's text.
-  const matched = (m: LexiconMatch) =>
-    hit.matches.some(
-      (h) =>
-        h.term === m.token || en.words.slice(m.from, m.to).some((w) => h.query === w.text || w.text.includes(h.query)),
-    );
-  return english.some(
+  const cities = english.filter(
     (m) =>
       m.kind === "place" &&
       m.token.startsWith("@c:") &&
       !insideLongerName(english, m) &&
       !isAskersPlace(en, m.from) &&
       !context.has(m.from) &&
-      !matched(m),
+      !ORIGIN.test(en.folded.slice(Math.max(0, en.words[m.from]!.start - ORIGIN_REACH), en.words[m.from]!.start)) &&
+      !OF_THE_CITY.test(en.folded.slice(en.words[m.to - 1]!.end)),
   );
+  // The city matched as a place or by name (a Chinese one by its bigrams), not through its country.
+  const matched = (m: LexiconMatch) =>
+    hit.matches.some(
+      (h) =>
+        !COUNTRY_TOKEN.test(h.term) &&
+        (h.term === m.token ||
+          en.words
+            .slice(m.from, m.to)
+            .some((w) => h.query === w.text || (w.script === "han" && w.text.includes(h.query)))),
+    );
+  return cities.length > 0 && !cities.some(matched);
 }
+
+/** Where someone or something comes from, just before a city: "from Beijing", "de Pékin", "из Пекина", 来自北京. */
+const ORIGIN = /(?:(?<!\p{L})(?:from|de|d'|des|из|от) |来自)$/u;
+const ORIGIN_REACH = 6;
+/** A city saying whose, just before what it qualifies: "Shanghai companies", 上海企业. */
+const OF_THE_CITY =
+  /^\s*(?:companies|company|firms?|businesses|startups?|universities|entreprises|societes|компани\p{L}*|фирм\p{L}*|предприяти\p{L}*)(?!\p{L})|^(?:企业|公司|的企业|的公司)/u;
+const COUNTRY_TOKEN = /^@[a-z]{2}$/;
 
 /** Words for bodies in general: institutions, organisations, structures (机构, учреждения). */
 const BODIES =
   /(?<!\p{L})(?:institutions?|organi[sz]ations?|bodies|structures|organismes|учреждени\p{L}*|организаци\p{L}*)(?!\p{L})|机构|機構/u;
 
-/** A question of how to do something ("how to apply", "comment postuler", "как подать", 怎么报名). */
-const HOW_TO = /(?<!\p{L})(?:how|comment|как)(?!\p{L})|怎么|怎麼|如何|怎样|怎樣/u;
+/** Running or managing something: "who operates", "哪个机构运营", "qui gère", "кто управляет". */
+const RUNS =
+  /(?<!\p{L})(?:run|runs|operat\p{L}*|manag\p{L}*|g[eè]re\p{L}*|exploit\p{L}*|управля\p{L}*|руковод\p{L}*)(?!\p{L})|运营|管理|负责|经营|運營/u;
+
+/** A question of how to apply or join ("how to apply", "comment postuler", "как подать заявку", 怎么报名). */
+const HOW_TO =
+  /(?<!\p{L})(?:how (?:to|do i|do we|can i|can we|does one|should i|should we) (?:apply|join|register|enrol|enroll|sign up|take part|participate|get in)|comment (?:postuler|candidater|s'inscrire|participer|rejoindre|y participer|y entrer)|как (?:подать|поступить|записаться|попасть|участвовать|присоединиться))(?!\p{L})|(?:怎么|怎麼|如何|怎样|怎樣)(?:申请|申請|报名|報名|参加|參加|加入)/u;
 
 /** Among hits this close to the best, one holding the asked fact is preferred. */
 const FACT_RERANK_WINDOW = 0.8;
@@ -251,22 +272,27 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     (STATES.test(fold(text)) || OF_STATES.test(record.title.en));
   if (listed && !listsCountries && countsWithoutListing(record, listed, asked, response.lang))
     return decline({ missing: "list" });
-  // "长沙有哪些合作机构", "which organisations in Changsha…": bodies asked for, the record is one — whatever
-  // its text says its source lacks (an address, "运营机构"), and its card answers.
+  // "长沙有哪些合作机构", "which organisations are there in Changsha": bodies asked for, the record is one —
+  // whatever its text says its source lacks (an address, "运营机构"). Not so the body that runs it
+  // ("哪个机构运营长沙的中心？"), which is what the source lacks.
   const bodyAsked =
     question === "which" &&
     (record.kind === "organisation" || record.kind === "incubator") &&
-    BODIES.test(fold(thingsAsked(text) ?? ""));
+    BODIES.test(fold(thingsAsked(text) ?? "")) &&
+    !RUNS.test(fold(text));
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
   // "How do I apply?" is what a programme's card and links are for; its conditions, forms and age limits
   // are not, when its own sentence on them says the source does not give them ("The source gives no
   // application dates or eligibility rules").
   if (said && UNSAID.test(said) && !HOW_TO.test(fold(text))) return decline({ unsaid: said });
-  const direct: DirectFact | null = said
-    ? { kind: "sentence", text: said }
-    : question && !bodyAsked
+  const answer = said
+    ? ({ kind: "sentence", text: said } as const)
+    : question
       ? directAnswer(record, question, asked, response.lang, post)
       : null;
+  // Nor is the record's sentence on what its source lacks the answer to bodies asked for.
+  const direct: DirectFact | null =
+    bodyAsked && answer?.kind === "sentence" && UNSAID.test(answer.text) ? null : answer;
   // "Which universities host the centre?" answered by "The announcement did not give host universities":
   // the record is the right one, and it says the answer is not known. So is "les critères d'éligibilité
   // du programme" met by "La source ne donne ni dates de candidature ni critères d'éligibilité".
@@ -329,7 +355,7 @@ const DETAIL_WORDS: Partial<Record<Detail, RegExp>> = {
   deadline: /(?<!\p{L})(deadlines?|dates? limites?|срок(и|ов)? подачи|крайн(ий|их) срок)(?!\p{L})|截止/iu,
   // Applying to get in, not AI "applications", "helped apply technologies" or "la plateforme s'inscrit dans…".
   admission:
-    /(?<!\p{L})(eligib|admission|admitted|appl(y|ying) (for|to|online)|application (procedure|process|form|dates?|rules|period|deadlines?|requirements)|applications? (open|close)|applicants?|candidat|postul|inscription|inscrire|заявк|поступлени|отбор)|申请|报名|录取|招生/iu,
+    /(?<!\p{L})(eligib|admission|admitted|appl(y|ying) (for|to|online)|application (procedure|process|form|dates?|rules|period|deadlines?|requirements)|applications? (open|close)|applicants?|candidat|postul|inscription|inscrire|заявк|заявок|поступлени|отбор|услови\p{L}* участия)|申请|报名|录取|招生/iu,
   visa: /(?<!\p{L})(visas?|виз(а|у|ы|е|ой|ам|ами|ах)?)(?!\p{L})|签证/iu,
   biography: /(?<!\p{L})(biograph|биографи)|生平|履历/iu,
   scholarship: /(?<!\p{L})(scholarships?|bourses? d'|стипенди)|奖学金/iu,
@@ -455,13 +481,14 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
   const top = hits[0];
   if (!top) return;
   let best = 0;
-  // Covering as much, the one whose title the question names more ("выставка китай асеан в наньине" is the
-  // Expo itself, not the forum held at it).
+  // Covering as much, the one whose title the question names, most of it ("выставка китай асеан в наньине"
+  // is the Expo itself, not the forum held at it; a city alone names the shortest title most, and no record).
   hits.forEach((h, i) => {
     const b = hits[best]!;
     if (
       h.score >= top.score * TIE_WINDOW &&
-      (h.confidence > b.confidence || (h.confidence === b.confidence && h.titleCoverage > b.titleCoverage))
+      (h.confidence > b.confidence ||
+        (h.confidence === b.confidence && h.titleCoverage >= NAMES_TITLE && h.titleCoverage > b.titleCoverage))
     )
       best = i;
   });
@@ -473,6 +500,9 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
   }
   if (best > 0) hits.unshift(...hits.splice(best, 1));
 }
+
+/** The share of a record's title a question names to name the record, most of it (see preferSurer). */
+const NAMES_TITLE = 0.75;
 
 /** Hits scoring this close to the best may answer in its place when it is too unsure to (see preferSurer). */
 const SURE_WINDOW = 0.8;

@@ -1173,7 +1173,6 @@ export class SearchEngine {
 
   /** The catalog's words one edit away from a mistyped word (a word this near is most likely what was meant). */
   private nearestWords(word: string): string[] {
-    if (allowedTypos(Array.from(word).length) === 0) return [];
     return this.typos
       .search(word)
       .filter((m) => m.distance === 1)

@@ -77,8 +77,9 @@ export function detectLanguage(text: string, hint?: Language, vocabulary?: Latin
 
 /**
  * A detector's lead under which English and French are even. Keyword queries of names and words the two
- * languages share lead by under 0.02 ("urumchi conferance 2024": 0.017); French of a few words, accents
- * or not, by 0.025 and more ("horoscope balance semaine", "bonne nuit").
+ * languages share lead by under 0.02 ("urumchi conferance 2024": 0.017), and so do a few short French ones
+ * ("stages etudiants": 0.009) — those go to the hint, or to English without one; most French of a few words
+ * leads by 0.025 and more ("horoscope balance semaine", "bonne nuit").
  */
 const EVEN = 0.02;
 
@@ -100,7 +101,8 @@ function vocabularyVote(text: string, vocabulary: LatinVocabulary): "en" | "fr" 
   const folded = fold(text);
   // Acronyms count: "OCS" is the catalog's French, "SCO" its English.
   for (const w of words(folded)) {
-    if (w.script !== "latin" || /^\d+$/.test(w.text)) continue;
+    // "ai" of "j'ai" is no AI.
+    if (w.script !== "latin" || /^\d+$/.test(w.text) || (w.text === "ai" && !isEnglishAi(w, folded))) continue;
     const side = sideOf(w.text, vocabulary);
     if (side === "fr") fr++;
     else if (side === "en") en++;

@@ -9,6 +9,13 @@ describe("analyze", () => {
     expect(keys("j'ai une startup", "fr")).not.toContain("ai");
   });
 
+  it("drops verbs of taking part, not the participants or participation asked about", () => {
+    expect(keys("how many cities participated")).not.toContain("particip");
+    expect(keys("combien de villes ont participé", "fr")).not.toContain("particip");
+    expect(keys("how many participants")).toContain("particip");
+    expect(keys("participation des pays", "fr")).toContain("particip");
+  });
+
   it("keys a clipped word of chat as the word it stands for", () => {
     expect(keys("smart-city tech")).toContain(keys("technology")[0]);
     expect(keys("des technos", "fr")).toEqual(keys("des technologies", "fr"));

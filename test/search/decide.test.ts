@@ -342,6 +342,10 @@ describe("decide: an event, zone or programme of one city asked of another", () 
   });
 
   it.each([
+    // One of the cities named is the record's own; a city saying where from or whose is no other place.
+    ["Is the hidden champions forum held in Beijing or Shanghai?", "sino-german-hidden-champions-forum-2024"],
+    ["Can Shanghai companies join the hidden champions forum?", "sino-german-hidden-champions-forum-2024"],
+    ["Urumqi science achievements express from Beijing", "urumqi-science-achievements-express-2024"],
     // The city inside a name, the asker's own city and a city the record's text names are no other place.
     ["Shanghai Cooperation Organisation digital economy forum", "sco-digital-economy-forum-2025"],
     ["I'm based in Shanghai. When was the hidden champions forum?", "sino-german-hidden-champions-forum-2024"],
@@ -365,6 +369,17 @@ describe("decide: what the question is about, not the verbs around it", () => {
 
   it("of two records covering a question alike, the one whose title it names", () => {
     expectAnswer("выставка китай асеан в наньине", "caexpo");
+  });
+});
+
+describe("decide: bodies asked for keep the record's sentence that names them", () => {
+  it("which institutions signed agreements with the Urumqi bureau", () => {
+    const decision = decide(
+      engine,
+      "Which institutions signed agreements with the Urumqi Science and Technology Bureau?",
+    );
+    expect(decision.kind).toBe("answer");
+    expect(decision.direct).toMatchObject({ kind: "sentence" });
   });
 });
 
@@ -910,6 +925,10 @@ describe("decide: what the record says its source does not give", () => {
     // A programme's conditions and forms, which its sentence on them says the source does not give.
     ["guangxi young scientists application form", "guangxi-asean-young-scientists", "no application dates"],
     ["广西东盟青年科学家项目对年龄有要求吗", "guangxi-asean-young-scientists", "资格要求"],
+    ["广西东盟青年科学家项目年龄要求怎么样", "guangxi-asean-young-scientists", "资格要求"],
+    ["какие условия участия в программе молодых учёных Гуанси?", "guangxi-asean-young-scientists", "не указаны"],
+    // The body that runs a centre is what its source does not name.
+    ["哪个机构运营长沙的创新中心？", "incubator-changsha", "运营机构"],
   ])("declines with the record's own sentence: %s", (question, id, said) => {
     const decision = decide(engine, question);
     expect(decision.kind).toBe("decline");
@@ -934,6 +953,10 @@ describe("decide: what the record says its source does not give", () => {
     ["what innovation centres are there in Nanchang?", "incubator-nanchang"],
     // Bodies asked for: the centre is one, though its source names no operating body.
     ["长沙有哪些合作机构", "incubator-changsha"],
+    [
+      "Which institutions signed agreements with the Urumqi Science and Technology Bureau?",
+      "urumqi-science-technology-bureau",
+    ],
   ])("answers when what is asked is not what the source lacks: %s", (question, id) => {
     const decision = decide(engine, question);
     expect(decision).toMatchObject({ kind: "answer", record: { id } });
