@@ -159,6 +159,9 @@ const COUNTRY_TOKEN = /^@[a-z]{2}$/;
 const BODIES =
   /(?<!\p{L})(?:institutions?|organi[sz]ations?|bodies|structures|organismes|учреждени\p{L}*|организаци\p{L}*)(?!\p{L})|机构|機構/u;
 
+/** Asking how to reach someone: "contacts of the rector", "контакты ректора", 校长的联系方式. */
+const CONTACTS = /(?<!\p{L})(?:contacts?|coordonnees|контакт\p{L}*)(?!\p{L})|联系方式|联系人/u;
+
 /** Running or managing something: "who operates", "哪个机构运营", "qui gère", "кто управляет". */
 const RUNS =
   /(?<!\p{L})(?:run|runs|operat\p{L}*|manag\p{L}*|g[eè]re\p{L}*|exploit\p{L}*|управля\p{L}*|руковод\p{L}*)(?!\p{L})|运营|管理|负责|经营|運營/u;
@@ -260,7 +263,11 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     (mentionsDetail(text, "next") ? "next" : null) ??
     details.find(holds) ??
     details[0] ??
-    (question === "who" && !headless && !speaksOfPost(record, post) ? "person" : null) ??
+    ((question === "who" || (question === null && CONTACTS.test(fold(text)))) &&
+    !headless &&
+    !speaksOfPost(record, post)
+      ? "person"
+      : null) ??
     (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
   if (detail && !holds(detail)) return decline({ missing: detail });
   // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.

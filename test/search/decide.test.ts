@@ -877,6 +877,13 @@ describe("decide: who holds a post", () => {
     },
   );
 
+  it.each(["Контакты ректора Казахстанско-Британского технического университета", "contacts of the KBTU rector"])(
+    "declines the contacts of a post the record never speaks of: %s",
+    (question) => {
+      expect(decide(engine, question)).toMatchObject({ kind: "decline", missing: "person" });
+    },
+  );
+
   it("names the post missing when the record is the right one", () => {
     expect(decide(engine, "上合组织现任秘书长是谁")).toMatchObject({ kind: "decline", missing: "person" });
   });
