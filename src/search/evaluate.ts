@@ -341,14 +341,16 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.88,
     language: 0.95,
   },
-  // Written blind on 2026-12-03; provisional floor (that of the eleventh part) until its one read.
+  // Written blind on 2026-12-03 (short first-minute queries, organisations, facts) and read once, at the end
+  // of that day's session, after all of its changes: answer@1 0.963 (0.95 in French, Russian and Chinese),
+  // false declines 1.9 %, honest declines 0.958, small talk 32 of 32, direct answers 30 of 32, language 0.986.
   "heldout-12": {
-    answerAt1: 0.85,
-    answerAt1PerLanguage: 0.8,
+    answerAt1: 0.93,
+    answerAt1PerLanguage: 0.9,
     answerAt5: 0.97,
-    falseDeclines: 0.08,
-    honestDeclines: 0.88,
-    language: 0.95,
+    falseDeclines: 0.05,
+    honestDeclines: 0.9,
+    language: 0.96,
   },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
