@@ -929,14 +929,16 @@ function matchingFigures(record: CatalogRecord, question: "count" | "amount", as
       (k) => !/^\d+$/.test(k) && !title.has(k) && (wanted.length === 1 || (common.get(k) ?? 0) < wanted.length),
     ),
   );
-  // "How many companies…": a label naming what is counted answers before one sharing more of the rest.
+  // "How many companies…": a label naming what is counted answers before one sharing more of the rest; the
+  // words of what is counted count twice among the rest ("cooperation agreements" before a "collaboration
+  // network" that shares "technology transfer" with the question).
   const counted = asked.countedKeys();
   const counts = (i: number) => (counted.size > 0 && labelKeys[i]!.some((keys) => overlap(counted, keys) > 0) ? 1 : 0);
   return wanted
     .map((figure, i) => ({
       figure,
       counts: counts(i),
-      overlap: Math.max(...labelKeys[i]!.map((keys) => overlap(informative, keys))),
+      overlap: Math.max(...labelKeys[i]!.map((keys) => overlap(informative, keys) + overlap(counted, keys))),
     }))
     .sort((a, b) => b.counts - a.counts || b.overlap - a.overlap);
 }

@@ -383,6 +383,17 @@ describe("decide: bodies asked for keep the record's sentence that names them", 
   });
 });
 
+describe("decide: the figure of what is counted", () => {
+  it("cooperation agreements, not the collaboration network sharing the question's other words", () => {
+    const decision = decide(
+      engine,
+      "how many cooperation agreements did Guangxi's ASEAN tech transfer activities lead to by May 2022?",
+    );
+    const direct = decision.direct;
+    expect(direct?.kind === "figures" ? direct.figures[0]?.value : undefined).toBe(653);
+  });
+});
+
 describe("decide: so many countries name an organisation's members", () => {
   it("东盟十国都有谁 lists ASEAN's members", () => {
     expectAnswer("东盟十国都有谁", "asean");
