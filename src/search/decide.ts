@@ -159,6 +159,14 @@ const COUNTRY_TOKEN = /^@[a-z]{2}$/;
 const BODIES =
   /(?<!\p{L})(?:institutions?|organi[sz]ations?|bodies|structures|organismes|учреждени\p{L}*|организаци\p{L}*)(?!\p{L})|机构|機構/u;
 
+/** Whether a which-question names the things it asks for and the record's title names none of them. */
+function thingsOutside(record: CatalogRecord, asked: AskedWords): boolean {
+  const things = asked.thingsKeys();
+  if (things.size === 0) return false;
+  const title = asked.titleKeysOf(record);
+  return ![...things].some((k) => title.has(k));
+}
+
 /** Asking how to reach someone: "contacts of the rector", "контакты ректора", 校长的联系方式. */
 const CONTACTS = /(?<!\p{L})(?:contacts?|coordonnees|контакт\p{L}*)(?!\p{L})|联系方式|联系人/u;
 
@@ -310,6 +318,16 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     : (focusUnsaid(record, question, asked, response.lang) ??
       (direct && direct.kind !== "sentence" ? undefined : unsaidSentence(record, asked, response.lang)));
   if (unsaid) return decline({ unsaid });
+  // "天津论坛那21个项目分别是哪些公司签的": things asked for that no sentence of the record lists, and that
+  // the record is not one of, are not in it.
+  // Bodies ("which organisations were behind the forum") are its organisers and partners, which the card shows.
+  if (
+    question === "which" &&
+    direct === null &&
+    !BODIES.test(fold(thingsAsked(text) ?? "")) &&
+    thingsOutside(record, asked)
+  )
+    return decline();
   // "What is the budget of…", "how many staff…": a figure the record lacks, named by a word the catalog
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0)

@@ -383,6 +383,21 @@ describe("decide: bodies asked for keep the record's sentence that names them", 
   });
 });
 
+describe("decide: things asked for that the record neither lists nor is", () => {
+  it("declines which companies signed, when no sentence lists them", () => {
+    expect(
+      decide(engine, "Quelles entreprises exactement ont signé au forum des champions cachés ? les noms svp").kind,
+    ).toBe("decline");
+  });
+
+  it("answers which organisations were behind an event with its card (its organisers)", () => {
+    expectAnswer(
+      "which organisations were behind the hidden champions forum in Shunyi",
+      "sino-german-hidden-champions-forum-2024",
+    );
+  });
+});
+
 describe("decide: the figure of what is counted", () => {
   it("cooperation agreements, not the collaboration network sharing the question's other words", () => {
     const decision = decide(
