@@ -167,6 +167,12 @@ const QUESTION_WORDS = {
     "pistes",
     "piste",
     "tiny",
+    // The size of the asker's firm ("a small agritech startup"): SMEs are named by the glossary's phrases.
+    "small",
+    "petite",
+    "petit",
+    "petites",
+    "petits",
     // Contractions typed without their apostrophe ("whos the mayor", "dont know where to look").
     "whos",
     "whats",

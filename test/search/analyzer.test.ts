@@ -9,6 +9,11 @@ describe("analyze", () => {
     expect(keys("j'ai une startup", "fr")).not.toContain("ai");
   });
 
+  it("drops the size of the asker's firm, not the SMEs the glossary names", () => {
+    expect(keys("a small agritech startup")).not.toContain("small");
+    expect(keys("une petite startup", "fr")).not.toContain("petit");
+  });
+
   it("drops verbs of taking part, not the participants or participation asked about", () => {
     expect(keys("how many cities participated")).not.toContain("particip");
     expect(keys("combien de villes ont participé", "fr")).not.toContain("particip");

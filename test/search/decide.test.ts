@@ -429,6 +429,23 @@ describe("search: a city by another of its spellings", () => {
   });
 });
 
+describe("decide: the size of the asker's firm says nothing of what is asked", () => {
+  it.each([
+    [
+      "small agritech startup in Samarkand, anyone in China we can partner with through Xinjiang?",
+      "xinjiang-central-asia-incubator",
+    ],
+    ["small and medium-sized enterprises from Germany", "shunyi-sino-german-demo-zone"],
+  ])("%s", (question, id) => {
+    expect(decide(engine, question).kind).toBe("answer");
+    expect(
+      decide(engine, question)
+        .response.hits.slice(0, 3)
+        .map((h) => h.id),
+    ).toContain(id);
+  });
+});
+
 describe("decide: information in general is not a topic", () => {
   it.each([
     [
