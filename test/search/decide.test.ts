@@ -453,6 +453,10 @@ describe("decide: information in general is not a topic", () => {
       "china-asean-tech-transfer-alliance",
     ],
     ["information harbor", "china-asean-information-harbor"],
+    [
+      "Is there anything for startups from Laos or Cambodia that want to get in front of Chinese investors? like a competition or a bootcamp",
+      "china-asean-innovation-camp",
+    ],
   ])("%s", (question, id) => {
     expectAnswer(question, id);
   });
