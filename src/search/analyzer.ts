@@ -173,6 +173,8 @@ const QUESTION_WORDS = {
     "petit",
     "petites",
     "petits",
+    // The "co" of "co-build", "co-host" split off by the hyphen: the verb after it says what.
+    "co",
     // Contractions typed without their apostrophe ("whos the mayor", "dont know where to look").
     "whos",
     "whats",

@@ -383,7 +383,7 @@ function akanyeSpellings(word: string): string[] {
 /**
  * "Information about the alliance", "des informations sur…", "информацию о…": information in general is
  * what every card gives, not a topic (as the Information Harbor's name is without the preposition); nor is
- * the "front" of "get in front of investors".
+ * the "front" of "get in front of investors", nor the doors a partner opens.
  */
 const INFORMATION = new Set(["information", "informations", "информация", "информацию", "информации", "сведения"]);
 const ABOUT = new Set(["about", "on", "regarding", "concerning", "sur", "concernant", "о", "об", "про"]);
@@ -1638,7 +1638,8 @@ export class SearchEngine {
         isSoftWord(word.text) ||
         isSoftWord(key) ||
         (INFORMATION.has(word.text) && ABOUT.has(en.words[i + 1]?.text ?? "")) ||
-        (word.text === "front" && en.words[i - 1]?.text === "in" && en.words[i + 1]?.text === "of")
+        (word.text === "front" && en.words[i - 1]?.text === "in" && en.words[i + 1]?.text === "of") ||
+        (/^doors?$/.test(word.text) && en.words[i - 1]?.text === "open")
       )
         for (const u of unitsHere) units[u]!.soft = true;
       // "Chine-France", "sino-africain": the partner of a China–X programme names the programme.

@@ -12,6 +12,7 @@ describe("analyze", () => {
   it("drops the size of the asker's firm, not the SMEs the glossary names", () => {
     expect(keys("a small agritech startup")).not.toContain("small");
     expect(keys("une petite startup", "fr")).not.toContain("petit");
+    expect(keys("co-build a lab")).not.toContain("co");
   });
 
   it("drops verbs of taking part, not the participants or participation asked about", () => {
