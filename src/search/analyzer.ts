@@ -1496,13 +1496,28 @@ export function wordKey(word: Word, latin: LatinLanguage): string {
   if (number !== undefined) return number;
   if (word.script === "cyrillic") return stem(word.text, "ru");
   if (/^\d+$/.test(word.text)) return word.text;
-  const stemmed = stem(ABBREVIATIONS.get(word.text) ?? word.text, latin);
+  const stemmed = stem(britishSpelling(ABBREVIATIONS.get(word.text) ?? word.text), latin);
   if (latin === "en" || stemmed.length >= MIN_FRENCH_STEM) return stemmed;
   // The French stemmer cuts short words to stems that conflate unrelated words ("visa" and "vise" are
   // both "vis"): such a word keys as its singular ("labs" is still "lab").
   const singular = word.text.replace(/(?<=...)[sx]$/, "");
   return singular.length > stemmed.length ? singular : stemmed;
 }
+
+/**
+ * American spellings keyed as the catalog's British ones: "center" is "centre", "organization" and
+ * "organized" are "organisation" and "organised" ("prize" and "size" stay; "program" is the glossary's).
+ */
+function britishSpelling(text: string): string {
+  const spelt = AMERICAN.get(text);
+  if (spelt !== undefined) return spelt;
+  return text.replace(/^(\p{L}{5,})iz(ation|ations|e|es|ed|ing|er|ers)$/u, "$1is$2");
+}
+
+const AMERICAN = new Map([
+  ["center", "centre"],
+  ["centers", "centres"],
+]);
 
 /** "ai" typed in lower case is AI, unless it is French "j'ai" (the elided pronoun is not a word of its own). */
 export function isEnglishAi(word: Word, folded: string): boolean {

@@ -9,6 +9,13 @@ describe("analyze", () => {
     expect(keys("j'ai une startup", "fr")).not.toContain("ai");
   });
 
+  it("keys American spellings as the catalog's British ones", () => {
+    expect(keys("training center")).toEqual(keys("training centre"));
+    expect(keys("organization")).toEqual(keys("organisation"));
+    expect(keys("who organized it")).toEqual(keys("who organised it"));
+    expect(keys("the contest prize")).toContain("prize");
+  });
+
   it("drops the size of the asker's firm, not the SMEs the glossary names", () => {
     expect(keys("a small agritech startup")).not.toContain("small");
     expect(keys("une petite startup", "fr")).not.toContain("petit");
