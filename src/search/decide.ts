@@ -120,14 +120,14 @@ const WHICH_ONES =
 function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: SearchHit): boolean {
   if (record.cities.length === 0) return false;
   const { matches, en } = analysed;
+  const english = matches.slice(0, analysed.englishMatches);
+  const named = english.filter((m) => m.kind === "place" && m.token.startsWith("@c:"));
+  if (named.length === 0) return false;
   // Sentences around the question say who asks and why ("I work for a company in Shanghai. …?").
   const filler = (at: number) => en.keys[at] === null;
   const context = new Set([...askerWords(en, filler), ...contextWords(en, filler)]);
-  const english = matches.slice(0, analysed.englishMatches);
-  const cities = english.filter(
+  const cities = named.filter(
     (m) =>
-      m.kind === "place" &&
-      m.token.startsWith("@c:") &&
       !insideLongerName(english, m) &&
       !isAskersPlace(en, m.from) &&
       !context.has(m.from) &&
@@ -159,12 +159,10 @@ const COUNTRY_TOKEN = /^@[a-z]{2}$/;
 const BODIES =
   /(?<!\p{L})(?:institutions?|organi[sz]ations?|bodies|structures|organismes|учреждени\p{L}*|организаци\p{L}*)(?!\p{L})|机构|機構/u;
 
-/** Whether a which-question names the things it asks for and the record's title names none of them. */
-function thingsOutside(record: CatalogRecord, asked: AskedWords): boolean {
-  const things = asked.thingsKeys();
-  if (things.size === 0) return false;
+/** The keys of the things a which-question asks for that the record's title does not name (see thingsAsked). */
+function thingsBeyondTitle(record: CatalogRecord, asked: AskedWords): Set<string> {
   const title = asked.titleKeysOf(record);
-  return ![...things].some((k) => title.has(k));
+  return new Set([...asked.thingsKeys()].filter((k) => !title.has(k)));
 }
 
 /** Asking how to reach someone: "contacts of the rector", "контакты ректора", 校长的联系方式. */
@@ -290,11 +288,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "长沙有哪些合作机构", "which organisations are there in Changsha": bodies asked for, the record is one —
   // whatever its text says its source lacks (an address, "运营机构"). Not so the body that runs it
   // ("哪个机构运营长沙的中心？"), which is what the source lacks.
+  const bodiesAsked = question === "which" && BODIES.test(fold(thingsAsked(text) ?? ""));
   const bodyAsked =
-    question === "which" &&
-    (record.kind === "organisation" || record.kind === "incubator") &&
-    BODIES.test(fold(thingsAsked(text) ?? "")) &&
-    !RUNS.test(fold(text));
+    bodiesAsked && (record.kind === "organisation" || record.kind === "incubator") && !RUNS.test(fold(text));
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
   // "How do I apply?" is what a programme's card and links are for; its conditions, forms and age limits
   // are not, when its own sentence on them says the source does not give them ("The source gives no
@@ -321,13 +317,10 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "天津论坛那21个项目分别是哪些公司签的": things asked for that no sentence of the record lists, and that
   // the record is not one of, are not in it.
   // Bodies ("which organisations were behind the forum") are its organisers and partners, which the card shows.
-  if (
-    question === "which" &&
-    direct === null &&
-    !BODIES.test(fold(thingsAsked(text) ?? "")) &&
-    thingsOutside(record, asked)
-  )
-    return decline();
+  if (question === "which" && direct === null && !bodiesAsked) {
+    const things = asked.thingsKeys();
+    if (things.size > 0 && thingsBeyondTitle(record, asked).size === things.size) return decline();
+  }
   // "What is the budget of…", "how many staff…": a figure the record lacks, named by a word the catalog
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0)
@@ -807,8 +800,7 @@ function focusUnsaid(
   // "Quels centres d'innovation à Nanchang ?" of the Nanchang centre's record: the record is the thing asked
   // for, whatever its text says it lacks ("ni adresse ni opérateur pour le centre de Nanchang"). Not so the
   // people a who-question asks for: "who are the experts" of the expert panel wants their names.
-  const title = question === "which" ? asked.titleKeysOf(record) : new Set<string>();
-  const focus = new Set([...asked.thingsKeys()].filter((k) => !title.has(k)));
+  const focus = question === "which" ? thingsBeyondTitle(record, asked) : asked.thingsKeys();
   if (focus.size === 0 && !asked.namesAsked) return undefined;
   const part = asked.sentencesOf(record, lang).find((p) => {
     const keys = asked.unsaidKeysOf(p)?.whole;

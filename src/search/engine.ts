@@ -388,6 +388,18 @@ function akanyeSpellings(word: string): string[] {
 const INFORMATION = new Set(["information", "informations", "информация", "информацию", "информации", "сведения"]);
 const ABOUT = new Set(["about", "on", "regarding", "concerning", "sur", "concernant", "о", "об", "про"]);
 
+/** Whether word `i` is a soft word by the words around it (see INFORMATION). */
+function isSoftInPhrase(words: readonly Word[], i: number): boolean {
+  const text = words[i]!.text;
+  const before = words[i - 1]?.text;
+  const after = words[i + 1]?.text;
+  return (
+    (INFORMATION.has(text) && ABOUT.has(after ?? "")) ||
+    (text === "front" && before === "in" && after === "of") ||
+    ((text === "door" || text === "doors") && before === "open")
+  );
+}
+
 function allowedTypos(length: number): number {
   return length >= 9 ? 2 : length >= 5 ? 1 : 0;
 }
@@ -1634,13 +1646,7 @@ export class SearchEngine {
           alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem" });
         push(word.text, alts);
       }
-      if (
-        isSoftWord(word.text) ||
-        isSoftWord(key) ||
-        (INFORMATION.has(word.text) && ABOUT.has(en.words[i + 1]?.text ?? "")) ||
-        (word.text === "front" && en.words[i - 1]?.text === "in" && en.words[i + 1]?.text === "of") ||
-        (/^doors?$/.test(word.text) && en.words[i - 1]?.text === "open")
-      )
+      if (isSoftWord(word.text) || isSoftWord(key) || isSoftInPhrase(en.words, i))
         for (const u of unitsHere) units[u]!.soft = true;
       // "Chine-France", "sino-africain": the partner of a China–X programme names the programme.
       const prev = en.words[i - 1];

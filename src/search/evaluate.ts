@@ -341,9 +341,10 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.88,
     language: 0.95,
   },
-  // Written blind on 2026-12-03 (short first-minute queries, organisations, facts) and read once, at the end
-  // of that day's session, after all of its changes: answer@1 0.963 (0.95 in French, Russian and Chinese),
-  // false declines 1.9 %, honest declines 0.958, small talk 32 of 32, direct answers 30 of 32, language 0.986.
+  // Written blind on 2026-12-03 (short first-minute queries, organisations, facts) and read once, near the end
+  // of that day's session, before its last six changes (which left it unchanged): answer@1 0.963 (0.95 in
+  // French, Russian and Chinese), false declines 1.9 %, honest declines 0.958, small talk 32 of 32, direct
+  // answers 30 of 32, language 0.986.
   "heldout-12": {
     answerAt1: 0.93,
     answerAt1PerLanguage: 0.9,

@@ -127,8 +127,10 @@ describe("detectLanguage", () => {
       nearest: (word: string) =>
         ({ vocatoinal: ["vocational"], trainign: ["training"], profesionelle: ["professionnelle"] })[word] ?? [],
     };
-    expect(detectLanguage("vocatoinal trainign centre sco", undefined, vocabulary)).toBe("en");
-    expect(detectLanguage("centre formation profesionelle sco", undefined, vocabulary)).toBe("fr");
+    // The catalog's words decide before a French user's hint; without the lookup the hint would.
+    expect(detectLanguage("vocatoinal trainign centre sco", "fr", vocabulary)).toBe("en");
+    const { nearest: _nearest, ...exact } = vocabulary;
+    expect(detectLanguage("vocatoinal trainign centre sco", "fr", exact)).toBe("fr");
   });
 
   it('takes lower-case "ai" for AI, and French only after j\'', () => {
