@@ -179,6 +179,12 @@ const decisionSets = [
     key: "tuning-19",
   },
   {
+    name: "dev, twentieth tuning part, needs described and yes/no questions (eval/dev-tuning-20.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-20.yaml"),
+    gate: false,
+    key: "tuning-20",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

@@ -1252,6 +1252,20 @@ const SOFT_WORDS = [
   "возможности",
   "structure",
   "structures",
+  // "Startup support in UZ", "поддержка стартапов": every programme supports someone; what is asked is whom,
+  // where and in what.
+  "support",
+  "supports",
+  "assistance",
+  "soutien",
+  "accompagnement",
+  "поддержка",
+  "поддержку",
+  "поддержки",
+  "помощь",
+  "支持",
+  "扶持",
+  "帮助",
 ];
 const SOFT = new Set(SOFT_WORDS.map(fold));
 

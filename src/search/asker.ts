@@ -55,6 +55,12 @@ const SUBJECT_OF_OPENER = new Map([
  * first clause ("Я из Вьетнама, учился в Москве"): there one earlier in the message is enough.
  */
 const SELF_VERBS = new Set([
+  // "I run a tiny startup in Samarkand", "je dirige une PME", "я руковожу компанией".
+  "run",
+  "own",
+  "founded",
+  "dirige",
+  "руковожу",
   "studied",
   "worked",
   "lived",
@@ -216,8 +222,21 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
     }
     i = j - 1;
   }
+  // "Edtech founder in Samarkand looking for an incubator", "étudiante ouzbèke cherche un stage": a message
+  // that opens with who asks, then seeks, without a pronoun — the words before the verb describe the asker.
+  const seek = words.findIndex((w) => OPENING_SEEK.has(w.text));
+  if (
+    seek > 0 &&
+    seek <= DESCRIPTION_MAX &&
+    clauseStartOf(analyzed, seek) === 0 &&
+    !words.slice(0, seek).some((w) => FIRST_PERSON.has(w.text) || ASKING.has(w.text))
+  )
+    for (let i = 0; i < seek; i++) if (!isFiller(i)) out.add(i);
   return out;
 }
+
+/** Seeking with its subject before it (see askerWords): "…founder looking for", "…cherche", "…ищет". */
+const OPENING_SEEK = new Set(["looking", "seeking", "searching", "cherche", "recherche", "ищет", "ищу", "ищем"]);
 
 /** Verbs of seeking: what follows is the thing the asker wants ("we are looking for [an incubator] in…"). */
 const SEEK_WORDS = new Set([

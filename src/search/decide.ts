@@ -147,6 +147,53 @@ function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: Sea
   return cities.length > 0 && !cities.some(matched);
 }
 
+/**
+ * A yes/no question whether someone belongs to or takes part in something, with the span of who: "does
+ * [Tsinghua University] take part in…", "[Alibaba] fait partie de…", "участвует ли [Сбер] в…",
+ * "[比亚迪]是不是…的成员". Searched in the folded text; the group `who` is the asked-about member.
+ */
+const MEMBERSHIP = [
+  /(?<!\p{L})(?:is|are|was|were|does|do|did|has|have)\s+(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,3}?)\s+(?:(?:already|also|really|still|ever|actually)\s+)?(?:an?\s+members?\s+of|members?\s+of|part\s+of|take\s+part|taking\s+part|participat\p{L}*|involved\s+in|joined|belong\p{L}*\s+to|an?\s+partner\s+of|partner\p{L}*\s+with|cooperat\p{L}*\s+with|collaborat\p{L}*\s+with)(?!\p{L})/u,
+  /(?:^|est-ce qu(?:e\s+|')|[,;:!?]\s*)(?<who>(?:[^\s?!.,;]+\s+){0,3}[^\s?!.,;]+)\s+(?:fait partie|font partie|participe(?:nt)?|est membre|sont membres)(?!\p{L})/u,
+  /(?<!\p{L})(?:участву\p{L}*|сотруднича\p{L}*|входит|входят|является|являются|состоит|состоят) ли\s+(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,2})/u,
+  /(?<who>\p{Script=Han}{2,8}?)(?:有没有|有沒有|是否|是不是|有无|有無)(?:参加|參加|参与|參與|加入|.{0,20}成员|.{0,20}成員)/u,
+];
+
+/**
+ * Whether the question asks if someone is a member of or takes part in the record's programme, and the
+ * record does not name them: it cannot say ("Is Huawei a member of the alliance?" — the alliance's record
+ * names no company). Words of the member that are grammar (articles, "there") do not count.
+ */
+function asksUnnamedMember(analysed: AnalysedQuery, hit: SearchHit): boolean {
+  const { en } = analysed;
+  for (const pattern of MEMBERSHIP) {
+    const found = pattern.exec(en.folded);
+    const who = found?.groups?.who;
+    if (!found || !who) continue;
+    const start = found.index + found[0].indexOf(who);
+    const end = start + who.length;
+    // The member's words; after the verb (Russian), up to the first grammar word after one that says
+    // something ("ли Сбер в платформе"), before it the whole name ("l'Université de Pékin participe").
+    const after = found[0].startsWith(who) === false && found[0].endsWith(who);
+    const member: number[] = [];
+    for (let i = 0; i < en.words.length; i++) {
+      const w = en.words[i]!;
+      if (w.start < start || w.end > end) continue;
+      if (en.keys[i] === null) {
+        if (after && member.length > 0) break;
+        continue;
+      }
+      member.push(i);
+    }
+    const matched = (i: number) => {
+      const w = en.words[i]!;
+      return hit.matches.some((h) => h.query === w.text || (w.script === "han" && w.text.includes(h.query)));
+    };
+    return member.length > 0 && member.some((i) => !matched(i));
+  }
+  return false;
+}
+
 /** Where someone or something comes from, just before a city: "from Beijing", "de Pékin", "из Пекина", 来自北京. */
 const ORIGIN = /(?:(?<!\p{L})(?:from|de|d'|des|из|от) |来自)$/u;
 const ORIGIN_REACH = 6;
@@ -248,6 +295,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // another city of the country may still be the partner asked for: see the engine's places.)
   if (record.kind !== "incubator" && record.kind !== "organisation" && namesOtherCity(record, analysed, best!))
     return decline();
+  if (asksUnnamedMember(analysed, best!)) return decline();
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.

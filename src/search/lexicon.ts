@@ -175,6 +175,10 @@ export class Lexicon {
       // China is the other side of every record: "Chinese" says nothing of where.
       if (code !== "CN") for (const name of this.demonymsOf(code)) this.addDemonym(name, token);
     }
+    // "Samarkand" is Uzbekistan's city, and an old name of Kazakhstan's Temirtau: a city's own name is not
+    // also an other country's city's former or foreign one.
+    const primary = new Map<string, string>();
+    for (const city of cities) if (wanted.has(city.country) && city.names[0]) primary.set(city.names[0], city.country);
     for (const city of cities) {
       if (!wanted.has(city.country)) continue;
       // A city of the catalog keeps its own token under every spelling the gazetteer knows ("Ouroumtchi").
@@ -184,8 +188,9 @@ export class Lexicon {
       const token = own ? cityToken(own) : gazetteerTokens.get(city.country)!;
       if (!own) this.countryOfToken.set(token, city.country);
       // Gazetteer names come folded.
-      for (const name of city.names) {
+      for (const [i, name] of city.names.entries()) {
         if (this.cityNames.has(name) || isCatalogWord(name) || this.conceptWords.has(name)) continue;
+        if (i > 0 && (primary.get(name) ?? city.country) !== city.country) continue;
         this.addPlace(name, token, true);
       }
     }

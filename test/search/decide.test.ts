@@ -91,6 +91,15 @@ describe("decide: a Chinese city the catalog lacks", () => {
     expect(decision.response.hits.length).toBeGreaterThan(0);
   });
 
+  it("a city's own name is not another country's former one: Samarkand is not Kazakhstan's Temirtau", () => {
+    const terms = decide(engine, "business incubator in Samarkand")
+      .response.hits.flatMap((h) => h.matches)
+      .filter((m) => m.query === "samarkand")
+      .map((m) => m.term);
+    expect(terms).toContain("@uz");
+    expect(terms).not.toContain("@kz");
+  });
+
   it("a city abroad still stands for its country: an incubator in Samarkand is one in Uzbekistan", () => {
     expect(decide(engine, "incubator in Samarkand").response.hits[0]?.id).toBe("urumqi-offshore-incubators");
   });
@@ -433,7 +442,7 @@ describe("decide: the size of the asker's firm says nothing of what is asked", (
   it.each([
     [
       "small agritech startup in Samarkand, anyone in China we can partner with through Xinjiang?",
-      "xinjiang-central-asia-incubator",
+      "urumqi-offshore-incubators",
     ],
     ["small and medium-sized enterprises from Germany", "shunyi-sino-german-demo-zone"],
   ])("%s", (question, id) => {
@@ -1329,5 +1338,41 @@ describe("decide: what the asker says of themselves and what they seek", () => {
     const decision = decide(engine, "想找中亚的孵化器，我们公司在乌鲁木齐");
     expect(decision.kind).toBe("answer");
     expect(decision.record?.kind).toBe("incubator");
+  });
+});
+
+describe("decide: whether someone the record does not name takes part in it", () => {
+  it.each([
+    "is huawei a member of the china-asean technology transfer alliance",
+    "does tsinghua university take part in the sco higher education centre?",
+    "Alibaba fait partie de l'alliance de transfert de technologies Chine-ASEAN ?",
+    "участвует ли Сбер в платформе ШОС по цифровой экономике?",
+    "比亚迪是不是中国—东盟技术转移联盟的成员",
+  ])("%s is declined: the record lists no such member", (question) => {
+    expect(decide(engine, question).kind).toBe("decline");
+  });
+
+  it.each([
+    ["is kazakhstan a member of the sco", "shanghai-cooperation-organisation"],
+    ["does kbtu take part in the urumqi incubator", "kazakh-british-technical-university"],
+    ["is Harbin part of that Urumqi incubator network with Central Asia?", "incubator-harbin"],
+  ])("%s is answered: the record names the member", (question, id) => {
+    expectAnswer(question, id);
+  });
+});
+
+describe("decide: the asker's own business and what they look for", () => {
+  it.each([
+    // "I run" says who asks: the startup and Samarkand are the asker's, the incubator is what is asked.
+    [
+      "i run a tiny startup in samarkand, is there an incubator in uzbekistan hooked up with china",
+      "urumqi-offshore-incubators",
+    ],
+    // A message that opens with who asks, then "looking for", without a pronoun.
+    ["Edtech founder in Samarkand looking for a business incubator with ties to China", "urumqi-offshore-incubators"],
+    // "Support" is what every programme gives: the place and the startup say what is asked.
+    ["startup support UZ", "urumqi-offshore-incubators"],
+  ])("%s is answered by %s", (question, id) => {
+    expectAnswer(question, id);
   });
 });
