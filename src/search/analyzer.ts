@@ -530,8 +530,13 @@ const QUESTION_WORDS = {
     "consacree",
     "consacres",
     "consacrees",
+    // Numbers in words ("for a year or two", "nous sommes trois"): a count, which the question's kind reads
+    // from the text; as a unit it would weigh like a name the catalog lacks. ("One" begins "One Belt, One Road".)
+    ...["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
+    ...["deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix"],
   ],
   cyrillic: [
+    ...["два", "две", "двух", "три", "трех", "трёх", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять"],
     // The future tense's auxiliary ("будут ли совместные лабы").
     "будет",
     "будут",
@@ -830,6 +835,8 @@ const QUESTION_WORDS = {
     // asker's own wording around the question (帮忙, 听说, 以后, 专门, 分别, 地方).
     "想把",
     "想在",
+    // Going somewhere ("推广到老挝去", "想去中国"): the place says where.
+    "去",
     // "我想知道…", "金额我知道是…": what the asker knows or wants to know, not what it is about.
     "知道",
     "我知道",

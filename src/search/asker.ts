@@ -104,6 +104,8 @@ const ASKING = new Set([
   "comment",
 ]);
 const IDENTITY_HAN = ["我是", "我们是", "本人是"];
+/** "我们公司在昆明做…", "我们团队…": the asker's firm as subject describes the asker as 我们是 does. */
+const FIRM_HAN = new Set(["公司", "团队", "企业", "工厂", "实验室"]);
 const SELF_HAN = [...IDENTITY_HAN, "来自"];
 /** 我在 says where the asker is only right before the place ("我在阿拉木图"; "我在找…" is a search). */
 const HERE_HAN = ["我在", "我们在"];
@@ -139,6 +141,8 @@ const CLAUSE_JOINERS = new Set([
 /** How far back, in words of the same clause, a self word reaches; how long a description runs. */
 const SELF_WINDOW = 7;
 const DESCRIPTION_MAX = 8;
+/** How long a first sentence that begins with the asker may run before its verb of seeking (see askerWords). */
+const OPENING_MAX = 16;
 const CLAUSE_BREAK = /[,.;:!?，。；：！？\n]/u;
 
 /** Per word of an analysed text: the index of the first word of its clause. */
@@ -191,6 +195,7 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
     let start = -1;
     if (word.script === "han") {
       if (IDENTITY_HAN.includes(word.text)) start = i + 1;
+      else if ((word.text === "我们" || word.text === "我") && FIRM_HAN.has(words[i + 1]?.text ?? "")) start = i + 1;
     } else if (
       SELF_VERBS.has(word.text) &&
       ((FIRST_PERSON.has(words[i - 1]?.text ?? "") && !ASKING.has(words[i - 2]?.text ?? "")) ||
@@ -224,12 +229,20 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
   }
   // "Edtech founder in Samarkand looking for an incubator", "étudiante ouzbèke cherche un stage": a message
   // that opens with who asks, then seeks, without a pronoun — the words before the verb describe the asker.
+  // So does a first sentence that says who asks in clauses before its verb of seeking ("мы из Мьянмы,
+  // небольшая фирма по очистке воды, ищем…").
   const seek = words.findIndex((w) => OPENING_SEEK.has(w.text));
+  const opener = words.slice(0, seek);
+  const pronoun = opener.some((w) => FIRST_PERSON.has(w.text));
   if (
     seek > 0 &&
-    seek <= DESCRIPTION_MAX &&
-    clauseStartOf(analyzed, seek) === 0 &&
-    !words.slice(0, seek).some((w) => FIRST_PERSON.has(w.text) || ASKING.has(w.text))
+    seek <= (pronoun ? OPENING_MAX : DESCRIPTION_MAX) &&
+    // The description may end at a comma before the verb ("young biologist from Laos, looking for…").
+    (pronoun || clauseStartOf(analyzed, seek - 1) === 0) &&
+    !opener.some(
+      (w, i) => ASKING.has(w.text) || (i > 0 && SENTENCE_END.test(folded.slice(words[i - 1]!.end, w.start))),
+    ) &&
+    !SENTENCE_END.test(folded.slice(words[seek - 1]!.end, words[seek]!.start))
   )
     for (let i = 0; i < seek; i++) if (!isFiller(i)) out.add(i);
   return out;

@@ -84,6 +84,18 @@ describe("analyze", () => {
     expect(analyze("mille technologies", "fr").keys[0]).toBe("1000");
   });
 
+  it("keys no small number written as a word: a count, read from the text, not a name", () => {
+    expect(analyze("a lab for a year or two", "en").keys.filter((k) => k !== null)).toEqual(["lab", "year"]);
+    expect(analyze("nous sommes trois", "fr").keys.every((k) => k === null)).toBe(true);
+    expect(analyze("десять стран", "ru").keys[0]).toBeNull();
+    // "One Belt, One Road" keeps its "one".
+    expect(analyze("one belt one road", "en").keys[0]).not.toBeNull();
+  });
+
+  it("keys no Chinese going: the place says where (推广到老挝去)", () => {
+    expect(keys("推广到老挝去", "zh")).toEqual(["推广", "老挝"]);
+  });
+
   it('keys no hearsay, looking or asking for leads ("heard…, where can I see them? any ideas?")', () => {
     const { words, keys } = analyze("heard China is sharing technologies, where can I see them? any ideas?", "en");
     const keyed = words.filter((_, i) => keys[i] !== null).map((w) => w.text);

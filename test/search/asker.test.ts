@@ -204,3 +204,39 @@ describe("askerWords: the asker's study and work", () => {
     expect(asker("Я из Казахстана. Какой инкубатор работал со стартапами из Алматы?")).not.toContain("работал");
   });
 });
+
+describe("askerWords: a message that opens with who asks, then seeks", () => {
+  const asker = (text: string) => picked(askerWords, text);
+
+  it("takes the words before the verb of seeking, with or without a pronoun", () => {
+    expect(asker("Edtech founder in Samarkand looking for a business incubator")).toEqual([
+      "edtech",
+      "founder",
+      "samarkand",
+    ]);
+    expect(asker("young plant biologist from laos, looking for a lab")).toEqual([
+      "young",
+      "plant",
+      "biologist",
+      "laos",
+    ]);
+    expect(asker("мы из Мьянмы, небольшая фирма по очистке воды, ищем китайские технологии")).toEqual(
+      expect.arrayContaining(["мьянмы", "фирма", "очистке", "воды"]),
+    );
+  });
+
+  it("leaves a question before the verb, and another sentence, to the question", () => {
+    expect(asker("can a founder in Samarkand looking for an incubator apply?")).not.toContain("founder");
+    expect(asker("Incubators in Almaty. Looking for one")).toEqual([]);
+  });
+
+  it("takes the asker's firm as subject for who asks, in Chinese too", () => {
+    expect(asker("I run a tiny startup in samarkand, is there an incubator")).toEqual(
+      expect.arrayContaining(["run", "startup", "samarkand"]),
+    );
+    const analyzed = analyze("我们公司在昆明做农业无人机，想把技术推广到老挝", "zh");
+    const words = [...askerWords(analyzed, (at) => analyzed.keys[at] === null)].map((at) => analyzed.words[at]!.text);
+    expect(words).toEqual(expect.arrayContaining(["昆明", "农业"]));
+    expect(words).not.toContain("老挝");
+  });
+});
