@@ -71,6 +71,11 @@ const QUESTION_WORDS = {
     "tomorrow",
     "yesterday",
     "tonight",
+    // "Right now", "currently", "these days": the question is about today's state, which is the catalog's.
+    "right",
+    "currently",
+    "nowadays",
+    "presently",
     "demain",
     "hier",
     // "Combien de pays compte l'ASEAN ?": how many, not an account.
@@ -1059,6 +1064,8 @@ const SOFT_WORDS = [
   "dates",
   "year",
   "years",
+  "yr",
+  "yrs",
   "start",
   "started",
   "begin",
@@ -1559,6 +1566,8 @@ const ABBREVIATIONS = new Map([
   ["orgs", "organizations"],
   ["govt", "government"],
   ["intl", "international"],
+  ["yrs", "years"],
+  ["yr", "year"],
   // Months as people shorten them ("in Aug 2024", "en janv. 2025"); not "mar", "mai", "may" or "sept"
   // (French seven), which are words.
   ["jan", "january"],

@@ -275,6 +275,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   preferSurer(response, YEAR_IN_TEXT.test(text) ? undefined : needed);
   const asked = askedWords(engine, analysed, response.lang);
   if (question) preferFactHolders(engine, response, question, asked);
+  else if (!filtered) preferStanding(engine, response, text, needed);
   const best = response.hits[0];
   const record = best ? engine.get(best.id) : undefined;
   const confidence = best?.confidence ?? 0;
@@ -565,6 +566,33 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
     if (sure > 0) best = sure;
   }
   if (best > 0) hits.unshift(...hits.splice(best, 1));
+}
+
+/** A wish or a search: the asker wants something done ("we want to work with China", "ищу партнёров", 想找). */
+const NEED =
+  /(?<!\p{L})(?:want|wants|wanna|would like|'d like|hoping|hope to|looking for|seeking|plan to|planning to|voudrai[st]?|voudrions|aimerai[st]?|aimerions|cherche|cherchons|souhaite|souhaitons|хочу|хотим|хотела?|хотели|ищу|ищем|планирую|планируем)(?!\p{L})|想|希望|打算|寻找/u;
+/** Words for a gathering: a need that names one asks for it ("an event to meet labs", 对接会). */
+const GATHERING =
+  /(?<!\p{L})(?:forums?|conferences?|meetings?|summits?|expo|fairs?|showcase|events?|ceremony|conference|reunion|sommet|salon|foire|evenement|evenements|rencontres?|форум\p{L}*|конференц\p{L}*|встреч\p{L}*|саммит\p{L}*|выставк\p{L}*|ярмарк\p{L}*|мероприяти\p{L}*)(?!\p{L})|论坛|会议|大会|峰会|博览会|展会|活动|对接会|直通车/u;
+/** A standing programme scoring this close to a gathering answers a need in its place (see preferStanding). */
+const STANDING_WINDOW = 0.7;
+
+/**
+ * A need ("my firm makes software in Minsk, we'd like to work with China on digital", "ищу сотрудничество
+ * с китайцами") is met by what stands — a programme, a platform, a centre — more than by a gathering that
+ * took place: among the hits close to a best one that is an event, the first that is not, sure enough to
+ * answer, goes first. Not when the message names a gathering or a year.
+ */
+function preferStanding(engine: SearchEngine, response: SearchResponse, text: string, needed: number): void {
+  const hits = response.hits;
+  const top = hits[0];
+  if (!top || engine.get(top.id)?.kind !== "event") return;
+  const folded = fold(text);
+  if (!NEED.test(folded) || GATHERING.test(folded) || YEAR_IN_TEXT.test(text)) return;
+  const standing = hits.findIndex(
+    (h) => h.score >= top.score * STANDING_WINDOW && h.confidence >= needed && engine.get(h.id)?.kind !== "event",
+  );
+  if (standing > 0) hits.unshift(...hits.splice(standing, 1));
 }
 
 /** The share of a record's title a question names to name the record, most of it (see preferSurer). */

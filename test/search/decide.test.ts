@@ -1376,3 +1376,24 @@ describe("decide: the asker's own business and what they look for", () => {
     expectAnswer(question, id);
   });
 });
+
+describe("decide: a need is met by what stands, not by a gathering that took place", () => {
+  it("answers a search for cooperation with a centre rather than last year's forum", () => {
+    const decision = decide(engine, "я из Тегерана, у меня стартап по ИИ в медицине, ищу сотрудничество с китайцами");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.kind).not.toBe("event");
+    // The forum is still offered among the others.
+    expect(decision.response.hits.map((h) => h.id)).toContain("sco-digital-economy-forum-2025");
+  });
+
+  it("keeps the gathering a need names", () => {
+    expectAnswer("I'd like to attend the digital economy forum in Tianjin", "sco-digital-economy-forum-2025");
+  });
+});
+
+describe("decide: chat words of time", () => {
+  it("reads 'right now' as now and 'yrs' as years, not as a light and an unknown name", () => {
+    expectAnswer("sco members right now", "shanghai-cooperation-organisation");
+    expectAnswer("how much new wind capacity are china and the sco adding over 5 yrs?", "sco-solar-wind-expansion");
+  });
+});

@@ -44,9 +44,11 @@ export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewE
     case "places": {
       // "Which countries?" is answered by the countries themselves, not by the name of their group.
       const places = placesPhrase(fact.cities, fact.countries, env, { groups: fact.cities.length > 0 }) ?? "";
-      return t(fact.cities.length ? "question:direct.where" : "question:direct.countries", {
-        places: escapeHtml(places),
-      });
+      if (fact.cities.length) return t("question:direct.where", { places: escapeHtml(places) });
+      // "Which countries are SCO members?": how many, then which, once a list is long enough to count.
+      return fact.countries.length >= COUNTED_COUNTRIES
+        ? t("question:direct.countriesCounted", { places: escapeHtml(places), count: fact.countries.length })
+        : t("question:direct.countries", { places: escapeHtml(places) });
     }
     case "sentence":
       return t("question:direct.sentence", { text: escapeHtml(fact.text) });
@@ -65,3 +67,6 @@ export function firstLineOf(decision: Decision, env: ViewEnv): string {
   if (!record) return "";
   return directLines(decision, record, env) ?? titleHtml(record, env.lang);
 }
+
+/** From this many countries a list of them says how many there are. */
+const COUNTED_COUNTRIES = 3;

@@ -60,6 +60,11 @@ describe("answers as users ask", () => {
     expect((await ask("how many deals at the SCO digital economy forum?")).firstLine).toContain("21 agreements signed");
     expect((await ask("где секретариат ШОС?", "ru")).firstLine).toMatch(/^💡 Пекин, Китай/);
     expect((await ask("какая доля цифровой экономики в ВВП Тяньцзиня?", "ru")).firstLine).toContain("9,4");
+    // Members listed are counted first, with the language's plural.
+    expect((await ask("which countries are sco members right now")).firstLine).toMatch(
+      /^💡 10 countries: China, Russia/,
+    );
+    expect((await ask("какие страны входят в ШОС", "ru")).firstLine).toMatch(/^💡 10 стран: Китай/);
   });
 
   it("a bare name or acronym opens that organisation's own record", async () => {
