@@ -185,6 +185,12 @@ const decisionSets = [
     key: "tuning-20",
   },
   {
+    name: "dev, twenty-first tuning part, Russian and Chinese as typed (eval/dev-tuning-21.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-21.yaml"),
+    gate: false,
+    key: "tuning-21",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

@@ -27,7 +27,7 @@ import {
   type QuestionKind,
   type SmalltalkKind,
 } from "./question.js";
-import type { SearchFilters, SearchHit, SearchResponse } from "./types.js";
+import type { MatchedTerm, SearchFilters, SearchHit, SearchResponse } from "./types.js";
 
 /**
  * The one decision about a message, used by the bot, inline mode, the search CLI and the evaluation:
@@ -155,6 +155,7 @@ function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: Sea
 const MEMBERSHIP = [
   /(?<!\p{L})(?:is|are|was|were|does|do|did|has|have)\s+(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,3}?)\s+(?:(?:already|also|really|still|ever|actually)\s+)?(?:an?\s+members?\s+of|members?\s+of|part\s+of|take\s+part|taking\s+part|participat\p{L}*|involved\s+in|joined|belong\p{L}*\s+to|an?\s+partner\s+of|partner\p{L}*\s+with|cooperat\p{L}*\s+with|collaborat\p{L}*\s+with)(?!\p{L})/u,
   /(?:^|est-ce qu(?:e\s+|')|[,;:!?]\s*)(?<who>(?:[^\s?!.,;]+\s+){0,3}[^\s?!.,;]+)\s+(?:fait partie|font partie|participe(?:nt)?|est membre|sont membres)(?!\p{L})/u,
+  /^(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,2}?)\s+(?:участву\p{L}*|сотруднича\p{L}*|входит|входят)\s+(?:в|во|с|со)\s/u,
   /(?<!\p{L})(?:участву\p{L}*|сотруднича\p{L}*|входит|входят|является|являются|состоит|состоят) ли\s+(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,2})/u,
   /(?<who>\p{Script=Han}{2,8}?)(?:有没有|有沒有|是否|是不是|有无|有無)(?:参加|參加|参与|參與|加入|.{0,20}成员|.{0,20}成員)/u,
 ];
@@ -192,6 +193,11 @@ function asksUnnamedMember(analysed: AnalysedQuery, hit: SearchHit): boolean {
     return member.length > 0 && member.some((i) => !matched(i));
   }
   return false;
+}
+
+/** A match in a record's running text by the word itself, not through a concept or a place. */
+function isIncidental(match: MatchedTerm): boolean {
+  return (match.field === "summary" || match.field === "details") && match.via !== "concept" && match.via !== "place";
 }
 
 /** Where someone or something comes from, just before a city: "from Beijing", "de Pékin", "из Пекина", 来自北京. */
@@ -297,6 +303,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (record.kind !== "incubator" && record.kind !== "organisation" && namesOtherCity(record, analysed, best!))
     return decline();
   if (asksUnnamedMember(analysed, best!)) return decline();
+  // "python list comprehension example": words the catalog lacks, and a record met only by words of its
+  // running text ("comprehensive", "for example") — no title, tag, concept or place — is about something else.
+  if ((response.unknown ?? 0) > 0 && best!.matches.every(isIncidental)) return decline();
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.

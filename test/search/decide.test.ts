@@ -1348,6 +1348,7 @@ describe("decide: whether someone the record does not name takes part in it", ()
     "Alibaba fait partie de l'alliance de transfert de technologies Chine-ASEAN ?",
     "участвует ли Сбер в платформе ШОС по цифровой экономике?",
     "比亚迪是不是中国—东盟技术转移联盟的成员",
+    "МГУ участвует в центре высшего образования Китай–ШОС?",
   ])("%s is declined: the record lists no such member", (question) => {
     expect(decide(engine, question).kind).toBe("decline");
   });
@@ -1395,5 +1396,15 @@ describe("decide: chat words of time", () => {
   it("reads 'right now' as now and 'yrs' as years, not as a light and an unknown name", () => {
     expectAnswer("sco members right now", "shanghai-cooperation-organisation");
     expectAnswer("how much new wind capacity are china and the sco adding over 5 yrs?", "sco-solar-wind-expansion");
+  });
+});
+
+describe("decide: words the catalog lacks, and a record met only in its running text", () => {
+  it("declines: the record is about something else (python, a comprehensive plan)", () => {
+    expect(decide(engine, "python list comprehension example").kind).toBe("decline");
+  });
+
+  it("still answers a name its running text holds", () => {
+    expectAnswer("Who is Jin Fujian?", "bri-urumqi-innovation-conference-2024");
   });
 });
