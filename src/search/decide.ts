@@ -303,9 +303,6 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (record.kind !== "incubator" && record.kind !== "organisation" && namesOtherCity(record, analysed, best!))
     return decline();
   if (asksUnnamedMember(analysed, best!)) return decline();
-  // "python list comprehension example": words the catalog lacks, and a record met only by words of its
-  // running text ("comprehensive", "for example") — no title, tag, concept or place — is about something else.
-  if ((response.unknown ?? 0) > 0 && best!.matches.every(isIncidental)) return decline();
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.
@@ -334,6 +331,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
       : null) ??
     (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);
   if (detail && !holds(detail)) return decline({ missing: detail });
+  // "python list comprehension example": words the catalog lacks, and a record met only by words of its
+  // running text ("comprehensive", "for example") — no title, tag, concept or place — is about something else.
+  if ((response.unknown ?? 0) > 0 && best!.matches.every(isIncidental)) return decline();
   // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.
   const listed = listAsked(text);
   // "The full list of ASEAN members" is answered by the record's countries.

@@ -1918,12 +1918,14 @@ export class SearchEngine {
     const U = units.length;
     const acc = this.accumulator.reset(Math.min(bound, this.records.length), U);
     const slotOf = this.slotOf;
+    // "Инкубатор в Алматы": an incubator of Kazakhstan serves Almaty too (see collectTerm).
+    const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
     for (let u = 0; u < U; u++) {
       const unit = units[u]!;
       for (let a = 0; a < unit.alts.length; a++) {
         const alt = unit.alts[a]!;
         const found = this.term(alt.term);
-        if (found) this.collectTerm(acc, slotOf, unit, u, alt, a, found);
+        if (found) this.collectTerm(acc, slotOf, unit, u, alt, a, found, askedKind);
       }
     }
     // The slot table is shared between queries: clear only what this one touched.
@@ -1940,6 +1942,7 @@ export class SearchEngine {
     alt: Alternative,
     a: number,
     { idf: termIdf, fields }: TermPostings,
+    askedKind: CatalogRecord["kind"] | undefined,
   ): void {
     const U = acc.units;
     const idf = this.altIdf(unit, alt, termIdf);
@@ -1956,9 +1959,17 @@ export class SearchEngine {
         // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
         // Kazakhstan incubators) still answers "an incubator in Karaganda".
         if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
+        // A record of the kind asked for that serves the city's whole country is there as much as in
+        // the city: "an incubator in Almaty" is one of the Kazakhstan incubators, not a university in
+        // Almaty whose text mentions one. (China is the other side of every record: a Chinese city is asked for itself.)
+        const serves =
+          alt.ofCity === "partial" &&
+          askedKind !== undefined &&
+          alt.term !== CHINA_TOKEN &&
+          this.records[id]!.record.kind === askedKind;
         const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
-        const score = fieldScore * breadth;
-        const quality = fieldQuality * breadth;
+        const score = (serves ? unit.rarest * FIELD_WEIGHT[name] : fieldScore) * breadth;
+        const quality = (serves ? FIELD_QUALITY[name] : fieldQuality) * breadth;
         let slot = slotOf[id]!;
         if (slot < 0) {
           slot = acc.add(id);

@@ -1408,3 +1408,19 @@ describe("decide: words the catalog lacks, and a record met only in its running 
     expectAnswer("Who is Jin Fujian?", "bri-urumqi-innovation-conference-2024");
   });
 });
+
+describe("decide: an incubator in a city of a country the incubators serve", () => {
+  it.each([
+    "инкубатор в алма-ате есть?",
+    "阿拉木图有没有孵化器可以对接新疆",
+    "бизнес-инкубатор в Алма-Ате с китайцами",
+  ])("%s is a Kazakhstan incubator, not the Almaty university whose text mentions one", (question) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(["xinjiang-central-asia-incubator", "urumqi-offshore-incubators"]).toContain(decision.record?.id);
+  });
+
+  it("leaves a Chinese city to its own incubator: China is the other side of every record", () => {
+    expectAnswer("is there an incubator in Wuhan linked to Central Asia?", "incubator-wuhan");
+  });
+});
