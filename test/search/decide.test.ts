@@ -1387,6 +1387,15 @@ describe("decide: a need is met by what stands, not by a gathering that took pla
     expect(decision.response.hits.map((h) => h.id)).toContain("sco-digital-economy-forum-2025");
   });
 
+  it.each(["шос бишкек студентам", "student in Bishkek here, what china programmes can I join"])(
+    "answers a student's %s with a centre, not the summit that announced it",
+    (question) => {
+      const decision = decide(engine, question);
+      expect(decision.kind).toBe("answer");
+      expect(decision.record?.kind).not.toBe("event");
+    },
+  );
+
   it("keeps the gathering a need names", () => {
     expectAnswer("I'd like to attend the digital economy forum in Tianjin", "sco-digital-economy-forum-2025");
   });
