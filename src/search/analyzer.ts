@@ -1133,6 +1133,14 @@ const SOFT_WORDS = [
   "стран",
   "подписали",
   "подписано",
+  // "Договор заключали?": an agreement made, as "signed" says.
+  "заключил",
+  "заключила",
+  "заключили",
+  "заключал",
+  "заключали",
+  "заключено",
+  "заключены",
   "число",
   "количество",
   "сумма",
@@ -1522,7 +1530,7 @@ const NUMBER_WORDS = new Map([
 export function wordKey(word: Word, latin: LatinLanguage): string {
   const number = NUMBER_WORDS.get(word.text);
   if (number !== undefined) return number;
-  if (word.script === "cyrillic") return stem(word.text, "ru");
+  if (word.script === "cyrillic") return stem(ABBREVIATIONS.get(word.text) ?? word.text, "ru");
   if (/^\d+$/.test(word.text)) return word.text;
   const stemmed = stem(britishSpelling(ABBREVIATIONS.get(word.text) ?? word.text), latin);
   if (latin === "en" || stemmed.length >= MIN_FRENCH_STEM) return stemmed;
@@ -1567,6 +1575,11 @@ const ABBREVIATIONS = new Map([
   ["govt", "government"],
   ["intl", "international"],
   ["yrs", "years"],
+  // Russian chat: "конфа в Урумчи" is the conference.
+  ["конфа", "конференция"],
+  ["конфе", "конференции"],
+  ["конфу", "конференцию"],
+  ["конфы", "конференции"],
   ["yr", "year"],
   // Months as people shorten them ("in Aug 2024", "en janv. 2025"); not "mar", "mai", "may" or "sept"
   // (French seven), which are words.

@@ -387,7 +387,8 @@ const DETAILS = DETAIL_PATTERNS.map(([detail, re]): [Detail, RegExp] => [
  * ("who can apply? is there a deadline?").
  */
 export function detailsAsked(text: string): Detail[] {
-  const folded = fold(text).replace(/’/g, "'");
+  // "…whom do I contact? no website in the article": a detail said to be missing is not asked for.
+  const folded = fold(text).replace(/’/g, "'").replace(NEGATED_STATEMENT, "");
   const found = DETAILS.filter(([, pattern]) => pattern.test(folded));
   if (found.length === 0) return [];
   const others = folded
@@ -395,6 +396,9 @@ export function detailsAsked(text: string): Detail[] {
     .filter((part) => part && ASKS.test(part) && !found.some(([, p]) => p.test(part)));
   return others.length === 0 ? found.map(([detail]) => detail) : [];
 }
+
+/** A detail said to be absent, in a clause that asks nothing ("no website in the article", "sans site web"). */
+const NEGATED_STATEMENT = /(?<!\p{L})(?:no|without|pas de|sans|без)\s+\p{L}+(?:\s+\p{L}+)?(?=[^?？]*$)/gu;
 
 /** Whether any part of a message names a detail ("…怎么申请？有截止日期吗" names the deadline). */
 export function mentionsDetail(text: string, detail: Detail): boolean {
@@ -407,7 +411,7 @@ const CLAUSES = /[?？!！。;；,，]|\.(?:\s|$)|(?<!\p{L})(?:and|et|и|а та
 
 /** A question word of the four languages: a part with one asks something. */
 const ASKS =
-  /(?<!\p{L})(?:who|what|when|where|which|how|can|could|is there|are there|qui|quoi|quand|ou|quel|quelle|quels|quelles|comment|combien|peut|puis|y a|кто|что|когда|где|какой|какая|какие|как|сколько|можно|ли)(?!\p{L})|谁|什么|何时|哪|怎么|如何|吗|多少|几/u;
+  /(?<!\p{L})(?:who|whom|what|when|where|which|how|can|could|is there|are there|qui|quoi|quand|ou|quel|quelle|quels|quelles|comment|combien|peut|puis|y a|кто|что|когда|где|какой|какая|какие|как|сколько|можно|ли)(?!\p{L})|谁|什么|何时|哪|怎么|如何|吗|多少|几/u;
 
 /**
  * Posts a "who" question may ask the holder of, each with its names in the four languages (folded):
@@ -534,7 +538,7 @@ const NUMBER_WORD = new RegExp(
 export function listAsked(text: string): { numbers: number[]; cue: string } | null {
   const folded = fold(text);
   const cue = LIST.exec(folded)?.[0];
-  if (cue === undefined) return null;
+  if (cue === undefined || WHAT_THE_LIST_IS.test(folded)) return null;
   const numbers = [
     ...[...folded.matchAll(/(?<![\d.,])\d+(?![\d.,]\d)/gu)].map((m) => Number(m[0])),
     ...[...folded.matchAll(NUMBER_WORD)].map((m) => NUMBER_WORDS.findIndex((re) => re.test(m[0])) + 2),
@@ -543,6 +547,14 @@ export function listAsked(text: string): { numbers: number[]; cue: string } | nu
   if (numbers.length === 0 && COMPLETE_LIST.test(folded)) return { numbers: [], cue };
   return numbers.length > 0 ? { numbers, cue } : null;
 }
+
+/** Asking what a list is, not for its items: "what was that list of 1000+ technologies?", "что за список…". */
+const WHAT_THE_LIST_IS = new RegExp(
+  wordBoundaries(
+    String.raw`\b(what|which) (is|was) (that|the|this) list\b|\bc'est quoi (cette|la) liste\b|\bqu'est-ce que (cette|la) liste\b|\bчто (это )?за (список|перечень)\b|(这个|那个)(名单|清单)是什么|什么(名单|清单)`,
+  ),
+  "u",
+);
 
 /** A list asked in full, whatever its size. */
 const COMPLETE_LIST = new RegExp(

@@ -1433,3 +1433,12 @@ describe("decide: an incubator in a city of a country the incubators serve", () 
     expectAnswer("is there an incubator in Wuhan linked to Central Asia?", "incubator-wuhan");
   });
 });
+
+describe("decide: Russian chat words", () => {
+  it.each([
+    ["когда была конфа в урумчи по одному поясу", "bri-urumqi-innovation-conference-2024"],
+    ["КБТУ с кем то из китая договор заключал?", "kazakh-british-technical-university"],
+  ])("%s is answered by %s", (question, id) => {
+    expectAnswer(question, id);
+  });
+});
