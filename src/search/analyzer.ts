@@ -539,8 +539,11 @@ const QUESTION_WORDS = {
     // from the text; as a unit it would weigh like a name the catalog lacks. ("One" begins "One Belt, One Road".)
     ...["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"],
     ...["deux", "trois", "quatre", "cinq", "sept", "huit", "neuf", "dix"],
+    // "quelques mois", "a few weeks", "несколько месяцев": how many, not what.
+    ...["quelques", "plusieurs", "few", "several"],
   ],
   cyrillic: [
+    ...["несколько", "пару", "пара"],
     ...["два", "две", "двух", "три", "трех", "трёх", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять"],
     // The future tense's auxiliary ("будут ли совместные лабы").
     "будет",
@@ -1066,6 +1069,20 @@ const SOFT_WORDS = [
   "years",
   "yr",
   "yrs",
+  // How long ("a research stay of a few months", "quelques mois", "на пару месяцев"): the stay, not the topic.
+  "month",
+  "months",
+  "week",
+  "weeks",
+  "mois",
+  "semaine",
+  "semaines",
+  "месяц",
+  "месяца",
+  "месяцев",
+  "неделю",
+  "недели",
+  "недель",
   "start",
   "started",
   "begin",

@@ -88,6 +88,8 @@ describe("analyze", () => {
     expect(analyze("a lab for a year or two", "en").keys.filter((k) => k !== null)).toEqual(["lab", "year"]);
     expect(analyze("nous sommes trois", "fr").keys.every((k) => k === null)).toBe(true);
     expect(analyze("десять стран", "ru").keys[0]).toBeNull();
+    expect(analyze("quelques mois", "fr").keys[0]).toBeNull();
+    expect(analyze("несколько месяцев", "ru").keys[0]).toBeNull();
     // "One Belt, One Road" keeps its "one".
     expect(analyze("one belt one road", "en").keys[0]).not.toBeNull();
   });
