@@ -191,6 +191,12 @@ const decisionSets = [
     key: "tuning-21",
   },
   {
+    name: "dev, twenty-second tuning part, English of non-native speakers (eval/dev-tuning-22.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-22.yaml"),
+    gate: false,
+    key: "tuning-22",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

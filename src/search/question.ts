@@ -363,7 +363,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // the best way to reach one, or best practices, are not a ranking ("лучший способ связаться", 最好的办法).
   [
     "ranking",
-    /\brank(ing|ings|ed)?\b|\bclassements?\b|\bclasse(e|s|es)? (parmi|au|dans)\b|\bрейтинг\p{L}*|排名|排行|\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
+    /\brank(ing|ings|ed)?\b|\bclassements?\b|\bclasse(e|s|es)? (parmi|au|dans)\b|\bрейтинг\p{L}*|排名|排行|\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)(?![^？?，,。]{0,8}?(对接|联系|咨询))[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
   ],
   // The next edition of an event ("when is the next contest?", "下一届在哪个城市举办？"): only a record with a date
   // still ahead says anything of it.

@@ -396,6 +396,8 @@ describe("detailsAsked", () => {
     // A date is no opening hours; a course's hours are not a body's.
     "When is the CAEXPO open?",
     "volume horaire des cours du centre de formation",
+    // Whom it is good to contact is a recommendation, not a ranking.
+    "想跟东盟国家做技术转移，国内找哪个机构对接比较好",
     // A detail the asker says is missing is not asked for.
     "whom do I contact about the china asean innovation contest? no website in the article",
   ])("%s asks for no detail alone", (text) => {
