@@ -579,10 +579,11 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
 
 /**
  * A wish, a search or a way in: the asker wants something done ("we want to work with China", "ищу
- * партнёров", 想找), to join ("what programmes can I join", 报名) or asks as a student ("шос бишкек студентам").
+ * партнёров", 想找), to join ("what programmes can I join", 报名), asks what there is for them ("what is there
+ * for German companies", "что есть для…") or asks as a student ("шос бишкек студентам").
  */
 const NEED =
-  /(?<!\p{L})(?:want|wants|wanna|would like|'d like|hoping|hope to|looking for|seeking|plan to|planning to|join|enrol|enroll|students?|voudrai[st]?|voudrions|aimerai[st]?|aimerions|cherche|cherchons|souhaite|souhaitons|rejoindre|etudiant\p{L}*|хочу|хотим|хотела?|хотели|ищу|ищем|планирую|планируем|поступить|студент\p{L}*)(?!\p{L})|想|希望|打算|寻找|学生|留学|报名|加入/u;
+  /(?<!\p{L})(?:want|wants|wanna|would like|'d like|hoping|hope to|looking for|seeking|plan to|planning to|join|enrol|enroll|students?|what is there|what's there|anything for|what exists|il y a quoi|qu'est-ce qu'il y a|quoi comme|что есть|что можно найти|voudrai[st]?|voudrions|aimerai[st]?|aimerions|cherche|cherchons|souhaite|souhaitons|rejoindre|etudiant\p{L}*|хочу|хотим|хотела?|хотели|ищу|ищем|планирую|планируем|поступить|студент\p{L}*)(?!\p{L})|想|希望|打算|寻找|学生|留学|报名|加入/u;
 /** Words for a gathering: a need that names one asks for it ("an event to meet labs", 对接会). */
 const GATHERING =
   /(?<!\p{L})(?:forums?|conferences?|meetings?|summits?|expo|fairs?|showcase|events?|ceremony|conference|reunion|sommet|salon|foire|evenement|evenements|rencontres?|форум\p{L}*|конференц\p{L}*|встреч\p{L}*|саммит\p{L}*|выставк\p{L}*|ярмарк\p{L}*|мероприяти\p{L}*)(?!\p{L})|论坛|会议|大会|峰会|博览会|展会|活动|对接会|直通车/u;
@@ -601,6 +602,8 @@ function preferStanding(engine: SearchEngine, response: SearchResponse, text: st
   if (!top || engine.get(top.id)?.kind !== "event") return;
   const folded = fold(text);
   if (!NEED.test(folded) || GATHERING.test(folded) || YEAR_IN_TEXT.test(text)) return;
+  // A question of nothing but a place ("что есть для Беларуси?") is the engine's to rank: what most refer to.
+  if (top.matches.every((m) => m.via === "place")) return;
   const standing = hits.findIndex(
     (h) => h.score >= top.score * STANDING_WINDOW && h.confidence >= needed && engine.get(h.id)?.kind !== "event",
   );

@@ -1396,6 +1396,15 @@ describe("decide: a need is met by what stands, not by a gathering that took pla
     },
   );
 
+  it("answers what there is for German firms in Shunyi with the zone, not the forum held there", () => {
+    const decision = decide(engine, "Shunyi district, what is there for german and european companies");
+    expect(decision.record?.kind).not.toBe("event");
+  });
+
+  it("reads a question of whether the thing already works as one about the thing", () => {
+    expectAnswer("центр ИИ Китай–ШОС уже работает или только планируется?", "sco-ai-cooperation-centre");
+  });
+
   it("keeps the gathering a need names", () => {
     expectAnswer("I'd like to attend the digital economy forum in Tianjin", "sco-digital-economy-forum-2025");
   });
