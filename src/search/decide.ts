@@ -6,7 +6,7 @@ import { analyze, isSoftKey, latinLanguageOf, type AnalyzedText } from "./analyz
 import { askerWords, contextWords, isAskersPlace } from "./asker.js";
 import { bigrams, fold } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
-import { insideLongerName, type LexiconMatch } from "./lexicon.js";
+import { cityToken, insideLongerName, type LexiconMatch } from "./lexicon.js";
 import {
   addressesBot,
   asksFor,
@@ -119,14 +119,24 @@ const WHICH_ONES =
  */
 function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: SearchHit): boolean {
   if (record.cities.length === 0) return false;
+  const cities = askedCities(analysed);
+  return cities.length > 0 && !cities.some((m) => matchesCity(analysed, hit, m));
+}
+
+/**
+ * The cities a question names as places: not inside a longer name ("Shanghai Cooperation Organisation"),
+ * nor the asker's own or in the sentences around the question, nor where someone or something comes from
+ * or belongs ("from Beijing", "Shanghai companies").
+ */
+function askedCities(analysed: AnalysedQuery): LexiconMatch[] {
   const { matches, en } = analysed;
   const english = matches.slice(0, analysed.englishMatches);
   const named = english.filter((m) => m.kind === "place" && m.token.startsWith("@c:"));
-  if (named.length === 0) return false;
+  if (named.length === 0) return [];
   // Sentences around the question say who asks and why ("I work for a company in Shanghai. …?").
   const filler = (at: number) => en.keys[at] === null;
   const context = new Set([...askerWords(en, filler), ...contextWords(en, filler)]);
-  const cities = named.filter(
+  return named.filter(
     (m) =>
       !insideLongerName(english, m) &&
       !isAskersPlace(en, m.from) &&
@@ -134,17 +144,50 @@ function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: Sea
       !ORIGIN.test(en.folded.slice(Math.max(0, en.words[m.from]!.start - ORIGIN_REACH), en.words[m.from]!.start)) &&
       !OF_THE_CITY.test(en.folded.slice(en.words[m.to - 1]!.end)),
   );
-  // The city matched as a place or by name (a Chinese one by its bigrams), not through its country.
-  const matched = (m: LexiconMatch) =>
-    hit.matches.some(
-      (h) =>
-        !COUNTRY_TOKEN.test(h.term) &&
-        (h.term === m.token ||
-          en.words
-            .slice(m.from, m.to)
-            .some((w) => h.query === w.text || (w.script === "han" && w.text.includes(h.query)))),
-    );
-  return cities.length > 0 && !cities.some(matched);
+}
+
+/** Whether a hit matched the city as a place or by name (a Chinese one by its bigrams), not through its country. */
+function matchesCity(analysed: AnalysedQuery, hit: SearchHit, city: LexiconMatch): boolean {
+  const { en } = analysed;
+  return hit.matches.some(
+    (h) =>
+      !COUNTRY_TOKEN.test(h.term) &&
+      (h.term === city.token ||
+        en.words
+          .slice(city.from, city.to)
+          .some((w) => h.query === w.text || (w.script === "han" && w.text.includes(h.query)))),
+  );
+}
+
+/** A record in the city asked for, scoring this close to a best one elsewhere, goes first (see preferNamedCity). */
+const CITY_WINDOW = 0.75;
+
+/**
+ * "Is there an incubator in Harbin that connects to Xinjiang?": Harbin's own incubator, not the Xinjiang
+ * one that matches more of the words. Among the hits close to a best incubator that is in none of the
+ * cities asked for, the first incubator that is in one of them, sure enough to answer, goes first.
+ */
+function preferNamedCity(
+  engine: SearchEngine,
+  response: SearchResponse,
+  analysed: AnalysedQuery,
+  needed: number,
+): void {
+  const hits = response.hits;
+  const top = hits[0];
+  const record = top && engine.get(top.id);
+  // Incubators are of one city each; a body of a whole country (the ASEAN secretariat in Jakarta) is not.
+  if (!top || record?.kind !== "incubator") return;
+  const cities = askedCities(analysed);
+  if (cities.length === 0 || cities.some((m) => record.cities.some((c) => m.token === cityToken(c)))) return;
+  const there = hits.findIndex(
+    (h) =>
+      h.score >= top.score * CITY_WINDOW &&
+      h.confidence >= needed &&
+      engine.get(h.id)?.kind === record.kind &&
+      cities.some((m) => engine.get(h.id)?.cities.some((c) => m.token === cityToken(c))),
+  );
+  if (there > 0) hits.unshift(...hits.splice(there, 1));
 }
 
 /**
@@ -282,6 +325,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const asked = askedWords(engine, analysed, response.lang);
   if (question) preferFactHolders(engine, response, question, asked);
   else if (!filtered) preferStanding(engine, response, text, needed);
+  if (!filtered) preferNamedCity(engine, response, analysed, needed);
   const best = response.hits[0];
   const record = best ? engine.get(best.id) : undefined;
   const confidence = best?.confidence ?? 0;

@@ -1438,6 +1438,10 @@ describe("decide: an incubator in a city of a country the incubators serve", () 
     expect(["xinjiang-central-asia-incubator", "urumqi-offshore-incubators"]).toContain(decision.record?.id);
   });
 
+  it("puts the incubator of the city asked for before one that matches more of the other words", () => {
+    expectAnswer("is there an incubator in harbin that connects to xinjiang or central asia?", "incubator-harbin");
+  });
+
   it("leaves a Chinese city to its own incubator: China is the other side of every record", () => {
     expectAnswer("is there an incubator in Wuhan linked to Central Asia?", "incubator-wuhan");
   });
