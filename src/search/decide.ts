@@ -627,7 +627,7 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
  * for German companies", "что есть для…") or asks as a student ("шос бишкек студентам").
  */
 const NEED =
-  /(?<!\p{L})(?:want|wants|wanna|would like|'d like|hoping|hope to|looking for|seeking|plan to|planning to|join|enrol|enroll|students?|what is there|what's there|anything for|what exists|il y a quoi|qu'est-ce qu'il y a|quoi comme|что есть|что можно найти|voudrai[st]?|voudrions|aimerai[st]?|aimerions|cherche|cherchons|souhaite|souhaitons|rejoindre|etudiant\p{L}*|хочу|хотим|хотела?|хотели|ищу|ищем|планирую|планируем|поступить|студент\p{L}*)(?!\p{L})|想|希望|打算|寻找|学生|留学|报名|加入/u;
+  /(?<!\p{L})(?:want|wants|wanting|wanna|veut|veulent|voulons|куда (?:можно|идти|обратиться|податься|влезть)|would like|'d like|hoping|hope to|looking for|seeking|plan to|planning to|join|enrol|enroll|students?|what is there|what's there|anything for|what exists|il y a quoi|qu'est-ce qu'il y a|quoi comme|что есть|что можно найти|voudrai[st]?|voudrions|aimerai[st]?|aimerions|cherche|cherchons|souhaite|souhaitons|rejoindre|etudiant\p{L}*|хочу|хотим|хотела?|хотели|ищу|ищем|планирую|планируем|поступить|студент\p{L}*)(?!\p{L})|想|希望|打算|寻找|学生|留学|报名|加入/u;
 /** Words for a gathering: a need that names one asks for it ("an event to meet labs", 对接会). */
 const GATHERING =
   /(?<!\p{L})(?:forums?|conferences?|meetings?|summits?|expo|fairs?|showcase|events?|ceremony|conference|reunion|sommet|salon|foire|evenement|evenements|rencontres?|форум\p{L}*|конференц\p{L}*|встреч\p{L}*|саммит\p{L}*|выставк\p{L}*|ярмарк\p{L}*|мероприяти\p{L}*)(?!\p{L})|论坛|会议|大会|峰会|博览会|展会|活动|对接会|直通车/u;
