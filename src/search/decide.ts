@@ -322,6 +322,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   const needed = (response.units ?? 0) >= LONG_MESSAGE_UNITS ? threshold * LONG_MESSAGE_THRESHOLD : threshold;
   // A year names one edition ("the 2023 forum"): a record that has the year but not the thing is no surer.
   preferSurer(response, YEAR_IN_TEXT.test(text) ? undefined : needed);
+  preferCentral(engine, response);
   const asked = askedWords(engine, analysed, response.lang);
   if (question) preferFactHolders(engine, response, question, asked);
   else if (!filtered) preferStanding(engine, response, text, needed);
@@ -652,6 +653,32 @@ function preferStanding(engine: SearchEngine, response: SearchResponse, text: st
     (h) => h.score >= top.score * STANDING_WINDOW && h.confidence >= needed && engine.get(h.id)?.kind !== "event",
   );
   if (standing > 0) hits.unshift(...hits.splice(standing, 1));
+}
+
+/** Hits scoring this close to the best, and as sure, are a tie that only the catalog's links can break. */
+const NEAR_TIE = 0.99;
+
+/**
+ * "Hidden champions": the forum, the report and the expert panel all carry the words, as surely and about
+ * as high. Of such a tie, the record more of the others refer to goes first (the forum they came out of).
+ */
+function preferCentral(engine: SearchEngine, response: SearchResponse): void {
+  const hits = response.hits;
+  const top = hits[0];
+  // Only a name and nothing else (every word met in the titles), which no one title names most of.
+  const named = (h: SearchHit) => h.matches.length > 0 && h.matches.every((m) => m.field === "title");
+  if (!top || top.titleCoverage >= NAMES_TITLE || !named(top)) return;
+  let best = 0;
+  hits.forEach((h, i) => {
+    if (
+      named(h) &&
+      h.score >= top.score * NEAR_TIE &&
+      h.confidence === top.confidence &&
+      engine.referralsOf(h.id) > engine.referralsOf(hits[best]!.id)
+    )
+      best = i;
+  });
+  if (best > 0) hits.unshift(...hits.splice(best, 1));
 }
 
 /** The share of a record's title a question names to name the record, most of it (see preferSurer). */

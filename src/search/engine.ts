@@ -795,6 +795,12 @@ export class SearchEngine {
   /** Per slot, how many records name that slot's record among their related ones (computed when first needed). */
   private referrals: Int32Array | undefined;
 
+  /** How many records name this one among their related ones: how central it is to the catalog. */
+  referralsOf(id: string): number {
+    const slot = this.byId.get(id);
+    return slot === undefined ? 0 : (this.referrals ??= this.countReferrals())[slot]!;
+  }
+
   private countReferrals(): Int32Array {
     const counts = new Int32Array(this.records.length);
     for (const entry of this.records) {

@@ -1455,3 +1455,15 @@ describe("decide: Russian chat words", () => {
     expectAnswer(question, id);
   });
 });
+
+describe("decide: a name that several titles carry alike", () => {
+  it.each(["hidden champions", "скрытые чемпионы"])("%s opens the forum the others came out of", (question) => {
+    expectAnswer(question, "sino-german-hidden-champions-forum-2024");
+  });
+
+  it("leaves a title the question names most of to preferSurer: the Expo itself, not the forum held at it", () => {
+    expect(decide(engine, "выставка китай асеан в наньине").record?.id).not.toBe(
+      "china-asean-tech-transfer-forum-2022",
+    );
+  });
+});
