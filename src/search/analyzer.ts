@@ -42,6 +42,10 @@ const QUESTION_WORDS = {
     "please",
     "pls",
     "plz",
+    // Chat spellings of grammar words ("any info abt it", "can u").
+    "abt",
+    "u",
+    "ur",
     "when",
     "whom",
     "whose",
