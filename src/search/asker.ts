@@ -359,3 +359,14 @@ export function contextWords(analyzed: AnalyzedText, isFiller: (at: number) => b
   for (let i = 0; i < words.length; i++) if (sentence[i]! < question && !isFiller(i)) out.add(i);
   return out;
 }
+
+/** "Here", where the asker is: "any incubator here?", "ici", "здесь", 这里, 本地. */
+const HERE = /(?<!\p{L})(?:here|ici|здесь|тут)(?!\p{L})|这里|这边|本地|当地/u;
+
+/**
+ * Whether the message asks about where the asker is ("I am in Harbin, any incubator here?"): then the
+ * asker's place is the place asked for, not only who asks.
+ */
+export function asksAboutHere(analyzed: AnalyzedText): boolean {
+  return HERE.test(analyzed.folded);
+}

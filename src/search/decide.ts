@@ -3,7 +3,7 @@ import { LANGUAGES } from "../catalog/schema.js";
 import { isoToday, isUpcoming } from "../catalog/dates.js";
 import { upcomingDeadlines } from "../catalog/deadlines.js";
 import { analyze, isSoftKey, latinLanguageOf, type AnalyzedText } from "./analyzer.js";
-import { askerWords, contextWords, isAskersPlace } from "./asker.js";
+import { askerWords, asksAboutHere, contextWords, isAskersPlace } from "./asker.js";
 import { bigrams, fold } from "./text.js";
 import type { AnalysedQuery, SearchEngine } from "./engine.js";
 import { cityToken, insideLongerName, type LexiconMatch } from "./lexicon.js";
@@ -128,7 +128,7 @@ function namesOtherCity(record: CatalogRecord, analysed: AnalysedQuery, hit: Sea
  * nor the asker's own or in the sentences around the question, nor where someone or something comes from
  * or belongs ("from Beijing", "Shanghai companies").
  */
-function askedCities(analysed: AnalysedQuery): LexiconMatch[] {
+function askedCities(analysed: AnalysedQuery, { here = false } = {}): LexiconMatch[] {
   const { matches, en } = analysed;
   const english = matches.slice(0, analysed.englishMatches);
   const named = english.filter((m) => m.kind === "place" && m.token.startsWith("@c:"));
@@ -136,11 +136,12 @@ function askedCities(analysed: AnalysedQuery): LexiconMatch[] {
   // Sentences around the question say who asks and why ("I work for a company in Shanghai. …?").
   const filler = (at: number) => en.keys[at] === null;
   const context = new Set([...askerWords(en, filler), ...contextWords(en, filler)]);
+  // "I am in Harbin, any incubator here?": the asker's city is the one asked for, when they say so.
+  const asksHere = here && asksAboutHere(en);
   return named.filter(
     (m) =>
       !insideLongerName(english, m) &&
-      !isAskersPlace(en, m.from) &&
-      !context.has(m.from) &&
+      (asksHere || (!isAskersPlace(en, m.from) && !context.has(m.from))) &&
       !ORIGIN.test(en.folded.slice(Math.max(0, en.words[m.from]!.start - ORIGIN_REACH), en.words[m.from]!.start)) &&
       !OF_THE_CITY.test(en.folded.slice(en.words[m.to - 1]!.end)),
   );
@@ -178,7 +179,7 @@ function preferNamedCity(
   const record = top && engine.get(top.id);
   // Incubators are of one city each; a body of a whole country (the ASEAN secretariat in Jakarta) is not.
   if (!top || record?.kind !== "incubator") return;
-  const cities = askedCities(analysed);
+  const cities = askedCities(analysed, { here: true });
   if (cities.length === 0 || cities.some((m) => record.cities.some((c) => m.token === cityToken(c)))) return;
   const there = hits.findIndex(
     (h) =>

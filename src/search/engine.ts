@@ -1,4 +1,4 @@
-import { askerWords, contextWords, isAskersPlace, soughtWords } from "./asker.js";
+import { askerWords, asksAboutHere, contextWords, isAskersPlace, soughtWords } from "./asker.js";
 import { Document } from "flexsearch";
 import type { Catalog, CatalogRecord, Language } from "../catalog/schema.js";
 import { LANGUAGES } from "../catalog/schema.js";
@@ -1608,6 +1608,7 @@ export class SearchEngine {
     const sought = soughtWords(en, (at) => en.keys[at] === null);
     // The sentences around the one that asks: who asks and why (a place there still narrows the question).
     const context = contextWords(en, (at) => en.keys[at] === null);
+    const here = asksAboutHere(en);
 
     en.words.forEach((word, i) => {
       const key = en.keys[i];
@@ -1697,7 +1698,7 @@ export class SearchEngine {
           if (!inName(u)) continue;
           if (m.kind === "place") {
             units[u]!.isPlace = true;
-            if (isAskersPlace(en, m.from)) units[u]!.askers = true;
+            if (isAskersPlace(en, m.from) && !here) units[u]!.askers = true;
           }
           const alts = units[u]!.alts;
           if (m.to - m.from >= 2 && this.lexicon.names.has(m.token) && en.words[w]!.script !== "han")
@@ -1720,7 +1721,7 @@ export class SearchEngine {
     }
 
     for (const unit of units)
-      if ((unit.isPlace || unit.named) && context.has(unit.word) && !aboutAsker.has(unit.word))
+      if ((unit.isPlace || unit.named) && ((context.has(unit.word) && !aboutAsker.has(unit.word)) || here))
         delete unit.describesAsker;
 
     // A soft word is never typo-corrected: "date" must not become "data".

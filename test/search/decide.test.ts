@@ -1442,6 +1442,13 @@ describe("decide: an incubator in a city of a country the incubators serve", () 
     expectAnswer("is there an incubator in harbin that connects to xinjiang or central asia?", "incubator-harbin");
   });
 
+  it("takes the asker's city for the one asked when they ask what is here", () => {
+    expectAnswer(
+      "i am in Harbin, any incubator here what connect with xinjiang and central asia pls",
+      "incubator-harbin",
+    );
+  });
+
   it("leaves a Chinese city to its own incubator: China is the other side of every record", () => {
     expectAnswer("is there an incubator in Wuhan linked to Central Asia?", "incubator-wuhan");
   });
