@@ -232,15 +232,21 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
   // So does a first sentence that says who asks in clauses before its verb of seeking ("мы из Мьянмы,
   // небольшая фирма по очистке воды, ищем…").
   const seek = words.findIndex((w) => OPENING_SEEK.has(w.text));
+  if (seek <= 0) return out;
   const opener = words.slice(0, seek);
   const pronoun = opener.some((w) => FIRST_PERSON.has(w.text));
   if (
-    seek > 0 &&
     seek <= (pronoun ? OPENING_MAX : DESCRIPTION_MAX) &&
     // The description may end at a comma before the verb ("young biologist from Laos, looking for…").
     (pronoun || clauseStartOf(analyzed, seek - 1) === 0) &&
+    // Without a pronoun, the opening names a person or a firm ("incubator in Almaty, looking for one" does not).
+    (pronoun || opener.some((w) => ASKER_NOUN.test(w.text) && !SOUGHT_NOUN.test(w.text))) &&
+    // "I need a joint lab…, looking for partners": a wish before says what is asked, not who asks.
     !opener.some(
-      (w, i) => ASKING.has(w.text) || (i > 0 && SENTENCE_END.test(folded.slice(words[i - 1]!.end, w.start))),
+      (w, i) =>
+        ASKING.has(w.text) ||
+        SEEK_WORDS.has(w.text) ||
+        (i > 0 && SENTENCE_END.test(folded.slice(words[i - 1]!.end, w.start))),
     ) &&
     !SENTENCE_END.test(folded.slice(words[seek - 1]!.end, words[seek]!.start))
   )
@@ -249,7 +255,15 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
 }
 
 /** Seeking with its subject before it (see askerWords): "…founder looking for", "…cherche", "…ищет". */
-const OPENING_SEEK = new Set(["looking", "seeking", "searching", "cherche", "recherche", "ищет", "ищу", "ищем"]);
+const OPENING_SEEK = new Set(["looking", "seeking", "searching", "cherche", "ищет", "ищу", "ищем"]);
+/**
+ * A person or a firm, by its ending or its word: founder, biologist, student, étudiante, ingénieure,
+ * chercheur, студентка, основатель, startup, PME, компания.
+ */
+const ASKER_NOUN =
+  /(?:er|or|ist|ian|ent|ant|eur|euse|rice|iste|ienne?|ante?|ente?|ник|тель|ист|ер|ент|ентка|антка|истка)$|^(?:startup|company|firm|team|sme|pme|boite|entreprise|societe|стартап|компания|фирма|команда)$/u;
+/** What is sought rather than who seeks, though it ends like a person ("incubator", "partner", "centre"). */
+const SOUGHT_NOUN = /^(?:incubat|partner|partenaire|center|centre|инкубатор|партнер|центр)/u;
 
 /** Verbs of seeking: what follows is the thing the asker wants ("we are looking for [an incubator] in…"). */
 const SEEK_WORDS = new Set([

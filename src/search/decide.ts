@@ -188,7 +188,7 @@ function preferNamedCity(
       engine.get(h.id)?.kind === record.kind &&
       cities.some((m) => engine.get(h.id)?.cities.some((c) => m.token === cityToken(c))),
   );
-  if (there > 0) hits.unshift(...hits.splice(there, 1));
+  promote(hits, there);
 }
 
 /**
@@ -197,10 +197,10 @@ function preferNamedCity(
  * "[比亚迪]是不是…的成员". Searched in the folded text; the group `who` is the asked-about member.
  */
 const MEMBERSHIP = [
-  /(?<!\p{L})(?:is|are|was|were|does|do|did|has|have)\s+(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,3}?)\s+(?:(?:already|also|really|still|ever|actually)\s+)?(?:an?\s+members?\s+of|members?\s+of|part\s+of|take\s+part|taking\s+part|participat\p{L}*|involved\s+in|joined|belong\p{L}*\s+to|an?\s+partner\s+of|partner\p{L}*\s+with|cooperat\p{L}*\s+with|collaborat\p{L}*\s+with)(?!\p{L})/u,
+  /(?:^|[,.;:!?]\s*)(?:is|are|was|were|does|do|did|has|have)\s+(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,3}?)\s+(?:(?:already|also|really|still|ever|actually)\s+)?(?:an?\s+members?\s+of|members?\s+of|part\s+of|take\s+part|taking\s+part|participat\p{L}*|involved\s+in|joined|belong\p{L}*\s+to|an?\s+partner\s+of|partner\p{L}*\s+with|cooperat\p{L}*\s+with|collaborat\p{L}*\s+with)(?!\p{L})/u,
   /(?:^|est-ce qu(?:e\s+|')|[,;:!?]\s*)(?<who>(?:[^\s?!.,;]+\s+){0,3}[^\s?!.,;]+)\s+(?:fait partie|font partie|participe(?:nt)?|est membre|sont membres)(?!\p{L})/u,
   /^(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,2}?)\s+(?:участву\p{L}*|сотруднича\p{L}*|входит|входят)\s+(?:в|во|с|со)\s/u,
-  /(?<!\p{L})(?:участву\p{L}*|сотруднича\p{L}*|входит|входят|является|являются|состоит|состоят) ли\s+(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,2})/u,
+  /(?<!\p{L})(?:участву\p{L}*|сотруднича\p{L}*|входит|входят) ли\s+(?<who>[^\s?!.,;]+(?:\s+[^\s?!.,;]+){0,2})/u,
   /(?<who>\p{Script=Han}{2,8}?)(?:有没有|有沒有|是否|是不是|有无|有無)(?:参加|參加|参与|參與|加入|.{0,20}成员|.{0,20}成員)/u,
 ];
 
@@ -209,12 +209,15 @@ const MEMBERSHIP = [
  * record does not name them: it cannot say ("Is Huawei a member of the alliance?" — the alliance's record
  * names no company). Words of the member that are grammar (articles, "there") do not count.
  */
-function asksUnnamedMember(analysed: AnalysedQuery, hit: SearchHit): boolean {
+function asksUnnamedMember(engine: SearchEngine, analysed: AnalysedQuery, response: SearchResponse): boolean {
   const { en } = analysed;
+  const hit = response.hits[0];
+  if (!hit) return false;
   for (const pattern of MEMBERSHIP) {
     const found = pattern.exec(en.folded);
     const who = found?.groups?.who;
-    if (!found || !who) continue;
+    // "How does a startup take part…", "comment une startup participe…": a question of how, not whether.
+    if (!found || !who || ASKS_HOW.test(who)) continue;
     const start = found.index + found[0].indexOf(who);
     const end = start + who.length;
     // The member's words; after the verb (Russian), up to the first grammar word after one that says
@@ -230,14 +233,37 @@ function asksUnnamedMember(analysed: AnalysedQuery, hit: SearchHit): boolean {
       }
       member.push(i);
     }
-    const matched = (i: number) => {
+    if (member.length === 0) continue;
+    // "浙江大学有没有参加…": a Chinese body's name (a place and 大学) that the record's text does not hold.
+    const record = engine.get(hit.id);
+    if (HAN_BODY.test(who) && record && !record.summary.zh.includes(who) && !record.details?.zh.includes(who))
+      return true;
+    // A member is named by a word no record met ("Huawei", "МГУ", 比亚迪), not by words the catalog has
+    // ("Do Chinese universities take part…").
+    const metBy = (h: SearchHit, i: number) => {
       const w = en.words[i]!;
-      return hit.matches.some((h) => h.query === w.text || (w.script === "han" && w.text.includes(h.query)));
+      return h.matches.some((m) => m.query === w.text || (w.script === "han" && w.text.includes(m.query)));
     };
-    return member.length > 0 && member.some((i) => !matched(i));
+    return member.some((i) => !GENERIC_HAN.has(en.words[i]!.text) && !response.hits.some((h) => metBy(h, i)));
   }
   return false;
 }
+
+/** Chinese words that qualify a member without naming one ("外国初创企业是否参加…"). */
+const GENERIC_HAN = new Set(["外国", "国外", "海外", "本地", "当地"]);
+
+/** A Chinese body's name: its last word says what kind of body it is (浙江大学, 比亚迪公司). */
+const HAN_BODY = /^\p{Script=Han}{2,}(?:大学|学院|公司|集团|银行|研究院)$/u;
+
+/** Question words that make a "does X take part" a question of how or which ("comment une startup participe…"). */
+const ASKS_HOW =
+  /(?<!\p{L})(?:how|which|what|who|why|when|comment|quel\p{L}*|pourquoi|quand|как\p{L}*|каки\p{L}*|кто|почему|когда)(?!\p{L})|如何|怎么|怎样|哪些|什么/u;
+
+/**
+ * The share of a question in words the catalog lacks from which a record met only in its running text is
+ * about something else ("python list comprehension example": 0.35); a chat word ("who is jin fujian lol") is less.
+ */
+const INCIDENTAL_UNKNOWN = 0.3;
 
 /** A match in a record's running text by the word itself, not through a concept or a place. */
 function isIncidental(match: MatchedTerm): boolean {
@@ -348,7 +374,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // another city of the country may still be the partner asked for: see the engine's places.)
   if (record.kind !== "incubator" && record.kind !== "organisation" && namesOtherCity(record, analysed, best!))
     return decline();
-  if (asksUnnamedMember(analysed, best!)) return decline();
+  if (asksUnnamedMember(engine, analysed, response)) return decline();
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.
@@ -379,7 +405,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   if (detail && !holds(detail)) return decline({ missing: detail });
   // "python list comprehension example": words the catalog lacks, and a record met only by words of its
   // running text ("comprehensive", "for example") — no title, tag, concept or place — is about something else.
-  if ((response.unknown ?? 0) > 0 && best!.matches.every(isIncidental)) return decline();
+  if ((response.unknown ?? 0) >= INCIDENTAL_UNKNOWN && best!.matches.every(isIncidental)) return decline();
   // "La liste des 28 provinces signataires du manifeste": the items of a set the record only counts.
   const listed = listAsked(text);
   // "The full list of ASEAN members" is answered by the record's countries.
@@ -620,7 +646,7 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
     const sure = hits.findIndex((h) => h.score >= top.score * SURE_WINDOW && h.confidence >= needed);
     if (sure > 0) best = sure;
   }
-  if (best > 0) hits.unshift(...hits.splice(best, 1));
+  promote(hits, best);
 }
 
 /**
@@ -629,10 +655,10 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
  * for German companies", "что есть для…") or asks as a student ("шос бишкек студентам").
  */
 const NEED =
-  /(?<!\p{L})(?:want|wants|wanting|wanna|veut|veulent|voulons|куда (?:можно|идти|обратиться|податься|влезть)|would like|'d like|hoping|hope to|looking for|seeking|plan to|planning to|join|enrol|enroll|students?|what is there|what's there|anything for|what exists|il y a quoi|qu'est-ce qu'il y a|quoi comme|что есть|что можно найти|voudrai[st]?|voudrions|aimerai[st]?|aimerions|cherche|cherchons|souhaite|souhaitons|rejoindre|etudiant\p{L}*|хочу|хотим|хотела?|хотели|ищу|ищем|планирую|планируем|поступить|студент\p{L}*)(?!\p{L})|想|希望|打算|寻找|学生|留学|报名|加入/u;
+  /(?<!\p{L})(?:want|wants|wanting|wanna|veut|veulent|voulons|куда (?:можно|идти|обратиться|податься|влезть)|would like|hoping|hope to|looking for|seeking|plan to|planning to|join|enrol|enroll|students?|what is there|what's there|anything for|what exists|il y a quoi|qu'est-ce qu'il y a|quoi comme|что есть|что можно найти|voudrai[st]?|voudrions|aimerai[st]?|aimerions|cherche|cherchons|souhaite|souhaitons|rejoindre|etudiant\p{L}*|хочу|хотим|хотела?|хотели|ищу|ищем|планирую|планируем|поступить|студент\p{L}*)(?!\p{L})|'d like(?!\p{L})|我想|想要|想找|想去|想学|想做|想跟|想和|想在|想把|想参加|想了解|希望|打算|寻找|学生|留学|报名|加入/u;
 /** Words for a gathering: a need that names one asks for it ("an event to meet labs", 对接会). */
 const GATHERING =
-  /(?<!\p{L})(?:forums?|conferences?|meetings?|summits?|expo|fairs?|showcase|events?|ceremony|conference|reunion|sommet|salon|foire|evenement|evenements|rencontres?|форум\p{L}*|конференц\p{L}*|встреч\p{L}*|саммит\p{L}*|выставк\p{L}*|ярмарк\p{L}*|мероприяти\p{L}*)(?!\p{L})|论坛|会议|大会|峰会|博览会|展会|活动|对接会|直通车/u;
+  /(?<!\p{L})(?:forums?|conferences?|meetings?|summits?|expo|fairs?|showcase|events?|ceremony|seminars?|workshops?|exhibitions?|congress|reunion|sommet|salon|foire|evenement|evenements|rencontres?|colloque|seminaire|форум\p{L}*|конференц\p{L}*|встреч\p{L}*|саммит\p{L}*|выставк\p{L}*|ярмарк\p{L}*|мероприяти\p{L}*|семинар\p{L}*)(?!\p{L})|论坛|会议|大会|峰会|博览会|展会|活动|对接会|研讨会|交流会|直通车/u;
 /** A standing programme scoring this close to a gathering answers a need in its place (see preferStanding). */
 const STANDING_WINDOW = 0.7;
 
@@ -646,18 +672,19 @@ function preferStanding(engine: SearchEngine, response: SearchResponse, text: st
   const hits = response.hits;
   const top = hits[0];
   if (!top || engine.get(top.id)?.kind !== "event") return;
-  const folded = fold(text);
+  const folded = fold(text).replace(/’/g, "'");
   if (!NEED.test(folded) || GATHERING.test(folded) || YEAR_IN_TEXT.test(text)) return;
   // A question of nothing but a place ("что есть для Беларуси?") is the engine's to rank: what most refer to.
   if (top.matches.every((m) => m.via === "place")) return;
   const standing = hits.findIndex(
     (h) => h.score >= top.score * STANDING_WINDOW && h.confidence >= needed && engine.get(h.id)?.kind !== "event",
   );
-  if (standing > 0) hits.unshift(...hits.splice(standing, 1));
+  promote(hits, standing);
 }
 
 /** Hits scoring this close to the best, and as sure, are a tie that only the catalog's links can break. */
 const NEAR_TIE = 0.99;
+const SAME_CONFIDENCE = 0.005;
 
 /**
  * "Hidden champions": the forum, the report and the expert panel all carry the words, as surely and about
@@ -674,12 +701,17 @@ function preferCentral(engine: SearchEngine, response: SearchResponse): void {
     if (
       named(h) &&
       h.score >= top.score * NEAR_TIE &&
-      h.confidence === top.confidence &&
+      Math.abs(h.confidence - top.confidence) < SAME_CONFIDENCE &&
       engine.referralsOf(h.id) > engine.referralsOf(hits[best]!.id)
     )
       best = i;
   });
-  if (best > 0) hits.unshift(...hits.splice(best, 1));
+  promote(hits, best);
+}
+
+/** Moves hit `i` first (nothing when it is already first or absent). */
+function promote(hits: SearchHit[], i: number): void {
+  if (i > 0) hits.unshift(...hits.splice(i, 1));
 }
 
 /** The share of a record's title a question names to name the record, most of it (see preferSurer). */
@@ -714,7 +746,7 @@ function preferFactHolders(
     const s = strength(h);
     if (s > bestStrength) [best, bestStrength] = [i, s];
   });
-  if (best > 0) hits.unshift(...hits.splice(best, 1));
+  promote(hits, best);
 }
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */

@@ -936,7 +936,10 @@ export class SearchEngine {
       return { ...this.page(query, lang, countries, hits, options), units: 0 };
     }
 
-    const acc = this.collect(units);
+    // "Бизнес-инкубатор в Алматы": an incubator is asked for (not the asker's own: "I run an incubator in…").
+    const kindUnits = units.filter((u) => !u.describesAsker && u.alts.some((a) => a.term === INCUBATOR_CONCEPT));
+    const askedKind = kindUnits.length > 0 ? "incubator" : undefined;
+    const acc = this.collect(units, askedKind);
     const U = units.length;
     const titleCodes = this.titleCodes;
     titleCodes.start(unitsByTerm(units));
@@ -973,8 +976,6 @@ export class SearchEngine {
     // Units that say what is asked about: neither a place nor the kind of fact asked for.
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);
     // "Бизнес-инкубатор в Алматы": an incubator, not a university in Almaty whose text mentions one.
-    const kindUnits = units.filter((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT));
-    const askedKind = kindUnits.length > 0 ? "incubator" : undefined;
     // "ищем инкубатор с выходом на китайский рынок": the incubator is what is sought, the market qualifies it.
     const kindBonus = kindUnits.some((u) => u.sought) ? SOUGHT_KIND_BONUS : KIND_BONUS;
     // "Looking for partners in China": someone to work with is sought, and a report or a plan is no one.
@@ -1919,14 +1920,12 @@ export class SearchEngine {
       : idf;
   }
 
-  private collect(units: QueryUnit[]): Accumulator {
+  private collect(units: QueryUnit[], askedKind: CatalogRecord["kind"] | undefined): Accumulator {
     let bound = 0;
     for (const unit of units) for (const alt of unit.alts) bound += this.term(alt.term)?.count ?? 0;
     const U = units.length;
     const acc = this.accumulator.reset(Math.min(bound, this.records.length), U);
     const slotOf = this.slotOf;
-    // "Инкубатор в Алматы": an incubator of Kazakhstan serves Almaty too (see collectTerm).
-    const askedKind = units.some((u) => u.alts.some((a) => a.term === INCUBATOR_CONCEPT)) ? "incubator" : undefined;
     for (let u = 0; u < U; u++) {
       const unit = units[u]!;
       for (let a = 0; a < unit.alts.length; a++) {
@@ -1954,6 +1953,8 @@ export class SearchEngine {
     const U = acc.units;
     const idf = this.altIdf(unit, alt, termIdf);
     const relative = Math.min(1, idf / unit.rarest);
+    // A country standing for a city, when a kind of record is asked for (see below).
+    const servesKind = alt.ofCity === "partial" && askedKind !== undefined && alt.term !== CHINA_TOKEN;
     for (let f = 0; f < FIELDS.length; f++) {
       const ids = fields[f];
       if (!ids) continue;
@@ -1969,11 +1970,7 @@ export class SearchEngine {
         // A record of the kind asked for that serves the city's whole country is there as much as in
         // the city: "an incubator in Almaty" is one of the Kazakhstan incubators, not a university in
         // Almaty whose text mentions one. (China is the other side of every record: a Chinese city is asked for itself.)
-        const serves =
-          alt.ofCity === "partial" &&
-          askedKind !== undefined &&
-          alt.term !== CHINA_TOKEN &&
-          this.records[id]!.record.kind === askedKind;
+        const serves = servesKind && this.records[id]!.record.kind === askedKind;
         const breadth = f === TAGS_FIELD ? this.tagFactor[id]! : 1;
         const score = (serves ? unit.rarest * FIELD_WEIGHT[name] : fieldScore) * breadth;
         const quality = (serves ? FIELD_QUALITY[name] : fieldQuality) * breadth;

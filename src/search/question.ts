@@ -363,7 +363,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // the best way to reach one, or best practices, are not a ranking ("лучший способ связаться", 最好的办法).
   [
     "ranking",
-    /\brank(ing|ings|ed)?\b|\bclassements?\b|\bclasse(e|s|es)? (parmi|au|dans)\b|\bрейтинг\p{L}*|排名|排行|\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)(?![^？?，,。]{0,8}?(对接|联系|咨询))[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
+    /\brank(ing|ings|ed)?\b|\bclassements?\b|\bclasse(e|s|es)? (parmi|au|dans)\b|\bрейтинг\p{L}*|排名|排行|\b(the )?best (one|\w+ for|among)\b|\bwhich (one )?is (the )?best\b|\bwhich (\w+ )?is better\b|\b(le|la) meilleure? (incubateur|programme|centre|option|choix|endroit|pour|parmi)\b|\bmeilleure?s? (incubateurs?|programmes?|centres?)\b|\blequel est (le )?(mieux|meilleur)\b|\bquel(le)? est (le|la) (mieux|meilleure?)\b|\bкак(ой|ая|ое|ие) (\p{L}+ )?лучше\b|\bлучш(ий|ая|ее|ие|его|ую)\b(?! (способ|практик))|\bчто лучше\b|\bсамый хороший\b|哪(个|家|所|一个)(?![^？?，,。]{0,8}?(对接|联系))[^？?，,。]{0,8}?(最好|更好|好一些|好)(?![\p{Script=Han}])|最好的(?!办法|方式|方法|途径)|更好的|推荐哪/u,
   ],
   // The next edition of an event ("when is the next contest?", "下一届在哪个城市举办？"): only a record with a date
   // still ahead says anything of it.
@@ -388,7 +388,7 @@ const DETAILS = DETAIL_PATTERNS.map(([detail, re]): [Detail, RegExp] => [
  */
 export function detailsAsked(text: string): Detail[] {
   // "…whom do I contact? no website in the article": a detail said to be missing is not asked for.
-  const folded = fold(text).replace(/’/g, "'").replace(NEGATED_STATEMENT, "");
+  const folded = withoutNegatedDetails(fold(text).replace(/’/g, "'"));
   const found = DETAILS.filter(([, pattern]) => pattern.test(folded));
   if (found.length === 0) return [];
   const others = folded
@@ -397,8 +397,22 @@ export function detailsAsked(text: string): Detail[] {
   return others.length === 0 ? found.map(([detail]) => detail) : [];
 }
 
-/** A detail said to be absent, in a clause that asks nothing ("no website in the article", "sans site web"). */
-const NEGATED_STATEMENT = /(?<!\p{L})(?:no|without|pas de|sans|без)\s+\p{L}+(?:\s+\p{L}+)?(?=[^?？]*$)/gu;
+/**
+ * The text without the details it says are absent ("no website in the article", "sans site web"), in
+ * clauses that ask nothing: "is the camp without fee" still asks the fee.
+ */
+function withoutNegatedDetails(folded: string): string {
+  return folded
+    .split(/(?<=[?？!！。.;；,，])/u)
+    .map((clause) =>
+      /[?？]/u.test(clause) || ASKS.test(clause) || YES_NO.test(clause) ? clause : clause.replace(NEGATED, ""),
+    )
+    .join("");
+}
+
+const NEGATED = /(?<!\p{L})(?:no|without|pas de|sans|без)\s+\p{L}+/gu;
+/** Openings of a yes/no question typed without its question mark ("is the camp without fee"). */
+const YES_NO = /^\s*(?:is|are|does|do|est-ce|y a-t-il)(?!\p{L})|(?<!\p{L})ли(?!\p{L})/u;
 
 /** Whether any part of a message names a detail ("…怎么申请？有截止日期吗" names the deadline). */
 export function mentionsDetail(text: string, detail: Detail): boolean {
@@ -551,7 +565,7 @@ export function listAsked(text: string): { numbers: number[]; cue: string } | nu
 /** Asking what a list is, not for its items: "what was that list of 1000+ technologies?", "что за список…". */
 const WHAT_THE_LIST_IS = new RegExp(
   wordBoundaries(
-    String.raw`\b(what|which) (is|was) (that|the|this) list\b|\bc'est quoi (cette|la) liste\b|\bqu'est-ce que (cette|la) liste\b|\bчто (это )?за (список|перечень)\b|(这个|那个)(名单|清单)是什么|什么(名单|清单)`,
+    String.raw`\b(what|which) (is|was) (that|this) list\b|\bc'est quoi cette liste\b|\bqu'est-ce que cette liste\b|\bчто (это )?за (список|перечень)\b|(这个|那个)(名单|清单)是什么`,
   ),
   "u",
 );

@@ -225,6 +225,11 @@ describe("askerWords: a message that opens with who asks, then seeks", () => {
     );
   });
 
+  it("leaves what is sought, named first, to the question: only a person or a firm opens a description", () => {
+    expect(asker("incubator in Almaty, looking for one")).toEqual([]);
+    expect(asker("I need a joint lab in agritech with China, looking for partners")).not.toContain("lab");
+  });
+
   it("leaves a question before the verb, and another sentence, to the question", () => {
     expect(asker("can a founder in Samarkand looking for an incubator apply?")).not.toContain("founder");
     expect(asker("Incubators in Almaty. Looking for one")).toEqual([]);

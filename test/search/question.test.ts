@@ -412,6 +412,8 @@ describe("listAsked", () => {
     ["la liste des 28 provinces signataires du manifeste 2024", [28]],
     ["список тех десяти проектов, что подписали в Шуньи", [10]],
     ["list of the three platforms", [3]],
+    // Asking what the list of 28 is asks its items; only "that list" points at one.
+    ["what is the list of the 28 provinces that signed the manifesto?", [28]],
   ])("%s asks to list a set of %j", (text, numbers) => {
     expect(listAsked(text)?.numbers).toEqual(numbers);
   });
@@ -498,5 +500,12 @@ describe("comparedParts", () => {
     "中国和东盟有什么不同的合作项目？",
   ])("%s compares nothing", (text) => {
     expect(comparedParts(text)).toBeNull();
+  });
+});
+
+describe("detailsAsked: a detail said to be absent", () => {
+  it("is still asked in a yes/no question, with or without its question mark", () => {
+    expect(detailsAsked("is the china-asean innovation camp without fee")).toEqual(["fee"]);
+    expect(detailsAsked("is the china-asean innovation camp without fee?")).toEqual(["fee"]);
   });
 });
