@@ -268,6 +268,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-12",
   },
+  {
+    name: "dev, thirteenth held-out part (eval/dev-heldout-13.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-13.yaml"),
+    gate: true,
+    key: "heldout-13",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

@@ -353,6 +353,18 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.9,
     language: 0.96,
   },
+  // Written blind on 2026-12-03 at the start of the ninth session (natural questions, colloquial names, yes/no
+  // questions, askers describing themselves first) and read once, near its end, after its changes: answer@1
+  // 0.906 (French 0.850), false declines 6.3 %, honest declines 0.896, small talk 32 of 32, direct answers 39
+  // of 41, language 0.990.
+  "heldout-13": {
+    answerAt1: 0.87,
+    answerAt1PerLanguage: 0.8,
+    answerAt5: 0.96,
+    falseDeclines: 0.09,
+    honestDeclines: 0.85,
+    language: 0.96,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
