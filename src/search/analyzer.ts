@@ -1323,6 +1323,8 @@ const SOFT_WORDS = [
   "assistance",
   "soutien",
   "accompagnement",
+  "accompagner",
+  "accompagne",
   "поддержка",
   "поддержку",
   "поддержки",

@@ -1484,3 +1484,12 @@ describe("decide: a name that several titles carry alike", () => {
     expectAnswer("выставка китай асеан в наньине", "caexpo");
   });
 });
+
+describe("decide: support verbs", () => {
+  it("reads who can accompany a city's project as who works on it", () => {
+    expectAnswer(
+      "qui peut accompagner une municipalite sur un projet de ville intelligente en Indonesie ?",
+      "china-asean-information-harbor",
+    );
+  });
+});
