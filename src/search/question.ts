@@ -51,7 +51,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "where",
-    /\bwheres\b|\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est|siege|sont)\b|\bc'est ou\b|\bc ou\s*\??$|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?|est|sont|etait) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u,
+    /\bwheres\b|\bwhere('s| is| was| are| were| will| did| does)\b|\b(when|date) and where\b|\bet ou\s*\??$|\bquand et ou\b|\bwhich city\b|\bheadquarter|\bou (se trouve|a eu lieu|aura lieu|se tient|s'est tenu|etait|est|siege|sont)\b|\bc'est ou\b|\bc ou\s*\??$|\b(il|elle|ils|elles|ca) (est|sont|se trouvent?) ou\b|\b(se tient|se trouve|c'est|siege|a lieu|basee?s?|est|sont|etait) ou\s*\??$|\bquelle ville\b|\bгде(?! (найти|можно|искать|взять|получить|узнать|купить))\b|\bв каком городе\b|在哪(?!.*(找|可以|能))|哪个城市|地点|总部/u,
   ],
 ];
 

@@ -143,6 +143,7 @@ describe("questionKind", () => {
     ["ШОС год основания", "when"],
     ["полный список стран ШОС", "countries"],
     ["le secrétariat de l'OCS est où ?", "where"],
+    ["elle est où l'université KBTU ?", "where"],
     ["With which cities did the bureau sign an agreement?", "which"],
     ["Quelles sont les trois plateformes annoncées à Tianjin ?", "which"],
     ["В каком районе Урумчи прошла конференция?", "which"],
