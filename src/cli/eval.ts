@@ -274,6 +274,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-13",
   },
+  {
+    name: "dev, fourteenth held-out part (eval/dev-heldout-14.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-14.yaml"),
+    gate: true,
+    key: "heldout-14",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

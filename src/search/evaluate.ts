@@ -365,6 +365,18 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.85,
     language: 0.96,
   },
+  // Written blind near the end of the second session of 2026-12-03 (the broad mix of a first week: every length,
+  // careless typing, formal letters) and read once, after all of that session's changes: answer@1 0.859 (en
+  // 0.813, fr and ru 0.844, zh 0.938), false declines 4.7 %, honest declines 1.000, small talk 24 of 24, direct
+  // answers 27 of 29, language 1.000.
+  "heldout-14": {
+    answerAt1: 0.82,
+    answerAt1PerLanguage: 0.75,
+    answerAt5: 0.96,
+    falseDeclines: 0.08,
+    honestDeclines: 0.92,
+    language: 0.96,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
