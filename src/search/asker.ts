@@ -374,8 +374,8 @@ export function contextWords(analyzed: AnalyzedText, isFiller: (at: number) => b
   return out;
 }
 
-/** "Here", where the asker is: "any incubator here?", "ici", "здесь", 这里, 本地. */
-const HERE = /(?<!\p{L})(?:here|ici|здесь|тут)(?!\p{L})|这里|这边|本地|当地/u;
+/** "Here", where the asker is: "any incubator here?", "a local centre", "ici", "здесь", 这里, 本地. */
+const HERE = /(?<!\p{L})(?:here|local|locally|ici|locale?|здесь|тут|местн\p{L}*)(?!\p{L})|这里|这边|本地|当地/u;
 
 /**
  * Whether the message asks about where the asker is ("I am in Harbin, any incubator here?"): then the

@@ -1459,6 +1459,10 @@ describe("decide: an incubator in a city of a country the incubators serve", () 
       "i am in Harbin, any incubator here what connect with xinjiang and central asia pls",
       "incubator-harbin",
     );
+    expectAnswer(
+      "I run a battery startup in Hefei, is there a local centre linked to Xinjiang and Central Asia?",
+      "incubator-hefei",
+    );
   });
 
   it("leaves a Chinese city to its own incubator: China is the other side of every record", () => {
