@@ -356,7 +356,7 @@ export const DECISION_FLOORS = {
   // Written blind on 2026-12-03 at the start of the ninth session (natural questions, colloquial names, yes/no
   // questions, askers describing themselves first) and read once, near its end, after its changes: answer@1
   // 0.906 (French 0.850), false declines 6.3 %, honest declines 0.896, small talk 32 of 32, direct answers 39
-  // of 41, language 0.990.
+  // of 41, language 0.990; 0.912 (French 0.88) after one later change judged on the tuning parts ("local" = here).
   "heldout-13": {
     answerAt1: 0.87,
     answerAt1PerLanguage: 0.8,
