@@ -179,16 +179,16 @@ function preferNamedCity(
   const record = top && engine.get(top.id);
   // Incubators are of one city each; a body of a whole country (the ASEAN secretariat in Jakarta) is not.
   if (!top || record?.kind !== "incubator") return;
-  const cities = askedCities(analysed, { here: true });
-  if (cities.length === 0 || cities.some((m) => record.cities.some((c) => m.token === cityToken(c)))) return;
-  const there = hits.findIndex(
-    (h) =>
-      h.score >= top.score * CITY_WINDOW &&
-      h.confidence >= needed &&
-      engine.get(h.id)?.kind === record.kind &&
-      cities.some((m) => engine.get(h.id)?.cities.some((c) => m.token === cityToken(c))),
+  const cities = new Set(askedCities(analysed, { here: true }).map((m) => m.token));
+  const inAskedCity = (r: CatalogRecord) => r.cities.some((c) => cities.has(cityToken(c)));
+  if (cities.size === 0 || inAskedCity(record)) return;
+  promote(
+    hits,
+    closeAndSure(hits, CITY_WINDOW, needed, (h) => {
+      const r = engine.get(h.id);
+      return r?.kind === record.kind && inAskedCity(r);
+    }),
   );
-  promote(hits, there);
 }
 
 /**
@@ -643,7 +643,7 @@ function preferSurer(response: SearchResponse, needed: number | undefined): void
   // A best-scoring hit too unsure to answer gives way to a close one sure enough ("хочу попасть в совместную
   // лабораторию Китая и ШОС": a lab in Brunei scores more, the SCO centres cover the question).
   if (needed !== undefined && hits[best]!.confidence < needed) {
-    const sure = hits.findIndex((h) => h.score >= top.score * SURE_WINDOW && h.confidence >= needed);
+    const sure = closeAndSure(hits, SURE_WINDOW, needed);
     if (sure > 0) best = sure;
   }
   promote(hits, best);
@@ -676,10 +676,10 @@ function preferStanding(engine: SearchEngine, response: SearchResponse, text: st
   if (!NEED.test(folded) || GATHERING.test(folded) || YEAR_IN_TEXT.test(text)) return;
   // A question of nothing but a place ("что есть для Беларуси?") is the engine's to rank: what most refer to.
   if (top.matches.every((m) => m.via === "place")) return;
-  const standing = hits.findIndex(
-    (h) => h.score >= top.score * STANDING_WINDOW && h.confidence >= needed && engine.get(h.id)?.kind !== "event",
+  promote(
+    hits,
+    closeAndSure(hits, STANDING_WINDOW, needed, (h) => engine.get(h.id)?.kind !== "event"),
   );
-  promote(hits, standing);
 }
 
 /** Hits scoring this close to the best, and as sure, are a tie that only the catalog's links can break. */
@@ -707,6 +707,17 @@ function preferCentral(engine: SearchEngine, response: SearchResponse): void {
       best = i;
   });
   promote(hits, best);
+}
+
+/** The first hit scoring within `window` of the best, sure enough to answer and accepted, or -1. */
+function closeAndSure(
+  hits: readonly SearchHit[],
+  window: number,
+  needed: number,
+  accept: (hit: SearchHit) => boolean = () => true,
+): number {
+  const top = hits[0];
+  return top ? hits.findIndex((h) => h.score >= top.score * window && h.confidence >= needed && accept(h)) : -1;
 }
 
 /** Moves hit `i` first (nothing when it is already first or absent). */

@@ -936,7 +936,8 @@ export class SearchEngine {
       return { ...this.page(query, lang, countries, hits, options), units: 0 };
     }
 
-    // "Бизнес-инкубатор в Алматы": an incubator is asked for (not the asker's own: "I run an incubator in…").
+    // "Бизнес-инкубатор в Алматы": an incubator is asked for, not a university in Almaty whose text mentions
+    // one (and not the asker's own: "I run an incubator in…").
     const kindUnits = units.filter((u) => !u.describesAsker && u.alts.some((a) => a.term === INCUBATOR_CONCEPT));
     const askedKind = kindUnits.length > 0 ? "incubator" : undefined;
     const acc = this.collect(units, askedKind);
@@ -975,7 +976,6 @@ export class SearchEngine {
     }
     // Units that say what is asked about: neither a place nor the kind of fact asked for.
     const asksAbout = units.some((u) => !u.isPlace && !u.soft);
-    // "Бизнес-инкубатор в Алматы": an incubator, not a university in Almaty whose text mentions one.
     // "ищем инкубатор с выходом на китайский рынок": the incubator is what is sought, the market qualifies it.
     const kindBonus = kindUnits.some((u) => u.sought) ? SOUGHT_KIND_BONUS : KIND_BONUS;
     // "Looking for partners in China": someone to work with is sought, and a report or a plan is no one.
