@@ -197,6 +197,12 @@ const decisionSets = [
     key: "tuning-22",
   },
   {
+    name: "dev, twenty-third tuning part, a first week's natural questions (eval/dev-tuning-23.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-23.yaml"),
+    gate: false,
+    key: "tuning-23",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
@@ -279,6 +285,12 @@ const decisionSets = [
     file: path.join(repoRoot, "eval/dev-heldout-14.yaml"),
     gate: true,
     key: "heldout-14",
+  },
+  {
+    name: "dev, fifteenth held-out part (eval/dev-heldout-15.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-15.yaml"),
+    gate: false,
+    key: "heldout-15",
   },
 ];
 

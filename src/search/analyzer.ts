@@ -68,6 +68,11 @@ const QUESTION_WORDS = {
     "evening",
     "wondering",
     "interested",
+    // Where the asker comes from ("originally from Almaty", "d'origine kazakhe"): the place says it.
+    "originally",
+    "origine",
+    "originaire",
+    "originaires",
     // Wishes that close a message ("merci beaucoup et bonne soirée").
     "bonne",
     "soiree",
@@ -568,6 +573,8 @@ const QUESTION_WORDS = {
     "связи",
     "связь",
     "учусь",
+    // "родом из Алматы": the place says where the asker comes from.
+    "родом",
     "учимся",
     "работаю",
     "работаем",

@@ -121,6 +121,21 @@ const NOT_IDENTITY =
 const DOING =
   /^(?:running|building|developing|working|making|launching|starting|doing|studying|teaching|researching|managing|leading|producing|designing|growing|founding|opening)$/u;
 
+/** The asker's own team, firm or lab and where it is, right before the place. */
+const OURS_IS_IN =
+  /(?:^|\s)(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])\s+\p{L}+(?:\s+\p{L}+)?\s+(?:is|are|est|sont|находится|находятся|базируется|located|based)\s+(?:(?:located|based)\s+)?(?:in|at|a|au|en|aux|в|во)?\s*$/u;
+/** Words saying where the asker comes from, and the prepositions between them and the place. */
+const ORIGIN = new Set([
+  "origine",
+  "originaire",
+  "originaires",
+  "originally",
+  "origin",
+  "родом",
+  "уроженец",
+  "уроженка",
+]);
+const ORIGIN_LINKS = new Set(["de", "d", "du", "des", "from", "of", "из"]);
 /** Words that end the description: the clause that follows is the question ("… à Almaty et je cherche…"). */
 const CLAUSE_JOINERS = new Set([
   "et",
@@ -172,6 +187,12 @@ export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
     const opener = Math.max(...SELF_HAN.map((h) => before.lastIndexOf(h)));
     return opener >= 0 && !WISH_HAN.test(before.slice(opener + 2));
   }
+  // "our team is in Jakarta", "notre labo est à Wuhan", "наша фирма находится в Алматы".
+  if (OURS_IS_IN.test(folded.slice(words[clause]!.start, place.start))) return true;
+  // "d'origine kazakhe", "originaire du Kazakhstan", "originally from Almaty", "родом из Алматы".
+  let before = at - 1;
+  while (before >= clause && ORIGIN_LINKS.has(words[before]!.text)) before--;
+  if (before >= clause && ORIGIN.has(words[before]!.text)) return true;
   let self = false;
   for (let i = at - 1; i >= Math.max(clause, at - SELF_WINDOW); i--) {
     const text = words[i]!.text;
@@ -374,8 +395,12 @@ export function contextWords(analyzed: AnalyzedText, isFiller: (at: number) => b
   return out;
 }
 
-/** "Here", where the asker is: "any incubator here?", "a local centre", "ici", "здесь", 这里, 本地. */
-const HERE = /(?<!\p{L})(?:here|local|locally|ici|locale?|здесь|тут|местн\p{L}*)(?!\p{L})|这里|这边|本地|当地/u;
+/**
+ * "Here", where the asker is: "any incubator here?", "a local centre", "near me", "ici", "sur place",
+ * "здесь", "рядом", 这里, 本地, 附近.
+ */
+const HERE =
+  /(?<!\p{L})(?:here|local|locally|near me|nearby|close to me|ici|locale?|sur place|pres de chez moi|здесь|тут|местн\p{L}*|рядом|поблизости|на месте)(?!\p{L})|这里|这边|本地|当地|附近/u;
 
 /**
  * Whether the message asks about where the asker is ("I am in Harbin, any incubator here?"): then the

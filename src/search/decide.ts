@@ -14,6 +14,7 @@ import {
   countedAsked,
   comparedParts,
   detailsAsked,
+  HEAD_TITLES,
   isHeadPost,
   listAsked,
   mentionsDetail,
@@ -351,7 +352,8 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   preferSurer(response, YEAR_IN_TEXT.test(text) ? undefined : needed);
   preferCentral(engine, response);
   const asked = askedWords(engine, analysed, response.lang);
-  if (question) preferFactHolders(engine, response, question, asked);
+  const post = postAsked(text);
+  if (question) preferFactHolders(engine, response, question, asked, post);
   else if (!filtered) preferStanding(engine, response, text, needed);
   if (!filtered) preferNamedCity(engine, response, analysed, needed);
   const best = response.hits[0];
@@ -372,16 +374,14 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // "The hidden champions forum in Shanghai", "a Sino-German industrial park in Shenyang": an event, a
   // zone or a programme of one city is another one in another city. (An incubator or an organisation in
   // another city of the country may still be the partner asked for: see the engine's places.)
-  if (record.kind !== "incubator" && record.kind !== "organisation" && namesOtherCity(record, analysed, best!))
-    return decline();
+  if (!isInstitution(record) && namesOtherCity(record, analysed, best!)) return decline();
   if (asksUnnamedMember(engine, analysed, response)) return decline();
   // "Phone number of the Urumqi bureau", "frais d'inscription du camp": the record is the right one, but
   // what is asked is not in it — say so rather than answer with a card that does not hold it.
   // "Who is the SCO's secretary-general?": a record that never speaks of the post does not say who holds it.
   // "Who won the contest last year?": a record that never speaks of winners does not say who won.
   // "Who heads it?" asks an institution's head; a project's or an event's is who leads it, its organisers.
-  const post = postAsked(text);
-  const headless = isHeadPost(post) && record.kind !== "organisation" && record.kind !== "incubator";
+  const headless = isHeadPost(post) && !isInstitution(record);
   // "When is the next contest?", "…下一届在哪个城市举办？": asked beside other questions too, since a record
   // without a date still ahead answers none of them for the next edition.
   const holds = (d: Detail) =>
@@ -419,8 +419,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // whatever its text says its source lacks (an address, "运营机构"). Not so the body that runs it
   // ("哪个机构运营长沙的中心？"), which is what the source lacks.
   const bodiesAsked = question === "which" && BODIES.test(fold(thingsAsked(text) ?? ""));
-  const bodyAsked =
-    bodiesAsked && (record.kind === "organisation" || record.kind === "incubator") && !RUNS.test(fold(text));
+  const bodyAsked = bodiesAsked && isInstitution(record) && !RUNS.test(fold(text));
   const said = detail ? detailSentence(record, detail, response.lang) : undefined;
   // "How do I apply?" is what a programme's card and links are for; its conditions, forms and age limits
   // are not, when its own sentence on them says the source does not give them ("The source gives no
@@ -518,6 +517,11 @@ function speaksOfPost(record: CatalogRecord, post: readonly string[] | null): bo
     const text = fold(`${record.title[l]} ${record.summary[l]} ${record.details?.[l] ?? ""}`).replace(/-/g, " ");
     return post.some((name) => containsWord(text, name.replace(/-/g, " ")));
   });
+}
+
+/** An organisation or an incubator: a body with a head, staff and an address, not an event or a programme. */
+function isInstitution(record: CatalogRecord): boolean {
+  return record.kind === "organisation" || record.kind === "incubator";
 }
 
 /** Whether a record holds a detail a question asks for, in a field or, for some, in its text. */
@@ -742,13 +746,21 @@ function preferFactHolders(
   response: SearchResponse,
   question: QuestionKind,
   asked: AskedWords,
+  post: readonly string[] | null,
 ): void {
   const hits = response.hits;
   const top = hits[0];
   if (!top) return;
+  // "顺义区长崔晓浩发聘书给谁了": the post holder is the subject; who received is asked.
+  const toWhom = TO_WHOM.test(fold(response.query));
   const strength = (hit: SearchHit) => {
     const record = engine.get(hit.id);
-    return record === undefined ? 0 : factStrength(record, question, asked);
+    if (record === undefined) return 0;
+    // "Кто возглавляет район Шуньи?": a post is held at the head of an institution — the one whose record
+    // names it, more than an event or a zone whose text mentions the holder.
+    const holdsPost =
+      question === "who" && post !== null && !toWhom && isInstitution(record) && speaksOfPost(record, post);
+    return factStrength(record, question, asked) + (holdsPost ? 1 : 0);
   };
   let best = 0;
   let bestStrength = strength(top);
@@ -759,6 +771,8 @@ function preferFactHolders(
   });
   promote(hits, best);
 }
+
+const TO_WHOM = /(?<!\p{L})(?:to whom|whom|a qui|кому)(?!\p{L})|给谁|授予谁|发给/u;
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */
 function factStrength(record: CatalogRecord, question: QuestionKind, asked: AskedWords): number {
@@ -862,11 +876,13 @@ function directAnswer(
   // "who handed over the letters?" asks for more than the organisers (a sentence naming the handing over).
   if (structured && question !== "who" && !(structured.kind === "places" && structured.cities.length === 0))
     return structured;
-  // "Кто партсекретарь…?" is answered by the sentence naming the post, however the question worded it.
-  if (question === "who" && post && !isHeadPost(post)) {
+  // "Кто партсекретарь…?" is answered by the sentence naming the post, however the question worded it;
+  // "кто возглавляет район?" by the one naming the institution's head by a title ("Глава района Цуй Сяохао").
+  const titles = isHeadPost(post) ? (isInstitution(record) ? HEAD_TITLES : null) : post;
+  if (question === "who" && titles) {
     const holder = asked
       .sentencesOf(record, lang)
-      .find((p) => post.some((name) => containsWord(fold(p.part).replace(/-/g, " "), name.replace(/-/g, " "))));
+      .find((p) => titles.some((name) => containsWord(fold(p.part).replace(/-/g, " "), name.replace(/-/g, " "))));
     if (holder) return { kind: "sentence", text: answeringText(holder) };
   }
   // "Which sectors…?" is answered by a sentence that names sectors.

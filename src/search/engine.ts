@@ -388,7 +388,12 @@ function akanyeSpellings(word: string): string[] {
 const INFORMATION = new Set(["information", "informations", "информация", "информацию", "информации", "сведения"]);
 const ABOUT = new Set(["about", "on", "regarding", "concerning", "sur", "concernant", "о", "об", "про"]);
 
+const WORK_WITH =
+  /^(?:work|works|working|worked|travailler|travaille|travaillent|travaillons|travaillez|bosser|bosse|bossent|работать|работает|работают|работаем|поработать)$/u;
+const WITH = new Set(["with", "avec", "с", "со"]);
+
 /** Whether word `i` is a soft word by the words around it (see INFORMATION). */
+
 function isSoftInPhrase(words: readonly Word[], i: number): boolean {
   const text = words[i]!.text;
   const before = words[i - 1]?.text;
@@ -396,7 +401,10 @@ function isSoftInPhrase(words: readonly Word[], i: number): boolean {
   return (
     (INFORMATION.has(text) && ABOUT.has(after ?? "")) ||
     (text === "front" && before === "in" && after === "of") ||
-    ((text === "door" || text === "doors") && before === "open")
+    ((text === "door" || text === "doors") && before === "open") ||
+    // "qui travaille avec la Chine", "we want to work with China", "работать с Китаем": cooperating, which
+    // every record is about.
+    (WORK_WITH.test(text) && WITH.has(after ?? ""))
   );
 }
 
@@ -1749,6 +1757,8 @@ export class SearchEngine {
     for (const unit of units) {
       const known = unit.alts.filter((a) => this.term(a.term) !== undefined);
       const word = en.words[unit.word]!;
+      // An ordinal that numbers no edition ("2nd year", "3e année") says which one, as a soft word does.
+      if (ORDINAL.test(word.text) && !editions.has(unit.word)) unit.soft = true;
       const name = word.script === "han" ? !longHan && looksLikeName(word, original) : looksLikeName(word, original);
       const unknownWeight = name ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
       const idf =

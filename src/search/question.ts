@@ -189,7 +189,7 @@ function endsWithLetter(tokens: Token[], k: number): boolean {
 
 /** Whether a question also asks for a kind of fact besides the one `questionKind` gives ("how many, and worth how much?"). */
 export function asksFor(text: string, kind: QuestionKind): boolean {
-  const folded = fold(text);
+  const folded = withoutRelativeWho(fold(text));
   return PATTERNS.some(([k, pattern]) => k === kind && pattern.test(folded));
 }
 
@@ -259,9 +259,40 @@ const COUNTED_LEAD = new Set(["у", "вас", "них", "нас", "него", "�
 
 /** The kind of fact a question asks for, or null for a plain search ("incubators in Kazakhstan"). */
 export function questionKind(text: string): QuestionKind | null {
-  const folded = fold(text);
+  const folded = withoutRelativeWho(fold(text));
   for (const [kind, pattern] of PATTERNS) if (pattern.test(folded)) return kind;
   return null;
+}
+
+/**
+ * Words after which "who" / "qui" asks ("and who runs it", "à qui écrire", "je sais pas qui contacter");
+ * after any other word "qui" begins a relative clause ("un incubateur en Ouzbékistan qui travaille avec la
+ * Chine", "ce qui concerne") and asks nothing. So does "who", unless a question's word order follows it
+ * ("young people who want green jobs"; "a farm coop in thailand who do i talk to").
+ */
+const ASKING_BEFORE_WHO = new Set(
+  (
+    "and or but so then also exactly like me us know tell ask asking wonder wondering guess sure idea clue see " +
+    "find out check contact to with for from about by of is was pls please plz hi hello hey dear sir ok okay " +
+    "et ou mais donc alors a avec pour par de d chez sur aupres dire savoir sais sait savez savons demander " +
+    "demande voir est sont qui bonjour salut svp stp merci sinon contacter ecrire appeler pas plus"
+  ).split(" "),
+);
+const ASKING_AFTER_WHO = new Set(
+  (
+    "do does did should can could would will shall to is are was were s i we you organised organized signed " +
+    "runs run leads heads founded won hosts hosted sponsored"
+  ).split(" "),
+);
+const RELATIVE_WHO = /(\p{L}+)(\s+)(who|qui)(?!\p{L})(?:\s*'?(\p{L}+))?/gu;
+
+/** The folded text with every relative "who"/"qui" (see ASKING_BEFORE_WHO) blanked out. */
+function withoutRelativeWho(folded: string): string {
+  return folded.replace(RELATIVE_WHO, (all, before: string, space: string, who: string, after?: string) => {
+    if (ASKING_BEFORE_WHO.has(before) || (who === "who" && after !== undefined && ASKING_AFTER_WHO.has(after)))
+      return all;
+    return `${before}${space}${"_".repeat(who.length)}${all.slice(before.length + space.length + who.length)}`;
+  });
 }
 
 /**
@@ -466,11 +497,15 @@ const POSTS: readonly (readonly string[])[] = [
  * "Who heads it?" is answered by whoever is at its head, by any title: a director, a mayor, a chairman, a
  * rector, a secretary-general.
  */
-const HEAD = ["who heads", "who leads", "head of", "qui dirige", "руководит", "руководитель", "руководителя", "负责人"];
-const HEAD_POST = [
-  ...HEAD,
-  ...POSTS.filter((names) => names.some((n) => /^(director|mayor|chairman|rector|secretary-general)$/.test(n))).flat(),
+const HEAD = [
+  ...["who heads", "who leads", "head of", "qui dirige", "руководит", "руководитель", "руководителя"],
+  ...["возглавляет", "возглавляют", "кто глава", "负责人"],
 ];
+/** The titles of whoever heads an institution: a director, a mayor, a chairman, a rector, a secretary-general. */
+export const HEAD_TITLES: readonly string[] = POSTS.filter((names) =>
+  names.some((n) => /^(director|mayor|chairman|rector|secretary-general)$/.test(n)),
+).flat();
+const HEAD_POST = [...HEAD, ...HEAD_TITLES];
 const ALL_POSTS = [...POSTS, HEAD_POST];
 
 /** Whether a post postAsked gave is "whoever heads it", which only an institution has. */

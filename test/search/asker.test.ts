@@ -17,6 +17,10 @@ describe("isAskersPlace", () => {
     ["I'm a PhD student from Islamabad looking for joint labs", "islamabad"],
     ["Я студентка из Бишкека, ищу программу обмена", "бишкека"],
     ["我是越南的青年研究员，想去中国南方做科研", "越南"],
+    ["étudiante en master à Grenoble, d'origine kazakhe. Des programmes de l'OCS ?", "kazakhe"],
+    ["originally from Almaty, any incubator in China?", "almaty"],
+    ["any startup competition for founders? our team is in Jakarta", "jakarta"],
+    ["наша фирма находится в Алматы, нужен партнёр", "алматы"],
   ])("takes the place in %s for the asker's", (text, place) => {
     expect(askers(text, place)).toBe(true);
   });
@@ -31,6 +35,7 @@ describe("isAskersPlace", () => {
     ["programmes for students from Laos", "laos"],
     ["I'm looking for labs in Laos", "laos"],
     ["我在找老挝的火眼实验室", "老挝"],
+    ["is the lab in Brunei part of our plan? our question is about Laos", "laos"],
   ])("takes the place in %s for what is asked about", (text, place) => {
     expect(askers(text, place)).toBe(false);
   });

@@ -21,9 +21,13 @@ describe("decide: direct answers from the record's own sentence", () => {
     ["who is the mayor of Shunyi district?", "en", "Cui Xiaohao"],
     ["qui est le maire du district de Shunyi ?", "fr", "Cui Xiaohao"],
     ["кто глава района Шуньи?", "ru", "Цуй Сяохао"],
+    // Whoever heads it, by any title: the district's government names its head, the zone and the forum do not.
+    ["Кто возглавляет район Шуньи в Пекине?", "ru", "Цуй Сяохао"],
+    ["who runs Shunyi district in Beijing, like who's the mayor?", "en", "Cui Xiaohao"],
   ])("%s is answered by the clause that says it", (question, lang, fact) => {
     const decision = decide(engine, question);
     expect(decision.lang).toBe(lang);
+    expect(decision.record?.id).toBe("shunyi-district-government");
     expect(decision.direct).toMatchObject({ kind: "sentence" });
     const text = decision.direct?.kind === "sentence" ? decision.direct.text : "";
     expect(text).toContain(fact);

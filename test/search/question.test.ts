@@ -166,6 +166,15 @@ describe("questionKind", () => {
     ["上合人工智能合作中心的预算", "amount"],
     // One adjective between "which" and the things asked.
     ["In which Kazakh cities are the offshore incubators?", "which"],
+    // "Who"/"qui" that begins a relative clause asks nothing; one after a word that asks, or before a question's word order, asks.
+    ["Je cherche un incubateur en Ouzbékistan qui travaille avec la Chine", null],
+    ["any training for young ppl who want green energy jobs?", null],
+    ["pour ce qui concerne les startups, un incubateur ?", null],
+    ["je sais pas qui contacter pour le camp", "who"],
+    ["à qui écrire pour le forum ?", "who"],
+    ["a farm coop in thailand who do i talk to", "who"],
+    ["Urumqi manifesto who signed it", "who"],
+    ["Кто возглавляет район Шуньи?", "who"],
   ])("%s asks for %s", (text, kind) => {
     expect(questionKind(text)).toBe(kind);
   });
