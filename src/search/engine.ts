@@ -63,6 +63,15 @@ const FACTOR = {
   prefix: 0.7,
 } as const;
 
+/**
+ * The least share of a word that a match of its glossary concept covers in a message of at least
+ * CONCEPT_CONTEXT_UNITS units, unless the concept is in nearly every record (idf under SPECIFIC_CONCEPT:
+ * cooperation); see collectTerm.
+ */
+const CONCEPT_QUALITY = 0.75;
+const SPECIFIC_CONCEPT = 0.1;
+const CONCEPT_CONTEXT_UNITS = 6;
+
 /** The suffixes of Russian diminutives, on a stem, after a base of four letters or more (see addDiminutiveAlternative). */
 const DIMINUTIVE = /^(\p{Script=Cyrillic}{4,}?)(?:чик|ик|очк|ечк|ок|к)$/u;
 
@@ -1962,7 +1971,13 @@ export class SearchEngine {
   ): void {
     const U = acc.units;
     const idf = this.altIdf(unit, alt, termIdf);
-    const relative = Math.min(1, idf / unit.rarest);
+    // In a message of some length, a concept of the glossary is what the word means ("партнёров" are
+    // partners, "фирма" a company): a record that says it in other words covers most of the word, however
+    // rare the word's own form is. (In a short query the word's form is the question: "lunar greenhouse
+    // programme" is not any programme.)
+    const meaning =
+      alt.via === "concept" && idf >= SPECIFIC_CONCEPT && U >= CONCEPT_CONTEXT_UNITS ? CONCEPT_QUALITY : 0;
+    const relative = Math.min(1, Math.max(idf / unit.rarest, meaning));
     // A country standing for a city, when a kind of record is asked for (see below).
     const servesKind = alt.ofCity === "partial" && askedKind !== undefined && alt.term !== CHINA_TOKEN;
     for (let f = 0; f < FIELDS.length; f++) {
