@@ -385,6 +385,27 @@ describe("decide: what the question is about, not the verbs around it", () => {
   });
 });
 
+describe("decide: the asker's own words", () => {
+  it.each([
+    // A firm and partners said in the catalog's other words ("фирма" a company, "партнёров" partners).
+    [
+      "мы из Мьянмы, небольшая фирма по очистке воды, ищем китайские технологии и партнёров",
+      "china-asean-tech-transfer-centre",
+    ],
+    ["наша фирма из узбекистана торгует сухофруктами как через шос зайти на китайский рынок", "sco-trade-action-plan"],
+    // The year of study is no name, a bachelor is a student.
+    ["2nd year bachelor student, any exchange in china through SCO?", "sco-higher-education-centre"],
+    // A relative "qui" asks nothing, and working with China is what every record is about.
+    ["Je cherche un incubateur en Ouzbékistan qui travaille avec la Chine", "urumqi-offshore-incubators"],
+  ])("%s is answered by %s", (question, id) => {
+    expectAnswer(question, id);
+  });
+
+  it("keeps a short query's unknown word: a lunar greenhouse programme is no programme the catalog has", () => {
+    expect(decide(engine, "lunar greenhouse programme").kind).toBe("decline");
+  });
+});
+
 describe("decide: bodies asked for keep the record's sentence that names them", () => {
   it("which institutions signed agreements with the Urumqi bureau", () => {
     const decision = decide(
