@@ -68,6 +68,10 @@ const QUESTION_WORDS = {
     "evening",
     "wondering",
     "interested",
+    // "De quoi s'agit-il ?", "il s'agissait de…": what it is about, the question's own words.
+    "agit",
+    "agissait",
+    "agira",
     // Where the asker comes from ("originally from Almaty", "d'origine kazakhe"): the place says it.
     "originally",
     "origine",
