@@ -68,6 +68,10 @@ const QUESTION_WORDS = {
     "evening",
     "wondering",
     "interested",
+    // Where the asker lives ("I live in Almaty", "j'habite à Da Nang"): the place says it.
+    "live",
+    "habite",
+    "habitons",
     // "De quoi s'agit-il ?", "il s'agissait de…": what it is about, the question's own words.
     "agit",
     "agissait",

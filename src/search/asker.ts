@@ -198,10 +198,17 @@ export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
     const text = words[i]!.text;
     if (NOT_IDENTITY.test(text)) return false;
     if (SELF_WORDS.has(text)) self = true;
-    if (self && FIRST_PERSON.has(text)) return true;
+    // "J'habite à Da Nang": the analyser dropped the elided "j'" before the verb.
+    if (
+      self &&
+      (FIRST_PERSON.has(text) || ELIDED_JE.test(folded.slice(Math.max(0, words[i]!.start - 2), words[i]!.start)))
+    )
+      return true;
   }
   return false;
 }
+
+const ELIDED_JE = /(?<!\p{L})j['’]$/u;
 
 /**
  * Indexes of the words that describe the asker ("je suis [étudiante en master à Almaty] et je
