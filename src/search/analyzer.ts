@@ -583,6 +583,9 @@ const QUESTION_WORDS = {
     "учусь",
     // "родом из Алматы": the place says where the asker comes from.
     "родом",
+    // "Нам нужны партнёры", "вам известно…": to us, to you.
+    "нам",
+    "вам",
     "учимся",
     "работаю",
     "работаем",

@@ -121,9 +121,23 @@ const NOT_IDENTITY =
 const DOING =
   /^(?:running|building|developing|working|making|launching|starting|doing|studying|teaching|researching|managing|leading|producing|designing|growing|founding|opening)$/u;
 
-/** The asker's own team, firm or lab and where it is, right before the place. */
-const OURS_IS_IN =
-  /(?:^|\s)(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])\s+\p{L}+(?:\s+\p{L}+)?\s+(?:is|are|est|sont|находится|находятся|базируется|located|based)\s+(?:(?:located|based)\s+)?(?:in|at|a|au|en|aux|в|во)?\s*$/u;
+/**
+ * The asker's own team, firm or lab and where it is, right before the place: "our team is in Jakarta",
+ * "notre université en Russie", "наша фирма из Екатеринбурга".
+ */
+const OURS_IS_IN = new RegExp(
+  String.raw`(?:^|\s)(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])\s+(?:\p{L}+\s+){0,2}?` +
+    String.raw`(?:(?:${[
+      ...["team", "company", "firm", "startup", "start-up", "lab", "laboratory", "university", "uni", "school"],
+      ...["business", "organisation", "organization", "institute", "agency", "group", "cooperative", "factory"],
+      ...["equipe", "entreprise", "societe", "boite", "labo", "laboratoire", "universite", "ecole", "association"],
+      ...["institut", "agence", "usine", "pme"],
+      ...["фирма", "компания", "стартап", "лаборатория", "университет", "вуз", "команда", "организация"],
+      ...["институт", "завод", "предприятие", "агрохолдинг", "бизнес"],
+    ].join("|")})\s+(?:\p{L}+\s+){0,2}?(?:in|at|from|a|au|en|aux|de|du|в|во|из)` +
+    String.raw`|\p{L}+(?:\s+\p{L}+)?\s+(?:is|are|est|sont|находится|находятся|базируется|located|based)\s+(?:(?:located|based)\s+)?(?:in|at|a|au|en|aux|в|во)?)\s*$`,
+  "u",
+);
 /** Words saying where the asker comes from, and the prepositions between them and the place. */
 const ORIGIN = new Set([
   "origine",

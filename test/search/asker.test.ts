@@ -21,6 +21,9 @@ describe("isAskersPlace", () => {
     ["originally from Almaty, any incubator in China?", "almaty"],
     ["any startup competition for founders? our team is in Jakarta", "jakarta"],
     ["наша фирма находится в Алматы, нужен партнёр", "алматы"],
+    ["Notre université en Russie cherche à créer des laboratoires communs", "russie"],
+    ["Наша фирма из Екатеринбурга делает оборудование", "екатеринбурга"],
+    ["J'habite à Da Nang au Vietnam, y a-t-il des opportunités pour moi ?", "vietnam"],
   ])("takes the place in %s for the asker's", (text, place) => {
     expect(askers(text, place)).toBe(true);
   });
@@ -36,6 +39,7 @@ describe("isAskersPlace", () => {
     ["I'm looking for labs in Laos", "laos"],
     ["我在找老挝的火眼实验室", "老挝"],
     ["is the lab in Brunei part of our plan? our question is about Laos", "laos"],
+    ["our partners in Kazakhstan would like a lab", "kazakhstan"],
   ])("takes the place in %s for what is asked about", (text, place) => {
     expect(askers(text, place)).toBe(false);
   });
