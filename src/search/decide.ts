@@ -753,6 +753,7 @@ function preferFactHolders(
   if (!top) return;
   // "顺义区长崔晓浩发聘书给谁了": the post holder is the subject; who received is asked.
   const toWhom = TO_WHOM.test(fold(response.query));
+  const whomToContact = WHOM_TO_CONTACT.test(fold(response.query));
   const strength = (hit: SearchHit) => {
     const record = engine.get(hit.id);
     if (record === undefined) return 0;
@@ -760,6 +761,9 @@ function preferFactHolders(
     // names it, more than an event or a zone whose text mentions the holder.
     const holdsPost =
       question === "who" && post !== null && !toWhom && isInstitution(record) && speaksOfPost(record, post);
+    // "Who should I talk to about…", "с кем связаться…": a body to turn to, not whoever organised an event.
+    if (question === "who" && whomToContact)
+      return (isInstitution(record) ? 2 : 0) + (record.contacts.length > 0 ? 1 : 0);
     return factStrength(record, question, asked) + (holdsPost ? 1 : 0);
   };
   let best = 0;
@@ -772,6 +776,9 @@ function preferFactHolders(
   promote(hits, best);
 }
 
+/** Asking whom to turn to ("who should I contact", "à qui m'adresser", "с кем связаться", 找谁). */
+const WHOM_TO_CONTACT =
+  /(?<!\p{L})(?:who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить|работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться|идти)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|找哪个(?:部门|机构|单位)/u;
 const TO_WHOM = /(?<!\p{L})(?:to whom|whom|a qui|кому)(?!\p{L})|给谁|授予谁|发给/u;
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */

@@ -401,6 +401,13 @@ describe("decide: the asker's own words", () => {
     expectAnswer(question, id);
   });
 
+  it.each([
+    ["who should I talk to about technology transfer between Guangxi and Vietnam?", "china-asean-tech-transfer-centre"],
+    ["想找东盟的技术合作伙伴，找谁？", "china-asean-tech-transfer-centre"],
+  ])("%s: whom to turn to is a body, not whoever organised an event", (question, id) => {
+    expectAnswer(question, id);
+  });
+
   it("keeps a short query's unknown word: a lunar greenhouse programme is no programme the catalog has", () => {
     expect(decide(engine, "lunar greenhouse programme").kind).toBe("decline");
   });
