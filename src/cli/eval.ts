@@ -203,6 +203,12 @@ const decisionSets = [
     key: "tuning-23",
   },
   {
+    name: "dev, twenty-fourth tuning part, every record asked about from the user's side (eval/dev-tuning-24.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-24.yaml"),
+    gate: false,
+    key: "tuning-24",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

@@ -68,6 +68,12 @@ const QUESTION_WORDS = {
     "evening",
     "wondering",
     "interested",
+    // "Every year", "each edition": how often, not what.
+    "every",
+    "each",
+    // Where the asker met the name ("saw the name as a sponsor", "heard about it"): not what it is.
+    "saw",
+    "heard",
     // Where the asker lives ("I live in Almaty", "j'habite à Da Nang"): the place says it.
     "live",
     "habite",
@@ -583,6 +589,8 @@ const QUESTION_WORDS = {
     "учусь",
     // "родом из Алматы": the place says where the asker comes from.
     "родом",
+    // "Как зовут партсекретаря?": what the name is, a who-question.
+    "зовут",
     // "Нам нужны партнёры", "вам известно…": to us, to you.
     "нам",
     "вам",
@@ -1320,6 +1328,9 @@ const SOFT_WORDS = [
   // the thing, which its card tells.
   "operating",
   "operational",
+  // "How long has CAEXPO been running?": since when, which its dates tell.
+  "running",
+  "long",
   "planned",
   "fonctionne",
   "prevu",

@@ -37,11 +37,11 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "when",
-    /\bwhen\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bqd\b|啥时候|啥时|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bdate d'(ouverture|inauguration)\b|\bdate de (debut|tenue|lancement)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bс какого (?:года|времени)\b|\bsince (?:what|which) year\b|\bdepuis quelle annee\b|\bкакого числа\b|\bв каком году\b|\bдата\b|\bкакого года\b|\bгод (основания|создания|запуска|учреждения|проведения)\b|\b(founding|foundation|launch|start|opening) (date|year)\b|\b(founded|established|created|launched|started|opened) (when|year|date)\b|\byear (founded|established|created|launched)\b|\bdates?\s*\??$|\bannee de (creation|fondation|lancement)\b|\bdate de creation\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
+    /\bwhen\b|\bhow long (has|have|had|did|does|is|was|are)\b|\bdepuis combien de temps\b|\bwhat (date|year|day)\b|\bwhich (date|year|day)\b|\bdate of\b|\bquand\b|\bqd\b|啥时候|啥时|\bquelle (date|annee)\b|\ben quelle annee\b|\bdate (du|de la|de l)\b|\bdate d'(ouverture|inauguration)\b|\bdate de (debut|tenue|lancement)\b|\bquel jour\b|\ba quelle date\b|\bв какой день\b|\bкогда\b|\bс какого (?:года|времени)\b|\bsince (?:what|which) year\b|\bdepuis quelle annee\b|\bкакого числа\b|\bв каком году\b|\bдата\b|\bкакого года\b|\bгод (основания|создания|запуска|учреждения|проведения)\b|\b(founding|foundation|launch|start|opening) (date|year)\b|\b(founded|established|created|launched|started|opened) (when|year|date)\b|\byear (founded|established|created|launched)\b|\bdates?\s*\??$|\bannee de (creation|fondation|lancement)\b|\bdate de creation\b|什么时候|何时|哪天|哪一天|哪年|哪一年|几几年|几月|几号|日期|时间/u,
   ],
   [
     "who",
-    /\bwho\b|\bwhos\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u,
+    /\bwho\b|\bwhos\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bкак зовут\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构/u,
   ],
   // "Where is it?" asks a place; "where can I find…" is a search.
   // The theme, motto or slogan of an event: a sentence of the record says it.

@@ -408,6 +408,18 @@ describe("decide: the asker's own words", () => {
     expectAnswer(question, id);
   });
 
+  it("takes a city's Russian adjective for the city, and \"как зовут\" for who", () => {
+    const decision = decide(engine, "Как зовут партсекретаря урумчийского управления по науке?");
+    expect(decision.record?.id).toBe("urumqi-science-technology-bureau");
+    expect(decision.direct?.kind === "sentence" ? decision.direct.text : "").toContain("Цзинь Фуцзянь");
+  });
+
+  it("answers how long something has been running by its dates", () => {
+    const decision = decide(engine, "how long has CAEXPO been running?");
+    expect(decision.record?.id).toBe("caexpo");
+    expect(decision.question).toBe("when");
+  });
+
   it("keeps a short query's unknown word: a lunar greenhouse programme is no programme the catalog has", () => {
     expect(decide(engine, "lunar greenhouse programme").kind).toBe("decline");
   });
