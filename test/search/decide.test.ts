@@ -408,7 +408,7 @@ describe("decide: the asker's own words", () => {
     expectAnswer(question, id);
   });
 
-  it("takes a city's Russian adjective for the city, and \"как зовут\" for who", () => {
+  it('takes a city\'s Russian adjective for the city, and "как зовут" for who', () => {
     const decision = decide(engine, "Как зовут партсекретаря урумчийского управления по науке?");
     expect(decision.record?.id).toBe("urumqi-science-technology-bureau");
     expect(decision.direct?.kind === "sentence" ? decision.direct.text : "").toContain("Цзинь Фуцзянь");
