@@ -776,9 +776,12 @@ function preferFactHolders(
   promote(hits, best);
 }
 
-/** Asking whom to turn to ("who should I contact", "à qui m'adresser", "с кем связаться", 找谁). */
+/**
+ * Asking whom to turn to ("who should I contact", "à qui m'adresser", "с кем связаться", 找谁), or who is
+ * in charge of something ("кто отвечает за…", "who is responsible for…"): a body.
+ */
 const WHOM_TO_CONTACT =
-  /(?<!\p{L})(?:who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить|работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться|идти)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|找哪个(?:部门|机构|单位)/u;
+  /(?<!\p{L})(?:(?:who|qui|кто)\s+(?:\p{L}+\s+){0,2}?(?:is responsible|are responsible|is in charge|deals with|handles|est responsable|s'occupe|отвечает за|отвечают за|занимается|занимаются)|who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить|работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться|идти)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|找哪个(?:部门|机构|单位)/u;
 const TO_WHOM = /(?<!\p{L})(?:to whom|whom|a qui|кому)(?!\p{L})|给谁|授予谁|发给/u;
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */
