@@ -589,6 +589,8 @@ const QUESTION_WORDS = {
     "учусь",
     // "родом из Алматы": the place says where the asker comes from.
     "родом",
+    // Relative pronouns the stop word list lacks ("парков, которые хотят…").
+    ...["который", "которая", "которое", "которые", "которого", "которой", "которому", "которым", "которых", "которую"],
     // "Как зовут партсекретаря?": what the name is, a who-question.
     "зовут",
     // "Нам нужны партнёры", "вам известно…": to us, to you.
