@@ -68,6 +68,8 @@ const QUESTION_WORDS = {
     "evening",
     "wondering",
     "interested",
+    // "…so we can find a partner there": a clause's joint.
+    "so",
     // "Every year", "each edition": how often, not what.
     "every",
     "each",
