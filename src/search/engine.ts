@@ -430,6 +430,8 @@ interface Alternative {
    * words; or a catalog city's country): a record in another city of that country is somewhere else.
    */
   ofCity?: "whole" | "partial";
+  /** The word's French stemming, beside its English one (alts[0]). */
+  otherStem?: boolean;
 }
 
 interface QueryUnit {
@@ -1668,7 +1670,7 @@ export class SearchEngine {
         const alts: Alternative[] = [{ term: key, factor: FACTOR.stem, via: key === word.text ? "exact" : "stem" }];
         const frKey = fr.keys[i];
         if (frKey && frKey !== key)
-          alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem" });
+          alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem", otherStem: true });
         push(word.text, alts);
       }
       if (isSoftWord(word.text) || isSoftWord(key) || isSoftInPhrase(en.words, i))
@@ -1770,8 +1772,14 @@ export class SearchEngine {
       if (ORDINAL.test(word.text) && !editions.has(unit.word)) unit.soft = true;
       const name = word.script === "han" ? !longHan && looksLikeName(word, original) : looksLikeName(word, original);
       const unknownWeight = name ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
+      // Of the word's two stemmings, the commoner one is what a match is measured against: "digital" is
+      // "digit-" in English, and a French text's rare "digital" does not make every English one a half match.
+      const first = known[0] === unit.alts[0] ? known[0] : undefined;
+      const measured = first ? known.filter((a) => !a.otherStem) : known;
       const idf =
-        known.length > 0 ? Math.max(...known.map((a) => this.altIdf(unit, a, this.term(a.term)!.idf))) : unknownWeight;
+        known.length > 0
+          ? Math.max(...measured.map((a) => this.altIdf(unit, a, this.term(a.term)!.idf)))
+          : unknownWeight;
       unit.rarest = idf;
       // A city the catalog lacks is as specific as any name, however common its country is.
       const specific =

@@ -425,6 +425,14 @@ describe("decide: the asker's own words", () => {
   });
 });
 
+describe("decide: a word's two stemmings", () => {
+  it("measures an English word by its English stem, not by a French text's rarer form of it", () => {
+    const decision = decide(engine, "tianjin events for digital company, what happen there");
+    expect(decision.kind).toBe("answer");
+    expect(["tianjin-soe-digital-showcase", "sco-digital-economy-forum-2025"]).toContain(decision.record?.id);
+  });
+});
+
 describe("decide: bodies asked for keep the record's sentence that names them", () => {
   it("which institutions signed agreements with the Urumqi bureau", () => {
     const decision = decide(
