@@ -68,6 +68,8 @@ const QUESTION_WORDS = {
     "evening",
     "wondering",
     "interested",
+    // "celui qui a plus de 2000 membres": the pronouns the stop word list lacks.
+    ...["celui", "celle", "ceux", "celles"],
     // "…so we can find a partner there": a clause's joint.
     "so",
     // "Every year", "each edition": how often, not what.

@@ -309,11 +309,11 @@ const PINYIN_SYLLABLES_JOINED = 4;
 const OWN_NAME = /(?<![\p{L}])cooperation\s+desk(?![\p{L}])/giu;
 
 /**
- * The asker's age ("j'ai 29 ans", "I'm 24 years old", "мне 22 года", "我25岁"): who asks, not what is asked
+ * The asker's age ("j'ai 29 ans", "chercheuse de 29 ans", "I'm 24 years old", "мне 22 года", "我25岁"): who asks, not what is asked
  * about — a number no record holds would otherwise weigh like an unknown name.
  */
 const AGE =
-  /(?<![\p{L}\d])(?:(?:j'ai|j’ai|jai|j ai)\s+\d{1,2}\s+ans|\d{1,2}\s*(?:years?\s+old|y\/?o)|мне\s+\d{1,2}\s*(?:лет|год|года)|\(\d{1,2}\))(?![\p{L}\d])|(?<!\d)\d{1,2}\s*岁/giu;
+  /(?<![\p{L}\d])(?:(?:j'ai|j’ai|jai|j ai|de)\s+\d{1,2}\s+ans|\d{1,2}-year-old|\d{1,2}\s*(?:years?\s+old|y\/?o)|мне\s+\d{1,2}\s*(?:лет|год|года)|\(\d{1,2}\))(?![\p{L}\d])|(?<!\d)\d{1,2}\s*岁/giu;
 
 /**
  * The size of the asker's company ("about 180 people", "90 salariés", "20 человек", 员工两百来人): who asks,
@@ -2387,7 +2387,8 @@ function looksLikeName(
   original: string | undefined,
 ): boolean {
   if (word.script === "han") return Array.from(word.text).length > 1;
-  if (/\d/.test(word.text)) return true;
+  // "G20", "5G", "H2" are names; a bare number ("29 ans", "plus de 2000 membres") is a figure.
+  if (/\d/.test(word.text)) return !/^\d+$/.test(word.text);
   if (original === undefined) return false;
   const surface = original.slice(word.start, word.end);
   // A capital inside the word ("KBTU", "iPhone") marks a name anywhere; a first capital only where a

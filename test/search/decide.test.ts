@@ -420,6 +420,13 @@ describe("decide: the asker's own words", () => {
     expect(decision.question).toBe("when");
   });
 
+  it("takes the asker's age for who asks, and a bare number for no name", () => {
+    expectAnswer(
+      "Chercheuse vietnamienne de 29 ans, existe-t-il un programme pour venir faire de la recherche au Guangxi ?",
+      "guangxi-asean-young-scientists",
+    );
+  });
+
   it("keeps a short query's unknown word: a lunar greenhouse programme is no programme the catalog has", () => {
     expect(decide(engine, "lunar greenhouse programme").kind).toBe("decline");
   });
