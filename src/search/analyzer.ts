@@ -70,6 +70,10 @@ const QUESTION_WORDS = {
     "interested",
     // "celui qui a plus de 2000 membres": the pronouns the stop word list lacks.
     ...["celui", "celle", "ceux", "celles"],
+    // "Who do we talk to?", "we're thinking about…": the asker's own doing.
+    "talk",
+    "speak",
+    "thinking",
     // "…so we can find a partner there": a clause's joint.
     "so",
     // "Every year", "each edition": how often, not what.

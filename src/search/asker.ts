@@ -138,6 +138,7 @@ const OURS_IS_IN = new RegExp(
     String.raw`|\p{L}+(?:\s+\p{L}+)?\s+(?:is|are|est|sont|находится|находятся|базируется|located|based)\s+(?:(?:located|based)\s+)?(?:in|at|a|au|en|aux|в|во)?)\s*$`,
   "u",
 );
+const ARTICLES = new Set(["a", "an", "the", "our", "my", "une", "la", "notre"]);
 /** Words saying where the asker comes from, and the prepositions between them and the place. */
 const ORIGIN = new Set([
   "origine",
@@ -211,7 +212,8 @@ export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
   for (let i = at - 1; i >= Math.max(clause, at - SELF_WINDOW); i--) {
     const text = words[i]!.text;
     if (NOT_IDENTITY.test(text)) return false;
-    if (SELF_WORDS.has(text)) self = true;
+    // "basé à Almaty" (folded "base") is where the asker is; "a base near Beijing" is what they want.
+    if (SELF_WORDS.has(text) && !(text === "base" && ARTICLES.has(words[i - 1]?.text ?? ""))) self = true;
     // "J'habite à Da Nang": the analyser dropped the elided "j'" before the verb.
     if (
       self &&

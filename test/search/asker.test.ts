@@ -40,6 +40,7 @@ describe("isAskersPlace", () => {
     ["我在找老挝的火眼实验室", "老挝"],
     ["is the lab in Brunei part of our plan? our question is about Laos", "laos"],
     ["our partners in Kazakhstan would like a lab", "kazakhstan"],
+    ["German Mittelstand company, we want a base near Beijing", "beijing"],
   ])("takes the place in %s for what is asked about", (text, place) => {
     expect(askers(text, place)).toBe(false);
   });
