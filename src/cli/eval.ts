@@ -295,7 +295,7 @@ const decisionSets = [
   {
     name: "dev, fifteenth held-out part (eval/dev-heldout-15.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout-15.yaml"),
-    gate: false,
+    gate: true,
     key: "heldout-15",
   },
 ];

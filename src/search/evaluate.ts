@@ -377,6 +377,18 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.92,
     language: 0.96,
   },
+  // Written blind at the start of the third session of 2026-12-03 (the broad mix an independent tester would
+  // write: programmes, partners, facts, bare names, places, long and short, typos, traditional Chinese, mixed
+  // languages) and read once, after most of that session's changes: answer@1 0.904 (en 0.824, fr 0.971, ru 0.853,
+  // zh 0.971), answer@5 1.000, false declines 5.1 %, honest declines 1.000, small talk 16 of 16, language 0.989.
+  "heldout-15": {
+    answerAt1: 0.86,
+    answerAt1PerLanguage: 0.77,
+    answerAt5: 0.96,
+    falseDeclines: 0.09,
+    honestDeclines: 0.92,
+    language: 0.96,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
