@@ -76,12 +76,10 @@ const QUESTION_WORDS = {
     "thinking",
     // "…so we can find a partner there": a clause's joint.
     "so",
-    // "Every year", "each edition": how often, not what.
+    // "Every year": how often, not what.
     "every",
-    "each",
-    // Where the asker met the name ("saw the name as a sponsor", "heard about it"): not what it is.
+    // Where the asker met the name ("saw the name as a sponsor"): not what it is.
     "saw",
-    "heard",
     // Where the asker lives ("I live in Almaty", "j'habite à Da Nang"): the place says it.
     "live",
     "habite",
@@ -90,9 +88,8 @@ const QUESTION_WORDS = {
     "agit",
     "agissait",
     "agira",
-    // Where the asker comes from ("originally from Almaty", "d'origine kazakhe"): the place says it.
+    // Where the asker comes from ("originally from Almaty", "originaire du Kazakhstan"): the place says it.
     "originally",
-    "origine",
     "originaire",
     "originaires",
     // Wishes that close a message ("merci beaucoup et bonne soirée").
@@ -601,9 +598,8 @@ const QUESTION_WORDS = {
     ...["который", "которая", "которое", "которые", "которого", "которой", "которому", "которым", "которых", "которую"],
     // "Как зовут партсекретаря?": what the name is, a who-question.
     "зовут",
-    // "Нам нужны партнёры", "вам известно…": to us, to you.
+    // "Нам нужны партнёры": to us.
     "нам",
-    "вам",
     "учимся",
     "работаю",
     "работаем",

@@ -123,34 +123,30 @@ const DOING =
 
 /**
  * The asker's own team, firm or lab and where it is, right before the place: "our team is in Jakarta",
- * "notre université en Russie", "наша фирма из Екатеринбурга".
+ * "notre université en Russie", "наша фирма из Екатеринбурга" — the body's noun, then at most a verb of
+ * being or being based, then the preposition ("our firm seeks partners in Laos" is what is sought).
  */
 const OURS_IS_IN = new RegExp(
-  String.raw`(?:^|\s)(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])\s+(?:\p{L}+\s+){0,2}?` +
-    String.raw`(?:(?:${[
-      ...["team", "company", "firm", "startup", "start-up", "lab", "laboratory", "university", "uni", "school"],
-      ...["business", "organisation", "organization", "institute", "agency", "group", "cooperative", "factory"],
-      ...["equipe", "entreprise", "societe", "boite", "labo", "laboratoire", "universite", "ecole", "association"],
-      ...["institut", "agence", "usine", "pme"],
-      ...["фирма", "компания", "стартап", "лаборатория", "университет", "вуз", "команда", "организация"],
-      ...["институт", "завод", "предприятие", "агрохолдинг", "бизнес"],
-    ].join("|")})\s+(?:\p{L}+\s+){0,2}?(?:in|at|from|a|au|en|aux|de|du|в|во|из)` +
-    String.raw`|\p{L}+(?:\s+\p{L}+)?\s+(?:is|are|est|sont|находится|находятся|базируется|located|based)\s+(?:(?:located|based)\s+)?(?:in|at|a|au|en|aux|в|во)?)\s*$`,
+  String.raw`(?:^|\s)(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])\s+(?:\p{L}+\s+){0,2}?(?:${[
+    ...["team", "company", "firm", "startup", "start-up", "lab", "laboratory", "university", "uni", "school"],
+    ...["business", "organisation", "organization", "institute", "agency", "group", "cooperative", "factory"],
+    ...["equipe", "entreprise", "societe", "boite", "labo", "laboratoire", "universite", "ecole", "association"],
+    ...["institut", "agence", "usine", "pme"],
+    ...["фирма", "компания", "стартап", "лаборатория", "университет", "вуз", "команда", "организация"],
+    ...["институт", "завод", "предприятие", "агрохолдинг", "бизнес"],
+  ].join("|")})\s+(?:(?:is|are|est|sont|находится|находятся|базируется)\s+)?(?:(?:located|based|basee?s?)\s+)?` +
+    String.raw`(?:in|at|from|a|au|en|aux|de|du|в|во|из)\s*$`,
   "u",
 );
-const ARTICLES = new Set(["a", "an", "the", "our", "my", "une", "la", "notre"]);
-/** Words saying where the asker comes from, and the prepositions between them and the place. */
-const ORIGIN = new Set([
-  "origine",
-  "originaire",
-  "originaires",
-  "originally",
-  "origin",
-  "родом",
-  "уроженец",
-  "уроженка",
-]);
-const ORIGIN_LINKS = new Set(["de", "d", "du", "des", "from", "of", "из"]);
+/** "a base near Beijing" is what is sought; "basé à Almaty" (folded "base") is where the asker is. */
+const ARTICLES = new Set(["a", "an", "the", "une", "la"]);
+/**
+ * Where the asker comes from: "d'origine kazakhe" (the place right after), "originaire du Kazakhstan",
+ * "originally from Almaty", "родом из Алматы" (through a preposition). Not "certificate of origin".
+ */
+const ORIGIN_NEXT = new Set(["origine"]);
+const ORIGIN = new Set(["originaire", "originaires", "originally", "родом", "уроженец", "уроженка"]);
+const ORIGIN_LINKS = new Set(["de", "d", "du", "des", "from", "из"]);
 /** Words that end the description: the clause that follows is the question ("… à Almaty et je cherche…"). */
 const CLAUSE_JOINERS = new Set([
   "et",
@@ -205,6 +201,7 @@ export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
   // "our team is in Jakarta", "notre labo est à Wuhan", "наша фирма находится в Алматы".
   if (OURS_IS_IN.test(folded.slice(words[clause]!.start, place.start))) return true;
   // "d'origine kazakhe", "originaire du Kazakhstan", "originally from Almaty", "родом из Алматы".
+  if (at - 1 >= clause && ORIGIN_NEXT.has(words[at - 1]!.text)) return true;
   let before = at - 1;
   while (before >= clause && ORIGIN_LINKS.has(words[before]!.text)) before--;
   if (before >= clause && ORIGIN.has(words[before]!.text)) return true;
@@ -212,19 +209,17 @@ export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
   for (let i = at - 1; i >= Math.max(clause, at - SELF_WINDOW); i--) {
     const text = words[i]!.text;
     if (NOT_IDENTITY.test(text)) return false;
-    // "basé à Almaty" (folded "base") is where the asker is; "a base near Beijing" is what they want.
-    if (SELF_WORDS.has(text) && !(text === "base" && ARTICLES.has(words[i - 1]?.text ?? ""))) self = true;
-    // "J'habite à Da Nang": the analyser dropped the elided "j'" before the verb.
-    if (
-      self &&
-      (FIRST_PERSON.has(text) || ELIDED_JE.test(folded.slice(Math.max(0, words[i]!.start - 2), words[i]!.start)))
-    )
-      return true;
+    if (SELF_WORDS.has(text) && !(text === "base" && ARTICLES.has(words[i - 1]?.text ?? ""))) {
+      self = true;
+      // "J'habite à Da Nang": the analyser dropped the elided "j'" before the verb itself.
+      if (ELIDED_JE.test(folded.slice(Math.max(0, words[i]!.start - 3), words[i]!.start))) return true;
+    }
+    if (self && FIRST_PERSON.has(text)) return true;
   }
   return false;
 }
 
-const ELIDED_JE = /(?<!\p{L})j['’]$/u;
+const ELIDED_JE = /(?:^|[^\p{L}])j['’]$/u;
 
 /**
  * Indexes of the words that describe the asker ("je suis [étudiante en master à Almaty] et je
@@ -420,10 +415,10 @@ export function contextWords(analyzed: AnalyzedText, isFiller: (at: number) => b
 
 /**
  * "Here", where the asker is: "any incubator here?", "a local centre", "near me", "ici", "sur place",
- * "здесь", "рядом", 这里, 本地, 附近.
+ * "здесь", 这里, 本地 ("рядом", "nearby", 附近 mostly follow another place: "рядом с Харбином").
  */
 const HERE =
-  /(?<!\p{L})(?:here|local|locally|near me|nearby|close to me|ici|locale?|sur place|pres de chez moi|здесь|тут|местн\p{L}*|рядом|поблизости|на месте)(?!\p{L})|这里|这边|本地|当地|附近/u;
+  /(?<!\p{L})(?:here|local|locally|near me|close to me|ici|locale?|sur place|pres de chez moi|здесь|тут|местн\p{L}*|на месте)(?!\p{L})|这里|这边|本地|当地/u;
 
 /**
  * Whether the message asks about where the asker is ("I am in Harbin, any incubator here?"): then the

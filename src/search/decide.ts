@@ -752,18 +752,18 @@ function preferFactHolders(
   const top = hits[0];
   if (!top) return;
   // "顺义区长崔晓浩发聘书给谁了": the post holder is the subject; who received is asked.
-  const toWhom = TO_WHOM.test(fold(response.query));
-  const whomToContact = WHOM_TO_CONTACT.test(fold(response.query));
+  // Who, as a body to turn to ("who should I talk to about…", "с кем связаться…"): an institution, and one
+  // with contacts, not whoever organised an event. Who holds a post ("Кто возглавляет район Шуньи?"): the
+  // institution whose record names it, more than an event or a zone whose text mentions the holder — not
+  // when the holder is the subject and whom they gave something to is asked (顺义区长…发聘书给谁了).
+  const folded = question === "who" ? fold(response.query).replace(/’/g, "'") : "";
+  const whomToContact = WHOM_TO_CONTACT.test(folded);
+  const postHolder = question === "who" && post !== null && !TO_WHOM.test(folded);
   const strength = (hit: SearchHit) => {
     const record = engine.get(hit.id);
     if (record === undefined) return 0;
-    // "Кто возглавляет район Шуньи?": a post is held at the head of an institution — the one whose record
-    // names it, more than an event or a zone whose text mentions the holder.
-    const holdsPost =
-      question === "who" && post !== null && !toWhom && isInstitution(record) && speaksOfPost(record, post);
-    // "Who should I talk to about…", "с кем связаться…": a body to turn to, not whoever organised an event.
-    if (question === "who" && whomToContact)
-      return (isInstitution(record) ? 2 : 0) + (record.contacts.length > 0 ? 1 : 0);
+    if (whomToContact) return (isInstitution(record) ? 2 : 0) + (record.contacts.length > 0 ? 1 : 0);
+    const holdsPost = postHolder && isInstitution(record) && speaksOfPost(record, post);
     return factStrength(record, question, asked) + (holdsPost ? 1 : 0);
   };
   let best = 0;
@@ -782,7 +782,7 @@ function preferFactHolders(
  */
 const WHOM_TO_CONTACT =
   /(?<!\p{L})(?:(?:who|qui|кто)\s+(?:\p{L}+\s+){0,2}?(?:is responsible|are responsible|is in charge|deals with|handles|est responsable|s'occupe|отвечает за|отвечают за|занимается|занимаются)|who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить|работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться|идти)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|找哪个(?:部门|机构|单位)/u;
-const TO_WHOM = /(?<!\p{L})(?:to whom|whom|a qui|кому)(?!\p{L})|给谁|授予谁|发给/u;
+const TO_WHOM = /(?<!\p{L})(?:to whom|a qui|кому)(?!\p{L})|给谁|授予谁|发给谁/u;
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */
 function factStrength(record: CatalogRecord, question: QuestionKind, asked: AskedWords): number {

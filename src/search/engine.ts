@@ -309,11 +309,11 @@ const PINYIN_SYLLABLES_JOINED = 4;
 const OWN_NAME = /(?<![\p{L}])cooperation\s+desk(?![\p{L}])/giu;
 
 /**
- * The asker's age ("j'ai 29 ans", "chercheuse de 29 ans", "I'm 24 years old", "мне 22 года", "我25岁"): who asks, not what is asked
+ * The asker's age ("j'ai 29 ans", "a 24-year-old", "I'm 24 years old", "мне 22 года", "我25岁"): who asks, not what is asked
  * about — a number no record holds would otherwise weigh like an unknown name.
  */
 const AGE =
-  /(?<![\p{L}\d])(?:(?:j'ai|j’ai|jai|j ai|de)\s+\d{1,2}\s+ans|\d{1,2}-year-old|\d{1,2}\s*(?:years?\s+old|y\/?o)|мне\s+\d{1,2}\s*(?:лет|год|года)|\(\d{1,2}\))(?![\p{L}\d])|(?<!\d)\d{1,2}\s*岁/giu;
+  /(?<![\p{L}\d])(?:(?:j'ai|j’ai|jai|j ai)\s+\d{1,2}\s+ans|\d{1,2}-year-old|\d{1,2}\s*(?:years?\s+old|y\/?o)|мне\s+\d{1,2}\s*(?:лет|год|года)|\(\d{1,2}\))(?![\p{L}\d])|(?<!\d)\d{1,2}\s*岁/giu;
 
 /**
  * The size of the asker's company ("about 180 people", "90 salariés", "20 человек", 员工两百来人): who asks,
@@ -401,8 +401,7 @@ const WORK_WITH =
   /^(?:work|works|working|worked|travailler|travaille|travaillent|travaillons|travaillez|bosser|bosse|bossent|работать|работает|работают|работаем|поработать)$/u;
 const WITH = new Set(["with", "avec", "с", "со"]);
 
-/** Whether word `i` is a soft word by the words around it (see INFORMATION). */
-
+/** Whether word `i` is a soft word by the words around it (see INFORMATION and WORK_WITH). */
 function isSoftInPhrase(words: readonly Word[], i: number): boolean {
   const text = words[i]!.text;
   const before = words[i - 1]?.text;
@@ -1629,6 +1628,7 @@ export class SearchEngine {
     // The sentences around the one that asks: who asks and why (a place there still narrows the question).
     const context = contextWords(en, (at) => en.keys[at] === null);
     const here = asksAboutHere(en);
+    const editions = editionWords(en);
 
     en.words.forEach((word, i) => {
       const key = en.keys[i];
@@ -1673,7 +1673,9 @@ export class SearchEngine {
           alts.push({ term: frKey, factor: FACTOR.stem, via: frKey === word.text ? "exact" : "stem", otherStem: true });
         push(word.text, alts);
       }
-      if (isSoftWord(word.text) || isSoftWord(key) || isSoftInPhrase(en.words, i))
+      // An ordinal that numbers no edition ("2nd year", "3e année") says which one, as a soft word does.
+      const ordinal = ORDINAL.test(word.text) && !editions.has(i);
+      if (ordinal || isSoftWord(word.text) || isSoftWord(key) || isSoftInPhrase(en.words, i))
         for (const u of unitsHere) units[u]!.soft = true;
       // "Chine-France", "sino-africain": the partner of a China–X programme names the programme.
       const prev = en.words[i - 1];
@@ -1756,7 +1758,6 @@ export class SearchEngine {
     if (corrections.size > 0) this.conceptsOfCorrected(en, corrections, unitsOfWord, units);
 
     const maxIdf = this.idf("");
-    const editions = editionWords(en);
     const original = en.folded.length === query.length ? query : undefined;
     // In a long Chinese message an unknown word is mostly the asker's own wording ("想把业务拓展到中亚…帮忙"),
     // not a name: no capitals tell the two apart, so length (in words, not bigrams) does. A short one's
@@ -1768,14 +1769,12 @@ export class SearchEngine {
     for (const unit of units) {
       const known = unit.alts.filter((a) => this.term(a.term) !== undefined);
       const word = en.words[unit.word]!;
-      // An ordinal that numbers no edition ("2nd year", "3e année") says which one, as a soft word does.
-      if (ORDINAL.test(word.text) && !editions.has(unit.word)) unit.soft = true;
       const name = word.script === "han" ? !longHan && looksLikeName(word, original) : looksLikeName(word, original);
       const unknownWeight = name ? maxIdf : maxIdf * UNKNOWN_WORD_WEIGHT;
-      // Of the word's two stemmings, the commoner one is what a match is measured against: "digital" is
-      // "digit-" in English, and a French text's rare "digital" does not make every English one a half match.
-      const first = known[0] === unit.alts[0] ? known[0] : undefined;
-      const measured = first ? known.filter((a) => !a.otherStem) : known;
+      // Of the word's two stemmings, the English one, when the catalog has it, is what a match is measured
+      // against: "digital" is "digit-", and a French text's rarer "digital" does not make English matches half ones.
+      const englishKnown = known[0] === unit.alts[0];
+      const measured = englishKnown ? known.filter((a) => !a.otherStem) : known;
       const idf =
         known.length > 0
           ? Math.max(...measured.map((a) => this.altIdf(unit, a, this.term(a.term)!.idf)))

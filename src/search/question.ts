@@ -189,7 +189,7 @@ function endsWithLetter(tokens: Token[], k: number): boolean {
 
 /** Whether a question also asks for a kind of fact besides the one `questionKind` gives ("how many, and worth how much?"). */
 export function asksFor(text: string, kind: QuestionKind): boolean {
-  const folded = withoutRelativeWho(fold(text));
+  const folded = foldedQuestion(text);
   return PATTERNS.some(([k, pattern]) => k === kind && pattern.test(folded));
 }
 
@@ -259,40 +259,66 @@ const COUNTED_LEAD = new Set(["у", "вас", "них", "нас", "него", "�
 
 /** The kind of fact a question asks for, or null for a plain search ("incubators in Kazakhstan"). */
 export function questionKind(text: string): QuestionKind | null {
-  const folded = withoutRelativeWho(fold(text));
+  const folded = foldedQuestion(text);
   for (const [kind, pattern] of PATTERNS) if (pattern.test(folded)) return kind;
   return null;
 }
 
 /**
- * Words after which "who" / "qui" asks ("and who runs it", "à qui écrire", "je sais pas qui contacter");
- * after any other word "qui" begins a relative clause ("un incubateur en Ouzbékistan qui travaille avec la
- * Chine", "ce qui concerne") and asks nothing. So does "who", unless a question's word order follows it
- * ("young people who want green jobs"; "a farm coop in thailand who do i talk to").
+ * Words after which "who" / "qui" asks ("and who runs it", "à qui écrire", "dites-moi qui organise", "je sais
+ * pas qui contacter"). After another word, "qui" begins a relative clause when a determiner opens the noun
+ * before it ("un incubateur en Ouzbékistan qui travaille avec la Chine", "ce qui concerne"; but "CAEXPO qui
+ * organise ?" asks), and "who" does unless a question's word order follows it ("young people who want green
+ * jobs"; "a farm coop in thailand who do i talk to").
  */
 const ASKING_BEFORE_WHO = new Set(
   (
     "and or but so then also exactly like me us know tell ask asking wonder wondering guess sure idea clue see " +
     "find out check contact to with for from about by of is was pls please plz hi hello hey dear sir ok okay " +
     "et ou mais donc alors a avec pour par de d chez sur aupres dire savoir sais sait savez savons demander " +
-    "demande voir est sont qui bonjour salut svp stp merci sinon contacter ecrire appeler pas plus"
+    "demande voir est sont qui bonjour salut svp stp merci sinon contacter ecrire appeler pas plus moi nous"
   ).split(" "),
 );
 const ASKING_AFTER_WHO = new Set(
   (
-    "do does did should can could would will shall to is are was were s i we you organised organized signed " +
-    "runs run leads heads founded won hosts hosted sponsored"
+    "do does did should can could would will shall to is are was were s i we you organised organized organises " +
+    "organizes signed signs runs run leads heads founded won hosts hosted sponsored"
   ).split(" "),
 );
-const RELATIVE_WHO = /(\p{L}+)(\s+)(who|qui)(?!\p{L})(?:\s*'?(\p{L}+))?/gu;
+/** "L'OCS, qui en fait partie ?": who belongs, whatever comes before. */
+const MEMBERS_QUI = new Set(["en", "fait", "font"]);
+const FRENCH_DETERMINERS = new Set("un une des le la les l ce cette ces du mon ma mes notre nos".split(" "));
+const RELATIVE_WHO = /(\p{L}+)(\s+)(who|qui)(?!\p{L})(?:\s*['’]?(\p{L}+))?/gu;
 
 /** The folded text with every relative "who"/"qui" (see ASKING_BEFORE_WHO) blanked out. */
 function withoutRelativeWho(folded: string): string {
-  return folded.replace(RELATIVE_WHO, (all, before: string, space: string, who: string, after?: string) => {
-    if (ASKING_BEFORE_WHO.has(before) || (who === "who" && after !== undefined && ASKING_AFTER_WHO.has(after)))
-      return all;
-    return `${before}${space}${"_".repeat(who.length)}${all.slice(before.length + space.length + who.length)}`;
-  });
+  return folded.replace(
+    RELATIVE_WHO,
+    (all, before: string, space: string, who: string, after: string | undefined, at: number) => {
+      if (ASKING_BEFORE_WHO.has(before)) return all;
+      const asks =
+        who === "who"
+          ? after !== undefined && ASKING_AFTER_WHO.has(after)
+          : MEMBERS_QUI.has(after ?? "") || !determinedBefore(folded, at);
+      if (asks) return all;
+      return `${before}${space}${"_".repeat(who.length)}${all.slice(before.length + space.length + who.length)}`;
+    },
+  );
+}
+
+/** Whether a determiner stands among the four words before offset `at` ("un incubateur en Ouzbékistan"). */
+function determinedBefore(folded: string, at: number): boolean {
+  const words = folded
+    .slice(0, at)
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean)
+    .slice(-3);
+  return words.some((w) => FRENCH_DETERMINERS.has(w)) || /(?:^|\s)ce\s*$/u.test(folded.slice(0, at + 3));
+}
+
+/** The folded text a question's kind is read from. */
+function foldedQuestion(text: string): string {
+  return withoutRelativeWho(fold(text));
 }
 
 /**

@@ -24,6 +24,7 @@ describe("isAskersPlace", () => {
     ["Notre université en Russie cherche à créer des laboratoires communs", "russie"],
     ["Наша фирма из Екатеринбурга делает оборудование", "екатеринбурга"],
     ["J'habite à Da Nang au Vietnam, y a-t-il des opportunités pour moi ?", "vietnam"],
+    ["we have our base in Almaty", "almaty"],
   ])("takes the place in %s for the asker's", (text, place) => {
     expect(askers(text, place)).toBe(true);
   });
@@ -41,6 +42,11 @@ describe("isAskersPlace", () => {
     ["is the lab in Brunei part of our plan? our question is about Laos", "laos"],
     ["our partners in Kazakhstan would like a lab", "kazakhstan"],
     ["German Mittelstand company, we want a base near Beijing", "beijing"],
+    ["our firm seeks partners in Laos", "laos"],
+    ["наша компания ищет партнеров в Китае", "китае"],
+    ["our target market is in Vietnam", "vietnam"],
+    ["certificate of origin from Kazakhstan for our goods", "kazakhstan"],
+    ["j'aimerais un labo basé à Almaty", "almaty"],
   ])("takes the place in %s for what is asked about", (text, place) => {
     expect(askers(text, place)).toBe(false);
   });

@@ -420,11 +420,22 @@ describe("decide: the asker's own words", () => {
     expect(decision.question).toBe("when");
   });
 
-  it("takes the asker's age for who asks, and a bare number for no name", () => {
-    expectAnswer(
-      "Chercheuse vietnamienne de 29 ans, existe-t-il un programme pour venir faire de la recherche au Guangxi ?",
-      "guangxi-asean-young-scientists",
+  it("takes the asker's age for who asks: it changes nothing of the answer", () => {
+    const withAge = decide(
+      engine,
+      "I'm a 27-year-old researcher from Vietnam, is there a programme to do research in Guangxi?",
     );
+    const without = decide(engine, "I'm a researcher from Vietnam, is there a programme to do research in Guangxi?");
+    expect(withAge.record?.id).toBe("guangxi-asean-young-scientists");
+    expect(withAge.confidence).toBeCloseTo(without.confidence, 6);
+  });
+
+  it.each([
+    "Я из Бишкека, есть инкубатор рядом с Харбином?",
+    "I'm from Bishkek, any incubator nearby Harbin?",
+    "我来自比什凯克，哈尔滨附近有孵化器吗？",
+  ])("%s: near another place is near that place, not the asker's", (question) => {
+    expectAnswer(question, "incubator-harbin");
   });
 
   it("keeps a short query's unknown word: a lunar greenhouse programme is no programme the catalog has", () => {

@@ -175,6 +175,11 @@ describe("questionKind", () => {
     ["a farm coop in thailand who do i talk to", "who"],
     ["Urumqi manifesto who signed it", "who"],
     ["Кто возглавляет район Шуньи?", "who"],
+    ["CAEXPO qui organise ?", "who"],
+    ["dites-moi qui organise le CAEXPO", "who"],
+    ["l'OCS, qui en fait partie ?", "countries"],
+    ["SCO digital economy forum who organises it", "who"],
+    ["Shunyi district who’s the mayor", "who"],
   ])("%s asks for %s", (text, kind) => {
     expect(questionKind(text)).toBe(kind);
   });

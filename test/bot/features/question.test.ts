@@ -189,7 +189,7 @@ describe("no good answer", () => {
 
   it("offers the weak matches as buttons when the best is under the threshold", async () => {
     await my.remake({ settings: { answerThreshold: 0.99 } });
-    const reply = only(await say("SCO digital economy"));
+    const reply = only(await say("SCO digital economy robots"));
     expect(reply.text as string).toContain("I couldn't find a good answer");
     expect(reply.text as string).toContain("closest");
     // The closest records, then 🔔 to be told when the catalog answers it (src/bot/features/saved-searches.ts).
