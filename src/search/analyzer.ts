@@ -592,8 +592,11 @@ const QUESTION_WORDS = {
     "связи",
     "связь",
     "учусь",
-    // "родом из Алматы": the place says where the asker comes from.
+    // "родом из Алматы", "живу в Душанбе": the place says where the asker comes from or lives.
     "родом",
+    "живу",
+    "живём",
+    "живем",
     // Relative pronouns the stop word list lacks ("парков, которые хотят…").
     ...["который", "которая", "которое", "которые", "которого", "которой", "которому", "которым", "которых", "которую"],
     // "Как зовут партсекретаря?": what the name is, a who-question.

@@ -214,10 +214,13 @@ export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
       // "J'habite à Da Nang": the analyser dropped the elided "j'" before the verb itself.
       if (ELIDED_JE.test(folded.slice(Math.max(0, words[i]!.start - 3), words[i]!.start))) return true;
     }
-    if (self && FIRST_PERSON.has(text)) return true;
+    if (self && (FIRST_PERSON.has(text) || FIRST_PERSON_VERBS.has(text))) return true;
   }
   return false;
 }
+
+/** Russian verbs whose ending says "I" or "we", the pronoun left out ("живу в Душанбе, учусь на инженера"). */
+const FIRST_PERSON_VERBS = new Set(["живу", "живём", "живем", "нахожусь", "находимся"]);
 
 const ELIDED_JE = /(?:^|[^\p{L}])j['’]$/u;
 

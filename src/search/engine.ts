@@ -400,8 +400,9 @@ const ABOUT = new Set(["about", "on", "regarding", "concerning", "sur", "concern
 const WORK_WITH =
   /^(?:work|works|working|worked|travailler|travaille|travaillent|travaillons|travaillez|bosser|bosse|bossent|работать|работает|работают|работаем|поработать)$/u;
 const WITH = new Set(["with", "avec", "с", "со"]);
+const YEAR_OF_STUDY = new Set(["курс", "курса", "курсе"]);
 
-/** Whether word `i` is a soft word by the words around it (see INFORMATION and WORK_WITH). */
+/** Whether word `i` is a soft word by the words around it (see INFORMATION, WORK_WITH and YEAR_OF_STUDY). */
 function isSoftInPhrase(words: readonly Word[], i: number): boolean {
   const text = words[i]!.text;
   const before = words[i - 1]?.text;
@@ -412,7 +413,9 @@ function isSoftInPhrase(words: readonly Word[], i: number): boolean {
     ((text === "door" || text === "doors") && before === "open") ||
     // "qui travaille avec la Chine", "we want to work with China", "работать с Китаем": cooperating, which
     // every record is about.
-    (WORK_WITH.test(text) && WITH.has(after ?? ""))
+    (WORK_WITH.test(text) && WITH.has(after ?? "")) ||
+    // "учусь на 3 курсе", "студент 2-го курса": the asker's year of study.
+    (YEAR_OF_STUDY.has(text) && /^\d$|^\d-?(?:й|го|м|ем)$/u.test(before ?? ""))
   );
 }
 

@@ -25,6 +25,7 @@ describe("isAskersPlace", () => {
     ["Наша фирма из Екатеринбурга делает оборудование", "екатеринбурга"],
     ["J'habite à Da Nang au Vietnam, y a-t-il des opportunités pour moi ?", "vietnam"],
     ["we have our base in Almaty", "almaty"],
+    ["живу в Душанбе, учусь на инженера, что можно найти?", "душанбе"],
   ])("takes the place in %s for the asker's", (text, place) => {
     expect(askers(text, place)).toBe(true);
   });
