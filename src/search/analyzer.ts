@@ -1340,6 +1340,10 @@ const SOFT_WORDS = [
   // "How long has CAEXPO been running?": since when, which its dates tell.
   "running",
   "long",
+  // "Chinese partners", "un projet chinois", "китайские технологии": China is the other side of every record.
+  ...["chinese", "chinois", "chinoise", "chinoises"],
+  ...["китайский", "китайская", "китайское", "китайские", "китайского", "китайской", "китайских", "китайским"],
+  ...["китайскими", "китайскому", "китайскую"],
   "planned",
   "fonctionne",
   "prevu",

@@ -438,6 +438,25 @@ describe("decide: the asker's own words", () => {
     expectAnswer(question, "incubator-harbin");
   });
 
+  it.each([
+    [
+      "мы из Караганды, ищем китайских партнёров для стартапа",
+      ["urumqi-offshore-incubators", "xinjiang-central-asia-incubator"],
+    ],
+    [
+      "we're based in Hamburg and want Chinese industrial partners",
+      [
+        "sino-german-industrial-ecology-initiative",
+        "shunyi-sino-german-demo-zone",
+        "sino-german-hidden-champions-forum-2024",
+      ],
+    ],
+  ])('%s: "Chinese" is the other side of every record, not a topic', (question, ids) => {
+    const decision = decide(engine, question);
+    expect(decision.kind).toBe("answer");
+    expect(ids).toContain(decision.record?.id);
+  });
+
   it("keeps a short query's unknown word: a lunar greenhouse programme is no programme the catalog has", () => {
     expect(decide(engine, "lunar greenhouse programme").kind).toBe("decline");
   });
