@@ -222,7 +222,7 @@ export function isAskersPlace(analyzed: AnalyzedText, at: number): boolean {
 /** Russian verbs whose ending says "I" or "we", the pronoun left out ("живу в Душанбе, учусь на инженера"). */
 const FIRST_PERSON_VERBS = new Set(["живу", "живём", "живем", "нахожусь", "находимся"]);
 
-const ELIDED_JE = /(?:^|[^\p{L}])j['’]$/u;
+const ELIDED_JE = /(?:^|[^\p{L}])j'$/u;
 
 /**
  * Indexes of the words that describe the asker ("je suis [étudiante en master à Almaty] et je

@@ -676,7 +676,7 @@ function preferStanding(engine: SearchEngine, response: SearchResponse, text: st
   const hits = response.hits;
   const top = hits[0];
   if (!top || engine.get(top.id)?.kind !== "event") return;
-  const folded = fold(text).replace(/’/g, "'");
+  const folded = fold(text);
   if (!NEED.test(folded) || GATHERING.test(folded) || YEAR_IN_TEXT.test(text)) return;
   // A question of nothing but a place ("что есть для Беларуси?") is the engine's to rank: what most refer to.
   if (top.matches.every((m) => m.via === "place")) return;
@@ -751,12 +751,11 @@ function preferFactHolders(
   const hits = response.hits;
   const top = hits[0];
   if (!top) return;
-  // "顺义区长崔晓浩发聘书给谁了": the post holder is the subject; who received is asked.
   // Who, as a body to turn to ("who should I talk to about…", "с кем связаться…"): an institution, and one
   // with contacts, not whoever organised an event. Who holds a post ("Кто возглавляет район Шуньи?"): the
   // institution whose record names it, more than an event or a zone whose text mentions the holder — not
   // when the holder is the subject and whom they gave something to is asked (顺义区长…发聘书给谁了).
-  const folded = question === "who" ? fold(response.query).replace(/’/g, "'") : "";
+  const folded = question === "who" ? fold(response.query) : "";
   const whomToContact = WHOM_TO_CONTACT.test(folded);
   const postHolder = question === "who" && post !== null && !TO_WHOM.test(folded);
   const strength = (hit: SearchHit) => {

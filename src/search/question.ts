@@ -288,7 +288,7 @@ const ASKING_AFTER_WHO = new Set(
 /** "L'OCS, qui en fait partie ?": who belongs, whatever comes before. */
 const MEMBERS_QUI = new Set(["en", "fait", "font"]);
 const FRENCH_DETERMINERS = new Set("un une des le la les l ce cette ces du mon ma mes notre nos".split(" "));
-const RELATIVE_WHO = /(\p{L}+)(\s+)(who|qui)(?!\p{L})(?:\s*['’]?(\p{L}+))?/gu;
+const RELATIVE_WHO = /(\p{L}+)(\s+)(who|qui)(?!\p{L})(?:\s*'?(\p{L}+))?/gu;
 
 /** The folded text with every relative "who"/"qui" (see ASKING_BEFORE_WHO) blanked out. */
 function withoutRelativeWho(folded: string): string {
@@ -299,21 +299,21 @@ function withoutRelativeWho(folded: string): string {
       const asks =
         who === "who"
           ? after !== undefined && ASKING_AFTER_WHO.has(after)
-          : MEMBERS_QUI.has(after ?? "") || !determinedBefore(folded, at);
+          : MEMBERS_QUI.has(after ?? "") || !determinedBefore(folded, at + before.length);
       if (asks) return all;
       return `${before}${space}${"_".repeat(who.length)}${all.slice(before.length + space.length + who.length)}`;
     },
   );
 }
 
-/** Whether a determiner stands among the four words before offset `at` ("un incubateur en Ouzbékistan"). */
-function determinedBefore(folded: string, at: number): boolean {
-  const words = folded
-    .slice(0, at)
+/** Whether a determiner stands among the last four words before offset `end` ("un incubateur en Ouzbékistan", "ce"). */
+function determinedBefore(folded: string, end: number): boolean {
+  return folded
+    .slice(0, end)
     .split(/[^\p{L}]+/u)
     .filter(Boolean)
-    .slice(-3);
-  return words.some((w) => FRENCH_DETERMINERS.has(w)) || /(?:^|\s)ce\s*$/u.test(folded.slice(0, at + 3));
+    .slice(-4)
+    .some((w) => FRENCH_DETERMINERS.has(w));
 }
 
 /** The folded text a question's kind is read from. */
@@ -445,7 +445,7 @@ const DETAILS = DETAIL_PATTERNS.map(([detail, re]): [Detail, RegExp] => [
  */
 export function detailsAsked(text: string): Detail[] {
   // "…whom do I contact? no website in the article": a detail said to be missing is not asked for.
-  const folded = withoutNegatedDetails(fold(text).replace(/’/g, "'"));
+  const folded = withoutNegatedDetails(fold(text));
   const found = DETAILS.filter(([, pattern]) => pattern.test(folded));
   if (found.length === 0) return [];
   const others = folded
@@ -474,7 +474,7 @@ const YES_NO = /^\s*(?:is|are|does|do|est-ce|y a-t-il)(?!\p{L})|(?<!\p{L})ли(?
 /** Whether any part of a message names a detail ("…怎么申请？有截止日期吗" names the deadline). */
 export function mentionsDetail(text: string, detail: Detail): boolean {
   const pattern = DETAILS.find(([d]) => d === detail)?.[1];
-  return pattern !== undefined && pattern.test(fold(text).replace(/’/g, "'"));
+  return pattern !== undefined && pattern.test(fold(text));
 }
 
 /** Where a message may ask one thing and then another: sentences, commas, "and", "et", "и", 和, 还有. */

@@ -25,7 +25,7 @@ const COMBINING_MARK_NOT_AFTER_CYRILLIC = /(?<![\u0400-\u04ff])\p{M}+/gu;
 /**
  * Folds case, accents and compatibility forms (full-width letters, ligatures) so that "Ouzbékistan",
  * "ouzbekistan" and "ＯＵＺＢＥＫＩＳＴＡＮ" are one word. Cyrillic keeps й and loses only ё → е, as
- * Russian writers use both spellings of ё. Chinese is folded to simplified characters. The result keeps the input's length in code units for Han
+ * Russian writers use both spellings of ё; the typographic apostrophe is the plain one ("qu’est-ce", "who’s"). Chinese is folded to simplified characters. The result keeps the input's length in code units for Han
  * and most Latin text, but callers must not rely on offsets into the original string.
  */
 export function fold(text: string): string {
@@ -57,7 +57,8 @@ function foldText(text: string): string {
     .replace(COMBINING_MARK_NOT_AFTER_CYRILLIC, "")
     .normalize("NFC")
     .toLowerCase()
-    .replace(/ё/g, "е");
+    .replace(/ё/g, "е")
+    .replace(/’/g, "'");
 }
 
 export function scriptOf(char: string): Script {

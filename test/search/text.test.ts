@@ -9,6 +9,10 @@ describe("fold", () => {
     expect(fold("Ёлка Китай")).toBe("елка китай");
     expect(fold("ＡＳＥＡＮ")).toBe("asean");
   });
+
+  it("folds the typographic apostrophe to the plain one, keeping the length", () => {
+    expect(fold("Qu’est-ce que l’OCS ? who’s")).toBe("qu'est-ce que l'ocs ? who's");
+  });
 });
 
 describe("words", () => {
