@@ -209,6 +209,12 @@ const decisionSets = [
     key: "tuning-24",
   },
   {
+    name: "dev, twenty-fifth tuning part, the broad mix written blind (eval/dev-tuning-25.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-25.yaml"),
+    gate: false,
+    key: "tuning-25",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

@@ -61,6 +61,9 @@ const SELF_VERBS = new Set([
   "founded",
   "dirige",
   "руковожу",
+  "work",
+  "study",
+  "live",
   "studied",
   "worked",
   "lived",
@@ -228,7 +231,12 @@ const ELIDED_JE = /(?:^|[^\p{L}])j'$/u;
  * Indexes of the words that describe the asker ("je suis [étudiante en master à Almaty] et je
  * cherche…", "我是[越南的青年研究员]，想…"): who asks, which says little of what is asked for.
  */
-export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boolean): Set<number> {
+export function askerWords(
+  analyzed: AnalyzedText,
+  isFiller: (at: number) => boolean,
+  /** Receives the indexes of the verbs that open a description ("I [work] in tech transfer"). */
+  verbs?: Set<number>,
+): Set<number> {
   const { words, folded } = analyzed;
   const out = new Set<number>();
   let firstPerson = false;
@@ -244,6 +252,7 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
         (word.script === "cyrillic" && firstPerson))
     ) {
       start = i;
+      verbs?.add(i);
     } else if (
       IDENTITY_OPENERS.has(word.text) ||
       (SUBJECT_OF_OPENER.has(word.text) && words[i - 1]?.text === SUBJECT_OF_OPENER.get(word.text))
@@ -297,7 +306,18 @@ export function askerWords(analyzed: AnalyzedText, isFiller: (at: number) => boo
 }
 
 /** Seeking with its subject before it (see askerWords): "…founder looking for", "…cherche", "…ищет". */
-const OPENING_SEEK = new Set(["looking", "seeking", "searching", "cherche", "ищет", "ищу", "ищем"]);
+const OPENING_SEEK = new Set([
+  "looking",
+  "seeking",
+  "searching",
+  "anyone",
+  "anybody",
+  "anything",
+  "cherche",
+  "ищет",
+  "ищу",
+  "ищем",
+]);
 /**
  * A person or a firm, by its ending or its word: founder, biologist, student, étudiante, ingénieure,
  * chercheur, студентка, основатель, startup, PME, компания.

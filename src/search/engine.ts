@@ -1626,7 +1626,10 @@ export class SearchEngine {
     const unitsOfWord = new Map<number, number[]>();
     // The characters a Chinese bigram unit covers, for names inside a longer word (see LexiconMatch.within).
     const spanOfUnit = new Map<number, [number, number]>();
-    const aboutAsker = askerWords(en, (at) => en.keys[at] === null);
+    // The verb that opens the asker's description says what they do, and its object what they do it in:
+    // "je travaille dans le transfert de technologie" is not about work.
+    const askersVerbs = new Set<number>();
+    const aboutAsker = askerWords(en, (at) => en.keys[at] === null, askersVerbs);
     const sought = soughtWords(en, (at) => en.keys[at] === null);
     // The sentences around the one that asks: who asks and why (a place there still narrows the question).
     const context = contextWords(en, (at) => en.keys[at] === null);
@@ -1635,7 +1638,7 @@ export class SearchEngine {
 
     en.words.forEach((word, i) => {
       const key = en.keys[i];
-      if (key === null || key === undefined) return;
+      if (key === null || key === undefined || askersVerbs.has(i)) return;
       const unitsHere: number[] = [];
       const push = (label: string, alts: Alternative[]) => {
         unitsHere.push(units.length);
@@ -1990,6 +1993,7 @@ export class SearchEngine {
     const relative = Math.min(1, Math.max(idf / unit.rarest, meaning));
     // A country standing for a city, when a kind of record is asked for (see below).
     const servesKind = alt.ofCity === "partial" && askedKind !== undefined && alt.term !== CHINA_TOKEN;
+    const heldElsewhere = alt.ofCity !== undefined && !unit.askers && !unit.describesAsker;
     for (let f = 0; f < FIELDS.length; f++) {
       const ids = fields[f];
       if (!ids) continue;
@@ -2002,6 +2006,9 @@ export class SearchEngine {
         // incubator in Changchun is not one in Chengdu, while a record of the whole country (the
         // Kazakhstan incubators) still answers "an incubator in Karaganda".
         if (alt.ofCity && this.records[id]!.cityCountries.has(alt.term)) continue;
+        // Nor, when the place is asked about, an event held in a city: its other countries took part, and a
+        // summit in Astana is another summit. (The asker's own city still finds what its country took part in.)
+        if (heldElsewhere && this.records[id]!.record.kind === "event" && this.records[id]!.cities.size > 0) continue;
         // A record of the kind asked for that serves the city's whole country is there as much as in
         // the city: "an incubator in Almaty" is one of the Kazakhstan incubators, not a university in
         // Almaty whose text mentions one. (China is the other side of every record: a Chinese city is asked for itself.)

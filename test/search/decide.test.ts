@@ -1586,3 +1586,35 @@ describe("decide: support verbs", () => {
     );
   });
 });
+
+describe("decide: an event asked about in another city", () => {
+  it.each(["Что решили на саммите ШОС в Астане?", "上合組織 2024 年在阿斯塔納的峰會宣布了什麼合作平台？"])(
+    "%s is not the SCO Plus meeting held in Tianjin",
+    (question) => {
+      const decision = decide(engine, question);
+      expect(decision.record?.id ?? null).not.toBe("sco-plus-meeting-2025");
+    },
+  );
+
+  it("still finds the event for an asker who says where they work", () => {
+    expectAnswer("I work in Almaty. What was decided at the SCO Plus meeting?", "sco-plus-meeting-2025");
+  });
+});
+
+describe("decide: the verb of the asker's description", () => {
+  it("reads what the asker works in, not the work: a tech-transfer record for Bangkok", () => {
+    const decision = decide(engine, "Des opportunités à Bangkok ? je travaille dans le transfert de technologie");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toMatch(/^china-asean-tech-transfer-/);
+  });
+
+  it("drops the pronoun the English stop list lacks", () => {
+    const decision = decide(engine, "we work in Almaty, which incubators can help us?");
+    expect(decision.kind).toBe("answer");
+    expect(["xinjiang-central-asia-incubator", "urumqi-offshore-incubators"]).toContain(decision.record?.id);
+  });
+
+  it("knows the chat form of vocational training", () => {
+    expectAnswer("formation pro pour jeunes techniciens dans les pays de l'OCS ?", "sco-vocational-training-centre");
+  });
+});
