@@ -874,6 +874,12 @@ function directAnswer(
       return { kind: "sentence", text: `${clauses[at]!.trim().replace(/[,;:，；：]$/u, "")}${city}` };
     }
   }
+  // "Where was the forum held?": an event took place in its city, and the record's sentence naming the
+  // city says where in it (the venue, the district); the other countries only took part.
+  if (question === "where" && record.kind === "event" && record.cities.length > 0) {
+    const held = asked.sentencesOf(record, lang).find((p) => asked.citiesIn(p).some((c) => record.cities.includes(c)));
+    if (held) return { kind: "sentence", text: answeringText(held) };
+  }
   const wanted = wantedKeys(record, asked);
   if (wanted.size === 0) return structured;
   // "When did Timor-Leste join ASEAN?" asks the date of something the record tells of, not its own date.
@@ -901,7 +907,7 @@ function directAnswer(
   for (const part of asked.sentencesOf(record, lang)) {
     const shared = overlap(wanted, part.keys);
     // "Which cities…?" is answered by the sentence naming most of the catalog's cities.
-    const cities = question === "which" && asked.citiesAsked() ? asked.citiesIn(part) : 0;
+    const cities = question === "which" && asked.citiesAsked() ? asked.citiesIn(part).length : 0;
     if (shared === 0 && cities < 2) continue;
     // "Which cities…?" asks for a list: a sentence that lists (or shares two words with the question), and
     // of two such sentences the one that lists more. One shared word of an unlisting sentence is not it.
@@ -1210,8 +1216,8 @@ interface AskedWords {
   thingsKeys: () => ReadonlySet<string>;
   /** Whether the things a "which" question asks for are cities ("which cities", "quelles villes", 哪些城市). */
   citiesAsked: () => boolean;
-  /** How many of the catalog's cities a sentence part names (see SearchEngine.placesIn). */
-  citiesIn: (part: SentencePart) => number;
+  /** The catalog's cities a sentence part names (see SearchEngine.placesIn). */
+  citiesIn: (part: SentencePart) => readonly string[];
   /** The keys of what a how-many question counts (see countedAsked); empty when it names nothing. */
   countedKeys: () => ReadonlySet<string>;
   /** A figure label's keys per language, with the same engine's concepts. */
@@ -1224,8 +1230,8 @@ interface AskedWords {
 
 /** The words for cities a which-question asks for. */
 const CITY_THINGS = /^(cit|vill|город)|城市/u;
-/** How many cities each sentence part names (see AskedWords.citiesIn). */
-const cityCounts = new WeakMap<SentencePart, number>();
+/** The catalog cities each sentence part names (see AskedWords.citiesIn). */
+const citiesOfPart = new WeakMap<SentencePart, string[]>();
 
 const SHARE =
   /%|percent|pourcent|процент|дол[яию]|\bshare\b|\bpart\b|growth|grow|increase|croissance|hausse|рост|вырос|比重|占比|百分|增长|增幅|占[^，。？！,.?!]{0,12}(?:多少|几)/iu;
@@ -1280,9 +1286,9 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
     thingsKeys: () => (things ??= keysOf(engine, thingsAsked(question) ?? "", lang)),
     citiesAsked: () => (citiesAsked ??= CITY_THINGS.test(fold(thingsAsked(question) ?? ""))),
     citiesIn: (part) => {
-      let n = cityCounts.get(part);
-      if (n === undefined) cityCounts.set(part, (n = engine.placesIn(part.part).cities.length));
-      return n;
+      let cities = citiesOfPart.get(part);
+      if (cities === undefined) citiesOfPart.set(part, (cities = engine.placesIn(part.part).cities));
+      return cities;
     },
     countedKeys: () => (counted ??= keysOf(engine, countedAsked(question) ?? "", lang)),
     labelKeysOf: (figure) => {

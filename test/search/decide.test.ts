@@ -245,7 +245,7 @@ describe("decide: when, and where", () => {
   it("gives the date and the place when both are asked", () => {
     const decision = decide(engine, "Forum des champions cachés Chine-Allemagne 2024 : quand et où ?");
     expect(decision.direct).toMatchObject({ kind: "date", start: "2024-05-13" });
-    expect(decision.also).toMatchObject({ kind: "places" });
+    expect(decision.also).toMatchObject({ kind: "sentence", text: expect.stringContaining("Shunyi") });
   });
 
   it("gives only the date when only the date is asked", () => {
@@ -1617,4 +1617,19 @@ describe("decide: the verb of the asker's description", () => {
   it("knows the chat form of vocational training", () => {
     expectAnswer("formation pro pour jeunes techniciens dans les pays de l'OCS ?", "sco-vocational-training-centre");
   });
+});
+
+describe("decide: where an event was held", () => {
+  it.each([
+    ["where was the hidden champions forum held?", "Shunyi"],
+    ["2024中德隐形冠军论坛在哪里举办的", "顺义"],
+    ["麻烦问下，中国—东盟技术转移论坛2022年在哪里开的？", "南宁"],
+  ])(
+    "%s is answered by the record's sentence naming its city (%s), not by the countries that took part",
+    (question, place) => {
+      const direct = decide(engine, question).direct;
+      expect(direct?.kind).toBe("sentence");
+      expect(direct?.kind === "sentence" && direct.text).toContain(place);
+    },
+  );
 });
