@@ -70,6 +70,9 @@ const QUESTION_WORDS = {
     "interested",
     // "celui qui a plus de 2000 membres": the pronouns the stop word list lacks.
     ...["celui", "celle", "ceux", "celles"],
+    // "Comment s'appelle le maire ?": what someone is called, the question's own words.
+    "appelle",
+    "appellent",
     // "which incubators can help us": the pronoun the English list leaves out (for the capitals of "US").
     "us",
     // "Who do we talk to?", "we're thinking about…": the asker's own doing.

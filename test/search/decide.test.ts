@@ -1633,3 +1633,15 @@ describe("decide: where an event was held", () => {
     },
   );
 });
+
+describe("decide: the name of a post holder asked for", () => {
+  it.each([
+    ["what's the name of the Shunyi mayor who handed out the appointment letters to the experts", "Cui Xiaohao"],
+    ["comment s'appelle le maire de Shunyi ?", "Cui Xiaohao"],
+    ["顺义区区长叫什么名字", "崔小浩"],
+  ])("%s is a who-question answered by the sentence naming them", (question, name) => {
+    const decision = decide(engine, question);
+    expect(decision.question).toBe("who");
+    expect(decision.direct?.kind === "sentence" && decision.direct.text).toContain(name);
+  });
+});
