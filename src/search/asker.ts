@@ -124,20 +124,26 @@ const NOT_IDENTITY =
 const DOING =
   /^(?:running|building|developing|working|making|launching|starting|doing|studying|teaching|researching|managing|leading|producing|designing|growing|founding|opening)$/u;
 
+/** The asker's own body — team, firm, lab, school — after "our", "notre", "наша" (see OURS_IS_IN, askerWords). */
+const BODY_NOUNS = new Set([
+  ...["team", "company", "firm", "startup", "start-up", "lab", "laboratory", "university", "uni", "school"],
+  ...["business", "organisation", "organization", "institute", "agency", "group", "cooperative", "factory"],
+  ...["equipe", "entreprise", "societe", "boite", "labo", "laboratoire", "universite", "ecole", "association"],
+  ...["institut", "agence", "usine", "pme"],
+  ...["фирма", "компания", "стартап", "лаборатория", "университет", "вуз", "команда", "организация"],
+  ...["институт", "завод", "предприятие", "агрохолдинг", "бизнес"],
+]);
+const POSSESSIVE = /^(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])$/u;
+/** How far after the possessive its body's noun may come ("our small farming cooperative"). */
+const BODY_REACH = 3;
+
 /**
  * The asker's own team, firm or lab and where it is, right before the place: "our team is in Jakarta",
  * "notre université en Russie", "наша фирма из Екатеринбурга" — the body's noun, then at most a verb of
  * being or being based, then the preposition ("our firm seeks partners in Laos" is what is sought).
  */
 const OURS_IS_IN = new RegExp(
-  String.raw`(?:^|\s)(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])\s+(?:\p{L}+\s+){0,2}?(?:${[
-    ...["team", "company", "firm", "startup", "start-up", "lab", "laboratory", "university", "uni", "school"],
-    ...["business", "organisation", "organization", "institute", "agency", "group", "cooperative", "factory"],
-    ...["equipe", "entreprise", "societe", "boite", "labo", "laboratoire", "universite", "ecole", "association"],
-    ...["institut", "agence", "usine", "pme"],
-    ...["фирма", "компания", "стартап", "лаборатория", "университет", "вуз", "команда", "организация"],
-    ...["институт", "завод", "предприятие", "агрохолдинг", "бизнес"],
-  ].join("|")})\s+(?:(?:is|are|est|sont|находится|находятся|базируется)\s+)?(?:(?:located|based|basee?s?)\s+)?` +
+  String.raw`(?:^|\s)(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])\s+(?:\p{L}+\s+){0,2}?(?:${[...BODY_NOUNS].join("|")})\s+(?:(?:is|are|est|sont|находится|находятся|базируется)\s+)?(?:(?:located|based|basee?s?)\s+)?` +
     String.raw`(?:in|at|from|a|au|en|aux|de|du|в|во|из)\s*$`,
   "u",
 );
@@ -277,6 +283,17 @@ export function askerWords(
       out.add(j);
     }
     i = j - 1;
+  }
+  // "Our farming cooperative in Cambodia…", "notre université en Russie…", "my startup builds…": the asker's
+  // own body and the words that qualify it, up to its noun, are who asks.
+  for (let i = 0; i < words.length; i++) {
+    if (!POSSESSIVE.test(words[i]!.text)) continue;
+    for (let j = i + 1; j < words.length && j <= i + BODY_REACH; j++) {
+      if (CLAUSE_BREAK.test(folded.slice(words[j - 1]!.end, words[j]!.start))) break;
+      if (!BODY_NOUNS.has(words[j]!.text)) continue;
+      for (let k = i + 1; k <= j; k++) if (!isFiller(k)) out.add(k);
+      break;
+    }
   }
   // "Edtech founder in Samarkand looking for an incubator", "étudiante ouzbèke cherche un stage": a message
   // that opens with who asks, then seeks, without a pronoun — the words before the verb describe the asker.

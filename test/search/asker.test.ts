@@ -61,6 +61,23 @@ describe("askerWords", () => {
     return analyzed.words.filter((_, i) => at.has(i)).map((w) => w.text);
   };
 
+  it("takes the asker's own body after a possessive, up to its noun", () => {
+    expect(describing("our farming cooperative in Cambodia is looking for Chinese technologies")).toEqual([
+      "farming",
+      "cooperative",
+    ]);
+    expect(describing("Notre laboratoire de Bruxelles veut commercialiser un brevet")).toEqual(["laboratoire"]);
+    // Not a thing of the asker's that is no body: "our technology" is what they offer.
+    expect(describing("can we license our technology to ASEAN buyers?")).toEqual([]);
+  });
+
+  it("reports the verb that opens a description, which the engine leaves out", () => {
+    const analyzed = analyze("je travaille dans le transfert de technologie", "en");
+    const verbs = new Set<number>();
+    askerWords(analyzed, (i) => analyzed.keys[i] === null, verbs);
+    expect([...verbs].map((i) => analyzed.words[i]!.text)).toEqual(["travaille"]);
+  });
+
   it("takes the clause after je suis / I'm / я / 我是 up to where the question starts", () => {
     expect(describing("je suis étudiante en master à Almaty et je cherche un programme d'échange")).toEqual([
       "etudiante",
