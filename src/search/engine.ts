@@ -995,8 +995,9 @@ export class SearchEngine {
         (unit.institution ? INSTITUTION : 0);
       if (!unit.isPlace) nonPlaces++;
     }
-    // Units that say what is asked about: neither a place nor the kind of fact asked for.
-    const asksAbout = units.some((u) => !u.isPlace && !u.soft);
+    // Units that say what is asked about: neither a place nor the kind of fact asked for (nor who asks: "Je
+    // suis consultant à Jakarta. Il y a quoi comme projet chinois en Indonésie ?" asks about Indonesia).
+    const asksAbout = units.some((u) => !u.isPlace && !u.soft && !u.describesAsker);
     // "ищем инкубатор с выходом на китайский рынок": the incubator is what is sought, the market qualifies it.
     const kindBonus = kindUnits.some((u) => u.sought) ? SOUGHT_KIND_BONUS : KIND_BONUS;
     // "Looking for partners in China": someone to work with is sought, and a report or a plan is no one.
