@@ -267,7 +267,7 @@ export function askerWords(
     }
     // Russian drops the pronoun within a sentence, not across one ("Я из Казахстана. Какой инкубатор работал…").
     if (i > 0 && SENTENCE_END.test(folded.slice(words[i - 1]!.end, word.start))) firstPerson = false;
-    if (FIRST_PERSON.has(word.text)) firstPerson = true;
+    if (FIRST_PERSON.has(word.text) || FIRST_PERSON_VERBS.has(word.text)) firstPerson = true;
     if (start < 0) continue;
     // The first word that says something decides: a noun describes the asker, a verb of wishing does not.
     const wish = (at: number) =>

@@ -51,6 +51,10 @@ const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, tags: 1, 
 const SPECIFIC_SECTORS = 2;
 
 /** Alternative spellings weigh less than the word as written. */
+/** The asker's verbs of studying (see queryUnits) and the glossary's concept they stand for. */
+const STUDYING = new Set(["study", "studied", "etudie", "учусь", "учимся", "учился", "училась"]);
+const STUDENT_CONCEPT = conceptToken("student");
+
 const FACTOR = {
   word: 1,
   stem: 1,
@@ -1639,7 +1643,9 @@ export class SearchEngine {
 
     en.words.forEach((word, i) => {
       const key = en.keys[i];
-      if (key === null || key === undefined || askersVerbs.has(i)) return;
+      // "учусь на инженера", "I study in Dushanbe": who studies is a student, which says what suits them.
+      const studies = askersVerbs.has(i) && STUDYING.has(word.text);
+      if (!studies && (key === null || key === undefined || askersVerbs.has(i))) return;
       const unitsHere: number[] = [];
       const push = (label: string, alts: Alternative[]) => {
         unitsHere.push(units.length);
@@ -1653,6 +1659,11 @@ export class SearchEngine {
           ...(sought.has(i) ? { sought: true } : {}),
         });
       };
+      if (studies) {
+        push(word.text, [{ term: STUDENT_CONCEPT, factor: FACTOR.concept, via: "concept" }]);
+        return;
+      }
+      if (key === null || key === undefined) return;
       if (word.script === "han") {
         const chars = Array.from(key);
         if (chars.length === 2) push(key, [{ term: key, factor: FACTOR.word, via: "exact" }]);

@@ -1645,3 +1645,18 @@ describe("decide: the name of a post holder asked for", () => {
     expect(decision.direct?.kind === "sentence" && decision.direct.text).toContain(name);
   });
 });
+
+describe("decide: an asker who says they study", () => {
+  it.each(["I study in Dushanbe, anything for me?", "живу в Душанбе, учусь на инженера, что можно найти?"])(
+    "%s is a student, and the student programmes answer",
+    (question) => {
+      const decision = decide(engine, question);
+      expect(decision.kind).toBe("answer");
+      expect([
+        "sco-higher-education-centre",
+        "sco-scitech-innovation-centre",
+        "sco-vocational-training-centre",
+      ]).toContain(decision.record?.id);
+    },
+  );
+});
