@@ -215,6 +215,12 @@ const decisionSets = [
     key: "tuning-25",
   },
   {
+    name: "dev, twenty-sixth tuning part, a first week's places, politeness and contacts, written blind (eval/dev-tuning-26.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-26.yaml"),
+    gate: false,
+    key: "tuning-26",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

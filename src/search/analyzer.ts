@@ -329,6 +329,8 @@ const QUESTION_WORDS = {
     "pm",
     "sorry",
     "bother",
+    // "sorry, stupid question", "désolé pour la question bête", "excusez-moi de vous déranger".
+    ...["stupid", "dumb", "silly", "bete", "deranger"],
     "excuse",
     "pardon",
     "advance",
@@ -656,6 +658,9 @@ const QUESTION_WORDS = {
     "нужны",
     "есть",
     "пожалуйста",
+    // "будьте добры": please.
+    "будьте",
+    "добры",
     // Prepositions the stop list lacks.
     "среди",
     "ради",
@@ -1208,6 +1213,13 @@ const SOFT_WORDS = [
   "число",
   "количество",
   "сумма",
+  "сумму",
+  "суммы",
+  "суммой",
+  // "combien d'accords a-t-il permis de conclure ?": the signing, as "signé" is.
+  "conclure",
+  "conclu",
+  "conclus",
   "日期",
   "时间",
   "年份",
