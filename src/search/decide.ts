@@ -43,6 +43,8 @@ export type DirectFact =
   | { kind: "figures"; question: "count" | "amount"; figures: Figure[] }
   | { kind: "date"; start: string; end?: string }
   | { kind: "parties"; parties: Party[] }
+  /** Whom the record says to approach ("who should I contact about the contest?"). */
+  | { kind: "contacts"; parties: Party[] }
   | { kind: "places"; countries: string[]; cities: string[] }
   /** A sentence of the record (in the reply language) saying what was asked, when no structured field does. */
   | { kind: "sentence"; text: string };
@@ -780,7 +782,7 @@ function preferFactHolders(
  * in charge of something ("кто отвечает за…", "who is responsible for…"): a body.
  */
 const WHOM_TO_CONTACT =
-  /(?<!\p{L})(?:(?:who|qui|кто)\s+(?:\p{L}+\s+){0,2}?(?:is responsible|are responsible|is in charge|deals with|handles|est responsable|s'occupe|отвечает за|отвечают за|занимается|занимаются)|who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить|работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться|идти)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|找哪个(?:部门|机构|单位)/u;
+  /(?<!\p{L})(?:(?:who|qui|кто)\s+(?:\p{L}+\s+){0,2}?(?:is responsible|are responsible|is in charge|deals with|handles|est responsable|s'occupe|отвечает за|отвечают за|занимается|занимаются)|who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить|работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться|идти)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)|(?:谁|哪个(?:部门|机构|单位))(?:来)?负责/u;
 const TO_WHOM = /(?<!\p{L})(?:to whom|a qui|кому)(?!\p{L})|给谁|授予谁|发给谁/u;
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */
@@ -861,6 +863,9 @@ function directAnswer(
   lang: Language,
   post: readonly string[] | null = null,
 ): DirectFact | null {
+  // "Who should I contact about the contest?", "该联系哪个部门": whom the record says to approach.
+  if (question === "who" && asked.contactAsked && record.contacts.length > 0)
+    return { kind: "contacts", parties: record.contacts.map(({ name }) => ({ name })) };
   const structured = directFact(record, question, asked);
   if (question === "count" || question === "amount") return structured;
   // "Where is the demonstration zone?": a district the record's text names says more than its city.
@@ -1208,6 +1213,8 @@ interface AskedWords {
   unsaidKeysOf: (part: SentencePart) => { whole: ReadonlySet<string>; said: ReadonlySet<string> } | undefined;
   /** The question asks for names ("names of the experts", "фамилии?", 名单). */
   namesAsked: boolean;
+  /** The question asks whom to turn to (see WHOM_TO_CONTACT). */
+  contactAsked: boolean;
   /** The question asks for a share or a growth rate ("what % of GDP", "增长多少"). */
   share: boolean;
   /** A how-much question that asks how many too ("how many agreements and for what amount?"). */
@@ -1252,6 +1259,7 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
   let things: Set<string> | undefined;
   let counted: Set<string> | undefined;
   let names: boolean | undefined;
+  let contact: boolean | undefined;
   let share: boolean | undefined;
   let citiesAsked: boolean | undefined;
   let countToo: boolean | undefined;
@@ -1275,6 +1283,9 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
     },
     get namesAsked() {
       return (names ??= namesAsked(question));
+    },
+    get contactAsked() {
+      return (contact ??= WHOM_TO_CONTACT.test(fold(question)));
     },
     get share() {
       return (share ??= SHARE.test(question));

@@ -31,16 +31,18 @@ export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewE
         { dates: escapeHtml(when ?? fact.start) },
       );
     }
-    case "parties":
-      return t("question:direct.who", {
-        names: escapeHtml(
-          formatList(
-            fact.parties.map((p) => p.name[lang]),
-            lang,
-          ),
+    case "contacts":
+    case "parties": {
+      const names = escapeHtml(
+        formatList(
+          fact.parties.map((p) => p.name[lang]),
+          lang,
         ),
-        count: fact.parties.length,
-      });
+      );
+      return fact.kind === "contacts"
+        ? t("question:direct.contact", { names })
+        : t("question:direct.who", { names, count: fact.parties.length });
+    }
     case "places": {
       // "Which countries?" is answered by the countries themselves, not by the name of their group.
       const places = placesPhrase(fact.cities, fact.countries, env, { groups: fact.cities.length > 0 }) ?? "";
