@@ -1839,6 +1839,19 @@ export class SearchEngine {
       unit.weight = Math.max(unit.weight, maxIdf);
       unit.absence = maxIdf * YEAR_ABSENCE;
     }
+    // A place that names a university ("Peking University", "l'Université de Pékin", 北京大学) is its name,
+    // not where the answer is: a record in that country is not that university.
+    for (const unit of units) {
+      if (!unit.isPlace || unit.askers || unit.describesAsker || !namesUniversity(en, unit.word)) continue;
+      unit.alts = unit.alts.filter((a) => a.via !== "place");
+      delete unit.isPlace;
+      // Only a record with the name in its title is that university (see QueryUnit.institution).
+      unit.institution = true;
+      if (unit.alts.length === 0)
+        unit.alts.push({ term: en.keys[unit.word] ?? en.words[unit.word]!.text, factor: FACTOR.word, via: "exact" });
+      unit.weight = Math.max(unit.weight, maxIdf);
+      unit.absence = maxIdf * YEAR_ABSENCE;
+    }
     return { units, places };
   }
 
@@ -2422,6 +2435,18 @@ function looksLikeName(
  * Whether word `at` stands right next to an institution's word, or is kept from it only by words that
  * name the same kind of thing ("Tsinghua summer camp": summer is a camp word too).
  */
+/** Words for a university, which a place before it ("Peking University", 北京大学) or after "of" names. */
+const UNIVERSITY = /^(?:university|universite|университет\p{L}*|大学)$/u;
+
+/** Whether the word at `at` names a university: right before its word, or after it and "de"/"of" (see queryUnits). */
+function namesUniversity(analyzed: AnalyzedText, at: number): boolean {
+  const { words } = analyzed;
+  const next = words[at + 1];
+  if (next && UNIVERSITY.test(next.text)) return true;
+  const before = words[at - 1];
+  return before !== undefined && /^(?:de|d|of)$/u.test(before.text) && UNIVERSITY.test(words[at - 2]?.text ?? "");
+}
+
 function nextToInstitution(
   at: number,
   units: readonly (QueryUnit & { word: number })[],

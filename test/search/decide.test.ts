@@ -1677,3 +1677,17 @@ describe("decide: whom to contact about a programme", () => {
     expect(parties.map((p) => p.name[lang as "en" | "zh"])).toContain(name);
   });
 });
+
+describe("decide: a university named by its city", () => {
+  it.each([
+    "北京大学和上合组织国家有交换项目吗，怎么申请",
+    "L'Université de Pékin participe-t-elle au centre d'enseignement supérieur Chine-OCS ?",
+    "Does Peking University have exchange programmes with SCO countries?",
+  ])("%s asks about a university the catalog does not hold", (question) => {
+    expect(decide(engine, question).kind).toBe("decline");
+  });
+
+  it("still finds the university the catalog holds in its city", () => {
+    expectAnswer("университет в Алматы с китайским инкубатором", "kazakh-british-technical-university");
+  });
+});
