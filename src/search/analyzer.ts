@@ -114,6 +114,11 @@ const QUESTION_WORDS = {
     "presently",
     "demain",
     "hier",
+    // "le mois prochain", "la semaine prochaine": when the asker comes, not what they ask about.
+    "prochain",
+    "prochaine",
+    // "un centre à voir là-bas": to see, the asker's doing.
+    "voir",
     // "Combien de pays compte l'ASEAN ?": how many, not an account.
     "compte",
     "comptent",
