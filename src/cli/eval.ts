@@ -310,6 +310,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-15",
   },
+  {
+    name: "dev, sixteenth held-out part (eval/dev-heldout-16.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-16.yaml"),
+    gate: true,
+    key: "heldout-16",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

@@ -389,6 +389,18 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.92,
     language: 0.96,
   },
+  // Written blind at the start of the fourth session of 2026-12-03 (what an independent tester would write to
+  // judge the bot end to end) and read once, after most of that session's changes: answer@1 0.926 (en 0.882,
+  // fr 0.941, ru 0.912, zh 0.971), answer@5 1.000, false declines 2.9 %, honest declines 0.917, small talk 16
+  // of 16, language 0.995.
+  "heldout-16": {
+    answerAt1: 0.88,
+    answerAt1PerLanguage: 0.83,
+    answerAt5: 0.96,
+    falseDeclines: 0.06,
+    honestDeclines: 0.87,
+    language: 0.96,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
