@@ -73,7 +73,8 @@ const QUESTION_WORDS = {
     // "Comment s'appelle le maire ?": what someone is called, the question's own words.
     "appelle",
     "appellent",
-    // "which incubators can help us": the pronoun the English list leaves out (for the capitals of "US").
+    // "which incubators can help us": the pronoun the English list leaves out — safe, as "US" in capitals is
+    // kept as an acronym.
     "us",
     // "Who do we talk to?", "we're thinking about…": the asker's own doing.
     "talk",
@@ -117,8 +118,8 @@ const QUESTION_WORDS = {
     // "le mois prochain", "la semaine prochaine": when the asker comes, not what they ask about.
     "prochain",
     "prochaine",
-    // "un centre à voir là-bas": to see, the asker's doing.
-    "voir",
+    // "un centre à voir là-bas", "on vient à Pékin": to see, to come — the asker's doing.
+    ...["voir", "vient", "viens", "venons", "venez", "viennent", "venir"],
     // "Combien de pays compte l'ASEAN ?": how many, not an account.
     "compte",
     "comptent",

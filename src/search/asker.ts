@@ -124,6 +124,8 @@ const NOT_IDENTITY =
 const DOING =
   /^(?:running|building|developing|working|making|launching|starting|doing|studying|teaching|researching|managing|leading|producing|designing|growing|founding|opening)$/u;
 
+/** The first person's possessives ("наш" and its forms, not "нашли"). */
+const POSSESSIVES = String.raw`our|my|notre|nos|mon|ma|mes|наш|наша|наше|наши|нашего|нашей|нашу|нашим|нашем|нашими|наших|мой|моя|моё|мое|мои`;
 /** The asker's own body — team, firm, lab, school — after "our", "notre", "наша" (see OURS_IS_IN, askerWords). */
 const BODY_NOUNS = new Set([
   ...["team", "company", "firm", "startup", "start-up", "lab", "laboratory", "university", "uni", "school"],
@@ -133,7 +135,7 @@ const BODY_NOUNS = new Set([
   ...["фирма", "компания", "стартап", "лаборатория", "университет", "вуз", "команда", "организация"],
   ...["институт", "завод", "предприятие", "агрохолдинг", "бизнес"],
 ]);
-const POSSESSIVE = /^(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])$/u;
+const POSSESSIVE = new RegExp(`^(?:${POSSESSIVES})$`, "u");
 /** How far after the possessive its body's noun may come ("our small farming cooperative"). */
 const BODY_REACH = 3;
 
@@ -143,7 +145,7 @@ const BODY_REACH = 3;
  * being or being based, then the preposition ("our firm seeks partners in Laos" is what is sought).
  */
 const OURS_IS_IN = new RegExp(
-  String.raw`(?:^|\s)(?:our|my|notre|nos|mon|ma|mes|наш\p{L}*|мо[йяеи])\s+(?:\p{L}+\s+){0,2}?(?:${[...BODY_NOUNS].join("|")})\s+(?:(?:is|are|est|sont|находится|находятся|базируется)\s+)?(?:(?:located|based|basee?s?)\s+)?` +
+  String.raw`(?:^|\s)(?:${POSSESSIVES})\s+(?:\p{L}+\s+){0,2}?(?:${[...BODY_NOUNS].join("|")})\s+(?:(?:is|are|est|sont|находится|находятся|базируется)\s+)?(?:(?:located|based|basee?s?)\s+)?` +
     String.raw`(?:in|at|from|a|au|en|aux|de|du|в|во|из)\s*$`,
   "u",
 );
@@ -309,6 +311,11 @@ export function askerWords(
     (pronoun || clauseStartOf(analyzed, seek - 1) === 0) &&
     // Without a pronoun, the opening names a person or a firm ("incubator in Almaty, looking for one" does not).
     (pronoun || opener.some((w) => ASKER_NOUN.test(w.text) && !SOUGHT_NOUN.test(w.text))) &&
+    // "startup incubators in Almaty, anything?": after "anyone", "anything" the opening is what is asked when it
+    // names the kind of record sought.
+    !(
+      ANY_WORDS.has(words[seek]!.text) && opener.some((w) => SOUGHT_NOUN.test(w.text) || KIND_OF_RECORD.test(w.text))
+    ) &&
     // "I need a joint lab…, looking for partners": a wish before says what is asked, not who asks.
     !opener.some(
       (w, i) =>
@@ -322,6 +329,10 @@ export function askerWords(
   return out;
 }
 
+/** Asking with the asker's firm before it: "small agritech startup in Samarkand, anyone in China…?". */
+const ANY_WORDS = new Set(["anyone", "anybody", "anything"]);
+/** Kinds of record an opening may name as what is sought ("incubators in Almaty, anything?"). */
+const KIND_OF_RECORD = /^(?:incubat|programm|contest|competition|lab|centre|center|platform|forum|fund|grant)/u;
 /** Seeking with its subject before it (see askerWords): "…founder looking for", "…cherche", "…ищет". */
 const OPENING_SEEK = new Set([
   "looking",

@@ -784,6 +784,14 @@ function preferFactHolders(
 const WHOM_TO_CONTACT =
   /(?<!\p{L})(?:(?:who|qui|кто)\s+(?:\p{L}+\s+){0,2}?(?:is responsible|are responsible|is in charge|deals with|handles|est responsable|s'occupe|отвечает за|отвечают за|занимается|занимаются)|who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить|работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться|идти)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)|(?:谁|哪个(?:部门|机构|单位))(?:来)?负责/u;
 const TO_WHOM = /(?<!\p{L})(?:to whom|a qui|кому)(?!\p{L})|给谁|授予谁|发给谁/u;
+/**
+ * Asking whom to approach ("who should I contact", "à qui m'adresser", "к кому обратиться", 找谁) — not who is
+ * responsible for or works on something, which the organisers and partners answer.
+ */
+const CONTACT_ASKED =
+  /(?<!\p{L})(?:who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)/u;
+/** Organising named in the question: who organised it is asked, whatever the wording. */
+const ORGANISING = /organi[sz]|организ|主办|承办|组织|举办/u;
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */
 function factStrength(record: CatalogRecord, question: QuestionKind, asked: AskedWords): number {
@@ -847,6 +855,26 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
   }
 }
 
+/**
+ * Where an event was held, from the sentence part naming its city: the sentence up to that clause when short,
+ * else the clause when it reads on its own; undefined when neither does, or a quotation is left open.
+ */
+function heldText({ sentence, spans, index }: SentencePart): string | undefined {
+  const [start, end] = spans[index]!;
+  const whole = sentence.slice(0, end).trim();
+  const clause = sentence.slice(start, end).trim();
+  const text = whole.length <= HELD_MAX ? whole : /^\p{Lu}/u.test(clause) ? clause : undefined;
+  if (text === undefined || text.length > HELD_MAX) return undefined;
+  const count = (re: RegExp) => (text.match(re) ?? []).length;
+  const open = count(/«/gu) !== count(/»/gu) || count(/“/gu) !== count(/”/gu) || count(/"/gu) % 2 === 1;
+  return open ? undefined : text.replace(/\s*[,;:，；：]$/u, "");
+}
+
+/** Longest sentence saying where an event was held (see heldText); a longer one gives way to its city. */
+const HELD_MAX = 240;
+const TOOK_PLACE =
+  /\b(?:held|took place|opened|convened)\b|s'est tenue?|a eu lieu|s'est ouverte?|прош(?:ёл|ел|ла)|состоял(?:ся|ась)|открыл(?:ся|ась)|举行|举办|开幕|召开/u;
+
 /** Longest direct-answer sentence shown whole; a longer one is cut to the clause that answers. */
 const SENTENCE_MAX = 200;
 
@@ -882,8 +910,13 @@ function directAnswer(
   // "Where was the forum held?": an event took place in its city, and the record's sentence naming the
   // city says where in it (the venue, the district); the other countries only took part.
   if (question === "where" && record.kind === "event" && record.cities.length > 0) {
-    const held = asked.sentencesOf(record, lang).find((p) => asked.citiesIn(p).some((c) => record.cities.includes(c)));
-    if (held) return { kind: "sentence", text: answeringText(held) };
+    // The part saying it took place says where; the city in the event's own name does not.
+    const naming = asked
+      .sentencesOf(record, lang)
+      .filter((p) => asked.citiesIn(p).some((c) => record.cities.includes(c)));
+    const held = naming.find((p) => TOOK_PLACE.test(p.part)) ?? naming[0];
+    const text = held && heldText(held);
+    if (text) return { kind: "sentence", text };
   }
   const wanted = wantedKeys(record, asked);
   if (wanted.size === 0) return structured;
@@ -1213,7 +1246,7 @@ interface AskedWords {
   unsaidKeysOf: (part: SentencePart) => { whole: ReadonlySet<string>; said: ReadonlySet<string> } | undefined;
   /** The question asks for names ("names of the experts", "фамилии?", 名单). */
   namesAsked: boolean;
-  /** The question asks whom to turn to (see WHOM_TO_CONTACT). */
+  /** The question asks whom to approach (see CONTACT_ASKED), not who organised or is responsible. */
   contactAsked: boolean;
   /** The question asks for a share or a growth rate ("what % of GDP", "增长多少"). */
   share: boolean;
@@ -1285,7 +1318,7 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
       return (names ??= namesAsked(question));
     },
     get contactAsked() {
-      return (contact ??= WHOM_TO_CONTACT.test(fold(question)));
+      return (contact ??= CONTACT_ASKED.test(fold(question)) && !ORGANISING.test(fold(question)));
     },
     get share() {
       return (share ??= SHARE.test(question));

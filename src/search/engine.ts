@@ -50,11 +50,15 @@ const FIELD_QUALITY: Record<MatchField, number> = { title: 1, meta: 1, tags: 1, 
  */
 const SPECIFIC_SECTORS = 2;
 
-/** Alternative spellings weigh less than the word as written. */
-/** The asker's verbs of studying (see queryUnits) and the glossary's concept they stand for. */
-const STUDYING = new Set(["study", "studied", "etudie", "учусь", "учимся", "учился", "училась"]);
+/**
+ * The asker's verbs of studying, now and somewhere ("I study in Dushanbe", "учусь на инженера"; not "I
+ * study the SCO digital economy"), and the glossary's concept they stand for (see queryUnits).
+ */
+const STUDYING = new Set(["study", "etudie", "учусь", "учимся"]);
+const STUDY_PLACES = new Set(["in", "at", "a", "au", "en", "в", "во", "на"]);
 const STUDENT_CONCEPT = conceptToken("student");
 
+/** Alternative spellings weigh less than the word as written. */
 const FACTOR = {
   word: 1,
   stem: 1,
@@ -1644,7 +1648,7 @@ export class SearchEngine {
     en.words.forEach((word, i) => {
       const key = en.keys[i];
       // "учусь на инженера", "I study in Dushanbe": who studies is a student, which says what suits them.
-      const studies = askersVerbs.has(i) && STUDYING.has(word.text);
+      const studies = askersVerbs.has(i) && STUDYING.has(word.text) && STUDY_PLACES.has(en.words[i + 1]?.text ?? "");
       if (!studies && (key === null || key === undefined || askersVerbs.has(i))) return;
       const unitsHere: number[] = [];
       const push = (label: string, alts: Alternative[]) => {
@@ -1839,10 +1843,13 @@ export class SearchEngine {
       unit.weight = Math.max(unit.weight, maxIdf);
       unit.absence = maxIdf * YEAR_ABSENCE;
     }
-    // A place that names a university ("Peking University", "l'Université de Pékin", 北京大学) is its name,
-    // not where the answer is: a record in that country is not that university.
+    // A city that names a university ("Peking University", "l'Université de Pékin", 北京大学) is its name, not
+    // where the answer is: a record in that country is not that university. Only a city, and in Latin letters
+    // only "University" written as a name: "an Almaty university incubator" asks for one in Almaty.
     for (const unit of units) {
-      if (!unit.isPlace || unit.askers || unit.describesAsker || !namesUniversity(en, unit.word)) continue;
+      if (!unit.isPlace || unit.askers || unit.describesAsker) continue;
+      if (!unit.alts.some((a) => a.term.startsWith("@c:") || a.ofCity !== undefined)) continue;
+      if (!namesUniversity(en, unit.word, original)) continue;
       unit.alts = unit.alts.filter((a) => a.via !== "place");
       delete unit.isPlace;
       // Only a record with the name in its title is that university (see QueryUnit.institution).
@@ -2431,22 +2438,27 @@ function looksLikeName(
   return /^\p{Lu}/u.test(surface) && !SENTENCE_START.test(original.slice(0, word.start));
 }
 
+/** Words for a university, which a city before it ("Peking University", 北京大学) or after "of" names. */
+const UNIVERSITY = /^(?:university|universite|университет\p{L}*|大学)$/u;
+
+/**
+ * Whether the word at `at` names a university: right before its word, or after it and "de"/"of"; a Latin
+ * university word only when capitalised (see queryUnits).
+ */
+function namesUniversity(analyzed: AnalyzedText, at: number, original: string | undefined): boolean {
+  const { words } = analyzed;
+  const named = (w: (typeof words)[number] | undefined) =>
+    w !== undefined &&
+    UNIVERSITY.test(w.text) &&
+    (w.script === "han" || (original !== undefined && /^\p{Lu}/u.test(original.slice(w.start, w.end))));
+  if (named(words[at + 1])) return true;
+  return /^(?:de|d|of)$/u.test(words[at - 1]?.text ?? "") && named(words[at - 2]);
+}
+
 /**
  * Whether word `at` stands right next to an institution's word, or is kept from it only by words that
  * name the same kind of thing ("Tsinghua summer camp": summer is a camp word too).
  */
-/** Words for a university, which a place before it ("Peking University", 北京大学) or after "of" names. */
-const UNIVERSITY = /^(?:university|universite|университет\p{L}*|大学)$/u;
-
-/** Whether the word at `at` names a university: right before its word, or after it and "de"/"of" (see queryUnits). */
-function namesUniversity(analyzed: AnalyzedText, at: number): boolean {
-  const { words } = analyzed;
-  const next = words[at + 1];
-  if (next && UNIVERSITY.test(next.text)) return true;
-  const before = words[at - 1];
-  return before !== undefined && /^(?:de|d|of)$/u.test(before.text) && UNIVERSITY.test(words[at - 2]?.text ?? "");
-}
-
 function nextToInstitution(
   at: number,
   units: readonly (QueryUnit & { word: number })[],

@@ -7,7 +7,7 @@ import { formatFigure, formatList, formatWhen } from "./format.js";
 
 /**
  * The direct answer to a fact question, as the first line of the reply: "💡 71 cooperation agreements
- * signed", "💡 Took place on 13 May 2024", "💡 Organised by …", "💡 Tianjin, China" — from the record's
+ * signed", "💡 Took place on 13 May 2024", "💡 Organised by …", "💡 Who to contact: …", "💡 Tianjin, China" — from the record's
  * structured fields, in the reply language and the same wording as the card. HTML, escaped.
  */
 export function renderDirect(fact: DirectFact, record: CatalogRecord, env: ViewEnv): string {
