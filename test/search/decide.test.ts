@@ -1664,11 +1664,13 @@ describe("decide: whom to contact about a programme", () => {
     ],
     ["中国—东盟创新创业大赛找谁咨询？", "zh", "中国—东盟技术转移中心"],
     ["广西东盟杰出青年科学家项目该联系哪个部门", "zh", "广西壮族自治区科学技术厅"],
+    ["к кому обратиться по конкурсу инноваций Китай–АСЕАН?", "ru", "Китайско-АСЕАНский центр трансфера технологий"],
+    ["Whom to contact about the China-ASEAN innovation contest?", "en", "China–ASEAN Technology Transfer Centre"],
   ])("%s is answered by the contact the record names", (question, lang, name) => {
     const decision = decide(engine, question);
     expect(decision.direct?.kind).toBe("contacts");
     const parties = decision.direct?.kind === "contacts" ? decision.direct.parties : [];
-    expect(parties.map((p) => p.name[lang as "en" | "zh"])).toContain(name);
+    expect(parties.map((p) => p.name[lang as "en" | "ru" | "zh"])).toContain(name);
   });
 });
 
