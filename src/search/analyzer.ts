@@ -1082,6 +1082,9 @@ const QUESTION_WORDS = {
     "呗",
     "哈",
     "有啥",
+    // Asking for a way in ("有门路吗", "有什么路子"): the asker's search, not its object.
+    "门路",
+    "路子",
     "啥样",
     "咨询一下",
     "想了解",

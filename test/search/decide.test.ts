@@ -1706,3 +1706,11 @@ describe('decide: a university named by a place in lower case, and a kind of rec
     expectAnswer(question, id);
   });
 });
+
+describe("decide: asking for a way in, in Chinese", () => {
+  it("reads 有门路吗 as asking, not as the words 门 and 路", () => {
+    const decision = decide(engine, "我们在曼谷，泰国公司想引进中国的农业技术，有门路吗");
+    expect(decision.kind).toBe("answer");
+    expect(decision.record?.id).toMatch(/^china-asean-tech-transfer-/);
+  });
+});
