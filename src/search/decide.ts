@@ -1142,7 +1142,11 @@ const CLAUSE_BREAK = /(?<=[,;:，；：])\s*|\s+[—–]\s+/gu;
 function clausesOf(sentence: string, lang: Language): [number, number][] {
   // Chinese says in a character what the other languages say in about three.
   const listItem = lang === "zh" ? 10 : 30;
-  const breaks = [...sentence.matchAll(CLAUSE_BREAK)].map((m) => ({ end: m.index, next: m.index + m[0].length }));
+  // Not inside a number ("1,000") or a quotation ("« Ouverture et innovation, coopération… »").
+  const breaks = [...sentence.matchAll(CLAUSE_BREAK)]
+    .filter((m) => !/\d,$/u.test(sentence.slice(0, m.index)) || !/^\d/u.test(sentence.slice(m.index)))
+    .filter((m) => !insideQuotation(sentence, m.index))
+    .map((m) => ({ end: m.index, next: m.index + m[0].length }));
   const spans: [number, number][] = [];
   let start = 0;
   breaks.forEach(({ end, next }, i) => {
@@ -1153,6 +1157,13 @@ function clausesOf(sentence: string, lang: Language): [number, number][] {
   });
   spans.push([start, sentence.length]);
   return spans.filter(([s, e]) => sentence.slice(s, e).trim().length > 0);
+}
+
+/** Whether `at` lies inside a quotation of `text` (« », “ ”, or straight double quotes). */
+function insideQuotation(text: string, at: number): boolean {
+  const before = text.slice(0, at);
+  const count = (re: RegExp) => (before.match(re) ?? []).length;
+  return count(/«/gu) > count(/»/gu) || count(/“/gu) > count(/”/gu) || count(/"/gu) % 2 === 1;
 }
 
 /** Longest line a clause grows to with what it needs around it. */

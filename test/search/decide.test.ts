@@ -1714,3 +1714,10 @@ describe("decide: asking for a way in, in Chinese", () => {
     expect(decision.record?.id).toMatch(/^china-asean-tech-transfer-/);
   });
 });
+
+describe("decide: a sentence's clauses", () => {
+  it("are not cut inside a number written with a comma", () => {
+    const direct = decide(engine, "who presented the 1,000 technologies to ASEAN countries?").direct;
+    expect(direct?.kind === "sentence" && direct.text).toMatch(/1,000 advanced/);
+  });
+});
