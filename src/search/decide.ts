@@ -777,19 +777,23 @@ function preferFactHolders(
   promote(hits, best);
 }
 
+/** Ways of asking whom to approach, shared by WHOM_TO_CONTACT and CONTACT_ASKED (regular-expression source). */
+const CONTACT_WORDS = String.raw`who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться)|кому (?:писать|написать|обратиться|звонить)`;
+const CONTACT_HAN = String.raw`找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)`;
 /**
  * Asking whom to turn to ("who should I contact", "à qui m'adresser", "с кем связаться", 找谁), or who is
  * in charge of something ("кто отвечает за…", "who is responsible for…"): a body.
  */
-const WHOM_TO_CONTACT =
-  /(?<!\p{L})(?:(?:who|qui|кто)\s+(?:\p{L}+\s+){0,2}?(?:is responsible|are responsible|is in charge|deals with|handles|est responsable|s'occupe|отвечает за|отвечают за|занимается|занимаются)|who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить|работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться|идти)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)|(?:谁|哪个(?:部门|机构|单位))(?:来)?负责/u;
+const WHOM_TO_CONTACT = new RegExp(
+  String.raw`(?<!\p{L})(?:(?:who|qui|кто)\s+(?:\p{L}+\s+){0,2}?(?:is responsible|are responsible|is in charge|deals with|handles|est responsable|s'occupe|отвечает за|отвечают за|занимается|занимаются)|${CONTACT_WORDS}|с кем (?:(?:можно|мне|нам|лучше) )*(?:работать|сотрудничать|общаться)|к кому (?:(?:можно|мне|нам|лучше) )*идти)(?!\p{L})|${CONTACT_HAN}|(?:谁|哪个(?:部门|机构|单位))(?:来)?负责`,
+  "u",
+);
 const TO_WHOM = /(?<!\p{L})(?:to whom|a qui|кому)(?!\p{L})|给谁|授予谁|发给谁/u;
 /**
  * Asking whom to approach ("who should I contact", "à qui m'adresser", "к кому обратиться", 找谁) — not who is
  * responsible for or works on something, which the organisers and partners answer.
  */
-const CONTACT_ASKED =
-  /(?<!\p{L})(?:who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться)|кому (?:писать|написать|обратиться|звонить))(?!\p{L})|找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)/u;
+const CONTACT_ASKED = new RegExp(String.raw`(?<!\p{L})(?:${CONTACT_WORDS})(?!\p{L})|${CONTACT_HAN}`, "u");
 /** Organising named in the question: who organised it is asked, whatever the wording. */
 const ORGANISING = /organi[sz]|организ|主办|承办|组织|举办/u;
 
@@ -865,9 +869,7 @@ function heldText({ sentence, spans, index }: SentencePart): string | undefined 
   const clause = sentence.slice(start, end).trim();
   const text = whole.length <= HELD_MAX ? whole : /^\p{Lu}/u.test(clause) ? clause : undefined;
   if (text === undefined || text.length > HELD_MAX) return undefined;
-  const count = (re: RegExp) => (text.match(re) ?? []).length;
-  const open = count(/«/gu) !== count(/»/gu) || count(/“/gu) !== count(/”/gu) || count(/"/gu) % 2 === 1;
-  return open ? undefined : text.replace(/\s*[,;:，；：]$/u, "");
+  return insideQuotation(text, text.length) ? undefined : text.replace(/\s*[,;:，；：]$/u, "");
 }
 
 /** Longest sentence saying where an event was held (see heldText); a longer one gives way to its city. */
@@ -1329,7 +1331,11 @@ function askedWords(engine: SearchEngine, analysed: AnalysedQuery, lang: Languag
       return (names ??= namesAsked(question));
     },
     get contactAsked() {
-      return (contact ??= CONTACT_ASKED.test(fold(question)) && !ORGANISING.test(fold(question)));
+      if (contact === undefined) {
+        const folded = fold(question);
+        contact = CONTACT_ASKED.test(folded) && !ORGANISING.test(folded);
+      }
+      return contact;
     },
     get share() {
       return (share ??= SHARE.test(question));
