@@ -9,6 +9,7 @@ import { LANGUAGES } from "../catalog/schema.js";
 import { createI18n, translator } from "../i18n.js";
 import { SearchEngine } from "../search/engine.js";
 import {
+  combineDecisionReports,
   devQueriesSchema,
   evalQueriesSchema,
   evaluate,
@@ -26,8 +27,9 @@ import { sharedDir } from "../shared-dir.js";
  * npm run eval: retrieval on the public set (../shared/eval/queries.yaml) and the generalisation set
  * (recall@k, MRR), then the replies as users get them — the bot's own decision — on the dev set's tuning
  * part (eval/dev-tuning.yaml, for tuning) and held-out part (eval/dev-heldout.yaml, never tuned on).
- * Exits 1 when a retrieval set misses its goal or a held-out part falls under its floor (DECISION_FLOORS);
- * with --strict, also when it misses the reply goals (DECISION_GOAL) — not yet met, see the README.
+ * Exits 1 when a retrieval set misses its goal, the held-out parts together miss the reply goals
+ * (DECISION_GOAL) or a single held-out part falls under its floor (DECISION_FLOORS); with --strict, also when
+ * a single held-out part misses the goals.
  * --verbose lists every miss; --threshold overrides the answer threshold (for choosing it on the tuning part).
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -221,6 +223,12 @@ const decisionSets = [
     key: "tuning-26",
   },
   {
+    name: "dev, twenty-seventh tuning part, askers who describe themselves, contacts and places, written blind (eval/dev-tuning-27.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-27.yaml"),
+    gate: false,
+    key: "tuning-27",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,
@@ -329,6 +337,8 @@ const catalog = await loadCatalogOrThrow(DEFAULT_DATA_DIR);
 const engine = SearchEngine.build(catalog);
 const i18n = await createI18n();
 let ok = true;
+const tuningReports: DecisionReport[] = [];
+const heldOutReports: DecisionReport[] = [];
 
 for (const set of retrievalSets) {
   if (values.only && values.only !== "retrieval") continue;
@@ -372,6 +382,24 @@ for (const set of decisionSets) {
   console.log(`\n${set.name}: ${queries.length} messages — ${verdict}; ${set.gate ? floor : "not gated: tuning part"}`);
   console.log(decisionTable(report));
   if (verbose) printDecisionMisses(report);
+  (set.gate ? heldOutReports : tuningReports).push(report);
+}
+
+// The held-out set is every held-out part together: that is what the goals are stated for. A single part
+// (150–200 messages, about 35 answerable per language) is too small to judge a per-language goal alone;
+// each part is held to its own floor above instead.
+if (!values.only) {
+  const tuning = combineDecisionReports(tuningReports);
+  console.log(`\nall ${tuningReports.length} tuning parts together: ${tuning.outcomes.length} messages — not gated`);
+  console.log(decisionTable(tuning));
+  const heldOut = combineDecisionReports(heldOutReports);
+  const missed = missedDecisionGoals(heldOut);
+  ok &&= missed.length === 0;
+  const verdict = missed.length === 0 ? "meets the goals" : `MISSES THE GOALS: ${missed.join("; ")}`;
+  console.log(
+    `\nall ${heldOutReports.length} held-out parts together: ${heldOut.outcomes.length} messages — ${verdict}`,
+  );
+  console.log(decisionTable(heldOut));
 }
 process.exit(ok ? 0 : 1);
 

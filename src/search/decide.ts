@@ -456,6 +456,10 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   // lacks, is a question the catalog cannot answer, however well the rest names the record.
   if ((question === "count" || question === "amount") && direct === null && (response.unknown ?? 0) > 0)
     return decline();
+  // "How many visitors attended the forum?": how many people came is not the count of agreements the record
+  // gives; unless a figure or a sentence of the record names them, the record does not say.
+  if (question === "count" && direct?.kind === "figures" && PEOPLE_COUNTED.test(fold(countedAsked(text) ?? "")))
+    if (countedUnnamed(record, asked)) return decline({ missing: "attendance" });
   // "When will the lunar station be finished?": a record with no date for what is asked says nothing of
   // when. A question of nothing but the record and when ("when was the SCO energy platform launched?") is
   // its card's: a record without dates tells of its beginnings in its text ("announced … in 2025").
@@ -568,6 +572,7 @@ function holdsDetail(
       );
     case "hours":
     case "tax":
+    case "attendance":
     case "person":
     case "winners":
     case "list":
@@ -778,7 +783,7 @@ function preferFactHolders(
 }
 
 /** Ways of asking whom to approach, shared by WHOM_TO_CONTACT and CONTACT_ASKED (regular-expression source). */
-const CONTACT_WORDS = String.raw`who (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|who to (?:contact|talk to|ask|approach|call|write to)|whom to contact|a qui (?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить)|к кому (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться)|кому (?:писать|написать|обратиться|звонить)`;
+const CONTACT_WORDS = String.raw`whom? (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|whom? to (?:contact|talk to|ask|approach|call|write to)|a qui (?:(?:faut[- ]il|faudrait[- ]il|dois[- ]je|devons[- ]nous|puis[- ]je|peut[- ]on) )?(?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:(?:faut[- ]il|faudrait[- ]il|dois[- ]je|devons[- ]nous|puis[- ]je|peut[- ]on) )?(?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить)|(?:к кому|куда) (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться)|кому (?:писать|написать|обратиться|звонить)`;
 const CONTACT_HAN = String.raw`找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)`;
 /**
  * Asking whom to turn to ("who should I contact", "à qui m'adresser", "с кем связаться", 找谁), or who is
@@ -1239,6 +1244,23 @@ function matchingFigures(record: CatalogRecord, question: "count" | "amount", as
       overlap: Math.max(...labelKeys[i]!.map((keys) => overlap(informative, keys) + overlap(counted, keys))),
     }))
     .sort((a, b) => b.counts - a.counts || b.overlap - a.overlap);
+}
+
+/** People counted by a how-many question: visitors, participants, guests, delegates (folded). */
+const PEOPLE_COUNTED =
+  /^(?:visitors?|participants?|attendees?|people|persons|guests|delegates|visiteurs?|personnes|invites|delegues|человек|участник\p{L}*|посетител\p{L}*|гост\p{L}*|делегат\p{L}*)(?!\p{L})|^(?:人次?|参会者|参会人员|参展商|嘉宾|代表|观众|访客)/u;
+
+/** The question counts something (see countedAsked) that neither a figure's label nor a sentence of the record counts. */
+function countedUnnamed(record: CatalogRecord, asked: AskedWords): boolean {
+  const counted = asked.countedKeys();
+  if (counted.size === 0) return false;
+  if (record.figures.some((f) => asked.labelKeysOf(f).some((keys) => overlap(counted, keys) > 0))) return false;
+  // A sentence naming them with a number ("more than 100 companies"); "participants explored…" counts none.
+  return !LANGUAGES.some((l) =>
+    asked
+      .sentencesOf(record, l)
+      .some((p) => overlap(counted, p.keys) > 0 && /[\d一二三四五六七八九十百千万]/u.test(p.part)),
+  );
 }
 
 function sharesWords(a: Figure, b: Figure, asked: AskedWords): boolean {

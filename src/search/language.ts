@@ -2,7 +2,7 @@ import type { Language } from "../catalog/schema.js";
 import { isEnglishAi, isStopword } from "./analyzer.js";
 import { stopwords } from "./cjs-packages.js";
 import { subsetDetector } from "./language-subset.js";
-import { acronymTest, fold, scriptOf, words, type Word } from "./text.js";
+import { acronymTest, ELIDED, fold, scriptOf, words, type Word } from "./text.js";
 
 const { eng, fra } = stopwords;
 
@@ -37,12 +37,26 @@ export function detectLanguage(text: string, hint?: Language, vocabulary?: Latin
     // An acronym in capitals is a name, not a grammar word ("上合 AI 合作中心": "ai" is French for "have");
     // a lone Latin letter other than a, i, y is a symbol ("реши уравнение x^2-5x+6=0").
     const grammar = new Map<string, number>();
+    const worded = new Set<string>();
     const folded = fold(text);
     const acronym = acronymTest(text, folded);
     const symbol = (w: Word) => w.script === "latin" && w.text.length === 1 && !"aiy".includes(w.text);
-    for (const w of words(folded))
-      if (w.script !== "other" && !/^\d+$/.test(w.text) && !acronym(w) && !symbol(w) && isStopword(w))
-        grammar.set(w.script, (grammar.get(w.script) ?? 0) + 1);
+    for (const w of words(folded)) {
+      if (w.script === "other" || /^\d+$/.test(w.text) || acronym(w) || symbol(w)) continue;
+      worded.add(w.script);
+      if (isStopword(w)) grammar.set(w.script, (grammar.get(w.script) ?? 0) + 1);
+    }
+    // Names and terms with a grammar word or none ("Belt and Road конференция Urumqi 2024 itogi", "startup
+    // contest 东盟 Nanning") do not say which language the user writes in; the conversation's language
+    // does, when the message has words of its script.
+    const hintScript = hint === "zh" ? "han" : hint === "ru" ? "cyrillic" : hint ? "latin" : undefined;
+    const counts = [...grammar.values()];
+    const evidence = Math.max(0, ...counts) - (counts.length > 1 ? Math.min(...counts) : 0);
+    if (hintScript && worded.has(hintScript) && evidence <= 1) {
+      if (hint === "zh" || hint === "ru") return hint;
+      grammar.clear();
+      grammar.set("latin", 1);
+    }
     const ranked = [...grammar].sort((a, b) => b[1] - a[1]);
     const only =
       ranked.length > 0 && (ranked.length === 1 || ranked[0]![1] > ranked[1]![1]) ? ranked[0]![0] : undefined;
@@ -142,6 +156,8 @@ const ENGLISH = [...eng, "why", "when"];
 const FRENCH_ONLY = new Set(FRENCH.map(fold).filter((w) => !ENGLISH.includes(w) && w.length > 1));
 const ENGLISH_ONLY = new Set(ENGLISH.map(fold).filter((w) => !FRENCH.includes(w) && w.length > 1));
 
+const CONTRACTION_TAILS = new Set(["re", "ve", "ll", "d", "m", "t", "s"]);
+
 /** English or French by their grammar words alone, when only one of the two has any in the text. */
 function grammarVote(text: string): "en" | "fr" | undefined {
   let en = 0;
@@ -150,6 +166,12 @@ function grammarVote(text: string): "en" | "fr" | undefined {
   const acronym = acronymTest(text, folded);
   for (const w of words(folded)) {
     if (w.script !== "latin" || acronym(w) || isEnglishAi(w, folded)) continue;
+    // The second syllable of a name written with an apostrophe ("Xi'an") is no grammar word; what follows
+    // an elision ("l'an") or ends a contraction ("we're") still is.
+    if (/['’]/.test(folded[w.start - 1] ?? "") && !CONTRACTION_TAILS.has(w.text)) {
+      const before = folded.slice(0, w.start - 1).match(/\p{L}+$/u)?.[0];
+      if (before !== undefined && !ELIDED.has(before)) continue;
+    }
     if (FRENCH_ONLY.has(w.text)) fr++;
     else if (ENGLISH_ONLY.has(w.text)) en++;
   }

@@ -41,7 +41,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "who",
-    /\bwho\b|\bwhos\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bкак зовут\b|\bwhom\b|\bк кому\b|\bкому (?:писать|написать|обратиться|звонить)\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构|哪个部门(?!实习)|\bname of (?:the |its |that )?(?:\p{L}+ ){0,2}(?:mayor|director|chair|chairman|president|secretary|chief|leader|governor|minister)\b(?!'?s\b)|\b(?:mayor|director|chairman|president|secretary|governor|minister)'?s name\b|\bcomment s'appelle (?:le |la )?(?:maire|directeur|directrice|president|presidente|secretaire|chef|responsable)\b|\bnom du (?:maire|directeur|president|secretaire|chef|responsable)\b|\bфамилия (?:мэра|главы|директора|председателя|руководителя|секретаря)\b|(?:区长|市长|主任|书记|局长|厅长|主席|负责人)(?:叫什么|的名字|姓什么)/u,
+    /\bwho\b|\bwhos\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bкак зовут\b|\bwhom\b|\bк кому\b|\bкому (?:писать|написать|обратиться|звонить)\b|\bкуда (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться)\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构|哪个部门(?!实习)|\bname of (?:the |its |that )?(?:\p{L}+ ){0,2}(?:mayor|director|chair|chairman|president|secretary|chief|leader|governor|minister)\b(?!'?s\b)|\b(?:mayor|director|chairman|president|secretary|governor|minister)'?s name\b|\bcomment s'appelle (?:le |la )?(?:maire|directeur|directrice|president|presidente|secretaire|chef|responsable)\b|\bnom du (?:maire|directeur|president|secretaire|chef|responsable)\b|\bфамилия (?:мэра|главы|директора|председателя|руководителя|секретаря)\b|(?:区长|市长|主任|书记|局长|厅长|主席|负责人)(?:叫什么|的名字|姓什么)/u,
   ],
   // "Where is it?" asks a place; "where can I find…" is a search.
   // The theme, motto or slogan of an event: a sentence of the record says it.
@@ -348,7 +348,8 @@ export type Detail =
   | "internship"
   | "scholarship"
   | "hours"
-  | "tax";
+  | "tax"
+  | "attendance";
 
 const DETAIL_PATTERNS: [Detail, RegExp][] = [
   // What no programme of the catalog is about (visas, a person's life, scholarships, internships in a

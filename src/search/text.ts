@@ -83,7 +83,7 @@ const HAN_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{2ebef}]+/g
 const zhSegmenter = new Intl.Segmenter("zh", { granularity: "word" });
 
 /** French elided articles and English possessives: l'OCS → ocs, d'échange → echange, China's → china. */
-const ELIDED = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]);
+export const ELIDED = new Set(["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu"]);
 
 /**
  * Splits folded text into words. Alphabetic runs are split with a regular expression (fast, and right

@@ -767,6 +767,21 @@ describe("decide: how to get in, vacancies, which is best, who heads it, and a d
     expectAnswer(question, id);
   });
 
+  it.each([
+    "How many visitors attended the SCO Digital Economy Forum in Tianjin?",
+    "combien de participants au forum de l'économie numérique de Tianjin ?",
+    "Сколько человек участвовало во встрече «ШОС плюс» в Тяньцзине?",
+    "天津数字经济论坛有多少参会者？",
+  ])("declines %s: the record counts agreements, not the people who came", (question) => {
+    expect(decide(engine, question)).toMatchObject({ kind: "decline", missing: "attendance" });
+  });
+
+  it("still answers how many of what the record counts", () => {
+    const decision = decide(engine, "how many agreements were signed at the Tianjin digital economy forum?");
+    expect(decision).toMatchObject({ kind: "answer", record: { id: "sco-digital-economy-forum-2025" } });
+    expect(decision.direct?.kind).toBe("figures");
+  });
+
   it("answers a deadline asked with another question, though the record gives no date", () => {
     const decision = decide(engine, "你好，请问广西东盟杰出青年科学家项目怎么申请？有截止日期吗");
     expect(decision.kind).toBe("answer");

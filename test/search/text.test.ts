@@ -112,6 +112,26 @@ describe("detectLanguage", () => {
     expect(detectLanguage("что за AI центр ШОС")).toBe("ru");
   });
 
+  it("reads names and terms of two scripts in the conversation's language when the message has its words", () => {
+    expect(detectLanguage("startup contest 东盟 Nanning")).toBe("zh");
+    expect(detectLanguage("startup contest 东盟 Nanning", "en")).toBe("en");
+    expect(detectLanguage("startup contest 东盟 Nanning", "fr")).toBe("en");
+    expect(detectLanguage("Belt and Road конференция Urumqi 2024 itogi", "ru")).toBe("ru");
+    expect(detectLanguage("SCO digital forum итоги", "en")).toBe("en");
+    // Grammar words still decide when there are enough of them, whatever the conversation's language.
+    expect(detectLanguage("what is the 上合组织 energy platform", "zh")).toBe("en");
+    expect(detectLanguage("что за hidden champions report?", "en")).toBe("ru");
+    // An acronym is not a word of its script: no Latin words here, so not English.
+    expect(detectLanguage("上合 AI 合作中心", "en")).toBe("zh");
+  });
+
+  it("takes a name written with an apostrophe for a name, not for grammar words", () => {
+    // "an" is an English grammar word, but not in "Xi'an".
+    expect(detectLanguage("Xi'an", "fr")).toBe("fr");
+    expect(detectLanguage("Xi’an", "fr")).toBe("fr");
+    expect(detectLanguage("c'est quoi", "en")).toBe("fr");
+  });
+
   it("tells French without accents by its grammar words", () => {
     expect(detectLanguage("programme echange etudiants pour la chine", "en")).toBe("fr");
     expect(detectLanguage("incubators for the startups of Kazakhstan", "fr")).toBe("en");
