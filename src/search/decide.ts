@@ -400,7 +400,9 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     details[0] ??
     ((question === "who" || (question === null && CONTACTS.test(fold(text)))) &&
     !headless &&
-    !speaksOfPost(record, post)
+    !speaksOfPost(record, post) &&
+    // "应该联系谁？" asks whom to approach, which the record's contacts say, whatever post the asker holds.
+    !(asked.contactAsked && record.contacts.length > 0)
       ? "person"
       : null) ??
     (!speaksOfPost(record, winnersAsked(text)) ? "winners" : null);

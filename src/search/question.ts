@@ -362,7 +362,7 @@ const DETAIL_PATTERNS: [Detail, RegExp][] = [
   ],
   [
     "scholarship",
-    /\bscholarships?\b|\bbourses? (d'etudes?|d'excellence|de (recherche|master|doctorat|mobilite|these)|du gouvernement|eiffel|csc|campus france|pour (etudier|etudiants?|faire|un master|une? (licence|master|doctorat)))\b|\bстипенди\p{L}*|奖学金|獎學金/u,
+    /\bscholarships?\b|\bstipends?\b|\bbourses? (d'etudes?|d'excellence|de (recherche|master|doctorat|mobilite|these)|du gouvernement|eiffel|csc|campus france|pour (etudier|etudiants?|faire|un master|une? (licence|master|doctorat)))\b|\bстипенди\p{L}*|奖学金|獎學金|津贴|生活补贴|生活补助/u,
   ],
   [
     "internship",

@@ -1681,11 +1681,15 @@ describe("decide: whom to contact about a programme", () => {
     ["广西东盟杰出青年科学家项目该联系哪个部门", "zh", "广西壮族自治区科学技术厅"],
     ["к кому обратиться по конкурсу инноваций Китай–АСЕАН?", "ru", "Китайско-АСЕАНский центр трансфера технологий"],
     ["Whom to contact about the China-ASEAN innovation contest?", "en", "China–ASEAN Technology Transfer Centre"],
+    ["куда обращаться по инкубатору в Чанчуне?", "ru", "Управление науки и технологий Урумчи"],
+    // The asker's own post ("负责人", the head of a firm) is not a post asked about.
+    ["我是南昌一家科技企业的负责人，想了解南昌的跨区域协同创新中心，应该联系谁？", "zh", "乌鲁木齐市科学技术局"],
+    ["Qui faut-il contacter pour l'incubateur de Wuhan ?", "fr", "Bureau des sciences et technologies d'Ürümqi"],
   ])("%s is answered by the contact the record names", (question, lang, name) => {
     const decision = decide(engine, question);
     expect(decision.direct?.kind).toBe("contacts");
     const parties = decision.direct?.kind === "contacts" ? decision.direct.parties : [];
-    expect(parties.map((p) => p.name[lang as "en" | "ru" | "zh"])).toContain(name);
+    expect(parties.map((p) => p.name[lang as "en" | "fr" | "ru" | "zh"])).toContain(name);
   });
 });
 

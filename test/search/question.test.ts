@@ -348,6 +348,8 @@ describe("detailsAsked", () => {
     ["stage en entreprise chez une SOE de Tianjin, c'est possible ?", "internship"],
     ["天津国企 实习 上合", "internship"],
     ["bourse d'études pour étudiants camerounais en Chine via l'OCS", "scholarship"],
+    ["what's the monthly stipend for the Guangxi young scientists programme?", "scholarship"],
+    ["广西东盟青年科学家项目每月有多少生活补贴？", "scholarship"],
     ["какая стипендия для студентов из Таджикистана в китайских вузах по линии ШОС", "scholarship"],
     ["上合组织奖学金怎么申请", "scholarship"],
     ["frais d'adhésion au réseau de transfert de technologies Chine-ASEAN", "fee"],
