@@ -324,6 +324,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-16",
   },
+  {
+    name: "dev, seventeenth held-out part (eval/dev-heldout-17.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-17.yaml"),
+    gate: true,
+    key: "heldout-17",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

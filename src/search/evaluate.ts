@@ -414,6 +414,18 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.87,
     language: 0.96,
   },
+  // Written blind at the start of the fifth session of 2026-12-03 (a first week's mix: short keywords and long
+  // self-descriptions, facts asked many ways, every record, near misses sharing a record's words) and read
+  // once, after that session's first changes: answer@1 0.963 (en 0.941, fr 0.941, ru 0.971, zh 1.000),
+  // answer@5 1.000, false declines 2.9 %, honest declines 0.958, small talk 16 of 16, language 1.000.
+  "heldout-17": {
+    answerAt1: 0.93,
+    answerAt1PerLanguage: 0.9,
+    answerAt5: 0.97,
+    falseDeclines: 0.05,
+    honestDeclines: 0.9,
+    language: 0.98,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
