@@ -10,6 +10,8 @@ import { createI18n, translator } from "../i18n.js";
 import { SearchEngine } from "../search/engine.js";
 import {
   combineDecisionReports,
+  UNHINTED_LANGUAGE_FLOOR,
+  unhintedLanguage,
   devQueriesSchema,
   evalQueriesSchema,
   evaluate,
@@ -28,8 +30,8 @@ import { sharedDir } from "../shared-dir.js";
  * (recall@k, MRR), then the replies as users get them — the bot's own decision — on the dev set's tuning
  * part (eval/dev-tuning.yaml, for tuning) and held-out part (eval/dev-heldout.yaml, never tuned on).
  * Exits 1 when a retrieval set misses its goal, the held-out parts together miss the reply goals
- * (DECISION_GOAL) or a single held-out part falls under its floor (DECISION_FLOORS); with --strict, also when
- * a single held-out part misses the goals.
+ * (DECISION_GOAL) or their language read from the message alone its floor, or a single held-out part falls
+ * under its floor (DECISION_FLOORS); with --strict, also when a single held-out part misses the goals.
  * --verbose lists every miss; --threshold overrides the answer threshold (for choosing it on the tuning part).
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -392,7 +394,7 @@ for (const set of decisionSets) {
 }
 
 // The held-out set is every held-out part together: that is what the goals are stated for. A single part
-// (150–200 messages, about 35 answerable per language) is too small to judge a per-language goal alone;
+// (200–240 messages, 32–48 answerable per language) is too small to judge a per-language goal alone;
 // each part is held to its own floor above instead.
 if (!values.only) {
   const tuning = combineDecisionReports(tuningReports);
@@ -406,6 +408,14 @@ if (!values.only) {
     `\nall ${heldOutReports.length} held-out parts together: ${heldOut.outcomes.length} messages — ${verdict}`,
   );
   console.log(decisionTable(heldOut));
+  // The language read from the message alone, with no conversation or app language to fall back on: no
+  // goal (a bare "Beidou" is of no language), a floor so that the detector itself cannot slip unseen.
+  const unhinted = unhintedLanguage(engine, heldOut);
+  const unhintedOk = unhinted >= UNHINTED_LANGUAGE_FLOOR;
+  ok &&= unhintedOk;
+  console.log(
+    `  language read from the message alone (a first message, from an app in another language): ${unhinted.toFixed(3)} — ${unhintedOk ? "above" : "UNDER"} its floor ${UNHINTED_LANGUAGE_FLOOR}`,
+  );
 }
 process.exit(ok ? 0 : 1);
 

@@ -11,6 +11,8 @@ import {
   addressesBot,
   asksFor,
   containsWord,
+  CONTACT_HAN,
+  CONTACT_WORDS,
   countedAsked,
   comparedParts,
   detailsAsked,
@@ -460,7 +462,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
     return decline();
   // "How many visitors attended the forum?": how many people came is not the count of agreements the record
   // gives; unless a figure or a sentence of the record names them, the record does not say.
-  if (question === "count" && direct?.kind === "figures" && PEOPLE_COUNTED.test(fold(countedAsked(text) ?? "")))
+  if (question === "count" && direct?.kind === "figures" && record.kind === "event" && peopleCounted(text))
     if (countedUnnamed(record, asked)) return decline({ missing: "attendance" });
   // "When will the lunar station be finished?": a record with no date for what is asked says nothing of
   // when. A question of nothing but the record and when ("when was the SCO energy platform launched?") is
@@ -784,9 +786,6 @@ function preferFactHolders(
   promote(hits, best);
 }
 
-/** Ways of asking whom to approach, shared by WHOM_TO_CONTACT and CONTACT_ASKED (regular-expression source). */
-const CONTACT_WORDS = String.raw`whom? (?:should|can|could|do|would) (?:i|we) (?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|whom? to (?:contact|talk to|ask|approach|call|write to)|a qui (?:(?:faut[- ]il|faudrait[- ]il|dois[- ]je|devons[- ]nous|puis[- ]je|peut[- ]on) )?(?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:(?:faut[- ]il|faudrait[- ]il|dois[- ]je|devons[- ]nous|puis[- ]je|peut[- ]on) )?(?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше) )*(?:связаться|поговорить)|(?:к кому|куда) (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться)|кому (?:писать|написать|обратиться|звонить)`;
-const CONTACT_HAN = String.raw`找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)`;
 /**
  * Asking whom to turn to ("who should I contact", "à qui m'adresser", "с кем связаться", 找谁), or who is
  * in charge of something ("кто отвечает за…", "who is responsible for…"): a body.
@@ -801,8 +800,12 @@ const TO_WHOM = /(?<!\p{L})(?:to whom|a qui|кому)(?!\p{L})|给谁|授予谁|
  * responsible for or works on something, which the organisers and partners answer.
  */
 const CONTACT_ASKED = new RegExp(String.raw`(?<!\p{L})(?:${CONTACT_WORDS})(?!\p{L})|${CONTACT_HAN}`, "u");
-/** Organising named in the question: who organised it is asked, whatever the wording. */
-const ORGANISING = /organi[sz]|организ|主办|承办|组织|举办/u;
+/**
+ * Organising named in the question: who organised it is asked, whatever the wording — by a verb or a role,
+ * not by a name ("Shanghai Cooperation Organisation", "организация", 上合组织 organise nothing).
+ */
+const ORGANISING =
+  /(?<!\p{L})(?:organi[sz](?:e|ed|es|er|ers|ing)|organis(?:ee|ees|ent|ateur|ateurs|atrice|atrices)|организ(?:ова|атор|ует|уют)\p{L}*)(?!\p{L})|主办|承办|举办|组织了|组织方|组织者|(?:谁|哪个单位|哪家单位|哪个机构|哪家机构)组织/u;
 
 /** How well a record can answer the question's kind: 0 when it lacks the fact, more the better it fits. */
 function factStrength(record: CatalogRecord, question: QuestionKind, asked: AskedWords): number {
@@ -834,6 +837,8 @@ function directFact(record: CatalogRecord, question: QuestionKind, asked: AskedW
       const figures = matchingFigures(record, question, asked);
       if (figures.length === 0) return null;
       const best = figures[0]!;
+      // "Quelle est la part des participants étrangers ?": a share of something no figure names is none of them.
+      if (asked.share && best.overlap === 0) return null;
       // "How many agreements, and worth how much?": the count and the amount of the same thing.
       const shown = [best.figure];
       if (question === "count") {
@@ -904,6 +909,9 @@ function directAnswer(
   if (question === "who" && asked.contactAsked && record.contacts.length > 0)
     return { kind: "contacts", parties: record.contacts.map(({ name }) => ({ name })) };
   const structured = directFact(record, question, asked);
+  // Without contacts, whoever runs it; never a sentence that shares the asking's words ("куда обращаться"
+  // and "обращается к молодёжи").
+  if (question === "who" && asked.contactAsked) return structured;
   if (question === "count" || question === "amount") return structured;
   // "Where is the demonstration zone?": a district the record's text names says more than its city.
   if (question === "where" && structured?.kind === "places" && structured.cities.length > 0) {
@@ -1249,19 +1257,36 @@ function matchingFigures(record: CatalogRecord, question: "count" | "amount", as
 }
 
 /** People counted by a how-many question: visitors, participants, guests, delegates (folded). */
-const PEOPLE_COUNTED =
-  /^(?:visitors?|participants?|attendees?|people|persons|guests|delegates|visiteurs?|personnes|invites|delegues|человек|участник\p{L}*|посетител\p{L}*|гост\p{L}*|делегат\p{L}*)(?!\p{L})|^(?:人次?|参会者|参会人员|参展商|嘉宾|代表|观众|访客)/u;
+const PEOPLE_COUNTED = new RegExp(
+  String.raw`^(?:visitors?|participants?|attendees?|people|persons|guests|delegates|delegations|visiteurs?|personnes|invites|delegues|delegations|человек|участник(?:а|ов|и)?|посетител(?:ь|я|ей|и)|гост(?:ь|я|ей|и)|делегат(?:а|ов|ы)?|делегаци(?:я|и|й))$`,
+  "u",
+);
+const PEOPLE_COUNTED_HAN = /^(?:人次|人数|参会者|参会人员|参展商|嘉宾|观众|访客|人(?=参加|参与|出席|到场|来|$))/u;
+
+/**
+ * A how-many question of the people who came to an event: "how many (foreign) visitors", "combien de
+ * participants", "сколько человек", 多少参会者 — the noun counted, an English adjective before it.
+ */
+function peopleCounted(text: string): boolean {
+  const counted = countedAsked(text);
+  if (counted === null) return false;
+  if (/\p{Script=Han}/u.test(counted)) return PEOPLE_COUNTED_HAN.test(counted);
+  return fold(counted)
+    .split(" ")
+    .some((word) => PEOPLE_COUNTED.test(word));
+}
 
 /** The question counts something (see countedAsked) that neither a figure's label nor a sentence of the record counts. */
 function countedUnnamed(record: CatalogRecord, asked: AskedWords): boolean {
   const counted = asked.countedKeys();
   if (counted.size === 0) return false;
   if (record.figures.some((f) => asked.labelKeysOf(f).some((keys) => overlap(counted, keys) > 0))) return false;
-  // A sentence naming them with a number ("more than 100 companies"); "participants explored…" counts none.
+  // A sentence naming them with a number, not a year ("more than 100 companies"); "participants explored…"
+  // counts none.
   return !LANGUAGES.some((l) =>
     asked
       .sentencesOf(record, l)
-      .some((p) => overlap(counted, p.keys) > 0 && /[\d一二三四五六七八九十百千万]/u.test(p.part)),
+      .some((p) => overlap(counted, p.keys) > 0 && /(?<!\d)(?!(?:19|20)\d\d(?!\d))\d+/u.test(p.part)),
   );
 }
 

@@ -37,25 +37,30 @@ export function detectLanguage(text: string, hint?: Language, vocabulary?: Latin
     // An acronym in capitals is a name, not a grammar word ("上合 AI 合作中心": "ai" is French for "have");
     // a lone Latin letter other than a, i, y is a symbol ("реши уравнение x^2-5x+6=0").
     const grammar = new Map<string, number>();
-    const worded = new Set<string>();
+    const worded = new Map<string, number>();
     const folded = fold(text);
     const acronym = acronymTest(text, folded);
     const symbol = (w: Word) => w.script === "latin" && w.text.length === 1 && !"aiy".includes(w.text);
     for (const w of words(folded)) {
       if (w.script === "other" || /^\d+$/.test(w.text) || acronym(w) || symbol(w)) continue;
-      worded.add(w.script);
+      worded.set(w.script, (worded.get(w.script) ?? 0) + 1);
       if (isStopword(w)) grammar.set(w.script, (grammar.get(w.script) ?? 0) + 1);
     }
     // Names and terms with a grammar word or none ("Belt and Road конференция Urumqi 2024 itogi", "startup
-    // contest 东盟 Nanning") do not say which language the user writes in; the conversation's language
-    // does, when the message has words of its script.
-    const hintScript = hint === "zh" ? "han" : hint === "ru" ? "cyrillic" : hint ? "latin" : undefined;
-    const counts = [...grammar.values()];
-    const evidence = Math.max(0, ...counts) - (counts.length > 1 ? Math.min(...counts) : 0);
-    if (hintScript && worded.has(hintScript) && evidence <= 1) {
-      if (hint === "zh" || hint === "ru") return hint;
-      grammar.clear();
-      grammar.set("latin", 1);
+    // contest 东盟 Nanning") do not say which language the user writes in; the conversation's language does.
+    // Russian or Chinese, when the message has words of its script; English or French only when the other
+    // script has no grammar word and fewer runs of letters than there are Latin words (a Latin name in a
+    // Russian or Chinese sentence — "python怎么读取excel", "что такое Belt and Road?" — is no English).
+    const counts = [...grammar.values()].sort((a, b) => b - a);
+    const evidence = (counts[0] ?? 0) - (counts[1] ?? 0);
+    if ((hint === "zh" || hint === "ru") && evidence <= 1 && worded.has(hint === "zh" ? "han" : "cyrillic"))
+      return hint;
+    if ((hint === "en" || hint === "fr") && evidence <= 1 && !grammar.has("han") && !grammar.has("cyrillic")) {
+      const runs = (text.match(/\p{Script=Han}+/gu)?.length ?? 0) + (text.match(/\p{Script=Cyrillic}+/gu)?.length ?? 0);
+      if ((worded.get("latin") ?? 0) > runs) {
+        grammar.clear();
+        grammar.set("latin", 1);
+      }
     }
     const ranked = [...grammar].sort((a, b) => b[1] - a[1]);
     const only =

@@ -9,6 +9,13 @@ import { fold, scriptOf } from "./text.js";
 
 export type QuestionKind = "count" | "amount" | "when" | "who" | "where" | "countries" | "theme" | "which";
 
+/**
+ * Ways of asking whom to approach (regular-expression sources, for folded text; wrap the first in letter
+ * lookarounds): shared by the question's kind (who), the ranking (WHOM_TO_CONTACT) and the contacts line.
+ */
+export const CONTACT_WORDS = String.raw`whom? (?:should|can|could|do|would) (?:i|we) (?:need to )?(?:contact|talk to|speak to|speak with|ask|write to|reach|approach|turn to|call)|whom? (?:do|does) (?:i|we|one) need to (?:contact|talk to|speak to|approach|write to)|whom? to (?:contact|talk to|ask|approach|call|write to)|a qui (?:(?:faut[- ]il|faudrait[- ]il|dois[- ]je|devons[- ]nous|devrais[- ]je|doit[- ]on|puis[- ]je|peut[- ]on) )?(?:m'adresser|s'adresser|nous adresser|ecrire|parler|demander|m'adresse)|qui (?:(?:faut[- ]il|faudrait[- ]il|dois[- ]je|devons[- ]nous|devrais[- ]je|doit[- ]on|puis[- ]je|peut[- ]on) )?(?:contacter|joindre|appeler)|с кем (?:(?:можно|мне|нам|лучше|нужно|следует) )*(?:связаться|поговорить)|(?:к кому|куда) (?:(?:можно|мне|нам|лучше|нужно|следует) )*(?:обратиться|обращаться)|кому (?:писать|написать|обратиться|звонить)`;
+export const CONTACT_HAN = String.raw`找谁|联系谁|问谁|向谁咨询|(?:找|联系)哪个(?:部门|机构|单位)`;
+
 const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   // "Which bodies organised the forum?" asks who organised it: its organisers, not a list in its text.
   [
@@ -29,7 +36,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "count",
-    /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part|percent)\b|\b(share|percentage|proportion) of\b|\bquel(le)? est (la |le )?(part|pourcentage|proportion)\b|\bpourcentage\b|\bкак(ую|ая|ова) доля?\b|\bкаку[юя] долю\b|\bwhat %|\bquel %|\bкакой %|сколько %|百分之几|占比|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|\bкаков(ой)? (был )?рост\b|\bкакой (был )?рост\b|\bwhat (was the |is the )?growth\b|\bquelle (a ete la |est la )?croissance\b|多少|(?<!哪)几个|几家|几项|几场|数量|占比|比重|百分之几/u,
+    /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part|percent)\b|\b(share|percentage|proportion) of\b|\bquel(le)? est (la |le )?(part|pourcentage|proportion)\b|\bpourcentage\b|\bкакова доля\b|\bкакую долю\b|\bwhat %|\bquel %|\bкакой %|сколько %|百分之几|占比|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|\bкаков(ой)? (был )?рост\b|\bкакой (был )?рост\b|\bwhat (was the |is the )?growth\b|\bquelle (a ete la |est la )?croissance\b|多少|(?<!哪)几个|几家|几项|几场|数量|占比|比重|百分之几/u,
   ],
   [
     "countries",
@@ -41,7 +48,11 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "who",
-    /\bwho\b|\bwhos\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bкак зовут\b|\bwhom\b|\bк кому\b|\bкому (?:писать|написать|обратиться|звонить)\b|\bкуда (?:(?:можно|мне|нам|лучше) )*(?:обратиться|обращаться)\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构|哪个部门(?!实习)|\bname of (?:the |its |that )?(?:\p{L}+ ){0,2}(?:mayor|director|chair|chairman|president|secretary|chief|leader|governor|minister)\b(?!'?s\b)|\b(?:mayor|director|chairman|president|secretary|governor|minister)'?s name\b|\bcomment s'appelle (?:le |la )?(?:maire|directeur|directrice|president|presidente|secretaire|chef|responsable)\b|\bnom du (?:maire|directeur|president|secretaire|chef|responsable)\b|\bфамилия (?:мэра|главы|директора|председателя|руководителя|секретаря)\b|(?:区长|市长|主任|书记|局长|厅长|主席|负责人)(?:叫什么|的名字|姓什么)/u,
+    new RegExp(
+      String.raw`\bwho\b|\bwhos\b|\bby whom\b|\borgani[sz]ed by\b|\bqui\b|\bpar qui\b|\bкто\b|\bкем\b|\bкак зовут\b|\bwhom\b|\bк кому\b|\bорганизатор|谁|由哪|主办方|主办单位|哪些机构|哪个机构|哪家机构|哪个部门(?!实习)|\bname of (?:the |its |that )?(?:\p{L}+ ){0,2}(?:mayor|director|chair|chairman|president|secretary|chief|leader|governor|minister)\b(?!'?s\b)|\b(?:mayor|director|chairman|president|secretary|governor|minister)'?s name\b|\bcomment s'appelle (?:le |la )?(?:maire|directeur|directrice|president|presidente|secretaire|chef|responsable)\b|\bnom du (?:maire|directeur|president|secretaire|chef|responsable)\b|\bфамилия (?:мэра|главы|директора|председателя|руководителя|секретаря)\b|(?:区长|市长|主任|书记|局长|厅长|主席|负责人)(?:叫什么|的名字|姓什么)` +
+        String.raw`|(?<!\p{L})(?:${CONTACT_WORDS})(?!\p{L})`,
+      "u",
+    ),
   ],
   // "Where is it?" asks a place; "where can I find…" is a search.
   // The theme, motto or slogan of an event: a sentence of the record says it.
@@ -642,12 +653,22 @@ const COMPLETE_LIST = new RegExp(
 
 /** The names of the post a question asks the holder of ("кто генсек ШОС?"), or null. */
 export function postAsked(text: string): readonly string[] | null {
-  const folded = fold(text).replace(/-/g, " ");
+  const folded = fold(text)
+    .replace(/-/g, " ")
+    .replace(SELF_INTRODUCTION, (clause) => (WANTING.test(clause) ? clause : " "));
   const at = POST_WORDS.findIndex((names) => names.some((name) => containsName(folded, name)));
   return at < 0 ? null : ALL_POSTS[at]!;
 }
 
 const POST_WORDS = ALL_POSTS.map((names) => names.map(wordName));
+
+/**
+ * The clause in which askers say who they are ("я руководитель компании", "I'm the director of a small
+ * firm", 我是…的负责人): their own post, not one asked about — unless they say what they look for in it.
+ */
+const SELF_INTRODUCTION = /(?:(?<![\p{L}\p{N}])(?:я|i am|i'm|im|je suis)(?![\p{L}\p{N}])|我是)[^,.!?;:，。！？；：]*/gu;
+const WANTING =
+  /(?<!\p{L})(?:looking|searching|want|need|ищу|хочу|ищем|нужен|нужна|cherche|veux|voudrais)(?!\p{L})|找|想/u;
 
 /** Whether a folded text holds a name as words (any position for Chinese). */
 export function containsWord(folded: string, name: string): boolean {

@@ -778,6 +778,26 @@ describe("decide: how to get in, vacancies, which is best, who heads it, and a d
     expect(decide(engine, question)).toMatchObject({ kind: "decline", missing: "attendance" });
   });
 
+  it.each([
+    // Hotels are no guests, and a figure of an organisation is no attendance.
+    "сколько гостиниц рядом с форумом цифровой экономики в Тяньцзине?",
+    "how many agreements were signed at the Tianjin digital economy forum?",
+  ])("does not take %s for a count of the people who came", (question) => {
+    expect(decide(engine, question).missing).toBeUndefined();
+  });
+
+  it("declines how many foreign visitors came, an adjective before the people counted", () => {
+    expect(decide(engine, "How many foreign visitors attended the SCO Digital Economy Forum?")).toMatchObject({
+      kind: "decline",
+      missing: "attendance",
+    });
+  });
+
+  it("gives no figure for a share of something no figure names", () => {
+    const decision = decide(engine, "quelle est la part des participants étrangers au forum de Tianjin ?");
+    expect(decision.direct).toBeNull();
+  });
+
   it("still answers how many of what the record counts", () => {
     const decision = decide(engine, "how many agreements were signed at the Tianjin digital economy forum?");
     expect(decision).toMatchObject({ kind: "answer", record: { id: "sco-digital-economy-forum-2025" } });
@@ -1687,6 +1707,9 @@ describe("decide: whom to contact about a programme", () => {
     // The asker's own post ("负责人", the head of a firm) is not a post asked about.
     ["我是南昌一家科技企业的负责人，想了解南昌的跨区域协同创新中心，应该联系谁？", "zh", "乌鲁木齐市科学技术局"],
     ["Qui faut-il contacter pour l'incubateur de Wuhan ?", "fr", "Bureau des sciences et technologies d'Ürümqi"],
+    // The SCO's name organises nothing: whom to approach is still asked.
+    ["who should I contact at the Shanghai Cooperation Organisation?", "en", "SCO Secretariat (Beijing)"],
+    ["qui devrais-je contacter pour l'incubateur de Wuhan ?", "fr", "Bureau des sciences et technologies d'Ürümqi"],
   ])("%s is answered by the contact the record names", (question, lang, name) => {
     const decision = decide(engine, question);
     expect(decision.direct?.kind).toBe("contacts");

@@ -5,6 +5,7 @@ import {
   DECISION_GOAL,
   evaluateDecisions,
   missedDecisionGoals,
+  unhintedLanguage,
   type DevQuery,
 } from "../../src/search/evaluate.js";
 import { bundledEngine } from "../helpers/bot-deps.js";
@@ -23,6 +24,21 @@ describe("evaluateDecisions: the replies as users get them", () => {
     expect(report.outcomes[0]!.decision.lang).toBe("fr");
     expect(report.overall.language).toBe(1);
     expect(report.overall.answerAt1).toBe(1);
+  });
+
+  it("reads the language of a message alone apart: a bare acronym is of no language", () => {
+    const report = evaluateDecisions(
+      engine,
+      [
+        { q: "NICTC", lang: "fr", expect: ["nictc"] },
+        { q: "когда основали ШОС?", lang: "ru", expect: ["shanghai-cooperation-organisation"] },
+        { q: "hello!", lang: "fr", smalltalk: true },
+      ],
+      firstLine,
+    );
+    expect(report.overall.language).toBe(1);
+    // "NICTC" alone reads as English; the small talk is not counted.
+    expect(unhintedLanguage(engine, report)).toBe(0.5);
   });
 
   it("still replies in the language a message is written in, whatever the app's", () => {

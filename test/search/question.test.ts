@@ -470,6 +470,18 @@ describe("postAsked", () => {
     expect(postAsked(text)).toEqual(expect.arrayContaining(["director", "mayor", "rector", "secretary-general"]));
   });
 
+  it.each([
+    "я руководитель компании, куда обращаться по ШОС?",
+    "I'm the director of a small firm in Almaty, who should I contact?",
+    "我是南昌一家科技企业的负责人，应该联系谁？",
+  ])("%s names the asker's own post, not one asked about", (text) => {
+    expect(postAsked(text)).toBeNull();
+  });
+
+  it("still reads a post the asker looks for", () => {
+    expect(postAsked("I'm looking for the director of the Changsha centre")).not.toBeNull();
+  });
+
   it.each(["who organised the forum in Tianjin?", "qui organise le camp ?", "the promayor of nothing"])(
     "%s names no post",
     (text) => {

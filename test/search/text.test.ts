@@ -117,10 +117,14 @@ describe("detectLanguage", () => {
     expect(detectLanguage("startup contest 东盟 Nanning", "en")).toBe("en");
     expect(detectLanguage("startup contest 东盟 Nanning", "fr")).toBe("en");
     expect(detectLanguage("Belt and Road конференция Urumqi 2024 itogi", "ru")).toBe("ru");
-    expect(detectLanguage("SCO digital forum итоги", "en")).toBe("en");
     // Grammar words still decide when there are enough of them, whatever the conversation's language.
     expect(detectLanguage("what is the 上合组织 energy platform", "zh")).toBe("en");
     expect(detectLanguage("что за hidden champions report?", "en")).toBe("ru");
+    // A Latin name in a Russian or Chinese sentence is no English, however English the conversation.
+    expect(detectLanguage("python怎么读取excel文件", "fr")).toBe("zh");
+    expect(detectLanguage("我想了解 Belt and Road 倡议", "en")).toBe("zh");
+    expect(detectLanguage("что такое Belt and Road?", "en")).toBe("ru");
+    expect(detectLanguage("ШОС digital economy forum сколько соглашений подписали", "en")).toBe("ru");
     // An acronym is not a word of its script: no Latin words here, so not English.
     expect(detectLanguage("上合 AI 合作中心", "en")).toBe("zh");
   });
@@ -129,7 +133,8 @@ describe("detectLanguage", () => {
     // "an" is an English grammar word, but not in "Xi'an".
     expect(detectLanguage("Xi'an", "fr")).toBe("fr");
     expect(detectLanguage("Xi’an", "fr")).toBe("fr");
-    expect(detectLanguage("c'est quoi", "en")).toBe("fr");
+    // What follows an elision is a word of its own ("c'est": "est").
+    expect(detectLanguage("c'est", "en")).toBe("fr");
   });
 
   it("tells French without accents by its grammar words", () => {
