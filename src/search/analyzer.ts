@@ -1693,6 +1693,11 @@ const ABBREVIATIONS = new Map([
   ["techno", "technologie"],
   ["technos", "technologies"],
   ["univ", "university"],
+  // A founder is an entrepreneur, not a form of "found" ("the SCO was founded in 2001").
+  ["founder", "entrepreneur"],
+  ["founders", "entrepreneurs"],
+  ["cofounder", "entrepreneur"],
+  ["cofounders", "entrepreneurs"],
   ["org", "organization"],
   ["orgs", "organizations"],
   ["govt", "government"],

@@ -1692,6 +1692,12 @@ describe("decide: an asker who says they study", () => {
   );
 });
 
+describe("decide: a founder is an entrepreneur", () => {
+  it("answers a founder's question about a country with what is there for entrepreneurs, not with the SCO founded in 2001", () => {
+    expectAnswer("UZ founder here. what do you have for Uzbekistan", "urumqi-offshore-incubators");
+  });
+});
+
 describe("decide: whom to contact about a programme", () => {
   it.each([
     [
