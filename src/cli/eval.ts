@@ -332,6 +332,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-17",
   },
+  {
+    name: "dev, eighteenth held-out part (eval/dev-heldout-18.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-18.yaml"),
+    gate: true,
+    key: "heldout-18",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

@@ -441,6 +441,18 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.9,
     language: 0.98,
   },
+  // Written blind during the fifth session of 2026-12-03 (phone-typed messages of people who heard of the
+  // programmes in passing: vague references, regional wording, abbreviations, two questions in one) and read
+  // once, near that session's end: answer@1 0.904 (en 0.941, fr 0.912, ru 0.824, zh 0.941), answer@5 1.000,
+  // false declines 7.4 % (ru 17.6 %), honest declines 0.958, small talk 15 of 16, language 0.995.
+  "heldout-18": {
+    answerAt1: 0.87,
+    answerAt1PerLanguage: 0.78,
+    answerAt5: 0.97,
+    falseDeclines: 0.1,
+    honestDeclines: 0.9,
+    language: 0.97,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
