@@ -1607,6 +1607,15 @@ function isFillerVerb(word: Word): boolean {
 }
 const HAN_STOP = new Set([...zho, ...QUESTION_WORDS.han]);
 
+/** Alphabetic grammar words (stop words and filler verbs) long enough that one typo leaves them recognisable. */
+export function longGrammarWords(): string[] {
+  return [...LATIN_STOP, ...CYRILLIC_STOP, ...FILLER_VERBS.latin.map(fold), ...FILLER_VERBS.cyrillic.map(fold)].filter(
+    (w) => Array.from(w).length >= MIN_MISTYPED_GRAMMAR,
+  );
+}
+/** The shortest grammar word whose typos are still read as it ("сечас", "pleese"). */
+export const MIN_MISTYPED_GRAMMAR = 5;
+
 // Stemming dominates indexing time; a catalog's vocabulary is small, so memoising pays off quickly.
 const stemCache = { en: new Map<string, string>(), fr: new Map<string, string>(), ru: new Map<string, string>() };
 const STEM_CACHE_LIMIT = 200_000;

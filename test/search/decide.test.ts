@@ -1692,6 +1692,21 @@ describe("decide: an asker who says they study", () => {
   );
 });
 
+describe("decide: a grammar word with a typo", () => {
+  it("reads 'сечас' as the grammar word it mistypes, not as a word the catalog lacks", () => {
+    expectAnswer("сколько сечас членов в асеане", "asean");
+  });
+
+  it.each([
+    // A word that only ends otherwise than a grammar word is a word of its own.
+    ["machine learning research with Chinese colleagues in the SCO", "machine"],
+  ])("keeps %s's %s", (question, word) => {
+    const analysed = engine.analyse(question);
+    const at = analysed.en.words.findIndex((w) => w.text === word);
+    expect(analysed.en.keys[at]).not.toBeNull();
+  });
+});
+
 describe("decide: a founder is an entrepreneur", () => {
   it("answers a founder's question about a country with what is there for entrepreneurs, not with the SCO founded in 2001", () => {
     expectAnswer("UZ founder here. what do you have for Uzbekistan", "urumqi-offshore-incubators");
