@@ -231,6 +231,12 @@ const decisionSets = [
     key: "tuning-27",
   },
   {
+    name: "dev, twenty-eighth tuning part, phone-typed vague references, Russian-heavy, written blind (eval/dev-tuning-28.yaml)",
+    file: path.join(repoRoot, "eval/dev-tuning-28.yaml"),
+    gate: false,
+    key: "tuning-28",
+  },
+  {
     name: "dev, held-out part (eval/dev-heldout.yaml)",
     file: path.join(repoRoot, "eval/dev-heldout.yaml"),
     gate: true,

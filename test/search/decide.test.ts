@@ -1692,6 +1692,16 @@ describe("decide: an asker who says they study", () => {
   );
 });
 
+describe("decide: colloquial Russian around a name", () => {
+  it.each([
+    ["шос это вообще что и кто туда входит", "shanghai-cooperation-organisation"],
+    ["асеан кто туда входит", "asean"],
+    ["бро где инкубаторы в казахстане", "urumqi-offshore-incubators"],
+  ])("answers %s with %s", (question, id) => {
+    expectAnswer(question, id);
+  });
+});
+
 describe("decide: a grammar word with a typo", () => {
   it("reads 'сечас' as the grammar word it mistypes, not as a word the catalog lacks", () => {
     expectAnswer("сколько сечас членов в асеане", "asean");

@@ -83,6 +83,8 @@ describe("smalltalkKind", () => {
     ["哈囉，你好嗎？", "greeting"],
     ["privet", "greeting"],
     ["ассалому алайкум", "greeting"],
+    ["салам алейкум бро", "greeting"],
+    ["рахмат ака", "thanks"],
   ])("%s is small talk (%s), word by word where no phrase covers it", (text, kind) => {
     expect(smalltalkKind(text)).toBe(kind);
   });
