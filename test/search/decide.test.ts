@@ -1692,6 +1692,17 @@ describe("decide: an asker who says they study", () => {
   );
 });
 
+describe("decide: a figure asked of a record that has none", () => {
+  it.each([
+    ["конференция в урумчи 22 августа 2024 на какую сумму в итоге подписали", "bri-urumqi-innovation-conference-2024"],
+    ["сколько городов Китая было представлено на конференции в Урумчи?", "bri-urumqi-innovation-conference-2024"],
+  ])("answers %s with the record holding it, further down: %s", (question, id) => {
+    const decision = decide(engine, question);
+    expect(decision.record?.id).toBe(id);
+    expect(decision.direct?.kind).toBe("figures");
+  });
+});
+
 describe("decide: colloquial Russian around a name", () => {
   it.each([
     ["шос это вообще что и кто туда входит", "shanghai-cooperation-organisation"],
