@@ -472,6 +472,6 @@ export function missedDecisionGoals(
     missed.push(`false declines ${m.falseDeclines.toFixed(3)} > ${goal.falseDeclines}`);
   if (m.honestDeclines < goal.honestDeclines)
     missed.push(`honest declines ${m.honestDeclines.toFixed(3)} < ${goal.honestDeclines}`);
-  if (m.language < goal.language) missed.push(`reply language ${m.language.toFixed(3)} < ${goal.language}`);
+  if (m.language < goal.language) missed.push(`reply language ${m.language.toFixed(4)} < ${goal.language}`);
   return missed;
 }
