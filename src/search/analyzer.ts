@@ -591,6 +591,8 @@ const QUESTION_WORDS = {
     ...["туда", "сюда", "чо", "ваще"],
     // Forms of address: "бро, где инкубаторы?", "ака, подскажите".
     ...["бро", "братан", "ака"],
+    // Giving, said of anything ("китай дал странам асеан список"): no word of what is given.
+    ...["дал", "дала", "дали"],
     ...["несколько", "пару", "пара"],
     ...["два", "две", "двух", "три", "трех", "трёх", "четыре", "пять", "шесть", "семь", "восемь", "девять", "десять"],
     // The future tense's auxiliary ("будут ли совместные лабы").
@@ -1659,7 +1661,9 @@ export function latinLanguageOf(lang: Language): LatinLanguage {
  */
 /** Round numbers written as words ("a thousand technologies", "тысячу технологий") key as their digits, as "1,000" does. */
 const NUMBER_WORDS = new Map([
-  ...["thousand", "mille", "тысяча", "тысячу", "тысячи", "тысячей"].map((w) => [w, "1000"] as const),
+  ...["thousand", "mille", "тысяча", "тысячу", "тысячи", "тысячей", "тыща", "тыщу", "тыщи"].map(
+    (w) => [w, "1000"] as const,
+  ),
   ...["hundred", "сотня", "сотню", "сотни"].map((w) => [w, "100"] as const),
 ]);
 
