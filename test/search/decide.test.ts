@@ -1708,6 +1708,7 @@ describe("decide: colloquial Russian around a name", () => {
     ["шос это вообще что и кто туда входит", "shanghai-cooperation-organisation"],
     ["асеан кто туда входит", "asean"],
     ["бро где инкубаторы в казахстане", "urumqi-offshore-incubators"],
+    ["кто из китайцев уже партнёр по смарт сити в индонезии", "china-asean-information-harbor"],
     // "тыща" is a thousand; "дал" (gave) is no word of what was given.
     [
       "мы в сельхозе работаем, слышал китай дал странам асеан типа список из тыщи технологий, где это посмотреть",
