@@ -1719,6 +1719,19 @@ describe("decide: colloquial Russian around a name", () => {
   });
 });
 
+describe("decide: studying abroad by exchange", () => {
+  it.each([
+    "хочу поучиться по обмену в Китае, я студентка из Самарканда",
+    "я из Бишкека, учусь на 3 курсе. можно ли по линии ШОС поехать в Китай по обмену?",
+  ])("answers %s with the higher-education centre's exchange programmes", (question) => {
+    expectAnswer(question, "sco-higher-education-centre");
+  });
+
+  it("does not take a mobile phone plan for student mobility", () => {
+    expect(decide(engine, "c'est quoi le meilleur forfait mobile en ce moment").kind).toBe("decline");
+  });
+});
+
 describe("decide: a grammar word with a typo", () => {
   it("reads 'сечас' as the grammar word it mistypes, not as a word the catalog lacks", () => {
     expectAnswer("сколько сечас членов в асеане", "asean");
