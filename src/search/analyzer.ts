@@ -21,8 +21,12 @@ const stemmers = {
  * nothing about which record is wanted; left in, they would lower every answer's confidence (the bot
  * detects the kind of question — how many, when, who — from the raw text, not from these units).
  */
+/** Forms of address ("бро, где инкубаторы?", "рахмат ака"): no word of a question, and no more than small talk. */
+export const FORMS_OF_ADDRESS = { latin: ["bro"], cyrillic: ["бро", "братан", "ака", "апа"] };
+
 const QUESTION_WORDS = {
   latin: [
+    ...FORMS_OF_ADDRESS.latin,
     // English
     "find",
     "looking",
@@ -589,8 +593,7 @@ const QUESTION_WORDS = {
   cyrillic: [
     // Colloquial grammar: "кто туда входит", "есть чо", "ваще".
     ...["туда", "сюда", "чо", "ваще"],
-    // Forms of address: "бро, где инкубаторы?", "ака, подскажите".
-    ...["бро", "братан", "ака"],
+    ...FORMS_OF_ADDRESS.cyrillic,
     // Giving, said of anything ("китай дал странам асеан список"): no word of what is given.
     ...["дал", "дала", "дали"],
     ...["несколько", "пару", "пара"],
@@ -1613,15 +1616,6 @@ function isFillerVerb(word: Word): boolean {
 }
 const HAN_STOP = new Set([...zho, ...QUESTION_WORDS.han]);
 
-/** Alphabetic grammar words (stop words and filler verbs) long enough that one typo leaves them recognisable. */
-export function longGrammarWords(): string[] {
-  return [...LATIN_STOP, ...CYRILLIC_STOP, ...FILLER_VERBS.latin.map(fold), ...FILLER_VERBS.cyrillic.map(fold)].filter(
-    (w) => Array.from(w).length >= MIN_MISTYPED_GRAMMAR,
-  );
-}
-/** The shortest grammar word whose typos are still read as it ("сечас", "pleese"). */
-export const MIN_MISTYPED_GRAMMAR = 5;
-
 // Stemming dominates indexing time; a catalog's vocabulary is small, so memoising pays off quickly.
 const stemCache = { en: new Map<string, string>(), fr: new Map<string, string>(), ru: new Map<string, string>() };
 const STEM_CACHE_LIMIT = 200_000;
@@ -1670,7 +1664,11 @@ const NUMBER_WORDS = new Map([
 export function wordKey(word: Word, latin: LatinLanguage): string {
   const number = NUMBER_WORDS.get(word.text);
   if (number !== undefined) return number;
-  if (word.script === "cyrillic") return stem(ABBREVIATIONS.get(word.text) ?? word.text, "ru");
+  if (word.script === "cyrillic") {
+    // "ИИ" (AI) is no form of the conjunction "и" its stem would be.
+    const stemmed = stem(ABBREVIATIONS.get(word.text) ?? word.text, "ru");
+    return stemmed.length < 2 && word.text.length > 1 ? word.text : stemmed;
+  }
   if (/^\d+$/.test(word.text)) return word.text;
   const stemmed = stem(britishSpelling(ABBREVIATIONS.get(word.text) ?? word.text), latin);
   if (latin === "en" || stemmed.length >= MIN_FRENCH_STEM) return stemmed;
@@ -1710,11 +1708,6 @@ const ABBREVIATIONS = new Map([
   ["techno", "technologie"],
   ["technos", "technologies"],
   ["univ", "university"],
-  // A founder is an entrepreneur, not a form of "found" ("the SCO was founded in 2001").
-  ["founder", "entrepreneur"],
-  ["founders", "entrepreneurs"],
-  ["cofounder", "entrepreneur"],
-  ["cofounders", "entrepreneurs"],
   ["org", "organization"],
   ["orgs", "organizations"],
   ["govt", "government"],

@@ -306,8 +306,6 @@ const HOW_TO =
 
 /** Among hits this close to the best, one holding the asked fact is preferred. */
 const FACT_RERANK_WINDOW = 0.8;
-/** How far down a record holding a figure asked for may be, when the best holds none (see preferFactHolders). */
-const LACKING_WINDOW = 0.6;
 
 export function decide(engine: SearchEngine, text: string, options: DecideOptions = {}): Decision {
   const limit = options.limit ?? 10;
@@ -359,7 +357,7 @@ export function decide(engine: SearchEngine, text: string, options: DecideOption
   preferCentral(engine, response);
   const asked = askedWords(engine, analysed, response.lang);
   const post = postAsked(text);
-  if (question) preferFactHolders(engine, response, question, asked, post, needed);
+  if (question) preferFactHolders(engine, response, question, asked, post);
   else if (!filtered) preferStanding(engine, response, text, needed);
   if (!filtered) preferNamedCity(engine, response, analysed, needed);
   const best = response.hits[0];
@@ -760,7 +758,6 @@ function preferFactHolders(
   question: QuestionKind,
   asked: AskedWords,
   post: readonly string[] | null,
-  needed: number,
 ): void {
   const hits = response.hits;
   const top = hits[0];
@@ -781,14 +778,8 @@ function preferFactHolders(
   };
   let best = 0;
   let bestStrength = strength(top);
-  // "на какую сумму подписали на конференции в Урумчи?": a best record with no figure at all gives way, further
-  // down, to one sure enough that holds it.
-  const lacking = bestStrength === 0 && (question === "count" || question === "amount");
   hits.forEach((h, i) => {
-    if (i === 0) return;
-    const close = h.score >= top.score * FACT_RERANK_WINDOW && h.confidence >= top.confidence - 0.05;
-    const sure = lacking && h.score >= top.score * LACKING_WINDOW && h.confidence >= needed;
-    if (!close && !sure) return;
+    if (i === 0 || h.score < top.score * FACT_RERANK_WINDOW || h.confidence < top.confidence - 0.05) return;
     const s = strength(h);
     if (s > bestStrength) [best, bestStrength] = [i, s];
   });

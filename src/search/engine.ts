@@ -8,8 +8,6 @@ import {
   indexTerms,
   isSoftWord,
   isStopword,
-  longGrammarWords,
-  MIN_MISTYPED_GRAMMAR,
   latinLanguageOf,
   type AnalyzedText,
 } from "./analyzer.js";
@@ -28,7 +26,7 @@ import {
 import { PinyinNames, type PinyinData } from "./pinyin.js";
 import { cyrillicOf, cyrillicOfLatinKeys, TRANSLIT_GRAMMAR } from "./translit.js";
 import { bigrams, fold, scriptOf, words, type Word } from "./text.js";
-import { TypoTable, type TypoData, type TypoMatch } from "./typos.js";
+import { TypoTable, type TypoData } from "./typos.js";
 import type { MatchedTerm, MatchField, SearchFilters, SearchHit, SearchOptions, SearchResponse } from "./types.js";
 
 const FIELDS = ["title", "summary", "details", "meta", "tags"] as const satisfies readonly MatchField[];
@@ -200,8 +198,6 @@ const INSTITUTION_WORDS = [
   ...["camp", "camps", "bootcamp", "лагерь", "лагеря", "夏令营", "冬令营", "训练营"],
 ];
 let institutionKeys: Set<string> | undefined;
-/** The typo table of the long grammar words (see dropMistypedGrammar), built when first needed. */
-let grammarTypos: TypoTable | undefined;
 
 const HAN_INSTITUTION_WORDS = INSTITUTION_WORDS.filter((w) => /^\p{Script=Han}+$/u.test(w));
 
@@ -944,7 +940,6 @@ export class SearchEngine {
   analyse(text: string): AnalysedQuery {
     const read = withoutAsides(this.fromPinyin(text) ?? this.fromTranslit(text) ?? this.fromHomophones(text) ?? text);
     const { en, fr } = analyzeBoth(read, this.knownHan);
-    this.dropMistypedGrammar(en, fr);
     const english = this.lexicon.match(en, "en");
     return {
       text,
@@ -954,24 +949,6 @@ export class SearchEngine {
       matches: [...english, ...this.lexicon.match(fr, "fr")],
       englishMatches: english.length,
     };
-  }
-
-  /**
-   * A grammar word typed with one typo ("сечас" for сейчас, "pleese") is grammar, when the catalog has no word
-   * it could be instead: a question's words the catalog lacks count against every answer.
-   */
-  private dropMistypedGrammar(en: AnalyzedText, fr: AnalyzedText): void {
-    en.words.forEach((word, i) => {
-      if (en.keys[i] === null || word.script === "han" || Array.from(word.text).length < MIN_MISTYPED_GRAMMAR) return;
-      if (this.surfaces.has(word.text) || this.documentFrequency.has(en.keys[i] ?? "")) return;
-      if (this.typos.search(word.text).some((m) => m.distance <= allowedTypos(Array.from(word.text).length))) return;
-      // Within the word, not at its ends: "machine" is no "machin", "запускает" no other form of "запускаем".
-      const within = (m: TypoMatch) =>
-        m.distance === 1 && m.term[0] === word.text[0] && m.term.at(-1) === word.text.at(-1);
-      if (!(grammarTypos ??= TypoTable.from(longGrammarWords())).search(word.text).some(within)) return;
-      en.keys[i] = null;
-      if (fr.words[i]?.text === word.text) fr.keys[i] = null;
-    });
   }
 
   search(question: string | AnalysedQuery, options: SearchOptions = {}): SearchResponse {

@@ -462,16 +462,16 @@ export function missedDecisionGoals(
 ): string[] {
   const m = report.overall;
   const missed: string[] = [];
-  if (m.answerAt1 < goal.answerAt1) missed.push(`answer@1 ${m.answerAt1.toFixed(3)} < ${goal.answerAt1}`);
+  if (m.answerAt1 < goal.answerAt1) missed.push(`answer@1 ${m.answerAt1.toFixed(4)} < ${goal.answerAt1}`);
   for (const [lang, lm] of Object.entries(report.byLanguage)) {
     if (lm.answerAt1 < goal.answerAt1PerLanguage)
-      missed.push(`answer@1 (${lang}) ${lm.answerAt1.toFixed(3)} < ${goal.answerAt1PerLanguage}`);
+      missed.push(`answer@1 (${lang}) ${lm.answerAt1.toFixed(4)} < ${goal.answerAt1PerLanguage}`);
   }
-  if (m.answerAt5 < goal.answerAt5) missed.push(`answer@5 ${m.answerAt5.toFixed(3)} < ${goal.answerAt5}`);
+  if (m.answerAt5 < goal.answerAt5) missed.push(`answer@5 ${m.answerAt5.toFixed(4)} < ${goal.answerAt5}`);
   if (m.falseDeclines > goal.falseDeclines)
-    missed.push(`false declines ${m.falseDeclines.toFixed(3)} > ${goal.falseDeclines}`);
+    missed.push(`false declines ${m.falseDeclines.toFixed(4)} > ${goal.falseDeclines}`);
   if (m.honestDeclines < goal.honestDeclines)
-    missed.push(`honest declines ${m.honestDeclines.toFixed(3)} < ${goal.honestDeclines}`);
+    missed.push(`honest declines ${m.honestDeclines.toFixed(4)} < ${goal.honestDeclines}`);
   if (m.language < goal.language) missed.push(`reply language ${m.language.toFixed(4)} < ${goal.language}`);
   return missed;
 }

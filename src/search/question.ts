@@ -1,4 +1,4 @@
-import { isStopword } from "./analyzer.js";
+import { FORMS_OF_ADDRESS, isStopword } from "./analyzer.js";
 import { fold, scriptOf } from "./text.js";
 
 /**
@@ -1104,13 +1104,8 @@ const FILLER = new Set([
   "всем",
   "бот",
   "друг",
-  // Forms of address of Central Asia and the street: "салам алейкум бро", "рахмат ака".
-  "бро",
-  "брат",
-  "братан",
-  "ака",
-  "апа",
-  "bro",
+  ...FORMS_OF_ADDRESS.latin,
+  ...FORMS_OF_ADDRESS.cyrillic,
   "тебе",
   "вам",
   "вас",

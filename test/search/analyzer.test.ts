@@ -3,16 +3,6 @@ import { analyze, analyzeBoth, hanNumber } from "../../src/search/analyzer.js";
 
 const keys = (text: string, lang: "en" | "fr" | "zh" = "en") => analyze(text, lang).keys.filter((k) => k !== null);
 
-describe("analyze: a founder", () => {
-  it("keys a founder as an entrepreneur in English and French stemming, apart from what was founded", () => {
-    for (const lang of ["en", "fr"] as const) {
-      const founder = analyze("founders", lang).keys;
-      expect(founder).toEqual(analyze("entrepreneurs", lang).keys);
-      expect(founder).not.toEqual(analyze("founded", lang).keys);
-    }
-  });
-});
-
 describe("analyze", () => {
   it("reads 'ai' in lower case as AI, but not the 'ai' of French j'ai", () => {
     expect(keys("is there an ai centre")).toContain("ai");

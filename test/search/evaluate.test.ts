@@ -77,7 +77,7 @@ describe("combineDecisionReports: several parts read as one set", () => {
     const right = evaluateDecisions(engine, [{ q: "ICC-NDRC", lang: "en", expect: ["icc-ndrc"] }], firstLine);
     const combined = combineDecisionReports([wrong, right]);
     expect(combined.overall.answerAt1).toBe(0.5);
-    expect(missedDecisionGoals(combined)).toContain(`answer@1 0.500 < ${DECISION_GOAL.answerAt1}`);
+    expect(missedDecisionGoals(combined)).toContain(`answer@1 0.5000 < ${DECISION_GOAL.answerAt1}`);
     expect(missedDecisionGoals(combineDecisionReports([right, right]))).toEqual([]);
   });
 });
