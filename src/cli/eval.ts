@@ -344,6 +344,12 @@ const decisionSets = [
     gate: true,
     key: "heldout-18",
   },
+  {
+    name: "dev, nineteenth held-out part (eval/dev-heldout-19.yaml)",
+    file: path.join(repoRoot, "eval/dev-heldout-19.yaml"),
+    gate: true,
+    key: "heldout-19",
+  },
 ];
 
 if (values.only && values.only !== "retrieval" && !decisionSets.some((set) => set.key === values.only)) {

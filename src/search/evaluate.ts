@@ -453,6 +453,18 @@ export const DECISION_FLOORS = {
     honestDeclines: 0.9,
     language: 0.97,
   },
+  // Written blind near the end of the fifth session of 2026-12-03 (the broad mix of a first week, cities no
+  // record names, codes and abbreviations, named universities and scholarships the catalog lacks) and read
+  // once, after all of that session's changes: answer@1 0.941 (en 0.971, fr 0.941, ru 0.941, zh 0.912),
+  // answer@5 1.000, false declines 1.5 %, honest declines 0.979, small talk 16 of 16, language 0.995.
+  "heldout-19": {
+    answerAt1: 0.91,
+    answerAt1PerLanguage: 0.85,
+    answerAt5: 0.97,
+    falseDeclines: 0.05,
+    honestDeclines: 0.92,
+    language: 0.97,
+  },
 } as const satisfies Record<string, { [K in keyof typeof DECISION_GOAL]: number }>;
 
 /** The goals (or floor) that a report misses (empty when it meets them all). */
