@@ -1524,6 +1524,20 @@ describe("decide: a need is met by what stands, not by a gathering that took pla
     expect(decision.response.hits.map((h) => h.id)).toContain("sco-digital-economy-forum-2025");
   });
 
+  it.each([
+    [
+      "мы тоо из караганды, монтаж солнечных станций. по линии шос с китаем есть что нибудь по энергетике для бизнеса?",
+      ["sco-energy-platform", "sco-solar-wind-expansion"],
+    ],
+    [
+      "молодой учёный из РУз, химия. будут ли совместные лаборатории с КНР по линии шос",
+      ["sco-scitech-innovation-centre", "sco-higher-education-centre"],
+    ],
+  ])("answers %s — asking whether there is something — with what stands", (question, ids) => {
+    const decision = decide(engine, question);
+    expect(ids).toContain(decision.record?.id);
+  });
+
   it.each(["шос бишкек студентам", "student in Bishkek here, what china programmes can I join"])(
     "answers a student's %s with a centre, not the summit that announced it",
     (question) => {
