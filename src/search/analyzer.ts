@@ -15,15 +15,15 @@ const stemmers = {
   ru: newStemmer("russian"),
 };
 
+/** Forms of address ("бро, где инкубаторы?", "рахмат ака"): no word of a question, and no more than small talk. */
+export const FORMS_OF_ADDRESS = { latin: ["bro"], cyrillic: ["бро", "братан", "ака", "апа"] };
+
 /**
  * Words of asking, greeting and politeness that the general stop lists lack: "where can I find…",
  * "здравствуйте, подскажите пожалуйста…", "麻烦问一下…谢谢", "combien…", "qu'est-ce que…". They say
  * nothing about which record is wanted; left in, they would lower every answer's confidence (the bot
  * detects the kind of question — how many, when, who — from the raw text, not from these units).
  */
-/** Forms of address ("бро, где инкубаторы?", "рахмат ака"): no word of a question, and no more than small talk. */
-export const FORMS_OF_ADDRESS = { latin: ["bro"], cyrillic: ["бро", "братан", "ака", "апа"] };
-
 const QUESTION_WORDS = {
   latin: [
     ...FORMS_OF_ADDRESS.latin,

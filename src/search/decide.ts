@@ -583,8 +583,8 @@ function holdsDetail(
     case "date":
     case "ranking":
       // Asked only when the record does not speak of the post or of winners (see speaksOfPost), counts
-      // without listing (see countsWithoutListing) or gives no date for what was asked (see decide); the
-      // catalog describes what each record is and ranks none of them.
+      // without listing (see countsWithoutListing), gives no date for what was asked or counts none of the
+      // people who came (see decide); the catalog describes what each record is and ranks none of them.
       return false;
     case "city": {
       // Which city in the country the question names; without a country, any city of the record ("in
@@ -906,12 +906,13 @@ function directAnswer(
   post: readonly string[] | null = null,
 ): DirectFact | null {
   // "Who should I contact about the contest?", "该联系哪个部门": whom the record says to approach.
-  if (question === "who" && asked.contactAsked && record.contacts.length > 0)
-    return { kind: "contacts", parties: record.contacts.map(({ name }) => ({ name })) };
-  const structured = directFact(record, question, asked);
   // Without contacts, whoever runs it; never a sentence that shares the asking's words ("куда обращаться"
   // and "обращается к молодёжи").
-  if (question === "who" && asked.contactAsked) return structured;
+  if (question === "who" && asked.contactAsked)
+    return record.contacts.length > 0
+      ? { kind: "contacts", parties: record.contacts.map(({ name }) => ({ name })) }
+      : directFact(record, question, asked);
+  const structured = directFact(record, question, asked);
   if (question === "count" || question === "amount") return structured;
   // "Where is the demonstration zone?": a district the record's text names says more than its city.
   if (question === "where" && structured?.kind === "places" && structured.cities.length > 0) {
@@ -1258,7 +1259,7 @@ function matchingFigures(record: CatalogRecord, question: "count" | "amount", as
 
 /** People counted by a how-many question: visitors, participants, guests, delegates (folded). */
 const PEOPLE_COUNTED = new RegExp(
-  String.raw`^(?:visitors?|participants?|attendees?|people|persons|guests|delegates|delegations|visiteurs?|personnes|invites|delegues|delegations|человек|участник(?:а|ов|и)?|посетител(?:ь|я|ей|и)|гост(?:ь|я|ей|и)|делегат(?:а|ов|ы)?|делегаци(?:я|и|й))$`,
+  String.raw`^(?:visitors?|participants?|attendees?|people|persons|guests|delegates|delegations|visiteurs?|personnes|invites|delegues|человек|участник(?:а|ов|и)?|посетител(?:ь|я|ей|и)|гост(?:ь|я|ей|и)|делегат(?:а|ов|ы)?|делегаци(?:я|и|й))$`,
   "u",
 );
 const PEOPLE_COUNTED_HAN = /^(?:人次|人数|参会者|参会人员|参展商|嘉宾|观众|访客|人(?=参加|参与|出席|到场|来|$))/u;

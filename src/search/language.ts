@@ -173,7 +173,7 @@ function grammarVote(text: string): "en" | "fr" | undefined {
     if (w.script !== "latin" || acronym(w) || isEnglishAi(w, folded)) continue;
     // The second syllable of a name written with an apostrophe ("Xi'an") is no grammar word; what follows
     // an elision ("l'an") or ends a contraction ("we're") still is.
-    if (/['’]/.test(folded[w.start - 1] ?? "") && !CONTRACTION_TAILS.has(w.text)) {
+    if (folded[w.start - 1] === "'" && !CONTRACTION_TAILS.has(w.text)) {
       const before = folded.slice(0, w.start - 1).match(/\p{L}+$/u)?.[0];
       if (before !== undefined && !ELIDED.has(before)) continue;
     }

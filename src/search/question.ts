@@ -36,7 +36,7 @@ const KIND_PATTERNS: [QuestionKind, RegExp][] = [
   ],
   [
     "count",
-    /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part|percent)\b|\b(share|percentage|proportion) of\b|\bquel(le)? est (la |le )?(part|pourcentage|proportion)\b|\bpourcentage\b|\bкакова доля\b|\bкакую долю\b|\bwhat %|\bquel %|\bкакой %|сколько %|百分之几|占比|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|\bquel(le)? (part|pourcentage)\b|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакая доля\b|\bкакой процент\b|\bкаков(ой)? (был )?рост\b|\bкакой (был )?рост\b|\bwhat (was the |is the )?growth\b|\bquelle (a ete la |est la )?croissance\b|多少|(?<!哪)几个|几家|几项|几场|数量|占比|比重|百分之几/u,
+    /\bhow many\b|\bnumber of\b|\bwhat (share|percentage|part|percent)\b|\b(share|percentage|proportion) of\b|\bquel(le)? (est (la |le )?)?(part|proportion)\b|\bpourcentage\b|\bкак(ая|ова) доля\b|\bкакую долю\b|\bwhat %|\bquel %|\bкакой %|сколько %|百分之几|占比|\bhow (fast|much) did\b|\bcombien\b|\bnombre d|сколько|скольк|\bскок[ао]\b|\bчисло\b|количеств|\bкакой процент\b|\bкаков(ой)? (был )?рост\b|\bкакой (был )?рост\b|\bwhat (was the |is the )?growth\b|\bquelle (a ete la |est la )?croissance\b|多少|(?<!哪)几个|几家|几项|几场|数量|占比|比重|百分之几/u,
   ],
   [
     "countries",
